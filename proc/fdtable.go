@@ -1,0 +1,99 @@
+package proc
+
+// A FileRef is an open file description as the descriptor table sees it:
+// something shared by several descriptors (dup, fork) that counts them. The
+// kernel's open file implements it.
+type FileRef interface {
+	IncRef()
+	DecRef() // the last DecRef releases the description
+}
+
+// FD is one slot of a descriptor table.
+type FD struct {
+	File        FileRef
+	CloseOnExec bool // FD_CLOEXEC
+}
+
+// MaxFDs is RLIMIT_NOFILE's default soft limit: descriptors are 0..MaxFDs-1.
+const MaxFDs = 1024
+
+// FDTable maps descriptor numbers to open file descriptions.
+type FDTable struct {
+	fds []FD // fds[n].File == nil: n is free
+}
+
+// Get returns the description behind fd.
+func (t *FDTable) Get(fd int) (FileRef, bool) {
+	if fd < 0 || fd >= len(t.fds) || t.fds[fd].File == nil {
+		return nil, false
+	}
+	return t.fds[fd].File, true
+}
+
+// Install puts f at the lowest free descriptor >= min, as open(2) and
+// fcntl(F_DUPFD) do, and takes a reference on f. ok is false when every
+// descriptor up to MaxFDs is taken (EMFILE).
+func (t *FDTable) Install(f FileRef, min int, cloexec bool) (fd int, ok bool) {
+	for fd = min; fd < MaxFDs; fd++ {
+		if fd >= len(t.fds) {
+			t.fds = append(t.fds, make([]FD, fd+1-len(t.fds))...)
+		}
+		if t.fds[fd].File == nil {
+			f.IncRef()
+			t.fds[fd] = FD{File: f, CloseOnExec: cloexec}
+			return fd, true
+		}
+	}
+	return -1, false
+}
+
+// Close frees fd and drops its reference. ok is false if fd was not open.
+func (t *FDTable) Close(fd int) bool {
+	f, ok := t.Get(fd)
+	if !ok {
+		return false
+	}
+	t.fds[fd] = FD{}
+	f.DecRef()
+	return true
+}
+
+// Fork returns a copy of the table whose descriptors share the same open
+// file descriptions (fork(2)).
+func (t *FDTable) Fork() *FDTable {
+	c := &FDTable{fds: make([]FD, len(t.fds))}
+	for fd, d := range t.fds {
+		if d.File != nil {
+			d.File.IncRef()
+			c.fds[fd] = d
+		}
+	}
+	return c
+}
+
+// CloseOnExec closes every descriptor marked FD_CLOEXEC (execve(2)).
+func (t *FDTable) CloseOnExec() {
+	for fd, d := range t.fds {
+		if d.File != nil && d.CloseOnExec {
+			t.Close(fd)
+		}
+	}
+}
+
+// CloseAll closes every descriptor, in ascending order, as exit does.
+func (t *FDTable) CloseAll() {
+	for fd := range t.fds {
+		t.Close(fd)
+	}
+}
+
+// Open returns the open descriptor numbers in ascending order.
+func (t *FDTable) Open() []int {
+	var out []int
+	for fd, d := range t.fds {
+		if d.File != nil {
+			out = append(out, fd)
+		}
+	}
+	return out
+}

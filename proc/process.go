@@ -1,0 +1,95 @@
+// Package proc is the process: its identity and family, its state, its saved
+// registers, its address space and its file descriptor table. The kernel
+// creates, schedules and destroys processes; proc only holds them.
+package proc
+
+import "ipcsim/abi"
+
+// State is where a process is in its life (the states of ps(1)'s STAT column).
+type State uint8
+
+const (
+	Runnable State = iota // R: on the run queue, or running
+	Sleeping              // S: blocked in a system call, on a wait queue
+	Stopped               // T: stopped by a signal
+	Zombie                // Z: exited, waiting for its parent to reap it
+)
+
+func (s State) String() string {
+	return [...]string{"runnable", "sleeping", "stopped", "zombie"}[s]
+}
+
+// Regs are the user registers saved while the process is not on the CPU.
+type Regs struct {
+	X  [32]uint64 // x0..x31 (x0 is always 0)
+	PC uint64
+}
+
+// Process is one simulated process (the kernel's task_struct, single-threaded:
+// its thread id equals its pid).
+type Process struct {
+	PID      int
+	Parent   *Process
+	Children []*Process // live and zombie children, in order of birth
+	PGID     int        // process group
+	SID      int        // session
+	Name     string     // command name: the base name of the program, at most 15 bytes (comm)
+
+	State State
+	Regs  Regs
+	AS    *AddressSpace
+	Files *FDTable
+
+	// Exit holds the wait status word once the process is a zombie
+	// (wait(2): exited = code<<8, killed = signal | 0x80 if core dumped).
+	Exit int
+
+	// ClearChildTID is set_tid_address(2)'s pointer (unused until threads).
+	ClearChildTID uint64
+
+	// Faults counts the page faults the process took (minor faults of
+	// getrusage(2): demand-zero fills and copy-on-write copies).
+	Faults uint64
+	// Cycles counts the cycles the process ran in user mode.
+	Cycles uint64
+}
+
+// SetComm sets the command name from a program path, as execve does: the
+// last path element, truncated to TASK_COMM_LEN-1 = 15 bytes.
+func (p *Process) SetComm(path string) {
+	name := path
+	for i := len(path) - 1; i >= 0; i-- {
+		if path[i] == '/' {
+			name = path[i+1:]
+			break
+		}
+	}
+	if len(name) > 15 {
+		name = name[:15]
+	}
+	p.Name = name
+}
+
+// RemoveChild drops c from p's children (when c is reaped or reparented).
+func (p *Process) RemoveChild(c *Process) {
+	for i, x := range p.Children {
+		if x == c {
+			p.Children = append(p.Children[:i], p.Children[i+1:]...)
+			return
+		}
+	}
+}
+
+// ExitedStatus returns the wait status word of a process that called
+// exit(code): only the low 8 bits of the code are visible (_exit(2)).
+func ExitedStatus(code int) int { return (code & 0xff) << 8 }
+
+// KilledStatus returns the wait status word of a process killed by sig,
+// with 0x80 set when the default action dumps core (wait(2) WCOREDUMP).
+func KilledStatus(sig abi.Signal) int {
+	st := int(sig) & 0x7f
+	if sig.Default() == abi.ActCore {
+		st |= 0x80
+	}
+	return st
+}
