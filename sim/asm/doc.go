@@ -1,0 +1,66 @@
+// Package asm is a RISC-V assembler for a subset of the GNU as language and a
+// disassembler for traces. Assemble turns one source file into a static RV64
+// (RV64IMA, LP64, little-endian) ELF executable that runs unchanged under
+// qemu-riscv64 on Linux and under ipcsim; Disassemble turns one instruction word
+// back into text.
+//
+// # What it accepts
+//
+// GNU as syntax (GNU as manual, "Syntax" and "RISC-V Dependent Features"): labels,
+// numeric local labels (1: with 1f/1b), comments (#, //, /* */), ';' between
+// statements; every RV64IMA instruction (with Zifencei's fence.i), ABI register
+// names, x0..x31 and fp; the pseudo-instructions of the ISA manual's assembly
+// handbook (li, la, lla, mv, not, neg, negw, j, jr, jal, jalr, call, tail, ret,
+// nop, beqz, bnez, blez, bgez, bltz, bgtz, bgt, ble, bgtu, bleu, seqz, snez, sltz,
+// sgtz, sext.w, zext.b, lw/sw rd, symbol); the directives .text .data .rodata .bss
+// .section .globl .byte .half .word .dword .ascii .asciz .string .space .zero
+// .align .p2align .balign .equ .set and "name = expr". Expressions use GNU as's
+// operators and precedence and %hi, %lo, %pcrel_hi, %pcrel_lo.
+//
+// Instructions and expansions are those of GNU as 2.40 run with
+// "-march=rv64ima_zifencei -mabi=lp64 -mno-relax": li follows binutils'
+// load_const, la is auipc+addi, call is auipc ra+jalr ra, tail is auipc t1+jr t1.
+// testdata/asm/corpus.golden, recorded by scripts/asm-oracle.sh from GNU as and
+// ld, holds the bytes the corpus test compares against.
+//
+// The values of li, .space and .align decide sizes, so they must be known where
+// they are written: numbers, predefined symbols, and symbols defined above
+// (including differences of labels above, as in "len = . - msg").
+//
+// # Memory layout
+//
+//	.text    at 0x10000 (file offset 0x1000), flags R+X
+//	.rodata  at the next page boundary after .text, flags R
+//	.data    at the next page boundary after .rodata (or .text), flags R+W
+//	.bss     right after .data, aligned as it asks; same segment as .data
+//
+// One PT_LOAD per non-empty segment, file offsets page-aligned like the
+// addresses. The ELF and program headers sit at the start of the file and are
+// not loaded. The entry point is the label _start. A .symtab lists the labels
+// (.globl ones as global) for objdump and gdb.
+//
+// # Errors
+//
+// Assemble reports every error of a file as an ErrorList sorted by position; each
+// says "file:line:col: what was expected, what was found". It never panics.
+package asm
+
+// Options configures Assemble.
+type Options struct {
+	// Predefined symbols every source may use (SYS_write, EAGAIN, SIGINT, O_NONBLOCK, ...),
+	// supplied by the caller from package abi. May be nil.
+	Predefined map[string]int64
+}
+
+// Program is an assembled executable.
+type Program struct {
+	ELF     []byte   // a static ET_EXEC RV64 little-endian ELF, ready for any ELF loader (and for qemu-riscv64)
+	Entry   uint64   // address of _start
+	Symbols []Symbol // labels with their final addresses, sorted by address then name
+}
+
+// Symbol is a label and its address.
+type Symbol struct {
+	Name string
+	Addr uint64
+}

@@ -1,0 +1,266 @@
+package asm
+
+import "fmt"
+
+// Expressions (GNU as manual, "Expressions"). Operands are integers, symbols, '.'
+// (the current location) and numeric local label references. GNU as has three
+// levels of binary operators, which differ from C's:
+//
+//	highest:  *  /  %  <<  >>
+//	middle:   |  &  ^  !        (a ! b is "or not": a | ~b)
+//	lowest:   +  -
+//
+// and the prefix operators - ~ ! +. So 1+2*3|4 is 1+((2*3)|4) = 7, as in GNU as.
+
+type expr interface{ exprPos() Pos }
+
+type numLit struct {
+	pos Pos
+	v   int64
+}
+
+type symRef struct {
+	pos   Pos
+	name  string // key in the symbol table
+	shown string // as written (a local label reference "1f" is stored as "1\x02N")
+}
+
+type dotRef struct{ pos Pos } // '.', the address of the current statement
+
+type unaryExpr struct {
+	pos Pos
+	op  string
+	x   expr
+}
+
+type binaryExpr struct {
+	pos  Pos // position of the operator
+	op   string
+	x, y expr
+}
+
+func (e *numLit) exprPos() Pos     { return e.pos }
+func (e *symRef) exprPos() Pos     { return e.pos }
+func (e *dotRef) exprPos() Pos     { return e.pos }
+func (e *unaryExpr) exprPos() Pos  { return e.pos }
+func (e *binaryExpr) exprPos() Pos { return e.x.exprPos() }
+
+var binaryLevel = map[string]int{
+	"*": 3, "/": 3, "%": 3, "<<": 3, ">>": 3,
+	"|": 2, "&": 2, "^": 2, "!": 2,
+	"+": 1, "-": 1,
+}
+
+// parseExpr parses an expression; on a syntax error it reports it and returns nil.
+func (p *parser) parseExpr() expr { return p.parseBinary(1) }
+
+func (p *parser) parseBinary(level int) expr {
+	if level > 3 {
+		return p.parseUnary()
+	}
+	x := p.parseBinary(level + 1)
+	for x != nil {
+		t := p.tok()
+		if t.kind != tkOp || binaryLevel[t.text] != level {
+			break
+		}
+		p.next()
+		y := p.parseBinary(level + 1)
+		if y == nil {
+			return nil
+		}
+		x = &binaryExpr{pos: t.pos, op: t.text, x: x, y: y}
+	}
+	return x
+}
+
+func (p *parser) parseUnary() expr {
+	t := p.tok()
+	if t.kind == tkOp && (t.text == "-" || t.text == "~" || t.text == "!" || t.text == "+") {
+		p.next()
+		x := p.parseUnary()
+		if x == nil {
+			return nil
+		}
+		return &unaryExpr{pos: t.pos, op: t.text, x: x}
+	}
+	return p.parsePrimary()
+}
+
+func (p *parser) parsePrimary() expr {
+	t := p.tok()
+	switch t.kind {
+	case tkNum:
+		p.next()
+		return &numLit{pos: t.pos, v: t.num}
+	case tkIdent:
+		p.next()
+		if t.text == "." {
+			return &dotRef{pos: t.pos}
+		}
+		return &symRef{pos: t.pos, name: t.text, shown: t.text}
+	case tkLocalRef:
+		p.next()
+		return p.localRef(t)
+	case tkOp:
+		if t.text == "(" {
+			p.next()
+			x := p.parseExpr()
+			if x == nil {
+				return nil
+			}
+			if !p.expectOp(")") {
+				return nil
+			}
+			return x
+		}
+	case tkReloc:
+		p.errorf(t.pos, "%s(...) must be a whole operand, not part of an expression", t.text)
+		return nil
+	}
+	p.errorf(t.pos, "expected expression, found %s", t.describe())
+	return nil
+}
+
+// value is the result of evaluating an expression during layout: an absolute
+// number (sec == secAbs) or an offset into a section. After layout every value is
+// absolute (see assembler.eval).
+type value struct {
+	sec int
+	off int64
+}
+
+// evalError is an evaluation failure; undef names the symbol that was not defined
+// (if that was the cause) so that a caller can say more.
+type evalError struct {
+	pos   Pos
+	msg   string
+	undef string
+}
+
+// eval evaluates e. dot is the value of '.'. When final is set, layout is done:
+// labels are absolute addresses and any arithmetic on them is allowed. Before
+// that (final unset), a label is an offset in its section; only section+constant
+// and the difference of two labels in one section are computable, as in GNU as.
+func (a *assembler) eval(e expr, dot value, final bool) (value, *evalError) {
+	switch e := e.(type) {
+	case *numLit:
+		return value{secAbs, e.v}, nil
+	case *dotRef:
+		return a.finalize(dot, final), nil
+	case *symRef:
+		s := a.syms[e.name]
+		if s == nil {
+			return value{}, &evalError{pos: e.pos, msg: fmt.Sprintf("undefined symbol %q", e.shown), undef: e.shown}
+		}
+		switch s.kind {
+		case symPredefined:
+			return value{secAbs, s.val}, nil
+		case symLabel:
+			return a.finalize(value{s.sec, s.off}, final), nil
+		}
+		// .equ / .set / '=': evaluate the defining expression where it was written.
+		if s.busy {
+			return value{}, &evalError{pos: e.pos, msg: fmt.Sprintf("symbol %q is defined in terms of itself", e.shown)}
+		}
+		s.busy = true
+		v, err := a.eval(s.e, s.dot, final)
+		s.busy = false
+		return v, err
+	case *unaryExpr:
+		x, err := a.eval(e.x, dot, final)
+		if err != nil {
+			return x, err
+		}
+		if x.sec != secAbs {
+			return x, &evalError{pos: e.pos, msg: fmt.Sprintf("expected a constant operand for %q, found an address in %s", e.op, sectionNames[x.sec])}
+		}
+		switch e.op {
+		case "-":
+			x.off = -x.off
+		case "~":
+			x.off = ^x.off
+		case "!":
+			if x.off == 0 {
+				x.off = 1
+			} else {
+				x.off = 0
+			}
+		}
+		return x, nil
+	case *binaryExpr:
+		x, err := a.eval(e.x, dot, final)
+		if err != nil {
+			return x, err
+		}
+		y, err := a.eval(e.y, dot, final)
+		if err != nil {
+			return y, err
+		}
+		return binaryOp(e, x, y)
+	}
+	return value{}, &evalError{pos: e.exprPos(), msg: "bad expression"}
+}
+
+// finalize turns a section offset into an address once layout is done.
+func (a *assembler) finalize(v value, final bool) value {
+	if final && v.sec != secAbs {
+		return value{secAbs, int64(a.base[v.sec]) + v.off}
+	}
+	return v
+}
+
+func binaryOp(e *binaryExpr, x, y value) (value, *evalError) {
+	switch {
+	case e.op == "+" && x.sec != secAbs && y.sec == secAbs:
+		return value{x.sec, x.off + y.off}, nil
+	case e.op == "+" && x.sec == secAbs && y.sec != secAbs:
+		return value{y.sec, x.off + y.off}, nil
+	case e.op == "-" && x.sec != secAbs && y.sec == secAbs:
+		return value{x.sec, x.off - y.off}, nil
+	case e.op == "-" && x.sec != secAbs && x.sec == y.sec:
+		return value{secAbs, x.off - y.off}, nil
+	case x.sec != secAbs || y.sec != secAbs:
+		return value{}, &evalError{pos: e.pos, msg: fmt.Sprintf("cannot compute %q on addresses before layout (found %s %s %s)",
+			e.op, describeValue(x), e.op, describeValue(y))}
+	}
+	a, b := x.off, y.off
+	var r int64
+	switch e.op {
+	case "+":
+		r = a + b
+	case "-":
+		r = a - b
+	case "*":
+		r = a * b
+	case "/", "%":
+		if b == 0 {
+			return value{}, &evalError{pos: e.pos, msg: "division by zero"}
+		}
+		if e.op == "/" {
+			r = a / b // Go defines MinInt64 / -1 = MinInt64: no panic
+		} else {
+			r = a % b
+		}
+	case "<<":
+		r = a << uint64(b) // counts >= 64 give 0, as a shift of a 64-bit value
+	case ">>":
+		r = a >> uint64(b) // arithmetic, as GNU as on a signed value
+	case "|":
+		r = a | b
+	case "&":
+		r = a & b
+	case "^":
+		r = a ^ b
+	case "!":
+		r = a | ^b
+	}
+	return value{secAbs, r}, nil
+}
+
+func describeValue(v value) string {
+	if v.sec == secAbs {
+		return fmt.Sprint(v.off)
+	}
+	return "an address in " + sectionNames[v.sec]
+}

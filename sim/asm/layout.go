@@ -1,0 +1,520 @@
+package asm
+
+import (
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Layout and relocation. Pass 1 (the parser) appends each statement to the current
+// section: bytes whose value is known (strings, fills) at once, and for
+// instructions and data that use expressions a placeholder plus an item to finish
+// later. Labels get section offsets. Then the sections get their addresses (see the
+// package documentation) and pass 2 evaluates every expression with final
+// addresses, checks ranges and writes the encodings into the placeholders, as a
+// linker applies relocations.
+
+const (
+	secText = iota
+	secRodata
+	secData
+	secBss
+	numSections
+	secAbs = -1 // value.sec of an absolute value
+)
+
+var sectionNames = [numSections]string{".text", ".rodata", ".data", ".bss"}
+
+const (
+	textBase       = 0x10000
+	pageSize       = 0x1000
+	maxSectionSize = 16 << 20 // keeps hostile input from exhausting memory
+	maxAlign       = 1 << 16
+)
+
+type section struct {
+	data  []byte // contents; nil for .bss, which has only a size
+	size  int64  // bytes so far
+	align int64  // largest alignment requested (the section's start honours it)
+}
+
+type symKind int
+
+const (
+	symLabel      symKind = iota // an address: section and offset
+	symEqu                       // .equ/.set/'=': an expression, evaluated where it was written
+	symPredefined                // from Options.Predefined: an absolute number
+)
+
+type symbol struct {
+	name string
+	kind symKind
+	pos  Pos
+	sec  int   // symLabel
+	off  int64 // symLabel
+	e    expr  // symEqu
+	dot  value // symEqu: the value of '.' where it was defined
+	val  int64 // symPredefined
+	busy bool  // being evaluated (finds definitions that use themselves)
+}
+
+// instItem is one machine instruction waiting for pass 2.
+type instItem struct {
+	pos           Pos // the mnemonic
+	sec           int
+	off           int64
+	def           *instDef
+	rd, rs1, rs2  int
+	imm           operandImm
+	dot           value // '.' in the operands: the address of the statement
+	pcrelHiTarget bool  // an auipc with %pcrel_hi, which %pcrel_lo may name
+}
+
+// dataItem is a .byte/.half/.word/.dword value waiting for pass 2.
+type dataItem struct {
+	sec  int
+	off  int64
+	size int
+	name string // directive name without the dot, for messages
+	e    expr
+	dot  value
+}
+
+type assembler struct {
+	file    string
+	errs    ErrorList
+	syms    map[string]*symbol
+	globals map[string]bool
+	secs    [numSections]section
+	cur     int // current section
+	insts   []*instItem
+	datas   []*dataItem
+	base    [numSections]uint64 // section addresses, set after pass 1
+	// stmtDot is '.' of the statement being parsed: pseudo-instructions that expand
+	// to several instructions all see the address of the first.
+	stmtDot value
+}
+
+// Assemble assembles one source file into a static RV64 executable. The error,
+// if any, is an ErrorList holding every error found in the file.
+func Assemble(filename string, src []byte, opt Options) (*Program, error) {
+	prog, _, err := assemble(filename, src, opt)
+	return prog, err
+}
+
+// assemble also returns the source line of each instruction of .text, by address
+// (for the corpus test).
+func assemble(filename string, src []byte, opt Options) (*Program, map[uint64]int, error) {
+	a := &assembler{
+		file:    filename,
+		syms:    map[string]*symbol{},
+		globals: map[string]bool{},
+	}
+	for i := range a.secs {
+		a.secs[i].align = 1
+	}
+	a.secs[secText].align = 4
+	names := make([]string, 0, len(opt.Predefined))
+	for n := range opt.Predefined {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		a.syms[n] = &symbol{name: n, kind: symPredefined, val: opt.Predefined[n]}
+	}
+
+	toks := lex(filename, src, &a.errs)
+	p := &parser{toks: toks, a: a, localDefs: map[int64]int{}}
+	p.parseFile()
+
+	a.placeSections()
+	a.resolve()
+	entry := uint64(0)
+	if s := a.syms["_start"]; s == nil || s.kind != symLabel {
+		a.errs.add(Pos{filename, 1, 1}, "missing _start: expected a label _start to mark the entry point")
+	} else {
+		entry = a.base[s.sec] + uint64(s.off)
+	}
+	if len(a.errs) > 0 {
+		a.errs.sortAndDedup()
+		return nil, nil, a.errs
+	}
+	prog := &Program{Entry: entry, Symbols: a.symbols()}
+	prog.ELF = a.writeELF(entry, prog.Symbols)
+	lines := map[uint64]int{}
+	for _, it := range a.insts {
+		if it.sec == secText {
+			lines[a.base[secText]+uint64(it.off)] = it.pos.Line
+		}
+	}
+	return prog, lines, nil
+}
+
+func (a *assembler) dot() value { return value{a.cur, a.secs[a.cur].size} }
+
+// ---- Symbols ----
+
+func (a *assembler) checkNew(pos Pos, name, shown string) bool {
+	s := a.syms[name]
+	if s == nil {
+		return true
+	}
+	if s.kind == symPredefined {
+		a.errs.add(pos, "symbol %q is predefined and cannot be redefined", shown)
+	} else {
+		a.errs.add(pos, "symbol %q is already defined at %d:%d", shown, s.pos.Line, s.pos.Col)
+	}
+	return false
+}
+
+func (a *assembler) defineLabel(pos Pos, name string) {
+	shown := name
+	if i := strings.IndexByte(name, 2); i >= 0 {
+		shown = name[:i]
+	}
+	if a.checkNew(pos, name, shown) {
+		a.syms[name] = &symbol{name: name, kind: symLabel, pos: pos, sec: a.cur, off: a.secs[a.cur].size}
+	}
+}
+
+func (a *assembler) defineEqu(pos Pos, name string, e expr) {
+	if a.checkNew(pos, name, name) {
+		a.syms[name] = &symbol{name: name, kind: symEqu, pos: pos, e: e, dot: a.dot()}
+	}
+}
+
+// constNow evaluates an expression whose value decides a size, so it must be
+// known at this point of the file: numbers, predefined symbols, and symbols and
+// label differences defined above.
+func (a *assembler) constNow(e expr) (int64, bool) {
+	v, err := a.eval(e, a.dot(), false)
+	if err != nil {
+		msg := err.msg
+		if err.undef != "" {
+			msg = fmt.Sprintf("expected a constant, found %q, which is not defined before this line", err.undef)
+		}
+		a.errs.add(err.pos, "%s", msg)
+		return 0, false
+	}
+	if v.sec != secAbs {
+		a.errs.add(e.exprPos(), "expected a constant, found an address in %s", sectionNames[v.sec])
+		return 0, false
+	}
+	return v.off, true
+}
+
+// ---- Emitting (pass 1) ----
+
+// grow reserves n bytes in the current section and returns their offset.
+func (a *assembler) grow(pos Pos, n int64) (int64, bool) {
+	s := &a.secs[a.cur]
+	if n < 0 || s.size+n > maxSectionSize {
+		a.errs.add(pos, "section %s would be larger than %d MiB", sectionNames[a.cur], maxSectionSize>>20)
+		return 0, false
+	}
+	off := s.size
+	s.size += n
+	if a.cur != secBss {
+		s.data = append(s.data, make([]byte, n)...)
+	}
+	return off, true
+}
+
+// noBss reports an error if the current section is .bss, which holds no bytes.
+func (a *assembler) noBss(pos Pos, what string) bool {
+	if a.cur == secBss {
+		a.errs.add(pos, "%s in .bss: .bss holds only zeros (use .space, .zero or .align)", what)
+		return false
+	}
+	return true
+}
+
+func (a *assembler) emitInst(it *instItem) {
+	if !a.noBss(it.pos, "instruction") {
+		return
+	}
+	if a.secs[a.cur].size%4 != 0 {
+		a.errs.add(it.pos, "instruction at offset %d of %s is not 4-byte aligned (add .align 2)", a.secs[a.cur].size, sectionNames[a.cur])
+		return
+	}
+	off, ok := a.grow(it.pos, 4)
+	if !ok {
+		return
+	}
+	it.sec, it.off = a.cur, off
+	it.dot = a.stmtDot
+	a.insts = append(a.insts, it)
+}
+
+// emitPair emits "auipc tmp, %pcrel_hi(target)" and the instruction that second
+// builds from the matching low part (GNU as: la, call, tail, lw rd, sym, ...).
+func (a *assembler) emitPair(pos Pos, tmp int, target operandImm, second *instDef, build func(lo operandImm) *instItem) {
+	auipc := &instItem{pos: pos, def: instByName["auipc"], rd: tmp,
+		imm: operandImm{kind: immPcrelHi, e: target.e, pos: target.pos}}
+	a.emitInst(auipc)
+	if auipc.def == nil || len(a.insts) == 0 || a.insts[len(a.insts)-1] != auipc {
+		return
+	}
+	a.emitInst(build(operandImm{kind: immPairLo, e: target.e, pos: target.pos, pairOff: auipc.off}))
+}
+
+func (a *assembler) emitData(e expr, size int, name string) {
+	pos := e.exprPos()
+	if !a.noBss(pos, "."+name) {
+		return
+	}
+	dot := a.dot()
+	off, ok := a.grow(pos, int64(size))
+	if ok {
+		a.datas = append(a.datas, &dataItem{sec: a.cur, off: off, size: size, name: name, e: e, dot: dot})
+	}
+}
+
+func (a *assembler) emitBytes(pos Pos, b []byte) {
+	if !a.noBss(pos, "string") {
+		return
+	}
+	if off, ok := a.grow(pos, int64(len(b))); ok {
+		copy(a.secs[a.cur].data[off:], b)
+	}
+}
+
+func (a *assembler) emitFill(pos Pos, n int64, fill byte, nonzero bool) {
+	if nonzero && !a.noBss(pos, "non-zero fill") {
+		return
+	}
+	off, ok := a.grow(pos, n)
+	if ok && a.cur != secBss {
+		for i := off; i < off+n; i++ {
+			a.secs[a.cur].data[i] = fill
+		}
+	}
+}
+
+// emitAlign pads to a multiple of bytes. In .text, without an explicit fill,
+// the padding is nop instructions (GNU as pads code with nops), preceded by
+// zero bytes if the location is not even 4-byte aligned.
+func (a *assembler) emitAlign(pos Pos, bytes int64, fill byte, hasFill bool, max int64, hasMax bool) {
+	s := &a.secs[a.cur]
+	pad := (bytes - s.size%bytes) % bytes
+	if hasMax && pad > max {
+		return
+	}
+	if bytes > s.align {
+		s.align = bytes
+	}
+	if a.cur != secText || hasFill {
+		a.emitFill(pos, pad, fill, fill != 0)
+		return
+	}
+	off, ok := a.grow(pos, pad)
+	if !ok {
+		return
+	}
+	// Zero bytes up to a 4-byte boundary, then nops (addi zero, zero, 0).
+	for i := off + pad%4; i < off+pad; i += 4 {
+		binary.LittleEndian.PutUint32(s.data[i:], 0x00000013)
+	}
+}
+
+// ---- Addresses ----
+
+func alignUp(x, n uint64) uint64 { return (x + n - 1) / n * n }
+
+// placeSections gives each section its address: .text at 0x10000, .rodata and
+// .data each on the next page boundary, .bss right after .data.
+func (a *assembler) placeSections() {
+	a.base[secText] = textBase
+	a.base[secRodata] = alignUp(textBase+uint64(a.secs[secText].size), pageSize)
+	a.base[secData] = alignUp(a.base[secRodata]+uint64(a.secs[secRodata].size), pageSize)
+	a.base[secBss] = alignUp(a.base[secData]+uint64(a.secs[secData].size), uint64(a.secs[secBss].align))
+}
+
+// symbols lists the labels (not numeric local labels) sorted by address, then name.
+func (a *assembler) symbols() []Symbol {
+	var out []Symbol
+	for _, s := range a.syms {
+		if s.kind == symLabel && strings.IndexByte(s.name, 2) < 0 {
+			out = append(out, Symbol{Name: s.name, Addr: a.base[s.sec] + uint64(s.off)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Addr != out[j].Addr {
+			return out[i].Addr < out[j].Addr
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// ---- Pass 2: relocation ----
+
+func (a *assembler) resolve() {
+	// Check every .equ once, so an unused bad definition is still reported.
+	names := make([]string, 0, len(a.syms))
+	for n, s := range a.syms {
+		if s.kind == symEqu {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		s := a.syms[n]
+		if _, err := a.eval(s.e, s.dot, true); err != nil {
+			a.errs.add(err.pos, "%s", err.msg)
+		}
+	}
+	// The auipcs that %pcrel_lo(label) may refer to, by address.
+	auipcAt := map[uint64]*instItem{}
+	for _, it := range a.insts {
+		if it.imm.kind == immPcrelHi {
+			auipcAt[a.addr(it.sec, it.off)] = it
+		}
+	}
+	for _, it := range a.insts {
+		w, err := a.encode(it, auipcAt)
+		if err != nil {
+			a.errs.add(err.pos, "%s", err.msg)
+			continue
+		}
+		binary.LittleEndian.PutUint32(a.secs[it.sec].data[it.off:], w)
+	}
+	for _, d := range a.datas {
+		v, err := a.eval(d.e, d.dot, true)
+		if err != nil {
+			a.errs.add(err.pos, "%s", err.msg)
+			continue
+		}
+		if d.size < 8 {
+			bits := uint(d.size * 8)
+			if v.off < -(1<<(bits-1)) || v.off >= 1<<bits {
+				a.errs.add(d.e.exprPos(), "value %d does not fit in .%s (%d bits)", v.off, d.name, bits)
+				continue
+			}
+		}
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], uint64(v.off))
+		copy(a.secs[d.sec].data[d.off:], b[:d.size])
+	}
+}
+
+func (a *assembler) addr(sec int, off int64) uint64 { return a.base[sec] + uint64(off) }
+
+func errAt(pos Pos, format string, args ...any) *evalError {
+	return &evalError{pos: pos, msg: fmt.Sprintf(format, args...)}
+}
+
+func sext12(v int64) int64 { return ((v & 0xfff) ^ 0x800) - 0x800 }
+
+// hi20 is the upper part that, added to the sign-extended sext12(v), gives v:
+// (v + 0x800) >> 12, as %hi in the psABI ("RISC-V ELF psABI", relocations
+// R_RISCV_HI20 and R_RISCV_PCREL_HI20).
+func hi20(v int64) int64 { return ((v + 0x800) >> 12) & 0xfffff }
+
+// fitsPcrel says whether a pc-relative distance is reachable by auipc (±2 GiB).
+func fitsPcrel(d int64) bool { return d >= -(1<<31)-0x800 && d < (1<<31)-0x800 }
+
+// immValue computes an immediate operand (not a branch or jump target).
+func (a *assembler) immValue(it *instItem, auipcAt map[uint64]*instItem) (int64, *evalError) {
+	im := it.imm
+	pc := int64(a.addr(it.sec, it.off))
+	v, err := a.eval(im.e, it.dot, true)
+	if err != nil {
+		return 0, err
+	}
+	x := v.off
+	switch im.kind {
+	case immHi:
+		return hi20(x), nil
+	case immLo:
+		return sext12(x), nil
+	case immPcrelHi:
+		if !fitsPcrel(x - pc) {
+			return 0, errAt(im.pos, "pc-relative target %#x is out of range (±2 GiB)", x)
+		}
+		return hi20(x - pc), nil
+	case immPairLo:
+		return sext12(x - int64(a.addr(it.sec, im.pairOff))), nil
+	case immPcrelLo:
+		// %pcrel_lo(L): L labels the auipc; the low part is that of the auipc's
+		// target relative to the auipc (psABI, R_RISCV_PCREL_LO12_I).
+		hi := auipcAt[uint64(x)]
+		if hi == nil {
+			return 0, errAt(im.pos, "%%pcrel_lo expects the label of an auipc with %%pcrel_hi, found address %#x", x)
+		}
+		t, err := a.eval(hi.imm.e, hi.dot, true)
+		if err != nil {
+			return 0, err
+		}
+		return sext12(t.off - x), nil
+	}
+	return x, nil
+}
+
+func checkRange(im operandImm, v, lo, hi int64, what string) *evalError {
+	if v < lo || v > hi {
+		return errAt(im.pos, "%s %d is out of range (%d..%d)", what, v, lo, hi)
+	}
+	return nil
+}
+
+// encode builds the instruction word of it.
+func (a *assembler) encode(it *instItem, auipcAt map[uint64]*instItem) (uint32, *evalError) {
+	d := it.def
+	pc := int64(a.addr(it.sec, it.off))
+	switch d.format {
+	case fmtR, fmtAMO, fmtLR:
+		return encodeR(d, it.rd, it.rs1, it.rs2), nil
+	case fmtNone:
+		return d.match, nil
+	case fmtBranch, fmtJAL:
+		v, err := a.eval(it.imm.e, it.dot, true)
+		if err != nil {
+			return 0, err
+		}
+		off := v.off - pc
+		if off%2 != 0 {
+			return 0, errAt(it.imm.pos, "jump target %#x is not 2-byte aligned", uint64(v.off))
+		}
+		if d.format == fmtBranch {
+			if off < -4096 || off > 4094 {
+				return 0, errAt(it.imm.pos, "branch target %d bytes away is out of range (±4 KiB)", off)
+			}
+			return encodeB(d, it.rs1, it.rs2, off), nil
+		}
+		if off < -(1<<20) || off > 1<<20-2 {
+			return 0, errAt(it.imm.pos, "jump target %d bytes away is out of range (±1 MiB)", off)
+		}
+		return encodeJ(d, it.rd, off), nil
+	}
+	v, err := a.immValue(it, auipcAt)
+	if err != nil {
+		return 0, err
+	}
+	switch d.format {
+	case fmtI, fmtLoad, fmtJALR:
+		if err := checkRange(it.imm, v, -2048, 2047, "immediate"); err != nil {
+			return 0, err
+		}
+		return encodeI(d, it.rd, it.rs1, v), nil
+	case fmtShift:
+		if err := checkRange(it.imm, v, 0, 1<<d.shamtBits-1, "shift amount"); err != nil {
+			return 0, err
+		}
+		return encodeI(d, it.rd, it.rs1, v), nil
+	case fmtStore:
+		if err := checkRange(it.imm, v, -2048, 2047, "offset"); err != nil {
+			return 0, err
+		}
+		return encodeS(d, it.rs1, it.rs2, v), nil
+	case fmtU:
+		if err := checkRange(it.imm, v, 0, 0xfffff, "20-bit upper immediate"); err != nil {
+			return 0, err
+		}
+		return encodeU(d, it.rd, v), nil
+	case fmtFence:
+		return d.match | uint32(v)<<20, nil
+	}
+	return 0, errAt(it.pos, "internal error: no encoding for %s", d.name)
+}

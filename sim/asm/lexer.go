@@ -1,0 +1,365 @@
+package asm
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The lexer turns a whole source file into tokens. A statement ends at a newline,
+// at ';' or at the end of the file; the lexer marks each end with a tkEOS token so
+// the parser reads one statement at a time. Comments (GNU as manual, "Comments"):
+// '#' and "//" run to the end of the line, "/* ... */" may span lines.
+
+type tokKind int
+
+const (
+	tkEOS      tokKind = iota // end of statement: newline, ';' or end of file
+	tkIdent                   // symbol, mnemonic, directive or register name
+	tkNum                     // integer or character constant
+	tkString                  // "..." with escapes decoded
+	tkLocalRef                // numeric local label reference: 1f, 2b
+	tkReloc                   // %hi, %lo, %pcrel_hi, %pcrel_lo
+	tkOp                      // punctuation and operators
+)
+
+type token struct {
+	kind tokKind
+	pos  Pos
+	text string // source text (for tkString the decoded bytes; for tkEOS a description)
+	num  int64  // value of tkNum; label number of tkLocalRef
+}
+
+// describe names a token in "expected X, found Y" messages.
+func (t token) describe() string {
+	switch t.kind {
+	case tkEOS:
+		return t.text
+	case tkString:
+		return fmt.Sprintf("string %q", t.text)
+	}
+	return fmt.Sprintf("%q", t.text)
+}
+
+type lexer struct {
+	src    []byte
+	file   string
+	off    int // current byte offset
+	line   int
+	col    int
+	toks   []token
+	errs   *ErrorList
+	maxErr int
+}
+
+func isLetter(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '.' || c == '$'
+}
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func isIdentChar(c byte) bool {
+	return isLetter(c) || isDigit(c)
+}
+
+// lex returns the tokens of src; errors go to errs.
+func lex(file string, src []byte, errs *ErrorList) []token {
+	l := &lexer{src: src, file: file, line: 1, col: 1, errs: errs}
+	l.run()
+	return l.toks
+}
+
+func (l *lexer) pos() Pos { return Pos{l.file, l.line, l.col} }
+
+func (l *lexer) peek(n int) byte {
+	if l.off+n < len(l.src) {
+		return l.src[l.off+n]
+	}
+	return 0
+}
+
+// advance moves over n bytes, keeping line and column.
+func (l *lexer) advance(n int) {
+	for i := 0; i < n && l.off < len(l.src); i++ {
+		if l.src[l.off] == '\n' {
+			l.line++
+			l.col = 1
+		} else {
+			l.col++
+		}
+		l.off++
+	}
+}
+
+func (l *lexer) emit(k tokKind, pos Pos, text string, num int64) {
+	l.toks = append(l.toks, token{kind: k, pos: pos, text: text, num: num})
+}
+
+// endStatement emits a tkEOS unless the previous token already ends a statement.
+func (l *lexer) endStatement(pos Pos, what string) {
+	if len(l.toks) > 0 && l.toks[len(l.toks)-1].kind != tkEOS {
+		l.emit(tkEOS, pos, what, 0)
+	}
+}
+
+func (l *lexer) run() {
+	for l.off < len(l.src) {
+		c := l.src[l.off]
+		p := l.pos()
+		switch {
+		case c == '\n':
+			l.endStatement(p, "newline")
+			l.advance(1)
+		case c == ';':
+			l.endStatement(p, `";"`)
+			l.advance(1)
+		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+			l.advance(1)
+		case c == '#' || c == '/' && l.peek(1) == '/':
+			for l.off < len(l.src) && l.src[l.off] != '\n' {
+				l.advance(1)
+			}
+		case c == '/' && l.peek(1) == '*':
+			end := strings.Index(string(l.src[l.off+2:]), "*/")
+			if end < 0 {
+				l.errs.add(p, "comment not terminated: expected \"*/\", found end of file")
+				l.advance(len(l.src))
+				break
+			}
+			// A newline inside the comment still ends the statement.
+			hasNL := strings.Contains(string(l.src[l.off:l.off+2+end]), "\n")
+			l.advance(2 + end + 2)
+			if hasNL {
+				l.endStatement(p, "newline")
+			}
+		case isLetter(c):
+			start := l.off
+			for l.off < len(l.src) && isIdentChar(l.src[l.off]) {
+				l.advance(1)
+			}
+			l.emit(tkIdent, p, string(l.src[start:l.off]), 0)
+		case isDigit(c):
+			l.number(p)
+		case c == '\'':
+			l.char(p)
+		case c == '"':
+			l.str(p)
+		case c == '%' && isLetter(l.peek(1)):
+			start := l.off
+			l.advance(1)
+			for l.off < len(l.src) && isIdentChar(l.src[l.off]) {
+				l.advance(1)
+			}
+			l.emit(tkReloc, p, string(l.src[start:l.off]), 0)
+		case c == '<' && l.peek(1) == '<' || c == '>' && l.peek(1) == '>':
+			l.emit(tkOp, p, string(l.src[l.off:l.off+2]), 0)
+			l.advance(2)
+		case strings.IndexByte(",():+-*/%&|^~=!", c) >= 0:
+			l.emit(tkOp, p, string(c), 0)
+			l.advance(1)
+		default:
+			l.errs.add(p, "unexpected character %q", rune(c))
+			l.advance(1)
+		}
+	}
+	l.endStatement(l.pos(), "end of file")
+}
+
+// number lexes 123, 0x7f, 0b101, 0o17, 017 (leading zero: octal, as GNU as), and the
+// numeric local label references 1f and 1b (GNU as manual, "Local Symbol Names").
+func (l *lexer) number(p Pos) {
+	start := l.off
+	for l.off < len(l.src) && isIdentChar(l.src[l.off]) {
+		l.advance(1)
+	}
+	text := string(l.src[start:l.off])
+	// Local label reference: decimal digits then 'f' or 'b'. "0b1" is binary.
+	if n := len(text); n >= 2 && (text[n-1] == 'f' || text[n-1] == 'b') && allDigits(text[:n-1]) &&
+		!(text[:2] == "0b" && n > 2) {
+		v, ok := parseUint(text[:n-1], 10)
+		if ok && v < 1<<31 {
+			l.emit(tkLocalRef, p, text, int64(v))
+			return
+		}
+	}
+	base, digits := 10, text
+	switch {
+	case len(text) > 2 && (text[:2] == "0x" || text[:2] == "0X"):
+		base, digits = 16, text[2:]
+	case len(text) > 2 && (text[:2] == "0b" || text[:2] == "0B"):
+		base, digits = 2, text[2:]
+	case len(text) > 2 && (text[:2] == "0o" || text[:2] == "0O"):
+		base, digits = 8, text[2:]
+	case len(text) > 1 && text[0] == '0':
+		base, digits = 8, text[1:]
+	}
+	v, ok := parseUint(digits, base)
+	if !ok {
+		l.errs.add(p, "invalid number %q", text)
+	}
+	l.emit(tkNum, p, text, int64(v))
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return len(s) > 0
+}
+
+// parseUint parses digits in base; false on a bad digit or on overflow of 64 bits.
+func parseUint(s string, base int) (uint64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var d int
+		switch {
+		case isDigit(c):
+			d = int(c - '0')
+		case c >= 'a' && c <= 'f':
+			d = int(c-'a') + 10
+		case c >= 'A' && c <= 'F':
+			d = int(c-'A') + 10
+		default:
+			return 0, false
+		}
+		if d >= base {
+			return 0, false
+		}
+		if v > (^uint64(0)-uint64(d))/uint64(base) {
+			return 0, false
+		}
+		v = v*uint64(base) + uint64(d)
+	}
+	return v, true
+}
+
+// char lexes a character constant: 'a or 'a' or '\n' (GNU as accepts the closing
+// quote as optional).
+func (l *lexer) char(p Pos) {
+	l.advance(1)
+	if l.off >= len(l.src) || l.src[l.off] == '\n' {
+		l.errs.add(p, "expected character after \"'\", found %s", l.describeHere())
+		l.emit(tkNum, p, "'", 0)
+		return
+	}
+	var v byte
+	if l.src[l.off] == '\\' {
+		b, ok := l.escape()
+		if !ok {
+			l.emit(tkNum, p, "'", 0)
+			return
+		}
+		v = b
+	} else {
+		v = l.src[l.off]
+		l.advance(1)
+	}
+	if l.off < len(l.src) && l.src[l.off] == '\'' {
+		l.advance(1)
+	}
+	l.emit(tkNum, p, fmt.Sprintf("'%c'", v), int64(v))
+}
+
+func (l *lexer) describeHere() string {
+	if l.off >= len(l.src) {
+		return "end of file"
+	}
+	if l.src[l.off] == '\n' {
+		return "newline"
+	}
+	return fmt.Sprintf("%q", rune(l.src[l.off]))
+}
+
+// escape decodes one backslash escape at l.off (GNU as manual, "Strings"):
+// \b \f \n \r \t \v \\ \" \' , octal \NNN (up to three digits) and hex \xHH...
+func (l *lexer) escape() (byte, bool) {
+	p := l.pos()
+	l.advance(1) // the backslash
+	if l.off >= len(l.src) {
+		l.errs.add(p, "expected escape character after \"\\\", found end of file")
+		return 0, false
+	}
+	c := l.src[l.off]
+	switch c {
+	case 'b':
+		l.advance(1)
+		return '\b', true
+	case 'f':
+		l.advance(1)
+		return '\f', true
+	case 'n':
+		l.advance(1)
+		return '\n', true
+	case 'r':
+		l.advance(1)
+		return '\r', true
+	case 't':
+		l.advance(1)
+		return '\t', true
+	case 'v':
+		l.advance(1)
+		return '\v', true
+	case '\\', '"', '\'':
+		l.advance(1)
+		return c, true
+	case 'x', 'X':
+		l.advance(1)
+		var v byte
+		n := 0
+		for l.off < len(l.src) && isHex(l.src[l.off]) {
+			d, _ := parseUint(string(l.src[l.off]), 16)
+			v = v<<4 | byte(d)
+			l.advance(1)
+			n++
+		}
+		if n == 0 {
+			l.errs.add(p, "expected hex digits after \"\\x\", found %s", l.describeHere())
+			return 0, false
+		}
+		return v, true
+	}
+	if c >= '0' && c <= '7' {
+		var v byte
+		for n := 0; n < 3 && l.off < len(l.src) && l.src[l.off] >= '0' && l.src[l.off] <= '7'; n++ {
+			v = v<<3 | (l.src[l.off] - '0')
+			l.advance(1)
+		}
+		return v, true
+	}
+	l.errs.add(p, "unknown escape sequence \"\\%c\"", rune(c))
+	l.advance(1)
+	return 0, false
+}
+
+func isHex(c byte) bool {
+	return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// str lexes a string literal.
+func (l *lexer) str(p Pos) {
+	l.advance(1)
+	var b []byte
+	for {
+		if l.off >= len(l.src) || l.src[l.off] == '\n' {
+			l.errs.add(p, "string not terminated: expected '\"', found %s", l.describeHere())
+			break
+		}
+		c := l.src[l.off]
+		if c == '"' {
+			l.advance(1)
+			break
+		}
+		if c == '\\' {
+			if v, ok := l.escape(); ok {
+				b = append(b, v)
+			}
+			continue
+		}
+		b = append(b, c)
+		l.advance(1)
+	}
+	l.emit(tkString, p, string(b), 0)
+}
