@@ -245,7 +245,7 @@ func binaryOp(e *binaryExpr, x, y value) (value, *evalError) {
 	case "<<":
 		r = a << uint64(b) // counts >= 64 give 0, as a shift of a 64-bit value
 	case ">>":
-		r = a >> uint64(b) // arithmetic, as GNU as on a signed value
+		r = int64(uint64(a) >> uint64(b)) // logical: GNU as shifts the unsigned value, so -16 >> 2 is 0x3ffffffffffffffc
 	case "|":
 		r = a | b
 	case "&":

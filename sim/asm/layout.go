@@ -128,6 +128,9 @@ func assemble(filename string, src []byte, opt Options) (*Program, map[uint64]in
 	p := &parser{toks: toks, a: a, localDefs: map[int64]int{}}
 	p.parseFile()
 
+	// GNU as pads the end of .text with nops to the section's alignment.
+	a.cur = secText
+	a.emitAlign(Pos{filename, 1, 1}, a.secs[secText].align, 0, false, 0, false)
 	a.placeSections()
 	a.resolve()
 	entry := uint64(0)

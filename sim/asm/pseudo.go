@@ -58,14 +58,14 @@ func (p *parser) pseudo(m token) bool {
 	case "call", "tail":
 		// call sym = auipc ra, %pcrel_hi(sym); jalr ra, %pcrel_lo(ra)
 		// tail sym = auipc t1, %pcrel_hi(sym); jalr zero, %pcrel_lo(t1)
-		// "call rd, sym" uses rd for both.
+		// "call rd, sym" = auipc t1, %pcrel_hi(sym); jalr rd, %pcrel_lo(t1), as GNU as.
 		rd, tmp := 1, 1
 		if m.text == "tail" {
 			rd, tmp = 0, 6
 		}
 		if m.text == "call" && p.isReg(p.tok()) && p.peekTok(1).kind == tkOp && p.peekTok(1).text == "," {
 			rd, _ = p.reg()
-			tmp = rd
+			tmp = 6
 			p.next()
 		}
 		p.auipcPair(m, rd, tmp, "jalr")

@@ -1,0 +1,659 @@
+# corpus.s: every RV64IMA instruction, every pseudo-instruction ipcsim's
+# assembler knows, li constants, labels and data directives. scripts/asm-oracle.sh
+# assembles it with GNU as and records the bytes in corpus.golden; the Go test
+# (sim/asm/corpus_test.go) checks that package asm produces the same bytes.
+# Generated once by a script, then edited by hand; keep one statement per line.
+
+        .option norelax
+        .attribute arch, "rv64i2p1_m2p0_a2p1_zifencei2p0"
+        .file "corpus.s"
+        .globl _start
+        .equ ANSWER, 42
+        .set MASK, 0xff << 8
+        BIG = 0x123456789
+        .text
+_start:
+
+# R-type: register extremes
+        add zero, zero, zero
+        add ra, sp, gp
+        add t6, t5, t4
+        add x31, x0, x15
+        add fp, s11, a7
+        sub zero, zero, zero
+        sub ra, sp, gp
+        sub t6, t5, t4
+        sub x31, x0, x15
+        sub fp, s11, a7
+        sll zero, zero, zero
+        sll ra, sp, gp
+        sll t6, t5, t4
+        sll x31, x0, x15
+        sll fp, s11, a7
+        slt zero, zero, zero
+        slt ra, sp, gp
+        slt t6, t5, t4
+        slt x31, x0, x15
+        slt fp, s11, a7
+        sltu zero, zero, zero
+        sltu ra, sp, gp
+        sltu t6, t5, t4
+        sltu x31, x0, x15
+        sltu fp, s11, a7
+        xor zero, zero, zero
+        xor ra, sp, gp
+        xor t6, t5, t4
+        xor x31, x0, x15
+        xor fp, s11, a7
+        srl zero, zero, zero
+        srl ra, sp, gp
+        srl t6, t5, t4
+        srl x31, x0, x15
+        srl fp, s11, a7
+        sra zero, zero, zero
+        sra ra, sp, gp
+        sra t6, t5, t4
+        sra x31, x0, x15
+        sra fp, s11, a7
+        or zero, zero, zero
+        or ra, sp, gp
+        or t6, t5, t4
+        or x31, x0, x15
+        or fp, s11, a7
+        and zero, zero, zero
+        and ra, sp, gp
+        and t6, t5, t4
+        and x31, x0, x15
+        and fp, s11, a7
+        addw zero, zero, zero
+        addw ra, sp, gp
+        addw t6, t5, t4
+        addw x31, x0, x15
+        addw fp, s11, a7
+        subw zero, zero, zero
+        subw ra, sp, gp
+        subw t6, t5, t4
+        subw x31, x0, x15
+        subw fp, s11, a7
+        sllw zero, zero, zero
+        sllw ra, sp, gp
+        sllw t6, t5, t4
+        sllw x31, x0, x15
+        sllw fp, s11, a7
+        srlw zero, zero, zero
+        srlw ra, sp, gp
+        srlw t6, t5, t4
+        srlw x31, x0, x15
+        srlw fp, s11, a7
+        sraw zero, zero, zero
+        sraw ra, sp, gp
+        sraw t6, t5, t4
+        sraw x31, x0, x15
+        sraw fp, s11, a7
+        mul zero, zero, zero
+        mul ra, sp, gp
+        mul t6, t5, t4
+        mul x31, x0, x15
+        mul fp, s11, a7
+        mulh zero, zero, zero
+        mulh ra, sp, gp
+        mulh t6, t5, t4
+        mulh x31, x0, x15
+        mulh fp, s11, a7
+        mulhsu zero, zero, zero
+        mulhsu ra, sp, gp
+        mulhsu t6, t5, t4
+        mulhsu x31, x0, x15
+        mulhsu fp, s11, a7
+        mulhu zero, zero, zero
+        mulhu ra, sp, gp
+        mulhu t6, t5, t4
+        mulhu x31, x0, x15
+        mulhu fp, s11, a7
+        div zero, zero, zero
+        div ra, sp, gp
+        div t6, t5, t4
+        div x31, x0, x15
+        div fp, s11, a7
+        divu zero, zero, zero
+        divu ra, sp, gp
+        divu t6, t5, t4
+        divu x31, x0, x15
+        divu fp, s11, a7
+        rem zero, zero, zero
+        rem ra, sp, gp
+        rem t6, t5, t4
+        rem x31, x0, x15
+        rem fp, s11, a7
+        remu zero, zero, zero
+        remu ra, sp, gp
+        remu t6, t5, t4
+        remu x31, x0, x15
+        remu fp, s11, a7
+        mulw zero, zero, zero
+        mulw ra, sp, gp
+        mulw t6, t5, t4
+        mulw x31, x0, x15
+        mulw fp, s11, a7
+        divw zero, zero, zero
+        divw ra, sp, gp
+        divw t6, t5, t4
+        divw x31, x0, x15
+        divw fp, s11, a7
+        divuw zero, zero, zero
+        divuw ra, sp, gp
+        divuw t6, t5, t4
+        divuw x31, x0, x15
+        divuw fp, s11, a7
+        remw zero, zero, zero
+        remw ra, sp, gp
+        remw t6, t5, t4
+        remw x31, x0, x15
+        remw fp, s11, a7
+        remuw zero, zero, zero
+        remuw ra, sp, gp
+        remuw t6, t5, t4
+        remuw x31, x0, x15
+        remuw fp, s11, a7
+# I-type: immediate extremes
+        addi a0, a0, -2048
+        addi t6, x31, 2047
+        addi zero, zero, 0
+        addi s0, fp, -1
+        addi ra, sp, 1
+        addi a5, a4, 0x7ff
+        addi a3, a2, -0x800
+        slti a0, a0, -2048
+        slti t6, x31, 2047
+        slti zero, zero, 0
+        slti s0, fp, -1
+        slti ra, sp, 1
+        slti a5, a4, 0x7ff
+        slti a3, a2, -0x800
+        sltiu a0, a0, -2048
+        sltiu t6, x31, 2047
+        sltiu zero, zero, 0
+        sltiu s0, fp, -1
+        sltiu ra, sp, 1
+        sltiu a5, a4, 0x7ff
+        sltiu a3, a2, -0x800
+        xori a0, a0, -2048
+        xori t6, x31, 2047
+        xori zero, zero, 0
+        xori s0, fp, -1
+        xori ra, sp, 1
+        xori a5, a4, 0x7ff
+        xori a3, a2, -0x800
+        ori a0, a0, -2048
+        ori t6, x31, 2047
+        ori zero, zero, 0
+        ori s0, fp, -1
+        ori ra, sp, 1
+        ori a5, a4, 0x7ff
+        ori a3, a2, -0x800
+        andi a0, a0, -2048
+        andi t6, x31, 2047
+        andi zero, zero, 0
+        andi s0, fp, -1
+        andi ra, sp, 1
+        andi a5, a4, 0x7ff
+        andi a3, a2, -0x800
+        addiw a0, a0, -2048
+        addiw t6, x31, 2047
+        addiw zero, zero, 0
+        addiw s0, fp, -1
+        addiw ra, sp, 1
+        addiw a5, a4, 0x7ff
+        addiw a3, a2, -0x800
+# Shifts: 0 .. 63 (0 .. 31 for the W forms)
+        slli a0, a1, 0
+        slli t6, x31, 63
+        slli s1, s2, 1
+        slli ra, sp, 31
+        srli a0, a1, 0
+        srli t6, x31, 63
+        srli s1, s2, 1
+        srli ra, sp, 31
+        srai a0, a1, 0
+        srai t6, x31, 63
+        srai s1, s2, 1
+        srai ra, sp, 31
+        slliw a0, a1, 0
+        slliw t6, x31, 31
+        slliw s1, s2, 1
+        slliw ra, sp, 15
+        srliw a0, a1, 0
+        srliw t6, x31, 31
+        srliw s1, s2, 1
+        srliw ra, sp, 15
+        sraiw a0, a1, 0
+        sraiw t6, x31, 31
+        sraiw s1, s2, 1
+        sraiw ra, sp, 15
+# Loads and stores: offset extremes and the (reg) form
+        lb a0, -2048(sp)
+        lb t6, 2047(x31)
+        lb zero, 0(zero)
+        lb s0, (a0)
+        lb ra, 8(fp)
+        lh a0, -2048(sp)
+        lh t6, 2047(x31)
+        lh zero, 0(zero)
+        lh s0, (a0)
+        lh ra, 8(fp)
+        lw a0, -2048(sp)
+        lw t6, 2047(x31)
+        lw zero, 0(zero)
+        lw s0, (a0)
+        lw ra, 8(fp)
+        ld a0, -2048(sp)
+        ld t6, 2047(x31)
+        ld zero, 0(zero)
+        ld s0, (a0)
+        ld ra, 8(fp)
+        lbu a0, -2048(sp)
+        lbu t6, 2047(x31)
+        lbu zero, 0(zero)
+        lbu s0, (a0)
+        lbu ra, 8(fp)
+        lhu a0, -2048(sp)
+        lhu t6, 2047(x31)
+        lhu zero, 0(zero)
+        lhu s0, (a0)
+        lhu ra, 8(fp)
+        lwu a0, -2048(sp)
+        lwu t6, 2047(x31)
+        lwu zero, 0(zero)
+        lwu s0, (a0)
+        lwu ra, 8(fp)
+        sb a0, -2048(sp)
+        sb t6, 2047(x31)
+        sb zero, 0(zero)
+        sb s0, (a0)
+        sb ra, -8(fp)
+        sh a0, -2048(sp)
+        sh t6, 2047(x31)
+        sh zero, 0(zero)
+        sh s0, (a0)
+        sh ra, -8(fp)
+        sw a0, -2048(sp)
+        sw t6, 2047(x31)
+        sw zero, 0(zero)
+        sw s0, (a0)
+        sw ra, -8(fp)
+        sd a0, -2048(sp)
+        sd t6, 2047(x31)
+        sd zero, 0(zero)
+        sd s0, (a0)
+        sd ra, -8(fp)
+# Upper immediates
+        lui a0, 0
+        lui t6, 0xfffff
+        lui zero, 1
+        lui sp, 0x80000
+        lui s1, 0x7ffff
+        lui x31, 12345
+        auipc a0, 0
+        auipc t6, 0xfffff
+        auipc zero, 1
+        auipc sp, 0x80000
+        auipc s1, 0x7ffff
+        auipc x31, 12345
+# Branches: backward, forward, and the extreme offsets -4096 and +4094
+branch_back:
+        beq a0, a1, branch_back
+        beq zero, x31, branch_fwd
+        beq t6, zero, . - 4096
+        beq s0, s11, . + 4094
+        beq ra, sp, .
+        bne a0, a1, branch_back
+        bne zero, x31, branch_fwd
+        bne t6, zero, . - 4096
+        bne s0, s11, . + 4094
+        bne ra, sp, .
+        blt a0, a1, branch_back
+        blt zero, x31, branch_fwd
+        blt t6, zero, . - 4096
+        blt s0, s11, . + 4094
+        blt ra, sp, .
+        bge a0, a1, branch_back
+        bge zero, x31, branch_fwd
+        bge t6, zero, . - 4096
+        bge s0, s11, . + 4094
+        bge ra, sp, .
+        bltu a0, a1, branch_back
+        bltu zero, x31, branch_fwd
+        bltu t6, zero, . - 4096
+        bltu s0, s11, . + 4094
+        bltu ra, sp, .
+        bgeu a0, a1, branch_back
+        bgeu zero, x31, branch_fwd
+        bgeu t6, zero, . - 4096
+        bgeu s0, s11, . + 4094
+        bgeu ra, sp, .
+branch_fwd:
+# Jumps: jal with register, jalr in all operand forms, extreme jal offsets
+        jal ra, branch_back
+        jal zero, jump_fwd
+        jal t6, . - 1048576
+        jal a0, . + 1048574
+        jal s1, .
+        jalr ra, 0(a0)
+        jalr zero, -2048(x31)
+        jalr t6, 2047(sp)
+        jalr a0, a1, 12
+        jalr a0, a1
+        jalr ra, (t0)
+jump_fwd:
+# System and memory ordering
+        ecall
+        ebreak
+        fence
+        fence iorw, iorw
+        fence rw, rw
+        fence r, w
+        fence w, r
+        fence i, o
+        fence io, rw
+        fence.tso
+        fence.i
+# Atomics: every AMO with every ordering suffix
+        lr.w a0, (a1)
+        sc.w a0, a2, (a1)
+        amoswap.w a0, a1, (a2)
+        amoadd.w a0, a1, (a2)
+        amoxor.w a0, a1, (a2)
+        amoand.w a0, a1, (a2)
+        amoor.w a0, a1, (a2)
+        amomin.w a0, a1, (a2)
+        amomax.w a0, a1, (a2)
+        amominu.w a0, a1, (a2)
+        amomaxu.w a0, a1, (a2)
+        lr.w.aq a0, (a1)
+        sc.w.aq a0, a2, (a1)
+        amoswap.w.aq a0, a1, (a2)
+        amoadd.w.aq a0, a1, (a2)
+        amoxor.w.aq a0, a1, (a2)
+        amoand.w.aq a0, a1, (a2)
+        amoor.w.aq a0, a1, (a2)
+        amomin.w.aq a0, a1, (a2)
+        amomax.w.aq a0, a1, (a2)
+        amominu.w.aq a0, a1, (a2)
+        amomaxu.w.aq a0, a1, (a2)
+        lr.w.rl a0, (a1)
+        sc.w.rl a0, a2, (a1)
+        amoswap.w.rl a0, a1, (a2)
+        amoadd.w.rl a0, a1, (a2)
+        amoxor.w.rl a0, a1, (a2)
+        amoand.w.rl a0, a1, (a2)
+        amoor.w.rl a0, a1, (a2)
+        amomin.w.rl a0, a1, (a2)
+        amomax.w.rl a0, a1, (a2)
+        amominu.w.rl a0, a1, (a2)
+        amomaxu.w.rl a0, a1, (a2)
+        lr.w.aqrl a0, (a1)
+        sc.w.aqrl a0, a2, (a1)
+        amoswap.w.aqrl a0, a1, (a2)
+        amoadd.w.aqrl a0, a1, (a2)
+        amoxor.w.aqrl a0, a1, (a2)
+        amoand.w.aqrl a0, a1, (a2)
+        amoor.w.aqrl a0, a1, (a2)
+        amomin.w.aqrl a0, a1, (a2)
+        amomax.w.aqrl a0, a1, (a2)
+        amominu.w.aqrl a0, a1, (a2)
+        amomaxu.w.aqrl a0, a1, (a2)
+        lr.w t6, (x31)
+        sc.w zero, t6, (sp)
+        amoadd.w t6, x31, 0(zero)
+        lr.d a0, (a1)
+        sc.d a0, a2, (a1)
+        amoswap.d a0, a1, (a2)
+        amoadd.d a0, a1, (a2)
+        amoxor.d a0, a1, (a2)
+        amoand.d a0, a1, (a2)
+        amoor.d a0, a1, (a2)
+        amomin.d a0, a1, (a2)
+        amomax.d a0, a1, (a2)
+        amominu.d a0, a1, (a2)
+        amomaxu.d a0, a1, (a2)
+        lr.d.aq a0, (a1)
+        sc.d.aq a0, a2, (a1)
+        amoswap.d.aq a0, a1, (a2)
+        amoadd.d.aq a0, a1, (a2)
+        amoxor.d.aq a0, a1, (a2)
+        amoand.d.aq a0, a1, (a2)
+        amoor.d.aq a0, a1, (a2)
+        amomin.d.aq a0, a1, (a2)
+        amomax.d.aq a0, a1, (a2)
+        amominu.d.aq a0, a1, (a2)
+        amomaxu.d.aq a0, a1, (a2)
+        lr.d.rl a0, (a1)
+        sc.d.rl a0, a2, (a1)
+        amoswap.d.rl a0, a1, (a2)
+        amoadd.d.rl a0, a1, (a2)
+        amoxor.d.rl a0, a1, (a2)
+        amoand.d.rl a0, a1, (a2)
+        amoor.d.rl a0, a1, (a2)
+        amomin.d.rl a0, a1, (a2)
+        amomax.d.rl a0, a1, (a2)
+        amominu.d.rl a0, a1, (a2)
+        amomaxu.d.rl a0, a1, (a2)
+        lr.d.aqrl a0, (a1)
+        sc.d.aqrl a0, a2, (a1)
+        amoswap.d.aqrl a0, a1, (a2)
+        amoadd.d.aqrl a0, a1, (a2)
+        amoxor.d.aqrl a0, a1, (a2)
+        amoand.d.aqrl a0, a1, (a2)
+        amoor.d.aqrl a0, a1, (a2)
+        amomin.d.aqrl a0, a1, (a2)
+        amomax.d.aqrl a0, a1, (a2)
+        amominu.d.aqrl a0, a1, (a2)
+        amomaxu.d.aqrl a0, a1, (a2)
+        lr.d t6, (x31)
+        sc.d zero, t6, (sp)
+        amoadd.d t6, x31, 0(zero)
+# Pseudo-instructions
+        nop
+        mv a0, a1
+        mv t6, x31
+        not a0, a1
+        neg a0, a1
+        negw t6, x31
+        sext.w a0, a1
+        zext.b a0, a1
+        seqz a0, a1
+        snez a0, a1
+        sltz a0, a1
+        sgtz a0, a1
+pseudo_back:
+        beqz a0, pseudo_back
+        bnez t6, pseudo_fwd
+        blez a0, pseudo_back
+        bgez a1, pseudo_fwd
+        bltz a2, pseudo_back
+        bgtz a3, pseudo_fwd
+        bgt a0, a1, pseudo_back
+        ble a0, a1, pseudo_fwd
+        bgtu t5, t6, pseudo_back
+        bleu t5, t6, pseudo_fwd
+        j pseudo_back
+        j pseudo_fwd
+        jal pseudo_back
+        jal pseudo_fwd
+        jr a0
+        jr t6
+        jalr a0
+        jalr t6
+        ret
+        call helper
+        call t0, helper
+        tail helper
+        la a0, msg
+        la t6, table
+        lla a1, counter
+        lla s0, bss_buf
+        lw a0, counter
+        ld t6, table
+        lb a1, msg
+        lbu a2, msg
+        lh a3, counter
+        lhu a4, counter
+        lwu a5, counter
+        sw a0, counter, t0
+        sd t6, table, t1
+        sb a1, counter, a2
+        sh a1, counter, a3
+pseudo_fwd:
+# li: GNU as's expansion for every kind of constant
+        .section .rodata
+msg:    .ascii "hello, world\n"
+msg_end:
+        MSGLEN = msg_end - msg
+        .text
+        li a0, 0
+        li t6, 1
+        li zero, -1
+        li x31, 5
+        li s1, 2047
+        li ra, -2048
+        li a7, 2048
+        li sp, -2049
+        li a0, 4095
+        li t6, 4096
+        li zero, 0x7ff
+        li x31, 0x800
+        li s1, 0xfff
+        li ra, 0x1000
+        li a7, 0x1001
+        li sp, 0x12345
+        li a0, 0x12345678
+        li t6, 0x7ffff7ff
+        li zero, 0x7ffff800
+        li x31, 0x7fffffff
+        li s1, -0x80000000
+        li ra, -0x7fffffff
+        li a7, 0x80000000
+        li sp, 0x80000001
+        li a0, 0xffffffff
+        li t6, -0xffffffff
+        li zero, 0x100000000
+        li x31, 0x100000001
+        li s1, 0xfffffffff
+        li ra, 0x123456789
+        li a7, 0x123456789abcdef0
+        li sp, 0x7fffffffffffffff
+        li a0, 0x8000000000000000
+        li t6, 0x8000000000000001
+        li zero, 0xffffffff00000000
+        li x31, 0xffffffff80000000
+        li s1, 0xffffffff7fffffff
+        li ra, 0x00000000ffffffff
+        li a7, 0xfedcba9876543210
+        li sp, 0x0000001000000000
+        li a0, 0x0000100000000800
+        li t6, 0x5555555555555555
+        li zero, 0xaaaaaaaaaaaaaaaa
+        li x31, -0x123456789
+        li s1, -4096
+        li ra, -4097
+        li a7, 0xdeadbeef
+        li sp, 0xcafebabe12345678
+        li a0, ANSWER
+        li t6, MASK
+        li zero, BIG
+        li x31, ANSWER * 100 + 7
+        li s1, 1 << 63
+        li ra, (1 << 32) - 1
+        li a7, ~0
+        li sp, -(1 << 31)
+        li a0, 'A'
+        li t6, '\n'
+        li zero, 010
+        li x31, 0b1011
+        li s1, 1+2*3|4
+        li ra, 100/7
+        li a7, -100%7
+        li sp, 0x10 >> 2
+        li a0, -16 >> 2
+        li t6, 5 & 3
+        li zero, 5 ^ 3
+        li x31, 6 ! 1
+        li s1, MSGLEN
+# %hi/%lo and %pcrel_hi/%pcrel_lo pairs
+        lui a0, %hi(msg)
+        addi a0, a0, %lo(msg)
+        lui a1, %hi(counter)
+        lw a2, %lo(counter)(a1)
+        sw a2, %lo(counter)(a1)
+        lui t6, %hi(table+16)
+        ld t5, %lo(table+16)(t6)
+1:      auipc a0, %pcrel_hi(msg)
+        addi a0, a0, %pcrel_lo(1b)
+1:      auipc a1, %pcrel_hi(counter)
+        lw a2, %pcrel_lo(1b)(a1)
+        sw a2, %pcrel_lo(1b)(a1)
+pcrel_label:
+        auipc t0, %pcrel_hi(table + 8)
+        ld t1, %pcrel_lo(pcrel_label)(t0)
+        addi t0, t0, %pcrel_lo(pcrel_label)
+# Numeric local labels
+1:      addi a0, a0, -1
+        bnez a0, 1b
+        beqz a0, 1f
+        j 2f
+1:      j 1b
+2:      j 1b ; nop ; nop  # several statements on one line
+        /* a block comment */ nop /* spanning
+           two lines */
+        nop # a comment
+helper: addi a0, a0, 1  # the target of call and tail
+        ret
+# Alignment in code: padded with nops
+        .align 4
+        nop
+        .p2align 3
+        .balign 16
+aligned_code:
+        ecall
+# Data
+        .data
+counter:
+        .word 7
+        .byte -128, 255, 'a', 0x7f, -1
+        .align 1
+        .half -32768, 65535, 0x1234
+        .align 2
+        .word -2147483648, 0xffffffff, ANSWER, counter, msg + 3, _start
+        .balign 8
+table:
+        .dword 0x8000000000000000, -1, table, msg_end - msg, BIG
+        .dword 1 + 2 * 3, (1 + 2) * 3, 1 << 40, MASK | 1, ~0xff
+        .quad 1
+        .2byte 2
+        .4byte 3
+        .8byte 4
+        .long 5
+        .short 6
+        .string "esc: \t\\\"\0\101\x41\n"
+        .asciz "a", "bc"
+        .ascii "no terminator"
+        .zero 3
+        .space 5, 0xaa
+        .skip 2
+        .p2align 2, 0xee
+        .balign 16, 0x55
+        .align 3
+        .dword . - table
+        .section .rodata
+        .align 2
+ro_words:
+        .word 1, 2, 3
+        .byte 1
+        .align 2, 0
+        .word 4
+        .bss
+bss_buf:
+        .space 64
+        .align 4
+bss_big:
+        .zero 4096
