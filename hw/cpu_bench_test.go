@@ -1,0 +1,48 @@
+package hw
+
+import "testing"
+
+// computeLoop is the benchmark's program: a few ALU ops, a load, a store
+// and a branch, with x10 pointing at data. It never ends (x11 would have to
+// wrap around 2^64).
+//
+//	loop: ld   x5, 0(x10)
+//	      addi x5, x5, 1
+//	      xor  x6, x5, x11
+//	      add  x7, x7, x6
+//	      slli x8, x7, 1
+//	      sd   x5, 0(x10)
+//	      addi x11, x11, 1
+//	      bne  x11, x0, loop
+func computeLoop() []uint32 {
+	return []uint32{
+		encI("ld", 5, 10, 0),
+		encI("addi", 5, 5, 1),
+		encR("xor", 6, 5, 11),
+		encR("add", 7, 7, 6),
+		encI("slli", 8, 7, 1),
+		encS("sd", 5, 10, 0),
+		encI("addi", 11, 11, 1),
+		encB("bne", 11, 0, -28),
+	}
+}
+
+// BenchmarkCPUCompute measures simulated instructions per second of
+// computeLoop, run in slices of 10000 instructions as a scheduler quantum
+// would.
+func BenchmarkCPUCompute(b *testing.B) {
+	m := newTestMachine(b, computeLoop()...)
+	m.cpu.X[10] = dataVA
+	const slice = 10000
+	var total uint64
+	b.ReportAllocs()
+	for b.Loop() {
+		n, _ := m.cpu.Run(slice)
+		total += n
+	}
+	if m.read64(dataVA) != total/8 || total == 0 {
+		b.Fatalf("the loop ran %d iterations, %d instructions", m.read64(dataVA), total)
+	}
+	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "inst/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(total), "ns/inst")
+}

@@ -1,0 +1,801 @@
+package hw
+
+import (
+	"math"
+	"math/big"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+)
+
+// neg returns the two's-complement register value of v.
+func neg(v int64) uint64 { return uint64(v) }
+
+const (
+	minI64 = uint64(1) << 63
+	maxU64 = math.MaxUint64
+	sextHi = 0xffffffff00000000 // the upper half of a negative sign-extended word
+)
+
+// TestComputational runs each register-register and register-immediate
+// instruction once with rs1 = x1 = a, rs2 = x2 = b, rd = x3, and compares the
+// whole register file.
+func TestComputational(t *testing.T) {
+	r := func(name string) uint32 { return encR(name, 3, 1, 2) }
+	i := func(name string, imm int64) uint32 { return encI(name, 3, 1, imm) }
+	tests := []struct {
+		name    string
+		inst    uint32
+		a, b    uint64
+		want    uint64
+		wantPC4 bool
+	}{
+		{"add", r("add"), 1, 2, 3, true},
+		{"add wraps", r("add"), maxU64, 1, 0, true},
+		{"sub", r("sub"), 1, 2, maxU64, true},
+		{"sll masks shift to 6 bits", r("sll"), 1, 65, 2, true},
+		{"slt signed", r("slt"), neg(-1), 1, 1, true},
+		{"slt false", r("slt"), 1, neg(-1), 0, true},
+		{"sltu unsigned", r("sltu"), 1, maxU64, 1, true},
+		{"sltu false", r("sltu"), maxU64, 1, 0, true},
+		{"xor", r("xor"), 0xff00, 0x0ff0, 0xf0f0, true},
+		{"or", r("or"), 0xff00, 0x0ff0, 0xfff0, true},
+		{"and", r("and"), 0xff00, 0x0ff0, 0x0f00, true},
+		{"srl", r("srl"), minI64, 127, 1, true},
+		{"sra", r("sra"), minI64, 63, maxU64, true},
+		{"addi negative", i("addi", -2048), 5, 0, neg(-2043), true},
+		{"slti", i("slti", -4), neg(-5), 0, 1, true},
+		{"sltiu imm sign-extended then unsigned", i("sltiu", -1), 5, 0, 1, true},
+		{"sltiu seqz", i("sltiu", 1), 0, 0, 1, true},
+		{"xori not", i("xori", -1), 0x0f, 0, ^uint64(0x0f), true},
+		{"ori", i("ori", -16), 3, 0, neg(-13), true},
+		{"andi", i("andi", 0x0f0), 0xffffffffffffff0f, 0, 0, true},
+		{"slli 63", i("slli", 63), 1, 0, minI64, true},
+		{"srli", i("srli", 60), maxU64, 0, 0xf, true},
+		{"srai", i("srai", 4), minI64, 0, 0xf800000000000000, true},
+		{"addiw overflow sign-extends", i("addiw", 1), 0x7fffffff, 0, 0xffffffff80000000, true},
+		{"addiw 0 is sext.w", i("addiw", 0), 0xffffffff00000005, 0, 5, true},
+		{"slliw", i("slliw", 31), 1, 0, 0xffffffff80000000, true},
+		{"srliw ignores upper bits", i("srliw", 31), 0xffffffff80000000, 0, 1, true},
+		{"srliw 0 sign-extends", i("srliw", 0), 0x80000000, 0, 0xffffffff80000000, true},
+		{"sraiw uses bit 31", i("sraiw", 4), 0x0000000080000000, 0, 0xfffffffff8000000, true},
+		{"addw", r("addw"), 0x7fffffff, 1, 0xffffffff80000000, true},
+		{"subw", r("subw"), 0, 1, maxU64, true},
+		{"subw upper ignored", r("subw"), 0x100000000, 0, 0, true},
+		{"sllw masks shift to 5 bits", r("sllw"), 1, 33, 2, true},
+		{"srlw", r("srlw"), 0x80000000, 63, 1, true},
+		{"sraw", r("sraw"), 0x80000000, 31, maxU64, true},
+		{"mul", r("mul"), 3, neg(-2), neg(-6), true},
+		{"mul low bits", r("mul"), maxU64, maxU64, 1, true},
+		{"mulh -1*-1", r("mulh"), maxU64, maxU64, 0, true},
+		{"mulh min*min", r("mulh"), minI64, minI64, 0x4000000000000000, true},
+		{"mulh -2*3", r("mulh"), neg(-2), 3, maxU64, true},
+		{"mulh max*max", r("mulh"), math.MaxInt64, math.MaxInt64, 0x3fffffffffffffff, true},
+		{"mulhsu -1*maxu", r("mulhsu"), maxU64, maxU64, maxU64, true},
+		{"mulhsu 2*maxu", r("mulhsu"), 2, maxU64, 1, true},
+		{"mulhsu -2*2", r("mulhsu"), neg(-2), 2, maxU64, true},
+		{"mulhu", r("mulhu"), maxU64, maxU64, 0xfffffffffffffffe, true},
+		{"mulhu -1*2", r("mulhu"), maxU64, 2, 1, true},
+		{"div truncates", r("div"), 7, neg(-2), neg(-3), true},
+		{"div negative dividend", r("div"), neg(-7), 2, neg(-3), true},
+		{"div by zero", r("div"), 7, 0, maxU64, true},
+		{"div overflow", r("div"), minI64, maxU64, minI64, true},
+		{"divu", r("divu"), maxU64, 2, math.MaxInt64, true},
+		{"divu by zero", r("divu"), 7, 0, maxU64, true},
+		{"rem sign of dividend", r("rem"), neg(-7), 2, maxU64, true},
+		{"rem positive", r("rem"), 7, neg(-2), 1, true},
+		{"rem by zero", r("rem"), neg(-7), 0, neg(-7), true},
+		{"rem overflow", r("rem"), minI64, maxU64, 0, true},
+		{"remu", r("remu"), maxU64, 10, 5, true},
+		{"remu by zero", r("remu"), 7, 0, 7, true},
+		{"mulw truncates", r("mulw"), 0x10000, 0x10000, 0, true},
+		{"mulw sign-extends", r("mulw"), 0x8000, 0x10000, 0xffffffff80000000, true},
+		{"mulw ignores upper", r("mulw"), 0xdead000000000003, 2, 6, true},
+		{"divw overflow", r("divw"), 0x80000000, maxU64, 0xffffffff80000000, true},
+		{"divw ignores upper", r("divw"), 0x100000006, 0xfffffffffffffffd, neg(-2), true},
+		{"divw by zero", r("divw"), 5, 0, maxU64, true},
+		{"divuw sign-extends", r("divuw"), 0xffffffff, 1, maxU64, true},
+		{"divuw by zero", r("divuw"), 5, 0xffffffff00000000, maxU64, true},
+		{"divuw", r("divuw"), 0x80000000, 2, 0x40000000, true},
+		{"remw overflow", r("remw"), 0x80000000, maxU64, 0, true},
+		{"remw by zero", r("remw"), 0x1fffffff9, 0, neg(-7), true},
+		{"remw", r("remw"), 0x1fffffff9, 2, maxU64, true},
+		{"remuw by zero", r("remuw"), 0x80000007, 0, 0xffffffff80000007, true},
+		{"remuw", r("remuw"), 7, 2, 1, true},
+		{"lui", encLUI(3, 0xfffff), 0, 0, 0xfffffffffffff000, true},
+		{"lui sign-extends", encLUI(3, 0x80000), 0, 0, 0xffffffff80000000, true},
+		{"auipc", encAUIPC(3, 0x12345), 0, 0, codeVA + 0x12345000, true},
+		{"auipc negative", encAUIPC(3, 0xfffff), 0, 0, codeVA - PageSize, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newTestMachine(t, tc.inst)
+			m.cpu.X[1], m.cpu.X[2] = tc.a, tc.b
+			want := m.cpu.X
+			want[3] = tc.want
+			m.run(1, 1, Trap{})
+			if d := cmp.Diff(want, m.cpu.X); d != "" {
+				t.Errorf("registers (-want +got):\n%s", d)
+			}
+			require.Equal(t, uint64(codeVA+4), m.cpu.PC)
+		})
+	}
+}
+
+// TestWritesToX0AreDiscarded: x0 stays 0 whatever writes it, and reads as 0
+// even if the kernel left garbage in X[0].
+func TestWritesToX0AreDiscarded(t *testing.T) {
+	m := newTestMachine(t,
+		encI("addi", 0, 0, 5),
+		encLUI(0, 1),
+		encI("ld", 0, 1, 0),
+		encJAL(0, 4),
+		encAMO("amoadd", true, 0, 1, 2),
+		encR("add", 3, 0, 0),
+	)
+	m.cpu.X[0] = 99
+	m.cpu.X[1], m.cpu.X[2] = dataVA, 7
+	m.run(6, 6, Trap{})
+	require.Zero(t, m.cpu.X[0])
+	require.Zero(t, m.cpu.X[3])
+	require.Equal(t, uint64(7), m.read64(dataVA), "the AMO still wrote memory")
+}
+
+func TestLoads(t *testing.T) {
+	tests := []struct {
+		name string
+		op   string
+		addr uint64 // x1; the instruction adds imm
+		imm  int64
+		want uint64
+	}{
+		{"lb sign-extends", "lb", dataVA, 0, 0xfffffffffffffff0},
+		{"lbu", "lbu", dataVA, 0, 0xf0},
+		{"lh sign-extends", "lh", dataVA, 0, 0xffffffffffffdef0},
+		{"lhu", "lhu", dataVA, 0, 0xdef0},
+		{"lw sign-extends", "lw", dataVA, 0, 0xffffffff9abcdef0},
+		{"lwu", "lwu", dataVA, 0, 0x9abcdef0},
+		{"ld", "ld", dataVA, 0, 0x923456789abcdef0},
+		{"lw upper half", "lw", dataVA + 4, 0, 0xffffffff92345678},
+		{"negative offset", "ld", dataVA + 8, -8, 0x923456789abcdef0},
+		{"misaligned ld", "ld", dataVA, 1, 0x00923456789abcde},
+		{"misaligned lw", "lw", dataVA, 3, 0x3456789a},
+		{"misaligned lh", "lh", dataVA, 7, 0x92},
+		{"straddling ld", "ld", dataVA + PageSize - 3, 0, 0x0807060504030201},
+		{"straddling lwu", "lwu", dataVA + PageSize - 1, 0, 0x06050403},
+		{"straddling lh", "lh", dataVA + PageSize - 1, 0, 0x0403},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newTestMachine(t, encI(tc.op, 3, 1, tc.imm))
+			m.write64(dataVA, 0x923456789abcdef0)
+			// Bytes 01 02 03 | 04 05 06 07 08 across the data pages.
+			copy(m.bytesAt(dataVA+PageSize-3), []byte{1, 2, 3})
+			copy(m.bytesAt(dataVA+PageSize), []byte{4, 5, 6, 7, 8})
+			m.cpu.X[1] = tc.addr
+			m.run(1, 1, Trap{})
+			require.Equal(t, tc.want, m.cpu.X[3], "%#x", m.cpu.X[3])
+		})
+	}
+}
+
+func TestMisalignedLoadValues(t *testing.T) {
+	// The table above computes two of its values by hand; check them here
+	// byte by byte so that a mistake there cannot hide a decoder bug.
+	m := newTestMachine(t, encI("lw", 3, 1, 3), encI("lwu", 4, 2, 0), encI("lh", 5, 2, 0))
+	copy(m.bytesAt(dataVA), []byte{0, 1, 2, 0x83, 0x84, 0x85, 0x86, 0x87})
+	m.bytesAt(dataVA + PageSize - 1)[0] = 0xa1 // the rest in the next page
+	copy(m.bytesAt(dataVA+PageSize), []byte{0xb2, 0xc3, 0xd4})
+	m.cpu.X[1], m.cpu.X[2] = dataVA, dataVA+PageSize-1
+	m.run(3, 3, Trap{})
+	require.Equal(t, uint64(0xffffffff86858483), m.cpu.X[3])
+	require.Equal(t, uint64(0xd4c3b2a1), m.cpu.X[4])
+	require.Equal(t, uint64(0xffffffffffffb2a1), m.cpu.X[5])
+}
+
+func TestStores(t *testing.T) {
+	tests := []struct {
+		op   string
+		addr uint64
+		want []byte // the 10 bytes from dataVA+PageSize-5
+	}{
+		{"sb", dataVA + PageSize - 5, []byte{0x11, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa}},
+		{"sh", dataVA + PageSize - 5, []byte{0x11, 0x22, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa}},
+		{"sw", dataVA + PageSize - 5, []byte{0x11, 0x22, 0x33, 0x44, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa}},
+		{"sd straddling", dataVA + PageSize - 5, []byte{0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0xaa, 0xaa}},
+		{"sw straddling", dataVA + PageSize - 2, []byte{0xaa, 0xaa, 0xaa, 0x11, 0x22, 0x33, 0x44, 0xaa, 0xaa, 0xaa}},
+		{"sh straddling", dataVA + PageSize - 1, []byte{0xaa, 0xaa, 0xaa, 0xaa, 0x11, 0x22, 0xaa, 0xaa, 0xaa, 0xaa}},
+		{"sd misaligned", dataVA + PageSize - 4, []byte{0xaa, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0xaa}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.op, func(t *testing.T) {
+			name := tc.op[:2]
+			m := newTestMachine(t, encS(name, 2, 1, 8))
+			region := func() []byte {
+				return append(append([]byte{}, m.bytesAt(dataVA+PageSize-5)...), m.bytesAt(dataVA + PageSize)[:5]...)
+			}
+			for i := range 5 {
+				m.bytesAt(dataVA + PageSize - 5)[i] = 0xaa
+				m.bytesAt(dataVA + PageSize)[i] = 0xaa
+			}
+			m.cpu.X[1], m.cpu.X[2] = tc.addr-8, 0x8877665544332211
+			m.run(1, 1, Trap{})
+			require.Equal(t, tc.want, region())
+		})
+	}
+}
+
+func TestBranches(t *testing.T) {
+	tests := []struct {
+		op    string
+		a, b  uint64
+		taken bool
+	}{
+		{"beq", 5, 5, true}, {"beq", 5, 6, false},
+		{"bne", 5, 6, true}, {"bne", 5, 5, false},
+		{"blt", neg(-1), 1, true}, {"blt", 1, neg(-1), false}, {"blt", 1, 1, false},
+		{"bge", 1, 1, true}, {"bge", neg(-1), 1, false}, {"bge", 1, neg(-1), true},
+		{"bltu", 1, maxU64, true}, {"bltu", maxU64, 1, false},
+		{"bgeu", maxU64, 1, true}, {"bgeu", 1, maxU64, false}, {"bgeu", 3, 3, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.op, func(t *testing.T) {
+			// The branch sits at codeVA+4 and jumps back by 4 or forward by 8.
+			for _, off := range []int64{-4, 8} {
+				m := newTestMachine(t, wordNOP, encB(tc.op, 1, 2, off))
+				m.cpu.PC = codeVA + 4
+				m.cpu.X[1], m.cpu.X[2] = tc.a, tc.b
+				m.run(1, 1, Trap{})
+				want := uint64(codeVA + 8)
+				if tc.taken {
+					want = uint64(int64(codeVA+4) + off)
+				}
+				require.Equal(t, want, m.cpu.PC, "offset %d", off)
+			}
+		})
+	}
+}
+
+func TestJumps(t *testing.T) {
+	t.Run("jal links and jumps", func(t *testing.T) {
+		m := newTestMachine(t, encJAL(1, 8))
+		m.run(1, 1, Trap{})
+		require.Equal(t, uint64(codeVA+4), m.cpu.X[1])
+		require.Equal(t, uint64(codeVA+8), m.cpu.PC)
+	})
+	t.Run("jalr clears bit 0 of the target", func(t *testing.T) {
+		m := newTestMachine(t, encI("jalr", 1, 5, 2))
+		m.cpu.X[5] = codeVA + 7
+		m.run(1, 1, Trap{})
+		require.Equal(t, uint64(codeVA+8), m.cpu.PC)
+		require.Equal(t, uint64(codeVA+4), m.cpu.X[1])
+	})
+	t.Run("jalr with rd == rs1 uses the old rs1", func(t *testing.T) {
+		m := newTestMachine(t, encI("jalr", 5, 5, -4))
+		m.cpu.X[5] = codeVA + 16
+		m.run(1, 1, Trap{})
+		require.Equal(t, uint64(codeVA+12), m.cpu.PC)
+		require.Equal(t, uint64(codeVA+4), m.cpu.X[5])
+	})
+	misaligned := []struct {
+		name   string
+		inst   uint32
+		target uint64
+	}{
+		{"jal", encJAL(1, 6), codeVA + 6},
+		{"jalr", encI("jalr", 1, 5, 0), codeVA + 2},
+		{"beq taken", encB("beq", 0, 0, 6), codeVA + 6},
+		{"bgeu taken backwards", encB("bgeu", 0, 0, -2), codeVA - 2},
+	}
+	for _, tc := range misaligned {
+		t.Run("misaligned "+tc.name, func(t *testing.T) {
+			m := newTestMachine(t, tc.inst)
+			m.cpu.X[5] = codeVA + 2
+			before := m.cpu.X
+			m.run(5, 0, Trap{Cause: CauseFetchMisaligned, Value: tc.target})
+			require.Equal(t, uint64(codeVA), m.cpu.PC, "PC stays at the jump")
+			require.Equal(t, before, m.cpu.X, "rd not written")
+		})
+	}
+	t.Run("misaligned branch not taken is fine", func(t *testing.T) {
+		m := newTestMachine(t, encB("bne", 0, 0, 6))
+		m.run(1, 1, Trap{})
+		require.Equal(t, uint64(codeVA+4), m.cpu.PC)
+	})
+	t.Run("misaligned PC from the kernel", func(t *testing.T) {
+		m := newTestMachine(t, wordNOP)
+		m.cpu.PC = codeVA + 2
+		m.run(5, 0, Trap{Cause: CauseFetchMisaligned, Value: codeVA + 2})
+	})
+}
+
+func TestSystemAndFence(t *testing.T) {
+	m := newTestMachine(t, wordFENCE, 0x8330000f /* fence.tso */, 0x0000100f /* fence.i */, wordECALL_, wordEBREAK_)
+	m.run(10, 3, Trap{Cause: CauseEcall})
+	require.Equal(t, uint64(codeVA+12), m.cpu.PC, "PC at the ecall")
+	m.run(10, 0, Trap{Cause: CauseEcall})
+	m.cpu.PC += 4 // the kernel's job
+	m.run(10, 0, Trap{Cause: CauseBreakpoint})
+	require.Equal(t, uint64(codeVA+16), m.cpu.PC)
+}
+
+func TestIllegalInstructions(t *testing.T) {
+	words := []struct {
+		name string
+		w    uint32
+	}{
+		{"all zero", 0},
+		{"all ones", 0xffffffff},
+		{"compressed c.addi", 0x00000505},
+		{"csrrw", 0x34011073},
+		{"rdcycle", 0xc0002573},
+		{"mret", 0x30200073},
+		{"wfi", 0x10500073},
+		{"ecall with rd", 0x000000f3},
+		{"flw", 0x0000a007},
+		{"fadd.d", 0x02b57553},
+		{"slli funct6 1", encI("slli", 3, 1, 1) | 1<<26},
+		{"srai funct6 0x11", encI("srai", 3, 1, 1) | 1<<26},
+		{"slliw shamt 32", encI("slliw", 3, 1, 32)},
+		{"sraiw shamt 32", encI("sraiw", 3, 1, 32)},
+		{"addw funct3 2", encR("addw", 3, 1, 2) | 2<<12},
+		{"add funct7 2", encR("add", 3, 1, 2) | 2<<25},
+		{"sub funct3 1", encR("sub", 3, 1, 2) | 1<<12},
+		{"jalr funct3 1", encI("jalr", 1, 2, 0) | 1<<12},
+		{"branch funct3 2", encB("beq", 1, 2, 8) | 2<<12},
+		{"load funct3 7", encI("ld", 3, 1, 0) | 7<<12},
+		{"store funct3 4", encS("sd", 2, 1, 0) | 4<<12},
+		{"lr.w with rs2", encAMO("lr", false, 3, 1, 2)},
+		{"amo funct3 4", encAMO("amoadd", false, 3, 1, 2)&^(7<<12) | 4<<12},
+		{"amo funct5 5", 5<<27 | encAMO("amoadd", false, 3, 1, 2)},
+		{"misc-mem funct3 2 (cbo)", 0x0020a00f},
+		{"mulw funct3 1", encR("mulw", 3, 1, 2) | 1<<12},
+	}
+	for _, tc := range words {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newTestMachine(t, wordNOP, tc.w)
+			before := m.cpu.X
+			m.run(10, 1, Trap{Cause: CauseIllegal, Value: uint64(tc.w)})
+			require.Equal(t, uint64(codeVA+4), m.cpu.PC)
+			require.Equal(t, before, m.cpu.X)
+		})
+	}
+}
+
+func TestAMOs(t *testing.T) {
+	tests := []struct {
+		name    string
+		op      string
+		wide    bool
+		mem     uint64 // the doubleword at dataVA before
+		src     uint64 // rs2
+		wantRd  uint64
+		wantMem uint64
+	}{
+		// .W: the upper word 0x5a5a5a5a must survive; rd is sign-extended.
+		{"amoswap.w", "amoswap", false, 0x5a5a5a5a_80000000, 5, 0xffffffff80000000, 0x5a5a5a5a_00000005},
+		{"amoadd.w", "amoadd", false, 0x5a5a5a5a_7fffffff, 1, 0x7fffffff, 0x5a5a5a5a_80000000},
+		{"amoxor.w", "amoxor", false, 0x5a5a5a5a_0000ff00, 0x0ff0, 0xff00, 0x5a5a5a5a_0000f0f0},
+		{"amoand.w", "amoand", false, 0x5a5a5a5a_0000ff00, 0x0ff0, 0xff00, 0x5a5a5a5a_00000f00},
+		{"amoor.w", "amoor", false, 0x5a5a5a5a_0000ff00, 0x0ff0, 0xff00, 0x5a5a5a5a_0000fff0},
+		{"amomin.w negative mem", "amomin", false, 0x5a5a5a5a_ffffffff, 1, maxU64, 0x5a5a5a5a_ffffffff},
+		{"amomin.w negative src with upper junk", "amomin", false, 0x5a5a5a5a_00000005, 0x00000000_fffffffe, 5, 0x5a5a5a5a_fffffffe},
+		{"amomax.w", "amomax", false, 0x5a5a5a5a_fffffffb, 3, neg(-5), 0x5a5a5a5a_00000003},
+		{"amominu.w", "amominu", false, 0x5a5a5a5a_ffffffff, 1, maxU64, 0x5a5a5a5a_00000001},
+		{"amomaxu.w", "amomaxu", false, 0x5a5a5a5a_00000001, 0x80000000, 1, 0x5a5a5a5a_80000000},
+		{"amomaxu.w upper junk ignored", "amomaxu", false, 0x5a5a5a5a_80000000, 0xffffffff_00000001, 0xffffffff80000000, 0x5a5a5a5a_80000000},
+		{"amoswap.d", "amoswap", true, 1, maxU64, 1, maxU64},
+		{"amoadd.d wraps", "amoadd", true, maxU64, 2, maxU64, 1},
+		{"amoxor.d", "amoxor", true, 0xff00, 0x0ff0, 0xff00, 0xf0f0},
+		{"amoand.d", "amoand", true, 0xff00, 0x0ff0, 0xff00, 0x0f00},
+		{"amoor.d", "amoor", true, 0xff00, 0x0ff0, 0xff00, 0xfff0},
+		{"amomin.d", "amomin", true, maxU64, 1, maxU64, maxU64},
+		{"amomax.d", "amomax", true, maxU64, 1, maxU64, 1},
+		{"amomin.d min", "amomin", true, 1, minI64, 1, minI64},
+		{"amominu.d", "amominu", true, maxU64, 1, maxU64, 1},
+		{"amomaxu.d", "amomaxu", true, maxU64, 1, maxU64, maxU64},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newTestMachine(t, encAMO(tc.op, tc.wide, 3, 1, 2))
+			m.write64(dataVA, tc.mem)
+			m.cpu.X[1], m.cpu.X[2] = dataVA, tc.src
+			m.run(1, 1, Trap{})
+			require.Equal(t, tc.wantRd, m.cpu.X[3], "rd %#x", m.cpu.X[3])
+			require.Equal(t, tc.wantMem, m.read64(dataVA), "mem %#x", m.read64(dataVA))
+		})
+	}
+	t.Run("rd == rs2", func(t *testing.T) {
+		m := newTestMachine(t, encAMO("amoswap", true, 2, 1, 2))
+		m.write64(dataVA, 11)
+		m.cpu.X[1], m.cpu.X[2] = dataVA, 22
+		m.run(1, 1, Trap{})
+		require.Equal(t, uint64(11), m.cpu.X[2])
+		require.Equal(t, uint64(22), m.read64(dataVA))
+	})
+}
+
+func TestLRSC(t *testing.T) {
+	lrD := encAMO("lr", true, 3, 1, 0)
+	scD := encAMO("sc", true, 4, 1, 2)
+	t.Run("lr then sc succeeds", func(t *testing.T) {
+		m := newTestMachine(t, lrD, scD)
+		m.write64(dataVA, 40)
+		m.cpu.X[1], m.cpu.X[2] = dataVA, 41
+		m.cpu.X[4] = 99
+		m.run(2, 2, Trap{})
+		require.Equal(t, uint64(40), m.cpu.X[3])
+		require.Equal(t, uint64(0), m.cpu.X[4], "success writes 0")
+		require.Equal(t, uint64(41), m.read64(dataVA))
+	})
+	t.Run("sc without lr fails", func(t *testing.T) {
+		m := newTestMachine(t, scD)
+		m.write64(dataVA, 40)
+		m.cpu.X[1], m.cpu.X[2] = dataVA, 41
+		m.run(1, 1, Trap{})
+		require.Equal(t, uint64(1), m.cpu.X[4])
+		require.Equal(t, uint64(40), m.read64(dataVA))
+	})
+	t.Run("sc of another size fails", func(t *testing.T) {
+		m := newTestMachine(t, encAMO("lr", false, 3, 1, 0), scD)
+		m.cpu.X[1], m.cpu.X[2] = dataVA, 41
+		m.run(2, 2, Trap{})
+		require.Equal(t, uint64(1), m.cpu.X[4])
+		require.Equal(t, uint64(0), m.read64(dataVA))
+	})
+	t.Run("any sc clears the reservation", func(t *testing.T) {
+		m := newTestMachine(t, lrD, encAMO("sc", true, 4, 5, 2), scD)
+		m.cpu.X[1], m.cpu.X[2], m.cpu.X[5] = dataVA, 41, dataVA+8
+		m.run(3, 3, Trap{})
+		require.Equal(t, uint64(1), m.cpu.X[4], "second sc fails too")
+		require.Equal(t, uint64(0), m.read64(dataVA))
+		require.Equal(t, uint64(0), m.read64(dataVA+8))
+	})
+	t.Run("run re-entry breaks the reservation", func(t *testing.T) {
+		m := newTestMachine(t, lrD, scD)
+		m.cpu.X[1], m.cpu.X[2] = dataVA, 41
+		m.run(1, 1, Trap{}) // preempted between LR and SC
+		m.run(1, 1, Trap{})
+		require.Equal(t, uint64(1), m.cpu.X[4])
+		require.Equal(t, uint64(0), m.read64(dataVA))
+	})
+	t.Run("reservation is physical: sc through an alias succeeds", func(t *testing.T) {
+		m := newTestMachine(t, lrD, encAMO("sc", true, 4, 5, 2))
+		pte, _ := m.pt.Lookup(dataVA)
+		m.pt.Map(0x40000, MakePTE(pte.Frame(), PTERead|PTEWrite|PTEShare))
+		m.cpu.X[1], m.cpu.X[2], m.cpu.X[5] = dataVA, 41, 0x40000
+		m.run(2, 2, Trap{})
+		require.Equal(t, uint64(0), m.cpu.X[4])
+		require.Equal(t, uint64(41), m.read64(dataVA))
+	})
+	t.Run("lr.w sign-extends and sc.w writes a word", func(t *testing.T) {
+		m := newTestMachine(t, encAMO("lr", false, 3, 1, 0), encAMO("sc", false, 4, 1, 2))
+		m.write64(dataVA, 0x5a5a5a5a_80000000)
+		m.cpu.X[1], m.cpu.X[2] = dataVA, 0xffffffff_00000007
+		m.run(2, 2, Trap{})
+		require.Equal(t, uint64(0xffffffff80000000), m.cpu.X[3])
+		require.Equal(t, uint64(0), m.cpu.X[4])
+		require.Equal(t, uint64(0x5a5a5a5a_00000007), m.read64(dataVA))
+	})
+}
+
+// TestAtomicTraps: alignment and permission traps of LR, SC and AMOs, each
+// precise (nothing written, PC at the instruction).
+func TestAtomicTraps(t *testing.T) {
+	const (
+		roVA    = 0x30000 // read-only
+		woVA    = 0x31000 // write-only
+		cowVA   = 0x32000 // copy-on-write
+		unmapVA = 0x33000
+	)
+	tests := []struct {
+		name string
+		inst uint32
+		addr uint64
+		want Cause
+	}{
+		{"lr.w misaligned", encAMO("lr", false, 3, 1, 0), dataVA + 2, CauseLoadMisaligned},
+		{"lr.d misaligned", encAMO("lr", true, 3, 1, 0), dataVA + 4, CauseLoadMisaligned},
+		{"sc.w misaligned", encAMO("sc", false, 3, 1, 2), dataVA + 1, CauseStoreMisaligned},
+		{"amoadd.d misaligned", encAMO("amoadd", true, 3, 1, 2), dataVA + 4, CauseStoreMisaligned},
+		{"amoswap.w misaligned", encAMO("amoswap", false, 3, 1, 2), dataVA + 6, CauseStoreMisaligned},
+		{"lr unmapped", encAMO("lr", true, 3, 1, 0), unmapVA, CauseLoadFault},
+		{"lr write-only", encAMO("lr", true, 3, 1, 0), woVA, CauseLoadFault},
+		{"amo read-only", encAMO("amoadd", true, 3, 1, 2), roVA, CauseStoreFault},
+		{"amo write-only", encAMO("amoor", false, 3, 1, 2), woVA, CauseStoreFault},
+		{"amo unmapped", encAMO("amoor", false, 3, 1, 2), unmapVA, CauseStoreFault},
+		{"amo cow", encAMO("amomax", true, 3, 1, 2), cowVA, CauseStoreFault},
+		{"sc read-only", encAMO("sc", true, 3, 1, 2), roVA, CauseStoreFault},
+		{"sc cow", encAMO("sc", false, 3, 1, 2), cowVA, CauseStoreFault},
+		{"sc unmapped", encAMO("sc", true, 3, 1, 2), unmapVA, CauseStoreFault},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newTestMachine(t, tc.inst)
+			m.mapPage(roVA, PTERead)
+			m.mapPage(woVA, PTEWrite)
+			m.mapPage(cowVA, PTERead|PTECOW)
+			m.cpu.X[1], m.cpu.X[2] = tc.addr, 5
+			before := m.cpu.X
+			m.run(1, 0, Trap{Cause: tc.want, Value: tc.addr})
+			require.Equal(t, before, m.cpu.X)
+			require.Equal(t, uint64(codeVA), m.cpu.PC)
+			require.Equal(t, uint64(0), m.read64(dataVA))
+		})
+	}
+}
+
+func TestFaults(t *testing.T) {
+	const roVA, xoVA, woVA = 0x30000, 0x31000, 0x32000
+	tests := []struct {
+		name string
+		inst uint32
+		addr uint64 // x1
+		want Trap
+	}{
+		{"load unmapped", encI("ld", 1, 1, 0), 0x7000, Trap{CauseLoadFault, 0x7000}},
+		{"load ≥ 1<<38", encI("lb", 1, 1, 0), 1 << 40, Trap{CauseLoadFault, 1 << 40}},
+		{"load top of address space", encI("ld", 1, 1, 0), maxU64 - 3, Trap{CauseLoadFault, maxU64 - 3}},
+		{"load write-only", encI("lw", 1, 1, 0), woVA, Trap{CauseLoadFault, woVA}},
+		{"load exec-only", encI("lw", 1, 1, 0), xoVA, Trap{CauseLoadFault, xoVA}},
+		{"load straddling into unmapped", encI("ld", 1, 1, 0), dataVA + 2*PageSize - 2, Trap{CauseLoadFault, dataVA + 2*PageSize}},
+		{"load straddling from unmapped", encI("ld", 1, 1, 0), dataVA - 2, Trap{CauseLoadFault, dataVA - 2}},
+		{"store read-only", encS("sd", 2, 1, 0), roVA, Trap{CauseStoreFault, roVA}},
+		{"store exec", encS("sb", 2, 1, 0), codeVA, Trap{CauseStoreFault, codeVA}},
+		{"store unmapped", encS("sw", 2, 1, -8), 0x7008, Trap{CauseStoreFault, 0x7000}},
+		{"store straddling into read-only", encS("sd", 2, 1, 0), roVA - 4, Trap{CauseStoreFault, roVA}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newTestMachine(t, wordNOP, tc.inst)
+			m.mapPage(roVA, PTERead)
+			m.mapPage(xoVA, PTEExec)
+			m.mapPage(woVA, PTEWrite)
+			m.mapPage(roVA-PageSize, PTERead|PTEWrite)
+			m.cpu.X[1], m.cpu.X[2] = tc.addr, maxU64
+			before := m.cpu.X
+			m.run(5, 1, tc.want)
+			require.Equal(t, before, m.cpu.X, "no register written")
+			require.Equal(t, uint64(codeVA+4), m.cpu.PC, "PC at the faulting instruction")
+			if tc.name == "store straddling into read-only" {
+				require.Equal(t, uint64(0), m.read64(roVA-8), "no partial store")
+			}
+		})
+	}
+}
+
+func TestFetchFaults(t *testing.T) {
+	t.Run("non-executable page", func(t *testing.T) {
+		m := newTestMachine(t, wordNOP)
+		m.cpu.PC = dataVA
+		m.run(5, 0, Trap{Cause: CauseFetchFault, Value: dataVA})
+	})
+	t.Run("unmapped", func(t *testing.T) {
+		m := newTestMachine(t, wordNOP)
+		m.cpu.PC = 0x5000
+		m.run(5, 0, Trap{Cause: CauseFetchFault, Value: 0x5000})
+	})
+	t.Run("jump to data", func(t *testing.T) {
+		m := newTestMachine(t, encI("jalr", 1, 5, 0))
+		m.cpu.X[5] = dataVA + 8
+		m.run(5, 1, Trap{Cause: CauseFetchFault, Value: dataVA + 8})
+		require.Equal(t, uint64(dataVA+8), m.cpu.PC)
+		require.Equal(t, uint64(codeVA+4), m.cpu.X[1], "the jump retired")
+	})
+	t.Run("falling off the code into the next page", func(t *testing.T) {
+		m := newTestMachine(t, encJAL(0, PageSize-4))
+		m.loadCode(codeVA+PageSize-4, encI("addi", 5, 5, 1))
+		m.run(5, 2, Trap{Cause: CauseFetchFault, Value: codeVA + PageSize})
+		require.Equal(t, uint64(1), m.cpu.X[5])
+	})
+	t.Run("running across a page boundary", func(t *testing.T) {
+		m := newTestMachine(t, encJAL(0, PageSize-4))
+		m.mapPage(codeVA+PageSize, PTERead|PTEExec)
+		m.loadCode(codeVA+PageSize-4, encI("addi", 5, 5, 1), encI("addi", 5, 5, 2), wordEBREAK_)
+		m.run(10, 3, Trap{Cause: CauseBreakpoint})
+		require.Equal(t, uint64(3), m.cpu.X[5])
+	})
+}
+
+// TestCOWStoreFault plays the kernel's part: on the store fault it copies
+// the frame, maps the copy writable, and runs again; the store re-executes.
+func TestCOWStoreFault(t *testing.T) {
+	const cowVA = 0x30000
+	m := newTestMachine(t, encI("ld", 3, 1, 0), encS("sd", 2, 1, 0), wordEBREAK_)
+	shared := m.mapPage(cowVA, PTERead|PTECOW)
+	m.mem.Ref(shared) // a second owner, as after fork
+	m.write64(cowVA, 7)
+	m.cpu.X[1], m.cpu.X[2] = cowVA, 8
+
+	m.run(10, 1, Trap{Cause: CauseStoreFault, Value: cowVA})
+	require.Equal(t, uint64(codeVA+4), m.cpu.PC)
+	require.Equal(t, uint64(7), m.cpu.X[3])
+
+	copyFrame, ok := m.mem.Alloc()
+	require.True(t, ok)
+	copy(m.mem.Bytes(copyFrame), m.mem.Bytes(shared))
+	m.pt.Map(cowVA, MakePTE(copyFrame, PTERead|PTEWrite))
+	m.mem.Unref(shared)
+
+	m.run(10, 1, Trap{Cause: CauseBreakpoint})
+	require.Equal(t, uint64(8), m.read64(cowVA))
+	require.Equal(t, uint64(7), uint64(m.mem.Bytes(shared)[0]), "the other owner's frame is untouched")
+}
+
+// TestSelfModifyingCode: a store over an instruction that has already been
+// decoded must make the next fetch see the new instruction, whether the
+// store comes through the same mapping, an alias, an AMO, or the kernel.
+//
+//	0:  addi x5, x0, 1    first pass x5 = 1, second pass the new instruction
+//	4:  bne  x6, x0, +16  second pass: to 20
+//	8:  <store x2 over 0(x1)>
+//	12: addi x6, x0, 1
+//	16: jal  x0, -16
+//	20: ebreak
+func TestSelfModifyingCode(t *testing.T) {
+	newInst := encI("addi", 5, 0, 42)
+	tests := []struct {
+		name  string
+		store uint32
+		alias bool // store through a second, writable mapping of the code frame
+	}{
+		{"sw same page", encS("sw", 2, 1, 0), false},
+		{"sd same page", encS("sd", 2, 1, 0), false},
+		{"sh low half", encS("sh", 2, 1, 0), false},
+		{"sw through alias", encS("sw", 2, 1, 0), true},
+		{"amoswap.w", encAMO("amoswap", false, 0, 1, 2), false},
+		{"amoswap.d through alias", encAMO("amoswap", true, 0, 1, 2), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code := []uint32{encI("addi", 5, 0, 1), encB("bne", 6, 0, 16), tc.store,
+				encI("addi", 6, 0, 1), encJAL(0, -16), wordEBREAK_}
+			m := newTestMachine(t, code...)
+			pte, _ := m.pt.Lookup(codeVA)
+			m.cpu.X[1] = codeVA
+			if tc.alias {
+				m.pt.Map(0x50000, MakePTE(pte.Frame(), PTERead|PTEWrite|PTEShare))
+				m.cpu.X[1] = 0x50000
+			} else {
+				m.pt.Map(codeVA, MakePTE(pte.Frame(), PTERead|PTEWrite|PTEExec))
+			}
+			// The upper word of the doubleword keeps bne's encoding.
+			m.cpu.X[2] = uint64(code[1])<<32 | uint64(newInst)
+			if tc.name == "sh low half" {
+				// addi x5,x0,1 and addi x5,x0,42 differ only in the high half.
+				m.cpu.X[2] = uint64(newInst >> 16)
+				m.cpu.X[1] += 2
+			}
+			m.run(100, 7, Trap{Cause: CauseBreakpoint})
+			require.Equal(t, uint64(42), m.cpu.X[5])
+		})
+	}
+	t.Run("kernel writes code between runs", func(t *testing.T) {
+		m := newTestMachine(t, encI("addi", 5, 0, 1), wordEBREAK_)
+		m.run(10, 1, Trap{Cause: CauseBreakpoint})
+		m.loadCode(codeVA, newInst) // Invalidate, as the kernel must
+		m.cpu.PC = codeVA
+		m.run(10, 1, Trap{Cause: CauseBreakpoint})
+		require.Equal(t, uint64(42), m.cpu.X[5])
+	})
+}
+
+// TestTLBFlush: the CPU notices a different page table and a changed one.
+func TestTLBFlush(t *testing.T) {
+	m := newTestMachine(t, encI("ld", 3, 1, 0), encS("sd", 2, 1, 8), wordEBREAK_)
+	m.write64(dataVA, 1)
+	m.cpu.X[1], m.cpu.X[2] = dataVA, 5
+	m.run(10, 2, Trap{Cause: CauseBreakpoint})
+	require.Equal(t, uint64(1), m.cpu.X[3])
+
+	// A second address space: same code frame, another data frame.
+	pt2 := NewPageTable()
+	code, _ := m.pt.Lookup(codeVA)
+	pt2.Map(codeVA, code)
+	f2, _ := m.mem.Alloc()
+	pt2.Map(dataVA, MakePTE(f2, PTERead|PTEWrite))
+	binary64(m.mem.Bytes(f2), 2)
+
+	m.cpu.PT, m.cpu.PC = pt2, codeVA
+	m.run(10, 2, Trap{Cause: CauseBreakpoint})
+	require.Equal(t, uint64(2), m.cpu.X[3], "switched page table")
+
+	// Back to the first table (unchanged generation): its own data again.
+	m.cpu.PT, m.cpu.PC = m.pt, codeVA
+	m.run(10, 2, Trap{Cause: CauseBreakpoint})
+	require.Equal(t, uint64(1), m.cpu.X[3], "switched back")
+
+	// Same table, new mapping: the generation moved.
+	m.pt.Map(dataVA, MakePTE(f2, PTERead))
+	m.cpu.PC = codeVA
+	m.run(10, 1, Trap{Cause: CauseStoreFault, Value: dataVA + 8})
+	require.Equal(t, uint64(2), m.cpu.X[3], "remapped page")
+
+	// Unmapped: the load faults.
+	m.pt.Unmap(dataVA)
+	m.cpu.PC = codeVA
+	m.run(10, 0, Trap{Cause: CauseLoadFault, Value: dataVA})
+
+	// Code unmapped: the fetch faults even though it was decoded.
+	m.pt.Unmap(codeVA)
+	m.run(10, 0, Trap{Cause: CauseFetchFault, Value: codeVA})
+}
+
+func binary64(b []byte, v uint64) {
+	for i := range 8 {
+		b[i] = byte(v >> (8 * i))
+	}
+}
+
+func TestBudget(t *testing.T) {
+	// 0: addi x5, x5, 1; 4: jal x0, -4
+	m := newTestMachine(t, encI("addi", 5, 5, 1), encJAL(0, -4))
+	m.run(0, 0, Trap{})
+	require.Equal(t, uint64(codeVA), m.cpu.PC)
+	m.run(10, 10, Trap{})
+	require.Equal(t, uint64(5), m.cpu.X[5])
+	require.Equal(t, uint64(codeVA), m.cpu.PC)
+	m.run(3, 3, Trap{})
+	require.Equal(t, uint64(7), m.cpu.X[5])
+	require.Equal(t, uint64(codeVA+4), m.cpu.PC)
+	m.run(1_000_001, 1_000_001, Trap{})
+	require.Equal(t, uint64(7+500_000), m.cpu.X[5])
+}
+
+func TestNoCodePageTable(t *testing.T) {
+	c := NewCPU(NewPhysMem(4 * PageSize))
+	n, tr := c.Run(10)
+	require.Zero(t, n)
+	require.Equal(t, Trap{Cause: CauseFetchFault, Value: 0}, tr)
+}
+
+func TestFetch(t *testing.T) {
+	m := newTestMachine(t, wordNOP, wordECALL_)
+	tlb := m.cpu.tlb
+	w, ok := m.cpu.Fetch(codeVA + 4)
+	require.True(t, ok)
+	require.Equal(t, uint32(wordECALL_), w)
+	for _, va := range []uint64{codeVA + 2, dataVA, 0x5000, 1 << 40} {
+		_, ok := m.cpu.Fetch(va)
+		require.False(t, ok, "%#x", va)
+	}
+	require.Equal(t, tlb, m.cpu.tlb, "Fetch has no side effects")
+	require.Nil(t, m.mem.decoded[0], "nor decodes")
+}
+
+func TestNoAllocation(t *testing.T) {
+	m := newTestMachine(t, computeLoop()...)
+	m.cpu.X[10] = dataVA
+	m.run(1000, 1000, Trap{}) // warm: decoded page built, TLB filled
+	allocs := testing.AllocsPerRun(100, func() {
+		m.cpu.Run(1000)
+	})
+	require.Zero(t, allocs)
+}
+
+// TestMulhAgainstBig checks the high-product helpers against math/big.
+func TestMulhAgainstBig(t *testing.T) {
+	vals := []int64{0, 1, 2, 3, -1, -2, -3, math.MinInt64, math.MaxInt64, math.MinInt64 + 1,
+		0x123456789abcdef, -0x123456789abcdef, 1 << 32, 1<<32 - 1, -(1 << 32)}
+	two64 := new(big.Int).Lsh(big.NewInt(1), 64)
+	hi := func(p *big.Int) uint64 {
+		q := new(big.Int).Rsh(p, 64) // floor division: the two's-complement high word
+		return new(big.Int).Mod(q, two64).Uint64()
+	}
+	u := func(v int64) *big.Int { return new(big.Int).SetUint64(uint64(v)) }
+	for _, a := range vals {
+		for _, b := range vals {
+			require.Equal(t, hi(new(big.Int).Mul(big.NewInt(a), big.NewInt(b))), mulh(a, b), "mulh %d %d", a, b)
+			require.Equal(t, hi(new(big.Int).Mul(big.NewInt(a), u(b))), mulhsu(a, uint64(b)), "mulhsu %d %d", a, b)
+		}
+	}
+}
+
+func TestCauseString(t *testing.T) {
+	require.Equal(t, "store fault", CauseStoreFault.String())
+	require.Equal(t, "cause(200)", Cause(200).String())
+	require.Equal(t, "load fault at 0x7000", Trap{CauseLoadFault, 0x7000}.String())
+	require.Equal(t, "illegal instruction 0x00000000", Trap{CauseIllegal, 0}.String())
+	require.Equal(t, "ecall", Trap{Cause: CauseEcall}.String())
+}

@@ -1,0 +1,550 @@
+package hw
+
+import (
+	"encoding/binary"
+	"math"
+	"math/bits"
+)
+
+// Run executes instructions of the current address space until budget
+// instructions have retired or one instruction traps. It returns how many
+// retired and the trap (Cause == CauseNone when the budget ran out).
+//
+// Traps are precise: on a trap PC points at the trapping instruction, which
+// is not counted and has had no effect on registers or memory. For ECALL
+// and EBREAK too; the kernel advances PC by 4 itself.
+//
+// The fast path: the registers live in a local array, the decoded page of
+// the current PC and its virtual page number live in locals, so the fetch of
+// the next sequential instruction is an array index, and only leaving the
+// page costs a translation. Loads and stores go through the TLB (tlb.go).
+func (c *CPU) Run(budget uint64) (retired uint64, t Trap) {
+	// Linux breaks the reservation on every return to user mode, so an
+	// interrupt or a system call between LR and SC makes the SC fail, as
+	// on hardware (RISC-V privileged spec: "the kernel ... should execute
+	// an SC to clear the reservation on a context switch").
+	c.resvSize = 0
+	c.syncTLB()
+	c.mem = c.Mem.bytes
+	if c.PC&3 != 0 {
+		// Only the kernel can put a misaligned PC here: every jump checks
+		// its target.
+		return 0, Trap{Cause: CauseFetchMisaligned, Value: c.PC}
+	}
+
+	// x holds the registers; entries 32..63 exist so that indexing with
+	// "&63" needs no bounds check and so that sinkReg absorbs writes to x0.
+	var x [64]uint64
+	copy(x[:32], c.X[:])
+	x[0] = 0
+	pc := c.PC
+	mem := c.mem
+
+	codeVPN := noTag      // virtual page number of the decoded page in code
+	var code *decodedPage // decoded instructions of the frame at codeBase
+	var codeBase uint64   // physical byte address of that frame
+
+loop:
+	for retired < budget {
+		if pc>>PageShift != codeVPN {
+			base, ok := c.translate(pc, accExec)
+			if !ok {
+				t = Trap{Cause: CauseFetchFault, Value: pc}
+				break
+			}
+			code, codeBase, codeVPN = c.codePage(base), base, pc>>PageShift
+		}
+		d := &code.inst[pc>>2&(instsPerPage-1)]
+		next := pc + 4
+
+		switch d.op {
+		case opUndecoded:
+			*d = decode(binary.LittleEndian.Uint32(mem[codeBase+pc&pageMask:]))
+			continue // execute it now; nothing retired yet
+		case opIllegal:
+			t = Trap{Cause: CauseIllegal, Value: uint64(d.imm)}
+			break loop
+
+		// RV32I/RV64I "Integer Computational Instructions".
+		case opLUI:
+			x[d.rd&63] = uint64(d.imm)
+		case opAUIPC:
+			x[d.rd&63] = pc + uint64(d.imm)
+		case opADDI:
+			x[d.rd&63] = x[d.rs1&63] + uint64(d.imm)
+		case opSLTI:
+			x[d.rd&63] = b2u(int64(x[d.rs1&63]) < d.imm)
+		case opSLTIU:
+			// "the immediate is first sign-extended to XLEN bits then
+			// treated as an unsigned number"
+			x[d.rd&63] = b2u(x[d.rs1&63] < uint64(d.imm))
+		case opXORI:
+			x[d.rd&63] = x[d.rs1&63] ^ uint64(d.imm)
+		case opORI:
+			x[d.rd&63] = x[d.rs1&63] | uint64(d.imm)
+		case opANDI:
+			x[d.rd&63] = x[d.rs1&63] & uint64(d.imm)
+		case opSLLI:
+			x[d.rd&63] = x[d.rs1&63] << uint64(d.imm)
+		case opSRLI:
+			x[d.rd&63] = x[d.rs1&63] >> uint64(d.imm)
+		case opSRAI:
+			x[d.rd&63] = uint64(int64(x[d.rs1&63]) >> uint64(d.imm))
+		case opADD:
+			x[d.rd&63] = x[d.rs1&63] + x[d.rs2&63]
+		case opSUB:
+			x[d.rd&63] = x[d.rs1&63] - x[d.rs2&63]
+		case opSLL:
+			// RV64: "shift amount is held in the lower 6 bits of rs2"
+			x[d.rd&63] = x[d.rs1&63] << (x[d.rs2&63] & 63)
+		case opSLT:
+			x[d.rd&63] = b2u(int64(x[d.rs1&63]) < int64(x[d.rs2&63]))
+		case opSLTU:
+			x[d.rd&63] = b2u(x[d.rs1&63] < x[d.rs2&63])
+		case opXOR:
+			x[d.rd&63] = x[d.rs1&63] ^ x[d.rs2&63]
+		case opSRL:
+			x[d.rd&63] = x[d.rs1&63] >> (x[d.rs2&63] & 63)
+		case opSRA:
+			x[d.rd&63] = uint64(int64(x[d.rs1&63]) >> (x[d.rs2&63] & 63))
+		case opOR:
+			x[d.rd&63] = x[d.rs1&63] | x[d.rs2&63]
+		case opAND:
+			x[d.rd&63] = x[d.rs1&63] & x[d.rs2&63]
+
+		// RV64I word ops: compute on the low 32 bits, then sign-extend the
+		// 32-bit result to 64 ("RV64I Base Integer Instruction Set").
+		case opADDIW:
+			x[d.rd&63] = sext32(x[d.rs1&63] + uint64(d.imm))
+		case opSLLIW:
+			x[d.rd&63] = sext32(x[d.rs1&63] << uint64(d.imm))
+		case opSRLIW:
+			x[d.rd&63] = sext32(uint64(uint32(x[d.rs1&63]) >> uint64(d.imm)))
+		case opSRAIW:
+			x[d.rd&63] = uint64(int64(int32(x[d.rs1&63]) >> uint64(d.imm)))
+		case opADDW:
+			x[d.rd&63] = sext32(x[d.rs1&63] + x[d.rs2&63])
+		case opSUBW:
+			x[d.rd&63] = sext32(x[d.rs1&63] - x[d.rs2&63])
+		case opSLLW:
+			x[d.rd&63] = sext32(x[d.rs1&63] << (x[d.rs2&63] & 31))
+		case opSRLW:
+			x[d.rd&63] = sext32(uint64(uint32(x[d.rs1&63]) >> (x[d.rs2&63] & 31)))
+		case opSRAW:
+			x[d.rd&63] = uint64(int64(int32(x[d.rs1&63]) >> (x[d.rs2&63] & 31)))
+
+		// "Control Transfer Instructions". With no C extension every
+		// target must be 4-aligned, else an instruction-address-misaligned
+		// exception is raised on the jump or taken branch itself, before
+		// it writes rd.
+		case opJAL:
+			target := pc + uint64(d.imm)
+			if target&3 != 0 {
+				t = Trap{Cause: CauseFetchMisaligned, Value: target}
+				break loop
+			}
+			x[d.rd&63] = next
+			next = target
+		case opJALR:
+			// "setting the least-significant bit of the result to zero";
+			// the target is computed before rd is written (rd may be rs1).
+			target := (x[d.rs1&63] + uint64(d.imm)) &^ 1
+			if target&3 != 0 {
+				t = Trap{Cause: CauseFetchMisaligned, Value: target}
+				break loop
+			}
+			x[d.rd&63] = next
+			next = target
+		case opBEQ:
+			if x[d.rs1&63] == x[d.rs2&63] {
+				if next = pc + uint64(d.imm); next&3 != 0 {
+					t = Trap{Cause: CauseFetchMisaligned, Value: next}
+					break loop
+				}
+			}
+		case opBNE:
+			if x[d.rs1&63] != x[d.rs2&63] {
+				if next = pc + uint64(d.imm); next&3 != 0 {
+					t = Trap{Cause: CauseFetchMisaligned, Value: next}
+					break loop
+				}
+			}
+		case opBLT:
+			if int64(x[d.rs1&63]) < int64(x[d.rs2&63]) {
+				if next = pc + uint64(d.imm); next&3 != 0 {
+					t = Trap{Cause: CauseFetchMisaligned, Value: next}
+					break loop
+				}
+			}
+		case opBGE:
+			if int64(x[d.rs1&63]) >= int64(x[d.rs2&63]) {
+				if next = pc + uint64(d.imm); next&3 != 0 {
+					t = Trap{Cause: CauseFetchMisaligned, Value: next}
+					break loop
+				}
+			}
+		case opBLTU:
+			if x[d.rs1&63] < x[d.rs2&63] {
+				if next = pc + uint64(d.imm); next&3 != 0 {
+					t = Trap{Cause: CauseFetchMisaligned, Value: next}
+					break loop
+				}
+			}
+		case opBGEU:
+			if x[d.rs1&63] >= x[d.rs2&63] {
+				if next = pc + uint64(d.imm); next&3 != 0 {
+					t = Trap{Cause: CauseFetchMisaligned, Value: next}
+					break loop
+				}
+			}
+
+		// "Load and Store Instructions": LB/LH/LW sign-extend, LBU/LHU/LWU
+		// zero-extend. The load writes rd only once it cannot fault.
+		case opLB:
+			v, ok := c.load8(x[d.rs1&63] + uint64(d.imm))
+			if !ok {
+				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
+				break loop
+			}
+			x[d.rd&63] = uint64(int64(int8(v)))
+		case opLH:
+			v, ok := c.load16(x[d.rs1&63] + uint64(d.imm))
+			if !ok {
+				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
+				break loop
+			}
+			x[d.rd&63] = uint64(int64(int16(v)))
+		case opLW:
+			v, ok := c.load32(x[d.rs1&63] + uint64(d.imm))
+			if !ok {
+				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
+				break loop
+			}
+			x[d.rd&63] = sext32(v)
+		case opLD:
+			v, ok := c.load64(x[d.rs1&63] + uint64(d.imm))
+			if !ok {
+				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
+				break loop
+			}
+			x[d.rd&63] = v
+		case opLBU:
+			v, ok := c.load8(x[d.rs1&63] + uint64(d.imm))
+			if !ok {
+				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
+				break loop
+			}
+			x[d.rd&63] = v
+		case opLHU:
+			v, ok := c.load16(x[d.rs1&63] + uint64(d.imm))
+			if !ok {
+				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
+				break loop
+			}
+			x[d.rd&63] = v
+		case opLWU:
+			v, ok := c.load32(x[d.rs1&63] + uint64(d.imm))
+			if !ok {
+				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
+				break loop
+			}
+			x[d.rd&63] = v
+		case opSB:
+			if !c.store8(x[d.rs1&63]+uint64(d.imm), x[d.rs2&63]) {
+				t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
+				break loop
+			}
+		case opSH:
+			if !c.store16(x[d.rs1&63]+uint64(d.imm), x[d.rs2&63]) {
+				t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
+				break loop
+			}
+		case opSW:
+			if !c.store32(x[d.rs1&63]+uint64(d.imm), x[d.rs2&63]) {
+				t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
+				break loop
+			}
+		case opSD:
+			if !c.store64(x[d.rs1&63]+uint64(d.imm), x[d.rs2&63]) {
+				t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
+				break loop
+			}
+
+		case opFENCE:
+			// One hart, executing in order: memory is always coherent and
+			// stores to code are seen by the next fetch (decodedPage.forget).
+		case opECALL:
+			t = Trap{Cause: CauseEcall}
+			break loop
+		case opEBREAK:
+			t = Trap{Cause: CauseBreakpoint}
+			break loop
+
+		// "M" Standard Extension for Integer Multiplication and Division.
+		case opMUL:
+			x[d.rd&63] = x[d.rs1&63] * x[d.rs2&63]
+		case opMULH:
+			x[d.rd&63] = mulh(int64(x[d.rs1&63]), int64(x[d.rs2&63]))
+		case opMULHSU:
+			x[d.rd&63] = mulhsu(int64(x[d.rs1&63]), x[d.rs2&63])
+		case opMULHU:
+			x[d.rd&63], _ = bits.Mul64(x[d.rs1&63], x[d.rs2&63])
+		case opDIV:
+			x[d.rd&63] = uint64(div(int64(x[d.rs1&63]), int64(x[d.rs2&63])))
+		case opDIVU:
+			x[d.rd&63] = divu(x[d.rs1&63], x[d.rs2&63])
+		case opREM:
+			x[d.rd&63] = uint64(rem(int64(x[d.rs1&63]), int64(x[d.rs2&63])))
+		case opREMU:
+			x[d.rd&63] = remu(x[d.rs1&63], x[d.rs2&63])
+		case opMULW:
+			x[d.rd&63] = sext32(x[d.rs1&63] * x[d.rs2&63])
+		case opDIVW:
+			x[d.rd&63] = uint64(int64(divw(int32(x[d.rs1&63]), int32(x[d.rs2&63]))))
+		case opDIVUW:
+			x[d.rd&63] = sext32(uint64(divuw(uint32(x[d.rs1&63]), uint32(x[d.rs2&63]))))
+		case opREMW:
+			x[d.rd&63] = uint64(int64(remw(int32(x[d.rs1&63]), int32(x[d.rs2&63]))))
+		case opREMUW:
+			x[d.rd&63] = sext32(uint64(remuw(uint32(x[d.rs1&63]), uint32(x[d.rs2&63]))))
+
+		// "A" Standard Extension for Atomic Instructions. They are rare, so
+		// one helper (atomic, below) keeps this loop short.
+		case opLRW, opSCW, opAMOSWAPW, opAMOADDW, opAMOXORW, opAMOANDW,
+			opAMOORW, opAMOMINW, opAMOMAXW, opAMOMINUW, opAMOMAXUW,
+			opLRD, opSCD, opAMOSWAPD, opAMOADDD, opAMOXORD, opAMOANDD,
+			opAMOORD, opAMOMIND, opAMOMAXD, opAMOMINUD, opAMOMAXUD:
+			v, tr := c.atomic(d.op, x[d.rs1&63], x[d.rs2&63])
+			if tr.Cause != CauseNone {
+				t = tr
+				break loop
+			}
+			x[d.rd&63] = v
+		}
+		pc = next
+		retired++
+	}
+
+	c.PC = pc
+	copy(c.X[:], x[:32])
+	c.X[0] = 0
+	return retired, t
+}
+
+// b2u converts a comparison to the 0 or 1 that SLT and friends write.
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// sext32 sign-extends the low 32 bits of v, as every RV64 W instruction does
+// with its result.
+func sext32(v uint64) uint64 { return uint64(int64(int32(v))) }
+
+// mulh returns the high 64 bits of the signed 128-bit product a*b. The
+// unsigned product of the same bits differs from the signed one by b*2^64
+// when a < 0 and by a*2^64 when b < 0, which only touches the high half.
+func mulh(a, b int64) uint64 {
+	hi, _ := bits.Mul64(uint64(a), uint64(b))
+	if a < 0 {
+		hi -= uint64(b)
+	}
+	if b < 0 {
+		hi -= uint64(a)
+	}
+	return hi
+}
+
+// mulhsu returns the high 64 bits of signed a times unsigned b.
+func mulhsu(a int64, b uint64) uint64 {
+	hi, _ := bits.Mul64(uint64(a), b)
+	if a < 0 {
+		hi -= b
+	}
+	return hi
+}
+
+// Division never traps on RISC-V. The M extension's table "Semantics for
+// division by zero and division overflow": x/0 = -1 (all ones), x%0 = x;
+// the signed overflow MinInt/-1 = MinInt, MinInt%-1 = 0. Go already gives
+// the overflow results, but saying so keeps the rule visible.
+
+func div(a, b int64) int64 {
+	switch {
+	case b == 0:
+		return -1
+	case a == math.MinInt64 && b == -1:
+		return math.MinInt64
+	}
+	return a / b
+}
+
+func rem(a, b int64) int64 {
+	switch {
+	case b == 0:
+		return a
+	case a == math.MinInt64 && b == -1:
+		return 0
+	}
+	return a % b
+}
+
+func divu(a, b uint64) uint64 {
+	if b == 0 {
+		return math.MaxUint64
+	}
+	return a / b
+}
+
+func remu(a, b uint64) uint64 {
+	if b == 0 {
+		return a
+	}
+	return a % b
+}
+
+func divw(a, b int32) int32 {
+	switch {
+	case b == 0:
+		return -1
+	case a == math.MinInt32 && b == -1:
+		return math.MinInt32
+	}
+	return a / b
+}
+
+func remw(a, b int32) int32 {
+	switch {
+	case b == 0:
+		return a
+	case a == math.MinInt32 && b == -1:
+		return 0
+	}
+	return a % b
+}
+
+func divuw(a, b uint32) uint32 {
+	if b == 0 {
+		return math.MaxUint32
+	}
+	return a / b
+}
+
+func remuw(a, b uint32) uint32 {
+	if b == 0 {
+		return a
+	}
+	return a % b
+}
+
+// atomic executes LR, SC or an AMO on address addr with src = rs2's value and
+// returns the value for rd, following the unprivileged spec's "A" Standard
+// Extension:
+//
+//   - The address must be naturally aligned. A misaligned LR raises a load
+//     address-misaligned exception, a misaligned SC or AMO a store/AMO one
+//     (Linux does not emulate these; the program gets SIGBUS).
+//   - LR needs a readable page. SC and AMOs read and write, and RISC-V
+//     reports any of their faults as store/AMO faults.
+//   - The reservation is on the physical address and size of the LR, so
+//     that two virtual mappings of a shared page agree. SC succeeds only on
+//     a matching reservation; any SC clears it.
+//   - The .W forms operate on 32 bits and sign-extend the value they return
+//     in rd, "even for the unsigned" MINU/MAXU.
+func (c *CPU) atomic(o op, addr, src uint64) (uint64, Trap) {
+	first, size := opLRD, uint64(8)
+	if o <= opAMOMAXUW {
+		first, size = opLRW, 4
+	}
+	k := o - first + opLRW // the .W op of the same kind
+	if addr&(size-1) != 0 {
+		if k == opLRW {
+			return 0, Trap{Cause: CauseLoadMisaligned, Value: addr}
+		}
+		return 0, Trap{Cause: CauseStoreMisaligned, Value: addr}
+	}
+
+	if k == opLRW {
+		base, ok := c.translate(addr, accRead)
+		if !ok {
+			return 0, Trap{Cause: CauseLoadFault, Value: addr}
+		}
+		pa := base + addr&pageMask
+		c.resvAddr, c.resvSize = pa, size
+		return c.readPhys(pa, size), Trap{}
+	}
+
+	base, okR := c.translate(addr, accRead)
+	_, okW := c.translate(addr, accWrite)
+	if !okR || !okW {
+		return 0, Trap{Cause: CauseStoreFault, Value: addr}
+	}
+	pa := base + addr&pageMask
+
+	if k == opSCW {
+		reserved := c.resvSize == size && c.resvAddr == pa
+		c.resvSize = 0
+		if !reserved {
+			return 1, Trap{} // "a nonzero code on failure"; Linux sees 1
+		}
+		c.writePhys(pa, size, src)
+		return 0, Trap{}
+	}
+
+	old := c.readPhys(pa, size)
+	if size == 4 {
+		src = sext32(src) // compare and combine as the 32-bit values they are
+	}
+	c.writePhys(pa, size, amoResult(k, old, src))
+	return old, Trap{}
+}
+
+// amoResult computes the value an AMO of kind k (its .W op) stores, from the
+// old memory value and rs2. For .W both are sign-extended 32-bit values, on
+// which 64-bit signed and unsigned comparisons order exactly as 32-bit ones
+// do, and whose low 32 bits are the 32-bit results of the other ops.
+func amoResult(k op, old, src uint64) uint64 {
+	switch k {
+	case opAMOSWAPW:
+		return src
+	case opAMOADDW:
+		return old + src
+	case opAMOXORW:
+		return old ^ src
+	case opAMOANDW:
+		return old & src
+	case opAMOORW:
+		return old | src
+	case opAMOMINW:
+		return uint64(min(int64(old), int64(src)))
+	case opAMOMAXW:
+		return uint64(max(int64(old), int64(src)))
+	case opAMOMINUW:
+		return min(old, src)
+	case opAMOMAXUW:
+		return max(old, src)
+	}
+	panic("hw: amoResult of a non-AMO op")
+}
+
+// readPhys reads an aligned 4- or 8-byte value at physical address pa; a
+// 4-byte value comes back sign-extended.
+func (c *CPU) readPhys(pa, size uint64) uint64 {
+	if size == 4 {
+		return sext32(uint64(binary.LittleEndian.Uint32(c.mem[pa:])))
+	}
+	return binary.LittleEndian.Uint64(c.mem[pa:])
+}
+
+// writePhys writes an aligned 4- or 8-byte value at physical address pa,
+// and forgets decoded instructions it overwrites.
+func (c *CPU) writePhys(pa, size, v uint64) {
+	if size == 4 {
+		binary.LittleEndian.PutUint32(c.mem[pa:], uint32(v))
+	} else {
+		binary.LittleEndian.PutUint64(c.mem[pa:], v)
+	}
+	c.wrote(pa&^pageMask, pa&pageMask, size)
+}

@@ -1,0 +1,260 @@
+package hw
+
+import "encoding/binary"
+
+// The TLB: a small direct-mapped cache of translations, so that a load or a
+// store costs an array index and one comparison instead of a map lookup in
+// the page table.
+//
+// An entry keeps one tag per kind of access: tag[accRead] is the virtual page
+// number when the page may be read, and noTag otherwise. A hit for a load is
+// thus a single comparison that checks the translation and the permission at
+// once. The CPU flushes the whole TLB when the page table it runs on is not
+// the one the entries came from, or when that table's generation moved (the
+// kernel changed a mapping); it checks this on entry to Run, as the kernel
+// only edits page tables between two Run calls.
+
+const (
+	tlbSize = 64 // entries; a power of two
+	tlbMask = tlbSize - 1
+
+	// noTag is never a virtual page number: page numbers have at most
+	// 64-PageShift bits.
+	noTag = ^uint64(0)
+)
+
+// An access is the kind of memory access a translation is for.
+type access uint8
+
+const (
+	accRead  access = iota // loads and LR: needs PTE V and R
+	accWrite               // stores: needs V and W
+	accExec                // instruction fetch: needs V and X
+	numAccess
+)
+
+// A tlbEntry caches the translation of one virtual page.
+type tlbEntry struct {
+	tag  [numAccess]uint64 // vpn if the page allows that access, else noTag
+	base uint64            // byte offset of the page's frame in physical memory
+}
+
+// syncTLB flushes the TLB if the address space changed since it was filled.
+func (c *CPU) syncTLB() {
+	var gen uint64
+	if c.PT != nil {
+		gen = c.PT.Generation()
+	}
+	if c.PT == c.tlbPT && gen == c.tlbGen {
+		return
+	}
+	c.flushTLB()
+	c.tlbPT, c.tlbGen = c.PT, gen
+}
+
+// flushTLB empties every entry.
+func (c *CPU) flushTLB() {
+	for i := range c.tlb {
+		c.tlb[i] = tlbEntry{tag: [numAccess]uint64{noTag, noTag, noTag}}
+	}
+}
+
+// fill loads the translation of page vpn from the page table into e, the
+// entry the page maps to. An unmapped page leaves every tag empty.
+func (c *CPU) fill(e *tlbEntry, vpn uint64) {
+	*e = tlbEntry{tag: [numAccess]uint64{noTag, noTag, noTag}}
+	if c.PT == nil {
+		return
+	}
+	pte, ok := c.PT.Lookup(vpn << PageShift)
+	if !ok || pte&PTEValid == 0 {
+		return
+	}
+	f := pte.Frame()
+	if int(f) >= c.Mem.Frames() {
+		panic("hw: page table maps a frame beyond physical memory")
+	}
+	e.base = uint64(f) << PageShift
+	if pte&PTERead != 0 {
+		e.tag[accRead] = vpn
+	}
+	// A copy-on-write page has W clear, so a store to it misses here and
+	// traps; the kernel copies the frame and sets W.
+	if pte&PTEWrite != 0 {
+		e.tag[accWrite] = vpn
+	}
+	if pte&PTEExec != 0 {
+		e.tag[accExec] = vpn
+	}
+}
+
+// translate returns the physical byte address of the page holding va if the
+// page permits acc.
+func (c *CPU) translate(va uint64, acc access) (base uint64, ok bool) {
+	vpn := va >> PageShift
+	e := &c.tlb[vpn&tlbMask]
+	if e.tag[acc] != vpn {
+		c.fill(e, vpn)
+		if e.tag[acc] != vpn {
+			return 0, false
+		}
+	}
+	return e.base, true
+}
+
+// Loads and stores. Each width has a fast path small enough for the Go
+// compiler to inline into the interpreter loop: a TLB hit on an access that
+// stays inside its page. Everything else (a miss, a page-straddling access,
+// a fault) goes to loadSlow/storeSlow. On failure they return false and leave
+// the faulting virtual address in c.faultVA.
+//
+// Misaligned accesses are not faults: Linux emulates them for user programs
+// (arch/riscv/kernel/traps_misaligned.c), so a program sees them succeed.
+
+func (c *CPU) load8(va uint64) (uint64, bool) {
+	e := &c.tlb[va>>PageShift&tlbMask]
+	if e.tag[accRead] == va>>PageShift {
+		return uint64(c.mem[e.base+va&pageMask]), true
+	}
+	return c.loadSlow(va, 1)
+}
+
+func (c *CPU) load16(va uint64) (uint64, bool) {
+	e := &c.tlb[va>>PageShift&tlbMask]
+	if off := va & pageMask; e.tag[accRead] == va>>PageShift && off <= PageSize-2 {
+		return uint64(binary.LittleEndian.Uint16(c.mem[e.base+off:])), true
+	}
+	return c.loadSlow(va, 2)
+}
+
+func (c *CPU) load32(va uint64) (uint64, bool) {
+	e := &c.tlb[va>>PageShift&tlbMask]
+	if off := va & pageMask; e.tag[accRead] == va>>PageShift && off <= PageSize-4 {
+		return uint64(binary.LittleEndian.Uint32(c.mem[e.base+off:])), true
+	}
+	return c.loadSlow(va, 4)
+}
+
+func (c *CPU) load64(va uint64) (uint64, bool) {
+	e := &c.tlb[va>>PageShift&tlbMask]
+	if off := va & pageMask; e.tag[accRead] == va>>PageShift && off <= PageSize-8 {
+		return binary.LittleEndian.Uint64(c.mem[e.base+off:]), true
+	}
+	return c.loadSlow(va, 8)
+}
+
+func (c *CPU) store8(va, v uint64) bool {
+	e := &c.tlb[va>>PageShift&tlbMask]
+	if off := va & pageMask; e.tag[accWrite] == va>>PageShift {
+		c.mem[e.base+off] = byte(v)
+		c.wrote(e.base, off, 1)
+		return true
+	}
+	return c.storeSlow(va, 1, v)
+}
+
+func (c *CPU) store16(va, v uint64) bool {
+	e := &c.tlb[va>>PageShift&tlbMask]
+	if off := va & pageMask; e.tag[accWrite] == va>>PageShift && off <= PageSize-2 {
+		binary.LittleEndian.PutUint16(c.mem[e.base+off:], uint16(v))
+		c.wrote(e.base, off, 2)
+		return true
+	}
+	return c.storeSlow(va, 2, v)
+}
+
+func (c *CPU) store32(va, v uint64) bool {
+	e := &c.tlb[va>>PageShift&tlbMask]
+	if off := va & pageMask; e.tag[accWrite] == va>>PageShift && off <= PageSize-4 {
+		binary.LittleEndian.PutUint32(c.mem[e.base+off:], uint32(v))
+		c.wrote(e.base, off, 4)
+		return true
+	}
+	return c.storeSlow(va, 4, v)
+}
+
+func (c *CPU) store64(va, v uint64) bool {
+	e := &c.tlb[va>>PageShift&tlbMask]
+	if off := va & pageMask; e.tag[accWrite] == va>>PageShift && off <= PageSize-8 {
+		binary.LittleEndian.PutUint64(c.mem[e.base+off:], v)
+		c.wrote(e.base, off, 8)
+		return true
+	}
+	return c.storeSlow(va, 8, v)
+}
+
+// wrote keeps the decoded-instruction cache honest after the CPU stored
+// size bytes at offset off of the frame at physical byte address base: the
+// decoded slots those bytes overlap are forgotten, so self-modifying code
+// executes its new instructions. Testing for nil first keeps a store to a
+// data frame down to one load.
+func (c *CPU) wrote(base, off, size uint64) {
+	if p := c.Mem.decoded[base>>PageShift]; p != nil {
+		p.forget(off, size)
+	}
+}
+
+// loadSlow performs a load of size bytes that missed the TLB or crosses into
+// the next page. A straddling load checks both pages before it reads.
+func (c *CPU) loadSlow(va, size uint64) (uint64, bool) {
+	var buf [8]byte
+	if !c.copyIn(buf[:size], va) {
+		return 0, false
+	}
+	return binary.LittleEndian.Uint64(buf[:]), true
+}
+
+// copyIn reads len(dst) <= PageSize bytes at va through the page table, or
+// records the first faulting address and returns false.
+func (c *CPU) copyIn(dst []byte, va uint64) bool {
+	size := uint64(len(dst))
+	off := va & pageMask
+	base, ok := c.translate(va, accRead)
+	if !ok {
+		c.faultVA = va
+		return false
+	}
+	if off+size <= PageSize {
+		copy(dst, c.mem[base+off:])
+		return true
+	}
+	n := PageSize - off // bytes in the first page
+	base2, ok := c.translate(va+n, accRead)
+	if !ok {
+		c.faultVA = va + n
+		return false
+	}
+	copy(dst[:n], c.mem[base+off:])
+	copy(dst[n:], c.mem[base2:])
+	return true
+}
+
+// storeSlow performs a store of size bytes that missed the TLB or crosses
+// into the next page. Both pages are checked before either is written, so a
+// fault leaves memory untouched (precise traps).
+func (c *CPU) storeSlow(va, size, v uint64) bool {
+	var buf [8]byte
+	binary.LittleEndian.PutUint64(buf[:], v)
+	off := va & pageMask
+	base, ok := c.translate(va, accWrite)
+	if !ok {
+		c.faultVA = va
+		return false
+	}
+	if off+size <= PageSize {
+		copy(c.mem[base+off:], buf[:size])
+		c.wrote(base, off, size)
+		return true
+	}
+	n := PageSize - off
+	base2, ok := c.translate(va+n, accWrite)
+	if !ok {
+		c.faultVA = va + n
+		return false
+	}
+	copy(c.mem[base+off:], buf[:n])
+	copy(c.mem[base2:], buf[n:size])
+	c.wrote(base, off, n)
+	c.wrote(base2, 0, size-n)
+	return true
+}
