@@ -4,7 +4,7 @@ import "fmt"
 
 // Disassemble returns the text of one instruction at address pc, in the style of
 // GNU objdump's default output (with its aliases: li, mv, nop, ret, j, jr, beqz,
-// ...), one space after the mnemonic, ", " between operands, and branch and jump
+// zext.b, ...; but not its newer habit of writing addi as "add"), one space after the mnemonic, ", " between operands, and branch and jump
 // targets as absolute hex addresses: "addi a0, a0, 1", "li a7, 64",
 // "jal ra, 0x10074", "ecall". A word that is not an RV64IMA instruction gives
 // "unknown 0x00000000".
@@ -56,6 +56,8 @@ func Disassemble(inst uint32, pc uint64) string {
 			return op("sext.w", r(rd), r(rs1))
 		case d.name == "xori" && imm == -1:
 			return op("not", r(rd), r(rs1))
+		case d.name == "andi" && imm == 255:
+			return op("zext.b", r(rd), r(rs1))
 		case d.name == "sltiu" && imm == 1:
 			return op("seqz", r(rd), r(rs1))
 		}
