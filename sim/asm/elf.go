@@ -104,6 +104,9 @@ func (a *assembler) writeELF(entry uint64, syms []Symbol) []byte {
 	for _, s := range syms {
 		sym := a.syms[s.Name]
 		e := elf.Sym64{Name: uint32(strtab.Len()), Shndx: uint16(shndx[sym.sec]), Value: s.Addr}
+		if e.Shndx == 0 { // a label in an empty section, which has no header
+			e.Shndx = uint16(elf.SHN_ABS)
+		}
 		strtab.WriteString(s.Name)
 		strtab.WriteByte(0)
 		if a.globals[s.Name] {

@@ -1,0 +1,69 @@
+package asm
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+)
+
+// errorCases are bad sources; testdata/asm/errors.golden holds the exact errors
+// each gives (go test -update rewrites it; review the diff).
+var errorCases = []struct {
+	name string
+	src  string
+}{
+	{"unknown instruction", "_start:\n  lod a0, 0(sp)\n"},
+	{"bad register", "_start:\n  addi a9, a0, 1\n"},
+	{"undefined symbol", "_start:\n  j loop\n"},
+	{"missing _start", "main:\n  ret\n"},
+	{"branch out of range", "_start:\n  beq a0, a1, far\n  .space 5000\nfar:\n  ret\n"},
+	{"jump out of range", "_start:\n  j . + 0x200000\n"},
+	{"immediate out of range", "_start:\n  addi a0, a0, 2048\n  slli a0, a0, 64\n  slliw a0, a0, 32\n  lui a0, 0x100000\n  sw a0, -2049(sp)\n"},
+	{"several errors", "_start:\n  addi a0, a0\n  li t0, 1 +\n  mv a0, 5\n  foo: nop\nfoo: nop\n  .word undefined_thing\n"},
+	{"predefined", "_start:\n  li a7, SYS_write\n  .equ SYS_write, 1\nSYS_write: nop\n"},
+	{"li forward", "_start:\n  li a0, later\n  .equ later, 5\n"},
+	{"li address", "_start:\n  li a0, _start\n"},
+	{"bad directive", "_start:\n  .wat 1\n  .section .foo\n  .align 40\n  .balign 3\n  .space -1\n"},
+	{"bss data", "_start: nop\n  .bss\n  .word 1\n  nop\n  .space 4, 1\n"},
+	{"data range", "_start: nop\n  .data\n  .byte 256\n  .half -32769\n  .word 0x100000000\n"},
+	{"strings", "_start: nop\n  .data\n  .ascii \"abc\n  .ascii \"\\q\"\n  .ascii 5\n"},
+	{"comment", "_start: nop\n/* never closed\n"},
+	{"expressions", "_start:\n  li a0, 1/0\n  li a1, (1 + 2\n  li a2, 1 +* 2\n  .equ x, x + 1\n  .word x\n"},
+	{"local labels", "_start:\n  j 1b\n  j 2f\n"},
+	{"pcrel_lo", "_start:\n  addi a0, a0, %pcrel_lo(_start)\n  addi a0, a0, %hi(_start)\n  lui a0, %lo(_start)\n  addi a0, a0, %foo(x)\n"},
+	{"operands", "_start:\n  add a0, a1\n  add a0, a1, a2, a3\n  lw a0, 8(a9)\n  lw a0, 8(sp\n  amoadd.w a0, a1, a2\n  fence rw, x\n  jal\n"},
+	{"characters", "_start:\n  nop @\n  li a0, 0x\n  li a0, 09\n  li a0, 99999999999999999999\n"},
+	{"misaligned", "_start:\n  .byte 1\n  nop\n"},
+	{"label twice", "_start:\n_start:\n  nop\n"},
+	{"address arithmetic", "_start:\n  .space _start * 2\n  .data\nd: .word 1\n  .equ diff, d - _start\n  li a0, diff\n"},
+}
+
+func TestErrors(t *testing.T) {
+	var b strings.Builder
+	for _, tc := range errorCases {
+		fmt.Fprintf(&b, "== %s\n", tc.name)
+		_, err := Assemble("prog.s", []byte(tc.src), Options{Predefined: map[string]int64{"SYS_write": 64}})
+		require.Error(t, err, tc.name)
+		list, ok := err.(ErrorList)
+		require.True(t, ok, "%s: error is %T", tc.name, err)
+		for i := 1; i < len(list); i++ {
+			a, c := list[i-1].Pos, list[i].Pos
+			require.True(t, a.Line < c.Line || a.Line == c.Line && a.Col <= c.Col, "%s: not sorted", tc.name)
+		}
+		b.WriteString(err.Error())
+		b.WriteString("\n")
+	}
+	golden := "../../testdata/asm/errors.golden"
+	if *update {
+		require.NoError(t, os.WriteFile(golden, []byte(b.String()), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	if diff := cmp.Diff(string(want), b.String()); diff != "" {
+		t.Errorf("errors differ from %s (-want +got):\n%s", golden, diff)
+	}
+}
