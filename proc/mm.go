@@ -495,9 +495,11 @@ func (as *AddressSpace) ReadString(va uint64, max int) (s string, ok bool, err e
 	return "", false, nil
 }
 
-// MapStack maps the initial stack area below StackTop (execve).
-func (as *AddressSpace) MapStack() error {
-	return as.Map(&VMA{Start: StackTop - stackInitial, End: StackTop, Prot: hw.PTERead | hw.PTEWrite, Name: "[stack]"})
+// MapStack maps the initial stack area below StackTop (execve): 128 KiB,
+// or down to lowest if the arguments need more.
+func (as *AddressSpace) MapStack(lowest uint64) error {
+	start := min(uint64(StackTop-stackInitial), pageDown(lowest))
+	return as.Map(&VMA{Start: start, End: StackTop, Prot: hw.PTERead | hw.PTEWrite, Name: "[stack]"})
 }
 
 // Fill copies data to va inside a mapped area regardless of the area's

@@ -99,7 +99,7 @@ func TestUnmapSplits(t *testing.T) {
 
 func TestStackGrowsDown(t *testing.T) {
 	_, as := newSpace(t, 64)
-	require.NoError(t, as.MapStack())
+	require.NoError(t, as.MapStack(StackTop))
 	kind, err := as.Fault(StackTop-stackInitial-8, Write)
 	require.NoError(t, err)
 	require.Equal(t, FaultStackGrow, kind)

@@ -84,11 +84,13 @@ func (p *Process) RemoveChild(c *Process) {
 // exit(code): only the low 8 bits of the code are visible (_exit(2)).
 func ExitedStatus(code int) int { return (code & 0xff) << 8 }
 
-// KilledStatus returns the wait status word of a process killed by sig,
-// with 0x80 set when the default action dumps core (wait(2) WCOREDUMP).
-func KilledStatus(sig abi.Signal) int {
+// KilledStatus returns the wait status word of a process killed by sig.
+// WCOREDUMP's bit 0x80 is set only when a core file was written: Linux
+// sets it after do_coredump succeeds, and with RLIMIT_CORE at its default
+// of 0 none is, so a SIGSEGV death reads 0x0b, not 0x8b (core(5)).
+func KilledStatus(sig abi.Signal, dumped bool) int {
 	st := int(sig) & 0x7f
-	if sig.Default() == abi.ActCore {
+	if dumped {
 		st |= 0x80
 	}
 	return st

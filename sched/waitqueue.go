@@ -28,6 +28,9 @@ type Entry struct {
 // Queued reports whether the entry is on a queue.
 func (e *Entry) Queued() bool { return e.q != nil }
 
+// On reports whether the entry is on queue q.
+func (e *Entry) On(q *WaitQueue) bool { return e.q == q }
+
 // WaitQueue is the list of entries waiting for events on one kernel object,
 // in registration order.
 //

@@ -1,0 +1,75 @@
+package kernel
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+)
+
+// TestLinuxConformance runs each program of testdata/linux on ipcsim and
+// compares its stdout and exit status with what the same binary printed
+// under qemu-riscv64 on real Linux (recorded by scripts/linux-oracle.sh).
+func TestLinuxConformance(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "linux")
+	list, err := os.ReadFile(filepath.Join(dir, "programs.txt"))
+	require.NoError(t, err)
+	for _, line := range strings.Split(strings.TrimSpace(string(list)), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) == 0 || strings.HasPrefix(fields[0], "#") {
+			continue
+		}
+		name := fields[0]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			wantOut, err := os.ReadFile(filepath.Join(dir, name+".out"))
+			require.NoError(t, err)
+			wantStatus, err := os.ReadFile(filepath.Join(dir, name+".status"))
+			require.NoError(t, err)
+
+			prog := "bin/" + name
+			argv := append([]string{prog}, fields[1:]...)
+			out, status := runLinuxProgram(t, dir, argv)
+			if diff := cmp.Diff(string(wantOut), out); diff != "" {
+				t.Errorf("stdout differs from Linux (-linux +ipcsim):\n%s", diff)
+			}
+			want, err := strconv.Atoi(strings.TrimSpace(string(wantStatus)))
+			require.NoError(t, err)
+			if status != want {
+				t.Errorf("exit status %d, Linux gave %d", status, want)
+			}
+		})
+	}
+}
+
+// runLinuxProgram runs argv[0] (relative to dir) as ipcsim exec would,
+// with an empty environment, and returns stdout and the shell's status.
+func runLinuxProgram(t *testing.T, dir string, argv []string) (string, int) {
+	var stdout, stderr bytes.Buffer
+	k := New(Config{
+		Stdout: &stdout,
+		Stderr: &stderr,
+		Input:  strings.NewReader(""),
+		Lookup: func(path string) ([]byte, error) {
+			return os.ReadFile(filepath.Join(dir, path))
+		},
+		CycleLimit: 20_000_000_000,
+	})
+	_, err := k.Spawn(argv[0], argv, nil)
+	require.NoError(t, err)
+	res := k.Run()
+	require.Equal(t, StopAllExited, res.Reason, "blocked: %v", res.Blocked)
+	require.NotEmpty(t, res.Exits)
+	for _, e := range res.Exits {
+		if e.PID == 2 {
+			return stdout.String(), e.ShellStatus()
+		}
+	}
+	t.Fatalf("the program (pid 2) never exited: %v", res.Exits)
+	return "", 0
+}

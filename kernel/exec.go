@@ -1,0 +1,139 @@
+package kernel
+
+import (
+	"errors"
+	"fmt"
+
+	"ipcsim/abi"
+	"ipcsim/hw"
+	"ipcsim/kernel/loader"
+	"ipcsim/proc"
+)
+
+// efRISCVRVC is the ELF header flag of a RISC-V program that may contain
+// compressed (C extension) instructions (RISC-V psABI, "e_flags").
+const efRISCVRVC = 0x1
+
+// hwcap is AT_HWCAP for an RV64IMA hart: one bit per extension letter.
+const hwcap = 1<<('i'-'a') | 1<<('m'-'a') | 1<<('a'-'a')
+
+// exec replaces t's program with the executable at path (execve(2)). Every
+// check that can fail comes before the point of no return, so a failed exec
+// leaves the caller as it was.
+func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
+	data, err := k.lookup(path)
+	if err != nil {
+		return err
+	}
+	img, err := loader.Load(path, data, proc.UserLimit)
+	if err != nil {
+		return err
+	}
+	if img.Flags&efRISCVRVC != 0 {
+		return &loader.Error{Name: path, Msg: "uses compressed instructions (C extension), which this RV64IMA hart lacks: build with -march=rv64ima"}
+	}
+	as := proc.NewAddressSpace(k.mem)
+	if err := loadImage(as, img, path); err != nil {
+		as.Release()
+		return abi.ENOMEM
+	}
+	aux := loader.Aux{
+		Phdr: img.Phdr, Phent: img.Phent, Phnum: img.Phnum, Entry: img.Entry,
+		PageSize: hw.PageSize, ExecFn: path, HWCap: hwcap,
+	}
+	for i := range aux.Random {
+		aux.Random[i] = byte(k.rand.Uint32())
+	}
+	sp, stack, err := loader.BuildStack(proc.StackTop, argv, envp, aux, abi.ArgBytesMax)
+	if err != nil {
+		as.Release()
+		return abi.E2BIG
+	}
+	if err := as.MapStack(sp); err != nil {
+		as.Release()
+		return abi.ENOMEM
+	}
+	if err := as.Fill(sp, stack); err != nil {
+		as.Release()
+		return abi.ENOMEM
+	}
+
+	// The point of no return: the old program is gone.
+	if t.AS != nil {
+		t.AS.Release()
+	}
+	t.AS = as
+	t.Files.CloseOnExec()
+	t.SetComm(path)
+	// Registers start at zero but for pc and sp (start_thread); a0 = 0 is
+	// ELF_PLAT_INIT's "no rtld_fini" for riscv.
+	t.Regs = proc.Regs{PC: img.Entry}
+	t.Regs.X[2] = sp
+	return nil
+}
+
+// lookup reads an executable through Config.Lookup.
+func (k *Kernel) lookup(path string) ([]byte, error) {
+	if k.cfg.Lookup == nil {
+		return nil, abi.ENOENT
+	}
+	data, err := k.cfg.Lookup(path)
+	if err != nil {
+		var e abi.Errno
+		if errors.As(err, &e) {
+			return nil, e
+		}
+		return nil, fmt.Errorf("%w: %v", abi.ENOENT, err)
+	}
+	return data, nil
+}
+
+// loadImage maps the program's segments and copies their file bytes in.
+// Two segments may share a page (the end of one and the start of the next);
+// that page gets the permissions of both, as Linux's two overlapping mmaps
+// in effect give it.
+func loadImage(as *proc.AddressSpace, img *loader.Image, path string) error {
+	var areas []*proc.VMA
+	for _, s := range img.Segments {
+		start, end := pageDown(s.Vaddr), pageUp(s.Vaddr+s.Memsz)
+		var prot hw.PTE
+		if s.Read {
+			prot |= hw.PTERead
+		}
+		if s.Write {
+			prot |= hw.PTEWrite
+		}
+		if s.Exec {
+			prot |= hw.PTEExec
+		}
+		if n := len(areas); n > 0 && areas[n-1].End > start {
+			prev := areas[n-1]
+			shared := &proc.VMA{Start: start, End: prev.End, Prot: prev.Prot | prot, Name: path}
+			prev.End = start
+			if prev.Start == prev.End {
+				areas = areas[:n-1]
+			}
+			areas = append(areas, shared)
+			start = shared.End
+		}
+		if start < end {
+			areas = append(areas, &proc.VMA{Start: start, End: end, Prot: prot, Name: path})
+		}
+	}
+	for _, v := range areas {
+		if err := as.Map(v); err != nil {
+			return err
+		}
+	}
+	for _, s := range img.Segments {
+		if err := as.Fill(s.Vaddr, s.Data); err != nil {
+			return err
+		}
+	}
+	as.BrkStart = pageUp(img.End)
+	as.Brk = as.BrkStart
+	return nil
+}
+
+func pageDown(a uint64) uint64 { return a &^ (hw.PageSize - 1) }
+func pageUp(a uint64) uint64   { return (a + hw.PageSize - 1) &^ (hw.PageSize - 1) }

@@ -1,0 +1,67 @@
+package kernel
+
+import (
+	"fmt"
+
+	"ipcsim/abi"
+	"ipcsim/proc"
+)
+
+// exit ends task t with the wait status word status (_exit(2)): its
+// descriptors close (which may wake peers), its memory is released, its
+// children go to init, and it stays a zombie until its parent reaps it.
+func (k *Kernel) exit(t *Task, status int) {
+	if t.State == proc.Zombie {
+		return
+	}
+	t.entry.Remove()
+	k.dropSleeper(t)
+	t.call = nil
+	t.Files.CloseAll()
+	t.AS.Release()
+	t.State = proc.Zombie
+	t.Exit = status
+	e := Exit{PID: t.PID, Name: t.Name, Status: status, Cycle: k.Now()}
+	k.exits = append(k.exits, e)
+	if k.tracing {
+		k.emit(t, "exit", fmt.Sprintf("exit: %s (status word %#x), zombie until reaped", e.Describe(), status))
+	}
+	k.reparent(t)
+	if k.cur == t {
+		k.cur = nil
+		k.switchReason = fmt.Sprintf("pid %d exited", t.PID)
+	}
+	if parent := k.task(t.Parent); parent != nil {
+		parent.childExit.Notify(abi.POLLIN)
+	}
+}
+
+// reparent hands t's children to init, which reaps the zombies among them
+// (the orphans of _exit(2)).
+func (k *Kernel) reparent(t *Task) {
+	if len(t.Children) == 0 {
+		return
+	}
+	zombie := false
+	for _, c := range t.Children {
+		c.Parent = k.init.Process
+		k.init.Children = append(k.init.Children, c)
+		zombie = zombie || c.State == proc.Zombie
+		if k.tracing {
+			k.emitEvent(k.task(c), &Event{Kind: "reparent", Other: 1, Text: fmt.Sprintf("orphaned: pid %d exited, init (pid 1) adopts pid %d", t.PID, c.PID)})
+		}
+	}
+	t.Children = nil
+	if zombie {
+		k.init.childExit.Notify(abi.POLLIN)
+	}
+}
+
+// reap frees a zombie child once its parent has collected its status.
+func (k *Kernel) reap(parent, child *Task) {
+	parent.RemoveChild(child.Process)
+	delete(k.tasks, child.PID)
+	if k.tracing {
+		k.emitEvent(parent, &Event{Kind: "reap", Other: child.PID, Text: fmt.Sprintf("reaps pid %d (%s)", child.PID, child.Name)})
+	}
+}

@@ -1,0 +1,255 @@
+// Package kernel is ipcsim's mini-kernel: it runs processes on the simulated
+// hart of package hw, takes their traps (system calls with Linux's riscv64
+// ABI, page faults, illegal instructions), schedules them round robin on the
+// timer, blocks them on wait queues and wakes them, and reports everything it
+// does as trace events.
+//
+// Like gVisor's Sentry the kernel is Go code outside the simulated CPU; unlike
+// it, the whole machine runs on one goroutine in virtual time, so every run of
+// the same input is the same.
+package kernel
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+
+	"ipcsim/abi"
+	"ipcsim/hw"
+	"ipcsim/proc"
+	"ipcsim/sched"
+)
+
+// Config sets up a machine and its kernel.
+type Config struct {
+	MemBytes   uint64 // physical memory (default hw.DefaultMemBytes)
+	Quantum    uint64 // cycles per time slice (default DefaultQuantum)
+	TrapCost   uint64 // extra cycles charged for each trap (system call, fault, interrupt)
+	Seed       uint64 // seed of the one PRNG (AT_RANDOM bytes, quantum jitter)
+	Jitter     uint64 // each time slice is Quantum + a seeded random number of cycles in [0, Jitter]
+	MaxProcs   int    // process limit; fork fails with EAGAIN beyond it (default DefaultMaxProcs)
+	CycleLimit uint64 // stop the machine at this cycle (0: never)
+
+	Stdout io.Writer // the console: what the terminal shows (fd 1, and fd 2 unless Stderr is set)
+	Stderr io.Writer // if not nil, fd 2 writes here instead of the terminal (ipcsim exec)
+	Input  io.Reader // host input for the terminal, read when a process waits for it and nothing else can run (ipcsim exec)
+	Echo   bool      // the terminal echoes typed input to the console, as a terminal in canonical mode does
+
+	Trace func(*Event) // receives every event; nil turns tracing off at no cost
+
+	// Lookup is execve's file system: it returns the contents of the
+	// executable at path, or an error (ENOENT if it wraps nothing else).
+	Lookup func(path string) ([]byte, error)
+}
+
+// Defaults for a Config's zero fields.
+const (
+	DefaultQuantum  = 10000
+	DefaultMaxProcs = 64
+	// CyclesPerSecond is the virtual clock rate: one cycle is one nanosecond,
+	// so a trace's cycle numbers read as nanoseconds of virtual time.
+	CyclesPerSecond = 1_000_000_000
+	// bootEpoch is CLOCK_REALTIME at cycle 0 (2024-01-01T00:00:00Z): a fixed
+	// date, so that programs printing the time print the same thing each run.
+	bootEpoch = 1704067200
+)
+
+// Kernel is the running system: the machine, the process table and the
+// scheduler's state.
+type Kernel struct {
+	cfg  Config
+	m    *hw.Machine
+	mem  *proc.Memory
+	rand *rand.Rand
+
+	tasks   map[int]*Task // live and zombie processes by pid
+	nextPID int           // next pid to try (pids grow, as Linux hands them out)
+	init    *Task         // pid 1
+
+	runq     sched.RunQueue[*Task] // runnable tasks not on the CPU, in round-robin order
+	cur      *Task                 // the task on the CPU, or nil
+	sliceEnd uint64                // cycle at which cur's time slice ends
+	sleepers []*Task               // tasks in a timed sleep, by deadline then pid
+	last     *Task                 // the task that ran last (for the trace of context switches)
+
+	switchReason string // why the CPU was last given up, for the next switch event
+
+	tty  *Terminal
+	out  *OpenFile // the terminal, as fds 0 and 1 (and 2 without Config.Stderr)
+	errf *OpenFile // fd 2 when Config.Stderr is set
+
+	exits   []Exit
+	tracing bool
+
+	scratch [ioChunk]byte // the buffer reads and writes move data through
+}
+
+// A Task is the kernel's view of a process: the process and what the
+// scheduler and an interrupted system call need.
+type Task struct {
+	*proc.Process
+	k *Kernel
+
+	entry       sched.Entry // the task's registration on the wait queue it sleeps on
+	callBuf     call        // the system call in progress (a task makes one at a time)
+	call        *call       // the system call the task is blocked in, retried when woken
+	deadline    uint64      // cycle at which a timed sleep ends (valid while in k.sleepers)
+	blockReason string      // what the sleeping task waits for, in words
+	queued      bool        // on the run queue
+
+	childExit sched.WaitQueue // wait4 sleeps here: a child changed state (signal->wait_chldexit)
+}
+
+// Wake makes a sleeping task runnable again so that it retries its call
+// (sched.Waiter).
+func (t *Task) Wake(sched.EventMask) { t.k.wake(t, "") }
+
+// New powers on a machine and boots the kernel: it creates init (pid 1),
+// which reaps orphans forever.
+func New(cfg Config) *Kernel {
+	if cfg.Quantum == 0 {
+		cfg.Quantum = DefaultQuantum
+	}
+	if cfg.MaxProcs == 0 {
+		cfg.MaxProcs = DefaultMaxProcs
+	}
+	if cfg.Stdout == nil {
+		cfg.Stdout = io.Discard
+	}
+	m := hw.NewMachine(hw.Config{MemBytes: cfg.MemBytes, Stdout: cfg.Stdout})
+	k := &Kernel{
+		cfg:     cfg,
+		m:       m,
+		mem:     proc.NewMemory(m.Mem),
+		rand:    rand.New(rand.NewPCG(cfg.Seed, 0x1p52)),
+		tasks:   make(map[int]*Task),
+		nextPID: 1,
+		tracing: cfg.Trace != nil,
+	}
+	k.tty = newTerminal(k, cfg.Echo)
+	k.out = newOpenFile(k.tty, abi.O_RDWR)
+	if cfg.Stderr != nil {
+		k.errf = newOpenFile(&hostFile{name: "stderr", w: cfg.Stderr}, abi.O_WRONLY)
+	}
+	k.init = k.bootInit()
+	return k
+}
+
+// Machine returns the simulated hardware (for inspection).
+func (k *Kernel) Machine() *hw.Machine { return k.m }
+
+// Now returns the current cycle.
+func (k *Kernel) Now() uint64 { return k.m.Clock.Now() }
+
+// newTask allocates a pid and a process; the caller fills in the rest.
+func (k *Kernel) newTask(parent *Task) (*Task, bool) {
+	if len(k.tasks) >= k.cfg.MaxProcs {
+		return nil, false
+	}
+	for k.tasks[k.nextPID] != nil {
+		k.nextPID++
+	}
+	t := &Task{Process: &proc.Process{PID: k.nextPID}, k: k}
+	t.entry.Waiter = t
+	k.nextPID++
+	k.tasks[t.PID] = t
+	if parent != nil {
+		t.Parent = parent.Process
+		parent.Children = append(parent.Children, t.Process)
+		t.PGID, t.SID = parent.PGID, parent.SID
+	}
+	return t, true
+}
+
+// task returns the Task of a process.
+func (k *Kernel) task(p *proc.Process) *Task { return k.tasks[p.PID] }
+
+// stdFiles gives a new process its three standard descriptors: the terminal,
+// as a shell's child has them.
+func (k *Kernel) stdFiles() *proc.FDTable {
+	fds := &proc.FDTable{}
+	fds.Install(k.out, 0, false)
+	fds.Install(k.out, 1, false)
+	if k.errf != nil {
+		fds.Install(k.errf, 2, false)
+	} else {
+		fds.Install(k.out, 2, false)
+	}
+	return fds
+}
+
+// Spawn starts the program at path as a new child of init, with the
+// terminal as its standard descriptors, as a shell starts a command.
+func (k *Kernel) Spawn(path string, argv, envp []string) (int, error) {
+	t, ok := k.newTask(k.init)
+	if !ok {
+		return 0, fmt.Errorf("spawn %s: process limit (%d) reached", path, k.cfg.MaxProcs)
+	}
+	// Like a job started by a shell: its own process group, init's session.
+	t.PGID = t.PID
+	t.AS = proc.NewAddressSpace(k.mem)
+	t.Files = k.stdFiles()
+	if err := k.exec(t, path, argv, envp); err != nil {
+		t.Files.CloseAll()
+		k.init.RemoveChild(t.Process)
+		delete(k.tasks, t.PID)
+		return 0, fmt.Errorf("spawn %s: %w", path, err)
+	}
+	k.emit(t, "spawn", fmt.Sprintf("spawn %s (parent pid 1)", quoteArgv(argv)))
+	k.makeRunnable(t)
+	return t.PID, nil
+}
+
+// Type schedules keystrokes to reach the keyboard at cycle at.
+func (k *Kernel) Type(at uint64, keys []byte) { k.m.Keyboard.Type(at, keys) }
+
+// StopReason says why Run returned.
+type StopReason uint8
+
+const (
+	StopAllExited  StopReason = iota // every process but init has exited and been reaped
+	StopCycleLimit                   // the cycle limit was reached
+	StopDeadlock                     // every process sleeps and nothing can wake any of them
+)
+
+func (r StopReason) String() string {
+	return [...]string{"all processes exited", "cycle limit reached", "deadlock: every process is blocked"}[r]
+}
+
+// Result is how a run ended.
+type Result struct {
+	Reason  StopReason
+	Cycles  uint64
+	Exits   []Exit   // in order of death
+	Blocked []string // on deadlock or at the cycle limit: what each sleeping process waits for
+}
+
+// Exit records a process's death.
+type Exit struct {
+	PID    int
+	Name   string
+	Status int    // the wait status word
+	Cycle  uint64 // when it died
+}
+
+// ShellStatus returns the status a shell reports: the exit code, or 128+N
+// for a process killed by signal N.
+func (e Exit) ShellStatus() int {
+	if sig := e.Status & 0x7f; sig != 0 {
+		return 128 + sig
+	}
+	return e.Status >> 8 & 0xff
+}
+
+// Describe says how the process ended: "exited with status 3",
+// "killed by SIGSEGV (core dumped)".
+func (e Exit) Describe() string {
+	sig := abi.Signal(e.Status & 0x7f)
+	if sig == 0 {
+		return fmt.Sprintf("exited with status %d", e.Status>>8&0xff)
+	}
+	if e.Status&0x80 != 0 {
+		return fmt.Sprintf("killed by %v (core dumped)", sig)
+	}
+	return fmt.Sprintf("killed by %v", sig)
+}

@@ -1,0 +1,305 @@
+package kernel
+
+import (
+	"fmt"
+	"io"
+	"slices"
+
+	"ipcsim/hw"
+	"ipcsim/proc"
+)
+
+// Run runs the machine until every process but init has exited and been
+// reaped, the cycle limit is reached, or every process is blocked with
+// nothing left that could wake one (deadlock).
+func (k *Kernel) Run() Result {
+	for {
+		if len(k.tasks) == 1 {
+			return k.result(StopAllExited)
+		}
+		if lim := k.cfg.CycleLimit; lim != 0 && k.Now() >= lim {
+			return k.result(StopCycleLimit)
+		}
+		if k.cur == nil && !k.schedule() {
+			if !k.idle() {
+				return k.result(StopDeadlock)
+			}
+			continue
+		}
+		if t := k.cur; t.call != nil {
+			k.retry(t)
+		} else {
+			k.runUser(t)
+		}
+		k.interrupts()
+	}
+}
+
+func (k *Kernel) result(r StopReason) Result {
+	res := Result{Reason: r, Cycles: k.Now(), Exits: k.exits}
+	if r != StopAllExited {
+		for _, t := range k.sortedTasks() {
+			if t.State == proc.Sleeping && t != k.init && t.call != nil {
+				res.Blocked = append(res.Blocked, fmt.Sprintf("pid %d (%s) in %v: %s", t.PID, t.Name, t.call.no, t.blockReason))
+			}
+		}
+	}
+	return res
+}
+
+// sortedTasks returns every process by pid.
+func (k *Kernel) sortedTasks() []*Task {
+	out := make([]*Task, 0, len(k.tasks))
+	for _, t := range k.tasks {
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b *Task) int { return a.PID - b.PID })
+	return out
+}
+
+// runUser runs the current task on the CPU until its next trap or the next
+// device event, whichever comes first, then handles the trap.
+func (k *Kernel) runUser(t *Task) {
+	k.armTimer()
+	now := k.Now()
+	budget := uint64(1)
+	if next, ok := k.nextEvent(); ok && next > now {
+		budget = next - now
+	} else if !ok {
+		budget = 1 << 62
+	}
+	cpu := k.m.CPU
+	cpu.X, cpu.PC, cpu.PT = t.Regs.X, t.Regs.PC, t.AS.PT
+	n, trap := cpu.Run(budget)
+	t.Regs.X, t.Regs.PC = cpu.X, cpu.PC
+	k.m.Clock.Advance(n)
+	t.Cycles += n
+	if trap.Cause != hw.CauseNone {
+		k.m.Clock.Advance(k.cfg.TrapCost)
+		k.trap(t, trap)
+	}
+}
+
+// nextEvent returns the cycle of the next device event or the cycle limit.
+func (k *Kernel) nextEvent() (uint64, bool) {
+	next, ok := k.m.NextEvent()
+	if lim := k.cfg.CycleLimit; lim != 0 && (!ok || lim < next) {
+		next, ok = lim, true
+	}
+	return next, ok
+}
+
+// armTimer sets the hardware timer to the earliest thing the kernel waits
+// for: the end of the running task's time slice or a sleeper's deadline.
+func (k *Kernel) armTimer() {
+	var at uint64
+	armed := false
+	if k.cur != nil {
+		at, armed = k.sliceEnd, true
+	}
+	if len(k.sleepers) > 0 && (!armed || k.sleepers[0].deadline < at) {
+		at, armed = k.sleepers[0].deadline, true
+	}
+	if armed {
+		k.m.Timer.Set(at)
+	} else {
+		k.m.Timer.Cancel()
+	}
+}
+
+// interrupts lets due devices raise their lines and handles every pending
+// interrupt, as the trap handler does between two instructions.
+func (k *Kernel) interrupts() {
+	k.m.Tick()
+	for {
+		line, ok := k.m.IntC.Claim()
+		if !ok {
+			return
+		}
+		k.m.Clock.Advance(k.cfg.TrapCost)
+		switch line {
+		case hw.IRQTimer:
+			k.timerInterrupt()
+		case hw.IRQKeyboard:
+			keys := k.m.Keyboard.Read()
+			if k.tracing {
+				k.emit(k.cur, "irq", fmt.Sprintf("keyboard interrupt: %s", quoteBytes(keys, traceBytes)))
+			}
+			k.tty.receive(keys)
+		}
+	}
+}
+
+// timerInterrupt wakes sleepers whose time has come and ends the running
+// task's time slice if it is used up.
+func (k *Kernel) timerInterrupt() {
+	now := k.Now()
+	expired := k.cur != nil && now >= k.sliceEnd
+	if k.tracing && (expired || len(k.sleepers) > 0 && k.sleepers[0].deadline <= now) {
+		k.emit(k.cur, "irq", "timer interrupt")
+	}
+	for len(k.sleepers) > 0 && k.sleepers[0].deadline <= now {
+		k.wake(k.sleepers[0], "its sleep ended")
+	}
+	if expired {
+		if k.runq.Len() == 0 {
+			k.sliceEnd = now + k.quantum() // nobody else wants the CPU
+			return
+		}
+		t := k.cur
+		k.cur = nil
+		k.makeRunnable(t)
+		k.switchReason = "time slice used up"
+	}
+}
+
+// quantum returns the length of a new time slice: the configured quantum
+// plus a seeded jitter, which moves preemption points between seeds.
+func (k *Kernel) quantum() uint64 {
+	q := k.cfg.Quantum
+	if k.cfg.Jitter > 0 {
+		q += k.rand.Uint64N(k.cfg.Jitter + 1)
+	}
+	return q
+}
+
+// schedule puts the next runnable task on the CPU (round robin). It
+// reports false when no task is runnable.
+func (k *Kernel) schedule() bool {
+	for {
+		t, ok := k.runq.Pop()
+		if !ok {
+			return false
+		}
+		t.queued = false
+		if t.State != proc.Runnable {
+			continue // it died or slept after it was queued
+		}
+		if k.tracing && k.last != t {
+			from := "idle"
+			if k.last != nil {
+				from = fmt.Sprintf("pid %d", k.last.PID)
+			}
+			k.emitEvent(t, &Event{Kind: "switch", Other: t.PID,
+				Text: fmt.Sprintf("switch %s -> pid %d (%s)", from, t.PID, k.switchReason)})
+		}
+		k.cur, k.last = t, t
+		k.sliceEnd = k.Now() + k.quantum()
+		return true
+	}
+}
+
+// makeRunnable puts t at the tail of the run queue.
+func (k *Kernel) makeRunnable(t *Task) {
+	t.State = proc.Runnable
+	if !t.queued && t != k.cur {
+		k.runq.Push(t)
+		t.queued = true
+	}
+}
+
+// sleep blocks t in call c until a wakeup or the block's deadline.
+func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
+	t.State = proc.Sleeping
+	t.call = c
+	t.blockReason = blk.reason
+	if blk.deadline != 0 {
+		t.deadline = blk.deadline
+		i, _ := slices.BinarySearchFunc(k.sleepers, t, func(a, b *Task) int {
+			if a.deadline != b.deadline {
+				if a.deadline < b.deadline {
+					return -1
+				}
+				return 1
+			}
+			return a.PID - b.PID
+		})
+		k.sleepers = slices.Insert(k.sleepers, i, t)
+	}
+	if k.tracing {
+		k.emitEvent(t, &Event{Kind: "block", Syscall: c.no.String(),
+			Text: k.formatCall(c, 0) + " blocks: " + blk.reason})
+	}
+	if k.cur == t {
+		k.cur = nil
+		k.switchReason = fmt.Sprintf("pid %d blocked in %v", t.PID, c.no)
+	}
+}
+
+// wake makes a sleeping t runnable; it will retry its call.
+func (k *Kernel) wake(t *Task, why string) {
+	if t.State != proc.Sleeping {
+		return
+	}
+	k.dropSleeper(t)
+	k.makeRunnable(t)
+	if k.tracing {
+		text := "wakes up"
+		if k.cur != nil && k.cur != t {
+			text = fmt.Sprintf("woken by pid %d", k.cur.PID)
+		}
+		if why != "" {
+			text += ": " + why
+		}
+		e := &Event{Kind: "wake", Text: text}
+		if k.cur != nil {
+			e.Other = k.cur.PID
+		}
+		k.emitEvent(t, e)
+	}
+}
+
+// dropSleeper removes t from the timed sleepers, if there.
+func (k *Kernel) dropSleeper(t *Task) {
+	for i, s := range k.sleepers {
+		if s == t {
+			k.sleepers = slices.Delete(k.sleepers, i, i+1)
+			return
+		}
+	}
+}
+
+// idle runs when no task is runnable: the clock jumps to the next device
+// event. It reports false if there is none and nothing can ever wake a
+// sleeper: a deadlock.
+func (k *Kernel) idle() bool {
+	k.armTimer()
+	next, ok := k.m.NextEvent()
+	if !ok {
+		if k.cfg.Input != nil && k.tty.waiting() {
+			k.readHostInput()
+			return true
+		}
+		return false
+	}
+	if lim := k.cfg.CycleLimit; lim != 0 && next > lim {
+		next = lim
+	}
+	if k.last != nil {
+		k.switchReason = "woken after idle"
+		k.last = nil
+	}
+	k.m.Clock.JumpTo(next)
+	k.interrupts()
+	return true
+}
+
+// readHostInput reads what the host has typed (ipcsim exec) and feeds it
+// to the keyboard now. The host is asked only when every process sleeps
+// and one of them waits for the terminal, so the run stays reproducible for
+// the same input.
+func (k *Kernel) readHostInput() {
+	buf := make([]byte, 4096)
+	n, err := k.cfg.Input.Read(buf)
+	if n > 0 {
+		k.m.Keyboard.Type(k.Now(), buf[:n])
+		k.interrupts()
+	}
+	if err != nil {
+		if err != io.EOF && k.tracing {
+			k.emit(nil, "irq", "host input failed: "+err.Error())
+		}
+		k.cfg.Input = nil
+		k.tty.hangup()
+	}
+}

@@ -1,0 +1,220 @@
+package kernel
+
+import (
+	"encoding/binary"
+	"math"
+
+	"ipcsim/abi"
+	"ipcsim/hw"
+	"ipcsim/proc"
+)
+
+// ioChunk is how many bytes a read or write moves per step through the
+// kernel's buffer.
+const ioChunk = 64 << 10
+
+// maxRWCount caps one read or write, as Linux's MAX_RW_COUNT (INT_MAX
+// rounded down to a page) does.
+const maxRWCount = math.MaxInt32 &^ (hw.PageSize - 1)
+
+// uioMaxIOV is UIO_MAXIOV: the most iovecs readv and writev take.
+const uioMaxIOV = 1024
+
+// An ioSeg is one user buffer of a read or write (an iovec).
+type ioSeg struct{ base, len uint64 }
+
+// file returns the open file behind descriptor fd, or EBADF.
+func (c *call) file(fd int32) (*OpenFile, error) {
+	f, ok := c.t.Files.Get(int(fd))
+	if !ok {
+		return nil, abi.EBADF
+	}
+	return f.(*OpenFile), nil
+}
+
+// read(2): (fd, buf, count).
+func sysRead(c *call) (int64, error) {
+	segs := [1]ioSeg{{c.a[1], c.a[2]}}
+	return doRead(c, int32(c.a[0]), segs[:])
+}
+
+// write(2): (fd, buf, count).
+func sysWrite(c *call) (int64, error) {
+	segs := [1]ioSeg{{c.a[1], c.a[2]}}
+	return doWrite(c, int32(c.a[0]), segs[:])
+}
+
+// readv(2): (fd, iov, iovcnt).
+func sysReadv(c *call) (int64, error) {
+	segs, err := readIovec(c.t.AS, c.a[1], int32(c.a[2]))
+	if err != nil {
+		return 0, err
+	}
+	return doRead(c, int32(c.a[0]), segs)
+}
+
+// writev(2): (fd, iov, iovcnt).
+func sysWritev(c *call) (int64, error) {
+	segs, err := readIovec(c.t.AS, c.a[1], int32(c.a[2]))
+	if err != nil {
+		return 0, err
+	}
+	return doWrite(c, int32(c.a[0]), segs)
+}
+
+// readIovec reads an array of struct iovec {void *base; size_t len;}.
+// "EINVAL: The sum of the iov_len values overflows an ssize_t value" and
+// "iovcnt is less than zero or greater than the permitted maximum" - readv(2).
+func readIovec(as *proc.AddressSpace, va uint64, cnt int32) ([]ioSeg, error) {
+	if cnt < 0 || cnt > uioMaxIOV {
+		return nil, abi.EINVAL
+	}
+	raw := make([]byte, 16*int(cnt))
+	if as.ReadBytes(va, raw) != nil {
+		return nil, abi.EFAULT
+	}
+	segs := make([]ioSeg, cnt)
+	var total uint64
+	for i := range segs {
+		segs[i] = ioSeg{binary.LittleEndian.Uint64(raw[16*i:]), binary.LittleEndian.Uint64(raw[16*i+8:])}
+		total += segs[i].len
+		if segs[i].len > math.MaxInt64 || total > math.MaxInt64 {
+			return nil, abi.EINVAL
+		}
+	}
+	return segs, nil
+}
+
+func segsLen(segs []ioSeg) uint64 {
+	var n uint64
+	for _, s := range segs {
+		n += s.len
+	}
+	return min(n, maxRWCount)
+}
+
+// doRead reads into the user buffers segs. One read returns what the file
+// has ready, up to the total length: a short count is not an error.
+func doRead(c *call, fd int32, segs []ioSeg) (int64, error) {
+	f, err := c.file(fd)
+	if err != nil {
+		return 0, err
+	}
+	if !f.readable() {
+		return 0, abi.EBADF
+	}
+	total := segsLen(segs)
+	if total == 0 {
+		return 0, nil
+	}
+	buf := c.t.k.scratch[:min(total, ioChunk)]
+	n, err := f.ops.Read(c, buf, f.nonblock())
+	if err != nil {
+		return 0, err
+	}
+	if moved := scatter(c.t.AS, segs, buf[:n]); moved < n {
+		// Linux copies to the user as it goes; bytes after a bad pointer
+		// are lost, and with none copied the read fails.
+		if moved == 0 {
+			return 0, abi.EFAULT
+		}
+		return int64(moved), nil
+	}
+	return int64(n), nil
+}
+
+// doWrite writes the user buffers segs. A blocking writer may sleep part
+// way (a full pipe); c.progress remembers what already went out, so the
+// retry continues where the write stopped.
+func doWrite(c *call, fd int32, segs []ioSeg) (int64, error) {
+	f, err := c.file(fd)
+	if err != nil {
+		return 0, err
+	}
+	if !f.writable() {
+		return 0, abi.EBADF
+	}
+	total := segsLen(segs)
+	for c.progress < total {
+		buf := c.t.k.scratch[:min(total-c.progress, ioChunk)]
+		n := gather(c.t.AS, segs, c.progress, buf)
+		if n == 0 {
+			break // a bad pointer: EFAULT below if nothing went out
+		}
+		w, err := f.ops.Write(c, buf[:n], f.nonblock())
+		c.progress += uint64(w)
+		if err != nil {
+			if _, block := err.(*blockError); block || c.progress == 0 {
+				return 0, err
+			}
+			break // a partial write counts as success; the error comes next time
+		}
+		if w < n || n < len(buf) {
+			break // no more room (non-blocking), or a bad pointer after n bytes
+		}
+	}
+	if c.progress == 0 && total > 0 {
+		return 0, abi.EFAULT
+	}
+	return int64(c.progress), nil
+}
+
+// gather copies bytes of the user buffers, starting skip bytes in, into
+// buf, stopping at the first bad pointer. It returns how many it copied.
+func gather(as *proc.AddressSpace, segs []ioSeg, skip uint64, buf []byte) int {
+	n := 0
+	for _, s := range segs {
+		if skip >= s.len {
+			skip -= s.len
+			continue
+		}
+		want := min(s.len-skip, uint64(len(buf)-n))
+		got := readUpTo(as, s.base+skip, buf[n:n+int(want)])
+		n += got
+		if uint64(got) < want || n == len(buf) {
+			return n
+		}
+		skip = 0
+	}
+	return n
+}
+
+// readUpTo copies user memory into dst page by page and returns how many
+// bytes it copied before a bad address.
+func readUpTo(as *proc.AddressSpace, va uint64, dst []byte) int {
+	n := 0
+	for n < len(dst) {
+		step := min(len(dst)-n, int(hw.PageSize-(va+uint64(n))%hw.PageSize))
+		if as.ReadBytes(va+uint64(n), dst[n:n+step]) != nil {
+			return n
+		}
+		n += step
+	}
+	return n
+}
+
+// scatter copies data to the user buffers in order and returns how many
+// bytes it placed before a bad address.
+func scatter(as *proc.AddressSpace, segs []ioSeg, data []byte) int {
+	n := 0
+	for _, s := range segs {
+		for off := uint64(0); off < s.len && n < len(data); {
+			va := s.base + off
+			step := min(len(data)-n, int(s.len-off), int(hw.PageSize-va%hw.PageSize))
+			if as.WriteBytes(va, data[n:n+step]) != nil {
+				return n
+			}
+			n += step
+			off += uint64(step)
+		}
+	}
+	return n
+}
+
+// close(2).
+func sysClose(c *call) (int64, error) {
+	if !c.t.Files.Close(int(int32(c.a[0]))) {
+		return 0, abi.EBADF
+	}
+	return 0, nil
+}

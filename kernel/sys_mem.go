@@ -1,0 +1,99 @@
+package kernel
+
+import (
+	"ipcsim/abi"
+	"ipcsim/hw"
+	"ipcsim/proc"
+)
+
+// brk(2): the raw system call returns the new break, or the old one when
+// the request cannot be met (the C library turns that into ENOMEM).
+func sysBrk(c *call) (int64, error) {
+	return int64(c.t.AS.SetBrk(c.a[0])), nil
+}
+
+// mmapMinAddr is vm.mmap_min_addr: hints below it are not honoured.
+const mmapMinAddr = 4096
+
+// mmap(2): (addr, length, prot, flags, fd, offset). Anonymous private
+// mappings; MAP_SHARED memory comes with the shared-memory issue.
+func sysMmap(c *call) (int64, error) {
+	addr, length, prot, flags, off := c.a[0], c.a[1], c.a[2], c.a[3], c.a[5]
+	// "EINVAL: We don't like addr, length, or offset (e.g., they are too
+	// large, or not aligned on a page boundary)." - mmap(2)
+	if off%hw.PageSize != 0 || length == 0 {
+		return 0, abi.EINVAL
+	}
+	if prot&^(abi.PROT_READ|abi.PROT_WRITE|abi.PROT_EXEC|0x8 /* PROT_SEM */) != 0 {
+		return 0, abi.EINVAL
+	}
+	switch flags & abi.MAP_TYPE {
+	case abi.MAP_PRIVATE:
+	case abi.MAP_SHARED, abi.MAP_SHARED_VALIDATE:
+		if flags&abi.MAP_ANONYMOUS == 0 {
+			break // the file check below decides
+		}
+		return 0, abi.EINVAL
+	default:
+		return 0, abi.EINVAL
+	}
+	if flags&abi.MAP_ANONYMOUS == 0 {
+		// A file mapping: the only files so far (terminal, host streams)
+		// cannot be mapped.
+		if _, err := c.file(int32(c.a[4])); err != nil {
+			return 0, err
+		}
+		return 0, abi.ENODEV
+	}
+	size := pageUp(length)
+	if size == 0 || size > proc.UserLimit {
+		return 0, abi.ENOMEM
+	}
+	as := c.t.AS
+	switch {
+	case flags&(abi.MAP_FIXED|abi.MAP_FIXED_NOREPLACE) != 0:
+		if addr%hw.PageSize != 0 {
+			return 0, abi.EINVAL
+		}
+		if addr < mmapMinAddr || addr+size > proc.UserLimit || addr+size < addr {
+			return 0, abi.ENOMEM
+		}
+		if flags&abi.MAP_FIXED == 0 && !as.Free(addr, addr+size) {
+			return 0, abi.EEXIST
+		}
+		as.Unmap(addr, addr+size)
+	case addr != 0 && pageDown(addr) >= mmapMinAddr && pageDown(addr)+size <= proc.UserLimit && as.Free(pageDown(addr), pageDown(addr)+size):
+		addr = pageDown(addr) // the hint is free: take it
+	default:
+		var ok bool
+		if addr, ok = as.FindFree(size); !ok {
+			return 0, abi.ENOMEM
+		}
+	}
+	var bits hw.PTE
+	if prot&abi.PROT_READ != 0 {
+		bits |= hw.PTERead
+	}
+	if prot&abi.PROT_WRITE != 0 {
+		bits |= hw.PTEWrite
+	}
+	if prot&abi.PROT_EXEC != 0 {
+		bits |= hw.PTEExec
+	}
+	if err := as.Map(&proc.VMA{Start: addr, End: addr + size, Prot: bits, Name: "[anon]"}); err != nil {
+		return 0, abi.ENOMEM
+	}
+	return int64(addr), nil
+}
+
+// munmap(2): (addr, length). Unmapping a range that holds no mapping is
+// not an error.
+func sysMunmap(c *call) (int64, error) {
+	addr, length := c.a[0], c.a[1]
+	size := pageUp(length)
+	if addr%hw.PageSize != 0 || length == 0 || size == 0 || addr+size > proc.UserLimit || addr+size < addr {
+		return 0, abi.EINVAL
+	}
+	c.t.AS.Unmap(addr, addr+size)
+	return 0, nil
+}

@@ -1,0 +1,220 @@
+package kernel
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+
+	"ipcsim/abi"
+	"ipcsim/proc"
+)
+
+// getpid(2), gettid(2): one thread per process, so the tid is the pid.
+func sysGetpid(c *call) (int64, error) { return int64(c.t.PID), nil }
+
+// getppid(2): the parent's pid; init has none (0).
+func sysGetppid(c *call) (int64, error) {
+	if c.t.Parent == nil {
+		return 0, nil
+	}
+	return int64(c.t.Parent.PID), nil
+}
+
+// set_tid_address(2): remembers the pointer and returns the caller's tid.
+func sysSetTidAddress(c *call) (int64, error) {
+	c.t.ClearChildTID = c.a[0]
+	return int64(c.t.PID), nil
+}
+
+// exit(2), exit_group(2): one thread per process, so both end the process.
+// "The value status & 0xFF is returned to the parent" - _exit(2).
+func sysExit(c *call) (int64, error) {
+	if c.t.k.tracing {
+		c.t.k.emitEvent(c.t, &Event{Kind: "syscall", Syscall: c.no.String(),
+			Text: fmt.Sprintf("%v(%d)", c.no, int32(c.a[0]))})
+	}
+	c.t.k.exit(c.t, proc.ExitedStatus(int(int32(c.a[0]))))
+	return 0, errNoReturn
+}
+
+// clone(2) as fork: riscv64 passes (flags, newsp, parent_tid, tls,
+// child_tid). Only the flags of fork(2), SIGCHLD as the exit signal and
+// nothing else, are supported; threads and vfork give EINVAL.
+func sysClone(c *call) (int64, error) {
+	flags, newsp := c.a[0], c.a[1]
+	if flags != uint64(abi.SIGCHLD) {
+		return 0, abi.EINVAL
+	}
+	k, t := c.t.k, c.t
+	child, ok := k.newTask(t)
+	if !ok {
+		// "EAGAIN: A system-imposed limit on the number of threads was encountered." - fork(2)
+		return 0, abi.EAGAIN
+	}
+	as, err := t.AS.Fork()
+	if err != nil {
+		t.RemoveChild(child.Process)
+		delete(k.tasks, child.PID)
+		return 0, abi.ENOMEM
+	}
+	child.AS = as
+	child.Files = t.Files.Fork()
+	child.Name = t.Name
+	child.Regs = t.Regs
+	child.Regs.X[10] = 0 // fork returns 0 in the child
+	child.Regs.PC += 4   // past the ecall, as the parent will be
+	if newsp != 0 {
+		child.Regs.X[2] = newsp
+	}
+	if k.tracing {
+		k.emitEvent(child, &Event{Kind: "spawn", Other: t.PID, Text: fmt.Sprintf("fork: born as a copy of pid %d (%s)", t.PID, t.Name)})
+	}
+	k.makeRunnable(child)
+	return int64(child.PID), nil
+}
+
+// wait4(2): (pid, wstatus, options, rusage).
+func sysWait4(c *call) (int64, error) {
+	k, t := c.t.k, c.t
+	pid, options := int32(c.a[0]), c.a[2]
+	if options&^(abi.WNOHANG|abi.WUNTRACED|abi.WCONTINUED|abi.WNOTHREAD|abi.WCLONE|abi.WALL) != 0 {
+		return 0, abi.EINVAL
+	}
+	if pid == math.MinInt32 {
+		return 0, abi.ESRCH // -INT_MIN is not a process group (kernel/exit.c)
+	}
+	matched := false
+	for _, cp := range t.Children {
+		if !waitMatches(t, cp, pid) {
+			continue
+		}
+		matched = true
+		if cp.State != proc.Zombie {
+			continue
+		}
+		// The oldest matching zombie: children are listed in birth order,
+		// as Linux walks its children list.
+		child := k.task(cp)
+		k.reap(t, child)
+		var err error
+		if c.a[1] != 0 {
+			var st [4]byte
+			binary.LittleEndian.PutUint32(st[:], uint32(child.Exit))
+			err = t.AS.WriteBytes(c.a[1], st[:])
+		}
+		if err == nil && c.a[3] != 0 {
+			err = t.AS.WriteBytes(c.a[3], rusage(child))
+		}
+		if err != nil {
+			// The child is already released; Linux copies the status out
+			// after the fact and reports only the bad pointer.
+			return 0, abi.EFAULT
+		}
+		return int64(child.PID), nil
+	}
+	if !matched {
+		return 0, abi.ECHILD
+	}
+	if options&abi.WNOHANG != 0 {
+		return 0, nil
+	}
+	return 0, &blockError{q: &t.childExit, mask: abi.POLLIN, reason: waitReason(pid)}
+}
+
+// waitMatches applies wait4's pid rule: > 0 that child, -1 any child, 0 a
+// child in the caller's process group, < -1 a child in group -pid.
+func waitMatches(t *Task, c *proc.Process, pid int32) bool {
+	switch {
+	case pid > 0:
+		return c.PID == int(pid)
+	case pid == -1:
+		return true
+	case pid == 0:
+		return c.PGID == t.PGID
+	}
+	return c.PGID == int(-pid)
+}
+
+func waitReason(pid int32) string {
+	switch {
+	case pid > 0:
+		return fmt.Sprintf("pid %d has not exited", pid)
+	case pid == -1:
+		return "no child has exited"
+	}
+	return "no child of the group has exited"
+}
+
+// rusage returns the child's struct rusage (144 bytes on LP64): user time
+// from its cycles, and its minor page faults.
+func rusage(t *Task) []byte {
+	b := make([]byte, 144)
+	ns := t.Cycles * (1_000_000_000 / CyclesPerSecond)
+	binary.LittleEndian.PutUint64(b[0:], ns/1_000_000_000)      // ru_utime.tv_sec
+	binary.LittleEndian.PutUint64(b[8:], ns%1_000_000_000/1000) // ru_utime.tv_usec
+	binary.LittleEndian.PutUint64(b[32+6*8:], t.Faults)         // ru_minflt
+	return b
+}
+
+// execve(2): (path, argv, envp).
+func sysExecve(c *call) (int64, error) {
+	t := c.t
+	path, ok, err := t.AS.ReadString(c.a[0], 4095)
+	if err != nil {
+		return 0, abi.EFAULT
+	}
+	if !ok {
+		return 0, abi.ENAMETOOLONG
+	}
+	argv, err := readStrings(t.AS, c.a[1], abi.ArgBytesMax)
+	if err != nil {
+		return 0, err
+	}
+	envp, err := readStrings(t.AS, c.a[2], abi.ArgBytesMax)
+	if err != nil {
+		return 0, err
+	}
+	if err := t.k.exec(t, path, argv, envp); err != nil {
+		var e abi.Errno
+		if errors.As(err, &e) {
+			return 0, e
+		}
+		return 0, abi.ENOEXEC
+	}
+	if t.k.tracing {
+		ret := int64(0)
+		t.k.emitEvent(t, &Event{Kind: "syscall", Syscall: "execve", Ret: &ret,
+			Text: fmt.Sprintf("execve(%s, %s, %s) = 0", quoteBytes([]byte(path), 256), quoteArgv(argv), quoteArgv(envp))})
+	}
+	return 0, errNoReturn
+}
+
+// readStrings reads a NULL-terminated array of string pointers (argv,
+// envp). A NULL array is empty, as Linux allows. The strings may total at
+// most limit bytes (E2BIG).
+func readStrings(as *proc.AddressSpace, va uint64, limit int) ([]string, error) {
+	var out []string
+	total := 0
+	for va != 0 {
+		var p [8]byte
+		if as.ReadBytes(va, p[:]) != nil {
+			return nil, abi.EFAULT
+		}
+		ptr := binary.LittleEndian.Uint64(p[:])
+		if ptr == 0 {
+			break
+		}
+		s, ok, err := as.ReadString(ptr, limit-total)
+		if err != nil {
+			return nil, abi.EFAULT
+		}
+		if !ok {
+			return nil, abi.E2BIG
+		}
+		total += len(s) + 1
+		out = append(out, s)
+		va += 8
+	}
+	return out, nil
+}

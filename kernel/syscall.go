@@ -1,0 +1,293 @@
+package kernel
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"ipcsim/abi"
+)
+
+// A call is one system call in progress: its number and arguments, and what
+// a blocked call must remember between retries.
+type call struct {
+	t  *Task
+	no abi.Sysno
+	a  [6]uint64 // a0..a5
+
+	// State kept across retries of a blocked call.
+	progress uint64 // bytes a read or write has already moved
+	deadline uint64 // cycle at which a timed sleep ends
+	started  bool   // the call has begun (set by calls that need it)
+}
+
+// sysFunc implements one system call. It returns the value for a0, or an
+// error: an abi.Errno (a0 = -errno), a *blockError (sleep and retry), or
+// errNoReturn (the call does not return to the caller: exit, or an execve
+// that replaced the program).
+type sysFunc func(c *call) (int64, error)
+
+// errNoReturn: the task does not continue after the ecall instruction.
+var errNoReturn = errors.New("no return")
+
+// sysEntry is a row of the system call table.
+type sysEntry struct {
+	fn   sysFunc
+	args string // one letter per argument, for the trace (see formatArgs)
+}
+
+// syscalls is the system call table, indexed by number (Linux riscv64 uses
+// asm-generic numbering). A number without a function gives ENOSYS.
+var syscalls [abi.SysSetMempolicyHomeNode + 1]sysEntry
+
+func init() {
+	for no, e := range map[abi.Sysno]sysEntry{
+		abi.SysRead:          {sysRead, "dru"},
+		abi.SysWrite:         {sysWrite, "dwu"},
+		abi.SysReadv:         {sysReadv, "dxd"},
+		abi.SysWritev:        {sysWritev, "dVd"},
+		abi.SysClose:         {sysClose, "d"},
+		abi.SysExit:          {sysExit, "d"},
+		abi.SysExitGroup:     {sysExit, "d"},
+		abi.SysGetpid:        {sysGetpid, ""},
+		abi.SysGetppid:       {sysGetppid, ""},
+		abi.SysGettid:        {sysGetpid, ""},
+		abi.SysClone:         {sysClone, "Cxxxx"},
+		abi.SysExecve:        {sysExecve, "svv"},
+		abi.SysWait4:         {sysWait4, "dxWx"},
+		abi.SysBrk:           {sysBrk, "x"},
+		abi.SysMmap:          {sysMmap, "xuPMdx"},
+		abi.SysMunmap:        {sysMunmap, "xu"},
+		abi.SysNanosleep:     {sysNanosleep, "Tx"},
+		abi.SysClockGettime:  {sysClockGettime, "kx"},
+		abi.SysSchedYield:    {sysSchedYield, ""},
+		abi.SysUname:         {sysUname, "x"},
+		abi.SysSetTidAddress: {sysSetTidAddress, "x"},
+	} {
+		syscalls[no] = e
+	}
+}
+
+// syscall handles an ecall of the current task t.
+func (k *Kernel) syscall(t *Task) {
+	r := &t.Regs.X
+	c := &t.callBuf
+	*c = call{t: t, no: abi.Sysno(r[17]), a: [6]uint64{r[10], r[11], r[12], r[13], r[14], r[15]}}
+	k.invoke(c)
+}
+
+// invoke runs a call and then either completes it or puts the task to sleep.
+//
+// The blocking protocol (sched.WaitQueue): try; if the attempt would block,
+// register on the object's wait queue, try again (an event that came in
+// between would otherwise be lost), and only then sleep. In this
+// single-threaded kernel nothing can run between the two tries, so the
+// second one cannot succeed where the first failed; it is kept because it is
+// the protocol every blocking call follows, and because it stays correct
+// when an object notifies from inside an attempt.
+func (k *Kernel) invoke(c *call) {
+	t := c.t
+	var fn sysFunc
+	if c.no < abi.Sysno(len(syscalls)) {
+		fn = syscalls[c.no].fn
+	}
+	if fn == nil {
+		k.complete(c, 0, abi.ENOSYS)
+		return
+	}
+	ret, err := fn(c)
+	if blk, ok := err.(*blockError); ok {
+		if blk.q != nil {
+			t.entry.Mask = blk.mask
+			blk.q.Add(&t.entry)
+		}
+		ret, err = fn(c)
+		if blk, ok := err.(*blockError); ok {
+			k.sleep(t, c, blk)
+			return
+		}
+		t.entry.Remove()
+	}
+	k.complete(c, ret, err)
+}
+
+// retry re-runs the call a woken task was blocked in.
+func (k *Kernel) retry(t *Task) {
+	c := t.call
+	t.call = nil
+	ret, err := syscalls[c.no].fn(c)
+	if blk, ok := err.(*blockError); ok {
+		if t.entry.Queued() && blk.q != nil && !t.entry.On(blk.q) {
+			t.entry.Remove()
+		}
+		if !t.entry.Queued() && blk.q != nil {
+			t.entry.Mask = blk.mask
+			blk.q.Add(&t.entry)
+		}
+		k.sleep(t, c, blk)
+		return
+	}
+	t.entry.Remove()
+	k.complete(c, ret, err)
+}
+
+// complete writes a call's result to a0 and steps past the ecall.
+func (k *Kernel) complete(c *call, ret int64, err error) {
+	t := c.t
+	if err == errNoReturn {
+		return
+	}
+	if err != nil {
+		var e abi.Errno
+		if !errors.As(err, &e) {
+			panic(fmt.Sprintf("kernel: %v returned %v", c.no, err))
+		}
+		ret = -int64(e)
+	}
+	t.Regs.X[10] = uint64(ret)
+	t.Regs.PC += 4
+	if k.tracing {
+		k.emitEvent(t, &Event{Kind: "syscall", Syscall: c.no.String(), Ret: &ret, Errno: errnoName(ret),
+			Text: k.formatCall(c, ret) + " = " + formatRet(ret)})
+	}
+}
+
+func errnoName(ret int64) string {
+	if ret < 0 && ret > -4096 {
+		return abi.Errno(-ret).String()
+	}
+	return ""
+}
+
+// formatRet renders a result as strace does: "3", or "-1 EFAULT (Bad address)".
+func formatRet(ret int64) string {
+	if ret < 0 && ret > -4096 {
+		e := abi.Errno(-ret)
+		return fmt.Sprintf("-1 %v (%s)", e, e.Message())
+	}
+	if ret > 0xffff || ret < -0xffff {
+		return fmt.Sprintf("%#x", uint64(ret))
+	}
+	return fmt.Sprint(ret)
+}
+
+// formatCall renders "name(arg, arg, ...)" with the arguments decoded by the
+// letters of the table:
+//
+//	d int   u unsigned   x pointer or hex   k clock id   s path string
+//	w buffer written (its length is the next argument)
+//	r buffer read (shown after the call, ret bytes)
+//	V iovec array written   v string array (argv)   T timespec
+//	W wait4 options   C clone flags   P mmap prot   M mmap flags
+func (k *Kernel) formatCall(c *call, ret int64) string {
+	var args string
+	if int(c.no) < len(syscalls) {
+		args = syscalls[c.no].args
+	}
+	if args == "" && (int(c.no) >= len(syscalls) || syscalls[c.no].fn == nil) {
+		args = "xxxxxx" // an unknown call: show every register
+	}
+	parts := make([]string, len(args))
+	for i, kind := range []byte(args) {
+		parts[i] = k.formatArg(c, i, kind, ret)
+	}
+	return c.no.String() + "(" + strings.Join(parts, ", ") + ")"
+}
+
+const traceBytes = 32 // how much of a buffer the trace shows, as strace -s 32
+
+func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64) string {
+	v := c.a[i]
+	as := c.t.AS
+	switch kind {
+	case 'd':
+		return fmt.Sprint(int32(v))
+	case 'u':
+		return fmt.Sprint(v)
+	case 'k':
+		if name, ok := clockNames[v]; ok {
+			return name
+		}
+		return fmt.Sprint(int32(v))
+	case 's':
+		if s, ok, err := as.ReadString(v, 4095); err == nil && ok {
+			return quoteBytes([]byte(s), 256)
+		}
+	case 'w', 'r':
+		n := c.a[i+1]
+		if kind == 'r' {
+			if ret <= 0 {
+				break
+			}
+			n = uint64(ret)
+		}
+		buf := make([]byte, min(n, traceBytes+1))
+		if as.ReadBytes(v, buf) == nil {
+			return quoteBytes(buf[:min(n, uint64(len(buf)))], traceBytes)
+		}
+	case 'v':
+		if v == 0 {
+			return "NULL"
+		}
+		if argv, err := readStrings(as, v, abi.ArgBytesMax); err == nil {
+			return quoteArgv(argv)
+		}
+	case 'T':
+		if ts, err := readTimespec(as, v); err == nil {
+			return fmt.Sprintf("{tv_sec=%d, tv_nsec=%d}", ts.sec, ts.nsec)
+		}
+	case 'V':
+		return fmt.Sprintf("%#x", v)
+	case 'W':
+		return flagNames(v, waitFlags)
+	case 'C':
+		sig := abi.Signal(v & abi.CSIGNAL)
+		rest := flagNames(v&^abi.CSIGNAL, cloneFlags)
+		if sig == 0 {
+			return rest
+		}
+		if rest == "0" {
+			return sig.String()
+		}
+		return rest + "|" + sig.String()
+	case 'P':
+		if v == 0 {
+			return "PROT_NONE"
+		}
+		return flagNames(v, protFlags)
+	case 'M':
+		return flagNames(v, mapFlags)
+	}
+	if v == 0 && kind != 'd' && kind != 'u' {
+		return "NULL"
+	}
+	return fmt.Sprintf("%#x", v)
+}
+
+type flagName struct {
+	bit  uint64
+	name string
+}
+
+var (
+	waitFlags  = []flagName{{abi.WNOHANG, "WNOHANG"}, {abi.WUNTRACED, "WUNTRACED"}, {abi.WCONTINUED, "WCONTINUED"}, {abi.WNOTHREAD, "__WNOTHREAD"}, {abi.WALL, "__WALL"}, {abi.WCLONE, "__WCLONE"}}
+	protFlags  = []flagName{{abi.PROT_READ, "PROT_READ"}, {abi.PROT_WRITE, "PROT_WRITE"}, {abi.PROT_EXEC, "PROT_EXEC"}}
+	mapFlags   = []flagName{{abi.MAP_SHARED, "MAP_SHARED"}, {abi.MAP_PRIVATE, "MAP_PRIVATE"}, {abi.MAP_FIXED, "MAP_FIXED"}, {abi.MAP_ANONYMOUS, "MAP_ANONYMOUS"}, {abi.MAP_GROWSDOWN, "MAP_GROWSDOWN"}, {abi.MAP_NORESERVE, "MAP_NORESERVE"}, {abi.MAP_POPULATE, "MAP_POPULATE"}, {abi.MAP_STACK, "MAP_STACK"}, {abi.MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"}}
+	cloneFlags = []flagName{{abi.CLONE_VM, "CLONE_VM"}, {abi.CLONE_FS, "CLONE_FS"}, {abi.CLONE_FILES, "CLONE_FILES"}, {abi.CLONE_SIGHAND, "CLONE_SIGHAND"}, {abi.CLONE_VFORK, "CLONE_VFORK"}, {abi.CLONE_PARENT, "CLONE_PARENT"}, {abi.CLONE_THREAD, "CLONE_THREAD"}, {abi.CLONE_SETTLS, "CLONE_SETTLS"}, {abi.CLONE_PARENT_SETTID, "CLONE_PARENT_SETTID"}, {abi.CLONE_CHILD_CLEARTID, "CLONE_CHILD_CLEARTID"}, {abi.CLONE_CHILD_SETTID, "CLONE_CHILD_SETTID"}}
+	clockNames = map[uint64]string{abi.CLOCK_REALTIME: "CLOCK_REALTIME", abi.CLOCK_MONOTONIC: "CLOCK_MONOTONIC", abi.CLOCK_PROCESS_CPUTIME_ID: "CLOCK_PROCESS_CPUTIME_ID", abi.CLOCK_THREAD_CPUTIME_ID: "CLOCK_THREAD_CPUTIME_ID", abi.CLOCK_MONOTONIC_RAW: "CLOCK_MONOTONIC_RAW", abi.CLOCK_REALTIME_COARSE: "CLOCK_REALTIME_COARSE", abi.CLOCK_MONOTONIC_COARSE: "CLOCK_MONOTONIC_COARSE", abi.CLOCK_BOOTTIME: "CLOCK_BOOTTIME"}
+)
+
+// flagNames renders a bit set as "A|B|0x40", or "0".
+func flagNames(v uint64, names []flagName) string {
+	var parts []string
+	for _, f := range names {
+		if v&f.bit == f.bit && f.bit != 0 {
+			parts = append(parts, f.name)
+			v &^= f.bit
+		}
+	}
+	if v != 0 || len(parts) == 0 {
+		parts = append(parts, fmt.Sprintf("%#x", v))
+	}
+	return strings.Join(parts, "|")
+}

@@ -1,0 +1,87 @@
+package kernel
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// An Event is one thing that happened, for the trace. Kind is one of
+// "syscall" (a call returned), "block" (a call put the process to sleep),
+// "wake", "switch" (context switch), "irq" (interrupt), "fault" (page
+// fault), "signal", "spawn" (a process was born), "exec", "exit" and "reap".
+type Event struct {
+	Cycle uint64 `json:"cycle"`
+	PID   int    `json:"pid"`
+	Kind  string `json:"kind"`
+	Text  string `json:"text"` // the readable line: `write(1, "hi\n", 3) = 3`
+
+	Syscall string `json:"syscall,omitempty"` // the call's name, for syscall and block events
+	Ret     *int64 `json:"ret,omitempty"`     // the call's raw return value (a0: -errno on failure)
+	Errno   string `json:"errno,omitempty"`   // "EFAULT" when the call failed
+	Addr    string `json:"addr,omitempty"`    // the faulting address, for faults
+	Other   int    `json:"other,omitempty"`   // the other process: the one switched to, woken, forked or reaped
+}
+
+// emit sends an event for task t (nil: the machine itself, pid 0). Callers
+// on hot paths test k.tracing first, so that a trace that is off costs no
+// formatting either.
+func (k *Kernel) emit(t *Task, kind, text string) {
+	k.emitEvent(t, &Event{Kind: kind, Text: text})
+}
+
+func (k *Kernel) emitEvent(t *Task, e *Event) {
+	if !k.tracing {
+		return
+	}
+	e.Cycle = k.m.Clock.Now()
+	if t != nil {
+		e.PID = t.PID
+	}
+	k.cfg.Trace(e)
+}
+
+// quoteBytes renders bytes as strace does: a C string, cut after max bytes
+// with "..." after the closing quote.
+func quoteBytes(b []byte, max int) string {
+	cut := len(b) > max
+	if cut {
+		b = b[:max]
+	}
+	var sb strings.Builder
+	sb.WriteByte('"')
+	for _, c := range b {
+		switch c {
+		case '"':
+			sb.WriteString(`\"`)
+		case '\\':
+			sb.WriteString(`\\`)
+		case '\n':
+			sb.WriteString(`\n`)
+		case '\t':
+			sb.WriteString(`\t`)
+		case '\r':
+			sb.WriteString(`\r`)
+		default:
+			if c < 0x20 || c >= 0x7f {
+				fmt.Fprintf(&sb, `\%o`, c)
+			} else {
+				sb.WriteByte(c)
+			}
+		}
+	}
+	sb.WriteByte('"')
+	if cut {
+		sb.WriteString("...")
+	}
+	return sb.String()
+}
+
+// quoteArgv renders an argument vector as ["a", "b"].
+func quoteArgv(argv []string) string {
+	q := make([]string, len(argv))
+	for i, a := range argv {
+		q[i] = strconv.Quote(a)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
