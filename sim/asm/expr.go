@@ -163,9 +163,17 @@ func (a *assembler) eval(e expr, dot value, final bool) (value, *evalError) {
 		if s.busy {
 			return value{}, &evalError{pos: e.pos, msg: fmt.Sprintf("symbol %q is defined in terms of itself", e.shown)}
 		}
+		// Results are cached (once known, a value never changes: symbols cannot
+		// be redefined), so chains like x2 = x1 + x1 stay linear.
+		if c := &s.cache[boolIndex(final)]; c.ok {
+			return c.v, nil
+		}
 		s.busy = true
 		v, err := a.eval(s.e, s.dot, final)
 		s.busy = false
+		if err == nil {
+			s.cache[boolIndex(final)] = cachedValue{v, true}
+		}
 		return v, err
 	case *unaryExpr:
 		x, err := a.eval(e.x, dot, final)
@@ -263,4 +271,11 @@ func describeValue(v value) string {
 		return fmt.Sprint(v.off)
 	}
 	return "an address in " + sectionNames[v.sec]
+}
+
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -57,6 +57,13 @@ type symbol struct {
 	dot  value // symEqu: the value of '.' where it was defined
 	val  int64 // symPredefined
 	busy bool  // being evaluated (finds definitions that use themselves)
+	// symEqu: the value once computed, before layout [0] and after it [1]
+	cache [2]cachedValue
+}
+
+type cachedValue struct {
+	v  value
+	ok bool
 }
 
 // instItem is one machine instruction waiting for pass 2.
