@@ -1,0 +1,262 @@
+/*
+ * rt.h: the whole "C library" of the conformance programs.
+ *
+ * - raw system calls for the Linux riscv64 ABI (asm-generic numbers): number in
+ *   a7, arguments in a0..a5, `ecall`, result in a0. A result in [-4095, -1] is
+ *   -errno. The wrappers return the raw value so programs can print errno numbers.
+ * - memset/memcpy/strlen (gcc may emit calls to memset/memcpy even with
+ *   -ffreestanding -fno-builtin, so they must exist with external linkage).
+ * - unbuffered printing to fd 1: every print_* is one write(2). Unbuffered means
+ *   nothing is left in a buffer at fork(2) to be printed twice.
+ *
+ * Each program is one C file that includes this header, so defining the external
+ * functions here is fine.
+ */
+#ifndef RT_H
+#define RT_H
+
+typedef unsigned long size_t;
+typedef long ssize_t;
+
+/* asm-generic/unistd.h, as used by riscv64 */
+#define SYS_pipe2           59
+#define SYS_close           57
+#define SYS_read            63
+#define SYS_write           64
+#define SYS_readv           65
+#define SYS_writev          66
+#define SYS_exit            93
+#define SYS_exit_group      94
+#define SYS_set_tid_address 96
+#define SYS_nanosleep       101
+#define SYS_clock_gettime   113
+#define SYS_sched_yield     124
+#define SYS_kill            129
+#define SYS_uname           160
+#define SYS_getpid          172
+#define SYS_getppid         173
+#define SYS_gettid          178
+#define SYS_brk             214
+#define SYS_munmap          215
+#define SYS_clone           220
+#define SYS_execve          221
+#define SYS_mmap            222
+#define SYS_wait4           260
+#define SYS_prctl           167
+
+/* errno values (asm-generic/errno-base.h, errno.h) */
+#define EPERM   1
+#define ECHILD  10
+#define EFAULT  14
+#define EINVAL  22
+#define ENOSYS  38
+
+/* signals and flags */
+#define SIGILL   4
+#define SIGTRAP  5
+#define SIGBUS   7
+#define SIGKILL  9
+#define SIGSEGV  11
+#define SIGCHLD  17
+#define WNOHANG  1
+#define CLOCK_MONOTONIC 1
+#define PROT_READ  1
+#define PROT_WRITE 2
+#define MAP_PRIVATE   0x02
+#define MAP_ANONYMOUS 0x20
+#define PAGE_SIZE 4096
+#define PR_SET_DUMPABLE 4
+
+struct timespec { long tv_sec; long tv_nsec; };
+struct iovec { void *iov_base; size_t iov_len; };
+/* uname(2): six fields of 65 bytes each (__NEW_UTS_LEN + 1) */
+struct utsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+
+/* One generic six-argument system call; the others are shorthands for it. */
+static inline long syscall6(long n, long a, long b, long c, long d, long e, long f)
+{
+	register long a0 __asm__("a0") = a;
+	register long a1 __asm__("a1") = b;
+	register long a2 __asm__("a2") = c;
+	register long a3 __asm__("a3") = d;
+	register long a4 __asm__("a4") = e;
+	register long a5 __asm__("a5") = f;
+	register long a7 __asm__("a7") = n;
+	__asm__ volatile("ecall"
+			 : "+r"(a0)
+			 : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a7)
+			 : "memory");
+	return a0;
+}
+#define syscall0(n)             syscall6(n, 0, 0, 0, 0, 0, 0)
+#define syscall1(n, a)          syscall6(n, (long)(a), 0, 0, 0, 0, 0)
+#define syscall2(n, a, b)       syscall6(n, (long)(a), (long)(b), 0, 0, 0, 0)
+#define syscall3(n, a, b, c)    syscall6(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define syscall4(n, a, b, c, d) syscall6(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+
+/* Typed wrappers; each returns the raw result (>= 0, or -errno). */
+static inline long sys_read(int fd, void *buf, size_t n) { return syscall3(SYS_read, fd, buf, n); }
+static inline long sys_write(int fd, const void *buf, size_t n) { return syscall3(SYS_write, fd, buf, n); }
+static inline long sys_readv(int fd, const struct iovec *v, int cnt) { return syscall3(SYS_readv, fd, v, cnt); }
+static inline long sys_writev(int fd, const struct iovec *v, int cnt) { return syscall3(SYS_writev, fd, v, cnt); }
+static inline long sys_close(int fd) { return syscall1(SYS_close, fd); }
+static inline long sys_pipe2(int fds[2], int flags) { return syscall2(SYS_pipe2, fds, flags); }
+static inline long sys_getpid(void) { return syscall0(SYS_getpid); }
+static inline long sys_getppid(void) { return syscall0(SYS_getppid); }
+static inline long sys_gettid(void) { return syscall0(SYS_gettid); }
+static inline long sys_set_tid_address(int *p) { return syscall1(SYS_set_tid_address, p); }
+static inline long sys_wait4(long pid, int *status, int options, void *rusage)
+{ return syscall4(SYS_wait4, pid, status, options, rusage); }
+static inline long sys_kill(long pid, int sig) { return syscall2(SYS_kill, pid, sig); }
+static inline long sys_brk(void *addr) { return syscall1(SYS_brk, addr); }
+static inline long sys_mmap(void *addr, size_t len, int prot, int flags, int fd, long off)
+{ return syscall6(SYS_mmap, (long)addr, (long)len, prot, flags, fd, off); }
+static inline long sys_munmap(void *addr, size_t len) { return syscall2(SYS_munmap, addr, len); }
+static inline long sys_nanosleep(const struct timespec *req, struct timespec *rem)
+{ return syscall2(SYS_nanosleep, req, rem); }
+static inline long sys_clock_gettime(int clk, struct timespec *ts) { return syscall2(SYS_clock_gettime, clk, ts); }
+static inline long sys_sched_yield(void) { return syscall0(SYS_sched_yield); }
+static inline long sys_uname(struct utsname *u) { return syscall1(SYS_uname, u); }
+static inline long sys_clone(long flags, void *stack, void *ptid, void *tls, void *ctid)
+{ return syscall6(SYS_clone, flags, (long)stack, (long)ptid, (long)tls, (long)ctid, 0); }
+static inline long sys_prctl(int option, long arg2) { return syscall2(SYS_prctl, option, arg2); }
+
+/* fork(2) does not exist on riscv64: it is clone(SIGCHLD, 0, 0, 0, 0). */
+static inline long sys_fork(void) { return sys_clone(SIGCHLD, 0, 0, 0, 0); }
+
+/* _exit(2) for the whole process: exit_group. Never returns. */
+static inline __attribute__((noreturn)) void sys_exit_group(int code)
+{
+	syscall1(SYS_exit_group, code);
+	for (;;) ;
+}
+
+/* Sleep for ms milliseconds (nanosleep(2)). */
+static inline long sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+	return sys_nanosleep(&ts, 0);
+}
+
+/* Make this process not dumpable (prctl(2) PR_SET_DUMPABLE, 0): the kernel then
+ * never writes a core for it, so a death by SIGSEGV & co. gives a wait status
+ * without the 0x80 core bit whatever the host's ulimit -c and core_pattern (a
+ * piped core_pattern ignores RLIMIT_CORE = 0, dumpable = 0 it does not). A
+ * simulator without prctl returns ENOSYS: the result is ignored on purpose. */
+static inline void no_core_dumps(void)
+{
+	sys_prctl(PR_SET_DUMPABLE, 0);
+}
+
+/* Wait status decoding, by hand (wait(2) macros, Linux's encoding):
+ * exited:   status = code << 8
+ * signaled: status = signo | 0x80 if a core was dumped */
+#define W_EXITED(s)   (((s) & 0x7f) == 0)
+#define W_EXITSTATUS(s) (((s) >> 8) & 0xff)
+#define W_SIGNALED(s) (((s) & 0x7f) != 0 && ((s) & 0x7f) != 0x7f)
+#define W_TERMSIG(s)  ((s) & 0x7f)
+#define W_COREDUMP(s) (((s) & 0x80) != 0)
+
+/* ---- string and memory helpers ---- */
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+void *memset(void *d, int c, size_t n)
+{
+	unsigned char *p = d;
+	while (n--)
+		*p++ = (unsigned char)c;
+	return d;
+}
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+	unsigned char *p = d;
+	const unsigned char *q = s;
+	while (n--)
+		*p++ = *q++;
+	return d;
+}
+
+static int streq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+/* ---- printing to stdout, one write(2) per call ---- */
+
+static void print(const char *s) { sys_write(1, s, strlen(s)); }
+
+static void print_udec(unsigned long v)
+{
+	char buf[24];
+	int i = sizeof buf;
+	do {
+		buf[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	sys_write(1, buf + i, sizeof buf - i);
+}
+
+static void print_dec(long v)
+{
+	if (v < 0) {
+		print("-");
+		print_udec(-(unsigned long)v);
+	} else {
+		print_udec(v);
+	}
+}
+
+/* Lower-case hex with a 0x prefix and no leading zeros: 0x700, 0xb, 0x0. */
+static void print_hex(unsigned long v)
+{
+	char buf[18];
+	int i = sizeof buf;
+	do {
+		buf[--i] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	buf[--i] = 'x';
+	buf[--i] = '0';
+	sys_write(1, buf + i, sizeof buf - i);
+}
+
+/* "label: 42\n" */
+static void say_dec(const char *label, long v) { print(label); print(": "); print_dec(v); print("\n"); }
+/* "label: 0x700\n" */
+static void say_hex(const char *label, unsigned long v) { print(label); print(": "); print_hex(v); print("\n"); }
+/* "label: yes\n" or "label: no\n" */
+static void say_yes(const char *label, int cond) { print(label); print(cond ? ": yes\n" : ": no\n"); }
+/* "label: text\n" */
+static void say_str(const char *label, const char *s) { print(label); print(": "); print(s); print("\n"); }
+
+/* Print a wait status word and what it means, computed by hand. */
+static void say_status(const char *label, int st)
+{
+	print(label);
+	print(": status ");
+	print_hex((unsigned)st);
+	if (W_EXITED(st)) {
+		print(" exited ");
+		print_dec(W_EXITSTATUS(st));
+	} else if (W_SIGNALED(st)) {
+		print(" signaled ");
+		print_dec(W_TERMSIG(st));
+		if (W_COREDUMP(st))
+			print(" core");
+	}
+	print("\n");
+}
+
+#endif
