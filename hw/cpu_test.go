@@ -671,6 +671,18 @@ func TestSelfModifyingCode(t *testing.T) {
 			require.Equal(t, uint64(42), m.cpu.X[5])
 		})
 	}
+	t.Run("an AMO that overwrites itself still writes its rd", func(t *testing.T) {
+		amo := encAMO("amoswap", false, 5, 1, 2)
+		m := newTestMachine(t, amo, wordEBREAK_)
+		m.pt.Map(codeVA, MakePTE(m.pt.Pages()[0].PTE.Frame(), PTERead|PTEWrite|PTEExec))
+		m.cpu.X[1], m.cpu.X[2] = codeVA, wordNOP
+		m.run(10, 1, Trap{Cause: CauseBreakpoint})
+		require.Equal(t, sext32(uint64(amo)), m.cpu.X[5])
+		require.Zero(t, m.cpu.X[0])
+		m.cpu.PC = codeVA
+		m.run(10, 1, Trap{Cause: CauseBreakpoint}) // now a nop
+		require.Equal(t, sext32(uint64(amo)), m.cpu.X[5])
+	})
 	t.Run("kernel writes code between runs", func(t *testing.T) {
 		m := newTestMachine(t, encI("addi", 5, 0, 1), wordEBREAK_)
 		m.run(10, 1, Trap{Cause: CauseBreakpoint})

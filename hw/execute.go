@@ -39,27 +39,29 @@ func (c *CPU) Run(budget uint64) (retired uint64, t Trap) {
 	x[0] = 0
 	pc := c.PC
 	mem := c.mem
+	dec := c.Mem.decoded
 
 	codeVPN := noTag      // virtual page number of the decoded page in code
-	var code *decodedPage // decoded instructions of the frame at codeBase
-	var codeBase uint64   // physical byte address of that frame
+	var code *decodedPage // decoded instructions of the frame at c.codeBase
 
+	// left counts down the budget: one loop variable fewer than counting
+	// retired instructions up, which matters in a loop this hot.
+	left := budget
 loop:
-	for retired < budget {
+	for left != 0 {
 		if pc>>PageShift != codeVPN {
 			base, ok := c.translate(pc, accExec)
 			if !ok {
 				t = Trap{Cause: CauseFetchFault, Value: pc}
 				break
 			}
-			code, codeBase, codeVPN = c.codePage(base), base, pc>>PageShift
+			code, c.codeBase, codeVPN = c.codePage(base), base, pc>>PageShift
 		}
 		d := &code.inst[pc>>2&(instsPerPage-1)]
-		next := pc + 4
 
 		switch d.op {
 		case opUndecoded:
-			*d = decode(binary.LittleEndian.Uint32(mem[codeBase+pc&pageMask:]))
+			*d = decode(binary.LittleEndian.Uint32(mem[c.codeBase+pc&pageMask:]))
 			continue // execute it now; nothing retired yet
 		case opIllegal:
 			t = Trap{Cause: CauseIllegal, Value: uint64(d.imm)}
@@ -143,8 +145,10 @@ loop:
 				t = Trap{Cause: CauseFetchMisaligned, Value: target}
 				break loop
 			}
-			x[d.rd&63] = next
-			next = target
+			x[d.rd&63] = pc + 4
+			pc = target
+			left--
+			continue
 		case opJALR:
 			// "setting the least-significant bit of the result to zero";
 			// the target is computed before rd is written (rd may be rs1).
@@ -153,119 +157,194 @@ loop:
 				t = Trap{Cause: CauseFetchMisaligned, Value: target}
 				break loop
 			}
-			x[d.rd&63] = next
-			next = target
+			x[d.rd&63] = pc + 4
+			pc = target
+			left--
+			continue
 		case opBEQ:
 			if x[d.rs1&63] == x[d.rs2&63] {
-				if next = pc + uint64(d.imm); next&3 != 0 {
-					t = Trap{Cause: CauseFetchMisaligned, Value: next}
+				target := pc + uint64(d.imm)
+				if target&3 != 0 {
+					t = Trap{Cause: CauseFetchMisaligned, Value: target}
 					break loop
 				}
+				pc = target
+				left--
+				continue
 			}
 		case opBNE:
 			if x[d.rs1&63] != x[d.rs2&63] {
-				if next = pc + uint64(d.imm); next&3 != 0 {
-					t = Trap{Cause: CauseFetchMisaligned, Value: next}
+				target := pc + uint64(d.imm)
+				if target&3 != 0 {
+					t = Trap{Cause: CauseFetchMisaligned, Value: target}
 					break loop
 				}
+				pc = target
+				left--
+				continue
 			}
 		case opBLT:
 			if int64(x[d.rs1&63]) < int64(x[d.rs2&63]) {
-				if next = pc + uint64(d.imm); next&3 != 0 {
-					t = Trap{Cause: CauseFetchMisaligned, Value: next}
+				target := pc + uint64(d.imm)
+				if target&3 != 0 {
+					t = Trap{Cause: CauseFetchMisaligned, Value: target}
 					break loop
 				}
+				pc = target
+				left--
+				continue
 			}
 		case opBGE:
 			if int64(x[d.rs1&63]) >= int64(x[d.rs2&63]) {
-				if next = pc + uint64(d.imm); next&3 != 0 {
-					t = Trap{Cause: CauseFetchMisaligned, Value: next}
+				target := pc + uint64(d.imm)
+				if target&3 != 0 {
+					t = Trap{Cause: CauseFetchMisaligned, Value: target}
 					break loop
 				}
+				pc = target
+				left--
+				continue
 			}
 		case opBLTU:
 			if x[d.rs1&63] < x[d.rs2&63] {
-				if next = pc + uint64(d.imm); next&3 != 0 {
-					t = Trap{Cause: CauseFetchMisaligned, Value: next}
+				target := pc + uint64(d.imm)
+				if target&3 != 0 {
+					t = Trap{Cause: CauseFetchMisaligned, Value: target}
 					break loop
 				}
+				pc = target
+				left--
+				continue
 			}
 		case opBGEU:
 			if x[d.rs1&63] >= x[d.rs2&63] {
-				if next = pc + uint64(d.imm); next&3 != 0 {
-					t = Trap{Cause: CauseFetchMisaligned, Value: next}
+				target := pc + uint64(d.imm)
+				if target&3 != 0 {
+					t = Trap{Cause: CauseFetchMisaligned, Value: target}
 					break loop
 				}
+				pc = target
+				left--
+				continue
 			}
 
 		// "Load and Store Instructions": LB/LH/LW sign-extend, LBU/LHU/LWU
-		// zero-extend. The load writes rd only once it cannot fault.
+		// zero-extend. The TLB fast path is written out here because the
+		// Go compiler will not inline a whole load; the slow path handles
+		// misses, page-straddling accesses and faults (tlb.go). A load
+		// writes rd only once it cannot fault. A store forgets decoded
+		// instructions it overwrites (decodedPage.forget).
 		case opLB:
-			v, ok := c.load8(x[d.rs1&63] + uint64(d.imm))
-			if !ok {
+			va := x[d.rs1&63] + uint64(d.imm)
+			if pa, hit := c.readPA(va, 1); hit {
+				x[d.rd&63] = uint64(int64(int8(mem[pa])))
+			} else if v, ok := c.loadSlow(va, 1); ok {
+				x[d.rd&63] = uint64(int64(int8(v)))
+			} else {
 				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
 				break loop
 			}
-			x[d.rd&63] = uint64(int64(int8(v)))
 		case opLH:
-			v, ok := c.load16(x[d.rs1&63] + uint64(d.imm))
-			if !ok {
+			va := x[d.rs1&63] + uint64(d.imm)
+			if pa, hit := c.readPA(va, 2); hit {
+				x[d.rd&63] = uint64(int64(int16(binary.LittleEndian.Uint16(mem[pa:]))))
+			} else if v, ok := c.loadSlow(va, 2); ok {
+				x[d.rd&63] = uint64(int64(int16(v)))
+			} else {
 				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
 				break loop
 			}
-			x[d.rd&63] = uint64(int64(int16(v)))
 		case opLW:
-			v, ok := c.load32(x[d.rs1&63] + uint64(d.imm))
-			if !ok {
+			va := x[d.rs1&63] + uint64(d.imm)
+			if pa, hit := c.readPA(va, 4); hit {
+				x[d.rd&63] = sext32(uint64(binary.LittleEndian.Uint32(mem[pa:])))
+			} else if v, ok := c.loadSlow(va, 4); ok {
+				x[d.rd&63] = sext32(v)
+			} else {
 				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
 				break loop
 			}
-			x[d.rd&63] = sext32(v)
 		case opLD:
-			v, ok := c.load64(x[d.rs1&63] + uint64(d.imm))
-			if !ok {
+			va := x[d.rs1&63] + uint64(d.imm)
+			if pa, hit := c.readPA(va, 8); hit {
+				x[d.rd&63] = binary.LittleEndian.Uint64(mem[pa:])
+			} else if v, ok := c.loadSlow(va, 8); ok {
+				x[d.rd&63] = v
+			} else {
 				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
 				break loop
 			}
-			x[d.rd&63] = v
 		case opLBU:
-			v, ok := c.load8(x[d.rs1&63] + uint64(d.imm))
-			if !ok {
+			va := x[d.rs1&63] + uint64(d.imm)
+			if pa, hit := c.readPA(va, 1); hit {
+				x[d.rd&63] = uint64(mem[pa])
+			} else if v, ok := c.loadSlow(va, 1); ok {
+				x[d.rd&63] = v
+			} else {
 				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
 				break loop
 			}
-			x[d.rd&63] = v
 		case opLHU:
-			v, ok := c.load16(x[d.rs1&63] + uint64(d.imm))
-			if !ok {
+			va := x[d.rs1&63] + uint64(d.imm)
+			if pa, hit := c.readPA(va, 2); hit {
+				x[d.rd&63] = uint64(binary.LittleEndian.Uint16(mem[pa:]))
+			} else if v, ok := c.loadSlow(va, 2); ok {
+				x[d.rd&63] = v
+			} else {
 				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
 				break loop
 			}
-			x[d.rd&63] = v
 		case opLWU:
-			v, ok := c.load32(x[d.rs1&63] + uint64(d.imm))
-			if !ok {
+			va := x[d.rs1&63] + uint64(d.imm)
+			if pa, hit := c.readPA(va, 4); hit {
+				x[d.rd&63] = uint64(binary.LittleEndian.Uint32(mem[pa:]))
+			} else if v, ok := c.loadSlow(va, 4); ok {
+				x[d.rd&63] = v
+			} else {
 				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
 				break loop
 			}
-			x[d.rd&63] = v
 		case opSB:
-			if !c.store8(x[d.rs1&63]+uint64(d.imm), x[d.rs2&63]) {
+			va := x[d.rs1&63] + uint64(d.imm)
+			if pa, hit := c.writePA(va, 1); hit {
+				mem[pa] = byte(x[d.rs2&63])
+				if dec[pa>>PageShift] != nil {
+					dec[pa>>PageShift].forget(pa&pageMask, 1)
+				}
+			} else if !c.storeSlow(va, 1, x[d.rs2&63]) {
 				t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
 				break loop
 			}
 		case opSH:
-			if !c.store16(x[d.rs1&63]+uint64(d.imm), x[d.rs2&63]) {
+			va := x[d.rs1&63] + uint64(d.imm)
+			if pa, hit := c.writePA(va, 2); hit {
+				binary.LittleEndian.PutUint16(mem[pa:], uint16(x[d.rs2&63]))
+				if dec[pa>>PageShift] != nil {
+					dec[pa>>PageShift].forget(pa&pageMask, 2)
+				}
+			} else if !c.storeSlow(va, 2, x[d.rs2&63]) {
 				t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
 				break loop
 			}
 		case opSW:
-			if !c.store32(x[d.rs1&63]+uint64(d.imm), x[d.rs2&63]) {
+			va := x[d.rs1&63] + uint64(d.imm)
+			if pa, hit := c.writePA(va, 4); hit {
+				binary.LittleEndian.PutUint32(mem[pa:], uint32(x[d.rs2&63]))
+				if dec[pa>>PageShift] != nil {
+					dec[pa>>PageShift].forget(pa&pageMask, 4)
+				}
+			} else if !c.storeSlow(va, 4, x[d.rs2&63]) {
 				t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
 				break loop
 			}
 		case opSD:
-			if !c.store64(x[d.rs1&63]+uint64(d.imm), x[d.rs2&63]) {
+			va := x[d.rs1&63] + uint64(d.imm)
+			if pa, hit := c.writePA(va, 8); hit {
+				binary.LittleEndian.PutUint64(mem[pa:], x[d.rs2&63])
+				if dec[pa>>PageShift] != nil {
+					dec[pa>>PageShift].forget(pa&pageMask, 8)
+				}
+			} else if !c.storeSlow(va, 8, x[d.rs2&63]) {
 				t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
 				break loop
 			}
@@ -314,21 +393,24 @@ loop:
 			opAMOORW, opAMOMINW, opAMOMAXW, opAMOMINUW, opAMOMAXUW,
 			opLRD, opSCD, opAMOSWAPD, opAMOADDD, opAMOXORD, opAMOANDD,
 			opAMOORD, opAMOMIND, opAMOMAXD, opAMOMINUD, opAMOMAXUD:
+			rd := d.rd & 63 // read now: the AMO may overwrite its own slot
 			v, tr := c.atomic(d.op, x[d.rs1&63], x[d.rs2&63])
 			if tr.Cause != CauseNone {
 				t = tr
 				break loop
 			}
-			x[d.rd&63] = v
+			x[rd] = v
 		}
-		pc = next
-		retired++
+		// Every instruction but a taken jump or branch (which continue
+		// the loop themselves) falls through to the next one.
+		pc += 4
+		left--
 	}
 
 	c.PC = pc
 	copy(c.X[:], x[:32])
 	c.X[0] = 0
-	return retired, t
+	return budget - left, t
 }
 
 // b2u converts a comparison to the 0 or 1 that SLT and friends write.
@@ -546,5 +628,5 @@ func (c *CPU) writePhys(pa, size, v uint64) {
 	} else {
 		binary.LittleEndian.PutUint64(c.mem[pa:], v)
 	}
-	c.wrote(pa&^pageMask, pa&pageMask, size)
+	c.wrote(pa, size)
 }

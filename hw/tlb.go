@@ -102,95 +102,39 @@ func (c *CPU) translate(va uint64, acc access) (base uint64, ok bool) {
 	return e.base, true
 }
 
-// Loads and stores. Each width has a fast path small enough for the Go
-// compiler to inline into the interpreter loop: a TLB hit on an access that
-// stays inside its page. Everything else (a miss, a page-straddling access,
-// a fault) goes to loadSlow/storeSlow. On failure they return false and leave
-// the faulting virtual address in c.faultVA.
+// Loads and stores. The fast path is a TLB hit on an access that stays
+// inside its page: readPA/writePA give the physical address, small enough
+// for the Go compiler to inline into the interpreter loop, which then reads
+// or writes c.mem itself. Everything else (a miss, a page-straddling access,
+// a fault) goes to loadSlow/storeSlow, which on failure return false and
+// leave the faulting virtual address in c.faultVA.
 //
 // Misaligned accesses are not faults: Linux emulates them for user programs
 // (arch/riscv/kernel/traps_misaligned.c), so a program sees them succeed.
 
-func (c *CPU) load8(va uint64) (uint64, bool) {
+// readPA returns the physical address of a size-byte load at va, and whether
+// the TLB could tell without help.
+func (c *CPU) readPA(va, size uint64) (pa uint64, hit bool) {
 	e := &c.tlb[va>>PageShift&tlbMask]
-	if e.tag[accRead] == va>>PageShift {
-		return uint64(c.mem[e.base+va&pageMask]), true
-	}
-	return c.loadSlow(va, 1)
+	off := va & pageMask
+	return e.base + off, e.tag[accRead] == va>>PageShift && off <= PageSize-size
 }
 
-func (c *CPU) load16(va uint64) (uint64, bool) {
+// writePA is readPA for stores.
+func (c *CPU) writePA(va, size uint64) (pa uint64, hit bool) {
 	e := &c.tlb[va>>PageShift&tlbMask]
-	if off := va & pageMask; e.tag[accRead] == va>>PageShift && off <= PageSize-2 {
-		return uint64(binary.LittleEndian.Uint16(c.mem[e.base+off:])), true
-	}
-	return c.loadSlow(va, 2)
-}
-
-func (c *CPU) load32(va uint64) (uint64, bool) {
-	e := &c.tlb[va>>PageShift&tlbMask]
-	if off := va & pageMask; e.tag[accRead] == va>>PageShift && off <= PageSize-4 {
-		return uint64(binary.LittleEndian.Uint32(c.mem[e.base+off:])), true
-	}
-	return c.loadSlow(va, 4)
-}
-
-func (c *CPU) load64(va uint64) (uint64, bool) {
-	e := &c.tlb[va>>PageShift&tlbMask]
-	if off := va & pageMask; e.tag[accRead] == va>>PageShift && off <= PageSize-8 {
-		return binary.LittleEndian.Uint64(c.mem[e.base+off:]), true
-	}
-	return c.loadSlow(va, 8)
-}
-
-func (c *CPU) store8(va, v uint64) bool {
-	e := &c.tlb[va>>PageShift&tlbMask]
-	if off := va & pageMask; e.tag[accWrite] == va>>PageShift {
-		c.mem[e.base+off] = byte(v)
-		c.wrote(e.base, off, 1)
-		return true
-	}
-	return c.storeSlow(va, 1, v)
-}
-
-func (c *CPU) store16(va, v uint64) bool {
-	e := &c.tlb[va>>PageShift&tlbMask]
-	if off := va & pageMask; e.tag[accWrite] == va>>PageShift && off <= PageSize-2 {
-		binary.LittleEndian.PutUint16(c.mem[e.base+off:], uint16(v))
-		c.wrote(e.base, off, 2)
-		return true
-	}
-	return c.storeSlow(va, 2, v)
-}
-
-func (c *CPU) store32(va, v uint64) bool {
-	e := &c.tlb[va>>PageShift&tlbMask]
-	if off := va & pageMask; e.tag[accWrite] == va>>PageShift && off <= PageSize-4 {
-		binary.LittleEndian.PutUint32(c.mem[e.base+off:], uint32(v))
-		c.wrote(e.base, off, 4)
-		return true
-	}
-	return c.storeSlow(va, 4, v)
-}
-
-func (c *CPU) store64(va, v uint64) bool {
-	e := &c.tlb[va>>PageShift&tlbMask]
-	if off := va & pageMask; e.tag[accWrite] == va>>PageShift && off <= PageSize-8 {
-		binary.LittleEndian.PutUint64(c.mem[e.base+off:], v)
-		c.wrote(e.base, off, 8)
-		return true
-	}
-	return c.storeSlow(va, 8, v)
+	off := va & pageMask
+	return e.base + off, e.tag[accWrite] == va>>PageShift && off <= PageSize-size
 }
 
 // wrote keeps the decoded-instruction cache honest after the CPU stored
-// size bytes at offset off of the frame at physical byte address base: the
-// decoded slots those bytes overlap are forgotten, so self-modifying code
-// executes its new instructions. Testing for nil first keeps a store to a
-// data frame down to one load.
-func (c *CPU) wrote(base, off, size uint64) {
-	if p := c.Mem.decoded[base>>PageShift]; p != nil {
-		p.forget(off, size)
+// size bytes at physical address pa, all within one frame: the decoded slots
+// those bytes overlap are forgotten, so self-modifying code executes its new
+// instructions. Testing for nil first keeps a store to a data frame down to
+// one load.
+func (c *CPU) wrote(pa, size uint64) {
+	if p := c.Mem.decoded[pa>>PageShift]; p != nil {
+		p.forget(pa&pageMask, size)
 	}
 }
 
@@ -243,7 +187,7 @@ func (c *CPU) storeSlow(va, size, v uint64) bool {
 	}
 	if off+size <= PageSize {
 		copy(c.mem[base+off:], buf[:size])
-		c.wrote(base, off, size)
+		c.wrote(base+off, size)
 		return true
 	}
 	n := PageSize - off
@@ -254,7 +198,7 @@ func (c *CPU) storeSlow(va, size, v uint64) bool {
 	}
 	copy(c.mem[base+off:], buf[:n])
 	copy(c.mem[base2:], buf[n:size])
-	c.wrote(base, off, n)
-	c.wrote(base2, 0, size-n)
+	c.wrote(base+off, n)
+	c.wrote(base2, size-n)
 	return true
 }
