@@ -811,3 +811,150 @@ func TestCauseString(t *testing.T) {
 	require.Equal(t, "illegal instruction 0x00000000", Trap{CauseIllegal, 0}.String())
 	require.Equal(t, "ecall", Trap{Cause: CauseEcall}.String())
 }
+
+// TestEncoderMatchesGNUAs pins the test encoder, and through it the decoder
+// tests, to words that GNU as 2.x (riscv64-unknown-elf-as -march=rv64ima)
+// produced for the same source lines.
+func TestEncoderMatchesGNUAs(t *testing.T) {
+	tests := []struct {
+		src  string
+		got  uint32
+		want uint32
+	}{
+		{"add x3, x1, x2", encR("add", 3, 1, 2), 0x002081b3},
+		{"sub x31, x30, x29", encR("sub", 31, 30, 29), 0x41df0fb3},
+		{"sra x5, x6, x7", encR("sra", 5, 6, 7), 0x407352b3},
+		{"mulhsu x10, x11, x12", encR("mulhsu", 10, 11, 12), 0x02c5a533},
+		{"remuw x13, x14, x15", encR("remuw", 13, 14, 15), 0x02f776bb},
+		{"addi x5, x6, -2048", encI("addi", 5, 6, -2048), 0x80030293},
+		{"sltiu x1, x2, 2047", encI("sltiu", 1, 2, 2047), 0x7ff13093},
+		{"srai x7, x8, 63", encI("srai", 7, 8, 63), 0x43f45393},
+		{"slli x7, x8, 33", encI("slli", 7, 8, 33), 0x02141393},
+		{"sraiw x9, x10, 31", encI("sraiw", 9, 10, 31), 0x41f5549b},
+		{"lwu x11, -4(x12)", encI("lwu", 11, 12, -4), 0xffc66583},
+		{"jalr x1, 12(x5)", encI("jalr", 1, 5, 12), 0x00c280e7},
+		{"sd x20, -8(x2)", encS("sd", 20, 2, -8), 0xff413c23},
+		{"sb x3, 2047(x4)", encS("sb", 3, 4, 2047), 0x7e320fa3},
+		{"beq x1, x2, .-4096", encB("beq", 1, 2, -4096), 0x80208063},
+		{"bgeu x3, x4, .+4086", encB("bgeu", 3, 4, 4086), 0x7e41fbe3},
+		{"blt x5, x6, .+8", encB("blt", 5, 6, 8), 0x0062c463},
+		{"jal x1, .-4104", encJAL(1, -4104), 0xff9fe0ef},
+		{"lui x5, 0xfffff", encLUI(5, 0xfffff), 0xfffff2b7},
+		{"auipc x6, 0x12345", encAUIPC(6, 0x12345), 0x12345317},
+		{"lr.w x5, (x6)", encAMO("lr", false, 5, 6, 0), 0x100322af},
+		{"sc.d x7, x8, (x9)", encAMO("sc", true, 7, 9, 8), 0x1884b3af},
+		{"amomaxu.w x10, x11, (x12)", encAMO("amomaxu", false, 10, 12, 11), 0xe0b6252f},
+		{"amoswap.d.aqrl x13, x14, (x15)", encAMO("amoswap", true, 13, 15, 14) | 3<<25, 0x0ee7b6af},
+		{"amomin.d x1, x2, (x3)", encAMO("amomin", true, 1, 3, 2), 0x8021b0af},
+		// One line per mnemonic, with assorted registers and immediates.
+		{"add x1, x0, x0", encR("add", 1, 0, 0), 0x000000b3},
+		{"sub x2, x7, x13", encR("sub", 2, 7, 13), 0x40d38133},
+		{"sll x3, x14, x26", encR("sll", 3, 14, 26), 0x01a711b3},
+		{"slt x4, x21, x7", encR("slt", 4, 21, 7), 0x007aa233},
+		{"sltu x5, x28, x20", encR("sltu", 5, 28, 20), 0x014e32b3},
+		{"xor x6, x3, x1", encR("xor", 6, 3, 1), 0x0011c333},
+		{"srl x7, x10, x14", encR("srl", 7, 10, 14), 0x00e553b3},
+		{"sra x8, x17, x27", encR("sra", 8, 17, 27), 0x41b8d433},
+		{"or x9, x24, x8", encR("or", 9, 24, 8), 0x008c64b3},
+		{"and x10, x31, x21", encR("and", 10, 31, 21), 0x015ff533},
+		{"addw x11, x6, x2", encR("addw", 11, 6, 2), 0x002305bb},
+		{"subw x12, x13, x15", encR("subw", 12, 13, 15), 0x40f6863b},
+		{"sllw x13, x20, x28", encR("sllw", 13, 20, 28), 0x01ca16bb},
+		{"srlw x14, x27, x9", encR("srlw", 14, 27, 9), 0x009dd73b},
+		{"sraw x15, x2, x22", encR("sraw", 15, 2, 22), 0x416157bb},
+		{"mul x16, x9, x3", encR("mul", 16, 9, 3), 0x02348833},
+		{"mulh x17, x16, x16", encR("mulh", 17, 16, 16), 0x030818b3},
+		{"mulhsu x18, x23, x29", encR("mulhsu", 18, 23, 29), 0x03dba933},
+		{"mulhu x19, x30, x10", encR("mulhu", 19, 30, 10), 0x02af39b3},
+		{"div x20, x5, x23", encR("div", 20, 5, 23), 0x0372ca33},
+		{"divu x21, x12, x4", encR("divu", 21, 12, 4), 0x02465ab3},
+		{"rem x22, x19, x17", encR("rem", 22, 19, 17), 0x0319eb33},
+		{"remu x23, x26, x30", encR("remu", 23, 26, 30), 0x03ed7bb3},
+		{"mulw x24, x1, x11", encR("mulw", 24, 1, 11), 0x02b08c3b},
+		{"divw x25, x8, x24", encR("divw", 25, 8, 24), 0x03844cbb},
+		{"divuw x26, x15, x5", encR("divuw", 26, 15, 5), 0x0257dd3b},
+		{"remw x27, x22, x18", encR("remw", 27, 22, 18), 0x032b6dbb},
+		{"remuw x28, x29, x31", encR("remuw", 28, 29, 31), 0x03fefe3b},
+		{"addi x0, x3, -5", encI("addi", 0, 3, -5), 0xffb18013},
+		{"slti x5, x14, -2048", encI("slti", 5, 14, -2048), 0x80072293},
+		{"sltiu x10, x25, 2047", encI("sltiu", 10, 25, 2047), 0x7ffcb513},
+		{"xori x15, x4, -1", encI("xori", 15, 4, -1), 0xfff24793},
+		{"ori x20, x15, 1365", encI("ori", 20, 15, 1365), 0x5557ea13},
+		{"andi x25, x26, -256", encI("andi", 25, 26, -256), 0xf00d7c93},
+		{"slli x30, x5, 63", encI("slli", 30, 5, 63), 0x03f29f13},
+		{"srli x3, x16, 1", encI("srli", 3, 16, 1), 0x00185193},
+		{"srai x8, x27, 33", encI("srai", 8, 27, 33), 0x421dd413},
+		{"addiw x13, x6, -1", encI("addiw", 13, 6, -1), 0xfff3069b},
+		{"slliw x18, x17, 31", encI("slliw", 18, 17, 31), 0x01f8991b},
+		{"srliw x23, x28, 7", encI("srliw", 23, 28, 7), 0x007e5b9b},
+		{"sraiw x28, x7, 1", encI("sraiw", 28, 7, 1), 0x4013de1b},
+		{"lb x1, -2048(x2)", encI("lb", 1, 2, -2048), 0x80010083},
+		{"lh x4, 2047(x11)", encI("lh", 4, 11, 2047), 0x7ff59203},
+		{"lw x7, -1(x20)", encI("lw", 7, 20, -1), 0xfffa2383},
+		{"ld x10, 0(x29)", encI("ld", 10, 29, 0), 0x000eb503},
+		{"lbu x13, 100(x6)", encI("lbu", 13, 6, 100), 0x06434683},
+		{"lhu x16, -100(x15)", encI("lhu", 16, 15, -100), 0xf9c7d803},
+		{"lwu x19, 8(x24)", encI("lwu", 19, 24, 8), 0x008c6983},
+		{"jalr x22, -8(x1)", encI("jalr", 22, 1, -8), 0xff808b67},
+		{"sb x4, -2048(x5)", encS("sb", 4, 5, -2048), 0x80428023},
+		{"sh x7, 2047(x14)", encS("sh", 7, 14, 2047), 0x7e771fa3},
+		{"sw x10, -33(x23)", encS("sw", 10, 23, -33), 0xfcabafa3},
+		{"sd x13, 31(x0)", encS("sd", 13, 0, 31), 0x00d03fa3},
+		{"lr.w x1, (x2)", encAMO("lr", false, 1, 2, 0), 0x100120af},
+		{"sc.w x4, x10, (x7)", encAMO("sc", false, 4, 7, 10), 0x18a3a22f},
+		{"amoswap.w x7, x17, (x12)", encAMO("amoswap", false, 7, 12, 17), 0x091623af},
+		{"amoadd.w x10, x24, (x17)", encAMO("amoadd", false, 10, 17, 24), 0x0188a52f},
+		{"amoxor.w x13, x31, (x22)", encAMO("amoxor", false, 13, 22, 31), 0x21fb26af},
+		{"amoand.w x16, x6, (x27)", encAMO("amoand", false, 16, 27, 6), 0x606da82f},
+		{"amoor.w x19, x13, (x0)", encAMO("amoor", false, 19, 0, 13), 0x40d029af},
+		{"amomin.w x22, x20, (x5)", encAMO("amomin", false, 22, 5, 20), 0x8142ab2f},
+		{"amomax.w x25, x27, (x10)", encAMO("amomax", false, 25, 10, 27), 0xa1b52caf},
+		{"amominu.w x28, x2, (x15)", encAMO("amominu", false, 28, 15, 2), 0xc027ae2f},
+		{"amomaxu.w x31, x9, (x20)", encAMO("amomaxu", false, 31, 20, 9), 0xe09a2faf},
+		{"lr.d x1, (x2)", encAMO("lr", true, 1, 2, 0), 0x100130af},
+		{"sc.d x4, x10, (x7)", encAMO("sc", true, 4, 7, 10), 0x18a3b22f},
+		{"amoswap.d x7, x17, (x12)", encAMO("amoswap", true, 7, 12, 17), 0x091633af},
+		{"amoadd.d x10, x24, (x17)", encAMO("amoadd", true, 10, 17, 24), 0x0188b52f},
+		{"amoxor.d x13, x31, (x22)", encAMO("amoxor", true, 13, 22, 31), 0x21fb36af},
+		{"amoand.d x16, x6, (x27)", encAMO("amoand", true, 16, 27, 6), 0x606db82f},
+		{"amoor.d x19, x13, (x0)", encAMO("amoor", true, 19, 0, 13), 0x40d039af},
+		{"amomin.d x22, x20, (x5)", encAMO("amomin", true, 22, 5, 20), 0x8142bb2f},
+		{"amomax.d x25, x27, (x10)", encAMO("amomax", true, 25, 10, 27), 0xa1b53caf},
+		{"amominu.d x28, x2, (x15)", encAMO("amominu", true, 28, 15, 2), 0xc027be2f},
+		{"amomaxu.d x31, x9, (x20)", encAMO("amomaxu", true, 31, 20, 9), 0xe09a3faf},
+	}
+	for _, tc := range tests {
+		require.Equal(t, tc.want, tc.got, "%s: %#08x", tc.src, tc.got)
+	}
+}
+
+// TestDecodeGNUAsWords decodes words from GNU as and checks every field,
+// independently of the test encoder. Fields an instruction does not use
+// hold whatever bits sit there; only imm is computed.
+func TestDecodeGNUAsWords(t *testing.T) {
+	tests := []struct {
+		src  string
+		w    uint32
+		want decodedInst
+	}{
+		{"addi x5, x6, -2048", 0x80030293, decodedInst{op: opADDI, rd: 5, rs1: 6, rs2: 0, imm: -2048}},
+		{"srai x7, x8, 63", 0x43f45393, decodedInst{op: opSRAI, rd: 7, rs1: 8, rs2: 31, imm: 63}},
+		{"sraiw x9, x10, 31", 0x41f5549b, decodedInst{op: opSRAIW, rd: 9, rs1: 10, rs2: 31, imm: 31}},
+		{"sd x20, -8(x2)", 0xff413c23, decodedInst{op: opSD, rd: 24, rs1: 2, rs2: 20, imm: -8}},
+		{"beq x1, x2, .-4096", 0x80208063, decodedInst{op: opBEQ, rd: sinkReg, rs1: 1, rs2: 2, imm: -4096}},
+		{"bgeu x3, x4, .+4086", 0x7e41fbe3, decodedInst{op: opBGEU, rd: 23, rs1: 3, rs2: 4, imm: 4086}},
+		{"jal x1, .-4104", 0xff9fe0ef, decodedInst{op: opJAL, rd: 1, rs1: 31, rs2: 25, imm: -4104}},
+		{"lui x5, 0xfffff", 0xfffff2b7, decodedInst{op: opLUI, rd: 5, rs1: 31, rs2: 31, imm: -4096}},
+		{"amoswap.d.aqrl x13, x14, (x15)", 0x0ee7b6af, decodedInst{op: opAMOSWAPD, rd: 13, rs1: 15, rs2: 14}},
+		{"amomaxu.w x10, x11, (x12)", 0xe0b6252f, decodedInst{op: opAMOMAXUW, rd: 10, rs1: 12, rs2: 11}},
+		{"fence", 0x0ff0000f, decodedInst{op: opFENCE, rd: sinkReg, rs1: 0, rs2: 31, imm: 0}},
+		{"fence.i", 0x0000100f, decodedInst{op: opFENCE, rd: sinkReg}},
+		{"ecall", 0x00000073, decodedInst{op: opECALL, rd: sinkReg}},
+		{"ebreak", 0x00100073, decodedInst{op: opEBREAK, rd: sinkReg, rs2: 1}},
+	}
+	for _, tc := range tests {
+		if d := cmp.Diff(tc.want, decode(tc.w), cmp.AllowUnexported(decodedInst{})); d != "" {
+			t.Errorf("%s (%#08x): (-want +got)\n%s", tc.src, tc.w, d)
+		}
+	}
+}
