@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"ipcsim/kernel"
+	"ipcsim/kernel/loader"
+	"ipcsim/sim"
+)
+
+// traceFlag is --trace (the trace goes to standard error) or --trace=FILE.
+type traceFlag struct{ dest string }
+
+func (f *traceFlag) String() string { return f.dest }
+func (f *traceFlag) Set(s string) error {
+	if s == "true" { // --trace without a value
+		s = "-"
+	}
+	f.dest = s
+	return nil
+}
+func (f *traceFlag) IsBoolFlag() bool { return true }
+
+// numberFlag is a flag holding a count or (size true) a byte size.
+type numberFlag struct {
+	n    uint64
+	size bool
+}
+
+func (f *numberFlag) String() string { return fmt.Sprint(f.n) }
+func (f *numberFlag) Set(s string) (err error) {
+	if f.size {
+		f.n, err = sim.ParseSize(s)
+	} else {
+		f.n, err = sim.ParseCount(s)
+	}
+	return err
+}
+
+// maxProgBytes bounds the files exec reads from the host.
+const maxProgBytes = 256 << 20
+
+// cmdExec is "ipcsim exec [flags] PROG [ARGS...]".
+func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("exec", flag.ContinueOnError)
+	mem := &numberFlag{size: true}
+	quantum, trapcost, seed, limit := &numberFlag{}, &numberFlag{}, &numberFlag{}, &numberFlag{}
+	fs.Var(mem, "mem", "physical memory")
+	fs.Var(quantum, "quantum", "cycles per time slice")
+	fs.Var(trapcost, "trapcost", "extra cycles per trap")
+	fs.Var(seed, "seed", "PRNG seed")
+	fs.Var(limit, "limit", "cycle limit")
+	var trace traceFlag
+	fs.Var(&trace, "trace", "write the trace to standard error, or to FILE")
+	format := fs.String("format", "text", "trace format: text or json")
+	if st := parseFlags(fs, args, stdout, stderr); st >= 0 {
+		return st
+	}
+	bad := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "ipcsim exec: "+format+"\n", args...)
+		return exitBadInput
+	}
+	if *format != "text" && *format != "json" {
+		return bad("bad --format %q: expected text or json", *format)
+	}
+	if fs.NArg() == 0 {
+		return bad("expected a program to run, found none (see ipcsim help)")
+	}
+	if mem.n != 0 && (mem.n < 1<<20 || mem.n > 1<<34) {
+		return bad("bad --mem %d: expected a size from 1M to 16G", mem.n)
+	}
+	prog := fs.Arg(0)
+	elf, err := readHostFile(prog)
+	if err != nil {
+		return bad("%v", err)
+	}
+	if _, err := loader.Load(prog, elf, 1<<38); err != nil {
+		return bad("cannot run %v", err)
+	}
+
+	cfg := kernel.Config{
+		MemBytes:   mem.n,
+		Quantum:    quantum.n,
+		TrapCost:   trapcost.n,
+		Seed:       seed.n,
+		CycleLimit: limit.n,
+		Stdout:     stdout,
+		Stderr:     stderr,
+		Input:      stdin,
+		Lookup:     readHostFile,
+	}
+	if trace.dest != "" {
+		w := stderr
+		if trace.dest != "-" {
+			f, err := os.Create(trace.dest)
+			if err != nil {
+				return bad("%v", err)
+			}
+			defer f.Close()
+			bw := bufio.NewWriter(f)
+			defer bw.Flush()
+			w = bw
+		}
+		cfg.Trace, _ = sim.Tracer(w, *format == "json")
+	}
+
+	k := kernel.New(cfg)
+	env := os.Environ()
+	pid, err := k.Spawn(prog, fs.Args(), env)
+	if err != nil {
+		return bad("cannot run %s: %v", prog, err)
+	}
+	res := k.Run()
+	switch res.Reason {
+	case kernel.StopCycleLimit:
+		fmt.Fprintf(stderr, "ipcsim: cycle limit %d reached\n", limit.n)
+		return exitCycleLimit
+	case kernel.StopDeadlock:
+		fmt.Fprintf(stderr, "ipcsim: %s\n", res.Reason)
+		for _, l := range res.Blocked {
+			fmt.Fprintf(stderr, "ipcsim:   %s\n", l)
+		}
+		return exitDeadlock
+	}
+	for _, x := range res.Exits {
+		if x.PID == pid {
+			return x.ShellStatus()
+		}
+	}
+	return exitOK
+}
+
+// readHostFile reads a program from the host for exec and for execve: a
+// regular file of at most maxProgBytes (not a device that never ends).
+func readHostFile(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	if fi.Size() > maxProgBytes {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxProgBytes)
+	}
+	return os.ReadFile(path)
+}

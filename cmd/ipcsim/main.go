@@ -1,0 +1,108 @@
+// Command ipcsim runs programs and scenarios on a simulated Unix machine.
+//
+// Usage:
+//
+//	ipcsim run [flags] FILE.txtar          run a scenario, print its trace, console and exits
+//	ipcsim test [flags] FILE|DIR...        run scenarios and check their want/ sections
+//	ipcsim exec [flags] PROG [ARGS...]     run a static RV64 ELF like qemu-riscv64 PROG ARGS
+//	ipcsim help                            print this help
+//
+// Run "ipcsim help" for the flags and exit statuses of each command.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `ipcsim runs programs and scenarios on a simulated Unix machine.
+
+Usage:
+
+  ipcsim run [--format=text|json] FILE.txtar
+      Run a scenario. Print its trace (text, or JSON lines with
+      --format=json), then the console output, then how each process
+      ended. Exit status: 0 once the scenario ran, 2 for bad input.
+
+  ipcsim test [-q] [--update] FILE|DIR...
+      Run scenarios (a DIR means every *.txtar in it, sorted) and check
+      them against their want/ sections and expect lines. Print
+      "--- FAIL: FILE" and what differs for each failure, "ok FILE" for
+      each pass (not with -q), and finally "N passed, M failed".
+      --update rewrites the want/ sections with what happened.
+      Exit status: 0 if all passed, 1 if any failed, 2 for bad input.
+
+  ipcsim exec [flags] PROG [ARGS...]
+      Run a static RV64 ELF from the host, as qemu-riscv64 PROG ARGS
+      would: argv is PROG ARGS, the environment is the host's, fd 0, 1
+      and 2 are ipcsim's standard input, output and error, and execve
+      reads host files. Flags:
+        --mem=SIZE       physical memory (65536, 64K, 16M, 1G; default 64M)
+        --quantum=N      cycles per time slice (default 10000)
+        --trapcost=N     extra cycles per trap (default 0)
+        --seed=N         the PRNG seed (default 0)
+        --limit=N        stop after N cycles (default: never)
+        --trace[=FILE]   write the trace to standard error, or to FILE
+        --format=json    write the trace as JSON lines
+      Exit status: the program's (its exit code, or 128+N if signal N
+      killed it); 124 if the cycle limit was reached; 125 if every
+      process blocked forever (deadlock); 2 for bad flags or a file that
+      is not a static RV64 executable.
+
+  ipcsim help
+      Print this help.
+`
+
+// Exit statuses of the command itself.
+const (
+	exitOK         = 0
+	exitFailed     = 1   // ipcsim test: a scenario did not match
+	exitBadInput   = 2   // bad flags, a bad scenario, a bad ELF
+	exitCycleLimit = 124 // ipcsim exec: the cycle limit was reached (as timeout(1))
+	exitDeadlock   = 125 // ipcsim exec: every process blocked forever
+)
+
+func main() {
+	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// Main runs the command with args (without the program name) and returns
+// its exit status.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitBadInput
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	case "run":
+		return cmdRun(args[1:], stdout, stderr)
+	case "test":
+		return cmdTest(args[1:], stdout, stderr)
+	case "exec":
+		return cmdExec(args[1:], stdin, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "ipcsim: unknown command %q: expected run, test, exec or help\n", args[0])
+	return exitBadInput
+}
+
+// parseFlags parses a subcommand's flags. It returns the exit status to
+// stop with, or -1 to go on: -h prints the usage and stops with 0.
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	case err != nil:
+		fmt.Fprintf(stderr, "ipcsim %s: %v (see ipcsim help)\n", fs.Name(), err)
+		return exitBadInput
+	}
+	return -1
+}

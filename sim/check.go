@@ -1,0 +1,146 @@
+package sim
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"ipcsim/abi"
+	"ipcsim/kernel"
+)
+
+// Mismatch is one want/ section or expect line that the outcome does not
+// satisfy.
+type Mismatch struct {
+	Pos  Pos    // the section's marker line, or the expect line
+	What string // "want/trace", or the expect line as written
+	Msg  string // what differs: a unified diff (-want +got) ending in a newline, or a sentence
+}
+
+// String returns "file:line:col: what: msg".
+func (m Mismatch) String() string {
+	if strings.Contains(m.Msg, "\n") {
+		return fmt.Sprintf("%s: %s differs (-want +got):\n%s", m.Pos, m.What, m.Msg)
+	}
+	return fmt.Sprintf("%s: %s: %s", m.Pos, m.What, m.Msg)
+}
+
+// Check compares the outcome of a run with every want/ section and expect
+// line of the scenario, in file order, and returns what does not match.
+func (s *Scenario) Check(o *Outcome) []Mismatch {
+	var out []Mismatch
+	for _, e := range s.Expects {
+		if msg := s.checkExpect(e, o); msg != "" {
+			out = append(out, Mismatch{Pos: e.Pos, What: e.Text, Msg: msg})
+		}
+	}
+	for _, w := range s.Wants {
+		want := wantContents(w)
+		got := s.render(w.Name, o)
+		if d := Diff(want, got); d != "" {
+			out = append(out, Mismatch{Pos: w.Pos, What: w.Name, Msg: d})
+		}
+	}
+	return out
+}
+
+// checkExpect returns "" if e holds, or what happened instead.
+func (s *Scenario) checkExpect(e Expect, o *Outcome) string {
+	if e.Kind == ExpectConsole {
+		if bytes.Equal(e.Console, o.Console) {
+			return ""
+		}
+		return Diff(e.Console, o.Console)
+	}
+	pid := e.Who.PID
+	if e.Who.Spawn >= 0 && e.Who.Spawn < len(o.PIDs) {
+		pid = o.PIDs[e.Who.Spawn]
+	}
+	for _, x := range o.Result.Exits {
+		if x.PID != pid {
+			continue
+		}
+		code, sig, exited := decodeStatus(x.Status)
+		if (e.Kind == ExpectExit && exited && code == e.Status) ||
+			(e.Kind == ExpectSignal && !exited && sig == e.Signal) {
+			return ""
+		}
+		return fmt.Sprintf("pid %d (%s) %s", x.PID, x.Name, x.Describe())
+	}
+	return fmt.Sprintf("pid %d did not exit (the run stopped: %s)", pid, o.Result.Reason)
+}
+
+// decodeStatus takes a wait status word apart as the W* macros of wait(2)
+// do: WIFEXITED is a zero low 7 bits, WEXITSTATUS the next 8; otherwise the
+// low 7 bits are WTERMSIG.
+func decodeStatus(status int) (code, sig int, exited bool) {
+	if status&0x7f == 0 {
+		return (status >> 8) & 0xff, 0, true
+	}
+	return 0, status & 0x7f, false
+}
+
+// render returns what the want/ section called name should hold for o.
+func (s *Scenario) render(name string, o *Outcome) []byte {
+	switch name {
+	case "want/console":
+		return encodeConsole(o.Console)
+	case "want/exits":
+		return []byte(FormatExits(o.Result))
+	case "want/trace":
+		var b bytes.Buffer
+		WriteText(&b, o.Trace)
+		return b.Bytes()
+	}
+	return nil
+}
+
+// FormatExits renders the exits of a run, one line each ("pid 2 (hello):
+// exited with status 0"), then, unless every process exited, a line saying
+// why the machine stopped and, on deadlock, one indented line per blocked
+// process.
+func FormatExits(r kernel.Result) string {
+	var b strings.Builder
+	for _, x := range r.Exits {
+		fmt.Fprintf(&b, "pid %d (%s): %s\n", x.PID, x.Name, x.Describe())
+	}
+	if r.Reason != kernel.StopAllExited {
+		fmt.Fprintf(&b, "stopped at cycle %d: %s\n", r.Cycles, r.Reason)
+		for _, l := range r.Blocked {
+			b.WriteString("  " + l + "\n")
+		}
+	}
+	return b.String()
+}
+
+// noNewline ends a want/console section whose output does not end in a
+// newline: a txtar file always ends in one, so the marker says that the last
+// newline is not part of the output (as diff -u marks such a line).
+const noNewline = `\ No newline at end of console`
+
+// encodeConsole returns console output as a want/console section holds it.
+func encodeConsole(out []byte) []byte {
+	if len(out) == 0 || out[len(out)-1] == '\n' {
+		return out
+	}
+	return append(append(append([]byte(nil), out...), '\n'), noNewline+"\n"...)
+}
+
+// wantContents returns a want/ section's data as txtar reads it: with a
+// final newline added if the file ends without one.
+func wantContents(w Want) []byte {
+	d := w.Data
+	if len(d) > 0 && d[len(d)-1] != '\n' {
+		d = append(append([]byte(nil), d...), '\n')
+	}
+	return d
+}
+
+// signalName returns "SIGSEGV" for 11.
+func signalName(n int) string {
+	if n > 0 && n < 65 {
+		return abi.Signal(n).String()
+	}
+	return "signal " + strconv.Itoa(n)
+}

@@ -1,0 +1,399 @@
+package sim
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"ipcsim/abi"
+)
+
+// header parses the directives at the top of a scenario (the txtar comment).
+//
+//	machine mem=16M quantum=200 trapcost=0 seed=1 limit=2000000 maxprocs=64
+//	spawn FILE [ARG...]
+//	install FILE
+//	at CYCLE key "STRING"
+//	expect exit WHO STATUS | expect signal WHO SIGNAL | expect console "STRING"
+//
+// WHO is the name a process was spawned as, or "pid N".
+type header struct {
+	s        *Scenario
+	errs     *ErrorList
+	readDisk func(name string) (path string, data []byte, err error)
+	files    map[string]int      // archive file name -> index in s.sections
+	programs map[string]*Program // installed name -> program
+	settings map[string]int      // machine setting -> line where it was set
+	line     int                 // the line being parsed
+}
+
+// Limits on machine settings: memory is allocated up front on the host.
+const (
+	minMemBytes = 1 << 20
+	maxMemBytes = 1 << 30
+	maxMaxProcs = 1 << 16
+)
+
+func (h *header) at(col int) Pos { return Pos{h.s.Path, h.line, col} }
+
+// parse reads every header line, then resolves the expect lines that name a
+// process, and checks that something is spawned.
+func (h *header) parse(comment []byte) {
+	h.settings = map[string]int{}
+	lines := strings.Split(string(comment), "\n")
+	for i, ln := range lines {
+		h.line = i + 1
+		ln = strings.TrimSuffix(ln, "\r")
+		before := len(*h.errs)
+		words := splitWords(ln, h.at, h.errs)
+		if len(words) == 0 || len(*h.errs) > before {
+			continue // a line with a bad string says nothing more
+		}
+		end := len(ln) + 1 // column just past the line, for "found end of line"
+		switch d := words[0]; {
+		case d.quoted:
+			h.errs.add(h.at(d.col), "expected a directive (machine, spawn, install, at or expect), found %s", d.text)
+		case d.val == "machine":
+			h.machine(words[1:], end)
+		case d.val == "spawn":
+			h.spawn(words[1:], end)
+		case d.val == "install":
+			h.install(words[1:], end)
+		case d.val == "at":
+			h.keys(words[1:], end, ln)
+		case d.val == "expect":
+			h.expect(words[1:], end, ln)
+		default:
+			h.errs.add(h.at(d.col), "unknown directive %q: expected machine, spawn, install, at or expect", d.val)
+		}
+	}
+	h.resolveExpects()
+	if len(h.s.Spawns) == 0 && len(*h.errs) == 0 {
+		h.line = 1
+		h.errs.add(h.at(1), "no spawn directive: a scenario starts at least one program (spawn FILE)")
+	}
+}
+
+// machine parses "machine key=value ...".
+func (h *header) machine(words []word, end int) {
+	if len(words) == 0 {
+		h.errs.add(h.at(end), "expected a setting (mem=, quantum=, trapcost=, seed=, limit=, maxprocs=) after machine, found end of line")
+		return
+	}
+	m := &h.s.Machine
+	for _, w := range words {
+		key, val, ok := strings.Cut(w.val, "=")
+		if !ok || w.quoted {
+			h.errs.add(h.at(w.col), "expected setting=value, found %s", w.text)
+			continue
+		}
+		if line, dup := h.settings[key]; dup {
+			h.errs.add(h.at(w.col), "duplicate setting %s (first set at line %d)", key, line)
+			continue
+		}
+		h.settings[key] = h.line
+		vcol := w.col + len(key) + 1
+		var err string
+		switch key {
+		case "mem":
+			m.MemBytes, err = parseSize(val)
+			if err == "" && (m.MemBytes < minMemBytes || m.MemBytes > maxMemBytes) {
+				err = "expected a size from 1M to 1G"
+			}
+		case "quantum":
+			m.Quantum, err = parseCount(val)
+			if err == "" && m.Quantum == 0 {
+				err = "expected a quantum of at least 1 cycle"
+			}
+		case "trapcost":
+			m.TrapCost, err = parseCount(val)
+		case "seed":
+			m.Seed, err = parseCount(val)
+		case "limit":
+			m.CycleLimit, err = parseCount(val)
+		case "maxprocs":
+			var n uint64
+			n, err = parseCount(val)
+			if err == "" && (n < 2 || n > maxMaxProcs) {
+				err = "expected a process limit from 2 to " + strconv.Itoa(maxMaxProcs)
+			}
+			m.MaxProcs = int(n)
+		default:
+			h.errs.add(h.at(w.col), "unknown machine setting %q: expected mem, quantum, trapcost, seed, limit or maxprocs", key)
+			continue
+		}
+		if err != "" {
+			h.errs.add(h.at(vcol), "bad %s %q: %s", key, val, err)
+		}
+	}
+}
+
+// parseCount parses a decimal count; underscores may group digits (2_000_000).
+// It returns a message saying what was expected, or "".
+func parseCount(s string) (uint64, string) {
+	digits := strings.ReplaceAll(s, "_", "")
+	n, err := strconv.ParseUint(digits, 10, 64)
+	if err != nil || digits == "" || s[0] == '_' {
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return 0, "expected a number below 2^64"
+		}
+		return 0, "expected a decimal number"
+	}
+	return n, ""
+}
+
+// parseSize parses a byte count with an optional binary suffix: 65536,
+// 64K, 16M, 1G.
+func parseSize(s string) (uint64, string) {
+	mult := uint64(1)
+	num := s
+	if n := len(s); n > 0 {
+		switch s[n-1] {
+		case 'K', 'k':
+			mult, num = 1<<10, s[:n-1]
+		case 'M', 'm':
+			mult, num = 1<<20, s[:n-1]
+		case 'G', 'g':
+			mult, num = 1<<30, s[:n-1]
+		}
+	}
+	n, msg := parseCount(num)
+	if msg != "" {
+		return 0, "expected a size such as 65536, 64K, 16M or 1G"
+	}
+	if n > (1<<63)/mult {
+		return 0, "expected a size below 2^63"
+	}
+	return n * mult, ""
+}
+
+// spawn parses "spawn FILE [ARG...]".
+func (h *header) spawn(words []word, end int) {
+	if len(words) == 0 {
+		h.errs.add(h.at(end), "expected a program file after spawn, found end of line")
+		return
+	}
+	p := h.program(words[0])
+	if p == nil {
+		return
+	}
+	sp := Spawn{Pos: h.at(words[0].col), Program: p, Args: []string{}}
+	for _, w := range words[1:] {
+		sp.Args = append(sp.Args, w.val)
+	}
+	h.s.Spawns = append(h.s.Spawns, sp)
+}
+
+// install parses "install FILE".
+func (h *header) install(words []word, end int) {
+	if len(words) == 0 {
+		h.errs.add(h.at(end), "expected a program file after install, found end of line")
+		return
+	}
+	if len(words) > 1 {
+		h.errs.add(h.at(words[1].col), "expected end of line after install %s, found %s", words[0].text, words[1].text)
+	}
+	h.program(words[0])
+}
+
+// keys parses "at CYCLE key STRING".
+func (h *header) keys(words []word, end int, line string) {
+	want := []string{"a cycle number", "key", "a quoted string"}
+	for i, what := range want {
+		if i >= len(words) {
+			h.errs.add(h.at(end), "expected %s (at CYCLE key \"STRING\"), found end of line", what)
+			return
+		}
+	}
+	at, msg := parseCount(words[0].val)
+	if msg != "" || words[0].quoted {
+		h.errs.add(h.at(words[0].col), "bad cycle %s: expected a decimal number", words[0].text)
+		return
+	}
+	if words[1].val != "key" || words[1].quoted {
+		h.errs.add(h.at(words[1].col), "expected key, found %s", words[1].text)
+		return
+	}
+	if !words[2].quoted {
+		h.errs.add(h.at(words[2].col), "expected a quoted string such as \"ls\\n\" or \"^C\", found %s", words[2].text)
+		return
+	}
+	if len(words) > 3 {
+		h.errs.add(h.at(words[3].col), "expected end of line after the keys, found %s", words[3].text)
+		return
+	}
+	if words[2].val == "" {
+		h.errs.add(h.at(words[2].col), "expected at least one key, found an empty string")
+		return
+	}
+	h.s.Keys = append(h.s.Keys, Keys{Pos: h.at(1 + len(line) - len(strings.TrimLeft(line, " \t"))), At: at, Keys: caretKeys(words[2].val)})
+}
+
+// expect parses the three forms of expect line.
+func (h *header) expect(words []word, end int, line string) {
+	e := Expect{Pos: h.at(1 + len(line) - len(strings.TrimLeft(line, " \t"))), Text: strings.TrimSpace(stripComment(line))}
+	if len(words) == 0 {
+		h.errs.add(h.at(end), "expected exit, signal or console after expect, found end of line")
+		return
+	}
+	kind, rest := words[0], words[1:]
+	switch {
+	case kind.val == "console" && !kind.quoted:
+		e.Kind = ExpectConsole
+		if len(rest) == 0 {
+			h.errs.add(h.at(end), "expected a quoted string after expect console, found end of line")
+			return
+		}
+		if !rest[0].quoted {
+			h.errs.add(h.at(rest[0].col), "expected a quoted string after expect console, found %s", rest[0].text)
+			return
+		}
+		e.Console = []byte(rest[0].val)
+		rest = rest[1:]
+	case (kind.val == "exit" || kind.val == "signal") && !kind.quoted:
+		who, n, ok := h.who(rest, end)
+		if !ok {
+			return
+		}
+		e.Who, rest = who, rest[n:]
+		if len(rest) == 0 {
+			what := "an exit status"
+			if kind.val == "signal" {
+				what = "a signal name such as SIGSEGV"
+			}
+			h.errs.add(h.at(end), "expected %s after expect %s %s, found end of line", what, kind.val, who.Name)
+			return
+		}
+		v := rest[0]
+		if kind.val == "exit" {
+			e.Kind = ExpectExit
+			n, msg := parseCount(v.val)
+			if msg != "" || v.quoted || n > 255 {
+				h.errs.add(h.at(v.col), "bad exit status %s: expected a number from 0 to 255", v.text)
+				return
+			}
+			e.Status = int(n)
+		} else {
+			e.Kind = ExpectSignal
+			sig, ok := abi.SignalByName(v.val)
+			if !ok || v.quoted {
+				h.errs.add(h.at(v.col), "unknown signal %s: expected a name such as SIGINT, SIGKILL or SIGSEGV", v.text)
+				return
+			}
+			e.Signal = int(sig)
+		}
+		rest = rest[1:]
+	default:
+		h.errs.add(h.at(kind.col), "expected exit, signal or console after expect, found %s", kind.text)
+		return
+	}
+	if len(rest) > 0 {
+		h.errs.add(h.at(rest[0].col), "expected end of line, found %s", rest[0].text)
+		return
+	}
+	h.s.Expects = append(h.s.Expects, e)
+}
+
+// who parses the process of an expect line: "pid N" or a spawned name. It
+// returns how many words it used. A name is resolved once all spawns are
+// known (resolveExpects).
+func (h *header) who(words []word, end int) (Who, int, bool) {
+	if len(words) == 0 {
+		h.errs.add(h.at(end), "expected a process (a spawned program's name, or pid N), found end of line")
+		return Who{}, 0, false
+	}
+	if words[0].val == "pid" && !words[0].quoted {
+		if len(words) < 2 {
+			h.errs.add(h.at(end), "expected a process id after pid, found end of line")
+			return Who{}, 0, false
+		}
+		n, msg := parseCount(words[1].val)
+		if msg != "" || n < 1 || n > 1<<22 || words[1].quoted {
+			h.errs.add(h.at(words[1].col), "bad pid %s: expected a process id (a number from 1)", words[1].text)
+			return Who{}, 0, false
+		}
+		return Who{Spawn: -1, PID: int(n), Name: "pid " + strconv.Itoa(int(n))}, 2, true
+	}
+	// Spawn -2 marks a name to resolve; col is kept in PID until then.
+	return Who{Spawn: -2, PID: words[0].col, Name: words[0].val}, 1, true
+}
+
+// resolveExpects turns the process names of expect lines into spawns.
+func (h *header) resolveExpects() {
+	for i := range h.s.Expects {
+		e := &h.s.Expects[i]
+		if e.Who.Spawn != -2 {
+			continue
+		}
+		pos := Pos{h.s.Path, e.Pos.Line, e.Who.PID}
+		e.Who.PID = 0
+		var found []int
+		for j, sp := range h.s.Spawns {
+			if sp.Program.Name == e.Who.Name {
+				found = append(found, j)
+			}
+		}
+		switch len(found) {
+		case 1:
+			e.Who.Spawn = found[0]
+		case 0:
+			var names []string
+			for _, sp := range h.s.Spawns {
+				names = append(names, sp.Program.Name)
+			}
+			sort.Strings(names)
+			names = dedup(names)
+			h.errs.add(pos, "no process spawned as %q: expected pid N or one of the spawned names (%s)", e.Who.Name, strings.Join(names, ", "))
+		default:
+			h.errs.add(pos, "%q is spawned %d times: name the process as pid N", e.Who.Name, len(found))
+		}
+	}
+}
+
+func dedup(s []string) []string {
+	out := s[:0]
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// stripComment removes a trailing # comment that is not inside a string.
+func stripComment(line string) string {
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case '"', '`':
+			if j := closingQuote(line, i); j >= 0 {
+				i = j
+			}
+		case '#':
+			if i == 0 || line[i-1] == ' ' || line[i-1] == '\t' {
+				return line[:i]
+			}
+		}
+	}
+	return line
+}
+
+// ParseSize parses a byte count as the mem= setting does: 65536, 64K, 16M,
+// 1G (binary multiples). The command line uses it for --mem.
+func ParseSize(s string) (uint64, error) {
+	n, msg := parseSize(s)
+	if msg != "" {
+		return 0, fmt.Errorf("bad size %q: %s", s, msg)
+	}
+	return n, nil
+}
+
+// ParseCount parses a decimal count as the machine settings do; underscores
+// may group digits (2_000_000).
+func ParseCount(s string) (uint64, error) {
+	n, msg := parseCount(s)
+	if msg != "" {
+		return 0, fmt.Errorf("bad number %q: %s", s, msg)
+	}
+	return n, nil
+}

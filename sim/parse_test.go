@@ -1,0 +1,173 @@
+package sim
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// noDisk is a readDisk for scenarios that must not touch the host.
+func noDisk(name string) (string, []byte, error) {
+	return name, nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}
+
+const helloSrc = `	.text
+	.globl _start
+_start:	li a0, 1
+	la a1, msg
+	li a2, 3
+	li a7, SYS_write
+	ecall
+	li a0, 0
+	li a7, SYS_exit
+	ecall
+	.data
+msg:	.ascii "hi\n"
+`
+
+func TestParseValid(t *testing.T) {
+	src := `# A story.
+machine mem=16M quantum=200 trapcost=0 seed=1 limit=2_000_000 maxprocs=64
+spawn hello.s one "two words"   # a comment
+install worker.s
+at 5000 key "ls\n^C"
+expect exit hello 0
+expect signal pid 3 SIGSEGV
+expect console "hi\n"
+-- hello.s --
+` + helloSrc + `-- worker.s --
+` + helloSrc + `-- README --
+notes
+-- want/console --
+hi
+-- want/exits --
+pid 2 (hello): exited with status 0
+`
+	s, err := parse("x.txtar", []byte(src), noDisk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := struct {
+		Machine Machine
+		Names   []string
+		Args    []string
+		Keys    []Keys
+		Expects []Expect
+		Wants   []string
+	}{Machine: s.Machine, Args: s.Spawns[0].Args, Keys: s.Keys}
+	for _, p := range s.Programs {
+		got.Names = append(got.Names, p.Name+"="+p.Source)
+	}
+	for _, e := range s.Expects {
+		e.Console = nil
+		got.Expects = append(got.Expects, e)
+	}
+	for _, w := range s.Wants {
+		got.Wants = append(got.Wants, w.Name+"@"+w.Pos.String()+":"+string(w.Data))
+	}
+	want := struct {
+		Machine Machine
+		Names   []string
+		Args    []string
+		Keys    []Keys
+		Expects []Expect
+		Wants   []string
+	}{
+		Machine: Machine{MemBytes: 16 << 20, Quantum: 200, Seed: 1, CycleLimit: 2000000, MaxProcs: 64},
+		Names:   []string{"hello=hello.s", "worker=worker.s"},
+		Args:    []string{"one", "two words"},
+		Keys:    []Keys{{Pos: Pos{"x.txtar", 5, 1}, At: 5000, Keys: []byte("ls\n\x03")}},
+		Expects: []Expect{
+			{Pos: Pos{"x.txtar", 6, 1}, Text: "expect exit hello 0", Kind: ExpectExit, Who: Who{Spawn: 0, Name: "hello"}},
+			{Pos: Pos{"x.txtar", 7, 1}, Text: "expect signal pid 3 SIGSEGV", Kind: ExpectSignal, Who: Who{Spawn: -1, PID: 3, Name: "pid 3"}, Signal: 11},
+			{Pos: Pos{"x.txtar", 8, 1}, Text: `expect console "hi\n"`, Kind: ExpectConsole},
+		},
+		Wants: []string{"want/console@x.txtar:37:1:hi\n", "want/exits@x.txtar:39:1:pid 2 (hello): exited with status 0\n"},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("parse (-want +got):\n%s", d)
+	}
+}
+
+// TestParseErrors checks that every error of a header is reported, sorted,
+// with the column of the offending word.
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"directive", "spawn hello.s\nrun hello\n-- hello.s --\n" + helloSrc,
+			`x.txtar:2:1: unknown directive "run": expected machine, spawn, install, at or expect`},
+		{"machine", "machine mem=12Q quantum=0 speed=3 seed\nmachine seed=1 seed=2\nspawn hello.s\n-- hello.s --\n" + helloSrc,
+			`x.txtar:1:13: bad mem "12Q": expected a size such as 65536, 64K, 16M or 1G
+x.txtar:1:25: bad quantum "0": expected a quantum of at least 1 cycle
+x.txtar:1:27: unknown machine setting "speed": expected mem, quantum, trapcost, seed, limit or maxprocs
+x.txtar:1:35: expected setting=value, found seed
+x.txtar:2:16: duplicate setting seed (first set at line 2)`},
+		{"missing file", "spawn nothere.s\nspawn\n",
+			`x.txtar:1:7: cannot read program nothere.s: not a file of the archive, and on disk: open nothere.s: file does not exist
+x.txtar:2:6: expected a program file after spawn, found end of line`},
+		{"keys", "spawn hello.s\nat x key \"a\"\nat 5 keys \"a\"\nat 5 key a\nat 5 key \"unterminated\nat 5\nat 5 key \"\\q\"\n-- hello.s --\n" + helloSrc,
+			`x.txtar:2:4: bad cycle x: expected a decimal number
+x.txtar:3:6: expected key, found keys
+x.txtar:4:10: expected a quoted string such as "ls\n" or "^C", found a
+x.txtar:5:10: expected closing " of string, found end of line
+x.txtar:6:5: expected key (at CYCLE key "STRING"), found end of line
+x.txtar:7:10: bad string "\q": expected a Go string literal`},
+		{"expect", "spawn hello.s\nspawn hello.s\nexpect exit hello 0\nexpect exit nobody 0\nexpect signal pid 2 SIGFOO\nexpect exit pid 2 256\nexpect console hi\nexpect vanish pid 2\nexpect exit pid 2 0 extra\n-- hello.s --\n" + helloSrc,
+			`x.txtar:3:13: "hello" is spawned 2 times: name the process as pid N
+x.txtar:4:13: no process spawned as "nobody": expected pid N or one of the spawned names (hello)
+x.txtar:5:21: unknown signal SIGFOO: expected a name such as SIGINT, SIGKILL or SIGSEGV
+x.txtar:6:19: bad exit status 256: expected a number from 0 to 255
+x.txtar:7:16: expected a quoted string after expect console, found hi
+x.txtar:8:8: expected exit, signal or console after expect, found vanish
+x.txtar:9:21: expected end of line, found extra`},
+		{"sections", "spawn hello.s\n-- hello.s --\n" + helloSrc + "-- want/stdout --\n-- hello.s --\n",
+			`x.txtar:15:1: unknown section want/stdout: expected want/console, want/exits or want/trace
+x.txtar:16:1: duplicate file hello.s (first at line 2)`},
+		{"no spawn", "# nothing\n-- hello.s --\n" + helloSrc,
+			`x.txtar:1:1: no spawn directive: a scenario starts at least one program (spawn FILE)`},
+		{"assembly", "# story\nspawn bad.s\n-- bad.s --\n\t.text\n_start:\tli a0, 1\n\tfrob a0\n",
+			`x.txtar:6:2: ` + asmMsg(t, "\t.text\n_start:\tli a0, 1\n\tfrob a0\n")},
+		{"names", "spawn a/hello.s\nspawn b/hello.s\nspawn want/exits\nspawn .s\n-- a/hello.s --\n" + helloSrc + "-- b/hello.s --\n" + helloSrc + "-- want/exits --\n",
+			`x.txtar:2:7: b/hello.s would be installed as /bin/hello, which a/hello.s (line 1) already is
+x.txtar:3:7: want/exits is an expected result, not a program
+x.txtar:4:7: expected a program file name, found .s`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parse("x.txtar", []byte(tt.src), noDisk)
+			var list ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("error %v (%T), want an ErrorList", err, err)
+			}
+			if d := cmp.Diff(strings.Split(tt.want, "\n"), strings.Split(err.Error(), "\n")); d != "" {
+				t.Errorf("errors (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// asmMsg returns the message the assembler gives for the first error of src
+// at line 3 (so the test does not depend on its wording).
+func asmMsg(t *testing.T, src string) string {
+	_, err := parse("y.txtar", []byte("spawn bad.s\n-- bad.s --\n"+src), noDisk)
+	if err == nil {
+		t.Fatal("no assembly error")
+	}
+	_, msg, _ := strings.Cut(err.Error(), ":5:2: ")
+	return msg
+}
+
+func TestCaretKeys(t *testing.T) {
+	for in, want := range map[string]string{
+		"^C": "\x03", "^c": "\x03", "^D": "\x04", "^@": "\x00", "^[": "\x1b", "^?": "\x7f",
+		"a^": "a^", "^1": "^1", "^^": "\x1e", "x^Zy": "x\x1ay",
+	} {
+		if got := string(caretKeys(in)); got != want {
+			t.Errorf("caretKeys(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

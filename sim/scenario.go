@@ -1,0 +1,270 @@
+// Package sim runs scenario files: it reads a scenario (a txtar archive
+// whose comment is a story and a header of directives, and whose files are
+// programs and expected results), assembles and installs its programs, runs
+// the machine, and checks what happened against the want/ sections and
+// expect lines. It also renders traces (trace.go).
+//
+// A scenario, in brief (README and testdata/scenarios/ hold the full story):
+//
+//	# A process writes "hi" and exits 0.
+//	machine mem=16M quantum=200 seed=1 limit=2000000
+//	spawn hello.s
+//	expect exit hello 0
+//	-- hello.s --
+//	...
+//	-- want/console --
+//	hi
+//
+// The files of this package, in the order a scenario meets them:
+// scenario.go (the types, Load and Parse), header.go (the directives),
+// program.go (finding and assembling programs), run.go (running the
+// machine), check.go and diff.go (expectations), update.go (rewriting want/
+// sections) and trace.go (rendering events).
+package sim
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/tools/txtar"
+)
+
+// Scenario is a parsed scenario file, its programs assembled and ready to run.
+type Scenario struct {
+	Path     string     // the file's name, as given to Load or Parse
+	Machine  Machine    // the machine directive's settings
+	Programs []*Program // every program installed under /bin, in order of first mention
+	Spawns   []Spawn    // the processes started, in order
+	Keys     []Keys     // keystrokes, in the order of the header
+	Expects  []Expect   // expect lines, in order
+	Wants    []Want     // want/ sections, in file order
+
+	data     []byte    // the whole file, for Update
+	sections []section // every file of the archive, with its place in data
+}
+
+// Machine holds the settings of the machine directive. A zero value means
+// the setting was not given (the kernel's default), except for TrapCost and
+// Seed, whose default is 0 anyway.
+type Machine struct {
+	MemBytes   uint64 // mem=16M: physical memory
+	Quantum    uint64 // quantum=200: cycles per time slice
+	TrapCost   uint64 // trapcost=0: extra cycles per trap
+	Seed       uint64 // seed=1: the PRNG seed
+	CycleLimit uint64 // limit=2000000: stop after this many cycles (0: never)
+	MaxProcs   int    // maxprocs=64: fork fails with EAGAIN beyond it
+}
+
+// Program is an executable installed in the machine's file system as
+// /bin/Name, either assembled from a *.s file or read as an ELF file.
+type Program struct {
+	Name   string // installed as /bin/Name; argv[0] of a spawn
+	Source string // the archive file or the path on disk, as the scenario writes it
+	ELF    []byte // the static RV64 executable
+	Pos    Pos    // where the scenario first names it
+}
+
+// Path returns where the program lives in the machine: /bin/Name.
+func (p *Program) Path() string { return "/bin/" + p.Name }
+
+// Spawn is a process the scenario starts before the machine runs.
+type Spawn struct {
+	Pos     Pos
+	Program *Program
+	Args    []string // argv[1:]; argv[0] is Program.Name
+}
+
+// Keys is keystrokes that arrive at the keyboard at cycle At.
+type Keys struct {
+	Pos  Pos
+	At   uint64
+	Keys []byte // caret notation already turned into control characters
+}
+
+// ExpectKind says what an expect line checks.
+type ExpectKind int
+
+const (
+	ExpectExit    ExpectKind = iota // expect exit WHO STATUS
+	ExpectSignal                    // expect signal WHO SIGNAL
+	ExpectConsole                   // expect console "STRING"
+)
+
+// Expect is one expect line.
+type Expect struct {
+	Pos     Pos
+	Text    string // the line as written, for messages
+	Kind    ExpectKind
+	Who     Who    // exit and signal: the process
+	Status  int    // exit: the exit code
+	Signal  int    // signal: the signal number
+	Console []byte // console: the exact output
+}
+
+// Who names a process in an expect line: the process started by a spawn
+// (Spawn is its index in Scenario.Spawns), or a pid (Spawn is -1).
+type Who struct {
+	Spawn int
+	PID   int
+	Name  string // as written: "hello" or "pid 3"
+}
+
+// Want is one want/ section: a recorded result to compare with.
+type Want struct {
+	Name string // "want/console", "want/exits" or "want/trace"
+	Pos  Pos    // the section's marker line
+	Data []byte
+}
+
+// section is one file of the archive and where it lies in the scenario file.
+type section struct {
+	name       string
+	markerLine int // 1-based line of the "-- name --" line
+	start, end int // data[start:end] is the file's contents (no final newline added)
+}
+
+// wantSections are the want/ sections a scenario may hold, and what each
+// compares.
+var wantSections = []string{"want/console", "want/exits", "want/trace"}
+
+// Load reads and parses the scenario file at path. Programs named by a
+// relative path on disk are found relative to the scenario's directory.
+// The error is an ErrorList when the file itself is wrong.
+func Load(path string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(path)
+	return parse(path, data, func(name string) (string, []byte, error) {
+		return readProgramFile(dir, name)
+	})
+}
+
+// Parse parses a scenario held in memory; filename is used in errors, and
+// programs on disk are found relative to its directory.
+func Parse(filename string, data []byte) (*Scenario, error) {
+	dir := filepath.Dir(filename)
+	return parse(filename, data, func(name string) (string, []byte, error) {
+		return readProgramFile(dir, name)
+	})
+}
+
+// parse does the work of Load and Parse; readDisk reads a program file that
+// is not in the archive.
+func parse(filename string, data []byte, readDisk func(string) (string, []byte, error)) (*Scenario, error) {
+	s := &Scenario{Path: filename, data: data}
+	var errs ErrorList
+	ar := txtar.Parse(data)
+	s.sections = findSections(data)
+	if len(s.sections) != len(ar.Files) {
+		// Cannot happen: findSections follows txtar's rules. Say so rather than panic.
+		errs.add(Pos{filename, 1, 1}, "internal error: found %d file markers, txtar found %d", len(s.sections), len(ar.Files))
+		return nil, errs.err()
+	}
+	s.checkSections(&errs)
+	h := &header{s: s, errs: &errs, readDisk: readDisk, files: map[string]int{}, programs: map[string]*Program{}}
+	for i, sec := range s.sections {
+		if _, dup := h.files[sec.name]; !dup {
+			h.files[sec.name] = i
+		}
+	}
+	h.parse(ar.Comment)
+	return s, errs.err()
+}
+
+// checkSections records the want/ sections and reports duplicate files and
+// want/ sections this package does not know.
+func (s *Scenario) checkSections(errs *ErrorList) {
+	first := map[string]int{}
+	for _, sec := range s.sections {
+		pos := Pos{s.Path, sec.markerLine, 1}
+		if line, dup := first[sec.name]; dup {
+			errs.add(pos, "duplicate file %s (first at line %d)", sec.name, line)
+			continue
+		}
+		first[sec.name] = sec.markerLine
+		if !isWant(sec.name) {
+			continue
+		}
+		known := false
+		for _, w := range wantSections {
+			known = known || w == sec.name
+		}
+		if !known {
+			errs.add(pos, "unknown section %s: expected want/console, want/exits or want/trace", sec.name)
+			continue
+		}
+		s.Wants = append(s.Wants, Want{Name: sec.name, Pos: pos, Data: s.data[sec.start:sec.end]})
+	}
+}
+
+func isWant(name string) bool { return len(name) > 5 && name[:5] == "want/" }
+
+// findSections finds the file markers of a txtar archive by its rules (a
+// line "-- NAME --", possibly ending in \r\n, NAME not empty after trimming
+// spaces) and returns each file with its line and byte range.
+func findSections(data []byte) []section {
+	var secs []section
+	line := 1
+	for off := 0; off < len(data); line++ {
+		end := off
+		for end < len(data) && data[end] != '\n' {
+			end++
+		}
+		next := end
+		if next < len(data) {
+			next++ // past the newline
+		}
+		if name, ok := markerName(data[off:end]); ok {
+			if n := len(secs); n > 0 {
+				secs[n-1].end = off
+			}
+			secs = append(secs, section{name: name, markerLine: line, start: next, end: len(data)})
+		}
+		off = next
+	}
+	return secs
+}
+
+// markerName reports whether line (without its \n) is a txtar file marker,
+// and the file name it holds.
+func markerName(line []byte) (string, bool) {
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	const m, e = "-- ", " --"
+	if len(line) < len(m)+len(e) || string(line[:len(m)]) != m || string(line[len(line)-len(e):]) != e {
+		return "", false
+	}
+	name := strings.TrimSpace(string(line[len(m) : len(line)-len(e)]))
+	return name, name != ""
+}
+
+// readProgramFile reads a program named by a path on disk, relative to dir,
+// and returns the path it read. It refuses anything but a regular file of at
+// most maxProgramBytes, so a scenario cannot make the simulator read
+// /dev/zero forever.
+func readProgramFile(dir, name string) (string, []byte, error) {
+	p := filepath.FromSlash(name)
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return p, nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return p, nil, fmt.Errorf("%s is not a regular file", p)
+	}
+	if fi.Size() > maxProgramBytes {
+		return p, nil, fmt.Errorf("%s is larger than %d bytes", p, maxProgramBytes)
+	}
+	data, err := os.ReadFile(p)
+	return p, data, err
+}
+
+// maxProgramBytes is the largest program file a scenario may name.
+const maxProgramBytes = 64 << 20

@@ -1,0 +1,87 @@
+package sim
+
+import (
+	"bytes"
+	"flag"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the want/ sections of testdata/scenarios/*.txtar")
+
+// scenarioFiles returns the bundled scenarios.
+func scenarioFiles(t *testing.T) []string {
+	files, err := filepath.Glob("../testdata/scenarios/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scenarios in ../testdata/scenarios: %v", err)
+	}
+	return files
+}
+
+// TestScenarios runs every bundled scenario and checks it against its
+// want/ sections and expect lines; with -update it rewrites the want/
+// sections first.
+func TestScenarios(t *testing.T) {
+	for _, file := range scenarioFiles(t) {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			s, err := Load(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := s.Run(Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if *update {
+				if err := s.Update(o); err != nil {
+					t.Fatal(err)
+				}
+				if s, err = Load(file); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, m := range s.Check(o) {
+				t.Error(m)
+			}
+		})
+	}
+}
+
+// TestDeterminism runs every scenario twice on one host thread and once
+// on two, and requires the same console, exits and trace, byte for byte.
+func TestDeterminism(t *testing.T) {
+	for _, file := range scenarioFiles(t) {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			s, err := Load(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var runs [][]byte
+			for _, procs := range []int{1, 1, 2} {
+				old := runtime.GOMAXPROCS(procs)
+				o, err := s.Run(Options{KeepTrace: true})
+				runtime.GOMAXPROCS(old)
+				if err != nil {
+					t.Fatal(err)
+				}
+				runs = append(runs, outcomeBytes(o))
+			}
+			for i := 1; i < len(runs); i++ {
+				if d := Diff(runs[0], runs[i]); d != "" {
+					t.Errorf("run %d differs from run 1:\n%s", i+1, d)
+				}
+			}
+		})
+	}
+}
+
+// outcomeBytes is everything a run shows: console, exits, trace (text and JSON).
+func outcomeBytes(o *Outcome) []byte {
+	var b bytes.Buffer
+	b.Write(encodeConsole(o.Console))
+	b.WriteString("--\n" + FormatExits(o.Result) + "--\n")
+	WriteText(&b, o.Trace)
+	WriteJSON(&b, o.Trace)
+	return b.Bytes()
+}
