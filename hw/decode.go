@@ -142,6 +142,13 @@ const instsPerPage = PageSize / 4
 // A decodedPage holds the decoded instructions of one frame, slot i for the
 // word at byte offset 4*i. Slots are decoded lazily on first execution, so a
 // frame that mixes code and data costs nothing for its data.
+//
+// The kernel's writes to a frame drop the whole page (PhysMem.Invalidate,
+// PhysMem.Unref). A CPU store instead forgets only the slots it overlaps
+// (forget): the effect is the same, as a slot depends only on its own four
+// bytes, but a program whose data shares a page with its code keeps its
+// decoded code, and Run can keep executing from the same decodedPage after
+// a store into it, with no check on every store.
 type decodedPage struct {
 	inst [instsPerPage]decodedInst
 }

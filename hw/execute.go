@@ -19,10 +19,11 @@ import (
 // the next sequential instruction is an array index, and only leaving the
 // page costs a translation. Loads and stores go through the TLB (tlb.go).
 func (c *CPU) Run(budget uint64) (retired uint64, t Trap) {
-	// Linux breaks the reservation on every return to user mode, so an
-	// interrupt or a system call between LR and SC makes the SC fail, as
-	// on hardware (RISC-V privileged spec: "the kernel ... should execute
-	// an SC to clear the reservation on a context switch").
+	// Linux breaks the reservation on every return to user mode (an SC to
+	// a scratch word in arch/riscv/kernel/entry.S, as the unprivileged
+	// spec's LR/SC section recommends "during a preemptive context
+	// switch"), so an interrupt or a system call between LR and SC makes
+	// the SC fail.
 	c.resvSize = 0
 	c.syncTLB()
 	c.mem = c.Mem.bytes
@@ -533,8 +534,8 @@ func remuw(a, b uint32) uint32 {
 //   - The reservation is on the physical address and size of the LR, so
 //     that two virtual mappings of a shared page agree. SC succeeds only on
 //     a matching reservation; any SC clears it.
-//   - The .W forms operate on 32 bits and sign-extend the value they return
-//     in rd, "even for the unsigned" MINU/MAXU.
+//   - "For RV64, 32-bit AMOs always sign-extend the value placed in rd, and
+//     ignore the upper 32 bits of the original value of rs2."
 func (c *CPU) atomic(o op, addr, src uint64) (uint64, Trap) {
 	first, size := opLRD, uint64(8)
 	if o <= opAMOMAXUW {
@@ -569,7 +570,7 @@ func (c *CPU) atomic(o op, addr, src uint64) (uint64, Trap) {
 		reserved := c.resvSize == size && c.resvAddr == pa
 		c.resvSize = 0
 		if !reserved {
-			return 1, Trap{} // "a nonzero code on failure"; Linux sees 1
+			return 1, Trap{} // "a nonzero code on failure": 1 on real harts and qemu
 		}
 		c.writePhys(pa, size, src)
 		return 0, Trap{}
