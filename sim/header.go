@@ -11,7 +11,7 @@ import (
 
 // header parses the directives at the top of a scenario (the txtar comment).
 //
-//	machine mem=16M quantum=200 trapcost=0 seed=1 limit=2000000 maxprocs=64
+//	machine mem=16M quantum=200 trapcost=0 seed=1 jitter=0 limit=2000000 maxprocs=64 echo=off
 //	spawn FILE [ARG...]
 //	install FILE
 //	at CYCLE key "STRING"
@@ -78,7 +78,7 @@ func (h *header) parse(comment []byte) {
 // machine parses "machine key=value ...".
 func (h *header) machine(words []word, end int) {
 	if len(words) == 0 {
-		h.errs.add(h.at(end), "expected a setting (mem=, quantum=, trapcost=, seed=, limit=, maxprocs=) after machine, found end of line")
+		h.errs.add(h.at(end), "expected a setting (mem=, quantum=, trapcost=, seed=, jitter=, limit=, maxprocs=, echo=) after machine, found end of line")
 		return
 	}
 	m := &h.s.Machine
@@ -110,6 +110,17 @@ func (h *header) machine(words []word, end int) {
 			m.TrapCost, err = parseCount(val)
 		case "seed":
 			m.Seed, err = parseCount(val)
+		case "jitter":
+			m.Jitter, err = parseCount(val)
+		case "echo":
+			switch val {
+			case "on":
+				m.Echo = true
+			case "off":
+				m.Echo = false
+			default:
+				err = "expected on or off"
+			}
 		case "limit":
 			m.CycleLimit, err = parseCount(val)
 		case "maxprocs":
@@ -120,7 +131,7 @@ func (h *header) machine(words []word, end int) {
 			}
 			m.MaxProcs = int(n)
 		default:
-			h.errs.add(h.at(w.col), "unknown machine setting %q: expected mem, quantum, trapcost, seed, limit or maxprocs", key)
+			h.errs.add(h.at(w.col), "unknown machine setting %q: expected mem, quantum, trapcost, seed, jitter, limit, maxprocs or echo", key)
 			continue
 		}
 		if err != "" {

@@ -41,6 +41,8 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		Quantum:    s.Machine.Quantum,
 		TrapCost:   s.Machine.TrapCost,
 		Seed:       s.Machine.Seed,
+		Jitter:     s.Machine.Jitter,
+		Echo:       s.Machine.Echo,
 		MaxProcs:   s.Machine.MaxProcs,
 		CycleLimit: s.Machine.CycleLimit,
 		Stdout:     &console,

@@ -41,8 +41,14 @@ func TestScenarios(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			for _, m := range s.Check(o) {
+			ms := s.Check(o)
+			for _, m := range ms {
 				t.Error(m)
+			}
+			if len(ms) == 0 { // then recording the outcome changes nothing
+				if got, err := s.Updated(o); err != nil || string(got) != string(s.data) {
+					t.Errorf("Updated changes a passing scenario (error %v):\n%s", err, Diff(s.data, got))
+				}
 			}
 		})
 	}

@@ -12,9 +12,8 @@ import (
 
 // FormatEvent renders one event as a line of the text trace (without the
 // newline): the cycle right-aligned in 9 columns, two spaces, the pid (0 for
-// events of the machine itself) and the event's readable text.
-//
-//	     1234  pid 2   write(1, "hi\n", 3) = 3
+// events of the machine itself) and the event's readable text, as in
+// "     1234  pid 2   write(1, \"hi\\n\", 3) = 3".
 //
 // A newline in the text is written as \n, so that every event is one line.
 func FormatEvent(e *kernel.Event) string {

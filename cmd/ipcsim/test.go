@@ -106,12 +106,11 @@ func testScenario(path string, update, quiet bool, w io.Writer) (passed, badInpu
 		}
 		return true, false
 	}
+	// Each mismatch is a line, and the diff under it is indented once more.
 	var b strings.Builder
 	for _, m := range ms {
-		b.WriteString(m.String())
-		if !strings.HasSuffix(m.String(), "\n") {
-			b.WriteByte('\n')
-		}
+		text := strings.TrimSuffix(m.String(), "\n")
+		b.WriteString(strings.ReplaceAll(text, "\n", "\n    ") + "\n")
 	}
 	fail(b.String())
 	return false, false

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ipcsim/abi"
+	"ipcsim/sim/asm"
+)
+
+const helloScenario = "../../testdata/scenarios/hello.txtar"
+
+func TestRun(t *testing.T) {
+	st, out, stderr := run(t, "run", helloScenario)
+	if st != 0 {
+		t.Fatalf("status %d, stderr %q", st, stderr)
+	}
+	want := "--- console\nhello, world\n--- exits\npid 2 (hello): exited with status 0\n"
+	if !strings.HasSuffix(out, want) || !strings.Contains(out, `pid 2   write(1, "hello, world\n", 13) = 13`) {
+		t.Errorf("output:\n%s\nwant a trace, then\n%s", out, want)
+	}
+	st, out, _ = run(t, "run", "--format=json", helloScenario)
+	if st != 0 || !strings.Contains(out, `"text":"write(1, \"hello, world\\n\", 13) = 13"`) {
+		t.Errorf("json: status %d, output:\n%s", st, out)
+	}
+}
+
+// TestTestCommand runs a passing scenario, breaks it, and repairs it with --update.
+func TestTestCommand(t *testing.T) {
+	data, err := os.ReadFile(helloScenario)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "hello.txtar")
+	os.WriteFile(file, data, 0o644)
+
+	st, out, _ := run(t, "test", dir)
+	if st != 0 || out != "ok "+file+"\n1 passed, 0 failed\n" {
+		t.Errorf("passing: status %d, output:\n%s", st, out)
+	}
+	st, out, _ = run(t, "test", "-q", file)
+	if st != 0 || out != "1 passed, 0 failed\n" {
+		t.Errorf("quiet: status %d, output:\n%s", st, out)
+	}
+
+	broken := strings.Replace(string(data), "-- want/console --\nhello, world\n", "-- want/console --\ngoodbye\n", 1)
+	os.WriteFile(file, []byte(broken), 0o644)
+	st, out, _ = run(t, "test", file)
+	wantDiff := "want/console differs (-want +got):\n        --- want\n        +++ got\n        @@ -1 +1 @@\n        -goodbye\n        +hello, world\n"
+	if st != 1 || !strings.HasPrefix(out, "--- FAIL: "+file+"\n") || !strings.Contains(out, wantDiff) || !strings.HasSuffix(out, "0 passed, 1 failed\n") {
+		t.Errorf("failing: status %d, output:\n%s", st, out)
+	}
+
+	st, out, _ = run(t, "test", "--update", file)
+	if st != 0 || !strings.HasSuffix(out, "1 passed, 0 failed\n") {
+		t.Errorf("update: status %d, output:\n%s", st, out)
+	}
+	if got, _ := os.ReadFile(file); string(got) != string(data) {
+		t.Errorf("update did not restore the file byte for byte:\n%s", got)
+	}
+}
+
+// assemble writes the assembly src as an ELF file in a temporary directory.
+func assemble(t *testing.T, name, src string) string {
+	t.Helper()
+	pre := map[string]int64{}
+	for _, s := range abi.Symbols() {
+		pre[s.Name] = s.Value
+	}
+	p, err := asm.Assemble(name+".s", []byte(src), asm.Options{Predefined: pre})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(file, p.ELF, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+func TestExec(t *testing.T) {
+	// echo1 writes argv[1] and a newline, then exits with argc.
+	echo1 := assemble(t, "echo1", `
+	.data
+nl:	.ascii "\n"
+	.text
+	.globl _start
+_start:	ld s0, 0(sp)
+	ld a1, 16(sp)
+	mv t0, a1
+1:	lbu t1, 0(t0)
+	beqz t1, 2f
+	addi t0, t0, 1
+	j 1b
+2:	sub a2, t0, a1
+	li a0, 1
+	li a7, SYS_write
+	ecall
+	li a0, 2
+	la a1, nl
+	li a2, 1
+	li a7, SYS_write
+	ecall
+	mv a0, s0
+	li a7, SYS_exit
+	ecall
+`)
+	var stdout, stderr strings.Builder
+	st := Main([]string{"exec", echo1, "some words", "x"}, strings.NewReader(""), &stdout, &stderr)
+	if st != 3 || stdout.String() != "some words" || stderr.String() != "\n" {
+		t.Errorf("exec: status %d, stdout %q, stderr %q; want 3, %q, %q", st, stdout.String(), stderr.String(), "some words", "\n")
+	}
+
+	stdout.Reset()
+	stderr.Reset()
+	st = Main([]string{"exec", "--trace", echo1, "a"}, strings.NewReader(""), &stdout, &stderr)
+	if st != 2 || !strings.Contains(stderr.String(), `write(1, "a", 1) = 1`) {
+		t.Errorf("exec --trace: status %d, stderr %q", st, stderr.String())
+	}
+
+	spin := assemble(t, "spin", "\t.text\n\t.globl _start\n_start: j _start\n")
+	st, _, errs := run(t, "exec", "--limit=5000", spin)
+	if st != exitCycleLimit || errs != "ipcsim: cycle limit 5000 reached\n" {
+		t.Errorf("spin: status %d, stderr %q", st, errs)
+	}
+
+	segv := assemble(t, "segv", "\t.text\n\t.globl _start\n_start: sd zero, 0(zero)\n")
+	if st, _, _ := run(t, "exec", segv); st != 128+11 {
+		t.Errorf("segv: status %d, want 139", st)
+	}
+}
