@@ -23,6 +23,11 @@
 // testdata/asm/corpus.golden, recorded by scripts/asm-oracle.sh from GNU as and
 // ld, holds the bytes the corpus test compares against.
 //
+// Where this assembler differs from GNU as: "//" also starts a comment (GNU as
+// for RISC-V knows only '#'); a symbol is defined once (.set and '=' do not
+// redefine); only the sections .text, .rodata, .data and .bss exist. As in GNU
+// as, '>>' shifts the unsigned value (-16 >> 2 is 0x3ffffffffffffffc).
+//
 // The values of li, .space and .align decide sizes, so they must be known where
 // they are written: numbers, predefined symbols, and symbols defined above
 // (including differences of labels above, as in "len = . - msg").
@@ -34,8 +39,10 @@
 //	.data    at the next page boundary after .rodata (or .text), flags R+W
 //	.bss     right after .data, aligned as it asks; same segment as .data
 //
-// One PT_LOAD per non-empty segment, file offsets page-aligned like the
-// addresses. The ELF and program headers sit at the start of the file and are
+// .rodata gets a page of its own because a loader maps whole pages: a page
+// shared by the end of .text and the start of .rodata would get one set of
+// permissions for both. One PT_LOAD per non-empty segment, file offsets
+// page-aligned like the addresses. The ELF and program headers sit at the start of the file and are
 // not loaded. The entry point is the label _start. A .symtab lists the labels
 // (.globl ones as global) for objdump and gdb.
 //

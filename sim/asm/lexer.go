@@ -41,14 +41,13 @@ func (t token) describe() string {
 }
 
 type lexer struct {
-	src    []byte
-	file   string
-	off    int // current byte offset
-	line   int
-	col    int
-	toks   []token
-	errs   *ErrorList
-	maxErr int
+	src  []byte
+	file string
+	off  int // current byte offset
+	line int
+	col  int
+	toks []token
+	errs *ErrorList
 }
 
 func isLetter(c byte) bool {
