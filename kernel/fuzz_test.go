@@ -1,0 +1,92 @@
+package kernel
+
+import (
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"ipcsim/abi"
+	"ipcsim/proc"
+)
+
+// fuzzSysnos are the numbers the syscall fuzzer draws from: every
+// implemented call, a few unimplemented ones, and numbers out of range.
+var fuzzSysnos = []uint64{
+	uint64(abi.SysRead), uint64(abi.SysWrite), uint64(abi.SysReadv), uint64(abi.SysWritev),
+	uint64(abi.SysClose), uint64(abi.SysExit), uint64(abi.SysExitGroup), uint64(abi.SysGetpid),
+	uint64(abi.SysGetppid), uint64(abi.SysGettid), uint64(abi.SysClone), uint64(abi.SysExecve),
+	uint64(abi.SysWait4), uint64(abi.SysBrk), uint64(abi.SysMmap), uint64(abi.SysMunmap),
+	uint64(abi.SysNanosleep), uint64(abi.SysClockGettime), uint64(abi.SysSchedYield),
+	uint64(abi.SysUname), uint64(abi.SysSetTidAddress), uint64(abi.SysPipe2), uint64(abi.SysKill),
+	999, 1 << 40, ^uint64(0),
+}
+
+// fuzzArg turns a byte into an argument worth trying: small numbers,
+// negative numbers, addresses on the stack, in the program, at page and
+// memory boundaries, and huge values.
+func fuzzArg(t *Task, b byte, extra uint64) uint64 {
+	sp := t.Regs.X[2]
+	vals := []uint64{
+		0, 1, 2, 3, 4, 5, 17, 64, 4096, 65536,
+		^uint64(0), ^uint64(0) - 9, 1 << 31, 1<<31 - 1, 1 << 63,
+		sp, sp + 8, sp - 4096, sp &^ 0xfff, proc.StackTop - 1, proc.StackTop,
+		0x10000, 0x10ff8, 0x20000, proc.UserLimit - 8, proc.UserLimit, 1 << 47,
+		extra, extra & 0xffff, extra % 4096 * 4096,
+	}
+	return vals[int(b)%len(vals)]
+}
+
+func FuzzSyscalls(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+	f.Add([]byte("\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19"))
+	f.Add([]byte{10, 0, 0, 0, 0, 0, 0, 0, 0, 12, 1, 5, 0, 0, 0, 0, 0, 0})
+	f.Add([]byte{14, 0, 9, 3, 1, 0, 0, 0, 0, 15, 20, 9, 0, 0, 0, 0, 0, 0})
+	f.Add([]byte{11, 0, 16, 15, 15, 0, 0, 0, 0, 11, 1, 16, 17, 18, 0, 0, 0, 0})
+	elf, err := os.ReadFile(filepath.Join("..", "testdata", "linux", "bin", "argv"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		k := New(Config{
+			MemBytes:   2 << 20,
+			MaxProcs:   6,
+			Quantum:    500,
+			CycleLimit: 2_000_000,
+			Lookup:     func(string) ([]byte, error) { return elf, nil },
+		})
+		if _, err := k.Spawn("/bin/argv", []string{"argv", "x"}, []string{"A=1"}); err != nil {
+			t.Fatal(err)
+		}
+		for len(data) >= 9 {
+			rec := data[:9]
+			data = data[9:]
+			var live []*Task
+			for _, tk := range k.sortedTasks() {
+				if tk != k.init && tk.State == proc.Runnable && tk.call == nil {
+					live = append(live, tk)
+				}
+			}
+			if len(live) == 0 {
+				break
+			}
+			tk := live[int(rec[0])%len(live)]
+			extra := binary.LittleEndian.Uint64(append(rec[1:], 0)[:8])
+			tk.Regs.X[17] = fuzzSysnos[int(rec[1])%len(fuzzSysnos)]
+			for i := range 6 {
+				tk.Regs.X[10+i] = fuzzArg(tk, rec[2+i], extra)
+			}
+			k.syscall(tk)
+			if rec[8]%4 == 0 {
+				// Let the machine run for a while between calls.
+				k.cfg.CycleLimit = k.Now() + 20_000
+				k.Run()
+				k.cfg.CycleLimit = 2_000_000
+			}
+		}
+		k.Run()
+		if got, want := k.mem.Committed() >= 0, true; got != want {
+			t.Fatalf("negative commitment")
+		}
+	})
+}
