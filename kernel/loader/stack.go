@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"ipcsim/abi"
 	"strings"
 )
 
@@ -43,28 +44,8 @@ type Aux struct {
 	VDSO               uint64   // AT_SYSINFO_EHDR: address of the vDSO, or 0 for none (then the entry is left out)
 }
 
-// Auxiliary vector entry types (include/uapi/linux/auxvec.h,
-// arch/riscv/include/uapi/asm/auxvec.h).
+// The auxiliary vector's entry types are abi.AT_* (include/uapi/linux/auxvec.h).
 const (
-	atNull        = 0  // AT_NULL: end of the vector
-	atPhdr        = 3  // AT_PHDR: program headers in memory
-	atPhent       = 4  // AT_PHENT: size of a program header
-	atPhnum       = 5  // AT_PHNUM: number of program headers
-	atPagesz      = 6  // AT_PAGESZ: page size
-	atBase        = 7  // AT_BASE: interpreter's load address (0: none)
-	atFlags       = 8  // AT_FLAGS
-	atEntry       = 9  // AT_ENTRY: program entry point
-	atUID         = 11 // AT_UID
-	atEUID        = 12 // AT_EUID
-	atGID         = 13 // AT_GID
-	atEGID        = 14 // AT_EGID
-	atHWCap       = 16 // AT_HWCAP
-	atClktck      = 17 // AT_CLKTCK: times(2) ticks per second
-	atSecure      = 23 // AT_SECURE: setuid-style secure mode
-	atRandom      = 25 // AT_RANDOM: address of 16 random bytes
-	atExecFn      = 31 // AT_EXECFN: address of the file name
-	atSysinfoEhdr = 33 // AT_SYSINFO_EHDR: vDSO address
-
 	clocksPerSec = 100 // CLOCKS_PER_SEC = USER_HZ on every Linux port
 
 	// maxArgStrLen is MAX_ARG_STRLEN (include/uapi/linux/binfmts.h):
@@ -178,25 +159,25 @@ func BuildStack(top uint64, argv, envp []string, aux Aux, maxArgBytes int) (sp u
 	var auxv []uint64
 	ent := func(typ, val uint64) { auxv = append(auxv, typ, val) }
 	if aux.VDSO != 0 {
-		ent(atSysinfoEhdr, aux.VDSO)
+		ent(abi.AT_SYSINFO_EHDR, aux.VDSO)
 	}
-	ent(atHWCap, aux.HWCap)
-	ent(atPagesz, aux.PageSize)
-	ent(atClktck, clocksPerSec)
-	ent(atPhdr, aux.Phdr)
-	ent(atPhent, aux.Phent)
-	ent(atPhnum, aux.Phnum)
-	ent(atBase, 0)  // no interpreter
-	ent(atFlags, 0) // no AT_FLAGS_PRESERVE_ARGV0 (binfmt_misc only)
-	ent(atEntry, aux.Entry)
-	ent(atUID, aux.UID)
-	ent(atEUID, aux.EUID)
-	ent(atGID, aux.GID)
-	ent(atEGID, aux.EGID)
-	ent(atSecure, 0) // no setuid executables
-	ent(atRandom, randomAddr)
-	ent(atExecFn, execfnAddr)
-	ent(atNull, 0)
+	ent(abi.AT_HWCAP, aux.HWCap)
+	ent(abi.AT_PAGESZ, aux.PageSize)
+	ent(abi.AT_CLKTCK, clocksPerSec)
+	ent(abi.AT_PHDR, aux.Phdr)
+	ent(abi.AT_PHENT, aux.Phent)
+	ent(abi.AT_PHNUM, aux.Phnum)
+	ent(abi.AT_BASE, 0)  // no interpreter
+	ent(abi.AT_FLAGS, 0) // no AT_FLAGS_PRESERVE_ARGV0 (binfmt_misc only)
+	ent(abi.AT_ENTRY, aux.Entry)
+	ent(abi.AT_UID, aux.UID)
+	ent(abi.AT_EUID, aux.EUID)
+	ent(abi.AT_GID, aux.GID)
+	ent(abi.AT_EGID, aux.EGID)
+	ent(abi.AT_SECURE, 0) // no setuid executables
+	ent(abi.AT_RANDOM, randomAddr)
+	ent(abi.AT_EXECFN, execfnAddr)
+	ent(abi.AT_NULL, 0)
 
 	// sp = STACK_ADD(p, ei_index); items = argc+1 + envc+1 + 1;
 	// bprm->p = STACK_ROUND(sp, items): round the lowest address down to
