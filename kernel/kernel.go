@@ -79,6 +79,7 @@ type Kernel struct {
 	errf *OpenFile // fd 2 when Config.Stderr is set
 
 	exits   []Exit
+	retired uint64 // user instructions retired
 	tracing bool
 
 	scratch [ioChunk]byte // the buffer reads and writes move data through
@@ -218,10 +219,11 @@ func (r StopReason) String() string {
 
 // Result is how a run ended.
 type Result struct {
-	Reason  StopReason
-	Cycles  uint64
-	Exits   []Exit   // in order of death
-	Blocked []string // on deadlock or at the cycle limit: what each sleeping process waits for
+	Reason       StopReason
+	Cycles       uint64
+	Instructions uint64   // user instructions retired by all processes
+	Exits        []Exit   // in order of death
+	Blocked      []string // on deadlock or at the cycle limit: what each sleeping process waits for
 }
 
 // Exit records a process's death.

@@ -36,7 +36,7 @@ func (k *Kernel) Run() Result {
 }
 
 func (k *Kernel) result(r StopReason) Result {
-	res := Result{Reason: r, Cycles: k.Now(), Exits: k.exits}
+	res := Result{Reason: r, Cycles: k.Now(), Instructions: k.retired, Exits: k.exits}
 	if r != StopAllExited {
 		for _, t := range k.sortedTasks() {
 			if t.State == proc.Sleeping && t != k.init && t.call != nil {
@@ -74,6 +74,7 @@ func (k *Kernel) runUser(t *Task) {
 	t.Regs.X, t.Regs.PC = cpu.X, cpu.PC
 	k.m.Clock.Advance(n)
 	t.Cycles += n
+	k.retired += n
 	if trap.Cause != hw.CauseNone {
 		k.m.Clock.Advance(k.cfg.TrapCost)
 		k.trap(t, trap)
