@@ -326,8 +326,8 @@ func (h *header) who(words []word, end int) (Who, int, bool) {
 		}
 		return Who{Spawn: -1, PID: int(n), Name: "pid " + strconv.Itoa(int(n))}, 2, true
 	}
-	// Spawn -2 marks a name to resolve; col is kept in PID until then.
-	return Who{Spawn: -2, PID: words[0].col, Name: words[0].val}, 1, true
+	// Spawn -2 marks a name that resolveExpects turns into a spawn.
+	return Who{Spawn: -2, Name: words[0].val, col: words[0].col}, 1, true
 }
 
 // resolveExpects turns the process names of expect lines into spawns.
@@ -337,8 +337,7 @@ func (h *header) resolveExpects() {
 		if e.Who.Spawn != -2 {
 			continue
 		}
-		pos := Pos{h.s.Path, e.Pos.Line, e.Who.PID}
-		e.Who.PID = 0
+		pos := Pos{h.s.Path, e.Pos.Line, e.Who.col}
 		var found []int
 		for j, sp := range h.s.Spawns {
 			if sp.Program.Name == e.Who.Name {

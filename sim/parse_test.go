@@ -81,13 +81,13 @@ pid 2 (hello): exited with status 0
 		Args:    []string{"one", "two words"},
 		Keys:    []Keys{{Pos: Pos{"x.txtar", 5, 1}, At: 5000, Keys: []byte("ls\n\x03")}},
 		Expects: []Expect{
-			{Pos: Pos{"x.txtar", 6, 1}, Text: "expect exit hello 0", Kind: ExpectExit, Who: Who{Spawn: 0, Name: "hello"}},
+			{Pos: Pos{"x.txtar", 6, 1}, Text: "expect exit hello 0", Kind: ExpectExit, Who: Who{Spawn: 0, Name: "hello", col: 13}},
 			{Pos: Pos{"x.txtar", 7, 1}, Text: "expect signal pid 3 SIGSEGV", Kind: ExpectSignal, Who: Who{Spawn: -1, PID: 3, Name: "pid 3"}, Signal: 11},
 			{Pos: Pos{"x.txtar", 8, 1}, Text: `expect console "hi\n"`, Kind: ExpectConsole},
 		},
 		Wants: []string{"want/console@x.txtar:37:1:hi\n", "want/exits@x.txtar:39:1:pid 2 (hello): exited with status 0\n"},
 	}
-	if d := cmp.Diff(want, got); d != "" {
+	if d := cmp.Diff(want, got, cmp.AllowUnexported(Who{})); d != "" {
 		t.Errorf("parse (-want +got):\n%s", d)
 	}
 }

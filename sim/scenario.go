@@ -111,6 +111,7 @@ type Who struct {
 	Spawn int
 	PID   int
 	Name  string // as written: "hello" or "pid 3"
+	col   int    // column of the name, for errors while resolving it
 }
 
 // Want is one want/ section: a recorded result to compare with.
