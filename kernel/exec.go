@@ -64,6 +64,7 @@ func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
 	}
 	t.AS = as
 	t.Files.CloseOnExec()
+	t.Sig.Exec()
 	t.SetComm(path)
 	// Registers start at zero but for pc and sp (start_thread); a0 = 0 is
 	// ELF_PLAT_INIT's "no rtld_fini" for riscv.

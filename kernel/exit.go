@@ -27,12 +27,14 @@ func (k *Kernel) exit(t *Task, status int) {
 		k.emit(t, "exit", fmt.Sprintf("exit: %s (status word %#x), zombie until reaped", e.Describe(), status))
 	}
 	k.reparent(t)
+	if parent := k.task(t.Parent); parent != nil {
+		// "SIGCHLD: Child stopped or terminated" - signal(7).
+		k.sendSignal(parent, abi.SIGCHLD, fmt.Sprintf("child pid %d exited", t.PID))
+		parent.childExit.Notify(abi.POLLIN)
+	}
 	if k.cur == t {
 		k.cur = nil
 		k.switchReason = fmt.Sprintf("pid %d exited", t.PID)
-	}
-	if parent := k.task(t.Parent); parent != nil {
-		parent.childExit.Notify(abi.POLLIN)
 	}
 }
 

@@ -133,6 +133,7 @@ func New(cfg Config) *Kernel {
 		k.errf = newOpenFile(&hostFile{name: "stderr", w: cfg.Stderr}, abi.O_WRONLY)
 	}
 	k.init = k.bootInit()
+	k.switchReason = "first process"
 	return k
 }
 

@@ -28,7 +28,7 @@ func (k *Kernel) Run() Result {
 		}
 		if t := k.cur; t.call != nil {
 			k.retry(t)
-		} else {
+		} else if t.Sig.Pending&^t.Sig.Mask == 0 || k.deliverSignals(t) {
 			k.runUser(t)
 		}
 		k.interrupts()

@@ -60,6 +60,7 @@ func sysClone(c *call) (int64, error) {
 	}
 	child.AS = as
 	child.Files = t.Files.Fork()
+	child.Sig = t.Sig.Fork()
 	child.Name = t.Name
 	child.Regs = t.Regs
 	child.Regs.X[10] = 0 // fork returns 0 in the child

@@ -63,6 +63,8 @@ func init() {
 		abi.SysSchedYield:    {sysSchedYield, ""},
 		abi.SysUname:         {sysUname, "x"},
 		abi.SysSetTidAddress: {sysSetTidAddress, "x"},
+		abi.SysRtSigprocmask: {sysRtSigprocmask, "dxxu"},
+		abi.SysRtSigpending:  {sysRtSigpending, "xu"},
 	} {
 		syscalls[no] = e
 	}
@@ -286,8 +288,11 @@ func flagNames(v uint64, names []flagName) string {
 			v &^= f.bit
 		}
 	}
-	if v != 0 || len(parts) == 0 {
+	if v != 0 {
 		parts = append(parts, fmt.Sprintf("%#x", v))
+	}
+	if len(parts) == 0 {
+		return "0"
 	}
 	return strings.Join(parts, "|")
 }

@@ -57,11 +57,15 @@ func (k *Kernel) pageFault(t *Task, va uint64, acc proc.Access) {
 			k.emitEvent(t, &Event{Kind: "fault", Addr: fmt.Sprintf("%#x", va), Text: text})
 		}
 	case errors.As(err, &segv):
-		what := "no mapping"
+		what := "no mapping (SEGV_MAPERR)"
 		if segv.Mapped {
-			what = "not permitted"
+			what = "not permitted (SEGV_ACCERR)"
 		}
-		k.fatalSignal(t, abi.SIGSEGV, fmt.Sprintf("page fault: %v at %#x (pc %#x): %s", acc, va, t.Regs.PC, what))
+		if k.tracing {
+			k.emitEvent(t, &Event{Kind: "fault", Addr: fmt.Sprintf("%#x", va),
+				Text: fmt.Sprintf("page fault: %v at %#x (pc %#x): %s", acc, va, t.Regs.PC, what)})
+		}
+		k.fatalSignal(t, abi.SIGSEGV, fmt.Sprintf("bad %v at %#x", acc, va))
 	default:
 		// The commit accounting of proc.Memory keeps this from happening;
 		// should it, do what Linux's OOM killer does.

@@ -39,6 +39,7 @@ type Process struct {
 	Regs  Regs
 	AS    *AddressSpace
 	Files *FDTable
+	Sig   Signals
 
 	// Exit holds the wait status word once the process is a zombie
 	// (wait(2): exited = code<<8, killed = signal | 0x80 if core dumped).

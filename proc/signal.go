@@ -1,0 +1,45 @@
+package proc
+
+import "ipcsim/abi"
+
+// SigAction is a signal's disposition (struct sigaction of rt_sigaction(2)).
+type SigAction struct {
+	Handler uint64     // SIG_DFL (0), SIG_IGN (1) or the address of a handler
+	Flags   uint64     // SA_RESTART, SA_SIGINFO, ...
+	Mask    abi.SigSet // signals blocked while the handler runs
+}
+
+// Signals is a process's signal state (signal(7)): what each signal does,
+// which are blocked, which are pending.
+type Signals struct {
+	Actions [abi.NSIG + 1]SigAction // indexed by signal number; [0] unused
+	Mask    abi.SigSet              // blocked signals
+	Pending abi.SigSet              // generated, not yet delivered
+}
+
+// Ignored reports whether sig is ignored: SIG_IGN, or SIG_DFL with a
+// default action of "ignore".
+func (s *Signals) Ignored(sig abi.Signal) bool {
+	h := s.Actions[sig].Handler
+	return h == abi.SIG_IGN || h == abi.SIG_DFL && sig.Default() == abi.ActIgn
+}
+
+// Deliverable returns the pending signals that are not blocked.
+func (s *Signals) Deliverable() abi.SigSet { return s.Pending &^ s.Mask }
+
+// Fork returns the child's signal state: "The child inherits copies of the
+// parent's set of open file descriptors ... signal mask and dispositions";
+// "the child's set of pending signals is initially empty" - fork(2).
+func (s *Signals) Fork() Signals {
+	return Signals{Actions: s.Actions, Mask: s.Mask}
+}
+
+// Exec resets handled signals to SIG_DFL, keeping ignored ones, the mask
+// and the pending set (execve(2), signal(7)).
+func (s *Signals) Exec() {
+	for i := range s.Actions {
+		if s.Actions[i].Handler != abi.SIG_IGN {
+			s.Actions[i] = SigAction{}
+		}
+	}
+}
