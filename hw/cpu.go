@@ -24,8 +24,7 @@ type CPU struct {
 	resvAddr uint64
 	resvSize uint64
 
-	faultVA  uint64 // set by a failed load or store: the faulting address
-	codeBase uint64 // physical byte address of the frame Run fetches from
+	faultVA uint64 // set by a failed load or store: the faulting address
 }
 
 // NewCPU returns a hart with all registers zero and no address space.

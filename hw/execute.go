@@ -36,380 +36,397 @@ func (c *CPU) Run(budget uint64) (retired uint64, t Trap) {
 	// x holds the registers; entries 32..63 exist so that indexing with
 	// "&63" needs no bounds check and so that sinkReg absorbs writes to x0.
 	var x [64]uint64
-	copy(x[:32], c.X[:])
-	x[0] = 0
+	for i := 1; i < 32; i++ {
+		x[i] = c.X[i]
+	}
 	pc := c.PC
 	mem := c.mem
 	dec := c.Mem.decoded
-
-	codeVPN := noTag      // virtual page number of the decoded page in code
-	var code *decodedPage // decoded instructions of the frame at c.codeBase
 
 	// left counts down the budget: one loop variable fewer than counting
 	// retired instructions up, which matters in a loop this hot.
 	left := budget
 loop:
+	// The outer loop runs once per code page entered, the inner loop once
+	// per instruction. Keeping the page's values constant in the inner loop
+	// lets the compiler keep them out of the per-instruction work.
 	for left != 0 {
-		if pc>>PageShift != codeVPN {
-			base, ok := c.translate(pc, accExec)
-			if !ok {
-				t = Trap{Cause: CauseFetchFault, Value: pc}
-				break
-			}
-			code, c.codeBase, codeVPN = c.codePage(base), base, pc>>PageShift
+		base, ok := c.translate(pc, accExec)
+		if !ok {
+			t = Trap{Cause: CauseFetchFault, Value: pc}
+			break
 		}
-		d := &code.inst[pc>>2&(instsPerPage-1)]
+		code := c.codePage(base) // decoded instructions of the frame at base
+		codeVPN := pc >> PageShift
 
-		switch d.op {
-		case opUndecoded:
-			*d = decode(binary.LittleEndian.Uint32(mem[c.codeBase+pc&pageMask:]))
-			continue // execute it now; nothing retired yet
-		case opIllegal:
-			t = Trap{Cause: CauseIllegal, Value: uint64(d.imm)}
-			break loop
+	page:
+		for left != 0 && pc>>PageShift == codeVPN {
+			d := &code.inst[pc>>2&(instsPerPage-1)]
 
-		// RV32I/RV64I "Integer Computational Instructions".
-		case opLUI:
-			x[d.rd&63] = uint64(d.imm)
-		case opAUIPC:
-			x[d.rd&63] = pc + uint64(d.imm)
-		case opADDI:
-			x[d.rd&63] = x[d.rs1&63] + uint64(d.imm)
-		case opSLTI:
-			x[d.rd&63] = b2u(int64(x[d.rs1&63]) < d.imm)
-		case opSLTIU:
-			// "the immediate is first sign-extended to XLEN bits then
-			// treated as an unsigned number"
-			x[d.rd&63] = b2u(x[d.rs1&63] < uint64(d.imm))
-		case opXORI:
-			x[d.rd&63] = x[d.rs1&63] ^ uint64(d.imm)
-		case opORI:
-			x[d.rd&63] = x[d.rs1&63] | uint64(d.imm)
-		case opANDI:
-			x[d.rd&63] = x[d.rs1&63] & uint64(d.imm)
-		case opSLLI:
-			x[d.rd&63] = x[d.rs1&63] << uint64(d.imm)
-		case opSRLI:
-			x[d.rd&63] = x[d.rs1&63] >> uint64(d.imm)
-		case opSRAI:
-			x[d.rd&63] = uint64(int64(x[d.rs1&63]) >> uint64(d.imm))
-		case opADD:
-			x[d.rd&63] = x[d.rs1&63] + x[d.rs2&63]
-		case opSUB:
-			x[d.rd&63] = x[d.rs1&63] - x[d.rs2&63]
-		case opSLL:
-			// RV64: "shift amount is held in the lower 6 bits of rs2"
-			x[d.rd&63] = x[d.rs1&63] << (x[d.rs2&63] & 63)
-		case opSLT:
-			x[d.rd&63] = b2u(int64(x[d.rs1&63]) < int64(x[d.rs2&63]))
-		case opSLTU:
-			x[d.rd&63] = b2u(x[d.rs1&63] < x[d.rs2&63])
-		case opXOR:
-			x[d.rd&63] = x[d.rs1&63] ^ x[d.rs2&63]
-		case opSRL:
-			x[d.rd&63] = x[d.rs1&63] >> (x[d.rs2&63] & 63)
-		case opSRA:
-			x[d.rd&63] = uint64(int64(x[d.rs1&63]) >> (x[d.rs2&63] & 63))
-		case opOR:
-			x[d.rd&63] = x[d.rs1&63] | x[d.rs2&63]
-		case opAND:
-			x[d.rd&63] = x[d.rs1&63] & x[d.rs2&63]
-
-		// RV64I word ops: compute on the low 32 bits, then sign-extend the
-		// 32-bit result to 64 ("RV64I Base Integer Instruction Set").
-		case opADDIW:
-			x[d.rd&63] = sext32(x[d.rs1&63] + uint64(d.imm))
-		case opSLLIW:
-			x[d.rd&63] = sext32(x[d.rs1&63] << uint64(d.imm))
-		case opSRLIW:
-			x[d.rd&63] = sext32(uint64(uint32(x[d.rs1&63]) >> uint64(d.imm)))
-		case opSRAIW:
-			x[d.rd&63] = uint64(int64(int32(x[d.rs1&63]) >> uint64(d.imm)))
-		case opADDW:
-			x[d.rd&63] = sext32(x[d.rs1&63] + x[d.rs2&63])
-		case opSUBW:
-			x[d.rd&63] = sext32(x[d.rs1&63] - x[d.rs2&63])
-		case opSLLW:
-			x[d.rd&63] = sext32(x[d.rs1&63] << (x[d.rs2&63] & 31))
-		case opSRLW:
-			x[d.rd&63] = sext32(uint64(uint32(x[d.rs1&63]) >> (x[d.rs2&63] & 31)))
-		case opSRAW:
-			x[d.rd&63] = uint64(int64(int32(x[d.rs1&63]) >> (x[d.rs2&63] & 31)))
-
-		// "Control Transfer Instructions". With no C extension every
-		// target must be 4-aligned, else an instruction-address-misaligned
-		// exception is raised on the jump or taken branch itself, before
-		// it writes rd.
-		case opJAL:
-			target := pc + uint64(d.imm)
-			if target&3 != 0 {
-				t = Trap{Cause: CauseFetchMisaligned, Value: target}
+			switch d.op {
+			case opUndecoded:
+				*d = decode(binary.LittleEndian.Uint32(mem[base+pc&pageMask:]))
+				continue page // execute it now; nothing retired yet
+			case opIllegal:
+				t = Trap{Cause: CauseIllegal, Value: uint64(d.imm)}
 				break loop
+
+			// RV32I/RV64I "Integer Computational Instructions".
+			case opLUI:
+				x[d.rd&63] = uint64(d.imm)
+			case opAUIPC:
+				x[d.rd&63] = pc + uint64(d.imm)
+			case opADDI:
+				x[d.rd&63] = x[d.rs1&63] + uint64(d.imm)
+			case opSLTI:
+				x[d.rd&63] = b2u(int64(x[d.rs1&63]) < d.imm)
+			case opSLTIU:
+				// "the immediate is first sign-extended to XLEN bits then
+				// treated as an unsigned number"
+				x[d.rd&63] = b2u(x[d.rs1&63] < uint64(d.imm))
+			case opXORI:
+				x[d.rd&63] = x[d.rs1&63] ^ uint64(d.imm)
+			case opORI:
+				x[d.rd&63] = x[d.rs1&63] | uint64(d.imm)
+			case opANDI:
+				x[d.rd&63] = x[d.rs1&63] & uint64(d.imm)
+			case opSLLI:
+				x[d.rd&63] = x[d.rs1&63] << uint64(d.imm)
+			case opSRLI:
+				x[d.rd&63] = x[d.rs1&63] >> uint64(d.imm)
+			case opSRAI:
+				x[d.rd&63] = uint64(int64(x[d.rs1&63]) >> uint64(d.imm))
+			case opADD:
+				x[d.rd&63] = x[d.rs1&63] + x[d.rs2&63]
+			case opSUB:
+				x[d.rd&63] = x[d.rs1&63] - x[d.rs2&63]
+			case opSLL:
+				// RV64: "shift amount is held in the lower 6 bits of rs2"
+				x[d.rd&63] = x[d.rs1&63] << (x[d.rs2&63] & 63)
+			case opSLT:
+				x[d.rd&63] = b2u(int64(x[d.rs1&63]) < int64(x[d.rs2&63]))
+			case opSLTU:
+				x[d.rd&63] = b2u(x[d.rs1&63] < x[d.rs2&63])
+			case opXOR:
+				x[d.rd&63] = x[d.rs1&63] ^ x[d.rs2&63]
+			case opSRL:
+				x[d.rd&63] = x[d.rs1&63] >> (x[d.rs2&63] & 63)
+			case opSRA:
+				x[d.rd&63] = uint64(int64(x[d.rs1&63]) >> (x[d.rs2&63] & 63))
+			case opOR:
+				x[d.rd&63] = x[d.rs1&63] | x[d.rs2&63]
+			case opAND:
+				x[d.rd&63] = x[d.rs1&63] & x[d.rs2&63]
+
+			// RV64I word ops: compute on the low 32 bits, then sign-extend the
+			// 32-bit result to 64 ("RV64I Base Integer Instruction Set").
+			case opADDIW:
+				x[d.rd&63] = sext32(x[d.rs1&63] + uint64(d.imm))
+			case opSLLIW:
+				x[d.rd&63] = sext32(x[d.rs1&63] << uint64(d.imm))
+			case opSRLIW:
+				x[d.rd&63] = sext32(uint64(uint32(x[d.rs1&63]) >> uint64(d.imm)))
+			case opSRAIW:
+				x[d.rd&63] = uint64(int64(int32(x[d.rs1&63]) >> uint64(d.imm)))
+			case opADDW:
+				x[d.rd&63] = sext32(x[d.rs1&63] + x[d.rs2&63])
+			case opSUBW:
+				x[d.rd&63] = sext32(x[d.rs1&63] - x[d.rs2&63])
+			case opSLLW:
+				x[d.rd&63] = sext32(x[d.rs1&63] << (x[d.rs2&63] & 31))
+			case opSRLW:
+				x[d.rd&63] = sext32(uint64(uint32(x[d.rs1&63]) >> (x[d.rs2&63] & 31)))
+			case opSRAW:
+				x[d.rd&63] = uint64(int64(int32(x[d.rs1&63]) >> (x[d.rs2&63] & 31)))
+
+			// "Control Transfer Instructions". With no C extension every
+			// target must be 4-aligned, else an instruction-address-misaligned
+			// exception is raised on the jump or taken branch itself, before
+			// it writes rd.
+			case opJAL:
+				target := pc + uint64(d.imm)
+				if target&3 != 0 {
+					t = Trap{Cause: CauseFetchMisaligned, Value: target}
+					break loop
+				}
+				x[d.rd&63] = pc + 4
+				pc = target
+				left--
+				continue page
+			case opJALR:
+				// "setting the least-significant bit of the result to zero";
+				// the target is computed before rd is written (rd may be rs1).
+				target := (x[d.rs1&63] + uint64(d.imm)) &^ 1
+				if target&3 != 0 {
+					t = Trap{Cause: CauseFetchMisaligned, Value: target}
+					break loop
+				}
+				x[d.rd&63] = pc + 4
+				pc = target
+				left--
+				continue page
+			case opBEQ:
+				if x[d.rs1&63] == x[d.rs2&63] {
+					target := pc + uint64(d.imm)
+					if target&3 != 0 {
+						t = Trap{Cause: CauseFetchMisaligned, Value: target}
+						break loop
+					}
+					pc = target
+					left--
+					continue page
+				}
+			case opBNE:
+				if x[d.rs1&63] != x[d.rs2&63] {
+					target := pc + uint64(d.imm)
+					if target&3 != 0 {
+						t = Trap{Cause: CauseFetchMisaligned, Value: target}
+						break loop
+					}
+					pc = target
+					left--
+					continue page
+				}
+			case opBLT:
+				if int64(x[d.rs1&63]) < int64(x[d.rs2&63]) {
+					target := pc + uint64(d.imm)
+					if target&3 != 0 {
+						t = Trap{Cause: CauseFetchMisaligned, Value: target}
+						break loop
+					}
+					pc = target
+					left--
+					continue page
+				}
+			case opBGE:
+				if int64(x[d.rs1&63]) >= int64(x[d.rs2&63]) {
+					target := pc + uint64(d.imm)
+					if target&3 != 0 {
+						t = Trap{Cause: CauseFetchMisaligned, Value: target}
+						break loop
+					}
+					pc = target
+					left--
+					continue page
+				}
+			case opBLTU:
+				if x[d.rs1&63] < x[d.rs2&63] {
+					target := pc + uint64(d.imm)
+					if target&3 != 0 {
+						t = Trap{Cause: CauseFetchMisaligned, Value: target}
+						break loop
+					}
+					pc = target
+					left--
+					continue page
+				}
+			case opBGEU:
+				if x[d.rs1&63] >= x[d.rs2&63] {
+					target := pc + uint64(d.imm)
+					if target&3 != 0 {
+						t = Trap{Cause: CauseFetchMisaligned, Value: target}
+						break loop
+					}
+					pc = target
+					left--
+					continue page
+				}
+
+			// "Load and Store Instructions": LB/LH/LW sign-extend, LBU/LHU/LWU
+			// zero-extend. The TLB fast path is written out here because the
+			// Go compiler will not inline a whole load; the slow path handles
+			// misses, page-straddling accesses and faults (tlb.go). A load
+			// writes rd only once it cannot fault. A store forgets decoded
+			// instructions it overwrites (decodedPage.forget).
+			case opLB:
+				va := x[d.rs1&63] + uint64(d.imm)
+				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 1) {
+					pa := e.base + va&pageMask
+					x[d.rd&63] = uint64(int64(int8(mem[pa])))
+				} else if v, ok := c.loadSlow(va, 1); ok {
+					x[d.rd&63] = uint64(int64(int8(v)))
+				} else {
+					t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
+					break loop
+				}
+			case opLH:
+				va := x[d.rs1&63] + uint64(d.imm)
+				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 2) {
+					pa := e.base + va&pageMask
+					x[d.rd&63] = uint64(int64(int16(binary.LittleEndian.Uint16(mem[pa:]))))
+				} else if v, ok := c.loadSlow(va, 2); ok {
+					x[d.rd&63] = uint64(int64(int16(v)))
+				} else {
+					t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
+					break loop
+				}
+			case opLW:
+				va := x[d.rs1&63] + uint64(d.imm)
+				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 4) {
+					pa := e.base + va&pageMask
+					x[d.rd&63] = sext32(uint64(binary.LittleEndian.Uint32(mem[pa:])))
+				} else if v, ok := c.loadSlow(va, 4); ok {
+					x[d.rd&63] = sext32(v)
+				} else {
+					t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
+					break loop
+				}
+			case opLD:
+				va := x[d.rs1&63] + uint64(d.imm)
+				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 8) {
+					pa := e.base + va&pageMask
+					x[d.rd&63] = binary.LittleEndian.Uint64(mem[pa:])
+				} else if v, ok := c.loadSlow(va, 8); ok {
+					x[d.rd&63] = v
+				} else {
+					t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
+					break loop
+				}
+			case opLBU:
+				va := x[d.rs1&63] + uint64(d.imm)
+				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 1) {
+					pa := e.base + va&pageMask
+					x[d.rd&63] = uint64(mem[pa])
+				} else if v, ok := c.loadSlow(va, 1); ok {
+					x[d.rd&63] = v
+				} else {
+					t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
+					break loop
+				}
+			case opLHU:
+				va := x[d.rs1&63] + uint64(d.imm)
+				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 2) {
+					pa := e.base + va&pageMask
+					x[d.rd&63] = uint64(binary.LittleEndian.Uint16(mem[pa:]))
+				} else if v, ok := c.loadSlow(va, 2); ok {
+					x[d.rd&63] = v
+				} else {
+					t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
+					break loop
+				}
+			case opLWU:
+				va := x[d.rs1&63] + uint64(d.imm)
+				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 4) {
+					pa := e.base + va&pageMask
+					x[d.rd&63] = uint64(binary.LittleEndian.Uint32(mem[pa:]))
+				} else if v, ok := c.loadSlow(va, 4); ok {
+					x[d.rd&63] = v
+				} else {
+					t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
+					break loop
+				}
+			case opSB:
+				va := x[d.rs1&63] + uint64(d.imm)
+				if e := c.tlbEntry(va); e.tag[accWrite] == va>>PageShift && inPage(va, 1) {
+					pa := e.base + va&pageMask
+					mem[pa] = byte(x[d.rs2&63])
+					if dec[pa>>PageShift] != nil {
+						dec[pa>>PageShift].forget(pa&pageMask, 1)
+					}
+				} else if !c.storeSlow(va, 1, x[d.rs2&63]) {
+					t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
+					break loop
+				}
+			case opSH:
+				va := x[d.rs1&63] + uint64(d.imm)
+				if e := c.tlbEntry(va); e.tag[accWrite] == va>>PageShift && inPage(va, 2) {
+					pa := e.base + va&pageMask
+					binary.LittleEndian.PutUint16(mem[pa:], uint16(x[d.rs2&63]))
+					if dec[pa>>PageShift] != nil {
+						dec[pa>>PageShift].forget(pa&pageMask, 2)
+					}
+				} else if !c.storeSlow(va, 2, x[d.rs2&63]) {
+					t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
+					break loop
+				}
+			case opSW:
+				va := x[d.rs1&63] + uint64(d.imm)
+				if e := c.tlbEntry(va); e.tag[accWrite] == va>>PageShift && inPage(va, 4) {
+					pa := e.base + va&pageMask
+					binary.LittleEndian.PutUint32(mem[pa:], uint32(x[d.rs2&63]))
+					if dec[pa>>PageShift] != nil {
+						dec[pa>>PageShift].forget(pa&pageMask, 4)
+					}
+				} else if !c.storeSlow(va, 4, x[d.rs2&63]) {
+					t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
+					break loop
+				}
+			case opSD:
+				va := x[d.rs1&63] + uint64(d.imm)
+				if e := c.tlbEntry(va); e.tag[accWrite] == va>>PageShift && inPage(va, 8) {
+					pa := e.base + va&pageMask
+					binary.LittleEndian.PutUint64(mem[pa:], x[d.rs2&63])
+					if dec[pa>>PageShift] != nil {
+						dec[pa>>PageShift].forget(pa&pageMask, 8)
+					}
+				} else if !c.storeSlow(va, 8, x[d.rs2&63]) {
+					t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
+					break loop
+				}
+
+			case opFENCE:
+				// One hart, executing in order: memory is always coherent and
+				// stores to code are seen by the next fetch (decodedPage.forget).
+			case opECALL:
+				t = Trap{Cause: CauseEcall}
+				break loop
+			case opEBREAK:
+				t = Trap{Cause: CauseBreakpoint}
+				break loop
+
+			// "M" Standard Extension for Integer Multiplication and Division.
+			case opMUL:
+				x[d.rd&63] = x[d.rs1&63] * x[d.rs2&63]
+			case opMULH:
+				x[d.rd&63] = mulh(int64(x[d.rs1&63]), int64(x[d.rs2&63]))
+			case opMULHSU:
+				x[d.rd&63] = mulhsu(int64(x[d.rs1&63]), x[d.rs2&63])
+			case opMULHU:
+				x[d.rd&63], _ = bits.Mul64(x[d.rs1&63], x[d.rs2&63])
+			case opDIV:
+				x[d.rd&63] = uint64(div(int64(x[d.rs1&63]), int64(x[d.rs2&63])))
+			case opDIVU:
+				x[d.rd&63] = divu(x[d.rs1&63], x[d.rs2&63])
+			case opREM:
+				x[d.rd&63] = uint64(rem(int64(x[d.rs1&63]), int64(x[d.rs2&63])))
+			case opREMU:
+				x[d.rd&63] = remu(x[d.rs1&63], x[d.rs2&63])
+			case opMULW:
+				x[d.rd&63] = sext32(x[d.rs1&63] * x[d.rs2&63])
+			case opDIVW:
+				x[d.rd&63] = uint64(int64(divw(int32(x[d.rs1&63]), int32(x[d.rs2&63]))))
+			case opDIVUW:
+				x[d.rd&63] = sext32(uint64(divuw(uint32(x[d.rs1&63]), uint32(x[d.rs2&63]))))
+			case opREMW:
+				x[d.rd&63] = uint64(int64(remw(int32(x[d.rs1&63]), int32(x[d.rs2&63]))))
+			case opREMUW:
+				x[d.rd&63] = sext32(uint64(remuw(uint32(x[d.rs1&63]), uint32(x[d.rs2&63]))))
+
+			// "A" Standard Extension for Atomic Instructions. They are rare, so
+			// one helper (atomic, below) keeps this loop short.
+			case opLRW, opSCW, opAMOSWAPW, opAMOADDW, opAMOXORW, opAMOANDW,
+				opAMOORW, opAMOMINW, opAMOMAXW, opAMOMINUW, opAMOMAXUW,
+				opLRD, opSCD, opAMOSWAPD, opAMOADDD, opAMOXORD, opAMOANDD,
+				opAMOORD, opAMOMIND, opAMOMAXD, opAMOMINUD, opAMOMAXUD:
+				rd := d.rd & 63 // read now: the AMO may overwrite its own slot
+				v, tr := c.atomic(d.op, x[d.rs1&63], x[d.rs2&63])
+				if tr.Cause != CauseNone {
+					t = tr
+					break loop
+				}
+				x[rd] = v
 			}
-			x[d.rd&63] = pc + 4
-			pc = target
+			// Every instruction but a taken jump or branch (which continue
+			// the loop themselves) falls through to the next one.
+			pc += 4
 			left--
-			continue
-		case opJALR:
-			// "setting the least-significant bit of the result to zero";
-			// the target is computed before rd is written (rd may be rs1).
-			target := (x[d.rs1&63] + uint64(d.imm)) &^ 1
-			if target&3 != 0 {
-				t = Trap{Cause: CauseFetchMisaligned, Value: target}
-				break loop
-			}
-			x[d.rd&63] = pc + 4
-			pc = target
-			left--
-			continue
-		case opBEQ:
-			if x[d.rs1&63] == x[d.rs2&63] {
-				target := pc + uint64(d.imm)
-				if target&3 != 0 {
-					t = Trap{Cause: CauseFetchMisaligned, Value: target}
-					break loop
-				}
-				pc = target
-				left--
-				continue
-			}
-		case opBNE:
-			if x[d.rs1&63] != x[d.rs2&63] {
-				target := pc + uint64(d.imm)
-				if target&3 != 0 {
-					t = Trap{Cause: CauseFetchMisaligned, Value: target}
-					break loop
-				}
-				pc = target
-				left--
-				continue
-			}
-		case opBLT:
-			if int64(x[d.rs1&63]) < int64(x[d.rs2&63]) {
-				target := pc + uint64(d.imm)
-				if target&3 != 0 {
-					t = Trap{Cause: CauseFetchMisaligned, Value: target}
-					break loop
-				}
-				pc = target
-				left--
-				continue
-			}
-		case opBGE:
-			if int64(x[d.rs1&63]) >= int64(x[d.rs2&63]) {
-				target := pc + uint64(d.imm)
-				if target&3 != 0 {
-					t = Trap{Cause: CauseFetchMisaligned, Value: target}
-					break loop
-				}
-				pc = target
-				left--
-				continue
-			}
-		case opBLTU:
-			if x[d.rs1&63] < x[d.rs2&63] {
-				target := pc + uint64(d.imm)
-				if target&3 != 0 {
-					t = Trap{Cause: CauseFetchMisaligned, Value: target}
-					break loop
-				}
-				pc = target
-				left--
-				continue
-			}
-		case opBGEU:
-			if x[d.rs1&63] >= x[d.rs2&63] {
-				target := pc + uint64(d.imm)
-				if target&3 != 0 {
-					t = Trap{Cause: CauseFetchMisaligned, Value: target}
-					break loop
-				}
-				pc = target
-				left--
-				continue
-			}
-
-		// "Load and Store Instructions": LB/LH/LW sign-extend, LBU/LHU/LWU
-		// zero-extend. The TLB fast path is written out here because the
-		// Go compiler will not inline a whole load; the slow path handles
-		// misses, page-straddling accesses and faults (tlb.go). A load
-		// writes rd only once it cannot fault. A store forgets decoded
-		// instructions it overwrites (decodedPage.forget).
-		case opLB:
-			va := x[d.rs1&63] + uint64(d.imm)
-			if pa, hit := c.readPA(va, 1); hit {
-				x[d.rd&63] = uint64(int64(int8(mem[pa])))
-			} else if v, ok := c.loadSlow(va, 1); ok {
-				x[d.rd&63] = uint64(int64(int8(v)))
-			} else {
-				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
-				break loop
-			}
-		case opLH:
-			va := x[d.rs1&63] + uint64(d.imm)
-			if pa, hit := c.readPA(va, 2); hit {
-				x[d.rd&63] = uint64(int64(int16(binary.LittleEndian.Uint16(mem[pa:]))))
-			} else if v, ok := c.loadSlow(va, 2); ok {
-				x[d.rd&63] = uint64(int64(int16(v)))
-			} else {
-				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
-				break loop
-			}
-		case opLW:
-			va := x[d.rs1&63] + uint64(d.imm)
-			if pa, hit := c.readPA(va, 4); hit {
-				x[d.rd&63] = sext32(uint64(binary.LittleEndian.Uint32(mem[pa:])))
-			} else if v, ok := c.loadSlow(va, 4); ok {
-				x[d.rd&63] = sext32(v)
-			} else {
-				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
-				break loop
-			}
-		case opLD:
-			va := x[d.rs1&63] + uint64(d.imm)
-			if pa, hit := c.readPA(va, 8); hit {
-				x[d.rd&63] = binary.LittleEndian.Uint64(mem[pa:])
-			} else if v, ok := c.loadSlow(va, 8); ok {
-				x[d.rd&63] = v
-			} else {
-				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
-				break loop
-			}
-		case opLBU:
-			va := x[d.rs1&63] + uint64(d.imm)
-			if pa, hit := c.readPA(va, 1); hit {
-				x[d.rd&63] = uint64(mem[pa])
-			} else if v, ok := c.loadSlow(va, 1); ok {
-				x[d.rd&63] = v
-			} else {
-				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
-				break loop
-			}
-		case opLHU:
-			va := x[d.rs1&63] + uint64(d.imm)
-			if pa, hit := c.readPA(va, 2); hit {
-				x[d.rd&63] = uint64(binary.LittleEndian.Uint16(mem[pa:]))
-			} else if v, ok := c.loadSlow(va, 2); ok {
-				x[d.rd&63] = v
-			} else {
-				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
-				break loop
-			}
-		case opLWU:
-			va := x[d.rs1&63] + uint64(d.imm)
-			if pa, hit := c.readPA(va, 4); hit {
-				x[d.rd&63] = uint64(binary.LittleEndian.Uint32(mem[pa:]))
-			} else if v, ok := c.loadSlow(va, 4); ok {
-				x[d.rd&63] = v
-			} else {
-				t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
-				break loop
-			}
-		case opSB:
-			va := x[d.rs1&63] + uint64(d.imm)
-			if pa, hit := c.writePA(va, 1); hit {
-				mem[pa] = byte(x[d.rs2&63])
-				if dec[pa>>PageShift] != nil {
-					dec[pa>>PageShift].forget(pa&pageMask, 1)
-				}
-			} else if !c.storeSlow(va, 1, x[d.rs2&63]) {
-				t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
-				break loop
-			}
-		case opSH:
-			va := x[d.rs1&63] + uint64(d.imm)
-			if pa, hit := c.writePA(va, 2); hit {
-				binary.LittleEndian.PutUint16(mem[pa:], uint16(x[d.rs2&63]))
-				if dec[pa>>PageShift] != nil {
-					dec[pa>>PageShift].forget(pa&pageMask, 2)
-				}
-			} else if !c.storeSlow(va, 2, x[d.rs2&63]) {
-				t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
-				break loop
-			}
-		case opSW:
-			va := x[d.rs1&63] + uint64(d.imm)
-			if pa, hit := c.writePA(va, 4); hit {
-				binary.LittleEndian.PutUint32(mem[pa:], uint32(x[d.rs2&63]))
-				if dec[pa>>PageShift] != nil {
-					dec[pa>>PageShift].forget(pa&pageMask, 4)
-				}
-			} else if !c.storeSlow(va, 4, x[d.rs2&63]) {
-				t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
-				break loop
-			}
-		case opSD:
-			va := x[d.rs1&63] + uint64(d.imm)
-			if pa, hit := c.writePA(va, 8); hit {
-				binary.LittleEndian.PutUint64(mem[pa:], x[d.rs2&63])
-				if dec[pa>>PageShift] != nil {
-					dec[pa>>PageShift].forget(pa&pageMask, 8)
-				}
-			} else if !c.storeSlow(va, 8, x[d.rs2&63]) {
-				t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
-				break loop
-			}
-
-		case opFENCE:
-			// One hart, executing in order: memory is always coherent and
-			// stores to code are seen by the next fetch (decodedPage.forget).
-		case opECALL:
-			t = Trap{Cause: CauseEcall}
-			break loop
-		case opEBREAK:
-			t = Trap{Cause: CauseBreakpoint}
-			break loop
-
-		// "M" Standard Extension for Integer Multiplication and Division.
-		case opMUL:
-			x[d.rd&63] = x[d.rs1&63] * x[d.rs2&63]
-		case opMULH:
-			x[d.rd&63] = mulh(int64(x[d.rs1&63]), int64(x[d.rs2&63]))
-		case opMULHSU:
-			x[d.rd&63] = mulhsu(int64(x[d.rs1&63]), x[d.rs2&63])
-		case opMULHU:
-			x[d.rd&63], _ = bits.Mul64(x[d.rs1&63], x[d.rs2&63])
-		case opDIV:
-			x[d.rd&63] = uint64(div(int64(x[d.rs1&63]), int64(x[d.rs2&63])))
-		case opDIVU:
-			x[d.rd&63] = divu(x[d.rs1&63], x[d.rs2&63])
-		case opREM:
-			x[d.rd&63] = uint64(rem(int64(x[d.rs1&63]), int64(x[d.rs2&63])))
-		case opREMU:
-			x[d.rd&63] = remu(x[d.rs1&63], x[d.rs2&63])
-		case opMULW:
-			x[d.rd&63] = sext32(x[d.rs1&63] * x[d.rs2&63])
-		case opDIVW:
-			x[d.rd&63] = uint64(int64(divw(int32(x[d.rs1&63]), int32(x[d.rs2&63]))))
-		case opDIVUW:
-			x[d.rd&63] = sext32(uint64(divuw(uint32(x[d.rs1&63]), uint32(x[d.rs2&63]))))
-		case opREMW:
-			x[d.rd&63] = uint64(int64(remw(int32(x[d.rs1&63]), int32(x[d.rs2&63]))))
-		case opREMUW:
-			x[d.rd&63] = sext32(uint64(remuw(uint32(x[d.rs1&63]), uint32(x[d.rs2&63]))))
-
-		// "A" Standard Extension for Atomic Instructions. They are rare, so
-		// one helper (atomic, below) keeps this loop short.
-		case opLRW, opSCW, opAMOSWAPW, opAMOADDW, opAMOXORW, opAMOANDW,
-			opAMOORW, opAMOMINW, opAMOMAXW, opAMOMINUW, opAMOMAXUW,
-			opLRD, opSCD, opAMOSWAPD, opAMOADDD, opAMOXORD, opAMOANDD,
-			opAMOORD, opAMOMIND, opAMOMAXD, opAMOMINUD, opAMOMAXUD:
-			rd := d.rd & 63 // read now: the AMO may overwrite its own slot
-			v, tr := c.atomic(d.op, x[d.rs1&63], x[d.rs2&63])
-			if tr.Cause != CauseNone {
-				t = tr
-				break loop
-			}
-			x[rd] = v
 		}
-		// Every instruction but a taken jump or branch (which continue
-		// the loop themselves) falls through to the next one.
-		pc += 4
-		left--
 	}
 
 	c.PC = pc
-	copy(c.X[:], x[:32])
+	for i := 1; i < 32; i++ {
+		c.X[i] = x[i]
+	}
 	c.X[0] = 0
 	return budget - left, t
 }

@@ -103,29 +103,22 @@ func (c *CPU) translate(va uint64, acc access) (base uint64, ok bool) {
 }
 
 // Loads and stores. The fast path is a TLB hit on an access that stays
-// inside its page: readPA/writePA give the physical address, small enough
-// for the Go compiler to inline into the interpreter loop, which then reads
-// or writes c.mem itself. Everything else (a miss, a page-straddling access,
+// inside its page; the interpreter loop tests for it itself (with tlbEntry
+// and inPage, which the Go compiler inlines) and then reads or writes c.mem. Everything else (a miss, a page-straddling access,
 // a fault) goes to loadSlow/storeSlow, which on failure return false and
 // leave the faulting virtual address in c.faultVA.
 //
 // Misaligned accesses are not faults: Linux emulates them for user programs
 // (arch/riscv/kernel/traps_misaligned.c), so a program sees them succeed.
 
-// readPA returns the physical address of a size-byte load at va, and whether
-// the TLB could tell without help.
-func (c *CPU) readPA(va, size uint64) (pa uint64, hit bool) {
-	e := &c.tlb[va>>PageShift&tlbMask]
-	off := va & pageMask
-	return e.base + off, e.tag[accRead] == va>>PageShift && off <= PageSize-size
+// tlbEntry returns the TLB entry that would hold the translation of va. The
+// access hits if the entry's tag for the access is va's page number.
+func (c *CPU) tlbEntry(va uint64) *tlbEntry {
+	return &c.tlb[va>>PageShift&tlbMask]
 }
 
-// writePA is readPA for stores.
-func (c *CPU) writePA(va, size uint64) (pa uint64, hit bool) {
-	e := &c.tlb[va>>PageShift&tlbMask]
-	off := va & pageMask
-	return e.base + off, e.tag[accWrite] == va>>PageShift && off <= PageSize-size
-}
+// inPage reports whether a size-byte access at va stays within va's page.
+func inPage(va, size uint64) bool { return va&pageMask <= PageSize-size }
 
 // wrote keeps the decoded-instruction cache honest after the CPU stored
 // size bytes at physical address pa, all within one frame: the decoded slots
