@@ -63,3 +63,19 @@ func cpuTime(b *testing.B) time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkCPURunEntry measures the fixed cost of a Run call: a program
+// that traps with ECALL after 10 instructions, resumed as the kernel would
+// after a system call (PC += 4 and Run again), with no page-table change.
+func BenchmarkCPURunEntry(b *testing.B) {
+	code := append(computeLoop()[:7], wordECALL_, encJAL(0, -32))
+	m := newTestMachine(b, code...)
+	m.cpu.X[10] = dataVA
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, tr := m.cpu.Run(1000); tr.Cause != CauseEcall {
+			b.Fatalf("trap %v", tr)
+		}
+		m.cpu.PC += 4
+	}
+}

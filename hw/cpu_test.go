@@ -958,3 +958,45 @@ func TestDecodeGNUAsWords(t *testing.T) {
 		}
 	}
 }
+
+// TestTLBConflict: two pages whose numbers share a TLB slot evict each
+// other and still read their own bytes.
+func TestTLBConflict(t *testing.T) {
+	const other = dataVA + tlbSize*PageSize // same slot as dataVA
+	m := newTestMachine(t,
+		encI("ld", 3, 1, 0), encI("ld", 4, 2, 0), encI("ld", 5, 1, 8), encS("sd", 4, 2, 8), encI("ld", 6, 2, 8))
+	m.mapPage(other, PTERead|PTEWrite)
+	m.write64(dataVA, 1)
+	m.write64(dataVA+8, 2)
+	m.write64(other, 3)
+	m.cpu.X[1], m.cpu.X[2] = dataVA, other
+	m.run(5, 5, Trap{})
+	require.Equal(t, []uint64{1, 3, 2, 3}, []uint64{m.cpu.X[3], m.cpu.X[4], m.cpu.X[5], m.cpu.X[6]})
+	require.Equal(t, uint64(2), m.read64(dataVA+8))
+}
+
+// TestStraddlingStoreIntoCode: a store that straddles two code pages
+// forgets the decoded instructions it overwrites in both frames.
+//
+//	PageSize-4:  addi x5, x5, 1   second pass: addi x5, x5, 10
+//	PageSize+0:  addi x6, x6, 1   second pass: addi x6, x6, 20
+//	PageSize+4:  bne  x7, x0, +16
+//	PageSize+8:  sd   x2, -4(x1)  x1 = codeVA+PageSize: rewrites both above
+//	PageSize+12: addi x7, x7, 1
+//	PageSize+16: jal  x0, -20
+//	PageSize+20: ebreak
+func TestStraddlingStoreIntoCode(t *testing.T) {
+	m := newTestMachine(t)
+	m.mapPage(codeVA+PageSize, PTERead|PTEWrite|PTEExec)
+	pte, _ := m.pt.Lookup(codeVA)
+	m.pt.Map(codeVA, MakePTE(pte.Frame(), PTERead|PTEWrite|PTEExec))
+	m.loadCode(codeVA+PageSize-4,
+		encI("addi", 5, 5, 1), encI("addi", 6, 6, 1), encB("bne", 7, 0, 16),
+		encS("sd", 2, 1, -4), encI("addi", 7, 7, 1), encJAL(0, -20), wordEBREAK_)
+	m.cpu.PC = codeVA + PageSize - 4
+	m.cpu.X[1] = codeVA + PageSize
+	m.cpu.X[2] = uint64(encI("addi", 6, 6, 20))<<32 | uint64(encI("addi", 5, 5, 10))
+	m.run(100, 9, Trap{Cause: CauseBreakpoint})
+	require.Equal(t, uint64(1+10), m.cpu.X[5])
+	require.Equal(t, uint64(1+20), m.cpu.X[6])
+}

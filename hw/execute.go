@@ -35,6 +35,8 @@ func (c *CPU) Run(budget uint64) (retired uint64, t Trap) {
 
 	// x holds the registers; entries 32..63 exist so that indexing with
 	// "&63" needs no bounds check and so that sinkReg absorbs writes to x0.
+	// (Loops rather than copy: copy left a stray comparison inside the
+	// interpreter loop.)
 	var x [64]uint64
 	for i := 1; i < 32; i++ {
 		x[i] = c.X[i]
