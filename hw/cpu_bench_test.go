@@ -68,7 +68,7 @@ func cpuTime(b *testing.B) time.Duration {
 // that traps with ECALL after 10 instructions, resumed as the kernel would
 // after a system call (PC += 4 and Run again), with no page-table change.
 func BenchmarkCPURunEntry(b *testing.B) {
-	code := append(computeLoop()[:7], wordECALL_, encJAL(0, -32))
+	code := append(computeLoop()[:7], wordECALL, encJAL(0, -32))
 	m := newTestMachine(b, code...)
 	m.cpu.X[10] = dataVA
 	b.ReportAllocs()

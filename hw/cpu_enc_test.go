@@ -103,11 +103,10 @@ func encAMO(name string, wide bool, rd, rs1, rs2 uint32) uint32 {
 	return f5<<27 | rs2<<20 | rs1<<15 | f3<<12 | rd<<7 | 0x2f
 }
 
+// wordECALL and wordEBREAK come from decode.go.
 const (
-	wordECALL_  = 0x00000073
-	wordEBREAK_ = 0x00100073
-	wordFENCE   = 0x0ff0000f // fence iorw, iorw
-	wordNOP     = 0x00000013 // addi x0, x0, 0
+	wordFENCE = 0x0ff0000f // fence iorw, iorw
+	wordNOP   = 0x00000013 // addi x0, x0, 0
 )
 
 // li returns instructions that load the 32-bit signed value v into rd

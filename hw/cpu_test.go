@@ -311,7 +311,7 @@ func TestJumps(t *testing.T) {
 }
 
 func TestSystemAndFence(t *testing.T) {
-	m := newTestMachine(t, wordFENCE, 0x8330000f /* fence.tso */, 0x0000100f /* fence.i */, wordECALL_, wordEBREAK_)
+	m := newTestMachine(t, wordFENCE, 0x8330000f /* fence.tso */, 0x0000100f /* fence.i */, wordECALL, wordEBREAK)
 	m.run(10, 3, Trap{Cause: CauseEcall})
 	require.Equal(t, uint64(codeVA+12), m.cpu.PC, "PC at the ecall")
 	m.run(10, 0, Trap{Cause: CauseEcall})
@@ -592,7 +592,7 @@ func TestFetchFaults(t *testing.T) {
 	t.Run("running across a page boundary", func(t *testing.T) {
 		m := newTestMachine(t, encJAL(0, PageSize-4))
 		m.mapPage(codeVA+PageSize, PTERead|PTEExec)
-		m.loadCode(codeVA+PageSize-4, encI("addi", 5, 5, 1), encI("addi", 5, 5, 2), wordEBREAK_)
+		m.loadCode(codeVA+PageSize-4, encI("addi", 5, 5, 1), encI("addi", 5, 5, 2), wordEBREAK)
 		m.run(10, 3, Trap{Cause: CauseBreakpoint})
 		require.Equal(t, uint64(3), m.cpu.X[5])
 	})
@@ -602,7 +602,7 @@ func TestFetchFaults(t *testing.T) {
 // the frame, maps the copy writable, and runs again; the store re-executes.
 func TestCOWStoreFault(t *testing.T) {
 	const cowVA = 0x30000
-	m := newTestMachine(t, encI("ld", 3, 1, 0), encS("sd", 2, 1, 0), wordEBREAK_)
+	m := newTestMachine(t, encI("ld", 3, 1, 0), encS("sd", 2, 1, 0), wordEBREAK)
 	shared := m.mapPage(cowVA, PTERead|PTECOW)
 	m.mem.Ref(shared) // a second owner, as after fork
 	m.write64(cowVA, 7)
@@ -650,7 +650,7 @@ func TestSelfModifyingCode(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			code := []uint32{encI("addi", 5, 0, 1), encB("bne", 6, 0, 16), tc.store,
-				encI("addi", 6, 0, 1), encJAL(0, -16), wordEBREAK_}
+				encI("addi", 6, 0, 1), encJAL(0, -16), wordEBREAK}
 			m := newTestMachine(t, code...)
 			pte, _ := m.pt.Lookup(codeVA)
 			m.cpu.X[1] = codeVA
@@ -673,7 +673,7 @@ func TestSelfModifyingCode(t *testing.T) {
 	}
 	t.Run("an AMO that overwrites itself still writes its rd", func(t *testing.T) {
 		amo := encAMO("amoswap", false, 5, 1, 2)
-		m := newTestMachine(t, amo, wordEBREAK_)
+		m := newTestMachine(t, amo, wordEBREAK)
 		m.pt.Map(codeVA, MakePTE(m.pt.Pages()[0].PTE.Frame(), PTERead|PTEWrite|PTEExec))
 		m.cpu.X[1], m.cpu.X[2] = codeVA, wordNOP
 		m.run(10, 1, Trap{Cause: CauseBreakpoint})
@@ -684,7 +684,7 @@ func TestSelfModifyingCode(t *testing.T) {
 		require.Equal(t, sext32(uint64(amo)), m.cpu.X[5])
 	})
 	t.Run("kernel writes code between runs", func(t *testing.T) {
-		m := newTestMachine(t, encI("addi", 5, 0, 1), wordEBREAK_)
+		m := newTestMachine(t, encI("addi", 5, 0, 1), wordEBREAK)
 		m.run(10, 1, Trap{Cause: CauseBreakpoint})
 		m.loadCode(codeVA, newInst) // Invalidate, as the kernel must
 		m.cpu.PC = codeVA
@@ -695,7 +695,7 @@ func TestSelfModifyingCode(t *testing.T) {
 
 // TestTLBFlush: the CPU notices a different page table and a changed one.
 func TestTLBFlush(t *testing.T) {
-	m := newTestMachine(t, encI("ld", 3, 1, 0), encS("sd", 2, 1, 8), wordEBREAK_)
+	m := newTestMachine(t, encI("ld", 3, 1, 0), encS("sd", 2, 1, 8), wordEBREAK)
 	m.write64(dataVA, 1)
 	m.cpu.X[1], m.cpu.X[2] = dataVA, 5
 	m.run(10, 2, Trap{Cause: CauseBreakpoint})
@@ -763,11 +763,11 @@ func TestNoCodePageTable(t *testing.T) {
 }
 
 func TestFetch(t *testing.T) {
-	m := newTestMachine(t, wordNOP, wordECALL_)
+	m := newTestMachine(t, wordNOP, wordECALL)
 	tlb := m.cpu.tlb
 	w, ok := m.cpu.Fetch(codeVA + 4)
 	require.True(t, ok)
-	require.Equal(t, uint32(wordECALL_), w)
+	require.Equal(t, uint32(wordECALL), w)
 	for _, va := range []uint64{codeVA + 2, dataVA, 0x5000, 1 << 40} {
 		_, ok := m.cpu.Fetch(va)
 		require.False(t, ok, "%#x", va)
@@ -992,7 +992,7 @@ func TestStraddlingStoreIntoCode(t *testing.T) {
 	m.pt.Map(codeVA, MakePTE(pte.Frame(), PTERead|PTEWrite|PTEExec))
 	m.loadCode(codeVA+PageSize-4,
 		encI("addi", 5, 5, 1), encI("addi", 6, 6, 1), encB("bne", 7, 0, 16),
-		encS("sd", 2, 1, -4), encI("addi", 7, 7, 1), encJAL(0, -20), wordEBREAK_)
+		encS("sd", 2, 1, -4), encI("addi", 7, 7, 1), encJAL(0, -20), wordEBREAK)
 	m.cpu.PC = codeVA + PageSize - 4
 	m.cpu.X[1] = codeVA + PageSize
 	m.cpu.X[2] = uint64(encI("addi", 6, 6, 20))<<32 | uint64(encI("addi", 5, 5, 10))

@@ -164,27 +164,27 @@ func (p *decodedPage) forget(off, size uint64) {
 
 // Major opcodes (inst[6:0]), from the spec's opcode map.
 const (
-	opcLOAD     = 0x03
-	opcMISCMEM  = 0x0f
-	opcOPIMM    = 0x13
-	opcAUIPC    = 0x17
-	opcOPIMM32  = 0x1b
-	opcSTORE    = 0x23
-	opcAMO      = 0x2f
-	opcOP       = 0x33
-	opcLUI      = 0x37
-	opcOP32     = 0x3b
-	opcBRANCH   = 0x63
-	opcJALR     = 0x67
-	opcJAL      = 0x6f
-	opcSYSTEM   = 0x73
-	wordECALL   = 0x00000073
-	wordEBREAK  = 0x00100073
-	funct7M     = 0x01 // funct7 of the M extension's register-register ops
-	funct7Alt   = 0x20 // funct7 of SUB, SRA, SUBW, SRAW
-	funct6SRAI  = 0x10 // imm[11:6] of SRAI (RV64: 6-bit shift amount)
-	funct3Fence = 0
-	funct3FncI  = 1 // FENCE.I (Zifencei)
+	opcLOAD      = 0x03
+	opcMISCMEM   = 0x0f
+	opcOPIMM     = 0x13
+	opcAUIPC     = 0x17
+	opcOPIMM32   = 0x1b
+	opcSTORE     = 0x23
+	opcAMO       = 0x2f
+	opcOP        = 0x33
+	opcLUI       = 0x37
+	opcOP32      = 0x3b
+	opcBRANCH    = 0x63
+	opcJALR      = 0x67
+	opcJAL       = 0x6f
+	opcSYSTEM    = 0x73
+	wordECALL    = 0x00000073
+	wordEBREAK   = 0x00100073
+	funct7M      = 0x01 // funct7 of the M extension's register-register ops
+	funct7Alt    = 0x20 // funct7 of SUB, SRA, SUBW, SRAW
+	funct6SRAI   = 0x10 // imm[11:6] of SRAI (RV64: 6-bit shift amount)
+	funct3Fence  = 0
+	funct3FenceI = 1 // FENCE.I (Zifencei)
 )
 
 // Immediates of the base instruction formats (unprivileged spec, "Immediate
@@ -274,7 +274,7 @@ func decodeOp(w uint32) op {
 		// future extensions. ... standard software should zero these
 		// fields" and implementations ignore them (spec, "Memory Ordering
 		// Instructions"), so every FENCE and FENCE.I is a no-op here.
-		if f3 == funct3Fence || f3 == funct3FncI {
+		if f3 == funct3Fence || f3 == funct3FenceI {
 			return opFENCE
 		}
 	case opcSYSTEM:

@@ -9,7 +9,7 @@ import "encoding/binary"
 // An entry keeps one tag per kind of access: tag[accRead] is the virtual page
 // number when the page may be read, and noTag otherwise. A hit for a load is
 // thus a single comparison that checks the translation and the permission at
-// once. The CPU flushes the whole TLB when the page table it runs on is not
+// once (plus one that the access does not run into the next page). The CPU flushes the whole TLB when the page table it runs on is not
 // the one the entries came from, or when that table's generation moved (the
 // kernel changed a mapping); it checks this on entry to Run, as the kernel
 // only edits page tables between two Run calls.
@@ -104,9 +104,10 @@ func (c *CPU) translate(va uint64, acc access) (base uint64, ok bool) {
 
 // Loads and stores. The fast path is a TLB hit on an access that stays
 // inside its page; the interpreter loop tests for it itself (with tlbEntry
-// and inPage, which the Go compiler inlines) and then reads or writes c.mem. Everything else (a miss, a page-straddling access,
-// a fault) goes to loadSlow/storeSlow, which on failure return false and
-// leave the faulting virtual address in c.faultVA.
+// and inPage, which the Go compiler inlines) and then reads or writes c.mem.
+// Everything else (a miss, a page-straddling access, a fault) goes to
+// loadSlow/storeSlow, which on failure return false and leave the faulting
+// virtual address in c.faultVA.
 //
 // Misaligned accesses are not faults: Linux emulates them for user programs
 // (arch/riscv/kernel/traps_misaligned.c), so a program sees them succeed.
