@@ -168,14 +168,17 @@ func TestLoads(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m := newTestMachine(t, encI(tc.op, 3, 1, tc.imm))
+			// Twice: the first load misses the TLB (slow path), the second
+			// hits it (the fast path in Run), unless it straddles pages.
+			m := newTestMachine(t, encI(tc.op, 3, 1, tc.imm), encI(tc.op, 4, 1, tc.imm))
 			m.write64(dataVA, 0x923456789abcdef0)
 			// Bytes 01 02 03 | 04 05 06 07 08 across the data pages.
 			copy(m.bytesAt(dataVA+PageSize-3), []byte{1, 2, 3})
 			copy(m.bytesAt(dataVA+PageSize), []byte{4, 5, 6, 7, 8})
 			m.cpu.X[1] = tc.addr
-			m.run(1, 1, Trap{})
+			m.run(2, 2, Trap{})
 			require.Equal(t, tc.want, m.cpu.X[3], "%#x", m.cpu.X[3])
+			require.Equal(t, tc.want, m.cpu.X[4], "%#x", m.cpu.X[4])
 		})
 	}
 }
@@ -211,7 +214,10 @@ func TestStores(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.op, func(t *testing.T) {
 			name := tc.op[:2]
-			m := newTestMachine(t, encS(name, 2, 1, 8))
+			// The store runs twice (slow path, then the fast path when it
+			// does not straddle); storing the same value twice changes
+			// nothing the second time.
+			m := newTestMachine(t, encS(name, 2, 1, 8), encS(name, 2, 1, 8))
 			region := func() []byte {
 				return append(append([]byte{}, m.bytesAt(dataVA+PageSize-5)...), m.bytesAt(dataVA + PageSize)[:5]...)
 			}
@@ -220,6 +226,8 @@ func TestStores(t *testing.T) {
 				m.bytesAt(dataVA + PageSize)[i] = 0xaa
 			}
 			m.cpu.X[1], m.cpu.X[2] = tc.addr-8, 0x8877665544332211
+			m.run(1, 1, Trap{})
+			require.Equal(t, tc.want, region())
 			m.run(1, 1, Trap{})
 			require.Equal(t, tc.want, region())
 		})
@@ -286,6 +294,10 @@ func TestJumps(t *testing.T) {
 		{"jal", encJAL(1, 6), codeVA + 6},
 		{"jalr", encI("jalr", 1, 5, 0), codeVA + 2},
 		{"beq taken", encB("beq", 0, 0, 6), codeVA + 6},
+		{"bne taken", encB("bne", 0, 5, 6), codeVA + 6},
+		{"blt taken", encB("blt", 0, 5, 10), codeVA + 10},
+		{"bge taken", encB("bge", 5, 0, 2), codeVA + 2},
+		{"bltu taken", encB("bltu", 0, 5, -6), codeVA - 6},
 		{"bgeu taken backwards", encB("bgeu", 0, 0, -2), codeVA - 2},
 	}
 	for _, tc := range misaligned {
@@ -351,6 +363,7 @@ func TestIllegalInstructions(t *testing.T) {
 		{"amo funct5 5", 5<<27 | encAMO("amoadd", false, 3, 1, 2)},
 		{"misc-mem funct3 2 (cbo)", 0x0020a00f},
 		{"mulw funct3 1", encR("mulw", 3, 1, 2) | 1<<12},
+		{"subw funct3 1", encR("subw", 3, 1, 2) | 1<<12},
 	}
 	for _, tc := range words {
 		t.Run(tc.name, func(t *testing.T) {
@@ -565,6 +578,31 @@ func TestFaults(t *testing.T) {
 	}
 }
 
+// TestEveryWidthFaults: each load and store width reports its fault with
+// the address, from a TLB miss and from a straddle into an unmapped page.
+func TestEveryWidthFaults(t *testing.T) {
+	end := uint64(dataVA + 2*PageSize) // first unmapped byte after the data
+	for _, op := range []string{"lb", "lh", "lw", "ld", "lbu", "lhu", "lwu"} {
+		m := newTestMachine(t, encI(op, 3, 1, 0))
+		m.cpu.X[1] = end
+		m.run(1, 0, Trap{Cause: CauseLoadFault, Value: end})
+		m.cpu.X[1] = end - 1
+		if op != "lb" && op != "lbu" {
+			m.run(1, 0, Trap{Cause: CauseLoadFault, Value: end})
+		}
+	}
+	for _, op := range []string{"sb", "sh", "sw", "sd"} {
+		m := newTestMachine(t, encS(op, 2, 1, 0))
+		m.cpu.X[1] = end
+		m.run(1, 0, Trap{Cause: CauseStoreFault, Value: end})
+		m.cpu.X[1] = end - 1
+		if op != "sb" {
+			m.run(1, 0, Trap{Cause: CauseStoreFault, Value: end})
+			require.Zero(t, m.bytesAt(end - 1)[0], "%s: no partial store", op)
+		}
+	}
+}
+
 func TestFetchFaults(t *testing.T) {
 	t.Run("non-executable page", func(t *testing.T) {
 		m := newTestMachine(t, wordNOP)
@@ -643,6 +681,7 @@ func TestSelfModifyingCode(t *testing.T) {
 		{"sw same page", encS("sw", 2, 1, 0), false},
 		{"sd same page", encS("sd", 2, 1, 0), false},
 		{"sh low half", encS("sh", 2, 1, 0), false},
+		{"sb high byte", encS("sb", 2, 1, 0), false},
 		{"sw through alias", encS("sw", 2, 1, 0), true},
 		{"amoswap.w", encAMO("amoswap", false, 0, 1, 2), false},
 		{"amoswap.d through alias", encAMO("amoswap", true, 0, 1, 2), true},
@@ -654,6 +693,7 @@ func TestSelfModifyingCode(t *testing.T) {
 			m := newTestMachine(t, code...)
 			pte, _ := m.pt.Lookup(codeVA)
 			m.cpu.X[1] = codeVA
+			want := uint64(42)
 			if tc.alias {
 				m.pt.Map(0x50000, MakePTE(pte.Frame(), PTERead|PTEWrite|PTEShare))
 				m.cpu.X[1] = 0x50000
@@ -662,13 +702,20 @@ func TestSelfModifyingCode(t *testing.T) {
 			}
 			// The upper word of the doubleword keeps bne's encoding.
 			m.cpu.X[2] = uint64(code[1])<<32 | uint64(newInst)
-			if tc.name == "sh low half" {
+			switch tc.name {
+			case "sh low half":
 				// addi x5,x0,1 and addi x5,x0,42 differ only in the high half.
 				m.cpu.X[2] = uint64(newInst >> 16)
 				m.cpu.X[1] += 2
+			case "sb high byte":
+				// Byte 3 holds imm[11:4]: storing 42's makes "addi x5, x0,
+				// 33" (imm[3:0] stays 1).
+				m.cpu.X[2] = uint64(newInst >> 24)
+				m.cpu.X[1] += 3
+				want = 33
 			}
 			m.run(100, 7, Trap{Cause: CauseBreakpoint})
-			require.Equal(t, uint64(42), m.cpu.X[5])
+			require.Equal(t, want, m.cpu.X[5])
 		})
 	}
 	t.Run("an AMO that overwrites itself still writes its rd", func(t *testing.T) {
