@@ -16,7 +16,10 @@ func (k *Kernel) exit(t *Task, status int) {
 	}
 	t.entry.Remove()
 	k.dropSleeper(t)
-	t.call = nil
+	if t.call != nil {
+		t.call.abandon()
+		t.call = nil
+	}
 	t.Files.CloseAll()
 	t.AS.Release()
 	t.State = proc.Zombie

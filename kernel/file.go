@@ -18,6 +18,11 @@ type FileOps interface {
 	Read(c *call, dst []byte, nonblock bool) (int, error)
 	// Write moves bytes of src out; it may take fewer than len(src).
 	Write(c *call, src []byte, nonblock bool) (int, error)
+	// Readiness returns the file's poll events now (poll(2) bits).
+	Readiness() sched.EventMask
+	// Queue is where poll and select wait for the readiness to change;
+	// nil for a file that is always ready.
+	Queue() *sched.WaitQueue
 	// Release is called when the last descriptor of the last open file
 	// description closes.
 	Release()
@@ -41,6 +46,13 @@ func (f *OpenFile) IncRef() { f.refs++ }
 // DecRef drops a descriptor; the last one releases the file.
 func (f *OpenFile) DecRef() {
 	f.refs--
+	if f.refs == 0 {
+		f.ops.Release()
+	}
+}
+
+// discard releases an open file that never got a descriptor.
+func (f *OpenFile) discard() {
 	if f.refs == 0 {
 		f.ops.Release()
 	}
@@ -78,3 +90,6 @@ func (h *hostFile) Write(_ *call, src []byte, _ bool) (int, error) {
 	return len(src), nil
 }
 func (h *hostFile) Release() {}
+
+func (h *hostFile) Readiness() sched.EventMask { return abi.POLLOUT | abi.POLLWRNORM }
+func (h *hostFile) Queue() *sched.WaitQueue    { return nil }

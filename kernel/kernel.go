@@ -16,6 +16,7 @@ import (
 
 	"ipcsim/abi"
 	"ipcsim/hw"
+	"ipcsim/ipc/pipe"
 	"ipcsim/proc"
 	"ipcsim/sched"
 )
@@ -74,6 +75,11 @@ type Kernel struct {
 
 	switchReason string // why the CPU was last given up, for the next switch event
 
+	pipes   []*pipe.Pipe // live pipes (FIFOs' included), by id, for inspection
+	pipeIDs int          // the last pipe id handed out
+
+	root *node // the namespace's root directory
+
 	tty  *Terminal
 	out  *OpenFile // the terminal, as fds 0 and 1 (and 2 without Config.Stderr)
 	errf *OpenFile // fd 2 when Config.Stderr is set
@@ -99,6 +105,7 @@ type Task struct {
 	queued      bool        // on the run queue
 
 	childExit sched.WaitQueue // wait4 sleeps here: a child changed state (signal->wait_chldexit)
+	cwd       *node           // the working directory
 }
 
 // Wake makes a sleeping task runnable again so that it retries its call
@@ -127,6 +134,7 @@ func New(cfg Config) *Kernel {
 		nextPID: 1,
 		tracing: cfg.Trace != nil,
 	}
+	k.root = newNamespace()
 	k.tty = newTerminal(k, cfg.Echo)
 	k.out = newOpenFile(k.tty, abi.O_RDWR)
 	if cfg.Stderr != nil {
@@ -151,7 +159,7 @@ func (k *Kernel) newTask(parent *Task) (*Task, bool) {
 	for k.tasks[k.nextPID] != nil {
 		k.nextPID++
 	}
-	t := &Task{Process: &proc.Process{PID: k.nextPID}, k: k}
+	t := &Task{Process: &proc.Process{PID: k.nextPID}, k: k, cwd: k.root}
 	t.entry.Waiter = t
 	k.nextPID++
 	k.tasks[t.PID] = t
@@ -159,6 +167,7 @@ func (k *Kernel) newTask(parent *Task) (*Task, bool) {
 		t.Parent = parent.Process
 		parent.Children = append(parent.Children, t.Process)
 		t.PGID, t.SID = parent.PGID, parent.SID
+		t.cwd = parent.cwd
 	}
 	return t, true
 }

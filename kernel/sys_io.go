@@ -135,6 +135,7 @@ func doWrite(c *call, fd int32, segs []ioSeg) (int64, error) {
 		return 0, abi.EBADF
 	}
 	total := segsLen(segs)
+	c.total = total
 	for c.progress < total {
 		buf := c.t.k.scratch[:min(total-c.progress, ioChunk)]
 		n := gather(c.t.AS, segs, c.progress, buf)
@@ -149,8 +150,8 @@ func doWrite(c *call, fd int32, segs []ioSeg) (int64, error) {
 			}
 			break // a partial write counts as success; the error comes next time
 		}
-		if w < n || n < len(buf) {
-			break // no more room (non-blocking), or a bad pointer after n bytes
+		if n < len(buf) || w < n && f.nonblock() {
+			break // a bad pointer after n bytes, or no more room (non-blocking)
 		}
 	}
 	if c.progress == 0 && total > 0 {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"ipcsim/abi"
+	"ipcsim/sched"
 )
 
 // A call is one system call in progress: its number and arguments, and what
@@ -16,9 +17,15 @@ type call struct {
 	a  [6]uint64 // a0..a5
 
 	// State kept across retries of a blocked call.
-	progress uint64 // bytes a read or write has already moved
-	deadline uint64 // cycle at which a timed sleep ends
-	started  bool   // the call has begun (set by calls that need it)
+	progress uint64         // bytes a read or write has already moved
+	total    uint64         // bytes the whole read or write asks for
+	deadline uint64         // cycle at which a timed sleep ends
+	started  bool           // the call has begun (set by calls that need it)
+	pending  *OpenFile      // a FIFO open waiting for its partner
+	mark     int            // the partner's open count when the FIFO open began
+	waits    []*sched.Entry // poll and select: one registration per descriptor
+	oldMask  abi.SigSet     // ppoll/pselect6: the mask to restore afterwards
+	setMask  bool           // ... and whether one was set
 }
 
 // sysFunc implements one system call. It returns the value for a0, or an
@@ -65,6 +72,18 @@ func init() {
 		abi.SysSetTidAddress: {sysSetTidAddress, "x"},
 		abi.SysRtSigprocmask: {sysRtSigprocmask, "dxxu"},
 		abi.SysRtSigpending:  {sysRtSigpending, "xu"},
+		abi.SysPipe2:         {sysPipe2, "xO"},
+		abi.SysDup:           {sysDup, "d"},
+		abi.SysDup3:          {sysDup3, "ddO"},
+		abi.SysFcntl:         {sysFcntl, "dFx"},
+		abi.SysIoctl:         {sysIoctl, "dIx"},
+		abi.SysLseek:         {sysLseek, "ddd"},
+		abi.SysOpenat:        {sysOpenat, "DsOo"},
+		abi.SysMknodat:       {sysMknodat, "Dsou"},
+		abi.SysMkdirat:       {sysMkdirat, "Dso"},
+		abi.SysUnlinkat:      {sysUnlinkat, "Dsx"},
+		abi.SysChdir:         {sysChdir, "s"},
+		abi.SysGetcwd:        {sysGetcwd, "xu"},
 	} {
 		syscalls[no] = e
 	}
@@ -259,6 +278,29 @@ func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64) string {
 		return flagNames(v, protFlags)
 	case 'M':
 		return flagNames(v, mapFlags)
+	case 'D':
+		if int32(v) == abi.AT_FDCWD {
+			return "AT_FDCWD"
+		}
+		return fmt.Sprint(int32(v))
+	case 'o':
+		return fmt.Sprintf("%#o", v)
+	case 'O':
+		acc := [...]string{"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"}[v&abi.O_ACCMODE]
+		if rest := flagNames(v&^abi.O_ACCMODE, openFlags); rest != "0" {
+			return acc + "|" + rest
+		}
+		return acc
+	case 'F':
+		if name, ok := fcntlNames[int32(v)]; ok {
+			return name
+		}
+		return fmt.Sprint(int32(v))
+	case 'I':
+		if name, ok := ioctlNames[uint32(v)]; ok {
+			return name
+		}
+		return fmt.Sprintf("%#x", v)
 	}
 	if v == 0 && kind != 'd' && kind != 'u' {
 		return "NULL"
@@ -276,6 +318,9 @@ var (
 	protFlags  = []flagName{{abi.PROT_READ, "PROT_READ"}, {abi.PROT_WRITE, "PROT_WRITE"}, {abi.PROT_EXEC, "PROT_EXEC"}}
 	mapFlags   = []flagName{{abi.MAP_SHARED, "MAP_SHARED"}, {abi.MAP_PRIVATE, "MAP_PRIVATE"}, {abi.MAP_FIXED, "MAP_FIXED"}, {abi.MAP_ANONYMOUS, "MAP_ANONYMOUS"}, {abi.MAP_GROWSDOWN, "MAP_GROWSDOWN"}, {abi.MAP_NORESERVE, "MAP_NORESERVE"}, {abi.MAP_POPULATE, "MAP_POPULATE"}, {abi.MAP_STACK, "MAP_STACK"}, {abi.MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"}}
 	cloneFlags = []flagName{{abi.CLONE_VM, "CLONE_VM"}, {abi.CLONE_FS, "CLONE_FS"}, {abi.CLONE_FILES, "CLONE_FILES"}, {abi.CLONE_SIGHAND, "CLONE_SIGHAND"}, {abi.CLONE_VFORK, "CLONE_VFORK"}, {abi.CLONE_PARENT, "CLONE_PARENT"}, {abi.CLONE_THREAD, "CLONE_THREAD"}, {abi.CLONE_SETTLS, "CLONE_SETTLS"}, {abi.CLONE_PARENT_SETTID, "CLONE_PARENT_SETTID"}, {abi.CLONE_CHILD_CLEARTID, "CLONE_CHILD_CLEARTID"}, {abi.CLONE_CHILD_SETTID, "CLONE_CHILD_SETTID"}}
+	openFlags  = []flagName{{abi.O_CREAT, "O_CREAT"}, {abi.O_EXCL, "O_EXCL"}, {abi.O_NOCTTY, "O_NOCTTY"}, {abi.O_TRUNC, "O_TRUNC"}, {abi.O_APPEND, "O_APPEND"}, {abi.O_NONBLOCK, "O_NONBLOCK"}, {abi.O_DIRECTORY, "O_DIRECTORY"}, {abi.O_NOFOLLOW, "O_NOFOLLOW"}, {abi.O_CLOEXEC, "O_CLOEXEC"}}
+	fcntlNames = map[int32]string{abi.F_DUPFD: "F_DUPFD", abi.F_GETFD: "F_GETFD", abi.F_SETFD: "F_SETFD", abi.F_GETFL: "F_GETFL", abi.F_SETFL: "F_SETFL", abi.F_DUPFD_CLOEXEC: "F_DUPFD_CLOEXEC", abi.F_SETPIPE_SZ: "F_SETPIPE_SZ", abi.F_GETPIPE_SZ: "F_GETPIPE_SZ"}
+	ioctlNames = map[uint32]string{abi.TCGETS: "TCGETS", abi.TCSETS: "TCSETS", abi.TCSETSW: "TCSETSW", abi.TCSETSF: "TCSETSF", abi.TIOCGPGRP: "TIOCGPGRP", abi.TIOCSPGRP: "TIOCSPGRP", abi.TIOCGWINSZ: "TIOCGWINSZ", abi.FIONREAD: "FIONREAD"}
 	clockNames = map[uint64]string{abi.CLOCK_REALTIME: "CLOCK_REALTIME", abi.CLOCK_MONOTONIC: "CLOCK_MONOTONIC", abi.CLOCK_PROCESS_CPUTIME_ID: "CLOCK_PROCESS_CPUTIME_ID", abi.CLOCK_THREAD_CPUTIME_ID: "CLOCK_THREAD_CPUTIME_ID", abi.CLOCK_MONOTONIC_RAW: "CLOCK_MONOTONIC_RAW", abi.CLOCK_REALTIME_COARSE: "CLOCK_REALTIME_COARSE", abi.CLOCK_MONOTONIC_COARSE: "CLOCK_MONOTONIC_COARSE", abi.CLOCK_BOOTTIME: "CLOCK_BOOTTIME"}
 )
 

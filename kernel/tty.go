@@ -113,6 +113,22 @@ func (tt *Terminal) Write(_ *call, src []byte, _ bool) (int, error) {
 // Release: the terminal outlives every process.
 func (tt *Terminal) Release() {}
 
+// Readiness: readable when a line (or end of file) is ready; always
+// writable.
+func (tt *Terminal) Readiness() sched.EventMask {
+	ev := sched.EventMask(abi.POLLOUT | abi.POLLWRNORM)
+	if len(tt.lines) > 0 || tt.hup {
+		ev |= abi.POLLIN | abi.POLLRDNORM
+	}
+	if tt.hup {
+		ev |= abi.POLLHUP
+	}
+	return ev
+}
+
+// Queue is where readers and pollers of the terminal wait.
+func (tt *Terminal) Queue() *sched.WaitQueue { return &tt.readers }
+
 // waiting reports whether a process sleeps on terminal input.
 func (tt *Terminal) waiting() bool { return !tt.readers.Empty() }
 

@@ -47,6 +47,38 @@ func (t *FDTable) Install(f FileRef, min int, cloexec bool) (fd int, ok bool) {
 	return -1, false
 }
 
+// InstallAt puts f at descriptor fd, closing what was there (dup2/dup3).
+//
+// Preconditions: 0 <= fd < MaxFDs.
+func (t *FDTable) InstallAt(f FileRef, fd int, cloexec bool) {
+	if fd >= len(t.fds) {
+		t.fds = append(t.fds, make([]FD, fd+1-len(t.fds))...)
+	}
+	f.IncRef()
+	old := t.fds[fd].File
+	t.fds[fd] = FD{File: f, CloseOnExec: cloexec}
+	if old != nil {
+		old.DecRef()
+	}
+}
+
+// CloseOnExecOf returns fd's FD_CLOEXEC flag.
+func (t *FDTable) CloseOnExecOf(fd int) bool { return t.fds[fd].CloseOnExec }
+
+// SetCloseOnExec sets fd's FD_CLOEXEC flag.
+func (t *FDTable) SetCloseOnExec(fd int, on bool) { t.fds[fd].CloseOnExec = on }
+
+// Size returns the number of descriptor slots the table has room for, as
+// Linux's fdtable max_fds: at least 64, doubled as descriptors grow. select
+// looks at no descriptor beyond it.
+func (t *FDTable) Size() int {
+	n := 64
+	for n < len(t.fds) {
+		n *= 2
+	}
+	return n
+}
+
 // Close frees fd and drops its reference. ok is false if fd was not open.
 func (t *FDTable) Close(fd int) bool {
 	f, ok := t.Get(fd)

@@ -1,0 +1,137 @@
+package kernel
+
+import (
+	"fmt"
+
+	"ipcsim/abi"
+)
+
+// oLargefile is O_LARGEFILE of asm-generic/fcntl.h: a 64-bit kernel sets it
+// on every file openat opens (force_o_largefile), and F_GETFL shows it.
+const oLargefile = 0100000
+
+// openat(2): (dirfd, path, flags, mode).
+func sysOpenat(c *call) (int64, error) {
+	flags := int(int32(c.a[2]))
+	if c.pending != nil {
+		return c.finishFifoOpen(flags) // a blocked FIFO open, retried
+	}
+	r, err := c.resolve(int32(c.a[0]), c.a[1])
+	if err != nil {
+		return 0, err
+	}
+	n := r.n
+	switch {
+	case n == nil && flags&abi.O_CREAT != 0:
+		// There are no regular files to create: the namespace holds
+		// directories and FIFOs only.
+		return 0, abi.EROFS
+	case n == nil:
+		return 0, abi.ENOENT
+	case flags&abi.O_CREAT != 0 && flags&abi.O_EXCL != 0:
+		return 0, abi.EEXIST
+	case n.isDir():
+		if flags&abi.O_ACCMODE != abi.O_RDONLY || flags&abi.O_CREAT != 0 {
+			return 0, abi.EISDIR
+		}
+		return c.install(newOpenFile(&dirFile{n: n}, abi.O_RDONLY|abi.O_DIRECTORY|oLargefile), flags)
+	case flags&abi.O_DIRECTORY != 0:
+		return 0, abi.ENOTDIR
+	}
+	return c.startFifoOpen(n.fifo, flags)
+}
+
+// install gives an open file its descriptor (O_CLOEXEC honoured).
+func (c *call) install(f *OpenFile, flags int) (int64, error) {
+	fd, ok := c.t.Files.Install(f, 0, flags&abi.O_CLOEXEC != 0)
+	if !ok {
+		f.discard()
+		return 0, abi.EMFILE
+	}
+	return int64(fd), nil
+}
+
+// startFifoOpen opens one or both ends of a FIFO's pipe (fifo(7)):
+// O_RDONLY|O_NONBLOCK succeeds at once; O_WRONLY|O_NONBLOCK without a
+// reader fails with ENXIO; O_RDWR never blocks; otherwise the open waits
+// for the other end.
+func (c *call) startFifoOpen(f *fifoNode, flags int) (int64, error) {
+	k := c.t.k
+	acc := flags & abi.O_ACCMODE
+	if acc == abi.O_ACCMODE {
+		return 0, abi.EINVAL
+	}
+	if f.p == nil {
+		f.p = k.newPipe()
+	}
+	p := f.p
+	end := &pipeEnd{k: k, p: p, fifo: f, reads: acc != abi.O_WRONLY, writes: acc != abi.O_RDONLY}
+	if acc == abi.O_WRONLY && flags&abi.O_NONBLOCK != 0 && p.Readers() == 0 {
+		// "A process can open a FIFO in nonblocking mode. In this case,
+		// opening for read-only succeeds even if no one has opened on the
+		// write side yet and opening for write-only fails with ENXIO
+		// unless the other end has already been opened." - fifo(7)
+		if p.Writers() == 0 {
+			k.dropPipe(p)
+			f.p = nil
+		}
+		return 0, abi.ENXIO
+	}
+	readers, writers := p.OpenCounts()
+	if end.reads {
+		p.OpenReader()
+	}
+	if end.writes {
+		p.OpenWriter()
+	}
+	of := newOpenFile(end, acc|flags&(abi.O_NONBLOCK|abi.O_APPEND)|oLargefile)
+	of.IncRef() // held by the call until a descriptor takes it
+	c.pending = of
+	// The partner has come once the other end's open counter moves past
+	// what it was now, even if that partner has closed again since.
+	if acc == abi.O_RDONLY {
+		c.mark = writers
+	} else {
+		c.mark = readers
+	}
+	return c.finishFifoOpen(flags)
+}
+
+// finishFifoOpen waits, if it must, for the FIFO's other end, then installs
+// the descriptor.
+func (c *call) finishFifoOpen(flags int) (int64, error) {
+	of := c.pending
+	end := of.ops.(*pipeEnd)
+	p := end.p
+	if flags&abi.O_NONBLOCK == 0 && !(end.reads && end.writes) {
+		readers, writers := p.OpenCounts()
+		if end.reads && p.Writers() == 0 && writers == c.mark {
+			return 0, &blockError{q: &p.Queue, mask: abi.POLLIN,
+				reason: fmt.Sprintf("%s: waiting for a writer to open it", end.Name())}
+		}
+		if end.writes && p.Readers() == 0 && readers == c.mark {
+			return 0, &blockError{q: &p.Queue, mask: abi.POLLOUT,
+				reason: fmt.Sprintf("%s: waiting for a reader to open it", end.Name())}
+		}
+	}
+	c.pending = nil
+	fd, ok := c.t.Files.Install(of, 0, flags&abi.O_CLOEXEC != 0)
+	of.DecRef() // the call's hold; the descriptor has its own
+	if !ok {
+		return 0, abi.EMFILE
+	}
+	return int64(fd), nil
+}
+
+// abandon releases what a blocked call holds when it will never complete
+// (its task died).
+func (c *call) abandon() {
+	if c.pending != nil {
+		c.pending.DecRef()
+		c.pending = nil
+	}
+	for _, e := range c.waits {
+		e.Remove()
+	}
+	c.waits = nil
+}

@@ -1,0 +1,152 @@
+package kernel
+
+import (
+	"errors"
+	"fmt"
+
+	"ipcsim/abi"
+	"ipcsim/ipc/pipe"
+	"ipcsim/sched"
+)
+
+// pipeEnd is one end of a pipe or FIFO as an open file.
+type pipeEnd struct {
+	k      *Kernel
+	p      *pipe.Pipe
+	reads  bool      // holds the read end
+	writes bool      // holds the write end (a FIFO opened O_RDWR holds both)
+	fifo   *fifoNode // the FIFO it was opened through, or nil for pipe(2)
+}
+
+func (e *pipeEnd) Name() string {
+	if e.fifo != nil {
+		return fmt.Sprintf("fifo %s (pipe#%d)", e.fifo.path(), e.p.ID)
+	}
+	return fmt.Sprintf("pipe#%d", e.p.ID)
+}
+
+func (e *pipeEnd) state() string {
+	return fmt.Sprintf("%d/%d", e.p.Len(), e.p.Cap())
+}
+
+// Read: pipe(7) "If a process attempts to read from an empty pipe, then
+// read(2) will block until data is available", or EAGAIN with O_NONBLOCK.
+func (e *pipeEnd) Read(c *call, dst []byte, nonblock bool) (int, error) {
+	n, err := e.p.Read(dst)
+	if errors.Is(err, pipe.ErrWouldBlock) {
+		if nonblock {
+			return 0, abi.EAGAIN
+		}
+		return 0, &blockError{q: &e.p.Queue, mask: abi.POLLIN | abi.POLLHUP,
+			reason: fmt.Sprintf("%s empty (%s)", e.Name(), e.state())}
+	}
+	return n, err
+}
+
+// Write: "If all file descriptors referring to the read end of a pipe have
+// been closed, then a write(2) will cause a SIGPIPE signal to be generated
+// for the calling process. If the calling process is ignoring this signal,
+// then write(2) fails with the error EPIPE." - pipe(7)
+func (e *pipeEnd) Write(c *call, src []byte, nonblock bool) (int, error) {
+	n, err := e.p.Write(src, c.total <= pipe.Atomic)
+	switch {
+	case errors.Is(err, pipe.ErrBrokenPipe):
+		e.k.sendSignal(c.t, abi.SIGPIPE, fmt.Sprintf("write to %s, which has no reader", e.Name()))
+		return 0, abi.EPIPE
+	case errors.Is(err, pipe.ErrWouldBlock):
+		if nonblock {
+			return 0, abi.EAGAIN
+		}
+		need := "room"
+		if c.total <= pipe.Atomic {
+			need = fmt.Sprintf("room for %d bytes at once", c.total-c.progress)
+		}
+		return 0, &blockError{q: &e.p.Queue, mask: abi.POLLOUT | abi.POLLERR,
+			reason: fmt.Sprintf("%s full (%s), needs %s", e.Name(), e.state(), need)}
+	}
+	return n, err
+}
+
+func (e *pipeEnd) Readiness() sched.EventMask {
+	var ev sched.EventMask
+	if e.reads {
+		ev |= e.p.ReadReadiness()
+	}
+	if e.writes {
+		ev |= e.p.WriteReadiness()
+	}
+	return ev
+}
+
+func (e *pipeEnd) Queue() *sched.WaitQueue { return &e.p.Queue }
+
+// Release closes the end; a pipe whose both ends are closed is gone (and a
+// FIFO gives its pipe up, to get a fresh one at its next open).
+func (e *pipeEnd) Release() {
+	if e.writes {
+		e.p.CloseWriter()
+	}
+	if e.reads {
+		e.p.CloseReader()
+	}
+	if e.p.Readers() == 0 && e.p.Writers() == 0 {
+		e.k.dropPipe(e.p)
+		if e.fifo != nil {
+			e.fifo.p = nil
+		}
+	}
+}
+
+// newPipe makes a pipe and registers it for inspection.
+func (k *Kernel) newPipe() *pipe.Pipe {
+	k.pipeIDs++
+	p := pipe.New(k.pipeIDs)
+	k.pipes = append(k.pipes, p)
+	return p
+}
+
+func (k *Kernel) dropPipe(p *pipe.Pipe) {
+	for i, x := range k.pipes {
+		if x == p {
+			k.pipes = append(k.pipes[:i], k.pipes[i+1:]...)
+			return
+		}
+	}
+}
+
+// pipe2(2): (pipefd, flags).
+func sysPipe2(c *call) (int64, error) {
+	k, t := c.t.k, c.t
+	flags := int(c.a[1])
+	if flags&^(abi.O_NONBLOCK|abi.O_CLOEXEC) != 0 {
+		// O_DIRECT (packet mode) and anything else are not supported.
+		return 0, abi.EINVAL
+	}
+	p := k.newPipe()
+	p.OpenReader()
+	p.OpenWriter()
+	rd := newOpenFile(&pipeEnd{k: k, p: p, reads: true}, abi.O_RDONLY|flags&abi.O_NONBLOCK)
+	wr := newOpenFile(&pipeEnd{k: k, p: p, writes: true}, abi.O_WRONLY|flags&abi.O_NONBLOCK)
+	cloexec := flags&abi.O_CLOEXEC != 0
+	r, ok := t.Files.Install(rd, 0, cloexec)
+	if !ok {
+		rd.discard()
+		wr.discard()
+		return 0, abi.EMFILE
+	}
+	w, ok := t.Files.Install(wr, 0, cloexec)
+	if !ok {
+		t.Files.Close(r)
+		wr.discard()
+		return 0, abi.EMFILE
+	}
+	var b [8]byte
+	putInt32(b[0:], int32(r))
+	putInt32(b[4:], int32(w))
+	if t.AS.WriteBytes(c.a[0], b[:]) != nil {
+		t.Files.Close(r)
+		t.Files.Close(w)
+		return 0, abi.EFAULT
+	}
+	return 0, nil
+}

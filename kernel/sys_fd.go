@@ -1,0 +1,150 @@
+package kernel
+
+import (
+	"encoding/binary"
+
+	"ipcsim/abi"
+	"ipcsim/ipc/pipe"
+	"ipcsim/proc"
+)
+
+func putInt32(b []byte, v int32) { binary.LittleEndian.PutUint32(b, uint32(v)) }
+
+// dup(2): the lowest free descriptor, sharing the open file description.
+func sysDup(c *call) (int64, error) {
+	f, err := c.file(int32(c.a[0]))
+	if err != nil {
+		return 0, err
+	}
+	fd, ok := c.t.Files.Install(f, 0, false)
+	if !ok {
+		return 0, abi.EMFILE
+	}
+	return int64(fd), nil
+}
+
+// dup3(2): (oldfd, newfd, flags). "If oldfd equals newfd, then dup3()
+// fails with the error EINVAL."
+func sysDup3(c *call) (int64, error) {
+	oldfd, newfd, flags := int32(c.a[0]), int32(c.a[1]), int(c.a[2])
+	if flags&^abi.O_CLOEXEC != 0 {
+		return 0, abi.EINVAL
+	}
+	f, err := c.file(oldfd)
+	if err != nil {
+		return 0, err
+	}
+	if newfd < 0 || newfd >= proc.MaxFDs {
+		return 0, abi.EBADF
+	}
+	if oldfd == newfd {
+		return 0, abi.EINVAL
+	}
+	c.t.Files.InstallAt(f, int(newfd), flags&abi.O_CLOEXEC != 0)
+	return int64(newfd), nil
+}
+
+// fcntl(2): (fd, cmd, arg).
+func sysFcntl(c *call) (int64, error) {
+	fd, cmd, arg := int32(c.a[0]), int32(c.a[1]), c.a[2]
+	f, err := c.file(fd)
+	if err != nil {
+		return 0, err
+	}
+	files := c.t.Files
+	switch cmd {
+	case abi.F_DUPFD, abi.F_DUPFD_CLOEXEC:
+		// "EINVAL: arg is negative or is greater than the maximum allowable value"
+		if int64(arg) < 0 || arg >= proc.MaxFDs {
+			return 0, abi.EINVAL
+		}
+		nfd, ok := files.Install(f, int(arg), cmd == abi.F_DUPFD_CLOEXEC)
+		if !ok {
+			return 0, abi.EMFILE
+		}
+		return int64(nfd), nil
+	case abi.F_GETFD:
+		if files.CloseOnExecOf(int(fd)) {
+			return abi.FD_CLOEXEC, nil
+		}
+		return 0, nil
+	case abi.F_SETFD:
+		files.SetCloseOnExec(int(fd), arg&abi.FD_CLOEXEC != 0)
+		return 0, nil
+	case abi.F_GETFL:
+		return int64(f.flags), nil
+	case abi.F_SETFL:
+		// "On Linux, this command can change only the O_APPEND, O_ASYNC,
+		// O_DIRECT, O_NOATIME, and O_NONBLOCK flags." Of those, ipcsim's
+		// files act on O_NONBLOCK; O_APPEND is kept for F_GETFL.
+		const settable = abi.O_NONBLOCK | abi.O_APPEND
+		f.flags = f.flags&^settable | int(arg)&settable
+		return 0, nil
+	case abi.F_GETPIPE_SZ, abi.F_SETPIPE_SZ:
+		end, ok := f.ops.(*pipeEnd)
+		if !ok {
+			return 0, abi.EBADF
+		}
+		if cmd == abi.F_GETPIPE_SZ {
+			return int64(end.p.Cap()), nil
+		}
+		// The simulated processes run as root, which pipe(7) lets exceed
+		// /proc/sys/fs/pipe-max-size (CAP_SYS_RESOURCE); sizes above 2^31
+		// cannot be rounded to a power of two in an int: EINVAL.
+		if arg > 1<<31 {
+			return 0, abi.EINVAL
+		}
+		size := pipe.RoundCapacity(int(arg))
+		if end.p.SetCap(size) != nil {
+			return 0, abi.EBUSY
+		}
+		return int64(size), nil
+	}
+	return 0, abi.EINVAL
+}
+
+// ioctl(2): (fd, request, arg). FIONREAD on pipes and the terminal;
+// anything else on a pipe is ENOTTY. Terminal control (TCGETS, ...) comes
+// with the terminal of the signals issue.
+func sysIoctl(c *call) (int64, error) {
+	f, err := c.file(int32(c.a[0]))
+	if err != nil {
+		return 0, err
+	}
+	if uint32(c.a[1]) != abi.FIONREAD {
+		return 0, abi.ENOTTY
+	}
+	var n int
+	switch ops := f.ops.(type) {
+	case *pipeEnd:
+		n = ops.p.Len()
+	case *Terminal:
+		for _, l := range ops.lines {
+			n += len(l)
+		}
+	default:
+		return 0, abi.ENOTTY
+	}
+	var b [4]byte
+	putInt32(b[:], int32(n))
+	if c.t.AS.WriteBytes(c.a[2], b[:]) != nil {
+		return 0, abi.EFAULT
+	}
+	return 0, nil
+}
+
+// lseek(2): pipes, FIFOs and terminals cannot seek ("ESPIPE: fd is
+// associated with a pipe, socket, or FIFO"); a directory stays at 0.
+func sysLseek(c *call) (int64, error) {
+	f, err := c.file(int32(c.a[0]))
+	if err != nil {
+		return 0, err
+	}
+	if _, ok := f.ops.(*dirFile); ok {
+		if int32(c.a[2]) > 2 {
+			return 0, abi.EINVAL
+		}
+		return 0, nil
+	}
+	return 0, abi.ESPIPE
+}
