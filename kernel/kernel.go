@@ -84,6 +84,7 @@ type Kernel struct {
 	out  *OpenFile // the terminal, as fds 0 and 1 (and 2 without Config.Stderr)
 	errf *OpenFile // fd 2 when Config.Stderr is set
 
+	pauseAt uint64 // RunUntil's cycle, or 0
 	exits   []Exit
 	retired uint64 // user instructions retired
 	tracing bool
@@ -221,10 +222,11 @@ const (
 	StopAllExited  StopReason = iota // every process but init has exited and been reaped
 	StopCycleLimit                   // the cycle limit was reached
 	StopDeadlock                     // every process sleeps and nothing can wake any of them
+	StopPaused                       // RunUntil reached its cycle
 )
 
 func (r StopReason) String() string {
-	return [...]string{"all processes exited", "cycle limit reached", "deadlock: every process is blocked"}[r]
+	return [...]string{"all processes exited", "cycle limit reached", "deadlock: every process is blocked", "paused"}[r]
 }
 
 // Result is how a run ended.

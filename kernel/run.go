@@ -20,6 +20,10 @@ func (k *Kernel) Run() Result {
 		if lim := k.cfg.CycleLimit; lim != 0 && k.Now() >= lim {
 			return k.result(StopCycleLimit)
 		}
+		if k.pauseAt != 0 && k.Now() >= k.pauseAt {
+			k.pauseAt = 0
+			return k.result(StopPaused)
+		}
 		if k.cur == nil && !k.schedule() {
 			if !k.idle() {
 				return k.result(StopDeadlock)
@@ -81,13 +85,25 @@ func (k *Kernel) runUser(t *Task) {
 	}
 }
 
-// nextEvent returns the cycle of the next device event or the cycle limit.
+// nextEvent returns the cycle of the next device event, the cycle limit or
+// the pause.
 func (k *Kernel) nextEvent() (uint64, bool) {
 	next, ok := k.m.NextEvent()
-	if lim := k.cfg.CycleLimit; lim != 0 && (!ok || lim < next) {
-		next, ok = lim, true
+	for _, lim := range [2]uint64{k.cfg.CycleLimit, k.pauseAt} {
+		if lim != 0 && (!ok || lim < next) {
+			next, ok = lim, true
+		}
 	}
 	return next, ok
+}
+
+// RunUntil runs the machine like Run but stops when the clock reaches
+// cycle at (StopPaused), so that its state can be looked at. Run or RunUntil
+// continues from there.
+func (k *Kernel) RunUntil(at uint64) Result {
+	k.pauseAt = max(at, 1)
+	defer func() { k.pauseAt = 0 }()
+	return k.Run()
 }
 
 // armTimer sets the hardware timer to the earliest thing the kernel waits
@@ -273,8 +289,10 @@ func (k *Kernel) idle() bool {
 		}
 		return false
 	}
-	if lim := k.cfg.CycleLimit; lim != 0 && next > lim {
-		next = lim
+	for _, lim := range [2]uint64{k.cfg.CycleLimit, k.pauseAt} {
+		if lim != 0 && next > lim {
+			next = lim
+		}
 	}
 	if k.last != nil {
 		k.switchReason = "woken after idle"

@@ -21,6 +21,7 @@ type call struct {
 	total    uint64         // bytes the whole read or write asks for
 	deadline uint64         // cycle at which a timed sleep ends
 	started  bool           // the call has begun (set by calls that need it)
+	timed    bool           // poll/select: deadline is set (else wait forever)
 	pending  *OpenFile      // a FIFO open waiting for its partner
 	mark     int            // the partner's open count when the FIFO open began
 	waits    []*sched.Entry // poll and select: one registration per descriptor
@@ -84,6 +85,8 @@ func init() {
 		abi.SysUnlinkat:      {sysUnlinkat, "Dsx"},
 		abi.SysChdir:         {sysChdir, "s"},
 		abi.SysGetcwd:        {sysGetcwd, "xu"},
+		abi.SysPpoll:         {sysPpoll, "xuTxu"},
+		abi.SysPselect6:      {sysPselect6, "dxxxTx"},
 	} {
 		syscalls[no] = e
 	}
@@ -286,11 +289,7 @@ func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64) string {
 	case 'o':
 		return fmt.Sprintf("%#o", v)
 	case 'O':
-		acc := [...]string{"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"}[v&abi.O_ACCMODE]
-		if rest := flagNames(v&^abi.O_ACCMODE, openFlags); rest != "0" {
-			return acc + "|" + rest
-		}
-		return acc
+		return formatOpenFlags(v)
 	case 'F':
 		if name, ok := fcntlNames[int32(v)]; ok {
 			return name

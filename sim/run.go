@@ -16,6 +16,9 @@ type Options struct {
 	// KeepTrace keeps every event in Outcome.Trace. Run keeps them anyway
 	// when the scenario has a want/trace section.
 	KeepTrace bool
+	// PauseAt, if not 0, stops the machine at that cycle and keeps a
+	// snapshot of the kernel's objects in Outcome.Snapshot.
+	PauseAt uint64
 }
 
 // Outcome is what happened in one run of a scenario.
@@ -24,6 +27,9 @@ type Outcome struct {
 	Result  kernel.Result  // why the machine stopped, and who exited how
 	Trace   []kernel.Event // the events, if kept
 	PIDs    []int          // PIDs[i] is the pid of Spawns[i]
+	// Snapshot is the state at Options.PauseAt (or where the machine
+	// stopped, if that came first).
+	Snapshot *kernel.Snapshot
 }
 
 // Run builds the machine the scenario describes, installs its programs,
@@ -80,7 +86,13 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
-	o.Result = k.Run()
+	if opts.PauseAt != 0 {
+		o.Result = k.RunUntil(opts.PauseAt)
+		snap := k.Snapshot()
+		o.Snapshot = &snap
+	} else {
+		o.Result = k.Run()
+	}
 	o.Console = console.Bytes()
 	return o, nil
 }

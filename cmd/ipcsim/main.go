@@ -52,6 +52,13 @@ Usage:
       process blocked forever (deadlock); 2 for bad flags or a file that
       is not a static RV64 executable.
 
+  ipcsim inspect --at=CYCLE [--format=text|json] FILE.txtar
+      Run a scenario until CYCLE and print the state of the kernel's
+      objects there: every process (state, what it waits for, its
+      descriptors, its signals) and every pipe (its ring buffer: head,
+      length, capacity, the unread bytes, readers, writers, and who
+      waits on it). Exit status: 0, or 2 for bad input.
+
   ipcsim help
       Print this help.
 `
@@ -86,8 +93,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdTest(args[1:], stdout, stderr)
 	case "exec":
 		return cmdExec(args[1:], stdin, stdout, stderr)
+	case "inspect":
+		return cmdInspect(args[1:], stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "ipcsim: unknown command %q: expected run, test, exec or help\n", args[0])
+	fmt.Fprintf(stderr, "ipcsim: unknown command %q: expected run, test, exec, inspect or help\n", args[0])
 	return exitBadInput
 }
 

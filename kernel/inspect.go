@@ -1,0 +1,172 @@
+package kernel
+
+import (
+	"fmt"
+
+	"ipcsim/abi"
+	"ipcsim/ipc/pipe"
+	"ipcsim/sched"
+)
+
+// A Snapshot is the state of the kernel's objects at one cycle, for a
+// student to look at: the processes and the pipes.
+type Snapshot struct {
+	Cycle uint64      `json:"cycle"`
+	Procs []ProcState `json:"processes"`
+	Pipes []PipeState `json:"pipes"`
+}
+
+// ProcState is one process.
+type ProcState struct {
+	PID     int       `json:"pid"`
+	PPID    int       `json:"ppid"`
+	PGID    int       `json:"pgid"`
+	Name    string    `json:"name"`
+	State   string    `json:"state"`             // runnable, running, sleeping, zombie
+	Waiting string    `json:"waiting,omitempty"` // what a sleeping process waits for
+	FDs     []FDState `json:"fds"`
+	Pending string    `json:"pending,omitempty"` // pending signals
+	Blocked string    `json:"blocked,omitempty"` // blocked signals
+}
+
+// FDState is one open descriptor.
+type FDState struct {
+	FD      int    `json:"fd"`
+	File    string `json:"file"`  // "tty", "pipe#2 read end", ...
+	Flags   string `json:"flags"` // O_RDONLY|O_NONBLOCK
+	Cloexec bool   `json:"cloexec,omitempty"`
+}
+
+// PipeState is one pipe: its ring buffer and who uses it.
+type PipeState struct {
+	ID      int      `json:"id"`
+	Name    string   `json:"name"` // pipe#2, or the FIFO's path
+	Head    int      `json:"head"` // ring index of the first unread byte
+	Len     int      `json:"len"`  // unread bytes
+	Cap     int      `json:"cap"`  // capacity
+	Readers int      `json:"readers"`
+	Writers int      `json:"writers"`
+	Data    string   `json:"data"`    // the first unread bytes, quoted
+	Waiting []string `json:"waiting"` // "pid 3 (read)", in wait-queue order
+}
+
+// Snapshot returns the state of every process and pipe now.
+func (k *Kernel) Snapshot() Snapshot {
+	s := Snapshot{Cycle: k.Now(), Procs: []ProcState{}, Pipes: []PipeState{}}
+	for _, t := range k.sortedTasks() {
+		ps := ProcState{PID: t.PID, PGID: t.PGID, Name: t.Name, State: t.State.String(), FDs: []FDState{}}
+		if t.Parent != nil {
+			ps.PPID = t.Parent.PID
+		}
+		if t == k.cur {
+			ps.State = "running"
+		}
+		if t.call != nil {
+			ps.Waiting = fmt.Sprintf("%v: %s", t.call.no, t.blockReason)
+		}
+		if t.Sig.Pending != 0 {
+			ps.Pending = sigSetString(t.Sig.Pending)
+		}
+		if t.Sig.Mask != 0 {
+			ps.Blocked = sigSetString(t.Sig.Mask)
+		}
+		if t.Files != nil {
+			for _, fd := range t.Files.Open() {
+				ref, _ := t.Files.Get(fd)
+				f := ref.(*OpenFile)
+				ps.FDs = append(ps.FDs, FDState{FD: fd, File: fileName(f), Flags: formatOpenFlags(uint64(f.flags)), Cloexec: t.Files.CloseOnExecOf(fd)})
+			}
+		}
+		s.Procs = append(s.Procs, ps)
+	}
+	for _, p := range k.pipes {
+		s.Pipes = append(s.Pipes, k.pipeState(p))
+	}
+	return s
+}
+
+// fileName names an open file for a listing: "pipe#2 (read end)".
+func fileName(f *OpenFile) string {
+	name := f.ops.Name()
+	if e, ok := f.ops.(*pipeEnd); ok {
+		switch {
+		case e.reads && e.writes:
+			name += " (both ends)"
+		case e.reads:
+			name += " (read end)"
+		default:
+			name += " (write end)"
+		}
+	}
+	return name
+}
+
+func (k *Kernel) pipeState(p *pipe.Pipe) PipeState {
+	ps := PipeState{ID: p.ID, Name: fmt.Sprintf("pipe#%d", p.ID), Head: p.Head(), Len: p.Len(), Cap: p.Cap(),
+		Readers: p.Readers(), Writers: p.Writers(), Data: quoteBytes(p.Contents(), traceBytes), Waiting: []string{}}
+	for _, fifo := range k.fifos() {
+		if fifo.p == p {
+			ps.Name = fmt.Sprintf("fifo %s (pipe#%d)", fifo.path(), p.ID)
+		}
+	}
+	p.Queue.Each(func(e *sched.Entry) {
+		t, ok := e.Waiter.(*Task)
+		if !ok {
+			return
+		}
+		what := "poll"
+		if t.call != nil {
+			switch t.call.no {
+			case abi.SysRead, abi.SysReadv:
+				what = "read"
+			case abi.SysWrite, abi.SysWritev:
+				what = "write"
+			case abi.SysOpenat:
+				what = "open"
+			}
+		}
+		ps.Waiting = append(ps.Waiting, fmt.Sprintf("pid %d (%s)", t.PID, what))
+	})
+	return ps
+}
+
+// fifos returns every FIFO in the namespace, in path order.
+func (k *Kernel) fifos() []*fifoNode {
+	var out []*fifoNode
+	var walk func(n *node)
+	walk = func(n *node) {
+		if n.fifo != nil {
+			out = append(out, n.fifo)
+		}
+		for _, name := range n.entries() {
+			if n.children != nil {
+				walk(n.children[name])
+			}
+		}
+	}
+	walk(k.root)
+	return out
+}
+
+// sigSetString renders a signal set as "SIGINT SIGPIPE".
+func sigSetString(set abi.SigSet) string {
+	s := ""
+	for sig := abi.Signal(1); sig <= abi.NSIG; sig++ {
+		if set.Has(sig) {
+			if s != "" {
+				s += " "
+			}
+			s += sig.String()
+		}
+	}
+	return s
+}
+
+// formatOpenFlags renders status flags as "O_RDONLY|O_NONBLOCK".
+func formatOpenFlags(v uint64) string {
+	acc := [...]string{"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"}[v&abi.O_ACCMODE]
+	if rest := flagNames(v&^(abi.O_ACCMODE|oLargefile), openFlags); rest != "0" {
+		return acc + "|" + rest
+	}
+	return acc
+}

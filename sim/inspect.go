@@ -1,0 +1,82 @@
+package sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"ipcsim/kernel"
+)
+
+// WriteSnapshot prints the state of the kernel's objects for a person: the
+// processes with their descriptors, and every pipe's ring buffer with who
+// waits on it. With asJSON it writes the same as indented JSON.
+func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
+	if asJSON {
+		b, err := json.MarshalIndent(s, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b)
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "state at cycle %d\n\nprocesses:\n", s.Cycle)
+	fmt.Fprintf(&b, "  %4s %5s %5s  %-9s %-15s %s\n", "PID", "PPID", "PGID", "STATE", "NAME", "WAITING FOR")
+	for _, p := range s.Procs {
+		fmt.Fprintf(&b, "  %4d %5d %5d  %-9s %-15s %s\n", p.PID, p.PPID, p.PGID, p.State, p.Name, p.Waiting)
+		for _, fd := range p.FDs {
+			cloexec := ""
+			if fd.Cloexec {
+				cloexec = " FD_CLOEXEC"
+			}
+			fmt.Fprintf(&b, "         fd %d: %s %s%s\n", fd.FD, fd.File, fd.Flags, cloexec)
+		}
+		if p.Pending != "" {
+			fmt.Fprintf(&b, "         signals pending: %s\n", p.Pending)
+		}
+		if p.Blocked != "" {
+			fmt.Fprintf(&b, "         signals blocked: %s\n", p.Blocked)
+		}
+	}
+	fmt.Fprintf(&b, "\npipes:\n")
+	if len(s.Pipes) == 0 {
+		fmt.Fprintf(&b, "  none\n")
+	}
+	for _, p := range s.Pipes {
+		fmt.Fprintf(&b, "  %s: head %d, length %d, capacity %d, readers %d, writers %d\n",
+			p.Name, p.Head, p.Len, p.Cap, p.Readers, p.Writers)
+		fmt.Fprintf(&b, "    %s\n", ringPicture(p))
+		if p.Len > 0 {
+			fmt.Fprintf(&b, "    unread: %s\n", p.Data)
+		}
+		if len(p.Waiting) > 0 {
+			fmt.Fprintf(&b, "    waiting: %s\n", strings.Join(p.Waiting, ", "))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// ringPicture draws the ring buffer as 32 cells, '#' for cells holding
+// unread bytes, with the read position (head) marked: a student sees the
+// data wrap around.
+func ringPicture(p kernel.PipeState) string {
+	const cells = 32
+	var row [cells]byte
+	for i := range row {
+		row[i] = '.'
+	}
+	if p.Cap > 0 && p.Len > 0 {
+		for off := 0; off < p.Len; off += max(1, p.Cap/cells) {
+			row[(p.Head+off)%p.Cap*cells/p.Cap] = '#'
+		}
+		row[(p.Head+p.Len-1)%p.Cap*cells/p.Cap] = '#'
+	}
+	head := 0
+	if p.Cap > 0 {
+		head = p.Head * cells / p.Cap
+	}
+	return fmt.Sprintf("[%s]  head at cell %d of %d", row[:], head, cells)
+}
