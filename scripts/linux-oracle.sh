@@ -12,6 +12,7 @@
 #      instruction);
 #   3. runs each program twice exactly as ipcsim's test does:
 #        cd testdata/linux && env -i qemu-riscv64 bin/NAME ARGS < /dev/null
+#      with only fds 0, 1, 2 open and RLIMIT_NOFILE 1024 (see clean_run);
 #      recording stdout in NAME.out and the shell's exit status (128+N for a
 #      death by signal N) in NAME.status; stderr (where qemu reports a guest
 #      killed by a signal) is not recorded;
@@ -71,10 +72,49 @@ while read -r name args; do
 done < programs.txt
 
 # 3. record, twice
+# Each program starts as ipcsim starts it: fds 0, 1, 2 only (descriptors the
+# caller of this script leaked are closed: the programs count on the lowest
+# free fd being 3) and RLIMIT_NOFILE 1024 (EMFILE, poll's nfds limit).
+clean_run() { # CMD... with fds > 2 closed and ulimit -n 1024
+	local fd
+	for fd in $(ls /proc/$BASHPID/fd); do
+		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+	done
+	ulimit -n 1024
+	"$@"
+}
+# A program that execve(2)s another program of the set (bin/NAME is a RISC-V
+# ELF) needs binfmt_misc to hand RISC-V ELFs to qemu-riscv64; qemu-user itself
+# passes execve to the host kernel, which says ENOEXEC otherwise. Debian's
+# qemu-user-binfmt registers it on an ordinary host. If no entry is visible, the
+# run happens in a private mount namespace (unshare -m) that mounts binfmt_misc,
+# registers Debian's entry (P: argv[0] preserved) for the length of that run
+# only and removes it afterwards.
+binfmt_entry=':qemu-riscv64:M::\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xf3\x00:\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:/usr/libexec/qemu-binfmt/riscv64-binfmt-P:P'
+run_qemu() { # NAME ARGS...
+	local n=$1; shift
+	if grep -q sys_execve "$n.c" && [ ! -e /proc/sys/fs/binfmt_misc/qemu-riscv64 ]; then
+		unshare -m bash -c '
+			b=/proc/sys/fs/binfmt_misc
+			mount -t binfmt_misc binfmt_misc $b || exit 125
+			mine=
+			if [ ! -e $b/qemu-riscv64 ]; then
+				printf "%s" "$1" > $b/register || exit 125
+				mine=1
+			fi
+			shift
+			rc=0
+			env -i qemu-riscv64 "$@" || rc=$?
+			[ -z "$mine" ] || echo -1 > $b/qemu-riscv64
+			exit $rc' binfmt "$binfmt_entry" "bin/$n" "$@"
+	else
+		env -i qemu-riscv64 "bin/$n" "$@"
+	fi
+}
 record() { # NAME ARGS... -> $tmp/NAME.out.N, $tmp/NAME.status.N
 	local n=$1 run=$2; shift 2
 	local rc=0
-	env -i qemu-riscv64 "bin/$n" "$@" < /dev/null > "$tmp/$n.out.$run" 2> "$tmp/$n.err.$run" || rc=$?
+	( clean_run run_qemu "$n" "$@" ) < /dev/null > "$tmp/$n.out.$run" 2> "$tmp/$n.err.$run" || rc=$?
 	echo "$rc" > "$tmp/$n.status.$run"
 }
 fail=0

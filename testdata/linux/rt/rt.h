@@ -259,4 +259,149 @@ static void say_status(const char *label, int st)
 	print("\n");
 }
 
+/* ---- descriptors, pipes, FIFOs, poll/select, signal actions ----
+ * (added for the pipe/FIFO/descriptor programs; asm-generic numbers) */
+#define SYS_getcwd          17
+#define SYS_dup             23
+#define SYS_dup3            24
+#define SYS_fcntl           25
+#define SYS_ioctl           29
+#define SYS_mknodat         33
+#define SYS_mkdirat         34
+#define SYS_unlinkat        35
+#define SYS_chdir           49
+#define SYS_openat          56
+#define SYS_lseek           62
+#define SYS_pselect6        72
+#define SYS_ppoll           73
+#define SYS_rt_sigaction    134
+#define SYS_rt_sigprocmask  135
+#define SYS_rt_sigpending   136
+#define SYS_prlimit64       261
+
+#define ENOENT  2
+#define ENXIO   6
+#define EBADF   9
+#define EAGAIN  11
+#define EBUSY   16
+#define EEXIST  17
+#define EMFILE  24
+#define ENOTTY  25
+#define ESPIPE  29
+#define EPIPE   32
+
+#define SIGPIPE 13
+#define SIG_DFL ((void *)0)
+#define SIG_IGN ((void *)1)
+#define SIG_BLOCK   0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+
+#define AT_FDCWD     (-100)
+#define AT_REMOVEDIR 0x200
+#define O_RDONLY   0
+#define O_WRONLY   1
+#define O_RDWR     2
+#define O_ACCMODE  3
+#define O_CREAT    0100
+#define O_EXCL     0200
+#define O_NONBLOCK 04000
+#define O_CLOEXEC  02000000
+#define S_IFIFO    0010000
+
+#define F_DUPFD         0
+#define F_GETFD         1
+#define F_SETFD         2
+#define F_GETFL         3
+#define F_SETFL         4
+#define F_DUPFD_CLOEXEC 1030
+#define F_SETPIPE_SZ    1031
+#define F_GETPIPE_SZ    1032
+#define FD_CLOEXEC      1
+
+#define FIONREAD 0x541B
+#define TCGETS   0x5401
+#define SEEK_SET 0
+#define SEEK_CUR 1
+
+#define POLLIN   0x1
+#define POLLPRI  0x2
+#define POLLOUT  0x4
+#define POLLERR  0x8
+#define POLLHUP  0x10
+#define POLLNVAL 0x20
+
+#define RLIMIT_NOFILE 7
+
+struct pollfd { int fd; short events; short revents; };
+/* The kernel's struct sigaction on riscv64: 24 bytes (no sa_restorer). The
+ * programs pass a 32-byte zeroed buffer (pad) because qemu-user 7.2 reads 32
+ * bytes with the mask at offset 24; the kernel reads only the first 24. */
+struct k_sigaction { void *handler; unsigned long flags; unsigned long mask; unsigned long pad; };
+struct rlimit64 { unsigned long cur; unsigned long max; };
+/* fd_set: FD_SETSIZE = 1024 bits */
+typedef struct { unsigned long bits[1024 / 64]; } fd_set;
+static inline void fdset_zero(fd_set *s) { for (int i = 0; i < 16; i++) s->bits[i] = 0; }
+static inline void fdset_set(int fd, fd_set *s) { s->bits[fd / 64] |= 1UL << (fd % 64); }
+static inline int fdset_isset(int fd, const fd_set *s) { return (s->bits[fd / 64] >> (fd % 64)) & 1; }
+static inline int fdset_count(const fd_set *s)
+{
+	int n = 0;
+	for (int i = 0; i < 1024; i++)
+		n += fdset_isset(i, s);
+	return n;
+}
+
+static inline long sys_dup(int fd) { return syscall1(SYS_dup, fd); }
+static inline long sys_dup3(int oldfd, int newfd, int flags) { return syscall3(SYS_dup3, oldfd, newfd, flags); }
+static inline long sys_fcntl(int fd, int cmd, long arg) { return syscall3(SYS_fcntl, fd, cmd, arg); }
+static inline long sys_ioctl(int fd, unsigned long req, void *arg) { return syscall3(SYS_ioctl, fd, req, arg); }
+static inline long sys_lseek(int fd, long off, int whence) { return syscall3(SYS_lseek, fd, off, whence); }
+static inline long sys_openat(int dirfd, const char *path, int flags, int mode)
+{ return syscall4(SYS_openat, dirfd, path, flags, mode); }
+static inline long sys_mknodat(int dirfd, const char *path, int mode, long dev)
+{ return syscall4(SYS_mknodat, dirfd, path, mode, dev); }
+static inline long sys_mkdirat(int dirfd, const char *path, int mode) { return syscall3(SYS_mkdirat, dirfd, path, mode); }
+static inline long sys_unlinkat(int dirfd, const char *path, int flags) { return syscall3(SYS_unlinkat, dirfd, path, flags); }
+static inline long sys_chdir(const char *path) { return syscall1(SYS_chdir, path); }
+static inline long sys_getcwd(char *buf, size_t n) { return syscall2(SYS_getcwd, buf, n); }
+static inline long sys_ppoll(struct pollfd *fds, long nfds, const struct timespec *ts, const void *sigmask)
+{ return syscall6(SYS_ppoll, (long)fds, nfds, (long)ts, (long)sigmask, 8, 0); }
+static inline long sys_pselect6(long nfds, fd_set *r, fd_set *w, fd_set *e, struct timespec *ts, void *sig)
+{ return syscall6(SYS_pselect6, nfds, (long)r, (long)w, (long)e, (long)ts, (long)sig); }
+static inline long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *old)
+{ return syscall4(SYS_rt_sigaction, sig, act, old, 8); }
+static inline long sys_rt_sigprocmask(int how, const unsigned long *set, unsigned long *old)
+{ return syscall4(SYS_rt_sigprocmask, how, set, old, 8); }
+static inline long sys_rt_sigpending(unsigned long *set) { return syscall2(SYS_rt_sigpending, set, 8); }
+static inline long sys_execve(const char *path, char *const argv[], char *const envp[])
+{ return syscall3(SYS_execve, path, argv, envp); }
+static inline long sys_prlimit64(long pid, int res, const struct rlimit64 *nw, struct rlimit64 *old)
+{ return syscall4(SYS_prlimit64, pid, res, nw, old); }
+
+/* Set the disposition of sig to handler (SIG_DFL, SIG_IGN or a function), no flags. */
+static inline long set_handler(int sig, void *handler)
+{
+	struct k_sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.handler = handler;
+	return sys_rt_sigaction(sig, &sa, 0);
+}
+
+/* Read exactly n bytes unless EOF or an error comes first; returns the count
+ * read (or the error if nothing was read). */
+static long read_full(int fd, void *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		long r = sys_read(fd, (char *)buf + got, n - got);
+		if (r < 0)
+			return got ? (long)got : r;
+		if (r == 0)
+			break;
+		got += r;
+	}
+	return got;
+}
+
 #endif
