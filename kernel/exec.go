@@ -53,6 +53,10 @@ func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
 		as.Release()
 		return abi.ENOMEM
 	}
+	if err := as.MapVDSO(); err != nil {
+		as.Release()
+		return abi.ENOMEM
+	}
 	if err := as.Fill(sp, stack); err != nil {
 		as.Release()
 		return abi.ENOMEM

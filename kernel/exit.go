@@ -31,14 +31,33 @@ func (k *Kernel) exit(t *Task, status int) {
 	}
 	k.reparent(t)
 	if parent := k.task(t.Parent); parent != nil {
-		// "SIGCHLD: Child stopped or terminated" - signal(7).
-		k.sendSignal(parent, abi.SIGCHLD, fmt.Sprintf("child pid %d exited", t.PID))
-		parent.childExit.Notify(abi.POLLIN)
+		k.notifyParent(parent, t)
 	}
 	if k.cur == t {
 		k.cur = nil
 		k.switchReason = fmt.Sprintf("pid %d exited", t.PID)
 	}
+}
+
+// notifyParent tells a parent that its child t died: SIGCHLD with the
+// child's status in siginfo, and a wakeup for wait4. "POSIX.1-2001 specifies
+// that if the disposition of SIGCHLD is set to SIG_IGN or the SA_NOCLDWAIT
+// flag is set for SIGCHLD, then children that terminate do not become
+// zombies" - wait(2); Linux still sends SIGCHLD under SA_NOCLDWAIT.
+func (k *Kernel) notifyParent(parent, t *Task) {
+	act := parent.Sig.Actions[abi.SIGCHLD]
+	info := proc.SigInfo{Code: abi.CLD_EXITED, PID: t.PID, Status: int32(t.Exit >> 8 & 0xff)}
+	if sig := t.Exit & 0x7f; sig != 0 {
+		info.Code, info.Status = abi.CLD_KILLED, int32(sig)
+		if t.Exit&0x80 != 0 {
+			info.Code = abi.CLD_DUMPED
+		}
+	}
+	k.sendSignal(parent, abi.SIGCHLD, info, fmt.Sprintf("child pid %d exited", t.PID))
+	if act.Handler == abi.SIG_IGN || act.Flags&abi.SA_NOCLDWAIT != 0 {
+		k.reap(parent, t) // no zombie: reaped at once
+	}
+	parent.childExit.Notify(abi.POLLIN)
 }
 
 // reparent hands t's children to init, which reaps the zombies among them

@@ -30,10 +30,18 @@ func (k *Kernel) Run() Result {
 			}
 			continue
 		}
-		if t := k.cur; t.call != nil {
-			k.retry(t)
-		} else if t.Sig.Pending&^t.Sig.Mask == 0 || k.deliverSignals(t) {
-			k.runUser(t)
+		t := k.cur
+		if t.call != nil {
+			k.retry(t) // woken in a blocking call: try it again
+			if k.cur != t {
+				k.interrupts() // it slept again, or died
+				continue
+			}
+		}
+		if t.Sig.Deliverable() == 0 || k.deliverSignals(t) {
+			if t.call == nil {
+				k.runUser(t)
+			}
 		}
 		k.interrupts()
 	}

@@ -8,11 +8,11 @@ import (
 	"ipcsim/proc"
 )
 
-// sendSignal generates sig for t, as kill(2) or the kernel itself (SIGPIPE)
-// does. "A signal may be blocked, which means that it will not be delivered
-// until it is later unblocked" - signal(7). An unblocked signal whose
-// disposition is to ignore it is dropped at once.
-func (k *Kernel) sendSignal(t *Task, sig abi.Signal, why string) {
+// sendSignal generates sig for t, as the kernel itself does (SIGPIPE,
+// SIGCHLD, a fault). "A signal may be blocked, which means that it will not
+// be delivered until it is later unblocked" - signal(7). An unblocked signal
+// whose disposition is to ignore it is dropped at once.
+func (k *Kernel) sendSignal(t *Task, sig abi.Signal, info proc.SigInfo, why string) {
 	if t.State == proc.Zombie {
 		return
 	}
@@ -24,7 +24,10 @@ func (k *Kernel) sendSignal(t *Task, sig abi.Signal, why string) {
 		}
 		return
 	}
-	s.Pending |= abi.SigSetOf(sig)
+	if !s.Pending.Has(sig) {
+		s.Pending |= abi.SigSetOf(sig)
+		s.Info[sig] = info
+	}
 	if k.tracing {
 		state := "pending"
 		if blocked {
@@ -33,38 +36,10 @@ func (k *Kernel) sendSignal(t *Task, sig abi.Signal, why string) {
 		k.emit(t, "signal", fmt.Sprintf("%v (%s): %s", sig, why, state))
 	}
 	if !blocked && t.State == proc.Sleeping {
-		// A deliverable signal ends the sleep; the task meets it on its way
-		// back to user mode.
-		k.deliverSignals(t)
-	}
-}
-
-// deliverSignals acts on t's deliverable pending signals, lowest number
-// first, on the way back to user mode. It reports whether t survives.
-//
-// Only default dispositions exist until rt_sigaction is implemented (the
-// signals issue): the signals that can be generated now (SIGPIPE) terminate.
-func (k *Kernel) deliverSignals(t *Task) bool {
-	for {
-		ready := t.Sig.Deliverable()
-		if ready == 0 {
-			return true
-		}
-		sig := lowestSignal(ready)
-		t.Sig.Pending &^= abi.SigSetOf(sig)
-		switch sig.Default() {
-		case abi.ActIgn, abi.ActCont:
-			continue
-		case abi.ActStop:
-			// Stopping needs job control (the signals issue); nothing can
-			// generate a stop signal before it exists.
-			panic(fmt.Sprintf("kernel: stop signal %v generated before job control exists", sig))
-		}
-		if k.tracing {
-			k.emit(t, "signal", fmt.Sprintf("%v delivered: default action kills", sig))
-		}
-		k.exit(t, proc.KilledStatus(sig, false))
-		return false
+		// "A signal interrupts a sleeping task only if that task does not
+		// block the signal": it wakes, and on its way back to user mode
+		// meets the signal (deliverSignals decides EINTR or restart).
+		k.wake(t, fmt.Sprintf("interrupted by %v", sig))
 	}
 }
 
@@ -77,6 +52,54 @@ func lowestSignal(set abi.SigSet) abi.Signal {
 		}
 	}
 	return 0
+}
+
+// sigactionSize is struct sigaction as the riscv64 kernel reads it: handler,
+// flags, mask; no sa_restorer (riscv64-abi-notes).
+const sigactionSize = 24
+
+// rt_sigaction(2): (signum, act, oldact, sigsetsize).
+func sysRtSigaction(c *call) (int64, error) {
+	t := c.t
+	sig := abi.Signal(int32(c.a[0]))
+	if c.a[3] != 8 || !sig.Valid() {
+		return 0, abi.EINVAL
+	}
+	// "EINVAL: An attempt was made to change the action for SIGKILL or
+	// SIGSTOP, which cannot be caught or ignored." - sigaction(2)
+	if c.a[1] != 0 && abi.Unblockable.Has(sig) {
+		return 0, abi.EINVAL
+	}
+	old := t.Sig.Actions[sig]
+	if c.a[1] != 0 {
+		var b [sigactionSize]byte
+		if t.AS.ReadBytes(c.a[1], b[:]) != nil {
+			return 0, abi.EFAULT
+		}
+		act := proc.SigAction{
+			Handler: binary.LittleEndian.Uint64(b[0:]),
+			Flags:   binary.LittleEndian.Uint64(b[8:]),
+			Mask:    abi.SigSet(binary.LittleEndian.Uint64(b[16:])) &^ abi.Unblockable,
+		}
+		t.Sig.Actions[sig] = act
+		// POSIX: "Setting a signal action to SIG_IGN for a signal that is
+		// pending shall cause the pending signal to be discarded, whether
+		// or not it is blocked" (and likewise SIG_DFL for a signal whose
+		// default is to ignore it).
+		if t.Sig.Ignored(sig) {
+			t.Sig.Pending &^= abi.SigSetOf(sig)
+		}
+	}
+	if c.a[2] != 0 {
+		var b [sigactionSize]byte
+		binary.LittleEndian.PutUint64(b[0:], old.Handler)
+		binary.LittleEndian.PutUint64(b[8:], old.Flags)
+		binary.LittleEndian.PutUint64(b[16:], uint64(old.Mask))
+		if t.AS.WriteBytes(c.a[2], b[:]) != nil {
+			return 0, abi.EFAULT
+		}
+	}
+	return 0, nil
 }
 
 // rt_sigprocmask(2): (how, set, oldset, sigsetsize).
@@ -112,6 +135,8 @@ func sysRtSigprocmask(c *call) (int64, error) {
 			return 0, abi.EFAULT
 		}
 	}
+	// A signal this call unblocked is delivered before it returns to user
+	// mode (deliverSignals runs on the way back).
 	return 0, nil
 }
 

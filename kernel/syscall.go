@@ -73,6 +73,8 @@ func init() {
 		abi.SysSetTidAddress: {sysSetTidAddress, "x"},
 		abi.SysRtSigprocmask: {sysRtSigprocmask, "dxxu"},
 		abi.SysRtSigpending:  {sysRtSigpending, "xu"},
+		abi.SysRtSigaction:   {sysRtSigaction, "Sxxu"},
+		abi.SysRtSigreturn:   {sysRtSigreturn, ""},
 		abi.SysPipe2:         {sysPipe2, "xO"},
 		abi.SysDup:           {sysDup, "d"},
 		abi.SysDup3:          {sysDup3, "ddO"},
@@ -127,12 +129,24 @@ func (k *Kernel) invoke(c *call) {
 		}
 		ret, err = fn(c)
 		if blk, ok := err.(*blockError); ok {
-			k.sleep(t, c, blk)
+			k.block(t, c, blk)
 			return
 		}
 		t.entry.Remove()
 	}
 	k.complete(c, ret, err)
+}
+
+// block puts t to sleep in call c, unless a signal is already waiting to
+// be delivered: then the call stays pending for deliverSignals, which
+// interrupts it ("the call is interrupted by a signal handler").
+func (k *Kernel) block(t *Task, c *call, blk *blockError) {
+	if t.Sig.Deliverable() != 0 {
+		t.call = c
+		t.blockReason = blk.reason
+		return
+	}
+	k.sleep(t, c, blk)
 }
 
 // retry re-runs the call a woken task was blocked in.
@@ -148,7 +162,7 @@ func (k *Kernel) retry(t *Task) {
 			t.entry.Mask = blk.mask
 			blk.q.Add(&t.entry)
 		}
-		k.sleep(t, c, blk)
+		k.block(t, c, blk)
 		return
 	}
 	t.entry.Remove()
@@ -281,6 +295,8 @@ func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64) string {
 		return flagNames(v, protFlags)
 	case 'M':
 		return flagNames(v, mapFlags)
+	case 'S':
+		return abi.Signal(int32(v)).String()
 	case 'D':
 		if int32(v) == abi.AT_FDCWD {
 			return "AT_FDCWD"

@@ -23,15 +23,15 @@ func (k *Kernel) trap(t *Task, tr hw.Trap) {
 	case hw.CauseStoreFault:
 		k.pageFault(t, tr.Value, proc.Write)
 	case hw.CauseIllegal:
-		k.fatalSignal(t, abi.SIGILL, fmt.Sprintf("illegal instruction %#08x at pc %#x", tr.Value, t.Regs.PC))
+		k.faultSignal(t, abi.SIGILL, abi.ILL_ILLOPC, t.Regs.PC, fmt.Sprintf("illegal instruction %#08x at pc %#x", tr.Value, t.Regs.PC))
 	case hw.CauseBreakpoint:
-		k.fatalSignal(t, abi.SIGTRAP, fmt.Sprintf("breakpoint at pc %#x", t.Regs.PC))
+		k.faultSignal(t, abi.SIGTRAP, abi.TRAP_BRKPT, t.Regs.PC, fmt.Sprintf("breakpoint at pc %#x", t.Regs.PC))
 	case hw.CauseFetchMisaligned:
-		k.fatalSignal(t, abi.SIGBUS, fmt.Sprintf("jump to misaligned address %#x at pc %#x", tr.Value, t.Regs.PC))
+		k.faultSignal(t, abi.SIGBUS, abi.BUS_ADRALN, tr.Value, fmt.Sprintf("jump to misaligned address %#x at pc %#x", tr.Value, t.Regs.PC))
 	case hw.CauseLoadMisaligned, hw.CauseStoreMisaligned:
 		// Linux emulates misaligned loads and stores for user programs,
 		// but not atomics: a misaligned LR/SC/AMO gets SIGBUS (BUS_ADRALN).
-		k.fatalSignal(t, abi.SIGBUS, fmt.Sprintf("misaligned atomic access at %#x, pc %#x", tr.Value, t.Regs.PC))
+		k.faultSignal(t, abi.SIGBUS, abi.BUS_ADRALN, tr.Value, fmt.Sprintf("misaligned atomic access at %#x, pc %#x", tr.Value, t.Regs.PC))
 	default:
 		panic(fmt.Sprintf("kernel: unexpected trap %v", tr))
 	}
@@ -65,22 +65,17 @@ func (k *Kernel) pageFault(t *Task, va uint64, acc proc.Access) {
 			k.emitEvent(t, &Event{Kind: "fault", Addr: fmt.Sprintf("%#x", va),
 				Text: fmt.Sprintf("page fault: %v at %#x (pc %#x): %s", acc, va, t.Regs.PC, what)})
 		}
-		k.fatalSignal(t, abi.SIGSEGV, fmt.Sprintf("bad %v at %#x", acc, va))
+		code := int32(abi.SEGV_MAPERR)
+		if segv.Mapped {
+			code = abi.SEGV_ACCERR
+		}
+		k.faultSignal(t, abi.SIGSEGV, code, va, fmt.Sprintf("bad %v at %#x", acc, va))
 	default:
 		// The commit accounting of proc.Memory keeps this from happening;
 		// should it, do what Linux's OOM killer does.
-		k.fatalSignal(t, abi.SIGKILL, fmt.Sprintf("page fault at %#x: out of memory", va))
+		if k.tracing {
+			k.emit(t, "signal", fmt.Sprintf("SIGKILL: page fault at %#x: out of memory", va))
+		}
+		k.exit(t, proc.KilledStatus(abi.SIGKILL, false))
 	}
-}
-
-// fatalSignal delivers a synchronous signal raised by the task's own
-// instruction. With the default action (the only one until handlers exist)
-// it terminates the process. SIGSEGV, SIGILL, SIGTRAP and SIGBUS would dump
-// core (signal(7)), but RLIMIT_CORE is 0, as on a default Linux system, so
-// no core is written and the status has no core bit.
-func (k *Kernel) fatalSignal(t *Task, sig abi.Signal, why string) {
-	if k.tracing {
-		k.emit(t, "signal", fmt.Sprintf("%v: %s", sig, why))
-	}
-	k.exit(t, proc.KilledStatus(sig, false))
 }

@@ -25,6 +25,9 @@ const (
 	// mmapTop is where mmap's top-down search starts: below the stack and
 	// a gap of 128 MiB, as Linux's mmap_base computes for a default rlimit.
 	mmapTop = UserLimit - 128<<20
+	// VDSOBase is where execve maps the [vdso] page, just above the mmap
+	// area: it holds the trampoline a signal handler returns through.
+	VDSOBase = mmapTop
 )
 
 // Memory is the machine's physical memory as the kernel accounts for it.
@@ -500,6 +503,18 @@ func (as *AddressSpace) ReadString(va uint64, max int) (s string, ok bool, err e
 func (as *AddressSpace) MapStack(lowest uint64) error {
 	start := min(uint64(StackTop-stackInitial), pageDown(lowest))
 	return as.Map(&VMA{Start: start, End: StackTop, Prot: hw.PTERead | hw.PTEWrite, Name: "[stack]"})
+}
+
+// vdsoCode is the sigreturn trampoline of the [vdso] page (Linux's
+// __vdso_rt_sigreturn): li a7, 139 (SYS_rt_sigreturn); ecall.
+var vdsoCode = []byte{0x93, 0x08, 0xb0, 0x08, 0x73, 0x00, 0x00, 0x00}
+
+// MapVDSO maps the [vdso] page at VDSOBase (execve).
+func (as *AddressSpace) MapVDSO() error {
+	if err := as.Map(&VMA{Start: VDSOBase, End: VDSOBase + hw.PageSize, Prot: hw.PTERead | hw.PTEExec, Name: "[vdso]"}); err != nil {
+		return err
+	}
+	return as.Fill(VDSOBase, vdsoCode)
 }
 
 // Fill copies data to va inside a mapped area regardless of the area's

@@ -9,12 +9,24 @@ type SigAction struct {
 	Mask    abi.SigSet // signals blocked while the handler runs
 }
 
+// SigInfo is what a handler learns about a signal (siginfo_t).
+type SigInfo struct {
+	Code   int32  // si_code: SI_USER, SI_KERNEL, CLD_EXITED, SEGV_MAPERR, ...
+	PID    int    // si_pid: the sender, or the child for SIGCHLD
+	UID    int    // si_uid
+	Status int32  // si_status: SIGCHLD's exit code or signal
+	Addr   uint64 // si_addr: the faulting address of SIGSEGV, SIGBUS, SIGILL
+}
+
 // Signals is a process's signal state (signal(7)): what each signal does,
 // which are blocked, which are pending.
 type Signals struct {
 	Actions [abi.NSIG + 1]SigAction // indexed by signal number; [0] unused
 	Mask    abi.SigSet              // blocked signals
 	Pending abi.SigSet              // generated, not yet delivered
+	// Info holds the siginfo of each pending signal: "only one instance of
+	// [a standard] signal is queued", and the first one's info is kept.
+	Info [abi.NSIG + 1]SigInfo
 }
 
 // Ignored reports whether sig is ignored: SIG_IGN, or SIG_DFL with a

@@ -1,0 +1,224 @@
+package kernel
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"ipcsim/abi"
+	"ipcsim/proc"
+)
+
+// Signal delivery, as arch/riscv/kernel/signal.c does it: on the way back
+// to user mode, the lowest deliverable signal either takes its default
+// action or runs its handler. For a handler the kernel pushes a struct
+// rt_sigframe on the user stack (the siginfo, and a ucontext holding every
+// register and the old mask), points ra at the sigreturn trampoline of the
+// [vdso] page, and enters the handler with a0 = signal, a1 = &siginfo,
+// a2 = &ucontext. When the handler returns, the trampoline calls
+// rt_sigreturn, which restores what the frame saved.
+
+// The layout of struct rt_sigframe on riscv64 (arch/riscv/kernel/signal.c,
+// include/uapi/asm-generic/siginfo.h, arch/riscv/include/uapi/asm/ucontext.h).
+const (
+	frameInfo    = 0             // struct siginfo, 128 bytes
+	frameUC      = 128           // struct ucontext
+	ucStack      = frameUC + 16  // uc_stack: ss_sp, ss_flags, ss_size
+	ucSigmask    = frameUC + 40  // uc_sigmask, 8 bytes (then 120 bytes for growth)
+	ucMcontext   = frameUC + 176 // uc_mcontext, 16-aligned: sc_regs then the FP state
+	frameSize    = ucMcontext + 32*8 + 528
+	ssDisable    = 2 // SS_DISABLE: no alternate signal stack
+	siginfoBytes = 128
+)
+
+// deliverSignals acts on t's deliverable signals on its way back to user
+// mode, lowest number first; several handlers stack their frames, the first
+// signal's handler running last, as on Linux. It reports whether t survives.
+func (k *Kernel) deliverSignals(t *Task) bool {
+	for {
+		ready := t.Sig.Deliverable()
+		if ready == 0 {
+			return true
+		}
+		sig := lowestSignal(ready)
+		t.Sig.Pending &^= abi.SigSetOf(sig)
+		info := t.Sig.Info[sig]
+		act := t.Sig.Actions[sig]
+		if act.Handler == abi.SIG_IGN {
+			continue
+		}
+		if act.Handler == abi.SIG_DFL {
+			switch sig.Default() {
+			case abi.ActIgn, abi.ActCont:
+				continue
+			case abi.ActStop:
+				// Nothing generates stop signals before job control (the
+				// signals issue) brings kill(2) and the terminal's ^Z.
+				panic(fmt.Sprintf("kernel: stop signal %v before job control exists", sig))
+			}
+			if k.tracing {
+				k.emit(t, "signal", fmt.Sprintf("%v delivered: the default action terminates the process", sig))
+			}
+			k.exit(t, proc.KilledStatus(sig, false))
+			return false
+		}
+		if t.call != nil {
+			k.interruptCall(t, sig, act)
+		}
+		if !k.pushFrame(t, sig, info, act) {
+			// "If the kernel cannot set up the frame ... the process is
+			// killed with SIGSEGV" (force_sigsegv).
+			if k.tracing {
+				k.emit(t, "signal", fmt.Sprintf("cannot push the frame for %v: the stack is bad; SIGSEGV kills", sig))
+			}
+			k.exit(t, proc.KilledStatus(abi.SIGSEGV, false))
+			return false
+		}
+	}
+}
+
+// interruptCall ends the blocked call of t because a handler of sig is
+// about to run: the call returns what it moved so far, or is restarted, or
+// fails with EINTR, as signal(7) "Interruption of system calls and library
+// functions by signal handlers" lays down.
+func (k *Kernel) interruptCall(t *Task, sig abi.Signal, act proc.SigAction) {
+	c := t.call
+	t.call = nil
+	c.abandon()
+	t.entry.Remove()
+	k.dropSleeper(t)
+	if c.progress > 0 {
+		// "If an interrupted read/write already moved bytes, it returns
+		// that partial count" - signal(7).
+		k.complete(c, int64(c.progress), nil)
+		return
+	}
+	restart := false
+	switch c.no {
+	case abi.SysRead, abi.SysReadv, abi.SysWrite, abi.SysWritev, abi.SysWait4, abi.SysOpenat:
+		// ERESTARTSYS: restarted if the handler has SA_RESTART.
+		restart = act.Flags&abi.SA_RESTART != 0
+	case abi.SysNanosleep:
+		// "EINTR ... the remaining time is written into rem" - nanosleep(2).
+		if rem := c.a[1]; rem != 0 {
+			writeTimespec(t.AS, rem, ns(c.deadline-min(c.deadline, k.Now())))
+		}
+	}
+	// ppoll and pselect6 (ERESTARTNOHAND) are never restarted after a
+	// handler, whatever SA_RESTART says.
+	if restart {
+		// The registers still hold the call as it was made (pc at the
+		// ecall, a0 unchanged): after sigreturn it runs again.
+		if k.tracing {
+			k.emit(t, "signal", fmt.Sprintf("%v interrupts %v: restarted after the handler (SA_RESTART)", sig, c.no))
+		}
+		return
+	}
+	k.complete(c, 0, abi.EINTR)
+}
+
+// pushFrame builds the handler's frame on the user stack and points the
+// registers at the handler. It reports false if the stack cannot take it.
+func (k *Kernel) pushFrame(t *Task, sig abi.Signal, info proc.SigInfo, act proc.SigAction) bool {
+	sp := (t.Regs.X[2] - frameSize) &^ 15
+	var f [frameSize]byte
+	putSiginfo(f[frameInfo:frameInfo+siginfoBytes], sig, info)
+	binary.LittleEndian.PutUint32(f[ucStack+8:], ssDisable)
+	binary.LittleEndian.PutUint64(f[ucSigmask:], uint64(t.Sig.Mask))
+	binary.LittleEndian.PutUint64(f[ucMcontext:], t.Regs.PC)
+	for i := 1; i < 32; i++ {
+		binary.LittleEndian.PutUint64(f[ucMcontext+8*i:], t.Regs.X[i])
+	}
+	if t.AS.WriteBytes(sp, f[:]) != nil {
+		return false
+	}
+	if k.tracing {
+		k.emit(t, "signal", fmt.Sprintf("%v delivered: handler at %#x runs (frame at %#x, mask %s)",
+			sig, act.Handler, sp, orNone(sigSetString(t.Sig.Mask))))
+	}
+	// "sa_mask specifies a mask of signals which should be blocked ... In
+	// addition, the signal which triggered the handler will be blocked,
+	// unless the SA_NODEFER flag is used." - sigaction(2)
+	t.Sig.Mask |= act.Mask
+	if act.Flags&abi.SA_NODEFER == 0 {
+		t.Sig.Mask |= abi.SigSetOf(sig)
+	}
+	t.Sig.Mask &^= abi.Unblockable
+	if act.Flags&abi.SA_RESETHAND != 0 {
+		t.Sig.Actions[sig] = proc.SigAction{}
+	}
+	t.Regs.PC = act.Handler
+	t.Regs.X[1] = proc.VDSOBase // ra: the sigreturn trampoline
+	t.Regs.X[2] = sp
+	t.Regs.X[10] = uint64(sig)
+	t.Regs.X[11] = sp + frameInfo
+	t.Regs.X[12] = sp + frameUC
+	return true
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// putSiginfo fills a siginfo_t: si_signo, si_errno, si_code, then the
+// union: si_pid and si_uid (and si_status for SIGCHLD), or si_addr for
+// the fault signals.
+func putSiginfo(b []byte, sig abi.Signal, info proc.SigInfo) {
+	binary.LittleEndian.PutUint32(b[0:], uint32(sig))
+	binary.LittleEndian.PutUint32(b[8:], uint32(info.Code))
+	switch sig {
+	case abi.SIGSEGV, abi.SIGBUS, abi.SIGILL, abi.SIGFPE, abi.SIGTRAP:
+		binary.LittleEndian.PutUint64(b[16:], info.Addr)
+	default:
+		binary.LittleEndian.PutUint32(b[16:], uint32(info.PID))
+		binary.LittleEndian.PutUint32(b[20:], uint32(info.UID))
+		if sig == abi.SIGCHLD {
+			binary.LittleEndian.PutUint32(b[24:], uint32(info.Status))
+		}
+	}
+}
+
+// rt_sigreturn(2): restore the registers and mask that the frame at sp
+// saved. A frame that cannot be read kills the process with SIGSEGV, as
+// Linux's badframe path does.
+func sysRtSigreturn(c *call) (int64, error) {
+	t, k := c.t, c.t.k
+	sp := t.Regs.X[2]
+	var f [frameSize]byte
+	if t.AS.ReadBytes(sp, f[:]) != nil {
+		if k.tracing {
+			k.emit(t, "signal", fmt.Sprintf("rt_sigreturn: no frame at sp %#x: SIGSEGV kills", sp))
+		}
+		k.exit(t, proc.KilledStatus(abi.SIGSEGV, false))
+		return 0, errNoReturn
+	}
+	t.Regs.PC = binary.LittleEndian.Uint64(f[ucMcontext:])
+	for i := 1; i < 32; i++ {
+		t.Regs.X[i] = binary.LittleEndian.Uint64(f[ucMcontext+8*i:])
+	}
+	t.Sig.Mask = abi.SigSet(binary.LittleEndian.Uint64(f[ucSigmask:])) &^ abi.Unblockable
+	if k.tracing {
+		k.emitEvent(t, &Event{Kind: "syscall", Syscall: "rt_sigreturn",
+			Text: fmt.Sprintf("rt_sigreturn() back to pc %#x, mask %s", t.Regs.PC, orNone(sigSetString(t.Sig.Mask)))})
+	}
+	return 0, errNoReturn
+}
+
+// faultSignal delivers a signal raised by the task's own instruction
+// (SIGSEGV, SIGILL, SIGTRAP, SIGBUS). A handler runs it, and when it returns
+// the instruction runs again. If the signal is blocked or ignored the
+// kernel forces the default action, as force_sig_fault does: the process
+// dies.
+func (k *Kernel) faultSignal(t *Task, sig abi.Signal, code int32, addr uint64, why string) {
+	act := t.Sig.Actions[sig]
+	if act.Handler != abi.SIG_DFL && act.Handler != abi.SIG_IGN && !t.Sig.Mask.Has(sig) {
+		k.sendSignal(t, sig, proc.SigInfo{Code: code, Addr: addr}, why)
+		return
+	}
+	if k.tracing {
+		k.emit(t, "signal", fmt.Sprintf("%v: %s", sig, why))
+	}
+	k.exit(t, proc.KilledStatus(sig, false))
+}
