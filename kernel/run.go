@@ -31,14 +31,11 @@ func (k *Kernel) Run() Result {
 			continue
 		}
 		t := k.cur
-		if t.call != nil {
-			k.retry(t) // woken in a blocking call: try it again
-			if k.cur != t {
-				k.interrupts() // it slept again, or died
-				continue
-			}
-		}
-		if t.Sig.Deliverable() == 0 || k.deliverSignals(t) {
+		if t.call != nil && (t.State == proc.Sleeping || t.Sig.Deliverable() == 0) {
+			// Woken in a blocking call: try it again. (A call left pending
+			// because a signal is deliverable goes to deliverSignals.)
+			k.retry(t)
+		} else if t.Sig.Deliverable() == 0 || k.deliverSignals(t) {
 			if t.call == nil {
 				k.runUser(t)
 			}
