@@ -47,17 +47,17 @@ func sysClone(c *call) (int64, error) {
 		return 0, abi.EINVAL
 	}
 	k, t := c.t.k, c.t
-	child, ok := k.newTask(t)
-	if !ok {
+	// As copy_process does: the process limit first, then the memory, and
+	// only then a pid, so a failed fork uses up no pid.
+	if len(k.tasks) >= k.cfg.MaxProcs {
 		// "EAGAIN: A system-imposed limit on the number of threads was encountered." - fork(2)
 		return 0, abi.EAGAIN
 	}
 	as, err := t.AS.Fork()
 	if err != nil {
-		t.RemoveChild(child.Process)
-		delete(k.tasks, child.PID)
 		return 0, abi.ENOMEM
 	}
+	child, _ := k.newTask(t)
 	child.AS = as
 	child.Files = t.Files.Fork()
 	child.Sig = t.Sig.Fork()
