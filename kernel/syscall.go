@@ -64,7 +64,7 @@ func init() {
 		abi.SysExecve:        {sysExecve, "svv"},
 		abi.SysWait4:         {sysWait4, "dxWx"},
 		abi.SysBrk:           {sysBrk, "x"},
-		abi.SysMmap:          {sysMmap, "xuPMdx"},
+		abi.SysMmap:          {sysMmap, "xuPMdu"},
 		abi.SysMunmap:        {sysMunmap, "xu"},
 		abi.SysNanosleep:     {sysNanosleep, "Tx"},
 		abi.SysClockGettime:  {sysClockGettime, "kx"},
