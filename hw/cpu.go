@@ -27,6 +27,14 @@ type CPU struct {
 	faultVA uint64 // set by a failed load or store: the faulting address
 }
 
+// ClearReservation breaks the LR/SC reservation. Linux does it on every
+// return to user mode (an SC to a scratch word in arch/riscv/kernel/entry.S,
+// as the unprivileged spec's LR/SC section recommends "during a preemptive
+// context switch"), so the kernel calls it after every trap and interrupt:
+// a system call or an interrupt between LR and SC makes the SC fail. A
+// Run that merely ran out of budget (single-stepping for a trace) keeps it.
+func (c *CPU) ClearReservation() { c.resvSize = 0 }
+
 // NewCPU returns a hart with all registers zero and no address space.
 func NewCPU(mem *PhysMem) *CPU {
 	c := &CPU{Mem: mem}

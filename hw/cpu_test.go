@@ -465,13 +465,22 @@ func TestLRSC(t *testing.T) {
 		require.Equal(t, uint64(0), m.read64(dataVA))
 		require.Equal(t, uint64(0), m.read64(dataVA+8))
 	})
-	t.Run("run re-entry breaks the reservation", func(t *testing.T) {
+	t.Run("ClearReservation between LR and SC makes SC fail", func(t *testing.T) {
 		m := newTestMachine(t, lrD, scD)
 		m.cpu.X[1], m.cpu.X[2] = dataVA, 41
-		m.run(1, 1, Trap{}) // preempted between LR and SC
+		m.run(1, 1, Trap{}) // preempted between LR and SC: a trap
+		m.cpu.ClearReservation()
 		m.run(1, 1, Trap{})
 		require.Equal(t, uint64(1), m.cpu.X[4])
 		require.Equal(t, uint64(0), m.read64(dataVA))
+	})
+	t.Run("single-stepping keeps the reservation", func(t *testing.T) {
+		m := newTestMachine(t, lrD, scD)
+		m.cpu.X[1], m.cpu.X[2] = dataVA, 41
+		m.run(1, 1, Trap{}) // a budget of 1 is no trap
+		m.run(1, 1, Trap{})
+		require.Equal(t, uint64(0), m.cpu.X[4], "sc succeeds")
+		require.Equal(t, uint64(41), m.read64(dataVA))
 	})
 	t.Run("reservation is physical: sc through an alias succeeds", func(t *testing.T) {
 		m := newTestMachine(t, lrD, encAMO("sc", true, 4, 5, 2))

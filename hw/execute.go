@@ -19,12 +19,6 @@ import (
 // the next sequential instruction is an array index, and only leaving the
 // page costs a translation. Loads and stores go through the TLB (tlb.go).
 func (c *CPU) Run(budget uint64) (retired uint64, t Trap) {
-	// Linux breaks the reservation on every return to user mode (an SC to
-	// a scratch word in arch/riscv/kernel/entry.S, as the unprivileged
-	// spec's LR/SC section recommends "during a preemptive context
-	// switch"), so an interrupt or a system call between LR and SC makes
-	// the SC fail.
-	c.resvSize = 0
 	c.syncTLB()
 	c.mem = c.Mem.bytes
 	if c.PC&3 != 0 {

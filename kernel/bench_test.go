@@ -46,3 +46,11 @@ func BenchmarkComputeInstructions(b *testing.B) {
 	res := runBench(b, "computebench", b.N)
 	b.ReportMetric(float64(res.Instructions)/time.Since(start).Seconds(), "inst/s")
 }
+
+// BenchmarkPipePingPong: one op is one round trip of a byte between two
+// processes over two pipes (testdata/bench/pipepingpong): two writes, two
+// reads, two blocks, two wakeups and two context switches.
+func BenchmarkPipePingPong(b *testing.B) {
+	b.ReportAllocs()
+	runBench(b, "pipepingpong", b.N)
+}

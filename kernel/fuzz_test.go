@@ -19,6 +19,10 @@ var fuzzSysnos = []uint64{
 	uint64(abi.SysWait4), uint64(abi.SysBrk), uint64(abi.SysMmap), uint64(abi.SysMunmap),
 	uint64(abi.SysNanosleep), uint64(abi.SysClockGettime), uint64(abi.SysSchedYield),
 	uint64(abi.SysUname), uint64(abi.SysSetTidAddress), uint64(abi.SysPipe2), uint64(abi.SysKill),
+	uint64(abi.SysDup), uint64(abi.SysDup3), uint64(abi.SysFcntl), uint64(abi.SysIoctl), uint64(abi.SysLseek),
+	uint64(abi.SysOpenat), uint64(abi.SysMknodat), uint64(abi.SysMkdirat), uint64(abi.SysUnlinkat),
+	uint64(abi.SysChdir), uint64(abi.SysGetcwd), uint64(abi.SysPpoll), uint64(abi.SysPselect6),
+	uint64(abi.SysRtSigaction), uint64(abi.SysRtSigprocmask), uint64(abi.SysRtSigpending), uint64(abi.SysRtSigreturn),
 	999, 1 << 40, ^uint64(0),
 }
 
@@ -32,6 +36,7 @@ func fuzzArg(t *Task, b byte, extra uint64) uint64 {
 		^uint64(0), ^uint64(0) - 9, 1 << 31, 1<<31 - 1, 1 << 63,
 		sp, sp + 8, sp - 4096, sp &^ 0xfff, proc.StackTop - 1, proc.StackTop,
 		0x10000, 0x10ff8, 0x20000, proc.UserLimit - 8, proc.UserLimit, 1 << 47,
+		abi.AT_FDCWD & 0xffffffff, abi.S_IFIFO | 0644, abi.O_NONBLOCK, abi.O_RDWR | abi.O_CREAT, 8, 1025,
 		extra, extra & 0xffff, extra % 4096 * 4096,
 	}
 	return vals[int(b)%len(vals)]

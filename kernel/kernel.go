@@ -37,6 +37,12 @@ type Config struct {
 	Echo   bool      // the terminal echoes typed input to the console, as a terminal in canonical mode does
 
 	Trace func(*Event) // receives every event; nil turns tracing off at no cost
+	// TraceInstructions adds an event for every retired instruction (with
+	// Trace set): the CPU then runs one instruction at a time.
+	TraceInstructions bool
+	// Disassemble renders an instruction word at pc for the trace (the
+	// sim/asm disassembler, passed in from above); nil prints the word.
+	Disassemble func(inst uint32, pc uint64) string
 
 	// Lookup is execve's file system: it returns the contents of the
 	// executable at path, or an error (ENOENT if it wraps nothing else).

@@ -79,13 +79,23 @@ func (k *Kernel) runUser(t *Task) {
 	}
 	cpu := k.m.CPU
 	cpu.X, cpu.PC, cpu.PT = t.Regs.X, t.Regs.PC, t.AS.PT
+	var insn string
+	if k.cfg.TraceInstructions && k.tracing {
+		budget = 1
+		insn = k.instruction(t, cpu.PC)
+	}
+	pc := cpu.PC
 	n, trap := cpu.Run(budget)
+	if n == 1 && insn != "" {
+		k.emitEvent(t, &Event{Kind: "insn", PC: fmt.Sprintf("%#x", pc), Text: fmt.Sprintf("%#x: %s", pc, insn)})
+	}
 	t.Regs.X, t.Regs.PC = cpu.X, cpu.PC
 	k.m.Clock.Advance(n)
 	t.Cycles += n
 	k.retired += n
 	if trap.Cause != hw.CauseNone {
 		k.m.Clock.Advance(k.cfg.TrapCost)
+		cpu.ClearReservation()
 		k.trap(t, trap)
 	}
 }
@@ -139,6 +149,7 @@ func (k *Kernel) interrupts() {
 			return
 		}
 		k.m.Clock.Advance(k.cfg.TrapCost)
+		k.m.CPU.ClearReservation() // an interrupt is a trap
 		switch line {
 		case hw.IRQTimer:
 			k.timerInterrupt()

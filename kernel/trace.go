@@ -21,6 +21,24 @@ type Event struct {
 	Errno   string `json:"errno,omitempty"`   // "EFAULT" when the call failed
 	Addr    string `json:"addr,omitempty"`    // the faulting address, for faults
 	Other   int    `json:"other,omitempty"`   // the other process: the one switched to, woken, forked or reaped
+	PC      string `json:"pc,omitempty"`      // the instruction's address, for instructions and faults
+}
+
+// instruction renders the instruction at pc of task t: "sd a1, 0(zero)",
+// or its word in hex without a disassembler.
+func (k *Kernel) instruction(t *Task, pc uint64) string {
+	cpu := k.m.CPU
+	saved := cpu.PT
+	cpu.PT = t.AS.PT
+	word, ok := cpu.Fetch(pc)
+	cpu.PT = saved
+	switch {
+	case !ok:
+		return "(no instruction)"
+	case k.cfg.Disassemble != nil:
+		return k.cfg.Disassemble(word, pc)
+	}
+	return fmt.Sprintf(".word %#08x", word)
 }
 
 // emit sends an event for task t (nil: the machine itself, pid 0). Callers

@@ -50,11 +50,12 @@ func (k *Kernel) pageFault(t *Task, va uint64, acc proc.Access) {
 		t.Faults++
 		if k.tracing {
 			after, _ := t.AS.PT.Lookup(va)
-			text := fmt.Sprintf("page fault: %v at %#x (pc %#x): %v, frame %d", acc, va, t.Regs.PC, kind, after.Frame())
+			where := fmt.Sprintf("pc %#x: %s", t.Regs.PC, k.instruction(t, t.Regs.PC))
+			text := fmt.Sprintf("page fault: %v at %#x (%s): %v, frame %d", acc, va, where, kind, after.Frame())
 			if kind == proc.FaultCOWCopy {
-				text = fmt.Sprintf("page fault: %v at %#x (pc %#x): copy-on-write, frame %d copied to frame %d", acc, va, t.Regs.PC, before.Frame(), after.Frame())
+				text = fmt.Sprintf("page fault: %v at %#x (%s): copy-on-write, frame %d copied to frame %d", acc, va, where, before.Frame(), after.Frame())
 			}
-			k.emitEvent(t, &Event{Kind: "fault", Addr: fmt.Sprintf("%#x", va), Text: text})
+			k.emitEvent(t, &Event{Kind: "fault", Addr: fmt.Sprintf("%#x", va), PC: fmt.Sprintf("%#x", t.Regs.PC), Text: text})
 		}
 	case errors.As(err, &segv):
 		what := "no mapping (SEGV_MAPERR)"
@@ -62,8 +63,8 @@ func (k *Kernel) pageFault(t *Task, va uint64, acc proc.Access) {
 			what = "not permitted (SEGV_ACCERR)"
 		}
 		if k.tracing {
-			k.emitEvent(t, &Event{Kind: "fault", Addr: fmt.Sprintf("%#x", va),
-				Text: fmt.Sprintf("page fault: %v at %#x (pc %#x): %s", acc, va, t.Regs.PC, what)})
+			k.emitEvent(t, &Event{Kind: "fault", Addr: fmt.Sprintf("%#x", va), PC: fmt.Sprintf("%#x", t.Regs.PC),
+				Text: fmt.Sprintf("page fault: %v at %#x (pc %#x: %s): %s", acc, va, t.Regs.PC, k.instruction(t, t.Regs.PC), what)})
 		}
 		code := int32(abi.SEGV_MAPERR)
 		if segv.Mapped {

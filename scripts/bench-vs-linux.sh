@@ -24,3 +24,4 @@ run() { # name args...
 }
 run forkbench 2000
 run computebench 20000
+run pipepingpong 20000

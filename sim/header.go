@@ -78,7 +78,7 @@ func (h *header) parse(comment []byte) {
 // machine parses "machine key=value ...".
 func (h *header) machine(words []word, end int) {
 	if len(words) == 0 {
-		h.errs.add(h.at(end), "expected a setting (mem=, quantum=, trapcost=, seed=, jitter=, limit=, maxprocs=, echo=) after machine, found end of line")
+		h.errs.add(h.at(end), "expected a setting (mem=, quantum=, trapcost=, seed=, jitter=, limit=, maxprocs=, echo=, insns=) after machine, found end of line")
 		return
 	}
 	m := &h.s.Machine
@@ -113,14 +113,9 @@ func (h *header) machine(words []word, end int) {
 		case "jitter":
 			m.Jitter, err = parseCount(val)
 		case "echo":
-			switch val {
-			case "on":
-				m.Echo = true
-			case "off":
-				m.Echo = false
-			default:
-				err = "expected on or off"
-			}
+			m.Echo, err = parseOnOff(val)
+		case "insns":
+			m.TraceInstructions, err = parseOnOff(val)
 		case "limit":
 			m.CycleLimit, err = parseCount(val)
 		case "maxprocs":
@@ -131,13 +126,24 @@ func (h *header) machine(words []word, end int) {
 			}
 			m.MaxProcs = int(n)
 		default:
-			h.errs.add(h.at(w.col), "unknown machine setting %q: expected mem, quantum, trapcost, seed, jitter, limit, maxprocs or echo", key)
+			h.errs.add(h.at(w.col), "unknown machine setting %q: expected mem, quantum, trapcost, seed, jitter, limit, maxprocs, echo or insns", key)
 			continue
 		}
 		if err != "" {
 			h.errs.add(h.at(vcol), "bad %s %q: %s", key, val, err)
 		}
 	}
+}
+
+// parseOnOff parses "on" or "off".
+func parseOnOff(s string) (bool, string) {
+	switch s {
+	case "on":
+		return true, ""
+	case "off":
+		return false, ""
+	}
+	return false, "expected on or off"
 }
 
 // parseCount parses a decimal count; underscores may group digits (2_000_000).

@@ -103,7 +103,7 @@ func TestParseErrors(t *testing.T) {
 		{"machine", "machine mem=12Q quantum=0 speed=3 seed\nmachine seed=1 seed=2\nspawn hello.s\n-- hello.s --\n" + helloSrc,
 			`x.txtar:1:13: bad mem "12Q": expected a size such as 65536, 64K, 16M or 1G
 x.txtar:1:25: bad quantum "0": expected a quantum of at least 1 cycle
-x.txtar:1:27: unknown machine setting "speed": expected mem, quantum, trapcost, seed, jitter, limit, maxprocs or echo
+x.txtar:1:27: unknown machine setting "speed": expected mem, quantum, trapcost, seed, jitter, limit, maxprocs, echo or insns
 x.txtar:1:35: expected setting=value, found seed
 x.txtar:2:16: duplicate setting seed (first set at line 2)`},
 		{"missing file", "spawn nothere.s\nspawn\n",

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 
 	"ipcsim/kernel"
+	"ipcsim/sim/asm"
 )
 
 // Options change how a scenario runs.
@@ -43,16 +44,18 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	var console bytes.Buffer
 	keep := opts.KeepTrace || s.want("want/trace") != nil
 	cfg := kernel.Config{
-		MemBytes:   s.Machine.MemBytes,
-		Quantum:    s.Machine.Quantum,
-		TrapCost:   s.Machine.TrapCost,
-		Seed:       s.Machine.Seed,
-		Jitter:     s.Machine.Jitter,
-		Echo:       s.Machine.Echo,
-		MaxProcs:   s.Machine.MaxProcs,
-		CycleLimit: s.Machine.CycleLimit,
-		Stdout:     &console,
-		Lookup:     s.lookup,
+		MemBytes:          s.Machine.MemBytes,
+		Quantum:           s.Machine.Quantum,
+		TrapCost:          s.Machine.TrapCost,
+		Seed:              s.Machine.Seed,
+		Jitter:            s.Machine.Jitter,
+		Echo:              s.Machine.Echo,
+		Disassemble:       asm.Disassemble,
+		TraceInstructions: s.Machine.TraceInstructions,
+		MaxProcs:          s.Machine.MaxProcs,
+		CycleLimit:        s.Machine.CycleLimit,
+		Stdout:            &console,
+		Lookup:            s.lookup,
 	}
 	if keep || opts.Trace != nil {
 		cfg.Trace = func(e *kernel.Event) {

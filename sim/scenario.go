@@ -57,6 +57,9 @@ type Machine struct {
 	CycleLimit uint64 // limit=2000000: stop after this many cycles (0: never)
 	MaxProcs   int    // maxprocs=64: fork fails with EAGAIN beyond it
 	Echo       bool   // echo=on: the terminal echoes typed keys to the console (default off)
+	// TraceInstructions (insns=on) puts every retired instruction in the
+	// trace, disassembled: slow, for short stretches a student studies.
+	TraceInstructions bool
 }
 
 // Program is an executable installed in the machine's file system as
