@@ -1,0 +1,173 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ipcsim/sim"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+const pipeFullScenario = "../../testdata/scenarios/pipe_full.txtar"
+
+// pipeFullBlocked is a cycle of pipe_full.txtar at which the producer
+// (pid 2) is blocked writing into the full pipe and the consumer (pid 3)
+// is still asleep: the producer blocks at cycle 61, the consumer wakes at
+// 5068.
+const pipeFullBlocked = "2000"
+
+// TestInspectText compares the text snapshot with the golden file;
+// with -update it rewrites the golden file first.
+func TestInspectText(t *testing.T) {
+	st, out, stderr := run(t, "inspect", "--at="+pipeFullBlocked, pipeFullScenario)
+	if st != exitOK || stderr != "" {
+		t.Fatalf("status %d, stderr %q", st, stderr)
+	}
+	golden := filepath.Join("testdata", "inspect_pipe_full.golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/ipcsim -run TestInspectText -update to record it)", err)
+	}
+	if out != string(want) {
+		t.Errorf("inspect --at=%s differs from %s (-want +got):\n%s", pipeFullBlocked, golden, sim.Diff(want, []byte(out)))
+	}
+	// The lines a reader looks for, whatever else the golden file holds.
+	for _, line := range []string{
+		"state at cycle 2000\n",
+		"write: pipe#1 full (65536/65536)",
+		"pipe#1: head 0, length 65536, capacity 65536, readers 1, writers 1\n",
+		"[################################]",
+		"waiting: pid 2 (write)\n",
+	} {
+		if !strings.Contains(out, line) {
+			t.Errorf("output lacks %q:\n%s", line, out)
+		}
+	}
+}
+
+// snapshot is the JSON shape of "ipcsim inspect --format=json", spelled out
+// here so that the test checks the field names users depend on.
+type snapshot struct {
+	Cycle uint64 `json:"cycle"`
+	Procs []struct {
+		PID     int       `json:"pid"`
+		PPID    int       `json:"ppid"`
+		Name    string    `json:"name"`
+		State   string    `json:"state"`
+		Waiting string    `json:"waiting"`
+		FDs     []fdState `json:"fds"`
+	} `json:"processes"`
+	Pipes []struct {
+		Name    string   `json:"name"`
+		Head    int      `json:"head"`
+		Len     int      `json:"len"`
+		Cap     int      `json:"cap"`
+		Readers int      `json:"readers"`
+		Writers int      `json:"writers"`
+		Waiting []string `json:"waiting"`
+	} `json:"pipes"`
+}
+
+func TestInspectJSON(t *testing.T) {
+	st, out, stderr := run(t, "inspect", "--at="+pipeFullBlocked, "--format=json", pipeFullScenario)
+	if st != exitOK || stderr != "" {
+		t.Fatalf("status %d, stderr %q", st, stderr)
+	}
+	var s snapshot
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	if s.Cycle != 2000 {
+		t.Errorf("cycle %d, want 2000", s.Cycle)
+	}
+	if len(s.Pipes) != 1 {
+		t.Fatalf("%d pipes, want 1: %+v", len(s.Pipes), s.Pipes)
+	}
+	p := s.Pipes[0]
+	if p.Name != "pipe#1" || p.Len != 65536 || p.Cap != 65536 || p.Readers != 1 || p.Writers != 1 {
+		t.Errorf("pipe %+v, want pipe#1 full: len 65536, cap 65536, 1 reader, 1 writer", p)
+	}
+	if len(p.Waiting) != 1 || p.Waiting[0] != "pid 2 (write)" {
+		t.Errorf("pipe waiters %q, want [pid 2 (write)]", p.Waiting)
+	}
+	found := map[int]bool{}
+	for _, pr := range s.Procs {
+		found[pr.PID] = true
+		switch pr.PID {
+		case 2:
+			if pr.State != "sleeping" || !strings.HasPrefix(pr.Waiting, "write: pipe#1 full (65536/65536)") {
+				t.Errorf("producer: state %q, waiting %q; want sleeping in write on the full pipe#1", pr.State, pr.Waiting)
+			}
+			if !hasFD(pr.FDs, 4, "pipe#1 (write end)") || hasFD(pr.FDs, 3, "pipe#1 (read end)") {
+				t.Errorf("producer fds %+v, want fd 4 the write end and no read end", pr.FDs)
+			}
+		case 3:
+			if pr.State != "sleeping" || !strings.HasPrefix(pr.Waiting, "nanosleep") || pr.PPID != 2 {
+				t.Errorf("consumer: state %q, waiting %q, ppid %d; want sleeping in nanosleep, child of 2", pr.State, pr.Waiting, pr.PPID)
+			}
+			if !hasFD(pr.FDs, 3, "pipe#1 (read end)") {
+				t.Errorf("consumer fds %+v, want fd 3 the read end", pr.FDs)
+			}
+		}
+	}
+	if !found[1] || !found[2] || !found[3] {
+		t.Errorf("processes %v, want pids 1, 2 and 3", found)
+	}
+}
+
+type fdState struct {
+	FD    int    `json:"fd"`
+	File  string `json:"file"`
+	Flags string `json:"flags"`
+}
+
+// hasFD reports whether fds holds descriptor fd open on file.
+func hasFD(fds []fdState, fd int, file string) bool {
+	for _, f := range fds {
+		if f.FD == fd && f.File == file {
+			return true
+		}
+	}
+	return false
+}
+
+func TestInspectBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.txtar")
+	if err := os.WriteFile(bad, []byte("spawn nothere.s\nfrobnicate\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"inspect", pipeFullScenario}, `--at: expected a cycle number above 0, found ""`},
+		{[]string{"inspect", "--at=0", pipeFullScenario}, `--at: expected a cycle number above 0, found "0"`},
+		{[]string{"inspect", "--at=soon", pipeFullScenario}, `--at: expected a cycle number above 0, found "soon"`},
+		{[]string{"inspect", "--at=100", "--format=xml", pipeFullScenario}, `bad --format "xml": expected text or json`},
+		{[]string{"inspect", "--at=100"}, "expected one scenario file, found 0 arguments"},
+		{[]string{"inspect", "--at=100", pipeFullScenario, pipeFullScenario}, "expected one scenario file, found 2 arguments"},
+		{[]string{"inspect", "--at=100", "--nope", pipeFullScenario}, "flag provided but not defined: -nope"},
+		{[]string{"inspect", "--at=100", filepath.Join(dir, "missing.txtar")}, "missing.txtar"},
+		{[]string{"inspect", "--at=100", bad}, `bad.txtar:2:1: unknown directive "frobnicate"`},
+	}
+	for _, tt := range tests {
+		st, out, stderr := run(t, tt.args...)
+		if st != exitBadInput || !strings.Contains(stderr, tt.stderr) || out != "" {
+			t.Errorf("%v: status %d, stdout %q, stderr %q; want 2, no output and %q", tt.args, st, out, stderr, tt.stderr)
+		}
+	}
+}
