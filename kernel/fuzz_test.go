@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"ipcsim/abi"
 	"ipcsim/proc"
@@ -53,6 +54,11 @@ func FuzzSyscalls(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// A watchdog in host time: an input that makes the kernel spin
+		// without advancing virtual time would otherwise hang the fuzzer
+		// silently; a panic makes it save the input as a crasher.
+		watchdog := time.AfterFunc(10*time.Second, func() { panic("FuzzSyscalls: input ran over 10s") })
+		defer watchdog.Stop()
 		k := New(Config{
 			MemBytes:   2 << 20,
 			MaxProcs:   6,

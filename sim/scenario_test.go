@@ -2,13 +2,13 @@ package sim
 
 import (
 	"bytes"
-	"flag"
+	"ipcsim/internal/golden"
 	"path/filepath"
 	"runtime"
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the want/ sections of testdata/scenarios/*.txtar")
+var update = golden.Update // go test ./... -update
 
 // scenarioFiles returns the bundled scenarios.
 func scenarioFiles(t *testing.T) []string {

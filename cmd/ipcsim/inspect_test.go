@@ -2,7 +2,7 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
+	"ipcsim/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +11,7 @@ import (
 	"ipcsim/sim"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+var update = golden.Update // go test ./... -update
 
 const pipeFullScenario = "../../testdata/scenarios/pipe_full.txtar"
 

@@ -1,5 +1,5 @@
 package asm
 
-import "flag"
+import "ipcsim/internal/golden"
 
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/asm")
+var update = golden.Update // go test ./... -update
