@@ -106,6 +106,7 @@ type Task struct {
 
 	entry       sched.Entry // the task's registration on the wait queue it sleeps on
 	callBuf     call        // the system call in progress (a task makes one at a time)
+	inCall      *call       // the call the kernel is executing for the task, for traces
 	call        *call       // the system call the task is blocked in, retried when woken
 	deadline    uint64      // cycle at which a timed sleep ends (valid while in k.sleepers)
 	blockReason string      // what the sleeping task waits for, in words
@@ -117,7 +118,15 @@ type Task struct {
 
 // Wake makes a sleeping task runnable again so that it retries its call
 // (sched.Waiter).
-func (t *Task) Wake(sched.EventMask) { t.k.wake(t, "") }
+func (t *Task) Wake(sched.EventMask) {
+	k := t.k
+	switch {
+	case k.cur != nil:
+		k.wake(t, k.cur, "")
+	default:
+		k.wake(t, nil, "a device") // an interrupt handler: the keyboard
+	}
+}
 
 // New powers on a machine and boots the kernel: it creates init (pid 1),
 // which reaps orphans forever.

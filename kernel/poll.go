@@ -114,6 +114,14 @@ func (c *call) waitMore(what string) error {
 		reason: fmt.Sprintf("%s until one is ready or cycle %d", what, c.deadline)}
 }
 
+// plural renders "1 fd", "2 fds".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
 // ppoll(2): (fds, nfds, tmo_p, sigmask, sigsetsize).
 func sysPpoll(c *call) (int64, error) {
 	t := c.t
@@ -159,7 +167,7 @@ func sysPpoll(c *call) (int64, error) {
 		}
 	}
 	if ready == 0 {
-		if err := c.waitMore(fmt.Sprintf("polling %d fds", nfds)); err != nil {
+		if err := c.waitMore(fmt.Sprintf("polling %s", plural(int(nfds), "fd"))); err != nil {
 			c.register(files, masks)
 			return 0, err
 		}
@@ -264,7 +272,7 @@ func sysPselect6(c *call) (int64, error) {
 		}
 	}
 	if ready == 0 {
-		if err := c.waitMore(fmt.Sprintf("select on %d fds", len(files))); err != nil {
+		if err := c.waitMore(fmt.Sprintf("select on %s", plural(len(files), "fd"))); err != nil {
 			c.register(files, masks)
 			return 0, err
 		}

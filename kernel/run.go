@@ -172,7 +172,7 @@ func (k *Kernel) timerInterrupt() {
 		k.emit(k.cur, "irq", "timer interrupt")
 	}
 	for len(k.sleepers) > 0 && k.sleepers[0].deadline <= now {
-		k.wake(k.sleepers[0], "its sleep ended")
+		k.wake(k.sleepers[0], nil, "the timer: its sleep ended")
 	}
 	if expired {
 		if k.runq.Len() == 0 {
@@ -259,24 +259,26 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 	}
 }
 
-// wake makes a sleeping t runnable; it will retry its call.
-func (k *Kernel) wake(t *Task, why string) {
+// wake makes a sleeping t runnable; it will retry its call. by is the
+// process whose action woke it (nil for the timer or a device), why says
+// what happened.
+func (k *Kernel) wake(t *Task, by *Task, why string) {
 	if t.State != proc.Sleeping {
 		return
 	}
 	k.dropSleeper(t)
 	k.makeRunnable(t)
 	if k.tracing {
-		text := "wakes up"
-		if k.cur != nil && k.cur != t {
-			text = fmt.Sprintf("woken by pid %d", k.cur.PID)
-		}
-		if why != "" {
-			text += ": " + why
-		}
-		e := &Event{Kind: "wake", Text: text}
-		if k.cur != nil {
-			e.Other = k.cur.PID
+		e := &Event{Kind: "wake", Text: "woken by " + why}
+		if by != nil && by != t {
+			e.Other = by.PID
+			e.Text = fmt.Sprintf("woken by pid %d", by.PID)
+			if c := by.inCall; c != nil {
+				e.Text += fmt.Sprintf(" (%v)", c.no)
+			}
+			if why != "" {
+				e.Text += ": " + why
+			}
 		}
 		k.emitEvent(t, e)
 	}

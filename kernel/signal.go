@@ -39,7 +39,7 @@ func (k *Kernel) sendSignal(t *Task, sig abi.Signal, info proc.SigInfo, why stri
 		// "A signal interrupts a sleeping task only if that task does not
 		// block the signal": it wakes, and on its way back to user mode
 		// meets the signal (deliverSignals decides EINTR or restart).
-		k.wake(t, fmt.Sprintf("interrupted by %v", sig))
+		k.wake(t, k.cur, fmt.Sprintf("interrupted by %v", sig))
 	}
 }
 

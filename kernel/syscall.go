@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -75,16 +76,16 @@ func init() {
 		abi.SysRtSigpending:  {sysRtSigpending, "xu"},
 		abi.SysRtSigaction:   {sysRtSigaction, "Sxxu"},
 		abi.SysRtSigreturn:   {sysRtSigreturn, ""},
-		abi.SysPipe2:         {sysPipe2, "xO"},
+		abi.SysPipe2:         {sysPipe2, "pf"},
 		abi.SysDup:           {sysDup, "d"},
-		abi.SysDup3:          {sysDup3, "ddO"},
-		abi.SysFcntl:         {sysFcntl, "dFx"},
+		abi.SysDup3:          {sysDup3, "ddf"},
+		abi.SysFcntl:         {sysFcntl, "dFa"},
 		abi.SysIoctl:         {sysIoctl, "dIx"},
 		abi.SysLseek:         {sysLseek, "ddd"},
 		abi.SysOpenat:        {sysOpenat, "DsOo"},
-		abi.SysMknodat:       {sysMknodat, "Dsou"},
+		abi.SysMknodat:       {sysMknodat, "Dsmu"},
 		abi.SysMkdirat:       {sysMkdirat, "Dso"},
-		abi.SysUnlinkat:      {sysUnlinkat, "Dsx"},
+		abi.SysUnlinkat:      {sysUnlinkat, "DsR"},
 		abi.SysChdir:         {sysChdir, "s"},
 		abi.SysGetcwd:        {sysGetcwd, "xu"},
 		abi.SysPpoll:         {sysPpoll, "xuTxu"},
@@ -113,6 +114,8 @@ func (k *Kernel) syscall(t *Task) {
 // when an object notifies from inside an attempt.
 func (k *Kernel) invoke(c *call) {
 	t := c.t
+	t.inCall = c
+	defer func() { t.inCall = nil }()
 	var fn sysFunc
 	if c.no < abi.Sysno(len(syscalls)) {
 		fn = syscalls[c.no].fn
@@ -153,6 +156,8 @@ func (k *Kernel) block(t *Task, c *call, blk *blockError) {
 func (k *Kernel) retry(t *Task) {
 	c := t.call
 	t.call = nil
+	t.inCall = c
+	defer func() { t.inCall = nil }()
 	ret, err := syscalls[c.no].fn(c)
 	if blk, ok := err.(*blockError); ok {
 		if t.entry.Queued() && blk.q != nil && !t.entry.On(blk.q) {
@@ -217,6 +222,9 @@ func formatRet(ret int64) string {
 //	r buffer read (shown after the call, ret bytes)
 //	V iovec array written   v string array (argv)   T timespec
 //	W wait4 options   C clone flags   P mmap prot   M mmap flags
+//	O open flags   f O_NONBLOCK/O_CLOEXEC flags   p pipe2's fd pair
+//	F fcntl command   a fcntl argument   I ioctl request   D dirfd
+//	o octal mode   m file type and mode   R unlinkat flags   S signal
 func (k *Kernel) formatCall(c *call, ret int64) string {
 	var args string
 	if int(c.no) < len(syscalls) {
@@ -297,6 +305,31 @@ func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64) string {
 		return flagNames(v, mapFlags)
 	case 'S':
 		return abi.Signal(int32(v)).String()
+	case 'f':
+		return flagNames(v, openFlags)
+	case 'p':
+		var b [8]byte
+		if ret == 0 && as.ReadBytes(v, b[:]) == nil {
+			return fmt.Sprintf("[%d, %d]", int32(binary.LittleEndian.Uint32(b[:])), int32(binary.LittleEndian.Uint32(b[4:])))
+		}
+	case 'a':
+		switch int32(c.a[1]) {
+		case abi.F_SETFL:
+			return flagNames(v, openFlags)
+		case abi.F_SETFD:
+			return flagNames(v, []flagName{{abi.FD_CLOEXEC, "FD_CLOEXEC"}})
+		case abi.F_GETFD, abi.F_GETFL, abi.F_GETPIPE_SZ:
+			return "0"
+		}
+		return fmt.Sprint(int64(v))
+	case 'm':
+		typ := map[uint64]string{abi.S_IFIFO: "S_IFIFO", abi.S_IFREG: "S_IFREG", abi.S_IFDIR: "S_IFDIR", abi.S_IFSOCK: "S_IFSOCK", abi.S_IFCHR: "S_IFCHR"}[v&abi.S_IFMT]
+		if typ == "" {
+			return fmt.Sprintf("%#o", v)
+		}
+		return fmt.Sprintf("%s|%#o", typ, v&^abi.S_IFMT)
+	case 'R':
+		return flagNames(v, []flagName{{abi.AT_REMOVEDIR, "AT_REMOVEDIR"}})
 	case 'D':
 		if int32(v) == abi.AT_FDCWD {
 			return "AT_FDCWD"

@@ -17,6 +17,10 @@ func cmdInspect(args []string, stdout, stderr io.Writer) int {
 	if st := parseFlags(fs, args, stdout, stderr); st >= 0 {
 		return st
 	}
+	if *at == "" {
+		fmt.Fprintf(stderr, "ipcsim inspect: --at=CYCLE is required: the cycle to stop at\n")
+		return exitBadInput
+	}
 	cycle, err := sim.ParseCount(*at)
 	if err != nil || cycle == 0 {
 		fmt.Fprintf(stderr, "ipcsim inspect: --at: expected a cycle number above 0, found %q\n", *at)

@@ -154,7 +154,7 @@ func TestInspectBadInput(t *testing.T) {
 		args   []string
 		stderr string
 	}{
-		{[]string{"inspect", pipeFullScenario}, `--at: expected a cycle number above 0, found ""`},
+		{[]string{"inspect", pipeFullScenario}, `--at=CYCLE is required: the cycle to stop at`},
 		{[]string{"inspect", "--at=0", pipeFullScenario}, `--at: expected a cycle number above 0, found "0"`},
 		{[]string{"inspect", "--at=soon", pipeFullScenario}, `--at: expected a cycle number above 0, found "soon"`},
 		{[]string{"inspect", "--at=100", "--format=xml", pipeFullScenario}, `bad --format "xml": expected text or json`},
