@@ -35,7 +35,7 @@ const (
 	maxMaxProcs = 1 << 16
 )
 
-func (h *header) at(col int) Pos { return Pos{h.s.Path, h.line, col} }
+func (h *header) at(col int) Pos { return Pos{Filename: h.s.Path, Line: h.line, Col: col} }
 
 // parse reads every header line, then resolves the expect lines that name a
 // process, and checks that something is spawned.
@@ -53,7 +53,7 @@ func (h *header) parse(comment []byte) {
 		end := len(ln) + 1 // column just past the line, for "found end of line"
 		switch d := words[0]; {
 		case d.quoted:
-			h.errs.add(h.at(d.col), "expected a directive (machine, spawn, install, at or expect), found %s", d.text)
+			h.errs.Add(h.at(d.col), "expected a directive (machine, spawn, install, at or expect), found %s", d.text)
 		case d.val == "machine":
 			h.machine(words[1:], end)
 		case d.val == "spawn":
@@ -65,31 +65,31 @@ func (h *header) parse(comment []byte) {
 		case d.val == "expect":
 			h.expect(words[1:], end, ln)
 		default:
-			h.errs.add(h.at(d.col), "unknown directive %q: expected machine, spawn, install, at or expect", d.val)
+			h.errs.Add(h.at(d.col), "unknown directive %q: expected machine, spawn, install, at or expect", d.val)
 		}
 	}
 	h.resolveExpects()
 	if len(h.s.Spawns) == 0 && len(*h.errs) == 0 {
 		h.line = 1
-		h.errs.add(h.at(1), "no spawn directive: a scenario starts at least one program (spawn FILE)")
+		h.errs.Add(h.at(1), "no spawn directive: a scenario starts at least one program (spawn FILE)")
 	}
 }
 
 // machine parses "machine key=value ...".
 func (h *header) machine(words []word, end int) {
 	if len(words) == 0 {
-		h.errs.add(h.at(end), "expected a setting (mem=, quantum=, trapcost=, seed=, jitter=, limit=, maxprocs=, echo=, insns=) after machine, found end of line")
+		h.errs.Add(h.at(end), "expected a setting (mem=, quantum=, trapcost=, seed=, jitter=, limit=, maxprocs=, echo=, insns=) after machine, found end of line")
 		return
 	}
 	m := &h.s.Machine
 	for _, w := range words {
 		key, val, ok := strings.Cut(w.val, "=")
 		if !ok || w.quoted {
-			h.errs.add(h.at(w.col), "expected setting=value, found %s", w.text)
+			h.errs.Add(h.at(w.col), "expected setting=value, found %s", w.text)
 			continue
 		}
 		if line, dup := h.settings[key]; dup {
-			h.errs.add(h.at(w.col), "duplicate setting %s (first set at line %d)", key, line)
+			h.errs.Add(h.at(w.col), "duplicate setting %s (first set at line %d)", key, line)
 			continue
 		}
 		h.settings[key] = h.line
@@ -126,11 +126,11 @@ func (h *header) machine(words []word, end int) {
 			}
 			m.MaxProcs = int(n)
 		default:
-			h.errs.add(h.at(w.col), "unknown machine setting %q: expected mem, quantum, trapcost, seed, jitter, limit, maxprocs, echo or insns", key)
+			h.errs.Add(h.at(w.col), "unknown machine setting %q: expected mem, quantum, trapcost, seed, jitter, limit, maxprocs, echo or insns", key)
 			continue
 		}
 		if err != "" {
-			h.errs.add(h.at(vcol), "bad %s %q: %s", key, val, err)
+			h.errs.Add(h.at(vcol), "bad %s %q: %s", key, val, err)
 		}
 	}
 }
@@ -188,7 +188,7 @@ func parseSize(s string) (uint64, string) {
 // spawn parses "spawn FILE [ARG...]".
 func (h *header) spawn(words []word, end int) {
 	if len(words) == 0 {
-		h.errs.add(h.at(end), "expected a program file after spawn, found end of line")
+		h.errs.Add(h.at(end), "expected a program file after spawn, found end of line")
 		return
 	}
 	p := h.program(words[0])
@@ -205,11 +205,11 @@ func (h *header) spawn(words []word, end int) {
 // install parses "install FILE".
 func (h *header) install(words []word, end int) {
 	if len(words) == 0 {
-		h.errs.add(h.at(end), "expected a program file after install, found end of line")
+		h.errs.Add(h.at(end), "expected a program file after install, found end of line")
 		return
 	}
 	if len(words) > 1 {
-		h.errs.add(h.at(words[1].col), "expected end of line after install %s, found %s", words[0].text, words[1].text)
+		h.errs.Add(h.at(words[1].col), "expected end of line after install %s, found %s", words[0].text, words[1].text)
 	}
 	h.program(words[0])
 }
@@ -219,29 +219,29 @@ func (h *header) keys(words []word, end int, line string) {
 	want := []string{"a cycle number", "key", "a quoted string"}
 	for i, what := range want {
 		if i >= len(words) {
-			h.errs.add(h.at(end), "expected %s (at CYCLE key \"STRING\"), found end of line", what)
+			h.errs.Add(h.at(end), "expected %s (at CYCLE key \"STRING\"), found end of line", what)
 			return
 		}
 	}
 	at, msg := parseCount(words[0].val)
 	if msg != "" || words[0].quoted {
-		h.errs.add(h.at(words[0].col), "bad cycle %s: expected a decimal number", words[0].text)
+		h.errs.Add(h.at(words[0].col), "bad cycle %s: expected a decimal number", words[0].text)
 		return
 	}
 	if words[1].val != "key" || words[1].quoted {
-		h.errs.add(h.at(words[1].col), "expected key, found %s", words[1].text)
+		h.errs.Add(h.at(words[1].col), "expected key, found %s", words[1].text)
 		return
 	}
 	if !words[2].quoted {
-		h.errs.add(h.at(words[2].col), "expected a quoted string such as \"ls\\n\" or \"^C\", found %s", words[2].text)
+		h.errs.Add(h.at(words[2].col), "expected a quoted string such as \"ls\\n\" or \"^C\", found %s", words[2].text)
 		return
 	}
 	if len(words) > 3 {
-		h.errs.add(h.at(words[3].col), "expected end of line after the keys, found %s", words[3].text)
+		h.errs.Add(h.at(words[3].col), "expected end of line after the keys, found %s", words[3].text)
 		return
 	}
 	if words[2].val == "" {
-		h.errs.add(h.at(words[2].col), "expected at least one key, found an empty string")
+		h.errs.Add(h.at(words[2].col), "expected at least one key, found an empty string")
 		return
 	}
 	h.s.Keys = append(h.s.Keys, Keys{Pos: h.at(1 + len(line) - len(strings.TrimLeft(line, " \t"))), At: at, Keys: caretKeys(words[2].val)})
@@ -251,7 +251,7 @@ func (h *header) keys(words []word, end int, line string) {
 func (h *header) expect(words []word, end int, line string) {
 	e := Expect{Pos: h.at(1 + len(line) - len(strings.TrimLeft(line, " \t"))), Text: strings.TrimSpace(stripComment(line))}
 	if len(words) == 0 {
-		h.errs.add(h.at(end), "expected exit, signal or console after expect, found end of line")
+		h.errs.Add(h.at(end), "expected exit, signal or console after expect, found end of line")
 		return
 	}
 	kind, rest := words[0], words[1:]
@@ -259,11 +259,11 @@ func (h *header) expect(words []word, end int, line string) {
 	case kind.val == "console" && !kind.quoted:
 		e.Kind = ExpectConsole
 		if len(rest) == 0 {
-			h.errs.add(h.at(end), "expected a quoted string after expect console, found end of line")
+			h.errs.Add(h.at(end), "expected a quoted string after expect console, found end of line")
 			return
 		}
 		if !rest[0].quoted {
-			h.errs.add(h.at(rest[0].col), "expected a quoted string after expect console, found %s", rest[0].text)
+			h.errs.Add(h.at(rest[0].col), "expected a quoted string after expect console, found %s", rest[0].text)
 			return
 		}
 		e.Console = []byte(rest[0].val)
@@ -279,7 +279,7 @@ func (h *header) expect(words []word, end int, line string) {
 			if kind.val == "signal" {
 				what = "a signal name such as SIGSEGV"
 			}
-			h.errs.add(h.at(end), "expected %s after expect %s %s, found end of line", what, kind.val, who.Name)
+			h.errs.Add(h.at(end), "expected %s after expect %s %s, found end of line", what, kind.val, who.Name)
 			return
 		}
 		v := rest[0]
@@ -287,7 +287,7 @@ func (h *header) expect(words []word, end int, line string) {
 			e.Kind = ExpectExit
 			n, msg := parseCount(v.val)
 			if msg != "" || v.quoted || n > 255 {
-				h.errs.add(h.at(v.col), "bad exit status %s: expected a number from 0 to 255", v.text)
+				h.errs.Add(h.at(v.col), "bad exit status %s: expected a number from 0 to 255", v.text)
 				return
 			}
 			e.Status = int(n)
@@ -295,18 +295,18 @@ func (h *header) expect(words []word, end int, line string) {
 			e.Kind = ExpectSignal
 			sig, ok := abi.SignalByName(v.val)
 			if !ok || v.quoted {
-				h.errs.add(h.at(v.col), "unknown signal %s: expected a name such as SIGINT, SIGKILL or SIGSEGV", v.text)
+				h.errs.Add(h.at(v.col), "unknown signal %s: expected a name such as SIGINT, SIGKILL or SIGSEGV", v.text)
 				return
 			}
 			e.Signal = int(sig)
 		}
 		rest = rest[1:]
 	default:
-		h.errs.add(h.at(kind.col), "expected exit, signal or console after expect, found %s", kind.text)
+		h.errs.Add(h.at(kind.col), "expected exit, signal or console after expect, found %s", kind.text)
 		return
 	}
 	if len(rest) > 0 {
-		h.errs.add(h.at(rest[0].col), "expected end of line, found %s", rest[0].text)
+		h.errs.Add(h.at(rest[0].col), "expected end of line, found %s", rest[0].text)
 		return
 	}
 	h.s.Expects = append(h.s.Expects, e)
@@ -317,17 +317,17 @@ func (h *header) expect(words []word, end int, line string) {
 // known (resolveExpects).
 func (h *header) who(words []word, end int) (Who, int, bool) {
 	if len(words) == 0 {
-		h.errs.add(h.at(end), "expected a process (a spawned program's name, or pid N), found end of line")
+		h.errs.Add(h.at(end), "expected a process (a spawned program's name, or pid N), found end of line")
 		return Who{}, 0, false
 	}
 	if words[0].val == "pid" && !words[0].quoted {
 		if len(words) < 2 {
-			h.errs.add(h.at(end), "expected a process id after pid, found end of line")
+			h.errs.Add(h.at(end), "expected a process id after pid, found end of line")
 			return Who{}, 0, false
 		}
 		n, msg := parseCount(words[1].val)
 		if msg != "" || n < 1 || n > 1<<22 || words[1].quoted {
-			h.errs.add(h.at(words[1].col), "bad pid %s: expected a process id (a number from 1)", words[1].text)
+			h.errs.Add(h.at(words[1].col), "bad pid %s: expected a process id (a number from 1)", words[1].text)
 			return Who{}, 0, false
 		}
 		return Who{Spawn: -1, PID: int(n), Name: "pid " + strconv.Itoa(int(n))}, 2, true
@@ -343,7 +343,7 @@ func (h *header) resolveExpects() {
 		if e.Who.Spawn != -2 {
 			continue
 		}
-		pos := Pos{h.s.Path, e.Pos.Line, e.Who.col}
+		pos := Pos{Filename: h.s.Path, Line: e.Pos.Line, Col: e.Who.col}
 		var found []int
 		for j, sp := range h.s.Spawns {
 			if sp.Program.Name == e.Who.Name {
@@ -360,9 +360,9 @@ func (h *header) resolveExpects() {
 			}
 			sort.Strings(names)
 			names = dedup(names)
-			h.errs.add(pos, "no process spawned as %q: expected pid N or one of the spawned names (%s)", e.Who.Name, strings.Join(names, ", "))
+			h.errs.Add(pos, "no process spawned as %q: expected pid N or one of the spawned names (%s)", e.Who.Name, strings.Join(names, ", "))
 		default:
-			h.errs.add(pos, "%q is spawned %d times: name the process as pid N", e.Who.Name, len(found))
+			h.errs.Add(pos, "%q is spawned %d times: name the process as pid N", e.Who.Name, len(found))
 		}
 	}
 }

@@ -79,11 +79,11 @@ pid 2 (hello): exited with status 0
 		Machine: Machine{MemBytes: 16 << 20, Quantum: 200, Seed: 1, CycleLimit: 2000000, MaxProcs: 64},
 		Names:   []string{"hello=hello.s", "worker=worker.s"},
 		Args:    []string{"one", "two words"},
-		Keys:    []Keys{{Pos: Pos{"x.txtar", 5, 1}, At: 5000, Keys: []byte("ls\n\x03")}},
+		Keys:    []Keys{{Pos: Pos{Filename: "x.txtar", Line: 5, Col: 1}, At: 5000, Keys: []byte("ls\n\x03")}},
 		Expects: []Expect{
-			{Pos: Pos{"x.txtar", 6, 1}, Text: "expect exit hello 0", Kind: ExpectExit, Who: Who{Spawn: 0, Name: "hello", col: 13}},
-			{Pos: Pos{"x.txtar", 7, 1}, Text: "expect signal pid 3 SIGSEGV", Kind: ExpectSignal, Who: Who{Spawn: -1, PID: 3, Name: "pid 3"}, Signal: 11},
-			{Pos: Pos{"x.txtar", 8, 1}, Text: `expect console "hi\n"`, Kind: ExpectConsole},
+			{Pos: Pos{Filename: "x.txtar", Line: 6, Col: 1}, Text: "expect exit hello 0", Kind: ExpectExit, Who: Who{Spawn: 0, Name: "hello", col: 13}},
+			{Pos: Pos{Filename: "x.txtar", Line: 7, Col: 1}, Text: "expect signal pid 3 SIGSEGV", Kind: ExpectSignal, Who: Who{Spawn: -1, PID: 3, Name: "pid 3"}, Signal: 11},
+			{Pos: Pos{Filename: "x.txtar", Line: 8, Col: 1}, Text: `expect console "hi\n"`, Kind: ExpectConsole},
 		},
 		Wants: []string{"want/console@x.txtar:37:1:hi\n", "want/exits@x.txtar:39:1:pid 2 (hello): exited with status 0\n"},
 	}

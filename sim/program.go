@@ -44,15 +44,15 @@ func (h *header) program(w word) *Program {
 	}
 	name := strings.TrimSuffix(path.Base(source), ".s")
 	if source == "" || name == "" || name == "." || name == ".." || name == "/" {
-		h.errs.add(pos, "expected a program file name, found %s", w.text)
+		h.errs.Add(pos, "expected a program file name, found %s", w.text)
 		return nil
 	}
 	if isWant(source) {
-		h.errs.add(pos, "%s is an expected result, not a program", source)
+		h.errs.Add(pos, "%s is an expected result, not a program", source)
 		return nil
 	}
 	if other, dup := h.programs[name]; dup {
-		h.errs.add(pos, "%s would be installed as /bin/%s, which %s (line %d) already is", source, name, other.Source, other.Pos.Line)
+		h.errs.Add(pos, "%s would be installed as /bin/%s, which %s (line %d) already is", source, name, other.Source, other.Pos.Line)
 		return nil
 	}
 
@@ -66,7 +66,7 @@ func (h *header) program(w word) *Program {
 				// The file's first line is the line after its marker. An
 				// empty file at the end of the scenario has no first line:
 				// its errors go on the scenario's last line.
-				return Pos{h.s.Path, min(sec.markerLine+p.Line, lastLine), p.Col}
+				return Pos{Filename: h.s.Path, Line: min(sec.markerLine+p.Line, lastLine), Col: p.Col}
 			})
 		} else {
 			elf = h.checkELF(source, data, pos)
@@ -75,10 +75,10 @@ func (h *header) program(w word) *Program {
 		file, data, err := h.readDisk(source)
 		switch {
 		case err != nil:
-			h.errs.add(pos, "cannot read program %s: not a file of the archive, and on disk: %v", source, unwrapPath(err))
+			h.errs.Add(pos, "cannot read program %s: not a file of the archive, and on disk: %v", source, unwrapPath(err))
 		case strings.HasSuffix(source, ".s"):
 			elf = h.assemble(file, data, pos, func(p asm.Pos) Pos {
-				return Pos{p.Filename, p.Line, p.Col}
+				return Pos{Filename: p.Filename, Line: p.Line, Col: p.Col}
 			})
 		default:
 			elf = h.checkELF(source, data, pos)
@@ -100,10 +100,10 @@ func (h *header) assemble(filename string, src []byte, pos Pos, where func(asm.P
 		var list asm.ErrorList
 		if errors.As(err, &list) && len(list) > 0 {
 			for _, e := range list {
-				h.errs.add(where(e.Pos), "%s", e.Msg)
+				h.errs.Add(where(e.Pos), "%s", e.Msg)
 			}
 		} else {
-			h.errs.add(pos, "cannot assemble %s: %v", filename, err)
+			h.errs.Add(pos, "cannot assemble %s: %v", filename, err)
 		}
 		return nil
 	}
@@ -114,7 +114,7 @@ func (h *header) assemble(filename string, src []byte, pos Pos, where func(asm.P
 // so that a bad file is reported at the line that names it.
 func (h *header) checkELF(name string, data []byte, pos Pos) []byte {
 	if _, err := loader.Load(name, data, userLimit); err != nil {
-		h.errs.add(pos, "cannot run %v", err)
+		h.errs.Add(pos, "cannot run %v", err)
 		return nil
 	}
 	return data

@@ -81,12 +81,12 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		argv := append([]string{sp.Program.Name}, sp.Args...)
 		pid, err := k.Spawn(sp.Program.Path(), argv, []string{})
 		if err != nil {
-			errs.add(sp.Pos, "cannot spawn %s: %v", sp.Program.Source, err)
+			errs.Add(sp.Pos, "cannot spawn %s: %v", sp.Program.Source, err)
 			continue
 		}
 		o.PIDs = append(o.PIDs, pid)
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	if opts.PauseAt != 0 {

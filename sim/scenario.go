@@ -167,8 +167,8 @@ func parse(filename string, data []byte, readDisk func(string) (string, []byte, 
 	s.sections = findSections(data)
 	if len(s.sections) != len(ar.Files) {
 		// Cannot happen: findSections follows txtar's rules. Say so rather than panic.
-		errs.add(Pos{filename, 1, 1}, "internal error: found %d file markers, txtar found %d", len(s.sections), len(ar.Files))
-		return nil, errs.err()
+		errs.Add(Pos{Filename: filename, Line: 1, Col: 1}, "internal error: found %d file markers, txtar found %d", len(s.sections), len(ar.Files))
+		return nil, errs.Err()
 	}
 	s.checkSections(&errs)
 	h := &header{s: s, errs: &errs, readDisk: readDisk, files: map[string]int{}, programs: map[string]*Program{}}
@@ -178,7 +178,7 @@ func parse(filename string, data []byte, readDisk func(string) (string, []byte, 
 		}
 	}
 	h.parse(ar.Comment)
-	return s, errs.err()
+	return s, errs.Err()
 }
 
 // checkSections records the want/ sections and reports duplicate files and
@@ -186,9 +186,9 @@ func parse(filename string, data []byte, readDisk func(string) (string, []byte, 
 func (s *Scenario) checkSections(errs *ErrorList) {
 	first := map[string]int{}
 	for _, sec := range s.sections {
-		pos := Pos{s.Path, sec.markerLine, 1}
+		pos := Pos{Filename: s.Path, Line: sec.markerLine, Col: 1}
 		if line, dup := first[sec.name]; dup {
-			errs.add(pos, "duplicate file %s (first at line %d)", sec.name, line)
+			errs.Add(pos, "duplicate file %s (first at line %d)", sec.name, line)
 			continue
 		}
 		first[sec.name] = sec.markerLine
@@ -200,7 +200,7 @@ func (s *Scenario) checkSections(errs *ErrorList) {
 			known = known || w == sec.name
 		}
 		if !known {
-			errs.add(pos, "unknown section %s: expected want/console, want/exits or want/trace", sec.name)
+			errs.Add(pos, "unknown section %s: expected want/console, want/exits or want/trace", sec.name)
 			continue
 		}
 		s.Wants = append(s.Wants, Want{Name: sec.name, Pos: pos, Data: s.data[sec.start:sec.end]})

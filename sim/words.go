@@ -32,18 +32,18 @@ func splitWords(line string, at func(col int) Pos, errs *ErrorList) []word {
 		case c == '"' || c == '`':
 			end := closingQuote(line, i)
 			if end < 0 {
-				errs.add(at(i+1), "expected closing %c of string, found end of line", c)
+				errs.Add(at(i+1), "expected closing %c of string, found end of line", c)
 				return words
 			}
 			text := line[i : end+1]
 			val, err := strconv.Unquote(text)
 			if err != nil {
-				errs.add(at(i+1), "bad string %s: expected a Go string literal", text)
+				errs.Add(at(i+1), "bad string %s: expected a Go string literal", text)
 			}
 			words = append(words, word{text: text, val: val, col: i + 1, quoted: true})
 			i = end + 1
 			if i < len(line) && line[i] != ' ' && line[i] != '\t' {
-				errs.add(at(i+1), "expected space after string, found %q", line[i:i+1])
+				errs.Add(at(i+1), "expected space after string, found %q", line[i:i+1])
 				return words
 			}
 			continue

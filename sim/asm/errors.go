@@ -1,69 +1,13 @@
 package asm
 
-import (
-	"fmt"
-	"sort"
-	"strings"
-)
+import "ipcsim/internal/srcpos"
 
-// Pos is a position in a source file. Line and Col are 1-based; Col counts bytes,
-// as go/scanner does, so a tab is one column.
-type Pos struct {
-	Filename string
-	Line     int
-	Col      int
-}
+// Pos is a position in a source file (line and column 1-based).
+type Pos = srcpos.Pos
 
-// String returns "file:line:col".
-func (p Pos) String() string {
-	return fmt.Sprintf("%s:%d:%d", p.Filename, p.Line, p.Col)
-}
+// Error is one problem found in a source file: "file:line:col: msg".
+type Error = srcpos.Error
 
-// Error is one problem found in a source file.
-type Error struct {
-	Pos Pos
-	Msg string
-}
-
-// Error returns "file:line:col: msg".
-func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
-
-// ErrorList is every error of one file, sorted by position (as go/scanner.ErrorList).
-type ErrorList []*Error
-
-// Error joins the errors with newlines.
-func (l ErrorList) Error() string {
-	var b strings.Builder
-	for i, e := range l {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
-
-// add records an error at pos.
-func (l *ErrorList) add(pos Pos, format string, args ...any) {
-	*l = append(*l, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
-}
-
-// sortAndDedup sorts by position (stable, so two errors at one position keep the
-// order in which they were found) and drops exact duplicates.
-func (l *ErrorList) sortAndDedup() {
-	sort.SliceStable(*l, func(i, j int) bool {
-		a, b := (*l)[i].Pos, (*l)[j].Pos
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Col < b.Col
-	})
-	out := (*l)[:0]
-	for i, e := range *l {
-		if i > 0 && e.Pos == (*l)[i-1].Pos && e.Msg == (*l)[i-1].Msg {
-			continue
-		}
-		out = append(out, e)
-	}
-	*l = out
-}
+// ErrorList is every error of one file, sorted by position (as
+// go/scanner.ErrorList).
+type ErrorList = srcpos.ErrorList

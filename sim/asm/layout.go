@@ -137,17 +137,17 @@ func assemble(filename string, src []byte, opt Options) (*Program, map[uint64]in
 
 	// GNU as pads the end of .text with nops to the section's alignment.
 	a.cur = secText
-	a.emitAlign(Pos{filename, 1, 1}, a.secs[secText].align, 0, false, 0, false)
+	a.emitAlign(Pos{Filename: filename, Line: 1, Col: 1}, a.secs[secText].align, 0, false, 0, false)
 	a.placeSections()
 	a.resolve()
 	entry := uint64(0)
 	if s := a.syms["_start"]; s == nil || s.kind != symLabel {
-		a.errs.add(Pos{filename, 1, 1}, "missing _start: expected a label _start to mark the entry point")
+		a.errs.Add(Pos{Filename: filename, Line: 1, Col: 1}, "missing _start: expected a label _start to mark the entry point")
 	} else {
 		entry = a.base[s.sec] + uint64(s.off)
 	}
 	if len(a.errs) > 0 {
-		a.errs.sortAndDedup()
+		a.errs.Sort()
 		return nil, nil, a.errs
 	}
 	prog := &Program{Entry: entry, Symbols: a.symbols()}
@@ -171,9 +171,9 @@ func (a *assembler) checkNew(pos Pos, name, shown string) bool {
 		return true
 	}
 	if s.kind == symPredefined {
-		a.errs.add(pos, "symbol %q is predefined and cannot be redefined", shown)
+		a.errs.Add(pos, "symbol %q is predefined and cannot be redefined", shown)
 	} else {
-		a.errs.add(pos, "symbol %q is already defined at %d:%d", shown, s.pos.Line, s.pos.Col)
+		a.errs.Add(pos, "symbol %q is already defined at %d:%d", shown, s.pos.Line, s.pos.Col)
 	}
 	return false
 }
@@ -204,11 +204,11 @@ func (a *assembler) constNow(e expr) (int64, bool) {
 		if err.undef != "" {
 			msg = fmt.Sprintf("expected a constant, found %q, which is not defined before this line", err.undef)
 		}
-		a.errs.add(err.pos, "%s", msg)
+		a.errs.Add(err.pos, "%s", msg)
 		return 0, false
 	}
 	if v.sec != secAbs {
-		a.errs.add(e.exprPos(), "expected a constant, found an address in %s", sectionNames[v.sec])
+		a.errs.Add(e.exprPos(), "expected a constant, found an address in %s", sectionNames[v.sec])
 		return 0, false
 	}
 	return v.off, true
@@ -220,7 +220,7 @@ func (a *assembler) constNow(e expr) (int64, bool) {
 func (a *assembler) grow(pos Pos, n int64) (int64, bool) {
 	s := &a.secs[a.cur]
 	if n < 0 || s.size+n > maxSectionSize {
-		a.errs.add(pos, "section %s would be larger than %d MiB", sectionNames[a.cur], maxSectionSize>>20)
+		a.errs.Add(pos, "section %s would be larger than %d MiB", sectionNames[a.cur], maxSectionSize>>20)
 		return 0, false
 	}
 	off := s.size
@@ -234,7 +234,7 @@ func (a *assembler) grow(pos Pos, n int64) (int64, bool) {
 // noBss reports an error if the current section is .bss, which holds no bytes.
 func (a *assembler) noBss(pos Pos, what string) bool {
 	if a.cur == secBss {
-		a.errs.add(pos, "%s in .bss: .bss holds only zeros (use .space, .zero or .align)", what)
+		a.errs.Add(pos, "%s in .bss: .bss holds only zeros (use .space, .zero or .align)", what)
 		return false
 	}
 	return true
@@ -245,7 +245,7 @@ func (a *assembler) emitInst(it *instItem) {
 		return
 	}
 	if a.secs[a.cur].size%4 != 0 {
-		a.errs.add(it.pos, "instruction at offset %d of %s is not 4-byte aligned (add .align 2)", a.secs[a.cur].size, sectionNames[a.cur])
+		a.errs.Add(it.pos, "instruction at offset %d of %s is not 4-byte aligned (add .align 2)", a.secs[a.cur].size, sectionNames[a.cur])
 		return
 	}
 	off, ok := a.grow(it.pos, 4)
@@ -372,7 +372,7 @@ func (a *assembler) resolve() {
 	for _, n := range names {
 		s := a.syms[n]
 		if _, err := a.eval(s.e, s.dot, true); err != nil {
-			a.errs.add(err.pos, "%s", err.msg)
+			a.errs.Add(err.pos, "%s", err.msg)
 		}
 	}
 	// The auipcs that %pcrel_lo(label) may refer to, by address.
@@ -385,7 +385,7 @@ func (a *assembler) resolve() {
 	for _, it := range a.insts {
 		w, err := a.encode(it, auipcAt)
 		if err != nil {
-			a.errs.add(err.pos, "%s", err.msg)
+			a.errs.Add(err.pos, "%s", err.msg)
 			continue
 		}
 		binary.LittleEndian.PutUint32(a.secs[it.sec].data[it.off:], w)
@@ -393,13 +393,13 @@ func (a *assembler) resolve() {
 	for _, d := range a.datas {
 		v, err := a.eval(d.e, d.dot, true)
 		if err != nil {
-			a.errs.add(err.pos, "%s", err.msg)
+			a.errs.Add(err.pos, "%s", err.msg)
 			continue
 		}
 		if d.size < 8 {
 			bits := uint(d.size * 8)
 			if v.off < -(1<<(bits-1)) || v.off >= 1<<bits {
-				a.errs.add(d.e.exprPos(), "value %d does not fit in .%s (%d bits)", v.off, d.name, bits)
+				a.errs.Add(d.e.exprPos(), "value %d does not fit in .%s (%d bits)", v.off, d.name, bits)
 				continue
 			}
 		}

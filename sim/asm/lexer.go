@@ -65,7 +65,7 @@ func lex(file string, src []byte, errs *ErrorList) []token {
 	return l.toks
 }
 
-func (l *lexer) pos() Pos { return Pos{l.file, l.line, l.col} }
+func (l *lexer) pos() Pos { return Pos{Filename: l.file, Line: l.line, Col: l.col} }
 
 func (l *lexer) peek(n int) byte {
 	if l.off+n < len(l.src) {
@@ -118,7 +118,7 @@ func (l *lexer) run() {
 		case c == '/' && l.peek(1) == '*':
 			end := strings.Index(string(l.src[l.off+2:]), "*/")
 			if end < 0 {
-				l.errs.add(p, "comment not terminated: expected \"*/\", found end of file")
+				l.errs.Add(p, "comment not terminated: expected \"*/\", found end of file")
 				l.advance(len(l.src))
 				break
 			}
@@ -154,7 +154,7 @@ func (l *lexer) run() {
 			l.emit(tkOp, p, string(c), 0)
 			l.advance(1)
 		default:
-			l.errs.add(p, "unexpected character %q", rune(c))
+			l.errs.Add(p, "unexpected character %q", rune(c))
 			l.advance(1)
 		}
 	}
@@ -191,7 +191,7 @@ func (l *lexer) number(p Pos) {
 	}
 	v, ok := parseUint(digits, base)
 	if !ok {
-		l.errs.add(p, "invalid number %q", text)
+		l.errs.Add(p, "invalid number %q", text)
 	}
 	l.emit(tkNum, p, text, int64(v))
 }
@@ -240,7 +240,7 @@ func parseUint(s string, base int) (uint64, bool) {
 func (l *lexer) char(p Pos) {
 	l.advance(1)
 	if l.off >= len(l.src) || l.src[l.off] == '\n' {
-		l.errs.add(p, "expected character after \"'\", found %s", l.describeHere())
+		l.errs.Add(p, "expected character after \"'\", found %s", l.describeHere())
 		l.emit(tkNum, p, "'", 0)
 		return
 	}
@@ -278,7 +278,7 @@ func (l *lexer) escape() (byte, bool) {
 	p := l.pos()
 	l.advance(1) // the backslash
 	if l.off >= len(l.src) {
-		l.errs.add(p, "expected escape character after \"\\\", found end of file")
+		l.errs.Add(p, "expected escape character after \"\\\", found end of file")
 		return 0, false
 	}
 	c := l.src[l.off]
@@ -315,7 +315,7 @@ func (l *lexer) escape() (byte, bool) {
 			n++
 		}
 		if n == 0 {
-			l.errs.add(p, "expected hex digits after \"\\x\", found %s", l.describeHere())
+			l.errs.Add(p, "expected hex digits after \"\\x\", found %s", l.describeHere())
 			return 0, false
 		}
 		return v, true
@@ -328,7 +328,7 @@ func (l *lexer) escape() (byte, bool) {
 		}
 		return v, true
 	}
-	l.errs.add(p, "unknown escape sequence \"\\%c\"", rune(c))
+	l.errs.Add(p, "unknown escape sequence \"\\%c\"", rune(c))
 	l.advance(1)
 	return 0, false
 }
@@ -343,7 +343,7 @@ func (l *lexer) str(p Pos) {
 	var b []byte
 	for {
 		if l.off >= len(l.src) || l.src[l.off] == '\n' {
-			l.errs.add(p, "string not terminated: expected '\"', found %s", l.describeHere())
+			l.errs.Add(p, "string not terminated: expected '\"', found %s", l.describeHere())
 			break
 		}
 		c := l.src[l.off]

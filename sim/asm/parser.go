@@ -45,7 +45,7 @@ func (p *parser) next() {
 
 func (p *parser) errorf(pos Pos, format string, args ...any) {
 	if !p.failed { // one error per statement: the rest is usually a consequence
-		p.a.errs.add(pos, format, args...)
+		p.a.errs.Add(pos, format, args...)
 	}
 	p.failed = true
 }
