@@ -183,6 +183,7 @@ func (k *Kernel) newTask(parent *Task) (*Task, bool) {
 		t.Parent = parent.Process
 		parent.Children = append(parent.Children, t.Process)
 		t.PGID, t.SID = parent.PGID, parent.SID
+		t.UID, t.EUID, t.GID, t.EGID = parent.UID, parent.EUID, parent.GID, parent.EGID
 		t.cwd = parent.cwd
 	}
 	return t, true

@@ -21,6 +21,12 @@ func sysGetppid(c *call) (int64, error) {
 	return int64(c.t.Parent.PID), nil
 }
 
+// getuid(2), geteuid(2), getgid(2), getegid(2).
+func sysGetuid(c *call) (int64, error)  { return int64(c.t.UID), nil }
+func sysGeteuid(c *call) (int64, error) { return int64(c.t.EUID), nil }
+func sysGetgid(c *call) (int64, error)  { return int64(c.t.GID), nil }
+func sysGetegid(c *call) (int64, error) { return int64(c.t.EGID), nil }
+
 // set_tid_address(2): remembers the pointer and returns the caller's tid.
 func sysSetTidAddress(c *call) (int64, error) {
 	c.t.ClearChildTID = c.a[0]

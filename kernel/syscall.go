@@ -49,8 +49,20 @@ type sysEntry struct {
 // asm-generic numbering). A number without a function gives ENOSYS.
 var syscalls [abi.SysSetMempolicyHomeNode + 1]sysEntry
 
+// register adds calls to the table. The core calls are listed below; the
+// file of each IPC object (sys_msg.go, ...) registers its own in an init
+// function, so that each object's calls live beside its handlers.
+func register(entries map[abi.Sysno]sysEntry) {
+	for no, e := range entries {
+		if syscalls[no].fn != nil {
+			panic(fmt.Sprintf("kernel: %v registered twice", no))
+		}
+		syscalls[no] = e
+	}
+}
+
 func init() {
-	for no, e := range map[abi.Sysno]sysEntry{
+	register(map[abi.Sysno]sysEntry{
 		abi.SysRead:          {sysRead, "dru"},
 		abi.SysWrite:         {sysWrite, "dwu"},
 		abi.SysReadv:         {sysReadv, "dxd"},
@@ -61,6 +73,10 @@ func init() {
 		abi.SysGetpid:        {sysGetpid, ""},
 		abi.SysGetppid:       {sysGetppid, ""},
 		abi.SysGettid:        {sysGetpid, ""},
+		abi.SysGetuid:        {sysGetuid, ""},
+		abi.SysGeteuid:       {sysGeteuid, ""},
+		abi.SysGetgid:        {sysGetgid, ""},
+		abi.SysGetegid:       {sysGetegid, ""},
 		abi.SysClone:         {sysClone, "Cxxxx"},
 		abi.SysExecve:        {sysExecve, "svv"},
 		abi.SysWait4:         {sysWait4, "dxWx"},
@@ -90,9 +106,7 @@ func init() {
 		abi.SysGetcwd:        {sysGetcwd, "xu"},
 		abi.SysPpoll:         {sysPpoll, "xuTxu"},
 		abi.SysPselect6:      {sysPselect6, "dxxxTx"},
-	} {
-		syscalls[no] = e
-	}
+	})
 }
 
 // syscall handles an ecall of the current task t.

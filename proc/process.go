@@ -33,7 +33,12 @@ type Process struct {
 	Children []*Process // live and zombie children, in order of birth
 	PGID     int        // process group
 	SID      int        // session
-	Name     string     // command name: the base name of the program, at most 15 bytes (comm)
+	// Credentials (credentials(7)): real and effective user and group ids.
+	// Every process descends from init, which runs as root (0); fork
+	// copies them.
+	UID, EUID int
+	GID, EGID int
+	Name      string // command name: the base name of the program, at most 15 bytes (comm)
 
 	State State
 	Regs  Regs
