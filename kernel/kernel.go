@@ -113,7 +113,11 @@ type Task struct {
 	queued      bool        // on the run queue
 
 	childExit sched.WaitQueue // wait4 sleeps here: a child changed state (signal->wait_chldexit)
-	cwd       *node           // the working directory
+
+	interrupted bool       // call is left pending for a deliverable signal (not to be retried)
+	waitStop    abi.Signal // stopped by this signal, not yet reported to wait4(WUNTRACED)
+	waitCont    bool       // continued, not yet reported to wait4(WCONTINUED)
+	cwd         *node      // the working directory
 }
 
 // Wake makes a sleeping task runnable again so that it retries its call

@@ -126,6 +126,9 @@ func (c *call) finishFifoOpen(flags int) (int64, error) {
 // abandon releases what a blocked call holds when it will never complete
 // (its task died).
 func (c *call) abandon() {
+	if c.setMask {
+		c.t.Sig.Mask, c.setMask = c.oldMask, false
+	}
 	if c.pending != nil {
 		c.pending.DecRef()
 		c.pending = nil

@@ -31,7 +31,7 @@ func (k *Kernel) Run() Result {
 			continue
 		}
 		t := k.cur
-		if t.call != nil && (t.State == proc.Sleeping || t.Sig.Deliverable() == 0) {
+		if t.call != nil && !t.interrupted {
 			// Woken in a blocking call: try it again. (A call left pending
 			// because a signal is deliverable goes to deliverSignals.)
 			k.retry(t)

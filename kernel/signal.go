@@ -16,6 +16,7 @@ func (k *Kernel) sendSignal(t *Task, sig abi.Signal, info proc.SigInfo, why stri
 	if t.State == proc.Zombie {
 		return
 	}
+	k.generateSideEffects(t, sig)
 	s := &t.Sig
 	blocked := s.Mask.Has(sig)
 	if s.Ignored(sig) && !blocked {

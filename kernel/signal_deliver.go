@@ -51,9 +51,14 @@ func (k *Kernel) deliverSignals(t *Task) bool {
 			case abi.ActIgn, abi.ActCont:
 				continue
 			case abi.ActStop:
-				// Nothing generates stop signals before job control (the
-				// signals issue) brings kill(2) and the terminal's ^Z.
-				panic(fmt.Sprintf("kernel: stop signal %v before job control exists", sig))
+				// "POSIX: if the process group is orphaned, stop signals
+				// from the terminal (SIGTSTP, SIGTTIN, SIGTTOU) are
+				// discarded" (the group has nobody to continue it).
+				if sig != abi.SIGSTOP && k.orphaned(t.PGID) {
+					continue
+				}
+				k.stop(t, sig)
+				return false
 			}
 			if k.tracing {
 				k.emit(t, "signal", fmt.Sprintf("%v delivered: the default action terminates the process", sig))
@@ -61,10 +66,11 @@ func (k *Kernel) deliverSignals(t *Task) bool {
 			k.exit(t, proc.KilledStatus(sig, false))
 			return false
 		}
+		saved := t.Sig.Mask
 		if t.call != nil {
-			k.interruptCall(t, sig, act)
+			saved = k.interruptCall(t, sig, act)
 		}
-		if !k.pushFrame(t, sig, info, act) {
+		if !k.pushFrame(t, sig, info, act, saved) {
 			// "If the kernel cannot set up the frame ... the process is
 			// killed with SIGSEGV" (force_sigsegv).
 			if k.tracing {
@@ -79,10 +85,18 @@ func (k *Kernel) deliverSignals(t *Task) bool {
 // interruptCall ends the blocked call of t because a handler of sig is
 // about to run: the call returns what it moved so far, or is restarted, or
 // fails with EINTR, as signal(7) "Interruption of system calls and library
-// functions by signal handlers" lays down.
-func (k *Kernel) interruptCall(t *Task, sig abi.Signal, act proc.SigAction) {
+// functions by signal handlers" lays down. It returns the mask the
+// handler's frame must save: the one from before a call that set a
+// temporary mask (rt_sigsuspend, ppoll, pselect6), as Linux's
+// sigmask_to_save does.
+func (k *Kernel) interruptCall(t *Task, sig abi.Signal, act proc.SigAction) abi.SigSet {
 	c := t.call
 	t.call = nil
+	t.interrupted = false
+	saved := t.Sig.Mask
+	if c.setMask {
+		saved, c.setMask = c.oldMask, false
+	}
 	c.abandon()
 	t.entry.Remove()
 	k.dropSleeper(t)
@@ -90,7 +104,7 @@ func (k *Kernel) interruptCall(t *Task, sig abi.Signal, act proc.SigAction) {
 		// "If an interrupted read/write already moved bytes, it returns
 		// that partial count" - signal(7).
 		k.complete(c, int64(c.progress), nil)
-		return
+		return saved
 	}
 	restart := false
 	switch c.no {
@@ -111,19 +125,20 @@ func (k *Kernel) interruptCall(t *Task, sig abi.Signal, act proc.SigAction) {
 		if k.tracing {
 			k.emit(t, "signal", fmt.Sprintf("%v interrupts %v: restarted after the handler (SA_RESTART)", sig, c.no))
 		}
-		return
+		return saved
 	}
 	k.complete(c, 0, abi.EINTR)
+	return saved
 }
 
 // pushFrame builds the handler's frame on the user stack and points the
 // registers at the handler. It reports false if the stack cannot take it.
-func (k *Kernel) pushFrame(t *Task, sig abi.Signal, info proc.SigInfo, act proc.SigAction) bool {
+func (k *Kernel) pushFrame(t *Task, sig abi.Signal, info proc.SigInfo, act proc.SigAction, saved abi.SigSet) bool {
 	sp := (t.Regs.X[2] - frameSize) &^ 15
 	var f [frameSize]byte
 	putSiginfo(f[frameInfo:frameInfo+siginfoBytes], sig, info)
 	binary.LittleEndian.PutUint32(f[ucStack+8:], ssDisable)
-	binary.LittleEndian.PutUint64(f[ucSigmask:], uint64(t.Sig.Mask))
+	binary.LittleEndian.PutUint64(f[ucSigmask:], uint64(saved))
 	binary.LittleEndian.PutUint64(f[ucMcontext:], t.Regs.PC)
 	for i := 1; i < 32; i++ {
 		binary.LittleEndian.PutUint64(f[ucMcontext+8*i:], t.Regs.X[i])

@@ -97,26 +97,34 @@ func sysWait4(c *call) (int64, error) {
 			continue
 		}
 		matched = true
+		child := k.task(cp)
 		if cp.State != proc.Zombie {
-			continue
+			// "WUNTRACED: also return if a child has stopped";
+			// "WCONTINUED: also return if a stopped child has been resumed
+			// by delivery of SIGCONT" - wait(2). Each is reported once.
+			var status int
+			switch {
+			case options&abi.WUNTRACED != 0 && child.waitStop != 0:
+				status = int(child.waitStop)<<8 | 0x7f
+				child.waitStop = 0
+			case options&abi.WCONTINUED != 0 && child.waitCont:
+				status = 0xffff
+				child.waitCont = false
+			default:
+				continue
+			}
+			if err := writeWaitResult(t, c, child, status); err != nil {
+				return 0, err
+			}
+			return int64(child.PID), nil
 		}
 		// The oldest matching zombie: children are listed in birth order,
-		// as Linux walks its children list.
-		child := k.task(cp)
+		// as Linux walks its children list. The child is released first;
+		// Linux copies the status out after the fact and reports only a
+		// bad pointer.
 		k.reap(t, child)
-		var err error
-		if c.a[1] != 0 {
-			var st [4]byte
-			binary.LittleEndian.PutUint32(st[:], uint32(child.Exit))
-			err = t.AS.WriteBytes(c.a[1], st[:])
-		}
-		if err == nil && c.a[3] != 0 {
-			err = t.AS.WriteBytes(c.a[3], rusage(child))
-		}
-		if err != nil {
-			// The child is already released; Linux copies the status out
-			// after the fact and reports only the bad pointer.
-			return 0, abi.EFAULT
+		if err := writeWaitResult(t, c, child, child.Exit); err != nil {
+			return 0, err
 		}
 		return int64(child.PID), nil
 	}
@@ -127,6 +135,21 @@ func sysWait4(c *call) (int64, error) {
 		return 0, nil
 	}
 	return 0, &blockError{q: &t.childExit, mask: abi.POLLIN, reason: waitReason(pid)}
+}
+
+// writeWaitResult stores wait4's status word and rusage, if asked for.
+func writeWaitResult(t *Task, c *call, child *Task, status int) error {
+	if c.a[1] != 0 {
+		var st [4]byte
+		binary.LittleEndian.PutUint32(st[:], uint32(status))
+		if t.AS.WriteBytes(c.a[1], st[:]) != nil {
+			return abi.EFAULT
+		}
+	}
+	if c.a[3] != 0 && t.AS.WriteBytes(c.a[3], rusage(child)) != nil {
+		return abi.EFAULT
+	}
+	return nil
 }
 
 // waitMatches applies wait4's pid rule: > 0 that child, -1 any child, 0 a

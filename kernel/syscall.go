@@ -161,6 +161,7 @@ func (k *Kernel) block(t *Task, c *call, blk *blockError) {
 	if t.Sig.Deliverable() != 0 {
 		t.call = c
 		t.blockReason = blk.reason
+		t.interrupted = true
 		return
 	}
 	k.sleep(t, c, blk)
