@@ -20,6 +20,7 @@ func (k *Kernel) exit(t *Task, status int) {
 		t.call.abandon()
 		t.call = nil
 	}
+	k.setItimer(t, abi.ITIMER_REAL, itimer{})
 	t.Files.CloseAll()
 	t.AS.Release()
 	t.State = proc.Zombie

@@ -77,6 +77,7 @@ type Kernel struct {
 	cur      *Task                 // the task on the CPU, or nil
 	sliceEnd uint64                // cycle at which cur's time slice ends
 	sleepers []*Task               // tasks in a timed sleep, by deadline then pid
+	alarms   []*Task               // tasks with an ITIMER_REAL timer, by deadline then pid
 	last     *Task                 // the task that ran last (for the trace of context switches)
 
 	switchReason string // why the CPU was last given up, for the next switch event
@@ -117,6 +118,8 @@ type Task struct {
 	interrupted bool       // call is left pending for a deliverable signal (not to be retried)
 	waitStop    abi.Signal // stopped by this signal, not yet reported to wait4(WUNTRACED)
 	waitCont    bool       // continued, not yet reported to wait4(WCONTINUED)
+	itimers     [3]itimer  // setitimer's ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF
+	execed      bool       // has called execve since fork (setpgid's EACCES)
 	cwd         *node      // the working directory
 }
 
@@ -228,6 +231,9 @@ func (k *Kernel) Spawn(path string, argv, envp []string) (int, error) {
 		return 0, fmt.Errorf("spawn %s: %w", path, err)
 	}
 	k.emit(t, "spawn", fmt.Sprintf("spawn %s (parent pid 1)", quoteArgv(argv)))
+	// As a shell runs a command in the foreground: the terminal's
+	// foreground group is the new process's.
+	k.tty.setForeground(t.PGID)
 	k.makeRunnable(t)
 	return t.PID, nil
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 
+	"ipcsim/abi"
 	"ipcsim/hw"
 	"ipcsim/proc"
 )
@@ -79,6 +80,7 @@ func (k *Kernel) runUser(t *Task) {
 	}
 	cpu := k.m.CPU
 	cpu.X, cpu.PC, cpu.PT = t.Regs.X, t.Regs.PC, t.AS.PT
+	budget = cpuTimerBudget(t, budget)
 	var insn string
 	if k.cfg.TraceInstructions && k.tracing {
 		budget = 1
@@ -93,6 +95,7 @@ func (k *Kernel) runUser(t *Task) {
 	k.m.Clock.Advance(n)
 	t.Cycles += n
 	k.retired += n
+	k.checkCPUTimers(t)
 	if trap.Cause != hw.CauseNone {
 		k.m.Clock.Advance(k.cfg.TrapCost)
 		cpu.ClearReservation()
@@ -132,6 +135,11 @@ func (k *Kernel) armTimer() {
 	if len(k.sleepers) > 0 && (!armed || k.sleepers[0].deadline < at) {
 		at, armed = k.sleepers[0].deadline, true
 	}
+	if len(k.alarms) > 0 {
+		if a := k.alarms[0].itimers[abi.ITIMER_REAL].at; !armed || a < at {
+			at, armed = a, true
+		}
+	}
 	if armed {
 		k.m.Timer.Set(at)
 	} else {
@@ -168,12 +176,14 @@ func (k *Kernel) interrupts() {
 func (k *Kernel) timerInterrupt() {
 	now := k.Now()
 	expired := k.cur != nil && now >= k.sliceEnd
-	if k.tracing && (expired || len(k.sleepers) > 0 && k.sleepers[0].deadline <= now) {
+	alarm := len(k.alarms) > 0 && k.alarms[0].itimers[abi.ITIMER_REAL].at <= now
+	if k.tracing && (expired || alarm || len(k.sleepers) > 0 && k.sleepers[0].deadline <= now) {
 		k.emit(k.cur, "irq", "timer interrupt")
 	}
 	for len(k.sleepers) > 0 && k.sleepers[0].deadline <= now {
 		k.wake(k.sleepers[0], nil, "the timer: its sleep ended")
 	}
+	k.fireAlarms()
 	if expired {
 		if k.runq.Len() == 0 {
 			k.sliceEnd = now + k.quantum() // nobody else wants the CPU

@@ -96,6 +96,11 @@ func (k *Kernel) interruptCall(t *Task, sig abi.Signal, act proc.SigAction) abi.
 	saved := t.Sig.Mask
 	if c.setMask {
 		saved, c.setMask = c.oldMask, false
+		if c.no == abi.SysRtSigtimedwait {
+			// sigtimedwait only unblocked its set to be woken; the handler
+			// runs under the caller's own mask.
+			t.Sig.Mask = c.oldMask
+		}
 	}
 	c.abandon()
 	t.entry.Remove()
@@ -108,7 +113,7 @@ func (k *Kernel) interruptCall(t *Task, sig abi.Signal, act proc.SigAction) abi.
 	}
 	restart := false
 	switch c.no {
-	case abi.SysRead, abi.SysReadv, abi.SysWrite, abi.SysWritev, abi.SysWait4, abi.SysOpenat:
+	case abi.SysRead, abi.SysReadv, abi.SysWrite, abi.SysWritev, abi.SysWait4, abi.SysOpenat, abi.SysIoctl:
 		// ERESTARTSYS: restarted if the handler has SA_RESTART.
 		restart = act.Flags&abi.SA_RESTART != 0
 	case abi.SysNanosleep:

@@ -103,13 +103,15 @@ func sysFcntl(c *call) (int64, error) {
 	return 0, abi.EINVAL
 }
 
-// ioctl(2): (fd, request, arg). FIONREAD on pipes and the terminal;
-// anything else on a pipe is ENOTTY. Terminal control (TCGETS, ...) comes
-// with the terminal of the signals issue.
+// ioctl(2): (fd, request, arg). The terminal's requests are in tty.go;
+// a pipe knows FIONREAD, and anything else on it is ENOTTY.
 func sysIoctl(c *call) (int64, error) {
 	f, err := c.file(int32(c.a[0]))
 	if err != nil {
 		return 0, err
+	}
+	if tt, ok := f.ops.(*Terminal); ok {
+		return tt.ioctl(c, uint32(c.a[1]), c.a[2])
 	}
 	if uint32(c.a[1]) != abi.FIONREAD {
 		return 0, abi.ENOTTY
@@ -118,10 +120,6 @@ func sysIoctl(c *call) (int64, error) {
 	switch ops := f.ops.(type) {
 	case *pipeEnd:
 		n = ops.p.Len()
-	case *Terminal:
-		for _, l := range ops.lines {
-			n += len(l)
-		}
 	default:
 		return 0, abi.ENOTTY
 	}

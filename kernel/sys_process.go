@@ -212,6 +212,7 @@ func sysExecve(c *call) (int64, error) {
 		}
 		return 0, abi.ENOEXEC
 	}
+	t.execed = true
 	if t.k.tracing {
 		ret := int64(0)
 		t.k.emitEvent(t, &Event{Kind: "syscall", Syscall: "execve", Ret: &ret,

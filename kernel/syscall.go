@@ -27,6 +27,7 @@ type call struct {
 	mark     int            // the partner's open count when the FIFO open began
 	waits    []*sched.Entry // poll and select: one registration per descriptor
 	oldMask  abi.SigSet     // ppoll/pselect6: the mask to restore afterwards
+	waitSet  abi.SigSet     // rt_sigtimedwait: the signals waited for
 	setMask  bool           // ... and whether one was set
 }
 
