@@ -119,6 +119,9 @@ func plural(n int, what string) string {
 	if n == 1 {
 		return "1 " + what
 	}
+	if what == "process" {
+		return fmt.Sprintf("%d processes", n)
+	}
 	return fmt.Sprintf("%d %ss", n, what)
 }
 

@@ -164,11 +164,33 @@ func (k *Kernel) interrupts() {
 		case hw.IRQKeyboard:
 			keys := k.m.Keyboard.Read()
 			if k.tracing {
-				k.emit(k.cur, "irq", fmt.Sprintf("keyboard interrupt: %s", quoteBytes(keys, traceBytes)))
+				where := "while the CPU idles"
+				if k.cur != nil {
+					where = fmt.Sprintf("between two instructions of pid %d (pc %#x)", k.cur.PID, k.cur.Regs.PC)
+				}
+				k.emit(nil, "irq", fmt.Sprintf("keyboard: %s arrives and raises irq %d", keyString(keys), hw.IRQKeyboard))
+				k.emit(k.cur, "irq", fmt.Sprintf("interrupt controller: irq %d (keyboard) taken %s; the handler passes %s to the tty", hw.IRQKeyboard, where, keyString(keys)))
 			}
 			k.tty.receive(keys)
 		}
 	}
+}
+
+// keyString renders typed keys with control characters in caret notation:
+// "ls^C".
+func keyString(keys []byte) string {
+	s := `"`
+	for _, ch := range keys {
+		switch {
+		case ch == '\n':
+			s += `\n`
+		case ch < 0x20 || ch == 0x7f:
+			s += caret(ch)
+		default:
+			s += string(rune(ch))
+		}
+	}
+	return s + `"`
 }
 
 // timerInterrupt wakes sleepers whose time has come and ends the running

@@ -34,6 +34,10 @@ const (
 // mode, lowest number first; several handlers stack their frames, the first
 // signal's handler running last, as on Linux. It reports whether t survives.
 func (k *Kernel) deliverSignals(t *Task) bool {
+	// A call left pending for these signals is retried unless a handler
+	// interrupts it: with no handler (the signal is ignored or continues
+	// the process), Linux restarts the call transparently.
+	t.interrupted = false
 	for {
 		ready := t.Sig.Deliverable()
 		if ready == 0 {

@@ -198,8 +198,8 @@ func (tt *Terminal) signalForeground(sig abi.Signal, ch byte) {
 	k := tt.k
 	members := k.group(tt.fg)
 	if k.tracing {
-		k.emit(nil, "tty", fmt.Sprintf("tty: %s is %v: to the foreground process group %d (%d processes)",
-			caret(ch), sig, tt.fg, len(members)))
+		k.emit(nil, "tty", fmt.Sprintf("tty: %s is %v: to the foreground process group %d (%s)",
+			caret(ch), sig, tt.fg, plural(len(members), "process")))
 	}
 	for _, t := range members {
 		k.sendSignal(t, sig, proc.SigInfo{Code: abi.SI_KERNEL}, caret(ch)+" on the terminal")
