@@ -81,6 +81,7 @@ type Kernel struct {
 	last     *Task                 // the task that ran last (for the trace of context switches)
 
 	switchReason string // why the CPU was last given up, for the next switch event
+	irq          string // the device whose interrupt is being handled, for traces
 
 	pipes   []*pipe.Pipe // live pipes (FIFOs' included), by id, for inspection
 	pipeIDs int          // the last pipe id handed out
@@ -128,10 +129,12 @@ type Task struct {
 func (t *Task) Wake(sched.EventMask) {
 	k := t.k
 	switch {
+	case k.irq != "":
+		k.wake(t, nil, k.irq) // an interrupt handler woke it
 	case k.cur != nil:
 		k.wake(t, k.cur, "")
 	default:
-		k.wake(t, nil, "a device") // an interrupt handler: the keyboard
+		k.wake(t, nil, "the kernel")
 	}
 }
 

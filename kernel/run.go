@@ -171,7 +171,9 @@ func (k *Kernel) interrupts() {
 				k.emit(nil, "irq", fmt.Sprintf("keyboard: %s arrives and raises irq %d", keyString(keys), hw.IRQKeyboard))
 				k.emit(k.cur, "irq", fmt.Sprintf("interrupt controller: irq %d (keyboard) taken %s; the handler passes %s to the tty", hw.IRQKeyboard, where, keyString(keys)))
 			}
+			k.irq = "the keyboard (terminal input)"
 			k.tty.receive(keys)
+			k.irq = ""
 		}
 	}
 }
