@@ -1,0 +1,309 @@
+// Package mqueue is the POSIX message queue (mq_overview(7)): a named
+// queue of messages kept in order of descending priority, first in first
+// out within one priority, with a fixed number of slots (mq_maxmsg) and a
+// largest message size (mq_msgsize), two lists of waiting processes, and
+// at most one process registered to be told (mq_notify(3)) when a message
+// arrives in the empty queue.
+//
+// gVisor has no data path for these queues (its mq_timedsend and friends
+// are ENOSYS): the rules here come from the man pages and Linux's
+// ipc/mqueue.c. Like Linux, a message sent while a receiver waits is handed
+// straight to the first receiver (pipelined_send), and a receiver that
+// makes room in a full queue takes the first waiting sender's message into
+// the queue at once (pipelined_receive).
+package mqueue
+
+import (
+	"errors"
+
+	"ipcsim/abi"
+	"ipcsim/sched"
+)
+
+// Limits of mq_overview(7) ("/proc interfaces") and mq_send(3).
+const (
+	MsgDefault     = 10       // msg_default: mq_maxmsg when mq_open gets no attributes
+	MsgMax         = 10       // msg_max: the most an unprivileged creator may ask for
+	MsgSizeDefault = 8192     // msgsize_default
+	MsgSizeMax     = 8192     // msgsize_max
+	HardMsgMax     = 65536    // HARD_MSGMAX: the ceiling even for a privileged creator
+	HardMsgSizeMax = 16 << 20 // HARD_MSGSIZEMAX
+	QueuesMax      = 256      // queues_max: queues in the system (privileged callers may pass it)
+	PrioMax        = 32768    // MQ_PRIO_MAX: "msg_prio ... must be less than MQ_PRIO_MAX"
+	NameMax        = 255      // NAME_MAX: a name's length, without the slash
+)
+
+// Errors of the non-blocking operations.
+var (
+	// ErrFull: "If the message queue is already full (i.e., the number of
+	// messages on the queue equals the queue's mq_maxmsg attribute), then,
+	// by default, mq_send() blocks" - mq_send(3); EAGAIN with O_NONBLOCK.
+	ErrFull = errors.New("mqueue: queue full")
+	// ErrEmpty: "If the queue is empty, then, by default, mq_receive()
+	// blocks" - mq_receive(3); EAGAIN with O_NONBLOCK.
+	ErrEmpty = errors.New("mqueue: queue empty")
+	// ErrBusy: "EBUSY: Another process has already registered to receive
+	// notification for this message queue." - mq_notify(3)
+	ErrBusy = errors.New("mqueue: another process is registered")
+)
+
+// A Message is one node of the queue's list (Linux keeps one list per
+// priority in a red-black tree; a sorted list shows the same order).
+type Message struct {
+	Prio uint32   // msg_prio: 0 (lowest) to PrioMax-1
+	Data []byte   // the text
+	next *Message // the next message to be received, or nil
+}
+
+// Next returns the message after m.
+func (m *Message) Next() *Message { return m.next }
+
+// Notification is a registration of mq_notify(3).
+type Notification struct {
+	PID    int    // the registered process (notify_owner)
+	Notify int    // SIGEV_SIGNAL or SIGEV_NONE
+	Signo  int    // sigev_signo for SIGEV_SIGNAL (0: no signal is sent)
+	Value  uint64 // sigev_value
+}
+
+// Queue is one queue (Linux's struct mqueue_inode_info).
+type Queue struct {
+	Name    string // without the leading slash, as the raw syscalls take it
+	MaxMsg  int    // mq_maxmsg
+	MsgSize int    // mq_msgsize
+	CurMsgs int    // mq_curmsgs: messages in the list
+	UID     int    // owner
+	GID     int
+	Mode    int // permission bits
+
+	head *Message // the list: highest priority first, oldest first within one
+
+	// Processes sleeping in mq_timedsend and mq_timedreceive (e_wait_q),
+	// in the order they came; each entry's Waiter is the *Sender or
+	// *Receiver record.
+	senders, receivers sched.WaitQueue
+	// Poll is where ppoll and pselect6 wait (info->wait_q).
+	Poll sched.WaitQueue
+
+	notify *Notification // mq_notify's registration, or nil
+
+	opens    int  // open file descriptions
+	unlinked bool // mq_unlink removed the name
+}
+
+// Head returns the message mq_receive would take next, or nil.
+func (q *Queue) Head() *Message { return q.head }
+
+// Notification returns the registration, or nil.
+func (q *Queue) Notification() *Notification { return q.notify }
+
+// Unlinked reports whether the name is gone.
+func (q *Queue) Unlinked() bool { return q.unlinked }
+
+// Opens returns the number of open descriptions.
+func (q *Queue) Opens() int { return q.opens }
+
+// Readiness is mq_poll: IN while messages are queued, OUT while there is a
+// free slot (whatever the descriptor's access mode).
+func (q *Queue) Readiness() sched.EventMask {
+	var ev sched.EventMask
+	if q.CurMsgs > 0 {
+		ev |= abi.POLLIN | abi.POLLRDNORM
+	}
+	if q.CurMsgs < q.MaxMsg {
+		ev |= abi.POLLOUT | abi.POLLWRNORM
+	}
+	return ev
+}
+
+// insert links m after every message of a priority at least as high:
+// "Messages are placed on the queue in decreasing order of priority, with
+// newer messages of the same priority being placed after older messages
+// with the same priority." - mq_send(3)
+func (q *Queue) insert(m *Message) {
+	link := &q.head
+	for *link != nil && (*link).Prio >= m.Prio {
+		link = &(*link).next
+	}
+	m.next = *link
+	*link = m
+	q.CurMsgs++
+}
+
+// Send puts a message of prio into the queue, or hands it to the first
+// waiting receiver, which it returns. It returns the registration to fire,
+// if the message made the empty queue non-empty with nobody waiting in
+// mq_receive: "Message notification occurs only when a new message arrives
+// and the queue was previously empty" - mq_notify(3); the registration is
+// then removed ("the calling process is deregistered").
+//
+// Preconditions: len(data) <= MsgSize (EMSGSIZE), prio < PrioMax (EINVAL).
+func (q *Queue) Send(data []byte, prio uint32) (*Receiver, *Notification, error) {
+	if q.CurMsgs >= q.MaxMsg {
+		return nil, nil, ErrFull
+	}
+	m := &Message{Prio: prio, Data: data}
+	if r := q.firstReceiver(); r != nil {
+		// pipelined_send: the receiver gets it without the queue.
+		r.entry.Remove()
+		r.Msg = m
+		r.waiter.Wake(abi.POLLIN)
+		return r, nil, nil
+	}
+	q.insert(m)
+	var n *Notification
+	if q.notify != nil && q.CurMsgs == 1 {
+		n, q.notify = q.notify, nil
+	}
+	q.Poll.Notify(abi.POLLIN | abi.POLLRDNORM)
+	return nil, n, nil
+}
+
+// Receive takes the oldest message of the highest priority: "mq_receive()
+// removes the oldest message with the highest priority from the message
+// queue" - mq_receive(3). If a sender waits for room, its message goes into
+// the queue at once and the sender, returned, is done.
+//
+// Preconditions: the caller's buffer holds at least MsgSize bytes (EMSGSIZE).
+func (q *Queue) Receive() (*Message, *Sender, error) {
+	m := q.head
+	if m == nil {
+		return nil, nil, ErrEmpty
+	}
+	q.head = m.next
+	m.next = nil
+	q.CurMsgs--
+	// pipelined_receive
+	if s := q.firstSender(); s != nil {
+		s.entry.Remove()
+		q.insert(s.Msg)
+		s.Done = true
+		s.waiter.Wake(abi.POLLOUT)
+		return m, s, nil
+	}
+	q.Poll.Notify(abi.POLLOUT | abi.POLLWRNORM)
+	return m, nil, nil
+}
+
+// SetNotify registers n (nil: unregister) for the process n.PID, or pid
+// when n is nil: "If notification is NULL, and the calling process is
+// currently registered to receive notifications for this message queue,
+// then the registration is removed; another process can then register".
+func (q *Queue) SetNotify(pid int, n *Notification) error {
+	if n == nil {
+		if q.notify != nil && q.notify.PID == pid {
+			q.notify = nil
+		}
+		return nil
+	}
+	if q.notify != nil {
+		return ErrBusy
+	}
+	q.notify = n
+	return nil
+}
+
+// Open counts a new open description; Close drops one and reports whether
+// the queue is gone: "the queue itself is destroyed once any other
+// processes that have the queue open close their descriptors referring to
+// the queue" after mq_unlink - mq_unlink(3).
+func (q *Queue) Open() { q.opens++ }
+
+func (q *Queue) Close() bool {
+	q.opens--
+	return q.opens == 0 && q.unlinked
+}
+
+func (q *Queue) firstReceiver() *Receiver {
+	var r *Receiver
+	q.receivers.Each(func(e *sched.Entry) {
+		if r == nil {
+			r = e.Waiter.(*Receiver)
+		}
+	})
+	return r
+}
+
+func (q *Queue) firstSender() *Sender {
+	var s *Sender
+	q.senders.Each(func(e *sched.Entry) {
+		if s == nil {
+			s = e.Waiter.(*Sender)
+		}
+	})
+	return s
+}
+
+// A Receiver is a process sleeping in mq_timedreceive (struct
+// ext_wait_queue); a sender fills in Msg.
+type Receiver struct {
+	entry  sched.Entry
+	waiter sched.Waiter
+	PID    int
+	Msg    *Message
+}
+
+// NewReceiver makes the record of process w (pid).
+func NewReceiver(w sched.Waiter, pid int) *Receiver {
+	r := &Receiver{waiter: w, PID: pid}
+	r.entry.Waiter, r.entry.Mask = r, sched.AllEvents
+	return r
+}
+
+func (r *Receiver) Wake(ev sched.EventMask) { r.waiter.Wake(ev) }
+
+// Entry returns the record's wait-queue entry, which the kernel removes
+// when the call ends another way (a signal, a timeout, death).
+func (r *Receiver) Entry() *sched.Entry { return &r.entry }
+
+// Wait adds r at the tail of the receivers (wq_add: Linux orders them by
+// scheduling priority, which is the same for every process here).
+func (q *Queue) Wait(r *Receiver) {
+	if !r.entry.On(&q.receivers) {
+		r.entry.Remove()
+		q.receivers.Add(&r.entry)
+	}
+}
+
+// A Sender is a process sleeping in mq_timedsend with its message; a
+// receiver puts the message into the queue and sets Done.
+type Sender struct {
+	entry  sched.Entry
+	waiter sched.Waiter
+	PID    int
+	Msg    *Message
+	Done   bool
+}
+
+// NewSender makes the record of process w (pid) sending data at prio.
+func NewSender(w sched.Waiter, pid int, data []byte, prio uint32) *Sender {
+	s := &Sender{waiter: w, PID: pid, Msg: &Message{Prio: prio, Data: data}}
+	s.entry.Waiter, s.entry.Mask = s, sched.AllEvents
+	return s
+}
+
+func (s *Sender) Wake(ev sched.EventMask) { s.waiter.Wake(ev) }
+
+// Entry returns the record's wait-queue entry.
+func (s *Sender) Entry() *sched.Entry { return &s.entry }
+
+// WaitToSend adds s at the tail of the senders.
+func (q *Queue) WaitToSend(s *Sender) {
+	if !s.entry.On(&q.senders) {
+		s.entry.Remove()
+		q.senders.Add(&s.entry)
+	}
+}
+
+// Receivers and Senders return the waiting records in order, for listings.
+func (q *Queue) Receivers() []*Receiver {
+	var out []*Receiver
+	q.receivers.Each(func(e *sched.Entry) { out = append(out, e.Waiter.(*Receiver)) })
+	return out
+}
+
+func (q *Queue) Senders() []*Sender {
+	var out []*Sender
+	q.senders.Each(func(e *sched.Entry) { out = append(out, e.Waiter.(*Sender)) })
+	return out
+}
