@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 
 	"ipcsim/abi"
 	"ipcsim/proc"
@@ -79,101 +78,6 @@ func sysClone(c *call) (int64, error) {
 	}
 	k.makeRunnable(child)
 	return int64(child.PID), nil
-}
-
-// wait4(2): (pid, wstatus, options, rusage).
-func sysWait4(c *call) (int64, error) {
-	k, t := c.t.k, c.t
-	pid, options := int32(c.a[0]), c.a[2]
-	if options&^(abi.WNOHANG|abi.WUNTRACED|abi.WCONTINUED|abi.WNOTHREAD|abi.WCLONE|abi.WALL) != 0 {
-		return 0, abi.EINVAL
-	}
-	if pid == math.MinInt32 {
-		return 0, abi.ESRCH // -INT_MIN is not a process group (kernel/exit.c)
-	}
-	matched := false
-	for _, cp := range t.Children {
-		if !waitMatches(t, cp, pid) {
-			continue
-		}
-		matched = true
-		child := k.task(cp)
-		if cp.State != proc.Zombie {
-			// "WUNTRACED: also return if a child has stopped";
-			// "WCONTINUED: also return if a stopped child has been resumed
-			// by delivery of SIGCONT" - wait(2). Each is reported once.
-			var status int
-			switch {
-			case options&abi.WUNTRACED != 0 && child.waitStop != 0:
-				status = int(child.waitStop)<<8 | 0x7f
-				child.waitStop = 0
-			case options&abi.WCONTINUED != 0 && child.waitCont:
-				status = 0xffff
-				child.waitCont = false
-			default:
-				continue
-			}
-			if err := writeWaitResult(t, c, child, status); err != nil {
-				return 0, err
-			}
-			return int64(child.PID), nil
-		}
-		// The oldest matching zombie: children are listed in birth order,
-		// as Linux walks its children list. The child is released first;
-		// Linux copies the status out after the fact and reports only a
-		// bad pointer.
-		k.reap(t, child)
-		if err := writeWaitResult(t, c, child, child.Exit); err != nil {
-			return 0, err
-		}
-		return int64(child.PID), nil
-	}
-	if !matched {
-		return 0, abi.ECHILD
-	}
-	if options&abi.WNOHANG != 0 {
-		return 0, nil
-	}
-	return 0, &blockError{q: &t.childExit, mask: abi.POLLIN, reason: waitReason(pid)}
-}
-
-// writeWaitResult stores wait4's status word and rusage, if asked for.
-func writeWaitResult(t *Task, c *call, child *Task, status int) error {
-	if c.a[1] != 0 {
-		var st [4]byte
-		binary.LittleEndian.PutUint32(st[:], uint32(status))
-		if t.AS.WriteBytes(c.a[1], st[:]) != nil {
-			return abi.EFAULT
-		}
-	}
-	if c.a[3] != 0 && t.AS.WriteBytes(c.a[3], rusage(child)) != nil {
-		return abi.EFAULT
-	}
-	return nil
-}
-
-// waitMatches applies wait4's pid rule: > 0 that child, -1 any child, 0 a
-// child in the caller's process group, < -1 a child in group -pid.
-func waitMatches(t *Task, c *proc.Process, pid int32) bool {
-	switch {
-	case pid > 0:
-		return c.PID == int(pid)
-	case pid == -1:
-		return true
-	case pid == 0:
-		return c.PGID == t.PGID
-	}
-	return c.PGID == int(-pid)
-}
-
-func waitReason(pid int32) string {
-	switch {
-	case pid > 0:
-		return fmt.Sprintf("pid %d has not exited", pid)
-	case pid == -1:
-		return "no child has exited"
-	}
-	return "no child of the group has exited"
 }
 
 // rusage returns the child's struct rusage (144 bytes on LP64): user time

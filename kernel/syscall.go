@@ -80,7 +80,6 @@ func init() {
 		abi.SysGetegid:       {sysGetegid, ""},
 		abi.SysClone:         {sysClone, "Cxxxx"},
 		abi.SysExecve:        {sysExecve, "svv"},
-		abi.SysWait4:         {sysWait4, "dxWx"},
 		abi.SysBrk:           {sysBrk, "x"},
 		abi.SysMmap:          {sysMmap, "xuPMdu"},
 		abi.SysMunmap:        {sysMunmap, "xu"},
