@@ -72,10 +72,10 @@ func (k *Kernel) notifyParentJob(parent, t *Task, code int32, sig abi.Signal) {
 func (k *Kernel) generateSideEffects(t *Task, sig abi.Signal) {
 	switch {
 	case sig == abi.SIGCONT:
-		t.Sig.Pending &^= stopSignals
+		t.Sig.Discard(stopSignals)
 		k.cont(t)
 	case stopSignals.Has(sig):
-		t.Sig.Pending &^= abi.SigSetOf(abi.SIGCONT)
+		t.Sig.Discard(abi.SigSetOf(abi.SIGCONT))
 	case sig == abi.SIGKILL && t.State == proc.Stopped:
 		k.makeRunnable(t)
 	}

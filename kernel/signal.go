@@ -25,10 +25,7 @@ func (k *Kernel) sendSignal(t *Task, sig abi.Signal, info proc.SigInfo, why stri
 		}
 		return
 	}
-	if !s.Pending.Has(sig) {
-		s.Pending |= abi.SigSetOf(sig)
-		s.Info[sig] = info
-	}
+	s.Add(sig, info)
 	if k.tracing {
 		state := "pending"
 		if blocked {
@@ -88,7 +85,7 @@ func sysRtSigaction(c *call) (int64, error) {
 		// or not it is blocked" (and likewise SIG_DFL for a signal whose
 		// default is to ignore it).
 		if t.Sig.Ignored(sig) {
-			t.Sig.Pending &^= abi.SigSetOf(sig)
+			t.Sig.Discard(abi.SigSetOf(sig))
 		}
 	}
 	if c.a[2] != 0 {

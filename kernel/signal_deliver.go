@@ -44,8 +44,7 @@ func (k *Kernel) deliverSignals(t *Task) bool {
 			return true
 		}
 		sig := lowestSignal(ready)
-		t.Sig.Pending &^= abi.SigSetOf(sig)
-		info := t.Sig.Info[sig]
+		info := t.Sig.Take(sig)
 		act := t.Sig.Actions[sig]
 		if act.Handler == abi.SIG_IGN {
 			continue

@@ -37,6 +37,11 @@ func (k *Kernel) signalTasks(t *Task, targets []*Task, sig abi.Signal, info proc
 	if len(targets) == 0 {
 		return 0, abi.ESRCH
 	}
+	// The signal number is checked only once there is a target
+	// (check_kill_permission): kill(no such pid, 65) is ESRCH, not EINVAL.
+	if sig != 0 && !sig.Valid() {
+		return 0, abi.EINVAL
+	}
 	sent := false
 	for _, to := range targets {
 		if !mayKill(t, to, sig) {
@@ -63,9 +68,6 @@ func (k *Kernel) signalTasks(t *Task, targets []*Task, sig abi.Signal, info proc
 func sysKill(c *call) (int64, error) {
 	k, t := c.t.k, c.t
 	pid, sig := int32(c.a[0]), abi.Signal(int32(c.a[1]))
-	if sig != 0 && !sig.Valid() {
-		return 0, abi.EINVAL
-	}
 	if pid == math.MinInt32 {
 		return 0, abi.ESRCH // -INT_MIN is no group (kernel/signal.c)
 	}
@@ -121,7 +123,7 @@ func sysTgkill(c *call) (int64, error) {
 // killThread sends sig to thread tid (of group tgid, or any if -1), with
 // si_code SI_TKILL.
 func (k *Kernel) killThread(t *Task, tgid, tid int32, sig abi.Signal) (int64, error) {
-	if tid <= 0 || sig != 0 && !sig.Valid() {
+	if tid <= 0 {
 		return 0, abi.EINVAL
 	}
 	to := k.tasks[int(tid)]

@@ -74,10 +74,10 @@ func sysRtSigtimedwait(c *call) (int64, error) {
 	if ready := t.Sig.Pending & c.waitSet; ready != 0 {
 		c.restoreMask()
 		sig := lowestSignal(ready)
-		t.Sig.Pending &^= abi.SigSetOf(sig)
+		si := t.Sig.Take(sig)
 		if c.a[1] != 0 {
 			var info [siginfoBytes]byte
-			putSiginfo(info[:], sig, t.Sig.Info[sig])
+			putSiginfo(info[:], sig, si)
 			if t.AS.WriteBytes(c.a[1], info[:]) != nil {
 				return 0, abi.EFAULT
 			}

@@ -24,9 +24,64 @@ type Signals struct {
 	Actions [abi.NSIG + 1]SigAction // indexed by signal number; [0] unused
 	Mask    abi.SigSet              // blocked signals
 	Pending abi.SigSet              // generated, not yet delivered
-	// Info holds the siginfo of each pending signal: "only one instance of
-	// [a standard] signal is queued", and the first one's info is kept.
+	// Info holds the siginfo of each pending standard signal: "only one
+	// instance of [a standard] signal is queued", and the first one's info
+	// is kept.
 	Info [abi.NSIG + 1]SigInfo
+	// Queue holds the instances of each pending real-time signal:
+	// "Multiple instances of real-time signals can be queued", delivered in
+	// the order they were sent (signal(7)).
+	Queue  [abi.NSIG + 1][]SigInfo
+	queued int // real-time instances queued, for the limit
+}
+
+// MaxQueued bounds the queued real-time signals of a process (Linux's
+// RLIMIT_SIGPENDING, which depends on the machine's memory; ipcsim fixes
+// it). Beyond it a signal still becomes pending but no further instance is
+// queued, as Linux does for kill(2).
+const MaxQueued = 1024
+
+// Add makes sig pending with info.
+func (s *Signals) Add(sig abi.Signal, info SigInfo) {
+	if sig >= abi.SIGRTMIN {
+		if s.queued < MaxQueued {
+			s.Queue[sig] = append(s.Queue[sig], info)
+			s.queued++
+		}
+	} else if !s.Pending.Has(sig) {
+		s.Info[sig] = info
+	}
+	s.Pending |= abi.SigSetOf(sig)
+}
+
+// Take removes one pending instance of sig and returns its info; sig stays
+// pending while more real-time instances are queued.
+func (s *Signals) Take(sig abi.Signal) SigInfo {
+	if sig < abi.SIGRTMIN {
+		s.Pending &^= abi.SigSetOf(sig)
+		return s.Info[sig]
+	}
+	var info SigInfo
+	if q := s.Queue[sig]; len(q) > 0 {
+		info = q[0]
+		s.Queue[sig] = q[1:]
+		s.queued--
+	}
+	if len(s.Queue[sig]) == 0 {
+		s.Pending &^= abi.SigSetOf(sig)
+	}
+	return info
+}
+
+// Discard throws away every pending instance of the signals in set.
+func (s *Signals) Discard(set abi.SigSet) {
+	for sig := abi.SIGRTMIN; sig <= abi.SIGRTMAX; sig++ {
+		if set.Has(sig) {
+			s.queued -= len(s.Queue[sig])
+			s.Queue[sig] = nil
+		}
+	}
+	s.Pending &^= set
 }
 
 // Ignored reports whether sig is ignored: SIG_IGN, or SIG_DFL with a
