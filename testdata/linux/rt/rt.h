@@ -404,4 +404,131 @@ static long read_full(int fd, void *buf, size_t n)
 	return got;
 }
 
+/* ---- System V and POSIX message queues ----
+ * (added for the message-queue programs, issue 6; asm-generic numbers) */
+#define SYS_mq_open         180
+#define SYS_mq_unlink       181
+#define SYS_mq_timedsend    182
+#define SYS_mq_timedreceive 183
+#define SYS_mq_notify       184
+#define SYS_mq_getsetattr   185
+#define SYS_msgget          186
+#define SYS_msgctl          187
+#define SYS_msgrcv          188
+#define SYS_msgsnd          189
+
+#ifndef EINTR
+#define EINTR        4
+#endif
+#ifndef E2BIG
+#define E2BIG        7
+#endif
+#ifndef EACCES
+#define EACCES       13
+#endif
+#ifndef ENAMETOOLONG
+#define ENAMETOOLONG 36
+#endif
+#ifndef ENOMSG
+#define ENOMSG       42
+#endif
+#ifndef EIDRM
+#define EIDRM        43
+#endif
+#ifndef EMSGSIZE
+#define EMSGSIZE     90
+#endif
+#ifndef ETIMEDOUT
+#define ETIMEDOUT    110
+#endif
+#ifndef CLOCK_REALTIME
+#define CLOCK_REALTIME 0
+#endif
+#ifndef SIGUSR1
+#define SIGUSR1 10
+#endif
+#ifndef SIGUSR2
+#define SIGUSR2 12
+#endif
+#ifndef SA_SIGINFO
+#define SA_SIGINFO 0x4
+#endif
+#ifndef SA_RESTART
+#define SA_RESTART 0x10000000
+#endif
+
+/* SysV IPC (ipcbuf.h, msg.h): commands without IPC_64 (riscv64 is 64-bit only) */
+#define IPC_PRIVATE 0
+#define IPC_CREAT   01000
+#define IPC_EXCL    02000
+#define IPC_NOWAIT  04000
+#define IPC_RMID    0
+#define IPC_SET     1
+#define IPC_STAT    2
+#define MSG_NOERROR 010000
+#define MSG_EXCEPT  020000
+#define MSG_COPY    040000
+
+/* asm-generic ipc64_perm and msqid64_ds (64-bit): 48 + 72 = 120 bytes.
+ * mode at 20, msg_cbytes at 72, msg_qnum at 80, msg_qbytes at 88,
+ * msg_lspid at 96, msg_lrpid at 100 (4 bytes each). qemu-user 7.2 writes its
+ * own layout (lspid at 96 and lrpid at 104, 8 bytes each): see README.md. */
+struct ipc64_perm {
+	int key; unsigned int uid, gid, cuid, cgid, mode;
+	unsigned short seq, pad2; unsigned int pad3;
+	unsigned long unused1, unused2;
+};
+struct msqid64_ds {
+	struct ipc64_perm msg_perm;
+	long msg_stime, msg_rtime, msg_ctime;
+	unsigned long msg_cbytes, msg_qnum, msg_qbytes;
+	int msg_lspid, msg_lrpid;
+	unsigned long unused4, unused5;
+};
+
+static inline long sys_msgget(long key, int flags) { return syscall2(SYS_msgget, key, flags); }
+static inline long sys_msgctl(int id, int cmd, void *buf) { return syscall3(SYS_msgctl, id, cmd, buf); }
+/* msgp points at a long mtype followed by the text; msgsz counts the text only. */
+static inline long sys_msgsnd(int id, const void *msgp, long msgsz, int flags)
+{ return syscall4(SYS_msgsnd, id, msgp, msgsz, flags); }
+static inline long sys_msgrcv(int id, void *msgp, long msgsz, long msgtyp, int flags)
+{ return syscall6(SYS_msgrcv, id, (long)msgp, msgsz, msgtyp, flags, 0); }
+
+/* POSIX mq: struct mq_attr is four longs: flags, maxmsg, msgsize, curmsgs. */
+struct mq_attr { long mq_flags, mq_maxmsg, mq_msgsize, mq_curmsgs, pad[4]; };
+/* struct sigevent (64 bytes): value at 0, signo at 8, notify at 12. */
+struct k_sigevent { unsigned long value; int signo; int notify; int pad[12]; };
+#define SIGEV_SIGNAL 0
+#define SIGEV_NONE   1
+#define SI_MESGQ     (-3)
+
+/* The raw mq_open/mq_unlink take the name WITHOUT its leading '/' (the C
+ * library strips it). qemu-user 7.2 re-reads the byte before the pointer and
+ * hands it to the host C library, which wants a '/': so always pass a pointer
+ * just past a real '/' in memory, e.g. mq_name("/ipcsim-x") = "ipcsim-x". */
+static inline const char *mq_name(const char *slashed) { return slashed + 1; }
+static inline long sys_mq_open(const char *name, int flags, int mode, struct mq_attr *attr)
+{ return syscall4(SYS_mq_open, name, flags, mode, attr); }
+static inline long sys_mq_unlink(const char *name) { return syscall1(SYS_mq_unlink, name); }
+static inline long sys_mq_timedsend(int mqd, const void *msg, size_t len, unsigned prio, const struct timespec *abs)
+{ return syscall6(SYS_mq_timedsend, mqd, (long)msg, (long)len, prio, (long)abs, 0); }
+static inline long sys_mq_timedreceive(int mqd, void *msg, size_t len, unsigned *prio, const struct timespec *abs)
+{ return syscall6(SYS_mq_timedreceive, mqd, (long)msg, (long)len, (long)prio, (long)abs, 0); }
+static inline long sys_mq_notify(int mqd, const struct k_sigevent *ev) { return syscall2(SYS_mq_notify, mqd, ev); }
+static inline long sys_mq_getsetattr(int mqd, const struct mq_attr *nw, struct mq_attr *old)
+{ return syscall3(SYS_mq_getsetattr, mqd, nw, old); }
+
+/* Helpers of the message-queue programs (self-contained: raw numbers). */
+/* setresuid(2) (147) to uid, uid, uid: a non-root uid drops every capability. */
+static inline long ipc_become_uid(long uid) { return syscall3(147, uid, uid, uid); }
+/* rt_sigaction with a handler and flags, empty sa_mask (struct k_sigaction). */
+static inline long ipc_sigaction(int sig, void *handler, unsigned long flags)
+{
+	struct k_sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.handler = handler;
+	sa.flags = flags;
+	return sys_rt_sigaction(sig, &sa, 0);
+}
+
 #endif
