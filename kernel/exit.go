@@ -30,7 +30,12 @@ func (k *Kernel) exit(t *Task, status int) {
 	if k.tracing {
 		k.emit(t, "exit", fmt.Sprintf("exit: %s (status word %#x), zombie until reaped", e.Describe(), status))
 	}
+	orphanCheck := []int{t.PGID}
+	for _, c := range t.Children {
+		orphanCheck = append(orphanCheck, c.PGID)
+	}
 	k.reparent(t)
+	k.hangUpOrphans(t, orphanCheck)
 	if parent := k.task(t.Parent); parent != nil {
 		k.notifyParent(parent, t)
 	}

@@ -84,13 +84,47 @@ func (k *Kernel) generateSideEffects(t *Task, sig abi.Signal) {
 // stopSignals are the signals whose default action stops.
 var stopSignals = abi.SigSetOf(abi.SIGSTOP, abi.SIGTSTP, abi.SIGTTIN, abi.SIGTTOU)
 
+// hangUpOrphans handles the groups that t's death may have orphaned: "If
+// the exit of the process causes a process group to become orphaned, and if
+// any member of the newly orphaned process group is stopped, then a SIGHUP
+// signal followed by a SIGCONT signal will be sent to each process in this
+// process group" - _exit(2). Without it nobody could ever continue them.
+func (k *Kernel) hangUpOrphans(t *Task, groups []int) {
+	seen := map[int]bool{}
+	for _, pgid := range groups {
+		if seen[pgid] {
+			continue
+		}
+		seen[pgid] = true
+		members := k.group(pgid)
+		stopped := false
+		for _, m := range members {
+			stopped = stopped || m.State == proc.Stopped
+		}
+		if !stopped || !k.orphaned(pgid) {
+			continue
+		}
+		for _, sig := range [2]abi.Signal{abi.SIGHUP, abi.SIGCONT} {
+			for _, m := range members {
+				k.sendSignal(m, sig, proc.SigInfo{Code: abi.SI_KERNEL},
+					fmt.Sprintf("pid %d's exit orphaned process group %d, which has a stopped member", t.PID, pgid))
+			}
+		}
+	}
+}
+
 // orphaned reports whether process group pgid is orphaned: no member has a
 // parent in a different group of the same session ("a process group in
 // which the parent of every member is either itself a member of the group
 // or is not a member of the group's session" - POSIX).
+//
+// init never counts as such a parent. On Linux init is in a session of its
+// own, apart from any terminal's; ipcsim's spawned programs share init's
+// session 1 (the terminal's), but an orphan adopted by init must still be
+// orphaned, as it would be on Linux.
 func (k *Kernel) orphaned(pgid int) bool {
 	for _, t := range k.sortedTasks() {
-		if t.PGID != pgid || t.State == proc.Zombie || t.Parent == nil {
+		if t.PGID != pgid || t.State == proc.Zombie || t.Parent == nil || t.Parent.PID == 1 {
 			continue
 		}
 		if p := t.Parent; p.PGID != pgid && p.SID == t.SID {
