@@ -24,6 +24,9 @@ var fuzzSysnos = []uint64{
 	uint64(abi.SysOpenat), uint64(abi.SysMknodat), uint64(abi.SysMkdirat), uint64(abi.SysUnlinkat),
 	uint64(abi.SysChdir), uint64(abi.SysGetcwd), uint64(abi.SysPpoll), uint64(abi.SysPselect6),
 	uint64(abi.SysRtSigaction), uint64(abi.SysRtSigprocmask), uint64(abi.SysRtSigpending), uint64(abi.SysRtSigreturn),
+	uint64(abi.SysMsgget), uint64(abi.SysMsgsnd), uint64(abi.SysMsgrcv), uint64(abi.SysMsgctl),
+	uint64(abi.SysMqOpen), uint64(abi.SysMqUnlink), uint64(abi.SysMqTimedsend), uint64(abi.SysMqTimedreceive),
+	uint64(abi.SysMqNotify), uint64(abi.SysMqGetsetattr),
 	999, 1 << 40, ^uint64(0),
 }
 

@@ -16,7 +16,10 @@ import (
 
 	"ipcsim/abi"
 	"ipcsim/hw"
+	"ipcsim/ipc/mqueue"
+	"ipcsim/ipc/msgq"
 	"ipcsim/ipc/pipe"
+	"ipcsim/ipc/sysv"
 	"ipcsim/proc"
 	"ipcsim/sched"
 )
@@ -85,6 +88,9 @@ type Kernel struct {
 
 	pipes   []*pipe.Pipe // live pipes (FIFOs' included), by id, for inspection
 	pipeIDs int          // the last pipe id handed out
+
+	msgIDs *sysv.Registry[*msgq.Queue] // System V message queues (sys_msg.go)
+	mqNS   *mqueue.Namespace           // POSIX message queues (sys_mqueue.go)
 
 	root *node // the namespace's root directory
 

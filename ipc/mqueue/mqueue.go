@@ -239,6 +239,7 @@ func (q *Queue) firstSender() *Sender {
 type Receiver struct {
 	entry  sched.Entry
 	waiter sched.Waiter
+	Queue  *Queue // the queue it waits on (set by the caller)
 	PID    int
 	Msg    *Message
 }
@@ -270,6 +271,7 @@ func (q *Queue) Wait(r *Receiver) {
 type Sender struct {
 	entry  sched.Entry
 	waiter sched.Waiter
+	Queue  *Queue // the queue it waits on (set by the caller)
 	PID    int
 	Msg    *Message
 	Done   bool

@@ -90,13 +90,13 @@ type Sender struct {
 	waiter sched.Waiter
 	Queue  *Queue // the queue it waits on
 	PID    int
-	Size   int // bytes of its message
-	Type   int64
+	Size   int      // bytes of its message
+	Msg    *Message // the message it sends when there is room
 }
 
-// NewSender makes the record of process w (pid) waiting to send size bytes.
-func NewSender(q *Queue, w sched.Waiter, pid int, typ int64, size int) *Sender {
-	s := &Sender{waiter: w, Queue: q, PID: pid, Size: size, Type: typ}
+// NewSender makes the record of process w (pid) waiting to send m.
+func NewSender(q *Queue, w sched.Waiter, pid int, m *Message) *Sender {
+	s := &Sender{waiter: w, Queue: q, PID: pid, Size: m.Size, Msg: m}
 	s.entry.Waiter, s.entry.Mask = s, sched.AllEvents
 	return s
 }
