@@ -66,6 +66,11 @@ type VMA struct {
 	Prot       hw.PTE // hw.PTERead|PTEWrite|PTEExec
 	Shared     bool   // MAP_SHARED: frames are shared, never copied on write
 	Name       string // "[heap]", "[stack]", "[anon]" or the program's path
+	// Obj backs a shared area: page Off of Obj is mapped at Start.
+	Obj *Shared
+	Off int
+	// Tag lets the kernel recognise its areas (a shm segment's id).
+	Tag any
 }
 
 // Pages returns the number of pages the area spans.
@@ -169,6 +174,10 @@ func (as *AddressSpace) Map(v *VMA) error {
 		return 0
 	})
 	as.vmas = slices.Insert(as.vmas, i, v)
+	if v.Obj != nil {
+		v.Obj.Ref()
+		v.Obj.users(1)
+	}
 	return nil
 }
 
@@ -192,15 +201,30 @@ func (as *AddressSpace) Unmap(start, end uint64) {
 			as.mem.uncommit(n)
 			as.charged -= n
 		}
+		pieces := 0
 		if v.Start < lo {
 			left := *v
 			left.End = lo
 			out = append(out, &left)
+			pieces++
 		}
 		if hi < v.End {
 			right := *v
 			right.Start = hi
+			right.Off += int((hi - v.Start) / hw.PageSize)
 			out = append(out, &right)
+			pieces++
+		}
+		if v.Obj != nil {
+			// The area was one user of its shared memory; it is now
+			// pieces of them (0: gone, 2: split in two).
+			for range pieces {
+				v.Obj.Ref()
+			}
+			if pieces != 1 {
+				v.Obj.users(pieces - 1)
+			}
+			v.Obj.Unref()
 		}
 	}
 	as.vmas = out
@@ -294,6 +318,16 @@ func (as *AddressSpace) Fault(va uint64, acc Access) (FaultKind, error) {
 	phys := as.mem.Phys
 	pte, present := as.PT.Lookup(va)
 	switch {
+	case !present && v.Obj != nil:
+		// Shared memory: every mapping uses the object's frame for this
+		// page, allocated by whoever touches it first.
+		f, err := v.Obj.frame(v.Off + int((va-v.Start)/hw.PageSize))
+		if err != nil {
+			return 0, err
+		}
+		phys.Ref(f)
+		as.PT.Map(va, as.pteFor(v, f))
+		return FaultZeroFill, nil
 	case !present:
 		f, ok := phys.Alloc()
 		if !ok {
@@ -369,6 +403,10 @@ func (as *AddressSpace) Fork() (*AddressSpace, error) {
 	for _, v := range as.vmas {
 		cv := *v
 		c.vmas = append(c.vmas, &cv)
+		if v.Obj != nil {
+			v.Obj.Ref()
+			v.Obj.users(1)
+		}
 	}
 	for _, m := range as.PT.Pages() {
 		pte := m.PTE
