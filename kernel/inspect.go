@@ -14,6 +14,9 @@ type Snapshot struct {
 	Cycle uint64      `json:"cycle"`
 	Procs []ProcState `json:"processes"`
 	Pipes []PipeState `json:"pipes"`
+
+	MsgQueues []MsgQueueState `json:"msg_queues,omitempty"` // System V (inspect_msg.go)
+	MQueues   []MqState       `json:"mqueues,omitempty"`    // POSIX (inspect_msg.go)
 }
 
 // ProcState is one process.
@@ -82,6 +85,7 @@ func (k *Kernel) Snapshot() Snapshot {
 	for _, p := range k.pipes {
 		s.Pipes = append(s.Pipes, k.pipeState(p))
 	}
+	k.msgSnapshot(&s)
 	return s
 }
 

@@ -55,6 +55,7 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 			fmt.Fprintf(&b, "    waiting: %s\n", strings.Join(p.Waiting, ", "))
 		}
 	}
+	writeMsgQueues(&b, s)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
