@@ -23,12 +23,12 @@ func (k *Kernel) stop(t *Task, sig abi.Signal) {
 	if k.tracing {
 		k.emit(t, "signal", fmt.Sprintf("%v delivered: the default action stops the process", sig))
 	}
+	if parent := k.task(t.Parent); parent != nil {
+		k.notifyParentJob(parent, t, abi.CLD_STOPPED, sig)
+	}
 	if k.cur == t {
 		k.cur = nil
 		k.switchReason = fmt.Sprintf("pid %d stopped", t.PID)
-	}
-	if parent := k.task(t.Parent); parent != nil {
-		k.notifyParentJob(parent, t, abi.CLD_STOPPED, sig)
 	}
 }
 

@@ -140,7 +140,7 @@ func (t *Task) Wake(sched.EventMask) {
 	case k.cur != nil:
 		k.wake(t, k.cur, "")
 	default:
-		k.wake(t, nil, "the kernel")
+		k.wake(t, nil, "by the kernel")
 	}
 }
 

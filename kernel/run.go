@@ -171,7 +171,7 @@ func (k *Kernel) interrupts() {
 				k.emit(nil, "irq", fmt.Sprintf("keyboard: %s arrives and raises irq %d", keyString(keys), hw.IRQKeyboard))
 				k.emit(k.cur, "irq", fmt.Sprintf("interrupt controller: irq %d (keyboard) taken %s; the handler passes %s to the tty", hw.IRQKeyboard, where, keyString(keys)))
 			}
-			k.irq = "the keyboard (terminal input)"
+			k.irq = "by the keyboard (terminal input)"
 			k.tty.receive(keys)
 			k.irq = ""
 		}
@@ -205,7 +205,7 @@ func (k *Kernel) timerInterrupt() {
 		k.emit(k.cur, "irq", "timer interrupt")
 	}
 	for len(k.sleepers) > 0 && k.sleepers[0].deadline <= now {
-		k.wake(k.sleepers[0], nil, "the timer: its sleep ended")
+		k.wake(k.sleepers[0], nil, "by the timer: its sleep ended")
 	}
 	k.fireAlarms()
 	if expired {
@@ -303,12 +303,14 @@ func (k *Kernel) wake(t *Task, by *Task, why string) {
 	k.dropSleeper(t)
 	k.makeRunnable(t)
 	if k.tracing {
-		e := &Event{Kind: "wake", Text: "woken by " + why}
+		e := &Event{Kind: "wake", Text: "woken: " + why}
 		if by != nil && by != t {
 			e.Other = by.PID
 			e.Text = fmt.Sprintf("woken by pid %d", by.PID)
 			if c := by.inCall; c != nil {
 				e.Text += fmt.Sprintf(" (%v)", c.no)
+			} else if by.State == proc.Stopped {
+				e.Text += " (stopped)"
 			}
 			if why != "" {
 				e.Text += ": " + why

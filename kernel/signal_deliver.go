@@ -154,10 +154,6 @@ func (k *Kernel) pushFrame(t *Task, sig abi.Signal, info proc.SigInfo, act proc.
 	if t.AS.WriteBytes(sp, f[:]) != nil {
 		return false
 	}
-	if k.tracing {
-		k.emit(t, "signal", fmt.Sprintf("%v delivered: handler at %#x runs (frame at %#x, mask %s)",
-			sig, act.Handler, sp, orNone(sigSetString(t.Sig.Mask))))
-	}
 	// "sa_mask specifies a mask of signals which should be blocked ... In
 	// addition, the signal which triggered the handler will be blocked,
 	// unless the SA_NODEFER flag is used." - sigaction(2)
@@ -175,6 +171,10 @@ func (k *Kernel) pushFrame(t *Task, sig abi.Signal, info proc.SigInfo, act proc.
 	t.Regs.X[10] = uint64(sig)
 	t.Regs.X[11] = sp + frameInfo
 	t.Regs.X[12] = sp + frameUC
+	if k.tracing {
+		k.emit(t, "signal", fmt.Sprintf("%v delivered: handler at %#x runs with mask %s (the frame at %#x saves mask %s)",
+			sig, act.Handler, orNone(sigSetString(t.Sig.Mask)), sp, orNone(sigSetString(saved))))
+	}
 	return true
 }
 

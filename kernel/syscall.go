@@ -18,17 +18,18 @@ type call struct {
 	a  [6]uint64 // a0..a5
 
 	// State kept across retries of a blocked call.
-	progress uint64         // bytes a read or write has already moved
-	total    uint64         // bytes the whole read or write asks for
-	deadline uint64         // cycle at which a timed sleep ends
-	started  bool           // the call has begun (set by calls that need it)
-	timed    bool           // poll/select: deadline is set (else wait forever)
-	pending  *OpenFile      // a FIFO open waiting for its partner
-	mark     int            // the partner's open count when the FIFO open began
-	waits    []*sched.Entry // poll and select: one registration per descriptor
-	oldMask  abi.SigSet     // ppoll/pselect6: the mask to restore afterwards
-	waitSet  abi.SigSet     // rt_sigtimedwait: the signals waited for
-	setMask  bool           // ... and whether one was set
+	progress    uint64         // bytes a read or write has already moved
+	total       uint64         // bytes the whole read or write asks for
+	deadline    uint64         // cycle at which a timed sleep ends
+	started     bool           // the call has begun (set by calls that need it)
+	timed       bool           // poll/select: deadline is set (else wait forever)
+	pending     *OpenFile      // a FIFO open waiting for its partner
+	mark        int            // the partner's open count when the FIFO open began
+	waits       []*sched.Entry // poll and select: one registration per descriptor
+	oldMask     abi.SigSet     // ppoll/pselect6: the mask to restore afterwards
+	waitSet     abi.SigSet     // rt_sigtimedwait: the signals waited for
+	jobSignaled bool           // the terminal already sent SIGTTIN/SIGTTOU for this call
+	setMask     bool           // ... and whether one was set
 }
 
 // sysFunc implements one system call. It returns the value for a0, or an
@@ -88,7 +89,7 @@ func init() {
 		abi.SysSchedYield:    {sysSchedYield, ""},
 		abi.SysUname:         {sysUname, "x"},
 		abi.SysSetTidAddress: {sysSetTidAddress, "x"},
-		abi.SysRtSigprocmask: {sysRtSigprocmask, "dxxu"},
+		abi.SysRtSigprocmask: {sysRtSigprocmask, "Hxxu"},
 		abi.SysRtSigpending:  {sysRtSigpending, "xu"},
 		abi.SysRtSigaction:   {sysRtSigaction, "Sxxu"},
 		abi.SysRtSigreturn:   {sysRtSigreturn, ""},
@@ -320,6 +321,11 @@ func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64) string {
 		return flagNames(v, mapFlags)
 	case 'S':
 		return abi.Signal(int32(v)).String()
+	case 'H':
+		if h := int32(v); h >= 0 && h <= 2 {
+			return [...]string{"SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"}[h]
+		}
+		return fmt.Sprint(int32(v))
 	case 'f':
 		return flagNames(v, openFlags)
 	case 'p':

@@ -270,8 +270,13 @@ func (tt *Terminal) jobControl(c *call, sig abi.Signal, allowIgnored bool) error
 		}
 		return abi.EIO
 	}
-	for _, m := range k.group(t.PGID) {
-		k.sendSignal(m, sig, proc.SigInfo{Code: abi.SI_KERNEL}, "background access to the terminal")
+	if !c.jobSignaled {
+		// Once per call: the blocking protocol tries a call twice before it
+		// sleeps, and Linux's __tty_check_change signals the group once.
+		c.jobSignaled = true
+		for _, m := range k.group(t.PGID) {
+			k.sendSignal(m, sig, proc.SigInfo{Code: abi.SI_KERNEL}, "background access to the terminal")
+		}
 	}
 	return &blockError{reason: fmt.Sprintf("background process group %d uses the terminal (%v)", t.PGID, sig)}
 }

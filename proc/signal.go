@@ -85,10 +85,12 @@ func (s *Signals) Discard(set abi.SigSet) {
 }
 
 // Ignored reports whether sig is ignored: SIG_IGN, or SIG_DFL with a
-// default action of "ignore".
+// default action of "ignore". SIGCONT at SIG_DFL counts too: continuing
+// happens when it is generated, and then Linux drops it
+// (SIG_KERNEL_IGNORE_MASK).
 func (s *Signals) Ignored(sig abi.Signal) bool {
 	h := s.Actions[sig].Handler
-	return h == abi.SIG_IGN || h == abi.SIG_DFL && sig.Default() == abi.ActIgn
+	return h == abi.SIG_IGN || h == abi.SIG_DFL && (sig.Default() == abi.ActIgn || sig == abi.SIGCONT)
 }
 
 // Deliverable returns the pending signals that are not blocked.
