@@ -64,7 +64,9 @@ func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
 
 	// The point of no return: the old program is gone.
 	if t.AS != nil {
+		k.mmActor = t
 		t.AS.Release()
+		k.mmActor = nil
 	}
 	t.AS = as
 	t.Files.CloseOnExec()

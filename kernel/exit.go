@@ -22,7 +22,9 @@ func (k *Kernel) exit(t *Task, status int) {
 	}
 	k.setItimer(t, abi.ITIMER_REAL, itimer{})
 	t.Files.CloseAll()
-	t.AS.Release()
+	k.mmActor = t
+	t.AS.Release() // detaches shared memory: "exit ... detaches all of them" - shmop(2)
+	k.mmActor = nil
 	t.State = proc.Zombie
 	t.Exit = status
 	e := Exit{PID: t.PID, Name: t.Name, Status: status, Cycle: k.Now()}

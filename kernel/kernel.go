@@ -19,6 +19,7 @@ import (
 	"ipcsim/ipc/mqueue"
 	"ipcsim/ipc/msgq"
 	"ipcsim/ipc/pipe"
+	"ipcsim/ipc/shm"
 	"ipcsim/ipc/sysv"
 	"ipcsim/proc"
 	"ipcsim/sched"
@@ -89,8 +90,10 @@ type Kernel struct {
 	pipes   []*pipe.Pipe // live pipes (FIFOs' included), by id, for inspection
 	pipeIDs int          // the last pipe id handed out
 
-	msgIDs *sysv.Registry[*msgq.Queue] // System V message queues (sys_msg.go)
-	mqNS   *mqueue.Namespace           // POSIX message queues (sys_mqueue.go)
+	msgIDs  *sysv.Registry[*msgq.Queue]  // System V message queues (sys_msg.go)
+	shmIDs  *sysv.Registry[*shm.Segment] // System V shared memory segments (made at first use)
+	mmActor *Task                        // the process whose mappings change, for shm_lpid
+	mqNS    *mqueue.Namespace            // POSIX message queues (sys_mqueue.go)
 
 	root *node // the namespace's root directory
 

@@ -15,8 +15,9 @@ func sysBrk(c *call) (int64, error) {
 // mmapMinAddr is vm.mmap_min_addr: hints below it are not honoured.
 const mmapMinAddr = 4096
 
-// mmap(2): (addr, length, prot, flags, fd, offset). Anonymous private
-// mappings; MAP_SHARED memory comes with the shared-memory issue.
+// mmap(2): (addr, length, prot, flags, fd, offset). Anonymous memory,
+// private (copy-on-write after fork) or shared (MAP_SHARED: one memory
+// object that every process forked from the mapper sees).
 func sysMmap(c *call) (int64, error) {
 	addr, length, prot, flags, off := c.a[0], c.a[1], c.a[2], c.a[3], c.a[5]
 	// "EINVAL: We don't like addr, length, or offset (e.g., they are too
@@ -27,13 +28,11 @@ func sysMmap(c *call) (int64, error) {
 	if prot&^(abi.PROT_READ|abi.PROT_WRITE|abi.PROT_EXEC|0x8 /* PROT_SEM */) != 0 {
 		return 0, abi.EINVAL
 	}
+	shared := false
 	switch flags & abi.MAP_TYPE {
 	case abi.MAP_PRIVATE:
 	case abi.MAP_SHARED, abi.MAP_SHARED_VALIDATE:
-		if flags&abi.MAP_ANONYMOUS == 0 {
-			break // the file check below decides
-		}
-		return 0, abi.EINVAL
+		shared = true
 	default:
 		return 0, abi.EINVAL
 	}
@@ -80,7 +79,16 @@ func sysMmap(c *call) (int64, error) {
 	if prot&abi.PROT_EXEC != 0 {
 		bits |= hw.PTEExec
 	}
-	if err := as.Map(&proc.VMA{Start: addr, End: addr + size, Prot: bits, Name: "[anon]"}); err != nil {
+	v := &proc.VMA{Start: addr, End: addr + size, Prot: bits, Name: "[anon]"}
+	if shared {
+		obj, err := c.t.k.mem.NewShared(int(size / hw.PageSize))
+		if err != nil {
+			return 0, abi.ENOMEM
+		}
+		v.Shared, v.Obj, v.Name = true, obj, "[anon shared]"
+		defer obj.Unref() // the area holds it from now on
+	}
+	if err := as.Map(v); err != nil {
 		return 0, abi.ENOMEM
 	}
 	return int64(addr), nil

@@ -17,10 +17,10 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysMsgget: {sysMsgget, "xo"},
+		abi.SysMsgget: {sysMsgget, "Ko"},
 		abi.SysMsgsnd: {sysMsgsnd, "dxuo"},
 		abi.SysMsgrcv: {sysMsgrcv, "dxudo"},
-		abi.SysMsgctl: {sysMsgctl, "ddx"},
+		abi.SysMsgctl: {sysMsgctl, "dQx"},
 	})
 }
 

@@ -58,7 +58,9 @@ func sysClone(c *call) (int64, error) {
 		// "EAGAIN: A system-imposed limit on the number of threads was encountered." - fork(2)
 		return 0, abi.EAGAIN
 	}
-	as, err := t.AS.Fork()
+	k.mmActor = t
+	as, err := t.AS.Fork() // the child inherits shared memory attachments
+	k.mmActor = nil
 	if err != nil {
 		return 0, abi.ENOMEM
 	}

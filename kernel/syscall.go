@@ -321,6 +321,16 @@ func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64) string {
 		return flagNames(v, mapFlags)
 	case 'S':
 		return abi.Signal(int32(v)).String()
+	case 'K':
+		if int32(v) == abi.IPC_PRIVATE {
+			return "IPC_PRIVATE"
+		}
+		return fmt.Sprintf("%#x", uint32(v))
+	case 'Q':
+		if name, ok := ipcCmdNames[int32(v)]; ok {
+			return name
+		}
+		return fmt.Sprint(int32(v))
 	case 'H':
 		if h := int32(v); h >= 0 && h <= 2 {
 			return [...]string{"SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"}[h]
@@ -383,13 +393,15 @@ type flagName struct {
 }
 
 var (
-	waitFlags  = []flagName{{abi.WNOHANG, "WNOHANG"}, {abi.WUNTRACED, "WUNTRACED"}, {abi.WCONTINUED, "WCONTINUED"}, {abi.WNOTHREAD, "__WNOTHREAD"}, {abi.WALL, "__WALL"}, {abi.WCLONE, "__WCLONE"}}
-	protFlags  = []flagName{{abi.PROT_READ, "PROT_READ"}, {abi.PROT_WRITE, "PROT_WRITE"}, {abi.PROT_EXEC, "PROT_EXEC"}}
-	mapFlags   = []flagName{{abi.MAP_SHARED, "MAP_SHARED"}, {abi.MAP_PRIVATE, "MAP_PRIVATE"}, {abi.MAP_FIXED, "MAP_FIXED"}, {abi.MAP_ANONYMOUS, "MAP_ANONYMOUS"}, {abi.MAP_GROWSDOWN, "MAP_GROWSDOWN"}, {abi.MAP_NORESERVE, "MAP_NORESERVE"}, {abi.MAP_POPULATE, "MAP_POPULATE"}, {abi.MAP_STACK, "MAP_STACK"}, {abi.MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"}}
-	cloneFlags = []flagName{{abi.CLONE_VM, "CLONE_VM"}, {abi.CLONE_FS, "CLONE_FS"}, {abi.CLONE_FILES, "CLONE_FILES"}, {abi.CLONE_SIGHAND, "CLONE_SIGHAND"}, {abi.CLONE_VFORK, "CLONE_VFORK"}, {abi.CLONE_PARENT, "CLONE_PARENT"}, {abi.CLONE_THREAD, "CLONE_THREAD"}, {abi.CLONE_SETTLS, "CLONE_SETTLS"}, {abi.CLONE_PARENT_SETTID, "CLONE_PARENT_SETTID"}, {abi.CLONE_CHILD_CLEARTID, "CLONE_CHILD_CLEARTID"}, {abi.CLONE_CHILD_SETTID, "CLONE_CHILD_SETTID"}}
-	openFlags  = []flagName{{abi.O_CREAT, "O_CREAT"}, {abi.O_EXCL, "O_EXCL"}, {abi.O_NOCTTY, "O_NOCTTY"}, {abi.O_TRUNC, "O_TRUNC"}, {abi.O_APPEND, "O_APPEND"}, {abi.O_NONBLOCK, "O_NONBLOCK"}, {abi.O_DIRECTORY, "O_DIRECTORY"}, {abi.O_NOFOLLOW, "O_NOFOLLOW"}, {abi.O_CLOEXEC, "O_CLOEXEC"}}
-	fcntlNames = map[int32]string{abi.F_DUPFD: "F_DUPFD", abi.F_GETFD: "F_GETFD", abi.F_SETFD: "F_SETFD", abi.F_GETFL: "F_GETFL", abi.F_SETFL: "F_SETFL", abi.F_DUPFD_CLOEXEC: "F_DUPFD_CLOEXEC", abi.F_SETPIPE_SZ: "F_SETPIPE_SZ", abi.F_GETPIPE_SZ: "F_GETPIPE_SZ"}
-	ioctlNames = map[uint32]string{abi.TCGETS: "TCGETS", abi.TCSETS: "TCSETS", abi.TCSETSW: "TCSETSW", abi.TCSETSF: "TCSETSF", abi.TIOCGPGRP: "TIOCGPGRP", abi.TIOCSPGRP: "TIOCSPGRP", abi.TIOCGWINSZ: "TIOCGWINSZ", abi.FIONREAD: "FIONREAD"}
+	waitFlags   = []flagName{{abi.WNOHANG, "WNOHANG"}, {abi.WUNTRACED, "WUNTRACED"}, {abi.WCONTINUED, "WCONTINUED"}, {abi.WNOTHREAD, "__WNOTHREAD"}, {abi.WALL, "__WALL"}, {abi.WCLONE, "__WCLONE"}}
+	protFlags   = []flagName{{abi.PROT_READ, "PROT_READ"}, {abi.PROT_WRITE, "PROT_WRITE"}, {abi.PROT_EXEC, "PROT_EXEC"}}
+	mapFlags    = []flagName{{abi.MAP_SHARED, "MAP_SHARED"}, {abi.MAP_PRIVATE, "MAP_PRIVATE"}, {abi.MAP_FIXED, "MAP_FIXED"}, {abi.MAP_ANONYMOUS, "MAP_ANONYMOUS"}, {abi.MAP_GROWSDOWN, "MAP_GROWSDOWN"}, {abi.MAP_NORESERVE, "MAP_NORESERVE"}, {abi.MAP_POPULATE, "MAP_POPULATE"}, {abi.MAP_STACK, "MAP_STACK"}, {abi.MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"}}
+	cloneFlags  = []flagName{{abi.CLONE_VM, "CLONE_VM"}, {abi.CLONE_FS, "CLONE_FS"}, {abi.CLONE_FILES, "CLONE_FILES"}, {abi.CLONE_SIGHAND, "CLONE_SIGHAND"}, {abi.CLONE_VFORK, "CLONE_VFORK"}, {abi.CLONE_PARENT, "CLONE_PARENT"}, {abi.CLONE_THREAD, "CLONE_THREAD"}, {abi.CLONE_SETTLS, "CLONE_SETTLS"}, {abi.CLONE_PARENT_SETTID, "CLONE_PARENT_SETTID"}, {abi.CLONE_CHILD_CLEARTID, "CLONE_CHILD_CLEARTID"}, {abi.CLONE_CHILD_SETTID, "CLONE_CHILD_SETTID"}}
+	openFlags   = []flagName{{abi.O_CREAT, "O_CREAT"}, {abi.O_EXCL, "O_EXCL"}, {abi.O_NOCTTY, "O_NOCTTY"}, {abi.O_TRUNC, "O_TRUNC"}, {abi.O_APPEND, "O_APPEND"}, {abi.O_NONBLOCK, "O_NONBLOCK"}, {abi.O_DIRECTORY, "O_DIRECTORY"}, {abi.O_NOFOLLOW, "O_NOFOLLOW"}, {abi.O_CLOEXEC, "O_CLOEXEC"}}
+	fcntlNames  = map[int32]string{abi.F_DUPFD: "F_DUPFD", abi.F_GETFD: "F_GETFD", abi.F_SETFD: "F_SETFD", abi.F_GETFL: "F_GETFL", abi.F_SETFL: "F_SETFL", abi.F_DUPFD_CLOEXEC: "F_DUPFD_CLOEXEC", abi.F_SETPIPE_SZ: "F_SETPIPE_SZ", abi.F_GETPIPE_SZ: "F_GETPIPE_SZ"}
+	ioctlNames  = map[uint32]string{abi.TCGETS: "TCGETS", abi.TCSETS: "TCSETS", abi.TCSETSW: "TCSETSW", abi.TCSETSF: "TCSETSF", abi.TIOCGPGRP: "TIOCGPGRP", abi.TIOCSPGRP: "TIOCSPGRP", abi.TIOCGWINSZ: "TIOCGWINSZ", abi.FIONREAD: "FIONREAD"}
+	ipcCmdNames = map[int32]string{abi.IPC_RMID: "IPC_RMID", abi.IPC_SET: "IPC_SET", abi.IPC_STAT: "IPC_STAT", abi.IPC_INFO: "IPC_INFO",
+		abi.GETPID: "GETPID", abi.GETVAL: "GETVAL", abi.GETALL: "GETALL", abi.GETNCNT: "GETNCNT", abi.GETZCNT: "GETZCNT", abi.SETVAL: "SETVAL", abi.SETALL: "SETALL"}
 	clockNames = map[uint64]string{abi.CLOCK_REALTIME: "CLOCK_REALTIME", abi.CLOCK_MONOTONIC: "CLOCK_MONOTONIC", abi.CLOCK_PROCESS_CPUTIME_ID: "CLOCK_PROCESS_CPUTIME_ID", abi.CLOCK_THREAD_CPUTIME_ID: "CLOCK_THREAD_CPUTIME_ID", abi.CLOCK_MONOTONIC_RAW: "CLOCK_MONOTONIC_RAW", abi.CLOCK_REALTIME_COARSE: "CLOCK_REALTIME_COARSE", abi.CLOCK_MONOTONIC_COARSE: "CLOCK_MONOTONIC_COARSE", abi.CLOCK_BOOTTIME: "CLOCK_BOOTTIME"}
 )
 

@@ -265,10 +265,11 @@ const (
 	FaultCOWReuse                       // write to a copy-on-write frame nobody else uses: made writable
 	FaultStackGrow                      // below the stack: the stack grew, then zero-filled
 	FaultSpurious                       // the page was already accessible
+	FaultShared                         // shared memory whose page another mapping already filled
 )
 
 func (k FaultKind) String() string {
-	return [...]string{"", "zero-fill", "copy-on-write copy", "copy-on-write reuse", "stack growth", "spurious"}[k]
+	return [...]string{"", "zero-fill", "copy-on-write copy", "copy-on-write reuse", "stack growth", "spurious", "shared page, already filled"}[k]
 }
 
 // Access is the kind of memory access that faulted.
@@ -321,13 +322,18 @@ func (as *AddressSpace) Fault(va uint64, acc Access) (FaultKind, error) {
 	case !present && v.Obj != nil:
 		// Shared memory: every mapping uses the object's frame for this
 		// page, allocated by whoever touches it first.
-		f, err := v.Obj.frame(v.Off + int((va-v.Start)/hw.PageSize))
+		page := v.Off + int((va-v.Start)/hw.PageSize)
+		kind := FaultShared
+		if !v.Obj.have[page] {
+			kind = FaultZeroFill
+		}
+		f, err := v.Obj.frame(page)
 		if err != nil {
 			return 0, err
 		}
 		phys.Ref(f)
 		as.PT.Map(va, as.pteFor(v, f))
-		return FaultZeroFill, nil
+		return kind, nil
 	case !present:
 		f, ok := phys.Alloc()
 		if !ok {
