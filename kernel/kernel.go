@@ -202,7 +202,8 @@ func (k *Kernel) newTask(parent *Task) (*Task, bool) {
 		t.Parent = parent.Process
 		parent.Children = append(parent.Children, t.Process)
 		t.PGID, t.SID = parent.PGID, parent.SID
-		t.UID, t.EUID, t.GID, t.EGID = parent.UID, parent.EUID, parent.GID, parent.EGID
+		t.UID, t.EUID, t.SUID = parent.UID, parent.EUID, parent.SUID
+		t.GID, t.EGID, t.SGID = parent.GID, parent.EGID, parent.SGID
 		t.cwd = parent.cwd
 	}
 	return t, true

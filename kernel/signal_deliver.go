@@ -185,6 +185,9 @@ func orNone(s string) string {
 	return s
 }
 
+// siQueue is SI_QUEUE, the si_code of sigqueue(3).
+const siQueue = -1
+
 // putSiginfo fills a siginfo_t: si_signo, si_errno, si_code, then the
 // union: si_pid and si_uid (and si_status for SIGCHLD), or si_addr for
 // the fault signals.
@@ -197,8 +200,11 @@ func putSiginfo(b []byte, sig abi.Signal, info proc.SigInfo) {
 	default:
 		binary.LittleEndian.PutUint32(b[16:], uint32(info.PID))
 		binary.LittleEndian.PutUint32(b[20:], uint32(info.UID))
-		if sig == abi.SIGCHLD {
+		switch {
+		case sig == abi.SIGCHLD:
 			binary.LittleEndian.PutUint32(b[24:], uint32(info.Status))
+		case info.Code == abi.SI_MESGQ || info.Code == siQueue:
+			binary.LittleEndian.PutUint64(b[24:], info.Value) // si_value, after si_pid and si_uid
 		}
 	}
 }

@@ -366,7 +366,7 @@ func (k *Kernel) mqNotify(sender *Task, q *mqueue.Queue, n *mqueue.Notification)
 	if target == nil || target.State == proc.Zombie {
 		return
 	}
-	k.sendSignal(target, abi.Signal(n.Signo), proc.SigInfo{Code: abi.SI_MESGQ, PID: sender.PID, UID: sender.UID},
+	k.sendSignal(target, abi.Signal(n.Signo), proc.SigInfo{Code: abi.SI_MESGQ, PID: sender.PID, UID: sender.UID, Value: n.Value},
 		fmt.Sprintf("mq_notify: a message arrived in the empty mqueue /%s", q.Name))
 }
 

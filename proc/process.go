@@ -36,9 +36,9 @@ type Process struct {
 	// Credentials (credentials(7)): real and effective user and group ids.
 	// Every process descends from init, which runs as root (0); fork
 	// copies them.
-	UID, EUID int
-	GID, EGID int
-	Name      string // command name: the base name of the program, at most 15 bytes (comm)
+	UID, EUID, SUID int    // real, effective and saved set-user-ID
+	GID, EGID, SGID int    // real, effective and saved set-group-ID
+	Name            string // command name: the base name of the program, at most 15 bytes (comm)
 
 	State State
 	Regs  Regs

@@ -16,6 +16,7 @@ type SigInfo struct {
 	UID    int    // si_uid
 	Status int32  // si_status: SIGCHLD's exit code or signal
 	Addr   uint64 // si_addr: the faulting address of SIGSEGV, SIGBUS, SIGILL
+	Value  uint64 // si_value: the sigval of an mq_notify or sigqueue signal
 }
 
 // Signals is a process's signal state (signal(7)): what each signal does,
