@@ -23,6 +23,8 @@ var fuzzSysnos = []uint64{
 	uint64(abi.SysDup), uint64(abi.SysDup3), uint64(abi.SysFcntl), uint64(abi.SysIoctl), uint64(abi.SysLseek),
 	uint64(abi.SysOpenat), uint64(abi.SysMknodat), uint64(abi.SysMkdirat), uint64(abi.SysUnlinkat),
 	uint64(abi.SysChdir), uint64(abi.SysGetcwd), uint64(abi.SysPpoll), uint64(abi.SysPselect6),
+	uint64(abi.SysFutex), uint64(abi.SysShmget), uint64(abi.SysShmat), uint64(abi.SysShmdt), uint64(abi.SysShmctl),
+	uint64(abi.SysSetresuid), uint64(abi.SysSetuid), uint64(abi.SysWaitid), uint64(abi.SysTgkill),
 	uint64(abi.SysRtSigaction), uint64(abi.SysRtSigprocmask), uint64(abi.SysRtSigpending), uint64(abi.SysRtSigreturn),
 	uint64(abi.SysMsgget), uint64(abi.SysMsgsnd), uint64(abi.SysMsgrcv), uint64(abi.SysMsgctl),
 	uint64(abi.SysMqOpen), uint64(abi.SysMqUnlink), uint64(abi.SysMqTimedsend), uint64(abi.SysMqTimedreceive),

@@ -92,6 +92,7 @@ type Kernel struct {
 
 	msgIDs  *sysv.Registry[*msgq.Queue]  // System V message queues (sys_msg.go)
 	shmIDs  *sysv.Registry[*shm.Segment] // System V shared memory segments (made at first use)
+	futexes map[futexKey][]*futexWaiter  // FUTEX_WAIT waiters by word (looked up, never iterated)
 	mmActor *Task                        // the process whose mappings change, for shm_lpid
 	mqNS    *mqueue.Namespace            // POSIX message queues (sys_mqueue.go)
 
@@ -166,6 +167,7 @@ func New(cfg Config) *Kernel {
 		mem:     proc.NewMemory(m.Mem),
 		rand:    rand.New(rand.NewPCG(cfg.Seed, 0x1p52)),
 		tasks:   make(map[int]*Task),
+		futexes: make(map[futexKey][]*futexWaiter),
 		nextPID: 1,
 		tracing: cfg.Trace != nil,
 	}

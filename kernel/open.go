@@ -137,4 +137,8 @@ func (c *call) abandon() {
 		e.Remove()
 	}
 	c.waits = nil
+	if c.futex != nil {
+		c.t.k.futexDrop(c.futex)
+		c.futex = nil
+	}
 }

@@ -116,7 +116,7 @@ func (k *Kernel) interruptCall(t *Task, sig abi.Signal, act proc.SigAction) abi.
 	}
 	restart := false
 	switch c.no {
-	case abi.SysRead, abi.SysReadv, abi.SysWrite, abi.SysWritev, abi.SysWait4, abi.SysOpenat, abi.SysIoctl, abi.SysMqTimedsend, abi.SysMqTimedreceive:
+	case abi.SysRead, abi.SysReadv, abi.SysWrite, abi.SysWritev, abi.SysWait4, abi.SysOpenat, abi.SysIoctl, abi.SysFutex, abi.SysMqTimedsend, abi.SysMqTimedreceive:
 		// ERESTARTSYS: restarted if the handler has SA_RESTART.
 		restart = act.Flags&abi.SA_RESTART != 0
 	case abi.SysNanosleep:

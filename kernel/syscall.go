@@ -29,6 +29,7 @@ type call struct {
 	oldMask     abi.SigSet     // ppoll/pselect6: the mask to restore afterwards
 	waitSet     abi.SigSet     // rt_sigtimedwait: the signals waited for
 	jobSignaled bool           // the terminal already sent SIGTTIN/SIGTTOU for this call
+	futex       *futexWaiter   // FUTEX_WAIT: the task's place in its futex list
 	setMask     bool           // ... and whether one was set
 }
 
