@@ -72,7 +72,7 @@ func (k *Kernel) msgSnapshot(s *Snapshot) {
 
 func msgQueueState(q *msgq.Queue) MsgQueueState {
 	p := q.IPCPerm()
-	st := MsgQueueState{Key: fmt.Sprintf("%#010x", uint32(p.Key)), ID: p.ID, Owner: p.UID,
+	st := MsgQueueState{Key: fmt.Sprintf("0x%08x", uint32(p.Key)), ID: p.ID, Owner: p.UID,
 		Perms: fmt.Sprintf("%o", p.Mode), UsedBytes: q.CBytes, Messages: q.QNum, QBytes: q.QBytes,
 		LSPID: q.LSPID, LRPID: q.LRPID, List: []MsgState{}, Senders: []string{}, Receivers: []string{}}
 	for m := q.Head(); m != nil; m = m.Next() {

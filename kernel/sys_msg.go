@@ -18,8 +18,8 @@ import (
 func init() {
 	register(map[abi.Sysno]sysEntry{
 		abi.SysMsgget: {sysMsgget, "Ko"},
-		abi.SysMsgsnd: {sysMsgsnd, "dxuo"},
-		abi.SysMsgrcv: {sysMsgrcv, "dxudo"},
+		abi.SysMsgsnd: {sysMsgsnd, "dxug"},
+		abi.SysMsgrcv: {sysMsgrcv, "dxudg"},
 		abi.SysMsgctl: {sysMsgctl, "dQx"},
 	})
 }
