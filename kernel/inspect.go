@@ -15,21 +15,23 @@ type Snapshot struct {
 	Procs []ProcState `json:"processes"`
 	Pipes []PipeState `json:"pipes"`
 
-	MsgQueues []MsgQueueState `json:"msg_queues,omitempty"` // System V (inspect_msg.go)
-	MQueues   []MqState       `json:"mqueues,omitempty"`    // POSIX (inspect_msg.go)
+	MsgQueues []MsgQueueState `json:"msg_queues,omitempty"`   // System V (inspect_msg.go)
+	MQueues   []MqState       `json:"mqueues,omitempty"`      // POSIX (inspect_msg.go)
+	Segments  []SegmentState  `json:"shm_segments,omitempty"` // System V shared memory (inspect_shm.go)
 }
 
 // ProcState is one process.
 type ProcState struct {
-	PID     int       `json:"pid"`
-	PPID    int       `json:"ppid"`
-	PGID    int       `json:"pgid"`
-	Name    string    `json:"name"`
-	State   string    `json:"state"`             // runnable, running, sleeping, zombie
-	Waiting string    `json:"waiting,omitempty"` // what a sleeping process waits for
-	FDs     []FDState `json:"fds"`
-	Pending string    `json:"pending,omitempty"` // pending signals
-	Blocked string    `json:"blocked,omitempty"` // blocked signals
+	PID     int        `json:"pid"`
+	PPID    int        `json:"ppid"`
+	PGID    int        `json:"pgid"`
+	Name    string     `json:"name"`
+	State   string     `json:"state"`             // runnable, running, sleeping, zombie
+	Waiting string     `json:"waiting,omitempty"` // what a sleeping process waits for
+	FDs     []FDState  `json:"fds"`
+	Maps    []MapState `json:"maps,omitempty"`    // the address space, with frames (inspect_shm.go)
+	Pending string     `json:"pending,omitempty"` // pending signals
+	Blocked string     `json:"blocked,omitempty"` // blocked signals
 }
 
 // FDState is one open descriptor.
@@ -86,6 +88,7 @@ func (k *Kernel) Snapshot() Snapshot {
 		s.Pipes = append(s.Pipes, k.pipeState(p))
 	}
 	k.msgSnapshot(&s)
+	k.shmSnapshot(&s)
 	return s
 }
 

@@ -39,6 +39,7 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 		if p.Blocked != "" {
 			fmt.Fprintf(&b, "         signals blocked: %s\n", p.Blocked)
 		}
+		writeMaps(&b, p)
 	}
 	fmt.Fprintf(&b, "\npipes:\n")
 	if len(s.Pipes) == 0 {
@@ -56,6 +57,7 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 		}
 	}
 	writeMsgQueues(&b, s)
+	writeSegments(&b, s)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
