@@ -108,3 +108,16 @@ func (q *WaitQueue) Each(f func(*Entry)) {
 		f(e)
 	}
 }
+
+// Waiters returns the waiters of q that are of type T, in registration
+// order, for listings (the records of the processes waiting to send or
+// receive on a message queue, say).
+func Waiters[T Waiter](q *WaitQueue) []T {
+	var out []T
+	q.Each(func(e *Entry) {
+		if w, ok := e.Waiter.(T); ok {
+			out = append(out, w)
+		}
+	})
+	return out
+}

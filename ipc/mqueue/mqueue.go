@@ -298,14 +298,5 @@ func (q *Queue) WaitToSend(s *Sender) {
 }
 
 // Receivers and Senders return the waiting records in order, for listings.
-func (q *Queue) Receivers() []*Receiver {
-	var out []*Receiver
-	q.receivers.Each(func(e *sched.Entry) { out = append(out, e.Waiter.(*Receiver)) })
-	return out
-}
-
-func (q *Queue) Senders() []*Sender {
-	var out []*Sender
-	q.senders.Each(func(e *sched.Entry) { out = append(out, e.Waiter.(*Sender)) })
-	return out
-}
+func (q *Queue) Receivers() []*Receiver { return sched.Waiters[*Receiver](&q.receivers) }
+func (q *Queue) Senders() []*Sender     { return sched.Waiters[*Sender](&q.senders) }
