@@ -11,13 +11,13 @@ import (
 
 // Limits of shmget(2) (include/uapi/linux/shm.h).
 const (
-	SHMMIN = 1                   // smallest segment, in bytes
-	SHMMAX = ^uint64(0) - 1<<24  // largest segment: ULONG_MAX - 2^24
-	SHMALL = ^uint64(0) - 1<<24  // most pages in all segments
-	SHMMNI = 4096                // most segments
-	SHMLBA = abi.PageSize        // attach addresses are multiples of this
-	Dest   = 01000               // SHM_DEST: in shm_perm.mode once removed
-	Locked = 02000               // SHM_LOCKED
+	SHMMIN = 1                  // smallest segment, in bytes
+	SHMMAX = ^uint64(0) - 1<<24 // largest segment: ULONG_MAX - 2^24
+	SHMALL = ^uint64(0) - 1<<24 // most pages in all segments
+	SHMMNI = 4096               // most segments
+	SHMLBA = abi.PageSize       // attach addresses are multiples of this
+	Dest   = 01000              // SHM_DEST: in shm_perm.mode once removed
+	Locked = 02000              // SHM_LOCKED
 )
 
 // Backing is the memory of a segment: dropped when the segment is
