@@ -92,6 +92,7 @@ type Kernel struct {
 
 	msgIDs  *sysv.Registry[*msgq.Queue]  // System V message queues (sys_msg.go)
 	shmIDs  *sysv.Registry[*shm.Segment] // System V shared memory segments (made at first use)
+	semIDs  *semRegistry                 // System V semaphore sets (sys_sem.go)
 	futexes map[futexKey][]*futexWaiter  // FUTEX_WAIT waiters by word (looked up, never iterated)
 	mmActor *Task                        // the process whose mappings change, for shm_lpid
 	mqNS    *mqueue.Namespace            // POSIX message queues (sys_mqueue.go)
@@ -229,14 +230,23 @@ func (k *Kernel) stdFiles() *proc.FDTable {
 }
 
 // Spawn starts the program at path as a new child of init, with the
-// terminal as its standard descriptors, as a shell starts a command.
+// terminal as its standard descriptors, as a shell starts a command. It
+// runs as root, as init does.
 func (k *Kernel) Spawn(path string, argv, envp []string) (int, error) {
+	return k.SpawnAs(path, argv, envp, 0, 0)
+}
+
+// SpawnAs is Spawn for a program that runs as user uid and group gid (real,
+// effective and saved ids), as login does for a user's shell.
+func (k *Kernel) SpawnAs(path string, argv, envp []string, uid, gid int) (int, error) {
 	t, ok := k.newTask(k.init)
 	if !ok {
 		return 0, fmt.Errorf("spawn %s: process limit (%d) reached", path, k.cfg.MaxProcs)
 	}
 	// Like a job started by a shell: its own process group, init's session.
 	t.PGID = t.PID
+	t.UID, t.EUID, t.SUID = uid, uid, uid
+	t.GID, t.EGID, t.SGID = gid, gid, gid
 	t.AS = proc.NewAddressSpace(k.mem)
 	t.Files = k.stdFiles()
 	if err := k.exec(t, path, argv, envp); err != nil {
