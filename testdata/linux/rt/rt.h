@@ -531,107 +531,188 @@ static inline long ipc_sigaction(int sig, void *handler, unsigned long flags)
 	return sys_rt_sigaction(sig, &sa, 0);
 }
 
-/* ---- System V shared memory and semaphores, MAP_SHARED, futex ----
- * (added for the shared-memory/semaphore programs, issue 5; asm-generic
+/* ---- signals, process groups, sessions, wait, interval timers ----
+ * (added for the signal/process-group/wait programs, issue 4; asm-generic
  * numbers). Guarded: another block may define the same constants. */
-#define SYS_futex      98
-#define SYS_semget     190
-#define SYS_semctl     191
-#define SYS_semtimedop 192
-#define SYS_semop      193
-#define SYS_shmget     194
-#define SYS_shmctl     195
-#define SYS_shmat      196
-#define SYS_shmdt      197
+#define SYS_waitid          95
+#define SYS_getitimer       102
+#define SYS_setitimer       103
+#define SYS_tkill           130
+#define SYS_tgkill          131
+#define SYS_rt_sigsuspend   133
+#define SYS_rt_sigtimedwait 137
+#define SYS_setresuid       147
+#define SYS_setpgid         154
+#define SYS_getpgid         155
+#define SYS_getsid          156
+#define SYS_setsid          157
+#define SYS_getuid          174
 
-#ifndef EFBIG
-#define EFBIG  27
+#ifndef ESRCH
+#define ESRCH   3
 #endif
-#ifndef ERANGE
-#define ERANGE 34
+#ifndef EINTR
+#define EINTR   4
 #endif
-
-#ifndef MAP_SHARED
-#define MAP_SHARED 0x01
-#endif
-#ifndef PROT_NONE
-#define PROT_NONE 0
+#ifndef EACCES
+#define EACCES  13
 #endif
 
-/* shm.h */
-#define SHM_RDONLY 010000
-#define SHM_RND    020000
-#define SHM_REMAP  040000
-#define SHM_DEST   01000
-#define SHMLBA     PAGE_SIZE
-/* sem.h: semctl commands and semop flags */
-#define GETPID  11
-#define GETVAL  12
-#define GETALL  13
-#define GETNCNT 14
-#define GETZCNT 15
-#define SETVAL  16
-#define SETALL  17
-#define SEM_UNDO 0x1000
-#define SEMVMX  32767
-#define SEMOPM  500
-/* futex.h */
-#define FUTEX_WAIT         0
-#define FUTEX_WAKE         1
-#define FUTEX_PRIVATE_FLAG 128
+#ifndef SIGHUP
+#define SIGHUP    1
+#endif
+#ifndef SIGINT
+#define SIGINT    2
+#endif
+#ifndef SIGQUIT
+#define SIGQUIT   3
+#endif
+#ifndef SIGABRT
+#define SIGABRT   6
+#endif
+#ifndef SIGUSR1
+#define SIGUSR1   10
+#endif
+#ifndef SIGUSR2
+#define SIGUSR2   12
+#endif
+#ifndef SIGALRM
+#define SIGALRM   14
+#endif
+#ifndef SIGTERM
+#define SIGTERM   15
+#endif
+#ifndef SIGCONT
+#define SIGCONT   18
+#endif
+#ifndef SIGSTOP
+#define SIGSTOP   19
+#endif
+#ifndef SIGTSTP
+#define SIGTSTP   20
+#endif
+#ifndef SIGTTIN
+#define SIGTTIN   21
+#endif
+#ifndef SIGURG
+#define SIGURG    23
+#endif
+#ifndef SIGWINCH
+#define SIGWINCH  28
+#endif
+#ifndef SIGRTMIN_K
+#define SIGRTMIN_K 34 /* the C library's SIGRTMIN; the kernel's first is 32 */
+#endif
+/* the bit of signal s in a 64-bit sigset */
+#define SIGBIT(s) (1UL << ((s) - 1))
 
-/* asm-generic shmid64_ds (64-bit): 112 bytes. shm_segsz at 48, atime 56,
- * dtime 64, ctime 72, cpid 80, lpid 84 (4 bytes each), shm_nattch at 88. */
-struct shmid64_ds {
-	struct ipc64_perm shm_perm;
-	unsigned long shm_segsz;
-	long shm_atime, shm_dtime, shm_ctime;
-	int shm_cpid, shm_lpid;
-	unsigned long shm_nattch;
-	unsigned long unused4, unused5;
+#ifndef SA_NOCLDSTOP
+#define SA_NOCLDSTOP 0x1
+#endif
+#ifndef SA_NOCLDWAIT
+#define SA_NOCLDWAIT 0x2
+#endif
+#ifndef SA_SIGINFO
+#define SA_SIGINFO   0x4
+#endif
+#ifndef SA_RESTART
+#define SA_RESTART   0x10000000
+#endif
+#ifndef SA_NODEFER
+#define SA_NODEFER   0x40000000
+#endif
+#ifndef SA_RESETHAND
+#define SA_RESETHAND 0x80000000UL
+#endif
+
+/* si_code values */
+#define SI_USER       0
+#define SI_TKILL      (-6)
+#define CLD_EXITED    1
+#define CLD_KILLED    2
+#define CLD_DUMPED    3
+#define CLD_STOPPED   5
+#define CLD_CONTINUED 6
+
+#ifndef WUNTRACED
+#define WUNTRACED  2
+#endif
+#ifndef WEXITED
+#define WEXITED    4
+#endif
+#ifndef WCONTINUED
+#define WCONTINUED 8
+#endif
+#ifndef WNOWAIT
+#define WNOWAIT    0x01000000
+#endif
+#define P_ALL  0
+#define P_PID  1
+#define P_PGID 2
+
+#define ITIMER_REAL 0
+#define RLIMIT_CORE 4
+
+#define W_STOPPED(s)  (((s) & 0xff) == 0x7f)
+#define W_STOPSIG(s)  (((s) >> 8) & 0xff)
+#define W_CONTINUED(s) ((s) == 0xffff)
+
+/* siginfo_t (128 bytes): si_signo 0, si_errno 4, si_code 8, si_pid 16,
+ * si_uid 20, si_status 24 (SIGCHLD). */
+struct k_siginfo {
+	int si_signo, si_errno, si_code, pad0;
+	int si_pid, si_uid, si_status, pad1;
+	long rest[12];
 };
-/* asm-generic semid64_ds (64-bit): 88 bytes, sem_nsems at 64. */
-struct semid64_ds {
-	struct ipc64_perm sem_perm;
-	long sem_otime, sem_ctime;
-	unsigned long sem_nsems;
-	unsigned long unused3, unused4;
-};
-/* sem.h struct sembuf: 6 bytes */
-struct sembuf { unsigned short sem_num; short sem_op; short sem_flg; };
+struct timeval { long tv_sec; long tv_usec; };
+struct itimerval { struct timeval it_interval; struct timeval it_value; };
 
-static inline long sys_shmget(long key, size_t size, int flags) { return syscall3(SYS_shmget, key, size, flags); }
-static inline long sys_shmctl(int id, int cmd, void *buf) { return syscall3(SYS_shmctl, id, cmd, buf); }
-static inline long sys_shmat(int id, const void *addr, int flags) { return syscall3(SYS_shmat, id, addr, flags); }
-static inline long sys_shmdt(const void *addr) { return syscall1(SYS_shmdt, addr); }
-static inline long sys_semget(long key, int nsems, int flags) { return syscall3(SYS_semget, key, nsems, flags); }
-/* The fourth argument is the union semun passed by value: the value itself
- * for SETVAL, a pointer for GETALL/SETALL/IPC_STAT/IPC_SET. */
-static inline long sys_semctl(int id, int num, int cmd, long arg) { return syscall4(SYS_semctl, id, num, cmd, arg); }
-static inline long sys_semop(int id, struct sembuf *sops, long nsops) { return syscall3(SYS_semop, id, sops, nsops); }
-static inline long sys_semtimedop(int id, struct sembuf *sops, long nsops, const struct timespec *ts)
-{ return syscall4(SYS_semtimedop, id, sops, nsops, ts); }
-static inline long sys_futex(int *uaddr, int op, int val, const struct timespec *ts)
-{ return syscall6(SYS_futex, (long)uaddr, op, val, (long)ts, 0, 0); }
+static inline long sys_tkill(long tid, int sig) { return syscall2(SYS_tkill, tid, sig); }
+static inline long sys_tgkill(long tgid, long tid, int sig) { return syscall3(SYS_tgkill, tgid, tid, sig); }
+static inline long sys_rt_sigsuspend(const unsigned long *mask) { return syscall2(SYS_rt_sigsuspend, mask, 8); }
+static inline long sys_rt_sigtimedwait(const unsigned long *set, struct k_siginfo *info, const struct timespec *ts)
+{ return syscall4(SYS_rt_sigtimedwait, set, info, ts, 8); }
+static inline long sys_setitimer(int which, const struct itimerval *nw, struct itimerval *old)
+{ return syscall3(SYS_setitimer, which, nw, old); }
+static inline long sys_getitimer(int which, struct itimerval *cur) { return syscall2(SYS_getitimer, which, cur); }
+static inline long sys_setpgid(long pid, long pgid) { return syscall2(SYS_setpgid, pid, pgid); }
+static inline long sys_getpgid(long pid) { return syscall1(SYS_getpgid, pid); }
+static inline long sys_getsid(long pid) { return syscall1(SYS_getsid, pid); }
+static inline long sys_setsid(void) { return syscall0(SYS_setsid); }
+static inline long sys_getuid(void) { return syscall0(SYS_getuid); }
+static inline long sys_setresuid(long r, long e, long s) { return syscall3(SYS_setresuid, r, e, s); }
+static inline long sys_waitid(int idtype, long id, struct k_siginfo *info, int options, void *rusage)
+{ return syscall6(SYS_waitid, idtype, id, (long)info, options, (long)rusage, 0); }
 
-/* One semop operation on sem num (op, flags). */
-static inline long sem_op1(int id, int num, int op, int flags)
+/* rt_sigaction with a handler, flags and sa_mask (see struct k_sigaction:
+ * under qemu-user 7.2 the mask is read from the pad and so ignored). */
+static inline long set_action(int sig, void *handler, unsigned long flags, unsigned long mask)
 {
-	struct sembuf b = { (unsigned short)num, (short)op, (short)flags };
-	return sys_semop(id, &b, 1);
+	struct k_sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.handler = handler;
+	sa.flags = flags;
+	sa.mask = mask;
+	return sys_rt_sigaction(sig, &sa, 0);
 }
-/* Poll (10 ms steps, up to 5 s) until semctl(id, num, cmd) == want; returns
- * the last value read. For GETNCNT/GETZCNT: "a child is now blocked". */
-static inline long sem_wait_for(int id, int num, int cmd, long want)
+/* The current signal mask. */
+static inline unsigned long get_mask(void)
 {
-	long v = 0;
-	for (int i = 0; i < 500; i++) {
-		v = sys_semctl(id, num, cmd, 0);
-		if (v == want)
-			break;
-		sleep_ms(10);
-	}
-	return v;
+	unsigned long m = 0;
+	sys_rt_sigprocmask(SIG_BLOCK, 0, &m);
+	return m;
 }
+static inline long set_mask(unsigned long m) { return sys_rt_sigprocmask(SIG_SETMASK, &m, 0); }
+static inline long block_sigs(unsigned long m) { return sys_rt_sigprocmask(SIG_BLOCK, &m, 0); }
+static inline long unblock_sigs(unsigned long m) { return sys_rt_sigprocmask(SIG_UNBLOCK, &m, 0); }
+/* The pending set. */
+static inline unsigned long get_pending(void)
+{
+	unsigned long p = 0;
+	sys_rt_sigpending(&p);
+	return p;
+}
+/* Wait for any signal not in mask (rt_sigsuspend; returns -EINTR). */
+static inline long suspend_with(unsigned long mask) { return sys_rt_sigsuspend(&mask); }
 
 #endif
