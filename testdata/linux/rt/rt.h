@@ -715,4 +715,107 @@ static inline unsigned long get_pending(void)
 /* Wait for any signal not in mask (rt_sigsuspend; returns -EINTR). */
 static inline long suspend_with(unsigned long mask) { return sys_rt_sigsuspend(&mask); }
 
+/* ---- System V shared memory and semaphores, MAP_SHARED, futex ----
+ * (added for the shared-memory/semaphore programs, issue 5; asm-generic
+ * numbers). Guarded: another block may define the same constants. */
+#define SYS_futex      98
+#define SYS_semget     190
+#define SYS_semctl     191
+#define SYS_semtimedop 192
+#define SYS_semop      193
+#define SYS_shmget     194
+#define SYS_shmctl     195
+#define SYS_shmat      196
+#define SYS_shmdt      197
+
+#ifndef EFBIG
+#define EFBIG  27
+#endif
+#ifndef ERANGE
+#define ERANGE 34
+#endif
+
+#ifndef MAP_SHARED
+#define MAP_SHARED 0x01
+#endif
+#ifndef PROT_NONE
+#define PROT_NONE 0
+#endif
+
+/* shm.h */
+#define SHM_RDONLY 010000
+#define SHM_RND    020000
+#define SHM_REMAP  040000
+#define SHM_DEST   01000
+#define SHMLBA     PAGE_SIZE
+/* sem.h: semctl commands and semop flags */
+#define GETPID  11
+#define GETVAL  12
+#define GETALL  13
+#define GETNCNT 14
+#define GETZCNT 15
+#define SETVAL  16
+#define SETALL  17
+#define SEM_UNDO 0x1000
+#define SEMVMX  32767
+#define SEMOPM  500
+/* futex.h */
+#define FUTEX_WAIT         0
+#define FUTEX_WAKE         1
+#define FUTEX_PRIVATE_FLAG 128
+
+/* asm-generic shmid64_ds (64-bit): 112 bytes. shm_segsz at 48, atime 56,
+ * dtime 64, ctime 72, cpid 80, lpid 84 (4 bytes each), shm_nattch at 88. */
+struct shmid64_ds {
+	struct ipc64_perm shm_perm;
+	unsigned long shm_segsz;
+	long shm_atime, shm_dtime, shm_ctime;
+	int shm_cpid, shm_lpid;
+	unsigned long shm_nattch;
+	unsigned long unused4, unused5;
+};
+/* asm-generic semid64_ds (64-bit): 88 bytes, sem_nsems at 64. */
+struct semid64_ds {
+	struct ipc64_perm sem_perm;
+	long sem_otime, sem_ctime;
+	unsigned long sem_nsems;
+	unsigned long unused3, unused4;
+};
+/* sem.h struct sembuf: 6 bytes */
+struct sembuf { unsigned short sem_num; short sem_op; short sem_flg; };
+
+static inline long sys_shmget(long key, size_t size, int flags) { return syscall3(SYS_shmget, key, size, flags); }
+static inline long sys_shmctl(int id, int cmd, void *buf) { return syscall3(SYS_shmctl, id, cmd, buf); }
+static inline long sys_shmat(int id, const void *addr, int flags) { return syscall3(SYS_shmat, id, addr, flags); }
+static inline long sys_shmdt(const void *addr) { return syscall1(SYS_shmdt, addr); }
+static inline long sys_semget(long key, int nsems, int flags) { return syscall3(SYS_semget, key, nsems, flags); }
+/* The fourth argument is the union semun passed by value: the value itself
+ * for SETVAL, a pointer for GETALL/SETALL/IPC_STAT/IPC_SET. */
+static inline long sys_semctl(int id, int num, int cmd, long arg) { return syscall4(SYS_semctl, id, num, cmd, arg); }
+static inline long sys_semop(int id, struct sembuf *sops, long nsops) { return syscall3(SYS_semop, id, sops, nsops); }
+static inline long sys_semtimedop(int id, struct sembuf *sops, long nsops, const struct timespec *ts)
+{ return syscall4(SYS_semtimedop, id, sops, nsops, ts); }
+static inline long sys_futex(int *uaddr, int op, int val, const struct timespec *ts)
+{ return syscall6(SYS_futex, (long)uaddr, op, val, (long)ts, 0, 0); }
+
+/* One semop operation on sem num (op, flags). */
+static inline long sem_op1(int id, int num, int op, int flags)
+{
+	struct sembuf b = { (unsigned short)num, (short)op, (short)flags };
+	return sys_semop(id, &b, 1);
+}
+/* Poll (10 ms steps, up to 5 s) until semctl(id, num, cmd) == want; returns
+ * the last value read. For GETNCNT/GETZCNT: "a child is now blocked". */
+static inline long sem_wait_for(int id, int num, int cmd, long want)
+{
+	long v = 0;
+	for (int i = 0; i < 500; i++) {
+		v = sys_semctl(id, num, cmd, 0);
+		if (v == want)
+			break;
+		sleep_ms(10);
+	}
+	return v;
+}
+
 #endif
