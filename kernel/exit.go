@@ -21,6 +21,7 @@ func (k *Kernel) exit(t *Task, status int) {
 		t.call = nil
 	}
 	k.setItimer(t, abi.ITIMER_REAL, itimer{})
+	k.semExit(t) // SEM_UNDO adjustments (exit_sem, before exit_files as in do_exit)
 	t.Files.CloseAll()
 	k.mmActor = t
 	t.AS.Release() // detaches shared memory: "exit ... detaches all of them" - shmop(2)

@@ -27,6 +27,7 @@ var fuzzSysnos = []uint64{
 	uint64(abi.SysSetresuid), uint64(abi.SysSetuid), uint64(abi.SysWaitid), uint64(abi.SysTgkill),
 	uint64(abi.SysRtSigaction), uint64(abi.SysRtSigprocmask), uint64(abi.SysRtSigpending), uint64(abi.SysRtSigreturn),
 	uint64(abi.SysMsgget), uint64(abi.SysMsgsnd), uint64(abi.SysMsgrcv), uint64(abi.SysMsgctl),
+	uint64(abi.SysSemget), uint64(abi.SysSemctl), uint64(abi.SysSemop), uint64(abi.SysSemtimedop),
 	uint64(abi.SysMqOpen), uint64(abi.SysMqUnlink), uint64(abi.SysMqTimedsend), uint64(abi.SysMqTimedreceive),
 	uint64(abi.SysMqNotify), uint64(abi.SysMqGetsetattr),
 	999, 1 << 40, ^uint64(0),

@@ -18,6 +18,7 @@ type Snapshot struct {
 	MsgQueues []MsgQueueState `json:"msg_queues,omitempty"`   // System V (inspect_msg.go)
 	MQueues   []MqState       `json:"mqueues,omitempty"`      // POSIX (inspect_msg.go)
 	Segments  []SegmentState  `json:"shm_segments,omitempty"` // System V shared memory (inspect_shm.go)
+	SemSets   []SemSetState   `json:"sem_sets,omitempty"`     // System V semaphores (inspect_sem.go)
 }
 
 // ProcState is one process.
@@ -89,6 +90,7 @@ func (k *Kernel) Snapshot() Snapshot {
 	}
 	k.msgSnapshot(&s)
 	k.shmSnapshot(&s)
+	k.semSnapshot(&s)
 	return s
 }
 
