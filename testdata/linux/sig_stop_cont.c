@@ -26,6 +26,12 @@
  *   SIGSTOP, SIGTSTP, SIGTTIN, or SIGTTOU) or resume (i.e., they receive
  *   SIGCONT)".
  *
+ * signal(7)/POSIX: SIGTSTP, SIGTTIN and SIGTTOU with the default action are
+ *   discarded for a process in an orphaned process group. The children that
+ *   stop with SIGTSTP therefore first move into a group of their own (their
+ *   parent, in another group of the same session, keeps it non-orphaned), so
+ *   the result does not depend on how the program itself was started.
+ *
  * qemu-user 7.2 ignores SA_NOCLDSTOP: the two SA_NOCLDSTOP lines for the stop
  * and the continue are the kernel's (kernel-fixups.txt).
  */
@@ -101,6 +107,7 @@ static void self_stop(int sig, int ign_cont)
 	long pid = sys_fork();
 	if (pid == 0) {
 		sys_close(p[1]);
+		sys_setpgid(0, 0);
 		if (ign_cont)
 			set_handler(SIGCONT, SIG_IGN);
 		sys_kill(sys_getpid(), sig);
@@ -109,6 +116,7 @@ static void self_stop(int sig, int ign_cont)
 		sys_exit_group(5);
 	}
 	sys_close(p[0]);
+	sys_setpgid(pid, pid); /* either one may run first */
 	wait_say("stopped, WUNTRACED", pid, WUNTRACED);
 	wait_say("again, WUNTRACED|WNOHANG (reported once)", pid, WUNTRACED | WNOHANG);
 	wait_say("no WUNTRACED, WNOHANG", pid, WNOHANG);
@@ -126,6 +134,10 @@ static void chld_phases(const char *name, unsigned long flags)
 	chld_count = 0;
 	long pid = reader_child(p);
 	sys_kill(pid, SIGSTOP);
+	/* let the stop complete and SIGCHLD be sent before wait4 takes the stop
+	 * status: on Linux a wait4 racing with the notification can clear the
+	 * code the CLD_STOPPED siginfo reads (si_status 0) */
+	sleep_ms(100);
 	sys_wait4(pid, 0, WUNTRACED, 0);
 	unblock_sigs(SIGBIT(SIGCHLD));
 	print(name);
@@ -184,12 +196,14 @@ int main(void)
 		sys_pipe2(g, 0);
 		pid = sys_fork();
 		if (pid == 0) {
+			sys_setpgid(0, 0);
 			block_sigs(SIGBIT(SIGTSTP));
 			sys_write(r[1], "r", 1);
 			sys_read(g[0], &c, 1);
 			set_mask(0);
 			sys_exit_group(0);
 		}
+		sys_setpgid(pid, pid);
 		sys_read(r[0], &c, 1);
 		sys_kill(pid, SIGTSTP);
 		if (with_cont)
