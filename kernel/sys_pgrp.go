@@ -29,6 +29,12 @@ func (c *call) target(pid int32) (*Task, error) {
 func sysSetpgid(c *call) (int64, error) {
 	k, t := c.t.k, c.t
 	pid, pgid := int32(c.a[0]), int32(c.a[1])
+	if pid == 0 {
+		pid = int32(t.PID)
+	}
+	if pgid == 0 {
+		pgid = pid // so setpgid(-1, 0) is EINVAL, as on Linux
+	}
 	if pgid < 0 {
 		return 0, abi.EINVAL
 	}
@@ -51,9 +57,6 @@ func sysSetpgid(c *call) (int64, error) {
 		return 0, abi.EPERM // "EPERM: ... to move a session leader"
 	case p.SID != t.SID:
 		return 0, abi.EPERM // "... a child ... in a different session"
-	}
-	if pgid == 0 {
-		pgid = int32(p.PID)
 	}
 	if int(pgid) != p.PID {
 		// "... to move a process into a process group in a different
