@@ -28,10 +28,25 @@ func (m Mismatch) String() string {
 
 // Check compares the outcome of a run with every want/ section and expect
 // line of the scenario, in file order, and returns what does not match.
+//
+// An expect line over a seed range ("expect seeds 1..100 never exit racer
+// 1") does not look at o: Check runs the scenario once per seed of the
+// ranges (each seed once, in increasing order) and checks the line against
+// those runs.
 func (s *Scenario) Check(o *Outcome) []Mismatch {
 	var out []Mismatch
+	var runs map[uint64]seedRun
 	for _, e := range s.Expects {
-		if msg := s.checkExpect(e, o); msg != "" {
+		var msg string
+		if e.Seeds != nil {
+			if runs == nil {
+				runs = s.runSeeds()
+			}
+			msg = s.checkSeeds(e, runs)
+		} else {
+			msg = s.checkExpect(e, o)
+		}
+		if msg != "" {
 			out = append(out, Mismatch{Pos: e.Pos, What: e.Text, Msg: msg})
 		}
 	}

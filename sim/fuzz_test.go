@@ -22,6 +22,9 @@ func FuzzParse(f *testing.F) {
 			f.Add(data)
 		}
 	}
+	// Seed ranges, well and badly formed.
+	f.Add([]byte("machine seed=1 jitter=9\nspawn hello.s\nexpect seeds 1..100 sometimes exit hello 1\n" +
+		"expect seeds 0..999 never console \"x\"\nexpect seeds 5..1 always\nexpect seeds 1..2000 maybe\n-- hello.s --\n" + helloSrc))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := parse("fuzz.txtar", data, noDisk)
 		if err != nil {

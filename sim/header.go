@@ -16,8 +16,10 @@ import (
 //	install FILE
 //	at CYCLE key "STRING"
 //	expect exit WHO STATUS | expect signal WHO SIGNAL | expect console "STRING"
+//	expect seeds FROM..TO always|sometimes|never EXPECTATION
 //
-// WHO is the name a process was spawned as, or "pid N".
+// WHO is the name a process was spawned as, or "pid N". EXPECTATION is any
+// of the three forms after expect: "expect seeds 1..100 never exit locked 1".
 type header struct {
 	s        *Scenario
 	errs     *ErrorList
@@ -250,8 +252,20 @@ func (h *header) keys(words []word, end int, line string) {
 // expect parses the three forms of expect line.
 func (h *header) expect(words []word, end int, line string) {
 	e := Expect{Pos: h.at(1 + len(line) - len(strings.TrimLeft(line, " \t"))), Text: strings.TrimSpace(stripComment(line))}
+	after := "expect"
+	if len(words) > 0 && words[0].val == "seeds" && !words[0].quoted {
+		r, ok := h.seedRange(words[1:], end)
+		if !ok {
+			return
+		}
+		words = words[3:]
+		if len(words) > 0 {
+			r.What = strings.TrimSpace(stripComment(line)[words[0].col-1:])
+		}
+		e.Seeds, after = r, r.Quantifier.String()
+	}
 	if len(words) == 0 {
-		h.errs.Add(h.at(end), "expected exit, signal or console after expect, found end of line")
+		h.errs.Add(h.at(end), "expected exit, signal or console after %s, found end of line", after)
 		return
 	}
 	kind, rest := words[0], words[1:]
@@ -302,7 +316,7 @@ func (h *header) expect(words []word, end int, line string) {
 		}
 		rest = rest[1:]
 	default:
-		h.errs.Add(h.at(kind.col), "expected exit, signal or console after expect, found %s", kind.text)
+		h.errs.Add(h.at(kind.col), "expected exit, signal or console after %s, found %s", after, kind.text)
 		return
 	}
 	if len(rest) > 0 {
@@ -310,6 +324,50 @@ func (h *header) expect(words []word, end int, line string) {
 		return
 	}
 	h.s.Expects = append(h.s.Expects, e)
+}
+
+// seedRange parses "FROM..TO QUANTIFIER", the words after "expect seeds".
+// On success it has used two words.
+func (h *header) seedRange(words []word, end int) (*SeedRange, bool) {
+	if len(words) == 0 {
+		h.errs.Add(h.at(end), "expected a seed range such as 1..100 after seeds, found end of line")
+		return nil, false
+	}
+	w := words[0]
+	from, to, ok := strings.Cut(w.val, "..")
+	a, msgA := parseCount(from)
+	b, msgB := parseCount(to)
+	switch {
+	case w.quoted || !ok || msgA != "" || msgB != "":
+		h.errs.Add(h.at(w.col), "bad seed range %s: expected FROM..TO such as 1..100", w.text)
+		return nil, false
+	case a > b:
+		h.errs.Add(h.at(w.col), "bad seed range %s: expected FROM..TO with FROM at most TO", w.text)
+		return nil, false
+	case b-a >= MaxSeeds:
+		h.errs.Add(h.at(w.col), "seed range %s holds more than %d seeds: a scenario runs once per seed, at most %d times per range", w.text, MaxSeeds, MaxSeeds)
+		return nil, false
+	}
+	r := &SeedRange{From: a, To: b}
+	if len(words) < 2 {
+		h.errs.Add(h.at(end), "expected always, sometimes or never after seeds %s, found end of line", w.text)
+		return nil, false
+	}
+	switch q := words[1]; {
+	case q.quoted:
+		h.errs.Add(h.at(q.col), "expected always, sometimes or never, found %s", q.text)
+		return nil, false
+	case q.val == "always":
+		r.Quantifier = Always
+	case q.val == "sometimes":
+		r.Quantifier = Sometimes
+	case q.val == "never":
+		r.Quantifier = Never
+	default:
+		h.errs.Add(h.at(q.col), "expected always, sometimes or never, found %s", q.text)
+		return nil, false
+	}
+	return r, true
 }
 
 // who parses the process of an expect line: "pid N" or a spawned name. It

@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/txtar"
@@ -106,7 +107,50 @@ type Expect struct {
 	Status  int    // exit: the exit code
 	Signal  int    // signal: the signal number
 	Console []byte // console: the exact output
+	// Seeds, if not nil, makes the line a statement over many seeds
+	// ("expect seeds 1..100 never exit racer 1"): the rest of the line is
+	// checked once per seed of the range, not against the run with the
+	// machine's own seed.
+	Seeds *SeedRange
 }
+
+// SeedRange is the "seeds FROM..TO QUANTIFIER" part of an expect line. The
+// scenario runs once for each seed from From to To (both included), with
+// the machine's seed set to it and everything else unchanged, and the
+// quantifier says for how many of them the rest of the line must hold.
+type SeedRange struct {
+	From, To   uint64
+	Quantifier Quantifier
+	What       string // the expect form after the quantifier, as written: "exit racer 1"
+}
+
+// Len returns the number of seeds in the range.
+func (r *SeedRange) Len() uint64 { return r.To - r.From + 1 }
+
+// Quantifier says for how many seeds of a range an expect line must hold.
+type Quantifier int
+
+const (
+	Always    Quantifier = iota // for every seed
+	Sometimes                   // for at least one seed
+	Never                       // for no seed
+)
+
+func (q Quantifier) String() string {
+	switch q {
+	case Always:
+		return "always"
+	case Sometimes:
+		return "sometimes"
+	case Never:
+		return "never"
+	}
+	return "Quantifier(" + strconv.Itoa(int(q)) + ")"
+}
+
+// MaxSeeds is the most seeds one seed range may hold: each is a whole run
+// of the scenario.
+const MaxSeeds = 1000
 
 // Who names a process in an expect line: the process started by a spawn
 // (Spawn is its index in Scenario.Spawns), or a pid (Spawn is -1).

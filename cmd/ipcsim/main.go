@@ -22,17 +22,26 @@ const usage = `ipcsim runs programs and scenarios on a simulated Unix machine.
 
 Usage:
 
-  ipcsim run [--format=text|json] FILE.txtar
+  ipcsim run [--format=text|json] [--seed=N] FILE.txtar
       Run a scenario. Print its trace (text, or JSON lines with
       --format=json), then the console output, then how each process
-      ended. Exit status: 0 once the scenario ran, 2 for bad input.
+      ended. --seed=N runs the machine with seed N instead of the
+      scenario's seed= (the seed picks the jitter of each time slice,
+      so the interleaving), for instance to see the run behind a seed
+      that an "expect seeds" line names. Exit status: 0 once the
+      scenario ran, 2 for bad input.
 
-  ipcsim test [-q] [--update] FILE|DIR...
+  ipcsim test [-q] [--update] [--seed=N] FILE|DIR...
       Run scenarios (a DIR means every *.txtar in it, sorted) and check
       them against their want/ sections and expect lines. Print
       "--- FAIL: FILE" and what differs for each failure, "ok FILE" for
       each pass (not with -q), and finally "N passed, M failed".
+      An "expect seeds FROM..TO always|sometimes|never ..." line runs
+      the scenario once per seed of the range.
       --update rewrites the want/ sections with what happened.
+      --seed=N runs each scenario with seed N instead of its own (the
+      want/ sections and plain expect lines are checked against that
+      run; not with --update, since want/ records the scenario's seed).
       Exit status: 0 if all passed, 1 if any failed, 2 for bad input.
 
   ipcsim exec [flags] PROG [ARGS...]

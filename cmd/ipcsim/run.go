@@ -5,14 +5,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 
 	"ipcsim/sim"
 )
 
-// cmdRun is "ipcsim run [--format=text|json] FILE.txtar".
+// cmdRun is "ipcsim run [--format=text|json] [--seed=N] FILE.txtar".
 func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	format := fs.String("format", "text", "trace format: text or json")
+	seed := seedFlag(fs)
 	if st := parseFlags(fs, args, stdout, stderr); st >= 0 {
 		return st
 	}
@@ -28,6 +30,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
+	}
+	if seed.set {
+		s = s.WithSeed(seed.n)
 	}
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
@@ -55,4 +60,34 @@ func writeConsole(w io.Writer, console []byte) {
 	if n := len(console); n > 0 && console[n-1] != '\n' {
 		fmt.Fprintf(w, "\n\\ No newline at end of console\n")
 	}
+}
+
+// seedOverride is the --seed flag of run and test: the machine's seed for
+// this run, in place of the scenario's seed= setting.
+type seedOverride struct {
+	n   uint64
+	set bool
+}
+
+func (o *seedOverride) String() string {
+	if !o.set {
+		return ""
+	}
+	return strconv.FormatUint(o.n, 10)
+}
+
+func (o *seedOverride) Set(s string) error {
+	n, err := sim.ParseCount(s)
+	if err != nil {
+		return err
+	}
+	o.n, o.set = n, true
+	return nil
+}
+
+// seedFlag defines --seed on fs.
+func seedFlag(fs *flag.FlagSet) *seedOverride {
+	o := &seedOverride{}
+	fs.Var(o, "seed", "run the machine with this seed instead of the scenario's")
+	return o
 }

@@ -11,13 +11,19 @@ import (
 	"ipcsim/sim"
 )
 
-// cmdTest is "ipcsim test [-q] [--update] FILE|DIR...".
+// cmdTest is "ipcsim test [-q] [--update | --seed=N] FILE|DIR...".
 func cmdTest(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	quiet := fs.Bool("q", false, "do not print a line for each scenario that passes")
 	update := fs.Bool("update", false, "rewrite the want/ sections with what happened")
+	seed := seedFlag(fs)
 	if st := parseFlags(fs, args, stdout, stderr); st >= 0 {
 		return st
+	}
+	if *update && seed.set {
+		// want/ sections record the run with the scenario's own seed.
+		fmt.Fprintf(stderr, "ipcsim test: --update records the run with each scenario's own seed: drop --seed\n")
+		return exitBadInput
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintf(stderr, "ipcsim test: expected scenario files or directories (see ipcsim help)\n")
@@ -35,7 +41,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	}
 	passed, failed := 0, 0
 	for _, f := range files {
-		ok, bad := testScenario(f, *update, *quiet, stdout)
+		ok, bad := testScenario(f, *update, *quiet, seed, stdout)
 		if ok {
 			passed++
 		} else {
@@ -72,7 +78,7 @@ func scenarioFiles(path string) ([]string, error) {
 
 // testScenario runs one scenario and reports on w. It returns whether it
 // passed, and whether the scenario itself was bad input.
-func testScenario(path string, update, quiet bool, w io.Writer) (passed, badInput bool) {
+func testScenario(path string, update, quiet bool, seed *seedOverride, w io.Writer) (passed, badInput bool) {
 	fail := func(lines string) {
 		fmt.Fprintf(w, "--- FAIL: %s\n", path)
 		for _, l := range strings.Split(strings.TrimSuffix(lines, "\n"), "\n") {
@@ -83,6 +89,9 @@ func testScenario(path string, update, quiet bool, w io.Writer) (passed, badInpu
 	if err != nil {
 		fail(err.Error())
 		return false, true
+	}
+	if seed.set {
+		s = s.WithSeed(seed.n)
 	}
 	o, err := s.Run(sim.Options{})
 	if err != nil {
