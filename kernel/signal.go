@@ -16,19 +16,25 @@ func (k *Kernel) sendSignal(t *Task, sig abi.Signal, info proc.SigInfo, why stri
 	if t.State == proc.Zombie {
 		return
 	}
+	s := &t.Sig
+	blocked := s.Mask.Has(sig)
+	if s.Ignored(sig) && !blocked && sig != abi.SIGCONT {
+		if k.tracing {
+			k.emit(t, "signal", fmt.Sprintf("%v (%s): ignored", sig, why))
+		}
+		return
+	}
 	// "The only signals that can be sent to process ID 1, the init process,
 	// are those for which init has explicitly installed signal handlers.
 	// This is done to assure the system is not brought down accidentally."
 	// - kill(2). (Linux's SIGNAL_UNKILLABLE: even SIGKILL.)
-	if t == k.init && t.Sig.Actions[sig].Handler == abi.SIG_DFL {
+	if t == k.init && s.Actions[sig].Handler == abi.SIG_DFL {
 		if k.tracing {
 			k.emit(t, "signal", fmt.Sprintf("%v (%s): init takes no signal it has no handler for", sig, why))
 		}
 		return
 	}
 	k.generateSideEffects(t, sig)
-	s := &t.Sig
-	blocked := s.Mask.Has(sig)
 	if s.Ignored(sig) && !blocked {
 		if k.tracing {
 			k.emit(t, "signal", fmt.Sprintf("%v (%s): ignored", sig, why))
