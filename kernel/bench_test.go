@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -53,4 +54,44 @@ func BenchmarkComputeInstructions(b *testing.B) {
 func BenchmarkPipePingPong(b *testing.B) {
 	b.ReportAllocs()
 	runBench(b, "pipepingpong", b.N)
+}
+
+// BenchmarkIdleProcessMemory measures the host memory of a forked process
+// that sleeps: testdata/bench/forkidle forks 1000 children that block on a
+// pipe; the machine is paused once they all sleep, and the heap growth is
+// divided among them. Reported as B/process (the design target is a few
+// KiB, thanks to copy-on-write).
+func BenchmarkIdleProcessMemory(b *testing.B) {
+	elf, err := os.ReadFile(filepath.Join("..", "testdata", "bench", "bin", "forkidle"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	const n = 1000
+	const memBytes = 512 << 20
+	for range b.N {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		k := New(Config{
+			// Every process commits its 128 KiB stack (strict accounting):
+			// 1000 of them need a bigger machine than the default.
+			MemBytes: memBytes,
+			MaxProcs: n + 10,
+			Lookup:   func(string) ([]byte, error) { return elf, nil },
+		})
+		if _, err := k.Spawn("forkidle", []string{"forkidle", strconv.Itoa(n)}, nil); err != nil {
+			b.Fatal(err)
+		}
+		res := k.Run() // ends in deadlock: every process sleeps on the pipe
+		if res.Reason != StopDeadlock || len(k.tasks) != n+2 {
+			b.Fatalf("expected %d sleeping processes, got %d (%v)", n+1, len(k.tasks)-1, res.Reason)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		// The machine's physical memory is one allocation made up front;
+		// what grows with the processes is the rest.
+		heap := int64(after.HeapAlloc) - int64(before.HeapAlloc) - memBytes
+		b.ReportMetric(float64(heap)/n, "B/process")
+		runtime.KeepAlive(k)
+	}
 }

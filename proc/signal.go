@@ -25,15 +25,21 @@ type Signals struct {
 	Actions [abi.NSIG + 1]SigAction // indexed by signal number; [0] unused
 	Mask    abi.SigSet              // blocked signals
 	Pending abi.SigSet              // generated, not yet delivered
-	// Info holds the siginfo of each pending standard signal: "only one
+	// info holds the siginfo of each pending standard signal: "only one
 	// instance of [a standard] signal is queued", and the first one's info
 	// is kept.
-	Info [abi.NSIG + 1]SigInfo
-	// Queue holds the instances of each pending real-time signal:
-	// "Multiple instances of real-time signals can be queued", delivered in
-	// the order they were sent (signal(7)).
-	Queue  [abi.NSIG + 1][]SigInfo
-	queued int // real-time instances queued, for the limit
+	info [abi.SIGRTMIN]SigInfo
+	// queue holds the instances of pending real-time signals in the order
+	// they were sent: "Multiple instances of real-time signals can be
+	// queued" (signal(7)). One list for all of them keeps an idle process
+	// small.
+	queue []queued
+}
+
+// queued is one instance of a pending real-time signal.
+type queued struct {
+	sig  abi.Signal
+	info SigInfo
 }
 
 // MaxQueued bounds the queued real-time signals of a process (Linux's
@@ -45,12 +51,11 @@ const MaxQueued = 1024
 // Add makes sig pending with info.
 func (s *Signals) Add(sig abi.Signal, info SigInfo) {
 	if sig >= abi.SIGRTMIN {
-		if s.queued < MaxQueued {
-			s.Queue[sig] = append(s.Queue[sig], info)
-			s.queued++
+		if len(s.queue) < MaxQueued {
+			s.queue = append(s.queue, queued{sig, info})
 		}
 	} else if !s.Pending.Has(sig) {
-		s.Info[sig] = info
+		s.info[sig] = info
 	}
 	s.Pending |= abi.SigSetOf(sig)
 }
@@ -60,15 +65,21 @@ func (s *Signals) Add(sig abi.Signal, info SigInfo) {
 func (s *Signals) Take(sig abi.Signal) SigInfo {
 	if sig < abi.SIGRTMIN {
 		s.Pending &^= abi.SigSetOf(sig)
-		return s.Info[sig]
+		return s.info[sig]
 	}
 	var info SigInfo
-	if q := s.Queue[sig]; len(q) > 0 {
-		info = q[0]
-		s.Queue[sig] = q[1:]
-		s.queued--
+	for i, q := range s.queue {
+		if q.sig == sig {
+			info = q.info
+			s.queue = append(s.queue[:i], s.queue[i+1:]...)
+			break
+		}
 	}
-	if len(s.Queue[sig]) == 0 {
+	more := false
+	for _, q := range s.queue {
+		more = more || q.sig == sig
+	}
+	if !more {
 		s.Pending &^= abi.SigSetOf(sig)
 	}
 	return info
@@ -76,12 +87,13 @@ func (s *Signals) Take(sig abi.Signal) SigInfo {
 
 // Discard throws away every pending instance of the signals in set.
 func (s *Signals) Discard(set abi.SigSet) {
-	for sig := abi.SIGRTMIN; sig <= abi.SIGRTMAX; sig++ {
-		if set.Has(sig) {
-			s.queued -= len(s.Queue[sig])
-			s.Queue[sig] = nil
+	kept := s.queue[:0]
+	for _, q := range s.queue {
+		if !set.Has(q.sig) {
+			kept = append(kept, q)
 		}
 	}
+	s.queue = kept
 	s.Pending &^= set
 }
 
