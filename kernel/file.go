@@ -70,10 +70,23 @@ type blockError struct {
 	q        *sched.WaitQueue
 	mask     sched.EventMask
 	deadline uint64
-	reason   string // for the trace: "no child has exited"
+	// What the call waits for, in words, for the trace, inspect and a
+	// deadlock report: a fixed reason, or why, which formats one only when
+	// somebody reads it (a blocking call costs no formatting when tracing
+	// is off).
+	reason string
+	why    func() string
 }
 
-func (b *blockError) Error() string { return "would block: " + b.reason }
+// text returns what the call waits for.
+func (b *blockError) text() string {
+	if b.why != nil {
+		return b.why()
+	}
+	return b.reason
+}
+
+func (b *blockError) Error() string { return "would block: " + b.text() }
 
 // hostFile is a write-only file on the host (ipcsim exec's stderr).
 type hostFile struct {

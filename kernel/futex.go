@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	register(map[abi.Sysno]sysEntry{abi.SysFutex: {sysFutex, "xFuTxu"}})
+	register(map[abi.Sysno]sysEntry{abi.SysFutex: {sysFutex, "xXuTxu"}})
 }
 
 // futex(2) operations (include/uapi/linux/futex.h).
@@ -95,7 +95,7 @@ func (c *call) futexWait(uaddr uint64, val, bitset uint32, private, absolute boo
 			c.futex = nil
 			return 0, abi.ETIMEDOUT
 		}
-		return 0, &blockError{deadline: c.deadlineIfTimed(), reason: c.futexReason(uaddr, val)}
+		return 0, &blockError{deadline: c.deadlineIfTimed(), why: func() string { return c.futexReason(uaddr, val) }}
 	}
 	if err := c.futexTimeout(c.a[3], absolute); err != nil {
 		return 0, err
@@ -113,7 +113,7 @@ func (c *call) futexWait(uaddr uint64, val, bitset uint32, private, absolute boo
 	w := &futexWaiter{t: t, key: futexKeyOf(t, uaddr, private), bitset: bitset}
 	k.futexes[w.key] = append(k.futexes[w.key], w)
 	c.futex = w
-	return 0, &blockError{deadline: c.deadlineIfTimed(), reason: c.futexReason(uaddr, val)}
+	return 0, &blockError{deadline: c.deadlineIfTimed(), why: func() string { return c.futexReason(uaddr, val) }}
 }
 
 func (c *call) futexReason(uaddr uint64, val uint32) string {

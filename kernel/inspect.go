@@ -68,7 +68,7 @@ func (k *Kernel) Snapshot() Snapshot {
 			ps.State = "running"
 		}
 		if t.call != nil {
-			ps.Waiting = fmt.Sprintf("%v: %s", t.call.no, t.blockReason)
+			ps.Waiting = fmt.Sprintf("%v: %s", t.call.no, t.blocked.text())
 		}
 		if t.Sig.Pending != 0 {
 			ps.Pending = sigSetString(t.Sig.Pending)

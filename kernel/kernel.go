@@ -117,13 +117,13 @@ type Task struct {
 	*proc.Process
 	k *Kernel
 
-	entry       sched.Entry // the task's registration on the wait queue it sleeps on
-	callBuf     call        // the system call in progress (a task makes one at a time)
-	inCall      *call       // the call the kernel is executing for the task, for traces
-	call        *call       // the system call the task is blocked in, retried when woken
-	deadline    uint64      // cycle at which a timed sleep ends (valid while in k.sleepers)
-	blockReason string      // what the sleeping task waits for, in words
-	queued      bool        // on the run queue
+	entry    sched.Entry // the task's registration on the wait queue it sleeps on
+	callBuf  call        // the system call in progress (a task makes one at a time)
+	inCall   *call       // the call the kernel is executing for the task, for traces
+	call     *call       // the system call the task is blocked in, retried when woken
+	deadline uint64      // cycle at which a timed sleep ends (valid while in k.sleepers)
+	blocked  *blockError // what the sleeping task waits for (its text, when asked)
+	queued   bool        // on the run queue
 
 	childExit sched.WaitQueue // wait4 sleeps here: a child changed state (signal->wait_chldexit)
 

@@ -107,11 +107,11 @@ func (c *call) finishFifoOpen(flags int) (int64, error) {
 		readers, writers := p.OpenCounts()
 		if end.reads && p.Writers() == 0 && writers == c.mark {
 			return 0, &blockError{q: &p.Queue, mask: abi.POLLIN,
-				reason: fmt.Sprintf("%s: waiting for a writer to open it", end.Name())}
+				why: func() string { return fmt.Sprintf("%s: waiting for a writer to open it", end.Name()) }}
 		}
 		if end.writes && p.Readers() == 0 && readers == c.mark {
 			return 0, &blockError{q: &p.Queue, mask: abi.POLLOUT,
-				reason: fmt.Sprintf("%s: waiting for a reader to open it", end.Name())}
+				why: func() string { return fmt.Sprintf("%s: waiting for a reader to open it", end.Name()) }}
 		}
 	}
 	c.pending = nil

@@ -39,7 +39,7 @@ func (e *pipeEnd) Read(c *call, dst []byte, nonblock bool) (int, error) {
 			return 0, abi.EAGAIN
 		}
 		return 0, &blockError{q: &e.p.Queue, mask: abi.POLLIN | abi.POLLHUP,
-			reason: fmt.Sprintf("%s empty (%s)", e.Name(), e.state())}
+			why: func() string { return fmt.Sprintf("%s empty (%s)", e.Name(), e.state()) }}
 	}
 	return n, err
 }
@@ -64,7 +64,7 @@ func (e *pipeEnd) Write(c *call, src []byte, nonblock bool) (int, error) {
 			need = fmt.Sprintf("room for %d bytes at once", c.total-c.progress)
 		}
 		return 0, &blockError{q: &e.p.Queue, mask: abi.POLLOUT | abi.POLLERR,
-			reason: fmt.Sprintf("%s full (%s), needs %s", e.Name(), e.state(), need)}
+			why: func() string { return fmt.Sprintf("%s full (%s), needs %s", e.Name(), e.state(), need) }}
 	}
 	return n, err
 }

@@ -103,15 +103,15 @@ func (c *call) register(files []*OpenFile, masks []sched.EventMask) {
 
 // waitMore decides what a poll or select that found nothing ready does:
 // return 0 at its deadline, or sleep.
-func (c *call) waitMore(what string) error {
+func (c *call) waitMore(what func() string) error {
 	if !c.timed {
-		return &blockError{reason: what + " until one is ready"}
+		return &blockError{why: func() string { return what() + " until one is ready" }}
 	}
 	if c.t.k.Now() >= c.deadline {
 		return nil // timed out
 	}
 	return &blockError{deadline: c.deadline,
-		reason: fmt.Sprintf("%s until one is ready or cycle %d", what, c.deadline)}
+		why: func() string { return fmt.Sprintf("%s until one is ready or cycle %d", what(), c.deadline) }}
 }
 
 // plural renders "1 fd", "2 fds".
@@ -170,7 +170,7 @@ func sysPpoll(c *call) (int64, error) {
 		}
 	}
 	if ready == 0 {
-		if err := c.waitMore(fmt.Sprintf("polling %s", plural(int(nfds), "fd"))); err != nil {
+		if err := c.waitMore(func() string { return "polling " + plural(int(nfds), "fd") }); err != nil {
 			c.register(files, masks)
 			return 0, err
 		}
@@ -275,7 +275,7 @@ func sysPselect6(c *call) (int64, error) {
 		}
 	}
 	if ready == 0 {
-		if err := c.waitMore(fmt.Sprintf("select on %s", plural(len(files), "fd"))); err != nil {
+		if err := c.waitMore(func() string { return "select on " + plural(len(files), "fd") }); err != nil {
 			c.register(files, masks)
 			return 0, err
 		}

@@ -50,7 +50,7 @@ func (k *Kernel) result(r StopReason) Result {
 	if r != StopAllExited {
 		for _, t := range k.sortedTasks() {
 			if t.State == proc.Sleeping && t != k.init && t.call != nil {
-				res.Blocked = append(res.Blocked, fmt.Sprintf("pid %d (%s) in %v: %s", t.PID, t.Name, t.call.no, t.blockReason))
+				res.Blocked = append(res.Blocked, fmt.Sprintf("pid %d (%s) in %v: %s", t.PID, t.Name, t.call.no, t.blocked.text()))
 			}
 		}
 	}
@@ -269,7 +269,7 @@ func (k *Kernel) makeRunnable(t *Task) {
 func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 	t.State = proc.Sleeping
 	t.call = c
-	t.blockReason = blk.reason
+	t.blocked = blk
 	if blk.deadline != 0 {
 		t.deadline = blk.deadline
 		i, _ := slices.BinarySearchFunc(k.sleepers, t, func(a, b *Task) int {
@@ -285,7 +285,7 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 	}
 	if k.tracing {
 		k.emitEvent(t, &Event{Kind: "block", Syscall: c.no.String(),
-			Text: k.formatCall(c, 0) + " blocks: " + blk.reason})
+			Text: k.formatCall(c, 0) + " blocks: " + blk.text()})
 	}
 	if k.cur == t {
 		k.cur = nil

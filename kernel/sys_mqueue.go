@@ -204,7 +204,7 @@ func (c *call) mqBlock(reason string) error {
 	if c.t.k.Now() >= c.deadline {
 		return abi.ETIMEDOUT
 	}
-	return &blockError{deadline: c.deadline, reason: fmt.Sprintf("%s, or until cycle %d", reason, c.deadline)}
+	return &blockError{deadline: c.deadline, why: func() string { return fmt.Sprintf("%s, or until cycle %d", reason, c.deadline) }}
 }
 
 // mq_timedsend(3): (mqdes, msg_ptr, msg_len, msg_prio, abs_timeout).

@@ -208,7 +208,7 @@ func semtimedop(c *call, timeoutVA uint64) (int64, error) {
 // signal, or (semtimedop) the deadline.
 func semBlock(c *call, reason string) error {
 	if c.timed {
-		return &blockError{deadline: c.deadline, reason: fmt.Sprintf("%s, or until cycle %d", reason, c.deadline)}
+		return &blockError{deadline: c.deadline, why: func() string { return fmt.Sprintf("%s, or until cycle %d", reason, c.deadline) }}
 	}
 	return &blockError{reason: reason}
 }

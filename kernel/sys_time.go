@@ -78,7 +78,7 @@ func sysNanosleep(c *call) (int64, error) {
 	if k.Now() >= c.deadline {
 		return 0, nil
 	}
-	return 0, &blockError{deadline: c.deadline, reason: fmt.Sprintf("sleeping until cycle %d", c.deadline)}
+	return 0, &blockError{deadline: c.deadline, why: func() string { return fmt.Sprintf("sleeping until cycle %d", c.deadline) }}
 }
 
 // sched_yield(2): give the CPU to the next runnable task, if any.

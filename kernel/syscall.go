@@ -162,7 +162,7 @@ func (k *Kernel) invoke(c *call) {
 func (k *Kernel) block(t *Task, c *call, blk *blockError) {
 	if t.Sig.Deliverable() != 0 {
 		t.call = c
-		t.blockReason = blk.reason
+		t.blocked = blk
 		t.interrupted = true
 		return
 	}
@@ -198,18 +198,28 @@ func (k *Kernel) complete(c *call, ret int64, err error) {
 		return
 	}
 	if err != nil {
-		var e abi.Errno
-		if !errors.As(err, &e) {
-			panic(fmt.Sprintf("kernel: %v returned %v", c.no, err))
-		}
-		ret = -int64(e)
+		ret = -int64(errnoOf(c, err))
 	}
 	t.Regs.X[10] = uint64(ret)
 	t.Regs.PC += 4
 	if k.tracing {
-		k.emitEvent(t, &Event{Kind: "syscall", Syscall: c.no.String(), Ret: &ret, Errno: errnoName(ret),
+		r := ret // a copy, so that ret itself stays off the heap when tracing is off
+		k.emitEvent(t, &Event{Kind: "syscall", Syscall: c.no.String(), Ret: &r, Errno: errnoName(ret),
 			Text: k.formatCall(c, ret) + " = " + formatRet(ret)})
 	}
+}
+
+// errnoOf returns the errno a call failed with. Handlers return abi.Errno
+// values directly; a wrapped one is unwrapped (the slow path).
+func errnoOf(c *call, err error) abi.Errno {
+	if e, ok := err.(abi.Errno); ok {
+		return e
+	}
+	var e abi.Errno
+	if !errors.As(err, &e) {
+		panic(fmt.Sprintf("kernel: %v returned %v", c.no, err))
+	}
+	return e
 }
 
 func errnoName(ret int64) string {
@@ -324,6 +334,16 @@ func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64) string {
 		return abi.Signal(int32(v)).String()
 	case 'g':
 		return flagNames(v, ipcFlags)
+	case 'X':
+		op := [...]string{futexWait: "FUTEX_WAIT", futexWake: "FUTEX_WAKE", futexWaitBitset: "FUTEX_WAIT_BITSET", futexWakeBitset: "FUTEX_WAKE_BITSET"}
+		name := fmt.Sprint(int32(v) & futexCmdMask)
+		if cmd := int(int32(v) & futexCmdMask); cmd >= 0 && cmd < len(op) && op[cmd] != "" {
+			name = op[cmd]
+		}
+		if v&futexPrivateFlag != 0 {
+			name += "|FUTEX_PRIVATE_FLAG"
+		}
+		return name
 	case 'K':
 		if int32(v) == abi.IPC_PRIVATE {
 			return "IPC_PRIVATE"

@@ -278,7 +278,7 @@ func (tt *Terminal) jobControl(c *call, sig abi.Signal, allowIgnored bool) error
 			k.sendSignal(m, sig, proc.SigInfo{Code: abi.SI_KERNEL}, "background access to the terminal")
 		}
 	}
-	return &blockError{reason: fmt.Sprintf("background process group %d uses the terminal (%v)", t.PGID, sig)}
+	return &blockError{why: func() string { return fmt.Sprintf("background process group %d uses the terminal (%v)", t.PGID, sig) }}
 }
 
 // Read returns input: at most one line in canonical mode.
@@ -328,7 +328,7 @@ func (tt *Terminal) readRaw(dst []byte, nonblock bool) (int, error) {
 			return 0, abi.EAGAIN
 		default:
 			return 0, &blockError{q: &tt.readers, mask: abi.POLLIN,
-				reason: fmt.Sprintf("waiting for terminal input (%d of VMIN %d bytes)", avail, vmin)}
+				why: func() string { return fmt.Sprintf("waiting for terminal input (%d of VMIN %d bytes)", avail, vmin) }}
 		}
 	}
 	n := 0

@@ -111,7 +111,7 @@ func sysWait4(c *call) (int64, error) {
 	case options&abi.WNOHANG != 0:
 		return 0, nil // children exist, none has changed state
 	}
-	return 0, &blockError{q: &t.childExit, mask: abi.POLLIN, reason: waitReason(pid)}
+	return 0, &blockError{q: &t.childExit, mask: abi.POLLIN, why: func() string { return waitReason(pid) }}
 }
 
 // waitid's idtype values (include/uapi/linux/wait.h).
@@ -160,7 +160,7 @@ func sysWaitid(c *call) (int64, error) {
 		return 0, err
 	}
 	if !found && options&abi.WNOHANG == 0 {
-		return 0, &blockError{q: &t.childExit, mask: abi.POLLIN, reason: fmt.Sprintf("waitid: no child has changed state")}
+		return 0, &blockError{q: &t.childExit, mask: abi.POLLIN, why: func() string { return fmt.Sprintf("waitid: no child has changed state") }}
 	}
 	if infop != 0 {
 		var info [siginfoBytes]byte
