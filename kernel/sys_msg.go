@@ -125,8 +125,10 @@ func sysMsgsnd(c *call) (int64, error) {
 		}
 		q.WaitToSend(s)
 		c.waits = []*sched.Entry{s.Entry()}
-		return 0, &blockError{reason: fmt.Sprintf("%s full (%d/%d bytes, %d messages), needs room for %d bytes",
-			q.Name(), q.CBytes, q.QBytes, q.QNum, m.Size)}
+		return 0, &blockError{why: func() string {
+			return fmt.Sprintf("%s full (%d/%d bytes, %d messages), needs room for %d bytes",
+				q.Name(), q.CBytes, q.QBytes, q.QNum, m.Size)
+		}}
 	}
 	return 0, msgErrno(err)
 }
@@ -181,7 +183,7 @@ func sysMsgrcv(c *call) (int64, error) {
 		}
 		q.Wait(r)
 		c.waits = []*sched.Entry{r.Entry()}
-		return 0, &blockError{reason: fmt.Sprintf("%s has no message%s", q.Name(), req.Wants())}
+		return 0, &blockError{why: func() string { return fmt.Sprintf("%s has no message%s", q.Name(), req.Wants()) }}
 	}
 	return 0, msgErrno(err)
 }
