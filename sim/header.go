@@ -189,6 +189,20 @@ func parseSize(s string) (uint64, string) {
 
 // spawn parses "spawn FILE [ARG...]".
 func (h *header) spawn(words []word, end int) {
+	var uid, gid int
+	if len(words) > 0 && words[0].val == "as" && !words[0].quoted {
+		// "spawn as UID[:GID] PROG": the program runs as that user.
+		if len(words) < 2 {
+			h.errs.Add(h.at(end), "expected UID or UID:GID after spawn as, found end of line")
+			return
+		}
+		var ok bool
+		if uid, gid, ok = parseIDs(words[1].val); !ok {
+			h.errs.Add(h.at(words[1].col), "expected UID or UID:GID (numbers up to 65535), found %s", words[1].text)
+			return
+		}
+		words = words[2:]
+	}
 	if len(words) == 0 {
 		h.errs.Add(h.at(end), "expected a program file after spawn, found end of line")
 		return
@@ -197,11 +211,26 @@ func (h *header) spawn(words []word, end int) {
 	if p == nil {
 		return
 	}
-	sp := Spawn{Pos: h.at(words[0].col), Program: p, Args: []string{}}
+	sp := Spawn{Pos: h.at(words[0].col), Program: p, Args: []string{}, UID: uid, GID: gid}
 	for _, w := range words[1:] {
 		sp.Args = append(sp.Args, w.val)
 	}
 	h.s.Spawns = append(h.s.Spawns, sp)
+}
+
+// parseIDs parses "UID" or "UID:GID" (the group defaults to the user's
+// number, as a user's private group does).
+func parseIDs(s string) (uid, gid int, ok bool) {
+	u, g, hasGroup := strings.Cut(s, ":")
+	if !hasGroup {
+		g = u
+	}
+	uid, err1 := strconv.Atoi(u)
+	gid, err2 := strconv.Atoi(g)
+	if err1 != nil || err2 != nil || uid < 0 || gid < 0 || uid > 65535 || gid > 65535 {
+		return 0, 0, false
+	}
+	return uid, gid, true
 }
 
 // install parses "install FILE".

@@ -106,6 +106,11 @@ x.txtar:1:25: bad quantum "0": expected a quantum of at least 1 cycle
 x.txtar:1:27: unknown machine setting "speed": expected mem, quantum, trapcost, seed, jitter, limit, maxprocs, echo or insns
 x.txtar:1:35: expected setting=value, found seed
 x.txtar:2:16: duplicate setting seed (first set at line 2)`},
+		{"spawn as", "spawn as\nspawn as x hello.s\nspawn as 70000:1 hello.s\nspawn as 5:\n-- hello.s --\n" + helloSrc,
+			`x.txtar:1:9: expected UID or UID:GID after spawn as, found end of line
+x.txtar:2:10: expected UID or UID:GID (numbers up to 65535), found x
+x.txtar:3:10: expected UID or UID:GID (numbers up to 65535), found 70000:1
+x.txtar:4:10: expected UID or UID:GID (numbers up to 65535), found 5:`},
 		{"missing file", "spawn nothere.s\nspawn\n",
 			`x.txtar:1:7: cannot read program nothere.s: not a file of the archive, and on disk: open nothere.s: file does not exist
 x.txtar:2:6: expected a program file after spawn, found end of line`},

@@ -79,7 +79,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	var errs ErrorList
 	for _, sp := range s.Spawns {
 		argv := append([]string{sp.Program.Name}, sp.Args...)
-		pid, err := k.Spawn(sp.Program.Path(), argv, []string{})
+		pid, err := k.SpawnAs(sp.Program.Path(), argv, []string{}, sp.UID, sp.GID)
 		if err != nil {
 			errs.Add(sp.Pos, "cannot spawn %s: %v", sp.Program.Source, err)
 			continue

@@ -77,9 +77,10 @@ func (p *Program) Path() string { return "/bin/" + p.Name }
 
 // Spawn is a process the scenario starts before the machine runs.
 type Spawn struct {
-	Pos     Pos
-	Program *Program
-	Args    []string // argv[1:]; argv[0] is Program.Name
+	Pos      Pos
+	Program  *Program
+	Args     []string // argv[1:]; argv[0] is Program.Name
+	UID, GID int      // "spawn as UID:GID": the user it runs as (default root)
 }
 
 // Keys is keystrokes that arrive at the keyboard at cycle At.
