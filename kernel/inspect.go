@@ -31,6 +31,8 @@ type ProcState struct {
 	Waiting string     `json:"waiting,omitempty"` // what a sleeping process waits for
 	FDs     []FDState  `json:"fds"`
 	Maps    []MapState `json:"maps,omitempty"`    // the address space, with frames (inspect_shm.go)
+	Faults  uint64     `json:"page_faults"`       // page faults taken (demand fills, copy-on-write)
+	Cycles  uint64     `json:"cycles"`            // cycles run in user mode
 	Pending string     `json:"pending,omitempty"` // pending signals
 	Blocked string     `json:"blocked,omitempty"` // blocked signals
 }
@@ -60,7 +62,8 @@ type PipeState struct {
 func (k *Kernel) Snapshot() Snapshot {
 	s := Snapshot{Cycle: k.Now(), Procs: []ProcState{}, Pipes: []PipeState{}}
 	for _, t := range k.sortedTasks() {
-		ps := ProcState{PID: t.PID, PGID: t.PGID, Name: t.Name, State: t.State.String(), FDs: []FDState{}}
+		ps := ProcState{PID: t.PID, PGID: t.PGID, Name: t.Name, State: t.State.String(), FDs: []FDState{},
+			Faults: t.Faults, Cycles: t.Cycles}
 		if t.Parent != nil {
 			ps.PPID = t.Parent.PID
 		}

@@ -14,10 +14,18 @@ func writeMaps(b *strings.Builder, p kernel.ProcState) {
 	if len(p.Maps) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "         memory:\n")
+	fmt.Fprintf(b, "         memory (%s, %d cycles run):\n", plural(int(p.Faults), "page fault"), p.Cycles)
 	for _, m := range p.Maps {
 		fmt.Fprintf(b, "           %-27s %s %-16s frames %s\n", m.Range, m.Perms, m.Name, m.Frames)
 	}
+}
+
+// plural renders "1 page fault", "3 page faults".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // writeSegments prints the System V shared memory segments as ipcs -m

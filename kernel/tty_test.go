@@ -1,0 +1,68 @@
+package kernel
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"ipcsim/abi"
+	"ipcsim/proc"
+)
+
+// reader is a process of the terminal's foreground group (init's, 1).
+func reader() *call { return &call{t: &Task{Process: &proc.Process{PID: 1, PGID: 1, SID: 1}}} }
+
+// readAll drains what the terminal would give successive reads of 64 bytes.
+func readAll(t *testing.T, tt *Terminal) []string {
+	t.Helper()
+	var out []string
+	for len(tt.lines) > 0 {
+		buf := make([]byte, 64)
+		n, err := tt.Read(reader(), buf, true)
+		require.NoError(t, err)
+		out = append(out, string(buf[:n]))
+	}
+	return out
+}
+
+func TestLineDisciplineCanonical(t *testing.T) {
+	var console bytes.Buffer
+	k := New(Config{Stdout: &console, Echo: true})
+	tt := k.tty
+	// Erase (DEL and ^H) edits the line, ^U kills it, ^D ends a line
+	// without a newline, ^D on an empty line is end of file, CR is NL.
+	tt.receive([]byte("helx\x7fp\n" + "oops\x15ok\r" + "ab\bc\x04" + "\x04"))
+	require.Equal(t, []string{"help\n", "ok\n", "ac", ""}, readAll(t, tt))
+	require.Equal(t, "helx\b \bp\noops\b \b\b \b\b \b\b \bok\nab\b \bc", console.String(),
+		"echo shows the editing; ^D is not echoed")
+
+	_, err := tt.Read(reader(), make([]byte, 8), true)
+	require.ErrorIs(t, err, abi.EAGAIN, "no line ready: a non-blocking read gets EAGAIN")
+	_, err = tt.Read(reader(), make([]byte, 8), false)
+	var blk *blockError
+	require.ErrorAs(t, err, &blk, "a blocking read sleeps on the terminal's wait queue")
+	require.Equal(t, "waiting for terminal input", blk.text())
+}
+
+func TestLineDisciplineSignalsAndRawMode(t *testing.T) {
+	k := New(Config{})
+	tt := k.tty
+	// ISIG: ^C is eaten and flushes the pending input (no foreground
+	// process here to signal).
+	tt.receive([]byte("half a line\x03"))
+	require.Empty(t, tt.lines)
+	require.Empty(t, tt.edit)
+
+	// TCSETS without ICANON: every byte is readable at once, VMIN 1.
+	raw := tt.termios
+	raw.lflag &^= lICANON | lECHO
+	tt.termios = decodeTermios(raw.encode())
+	require.Equal(t, raw, tt.termios, "termios survives encode/decode (the 36 bytes of TCGETS)")
+	tt.receive([]byte("xy"))
+	buf := make([]byte, 8)
+	n, err := tt.Read(reader(), buf, false)
+	require.NoError(t, err)
+	require.Equal(t, "xy", string(buf[:n]))
+	require.Equal(t, uint32(0x8a3b), defaultTermios(true).lflag, "stty sane: ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN")
+}
