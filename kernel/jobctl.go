@@ -16,6 +16,7 @@ import (
 // SIGCONT it simply tries again ("restarted transparently").
 func (k *Kernel) stop(t *Task, sig abi.Signal) {
 	t.State = proc.Stopped
+	k.stopped++
 	t.interrupted = false
 	t.entry.Remove() // a stopped task ignores wakeups; it retries after SIGCONT
 	k.dropSleeper(t)
@@ -37,6 +38,7 @@ func (k *Kernel) cont(t *Task) {
 	if t.State != proc.Stopped {
 		return
 	}
+	k.stopped--
 	t.waitStop, t.waitCont = 0, true
 	if k.tracing {
 		k.emit(t, "signal", "continued by SIGCONT")
@@ -77,6 +79,7 @@ func (k *Kernel) generateSideEffects(t *Task, sig abi.Signal) {
 	case stopSignals.Has(sig):
 		t.Sig.Discard(abi.SigSetOf(abi.SIGCONT))
 	case sig == abi.SIGKILL && t.State == proc.Stopped:
+		k.stopped--
 		k.makeRunnable(t)
 	}
 }
@@ -90,6 +93,9 @@ var stopSignals = abi.SigSetOf(abi.SIGSTOP, abi.SIGTSTP, abi.SIGTTIN, abi.SIGTTO
 // signal followed by a SIGCONT signal will be sent to each process in this
 // process group" - _exit(2). Without it nobody could ever continue them.
 func (k *Kernel) hangUpOrphans(t *Task, groups []int) {
+	if k.stopped == 0 {
+		return // no stopped process anywhere: nothing to hang up (the common exit)
+	}
 	seen := map[int]bool{}
 	for _, pgid := range groups {
 		if seen[pgid] {

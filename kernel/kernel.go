@@ -104,6 +104,7 @@ type Kernel struct {
 	errf *OpenFile // fd 2 when Config.Stderr is set
 
 	pauseAt uint64 // RunUntil's cycle, or 0
+	stopped int    // processes in the Stopped state
 	exits   []Exit
 	retired uint64 // user instructions retired
 	tracing bool
