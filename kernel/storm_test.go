@@ -18,7 +18,11 @@ func checkInvariants(t *testing.T, k *Kernel) {
 	if k.cur != nil && k.cur.State != proc.Runnable {
 		t.Fatalf("pid %d is on the CPU in state %v", k.cur.PID, k.cur.State)
 	}
+	stopped := 0
 	for _, tk := range k.sortedTasks() {
+		if tk.State == proc.Stopped {
+			stopped++
+		}
 		switch tk.State {
 		case proc.Sleeping:
 			if tk.call == nil {
@@ -32,6 +36,9 @@ func checkInvariants(t *testing.T, k *Kernel) {
 		if tk.State == proc.Zombie && tk.AS.PT.Len() != 0 {
 			t.Fatalf("zombie pid %d still has %d pages", tk.PID, tk.AS.PT.Len())
 		}
+	}
+	if stopped != k.stopped {
+		t.Fatalf("%d processes are stopped, the kernel counts %d", stopped, k.stopped)
 	}
 }
 
