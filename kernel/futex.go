@@ -97,7 +97,9 @@ func (c *call) futexWait(uaddr uint64, val, bitset uint32, private, absolute boo
 		}
 		return 0, &blockError{deadline: c.deadlineIfTimed(), why: func() string { return c.futexReason(uaddr, val) }}
 	}
-	if err := c.futexTimeout(c.a[3], absolute); err != nil {
+	// FUTEX_WAIT's timeout is relative; FUTEX_WAIT_BITSET's an absolute
+	// CLOCK_MONOTONIC time.
+	if err := c.readTimeout(c.a[3], absolute); err != nil {
 		return 0, err
 	}
 	var b [4]byte
@@ -125,30 +127,6 @@ func (c *call) deadlineIfTimed() uint64 {
 		return c.deadline
 	}
 	return 0
-}
-
-// futexTimeout reads FUTEX_WAIT's timeout: relative for FUTEX_WAIT,
-// absolute CLOCK_MONOTONIC for FUTEX_WAIT_BITSET; NULL waits forever.
-func (c *call) futexTimeout(va uint64, absolute bool) error {
-	c.timed = false
-	if va == 0 {
-		return nil
-	}
-	ts, err := readTimespec(c.t.AS, va)
-	if err != nil {
-		return err
-	}
-	if ts.sec < 0 || ts.nsec < 0 || ts.nsec > 999_999_999 {
-		return abi.EINVAL
-	}
-	d := uint64(ts.sec)*CyclesPerSecond + uint64(ts.nsec)*CyclesPerSecond/1e9
-	c.timed = true
-	if absolute {
-		c.deadline = d
-	} else {
-		c.deadline = c.t.k.Now() + d
-	}
-	return nil
 }
 
 // futexWake wakes up to n waiters of key whose bitset meets bitset, in the

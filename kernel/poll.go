@@ -3,7 +3,6 @@ package kernel
 import (
 	"encoding/binary"
 	"fmt"
-	"math"
 
 	"ipcsim/abi"
 	"ipcsim/proc"
@@ -18,30 +17,6 @@ import (
 // alwaysReported are the events poll reports even when not asked for:
 // "POLLERR ... POLLHUP ... POLLNVAL ... This bit is always returned" - poll(2).
 const alwaysReported = abi.POLLERR | abi.POLLHUP | abi.POLLNVAL
-
-// pollTimeout reads the timeout of ppoll/pselect6 once, when the call
-// starts: NULL waits forever (c.timed false); otherwise c.deadline is the
-// cycle to give up at (a zero timeout: now, so the call polls once).
-func (c *call) pollTimeout(va uint64) error {
-	c.timed = false
-	if va == 0 {
-		return nil
-	}
-	ts, err := readTimespec(c.t.AS, va)
-	if err != nil {
-		return err
-	}
-	if ts.sec < 0 || ts.nsec < 0 || ts.nsec > 999_999_999 {
-		return abi.EINVAL
-	}
-	now := c.t.k.Now()
-	if ts.sec > math.MaxInt64/CyclesPerSecond-1 {
-		return nil // longer than the clock can count: forever
-	}
-	c.timed = true
-	c.deadline = now + uint64(ts.sec)*CyclesPerSecond + uint64(ts.nsec)*CyclesPerSecond/1e9
-	return nil
-}
 
 // swapMask installs the temporary signal mask of ppoll/pselect6 for the
 // duration of the call.
@@ -133,7 +108,7 @@ func sysPpoll(c *call) (int64, error) {
 		return 0, abi.EINVAL
 	}
 	if !c.started {
-		if err := c.pollTimeout(c.a[2]); err != nil {
+		if err := c.readTimeout(c.a[2], false); err != nil {
 			return 0, err
 		}
 		if err := c.swapMask(c.a[3], c.a[4]); err != nil {
@@ -205,7 +180,7 @@ func sysPselect6(c *call) (int64, error) {
 	// Linux looks at no descriptor beyond its table's size.
 	n = min(n, int64(t.Files.Size()))
 	if !c.started {
-		if err := c.pollTimeout(c.a[4]); err != nil {
+		if err := c.readTimeout(c.a[4], false); err != nil {
 			return 0, err
 		}
 		if c.a[5] != 0 {

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 
 	"ipcsim/abi"
 	"ipcsim/ipc/mqueue"
@@ -178,20 +177,16 @@ func (c *call) mqTimeout(va uint64) error {
 	if err != nil {
 		return err
 	}
-	if ts.sec < 0 || ts.nsec < 0 || ts.nsec > 999_999_999 {
+	if !ts.valid() {
 		return abi.EINVAL
 	}
-	c.timed = true
 	// CLOCK_REALTIME is bootEpoch + the virtual clock (sys_time.go).
-	sec := ts.sec - bootEpoch
-	switch {
-	case sec < 0:
-		c.deadline = 0
-	case sec > math.MaxInt64/CyclesPerSecond-1:
-		c.timed = false // later than the clock can count: forever
-	default:
-		c.deadline = uint64(sec)*CyclesPerSecond + uint64(ts.nsec)*CyclesPerSecond/1e9
+	ts.sec -= bootEpoch
+	if ts.sec < 0 {
+		c.timed, c.deadline = true, 0 // already past
+		return nil
 	}
+	c.deadline, c.timed = ts.cycles() // beyond the clock: forever
 	return nil
 }
 

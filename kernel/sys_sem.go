@@ -172,12 +172,11 @@ func semtimedop(c *call, timeoutVA uint64) (int64, error) {
 	c.timed = false
 	if timeoutVA != 0 {
 		// "EINVAL: The timeout argument is invalid" (timespec64_valid).
-		if ts.sec < 0 || ts.nsec < 0 || ts.nsec > 999_999_999 {
+		if !ts.valid() {
 			return 0, abi.EINVAL
 		}
-		if ts.sec <= math.MaxInt64/CyclesPerSecond-1 {
-			c.timed = true
-			c.deadline = k.Now() + uint64(ts.sec)*CyclesPerSecond + uint64(ts.nsec)*CyclesPerSecond/1e9
+		if d, ok := ts.cycles(); ok {
+			c.timed, c.deadline = true, k.Now()+d
 		}
 	}
 	s, ok := k.semSets().Lookup(int(id))

@@ -66,7 +66,7 @@ func sysRtSigtimedwait(c *call) (int64, error) {
 		}
 		c.oldMask = t.Sig.Mask // remember the caller's mask and set
 		c.waitSet = set &^ abi.Unblockable
-		if err := c.pollTimeout(c.a[2]); err != nil {
+		if err := c.readTimeout(c.a[2], false); err != nil {
 			return 0, err
 		}
 		c.started = true

@@ -3,6 +3,7 @@ package kernel
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 
 	"ipcsim/abi"
 	"ipcsim/proc"
@@ -17,6 +18,53 @@ func readTimespec(as *proc.AddressSpace, va uint64) (timespec, error) {
 		return timespec{}, abi.EFAULT
 	}
 	return timespec{int64(binary.LittleEndian.Uint64(b[0:])), int64(binary.LittleEndian.Uint64(b[8:]))}, nil
+}
+
+// valid reports whether the timespec is one the kernel accepts
+// (timespec64_valid): "EINVAL: ... tv_nsec ... not in the range [0,
+// 999999999] or tv_sec was negative".
+func (ts timespec) valid() bool {
+	return ts.sec >= 0 && ts.nsec >= 0 && ts.nsec <= 999_999_999
+}
+
+// cycles returns the span in cycles of the virtual clock; ok is false
+// when it is longer than the clock can count (callers treat that as
+// forever).
+//
+// Preconditions: ts.valid().
+func (ts timespec) cycles() (n uint64, ok bool) {
+	if ts.sec > math.MaxInt64/CyclesPerSecond-1 {
+		return 0, false
+	}
+	return uint64(ts.sec)*CyclesPerSecond + uint64(ts.nsec)*CyclesPerSecond/1e9, true
+}
+
+// readTimeout reads a call's timeout at va into c.timed and c.deadline:
+// NULL, or a span longer than the clock can count, waits forever (c.timed
+// false); otherwise the deadline is now plus the span, or the span itself
+// when it is an absolute CLOCK_MONOTONIC time (the clock starts at 0).
+func (c *call) readTimeout(va uint64, absolute bool) error {
+	c.timed = false
+	if va == 0 {
+		return nil
+	}
+	ts, err := readTimespec(c.t.AS, va)
+	if err != nil {
+		return err
+	}
+	if !ts.valid() {
+		return abi.EINVAL
+	}
+	d, ok := ts.cycles()
+	if !ok {
+		return nil
+	}
+	c.timed = true
+	c.deadline = d
+	if !absolute {
+		c.deadline += c.t.k.Now()
+	}
+	return nil
 }
 
 func writeTimespec(as *proc.AddressSpace, va uint64, ns uint64) error {
@@ -65,12 +113,12 @@ func sysNanosleep(c *call) (int64, error) {
 		}
 		// "EINVAL: The value in the tv_nsec field was not in the range
 		// [0, 999999999] or tv_sec was negative." - nanosleep(2)
-		if ts.sec < 0 || ts.nsec < 0 || ts.nsec > 999_999_999 {
+		if !ts.valid() {
 			return 0, abi.EINVAL
 		}
-		cycles := uint64(ts.sec)*CyclesPerSecond + uint64(ts.nsec)*CyclesPerSecond/1e9
+		cycles, ok := ts.cycles()
 		c.deadline = k.Now() + cycles
-		if c.deadline < k.Now() {
+		if !ok || c.deadline < k.Now() {
 			c.deadline = ^uint64(0) // saturate: sleep "forever"
 		}
 		c.started = true
