@@ -142,10 +142,7 @@ func (k *Kernel) invoke(c *call) {
 	}
 	ret, err := fn(c)
 	if blk, ok := err.(*blockError); ok {
-		if blk.q != nil {
-			t.entry.Mask = blk.mask
-			blk.q.Add(&t.entry)
-		}
+		t.waitOn(blk)
 		ret, err = fn(c)
 		if blk, ok := err.(*blockError); ok {
 			k.block(t, c, blk)
@@ -154,6 +151,22 @@ func (k *Kernel) invoke(c *call) {
 		t.entry.Remove()
 	}
 	k.complete(c, ret, err)
+}
+
+// waitOn registers t's entry on the wait queue a blocked attempt named, for
+// the events it waits for. An entry already on that queue keeps its place
+// (FIFO order survives a spurious wakeup); one on another queue moves.
+// Calls that register their own entries (poll, futex) name no queue.
+func (t *Task) waitOn(blk *blockError) {
+	if blk.q == nil {
+		return
+	}
+	t.entry.Mask = blk.mask
+	if t.entry.On(blk.q) {
+		return
+	}
+	t.entry.Remove()
+	blk.q.Add(&t.entry)
 }
 
 // block puts t to sleep in call c, unless a signal is already waiting to
@@ -177,13 +190,7 @@ func (k *Kernel) retry(t *Task) {
 	defer func() { t.inCall = nil }()
 	ret, err := syscalls[c.no].fn(c)
 	if blk, ok := err.(*blockError); ok {
-		if t.entry.Queued() && blk.q != nil && !t.entry.On(blk.q) {
-			t.entry.Remove()
-		}
-		if !t.entry.Queued() && blk.q != nil {
-			t.entry.Mask = blk.mask
-			blk.q.Add(&t.entry)
-		}
+		t.waitOn(blk)
 		k.block(t, c, blk)
 		return
 	}
