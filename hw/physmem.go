@@ -12,6 +12,12 @@ const (
 	pageMask  = PageSize - 1
 )
 
+// PageDown rounds an address down to the start of its page.
+func PageDown(a uint64) uint64 { return a &^ pageMask }
+
+// PageUp rounds an address up to a page boundary.
+func PageUp(a uint64) uint64 { return (a + pageMask) &^ pageMask }
+
 // A Frame is the number of a physical page frame: frame f holds the physical
 // bytes [f*PageSize, (f+1)*PageSize).
 type Frame uint32

@@ -102,7 +102,7 @@ func (k *Kernel) lookup(path string) ([]byte, error) {
 func loadImage(as *proc.AddressSpace, img *loader.Image, path string) error {
 	var areas []*proc.VMA
 	for _, s := range img.Segments {
-		start, end := pageDown(s.Vaddr), pageUp(s.Vaddr+s.Memsz)
+		start, end := hw.PageDown(s.Vaddr), hw.PageUp(s.Vaddr+s.Memsz)
 		var prot hw.PTE
 		if s.Read {
 			prot |= hw.PTERead
@@ -137,10 +137,7 @@ func loadImage(as *proc.AddressSpace, img *loader.Image, path string) error {
 			return err
 		}
 	}
-	as.BrkStart = pageUp(img.End)
+	as.BrkStart = hw.PageUp(img.End)
 	as.Brk = as.BrkStart
 	return nil
 }
-
-func pageDown(a uint64) uint64 { return a &^ (hw.PageSize - 1) }
-func pageUp(a uint64) uint64   { return (a + hw.PageSize - 1) &^ (hw.PageSize - 1) }

@@ -44,7 +44,7 @@ func sysMmap(c *call) (int64, error) {
 		}
 		return 0, abi.ENODEV
 	}
-	size := pageUp(length)
+	size := hw.PageUp(length)
 	if size == 0 || size > proc.UserLimit {
 		return 0, abi.ENOMEM
 	}
@@ -61,8 +61,8 @@ func sysMmap(c *call) (int64, error) {
 			return 0, abi.EEXIST
 		}
 		as.Unmap(addr, addr+size)
-	case addr != 0 && pageDown(addr) >= mmapMinAddr && pageDown(addr)+size <= proc.UserLimit && as.Free(pageDown(addr), pageDown(addr)+size):
-		addr = pageDown(addr) // the hint is free: take it
+	case addr != 0 && hw.PageDown(addr) >= mmapMinAddr && hw.PageDown(addr)+size <= proc.UserLimit && as.Free(hw.PageDown(addr), hw.PageDown(addr)+size):
+		addr = hw.PageDown(addr) // the hint is free: take it
 	default:
 		var ok bool
 		if addr, ok = as.FindFree(size); !ok {
@@ -98,7 +98,7 @@ func sysMmap(c *call) (int64, error) {
 // not an error.
 func sysMunmap(c *call) (int64, error) {
 	addr, length := c.a[0], c.a[1]
-	size := pageUp(length)
+	size := hw.PageUp(length)
 	if addr%hw.PageSize != 0 || length == 0 || size == 0 || addr+size > proc.UserLimit || addr+size < addr {
 		return 0, abi.EINVAL
 	}

@@ -116,9 +116,6 @@ func (as *AddressSpace) VMAs() []*VMA { return as.vmas }
 // ErrNoMemory reports that a mapping could not be committed (ENOMEM).
 var ErrNoMemory = errors.New("out of memory")
 
-func pageDown(a uint64) uint64 { return a &^ (hw.PageSize - 1) }
-func pageUp(a uint64) uint64   { return (a + hw.PageSize - 1) &^ (hw.PageSize - 1) }
-
 // find returns the area holding va, or nil.
 func (as *AddressSpace) find(va uint64) *VMA {
 	i, found := slices.BinarySearchFunc(as.vmas, va, func(v *VMA, va uint64) int {
@@ -384,7 +381,7 @@ func (as *AddressSpace) growStack(va uint64) (*VMA, bool) {
 	if st == nil || va >= st.Start || va < StackTop-StackMax {
 		return nil, false
 	}
-	lo := pageDown(va)
+	lo := hw.PageDown(va)
 	if !as.Free(lo, st.Start) {
 		return nil, false
 	}
@@ -433,7 +430,7 @@ func (as *AddressSpace) SetBrk(addr uint64) uint64 {
 	if addr < as.BrkStart || addr >= mmapTop {
 		return as.Brk
 	}
-	oldEnd, newEnd := pageUp(as.Brk), pageUp(addr)
+	oldEnd, newEnd := hw.PageUp(as.Brk), hw.PageUp(addr)
 	switch {
 	case newEnd > oldEnd:
 		if !as.Free(oldEnd, newEnd) {
@@ -545,7 +542,7 @@ func (as *AddressSpace) ReadString(va uint64, max int) (s string, ok bool, err e
 // MapStack maps the initial stack area below StackTop (execve): 128 KiB,
 // or down to lowest if the arguments need more.
 func (as *AddressSpace) MapStack(lowest uint64) error {
-	start := min(uint64(StackTop-stackInitial), pageDown(lowest))
+	start := min(uint64(StackTop-stackInitial), hw.PageDown(lowest))
 	return as.Map(&VMA{Start: start, End: StackTop, Prot: hw.PTERead | hw.PTEWrite, Name: "[stack]"})
 }
 
