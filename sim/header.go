@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,7 +12,7 @@ import (
 
 // header parses the directives at the top of a scenario (the txtar comment).
 //
-//	machine mem=16M quantum=200 trapcost=0 seed=1 jitter=0 limit=2000000 maxprocs=64 echo=off
+//	machine mem=16M quantum=200 trapcost=0 seed=1 jitter=0 limit=2000000|none maxprocs=64 echo=off
 //	spawn FILE [ARG...]
 //	install FILE
 //	at CYCLE key "STRING"
@@ -29,13 +30,6 @@ type header struct {
 	settings map[string]int      // machine setting -> line where it was set
 	line     int                 // the line being parsed
 }
-
-// Limits on machine settings: memory is allocated up front on the host.
-const (
-	minMemBytes = 1 << 20
-	maxMemBytes = 1 << 30
-	maxMaxProcs = 1 << 16
-)
 
 func (h *header) at(col int) Pos { return Pos{Filename: h.s.Path, Line: h.line, Col: col} }
 
@@ -71,6 +65,9 @@ func (h *header) parse(comment []byte) {
 		}
 	}
 	h.resolveExpects()
+	if _, set := h.settings["limit"]; !set {
+		h.s.Machine.CycleLimit = DefaultCycleLimit
+	}
 	if len(h.s.Spawns) == 0 && len(*h.errs) == 0 {
 		h.line = 1
 		h.errs.Add(h.at(1), "no spawn directive: a scenario starts at least one program (spawn FILE)")
@@ -99,33 +96,24 @@ func (h *header) machine(words []word, end int) {
 		var err string
 		switch key {
 		case "mem":
-			m.MemBytes, err = parseSize(val)
-			if err == "" && (m.MemBytes < minMemBytes || m.MemBytes > maxMemBytes) {
-				err = "expected a size from 1M to 1G"
-			}
+			m.MemBytes, err = parseSetting(key, val)
 		case "quantum":
-			m.Quantum, err = parseCount(val)
-			if err == "" && m.Quantum == 0 {
-				err = "expected a quantum of at least 1 cycle"
-			}
+			m.Quantum, err = parseSetting(key, val)
 		case "trapcost":
-			m.TrapCost, err = parseCount(val)
+			m.TrapCost, err = parseSetting(key, val)
 		case "seed":
 			m.Seed, err = parseCount(val)
 		case "jitter":
-			m.Jitter, err = parseCount(val)
+			m.Jitter, err = parseSetting(key, val)
 		case "echo":
 			m.Echo, err = parseOnOff(val)
 		case "insns":
 			m.TraceInstructions, err = parseOnOff(val)
 		case "limit":
-			m.CycleLimit, err = parseCount(val)
+			m.CycleLimit, err = parseSetting(key, val)
 		case "maxprocs":
 			var n uint64
-			n, err = parseCount(val)
-			if err == "" && (n < 2 || n > maxMaxProcs) {
-				err = "expected a process limit from 2 to " + strconv.Itoa(maxMaxProcs)
-			}
+			n, err = parseSetting(key, val)
 			m.MaxProcs = int(n)
 		default:
 			h.errs.Add(h.at(w.col), "unknown machine setting %q: expected mem, quantum, trapcost, seed, jitter, limit, maxprocs, echo or insns", key)
@@ -181,8 +169,8 @@ func parseSize(s string) (uint64, string) {
 	if msg != "" {
 		return 0, "expected a size such as 65536, 64K, 16M or 1G"
 	}
-	if n > (1<<63)/mult {
-		return 0, "expected a size below 2^63"
+	if n > math.MaxUint64/mult {
+		return math.MaxUint64, "" // beyond any range: the caller says which
 	}
 	return n * mult, ""
 }
@@ -479,16 +467,6 @@ func stripComment(line string) string {
 		}
 	}
 	return line
-}
-
-// ParseSize parses a byte count as the mem= setting does: 65536, 64K, 16M,
-// 1G (binary multiples). The command line uses it for --mem.
-func ParseSize(s string) (uint64, error) {
-	n, msg := parseSize(s)
-	if msg != "" {
-		return 0, fmt.Errorf("bad size %q: %s", s, msg)
-	}
-	return n, nil
 }
 
 // ParseCount parses a decimal count as the machine settings do; underscores

@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"io/fs"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -102,7 +103,7 @@ func TestParseErrors(t *testing.T) {
 			`x.txtar:2:1: unknown directive "run": expected machine, spawn, install, at or expect`},
 		{"machine", "machine mem=12Q quantum=0 speed=3 seed\nmachine seed=1 seed=2\nspawn hello.s\n-- hello.s --\n" + helloSrc,
 			`x.txtar:1:13: bad mem "12Q": expected a size such as 65536, 64K, 16M or 1G
-x.txtar:1:25: bad quantum "0": expected a quantum of at least 1 cycle
+x.txtar:1:25: bad quantum "0": expected a quantum from 1 to 1_000_000_000_000 cycles
 x.txtar:1:27: unknown machine setting "speed": expected mem, quantum, trapcost, seed, jitter, limit, maxprocs, echo or insns
 x.txtar:1:35: expected setting=value, found seed
 x.txtar:2:16: duplicate setting seed (first set at line 2)`},
@@ -152,6 +153,72 @@ x.txtar:4:7: expected a program file name, found .s`},
 				t.Errorf("errors (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// TestParseSettingRanges checks each numeric machine setting against its
+// range (issue 15): no value may make the kernel's arithmetic wrap, as a
+// jitter of 2^64-1 did (a panic) or a quantum of 2^64-1 (a preemption every
+// cycle).
+func TestParseSettingRanges(t *testing.T) {
+	tests := []struct{ setting, err string }{
+		{"jitter=18446744073709551615", `bad jitter "18446744073709551615": expected a jitter from 0 to 1_000_000_000_000 cycles`},
+		{"jitter=1_000_000_000_001", `bad jitter "1_000_000_000_001": expected a jitter from 0 to 1_000_000_000_000 cycles`},
+		{"jitter=1_000_000_000_000", ""},
+		{"jitter=0", ""},
+		{"quantum=18446744073709551615", `bad quantum "18446744073709551615": expected a quantum from 1 to 1_000_000_000_000 cycles`},
+		{"quantum=1_000_000_000_000", ""},
+		{"quantum=1", ""},
+		{"trapcost=18446744073709551615", `bad trapcost "18446744073709551615": expected a trap cost from 0 to 1_000_000 cycles`},
+		{"trapcost=1_000_001", `bad trapcost "1_000_001": expected a trap cost from 0 to 1_000_000 cycles`},
+		{"trapcost=1_000_000", ""},
+		{"mem=1048577", `bad mem "1048577": expected a multiple of the page size (4096 bytes)`},
+		{"mem=1020K", `bad mem "1020K": expected a size from 1M to 4G`},
+		{"mem=8G", `bad mem "8G": expected a size from 1M to 4G`},
+		{"mem=18446744073709551615", `bad mem "18446744073709551615": expected a size from 1M to 4G`},
+		{"mem=17179869184G", `bad mem "17179869184G": expected a size from 1M to 4G`},
+		{"mem=4G", ""},
+		{"mem=1M", ""},
+		{"mem=1052672", ""},
+		{"limit=0", `bad limit "0": expected a cycle limit from 1 to 2^62, or none`},
+		{"limit=4611686018427387905", `bad limit "4611686018427387905": expected a cycle limit from 1 to 2^62, or none`},
+		{"limit=never", `bad limit "never": expected a decimal number, or none`},
+		{"limit=4611686018427387904", ""},
+		{"limit=none", ""},
+		{"maxprocs=1", `bad maxprocs "1": expected a process limit from 2 to 4096`},
+		{"maxprocs=4097", `bad maxprocs "4097": expected a process limit from 2 to 4096`},
+		{"maxprocs=18446744073709551617", `bad maxprocs "18446744073709551617": expected a number below 2^64`},
+		{"maxprocs=4096", ""},
+		{"seed=18446744073709551615", ""},
+	}
+	for _, tt := range tests {
+		src := "machine " + tt.setting + "\nspawn hello.s\n-- hello.s --\n" + helloSrc
+		_, err := parse("x.txtar", []byte(src), noDisk)
+		want := ""
+		if tt.err != "" {
+			want = "x.txtar:1:" + strconv.Itoa(len("machine ")+strings.Index(tt.setting, "=")+2) + ": " + tt.err
+		}
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != want {
+			t.Errorf("machine %s:\n got %q\nwant %q", tt.setting, got, want)
+		}
+	}
+}
+
+// TestDefaultCycleLimit: a scenario without limit= stops at
+// DefaultCycleLimit, and limit=none runs without a limit (issue 15).
+func TestDefaultCycleLimit(t *testing.T) {
+	for setting, want := range map[string]uint64{"": DefaultCycleLimit, "machine limit=none\n": 0, "machine limit=5\n": 5} {
+		s, err := parse("x.txtar", []byte(setting+"spawn hello.s\n-- hello.s --\n"+helloSrc), noDisk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Machine.CycleLimit != want {
+			t.Errorf("%q: limit %d, want %d", setting, s.Machine.CycleLimit, want)
+		}
 	}
 }
 

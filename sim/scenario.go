@@ -48,14 +48,16 @@ type Scenario struct {
 
 // Machine holds the settings of the machine directive. A zero value means
 // the setting was not given (the kernel's default); the defaults of
-// TrapCost, Seed and Jitter are 0 anyway.
+// TrapCost, Seed and Jitter are 0 anyway. CycleLimit is the exception: a
+// scenario without limit= gets DefaultCycleLimit, and 0 is limit=none.
+// Every value lies in the range settings.go gives it.
 type Machine struct {
 	MemBytes   uint64 // mem=16M: physical memory
 	Quantum    uint64 // quantum=200: cycles per time slice
 	TrapCost   uint64 // trapcost=0: extra cycles per trap
 	Seed       uint64 // seed=1: the PRNG seed
 	Jitter     uint64 // jitter=50: each time slice is Quantum plus a seeded random 0..Jitter cycles
-	CycleLimit uint64 // limit=2000000: stop after this many cycles (0: never)
+	CycleLimit uint64 // limit=2000000: stop at this cycle (0: never, as limit=none)
 	MaxProcs   int    // maxprocs=64: fork fails with EAGAIN beyond it
 	Echo       bool   // echo=on: the terminal echoes typed keys to the console (default off)
 	// TraceInstructions (insns=on) puts every retired instruction in the

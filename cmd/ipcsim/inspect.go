@@ -14,6 +14,7 @@ func cmdInspect(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
 	at := fs.String("at", "", "the cycle to stop at (required)")
 	format := fs.String("format", "text", "output format: text or json")
+	limit := limitFlag(fs)
 	if st := parseFlags(fs, args, stdout, stderr); st >= 0 {
 		return st
 	}
@@ -39,6 +40,7 @@ func cmdInspect(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
 	}
+	s = override(s, &settingFlag{}, limit)
 	o, err := s.Run(sim.Options{PauseAt: cycle})
 	if err != nil {
 		fmt.Fprintln(stderr, err)

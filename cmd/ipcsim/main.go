@@ -22,16 +22,19 @@ const usage = `ipcsim runs programs and scenarios on a simulated Unix machine.
 
 Usage:
 
-  ipcsim run [--format=text|json] [--seed=N] FILE.txtar
+  ipcsim run [--format=text|json] [--seed=N] [--limit=N|none] FILE.txtar
       Run a scenario. Print its trace (text, or JSON lines with
       --format=json), then the console output, then how each process
       ended. --seed=N runs the machine with seed N instead of the
       scenario's seed= (the seed picks the jitter of each time slice,
       so the interleaving), for instance to see the run behind a seed
-      that an "expect seeds" line names. Exit status: 0 once the
-      scenario ran, 2 for bad input.
+      that an "expect seeds" line names. --limit=N stops the machine at
+      cycle N instead of the scenario's limit= (none: no limit); a
+      scenario without limit= stops at 1000000000 cycles (1 s of
+      virtual time). Exit status: 0 once the scenario ran, 2 for bad
+      input.
 
-  ipcsim test [-q] [--update] [--seed=N] FILE|DIR...
+  ipcsim test [-q] [--update] [--seed=N] [--limit=N|none] FILE|DIR...
       Run scenarios (a DIR means every *.txtar in it, sorted) and check
       them against their want/ sections and expect lines. Print
       "--- FAIL: FILE" and what differs for each failure, "ok FILE" for
@@ -42,6 +45,7 @@ Usage:
       --seed=N runs each scenario with seed N instead of its own (the
       want/ sections and plain expect lines are checked against that
       run; not with --update, since want/ records the scenario's seed).
+      --limit=N|none likewise replaces each scenario's cycle limit.
       Exit status: 0 if all passed, 1 if any failed, 2 for bad input.
 
   ipcsim exec [flags] PROG [ARGS...]
@@ -49,11 +53,13 @@ Usage:
       would: argv is PROG ARGS, the environment is the host's, fd 0, 1
       and 2 are ipcsim's standard input, output and error, and execve
       reads host files. Flags:
-        --mem=SIZE       physical memory (65536, 64K, 16M, 1G; default 64M)
-        --quantum=N      cycles per time slice (default 10000)
-        --trapcost=N     extra cycles per trap (default 0)
-        --seed=N         the PRNG seed (default 0)
-        --limit=N        stop after N cycles (default: never)
+        --mem=SIZE       physical memory, 1M to 4G in whole 4K pages
+                         (65536, 64K, 16M, 1G; default 64M)
+        --quantum=N      cycles per time slice, 1 to 10^12 (default 10000)
+        --trapcost=N     extra cycles per trap, 0 to 10^6 (default 0)
+        --seed=N         the PRNG seed, any 64-bit number (default 0)
+        --limit=N|none   stop at cycle N, 1 to 2^62 (default: none, as
+                         qemu-riscv64 has no limit)
         --trace[=FILE]   write the trace to standard error, or to FILE
         --format=json    write the trace as JSON lines
       Exit status: the program's (its exit code, or 128+N if signal N
@@ -61,7 +67,7 @@ Usage:
       process blocked forever (deadlock); 2 for bad flags or a file that
       is not a static RV64 executable.
 
-  ipcsim inspect --at=CYCLE [--format=text|json] FILE.txtar
+  ipcsim inspect --at=CYCLE [--format=text|json] [--limit=N|none] FILE.txtar
       Run a scenario until CYCLE and print the state of the kernel's
       objects there: every process (state, what it waits for, its
       descriptors, its signals) and every pipe (its ring buffer: head,

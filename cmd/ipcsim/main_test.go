@@ -44,6 +44,18 @@ func TestBadInput(t *testing.T) {
 		{[]string{"exec"}, "expected a program to run"},
 		{[]string{"exec", "--mem=lots", "x"}, `invalid value "lots" for flag -mem`},
 		{[]string{"exec", "--nope", "x"}, "flag provided but not defined: -nope"},
+		// Issue 15: every numeric flag is checked against the range of its setting.
+		{[]string{"exec", "--quantum=0", "x"}, `invalid value "0" for flag -quantum: expected a quantum from 1 to 1_000_000_000_000 cycles`},
+		{[]string{"exec", "--quantum=18446744073709551615", "x"}, `expected a quantum from 1 to 1_000_000_000_000 cycles`},
+		{[]string{"exec", "--trapcost=18446744073709551615", "x"}, `invalid value "18446744073709551615" for flag -trapcost: expected a trap cost from 0 to 1_000_000 cycles`},
+		{[]string{"exec", "--mem=8G", "x"}, `invalid value "8G" for flag -mem: expected a size from 1M to 4G`},
+		{[]string{"exec", "--mem=1048577", "x"}, `expected a multiple of the page size (4096 bytes)`},
+		{[]string{"exec", "--limit=0", "x"}, `invalid value "0" for flag -limit: expected a cycle limit from 1 to 2^62, or none`},
+		{[]string{"exec", "--seed=18446744073709551616", "x"}, `invalid value "18446744073709551616" for flag -seed`},
+		{[]string{"run", "--limit=never", bad}, `invalid value "never" for flag -limit: expected a decimal number, or none`},
+		{[]string{"test", "--limit=4611686018427387905", bad}, `expected a cycle limit from 1 to 2^62, or none`},
+		{[]string{"inspect", "--at=5", "--limit=-1", bad}, `invalid value "-1" for flag -limit`},
+		{[]string{"test", "--update", "--limit=5", bad}, `drop --seed and --limit`},
 		{[]string{"exec", filepath.Join(dir, "missing")}, "no such file"},
 		{[]string{"exec", notELF}, "notelf"},
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 
+	"ipcsim/kernel"
 	"ipcsim/sim"
 )
 
@@ -15,6 +16,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	format := fs.String("format", "text", "trace format: text or json")
 	seed := seedFlag(fs)
+	limit := limitFlag(fs)
 	if st := parseFlags(fs, args, stdout, stderr); st >= 0 {
 		return st
 	}
@@ -31,9 +33,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
 	}
-	if seed.set {
-		s = s.WithSeed(seed.n)
-	}
+	s = override(s, seed, limit)
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
 	trace, traceErr := sim.Tracer(out, *format == "json")
@@ -49,7 +49,17 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	}
 	writeConsole(out, o.Console)
 	fmt.Fprintf(out, "--- exits\n%s", sim.FormatExits(o.Result))
+	limitNote(stderr, "run", s, o)
 	return exitOK
+}
+
+// limitNote says on w why a run stopped at the default cycle limit, and how
+// to change it: the scenario did not ask for that limit.
+func limitNote(w io.Writer, cmd string, s *sim.Scenario, o *sim.Outcome) {
+	if o.Result.Reason == kernel.StopCycleLimit && s.Machine.CycleLimit == sim.DefaultCycleLimit {
+		fmt.Fprintf(w, "ipcsim %s: %s stopped at the default cycle limit (%d cycles, 1 s of virtual time); limit=N or limit=none in its machine line, or --limit=N|none, changes it\n",
+			cmd, s.Path, sim.DefaultCycleLimit)
+	}
 }
 
 // writeConsole prints console output under a header; output that does not
@@ -62,32 +72,64 @@ func writeConsole(w io.Writer, console []byte) {
 	}
 }
 
-// seedOverride is the --seed flag of run and test: the machine's seed for
-// this run, in place of the scenario's seed= setting.
-type seedOverride struct {
+// settingFlag is a flag that sets the machine, such as --seed, --limit or
+// --mem: its value is parsed and checked as the same setting of a
+// scenario's machine line is (sim.ParseSetting), so that it gives the same
+// ranges and the same messages.
+type settingFlag struct {
+	key string // the machine setting: seed, limit, mem, quantum, trapcost
 	n   uint64
 	set bool
 }
 
-func (o *seedOverride) String() string {
-	if !o.set {
+func (f *settingFlag) String() string {
+	switch {
+	case !f.set:
 		return ""
+	case f.key == "limit" && f.n == 0:
+		return "none"
 	}
-	return strconv.FormatUint(o.n, 10)
+	return strconv.FormatUint(f.n, 10)
 }
 
-func (o *seedOverride) Set(s string) error {
-	n, err := sim.ParseCount(s)
+func (f *settingFlag) Set(s string) error {
+	var n uint64
+	var err error
+	if f.key == "seed" {
+		n, err = sim.ParseCount(s) // any 64-bit seed
+	} else {
+		n, err = sim.ParseSetting(f.key, s)
+	}
 	if err != nil {
 		return err
 	}
-	o.n, o.set = n, true
+	f.n, f.set = n, true
 	return nil
 }
 
-// seedFlag defines --seed on fs.
-func seedFlag(fs *flag.FlagSet) *seedOverride {
-	o := &seedOverride{}
-	fs.Var(o, "seed", "run the machine with this seed instead of the scenario's")
-	return o
+// seedFlag defines --seed on fs: the machine's seed for this run, in
+// place of the scenario's seed=.
+func seedFlag(fs *flag.FlagSet) *settingFlag {
+	f := &settingFlag{key: "seed"}
+	fs.Var(f, "seed", "run the machine with this seed instead of the scenario's")
+	return f
+}
+
+// limitFlag defines --limit on fs: the cycle limit for this run (N or
+// none), in place of the scenario's limit=.
+func limitFlag(fs *flag.FlagSet) *settingFlag {
+	f := &settingFlag{key: "limit"}
+	fs.Var(f, "limit", "stop the machine at this cycle (or none) instead of the scenario's limit")
+	return f
+}
+
+// override applies --seed and --limit to a scenario.
+func override(s *sim.Scenario, seed, limit *settingFlag) *sim.Scenario {
+	if seed.set {
+		s = s.WithSeed(seed.n)
+	}
+	if limit.set {
+		s = s.WithLimit(limit.n)
+	}
+	return s
 }

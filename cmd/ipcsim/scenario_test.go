@@ -132,3 +132,50 @@ _start:	ld s0, 0(sp)
 		t.Errorf("segv: status %d, want 139", st)
 	}
 }
+
+// napForever sleeps 0.1 s of virtual time in a loop, forever: a scenario
+// that never ends unless a cycle limit stops it (a sleep, so that reaching
+// the default limit takes few host cycles).
+const napForever = `# naps forever
+spawn nap.s
+-- nap.s --
+	.text
+	.globl _start
+_start:	la a0, ts
+	li a1, 0
+	li a7, SYS_nanosleep
+	ecall
+	j _start
+	.data
+ts:	.dword 0, 100000000
+`
+
+// TestDefaultCycleLimit: run, test and inspect stop a scenario without
+// limit= at the default limit, and say so (issue 15: ipcsim test DIR in CI
+// used to hang on a scenario that never ended).
+func TestDefaultCycleLimit(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "nap.txtar")
+	os.WriteFile(file, []byte(napForever), 0o644)
+	st, out, stderr := run(t, "run", file)
+	if st != 0 || !strings.Contains(out, "--- exits\nstopped at cycle 1000000000: cycle limit reached\n") ||
+		!strings.Contains(stderr, "stopped at the default cycle limit (1000000000 cycles") {
+		t.Errorf("run: status %d, stderr %q, output ends %q", st, stderr, out[max(0, len(out)-200):])
+	}
+	st, out, _ = run(t, "run", "--limit=250_000_000", file)
+	if st != 0 || !strings.Contains(out, "--- exits\nstopped at cycle 250000000: cycle limit reached\n") {
+		t.Errorf("run --limit: status %d, output ends %q", st, out[max(0, len(out)-200):])
+	}
+	st, out, _ = run(t, "test", dir)
+	if st != exitOK || !strings.HasSuffix(out, "1 passed, 0 failed\n") {
+		t.Errorf("test: status %d, output %q", st, out)
+	}
+	st, out, _ = run(t, "inspect", "--at=2_000_000_000", file)
+	if st != exitOK || !strings.HasPrefix(out, "state at cycle 1000000000\n") {
+		t.Errorf("inspect: status %d, output %q", st, out)
+	}
+	st, out, _ = run(t, "run", "--limit=none", helloScenario)
+	if st != 0 || !strings.HasSuffix(out, "pid 2 (hello): exited with status 0\n") {
+		t.Errorf("run --limit=none: status %d, output ends %q", st, out[max(0, len(out)-200):])
+	}
+}

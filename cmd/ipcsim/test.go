@@ -17,12 +17,13 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("q", false, "do not print a line for each scenario that passes")
 	update := fs.Bool("update", false, "rewrite the want/ sections with what happened")
 	seed := seedFlag(fs)
+	limit := limitFlag(fs)
 	if st := parseFlags(fs, args, stdout, stderr); st >= 0 {
 		return st
 	}
-	if *update && seed.set {
-		// want/ sections record the run with the scenario's own seed.
-		fmt.Fprintf(stderr, "ipcsim test: --update records the run with each scenario's own seed: drop --seed\n")
+	if *update && (seed.set || limit.set) {
+		// want/ sections record the run with the scenario's own settings.
+		fmt.Fprintf(stderr, "ipcsim test: --update records the run with each scenario's own seed and limit: drop --seed and --limit\n")
 		return exitBadInput
 	}
 	if fs.NArg() == 0 {
@@ -41,7 +42,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	}
 	passed, failed := 0, 0
 	for _, f := range files {
-		ok, bad := testScenario(f, *update, *quiet, seed, stdout)
+		ok, bad := testScenario(f, *update, *quiet, seed, limit, stdout)
 		if ok {
 			passed++
 		} else {
@@ -78,7 +79,7 @@ func scenarioFiles(path string) ([]string, error) {
 
 // testScenario runs one scenario and reports on w. It returns whether it
 // passed, and whether the scenario itself was bad input.
-func testScenario(path string, update, quiet bool, seed *seedOverride, w io.Writer) (passed, badInput bool) {
+func testScenario(path string, update, quiet bool, seed, limit *settingFlag, w io.Writer) (passed, badInput bool) {
 	fail := func(lines string) {
 		fmt.Fprintf(w, "--- FAIL: %s\n", path)
 		for _, l := range strings.Split(strings.TrimSuffix(lines, "\n"), "\n") {
@@ -90,9 +91,7 @@ func testScenario(path string, update, quiet bool, seed *seedOverride, w io.Writ
 		fail(err.Error())
 		return false, true
 	}
-	if seed.set {
-		s = s.WithSeed(seed.n)
-	}
+	s = override(s, seed, limit)
 	o, err := s.Run(sim.Options{})
 	if err != nil {
 		fail(err.Error())
