@@ -100,7 +100,7 @@ func decodeStatus(status int) (code, sig int, exited bool) {
 func (s *Scenario) render(name string, o *Outcome) []byte {
 	switch name {
 	case "want/console":
-		return encodeConsole(o.Console)
+		return EncodeConsole(o.Console)
 	case "want/exits":
 		return []byte(FormatExits(o.Result))
 	case "want/trace":
@@ -134,12 +134,59 @@ func FormatExits(r kernel.Result) string {
 // newline is not part of the output (as diff -u marks such a line).
 const noNewline = `\ No newline at end of console`
 
-// encodeConsole returns console output as a want/console section holds it.
-func encodeConsole(out []byte) []byte {
-	if len(out) == 0 || out[len(out)-1] == '\n' {
+// EncodeConsole returns console output as a want/console section holds it,
+// and as ipcsim run prints it. The encoding is one-to-one, so that two
+// outputs never pass each other's test:
+//
+//   - a line of the output that starts with a backslash is written with one
+//     more backslash in front: for the output line `\x` the section holds
+//     `\\x`;
+//   - output that does not end in a newline gets one, and then the line
+//     `\ No newline at end of console`.
+//
+// Every other line is written as it is. So a section line starting with
+// one backslash is always that marker, and output that prints the marker's
+// text itself ends up with two backslashes.
+func EncodeConsole(out []byte) []byte {
+	if len(out) == 0 {
 		return out
 	}
-	return append(append(append([]byte(nil), out...), '\n'), noNewline+"\n"...)
+	if out[len(out)-1] == '\n' && out[0] != '\\' && !bytes.Contains(out, []byte("\n\\")) {
+		return out // the common case: nothing to escape
+	}
+	var b bytes.Buffer
+	for _, line := range splitLines(string(out)) {
+		if line[0] == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteString(line)
+	}
+	if out[len(out)-1] != '\n' {
+		b.WriteString("\n" + noNewline + "\n")
+	}
+	return b.Bytes()
+}
+
+// decodeConsole is the inverse of EncodeConsole: it returns the output a
+// want/console section stands for, or the 1-based number of a line that no
+// output encodes to (a line starting with one backslash that is not the
+// last line's marker).
+func decodeConsole(data []byte) ([]byte, int) {
+	var out []byte
+	lines := splitLines(string(data))
+	for i, line := range lines {
+		switch {
+		case line == "" || line[0] != '\\':
+			out = append(out, line...)
+		case len(line) > 1 && line[1] == '\\':
+			out = append(out, line[1:]...)
+		case i == len(lines)-1 && trimNL(line) == noNewline && len(out) > 0:
+			out = out[:len(out)-1] // the output's last newline is not there
+		default:
+			return nil, i + 1
+		}
+	}
+	return out, 0
 }
 
 // wantContents returns a want/ section's data as txtar reads it: with a

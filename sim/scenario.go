@@ -251,6 +251,12 @@ func (s *Scenario) checkSections(errs *ErrorList) {
 			continue
 		}
 		s.Wants = append(s.Wants, Want{Name: sec.name, Pos: pos, Data: s.data[sec.start:sec.end]})
+		if w := s.Wants[len(s.Wants)-1]; w.Name == "want/console" {
+			if _, bad := decodeConsole(wantContents(w)); bad > 0 {
+				errs.Add(Pos{Filename: s.Path, Line: sec.markerLine + bad, Col: 1},
+					"a console line starting with \\ is written \\\\ in want/console; only the last line may be %s", noNewline)
+			}
+		}
 	}
 }
 

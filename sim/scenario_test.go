@@ -85,7 +85,7 @@ func TestDeterminism(t *testing.T) {
 // outcomeBytes is everything a run shows: console, exits, trace (text and JSON).
 func outcomeBytes(o *Outcome) []byte {
 	var b bytes.Buffer
-	b.Write(encodeConsole(o.Console))
+	b.Write(EncodeConsole(o.Console))
 	b.WriteString("--\n" + FormatExits(o.Result) + "--\n")
 	WriteText(&b, o.Trace)
 	WriteJSON(&b, o.Trace)

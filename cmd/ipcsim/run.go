@@ -62,14 +62,12 @@ func limitNote(w io.Writer, cmd string, s *sim.Scenario, o *sim.Outcome) {
 	}
 }
 
-// writeConsole prints console output under a header; output that does not
-// end in a newline is marked, so that the next header starts a line.
+// writeConsole prints console output under a header, as a want/console
+// section holds it (sim.EncodeConsole): output that does not end in a
+// newline is marked, so that the next header starts a line.
 func writeConsole(w io.Writer, console []byte) {
 	fmt.Fprintf(w, "--- console\n")
-	w.Write(console)
-	if n := len(console); n > 0 && console[n-1] != '\n' {
-		fmt.Fprintf(w, "\n\\ No newline at end of console\n")
-	}
+	w.Write(sim.EncodeConsole(console))
 }
 
 // settingFlag is a flag that sets the machine, such as --seed, --limit or
