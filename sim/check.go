@@ -32,17 +32,17 @@ func (m Mismatch) String() string {
 // An expect line over a seed range ("expect seeds 1..100 never exit racer
 // 1") does not look at o: Check runs the scenario once per seed of the
 // ranges (each seed once, in increasing order) and checks the line against
-// those runs.
+// each run as it ends.
 func (s *Scenario) Check(o *Outcome) []Mismatch {
 	var out []Mismatch
-	var runs map[uint64]seedRun
-	for _, e := range s.Expects {
+	var tallies map[int]*seedTally
+	for i, e := range s.Expects {
 		var msg string
 		if e.Seeds != nil {
-			if runs == nil {
-				runs = s.runSeeds()
+			if tallies == nil {
+				tallies = s.runSeeds()
 			}
-			msg = s.checkSeeds(e, runs)
+			msg = s.checkSeeds(e, tallies[i])
 		} else {
 			msg = s.checkExpect(e, o)
 		}
@@ -51,9 +51,12 @@ func (s *Scenario) Check(o *Outcome) []Mismatch {
 		}
 	}
 	for _, w := range s.Wants {
-		want := wantContents(w)
-		got := s.render(w.Name, o)
-		if d := Diff(want, got); d != "" {
+		got, over := s.render(w.Name, o)
+		if over != "" {
+			out = append(out, Mismatch{Pos: w.Pos, What: w.Name, Msg: over})
+			continue
+		}
+		if d := Diff(wantContents(w), got); d != "" {
 			out = append(out, Mismatch{Pos: w.Pos, What: w.Name, Msg: d})
 		}
 	}
@@ -63,6 +66,9 @@ func (s *Scenario) Check(o *Outcome) []Mismatch {
 // checkExpect returns "" if e holds, or what happened instead.
 func (s *Scenario) checkExpect(e Expect, o *Outcome) string {
 	if e.Kind == ExpectConsole {
+		if o.ConsoleExceeded() {
+			return consoleExceeded(o)
+		}
 		if bytes.Equal(e.Console, o.Console) {
 			return ""
 		}
@@ -96,19 +102,34 @@ func decodeStatus(status int) (code, sig int, exited bool) {
 	return 0, status & 0x7f, false
 }
 
-// render returns what the want/ section called name should hold for o.
-func (s *Scenario) render(name string, o *Outcome) []byte {
+// render returns what the want/ section called name should hold for o, or
+// (over not "") why it cannot say: the output exceeded what a run keeps.
+func (s *Scenario) render(name string, o *Outcome) (data []byte, over string) {
 	switch name {
 	case "want/console":
-		return EncodeConsole(o.Console)
+		if o.ConsoleExceeded() {
+			return nil, consoleExceeded(o)
+		}
+		return EncodeConsole(o.Console), ""
 	case "want/exits":
-		return []byte(FormatExits(o.Result))
+		return []byte(FormatExits(o.Result)), ""
 	case "want/trace":
+		if o.trace != nil {
+			if o.trace.exceeded() {
+				return nil, o.trace.exceededMsg()
+			}
+			return o.trace.text(), ""
+		}
 		var b bytes.Buffer
 		WriteText(&b, o.Trace)
-		return b.Bytes()
+		return b.Bytes(), ""
 	}
-	return nil
+	return nil, ""
+}
+
+// consoleExceeded says that the console held more than a run keeps.
+func consoleExceeded(o *Outcome) string {
+	return fmt.Sprintf("console output exceeds %d bytes (%d written): want/console and expect console check at most that much", MaxConsoleBytes, o.ConsoleBytes)
 }
 
 // FormatExits renders the exits of a run, one line each ("pid 2 (hello):

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 
@@ -14,23 +13,55 @@ type Options struct {
 	// Trace, if not nil, receives every event as it happens. The event is
 	// only valid during the call.
 	Trace func(*kernel.Event)
-	// KeepTrace keeps every event in Outcome.Trace. Run keeps them anyway
-	// when the scenario has a want/trace section.
+	// KeepTrace keeps every event in Outcome.Trace, with no bound: for
+	// tests of short runs. (A want/trace section needs no kept events: Run
+	// compares the trace with it as it comes, see traceRecord.)
 	KeepTrace bool
 	// PauseAt, if not 0, stops the machine at that cycle and keeps a
 	// snapshot of the kernel's objects in Outcome.Snapshot.
 	PauseAt uint64
 }
 
-// Outcome is what happened in one run of a scenario.
+// Outcome is what happened in one run of a scenario. What it keeps of a
+// run is bounded, however long the run: the first MaxConsoleBytes of the
+// console, and at most MaxTraceBytes of the text trace for the want/trace
+// section.
 type Outcome struct {
-	Console []byte         // every byte written to the console
-	Result  kernel.Result  // why the machine stopped, and who exited how
-	Trace   []kernel.Event // the events, if kept
-	PIDs    []int          // PIDs[i] is the pid of Spawns[i]
+	Console      []byte         // the console output: all of it, or its first MaxConsoleBytes
+	ConsoleBytes uint64         // how many bytes were written to the console in all
+	Result       kernel.Result  // why the machine stopped, and who exited how
+	Trace        []kernel.Event // every event, with Options.KeepTrace
+	PIDs         []int          // PIDs[i] is the pid of Spawns[i]
 	// Snapshot is the state at Options.PauseAt (or where the machine
 	// stopped, if that came first).
 	Snapshot *kernel.Snapshot
+
+	trace *traceRecord // the text trace, as far as want/trace needs it
+}
+
+// MaxConsoleBytes is how much console output a run keeps: a want/console
+// section or an expect console line can check this much, and a run that
+// writes more fails them ("console output exceeds 1048576 bytes").
+const MaxConsoleBytes = 1 << 20
+
+// ConsoleExceeded reports whether the console received more than the
+// MaxConsoleBytes that Console keeps.
+func (o *Outcome) ConsoleExceeded() bool { return o.ConsoleBytes > uint64(len(o.Console)) }
+
+// consoleBuffer is the console of a scenario: it keeps the first
+// MaxConsoleBytes written to it and counts the rest, so that a process
+// writing in a loop costs the host no memory.
+type consoleBuffer struct {
+	kept  []byte
+	total uint64
+}
+
+func (c *consoleBuffer) Write(p []byte) (int, error) {
+	c.total += uint64(len(p))
+	if room := MaxConsoleBytes - len(c.kept); room > 0 {
+		c.kept = append(c.kept, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
 }
 
 // Run builds the machine the scenario describes, installs its programs,
@@ -41,8 +72,10 @@ type Outcome struct {
 // to start a program.
 func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	o := &Outcome{}
-	var console bytes.Buffer
-	keep := opts.KeepTrace || s.want("want/trace") != nil
+	console := &consoleBuffer{}
+	if w := s.want("want/trace"); w != nil {
+		o.trace = &traceRecord{want: wantContents(*w)}
+	}
 	cfg := kernel.Config{
 		MemBytes:          s.Machine.MemBytes,
 		Quantum:           s.Machine.Quantum,
@@ -54,15 +87,18 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		TraceInstructions: s.Machine.TraceInstructions,
 		MaxProcs:          s.Machine.MaxProcs,
 		CycleLimit:        s.Machine.CycleLimit,
-		Stdout:            &console,
+		Stdout:            console,
 		Lookup:            s.lookup,
 	}
-	if keep || opts.Trace != nil {
+	if opts.KeepTrace || o.trace != nil || opts.Trace != nil {
 		cfg.Trace = func(e *kernel.Event) {
 			if opts.Trace != nil {
 				opts.Trace(e)
 			}
-			if keep {
+			if o.trace != nil {
+				o.trace.add(FormatEvent(e))
+			}
+			if opts.KeepTrace {
 				c := *e
 				if e.Ret != nil { // the kernel may reuse what Ret points to
 					r := *e.Ret
@@ -96,7 +132,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	} else {
 		o.Result = k.Run()
 	}
-	o.Console = console.Bytes()
+	o.Console, o.ConsoleBytes = console.kept, console.total
 	return o, nil
 }
 

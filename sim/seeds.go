@@ -23,21 +23,28 @@ func (s *Scenario) WithSeed(seed uint64) *Scenario {
 	return &c
 }
 
-// seedRun is the outcome of one run of a seed loop, or why it could not run.
-type seedRun struct {
-	o   *Outcome
-	err error
+// seedTally is what the runs of a seed range gave for one expect line: the
+// seeds for which the rest of the line held and those for which it did not.
+// The runs themselves are not kept: a thousand runs of a scenario may each
+// have written a megabyte to the console.
+type seedTally struct {
+	held, broke []uint64 // in increasing order
+	firstBroke  string   // what happened in the first seed that broke the line
+	err         string   // the first run that could not start, if any
 }
 
 // runSeeds runs the scenario once for every seed that a seed range of its
-// expect lines names, in increasing order of seed, and returns each run by
-// seed. A seed named by several ranges runs once. The runs keep no trace.
-func (s *Scenario) runSeeds() map[uint64]seedRun {
+// expect lines names, in increasing order of seed, checks each such line
+// against each run of its range as the run ends, and returns the tally of
+// each line by its index in s.Expects. A seed named by several ranges runs
+// once. The runs keep no trace.
+func (s *Scenario) runSeeds() map[int]*seedTally {
+	tallies := s.seedTallies()
 	want := map[uint64]bool{}
 	for _, e := range s.Expects {
 		if r := e.Seeds; r != nil {
-			for i := uint64(0); i < r.Len(); i++ {
-				want[r.From+i] = true
+			for j := uint64(0); j < r.Len(); j++ {
+				want[r.From+j] = true
 			}
 		}
 	}
@@ -46,39 +53,70 @@ func (s *Scenario) runSeeds() map[uint64]seedRun {
 		seeds = append(seeds, seed)
 	}
 	sort.Slice(seeds, func(i, j int) bool { return seeds[i] < seeds[j] })
-	runs := make(map[uint64]seedRun, len(seeds))
 	for _, seed := range seeds {
-		c := s.WithSeed(seed)
-		c.Wants = nil // nothing to render: keep no trace
-		o, err := c.Run(Options{})
-		runs[seed] = seedRun{o, err}
+		o, err := s.runSeed(seed)
+		s.tallySeed(tallies, seed, o, err)
 	}
-	return runs
+	return tallies
+}
+
+// runSeed is one run of a seed loop: the scenario with the machine's seed
+// set to seed, keeping no trace.
+func (s *Scenario) runSeed(seed uint64) (*Outcome, error) {
+	c := s.WithSeed(seed)
+	c.Wants = nil // nothing to render: keep no trace
+	return c.Run(Options{})
+}
+
+// seedTallies returns an empty tally for each expect line over a seed
+// range, by its index in s.Expects.
+func (s *Scenario) seedTallies() map[int]*seedTally {
+	tallies := map[int]*seedTally{}
+	for i, e := range s.Expects {
+		if e.Seeds != nil {
+			tallies[i] = &seedTally{}
+		}
+	}
+	return tallies
+}
+
+// tallySeed checks the run with one seed (its outcome, or why it could not
+// run) against every expect line whose range holds the seed. Seeds come in
+// increasing order.
+func (s *Scenario) tallySeed(tallies map[int]*seedTally, seed uint64, o *Outcome, err error) {
+	for i, e := range s.Expects {
+		r := e.Seeds
+		if r == nil || seed < r.From || seed > r.To {
+			continue
+		}
+		t := tallies[i]
+		if err != nil {
+			if t.err == "" {
+				t.err = fmt.Sprintf("seed %d: %v", seed, err)
+			}
+			continue
+		}
+		one := e
+		one.Seeds = nil
+		if s.checkExpect(one, o) == "" {
+			t.held = append(t.held, seed)
+			continue
+		}
+		t.broke = append(t.broke, seed)
+		if t.firstBroke == "" {
+			t.firstBroke = fmt.Sprintf("seed %d: %s", seed, s.describe(one, o))
+		}
+	}
 }
 
 // checkSeeds returns "" if the expect line over a seed range holds for the
-// runs, or which seeds broke it and how.
-func (s *Scenario) checkSeeds(e Expect, runs map[uint64]seedRun) string {
-	r := e.Seeds
-	one := e
-	one.Seeds = nil
-	var held, broke []uint64
-	var firstBroke string // what happened in the first seed that broke an always or sometimes
-	for i := uint64(0); i < r.Len(); i++ {
-		seed := r.From + i
-		run := runs[seed]
-		if run.err != nil {
-			return fmt.Sprintf("seed %d: %v", seed, run.err)
-		}
-		if s.checkExpect(one, run.o) == "" {
-			held = append(held, seed)
-			continue
-		}
-		broke = append(broke, seed)
-		if firstBroke == "" {
-			firstBroke = fmt.Sprintf("seed %d: %s", seed, s.describe(one, run.o))
-		}
+// runs tallied in t, or which seeds broke it and how.
+func (s *Scenario) checkSeeds(e Expect, t *seedTally) string {
+	if t.err != "" {
+		return t.err
 	}
+	r := e.Seeds
+	held, broke, firstBroke := t.held, t.broke, t.firstBroke
 	span := seedSpan(r.From, r.To)
 	switch {
 	case r.Quantifier == Always && len(held) == 0, r.Quantifier == Sometimes && len(held) == 0:
@@ -101,6 +139,9 @@ func (s *Scenario) describe(e Expect, o *Outcome) string {
 	}
 	const max = 120
 	c := o.Console
+	if o.ConsoleExceeded() {
+		return consoleExceeded(o)
+	}
 	if len(c) > max {
 		return fmt.Sprintf("the console held %s... (%d bytes)", strconv.Quote(string(c[:max])), len(c))
 	}

@@ -126,13 +126,13 @@ expect seeds 1..6 always console "3\n"
 	if err != nil {
 		t.Fatal(err)
 	}
-	runs := map[uint64]seedRun{}
+	tallies := s.seedTallies()
 	for seed := uint64(1); seed <= 6; seed++ {
-		runs[seed] = seedRun{o: &Outcome{
+		s.tallySeed(tallies, seed, &Outcome{
 			Console: []byte(fmt.Sprintf("%d\n", seed)),
 			PIDs:    []int{2},
 			Result:  kernel.Result{Exits: []kernel.Exit{{PID: 2, Name: "hello", Status: int(seed%3) << 8}}},
-		}}
+		}, nil)
 	}
 	want := []string{
 		"",
@@ -147,7 +147,7 @@ expect seeds 1..6 always console "3\n"
 		`seeds 1, 2 and 4..6 of 1..6 did not give console "3\n"; seed 1: the console held "1\n"`,
 	}
 	for i, e := range s.Expects {
-		if got := s.checkSeeds(e, runs); got != want[i] {
+		if got := s.checkSeeds(e, tallies[i]); got != want[i] {
 			t.Errorf("%s:\ngot  %q\nwant %q", e.Text, got, want[i])
 		}
 	}
@@ -197,13 +197,16 @@ func TestWithSeed(t *testing.T) {
 	if c := s.WithSeed(3); c.Machine.Seed != 3 || s.Machine.Seed != 1 {
 		t.Fatalf("WithSeed(3): seed %d, original %d", c.Machine.Seed, s.Machine.Seed)
 	}
-	runs := s.runSeeds()
 	for seed := uint64(1); seed <= 5; seed++ {
+		loop, err := s.runSeed(seed)
+		if err != nil {
+			t.Fatal(err)
+		}
 		o, err := s.WithSeed(seed).Run(Options{KeepTrace: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := string(runs[seed].o.Console), string(o.Console); got != want {
+		if got, want := string(loop.Console), string(o.Console); got != want {
 			t.Errorf("seed %d: seed loop printed %q, traced run %q", seed, got, want)
 		}
 	}

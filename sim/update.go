@@ -17,7 +17,10 @@ func (s *Scenario) Updated(o *Outcome) ([]byte, error) {
 		if !isWant(sec.name) || s.want(sec.name) == nil {
 			continue
 		}
-		got := s.render(sec.name, o)
+		got, over := s.render(sec.name, o)
+		if over != "" {
+			return nil, fmt.Errorf("%s:%d:1: cannot record %s: %s", s.Path, sec.markerLine, sec.name, over)
+		}
 		if n := markerLine(got); n > 0 {
 			return nil, fmt.Errorf("%s:%d:1: cannot record %s: its line %d reads as a txtar file marker (-- NAME --)", s.Path, sec.markerLine, sec.name, n)
 		}

@@ -47,7 +47,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ipcsim run: writing the trace: %v\n", err)
 		return exitBadInput
 	}
-	writeConsole(out, o.Console)
+	writeConsole(out, o)
 	fmt.Fprintf(out, "--- exits\n%s", sim.FormatExits(o.Result))
 	limitNote(stderr, "run", s, o)
 	return exitOK
@@ -62,12 +62,23 @@ func limitNote(w io.Writer, cmd string, s *sim.Scenario, o *sim.Outcome) {
 	}
 }
 
-// writeConsole prints console output under a header, as a want/console
-// section holds it (sim.EncodeConsole): output that does not end in a
-// newline is marked, so that the next header starts a line.
-func writeConsole(w io.Writer, console []byte) {
+// writeConsole prints the console output of a run under a header, as a
+// want/console section holds it (sim.EncodeConsole): output that does not
+// end in a newline is marked, so that the next header starts a line. Of
+// output beyond what a run keeps (sim.MaxConsoleBytes), a last line says
+// how much there was.
+func writeConsole(w io.Writer, o *sim.Outcome) {
 	fmt.Fprintf(w, "--- console\n")
-	w.Write(sim.EncodeConsole(console))
+	if !o.ConsoleExceeded() {
+		w.Write(sim.EncodeConsole(o.Console))
+		return
+	}
+	kept := o.Console
+	if n := len(kept); n > 0 && kept[n-1] != '\n' {
+		kept = append(kept[:n:n], '\n')
+	}
+	w.Write(sim.EncodeConsole(kept))
+	fmt.Fprintf(w, "\\ console output exceeds %d bytes: %d bytes written, the first %d shown\n", sim.MaxConsoleBytes, o.ConsoleBytes, len(o.Console))
 }
 
 // settingFlag is a flag that sets the machine, such as --seed, --limit or

@@ -179,3 +179,34 @@ func TestDefaultCycleLimit(t *testing.T) {
 		t.Errorf("run --limit=none: status %d, output ends %q", st, out[max(0, len(out)-200):])
 	}
 }
+
+// TestRunFloodsConsole: ipcsim run shows the first MiB of a console that
+// received far more, and says how much there was (issue 15).
+func TestRunFloodsConsole(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "flood.txtar")
+	os.WriteFile(file, []byte(`machine mem=1M limit=20_000
+spawn flood.s
+-- flood.s --
+	.text
+	.globl _start
+_start:	li a0, 1
+	la a1, buf
+	li a2, 4096
+	li a7, SYS_write
+	ecall
+	j _start
+	.data
+buf:	.space 4095
+	.byte 10
+`), 0o644)
+	st, out, stderr := run(t, "run", file)
+	_, console, _ := strings.Cut(out, "--- console\n")
+	console, exits, _ := strings.Cut(console, "--- exits\n")
+	lines := strings.Split(console, "\n")
+	if st != 0 || len(console) < 1<<20 || len(console) > 1<<20+200 ||
+		lines[len(lines)-2] != `\ console output exceeds 1048576 bytes: 13647872 bytes written, the first 1048576 shown` ||
+		exits != "stopped at cycle 20000: cycle limit reached\n" {
+		t.Errorf("status %d, stderr %q, console of %d bytes ending %q, exits %q", st, stderr, len(console), lines[len(lines)-2], exits)
+	}
+}
