@@ -29,7 +29,11 @@ func (k *Kernel) exit(t *Task, status int) {
 	t.State = proc.Zombie
 	t.Exit = status
 	e := Exit{PID: t.PID, Name: t.Name, Status: status, Cycle: k.Now()}
-	k.exits = append(k.exits, e)
+	if k.cfg.MaxExits == 0 || len(k.exits) < k.cfg.MaxExits {
+		k.exits = append(k.exits, e)
+	} else {
+		k.exitsDropped++
+	}
 	if k.tracing {
 		k.emit(t, "exit", fmt.Sprintf("exit: %s (status word %#x), zombie until reaped", e.Describe(), status))
 	}

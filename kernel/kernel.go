@@ -34,6 +34,7 @@ type Config struct {
 	Jitter     uint64 // each time slice is Quantum + a seeded random number of cycles in [0, Jitter]
 	MaxProcs   int    // process limit; fork fails with EAGAIN beyond it (default DefaultMaxProcs)
 	CycleLimit uint64 // stop the machine at this cycle (0: never)
+	MaxExits   int    // how many exits Result.Exits keeps (0: all); later ones are only counted, so a fork loop costs the host no memory
 
 	Stdout io.Writer // the console: what the terminal shows (fd 1, and fd 2 unless Stderr is set)
 	Stderr io.Writer // if not nil, fd 2 writes here instead of the terminal (ipcsim exec)
@@ -108,6 +109,8 @@ type Kernel struct {
 	exits   []Exit
 	retired uint64 // user instructions retired
 	tracing bool
+
+	exitsDropped uint64 // exits not kept in exits (Config.MaxExits)
 
 	scratch [ioChunk]byte // the buffer reads and writes move data through
 }
@@ -286,7 +289,8 @@ type Result struct {
 	Reason       StopReason
 	Cycles       uint64
 	Instructions uint64   // user instructions retired by all processes
-	Exits        []Exit   // in order of death
+	Exits        []Exit   // in order of death (the first Config.MaxExits)
+	ExitsDropped uint64   // exits past Config.MaxExits, not in Exits
 	Blocked      []string // on deadlock or at the cycle limit: what each sleeping process waits for
 }
 

@@ -89,6 +89,9 @@ func (s *Scenario) checkExpect(e Expect, o *Outcome) string {
 		}
 		return fmt.Sprintf("pid %d (%s) %s", x.PID, x.Name, x.Describe())
 	}
+	if n := o.Result.ExitsDropped; n > 0 {
+		return fmt.Sprintf("pid %d is not among the first %d exits, which are all a run keeps (%d more processes exited)", pid, len(o.Result.Exits), n)
+	}
 	return fmt.Sprintf("pid %d did not exit (the run stopped: %s)", pid, o.Result.Reason)
 }
 
@@ -112,6 +115,9 @@ func (s *Scenario) render(name string, o *Outcome) (data []byte, over string) {
 		}
 		return EncodeConsole(o.Console), ""
 	case "want/exits":
+		if n := o.Result.ExitsDropped; n > 0 {
+			return nil, fmt.Sprintf("more than %d processes exited (%d in all): want/exits records at most %d", len(o.Result.Exits), uint64(len(o.Result.Exits))+n, MaxExits)
+		}
 		return []byte(FormatExits(o.Result)), ""
 	case "want/trace":
 		if o.trace != nil {
@@ -140,6 +146,9 @@ func FormatExits(r kernel.Result) string {
 	var b strings.Builder
 	for _, x := range r.Exits {
 		fmt.Fprintf(&b, "pid %d (%s): %s\n", x.PID, x.Name, x.Describe())
+	}
+	if r.ExitsDropped > 0 {
+		fmt.Fprintf(&b, "... and %d more exits, not kept (a run keeps the first %d)\n", r.ExitsDropped, len(r.Exits))
 	}
 	if r.Reason != kernel.StopAllExited {
 		fmt.Fprintf(&b, "stopped at cycle %d: %s\n", r.Cycles, r.Reason)

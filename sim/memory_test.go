@@ -2,6 +2,7 @@ package sim
 
 import (
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -109,5 +110,65 @@ func TestTraceRecord(t *testing.T) {
 		if string(r.text()) != got || r.exceeded() || r.total != uint64(len(got)) {
 			t.Errorf("lines %q: kept %q (total %d, exceeded %v)", got, r.text(), r.total, r.exceeded())
 		}
+	}
+}
+
+// TestBoundedExits: a fork loop's exits are kept up to MaxExits and
+// counted beyond (issue 15: 6 million Exit records, 1.5 GB, in a run of
+// 10^8 cycles).
+func TestBoundedExits(t *testing.T) {
+	src := `machine mem=1M limit=400_000
+spawn fl.s
+expect exit pid 20000 0
+expect exit pid 3 0
+-- fl.s --
+	.text
+	.globl _start
+_start:	li a0, SIGCHLD
+	li a1, 0
+	li a2, 0
+	li a3, 0
+	li a4, 0
+	li a7, SYS_clone
+	ecall
+	beqz a0, child
+	li a0, -1
+	li a1, 0
+	li a2, 0
+	li a3, 0
+	li a7, SYS_wait4
+	ecall
+	j _start
+child:	li a0, 0
+	li a7, SYS_exit
+	ecall
+-- want/exits --
+`
+	s, err := parse("fl.txtar", []byte(src), noDisk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.Run(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := o.Result
+	if len(r.Exits) != MaxExits || r.ExitsDropped < MaxExits {
+		t.Fatalf("%d exits kept, %d dropped; want %d kept and more dropped", len(r.Exits), r.ExitsDropped, MaxExits)
+	}
+	var got []string
+	for _, m := range s.Check(o) {
+		got = append(got, m.String())
+	}
+	all := uint64(len(r.Exits)) + r.ExitsDropped
+	want := []string{
+		"fl.txtar:3:1: expect exit pid 20000 0: pid 20000 is not among the first 10000 exits, which are all a run keeps (" + strconv.FormatUint(r.ExitsDropped, 10) + " more processes exited)",
+		"fl.txtar:26:1: want/exits: more than 10000 processes exited (" + strconv.FormatUint(all, 10) + " in all): want/exits records at most 10000",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("mismatches:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if f := FormatExits(r); !strings.Contains(f, "\n... and "+strconv.FormatUint(r.ExitsDropped, 10)+" more exits, not kept (a run keeps the first 10000)\nstopped at cycle 400000") {
+		t.Errorf("FormatExits ends %q", f[len(f)-200:])
 	}
 }

@@ -48,6 +48,12 @@ const MaxConsoleBytes = 1 << 20
 // MaxConsoleBytes that Console keeps.
 func (o *Outcome) ConsoleExceeded() bool { return o.ConsoleBytes > uint64(len(o.Console)) }
 
+// MaxExits is how many process exits a run keeps, in order of death: a
+// want/exits section or an expect exit line can check the first MaxExits,
+// and a run in which more processes exit fails want/exits ("more than
+// 10000 processes exited").
+const MaxExits = 10000
+
 // consoleBuffer is the console of a scenario: it keeps the first
 // MaxConsoleBytes written to it and counts the rest, so that a process
 // writing in a loop costs the host no memory.
@@ -87,6 +93,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		TraceInstructions: s.Machine.TraceInstructions,
 		MaxProcs:          s.Machine.MaxProcs,
 		CycleLimit:        s.Machine.CycleLimit,
+		MaxExits:          MaxExits,
 		Stdout:            console,
 		Lookup:            s.lookup,
 	}
