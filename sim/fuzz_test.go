@@ -3,16 +3,26 @@ package sim
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"ipcsim/kernel"
 )
 
 // FuzzParse feeds arbitrary files to the scenario parser: it must never
-// panic, every error must be positioned inside the file, and Updated must
-// keep everything outside the want/ sections. Run it with
+// panic, every error must be positioned inside the file, every numeric
+// setting it accepts must lie in its range, and Updated must keep
+// everything outside the want/ sections. A scenario that parses is then run
+// briefly, traced and checked, twice (fuzzRun): nothing may panic and both
+// runs must agree. Run it with
 //
-//	go test ./sim -run=^$ -fuzz=FuzzParse -fuzztime=5m
+//	go test ./sim -run=^$ -fuzz=FuzzParse -fuzztime=5m -fuzzminimizetime=3s
+//
+// (a run costs milliseconds, so the default minute of minimizing each new
+// input would take most of the time).
 //
 // The seed corpus is testdata/fuzz/FuzzParse plus the bundled scenarios.
 func FuzzParse(f *testing.F) {
@@ -25,6 +35,20 @@ func FuzzParse(f *testing.F) {
 	// Seed ranges, well and badly formed.
 	f.Add([]byte("machine seed=1 jitter=9\nspawn hello.s\nexpect seeds 1..100 sometimes exit hello 1\n" +
 		"expect seeds 0..999 never console \"x\"\nexpect seeds 5..1 always\nexpect seeds 1..2000 maybe\n-- hello.s --\n" + helloSrc))
+	// Numeric settings at and past the ends of their ranges (issue 15).
+	for _, m := range []string{
+		"machine jitter=18446744073709551615 quantum=18446744073709551615",
+		"machine quantum=1 jitter=1_000_000_000_000 trapcost=1_000_000 limit=4611686018427387904",
+		"machine quantum=1_000_000_000_000 jitter=0 trapcost=0 limit=1",
+		"machine mem=1M maxprocs=2 limit=none seed=18446744073709551615",
+		"machine mem=4G maxprocs=4096 limit=30000",
+		"machine mem=4097K trapcost=1_000_001 maxprocs=4097 limit=0",
+		"machine mem=18446744073709551616 quantum=0 limit=never insns=on",
+		"machine quantum=7 jitter=3 seed=2 insns=on echo=on\nat 100 key \"^C\"\nat 18446744073709551615 key \"x\"",
+	} {
+		f.Add([]byte(m + "\nspawn hello.s\nexpect exit hello 0\nexpect console \"hi\\n\"\n-- hello.s --\n" + helloSrc +
+			"-- want/console --\nhi\n-- want/exits --\n-- want/trace --\n"))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := parse("fuzz.txtar", data, noDisk)
 		if err != nil {
@@ -40,6 +64,8 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
+		checkRanges(t, s.Machine)
+		fuzzRun(t, s)
 		got, err := s.Updated(&Outcome{Console: []byte("out")})
 		if err != nil {
 			t.Fatal(err)
@@ -68,4 +94,69 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkRanges fails if a parsed machine setting lies outside its range.
+func checkRanges(t *testing.T, m Machine) {
+	t.Helper()
+	for key, v := range map[string]uint64{"mem": m.MemBytes, "quantum": m.Quantum, "trapcost": m.TrapCost,
+		"jitter": m.Jitter, "limit": m.CycleLimit, "maxprocs": uint64(m.MaxProcs)} {
+		if v == 0 && (key == "mem" || key == "quantum" || key == "limit" || key == "maxprocs") {
+			continue // not given (the kernel's default), or limit=none
+		}
+		if msg := checkSetting(key, v); msg != "" {
+			t.Fatalf("parsed %s=%d: %s", key, v, msg)
+		}
+	}
+}
+
+// fuzzRun runs a parsed scenario briefly (at most 2 MiB of memory and
+// 20000 cycles, whatever it asks for), tracing and checking it, twice:
+// nothing may panic, and both runs must give the same bytes. Seed ranges
+// are dropped (each would be up to 1000 more runs).
+func fuzzRun(t *testing.T, s *Scenario) {
+	t.Helper()
+	c := *s
+	if c.Machine.MemBytes == 0 || c.Machine.MemBytes > 2<<20 {
+		c.Machine.MemBytes = 2 << 20 // zeroing memory is most of the cost of a short run
+	}
+	if c.Machine.CycleLimit == 0 || c.Machine.CycleLimit > 20000 {
+		c.Machine.CycleLimit = 20000
+	}
+	c.Expects = nil
+	for _, e := range s.Expects {
+		if e.Seeds == nil {
+			c.Expects = append(c.Expects, e)
+		}
+	}
+	var runs [2]string
+	for i := range runs {
+		var b bytes.Buffer
+		trace, _ := Tracer(&b, false)
+		if i == 1 { // the second run also renders JSON, which must not change the run
+			asJSON, _ := Tracer(io.Discard, true)
+			text := trace
+			trace = func(e *kernel.Event) { text(e); asJSON(e) }
+		}
+		o, err := c.Run(Options{Trace: trace})
+		if err != nil {
+			var list ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("run: error %v (%T) is not an ErrorList", err, err)
+			}
+			return // a program the kernel refuses to start
+		}
+		for _, m := range c.Check(o) {
+			b.WriteString(m.String() + "\n")
+		}
+		if _, err := c.Updated(o); err != nil && !strings.Contains(err.Error(), "cannot record") {
+			t.Fatalf("Updated: %v", err)
+		}
+		b.Write(EncodeConsole(o.Console))
+		b.WriteString(FormatExits(o.Result))
+		runs[i] = b.String()
+	}
+	if runs[0] != runs[1] {
+		t.Fatalf("two runs differ:\n%s", Diff([]byte(runs[0]), []byte(runs[1])))
+	}
 }
