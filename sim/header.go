@@ -247,6 +247,11 @@ func (h *header) keys(words []word, end int, line string) {
 		h.errs.Add(h.at(words[0].col), "bad cycle %s: expected a decimal number", words[0].text)
 		return
 	}
+	if at > MaxCycleLimit {
+		// Past any cycle limit, and the kernel's clock must stay far from 2^64.
+		h.errs.Add(h.at(words[0].col), "bad cycle %s: expected a cycle from 0 to 2^62", words[0].text)
+		return
+	}
 	if words[1].val != "key" || words[1].quoted {
 		h.errs.Add(h.at(words[1].col), "expected key, found %s", words[1].text)
 		return

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"strconv"
 	"strings"
@@ -190,6 +191,16 @@ func TestParseSettingRanges(t *testing.T) {
 		{"maxprocs=18446744073709551617", `bad maxprocs "18446744073709551617": expected a number below 2^64`},
 		{"maxprocs=4096", ""},
 		{"seed=18446744073709551615", ""},
+	}
+	for _, tt := range []struct{ at, err string }{
+		{"4611686018427387904", ""},
+		{"4611686018427387905", "x.txtar:1:4: bad cycle 4611686018427387905: expected a cycle from 0 to 2^62"},
+		{"18446744073709551615", "x.txtar:1:4: bad cycle 18446744073709551615: expected a cycle from 0 to 2^62"},
+	} {
+		_, err := parse("x.txtar", []byte("at "+tt.at+" key \"x\"\nspawn hello.s\n-- hello.s --\n"+helloSrc), noDisk)
+		if got := fmt.Sprint(err); (err == nil && tt.err != "") || (err != nil && got != tt.err) {
+			t.Errorf("at %s: error %v, want %q", tt.at, err, tt.err)
+		}
 	}
 	for _, tt := range tests {
 		src := "machine " + tt.setting + "\nspawn hello.s\n-- hello.s --\n" + helloSrc
