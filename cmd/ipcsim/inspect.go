@@ -23,8 +23,8 @@ func cmdInspect(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	cycle, err := sim.ParseCount(*at)
-	if err != nil || cycle == 0 {
-		fmt.Fprintf(stderr, "ipcsim inspect: --at: expected a cycle number above 0, found %q\n", *at)
+	if err != nil || cycle == 0 || cycle > sim.MaxCycleLimit {
+		fmt.Fprintf(stderr, "ipcsim inspect: --at: expected a cycle from 1 to 2^62, found %q\n", *at)
 		return exitBadInput
 	}
 	if *format != "text" && *format != "json" {

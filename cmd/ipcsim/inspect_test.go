@@ -155,8 +155,9 @@ func TestInspectBadInput(t *testing.T) {
 		stderr string
 	}{
 		{[]string{"inspect", pipeFullScenario}, `--at=CYCLE is required: the cycle to stop at`},
-		{[]string{"inspect", "--at=0", pipeFullScenario}, `--at: expected a cycle number above 0, found "0"`},
-		{[]string{"inspect", "--at=soon", pipeFullScenario}, `--at: expected a cycle number above 0, found "soon"`},
+		{[]string{"inspect", "--at=0", pipeFullScenario}, `--at: expected a cycle from 1 to 2^62, found "0"`},
+		{[]string{"inspect", "--at=soon", pipeFullScenario}, `--at: expected a cycle from 1 to 2^62, found "soon"`},
+		{[]string{"inspect", "--at=18446744073709551615", pipeFullScenario}, `--at: expected a cycle from 1 to 2^62, found "18446744073709551615"`},
 		{[]string{"inspect", "--at=100", "--format=xml", pipeFullScenario}, `bad --format "xml": expected text or json`},
 		{[]string{"inspect", "--at=100"}, "expected one scenario file, found 0 arguments"},
 		{[]string{"inspect", "--at=100", pipeFullScenario, pipeFullScenario}, "expected one scenario file, found 2 arguments"},
