@@ -17,7 +17,7 @@ func (k *Kernel) exit(t *Task, status int) {
 	t.entry.Remove()
 	k.dropSleeper(t)
 	if t.call != nil {
-		t.call.abandon()
+		k.abandon(t.call)
 		t.call = nil
 	}
 	k.setItimer(t, abi.ITIMER_REAL, itimer{})

@@ -10,7 +10,7 @@ import (
 // FileOps is what one kind of file does (Linux's file_operations): the
 // terminal now, pipe ends and sockets later. Operations never sleep: one that
 // cannot proceed returns a *blockError naming the wait queue to sleep on, and
-// the kernel sleeps and retries (see blockError).
+// the kernel sleeps and retries (block.go).
 type FileOps interface {
 	// Name identifies the object in traces: "tty", "pipe#2".
 	Name() string
@@ -61,32 +61,6 @@ func (f *OpenFile) discard() {
 func (f *OpenFile) readable() bool { return f.flags&abi.O_ACCMODE != abi.O_WRONLY }
 func (f *OpenFile) writable() bool { return f.flags&abi.O_ACCMODE != abi.O_RDONLY }
 func (f *OpenFile) nonblock() bool { return f.flags&abi.O_NONBLOCK != 0 }
-
-// A blockError is the "would block" answer of a non-blocking attempt. The
-// kernel then registers the task on q for events in mask, tries again, and
-// sleeps if it still would block; a wakeup makes it retry the whole call.
-// A deadline (a cycle, 0 for none) ends the sleep by itself.
-type blockError struct {
-	q        *sched.WaitQueue
-	mask     sched.EventMask
-	deadline uint64
-	// What the call waits for, in words, for the trace, inspect and a
-	// deadlock report: a fixed reason, or why, which formats one only when
-	// somebody reads it (a blocking call costs no formatting when tracing
-	// is off).
-	reason string
-	why    func() string
-}
-
-// text returns what the call waits for.
-func (b *blockError) text() string {
-	if b.why != nil {
-		return b.why()
-	}
-	return b.reason
-}
-
-func (b *blockError) Error() string { return "would block: " + b.text() }
 
 // hostFile is a write-only file on the host (ipcsim exec's stderr).
 type hostFile struct {

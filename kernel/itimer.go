@@ -10,8 +10,8 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysSetitimer: {sysSetitimer, "dxx"},
-		abi.SysGetitimer: {sysGetitimer, "dx"},
+		abi.SysSetitimer: {sysSetitimer, "dxx", noSleep},
+		abi.SysGetitimer: {sysGetitimer, "dx", noSleep},
 	})
 }
 

@@ -93,7 +93,7 @@ type Kernel struct {
 	msgIDs  *sysv.Registry[*msgq.Queue]  // System V message queues (sys_msg.go)
 	shmIDs  *sysv.Registry[*shm.Segment] // System V shared memory segments (made at first use)
 	semIDs  *semRegistry                 // System V semaphore sets (sys_sem.go)
-	futexes map[futexKey][]*futexWaiter  // FUTEX_WAIT waiters by word (looked up, never iterated)
+	futexes map[futexKey]*sched.WaitQueue // FUTEX_WAIT waiters by word (looked up, never iterated)
 	mmActor *Task                        // the process whose mappings change, for shm_lpid
 	mqNS    *mqueue.Namespace            // POSIX message queues (sys_mqueue.go)
 
@@ -169,7 +169,7 @@ func New(cfg Config) *Kernel {
 		mem:     proc.NewMemory(m.Mem),
 		rand:    rand.New(rand.NewPCG(cfg.Seed, 0x1p52)),
 		tasks:   make(map[int]*Task),
-		futexes: make(map[futexKey][]*futexWaiter),
+		futexes: make(map[futexKey]*sched.WaitQueue),
 		nextPID: 1,
 		tracing: cfg.Trace != nil,
 	}

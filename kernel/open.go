@@ -122,23 +122,3 @@ func (c *call) finishFifoOpen(flags int) (int64, error) {
 	}
 	return int64(fd), nil
 }
-
-// abandon releases what a blocked call holds when it will never complete
-// (its task died).
-func (c *call) abandon() {
-	if c.setMask {
-		c.t.Sig.Mask, c.setMask = c.oldMask, false
-	}
-	if c.pending != nil {
-		c.pending.DecRef()
-		c.pending = nil
-	}
-	for _, e := range c.waits {
-		e.Remove()
-	}
-	c.waits = nil
-	if c.futex != nil {
-		c.t.k.futexDrop(c.futex)
-		c.futex = nil
-	}
-}

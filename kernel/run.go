@@ -270,8 +270,8 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 	t.State = proc.Sleeping
 	t.call = c
 	t.blocked = blk
-	if blk.deadline != 0 {
-		t.deadline = blk.deadline
+	if c.timed {
+		t.deadline = c.deadline
 		i, _ := slices.BinarySearchFunc(k.sleepers, t, func(a, b *Task) int {
 			if a.deadline != b.deadline {
 				if a.deadline < b.deadline {

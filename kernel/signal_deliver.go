@@ -105,8 +105,7 @@ func (k *Kernel) interruptCall(t *Task, sig abi.Signal, act proc.SigAction) abi.
 			t.Sig.Mask = c.oldMask
 		}
 	}
-	c.abandon()
-	t.entry.Remove()
+	k.abandon(c)
 	k.dropSleeper(t)
 	if c.progress > 0 {
 		// "If an interrupted read/write already moved bytes, it returns
@@ -114,20 +113,25 @@ func (k *Kernel) interruptCall(t *Task, sig abi.Signal, act proc.SigAction) abi.
 		k.complete(c, int64(c.progress), nil)
 		return saved
 	}
-	restart := false
-	switch c.no {
-	case abi.SysRead, abi.SysReadv, abi.SysWrite, abi.SysWritev, abi.SysWait4, abi.SysOpenat, abi.SysIoctl, abi.SysFutex, abi.SysMqTimedsend, abi.SysMqTimedreceive:
-		// ERESTARTSYS: restarted if the handler has SA_RESTART.
-		restart = act.Flags&abi.SA_RESTART != 0
-	case abi.SysNanosleep:
-		// "EINTR ... the remaining time is written into rem" - nanosleep(2).
+	// The call's row says whether a handler restarts it (see restartClass).
+	class := syscalls[c.no].restart
+	if class == restartUnlessTimed {
+		// futex_wait: "if (!abs_time) return -ERESTARTSYS", else
+		// -ERESTART_RESTARTBLOCK.
+		class = restartSA
+		if c.timed {
+			class = restartAdjusted
+		}
+	}
+	if c.no == abi.SysNanosleep {
+		// "EINTR: The pause has been interrupted by a signal that was
+		// delivered to the thread. The remaining sleep time has been
+		// written into *rem" - nanosleep(2).
 		if rem := c.a[1]; rem != 0 {
 			writeTimespec(t.AS, rem, ns(c.deadline-min(c.deadline, k.Now())))
 		}
 	}
-	// ppoll and pselect6 (ERESTARTNOHAND) are never restarted after a
-	// handler, whatever SA_RESTART says.
-	if restart {
+	if class == restartSA && act.Flags&abi.SA_RESTART != 0 {
 		// The registers still hold the call as it was made (pc at the
 		// ecall, a0 unchanged): after sigreturn it runs again.
 		if k.tracing {

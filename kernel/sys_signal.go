@@ -10,9 +10,9 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysKill:   {sysKill, "dS"},
-		abi.SysTkill:  {sysTkill, "dS"},
-		abi.SysTgkill: {sysTgkill, "ddS"},
+		abi.SysKill:   {sysKill, "dS", noSleep},
+		abi.SysTkill:  {sysTkill, "dS", noSleep},
+		abi.SysTgkill: {sysTgkill, "ddS", noSleep},
 	})
 }
 

@@ -17,26 +17,28 @@ type call struct {
 	no abi.Sysno
 	a  [6]uint64 // a0..a5
 
-	// State kept across retries of a blocked call.
+	// State kept across retries of a blocked call. The kernel owns the
+	// registrations (block.go); handlers own the rest.
+	rec         sched.Recorder // the call's waiter record on an object's list, if any
+	waits       []*sched.Entry // poll and select: one registration per descriptor
 	progress    uint64         // bytes a read or write has already moved
 	total       uint64         // bytes the whole read or write asks for
-	deadline    uint64         // cycle at which a timed sleep ends
+	deadline    uint64         // cycle at which a timed call times out (valid if timed)
+	timed       bool           // the call has a deadline (else it waits forever)
 	started     bool           // the call has begun (set by calls that need it)
-	timed       bool           // poll/select: deadline is set (else wait forever)
 	pending     *OpenFile      // a FIFO open waiting for its partner
 	mark        int            // the partner's open count when the FIFO open began
-	waits       []*sched.Entry // poll and select: one registration per descriptor
-	oldMask     abi.SigSet     // ppoll/pselect6: the mask to restore afterwards
+	oldMask     abi.SigSet     // the mask to restore when the call ends (if setMask)
+	setMask     bool           // the call replaced the mask for its duration
 	waitSet     abi.SigSet     // rt_sigtimedwait: the signals waited for
 	jobSignaled bool           // the terminal already sent SIGTTIN/SIGTTOU for this call
-	futex       *futexWaiter   // FUTEX_WAIT: the task's place in its futex list
-	setMask     bool           // ... and whether one was set
 }
 
 // sysFunc implements one system call. It returns the value for a0, or an
-// error: an abi.Errno (a0 = -errno), a *blockError (sleep and retry), or
-// errNoReturn (the call does not return to the caller: exit, or an execve
-// that replaced the program).
+// error: an abi.Errno (a0 = -errno), a *blockError (what the call waits on:
+// the kernel sleeps and retries, see block.go), or errNoReturn (the call
+// does not return to the caller: exit, or an execve that replaced the
+// program).
 type sysFunc func(c *call) (int64, error)
 
 // errNoReturn: the task does not continue after the ecall instruction.
@@ -44,9 +46,72 @@ var errNoReturn = errors.New("no return")
 
 // sysEntry is a row of the system call table.
 type sysEntry struct {
-	fn   sysFunc
-	args string // one letter per argument, for the trace (see formatArgs)
+	fn      sysFunc
+	args    string       // one letter per argument, for the trace (see formatArgs)
+	restart restartClass // what a signal handler does to the call while it sleeps
 }
+
+// A restartClass says what becomes of a sleeping call when a signal
+// handler interrupts it, as signal(7) "Interruption of system calls and
+// library functions by signal handlers" lays down (interruptCall reads it):
+//
+//	"If a blocked call to one of the following interfaces is interrupted
+//	by a signal handler, then the call is automatically restarted after
+//	the signal handler returns if the SA_RESTART flag was used; otherwise
+//	the call fails with the error EINTR:
+//	  * read(2), readv(2), write(2), writev(2), and ioctl(2) calls on
+//	    "slow" devices. [...] (pipes, terminals)
+//	  * open(2), if it can block (e.g., when opening a FIFO; see fifo(7)).
+//	  * wait(2), wait3(2), wait4(2), waitid(2), and waitpid(2).
+//	  * Socket interfaces: accept(2), connect(2), recv(2), recvfrom(2),
+//	    recvmmsg(2), recvmsg(2), send(2), sendto(2), and sendmsg(2),
+//	    unless a timeout has been set on the socket (see below).
+//	  * File locking interfaces: flock(2) and the F_SETLKW and
+//	    F_OFD_SETLKW operations of fcntl(2)
+//	  * POSIX message queue interfaces: mq_receive(3),
+//	    mq_timedreceive(3), mq_send(3), and mq_timedsend(3).
+//	  * futex(2) FUTEX_WAIT (since Linux 2.6.22; beforehand, always
+//	    failed with EINTR).
+//	  * getrandom(2).
+//	  * pthread_mutex_lock(3), pthread_cond_wait(3), and related APIs.
+//	  * futex(2) FUTEX_WAIT_BITSET.
+//	  * POSIX semaphore interfaces: sem_wait(3) and sem_timedwait(3)
+//	    (since Linux 2.6.22; beforehand, always failed with EINTR).
+//	  * read(2) from an inotify(7) file descriptor (since Linux 3.8;
+//	    beforehand, always failed with EINTR).
+//
+//	The following interfaces are never restarted after being interrupted
+//	by a signal handler, regardless of the use of SA_RESTART; they always
+//	fail with the error EINTR when interrupted by a signal handler:
+//	  * "Input" socket interfaces, when a timeout (SO_RCVTIMEO) has been
+//	    set on the socket [...]
+//	  * "Output" socket interfaces, when a timeout (SO_SNDTIMEO) has been
+//	    set on the socket [...]
+//	  * Interfaces used to wait for signals: pause(2), sigsuspend(2),
+//	    sigtimedwait(2), and sigwaitinfo(2).
+//	  * File descriptor multiplexing interfaces: epoll_wait(2),
+//	    epoll_pwait(2), poll(2), ppoll(2), select(2), and pselect(2).
+//	  * System V IPC interfaces: msgrcv(2), msgsnd(2), semop(2), and
+//	    semtimedop(2).
+//	  * Sleep interfaces: clock_nanosleep(2), nanosleep(2), and
+//	    usleep(3).
+//	  * io_getevents(2)."
+//
+// The Linux kernel says the same with the code a sleeping call returns:
+// -ERESTARTSYS (restartSA), -ERESTARTNOHAND or -EINTR (restartNever),
+// -ERESTART_RESTARTBLOCK (restartAdjusted: EINTR after a handler, and
+// without one the call goes on with the time it has left). A call that no
+// handler interrupts (the signal was ignored, or stopped and continued the
+// process) carries on where it slept, whatever its class.
+type restartClass uint8
+
+const (
+	noSleep            restartClass = iota // the call never sleeps
+	restartSA                              // restarted after a handler with SA_RESTART, else EINTR
+	restartNever                           // EINTR after any handler
+	restartAdjusted                        // EINTR after any handler (nanosleep writes the time left)
+	restartUnlessTimed                     // FUTEX_WAIT: restartSA without a timeout, restartAdjusted with one (futex_wait)
+)
 
 // syscalls is the system call table, indexed by number (Linux riscv64 uses
 // asm-generic numbering). A number without a function gives ENOSYS.
@@ -66,48 +131,48 @@ func register(entries map[abi.Sysno]sysEntry) {
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysRead:          {sysRead, "dru"},
-		abi.SysWrite:         {sysWrite, "dwu"},
-		abi.SysReadv:         {sysReadv, "dxd"},
-		abi.SysWritev:        {sysWritev, "dVd"},
-		abi.SysClose:         {sysClose, "d"},
-		abi.SysExit:          {sysExit, "d"},
-		abi.SysExitGroup:     {sysExit, "d"},
-		abi.SysGetpid:        {sysGetpid, ""},
-		abi.SysGetppid:       {sysGetppid, ""},
-		abi.SysGettid:        {sysGetpid, ""},
-		abi.SysGetuid:        {sysGetuid, ""},
-		abi.SysGeteuid:       {sysGeteuid, ""},
-		abi.SysGetgid:        {sysGetgid, ""},
-		abi.SysGetegid:       {sysGetegid, ""},
-		abi.SysClone:         {sysClone, "Cxxxx"},
-		abi.SysExecve:        {sysExecve, "svv"},
-		abi.SysBrk:           {sysBrk, "x"},
-		abi.SysMmap:          {sysMmap, "xuPMdu"},
-		abi.SysMunmap:        {sysMunmap, "xu"},
-		abi.SysNanosleep:     {sysNanosleep, "Tx"},
-		abi.SysClockGettime:  {sysClockGettime, "kx"},
-		abi.SysSchedYield:    {sysSchedYield, ""},
-		abi.SysUname:         {sysUname, "x"},
-		abi.SysSetTidAddress: {sysSetTidAddress, "x"},
-		abi.SysRtSigprocmask: {sysRtSigprocmask, "Hxxu"},
-		abi.SysRtSigpending:  {sysRtSigpending, "xu"},
-		abi.SysRtSigaction:   {sysRtSigaction, "Sxxu"},
-		abi.SysRtSigreturn:   {sysRtSigreturn, ""},
-		abi.SysPipe2:         {sysPipe2, "pf"},
-		abi.SysDup:           {sysDup, "d"},
-		abi.SysDup3:          {sysDup3, "ddf"},
-		abi.SysFcntl:         {sysFcntl, "dFa"},
-		abi.SysIoctl:         {sysIoctl, "dIx"},
-		abi.SysLseek:         {sysLseek, "ddd"},
-		abi.SysOpenat:        {sysOpenat, "DsOo"},
-		abi.SysMknodat:       {sysMknodat, "Dsmu"},
-		abi.SysMkdirat:       {sysMkdirat, "Dso"},
-		abi.SysUnlinkat:      {sysUnlinkat, "DsR"},
-		abi.SysChdir:         {sysChdir, "s"},
-		abi.SysGetcwd:        {sysGetcwd, "xu"},
-		abi.SysPpoll:         {sysPpoll, "xuTxu"},
-		abi.SysPselect6:      {sysPselect6, "dxxxTx"},
+		abi.SysRead:          {sysRead, "dru", restartSA},
+		abi.SysWrite:         {sysWrite, "dwu", restartSA},
+		abi.SysReadv:         {sysReadv, "dxd", restartSA},
+		abi.SysWritev:        {sysWritev, "dVd", restartSA},
+		abi.SysClose:         {sysClose, "d", noSleep},
+		abi.SysExit:          {sysExit, "d", noSleep},
+		abi.SysExitGroup:     {sysExit, "d", noSleep},
+		abi.SysGetpid:        {sysGetpid, "", noSleep},
+		abi.SysGetppid:       {sysGetppid, "", noSleep},
+		abi.SysGettid:        {sysGetpid, "", noSleep},
+		abi.SysGetuid:        {sysGetuid, "", noSleep},
+		abi.SysGeteuid:       {sysGeteuid, "", noSleep},
+		abi.SysGetgid:        {sysGetgid, "", noSleep},
+		abi.SysGetegid:       {sysGetegid, "", noSleep},
+		abi.SysClone:         {sysClone, "Cxxxx", noSleep},
+		abi.SysExecve:        {sysExecve, "svv", noSleep},
+		abi.SysBrk:           {sysBrk, "x", noSleep},
+		abi.SysMmap:          {sysMmap, "xuPMdu", noSleep},
+		abi.SysMunmap:        {sysMunmap, "xu", noSleep},
+		abi.SysNanosleep:     {sysNanosleep, "Tx", restartAdjusted},
+		abi.SysClockGettime:  {sysClockGettime, "kx", noSleep},
+		abi.SysSchedYield:    {sysSchedYield, "", noSleep},
+		abi.SysUname:         {sysUname, "x", noSleep},
+		abi.SysSetTidAddress: {sysSetTidAddress, "x", noSleep},
+		abi.SysRtSigprocmask: {sysRtSigprocmask, "Hxxu", noSleep},
+		abi.SysRtSigpending:  {sysRtSigpending, "xu", noSleep},
+		abi.SysRtSigaction:   {sysRtSigaction, "Sxxu", noSleep},
+		abi.SysRtSigreturn:   {sysRtSigreturn, "", noSleep},
+		abi.SysPipe2:         {sysPipe2, "pf", noSleep},
+		abi.SysDup:           {sysDup, "d", noSleep},
+		abi.SysDup3:          {sysDup3, "ddf", noSleep},
+		abi.SysFcntl:         {sysFcntl, "dFa", noSleep},
+		abi.SysIoctl:         {sysIoctl, "dIx", restartSA},
+		abi.SysLseek:         {sysLseek, "ddd", noSleep},
+		abi.SysOpenat:        {sysOpenat, "DsOo", restartSA},
+		abi.SysMknodat:       {sysMknodat, "Dsmu", noSleep},
+		abi.SysMkdirat:       {sysMkdirat, "Dso", noSleep},
+		abi.SysUnlinkat:      {sysUnlinkat, "DsR", noSleep},
+		abi.SysChdir:         {sysChdir, "s", noSleep},
+		abi.SysGetcwd:        {sysGetcwd, "xu", noSleep},
+		abi.SysPpoll:         {sysPpoll, "xuTxu", restartNever},
+		abi.SysPselect6:      {sysPselect6, "dxxxTx", restartNever},
 	})
 }
 
@@ -119,85 +184,6 @@ func (k *Kernel) syscall(t *Task) {
 	k.invoke(c)
 }
 
-// invoke runs a call and then either completes it or puts the task to sleep.
-//
-// The blocking protocol (sched.WaitQueue): try; if the attempt would block,
-// register on the object's wait queue, try again (an event that came in
-// between would otherwise be lost), and only then sleep. In this
-// single-threaded kernel nothing can run between the two tries, so the
-// second one cannot succeed where the first failed; it is kept because it is
-// the protocol every blocking call follows, and because it stays correct
-// when an object notifies from inside an attempt.
-func (k *Kernel) invoke(c *call) {
-	t := c.t
-	t.inCall = c
-	defer func() { t.inCall = nil }()
-	var fn sysFunc
-	if c.no < abi.Sysno(len(syscalls)) {
-		fn = syscalls[c.no].fn
-	}
-	if fn == nil {
-		k.complete(c, 0, abi.ENOSYS)
-		return
-	}
-	ret, err := fn(c)
-	if blk, ok := err.(*blockError); ok {
-		t.waitOn(blk)
-		ret, err = fn(c)
-		if blk, ok := err.(*blockError); ok {
-			k.block(t, c, blk)
-			return
-		}
-		t.entry.Remove()
-	}
-	k.complete(c, ret, err)
-}
-
-// waitOn registers t's entry on the wait queue a blocked attempt named, for
-// the events it waits for. An entry already on that queue keeps its place
-// (FIFO order survives a spurious wakeup); one on another queue moves.
-// Calls that register their own entries (poll, futex) name no queue.
-func (t *Task) waitOn(blk *blockError) {
-	if blk.q == nil {
-		return
-	}
-	t.entry.Mask = blk.mask
-	if t.entry.On(blk.q) {
-		return
-	}
-	t.entry.Remove()
-	blk.q.Add(&t.entry)
-}
-
-// block puts t to sleep in call c, unless a signal is already waiting to
-// be delivered: then the call stays pending for deliverSignals, which
-// interrupts it ("the call is interrupted by a signal handler").
-func (k *Kernel) block(t *Task, c *call, blk *blockError) {
-	if t.Sig.Deliverable() != 0 {
-		t.call = c
-		t.blocked = blk
-		t.interrupted = true
-		return
-	}
-	k.sleep(t, c, blk)
-}
-
-// retry re-runs the call a woken task was blocked in.
-func (k *Kernel) retry(t *Task) {
-	c := t.call
-	t.call = nil
-	t.inCall = c
-	defer func() { t.inCall = nil }()
-	ret, err := syscalls[c.no].fn(c)
-	if blk, ok := err.(*blockError); ok {
-		t.waitOn(blk)
-		k.block(t, c, blk)
-		return
-	}
-	t.entry.Remove()
-	k.complete(c, ret, err)
-}
-
 // complete writes a call's result to a0 and steps past the ecall.
 func (k *Kernel) complete(c *call, ret int64, err error) {
 	t := c.t
@@ -206,6 +192,10 @@ func (k *Kernel) complete(c *call, ret int64, err error) {
 	}
 	if err != nil {
 		ret = -int64(errnoOf(c, err))
+	}
+	if c.setMask {
+		// ppoll, pselect6, rt_sigtimedwait: the caller's mask comes back.
+		t.Sig.Mask, c.setMask = c.oldMask, false
 	}
 	t.Regs.X[10] = uint64(ret)
 	t.Regs.PC += 4

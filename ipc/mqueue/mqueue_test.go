@@ -67,9 +67,9 @@ func TestFullAndReadiness(t *testing.T) {
 func TestPipelined(t *testing.T) {
 	q := open(t, NewNamespace(), "q", &Attr{MaxMsg: 1, MsgSize: 16})
 	w1, w2 := &counter{}, &counter{}
-	r1, r2 := NewReceiver(w1, 5), NewReceiver(w2, 6)
-	q.Wait(r1)
-	q.Wait(r2)
+	r1, r2 := NewReceiver(q, w1, 5), NewReceiver(q, w2, 6)
+	r1.Join(q.ReceiverList(), false)
+	r2.Join(q.ReceiverList(), false)
 	q.SetNotify(9, &Notification{PID: 9, Notify: abi.SIGEV_SIGNAL, Signo: 10})
 	got, n, err := q.Send([]byte("hi"), 3)
 	require.NoError(t, err)
@@ -81,19 +81,19 @@ func TestPipelined(t *testing.T) {
 
 	// The queue fills; a sender waits; a receive takes its message in.
 	// r2 still waits: take it off for this part.
-	r2.Entry().Remove()
+	r2.Leave()
 	_, n, err = q.Send([]byte("one"), 1)
 	require.NoError(t, err)
 	require.NotNil(t, n, "empty -> non-empty with nobody waiting: fire")
 	require.Nil(t, q.Notification(), "fired once, then unregistered")
 	ws := &counter{}
-	s := NewSender(ws, 7, []byte("two"), 2)
-	q.WaitToSend(s)
+	s := NewSender(q, ws, 7, []byte("two"), 2)
+	s.Join(q.SenderList(), false)
 	m, took, err := q.Receive()
 	require.NoError(t, err)
 	require.Equal(t, "one", string(m.Data))
 	require.Same(t, s, took)
-	require.True(t, s.Done)
+	require.True(t, s.Answered())
 	require.Equal(t, 1, ws.n)
 	require.Equal(t, []string{"two"}, texts(q))
 }

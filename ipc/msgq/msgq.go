@@ -197,16 +197,15 @@ func (q *Queue) pipelinedSend(m *Message, now int64) *Receiver {
 		if r == nil {
 			return nil
 		}
-		r.entry.Remove()
 		if r.maxSize() < m.Size {
 			r.Err = ErrTooBig
-			r.waiter.Wake(abi.POLLIN)
+			r.Answer(abi.POLLIN)
 			continue
 		}
 		// The receiver is the one that read it: msg_lrpid, msg_rtime.
 		q.LRPID, q.RTime = r.PID, now
 		r.Msg = m
-		r.waiter.Wake(abi.POLLIN)
+		r.Answer(abi.POLLIN)
 		return r
 	}
 }
@@ -356,7 +355,7 @@ func (q *Queue) Receive(req Request, c sysv.Creds, now int64) (*Message, error) 
 func (q *Queue) wakeSenders() {
 	q.senders.Each(func(e *sched.Entry) {
 		if s := e.Waiter.(*Sender); q.fits(s.Size) {
-			s.waiter.Wake(abi.POLLOUT)
+			s.Wake(abi.POLLOUT)
 		}
 	})
 }
@@ -374,7 +373,7 @@ func (q *Queue) Set(uid, gid, mode, qbytes int, now int64) {
 	q.perm.Mode = mode & sysv.ModeBits
 	q.QBytes = qbytes
 	q.CTime = now
-	q.receivers.Each(func(e *sched.Entry) { e.Waiter.(*Receiver).waiter.Wake(abi.POLLIN) })
+	q.receivers.Notify(abi.POLLIN)
 	q.wakeSenders()
 }
 
@@ -394,9 +393,8 @@ func (q *Queue) Remove() {
 		if r == nil {
 			break
 		}
-		r.entry.Remove()
 		r.Err = ErrRemoved
-		r.waiter.Wake(abi.POLLIN)
+		r.Answer(abi.POLLIN)
 	}
 	q.senders.Notify(sched.AllEvents)
 }

@@ -8,7 +8,7 @@
 // the kernel then adds a Waiter record and sleeps. As Linux does (ipc/sem.c
 // update_queue), whoever changes the values afterwards completes the
 // waiters whose operations can now run, on their behalf, and wakes them:
-// a woken process finds its record Done and does not apply anything again.
+// a woken process finds its record answered and does not apply anything again.
 //
 // Wake order (decided here, and what a reader of a trace sees): one list of
 // waiters per set, in the order they started waiting (Linux's pending
@@ -333,9 +333,8 @@ func (s *Set) retry(w *Waiter, now int64) bool {
 
 // answer takes w off the list with its result and wakes its process.
 func (s *Set) answer(w *Waiter, err error) {
-	w.entry.Remove()
-	w.done, w.Err = true, err
-	w.waiter.Wake(sched.AllEvents)
+	w.Err = err
+	w.Answer(sched.AllEvents)
 }
 
 // SetVal is SETVAL: "Set the semaphore value (semval) to arg.val for the
