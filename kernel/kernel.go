@@ -90,12 +90,12 @@ type Kernel struct {
 	pipes   []*pipe.Pipe // live pipes (FIFOs' included), by id, for inspection
 	pipeIDs int          // the last pipe id handed out
 
-	msgIDs  *sysv.Registry[*msgq.Queue]  // System V message queues (sys_msg.go)
-	shmIDs  *sysv.Registry[*shm.Segment] // System V shared memory segments (made at first use)
-	semIDs  *semRegistry                 // System V semaphore sets (sys_sem.go)
+	msgIDs  *sysv.Registry[*msgq.Queue]   // System V message queues (sys_msg.go)
+	shmIDs  *sysv.Registry[*shm.Segment]  // System V shared memory segments (made at first use)
+	semIDs  *semRegistry                  // System V semaphore sets (sys_sem.go)
 	futexes map[futexKey]*sched.WaitQueue // FUTEX_WAIT waiters by word (looked up, never iterated)
-	mmActor *Task                        // the process whose mappings change, for shm_lpid
-	mqNS    *mqueue.Namespace            // POSIX message queues (sys_mqueue.go)
+	mmActor *Task                         // the process whose mappings change, for shm_lpid
+	mqNS    *mqueue.Namespace             // POSIX message queues (sys_mqueue.go)
 
 	root *node // the namespace's root directory
 
