@@ -51,21 +51,6 @@ func sysMsgget(c *call) (int64, error) {
 	return int64(q.ID()), nil
 }
 
-// msgErrno maps the queue's answers that are errors in every case.
-func msgErrno(err error) error {
-	switch {
-	case errors.Is(err, msgq.ErrAccess):
-		return abi.EACCES
-	case errors.Is(err, msgq.ErrRemoved):
-		return abi.EIDRM
-	case errors.Is(err, msgq.ErrTooBig):
-		return abi.E2BIG
-	case errors.Is(err, msgq.ErrCopyTooBig):
-		return abi.EINVAL
-	}
-	return err
-}
-
 // msgsnd(2): (msqid, msgp, msgsz, msgflg); msgp points at struct msgbuf
 // {long mtype; char mtext[msgsz]}.
 func sysMsgsnd(c *call) (int64, error) {
@@ -127,7 +112,7 @@ func sysMsgsnd(c *call) (int64, error) {
 				q.Name(), q.CBytes, q.QBytes, q.QNum, m.Size)
 		}}
 	}
-	return 0, msgErrno(err)
+	return 0, err
 }
 
 // msgrcv(2): (msqid, msgp, msgsz, msgtyp, msgflg).
@@ -144,7 +129,7 @@ func sysMsgrcv(c *call) (int64, error) {
 			return msgCopyOut(c, va, size, r.Msg)
 		}
 		if r.Err != nil {
-			return 0, msgErrno(r.Err)
+			return 0, r.Err
 		}
 		q = r.Queue
 	} else {
@@ -180,7 +165,7 @@ func sysMsgrcv(c *call) (int64, error) {
 		// then list_add_tail).
 		return 0, &blockError{q: q.ReceiverList(), rec: r, tail: true, why: func() string { return fmt.Sprintf("%s has no message%s", q.Name(), req.Wants()) }}
 	}
-	return 0, msgErrno(err)
+	return 0, err
 }
 
 // msgCopyOut is do_msg_fill: mtype, then min(msgsz, length) bytes of text

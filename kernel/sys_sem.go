@@ -75,23 +75,6 @@ func sysSemget(c *call) (int64, error) {
 	return int64(s.ID()), nil
 }
 
-// semErrno maps the set's answers to errnos.
-func semErrno(err error) error {
-	switch {
-	case errors.Is(err, sem.ErrAgain):
-		return abi.EAGAIN
-	case errors.Is(err, sem.ErrRange):
-		return abi.ERANGE
-	case errors.Is(err, sem.ErrRemoved):
-		return abi.EIDRM
-	case errors.Is(err, sem.ErrAccess):
-		return abi.EACCES
-	case errors.Is(err, sem.ErrFBig):
-		return abi.EFBIG
-	}
-	return err
-}
-
 // semop(2): (semid, sops, nsops).
 func sysSemop(c *call) (int64, error) { return semtimedop(c, 0) }
 
@@ -113,7 +96,7 @@ func semtimedop(c *call, timeoutVA uint64) (int64, error) {
 			// deadline that came at the same time, as in Linux ("fastpath:
 			// the semop has completed").
 			if w.Err != nil {
-				return 0, semErrno(w.Err)
+				return 0, w.Err
 			}
 			return 0, nil
 		case c.expired():
@@ -176,7 +159,7 @@ func semtimedop(c *call, timeoutVA uint64) (int64, error) {
 		}
 		return 0, semBlock(c, sem.NewWaiter(s, t, t.PID, ops, blocking))
 	}
-	return 0, semErrno(err)
+	return 0, err
 }
 
 // semBlock is the sleep of a semop: its record on the set's pending list
@@ -206,7 +189,7 @@ func (k *Kernel) semTraceCompleted(t *Task, s *sem.Set, before []*sem.Waiter) {
 		case w.Err == nil:
 			k.emit(t, "ipc", fmt.Sprintf("%s: the change completes pid %d's semop %s", s.Name(), w.PID, semOpsString(w.Ops)))
 		default:
-			k.emit(t, "ipc", fmt.Sprintf("%s: the change ends pid %d's semop %s with %v", s.Name(), w.PID, semOpsString(w.Ops), semErrno(w.Err)))
+			k.emit(t, "ipc", fmt.Sprintf("%s: the change ends pid %d's semop %s with %v", s.Name(), w.PID, semOpsString(w.Ops), w.Err))
 		}
 	}
 }

@@ -33,7 +33,10 @@ const (
 	NameMax        = 255      // NAME_MAX: a name's length, without the slash
 )
 
-// Errors of the non-blocking operations.
+// Errors of the non-blocking operations. Where the kernel must choose
+// between sleeping and failing (a flag decides) the answer is a sentinel;
+// where the meaning is fixed it is the errno itself, which the kernel
+// returns as it is.
 var (
 	// ErrFull: "If the message queue is already full (i.e., the number of
 	// messages on the queue equals the queue's mq_maxmsg attribute), then,
@@ -44,7 +47,7 @@ var (
 	ErrEmpty = errors.New("mqueue: queue empty")
 	// ErrBusy: "EBUSY: Another process has already registered to receive
 	// notification for this message queue." - mq_notify(3)
-	ErrBusy = errors.New("mqueue: another process is registered")
+	ErrBusy = abi.EBUSY
 )
 
 // A Message is one node of the queue's list (Linux keeps one list per

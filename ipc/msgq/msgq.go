@@ -30,8 +30,10 @@ const (
 	MSGMNI = 32000
 )
 
-// Errors of the non-blocking operations; the kernel turns each into an
-// errno or a sleep.
+// Errors of the non-blocking operations. Where the kernel must choose
+// between sleeping and failing (a flag decides) the answer is a sentinel;
+// where the meaning is fixed it is the errno itself, which the kernel
+// returns as it is.
 var (
 	// ErrFull: no room for the message: sleep, or EAGAIN with IPC_NOWAIT.
 	ErrFull = errors.New("msgq: queue full")
@@ -40,16 +42,16 @@ var (
 	ErrNoMessage = errors.New("msgq: no message of the requested type")
 	// ErrTooBig: "E2BIG: The message text length is greater than msgsz and
 	// MSG_NOERROR isn't specified in msgflg." The message stays queued.
-	ErrTooBig = errors.New("msgq: message longer than msgsz")
+	ErrTooBig = abi.E2BIG
 	// ErrRemoved: "EIDRM: While the process was sleeping ... the message
 	// queue was removed."
-	ErrRemoved = errors.New("msgq: queue removed")
+	ErrRemoved = abi.EIDRM
 	// ErrAccess: "EACCES: The calling process does not have ... permission
 	// on the message queue".
-	ErrAccess = errors.New("msgq: permission denied")
+	ErrAccess = abi.EACCES
 	// ErrCopyTooBig: MSG_COPY|MSG_NOERROR of a message longer than the
 	// buffer: Linux's copy_msg refuses with EINVAL rather than truncate.
-	ErrCopyTooBig = errors.New("msgq: MSG_COPY of a message longer than the buffer")
+	ErrCopyTooBig = abi.EINVAL
 )
 
 // A Message is one node of the queue's list (Linux's struct msg_msg).

@@ -46,8 +46,10 @@ const (
 	SEMAEM = SEMVMX
 )
 
-// Errors of the non-blocking operations; the kernel turns each into an
-// errno or a sleep.
+// Errors of the non-blocking operations. Where the kernel must choose
+// between sleeping and failing (a flag decides) the answer is a sentinel;
+// where the meaning is fixed it is the errno itself, which the kernel
+// returns as it is.
 var (
 	// ErrWouldBlock: an operation cannot proceed now: sleep.
 	ErrWouldBlock = errors.New("sem: operation would block")
@@ -55,20 +57,20 @@ var (
 	// either IPC_NOWAIT was specified in sem_flg or the time limit
 	// specified in timeout expired." Linux looks at the flag of the
 	// operation that blocks, not of the first one.
-	ErrAgain = errors.New("sem: would block with IPC_NOWAIT")
+	ErrAgain = abi.EAGAIN
 	// ErrRange: "ERANGE: For some operation sem_op+semval is greater than
 	// SEMVMX, the implementation dependent maximum value for semval." Also
 	// a semadj that would leave [-SEMAEM-1, SEMAEM].
-	ErrRange = errors.New("sem: value out of range")
+	ErrRange = abi.ERANGE
 	// ErrRemoved: "EIDRM: The semaphore set was removed."
-	ErrRemoved = errors.New("sem: set removed")
+	ErrRemoved = abi.EIDRM
 	// ErrAccess: "EACCES: The calling process does not have the
 	// permissions required to perform the specified semaphore operations"
-	ErrAccess = errors.New("sem: permission denied")
+	ErrAccess = abi.EACCES
 	// ErrFBig: "EFBIG: For some operation the value of sem_num is less
 	// than 0 or greater than or equal to the number of semaphores in the
 	// set."
-	ErrFBig = errors.New("sem: sem_num out of the set")
+	ErrFBig = abi.EFBIG
 )
 
 // An Op is one operation of a semop (struct sembuf).
