@@ -70,7 +70,7 @@ func TestPipelined(t *testing.T) {
 	r1, r2 := NewReceiver(w1, 5), NewReceiver(w2, 6)
 	q.Wait(r1)
 	q.Wait(r2)
-	q.SetNotify(9, &Notification{PID: 9, Notify: abi.SIGEV_SIGNAL, Signo: 10})
+	require.NoError(t, q.SetNotify(9, &Notification{PID: 9, Notify: abi.SIGEV_SIGNAL, Signo: 10}))
 	got, n, err := q.Send([]byte("hi"), 3)
 	require.NoError(t, err)
 	require.Same(t, r1, got, "the first receiver takes it")
