@@ -57,7 +57,7 @@ func FuzzSyscalls(f *testing.F) {
 	f.Add([]byte{11, 0, 16, 15, 15, 0, 0, 0, 0, 11, 1, 16, 17, 18, 0, 0, 0, 0})
 	elf, err := os.ReadFile(filepath.Join("..", "testdata", "linux", "bin", "argv"))
 	if err != nil {
-		f.Fatal(err)
+		f.Fatalf("committed ELF missing: %v (rebuild testdata/linux/bin with scripts/linux-oracle.sh)", err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// A watchdog in host time: an input that makes the kernel spin

@@ -70,7 +70,7 @@ func TestPipelined(t *testing.T) {
 	r1, r2 := NewReceiver(q, w1, 5), NewReceiver(q, w2, 6)
 	r1.Join(q.ReceiverList(), false)
 	r2.Join(q.ReceiverList(), false)
-	q.SetNotify(9, &Notification{PID: 9, Notify: abi.SIGEV_SIGNAL, Signo: 10})
+	require.NoError(t, q.SetNotify(9, &Notification{PID: 9, Notify: abi.SIGEV_SIGNAL, Signo: 10}))
 	got, n, err := q.Send([]byte("hi"), 3)
 	require.NoError(t, err)
 	require.Same(t, r1, got, "the first receiver takes it")

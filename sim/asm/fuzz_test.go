@@ -2,7 +2,6 @@ package asm
 
 import (
 	"encoding/binary"
-	"os"
 	"strings"
 	"testing"
 )
@@ -10,15 +9,14 @@ import (
 // FuzzAssemble: Assemble must never panic, and must return either a program
 // whose ELF debug/elf can read, or an ErrorList of positioned errors.
 func FuzzAssemble(f *testing.F) {
-	f.Add(string(readCorpus(f)))
+	src := readCorpus(f)
+	f.Add(string(src))
 	for _, tc := range errorCases {
 		f.Add(tc.src)
 	}
-	if src, err := os.ReadFile(corpusFile); err == nil {
-		// Each line of the corpus alone, after a _start.
-		for _, line := range strings.Split(string(src), "\n") {
-			f.Add("_start:\n" + line + "\n")
-		}
+	// Each line of the corpus alone, after a _start.
+	for _, line := range strings.Split(string(src), "\n") {
+		f.Add("_start:\n" + line + "\n")
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		prog, err := Assemble("fuzz.s", []byte(src), Options{Predefined: map[string]int64{"SYS_write": 64}})
