@@ -102,15 +102,8 @@ func (ns *Namespace) Open(name string, oflag, mode int, attr *Attr, c Creator) (
 // permits checks the mode bits for an open with access acc (O_RDONLY,
 // O_WRONLY, O_RDWR).
 func (q *Queue) permits(c Creator, acc int) bool {
-	want := [...]int{04, 02, 06}[acc]
-	bits := q.Mode
-	switch {
-	case c.UID == q.UID:
-		bits >>= 6
-	case c.GID == q.GID:
-		bits >>= 3
-	}
-	return want&^bits&07 == 0
+	want := [...]uint32{abi.MAY_READ, abi.MAY_WRITE, abi.MAY_READ | abi.MAY_WRITE}[acc]
+	return abi.ModeGrants(uint32(q.Mode), c.UID == q.UID, c.GID == q.GID, want)
 }
 
 // Unlink removes name: "mq_unlink() removes the specified message queue
