@@ -34,12 +34,25 @@ func sysOpenat(c *call) (int64, error) {
 		if flags&abi.O_ACCMODE != abi.O_RDONLY || flags&abi.O_CREAT != 0 {
 			return 0, abi.EISDIR
 		}
+		if err := n.permission(c.t, abi.MAY_READ); err != nil {
+			return 0, err // may_open: reading a directory needs r
+		}
 		return c.install(newOpenFile(&dirFile{n: n}, abi.O_RDONLY|abi.O_DIRECTORY|oLargefile), flags)
 	case flags&abi.O_DIRECTORY != 0:
 		return 0, abi.ENOTDIR
 	}
+	// "EACCES The requested access to the file is not allowed" - open(2):
+	// O_RDONLY needs r, O_WRONLY w, O_RDWR both (may_open, before the
+	// FIFO's own EINVAL and ENXIO).
+	if err := n.permission(c.t, openAccess[flags&abi.O_ACCMODE]); err != nil {
+		return 0, err
+	}
 	return c.startFifoOpen(n.fifo, flags)
 }
+
+// openAccess is the permission an open's access mode asks for (Linux's
+// ACC_MODE): O_ACCMODE itself asks for both, and then fails with EINVAL.
+var openAccess = [4]uint32{abi.MAY_READ, abi.MAY_WRITE, abi.MAY_READ | abi.MAY_WRITE, abi.MAY_READ | abi.MAY_WRITE}
 
 // install gives an open file its descriptor (O_CLOEXEC honoured).
 func (c *call) install(f *OpenFile, flags int) (int64, error) {

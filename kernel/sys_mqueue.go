@@ -119,8 +119,7 @@ func sysMqOpen(c *call) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	cr := mqueue.Creator{UID: t.EUID, GID: t.EGID, Privileged: t.EUID == 0}
-	q, err := k.mqueues().Open(name, oflag, int(c.a[2])&0777&^umask, attr, cr)
+	q, err := k.mqueues().Open(name, oflag, int(c.a[2])&0777&^umask, attr, mqCreator(t))
 	if err != nil {
 		return 0, err
 	}
@@ -142,7 +141,12 @@ func sysMqUnlink(c *call) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return 0, c.t.k.mqueues().Unlink(name)
+	return 0, c.t.k.mqueues().Unlink(name, mqCreator(c.t))
+}
+
+// mqCreator is the caller as the queues' permission checks see it.
+func mqCreator(t *Task) mqueue.Creator {
+	return mqueue.Creator{UID: t.EUID, GID: t.EGID, Privileged: t.EUID == 0}
 }
 
 // mqFileOf returns the queue behind descriptor fd: "EBADF: The descriptor

@@ -186,8 +186,8 @@ func TestUnlinkLifetime(t *testing.T) {
 	ns := NewNamespace()
 	q := open(t, ns, "b", nil)
 	open(t, ns, "a", nil)
-	require.NoError(t, ns.Unlink("b"))
-	require.Equal(t, abi.ENOENT, ns.Unlink("b"))
+	require.NoError(t, ns.Unlink("b", root))
+	require.Equal(t, abi.ENOENT, ns.Unlink("b", root))
 	_, err := ns.Open("b", abi.O_RDONLY, 0, nil, root)
 	require.Equal(t, abi.ENOENT, err, "the name is gone at once")
 	var names []string
@@ -197,4 +197,22 @@ func TestUnlinkLifetime(t *testing.T) {
 	require.Equal(t, []string{"a", "b"}, names, "b lives while open")
 	ns.Close(q)
 	require.Len(t, ns.Queues(), 1)
+}
+
+// The root is sticky (01777): only the queue's owner or root may unlink
+// it, others get EPERM (may_delete's check_sticky).
+func TestUnlinkSticky(t *testing.T) {
+	ns := NewNamespace()
+	owner, other := Creator{UID: 1000, GID: 100}, Creator{UID: 1001, GID: 100}
+	for _, c := range []Creator{owner, other, root} {
+		_, err := ns.Open("q", abi.O_CREAT|abi.O_RDONLY, 0666, nil, owner)
+		require.NoError(t, err)
+		if c == other {
+			require.Equal(t, abi.EPERM, ns.Unlink("q", c), "another user, even with mode 0666")
+			require.NoError(t, ns.Unlink("q", owner))
+			continue
+		}
+		require.NoError(t, ns.Unlink("q", c))
+	}
+	require.Equal(t, abi.ENOENT, ns.Unlink("q", other), "ENOENT comes before the permission check")
 }
