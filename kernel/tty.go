@@ -16,8 +16,8 @@ import (
 //
 // The line discipline (termios(3), Linux's n_tty):
 //   - ICANON: typed bytes collect in an edit line; newline makes the line
-//     readable; VERASE (DEL, or ^H) deletes the last byte, VKILL (^U) the
-//     whole edit line; VEOF (^D) makes the edit line readable without a
+//     readable; VERASE (DEL by default) deletes the last byte, VKILL (^U)
+//     the whole edit line; VEOF (^D) makes the edit line readable without a
 //     newline, so ^D on an empty line reads as end of file. A read returns
 //     at most one line. Without ICANON every byte is readable at once
 //     (VMIN bytes satisfy a read; VTIME is not implemented).
@@ -82,7 +82,10 @@ const (
 )
 
 // defaultTermios is what a Linux terminal starts with (stty sane):
-// canonical mode, echo, signals, the usual control characters.
+// canonical mode, echo, signals, and the control characters of Linux's
+// INIT_C_CC (include/linux/tty.h): VINTR ^C, VQUIT ^\, VERASE DEL, VKILL
+// ^U, VEOF ^D, VTIME 0, VMIN 1, VSWTC 0, VSTART ^Q, VSTOP ^S, VSUSP ^Z,
+// VEOL 0, VREPRINT ^R, VDISCARD ^O, VWERASE ^W, VLNEXT ^V, VEOL2 0.
 func defaultTermios(echo bool) termios {
 	t := termios{
 		iflag: iICRNL | iIXON,
@@ -162,7 +165,10 @@ func (tt *Terminal) receive(in []byte) {
 			continue
 		}
 		switch {
-		case ch == cc[vERASE] || ch == 0x08:
+		case ch == cc[vERASE]:
+			// Only VERASE erases: Linux's default is DEL (INIT_C_CC), so a
+			// ^H (backspace) is an ordinary byte of the line unless a
+			// program sets VERASE to it (stty erase ^H).
 			if n := len(tt.edit); n > 0 {
 				tt.edit = tt.edit[:n-1]
 				tt.output([]byte("\b \b"))
@@ -217,9 +223,10 @@ func caret(ch byte) string {
 	return string(rune(ch))
 }
 
-// echo echoes one typed byte (ECHO), control characters as ^X (ECHOCTL).
+// echo echoes one typed byte (ECHO), control characters as ^X and DEL as
+// ^? (ECHOCTL: n_tty's echo_char takes every iscntrl byte but tab).
 func (tt *Terminal) echo(ch byte) {
-	if ch < 0x20 && ch != '\n' && ch != '\t' && tt.lflag(lECHOCTL) {
+	if (ch < 0x20 || ch == 0x7f) && ch != '\n' && ch != '\t' && tt.lflag(lECHOCTL) {
 		tt.output([]byte(caret(ch)))
 		return
 	}
