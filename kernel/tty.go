@@ -352,14 +352,19 @@ func (tt *Terminal) readRaw(dst []byte, nonblock bool) (int, error) {
 }
 
 // Write sends src to the console; with TOSTOP a background writer gets
-// SIGTTOU first.
+// SIGTTOU first. A failure of the console's host stream reaches the writer
+// as Linux's errno (hostWriteError).
 func (tt *Terminal) Write(c *call, src []byte, _ bool) (int, error) {
 	if tt.lflag(lTOSTOP) && tt.background(c.t) {
 		if err := tt.jobControl(c, abi.SIGTTOU, true); err != nil {
 			return 0, err
 		}
 	}
-	tt.k.m.Console.Write(src)
+	if n, err := tt.k.m.Console.Write(src); err != nil {
+		// ipcsim exec: the host's terminal (or the character device taken
+		// for one, such as /dev/full) failed the write.
+		return n, hostWriteError(c, tt.Name(), err)
+	}
 	return len(src), nil
 }
 
