@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"ipcsim/kernel"
 	"ipcsim/kernel/loader"
@@ -92,7 +94,17 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Stderr:     stderr,
 		Input:      stdin,
 		Lookup:     readHostFile,
+		// As under qemu-riscv64: fd 0 and 1 are the terminal only when
+		// ipcsim's are; a pipe or a file passes bytes as they are.
+		StdinFile:  !isTerminal(stdin),
+		StdoutFile: !isTerminal(stdout),
 	}
+	// The program's writes to a closed pipe must fail with EPIPE (and
+	// SIGPIPE in the simulated process), not kill ipcsim: "If the program
+	// is not calling Notify ... writes to broken pipe on fd 1 or 2 cause
+	// the program to exit with SIGPIPE" (os/signal). Ignored, the write
+	// returns EPIPE to the kernel.
+	signal.Ignore(syscall.SIGPIPE)
 	if trace.dest != "" {
 		w := stderr
 		if trace.dest != "-" {
@@ -148,4 +160,22 @@ func readHostFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxProgBytes)
 	}
 	return os.ReadFile(path)
+}
+
+// isTerminal reports whether one of ipcsim's standard streams is a
+// terminal on the host. It asks the file's mode for a character device
+// (os.ModeCharDevice), which needs no dependency beyond the standard
+// library; golang.org/x/term would ask the tty driver itself (TCGETS).
+// The price: other character devices, /dev/null and /dev/full, count as
+// terminals too. That changes only what isatty says (the line discipline
+// has nothing to do on an empty /dev/null, and a write to /dev/full still
+// fails with ENOSPC). A stream that is not an *os.File (a test's buffer)
+// is not a terminal.
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
