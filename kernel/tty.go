@@ -361,8 +361,8 @@ func (tt *Terminal) Write(c *call, src []byte, _ bool) (int, error) {
 		}
 	}
 	if n, err := tt.k.m.Console.Write(src); err != nil {
-		// ipcsim exec: the host's terminal (or the character device taken
-		// for one, such as /dev/full) failed the write.
+		// ipcsim exec: the host's terminal (or a character device taken
+		// for one) failed the write.
 		return n, hostWriteError(c, tt.Name(), err)
 	}
 	return len(src), nil

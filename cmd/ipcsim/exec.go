@@ -163,19 +163,27 @@ func readHostFile(path string) ([]byte, error) {
 }
 
 // isTerminal reports whether one of ipcsim's standard streams is a
-// terminal on the host. It asks the file's mode for a character device
-// (os.ModeCharDevice), which needs no dependency beyond the standard
-// library; golang.org/x/term would ask the tty driver itself (TCGETS).
-// The price: other character devices, /dev/null and /dev/full, count as
-// terminals too. That changes only what isatty says (the line discipline
-// has nothing to do on an empty /dev/null, and a write to /dev/full still
-// fails with ENOSPC). A stream that is not an *os.File (a test's buffer)
-// is not a terminal.
+// terminal on the host: a character device (os.ModeCharDevice) other than
+// the devices that redirections name, /dev/null, /dev/zero and /dev/full.
+// This needs nothing beyond the standard library and works on every Unix;
+// golang.org/x/term would ask the tty driver itself (TCGETS), a new
+// dependency. The price: another character device (a serial line, a
+// /dev/null made elsewhere with mknod) counts as a terminal, which changes
+// only what isatty answers and whether the line discipline reads it. A
+// stream that is not an *os.File (a test's buffer) is not a terminal.
 func isTerminal(stream any) bool {
 	f, ok := stream.(*os.File)
 	if !ok {
 		return false
 	}
 	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	for _, dev := range [...]string{os.DevNull, "/dev/zero", "/dev/full"} {
+		if d, err := os.Stat(dev); err == nil && os.SameFile(fi, d) {
+			return false
+		}
+	}
+	return true
 }

@@ -118,24 +118,37 @@ func TestExecStdinNotTerminal(t *testing.T) {
 	}
 }
 
-// fd 0 and 1 are the terminal only when ipcsim's are (a character device,
-// here /dev/null); fd 2 is always the host's stream.
+// fd 0 and 1 are the terminal only when ipcsim's are; fd 2 is always
+// the host's stream. /dev/null is a character device but not a terminal
+// (qemu's program finds no tty there either).
 func TestExecWhichFDsAreTerminals(t *testing.T) {
 	ttys := assemble(t, "ttys", ttysSrc)
 	if st, _, _ := run(t, "exec", ttys); st != 0 {
 		t.Errorf("buffers as stdin and stdout: status %d, want 0 (no terminal)", st)
 	}
-	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	var stderr strings.Builder
+	for _, dev := range []string{os.DevNull, "/dev/zero", "/dev/full"} {
+		f, err := os.OpenFile(dev, os.O_RDWR, 0)
+		if err != nil {
+			t.Log(err)
+			continue
+		}
+		if st := Main([]string{"exec", ttys}, f, f, &stderr); st != 0 {
+			t.Errorf("%s as stdin and stdout: status %d, want 0 (not a terminal)", dev, st)
+		}
+		f.Close()
+	}
+	// The master side of a new pseudo-terminal is a terminal.
+	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
 	if err != nil {
 		t.Skip(err)
 	}
-	defer null.Close()
-	var stdout, stderr strings.Builder
-	if st := Main([]string{"exec", ttys}, null, &stdout, &stderr); st != 1 {
-		t.Errorf("%s as stdin: status %d, want 1 (fd 0 is the terminal)", os.DevNull, st)
+	defer ptmx.Close()
+	if st := Main([]string{"exec", ttys}, ptmx, io.Discard, &stderr); st != 1 {
+		t.Errorf("/dev/ptmx as stdin: status %d, want 1 (fd 0 is the terminal)", st)
 	}
-	if st := Main([]string{"exec", ttys}, strings.NewReader(""), null, &stderr); st != 2 {
-		t.Errorf("%s as stdout: status %d, want 2 (fd 1 is the terminal)", os.DevNull, st)
+	if st := Main([]string{"exec", ttys}, strings.NewReader(""), ptmx, &stderr); st != 2 {
+		t.Errorf("/dev/ptmx as stdout: status %d, want 2 (fd 1 is the terminal)", st)
 	}
 }
 
@@ -162,8 +175,7 @@ func TestExecWriteErrors(t *testing.T) {
 		}
 	}
 
-	// /dev/full is a character device, so fd 1 is the terminal: its
-	// writes fail with ENOSPC all the same.
+	// A real /dev/full.
 	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
 	if err != nil {
 		t.Skip(err)

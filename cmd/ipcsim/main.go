@@ -50,7 +50,7 @@ Usage:
       and 2 are ipcsim's standard input, output and error, and execve
       reads host files. fd 0 and 1 are the simulated terminal (its line
       discipline: ^C is SIGINT, ^D end of file, DEL erases) only when
-      ipcsim's are character devices; a pipe or a file passes bytes as
+      ipcsim's are terminals; a pipe, a file or /dev/null passes bytes as
       they are and is not a tty (isatty fails with ENOTTY). A failing
       host stream fails the program's write as on Linux: ENOSPC for
       /dev/full, EPIPE and SIGPIPE when the reader of a pipe left.
