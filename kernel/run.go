@@ -379,7 +379,10 @@ func (k *Kernel) readHostInput() {
 	if k.in != nil {
 		if k.tracing {
 			what := plural(n, "byte") + " on stdin"
-			if err != nil {
+			switch {
+			case err != nil && n == 0:
+				what = "end of stdin"
+			case err != nil:
 				what += ", then its end"
 			}
 			k.emit(nil, "irq", "host: "+what)
