@@ -16,8 +16,8 @@ import (
 //
 // The line discipline (termios(3), Linux's n_tty):
 //   - ICANON: typed bytes collect in an edit line; newline makes the line
-//     readable; VERASE (DEL by default) deletes the last byte, VKILL (^U)
-//     the whole edit line; VEOF (^D) makes the edit line readable without a
+//     readable; VERASE (DEL by default) deletes the last byte, VWERASE
+//     (^W, with IEXTEN) the last word, VKILL (^U) the whole edit line; VEOF (^D) makes the edit line readable without a
 //     newline, so ^D on an empty line reads as end of file. A read returns
 //     at most one line. Without ICANON every byte is readable at once
 //     (VMIN bytes satisfy a read; VTIME is not implemented).
@@ -55,14 +55,15 @@ const (
 	termiosSize = 17 + nccs
 
 	// c_cc indices.
-	vINTR  = 0
-	vQUIT  = 1
-	vERASE = 2
-	vKILL  = 3
-	vEOF   = 4
-	vTIME  = 5
-	vMIN   = 6
-	vSUSP  = 10
+	vINTR   = 0
+	vQUIT   = 1
+	vERASE  = 2
+	vKILL   = 3
+	vEOF    = 4
+	vTIME   = 5
+	vMIN    = 6
+	vSUSP   = 10
+	vWERASE = 14
 
 	// c_lflag bits.
 	lISIG    = 0000001
@@ -170,6 +171,21 @@ func (tt *Terminal) receive(in []byte) {
 			// ^H (backspace) is an ordinary byte of the line unless a
 			// program sets VERASE to it (stty erase ^H).
 			if n := len(tt.edit); n > 0 {
+				tt.edit = tt.edit[:n-1]
+				tt.output([]byte("\b \b"))
+			}
+		case ch == cc[vWERASE] && tt.lflag(lIEXTEN):
+			// n_tty's eraser: going back, it erases bytes until it has
+			// seen a word (letters, digits, '_') and meets a byte that is
+			// not of one: "foo bar  " becomes "foo ", "a.b-c" "a.b-".
+			seen := false
+			for n := len(tt.edit); n > 0; n-- {
+				c := tt.edit[n-1]
+				if word := c == '_' || '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'z'; word {
+					seen = true
+				} else if seen {
+					break
+				}
 				tt.edit = tt.edit[:n-1]
 				tt.output([]byte("\b \b"))
 			}

@@ -39,6 +39,10 @@ func TestLineDisciplineCanonical(t *testing.T) {
 	require.Equal(t, "helx\b \bp\noops\b \b\b \b\b \b\b \bok\nab^Hc", console.String(),
 		"echo shows the editing; ^D is not echoed")
 
+	// VWERASE (^W) erases back to the start of the last word.
+	tt.receive([]byte("foo bar  \x17x\n" + "a.b-c\x17\x17\n"))
+	require.Equal(t, []string{"foo x\n", "a.\n"}, readAll(t, tt), "the second ^W takes \"-\" and \"b\"")
+
 	// stty erase ^H: then ^H erases and DEL is an ordinary byte.
 	tt.termios.cc[vERASE] = '\b'
 	tt.receive([]byte("ab\bc\x7f\n"))
