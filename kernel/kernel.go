@@ -39,6 +39,18 @@ type Config struct {
 	Stderr io.Writer // if not nil, fd 2 writes here instead of the terminal (ipcsim exec)
 	Input  io.Reader // host input for the terminal, read when a process waits for it and nothing else can run (ipcsim exec)
 	Echo   bool      // the terminal echoes typed input to the console, as a terminal in canonical mode does
+	// StdinFile makes fd 0 a plain host file that Input feeds, instead of
+	// the terminal: what a program sees under Linux when its standard
+	// input is a pipe or a file. Bytes pass as they are (a 0x03 is data,
+	// not ^C), end of input reads as 0, and TCGETS (isatty) fails with
+	// ENOTTY. ipcsim exec sets it when its own standard input is not a
+	// terminal. Input is still read only when every process sleeps and one
+	// waits for it.
+	StdinFile bool
+	// StdoutFile makes fd 1 a plain host file writing to Stdout instead of
+	// the terminal (TCGETS fails with ENOTTY), as when ipcsim exec's
+	// standard output is a pipe or a file.
+	StdoutFile bool
 
 	Trace func(*Event) // receives every event; nil turns tracing off at no cost
 	// TraceInstructions adds an event for every retired instruction (with
@@ -102,6 +114,9 @@ type Kernel struct {
 	tty  *Terminal
 	out  *OpenFile // the terminal, as fds 0 and 1 (and 2 without Config.Stderr)
 	errf *OpenFile // fd 2 when Config.Stderr is set
+	inf  *OpenFile // fd 0 when Config.StdinFile is set
+	in   *hostFile // its file, which readHostInput feeds
+	outf *OpenFile // fd 1 when Config.StdoutFile is set
 
 	pauseAt uint64 // RunUntil's cycle, or 0
 	stopped int    // processes in the Stopped state
@@ -179,6 +194,13 @@ func New(cfg Config) *Kernel {
 	if cfg.Stderr != nil {
 		k.errf = newOpenFile(&hostFile{name: "stderr", w: cfg.Stderr}, abi.O_WRONLY)
 	}
+	if cfg.StdinFile {
+		k.in = &hostFile{name: "stdin"}
+		k.inf = newOpenFile(k.in, abi.O_RDONLY)
+	}
+	if cfg.StdoutFile {
+		k.outf = newOpenFile(&hostFile{name: "stdout", w: cfg.Stdout}, abi.O_WRONLY)
+	}
 	k.init = k.bootInit()
 	k.switchReason = "first process"
 	return k
@@ -217,11 +239,18 @@ func (k *Kernel) newTask(parent *Task) (*Task, bool) {
 func (k *Kernel) task(p *proc.Process) *Task { return k.tasks[p.PID] }
 
 // stdFiles gives a new process its three standard descriptors: the terminal,
-// as a shell's child has them.
+// as a shell's child has them, or the host's files that Config names.
 func (k *Kernel) stdFiles() *proc.FDTable {
 	fds := &proc.FDTable{}
-	fds.Install(k.out, 0, false)
-	fds.Install(k.out, 1, false)
+	in, out := k.out, k.out
+	if k.inf != nil {
+		in = k.inf
+	}
+	if k.outf != nil {
+		out = k.outf
+	}
+	fds.Install(in, 0, false)
+	fds.Install(out, 1, false)
 	if k.errf != nil {
 		fds.Install(k.errf, 2, false)
 	} else {

@@ -337,7 +337,7 @@ func (k *Kernel) idle() bool {
 	k.armTimer()
 	next, ok := k.m.NextEvent()
 	if !ok {
-		if k.cfg.Input != nil && k.tty.waiting() {
+		if k.cfg.Input != nil && k.waitsForHost() {
 			k.readHostInput()
 			return true
 		}
@@ -357,21 +357,49 @@ func (k *Kernel) idle() bool {
 	return true
 }
 
+// waitsForHost reports whether a process sleeps on what the host's input
+// feeds: fd 0's host file (Config.StdinFile), or else the terminal.
+func (k *Kernel) waitsForHost() bool {
+	if k.in != nil {
+		return k.in.waiting()
+	}
+	return k.tty.waiting()
+}
+
 // readHostInput reads what the host has typed (ipcsim exec) and feeds it
-// to the keyboard now. The host is asked only when every process sleeps
-// and one of them waits for the terminal, so the run stays reproducible for
-// the same input.
+// to the keyboard now, or, with Config.StdinFile, hands it to fd 0 as it
+// is. The host is asked only when every process sleeps and one of them
+// waits for that input, so the run stays reproducible for the same input.
 func (k *Kernel) readHostInput() {
 	buf := make([]byte, 4096)
 	n, err := k.cfg.Input.Read(buf)
+	if err != nil && err != io.EOF && k.tracing {
+		k.emit(nil, "irq", "host input failed: "+err.Error())
+	}
+	if k.in != nil {
+		if k.tracing {
+			what := plural(n, "byte") + " on stdin"
+			switch {
+			case err != nil && n == 0:
+				what = "end of stdin"
+			case err != nil:
+				what += ", then its end"
+			}
+			k.emit(nil, "irq", "host: "+what)
+		}
+		if err != nil {
+			k.cfg.Input = nil
+		}
+		k.irq = "by the host (input on stdin)"
+		k.in.receive(buf[:n], err)
+		k.irq = ""
+		return
+	}
 	if n > 0 {
 		k.m.Keyboard.Type(k.Now(), buf[:n])
 		k.interrupts()
 	}
 	if err != nil {
-		if err != io.EOF && k.tracing {
-			k.emit(nil, "irq", "host input failed: "+err.Error())
-		}
 		k.cfg.Input = nil
 		k.tty.hangup()
 	}

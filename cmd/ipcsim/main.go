@@ -48,7 +48,13 @@ Usage:
       Run a static RV64 ELF from the host, as qemu-riscv64 PROG ARGS
       would: argv is PROG ARGS, the environment is the host's, fd 0, 1
       and 2 are ipcsim's standard input, output and error, and execve
-      reads host files. Flags:
+      reads host files. fd 0 and 1 are the simulated terminal (its line
+      discipline: ^C is SIGINT, ^D end of file, DEL erases) only when
+      ipcsim's are terminals; a pipe, a file or /dev/null passes bytes as
+      they are and is not a tty (isatty fails with ENOTTY). A failing
+      host stream fails the program's write as on Linux: ENOSPC for
+      /dev/full, EPIPE and SIGPIPE when the reader of a pipe left.
+      Flags:
         --mem=SIZE       physical memory (65536, 64K, 16M, 1G; default 64M)
         --quantum=N      cycles per time slice (default 10000)
         --trapcost=N     extra cycles per trap (default 0)
