@@ -105,38 +105,32 @@ func (c *call) orUntil(reason string) func() string {
 // follows, and it stays correct when an object notifies from inside an
 // attempt.
 func (k *Kernel) invoke(c *call) {
-	t := c.t
-	t.inCall = c
-	defer func() { t.inCall = nil }()
-	var fn sysFunc
-	if c.no < abi.Sysno(len(syscalls)) {
-		fn = syscalls[c.no].fn
-	}
-	if fn == nil {
+	if c.no >= abi.Sysno(len(syscalls)) || syscalls[c.no].fn == nil {
 		k.complete(c, 0, abi.ENOSYS)
 		return
 	}
-	ret, err := fn(c)
-	if blk, ok := err.(*blockError); ok {
-		k.register(c, blk)
-		ret, err = fn(c)
-		if blk, ok := err.(*blockError); ok {
-			k.register(c, blk)
-			k.block(t, c, blk)
-			return
-		}
-	}
-	k.unregister(c)
-	k.complete(c, ret, err)
+	k.attempt(c, true)
 }
 
 // retry runs again the call a woken task was blocked in.
 func (k *Kernel) retry(t *Task) {
 	c := t.call
 	t.call = nil
+	k.attempt(c, false)
+}
+
+// attempt runs the handler of c, twice around the registration on the
+// first attempt, and then completes the call or puts the task to sleep.
+func (k *Kernel) attempt(c *call, first bool) {
+	t := c.t
 	t.inCall = c
 	defer func() { t.inCall = nil }()
-	ret, err := syscalls[c.no].fn(c)
+	fn := syscalls[c.no].fn
+	ret, err := fn(c)
+	if blk, ok := err.(*blockError); ok && first {
+		k.register(c, blk)
+		ret, err = fn(c)
+	}
 	if blk, ok := err.(*blockError); ok {
 		k.register(c, blk)
 		k.block(t, c, blk)

@@ -146,7 +146,7 @@ func (q *Queue) Send(data []byte, prio uint32) (*Receiver, *Notification, error)
 		return nil, nil, ErrFull
 	}
 	m := &Message{Prio: prio, Data: data}
-	if r := q.firstReceiver(); r != nil {
+	if r, ok := sched.First[*Receiver](&q.receivers); ok {
 		// pipelined_send: the receiver gets it without the queue.
 		r.Msg = m
 		r.Answer(abi.POLLIN)
@@ -176,7 +176,7 @@ func (q *Queue) Receive() (*Message, *Sender, error) {
 	m.next = nil
 	q.CurMsgs--
 	// pipelined_receive
-	if s := q.firstSender(); s != nil {
+	if s, ok := sched.First[*Sender](&q.senders); ok {
 		q.insert(s.Msg)
 		s.Answer(abi.POLLOUT)
 		return m, s, nil
@@ -212,26 +212,6 @@ func (q *Queue) Open() { q.opens++ }
 func (q *Queue) Close() bool {
 	q.opens--
 	return q.opens == 0 && q.unlinked
-}
-
-func (q *Queue) firstReceiver() *Receiver {
-	var r *Receiver
-	q.receivers.Each(func(e *sched.Entry) {
-		if r == nil {
-			r = e.Waiter.(*Receiver)
-		}
-	})
-	return r
-}
-
-func (q *Queue) firstSender() *Sender {
-	var s *Sender
-	q.senders.Each(func(e *sched.Entry) {
-		if s == nil {
-			s = e.Waiter.(*Sender)
-		}
-	})
-	return s
 }
 
 // A Receiver is a process sleeping in mq_timedreceive (struct

@@ -386,13 +386,8 @@ func (q *Queue) Remove() {
 	q.removed = true
 	q.head, q.tail, q.CBytes, q.QNum = nil, nil, 0, 0
 	for {
-		var r *Receiver
-		q.receivers.Each(func(e *sched.Entry) {
-			if r == nil {
-				r = e.Waiter.(*Receiver)
-			}
-		})
-		if r == nil {
+		r, ok := sched.First[*Receiver](&q.receivers)
+		if !ok {
 			break
 		}
 		r.Err = ErrRemoved
