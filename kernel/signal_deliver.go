@@ -213,32 +213,6 @@ func putSiginfo(b []byte, sig abi.Signal, info proc.SigInfo) {
 	}
 }
 
-// rt_sigreturn(2): restore the registers and mask that the frame at sp
-// saved. A frame that cannot be read kills the process with SIGSEGV, as
-// Linux's badframe path does.
-func sysRtSigreturn(c *call) (int64, error) {
-	t, k := c.t, c.t.k
-	sp := t.Regs.X[2]
-	var f [frameSize]byte
-	if t.AS.ReadBytes(sp, f[:]) != nil {
-		if k.tracing {
-			k.emit(t, "signal", fmt.Sprintf("rt_sigreturn: no frame at sp %#x: SIGSEGV kills", sp))
-		}
-		k.exit(t, proc.KilledStatus(abi.SIGSEGV, false))
-		return 0, errNoReturn
-	}
-	t.Regs.PC = binary.LittleEndian.Uint64(f[ucMcontext:])
-	for i := 1; i < 32; i++ {
-		t.Regs.X[i] = binary.LittleEndian.Uint64(f[ucMcontext+8*i:])
-	}
-	t.Sig.Mask = abi.SigSet(binary.LittleEndian.Uint64(f[ucSigmask:])) &^ abi.Unblockable
-	if k.tracing {
-		k.emitEvent(t, &Event{Kind: "syscall", Syscall: "rt_sigreturn",
-			Text: fmt.Sprintf("rt_sigreturn() back to pc %#x, mask %s", t.Regs.PC, orNone(sigSetString(t.Sig.Mask)))})
-	}
-	return 0, errNoReturn
-}
-
 // faultSignal delivers a signal raised by the task's own instruction
 // (SIGSEGV, SIGILL, SIGTRAP, SIGBUS). A handler runs it, and when it returns
 // the instruction runs again. If the signal is blocked or ignored the

@@ -9,6 +9,23 @@ import (
 	"ipcsim/proc"
 )
 
+func init() {
+	register(map[abi.Sysno]sysEntry{
+		abi.SysExit:          {sysExit, "d", noSleep},
+		abi.SysExitGroup:     {sysExit, "d", noSleep},
+		abi.SysGetpid:        {sysGetpid, "", noSleep},
+		abi.SysGetppid:       {sysGetppid, "", noSleep},
+		abi.SysGettid:        {sysGetpid, "", noSleep},
+		abi.SysGetuid:        {sysGetuid, "", noSleep},
+		abi.SysGeteuid:       {sysGeteuid, "", noSleep},
+		abi.SysGetgid:        {sysGetgid, "", noSleep},
+		abi.SysGetegid:       {sysGetegid, "", noSleep},
+		abi.SysClone:         {sysClone, "Cxxxx", noSleep},
+		abi.SysExecve:        {sysExecve, "svv", noSleep},
+		abi.SysSetTidAddress: {sysSetTidAddress, "x", noSleep},
+	})
+}
+
 // getpid(2), gettid(2): one thread per process, so the tid is the pid.
 func sysGetpid(c *call) (int64, error) { return int64(c.t.PID), nil }
 

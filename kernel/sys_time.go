@@ -9,6 +9,14 @@ import (
 	"ipcsim/proc"
 )
 
+func init() {
+	register(map[abi.Sysno]sysEntry{
+		abi.SysNanosleep:    {sysNanosleep, "Tx", restartAdjusted},
+		abi.SysClockGettime: {sysClockGettime, "kx", noSleep},
+		abi.SysSchedYield:   {sysSchedYield, "", noSleep},
+	})
+}
+
 // timespec is struct timespec (LP64: two 8-byte fields).
 type timespec struct{ sec, nsec int64 }
 

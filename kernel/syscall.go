@@ -117,9 +117,9 @@ const (
 // asm-generic numbering). A number without a function gives ENOSYS.
 var syscalls [abi.SysSetMempolicyHomeNode + 1]sysEntry
 
-// register adds calls to the table. The core calls are listed below; the
-// file of each IPC object (sys_msg.go, ...) registers its own in an init
-// function, so that each object's calls live beside its handlers.
+// register adds calls to the table. Each sys_<area>.go file registers its
+// own calls in an init function, so that a call's row stands beside its
+// handler.
 func register(entries map[abi.Sysno]sysEntry) {
 	for no, e := range entries {
 		if syscalls[no].fn != nil {
@@ -127,53 +127,6 @@ func register(entries map[abi.Sysno]sysEntry) {
 		}
 		syscalls[no] = e
 	}
-}
-
-func init() {
-	register(map[abi.Sysno]sysEntry{
-		abi.SysRead:          {sysRead, "dru", restartSA},
-		abi.SysWrite:         {sysWrite, "dwu", restartSA},
-		abi.SysReadv:         {sysReadv, "dxd", restartSA},
-		abi.SysWritev:        {sysWritev, "dVd", restartSA},
-		abi.SysClose:         {sysClose, "d", noSleep},
-		abi.SysExit:          {sysExit, "d", noSleep},
-		abi.SysExitGroup:     {sysExit, "d", noSleep},
-		abi.SysGetpid:        {sysGetpid, "", noSleep},
-		abi.SysGetppid:       {sysGetppid, "", noSleep},
-		abi.SysGettid:        {sysGetpid, "", noSleep},
-		abi.SysGetuid:        {sysGetuid, "", noSleep},
-		abi.SysGeteuid:       {sysGeteuid, "", noSleep},
-		abi.SysGetgid:        {sysGetgid, "", noSleep},
-		abi.SysGetegid:       {sysGetegid, "", noSleep},
-		abi.SysClone:         {sysClone, "Cxxxx", noSleep},
-		abi.SysExecve:        {sysExecve, "svv", noSleep},
-		abi.SysBrk:           {sysBrk, "x", noSleep},
-		abi.SysMmap:          {sysMmap, "xuPMdu", noSleep},
-		abi.SysMunmap:        {sysMunmap, "xu", noSleep},
-		abi.SysNanosleep:     {sysNanosleep, "Tx", restartAdjusted},
-		abi.SysClockGettime:  {sysClockGettime, "kx", noSleep},
-		abi.SysSchedYield:    {sysSchedYield, "", noSleep},
-		abi.SysUname:         {sysUname, "x", noSleep},
-		abi.SysSetTidAddress: {sysSetTidAddress, "x", noSleep},
-		abi.SysRtSigprocmask: {sysRtSigprocmask, "Hxxu", noSleep},
-		abi.SysRtSigpending:  {sysRtSigpending, "xu", noSleep},
-		abi.SysRtSigaction:   {sysRtSigaction, "Sxxu", noSleep},
-		abi.SysRtSigreturn:   {sysRtSigreturn, "", noSleep},
-		abi.SysPipe2:         {sysPipe2, "pf", noSleep},
-		abi.SysDup:           {sysDup, "d", noSleep},
-		abi.SysDup3:          {sysDup3, "ddf", noSleep},
-		abi.SysFcntl:         {sysFcntl, "dFa", noSleep},
-		abi.SysIoctl:         {sysIoctl, "dIx", restartSA},
-		abi.SysLseek:         {sysLseek, "ddd", noSleep},
-		abi.SysOpenat:        {sysOpenat, "DsOo", restartSA},
-		abi.SysMknodat:       {sysMknodat, "Dsmu", noSleep},
-		abi.SysMkdirat:       {sysMkdirat, "Dso", noSleep},
-		abi.SysUnlinkat:      {sysUnlinkat, "DsR", noSleep},
-		abi.SysChdir:         {sysChdir, "s", noSleep},
-		abi.SysGetcwd:        {sysGetcwd, "xu", noSleep},
-		abi.SysPpoll:         {sysPpoll, "xuTxu", restartNever},
-		abi.SysPselect6:      {sysPselect6, "dxxxTx", restartNever},
-	})
 }
 
 // syscall handles an ecall of the current task t.

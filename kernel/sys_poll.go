@@ -9,6 +9,13 @@ import (
 	"ipcsim/sched"
 )
 
+func init() {
+	register(map[abi.Sysno]sysEntry{
+		abi.SysPpoll:    {sysPpoll, "xuTxu", restartNever},
+		abi.SysPselect6: {sysPselect6, "dxxxTx", restartNever},
+	})
+}
+
 // ppoll(2) and pselect6(2) wait on many files at once: they register one
 // wait-queue entry per descriptor, all waking the same task, count the ready
 // descriptors, sleep only if none is ready, and count again after every

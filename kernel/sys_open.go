@@ -6,6 +6,12 @@ import (
 	"ipcsim/abi"
 )
 
+func init() {
+	register(map[abi.Sysno]sysEntry{
+		abi.SysOpenat: {sysOpenat, "DsOo", restartSA},
+	})
+}
+
 // oLargefile is O_LARGEFILE of asm-generic/fcntl.h: a 64-bit kernel sets it
 // on every file openat opens (force_o_largefile), and F_GETFL shows it.
 const oLargefile = 0100000
