@@ -7,6 +7,7 @@ import (
 
 	"ipcsim/abi"
 	"ipcsim/proc"
+	"ipcsim/sched"
 )
 
 // getpid(2), gettid(2): one thread per process, so the tid is the pid.
@@ -78,7 +79,7 @@ func sysClone(c *call) (int64, error) {
 	if k.tracing {
 		k.emitEvent(child, &Event{Kind: "spawn", Other: t.PID, Text: fmt.Sprintf("fork: born as a copy of pid %d (%s)", t.PID, t.Name)})
 	}
-	k.makeRunnable(child)
+	k.makeRunnable(child, sched.WhyNew)
 	return int64(child.PID), nil
 }
 
