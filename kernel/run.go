@@ -218,7 +218,7 @@ func (k *Kernel) timerInterrupt() {
 	if expired {
 		pid := k.cur.PID
 		if k.policy.Point(sched.Point{Kind: sched.PointSliceEnd, PID: pid, Cycle: now}) == sched.Continue {
-			k.sliceEnd = now + k.policy.Slice(pid) // round robin: nobody else wants the CPU
+			k.sliceEnd = now + k.policy.Slice(pid) // it keeps the CPU (round robin: nobody else wants it)
 			return
 		}
 		k.preempt(sched.WhyPreempted, "time slice used up")
