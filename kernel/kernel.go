@@ -1,8 +1,9 @@
 // Package kernel is ipcsim's mini-kernel: it runs processes on the simulated
 // hart of package hw, takes their traps (system calls with Linux's riscv64
-// ABI, page faults, illegal instructions), schedules them round robin on the
-// timer, blocks them on wait queues and wakes them, and reports everything it
-// does as trace events.
+// ABI, page faults, illegal instructions), schedules them on the timer by
+// the policy of package sched (round robin unless Config.Policy says
+// otherwise), blocks them on wait queues and wakes them, and reports
+// everything it does as trace events.
 //
 // Like gVisor's Sentry the kernel is Go code outside the simulated CPU; unlike
 // it, the whole machine runs on one goroutine in virtual time, so every run of
@@ -34,6 +35,11 @@ type Config struct {
 	Jitter     uint64 // each time slice is Quantum + a seeded random number of cycles in [0, Jitter]
 	MaxProcs   int    // process limit; fork fails with EAGAIN beyond it (default DefaultMaxProcs)
 	CycleLimit uint64 // stop the machine at this cycle (0: never)
+
+	// Policy decides who runs and for how long (sched.Policy); nil is round
+	// robin with Quantum, Jitter and the seeded PRNG. A policy serves one
+	// kernel: it holds that machine's ready set.
+	Policy sched.Policy
 
 	Stdout io.Writer // the console: what the terminal shows (fd 1, and fd 2 unless Stderr is set)
 	Stderr io.Writer // if not nil, fd 2 writes here instead of the terminal (ipcsim exec)
@@ -89,12 +95,13 @@ type Kernel struct {
 	nextPID int           // next pid to try (pids grow, as Linux hands them out)
 	init    *Task         // pid 1
 
-	runq     sched.RunQueue[*Task] // runnable tasks not on the CPU, in round-robin order
-	cur      *Task                 // the task on the CPU, or nil
-	sliceEnd uint64                // cycle at which cur's time slice ends
-	sleepers []*Task               // tasks in a timed sleep, by deadline then pid
-	alarms   []*Task               // tasks with an ITIMER_REAL timer, by deadline then pid
-	last     *Task                 // the task that ran last (for the trace of context switches)
+	policy   sched.Policy // who runs next and for how long (Config.Policy)
+	cur      *Task        // the task on the CPU, or nil
+	sliceEnd uint64       // cycle at which cur's time slice ends
+	resched  bool         // the policy asked to preempt cur once the current trap is handled
+	sleepers []*Task      // tasks in a timed sleep, by deadline then pid
+	alarms   []*Task      // tasks with an ITIMER_REAL timer, by deadline then pid
+	last     *Task        // the task that ran last (for the trace of context switches)
 
 	switchReason string // why the CPU was last given up, for the next switch event
 	irq          string // the device whose interrupt is being handled, for traces
@@ -139,7 +146,9 @@ type Task struct {
 	call     *call       // the system call the task is blocked in, retried when woken
 	deadline uint64      // cycle at which a timed sleep ends (valid while in k.sleepers)
 	blocked  *blockError // what the sleeping task waits for (its text, when asked)
-	queued   bool        // on the run queue
+	queued   bool        // in the policy's ready set (since Ready, until Pick returns it)
+	resume   bool        // preempted at the entry of a system call: make it without telling the policy again ...
+	resumePC uint64      // ... if it is the ecall at this pc
 
 	childExit sched.WaitQueue // wait4 sleeps here: a child changed state (signal->wait_chldexit)
 
@@ -187,6 +196,10 @@ func New(cfg Config) *Kernel {
 		futexes: make(map[futexKey]*sched.WaitQueue),
 		nextPID: 1,
 		tracing: cfg.Trace != nil,
+	}
+	k.policy = cfg.Policy
+	if k.policy == nil {
+		k.policy = sched.NewRoundRobin(cfg.Quantum, cfg.Jitter, k.rand)
 	}
 	k.root = newNamespace()
 	k.tty = newTerminal(k, cfg.Echo)
@@ -289,7 +302,7 @@ func (k *Kernel) SpawnAs(path string, argv, envp []string, uid, gid int) (int, e
 	// As a shell runs a command in the foreground: the terminal's
 	// foreground group is the new process's.
 	k.tty.setForeground(t.PGID)
-	k.makeRunnable(t)
+	k.makeRunnable(t, sched.WhyNew)
 	return t.PID, nil
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"ipcsim/abi"
 	"ipcsim/proc"
+	"ipcsim/sched"
 )
 
 func init() {
@@ -95,7 +96,7 @@ func sysClone(c *call) (int64, error) {
 	if k.tracing {
 		k.emitEvent(child, &Event{Kind: "spawn", Other: t.PID, Text: fmt.Sprintf("fork: born as a copy of pid %d (%s)", t.PID, t.Name)})
 	}
-	k.makeRunnable(child)
+	k.makeRunnable(child, sched.WhyNew)
 	return int64(child.PID), nil
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"ipcsim/abi"
 	"ipcsim/proc"
+	"ipcsim/sched"
 )
 
 func init() {
@@ -167,10 +168,8 @@ func sysNanosleep(c *call) (int64, error) {
 // sched_yield(2): give the CPU to the next runnable task, if any.
 func sysSchedYield(c *call) (int64, error) {
 	k := c.t.k
-	if k.cur == c.t && k.runq.Len() > 0 {
-		k.cur = nil
-		k.makeRunnable(c.t)
-		k.switchReason = fmt.Sprintf("pid %d called sched_yield", c.t.PID)
+	if k.cur == c.t && k.policy.Point(sched.Point{Kind: sched.PointYield, PID: c.t.PID, Cycle: k.Now()}) == sched.Preempt {
+		k.preempt(sched.WhyYielded, fmt.Sprintf("pid %d called sched_yield", c.t.PID))
 	}
 	return 0, nil
 }

@@ -131,6 +131,9 @@ func register(entries map[abi.Sysno]sysEntry) {
 
 // syscall handles an ecall of the current task t.
 func (k *Kernel) syscall(t *Task) {
+	if !k.syscallEntry(t) {
+		return // preempted at the entry by the scheduling policy
+	}
 	r := &t.Regs.X
 	c := &t.callBuf
 	*c = call{t: t, no: abi.Sysno(r[17]), a: [6]uint64{r[10], r[11], r[12], r[13], r[14], r[15]}}
