@@ -242,7 +242,7 @@ func TestPolicyPointsAndDefault(t *testing.T) {
 	def := runWith(t, pipeWake, nil)
 	rec := &recording{RoundRobin: sched.NewRoundRobin(10000, 0, nil)}
 	got := runWith(t, pipeWake, rec)
-	if diff := cmp.Diff(outcomeBytes(def), outcomeBytes(got)); diff != "" {
+	if diff := cmp.Diff(outcomeBytes(t, def), outcomeBytes(t, got)); diff != "" {
 		t.Errorf("wrapped round robin differs from the default (-default +wrapped):\n%s", diff)
 	}
 	seen := map[string]bool{}
