@@ -132,10 +132,31 @@ func (tt *Terminal) Name() string { return "tty" }
 
 func (tt *Terminal) lflag(bit uint32) bool { return tt.termios.lflag&bit != 0 }
 
+// ttyBufSize is N_TTY_BUF_SIZE, the input the line discipline holds:
+// "The maximum line length is 4096 chars (including the terminating newline
+// character); lines longer than 4096 chars are truncated. After 4095
+// characters, input processing (e.g., ISIG and ECHO* processing) continues,
+// but any input data after 4095 characters up to (but not including) any
+// terminating newline is discarded" - termios(3). In non-canonical mode,
+// input beyond it is dropped until a process reads. It bounds the host
+// memory a terminal uses, however much is typed or piped in.
+const ttyBufSize = 4096
+
+// buffered returns how many bytes of input the terminal holds.
+func (tt *Terminal) buffered() int {
+	n := len(tt.edit)
+	for _, l := range tt.lines {
+		n += len(l)
+	}
+	return n
+}
+
 // receive runs the line discipline over bytes that came from the keyboard.
 func (tt *Terminal) receive(in []byte) {
 	cc := &tt.termios.cc
 	ready := false
+	held := tt.buffered()
+	var raw []byte // this call's non-canonical input, one chunk of tt.lines
 	for _, ch := range in {
 		if ch == '\r' && tt.termios.iflag&iICRNL != 0 {
 			ch = '\n'
@@ -153,18 +174,26 @@ func (tt *Terminal) receive(in []byte) {
 			if sig != 0 && ch != 0 {
 				tt.echoControl(ch)
 				if !tt.lflag(lNOFLSH) {
-					tt.edit, tt.lines = nil, nil
+					tt.edit, tt.lines, raw, held = nil, nil, nil, 0
 				}
 				tt.signalForeground(sig, ch)
 				continue
 			}
 		}
 		if !tt.lflag(lICANON) {
-			tt.lines = append(tt.lines, []byte{ch})
+			if held < ttyBufSize {
+				if raw == nil {
+					tt.lines = append(tt.lines, nil)
+				}
+				raw = append(raw, ch)
+				tt.lines[len(tt.lines)-1] = raw
+				held++
+				ready = true
+			}
 			tt.echo(ch)
-			ready = true
 			continue
 		}
+		raw = nil
 		switch {
 		case ch == cc[vERASE]:
 			// Only VERASE erases: Linux's default is DEL (INIT_C_CC), so a
@@ -172,6 +201,7 @@ func (tt *Terminal) receive(in []byte) {
 			// program sets VERASE to it (stty erase ^H).
 			if n := len(tt.edit); n > 0 {
 				tt.edit = tt.edit[:n-1]
+				held--
 				tt.output([]byte("\b \b"))
 			}
 		case ch == cc[vWERASE] && tt.lflag(lIEXTEN):
@@ -187,24 +217,33 @@ func (tt *Terminal) receive(in []byte) {
 					break
 				}
 				tt.edit = tt.edit[:n-1]
+				held--
 				tt.output([]byte("\b \b"))
 			}
 		case ch == cc[vKILL]:
 			for range tt.edit {
 				tt.output([]byte("\b \b"))
 			}
+			held -= len(tt.edit)
 			tt.edit = nil
 		case ch == cc[vEOF]:
 			tt.lines = append(tt.lines, tt.edit)
 			tt.edit = nil
 			ready = true
+		case ch == '\n' && held >= ttyBufSize && len(tt.lines) > 0:
+			// Full, with a line to read: dropped until a process reads
+			// (a newline is always taken while no line is readable).
 		case ch == '\n':
 			tt.lines = append(tt.lines, append(tt.edit, '\n'))
 			tt.edit = nil
 			tt.echo('\n')
+			held++
 			ready = true
 		default:
-			tt.edit = append(tt.edit, ch)
+			if held < ttyBufSize-1 { // room is kept for the newline
+				tt.edit = append(tt.edit, ch)
+				held++
+			}
 			tt.echo(ch)
 		}
 	}

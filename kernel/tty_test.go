@@ -83,3 +83,30 @@ func TestLineDisciplineSignalsAndRawMode(t *testing.T) {
 	}, defaultTermios(true).cc, "VSWTC VSTART VSTOP VSUSP VEOL VREPRINT VDISCARD VWERASE VLNEXT VEOL2")
 	require.Equal(t, uint32(0x8a3b), defaultTermios(true).lflag, "stty sane: ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN")
 }
+
+// The terminal holds at most N_TTY_BUF_SIZE bytes of input: a canonical
+// line keeps its first 4095 bytes and its newline, a full buffer drops
+// what comes until a process reads, and raw input stops at 4096 bytes.
+func TestLineDisciplineBounded(t *testing.T) {
+	k := New(Config{})
+	tt := k.tty
+	long := bytes.Repeat([]byte("x"), 10000)
+	tt.receive(append(long, '\n'))
+	require.Len(t, tt.lines, 1)
+	require.Len(t, tt.lines[0], ttyBufSize, "4095 bytes and the newline")
+	require.Equal(t, byte('\n'), tt.lines[0][ttyBufSize-1])
+
+	// Full with a readable line: more lines are dropped, newlines too.
+	tt.receive([]byte("more\n\n\n"))
+	require.Len(t, tt.lines, 1)
+	require.Equal(t, ttyBufSize, tt.buffered())
+
+	// Raw mode: one chunk per arrival, at most ttyBufSize in all.
+	tt.lines = nil
+	tt.termios.lflag &^= lICANON
+	for range 3 {
+		tt.receive(long)
+	}
+	require.Equal(t, ttyBufSize, tt.buffered())
+	require.Len(t, tt.lines, 1, "the input of one arrival is one chunk")
+}
