@@ -210,7 +210,7 @@ func (k *Kernel) timerInterrupt() {
 	k.fireAlarms()
 	if expired {
 		if k.runq.Len() == 0 {
-			k.sliceEnd = now + k.quantum() // nobody else wants the CPU
+			k.sliceEnd = hw.AddCycles(now, k.quantum()) // nobody else wants the CPU
 			return
 		}
 		t := k.cur
@@ -251,7 +251,7 @@ func (k *Kernel) schedule() bool {
 				Text: fmt.Sprintf("switch %s -> pid %d (%s)", from, t.PID, k.switchReason)})
 		}
 		k.cur, k.last = t, t
-		k.sliceEnd = k.Now() + k.quantum()
+		k.sliceEnd = hw.AddCycles(k.Now(), k.quantum())
 		return true
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"ipcsim/abi"
+	"ipcsim/hw"
 	"ipcsim/ipc/sem"
 	"ipcsim/ipc/sysv"
 	"ipcsim/sched"
@@ -176,7 +177,7 @@ func semtimedop(c *call, timeoutVA uint64) (int64, error) {
 			return 0, abi.EINVAL
 		}
 		if d, ok := ts.cycles(); ok {
-			c.timed, c.deadline = true, k.Now()+d
+			c.timed, c.deadline = true, hw.AddCycles(k.Now(), d)
 		}
 	}
 	s, ok := k.semSets().Lookup(int(id))

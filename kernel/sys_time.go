@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"ipcsim/abi"
+	"ipcsim/hw"
 	"ipcsim/proc"
 )
 
@@ -62,7 +63,7 @@ func (c *call) readTimeout(va uint64, absolute bool) error {
 	c.timed = true
 	c.deadline = d
 	if !absolute {
-		c.deadline += c.t.k.Now()
+		c.deadline = hw.AddCycles(c.t.k.Now(), d) // saturates, as the clock does
 	}
 	return nil
 }
