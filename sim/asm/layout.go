@@ -219,7 +219,8 @@ func (a *assembler) constNow(e expr) (int64, bool) {
 // grow reserves n bytes in the current section and returns their offset.
 func (a *assembler) grow(pos Pos, n int64) (int64, bool) {
 	s := &a.secs[a.cur]
-	if n < 0 || s.size+n > maxSectionSize {
+	// n > max-size, not size+n > max: a size near 2^63 must not wrap the sum.
+	if n < 0 || n > maxSectionSize-s.size {
 		a.errs.Add(pos, "section %s would be larger than %d MiB", sectionNames[a.cur], maxSectionSize>>20)
 		return 0, false
 	}
