@@ -62,8 +62,9 @@ type symbol struct {
 }
 
 type cachedValue struct {
-	v  value
-	ok bool
+	v   value
+	ok  bool
+	err *evalError // after layout: the evaluation failed
 }
 
 // instItem is one machine instruction waiting for pass 2.
@@ -97,7 +98,10 @@ type assembler struct {
 	cur     int // current section
 	insts   []*instItem
 	datas   []*dataItem
-	base    [numSections]uint64 // section addresses, set after pass 1
+	equs    []*symbol // the .equ/.set/'=' symbols, in the order of their definitions
+	// evalDepth is the depth of eval's recursion (bounded by maxEvalDepth).
+	evalDepth int
+	base      [numSections]uint64 // section addresses, set after pass 1
 	// stmtDot is '.' of the statement being parsed: pseudo-instructions that expand
 	// to several instructions all see the address of the first.
 	stmtDot value
@@ -190,7 +194,13 @@ func (a *assembler) defineLabel(pos Pos, name string) {
 
 func (a *assembler) defineEqu(pos Pos, name string, e expr) {
 	if a.checkNew(pos, name, name) {
-		a.syms[name] = &symbol{name: name, kind: symEqu, pos: pos, e: e, dot: a.dot()}
+		s := &symbol{name: name, kind: symEqu, pos: pos, e: e, dot: a.dot()}
+		a.syms[name] = s
+		a.equs = append(a.equs, s)
+		// Compute it now if it can be (it uses only what is above): then a
+		// symbol defined in terms of the one before costs no recursion
+		// later. A failure here (a symbol defined further down) is no error.
+		a.eval(&symRef{pos: pos, name: name, shown: name}, a.dot(), false)
 	}
 }
 
@@ -363,16 +373,10 @@ func (a *assembler) symbols() []Symbol {
 
 func (a *assembler) resolve() {
 	// Check every .equ once, so an unused bad definition is still reported.
-	names := make([]string, 0, len(a.syms))
-	for n, s := range a.syms {
-		if s.kind == symEqu {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		s := a.syms[n]
-		if _, err := a.eval(s.e, s.dot, true); err != nil {
+	// In the order of definition: each then finds the symbols it uses
+	// already computed, so a long chain costs no deep recursion.
+	for _, s := range a.equs {
+		if _, err := a.eval(&symRef{pos: s.pos, name: s.name, shown: s.name}, s.dot, true); err != nil {
 			a.errs.Add(err.pos, "%s", err.msg)
 		}
 	}

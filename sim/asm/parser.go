@@ -26,6 +26,7 @@ type parser struct {
 	// Labels"); 1b is the latest of them, 1f the next.
 	localDefs map[int64]int
 	failed    bool // an error was reported in the current statement
+	depth     int  // parentheses and prefix operators open in the current expression
 }
 
 func (p *parser) tok() token { return p.toks[p.i] }
