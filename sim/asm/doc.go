@@ -14,7 +14,10 @@
 // nop, beqz, bnez, blez, bgez, bltz, bgtz, bgt, ble, bgtu, bleu, seqz, snez, sltz,
 // sgtz, sext.w, zext.b, lw/sw rd, symbol); the directives .text .data .rodata .bss
 // .section .globl .byte .half .word .dword .ascii .asciz .string .space .zero
-// .align .p2align .balign .equ .set and "name = expr". Expressions use GNU as's
+// .skip .fill .align .p2align .balign .org .equ .set and "name = expr";
+// ". = expr" (and .set or .equ of '.') moves the location counter forward as
+// .org does, filling with zeros even in .text, and moving it backwards is
+// GNU as's error "attempt to move .org backwards". Expressions use GNU as's
 // operators and precedence and %hi, %lo, %pcrel_hi, %pcrel_lo.
 //
 // Instructions and expansions are those of GNU as 2.40 run with
@@ -28,9 +31,10 @@
 // redefine); only the sections .text, .rodata, .data and .bss exist. As in GNU
 // as, '>>' shifts the unsigned value (-16 >> 2 is 0x3ffffffffffffffc).
 //
-// The values of li, .space and .align decide sizes, so they must be known where
-// they are written: numbers, predefined symbols, and symbols defined above
-// (including differences of labels above, as in "len = . - msg").
+// The values of li, .space, .fill, .align and .org decide sizes, so they must be
+// known where they are written: numbers, predefined symbols, and symbols defined
+// above (including differences of labels above, as in "len = . - msg"). GNU as
+// takes an undefined symbol there as 0 with a warning; here it is an error.
 //
 // # Memory layout
 //

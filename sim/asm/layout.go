@@ -204,10 +204,10 @@ func (a *assembler) defineEqu(pos Pos, name string, e expr) {
 	}
 }
 
-// constNow evaluates an expression whose value decides a size, so it must be
-// known at this point of the file: numbers, predefined symbols, and symbols and
-// label differences defined above.
-func (a *assembler) constNow(e expr) (int64, bool) {
+// valueNow evaluates an expression whose value decides a size or a place, so
+// it must be known at this point of the file: numbers, predefined symbols,
+// and symbols and labels defined above.
+func (a *assembler) valueNow(e expr) (value, bool) {
 	v, err := a.eval(e, a.dot(), false)
 	if err != nil {
 		msg := err.msg
@@ -215,6 +215,16 @@ func (a *assembler) constNow(e expr) (int64, bool) {
 			msg = fmt.Sprintf("expected a constant, found %q, which is not defined before this line", err.undef)
 		}
 		a.errs.Add(err.pos, "%s", msg)
+		return value{}, false
+	}
+	return v, true
+}
+
+// constNow evaluates an expression whose value decides a size (see valueNow);
+// it must be a number, not an address.
+func (a *assembler) constNow(e expr) (int64, bool) {
+	v, ok := a.valueNow(e)
+	if !ok {
 		return 0, false
 	}
 	if v.sec != secAbs {
@@ -311,6 +321,55 @@ func (a *assembler) emitFill(pos Pos, n int64, fill byte, nonzero bool) {
 			a.secs[a.cur].data[i] = fill
 		}
 	}
+}
+
+// emitRepeat appends repeat copies of unit (.fill).
+func (a *assembler) emitRepeat(pos Pos, repeat int64, unit []byte) {
+	size := int64(len(unit))
+	if size == 0 || repeat == 0 {
+		return
+	}
+	if repeat > maxSectionSize/size { // before multiplying: repeat*size may not fit in 64 bits
+		a.errs.Add(pos, "section %s would be larger than %d MiB", sectionNames[a.cur], maxSectionSize>>20)
+		return
+	}
+	nonzero := false
+	for _, b := range unit {
+		nonzero = nonzero || b != 0
+	}
+	if nonzero && !a.noBss(pos, "non-zero fill") {
+		return
+	}
+	off, ok := a.grow(pos, repeat*size)
+	if ok && a.cur != secBss {
+		data := a.secs[a.cur].data[off : off+repeat*size]
+		for i := int64(0); i < repeat; i++ {
+			copy(data[i*size:], unit)
+		}
+	}
+}
+
+// moveDot moves the location counter of the current section forward to the
+// value of e: a constant, taken as an offset in the section, or an address in
+// the section (".org", ". = expr", ".set ., expr"). The gap is filled with
+// fill bytes; in .text too, GNU as fills it with zeros and not with nops.
+func (a *assembler) moveDot(e expr, fill byte) {
+	pos := e.exprPos()
+	v, ok := a.valueNow(e)
+	if !ok {
+		return
+	}
+	if v.sec != secAbs && v.sec != a.cur {
+		a.errs.Add(pos, "expected an offset or an address in %s, found an address in %s", sectionNames[a.cur], sectionNames[v.sec])
+		return
+	}
+	size := a.secs[a.cur].size
+	if v.off < size {
+		// GNU as's words.
+		a.errs.Add(pos, "attempt to move .org backwards (from offset %d of %s to %d)", size, sectionNames[a.cur], v.off)
+		return
+	}
+	a.emitFill(pos, v.off-size, fill, fill != 0)
 }
 
 // emitAlign pads to a multiple of bytes. In .text, without an explicit fill,

@@ -163,6 +163,12 @@ func (p *parser) assignment(name token) {
 	if e == nil || !p.expectEOS() {
 		return
 	}
+	if name.text == "." {
+		// ". = expr" moves the location counter, as .org does (GNU as
+		// manual, "Setting Symbols" and "The Special Dot Symbol").
+		p.a.moveDot(e, 0)
+		return
+	}
 	p.a.defineEqu(name.pos, name.text, e)
 }
 
