@@ -52,8 +52,19 @@
 //
 // # Errors
 //
-// Assemble reports every error of a file as an ErrorList sorted by position; each
-// says "file:line:col: what was expected, what was found". It never panics.
+// Assemble reports the errors of a file as an ErrorList sorted by position; each
+// says "file:line:col: what was expected, what was found". A file with more
+// than 10 errors gets the first 10 and then "too many errors" at the position
+// of the next, as the Go compiler does. It never panics.
+//
+// # Limits
+//
+// So that no input can exhaust the host: a source file is at most 16 MiB
+// (maxSourceSize), a section at most 16 MiB (maxSectionSize), an expression
+// nests at most 1000 levels of parentheses and prefix operators
+// (maxExprDepth), and evaluating one, through the symbols it uses, at most
+// 10000 (maxEvalDepth). The lexer hands the parser a few tokens at a time, so
+// memory grows with the output, not with the source text.
 package asm
 
 // Options configures Assemble.

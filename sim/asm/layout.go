@@ -30,7 +30,11 @@ const (
 	textBase       = 0x10000
 	pageSize       = 0x1000
 	maxSectionSize = 16 << 20 // keeps hostile input from exhausting memory
-	maxAlign       = 1 << 16
+	// maxSourceSize bounds the input: 16 MiB is some 800,000 lines of
+	// assembly, far beyond any scenario program, and with maxSectionSize
+	// bounds the host memory an assembly can take.
+	maxSourceSize = 16 << 20
+	maxAlign      = 1 << 16
 )
 
 type section struct {
@@ -91,7 +95,7 @@ type dataItem struct {
 
 type assembler struct {
 	file    string
-	errs    ErrorList
+	errs    errorSink
 	syms    map[string]*symbol
 	globals map[string]bool
 	secs    [numSections]section
@@ -106,6 +110,10 @@ type assembler struct {
 	// to several instructions all see the address of the first.
 	stmtDot value
 }
+
+// testHookPass1, if set, runs after pass 1, when the assembler holds the most
+// memory (the benchmark measures it).
+var testHookPass1 func()
 
 // Assemble assembles one source file into a static RV64 executable. The error,
 // if any, is an ErrorList holding every error found in the file.
@@ -135,8 +143,11 @@ func assemble(filename string, src []byte, opt Options) (*Program, map[uint64]in
 		a.syms[n] = &symbol{name: n, kind: symPredefined, val: opt.Predefined[n]}
 	}
 
-	toks := lex(filename, src, &a.errs)
-	p := &parser{toks: toks, a: a, localDefs: map[int64]int{}}
+	if len(src) > maxSourceSize {
+		a.errs.Add(Pos{Filename: filename, Line: 1, Col: 1}, "source is %d bytes, more than the limit of %d MiB", len(src), maxSourceSize>>20)
+		return nil, nil, a.errs.err()
+	}
+	p := &parser{lx: newLexer(filename, string(src), &a.errs), a: a, localDefs: map[int64]int{}}
 	p.parseFile()
 
 	// GNU as pads the end of .text with nops to the section's alignment.
@@ -150,9 +161,8 @@ func assemble(filename string, src []byte, opt Options) (*Program, map[uint64]in
 	} else {
 		entry = a.base[s.sec] + uint64(s.off)
 	}
-	if len(a.errs) > 0 {
-		a.errs.Sort()
-		return nil, nil, a.errs
+	if !a.errs.empty() {
+		return nil, nil, a.errs.err()
 	}
 	prog := &Program{Entry: entry, Symbols: a.symbols()}
 	prog.ELF = a.writeELF(entry, prog.Symbols)
@@ -411,12 +421,14 @@ func (a *assembler) placeSections() {
 	a.base[secBss] = alignUp(a.base[secData]+uint64(a.secs[secData].size), uint64(a.secs[secBss].align))
 }
 
-// symbols lists the labels (not numeric local labels) sorted by address, then name.
+// symbols lists the labels (not numeric local labels) sorted by address, then
+// name. The names are copied: the assembler's are substrings of the source,
+// which the program should not keep alive.
 func (a *assembler) symbols() []Symbol {
 	var out []Symbol
 	for _, s := range a.syms {
 		if s.kind == symLabel && strings.IndexByte(s.name, 2) < 0 {
-			out = append(out, Symbol{Name: s.name, Addr: a.base[s.sec] + uint64(s.off)})
+			out = append(out, Symbol{Name: strings.Clone(s.name), Addr: a.base[s.sec] + uint64(s.off)})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
