@@ -49,7 +49,7 @@ func BenchmarkAssemble100k(b *testing.B) {
 
 // livePerInst assembles src once and returns the heap bytes live after pass
 // 1 beyond those live before, divided by n.
-func livePerInst(b *testing.B, src []byte, n int) float64 {
+func livePerInst(b testing.TB, src []byte, n int) float64 {
 	var before, during runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -62,4 +62,16 @@ func livePerInst(b *testing.B, src []byte, n int) float64 {
 		b.Fatal(err)
 	}
 	return (float64(during.HeapAlloc) - float64(before.HeapAlloc)) / float64(n)
+}
+
+// TestMemoryPerInstruction guards the host memory the assembler holds per
+// instruction (it was about 700 bytes when the lexer tokenised the whole
+// file first, and every instruction waited for pass 2).
+func TestMemoryPerInstruction(t *testing.T) {
+	const n = 50_000
+	live := livePerInst(t, benchSource(n), n)
+	t.Logf("%.1f bytes live per instruction", live)
+	if live > 250 {
+		t.Errorf("the assembler holds %.1f bytes per instruction after pass 1, want at most 250", live)
+	}
 }

@@ -63,8 +63,10 @@
 // (maxSourceSize), a section at most 16 MiB (maxSectionSize), an expression
 // nests at most 1000 levels of parentheses and prefix operators
 // (maxExprDepth), and evaluating one, through the symbols it uses, at most
-// 10000 (maxEvalDepth). The lexer hands the parser a few tokens at a time, so
-// memory grows with the output, not with the source text.
+// 10000 (maxEvalDepth). The lexer hands the parser a few tokens at a time,
+// and an instruction whose operands are known at once (registers, numbers,
+// predefined symbols) is encoded at once, so memory grows with the output and
+// with the instructions that name addresses, not with the source text.
 package asm
 
 // Options configures Assemble.

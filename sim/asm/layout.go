@@ -99,10 +99,13 @@ type assembler struct {
 	syms    map[string]*symbol
 	globals map[string]bool
 	secs    [numSections]section
-	cur     int // current section
-	insts   []*instItem
+	cur     int         // current section
+	insts   []*instItem // instructions waiting for pass 2
 	datas   []*dataItem
 	equs    []*symbol // the .equ/.set/'=' symbols, in the order of their definitions
+	// textLines, if not nil, gets the source line of each instruction of
+	// .text by offset (for the corpus test).
+	textLines map[int64]int
 	// evalDepth is the depth of eval's recursion (bounded by maxEvalDepth).
 	evalDepth int
 	base      [numSections]uint64 // section addresses, set after pass 1
@@ -118,17 +121,20 @@ var testHookPass1 func()
 // Assemble assembles one source file into a static RV64 executable. The error,
 // if any, is an ErrorList holding every error found in the file.
 func Assemble(filename string, src []byte, opt Options) (*Program, error) {
-	prog, _, err := assemble(filename, src, opt)
+	prog, _, err := assemble(filename, src, opt, false)
 	return prog, err
 }
 
-// assemble also returns the source line of each instruction of .text, by address
-// (for the corpus test).
-func assemble(filename string, src []byte, opt Options) (*Program, map[uint64]int, error) {
+// assemble also returns, if wantLines, the source line of each instruction of
+// .text, by address (for the corpus test).
+func assemble(filename string, src []byte, opt Options, wantLines bool) (*Program, map[uint64]int, error) {
 	a := &assembler{
 		file:    filename,
 		syms:    map[string]*symbol{},
 		globals: map[string]bool{},
+	}
+	if wantLines {
+		a.textLines = map[int64]int{}
 	}
 	for i := range a.secs {
 		a.secs[i].align = 1
@@ -167,10 +173,8 @@ func assemble(filename string, src []byte, opt Options) (*Program, map[uint64]in
 	prog := &Program{Entry: entry, Symbols: a.symbols()}
 	prog.ELF = a.writeELF(entry, prog.Symbols)
 	lines := map[uint64]int{}
-	for _, it := range a.insts {
-		if it.sec == secText {
-			lines[a.base[secText]+uint64(it.off)] = it.pos.Line
-		}
+	for off, line := range a.textLines {
+		lines[a.base[secText]+uint64(off)] = line
 	}
 	return prog, lines, nil
 }
@@ -271,21 +275,77 @@ func (a *assembler) noBss(pos Pos, what string) bool {
 	return true
 }
 
-func (a *assembler) emitInst(it *instItem) {
+// emitInst places an instruction in the current section; it reports false if
+// it could not. An instruction whose operands are all known now (registers,
+// numbers, predefined symbols: most of them) is encoded at once; the others
+// (branches, pc-relative pairs, symbols) wait for pass 2 as an instItem.
+func (a *assembler) emitInst(it *instItem) bool {
 	if !a.noBss(it.pos, "instruction") {
-		return
+		return false
 	}
 	if a.secs[a.cur].size%4 != 0 {
 		a.errs.Add(it.pos, "instruction at offset %d of %s is not 4-byte aligned (add .align 2)", a.secs[a.cur].size, sectionNames[a.cur])
-		return
+		return false
 	}
 	off, ok := a.grow(it.pos, 4)
 	if !ok {
-		return
+		return false
 	}
 	it.sec, it.off = a.cur, off
 	it.dot = a.stmtDot
-	a.insts = append(a.insts, it)
+	if a.textLines != nil && it.sec == secText {
+		a.textLines[off] = it.pos.Line
+	}
+	if !a.knownNow(it) {
+		c := *it // the caller's item may live on its stack
+		a.insts = append(a.insts, &c)
+		return true
+	}
+	w, err := a.encode(it, nil)
+	if err != nil {
+		a.errs.Add(err.pos, "%s", err.msg)
+		return true
+	}
+	binary.LittleEndian.PutUint32(a.secs[it.sec].data[off:], w)
+	return true
+}
+
+// knownNow reports whether an instruction can be encoded before layout: its
+// encoding depends on no address.
+func (a *assembler) knownNow(it *instItem) bool {
+	switch it.def.format {
+	case fmtR, fmtAMO, fmtLR, fmtNone:
+		return true
+	case fmtBranch, fmtJAL:
+		return false
+	}
+	k := it.imm.kind
+	return (k == immPlain || k == immHi || k == immLo) && a.constant(it.imm.e)
+}
+
+// constant reports whether e is made of numbers and predefined symbols only,
+// so that its value is the same before and after layout.
+func (a *assembler) constant(e expr) bool {
+	switch e := e.(type) {
+	case *numLit:
+		return true
+	case *symRef:
+		s := a.syms[e.name]
+		return s != nil && s.kind == symPredefined
+	case *unaryExpr:
+		return a.constant(e.x)
+	case *chainExpr:
+		if !a.constant(e.x) {
+			return false
+		}
+		for _, l := range e.rest {
+			if !a.constant(l.y) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // emitPair emits "auipc tmp, %pcrel_hi(target)" and the instruction that second
@@ -293,8 +353,7 @@ func (a *assembler) emitInst(it *instItem) {
 func (a *assembler) emitPair(pos Pos, tmp int, target operandImm, second *instDef, build func(lo operandImm) *instItem) {
 	auipc := &instItem{pos: pos, def: instByName["auipc"], rd: tmp,
 		imm: operandImm{kind: immPcrelHi, e: target.e, pos: target.pos}}
-	a.emitInst(auipc)
-	if auipc.def == nil || len(a.insts) == 0 || a.insts[len(a.insts)-1] != auipc {
+	if !a.emitInst(auipc) {
 		return
 	}
 	a.emitInst(build(operandImm{kind: immPairLo, e: target.e, pos: target.pos, pairOff: auipc.off}))

@@ -527,7 +527,8 @@ func (p *parser) loadStore(m token, it *instItem, load bool) {
 		return
 	}
 	p.a.emitPair(m.pos, tmp, im, it.def, func(lo operandImm) *instItem {
-		it.rs1, it.imm = tmp, lo
-		return it
+		second := *it
+		second.rs1, second.imm = tmp, lo
+		return &second
 	})
 }
