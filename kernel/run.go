@@ -218,7 +218,7 @@ func (k *Kernel) timerInterrupt() {
 	if expired {
 		pid := k.cur.PID
 		if k.policy.Point(sched.Point{Kind: sched.PointSliceEnd, PID: pid, Cycle: now}) == sched.Continue {
-			k.sliceEnd = now + k.policy.Slice(pid) // it keeps the CPU (round robin: nobody else wants it)
+			k.sliceEnd = hw.AddCycles(now, k.policy.Slice(pid)) // it keeps the CPU (round robin: nobody else wants it)
 			return
 		}
 		k.preempt(sched.WhyPreempted, "time slice used up")
@@ -284,7 +284,7 @@ func (k *Kernel) schedule() bool {
 				Text: fmt.Sprintf("switch %s -> pid %d (%s)", from, t.PID, k.switchReason)})
 		}
 		k.cur, k.last = t, t
-		k.sliceEnd = k.Now() + k.policy.Slice(pid)
+		k.sliceEnd = hw.AddCycles(k.Now(), k.policy.Slice(pid))
 		return true
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"ipcsim/abi"
+	"ipcsim/hw"
 	"ipcsim/proc"
 	"ipcsim/sched"
 )
@@ -95,10 +96,7 @@ func (c *call) setTimeout(ts timespec, clock timeoutClock) error {
 		return nil
 	}
 	if clock == timeoutRelative {
-		if d > math.MaxUint64-now {
-			return nil // beyond the clock: forever
-		}
-		d += now
+		d = hw.AddCycles(now, d) // saturates, as the clock does
 	}
 	c.timed, c.deadline = true, d
 	return nil
