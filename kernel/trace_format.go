@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"ipcsim/abi"
+	"ipcsim/proc"
 )
 
 func errnoName(ret int64) string {
@@ -53,11 +54,30 @@ func (k *Kernel) formatCall(c *call, ret int64) string {
 	return c.no.String() + "(" + strings.Join(parts, ", ") + ")"
 }
 
+// userMemory reads a process's memory: the address space itself, which
+// faults pages in as the process's own loads would (a system call's
+// copy_from_user), or a peeker, which changes nothing (the trace).
+type userMemory interface {
+	ReadBytes(va uint64, dst []byte) error
+	ReadString(va uint64, max int) (s string, ok bool, err error)
+}
+
+// peeker reads an address space for the trace, through its side-effect-free
+// peeks: a traced run must end in the same state as an untraced one, so the
+// trace may not give an untouched page a frame (proc/peek.go).
+type peeker struct{ as *proc.AddressSpace }
+
+func (p peeker) ReadBytes(va uint64, dst []byte) error { return p.as.PeekBytes(va, dst) }
+
+func (p peeker) ReadString(va uint64, max int) (string, bool, error) {
+	return p.as.PeekString(va, max)
+}
+
 const traceBytes = 32 // how much of a buffer the trace shows, as strace -s 32
 
 func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64) string {
 	v := c.a[i]
-	as := c.t.AS
+	as := peeker{c.t.AS} // the trace only looks: it must not fault pages in
 	switch kind {
 	case 'd':
 		return fmt.Sprint(int32(v))
