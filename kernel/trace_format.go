@@ -40,12 +40,11 @@ func formatRet(ret int64) string {
 //	F fcntl command   a fcntl argument   I ioctl request   D dirfd
 //	o octal mode   m file type and mode   R unlinkat flags   S signal
 func (k *Kernel) formatCall(c *call, ret int64) string {
-	var args string
-	if int(c.no) < len(syscalls) {
+	// a7 is any 64-bit value: compared as a Sysno (unsigned), a number of
+	// 2^63 or more is out of the table, where int(c.no) would be negative.
+	args := "xxxxxx" // an unknown call: show every register
+	if c.no < abi.Sysno(len(syscalls)) && syscalls[c.no].fn != nil {
 		args = syscalls[c.no].args
-	}
-	if args == "" && (int(c.no) >= len(syscalls) || syscalls[c.no].fn == nil) {
-		args = "xxxxxx" // an unknown call: show every register
 	}
 	parts := make([]string, len(args))
 	for i, kind := range []byte(args) {

@@ -170,3 +170,64 @@ func TestTraceChangesNothing(t *testing.T) {
 		t.Errorf("tracing instructions changed the run (-untraced +traced):\n%s", diff)
 	}
 }
+
+// TestTraceHugeSyscallNumber: a7 holds any 64-bit value. One of 2^63 or
+// more used to index the syscall table with a negative int in the trace
+// formatter and crash every traced run; it is ENOSYS, traced as strace
+// names an unknown call.
+func TestTraceHugeSyscallNumber(t *testing.T) {
+	const src = `# li a7, -1; ecall
+machine mem=1M limit=100000
+spawn huge.s
+expect exit huge 0
+-- huge.s --
+	.text
+	.globl _start
+_start:
+	li a0, 1
+	li a7, -1
+	ecall
+	li t0, -ENOSYS
+	bne a0, t0, fail
+	li a0, 2
+	li a7, 1<<63
+	ecall
+	li t0, -ENOSYS
+	bne a0, t0, fail
+	li a0, 0
+	li a7, SYS_exit
+	ecall
+fail:
+	li a0, 1
+	li a7, SYS_exit
+	ecall
+`
+	s, err := Parse("huge.txtar", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.Run(Options{KeepTrace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := s.Check(o); len(m) != 0 {
+		t.Errorf("mismatches: %v", m)
+	}
+	var texts, names []string
+	for _, e := range o.Trace {
+		if e.Kind == "syscall" && e.PID == o.PIDs[0] {
+			texts, names = append(texts, e.Text), append(names, e.Syscall)
+		}
+	}
+	want := []string{
+		"syscall_0xffffffffffffffff(0x1, NULL, NULL, NULL, NULL, NULL) = -1 ENOSYS (Function not implemented)",
+		"syscall_0x8000000000000000(0x2, NULL, NULL, NULL, NULL, NULL) = -1 ENOSYS (Function not implemented)",
+		"exit(0)",
+	}
+	if diff := cmp.Diff(want, texts); diff != "" {
+		t.Errorf("trace (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"syscall_0xffffffffffffffff", "syscall_0x8000000000000000", "exit"}, names); diff != "" {
+		t.Errorf("event names (-want +got):\n%s", diff)
+	}
+}
