@@ -148,7 +148,7 @@ func sysExecve(c *call) (int64, error) {
 // readStrings reads a NULL-terminated array of string pointers (argv,
 // envp). A NULL array is empty, as Linux allows. The strings may total at
 // most limit bytes (E2BIG).
-func readStrings(as *proc.AddressSpace, va uint64, limit int) ([]string, error) {
+func readStrings(as userMemory, va uint64, limit int) ([]string, error) {
 	var out []string
 	total := 0
 	for va != 0 {

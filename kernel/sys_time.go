@@ -22,7 +22,7 @@ func init() {
 // timespec is struct timespec (LP64: two 8-byte fields).
 type timespec struct{ sec, nsec int64 }
 
-func readTimespec(as *proc.AddressSpace, va uint64) (timespec, error) {
+func readTimespec(as userMemory, va uint64) (timespec, error) {
 	var b [16]byte
 	if as.ReadBytes(va, b[:]) != nil {
 		return timespec{}, abi.EFAULT
