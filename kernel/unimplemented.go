@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"ipcsim/abi"
 )
@@ -85,7 +86,18 @@ func (k *Kernel) unimplemented() []Unimplemented {
 	}
 	out := slices.Clone(k.unimpl)
 	slices.SortFunc(out, func(a, b Unimplemented) int {
-		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Op, b.Op))
+		return cmp.Or(compareNames(a.Name, b.Name), cmp.Compare(a.Op, b.Op))
 	})
 	return out
+}
+
+// compareNames orders call names alphabetically, except that numbers
+// without a name (syscall_N) compare by number: syscall_500 before
+// syscall_1024.
+func compareNames(a, b string) int {
+	const p = "syscall_"
+	if strings.HasPrefix(a, p) && strings.HasPrefix(b, p) && len(a) != len(b) {
+		return cmp.Compare(len(a), len(b)) // decimal numbers without leading zeros
+	}
+	return cmp.Compare(a, b)
 }

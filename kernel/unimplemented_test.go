@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -130,6 +131,13 @@ func TestUnimplementedRecorded(t *testing.T) {
 // The list is the same on every run, and its order does not depend on
 // the schedule: with other seeds and jitter the first callers and cycles
 // may change, the names and counts do not.
+// Names sort alphabetically; numbers without a name (syscall_N) by number.
+func TestUnimplementedOrder(t *testing.T) {
+	names := []string{"syscall_999", "socket", "syscall_1024", "bind", "syscall_500", "syscall_1079"}
+	slices.SortFunc(names, compareNames)
+	require.Equal(t, []string{"bind", "socket", "syscall_500", "syscall_999", "syscall_1024", "syscall_1079"}, names)
+}
+
 func TestUnimplementedDeterministic(t *testing.T) {
 	a, _ := runUnimplemented(t, 1, 0)
 	b, _ := runUnimplemented(t, 1, 0)
