@@ -106,7 +106,7 @@ func (c *call) orUntil(reason string) func() string {
 // attempt.
 func (k *Kernel) invoke(c *call) {
 	if c.no >= abi.Sysno(len(syscalls)) || syscalls[c.no].fn == nil {
-		k.complete(c, 0, abi.ENOSYS)
+		k.complete(c, 0, c.notImplemented("")) // no row: recorded for Result (unimplemented.go)
 		return
 	}
 	k.attempt(c, true)

@@ -131,6 +131,9 @@ type Kernel struct {
 	retired uint64 // user instructions retired
 	tracing bool
 
+	unimpl   []Unimplemented   // calls ipcsim does not implement, in the order first made (unimplemented.go)
+	unimplAt map[unimplKey]int // their index in unimpl (looked up, never iterated)
+
 	scratch [ioChunk]byte // the buffer reads and writes move data through
 }
 
@@ -330,6 +333,9 @@ type Result struct {
 	Instructions uint64   // user instructions retired by all processes
 	Exits        []Exit   // in order of death
 	Blocked      []string // on deadlock or at the cycle limit: what each sleeping process waits for
+	// Unimplemented lists the calls the run made that ipcsim does not
+	// implement (each failed with ENOSYS), sorted by name: nil if none.
+	Unimplemented []Unimplemented
 }
 
 // Exit records a process's death.

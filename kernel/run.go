@@ -53,7 +53,7 @@ func (k *Kernel) Run() Result {
 }
 
 func (k *Kernel) result(r StopReason) Result {
-	res := Result{Reason: r, Cycles: k.Now(), Instructions: k.retired, Exits: k.exits}
+	res := Result{Reason: r, Cycles: k.Now(), Instructions: k.retired, Exits: k.exits, Unimplemented: k.unimplemented()}
 	if r != StopAllExited {
 		for _, t := range k.sortedTasks() {
 			if t.State == proc.Sleeping && t != k.init && t.call != nil {

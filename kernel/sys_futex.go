@@ -100,8 +100,17 @@ func sysFutex(c *call) (int64, error) {
 	case futexWait, futexWaitBitset:
 		return c.futexWait(uaddr, val, bitset, private, cmd == futexWaitBitset)
 	}
-	return 0, abi.ENOSYS // requeue, PI and the other operations are not implemented
+	if cmd >= 0 && cmd < len(futexMissing) && futexMissing[cmd] != "" {
+		return 0, c.notImplemented(futexMissing[cmd]) // requeue, wake-op and PI are not implemented
+	}
+	return 0, abi.ENOSYS // Linux's answer too: FUTEX_FD (gone since 2.6.26), an unknown operation
 }
+
+// futexMissing names the operations Linux has and ipcsim lacks, which
+// count as unimplemented calls (unimplemented.go).
+var futexMissing = [...]string{3: "FUTEX_REQUEUE", 4: "FUTEX_CMP_REQUEUE", 5: "FUTEX_WAKE_OP",
+	6: "FUTEX_LOCK_PI", 7: "FUTEX_UNLOCK_PI", 8: "FUTEX_TRYLOCK_PI",
+	11: "FUTEX_WAIT_REQUEUE_PI", 12: "FUTEX_CMP_REQUEUE_PI", 13: "FUTEX_LOCK_PI2"}
 
 // futexWait: "If the futex value does not match val, then the call fails
 // immediately with the error EAGAIN" (checked and queued atomically);

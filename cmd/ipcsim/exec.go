@@ -59,6 +59,7 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var trace traceFlag
 	fs.Var(&trace, "trace", "write the trace to standard error, or to FILE")
 	format := fs.String("format", "text", "trace format: text or json")
+	warnUnimpl := fs.Bool("warn-unimplemented", false, "at the end, name on standard error the system calls that failed because ipcsim does not implement them")
 	if st := parseFlags(fs, args, stdout, stderr); st >= 0 {
 		return st
 	}
@@ -127,6 +128,11 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return bad("cannot run %s: %v", prog, err)
 	}
 	res := k.Run()
+	if u := res.Unimplemented; *warnUnimpl && len(u) > 0 {
+		// Opt-in: like qemu-riscv64, exec adds nothing to what the
+		// program writes unless asked.
+		fmt.Fprintf(stderr, "ipcsim: unimplemented: %s\n", sim.FormatUnimplemented(u))
+	}
 	switch res.Reason {
 	case kernel.StopCycleLimit:
 		fmt.Fprintf(stderr, "ipcsim: cycle limit %d reached\n", limit.n)

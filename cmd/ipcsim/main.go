@@ -25,7 +25,10 @@ Usage:
   ipcsim run [--format=text|json] [--seed=N] FILE.txtar
       Run a scenario. Print its trace (text, or JSON lines with
       --format=json), then the console output, then how each process
-      ended. --seed=N runs the machine with seed N instead of the
+      ended, and last, if the run called system calls that ipcsim does
+      not implement (each failed with ENOSYS), a line naming them:
+      "unimplemented: socket (3 calls, first by pid 2 at cycle 1234)".
+      --seed=N runs the machine with seed N instead of the
       scenario's seed= (the seed picks the jitter of each time slice,
       so the interleaving), for instance to see the run behind a seed
       that an "expect seeds" line names. Exit status: 0 once the
@@ -38,6 +41,8 @@ Usage:
       each pass (not with -q), and finally "N passed, M failed".
       An "expect seeds FROM..TO always|sometimes|never ..." line runs
       the scenario once per seed of the range.
+      A run that calls a system call ipcsim does not implement fails,
+      unless an "expect unimplemented NAME..." line names those calls.
       --update rewrites the want/ sections with what happened.
       --seed=N runs each scenario with seed N instead of its own (the
       want/ sections and plain expect lines are checked against that
@@ -62,6 +67,11 @@ Usage:
         --limit=N        stop after N cycles (default: never)
         --trace[=FILE]   write the trace to standard error, or to FILE
         --format=json    write the trace as JSON lines
+        --warn-unimplemented
+                         at the end, name on standard error the system
+                         calls that failed with ENOSYS because ipcsim does
+                         not implement them (off by default: exec adds
+                         nothing to the program's output, as qemu-riscv64)
       Exit status: the program's (its exit code, or 128+N if signal N
       killed it); 124 if the cycle limit was reached; 125 if every
       process blocked forever (deadlock); 2 for bad flags or a file that
