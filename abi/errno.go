@@ -205,3 +205,20 @@ func itoa(v uint64) string {
 		}
 	}
 }
+
+// hex renders v as C's "%#x" does: "0x3e7", or "0".
+func hex(v uint64) string {
+	if v == 0 {
+		return "0"
+	}
+	var b [18]byte
+	i := len(b)
+	for v != 0 {
+		i--
+		b[i] = "0123456789abcdef"[v&15]
+		v >>= 4
+	}
+	i -= 2
+	b[i], b[i+1] = '0', 'x'
+	return string(b[i:])
+}

@@ -42,6 +42,9 @@ const (
 	S_IFDIR  = 0040000
 	S_IFCHR  = 0020000
 	S_IFIFO  = 0010000
+	S_ISUID  = 0004000
+	S_ISGID  = 0002000
+	S_ISVTX  = 0001000 // the sticky bit: inode(7)
 )
 
 // clone(2) flags (include/uapi/linux/sched.h). The low byte is the signal

@@ -21,8 +21,10 @@ func TestNames(t *testing.T) {
 	if got := SysMsgget.String(); got != "msgget" {
 		t.Errorf("SysMsgget = %q", got)
 	}
-	if got := Sysno(999).String(); got != "syscall_999" {
-		t.Errorf("999 = %q", got)
+	for no, want := range map[Sysno]string{999: "syscall_0x3e7", 1 << 63: "syscall_0x8000000000000000", ^Sysno(0): "syscall_0xffffffffffffffff"} {
+		if got := no.String(); got != want {
+			t.Errorf("%d = %q, want %q", uint64(no), got, want)
+		}
 	}
 	if got := EFAULT.Message(); got != "Bad address" {
 		t.Errorf("EFAULT message %q", got)

@@ -629,13 +629,14 @@ var sysnoNames = map[Sysno]string{
 	SysSetMempolicyHomeNode:  "set_mempolicy_home_node",
 }
 
-// String returns the system call's name, or "syscall_N" for a number Linux
-// does not define.
+// String returns the system call's name, or, for a number Linux does not
+// define, "syscall_0x3e7" as strace names it (the number in hex: any 64-bit
+// value of a7 can arrive here, ^uint64(0) included).
 func (s Sysno) String() string {
 	if n, ok := sysnoNames[s]; ok {
 		return n
 	}
-	return "syscall_" + itoa(uint64(s))
+	return "syscall_" + hex(uint64(s))
 }
 
 // Sysnos returns every defined number with its name, in ascending order.

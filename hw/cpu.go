@@ -20,9 +20,11 @@ type CPU struct {
 	tlbGen uint64     // tlbPT's generation when the TLB was last flushed
 
 	// The LR/SC reservation: the physical byte address and size of the
-	// last LR, or resvSize 0 for none.
+	// last LR, or resvSize 0 for none, and the value it loaded (an SC
+	// succeeds only if memory still holds it; see atomic).
 	resvAddr uint64
 	resvSize uint64
+	resvVal  uint64
 
 	faultVA uint64 // set by a failed load or store: the faulting address
 }

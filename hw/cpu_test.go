@@ -491,6 +491,48 @@ func TestLRSC(t *testing.T) {
 		require.Equal(t, uint64(0), m.cpu.X[4])
 		require.Equal(t, uint64(41), m.read64(dataVA))
 	})
+	// What SC does after this hart changed or rewrote the reserved word
+	// between LR and SC follows qemu-riscv64 (see CPU.atomic).
+	t.Run("an amo that changes the word makes sc fail", func(t *testing.T) {
+		m := newTestMachine(t, lrD, encAMO("amoadd", true, 6, 1, 7), scD)
+		m.write64(dataVA, 40)
+		m.cpu.X[1], m.cpu.X[2], m.cpu.X[7] = dataVA, 99, 1
+		m.run(3, 3, Trap{})
+		require.Equal(t, uint64(1), m.cpu.X[4], "sc fails")
+		require.Equal(t, uint64(41), m.read64(dataVA))
+	})
+	t.Run("an amo that leaves the word as it was keeps sc succeeding", func(t *testing.T) {
+		m := newTestMachine(t, lrD, encAMO("amoor", true, 6, 1, 0), scD)
+		m.write64(dataVA, 40)
+		m.cpu.X[1], m.cpu.X[2] = dataVA, 99
+		m.run(3, 3, Trap{})
+		require.Equal(t, uint64(0), m.cpu.X[4], "sc succeeds")
+		require.Equal(t, uint64(99), m.read64(dataVA))
+	})
+	t.Run("a store of another value makes sc fail", func(t *testing.T) {
+		m := newTestMachine(t, lrD, encS("sd", 7, 1, 0), scD)
+		m.write64(dataVA, 40)
+		m.cpu.X[1], m.cpu.X[2], m.cpu.X[7] = dataVA, 99, 5
+		m.run(3, 3, Trap{})
+		require.Equal(t, uint64(1), m.cpu.X[4], "sc fails")
+		require.Equal(t, uint64(5), m.read64(dataVA))
+	})
+	t.Run("a store of the same value keeps sc succeeding", func(t *testing.T) {
+		m := newTestMachine(t, lrD, encS("sd", 3, 1, 0), scD)
+		m.write64(dataVA, 40)
+		m.cpu.X[1], m.cpu.X[2] = dataVA, 99
+		m.run(3, 3, Trap{})
+		require.Equal(t, uint64(0), m.cpu.X[4], "sc succeeds")
+		require.Equal(t, uint64(99), m.read64(dataVA))
+	})
+	t.Run("sc.w compares the sign-extended word", func(t *testing.T) {
+		m := newTestMachine(t, encAMO("lr", false, 3, 1, 0), encS("sb", 7, 1, 4), encAMO("sc", false, 4, 1, 2))
+		m.write64(dataVA, 0x5a5a5a5a_80000000)
+		m.cpu.X[1], m.cpu.X[2], m.cpu.X[7] = dataVA, 7, 0x11 // the store hits the other half of the doubleword
+		m.run(3, 3, Trap{})
+		require.Equal(t, uint64(0), m.cpu.X[4], "sc succeeds: the reserved word is unchanged")
+		require.Equal(t, uint64(0x5a5a5a11_00000007), m.read64(dataVA))
+	})
 	t.Run("lr.w sign-extends and sc.w writes a word", func(t *testing.T) {
 		m := newTestMachine(t, encAMO("lr", false, 3, 1, 0), encAMO("sc", false, 4, 1, 2))
 		m.write64(dataVA, 0x5a5a5a5a_80000000)

@@ -545,8 +545,18 @@ func remuw(a, b uint32) uint32 {
 //   - LR needs a readable page. SC and AMOs read and write, and RISC-V
 //     reports any of their faults as store/AMO faults.
 //   - The reservation is on the physical address and size of the LR, so
-//     that two virtual mappings of a shared page agree. SC succeeds only on
-//     a matching reservation; any SC clears it.
+//     that two virtual mappings of a shared page agree. Any SC clears it.
+//   - SC succeeds only on a matching reservation and if memory still holds
+//     the value the LR loaded, as qemu-riscv64 decides (its SC is a
+//     compare-and-swap against the value LR loaded): a store or AMO of this
+//     hart that changed the word between LR and SC makes the SC fail, one
+//     that wrote the same value back does not. The ISA leaves the choice to
+//     the implementation: "An SC may succeed only if no store from another
+//     hart to the reservation set can be observed to have occurred between
+//     the LR and the SC, and if there is no other SC between the LR and
+//     itself in program order." (stores of the hart itself are not named).
+//     Other harts' stores need no rule here: there is one hart, and the
+//     kernel clears the reservation on every trap (ClearReservation).
 //   - "For RV64, 32-bit AMOs always sign-extend the value placed in rd, and
 //     ignore the upper 32 bits of the original value of rs2."
 func (c *CPU) atomic(o op, addr, src uint64) (uint64, Trap) {
@@ -568,8 +578,9 @@ func (c *CPU) atomic(o op, addr, src uint64) (uint64, Trap) {
 			return 0, Trap{Cause: CauseLoadFault, Value: addr}
 		}
 		pa := base + addr&pageMask
-		c.resvAddr, c.resvSize = pa, size
-		return c.readPhys(pa, size), Trap{}
+		v := c.readPhys(pa, size)
+		c.resvAddr, c.resvSize, c.resvVal = pa, size, v
+		return v, Trap{}
 	}
 
 	base, okR := c.translate(addr, accRead)
@@ -580,7 +591,7 @@ func (c *CPU) atomic(o op, addr, src uint64) (uint64, Trap) {
 	pa := base + addr&pageMask
 
 	if k == opSCW {
-		reserved := c.resvSize == size && c.resvAddr == pa
+		reserved := c.resvSize == size && c.resvAddr == pa && c.readPhys(pa, size) == c.resvVal
 		c.resvSize = 0
 		if !reserved {
 			return 1, Trap{} // "a nonzero code on failure": 1 on real harts and qemu

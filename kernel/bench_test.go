@@ -16,7 +16,7 @@ func runBench(b *testing.B, name string, arg int) Result {
 	b.Helper()
 	elf, err := os.ReadFile(filepath.Join("..", "testdata", "bench", "bin", name))
 	if err != nil {
-		b.Fatal(err)
+		b.Fatalf("committed ELF missing: %v (rebuild with testdata/bench/build.sh)", err)
 	}
 	k := New(Config{
 		Stdout: io.Discard,
@@ -64,7 +64,7 @@ func BenchmarkPipePingPong(b *testing.B) {
 func BenchmarkIdleProcessMemory(b *testing.B) {
 	elf, err := os.ReadFile(filepath.Join("..", "testdata", "bench", "bin", "forkidle"))
 	if err != nil {
-		b.Fatal(err)
+		b.Fatalf("committed ELF missing: %v (rebuild with testdata/bench/build.sh)", err)
 	}
 	const n = 1000
 	const memBytes = 512 << 20

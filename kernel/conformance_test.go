@@ -33,6 +33,9 @@ func TestLinuxConformance(t *testing.T) {
 			require.NoError(t, err)
 
 			prog := "bin/" + name
+			if _, err := os.Stat(filepath.Join(dir, prog)); err != nil {
+				t.Fatalf("committed ELF missing: %v (rebuild testdata/linux/bin with scripts/linux-oracle.sh)", err)
+			}
 			argv := append([]string{prog}, fields[1:]...)
 			out, status := runLinuxProgram(t, dir, argv)
 			if diff := cmp.Diff(string(wantOut), out); diff != "" {

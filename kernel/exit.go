@@ -5,6 +5,7 @@ import (
 
 	"ipcsim/abi"
 	"ipcsim/proc"
+	"ipcsim/sched"
 )
 
 // exit ends task t with the wait status word status (_exit(2)): its
@@ -17,7 +18,7 @@ func (k *Kernel) exit(t *Task, status int) {
 	t.entry.Remove()
 	k.dropSleeper(t)
 	if t.call != nil {
-		t.call.abandon()
+		k.abandon(t.call)
 		t.call = nil
 	}
 	k.setItimer(t, abi.ITIMER_REAL, itimer{})
@@ -50,6 +51,7 @@ func (k *Kernel) exit(t *Task, status int) {
 		k.cur = nil
 		k.switchReason = fmt.Sprintf("pid %d exited", t.PID)
 	}
+	k.policy.Point(sched.Point{Kind: sched.PointExit, PID: t.PID, Cycle: k.Now()})
 }
 
 // notifyParent tells a parent that its child t died: SIGCHLD with the

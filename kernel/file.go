@@ -1,16 +1,20 @@
 package kernel
 
 import (
+	"errors"
+	"fmt"
 	"io"
+	"syscall"
 
 	"ipcsim/abi"
+	"ipcsim/proc"
 	"ipcsim/sched"
 )
 
 // FileOps is what one kind of file does (Linux's file_operations): the
 // terminal now, pipe ends and sockets later. Operations never sleep: one that
 // cannot proceed returns a *blockError naming the wait queue to sleep on, and
-// the kernel sleeps and retries (see blockError).
+// the kernel sleeps and retries (block.go).
 type FileOps interface {
 	// Name identifies the object in traces: "tty", "pipe#2".
 	Name() string
@@ -62,47 +66,128 @@ func (f *OpenFile) readable() bool { return f.flags&abi.O_ACCMODE != abi.O_WRONL
 func (f *OpenFile) writable() bool { return f.flags&abi.O_ACCMODE != abi.O_RDONLY }
 func (f *OpenFile) nonblock() bool { return f.flags&abi.O_NONBLOCK != 0 }
 
-// A blockError is the "would block" answer of a non-blocking attempt. The
-// kernel then registers the task on q for events in mask, tries again, and
-// sleeps if it still would block; a wakeup makes it retry the whole call.
-// A deadline (a cycle, 0 for none) ends the sleep by itself.
-type blockError struct {
-	q        *sched.WaitQueue
-	mask     sched.EventMask
-	deadline uint64
-	// What the call waits for, in words, for the trace, inspect and a
-	// deadlock report: a fixed reason, or why, which formats one only when
-	// somebody reads it (a blocking call costs no formatting when tracing
-	// is off).
-	reason string
-	why    func() string
-}
-
-// text returns what the call waits for.
-func (b *blockError) text() string {
-	if b.why != nil {
-		return b.why()
-	}
-	return b.reason
-}
-
-func (b *blockError) Error() string { return "would block: " + b.text() }
-
-// hostFile is a write-only file on the host (ipcsim exec's stderr).
+// hostFile is a stream of the host that is not its terminal (ipcsim exec):
+// fd 2, and fd 0 and 1 when ipcsim's standard input or output is a pipe or
+// a file (Config.StdinFile, Config.StdoutFile). As under qemu-riscv64 on
+// Linux, bytes pass as they are (no line discipline: a 0x03 read from a
+// pipe is data, not ^C), ioctl's TCGETS fails with ENOTTY (sysIoctl's
+// default), and the host's errors reach the program as Linux's errno.
 type hostFile struct {
 	name string
-	w    io.Writer
+	w    io.Writer // where writes go (fd 1, 2); nil for fd 0
+
+	// fd 0. The host is read only when every process sleeps and one of
+	// them waits here (readHostInput), as for the terminal, so that a run
+	// is the same for the same input however the host splits it.
+	in      []byte          // read from the host, not yet by a process
+	end     error           // after in: nil (more may come), io.EOF, or the errno of the host's failure
+	readers sched.WaitQueue // processes waiting for input
 }
 
 func (h *hostFile) Name() string { return h.name }
-func (h *hostFile) Read(*call, []byte, bool) (int, error) {
-	return 0, abi.EBADF
+
+// Read returns what the host gave, as a read of a pipe does: what is
+// there, 0 at end of file.
+func (h *hostFile) Read(_ *call, dst []byte, nonblock bool) (int, error) {
+	switch {
+	case h.w != nil:
+		return 0, abi.EBADF // not reached: the open file is O_WRONLY
+	case len(h.in) > 0:
+		n := copy(dst, h.in)
+		h.in = h.in[n:]
+		return n, nil
+	case h.end == io.EOF:
+		return 0, nil
+	case h.end != nil:
+		return 0, h.end
+	case nonblock:
+		return 0, abi.EAGAIN
+	}
+	return 0, &blockError{q: &h.readers, mask: abi.POLLIN, reason: "waiting for host input on " + h.name}
 }
-func (h *hostFile) Write(_ *call, src []byte, _ bool) (int, error) {
-	h.w.Write(src) // a failing host stream is not the simulated program's problem
+
+// receive takes bytes read from the host, or how its input ended (err).
+func (h *hostFile) receive(b []byte, err error) {
+	h.in = append(h.in, b...)
+	if err != nil {
+		h.end = io.EOF
+		if err != io.EOF {
+			h.end = hostErrno(err)
+		}
+	}
+	h.readers.Notify(abi.POLLIN)
+}
+
+// waiting reports whether a process sleeps on (or polls) the host input.
+func (h *hostFile) waiting() bool { return !h.readers.Empty() }
+
+func (h *hostFile) Write(c *call, src []byte, _ bool) (int, error) {
+	n, err := h.w.Write(src)
+	if err != nil {
+		return n, hostWriteError(c, h.name, err)
+	}
 	return len(src), nil
 }
+
+// hostWriteError turns the host's failure to take a write into what
+// write(2) on Linux gives the program: "EPIPE: fd is connected to a pipe
+// or socket whose reading end is closed. When this happens the writing
+// process will also receive a SIGPIPE signal", "ENOSPC: The device
+// containing the file referred to by fd has no room for the data"
+// (/dev/full), and EIO for what the program cannot act on.
+func hostWriteError(c *call, name string, err error) error {
+	e := hostErrno(err)
+	if e == abi.EPIPE {
+		c.t.k.sendSignal(c.t, abi.SIGPIPE, proc.SigInfo{Code: abi.SI_USER, PID: c.t.PID},
+			fmt.Sprintf("write to %s, whose reader on the host has gone", name))
+	}
+	return e
+}
+
+// hostErrno maps an error of a host stream to Linux's errno. The host's
+// numbers are not Linux's on every system, so each is matched by name.
+func hostErrno(err error) abi.Errno {
+	for _, m := range [...]struct {
+		host  syscall.Errno
+		linux abi.Errno
+	}{
+		{syscall.EPIPE, abi.EPIPE},
+		{syscall.ENOSPC, abi.ENOSPC},
+		{syscall.EDQUOT, abi.EDQUOT},
+		{syscall.EFBIG, abi.EFBIG},
+		{syscall.EISDIR, abi.EISDIR},
+		{syscall.EAGAIN, abi.EAGAIN},
+	} {
+		if errors.Is(err, m.host) {
+			return m.linux
+		}
+	}
+	return abi.EIO
+}
+
 func (h *hostFile) Release() {}
 
-func (h *hostFile) Readiness() sched.EventMask { return abi.POLLOUT | abi.POLLWRNORM }
-func (h *hostFile) Queue() *sched.WaitQueue    { return nil }
+// Readiness: an output stream is always writable; the input is readable
+// when bytes or the end (POLLHUP, as a pipe whose writers left) are there.
+func (h *hostFile) Readiness() sched.EventMask {
+	if h.w != nil {
+		return abi.POLLOUT | abi.POLLWRNORM
+	}
+	var ev sched.EventMask
+	if len(h.in) > 0 || h.end != nil {
+		ev |= abi.POLLIN | abi.POLLRDNORM
+	}
+	if h.end != nil {
+		ev |= abi.POLLHUP
+	}
+	return ev
+}
+
+// Queue: readers and pollers of the input wait here; an output stream
+// never makes anybody wait.
+func (h *hostFile) Queue() *sched.WaitQueue {
+	if h.w != nil {
+		return nil
+	}
+	return &h.readers
+}

@@ -1,11 +1,14 @@
 package kernel
 
 import (
+	"bytes"
 	"encoding/binary"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"ipcsim/abi"
 	"ipcsim/proc"
@@ -49,61 +52,127 @@ func fuzzArg(t *Task, b byte, extra uint64) uint64 {
 	return vals[int(b)%len(vals)]
 }
 
+// FuzzSyscalls makes random system calls with random arguments from random
+// processes, letting the machine run between them. The simulator must never
+// crash, and tracing must never change the run: every input runs untraced
+// and traced (instruction by instruction too, when the input's last byte is
+// odd and does not start a record), and both runs must end in the same
+// state, with the same results.
 func FuzzSyscalls(f *testing.F) {
 	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
 	f.Add([]byte("\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19"))
 	f.Add([]byte{10, 0, 0, 0, 0, 0, 0, 0, 0, 12, 1, 5, 0, 0, 0, 0, 0, 0})
 	f.Add([]byte{14, 0, 9, 3, 1, 0, 0, 0, 0, 15, 20, 9, 0, 0, 0, 0, 0, 0})
 	f.Add([]byte{11, 0, 16, 15, 15, 0, 0, 0, 0, 11, 1, 16, 17, 18, 0, 0, 0, 0})
+	// write(65536, an untouched stack page, 1): EBADF; a7 = -1: ENOSYS;
+	// then the same with instructions traced.
+	f.Add([]byte{0, 1, 9, 17, 1, 0, 0, 0, 1, 0, 65, 0, 0, 0, 0, 0, 0, 0})
+	f.Add([]byte{0, 1, 9, 17, 1, 0, 0, 0, 1, 0, 65, 0, 0, 0, 0, 0, 0, 0, 1})
 	elf, err := os.ReadFile(filepath.Join("..", "testdata", "linux", "bin", "argv"))
 	if err != nil {
-		f.Fatal(err)
+		f.Fatalf("committed ELF missing: %v (rebuild testdata/linux/bin with scripts/linux-oracle.sh)", err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// A watchdog in host time: an input that makes the kernel spin
 		// without advancing virtual time would otherwise hang the fuzzer
 		// silently; a panic makes it save the input as a crasher.
-		watchdog := time.AfterFunc(10*time.Second, func() { panic("FuzzSyscalls: input ran over 10s") })
+		watchdog := time.AfterFunc(20*time.Second, func() { panic("FuzzSyscalls: input ran over 20s") })
 		defer watchdog.Stop()
-		k := New(Config{
-			MemBytes:   2 << 20,
-			MaxProcs:   6,
-			Quantum:    500,
-			CycleLimit: 2_000_000,
-			Lookup:     func(string) ([]byte, error) { return elf, nil },
-		})
-		if _, err := k.Spawn("/bin/argv", []string{"argv", "x"}, []string{"A=1"}); err != nil {
-			t.Fatal(err)
+		insns := len(data)%9 != 0 && data[len(data)-1]&1 == 1
+		limit := uint64(2_000_000)
+		if insns {
+			// An event per instruction costs about a microsecond: two
+			// million of them took over the watchdog's time under the
+			// fuzzer's instrumentation.
+			limit = 200_000
 		}
-		for len(data) >= 9 {
-			rec := data[:9]
-			data = data[9:]
-			var live []*Task
-			for _, tk := range k.sortedTasks() {
-				if tk != k.init && tk.State == proc.Runnable && tk.call == nil {
-					live = append(live, tk)
-				}
-			}
-			if len(live) == 0 {
-				break
-			}
-			tk := live[int(rec[0])%len(live)]
-			extra := binary.LittleEndian.Uint64(append(rec[1:], 0)[:8])
-			tk.Regs.X[17] = fuzzSysnos[int(rec[1])%len(fuzzSysnos)]
-			for i := range 6 {
-				tk.Regs.X[10+i] = fuzzArg(tk, rec[2+i], extra)
-			}
-			k.syscall(tk)
-			if rec[8]%4 == 0 {
-				// Let the machine run for a while between calls.
-				k.cfg.CycleLimit = k.Now() + 20_000
-				k.Run()
-				k.cfg.CycleLimit = 2_000_000
-			}
+		want := fuzzSyscalls(t, elf, data, limit, false, false)
+		got := fuzzSyscalls(t, elf, data, limit, true, insns)
+		if got.events == 0 {
+			t.Fatal("the traced run emitted no event")
 		}
-		k.Run()
-		if got, want := k.mem.Committed() >= 0, true; got != want {
-			t.Fatalf("negative commitment")
+		got.events = 0
+		if diff := cmp.Diff(want, got, cmp.AllowUnexported(fuzzEnd{})); diff != "" {
+			t.Fatalf("tracing (insns=%v) changed the run (-untraced +traced):\n%s", insns, diff)
 		}
 	})
+}
+
+// fuzzEnd is how a run of FuzzSyscalls ended: what a traced and an untraced
+// run must agree on.
+type fuzzEnd struct {
+	rets      []uint64 // a0 after each call the fuzzer made
+	result    Result
+	snapshot  Snapshot // every process, its pages and their frames, and every object
+	now       uint64
+	retired   uint64
+	committed int
+	frames    int // frames in use
+	console   string
+	events    int // how many events the trace had (0 untraced)
+}
+
+// fuzzSyscalls runs one input of FuzzSyscalls: records of 9 bytes, each a
+// call (which process, which number, six arguments, and whether the machine
+// runs a while after it). The machine stops at cycle limit.
+func fuzzSyscalls(t *testing.T, elf, data []byte, limit uint64, trace, insns bool) fuzzEnd {
+	var end fuzzEnd
+	var console bytes.Buffer
+	cfg := Config{
+		MemBytes:          2 << 20,
+		MaxProcs:          6,
+		Quantum:           500,
+		CycleLimit:        limit,
+		Stdout:            &console,
+		TraceInstructions: insns,
+		Lookup:            func(string) ([]byte, error) { return elf, nil },
+	}
+	if trace {
+		cfg.Trace = func(e *Event) {
+			end.events++
+			if e.Text == "" {
+				t.Fatalf("an event without text: %+v", e)
+			}
+		}
+	}
+	k := New(cfg)
+	if _, err := k.Spawn("/bin/argv", []string{"argv", "x"}, []string{"A=1"}); err != nil {
+		t.Fatal(err)
+	}
+	for len(data) >= 9 {
+		rec := data[:9]
+		data = data[9:]
+		var live []*Task
+		for _, tk := range k.sortedTasks() {
+			if tk != k.init && tk.State == proc.Runnable && tk.call == nil {
+				live = append(live, tk)
+			}
+		}
+		if len(live) == 0 {
+			break
+		}
+		tk := live[int(rec[0])%len(live)]
+		extra := binary.LittleEndian.Uint64(append(rec[1:], 0)[:8])
+		tk.Regs.X[17] = fuzzSysnos[int(rec[1])%len(fuzzSysnos)]
+		for i := range 6 {
+			tk.Regs.X[10+i] = fuzzArg(tk, rec[2+i], extra)
+		}
+		k.syscall(tk)
+		end.rets = append(end.rets, tk.Regs.X[10])
+		if rec[8]%4 == 0 {
+			// Let the machine run for a while between calls.
+			k.cfg.CycleLimit = k.Now() + 20_000
+			k.Run()
+			k.cfg.CycleLimit = limit
+		}
+	}
+	end.result = k.Run()
+	if k.mem.Committed() < 0 {
+		t.Fatalf("negative commitment")
+	}
+	end.snapshot = k.Snapshot()
+	end.now, end.retired = k.Now(), k.retired
+	end.committed, end.frames = k.mem.Committed(), k.mem.Phys.UsedFrames()
+	end.console = console.String()
+	return end
 }

@@ -5,6 +5,7 @@ import (
 
 	"ipcsim/hw"
 	"ipcsim/proc"
+	"ipcsim/sched"
 )
 
 // initCode is the program of init, pid 1, as RISC-V machine code. Like a
@@ -50,7 +51,7 @@ func (k *Kernel) bootInit() *Task {
 	if k.tracing {
 		k.emit(t, "spawn", "init starts: it reaps every child, orphans included")
 	}
-	k.makeRunnable(t)
+	k.makeRunnable(t, sched.WhyNew)
 	return t
 }
 

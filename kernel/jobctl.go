@@ -5,6 +5,7 @@ import (
 
 	"ipcsim/abi"
 	"ipcsim/proc"
+	"ipcsim/sched"
 )
 
 // Job control: stopping and continuing processes, and telling their parents
@@ -43,7 +44,7 @@ func (k *Kernel) cont(t *Task) {
 	if k.tracing {
 		k.emit(t, "signal", "continued by SIGCONT")
 	}
-	k.makeRunnable(t)
+	k.makeRunnable(t, sched.WhyContinued)
 	if parent := k.task(t.Parent); parent != nil {
 		k.notifyParentJob(parent, t, abi.CLD_CONTINUED, abi.SIGCONT)
 	}
@@ -80,7 +81,7 @@ func (k *Kernel) generateSideEffects(t *Task, sig abi.Signal) {
 		t.Sig.Discard(abi.SigSetOf(abi.SIGCONT))
 	case sig == abi.SIGKILL && t.State == proc.Stopped:
 		k.stopped--
-		k.makeRunnable(t)
+		k.makeRunnable(t, sched.WhyContinued)
 	}
 }
 

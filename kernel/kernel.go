@@ -1,8 +1,9 @@
 // Package kernel is ipcsim's mini-kernel: it runs processes on the simulated
 // hart of package hw, takes their traps (system calls with Linux's riscv64
-// ABI, page faults, illegal instructions), schedules them round robin on the
-// timer, blocks them on wait queues and wakes them, and reports everything it
-// does as trace events.
+// ABI, page faults, illegal instructions), schedules them on the timer by
+// the policy of package sched (round robin unless Config.Policy says
+// otherwise), blocks them on wait queues and wakes them, and reports
+// everything it does as trace events.
 //
 // Like gVisor's Sentry the kernel is Go code outside the simulated CPU; unlike
 // it, the whole machine runs on one goroutine in virtual time, so every run of
@@ -36,10 +37,27 @@ type Config struct {
 	CycleLimit uint64 // stop the machine at this cycle (0: never)
 	MaxExits   int    // how many exits Result.Exits keeps (0: all); later ones are only counted, so a fork loop costs the host no memory
 
+	// Policy decides who runs and for how long (sched.Policy); nil is round
+	// robin with Quantum, Jitter and the seeded PRNG. A policy serves one
+	// kernel: it holds that machine's ready set.
+	Policy sched.Policy
+
 	Stdout io.Writer // the console: what the terminal shows (fd 1, and fd 2 unless Stderr is set)
 	Stderr io.Writer // if not nil, fd 2 writes here instead of the terminal (ipcsim exec)
 	Input  io.Reader // host input for the terminal, read when a process waits for it and nothing else can run (ipcsim exec)
 	Echo   bool      // the terminal echoes typed input to the console, as a terminal in canonical mode does
+	// StdinFile makes fd 0 a plain host file that Input feeds, instead of
+	// the terminal: what a program sees under Linux when its standard
+	// input is a pipe or a file. Bytes pass as they are (a 0x03 is data,
+	// not ^C), end of input reads as 0, and TCGETS (isatty) fails with
+	// ENOTTY. ipcsim exec sets it when its own standard input is not a
+	// terminal. Input is still read only when every process sleeps and one
+	// waits for it.
+	StdinFile bool
+	// StdoutFile makes fd 1 a plain host file writing to Stdout instead of
+	// the terminal (TCGETS fails with ENOTTY), as when ipcsim exec's
+	// standard output is a pipe or a file.
+	StdoutFile bool
 
 	Trace func(*Event) // receives every event; nil turns tracing off at no cost
 	// TraceInstructions adds an event for every retired instruction (with
@@ -78,12 +96,13 @@ type Kernel struct {
 	nextPID int           // next pid to try (pids grow, as Linux hands them out)
 	init    *Task         // pid 1
 
-	runq     sched.RunQueue[*Task] // runnable tasks not on the CPU, in round-robin order
-	cur      *Task                 // the task on the CPU, or nil
-	sliceEnd uint64                // cycle at which cur's time slice ends
-	sleepers []*Task               // tasks in a timed sleep, by deadline then pid
-	alarms   []*Task               // tasks with an ITIMER_REAL timer, by deadline then pid
-	last     *Task                 // the task that ran last (for the trace of context switches)
+	policy   sched.Policy // who runs next and for how long (Config.Policy)
+	cur      *Task        // the task on the CPU, or nil
+	sliceEnd uint64       // cycle at which cur's time slice ends
+	resched  bool         // the policy asked to preempt cur once the current trap is handled
+	sleepers []*Task      // tasks in a timed sleep, by deadline then pid
+	alarms   []*Task      // tasks with an ITIMER_REAL timer, by deadline then pid
+	last     *Task        // the task that ran last (for the trace of context switches)
 
 	switchReason string // why the CPU was last given up, for the next switch event
 	irq          string // the device whose interrupt is being handled, for traces
@@ -91,24 +110,30 @@ type Kernel struct {
 	pipes   []*pipe.Pipe // live pipes (FIFOs' included), by id, for inspection
 	pipeIDs int          // the last pipe id handed out
 
-	msgIDs  *sysv.Registry[*msgq.Queue]  // System V message queues (sys_msg.go)
-	shmIDs  *sysv.Registry[*shm.Segment] // System V shared memory segments (made at first use)
-	semIDs  *semRegistry                 // System V semaphore sets (sys_sem.go)
-	futexes map[futexKey][]*futexWaiter  // FUTEX_WAIT waiters by word (looked up, never iterated)
-	mmActor *Task                        // the process whose mappings change, for shm_lpid
-	mqNS    *mqueue.Namespace            // POSIX message queues (sys_mqueue.go)
+	msgIDs  *sysv.Registry[*msgq.Queue]   // System V message queues (sys_msg.go)
+	shmIDs  *sysv.Registry[*shm.Segment]  // System V shared memory segments (made at first use)
+	semIDs  *semRegistry                  // System V semaphore sets (sys_sem.go)
+	futexes map[futexKey]*sched.WaitQueue // FUTEX_WAIT waiters by word (looked up, never iterated)
+	mmActor *Task                         // the process whose mappings change, for shm_lpid
+	mqNS    *mqueue.Namespace             // POSIX message queues (sys_mqueue.go)
 
 	root *node // the namespace's root directory
 
 	tty  *Terminal
 	out  *OpenFile // the terminal, as fds 0 and 1 (and 2 without Config.Stderr)
 	errf *OpenFile // fd 2 when Config.Stderr is set
+	inf  *OpenFile // fd 0 when Config.StdinFile is set
+	in   *hostFile // its file, which readHostInput feeds
+	outf *OpenFile // fd 1 when Config.StdoutFile is set
 
 	pauseAt uint64 // RunUntil's cycle, or 0
 	stopped int    // processes in the Stopped state
 	exits   []Exit
 	retired uint64 // user instructions retired
 	tracing bool
+
+	unimpl   []Unimplemented   // calls ipcsim does not implement, in the order first made (unimplemented.go)
+	unimplAt map[unimplKey]int // their index in unimpl (looked up, never iterated)
 
 	exitsDropped uint64 // exits not kept in exits (Config.MaxExits)
 
@@ -127,7 +152,9 @@ type Task struct {
 	call     *call       // the system call the task is blocked in, retried when woken
 	deadline uint64      // cycle at which a timed sleep ends (valid while in k.sleepers)
 	blocked  *blockError // what the sleeping task waits for (its text, when asked)
-	queued   bool        // on the run queue
+	queued   bool        // in the policy's ready set (since Ready, until Pick returns it)
+	resume   bool        // preempted at the entry of a system call: make it without telling the policy again ...
+	resumePC uint64      // ... if it is the ecall at this pc
 
 	childExit sched.WaitQueue // wait4 sleeps here: a child changed state (signal->wait_chldexit)
 
@@ -172,15 +199,26 @@ func New(cfg Config) *Kernel {
 		mem:     proc.NewMemory(m.Mem),
 		rand:    rand.New(rand.NewPCG(cfg.Seed, 0x1p52)),
 		tasks:   make(map[int]*Task),
-		futexes: make(map[futexKey][]*futexWaiter),
+		futexes: make(map[futexKey]*sched.WaitQueue),
 		nextPID: 1,
 		tracing: cfg.Trace != nil,
+	}
+	k.policy = cfg.Policy
+	if k.policy == nil {
+		k.policy = sched.NewRoundRobin(cfg.Quantum, cfg.Jitter, k.rand)
 	}
 	k.root = newNamespace()
 	k.tty = newTerminal(k, cfg.Echo)
 	k.out = newOpenFile(k.tty, abi.O_RDWR)
 	if cfg.Stderr != nil {
 		k.errf = newOpenFile(&hostFile{name: "stderr", w: cfg.Stderr}, abi.O_WRONLY)
+	}
+	if cfg.StdinFile {
+		k.in = &hostFile{name: "stdin"}
+		k.inf = newOpenFile(k.in, abi.O_RDONLY)
+	}
+	if cfg.StdoutFile {
+		k.outf = newOpenFile(&hostFile{name: "stdout", w: cfg.Stdout}, abi.O_WRONLY)
 	}
 	k.init = k.bootInit()
 	k.switchReason = "first process"
@@ -220,11 +258,18 @@ func (k *Kernel) newTask(parent *Task) (*Task, bool) {
 func (k *Kernel) task(p *proc.Process) *Task { return k.tasks[p.PID] }
 
 // stdFiles gives a new process its three standard descriptors: the terminal,
-// as a shell's child has them.
+// as a shell's child has them, or the host's files that Config names.
 func (k *Kernel) stdFiles() *proc.FDTable {
 	fds := &proc.FDTable{}
-	fds.Install(k.out, 0, false)
-	fds.Install(k.out, 1, false)
+	in, out := k.out, k.out
+	if k.inf != nil {
+		in = k.inf
+	}
+	if k.outf != nil {
+		out = k.outf
+	}
+	fds.Install(in, 0, false)
+	fds.Install(out, 1, false)
 	if k.errf != nil {
 		fds.Install(k.errf, 2, false)
 	} else {
@@ -263,7 +308,7 @@ func (k *Kernel) SpawnAs(path string, argv, envp []string, uid, gid int) (int, e
 	// As a shell runs a command in the foreground: the terminal's
 	// foreground group is the new process's.
 	k.tty.setForeground(t.PGID)
-	k.makeRunnable(t)
+	k.makeRunnable(t, sched.WhyNew)
 	return t.PID, nil
 }
 
@@ -292,6 +337,9 @@ type Result struct {
 	Exits        []Exit   // in order of death (the first Config.MaxExits)
 	ExitsDropped uint64   // exits past Config.MaxExits, not in Exits
 	Blocked      []string // on deadlock or at the cycle limit: what each sleeping process waits for
+	// Unimplemented lists the calls the run made that ipcsim does not
+	// implement (each failed with ENOSYS), sorted by name: nil if none.
+	Unimplemented []Unimplemented
 }
 
 // Exit records a process's death.

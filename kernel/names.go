@@ -17,8 +17,9 @@ import (
 // links, so each inode has exactly one name).
 type node struct {
 	name     string
-	parent   *node // the root is its own parent
-	mode     uint32
+	parent   *node            // the root is its own parent
+	mode     uint32           // file type and permission bits (st_mode)
+	uid, gid int              // owner and group: the creator's effective ids
 	children map[string]*node // a directory's entries; nil for other nodes
 	fifo     *fifoNode        // a FIFO's state; nil for other nodes
 	removed  bool             // unlinked while something still uses it
@@ -49,6 +50,43 @@ func (n *node) entries() []string {
 	return names
 }
 
+// permission is Linux's generic_permission (fs/namei.c): may t do want
+// (MAY_READ, MAY_WRITE, MAY_EXEC ORed) to n? The owner, group or other
+// bits decide (abi.ModeGrants); then root's capabilities: "CAP_DAC_OVERRIDE
+// Bypass file read, write, and execute permission checks" and
+// "CAP_DAC_READ_SEARCH Bypass ... directory read and execute permission
+// checks" - capabilities(7), except that "Executable DACs are overridable
+// when there is at least one exec bit set" (fs/namei.c), so root may not
+// execute a file that nobody may. Refused: EACCES.
+//
+// The file system ids are the effective ones (no setfsuid here), and
+// processes have no supplementary groups.
+func (n *node) permission(t *Task, want uint32) error {
+	if abi.ModeGrants(n.mode, t.EUID == n.uid, t.EGID == n.gid, want) {
+		return nil
+	}
+	if t.EUID == 0 && (n.isDir() || want&abi.MAY_EXEC == 0 || n.mode&0111 != 0) {
+		return nil
+	}
+	return abi.EACCES
+}
+
+// mayDelete is Linux's may_delete: removing victim's name from dir needs
+// write and search permission on dir (EACCES) and, if dir is sticky, that
+// the caller owns victim or dir, or is root: "When a directory's sticky
+// bit is set, the filesystem treats the files in such directories in a
+// special way so only the file's owner, the directory's owner, or root can
+// rename or delete the file" - inode(7). Otherwise EPERM (check_sticky).
+func mayDelete(t *Task, dir, victim *node) error {
+	if err := dir.permission(t, abi.MAY_WRITE|abi.MAY_EXEC); err != nil {
+		return err
+	}
+	if dir.mode&abi.S_ISVTX != 0 && t.EUID != victim.uid && t.EUID != dir.uid && t.EUID != 0 {
+		return abi.EPERM
+	}
+	return nil
+}
+
 // fifoNode is the state of a FIFO: "one in-kernel pipe per FIFO while it
 // is open" - fifo(7). The pipe is made at the first open and dropped when
 // the last end closes.
@@ -66,7 +104,8 @@ const (
 	umask   = 022  // the default file creation mask
 )
 
-// newNamespace returns "/" with /tmp (sticky, world-writable, as usual).
+// newNamespace returns "/" (0755) with /tmp (01777: sticky and
+// world-writable, as usual), both owned by root.
 func newNamespace() *node {
 	root := &node{mode: abi.S_IFDIR | 0755, children: map[string]*node{}}
 	root.parent = root
@@ -110,11 +149,15 @@ func (c *call) resolve(dirfd int32, pathVA uint64) (lookupResult, error) {
 		}
 		dir = d.n
 	}
-	return walk(dir, path)
+	return walk(c.t, dir, path)
 }
 
-// walk resolves path below dir.
-func walk(dir *node, path string) (lookupResult, error) {
+// walk resolves path below dir for task t. "If the process does not have
+// search permission on the current lookup directory, an EACCES error is
+// returned" - path_resolution(7): every directory a component is looked
+// up in, the one holding the last component included, needs x (Linux's
+// may_lookup, which comes before the lookup, so EACCES before ENOENT).
+func walk(t *Task, dir *node, path string) (lookupResult, error) {
 	parts := strings.Split(path, "/")
 	// A trailing slash ("a/") names a directory; keep the last real name.
 	mustDir := false
@@ -127,6 +170,14 @@ func walk(dir *node, path string) (lookupResult, error) {
 			return lookupResult{}, abi.ENAMETOOLONG
 		}
 		last := i == len(parts)-1
+		if part != "" {
+			if !dir.isDir() {
+				return lookupResult{}, abi.ENOTDIR
+			}
+			if err := dir.permission(t, abi.MAY_EXEC); err != nil {
+				return lookupResult{}, err
+			}
+		}
 		if part == "" || part == "." || part == ".." {
 			if part == ".." {
 				dir = dir.parent
@@ -141,9 +192,6 @@ func walk(dir *node, path string) (lookupResult, error) {
 				return lookupResult{dir: dir.parent, name: name, n: dir}, nil
 			}
 			continue
-		}
-		if !dir.isDir() {
-			return lookupResult{}, abi.ENOTDIR
 		}
 		child := dir.children[part]
 		if last {
@@ -160,8 +208,13 @@ func walk(dir *node, path string) (lookupResult, error) {
 	return lookupResult{dir: dir.parent, name: dir.name, n: dir}, nil
 }
 
-// create adds a node under r.dir.
-func (r lookupResult) create(mode uint32) (*node, error) {
+// create adds a node under r.dir for t, which owns it: "The owner of the
+// new file is set to the effective user ID of the process. The group of
+// the new file is set to the effective group ID of the process" (when
+// the directory has no set-group-ID bit, which nothing here sets) -
+// open(2). Creating needs write and search permission on the directory
+// (may_create: EACCES), checked after EEXIST as Linux does.
+func (r lookupResult) create(t *Task, mode uint32) (*node, error) {
 	if r.n != nil {
 		return nil, abi.EEXIST
 	}
@@ -171,111 +224,12 @@ func (r lookupResult) create(mode uint32) (*node, error) {
 	if r.dir.removed {
 		return nil, abi.ENOENT
 	}
-	n := &node{name: r.name, parent: r.dir, mode: mode}
+	if err := r.dir.permission(t, abi.MAY_WRITE|abi.MAY_EXEC); err != nil {
+		return nil, err
+	}
+	n := &node{name: r.name, parent: r.dir, mode: mode, uid: t.EUID, gid: t.EGID}
 	r.dir.children[r.name] = n
 	return n, nil
-}
-
-// mkdirat(2): (dirfd, path, mode).
-func sysMkdirat(c *call) (int64, error) {
-	r, err := c.resolve(int32(c.a[0]), c.a[1])
-	if err != nil {
-		return 0, err
-	}
-	n, err := r.create(abi.S_IFDIR | uint32(c.a[2])&0777&^umask)
-	if err != nil {
-		return 0, err
-	}
-	n.children = map[string]*node{}
-	return 0, nil
-}
-
-// mknodat(2): (dirfd, path, mode, dev). Only FIFOs: the namespace holds no
-// regular files or devices, so other types are refused with EPERM, the
-// error mknod(2) gives for a type the caller may not create.
-func sysMknodat(c *call) (int64, error) {
-	mode := uint32(c.a[2])
-	if mode&abi.S_IFMT != abi.S_IFIFO {
-		return 0, abi.EPERM
-	}
-	r, err := c.resolve(int32(c.a[0]), c.a[1])
-	if err != nil {
-		return 0, err
-	}
-	n, err := r.create(abi.S_IFIFO | mode&0777&^umask)
-	if err != nil {
-		return 0, err
-	}
-	n.fifo = &fifoNode{n: n}
-	return 0, nil
-}
-
-// unlinkat(2): (dirfd, path, flags). An open FIFO keeps working after its
-// name is gone: "If the name was the last link to a file but any processes
-// still have the file open, the file will remain in existence until the
-// last file descriptor referring to it is closed." - unlink(2)
-func sysUnlinkat(c *call) (int64, error) {
-	flags := c.a[2]
-	if flags&^abi.AT_REMOVEDIR != 0 {
-		return 0, abi.EINVAL
-	}
-	r, err := c.resolve(int32(c.a[0]), c.a[1])
-	if err != nil {
-		return 0, err
-	}
-	if r.n == nil {
-		return 0, abi.ENOENT
-	}
-	if flags&abi.AT_REMOVEDIR != 0 {
-		switch {
-		case !r.n.isDir():
-			return 0, abi.ENOTDIR
-		case r.n == c.t.k.root:
-			return 0, abi.EBUSY
-		case r.name == ".":
-			return 0, abi.EINVAL // "EINVAL: pathname has . as last component" - rmdir(2)
-		case r.name == "..":
-			return 0, abi.ENOTEMPTY
-		case len(r.n.children) > 0:
-			return 0, abi.ENOTEMPTY
-		}
-	} else if r.n.isDir() {
-		return 0, abi.EISDIR
-	}
-	delete(r.dir.children, r.n.name)
-	r.n.removed = true
-	return 0, nil
-}
-
-// chdir(2).
-func sysChdir(c *call) (int64, error) {
-	r, err := c.resolve(abi.AT_FDCWD, c.a[0])
-	if err != nil {
-		return 0, err
-	}
-	if r.n == nil {
-		return 0, abi.ENOENT
-	}
-	if !r.n.isDir() {
-		return 0, abi.ENOTDIR
-	}
-	c.t.cwd = r.n
-	return 0, nil
-}
-
-// getcwd(2): (buf, size); the raw call returns the length with the NUL.
-func sysGetcwd(c *call) (int64, error) {
-	if c.t.cwd.removed {
-		return 0, abi.ENOENT
-	}
-	p := c.t.cwd.path() + "\x00"
-	if uint64(len(p)) > c.a[1] {
-		return 0, abi.ERANGE
-	}
-	if c.t.AS.WriteBytes(c.a[0], []byte(p)) != nil {
-		return 0, abi.EFAULT
-	}
-	return int64(len(p)), nil
 }
 
 // dirFile is an open directory: usable as the dirfd of the *at calls.

@@ -8,6 +8,7 @@ import (
 	"ipcsim/abi"
 	"ipcsim/hw"
 	"ipcsim/proc"
+	"ipcsim/sched"
 )
 
 // Run runs the machine until every process but init has exited and been
@@ -42,11 +43,17 @@ func (k *Kernel) Run() Result {
 			}
 		}
 		k.interrupts()
+		if k.resched {
+			k.resched = false
+			if k.cur != nil {
+				k.preempt(sched.WhyPreempted, "the scheduling policy preempted it after a wakeup")
+			}
+		}
 	}
 }
 
 func (k *Kernel) result(r StopReason) Result {
-	res := Result{Reason: r, Cycles: k.Now(), Instructions: k.retired, Exits: k.exits, ExitsDropped: k.exitsDropped}
+	res := Result{Reason: r, Cycles: k.Now(), Instructions: k.retired, Exits: k.exits, ExitsDropped: k.exitsDropped, Unimplemented: k.unimplemented()}
 	if r != StopAllExited {
 		for _, t := range k.sortedTasks() {
 			if t.State == proc.Sleeping && t != k.init && t.call != nil {
@@ -209,34 +216,60 @@ func (k *Kernel) timerInterrupt() {
 	}
 	k.fireAlarms()
 	if expired {
-		if k.runq.Len() == 0 {
-			k.sliceEnd = now + k.quantum() // nobody else wants the CPU
+		pid := k.cur.PID
+		if k.policy.Point(sched.Point{Kind: sched.PointSliceEnd, PID: pid, Cycle: now}) == sched.Continue {
+			k.sliceEnd = hw.AddCycles(now, k.policy.Slice(pid)) // it keeps the CPU (round robin: nobody else wants it)
 			return
 		}
-		t := k.cur
-		k.cur = nil
-		k.makeRunnable(t)
-		k.switchReason = "time slice used up"
+		k.preempt(sched.WhyPreempted, "time slice used up")
 	}
 }
 
-// quantum returns the length of a new time slice: the configured quantum
-// plus a seeded jitter, which moves preemption points between seeds.
-func (k *Kernel) quantum() uint64 {
-	q := k.cfg.Quantum
-	if k.cfg.Jitter > 0 {
-		q += k.rand.Uint64N(k.cfg.Jitter + 1)
-	}
-	return q
+// preempt takes the CPU from the running task and gives it back to the
+// policy's ready set; reason is for the next switch event.
+func (k *Kernel) preempt(why sched.Why, reason string) {
+	t := k.cur
+	k.cur = nil
+	k.makeRunnable(t, why)
+	k.switchReason = reason
 }
 
-// schedule puts the next runnable task on the CPU (round robin). It
+// syscallEntry tells the policy that the running task t enters a system
+// call, and reports false if the policy preempted t there. The call has
+// then not begun: t's pc stays on its ecall, which t executes again when it
+// next runs (after a signal handler, if one is due, as if t had been
+// preempted just before the ecall), and that second entry is not reported.
+func (k *Kernel) syscallEntry(t *Task) bool {
+	if t.resume && t.resumePC == t.Regs.PC {
+		t.resume = false
+		return true
+	}
+	no := abi.Sysno(t.Regs.X[17])
+	if k.policy.Point(sched.Point{Kind: sched.PointSyscall, PID: t.PID, Sysno: int(no), Cycle: k.Now()}) == sched.Continue {
+		return true
+	}
+	t.resume, t.resumePC = true, t.Regs.PC
+	k.preempt(sched.WhyPreempted, fmt.Sprintf("the scheduling policy preempted pid %d at entry to %v", t.PID, no))
+	return false
+}
+
+// schedule puts the next runnable task the policy picks on the CPU. It
 // reports false when no task is runnable.
+//
+// The policy may return a pid that is no longer runnable: one that died,
+// slept or stopped while it waited in the ready set (sched.Policy). It is
+// skipped here, which keeps the run queue O(1): nothing is ever removed
+// from its middle. A pid that is not in the ready set at all (a policy's
+// mistake) is skipped too.
 func (k *Kernel) schedule() bool {
 	for {
-		t, ok := k.runq.Pop()
+		pid, ok := k.policy.Pick()
 		if !ok {
 			return false
+		}
+		t := k.tasks[pid]
+		if t == nil || !t.queued {
+			continue
 		}
 		t.queued = false
 		if t.State != proc.Runnable {
@@ -251,16 +284,17 @@ func (k *Kernel) schedule() bool {
 				Text: fmt.Sprintf("switch %s -> pid %d (%s)", from, t.PID, k.switchReason)})
 		}
 		k.cur, k.last = t, t
-		k.sliceEnd = k.Now() + k.quantum()
+		k.sliceEnd = hw.AddCycles(k.Now(), k.policy.Slice(pid))
 		return true
 	}
 }
 
-// makeRunnable puts t at the tail of the run queue.
-func (k *Kernel) makeRunnable(t *Task) {
+// makeRunnable marks t runnable and gives it to the policy's ready set,
+// unless it is already there (it keeps its place) or on the CPU.
+func (k *Kernel) makeRunnable(t *Task, why sched.Why) {
 	t.State = proc.Runnable
 	if !t.queued && t != k.cur {
-		k.runq.Push(t)
+		k.policy.Ready(t.PID, why)
 		t.queued = true
 	}
 }
@@ -270,8 +304,8 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 	t.State = proc.Sleeping
 	t.call = c
 	t.blocked = blk
-	if blk.deadline != 0 {
-		t.deadline = blk.deadline
+	if c.timed {
+		t.deadline = c.deadline
 		i, _ := slices.BinarySearchFunc(k.sleepers, t, func(a, b *Task) int {
 			if a.deadline != b.deadline {
 				if a.deadline < b.deadline {
@@ -287,6 +321,7 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 		k.emitEvent(t, &Event{Kind: "block", Syscall: c.no.String(),
 			Text: k.formatCall(c, 0) + " blocks: " + blk.text()})
 	}
+	k.policy.Point(sched.Point{Kind: sched.PointBlock, PID: t.PID, Sysno: int(c.no), Cycle: k.Now()})
 	if k.cur == t {
 		k.cur = nil
 		k.switchReason = fmt.Sprintf("pid %d blocked in %v", t.PID, c.no)
@@ -301,7 +336,7 @@ func (k *Kernel) wake(t *Task, by *Task, why string) {
 		return
 	}
 	k.dropSleeper(t)
-	k.makeRunnable(t)
+	k.makeRunnable(t, sched.WhyWoken)
 	if k.tracing {
 		e := &Event{Kind: "wake", Text: "woken: " + why}
 		if by != nil && by != t {
@@ -317,6 +352,13 @@ func (k *Kernel) wake(t *Task, by *Task, why string) {
 			}
 		}
 		k.emitEvent(t, e)
+	}
+	p := sched.Point{Kind: sched.PointWake, PID: t.PID, Cycle: k.Now()}
+	if by != nil && by != t {
+		p.Other = by.PID
+	}
+	if k.policy.Point(p) == sched.Preempt && k.cur != nil && k.cur != t {
+		k.resched = true // honoured when the kernel is done with the current trap (Run)
 	}
 }
 
@@ -337,7 +379,7 @@ func (k *Kernel) idle() bool {
 	k.armTimer()
 	next, ok := k.m.NextEvent()
 	if !ok {
-		if k.cfg.Input != nil && k.tty.waiting() {
+		if k.cfg.Input != nil && k.waitsForHost() {
 			k.readHostInput()
 			return true
 		}
@@ -357,21 +399,49 @@ func (k *Kernel) idle() bool {
 	return true
 }
 
+// waitsForHost reports whether a process sleeps on what the host's input
+// feeds: fd 0's host file (Config.StdinFile), or else the terminal.
+func (k *Kernel) waitsForHost() bool {
+	if k.in != nil {
+		return k.in.waiting()
+	}
+	return k.tty.waiting()
+}
+
 // readHostInput reads what the host has typed (ipcsim exec) and feeds it
-// to the keyboard now. The host is asked only when every process sleeps
-// and one of them waits for the terminal, so the run stays reproducible for
-// the same input.
+// to the keyboard now, or, with Config.StdinFile, hands it to fd 0 as it
+// is. The host is asked only when every process sleeps and one of them
+// waits for that input, so the run stays reproducible for the same input.
 func (k *Kernel) readHostInput() {
 	buf := make([]byte, 4096)
 	n, err := k.cfg.Input.Read(buf)
+	if err != nil && err != io.EOF && k.tracing {
+		k.emit(nil, "irq", "host input failed: "+err.Error())
+	}
+	if k.in != nil {
+		if k.tracing {
+			what := plural(n, "byte") + " on stdin"
+			switch {
+			case err != nil && n == 0:
+				what = "end of stdin"
+			case err != nil:
+				what += ", then its end"
+			}
+			k.emit(nil, "irq", "host: "+what)
+		}
+		if err != nil {
+			k.cfg.Input = nil
+		}
+		k.irq = "by the host (input on stdin)"
+		k.in.receive(buf[:n], err)
+		k.irq = ""
+		return
+	}
 	if n > 0 {
 		k.m.Keyboard.Type(k.Now(), buf[:n])
 		k.interrupts()
 	}
 	if err != nil {
-		if err != io.EOF && k.tracing {
-			k.emit(nil, "irq", "host input failed: "+err.Error())
-		}
 		k.cfg.Input = nil
 		k.tty.hangup()
 	}

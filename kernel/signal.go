@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"encoding/binary"
 	"fmt"
 
 	"ipcsim/abi"
@@ -71,100 +70,3 @@ func lowestSignal(set abi.SigSet) abi.Signal {
 // sigactionSize is struct sigaction as the riscv64 kernel reads it: handler,
 // flags, mask; no sa_restorer (riscv64-abi-notes).
 const sigactionSize = 24
-
-// rt_sigaction(2): (signum, act, oldact, sigsetsize).
-func sysRtSigaction(c *call) (int64, error) {
-	t := c.t
-	sig := abi.Signal(int32(c.a[0]))
-	if c.a[3] != 8 || !sig.Valid() {
-		return 0, abi.EINVAL
-	}
-	// "EINVAL: An attempt was made to change the action for SIGKILL or
-	// SIGSTOP, which cannot be caught or ignored." - sigaction(2)
-	if c.a[1] != 0 && abi.Unblockable.Has(sig) {
-		return 0, abi.EINVAL
-	}
-	old := t.Sig.Actions[sig]
-	if c.a[1] != 0 {
-		var b [sigactionSize]byte
-		if t.AS.ReadBytes(c.a[1], b[:]) != nil {
-			return 0, abi.EFAULT
-		}
-		act := proc.SigAction{
-			Handler: binary.LittleEndian.Uint64(b[0:]),
-			Flags:   binary.LittleEndian.Uint64(b[8:]),
-			Mask:    abi.SigSet(binary.LittleEndian.Uint64(b[16:])) &^ abi.Unblockable,
-		}
-		t.Sig.Actions[sig] = act
-		// POSIX: "Setting a signal action to SIG_IGN for a signal that is
-		// pending shall cause the pending signal to be discarded, whether
-		// or not it is blocked" (and likewise SIG_DFL for a signal whose
-		// default is to ignore it).
-		if t.Sig.Ignored(sig) {
-			t.Sig.Discard(abi.SigSetOf(sig))
-		}
-	}
-	if c.a[2] != 0 {
-		var b [sigactionSize]byte
-		binary.LittleEndian.PutUint64(b[0:], old.Handler)
-		binary.LittleEndian.PutUint64(b[8:], old.Flags)
-		binary.LittleEndian.PutUint64(b[16:], uint64(old.Mask))
-		if t.AS.WriteBytes(c.a[2], b[:]) != nil {
-			return 0, abi.EFAULT
-		}
-	}
-	return 0, nil
-}
-
-// rt_sigprocmask(2): (how, set, oldset, sigsetsize).
-func sysRtSigprocmask(c *call) (int64, error) {
-	t := c.t
-	if c.a[3] != 8 {
-		return 0, abi.EINVAL
-	}
-	old := t.Sig.Mask
-	if c.a[1] != 0 {
-		var b [8]byte
-		if t.AS.ReadBytes(c.a[1], b[:]) != nil {
-			return 0, abi.EFAULT
-		}
-		// "It is not possible to block SIGKILL or SIGSTOP. Attempts to do
-		// so are silently ignored." - sigprocmask(2)
-		set := abi.SigSet(binary.LittleEndian.Uint64(b[:])) &^ abi.Unblockable
-		switch int32(c.a[0]) {
-		case abi.SIG_BLOCK:
-			t.Sig.Mask |= set
-		case abi.SIG_UNBLOCK:
-			t.Sig.Mask &^= set
-		case abi.SIG_SETMASK:
-			t.Sig.Mask = set
-		default:
-			return 0, abi.EINVAL
-		}
-	}
-	if c.a[2] != 0 {
-		var b [8]byte
-		binary.LittleEndian.PutUint64(b[:], uint64(old))
-		if t.AS.WriteBytes(c.a[2], b[:]) != nil {
-			return 0, abi.EFAULT
-		}
-	}
-	// A signal this call unblocked is delivered before it returns to user
-	// mode (deliverSignals runs on the way back).
-	return 0, nil
-}
-
-// rt_sigpending(2): (set, sigsetsize). "returns the set of signals that are
-// pending for delivery to the calling thread (i.e., the signals which have
-// been raised while blocked)".
-func sysRtSigpending(c *call) (int64, error) {
-	if c.a[1] > 8 {
-		return 0, abi.EINVAL
-	}
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], uint64(c.t.Sig.Pending&c.t.Sig.Mask))
-	if c.t.AS.WriteBytes(c.a[0], b[:c.a[1]]) != nil {
-		return 0, abi.EFAULT
-	}
-	return 0, nil
-}

@@ -105,8 +105,7 @@ func (k *Kernel) interruptCall(t *Task, sig abi.Signal, act proc.SigAction) abi.
 			t.Sig.Mask = c.oldMask
 		}
 	}
-	c.abandon()
-	t.entry.Remove()
+	k.abandon(c)
 	k.dropSleeper(t)
 	if c.progress > 0 {
 		// "If an interrupted read/write already moved bytes, it returns
@@ -114,20 +113,25 @@ func (k *Kernel) interruptCall(t *Task, sig abi.Signal, act proc.SigAction) abi.
 		k.complete(c, int64(c.progress), nil)
 		return saved
 	}
-	restart := false
-	switch c.no {
-	case abi.SysRead, abi.SysReadv, abi.SysWrite, abi.SysWritev, abi.SysWait4, abi.SysOpenat, abi.SysIoctl, abi.SysFutex, abi.SysMqTimedsend, abi.SysMqTimedreceive:
-		// ERESTARTSYS: restarted if the handler has SA_RESTART.
-		restart = act.Flags&abi.SA_RESTART != 0
-	case abi.SysNanosleep:
-		// "EINTR ... the remaining time is written into rem" - nanosleep(2).
+	// The call's row says whether a handler restarts it (see restartClass).
+	class := syscalls[c.no].restart
+	if class == restartUnlessTimed {
+		// futex_wait: "if (!abs_time) return -ERESTARTSYS", else
+		// -ERESTART_RESTARTBLOCK.
+		class = restartSA
+		if c.timed {
+			class = restartAdjusted
+		}
+	}
+	if c.no == abi.SysNanosleep {
+		// "EINTR: The pause has been interrupted by a signal that was
+		// delivered to the thread. The remaining sleep time has been
+		// written into *rem" - nanosleep(2).
 		if rem := c.a[1]; rem != 0 {
 			writeTimespec(t.AS, rem, ns(c.deadline-min(c.deadline, k.Now())))
 		}
 	}
-	// ppoll and pselect6 (ERESTARTNOHAND) are never restarted after a
-	// handler, whatever SA_RESTART says.
-	if restart {
+	if class == restartSA && act.Flags&abi.SA_RESTART != 0 {
 		// The registers still hold the call as it was made (pc at the
 		// ecall, a0 unchanged): after sigreturn it runs again.
 		if k.tracing {
@@ -207,32 +211,6 @@ func putSiginfo(b []byte, sig abi.Signal, info proc.SigInfo) {
 			binary.LittleEndian.PutUint64(b[24:], info.Value) // si_value, after si_pid and si_uid
 		}
 	}
-}
-
-// rt_sigreturn(2): restore the registers and mask that the frame at sp
-// saved. A frame that cannot be read kills the process with SIGSEGV, as
-// Linux's badframe path does.
-func sysRtSigreturn(c *call) (int64, error) {
-	t, k := c.t, c.t.k
-	sp := t.Regs.X[2]
-	var f [frameSize]byte
-	if t.AS.ReadBytes(sp, f[:]) != nil {
-		if k.tracing {
-			k.emit(t, "signal", fmt.Sprintf("rt_sigreturn: no frame at sp %#x: SIGSEGV kills", sp))
-		}
-		k.exit(t, proc.KilledStatus(abi.SIGSEGV, false))
-		return 0, errNoReturn
-	}
-	t.Regs.PC = binary.LittleEndian.Uint64(f[ucMcontext:])
-	for i := 1; i < 32; i++ {
-		t.Regs.X[i] = binary.LittleEndian.Uint64(f[ucMcontext+8*i:])
-	}
-	t.Sig.Mask = abi.SigSet(binary.LittleEndian.Uint64(f[ucSigmask:])) &^ abi.Unblockable
-	if k.tracing {
-		k.emitEvent(t, &Event{Kind: "syscall", Syscall: "rt_sigreturn",
-			Text: fmt.Sprintf("rt_sigreturn() back to pc %#x, mask %s", t.Regs.PC, orNone(sigSetString(t.Sig.Mask)))})
-	}
-	return 0, errNoReturn
 }
 
 // faultSignal delivers a signal raised by the task's own instruction

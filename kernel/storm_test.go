@@ -55,7 +55,7 @@ func FuzzSignalStorm(f *testing.F) {
 	for _, p := range []string{"bench/bin/pipepingpong", "linux/bin/pipe_atomic", "linux/bin/fork_wait", "linux/bin/pipe_block"} {
 		b, err := os.ReadFile(filepath.Join(dir, p))
 		if err != nil {
-			f.Fatal(err)
+			f.Fatalf("committed ELF missing: %v (rebuild testdata/bench/bin with testdata/bench/build.sh, testdata/linux/bin with scripts/linux-oracle.sh)", err)
 		}
 		progs["/"+p] = b
 	}

@@ -8,14 +8,14 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysSetuid:    {sysSetuid, "d"},
-		abi.SysSetgid:    {sysSetgid, "d"},
-		abi.SysSetreuid:  {sysSetreuid, "dd"},
-		abi.SysSetregid:  {sysSetregid, "dd"},
-		abi.SysSetresuid: {sysSetresuid, "ddd"},
-		abi.SysSetresgid: {sysSetresgid, "ddd"},
-		abi.SysGetresuid: {sysGetresuid, "xxx"},
-		abi.SysGetresgid: {sysGetresgid, "xxx"},
+		abi.SysSetuid:    {sysSetuid, "d", noSleep},
+		abi.SysSetgid:    {sysSetgid, "d", noSleep},
+		abi.SysSetreuid:  {sysSetreuid, "dd", noSleep},
+		abi.SysSetregid:  {sysSetregid, "dd", noSleep},
+		abi.SysSetresuid: {sysSetresuid, "ddd", noSleep},
+		abi.SysSetresgid: {sysSetresgid, "ddd", noSleep},
+		abi.SysGetresuid: {sysGetresuid, "xxx", noSleep},
+		abi.SysGetresgid: {sysGetresgid, "xxx", noSleep},
 	})
 }
 

@@ -8,6 +8,16 @@ import (
 	"ipcsim/proc"
 )
 
+func init() {
+	register(map[abi.Sysno]sysEntry{
+		abi.SysDup:   {sysDup, "d", noSleep},
+		abi.SysDup3:  {sysDup3, "ddf", noSleep},
+		abi.SysFcntl: {sysFcntl, "dFa", noSleep},
+		abi.SysIoctl: {sysIoctl, "dIx", restartSA},
+		abi.SysLseek: {sysLseek, "ddd", noSleep},
+	})
+}
+
 func putInt32(b []byte, v int32) { binary.LittleEndian.PutUint32(b, uint32(v)) }
 
 // dup(2): the lowest free descriptor, sharing the open file description.

@@ -2,6 +2,12 @@ package kernel
 
 import "ipcsim/abi"
 
+func init() {
+	register(map[abi.Sysno]sysEntry{
+		abi.SysUname: {sysUname, "x", noSleep},
+	})
+}
+
 // utsname is what uname(2) reports: six fields of 65 bytes.
 var utsname = [6]string{
 	"Linux",                   // sysname

@@ -9,6 +9,16 @@ import (
 	"ipcsim/proc"
 )
 
+func init() {
+	register(map[abi.Sysno]sysEntry{
+		abi.SysRead:   {sysRead, "dru", restartSA},
+		abi.SysWrite:  {sysWrite, "dwu", restartSA},
+		abi.SysReadv:  {sysReadv, "dxd", restartSA},
+		abi.SysWritev: {sysWritev, "dVd", restartSA},
+		abi.SysClose:  {sysClose, "d", noSleep},
+	})
+}
+
 // ioChunk is how many bytes a read or write moves per step through the
 // kernel's buffer.
 const ioChunk = 64 << 10

@@ -6,6 +6,14 @@ import (
 	"ipcsim/proc"
 )
 
+func init() {
+	register(map[abi.Sysno]sysEntry{
+		abi.SysBrk:    {sysBrk, "x", noSleep},
+		abi.SysMmap:   {sysMmap, "xuPMdu", noSleep},
+		abi.SysMunmap: {sysMunmap, "xu", noSleep},
+	})
+}
+
 // brk(2): the raw system call returns the new break, or the old one when
 // the request cannot be met (the C library turns that into ENOMEM).
 func sysBrk(c *call) (int64, error) {

@@ -18,12 +18,12 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysMqOpen:         {sysMqOpen, "sOox"},
-		abi.SysMqUnlink:       {sysMqUnlink, "s"},
-		abi.SysMqTimedsend:    {sysMqTimedsend, "dwuuT"},
-		abi.SysMqTimedreceive: {sysMqTimedreceive, "dxuxT"},
-		abi.SysMqNotify:       {sysMqNotify, "dx"},
-		abi.SysMqGetsetattr:   {sysMqGetsetattr, "dxx"},
+		abi.SysMqOpen:         {sysMqOpen, "sOox", noSleep},
+		abi.SysMqUnlink:       {sysMqUnlink, "s", noSleep},
+		abi.SysMqTimedsend:    {sysMqTimedsend, "dwuuT", restartSA},
+		abi.SysMqTimedreceive: {sysMqTimedreceive, "dxuxT", restartSA},
+		abi.SysMqNotify:       {sysMqNotify, "dx", noSleep},
+		abi.SysMqGetsetattr:   {sysMqGetsetattr, "dxx", noSleep},
 	})
 }
 
@@ -119,8 +119,7 @@ func sysMqOpen(c *call) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	cr := mqueue.Creator{UID: t.EUID, GID: t.EGID, Privileged: t.EUID == 0}
-	q, err := k.mqueues().Open(name, oflag, int(c.a[2])&0777&^umask, attr, cr)
+	q, err := k.mqueues().Open(name, oflag, int(c.a[2])&0777&^umask, attr, mqCreator(t))
 	if err != nil {
 		return 0, err
 	}
@@ -142,7 +141,12 @@ func sysMqUnlink(c *call) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return 0, c.t.k.mqueues().Unlink(name)
+	return 0, c.t.k.mqueues().Unlink(name, mqCreator(c.t))
+}
+
+// mqCreator is the caller as the queues' permission checks see it.
+func mqCreator(t *Task) mqueue.Creator {
+	return mqueue.Creator{UID: t.EUID, GID: t.EGID, Privileged: t.EUID == 0}
 }
 
 // mqFileOf returns the queue behind descriptor fd: "EBADF: The descriptor
@@ -159,8 +163,8 @@ func mqFileOf(c *call, fd int32) (*OpenFile, *mqFile, error) {
 	return f, mf, nil
 }
 
-// mqTimeout reads an absolute CLOCK_REALTIME timeout once, at the start of
-// a call. Linux checks it before anything else (prepare_timeout in the
+// mqTimeout reads the absolute CLOCK_REALTIME timeout once, at the start
+// of a call. Linux checks it before anything else (prepare_timeout in the
 // syscall entry), so a bad one is EINVAL even when the call would not
 // block. (mq_send(3) describes POSIX's "EINVAL: The call would have
 // blocked, and abs_timeout was invalid"; the kernel is stricter.)
@@ -169,57 +173,22 @@ func (c *call) mqTimeout(va uint64) error {
 		return nil
 	}
 	c.started = true
-	c.timed = false
-	if va == 0 {
-		return nil
-	}
-	ts, err := readTimespec(c.t.AS, va)
-	if err != nil {
-		return err
-	}
-	if !ts.valid() {
-		return abi.EINVAL
-	}
-	// CLOCK_REALTIME is bootEpoch + the virtual clock (sys_time.go).
-	ts.sec -= bootEpoch
-	if ts.sec < 0 {
-		c.timed, c.deadline = true, 0 // already past
-		return nil
-	}
-	c.deadline, c.timed = ts.cycles() // beyond the clock: forever
-	return nil
-}
-
-// mqBlock decides what a call that must wait does: ETIMEDOUT once its
-// deadline has passed, or sleep until it.
-func (c *call) mqBlock(reason string) error {
-	if !c.timed {
-		return &blockError{reason: reason}
-	}
-	if c.t.k.Now() >= c.deadline {
-		return abi.ETIMEDOUT
-	}
-	return &blockError{deadline: c.deadline, why: func() string { return fmt.Sprintf("%s, or until cycle %d", reason, c.deadline) }}
+	return c.readTimeout(va, timeoutRealtime)
 }
 
 // mq_timedsend(3): (mqdes, msg_ptr, msg_len, msg_prio, abs_timeout).
 func sysMqTimedsend(c *call) (int64, error) {
 	t, k := c.t, c.t.k
-	if len(c.waits) > 0 {
+	if s, ok := record[*mqueue.Sender](c); ok {
 		// Woken: a receiver took our message into the queue, or the
 		// deadline came.
-		s := c.waits[0].Waiter.(*mqueue.Sender)
-		if s.Done {
-			s.Entry().Remove()
-			c.waits = nil
+		if s.Answered() {
 			return 0, nil
 		}
-		if err := c.mqBlock(""); !isBlock(err) {
-			s.Entry().Remove()
-			c.waits = nil
-			return 0, err
+		if c.expired() {
+			return 0, abi.ETIMEDOUT
 		}
-		return 0, c.mqBlock(fmt.Sprintf("mqueue /%s full", s.Queue.Name))
+		return 0, mqBlock(c, s.Queue.SenderList(), s, fmt.Sprintf("mqueue /%s full", s.Queue.Name))
 	}
 	if err := c.mqTimeout(c.a[4]); err != nil {
 		return 0, err
@@ -259,40 +228,32 @@ func sysMqTimedsend(c *call) (int64, error) {
 		if f.nonblock() {
 			return 0, abi.EAGAIN
 		}
-		reason := fmt.Sprintf("mqueue /%s full (%d/%d messages)", q.Name, q.CurMsgs, q.MaxMsg)
-		blk := c.mqBlock(reason)
-		if isBlock(blk) {
-			s := mqueue.NewSender(t, t.PID, data, uint32(prio))
-			s.Queue = q
-			q.WaitToSend(s)
-			c.waits = []*sched.Entry{s.Entry()}
+		if c.expired() {
+			return 0, abi.ETIMEDOUT
 		}
-		return 0, blk
+		s := mqueue.NewSender(q, t, t.PID, data, uint32(prio))
+		return 0, mqBlock(c, q.SenderList(), s, fmt.Sprintf("mqueue /%s full (%d/%d messages)", q.Name, q.CurMsgs, q.MaxMsg))
 	}
 	return 0, err
 }
 
-func isBlock(err error) bool {
-	_, ok := err.(*blockError)
-	return ok
+// mqBlock is the sleep of a send or receive: its record on the queue's
+// list until a partner answers it, a signal, or the deadline.
+func mqBlock(c *call, list *sched.WaitQueue, rec sched.Recorder, reason string) error {
+	return &blockError{q: list, rec: rec, why: c.orUntil(reason)}
 }
 
 // mq_timedreceive(3): (mqdes, msg_ptr, msg_len, msg_prio, abs_timeout).
 func sysMqTimedreceive(c *call) (int64, error) {
 	t, k := c.t, c.t.k
-	if len(c.waits) > 0 {
-		r := c.waits[0].Waiter.(*mqueue.Receiver)
-		if r.Msg != nil {
-			r.Entry().Remove()
-			c.waits = nil
+	if r, ok := record[*mqueue.Receiver](c); ok {
+		if r.Answered() {
 			return mqCopyOut(c, r.Msg)
 		}
-		if err := c.mqBlock(""); !isBlock(err) {
-			r.Entry().Remove()
-			c.waits = nil
-			return 0, err
+		if c.expired() {
+			return 0, abi.ETIMEDOUT
 		}
-		return 0, c.mqBlock(fmt.Sprintf("mqueue /%s empty", r.Queue.Name))
+		return 0, mqBlock(c, r.Queue.ReceiverList(), r, fmt.Sprintf("mqueue /%s empty", r.Queue.Name))
 	}
 	if err := c.mqTimeout(c.a[4]); err != nil {
 		return 0, err
@@ -322,14 +283,10 @@ func sysMqTimedreceive(c *call) (int64, error) {
 		if f.nonblock() {
 			return 0, abi.EAGAIN
 		}
-		blk := c.mqBlock(fmt.Sprintf("mqueue /%s empty", q.Name))
-		if isBlock(blk) {
-			r := mqueue.NewReceiver(t, t.PID)
-			r.Queue = q
-			q.Wait(r)
-			c.waits = []*sched.Entry{r.Entry()}
+		if c.expired() {
+			return 0, abi.ETIMEDOUT
 		}
-		return 0, blk
+		return 0, mqBlock(c, q.ReceiverList(), mqueue.NewReceiver(q, t, t.PID), fmt.Sprintf("mqueue /%s empty", q.Name))
 	}
 	return 0, err
 }

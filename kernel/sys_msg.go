@@ -8,7 +8,6 @@ import (
 	"ipcsim/abi"
 	"ipcsim/ipc/msgq"
 	"ipcsim/ipc/sysv"
-	"ipcsim/sched"
 )
 
 // System V message queues: msgget(2), msgsnd(2), msgrcv(2), msgctl(2). The
@@ -17,10 +16,10 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysMsgget: {sysMsgget, "Ko"},
-		abi.SysMsgsnd: {sysMsgsnd, "dxug"},
-		abi.SysMsgrcv: {sysMsgrcv, "dxudg"},
-		abi.SysMsgctl: {sysMsgctl, "dQx"},
+		abi.SysMsgget: {sysMsgget, "Ko", noSleep},
+		abi.SysMsgsnd: {sysMsgsnd, "dxug", restartNever},
+		abi.SysMsgrcv: {sysMsgrcv, "dxudg", restartNever},
+		abi.SysMsgctl: {sysMsgctl, "dQx", noSleep},
 	})
 }
 
@@ -52,35 +51,17 @@ func sysMsgget(c *call) (int64, error) {
 	return int64(q.ID()), nil
 }
 
-// msgErrno maps the queue's answers that are errors in every case.
-func msgErrno(err error) error {
-	switch {
-	case errors.Is(err, msgq.ErrAccess):
-		return abi.EACCES
-	case errors.Is(err, msgq.ErrRemoved):
-		return abi.EIDRM
-	case errors.Is(err, msgq.ErrTooBig):
-		return abi.E2BIG
-	case errors.Is(err, msgq.ErrCopyTooBig):
-		return abi.EINVAL
-	}
-	return err
-}
-
 // msgsnd(2): (msqid, msgp, msgsz, msgflg); msgp points at struct msgbuf
 // {long mtype; char mtext[msgsz]}.
 func sysMsgsnd(c *call) (int64, error) {
 	t, k := c.t, c.t.k
 	id, va, size, flags := int32(c.a[0]), c.a[1], int64(c.a[2]), int(int32(c.a[3]))
-	var s *msgq.Sender
 	var q *msgq.Queue
 	var m *msgq.Message
-	if len(c.waits) > 0 {
-		// Woken: ss_del, then "if (!ipc_valid_object(&msq->q_perm))
-		// err = -EIDRM" before trying again with the same message.
-		s = c.waits[0].Waiter.(*msgq.Sender)
-		s.Entry().Remove()
-		c.waits = nil
+	s, woken := record[*msgq.Sender](c)
+	if woken {
+		// Woken: "if (!ipc_valid_object(&msq->q_perm)) err = -EIDRM"
+		// before trying again with the same message.
 		q, m = s.Queue, s.Msg
 		if q.Removed() {
 			return 0, abi.EIDRM
@@ -120,37 +101,35 @@ func sysMsgsnd(c *call) (int64, error) {
 		if flags&abi.IPC_NOWAIT != 0 {
 			return 0, abi.EAGAIN
 		}
-		if s == nil {
+		if !woken {
 			s = msgq.NewSender(q, t, t.PID, m)
 		}
-		q.WaitToSend(s)
-		c.waits = []*sched.Entry{s.Entry()}
-		return 0, &blockError{why: func() string {
+		// A sender woken without room goes to the tail again, as in
+		// Linux's loop (ss_del after the wakeup, ss_add before the next
+		// sleep).
+		return 0, &blockError{q: q.SenderList(), rec: s, tail: true, why: func() string {
 			return fmt.Sprintf("%s full (%d/%d bytes, %d messages), needs room for %d bytes",
 				q.Name(), q.CBytes, q.QBytes, q.QNum, m.Size)
 		}}
 	}
-	return 0, msgErrno(err)
+	return 0, err
 }
 
 // msgrcv(2): (msqid, msgp, msgsz, msgtyp, msgflg).
 func sysMsgrcv(c *call) (int64, error) {
 	t, k := c.t, c.t.k
 	id, va, size, typ, flags := int32(c.a[0]), c.a[1], int64(c.a[2]), int64(c.a[3]), int(int32(c.a[4]))
-	var r *msgq.Receiver
 	var q *msgq.Queue
-	if len(c.waits) > 0 {
+	r, woken := record[*msgq.Receiver](c)
+	if woken {
 		// Woken: a sender may have handed us a message, or an error
 		// (E2BIG, EIDRM), which win over anything else - as in Linux,
 		// even over a signal that came at the same time.
-		r = c.waits[0].Waiter.(*msgq.Receiver)
-		r.Entry().Remove()
-		c.waits = nil
 		if r.Msg != nil {
 			return msgCopyOut(c, va, size, r.Msg)
 		}
 		if r.Err != nil {
-			return 0, msgErrno(r.Err)
+			return 0, r.Err
 		}
 		q = r.Queue
 	} else {
@@ -178,14 +157,15 @@ func sysMsgrcv(c *call) (int64, error) {
 		if flags&abi.IPC_NOWAIT != 0 {
 			return 0, abi.ENOMSG
 		}
-		if r == nil {
+		if !woken {
 			r = msgq.NewReceiver(q, t, req)
 		}
-		q.Wait(r)
-		c.waits = []*sched.Entry{r.Entry()}
-		return 0, &blockError{why: func() string { return fmt.Sprintf("%s has no message%s", q.Name(), req.Wants()) }}
+		// list_add_tail of do_msgrcv; a receiver woken without a message
+		// goes to the tail again, as Linux's retry loop does (list_del,
+		// then list_add_tail).
+		return 0, &blockError{q: q.ReceiverList(), rec: r, tail: true, why: func() string { return fmt.Sprintf("%s has no message%s", q.Name(), req.Wants()) }}
 	}
-	return 0, msgErrno(err)
+	return 0, err
 }
 
 // msgCopyOut is do_msg_fill: mtype, then min(msgsz, length) bytes of text

@@ -4,10 +4,10 @@ import "ipcsim/abi"
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysSetpgid: {sysSetpgid, "dd"},
-		abi.SysGetpgid: {sysGetpgid, "d"},
-		abi.SysSetsid:  {sysSetsid, ""},
-		abi.SysGetsid:  {sysGetsid, "d"},
+		abi.SysSetpgid: {sysSetpgid, "dd", noSleep},
+		abi.SysGetpgid: {sysGetpgid, "d", noSleep},
+		abi.SysSetsid:  {sysSetsid, "", noSleep},
+		abi.SysGetsid:  {sysGetsid, "d", noSleep},
 	})
 }
 

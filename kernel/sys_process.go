@@ -7,7 +7,25 @@ import (
 
 	"ipcsim/abi"
 	"ipcsim/proc"
+	"ipcsim/sched"
 )
+
+func init() {
+	register(map[abi.Sysno]sysEntry{
+		abi.SysExit:          {sysExit, "d", noSleep},
+		abi.SysExitGroup:     {sysExit, "d", noSleep},
+		abi.SysGetpid:        {sysGetpid, "", noSleep},
+		abi.SysGetppid:       {sysGetppid, "", noSleep},
+		abi.SysGettid:        {sysGetpid, "", noSleep},
+		abi.SysGetuid:        {sysGetuid, "", noSleep},
+		abi.SysGeteuid:       {sysGeteuid, "", noSleep},
+		abi.SysGetgid:        {sysGetgid, "", noSleep},
+		abi.SysGetegid:       {sysGetegid, "", noSleep},
+		abi.SysClone:         {sysClone, "Cxxxx", noSleep},
+		abi.SysExecve:        {sysExecve, "svv", noSleep},
+		abi.SysSetTidAddress: {sysSetTidAddress, "x", noSleep},
+	})
+}
 
 // getpid(2), gettid(2): one thread per process, so the tid is the pid.
 func sysGetpid(c *call) (int64, error) { return int64(c.t.PID), nil }
@@ -78,7 +96,7 @@ func sysClone(c *call) (int64, error) {
 	if k.tracing {
 		k.emitEvent(child, &Event{Kind: "spawn", Other: t.PID, Text: fmt.Sprintf("fork: born as a copy of pid %d (%s)", t.PID, t.Name)})
 	}
-	k.makeRunnable(child)
+	k.makeRunnable(child, sched.WhyNew)
 	return int64(child.PID), nil
 }
 
@@ -130,7 +148,7 @@ func sysExecve(c *call) (int64, error) {
 // readStrings reads a NULL-terminated array of string pointers (argv,
 // envp). A NULL array is empty, as Linux allows. The strings may total at
 // most limit bytes (E2BIG).
-func readStrings(as *proc.AddressSpace, va uint64, limit int) ([]string, error) {
+func readStrings(as userMemory, va uint64, limit int) ([]string, error) {
 	var out []string
 	total := 0
 	for va != 0 {

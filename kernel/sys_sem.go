@@ -10,7 +10,6 @@ import (
 	"ipcsim/abi"
 	"ipcsim/ipc/sem"
 	"ipcsim/ipc/sysv"
-	"ipcsim/sched"
 )
 
 // System V semaphores: semget(2), semop(2), semtimedop(2), semctl(2). The
@@ -22,10 +21,10 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysSemget:     {sysSemget, "xdo"},
-		abi.SysSemctl:     {sysSemctl, "dddx"},
-		abi.SysSemop:      {sysSemop, "dxu"},
-		abi.SysSemtimedop: {sysSemtimedop, "dxuT"},
+		abi.SysSemget:     {sysSemget, "xdo", noSleep},
+		abi.SysSemctl:     {sysSemctl, "dddx", noSleep},
+		abi.SysSemop:      {sysSemop, "dxu", restartNever},
+		abi.SysSemtimedop: {sysSemtimedop, "dxuT", restartNever},
 	})
 }
 
@@ -76,23 +75,6 @@ func sysSemget(c *call) (int64, error) {
 	return int64(s.ID()), nil
 }
 
-// semErrno maps the set's answers to errnos.
-func semErrno(err error) error {
-	switch {
-	case errors.Is(err, sem.ErrAgain):
-		return abi.EAGAIN
-	case errors.Is(err, sem.ErrRange):
-		return abi.ERANGE
-	case errors.Is(err, sem.ErrRemoved):
-		return abi.EIDRM
-	case errors.Is(err, sem.ErrAccess):
-		return abi.EACCES
-	case errors.Is(err, sem.ErrFBig):
-		return abi.EFBIG
-	}
-	return err
-}
-
 // semop(2): (semid, sops, nsops).
 func sysSemop(c *call) (int64, error) { return semtimedop(c, 0) }
 
@@ -106,37 +88,22 @@ const sembufSize = 6 // struct sembuf: unsigned short sem_num; short sem_op; sho
 
 func semtimedop(c *call, timeoutVA uint64) (int64, error) {
 	t, k := c.t, c.t.k
-	if len(c.waits) > 0 {
-		w := c.waits[0].Waiter.(*sem.Waiter)
+	if w, ok := record[*sem.Waiter](c); ok {
 		switch {
-		case w.Done():
+		case w.Answered():
 			// Another process's change completed the operations for us,
 			// or IPC_RMID ended them: that answer wins over a signal or a
 			// deadline that came at the same time, as in Linux ("fastpath:
 			// the semop has completed").
-			c.waits = nil
 			if w.Err != nil {
-				return 0, semErrno(w.Err)
+				return 0, w.Err
 			}
 			return 0, nil
-		case w.Waiting():
-			// Still waiting: the deadline, a signal or a spurious wakeup.
-			if c.timed && k.Now() >= c.deadline {
-				w.Entry().Remove()
-				c.waits = nil
-				return 0, abi.EAGAIN
-			}
-			if t.Sig.Deliverable() != 0 {
-				// A signal is about to end the call: leave the list now,
-				// so that no change can complete a semop that returns
-				// EINTR (Linux: unlink_queue before returning).
-				w.Entry().Remove()
-			}
-			return 0, semBlock(c, w.Reason())
+		case c.expired():
+			return 0, abi.EAGAIN
 		}
-		// Off the list without an answer: a signal took it off and no
-		// handler ran, so the call starts again from the beginning.
-		c.waits = nil
+		// Still waiting: a spurious wakeup. It keeps its place.
+		return 0, semBlock(c, w)
 	}
 	var ts timespec
 	if timeoutVA != 0 {
@@ -169,16 +136,13 @@ func semtimedop(c *call, timeoutVA uint64) (int64, error) {
 	if id < 0 {
 		return 0, abi.EINVAL
 	}
-	c.timed = false
-	if timeoutVA != 0 {
+	if timeoutVA != 0 && !c.started {
 		// "EINVAL: The timeout argument is invalid" (timespec64_valid).
-		if !ts.valid() {
-			return 0, abi.EINVAL
-		}
-		if d, ok := ts.cycles(); ok {
-			c.timed, c.deadline = true, k.Now()+d
+		if err := c.setTimeout(ts, timeoutRelative); err != nil {
+			return 0, err
 		}
 	}
+	c.started = true
 	s, ok := k.semSets().Lookup(int(id))
 	if !ok {
 		return 0, abi.EINVAL
@@ -190,26 +154,18 @@ func semtimedop(c *call, timeoutVA uint64) (int64, error) {
 		k.semTraceCompleted(t, s, before)
 		return 0, nil
 	case errors.Is(err, sem.ErrWouldBlock):
-		if c.timed && k.Now() >= c.deadline {
+		if c.expired() {
 			return 0, abi.EAGAIN
 		}
-		w := sem.NewWaiter(s, t, t.PID, ops, blocking)
-		c.waits = []*sched.Entry{w.Entry()}
-		if t.Sig.Deliverable() == 0 {
-			s.Wait(w)
-		}
-		return 0, semBlock(c, w.Reason())
+		return 0, semBlock(c, sem.NewWaiter(s, t, t.PID, ops, blocking))
 	}
-	return 0, semErrno(err)
+	return 0, err
 }
 
-// semBlock is the sleep of a semop: until a change answers its record, a
-// signal, or (semtimedop) the deadline.
-func semBlock(c *call, reason string) error {
-	if c.timed {
-		return &blockError{deadline: c.deadline, why: func() string { return fmt.Sprintf("%s, or until cycle %d", reason, c.deadline) }}
-	}
-	return &blockError{reason: reason}
+// semBlock is the sleep of a semop: its record on the set's pending list
+// until a change answers it, a signal, or (semtimedop) the deadline.
+func semBlock(c *call, w *sem.Waiter) error {
+	return &blockError{q: w.Set.Pending(), rec: w, why: c.orUntil(w.Reason())}
 }
 
 // semWaiters returns the set's waiters before a change, for
@@ -229,11 +185,11 @@ func (k *Kernel) semTraceCompleted(t *Task, s *sem.Set, before []*sem.Waiter) {
 	}
 	for _, w := range before {
 		switch {
-		case !w.Done():
+		case !w.Answered():
 		case w.Err == nil:
 			k.emit(t, "ipc", fmt.Sprintf("%s: the change completes pid %d's semop %s", s.Name(), w.PID, semOpsString(w.Ops)))
 		default:
-			k.emit(t, "ipc", fmt.Sprintf("%s: the change ends pid %d's semop %s with %v", s.Name(), w.PID, semOpsString(w.Ops), semErrno(w.Err)))
+			k.emit(t, "ipc", fmt.Sprintf("%s: the change ends pid %d's semop %s with %v", s.Name(), w.PID, semOpsString(w.Ops), w.Err))
 		}
 	}
 }

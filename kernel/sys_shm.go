@@ -13,10 +13,10 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysShmget: {sysShmget, "Kuo"},
-		abi.SysShmat:  {sysShmat, "dxo"},
-		abi.SysShmdt:  {sysShmdt, "x"},
-		abi.SysShmctl: {sysShmctl, "dQx"},
+		abi.SysShmget: {sysShmget, "Kuo", noSleep},
+		abi.SysShmat:  {sysShmat, "dxo", noSleep},
+		abi.SysShmdt:  {sysShmdt, "x", noSleep},
+		abi.SysShmctl: {sysShmctl, "dQx", noSleep},
 	})
 }
 

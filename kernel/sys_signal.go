@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 
@@ -10,9 +11,13 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysKill:   {sysKill, "dS"},
-		abi.SysTkill:  {sysTkill, "dS"},
-		abi.SysTgkill: {sysTgkill, "ddS"},
+		abi.SysRtSigprocmask: {sysRtSigprocmask, "Hxxu", noSleep},
+		abi.SysRtSigpending:  {sysRtSigpending, "xu", noSleep},
+		abi.SysRtSigaction:   {sysRtSigaction, "Sxxu", noSleep},
+		abi.SysRtSigreturn:   {sysRtSigreturn, "", noSleep},
+		abi.SysKill:          {sysKill, "dS", noSleep},
+		abi.SysTkill:         {sysTkill, "dS", noSleep},
+		abi.SysTgkill:        {sysTgkill, "ddS", noSleep},
 	})
 }
 
@@ -132,4 +137,127 @@ func (k *Kernel) killThread(t *Task, tgid, tid int32, sig abi.Signal) (int64, er
 	}
 	info := proc.SigInfo{Code: abi.SI_TKILL, PID: t.PID, UID: t.UID}
 	return k.signalTasks(t, []*Task{to}, sig, info, fmt.Sprintf("tkill from pid %d", t.PID))
+}
+
+// rt_sigaction(2): (signum, act, oldact, sigsetsize).
+func sysRtSigaction(c *call) (int64, error) {
+	t := c.t
+	sig := abi.Signal(int32(c.a[0]))
+	if c.a[3] != 8 || !sig.Valid() {
+		return 0, abi.EINVAL
+	}
+	// "EINVAL: An attempt was made to change the action for SIGKILL or
+	// SIGSTOP, which cannot be caught or ignored." - sigaction(2)
+	if c.a[1] != 0 && abi.Unblockable.Has(sig) {
+		return 0, abi.EINVAL
+	}
+	old := t.Sig.Actions[sig]
+	if c.a[1] != 0 {
+		var b [sigactionSize]byte
+		if t.AS.ReadBytes(c.a[1], b[:]) != nil {
+			return 0, abi.EFAULT
+		}
+		act := proc.SigAction{
+			Handler: binary.LittleEndian.Uint64(b[0:]),
+			Flags:   binary.LittleEndian.Uint64(b[8:]),
+			Mask:    abi.SigSet(binary.LittleEndian.Uint64(b[16:])) &^ abi.Unblockable,
+		}
+		t.Sig.Actions[sig] = act
+		// POSIX: "Setting a signal action to SIG_IGN for a signal that is
+		// pending shall cause the pending signal to be discarded, whether
+		// or not it is blocked" (and likewise SIG_DFL for a signal whose
+		// default is to ignore it).
+		if t.Sig.Ignored(sig) {
+			t.Sig.Discard(abi.SigSetOf(sig))
+		}
+	}
+	if c.a[2] != 0 {
+		var b [sigactionSize]byte
+		binary.LittleEndian.PutUint64(b[0:], old.Handler)
+		binary.LittleEndian.PutUint64(b[8:], old.Flags)
+		binary.LittleEndian.PutUint64(b[16:], uint64(old.Mask))
+		if t.AS.WriteBytes(c.a[2], b[:]) != nil {
+			return 0, abi.EFAULT
+		}
+	}
+	return 0, nil
+}
+
+// rt_sigprocmask(2): (how, set, oldset, sigsetsize).
+func sysRtSigprocmask(c *call) (int64, error) {
+	t := c.t
+	if c.a[3] != 8 {
+		return 0, abi.EINVAL
+	}
+	old := t.Sig.Mask
+	if c.a[1] != 0 {
+		var b [8]byte
+		if t.AS.ReadBytes(c.a[1], b[:]) != nil {
+			return 0, abi.EFAULT
+		}
+		// "It is not possible to block SIGKILL or SIGSTOP. Attempts to do
+		// so are silently ignored." - sigprocmask(2)
+		set := abi.SigSet(binary.LittleEndian.Uint64(b[:])) &^ abi.Unblockable
+		switch int32(c.a[0]) {
+		case abi.SIG_BLOCK:
+			t.Sig.Mask |= set
+		case abi.SIG_UNBLOCK:
+			t.Sig.Mask &^= set
+		case abi.SIG_SETMASK:
+			t.Sig.Mask = set
+		default:
+			return 0, abi.EINVAL
+		}
+	}
+	if c.a[2] != 0 {
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], uint64(old))
+		if t.AS.WriteBytes(c.a[2], b[:]) != nil {
+			return 0, abi.EFAULT
+		}
+	}
+	// A signal this call unblocked is delivered before it returns to user
+	// mode (deliverSignals runs on the way back).
+	return 0, nil
+}
+
+// rt_sigpending(2): (set, sigsetsize). "returns the set of signals that are
+// pending for delivery to the calling thread (i.e., the signals which have
+// been raised while blocked)".
+func sysRtSigpending(c *call) (int64, error) {
+	if c.a[1] > 8 {
+		return 0, abi.EINVAL
+	}
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(c.t.Sig.Pending&c.t.Sig.Mask))
+	if c.t.AS.WriteBytes(c.a[0], b[:c.a[1]]) != nil {
+		return 0, abi.EFAULT
+	}
+	return 0, nil
+}
+
+// rt_sigreturn(2): restore the registers and mask that the frame at sp
+// saved. A frame that cannot be read kills the process with SIGSEGV, as
+// Linux's badframe path does.
+func sysRtSigreturn(c *call) (int64, error) {
+	t, k := c.t, c.t.k
+	sp := t.Regs.X[2]
+	var f [frameSize]byte
+	if t.AS.ReadBytes(sp, f[:]) != nil {
+		if k.tracing {
+			k.emit(t, "signal", fmt.Sprintf("rt_sigreturn: no frame at sp %#x: SIGSEGV kills", sp))
+		}
+		k.exit(t, proc.KilledStatus(abi.SIGSEGV, false))
+		return 0, errNoReturn
+	}
+	t.Regs.PC = binary.LittleEndian.Uint64(f[ucMcontext:])
+	for i := 1; i < 32; i++ {
+		t.Regs.X[i] = binary.LittleEndian.Uint64(f[ucMcontext+8*i:])
+	}
+	t.Sig.Mask = abi.SigSet(binary.LittleEndian.Uint64(f[ucSigmask:])) &^ abi.Unblockable
+	if k.tracing {
+		k.emitEvent(t, &Event{Kind: "syscall", Syscall: "rt_sigreturn",
+			Text: fmt.Sprintf("rt_sigreturn() back to pc %#x, mask %s", t.Regs.PC, orNone(sigSetString(t.Sig.Mask)))})
+	}
+	return 0, errNoReturn
 }

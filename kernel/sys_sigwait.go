@@ -9,8 +9,8 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysRtSigsuspend:   {sysRtSigsuspend, "xu"},
-		abi.SysRtSigtimedwait: {sysRtSigtimedwait, "xxTu"},
+		abi.SysRtSigsuspend:   {sysRtSigsuspend, "xu", restartNever},
+		abi.SysRtSigtimedwait: {sysRtSigtimedwait, "xxTu", restartNever},
 	})
 }
 
@@ -24,13 +24,6 @@ func readSigset(c *call, va, size uint64) (abi.SigSet, error) {
 		return 0, abi.EFAULT
 	}
 	return abi.SigSet(binary.LittleEndian.Uint64(b[:])), nil
-}
-
-// restoreMask puts back the mask a call replaced for its duration.
-func (c *call) restoreMask() {
-	if c.setMask {
-		c.t.Sig.Mask, c.setMask = c.oldMask, false
-	}
 }
 
 // rt_sigsuspend(2): (mask, sigsetsize). "temporarily replaces the signal
@@ -58,7 +51,7 @@ func sysRtSigsuspend(c *call) (int64, error) {
 // pending". While it waits the signals of set are unblocked, so that their
 // arrival wakes it (Linux's real_blocked), and the mask comes back after.
 func sysRtSigtimedwait(c *call) (int64, error) {
-	t, k := c.t, c.t.k
+	t := c.t
 	if !c.started {
 		set, err := readSigset(c, c.a[0], c.a[3])
 		if err != nil {
@@ -66,13 +59,12 @@ func sysRtSigtimedwait(c *call) (int64, error) {
 		}
 		c.oldMask = t.Sig.Mask // remember the caller's mask and set
 		c.waitSet = set &^ abi.Unblockable
-		if err := c.readTimeout(c.a[2], false); err != nil {
+		if err := c.readTimeout(c.a[2], timeoutRelative); err != nil {
 			return 0, err
 		}
 		c.started = true
 	}
 	if ready := t.Sig.Pending & c.waitSet; ready != 0 {
-		c.restoreMask()
 		sig := lowestSignal(ready)
 		si := t.Sig.Take(sig)
 		if c.a[1] != 0 {
@@ -84,17 +76,18 @@ func sysRtSigtimedwait(c *call) (int64, error) {
 		}
 		return int64(sig), nil
 	}
-	if c.timed && k.Now() >= c.deadline {
-		c.restoreMask()
+	if c.expired() {
 		return 0, abi.EAGAIN // "EAGAIN: No signal in set was delivered within the timeout"
 	}
 	if !c.setMask {
 		c.setMask = true
 		t.Sig.Mask = c.oldMask &^ c.waitSet
 	}
-	reason := fmt.Sprintf("waiting for %s", sigSetString(c.waitSet))
-	if c.timed {
-		return 0, &blockError{deadline: c.deadline, reason: reason + fmt.Sprintf(" until cycle %d", c.deadline)}
-	}
-	return 0, &blockError{reason: reason}
+	return 0, &blockError{why: func() string {
+		reason := fmt.Sprintf("waiting for %s", sigSetString(c.waitSet))
+		if c.timed {
+			reason += fmt.Sprintf(" until cycle %d", c.deadline)
+		}
+		return reason
+	}}
 }

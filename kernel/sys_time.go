@@ -6,13 +6,23 @@ import (
 	"math"
 
 	"ipcsim/abi"
+	"ipcsim/hw"
 	"ipcsim/proc"
+	"ipcsim/sched"
 )
+
+func init() {
+	register(map[abi.Sysno]sysEntry{
+		abi.SysNanosleep:    {sysNanosleep, "Tx", restartAdjusted},
+		abi.SysClockGettime: {sysClockGettime, "kx", noSleep},
+		abi.SysSchedYield:   {sysSchedYield, "", noSleep},
+	})
+}
 
 // timespec is struct timespec (LP64: two 8-byte fields).
 type timespec struct{ sec, nsec int64 }
 
-func readTimespec(as *proc.AddressSpace, va uint64) (timespec, error) {
+func readTimespec(as userMemory, va uint64) (timespec, error) {
 	var b [16]byte
 	if as.ReadBytes(va, b[:]) != nil {
 		return timespec{}, abi.EFAULT
@@ -39,11 +49,23 @@ func (ts timespec) cycles() (n uint64, ok bool) {
 	return uint64(ts.sec)*CyclesPerSecond + uint64(ts.nsec)*CyclesPerSecond/1e9, true
 }
 
-// readTimeout reads a call's timeout at va into c.timed and c.deadline:
-// NULL, or a span longer than the clock can count, waits forever (c.timed
-// false); otherwise the deadline is now plus the span, or the span itself
-// when it is an absolute CLOCK_MONOTONIC time (the clock starts at 0).
-func (c *call) readTimeout(va uint64, absolute bool) error {
+// A timeoutClock says how a call's timeout is given.
+type timeoutClock uint8
+
+const (
+	timeoutRelative  timeoutClock = iota // a span from now (nanosleep, ppoll, semtimedop, FUTEX_WAIT)
+	timeoutMonotonic                     // an absolute CLOCK_MONOTONIC time (FUTEX_WAIT_BITSET)
+	timeoutRealtime                      // an absolute CLOCK_REALTIME time (mq_timedsend, FUTEX_CLOCK_REALTIME)
+)
+
+// readTimeout reads a call's timeout at va into c.timed and c.deadline; it
+// is the one reader of every timed call. NULL waits forever (c.timed
+// false). A bad timespec is EINVAL (timespec64_valid: "EINVAL: ... tv_nsec
+// ... not in the range [0, 999999999] or tv_sec was negative"), checked
+// even when the call would not block, as Linux checks it on entry. A
+// deadline beyond what the clock can count waits forever; an absolute time
+// already past makes the deadline now.
+func (c *call) readTimeout(va uint64, clock timeoutClock) error {
 	c.timed = false
 	if va == 0 {
 		return nil
@@ -52,18 +74,31 @@ func (c *call) readTimeout(va uint64, absolute bool) error {
 	if err != nil {
 		return err
 	}
+	return c.setTimeout(ts, clock)
+}
+
+// setTimeout is readTimeout for a timespec already read, for a call that
+// checks its validity later than it reads it (semtimedop).
+func (c *call) setTimeout(ts timespec, clock timeoutClock) error {
 	if !ts.valid() {
 		return abi.EINVAL
+	}
+	now := c.t.k.Now()
+	if clock == timeoutRealtime {
+		// CLOCK_REALTIME is bootEpoch plus the virtual clock.
+		if ts.sec -= bootEpoch; ts.sec < 0 {
+			c.timed, c.deadline = true, now // already past
+			return nil
+		}
 	}
 	d, ok := ts.cycles()
 	if !ok {
 		return nil
 	}
-	c.timed = true
-	c.deadline = d
-	if !absolute {
-		c.deadline += c.t.k.Now()
+	if clock == timeoutRelative {
+		d = hw.AddCycles(now, d) // saturates, as the clock does
 	}
+	c.timed, c.deadline = true, d
 	return nil
 }
 
@@ -103,39 +138,36 @@ func sysClockGettime(c *call) (int64, error) {
 }
 
 // nanosleep(2): (req, rem). The task sleeps in virtual time: if nothing
-// else runs, the clock jumps straight to its deadline.
+// else runs, the clock jumps straight to its deadline. A sleep longer than
+// the clock can count never ends.
 func sysNanosleep(c *call) (int64, error) {
-	k := c.t.k
 	if !c.started {
-		ts, err := readTimespec(c.t.AS, c.a[0])
-		if err != nil {
-			return 0, err
-		}
 		// "EINVAL: The value in the tv_nsec field was not in the range
 		// [0, 999999999] or tv_sec was negative." - nanosleep(2)
-		if !ts.valid() {
-			return 0, abi.EINVAL
+		if c.a[0] == 0 {
+			return 0, abi.EFAULT
 		}
-		cycles, ok := ts.cycles()
-		c.deadline = k.Now() + cycles
-		if !ok || c.deadline < k.Now() {
-			c.deadline = ^uint64(0) // saturate: sleep "forever"
+		if err := c.readTimeout(c.a[0], timeoutRelative); err != nil {
+			return 0, err
 		}
 		c.started = true
 	}
-	if k.Now() >= c.deadline {
+	if c.expired() {
 		return 0, nil
 	}
-	return 0, &blockError{deadline: c.deadline, why: func() string { return fmt.Sprintf("sleeping until cycle %d", c.deadline) }}
+	return 0, &blockError{why: func() string {
+		if !c.timed {
+			return "sleeping forever"
+		}
+		return fmt.Sprintf("sleeping until cycle %d", c.deadline)
+	}}
 }
 
 // sched_yield(2): give the CPU to the next runnable task, if any.
 func sysSchedYield(c *call) (int64, error) {
 	k := c.t.k
-	if k.cur == c.t && k.runq.Len() > 0 {
-		k.cur = nil
-		k.makeRunnable(c.t)
-		k.switchReason = fmt.Sprintf("pid %d called sched_yield", c.t.PID)
+	if k.cur == c.t && k.policy.Point(sched.Point{Kind: sched.PointYield, PID: c.t.PID, Cycle: k.Now()}) == sched.Preempt {
+		k.preempt(sched.WhyYielded, fmt.Sprintf("pid %d called sched_yield", c.t.PID))
 	}
 	return 0, nil
 }

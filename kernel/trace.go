@@ -25,13 +25,11 @@ type Event struct {
 }
 
 // instruction renders the instruction at pc of task t: "sd a1, 0(zero)",
-// or its word in hex without a disassembler.
+// or its word in hex without a disassembler. It peeks (proc/peek.go), so
+// that tracing instructions changes nothing: no page is faulted in, and the
+// CPU's page table, TLB and decoded-instruction cache are left alone.
 func (k *Kernel) instruction(t *Task, pc uint64) string {
-	cpu := k.m.CPU
-	saved := cpu.PT
-	cpu.PT = t.AS.PT
-	word, ok := cpu.Fetch(pc)
-	cpu.PT = saved
+	word, ok := t.AS.PeekInstruction(pc)
 	switch {
 	case !ok:
 		return "(no instruction)"

@@ -16,8 +16,8 @@ import (
 //
 // The line discipline (termios(3), Linux's n_tty):
 //   - ICANON: typed bytes collect in an edit line; newline makes the line
-//     readable; VERASE (DEL, or ^H) deletes the last byte, VKILL (^U) the
-//     whole edit line; VEOF (^D) makes the edit line readable without a
+//     readable; VERASE (DEL by default) deletes the last byte, VWERASE
+//     (^W, with IEXTEN) the last word, VKILL (^U) the whole edit line; VEOF (^D) makes the edit line readable without a
 //     newline, so ^D on an empty line reads as end of file. A read returns
 //     at most one line. Without ICANON every byte is readable at once
 //     (VMIN bytes satisfy a read; VTIME is not implemented).
@@ -55,14 +55,15 @@ const (
 	termiosSize = 17 + nccs
 
 	// c_cc indices.
-	vINTR  = 0
-	vQUIT  = 1
-	vERASE = 2
-	vKILL  = 3
-	vEOF   = 4
-	vTIME  = 5
-	vMIN   = 6
-	vSUSP  = 10
+	vINTR   = 0
+	vQUIT   = 1
+	vERASE  = 2
+	vKILL   = 3
+	vEOF    = 4
+	vTIME   = 5
+	vMIN    = 6
+	vSUSP   = 10
+	vWERASE = 14
 
 	// c_lflag bits.
 	lISIG    = 0000001
@@ -82,7 +83,10 @@ const (
 )
 
 // defaultTermios is what a Linux terminal starts with (stty sane):
-// canonical mode, echo, signals, the usual control characters.
+// canonical mode, echo, signals, and the control characters of Linux's
+// INIT_C_CC (include/linux/tty.h): VINTR ^C, VQUIT ^\, VERASE DEL, VKILL
+// ^U, VEOF ^D, VTIME 0, VMIN 1, VSWTC 0, VSTART ^Q, VSTOP ^S, VSUSP ^Z,
+// VEOL 0, VREPRINT ^R, VDISCARD ^O, VWERASE ^W, VLNEXT ^V, VEOL2 0.
 func defaultTermios(echo bool) termios {
 	t := termios{
 		iflag: iICRNL | iIXON,
@@ -128,10 +132,31 @@ func (tt *Terminal) Name() string { return "tty" }
 
 func (tt *Terminal) lflag(bit uint32) bool { return tt.termios.lflag&bit != 0 }
 
+// ttyBufSize is N_TTY_BUF_SIZE, the input the line discipline holds:
+// "The maximum line length is 4096 chars (including the terminating newline
+// character); lines longer than 4096 chars are truncated. After 4095
+// characters, input processing (e.g., ISIG and ECHO* processing) continues,
+// but any input data after 4095 characters up to (but not including) any
+// terminating newline is discarded" - termios(3). In non-canonical mode,
+// input beyond it is dropped until a process reads. It bounds the host
+// memory a terminal uses, however much is typed or piped in.
+const ttyBufSize = 4096
+
+// buffered returns how many bytes of input the terminal holds.
+func (tt *Terminal) buffered() int {
+	n := len(tt.edit)
+	for _, l := range tt.lines {
+		n += len(l)
+	}
+	return n
+}
+
 // receive runs the line discipline over bytes that came from the keyboard.
 func (tt *Terminal) receive(in []byte) {
 	cc := &tt.termios.cc
 	ready := false
+	held := tt.buffered()
+	var raw []byte // this call's non-canonical input, one chunk of tt.lines
 	for _, ch := range in {
 		if ch == '\r' && tt.termios.iflag&iICRNL != 0 {
 			ch = '\n'
@@ -149,40 +174,76 @@ func (tt *Terminal) receive(in []byte) {
 			if sig != 0 && ch != 0 {
 				tt.echoControl(ch)
 				if !tt.lflag(lNOFLSH) {
-					tt.edit, tt.lines = nil, nil
+					tt.edit, tt.lines, raw, held = nil, nil, nil, 0
 				}
 				tt.signalForeground(sig, ch)
 				continue
 			}
 		}
 		if !tt.lflag(lICANON) {
-			tt.lines = append(tt.lines, []byte{ch})
+			if held < ttyBufSize {
+				if raw == nil {
+					tt.lines = append(tt.lines, nil)
+				}
+				raw = append(raw, ch)
+				tt.lines[len(tt.lines)-1] = raw
+				held++
+				ready = true
+			}
 			tt.echo(ch)
-			ready = true
 			continue
 		}
+		raw = nil
 		switch {
-		case ch == cc[vERASE] || ch == 0x08:
+		case ch == cc[vERASE]:
+			// Only VERASE erases: Linux's default is DEL (INIT_C_CC), so a
+			// ^H (backspace) is an ordinary byte of the line unless a
+			// program sets VERASE to it (stty erase ^H).
 			if n := len(tt.edit); n > 0 {
 				tt.edit = tt.edit[:n-1]
+				held--
+				tt.output([]byte("\b \b"))
+			}
+		case ch == cc[vWERASE] && tt.lflag(lIEXTEN):
+			// n_tty's eraser: going back, it erases bytes until it has
+			// seen a word (letters, digits, '_') and meets a byte that is
+			// not of one: "foo bar  " becomes "foo ", "a.b-c" "a.b-".
+			seen := false
+			for n := len(tt.edit); n > 0; n-- {
+				c := tt.edit[n-1]
+				if word := c == '_' || '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'z'; word {
+					seen = true
+				} else if seen {
+					break
+				}
+				tt.edit = tt.edit[:n-1]
+				held--
 				tt.output([]byte("\b \b"))
 			}
 		case ch == cc[vKILL]:
 			for range tt.edit {
 				tt.output([]byte("\b \b"))
 			}
+			held -= len(tt.edit)
 			tt.edit = nil
 		case ch == cc[vEOF]:
 			tt.lines = append(tt.lines, tt.edit)
 			tt.edit = nil
 			ready = true
+		case ch == '\n' && held >= ttyBufSize && len(tt.lines) > 0:
+			// Full, with a line to read: dropped until a process reads
+			// (a newline is always taken while no line is readable).
 		case ch == '\n':
 			tt.lines = append(tt.lines, append(tt.edit, '\n'))
 			tt.edit = nil
 			tt.echo('\n')
+			held++
 			ready = true
 		default:
-			tt.edit = append(tt.edit, ch)
+			if held < ttyBufSize-1 { // room is kept for the newline
+				tt.edit = append(tt.edit, ch)
+				held++
+			}
 			tt.echo(ch)
 		}
 	}
@@ -217,9 +278,10 @@ func caret(ch byte) string {
 	return string(rune(ch))
 }
 
-// echo echoes one typed byte (ECHO), control characters as ^X (ECHOCTL).
+// echo echoes one typed byte (ECHO), control characters as ^X and DEL as
+// ^? (ECHOCTL: n_tty's echo_char takes every iscntrl byte but tab).
 func (tt *Terminal) echo(ch byte) {
-	if ch < 0x20 && ch != '\n' && ch != '\t' && tt.lflag(lECHOCTL) {
+	if (ch < 0x20 || ch == 0x7f) && ch != '\n' && ch != '\t' && tt.lflag(lECHOCTL) {
 		tt.output([]byte(caret(ch)))
 		return
 	}
@@ -345,14 +407,19 @@ func (tt *Terminal) readRaw(dst []byte, nonblock bool) (int, error) {
 }
 
 // Write sends src to the console; with TOSTOP a background writer gets
-// SIGTTOU first.
+// SIGTTOU first. A failure of the console's host stream reaches the writer
+// as Linux's errno (hostWriteError).
 func (tt *Terminal) Write(c *call, src []byte, _ bool) (int, error) {
 	if tt.lflag(lTOSTOP) && tt.background(c.t) {
 		if err := tt.jobControl(c, abi.SIGTTOU, true); err != nil {
 			return 0, err
 		}
 	}
-	tt.k.m.Console.Write(src)
+	if n, err := tt.k.m.Console.Write(src); err != nil {
+		// ipcsim exec: the host's terminal (or a character device taken
+		// for one) failed the write.
+		return n, hostWriteError(c, tt.Name(), err)
+	}
 	return len(src), nil
 }
 

@@ -480,11 +480,31 @@ func (as *AddressSpace) page(va uint64, acc Access) ([]byte, hw.Frame, error) {
 
 // ReadBytes copies len(dst) bytes at user address va into dst.
 func (as *AddressSpace) ReadBytes(va uint64, dst []byte) error {
+	return as.copyIn(va, dst, false)
+}
+
+// readPage returns the bytes of the page holding va for a read: faulting it
+// in as the CPU would, or, if peek, without side effects (peek.go).
+func (as *AddressSpace) readPage(va uint64, peek bool) ([]byte, error) {
+	if peek {
+		b, ok := as.peekPage(va, Read)
+		if !ok {
+			return nil, ErrFault
+		}
+		return b, nil
+	}
+	b, _, err := as.page(va, Read)
+	return b, err
+}
+
+// copyIn copies len(dst) bytes at user address va into dst (ReadBytes,
+// PeekBytes).
+func (as *AddressSpace) copyIn(va uint64, dst []byte, peek bool) error {
 	for len(dst) > 0 {
 		if va >= UserLimit {
 			return ErrFault
 		}
-		b, _, err := as.page(va, Read)
+		b, err := as.readPage(va, peek)
 		if err != nil {
 			return err
 		}
@@ -514,12 +534,17 @@ func (as *AddressSpace) WriteBytes(va uint64, src []byte) error {
 // ReadString reads a NUL-terminated string of at most max bytes (without
 // the NUL) at va. ok is false if no NUL came within max+1 bytes.
 func (as *AddressSpace) ReadString(va uint64, max int) (s string, ok bool, err error) {
+	return as.stringIn(va, max, false)
+}
+
+// stringIn reads a NUL-terminated string at va (ReadString, PeekString).
+func (as *AddressSpace) stringIn(va uint64, max int, peek bool) (s string, ok bool, err error) {
 	var buf []byte
 	for len(buf) <= max {
 		if va >= UserLimit {
 			return "", false, ErrFault
 		}
-		b, _, err := as.page(va, Read)
+		b, err := as.readPage(va, peek)
 		if err != nil {
 			return "", false, err
 		}

@@ -1,9 +1,15 @@
-// Package sched holds the scheduler's data structures: the run queue of
-// processes ready to run, and wait queues on which blocked processes sleep
-// until a kernel object notifies them.
+// Package sched holds the scheduling policy and the scheduler's data
+// structures: the Policy interface that decides which ready process runs
+// next, for how long, and whether to preempt at a scheduling point, with
+// RoundRobin (seeded jitter) as the default; the run queue of processes
+// ready to run; and wait queues on which blocked processes sleep until a
+// kernel object notifies them.
 //
-// Both are generic over what they hold so that this package needs nothing
-// from above it (the kernel puts its processes in them).
+// The kernel keeps the mechanism and asks the policy at every choice, so an
+// explorer can substitute its own policy (kernel.Config.Policy) without
+// touching the kernel. Policies name processes by pid and the queues are
+// generic over what they hold, so that this package needs nothing from
+// above it.
 package sched
 
 // RunQueue is a first-in first-out queue of runnable tasks: round robin.

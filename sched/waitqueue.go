@@ -121,3 +121,15 @@ func Waiters[T Waiter](q *WaitQueue) []T {
 	})
 	return out
 }
+
+// First returns the first waiter of q that is of type T, in registration
+// order (the receiver that a pipelined send serves, say).
+func First[T Waiter](q *WaitQueue) (T, bool) {
+	for e := q.head; e != nil; e = e.next {
+		if w, ok := e.Waiter.(T); ok {
+			return w, true
+		}
+	}
+	var zero T
+	return zero, false
+}

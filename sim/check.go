@@ -3,6 +3,8 @@ package sim
 import (
 	"bytes"
 	"fmt"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -28,6 +30,9 @@ func (m Mismatch) String() string {
 
 // Check compares the outcome of a run with every want/ section and expect
 // line of the scenario, in file order, and returns what does not match.
+// A run that called a system call ipcsim does not implement (each call
+// failed with ENOSYS) does not match, first of all, unless an "expect
+// unimplemented" line names those calls.
 //
 // An expect line over a seed range ("expect seeds 1..100 never exit racer
 // 1") does not look at o: Check runs the scenario once per seed of the
@@ -35,6 +40,9 @@ func (m Mismatch) String() string {
 // each run as it ends.
 func (s *Scenario) Check(o *Outcome) []Mismatch {
 	var out []Mismatch
+	if m, ok := s.checkUnexpected(o); !ok {
+		out = append(out, m)
+	}
 	var tallies map[int]*seedTally
 	for i, e := range s.Expects {
 		var msg string
@@ -63,8 +71,85 @@ func (s *Scenario) Check(o *Outcome) []Mismatch {
 	return out
 }
 
+// checkUnexpected fails a run that called something ipcsim does not
+// implement when no expect unimplemented line says the scenario means to:
+// a program that "passes" while every socket call fails with ENOSYS tests
+// nothing. The mismatch is placed at the top of the file.
+func (s *Scenario) checkUnexpected(o *Outcome) (Mismatch, bool) {
+	u := o.Result.Unimplemented
+	if len(u) == 0 {
+		return Mismatch{}, true
+	}
+	for _, e := range s.Expects {
+		if e.Kind == ExpectUnimplemented {
+			return Mismatch{}, true // checked there
+		}
+	}
+	return Mismatch{
+		Pos:  Pos{Filename: s.Path, Line: 1, Col: 1},
+		What: "unimplemented",
+		Msg: fmt.Sprintf("the run called what ipcsim does not implement, and each call failed with ENOSYS: %s (if the scenario means to, say so: expect unimplemented %s)",
+			FormatUnimplemented(u), strings.Join(unimplementedNames(u), " ")),
+	}, false
+}
+
+// checkUnimplemented returns "" if the run called exactly the unimplemented
+// system calls that e names, or what it called instead.
+func checkUnimplemented(e Expect, o *Outcome) string {
+	u := o.Result.Unimplemented
+	got := unimplementedNames(u)
+	if slices.Equal(got, e.Calls) {
+		return ""
+	}
+	var missing []string
+	for _, name := range e.Calls {
+		if !slices.Contains(got, name) {
+			missing = append(missing, name)
+		}
+	}
+	var extra []kernel.Unimplemented
+	for _, x := range u {
+		if !slices.Contains(e.Calls, x.Name) {
+			extra = append(extra, x)
+		}
+	}
+	var parts []string
+	if len(extra) > 0 {
+		parts = append(parts, "the run also called "+FormatUnimplemented(extra))
+	}
+	if len(missing) > 0 {
+		parts = append(parts, fmt.Sprintf("the run made no unimplemented call to %s (did not call it, or ipcsim implements it now)", strings.Join(missing, ", ")))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// unimplementedNames returns the names of the calls, sorted, each once (a
+// call may be listed once per operation it lacks).
+func unimplementedNames(u []kernel.Unimplemented) []string {
+	names := make([]string, 0, len(u))
+	for _, x := range u {
+		names = append(names, x.Name)
+	}
+	sort.Strings(names)
+	return dedup(names)
+}
+
+// FormatUnimplemented renders the unimplemented calls of a run, sorted by
+// name: "bind (1 call, first by pid 2 at cycle 40), socket (3 calls, first
+// by pid 2 at cycle 12)".
+func FormatUnimplemented(u []kernel.Unimplemented) string {
+	parts := make([]string, len(u))
+	for i, x := range u {
+		parts[i] = x.Describe()
+	}
+	return strings.Join(parts, ", ")
+}
+
 // checkExpect returns "" if e holds, or what happened instead.
 func (s *Scenario) checkExpect(e Expect, o *Outcome) string {
+	if e.Kind == ExpectUnimplemented {
+		return checkUnimplemented(e, o)
+	}
 	if e.Kind == ExpectConsole {
 		if o.ConsoleExceeded() {
 			return consoleExceeded(o)

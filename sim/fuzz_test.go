@@ -26,11 +26,16 @@ import (
 //
 // The seed corpus is testdata/fuzz/FuzzParse plus the bundled scenarios.
 func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob("../testdata/scenarios/*.txtar")
+	files, err := filepath.Glob("../testdata/scenarios/*.txtar")
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no bundled scenarios in ../testdata/scenarios (%v)", err)
+	}
 	for _, file := range files {
-		if data, err := os.ReadFile(file); err == nil {
-			f.Add(data)
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
 		}
+		f.Add(data)
 	}
 	// Seed ranges, well and badly formed.
 	f.Add([]byte("machine seed=1 jitter=9\nspawn hello.s\nexpect seeds 1..100 sometimes exit hello 1\n" +

@@ -18,9 +18,12 @@ import (
 //	at CYCLE key "STRING"
 //	expect exit WHO STATUS | expect signal WHO SIGNAL | expect console "STRING"
 //	expect seeds FROM..TO always|sometimes|never EXPECTATION
+//	expect unimplemented NAME...
 //
 // WHO is the name a process was spawned as, or "pid N". EXPECTATION is any
-// of the three forms after expect: "expect seeds 1..100 never exit locked 1".
+// of the three forms exit, signal and console after expect: "expect seeds
+// 1..100 never exit locked 1". NAME is a system call's name as the trace
+// writes it (socket, or syscall_N for a number Linux does not define).
 type header struct {
 	s        *Scenario
 	errs     *ErrorList
@@ -28,6 +31,7 @@ type header struct {
 	files    map[string]int      // archive file name -> index in s.sections
 	programs map[string]*Program // installed name -> program
 	settings map[string]int      // machine setting -> line where it was set
+	unimpl   int                 // the line of the expect unimplemented line, or 0
 	line     int                 // the line being parsed
 }
 
@@ -271,7 +275,7 @@ func (h *header) keys(words []word, end int, line string) {
 	h.s.Keys = append(h.s.Keys, Keys{Pos: h.at(1 + len(line) - len(strings.TrimLeft(line, " \t"))), At: at, Keys: caretKeys(words[2].val)})
 }
 
-// expect parses the three forms of expect line.
+// expect parses the forms of expect line.
 func (h *header) expect(words []word, end int, line string) {
 	e := Expect{Pos: h.at(1 + len(line) - len(strings.TrimLeft(line, " \t"))), Text: strings.TrimSpace(stripComment(line))}
 	after := "expect"
@@ -286,12 +290,31 @@ func (h *header) expect(words []word, end int, line string) {
 		}
 		e.Seeds, after = r, r.Quantifier.String()
 	}
+	forms := "exit, signal or console"
+	if e.Seeds == nil {
+		forms = "exit, signal, console or unimplemented"
+	}
 	if len(words) == 0 {
-		h.errs.Add(h.at(end), "expected exit, signal or console after %s, found end of line", after)
+		h.errs.Add(h.at(end), "expected %s after %s, found end of line", forms, after)
 		return
 	}
 	kind, rest := words[0], words[1:]
 	switch {
+	case kind.val == "unimplemented" && !kind.quoted:
+		if e.Seeds != nil {
+			h.errs.Add(h.at(kind.col), "expect unimplemented states the run with the machine's own seed: it cannot follow seeds")
+			return
+		}
+		e.Kind = ExpectUnimplemented
+		if e.Calls = h.callNames(rest, end); e.Calls == nil {
+			return
+		}
+		if h.unimpl != 0 {
+			h.errs.Add(h.at(kind.col), "duplicate expect unimplemented (first at line %d): name every call on one line", h.unimpl)
+			return
+		}
+		h.unimpl = h.line
+		rest = nil
 	case kind.val == "console" && !kind.quoted:
 		e.Kind = ExpectConsole
 		if len(rest) == 0 {
@@ -338,7 +361,7 @@ func (h *header) expect(words []word, end int, line string) {
 		}
 		rest = rest[1:]
 	default:
-		h.errs.Add(h.at(kind.col), "expected exit, signal or console after %s, found %s", after, kind.text)
+		h.errs.Add(h.at(kind.col), "expected %s after %s, found %s", forms, after, kind.text)
 		return
 	}
 	if len(rest) > 0 {
@@ -346,6 +369,49 @@ func (h *header) expect(words []word, end int, line string) {
 		return
 	}
 	h.s.Expects = append(h.s.Expects, e)
+}
+
+// callNames parses the names of an expect unimplemented line: system
+// calls as the trace names them. It returns them sorted, each once, or nil
+// after an error.
+func (h *header) callNames(words []word, end int) []string {
+	if len(words) == 0 {
+		h.errs.Add(h.at(end), "expected system call names after expect unimplemented (such as socket bind), found end of line")
+		return nil
+	}
+	var names []string
+	for _, w := range words {
+		if w.quoted || !isSyscallName(w.val) {
+			h.errs.Add(h.at(w.col), "unknown system call %s: expected a name as the trace writes it, such as socket or syscall_500", w.text)
+			return nil
+		}
+		names = append(names, w.val)
+	}
+	sort.Strings(names)
+	return dedup(names)
+}
+
+// syscallNames holds the name of every system call Linux defines.
+var syscallNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, no := range abi.Sysnos() {
+		m[no.String()] = true
+	}
+	return m
+}()
+
+// isSyscallName reports whether name is what the trace calls some system
+// call: a name Linux defines, or syscall_N for a number it does not.
+func isSyscallName(name string) bool {
+	if syscallNames[name] {
+		return true
+	}
+	n, ok := strings.CutPrefix(name, "syscall_")
+	if !ok {
+		return false
+	}
+	v, err := strconv.ParseUint(n, 10, 64)
+	return err == nil && strconv.FormatUint(v, 10) == n && abi.Sysno(v).String() == name
 }
 
 // seedRange parses "FROM..TO QUANTIFIER", the words after "expect seeds".

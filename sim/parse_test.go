@@ -129,7 +129,7 @@ x.txtar:4:13: no process spawned as "nobody": expected pid N or one of the spawn
 x.txtar:5:21: unknown signal SIGFOO: expected a name such as SIGINT, SIGKILL or SIGSEGV
 x.txtar:6:19: bad exit status 256: expected a number from 0 to 255
 x.txtar:7:16: expected a quoted string after expect console, found hi
-x.txtar:8:8: expected exit, signal or console after expect, found vanish
+x.txtar:8:8: expected exit, signal, console or unimplemented after expect, found vanish
 x.txtar:9:21: expected end of line, found extra`},
 		{"sections", "spawn hello.s\n-- hello.s --\n" + helloSrc + "-- want/stdout --\n-- hello.s --\n",
 			`x.txtar:15:1: unknown section want/stdout: expected want/console, want/exits or want/trace

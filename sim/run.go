@@ -5,6 +5,7 @@ import (
 	"io/fs"
 
 	"ipcsim/kernel"
+	"ipcsim/sched"
 	"ipcsim/sim/asm"
 )
 
@@ -20,6 +21,10 @@ type Options struct {
 	// PauseAt, if not 0, stops the machine at that cycle and keeps a
 	// snapshot of the kernel's objects in Outcome.Snapshot.
 	PauseAt uint64
+	// Policy, if not nil, schedules the processes instead of the kernel's
+	// round robin (kernel.Config.Policy): how an explorer steers a run. It
+	// serves this run only.
+	Policy sched.Policy
 }
 
 // Outcome is what happened in one run of a scenario. What it keeps of a
@@ -96,6 +101,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		MaxExits:          MaxExits,
 		Stdout:            console,
 		Lookup:            s.lookup,
+		Policy:            opts.Policy,
 	}
 	if opts.KeepTrace || o.trace != nil || opts.Trace != nil {
 		cfg.Trace = func(e *kernel.Event) {

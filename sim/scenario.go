@@ -99,6 +99,10 @@ const (
 	ExpectExit    ExpectKind = iota // expect exit WHO STATUS
 	ExpectSignal                    // expect signal WHO SIGNAL
 	ExpectConsole                   // expect console "STRING"
+	// ExpectUnimplemented is "expect unimplemented NAME...": the run calls
+	// exactly these system calls that ipcsim does not implement (each
+	// fails with ENOSYS). Without such a line a run that calls any fails.
+	ExpectUnimplemented
 )
 
 // Expect is one expect line.
@@ -110,6 +114,9 @@ type Expect struct {
 	Status  int    // exit: the exit code
 	Signal  int    // signal: the signal number
 	Console []byte // console: the exact output
+	// Calls is, for unimplemented, the names of the calls, sorted, each
+	// once: "bind", "socket", "syscall_500".
+	Calls []string
 	// Seeds, if not nil, makes the line a statement over many seeds
 	// ("expect seeds 1..100 never exit racer 1"): the rest of the line is
 	// checked once per seed of the range, not against the run with the

@@ -71,7 +71,7 @@ func TestDeterminism(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				runs = append(runs, outcomeBytes(o))
+				runs = append(runs, outcomeBytes(t, o))
 			}
 			for i := 1; i < len(runs); i++ {
 				if d := Diff(runs[0], runs[i]); d != "" {
@@ -83,11 +83,18 @@ func TestDeterminism(t *testing.T) {
 }
 
 // outcomeBytes is everything a run shows: console, exits, trace (text and JSON).
-func outcomeBytes(o *Outcome) []byte {
+// A rendering that fails fails the test: a trace cut short by an error
+// would compare equal to another cut at the same place.
+func outcomeBytes(t *testing.T, o *Outcome) []byte {
+	t.Helper()
 	var b bytes.Buffer
 	b.Write(EncodeConsole(o.Console))
 	b.WriteString("--\n" + FormatExits(o.Result) + "--\n")
-	WriteText(&b, o.Trace)
-	WriteJSON(&b, o.Trace)
+	if err := WriteText(&b, o.Trace); err != nil {
+		t.Fatalf("text trace: %v", err)
+	}
+	if err := WriteJSON(&b, o.Trace); err != nil {
+		t.Fatalf("JSON trace: %v", err)
+	}
 	return b.Bytes()
 }

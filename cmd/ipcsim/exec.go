@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"ipcsim/kernel"
 	"ipcsim/kernel/loader"
@@ -42,6 +44,7 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var trace traceFlag
 	fs.Var(&trace, "trace", "write the trace to standard error, or to FILE")
 	format := fs.String("format", "text", "trace format: text or json")
+	warnUnimpl := fs.Bool("warn-unimplemented", false, "at the end, name on standard error the system calls that failed because ipcsim does not implement them")
 	if st := parseFlags(fs, args, stdout, stderr); st >= 0 {
 		return st
 	}
@@ -74,7 +77,17 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Stderr:     stderr,
 		Input:      stdin,
 		Lookup:     readHostFile,
+		// As under qemu-riscv64: fd 0 and 1 are the terminal only when
+		// ipcsim's are; a pipe or a file passes bytes as they are.
+		StdinFile:  !isTerminal(stdin),
+		StdoutFile: !isTerminal(stdout),
 	}
+	// The program's writes to a closed pipe must fail with EPIPE (and
+	// SIGPIPE in the simulated process), not kill ipcsim: "If the program
+	// is not calling Notify ... writes to broken pipe on fd 1 or 2 cause
+	// the program to exit with SIGPIPE" (os/signal). Ignored, the write
+	// returns EPIPE to the kernel.
+	signal.Ignore(syscall.SIGPIPE)
 	if trace.dest != "" {
 		w := stderr
 		if trace.dest != "-" {
@@ -97,6 +110,11 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return bad("cannot run %s: %v", prog, err)
 	}
 	res := k.Run()
+	if u := res.Unimplemented; *warnUnimpl && len(u) > 0 {
+		// Opt-in: like qemu-riscv64, exec adds nothing to what the
+		// program writes unless asked.
+		fmt.Fprintf(stderr, "ipcsim: unimplemented: %s\n", sim.FormatUnimplemented(u))
+	}
 	switch res.Reason {
 	case kernel.StopCycleLimit:
 		fmt.Fprintf(stderr, "ipcsim: cycle limit %d reached\n", limit.n)
@@ -130,4 +148,30 @@ func readHostFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxProgBytes)
 	}
 	return os.ReadFile(path)
+}
+
+// isTerminal reports whether one of ipcsim's standard streams is a
+// terminal on the host: a character device (os.ModeCharDevice) other than
+// the devices that redirections name, /dev/null, /dev/zero and /dev/full.
+// This needs nothing beyond the standard library and works on every Unix;
+// golang.org/x/term would ask the tty driver itself (TCGETS), a new
+// dependency. The price: another character device (a serial line, a
+// /dev/null made elsewhere with mknod) counts as a terminal, which changes
+// only what isatty answers and whether the line discipline reads it. A
+// stream that is not an *os.File (a test's buffer) is not a terminal.
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	for _, dev := range [...]string{os.DevNull, "/dev/zero", "/dev/full"} {
+		if d, err := os.Stat(dev); err == nil && os.SameFile(fi, d) {
+			return false
+		}
+	}
+	return true
 }

@@ -25,7 +25,10 @@ Usage:
   ipcsim run [--format=text|json] [--seed=N] [--limit=N|none] FILE.txtar
       Run a scenario. Print its trace (text, or JSON lines with
       --format=json), then the console output, then how each process
-      ended. --seed=N runs the machine with seed N instead of the
+      ended, and last, if the run called system calls that ipcsim does
+      not implement (each failed with ENOSYS), a line naming them:
+      "unimplemented: socket (3 calls, first by pid 2 at cycle 1234)".
+      --seed=N runs the machine with seed N instead of the
       scenario's seed= (the seed picks the jitter of each time slice,
       so the interleaving), for instance to see the run behind a seed
       that an "expect seeds" line names. --limit=N stops the machine at
@@ -41,6 +44,8 @@ Usage:
       each pass (not with -q), and finally "N passed, M failed".
       An "expect seeds FROM..TO always|sometimes|never ..." line runs
       the scenario once per seed of the range.
+      A run that calls a system call ipcsim does not implement fails,
+      unless an "expect unimplemented NAME..." line names those calls.
       --update rewrites the want/ sections with what happened.
       --seed=N runs each scenario with seed N instead of its own (the
       want/ sections and plain expect lines are checked against that
@@ -52,7 +57,13 @@ Usage:
       Run a static RV64 ELF from the host, as qemu-riscv64 PROG ARGS
       would: argv is PROG ARGS, the environment is the host's, fd 0, 1
       and 2 are ipcsim's standard input, output and error, and execve
-      reads host files. Flags:
+      reads host files. fd 0 and 1 are the simulated terminal (its line
+      discipline: ^C is SIGINT, ^D end of file, DEL erases) only when
+      ipcsim's are terminals; a pipe, a file or /dev/null passes bytes as
+      they are and is not a tty (isatty fails with ENOTTY). A failing
+      host stream fails the program's write as on Linux: ENOSPC for
+      /dev/full, EPIPE and SIGPIPE when the reader of a pipe left.
+      Flags:
         --mem=SIZE       physical memory, 1M to 4G in whole 4K pages
                          (65536, 64K, 16M, 1G; default 64M)
         --quantum=N      cycles per time slice, 1 to 10^12 (default 10000)
@@ -62,6 +73,11 @@ Usage:
                          qemu-riscv64 has no limit)
         --trace[=FILE]   write the trace to standard error, or to FILE
         --format=json    write the trace as JSON lines
+        --warn-unimplemented
+                         at the end, name on standard error the system
+                         calls that failed with ENOSYS because ipcsim does
+                         not implement them (off by default: exec adds
+                         nothing to the program's output, as qemu-riscv64)
       Exit status: the program's (its exit code, or 128+N if signal N
       killed it); 124 if the cycle limit was reached; 125 if every
       process blocked forever (deadlock); 2 for bad flags or a file that

@@ -16,6 +16,15 @@ func run(t *testing.T, args ...string) (int, string, string) {
 	return st, out.String(), errb.String()
 }
 
+// writeFile writes a test's input file; a failed write fails the test
+// (otherwise the command would be tested on a missing or stale file).
+func writeFile(t *testing.T, path string, data []byte, perm os.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(path, data, perm); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestUsage(t *testing.T) {
 	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}, {"run", "-h"}, {"exec", "--help"}} {
 		st, out, _ := run(t, args...)
@@ -28,9 +37,9 @@ func TestUsage(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.txtar")
-	os.WriteFile(bad, []byte("spawn nothere.s\nfrobnicate\n"), 0o644)
+	writeFile(t, bad, []byte("spawn nothere.s\nfrobnicate\n"), 0o644)
 	notELF := filepath.Join(dir, "notelf")
-	os.WriteFile(notELF, []byte("#!/bin/sh\necho hi\n"), 0o755)
+	writeFile(t, notELF, []byte("#!/bin/sh\necho hi\n"), 0o755)
 	tests := []struct {
 		args   []string
 		stderr string

@@ -49,6 +49,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	}
 	writeConsole(out, o)
 	fmt.Fprintf(out, "--- exits\n%s", sim.FormatExits(o.Result))
+	if u := o.Result.Unimplemented; len(u) > 0 {
+		// Last, so that nobody misses it: a run whose calls failed with
+		// ENOSYS shows little of what the scenario meant to show.
+		fmt.Fprintf(out, "unimplemented: %s\n", sim.FormatUnimplemented(u))
+	}
 	limitNote(stderr, "run", s, o)
 	return exitOK
 }

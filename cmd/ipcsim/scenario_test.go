@@ -35,7 +35,7 @@ func TestTestCommand(t *testing.T) {
 	}
 	dir := t.TempDir()
 	file := filepath.Join(dir, "hello.txtar")
-	os.WriteFile(file, data, 0o644)
+	writeFile(t, file, data, 0o644)
 
 	st, out, _ := run(t, "test", dir)
 	if st != 0 || out != "ok "+file+"\n1 passed, 0 failed\n" {
@@ -47,7 +47,7 @@ func TestTestCommand(t *testing.T) {
 	}
 
 	broken := strings.Replace(string(data), "-- want/console --\nhello, world\n", "-- want/console --\ngoodbye\n", 1)
-	os.WriteFile(file, []byte(broken), 0o644)
+	writeFile(t, file, []byte(broken), 0o644)
 	st, out, _ = run(t, "test", file)
 	wantDiff := "want/console differs (-want +got):\n        --- want\n        +++ got\n        @@ -1 +1 @@\n        -goodbye\n        +hello, world\n"
 	if st != 1 || !strings.HasPrefix(out, "--- FAIL: "+file+"\n") || !strings.Contains(out, wantDiff) || !strings.HasSuffix(out, "0 passed, 1 failed\n") {
@@ -58,7 +58,7 @@ func TestTestCommand(t *testing.T) {
 	if st != 0 || !strings.HasSuffix(out, "1 passed, 0 failed\n") {
 		t.Errorf("update: status %d, output:\n%s", st, out)
 	}
-	if got, _ := os.ReadFile(file); string(got) != string(data) {
+	if got, err := os.ReadFile(file); err != nil || string(got) != string(data) {
 		t.Errorf("update did not restore the file byte for byte:\n%s", got)
 	}
 }

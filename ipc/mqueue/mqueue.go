@@ -33,7 +33,10 @@ const (
 	NameMax        = 255      // NAME_MAX: a name's length, without the slash
 )
 
-// Errors of the non-blocking operations.
+// Errors of the non-blocking operations. Where the kernel must choose
+// between sleeping and failing (a flag decides) the answer is a sentinel;
+// where the meaning is fixed it is the errno itself, which the kernel
+// returns as it is.
 var (
 	// ErrFull: "If the message queue is already full (i.e., the number of
 	// messages on the queue equals the queue's mq_maxmsg attribute), then,
@@ -44,7 +47,7 @@ var (
 	ErrEmpty = errors.New("mqueue: queue empty")
 	// ErrBusy: "EBUSY: Another process has already registered to receive
 	// notification for this message queue." - mq_notify(3)
-	ErrBusy = errors.New("mqueue: another process is registered")
+	ErrBusy = abi.EBUSY
 )
 
 // A Message is one node of the queue's list (Linux keeps one list per
@@ -143,11 +146,10 @@ func (q *Queue) Send(data []byte, prio uint32) (*Receiver, *Notification, error)
 		return nil, nil, ErrFull
 	}
 	m := &Message{Prio: prio, Data: data}
-	if r := q.firstReceiver(); r != nil {
+	if r, ok := sched.First[*Receiver](&q.receivers); ok {
 		// pipelined_send: the receiver gets it without the queue.
-		r.entry.Remove()
 		r.Msg = m
-		r.waiter.Wake(abi.POLLIN)
+		r.Answer(abi.POLLIN)
 		return r, nil, nil
 	}
 	q.insert(m)
@@ -174,11 +176,9 @@ func (q *Queue) Receive() (*Message, *Sender, error) {
 	m.next = nil
 	q.CurMsgs--
 	// pipelined_receive
-	if s := q.firstSender(); s != nil {
-		s.entry.Remove()
+	if s, ok := sched.First[*Sender](&q.senders); ok {
 		q.insert(s.Msg)
-		s.Done = true
-		s.waiter.Wake(abi.POLLOUT)
+		s.Answer(abi.POLLOUT)
 		return m, s, nil
 	}
 	q.Poll.Notify(abi.POLLOUT | abi.POLLWRNORM)
@@ -214,88 +214,46 @@ func (q *Queue) Close() bool {
 	return q.opens == 0 && q.unlinked
 }
 
-func (q *Queue) firstReceiver() *Receiver {
-	var r *Receiver
-	q.receivers.Each(func(e *sched.Entry) {
-		if r == nil {
-			r = e.Waiter.(*Receiver)
-		}
-	})
-	return r
-}
-
-func (q *Queue) firstSender() *Sender {
-	var s *Sender
-	q.senders.Each(func(e *sched.Entry) {
-		if s == nil {
-			s = e.Waiter.(*Sender)
-		}
-	})
-	return s
-}
-
 // A Receiver is a process sleeping in mq_timedreceive (struct
 // ext_wait_queue); a sender fills in Msg.
 type Receiver struct {
-	entry  sched.Entry
-	waiter sched.Waiter
-	Queue  *Queue // the queue it waits on (set by the caller)
-	PID    int
-	Msg    *Message
+	sched.Record          // its place in the queue's receivers
+	Queue        *Queue   // the queue it waits on
+	PID          int      // the receiving process
+	Msg          *Message // once answered: the message a sender handed over
 }
 
-// NewReceiver makes the record of process w (pid).
-func NewReceiver(w sched.Waiter, pid int) *Receiver {
-	r := &Receiver{waiter: w, PID: pid}
-	r.entry.Waiter, r.entry.Mask = r, sched.AllEvents
+// NewReceiver makes the record of process w (pid) waiting on q.
+func NewReceiver(q *Queue, w sched.Waiter, pid int) *Receiver {
+	r := &Receiver{Queue: q, PID: pid}
+	r.Init(r, w)
 	return r
 }
 
-func (r *Receiver) Wake(ev sched.EventMask) { r.waiter.Wake(ev) }
-
-// Entry returns the record's wait-queue entry, which the kernel removes
-// when the call ends another way (a signal, a timeout, death).
-func (r *Receiver) Entry() *sched.Entry { return &r.entry }
-
-// Wait adds r at the tail of the receivers (wq_add: Linux orders them by
-// scheduling priority, which is the same for every process here).
-func (q *Queue) Wait(r *Receiver) {
-	if !r.entry.On(&q.receivers) {
-		r.entry.Remove()
-		q.receivers.Add(&r.entry)
-	}
-}
+// ReceiverList is the list receivers wait on (wq_add: Linux orders them by
+// scheduling priority, which is the same for every process here, so in
+// the order they came): the kernel puts a Receiver there with Join.
+func (q *Queue) ReceiverList() *sched.WaitQueue { return &q.receivers }
 
 // A Sender is a process sleeping in mq_timedsend with its message; a
-// receiver puts the message into the queue and sets Done.
+// receiver puts the message into the queue and answers it.
 type Sender struct {
-	entry  sched.Entry
-	waiter sched.Waiter
-	Queue  *Queue // the queue it waits on (set by the caller)
-	PID    int
-	Msg    *Message
-	Done   bool
+	sched.Record          // its place in the queue's senders
+	Queue        *Queue   // the queue it waits on
+	PID          int      // the sending process
+	Msg          *Message // the message it sends when there is room
 }
 
-// NewSender makes the record of process w (pid) sending data at prio.
-func NewSender(w sched.Waiter, pid int, data []byte, prio uint32) *Sender {
-	s := &Sender{waiter: w, PID: pid, Msg: &Message{Prio: prio, Data: data}}
-	s.entry.Waiter, s.entry.Mask = s, sched.AllEvents
+// NewSender makes the record of process w (pid) sending data at prio to q.
+func NewSender(q *Queue, w sched.Waiter, pid int, data []byte, prio uint32) *Sender {
+	s := &Sender{Queue: q, PID: pid, Msg: &Message{Prio: prio, Data: data}}
+	s.Init(s, w)
 	return s
 }
 
-func (s *Sender) Wake(ev sched.EventMask) { s.waiter.Wake(ev) }
-
-// Entry returns the record's wait-queue entry.
-func (s *Sender) Entry() *sched.Entry { return &s.entry }
-
-// WaitToSend adds s at the tail of the senders.
-func (q *Queue) WaitToSend(s *Sender) {
-	if !s.entry.On(&q.senders) {
-		s.entry.Remove()
-		q.senders.Add(&s.entry)
-	}
-}
+// SenderList is the list senders wait on for room, in the order they came:
+// the kernel puts a Sender there with Join.
+func (q *Queue) SenderList() *sched.WaitQueue { return &q.senders }
 
 // Receivers and Senders return the waiting records in order, for listings.
 func (q *Queue) Receivers() []*Receiver { return sched.Waiters[*Receiver](&q.receivers) }

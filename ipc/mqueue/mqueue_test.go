@@ -67,10 +67,10 @@ func TestFullAndReadiness(t *testing.T) {
 func TestPipelined(t *testing.T) {
 	q := open(t, NewNamespace(), "q", &Attr{MaxMsg: 1, MsgSize: 16})
 	w1, w2 := &counter{}, &counter{}
-	r1, r2 := NewReceiver(w1, 5), NewReceiver(w2, 6)
-	q.Wait(r1)
-	q.Wait(r2)
-	q.SetNotify(9, &Notification{PID: 9, Notify: abi.SIGEV_SIGNAL, Signo: 10})
+	r1, r2 := NewReceiver(q, w1, 5), NewReceiver(q, w2, 6)
+	r1.Join(q.ReceiverList(), false)
+	r2.Join(q.ReceiverList(), false)
+	require.NoError(t, q.SetNotify(9, &Notification{PID: 9, Notify: abi.SIGEV_SIGNAL, Signo: 10}))
 	got, n, err := q.Send([]byte("hi"), 3)
 	require.NoError(t, err)
 	require.Same(t, r1, got, "the first receiver takes it")
@@ -81,19 +81,19 @@ func TestPipelined(t *testing.T) {
 
 	// The queue fills; a sender waits; a receive takes its message in.
 	// r2 still waits: take it off for this part.
-	r2.Entry().Remove()
+	r2.Leave()
 	_, n, err = q.Send([]byte("one"), 1)
 	require.NoError(t, err)
 	require.NotNil(t, n, "empty -> non-empty with nobody waiting: fire")
 	require.Nil(t, q.Notification(), "fired once, then unregistered")
 	ws := &counter{}
-	s := NewSender(ws, 7, []byte("two"), 2)
-	q.WaitToSend(s)
+	s := NewSender(q, ws, 7, []byte("two"), 2)
+	s.Join(q.SenderList(), false)
 	m, took, err := q.Receive()
 	require.NoError(t, err)
 	require.Equal(t, "one", string(m.Data))
 	require.Same(t, s, took)
-	require.True(t, s.Done)
+	require.True(t, s.Answered())
 	require.Equal(t, 1, ws.n)
 	require.Equal(t, []string{"two"}, texts(q))
 }
@@ -186,8 +186,8 @@ func TestUnlinkLifetime(t *testing.T) {
 	ns := NewNamespace()
 	q := open(t, ns, "b", nil)
 	open(t, ns, "a", nil)
-	require.NoError(t, ns.Unlink("b"))
-	require.Equal(t, abi.ENOENT, ns.Unlink("b"))
+	require.NoError(t, ns.Unlink("b", root))
+	require.Equal(t, abi.ENOENT, ns.Unlink("b", root))
 	_, err := ns.Open("b", abi.O_RDONLY, 0, nil, root)
 	require.Equal(t, abi.ENOENT, err, "the name is gone at once")
 	var names []string
@@ -197,4 +197,22 @@ func TestUnlinkLifetime(t *testing.T) {
 	require.Equal(t, []string{"a", "b"}, names, "b lives while open")
 	ns.Close(q)
 	require.Len(t, ns.Queues(), 1)
+}
+
+// The root is sticky (01777): only the queue's owner or root may unlink
+// it, others get EPERM (may_delete's check_sticky).
+func TestUnlinkSticky(t *testing.T) {
+	ns := NewNamespace()
+	owner, other := Creator{UID: 1000, GID: 100}, Creator{UID: 1001, GID: 100}
+	for _, c := range []Creator{owner, other, root} {
+		_, err := ns.Open("q", abi.O_CREAT|abi.O_RDONLY, 0666, nil, owner)
+		require.NoError(t, err)
+		if c == other {
+			require.Equal(t, abi.EPERM, ns.Unlink("q", c), "another user, even with mode 0666")
+			require.NoError(t, ns.Unlink("q", owner))
+			continue
+		}
+		require.NoError(t, ns.Unlink("q", c))
+	}
+	require.Equal(t, abi.ENOENT, ns.Unlink("q", other), "ENOENT comes before the permission check")
 }

@@ -14,6 +14,16 @@ type Namespace struct {
 	live   []*Queue // every queue not yet destroyed, in creation order
 }
 
+// The root directory of the queues' file system: "S_IFDIR | S_ISVTX |
+// S_IRWXUGO", owned by root (mqueue_fill_super in ipc/mqueue.c). Anyone
+// may create a queue in it; the sticky bit keeps others' queues from being
+// unlinked.
+const (
+	RootMode = abi.S_IFDIR | abi.S_ISVTX | 0777
+	RootUID  = 0
+	RootGID  = 0
+)
+
 // NewNamespace returns an empty namespace.
 func NewNamespace() *Namespace { return &Namespace{byName: map[string]*Queue{}} }
 
@@ -38,7 +48,7 @@ type Attr struct {
 	MaxMsg, MsgSize int64
 }
 
-// Creator is who creates a queue.
+// Creator is who creates, opens or unlinks a queue: the effective ids.
 type Creator struct {
 	UID, GID   int
 	Privileged bool // CAP_SYS_RESOURCE: root
@@ -102,25 +112,31 @@ func (ns *Namespace) Open(name string, oflag, mode int, attr *Attr, c Creator) (
 // permits checks the mode bits for an open with access acc (O_RDONLY,
 // O_WRONLY, O_RDWR).
 func (q *Queue) permits(c Creator, acc int) bool {
-	want := [...]int{04, 02, 06}[acc]
-	bits := q.Mode
-	switch {
-	case c.UID == q.UID:
-		bits >>= 6
-	case c.GID == q.GID:
-		bits >>= 3
-	}
-	return want&^bits&07 == 0
+	want := [...]uint32{abi.MAY_READ, abi.MAY_WRITE, abi.MAY_READ | abi.MAY_WRITE}[acc]
+	return abi.ModeGrants(uint32(q.Mode), c.UID == q.UID, c.GID == q.GID, want)
 }
 
-// Unlink removes name: "mq_unlink() removes the specified message queue
-// name. The message queue name is removed immediately. The queue itself is
-// destroyed once any other processes that have the queue open close their
-// descriptors" - mq_unlink(3). A missing name is ENOENT.
-func (ns *Namespace) Unlink(name string) error {
+// Unlink removes name for c: "mq_unlink() removes the specified message
+// queue name. The message queue name is removed immediately. The queue
+// itself is destroyed once any other processes that have the queue open
+// close their descriptors" - mq_unlink(3). A missing name is ENOENT.
+//
+// "EACCES: The caller does not have permission to unlink this message
+// queue" - mq_unlink(3). Linux removes the name with vfs_unlink, whose
+// may_delete asks for write and search permission on the root directory
+// (EACCES, which its mode 01777 always grants) and, the root being sticky,
+// that the caller owns the queue or the root or is privileged
+// (check_sticky): EPERM otherwise. So another user's queue gives EPERM.
+func (ns *Namespace) Unlink(name string, c Creator) error {
 	q, ok := ns.byName[name]
 	if !ok {
 		return abi.ENOENT
+	}
+	if !c.Privileged && !abi.ModeGrants(RootMode, c.UID == RootUID, c.GID == RootGID, abi.MAY_WRITE|abi.MAY_EXEC) {
+		return abi.EACCES
+	}
+	if RootMode&abi.S_ISVTX != 0 && c.UID != q.UID && c.UID != RootUID && !c.Privileged {
+		return abi.EPERM
 	}
 	delete(ns.byName, name)
 	q.unlinked = true

@@ -30,8 +30,10 @@ const (
 	MSGMNI = 32000
 )
 
-// Errors of the non-blocking operations; the kernel turns each into an
-// errno or a sleep.
+// Errors of the non-blocking operations. Where the kernel must choose
+// between sleeping and failing (a flag decides) the answer is a sentinel;
+// where the meaning is fixed it is the errno itself, which the kernel
+// returns as it is.
 var (
 	// ErrFull: no room for the message: sleep, or EAGAIN with IPC_NOWAIT.
 	ErrFull = errors.New("msgq: queue full")
@@ -40,16 +42,16 @@ var (
 	ErrNoMessage = errors.New("msgq: no message of the requested type")
 	// ErrTooBig: "E2BIG: The message text length is greater than msgsz and
 	// MSG_NOERROR isn't specified in msgflg." The message stays queued.
-	ErrTooBig = errors.New("msgq: message longer than msgsz")
+	ErrTooBig = abi.E2BIG
 	// ErrRemoved: "EIDRM: While the process was sleeping ... the message
 	// queue was removed."
-	ErrRemoved = errors.New("msgq: queue removed")
+	ErrRemoved = abi.EIDRM
 	// ErrAccess: "EACCES: The calling process does not have ... permission
 	// on the message queue".
-	ErrAccess = errors.New("msgq: permission denied")
+	ErrAccess = abi.EACCES
 	// ErrCopyTooBig: MSG_COPY|MSG_NOERROR of a message longer than the
 	// buffer: Linux's copy_msg refuses with EINVAL rather than truncate.
-	ErrCopyTooBig = errors.New("msgq: MSG_COPY of a message longer than the buffer")
+	ErrCopyTooBig = abi.EINVAL
 )
 
 // A Message is one node of the queue's list (Linux's struct msg_msg).
@@ -197,16 +199,15 @@ func (q *Queue) pipelinedSend(m *Message, now int64) *Receiver {
 		if r == nil {
 			return nil
 		}
-		r.entry.Remove()
 		if r.maxSize() < m.Size {
 			r.Err = ErrTooBig
-			r.waiter.Wake(abi.POLLIN)
+			r.Answer(abi.POLLIN)
 			continue
 		}
 		// The receiver is the one that read it: msg_lrpid, msg_rtime.
 		q.LRPID, q.RTime = r.PID, now
 		r.Msg = m
-		r.waiter.Wake(abi.POLLIN)
+		r.Answer(abi.POLLIN)
 		return r
 	}
 }
@@ -356,7 +357,7 @@ func (q *Queue) Receive(req Request, c sysv.Creds, now int64) (*Message, error) 
 func (q *Queue) wakeSenders() {
 	q.senders.Each(func(e *sched.Entry) {
 		if s := e.Waiter.(*Sender); q.fits(s.Size) {
-			s.waiter.Wake(abi.POLLOUT)
+			s.Wake(abi.POLLOUT)
 		}
 	})
 }
@@ -374,7 +375,7 @@ func (q *Queue) Set(uid, gid, mode, qbytes int, now int64) {
 	q.perm.Mode = mode & sysv.ModeBits
 	q.QBytes = qbytes
 	q.CTime = now
-	q.receivers.Each(func(e *sched.Entry) { e.Waiter.(*Receiver).waiter.Wake(abi.POLLIN) })
+	q.receivers.Notify(abi.POLLIN)
 	q.wakeSenders()
 }
 
@@ -385,18 +386,12 @@ func (q *Queue) Remove() {
 	q.removed = true
 	q.head, q.tail, q.CBytes, q.QNum = nil, nil, 0, 0
 	for {
-		var r *Receiver
-		q.receivers.Each(func(e *sched.Entry) {
-			if r == nil {
-				r = e.Waiter.(*Receiver)
-			}
-		})
-		if r == nil {
+		r, ok := sched.First[*Receiver](&q.receivers)
+		if !ok {
 			break
 		}
-		r.entry.Remove()
 		r.Err = ErrRemoved
-		r.waiter.Wake(abi.POLLIN)
+		r.Answer(abi.POLLIN)
 	}
 	q.senders.Notify(sched.AllEvents)
 }

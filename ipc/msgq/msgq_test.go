@@ -177,7 +177,7 @@ func TestPipelinedSend(t *testing.T) {
 	for i, req := range reqs {
 		ps[i] = &proc{}
 		rs[i] = NewReceiver(q, ps[i], req)
-		q.Wait(rs[i])
+		rs[i].Join(q.ReceiverList(), true)
 	}
 	got, err := q.Send(NewMessage(3, []byte("abc")), 2, root, 50)
 	require.NoError(t, err)
@@ -212,8 +212,8 @@ func TestSendersWokenWhenTheyFit(t *testing.T) {
 	q.Set(0, 0, 0600, 10, 0)
 	fill(t, q, 1, 1) // 4 + 4 bytes
 	big, small := &proc{}, &proc{}
-	q.WaitToSend(NewSender(q, big, 5, NewMessage(1, make([]byte, 9))))
-	q.WaitToSend(NewSender(q, small, 6, NewMessage(1, make([]byte, 5))))
+	NewSender(q, big, 5, NewMessage(1, make([]byte, 9))).Join(q.SenderList(), true)
+	NewSender(q, small, 6, NewMessage(1, make([]byte, 5))).Join(q.SenderList(), true)
 	_, err := q.Receive(Request{Size: 10}, root, 0)
 	require.NoError(t, err)
 	require.Equal(t, [2]int{0, 1}, [2]int{big.woken, small.woken}, "only the sender whose message fits")
@@ -224,8 +224,8 @@ func TestRemove(t *testing.T) {
 	fill(t, q, 1)
 	rp, sp := &proc{}, &proc{}
 	r := NewReceiver(q, rp, Request{Type: 2, Size: 10})
-	q.Wait(r)
-	q.WaitToSend(NewSender(q, sp, 5, NewMessage(1, make([]byte, 1<<20))))
+	r.Join(q.ReceiverList(), true)
+	NewSender(q, sp, 5, NewMessage(1, make([]byte, 1<<20))).Join(q.SenderList(), true)
 	q.Remove()
 	require.ErrorIs(t, r.Err, ErrRemoved)
 	require.Equal(t, [2]int{1, 1}, [2]int{rp.woken, sp.woken})

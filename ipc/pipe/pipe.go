@@ -29,13 +29,16 @@ const (
 	pageSize = abi.PageSize
 )
 
-// Errors of the non-blocking operations.
+// Errors of the non-blocking operations. Where the kernel must choose
+// between sleeping and failing (a flag decides) the answer is a sentinel;
+// where the meaning is fixed it is the errno itself, which the kernel
+// returns as it is.
 var (
 	// ErrWouldBlock: the operation cannot proceed now (empty pipe with
 	// writers, or no room): block, or fail with EAGAIN.
 	ErrWouldBlock = errors.New("pipe: would block")
 	// ErrBrokenPipe: a write with no reader left (EPIPE and SIGPIPE).
-	ErrBrokenPipe = errors.New("pipe: no readers")
+	ErrBrokenPipe = abi.EPIPE
 )
 
 // Pipe is one pipe. Its bytes live in a ring buffer: the unread bytes are
@@ -207,7 +210,7 @@ func (p *Pipe) WriteReadiness() sched.EventMask {
 }
 
 // ErrBusy: F_SETPIPE_SZ below the bytes the pipe holds.
-var ErrBusy = errors.New("pipe: holds more than the new size")
+var ErrBusy = abi.EBUSY
 
 // RoundCapacity returns the capacity F_SETPIPE_SZ gives for a request of
 // size bytes: at least a page, rounded up to a power-of-two number of pages

@@ -8,7 +8,7 @@
 // the kernel then adds a Waiter record and sleeps. As Linux does (ipc/sem.c
 // update_queue), whoever changes the values afterwards completes the
 // waiters whose operations can now run, on their behalf, and wakes them:
-// a woken process finds its record Done and does not apply anything again.
+// a woken process finds its record answered and does not apply anything again.
 //
 // Wake order (decided here, and what a reader of a trace sees): one list of
 // waiters per set, in the order they started waiting (Linux's pending
@@ -46,8 +46,10 @@ const (
 	SEMAEM = SEMVMX
 )
 
-// Errors of the non-blocking operations; the kernel turns each into an
-// errno or a sleep.
+// Errors of the non-blocking operations. Where the kernel must choose
+// between sleeping and failing (a flag decides) the answer is a sentinel;
+// where the meaning is fixed it is the errno itself, which the kernel
+// returns as it is.
 var (
 	// ErrWouldBlock: an operation cannot proceed now: sleep.
 	ErrWouldBlock = errors.New("sem: operation would block")
@@ -55,20 +57,20 @@ var (
 	// either IPC_NOWAIT was specified in sem_flg or the time limit
 	// specified in timeout expired." Linux looks at the flag of the
 	// operation that blocks, not of the first one.
-	ErrAgain = errors.New("sem: would block with IPC_NOWAIT")
+	ErrAgain = abi.EAGAIN
 	// ErrRange: "ERANGE: For some operation sem_op+semval is greater than
 	// SEMVMX, the implementation dependent maximum value for semval." Also
 	// a semadj that would leave [-SEMAEM-1, SEMAEM].
-	ErrRange = errors.New("sem: value out of range")
+	ErrRange = abi.ERANGE
 	// ErrRemoved: "EIDRM: The semaphore set was removed."
-	ErrRemoved = errors.New("sem: set removed")
+	ErrRemoved = abi.EIDRM
 	// ErrAccess: "EACCES: The calling process does not have the
 	// permissions required to perform the specified semaphore operations"
-	ErrAccess = errors.New("sem: permission denied")
+	ErrAccess = abi.EACCES
 	// ErrFBig: "EFBIG: For some operation the value of sem_num is less
 	// than 0 or greater than or equal to the number of semaphores in the
 	// set."
-	ErrFBig = errors.New("sem: sem_num out of the set")
+	ErrFBig = abi.EFBIG
 )
 
 // An Op is one operation of a semop (struct sembuf).
@@ -333,9 +335,8 @@ func (s *Set) retry(w *Waiter, now int64) bool {
 
 // answer takes w off the list with its result and wakes its process.
 func (s *Set) answer(w *Waiter, err error) {
-	w.entry.Remove()
-	w.done, w.Err = true, err
-	w.waiter.Wake(sched.AllEvents)
+	w.Err = err
+	w.Answer(sched.AllEvents)
 }
 
 // SetVal is SETVAL: "Set the semaphore value (semval) to arg.val for the

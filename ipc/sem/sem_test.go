@@ -36,7 +36,7 @@ func wait(t *testing.T, s *Set, pid int, ops ...Op) (*Waiter, *proc) {
 	require.ErrorIs(t, err, ErrWouldBlock)
 	p := &proc{}
 	w := NewWaiter(s, p, pid, ops, blocking)
-	s.Wait(w)
+	w.Join(s.Pending(), false)
 	return w, p
 }
 
@@ -114,10 +114,10 @@ func TestWaitForZero(t *testing.T) {
 	require.Equal(t, "waiting for sem#1[0] to be 0", w.Reason())
 	_, err = s.Do([]Op{{0, -1, 0}}, 9, root, 300)
 	require.NoError(t, err)
-	require.False(t, w.Done(), "1 is not 0")
+	require.False(t, w.Answered(), "1 is not 0")
 	_, err = s.Do([]Op{{0, -1, 0}}, 9, root, 300)
 	require.NoError(t, err)
-	require.True(t, w.Done())
+	require.True(t, w.Answered())
 	require.NoError(t, w.Err)
 	require.Equal(t, 1, p.woken)
 	require.Equal(t, 8, s.Sems[0].PID, "the waiter that completed is the last pid")
@@ -172,8 +172,8 @@ func TestFIFOCompletion(t *testing.T) {
 	// second, which can run (Linux's update_queue tries every waiter).
 	_, err := s.Do([]Op{{0, 1, 0}}, 9, root, 300)
 	require.NoError(t, err)
-	require.False(t, w1.Done())
-	require.True(t, w2.Done())
+	require.False(t, w1.Answered())
+	require.True(t, w2.Answered())
 	require.Equal(t, 1, p2.woken)
 	require.Equal(t, 12, s.Sems[0].PID)
 	require.Equal(t, []int{0}, vals(s))
@@ -181,8 +181,8 @@ func TestFIFOCompletion(t *testing.T) {
 	// +3: the first takes 2, then the third takes 1.
 	_, err = s.Do([]Op{{0, 3, 0}}, 9, root, 400)
 	require.NoError(t, err)
-	require.True(t, w1.Done())
-	require.True(t, w3.Done())
+	require.True(t, w1.Answered())
+	require.True(t, w3.Answered())
 	require.Equal(t, 1, p1.woken)
 	require.Equal(t, []int{0}, vals(s))
 	require.Empty(t, s.Waiters())
@@ -198,8 +198,8 @@ func TestCompletionCascades(t *testing.T) {
 	require.Equal(t, 0, wa.Blocking)
 	_, err := s.Do([]Op{{0, 1, 0}}, 9, root, 300)
 	require.NoError(t, err)
-	require.True(t, wa.Done())
-	require.True(t, wb.Done(), "pid 11's +1 on semaphore 1 let pid 12 run")
+	require.True(t, wa.Answered())
+	require.True(t, wb.Answered(), "pid 11's +1 on semaphore 1 let pid 12 run")
 	require.Equal(t, []int{0, 0}, vals(s))
 }
 
@@ -213,8 +213,8 @@ func TestZeroWaitersFirst(t *testing.T) {
 	wz, _ := wait(t, s, 12, Op{1, 0, 0})
 	_, err := s.Do([]Op{{0, 1, 0}, {1, -1, 0}}, 9, root, 300)
 	require.NoError(t, err)
-	require.True(t, wz.Done(), "sem 1 became 0: the zero waiter runs first")
-	require.True(t, wa.Done())
+	require.True(t, wz.Answered(), "sem 1 became 0: the zero waiter runs first")
+	require.True(t, wa.Answered())
 	require.Equal(t, []int{0, 5}, vals(s))
 }
 
@@ -241,7 +241,7 @@ func TestWaiterWokenWithError(t *testing.T) {
 	require.Equal(t, 0, w.Blocking)
 	_, err := s.Do([]Op{{0, 1, 0}}, 9, root, 300)
 	require.NoError(t, err)
-	require.True(t, w.Done())
+	require.True(t, w.Answered())
 	require.ErrorIs(t, w.Err, ErrAgain, "it now blocks on an IPC_NOWAIT operation")
 	require.Equal(t, 1, p.woken)
 	require.Equal(t, []int{1, 0}, vals(s), "nothing of it applied")
@@ -263,7 +263,7 @@ func TestUndoAtExit(t *testing.T) {
 	w, p := wait(t, s, 9, Op{0, -5, 0})
 	require.True(t, s.Exit(7, 300))
 	require.Equal(t, []int{0, 1}, vals(s), "5 back on sem 0, taken by pid 9; 3 off sem 1")
-	require.True(t, w.Done())
+	require.True(t, w.Answered())
 	require.Equal(t, 1, p.woken)
 	require.Equal(t, 9, s.Sems[0].PID)
 	require.Equal(t, 7, s.Sems[1].PID, "the exiting process is sempid of what it adjusted")
@@ -297,7 +297,7 @@ func TestSetValSetAllClearUndoAndWake(t *testing.T) {
 	require.Equal(t, int64(300), s.CTime)
 	w, p := wait(t, s, 9, Op{0, -1, 0})
 	s.SetVal(0, 1, 5, 400)
-	require.True(t, w.Done())
+	require.True(t, w.Answered())
 	require.Equal(t, 1, p.woken)
 	require.Equal(t, []int{0, 2}, vals(s))
 	require.Equal(t, int64(400), s.OTime, "the waiter's semop sets otime")
@@ -305,7 +305,7 @@ func TestSetValSetAllClearUndoAndWake(t *testing.T) {
 	w, _ = wait(t, s, 9, Op{1, 0, 0})
 	s.SetAll([]uint16{3, 0}, 6, 500)
 	require.Equal(t, []int{0, 0}, []int{s.Adj(7, 0), s.Adj(7, 1)}, "SETALL clears all")
-	require.True(t, w.Done())
+	require.True(t, w.Answered())
 	require.Equal(t, []Sem{{3, 6}, {0, 9}}, s.Sems)
 	require.True(t, s.Exit(7, 600))
 	require.Equal(t, []int{3, 0}, vals(s), "nothing left to undo")
@@ -319,7 +319,7 @@ func TestRemoveWakesEveryWaiterWithEIDRM(t *testing.T) {
 	w2, p2 := wait(t, s, 12, Op{0, 0, 0})
 	s.Remove()
 	for _, w := range []*Waiter{w1, w2} {
-		require.True(t, w.Done())
+		require.True(t, w.Answered())
 		require.ErrorIs(t, w.Err, ErrRemoved)
 	}
 	require.Equal(t, []int{1, 1}, []int{p1.woken, p2.woken})
@@ -334,11 +334,11 @@ func TestWaitKeepsItsPlace(t *testing.T) {
 	s := newSet(1)
 	w1, _ := wait(t, s, 11, Op{0, -1, 0})
 	w2, _ := wait(t, s, 12, Op{0, -1, 0})
-	s.Wait(w1) // a spurious wakeup re-registers: no move to the tail
+	w1.Join(s.Pending(), false) // a spurious wakeup re-registers: no move to the tail
 	require.Equal(t, []*Waiter{w1, w2}, s.Waiters())
-	w1.Entry().Remove() // a signal takes it off
+	w1.Leave() // a signal takes it off
 	require.Equal(t, []*Waiter{w2}, s.Waiters())
-	s.Wait(w1)
+	w1.Join(s.Pending(), false)
 	require.Equal(t, []*Waiter{w2, w1}, s.Waiters())
 }
 

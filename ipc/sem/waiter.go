@@ -12,11 +12,10 @@ import (
 // has completed them for it (or IPC_RMID ended them), the answer. The
 // kernel keeps the record in the blocked call across wakeups.
 type Waiter struct {
-	entry  sched.Entry  // its place in the set's pending list (Waiter: the record)
-	waiter sched.Waiter // the sleeping process
-	Set    *Set         // the set it waits on
-	PID    int          // the process (sempid and semadj are its when its semop completes)
-	Ops    []Op         // its semop, in array order
+	sched.Record      // its place in the set's pending list
+	Set          *Set // the set it waits on
+	PID          int  // the process (sempid and semadj are its when its semop completes)
+	Ops          []Op // its semop, in array order
 
 	// Blocking is the index in Ops of the operation that cannot proceed
 	// (q->blocking), updated at every attempt; GETNCNT and GETZCNT count
@@ -24,42 +23,20 @@ type Waiter struct {
 	Blocking int
 
 	alter bool  // some operation changes a value (pending_alter, not pending_const)
-	done  bool  // answered: the semop ran (Err nil) or failed (Err)
-	Err   error // ErrRemoved, ErrRange or ErrAgain when done without running
+	Err   error // once answered: nil if the semop ran, else ErrRemoved, ErrRange or ErrAgain
 }
 
 // NewWaiter makes the record of process w (pid) waiting on s for ops, which
 // blocked at index blocking.
 func NewWaiter(s *Set, w sched.Waiter, pid int, ops []Op, blocking int) *Waiter {
-	r := &Waiter{waiter: w, Set: s, PID: pid, Ops: ops, Blocking: blocking, alter: Alters(ops)}
-	r.entry.Waiter, r.entry.Mask = r, sched.AllEvents
+	r := &Waiter{Set: s, PID: pid, Ops: ops, Blocking: blocking, alter: Alters(ops)}
+	r.Init(r, w)
 	return r
 }
 
-// Wake passes a wakeup of the record on to its process (sched.Waiter).
-func (r *Waiter) Wake(ev sched.EventMask) { r.waiter.Wake(ev) }
-
-// Entry returns the record's wait-queue entry, for the kernel to remove
-// when the call ends another way (a signal, a timeout, death).
-func (r *Waiter) Entry() *sched.Entry { return &r.entry }
-
-// Done reports whether the semop was answered: completed by another
-// process's change (Err nil) or ended with Err.
-func (r *Waiter) Done() bool { return r.done }
-
-// Waiting reports whether the record is on its set's list.
-func (r *Waiter) Waiting() bool { return r.entry.Queued() }
-
-// Wait adds r at the tail of the set's pending list (list_add_tail in
-// do_semtimedop). A record already on the list keeps its place: a
-// spurious wakeup does not send a process to the back.
-func (s *Set) Wait(r *Waiter) {
-	if r.entry.Queued() {
-		return
-	}
-	r.done, r.Err = false, nil
-	s.pending.Add(&r.entry)
-}
+// Pending is the list waiters sleep on, in the order they came (the
+// kernel puts a Waiter there with Join: list_add_tail in do_semtimedop).
+func (s *Set) Pending() *sched.WaitQueue { return &s.pending }
 
 // Reason says in words what the waiter waits for, for traces and
 // listings: "sem#1[0] is 0, needs 1" or "waiting for sem#1[2] to be 0".

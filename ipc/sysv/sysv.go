@@ -54,15 +54,10 @@ func (c Creds) Privileged() bool { return c.EUID == 0 }
 // bits; else the other bits" (sysvipc(7)). "The CAP_IPC_OWNER capability
 // ... bypass[es] permission checks for System V IPC" (capabilities(7)).
 func (p *Perm) Permitted(c Creds, requested int) bool {
-	want := (requested>>6 | requested>>3 | requested) & 07
-	granted := p.Mode
-	switch {
-	case c.EUID == p.CUID || c.EUID == p.UID:
-		granted >>= 6
-	case c.EGID == p.CGID || c.EGID == p.GID:
-		granted >>= 3
-	}
-	return want&^granted&07 == 0 || c.Privileged()
+	want := uint32(requested>>6|requested>>3|requested) & 07
+	owner := c.EUID == p.CUID || c.EUID == p.UID
+	group := c.EGID == p.CGID || c.EGID == p.GID
+	return abi.ModeGrants(uint32(p.Mode), owner, group, want) || c.Privileged()
 }
 
 // OwnedBy reports whether the caller may remove the object or change its

@@ -19,10 +19,11 @@ func TestWriteFuzzSeeds(t *testing.T) {
 		t.Skip("run with -write-seeds to rewrite the seed corpus")
 	}
 	dir := filepath.Join("testdata", "fuzz", "FuzzLoad")
-	seeds := map[string][]byte{"good": goodELF().bytes()}
-	if data, err := os.ReadFile("testdata/hello"); err == nil {
-		seeds["hello"] = data
+	data, err := os.ReadFile("testdata/hello")
+	if err != nil {
+		t.Fatalf("committed ELF missing: %v (rebuild with kernel/loader/testdata/build.sh)", err)
 	}
+	seeds := map[string][]byte{"good": goodELF().bytes(), "hello": data}
 	for _, c := range loadErrorCases {
 		seeds[fileName(c.name)] = c.data()
 	}

@@ -267,7 +267,7 @@ func cloneImage(img *Image) *Image {
 func TestLoadRealELF(t *testing.T) {
 	data, err := os.ReadFile("testdata/hello")
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("committed ELF missing: %v (rebuild with kernel/loader/testdata/build.sh)", err)
 	}
 	img, err := Load("hello", data, userLimit)
 	if err != nil {

@@ -64,7 +64,7 @@ func renderSections(t *testing.T, src []byte, prog *Program, lines map[uint64]in
 
 func TestCorpusMatchesGNUAs(t *testing.T) {
 	src := readCorpus(t)
-	prog, lines, err := assemble("corpus.s", src, Options{})
+	prog, lines, err := assemble("corpus.s", src, Options{}, true)
 	require.NoError(t, err)
 	golden, err := os.ReadFile("../../testdata/asm/corpus.golden")
 	require.NoError(t, err)

@@ -1,6 +1,9 @@
 package asm
 
-import "strings"
+import (
+	"encoding/binary"
+	"strings"
+)
 
 // Directives (GNU as manual, "Assembler Directives", and "RISC-V Directives").
 
@@ -81,9 +84,13 @@ func (p *parser) directive(d token) {
 		p.space(d)
 	case ".align", ".p2align", ".balign":
 		p.align(d)
+	case ".org":
+		p.org()
+	case ".fill":
+		p.fill()
 	case ".equ", ".set", ".equiv":
 		t := p.tok()
-		if t.kind != tkIdent || t.text == "." {
+		if t.kind != tkIdent || t.text == "." && name == ".equiv" {
 			p.errorf(t.pos, "expected symbol name, found %s", t.describe())
 			return
 		}
@@ -169,6 +176,73 @@ func (p *parser) space(d token) {
 		return
 	}
 	p.a.emitFill(pos, size, byte(fill), fill != 0)
+}
+
+// org handles ".org new-lc[, fill]" (GNU as manual, ".org"): move the
+// location counter of the current section forward to new-lc, an offset in the
+// section (a constant, or an address in this section), filling the gap with
+// the fill byte (0 by default).
+func (p *parser) org() {
+	e := p.parseExpr()
+	if e == nil {
+		return
+	}
+	fill := int64(0)
+	if p.isOp(",") {
+		p.next()
+		var ok bool
+		if fill, _, ok = p.constArg(); !ok {
+			return
+		}
+	}
+	if p.expectEOS() {
+		p.a.moveDot(e, byte(fill))
+	}
+}
+
+// maxFillSize is the largest unit of .fill: "if it is more than 8, then it is
+// deemed to have the value 8" (GNU as manual, ".fill"; GNU as warns, this
+// assembler does not).
+const maxFillSize = 8
+
+// fill handles ".fill repeat[, size[, value]]" (GNU as manual, ".fill"):
+// repeat copies of the size low bytes of an 8-byte little-endian number
+// whose low 4 bytes are value and high 4 bytes are zero. size defaults to 1
+// and value to 0.
+func (p *parser) fill() {
+	repeat, pos, ok := p.constArg()
+	if !ok {
+		return
+	}
+	size, value := int64(1), int64(0)
+	sizePos := pos
+	if p.isOp(",") {
+		p.next()
+		if size, sizePos, ok = p.constArg(); !ok {
+			return
+		}
+		if p.isOp(",") {
+			p.next()
+			if value, _, ok = p.constArg(); !ok {
+				return
+			}
+		}
+	}
+	if !p.expectEOS() {
+		return
+	}
+	if repeat < 0 {
+		p.errorf(pos, "expected a repeat count of 0 or more, found %d", repeat)
+		return
+	}
+	if size < 0 {
+		p.errorf(sizePos, "expected a size of 0 or more, found %d", size)
+		return
+	}
+	size = min(size, maxFillSize)
+	var unit [8]byte
+	binary.LittleEndian.PutUint32(unit[:], uint32(value))
+	p.a.emitRepeat(pos, repeat, unit[:size])
 }
 
 // align handles ".align n" and ".p2align n" (align to 2^n bytes: on RISC-V GNU as's

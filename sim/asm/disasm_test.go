@@ -33,6 +33,9 @@ func TestDisassembleRoundTrip(t *testing.T) {
 	base, words := corpusText(t)
 	for i, w := range words {
 		pc := base + uint64(4*i)
+		if w == 0 {
+			continue // the zeros of a gap made by ". =" or .org, as GNU as fills code
+		}
 		text := Disassemble(w, pc)
 		require.False(t, strings.HasPrefix(text, "unknown"), "%#x: %08x", pc, w)
 		src := fmt.Sprintf("_start:\n.skip %d\n%s\n", pc-textBase, text)

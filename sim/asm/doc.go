@@ -14,7 +14,10 @@
 // nop, beqz, bnez, blez, bgez, bltz, bgtz, bgt, ble, bgtu, bleu, seqz, snez, sltz,
 // sgtz, sext.w, zext.b, lw/sw rd, symbol); the directives .text .data .rodata .bss
 // .section .globl .byte .half .word .dword .ascii .asciz .string .space .zero
-// .align .p2align .balign .equ .set and "name = expr". Expressions use GNU as's
+// .skip .fill .align .p2align .balign .org .equ .set and "name = expr";
+// ". = expr" (and .set or .equ of '.') moves the location counter forward as
+// .org does, filling with zeros even in .text, and moving it backwards is
+// GNU as's error "attempt to move .org backwards". Expressions use GNU as's
 // operators and precedence and %hi, %lo, %pcrel_hi, %pcrel_lo.
 //
 // Instructions and expansions are those of GNU as 2.40 run with
@@ -28,9 +31,10 @@
 // redefine); only the sections .text, .rodata, .data and .bss exist. As in GNU
 // as, '>>' shifts the unsigned value (-16 >> 2 is 0x3ffffffffffffffc).
 //
-// The values of li, .space and .align decide sizes, so they must be known where
-// they are written: numbers, predefined symbols, and symbols defined above
-// (including differences of labels above, as in "len = . - msg").
+// The values of li, .space, .fill, .align and .org decide sizes, so they must be
+// known where they are written: numbers, predefined symbols, and symbols defined
+// above (including differences of labels above, as in "len = . - msg"). GNU as
+// takes an undefined symbol there as 0 with a warning; here it is an error.
 //
 // # Memory layout
 //
@@ -48,8 +52,21 @@
 //
 // # Errors
 //
-// Assemble reports every error of a file as an ErrorList sorted by position; each
-// says "file:line:col: what was expected, what was found". It never panics.
+// Assemble reports the errors of a file as an ErrorList sorted by position; each
+// says "file:line:col: what was expected, what was found". A file with more
+// than 10 errors gets the first 10 and then "too many errors" at the position
+// of the next, as the Go compiler does. It never panics.
+//
+// # Limits
+//
+// So that no input can exhaust the host: a source file is at most 16 MiB
+// (maxSourceSize), a section at most 16 MiB (maxSectionSize), an expression
+// nests at most 1000 levels of parentheses and prefix operators
+// (maxExprDepth), and evaluating one, through the symbols it uses, at most
+// 10000 (maxEvalDepth). The lexer hands the parser a few tokens at a time,
+// and an instruction whose operands are known at once (registers, numbers,
+// predefined symbols) is encoded at once, so memory grows with the output and
+// with the instructions that name addresses, not with the source text.
 package asm
 
 // Options configures Assemble.

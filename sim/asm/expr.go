@@ -11,6 +11,12 @@ import "fmt"
 //	lowest:   +  -
 //
 // and the prefix operators - ~ ! +. So 1+2*3|4 is 1+((2*3)|4) = 7, as in GNU as.
+//
+// Operators of one level chain without nesting (a+b-c+... is one chainExpr,
+// evaluated left to right), so a long sum costs no recursion. Parentheses and
+// prefix operators do nest: at most maxExprDepth levels of them in one
+// expression, so that no input can exhaust the Go stack (GNU as has no such
+// limit; real programs nest a handful of levels).
 
 type expr interface{ exprPos() Pos }
 
@@ -33,23 +39,34 @@ type unaryExpr struct {
 	x   expr
 }
 
-type binaryExpr struct {
-	pos  Pos // position of the operator
-	op   string
-	x, y expr
+// chainExpr is x op y op z ...: binary operators of one level, applied
+// left to right.
+type chainExpr struct {
+	x    expr
+	rest []chainLink
 }
 
-func (e *numLit) exprPos() Pos     { return e.pos }
-func (e *symRef) exprPos() Pos     { return e.pos }
-func (e *dotRef) exprPos() Pos     { return e.pos }
-func (e *unaryExpr) exprPos() Pos  { return e.pos }
-func (e *binaryExpr) exprPos() Pos { return e.x.exprPos() }
+type chainLink struct {
+	pos Pos // position of the operator
+	op  string
+	y   expr
+}
+
+func (e *numLit) exprPos() Pos    { return e.pos }
+func (e *symRef) exprPos() Pos    { return e.pos }
+func (e *dotRef) exprPos() Pos    { return e.pos }
+func (e *unaryExpr) exprPos() Pos { return e.pos }
+func (e *chainExpr) exprPos() Pos { return e.x.exprPos() }
 
 var binaryLevel = map[string]int{
 	"*": 3, "/": 3, "%": 3, "<<": 3, ">>": 3,
 	"|": 2, "&": 2, "^": 2, "!": 2,
 	"+": 1, "-": 1,
 }
+
+// maxExprDepth bounds the nesting of parentheses and prefix operators in one
+// expression ("((((1))))" is 4 levels, "- -1" is 2).
+const maxExprDepth = 1000
 
 // parseExpr parses an expression; on a syntax error it reports it and returns nil.
 func (p *parser) parseExpr() expr { return p.parseBinary(1) }
@@ -59,7 +76,11 @@ func (p *parser) parseBinary(level int) expr {
 		return p.parseUnary()
 	}
 	x := p.parseBinary(level + 1)
-	for x != nil {
+	if x == nil {
+		return nil
+	}
+	var c *chainExpr
+	for {
 		t := p.tok()
 		if t.kind != tkOp || binaryLevel[t.text] != level {
 			break
@@ -69,16 +90,40 @@ func (p *parser) parseBinary(level int) expr {
 		if y == nil {
 			return nil
 		}
-		x = &binaryExpr{pos: t.pos, op: t.text, x: x, y: y}
+		if c == nil {
+			c = &chainExpr{x: x}
+		}
+		c.rest = append(c.rest, chainLink{pos: t.pos, op: t.text, y: y})
 	}
-	return x
+	if c == nil {
+		return x
+	}
+	return c
 }
+
+// nest enters one more level of parentheses or prefix operators; it reports
+// false (and an error at pos) beyond maxExprDepth. The caller calls unnest
+// when it leaves the level.
+func (p *parser) nest(pos Pos) bool {
+	if p.depth >= maxExprDepth {
+		p.errorf(pos, "expression nested too deeply: expected at most %d levels of parentheses and prefix operators", maxExprDepth)
+		return false
+	}
+	p.depth++
+	return true
+}
+
+func (p *parser) unnest() { p.depth-- }
 
 func (p *parser) parseUnary() expr {
 	t := p.tok()
 	if t.kind == tkOp && (t.text == "-" || t.text == "~" || t.text == "!" || t.text == "+") {
+		if !p.nest(t.pos) {
+			return nil
+		}
 		p.next()
 		x := p.parseUnary()
+		p.unnest()
 		if x == nil {
 			return nil
 		}
@@ -104,8 +149,12 @@ func (p *parser) parsePrimary() expr {
 		return p.localRef(t)
 	case tkOp:
 		if t.text == "(" {
+			if !p.nest(t.pos) {
+				return nil
+			}
 			p.next()
 			x := p.parseExpr()
+			p.unnest()
 			if x == nil {
 				return nil
 			}
@@ -138,11 +187,30 @@ type evalError struct {
 	undef string
 }
 
+// maxEvalDepth bounds the recursion of eval: one expression nests at most
+// maxExprDepth levels, but a symbol's value may use another symbol's, and so
+// on. Symbols defined in order (x2 = x1 + 1 after x1 = x0 + 1) cost one
+// level each however long the chain, since each is computed where it is
+// defined; only a chain written backwards (each symbol defined in terms of
+// one defined below it) runs into this bound.
+const maxEvalDepth = 10000
+
 // eval evaluates e. dot is the value of '.'. When final is set, layout is done:
 // labels are absolute addresses and any arithmetic on them is allowed. Before
 // that (final unset), a label is an offset in its section; only section+constant
 // and the difference of two labels in one section are computable, as in GNU as.
 func (a *assembler) eval(e expr, dot value, final bool) (value, *evalError) {
+	if a.evalDepth >= maxEvalDepth {
+		return value{}, &evalError{pos: e.exprPos(), msg: fmt.Sprintf(
+			"expression nested too deeply: expected at most %d levels, counting those of the symbols it uses", maxEvalDepth)}
+	}
+	a.evalDepth++
+	v, err := a.evalNode(e, dot, final)
+	a.evalDepth--
+	return v, err
+}
+
+func (a *assembler) evalNode(e expr, dot value, final bool) (value, *evalError) {
 	switch e := e.(type) {
 	case *numLit:
 		return value{secAbs, e.v}, nil
@@ -164,15 +232,19 @@ func (a *assembler) eval(e expr, dot value, final bool) (value, *evalError) {
 			return value{}, &evalError{pos: e.pos, msg: fmt.Sprintf("symbol %q is defined in terms of itself", e.shown)}
 		}
 		// Results are cached (once known, a value never changes: symbols cannot
-		// be redefined), so chains like x2 = x1 + x1 stay linear.
-		if c := &s.cache[boolIndex(final)]; c.ok {
-			return c.v, nil
+		// be redefined), so chains like x2 = x1 + x1 stay linear. After layout
+		// a failure is final too: caching it keeps a long bad chain linear.
+		c := &s.cache[boolIndex(final)]
+		if c.ok || c.err != nil {
+			return c.v, c.err
 		}
 		s.busy = true
 		v, err := a.eval(s.e, s.dot, final)
 		s.busy = false
 		if err == nil {
-			s.cache[boolIndex(final)] = cachedValue{v, true}
+			*c = cachedValue{v: v, ok: true}
+		} else if final {
+			c.err = err
 		}
 		return v, err
 	case *unaryExpr:
@@ -196,16 +268,18 @@ func (a *assembler) eval(e expr, dot value, final bool) (value, *evalError) {
 			}
 		}
 		return x, nil
-	case *binaryExpr:
+	case *chainExpr:
 		x, err := a.eval(e.x, dot, final)
-		if err != nil {
-			return x, err
+		for _, l := range e.rest {
+			if err != nil {
+				break
+			}
+			var y value
+			if y, err = a.eval(l.y, dot, final); err == nil {
+				x, err = binaryOp(l, x, y)
+			}
 		}
-		y, err := a.eval(e.y, dot, final)
-		if err != nil {
-			return y, err
-		}
-		return binaryOp(e, x, y)
+		return x, err
 	}
 	return value{}, &evalError{pos: e.exprPos(), msg: "bad expression"}
 }
@@ -218,7 +292,7 @@ func (a *assembler) finalize(v value, final bool) value {
 	return v
 }
 
-func binaryOp(e *binaryExpr, x, y value) (value, *evalError) {
+func binaryOp(e chainLink, x, y value) (value, *evalError) {
 	switch {
 	case e.op == "+" && x.sec != secAbs && y.sec == secAbs:
 		return value{x.sec, x.off + y.off}, nil

@@ -2,7 +2,6 @@ package asm
 
 import (
 	"encoding/binary"
-	"os"
 	"strings"
 	"testing"
 )
@@ -10,15 +9,17 @@ import (
 // FuzzAssemble: Assemble must never panic, and must return either a program
 // whose ELF debug/elf can read, or an ErrorList of positioned errors.
 func FuzzAssemble(f *testing.F) {
-	f.Add(string(readCorpus(f)))
+	src := readCorpus(f)
+	f.Add(string(src))
 	for _, tc := range errorCases {
 		f.Add(tc.src)
 	}
-	if src, err := os.ReadFile(corpusFile); err == nil {
-		// Each line of the corpus alone, after a _start.
-		for _, line := range strings.Split(string(src), "\n") {
-			f.Add("_start:\n" + line + "\n")
-		}
+	for _, src := range hardeningSeeds() {
+		f.Add(src)
+	}
+	// Each line of the corpus alone, after a _start.
+	for _, line := range strings.Split(string(src), "\n") {
+		f.Add("_start:\n" + line + "\n")
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		prog, err := Assemble("fuzz.s", []byte(src), Options{Predefined: map[string]int64{"SYS_write": 64}})
@@ -45,6 +46,30 @@ func FuzzAssemble(f *testing.F) {
 			}
 		}
 	})
+}
+
+// hardeningSeeds are the inputs of issue 15: sizes near 2^63, deep nesting,
+// moving '.', .fill and .org overflow, long chains, a file of errors.
+func hardeningSeeds() []string {
+	deep := func(open, mid, close string, n int) string {
+		return "_start:\n  li a0, " + strings.Repeat(open, n) + mid + strings.Repeat(close, n) + "\n"
+	}
+	return []string{
+		"_start: nop\n  .byte 1\n  .space 0x7ffffffffffffffc\n",
+		"_start: nop\n  .bss\n  .space 1\n  .space 0x7fffffffffffffff\n  .zero 0x7fffffffffffffff\n",
+		"_start: nop\n  .data\n  .byte 1\n  .skip 0x7ffffffffffffff8, 1\n  .p2align 63\n  .balign 0x4000000000000000\n",
+		"_start: nop\n  .data\n  .fill 0x2000000000000001, 8\n  .fill 0x7fffffffffffffff, 8, 0\n  .fill -1\n  .fill 3, 9, 0x01020304\n",
+		deep("(", "1", ")", maxExprDepth+1),
+		deep("(", "1", ")", maxExprDepth),
+		deep("-", "1", "", maxExprDepth+1),
+		deep("~(", "1", ")", maxExprDepth/2+1),
+		"_start: nop\n  . = . + 16\n  nop\n",
+		"_start: nop\n  . = . - 1\n  .org 2\n  .set ., . + 4\n  .equ ., 0\n  .equiv ., 8\n",
+		"_start: nop\n  .org . + 0x7ffffffffffffff0\n  . = 0x7fffffffffffffff\n  .data\nd: .byte 1\n  .text\n  . = d\n  . = later\nlater:\n",
+		"_start: nop\n  .bss\n  . = . + 8\n  .org . + 4, 1\n",
+		"_start:\n  .dword x0\nx0 = x1 + 1\nx1 = x2 + 1\nx2 = x3 + 1\nx3 = 1\n",
+		"_start:\n" + strings.Repeat("  bad\n", 50),
+	}
 }
 
 // FuzzDisassemble: every word disassembles without panicking; a known

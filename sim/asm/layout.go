@@ -30,7 +30,11 @@ const (
 	textBase       = 0x10000
 	pageSize       = 0x1000
 	maxSectionSize = 16 << 20 // keeps hostile input from exhausting memory
-	maxAlign       = 1 << 16
+	// maxSourceSize bounds the input: 16 MiB is some 800,000 lines of
+	// assembly, far beyond any scenario program, and with maxSectionSize
+	// bounds the host memory an assembly can take.
+	maxSourceSize = 16 << 20
+	maxAlign      = 1 << 16
 )
 
 type section struct {
@@ -62,8 +66,9 @@ type symbol struct {
 }
 
 type cachedValue struct {
-	v  value
-	ok bool
+	v   value
+	ok  bool
+	err *evalError // after layout: the evaluation failed
 }
 
 // instItem is one machine instruction waiting for pass 2.
@@ -90,33 +95,46 @@ type dataItem struct {
 
 type assembler struct {
 	file    string
-	errs    ErrorList
+	errs    errorSink
 	syms    map[string]*symbol
 	globals map[string]bool
 	secs    [numSections]section
-	cur     int // current section
-	insts   []*instItem
+	cur     int         // current section
+	insts   []*instItem // instructions waiting for pass 2
 	datas   []*dataItem
-	base    [numSections]uint64 // section addresses, set after pass 1
+	equs    []*symbol // the .equ/.set/'=' symbols, in the order of their definitions
+	// textLines, if not nil, gets the source line of each instruction of
+	// .text by offset (for the corpus test).
+	textLines map[int64]int
+	// evalDepth is the depth of eval's recursion (bounded by maxEvalDepth).
+	evalDepth int
+	base      [numSections]uint64 // section addresses, set after pass 1
 	// stmtDot is '.' of the statement being parsed: pseudo-instructions that expand
 	// to several instructions all see the address of the first.
 	stmtDot value
 }
 
+// testHookPass1, if set, runs after pass 1, when the assembler holds the most
+// memory (the benchmark measures it).
+var testHookPass1 func()
+
 // Assemble assembles one source file into a static RV64 executable. The error,
 // if any, is an ErrorList holding every error found in the file.
 func Assemble(filename string, src []byte, opt Options) (*Program, error) {
-	prog, _, err := assemble(filename, src, opt)
+	prog, _, err := assemble(filename, src, opt, false)
 	return prog, err
 }
 
-// assemble also returns the source line of each instruction of .text, by address
-// (for the corpus test).
-func assemble(filename string, src []byte, opt Options) (*Program, map[uint64]int, error) {
+// assemble also returns, if wantLines, the source line of each instruction of
+// .text, by address (for the corpus test).
+func assemble(filename string, src []byte, opt Options, wantLines bool) (*Program, map[uint64]int, error) {
 	a := &assembler{
 		file:    filename,
 		syms:    map[string]*symbol{},
 		globals: map[string]bool{},
+	}
+	if wantLines {
+		a.textLines = map[int64]int{}
 	}
 	for i := range a.secs {
 		a.secs[i].align = 1
@@ -131,8 +149,11 @@ func assemble(filename string, src []byte, opt Options) (*Program, map[uint64]in
 		a.syms[n] = &symbol{name: n, kind: symPredefined, val: opt.Predefined[n]}
 	}
 
-	toks := lex(filename, src, &a.errs)
-	p := &parser{toks: toks, a: a, localDefs: map[int64]int{}}
+	if len(src) > maxSourceSize {
+		a.errs.Add(Pos{Filename: filename, Line: 1, Col: 1}, "source is %d bytes, more than the limit of %d MiB", len(src), maxSourceSize>>20)
+		return nil, nil, a.errs.err()
+	}
+	p := &parser{lx: newLexer(filename, string(src), &a.errs), a: a, localDefs: map[int64]int{}}
 	p.parseFile()
 
 	// GNU as pads the end of .text with nops to the section's alignment.
@@ -146,17 +167,14 @@ func assemble(filename string, src []byte, opt Options) (*Program, map[uint64]in
 	} else {
 		entry = a.base[s.sec] + uint64(s.off)
 	}
-	if len(a.errs) > 0 {
-		a.errs.Sort()
-		return nil, nil, a.errs
+	if !a.errs.empty() {
+		return nil, nil, a.errs.err()
 	}
 	prog := &Program{Entry: entry, Symbols: a.symbols()}
 	prog.ELF = a.writeELF(entry, prog.Symbols)
 	lines := map[uint64]int{}
-	for _, it := range a.insts {
-		if it.sec == secText {
-			lines[a.base[secText]+uint64(it.off)] = it.pos.Line
-		}
+	for off, line := range a.textLines {
+		lines[a.base[secText]+uint64(off)] = line
 	}
 	return prog, lines, nil
 }
@@ -190,14 +208,20 @@ func (a *assembler) defineLabel(pos Pos, name string) {
 
 func (a *assembler) defineEqu(pos Pos, name string, e expr) {
 	if a.checkNew(pos, name, name) {
-		a.syms[name] = &symbol{name: name, kind: symEqu, pos: pos, e: e, dot: a.dot()}
+		s := &symbol{name: name, kind: symEqu, pos: pos, e: e, dot: a.dot()}
+		a.syms[name] = s
+		a.equs = append(a.equs, s)
+		// Compute it now if it can be (it uses only what is above): then a
+		// symbol defined in terms of the one before costs no recursion
+		// later. A failure here (a symbol defined further down) is no error.
+		a.eval(&symRef{pos: pos, name: name, shown: name}, a.dot(), false)
 	}
 }
 
-// constNow evaluates an expression whose value decides a size, so it must be
-// known at this point of the file: numbers, predefined symbols, and symbols and
-// label differences defined above.
-func (a *assembler) constNow(e expr) (int64, bool) {
+// valueNow evaluates an expression whose value decides a size or a place, so
+// it must be known at this point of the file: numbers, predefined symbols,
+// and symbols and labels defined above.
+func (a *assembler) valueNow(e expr) (value, bool) {
 	v, err := a.eval(e, a.dot(), false)
 	if err != nil {
 		msg := err.msg
@@ -205,6 +229,16 @@ func (a *assembler) constNow(e expr) (int64, bool) {
 			msg = fmt.Sprintf("expected a constant, found %q, which is not defined before this line", err.undef)
 		}
 		a.errs.Add(err.pos, "%s", msg)
+		return value{}, false
+	}
+	return v, true
+}
+
+// constNow evaluates an expression whose value decides a size (see valueNow);
+// it must be a number, not an address.
+func (a *assembler) constNow(e expr) (int64, bool) {
+	v, ok := a.valueNow(e)
+	if !ok {
 		return 0, false
 	}
 	if v.sec != secAbs {
@@ -219,7 +253,8 @@ func (a *assembler) constNow(e expr) (int64, bool) {
 // grow reserves n bytes in the current section and returns their offset.
 func (a *assembler) grow(pos Pos, n int64) (int64, bool) {
 	s := &a.secs[a.cur]
-	if n < 0 || s.size+n > maxSectionSize {
+	// n > max-size, not size+n > max: a size near 2^63 must not wrap the sum.
+	if n < 0 || n > maxSectionSize-s.size {
 		a.errs.Add(pos, "section %s would be larger than %d MiB", sectionNames[a.cur], maxSectionSize>>20)
 		return 0, false
 	}
@@ -240,21 +275,77 @@ func (a *assembler) noBss(pos Pos, what string) bool {
 	return true
 }
 
-func (a *assembler) emitInst(it *instItem) {
+// emitInst places an instruction in the current section; it reports false if
+// it could not. An instruction whose operands are all known now (registers,
+// numbers, predefined symbols: most of them) is encoded at once; the others
+// (branches, pc-relative pairs, symbols) wait for pass 2 as an instItem.
+func (a *assembler) emitInst(it *instItem) bool {
 	if !a.noBss(it.pos, "instruction") {
-		return
+		return false
 	}
 	if a.secs[a.cur].size%4 != 0 {
 		a.errs.Add(it.pos, "instruction at offset %d of %s is not 4-byte aligned (add .align 2)", a.secs[a.cur].size, sectionNames[a.cur])
-		return
+		return false
 	}
 	off, ok := a.grow(it.pos, 4)
 	if !ok {
-		return
+		return false
 	}
 	it.sec, it.off = a.cur, off
 	it.dot = a.stmtDot
-	a.insts = append(a.insts, it)
+	if a.textLines != nil && it.sec == secText {
+		a.textLines[off] = it.pos.Line
+	}
+	if !a.knownNow(it) {
+		c := *it // the caller's item may live on its stack
+		a.insts = append(a.insts, &c)
+		return true
+	}
+	w, err := a.encode(it, nil)
+	if err != nil {
+		a.errs.Add(err.pos, "%s", err.msg)
+		return true
+	}
+	binary.LittleEndian.PutUint32(a.secs[it.sec].data[off:], w)
+	return true
+}
+
+// knownNow reports whether an instruction can be encoded before layout: its
+// encoding depends on no address.
+func (a *assembler) knownNow(it *instItem) bool {
+	switch it.def.format {
+	case fmtR, fmtAMO, fmtLR, fmtNone:
+		return true
+	case fmtBranch, fmtJAL:
+		return false
+	}
+	k := it.imm.kind
+	return (k == immPlain || k == immHi || k == immLo) && a.constant(it.imm.e)
+}
+
+// constant reports whether e is made of numbers and predefined symbols only,
+// so that its value is the same before and after layout.
+func (a *assembler) constant(e expr) bool {
+	switch e := e.(type) {
+	case *numLit:
+		return true
+	case *symRef:
+		s := a.syms[e.name]
+		return s != nil && s.kind == symPredefined
+	case *unaryExpr:
+		return a.constant(e.x)
+	case *chainExpr:
+		if !a.constant(e.x) {
+			return false
+		}
+		for _, l := range e.rest {
+			if !a.constant(l.y) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // emitPair emits "auipc tmp, %pcrel_hi(target)" and the instruction that second
@@ -262,8 +353,7 @@ func (a *assembler) emitInst(it *instItem) {
 func (a *assembler) emitPair(pos Pos, tmp int, target operandImm, second *instDef, build func(lo operandImm) *instItem) {
 	auipc := &instItem{pos: pos, def: instByName["auipc"], rd: tmp,
 		imm: operandImm{kind: immPcrelHi, e: target.e, pos: target.pos}}
-	a.emitInst(auipc)
-	if auipc.def == nil || len(a.insts) == 0 || a.insts[len(a.insts)-1] != auipc {
+	if !a.emitInst(auipc) {
 		return
 	}
 	a.emitInst(build(operandImm{kind: immPairLo, e: target.e, pos: target.pos, pairOff: auipc.off}))
@@ -300,6 +390,55 @@ func (a *assembler) emitFill(pos Pos, n int64, fill byte, nonzero bool) {
 			a.secs[a.cur].data[i] = fill
 		}
 	}
+}
+
+// emitRepeat appends repeat copies of unit (.fill).
+func (a *assembler) emitRepeat(pos Pos, repeat int64, unit []byte) {
+	size := int64(len(unit))
+	if size == 0 || repeat == 0 {
+		return
+	}
+	if repeat > maxSectionSize/size { // before multiplying: repeat*size may not fit in 64 bits
+		a.errs.Add(pos, "section %s would be larger than %d MiB", sectionNames[a.cur], maxSectionSize>>20)
+		return
+	}
+	nonzero := false
+	for _, b := range unit {
+		nonzero = nonzero || b != 0
+	}
+	if nonzero && !a.noBss(pos, "non-zero fill") {
+		return
+	}
+	off, ok := a.grow(pos, repeat*size)
+	if ok && a.cur != secBss {
+		data := a.secs[a.cur].data[off : off+repeat*size]
+		for i := int64(0); i < repeat; i++ {
+			copy(data[i*size:], unit)
+		}
+	}
+}
+
+// moveDot moves the location counter of the current section forward to the
+// value of e: a constant, taken as an offset in the section, or an address in
+// the section (".org", ". = expr", ".set ., expr"). The gap is filled with
+// fill bytes; in .text too, GNU as fills it with zeros and not with nops.
+func (a *assembler) moveDot(e expr, fill byte) {
+	pos := e.exprPos()
+	v, ok := a.valueNow(e)
+	if !ok {
+		return
+	}
+	if v.sec != secAbs && v.sec != a.cur {
+		a.errs.Add(pos, "expected an offset or an address in %s, found an address in %s", sectionNames[a.cur], sectionNames[v.sec])
+		return
+	}
+	size := a.secs[a.cur].size
+	if v.off < size {
+		// GNU as's words.
+		a.errs.Add(pos, "attempt to move .org backwards (from offset %d of %s to %d)", size, sectionNames[a.cur], v.off)
+		return
+	}
+	a.emitFill(pos, v.off-size, fill, fill != 0)
 }
 
 // emitAlign pads to a multiple of bytes. In .text, without an explicit fill,
@@ -341,12 +480,14 @@ func (a *assembler) placeSections() {
 	a.base[secBss] = alignUp(a.base[secData]+uint64(a.secs[secData].size), uint64(a.secs[secBss].align))
 }
 
-// symbols lists the labels (not numeric local labels) sorted by address, then name.
+// symbols lists the labels (not numeric local labels) sorted by address, then
+// name. The names are copied: the assembler's are substrings of the source,
+// which the program should not keep alive.
 func (a *assembler) symbols() []Symbol {
 	var out []Symbol
 	for _, s := range a.syms {
 		if s.kind == symLabel && strings.IndexByte(s.name, 2) < 0 {
-			out = append(out, Symbol{Name: s.name, Addr: a.base[s.sec] + uint64(s.off)})
+			out = append(out, Symbol{Name: strings.Clone(s.name), Addr: a.base[s.sec] + uint64(s.off)})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -362,16 +503,10 @@ func (a *assembler) symbols() []Symbol {
 
 func (a *assembler) resolve() {
 	// Check every .equ once, so an unused bad definition is still reported.
-	names := make([]string, 0, len(a.syms))
-	for n, s := range a.syms {
-		if s.kind == symEqu {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		s := a.syms[n]
-		if _, err := a.eval(s.e, s.dot, true); err != nil {
+	// In the order of definition: each then finds the symbols it uses
+	// already computed, so a long chain costs no deep recursion.
+	for _, s := range a.equs {
+		if _, err := a.eval(&symRef{pos: s.pos, name: s.name, shown: s.name}, s.dot, true); err != nil {
 			a.errs.Add(err.pos, "%s", err.msg)
 		}
 	}

@@ -5,10 +5,13 @@ import (
 	"strings"
 )
 
-// The lexer turns a whole source file into tokens. A statement ends at a newline,
-// at ';' or at the end of the file; the lexer marks each end with a tkEOS token so
-// the parser reads one statement at a time. Comments (GNU as manual, "Comments"):
-// '#' and "//" run to the end of the line, "/* ... */" may span lines.
+// The lexer turns a source file into tokens as the parser asks for them, so
+// however long the file (or a statement), only the few tokens the parser
+// looks ahead at exist at once. A statement ends at a newline, at
+// ';' or at the end of the file; the lexer marks each end with a tkEOS token.
+// Comments (GNU as manual, "Comments"): '#' and "//" run to the end of the
+// line, "/* ... */" may span lines. The text of a token is a substring of the
+// source, not a copy.
 
 type tokKind int
 
@@ -41,13 +44,16 @@ func (t token) describe() string {
 }
 
 type lexer struct {
-	src  []byte
+	src  string
 	file string
 	off  int // current byte offset
 	line int
 	col  int
-	toks []token
-	errs *ErrorList
+	errs *errorSink
+	// toks[head:] are the tokens lexed and not yet consumed by the parser.
+	toks   []token
+	head   int
+	inStmt bool // a token other than tkEOS was emitted since the last tkEOS
 }
 
 func isLetter(c byte) bool {
@@ -58,16 +64,15 @@ func isIdentChar(c byte) bool {
 	return isLetter(c) || isDigit(c)
 }
 
-// lex returns the tokens of src; errors go to errs.
-func lex(file string, src []byte, errs *ErrorList) []token {
-	l := &lexer{src: src, file: file, line: 1, col: 1, errs: errs}
-	l.run()
-	return l.toks
+// newLexer returns a lexer of src; errors go to errs.
+func newLexer(file string, src string, errs *errorSink) *lexer {
+	return &lexer{src: src, file: file, line: 1, col: 1, errs: errs}
 }
 
 func (l *lexer) pos() Pos { return Pos{Filename: l.file, Line: l.line, Col: l.col} }
 
-func (l *lexer) peek(n int) byte {
+// peekByte returns the source byte n after the current one, or 0 past the end.
+func (l *lexer) peekByte(n int) byte {
 	if l.off+n < len(l.src) {
 		return l.src[l.off+n]
 	}
@@ -89,41 +94,82 @@ func (l *lexer) advance(n int) {
 
 func (l *lexer) emit(k tokKind, pos Pos, text string, num int64) {
 	l.toks = append(l.toks, token{kind: k, pos: pos, text: text, num: num})
+	l.inStmt = k != tkEOS
 }
 
-// endStatement emits a tkEOS unless the previous token already ends a statement.
+// endStatement emits a tkEOS, unless the statement is empty (an empty
+// line, or a ';' after a ';').
 func (l *lexer) endStatement(pos Pos, what string) {
-	if len(l.toks) > 0 && l.toks[len(l.toks)-1].kind != tkEOS {
+	if l.inStmt {
 		l.emit(tkEOS, pos, what, 0)
 	}
 }
 
-func (l *lexer) run() {
-	for l.off < len(l.src) {
+// peek returns the n-th token from the current one, lexing as needed. It
+// never looks past the tkEOS that ends the current statement: beyond it, it
+// returns that tkEOS. ok is false at the end of the file (no tokens left).
+func (l *lexer) peek(n int) (t token, ok bool) {
+	for l.head+n >= len(l.toks) {
+		if len(l.toks) > l.head && l.toks[len(l.toks)-1].kind == tkEOS {
+			return l.toks[len(l.toks)-1], true
+		}
+		if !l.more() {
+			return token{}, false
+		}
+	}
+	return l.toks[l.head+n], true
+}
+
+// consume moves past the current token.
+func (l *lexer) consume() {
+	l.head++
+	if l.head >= 64 || l.head == len(l.toks) { // drop what was consumed
+		l.toks = l.toks[:copy(l.toks, l.toks[l.head:])]
+		l.head = 0
+	}
+}
+
+// more lexes until it has emitted a token; it reports false at the end of
+// the file, when there is none to emit.
+func (l *lexer) more() bool {
+	n := len(l.toks)
+	for len(l.toks) == n {
+		if l.off >= len(l.src) {
+			l.endStatement(l.pos(), "end of file")
+			return len(l.toks) > n
+		}
+		l.one()
+	}
+	return true
+}
+
+// one lexes one token, comment or blank.
+func (l *lexer) one() {
+	{
 		c := l.src[l.off]
 		p := l.pos()
 		switch {
 		case c == '\n':
+			l.advance(1)
 			l.endStatement(p, "newline")
-			l.advance(1)
 		case c == ';':
-			l.endStatement(p, `";"`)
 			l.advance(1)
+			l.endStatement(p, `";"`)
 		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
 			l.advance(1)
-		case c == '#' || c == '/' && l.peek(1) == '/':
+		case c == '#' || c == '/' && l.peekByte(1) == '/':
 			for l.off < len(l.src) && l.src[l.off] != '\n' {
 				l.advance(1)
 			}
-		case c == '/' && l.peek(1) == '*':
-			end := strings.Index(string(l.src[l.off+2:]), "*/")
+		case c == '/' && l.peekByte(1) == '*':
+			end := strings.Index(l.src[l.off+2:], "*/")
 			if end < 0 {
 				l.errs.Add(p, "comment not terminated: expected \"*/\", found end of file")
 				l.advance(len(l.src))
 				break
 			}
 			// A newline inside the comment still ends the statement.
-			hasNL := strings.Contains(string(l.src[l.off:l.off+2+end]), "\n")
+			hasNL := strings.Contains(l.src[l.off:l.off+2+end], "\n")
 			l.advance(2 + end + 2)
 			if hasNL {
 				l.endStatement(p, "newline")
@@ -133,32 +179,31 @@ func (l *lexer) run() {
 			for l.off < len(l.src) && isIdentChar(l.src[l.off]) {
 				l.advance(1)
 			}
-			l.emit(tkIdent, p, string(l.src[start:l.off]), 0)
+			l.emit(tkIdent, p, l.src[start:l.off], 0)
 		case isDigit(c):
 			l.number(p)
 		case c == '\'':
 			l.char(p)
 		case c == '"':
 			l.str(p)
-		case c == '%' && isLetter(l.peek(1)):
+		case c == '%' && isLetter(l.peekByte(1)):
 			start := l.off
 			l.advance(1)
 			for l.off < len(l.src) && isIdentChar(l.src[l.off]) {
 				l.advance(1)
 			}
-			l.emit(tkReloc, p, string(l.src[start:l.off]), 0)
-		case c == '<' && l.peek(1) == '<' || c == '>' && l.peek(1) == '>':
-			l.emit(tkOp, p, string(l.src[l.off:l.off+2]), 0)
+			l.emit(tkReloc, p, l.src[start:l.off], 0)
+		case c == '<' && l.peekByte(1) == '<' || c == '>' && l.peekByte(1) == '>':
+			l.emit(tkOp, p, l.src[l.off:l.off+2], 0)
 			l.advance(2)
 		case strings.IndexByte(",():+-*/%&|^~=!", c) >= 0:
-			l.emit(tkOp, p, string(c), 0)
+			l.emit(tkOp, p, l.src[l.off:l.off+1], 0)
 			l.advance(1)
 		default:
 			l.errs.Add(p, "unexpected character %q", rune(c))
 			l.advance(1)
 		}
 	}
-	l.endStatement(l.pos(), "end of file")
 }
 
 // number lexes 123, 0x7f, 0b101, 0o17, 017 (leading zero: octal, as GNU as), and the
@@ -168,7 +213,7 @@ func (l *lexer) number(p Pos) {
 	for l.off < len(l.src) && isIdentChar(l.src[l.off]) {
 		l.advance(1)
 	}
-	text := string(l.src[start:l.off])
+	text := l.src[start:l.off]
 	// Local label reference: decimal digits then 'f' or 'b'. "0b1" is binary.
 	if n := len(text); n >= 2 && (text[n-1] == 'f' || text[n-1] == 'b') && allDigits(text[:n-1]) &&
 		!(text[:2] == "0b" && n > 2) {
@@ -309,7 +354,7 @@ func (l *lexer) escape() (byte, bool) {
 		var v byte
 		n := 0
 		for l.off < len(l.src) && isHex(l.src[l.off]) {
-			d, _ := parseUint(string(l.src[l.off]), 16)
+			d, _ := parseUint(l.src[l.off:l.off+1], 16)
 			v = v<<4 | byte(d)
 			l.advance(1)
 			n++

@@ -18,28 +18,31 @@ import (
 // one run reports every error of a file.
 
 type parser struct {
-	toks []token
-	i    int
-	a    *assembler
+	lx *lexer // the tokens, lexed as they are needed
+	a  *assembler
 	// localDefs counts the definitions of each numeric local label so far: the
 	// N-th definition of "1:" is the symbol "1\x02N" (GNU as manual, "Local
 	// Labels"); 1b is the latest of them, 1f the next.
 	localDefs map[int64]int
 	failed    bool // an error was reported in the current statement
+	depth     int  // parentheses and prefix operators open in the current expression
 }
 
-func (p *parser) tok() token { return p.toks[p.i] }
+// tok returns the current token; within a statement there always is one
+// (its tkEOS last).
+func (p *parser) tok() token { return p.peekTok(0) }
 
+// peekTok returns the n-th token after the current one, or the tkEOS that
+// ends the statement if it comes first.
 func (p *parser) peekTok(n int) token {
-	if p.i+n < len(p.toks) {
-		return p.toks[p.i+n]
-	}
-	return p.toks[len(p.toks)-1]
+	t, _ := p.lx.peek(n)
+	return t
 }
 
+// next moves to the next token of the statement; at its tkEOS it stays.
 func (p *parser) next() {
-	if p.i < len(p.toks)-1 {
-		p.i++
+	if p.tok().kind != tkEOS {
+		p.lx.consume()
 	}
 }
 
@@ -74,18 +77,6 @@ func (p *parser) expectEOS() bool {
 	return false
 }
 
-// skipStatement moves past the next tkEOS.
-func (p *parser) skipStatement() {
-	for p.tok().kind != tkEOS {
-		p.next()
-	}
-	if p.i < len(p.toks)-1 {
-		p.i++
-	} else {
-		p.i = len(p.toks) // consumed the final tkEOS
-	}
-}
-
 func (p *parser) localRef(t token) expr {
 	n := len(t.text)
 	num := t.num
@@ -103,12 +94,22 @@ func (p *parser) localRef(t token) expr {
 
 func localName(num int64, k int) string { return fmt.Sprintf("%d\x02%d", num, k) }
 
-// parseFile runs pass 1 over all tokens.
+// parseFile runs pass 1 over the file, one statement at a time.
 func (p *parser) parseFile() {
-	for p.i < len(p.toks) {
-		p.failed = false
+	for {
+		if _, ok := p.lx.peek(0); !ok {
+			if testHookPass1 != nil {
+				testHookPass1()
+			}
+			return
+		}
+		p.failed, p.depth = false, 0
 		p.statement()
-		p.skipStatement()
+		// Skip what the statement left (after an error), then its tkEOS.
+		for p.tok().kind != tkEOS {
+			p.next()
+		}
+		p.lx.consume()
 	}
 }
 
@@ -160,6 +161,12 @@ func (p *parser) statement() {
 func (p *parser) assignment(name token) {
 	e := p.parseExpr()
 	if e == nil || !p.expectEOS() {
+		return
+	}
+	if name.text == "." {
+		// ". = expr" moves the location counter, as .org does (GNU as
+		// manual, "Setting Symbols" and "The Special Dot Symbol").
+		p.a.moveDot(e, 0)
 		return
 	}
 	p.a.defineEqu(name.pos, name.text, e)
@@ -520,7 +527,8 @@ func (p *parser) loadStore(m token, it *instItem, load bool) {
 		return
 	}
 	p.a.emitPair(m.pos, tmp, im, it.def, func(lo operandImm) *instItem {
-		it.rs1, it.imm = tmp, lo
-		return it
+		second := *it
+		second.rs1, second.imm = tmp, lo
+		return &second
 	})
 }

@@ -9,35 +9,37 @@ package asm
 type aliasDef struct {
 	base string
 	ops  string // "d" rd, "s" rs, "t" rt, "b" branch target: the written operands in order
-	// build places the written registers (r[0], r[1]) and immediate into the item.
-	build func(it *instItem, r []int)
+	// build returns the item with the written registers (r[0], r[1]) and the
+	// immediate in place (a value, so that the item stays on the stack when
+	// it is encoded at once).
+	build func(it instItem, r []int) instItem
 }
 
 var aliases = map[string]aliasDef{
-	"nop":    {"addi", "", func(it *instItem, r []int) { it.imm = constImm(0) }},
-	"mv":     {"addi", "ds", func(it *instItem, r []int) { it.rd, it.rs1, it.imm = r[0], r[1], constImm(0) }},
-	"not":    {"xori", "ds", func(it *instItem, r []int) { it.rd, it.rs1, it.imm = r[0], r[1], constImm(-1) }},
-	"neg":    {"sub", "ds", func(it *instItem, r []int) { it.rd, it.rs2 = r[0], r[1] }},
-	"negw":   {"subw", "ds", func(it *instItem, r []int) { it.rd, it.rs2 = r[0], r[1] }},
-	"sext.w": {"addiw", "ds", func(it *instItem, r []int) { it.rd, it.rs1, it.imm = r[0], r[1], constImm(0) }},
-	"zext.b": {"andi", "ds", func(it *instItem, r []int) { it.rd, it.rs1, it.imm = r[0], r[1], constImm(255) }},
-	"seqz":   {"sltiu", "ds", func(it *instItem, r []int) { it.rd, it.rs1, it.imm = r[0], r[1], constImm(1) }},
-	"snez":   {"sltu", "ds", func(it *instItem, r []int) { it.rd, it.rs2 = r[0], r[1] }},
-	"sltz":   {"slt", "ds", func(it *instItem, r []int) { it.rd, it.rs1 = r[0], r[1] }},
-	"sgtz":   {"slt", "ds", func(it *instItem, r []int) { it.rd, it.rs2 = r[0], r[1] }},
-	"beqz":   {"beq", "sb", func(it *instItem, r []int) { it.rs1 = r[0] }},
-	"bnez":   {"bne", "sb", func(it *instItem, r []int) { it.rs1 = r[0] }},
-	"blez":   {"bge", "sb", func(it *instItem, r []int) { it.rs2 = r[0] }},
-	"bgez":   {"bge", "sb", func(it *instItem, r []int) { it.rs1 = r[0] }},
-	"bltz":   {"blt", "sb", func(it *instItem, r []int) { it.rs1 = r[0] }},
-	"bgtz":   {"blt", "sb", func(it *instItem, r []int) { it.rs2 = r[0] }},
-	"bgt":    {"blt", "stb", func(it *instItem, r []int) { it.rs1, it.rs2 = r[1], r[0] }},
-	"ble":    {"bge", "stb", func(it *instItem, r []int) { it.rs1, it.rs2 = r[1], r[0] }},
-	"bgtu":   {"bltu", "stb", func(it *instItem, r []int) { it.rs1, it.rs2 = r[1], r[0] }},
-	"bleu":   {"bgeu", "stb", func(it *instItem, r []int) { it.rs1, it.rs2 = r[1], r[0] }},
-	"j":      {"jal", "b", func(it *instItem, r []int) { it.rd = 0 }},
-	"jr":     {"jalr", "s", func(it *instItem, r []int) { it.rs1, it.imm = r[0], constImm(0) }},
-	"ret":    {"jalr", "", func(it *instItem, r []int) { it.rs1, it.imm = 1, constImm(0) }},
+	"nop":    {"addi", "", func(it instItem, r []int) instItem { it.imm = constImm(0); return it }},
+	"mv":     {"addi", "ds", func(it instItem, r []int) instItem { it.rd, it.rs1, it.imm = r[0], r[1], constImm(0); return it }},
+	"not":    {"xori", "ds", func(it instItem, r []int) instItem { it.rd, it.rs1, it.imm = r[0], r[1], constImm(-1); return it }},
+	"neg":    {"sub", "ds", func(it instItem, r []int) instItem { it.rd, it.rs2 = r[0], r[1]; return it }},
+	"negw":   {"subw", "ds", func(it instItem, r []int) instItem { it.rd, it.rs2 = r[0], r[1]; return it }},
+	"sext.w": {"addiw", "ds", func(it instItem, r []int) instItem { it.rd, it.rs1, it.imm = r[0], r[1], constImm(0); return it }},
+	"zext.b": {"andi", "ds", func(it instItem, r []int) instItem { it.rd, it.rs1, it.imm = r[0], r[1], constImm(255); return it }},
+	"seqz":   {"sltiu", "ds", func(it instItem, r []int) instItem { it.rd, it.rs1, it.imm = r[0], r[1], constImm(1); return it }},
+	"snez":   {"sltu", "ds", func(it instItem, r []int) instItem { it.rd, it.rs2 = r[0], r[1]; return it }},
+	"sltz":   {"slt", "ds", func(it instItem, r []int) instItem { it.rd, it.rs1 = r[0], r[1]; return it }},
+	"sgtz":   {"slt", "ds", func(it instItem, r []int) instItem { it.rd, it.rs2 = r[0], r[1]; return it }},
+	"beqz":   {"beq", "sb", func(it instItem, r []int) instItem { it.rs1 = r[0]; return it }},
+	"bnez":   {"bne", "sb", func(it instItem, r []int) instItem { it.rs1 = r[0]; return it }},
+	"blez":   {"bge", "sb", func(it instItem, r []int) instItem { it.rs2 = r[0]; return it }},
+	"bgez":   {"bge", "sb", func(it instItem, r []int) instItem { it.rs1 = r[0]; return it }},
+	"bltz":   {"blt", "sb", func(it instItem, r []int) instItem { it.rs1 = r[0]; return it }},
+	"bgtz":   {"blt", "sb", func(it instItem, r []int) instItem { it.rs2 = r[0]; return it }},
+	"bgt":    {"blt", "stb", func(it instItem, r []int) instItem { it.rs1, it.rs2 = r[1], r[0]; return it }},
+	"ble":    {"bge", "stb", func(it instItem, r []int) instItem { it.rs1, it.rs2 = r[1], r[0]; return it }},
+	"bgtu":   {"bltu", "stb", func(it instItem, r []int) instItem { it.rs1, it.rs2 = r[1], r[0]; return it }},
+	"bleu":   {"bgeu", "stb", func(it instItem, r []int) instItem { it.rs1, it.rs2 = r[1], r[0]; return it }},
+	"j":      {"jal", "b", func(it instItem, r []int) instItem { it.rd = 0; return it }},
+	"jr":     {"jalr", "s", func(it instItem, r []int) instItem { it.rs1, it.imm = r[0], constImm(0); return it }},
+	"ret":    {"jalr", "", func(it instItem, r []int) instItem { it.rs1, it.imm = 1, constImm(0); return it }},
 }
 
 func constImm(v int64) operandImm { return operandImm{kind: immPlain, e: &numLit{v: v}} }
@@ -96,7 +98,7 @@ func (p *parser) pseudo(m token) bool {
 	if !p.expectEOS() {
 		return true
 	}
-	al.build(it, r)
+	*it = al.build(*it, r)
 	p.a.emitInst(it)
 	return true
 }

@@ -615,6 +615,14 @@ helper: addi a0, a0, 1  # the target of call and tail
         .balign 16
 aligned_code:
         ecall
+# Moving the location counter (". =", .org): the gap is zeros, not nops
+        . = . + 8
+        nop
+        .org aligned_code + 24
+        nop
+        .set ., . + 4
+        .equ ., . + 4
+        nop
 # Data
         .data
 counter:
@@ -640,6 +648,14 @@ table:
         .zero 3
         .space 5, 0xaa
         .skip 2
+        . = . + 3
+        .org . + 2, 0xaa
+        .fill 2, 3, 0x12345678
+        .fill 1, 8, -1
+        .fill 1, 9, 0x01020304
+        .fill 2
+        .fill 0, 4, 5
+        .fill 3, 0, 5
         .p2align 2, 0xee
         .balign 16, 0x55
         .align 3
@@ -657,3 +673,6 @@ bss_buf:
         .align 4
 bss_big:
         .zero 4096
+        . = . + 16
+        .org . + 8
+        .fill 4, 2

@@ -5,13 +5,14 @@ import (
 	"slices"
 
 	"ipcsim/abi"
+	"ipcsim/hw"
 	"ipcsim/proc"
 )
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysSetitimer: {sysSetitimer, "dxx"},
-		abi.SysGetitimer: {sysGetitimer, "dx"},
+		abi.SysSetitimer: {sysSetitimer, "dxx", noSleep},
+		abi.SysGetitimer: {sysGetitimer, "dx", noSleep},
 	})
 }
 
@@ -102,7 +103,7 @@ func sysSetitimer(c *call) (int64, error) {
 	}
 	it := itimer{interval: interval}
 	if value != 0 {
-		it.at = k.itimerNow(t, which) + value
+		it.at = hw.AddCycles(k.itimerNow(t, which), value)
 	}
 	k.setItimer(t, which, it)
 	return 0, nil
@@ -146,7 +147,7 @@ func (k *Kernel) expire(t *Task, which int, now uint64) {
 	it := t.itimers[which]
 	next := itimer{interval: it.interval}
 	if it.interval != 0 {
-		next.at = now + it.interval
+		next.at = hw.AddCycles(now, it.interval)
 	}
 	k.setItimer(t, which, next)
 	k.sendSignal(t, itimerSignals[which], proc.SigInfo{Code: abi.SI_KERNEL}, "its interval timer expired")

@@ -9,6 +9,13 @@ import (
 	"ipcsim/sched"
 )
 
+func init() {
+	register(map[abi.Sysno]sysEntry{
+		abi.SysPpoll:    {sysPpoll, "xuTxu", restartNever},
+		abi.SysPselect6: {sysPselect6, "dxxxTx", restartNever},
+	})
+}
+
 // ppoll(2) and pselect6(2) wait on many files at once: they register one
 // wait-queue entry per descriptor, all waking the same task, count the ready
 // descriptors, sleep only if none is ready, and count again after every
@@ -36,17 +43,10 @@ func (c *call) swapMask(va, size uint64) error {
 	return nil
 }
 
-// finishWait ends a poll or select: entries off their queues, the old mask
-// back, and the time left written back to the timeout (Linux does this for
-// both ppoll and pselect6).
+// finishWait ends a poll or select: the time left is written back to the
+// timeout (Linux does this for both ppoll and pselect6). The kernel takes
+// the registrations off and puts the old mask back.
 func (c *call) finishWait(tsVA uint64) error {
-	for _, e := range c.waits {
-		e.Remove()
-	}
-	c.waits = nil
-	if c.setMask {
-		c.t.Sig.Mask, c.setMask = c.oldMask, false
-	}
 	if tsVA != 0 {
 		var left uint64
 		if now := c.t.k.Now(); c.timed && c.deadline > now {
@@ -57,35 +57,20 @@ func (c *call) finishWait(tsVA uint64) error {
 	return nil
 }
 
-// register puts one entry per file on its wait queue, once per call.
-func (c *call) register(files []*OpenFile, masks []sched.EventMask) {
-	if c.waits != nil {
-		return
-	}
+// pollBlock is the sleep of a poll or select that found nothing ready:
+// on the queue of every file it looks at, until one is ready, a signal, or
+// its deadline (then it returns 0: the caller checks c.expired first).
+func (c *call) pollBlock(files []*OpenFile, masks []sched.EventMask, what func() string) error {
+	queues := make([]queueWait, 0, len(files))
 	for i, f := range files {
-		q := f.ops.Queue()
-		if q == nil {
-			continue
+		if q := f.ops.Queue(); q != nil {
+			queues = append(queues, queueWait{q, masks[i] | alwaysReported})
 		}
-		e := &sched.Entry{Waiter: c.t, Mask: masks[i] | alwaysReported}
-		q.Add(e)
-		c.waits = append(c.waits, e)
 	}
-	if c.waits == nil {
-		c.waits = []*sched.Entry{} // registered, on no queue
-	}
-}
-
-// waitMore decides what a poll or select that found nothing ready does:
-// return 0 at its deadline, or sleep.
-func (c *call) waitMore(what func() string) error {
 	if !c.timed {
-		return &blockError{why: func() string { return what() + " until one is ready" }}
+		return &blockError{queues: queues, why: func() string { return what() + " until one is ready" }}
 	}
-	if c.t.k.Now() >= c.deadline {
-		return nil // timed out
-	}
-	return &blockError{deadline: c.deadline,
+	return &blockError{queues: queues,
 		why: func() string { return fmt.Sprintf("%s until one is ready or cycle %d", what(), c.deadline) }}
 }
 
@@ -108,7 +93,7 @@ func sysPpoll(c *call) (int64, error) {
 		return 0, abi.EINVAL
 	}
 	if !c.started {
-		if err := c.readTimeout(c.a[2], false); err != nil {
+		if err := c.readTimeout(c.a[2], timeoutRelative); err != nil {
 			return 0, err
 		}
 		if err := c.swapMask(c.a[3], c.a[4]); err != nil {
@@ -118,7 +103,6 @@ func sysPpoll(c *call) (int64, error) {
 	}
 	raw := make([]byte, 8*nfds)
 	if t.AS.ReadBytes(c.a[0], raw) != nil {
-		c.finishWait(0)
 		return 0, abi.EFAULT
 	}
 	var files []*OpenFile
@@ -144,14 +128,10 @@ func sysPpoll(c *call) (int64, error) {
 			ready++
 		}
 	}
-	if ready == 0 {
-		if err := c.waitMore(func() string { return "polling " + plural(int(nfds), "fd") }); err != nil {
-			c.register(files, masks)
-			return 0, err
-		}
+	if ready == 0 && !c.expired() {
+		return 0, c.pollBlock(files, masks, func() string { return "polling " + plural(int(nfds), "fd") })
 	}
 	if t.AS.WriteBytes(c.a[0], raw) != nil {
-		c.finishWait(0)
 		return 0, abi.EFAULT
 	}
 	if err := c.finishWait(c.a[2]); err != nil {
@@ -180,7 +160,7 @@ func sysPselect6(c *call) (int64, error) {
 	// Linux looks at no descriptor beyond its table's size.
 	n = min(n, int64(t.Files.Size()))
 	if !c.started {
-		if err := c.readTimeout(c.a[4], false); err != nil {
+		if err := c.readTimeout(c.a[4], timeoutRelative); err != nil {
 			return 0, err
 		}
 		if c.a[5] != 0 {
@@ -203,7 +183,6 @@ func sysPselect6(c *call) (int64, error) {
 		}
 		raw := make([]byte, 8*words)
 		if t.AS.ReadBytes(va, raw) != nil {
-			c.finishWait(0)
 			return 0, abi.EFAULT
 		}
 		sets[i] = make([]uint64, words)
@@ -232,7 +211,6 @@ func sysPselect6(c *call) (int64, error) {
 		}
 		f, err := c.file(int32(fd))
 		if err != nil {
-			c.finishWait(0)
 			return 0, abi.EBADF // "An invalid file descriptor was given in one of the sets"
 		}
 		files = append(files, f)
@@ -249,11 +227,8 @@ func sysPselect6(c *call) (int64, error) {
 			ready++
 		}
 	}
-	if ready == 0 {
-		if err := c.waitMore(func() string { return "select on " + plural(len(files), "fd") }); err != nil {
-			c.register(files, masks)
-			return 0, err
-		}
+	if ready == 0 && !c.expired() {
+		return 0, c.pollBlock(files, masks, func() string { return "select on " + plural(len(files), "fd") })
 	}
 	// "On success, select() and pselect() ... modify the sets in place to
 	// indicate which file descriptors are ready."
@@ -268,7 +243,6 @@ func sysPselect6(c *call) (int64, error) {
 			}
 		}
 		if t.AS.WriteBytes(c.a[1+i], raw) != nil {
-			c.finishWait(0)
 			return 0, abi.EFAULT
 		}
 	}

@@ -11,8 +11,8 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysWait4:  {sysWait4, "dxWx"},
-		abi.SysWaitid: {sysWaitid, "ddxWx"},
+		abi.SysWait4:  {sysWait4, "dxWx", restartSA},
+		abi.SysWaitid: {sysWaitid, "ddxWx", restartSA},
 	})
 }
 

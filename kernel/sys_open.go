@@ -6,6 +6,12 @@ import (
 	"ipcsim/abi"
 )
 
+func init() {
+	register(map[abi.Sysno]sysEntry{
+		abi.SysOpenat: {sysOpenat, "DsOo", restartSA},
+	})
+}
+
 // oLargefile is O_LARGEFILE of asm-generic/fcntl.h: a 64-bit kernel sets it
 // on every file openat opens (force_o_largefile), and F_GETFL shows it.
 const oLargefile = 0100000
@@ -34,12 +40,25 @@ func sysOpenat(c *call) (int64, error) {
 		if flags&abi.O_ACCMODE != abi.O_RDONLY || flags&abi.O_CREAT != 0 {
 			return 0, abi.EISDIR
 		}
+		if err := n.permission(c.t, abi.MAY_READ); err != nil {
+			return 0, err // may_open: reading a directory needs r
+		}
 		return c.install(newOpenFile(&dirFile{n: n}, abi.O_RDONLY|abi.O_DIRECTORY|oLargefile), flags)
 	case flags&abi.O_DIRECTORY != 0:
 		return 0, abi.ENOTDIR
 	}
+	// "EACCES The requested access to the file is not allowed" - open(2):
+	// O_RDONLY needs r, O_WRONLY w, O_RDWR both (may_open, before the
+	// FIFO's own EINVAL and ENXIO).
+	if err := n.permission(c.t, openAccess[flags&abi.O_ACCMODE]); err != nil {
+		return 0, err
+	}
 	return c.startFifoOpen(n.fifo, flags)
 }
+
+// openAccess is the permission an open's access mode asks for (Linux's
+// ACC_MODE): O_ACCMODE itself asks for both, and then fails with EINVAL.
+var openAccess = [4]uint32{abi.MAY_READ, abi.MAY_WRITE, abi.MAY_READ | abi.MAY_WRITE, abi.MAY_READ | abi.MAY_WRITE}
 
 // install gives an open file its descriptor (O_CLOEXEC honoured).
 func (c *call) install(f *OpenFile, flags int) (int64, error) {
@@ -121,24 +140,4 @@ func (c *call) finishFifoOpen(flags int) (int64, error) {
 		return 0, abi.EMFILE
 	}
 	return int64(fd), nil
-}
-
-// abandon releases what a blocked call holds when it will never complete
-// (its task died).
-func (c *call) abandon() {
-	if c.setMask {
-		c.t.Sig.Mask, c.setMask = c.oldMask, false
-	}
-	if c.pending != nil {
-		c.pending.DecRef()
-		c.pending = nil
-	}
-	for _, e := range c.waits {
-		e.Remove()
-	}
-	c.waits = nil
-	if c.futex != nil {
-		c.t.k.futexDrop(c.futex)
-		c.futex = nil
-	}
 }

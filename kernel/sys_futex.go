@@ -7,10 +7,11 @@ import (
 	"ipcsim/abi"
 	"ipcsim/hw"
 	"ipcsim/proc"
+	"ipcsim/sched"
 )
 
 func init() {
-	register(map[abi.Sysno]sysEntry{abi.SysFutex: {sysFutex, "xXuTxu"}})
+	register(map[abi.Sysno]sysEntry{abi.SysFutex: {sysFutex, "xXuTxu", restartUnlessTimed}})
 }
 
 // futex(2) operations (include/uapi/linux/futex.h).
@@ -36,12 +37,34 @@ type futexKey struct {
 	addr uint64             // offset in obj, or the virtual address
 }
 
-// A futexWaiter is one task blocked in FUTEX_WAIT, in its key's FIFO list.
+// A futexWaiter is one task blocked in FUTEX_WAIT (Linux's struct
+// futex_q), on its key's list in the order the waits began. FUTEX_WAKE
+// answers the ones it chooses: their waits return 0.
 type futexWaiter struct {
-	t      *Task
+	sched.Record
+	k      *Kernel
 	key    futexKey
 	bitset uint32
-	woken  bool // FUTEX_WAKE chose it: its wait returns 0
+}
+
+// Leave takes the waiter off its key's list, and drops the list when it
+// was the last (sched.Recorder): the table holds only words somebody
+// waits on.
+func (w *futexWaiter) Leave() {
+	w.Record.Leave()
+	if q := w.k.futexes[w.key]; q != nil && q.Empty() {
+		delete(w.k.futexes, w.key)
+	}
+}
+
+// futexList returns key's list of waiters, made at the first wait.
+func (k *Kernel) futexList(key futexKey) *sched.WaitQueue {
+	q := k.futexes[key]
+	if q == nil {
+		q = new(sched.WaitQueue)
+		k.futexes[key] = q
+	}
+	return q
 }
 
 // futexKeyOf finds the key of the word at va.
@@ -77,30 +100,47 @@ func sysFutex(c *call) (int64, error) {
 	case futexWait, futexWaitBitset:
 		return c.futexWait(uaddr, val, bitset, private, cmd == futexWaitBitset)
 	}
-	return 0, abi.ENOSYS // requeue, PI and the other operations are not implemented
+	if cmd >= 0 && cmd < len(futexMissing) && futexMissing[cmd] != "" {
+		return 0, c.notImplemented(futexMissing[cmd]) // requeue, wake-op and PI are not implemented
+	}
+	return 0, abi.ENOSYS // Linux's answer too: FUTEX_FD (gone since 2.6.26), an unknown operation
 }
+
+// futexMissing names the operations Linux has and ipcsim lacks, which
+// count as unimplemented calls (unimplemented.go).
+var futexMissing = [...]string{3: "FUTEX_REQUEUE", 4: "FUTEX_CMP_REQUEUE", 5: "FUTEX_WAKE_OP",
+	6: "FUTEX_LOCK_PI", 7: "FUTEX_UNLOCK_PI", 8: "FUTEX_TRYLOCK_PI",
+	11: "FUTEX_WAIT_REQUEUE_PI", 12: "FUTEX_CMP_REQUEUE_PI", 13: "FUTEX_LOCK_PI2"}
 
 // futexWait: "If the futex value does not match val, then the call fails
 // immediately with the error EAGAIN" (checked and queued atomically);
 // otherwise sleep until FUTEX_WAKE, the timeout (ETIMEDOUT) or a signal.
 func (c *call) futexWait(uaddr uint64, val, bitset uint32, private, absolute bool) (int64, error) {
 	t, k := c.t, c.t.k
-	if w := c.futex; w != nil {
-		if w.woken {
-			c.futex = nil
-			return 0, nil
-		}
-		if c.timed && k.Now() >= c.deadline {
-			k.futexDrop(w)
-			c.futex = nil
-			return 0, abi.ETIMEDOUT
-		}
-		return 0, &blockError{deadline: c.deadlineIfTimed(), why: func() string { return c.futexReason(uaddr, val) }}
+	w, waiting := record[*futexWaiter](c)
+	switch {
+	case waiting && w.Answered():
+		return 0, nil // FUTEX_WAKE chose it
+	case waiting && c.expired():
+		return 0, abi.ETIMEDOUT
+	case waiting:
+		return 0, c.futexBlock(w, uaddr, val)
 	}
-	// FUTEX_WAIT's timeout is relative; FUTEX_WAIT_BITSET's an absolute
-	// CLOCK_MONOTONIC time.
-	if err := c.readTimeout(c.a[3], absolute); err != nil {
-		return 0, err
+	if !c.started {
+		// FUTEX_WAIT's timeout is relative; FUTEX_WAIT_BITSET's an
+		// absolute time on CLOCK_MONOTONIC, or CLOCK_REALTIME with
+		// FUTEX_CLOCK_REALTIME.
+		clock := timeoutRelative
+		if absolute {
+			clock = timeoutMonotonic
+			if int(int32(c.a[1]))&futexClockRT != 0 {
+				clock = timeoutRealtime
+			}
+		}
+		if err := c.readTimeout(c.a[3], clock); err != nil {
+			return 0, err
+		}
+		c.started = true
 	}
 	var b [4]byte
 	if t.AS.ReadBytes(uaddr, b[:]) != nil {
@@ -109,60 +149,38 @@ func (c *call) futexWait(uaddr uint64, val, bitset uint32, private, absolute boo
 	if binary.LittleEndian.Uint32(b[:]) != val {
 		return 0, abi.EAGAIN
 	}
-	if c.timed && k.Now() >= c.deadline {
+	if c.expired() {
 		return 0, abi.ETIMEDOUT
 	}
-	w := &futexWaiter{t: t, key: futexKeyOf(t, uaddr, private), bitset: bitset}
-	k.futexes[w.key] = append(k.futexes[w.key], w)
-	c.futex = w
-	return 0, &blockError{deadline: c.deadlineIfTimed(), why: func() string { return c.futexReason(uaddr, val) }}
+	w = &futexWaiter{k: k, key: futexKeyOf(t, uaddr, private), bitset: bitset}
+	w.Init(w, t)
+	return 0, c.futexBlock(w, uaddr, val)
 }
 
-func (c *call) futexReason(uaddr uint64, val uint32) string {
-	return fmt.Sprintf("futex at %#x (value %d) until FUTEX_WAKE", uaddr, val)
-}
-
-func (c *call) deadlineIfTimed() uint64 {
-	if c.timed {
-		return c.deadline
-	}
-	return 0
+// futexBlock is the sleep of a FUTEX_WAIT on its key's list.
+func (c *call) futexBlock(w *futexWaiter, uaddr uint64, val uint32) error {
+	return &blockError{q: c.t.k.futexList(w.key), rec: w,
+		why: func() string { return fmt.Sprintf("futex at %#x (value %d) until FUTEX_WAKE", uaddr, val) }}
 }
 
 // futexWake wakes up to n waiters of key whose bitset meets bitset, in the
 // order they started waiting, and returns how many it woke.
 func (k *Kernel) futexWake(key futexKey, n int, bitset uint32) int {
-	woken := 0
-	list := k.futexes[key]
-	kept := list[:0]
-	for _, w := range list {
-		if woken < n && w.bitset&bitset != 0 {
-			w.woken = true
-			woken++
-			k.wake(w.t, k.cur, "")
-			continue
-		}
-		kept = append(kept, w)
+	q := k.futexes[key]
+	if q == nil {
+		return 0
 	}
-	k.setFutexList(key, kept)
-	return woken
-}
-
-// futexDrop takes a waiter off its list (timeout, signal, death).
-func (k *Kernel) futexDrop(w *futexWaiter) {
-	list := k.futexes[w.key]
-	for i, x := range list {
-		if x == w {
-			k.setFutexList(w.key, append(list[:i], list[i+1:]...))
-			return
+	var chosen []*futexWaiter
+	q.Each(func(e *sched.Entry) {
+		if w := e.Waiter.(*futexWaiter); len(chosen) < n && w.bitset&bitset != 0 {
+			chosen = append(chosen, w)
 		}
+	})
+	for _, w := range chosen {
+		w.Answer(sched.AllEvents)
 	}
-}
-
-func (k *Kernel) setFutexList(key futexKey, list []*futexWaiter) {
-	if len(list) == 0 {
+	if q.Empty() {
 		delete(k.futexes, key)
-		return
 	}
-	k.futexes[key] = list
+	return len(chosen)
 }

@@ -1,0 +1,246 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"testing/iotest"
+	"time"
+)
+
+// catSrc copies fd 0 to fd 1 until end of file, then exits with the errno
+// of ioctl(0, TCGETS) (25, ENOTTY, when fd 0 is not a terminal).
+const catSrc = `
+	.bss
+buf:	.zero 64
+	.text
+	.globl _start
+_start:	li a0, 0
+	la a1, buf
+	li a2, 64
+	li a7, SYS_read
+	ecall
+	blt a0, zero, fail
+	beqz a0, done
+	mv a2, a0
+	li a0, 1
+	la a1, buf
+	li a7, SYS_write
+	ecall
+	blt a0, zero, fail
+	j _start
+done:	li a0, 0
+	li a1, TCGETS
+	la a2, buf
+	li a7, SYS_ioctl
+	ecall
+fail:	neg a0, a0
+	li a7, SYS_exit
+	ecall
+`
+
+// ttysSrc exits with a bit per standard descriptor that is a terminal
+// (ioctl TCGETS succeeds): 1 for fd 0, 2 for fd 1, 4 for fd 2.
+const ttysSrc = `
+	.bss
+buf:	.zero 64
+	.text
+	.globl _start
+_start:	li s0, 0
+	li s1, 0
+	li s2, 1
+1:	mv a0, s1
+	li a1, TCGETS
+	la a2, buf
+	li a7, SYS_ioctl
+	ecall
+	bnez a0, 2f
+	or s0, s0, s2
+2:	addi s1, s1, 1
+	slli s2, s2, 1
+	li t0, 3
+	blt s1, t0, 1b
+	mv a0, s0
+	li a7, SYS_exit
+	ecall
+`
+
+// yesSrc writes "y\n" to fd 1 until a write fails, then exits with its
+// errno. With an argument it ignores SIGPIPE first.
+const yesSrc = `
+	.data
+act:	.dword 1, 0, 0
+y:	.ascii "y\n"
+	.text
+	.globl _start
+_start:	ld t0, 0(sp)
+	li t1, 2
+	blt t0, t1, 1f
+	li a0, SIGPIPE
+	la a1, act
+	li a2, 0
+	li a3, 8
+	li a7, SYS_rt_sigaction
+	ecall
+1:	li a0, 1
+	la a1, y
+	li a2, 2
+	li a7, SYS_write
+	ecall
+	bge a0, zero, 1b
+	neg a0, a0
+	li a7, SYS_exit
+	ecall
+`
+
+// A pipe or file as standard input passes every byte as it is, as under
+// qemu-riscv64: ^C, ^D, ^U, ^H, DEL, ^W and ^Z are data, not the line
+// discipline's, and fd 0 is not a terminal.
+func TestExecStdinNotTerminal(t *testing.T) {
+	cat := assemble(t, "cat", catSrc)
+	input := "a\x03b\x04c\x15d\x08e\x7ff\x17g\x1a\x1c\r\n\x04\x04last"
+	for _, tt := range []struct {
+		name string
+		in   io.Reader
+	}{
+		{"whole", strings.NewReader(input)},
+		{"one byte at a time", iotest.OneByteReader(strings.NewReader(input))},
+	} {
+		var stdout, stderr strings.Builder
+		st := Main([]string{"exec", cat}, tt.in, &stdout, &stderr)
+		if st != int(syscall.ENOTTY) || stdout.String() != input || stderr.String() != "" {
+			t.Errorf("%s: status %d, stdout %q, stderr %q; want 25 (ENOTTY) and stdout %q", tt.name, st, stdout.String(), stderr.String(), input)
+		}
+	}
+}
+
+// fd 0 and 1 are the terminal only when ipcsim's are; fd 2 is always
+// the host's stream. /dev/null is a character device but not a terminal
+// (qemu's program finds no tty there either).
+func TestExecWhichFDsAreTerminals(t *testing.T) {
+	ttys := assemble(t, "ttys", ttysSrc)
+	if st, _, _ := run(t, "exec", ttys); st != 0 {
+		t.Errorf("buffers as stdin and stdout: status %d, want 0 (no terminal)", st)
+	}
+	var stderr strings.Builder
+	for _, dev := range []string{os.DevNull, "/dev/zero", "/dev/full"} {
+		f, err := os.OpenFile(dev, os.O_RDWR, 0)
+		if err != nil {
+			t.Log(err)
+			continue
+		}
+		if st := Main([]string{"exec", ttys}, f, f, &stderr); st != 0 {
+			t.Errorf("%s as stdin and stdout: status %d, want 0 (not a terminal)", dev, st)
+		}
+		f.Close()
+	}
+	// The master side of a new pseudo-terminal is a terminal.
+	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer ptmx.Close()
+	if st := Main([]string{"exec", ttys}, ptmx, io.Discard, &stderr); st != 1 {
+		t.Errorf("/dev/ptmx as stdin: status %d, want 1 (fd 0 is the terminal)", st)
+	}
+	if st := Main([]string{"exec", ttys}, strings.NewReader(""), ptmx, &stderr); st != 2 {
+		t.Errorf("/dev/ptmx as stdout: status %d, want 2 (fd 1 is the terminal)", st)
+	}
+}
+
+// errWriter fails every write with err.
+type errWriter struct{ err error }
+
+func (w errWriter) Write([]byte) (int, error) { return 0, w.err }
+
+// The host's write errors reach the program as Linux's errno.
+func TestExecWriteErrors(t *testing.T) {
+	yes := assemble(t, "yes", yesSrc)
+	var stderr strings.Builder
+	for _, tt := range []struct {
+		err  error
+		want int
+	}{
+		{syscall.ENOSPC, 28},
+		{&os.PathError{Op: "write", Path: "x", Err: syscall.EDQUOT}, 122},
+		{syscall.EIO, 5},
+		{errors.New("something else"), 5},
+	} {
+		if st := Main([]string{"exec", yes}, strings.NewReader(""), errWriter{tt.err}, &stderr); st != tt.want {
+			t.Errorf("stdout failing with %v: status %d, want %d", tt.err, st, tt.want)
+		}
+	}
+
+	// A real /dev/full.
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer full.Close()
+	if st := Main([]string{"exec", yes}, strings.NewReader(""), full, &stderr); st != 28 {
+		t.Errorf("stdout /dev/full: status %d, want 28 (ENOSPC)", st)
+	}
+}
+
+// A write to a pipe whose reader left gets SIGPIPE (status 141, the
+// default action kills) or, with SIGPIPE ignored, EPIPE (32).
+func TestExecBrokenPipe(t *testing.T) {
+	yes := assemble(t, "yes", yesSrc)
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"exec", yes}, 128 + 13},
+		{[]string{"exec", yes, "ignore"}, 32},
+	} {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Close()
+		var stderr strings.Builder
+		st := Main(tt.args, strings.NewReader(""), w, &stderr)
+		w.Close()
+		if st != tt.want {
+			t.Errorf("%v: status %d, want %d; stderr %q", tt.args[2:], st, tt.want, stderr.String())
+		}
+	}
+}
+
+// TestExecBrokenStdoutProcess runs ipcsim exec as its own process, with
+// its standard output a pipe that the reader closes after one byte, as
+// "ipcsim exec yes | head -c1" does: ipcsim must not die of the host's
+// SIGPIPE, and exits 141 as the program did.
+func TestExecBrokenStdoutProcess(t *testing.T) {
+	if prog := os.Getenv("IPCSIM_EXEC_PROG"); prog != "" {
+		os.Exit(Main([]string{"exec", prog}, os.Stdin, os.Stdout, os.Stderr))
+	}
+	yes := assemble(t, "yes", yesSrc)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestExecBrokenStdoutProcess$")
+	cmd.Env = append(os.Environ(), "IPCSIM_EXEC_PROG="+yes)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() })
+	defer done.Stop()
+	b := make([]byte, 1)
+	if _, err := out.Read(b); err != nil || b[0] != 'y' {
+		t.Errorf("first byte %q, %v; want 'y'", b, err)
+	}
+	out.Close()
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 128+13 {
+		t.Errorf("ipcsim exec yes | head -c1: %v (stderr %q); want exit status 141", err, stderr.String())
+	}
+}

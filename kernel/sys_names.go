@@ -1,0 +1,132 @@
+package kernel
+
+// System calls on the name space (names.go): mkdirat(2), mknodat(2),
+// unlinkat(2), chdir(2), getcwd(2). openat(2) is in sys_open.go.
+
+import "ipcsim/abi"
+
+func init() {
+	register(map[abi.Sysno]sysEntry{
+		abi.SysMknodat:  {sysMknodat, "Dsmu", noSleep},
+		abi.SysMkdirat:  {sysMkdirat, "Dso", noSleep},
+		abi.SysUnlinkat: {sysUnlinkat, "DsR", noSleep},
+		abi.SysChdir:    {sysChdir, "s", noSleep},
+		abi.SysGetcwd:   {sysGetcwd, "xu", noSleep},
+	})
+}
+
+// mkdirat(2): (dirfd, path, mode). The mode keeps the sticky bit
+// (vfs_mkdir: S_IRWXUGO|S_ISVTX); the umask clears permission bits.
+func sysMkdirat(c *call) (int64, error) {
+	r, err := c.resolve(int32(c.a[0]), c.a[1])
+	if err != nil {
+		return 0, err
+	}
+	n, err := r.create(c.t, abi.S_IFDIR|uint32(c.a[2])&(abi.S_ISVTX|0777)&^umask)
+	if err != nil {
+		return 0, err
+	}
+	n.children = map[string]*node{}
+	return 0, nil
+}
+
+// mknodat(2): (dirfd, path, mode, dev). Only FIFOs: the namespace holds no
+// regular files or devices, so other types are refused with EPERM, the
+// error mknod(2) gives for a type the caller may not create.
+func sysMknodat(c *call) (int64, error) {
+	mode := uint32(c.a[2])
+	if mode&abi.S_IFMT != abi.S_IFIFO {
+		return 0, abi.EPERM
+	}
+	r, err := c.resolve(int32(c.a[0]), c.a[1])
+	if err != nil {
+		return 0, err
+	}
+	n, err := r.create(c.t, abi.S_IFIFO|mode&0777&^umask)
+	if err != nil {
+		return 0, err
+	}
+	n.fifo = &fifoNode{n: n}
+	return 0, nil
+}
+
+// unlinkat(2): (dirfd, path, flags). An open FIFO keeps working after its
+// name is gone: "If the name was the last link to a file but any processes
+// still have the file open, the file will remain in existence until the
+// last file descriptor referring to it is closed." - unlink(2)
+func sysUnlinkat(c *call) (int64, error) {
+	flags := c.a[2]
+	if flags&^abi.AT_REMOVEDIR != 0 {
+		return 0, abi.EINVAL
+	}
+	r, err := c.resolve(int32(c.a[0]), c.a[1])
+	if err != nil {
+		return 0, err
+	}
+	if r.n == nil {
+		return 0, abi.ENOENT
+	}
+	// The last component is checked first (do_rmdir, do_unlinkat), then
+	// the permissions (may_delete), then the victim's type.
+	rmdir := flags&abi.AT_REMOVEDIR != 0
+	switch {
+	case rmdir && r.n == c.t.k.root:
+		return 0, abi.EBUSY
+	case rmdir && r.name == ".":
+		return 0, abi.EINVAL // "EINVAL: pathname has . as last component" - rmdir(2)
+	case rmdir && r.name == "..":
+		return 0, abi.ENOTEMPTY
+	case !rmdir && (r.n == c.t.k.root || r.name == "." || r.name == ".."):
+		return 0, abi.EISDIR
+	}
+	if err := mayDelete(c.t, r.dir, r.n); err != nil {
+		return 0, err
+	}
+	switch {
+	case rmdir && !r.n.isDir():
+		return 0, abi.ENOTDIR
+	case rmdir && len(r.n.children) > 0:
+		return 0, abi.ENOTEMPTY
+	case !rmdir && r.n.isDir():
+		return 0, abi.EISDIR
+	}
+	delete(r.dir.children, r.n.name)
+	r.n.removed = true
+	return 0, nil
+}
+
+// chdir(2).
+func sysChdir(c *call) (int64, error) {
+	r, err := c.resolve(abi.AT_FDCWD, c.a[0])
+	if err != nil {
+		return 0, err
+	}
+	if r.n == nil {
+		return 0, abi.ENOENT
+	}
+	if !r.n.isDir() {
+		return 0, abi.ENOTDIR
+	}
+	// "EACCES Search permission is denied for one of the components of
+	// path" - chdir(2); the target itself is one of them.
+	if err := r.n.permission(c.t, abi.MAY_EXEC); err != nil {
+		return 0, err
+	}
+	c.t.cwd = r.n
+	return 0, nil
+}
+
+// getcwd(2): (buf, size); the raw call returns the length with the NUL.
+func sysGetcwd(c *call) (int64, error) {
+	if c.t.cwd.removed {
+		return 0, abi.ENOENT
+	}
+	p := c.t.cwd.path() + "\x00"
+	if uint64(len(p)) > c.a[1] {
+		return 0, abi.ERANGE
+	}
+	if c.t.AS.WriteBytes(c.a[0], []byte(p)) != nil {
+		return 0, abi.EFAULT
+	}
+	return int64(len(p)), nil
+}

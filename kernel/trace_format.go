@@ -1,0 +1,253 @@
+package kernel
+
+import (
+	"encoding/binary"
+	"fmt"
+	"strings"
+
+	"ipcsim/abi"
+	"ipcsim/proc"
+)
+
+func errnoName(ret int64) string {
+	if ret < 0 && ret > -4096 {
+		return abi.Errno(-ret).String()
+	}
+	return ""
+}
+
+// formatRet renders a result as strace does: "3", or "-1 EFAULT (Bad address)".
+func formatRet(ret int64) string {
+	if ret < 0 && ret > -4096 {
+		e := abi.Errno(-ret)
+		return fmt.Sprintf("-1 %v (%s)", e, e.Message())
+	}
+	if ret > 0xffff || ret < -0xffff {
+		return fmt.Sprintf("%#x", uint64(ret))
+	}
+	return fmt.Sprint(ret)
+}
+
+// formatCall renders "name(arg, arg, ...)" with the arguments decoded by the
+// letters of the table:
+//
+//	d int   u unsigned   x pointer or hex   k clock id   s path string
+//	w buffer written (its length is the next argument)
+//	r buffer read (shown after the call, ret bytes)
+//	V iovec array written   v string array (argv)   T timespec
+//	W wait4 options   C clone flags   P mmap prot   M mmap flags
+//	O open flags   f O_NONBLOCK/O_CLOEXEC flags   p pipe2's fd pair
+//	F fcntl command   a fcntl argument   I ioctl request   D dirfd
+//	o octal mode   m file type and mode   R unlinkat flags   S signal
+func (k *Kernel) formatCall(c *call, ret int64) string {
+	// a7 is any 64-bit value: compared as a Sysno (unsigned), a number of
+	// 2^63 or more is out of the table, where int(c.no) would be negative.
+	args := "xxxxxx" // an unknown call: show every register
+	if c.no < abi.Sysno(len(syscalls)) && syscalls[c.no].fn != nil {
+		args = syscalls[c.no].args
+	}
+	parts := make([]string, len(args))
+	for i, kind := range []byte(args) {
+		parts[i] = k.formatArg(c, i, kind, ret)
+	}
+	return c.no.String() + "(" + strings.Join(parts, ", ") + ")"
+}
+
+// userMemory reads a process's memory: the address space itself, which
+// faults pages in as the process's own loads would (a system call's
+// copy_from_user), or a peeker, which changes nothing (the trace).
+type userMemory interface {
+	ReadBytes(va uint64, dst []byte) error
+	ReadString(va uint64, max int) (s string, ok bool, err error)
+}
+
+// peeker reads an address space for the trace, through its side-effect-free
+// peeks: a traced run must end in the same state as an untraced one, so the
+// trace may not give an untouched page a frame (proc/peek.go).
+type peeker struct{ as *proc.AddressSpace }
+
+func (p peeker) ReadBytes(va uint64, dst []byte) error { return p.as.PeekBytes(va, dst) }
+
+func (p peeker) ReadString(va uint64, max int) (string, bool, error) {
+	return p.as.PeekString(va, max)
+}
+
+const traceBytes = 32 // how much of a buffer the trace shows, as strace -s 32
+
+func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64) string {
+	v := c.a[i]
+	as := peeker{c.t.AS} // the trace only looks: it must not fault pages in
+	switch kind {
+	case 'd':
+		return fmt.Sprint(int32(v))
+	case 'u':
+		return fmt.Sprint(v)
+	case 'k':
+		if name, ok := clockNames[v]; ok {
+			return name
+		}
+		return fmt.Sprint(int32(v))
+	case 's':
+		if s, ok, err := as.ReadString(v, 4095); err == nil && ok {
+			return quoteBytes([]byte(s), 256)
+		}
+	case 'w', 'r':
+		n := c.a[i+1]
+		if kind == 'r' {
+			if ret <= 0 {
+				break
+			}
+			n = uint64(ret)
+		}
+		buf := make([]byte, min(n, traceBytes+1))
+		if as.ReadBytes(v, buf) == nil {
+			return quoteBytes(buf[:min(n, uint64(len(buf)))], traceBytes)
+		}
+	case 'v':
+		if v == 0 {
+			return "NULL"
+		}
+		if argv, err := readStrings(as, v, abi.ArgBytesMax); err == nil {
+			return quoteArgv(argv)
+		}
+	case 'T':
+		if ts, err := readTimespec(as, v); err == nil {
+			return fmt.Sprintf("{tv_sec=%d, tv_nsec=%d}", ts.sec, ts.nsec)
+		}
+	case 'V':
+		return fmt.Sprintf("%#x", v)
+	case 'W':
+		return flagNames(v, waitFlags)
+	case 'C':
+		sig := abi.Signal(v & abi.CSIGNAL)
+		rest := flagNames(v&^abi.CSIGNAL, cloneFlags)
+		if sig == 0 {
+			return rest
+		}
+		if rest == "0" {
+			return sig.String()
+		}
+		return rest + "|" + sig.String()
+	case 'P':
+		if v == 0 {
+			return "PROT_NONE"
+		}
+		return flagNames(v, protFlags)
+	case 'M':
+		return flagNames(v, mapFlags)
+	case 'S':
+		return abi.Signal(int32(v)).String()
+	case 'g':
+		return flagNames(v, ipcFlags)
+	case 'X':
+		op := [...]string{futexWait: "FUTEX_WAIT", futexWake: "FUTEX_WAKE", futexWaitBitset: "FUTEX_WAIT_BITSET", futexWakeBitset: "FUTEX_WAKE_BITSET"}
+		name := fmt.Sprint(int32(v) & futexCmdMask)
+		if cmd := int(int32(v) & futexCmdMask); cmd >= 0 && cmd < len(op) && op[cmd] != "" {
+			name = op[cmd]
+		}
+		if v&futexPrivateFlag != 0 {
+			name += "|FUTEX_PRIVATE_FLAG"
+		}
+		return name
+	case 'K':
+		if int32(v) == abi.IPC_PRIVATE {
+			return "IPC_PRIVATE"
+		}
+		return fmt.Sprintf("%#x", uint32(v))
+	case 'Q':
+		if name, ok := ipcCmdNames[int32(v)]; ok {
+			return name
+		}
+		return fmt.Sprint(int32(v))
+	case 'H':
+		if h := int32(v); h >= 0 && h <= 2 {
+			return [...]string{"SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"}[h]
+		}
+		return fmt.Sprint(int32(v))
+	case 'f':
+		return flagNames(v, openFlags)
+	case 'p':
+		var b [8]byte
+		if ret == 0 && as.ReadBytes(v, b[:]) == nil {
+			return fmt.Sprintf("[%d, %d]", int32(binary.LittleEndian.Uint32(b[:])), int32(binary.LittleEndian.Uint32(b[4:])))
+		}
+	case 'a':
+		switch int32(c.a[1]) {
+		case abi.F_SETFL:
+			return flagNames(v, openFlags)
+		case abi.F_SETFD:
+			return flagNames(v, []flagName{{abi.FD_CLOEXEC, "FD_CLOEXEC"}})
+		case abi.F_GETFD, abi.F_GETFL, abi.F_GETPIPE_SZ:
+			return "0"
+		}
+		return fmt.Sprint(int64(v))
+	case 'm':
+		typ := map[uint64]string{abi.S_IFIFO: "S_IFIFO", abi.S_IFREG: "S_IFREG", abi.S_IFDIR: "S_IFDIR", abi.S_IFSOCK: "S_IFSOCK", abi.S_IFCHR: "S_IFCHR"}[v&abi.S_IFMT]
+		if typ == "" {
+			return fmt.Sprintf("%#o", v)
+		}
+		return fmt.Sprintf("%s|%#o", typ, v&^abi.S_IFMT)
+	case 'R':
+		return flagNames(v, []flagName{{abi.AT_REMOVEDIR, "AT_REMOVEDIR"}})
+	case 'D':
+		if int32(v) == abi.AT_FDCWD {
+			return "AT_FDCWD"
+		}
+		return fmt.Sprint(int32(v))
+	case 'o':
+		return fmt.Sprintf("%#o", v)
+	case 'O':
+		return formatOpenFlags(v)
+	case 'F':
+		if name, ok := fcntlNames[int32(v)]; ok {
+			return name
+		}
+		return fmt.Sprint(int32(v))
+	case 'I':
+		if name, ok := ioctlNames[uint32(v)]; ok {
+			return name
+		}
+		return fmt.Sprintf("%#x", v)
+	}
+	if v == 0 && kind != 'd' && kind != 'u' {
+		return "NULL"
+	}
+	return fmt.Sprintf("%#x", v)
+}
+
+type flagName struct {
+	bit  uint64
+	name string
+}
+
+var (
+	waitFlags   = []flagName{{abi.WNOHANG, "WNOHANG"}, {abi.WUNTRACED, "WUNTRACED"}, {abi.WCONTINUED, "WCONTINUED"}, {abi.WNOTHREAD, "__WNOTHREAD"}, {abi.WALL, "__WALL"}, {abi.WCLONE, "__WCLONE"}}
+	protFlags   = []flagName{{abi.PROT_READ, "PROT_READ"}, {abi.PROT_WRITE, "PROT_WRITE"}, {abi.PROT_EXEC, "PROT_EXEC"}}
+	mapFlags    = []flagName{{abi.MAP_SHARED, "MAP_SHARED"}, {abi.MAP_PRIVATE, "MAP_PRIVATE"}, {abi.MAP_FIXED, "MAP_FIXED"}, {abi.MAP_ANONYMOUS, "MAP_ANONYMOUS"}, {abi.MAP_GROWSDOWN, "MAP_GROWSDOWN"}, {abi.MAP_NORESERVE, "MAP_NORESERVE"}, {abi.MAP_POPULATE, "MAP_POPULATE"}, {abi.MAP_STACK, "MAP_STACK"}, {abi.MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"}}
+	cloneFlags  = []flagName{{abi.CLONE_VM, "CLONE_VM"}, {abi.CLONE_FS, "CLONE_FS"}, {abi.CLONE_FILES, "CLONE_FILES"}, {abi.CLONE_SIGHAND, "CLONE_SIGHAND"}, {abi.CLONE_VFORK, "CLONE_VFORK"}, {abi.CLONE_PARENT, "CLONE_PARENT"}, {abi.CLONE_THREAD, "CLONE_THREAD"}, {abi.CLONE_SETTLS, "CLONE_SETTLS"}, {abi.CLONE_PARENT_SETTID, "CLONE_PARENT_SETTID"}, {abi.CLONE_CHILD_CLEARTID, "CLONE_CHILD_CLEARTID"}, {abi.CLONE_CHILD_SETTID, "CLONE_CHILD_SETTID"}}
+	openFlags   = []flagName{{abi.O_CREAT, "O_CREAT"}, {abi.O_EXCL, "O_EXCL"}, {abi.O_NOCTTY, "O_NOCTTY"}, {abi.O_TRUNC, "O_TRUNC"}, {abi.O_APPEND, "O_APPEND"}, {abi.O_NONBLOCK, "O_NONBLOCK"}, {abi.O_DIRECTORY, "O_DIRECTORY"}, {abi.O_NOFOLLOW, "O_NOFOLLOW"}, {abi.O_CLOEXEC, "O_CLOEXEC"}}
+	fcntlNames  = map[int32]string{abi.F_DUPFD: "F_DUPFD", abi.F_GETFD: "F_GETFD", abi.F_SETFD: "F_SETFD", abi.F_GETFL: "F_GETFL", abi.F_SETFL: "F_SETFL", abi.F_DUPFD_CLOEXEC: "F_DUPFD_CLOEXEC", abi.F_SETPIPE_SZ: "F_SETPIPE_SZ", abi.F_GETPIPE_SZ: "F_GETPIPE_SZ"}
+	ioctlNames  = map[uint32]string{abi.TCGETS: "TCGETS", abi.TCSETS: "TCSETS", abi.TCSETSW: "TCSETSW", abi.TCSETSF: "TCSETSF", abi.TIOCGPGRP: "TIOCGPGRP", abi.TIOCSPGRP: "TIOCSPGRP", abi.TIOCGWINSZ: "TIOCGWINSZ", abi.FIONREAD: "FIONREAD"}
+	ipcFlags    = []flagName{{abi.IPC_NOWAIT, "IPC_NOWAIT"}, {abi.MSG_NOERROR, "MSG_NOERROR"}, {abi.MSG_EXCEPT, "MSG_EXCEPT"}, {abi.MSG_COPY, "MSG_COPY"}, {abi.SEM_UNDO, "SEM_UNDO"}}
+	ipcCmdNames = map[int32]string{abi.IPC_RMID: "IPC_RMID", abi.IPC_SET: "IPC_SET", abi.IPC_STAT: "IPC_STAT", abi.IPC_INFO: "IPC_INFO",
+		abi.GETPID: "GETPID", abi.GETVAL: "GETVAL", abi.GETALL: "GETALL", abi.GETNCNT: "GETNCNT", abi.GETZCNT: "GETZCNT", abi.SETVAL: "SETVAL", abi.SETALL: "SETALL"}
+	clockNames = map[uint64]string{abi.CLOCK_REALTIME: "CLOCK_REALTIME", abi.CLOCK_MONOTONIC: "CLOCK_MONOTONIC", abi.CLOCK_PROCESS_CPUTIME_ID: "CLOCK_PROCESS_CPUTIME_ID", abi.CLOCK_THREAD_CPUTIME_ID: "CLOCK_THREAD_CPUTIME_ID", abi.CLOCK_MONOTONIC_RAW: "CLOCK_MONOTONIC_RAW", abi.CLOCK_REALTIME_COARSE: "CLOCK_REALTIME_COARSE", abi.CLOCK_MONOTONIC_COARSE: "CLOCK_MONOTONIC_COARSE", abi.CLOCK_BOOTTIME: "CLOCK_BOOTTIME"}
+)
+
+// flagNames renders a bit set as "A|B|0x40", or "0".
+func flagNames(v uint64, names []flagName) string {
+	var parts []string
+	for _, f := range names {
+		if v&f.bit == f.bit && f.bit != 0 {
+			parts = append(parts, f.name)
+			v &^= f.bit
+		}
+	}
+	if v != 0 {
+		parts = append(parts, fmt.Sprintf("%#x", v))
+	}
+	if len(parts) == 0 {
+		return "0"
+	}
+	return strings.Join(parts, "|")
+}
