@@ -170,6 +170,13 @@ func TestDefaultCycleLimit(t *testing.T) {
 	if st != exitOK || !strings.HasSuffix(out, "1 passed, 0 failed\n") {
 		t.Errorf("test: status %d, output %q", st, out)
 	}
+	// A failing scenario says that the default limit stopped it.
+	os.WriteFile(file, []byte(napForever+"-- want/exits --\n"), 0o644)
+	st, out, _ = run(t, "test", file)
+	if st != exitFailed || !strings.Contains(out, "\n    ipcsim test: "+file+" stopped at the default cycle limit (1000000000 cycles") {
+		t.Errorf("failing test: status %d, output %q", st, out)
+	}
+	os.WriteFile(file, []byte(napForever), 0o644)
 	st, out, _ = run(t, "inspect", "--at=2_000_000_000", file)
 	if st != exitOK || !strings.HasPrefix(out, "state at cycle 1000000000\n") {
 		t.Errorf("inspect: status %d, output %q", st, out)

@@ -120,6 +120,7 @@ func testScenario(path string, update, quiet bool, seed, limit *settingFlag, w i
 		text := strings.TrimSuffix(m.String(), "\n")
 		b.WriteString(strings.ReplaceAll(text, "\n", "\n    ") + "\n")
 	}
+	limitNote(&b, "test", s, o)
 	fail(b.String())
 	return false, false
 }
