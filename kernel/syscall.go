@@ -205,6 +205,7 @@ func formatRet(ret int64) string {
 //	O open flags   f O_NONBLOCK/O_CLOEXEC flags   p pipe2's fd pair
 //	F fcntl command   a fcntl argument   I ioctl request   D dirfd
 //	o octal mode   m file type and mode   R unlinkat flags   S signal
+//	E epoll_ctl op   e struct epoll_event (read)
 func (k *Kernel) formatCall(c *call, ret int64) string {
 	var args string
 	if int(c.no) < len(syscalls) {
@@ -344,6 +345,17 @@ func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64) string {
 		return fmt.Sprint(int32(v))
 	case 'o':
 		return fmt.Sprintf("%#o", v)
+	case 'E':
+		if op := int32(v); op >= abi.EPOLL_CTL_ADD && op <= abi.EPOLL_CTL_MOD {
+			return [...]string{"", "EPOLL_CTL_ADD", "EPOLL_CTL_DEL", "EPOLL_CTL_MOD"}[op]
+		}
+		return fmt.Sprint(int32(v))
+	case 'e':
+		var b [abi.SizeofEpollEvent]byte
+		if v != 0 && as.ReadBytes(v, b[:]) == nil {
+			return fmt.Sprintf("{events=%s, data=%#x}", flagNames(uint64(binary.LittleEndian.Uint32(b[:])), epollFlags),
+				binary.LittleEndian.Uint64(b[8:]))
+		}
 	case 'O':
 		return formatOpenFlags(v)
 	case 'F':
@@ -376,6 +388,7 @@ var (
 	openFlags   = []flagName{{abi.O_CREAT, "O_CREAT"}, {abi.O_EXCL, "O_EXCL"}, {abi.O_NOCTTY, "O_NOCTTY"}, {abi.O_TRUNC, "O_TRUNC"}, {abi.O_APPEND, "O_APPEND"}, {abi.O_NONBLOCK, "O_NONBLOCK"}, {abi.O_DIRECTORY, "O_DIRECTORY"}, {abi.O_NOFOLLOW, "O_NOFOLLOW"}, {abi.O_CLOEXEC, "O_CLOEXEC"}}
 	fcntlNames  = map[int32]string{abi.F_DUPFD: "F_DUPFD", abi.F_GETFD: "F_GETFD", abi.F_SETFD: "F_SETFD", abi.F_GETFL: "F_GETFL", abi.F_SETFL: "F_SETFL", abi.F_DUPFD_CLOEXEC: "F_DUPFD_CLOEXEC", abi.F_SETPIPE_SZ: "F_SETPIPE_SZ", abi.F_GETPIPE_SZ: "F_GETPIPE_SZ"}
 	ioctlNames  = map[uint32]string{abi.TCGETS: "TCGETS", abi.TCSETS: "TCSETS", abi.TCSETSW: "TCSETSW", abi.TCSETSF: "TCSETSF", abi.TIOCGPGRP: "TIOCGPGRP", abi.TIOCSPGRP: "TIOCSPGRP", abi.TIOCGWINSZ: "TIOCGWINSZ", abi.FIONREAD: "FIONREAD"}
+	epollFlags  = []flagName{{abi.EPOLLIN, "EPOLLIN"}, {abi.EPOLLPRI, "EPOLLPRI"}, {abi.EPOLLOUT, "EPOLLOUT"}, {abi.EPOLLERR, "EPOLLERR"}, {abi.EPOLLHUP, "EPOLLHUP"}, {abi.EPOLLRDNORM, "EPOLLRDNORM"}, {abi.EPOLLRDBAND, "EPOLLRDBAND"}, {abi.EPOLLWRNORM, "EPOLLWRNORM"}, {abi.EPOLLWRBAND, "EPOLLWRBAND"}, {abi.EPOLLMSG, "EPOLLMSG"}, {abi.EPOLLRDHUP, "EPOLLRDHUP"}, {abi.EPOLLEXCLUSIVE, "EPOLLEXCLUSIVE"}, {abi.EPOLLWAKEUP, "EPOLLWAKEUP"}, {abi.EPOLLONESHOT, "EPOLLONESHOT"}, {abi.EPOLLET, "EPOLLET"}}
 	ipcFlags    = []flagName{{abi.IPC_NOWAIT, "IPC_NOWAIT"}, {abi.MSG_NOERROR, "MSG_NOERROR"}, {abi.MSG_EXCEPT, "MSG_EXCEPT"}, {abi.MSG_COPY, "MSG_COPY"}, {abi.SEM_UNDO, "SEM_UNDO"}}
 	ipcCmdNames = map[int32]string{abi.IPC_RMID: "IPC_RMID", abi.IPC_SET: "IPC_SET", abi.IPC_STAT: "IPC_STAT", abi.IPC_INFO: "IPC_INFO",
 		abi.GETPID: "GETPID", abi.GETVAL: "GETVAL", abi.GETALL: "GETALL", abi.GETNCNT: "GETNCNT", abi.GETZCNT: "GETZCNT", abi.SETVAL: "SETVAL", abi.SETALL: "SETALL"}
