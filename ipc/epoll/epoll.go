@@ -200,6 +200,9 @@ func (it *Item) poll() sched.EventMask {
 // and waits for EPOLL_CTL_MOD.
 func (it *Item) Disarmed() bool { return it.Events&^PrivateBits == 0 }
 
+// Owner returns the instance the item belongs to.
+func (it *Item) Owner() *Instance { return it.ep }
+
 // Ready reports whether the item is on the ready list.
 func (it *Item) Ready() bool { return it.onReady }
 
