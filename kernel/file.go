@@ -7,6 +7,7 @@ import (
 	"syscall"
 
 	"ipcsim/abi"
+	"ipcsim/ipc/epoll"
 	"ipcsim/proc"
 	"ipcsim/sched"
 )
@@ -38,6 +39,11 @@ type OpenFile struct {
 	ops   FileOps
 	flags int // O_ACCMODE bits and O_NONBLOCK
 	refs  int // descriptors pointing here (proc.FileRef)
+
+	// The epoll instances that watch this description (Linux's f_ep),
+	// maybe some no longer: its release takes it off their interest
+	// lists (sys_epoll.go).
+	epolls []*epoll.Instance
 }
 
 func newOpenFile(ops FileOps, flags int) *OpenFile {
@@ -51,16 +57,33 @@ func (f *OpenFile) IncRef() { f.refs++ }
 func (f *OpenFile) DecRef() {
 	f.refs--
 	if f.refs == 0 {
-		f.ops.Release()
+		f.release()
 	}
 }
 
 // discard releases an open file that never got a descriptor.
 func (f *OpenFile) discard() {
 	if f.refs == 0 {
-		f.ops.Release()
+		f.release()
 	}
 }
+
+// release ends the description: "closing a file descriptor causes it to
+// be removed from all epoll interest lists" once every descriptor
+// referring to the description is closed (epoll(7): eventpoll_release
+// runs before the file's own release).
+func (f *OpenFile) release() {
+	for _, ep := range f.epolls {
+		ep.Forget(f)
+	}
+	f.epolls = nil
+	f.ops.Release()
+}
+
+// Readiness and Queue make the description what an epoll instance watches
+// (epoll.File): the instance keys its items by description and fd.
+func (f *OpenFile) Readiness() sched.EventMask { return f.ops.Readiness() }
+func (f *OpenFile) Queue() *sched.WaitQueue    { return f.ops.Queue() }
 
 func (f *OpenFile) readable() bool { return f.flags&abi.O_ACCMODE != abi.O_WRONLY }
 func (f *OpenFile) writable() bool { return f.flags&abi.O_ACCMODE != abi.O_RDONLY }

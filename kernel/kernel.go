@@ -17,6 +17,7 @@ import (
 
 	"ipcsim/abi"
 	"ipcsim/hw"
+	"ipcsim/ipc/epoll"
 	"ipcsim/ipc/mqueue"
 	"ipcsim/ipc/msgq"
 	"ipcsim/ipc/pipe"
@@ -109,6 +110,9 @@ type Kernel struct {
 
 	pipes   []*pipe.Pipe // live pipes (FIFOs' included), by id, for inspection
 	pipeIDs int          // the last pipe id handed out
+
+	epolls   []*epoll.Instance // live epoll instances, by id, for inspection (sys_epoll.go)
+	epollIDs int               // the last epoll id handed out
 
 	msgIDs  *sysv.Registry[*msgq.Queue]   // System V message queues (sys_msg.go)
 	shmIDs  *sysv.Registry[*shm.Segment]  // System V shared memory segments (made at first use)

@@ -39,6 +39,7 @@ func formatRet(ret int64) string {
 //	O open flags   f O_NONBLOCK/O_CLOEXEC flags   p pipe2's fd pair
 //	F fcntl command   a fcntl argument   I ioctl request   D dirfd
 //	o octal mode   m file type and mode   R unlinkat flags   S signal
+//	E epoll_ctl op   e struct epoll_event (read)
 func (k *Kernel) formatCall(c *call, ret int64) string {
 	// a7 is any 64-bit value: compared as a Sysno (unsigned), a number of
 	// 2^63 or more is out of the table, where int(c.no) would be negative.
@@ -196,6 +197,17 @@ func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64) string {
 		return fmt.Sprint(int32(v))
 	case 'o':
 		return fmt.Sprintf("%#o", v)
+	case 'E':
+		if op := int32(v); op >= abi.EPOLL_CTL_ADD && op <= abi.EPOLL_CTL_MOD {
+			return [...]string{"", "EPOLL_CTL_ADD", "EPOLL_CTL_DEL", "EPOLL_CTL_MOD"}[op]
+		}
+		return fmt.Sprint(int32(v))
+	case 'e':
+		var b [abi.SizeofEpollEvent]byte
+		if v != 0 && as.ReadBytes(v, b[:]) == nil {
+			return fmt.Sprintf("{events=%s, data=%#x}", flagNames(uint64(binary.LittleEndian.Uint32(b[:])), epollFlags),
+				binary.LittleEndian.Uint64(b[8:]))
+		}
 	case 'O':
 		return formatOpenFlags(v)
 	case 'F':
@@ -231,6 +243,7 @@ var (
 	ipcFlags    = []flagName{{abi.IPC_NOWAIT, "IPC_NOWAIT"}, {abi.MSG_NOERROR, "MSG_NOERROR"}, {abi.MSG_EXCEPT, "MSG_EXCEPT"}, {abi.MSG_COPY, "MSG_COPY"}, {abi.SEM_UNDO, "SEM_UNDO"}}
 	ipcCmdNames = map[int32]string{abi.IPC_RMID: "IPC_RMID", abi.IPC_SET: "IPC_SET", abi.IPC_STAT: "IPC_STAT", abi.IPC_INFO: "IPC_INFO",
 		abi.GETPID: "GETPID", abi.GETVAL: "GETVAL", abi.GETALL: "GETALL", abi.GETNCNT: "GETNCNT", abi.GETZCNT: "GETZCNT", abi.SETVAL: "SETVAL", abi.SETALL: "SETALL"}
+	epollFlags = []flagName{{abi.EPOLLIN, "EPOLLIN"}, {abi.EPOLLPRI, "EPOLLPRI"}, {abi.EPOLLOUT, "EPOLLOUT"}, {abi.EPOLLERR, "EPOLLERR"}, {abi.EPOLLHUP, "EPOLLHUP"}, {abi.EPOLLRDNORM, "EPOLLRDNORM"}, {abi.EPOLLRDBAND, "EPOLLRDBAND"}, {abi.EPOLLWRNORM, "EPOLLWRNORM"}, {abi.EPOLLWRBAND, "EPOLLWRBAND"}, {abi.EPOLLMSG, "EPOLLMSG"}, {abi.EPOLLRDHUP, "EPOLLRDHUP"}, {abi.EPOLLEXCLUSIVE, "EPOLLEXCLUSIVE"}, {abi.EPOLLWAKEUP, "EPOLLWAKEUP"}, {abi.EPOLLONESHOT, "EPOLLONESHOT"}, {abi.EPOLLET, "EPOLLET"}}
 	clockNames = map[uint64]string{abi.CLOCK_REALTIME: "CLOCK_REALTIME", abi.CLOCK_MONOTONIC: "CLOCK_MONOTONIC", abi.CLOCK_PROCESS_CPUTIME_ID: "CLOCK_PROCESS_CPUTIME_ID", abi.CLOCK_THREAD_CPUTIME_ID: "CLOCK_THREAD_CPUTIME_ID", abi.CLOCK_MONOTONIC_RAW: "CLOCK_MONOTONIC_RAW", abi.CLOCK_REALTIME_COARSE: "CLOCK_REALTIME_COARSE", abi.CLOCK_MONOTONIC_COARSE: "CLOCK_MONOTONIC_COARSE", abi.CLOCK_BOOTTIME: "CLOCK_BOOTTIME"}
 )
 

@@ -19,7 +19,7 @@ import (
 // Two kinds of call count:
 //
 //   - a number without a row in the system call table (invoke): socket,
-//     epoll_create1, or a number Linux does not define (syscall_500);
+//     epoll_create1, or a number Linux does not define (syscall_0x1f4);
 //   - an operation that a handler knows it lacks (c.notImplemented): a
 //     futex requeue or priority-inheritance operation.
 //
@@ -29,7 +29,7 @@ import (
 // Unimplemented is a system call, or an operation of one, that the run
 // made and ipcsim does not implement: each such call failed with ENOSYS.
 type Unimplemented struct {
-	Name  string // the call's name as the trace writes it: "socket", "syscall_500"
+	Name  string // the call's name as the trace writes it: "socket", "syscall_0x1f4"
 	Op    string // the operation ipcsim lacks, for a call that has a handler ("FUTEX_CMP_REQUEUE"), or ""
 	Calls int    // how many times the run made it
 	PID   int    // the first process that made it
@@ -92,12 +92,12 @@ func (k *Kernel) unimplemented() []Unimplemented {
 }
 
 // compareNames orders call names alphabetically, except that numbers
-// without a name (syscall_N) compare by number: syscall_500 before
-// syscall_1024.
+// without a name (syscall_0xN) compare by number: syscall_0x1f4 before
+// syscall_0x400.
 func compareNames(a, b string) int {
 	const p = "syscall_"
 	if strings.HasPrefix(a, p) && strings.HasPrefix(b, p) && len(a) != len(b) {
-		return cmp.Compare(len(a), len(b)) // decimal numbers without leading zeros
+		return cmp.Compare(len(a), len(b)) // hex numbers without leading zeros
 	}
 	return cmp.Compare(a, b)
 }

@@ -23,7 +23,7 @@ import (
 // WHO is the name a process was spawned as, or "pid N". EXPECTATION is any
 // of the three forms exit, signal and console after expect: "expect seeds
 // 1..100 never exit locked 1". NAME is a system call's name as the trace
-// writes it (socket, or syscall_N for a number Linux does not define).
+// writes it (socket, or syscall_0x1f4 for a number Linux does not define).
 type header struct {
 	s        *Scenario
 	errs     *ErrorList
@@ -382,7 +382,7 @@ func (h *header) callNames(words []word, end int) []string {
 	var names []string
 	for _, w := range words {
 		if w.quoted || !isSyscallName(w.val) {
-			h.errs.Add(h.at(w.col), "unknown system call %s: expected a name as the trace writes it, such as socket or syscall_500", w.text)
+			h.errs.Add(h.at(w.col), "unknown system call %s: expected a name as the trace writes it, such as socket or syscall_0x1f4", w.text)
 			return nil
 		}
 		names = append(names, w.val)
@@ -401,17 +401,17 @@ var syscallNames = func() map[string]bool {
 }()
 
 // isSyscallName reports whether name is what the trace calls some system
-// call: a name Linux defines, or syscall_N for a number it does not.
+// call: a name Linux defines, or syscall_0xN (hex, as strace writes it) for a number it does not.
 func isSyscallName(name string) bool {
 	if syscallNames[name] {
 		return true
 	}
-	n, ok := strings.CutPrefix(name, "syscall_")
+	n, ok := strings.CutPrefix(name, "syscall_0x")
 	if !ok {
 		return false
 	}
-	v, err := strconv.ParseUint(n, 10, 64)
-	return err == nil && strconv.FormatUint(v, 10) == n && abi.Sysno(v).String() == name
+	v, err := strconv.ParseUint(n, 16, 64)
+	return err == nil && abi.Sysno(v).String() == name
 }
 
 // seedRange parses "FROM..TO QUANTIFIER", the words after "expect seeds".

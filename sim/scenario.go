@@ -115,7 +115,7 @@ type Expect struct {
 	Signal  int    // signal: the signal number
 	Console []byte // console: the exact output
 	// Calls is, for unimplemented, the names of the calls, sorted, each
-	// once: "bind", "socket", "syscall_500".
+	// once: "bind", "socket", "syscall_0x1f4".
 	Calls []string
 	// Seeds, if not nil, makes the line a statement over many seeds
 	// ("expect seeds 1..100 never exit racer 1"): the rest of the line is

@@ -179,6 +179,7 @@ func TestTraceHugeSyscallNumber(t *testing.T) {
 	const src = `# li a7, -1; ecall
 machine mem=1M limit=100000
 spawn huge.s
+expect unimplemented syscall_0x8000000000000000 syscall_0xffffffffffffffff
 expect exit huge 0
 -- huge.s --
 	.text

@@ -818,4 +818,44 @@ static inline long sem_wait_for(int id, int num, int cmd, long want)
 	return v;
 }
 
+/* epoll */
+/* ---- epoll (added for the epoll programs, issue 9; asm-generic numbers:
+ * riscv64 has no epoll_create and no epoll_wait) ---- */
+#define SYS_epoll_create1 20
+#define SYS_epoll_ctl     21
+#define SYS_epoll_pwait   22
+#define SYS_epoll_pwait2  441
+#ifndef ELOOP
+#define ELOOP 40
+#endif
+#define EPOLL_CLOEXEC  02000000
+#define EPOLL_CTL_ADD  1
+#define EPOLL_CTL_DEL  2
+#define EPOLL_CTL_MOD  3
+#define EPOLLIN        0x001
+#define EPOLLOUT       0x004
+#define EPOLLERR       0x008
+#define EPOLLHUP       0x010
+#define EPOLLRDNORM    0x040
+#define EPOLLEXCLUSIVE (1U << 28)
+#define EPOLLONESHOT   (1U << 30)
+#define EPOLLET        (1U << 31)
+/* struct epoll_event on riscv64: 16 bytes, not packed (only x86-64 packs it). */
+struct epoll_event { unsigned int events; unsigned long data; };
+
+static inline long sys_epoll_create1(int flags) { return syscall1(SYS_epoll_create1, flags); }
+static inline long sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
+{ return syscall4(SYS_epoll_ctl, epfd, op, fd, ev); }
+static inline long sys_epoll_pwait(int epfd, struct epoll_event *evs, int max, int ms, const unsigned long *sigmask)
+{ return syscall6(SYS_epoll_pwait, epfd, (long)evs, max, ms, (long)sigmask, 8); }
+static inline long sys_epoll_pwait2(int epfd, struct epoll_event *evs, int max, const struct timespec *ts,
+	const unsigned long *sigmask)
+{ return syscall6(SYS_epoll_pwait2, epfd, (long)evs, max, (long)ts, (long)sigmask, 8); }
+/* epoll_ctl with events and data given by value. */
+static inline long ep_ctl(int epfd, int op, int fd, unsigned int events, unsigned long data)
+{
+	struct epoll_event ev = { events, data };
+	return sys_epoll_ctl(epfd, op, fd, &ev);
+}
+
 #endif
