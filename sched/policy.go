@@ -1,6 +1,9 @@
 package sched
 
-import "math/rand/v2"
+import (
+	"math"
+	"math/rand/v2"
+)
 
 // A Policy decides who runs and for how long. The kernel keeps the
 // mechanism (which processes are runnable, the CPU, the timer) and asks the
@@ -143,9 +146,15 @@ func (rr *RoundRobin) Pick() (int, bool) { return rr.queue.Pop() }
 func (rr *RoundRobin) Slice(int) uint64 {
 	q := rr.quantum
 	if rr.jitter > 0 {
-		q += rr.rand.Uint64N(rr.jitter + 1)
+		var j uint64
+		if rr.jitter == math.MaxUint64 {
+			j = rr.rand.Uint64() // [0, 2^64-1]: jitter+1 would wrap to 0
+		} else {
+			j = rr.rand.Uint64N(rr.jitter + 1)
+		}
+		q += min(j, math.MaxUint64-q) // saturate: a slice cannot wrap the clock
 	}
-	return q
+	return max(q, 1)
 }
 
 // Point preempts at the end of a slice or at sched_yield if someone else

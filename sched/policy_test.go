@@ -1,6 +1,7 @@
 package sched
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -120,5 +121,21 @@ func TestRoundRobinNoAllocs(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("%v allocations per switch, want 0", allocs)
+	}
+}
+
+// Slice never panics or wraps, whatever a caller below the scenario
+// checks passes: a jitter of 2^64-1, a quantum of 2^64-1, a quantum of 0.
+func TestRoundRobinSliceExtremes(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, c := range []struct{ quantum, jitter uint64 }{
+		{10, math.MaxUint64}, {math.MaxUint64, math.MaxUint64}, {math.MaxUint64, 5}, {0, 0},
+	} {
+		rr := NewRoundRobin(c.quantum, c.jitter, r)
+		for range 100 {
+			if s := rr.Slice(1); s < max(c.quantum, 1) {
+				t.Fatalf("quantum %d jitter %d: slice %d below the quantum", c.quantum, c.jitter, s)
+			}
+		}
 	}
 }
