@@ -31,6 +31,13 @@ func (f *traceFlag) IsBoolFlag() bool { return true }
 const maxProgBytes = 256 << 20
 
 // cmdExec is "ipcsim exec [flags] PROG [ARGS...]".
+// execDefaultLimit is exec's cycle limit when --limit gives none: 10^12
+// cycles, 1000 seconds of virtual time (about an hour of host time for a
+// program that computes without a pause), so that a program that never
+// stops does not hang a script or CI; a program waiting for the host's
+// input uses no cycles while it waits.
+var execDefaultLimit uint64 = 1_000_000_000_000 // a variable only so that a test can lower it
+
 func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("exec", flag.ContinueOnError)
 	mem, quantum, trapcost := &settingFlag{key: "mem"}, &settingFlag{key: "quantum"}, &settingFlag{key: "trapcost"}
@@ -38,8 +45,8 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(quantum, "quantum", "cycles per time slice")
 	fs.Var(trapcost, "trapcost", "extra cycles per trap")
 	seed := seedFlag(fs)
-	// exec has no cycle limit unless --limit gives one: it runs a program
-	// as qemu-riscv64 does, and qemu has none.
+	// exec stops a program at execDefaultLimit cycles unless --limit says
+	// otherwise (--limit=none: never, as qemu-riscv64).
 	limit := limitFlag(fs)
 	var trace traceFlag
 	fs.Var(&trace, "trace", "write the trace to standard error, or to FILE")
@@ -47,6 +54,9 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	warnUnimpl := fs.Bool("warn-unimplemented", false, "at the end, name on standard error the system calls that failed because ipcsim does not implement them")
 	if st := parseFlags(fs, args, stdout, stderr); st >= 0 {
 		return st
+	}
+	if !limit.set {
+		limit.n = execDefaultLimit
 	}
 	bad := func(format string, args ...any) int {
 		fmt.Fprintf(stderr, "ipcsim exec: "+format+"\n", args...)
@@ -117,7 +127,11 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch res.Reason {
 	case kernel.StopCycleLimit:
-		fmt.Fprintf(stderr, "ipcsim: cycle limit %d reached\n", limit.n)
+		if limit.set {
+			fmt.Fprintf(stderr, "ipcsim: cycle limit %d reached\n", limit.n)
+		} else {
+			fmt.Fprintf(stderr, "ipcsim: exec's default cycle limit %d reached (1000 s of virtual time; --limit=none runs without one)\n", limit.n)
+		}
 		return exitCycleLimit
 	case kernel.StopDeadlock:
 		fmt.Fprintf(stderr, "ipcsim: %s\n", res.Reason)

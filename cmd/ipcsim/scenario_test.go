@@ -126,6 +126,17 @@ _start:	ld s0, 0(sp)
 	if st != exitCycleLimit || errs != "ipcsim: cycle limit 5000 reached\n" {
 		t.Errorf("spin: status %d, stderr %q", st, errs)
 	}
+	// Without --limit, exec stops at its default limit (lowered here: the
+	// real one, 10^12 cycles, takes about an hour of host time).
+	defer func(n uint64) { execDefaultLimit = n }(execDefaultLimit)
+	execDefaultLimit = 7000
+	st, _, errs = run(t, "exec", spin)
+	if st != exitCycleLimit || !strings.HasPrefix(errs, "ipcsim: exec's default cycle limit 7000 reached") {
+		t.Errorf("spin without --limit: status %d, stderr %q", st, errs)
+	}
+	if st, _, errs = run(t, "exec", "--limit=none", countdown(t)); st != 0 {
+		t.Errorf("--limit=none: status %d, stderr %q", st, errs)
+	}
 
 	segv := assemble(t, "segv", "\t.text\n\t.globl _start\n_start: sd zero, 0(zero)\n")
 	if st, _, _ := run(t, "exec", segv); st != 128+11 {
@@ -216,4 +227,10 @@ buf:	.space 4095
 		exits != "stopped at cycle 20000: cycle limit reached\n" {
 		t.Errorf("status %d, stderr %q, console of %d bytes ending %q, exits %q", st, stderr, len(console), lines[len(lines)-2], exits)
 	}
+}
+
+// countdown is a program that runs past the lowered default limit and
+// exits 0: --limit=none must let it finish.
+func countdown(t *testing.T) string {
+	return assemble(t, "count", "\t.text\n\t.globl _start\n_start: li t0, 5000\n1: addi t0, t0, -1\n\tbnez t0, 1b\n\tli a0, 0\n\tli a7, 93\n\tecall\n")
 }
