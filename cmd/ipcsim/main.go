@@ -69,8 +69,8 @@ Usage:
         --quantum=N      cycles per time slice, 1 to 10^12 (default 10000)
         --trapcost=N     extra cycles per trap, 0 to 10^6 (default 0)
         --seed=N         the PRNG seed, any 64-bit number (default 0)
-        --limit=N|none   stop at cycle N, 1 to 2^62 (default: none, as
-                         qemu-riscv64 has no limit)
+        --limit=N|none   stop at cycle N, 1 to 2^62 (default 10^12, 1000 s
+                         of virtual time; none runs on, as qemu-riscv64)
         --trace[=FILE]   write the trace to standard error, or to FILE
         --format=json    write the trace as JSON lines
         --warn-unimplemented
