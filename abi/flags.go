@@ -134,6 +134,8 @@ const (
 	POLLRDBAND = 0x0080
 	POLLWRNORM = 0x0100
 	POLLWRBAND = 0x0200
+	POLLMSG    = 0x0400
+	POLLRDHUP  = 0x2000
 )
 
 // Terminal and pipe ioctls (asm-generic/ioctls.h).

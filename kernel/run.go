@@ -319,7 +319,7 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 	}
 	if k.tracing {
 		k.emitEvent(t, &Event{Kind: "block", Syscall: c.no.String(),
-			Text: k.formatCall(c, 0) + " blocks: " + blk.text()})
+			Text: k.formatBlocked(c) + " blocks: " + blk.text()})
 	}
 	k.policy.Point(sched.Point{Kind: sched.PointBlock, PID: t.PID, Sysno: int(c.no), Cycle: k.Now()})
 	if k.cur == t {

@@ -22,8 +22,8 @@ func init() {
 		// "File descriptor multiplexing interfaces: epoll_wait(2),
 		// epoll_pwait(2), poll(2), ppoll(2), select(2), and pselect(2)" are
 		// never restarted after a handler - signal(7).
-		abi.SysEpollPwait:  {sysEpollPwait, "dxddxu", restartNever},
-		abi.SysEpollPwait2: {sysEpollPwait2, "dxdTxu", restartNever},
+		abi.SysEpollPwait:  {sysEpollPwait, "dNddGu", restartNever},
+		abi.SysEpollPwait2: {sysEpollPwait2, "dNdTGu", restartNever},
 	})
 }
 

@@ -11,8 +11,8 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysPpoll:    {sysPpoll, "xuTxu", restartNever},
-		abi.SysPselect6: {sysPselect6, "dxxxTx", restartNever},
+		abi.SysPpoll:    {sysPpoll, "LuTGu", restartNever},
+		abi.SysPselect6: {sysPselect6, "dZZZTY", restartNever},
 	})
 }
 
@@ -88,6 +88,9 @@ func plural(n int, what string) string {
 // ppoll(2): (fds, nfds, tmo_p, sigmask, sigsetsize).
 func sysPpoll(c *call) (int64, error) {
 	t := c.t
+	if !c.started {
+		c.traceEntry() // the call writes revents and the time left
+	}
 	nfds := c.a[1]
 	if nfds > proc.MaxFDs { // RLIMIT_NOFILE
 		return 0, abi.EINVAL
@@ -153,6 +156,9 @@ const (
 // points at {const sigset_t *ss; size_t ss_len}.
 func sysPselect6(c *call) (int64, error) {
 	t := c.t
+	if !c.started {
+		c.traceEntry() // the call writes the sets and the time left
+	}
 	n := int64(int32(c.a[0]))
 	if n < 0 {
 		return 0, abi.EINVAL

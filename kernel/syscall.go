@@ -30,6 +30,10 @@ type call struct {
 	setMask     bool           // the call replaced the mask for its duration
 	waitSet     abi.SigSet     // rt_sigtimedwait: the signals waited for
 	jobSignaled bool           // the terminal already sent SIGTTIN/SIGTTOU for this call
+
+	// entryArgs is the trace of the arguments as they were at entry, for
+	// a call that overwrites them (traceEntry); empty when not traced.
+	entryArgs string
 }
 
 // sysFunc implements one system call. It returns the value for a0, or an
@@ -156,7 +160,7 @@ func (k *Kernel) complete(c *call, ret int64, err error) {
 	if k.tracing {
 		r := ret // a copy, so that ret itself stays off the heap when tracing is off
 		k.emitEvent(t, &Event{Kind: "syscall", Syscall: c.no.String(), Ret: &r, Errno: errnoName(ret),
-			Text: k.formatCall(c, ret) + " = " + formatRet(ret)})
+			Text: k.formatCall(c, ret) + " = " + formatRet(ret) + k.formatAux(c, ret)})
 	}
 }
 

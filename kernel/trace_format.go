@@ -28,8 +28,8 @@ func formatRet(ret int64) string {
 	return fmt.Sprint(ret)
 }
 
-// formatCall renders "name(arg, arg, ...)" with the arguments decoded by the
-// letters of the table:
+// formatCall renders "name(arg, arg, ...)" for a call that returned ret,
+// with the arguments decoded by the letters of the table:
 //
 //	d int   u unsigned   x pointer or hex   k clock id   s path string
 //	w buffer written (its length is the next argument)
@@ -40,7 +40,36 @@ func formatRet(ret int64) string {
 //	F fcntl command   a fcntl argument   I ioctl request   D dirfd
 //	o octal mode   m file type and mode   R unlinkat flags   S signal
 //	E epoll_ctl op   e struct epoll_event (read)
+//	L pollfd array (its length is the next argument)
+//	Z select's fd_set (of nfds, the first argument)
+//	G sigset_t (its size is the next argument)
+//	Y pselect6's {sigset_t *, size}
+//	N epoll_event array written (shown after the call, ret events)
+//
+// A call that overwrites what it was asked (ppoll, pselect6) keeps its
+// arguments as they were at entry when it is traced (traceEntry); those
+// are shown.
 func (k *Kernel) formatCall(c *call, ret int64) string {
+	args := c.entryArgs
+	if args == "" {
+		args = k.formatArgs(c, ret, true)
+	}
+	return c.no.String() + "(" + args + ")"
+}
+
+// formatBlocked renders a call that goes to sleep: its arguments as asked,
+// the results not yet written.
+func (k *Kernel) formatBlocked(c *call) string {
+	args := c.entryArgs
+	if args == "" {
+		args = k.formatArgs(c, 0, false)
+	}
+	return c.no.String() + "(" + args + ")"
+}
+
+// formatArgs renders the arguments, "3, NULL"; done says whether the call
+// has returned ret (else its results are not shown).
+func (k *Kernel) formatArgs(c *call, ret int64, done bool) string {
 	// a7 is any 64-bit value: compared as a Sysno (unsigned), a number of
 	// 2^63 or more is out of the table, where int(c.no) would be negative.
 	args := "xxxxxx" // an unknown call: show every register
@@ -49,9 +78,9 @@ func (k *Kernel) formatCall(c *call, ret int64) string {
 	}
 	parts := make([]string, len(args))
 	for i, kind := range []byte(args) {
-		parts[i] = k.formatArg(c, i, kind, ret)
+		parts[i] = k.formatArg(c, i, kind, ret, done)
 	}
-	return c.no.String() + "(" + strings.Join(parts, ", ") + ")"
+	return strings.Join(parts, ", ")
 }
 
 // userMemory reads a process's memory: the address space itself, which
@@ -75,7 +104,7 @@ func (p peeker) ReadString(va uint64, max int) (string, bool, error) {
 
 const traceBytes = 32 // how much of a buffer the trace shows, as strace -s 32
 
-func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64) string {
+func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64, done bool) string {
 	v := c.a[i]
 	as := peeker{c.t.AS} // the trace only looks: it must not fault pages in
 	switch kind {
@@ -207,6 +236,28 @@ func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64) string {
 		if v != 0 && as.ReadBytes(v, b[:]) == nil {
 			return fmt.Sprintf("{events=%s, data=%#x}", flagNames(uint64(binary.LittleEndian.Uint32(b[:])), epollFlags),
 				binary.LittleEndian.Uint64(b[8:]))
+		}
+	case 'L':
+		if s, ok := formatPollfds(as, v, c.a[i+1]); ok {
+			return s
+		}
+	case 'Z':
+		if s, ok := formatFDSet(as, c, v); ok {
+			return s
+		}
+	case 'G':
+		if s, ok := formatSigmask(as, v, c.a[i+1]); ok {
+			return s
+		}
+	case 'Y':
+		if s, ok := formatPselectSig(as, v); ok {
+			return s
+		}
+	case 'N':
+		if done && ret >= 0 {
+			if s, ok := formatEpollEvents(as, v, ret); ok {
+				return s
+			}
 		}
 	case 'O':
 		return formatOpenFlags(v)

@@ -65,6 +65,35 @@ _start:
 	li a7, SYS_mq_timedsend
 	ecall				# EBADF
 
+	li t0, 11*4096
+	add a0, s0, t0			# the pollfd array on page 11
+	li a1, 1025			# more than RLIMIT_NOFILE: EINVAL before it is read
+	li a2, 0
+	li a3, 0
+	li a4, 8
+	li a7, SYS_ppoll
+	ecall
+
+	li a0, 64
+	li t0, 12*4096
+	add a1, s0, t0			# the three sets on page 12
+	addi a2, a1, 8
+	addi a3, a1, 16
+	li a4, 0
+	li a5, 1			# an unreadable sigmask: EFAULT before the sets are read
+	li a7, SYS_pselect6
+	ecall
+
+	li a0, 99
+	li t0, 13*4096
+	add a1, s0, t0			# the events on page 13
+	li a2, 8
+	li a3, 0
+	li a4, 0
+	li a5, 8
+	li a7, SYS_epoll_pwait
+	ecall				# EBADF
+
 	li a0, 99
 	li t0, 200*1024
 	sub a1, sp, t0			# below the stack: a fault would grow it
@@ -157,6 +186,9 @@ func TestTraceChangesNothing(t *testing.T) {
 		`futex(0x3ff7ff1001, FUTEX_WAIT, 0, {tv_sec=0, tv_nsec=0}, NULL, 0) = -1 EINVAL (Invalid argument)`,
 		`execve(0x1, [], []) = -1 EFAULT (Bad address)`,
 		`mq_timedsend(99, "\0\0\0\0\0\0\0\0\0\0", 10, 0, {tv_sec=0, tv_nsec=0}) = -1 EBADF (Bad file descriptor)`,
+		`ppoll([{fd=0, events=0}, {fd=0, events=0}, `,
+		`pselect6(64, [], [], [], NULL, 0x1) = -1 EFAULT (Bad address)`,
+		`epoll_pwait(99, 0x3ff7ffd000, 8, 0, NULL, 8) = -1 EBADF (Bad file descriptor)`,
 	} {
 		if !strings.Contains(trace, line) {
 			t.Errorf("the trace lacks %q:\n%s", line, trace)
