@@ -13,6 +13,13 @@ type CPU struct {
 	Mem *PhysMem
 	PT  *PageTable // the current address space; the kernel swaps it on a context switch
 
+	F    [32]uint64 // floating-point registers f0..f31; a single is NaN-boxed
+	FCSR uint32     // frm (bits 7:5) and fflags (bits 4:0)
+
+	// The counters' values when Run starts; the kernel sets them from the
+	// virtual clock (cycle and time) and the count of retired instructions.
+	Cycle, Instret uint64
+
 	mem []byte // Mem.bytes, cached for the load/store fast paths
 
 	tlb    [tlbSize]tlbEntry
