@@ -14,8 +14,8 @@ import (
 // compressed (C extension) instructions (RISC-V psABI, "e_flags").
 const efRISCVRVC = 0x1
 
-// hwcap is AT_HWCAP for an RV64IMA hart: one bit per extension letter.
-const hwcap = 1<<('i'-'a') | 1<<('m'-'a') | 1<<('a'-'a')
+// hwcap is AT_HWCAP for an RV64IMAFD hart: one bit per extension letter.
+const hwcap = 1<<('i'-'a') | 1<<('m'-'a') | 1<<('a'-'a') | 1<<('f'-'a') | 1<<('d'-'a')
 
 // exec replaces t's program with the executable at path (execve(2)). Every
 // check that can fail comes before the point of no return, so a failed exec
