@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// CPU is one user-mode RV64IMA hart. The kernel loads registers and a page
+// CPU is one user-mode RV64IMAFD hart (with Zicsr and Zifencei). The kernel loads registers and a page
 // table, calls Run, and handles the trap Run returns.
 type CPU struct {
 	X   [32]uint64 // integer registers x0..x31; X[0] reads as 0 always (keep it 0)

@@ -30,7 +30,7 @@ func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
 		return err
 	}
 	if img.Flags&efRISCVRVC != 0 {
-		return &loader.Error{Name: path, Msg: "uses compressed instructions (C extension), which this RV64IMA hart lacks: build with -march=rv64ima"}
+		return &loader.Error{Name: path, Msg: "uses compressed instructions (C extension), which this RV64IMAFD hart lacks: build with -march=rv64imafd"}
 	}
 	as := proc.NewAddressSpace(k.mem)
 	if err := loadImage(as, img, path); err != nil {
