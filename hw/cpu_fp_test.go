@@ -122,3 +122,16 @@ func TestFflagsOneThird(t *testing.T) {
 	require.Equal(t, uint64(0x3fd5555555555555), third)
 	require.Equal(t, uint8(flagNX), e.flags)
 }
+
+// TestCounters: rdcycle, rdtime and rdinstret read the values the kernel
+// handed the CPU plus the instructions retired so far in this Run; writing
+// them is an illegal instruction.
+func TestCounters(t *testing.T) {
+	const rdcycleA0, rdinstretA1, rdtimeA2, csrwCycle = 0xc0002573, 0xc02025f3, 0xc0102673, 0xc0051073
+	m := newTestMachine(t, rdcycleA0, rdinstretA1, rdtimeA2, csrwCycle)
+	m.cpu.Cycle, m.cpu.Instret = 1000, 50
+	m.run(10, 3, Trap{Cause: CauseIllegal, Value: csrwCycle})
+	require.Equal(t, uint64(1000), m.cpu.X[10])
+	require.Equal(t, uint64(51), m.cpu.X[11])
+	require.Equal(t, uint64(1002), m.cpu.X[12])
+}
