@@ -5,13 +5,20 @@ import (
 	"fmt"
 )
 
-// CPU is one user-mode RV64IMA hart. The kernel loads registers and a page
+// CPU is one user-mode RV64IMAFD hart (with Zicsr and Zifencei). The kernel loads registers and a page
 // table, calls Run, and handles the trap Run returns.
 type CPU struct {
 	X   [32]uint64 // integer registers x0..x31; X[0] reads as 0 always (keep it 0)
 	PC  uint64
 	Mem *PhysMem
 	PT  *PageTable // the current address space; the kernel swaps it on a context switch
+
+	F    [32]uint64 // floating-point registers f0..f31; a single is NaN-boxed
+	FCSR uint32     // frm (bits 7:5) and fflags (bits 4:0)
+
+	// The counters' values when Run starts; the kernel sets them from the
+	// virtual clock (cycle and time) and the count of retired instructions.
+	Cycle, Instret uint64
 
 	mem []byte // Mem.bytes, cached for the load/store fast paths
 

@@ -118,6 +118,8 @@ const (
 	opAMOMINUD
 	opAMOMAXUD
 
+	opFP // F, D and Zicsr: decode_fp.go, execute_fp.go
+
 	numOps
 )
 
@@ -206,6 +208,9 @@ func immJ(w uint32) int64 {
 // not an RV64IMA user-mode instruction decodes to opIllegal with the word in
 // imm (the value the kernel reports in the trap).
 func decode(w uint32) decodedInst {
+	if d, ok := decodeFP(w); ok {
+		return d
+	}
 	o := decodeOp(w)
 	if o == opIllegal {
 		return decodedInst{op: opIllegal, imm: int64(w)}

@@ -411,6 +411,13 @@ loop:
 					break loop
 				}
 				x[rd] = v
+
+			// F, D and Zicsr (execute_fp.go).
+			case opFP:
+				if tr := c.execFP(d, &x, pc, budget-left); tr.Cause != CauseNone {
+					t = tr
+					break loop
+				}
 			}
 			// Every instruction but a taken jump or branch (which continue
 			// the loop themselves) falls through to the next one.

@@ -14,8 +14,8 @@ import (
 // compressed (C extension) instructions (RISC-V psABI, "e_flags").
 const efRISCVRVC = 0x1
 
-// hwcap is AT_HWCAP for an RV64IMA hart: one bit per extension letter.
-const hwcap = 1<<('i'-'a') | 1<<('m'-'a') | 1<<('a'-'a')
+// hwcap is AT_HWCAP for an RV64IMAFD hart: one bit per extension letter.
+const hwcap = 1<<('i'-'a') | 1<<('m'-'a') | 1<<('a'-'a') | 1<<('f'-'a') | 1<<('d'-'a')
 
 // exec replaces t's program with the executable at path (execve(2)). Every
 // check that can fail comes before the point of no return, so a failed exec
@@ -30,7 +30,7 @@ func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
 		return err
 	}
 	if img.Flags&efRISCVRVC != 0 {
-		return &loader.Error{Name: path, Msg: "uses compressed instructions (C extension), which this RV64IMA hart lacks: build with -march=rv64ima"}
+		return &loader.Error{Name: path, Msg: "uses compressed instructions (C extension), which this RV64IMAFD hart lacks: build with -march=rv64imafd"}
 	}
 	as := proc.NewAddressSpace(k.mem)
 	if err := loadImage(as, img, path); err != nil {

@@ -87,6 +87,8 @@ func (k *Kernel) runUser(t *Task) {
 	}
 	cpu := k.m.CPU
 	cpu.X, cpu.PC, cpu.PT = t.Regs.X, t.Regs.PC, t.AS.PT
+	cpu.F, cpu.FCSR = t.Regs.F, t.Regs.FCSR
+	cpu.Cycle, cpu.Instret = now, k.retired // rdcycle/rdtime, rdinstret
 	budget = cpuTimerBudget(t, budget)
 	var insn string
 	if k.cfg.TraceInstructions && k.tracing {
@@ -99,6 +101,7 @@ func (k *Kernel) runUser(t *Task) {
 		k.emitEvent(t, &Event{Kind: "insn", PC: fmt.Sprintf("%#x", pc), Text: fmt.Sprintf("%#x: %s", pc, insn)})
 	}
 	t.Regs.X, t.Regs.PC = cpu.X, cpu.PC
+	t.Regs.F, t.Regs.FCSR = cpu.F, cpu.FCSR
 	k.m.Clock.Advance(n)
 	t.Cycles += n
 	k.retired += n

@@ -30,6 +30,13 @@ const (
 	siginfoBytes = 128
 )
 
+// The FP state in uc_mcontext (sc_fpregs, a 528-byte union): with D, the
+// struct __riscv_d_ext_state, f0..f31 (8 bytes each) then fcsr (4 bytes).
+const (
+	mcFP   = ucMcontext + 32*8
+	mcFCSR = mcFP + 32*8
+)
+
 // deliverSignals acts on t's deliverable signals on its way back to user
 // mode, lowest number first; several handlers stack their frames, the first
 // signal's handler running last, as on Linux. It reports whether t survives.
@@ -155,6 +162,12 @@ func (k *Kernel) pushFrame(t *Task, sig abi.Signal, info proc.SigInfo, act proc.
 	for i := 1; i < 32; i++ {
 		binary.LittleEndian.PutUint64(f[ucMcontext+8*i:], t.Regs.X[i])
 	}
+	// save_fp_state: the D state, f[32] then fcsr. The rest of the union
+	// stays zero: its last word is sc_extdesc's END header (magic 0).
+	for i := range 32 {
+		binary.LittleEndian.PutUint64(f[mcFP+8*i:], t.Regs.F[i])
+	}
+	binary.LittleEndian.PutUint32(f[mcFCSR:], t.Regs.FCSR)
 	if t.AS.WriteBytes(sp, f[:]) != nil {
 		return false
 	}

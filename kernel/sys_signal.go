@@ -254,6 +254,12 @@ func sysRtSigreturn(c *call) (int64, error) {
 	for i := 1; i < 32; i++ {
 		t.Regs.X[i] = binary.LittleEndian.Uint64(f[ucMcontext+8*i:])
 	}
+	// restore_fp_state: f0..f31 and fcsr (of which the hart keeps frm and
+	// fflags; the bits above read as zero).
+	for i := range 32 {
+		t.Regs.F[i] = binary.LittleEndian.Uint64(f[mcFP+8*i:])
+	}
+	t.Regs.FCSR = binary.LittleEndian.Uint32(f[mcFCSR:]) & 0xff
 	t.Sig.Mask = abi.SigSet(binary.LittleEndian.Uint64(f[ucSigmask:])) &^ abi.Unblockable
 	if k.tracing {
 		k.emitEvent(t, &Event{Kind: "syscall", Syscall: "rt_sigreturn",

@@ -20,9 +20,13 @@ func (s State) String() string {
 }
 
 // Regs are the user registers saved while the process is not on the CPU.
+// fork copies them all; execve starts from zero (Linux's flush_thread
+// clears the floating-point state too).
 type Regs struct {
-	X  [32]uint64 // x0..x31 (x0 is always 0)
-	PC uint64
+	X    [32]uint64 // x0..x31 (x0 is always 0)
+	PC   uint64
+	F    [32]uint64 // f0..f31 (a single is NaN-boxed in its register)
+	FCSR uint32     // frm and fflags
 }
 
 // Process is one simulated process (the kernel's task_struct, single-threaded:

@@ -9,7 +9,8 @@
 #      testdata/linux/NAME.c + rt/start.S into testdata/linux/bin/NAME: a static
 #      RV64IMA ELF (no C extension, no F/D, no libc), and checks it with objdump
 #      and readelf (ET_EXEC, no PT_INTERP, no compressed or floating-point
-#      instruction);
+#      instruction); an fp_* program is RV64IMAFD with the double-float ABI
+#      and may hold F/D instructions;
 #   3. runs each program twice exactly as ipcsim's test does:
 #        cd testdata/linux && env -i qemu-riscv64 bin/NAME ARGS < /dev/null
 #      with only fds 0, 1, 2 open and RLIMIT_NOFILE 1024 (see clean_run);
@@ -30,7 +31,7 @@ CC=riscv64-unknown-elf-gcc
 OBJDUMP=riscv64-unknown-elf-objdump
 READELF=riscv64-unknown-elf-readelf
 STRIP=riscv64-unknown-elf-strip
-CFLAGS=(-march=rv64ima -mabi=lp64 -mcmodel=medany -O2 -static -nostdlib
+CFLAGS=(-mcmodel=medany -O2 -static -nostdlib
 	-ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns
 	-fno-stack-protector -fno-pic -Wall -Wno-unused-function
 	-Wl,--no-relax -Wl,--build-id=none -Wl,-T,rt/link.ld -I "$dir")
@@ -51,7 +52,11 @@ trap 'rm -rf "$tmp"' EXIT
 while read -r name args; do
 	[ -z "$name" ] && continue
 	case $name in \#*) continue ;; esac
-	$CC "${CFLAGS[@]}" -o "bin/$name" "$name.c" rt/start.S
+	# fp_* programs are about the floating-point state: built for RV64IMAFD
+	# with the double-float ABI, and allowed F/D instructions below.
+	march=(-march=rv64ima -mabi=lp64)
+	case $name in fp_*) march=(-march=rv64imafd -mabi=lp64d) ;; esac
+	$CC "${CFLAGS[@]}" "${march[@]}" -o "bin/$name" "$name.c" rt/start.S
 	$STRIP "bin/$name"
 	$READELF -h "bin/$name" | grep -q 'Type: *EXEC' ||
 		{ echo "$name: not ET_EXEC" >&2; exit 1; }
@@ -66,7 +71,9 @@ while read -r name args; do
 		awk -F'\t' '/^ *[0-9a-f]+:\t/ && $2 !~ /^0000 *$/ { gsub(/ /, "", $2); if (length($2) != 8) { print; bad = 1 } } END { exit !bad }'; then
 		echo "$name: compressed instruction found" >&2; exit 1
 	fi
-	if $OBJDUMP -d "bin/$name" | grep -E $'\t(f[a-z.]+|c\\.[a-z]+)\t' | grep -vE $'\tfence' ; then
+	fpins='f[a-z.]+|'
+	case $name in fp_*) fpins= ;; esac
+	if $OBJDUMP -d "bin/$name" | grep -E $'\t('"$fpins"$'c\\.[a-z]+)\t' | grep -vE $'\tfence' ; then
 		echo "$name: floating-point or compressed instruction found" >&2; exit 1
 	fi
 done < programs.txt

@@ -9,6 +9,9 @@ import "fmt"
 // "jal ra, 0x10074", "ecall". A word that is not an RV64IMA instruction gives
 // "unknown 0x00000000".
 func Disassemble(inst uint32, pc uint64) string {
+	if s, ok := disassembleFP(inst); ok {
+		return s // F, D and Zicsr: disasm_fp.go
+	}
 	d := lookupWord(inst)
 	if d == nil {
 		return fmt.Sprintf("unknown %#08x", inst)
