@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// CPU is one user-mode RV64IMAFD hart (with Zicsr and Zifencei). The kernel loads registers and a page
+// CPU is one user-mode RV64IMAFDC hart (with Zicsr and Zifencei). The kernel loads registers and a page
 // table, calls Run, and handles the trap Run returns.
 type CPU struct {
 	X   [32]uint64 // integer registers x0..x31; X[0] reads as 0 always (keep it 0)
@@ -34,6 +34,8 @@ type CPU struct {
 	resvVal  uint64
 
 	faultVA uint64 // set by a failed load or store: the faulting address
+
+	cross *decodedPage // runs page-crossing instructions (crossPage); nil until the first
 }
 
 // ClearReservation breaks the LR/SC reservation. Linux does it on every
@@ -61,11 +63,11 @@ const (
 	CauseNone            Cause = iota // the budget ran out
 	CauseEcall                        // ECALL: a system call
 	CauseBreakpoint                   // EBREAK
-	CauseIllegal                      // illegal instruction; Value is the word
+	CauseIllegal                      // illegal instruction; Value is the word (a compressed one's parcel)
 	CauseFetchFault                   // fetch from a page without V|X; Value is the address
 	CauseLoadFault                    // load or LR from a page without V|R
 	CauseStoreFault                   // store, SC or AMO to a page without V|W (or V|R for SC/AMO)
-	CauseFetchMisaligned              // jump or branch to an address not 4-aligned; Value is the target
+	CauseFetchMisaligned              // execution at an odd address; Value is the address
 	CauseLoadMisaligned               // misaligned LR
 	CauseStoreMisaligned              // misaligned SC or AMO
 )
@@ -109,18 +111,82 @@ func (t Trap) String() string {
 	return fmt.Sprintf("%v at %#x", t.Cause, t.Value)
 }
 
-// Fetch reads the instruction word at va through PT, for traces and
-// disassembly. It needs a 4-aligned va on a page with V and X, and has no
-// side effects: it neither fills the TLB nor decodes.
+// Fetch reads the instruction at va through PT, for traces and disassembly:
+// a 4-byte instruction word, or a compressed one's 16-bit parcel (in the low
+// half; inst&3 != 3 tells which). It needs a 2-aligned va on a page with V
+// and X (and the next page too for a 4-byte instruction that crosses into
+// it), and has no side effects: it neither fills the TLB nor decodes.
 func (c *CPU) Fetch(va uint64) (inst uint32, ok bool) {
-	if va&3 != 0 || c.PT == nil {
+	if va&1 != 0 || c.PT == nil {
 		return 0, false
 	}
+	lo, ok := c.peekParcel(va)
+	if !ok || lo&3 != 3 {
+		return uint32(lo), ok
+	}
+	hi, ok := c.peekParcel(va + 2)
+	return uint32(hi)<<16 | uint32(lo), ok
+}
+
+// peekParcel reads the 16-bit parcel at 2-aligned va from an executable page.
+func (c *CPU) peekParcel(va uint64) (uint16, bool) {
 	pte, ok := c.PT.Lookup(va)
 	if !ok || pte&(PTEValid|PTEExec) != PTEValid|PTEExec {
 		return 0, false
 	}
-	return binary.LittleEndian.Uint32(c.Mem.Bytes(pte.Frame())[va&pageMask:]), true
+	return binary.LittleEndian.Uint16(c.Mem.Bytes(pte.Frame())[va&pageMask:]), true
+}
+
+// decodeAt decodes the instruction at physical byte address pa (2-aligned):
+// a compressed parcel, a 4-byte word, or, for a 4-byte instruction that
+// starts in the last parcel of its frame, opCross (see decodedPage).
+func (c *CPU) decodeAt(pa uint64) decodedInst {
+	lo := binary.LittleEndian.Uint16(c.mem[pa:])
+	switch {
+	case lo&3 != 3:
+		return decodeC(lo)
+	case pa&pageMask == PageSize-2:
+		return decodedInst{op: opCross}
+	}
+	return decode(binary.LittleEndian.Uint32(c.mem[pa:]))
+}
+
+// crossPage returns a decoded page from which Run executes the 4-byte
+// instruction at pc, which begins in the last parcel of the page whose frame
+// is at base and ends in the next page. Its last slot holds the instruction,
+// fetched and decoded afresh (fetchCross); every other slot holds opRefetch,
+// which sends Run back to translating pc: if the instruction jumps within
+// the first page, Run returns to that page's real decoded page, and if it
+// falls through, pc is on the next page, which Run translates anyway. So
+// nothing here outlives one execution, and no store can make it stale.
+func (c *CPU) crossPage(base, pc uint64) (*decodedPage, Trap) {
+	d, t := c.fetchCross(base, pc)
+	if t.Cause != CauseNone {
+		return nil, t
+	}
+	if c.cross == nil {
+		c.cross = new(decodedPage)
+		for i := range c.cross.inst {
+			c.cross.inst[i].op = opRefetch
+		}
+	}
+	c.cross.inst[parcelsPerPage-1] = d
+	return c.cross, Trap{}
+}
+
+// fetchCross fetches and decodes the 4-byte instruction at pc, which begins
+// in the last parcel of the page whose frame is at base and ends in the
+// next page. That page must allow execution too; if it does not, the fault
+// is at its first byte, "the portion of the instruction that caused the
+// fault" (privileged spec, on stval), as Linux then reports in si_addr.
+func (c *CPU) fetchCross(base, pc uint64) (decodedInst, Trap) {
+	base2, ok := c.translate(pc+2, accExec)
+	if !ok {
+		return decodedInst{}, Trap{Cause: CauseFetchFault, Value: pc + 2}
+	}
+	lo := uint32(binary.LittleEndian.Uint16(c.mem[base+PageSize-2:]))
+	hi := uint32(binary.LittleEndian.Uint16(c.mem[base2:]))
+	return decode(hi<<16 | lo), Trap{}
 }
 
 // codePage returns the decoded-instruction cache of the frame at physical

@@ -79,3 +79,28 @@ func BenchmarkCPURunEntry(b *testing.B) {
 		m.cpu.PC += 4
 	}
 }
+
+// BenchmarkCPUComputeC is BenchmarkCPUCompute's loop in compressed
+// instructions only (GNU as, -march=rv64gc), with a4 for x8, a3 for x7:
+//
+//	loop: c.ld a5,0(a0); c.addi a5,1; c.mv a2,a5; c.xor a2,a1; c.add a3,a2
+//	      c.mv a4,a3; c.slli a4,1; c.sd a5,0(a0); c.addi a1,1; c.bnez a1,loop
+func BenchmarkCPUComputeC(b *testing.B) {
+	m := newTestMachine(b)
+	m.loadParcels(codeVA, 0x611c, 0x0785, 0x863e, 0x8e2d, 0x96b2, 0x8736, 0x0706, 0xe11c, 0x0585, 0xf5fd)
+	m.cpu.X[10] = dataVA
+	const slice = 10000
+	var total uint64
+	b.ReportAllocs()
+	cpu0 := cpuTime(b)
+	for b.Loop() {
+		n, _ := m.cpu.Run(slice)
+		total += n
+	}
+	if m.read64(dataVA) != total/10 || total == 0 {
+		b.Fatalf("the loop ran %d iterations, %d instructions", m.read64(dataVA), total)
+	}
+	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "inst/s")
+	b.ReportMetric(float64(total)/(cpuTime(b)-cpu0).Seconds(), "inst/cpu-s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(total), "ns/inst")
+}

@@ -1,7 +1,8 @@
 package hw
 
-// Decoding: each 32-bit instruction word is turned once into a decodedInst,
-// a compact form the interpreter can execute without looking at bit fields
+// Decoding: each instruction (a 32-bit word, or a 16-bit compressed parcel
+// that decode_c.go expands to one) is turned once into a decodedInst, a
+// compact form the interpreter can execute without looking at bit fields
 // again. The decoded forms of a frame live in a decodedPage hung off
 // PhysMem.decoded[frame], so every address space that maps the frame (after
 // fork, or a shared mapping) shares them.
@@ -18,7 +19,9 @@ type op uint8
 
 const (
 	opUndecoded op = iota // zero value: the slot has not been decoded yet
-	opIllegal             // not an RV64IMA user instruction; imm holds the word
+	opIllegal             // not an RV64IMAC user instruction; imm holds the word or parcel
+	opCross               // a 4-byte instruction in the last parcel of a page (see decodedPage)
+	opRefetch             // only in CPU.cross: go back to the real decoded page (see crossPage)
 
 	opLUI
 	opAUIPC
@@ -137,30 +140,44 @@ type decodedInst struct {
 	imm          int64 // immediate, sign-extended and shifted into place
 }
 
-// instsPerPage is how many 4-byte instructions a page holds. There is no C
-// extension, so instructions are always 4-byte aligned.
-const instsPerPage = PageSize / 4
+// parcelsPerPage is how many 16-bit parcels a page holds. With the C
+// extension an instruction may start at any 2-byte boundary.
+const parcelsPerPage = PageSize / 2
 
 // A decodedPage holds the decoded instructions of one frame, slot i for the
-// word at byte offset 4*i. Slots are decoded lazily on first execution, so a
-// frame that mixes code and data costs nothing for its data.
+// instruction that starts at byte offset 2*i. Slots are decoded lazily on
+// first execution, so a frame that mixes code and data costs nothing for its
+// data, and the slot of a parcel in the middle of a 4-byte instruction is
+// only used if a jump lands there.
+//
+// A 4-byte instruction that starts in the last parcel of a page ends in the
+// next page, whose frame may change or be written without this page knowing.
+// Its slot holds opCross, which tells Run to fetch and decode it afresh on
+// every execution (CPU.crossPage): rare, and never stale.
 //
 // The kernel's writes to a frame drop the whole page (PhysMem.Invalidate,
 // PhysMem.Unref). A CPU store instead forgets only the slots it overlaps
-// (forget): the effect is the same, as a slot depends only on its own four
-// bytes, but a program whose data shares a page with its code keeps its
-// decoded code, and Run can keep executing from the same decodedPage after
-// a store into it, with no check on every store.
+// (forget): the effect is the same, as a slot depends only on the four
+// bytes from its parcel on, but a program whose data shares a page with its
+// code keeps its decoded code, and Run can keep executing from the same
+// decodedPage after a store into it, with no check on every store.
 type decodedPage struct {
-	inst [instsPerPage]decodedInst
+	inst [parcelsPerPage]decodedInst
 }
 
-// forget drops the decoded slots that overlap bytes [off, off+size) of the
-// frame, after a store wrote them: the next fetch decodes the new bytes.
+// forget drops the decoded slots whose instruction may overlap bytes
+// [off, off+size) of the frame, after a store wrote them: the next fetch
+// decodes the new bytes. That is every slot from the parcel before off (a
+// 4-byte instruction there reaches into off) to the parcel holding the last
+// byte written. Only op needs resetting.
 // Precondition: off+size <= PageSize, size >= 1.
 func (p *decodedPage) forget(off, size uint64) {
-	for i := off >> 2; i <= (off+size-1)>>2; i++ {
-		p.inst[i] = decodedInst{}
+	first := off >> 1
+	if first > 0 {
+		first--
+	}
+	for i := first; i <= (off+size-1)>>1; i++ {
+		p.inst[i].op = opUndecoded
 	}
 }
 
@@ -204,9 +221,9 @@ func immJ(w uint32) int64 {
 	return int64(int32(w)>>31<<20) | int64(w&0xff000) | int64(w>>9&0x800) | int64(w>>20&0x7fe)
 }
 
-// decode turns one instruction word into its decoded form. Anything that is
-// not an RV64IMA user-mode instruction decodes to opIllegal with the word in
-// imm (the value the kernel reports in the trap).
+// decode turns one 32-bit instruction word into its decoded form. Anything
+// that is not an RV64IMA user-mode instruction decodes to opIllegal with the
+// word in imm (the value the kernel reports in the trap).
 func decode(w uint32) decodedInst {
 	if d, ok := decodeFP(w); ok {
 		return d

@@ -12,18 +12,25 @@ import (
 //
 // Traps are precise: on a trap PC points at the trapping instruction, which
 // is not counted and has had no effect on registers or memory. For ECALL
-// and EBREAK too; the kernel advances PC by 4 itself.
+// and EBREAK too; the kernel advances PC past an ECALL (4 bytes) itself.
 //
 // The fast path: the registers live in a local array, the decoded page of
 // the current PC and its virtual page number live in locals, so the fetch of
 // the next sequential instruction is an array index, and only leaving the
 // page costs a translation. Loads and stores go through the TLB (tlb.go).
+//
+// Compressed instructions have ops of their own, twins of the 32-bit ones
+// (decode_c.go), which step pc by 2 themselves. One shared "pc += len" at
+// the bottom of the loop would be shorter, but it makes the length of the
+// instruction a value the loop must keep or load, and measured a quarter
+// slower (the Go compiler then spills pc); this way every case's step is a
+// constant, as before.
 func (c *CPU) Run(budget uint64) (retired uint64, t Trap) {
 	c.syncTLB()
 	c.mem = c.Mem.bytes
-	if c.PC&3 != 0 {
-		// Only the kernel can put a misaligned PC here: every jump checks
-		// its target.
+	if c.PC&1 != 0 {
+		// Only the kernel can put a misaligned PC here: no jump or branch
+		// can reach an odd address (see "Control Transfer Instructions").
 		return 0, Trap{Cause: CauseFetchMisaligned, Value: c.PC}
 	}
 
@@ -57,12 +64,24 @@ loop:
 
 	page:
 		for left != 0 && pc>>PageShift == codeVPN {
-			d := &code.inst[pc>>2&(instsPerPage-1)]
+			d := &code.inst[pc>>1&(parcelsPerPage-1)]
 
 			switch d.op {
 			case opUndecoded:
-				*d = decode(binary.LittleEndian.Uint32(mem[base+pc&pageMask:]))
+				*d = c.decodeAt(base + pc&pageMask)
 				continue page // execute it now; nothing retired yet
+			case opCross:
+				// A 4-byte instruction that ends in the next page: run it
+				// from a page of its own (see crossPage).
+				cp, tr := c.crossPage(base, pc)
+				if tr.Cause != CauseNone {
+					t = tr
+					break loop
+				}
+				code = cp
+				continue page
+			case opRefetch:
+				continue loop // back from crossPage to the real page
 			case opIllegal:
 				t = Trap{Cause: CauseIllegal, Value: uint64(d.imm)}
 				break loop
@@ -135,95 +154,56 @@ loop:
 			case opSRAW:
 				x[d.rd&63] = uint64(int64(int32(x[d.rs1&63]) >> (x[d.rs2&63] & 31)))
 
-			// "Control Transfer Instructions". With no C extension every
-			// target must be 4-aligned, else an instruction-address-misaligned
-			// exception is raised on the jump or taken branch itself, before
-			// it writes rd.
+			// "Control Transfer Instructions". A target that is not 2-aligned
+			// raises an instruction-address-misaligned exception, but with
+			// the C extension none can arise: JAL and branch offsets are
+			// multiples of 2 and JALR clears bit 0 of its target.
 			case opJAL:
-				target := pc + uint64(d.imm)
-				if target&3 != 0 {
-					t = Trap{Cause: CauseFetchMisaligned, Value: target}
-					break loop
-				}
 				x[d.rd&63] = pc + 4
-				pc = target
+				pc += uint64(d.imm)
 				left--
 				continue page
 			case opJALR:
 				// "setting the least-significant bit of the result to zero";
 				// the target is computed before rd is written (rd may be rs1).
 				target := (x[d.rs1&63] + uint64(d.imm)) &^ 1
-				if target&3 != 0 {
-					t = Trap{Cause: CauseFetchMisaligned, Value: target}
-					break loop
-				}
 				x[d.rd&63] = pc + 4
 				pc = target
 				left--
 				continue page
 			case opBEQ:
 				if x[d.rs1&63] == x[d.rs2&63] {
-					target := pc + uint64(d.imm)
-					if target&3 != 0 {
-						t = Trap{Cause: CauseFetchMisaligned, Value: target}
-						break loop
-					}
-					pc = target
+					pc += uint64(d.imm)
 					left--
 					continue page
 				}
 			case opBNE:
 				if x[d.rs1&63] != x[d.rs2&63] {
-					target := pc + uint64(d.imm)
-					if target&3 != 0 {
-						t = Trap{Cause: CauseFetchMisaligned, Value: target}
-						break loop
-					}
-					pc = target
+					pc += uint64(d.imm)
 					left--
 					continue page
 				}
 			case opBLT:
 				if int64(x[d.rs1&63]) < int64(x[d.rs2&63]) {
-					target := pc + uint64(d.imm)
-					if target&3 != 0 {
-						t = Trap{Cause: CauseFetchMisaligned, Value: target}
-						break loop
-					}
-					pc = target
+					pc += uint64(d.imm)
 					left--
 					continue page
 				}
 			case opBGE:
 				if int64(x[d.rs1&63]) >= int64(x[d.rs2&63]) {
-					target := pc + uint64(d.imm)
-					if target&3 != 0 {
-						t = Trap{Cause: CauseFetchMisaligned, Value: target}
-						break loop
-					}
-					pc = target
+					pc += uint64(d.imm)
 					left--
 					continue page
 				}
 			case opBLTU:
 				if x[d.rs1&63] < x[d.rs2&63] {
-					target := pc + uint64(d.imm)
-					if target&3 != 0 {
-						t = Trap{Cause: CauseFetchMisaligned, Value: target}
-						break loop
-					}
-					pc = target
+					pc += uint64(d.imm)
 					left--
 					continue page
 				}
 			case opBGEU:
 				if x[d.rs1&63] >= x[d.rs2&63] {
-					target := pc + uint64(d.imm)
-					if target&3 != 0 {
-						t = Trap{Cause: CauseFetchMisaligned, Value: target}
-						break loop
-					}
-					pc = target
+					pc += uint64(d.imm)
 					left--
 					continue page
 				}
@@ -418,6 +398,167 @@ loop:
 					t = tr
 					break loop
 				}
+
+			// Compressed instructions (decode_c.go): each does what its
+			// 32-bit twin above does, and the next instruction is at pc+2.
+			case opCFP: // C.FLD, C.FSD, C.FLDSP, C.FSDSP
+				if tr := c.execFP(d, &x, pc, budget-left); tr.Cause != CauseNone {
+					t = tr
+					break loop
+				}
+				pc += 2
+				left--
+				continue page
+			case opCADDI:
+				x[d.rd&63] = x[d.rs1&63] + uint64(d.imm)
+				pc += 2
+				left--
+				continue page
+			case opCADDIW:
+				x[d.rd&63] = sext32(x[d.rs1&63] + uint64(d.imm))
+				pc += 2
+				left--
+				continue page
+			case opCLUI:
+				x[d.rd&63] = uint64(d.imm)
+				pc += 2
+				left--
+				continue page
+			case opCSLLI:
+				x[d.rd&63] = x[d.rs1&63] << uint64(d.imm)
+				pc += 2
+				left--
+				continue page
+			case opCSRLI:
+				x[d.rd&63] = x[d.rs1&63] >> uint64(d.imm)
+				pc += 2
+				left--
+				continue page
+			case opCSRAI:
+				x[d.rd&63] = uint64(int64(x[d.rs1&63]) >> uint64(d.imm))
+				pc += 2
+				left--
+				continue page
+			case opCANDI:
+				x[d.rd&63] = x[d.rs1&63] & uint64(d.imm)
+				pc += 2
+				left--
+				continue page
+			case opCADD:
+				x[d.rd&63] = x[d.rs1&63] + x[d.rs2&63]
+				pc += 2
+				left--
+				continue page
+			case opCSUB:
+				x[d.rd&63] = x[d.rs1&63] - x[d.rs2&63]
+				pc += 2
+				left--
+				continue page
+			case opCXOR:
+				x[d.rd&63] = x[d.rs1&63] ^ x[d.rs2&63]
+				pc += 2
+				left--
+				continue page
+			case opCOR:
+				x[d.rd&63] = x[d.rs1&63] | x[d.rs2&63]
+				pc += 2
+				left--
+				continue page
+			case opCAND:
+				x[d.rd&63] = x[d.rs1&63] & x[d.rs2&63]
+				pc += 2
+				left--
+				continue page
+			case opCADDW:
+				x[d.rd&63] = sext32(x[d.rs1&63] + x[d.rs2&63])
+				pc += 2
+				left--
+				continue page
+			case opCSUBW:
+				x[d.rd&63] = sext32(x[d.rs1&63] - x[d.rs2&63])
+				pc += 2
+				left--
+				continue page
+			case opCJALR:
+				target := (x[d.rs1&63] + uint64(d.imm)) &^ 1
+				x[d.rd&63] = pc + 2
+				pc = target
+				left--
+				continue page
+			case opCBEQ:
+				if x[d.rs1&63] == x[d.rs2&63] {
+					pc += uint64(d.imm)
+				} else {
+					pc += 2
+				}
+				left--
+				continue page
+			case opCBNE:
+				if x[d.rs1&63] != x[d.rs2&63] {
+					pc += uint64(d.imm)
+				} else {
+					pc += 2
+				}
+				left--
+				continue page
+			case opCLW:
+				va := x[d.rs1&63] + uint64(d.imm)
+				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 4) {
+					pa := e.base + va&pageMask
+					x[d.rd&63] = sext32(uint64(binary.LittleEndian.Uint32(mem[pa:])))
+				} else if v, ok := c.loadSlow(va, 4); ok {
+					x[d.rd&63] = sext32(v)
+				} else {
+					t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
+					break loop
+				}
+				pc += 2
+				left--
+				continue page
+			case opCLD:
+				va := x[d.rs1&63] + uint64(d.imm)
+				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 8) {
+					pa := e.base + va&pageMask
+					x[d.rd&63] = binary.LittleEndian.Uint64(mem[pa:])
+				} else if v, ok := c.loadSlow(va, 8); ok {
+					x[d.rd&63] = v
+				} else {
+					t = Trap{Cause: CauseLoadFault, Value: c.faultVA}
+					break loop
+				}
+				pc += 2
+				left--
+				continue page
+			case opCSW:
+				va := x[d.rs1&63] + uint64(d.imm)
+				if e := c.tlbEntry(va); e.tag[accWrite] == va>>PageShift && inPage(va, 4) {
+					pa := e.base + va&pageMask
+					binary.LittleEndian.PutUint32(mem[pa:], uint32(x[d.rs2&63]))
+					if dec[pa>>PageShift] != nil {
+						dec[pa>>PageShift].forget(pa&pageMask, 4)
+					}
+				} else if !c.storeSlow(va, 4, x[d.rs2&63]) {
+					t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
+					break loop
+				}
+				pc += 2
+				left--
+				continue page
+			case opCSD:
+				va := x[d.rs1&63] + uint64(d.imm)
+				if e := c.tlbEntry(va); e.tag[accWrite] == va>>PageShift && inPage(va, 8) {
+					pa := e.base + va&pageMask
+					binary.LittleEndian.PutUint64(mem[pa:], x[d.rs2&63])
+					if dec[pa>>PageShift] != nil {
+						dec[pa>>PageShift].forget(pa&pageMask, 8)
+					}
+				} else if !c.storeSlow(va, 8, x[d.rs2&63]) {
+					t = Trap{Cause: CauseStoreFault, Value: c.faultVA}
+					break loop
+				}
+				pc += 2
+				left--
+				continue page
 			}
 			// Every instruction but a taken jump or branch (which continue
 			// the loop themselves) falls through to the next one.

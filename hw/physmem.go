@@ -1,4 +1,4 @@
-// Package hw is the simulated machine: a user-mode RV64IMA hart, physical
+// Package hw is the simulated machine: a user-mode RV64IMAC hart, physical
 // memory in numbered frames, per-process page tables, an interrupt controller,
 // a timer, a keyboard, a console and the virtual cycle clock.
 //

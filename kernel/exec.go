@@ -10,12 +10,8 @@ import (
 	"ipcsim/proc"
 )
 
-// efRISCVRVC is the ELF header flag of a RISC-V program that may contain
-// compressed (C extension) instructions (RISC-V psABI, "e_flags").
-const efRISCVRVC = 0x1
-
-// hwcap is AT_HWCAP for an RV64IMAFD hart: one bit per extension letter.
-const hwcap = 1<<('i'-'a') | 1<<('m'-'a') | 1<<('a'-'a') | 1<<('f'-'a') | 1<<('d'-'a')
+// hwcap is AT_HWCAP for an RV64IMAFDC hart: one bit per extension letter.
+const hwcap = 1<<('i'-'a') | 1<<('m'-'a') | 1<<('a'-'a') | 1<<('f'-'a') | 1<<('d'-'a') | 1<<('c'-'a')
 
 // exec replaces t's program with the executable at path (execve(2)). Every
 // check that can fail comes before the point of no return, so a failed exec
@@ -28,9 +24,6 @@ func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
 	img, err := loader.Load(path, data, proc.UserLimit)
 	if err != nil {
 		return err
-	}
-	if img.Flags&efRISCVRVC != 0 {
-		return &loader.Error{Name: path, Msg: "uses compressed instructions (C extension), which this RV64IMAFD hart lacks: build with -march=rv64imafd"}
 	}
 	as := proc.NewAddressSpace(k.mem)
 	if err := loadImage(as, img, path); err != nil {

@@ -71,17 +71,28 @@ func (as *AddressSpace) PeekString(va uint64, max int) (s string, ok bool, err e
 	return as.stringIn(va, max, true)
 }
 
-// PeekInstruction returns the instruction word at va as an instruction
-// fetch would find it, without side effects (see peekPage): va must be
-// 4-aligned (the CPU has no compressed instructions) on a page the process
-// may execute.
+// PeekInstruction returns the instruction at va as an instruction fetch
+// would find it, without side effects (see peekPage): a 4-byte word, or a
+// compressed instruction's 16-bit parcel (word&3 != 3). va must be 2-aligned
+// on a page the process may execute, and so must the next page if a 4-byte
+// instruction crosses into it.
 func (as *AddressSpace) PeekInstruction(va uint64) (uint32, bool) {
-	if va&3 != 0 {
+	if va&1 != 0 {
 		return 0, false
 	}
+	lo, ok := as.peekParcel(va)
+	if !ok || lo&3 != 3 {
+		return uint32(lo), ok
+	}
+	hi, ok := as.peekParcel(va + 2)
+	return uint32(hi)<<16 | uint32(lo), ok
+}
+
+// peekParcel reads the 16-bit parcel at 2-aligned va for PeekInstruction.
+func (as *AddressSpace) peekParcel(va uint64) (uint16, bool) {
 	b, ok := as.peekPage(va, Exec)
 	if !ok {
 		return 0, false
 	}
-	return binary.LittleEndian.Uint32(b[va&(hw.PageSize-1):]), true
+	return binary.LittleEndian.Uint16(b[va&(hw.PageSize-1):]), true
 }

@@ -1,6 +1,10 @@
 package asm
 
-import "fmt"
+import (
+	"fmt"
+
+	"ipcsim/hw"
+)
 
 // Disassemble returns the text of one instruction at address pc, in the style of
 // GNU objdump's default output (with its aliases: li, mv, nop, ret, j, jr, beqz,
@@ -8,7 +12,24 @@ import "fmt"
 // targets as absolute hex addresses: "addi a0, a0, 1", "li a7, 64",
 // "jal ra, 0x10074", "ecall". A word that is not an RV64IMA instruction gives
 // "unknown 0x00000000".
+//
+// A compressed instruction (inst&3 != 3; its 16-bit parcel in the low half)
+// is shown as objdump shows it by default: as the instruction it expands to
+// (hw.ExpandCompressed, what the CPU executes), with the same aliases, and
+// c.mv as "mv": "c.addi a0, 1" reads "addi a0, a0, 1". A reserved parcel
+// gives "unknown" and inst, as any unknown word.
 func Disassemble(inst uint32, pc uint64) string {
+	if inst&3 != 3 {
+		p := uint16(inst)
+		w, ok := hw.ExpandCompressed(p)
+		if !ok {
+			return fmt.Sprintf("unknown %#08x", inst)
+		}
+		if rs2, rd := w>>20&31, w>>7&31; w&^(31<<20|31<<7) == 0x33 && rd != 0 && rs2 != 0 && p>>12&1 == 0 {
+			return "mv " + abiNames[rd] + ", " + abiNames[rs2] // c.mv: add rd, zero, rs2
+		}
+		return Disassemble(w, pc)
+	}
 	if s, ok := disassembleFP(inst); ok {
 		return s // F, D and Zicsr: disasm_fp.go
 	}
