@@ -49,7 +49,7 @@ func (k *Kernel) exit(t *Task, status int) {
 	}
 	if k.cur == t {
 		k.cur = nil
-		k.switchReason = fmt.Sprintf("pid %d exited", t.PID)
+		k.switchReason = switchWhy{"pid %d exited", t.PID, 0}
 	}
 	k.policy.Point(sched.Point{Kind: sched.PointExit, PID: t.PID, Cycle: k.Now()})
 }

@@ -30,7 +30,7 @@ func (k *Kernel) stop(t *Task, sig abi.Signal) {
 	}
 	if k.cur == t {
 		k.cur = nil
-		k.switchReason = fmt.Sprintf("pid %d stopped", t.PID)
+		k.switchReason = switchWhy{"pid %d stopped", t.PID, 0}
 	}
 }
 

@@ -105,8 +105,8 @@ type Kernel struct {
 	alarms   []*Task      // tasks with an ITIMER_REAL timer, by deadline then pid
 	last     *Task        // the task that ran last (for the trace of context switches)
 
-	switchReason string // why the CPU was last given up, for the next switch event
-	irq          string // the device whose interrupt is being handled, for traces
+	switchReason switchWhy // why the CPU was last given up, for the next switch event
+	irq          string    // the device whose interrupt is being handled, for traces
 
 	pipes   []*pipe.Pipe // live pipes (FIFOs' included), by id, for inspection
 	pipeIDs int          // the last pipe id handed out
@@ -225,7 +225,7 @@ func New(cfg Config) *Kernel {
 		k.outf = newOpenFile(&hostFile{name: "stdout", w: cfg.Stdout}, abi.O_WRONLY)
 	}
 	k.init = k.bootInit()
-	k.switchReason = "first process"
+	k.switchReason = switchWhy{format: "first process"}
 	return k
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"ipcsim/abi"
 	"ipcsim/hw"
@@ -46,7 +47,7 @@ func (k *Kernel) Run() Result {
 		if k.resched {
 			k.resched = false
 			if k.cur != nil {
-				k.preempt(sched.WhyPreempted, "the scheduling policy preempted it after a wakeup")
+				k.preempt(sched.WhyPreempted, switchWhy{format: "the scheduling policy preempted it after a wakeup"})
 			}
 		}
 	}
@@ -224,13 +225,33 @@ func (k *Kernel) timerInterrupt() {
 			k.sliceEnd = hw.AddCycles(now, k.policy.Slice(pid)) // it keeps the CPU (round robin: nobody else wants it)
 			return
 		}
-		k.preempt(sched.WhyPreempted, "time slice used up")
+		k.preempt(sched.WhyPreempted, switchWhy{format: "time slice used up"})
 	}
+}
+
+// A switchWhy says why the CPU was last given up, for the trace's next
+// switch event. It keeps the format and its values and formats them only
+// when the trace asks (text), so that a block or a preemption costs no
+// formatting when tracing is off.
+type switchWhy struct {
+	format string    // a fixed reason, or a format of pid (and no)
+	pid    int       // 0: the format takes no values
+	no     abi.Sysno // the format's second value, if it has one
+}
+
+func (w switchWhy) text() string {
+	switch {
+	case w.pid == 0:
+		return w.format
+	case strings.Count(w.format, "%") == 1:
+		return fmt.Sprintf(w.format, w.pid)
+	}
+	return fmt.Sprintf(w.format, w.pid, w.no)
 }
 
 // preempt takes the CPU from the running task and gives it back to the
 // policy's ready set; reason is for the next switch event.
-func (k *Kernel) preempt(why sched.Why, reason string) {
+func (k *Kernel) preempt(why sched.Why, reason switchWhy) {
 	t := k.cur
 	k.cur = nil
 	k.makeRunnable(t, why)
@@ -252,7 +273,7 @@ func (k *Kernel) syscallEntry(t *Task) bool {
 		return true
 	}
 	t.resume, t.resumePC = true, t.Regs.PC
-	k.preempt(sched.WhyPreempted, fmt.Sprintf("the scheduling policy preempted pid %d at entry to %v", t.PID, no))
+	k.preempt(sched.WhyPreempted, switchWhy{"the scheduling policy preempted pid %d at entry to %v", t.PID, no})
 	return false
 }
 
@@ -284,7 +305,7 @@ func (k *Kernel) schedule() bool {
 				from = fmt.Sprintf("pid %d", k.last.PID)
 			}
 			k.emitEvent(t, &Event{Kind: "switch", Other: t.PID,
-				Text: fmt.Sprintf("switch %s -> pid %d (%s)", from, t.PID, k.switchReason)})
+				Text: fmt.Sprintf("switch %s -> pid %d (%s)", from, t.PID, k.switchReason.text())})
 		}
 		k.cur, k.last = t, t
 		k.sliceEnd = hw.AddCycles(k.Now(), k.policy.Slice(pid))
@@ -327,7 +348,7 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 	k.policy.Point(sched.Point{Kind: sched.PointBlock, PID: t.PID, Sysno: int(c.no), Cycle: k.Now()})
 	if k.cur == t {
 		k.cur = nil
-		k.switchReason = fmt.Sprintf("pid %d blocked in %v", t.PID, c.no)
+		k.switchReason = switchWhy{"pid %d blocked in %v", t.PID, c.no}
 	}
 }
 
@@ -394,7 +415,7 @@ func (k *Kernel) idle() bool {
 		}
 	}
 	if k.last != nil {
-		k.switchReason = "woken after idle"
+		k.switchReason = switchWhy{format: "woken after idle"}
 		k.last = nil
 	}
 	k.m.Clock.JumpTo(next)

@@ -167,7 +167,7 @@ func sysNanosleep(c *call) (int64, error) {
 func sysSchedYield(c *call) (int64, error) {
 	k := c.t.k
 	if k.cur == c.t && k.policy.Point(sched.Point{Kind: sched.PointYield, PID: c.t.PID, Cycle: k.Now()}) == sched.Preempt {
-		k.preempt(sched.WhyYielded, fmt.Sprintf("pid %d called sched_yield", c.t.PID))
+		k.preempt(sched.WhyYielded, switchWhy{"pid %d called sched_yield", c.t.PID, 0})
 	}
 	return 0, nil
 }
