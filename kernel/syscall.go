@@ -225,6 +225,9 @@ const traceBytes = 32 // how much of a buffer the trace shows, as strace -s 32
 func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64) string {
 	v := c.a[i]
 	as := c.t.AS
+	if s, ok := k.formatSockArg(c, i, kind); ok {
+		return s // the socket calls' letters (socket.go)
+	}
 	switch kind {
 	case 'd':
 		return fmt.Sprint(int32(v))
