@@ -19,6 +19,7 @@ type Snapshot struct {
 	MQueues   []MqState       `json:"mqueues,omitempty"`      // POSIX (inspect_msg.go)
 	Segments  []SegmentState  `json:"shm_segments,omitempty"` // System V shared memory (inspect_shm.go)
 	SemSets   []SemSetState   `json:"sem_sets,omitempty"`     // System V semaphores (inspect_sem.go)
+	Sockets   []SocketState   `json:"sockets,omitempty"`      // Unix sockets (inspect_socket.go)
 }
 
 // ProcState is one process.
@@ -94,6 +95,7 @@ func (k *Kernel) Snapshot() Snapshot {
 	k.msgSnapshot(&s)
 	k.shmSnapshot(&s)
 	k.semSnapshot(&s)
+	k.socketSnapshot(&s)
 	return s
 }
 

@@ -59,6 +59,7 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 	writeMsgQueues(&b, s)
 	writeSegments(&b, s)
 	writeSemSets(&b, s)
+	writeSockets(&b, s)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
