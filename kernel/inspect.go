@@ -20,6 +20,7 @@ type Snapshot struct {
 	Segments  []SegmentState  `json:"shm_segments,omitempty"` // System V shared memory (inspect_shm.go)
 	SemSets   []SemSetState   `json:"sem_sets,omitempty"`     // System V semaphores (inspect_sem.go)
 	Epolls    []EpollState    `json:"epolls,omitempty"`       // epoll instances (inspect_epoll.go)
+	Sockets   []SocketState   `json:"sockets,omitempty"`      // Unix sockets (inspect_socket.go)
 }
 
 // ProcState is one process.
@@ -96,6 +97,7 @@ func (k *Kernel) Snapshot() Snapshot {
 	k.shmSnapshot(&s)
 	k.semSnapshot(&s)
 	k.epollSnapshot(&s)
+	k.socketSnapshot(&s)
 	return s
 }
 

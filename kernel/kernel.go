@@ -122,6 +122,8 @@ type Kernel struct {
 
 	root *node // the namespace's root directory
 
+	socks *socketTable // Unix domain sockets (socket.go), made at the first one
+
 	tty  *Terminal
 	out  *OpenFile // the terminal, as fds 0 and 1 (and 2 without Config.Stderr)
 	errf *OpenFile // fd 2 when Config.Stderr is set

@@ -130,6 +130,10 @@ func sysIoctl(c *call) (int64, error) {
 	switch ops := f.ops.(type) {
 	case *pipeEnd:
 		n = ops.p.Len()
+	case *socketFile:
+		if n, err = ops.s.InqLen(); err != nil {
+			return 0, err
+		}
 	default:
 		return 0, abi.ENOTTY
 	}

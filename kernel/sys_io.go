@@ -113,6 +113,9 @@ func doRead(c *call, fd int32, segs []ioSeg) (int64, error) {
 	if !f.readable() {
 		return 0, abi.EBADF
 	}
+	if _, ok := f.ops.(*socketFile); ok {
+		return readSocket(c, fd, segs) // one datagram per read, whatever its size
+	}
 	total := segsLen(segs)
 	if total == 0 {
 		return 0, nil
@@ -143,6 +146,9 @@ func doWrite(c *call, fd int32, segs []ioSeg) (int64, error) {
 	}
 	if !f.writable() {
 		return 0, abi.EBADF
+	}
+	if _, ok := f.ops.(*socketFile); ok {
+		return doSend(c, fd, segs, 0, nil, nil) // one datagram per write, whatever its size
 	}
 	total := segsLen(segs)
 	c.total = total

@@ -53,6 +53,9 @@ func sysOpenat(c *call) (int64, error) {
 	if err := n.permission(c.t, openAccess[flags&abi.O_ACCMODE]); err != nil {
 		return 0, err
 	}
+	if n.fifo == nil {
+		return 0, abi.ENXIO // "ENXIO The file is a UNIX domain socket" - open(2)
+	}
 	return c.startFifoOpen(n.fifo, flags)
 }
 

@@ -76,6 +76,9 @@ func (p peeker) ReadString(va uint64, max int) (string, bool, error) {
 const traceBytes = 32 // how much of a buffer the trace shows, as strace -s 32
 
 func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64) string {
+	if s, ok := k.formatSockArg(c, i, kind); ok {
+		return s // the socket calls' letters (socket.go)
+	}
 	v := c.a[i]
 	as := peeker{c.t.AS} // the trace only looks: it must not fault pages in
 	switch kind {

@@ -858,4 +858,210 @@ static inline long ep_ctl(int epfd, int op, int fd, unsigned int events, unsigne
 	return sys_epoll_ctl(epfd, op, fd, &ev);
 }
 
+/* Sockets (AF_UNIX)
+ * (added for the unix_* socket programs; asm-generic numbers, LP64 layouts of
+ * include/uapi/linux/socket.h, un.h and include/linux/socket.h). Self-contained:
+ * every constant another block may also define is guarded. */
+#define SYS_socket      198
+#define SYS_socketpair  199
+#define SYS_bind        200
+#define SYS_listen      201
+#define SYS_accept      202
+#define SYS_connect     203
+#define SYS_getsockname 204
+#define SYS_getpeername 205
+#define SYS_sendto      206
+#define SYS_recvfrom    207
+#define SYS_setsockopt  208
+#define SYS_getsockopt  209
+#define SYS_shutdown    210
+#define SYS_sendmsg     211
+#define SYS_recvmsg     212
+#define SYS_accept4     242
+#ifndef SYS_fchmodat
+#define SYS_fchmodat    53
+#endif
+#ifndef SYS_umask
+#define SYS_umask       166
+#endif
+#ifndef SYS_setresgid
+#define SYS_setresgid   149
+#endif
+#ifndef SYS_getgid
+#define SYS_getgid      176
+#endif
+#ifndef SYS_getuid
+#define SYS_getuid      174
+#endif
+
+#ifndef ENOENT
+#define ENOENT  2
+#endif
+#ifndef EBADF
+#define EBADF   9
+#endif
+#ifndef EAGAIN
+#define EAGAIN  11
+#endif
+#ifndef EACCES
+#define EACCES  13
+#endif
+#ifndef EPIPE
+#define EPIPE   32
+#endif
+#define ENOTSOCK        88
+#define EDESTADDRREQ    89
+#ifndef EMSGSIZE
+#define EMSGSIZE        90
+#endif
+#define EPROTOTYPE      91
+#define ENOPROTOOPT     92
+#define EPROTONOSUPPORT 93
+#define ESOCKTNOSUPPORT 94
+#define EOPNOTSUPP      95
+#define EAFNOSUPPORT    97
+#define EADDRINUSE      98
+#define EADDRNOTAVAIL   99
+#define ECONNRESET      104
+#define EISCONN         106
+#define ENOTCONN        107
+#define ECONNREFUSED    111
+
+#define AF_UNSPEC 0
+#define AF_UNIX   1
+#define AF_INET   2
+#define AF_INET6  10
+#define SOCK_STREAM    1
+#define SOCK_DGRAM     2
+#define SOCK_RAW       3
+#define SOCK_SEQPACKET 5
+#define SOCK_NONBLOCK  04000
+#define SOCK_CLOEXEC   02000000
+
+#define SOL_SOCKET   1
+#define SO_TYPE      3
+#define SO_ERROR     4
+#define SO_SNDBUF    7
+#define SO_RCVBUF    8
+#define SO_PASSCRED  16
+#define SO_PEERCRED  17
+#define SO_ACCEPTCONN 30
+#define SO_DOMAIN    39
+#define SCM_RIGHTS      1
+#define SCM_CREDENTIALS 2
+
+#define MSG_OOB       0x1
+#define MSG_PEEK      0x2
+#define MSG_CTRUNC    0x8
+#define MSG_TRUNC     0x20
+#define MSG_DONTWAIT  0x40
+#define MSG_EOR       0x80
+#define MSG_WAITALL   0x100
+#define MSG_NOSIGNAL  0x4000
+#define MSG_CMSG_CLOEXEC 0x40000000
+
+#define SHUT_RD   0
+#define SHUT_WR   1
+#define SHUT_RDWR 2
+
+#ifndef POLLRDHUP
+#define POLLRDHUP 0x2000
+#endif
+#ifndef S_IFSOCK
+#define S_IFSOCK 0140000
+#endif
+
+/* un.h: 110 bytes, sun_path holds 108 */
+struct sockaddr_un { unsigned short sun_family; char sun_path[108]; };
+#define SUN_OFF 2 /* offsetof(struct sockaddr_un, sun_path) */
+/* socket.h: the LP64 user_msghdr (56 bytes) and cmsghdr (16 bytes) */
+struct msghdr {
+	void *msg_name;
+	int msg_namelen;
+	struct iovec *msg_iov;
+	size_t msg_iovlen;
+	void *msg_control;
+	size_t msg_controllen;
+	int msg_flags;
+};
+struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; };
+struct ucred { int pid; unsigned uid; unsigned gid; };
+#define CMSG_ALIGN(n) (((n) + sizeof(long) - 1) & ~(sizeof(long) - 1))
+#define CMSG_SPACE(n) (sizeof(struct cmsghdr) + CMSG_ALIGN(n))
+#define CMSG_LEN(n)   (sizeof(struct cmsghdr) + (n))
+#define CMSG_DATA(c)  ((unsigned char *)((struct cmsghdr *)(c) + 1))
+
+static inline long sys_socket(int dom, int type, int proto) { return syscall3(SYS_socket, dom, type, proto); }
+static inline long sys_socketpair(int dom, int type, int proto, int sv[2])
+{ return syscall4(SYS_socketpair, dom, type, proto, sv); }
+static inline long sys_bind(int fd, const void *addr, long len) { return syscall3(SYS_bind, fd, addr, len); }
+static inline long sys_listen(int fd, int backlog) { return syscall2(SYS_listen, fd, backlog); }
+static inline long sys_accept(int fd, void *addr, int *len) { return syscall3(SYS_accept, fd, addr, len); }
+static inline long sys_accept4(int fd, void *addr, int *len, int flags) { return syscall4(SYS_accept4, fd, addr, len, flags); }
+static inline long sys_connect(int fd, const void *addr, long len) { return syscall3(SYS_connect, fd, addr, len); }
+static inline long sys_getsockname(int fd, void *addr, int *len) { return syscall3(SYS_getsockname, fd, addr, len); }
+static inline long sys_getpeername(int fd, void *addr, int *len) { return syscall3(SYS_getpeername, fd, addr, len); }
+static inline long sys_sendto(int fd, const void *buf, size_t n, int flags, const void *addr, long alen)
+{ return syscall6(SYS_sendto, fd, (long)buf, (long)n, flags, (long)addr, alen); }
+static inline long sys_recvfrom(int fd, void *buf, size_t n, int flags, void *addr, int *alen)
+{ return syscall6(SYS_recvfrom, fd, (long)buf, (long)n, flags, (long)addr, (long)alen); }
+static inline long sys_send(int fd, const void *buf, size_t n, int flags) { return sys_sendto(fd, buf, n, flags, 0, 0); }
+static inline long sys_recv(int fd, void *buf, size_t n, int flags) { return sys_recvfrom(fd, buf, n, flags, 0, 0); }
+static inline long sys_setsockopt(int fd, int level, int opt, const void *val, long len)
+{ return syscall6(SYS_setsockopt, fd, level, opt, (long)val, len, 0); }
+static inline long sys_getsockopt(int fd, int level, int opt, void *val, int *len)
+{ return syscall6(SYS_getsockopt, fd, level, opt, (long)val, (long)len, 0); }
+static inline long sys_shutdown(int fd, int how) { return syscall2(SYS_shutdown, fd, how); }
+static inline long sys_sendmsg(int fd, const struct msghdr *m, int flags) { return syscall3(SYS_sendmsg, fd, m, flags); }
+static inline long sys_recvmsg(int fd, struct msghdr *m, int flags) { return syscall3(SYS_recvmsg, fd, m, flags); }
+
+/* Fill *a with AF_UNIX and path; returns the address length to pass:
+ * offsetof(sun_path) + strlen(path) + 1 (the NUL counted, as unix(7) suggests). */
+static inline long sun_path_addr(struct sockaddr_un *a, const char *path)
+{
+	memset(a, 0, sizeof *a);
+	a->sun_family = AF_UNIX;
+	size_t n = strlen(path);
+	memcpy(a->sun_path, path, n);
+	return SUN_OFF + n + 1;
+}
+/* An abstract address: a NUL, then name (no terminating NUL is part of it);
+ * returns offsetof(sun_path) + 1 + strlen(name). */
+static inline long sun_abstract_addr(struct sockaddr_un *a, const char *name)
+{
+	memset(a, 0, sizeof *a);
+	a->sun_family = AF_UNIX;
+	size_t n = strlen(name);
+	memcpy(a->sun_path + 1, name, n);
+	return SUN_OFF + 1 + n;
+}
+/* 1 if the n bytes at a and b are equal. */
+static inline int bytes_eq(const void *a, const void *b, size_t n)
+{
+	const unsigned char *p = a, *q = b;
+	while (n--)
+		if (*p++ != *q++)
+			return 0;
+	return 1;
+}
+/* getsockopt of an int option: the value, or -errno. */
+static inline long sockopt_int(int fd, int level, int opt)
+{
+	int v = 0, len = sizeof v;
+	long r = sys_getsockopt(fd, level, opt, &v, &len);
+	return r < 0 ? r : v;
+}
+static inline long sockopt_set_int(int fd, int level, int opt, int v)
+{
+	return sys_setsockopt(fd, level, opt, &v, sizeof v);
+}
+/* ppoll one fd with a zero timeout: its revents (or -errno). */
+static inline long sock_poll1(int fd, int events)
+{
+	struct pollfd p = { fd, (short)events, 0 };
+	struct timespec z = { 0, 0 };
+	long r = sys_ppoll(&p, 1, &z, 0);
+	return r < 0 ? r : (unsigned short)p.revents;
+}
+
 #endif
