@@ -24,7 +24,7 @@ _start:	li a7, 500
 	li a0, 1
 	li a1, 1
 	li a2, 0
-	li a7, SYS_socket
+	li a7, SYS_io_uring_setup
 	ecall
 	li a0, 17              # SIGCHLD: fork
 	li a1, 0
@@ -34,7 +34,7 @@ _start:	li a7, 500
 	li a0, 3
 	li a1, 0
 	li a2, 0
-	li a7, SYS_bind
+	li a7, SYS_acct
 	ecall
 	li a0, -1
 	li a1, 0
@@ -53,7 +53,7 @@ child:	la a0, word
 	li a0, 1
 	li a1, 1
 	li a2, 0
-	li a7, SYS_socket
+	li a7, SYS_io_uring_setup
 	ecall
 	la a0, word
 	li a1, 1               # FUTEX_WAKE: implemented, not recorded
@@ -106,7 +106,7 @@ func TestUnimplementedRecorded(t *testing.T) {
 	want := []struct {
 		name, op string
 		calls    int
-	}{{"bind", "", 1}, {"futex", "FUTEX_CMP_REQUEUE", 1}, {"socket", "", 2}, {"syscall_0x1f4", "", 1}}
+	}{{"acct", "", 1}, {"futex", "FUTEX_CMP_REQUEUE", 1}, {"io_uring_setup", "", 2}, {"syscall_0x1f4", "", 1}}
 	for i, w := range want {
 		u := res.Unimplemented[i]
 		require.Equal(t, w.name, u.Name)
@@ -124,7 +124,7 @@ func TestUnimplementedRecorded(t *testing.T) {
 		}
 		require.True(t, found, "no ENOSYS event for %s", u.Name)
 	}
-	require.Equal(t, fmt.Sprintf("socket (2 calls, first by pid 2 at cycle %d)", res.Unimplemented[2].Cycle), res.Unimplemented[2].Describe())
+	require.Equal(t, fmt.Sprintf("io_uring_setup (2 calls, first by pid 2 at cycle %d)", res.Unimplemented[2].Cycle), res.Unimplemented[2].Describe())
 	require.Regexp(t, `^futex FUTEX_CMP_REQUEUE \(1 call, first by pid 3 at cycle \d+\)$`, res.Unimplemented[1].Describe())
 }
 
@@ -148,6 +148,6 @@ func TestUnimplementedDeterministic(t *testing.T) {
 		for _, u := range r.Unimplemented {
 			got = append(got, u.Name+"/"+u.Op)
 		}
-		require.Equal(t, []string{"bind/", "futex/FUTEX_CMP_REQUEUE", "socket/", "syscall_0x1f4/"}, got, "seed %d", seed)
+		require.Equal(t, []string{"acct/", "futex/FUTEX_CMP_REQUEUE", "io_uring_setup/", "syscall_0x1f4/"}, got, "seed %d", seed)
 	}
 }

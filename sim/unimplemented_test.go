@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// socketSrc calls socket twice, bind once and number 500 once, then
+// socketSrc calls io_uring_setup twice, acct once and number 500 once, then
 // writes "hi" and exits 0: a run that "passes" on its exit and console
 // alone.
 const socketSrc = `	.text
@@ -16,11 +16,11 @@ const socketSrc = `	.text
 _start:	li a0, 1
 	li a1, 1
 	li a2, 0
-	li a7, SYS_socket
+	li a7, SYS_io_uring_setup
 	ecall
-	li a7, SYS_socket
+	li a7, SYS_io_uring_setup
 	ecall
-	li a7, SYS_bind
+	li a7, SYS_acct
 	ecall
 	li a7, 500
 	ecall
@@ -60,8 +60,8 @@ func checkScenario(t *testing.T, src string) []string {
 func TestUnimplementedFails(t *testing.T) {
 	got := checkScenario(t, "# story\nspawn sock.s\nexpect exit sock 0\n-- sock.s --\n"+socketSrc+"-- want/console --\nhi\n")
 	want := []string{"x.txtar:1:1: unimplemented: the run called what ipcsim does not implement, and each call failed with ENOSYS: " +
-		"bind (1 call, first by pid 2 at cycle 11), socket (2 calls, first by pid 2 at cycle 9), syscall_0x1f4 (1 call, first by pid 2 at cycle 12) " +
-		"(if the scenario means to, say so: expect unimplemented bind socket syscall_0x1f4)"}
+		"acct (1 call, first by pid 2 at cycle 11), io_uring_setup (2 calls, first by pid 2 at cycle 9), syscall_0x1f4 (1 call, first by pid 2 at cycle 12) " +
+		"(if the scenario means to, say so: expect unimplemented acct io_uring_setup syscall_0x1f4)"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("mismatches (-want +got):\n%s", d)
 	}
@@ -73,13 +73,13 @@ func TestExpectUnimplemented(t *testing.T) {
 	run := func(names string) []string {
 		return checkScenario(t, "spawn sock.s\nexpect unimplemented "+names+"   # the sockets lesson comes later\nexpect exit sock 0\n-- sock.s --\n"+socketSrc)
 	}
-	if got := run("syscall_0x1f4 socket bind socket"); len(got) != 0 {
+	if got := run("syscall_0x1f4 io_uring_setup acct io_uring_setup"); len(got) != 0 {
 		t.Errorf("every call named: %q", got)
 	}
-	if d := cmp.Diff([]string{"x.txtar:2:1: expect unimplemented socket syscall_0x1f4: the run also called bind (1 call, first by pid 2 at cycle 11)"}, run("socket syscall_0x1f4")); d != "" {
+	if d := cmp.Diff([]string{"x.txtar:2:1: expect unimplemented io_uring_setup syscall_0x1f4: the run also called acct (1 call, first by pid 2 at cycle 11)"}, run("io_uring_setup syscall_0x1f4")); d != "" {
 		t.Errorf("one too few (-want +got):\n%s", d)
 	}
-	if d := cmp.Diff([]string{"x.txtar:2:1: expect unimplemented bind listen socket syscall_0x1f4: the run made no unimplemented call to listen (did not call it, or ipcsim implements it now)"}, run("bind listen socket syscall_0x1f4")); d != "" {
+	if d := cmp.Diff([]string{"x.txtar:2:1: expect unimplemented acct add_key io_uring_setup syscall_0x1f4: the run made no unimplemented call to add_key (did not call it, or ipcsim implements it now)"}, run("acct add_key io_uring_setup syscall_0x1f4")); d != "" {
 		t.Errorf("one too many (-want +got):\n%s", d)
 	}
 	// A run that calls nothing unimplemented fails the line too.

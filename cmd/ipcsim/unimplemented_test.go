@@ -6,18 +6,18 @@ import (
 	"testing"
 )
 
-// sockSrc calls socket twice and bind once (both fail with ENOSYS), writes
+// sockSrc calls io_uring_setup twice and acct once (both fail with ENOSYS), writes
 // "hi" and exits 0.
 const sockSrc = `	.text
 	.globl _start
 _start:	li a0, 1
 	li a1, 1
 	li a2, 0
-	li a7, SYS_socket
+	li a7, SYS_io_uring_setup
 	ecall
-	li a7, SYS_socket
+	li a7, SYS_io_uring_setup
 	ecall
-	li a7, SYS_bind
+	li a7, SYS_acct
 	ecall
 	li a0, 1
 	la a1, msg
@@ -31,7 +31,7 @@ _start:	li a0, 1
 msg:	.ascii "hi\n"
 `
 
-const sockLine = "unimplemented: bind (1 call, first by pid 2 at cycle 11), socket (2 calls, first by pid 2 at cycle 9)\n"
+const sockLine = "unimplemented: acct (1 call, first by pid 2 at cycle 11), io_uring_setup (2 calls, first by pid 2 at cycle 9)\n"
 
 // run ends with a line naming the unimplemented calls, after the exits,
 // in both formats; the run itself still succeeds.
@@ -44,7 +44,7 @@ func TestRunUnimplemented(t *testing.T) {
 		if st != 0 || !strings.HasSuffix(out, want) {
 			t.Errorf("%s: status %d, stderr %q, output:\n%s\nwant it to end with\n%s", format, st, stderr, out, want)
 		}
-		if !strings.Contains(out, "bind(") || !strings.Contains(out, "ENOSYS") {
+		if !strings.Contains(out, "acct(") || !strings.Contains(out, "ENOSYS") {
 			t.Errorf("%s: the trace does not show the failed calls:\n%s", format, out)
 		}
 	}
@@ -62,11 +62,11 @@ func TestTestUnimplemented(t *testing.T) {
 	st, out, _ := run(t, "test", file)
 	want := "--- FAIL: " + file + "\n    " + file + ":1:1: unimplemented: the run called what ipcsim does not implement, and each call failed with ENOSYS: " +
 		strings.TrimSuffix(strings.TrimPrefix(sockLine, "unimplemented: "), "\n") +
-		" (if the scenario means to, say so: expect unimplemented bind socket)\n0 passed, 1 failed\n"
+		" (if the scenario means to, say so: expect unimplemented acct io_uring_setup)\n0 passed, 1 failed\n"
 	if st != exitFailed || out != want {
 		t.Errorf("status %d, output:\n%s\nwant status 1 and\n%s", st, out, want)
 	}
-	writeFile(t, file, []byte("spawn sock.s\nexpect unimplemented socket bind\nexpect exit sock 0\n-- sock.s --\n"+sockSrc+"-- want/console --\nhi\n"), 0o644)
+	writeFile(t, file, []byte("spawn sock.s\nexpect unimplemented io_uring_setup acct\nexpect exit sock 0\n-- sock.s --\n"+sockSrc+"-- want/console --\nhi\n"), 0o644)
 	if st, out, _ := run(t, "test", file); st != 0 || out != "ok "+file+"\n1 passed, 0 failed\n" {
 		t.Errorf("expected: status %d, output:\n%s", st, out)
 	}
