@@ -232,7 +232,7 @@ func (c *call) bindPath(s *unix.Socket, path string) error {
 	if err != nil {
 		return err
 	}
-	n, err := r.create(c.t, abi.S_IFSOCK|0777&^umask)
+	n, err := r.create(c.t, abi.S_IFSOCK|0777&^c.t.umask)
 	if errors.Is(err, abi.EEXIST) {
 		return abi.EADDRINUSE
 	}

@@ -22,7 +22,7 @@ func sysMkdirat(c *call) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, err := r.create(c.t, abi.S_IFDIR|uint32(c.a[2])&(abi.S_ISVTX|0777)&^umask)
+	n, err := r.create(c.t, abi.S_IFDIR|uint32(c.a[2])&(abi.S_ISVTX|0777)&^c.t.umask)
 	if err != nil {
 		return 0, err
 	}
@@ -42,7 +42,7 @@ func sysMknodat(c *call) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, err := r.create(c.t, abi.S_IFIFO|mode&0777&^umask)
+	n, err := r.create(c.t, abi.S_IFIFO|mode&0777&^c.t.umask)
 	if err != nil {
 		return 0, err
 	}
@@ -50,8 +50,8 @@ func sysMknodat(c *call) (int64, error) {
 	return 0, nil
 }
 
-// unlinkat(2): (dirfd, path, flags). An open FIFO keeps working after its
-// name is gone: "If the name was the last link to a file but any processes
+// unlinkat(2): (dirfd, path, flags). An open FIFO or regular file keeps
+// working after its name is gone: "If the name was the last link to a file but any processes
 // still have the file open, the file will remain in existence until the
 // last file descriptor referring to it is closed." - unlink(2)
 func sysUnlinkat(c *call) (int64, error) {
@@ -92,6 +92,11 @@ func sysUnlinkat(c *call) (int64, error) {
 	}
 	delete(r.dir.children, r.n.name)
 	r.n.removed = true
+	now := c.t.k.Now()
+	r.dir.mtime, r.dir.ctime, r.n.ctime = now, now, now
+	if r.n.file != nil {
+		c.t.k.dropFile(r.n.file) // its bytes go now unless it is open
+	}
 	return 0, nil
 }
 
