@@ -1064,4 +1064,123 @@ static inline long sock_poll1(int fd, int events)
 	return r < 0 ? r : (unsigned short)p.revents;
 }
 
+/* Files */
+/* Regular files, directories and devices: the calls of the fs_* programs
+ * (asm-generic/unistd.h numbers; asm-generic/stat.h struct stat). */
+#define SYS_getdents64  61
+#define SYS_pread64     67
+#define SYS_pwrite64    68
+#define SYS_newfstatat  79
+#define SYS_fstat       80
+#define SYS_truncate    45
+#define SYS_ftruncate   46
+#define SYS_faccessat   48
+#define SYS_fchmod      52
+#define SYS_fchownat    54
+#define SYS_fchown      55
+#define SYS_statx       291
+#ifndef SYS_fchmodat
+#define SYS_fchmodat    53
+#endif
+#ifndef SYS_umask
+#define SYS_umask       166
+#endif
+#ifndef SYS_setresgid
+#define SYS_setresgid   149
+#endif
+
+#define EISDIR  21
+#define ENOTDIR 20
+
+#define O_TRUNC      01000
+#define O_APPEND     02000
+#ifndef O_DIRECTORY
+#define O_DIRECTORY  0200000
+#endif
+#define SEEK_END  2
+#define SEEK_DATA 3
+#define SEEK_HOLE 4
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+#define AT_EMPTY_PATH 0x1000
+#define S_IFMT   0170000
+#define S_IFREG  0100000
+#define S_IFDIR  0040000
+#define S_IFCHR  0020000
+#define DT_FIFO 1
+#define DT_CHR  2
+#define DT_DIR  4
+#define DT_REG  8
+#define STATX_BASIC_STATS 0x7ff
+
+/* asm-generic struct stat, 128 bytes on a 64-bit machine */
+struct stat {
+	unsigned long st_dev, st_ino;
+	unsigned int st_mode, st_nlink, st_uid, st_gid;
+	unsigned long st_rdev, __pad1;
+	long st_size;
+	int st_blksize, __pad2;
+	long st_blocks;
+	long st_atime; unsigned long st_atime_nsec;
+	long st_mtime; unsigned long st_mtime_nsec;
+	long st_ctime; unsigned long st_ctime_nsec;
+	unsigned int __unused4, __unused5;
+};
+/* struct statx (linux/stat.h), 256 bytes: the fields the programs read */
+struct statx {
+	unsigned int stx_mask, stx_blksize;
+	unsigned long stx_attributes;
+	unsigned int stx_nlink, stx_uid, stx_gid;
+	unsigned short stx_mode, __spare0;
+	unsigned long stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+	unsigned char times[64];
+	unsigned int stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+	unsigned char rest[112];
+};
+/* struct linux_dirent64: d_name follows d_type, NUL-terminated */
+struct linux_dirent64 {
+	unsigned long d_ino;
+	long d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+static inline long sys_getdents64(int fd, void *buf, size_t n) { return syscall3(SYS_getdents64, fd, buf, n); }
+static inline long sys_pread64(int fd, void *buf, size_t n, long off) { return syscall4(SYS_pread64, fd, buf, n, off); }
+static inline long sys_pwrite64(int fd, const void *buf, size_t n, long off) { return syscall4(SYS_pwrite64, fd, buf, n, off); }
+static inline long sys_fstat(int fd, struct stat *st) { return syscall2(SYS_fstat, fd, st); }
+static inline long sys_newfstatat(int dirfd, const char *path, struct stat *st, int flags)
+{ return syscall4(SYS_newfstatat, dirfd, path, st, flags); }
+static inline long sys_statx(int dirfd, const char *path, int flags, unsigned mask, struct statx *sx)
+{ return syscall6(SYS_statx, dirfd, (long)path, flags, mask, (long)sx, 0); }
+static inline long sys_truncate(const char *path, long len) { return syscall2(SYS_truncate, path, len); }
+static inline long sys_ftruncate(int fd, long len) { return syscall2(SYS_ftruncate, fd, len); }
+static inline long sys_faccessat(int dirfd, const char *path, int mode) { return syscall3(SYS_faccessat, dirfd, path, mode); }
+static inline long sys_fchmod(int fd, int mode) { return syscall2(SYS_fchmod, fd, mode); }
+static inline long sys_fchmodat(int dirfd, const char *path, int mode) { return syscall3(SYS_fchmodat, dirfd, path, mode); }
+static inline long sys_fchown(int fd, long uid, long gid) { return syscall3(SYS_fchown, fd, uid, gid); }
+static inline long sys_fchownat(int dirfd, const char *path, long uid, long gid, int flags)
+{ return syscall6(SYS_fchownat, dirfd, (long)path, uid, gid, flags, 0); }
+static inline long sys_umask(int mask) { return syscall1(SYS_umask, mask); }
+static inline long sys_setresgid(long r, long e, long s) { return syscall3(SYS_setresgid, r, e, s); }
+
+/* "label: 0644\n": a mode in octal, with a leading 0. */
+static void say_oct(const char *label, unsigned long v)
+{
+	char buf[24];
+	int i = sizeof buf;
+	do {
+		buf[--i] = '0' + (v & 7);
+		v >>= 3;
+	} while (v);
+	buf[--i] = '0';
+	print(label);
+	print(": ");
+	sys_write(1, buf + i, sizeof buf - i);
+	print("\n");
+}
+
 #endif
