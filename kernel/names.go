@@ -50,6 +50,19 @@ func (n *node) path() string {
 	return "/" + strings.Join(parts, "/")
 }
 
+// within reports whether n is dir or lies below it.
+func (n *node) within(dir *node) bool {
+	for {
+		if n == dir {
+			return true
+		}
+		if n.parent == n {
+			return false
+		}
+		n = n.parent
+	}
+}
+
 // entries returns a directory's names in order (map order must not leak).
 func (n *node) entries() []string {
 	names := make([]string, 0, len(n.children))

@@ -25,6 +25,11 @@ func sysOpenat(c *call) (int64, error) {
 	if c.pending != nil {
 		return c.finishFifoOpen(flags) // a blocked FIFO open, retried
 	}
+	if flags&abi.O_CREAT != 0 && flags&abi.O_DIRECTORY != 0 {
+		// "EINVAL ... O_CREAT and O_DIRECTORY were both specified in
+		// flags" - open(2), since Linux 6.4 (build_open_flags).
+		return 0, abi.EINVAL
+	}
 	r, err := c.resolve(int32(c.a[0]), c.a[1])
 	if err != nil {
 		return 0, err
