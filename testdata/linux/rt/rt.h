@@ -1079,6 +1079,7 @@ static inline long sock_poll1(int fd, int events)
 #define SYS_fchownat    54
 #define SYS_fchown      55
 #define SYS_statx       291
+#define SYS_renameat2   276
 #ifndef SYS_fchmodat
 #define SYS_fchmodat    53
 #endif
@@ -1166,6 +1167,10 @@ static inline long sys_fchownat(int dirfd, const char *path, long uid, long gid,
 { return syscall6(SYS_fchownat, dirfd, (long)path, uid, gid, flags, 0); }
 static inline long sys_umask(int mask) { return syscall1(SYS_umask, mask); }
 static inline long sys_setresgid(long r, long e, long s) { return syscall3(SYS_setresgid, r, e, s); }
+static inline long sys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned flags)
+{ return syscall6(SYS_renameat2, olddirfd, (long)oldpath, newdirfd, (long)newpath, flags, 0); }
+#define RENAME_NOREPLACE 1
+#define ENOTEMPTY 39
 
 /* "label: 0644\n": a mode in octal, with a leading 0. */
 static void say_oct(const char *label, unsigned long v)
