@@ -72,6 +72,7 @@ const (
 	EISCONN         Errno = 106 // Transport endpoint is already connected
 	ENOTCONN        Errno = 107 // Transport endpoint is not connected
 	ESHUTDOWN       Errno = 108 // Cannot send after transport endpoint shutdown
+	ETOOMANYREFS    Errno = 109 // Too many references: cannot splice
 	ETIMEDOUT       Errno = 110 // Connection timed out
 	ECONNREFUSED    Errno = 111 // Connection refused
 	EHOSTUNREACH    Errno = 113 // No route to host
@@ -151,6 +152,7 @@ var errnoNames = map[Errno][2]string{
 	EISCONN:         {"EISCONN", "Transport endpoint is already connected"},
 	ENOTCONN:        {"ENOTCONN", "Transport endpoint is not connected"},
 	ESHUTDOWN:       {"ESHUTDOWN", "Cannot send after transport endpoint shutdown"},
+	ETOOMANYREFS:    {"ETOOMANYREFS", "Too many references: cannot splice"},
 	ETIMEDOUT:       {"ETIMEDOUT", "Connection timed out"},
 	ECONNREFUSED:    {"ECONNREFUSED", "Connection refused"},
 	EHOSTUNREACH:    {"EHOSTUNREACH", "No route to host"},

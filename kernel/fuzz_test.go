@@ -34,6 +34,12 @@ var fuzzSysnos = []uint64{
 	uint64(abi.SysMqOpen), uint64(abi.SysMqUnlink), uint64(abi.SysMqTimedsend), uint64(abi.SysMqTimedreceive),
 	uint64(abi.SysMqNotify), uint64(abi.SysMqGetsetattr),
 	999, 1 << 40, ^uint64(0),
+	// The file system's calls, after the others so that the seeds keep
+	// the numbers they had.
+	uint64(abi.SysPread64), uint64(abi.SysPwrite64), uint64(abi.SysFstat), uint64(abi.SysNewfstatat), uint64(abi.SysStatx),
+	uint64(abi.SysGetdents64), uint64(abi.SysTruncate), uint64(abi.SysFtruncate), uint64(abi.SysFaccessat),
+	uint64(abi.SysFaccessat2), uint64(abi.SysFchmod), uint64(abi.SysFchmodat), uint64(abi.SysFchown),
+	uint64(abi.SysFchownat), uint64(abi.SysUmask),
 }
 
 // fuzzArg turns a byte into an argument worth trying: small numbers,

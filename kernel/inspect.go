@@ -20,6 +20,8 @@ type Snapshot struct {
 	Segments  []SegmentState  `json:"shm_segments,omitempty"` // System V shared memory (inspect_shm.go)
 	SemSets   []SemSetState   `json:"sem_sets,omitempty"`     // System V semaphores (inspect_sem.go)
 	Epolls    []EpollState    `json:"epolls,omitempty"`       // epoll instances (inspect_epoll.go)
+	Sockets   []SocketState   `json:"sockets,omitempty"`      // Unix sockets (inspect_socket.go)
+	Files     *FilesState     `json:"files,omitempty"`        // regular files (inspect_file.go)
 }
 
 // ProcState is one process.
@@ -96,6 +98,8 @@ func (k *Kernel) Snapshot() Snapshot {
 	k.shmSnapshot(&s)
 	k.semSnapshot(&s)
 	k.epollSnapshot(&s)
+	k.socketSnapshot(&s)
+	k.fileSnapshot(&s)
 	return s
 }
 

@@ -68,6 +68,13 @@ type Config struct {
 	// sim/asm disassembler, passed in from above); nil prints the word.
 	Disassemble func(inst uint32, pc uint64) string
 
+	// FileBytes bounds what the regular files of the name space hold
+	// together (the sum of their sizes, unlinked files still open
+	// included), so that a program writing in a loop cannot exhaust the
+	// host: beyond it write(2) fails with ENOSPC, as on a full disk
+	// (default DefaultFileBytes).
+	FileBytes int
+
 	// Lookup is execve's file system: it returns the contents of the
 	// executable at path, or an error (ENOENT if it wraps nothing else).
 	Lookup func(path string) ([]byte, error)
@@ -77,6 +84,9 @@ type Config struct {
 const (
 	DefaultQuantum  = 10000
 	DefaultMaxProcs = 64
+	// DefaultFileBytes is what the regular files of a machine may hold
+	// together (Config.FileBytes): 16 MiB.
+	DefaultFileBytes = 16 << 20
 	// CyclesPerSecond is the virtual clock rate: one cycle is one nanosecond,
 	// so a trace's cycle numbers read as nanoseconds of virtual time.
 	CyclesPerSecond = 1_000_000_000
@@ -121,7 +131,13 @@ type Kernel struct {
 	mmActor *Task                         // the process whose mappings change, for shm_lpid
 	mqNS    *mqueue.Namespace             // POSIX message queues (sys_mqueue.go)
 
-	root *node // the namespace's root directory
+	root    *node  // the namespace's root directory
+	lastIno uint64 // the last inode number handed out (names.go)
+
+	files     []*regFile // live regular files, by inode number, for inspection (regfile.go)
+	fileBytes int        // bytes all regular files hold (their sizes), at most cfg.FileBytes
+
+	socks *socketTable // Unix domain sockets (socket.go), made at the first one
 
 	tty  *Terminal
 	out  *OpenFile // the terminal, as fds 0 and 1 (and 2 without Config.Stderr)
@@ -168,6 +184,7 @@ type Task struct {
 	itimers     [3]itimer  // setitimer's ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF
 	execed      bool       // has called execve since fork (setpgid's EACCES)
 	cwd         *node      // the working directory
+	umask       uint32     // the file mode creation mask (umask(2)), inherited at fork
 }
 
 // Wake makes a sleeping task runnable again so that it retries its call
@@ -193,6 +210,9 @@ func New(cfg Config) *Kernel {
 	if cfg.MaxProcs == 0 {
 		cfg.MaxProcs = DefaultMaxProcs
 	}
+	if cfg.FileBytes == 0 {
+		cfg.FileBytes = DefaultFileBytes
+	}
 	if cfg.Stdout == nil {
 		cfg.Stdout = io.Discard
 	}
@@ -211,7 +231,7 @@ func New(cfg Config) *Kernel {
 	if k.policy == nil {
 		k.policy = sched.NewRoundRobin(cfg.Quantum, cfg.Jitter, k.rand)
 	}
-	k.root = newNamespace()
+	k.root = k.newNamespace()
 	k.tty = newTerminal(k, cfg.Echo)
 	k.out = newOpenFile(k.tty, abi.O_RDWR)
 	if cfg.Stderr != nil {
@@ -243,7 +263,7 @@ func (k *Kernel) newTask(parent *Task) (*Task, bool) {
 	for k.tasks[k.nextPID] != nil {
 		k.nextPID++
 	}
-	t := &Task{Process: &proc.Process{PID: k.nextPID}, k: k, cwd: k.root}
+	t := &Task{Process: &proc.Process{PID: k.nextPID}, k: k, cwd: k.root, umask: defaultUmask}
 	t.entry.Waiter = t
 	k.nextPID++
 	k.tasks[t.PID] = t
@@ -254,6 +274,7 @@ func (k *Kernel) newTask(parent *Task) (*Task, bool) {
 		t.UID, t.EUID, t.SUID = parent.UID, parent.EUID, parent.SUID
 		t.GID, t.EGID, t.SGID = parent.GID, parent.EGID, parent.SGID
 		t.cwd = parent.cwd
+		t.umask = parent.umask
 	}
 	return t, true
 }

@@ -10,19 +10,29 @@ import (
 )
 
 // The namespace is a small in-memory tree of directories holding named
-// kernel objects: FIFOs now, socket paths later. It has no regular files:
-// programs come from execve's Lookup, and data moves through IPC objects.
+// kernel objects: regular files (regfile.go), FIFOs, socket paths and the
+// character devices of /dev (devices.go). Programs come from execve's
+// Lookup, not from here.
 //
 // A node is a directory entry and its inode in one (there are no hard
-// links, so each inode has exactly one name).
+// links, so each inode has exactly one name, and st_nlink is 1, or 0 once
+// the name is gone).
 type node struct {
 	name     string
 	parent   *node            // the root is its own parent
+	ino      uint64           // the inode number (st_ino), handed out in creation order
 	mode     uint32           // file type and permission bits (st_mode)
 	uid, gid int              // owner and group: the creator's effective ids
 	children map[string]*node // a directory's entries; nil for other nodes
 	fifo     *fifoNode        // a FIFO's state; nil for other nodes
+	file     *regFile         // a regular file's bytes; nil for other nodes
+	dev      device           // a character device's kind; 0 for other nodes
 	removed  bool             // unlinked while something still uses it
+
+	// Times as cycles of the virtual clock (stat(2) shows them as seconds
+	// since the boot date): the last read of the data, the last change of
+	// the data, the last change of the inode (data, mode, owner, name).
+	atime, mtime, ctime uint64
 }
 
 func (n *node) isDir() bool { return n.children != nil }
@@ -38,6 +48,19 @@ func (n *node) path() string {
 	}
 	slices.Reverse(parts)
 	return "/" + strings.Join(parts, "/")
+}
+
+// within reports whether n is dir or lies below it.
+func (n *node) within(dir *node) bool {
+	for {
+		if n == dir {
+			return true
+		}
+		if n.parent == n {
+			return false
+		}
+		n = n.parent
+	}
 }
 
 // entries returns a directory's names in order (map order must not leak).
@@ -62,10 +85,16 @@ func (n *node) entries() []string {
 // The file system ids are the effective ones (no setfsuid here), and
 // processes have no supplementary groups.
 func (n *node) permission(t *Task, want uint32) error {
-	if abi.ModeGrants(n.mode, t.EUID == n.uid, t.EGID == n.gid, want) {
+	return n.permissionOf(t.EUID, t.EGID, want)
+}
+
+// permissionOf is permission for the ids uid and gid: access(2) checks
+// with the real ids, everything else with the effective ones.
+func (n *node) permissionOf(uid, gid int, want uint32) error {
+	if abi.ModeGrants(n.mode, uid == n.uid, gid == n.gid, want) {
 		return nil
 	}
-	if t.EUID == 0 && (n.isDir() || want&abi.MAY_EXEC == 0 || n.mode&0111 != 0) {
+	if uid == 0 && (n.isDir() || want&abi.MAY_EXEC == 0 || n.mode&0111 != 0) {
 		return nil
 	}
 	return abi.EACCES
@@ -97,28 +126,50 @@ type fifoNode struct {
 
 func (f *fifoNode) path() string { return f.n.path() }
 
-// Limits of path names (include/uapi/linux/limits.h).
+// Limits of path names (include/uapi/linux/limits.h), and the file
+// creation mask a process starts with.
 const (
-	pathMax = 4096 // PATH_MAX, the terminating NUL included
-	nameMax = 255  // NAME_MAX
-	umask   = 022  // the default file creation mask
+	pathMax      = 4096 // PATH_MAX, the terminating NUL included
+	nameMax      = 255  // NAME_MAX
+	defaultUmask = 022  // umask(2) of pid 1; a child inherits its parent's
 )
 
 // newNamespace returns "/" (0755) with /tmp (01777: sticky and
-// world-writable, as usual), both owned by root.
-func newNamespace() *node {
+// world-writable, as usual) and /dev (0755) holding null, zero and tty
+// (devices.go), all owned by root.
+func (k *Kernel) newNamespace() *node {
 	root := &node{mode: abi.S_IFDIR | 0755, children: map[string]*node{}}
 	root.parent = root
-	root.children["tmp"] = &node{name: "tmp", parent: root, mode: abi.S_IFDIR | 01777, children: map[string]*node{}}
+	root.ino = k.newIno()
+	k.addNode(root, "tmp", abi.S_IFDIR|01777).children = map[string]*node{}
+	dev := k.addNode(root, "dev", abi.S_IFDIR|0755)
+	dev.children = map[string]*node{}
+	for _, d := range devices {
+		k.addNode(dev, d.name, abi.S_IFCHR|d.mode).dev = d.kind
+	}
 	return root
+}
+
+// addNode puts a node owned by root under dir (the boot-time tree).
+func (k *Kernel) addNode(dir *node, name string, mode uint32) *node {
+	n := &node{name: name, parent: dir, mode: mode, ino: k.newIno()}
+	dir.children[name] = n
+	return n
+}
+
+// newIno hands out the next inode number: the root is 1, as on tmpfs.
+func (k *Kernel) newIno() uint64 {
+	k.lastIno++
+	return k.lastIno
 }
 
 // lookupResult is where a path leads: the directory that holds (or would
 // hold) its last component, that component, and the node if it exists.
 type lookupResult struct {
-	dir  *node
-	name string
-	n    *node
+	dir   *node
+	name  string
+	n     *node
+	slash bool // the path ended in "/": it must name a directory
 }
 
 // resolve walks path from the root (absolute) or from dirfd (AT_FDCWD:
@@ -198,7 +249,7 @@ func walk(t *Task, dir *node, path string) (lookupResult, error) {
 			if child != nil && mustDir && !child.isDir() {
 				return lookupResult{}, abi.ENOTDIR
 			}
-			return lookupResult{dir: dir, name: part, n: child}, nil
+			return lookupResult{dir: dir, name: part, n: child, slash: mustDir}, nil
 		}
 		if child == nil {
 			return lookupResult{}, abi.ENOENT
@@ -227,13 +278,20 @@ func (r lookupResult) create(t *Task, mode uint32) (*node, error) {
 	if err := r.dir.permission(t, abi.MAY_WRITE|abi.MAY_EXEC); err != nil {
 		return nil, err
 	}
-	n := &node{name: r.name, parent: r.dir, mode: mode, uid: t.EUID, gid: t.EGID}
+	now := t.k.Now()
+	n := &node{name: r.name, parent: r.dir, mode: mode, uid: t.EUID, gid: t.EGID, ino: t.k.newIno(),
+		atime: now, mtime: now, ctime: now}
 	r.dir.children[r.name] = n
+	r.dir.mtime, r.dir.ctime = now, now
 	return n, nil
 }
 
-// dirFile is an open directory: usable as the dirfd of the *at calls.
-type dirFile struct{ n *node }
+// dirFile is an open directory: usable as the dirfd of the *at calls, and
+// read with getdents64 (sys_dents.go).
+type dirFile struct {
+	n   *node
+	pos int64 // the next entry getdents64 gives: 0 ".", 1 "..", then the names in order
+}
 
 func (d *dirFile) Name() string                           { return d.n.path() }
 func (d *dirFile) Read(*call, []byte, bool) (int, error)  { return 0, abi.EISDIR }

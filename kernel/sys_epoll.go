@@ -81,10 +81,12 @@ func epollOf(f *OpenFile) *epoll.Instance {
 // file fd does not support epoll. This error can occur if fd refers to,
 // for example, a regular file or a directory" - epoll_ctl(2). A stream of
 // the host is a regular file or /dev/null as often as a pipe, and ipcsim
-// cannot watch it: it is treated as one that does not support poll.
+// cannot watch it: it is treated as one that does not support poll. The
+// name space's regular files and /dev/null and /dev/zero have no poll
+// operation on Linux either (file_can_poll).
 func canPoll(ops FileOps) bool {
 	switch ops.(type) {
-	case *hostFile, *dirFile:
+	case *hostFile, *dirFile, *fileHandle, *nullFile:
 		return false
 	}
 	return true

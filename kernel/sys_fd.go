@@ -14,7 +14,7 @@ func init() {
 		abi.SysDup3:  {sysDup3, "ddf", noSleep},
 		abi.SysFcntl: {sysFcntl, "dFa", noSleep},
 		abi.SysIoctl: {sysIoctl, "dIx", restartSA},
-		abi.SysLseek: {sysLseek, "ddd", noSleep},
+		abi.SysLseek: {sysLseek, "dlj", noSleep},
 	})
 }
 
@@ -130,6 +130,10 @@ func sysIoctl(c *call) (int64, error) {
 	switch ops := f.ops.(type) {
 	case *pipeEnd:
 		n = ops.p.Len()
+	case *socketFile:
+		if n, err = ops.s.InqLen(); err != nil {
+			return 0, err
+		}
 	default:
 		return 0, abi.ENOTTY
 	}
@@ -141,17 +145,23 @@ func sysIoctl(c *call) (int64, error) {
 	return 0, nil
 }
 
-// lseek(2): pipes, FIFOs and terminals cannot seek ("ESPIPE: fd is
-// associated with a pipe, socket, or FIFO"); a directory stays at 0.
+// lseek(2): (fd, offset, whence). A regular file moves its offset
+// (regfile.go), a directory its place in the listing (getdents64);
+// /dev/null and /dev/zero stay at 0 (drivers/char/mem.c: "return
+// file->f_pos = 0"). Pipes, FIFOs, sockets and terminals cannot seek:
+// "ESPIPE fd is associated with a pipe, socket, or FIFO".
 func sysLseek(c *call) (int64, error) {
 	f, err := c.file(int32(c.a[0]))
 	if err != nil {
 		return 0, err
 	}
-	if _, ok := f.ops.(*dirFile); ok {
-		if int32(c.a[2]) > 2 {
-			return 0, abi.EINVAL
-		}
+	off, whence := int64(c.a[1]), int32(c.a[2])
+	switch ops := f.ops.(type) {
+	case *fileHandle:
+		return ops.seek(off, whence)
+	case *dirFile:
+		return ops.seek(off, whence)
+	case *nullFile:
 		return 0, nil
 	}
 	return 0, abi.ESPIPE

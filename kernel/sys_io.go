@@ -113,6 +113,16 @@ func doRead(c *call, fd int32, segs []ioSeg) (int64, error) {
 	if !f.readable() {
 		return 0, abi.EBADF
 	}
+	switch ops := f.ops.(type) {
+	case *socketFile:
+		return readSocket(c, fd, segs) // one datagram per read, whatever its size
+	case *fileHandle:
+		return readFile(c, ops, segs, ops.off, false) // as much as is asked for
+	case *nullFile:
+		if ops.zero {
+			return readZeros(c, segs)
+		}
+	}
 	total := segsLen(segs)
 	if total == 0 {
 		return 0, nil
@@ -133,6 +143,27 @@ func doRead(c *call, fd int32, segs []ioSeg) (int64, error) {
 	return int64(n), nil
 }
 
+// readZeros is a read of /dev/zero: the whole count, in steps through
+// the kernel's buffer (read_zero), up to the first bad pointer.
+func readZeros(c *call, segs []ioSeg) (int64, error) {
+	total := segsLen(segs)
+	zeros := c.t.k.scratch[:min(total, ioChunk)]
+	clear(zeros)
+	var done uint64
+	for done < total {
+		step := min(total-done, uint64(len(zeros)))
+		n := scatterAt(c.t.AS, segs, done, zeros[:step])
+		done += uint64(n)
+		if uint64(n) < step {
+			break
+		}
+	}
+	if done == 0 && total > 0 {
+		return 0, abi.EFAULT
+	}
+	return int64(done), nil
+}
+
 // doWrite writes the user buffers segs. A blocking writer may sleep part
 // way (a full pipe); c.progress remembers what already went out, so the
 // retry continues where the write stopped.
@@ -143,6 +174,9 @@ func doWrite(c *call, fd int32, segs []ioSeg) (int64, error) {
 	}
 	if !f.writable() {
 		return 0, abi.EBADF
+	}
+	if _, ok := f.ops.(*socketFile); ok {
+		return doSend(c, fd, segs, 0, nil, nil) // one datagram per write, whatever its size
 	}
 	total := segsLen(segs)
 	c.total = total

@@ -119,7 +119,7 @@ func sysMqOpen(c *call) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	q, err := k.mqueues().Open(name, oflag, int(c.a[2])&0777&^umask, attr, mqCreator(t))
+	q, err := k.mqueues().Open(name, oflag, int(c.a[2])&0777&^int(t.umask), attr, mqCreator(t))
 	if err != nil {
 		return 0, err
 	}

@@ -16,11 +16,19 @@ func init() {
 // on every file openat opens (force_o_largefile), and F_GETFL shows it.
 const oLargefile = 0100000
 
-// openat(2): (dirfd, path, flags, mode).
+// openat(2): (dirfd, path, flags, mode). It opens directories (as dirfds
+// and for getdents64), regular files (made with O_CREAT), the devices of
+// /dev and FIFOs; a socket file gives ENXIO. There are no symbolic links,
+// so O_NOFOLLOW changes nothing.
 func sysOpenat(c *call) (int64, error) {
 	flags := int(int32(c.a[2]))
 	if c.pending != nil {
 		return c.finishFifoOpen(flags) // a blocked FIFO open, retried
+	}
+	if flags&abi.O_CREAT != 0 && flags&abi.O_DIRECTORY != 0 {
+		// "EINVAL ... O_CREAT and O_DIRECTORY were both specified in
+		// flags" - open(2), since Linux 6.4 (build_open_flags).
+		return 0, abi.EINVAL
 	}
 	r, err := c.resolve(int32(c.a[0]), c.a[1])
 	if err != nil {
@@ -28,12 +36,10 @@ func sysOpenat(c *call) (int64, error) {
 	}
 	n := r.n
 	switch {
-	case n == nil && flags&abi.O_CREAT != 0:
-		// There are no regular files to create: the namespace holds
-		// directories and FIFOs only.
-		return 0, abi.EROFS
-	case n == nil:
+	case n == nil && flags&abi.O_CREAT == 0:
 		return 0, abi.ENOENT
+	case n == nil:
+		return c.createRegular(r, flags, uint32(c.a[3]))
 	case flags&abi.O_CREAT != 0 && flags&abi.O_EXCL != 0:
 		return 0, abi.EEXIST
 	case n.isDir():
@@ -48,12 +54,42 @@ func sysOpenat(c *call) (int64, error) {
 		return 0, abi.ENOTDIR
 	}
 	// "EACCES The requested access to the file is not allowed" - open(2):
-	// O_RDONLY needs r, O_WRONLY w, O_RDWR both (may_open, before the
-	// FIFO's own EINVAL and ENXIO).
-	if err := n.permission(c.t, openAccess[flags&abi.O_ACCMODE]); err != nil {
+	// O_RDONLY needs r, O_WRONLY w, O_RDWR both, and O_TRUNC w too (may_open,
+	// before the FIFO's own EINVAL and ENXIO).
+	want := openAccess[flags&abi.O_ACCMODE]
+	if flags&abi.O_TRUNC != 0 {
+		want |= abi.MAY_WRITE
+	}
+	if err := n.permission(c.t, want); err != nil {
 		return 0, err
 	}
-	return c.startFifoOpen(n.fifo, flags)
+	switch {
+	case n.file != nil:
+		return c.openRegular(n.file, flags)
+	case n.dev != devNone:
+		return c.openDevice(n, flags)
+	case n.fifo != nil:
+		return c.startFifoOpen(n.fifo, flags)
+	}
+	return 0, abi.ENXIO // "ENXIO The file is a UNIX domain socket" - open(2)
+}
+
+// createRegular makes a regular file at r for O_CREAT and opens it: "The
+// mode argument specifies the file mode bits to be applied when a new file
+// is created", "the mode of the created file is (mode & ~umask)" - open(2).
+// The new file is opened whatever its mode says (no permission check on
+// it, no truncation: do_open's FMODE_CREATED). A name with a trailing
+// slash can only be a directory: EISDIR.
+func (c *call) createRegular(r lookupResult, flags int, mode uint32) (int64, error) {
+	if r.slash {
+		return 0, abi.EISDIR
+	}
+	n, err := r.create(c.t, abi.S_IFREG|mode&07777&^c.t.umask)
+	if err != nil {
+		return 0, err
+	}
+	c.t.k.newRegFile(n)
+	return c.openRegular(n.file, flags&^abi.O_TRUNC)
 }
 
 // openAccess is the permission an open's access mode asks for (Linux's

@@ -45,6 +45,9 @@ func formatRet(ret int64) string {
 //	G sigset_t (its size is the next argument)
 //	Y pselect6's {sigset_t *, size}
 //	N epoll_event array written (shown after the call, ret events)
+//	l long (a 64-bit offset or length)   j lseek whence
+//	q access mode (F_OK, R_OK|W_OK|X_OK)   n *at flags (AT_EMPTY_PATH, ...)
+//	t struct stat (shown after the call: type and mode, size)
 //
 // A call that overwrites what it was asked (ppoll, pselect6) keeps its
 // arguments as they were at entry when it is traced (traceEntry); those
@@ -105,6 +108,9 @@ func (p peeker) ReadString(va uint64, max int) (string, bool, error) {
 const traceBytes = 32 // how much of a buffer the trace shows, as strace -s 32
 
 func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64, done bool) string {
+	if s, ok := k.formatSockArg(c, i, kind); ok {
+		return s // the socket calls' letters (socket.go)
+	}
 	v := c.a[i]
 	as := peeker{c.t.AS} // the trace only looks: it must not fault pages in
 	switch kind {
@@ -212,11 +218,7 @@ func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64, done bool) stri
 		}
 		return fmt.Sprint(int64(v))
 	case 'm':
-		typ := map[uint64]string{abi.S_IFIFO: "S_IFIFO", abi.S_IFREG: "S_IFREG", abi.S_IFDIR: "S_IFDIR", abi.S_IFSOCK: "S_IFSOCK", abi.S_IFCHR: "S_IFCHR"}[v&abi.S_IFMT]
-		if typ == "" {
-			return fmt.Sprintf("%#o", v)
-		}
-		return fmt.Sprintf("%s|%#o", typ, v&^abi.S_IFMT)
+		return formatMode(v)
 	case 'R':
 		return flagNames(v, []flagName{{abi.AT_REMOVEDIR, "AT_REMOVEDIR"}})
 	case 'D':
@@ -261,6 +263,27 @@ func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64, done bool) stri
 		}
 	case 'O':
 		return formatOpenFlags(v)
+	case 'l':
+		return fmt.Sprint(int64(v))
+	case 'j':
+		if w := int32(v); w >= 0 && w < int32(len(whenceNames)) {
+			return whenceNames[w]
+		}
+		return fmt.Sprint(int32(v))
+	case 'q':
+		if v == abi.F_OK {
+			return "F_OK"
+		}
+		return flagNames(v, accessModes)
+	case 'n':
+		return flagNames(v, atFlags)
+	case 't':
+		var b [abi.SizeofStat]byte
+		if ret == 0 && as.ReadBytes(v, b[:]) == nil {
+			mode := uint64(binary.LittleEndian.Uint32(b[16:]))
+			return fmt.Sprintf("{st_mode=%s, st_size=%d}", formatMode(mode),
+				int64(binary.LittleEndian.Uint64(b[48:])))
+		}
 	case 'F':
 		if name, ok := fcntlNames[int32(v)]; ok {
 			return name
@@ -276,6 +299,15 @@ func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64, done bool) stri
 		return "NULL"
 	}
 	return fmt.Sprintf("%#x", v)
+}
+
+// formatMode renders a file type and mode as "S_IFREG|0644".
+func formatMode(v uint64) string {
+	typ := map[uint64]string{abi.S_IFIFO: "S_IFIFO", abi.S_IFREG: "S_IFREG", abi.S_IFDIR: "S_IFDIR", abi.S_IFSOCK: "S_IFSOCK", abi.S_IFCHR: "S_IFCHR"}[v&abi.S_IFMT]
+	if typ == "" {
+		return fmt.Sprintf("%#o", v)
+	}
+	return fmt.Sprintf("%s|%#o", typ, v&^abi.S_IFMT)
 }
 
 type flagName struct {
@@ -294,8 +326,11 @@ var (
 	ipcFlags    = []flagName{{abi.IPC_NOWAIT, "IPC_NOWAIT"}, {abi.MSG_NOERROR, "MSG_NOERROR"}, {abi.MSG_EXCEPT, "MSG_EXCEPT"}, {abi.MSG_COPY, "MSG_COPY"}, {abi.SEM_UNDO, "SEM_UNDO"}}
 	ipcCmdNames = map[int32]string{abi.IPC_RMID: "IPC_RMID", abi.IPC_SET: "IPC_SET", abi.IPC_STAT: "IPC_STAT", abi.IPC_INFO: "IPC_INFO",
 		abi.GETPID: "GETPID", abi.GETVAL: "GETVAL", abi.GETALL: "GETALL", abi.GETNCNT: "GETNCNT", abi.GETZCNT: "GETZCNT", abi.SETVAL: "SETVAL", abi.SETALL: "SETALL"}
-	epollFlags = []flagName{{abi.EPOLLIN, "EPOLLIN"}, {abi.EPOLLPRI, "EPOLLPRI"}, {abi.EPOLLOUT, "EPOLLOUT"}, {abi.EPOLLERR, "EPOLLERR"}, {abi.EPOLLHUP, "EPOLLHUP"}, {abi.EPOLLRDNORM, "EPOLLRDNORM"}, {abi.EPOLLRDBAND, "EPOLLRDBAND"}, {abi.EPOLLWRNORM, "EPOLLWRNORM"}, {abi.EPOLLWRBAND, "EPOLLWRBAND"}, {abi.EPOLLMSG, "EPOLLMSG"}, {abi.EPOLLRDHUP, "EPOLLRDHUP"}, {abi.EPOLLEXCLUSIVE, "EPOLLEXCLUSIVE"}, {abi.EPOLLWAKEUP, "EPOLLWAKEUP"}, {abi.EPOLLONESHOT, "EPOLLONESHOT"}, {abi.EPOLLET, "EPOLLET"}}
-	clockNames = map[uint64]string{abi.CLOCK_REALTIME: "CLOCK_REALTIME", abi.CLOCK_MONOTONIC: "CLOCK_MONOTONIC", abi.CLOCK_PROCESS_CPUTIME_ID: "CLOCK_PROCESS_CPUTIME_ID", abi.CLOCK_THREAD_CPUTIME_ID: "CLOCK_THREAD_CPUTIME_ID", abi.CLOCK_MONOTONIC_RAW: "CLOCK_MONOTONIC_RAW", abi.CLOCK_REALTIME_COARSE: "CLOCK_REALTIME_COARSE", abi.CLOCK_MONOTONIC_COARSE: "CLOCK_MONOTONIC_COARSE", abi.CLOCK_BOOTTIME: "CLOCK_BOOTTIME"}
+	epollFlags  = []flagName{{abi.EPOLLIN, "EPOLLIN"}, {abi.EPOLLPRI, "EPOLLPRI"}, {abi.EPOLLOUT, "EPOLLOUT"}, {abi.EPOLLERR, "EPOLLERR"}, {abi.EPOLLHUP, "EPOLLHUP"}, {abi.EPOLLRDNORM, "EPOLLRDNORM"}, {abi.EPOLLRDBAND, "EPOLLRDBAND"}, {abi.EPOLLWRNORM, "EPOLLWRNORM"}, {abi.EPOLLWRBAND, "EPOLLWRBAND"}, {abi.EPOLLMSG, "EPOLLMSG"}, {abi.EPOLLRDHUP, "EPOLLRDHUP"}, {abi.EPOLLEXCLUSIVE, "EPOLLEXCLUSIVE"}, {abi.EPOLLWAKEUP, "EPOLLWAKEUP"}, {abi.EPOLLONESHOT, "EPOLLONESHOT"}, {abi.EPOLLET, "EPOLLET"}}
+	whenceNames = [...]string{"SEEK_SET", "SEEK_CUR", "SEEK_END", "SEEK_DATA", "SEEK_HOLE"}
+	accessModes = []flagName{{abi.R_OK, "R_OK"}, {abi.W_OK, "W_OK"}, {abi.X_OK, "X_OK"}}
+	atFlags     = []flagName{{abi.AT_SYMLINK_NOFOLLOW, "AT_SYMLINK_NOFOLLOW"}, {abi.AT_EACCESS, "AT_EACCESS"}, {abi.AT_NO_AUTOMOUNT, "AT_NO_AUTOMOUNT"}, {abi.AT_EMPTY_PATH, "AT_EMPTY_PATH"}}
+	clockNames  = map[uint64]string{abi.CLOCK_REALTIME: "CLOCK_REALTIME", abi.CLOCK_MONOTONIC: "CLOCK_MONOTONIC", abi.CLOCK_PROCESS_CPUTIME_ID: "CLOCK_PROCESS_CPUTIME_ID", abi.CLOCK_THREAD_CPUTIME_ID: "CLOCK_THREAD_CPUTIME_ID", abi.CLOCK_MONOTONIC_RAW: "CLOCK_MONOTONIC_RAW", abi.CLOCK_REALTIME_COARSE: "CLOCK_REALTIME_COARSE", abi.CLOCK_MONOTONIC_COARSE: "CLOCK_MONOTONIC_COARSE", abi.CLOCK_BOOTTIME: "CLOCK_BOOTTIME"}
 )
 
 // flagNames renders a bit set as "A|B|0x40", or "0".

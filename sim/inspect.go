@@ -60,6 +60,8 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 	writeSegments(&b, s)
 	writeSemSets(&b, s)
 	writeEpolls(&b, s)
+	writeSockets(&b, s)
+	writeFiles(&b, s)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -858,4 +858,334 @@ static inline long ep_ctl(int epfd, int op, int fd, unsigned int events, unsigne
 	return sys_epoll_ctl(epfd, op, fd, &ev);
 }
 
+/* Sockets (AF_UNIX)
+ * (added for the unix_* socket programs; asm-generic numbers, LP64 layouts of
+ * include/uapi/linux/socket.h, un.h and include/linux/socket.h). Self-contained:
+ * every constant another block may also define is guarded. */
+#define SYS_socket      198
+#define SYS_socketpair  199
+#define SYS_bind        200
+#define SYS_listen      201
+#define SYS_accept      202
+#define SYS_connect     203
+#define SYS_getsockname 204
+#define SYS_getpeername 205
+#define SYS_sendto      206
+#define SYS_recvfrom    207
+#define SYS_setsockopt  208
+#define SYS_getsockopt  209
+#define SYS_shutdown    210
+#define SYS_sendmsg     211
+#define SYS_recvmsg     212
+#define SYS_accept4     242
+#ifndef SYS_fchmodat
+#define SYS_fchmodat    53
+#endif
+#ifndef SYS_umask
+#define SYS_umask       166
+#endif
+#ifndef SYS_setresgid
+#define SYS_setresgid   149
+#endif
+#ifndef SYS_getgid
+#define SYS_getgid      176
+#endif
+#ifndef SYS_getuid
+#define SYS_getuid      174
+#endif
+
+#ifndef ENOENT
+#define ENOENT  2
+#endif
+#ifndef EBADF
+#define EBADF   9
+#endif
+#ifndef EAGAIN
+#define EAGAIN  11
+#endif
+#ifndef EACCES
+#define EACCES  13
+#endif
+#ifndef EPIPE
+#define EPIPE   32
+#endif
+#define ENOTSOCK        88
+#define EDESTADDRREQ    89
+#ifndef EMSGSIZE
+#define EMSGSIZE        90
+#endif
+#define EPROTOTYPE      91
+#define ENOPROTOOPT     92
+#define EPROTONOSUPPORT 93
+#define ESOCKTNOSUPPORT 94
+#define EOPNOTSUPP      95
+#define EAFNOSUPPORT    97
+#define EADDRINUSE      98
+#define EADDRNOTAVAIL   99
+#define ECONNRESET      104
+#define EISCONN         106
+#define ENOTCONN        107
+#define ECONNREFUSED    111
+
+#define AF_UNSPEC 0
+#define AF_UNIX   1
+#define AF_INET   2
+#define AF_INET6  10
+#define SOCK_STREAM    1
+#define SOCK_DGRAM     2
+#define SOCK_RAW       3
+#define SOCK_SEQPACKET 5
+#define SOCK_NONBLOCK  04000
+#define SOCK_CLOEXEC   02000000
+
+#define SOL_SOCKET   1
+#define SO_TYPE      3
+#define SO_ERROR     4
+#define SO_SNDBUF    7
+#define SO_RCVBUF    8
+#define SO_PASSCRED  16
+#define SO_PEERCRED  17
+#define SO_ACCEPTCONN 30
+#define SO_DOMAIN    39
+#define SCM_RIGHTS      1
+#define SCM_CREDENTIALS 2
+
+#define MSG_OOB       0x1
+#define MSG_PEEK      0x2
+#define MSG_CTRUNC    0x8
+#define MSG_TRUNC     0x20
+#define MSG_DONTWAIT  0x40
+#define MSG_EOR       0x80
+#define MSG_WAITALL   0x100
+#define MSG_NOSIGNAL  0x4000
+#define MSG_CMSG_CLOEXEC 0x40000000
+
+#define SHUT_RD   0
+#define SHUT_WR   1
+#define SHUT_RDWR 2
+
+#ifndef POLLRDHUP
+#define POLLRDHUP 0x2000
+#endif
+#ifndef S_IFSOCK
+#define S_IFSOCK 0140000
+#endif
+
+/* un.h: 110 bytes, sun_path holds 108 */
+struct sockaddr_un { unsigned short sun_family; char sun_path[108]; };
+#define SUN_OFF 2 /* offsetof(struct sockaddr_un, sun_path) */
+/* socket.h: the LP64 user_msghdr (56 bytes) and cmsghdr (16 bytes) */
+struct msghdr {
+	void *msg_name;
+	int msg_namelen;
+	struct iovec *msg_iov;
+	size_t msg_iovlen;
+	void *msg_control;
+	size_t msg_controllen;
+	int msg_flags;
+};
+struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; };
+struct ucred { int pid; unsigned uid; unsigned gid; };
+#define CMSG_ALIGN(n) (((n) + sizeof(long) - 1) & ~(sizeof(long) - 1))
+#define CMSG_SPACE(n) (sizeof(struct cmsghdr) + CMSG_ALIGN(n))
+#define CMSG_LEN(n)   (sizeof(struct cmsghdr) + (n))
+#define CMSG_DATA(c)  ((unsigned char *)((struct cmsghdr *)(c) + 1))
+
+static inline long sys_socket(int dom, int type, int proto) { return syscall3(SYS_socket, dom, type, proto); }
+static inline long sys_socketpair(int dom, int type, int proto, int sv[2])
+{ return syscall4(SYS_socketpair, dom, type, proto, sv); }
+static inline long sys_bind(int fd, const void *addr, long len) { return syscall3(SYS_bind, fd, addr, len); }
+static inline long sys_listen(int fd, int backlog) { return syscall2(SYS_listen, fd, backlog); }
+static inline long sys_accept(int fd, void *addr, int *len) { return syscall3(SYS_accept, fd, addr, len); }
+static inline long sys_accept4(int fd, void *addr, int *len, int flags) { return syscall4(SYS_accept4, fd, addr, len, flags); }
+static inline long sys_connect(int fd, const void *addr, long len) { return syscall3(SYS_connect, fd, addr, len); }
+static inline long sys_getsockname(int fd, void *addr, int *len) { return syscall3(SYS_getsockname, fd, addr, len); }
+static inline long sys_getpeername(int fd, void *addr, int *len) { return syscall3(SYS_getpeername, fd, addr, len); }
+static inline long sys_sendto(int fd, const void *buf, size_t n, int flags, const void *addr, long alen)
+{ return syscall6(SYS_sendto, fd, (long)buf, (long)n, flags, (long)addr, alen); }
+static inline long sys_recvfrom(int fd, void *buf, size_t n, int flags, void *addr, int *alen)
+{ return syscall6(SYS_recvfrom, fd, (long)buf, (long)n, flags, (long)addr, (long)alen); }
+static inline long sys_send(int fd, const void *buf, size_t n, int flags) { return sys_sendto(fd, buf, n, flags, 0, 0); }
+static inline long sys_recv(int fd, void *buf, size_t n, int flags) { return sys_recvfrom(fd, buf, n, flags, 0, 0); }
+static inline long sys_setsockopt(int fd, int level, int opt, const void *val, long len)
+{ return syscall6(SYS_setsockopt, fd, level, opt, (long)val, len, 0); }
+static inline long sys_getsockopt(int fd, int level, int opt, void *val, int *len)
+{ return syscall6(SYS_getsockopt, fd, level, opt, (long)val, (long)len, 0); }
+static inline long sys_shutdown(int fd, int how) { return syscall2(SYS_shutdown, fd, how); }
+static inline long sys_sendmsg(int fd, const struct msghdr *m, int flags) { return syscall3(SYS_sendmsg, fd, m, flags); }
+static inline long sys_recvmsg(int fd, struct msghdr *m, int flags) { return syscall3(SYS_recvmsg, fd, m, flags); }
+
+/* Fill *a with AF_UNIX and path; returns the address length to pass:
+ * offsetof(sun_path) + strlen(path) + 1 (the NUL counted, as unix(7) suggests). */
+static inline long sun_path_addr(struct sockaddr_un *a, const char *path)
+{
+	memset(a, 0, sizeof *a);
+	a->sun_family = AF_UNIX;
+	size_t n = strlen(path);
+	memcpy(a->sun_path, path, n);
+	return SUN_OFF + n + 1;
+}
+/* An abstract address: a NUL, then name (no terminating NUL is part of it);
+ * returns offsetof(sun_path) + 1 + strlen(name). */
+static inline long sun_abstract_addr(struct sockaddr_un *a, const char *name)
+{
+	memset(a, 0, sizeof *a);
+	a->sun_family = AF_UNIX;
+	size_t n = strlen(name);
+	memcpy(a->sun_path + 1, name, n);
+	return SUN_OFF + 1 + n;
+}
+/* 1 if the n bytes at a and b are equal. */
+static inline int bytes_eq(const void *a, const void *b, size_t n)
+{
+	const unsigned char *p = a, *q = b;
+	while (n--)
+		if (*p++ != *q++)
+			return 0;
+	return 1;
+}
+/* getsockopt of an int option: the value, or -errno. */
+static inline long sockopt_int(int fd, int level, int opt)
+{
+	int v = 0, len = sizeof v;
+	long r = sys_getsockopt(fd, level, opt, &v, &len);
+	return r < 0 ? r : v;
+}
+static inline long sockopt_set_int(int fd, int level, int opt, int v)
+{
+	return sys_setsockopt(fd, level, opt, &v, sizeof v);
+}
+/* ppoll one fd with a zero timeout: its revents (or -errno). */
+static inline long sock_poll1(int fd, int events)
+{
+	struct pollfd p = { fd, (short)events, 0 };
+	struct timespec z = { 0, 0 };
+	long r = sys_ppoll(&p, 1, &z, 0);
+	return r < 0 ? r : (unsigned short)p.revents;
+}
+
+/* Files */
+/* Regular files, directories and devices: the calls of the fs_* programs
+ * (asm-generic/unistd.h numbers; asm-generic/stat.h struct stat). */
+#define SYS_getdents64  61
+#define SYS_pread64     67
+#define SYS_pwrite64    68
+#define SYS_newfstatat  79
+#define SYS_fstat       80
+#define SYS_truncate    45
+#define SYS_ftruncate   46
+#define SYS_faccessat   48
+#define SYS_fchmod      52
+#define SYS_fchownat    54
+#define SYS_fchown      55
+#define SYS_statx       291
+#define SYS_renameat2   276
+#ifndef SYS_fchmodat
+#define SYS_fchmodat    53
+#endif
+#ifndef SYS_umask
+#define SYS_umask       166
+#endif
+#ifndef SYS_setresgid
+#define SYS_setresgid   149
+#endif
+
+#define EISDIR  21
+#define ENOTDIR 20
+
+#define O_TRUNC      01000
+#define O_APPEND     02000
+#ifndef O_DIRECTORY
+#define O_DIRECTORY  0200000
+#endif
+#define SEEK_END  2
+#define SEEK_DATA 3
+#define SEEK_HOLE 4
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+#define AT_EMPTY_PATH 0x1000
+#define S_IFMT   0170000
+#define S_IFREG  0100000
+#define S_IFDIR  0040000
+#define S_IFCHR  0020000
+#define DT_FIFO 1
+#define DT_CHR  2
+#define DT_DIR  4
+#define DT_REG  8
+#define STATX_BASIC_STATS 0x7ff
+
+/* asm-generic struct stat, 128 bytes on a 64-bit machine */
+struct stat {
+	unsigned long st_dev, st_ino;
+	unsigned int st_mode, st_nlink, st_uid, st_gid;
+	unsigned long st_rdev, __pad1;
+	long st_size;
+	int st_blksize, __pad2;
+	long st_blocks;
+	long st_atime; unsigned long st_atime_nsec;
+	long st_mtime; unsigned long st_mtime_nsec;
+	long st_ctime; unsigned long st_ctime_nsec;
+	unsigned int __unused4, __unused5;
+};
+/* struct statx (linux/stat.h), 256 bytes: the fields the programs read */
+struct statx {
+	unsigned int stx_mask, stx_blksize;
+	unsigned long stx_attributes;
+	unsigned int stx_nlink, stx_uid, stx_gid;
+	unsigned short stx_mode, __spare0;
+	unsigned long stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+	unsigned char times[64];
+	unsigned int stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+	unsigned char rest[112];
+};
+/* struct linux_dirent64: d_name follows d_type, NUL-terminated */
+struct linux_dirent64 {
+	unsigned long d_ino;
+	long d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+static inline long sys_getdents64(int fd, void *buf, size_t n) { return syscall3(SYS_getdents64, fd, buf, n); }
+static inline long sys_pread64(int fd, void *buf, size_t n, long off) { return syscall4(SYS_pread64, fd, buf, n, off); }
+static inline long sys_pwrite64(int fd, const void *buf, size_t n, long off) { return syscall4(SYS_pwrite64, fd, buf, n, off); }
+static inline long sys_fstat(int fd, struct stat *st) { return syscall2(SYS_fstat, fd, st); }
+static inline long sys_newfstatat(int dirfd, const char *path, struct stat *st, int flags)
+{ return syscall4(SYS_newfstatat, dirfd, path, st, flags); }
+static inline long sys_statx(int dirfd, const char *path, int flags, unsigned mask, struct statx *sx)
+{ return syscall6(SYS_statx, dirfd, (long)path, flags, mask, (long)sx, 0); }
+static inline long sys_truncate(const char *path, long len) { return syscall2(SYS_truncate, path, len); }
+static inline long sys_ftruncate(int fd, long len) { return syscall2(SYS_ftruncate, fd, len); }
+static inline long sys_faccessat(int dirfd, const char *path, int mode) { return syscall3(SYS_faccessat, dirfd, path, mode); }
+static inline long sys_fchmod(int fd, int mode) { return syscall2(SYS_fchmod, fd, mode); }
+static inline long sys_fchmodat(int dirfd, const char *path, int mode) { return syscall3(SYS_fchmodat, dirfd, path, mode); }
+static inline long sys_fchown(int fd, long uid, long gid) { return syscall3(SYS_fchown, fd, uid, gid); }
+static inline long sys_fchownat(int dirfd, const char *path, long uid, long gid, int flags)
+{ return syscall6(SYS_fchownat, dirfd, (long)path, uid, gid, flags, 0); }
+static inline long sys_umask(int mask) { return syscall1(SYS_umask, mask); }
+static inline long sys_setresgid(long r, long e, long s) { return syscall3(SYS_setresgid, r, e, s); }
+static inline long sys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned flags)
+{ return syscall6(SYS_renameat2, olddirfd, (long)oldpath, newdirfd, (long)newpath, flags, 0); }
+#define RENAME_NOREPLACE 1
+#define ENOTEMPTY 39
+
+/* "label: 0644\n": a mode in octal, with a leading 0. */
+static void say_oct(const char *label, unsigned long v)
+{
+	char buf[24];
+	int i = sizeof buf;
+	do {
+		buf[--i] = '0' + (v & 7);
+		v >>= 3;
+	} while (v);
+	buf[--i] = '0';
+	print(label);
+	print(": ");
+	sys_write(1, buf + i, sizeof buf - i);
+	print("\n");
+}
+
 #endif
