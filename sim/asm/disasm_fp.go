@@ -173,7 +173,7 @@ func disassembleCSR(inst uint32, rd, rs1 int, f3 uint32, x func(int) string, joi
 		return join("fs"+short, src), true
 	case f3 == 1 && short != "":
 		return join("fs"+short, x(rd), src), true
-	case f3 == 5 && short != "":
+	case f3 == 5 && (short == "rm" || short == "flags"): // no fscsri: csrrwi below
 		return join("fs"+short+"i", x(rd), src), true // objdump: "fsrmi zero, 2"
 	case rd == 0 && f3 != 1 && f3 != 5:
 		return join([]string{2: "csrs", 3: "csrc", 6: "csrsi", 7: "csrci"}[f3], name, src), true
