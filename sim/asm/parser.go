@@ -182,10 +182,10 @@ func (p *parser) reg() (int, bool) {
 			p.next()
 			return r, true
 		}
-		if _, ok := fregByName[t.text]; ok {
-			p.errorf(t.pos, "expected an integer register, found %s", t.describe())
-			return 0, false
-		}
+	}
+	if isFreg(t) {
+		p.errorf(t.pos, "expected an integer register, found %s", t.describe())
+		return 0, false
 	}
 	p.errorf(t.pos, "expected register, found %s", t.describe())
 	return 0, false
@@ -209,6 +209,14 @@ func (p *parser) isReg(t token) bool {
 		return false
 	}
 	_, ok := regByName[t.text]
+	return ok
+}
+
+func isFreg(t token) bool {
+	if t.kind != tkIdent {
+		return false
+	}
+	_, ok := fregByName[t.text]
 	return ok
 }
 

@@ -53,7 +53,7 @@ func (p *parser) operands(it *instItem) bool {
 			it.rs1, ok = p.csrImm()
 		case 'J':
 			t := p.tok()
-			if _, isF := fregByName[t.text]; p.isReg(t) || t.kind == tkIdent && isF {
+			if p.isReg(t) || isFreg(t) { // a float one is an error in reg
 				it.rs1, ok = p.reg()
 			} else {
 				it.rs1, ok = p.csrImm()
@@ -95,7 +95,7 @@ func (p *parser) csr() (uint32, bool) {
 			return 0, false
 		}
 	}
-	v, pos, ok := p.constArg()
+	v, pos, ok := p.smallConst()
 	if !ok {
 		return 0, false
 	}
@@ -109,7 +109,11 @@ func (p *parser) csr() (uint32, bool) {
 // csrImm parses the 5-bit unsigned immediate of csrrwi, csrrsi and csrrci, a
 // constant known here.
 func (p *parser) csrImm() (int, bool) {
-	v, pos, ok := p.constArg()
+	if t := p.tok(); p.isReg(t) || isFreg(t) {
+		p.errorf(t.pos, "expected an immediate from 0 to 31, found register %s", t.describe())
+		return 0, false
+	}
+	v, pos, ok := p.smallConst()
 	if !ok {
 		return 0, false
 	}
@@ -118,4 +122,15 @@ func (p *parser) csrImm() (int, bool) {
 		return 0, false
 	}
 	return int(v), true
+}
+
+// smallConst parses a constant operand known here, as constArg does; a lone
+// number, the usual case, takes no allocation.
+func (p *parser) smallConst() (int64, Pos, bool) {
+	t, n := p.tok(), p.peekTok(1)
+	if t.kind == tkNum && (n.kind == tkEOS || n.kind == tkOp && n.text == ",") {
+		p.next()
+		return t.num, t.pos, true
+	}
+	return p.constArg()
 }
