@@ -5,8 +5,8 @@ import "fmt"
 // Disassembly of the F and D extensions and of Zicsr, in GNU objdump's
 // style: FP registers by ABI name (ft0, fa0, fs0, ...), the rounding mode as
 // a last operand unless it is dyn, and objdump's aliases (fmv.d, fneg.d,
-// fabs.d; frcsr, fsflags, frrm, rdcycle, csrr, ...). The assembler does not
-// take these instructions yet.
+// fabs.d; frcsr, fsflags, frrm, rdcycle, csrr, ...). The assembler takes
+// them from insts_fp.go.
 
 var fpNames = [32]string{
 	"ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7",
