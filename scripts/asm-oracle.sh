@@ -3,7 +3,7 @@
 # oracle for package ipcsim/sim/asm (see sim/asm/corpus_test.go).
 #
 # It assembles the corpus with GNU as exactly as sim/asm promises to behave
-# (-march=rv64ima_zifencei -mabi=lp64 -mno-relax), links it at the addresses of
+# (-march=rv64imafd_zicsr_zifencei -mabi=lp64 -mno-relax), links it at the addresses of
 # sim/asm's layout (.text at 0x10000, .rodata and .data each on the next page,
 # .bss right after .data), and writes testdata/asm/corpus.golden: for each
 # section its address and size, then its bytes, one 4-byte word a line; words of
@@ -20,7 +20,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 cp "$src" "$tmp/corpus.s"
-(cd "$tmp" && ${P}as -march=rv64ima_zifencei -mabi=lp64 -mno-relax -g corpus.s -o corpus.o)
+(cd "$tmp" && ${P}as -march=rv64imafd_zicsr_zifencei -mabi=lp64 -mno-relax -g corpus.s -o corpus.o)
 cat >"$tmp/link.ld" <<'LD'
 ENTRY(_start)
 SECTIONS

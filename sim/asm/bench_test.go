@@ -75,3 +75,25 @@ func TestMemoryPerInstruction(t *testing.T) {
 		t.Errorf("the assembler holds %.1f bytes per instruction after pass 1, want at most 250", live)
 	}
 }
+
+// TestFPAllocations: an F, D or Zicsr instruction whose operands are registers,
+// rounding modes, CSR names and numbers is encoded as it is parsed, with no
+// allocation of its own (the source, the sections and the error list aside).
+func TestFPAllocations(t *testing.T) {
+	const n = 2_000
+	for _, line := range []string{
+		"fadd.d fa0, fa1, fa2", "fmadd.s f0, f1, f2, f3, rne", "fcvt.w.d a0, ft11, rtz",
+		"fmv.x.d a0, fs11", "csrrw a0, fcsr, a1", "csrr a0, 0x7c0", "fsrmi a0, 3",
+		"csrwi frm, 2", "fneg.s ft0, ft1", "frflags t0",
+	} {
+		src := []byte("_start:\n" + strings.Repeat("\t"+line+"\n", n))
+		allocs := testing.AllocsPerRun(2, func() {
+			if _, err := Assemble("fp.s", src, Options{}); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs/n > 0.05 {
+			t.Errorf("%q: %.2f allocations per instruction, want none", line, allocs/n)
+		}
+	}
+}

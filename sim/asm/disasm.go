@@ -10,7 +10,7 @@ import (
 // GNU objdump's default output (with its aliases: li, mv, nop, ret, j, jr, beqz,
 // zext.b, ...; but not its newer habit of writing addi as "add"), one space after the mnemonic, ", " between operands, and branch and jump
 // targets as absolute hex addresses: "addi a0, a0, 1", "li a7, 64",
-// "jal ra, 0x10074", "ecall". A word that is not an RV64IMA instruction gives
+// "jal ra, 0x10074", "ecall". A word that is not an RV64IMAFD or Zicsr instruction gives
 // "unknown 0x00000000".
 //
 // A compressed instruction (inst&3 != 3; its 16-bit parcel in the low half)

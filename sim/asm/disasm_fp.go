@@ -5,8 +5,8 @@ import "fmt"
 // Disassembly of the F and D extensions and of Zicsr, in GNU objdump's
 // style: FP registers by ABI name (ft0, fa0, fs0, ...), the rounding mode as
 // a last operand unless it is dyn, and objdump's aliases (fmv.d, fneg.d,
-// fabs.d; frcsr, fsflags, frrm, rdcycle, csrr, ...). The assembler does not
-// take these instructions yet.
+// fabs.d; frcsr, fsflags, frrm, rdcycle, csrr, ...). The assembler takes
+// them from insts_fp.go.
 
 var fpNames = [32]string{
 	"ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7",
@@ -173,7 +173,7 @@ func disassembleCSR(inst uint32, rd, rs1 int, f3 uint32, x func(int) string, joi
 		return join("fs"+short, src), true
 	case f3 == 1 && short != "":
 		return join("fs"+short, x(rd), src), true
-	case f3 == 5 && short != "":
+	case f3 == 5 && (short == "rm" || short == "flags"): // no fscsri: csrrwi below
 		return join("fs"+short+"i", x(rd), src), true // objdump: "fsrmi zero, 2"
 	case rd == 0 && f3 != 1 && f3 != 5:
 		return join([]string{2: "csrs", 3: "csrc", 6: "csrsi", 7: "csrci"}[f3], name, src), true

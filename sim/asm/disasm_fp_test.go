@@ -29,6 +29,8 @@ func TestDisassembleFP(t *testing.T) {
 		{0x00152073, "csrs fflags, a0"},
 		{0x0035b073, "csrc fcsr, a1"},
 		{0x0010f573, "csrrci a0, fflags, 1"},
+		{0x0032d073, "csrwi fcsr, 5"},      // objdump: "csrw fcsr,5"
+		{0x0032d573, "csrrwi a0, fcsr, 5"}, // objdump: "csrrw a0,fcsr,5"
 		{0x22b58553, "fmv.d fa0, fa1"},
 		{0x20109053, "fneg.s ft0, ft1"},
 		{0x2294a453, "fabs.d fs0, fs1"},

@@ -1,40 +1,53 @@
 // Package asm is a RISC-V assembler for a subset of the GNU as language and a
 // disassembler for traces. Assemble turns one source file into a static RV64
-// (RV64IMA, LP64, little-endian) ELF executable that runs unchanged under
-// qemu-riscv64 on Linux and under ipcsim; Disassemble turns one instruction word
-// back into text.
+// (RV64IMAFD with Zicsr, LP64, little-endian) ELF executable that runs unchanged
+// under qemu-riscv64 on Linux and under ipcsim; Disassemble turns one instruction
+// word back into text.
 //
 // # What it accepts
 //
 // GNU as syntax (GNU as manual, "Syntax" and "RISC-V Dependent Features"): labels,
 // numeric local labels (1: with 1f/1b), comments (#, //, /* */), ';' between
 // statements; every RV64IMA instruction (with Zifencei's fence.i), ABI register
-// names, x0..x31 and fp; the pseudo-instructions of the ISA manual's assembly
-// handbook (li, la, lla, mv, not, neg, negw, j, jr, jal, jalr, call, tail, ret,
-// nop, beqz, bnez, blez, bgez, bltz, bgtz, bgt, ble, bgtu, bleu, seqz, snez, sltz,
-// sgtz, sext.w, zext.b, lw/sw rd, symbol); the directives .text .data .rodata .bss
-// .section .globl .byte .half .word .dword .ascii .asciz .string .space .zero
-// .skip .fill .align .p2align .balign .org .equ .set and "name = expr";
-// ". = expr" (and .set or .equ of '.') moves the location counter forward as
-// .org does, filling with zeros even in .text, and moving it backwards is
-// GNU as's error "attempt to move .org backwards". Expressions use GNU as's
-// operators and precedence and %hi, %lo, %pcrel_hi, %pcrel_lo.
+// names, x0..x31 and fp; every RV64F and RV64D instruction, with GNU as's optional
+// rounding-mode operand (rne, rtz, rdn, rup, rmm, dyn; dyn when left out, except
+// for the exact fcvt.d.w, fcvt.d.wu and fcvt.d.s, which take none), f0..f31 and
+// their ABI names (ft0-ft11, fs0-fs11, fa0-fa7); the Zicsr instructions, with the
+// CSRs fflags, frm, fcsr, cycle, time, instret or a number from 0 to 4095
+// (insts_fp.go); the pseudo-instructions of the ISA manual's assembly handbook (li,
+// la, lla, mv, not, neg, negw, j, jr, jal, jalr, call, tail, ret, nop, beqz, bnez,
+// blez, bgez, bltz, bgtz, bgt, ble, bgtu, bleu, seqz, snez, sltz, sgtz, sext.w,
+// zext.b, lw/sw rd, symbol, flw/fsw fd, symbol, rt) and of riscv-opc.c for F, D and
+// Zicsr (fmv, fneg, fabs, fgt, fge in .s and .d; csrr, csrw, csrs, csrc, csrwi,
+// csrsi, csrci; rdcycle, rdtime, rdinstret; frcsr, fscsr, frrm, fsrm, fsrmi,
+// frflags, fsflags, fsflagsi); the directives .text .data .rodata .bss .section
+// .globl .byte .half .word .dword .ascii .asciz .string .space .zero .skip .fill
+// .align .p2align .balign .org .equ .set and "name = expr"; ". = expr" (and .set or
+// .equ of '.') moves the location counter forward as .org does, filling with zeros
+// even in .text, and moving it backwards is GNU as's error "attempt to move .org
+// backwards". Expressions use GNU as's operators and precedence and %hi, %lo,
+// %pcrel_hi, %pcrel_lo.
 //
 // Instructions and expansions are those of GNU as 2.40 run with
-// "-march=rv64ima_zifencei -mabi=lp64 -mno-relax": li follows binutils'
+// "-march=rv64imafd_zicsr_zifencei -mabi=lp64 -mno-relax": li follows binutils'
 // load_const, la is auipc+addi, call is auipc ra+jalr ra, tail is auipc t1+jr t1.
 // testdata/asm/corpus.golden, recorded by scripts/asm-oracle.sh from GNU as and
 // ld, holds the bytes the corpus test compares against.
 //
-// Where this assembler differs from GNU as: "//" also starts a comment (GNU as
-// for RISC-V knows only '#'); a symbol is defined once (.set and '=' do not
-// redefine); only the sections .text, .rodata, .data and .bss exist. As in GNU
-// as, '>>' shifts the unsigned value (-16 >> 2 is 0x3ffffffffffffffc).
+// Where this assembler differs from GNU as: "//" also starts a comment (GNU as for
+// RISC-V knows only '#'); a symbol is defined once (.set and '=' do not redefine);
+// only the sections .text, .rodata, .data and .bss exist; of the CSRs only the six
+// above have names (GNU as knows the privileged ones too, mstatus and the rest,
+// which a user-mode program cannot use); .option and .attribute are accepted and
+// change nothing, so every instruction above is always available. As in GNU as,
+// '>>' shifts the unsigned value (-16 >> 2 is 0x3ffffffffffffffc).
 //
 // The values of li, .space, .fill, .align and .org decide sizes, so they must be
 // known where they are written: numbers, predefined symbols, and symbols defined
 // above (including differences of labels above, as in "len = . - msg"). GNU as
-// takes an undefined symbol there as 0 with a warning; here it is an error.
+// takes an undefined symbol there as 0 with a warning; here it is an error. So must
+// a CSR number and the immediate of csrrwi and the like (GNU as, too, wants them
+// absolute: "unknown CSR", "requires absolute expression").
 //
 // # Memory layout
 //

@@ -39,6 +39,8 @@ var errorCases = []struct {
 	{"characters", "_start:\n  nop @\n  li a0, 0x\n  li a0, 09\n  li a0, 99999999999999999999\n"},
 	{"misaligned", "_start:\n  .byte 1\n  nop\n"},
 	{"label twice", "_start:\n_start:\n  nop\n"},
+	{"float operands", "_start:\n  fadd.s fa0, fa1, a2\n  fadd.s fa0, fa1, fa2, RNE\n  flw a0, 0(sp)\n  fmv.x.w fa0, fa0\n  fcvt.d.s fa0, fa1, rne\n  flw fa0, sym\n  fadd.d ft0, ft1, ft2,\n  fmadd.d f0, f1, f2\nsym: nop\n"},
+	{"csr operands", "_start:\n  csrr a0, mstatus\n  csrr a0, 4096\n  csrwi fcsr, 32\n  csrrsi a0, fflags, a1\n  csrw fcsr, fa0\n  fsrm 3\n  csrr a0, later\n  .equ later, 1\n  csrr a0, -1\n"},
 	{"address arithmetic", "_start:\n  .space _start * 2\n  .data\nd: .word 1\n  .equ diff, d - _start\n  li a0, diff\n"},
 }
 

@@ -25,6 +25,7 @@ const (
 	fmtNone                 // no operands
 	fmtLR                   // rd, (rs1)                     R-type, rs2 = 0
 	fmtAMO                  // rd, rs2, (rs1)                R-type
+	fmtOps                  // as instDef.ops spells them    F, D, Zicsr (insts_fp.go)
 )
 
 type instDef struct {
@@ -33,6 +34,9 @@ type instDef struct {
 	match     uint32 // bits set in every encoding
 	mask      uint32 // which bits match fixes
 	shamtBits int    // fmtShift: 6 for RV64 shifts, 5 for the W forms
+	ops       string // fmtOps: the operands, one letter each (insts_fp.go)
+	rm        uint32 // fmtOps: the rounding mode when the "m" operand is left out
+	fp        bool   // fmtLoad, fmtStore: the data register is a float register
 }
 
 // Major opcodes (bits 6:0), Table 24.1 of the spec.
@@ -159,9 +163,11 @@ var atomics = []struct {
 	{"amominu", 0x18}, {"amomaxu", 0x1c},
 }
 
-// instTable is baseTable plus the generated atomics; instByName indexes it.
+// instTable is baseTable plus the generated atomics; instByName indexes it and
+// the F, D and Zicsr rows of fpRows.
 var (
 	instTable  []instDef
+	fpRows     = fpTable()
 	instByName = map[string]*instDef{}
 )
 
@@ -192,6 +198,9 @@ func init() {
 	}
 	for i := range instTable {
 		instByName[instTable[i].name] = &instTable[i]
+	}
+	for i := range fpRows {
+		instByName[fpRows[i].name] = &fpRows[i]
 	}
 }
 

@@ -81,6 +81,9 @@ type instItem struct {
 	imm           operandImm
 	dot           value // '.' in the operands: the address of the statement
 	pcrelHiTarget bool  // an auipc with %pcrel_hi, which %pcrel_lo may name
+	// bits: fmtOps: the fields other than rd, rs1 and rs2 (rs3, rounding
+	// mode, CSR), in place. Beside the bool it makes the item no larger.
+	bits uint32
 }
 
 // dataItem is a .byte/.half/.word/.dword value waiting for pass 2.
@@ -314,7 +317,7 @@ func (a *assembler) emitInst(it *instItem) bool {
 // encoding depends on no address.
 func (a *assembler) knownNow(it *instItem) bool {
 	switch it.def.format {
-	case fmtR, fmtAMO, fmtLR, fmtNone:
+	case fmtR, fmtAMO, fmtLR, fmtNone, fmtOps:
 		return true
 	case fmtBranch, fmtJAL:
 		return false
@@ -611,6 +614,8 @@ func (a *assembler) encode(it *instItem, auipcAt map[uint64]*instItem) (uint32, 
 	switch d.format {
 	case fmtR, fmtAMO, fmtLR:
 		return encodeR(d, it.rd, it.rs1, it.rs2), nil
+	case fmtOps:
+		return encodeR(d, it.rd, it.rs1, it.rs2) | it.bits, nil
 	case fmtNone:
 		return d.match, nil
 	case fmtBranch, fmtJAL:

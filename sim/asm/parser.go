@@ -183,7 +183,24 @@ func (p *parser) reg() (int, bool) {
 			return r, true
 		}
 	}
+	if isFreg(t) {
+		p.errorf(t.pos, "expected an integer register, found %s", t.describe())
+		return 0, false
+	}
 	p.errorf(t.pos, "expected register, found %s", t.describe())
+	return 0, false
+}
+
+// freg parses a float register operand: f0..f31 or an ABI name (ft0, fa0, fs0, ...).
+func (p *parser) freg() (int, bool) {
+	t := p.tok()
+	if t.kind == tkIdent {
+		if r, ok := fregByName[t.text]; ok {
+			p.next()
+			return r, true
+		}
+	}
+	p.errorf(t.pos, "expected a float register, found %s", t.describe())
 	return 0, false
 }
 
@@ -192,6 +209,14 @@ func (p *parser) isReg(t token) bool {
 		return false
 	}
 	_, ok := regByName[t.text]
+	return ok
+}
+
+func isFreg(t token) bool {
+	if t.kind != tkIdent {
+		return false
+	}
+	_, ok := fregByName[t.text]
 	return ok
 }
 
@@ -418,6 +443,8 @@ func (p *parser) instruction(m token) {
 		if ok {
 			it.rs1, ok = p.amoAddr()
 		}
+	case fmtOps:
+		ok = p.operands(it)
 	}
 	if ok && p.expectEOS() {
 		p.a.emitInst(it)
@@ -487,10 +514,18 @@ func (p *parser) jalr(it *instItem) bool {
 }
 
 // loadStore parses "lw rd, imm(rs1)", "sw rs2, imm(rs1)", and the symbol forms
-// "lw rd, symbol" (auipc rd + lw) and "sw rs2, symbol, rt" (auipc rt + sw).
+// "lw rd, symbol" (auipc rd + lw) and "sw rs2, symbol, rt" (auipc rt + sw). The
+// float ones (flw, fsd, ...) take a float data register, so their symbol form
+// always names the integer register for the auipc: "flw fd, symbol, rt".
 func (p *parser) loadStore(m token, it *instItem, load bool) {
 	var r int
-	if !p.regs(&r) || !p.comma() {
+	ok := false
+	if it.def.fp {
+		r, ok = p.freg()
+	} else {
+		r, ok = p.reg()
+	}
+	if !ok || !p.comma() {
 		return
 	}
 	im, base, hasBase, ok := p.mem()
@@ -515,7 +550,7 @@ func (p *parser) loadStore(m token, it *instItem, load bool) {
 		return
 	}
 	tmp := r
-	if !load {
+	if !load || it.def.fp {
 		if !p.comma() {
 			return
 		}

@@ -1,11 +1,11 @@
-# corpus.s: every RV64IMA instruction, every pseudo-instruction ipcsim's
+# corpus.s: every RV64IMAFD and Zicsr instruction, every pseudo-instruction ipcsim's
 # assembler knows, li constants, labels and data directives. scripts/asm-oracle.sh
 # assembles it with GNU as and records the bytes in corpus.golden; the Go test
 # (sim/asm/corpus_test.go) checks that package asm produces the same bytes.
 # Generated once by a script, then edited by hand; keep one statement per line.
 
         .option norelax
-        .attribute arch, "rv64i2p1_m2p0_a2p1_zifencei2p0"
+        .attribute arch, "rv64i2p1_m2p0_a2p1_f2p2_d2p2_zicsr2p0_zifencei2p0"
         .file "corpus.s"
         .globl _start
         .equ ANSWER, 42
@@ -608,6 +608,372 @@ pcrel_label:
         nop # a comment
 helper: addi a0, a0, 1  # the target of call and tail
         ret
+# F and D: every instruction, each rounding mode, f0..f31 and the ABI names
+        flw fa0, 0(sp)
+        flw f31, -2048(a0)
+        flw ft0, 2047(t6)
+        flw fs1, (a1)
+        fsw fa0, 0(sp)
+        fsw f31, -2048(a0)
+        fsw ft0, 2047(t6)
+        fsw fs1, (a1)
+        fadd.s ft0, fs0, f0
+        fadd.s ft1, fs11, f31, rne
+        fadd.s ft11, fa0, f15, rtz
+        fadd.s fs0, fa7, ft0, rdn
+        fadd.s fs11, f0, ft1, rup
+        fadd.s fa0, f31, ft11, rmm
+        fadd.s fa7, f15, fs0, dyn
+        fsub.s f0, ft0, fs11
+        fsub.s f31, ft1, fa0, rne
+        fsub.s f15, ft11, fa7, rtz
+        fsub.s ft0, fs0, f0, rdn
+        fsub.s ft1, fs11, f31, rup
+        fsub.s ft11, fa0, f15, rmm
+        fsub.s fs0, fa7, ft0, dyn
+        fmul.s fs11, f0, ft1
+        fmul.s fa0, f31, ft11, rne
+        fmul.s fa7, f15, fs0, rtz
+        fmul.s f0, ft0, fs11, rdn
+        fmul.s f31, ft1, fa0, rup
+        fmul.s f15, ft11, fa7, rmm
+        fmul.s ft0, fs0, f0, dyn
+        fdiv.s ft1, fs11, f31
+        fdiv.s ft11, fa0, f15, rne
+        fdiv.s fs0, fa7, ft0, rtz
+        fdiv.s fs11, f0, ft1, rdn
+        fdiv.s fa0, f31, ft11, rup
+        fdiv.s fa7, f15, fs0, rmm
+        fdiv.s f0, ft0, fs11, dyn
+        fsqrt.s f31, ft11
+        fsqrt.s f15, fs0, rne
+        fsqrt.s ft0, fs11, rtz
+        fsqrt.s ft1, fa0, rdn
+        fsqrt.s ft11, fa7, rup
+        fsqrt.s fs0, f0, rmm
+        fsqrt.s fs11, f31, dyn
+        fmadd.s fa0, fa7, f0, ft0
+        fmadd.s fa7, f0, f31, ft1, rne
+        fmadd.s f0, f31, f15, ft11, rmm
+        fmadd.s f31, f15, ft0, fs0, dyn
+        fmsub.s f15, ft0, ft1, fs11
+        fmsub.s ft0, ft1, ft11, fa0, rne
+        fmsub.s ft1, ft11, fs0, fa7, rmm
+        fmsub.s ft11, fs0, fs11, f0, dyn
+        fnmsub.s fs0, fs11, fa0, f31
+        fnmsub.s fs11, fa0, fa7, f15, rne
+        fnmsub.s fa0, fa7, f0, ft0, rmm
+        fnmsub.s fa7, f0, f31, ft1, dyn
+        fnmadd.s f0, f31, f15, ft11
+        fnmadd.s f31, f15, ft0, fs0, rne
+        fnmadd.s f15, ft0, ft1, fs11, rmm
+        fnmadd.s ft0, ft1, ft11, fa0, dyn
+        fsgnj.s fa0, fa1, fa2
+        fsgnj.s f31, f0, ft11
+        fsgnjn.s fa0, fa1, fa2
+        fsgnjn.s f31, f0, ft11
+        fsgnjx.s fa0, fa1, fa2
+        fsgnjx.s f31, f0, ft11
+        fmin.s fa0, fa1, fa2
+        fmin.s f31, f0, ft11
+        fmax.s fa0, fa1, fa2
+        fmax.s f31, f0, ft11
+        feq.s a0, fa1, fa2
+        feq.s t6, f31, f0
+        flt.s a0, fa1, fa2
+        flt.s t6, f31, f0
+        fle.s a0, fa1, fa2
+        fle.s t6, f31, f0
+        fclass.s a0, fa0
+        fclass.s zero, f31
+        fcvt.w.s a0, fa1
+        fcvt.w.s a0, fa1, rtz
+        fcvt.w.s a0, fa1, rmm
+        fcvt.s.w fa0, a1
+        fcvt.s.w fa0, a1, rne
+        fcvt.s.w fa0, a1, rdn
+        fcvt.s.w fa0, a1, rup
+        fcvt.s.w fa0, a1, dyn
+        fcvt.wu.s a0, fa1
+        fcvt.wu.s a0, fa1, rtz
+        fcvt.wu.s a0, fa1, rmm
+        fcvt.s.wu fa0, a1
+        fcvt.s.wu fa0, a1, rne
+        fcvt.s.wu fa0, a1, rdn
+        fcvt.s.wu fa0, a1, rup
+        fcvt.s.wu fa0, a1, dyn
+        fcvt.l.s a0, fa1
+        fcvt.l.s a0, fa1, rtz
+        fcvt.l.s a0, fa1, rmm
+        fcvt.s.l fa0, a1
+        fcvt.s.l fa0, a1, rne
+        fcvt.s.l fa0, a1, rdn
+        fcvt.s.l fa0, a1, rup
+        fcvt.s.l fa0, a1, dyn
+        fcvt.lu.s a0, fa1
+        fcvt.lu.s a0, fa1, rtz
+        fcvt.lu.s a0, fa1, rmm
+        fcvt.s.lu fa0, a1
+        fcvt.s.lu fa0, a1, rne
+        fcvt.s.lu fa0, a1, rdn
+        fcvt.s.lu fa0, a1, rup
+        fcvt.s.lu fa0, a1, dyn
+        fmv.s fa0, fa1
+        fneg.s ft0, f31
+        fabs.s fs11, fa7
+        fgt.s a0, fa1, fa2
+        fge.s a1, fs0, ft3
+        fld fa0, 0(sp)
+        fld f31, -2048(a0)
+        fld ft0, 2047(t6)
+        fld fs1, (a1)
+        fsd fa0, 0(sp)
+        fsd f31, -2048(a0)
+        fsd ft0, 2047(t6)
+        fsd fs1, (a1)
+        fadd.d ft1, fs11, f31
+        fadd.d ft11, fa0, f15, rne
+        fadd.d fs0, fa7, ft0, rtz
+        fadd.d fs11, f0, ft1, rdn
+        fadd.d fa0, f31, ft11, rup
+        fadd.d fa7, f15, fs0, rmm
+        fadd.d f0, ft0, fs11, dyn
+        fsub.d f31, ft1, fa0
+        fsub.d f15, ft11, fa7, rne
+        fsub.d ft0, fs0, f0, rtz
+        fsub.d ft1, fs11, f31, rdn
+        fsub.d ft11, fa0, f15, rup
+        fsub.d fs0, fa7, ft0, rmm
+        fsub.d fs11, f0, ft1, dyn
+        fmul.d fa0, f31, ft11
+        fmul.d fa7, f15, fs0, rne
+        fmul.d f0, ft0, fs11, rtz
+        fmul.d f31, ft1, fa0, rdn
+        fmul.d f15, ft11, fa7, rup
+        fmul.d ft0, fs0, f0, rmm
+        fmul.d ft1, fs11, f31, dyn
+        fdiv.d ft11, fa0, f15
+        fdiv.d fs0, fa7, ft0, rne
+        fdiv.d fs11, f0, ft1, rtz
+        fdiv.d fa0, f31, ft11, rdn
+        fdiv.d fa7, f15, fs0, rup
+        fdiv.d f0, ft0, fs11, rmm
+        fdiv.d f31, ft1, fa0, dyn
+        fsqrt.d f15, fs0
+        fsqrt.d ft0, fs11, rne
+        fsqrt.d ft1, fa0, rtz
+        fsqrt.d ft11, fa7, rdn
+        fsqrt.d fs0, f0, rup
+        fsqrt.d fs11, f31, rmm
+        fsqrt.d fa0, f15, dyn
+        fmadd.d fa7, f0, f31, ft1
+        fmadd.d f0, f31, f15, ft11, rne
+        fmadd.d f31, f15, ft0, fs0, rmm
+        fmadd.d f15, ft0, ft1, fs11, dyn
+        fmsub.d ft0, ft1, ft11, fa0
+        fmsub.d ft1, ft11, fs0, fa7, rne
+        fmsub.d ft11, fs0, fs11, f0, rmm
+        fmsub.d fs0, fs11, fa0, f31, dyn
+        fnmsub.d fs11, fa0, fa7, f15
+        fnmsub.d fa0, fa7, f0, ft0, rne
+        fnmsub.d fa7, f0, f31, ft1, rmm
+        fnmsub.d f0, f31, f15, ft11, dyn
+        fnmadd.d f31, f15, ft0, fs0
+        fnmadd.d f15, ft0, ft1, fs11, rne
+        fnmadd.d ft0, ft1, ft11, fa0, rmm
+        fnmadd.d ft1, ft11, fs0, fa7, dyn
+        fsgnj.d fa0, fa1, fa2
+        fsgnj.d f31, f0, ft11
+        fsgnjn.d fa0, fa1, fa2
+        fsgnjn.d f31, f0, ft11
+        fsgnjx.d fa0, fa1, fa2
+        fsgnjx.d f31, f0, ft11
+        fmin.d fa0, fa1, fa2
+        fmin.d f31, f0, ft11
+        fmax.d fa0, fa1, fa2
+        fmax.d f31, f0, ft11
+        feq.d a0, fa1, fa2
+        feq.d t6, f31, f0
+        flt.d a0, fa1, fa2
+        flt.d t6, f31, f0
+        fle.d a0, fa1, fa2
+        fle.d t6, f31, f0
+        fclass.d a0, fa0
+        fclass.d zero, f31
+        fcvt.w.d a0, fa1
+        fcvt.w.d a0, fa1, rtz
+        fcvt.w.d a0, fa1, rmm
+        fcvt.d.w fa0, a1
+        fcvt.d.w f31, t6
+        fcvt.wu.d a0, fa1
+        fcvt.wu.d a0, fa1, rtz
+        fcvt.wu.d a0, fa1, rmm
+        fcvt.d.wu fa0, a1
+        fcvt.d.wu f31, t6
+        fcvt.l.d a0, fa1
+        fcvt.l.d a0, fa1, rtz
+        fcvt.l.d a0, fa1, rmm
+        fcvt.d.l fa0, a1
+        fcvt.d.l fa0, a1, rne
+        fcvt.d.l fa0, a1, rdn
+        fcvt.d.l fa0, a1, rup
+        fcvt.d.l fa0, a1, dyn
+        fcvt.lu.d a0, fa1
+        fcvt.lu.d a0, fa1, rtz
+        fcvt.lu.d a0, fa1, rmm
+        fcvt.d.lu fa0, a1
+        fcvt.d.lu fa0, a1, rne
+        fcvt.d.lu fa0, a1, rdn
+        fcvt.d.lu fa0, a1, rup
+        fcvt.d.lu fa0, a1, dyn
+        fmv.d fa0, fa1
+        fneg.d ft0, f31
+        fabs.d fs11, fa7
+        fgt.d a0, fa1, fa2
+        fge.d a1, fs0, ft3
+        fcvt.s.d fa0, fa1
+        fcvt.s.d fa0, fa1, rne
+        fcvt.s.d fa0, fa1, rtz
+        fcvt.s.d fa0, fa1, dyn
+        fcvt.d.s fa0, fa1
+        fcvt.d.s f0, f31
+        fmv.x.w a0, fa0
+        fmv.w.x fa0, a0
+        fmv.x.d t6, f31
+        fmv.d.x f31, t6
+        fmv.x.s a1, fa1
+        fmv.s.x fa1, a1
+        flw fa0, fp_data, t0
+        fsw fa0, fp_data, t1
+        fld fs0, fp_data+8, a5
+        fsd fs0, fp_data+8, a5
+        lui a0, %hi(fp_data)
+        fld fa0, %lo(fp_data)(a0)
+        fsd fa0, %lo(fp_data)(a0)
+1:      auipc a0, %pcrel_hi(fp_data)
+        flw fa0, %pcrel_lo(1b)(a0)
+        fsw fa0, %pcrel_lo(1b)(a0)
+        fld fa0, ANSWER(a0)
+# Zicsr: every instruction and pseudo-instruction, CSRs by name and by number
+        csrrw a0, fflags, a1
+        csrrs t6, fflags, zero
+        csrrc zero, fflags, x31
+        csrrwi a0, fflags, 0
+        csrrsi s1, fflags, 31
+        csrrci zero, fflags, 0
+        csrrw a0, frm, a1
+        csrrs t6, frm, zero
+        csrrc zero, frm, x31
+        csrrwi a0, frm, 3
+        csrrsi s1, frm, 31
+        csrrci zero, frm, 0
+        csrrw a0, fcsr, a1
+        csrrs t6, fcsr, zero
+        csrrc zero, fcsr, x31
+        csrrwi a0, fcsr, 6
+        csrrsi s1, fcsr, 31
+        csrrci zero, fcsr, 0
+        csrrw a0, cycle, a1
+        csrrs t6, cycle, zero
+        csrrc zero, cycle, x31
+        csrrwi a0, cycle, 9
+        csrrsi s1, cycle, 31
+        csrrci zero, cycle, 0
+        csrrw a0, time, a1
+        csrrs t6, time, zero
+        csrrc zero, time, x31
+        csrrwi a0, time, 12
+        csrrsi s1, time, 31
+        csrrci zero, time, 0
+        csrrw a0, instret, a1
+        csrrs t6, instret, zero
+        csrrc zero, instret, x31
+        csrrwi a0, instret, 15
+        csrrsi s1, instret, 31
+        csrrci zero, instret, 0
+        csrrw a0, 0, a1
+        csrrs t6, 0, zero
+        csrrc zero, 0, x31
+        csrrwi a0, 0, 18
+        csrrsi s1, 0, 31
+        csrrci zero, 0, 0
+        csrrw a0, 0x7c0, a1
+        csrrs t6, 0x7c0, zero
+        csrrc zero, 0x7c0, x31
+        csrrwi a0, 0x7c0, 21
+        csrrsi s1, 0x7c0, 31
+        csrrci zero, 0x7c0, 0
+        csrrw a0, 4095, a1
+        csrrs t6, 4095, zero
+        csrrc zero, 4095, x31
+        csrrwi a0, 4095, 24
+        csrrsi s1, 4095, 31
+        csrrci zero, 4095, 0
+        csrrw a0, ANSWER, a1
+        csrrs t6, ANSWER, zero
+        csrrc zero, ANSWER, x31
+        csrrwi a0, ANSWER, 27
+        csrrsi s1, ANSWER, 31
+        csrrci zero, ANSWER, 0
+        csrrw a0, fcsr, 5
+        csrrs a0, frm, 1
+        csrrc a0, fflags, 31
+        csrr a0, fflags
+        csrw fflags, a1
+        csrs fflags, a2
+        csrc fflags, a3
+        csrw fflags, 5
+        csrs fflags, 6
+        csrc fflags, 7
+        csrwi fflags, 0
+        csrsi fflags, 31
+        csrci fflags, 16
+        csrr a0, fcsr
+        csrw fcsr, a1
+        csrs fcsr, a2
+        csrc fcsr, a3
+        csrw fcsr, 5
+        csrs fcsr, 6
+        csrc fcsr, 7
+        csrwi fcsr, 0
+        csrsi fcsr, 31
+        csrci fcsr, 16
+        csrr a0, 0xc00
+        csrw 0xc00, a1
+        csrs 0xc00, a2
+        csrc 0xc00, a3
+        csrw 0xc00, 5
+        csrs 0xc00, 6
+        csrc 0xc00, 7
+        csrwi 0xc00, 0
+        csrsi 0xc00, 31
+        csrci 0xc00, 16
+        rdcycle a0
+        rdtime t6
+        rdinstret zero
+        frcsr a0
+        frsr a1
+        fscsr a2
+        fscsr a3, a4
+        fssr a5
+        fssr a6, a7
+        frrm t0
+        fsrm t1
+        fsrm t2, t3
+        fsrmi 1
+        fsrmi a0, 4
+        frflags s2
+        fsflags s3
+        fsflags s4, s5
+        fsflagsi 0
+        fsflagsi a1, 31
+        csrr a0, 0xc00 + 2
+        csrwi frm, MASK >> 12
+        .option push
+        .option arch, +d
+        fadd.d fa0, fa0, fa0
+        .option pop
+
 # Alignment in code: padded with nops
         .align 4
         nop
@@ -625,6 +991,8 @@ aligned_code:
         nop
 # Data
         .data
+fp_data:
+        .dword 0x3ff0000000000000, 0x4000000000000000
 counter:
         .word 7
         .byte -128, 255, 'a', 0x7f, -1
