@@ -13,10 +13,12 @@ const (
 
 	SOL_SOCKET = 1
 
+	SO_REUSEADDR  = 2
 	SO_TYPE       = 3
 	SO_ERROR      = 4
 	SO_SNDBUF     = 7
 	SO_RCVBUF     = 8
+	SO_KEEPALIVE  = 9
 	SO_PASSCRED   = 16
 	SO_PEERCRED   = 17
 	SO_ACCEPTCONN = 30

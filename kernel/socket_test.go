@@ -171,3 +171,20 @@ func TestStreamListenConnectAccept(t *testing.T) {
 }
 
 var atFDCWD = func() uint64 { v := int64(abi.AT_FDCWD); return uint64(v) }()
+
+// SO_REUSEADDR and SO_KEEPALIVE: Linux keeps them for any socket (a server
+// written for TCP sets them on its Unix socket too) and reads them back.
+func TestSocketGenericOptions(t *testing.T) {
+	st := newSockTester(t)
+	fd := uint64(st.ok("root", abi.SysSocket, abi.AF_UNIX, abi.SOCK_STREAM, 0))
+	one, val, vlen := st.mem("root", 0), st.mem("root", 8), st.mem("root", 16)
+	st.write("root", one, []byte{1, 0, 0, 0})
+	for _, opt := range []uint64{abi.SO_REUSEADDR, abi.SO_KEEPALIVE} {
+		st.write("root", vlen, []byte{4, 0, 0, 0})
+		st.ok("root", abi.SysGetsockopt, fd, abi.SOL_SOCKET, opt, val, vlen)
+		require.Equal(t, uint32(0), binary.LittleEndian.Uint32(st.read("root", val, 4)), "option %d off at first", opt)
+		st.ok("root", abi.SysSetsockopt, fd, abi.SOL_SOCKET, opt, one, 4)
+		st.ok("root", abi.SysGetsockopt, fd, abi.SOL_SOCKET, opt, val, vlen)
+		require.Equal(t, uint32(1), binary.LittleEndian.Uint32(st.read("root", val, 4)), "option %d on", opt)
+	}
+}

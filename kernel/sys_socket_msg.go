@@ -321,6 +321,10 @@ func sysGetsockopt(c *call) (int64, error) {
 		val = i32(b2i(s.PassCred()))
 	case abi.SO_ACCEPTCONN:
 		val = i32(b2i(s.State() == unix.Listening))
+	case abi.SO_REUSEADDR:
+		val = i32(b2i(s.ReuseAddr))
+	case abi.SO_KEEPALIVE:
+		val = i32(b2i(s.KeepAlive))
 	case abi.SO_DOMAIN:
 		val = i32(abi.AF_UNIX)
 	case abi.SO_PROTOCOL:
@@ -378,6 +382,10 @@ func sysSetsockopt(c *call) (int64, error) {
 		s.SetRcvbuf(val)
 	case abi.SO_PASSCRED:
 		s.SetPassCred(val != 0)
+	case abi.SO_REUSEADDR:
+		s.ReuseAddr = val != 0
+	case abi.SO_KEEPALIVE:
+		s.KeepAlive = val != 0
 	default:
 		return 0, abi.ENOPROTOOPT
 	}

@@ -132,8 +132,13 @@ type Socket struct {
 	shutdown int       // RcvShutdown | SendShutdown
 	err      abi.Errno // sk_err: a pending error, reported once (ECONNRESET)
 
-	passCred bool  // SO_PASSCRED
-	peerCred *Cred // SO_PEERCRED: the peer's credentials at connect time, or nil
+	passCred bool // SO_PASSCRED
+
+	// ReuseAddr and KeepAlive are SO_REUSEADDR and SO_KEEPALIVE, which
+	// Linux keeps for any socket (sk_reuse, SOCK_KEEPOPEN) and which change
+	// nothing for a Unix socket; programs written for TCP set them.
+	ReuseAddr, KeepAlive bool
+	peerCred             *Cred // SO_PEERCRED: the peer's credentials at connect time, or nil
 
 	// Queue is where the socket's readers, writers, acceptors and pollers
 	// wait, and where others wait for room in its receive queue
