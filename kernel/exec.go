@@ -64,6 +64,7 @@ func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
 
 	// The point of no return: the old program is gone.
 	if t.AS != nil {
+		k.mmRelease(t) // exec_mm_release: the old clear_child_tid is forgotten
 		k.mmActor = t
 		t.AS.Release()
 		k.mmActor = nil

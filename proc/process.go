@@ -54,7 +54,8 @@ type Process struct {
 	// (wait(2): exited = code<<8, killed = signal | 0x80 if core dumped).
 	Exit int
 
-	// ClearChildTID is set_tid_address(2)'s pointer (unused until threads).
+	// ClearChildTID is set_tid_address(2)'s pointer, or the child_tid of
+	// clone(CLONE_CHILD_CLEARTID): cleared at exit if memory is shared.
 	ClearChildTID uint64
 
 	// Faults counts the page faults the process took (minor faults of
