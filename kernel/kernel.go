@@ -254,6 +254,9 @@ func (k *Kernel) newTask(parent *Task) (*Task, bool) {
 		t.UID, t.EUID, t.SUID = parent.UID, parent.EUID, parent.SUID
 		t.GID, t.EGID, t.SGID = parent.GID, parent.EGID, parent.SGID
 		t.cwd = parent.cwd
+		t.Limits = parent.Limits
+	} else {
+		t.Limits = k.defaultLimits()
 	}
 	return t, true
 }

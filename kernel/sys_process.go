@@ -82,6 +82,10 @@ func sysClone(c *call) (int64, error) {
 		// "EAGAIN: A system-imposed limit on the number of threads was encountered." - fork(2)
 		return 0, abi.EAGAIN
 	}
+	if k.overProcLimit(t) {
+		// "EAGAIN: The RLIMIT_NPROC soft resource limit ... was reached" - fork(2)
+		return 0, abi.EAGAIN
+	}
 	k.mmActor = t
 	as, err := t.AS.Fork() // the child inherits shared memory attachments
 	k.mmActor = nil

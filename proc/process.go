@@ -58,12 +58,20 @@ type Process struct {
 	// clone(CLONE_CHILD_CLEARTID): cleared at exit if memory is shared.
 	ClearChildTID uint64
 
+	// Limits are the resource limits (getrlimit(2)), by RLIMIT_* number;
+	// fork copies them and execve keeps them.
+	Limits [abi.RLIM_NLIMITS]Rlimit
+
 	// Faults counts the page faults the process took (minor faults of
 	// getrusage(2): demand-zero fills and copy-on-write copies).
 	Faults uint64
 	// Cycles counts the cycles the process ran in user mode.
 	Cycles uint64
 }
+
+// An Rlimit is a struct rlimit: a soft and a hard limit
+// (abi.RLIM_INFINITY: none).
+type Rlimit struct{ Cur, Max uint64 }
 
 // SetComm sets the command name from a program path, as execve does: the
 // last path element, truncated to TASK_COMM_LEN-1 = 15 bytes.
