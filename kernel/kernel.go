@@ -168,6 +168,7 @@ type Task struct {
 	itimers     [3]itimer  // setitimer's ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF
 	execed      bool       // has called execve since fork (setpgid's EACCES)
 	cwd         *node      // the working directory
+	exe         string     // the program's absolute path (/proc/self/exe); "" after exit
 }
 
 // Wake makes a sleeping task runnable again so that it retries its call

@@ -58,6 +58,13 @@ type Process struct {
 	// clone(CLONE_CHILD_CLEARTID): cleared at exit if memory is shared.
 	ClearChildTID uint64
 
+	// RobustList is set_robust_list(2)'s head (0: none); fork and execve
+	// start without one.
+	RobustList uint64
+	// NotDumpable is prctl(PR_SET_DUMPABLE, 0); execve makes the process
+	// dumpable again.
+	NotDumpable bool
+
 	// Limits are the resource limits (getrlimit(2)), by RLIMIT_* number;
 	// fork copies them and execve keeps them.
 	Limits [abi.RLIM_NLIMITS]Rlimit
