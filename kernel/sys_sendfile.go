@@ -46,8 +46,12 @@ func sysSendfile(c *call) (int64, error) {
 	if !out.writable() {
 		return 0, abi.EBADF
 	}
-	if _, dir := in.ops.(*dirFile); dir {
-		return 0, abi.EINVAL // a directory has no data to send
+	// "EINVAL: Descriptor is not valid or locked, or an mmap(2)-like
+	// operation is not available for in_fd": Linux reads in_fd through
+	// its splice_read, which pipes, FIFOs and directories lack.
+	switch in.ops.(type) {
+	case *pipeEnd, *dirFile:
+		return 0, abi.EINVAL
 	}
 	c.total = count
 	for c.progress < count {
