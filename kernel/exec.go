@@ -17,7 +17,16 @@ const hwcap = 1<<('i'-'a') | 1<<('m'-'a') | 1<<('a'-'a') | 1<<('f'-'a') | 1<<('d
 // check that can fail comes before the point of no return, so a failed exec
 // leaves the caller as it was.
 func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
-	data, err := k.lookup(path)
+	file := path
+	if target, found, err := k.procLink(t, path); found {
+		// execve("/proc/self/exe") runs the same program again; its name
+		// (comm) and AT_EXECFN are still the path given, as on Linux.
+		if err != nil {
+			return err
+		}
+		file = target
+	}
+	data, err := k.lookup(file)
 	if err != nil {
 		return err
 	}
@@ -57,6 +66,7 @@ func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
 
 	// The point of no return: the old program is gone.
 	if t.AS != nil {
+		k.mmRelease(t) // exec_mm_release: the old clear_child_tid is forgotten
 		k.mmActor = t
 		t.AS.Release()
 		k.mmActor = nil
@@ -65,6 +75,9 @@ func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
 	t.Files.CloseOnExec()
 	t.Sig.Exec()
 	t.SetComm(path)
+	t.exe = exePath(t, file)
+	t.RobustList = 0      // exec_mm_release -> futex_exec_release
+	t.NotDumpable = false // begin_new_exec: SUID_DUMP_USER
 	// Registers start at zero but for pc and sp (start_thread); a0 = 0 is
 	// ELF_PLAT_INIT's "no rtld_fini" for riscv.
 	t.Regs = proc.Regs{PC: img.Entry}

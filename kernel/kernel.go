@@ -185,6 +185,7 @@ type Task struct {
 	execed      bool       // has called execve since fork (setpgid's EACCES)
 	cwd         *node      // the working directory
 	umask       uint32     // the file mode creation mask (umask(2)), inherited at fork
+	exe         string     // the program's absolute path (/proc/self/exe); "" after exit
 }
 
 // Wake makes a sleeping task runnable again so that it retries its call
@@ -275,6 +276,9 @@ func (k *Kernel) newTask(parent *Task) (*Task, bool) {
 		t.GID, t.EGID, t.SGID = parent.GID, parent.EGID, parent.SGID
 		t.cwd = parent.cwd
 		t.umask = parent.umask
+		t.Limits = parent.Limits
+	} else {
+		t.Limits = k.defaultLimits()
 	}
 	return t, true
 }

@@ -130,13 +130,12 @@ func (k *Kernel) interruptCall(t *Task, sig abi.Signal, act proc.SigAction) abi.
 			class = restartAdjusted
 		}
 	}
-	if c.no == abi.SysNanosleep {
+	if rem := remainArg(c); rem != 0 {
 		// "EINTR: The pause has been interrupted by a signal that was
 		// delivered to the thread. The remaining sleep time has been
-		// written into *rem" - nanosleep(2).
-		if rem := c.a[1]; rem != 0 {
-			writeTimespec(t.AS, rem, ns(c.deadline-min(c.deadline, k.Now())))
-		}
+		// written into *rem" - nanosleep(2), and clock_nanosleep(2)'s
+		// remain for a relative sleep.
+		writeTimespec(t.AS, rem, ns(c.deadline-min(c.deadline, k.Now())))
 	}
 	if class == restartSA && act.Flags&abi.SA_RESTART != 0 {
 		// The registers still hold the call as it was made (pc at the

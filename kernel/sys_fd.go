@@ -5,7 +5,6 @@ import (
 
 	"ipcsim/abi"
 	"ipcsim/ipc/pipe"
-	"ipcsim/proc"
 )
 
 func init() {
@@ -44,7 +43,7 @@ func sysDup3(c *call) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if newfd < 0 || newfd >= proc.MaxFDs {
+	if newfd < 0 || newfd >= int32(c.t.Files.Limit()) { // RLIMIT_NOFILE
 		return 0, abi.EBADF
 	}
 	if oldfd == newfd {
@@ -65,7 +64,7 @@ func sysFcntl(c *call) (int64, error) {
 	switch cmd {
 	case abi.F_DUPFD, abi.F_DUPFD_CLOEXEC:
 		// "EINVAL: arg is negative or is greater than the maximum allowable value"
-		if int64(arg) < 0 || arg >= proc.MaxFDs {
+		if int64(arg) < 0 || arg >= uint64(files.Limit()) { // RLIMIT_NOFILE
 			return 0, abi.EINVAL
 		}
 		nfd, ok := files.Install(f, int(arg), cmd == abi.F_DUPFD_CLOEXEC)

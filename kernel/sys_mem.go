@@ -8,9 +8,10 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysBrk:    {sysBrk, "x", noSleep},
-		abi.SysMmap:   {sysMmap, "xuPMdu", noSleep},
-		abi.SysMunmap: {sysMunmap, "xu", noSleep},
+		abi.SysBrk:      {sysBrk, "x", noSleep},
+		abi.SysMmap:     {sysMmap, "xuPMdu", noSleep},
+		abi.SysMunmap:   {sysMunmap, "xu", noSleep},
+		abi.SysMprotect: {sysMprotect, "xuP", noSleep},
 	})
 }
 
@@ -77,17 +78,7 @@ func sysMmap(c *call) (int64, error) {
 			return 0, abi.ENOMEM
 		}
 	}
-	var bits hw.PTE
-	if prot&abi.PROT_READ != 0 {
-		bits |= hw.PTERead
-	}
-	if prot&abi.PROT_WRITE != 0 {
-		bits |= hw.PTEWrite
-	}
-	if prot&abi.PROT_EXEC != 0 {
-		bits |= hw.PTEExec
-	}
-	v := &proc.VMA{Start: addr, End: addr + size, Prot: bits, Name: "[anon]"}
+	v := &proc.VMA{Start: addr, End: addr + size, Prot: protBits(prot), Name: "[anon]"}
 	if shared {
 		obj, err := c.t.k.mem.NewShared(int(size / hw.PageSize))
 		if err != nil {
@@ -112,4 +103,66 @@ func sysMunmap(c *call) (int64, error) {
 	}
 	c.t.AS.Unmap(addr, addr+size)
 	return 0, nil
+}
+
+// protBits turns PROT_* flags into page-table permissions.
+func protBits(prot uint64) hw.PTE {
+	var bits hw.PTE
+	if prot&abi.PROT_READ != 0 {
+		bits |= hw.PTERead
+	}
+	if prot&abi.PROT_WRITE != 0 {
+		bits |= hw.PTEWrite
+	}
+	if prot&abi.PROT_EXEC != 0 {
+		bits |= hw.PTEExec
+	}
+	return bits
+}
+
+// mprotect(2): (addr, len, prot). The areas of [addr, addr+len) get the
+// permissions prot, split where the range begins and ends inside one;
+// the CPU enforces them from its next instruction ("If the calling process
+// tries to access memory in a manner that violates the protections, then
+// the kernel generates a SIGSEGV signal for the process"), a store to a
+// read-only page as SIGSEGV with si_code SEGV_ACCERR (trap.go).
+func sysMprotect(c *call) (int64, error) {
+	addr, length, prot := c.a[0], c.a[1], c.a[2]
+	// "EINVAL: addr is not a valid pointer, or not a multiple of the
+	// system page size." "EINVAL: Invalid flags specified in prot."
+	// PROT_GROWSDOWN and PROT_GROWSUP are refused: ipcsim's stack is
+	// never the start of a PROT_GROWSDOWN request (riscv has no
+	// grows-up areas at all, where Linux answers EINVAL too).
+	// The checks in do_mprotect_pkey's order.
+	if addr%hw.PageSize != 0 {
+		return 0, abi.EINVAL
+	}
+	if length == 0 {
+		return 0, nil
+	}
+	size := hw.PageUp(length)
+	end := addr + size
+	// "ENOMEM: Addresses in the range [addr, addr+len-1] are invalid for
+	// the address space of the process, or specify one or more pages
+	// that are not mapped."
+	if size == 0 || end <= addr {
+		return 0, abi.ENOMEM
+	}
+	if prot&^(abi.PROT_READ|abi.PROT_WRITE|abi.PROT_EXEC|0x8 /* PROT_SEM */) != 0 {
+		return 0, abi.EINVAL
+	}
+	if end > proc.UserLimit {
+		return 0, abi.ENOMEM
+	}
+	switch err := c.t.AS.Protect(addr, end, protBits(prot)); err {
+	case nil:
+		return 0, nil
+	case proc.ErrAccess:
+		// "EACCES: The memory cannot be given the specified access. This
+		// can happen, for example, if you mmap(2) a file to which you have
+		// read-only access, then ask mprotect() to mark it PROT_WRITE."
+		return 0, abi.EACCES
+	default:
+		return 0, abi.ENOMEM
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"ipcsim/abi"
-	"ipcsim/proc"
 	"ipcsim/sched"
 )
 
@@ -92,7 +91,7 @@ func sysPpoll(c *call) (int64, error) {
 		c.traceEntry() // the call writes revents and the time left
 	}
 	nfds := c.a[1]
-	if nfds > proc.MaxFDs { // RLIMIT_NOFILE
+	if nfds > uint64(t.Files.Limit()) { // RLIMIT_NOFILE
 		return 0, abi.EINVAL
 	}
 	if !c.started {

@@ -61,12 +61,18 @@ func sysExit(c *call) (int64, error) {
 	return 0, errNoReturn
 }
 
+// cloneTIDFlags are the flags of clone(2) that only ask for the child's
+// tid to be stored (and cleared at exit): glibc's fork(3) passes
+// CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID|SIGCHLD with its thread's tid
+// field as child_tid.
+const cloneTIDFlags = abi.CLONE_CHILD_SETTID | abi.CLONE_CHILD_CLEARTID | abi.CLONE_PARENT_SETTID
+
 // clone(2) as fork: riscv64 passes (flags, newsp, parent_tid, tls,
-// child_tid). Only the flags of fork(2), SIGCHLD as the exit signal and
-// nothing else, are supported; threads and vfork give EINVAL.
+// child_tid). The flags of fork(2), SIGCHLD as the exit signal, and the
+// tid flags are supported; threads and vfork give EINVAL (issue 14).
 func sysClone(c *call) (int64, error) {
-	flags, newsp := c.a[0], c.a[1]
-	if flags != uint64(abi.SIGCHLD) {
+	flags, newsp, ptid, ctid := c.a[0], c.a[1], c.a[2], c.a[4]
+	if flags&^cloneTIDFlags != uint64(abi.SIGCHLD) {
 		return 0, abi.EINVAL
 	}
 	k, t := c.t.k, c.t
@@ -74,6 +80,10 @@ func sysClone(c *call) (int64, error) {
 	// only then a pid, so a failed fork uses up no pid.
 	if len(k.tasks) >= k.cfg.MaxProcs {
 		// "EAGAIN: A system-imposed limit on the number of threads was encountered." - fork(2)
+		return 0, abi.EAGAIN
+	}
+	if k.overProcLimit(t) {
+		// "EAGAIN: The RLIMIT_NPROC soft resource limit ... was reached" - fork(2)
 		return 0, abi.EAGAIN
 	}
 	k.mmActor = t
@@ -87,17 +97,74 @@ func sysClone(c *call) (int64, error) {
 	child.Files = t.Files.Fork()
 	child.Sig = t.Sig.Fork()
 	child.Name = t.Name
+	child.exe = t.exe
 	child.Regs = t.Regs
 	child.Regs.X[10] = 0 // fork returns 0 in the child
 	child.Regs.PC += 4   // past the ecall, as the parent will be
 	if newsp != 0 {
 		child.Regs.X[2] = newsp
 	}
+	// copy_process: "p->clear_child_tid = (clone_flags &
+	// CLONE_CHILD_CLEARTID) ? args->child_tid : NULL" (mmRelease uses it).
+	if flags&abi.CLONE_CHILD_CLEARTID != 0 {
+		child.ClearChildTID = ctid
+	}
+	// "CLONE_CHILD_SETTID: Store the child thread ID at the location
+	// child_tid in the child's memory. The store operation completes before
+	// clone() returns control to user space in the child process."
+	// "CLONE_PARENT_SETTID: Store the child thread ID at the location
+	// parent_tid in the parent's memory." - clone(2). Linux ignores a bad
+	// pointer in both (put_user's result is not checked); the memories are
+	// already separate, so each store is seen by its own process only.
+	if flags&abi.CLONE_CHILD_SETTID != 0 {
+		putTID(child.AS, ctid, child.PID)
+	}
+	if flags&abi.CLONE_PARENT_SETTID != 0 {
+		putTID(t.AS, ptid, child.PID)
+	}
 	if k.tracing {
 		k.emitEvent(child, &Event{Kind: "spawn", Other: t.PID, Text: fmt.Sprintf("fork: born as a copy of pid %d (%s)", t.PID, t.Name)})
 	}
 	k.makeRunnable(child, sched.WhyNew)
 	return int64(child.PID), nil
+}
+
+// putTID stores a tid (a pid_t) at va, ignoring a bad address as Linux's
+// unchecked put_user does.
+func putTID(as *proc.AddressSpace, va uint64, tid int) {
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], uint32(tid))
+	_ = as.WriteBytes(va, b[:])
+}
+
+// mmRelease is Linux's mm_release at exit and execve, for
+// CLONE_CHILD_CLEARTID and set_tid_address(2): "When a thread whose
+// clear_child_tid is not NULL terminates, then, if the thread is sharing
+// memory with other threads, then 0 is written at the address specified
+// in clear_child_tid and the kernel performs the following operation:
+// futex(clear_child_tid, FUTEX_WAKE, 1, NULL, NULL, 0)". The pointer is
+// forgotten either way.
+//
+// Only a thread sharing its memory is woken (mm_users > 1): a process
+// with memory of its own, which is every process until CLONE_VM threads
+// exist (issue 14), leaves the word as it is, on Linux too.
+func (k *Kernel) mmRelease(t *Task) {
+	addr := t.ClearChildTID
+	t.ClearChildTID = 0
+	if addr != 0 && k.sharesMemory(t) {
+		k.clearTID(t, addr)
+	}
+}
+
+// sharesMemory reports whether another live task runs in t's address
+// space (Linux's mm_users > 1). No call creates such a task yet.
+func (k *Kernel) sharesMemory(t *Task) bool { return false }
+
+// clearTID writes 0 at addr and wakes one futex waiter there: the end of a
+// thread that pthread_join waits for.
+func (k *Kernel) clearTID(t *Task, addr uint64) {
+	putTID(t.AS, addr, 0)
+	k.futexWake(futexKeyOf(t, addr, false), 1, futexBitsetAll)
 }
 
 // rusage returns the child's struct rusage (144 bytes on LP64): user time

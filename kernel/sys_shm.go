@@ -141,7 +141,8 @@ func sysShmat(c *call) (int64, error) {
 	k.mmActor = t
 	defer func() { k.mmActor = nil }()
 	v := &proc.VMA{Start: addr, End: addr + size, Prot: prot, Shared: true,
-		Obj: seg.Mem.(*proc.Shared), Name: fmt.Sprintf("[shm id %d]", seg.Perm.ID), Tag: seg}
+		Obj: seg.Mem.(*proc.Shared), Name: fmt.Sprintf("[shm id %d]", seg.Perm.ID), Tag: seg,
+		NoWrite: flags&abi.SHM_RDONLY != 0} // mprotect cannot make it writable (EACCES)
 	if err := t.AS.Map(v); err != nil {
 		return 0, abi.ENOMEM
 	}

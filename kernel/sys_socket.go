@@ -184,7 +184,7 @@ func doAccept(c *call, flags int) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if len(c.t.Files.Open()) >= proc.MaxFDs {
+	if len(c.t.Files.Open()) >= c.t.Files.Limit() {
 		return 0, abi.EMFILE // get_unused_fd_flags comes before the accept
 	}
 	conn, err := sf.s.Accept()

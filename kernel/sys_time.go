@@ -13,9 +13,10 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysNanosleep:    {sysNanosleep, "Tx", restartAdjusted},
-		abi.SysClockGettime: {sysClockGettime, "kx", noSleep},
-		abi.SysSchedYield:   {sysSchedYield, "", noSleep},
+		abi.SysNanosleep:      {sysNanosleep, "Tx", restartAdjusted},
+		abi.SysClockNanosleep: {sysClockNanosleep, "kdTx", restartAdjusted},
+		abi.SysClockGettime:   {sysClockGettime, "kx", noSleep},
+		abi.SysSchedYield:     {sysSchedYield, "", noSleep},
 	})
 }
 
@@ -161,6 +162,70 @@ func sysNanosleep(c *call) (int64, error) {
 		}
 		return fmt.Sprintf("sleeping until cycle %d", c.deadline)
 	}}
+}
+
+// clock_nanosleep(2): (clockid, flags, request, remain). As nanosleep,
+// measured against clockid: relative, or with TIMER_ABSTIME until the
+// clock reads request ("If the specified time has already passed, then
+// clock_nanosleep() returns immediately"). A handler interrupts it with
+// EINTR, and only a relative sleep writes the time left to remain
+// (interruptCall): "If flags is TIMER_ABSTIME, then remain is unused and
+// unnecessary".
+func sysClockNanosleep(c *call) (int64, error) {
+	if !c.started {
+		clock := timeoutRelative
+		switch c.a[0] {
+		case abi.CLOCK_REALTIME:
+			if c.a[1]&abi.TIMER_ABSTIME != 0 {
+				clock = timeoutRealtime
+			}
+		case abi.CLOCK_MONOTONIC, abi.CLOCK_BOOTTIME:
+			// CLOCK_BOOTTIME is CLOCK_MONOTONIC: the machine never suspends.
+			if c.a[1]&abi.TIMER_ABSTIME != 0 {
+				clock = timeoutMonotonic
+			}
+		case abi.CLOCK_PROCESS_CPUTIME_ID:
+			// Linux sleeps until the process has used that much CPU time.
+			return 0, c.notImplemented("CLOCK_PROCESS_CPUTIME_ID")
+		case abi.CLOCK_THREAD_CPUTIME_ID, abi.CLOCK_MONOTONIC_RAW, abi.CLOCK_REALTIME_COARSE, abi.CLOCK_MONOTONIC_COARSE:
+			// These clocks have no nsleep (kernel/time/posix-timers.c:
+			// "if (!kc->nsleep) return -EOPNOTSUPP"), so Linux 6.x answers
+			// EOPNOTSUPP where the man page says EINVAL for
+			// CLOCK_THREAD_CPUTIME_ID (recorded in sys17_calls).
+			return 0, abi.EOPNOTSUPP
+		default:
+			return 0, abi.EINVAL // "EINVAL: The clockid was invalid.
+		}
+		if c.a[2] == 0 {
+			return 0, abi.EFAULT
+		}
+		if err := c.readTimeout(c.a[2], clock); err != nil {
+			return 0, err
+		}
+		c.started = true
+	}
+	if c.expired() {
+		return 0, nil
+	}
+	return 0, &blockError{why: func() string {
+		if !c.timed {
+			return "sleeping forever"
+		}
+		return fmt.Sprintf("sleeping until cycle %d", c.deadline)
+	}}
+}
+
+// remainArg returns where an interrupted sleep writes the time it had
+// left, or 0: nanosleep's rem, and clock_nanosleep's remain for a relative
+// sleep.
+func remainArg(c *call) uint64 {
+	switch {
+	case c.no == abi.SysNanosleep:
+		return c.a[1]
+	case c.no == abi.SysClockNanosleep && c.a[1]&abi.TIMER_ABSTIME == 0:
+		return c.a[3]
+	}
+	return 0
 }
 
 // sched_yield(2): give the CPU to the next runnable task, if any.

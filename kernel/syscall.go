@@ -30,6 +30,7 @@ type call struct {
 	setMask     bool           // the call replaced the mask for its duration
 	waitSet     abi.SigSet     // rt_sigtimedwait: the signals waited for
 	jobSignaled bool           // the terminal already sent SIGTTIN/SIGTTOU for this call
+	carry       []byte         // sendfile: bytes read from in_fd, not yet written
 
 	// entryArgs is the trace of the arguments as they were at entry, for
 	// a call that overwrites them (traceEntry); empty when not traced.

@@ -19,8 +19,23 @@ const MaxFDs = 1024
 
 // FDTable maps descriptor numbers to open file descriptions.
 type FDTable struct {
-	fds []FD // fds[n].File == nil: n is free
+	fds   []FD // fds[n].File == nil: n is free
+	limit int  // RLIMIT_NOFILE's soft limit; 0 means MaxFDs
 }
+
+// Limit returns the number of descriptors the table may use:
+// RLIMIT_NOFILE's soft limit, descriptors 0..Limit()-1.
+func (t *FDTable) Limit() int {
+	if t.limit == 0 {
+		return MaxFDs
+	}
+	return t.limit
+}
+
+// SetLimit sets RLIMIT_NOFILE's soft limit (setrlimit(2)). Descriptors
+// already open at or above it stay open, as on Linux; no new one is made
+// there.
+func (t *FDTable) SetLimit(n int) { t.limit = n }
 
 // Get returns the description behind fd.
 func (t *FDTable) Get(fd int) (FileRef, bool) {
@@ -32,9 +47,9 @@ func (t *FDTable) Get(fd int) (FileRef, bool) {
 
 // Install puts f at the lowest free descriptor >= min, as open(2) and
 // fcntl(F_DUPFD) do, and takes a reference on f. ok is false when every
-// descriptor up to MaxFDs is taken (EMFILE).
+// descriptor below Limit() is taken (EMFILE).
 func (t *FDTable) Install(f FileRef, min int, cloexec bool) (fd int, ok bool) {
-	for fd = min; fd < MaxFDs; fd++ {
+	for fd = min; fd < t.Limit(); fd++ {
 		if fd >= len(t.fds) {
 			t.fds = append(t.fds, make([]FD, fd+1-len(t.fds))...)
 		}
@@ -49,7 +64,7 @@ func (t *FDTable) Install(f FileRef, min int, cloexec bool) (fd int, ok bool) {
 
 // InstallAt puts f at descriptor fd, closing what was there (dup2/dup3).
 //
-// Preconditions: 0 <= fd < MaxFDs.
+// Preconditions: 0 <= fd < Limit().
 func (t *FDTable) InstallAt(f FileRef, fd int, cloexec bool) {
 	if fd >= len(t.fds) {
 		t.fds = append(t.fds, make([]FD, fd+1-len(t.fds))...)
@@ -93,7 +108,7 @@ func (t *FDTable) Close(fd int) bool {
 // Fork returns a copy of the table whose descriptors share the same open
 // file descriptions (fork(2)).
 func (t *FDTable) Fork() *FDTable {
-	c := &FDTable{fds: make([]FD, len(t.fds))}
+	c := &FDTable{fds: make([]FD, len(t.fds)), limit: t.limit}
 	for fd, d := range t.fds {
 		if d.File != nil {
 			d.File.IncRef()

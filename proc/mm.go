@@ -71,6 +71,19 @@ type VMA struct {
 	Off int
 	// Tag lets the kernel recognise its areas (a shm segment's id).
 	Tag any
+	// NoWrite: mprotect may not make the area writable (Linux's VM_MAYWRITE
+	// clear: a segment attached with SHM_RDONLY).
+	NoWrite bool
+}
+
+// allowed returns the accesses the area permits: its permissions, with
+// read added to write, as RISC-V reserves W without R and Linux riscv64
+// maps PROT_WRITE alone readable (pteFor).
+func (v *VMA) allowed() hw.PTE {
+	if v.Prot&hw.PTEWrite != 0 {
+		return v.Prot | hw.PTERead
+	}
+	return v.Prot
 }
 
 // Pages returns the number of pages the area spans.
@@ -233,6 +246,131 @@ func (as *AddressSpace) Release() {
 	as.vmas = nil
 }
 
+// ErrAccess reports a permission mprotect may not grant (EACCES).
+var ErrAccess = errors.New("permission denied")
+
+// Protect sets the permissions of every page of [start, end) to prot
+// (mprotect(2)), splitting areas at start and end. As Linux's
+// do_mprotect_pkey, it walks the areas from start upwards and stops at the
+// first hole, leaving the areas before the hole changed: ErrNoMemory if
+// [start, end) is not all mapped ("ENOMEM: ... specify one or more pages
+// that are not mapped"), ErrAccess if an area may not become writable.
+//
+// Pages already present get their new entries at once (the CPU's TLB sees
+// the page table's generation move). A private page that becomes writable
+// while its frame is still shared with another address space after a fork
+// stays write-protected as a copy-on-write page, so that the first write
+// copies it.
+func (as *AddressSpace) Protect(start, end uint64, prot hw.PTE) error {
+	v := as.find(start)
+	if v == nil {
+		return ErrNoMemory
+	}
+	// Check first (Linux checks each area before changing it, and stops
+	// at the first that fails; the areas before it stay changed).
+	next := start
+	var err error
+	var todo []*VMA
+	for _, v := range as.vmas {
+		if v.End <= next || v.Start >= end {
+			continue
+		}
+		if v.Start > next {
+			err = ErrNoMemory // a hole
+			break
+		}
+		if prot&hw.PTEWrite != 0 && v.NoWrite {
+			err = ErrAccess
+			break
+		}
+		todo = append(todo, v)
+		next = v.End
+	}
+	if err == nil && next < end {
+		err = ErrNoMemory // the range runs past the last area
+	}
+	for _, v := range todo {
+		as.protectArea(v, max(v.Start, start), min(v.End, end), prot)
+	}
+	as.merge(start, end)
+	return err
+}
+
+// protectArea gives [lo, hi), which lies inside v, the permissions prot,
+// splitting v into up to three areas.
+func (as *AddressSpace) protectArea(v *VMA, lo, hi uint64, prot hw.PTE) {
+	if v.Prot == prot {
+		return
+	}
+	mid := v
+	if v.Start < lo {
+		right := as.splitAt(v, lo)
+		mid = right
+	}
+	if hi < mid.End {
+		as.splitAt(mid, hi)
+	}
+	mid.Prot = prot
+	phys := as.mem.Phys
+	for va := mid.Start; va < mid.End; va += hw.PageSize {
+		pte, ok := as.PT.Lookup(va)
+		if !ok {
+			continue
+		}
+		f := pte.Frame()
+		npte := as.pteFor(mid, f)
+		if !mid.Shared && npte&hw.PTEWrite != 0 && (pte&hw.PTECOW != 0 || phys.Refs(f) > 1) {
+			npte = npte&^hw.PTEWrite | hw.PTECOW
+		}
+		if npte != pte {
+			as.PT.Map(va, npte)
+		}
+	}
+}
+
+// splitAt splits v at addr (strictly inside it) and returns the new upper
+// part, inserted after v. A shared area's memory object gets one more user,
+// as Linux's shm_open counts the new area.
+func (as *AddressSpace) splitAt(v *VMA, addr uint64) *VMA {
+	right := *v
+	right.Start = addr
+	right.Off += int((addr - v.Start) / hw.PageSize)
+	v.End = addr
+	i := slices.Index(as.vmas, v)
+	as.vmas = slices.Insert(as.vmas, i+1, &right)
+	if v.Obj != nil {
+		v.Obj.Ref()
+		v.Obj.users(1)
+	}
+	return &right
+}
+
+// merge joins neighbouring private areas around [start, end) that differ
+// in nothing but their addresses, as Linux's vma_merge does after mprotect
+// (so that undoing an mprotect leaves one area again). Areas of shared
+// memory objects are never merged (Linux: is_mergeable_vma refuses an area
+// whose vm_ops has a close).
+func (as *AddressSpace) merge(start, end uint64) {
+	out := as.vmas[:0]
+	for _, v := range as.vmas {
+		if n := len(out); n > 0 {
+			prev := out[n-1]
+			if prev.End == v.Start && prev.End >= start && v.Start <= end && mergeable(prev, v) {
+				prev.End = v.End
+				continue
+			}
+		}
+		out = append(out, v)
+	}
+	clear(as.vmas[len(out):])
+	as.vmas = out
+}
+
+func mergeable(a, b *VMA) bool {
+	return a.Prot == b.Prot && a.Shared == b.Shared && a.Name == b.Name &&
+		a.Obj == nil && b.Obj == nil && a.Tag == nil && b.Tag == nil && a.NoWrite == b.NoWrite
+}
+
 // FindFree returns the highest free page-aligned range of length bytes below
 // mmapTop, as Linux's top-down mmap layout does, or false.
 func (as *AddressSpace) FindFree(length uint64) (uint64, bool) {
@@ -310,7 +448,7 @@ func (as *AddressSpace) Fault(va uint64, acc Access) (FaultKind, error) {
 		}
 		grew = true
 	}
-	if v.Prot&protNeeded[acc] == 0 {
+	if v.allowed()&protNeeded[acc] == 0 {
 		return 0, &SegvError{Addr: va, Access: acc, Mapped: true}
 	}
 	phys := as.mem.Phys
@@ -377,7 +515,15 @@ func (as *AddressSpace) pteFor(v *VMA, f hw.Frame) hw.PTE {
 // growStack extends the stack area down to cover va if va lies within
 // RLIMIT_STACK of the stack's top and nothing else is mapped in between.
 func (as *AddressSpace) growStack(va uint64) (*VMA, bool) {
-	st := as.named("[stack]")
+	// The lowest area of the stack (mprotect may have split it) is the one
+	// that grows.
+	var st *VMA
+	for _, v := range as.vmas {
+		if v.Name == "[stack]" {
+			st = v
+			break
+		}
+	}
 	if st == nil || va >= st.Start || va < StackTop-StackMax {
 		return nil, false
 	}

@@ -46,7 +46,7 @@ func (as *AddressSpace) peekPage(va uint64, acc Access) ([]byte, bool) {
 	// the access. Stack growth is left out, as Linux's remote accesses
 	// (process_vm_readv, which strace uses) no longer expand the stack.
 	v := as.find(va)
-	if v == nil || v.Prot&need == 0 {
+	if v == nil || v.allowed()&need == 0 {
 		return nil, false
 	}
 	if v.Obj != nil {

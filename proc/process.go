@@ -54,8 +54,20 @@ type Process struct {
 	// (wait(2): exited = code<<8, killed = signal | 0x80 if core dumped).
 	Exit int
 
-	// ClearChildTID is set_tid_address(2)'s pointer (unused until threads).
+	// ClearChildTID is set_tid_address(2)'s pointer, or the child_tid of
+	// clone(CLONE_CHILD_CLEARTID): cleared at exit if memory is shared.
 	ClearChildTID uint64
+
+	// RobustList is set_robust_list(2)'s head (0: none); fork and execve
+	// start without one.
+	RobustList uint64
+	// NotDumpable is prctl(PR_SET_DUMPABLE, 0); execve makes the process
+	// dumpable again.
+	NotDumpable bool
+
+	// Limits are the resource limits (getrlimit(2)), by RLIMIT_* number;
+	// fork copies them and execve keeps them.
+	Limits [abi.RLIM_NLIMITS]Rlimit
 
 	// Faults counts the page faults the process took (minor faults of
 	// getrusage(2): demand-zero fills and copy-on-write copies).
@@ -63,6 +75,10 @@ type Process struct {
 	// Cycles counts the cycles the process ran in user mode.
 	Cycles uint64
 }
+
+// An Rlimit is a struct rlimit: a soft and a hard limit
+// (abi.RLIM_INFINITY: none).
+type Rlimit struct{ Cur, Max uint64 }
 
 // SetComm sets the command name from a program path, as execve does: the
 // last path element, truncated to TASK_COMM_LEN-1 = 15 bytes.

@@ -1187,5 +1187,60 @@ static void say_oct(const char *label, unsigned long v)
 	sys_write(1, buf + i, sizeof buf - i);
 	print("\n");
 }
+/* Issue 17 calls */
+/* ---- the calls a C library makes at startup (issue 17); asm-generic
+ * numbers ---- */
+#define SYS_sendfile        71
+#define SYS_readlinkat      78
+#define SYS_set_robust_list 99
+#define SYS_get_robust_list 100
+#define SYS_clock_nanosleep 115
+#define SYS_getrlimit       163
+#define SYS_setrlimit       164
+#define SYS_mprotect        226
+#define SYS_riscv_hwprobe   258
+#define SYS_getrandom       278
+#define SYS_rseq            293
+#ifndef PROT_EXEC
+#define PROT_EXEC 4
+#endif
+#ifndef PROT_NONE
+#define PROT_NONE 0
+#endif
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#ifndef CLOCK_REALTIME
+#define CLOCK_REALTIME 0
+#endif
+#define TIMER_ABSTIME  1
+#define CLONE_PARENT_SETTID  0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_CHILD_SETTID   0x01000000
+#define RLIMIT_STACK  3
+#define RLIMIT_NOFILE 7
+#define RLIMIT_AS     9
+#define RLIM_INFINITY (~0UL)
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+#define GRND_NONBLOCK 1
+#define GRND_RANDOM   2
+#define GRND_INSECURE 4
+/* struct rlimit is rt.h's struct rlimit64 (prlimit64, above). */
+struct riscv_hwprobe { long key; unsigned long value; };
+
+static inline long sys_mprotect(void *addr, size_t len, int prot) { return syscall3(SYS_mprotect, addr, len, prot); }
+static inline long sys_clock_nanosleep(int clk, int flags, const struct timespec *req, struct timespec *rem)
+{ return syscall4(SYS_clock_nanosleep, clk, flags, req, rem); }
+static inline long sys_set_robust_list(void *head, size_t len) { return syscall2(SYS_set_robust_list, head, len); }
+static inline long sys_get_robust_list(long pid, void **head, size_t *len) { return syscall3(SYS_get_robust_list, pid, head, len); }
+static inline long sys_getrandom(void *buf, size_t n, unsigned flags) { return syscall3(SYS_getrandom, buf, n, flags); }
+static inline long sys_getrlimit(int res, struct rlimit64 *r) { return syscall2(SYS_getrlimit, res, r); }
+static inline long sys_setrlimit(int res, const struct rlimit64 *r) { return syscall2(SYS_setrlimit, res, r); }
+static inline long sys_riscv_hwprobe(struct riscv_hwprobe *pairs, size_t n, size_t setsize, void *cpus, unsigned flags)
+{ return syscall6(SYS_riscv_hwprobe, (long)pairs, n, setsize, (long)cpus, flags, 0); }
+static inline long sys_rseq(void *rseq, unsigned len, int flags, unsigned sig) { return syscall4(SYS_rseq, rseq, len, flags, sig); }
+static inline long sys_sendfile(int out, int in, long *off, size_t n) { return syscall4(SYS_sendfile, out, in, off, n); }
+static inline long sys_readlinkat(int dirfd, const char *path, char *buf, size_t n)
+{ return syscall4(SYS_readlinkat, dirfd, path, buf, n); }
 
 #endif
