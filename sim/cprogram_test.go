@@ -260,3 +260,36 @@ func TestCParse(t *testing.T) {
 		}
 	}
 }
+
+// TestCGlibc builds an ordinary C program against glibc: no runtime in
+// the stamp, glibc's flags. (Whether it runs is the kernel's business:
+// glibc's start-up needs system calls that come with issue 17.)
+func TestCGlibc(t *testing.T) {
+	needCompiler(t)
+	file := filepath.Join(t.TempDir(), "glibc.txtar")
+	src := "cc glibc\nspawn hello.c\n-- hello.c --\n#include <stdio.h>\n\nint main(void)\n{\n\tprintf(\"hello, %s\\n\", \"glibc\");\n\treturn 0;\n}\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := LoadWith(file, LoadOptions{Rebuild: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Programs) != 1 || len(s.Programs[0].ELF) == 0 || s.Programs[0].Path() != "/bin/hello" {
+		t.Fatalf("programs %+v", s.Programs)
+	}
+	text, err := os.ReadFile(filepath.Join(BuildDir(file), "hello.stamp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stamp, err := cc.ParseStamp(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stamp.Runtime != "" || stamp.Flags != strings.Join(cc.GlibcFlags, " ") {
+		t.Errorf("stamp:\n%s", text)
+	}
+	if _, err := Load(file); err != nil {
+		t.Errorf("Load after the build: %v", err)
+	}
+}
