@@ -19,6 +19,7 @@ import (
 //	expect exit WHO STATUS | expect signal WHO SIGNAL | expect console "STRING"
 //	expect seeds FROM..TO always|sometimes|never EXPECTATION
 //	expect unimplemented NAME...
+//	cc glibc | cc rt DIR
 //
 // WHO is the name a process was spawned as, or "pid N". EXPECTATION is any
 // of the three forms exit, signal and console after expect: "expect seeds
@@ -28,10 +29,13 @@ type header struct {
 	s        *Scenario
 	errs     *ErrorList
 	readDisk func(name string) (path string, data []byte, err error)
+	opts     LoadOptions
 	files    map[string]int      // archive file name -> index in s.sections
 	programs map[string]*Program // installed name -> program
 	settings map[string]int      // machine setting -> line where it was set
 	unimpl   int                 // the line of the expect unimplemented line, or 0
+	cc       ccLine              // the cc line: how C programs are built
+	cprogs   []cprog             // the C programs, built once the whole header is read
 	line     int                 // the line being parsed
 }
 
@@ -53,7 +57,7 @@ func (h *header) parse(comment []byte) {
 		end := len(ln) + 1 // column just past the line, for "found end of line"
 		switch d := words[0]; {
 		case d.quoted:
-			h.errs.Add(h.at(d.col), "expected a directive (machine, spawn, install, at or expect), found %s", d.text)
+			h.errs.Add(h.at(d.col), "expected a directive (machine, spawn, install, at, expect or cc), found %s", d.text)
 		case d.val == "machine":
 			h.machine(words[1:], end)
 		case d.val == "spawn":
@@ -64,10 +68,13 @@ func (h *header) parse(comment []byte) {
 			h.keys(words[1:], end, ln)
 		case d.val == "expect":
 			h.expect(words[1:], end, ln)
+		case d.val == "cc":
+			h.ccDirective(words[1:], end)
 		default:
-			h.errs.Add(h.at(d.col), "unknown directive %q: expected machine, spawn, install, at or expect", d.val)
+			h.errs.Add(h.at(d.col), "unknown directive %q: expected machine, spawn, install, at, expect or cc", d.val)
 		}
 	}
+	h.buildCPrograms()
 	h.resolveExpects()
 	if _, set := h.settings["limit"]; !set {
 		h.s.Machine.CycleLimit = DefaultCycleLimit

@@ -31,9 +31,10 @@ var predefined = sync.OnceValue(func() map[string]int64 {
 // recording an error.
 //
 // A name is looked up first among the archive's files, then on disk relative
-// to the scenario. FILE.s is assembled; anything else must be a static RV64
-// ELF. Either way it is installed as /bin/BASE, BASE being the last element
-// of the name without ".s".
+// to the scenario. FILE.s is assembled; FILE.c, a file of the archive, is
+// the binary built from it (cprogram.go); anything else must be a static
+// RV64 ELF. Either way it is installed as /bin/BASE, BASE being the last
+// element of the name without ".s" or ".c".
 func (h *header) program(w word) *Program {
 	pos := h.at(w.col)
 	source := w.val
@@ -42,7 +43,13 @@ func (h *header) program(w word) *Program {
 			return p
 		}
 	}
-	name := strings.TrimSuffix(path.Base(source), ".s")
+	name := path.Base(source)
+	for _, ext := range []string{".s", ".c"} {
+		if strings.HasSuffix(name, ext) {
+			name = strings.TrimSuffix(name, ext)
+			break
+		}
+	}
 	if source == "" || name == "" || name == "." || name == ".." || name == "/" {
 		h.errs.Add(pos, "expected a program file name, found %s", w.text)
 		return nil
@@ -56,6 +63,20 @@ func (h *header) program(w word) *Program {
 		return nil
 	}
 
+	if strings.HasSuffix(source, ".c") {
+		// Built once the whole header is read (cprogram.go): the cc line
+		// may come after the spawn.
+		i, ok := h.files[source]
+		if !ok {
+			h.errs.Add(pos, "cannot build %s: a C program is a section of the scenario (-- %s --), and there is none", source, source)
+			return nil
+		}
+		p := &Program{Name: name, Source: source, Pos: pos}
+		h.programs[name] = p
+		h.s.Programs = append(h.s.Programs, p)
+		h.cprogs = append(h.cprogs, cprog{p: p, section: i})
+		return p
+	}
 	var elf []byte
 	if i, ok := h.files[source]; ok {
 		sec := h.s.sections[i]

@@ -17,7 +17,8 @@
 //
 // The files of this package, in the order a scenario meets them:
 // scenario.go (the types, Load and Parse), header.go (the directives),
-// program.go (finding and assembling programs), run.go (running the
+// program.go (finding and assembling programs), cprogram.go (the kept
+// binaries of C programs, and building them), run.go (running the
 // machine), check.go and diff.go (expectations), update.go (rewriting want/
 // sections) and trace.go (rendering events).
 package sim
@@ -190,31 +191,54 @@ type section struct {
 var wantSections = []string{"want/console", "want/exits", "want/trace"}
 
 // Load reads and parses the scenario file at path. Programs named by a
-// relative path on disk are found relative to the scenario's directory.
-// The error is an ErrorList when the file itself is wrong.
+// relative path on disk are found relative to the scenario's directory,
+// and so are the built binaries of its C programs (cprogram.go). The error
+// is an ErrorList when the file itself is wrong.
 func Load(path string) (*Scenario, error) {
+	return LoadWith(path, LoadOptions{})
+}
+
+// LoadOptions change how Load reads a scenario.
+type LoadOptions struct {
+	// Rebuild compiles each C program whose kept binary is missing or
+	// stale, and keeps the new binary and its stamp (what ipcsim test
+	// --update and go test -update do). Without it such a program is an
+	// error that says how to rebuild it.
+	Rebuild bool
+	// Compiler is the cross compiler Rebuild runs: cc.Compiler() if "".
+	Compiler string
+}
+
+// LoadWith is Load with options.
+func LoadWith(path string, opts LoadOptions) (*Scenario, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	dir := filepath.Dir(path)
-	return parse(path, data, func(name string) (string, []byte, error) {
-		return readProgramFile(dir, name)
-	})
+	return parseWith(path, data, opts)
 }
 
 // Parse parses a scenario held in memory; filename is used in errors, and
 // programs on disk are found relative to its directory.
 func Parse(filename string, data []byte) (*Scenario, error) {
+	return parseWith(filename, data, LoadOptions{})
+}
+
+func parseWith(filename string, data []byte, opts LoadOptions) (*Scenario, error) {
 	dir := filepath.Dir(filename)
-	return parse(filename, data, func(name string) (string, []byte, error) {
+	return parseOpts(filename, data, opts, func(name string) (string, []byte, error) {
 		return readProgramFile(dir, name)
 	})
 }
 
-// parse does the work of Load and Parse; readDisk reads a program file that
-// is not in the archive.
+// parse is parseOpts without options.
 func parse(filename string, data []byte, readDisk func(string) (string, []byte, error)) (*Scenario, error) {
+	return parseOpts(filename, data, LoadOptions{}, readDisk)
+}
+
+// parseOpts does the work of Load and Parse; readDisk reads a program file
+// that is not in the archive.
+func parseOpts(filename string, data []byte, opts LoadOptions, readDisk func(string) (string, []byte, error)) (*Scenario, error) {
 	s := &Scenario{Path: filename, data: data}
 	var errs ErrorList
 	ar := txtar.Parse(data)
@@ -225,7 +249,7 @@ func parse(filename string, data []byte, readDisk func(string) (string, []byte, 
 		return nil, errs.Err()
 	}
 	s.checkSections(&errs)
-	h := &header{s: s, errs: &errs, readDisk: readDisk, files: map[string]int{}, programs: map[string]*Program{}}
+	h := &header{s: s, errs: &errs, readDisk: readDisk, opts: opts, files: map[string]int{}, programs: map[string]*Program{}}
 	for i, sec := range s.sections {
 		if _, dup := h.files[sec.name]; !dup {
 			h.files[sec.name] = i

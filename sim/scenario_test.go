@@ -25,7 +25,7 @@ func scenarioFiles(t *testing.T) []string {
 func TestScenarios(t *testing.T) {
 	for _, file := range scenarioFiles(t) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			s, err := Load(file)
+			s, err := LoadWith(file, LoadOptions{Rebuild: *update})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -46,7 +46,11 @@ Usage:
       the scenario once per seed of the range.
       A run that calls a system call ipcsim does not implement fails,
       unless an "expect unimplemented NAME..." line names those calls.
-      --update rewrites the want/ sections with what happened.
+      --update rewrites the want/ sections with what happened, and
+      first builds each C program (a -- NAME.c -- section) whose binary
+      in build/SCENARIO/ is missing or stale, with $IPCSIM_CC or
+      riscv64-linux-gnu-gcc. Nothing else runs the compiler: without
+      --update (and in run and inspect) a stale binary is bad input.
       --seed=N runs each scenario with seed N instead of its own (the
       want/ sections and plain expect lines are checked against that
       run; not with --update, since want/ records the scenario's seed).

@@ -234,3 +234,53 @@ buf:	.space 4095
 func countdown(t *testing.T) string {
 	return assemble(t, "count", "\t.text\n\t.globl _start\n_start: li t0, 5000\n1: addi t0, t0, -1\n\tbnez t0, 1b\n\tli a0, 0\n\tli a7, 93\n\tecall\n")
 }
+
+// TestTestCProgram: a C scenario whose binary is stale is bad input,
+// named at its section with how to rebuild it; --update without the
+// compiler cannot rebuild it, and leaves a fresh binary alone.
+func TestTestCProgram(t *testing.T) {
+	dir := t.TempDir()
+	copyTo := func(from, to string) {
+		data, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, to, data, 0o644)
+	}
+	for _, f := range []string{"start.S", "link.ld", "rt.h"} {
+		copyTo(filepath.Join("../../testdata/linux/rt", f), filepath.Join(dir, "linux/rt", f))
+	}
+	file := filepath.Join(dir, "scenarios/hello_c.txtar")
+	copyTo("../../testdata/scenarios/hello_c.txtar", file)
+	for _, f := range []string{"hello", "hello.stamp"} {
+		copyTo(filepath.Join("../../testdata/scenarios/build/hello_c", f), filepath.Join(dir, "scenarios/build/hello_c", f))
+	}
+	gcc := filepath.Join(dir, "no/riscv64-linux-gnu-gcc")
+	t.Setenv("IPCSIM_CC", gcc)
+
+	for _, args := range [][]string{{"test", file}, {"test", "--update", file}} {
+		if st, out, _ := run(t, args...); st != 0 || out != "ok "+file+"\n1 passed, 0 failed\n" {
+			t.Errorf("%v with a fresh binary: status %d, output:\n%s", args, st, out)
+		}
+	}
+
+	data, _ := os.ReadFile(file)
+	writeFile(t, file, []byte(strings.Replace(string(data), `print("hello, world\n");`, `print("hi\n");`, 1)), 0o644)
+	st, out, _ := run(t, "test", file)
+	want := "--- FAIL: " + file + "\n    " + file + ":22:1: hello.c changed since its binary was built (sha256 "
+	wantEnd := "; run ipcsim test --update " + file + " with " + gcc + " installed\n0 passed, 1 failed\n"
+	if st != 2 || !strings.HasPrefix(out, want) || !strings.HasSuffix(out, wantEnd) {
+		t.Errorf("stale: status %d, output:\n%s\nwant status 2 and\n%s...%s", st, out, want, wantEnd)
+	}
+	st, out, _ = run(t, "test", "--update", file)
+	want = "--- FAIL: " + file + "\n    " + file + ":22:1: cannot build hello.c: " + gcc + " not found: install Debian's gcc-riscv64-linux-gnu, or name a compiler in IPCSIM_CC\n0 passed, 1 failed\n"
+	if st != 2 || out != want {
+		t.Errorf("stale, --update without the compiler: status %d, output:\n%s\nwant status 2 and\n%s", st, out, want)
+	}
+	if st, _, stderr := run(t, "run", file); st != 2 || !strings.Contains(stderr, file+":22:1: hello.c changed since its binary was built") {
+		t.Errorf("run stale: status %d, stderr:\n%s", st, stderr)
+	}
+}

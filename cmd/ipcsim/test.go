@@ -86,7 +86,9 @@ func testScenario(path string, update, quiet bool, seed, limit *settingFlag, w i
 			fmt.Fprintf(w, "    %s\n", l)
 		}
 	}
-	s, err := sim.Load(path)
+	// --update also builds the C programs whose binaries are missing or
+	// stale; without it such a program is bad input.
+	s, err := sim.LoadWith(path, sim.LoadOptions{Rebuild: update})
 	if err != nil {
 		fail(err.Error())
 		return false, true
