@@ -24,6 +24,7 @@ func (k *Kernel) exit(t *Task, status int) {
 	k.setItimer(t, abi.ITIMER_REAL, itimer{})
 	k.semExit(t) // SEM_UNDO adjustments (exit_sem, before exit_files as in do_exit)
 	t.Files.CloseAll()
+	t.exe = nil // a zombie has no /proc/PID/exe
 	k.mmActor = t
 	t.AS.Release() // detaches shared memory: "exit ... detaches all of them" - shmop(2)
 	k.mmActor = nil

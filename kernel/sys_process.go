@@ -87,6 +87,7 @@ func sysClone(c *call) (int64, error) {
 	child.Files = t.Files.Fork()
 	child.Sig = t.Sig.Fork()
 	child.Name = t.Name
+	child.exe = t.exe
 	child.Regs = t.Regs
 	child.Regs.X[10] = 0 // fork returns 0 in the child
 	child.Regs.PC += 4   // past the ecall, as the parent will be
