@@ -128,6 +128,11 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 			errs.Add(p.Pos, "cannot install %s: %v", p.Source, err)
 		}
 	}
+	for _, in := range s.Installs {
+		if err := k.Install(kernel.File{Path: in.Path, Data: in.Data, Mode: in.Mode}); err != nil {
+			errs.Add(in.Pos, "cannot install %s: %v", in.Source, err)
+		}
+	}
 	for _, sp := range s.Spawns {
 		argv := append([]string{sp.Program.Name}, sp.Args...)
 		pid, err := k.SpawnAs(sp.Program.Path(), argv, []string{}, sp.UID, sp.GID)
