@@ -77,6 +77,8 @@ type Config struct {
 
 	// Files are put into the name space at boot (Kernel.Install):
 	// programs, which execve finds there as on Linux, and data files.
+	// They are the caller's own, not user input: New panics on a path
+	// Install refuses (a caller with user input calls Install itself).
 	Files []File
 
 	// HostFileBytes and HostBytes bound what a run reads of a host folder
