@@ -47,6 +47,7 @@ const (
 	DT_CHR     = 2
 	DT_DIR     = 4
 	DT_REG     = 8
+	DT_LNK     = 10
 	DT_SOCK    = 12
 )
 

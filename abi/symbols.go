@@ -52,6 +52,7 @@ var flagSymbols = []Symbol{
 	{"FD_CLOEXEC", FD_CLOEXEC},
 	{"S_IFMT", S_IFMT},
 	{"S_IFSOCK", S_IFSOCK},
+	{"S_IFLNK", S_IFLNK},
 	{"S_IFREG", S_IFREG},
 	{"S_IFDIR", S_IFDIR},
 	{"S_IFCHR", S_IFCHR},

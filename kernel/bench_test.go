@@ -20,7 +20,7 @@ func runBench(b *testing.B, name string, arg int) Result {
 	}
 	k := New(Config{
 		Stdout: io.Discard,
-		Lookup: func(string) ([]byte, error) { return elf, nil },
+		Files:  []File{{Path: "/" + name, Data: elf, Mode: 0755}},
 	})
 	if _, err := k.Spawn(name, []string{name, strconv.Itoa(arg)}, nil); err != nil {
 		b.Fatal(err)
@@ -77,7 +77,7 @@ func BenchmarkIdleProcessMemory(b *testing.B) {
 			// 1000 of them need a bigger machine than the default.
 			MemBytes: memBytes,
 			MaxProcs: n + 10,
-			Lookup:   func(string) ([]byte, error) { return elf, nil },
+			Files:    []File{{Path: "/forkidle", Data: elf, Mode: 0755}},
 		})
 		if _, err := k.Spawn("forkidle", []string{"forkidle", strconv.Itoa(n)}, nil); err != nil {
 			b.Fatal(err)

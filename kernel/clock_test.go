@@ -61,7 +61,7 @@ func TestLongestNanosleepsSaturateTheClock(t *testing.T) {
 	binary.LittleEndian.PutUint64(ts[8:], 999_999_999)
 	elfFile := tinyELF(code, tsOff, ts[:])
 
-	k := New(Config{Lookup: func(string) ([]byte, error) { return elfFile, nil }})
+	k := New(Config{Files: []File{{Path: "/sleeper", Data: elfFile, Mode: 0755}}})
 	_, err := k.Spawn("sleeper", []string{"sleeper"}, nil)
 	require.NoError(t, err)
 	res := k.Run()

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -50,17 +51,42 @@ func TestLinuxConformance(t *testing.T) {
 	}
 }
 
+// linuxPrograms are the programs of testdata/linux/bin, installed at
+// /bin/NAME: a program the machine runs as bin/NAME from / finds them
+// there, as under qemu-riscv64 from testdata/linux (cloexec_exec execs
+// bin/cloexec_helper).
+var linuxPrograms = func() func(t *testing.T, dir string) []File {
+	var once sync.Once
+	var files []File
+	var err error
+	return func(t *testing.T, dir string) []File {
+		once.Do(func() {
+			var ents []os.DirEntry
+			if ents, err = os.ReadDir(filepath.Join(dir, "bin")); err != nil {
+				return
+			}
+			for _, e := range ents {
+				var b []byte
+				if b, err = os.ReadFile(filepath.Join(dir, "bin", e.Name())); err != nil {
+					return
+				}
+				files = append(files, File{Path: "/bin/" + e.Name(), Data: b, Mode: 0755})
+			}
+		})
+		require.NoError(t, err)
+		return files
+	}
+}()
+
 // runLinuxProgram runs argv[0] (relative to dir) as ipcsim exec would,
 // with an empty environment, and returns stdout and the shell's status.
 func runLinuxProgram(t *testing.T, dir string, argv []string) (string, int) {
 	var stdout, stderr bytes.Buffer
 	k := New(Config{
-		Stdout: &stdout,
-		Stderr: &stderr,
-		Input:  strings.NewReader(""),
-		Lookup: func(path string) ([]byte, error) {
-			return os.ReadFile(filepath.Join(dir, path))
-		},
+		Stdout:     &stdout,
+		Stderr:     &stderr,
+		Input:      strings.NewReader(""),
+		Files:      linuxPrograms(t, dir),
 		CycleLimit: 20_000_000_000,
 	})
 	_, err := k.Spawn(argv[0], argv, nil)

@@ -1,9 +1,6 @@
 package kernel
 
 import (
-	"errors"
-	"fmt"
-
 	"ipcsim/abi"
 	"ipcsim/hw"
 	"ipcsim/kernel/loader"
@@ -17,19 +14,11 @@ const hwcap = 1<<('i'-'a') | 1<<('m'-'a') | 1<<('a'-'a') | 1<<('f'-'a') | 1<<('d
 // check that can fail comes before the point of no return, so a failed exec
 // leaves the caller as it was.
 func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
-	file := path
-	if target, found, err := k.procLink(t, path); found {
-		// execve("/proc/self/exe") runs the same program again; its name
-		// (comm) and AT_EXECFN are still the path given, as on Linux.
-		if err != nil {
-			return err
-		}
-		file = target
-	}
-	data, err := k.lookup(file)
+	exe, err := k.lookupProgram(t, path)
 	if err != nil {
 		return err
 	}
+	data := exe.file.data
 	img, err := loader.Load(path, data, proc.UserLimit)
 	if err != nil {
 		return err
@@ -75,7 +64,7 @@ func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
 	t.Files.CloseOnExec()
 	t.Sig.Exec()
 	t.SetComm(path)
-	t.exe = exePath(t, file)
+	t.exe = exe
 	t.RobustList = 0      // exec_mm_release -> futex_exec_release
 	t.NotDumpable = false // begin_new_exec: SUID_DUMP_USER
 	// Registers start at zero but for pc and sp (start_thread); a0 = 0 is
@@ -85,20 +74,52 @@ func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
 	return nil
 }
 
-// lookup reads an executable through Config.Lookup.
-func (k *Kernel) lookup(path string) ([]byte, error) {
-	if k.cfg.Lookup == nil {
+// lookupProgram finds the program execve runs, in the name space, from
+// t's working directory, with Linux's errors (execve(2), do_open_execat):
+// the path's own (ENOENT, ENOTDIR, ENAMETOOLONG, EACCES for a directory
+// without search permission), "EACCES The file or a script interpreter is
+// not a regular file", "EACCES Execute permission is denied for the file"
+// (root too, unless some x bit is set), "ETXTBSY The specified executable
+// was open for writing by one or more processes". /proc/self/exe is the
+// caller's own program, even renamed. What is not an executable ELF fails
+// later, in the loader, with ENOEXEC.
+func (k *Kernel) lookupProgram(t *Task, path string) (*node, error) {
+	if path == "" {
 		return nil, abi.ENOENT
 	}
-	data, err := k.cfg.Lookup(path)
-	if err != nil {
-		var e abi.Errno
-		if errors.As(err, &e) {
-			return nil, e
-		}
-		return nil, fmt.Errorf("%w: %v", abi.ENOENT, err)
+	if len(path) >= pathMax {
+		return nil, abi.ENAMETOOLONG
 	}
-	return data, nil
+	dir := t.cwd
+	if path[0] == '/' {
+		dir = k.root
+	}
+	r, err := walk(t, dir, path)
+	if err != nil {
+		return nil, err
+	}
+	n := r.n
+	if n != nil && n.selfExe {
+		if n = t.exe; n == nil || n.file == nil || n.file.data == nil && n.removed {
+			return nil, abi.ENOENT
+		}
+	}
+	switch {
+	case n == nil:
+		return nil, abi.ENOENT
+	case n.file == nil:
+		return nil, abi.EACCES
+	}
+	if err := n.permission(t, abi.MAY_EXEC); err != nil {
+		return nil, err
+	}
+	if n.file.writers > 0 {
+		return nil, abi.ETXTBSY
+	}
+	if err := k.load(n.file); err != nil {
+		return nil, err
+	}
+	return n, nil
 }
 
 // loadImage maps the program's segments and copies their file bytes in.

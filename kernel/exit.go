@@ -25,7 +25,7 @@ func (k *Kernel) exit(t *Task, status int) {
 	k.semExit(t) // SEM_UNDO adjustments (exit_sem, before exit_files as in do_exit)
 	t.Files.CloseAll()
 	k.mmRelease(t) // CLONE_CHILD_CLEARTID (exit_mm -> exit_mm_release)
-	t.exe = ""     // a zombie has no /proc/PID/exe
+	t.exe = nil    // a zombie has no /proc/PID/exe
 	k.mmActor = t
 	t.AS.Release() // detaches shared memory: "exit ... detaches all of them" - shmop(2)
 	k.mmActor = nil

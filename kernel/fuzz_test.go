@@ -131,7 +131,7 @@ func fuzzSyscalls(t *testing.T, elf, data []byte, limit uint64, trace, insns boo
 		CycleLimit:        limit,
 		Stdout:            &console,
 		TraceInstructions: insns,
-		Lookup:            func(string) ([]byte, error) { return elf, nil },
+		Files:             []File{{Path: "/bin/argv", Data: elf, Mode: 0755}},
 	}
 	if trace {
 		cfg.Trace = func(e *Event) {

@@ -70,8 +70,8 @@ func TestStdinHostFile(t *testing.T) {
 		}
 		k := New(Config{
 			Stdout: &out, Stderr: io.Discard, Input: in, StdinFile: true, StdoutFile: true,
-			Lookup: func(string) ([]byte, error) { return p.ELF, nil },
-			Trace:  func(e *Event) { trace.WriteString(e.Text + "\n") },
+			Files: []File{{Path: "/spincat", Data: p.ELF, Mode: 0755}},
+			Trace: func(e *Event) { trace.WriteString(e.Text + "\n") },
 		})
 		in.k = k
 		_, err := k.Spawn("spincat", []string{"spincat"}, nil)

@@ -24,13 +24,22 @@ type FilesState struct {
 	Files []FileState `json:"files"` // by inode number (creation order)
 }
 
-// fileSnapshot adds the regular files to s, if there are any.
+// fileSnapshot adds the regular files to s, if there are any. The files
+// the machine was given and that no process has opened or changed (the
+// scenario's programs and data, the host's files under ipcsim exec) are
+// its input, not its state, and are left out.
 func (k *Kernel) fileSnapshot(s *Snapshot) {
-	if len(k.files) == 0 {
+	var files []*regFile
+	for _, f := range k.files {
+		if !f.input && f.host == nil || f.opens > 0 {
+			files = append(files, f)
+		}
+	}
+	if len(files) == 0 {
 		return
 	}
 	fs := &FilesState{Bytes: k.fileBytes, Limit: k.cfg.FileBytes, Files: []FileState{}}
-	for _, f := range k.files {
+	for _, f := range files {
 		name := f.n.path()
 		links := 1
 		if f.n.removed {
@@ -38,7 +47,7 @@ func (k *Kernel) fileSnapshot(s *Snapshot) {
 			links = 0
 		}
 		fs.Files = append(fs.Files, FileState{Path: name, Ino: f.n.ino, Mode: modeString(f.n.mode), UID: f.n.uid, GID: f.n.gid,
-			Links: links, Opens: f.opens, Size: len(f.data), Data: quoteBytes(f.data, traceBytes)})
+			Links: links, Opens: f.opens, Size: int(f.size()), Data: quoteBytes(f.data, traceBytes)})
 	}
 	s.Files = fs
 }

@@ -75,9 +75,18 @@ type Config struct {
 	// (default DefaultFileBytes).
 	FileBytes int
 
-	// Lookup is execve's file system: it returns the contents of the
-	// executable at path, or an error (ENOENT if it wraps nothing else).
-	Lookup func(path string) ([]byte, error)
+	// Files are put into the name space at boot (Kernel.Install):
+	// programs, which execve finds there as on Linux, and data files.
+	// They are the caller's own, not user input: New panics on a path
+	// Install refuses (a caller with user input calls Install itself).
+	Files []File
+
+	// HostFileBytes and HostBytes bound what a run reads of a host folder
+	// shown in the name space (Kernel.MountHost, hostfs.go): one file
+	// (default DefaultHostFileBytes; a bigger one gives EOVERFLOW) and all
+	// files together (default DefaultHostBytes; beyond it ENOMEM).
+	HostFileBytes int
+	HostBytes     int
 }
 
 // Defaults for a Config's zero fields.
@@ -136,6 +145,7 @@ type Kernel struct {
 
 	files     []*regFile // live regular files, by inode number, for inspection (regfile.go)
 	fileBytes int        // bytes all regular files hold (their sizes), at most cfg.FileBytes
+	hostBytes int        // bytes read from host files (hostfs.go), at most cfg.HostBytes
 
 	socks *socketTable // Unix domain sockets (socket.go), made at the first one
 
@@ -184,8 +194,8 @@ type Task struct {
 	itimers     [3]itimer  // setitimer's ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF
 	execed      bool       // has called execve since fork (setpgid's EACCES)
 	cwd         *node      // the working directory
+	exe         *node      // the program execve ran (/proc/self/exe); nil for init
 	umask       uint32     // the file mode creation mask (umask(2)), inherited at fork
-	exe         string     // the program's absolute path (/proc/self/exe); "" after exit
 }
 
 // Wake makes a sleeping task runnable again so that it retries its call
@@ -213,6 +223,12 @@ func New(cfg Config) *Kernel {
 	}
 	if cfg.FileBytes == 0 {
 		cfg.FileBytes = DefaultFileBytes
+	}
+	if cfg.HostFileBytes == 0 {
+		cfg.HostFileBytes = DefaultHostFileBytes
+	}
+	if cfg.HostBytes == 0 {
+		cfg.HostBytes = DefaultHostBytes
 	}
 	if cfg.Stdout == nil {
 		cfg.Stdout = io.Discard
@@ -246,6 +262,11 @@ func New(cfg Config) *Kernel {
 		k.outf = newOpenFile(&hostFile{name: "stdout", w: cfg.Stdout}, abi.O_WRONLY)
 	}
 	k.init = k.bootInit()
+	for _, f := range cfg.Files {
+		if err := k.Install(f); err != nil {
+			panic(err) // a caller's mistake: Install returns it to callers that take input
+		}
+	}
 	k.switchReason = switchWhy{format: "first process"}
 	return k
 }

@@ -11,8 +11,9 @@ import (
 
 // The namespace is a small in-memory tree of directories holding named
 // kernel objects: regular files (regfile.go), FIFOs, socket paths and the
-// character devices of /dev (devices.go). Programs come from execve's
-// Lookup, not from here.
+// character devices of /dev (devices.go), and the programs execve runs
+// (install.go). Under ipcsim exec a directory may show a host folder below
+// it (hostfs.go).
 //
 // A node is a directory entry and its inode in one (there are no hard
 // links, so each inode has exactly one name, and st_nlink is 1, or 0 once
@@ -28,6 +29,8 @@ type node struct {
 	file     *regFile         // a regular file's bytes; nil for other nodes
 	dev      device           // a character device's kind; 0 for other nodes
 	removed  bool             // unlinked while something still uses it
+	lower    *lowerDir        // a host directory not yet listed (hostfs.go); nil for others
+	selfExe  bool             // /proc/self/exe, a symbolic link to the caller's program (sys_readlink.go)
 
 	// Times as cycles of the virtual clock (stat(2) shows them as seconds
 	// since the boot date): the last read of the data, the last change of
@@ -65,7 +68,7 @@ func (n *node) within(dir *node) bool {
 
 // entries returns a directory's names in order (map order must not leak).
 func (n *node) entries() []string {
-	names := make([]string, 0, len(n.children))
+	names := make([]string, 0, len(n.dirents()))
 	for name := range n.children {
 		names = append(names, name)
 	}
@@ -135,8 +138,8 @@ const (
 )
 
 // newNamespace returns "/" (0755) with /tmp (01777: sticky and
-// world-writable, as usual) and /dev (0755) holding null, zero and tty
-// (devices.go), all owned by root.
+// world-writable, as usual), /dev (0755) holding null, zero and tty
+// (devices.go) and /proc/self/exe (sys_readlink.go), all owned by root.
 func (k *Kernel) newNamespace() *node {
 	root := &node{mode: abi.S_IFDIR | 0755, children: map[string]*node{}}
 	root.parent = root
@@ -147,6 +150,7 @@ func (k *Kernel) newNamespace() *node {
 	for _, d := range devices {
 		k.addNode(dev, d.name, abi.S_IFCHR|d.mode).dev = d.kind
 	}
+	k.newProc(root)
 	return root
 }
 
@@ -244,7 +248,10 @@ func walk(t *Task, dir *node, path string) (lookupResult, error) {
 			}
 			continue
 		}
-		child := dir.children[part]
+		child := dir.dirents()[part]
+		if child != nil && child.selfExe && !last {
+			return lookupResult{}, abi.ENOTDIR // it leads to a file
+		}
 		if last {
 			if child != nil && mustDir && !child.isDir() {
 				return lookupResult{}, abi.ENOTDIR

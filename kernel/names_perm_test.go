@@ -234,7 +234,7 @@ func permMachine(t *testing.T) (*Kernel, map[string]*Task) {
 	t.Helper()
 	elf, err := os.ReadFile(filepath.Join("..", "testdata", "linux", "bin", "argv"))
 	require.NoError(t, err)
-	k := New(Config{MemBytes: 4 << 20, Lookup: func(string) ([]byte, error) { return elf, nil }})
+	k := New(Config{MemBytes: 4 << 20, Files: []File{{Path: "/bin/argv", Data: elf, Mode: 0755}}})
 	tasks := map[string]*Task{}
 	for _, p := range []struct {
 		name     string

@@ -18,9 +18,15 @@ import (
 // its open file descriptions, and its bytes go when its name is gone and
 // the count is 0 (dropFile).
 type regFile struct {
-	n     *node  // its name and inode fields
-	data  []byte // the contents: the file's size is len(data)
-	opens int    // open file descriptions of the file
+	n       *node  // its name and inode fields
+	data    []byte // the contents: the file's size is len(data)
+	opens   int    // open file descriptions of the file
+	writers int    // those open for writing (execve's ETXTBSY)
+	// input marks data that the machine was given (Kernel.Install, a host
+	// file): it is not the kernel's to change and does not count against
+	// Config.FileBytes until own copies it.
+	input bool
+	host  *lowerFile // a host file whose bytes are not read yet (hostfs.go)
 }
 
 // newRegFile makes node n a regular file, empty.
@@ -36,8 +42,10 @@ func (k *Kernel) dropFile(f *regFile) {
 	if !f.n.removed || f.opens > 0 {
 		return
 	}
-	k.fileBytes -= len(f.data)
-	f.data = nil
+	if !f.input {
+		k.fileBytes -= len(f.data)
+	}
+	f.data, f.host = nil, nil
 	if i := slices.Index(k.files, f); i >= 0 {
 		k.files = slices.Delete(k.files, i, i+1)
 	}
@@ -70,6 +78,9 @@ func (k *Kernel) resize(f *regFile, size int) {
 // a size above the machine's limit ("The argument length is larger than
 // the maximum file size"), ENOSPC if the other files leave no room.
 func (k *Kernel) truncate(f *regFile, size int64) error {
+	if err := k.own(f); err != nil {
+		return err
+	}
 	switch {
 	case size > int64(k.cfg.FileBytes):
 		return abi.EFBIG
@@ -88,6 +99,9 @@ func (k *Kernel) truncate(f *regFile, size int64) error {
 func (k *Kernel) writeAt(f *regFile, off int64, src []byte) (int, error) {
 	if len(src) == 0 {
 		return 0, nil
+	}
+	if err := k.own(f); err != nil {
+		return 0, err
 	}
 	room := k.room(f)
 	if off >= room {
@@ -120,6 +134,9 @@ type fileHandle struct {
 // permission check having asked for write access).
 func (c *call) openRegular(f *regFile, flags int) (int64, error) {
 	k := c.t.k
+	if err := k.load(f); err != nil {
+		return 0, err
+	}
 	if flags&abi.O_TRUNC != 0 {
 		if err := k.truncate(f, 0); err != nil {
 			return 0, err
@@ -128,6 +145,9 @@ func (c *call) openRegular(f *regFile, flags int) (int64, error) {
 	h := &fileHandle{k: k, f: f}
 	h.of = newOpenFile(h, flags&(abi.O_ACCMODE|abi.O_NONBLOCK|abi.O_APPEND)|oLargefile)
 	f.opens++
+	if flags&abi.O_ACCMODE != abi.O_RDONLY {
+		f.writers++
+	}
 	return c.install(h.of, flags)
 }
 
@@ -215,6 +235,9 @@ func (h *fileHandle) Queue() *sched.WaitQueue { return nil }
 // name any more.
 func (h *fileHandle) Release() {
 	h.f.opens--
+	if h.of.flags&abi.O_ACCMODE != abi.O_RDONLY {
+		h.f.writers--
+	}
 	h.k.dropFile(h.f)
 }
 

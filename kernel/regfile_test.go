@@ -17,7 +17,7 @@ func fileMachine(t *testing.T, limit int) (*Kernel, *Task) {
 	t.Helper()
 	elf, err := os.ReadFile(filepath.Join("..", "testdata", "linux", "bin", "argv"))
 	require.NoError(t, err)
-	k := New(Config{MemBytes: 4 << 20, FileBytes: limit, Lookup: func(string) ([]byte, error) { return elf, nil }})
+	k := New(Config{MemBytes: 4 << 20, FileBytes: limit, Files: []File{{Path: "/bin/argv", Data: elf, Mode: 0755}}})
 	pid, err := k.SpawnAs("/bin/argv", []string{"root"}, nil, 0, 0)
 	require.NoError(t, err)
 	return k, k.tasks[pid]
@@ -55,7 +55,7 @@ func TestFileBytesLimit(t *testing.T) {
 	require.Equal(t, "/tmp/a (deleted)", k.Snapshot().Files.Files[0].Path)
 	require.Zero(t, rootCall(t, tk, abi.SysClose, int(fd)))
 	require.Equal(t, 0, k.fileBytes, "the last close frees it")
-	require.Len(t, k.files, 1)
+	require.Len(t, k.files, 2, "/bin/argv and /tmp/b")
 	require.Equal(t, int64(1000), rootCall(t, tk, abi.SysWrite, int(fd2), kb, 1000))
 }
 

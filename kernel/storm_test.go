@@ -51,13 +51,13 @@ func FuzzSignalStorm(f *testing.F) {
 	f.Add([]byte{2, 20, 0, 2, 18, 0, 3, 21, 1, 3, 17, 0, 4, 9, 0})
 	f.Add([]byte{3, 13, 1, 2, 14, 3, 2, 1, 0, 5, 2, 1, 6, 19, 0, 6, 18, 2})
 	dir := filepath.Join("..", "testdata")
-	progs := map[string][]byte{}
+	var files []File
 	for _, p := range []string{"bench/bin/pipepingpong", "linux/bin/pipe_atomic", "linux/bin/fork_wait", "linux/bin/pipe_block"} {
 		b, err := os.ReadFile(filepath.Join(dir, p))
 		if err != nil {
 			f.Fatalf("committed ELF missing: %v (rebuild testdata/bench/bin with testdata/bench/build.sh, testdata/linux/bin with scripts/linux-oracle.sh)", err)
 		}
-		progs["/"+p] = b
+		files = append(files, File{Path: "/" + p, Data: b, Mode: 0755})
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		watchdog := time.AfterFunc(10*time.Second, func() { panic("FuzzSignalStorm: input ran over 10s") })
@@ -66,12 +66,7 @@ func FuzzSignalStorm(f *testing.F) {
 			Quantum:    300,
 			MaxProcs:   16,
 			CycleLimit: 1 << 40,
-			Lookup: func(path string) ([]byte, error) {
-				if b, ok := progs[path]; ok {
-					return b, nil
-				}
-				return nil, abi.ENOENT
-			},
+			Files:      files,
 		})
 		for _, sp := range [][]string{{"/bench/bin/pipepingpong", "100000"}, {"/linux/bin/pipe_atomic"}, {"/linux/bin/fork_wait"}, {"/linux/bin/pipe_block"}} {
 			if _, err := k.Spawn(sp[0], sp, nil); err != nil {

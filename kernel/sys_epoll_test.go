@@ -19,7 +19,7 @@ func epollMachine(t *testing.T) (*Kernel, *Task, *Task) {
 	t.Helper()
 	elf, err := os.ReadFile(filepath.Join("..", "testdata", "linux", "bin", "argv"))
 	require.NoError(t, err)
-	k := New(Config{MemBytes: 4 << 20, Lookup: func(string) ([]byte, error) { return elf, nil }})
+	k := New(Config{MemBytes: 4 << 20, Files: []File{{Path: "/bin/argv", Data: elf, Mode: 0755}}})
 	var tasks [2]*Task
 	for i := range tasks {
 		pid, err := k.Spawn("/bin/argv", []string{"argv"}, nil)

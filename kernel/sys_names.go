@@ -86,7 +86,7 @@ func sysUnlinkat(c *call) (int64, error) {
 	switch {
 	case rmdir && !r.n.isDir():
 		return 0, abi.ENOTDIR
-	case rmdir && len(r.n.children) > 0:
+	case rmdir && len(r.n.dirents()) > 0:
 		return 0, abi.ENOTEMPTY
 	case !rmdir && r.n.isDir():
 		return 0, abi.EISDIR
@@ -174,7 +174,7 @@ func sysRenameat2(c *call) (int64, error) {
 			return 0, err
 		}
 	}
-	if to.n != nil && len(to.n.children) > 0 {
+	if to.n != nil && len(to.n.dirents()) > 0 {
 		return 0, abi.ENOTEMPTY
 	}
 	now := c.t.k.Now()

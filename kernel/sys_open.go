@@ -18,8 +18,8 @@ const oLargefile = 0100000
 
 // openat(2): (dirfd, path, flags, mode). It opens directories (as dirfds
 // and for getdents64), regular files (made with O_CREAT), the devices of
-// /dev and FIFOs; a socket file gives ENXIO. There are no symbolic links,
-// so O_NOFOLLOW changes nothing.
+// /dev and FIFOs; a socket file gives ENXIO. The one symbolic link is
+// /proc/self/exe (sys_readlink.go).
 func sysOpenat(c *call) (int64, error) {
 	flags := int(int32(c.a[2]))
 	if c.pending != nil {
@@ -35,6 +35,17 @@ func sysOpenat(c *call) (int64, error) {
 		return 0, err
 	}
 	n := r.n
+	if n != nil && n.selfExe {
+		// /proc/self/exe opens the program. O_NOFOLLOW refuses the
+		// link: "ELOOP ... O_NOFOLLOW was specified but pathname
+		// refers to a symbolic link" - open(2).
+		if flags&abi.O_NOFOLLOW != 0 {
+			return 0, abi.ELOOP
+		}
+		if n, err = c.followExe(); err != nil {
+			return 0, err
+		}
+	}
 	switch {
 	case n == nil && flags&abi.O_CREAT == 0:
 		return 0, abi.ENOENT

@@ -1,10 +1,6 @@
 package kernel
 
 import (
-	"path"
-	"strconv"
-	"strings"
-
 	"ipcsim/abi"
 )
 
@@ -14,86 +10,71 @@ func init() {
 	})
 }
 
-// readlinkat(2): (dirfd, pathname, buf, bufsiz). The name space holds no
-// symbolic links yet; the one link ipcsim knows is /proc/self/exe (and
-// /proc/PID/exe): "a symbolic link containing the actual pathname of the
-// executed command" - proc(5). /proc is no directory yet: only these
-// absolute names are recognised. "readlink() does not append a
-// terminating null byte to buf. It will (silently) truncate the contents
-// (to a length of bufsiz characters), in case the buffer is too small to
-// hold all of the contents."
+// /proc is small: /proc/self is a directory holding one entry, exe,
+// "a symbolic link containing the actual pathname of the executed
+// command" - proc(5). It is the name space's one symbolic link, and it
+// points at the caller's program: readlinkat reads its path, and openat,
+// stat and execve follow it to the program even if it has been renamed
+// (execve of /proc/self/exe runs the current program again). The rest of
+// /proc (/proc/PID, /proc/self/fd, maps, status, ...) is not there.
+func (k *Kernel) newProc(root *node) {
+	p := k.addNode(root, "proc", abi.S_IFDIR|0555)
+	p.children = map[string]*node{}
+	self := k.addNode(p, "self", abi.S_IFDIR|0555)
+	self.children = map[string]*node{}
+	k.addNode(self, "exe", abi.S_IFLNK|0777).selfExe = true
+}
+
+// followExe is where /proc/self/exe leads for the caller: its program's
+// node, or ENOENT when there is none (init) or it is gone.
+func (c *call) followExe() (*node, error) {
+	n := c.t.exe
+	if n == nil || n.file == nil || n.removed && n.file.data == nil {
+		return nil, abi.ENOENT
+	}
+	return n, nil
+}
+
+// exeTarget is the text of the caller's /proc/self/exe: the program's
+// path, with " (deleted)" after it once the name is gone, as Linux's
+// d_path shows it.
+func (t *Task) exeTarget() (string, error) {
+	if t.exe == nil {
+		return "", abi.ENOENT
+	}
+	if t.exe.removed {
+		return t.exe.path() + " (deleted)", nil
+	}
+	return t.exe.path(), nil
+}
+
+// readlinkat(2): (dirfd, pathname, buf, bufsiz). "readlink() does not
+// append a terminating null byte to buf. It will (silently) truncate the
+// contents (to a length of bufsiz characters), in case the buffer is too
+// small to hold all of the contents." "EINVAL bufsiz is not positive",
+// "EINVAL The named file ... is not a symbolic link".
 func sysReadlinkat(c *call) (int64, error) {
-	dirfd, pathVA, buf, size := int32(c.a[0]), c.a[1], c.a[2], int32(c.a[3])
+	buf, size := c.a[2], int32(c.a[3])
 	if size <= 0 {
-		return 0, abi.EINVAL // "EINVAL: bufsiz is not positive."
+		return 0, abi.EINVAL
 	}
-	name, ok, err := c.t.AS.ReadString(pathVA, pathMax-1)
-	if err != nil {
-		return 0, abi.EFAULT
-	}
-	if !ok {
-		return 0, abi.ENAMETOOLONG
-	}
-	if target, found, err := c.t.k.procLink(c.t, name); found {
-		if err != nil {
-			return 0, err
-		}
-		b := []byte(target)[:min(len(target), int(size))]
-		if c.t.AS.WriteBytes(buf, b) != nil {
-			return 0, abi.EFAULT
-		}
-		return int64(len(b)), nil
-	}
-	r, err := c.resolve(dirfd, pathVA)
+	r, err := c.resolve(int32(c.a[0]), c.a[1])
 	if err != nil {
 		return 0, err
 	}
-	if r.n == nil {
+	switch {
+	case r.n == nil:
 		return 0, abi.ENOENT
+	case !r.n.selfExe:
+		return 0, abi.EINVAL
 	}
-	return 0, abi.EINVAL // "EINVAL: The named file is not a symbolic link."
-}
-
-// procLink answers the /proc links ipcsim has: /proc/self/exe,
-// /proc/thread-self/exe and /proc/PID/exe. found is false for any other
-// name.
-func (k *Kernel) procLink(t *Task, name string) (target string, found bool, err error) {
-	rest, ok := strings.CutPrefix(path.Clean(name), "/proc/")
-	if !ok {
-		return "", false, nil
+	target, err := c.t.exeTarget()
+	if err != nil {
+		return 0, err
 	}
-	who, file, ok := strings.Cut(rest, "/")
-	if !ok || file != "exe" {
-		return "", false, nil
+	b := []byte(target)[:min(len(target), int(size))]
+	if c.t.AS.WriteBytes(buf, b) != nil {
+		return 0, abi.EFAULT
 	}
-	target = t.exe
-	switch who {
-	case "self", "thread-self":
-	default:
-		pid, err := strconv.Atoi(who)
-		if err != nil || pid <= 0 || strconv.Itoa(pid) != who {
-			return "", false, nil
-		}
-		o := k.tasks[pid]
-		if o == nil {
-			return "", true, abi.ENOENT
-		}
-		// proc_exe_link needs ptrace access: root or the same user.
-		if t.EUID != 0 && o.UID != t.EUID {
-			return "", true, abi.EACCES
-		}
-		if o.exe == "" { // init, or a zombie: its mm is gone
-			return "", true, abi.ENOENT
-		}
-		target = o.exe
-	}
-	return target, true, nil
-}
-
-// exePath is the absolute path of the program execve ran: /proc/self/exe.
-func exePath(t *Task, name string) string {
-	if strings.HasPrefix(name, "/") || t.cwd == nil {
-		return path.Clean("/" + name)
-	}
-	return path.Join(t.cwd.path(), name)
+	return int64(len(b)), nil
 }

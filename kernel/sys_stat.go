@@ -51,14 +51,14 @@ func nodeStat(n *node) kstat {
 	switch {
 	case n.isDir():
 		st.nlink = 2
-		for _, child := range n.children {
+		for _, child := range n.dirents() {
 			if child.isDir() {
 				st.nlink++
 			}
 		}
 		st.size = 20 * int64(len(n.children)+2)
 	case n.file != nil:
-		st.size = int64(len(n.file.data))
+		st.size = n.file.size()
 		st.blocks = (st.size + hw.PageSize - 1) / hw.PageSize * (hw.PageSize / 512)
 	}
 	if n.removed {
@@ -149,6 +149,13 @@ func (c *call) statPath(dirfd int32, pathVA uint64, flags uint64) (kstat, error)
 	if r.n == nil {
 		return kstat{}, abi.ENOENT
 	}
+	if r.n.selfExe && flags&abi.AT_SYMLINK_NOFOLLOW == 0 {
+		n, err := c.followExe()
+		if err != nil {
+			return kstat{}, err
+		}
+		return nodeStat(n), nil
+	}
 	return nodeStat(r.n), nil
 }
 
@@ -168,8 +175,8 @@ func (c *call) writeStat(va uint64, st kstat) error {
 	return nil
 }
 
-// newfstatat(2): (dirfd, path, statbuf, flags). There are no symbolic
-// links, so AT_SYMLINK_NOFOLLOW (lstat) changes nothing; other flags are
+// newfstatat(2): (dirfd, path, statbuf, flags). The one symbolic link is
+// /proc/self/exe: AT_SYMLINK_NOFOLLOW (lstat) shows the link; other flags are
 // EINVAL ("EINVAL Invalid flag specified in flags").
 func sysNewfstatat(c *call) (int64, error) {
 	flags := c.a[3]

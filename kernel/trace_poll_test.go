@@ -26,7 +26,7 @@ func newPollTrace(t *testing.T) *pollTrace {
 	elf, err := os.ReadFile(filepath.Join("..", "testdata", "linux", "bin", "argv"))
 	require.NoError(t, err)
 	p := &pollTrace{lines: map[string]string{}}
-	p.k = New(Config{MemBytes: 4 << 20, Lookup: func(string) ([]byte, error) { return elf, nil },
+	p.k = New(Config{MemBytes: 4 << 20, Files: []File{{Path: "/bin/argv", Data: elf, Mode: 0755}},
 		Trace: func(e *Event) { p.lines[e.Kind] = e.Text }})
 	var tasks [2]*Task
 	for i := range tasks {

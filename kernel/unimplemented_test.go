@@ -78,7 +78,7 @@ func runUnimplemented(t *testing.T, seed, jitter uint64) (Result, []Event) {
 	var enosys []Event
 	k := New(Config{
 		Quantum: 7, Seed: seed, Jitter: jitter,
-		Lookup: func(string) ([]byte, error) { return p.ELF, nil },
+		Files: []File{{Path: "/unimpl", Data: p.ELF, Mode: 0755}},
 		Trace: func(e *Event) {
 			if e.Kind == "syscall" && e.Errno == "ENOSYS" {
 				enosys = append(enosys, *e)

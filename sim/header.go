@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,7 +15,7 @@ import (
 //
 //	machine mem=16M quantum=200 trapcost=0 seed=1 jitter=0 limit=2000000|none maxprocs=64 echo=off
 //	spawn FILE [ARG...]
-//	install FILE
+//	install FILE [at PATH [mode=OCTAL]]
 //	at CYCLE key "STRING"
 //	expect exit WHO STATUS | expect signal WHO SIGNAL | expect console "STRING"
 //	expect seeds FROM..TO always|sometimes|never EXPECTATION
@@ -76,6 +77,7 @@ func (h *header) parse(comment []byte) {
 	}
 	h.buildCPrograms()
 	h.resolveExpects()
+	h.checkInstalls()
 	if _, set := h.settings["limit"]; !set {
 		h.s.Machine.CycleLimit = DefaultCycleLimit
 	}
@@ -232,16 +234,104 @@ func parseIDs(s string) (uid, gid int, ok bool) {
 	return uid, gid, true
 }
 
-// install parses "install FILE".
+// install parses "install FILE [at PATH [mode=OCTAL]]". Without at, FILE
+// is a program installed as /bin/BASE (0755), as spawn installs it. With
+// at, FILE (a program or a data file, from the archive or from disk) goes
+// to PATH, with mode OCTAL, or 0755 for a program (FILE.s, or an ELF) and
+// 0644 for anything else; the bytes are installed as they are, so that a
+// scenario can show execve refusing a file that is not a program.
 func (h *header) install(words []word, end int) {
 	if len(words) == 0 {
-		h.errs.Add(h.at(end), "expected a program file after install, found end of line")
+		h.errs.Add(h.at(end), "expected a program or data file after install, found end of line")
 		return
 	}
-	if len(words) > 1 {
-		h.errs.Add(h.at(words[1].col), "expected end of line after install %s, found %s", words[0].text, words[1].text)
+	file := words[0]
+	if len(words) == 1 {
+		h.program(file)
+		return
 	}
-	h.program(words[0])
+	if words[1].val != "at" || words[1].quoted {
+		h.errs.Add(h.at(words[1].col), "expected at PATH or end of line after install %s, found %s", file.text, words[1].text)
+		return
+	}
+	if len(words) == 2 {
+		h.errs.Add(h.at(end), "expected an absolute path after install %s at, found end of line", file.text)
+		return
+	}
+	pw := words[2]
+	if msg := checkInstallPath(pw.val); msg != "" || pw.quoted {
+		if msg == "" {
+			msg = "expected a path, not a string"
+		}
+		h.errs.Add(h.at(pw.col), "bad path %s: %s", pw.text, msg)
+		return
+	}
+	for _, in := range h.s.Installs {
+		if in.Path == pw.val {
+			h.errs.Add(h.at(pw.col), "%s is already installed (line %d)", pw.val, in.Pos.Line)
+			return
+		}
+	}
+	mode := uint32(0)
+	if len(words) > 3 {
+		mw := words[3]
+		v, ok := strings.CutPrefix(mw.val, "mode=")
+		n, err := strconv.ParseUint(v, 8, 32)
+		if !ok || mw.quoted || err != nil || n > 07777 {
+			h.errs.Add(h.at(mw.col), "expected mode=OCTAL (such as mode=0644, at most 07777) or end of line, found %s", mw.text)
+			return
+		}
+		mode = uint32(n) | 1<<31 // marked as given
+		if len(words) > 4 {
+			h.errs.Add(h.at(words[4].col), "expected end of line after %s, found %s", mw.text, words[4].text)
+			return
+		}
+	}
+	data, isProg, ok := h.fileData(file)
+	if !ok {
+		return
+	}
+	switch {
+	case mode != 0:
+		mode &= 07777
+	case isProg:
+		mode = 0755
+	default:
+		mode = 0644
+	}
+	h.s.Installs = append(h.s.Installs, Install{Pos: h.at(file.col), Source: file.val, Path: pw.val, Data: data, Mode: mode})
+}
+
+// checkInstallPath says what is wrong with an install path, or "".
+func checkInstallPath(p string) string {
+	switch {
+	case !strings.HasPrefix(p, "/"):
+		return "expected an absolute path such as /etc/data"
+	case p == "/" || strings.HasSuffix(p, "/"):
+		return "expected the path of a file, not of a directory"
+	case path.Clean(p) != p:
+		return "expected a clean path (no ., .. or //)"
+	case len(p) >= 4096:
+		return "longer than PATH_MAX (4096 bytes with its NUL)"
+	}
+	for _, c := range strings.Split(p[1:], "/") {
+		if len(c) > 255 {
+			return "a component is longer than NAME_MAX (255 bytes)"
+		}
+	}
+	return ""
+}
+
+// checkInstalls refuses an install at a program's /bin path: the two
+// would be one file.
+func (h *header) checkInstalls() {
+	for _, in := range h.s.Installs {
+		for _, p := range h.s.Programs {
+			if p.Path() == in.Path {
+				h.errs.Add(in.Pos, "%s is where %s (line %d) is installed as a program", in.Path, p.Source, p.Pos.Line)
+			}
+		}
+	}
 }
 
 // keys parses "at CYCLE key STRING".

@@ -138,6 +138,18 @@ x.txtar:16:1: duplicate file hello.s (first at line 2)`},
 			`x.txtar:1:1: no spawn directive: a scenario starts at least one program (spawn FILE)`},
 		{"assembly", "# story\nspawn bad.s\n-- bad.s --\n\t.text\n_start:\tli a0, 1\n\tfrob a0\n",
 			`x.txtar:6:2: ` + asmMsg(t, "\t.text\n_start:\tli a0, 1\n\tfrob a0\n")},
+		{"install", "spawn hello.s\ninstall\ninstall d to /x\ninstall d at\ninstall d at etc/x\ninstall d at /a/../b\ninstall d at /x/\ninstall d at /x mode=0999\ninstall d at /x mode=644 more\ninstall d at /ok\ninstall d at /ok\ninstall d at /bin/hello\ninstall nothere at /y\n-- hello.s --\n" + helloSrc + "-- d --\ndata\n",
+			`x.txtar:2:8: expected a program or data file after install, found end of line
+x.txtar:3:11: expected at PATH or end of line after install d, found to
+x.txtar:4:13: expected an absolute path after install d at, found end of line
+x.txtar:5:14: bad path etc/x: expected an absolute path such as /etc/data
+x.txtar:6:14: bad path /a/../b: expected a clean path (no ., .. or //)
+x.txtar:7:14: bad path /x/: expected the path of a file, not of a directory
+x.txtar:8:17: expected mode=OCTAL (such as mode=0644, at most 07777) or end of line, found mode=0999
+x.txtar:9:26: expected end of line after mode=644, found more
+x.txtar:11:14: /ok is already installed (line 10)
+x.txtar:12:9: /bin/hello is where hello.s (line 1) is installed as a program
+x.txtar:13:9: cannot read nothere: not a file of the archive, and on disk: open nothere: file does not exist`},
 		{"names", "spawn a/hello.s\nspawn b/hello.s\nspawn want/exits\nspawn .s\n-- a/hello.s --\n" + helloSrc + "-- b/hello.s --\n" + helloSrc + "-- want/exits --\n",
 			`x.txtar:2:7: b/hello.s would be installed as /bin/hello, which a/hello.s (line 1) already is
 x.txtar:3:7: want/exits is an expected result, not a program

@@ -114,6 +114,51 @@ func (h *header) program(w word) *Program {
 	return p
 }
 
+// fileData reads the file an install ... at line names: FILE.s assembled
+// (isProg), anything else as it is (isProg if it starts as an ELF does). It
+// returns ok false after recording an error.
+func (h *header) fileData(w word) (data []byte, isProg, ok bool) {
+	pos := h.at(w.col)
+	source := w.val
+	if source == "" || isWant(source) {
+		h.errs.Add(pos, "expected a program or data file, found %s", w.text)
+		return nil, false, false
+	}
+	if strings.HasSuffix(source, ".s") {
+		for _, p := range h.s.Programs {
+			if p.Source == source {
+				return p.ELF, true, true
+			}
+		}
+	}
+	var file string
+	if i, found := h.files[source]; found {
+		sec := h.s.sections[i]
+		data = h.s.data[sec.start:sec.end]
+		if strings.HasSuffix(source, ".s") {
+			lastLine := bytes.Count(h.s.data, []byte("\n")) + 1
+			data = h.assemble(source, data, pos, func(p asm.Pos) Pos {
+				return Pos{Filename: h.s.Path, Line: min(sec.markerLine+p.Line, lastLine), Col: p.Col}
+			})
+			return data, true, data != nil
+		}
+	} else {
+		var err error
+		file, data, err = h.readDisk(source)
+		if err != nil {
+			h.errs.Add(pos, "cannot read %s: not a file of the archive, and on disk: %v", source, unwrapPath(err))
+			return nil, false, false
+		}
+		if strings.HasSuffix(source, ".s") {
+			data = h.assemble(file, data, pos, func(p asm.Pos) Pos {
+				return Pos{Filename: p.Filename, Line: p.Line, Col: p.Col}
+			})
+			return data, true, data != nil
+		}
+	}
+	return data, bytes.HasPrefix(data, []byte("\x7fELF")), true
+}
+
 // assemble assembles src; errors are moved to the scenario by where.
 func (h *header) assemble(filename string, src []byte, pos Pos, where func(asm.Pos) Pos) []byte {
 	prog, err := asm.Assemble(filename, src, asm.Options{Predefined: predefined()})

@@ -1,9 +1,6 @@
 package sim
 
 import (
-	"fmt"
-	"io/fs"
-
 	"ipcsim/kernel"
 	"ipcsim/sched"
 	"ipcsim/sim/asm"
@@ -100,7 +97,6 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		CycleLimit:        s.Machine.CycleLimit,
 		MaxExits:          MaxExits,
 		Stdout:            console,
-		Lookup:            s.lookup,
 		Policy:            opts.Policy,
 	}
 	if opts.KeepTrace || o.trace != nil || opts.Trace != nil {
@@ -126,6 +122,17 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		k.Type(key.At, key.Keys)
 	}
 	var errs ErrorList
+	// The programs are files of the name space, where execve finds them.
+	for _, p := range s.Programs {
+		if err := k.Install(kernel.File{Path: p.Path(), Data: p.ELF, Mode: 0755}); err != nil {
+			errs.Add(p.Pos, "cannot install %s: %v", p.Source, err)
+		}
+	}
+	for _, in := range s.Installs {
+		if err := k.Install(kernel.File{Path: in.Path, Data: in.Data, Mode: in.Mode}); err != nil {
+			errs.Add(in.Pos, "cannot install %s: %v", in.Source, err)
+		}
+	}
 	for _, sp := range s.Spawns {
 		argv := append([]string{sp.Program.Name}, sp.Args...)
 		pid, err := k.SpawnAs(sp.Program.Path(), argv, []string{}, sp.UID, sp.GID)
@@ -147,16 +154,6 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	}
 	o.Console, o.ConsoleBytes = console.kept, console.total
 	return o, nil
-}
-
-// lookup is execve's file system: the scenario's programs under /bin.
-func (s *Scenario) lookup(path string) ([]byte, error) {
-	for _, p := range s.Programs {
-		if p.Path() == path {
-			return p.ELF, nil
-		}
-	}
-	return nil, fmt.Errorf("%s: %w", path, fs.ErrNotExist)
 }
 
 // want returns the want/ section called name, or nil.

@@ -38,6 +38,7 @@ type Scenario struct {
 	Path     string     // the file's name, as given to Load or Parse
 	Machine  Machine    // the machine directive's settings
 	Programs []*Program // every program installed under /bin, in order of first mention
+	Installs []Install  // files installed at a path ("install FILE at PATH"), in order
 	Spawns   []Spawn    // the processes started, in order
 	Keys     []Keys     // keystrokes, in the order of the header
 	Expects  []Expect   // expect lines, in order
@@ -77,6 +78,17 @@ type Program struct {
 
 // Path returns where the program lives in the machine: /bin/Name.
 func (p *Program) Path() string { return "/bin/" + p.Name }
+
+// Install is a file "install FILE at PATH [mode=OCTAL]" puts into the
+// machine's name space: a program (assembled from FILE.s, or an ELF) or
+// any data, as it is.
+type Install struct {
+	Pos    Pos    // the FILE word
+	Source string // the archive file or the path on disk, as the scenario writes it
+	Path   string // where it goes: absolute, directories above it made as needed
+	Data   []byte
+	Mode   uint32 // mode=, or 0755 for a program and 0644 for data
+}
 
 // Spawn is a process the scenario starts before the machine runs.
 type Spawn struct {

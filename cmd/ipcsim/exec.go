@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"ipcsim/kernel"
@@ -86,7 +87,6 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Stdout:     stdout,
 		Stderr:     stderr,
 		Input:      stdin,
-		Lookup:     readHostFile,
 		// As under qemu-riscv64: fd 0 and 1 are the terminal only when
 		// ipcsim's are; a pipe or a file passes bytes as they are.
 		StdinFile:  !isTerminal(stdin),
@@ -114,6 +114,9 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	k := kernel.New(cfg)
+	if err := placeHost(k, prog, elf); err != nil {
+		return bad("%v", err)
+	}
 	env := os.Environ()
 	pid, err := k.Spawn(prog, fs.Args(), env)
 	if err != nil {
@@ -148,8 +151,38 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// readHostFile reads a program from the host for exec and for execve: a
-// regular file of at most maxProgBytes (not a device that never ends).
+// placeHost lays out the name space as qemu-riscv64's program sees the
+// host: the host's current folder at its own path, read-only and read
+// lazily (kernel/hostfs.go: what a program writes there stays in the
+// machine), as the program's working directory, and the program at its
+// absolute path (its bytes as exec read them, executable), so that
+// argv[0], AT_EXECFN and execve of a relative or absolute path find what
+// they find under qemu. The run depends on the folder's contents, as on
+// standard input.
+func placeHost(k *kernel.Kernel, prog string, elf []byte) error {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(prog)
+	if err != nil {
+		return err
+	}
+	if err := k.MountHost(cwd, os.DirFS(cwd)); err != nil {
+		return err
+	}
+	mode := uint32(0755)
+	if fi, err := os.Stat(prog); err == nil {
+		mode = uint32(fi.Mode().Perm()) | 0111
+	}
+	if err := k.Install(kernel.File{Path: abs, Data: elf, Mode: mode}); err != nil {
+		return err
+	}
+	return k.SetWorkDir(cwd)
+}
+
+// readHostFile reads the program exec runs from the host: a regular file
+// of at most maxProgBytes (not a device that never ends).
 func readHostFile(path string) ([]byte, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
