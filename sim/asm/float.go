@@ -26,7 +26,7 @@ func (p *parser) floatDirective(d token, size int) {
 		}
 		var b [8]byte
 		binary.LittleEndian.PutUint64(b[:], bits)
-		if !p.a.noBss(pos, d.text[1:]) {
+		if !p.a.noBss(pos, d.text) {
 			return
 		}
 		p.a.emitBytes(pos, b[:size])

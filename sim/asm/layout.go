@@ -331,7 +331,7 @@ func (a *assembler) emitInst(it *instItem) bool {
 	if it.def.format == fmtC {
 		size = 2
 	}
-	if a.rvc || size == 2 {
+	if a.rvcUsed {
 		align = 2 // with the C extension, instructions are 2-byte aligned (spec section 16.1)
 	}
 	if a.secs[a.cur].size%align != 0 {

@@ -214,9 +214,15 @@ func (l *lexer) number(p Pos) {
 	for l.off < len(l.src) && isIdentChar(l.src[l.off]) {
 		l.advance(1)
 	}
-	// A decimal exponent's sign: "1e-5", "2.5E+3".
-	if t := l.src[start:l.off]; isFloatText(t) && (t[len(t)-1] == 'e' || t[len(t)-1] == 'E') &&
-		(l.peekByte(0) == '+' || l.peekByte(0) == '-') && isDigit(l.peekByte(1)) {
+	// A sign inside a floating-point literal: the exponent's ("1e-5",
+	// "2.5E+3", "0f1e-5") or the number's after a prefix ("0d-3.5").
+	for n := 0; n < 2; n++ {
+		t := l.src[start:l.off]
+		prefix := len(t) == 2 && t[0] == '0' && strings.IndexByte("fFdDeErR", t[1]) >= 0
+		exp := isFloatText(t) && (t[len(t)-1] == 'e' || t[len(t)-1] == 'E')
+		if !(prefix || exp) || l.peekByte(0) != '+' && l.peekByte(0) != '-' || !isDigit(l.peekByte(1)) {
+			break
+		}
 		l.advance(1)
 		for l.off < len(l.src) && isIdentChar(l.src[l.off]) {
 			l.advance(1)
@@ -270,7 +276,8 @@ func isFloatText(s string) bool {
 // is an integer or a decimal floating-point literal.
 func cutFloatPrefix(s string) (string, bool) {
 	if len(s) > 2 && s[0] == '0' && strings.IndexByte("fFdDeErR", s[1]) >= 0 {
-		if rest := s[2:]; allDigits(rest) || isDecimalFloat(rest) {
+		rest := s[2:]
+		if unsigned := strings.TrimLeft(rest, "+-"); len(rest)-len(unsigned) <= 1 && (allDigits(unsigned) || isDecimalFloat(unsigned)) {
 			return rest, true
 		}
 	}
