@@ -43,7 +43,12 @@ func renderSections(t *testing.T, src []byte, prog *Program, lines map[uint64]in
 			addr := s.addr + uint64(off)
 			end := min(off+4, len(s.data))
 			if s.name == ".text" {
+				// The line of the last instruction starting at or before
+				// addr, as the oracle's awk reads the DWARF line table: with
+				// compressed instructions, one may start at addr-2.
 				if l, ok := lines[addr]; ok {
+					cur = l
+				} else if l, ok := lines[addr-2]; ok && off > 0 {
 					cur = l
 				} else if addr > last {
 					cur = 0

@@ -19,7 +19,7 @@ var dataSizes = map[string]int{
 // information for linkers and debuggers that a static, single-file program does
 // not need.
 var ignoredDirectives = map[string]bool{
-	".type": true, ".size": true, ".option": true, ".attribute": true, ".file": true,
+	".type": true, ".size": true, ".attribute": true, ".file": true,
 	".ident": true, ".local": true, ".weak": true, ".hidden": true, ".protected": true,
 	".cfi_startproc": true, ".cfi_endproc": true, ".loc": true, ".end": true,
 }
@@ -46,6 +46,8 @@ func (p *parser) directive(d token) {
 		}
 	case ".section":
 		p.section()
+	case ".option":
+		p.option()
 	case ".globl", ".global":
 		for {
 			t := p.tok()
@@ -80,6 +82,10 @@ func (p *parser) directive(d token) {
 			p.next()
 		}
 		p.expectEOS()
+	case ".float", ".single":
+		p.floatDirective(d, 4)
+	case ".double":
+		p.floatDirective(d, 8)
 	case ".space", ".zero", ".skip":
 		p.space(d)
 	case ".align", ".p2align", ".balign":
@@ -289,4 +295,49 @@ func (p *parser) align(d token) {
 		bytes = 1 << n
 	}
 	p.a.emitAlign(pos, bytes, byte(fill), hasFill, max, hasMax)
+}
+
+// option handles ".option" (GNU as manual, "RISC-V Directives"): rvc and
+// norvc turn the C extension on and off, as "arch, +c" and "arch, -c" do;
+// push and pop save and restore that state. The others (relax, norelax,
+// pic, nopic, other arch changes) change nothing here.
+func (p *parser) option() {
+	t := p.tok()
+	if t.kind != tkIdent {
+		p.errorf(t.pos, "expected an option (rvc, norvc, push, pop, arch, ...), found %s", t.describe())
+		return
+	}
+	p.next()
+	a := p.a
+	switch t.text {
+	case "rvc":
+		a.rvc, a.rvcUsed = true, true
+	case "norvc":
+		a.rvc = false
+	case "push":
+		a.rvcStack = append(a.rvcStack, a.rvc)
+	case "pop":
+		if len(a.rvcStack) == 0 {
+			// GNU as's words.
+			p.errorf(t.pos, ".option pop with no .option push")
+			return
+		}
+		a.rvc = a.rvcStack[len(a.rvcStack)-1]
+		a.rvcStack = a.rvcStack[:len(a.rvcStack)-1]
+	case "arch":
+		// ".option arch, +c" or "-c", among other changes: the last one decides.
+		for !p.atEOS() {
+			if p.isOp("+") || p.isOp("-") {
+				on := p.isOp("+")
+				if n := p.peekTok(1); n.kind == tkIdent && n.text == "c" {
+					a.rvc = on
+					a.rvcUsed = a.rvcUsed || on
+				}
+			}
+			p.next()
+		}
+	}
+	for !p.atEOS() {
+		p.next()
+	}
 }

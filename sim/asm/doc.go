@@ -22,7 +22,8 @@
 // csrsi, csrci; rdcycle, rdtime, rdinstret; frcsr, fscsr, frrm, fsrm, fsrmi,
 // frflags, fsflags, fsflagsi); the directives .text .data .rodata .bss .section
 // .globl .byte .half .word .dword .ascii .asciz .string .space .zero .skip .fill
-// .align .p2align .balign .org .equ .set and "name = expr"; ". = expr" (and .set or
+// .align .p2align .balign .org .equ .set .float .single .double .option and
+// "name = expr"; ". = expr" (and .set or
 // .equ of '.') moves the location counter forward as .org does, filling with zeros
 // even in .text, and moving it backwards is GNU as's error "attempt to move .org
 // backwards". Expressions use GNU as's operators and precedence and %hi, %lo,
@@ -38,8 +39,15 @@
 // RISC-V knows only '#'); a symbol is defined once (.set and '=' do not redefine);
 // only the sections .text, .rodata, .data and .bss exist; of the CSRs only the six
 // above have names (GNU as knows the privileged ones too, mstatus and the rest,
-// which a user-mode program cannot use); .option and .attribute are accepted and
-// change nothing, so every instruction above is always available. As in GNU as,
+// which a user-mode program cannot use); .attribute and the .option settings
+// other than those of the C extension are accepted and change nothing, so every
+// instruction but the c.* ones is always available. A 32-bit branch to a target
+// beyond ±4 KiB is an error (GNU as turns it into a reversed branch over a jal).
+// .float and .double round to nearest, ties to even (strconv.ParseFloat); GNU
+// as's own conversion rounds some ties up (".float 16777217" is 0x4b800001
+// there, 0x4b800000 here), rejects numbers that underflow far below the
+// smallest subnormal (1e-50) where this assembler stores zero, and reads
+// "0x10" as 10.0 where this one reports an error. As in GNU as,
 // '>>' shifts the unsigned value (-16 >> 2 is 0x3ffffffffffffffc).
 //
 // The values of li, .space, .fill, .align and .org decide sizes, so they must be

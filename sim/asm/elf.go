@@ -142,9 +142,13 @@ func (a *assembler) writeELF(entry uint64, syms []Symbol) []byte {
 	var out bytes.Buffer
 	w := func(v any) { _ = binary.Write(&out, binary.LittleEndian, v) }
 	pad := func(to uint64) { out.Write(make([]byte, to-uint64(out.Len()))) }
+	flags := uint32(0) // soft-float ABI
+	if a.rvcUsed {
+		flags |= 0x1 // EF_RISCV_RVC: the program may hold compressed instructions (psABI, "e_flags")
+	}
 	hdr := elf.Header64{
 		Type: uint16(elf.ET_EXEC), Machine: uint16(elf.EM_RISCV), Version: uint32(elf.EV_CURRENT),
-		Entry: entry, Phoff: ehsize, Shoff: shoff, Flags: 0, // soft-float ABI, no RVC
+		Entry: entry, Phoff: ehsize, Shoff: shoff, Flags: flags,
 		Ehsize: ehsize, Phentsize: phentsize, Phnum: uint16(len(segs)),
 		Shentsize: shentsize, Shnum: uint16(len(shdrs)), Shstrndx: uint16(len(shdrs) - 1),
 	}

@@ -41,6 +41,11 @@ var errorCases = []struct {
 	{"label twice", "_start:\n_start:\n  nop\n"},
 	{"float operands", "_start:\n  fadd.s fa0, fa1, a2\n  fadd.s fa0, fa1, fa2, RNE\n  flw a0, 0(sp)\n  fmv.x.w fa0, fa0\n  fcvt.d.s fa0, fa1, rne\n  flw fa0, sym\n  fadd.d ft0, ft1, ft2,\n  fmadd.d f0, f1, f2\nsym: nop\n"},
 	{"csr operands", "_start:\n  csrr a0, mstatus\n  csrr a0, 4096\n  csrwi fcsr, 32\n  csrrsi a0, fflags, a1\n  csrw fcsr, fa0\n  fsrm 3\n  csrr a0, later\n  .equ later, 1\n  csrr a0, -1\n"},
+	{"compressed without rvc", "_start:\n  c.addi a0, 1\n  .option rvc\n  .option pop\n  c.jal _start\n"},
+	{"compressed registers", "_start:\n  .option rvc\n  c.lw a0, 4(a6)\n  c.fld fa6, 0(a0)\n  c.addi4spn a0, a0, 4\n  c.mv a0, zero\n  c.jr zero\n  c.lui sp, 1\n  c.ldsp zero, 0(sp)\n  c.sub a0, t0\n"},
+	{"compressed immediates", "_start:\n  .option rvc\n  c.lw a0, 2(a1)\n  c.addi a0, 32\n  c.addi16sp sp, 0\n  c.lui a0, 0\n  c.slli a0, 64\n  c.ldsp a0, 512(sp)\n  c.addi4spn a0, sp, 0\n  c.andi a0, x\n"},
+	{"compressed branches", "_start:\n  .option rvc\n  c.beqz a0, far\n  c.j . + 2048\n  c.bnez a0, . + 1\n  .space 300\nfar:\n  ret\n"},
+	{"floats", "_start: nop\n  .data\n  .float 1e39\n  .double 1e309\n  .float x\n  .double 0x10\n  .float 1.5 + 1\n  .float\n  .bss\n  .double 1\n"},
 	{"address arithmetic", "_start:\n  .space _start * 2\n  .data\nd: .word 1\n  .equ diff, d - _start\n  li a0, diff\n"},
 }
 

@@ -26,6 +26,7 @@ const (
 	fmtLR                   // rd, (rs1)                     R-type, rs2 = 0
 	fmtAMO                  // rd, rs2, (rs1)                R-type
 	fmtOps                  // as instDef.ops spells them    F, D, Zicsr (insts_fp.go)
+	fmtC                    // as instDef.ops spells them    16-bit, C extension (insts_c.go)
 )
 
 type instDef struct {
@@ -34,7 +35,7 @@ type instDef struct {
 	match     uint32 // bits set in every encoding
 	mask      uint32 // which bits match fixes
 	shamtBits int    // fmtShift: 6 for RV64 shifts, 5 for the W forms
-	ops       string // fmtOps: the operands, one letter each (insts_fp.go)
+	ops       string // fmtOps, fmtC: the operands, one letter each (insts_fp.go, insts_c.go)
 	rm        uint32 // fmtOps: the rounding mode when the "m" operand is left out
 	fp        bool   // fmtLoad, fmtStore: the data register is a float register
 }

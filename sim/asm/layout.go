@@ -81,6 +81,7 @@ type instItem struct {
 	imm           operandImm
 	dot           value // '.' in the operands: the address of the statement
 	pcrelHiTarget bool  // an auipc with %pcrel_hi, which %pcrel_lo may name
+	relax         bool  // a c.j, c.beqz or c.bnez that was written j, beqz, ...: if its target is too far, it becomes 32 bits
 	// bits: fmtOps: the fields other than rd, rs1 and rs2 (rs3, rounding
 	// mode, CSR), in place. Beside the bool it makes the item no larger.
 	bits uint32
@@ -115,6 +116,20 @@ type assembler struct {
 	// stmtDot is '.' of the statement being parsed: pseudo-instructions that expand
 	// to several instructions all see the address of the first.
 	stmtDot value
+
+	// The C extension (insts_c.go). rvc: ".option rvc" is in effect, so
+	// instructions are compressed where they can be; rvcStack holds the
+	// states saved by ".option push"; rvcUsed: rvc was on somewhere.
+	rvc      bool
+	rvcStack []bool
+	rvcUsed  bool
+	form     compressForm // how the statement's instruction was written
+	// Branch relaxation under rvc: j, beqz, bnez, beq and bne to a target
+	// first assume the 16-bit form. long holds, by position, those whose
+	// target turned out too far in an earlier run, which are 32 bits in
+	// this one; tooFar gets those found too far in this run.
+	long   map[Pos]bool
+	tooFar []Pos
 }
 
 // testHookPass1, if set, runs after pass 1, when the assembler holds the most
@@ -131,10 +146,30 @@ func Assemble(filename string, src []byte, opt Options) (*Program, error) {
 // assemble also returns, if wantLines, the source line of each instruction of
 // .text, by address (for the corpus test).
 func assemble(filename string, src []byte, opt Options, wantLines bool) (*Program, map[uint64]int, error) {
+	// Branch relaxation (GNU as's relaxed branches, tc-riscv.c's
+	// relaxed_branch_length): each run assembles the whole file; one whose
+	// 16-bit branches all reach their targets is the last. A branch too far
+	// is 32 bits in every later run, so the runs end.
+	long := map[Pos]bool{}
+	for {
+		a, prog, lines, err := assembleOnce(filename, src, opt, wantLines, long)
+		if len(a.tooFar) == 0 {
+			return prog, lines, err
+		}
+		for _, p := range a.tooFar {
+			long[p] = true
+		}
+	}
+}
+
+// assembleOnce is one run of the assembler over the file, with the branches
+// of long in their 32-bit form.
+func assembleOnce(filename string, src []byte, opt Options, wantLines bool, long map[Pos]bool) (*assembler, *Program, map[uint64]int, error) {
 	a := &assembler{
 		file:    filename,
 		syms:    map[string]*symbol{},
 		globals: map[string]bool{},
+		long:    long,
 	}
 	if wantLines {
 		a.textLines = map[int64]int{}
@@ -154,7 +189,7 @@ func assemble(filename string, src []byte, opt Options, wantLines bool) (*Progra
 
 	if len(src) > maxSourceSize {
 		a.errs.Add(Pos{Filename: filename, Line: 1, Col: 1}, "source is %d bytes, more than the limit of %d MiB", len(src), maxSourceSize>>20)
-		return nil, nil, a.errs.err()
+		return a, nil, nil, a.errs.err()
 	}
 	p := &parser{lx: newLexer(filename, string(src), &a.errs), a: a, localDefs: map[int64]int{}}
 	p.parseFile()
@@ -170,8 +205,11 @@ func assemble(filename string, src []byte, opt Options, wantLines bool) (*Progra
 	} else {
 		entry = a.base[s.sec] + uint64(s.off)
 	}
+	if len(a.tooFar) > 0 {
+		return a, nil, nil, nil // another run
+	}
 	if !a.errs.empty() {
-		return nil, nil, a.errs.err()
+		return a, nil, nil, a.errs.err()
 	}
 	prog := &Program{Entry: entry, Symbols: a.symbols()}
 	prog.ELF = a.writeELF(entry, prog.Symbols)
@@ -179,7 +217,7 @@ func assemble(filename string, src []byte, opt Options, wantLines bool) (*Progra
 	for off, line := range a.textLines {
 		lines[a.base[secText]+uint64(off)] = line
 	}
-	return prog, lines, nil
+	return a, prog, lines, nil
 }
 
 func (a *assembler) dot() value { return value{a.cur, a.secs[a.cur].size} }
@@ -286,11 +324,21 @@ func (a *assembler) emitInst(it *instItem) bool {
 	if !a.noBss(it.pos, "instruction") {
 		return false
 	}
-	if a.secs[a.cur].size%4 != 0 {
-		a.errs.Add(it.pos, "instruction at offset %d of %s is not 4-byte aligned (add .align 2)", a.secs[a.cur].size, sectionNames[a.cur])
+	if a.rvc {
+		it = a.compressed(it)
+	}
+	size, align := int64(4), int64(4)
+	if it.def.format == fmtC {
+		size = 2
+	}
+	if a.rvcUsed {
+		align = 2 // with the C extension, instructions are 2-byte aligned (spec section 16.1)
+	}
+	if a.secs[a.cur].size%align != 0 {
+		a.errs.Add(it.pos, "instruction at offset %d of %s is not %d-byte aligned (add .align %d)", a.secs[a.cur].size, sectionNames[a.cur], align, align/2)
 		return false
 	}
-	off, ok := a.grow(it.pos, 4)
+	off, ok := a.grow(it.pos, size)
 	if !ok {
 		return false
 	}
@@ -309,8 +357,65 @@ func (a *assembler) emitInst(it *instItem) bool {
 		a.errs.Add(err.pos, "%s", err.msg)
 		return true
 	}
-	binary.LittleEndian.PutUint32(a.secs[it.sec].data[off:], w)
+	a.put(it, w)
 	return true
+}
+
+// put writes the encoding of an instruction into its section.
+func (a *assembler) put(it *instItem, w uint32) {
+	if it.def.format == fmtC {
+		binary.LittleEndian.PutUint16(a.secs[it.sec].data[it.off:], uint16(w))
+		return
+	}
+	binary.LittleEndian.PutUint32(a.secs[it.sec].data[it.off:], w)
+}
+
+// compressed returns the 16-bit form of a 32-bit instruction under
+// .option rvc, or the instruction itself if it has none: GNU as compresses
+// an instruction whose immediate is a constant here (compress), and j,
+// beqz, bnez, beq and bne to any target, which it relaxes to the 32-bit
+// form when the target is too far.
+func (a *assembler) compressed(it *instItem) *instItem {
+	d := it.def
+	switch {
+	case d.format == fmtC:
+		return it
+	case d.format == fmtBranch || d.format == fmtJAL:
+		name := ""
+		switch {
+		case d.name == "beq" && it.rs2 == 0 && isCReg(it.rs1):
+			name = "c.beqz"
+		case d.name == "bne" && it.rs2 == 0 && isCReg(it.rs1):
+			name = "c.bnez"
+		case d.name == "jal" && it.rd == 0 && a.form == formJump:
+			name = "c.j"
+		}
+		if name == "" || a.long[it.pos] {
+			return it
+		}
+		c := *it
+		c.def, c.relax = cDefs[name], true
+		return &c
+	}
+	if !a.knownNow(it) {
+		return it
+	}
+	var v int64
+	switch d.format {
+	case fmtI, fmtShift, fmtLoad, fmtStore, fmtU, fmtJALR:
+		if it.imm.kind != immPlain {
+			return it // %hi, %lo: GNU as keeps the relocation, in 32 bits
+		}
+		x, err := a.eval(it.imm.e, a.stmtDot, false)
+		if err != nil {
+			return it
+		}
+		v = x.off
+	}
+	if c := compress(it, v, a.form); c != nil {
+		return c
+	}
+	return it
 }
 
 // knownNow reports whether an instruction can be encoded before layout: its
@@ -321,6 +426,8 @@ func (a *assembler) knownNow(it *instItem) bool {
 		return true
 	case fmtBranch, fmtJAL:
 		return false
+	case fmtC:
+		return !strings.HasSuffix(it.def.ops, "Cp") && it.def.ops != "Ca"
 	}
 	k := it.imm.kind
 	return (k == immPlain || k == immHi || k == immLo) && a.constant(it.imm.e)
@@ -464,8 +571,18 @@ func (a *assembler) emitAlign(pos Pos, bytes int64, fill byte, hasFill bool, max
 	if !ok {
 		return
 	}
-	// Zero bytes up to a 4-byte boundary, then nops (addi zero, zero, 0).
-	for i := off + pad%4; i < off+pad; i += 4 {
+	// As GNU as (tc-riscv.c, riscv_handle_align and riscv_make_nops), with or
+	// without rvc: a zero byte to an even address, a c.nop to a multiple of
+	// 4, then nops (addi zero, zero, 0).
+	i := off
+	if pad%2 == 1 {
+		i++
+	}
+	if (off+pad-i)%4 == 2 {
+		binary.LittleEndian.PutUint16(s.data[i:], 0x0001)
+		i += 2
+	}
+	for ; i < off+pad; i += 4 {
 		binary.LittleEndian.PutUint32(s.data[i:], 0x00000013)
 	}
 }
@@ -526,7 +643,7 @@ func (a *assembler) resolve() {
 			a.errs.Add(err.pos, "%s", err.msg)
 			continue
 		}
-		binary.LittleEndian.PutUint32(a.secs[it.sec].data[it.off:], w)
+		a.put(it, w)
 	}
 	for _, d := range a.datas {
 		v, err := a.eval(d.e, d.dot, true)
@@ -607,6 +724,43 @@ func checkRange(im operandImm, v, lo, hi int64, what string) *evalError {
 	return nil
 }
 
+// encodeC builds the parcel of a compressed instruction at pc.
+func (a *assembler) encodeC(it *instItem, pc int64) (uint32, *evalError) {
+	d := it.def
+	ops := cOps(d.ops)
+	last := ""
+	if len(ops) > 0 {
+		last = ops[len(ops)-1]
+	}
+	var v int64
+	switch {
+	case last == "Cp" || last == "Ca":
+		t, err := a.eval(it.imm.e, it.dot, true)
+		if err != nil {
+			return 0, err
+		}
+		v = t.off - pc
+		if it.relax && (t.sec != it.sec && t.sec != secAbs || !cImmOK(last, v)) {
+			a.tooFar = append(a.tooFar, it.pos) // too far: 32 bits in the next run
+			return 0, nil
+		}
+		if v%2 != 0 {
+			return 0, errAt(it.imm.pos, "jump target %#x is not 2-byte aligned", uint64(t.off))
+		}
+		if !cImmOK(last, v) {
+			reach := map[string]string{"Cp": "±256 B", "Ca": "±2 KiB"}[last]
+			return 0, errAt(it.imm.pos, "%s target %d bytes away is out of range (%s)", d.name, v, reach)
+		}
+	case it.imm.e != nil:
+		x, err := a.immValue(it, nil)
+		if err != nil {
+			return 0, err
+		}
+		v = x
+	}
+	return uint32(encodeC(d, it.rd, it.rs1, it.rs2, v)), nil
+}
+
 // encode builds the instruction word of it.
 func (a *assembler) encode(it *instItem, auipcAt map[uint64]*instItem) (uint32, *evalError) {
 	d := it.def
@@ -618,6 +772,8 @@ func (a *assembler) encode(it *instItem, auipcAt map[uint64]*instItem) (uint32, 
 		return encodeR(d, it.rd, it.rs1, it.rs2) | it.bits, nil
 	case fmtNone:
 		return d.match, nil
+	case fmtC:
+		return a.encodeC(it, pc)
 	case fmtBranch, fmtJAL:
 		v, err := a.eval(it.imm.e, it.dot, true)
 		if err != nil {

@@ -19,6 +19,7 @@ const (
 	tkEOS      tokKind = iota // end of statement: newline, ';' or end of file
 	tkIdent                   // symbol, mnemonic, directive or register name
 	tkNum                     // integer or character constant
+	tkFloat                   // decimal floating-point literal: 1.5, 2., 1e10, 6.02e+23 (.float, .double)
 	tkString                  // "..." with escapes decoded
 	tkLocalRef                // numeric local label reference: 1f, 2b
 	tkReloc                   // %hi, %lo, %pcrel_hi, %pcrel_lo
@@ -213,7 +214,25 @@ func (l *lexer) number(p Pos) {
 	for l.off < len(l.src) && isIdentChar(l.src[l.off]) {
 		l.advance(1)
 	}
+	// A sign inside a floating-point literal: the exponent's ("1e-5",
+	// "2.5E+3", "0f1e-5") or the number's after a prefix ("0d-3.5").
+	for n := 0; n < 2; n++ {
+		t := l.src[start:l.off]
+		prefix := len(t) == 2 && t[0] == '0' && strings.IndexByte("fFdDeErR", t[1]) >= 0
+		exp := isFloatText(t) && (t[len(t)-1] == 'e' || t[len(t)-1] == 'E')
+		if !(prefix || exp) || l.peekByte(0) != '+' && l.peekByte(0) != '-' || !isDigit(l.peekByte(1)) {
+			break
+		}
+		l.advance(1)
+		for l.off < len(l.src) && isIdentChar(l.src[l.off]) {
+			l.advance(1)
+		}
+	}
 	text := l.src[start:l.off]
+	if isFloatText(text) {
+		l.emit(tkFloat, p, text, 0)
+		return
+	}
 	// Local label reference: decimal digits then 'f' or 'b'. "0b1" is binary.
 	if n := len(text); n >= 2 && (text[n-1] == 'f' || text[n-1] == 'b') && allDigits(text[:n-1]) &&
 		!(text[:2] == "0b" && n > 2) {
@@ -239,6 +258,57 @@ func (l *lexer) number(p Pos) {
 		l.errs.Add(p, "invalid number %q", text)
 	}
 	l.emit(tkNum, p, text, int64(v))
+}
+
+// isFloatText reports whether s is a floating-point literal as GNU as's
+// .float and .double read it: decimal digits, then a fraction ".digits" or
+// an exponent "e[+-]digits" or both (either part may be empty: "1.", "1e"),
+// optionally after one of GNU as's prefixes 0f, 0d, 0e or 0r ("0f1.5"; then
+// an integer will do too, "0f3").
+func isFloatText(s string) bool {
+	if _, ok := cutFloatPrefix(s); ok {
+		return true
+	}
+	return isDecimalFloat(s)
+}
+
+// cutFloatPrefix removes a 0f, 0d, 0e or 0r prefix from a literal whose rest
+// is an integer or a decimal floating-point literal.
+func cutFloatPrefix(s string) (string, bool) {
+	if len(s) > 2 && s[0] == '0' && strings.IndexByte("fFdDeErR", s[1]) >= 0 {
+		rest := s[2:]
+		if unsigned := strings.TrimLeft(rest, "+-"); len(rest)-len(unsigned) <= 1 && (allDigits(unsigned) || isDecimalFloat(unsigned)) {
+			return rest, true
+		}
+	}
+	return s, false
+}
+
+// isDecimalFloat reports whether s is digits with a fraction, an exponent or both.
+func isDecimalFloat(s string) bool {
+	i := 0
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	if i == 0 || i == len(s) {
+		return false
+	}
+	if s[i] == '.' {
+		i++
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+	}
+	return i == len(s)
 }
 
 func allDigits(s string) bool {

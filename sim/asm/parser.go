@@ -371,7 +371,8 @@ func (p *parser) fenceSet() (int64, bool) {
 
 func (p *parser) instruction(m token) {
 	p.a.stmtDot = p.a.dot() // '.' in the operands, for every instruction it expands to
-	if p.pseudo(m) {
+	p.a.form = formPlain
+	if p.cInstruction(m) || p.pseudo(m) {
 		return
 	}
 	d := instByName[m.text]
@@ -485,6 +486,7 @@ func (p *parser) jalr(it *instItem) bool {
 		it.rd = 1
 		it.rs1, _ = p.reg()
 		it.imm = zero
+		p.a.form = formJump // "jalr rs" may be c.jalr
 		return true
 	}
 	if !p.regs(&it.rd) || !p.comma() {

@@ -98,6 +98,12 @@ func (p *parser) pseudo(m token) bool {
 	if !p.expectEOS() {
 		return true
 	}
+	switch m.text {
+	case "j", "jr", "ret":
+		p.a.form = formJump // riscv-opc.c gives these a compressed row, jal and jalr rd, imm(rs) none
+	case "mv":
+		p.a.form = formMv
+	}
 	*it = al.build(*it, r)
 	p.a.emitInst(it)
 	return true
@@ -130,7 +136,11 @@ func (p *parser) li(m token) {
 	if !ok {
 		return
 	}
-	for _, s := range liSequence(rd, v) {
+	seq := liSequence(rd, v)
+	if len(seq) == 1 && seq[0].op == "addi" {
+		p.a.form = formLi // GNU as's li row "d,j", not an addi to compress
+	}
+	for _, s := range seq {
 		p.a.emitInst(&instItem{pos: m.pos, def: instByName[s.op], rd: s.rd, rs1: s.rs1, imm: constImm(s.imm)})
 	}
 }

@@ -974,6 +974,137 @@ helper: addi a0, a0, 1  # the target of call and tail
         fadd.d fa0, fa0, fa0
         .option pop
 
+# The C extension. Explicit c.* mnemonics, then ordinary instructions that
+# GNU as compresses under .option rvc (and those it leaves in 32 bits), the
+# branches it relaxes, and .align padding with c.nop.
+        .option push
+        .option rvc
+rvc_start:
+        c.addi4spn a0, sp, 1020
+        c.fld fa0, 248(a5)
+        c.lw s1, 124(a5)
+        c.ld a5, 0(s0)
+        c.fsd fs0, 8(a0)
+        c.sw a0, 64(a1)
+        c.sd a3, 248(a4)
+        c.nop
+        c.addi a0, -32
+        c.addiw t6, 31
+        c.li ra, -1
+        c.addi16sp sp, -512
+        c.lui a0, 0xfffe0
+        c.lui t6, 31
+        c.srli s1, 63
+        c.srai a5, 1
+        c.andi a0, -1
+        c.sub a0, a1
+        c.xor s0, a5
+        c.or a2, a3
+        c.and a4, s1
+        c.subw a0, a5
+        c.addw s0, s1
+        c.slli ra, 32
+        c.fldsp fs11, 504(sp)
+        c.lwsp t6, 252(sp)
+        c.ldsp a0, 8(sp)
+        c.jr ra
+        c.mv a0, a1
+        c.ebreak
+        c.jalr t0
+        c.add t6, t6
+        c.fsdsp fa0, 0(sp)
+        c.swsp a0, 4(sp)
+        c.sdsp ra, 504(sp)
+        c.li zero, 3
+        c.nop 5
+        c.slli64 a0
+        c.unimp
+1:      c.beqz a0, 1b
+        c.bnez s1, 2f
+        c.j 1b
+2:      c.j rvc_start
+# Compressed by GNU as
+        addi a0, a0, 1
+        addi sp, sp, -16
+        addi sp, sp, 496
+        addi a0, sp, 16
+        addi a0, zero, -5
+        addi zero, zero, 0
+        addi a0, a1, 0
+        addiw a0, a0, -1
+        sext.w s0, s0
+        lui a0, 31
+        li a0, 5
+        li a0, 0x1000
+        li a0, 0x12345
+        li a0, 0x123456789
+        mv a0, a1
+        slli a0, a0, 3
+        srli s0, s0, 63
+        srai a5, a5, 1
+        andi a0, a0, 15
+        add a0, a0, a1
+        add a0, a1, a0
+        add a0, zero, a1
+        sub a0, a0, a1
+        and a0, a1, a0
+        or s0, s0, s1
+        xor a5, a4, a5
+        addw a0, a0, a1
+        subw a0, a0, a1
+        lw a0, 8(sp)
+        ld ra, 504(sp)
+        sw a0, 124(a5)
+        sd s0, 0(sp)
+        fld fa0, 8(sp)
+        fsd fs0, 248(a0)
+        nop
+        ret
+        jr a0
+        jalr a1
+        ebreak
+# Left in 32 bits
+        addi a6, a6, 1
+        addi a0, a1, 1
+        li zero, 0
+        mv a0, zero
+        slli a0, a0, 0
+        lw a0, 2(sp)
+        lw a0, 128(a5)
+        sub a0, a1, a0
+        jalr ra, 0(a0)
+        jal ra, rvc_start
+        jal zero, 3f
+        la a0, rvc_start
+        lw a1, counter
+        call rvc_start
+        addi a0, a0, %lo(rvc_start)
+        fsw fa0, 0(sp)
+        beqz a6, 3f
+        beq zero, a0, 3f
+        bge a0, zero, 3f
+# Branches GNU as relaxes: 16 bits when the target is near, 32 when not
+3:      beqz a0, 3b
+        bnez s0, 4f
+        beq a5, zero, 3b
+        bne a5, zero, 4f
+        j 3b
+        j 4f
+        beqz a0, 5f
+        j 5f
+        j fp_data
+4:      .align 2
+        .byte 1
+        .align 3
+        nop
+        .fill 66, 4, 0x13       # 264 bytes of nops: beyond c.beqz's reach
+5:      bnez a0, 3b
+        j 3b
+        .option norvc
+        addi a0, a0, 1
+        .option pop
+        nop
+
 # Alignment in code: padded with nops
         .align 4
         nop
@@ -998,6 +1129,12 @@ counter:
         .byte -128, 255, 'a', 0x7f, -1
         .align 1
         .half -32768, 65535, 0x1234
+        .align 2
+floats:
+        .float 1.5, -0.25, 1e10, 2, 0.1, 3.4028235e38, 1e-40, 1.5e+2, 0f2.5, +1, -0
+        .float inf, -inf, nan, 1.00000017881393432617187499, 010
+        .align 3
+        .double 1.5, -0.25, 1e10, 2., 0.1, 1e308, 1e-310, 6.02214076e23, 0d-3.5, infinity, nan
         .align 2
         .word -2147483648, 0xffffffff, ANSWER, counter, msg + 3, _start
         .balign 8
