@@ -2,8 +2,7 @@ package asm
 
 import "testing"
 
-// TestDisassembleCompressed: every RV64C form (but the floating-point
-// loads and stores, which this disassembler does not know yet) reads as GNU
+// TestDisassembleCompressed: every RV64C form reads as GNU
 // objdump's default output shows it (riscv64-unknown-elf-objdump -d of
 // "as -march=rv64gc"), in this disassembler's spacing and with its names
 // (addi where newer objdump writes "add" for it): as the expanded
@@ -15,6 +14,10 @@ func TestDisassembleCompressed(t *testing.T) {
 		want   string
 	}{
 		{0x0, 0x0040, "addi s0, sp, 4"},
+		{0x0, 0x2588, "fld fa0, 8(a1)"},  // c.fld
+		{0x0, 0xaa0c, "fsd fa1, 16(a2)"}, // c.fsd
+		{0x0, 0x2522, "fld fa0, 8(sp)"},  // c.fldsp
+		{0x0, 0xa42a, "fsd fa0, 8(sp)"},  // c.fsdsp
 		{0x2, 0x1ffc, "addi a5, sp, 1020"},
 		{0x8, 0x4188, "lw a0, 0(a1)"},
 		{0xa, 0x5fe4, "lw s1, 124(a5)"},
