@@ -40,6 +40,19 @@ var fuzzSysnos = []uint64{
 	uint64(abi.SysGetdents64), uint64(abi.SysTruncate), uint64(abi.SysFtruncate), uint64(abi.SysFaccessat),
 	uint64(abi.SysFaccessat2), uint64(abi.SysFchmod), uint64(abi.SysFchmodat), uint64(abi.SysFchown),
 	uint64(abi.SysFchownat), uint64(abi.SysUmask),
+	// Unix sockets, epoll, and the calls of glibc's startup and issue 17,
+	// after the others for the same reason.
+	uint64(abi.SysSocket), uint64(abi.SysSocketpair), uint64(abi.SysBind), uint64(abi.SysListen),
+	uint64(abi.SysAccept), uint64(abi.SysAccept4), uint64(abi.SysConnect), uint64(abi.SysGetsockname),
+	uint64(abi.SysGetpeername), uint64(abi.SysSendto), uint64(abi.SysRecvfrom), uint64(abi.SysShutdown),
+	uint64(abi.SysSendmsg), uint64(abi.SysRecvmsg), uint64(abi.SysGetsockopt), uint64(abi.SysSetsockopt),
+	uint64(abi.SysEpollCreate1), uint64(abi.SysEpollCtl), uint64(abi.SysEpollPwait), uint64(abi.SysEpollPwait2),
+	uint64(abi.SysMprotect), uint64(abi.SysGetrlimit), uint64(abi.SysSetrlimit), uint64(abi.SysPrlimit64),
+	uint64(abi.SysSendfile), uint64(abi.SysPrctl), uint64(abi.SysGetrandom), uint64(abi.SysRiscvHwprobe),
+	uint64(abi.SysSetRobustList), uint64(abi.SysGetRobustList), uint64(abi.SysRseq), uint64(abi.SysRenameat2),
+	uint64(abi.SysReadlinkat), uint64(abi.SysClockNanosleep), uint64(abi.SysRtSigsuspend),
+	uint64(abi.SysRtSigtimedwait), uint64(abi.SysSetitimer), uint64(abi.SysGetitimer), uint64(abi.SysSetpgid),
+	uint64(abi.SysSetsid), uint64(abi.SysTkill),
 }
 
 // fuzzArg turns a byte into an argument worth trying: small numbers,

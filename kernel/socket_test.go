@@ -188,3 +188,20 @@ func TestSocketGenericOptions(t *testing.T) {
 		require.Equal(t, uint32(1), binary.LittleEndian.Uint32(st.read("root", val, 4)), "option %d on", opt)
 	}
 }
+
+// A control buffer longer than the kernel allows for socket options'
+// memory (sock_kmalloc against net.core.optmem_max) fails with ENOBUFS
+// before anything is read: a guest must not make the simulator allocate
+// the 2 GiB that msg_controllen may claim.
+func TestSendmsgControlTooLong(t *testing.T) {
+	st := newSockTester(t)
+	sv := st.mem("root", 0)
+	st.ok("root", abi.SysSocketpair, abi.AF_UNIX, abi.SOCK_DGRAM, 0, sv)
+	a := uint64(binary.LittleEndian.Uint32(st.read("root", sv, 4)))
+	hdr := st.mem("root", 64)
+	var h [msghdrSize]byte
+	binary.LittleEndian.PutUint64(h[32:], st.mem("root", 256)) // msg_control
+	binary.LittleEndian.PutUint64(h[40:], 1<<31-1)             // msg_controllen
+	st.write("root", hdr, h[:])
+	st.fails(abi.ENOBUFS, "root", abi.SysSendmsg, a, hdr, 0)
+}

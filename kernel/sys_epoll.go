@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 
 	"ipcsim/abi"
 	"ipcsim/ipc/epoll"
@@ -59,7 +60,15 @@ func (e *epollFile) Queue() *sched.WaitQueue    { return e.ep.Queue() }
 // Release: the last descriptor of the instance closed; its items leave the
 // queues of the files they watch.
 func (e *epollFile) Release() {
+	items := e.ep.Items()
+	files := make([]*OpenFile, len(items))
+	for i, it := range items {
+		files[i] = it.File.(*OpenFile)
+	}
 	e.ep.Release()
+	for _, f := range files {
+		unwatch(f, e.ep)
+	}
 	k := e.k
 	for i, x := range k.epolls {
 		if x == e.ep {
@@ -167,7 +176,9 @@ func sysEpollCtl(c *call) (int64, error) {
 			return 0, abi.EEXIST // "op was EPOLL_CTL_ADD, and the supplied file descriptor fd is already registered"
 		}
 		ep.Add(tf, fd, events, data)
-		tf.epolls = append(tf.epolls, ep)
+		if !slices.Contains(tf.epolls, ep) {
+			tf.epolls = append(tf.epolls, ep) // once, however many fds of it ep watches
+		}
 	case abi.EPOLL_CTL_MOD:
 		if it == nil {
 			return 0, abi.ENOENT // "op was EPOLL_CTL_MOD or EPOLL_CTL_DEL, and fd is not registered"
@@ -181,10 +192,26 @@ func sysEpollCtl(c *call) (int64, error) {
 			return 0, abi.ENOENT
 		}
 		ep.Remove(it)
+		unwatch(tf, ep)
 	default:
 		return 0, abi.EINVAL // "op ... is not supported by this interface"
 	}
 	return 0, nil
+}
+
+// unwatch takes ep off f's list of the instances watching it once ep has
+// no item on f left (through another fd of the description, it may), so
+// that the list does not grow with every EPOLL_CTL_ADD and DEL and keeps
+// no closed instance alive.
+func unwatch(f *OpenFile, ep *epoll.Instance) {
+	for _, it := range ep.Items() {
+		if it.File == f {
+			return
+		}
+	}
+	if i := slices.Index(f.epolls, ep); i >= 0 {
+		f.epolls = slices.Delete(f.epolls, i, i+1)
+	}
 }
 
 // epollLoop reports whether adding from to to would close a circle of

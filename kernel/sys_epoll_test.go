@@ -261,3 +261,31 @@ func TestEpollErrors(t *testing.T) {
 	require.NoError(t, tk.AS.WriteBytes(ts, make([]byte, 16)))
 	require.Zero(t, e.call(abi.SysEpollPwait2, uint64(ep), scratch(tk), 1, ts, 0, 8), "a zero timespec polls")
 }
+
+// A description keeps the instances that watch it (for eventpoll_release
+// at its close) only while they do: EPOLL_CTL_DEL, and the close of the
+// instance, take the instance off the description's list. A server that
+// adds and deletes the same descriptor at every request must not grow the
+// list, nor keep a closed instance alive through it.
+func TestEpollDelForgetsTheInstance(t *testing.T) {
+	_, tk, _ := epollMachine(t)
+	e := epollTest{t, tk}
+	ep := e.call(abi.SysEpollCreate1, 0)
+	r, _ := e.pipe()
+	rf, err := (&call{t: tk}).file(r)
+	require.NoError(t, err)
+	for range 100 {
+		require.Zero(t, e.ctl(ep, abi.EPOLL_CTL_ADD, r, abi.EPOLLIN, 1))
+		require.Zero(t, e.ctl(ep, abi.EPOLL_CTL_DEL, r, 0, 0))
+	}
+	require.Empty(t, rf.epolls, "deleted: the description is watched by nobody")
+
+	d := e.call(abi.SysDup, uint64(r))
+	require.Zero(t, e.ctl(ep, abi.EPOLL_CTL_ADD, r, abi.EPOLLIN, 1))
+	require.Zero(t, e.ctl(ep, abi.EPOLL_CTL_ADD, int32(d), abi.EPOLLIN, 2))
+	require.Len(t, rf.epolls, 1, "two items of one instance on one description")
+	require.Zero(t, e.ctl(ep, abi.EPOLL_CTL_DEL, r, 0, 0))
+	require.Len(t, rf.epolls, 1, "the dup's item still watches it")
+	require.Zero(t, e.call(abi.SysClose, uint64(ep)))
+	require.Empty(t, rf.epolls, "the closed instance watches nothing")
+}

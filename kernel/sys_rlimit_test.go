@@ -79,3 +79,16 @@ func TestRlimitNprocStopsAUsersForks(t *testing.T) {
 	require.Greater(t, mustCall(t, tk, abi.SysClone, uint64(abi.SIGCHLD), 0, 0, 0, 0), int64(0))
 	require.Equal(t, -int64(abi.EAGAIN), mustCall(t, tk, abi.SysClone, uint64(abi.SIGCHLD), 0, 0, 0, 0))
 }
+
+// RLIMIT_NOFILE of 0 is a limit like any other: no descriptor can be made
+// ("EMFILE The per-process limit on the number of open file descriptors
+// has been reached" - open(2)), in the process and in its children.
+func TestRlimitNofileZero(t *testing.T) {
+	k, tk, _ := epollMachine(t)
+	require.Equal(t, int64(0), setLimit(t, tk, abi.RLIMIT_NOFILE, proc.Rlimit{Cur: 0, Max: 8}))
+	require.Equal(t, proc.Rlimit{Cur: 0, Max: 8}, getLimit(t, tk, abi.RLIMIT_NOFILE))
+	require.Equal(t, -int64(abi.EMFILE), mustCall(t, tk, abi.SysDup, 0))
+	require.Equal(t, -int64(abi.EBADF), mustCall(t, tk, abi.SysDup3, 0, 5, 0))
+	pid := mustCall(t, tk, abi.SysClone, uint64(abi.SIGCHLD), 0, 0, 0, 0)
+	require.Equal(t, -int64(abi.EMFILE), mustCall(t, k.tasks[int(pid)], abi.SysDup, 0))
+}

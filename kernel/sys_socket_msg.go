@@ -67,7 +67,9 @@ func sysSendmsg(c *call) (int64, error) {
 	}
 	var ctl *unix.Control
 	if h.controllen > 0 {
-		if h.controllen > math.MaxInt32 {
+		// ____sys_sendmsg: ENOBUFS above INT_MAX, and when sock_kmalloc
+		// refuses a buffer longer than net.core.optmem_max.
+		if h.controllen > optmemMax {
 			return 0, abi.ENOBUFS
 		}
 		raw := make([]byte, h.controllen)
@@ -148,6 +150,10 @@ func (c *call) parseControl(raw []byte) (*unix.Control, error) {
 	}
 	return ctl, nil
 }
+
+// optmemMax is net.core.optmem_max, Linux's default since 6.9 (128 KiB;
+// 20480 before): the longest control buffer sendmsg copies in.
+const optmemMax = 128 << 10
 
 // maxInflight is RLIMIT_NOFILE, which in-flight descriptors may exceed
 // by one message's worth.

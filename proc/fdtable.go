@@ -19,14 +19,15 @@ const MaxFDs = 1024
 
 // FDTable maps descriptor numbers to open file descriptions.
 type FDTable struct {
-	fds   []FD // fds[n].File == nil: n is free
-	limit int  // RLIMIT_NOFILE's soft limit; 0 means MaxFDs
+	fds     []FD // fds[n].File == nil: n is free
+	limit   int  // RLIMIT_NOFILE's soft limit, if limited
+	limited bool // SetLimit was called (else the limit is MaxFDs): 0 is a limit too
 }
 
 // Limit returns the number of descriptors the table may use:
 // RLIMIT_NOFILE's soft limit, descriptors 0..Limit()-1.
 func (t *FDTable) Limit() int {
-	if t.limit == 0 {
+	if !t.limited {
 		return MaxFDs
 	}
 	return t.limit
@@ -35,7 +36,7 @@ func (t *FDTable) Limit() int {
 // SetLimit sets RLIMIT_NOFILE's soft limit (setrlimit(2)). Descriptors
 // already open at or above it stay open, as on Linux; no new one is made
 // there.
-func (t *FDTable) SetLimit(n int) { t.limit = n }
+func (t *FDTable) SetLimit(n int) { t.limit, t.limited = n, true }
 
 // Get returns the description behind fd.
 func (t *FDTable) Get(fd int) (FileRef, bool) {
@@ -108,7 +109,7 @@ func (t *FDTable) Close(fd int) bool {
 // Fork returns a copy of the table whose descriptors share the same open
 // file descriptions (fork(2)).
 func (t *FDTable) Fork() *FDTable {
-	c := &FDTable{fds: make([]FD, len(t.fds)), limit: t.limit}
+	c := &FDTable{fds: make([]FD, len(t.fds)), limit: t.limit, limited: t.limited}
 	for fd, d := range t.fds {
 		if d.File != nil {
 			d.File.IncRef()
