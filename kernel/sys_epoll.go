@@ -165,7 +165,7 @@ func sysEpollCtl(c *call) (int64, error) {
 	// "ELOOP fd refers to an epoll instance and this EPOLL_CTL_ADD operation
 	// would result in a circular loop of epoll instances monitoring one
 	// another or a nesting depth of epoll instances greater than 5."
-	if op == abi.EPOLL_CTL_ADD && inner != nil && epollLoop(inner, ep, 0) {
+	if op == abi.EPOLL_CTL_ADD && inner != nil && epollLoop(inner, ep, 0, map[*epoll.Instance]int{}) {
 		return 0, abi.ELOOP
 	}
 	fd := int(int32(c.a[2]))
@@ -217,12 +217,20 @@ func unwatch(f *OpenFile, ep *epoll.Instance) {
 // epollLoop reports whether adding from to to would close a circle of
 // instances watching one another, or nest them deeper than EP_MAX_NESTS
 // (ep_loop_check_proc): depth counts the levels below the instance added.
-func epollLoop(from, to *epoll.Instance, depth int) bool {
+// seen holds the shallowest depth each instance was walked from, so that
+// an instance reached again no deeper is not walked again (Linux's
+// loop_check_gen): the walk is linear in the watches, not exponential in
+// the nesting.
+func epollLoop(from, to *epoll.Instance, depth int, seen map[*epoll.Instance]int) bool {
 	if from == to || depth > abi.EP_MAX_NESTS {
 		return true
 	}
+	if d, ok := seen[from]; ok && d <= depth {
+		return false
+	}
+	seen[from] = depth
 	for _, it := range from.Items() {
-		if inner := epollOf(it.File.(*OpenFile)); inner != nil && epollLoop(inner, to, depth+1) {
+		if inner := epollOf(it.File.(*OpenFile)); inner != nil && epollLoop(inner, to, depth+1, seen) {
 			return true
 		}
 	}

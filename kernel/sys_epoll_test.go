@@ -289,3 +289,34 @@ func TestEpollDelForgetsTheInstance(t *testing.T) {
 	require.Zero(t, e.call(abi.SysClose, uint64(ep)))
 	require.Empty(t, rf.epolls, "the closed instance watches nothing")
 }
+
+// The loop check walks each instance once per depth, not once per path (a
+// lattice of four levels of 40 instances, each watching all 40 of the level
+// below, has 40^3 paths below one top instance): it still answers ADDs
+// across the lattice and finds a circle through it.
+func TestEpollLoopCheckIsLinear(t *testing.T) {
+	_, tk, _ := epollMachine(t)
+	e := epollTest{t, tk}
+	const width, levels = 40, 4
+	var below, bottom []int64
+	for range levels {
+		var level []int64
+		for range width {
+			ep := e.call(abi.SysEpollCreate1, 0)
+			require.GreaterOrEqual(t, ep, int64(0))
+			for _, inner := range below {
+				require.Equal(t, int64(0), e.ctl(ep, abi.EPOLL_CTL_ADD, int32(inner), abi.EPOLLIN, 0))
+			}
+			level = append(level, ep)
+		}
+		if bottom == nil {
+			bottom = level
+		}
+		below = level
+	}
+	top := e.call(abi.SysEpollCreate1, 0)
+	require.Equal(t, int64(0), e.ctl(top, abi.EPOLL_CTL_ADD, int32(below[0]), abi.EPOLLIN, 0))
+	// A circle through the lattice is still found: top reaches every
+	// instance of the bottom level.
+	require.Equal(t, -int64(abi.ELOOP), e.ctl(bottom[width-1], abi.EPOLL_CTL_ADD, int32(top), abi.EPOLLIN, 0))
+}
