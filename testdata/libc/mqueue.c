@@ -90,7 +90,8 @@ int main(void)
 	printf("receive with a 10-byte buffer: %zd, EMSGSIZE: %s\n", n, errno == EMSGSIZE ? "yes" : "no");
 	char large[65] = {0};
 	errno = 0;
-	printf("send 65 bytes: %d, EMSGSIZE: %s\n", mq_send(q, large, sizeof large, 0),
+	int rc = mq_send(q, large, sizeof large, 0);
+	printf("send 65 bytes: %d, EMSGSIZE: %s\n", rc,
 	       errno == EMSGSIZE ? "yes" : "no");
 	struct mq_attr nb = {.mq_flags = O_NONBLOCK}, old;
 	mq_setattr(q, &nb, &old);

@@ -89,8 +89,9 @@ int main(void)
 	       sum == total ? "yes" : "no");
 	int status;
 	errno = 0;
+	int rc = waitpid(-1, &status, 0);
 	printf("waitpid with no children left: %d, errno ECHILD: %s\n",
-	       (int)waitpid(-1, &status, 0), errno == ECHILD ? "yes" : "no");
+	       rc, errno == ECHILD ? "yes" : "no");
 
 	/* A child blocked reading a pipe, killed by SIGTERM. */
 	int p[2];

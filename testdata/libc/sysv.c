@@ -124,7 +124,8 @@ int main(void)
 	waitpid(c, NULL, 0);
 	struct sembuf nowait = {0, -1, IPC_NOWAIT};
 	errno = 0;
-	printf("semop IPC_NOWAIT on 0: %d, EAGAIN: %s\n", semop(semid, &nowait, 1),
+	int rc = semop(semid, &nowait, 1);
+	printf("semop IPC_NOWAIT on 0: %d, EAGAIN: %s\n", rc,
 	       errno == EAGAIN ? "yes" : "no");
 
 	/* Message queue: a child sends typed messages, the parent picks. */
@@ -186,7 +187,8 @@ int main(void)
 	printf("IPC_RMID: shm %d, sem %d, msg %d\n", shmctl(shmid, IPC_RMID, NULL),
 	       semctl(semid, 0, IPC_RMID), msgctl(mq, IPC_RMID, NULL));
 	errno = 0;
-	printf("msgsnd after IPC_RMID: %d, EINVAL: %s\n", msgsnd(mq, &m, 1, 0),
+	rc = msgsnd(mq, &m, 1, 0);
+	printf("msgsnd after IPC_RMID: %d, EINVAL: %s\n", rc,
 	       errno == EINVAL ? "yes" : "no");
 	errno = 0;
 	printf("shmat after IPC_RMID: EINVAL: %s\n",
