@@ -41,7 +41,8 @@ func TestLibcPrograms(t *testing.T) {
 				require.NoError(t, err)
 
 				prog := "bin/" + elf
-				if _, err := os.Stat(filepath.Join(dir, prog)); err != nil {
+				data, err := os.ReadFile(filepath.Join(dir, prog))
+				if err != nil {
 					t.Fatalf("committed ELF missing: %v (rebuild with scripts/libc-programs.sh)", err)
 				}
 				var stdout, stderr bytes.Buffer
@@ -51,9 +52,9 @@ func TestLibcPrograms(t *testing.T) {
 					Input:      strings.NewReader(""),
 					StdinFile:  true,
 					StdoutFile: true,
-					Lookup: func(path string) ([]byte, error) {
-						return os.ReadFile(filepath.Join(dir, path))
-					},
+					// The program at /bin/NAME: run as bin/NAME from /, as
+					// under qemu-riscv64 from testdata/libc.
+					Files: []File{{Path: "/" + prog, Data: data, Mode: 0755}},
 					CycleLimit: 20_000_000_000,
 				})
 				pid, err := k.Spawn(prog, []string{prog}, nil)
