@@ -49,7 +49,7 @@ func (k *Kernel) bootInit() *Task {
 	t.Regs.PC = initBase
 	t.Regs.X[2] = proc.StackTop
 	if k.tracing {
-		k.emit(t, "spawn", "init starts: it reaps every child, orphans included")
+		k.emitEvent(t, &Event{Kind: "spawn", Name: t.Name, Text: "init starts: it reaps every child, orphans included"})
 	}
 	k.makeRunnable(t, sched.WhyNew)
 	return t

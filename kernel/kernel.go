@@ -354,7 +354,7 @@ func (k *Kernel) SpawnAs(path string, argv, envp []string, uid, gid int) (int, e
 		delete(k.tasks, t.PID)
 		return 0, fmt.Errorf("spawn %s: %w", path, err)
 	}
-	k.emit(t, "spawn", fmt.Sprintf("spawn %s (parent pid 1)", quoteArgv(argv)))
+	k.emitEvent(t, &Event{Kind: "spawn", Name: t.Name, Text: fmt.Sprintf("spawn %s (parent pid 1)", quoteArgv(argv))})
 	// As a shell runs a command in the foreground: the terminal's
 	// foreground group is the new process's.
 	k.tty.setForeground(t.PGID)

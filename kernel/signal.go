@@ -19,7 +19,7 @@ func (k *Kernel) sendSignal(t *Task, sig abi.Signal, info proc.SigInfo, why stri
 	blocked := s.Mask.Has(sig)
 	if s.Ignored(sig) && !blocked && sig != abi.SIGCONT {
 		if k.tracing {
-			k.emit(t, "signal", fmt.Sprintf("%v (%s): ignored", sig, why))
+			k.emitSignal(t, sig, info, fmt.Sprintf("%v (%s): ignored", sig, why))
 		}
 		return
 	}
@@ -29,14 +29,14 @@ func (k *Kernel) sendSignal(t *Task, sig abi.Signal, info proc.SigInfo, why stri
 	// - kill(2). (Linux's SIGNAL_UNKILLABLE: even SIGKILL.)
 	if t == k.init && s.Actions[sig].Handler == abi.SIG_DFL {
 		if k.tracing {
-			k.emit(t, "signal", fmt.Sprintf("%v (%s): init takes no signal it has no handler for", sig, why))
+			k.emitSignal(t, sig, info, fmt.Sprintf("%v (%s): init takes no signal it has no handler for", sig, why))
 		}
 		return
 	}
 	k.generateSideEffects(t, sig)
 	if s.Ignored(sig) && !blocked {
 		if k.tracing {
-			k.emit(t, "signal", fmt.Sprintf("%v (%s): ignored", sig, why))
+			k.emitSignal(t, sig, info, fmt.Sprintf("%v (%s): ignored", sig, why))
 		}
 		return
 	}
@@ -46,7 +46,7 @@ func (k *Kernel) sendSignal(t *Task, sig abi.Signal, info proc.SigInfo, why stri
 		if blocked {
 			state = "pending, blocked"
 		}
-		k.emit(t, "signal", fmt.Sprintf("%v (%s): %s", sig, why, state))
+		k.emitSignal(t, sig, info, fmt.Sprintf("%v (%s): %s", sig, why, state))
 	}
 	if !blocked && t.State == proc.Sleeping {
 		// "A signal interrupts a sleeping task only if that task does not

@@ -123,7 +123,7 @@ func sysClone(c *call) (int64, error) {
 		putTID(t.AS, ptid, child.PID)
 	}
 	if k.tracing {
-		k.emitEvent(child, &Event{Kind: "spawn", Other: t.PID, Text: fmt.Sprintf("fork: born as a copy of pid %d (%s)", t.PID, t.Name)})
+		k.emitEvent(child, &Event{Kind: "spawn", Other: t.PID, Name: child.Name, Text: fmt.Sprintf("fork: born as a copy of pid %d (%s)", t.PID, t.Name)})
 	}
 	k.makeRunnable(child, sched.WhyNew)
 	return int64(child.PID), nil
@@ -206,7 +206,7 @@ func sysExecve(c *call) (int64, error) {
 	t.execed = true
 	if t.k.tracing {
 		ret := int64(0)
-		t.k.emitEvent(t, &Event{Kind: "syscall", Syscall: "execve", Ret: &ret,
+		t.k.emitEvent(t, &Event{Kind: "syscall", Syscall: "execve", Ret: &ret, Name: t.Name,
 			Text: fmt.Sprintf("execve(%s, %s, %s) = 0", quoteBytes([]byte(path), 256), quoteArgv(argv), quoteArgv(envp))})
 	}
 	return 0, errNoReturn

@@ -2,6 +2,9 @@ package kernel
 
 import (
 	"fmt"
+
+	"ipcsim/abi"
+	"ipcsim/proc"
 	"strconv"
 	"strings"
 )
@@ -20,8 +23,14 @@ type Event struct {
 	Ret     *int64 `json:"ret,omitempty"`     // the call's raw return value (a0: -errno on failure)
 	Errno   string `json:"errno,omitempty"`   // "EFAULT" when the call failed
 	Addr    string `json:"addr,omitempty"`    // the faulting address, for faults
-	Other   int    `json:"other,omitempty"`   // the other process: the one switched to, woken, forked or reaped
+	Other   int    `json:"other,omitempty"`   // the other process: the one switched to, woken, forked or reaped; a signal's sender
 	PC      string `json:"pc,omitempty"`      // the instruction's address, for instructions and faults
+
+	// For views of the trace (sim/chrome.go, sim/mermaid.go), which should
+	// not have to parse Text:
+	Name   string `json:"name,omitempty"`   // the process's name (comm), for spawn and exec events
+	Signal string `json:"signal,omitempty"` // the signal, for the events of its generation: "SIGCHLD"
+	Obj    string `json:"obj,omitempty"`    // the object a read or write used: "pipe#1", "tty"
 }
 
 // instruction renders the instruction at pc of task t: "sd a1, 0(zero)",
@@ -44,6 +53,27 @@ func (k *Kernel) instruction(t *Task, pc uint64) string {
 // formatting either.
 func (k *Kernel) emit(t *Task, kind, text string) {
 	k.emitEvent(t, &Event{Kind: kind, Text: text})
+}
+
+// emitSignal sends the event of sig's generation for t: sent by the
+// process info names (its sender, or the child of a SIGCHLD), if another.
+func (k *Kernel) emitSignal(t *Task, sig abi.Signal, info proc.SigInfo, text string) {
+	e := &Event{Kind: "signal", Signal: sig.String(), Text: text}
+	if info.PID != 0 && info.PID != t.PID {
+		e.Other = info.PID
+	}
+	k.emitEvent(t, e)
+}
+
+// fdName names the object behind descriptor fd of t, for Event.Obj; "" if
+// there is none.
+func fdName(t *Task, fd uint64) string {
+	if ref, ok := t.Files.Get(int(int32(fd))); ok {
+		if f, ok := ref.(*OpenFile); ok {
+			return f.ops.Name()
+		}
+	}
+	return ""
 }
 
 func (k *Kernel) emitEvent(t *Task, e *Event) {

@@ -41,6 +41,8 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 		}
 		writeMaps(&b, p)
 	}
+	fmt.Fprintf(&b, "\nprocess tree:\n")
+	WriteTree(&b, SnapshotTree(s), "  ")
 	fmt.Fprintf(&b, "\npipes:\n")
 	if len(s.Pipes) == 0 {
 		fmt.Fprintf(&b, "  none\n")

@@ -22,12 +22,15 @@ const usage = `ipcsim runs programs and scenarios on a simulated Unix machine.
 
 Usage:
 
-  ipcsim run [--format=text|json] [--seed=N] [--limit=N|none] FILE.txtar
+  ipcsim run [--format=text|json|chrome|mermaid] [--tree] [--seed=N] [--limit=N|none] FILE.txtar
       Run a scenario. Print its trace (text, or JSON lines with
       --format=json), then the console output, then how each process
-      ended, and last, if the run called system calls that ipcsim does
-      not implement (each failed with ENOSYS), a line naming them:
+      ended (--tree adds the tree of its processes), and last, if the
+      run called system calls that ipcsim does not implement (each
+      failed with ENOSYS), a line naming them:
       "unimplemented: socket (3 calls, first by pid 2 at cycle 1234)".
+      --format=chrome prints only a Chrome trace for ui.perfetto.dev,
+      --format=mermaid only a Mermaid sequence diagram of the IPC.
       --seed=N runs the machine with seed N instead of the
       scenario's seed= (the seed picks the jitter of each time slice,
       so the interleaving), for instance to see the run behind a seed

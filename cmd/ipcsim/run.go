@@ -11,17 +11,26 @@ import (
 	"ipcsim/sim"
 )
 
-// cmdRun is "ipcsim run [--format=text|json] [--seed=N] FILE.txtar".
+// cmdRun is "ipcsim run [--format=text|json|chrome|mermaid] [--tree]
+// [--seed=N] FILE.txtar".
 func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	format := fs.String("format", "text", "trace format: text or json")
+	format := fs.String("format", "text", "trace format: text, json (lines), chrome (a Chrome trace for Perfetto) or mermaid (a sequence diagram)")
+	tree := fs.Bool("tree", false, "end with the tree of the processes that lived in the run (text and json)")
 	seed := seedFlag(fs)
 	limit := limitFlag(fs)
 	if st := parseFlags(fs, args, stdout, stderr); st >= 0 {
 		return st
 	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "ipcsim run: bad --format %q: expected text or json\n", *format)
+	switch *format {
+	case "text", "json", "chrome", "mermaid":
+	default:
+		fmt.Fprintf(stderr, "ipcsim run: bad --format %q: expected text, json, chrome or mermaid\n", *format)
+		return exitBadInput
+	}
+	view := *format == "chrome" || *format == "mermaid"
+	if *tree && view {
+		fmt.Fprintf(stderr, "ipcsim run: --tree goes with --format=text or json: the %s output is one document\n", *format)
 		return exitBadInput
 	}
 	if fs.NArg() != 1 {
@@ -36,19 +45,64 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	s = override(s, seed, limit)
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
-	trace, traceErr := sim.Tracer(out, *format == "json")
+	var (
+		trace    func(*kernel.Event)
+		traceErr func() error
+		chrome   *sim.ChromeTrace
+		mermaid  *sim.Mermaid
+		runTree  *sim.RunTree
+	)
+	switch *format {
+	case "chrome":
+		chrome = sim.NewChromeTrace(out, s.Path)
+		trace = chrome.Event
+	case "mermaid":
+		mermaid = sim.NewMermaid(out, sim.MaxMermaidItems)
+		trace = mermaid.Event
+	default:
+		trace, traceErr = sim.Tracer(out, *format == "json")
+	}
+	if *tree {
+		runTree = sim.NewRunTree()
+		write := trace
+		trace = func(e *kernel.Event) {
+			write(e)
+			runTree.Event(e)
+		}
+	}
 	o, err := s.Run(sim.Options{Trace: trace})
 	if err != nil {
 		out.Flush()
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
 	}
-	if err := traceErr(); err != nil {
+	switch {
+	case chrome != nil:
+		err = chrome.Close(o.Result.Cycles)
+	case mermaid != nil:
+		err = mermaid.Close()
+	default:
+		err = traceErr()
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "ipcsim run: writing the trace: %v\n", err)
 		return exitBadInput
 	}
+	if view {
+		// The output is one document (JSON, a diagram): what the text
+		// trace ends with goes to standard error, and only a warning.
+		if u := o.Result.Unimplemented; len(u) > 0 {
+			fmt.Fprintf(stderr, "unimplemented: %s\n", sim.FormatUnimplemented(u))
+		}
+		limitNote(stderr, "run", s, o)
+		return exitOK
+	}
 	writeConsole(out, o)
 	fmt.Fprintf(out, "--- exits\n%s", sim.FormatExits(o.Result))
+	if runTree != nil {
+		fmt.Fprintf(out, "--- processes\n")
+		runTree.Write(out)
+	}
 	if u := o.Result.Unimplemented; len(u) > 0 {
 		// Last, so that nobody misses it: a run whose calls failed with
 		// ENOSYS shows little of what the scenario meant to show.

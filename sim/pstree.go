@@ -1,0 +1,153 @@
+package sim
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"ipcsim/kernel"
+)
+
+// A TreeNode is one process of a process tree.
+type TreeNode struct {
+	PID    int
+	Parent int    // the parent's pid; 0 for a root
+	Name   string // the name (comm), the last one an exec gave it
+	Note   string // how it ended, or its state: "exited with status 0"
+	// Orphaned: its parent died first, and init adopted it (a run's tree
+	// keeps it under the parent that forked it).
+	Orphaned bool
+}
+
+// WriteTree draws a process tree as pstree(1) does, one process a line
+// under its parent, in pid order:
+//
+//	pid 1 (init)
+//	└─ pid 2 (parent): exited with status 0
+//	   └─ pid 3 (parent): exited with status 0
+//
+// A node whose parent is not among nodes is a root.
+//
+// Each line starts with indent.
+func WriteTree(w io.Writer, nodes []TreeNode, indent string) error {
+	byPID := map[int]bool{}
+	for _, n := range nodes {
+		byPID[n.PID] = true
+	}
+	children := map[int][]TreeNode{}
+	var roots []TreeNode
+	for _, n := range nodes {
+		if n.Parent != 0 && n.Parent != n.PID && byPID[n.Parent] {
+			children[n.Parent] = append(children[n.Parent], n)
+		} else {
+			roots = append(roots, n)
+		}
+	}
+	byPIDOrder := func(a, b TreeNode) int { return a.PID - b.PID }
+	slices.SortStableFunc(roots, byPIDOrder)
+	var b strings.Builder
+	var draw func(n TreeNode, prefix, branch, indent string)
+	draw = func(n TreeNode, prefix, branch, indent string) {
+		fmt.Fprintf(&b, "%s%spid %d (%s)", prefix, branch, n.PID, n.Name)
+		if n.Orphaned {
+			b.WriteString(" orphaned, adopted by init")
+		}
+		if n.Note != "" {
+			b.WriteString(": " + n.Note)
+		}
+		b.WriteByte('\n')
+		cs := children[n.PID]
+		delete(children, n.PID) // a cycle of parents draws each once
+		slices.SortStableFunc(cs, byPIDOrder)
+		for i, c := range cs {
+			if i == len(cs)-1 {
+				draw(c, prefix+indent, "└─ ", "   ")
+			} else {
+				draw(c, prefix+indent, "├─ ", "│  ")
+			}
+		}
+	}
+	for _, r := range roots {
+		draw(r, indent, "", "")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// SnapshotTree returns the processes of a snapshot as tree nodes, each
+// with its state.
+func SnapshotTree(s *kernel.Snapshot) []TreeNode {
+	nodes := make([]TreeNode, 0, len(s.Procs))
+	for _, p := range s.Procs {
+		note := p.State
+		if p.Waiting != "" && p.State == "sleeping" { // a woken process may keep its last reason
+			note += ", waiting for " + p.Waiting
+		}
+		nodes = append(nodes, TreeNode{PID: p.PID, Parent: p.PPID, Name: p.Name, Note: note})
+	}
+	return nodes
+}
+
+// MaxTreeNodes is how many processes a RunTree keeps; it counts the rest.
+const MaxTreeNodes = MaxExits
+
+// RunTree collects, from the events of a run, every process that lived
+// in it: who forked it (the parent at birth: an orphan stays under the
+// process that made it, with a note), its last name, and how it ended.
+// It keeps the first MaxTreeNodes processes and counts the rest.
+type RunTree struct {
+	nodes   []TreeNode
+	index   map[int]int // pid -> its latest node
+	dropped int
+}
+
+// NewRunTree returns an empty RunTree.
+func NewRunTree() *RunTree { return &RunTree{index: map[int]int{}} }
+
+// Event takes the next event of the run (for Options.Trace).
+func (r *RunTree) Event(e *kernel.Event) {
+	switch e.Kind {
+	case "spawn":
+		if len(r.nodes) >= MaxTreeNodes {
+			r.dropped++
+			delete(r.index, e.PID)
+			return
+		}
+		parent := e.Other
+		if parent == 0 && e.PID != 1 {
+			parent = 1 // spawned by the scenario, as a child of init
+		}
+		r.index[e.PID] = len(r.nodes)
+		r.nodes = append(r.nodes, TreeNode{PID: e.PID, Parent: parent, Name: e.Name, Note: "still alive"})
+	case "syscall":
+		if i, ok := r.index[e.PID]; ok && e.Syscall == "execve" && e.Ret != nil && *e.Ret == 0 && e.Name != "" {
+			r.nodes[i].Name = e.Name
+		}
+	case "exit":
+		if i, ok := r.index[e.PID]; ok {
+			text := strings.TrimPrefix(e.Text, "exit: ")
+			if j := strings.Index(text, " (status word"); j >= 0 {
+				text = text[:j]
+			}
+			r.nodes[i].Note = strings.TrimSuffix(text, ", zombie until reaped")
+		}
+	case "reparent":
+		if i, ok := r.index[e.PID]; ok {
+			r.nodes[i].Orphaned = true
+		}
+	}
+}
+
+// Write draws the tree (WriteTree) and, if processes were left out, a
+// last line that says how many.
+func (r *RunTree) Write(w io.Writer) error {
+	if err := WriteTree(w, r.nodes, ""); err != nil {
+		return err
+	}
+	if r.dropped > 0 {
+		_, err := fmt.Fprintf(w, "... and %d more processes, not kept (a run keeps the first %d)\n", r.dropped, MaxTreeNodes)
+		return err
+	}
+	return nil
+}
