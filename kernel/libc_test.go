@@ -54,7 +54,7 @@ func TestLibcPrograms(t *testing.T) {
 					StdoutFile: true,
 					// The program at /bin/NAME: run as bin/NAME from /, as
 					// under qemu-riscv64 from testdata/libc.
-					Files: []File{{Path: "/" + prog, Data: data, Mode: 0755}},
+					Files:      []File{{Path: "/" + prog, Data: data, Mode: 0755}},
 					CycleLimit: 20_000_000_000,
 				})
 				pid, err := k.Spawn(prog, []string{prog}, nil)
