@@ -9,8 +9,8 @@ import (
 // BenchmarkSeedSweep measures a seed sweep (expect seeds): one op is one
 // run of testdata/scenarios/race_counter.txtar, the two-process counter,
 // under the next seed of 1..1000, as runSeeds makes it. Reported as
-// schedules/s (wall) and schedules/cpu-s is left to the caller's -cpu and
-// time(1): the machine is shared.
+// schedules/s of wall time; on a shared machine compare B/op and the CPU
+// time of a fixed -benchtime 1000x (time(1)) as well.
 func BenchmarkSeedSweep(b *testing.B) {
 	s, err := Load(filepath.Join("..", "testdata", "scenarios", "race_counter.txtar"))
 	if err != nil {
