@@ -71,8 +71,8 @@ func (c *CPU) fill(e *tlbEntry, vpn uint64) {
 		return
 	}
 	f := pte.Frame()
-	if int(f) >= c.Mem.Frames() {
-		panic("hw: page table maps a frame beyond physical memory")
+	if int(f) >= c.Mem.fresh {
+		panic("hw: page table maps a frame never allocated")
 	}
 	e.base = uint64(f) << PageShift
 	if pte&PTERead != 0 {

@@ -40,13 +40,17 @@ func (k *Kernel) exit(t *Task, status int) {
 	if k.tracing {
 		k.emit(t, "exit", fmt.Sprintf("exit: %s (status word %#x), zombie until reaped", e.Describe(), status))
 	}
-	orphanCheck := []int{t.PGID}
-	for _, c := range t.Children {
-		orphanCheck = append(orphanCheck, c.PGID)
+	var orphanCheck []int
+	if k.stopped != 0 { // hangUpOrphans looks at them only then
+		orphanCheck = []int{t.PGID}
+		for c := t.FirstChild(); c != nil; c = c.NextSibling() {
+			orphanCheck = append(orphanCheck, c.PGID)
+		}
 	}
 	k.reparent(t)
 	k.hangUpOrphans(t, orphanCheck)
 	if parent := k.task(t.Parent); parent != nil {
+		parent.zombies++
 		k.notifyParent(parent, t)
 	}
 	if k.cur == t {
@@ -80,19 +84,20 @@ func (k *Kernel) notifyParent(parent, t *Task) {
 // reparent hands t's children to init, which reaps the zombies among them
 // (the orphans of _exit(2)).
 func (k *Kernel) reparent(t *Task) {
-	if len(t.Children) == 0 {
+	if t.NumChildren() == 0 {
 		return
 	}
-	zombie := false
-	for _, c := range t.Children {
+	zombie := t.zombies > 0
+	for c := t.FirstChild(); c != nil; c = t.FirstChild() {
+		t.RemoveChild(c)
 		c.Parent = k.init.Process
-		k.init.Children = append(k.init.Children, c)
-		zombie = zombie || c.State == proc.Zombie
+		k.init.AddChild(c)
 		if k.tracing {
 			k.emitEvent(k.task(c), &Event{Kind: "reparent", Other: 1, Text: fmt.Sprintf("orphaned: pid %d exited, init (pid 1) adopts pid %d", t.PID, c.PID)})
 		}
 	}
-	t.Children = nil
+	k.init.zombies += t.zombies
+	t.zombies = 0
 	if zombie {
 		k.init.childExit.Notify(abi.POLLIN)
 	}
@@ -101,6 +106,7 @@ func (k *Kernel) reparent(t *Task) {
 // reap frees a zombie child once its parent has collected its status.
 func (k *Kernel) reap(parent, child *Task) {
 	parent.RemoveChild(child.Process)
+	parent.zombies--
 	delete(k.tasks, child.PID)
 	if k.tracing {
 		k.emitEvent(parent, &Event{Kind: "reap", Other: child.PID, Text: fmt.Sprintf("reaps pid %d (%s)", child.PID, child.Name)})

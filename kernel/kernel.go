@@ -187,6 +187,7 @@ type Task struct {
 	resumePC uint64      // ... if it is the ecall at this pc
 
 	childExit sched.WaitQueue // wait4 sleeps here: a child changed state (signal->wait_chldexit)
+	zombies   int             // children that are zombies: wait4 without one need not walk the children
 
 	interrupted bool       // call is left pending for a deliverable signal (not to be retried)
 	waitStop    abi.Signal // stopped by this signal, not yet reported to wait4(WUNTRACED)
@@ -291,7 +292,7 @@ func (k *Kernel) newTask(parent *Task) (*Task, bool) {
 	k.tasks[t.PID] = t
 	if parent != nil {
 		t.Parent = parent.Process
-		parent.Children = append(parent.Children, t.Process)
+		parent.AddChild(t.Process)
 		t.PGID, t.SID = parent.PGID, parent.SID
 		t.UID, t.EUID, t.SUID = parent.UID, parent.EUID, parent.SUID
 		t.GID, t.EGID, t.SGID = parent.GID, parent.EGID, parent.SGID

@@ -34,13 +34,29 @@ type waitWhat struct {
 // for one that match accepts and that has a change of state to report:
 // death (the child is reaped, unless nowait), a stop, a continue (each
 // reported once). ECHILD if no child matches at all.
-func (k *Kernel) waitFor(t *Task, match func(*proc.Process) bool, what waitWhat) (waitEvent, bool, error) {
+//
+// The cost stays linear in the children over a teardown (issue 13): a wait
+// for deaths only, with no zombie among the children, answers without
+// walking them when any child will do (wait4(-1), waitid(P_ALL)); the walk
+// looks a child's Task up only when it has something to report; reaping
+// unlinks the child in O(1). A zombie behind many live children still costs
+// a walk, as it does in Linux.
+func (k *Kernel) waitFor(t *Task, match func(*proc.Process) bool, anyChild bool, what waitWhat) (waitEvent, bool, error) {
+	if anyChild && t.zombies == 0 && !what.stopped && !what.continued {
+		if t.NumChildren() == 0 {
+			return waitEvent{}, false, abi.ECHILD
+		}
+		return waitEvent{}, false, nil
+	}
 	matched := false
-	for _, cp := range t.Children {
+	for cp := t.FirstChild(); cp != nil; cp = cp.NextSibling() {
 		if !match(cp) {
 			continue
 		}
 		matched = true
+		if cp.State != proc.Zombie && !what.stopped && !what.continued {
+			continue // nothing to report: no need of its Task
+		}
 		child := k.task(cp)
 		switch {
 		case cp.State == proc.Zombie && what.exited:
@@ -90,7 +106,7 @@ func sysWait4(c *call) (int64, error) {
 		return 0, abi.ESRCH // -INT_MIN is not a process group (kernel/exit.c)
 	}
 	match := func(p *proc.Process) bool { return waitMatches(t, p, pid) }
-	ev, found, err := k.waitFor(t, match, waitWhat{exited: true, stopped: options&abi.WUNTRACED != 0, continued: options&abi.WCONTINUED != 0})
+	ev, found, err := k.waitFor(t, match, pid == -1, waitWhat{exited: true, stopped: options&abi.WUNTRACED != 0, continued: options&abi.WCONTINUED != 0})
 	switch {
 	case err != nil:
 		return 0, err
@@ -155,7 +171,7 @@ func sysWaitid(c *call) (int64, error) {
 	}
 	what := waitWhat{exited: options&abi.WEXITED != 0, stopped: options&abi.WSTOPPED != 0,
 		continued: options&abi.WCONTINUED != 0, nowait: options&abi.WNOWAIT != 0}
-	ev, found, err := k.waitFor(t, match, what)
+	ev, found, err := k.waitFor(t, match, idtype == pAll, what)
 	if err != nil {
 		return 0, err
 	}

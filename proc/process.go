@@ -32,11 +32,18 @@ type Regs struct {
 // Process is one simulated process (the kernel's task_struct, single-threaded:
 // its thread id equals its pid).
 type Process struct {
-	PID      int
-	Parent   *Process
-	Children []*Process // live and zombie children, in order of birth
-	PGID     int        // process group
-	SID      int        // session
+	PID    int
+	Parent *Process
+	// The live and zombie children, in the order they became children
+	// (birth, or adoption by init): an intrusive doubly linked list, so that
+	// reaping or reparenting one is O(1) however many there are (issue 13:
+	// removing from a slice made tearing down N children quadratic). Walk
+	// it with FirstChild and NextSibling.
+	firstChild, lastChild *Process
+	prevSib, nextSib      *Process
+	numChildren           int
+	PGID                  int // process group
+	SID                   int // session
 	// Credentials (credentials(7)): real and effective user and group ids.
 	// Every process descends from init, which runs as root (0); fork
 	// copies them.
@@ -96,15 +103,45 @@ func (p *Process) SetComm(path string) {
 	p.Name = name
 }
 
-// RemoveChild drops c from p's children (when c is reaped or reparented).
-func (p *Process) RemoveChild(c *Process) {
-	for i, x := range p.Children {
-		if x == c {
-			p.Children = append(p.Children[:i], p.Children[i+1:]...)
-			return
-		}
+// AddChild appends c, which is no one's child, to p's children (the
+// caller sets c.Parent).
+func (p *Process) AddChild(c *Process) {
+	c.prevSib, c.nextSib = p.lastChild, nil
+	if p.lastChild != nil {
+		p.lastChild.nextSib = c
+	} else {
+		p.firstChild = c
 	}
+	p.lastChild = c
+	p.numChildren++
 }
+
+// RemoveChild drops c, one of p's children, from them (when c is reaped or
+// reparented) in O(1).
+func (p *Process) RemoveChild(c *Process) {
+	if c.prevSib != nil {
+		c.prevSib.nextSib = c.nextSib
+	} else {
+		p.firstChild = c.nextSib
+	}
+	if c.nextSib != nil {
+		c.nextSib.prevSib = c.prevSib
+	} else {
+		p.lastChild = c.prevSib
+	}
+	c.prevSib, c.nextSib = nil, nil
+	p.numChildren--
+}
+
+// FirstChild returns p's oldest child (the first to become its child), or
+// nil if it has none.
+func (p *Process) FirstChild() *Process { return p.firstChild }
+
+// NextSibling returns the child of p's parent after p, or nil.
+func (p *Process) NextSibling() *Process { return p.nextSib }
+
+// NumChildren returns how many live and zombie children p has.
+func (p *Process) NumChildren() int { return p.numChildren }
 
 // ExitedStatus returns the wait status word of a process that called
 // exit(code): only the low 8 bits of the code are visible (_exit(2)).
