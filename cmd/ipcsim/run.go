@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 
+	"ipcsim/explore"
 	"ipcsim/kernel"
 	"ipcsim/sim"
 )
@@ -17,7 +18,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "trace format: text or json")
 	seed := seedFlag(fs)
 	limit := limitFlag(fs)
-	if st := parseFlags(fs, args, stdout, stderr); st >= 0 {
+	replay := fs.String("replay", "", "run the schedule of this token from ipcsim explore")
+	if st := parseFlags(fs, interleave(fs, args), stdout, stderr); st >= 0 {
 		return st
 	}
 	if *format != "text" && *format != "json" {
@@ -33,11 +35,28 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
 	}
+	var opts sim.Options
+	if *replay != "" {
+		if seed.set || limit.set {
+			fmt.Fprintf(stderr, "ipcsim run: --replay runs the scenario as explored: not with --seed or --limit\n")
+			return exitBadInput
+		}
+		tok, err := explore.ParseToken(*replay)
+		if err == nil {
+			err = tok.Check(explore.Build(), s.Fingerprint())
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "ipcsim run: %v\n", err)
+			return exitBadInput
+		}
+		opts.Policy = tok.Policy()
+	}
 	s = override(s, seed, limit)
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
 	trace, traceErr := sim.Tracer(out, *format == "json")
-	o, err := s.Run(sim.Options{Trace: trace})
+	opts.Trace = trace
+	o, err := s.Run(opts)
 	if err != nil {
 		out.Flush()
 		fmt.Fprintln(stderr, err)
