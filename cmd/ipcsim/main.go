@@ -22,7 +22,7 @@ const usage = `ipcsim runs programs and scenarios on a simulated Unix machine.
 
 Usage:
 
-  ipcsim run [--format=text|json|chrome|mermaid] [--tree] [--seed=N] [--limit=N|none] FILE.txtar
+  ipcsim run [--format=text|json|chrome|mermaid] [--tree] [--seed=N] [--limit=N|none] [--replay=TOKEN] FILE.txtar
       Run a scenario. Print its trace (text, or JSON lines with
       --format=json), then the console output, then how each process
       ended (--tree adds the tree of its processes), and last, if the
@@ -37,8 +37,26 @@ Usage:
       that an "expect seeds" line names. --limit=N stops the machine at
       cycle N instead of the scenario's limit= (none: no limit); a
       scenario without limit= stops at 1000000000 cycles (1 s of
-      virtual time). Exit status: 0 once the scenario ran, 2 for bad
-      input.
+      virtual time). --replay=TOKEN runs the schedule that ipcsim
+      explore printed the token for (not with --seed or --limit); a token
+      of another build of ipcsim or another version of the scenario is
+      refused. Flags may follow FILE. Exit status: 0 once the scenario
+      ran, 2 for bad input.
+
+  ipcsim explore [--strategy=pct|random] [--depth=3] [--p=0.05]
+                 [--schedules=100] [--seed=S] [--all] [--no-shrink] FILE.txtar
+      Run a scenario under many schedules that may preempt between any
+      two instructions, and check on each run its expect lines (plain
+      lines, and "expect seeds" lines with always or never; not the
+      want/ sections, nor "sometimes" lines). pct is PCT with the given
+      depth (its step bound learned from the first schedule); random
+      switches to a random ready process with probability p at each step.
+      Stop at the first failing schedule (--all: go on), print what broke
+      and a replay token for ipcsim run --replay, and for a random
+      schedule the token of its shrunk list of switches. Last, a rate
+      line (schedules and simulated instructions per second of wall
+      clock, which affects nothing else). Exit status: 0 if no schedule
+      failed, 1 if one did, 2 for bad input.
 
   ipcsim test [-q] [--update] [--seed=N] [--limit=N|none] FILE|DIR...
       Run scenarios (a DIR means every *.txtar in it, sorted) and check
@@ -133,8 +151,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdExec(args[1:], stdin, stdout, stderr)
 	case "inspect":
 		return cmdInspect(args[1:], stdout, stderr)
+	case "explore":
+		return cmdExplore(args[1:], stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "ipcsim: unknown command %q: expected run, test, exec, inspect or help\n", args[0])
+	fmt.Fprintf(stderr, "ipcsim: unknown command %q: expected run, test, exec, inspect, explore or help\n", args[0])
 	return exitBadInput
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 
+	"ipcsim/explore"
 	"ipcsim/kernel"
 	"ipcsim/sim"
 )
@@ -19,7 +20,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	tree := fs.Bool("tree", false, "end with the tree of the processes that lived in the run (text and json)")
 	seed := seedFlag(fs)
 	limit := limitFlag(fs)
-	if st := parseFlags(fs, args, stdout, stderr); st >= 0 {
+	replay := fs.String("replay", "", "run the schedule of this token from ipcsim explore")
+	if st := parseFlags(fs, interleave(fs, args), stdout, stderr); st >= 0 {
 		return st
 	}
 	switch *format {
@@ -41,6 +43,22 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
+	}
+	var opts sim.Options
+	if *replay != "" {
+		if seed.set || limit.set {
+			fmt.Fprintf(stderr, "ipcsim run: --replay runs the scenario as explored: not with --seed or --limit\n")
+			return exitBadInput
+		}
+		tok, err := explore.ParseToken(*replay)
+		if err == nil {
+			err = tok.Check(explore.Build(), s.Fingerprint())
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "ipcsim run: %v\n", err)
+			return exitBadInput
+		}
+		opts.Policy = tok.Policy()
 	}
 	s = override(s, seed, limit)
 	out := bufio.NewWriter(stdout)
@@ -70,7 +88,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			runTree.Event(e)
 		}
 	}
-	o, err := s.Run(sim.Options{Trace: trace})
+	opts.Trace = trace
+	o, err := s.Run(opts)
 	if err != nil {
 		out.Flush()
 		fmt.Fprintln(stderr, err)

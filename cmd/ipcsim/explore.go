@@ -1,0 +1,108 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"ipcsim/explore"
+	"ipcsim/sim"
+)
+
+// cmdExplore is "ipcsim explore [--strategy=pct|random] [--depth=3]
+// [--p=0.05] [--schedules=N] [--seed=S] [--all] [--no-shrink] FILE.txtar".
+func cmdExplore(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("explore", flag.ContinueOnError)
+	var cfg explore.Config
+	fs.StringVar(&cfg.Strategy, "strategy", "pct", "pct or random")
+	fs.IntVar(&cfg.Depth, "depth", 3, "PCT's depth")
+	fs.Float64Var(&cfg.P, "p", 0.05, "random: the probability of a switch at each step")
+	fs.IntVar(&cfg.Schedules, "schedules", 100, "how many schedules to run")
+	fs.Uint64Var(&cfg.Seed, "seed", 0, "the explorer's seed")
+	fs.BoolVar(&cfg.All, "all", false, "go on after the first failing schedule")
+	fs.BoolVar(&cfg.NoShrink, "no-shrink", false, "do not shrink a failing random schedule")
+	if st := parseFlags(fs, interleave(fs, args), stdout, stderr); st >= 0 {
+		return st
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintf(stderr, "ipcsim explore: expected one scenario file, found %d arguments (see ipcsim help)\n", fs.NArg())
+		return exitBadInput
+	}
+	if cfg.Schedules < 1 {
+		fmt.Fprintf(stderr, "ipcsim explore: bad --schedules %d: expected at least 1\n", cfg.Schedules)
+		return exitBadInput
+	}
+	s, err := sim.Load(fs.Arg(0))
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitBadInput
+	}
+	cfg.Build = explore.Build() // before the clock starts: it reads the executable
+	start := time.Now()         // the wall clock, for the rate line only
+	rep, err := explore.Explore(s, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "ipcsim explore: %v\n", err)
+		return exitBadInput
+	}
+	elapsed := time.Since(start).Seconds()
+	for _, f := range rep.Failures {
+		fmt.Fprintf(stdout, "--- FAIL: schedule %d of %s\n", f.Token.Run, fs.Arg(0))
+		for _, m := range f.Mismatches {
+			fmt.Fprintf(stdout, "    %s\n", strings.ReplaceAll(strings.TrimRight(m.String(), "\n"), "\n", "\n    "))
+		}
+		fmt.Fprintf(stdout, "    replay: ipcsim run --replay %s %s\n", f.Token, fs.Arg(0))
+		if f.Shrunk != nil {
+			fmt.Fprintf(stdout, "    shrunk from %d switches to %d: ipcsim run --replay %s %s\n", f.Switches, len(f.Shrunk.Switches), f.Shrunk, fs.Arg(0))
+		}
+	}
+	desc := cfg.Strategy
+	switch cfg.Strategy {
+	case "pct":
+		desc = fmt.Sprintf("pct depth %d (k = %d steps)", cfg.Depth, rep.K)
+	case "random":
+		desc = fmt.Sprintf("random p=%g", cfg.P)
+	}
+	fmt.Fprintf(stdout, "explore: %s, seed %d: %d schedules, %d failing\n", desc, cfg.Seed, rep.Schedules, len(rep.Failures))
+	if elapsed > 0 {
+		fmt.Fprintf(stdout, "rate: %.0f schedules/s, %.3g simulated instructions/s (wall clock, %.3fs)\n",
+			float64(rep.Schedules)/elapsed, float64(rep.Instructions)/elapsed, elapsed)
+	}
+	if len(rep.Failures) > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// interleave moves the flags that follow the first positional argument in
+// front of it, so that "ipcsim run FILE --replay TOKEN" parses as
+// "ipcsim run --replay TOKEN FILE" (the flag package stops at the first
+// positional argument). A flag without "=" that takes a value takes the
+// next argument with it; "--" ends the flags as usual.
+func interleave(fs *flag.FlagSet, args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pos = append(pos, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil && i+1 < len(args) {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		}
+	}
+	return append(flags, pos...)
+}

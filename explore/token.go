@@ -1,0 +1,208 @@
+package explore
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+
+	"ipcsim/sched"
+)
+
+// A Token names one schedule of one scenario on one build of ipcsim, in a
+// line that a shell passes as one word:
+//
+//	ipx1:BUILD:SCENARIO:pct:seed=1,run=4,depth=3,k=57
+//	ipx1:BUILD:SCENARIO:random:seed=1,run=9,p=0.02
+//	ipx1:BUILD:SCENARIO:list:sw=12.3_40.2
+//
+// BUILD is Build() of the ipcsim that made it, SCENARIO the scenario's
+// Fingerprint. A pct or random schedule is its strategy's parameters and
+// the seed of its PRNG, (seed, run); a list is the switches themselves
+// (step.pid), what shrinking leaves.
+type Token struct {
+	Build, Scenario string
+	Strategy        string // "pct", "random" or "list"
+	Seed            uint64 // pct, random: the explorer's seed
+	Run             int    // pct, random: the schedule's index, 0 first
+	Depth           int    // pct
+	K               uint64 // pct: the step bound (0: the run that learns it)
+	P               float64
+	Switches        []Switch // list
+}
+
+const tokenPrefix = "ipx1"
+
+func (t Token) String() string {
+	var params string
+	switch t.Strategy {
+	case "pct":
+		params = fmt.Sprintf("seed=%d,run=%d,depth=%d,k=%d", t.Seed, t.Run, t.Depth, t.K)
+	case "random":
+		params = fmt.Sprintf("seed=%d,run=%d,p=%s", t.Seed, t.Run, strconv.FormatFloat(t.P, 'g', -1, 64))
+	case "list":
+		sw := make([]string, len(t.Switches))
+		for i, s := range t.Switches {
+			sw[i] = fmt.Sprintf("%d.%d", s.Step, s.PID)
+		}
+		params = "sw=" + strings.Join(sw, "_")
+	}
+	return strings.Join([]string{tokenPrefix, t.Build, t.Scenario, t.Strategy, params}, ":")
+}
+
+// ParseToken reads a token as String writes it.
+func ParseToken(s string) (Token, error) {
+	f := strings.Split(strings.TrimSpace(s), ":")
+	if len(f) != 5 || f[0] != tokenPrefix {
+		return Token{}, fmt.Errorf("bad replay token %q: expected %s:BUILD:SCENARIO:STRATEGY:PARAMS, as ipcsim explore prints it", s, tokenPrefix)
+	}
+	t := Token{Build: f[1], Scenario: f[2], Strategy: f[3]}
+	bad := func(why string) (Token, error) {
+		return Token{}, fmt.Errorf("bad replay token %q: %s", s, why)
+	}
+	seen := map[string]bool{}
+	for _, kv := range strings.Split(f[4], ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || seen[k] {
+			return bad(fmt.Sprintf("parameter %q", kv))
+		}
+		seen[k] = true
+		var err error
+		switch k {
+		case "seed":
+			t.Seed, err = strconv.ParseUint(v, 10, 64)
+		case "run":
+			t.Run, err = strconv.Atoi(v)
+			if err == nil && t.Run < 0 {
+				err = fmt.Errorf("negative")
+			}
+		case "depth":
+			t.Depth, err = strconv.Atoi(v)
+			if err == nil && (t.Depth < 1 || t.Depth > maxDepth) {
+				err = fmt.Errorf("out of range")
+			}
+		case "k":
+			t.K, err = strconv.ParseUint(v, 10, 64)
+		case "p":
+			t.P, err = strconv.ParseFloat(v, 64)
+			if err == nil && !(t.P >= 0 && t.P <= 1) {
+				err = fmt.Errorf("not a probability")
+			}
+		case "sw":
+			t.Switches, err = parseSwitches(v)
+		default:
+			err = fmt.Errorf("unknown")
+		}
+		if err != nil {
+			return bad(fmt.Sprintf("parameter %q: %v", kv, err))
+		}
+	}
+	var need []string
+	switch t.Strategy {
+	case "pct":
+		need = []string{"seed", "run", "depth", "k"}
+	case "random":
+		need = []string{"seed", "run", "p"}
+	case "list":
+		need = []string{"sw"}
+	default:
+		return bad(fmt.Sprintf("unknown strategy %q", t.Strategy))
+	}
+	if len(seen) != len(need) {
+		return bad(fmt.Sprintf("a %s token has the parameters %s", t.Strategy, strings.Join(need, ", ")))
+	}
+	for _, k := range need {
+		if !seen[k] {
+			return bad(fmt.Sprintf("a %s token has the parameters %s", t.Strategy, strings.Join(need, ", ")))
+		}
+	}
+	return t, nil
+}
+
+func parseSwitches(v string) ([]Switch, error) {
+	if v == "" {
+		return nil, nil
+	}
+	var out []Switch
+	for _, f := range strings.Split(v, "_") {
+		a, b, ok := strings.Cut(f, ".")
+		step, err1 := strconv.ParseUint(a, 10, 64)
+		pid, err2 := strconv.Atoi(b)
+		if !ok || err1 != nil || err2 != nil || pid <= 0 {
+			return nil, fmt.Errorf("switch %q: expected STEP.PID", f)
+		}
+		if n := len(out); n > 0 && out[n-1].Step >= step {
+			return nil, fmt.Errorf("switch %q: steps must increase", f)
+		}
+		out = append(out, Switch{step, pid})
+	}
+	return out, nil
+}
+
+// maxDepth bounds PCT's depth: a bug of depth d needs d-1 preemptions, and
+// beyond a handful the guarantee is too weak to matter.
+const maxDepth = 64
+
+// Policy returns the scheduling policy that makes the token's schedule.
+func (t Token) Policy() sched.Policy {
+	switch t.Strategy {
+	case "pct":
+		return newPCT(scheduleRand(t.Seed, t.Run), t.Depth, t.K)
+	case "random":
+		return newRandom(scheduleRand(t.Seed, t.Run), t.P)
+	}
+	return newList(t.Switches)
+}
+
+// scheduleRand is the PRNG of schedule run of an exploration with seed.
+func scheduleRand(seed uint64, run int) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, uint64(run)))
+}
+
+// Check refuses a token made by another build or for another version of
+// the scenario: the same decisions would make another run there.
+func (t Token) Check(build, scenario string) error {
+	if t.Build != build {
+		return fmt.Errorf("replay token from another build of ipcsim (build %s; this one is %s): a schedule replays only on the build that found it; run ipcsim explore again with this build", t.Build, build)
+	}
+	if t.Scenario != scenario {
+		return fmt.Errorf("replay token for another version of the scenario (scenario %s; this file is %s): the scenario changed since the token was made; run ipcsim explore on it again", t.Scenario, scenario)
+	}
+	return nil
+}
+
+var (
+	buildOnce sync.Once
+	buildID   string
+)
+
+// Build returns the fingerprint of the running executable: the first 12
+// hex digits of its SHA-256. Go builds are reproducible, so the same
+// source and toolchain give the same fingerprint, and any change to the
+// simulator gives another (a schedule found on one build may run
+// differently on the next). "unknown" if the executable cannot be read.
+func Build() string {
+	buildOnce.Do(func() {
+		buildID = "unknown"
+		exe, err := os.Executable()
+		if err != nil {
+			return
+		}
+		f, err := os.Open(exe)
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err != nil {
+			return
+		}
+		buildID = hex.EncodeToString(h.Sum(nil)[:6])
+	})
+	return buildID
+}
