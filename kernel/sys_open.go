@@ -117,6 +117,34 @@ func (c *call) install(f *OpenFile, flags int) (int64, error) {
 	return int64(fd), nil
 }
 
+// installPair gives a and b descriptors, the lowest free, and writes the
+// two numbers as int[2] at va (pipe2's pipefd, socketpair's sv). On failure
+// neither descriptor is left: EMFILE, or EFAULT for a bad va.
+func (c *call) installPair(a, b *OpenFile, cloexec bool, va uint64) (int64, error) {
+	t := c.t
+	x, ok := t.Files.Install(a, 0, cloexec)
+	if !ok {
+		a.discard()
+		b.discard()
+		return 0, abi.EMFILE
+	}
+	y, ok := t.Files.Install(b, 0, cloexec)
+	if !ok {
+		t.Files.Close(x)
+		b.discard()
+		return 0, abi.EMFILE
+	}
+	var fds [8]byte
+	putInt32(fds[0:], int32(x))
+	putInt32(fds[4:], int32(y))
+	if t.AS.WriteBytes(va, fds[:]) != nil {
+		t.Files.Close(x)
+		t.Files.Close(y)
+		return 0, abi.EFAULT
+	}
+	return 0, nil
+}
+
 // startFifoOpen opens one or both ends of a FIFO's pipe (fifo(7)):
 // O_RDONLY|O_NONBLOCK succeeds at once; O_WRONLY|O_NONBLOCK without a
 // reader fails with ENXIO; O_RDWR never blocks; otherwise the open waits

@@ -104,28 +104,7 @@ func sysSocketpair(c *call) (int64, error) {
 	k, t := c.t.k, c.t
 	a, b := k.sockets().net.Pair(typ, peerCredOf(t))
 	fa, fb := k.socketOpenFile(a, flags), k.socketOpenFile(b, flags)
-	cloexec := flags&abi.SOCK_CLOEXEC != 0
-	x, ok := t.Files.Install(fa, 0, cloexec)
-	if !ok {
-		fa.discard()
-		fb.discard()
-		return 0, abi.EMFILE
-	}
-	y, ok := t.Files.Install(fb, 0, cloexec)
-	if !ok {
-		t.Files.Close(x)
-		fb.discard()
-		return 0, abi.EMFILE
-	}
-	var sv [8]byte
-	putInt32(sv[0:], int32(x))
-	putInt32(sv[4:], int32(y))
-	if t.AS.WriteBytes(c.a[3], sv[:]) != nil {
-		t.Files.Close(x)
-		t.Files.Close(y)
-		return 0, abi.EFAULT
-	}
-	return 0, nil
+	return c.installPair(fa, fb, flags&abi.SOCK_CLOEXEC != 0, c.a[3])
 }
 
 // bind(2): (sockfd, addr, addrlen).
