@@ -142,13 +142,20 @@ func sysClockGettime(c *call) (int64, error) {
 // else runs, the clock jumps straight to its deadline. A sleep longer than
 // the clock can count never ends.
 func sysNanosleep(c *call) (int64, error) {
+	// "EINVAL: The value in the tv_nsec field was not in the range
+	// [0, 999999999] or tv_sec was negative." - nanosleep(2)
+	return c.timedSleep(c.a[0], timeoutRelative)
+}
+
+// timedSleep is the sleep of nanosleep and clock_nanosleep: the timespec at
+// va, read on the first attempt as clock says, is the deadline; the call
+// returns 0 there.
+func (c *call) timedSleep(va uint64, clock timeoutClock) (int64, error) {
 	if !c.started {
-		// "EINVAL: The value in the tv_nsec field was not in the range
-		// [0, 999999999] or tv_sec was negative." - nanosleep(2)
-		if c.a[0] == 0 {
+		if va == 0 {
 			return 0, abi.EFAULT
 		}
-		if err := c.readTimeout(c.a[0], timeoutRelative); err != nil {
+		if err := c.readTimeout(va, clock); err != nil {
 			return 0, err
 		}
 		c.started = true
@@ -172,8 +179,8 @@ func sysNanosleep(c *call) (int64, error) {
 // (interruptCall): "If flags is TIMER_ABSTIME, then remain is unused and
 // unnecessary".
 func sysClockNanosleep(c *call) (int64, error) {
+	clock := timeoutRelative
 	if !c.started {
-		clock := timeoutRelative
 		switch c.a[0] {
 		case abi.CLOCK_REALTIME:
 			if c.a[1]&abi.TIMER_ABSTIME != 0 {
@@ -196,23 +203,8 @@ func sysClockNanosleep(c *call) (int64, error) {
 		default:
 			return 0, abi.EINVAL // "EINVAL: The clockid was invalid.
 		}
-		if c.a[2] == 0 {
-			return 0, abi.EFAULT
-		}
-		if err := c.readTimeout(c.a[2], clock); err != nil {
-			return 0, err
-		}
-		c.started = true
 	}
-	if c.expired() {
-		return 0, nil
-	}
-	return 0, &blockError{why: func() string {
-		if !c.timed {
-			return "sleeping forever"
-		}
-		return fmt.Sprintf("sleeping until cycle %d", c.deadline)
-	}}
+	return c.timedSleep(c.a[2], clock)
 }
 
 // remainArg returns where an interrupted sleep writes the time it had
