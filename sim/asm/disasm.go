@@ -2,6 +2,7 @@ package asm
 
 import (
 	"fmt"
+	"strings"
 
 	"ipcsim/hw"
 )
@@ -40,18 +41,7 @@ func Disassemble(inst uint32, pc uint64) string {
 	rd, rs1, rs2 := fieldRd(inst), fieldRs1(inst), fieldRs2(inst)
 	r := func(i int) string { return abiNames[i] }
 	target := func(off int64) string { return fmt.Sprintf("%#x", pc+uint64(off)) }
-	op := func(name string, args ...string) string {
-		s := name
-		for i, a := range args {
-			if i == 0 {
-				s += " "
-			} else {
-				s += ", "
-			}
-			s += a
-		}
-		return s
-	}
+	op := instText
 	imm := immI(inst)
 	switch d.format {
 	case fmtR:
@@ -154,4 +144,13 @@ func fenceSetName(bits uint32) string {
 		}
 	}
 	return s
+}
+
+// instText renders an instruction as the disassembler writes it: its name,
+// then its operands separated by ", " ("addi a0, a0, 1", "ecall").
+func instText(name string, args ...string) string {
+	if len(args) == 0 {
+		return name
+	}
+	return name + " " + strings.Join(args, ", ")
 }

@@ -29,18 +29,7 @@ func disassembleFP(inst uint32) (string, bool) {
 	f3 := inst >> 12 & 7
 	x := func(i int) string { return abiNames[i] }
 	f := func(i int) string { return fpNames[i] }
-	join := func(name string, args ...string) string {
-		s := name
-		for i, a := range args {
-			if i == 0 {
-				s += " "
-			} else {
-				s += ", "
-			}
-			s += a
-		}
-		return s
-	}
+	join := instText
 	// withRM appends the rounding mode unless it is dyn; a reserved one
 	// makes the word unknown.
 	withRM := func(name string, args ...string) (string, bool) {
