@@ -117,14 +117,26 @@ func (t Trap) String() string {
 // and X (and the next page too for a 4-byte instruction that crosses into
 // it), and has no side effects: it neither fills the TLB nor decodes.
 func (c *CPU) Fetch(va uint64) (inst uint32, ok bool) {
-	if va&1 != 0 || c.PT == nil {
+	if c.PT == nil {
 		return 0, false
 	}
-	lo, ok := c.peekParcel(va)
+	return FetchParcels(va, c.peekParcel)
+}
+
+// FetchParcels assembles the instruction at 2-aligned va from the 16-bit
+// parcels that parcel reads: one for a compressed instruction (inst&3 != 3),
+// two for a 4-byte one, whose second parcel may lie on the next page. The
+// CPU's Fetch and the kernel's side-effect-free peek (proc) read parcels
+// their own ways and share this.
+func FetchParcels(va uint64, parcel func(va uint64) (uint16, bool)) (inst uint32, ok bool) {
+	if va&1 != 0 {
+		return 0, false
+	}
+	lo, ok := parcel(va)
 	if !ok || lo&3 != 3 {
 		return uint32(lo), ok
 	}
-	hi, ok := c.peekParcel(va + 2)
+	hi, ok := parcel(va + 2)
 	return uint32(hi)<<16 | uint32(lo), ok
 }
 

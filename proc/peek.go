@@ -77,15 +77,7 @@ func (as *AddressSpace) PeekString(va uint64, max int) (s string, ok bool, err e
 // on a page the process may execute, and so must the next page if a 4-byte
 // instruction crosses into it.
 func (as *AddressSpace) PeekInstruction(va uint64) (uint32, bool) {
-	if va&1 != 0 {
-		return 0, false
-	}
-	lo, ok := as.peekParcel(va)
-	if !ok || lo&3 != 3 {
-		return uint32(lo), ok
-	}
-	hi, ok := as.peekParcel(va + 2)
-	return uint32(hi)<<16 | uint32(lo), ok
+	return hw.FetchParcels(va, as.peekParcel)
 }
 
 // peekParcel reads the 16-bit parcel at 2-aligned va for PeekInstruction.
