@@ -240,10 +240,28 @@ type Link struct {
 type direction struct {
 	from, to  int
 	busyUntil uint64     // cycle the transmitter finishes the last frame queued
-	queue     []txRecord // frames queued or being transmitted, in order
+	queue     []txRecord // frames queued or being transmitted, in order, from queue[head]
+	head      int
 	queued    uint64     // bytes in queue
 	inFlight  int        // frames not yet collected
 	rng       *rand.Rand // PCG seeded from the network's seed, the name and the direction
+}
+
+// dequeue takes out of the buffer the frames whose transmission has ended by
+// now. The buffer is a slice with a moving head, compacted when it empties
+// or half of it is spent, so a busy link allocates nothing per frame.
+func (d *direction) dequeue(now uint64) {
+	for d.head < len(d.queue) && d.queue[d.head].end <= now {
+		d.queued -= d.queue[d.head].size
+		d.head++
+	}
+	switch {
+	case d.head == len(d.queue):
+		d.queue, d.head = d.queue[:0], 0
+	case d.head > len(d.queue)/2:
+		d.queue = d.queue[:copy(d.queue, d.queue[d.head:])]
+		d.head = 0
+	}
 }
 
 // txRecord is a frame in a direction's buffer: it leaves the buffer when its
@@ -501,10 +519,7 @@ func (n *Network) Send(now uint64, f Packet) Verdict {
 	size := uint64(f.Size)
 
 	// The buffer: frames whose transmission has ended have left it.
-	for len(dir.queue) > 0 && dir.queue[0].end <= now {
-		dir.queued -= dir.queue[0].size
-		dir.queue = dir.queue[1:]
-	}
+	dir.dequeue(now)
 	tx := transmitTime(size, l.cfg.Bandwidth)
 	if tx > 0 && dir.queued+size > uint64(l.cfg.QueueBytes) {
 		return n.dropAtSend(l, f, v, DropQueueFull)
@@ -639,11 +654,16 @@ func (n *Network) NextAny() (uint64, bool) {
 // Arrivals removes and returns the frames for host that arrive at or before
 // cycle now, in (Arrive, ID, Copy) order, reporting each as delivered.
 func (n *Network) Arrivals(host int, now uint64) []Packet {
+	return n.AppendArrivals(nil, host, now)
+}
+
+// AppendArrivals is Arrivals that appends to out, so that a caller that
+// reuses one slice allocates nothing per frame.
+func (n *Network) AppendArrivals(out []Packet, host int, now uint64) []Packet {
 	h := n.lookupHost(host)
 	if h == nil {
-		return nil
+		return out
 	}
-	var out []Packet
 	for len(h.inbox) > 0 && h.inbox[0].Arrive <= now {
 		x := h.inbox.pop()
 		leave(x)
@@ -691,7 +711,7 @@ func (n *Network) SetPartitioned(now uint64, name string, cut bool) error {
 	n.emit(NetEvent{Kind: NetPartition, At: now, Link: name})
 	for d := range l.dir {
 		dir := &l.dir[d]
-		dir.queue, dir.queued = nil, 0
+		dir.queue, dir.head, dir.queued = nil, 0, 0
 		dir.busyUntil = min(dir.busyUntil, now)
 	}
 	var lost []inflight

@@ -528,3 +528,85 @@ func TestLinkString(t *testing.T) {
 	require.Equal(t, "lan 1 <-> 2 latency 1.5us bandwidth unlimited queue 3000B partitioned", n.Link("lan").String())
 	require.Equal(t, "alice-bob 0 <-> 1 latency 100us bandwidth 10Mbit/s loss 1% reorder 0.5% queue 64KiB in flight 1", n.Link("alice-bob").String())
 }
+
+// FuzzNetwork drives a small network with operations read from the input:
+// nothing may panic, time in the answers never goes backwards, and the books
+// of every link balance.
+func FuzzNetwork(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+	f.Add([]byte{0, 0, 0, 0, 5, 5, 6, 1, 1, 1, 7, 3, 3})
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		n := NewNetwork(9)
+		for _, c := range []LinkConfig{
+			{Name: "ab", A: 0, B: 1, Latency: 50, Bandwidth: 1_000_000_000, Loss: 0.2, Duplicate: 0.2, Reorder: 0.3, QueueBytes: 3000, MaxInFlight: 8},
+			{Name: "bc", A: 1, B: 2, Latency: 7, Duplicate: 0.5, MaxInFlight: 4},
+		} {
+			if _, err := n.AddLink(c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var now uint64
+		delivered := map[int]uint64{} // host: last arrival handed out
+		for i := 0; i+1 < len(ops); i += 2 {
+			op, arg := ops[i]%6, int(ops[i+1])
+			switch op {
+			case 0, 1:
+				v := n.Send(now, Packet{From: arg % 4, To: (arg / 4) % 4, Size: arg * 20})
+				if v.Queued() && v.Arrive < now+n.MinLatency() {
+					t.Fatalf("sent at %d, arrives at %d, before the lookahead %d", now, v.Arrive, n.MinLatency())
+				}
+			case 2:
+				now += uint64(arg) * 3
+			case 3:
+				for _, p := range n.Arrivals(arg%4, now) {
+					if p.Arrive > now || p.Arrive < delivered[arg%4] {
+						t.Fatalf("host %d at %d got a frame arriving at %d (last %d)", arg%4, now, p.Arrive, delivered[arg%4])
+					}
+					delivered[arg%4] = p.Arrive
+				}
+			case 4:
+				_ = n.SetPartitioned(now, []string{"ab", "bc", "zz"}[arg%3], arg&4 != 0)
+			case 5:
+				_ = n.SetHostDown(now, arg%4-1, arg&4 != 0)
+			}
+		}
+		in := n.InFlight()
+		for i := 1; i < len(in); i++ {
+			if compareInflight(inflight{Packet: in[i-1]}, inflight{Packet: in[i]}) >= 0 {
+				t.Fatalf("InFlight out of order at %d: %+v", i, in)
+			}
+		}
+		var onWire uint64
+		for _, l := range n.Links() {
+			s := l.Stats()
+			var dropped uint64
+			for _, d := range s.Dropped {
+				dropped += d
+			}
+			if s.Sent+s.Duplicated != s.Delivered+dropped+s.InFlight {
+				t.Fatalf("%s: books do not balance: %+v", l.Name(), s)
+			}
+			if s.InFlight > 2*uint64(l.Config().MaxInFlight) {
+				t.Fatalf("%s: %d in flight, limit %d per direction", l.Name(), s.InFlight, l.Config().MaxInFlight)
+			}
+			onWire += s.InFlight
+		}
+		if onWire != uint64(len(in)) {
+			t.Fatalf("links count %d in flight, InFlight lists %d", onWire, len(in))
+		}
+	})
+}
+
+// BenchmarkSendArrive is the cost of one frame over a link with every fault
+// on: Send, then Arrivals on the other side.
+func BenchmarkSendArrive(b *testing.B) {
+	n := newNet(b, 1, LinkConfig{Name: "ab", A: 0, B: 1, Latency: 1000, Bandwidth: 1e9, Loss: 0.01, Duplicate: 0.01, Reorder: 0.01})
+	b.ReportAllocs()
+	var now uint64
+	var got []Packet
+	for b.Loop() {
+		n.Send(now, Packet{From: 0, To: 1, Size: 100})
+		now += 1000
+		got = n.AppendArrivals(got[:0], 1, now)
+	}
+}
