@@ -535,9 +535,9 @@ func (n *Network) Send(now uint64, f Packet) Verdict {
 	reorder := dir.rng.Float64() < l.cfg.Reorder
 	extra := 1 + dir.rng.Uint64N(l.cfg.Latency) // in [1, Latency]
 
-	// Transmission: after the frames before it, for tx cycles. A lost frame
-	// was transmitted too, and cost the link that time.
-	// Unlimited bandwidth: nothing queues.
+	// Transmission: after the frames before it, for tx cycles (at unlimited
+	// bandwidth, at once: nothing queues). A lost frame was transmitted too,
+	// and cost the link that time; it is lost on the wire.
 	end := now
 	if l.cfg.Bandwidth != 0 {
 		end = AddCycles(max(now, dir.busyUntil), tx)
