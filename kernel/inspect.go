@@ -21,6 +21,7 @@ type Snapshot struct {
 	SemSets   []SemSetState   `json:"sem_sets,omitempty"`     // System V semaphores (inspect_sem.go)
 	Epolls    []EpollState    `json:"epolls,omitempty"`       // epoll instances (inspect_epoll.go)
 	Sockets   []SocketState   `json:"sockets,omitempty"`      // Unix sockets (inspect_socket.go)
+	Inet      []InetState     `json:"inet,omitempty"`         // TCP and UDP sockets (inspect_inet.go)
 	Files     *FilesState     `json:"files,omitempty"`        // regular files (inspect_file.go)
 }
 
@@ -98,6 +99,7 @@ func (k *Kernel) Snapshot() Snapshot {
 	k.shmSnapshot(&s)
 	k.semSnapshot(&s)
 	k.epollSnapshot(&s)
+	k.inetSnapshot(&s)
 	k.socketSnapshot(&s)
 	k.fileSnapshot(&s)
 	return s

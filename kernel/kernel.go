@@ -14,10 +14,12 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/netip"
 
 	"ipcsim/abi"
 	"ipcsim/hw"
 	"ipcsim/ipc/epoll"
+	"ipcsim/ipc/inet"
 	"ipcsim/ipc/mqueue"
 	"ipcsim/ipc/msgq"
 	"ipcsim/ipc/pipe"
@@ -42,6 +44,13 @@ type Config struct {
 	// robin with Quantum, Jitter and the seeded PRNG. A policy serves one
 	// kernel: it holds that machine's ready set.
 	Policy sched.Policy
+
+	// Addr is the host's IPv4 address on the simulated network (the zero
+	// value: none; the host has only its loopback, 127.0.0.1).
+	Addr netip.Addr
+	// Network takes the packets this host sends to other hosts (nil: no
+	// network, and such a send fails with ENETUNREACH).
+	Network func(*inet.Packet)
 
 	Stdout io.Writer // the console: what the terminal shows (fd 1, and fd 2 unless Stderr is set)
 	Stderr io.Writer // if not nil, fd 2 writes here instead of the terminal (ipcsim exec)
@@ -148,6 +157,7 @@ type Kernel struct {
 	hostBytes int        // bytes read from host files (hostfs.go), at most cfg.HostBytes
 
 	socks *socketTable // Unix domain sockets (socket.go), made at the first one
+	inet  *inet.Stack  // the IPv4 stack (inet.go), made at its first use
 
 	tty  *Terminal
 	out  *OpenFile // the terminal, as fds 0 and 1 (and 2 without Config.Stderr)

@@ -151,6 +151,9 @@ func (k *Kernel) armTimer() {
 			at, armed = a, true
 		}
 	}
+	if d, ok := k.inetDeadline(); ok && (!armed || d < at) {
+		at, armed = d, true
+	}
 	if armed {
 		k.m.Timer.Set(at)
 	} else {
@@ -212,8 +215,15 @@ func (k *Kernel) timerInterrupt() {
 	now := k.Now()
 	expired := k.cur != nil && now >= k.sliceEnd
 	alarm := len(k.alarms) > 0 && k.alarms[0].itimers[abi.ITIMER_REAL].at <= now
-	if k.tracing && (expired || alarm || len(k.sleepers) > 0 && k.sleepers[0].deadline <= now) {
+	netDue := false
+	if d, ok := k.inetDeadline(); ok && d <= now {
+		netDue = true
+	}
+	if k.tracing && (expired || alarm || netDue || len(k.sleepers) > 0 && k.sleepers[0].deadline <= now) {
 		k.emit(k.cur, "irq", "timer interrupt")
+	}
+	if netDue {
+		k.inetTimers(now)
 	}
 	for len(k.sleepers) > 0 && k.sleepers[0].deadline <= now {
 		k.wake(k.sleepers[0], nil, "by the timer: its sleep ended")

@@ -257,6 +257,10 @@ func formatSockaddr(raw []byte) string {
 		return "{sa_family=???}"
 	}
 	fam := int(raw[0]) | int(raw[1])<<8
+	if fam == abi.AF_INET && len(raw) >= abi.SizeofSockaddrIn {
+		_, a, _ := parseSockaddrIn(raw)
+		return fmt.Sprintf("{sa_family=AF_INET, sin_port=htons(%d), sin_addr=inet_addr(\"%s\")}", a.Port(), a.Addr())
+	}
 	if fam != abi.AF_UNIX {
 		return fmt.Sprintf("{sa_family=%s}", familyName(fam))
 	}
@@ -308,7 +312,10 @@ var (
 	msgFlags  = []flagName{{abi.MSG_OOB, "MSG_OOB"}, {abi.MSG_PEEK, "MSG_PEEK"}, {abi.MSG_CTRUNC, "MSG_CTRUNC"}, {abi.MSG_TRUNC, "MSG_TRUNC"},
 		{abi.MSG_DONTWAIT, "MSG_DONTWAIT"}, {abi.MSG_EOR, "MSG_EOR"}, {abi.MSG_WAITALL, "MSG_WAITALL"}, {abi.MSG_NOSIGNAL, "MSG_NOSIGNAL"}, {abi.MSG_CMSG_CLOEXEC, "MSG_CMSG_CLOEXEC"}}
 	sockoptNames = map[int32]string{abi.SO_TYPE: "SO_TYPE", abi.SO_ERROR: "SO_ERROR", abi.SO_SNDBUF: "SO_SNDBUF", abi.SO_RCVBUF: "SO_RCVBUF",
-		abi.SO_PASSCRED: "SO_PASSCRED", abi.SO_PEERCRED: "SO_PEERCRED", abi.SO_ACCEPTCONN: "SO_ACCEPTCONN", abi.SO_PROTOCOL: "SO_PROTOCOL", abi.SO_DOMAIN: "SO_DOMAIN"}
+		abi.SO_PASSCRED: "SO_PASSCRED", abi.SO_PEERCRED: "SO_PEERCRED", abi.SO_ACCEPTCONN: "SO_ACCEPTCONN", abi.SO_PROTOCOL: "SO_PROTOCOL", abi.SO_DOMAIN: "SO_DOMAIN",
+		abi.SO_REUSEADDR: "SO_REUSEADDR", abi.SO_KEEPALIVE: "SO_KEEPALIVE", abi.SO_LINGER: "SO_LINGER", abi.SO_REUSEPORT: "SO_REUSEPORT"}
+	tcpoptNames = map[int32]string{abi.TCP_NODELAY: "TCP_NODELAY", abi.TCP_MAXSEG: "TCP_MAXSEG", abi.TCP_KEEPIDLE: "TCP_KEEPIDLE",
+		abi.TCP_KEEPINTVL: "TCP_KEEPINTVL", abi.TCP_KEEPCNT: "TCP_KEEPCNT", abi.TCP_INFO: "TCP_INFO"}
 )
 
 // formatSockArg decodes the socket calls' argument letters:
@@ -328,12 +335,19 @@ func (k *Kernel) formatSockArg(c *call, i int, kind byte) (string, bool) {
 	case 'B':
 		return flagNames(uint64(uint32(v)), msgFlags), true
 	case 'c':
-		if int32(v) == abi.SOL_SOCKET {
+		switch int32(v) {
+		case abi.SOL_SOCKET:
 			return "SOL_SOCKET", true
+		case abi.SOL_TCP:
+			return "SOL_TCP", true
 		}
 		return fmt.Sprint(int32(v)), true
 	case 'z':
-		if name, ok := sockoptNames[int32(v)]; ok {
+		names := sockoptNames
+		if int32(c.a[i-1]) == abi.SOL_TCP {
+			names = tcpoptNames
+		}
+		if name, ok := names[int32(v)]; ok {
 			return name, true
 		}
 		return fmt.Sprint(int32(v)), true

@@ -133,6 +133,10 @@ func sysIoctl(c *call) (int64, error) {
 		if n, err = ops.s.InqLen(); err != nil {
 			return 0, err
 		}
+	case *inetFile:
+		if n, err = ops.s.InqLen(); err != nil {
+			return 0, err
+		}
 	default:
 		return 0, abi.ENOTTY
 	}

@@ -114,7 +114,7 @@ func doRead(c *call, fd int32, segs []ioSeg) (int64, error) {
 		return 0, abi.EBADF
 	}
 	switch ops := f.ops.(type) {
-	case *socketFile:
+	case *socketFile, *inetFile:
 		return readSocket(c, fd, segs) // one datagram per read, whatever its size
 	case *fileHandle:
 		return readFile(c, ops, segs, ops.off, false) // as much as is asked for
@@ -175,7 +175,8 @@ func doWrite(c *call, fd int32, segs []ioSeg) (int64, error) {
 	if !f.writable() {
 		return 0, abi.EBADF
 	}
-	if _, ok := f.ops.(*socketFile); ok {
+	switch f.ops.(type) {
+	case *socketFile, *inetFile:
 		return doSend(c, fd, segs, 0, nil, nil) // one datagram per write, whatever its size
 	}
 	total := segsLen(segs)

@@ -87,6 +87,13 @@ func (k *Kernel) socketOpenFile(s *unix.Socket, flags int) *OpenFile {
 
 // socket(2): (domain, type, protocol).
 func sysSocket(c *call) (int64, error) {
+	if int32(c.a[0]) == abi.AF_INET {
+		flags := int(c.a[1] &^ abi.SOCK_TYPE_MASK)
+		if flags&^(abi.SOCK_NONBLOCK|abi.SOCK_CLOEXEC) != 0 {
+			return 0, abi.EINVAL
+		}
+		return inetSocket(c, int(c.a[1]&abi.SOCK_TYPE_MASK), flags, int32(c.a[2]))
+	}
 	typ, flags, err := checkSocketArgs(int32(c.a[0]), c.a[1], int32(c.a[2]), false)
 	if err != nil {
 		return 0, err
@@ -109,6 +116,9 @@ func sysSocketpair(c *call) (int64, error) {
 
 // bind(2): (sockfd, addr, addrlen).
 func sysBind(c *call) (int64, error) {
+	if f, _ := c.inetOf(int32(c.a[0])); f != nil {
+		return inetBind(c, f)
+	}
 	sf, _, err := c.socketOf(int32(c.a[0]))
 	if err != nil {
 		return 0, err
@@ -134,6 +144,9 @@ func sysBind(c *call) (int64, error) {
 // the value in /proc/sys/net/core/somaxconn, then it is silently capped to
 // that value" - listen(2); a negative one too, compared unsigned.
 func sysListen(c *call) (int64, error) {
+	if f, _ := c.inetOf(int32(c.a[0])); f != nil {
+		return inetListen(c, f)
+	}
 	sf, _, err := c.socketOf(int32(c.a[0]))
 	if err != nil {
 		return 0, err
@@ -158,6 +171,9 @@ func sysAccept4(c *call) (int64, error) { return doAccept(c, int(int32(c.a[3])))
 func doAccept(c *call, flags int) (int64, error) {
 	if flags&^(abi.SOCK_NONBLOCK|abi.SOCK_CLOEXEC) != 0 {
 		return 0, abi.EINVAL
+	}
+	if f, of := c.inetOf(int32(c.a[0])); f != nil {
+		return inetAccept(c, f, of, flags)
 	}
 	sf, f, err := c.socketOf(int32(c.a[0]))
 	if err != nil {
@@ -197,6 +213,12 @@ func peerName(s *unix.Socket) []byte {
 // *addrlen allows, and the full length into *addrlen. An unbound socket's
 // name is the family alone.
 func (c *call) putSockaddr(va, lenVA uint64, name []byte) error {
+	return c.putSockaddrRaw(va, lenVA, append([]byte{abi.AF_UNIX, 0}, name...))
+}
+
+// putSockaddrRaw copies the socket address full out: as much as *addrlen
+// allows, and its length into *addrlen.
+func (c *call) putSockaddrRaw(va, lenVA uint64, full []byte) error {
 	as := c.t.AS
 	var lb [4]byte
 	if as.ReadBytes(lenVA, lb[:]) != nil {
@@ -206,7 +228,6 @@ func (c *call) putSockaddr(va, lenVA uint64, name []byte) error {
 	if ulen < 0 {
 		return abi.EINVAL
 	}
-	full := append([]byte{abi.AF_UNIX, 0}, name...)
 	n := min(int(ulen), len(full))
 	if n > 0 && as.WriteBytes(va, full[:n]) != nil {
 		return abi.EFAULT
@@ -224,6 +245,9 @@ func (c *call) putSockaddr(va, lenVA uint64, name []byte) error {
 // completed immediately" - connect(2)); a datagram socket only sets its
 // peer, or drops it for AF_UNSPEC.
 func sysConnect(c *call) (int64, error) {
+	if f, of := c.inetOf(int32(c.a[0])); f != nil {
+		return inetConnect(c, f, of)
+	}
 	sf, f, err := c.socketOf(int32(c.a[0]))
 	if err != nil {
 		return 0, err
@@ -257,6 +281,9 @@ func sysConnect(c *call) (int64, error) {
 
 // getsockname(2): (sockfd, addr, addrlen).
 func sysGetsockname(c *call) (int64, error) {
+	if f, _ := c.inetOf(int32(c.a[0])); f != nil {
+		return inetGetsockname(c, f)
+	}
 	sf, _, err := c.socketOf(int32(c.a[0]))
 	if err != nil {
 		return 0, err
@@ -266,6 +293,9 @@ func sysGetsockname(c *call) (int64, error) {
 
 // getpeername(2): "ENOTCONN The socket is not connected".
 func sysGetpeername(c *call) (int64, error) {
+	if f, _ := c.inetOf(int32(c.a[0])); f != nil {
+		return inetGetpeername(c, f)
+	}
 	sf, _, err := c.socketOf(int32(c.a[0]))
 	if err != nil {
 		return 0, err
@@ -279,6 +309,9 @@ func sysGetpeername(c *call) (int64, error) {
 
 // shutdown(2): (sockfd, how).
 func sysShutdown(c *call) (int64, error) {
+	if f, _ := c.inetOf(int32(c.a[0])); f != nil {
+		return inetShutdown(c, f)
+	}
 	sf, _, err := c.socketOf(int32(c.a[0]))
 	if err != nil {
 		return 0, err
@@ -303,6 +336,20 @@ func sysSendto(c *call) (int64, error) {
 // recvfrom(2): (sockfd, buf, len, flags, src_addr, addrlen).
 func sysRecvfrom(c *call) (int64, error) {
 	segs := [1]ioSeg{{c.a[1], c.a[2]}}
+	if f, of := c.inetOf(int32(c.a[0])); f != nil {
+		n, r, err := inetRecv(c, f, of, segs[:], int(int32(c.a[3])))
+		if err != nil || r == nil || c.a[4] == 0 {
+			return n, err
+		}
+		if f.s.Type == abi.SOCK_STREAM {
+			var z [4]byte // a stream names no sender: *addrlen = 0
+			if c.t.AS.WriteBytes(c.a[5], z[:]) != nil {
+				return 0, abi.EFAULT
+			}
+			return n, nil
+		}
+		return n, c.putSockaddrIn(c.a[4], c.a[5], r.From)
+	}
 	n, r, err := doRecv(c, int32(c.a[0]), segs[:], int(int32(c.a[3])))
 	if err != nil || r == nil {
 		return n, err
@@ -324,6 +371,10 @@ func sysRecvfrom(c *call) (int64, error) {
 // readSocket is read(2) and readv(2) on a socket: recv with no flags;
 // descriptors that came along are closed (there is no control buffer).
 func readSocket(c *call, fd int32, segs []ioSeg) (int64, error) {
+	if f, of := c.inetOf(fd); f != nil {
+		n, _, err := inetRecv(c, f, of, segs, 0)
+		return n, err
+	}
 	n, r, err := doRecv(c, fd, segs, 0)
 	if r != nil {
 		releaseUnreceived(r)
@@ -343,6 +394,9 @@ func releaseUnreceived(r *unix.Received) {
 // sendmsg(2), write(2). name is the destination given, if any; ctl the
 // control messages (sendmsg).
 func doSend(c *call, fd int32, segs []ioSeg, flags int, name []byte, ctl *unix.Control) (int64, error) {
+	if f, of := c.inetOf(fd); f != nil {
+		return inetSend(c, f, of, segs, flags, name) // control messages: none for IPv4 here
+	}
 	sf, f, err := c.socketOf(fd)
 	if err != nil {
 		return 0, err

@@ -62,6 +62,9 @@ func sysSendmsg(c *call) (int64, error) {
 			return 0, err
 		}
 	}
+	if f, _ := c.inetOf(int32(c.a[0])); f != nil {
+		return doSend(c, int32(c.a[0]), segs, int(int32(c.a[2])), name, nil)
+	}
 	if _, _, err := c.socketOf(int32(c.a[0])); err != nil {
 		return 0, err
 	}
@@ -170,6 +173,9 @@ func sysRecvmsg(c *call) (int64, error) {
 		return 0, err
 	}
 	flags := int(int32(c.a[2]))
+	if f, of := c.inetOf(int32(c.a[0])); f != nil {
+		return inetRecvmsg(c, f, of, h, segs, flags)
+	}
 	sf, _, err := c.socketOf(int32(c.a[0]))
 	if err != nil {
 		return 0, err
@@ -295,6 +301,9 @@ func (c *call) putControl(s *unix.Socket, r *unix.Received, va, size uint64, fla
 // only ("EOPNOTSUPP" for another level on a Unix socket). An int option
 // fills at most optlen bytes; *optlen says how many.
 func sysGetsockopt(c *call) (int64, error) {
+	if f, _ := c.inetOf(int32(c.a[0])); f != nil {
+		return inetGetsockopt(c, f)
+	}
 	sf, _, err := c.socketOf(int32(c.a[0]))
 	if err != nil {
 		return 0, err
@@ -302,14 +311,9 @@ func sysGetsockopt(c *call) (int64, error) {
 	if int32(c.a[1]) != abi.SOL_SOCKET {
 		return 0, abi.EOPNOTSUPP
 	}
-	as := c.t.AS
-	var lb [4]byte
-	if as.ReadBytes(c.a[4], lb[:]) != nil {
-		return 0, abi.EFAULT
-	}
-	ulen := int32(binary.LittleEndian.Uint32(lb[:]))
-	if ulen < 0 {
-		return 0, abi.EINVAL
+	ulen, err := c.readOptlen()
+	if err != nil {
+		return 0, err
 	}
 	s := sf.s
 	var val []byte
@@ -344,15 +348,35 @@ func sysGetsockopt(c *call) (int64, error) {
 	default:
 		return 0, abi.ENOPROTOOPT
 	}
+	return 0, c.putOptval(val, ulen)
+}
+
+// readOptlen reads getsockopt's *optlen: EFAULT, or EINVAL if negative.
+func (c *call) readOptlen() (int32, error) {
+	var lb [4]byte
+	if c.t.AS.ReadBytes(c.a[4], lb[:]) != nil {
+		return 0, abi.EFAULT
+	}
+	ulen := int32(binary.LittleEndian.Uint32(lb[:]))
+	if ulen < 0 {
+		return 0, abi.EINVAL
+	}
+	return ulen, nil
+}
+
+// putOptval writes an option's value for getsockopt: at most ulen bytes
+// of it, and how many into *optlen.
+func (c *call) putOptval(val []byte, ulen int32) error {
 	n := min(int(ulen), len(val))
-	if as.WriteBytes(c.a[3], val[:n]) != nil {
-		return 0, abi.EFAULT
+	if c.t.AS.WriteBytes(c.a[3], val[:n]) != nil {
+		return abi.EFAULT
 	}
+	var lb [4]byte
 	putInt32(lb[:], int32(n))
-	if as.WriteBytes(c.a[4], lb[:]) != nil {
-		return 0, abi.EFAULT
+	if c.t.AS.WriteBytes(c.a[4], lb[:]) != nil {
+		return abi.EFAULT
 	}
-	return 0, nil
+	return nil
 }
 
 func b2i(b bool) int {
@@ -365,6 +389,9 @@ func b2i(b bool) int {
 // setsockopt(2): (sockfd, level, optname, optval, optlen). "EINVAL optlen
 // invalid"; the read-only options and unknown ones ENOPROTOOPT.
 func sysSetsockopt(c *call) (int64, error) {
+	if f, _ := c.inetOf(int32(c.a[0])); f != nil {
+		return inetSetsockopt(c, f)
+	}
 	sf, _, err := c.socketOf(int32(c.a[0]))
 	if err != nil {
 		return 0, err

@@ -88,6 +88,8 @@ func fileStat(f *OpenFile) kstat {
 		return kstat{dev: pipefsDev, ino: uint64(ops.p.ID), mode: abi.S_IFIFO | 0600, nlink: 1}
 	case *socketFile:
 		return kstat{dev: sockfsDev, ino: uint64(ops.s.ID), mode: abi.S_IFSOCK | 0777, nlink: 1}
+	case *inetFile:
+		return kstat{dev: sockfsDev, ino: uint64(1<<20 + ops.s.ID), mode: abi.S_IFSOCK | 0777, nlink: 1}
 	case *Terminal:
 		return kstat{dev: devptsDev, ino: 3, mode: abi.S_IFCHR | 0620, nlink: 1, rdev: makedev(136, 0)}
 	case *hostFile:

@@ -63,6 +63,7 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 	writeSemSets(&b, s)
 	writeEpolls(&b, s)
 	writeSockets(&b, s)
+	writeInet(&b, s)
 	writeFiles(&b, s)
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -1,0 +1,556 @@
+package inet
+
+import (
+	"errors"
+	"io"
+	"net/netip"
+	"slices"
+
+	"ipcsim/abi"
+	"ipcsim/ipc/inet/tcp"
+	"ipcsim/sched"
+)
+
+// TCP sockets: a socket and its tcp.Conn, the glue between them, and the
+// routing of segments to connections.
+
+// conn is one TCP connection of this host: the state machine, the socket
+// it belongs to (nil for a connection on a listener's queues not yet
+// accepted, and again once the socket is closed: an orphan finishing its
+// FIN handshake or waiting in TIME-WAIT), and its timers. It is the
+// machine's tcp.Env.
+type conn struct {
+	st     *Stack
+	tc     *tcp.Conn
+	sock   *Socket
+	key    fourTuple
+	parent *Socket // the listener, while the connection waits to be accepted
+	timers connTimers
+	gone   bool // removed from the routing table
+	holder bool // an orphan: a placeholder socket holds its port in the bind table
+}
+
+func (c *conn) Now() uint64 { return c.st.cfg.Now() }
+
+func (c *conn) Output(seg *tcp.Segment) {
+	s := *seg
+	s.Data = append([]byte(nil), seg.Data...)
+	c.st.send(c.sockID(), &Packet{Src: c.key.local.Addr(), Dst: c.key.remote.Addr(), TCP: &s})
+}
+
+func (c *conn) SetTimer(t tcp.Timer, at uint64) { c.st.timers.set(c, t, at) }
+func (c *conn) StopTimer(t tcp.Timer)           { c.st.timers.stop(c, t) }
+
+func (c *conn) Event(e tcp.Event) {
+	c.st.trace(Event{Kind: EventTCP, Socket: c.sockID(), Text: c.key.local.String() + " > " + c.key.remote.String() + ": " + e.Text})
+}
+
+func (c *conn) Notify() {
+	if c.sock != nil {
+		c.sock.notify()
+	}
+	if c.parent != nil {
+		c.parent.notify()
+	}
+}
+
+func (c *conn) sockID() int {
+	if c.sock != nil {
+		return c.sock.ID
+	}
+	if c.parent != nil {
+		return c.parent.ID
+	}
+	return 0
+}
+
+// fire runs a timer of the connection, then lets the connection go if it
+// has ended.
+func (c *conn) fire(t tcp.Timer) {
+	c.tc.Fire(t)
+	c.reap()
+}
+
+func (c *conn) established() bool {
+	switch c.tc.State() {
+	case tcp.SynSent, tcp.SynReceived, tcp.Listen:
+		return false
+	}
+	return true
+}
+
+func (c *conn) inTimeWait() bool { return c.tc.State() == tcp.TimeWait }
+
+func (c *conn) takeError() abi.Errno {
+	var e abi.Errno
+	if errors.As(c.tc.TakeErr(), &e) {
+		return e
+	}
+	return 0
+}
+
+// reap removes a connection that reached CLOSED from the routing table,
+// and, if its socket is closed too, gives back its port and timers.
+func (c *conn) reap() {
+	if c.tc.State() != tcp.Closed || c.gone {
+		return
+	}
+	c.gone = true
+	delete(c.st.conns, c.key)
+	c.st.timers.stopAll(c)
+	if c.sock == nil && c.parent == nil {
+		c.st.unholdConn(c)
+	}
+}
+
+// A listener is a listening socket: the tcp.Listener with its SYN and
+// accept queues, and this host's record of each child connection.
+type listener struct {
+	sk       *Socket
+	l        *tcp.Listener
+	children map[*tcp.Conn]*conn // looked up, never iterated
+}
+
+// The listener is its tcp.Listener's environment.
+func (l *listener) Output(seg *tcp.Segment, to netip.AddrPort) {
+	s := *seg
+	s.Data = append([]byte(nil), seg.Data...)
+	l.sk.st.send(l.sk.ID, &Packet{Src: l.sk.st.inputDst, Dst: to.Addr(), TCP: &s})
+}
+
+func (l *listener) Event(e tcp.Event) {
+	l.sk.st.trace(Event{Kind: EventTCP, Socket: l.sk.ID, Text: "listener " + l.sk.local.String() + ": " + e.Text})
+}
+
+func (l *listener) Notify() { l.sk.notify() }
+
+// NewChild makes this host's connection for a SYN from remote to the
+// address the SYN was sent to, and routes later segments straight to it.
+func (l *listener) NewChild(remote netip.AddrPort, c *tcp.Conn) (tcp.Env, uint32, bool) {
+	st := l.sk.st
+	key := fourTuple{netip.AddrPortFrom(st.inputDst, l.sk.local.Port()), remote}
+	if _, busy := st.conns[key]; busy {
+		return nil, 0, false
+	}
+	ch := &conn{st: st, tc: c, parent: l.sk, key: key}
+	st.conns[key] = ch
+	l.children[c] = ch
+	return ch, st.rng.Uint32(), true
+}
+
+// ConnectTCP starts or continues a connect (connect(2)). again says the
+// caller is the same connect call, woken: it waits on, where a new call
+// would get EALREADY. The first call returns *Blocked after sending the
+// SYN: the caller sleeps, or says EINPROGRESS if it must not.
+func (sk *Socket) ConnectTCP(addr netip.AddrPort, again bool) error {
+	switch {
+	case sk.lst != nil:
+		return abi.EISCONN // inet_stream_connect: sk_state is not TCP_CLOSE
+	case sk.state == connected:
+		return abi.EISCONN
+	case sk.state == connecting:
+		c := sk.conn
+		switch {
+		case c.tc.State() == tcp.Closed:
+			// The attempt failed: "sock_error(sk) ? : -ECONNABORTED".
+			sk.state = unconnected
+			if e := c.takeError(); e != 0 {
+				return e
+			}
+			return abi.ECONNABORTED
+		case c.established():
+			sk.state = connected
+			return nil
+		case again:
+			return sk.blocked(abi.POLLOUT|abi.POLLERR|abi.POLLHUP, "connection in progress (SYN-SENT)")
+		}
+		return abi.EALREADY
+	case sk.conn != nil:
+		// A connection that has ended (reset, timed out) cannot connect
+		// again: its sk_state is CLOSE but it is not a new socket. Linux
+		// does allow it; here as there, it starts anew.
+		sk.conn = nil
+	}
+	dst := udpDest(addr)
+	src, err := sk.st.sourceFor(dst.Addr())
+	if err != nil {
+		return err
+	}
+	if a := sk.local.Addr(); sk.bound && a != netip.IPv4Unspecified() {
+		src = a
+	}
+	if err := sk.autobind(true); err != nil {
+		return err
+	}
+	key := fourTuple{netip.AddrPortFrom(src, sk.local.Port()), dst}
+	if _, busy := sk.st.conns[key]; busy {
+		return abi.EADDRNOTAVAIL // the four addresses are in use (a TIME-WAIT)
+	}
+	sk.local, sk.remote = key.local, dst
+	c := sk.st.newConn(sk, key)
+	sk.conn, sk.state = c, connecting
+	c.tc.Connect(sk.st.rng.Uint32())
+	sk.st.flush()
+	return sk.blocked(abi.POLLOUT|abi.POLLERR|abi.POLLHUP, "connection in progress (SYN-SENT)")
+}
+
+// newConn makes a connection for sk (nil for one a listener makes) and
+// routes the four addresses to it.
+func (s *Stack) newConn(sk *Socket, key fourTuple) *conn {
+	c := &conn{st: s, sock: sk, key: key}
+	cfg := s.tcpCfg
+	if sk != nil {
+		sk.applyOptions(&cfg)
+	}
+	c.tc = tcp.NewConn(c, cfg, key.local.Port(), key.remote.Port())
+	s.conns[key] = c
+	return c
+}
+
+// applyOptions puts the socket's options into a connection's
+// configuration.
+func (sk *Socket) applyOptions(cfg *tcp.Config) {
+	cfg.NoDelay = sk.NoDelay
+	cfg.KeepAlive = sk.KeepAlive
+	if sk.KeepIdle != 0 {
+		cfg.KeepIdle = sk.KeepIdle
+	}
+	if sk.KeepIntvl != 0 {
+		cfg.KeepIntvl = sk.KeepIntvl
+	}
+	if sk.KeepCnt != 0 {
+		cfg.KeepCnt = sk.KeepCnt
+	}
+	cfg.SndBuf, cfg.RcvBuf = sk.sndbuf, sk.rcvbuf
+}
+
+// SendTCP writes data into the connection (send(2) on a stream): as much
+// as the send buffer takes; *Blocked when it takes nothing. EPIPE when
+// the socket cannot send (never connected, shut for writing, or the
+// connection has ended): the caller raises SIGPIPE unless MSG_NOSIGNAL.
+func (sk *Socket) SendTCP(data []byte) (int, error) {
+	c := sk.conn
+	if c == nil || sk.lst != nil {
+		return 0, abi.EPIPE // sk_stream_wait_connect: not SYN-SENT or SYN-RECV
+	}
+	if e := c.takeError(); e != 0 {
+		return 0, e
+	}
+	if sk.shutdown&SendShutdown != 0 {
+		return 0, abi.EPIPE
+	}
+	if !c.established() {
+		return 0, sk.blocked(abi.POLLOUT|abi.POLLERR|abi.POLLHUP, "connection in progress")
+	}
+	n, err := c.tc.Write(data)
+	sk.st.flush()
+	if errors.Is(err, tcp.ErrWouldBlock) {
+		if n > 0 {
+			return n, nil
+		}
+		return 0, sk.blocked(abi.POLLOUT|abi.POLLERR|abi.POLLHUP, "send buffer full")
+	}
+	return n, err
+}
+
+// RecvTCP reads at most max bytes (recv(2) on a stream); with MSG_PEEK
+// they stay. (0, nil) is the end of the stream.
+func (sk *Socket) RecvTCP(max, flags int) (*Received, error) {
+	c := sk.conn
+	if c == nil || sk.lst != nil {
+		return nil, abi.ENOTCONN // "This occurs when user tries to read from never connected socket"
+	}
+	if sk.shutdown&RcvShutdown != 0 && c.tc.State() != tcp.Closed {
+		// shutdown(SHUT_RD): reads end at once (tcp_recvmsg: RCV_SHUTDOWN).
+		if r, err := sk.recvBuffered(max, flags); r != nil && len(r.Data) > 0 || err != nil {
+			return r, err
+		}
+		return &Received{}, nil
+	}
+	if !c.established() && c.tc.State() != tcp.Closed {
+		return nil, sk.blocked(abi.POLLIN|abi.POLLERR|abi.POLLHUP, "connection in progress")
+	}
+	return sk.recvBuffered(max, flags)
+}
+
+func (sk *Socket) recvBuffered(max, flags int) (*Received, error) {
+	buf := make([]byte, max)
+	n, err := sk.conn.tc.Read(buf, flags&abi.MSG_PEEK != 0)
+	sk.st.flush()
+	switch {
+	case n > 0:
+		return &Received{Data: buf[:n], Len: n, From: sk.remote}, nil
+	case err == io.EOF:
+		return &Received{From: sk.remote}, nil
+	case errors.Is(err, tcp.ErrWouldBlock):
+		return nil, sk.blocked(abi.POLLIN|abi.POLLERR|abi.POLLHUP|abi.POLLRDHUP, "no data received")
+	case err != nil:
+		return nil, err
+	}
+	return &Received{Data: buf[:0], From: sk.remote}, nil
+}
+
+// ShutdownTCP is shutdown(2): SHUT_WR sends FIN after the queued data
+// (the connection is half closed), SHUT_RD makes reads end. ENOTCONN on a
+// socket that is not connected.
+func (sk *Socket) ShutdownTCP(how int) error {
+	c := sk.conn
+	if sk.lst != nil {
+		// inet_shutdown on a listener: it stops listening (tcp_disconnect).
+		if how&RcvShutdown != 0 {
+			sk.stopListening()
+		}
+		return nil
+	}
+	if c == nil || sk.state == unconnected {
+		return abi.ENOTCONN
+	}
+	sk.shutdown |= how
+	if how&SendShutdown != 0 {
+		c.tc.Shutdown()
+		sk.st.flush()
+	}
+	sk.notify()
+	return nil
+}
+
+// Listen makes the socket a listener (listen(2)) with a backlog of n
+// (already capped at somaxconn): "EADDRINUSE Another socket is already
+// listening on the same port"; EINVAL if the socket is connected. An
+// unbound socket gets an ephemeral port. A second listen only changes the
+// backlog.
+func (sk *Socket) Listen(n int) error {
+	if sk.lst != nil {
+		sk.lst.l.SetBacklog(n)
+		return nil
+	}
+	if sk.conn != nil || sk.state != unconnected {
+		return abi.EINVAL
+	}
+	if sk.bound && sk.st.conflict(sk, sk.local, true) {
+		return abi.EADDRINUSE
+	}
+	if err := sk.autobind(false); err != nil {
+		return err
+	}
+	cfg := sk.st.tcpCfg
+	sk.applyOptions(&cfg)
+	sk.lst = &listener{sk: sk, children: map[*tcp.Conn]*conn{}}
+	sk.lst.l = tcp.NewListener(sk.lst, cfg, sk.local.Port(), n)
+	sk.notify()
+	return nil
+}
+
+// Backlog is a listener's backlog and its queues' lengths.
+func (sk *Socket) Backlog() (backlog, syn, accept int) {
+	if sk.lst == nil {
+		return 0, 0, 0
+	}
+	return sk.lst.l.Backlog(), sk.lst.l.SynQueueLen(), sk.lst.l.Pending()
+}
+
+// Accept takes the oldest connection ready on a listener (accept(2)):
+// EINVAL if the socket does not listen, *Blocked if none is ready.
+func (sk *Socket) Accept() (*Socket, error) {
+	l := sk.lst
+	if l == nil {
+		return nil, abi.EINVAL
+	}
+	tc, err := l.l.Accept()
+	if errors.Is(err, tcp.ErrWouldBlock) {
+		return nil, sk.blocked(abi.POLLIN|abi.POLLERR|abi.POLLHUP, "no connection to accept")
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := l.children[tc]
+	delete(l.children, tc)
+	ns := sk.st.newSocket(abi.SOCK_STREAM)
+	ns.local, ns.remote = c.key.local, c.key.remote
+	ns.conn, ns.state = c, connected
+	ns.sndbuf, ns.rcvbuf = sk.sndbuf, sk.rcvbuf
+	ns.NoDelay, ns.KeepAlive = sk.NoDelay, sk.KeepAlive
+	ns.KeepIdle, ns.KeepIntvl, ns.KeepCnt = sk.KeepIdle, sk.KeepIntvl, sk.KeepCnt
+	c.sock, c.parent = ns, nil
+	sk.st.hold(ns) // the accepted socket shares the listener's port (inet_inherit_port)
+	sk.notify()
+	return ns, nil
+}
+
+// stopListening closes a listener: connections in the handshake are
+// dropped and those waiting for accept reset (inet_csk_listen_stop).
+func (sk *Socket) stopListening() {
+	l := sk.lst
+	sk.lst = nil
+	l.l.Close()
+	sk.st.flush()
+	var kids []*conn
+	for _, c := range l.children {
+		kids = append(kids, c)
+	}
+	slices.SortFunc(kids, func(a, b *conn) int { return a.key.remote.Compare(b.key.remote) })
+	for _, c := range kids {
+		c.parent = nil
+		if c.tc.State() != tcp.Closed {
+			c.tc.Abort()
+		}
+		c.reap()
+		if !c.gone { // a child the listener let go of without closing
+			c.gone = true
+			delete(sk.st.conns, c.key)
+			sk.st.timers.stopAll(c)
+		}
+	}
+	sk.st.flush()
+}
+
+// closeTCP is the last close of a TCP socket. The connection goes on
+// without it (an orphan) until its FIN handshake and TIME-WAIT end; with
+// unread data, or SO_LINGER with a zero timeout, it is reset instead
+// (tcp_close).
+func (sk *Socket) closeTCP() {
+	if sk.lst != nil {
+		sk.stopListening()
+	}
+	c := sk.conn
+	if c == nil {
+		sk.st.unhold(sk)
+		return
+	}
+	c.sock = nil
+	sk.st.unhold(sk)
+	if !c.gone {
+		sk.st.hold(&Socket{Type: abi.SOCK_STREAM, local: c.key.local, conn: c, st: sk.st, ReuseAddr: sk.ReuseAddr}) // the orphan keeps the port
+		c.holder = true
+	}
+	if sk.Linger && sk.LingerSec == 0 {
+		c.tc.Abort()
+	} else {
+		c.tc.Close()
+	}
+	c.reap()
+	sk.st.flush()
+}
+
+// unholdConn gives back the port an orphan held.
+func (s *Stack) unholdConn(c *conn) {
+	if !c.holder {
+		return
+	}
+	c.holder = false
+	k := portKey{abi.IPPROTO_TCP, c.key.local.Port()}
+	list := s.ports[k]
+	for i, o := range list {
+		if o.conn == c && o.ID == 0 {
+			list = append(list[:i], list[i+1:]...)
+			break
+		}
+	}
+	if len(list) == 0 {
+		delete(s.ports, k)
+	} else {
+		s.ports[k] = list
+	}
+}
+
+func (sk *Socket) tcpReadiness() sched.EventMask {
+	if sk.lst != nil {
+		return sk.lst.l.Readiness()
+	}
+	c := sk.conn
+	if c == nil {
+		// tcp_poll of a socket never connected: CLOSE, so HUP, and
+		// writable.
+		return abi.POLLOUT | abi.POLLWRNORM | abi.POLLHUP
+	}
+	ev := sched.EventMask(c.tc.Readiness())
+	if sk.shutdown&RcvShutdown != 0 {
+		ev |= abi.POLLIN | abi.POLLRDNORM | abi.POLLRDHUP
+	}
+	return ev
+}
+
+// inputTCP routes a segment: to its connection, else to a listener on
+// the port, else it is answered with RST (RFC 9293 3.10.7.1: "If the
+// state is CLOSED (i.e., TCB does not exist) ... An incoming segment not
+// containing a RST causes a RST to be sent in response").
+func (s *Stack) inputTCP(p *Packet) {
+	seg := p.TCP
+	key := fourTuple{netip.AddrPortFrom(p.Dst, seg.DstPort), netip.AddrPortFrom(p.Src, seg.SrcPort)}
+	if c, ok := s.conns[key]; ok {
+		s.trace(Event{Kind: EventReceive, Socket: c.sockID(), Packet: p})
+		c.tc.Input(seg)
+		c.reap()
+		return
+	}
+	if l := s.listenerFor(key.local); l != nil {
+		s.trace(Event{Kind: EventReceive, Socket: l.ID, Packet: p})
+		s.inputDst = p.Dst
+		l.lst.l.Input(seg, key.remote)
+		return
+	}
+	s.trace(Event{Kind: EventDrop, Packet: p, Text: "no connection and no listener: answered with RST"})
+	if seg.Flags&tcp.RST != 0 {
+		return
+	}
+	s.send(0, &Packet{Src: p.Dst, Dst: p.Src, TCP: tcp.ResetFor(seg)})
+}
+
+// listenerFor finds the listener for a local address: one bound to it
+// exactly before one bound to the wildcard.
+func (s *Stack) listenerFor(local netip.AddrPort) *Socket {
+	var wild *Socket
+	for _, sk := range s.ports[portKey{abi.IPPROTO_TCP, local.Port()}] {
+		if sk.lst == nil {
+			continue
+		}
+		if sk.local.Addr() == local.Addr() {
+			return sk
+		}
+		if sk.local.Addr() == netip.IPv4Unspecified() {
+			wild = sk
+		}
+	}
+	return wild
+}
+
+// Disconnect is connect(AF_UNSPEC) on a TCP socket: a connection is
+// reset and the socket may connect again (tcp_disconnect).
+func (sk *Socket) Disconnect() error {
+	if sk.lst != nil {
+		sk.stopListening()
+		return nil
+	}
+	if c := sk.conn; c != nil {
+		c.tc.Abort()
+		c.reap()
+		if !c.gone {
+			c.gone = true
+			delete(sk.st.conns, c.key)
+			sk.st.timers.stopAll(c)
+		}
+		sk.conn = nil
+		sk.st.flush()
+	}
+	sk.state, sk.remote, sk.shutdown = unconnected, netip.AddrPort{}, 0
+	sk.notify()
+	return nil
+}
+
+// SetNoDelay is TCP_NODELAY: Nagle's algorithm off (or on again).
+func (sk *Socket) SetNoDelay(on bool) {
+	sk.NoDelay = on
+	if sk.conn != nil {
+		sk.conn.tc.SetNoDelay(on)
+		sk.st.flush()
+	}
+}
+
+// SetKeepAlive is SO_KEEPALIVE: probes on an idle connection.
+func (sk *Socket) SetKeepAlive(on bool) {
+	sk.KeepAlive = on
+	if sk.conn != nil {
+		sk.conn.tc.SetKeepAlive(on)
+		sk.st.flush()
+	}
+}

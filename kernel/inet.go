@@ -1,0 +1,165 @@
+package kernel
+
+import (
+	"fmt"
+	"net/netip"
+
+	"ipcsim/abi"
+	"ipcsim/ipc/inet"
+	"ipcsim/proc"
+	"ipcsim/sched"
+)
+
+// IPv4 sockets as files. The stack is package inet (its TCP is package
+// inet/tcp); this file makes the host's stack, gives a socket a file
+// (inetFile), runs the stack's timers on the machine's timer and traces
+// what the stack does.
+
+// inetStack returns the host's stack, made at its first use.
+func (k *Kernel) inetStack() *inet.Stack {
+	if k.inet == nil {
+		k.inet = inet.New(inet.Config{
+			Addr:   k.cfg.Addr,
+			Seed:   k.cfg.Seed,
+			Now:    k.Now,
+			Output: k.cfg.Network,
+			Trace:  k.traceInet,
+		})
+	}
+	return k.inet
+}
+
+// Receive takes a packet that arrived from the network (the cluster calls
+// it when the packet's arrival time comes). As a network card would, it
+// raises an interrupt; its handler runs the stack.
+func (k *Kernel) Receive(p *inet.Packet) {
+	k.m.Clock.Advance(k.cfg.TrapCost)
+	k.irq = "by the network (a packet arrived)"
+	k.inetStack().Receive(p)
+	k.irq = ""
+}
+
+// traceInet turns what the stack reports into trace events.
+func (k *Kernel) traceInet(e inet.Event) {
+	if !k.tracing {
+		return
+	}
+	var text string
+	switch e.Kind {
+	case inet.EventSend:
+		text = "sends " + e.Packet.String()
+	case inet.EventReceive:
+		text = "receives " + e.Packet.String()
+		if e.Text != "" {
+			text += ": " + e.Text
+		}
+	case inet.EventDrop:
+		text = "drops " + e.Packet.String() + ": " + e.Text
+	case inet.EventTCP:
+		text = e.Text
+	}
+	proto := "tcp"
+	if e.Packet != nil && e.Packet.TCP == nil {
+		proto = "udp"
+		if e.Packet.ICMP != nil {
+			proto = "icmp"
+		}
+	}
+	who := "net: "
+	if e.Socket != 0 {
+		who = fmt.Sprintf("%s: inet#%d ", proto, e.Socket)
+	}
+	k.emitEvent(k.cur, &Event{Kind: "net", Text: who + text})
+}
+
+// inetTimers fires the stack's due timers (from the timer interrupt).
+func (k *Kernel) inetTimers(now uint64) bool {
+	if k.inet == nil {
+		return false
+	}
+	if at, ok := k.inet.NextTimer(); !ok || at > now {
+		return false
+	}
+	k.irq = "by a TCP timer"
+	k.inet.Advance(now)
+	k.irq = ""
+	return true
+}
+
+// inetDeadline is when the stack's next timer fires.
+func (k *Kernel) inetDeadline() (uint64, bool) {
+	if k.inet == nil {
+		return 0, false
+	}
+	return k.inet.NextTimer()
+}
+
+// inetFile is an IPv4 socket as an open file.
+type inetFile struct {
+	k *Kernel
+	s *inet.Socket
+}
+
+func (f *inetFile) Name() string { return fmt.Sprintf("inet#%d", f.s.ID) }
+
+// Read is recv(2) with no flags.
+func (f *inetFile) Read(c *call, dst []byte, nonblock bool) (int, error) {
+	flags := 0
+	if nonblock {
+		flags = abi.MSG_DONTWAIT
+	}
+	r, err := f.recv(len(dst), flags)
+	if err != nil {
+		return 0, inetBlockOr(err, nonblock)
+	}
+	return copy(dst, r.Data), nil
+}
+
+// Write is send(2) with no flags.
+func (f *inetFile) Write(c *call, src []byte, nonblock bool) (int, error) {
+	n, err := f.send(src, nil)
+	if err != nil {
+		return 0, f.sendError(c, err, nonblock, 0)
+	}
+	return n, nil
+}
+
+func (f *inetFile) recv(max, flags int) (*inet.Received, error) {
+	if f.s.Type == abi.SOCK_STREAM {
+		return f.s.RecvTCP(max, flags)
+	}
+	return f.s.RecvUDP(max, flags)
+}
+
+func (f *inetFile) send(data []byte, to *netip.AddrPort) (int, error) {
+	if f.s.Type == abi.SOCK_STREAM {
+		return f.s.SendTCP(data)
+	}
+	return f.s.SendUDP(data, to)
+}
+
+// inetBlockOr turns the stack's *inet.Blocked into EAGAIN or what the
+// call sleeps on.
+func inetBlockOr(err error, nonblock bool) error {
+	b, ok := err.(*inet.Blocked)
+	if !ok {
+		return err
+	}
+	if nonblock {
+		return abi.EAGAIN
+	}
+	return &blockError{q: b.Queue, mask: b.Mask, reason: b.Reason}
+}
+
+// sendError turns a send's error into the call's: SIGPIPE with EPIPE on a
+// stream (sk_stream_error, unless MSG_NOSIGNAL), EAGAIN or a sleep.
+func (f *inetFile) sendError(c *call, err error, nonblock bool, flags int) error {
+	if err == abi.EPIPE && f.s.Type == abi.SOCK_STREAM && flags&abi.MSG_NOSIGNAL == 0 {
+		f.k.sendSignal(c.t, abi.SIGPIPE, proc.SigInfo{Code: abi.SI_USER, PID: c.t.PID}, fmt.Sprintf("send on %s, which cannot send", f.Name()))
+	}
+	return inetBlockOr(err, nonblock)
+}
+
+func (f *inetFile) Readiness() sched.EventMask { return f.s.Readiness() }
+func (f *inetFile) Queue() *sched.WaitQueue    { return &f.s.Queue }
+func (f *inetFile) Release()                   { f.s.Close() }

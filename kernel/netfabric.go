@@ -1,0 +1,121 @@
+package kernel
+
+import (
+	"fmt"
+	"net/netip"
+
+	"ipcsim/hw"
+	"ipcsim/ipc/inet"
+)
+
+// Net is the simulated network between hosts: the wire of package hw
+// and, at each end, a host's kernel. A kernel hands it the packets its
+// stack sends to other hosts (Sender, set as Config.Network); when a
+// packet's arrival time comes the cluster asks Net to deliver it
+// (Deliver), and the receiving kernel takes it as a network card's
+// interrupt. Net is the Fabric of a Cluster.
+type Net struct {
+	wire   *hw.Network
+	hosts  []*Kernel
+	byAddr map[netip.Addr]int // a host's number by its address (looked up, never iterated)
+	buf    []hw.Packet        // reused by Deliver
+}
+
+// NewNet returns a network with no hosts and no links; seed seeds the
+// links' randomness (each link's from the seed and its name).
+func NewNet(seed uint64) *Net {
+	n := &Net{wire: hw.NewNetwork(seed), byAddr: map[netip.Addr]int{}}
+	n.wire.OnEvent(n.traceWire)
+	return n
+}
+
+// Wire is the network's links (to add links, cut and heal them, and to
+// look at what is in flight).
+func (n *Net) Wire() *hw.Network { return n.wire }
+
+// Sender returns the Config.Network of the host numbered host: it puts
+// each packet on the wire toward the host that has its destination
+// address. A packet to an address no host has is lost, as an ARP request
+// that nobody answers (a TCP connect then times out).
+func (n *Net) Sender(host int) func(*inet.Packet) {
+	return func(p *inet.Packet) {
+		k := n.hosts[host]
+		to, ok := n.byAddr[p.Dst]
+		if !ok {
+			to = -1
+		}
+		n.wire.Send(k.Now(), hw.Packet{From: host, To: to, Size: p.Size(), Payload: p})
+	}
+}
+
+// AddHost adds the kernel of the next host (its number is the count of
+// hosts before it), reachable at addr.
+func (n *Net) AddHost(k *Kernel, addr netip.Addr) error {
+	if _, dup := n.byAddr[addr]; dup && addr.IsValid() {
+		return fmt.Errorf("two hosts have the address %s", addr)
+	}
+	if addr.IsValid() {
+		n.byAddr[addr] = len(n.hosts)
+	}
+	n.hosts = append(n.hosts, k)
+	return nil
+}
+
+// Lookahead is the least time between a send and an arrival: the
+// smallest latency of any link (at least 1).
+func (n *Net) Lookahead() uint64 { return max(n.wire.MinLatency(), 1) }
+
+// Next is the next arrival at host.
+func (n *Net) Next(host int) (uint64, bool) { return n.wire.Next(host) }
+
+// Deliver hands host the packets that have arrived by now.
+func (n *Net) Deliver(host int, now uint64) {
+	n.buf = n.wire.AppendArrivals(n.buf[:0], host, now)
+	for i := range n.buf {
+		p := n.buf[i].Payload.(*inet.Packet)
+		n.buf[i] = hw.Packet{}
+		n.hosts[host].Receive(p)
+	}
+}
+
+// traceWire tells the trace of the host concerned what the wire did: the
+// sender's for a send or a drop at the sender, the receiver's for a
+// delivery or a loss on the way.
+func (n *Net) traceWire(e hw.NetEvent) {
+	host := e.Packet.From
+	if e.Kind == hw.NetDeliver || e.Kind == hw.NetHostDown || e.Kind == hw.NetHostUp {
+		host = e.Packet.To
+		if e.Kind != hw.NetDeliver {
+			host = e.Host
+		}
+	}
+	if host < 0 || host >= len(n.hosts) {
+		host = 0
+	}
+	k := n.hosts[host]
+	what := ""
+	if p, ok := e.Packet.Payload.(*inet.Packet); ok {
+		what = " " + p.String()
+	}
+	var text string
+	switch e.Kind {
+	case hw.NetSend:
+		text = fmt.Sprintf("link %s: frame #%d (%d bytes) on the wire, arrives at %d:%s", e.Link, e.Packet.ID, e.Packet.Size, e.Packet.Arrive, what)
+	case hw.NetDeliver:
+		text = fmt.Sprintf("link %s: frame #%d arrives%s", e.Link, e.Packet.ID, what)
+	case hw.NetDrop:
+		text = fmt.Sprintf("link %s: frame #%d dropped (%s):%s", e.Link, e.Packet.ID, e.Drop, what)
+	case hw.NetDuplicate:
+		text = fmt.Sprintf("link %s: frame #%d duplicated, the copy arrives at %d", e.Link, e.Packet.ID, e.Packet.Arrive)
+	case hw.NetReorder:
+		text = fmt.Sprintf("link %s: frame #%d held back, arrives at %d", e.Link, e.Packet.ID, e.Packet.Arrive)
+	default:
+		text = e.String()
+	}
+	if !k.tracing {
+		return
+	}
+	// Stamped with when it happened on the wire: a loss is decided at the
+	// send, a partition's losses when the link is cut.
+	k.cfg.Trace(&Event{Cycle: e.At, Kind: "net", Text: text})
+}
