@@ -59,13 +59,13 @@ func (k *Kernel) traceInet(e inet.Event) {
 		text = e.Text
 	}
 	proto := "tcp"
-	if e.Packet != nil && e.Packet.TCP == nil {
+	if p := e.Packet; p != nil && p.TCP == nil {
 		proto = "udp"
-		if e.Packet.ICMP != nil {
+		if p.ICMP != nil {
 			proto = "icmp"
 		}
 	}
-	who := "net: "
+	who := proto + ": "
 	if e.Socket != 0 {
 		who = fmt.Sprintf("%s: inet#%d ", proto, e.Socket)
 	}

@@ -192,7 +192,7 @@ func (sk *Socket) Bind(addr netip.AddrPort) error {
 			return err
 		}
 		port = p
-	} else if st.conflict(sk, addr, false) {
+	} else if st.conflict(sk, addr) {
 		return abi.EADDRINUSE
 	}
 	sk.local = netip.AddrPortFrom(addr.Addr(), port)

@@ -282,8 +282,7 @@ func overlap(a, b netip.Addr) bool {
 // the other is a TCP connection in TIME-WAIT and sk set SO_REUSEADDR
 // ("SO_REUSEADDR ... allows a listening socket to bind even if there are
 // connections in TIME_WAIT" - the point of the option, socket(7)).
-// listening says sk is about to listen.
-func (s *Stack) conflict(sk *Socket, addr netip.AddrPort, listening bool) bool {
+func (s *Stack) conflict(sk *Socket, addr netip.AddrPort) bool {
 	for _, o := range s.ports[portKey{proto(sk.Type), addr.Port()}] {
 		if o == sk || !overlap(o.local.Addr(), addr.Addr()) {
 			continue
@@ -291,7 +290,7 @@ func (s *Stack) conflict(sk *Socket, addr netip.AddrPort, listening bool) bool {
 		if sk.ReuseAddr && o.timeWait() {
 			continue
 		}
-		if sk.ReuseAddr && o.ReuseAddr && !o.listening() && !listening {
+		if sk.ReuseAddr && o.ReuseAddr && !o.listening() {
 			continue
 		}
 		return true
@@ -320,7 +319,7 @@ func (s *Stack) ephemeral(sk *Socket, addr netip.Addr, forConnect bool) (uint16,
 			if (p%2 == want) != (pass == 0) {
 				continue
 			}
-			if !s.conflict(sk, netip.AddrPortFrom(addr, uint16(p)), false) && len(s.ports[portKey{proto(sk.Type), uint16(p)}]) == 0 {
+			if !s.conflict(sk, netip.AddrPortFrom(addr, uint16(p))) && len(s.ports[portKey{proto(sk.Type), uint16(p)}]) == 0 {
 				return uint16(p), nil
 			}
 		}

@@ -327,7 +327,7 @@ func (sk *Socket) Listen(n int) error {
 	if sk.conn != nil || sk.state != unconnected {
 		return abi.EINVAL
 	}
-	if sk.bound && sk.st.conflict(sk, sk.local, true) {
+	if sk.bound && sk.st.conflict(sk, sk.local) {
 		return abi.EADDRINUSE
 	}
 	if err := sk.autobind(false); err != nil {
