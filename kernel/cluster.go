@@ -368,7 +368,11 @@ func (c *Cluster) powerOff(i int) {
 		}
 		what := "no process dies with it"
 		if len(lost) > 0 {
-			what = plural(len(lost), "process") + " die with it: " + strings.Join(names, ", ")
+			verb := " die"
+			if len(lost) == 1 {
+				verb = " dies"
+			}
+			what = plural(len(lost), "process") + verb + " with it: " + strings.Join(names, ", ")
 		}
 		k.emit(nil, "down", "power lost: the host is down; "+what)
 		for _, t := range lost {

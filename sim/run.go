@@ -60,6 +60,15 @@ type HostOutcome struct {
 	Snapshot     *kernel.Snapshot // at Options.PauseAt
 }
 
+// host returns host i's outcome; an Outcome made without Hosts (by hand,
+// in a test) is one host.
+func (o *Outcome) host(i int) *HostOutcome {
+	if len(o.Hosts) == 0 {
+		return &HostOutcome{Console: o.Console, ConsoleBytes: o.ConsoleBytes, Result: kernel.HostResult{Result: o.Result}, Snapshot: o.Snapshot}
+	}
+	return &o.Hosts[i]
+}
+
 // ConsoleExceeded reports whether the host's console received more than
 // the MaxConsoleBytes that Console keeps.
 func (h *HostOutcome) ConsoleExceeded() bool { return h.ConsoleBytes > uint64(len(h.Console)) }
