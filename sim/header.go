@@ -669,6 +669,10 @@ func (h *header) resolveExpects() {
 			if len(h.s.Hosts) > 0 {
 				where = " on " + h.s.Hosts[e.Host].Name
 			}
+			if len(names) == 0 {
+				h.errs.Add(pos, "no process spawned as %q%s: no spawn line starts a process there", e.Who.Name, where)
+				continue
+			}
 			h.errs.Add(pos, "no process spawned as %q%s: expected pid N or one of the spawned names (%s)", e.Who.Name, where, strings.Join(names, ", "))
 		default:
 			h.errs.Add(pos, "%q is spawned %d times: name the process as pid N", e.Who.Name, len(found))
