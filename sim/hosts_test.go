@@ -216,3 +216,41 @@ _start:	li a7, SYS_clone
 		t.Errorf("alice and bob ran alike: their seeds should differ")
 	}
 }
+
+// inspect of a scenario with hosts shows each host under its heading, and
+// a host that lost power as down; JSON trace lines name their host.
+func TestHostsInspectAndJSON(t *testing.T) {
+	s, err := Load("../testdata/scenarios/hosts_two.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		at   uint64
+		want []string
+	}{
+		{3006, []string{"=== host alice (10.0.0.1)\nstate at cycle 3006\n", "=== host bob (10.0.0.2)\nstate at cycle 3006\n", "ticker          nanosleep: sleeping until cycle 4014"}},
+		{20000, []string{"=== host alice (10.0.0.1)\n", "=== host bob (10.0.0.2): down since cycle 10000 (power lost)\n"}},
+	} {
+		o, err := s.Run(Options{PauseAt: tc.at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := WriteHostSnapshots(&b, s, o, false); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("inspect --at=%d lacks %q:\n%s", tc.at, w, b.String())
+			}
+		}
+	}
+	var b strings.Builder
+	trace, _ := HostTracer(&b, true, 0)
+	if _, err := s.Run(Options{Trace: trace}); err != nil {
+		t.Fatal(err)
+	}
+	if first := strings.SplitN(b.String(), "\n", 2)[0]; !strings.HasPrefix(first, `{"cycle":0,"host":"alice","pid":1,`) {
+		t.Errorf("first JSON line %s", first)
+	}
+}
