@@ -254,3 +254,31 @@ func TestHostsInspectAndJSON(t *testing.T) {
 		t.Errorf("first JSON line %s", first)
 	}
 }
+
+// The Chrome trace of a run with hosts has a Chrome process per host, so
+// that alice's pid 2 and bob's pid 2 are two tracks.
+func TestHostsChrome(t *testing.T) {
+	s, err := Load("../testdata/scenarios/hosts_two.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	c := NewChromeTraceHosts(&b, "x", []string{"alice", "bob"})
+	o, err := s.Run(Options{Trace: c.Event})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Close(o.Result.Cycles); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{
+		`{"name":"process_name","ph":"M","ts":0,"pid":2,"tid":0,"args":{"name":"ipcsim x: host bob"}}`,
+		`{"name":"thread_name","ph":"M","ts":0.000,"pid":1,"tid":2,"args":{"name":"pid 2 (reader)"}}`,
+		`{"name":"thread_name","ph":"M","ts":0.000,"pid":2,"tid":2,"args":{"name":"pid 2 (ticker)"}}`,
+		`"cat":"down","ph":"i","ts":10.000,"pid":2,"tid":0`,
+	} {
+		if !strings.Contains(b.String(), w) {
+			t.Errorf("chrome trace lacks %s:\n%s", w, b.String())
+		}
+	}
+}

@@ -80,7 +80,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	)
 	switch *format {
 	case "chrome":
-		chrome = sim.NewChromeTrace(out, s.Path)
+		var hosts []string
+		for _, h := range s.Hosts {
+			hosts = append(hosts, h.Name)
+		}
+		chrome = sim.NewChromeTraceHosts(out, s.Path, hosts)
 		trace = chrome.Event
 	case "mermaid":
 		mermaid = sim.NewMermaid(out, sim.MaxMermaidItems)
