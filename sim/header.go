@@ -21,6 +21,10 @@ import (
 //	expect seeds FROM..TO always|sometimes|never EXPECTATION
 //	expect unimplemented NAME...
 //	cc glibc | cc rt DIR
+//	host NAME ip=ADDRESS ... | link A B latency=... | at CYCLE down|partition|heal ...
+//
+// The host lines, and the "on HOST" that spawn, install, key and expect
+// lines take in a scenario with hosts, are in hosts.go.
 //
 // WHO is the name a process was spawned as, or "pid N". EXPECTATION is any
 // of the three forms exit, signal and console after expect: "expect seeds
