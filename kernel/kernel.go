@@ -38,7 +38,10 @@ type Config struct {
 	Jitter     uint64 // each time slice is Quantum + a seeded random number of cycles in [0, Jitter]
 	MaxProcs   int    // process limit; fork fails with EAGAIN beyond it (default DefaultMaxProcs)
 	CycleLimit uint64 // stop the machine at this cycle (0: never)
-	MaxExits   int    // how many exits Result.Exits keeps (0: all); later ones are only counted, so a fork loop costs the host no memory
+	// Host names the machine among the hosts of a Cluster (cluster.go):
+	// its trace events carry it (Event.Host). "" for a machine alone.
+	Host     string
+	MaxExits int // how many exits Result.Exits keeps (0: all); later ones are only counted, so a fork loop costs the host no memory
 
 	// Policy decides who runs and for how long (sched.Policy); nil is round
 	// robin with Quantum, Jitter and the seeded PRNG. A policy serves one

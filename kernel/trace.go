@@ -15,6 +15,7 @@ import (
 // fault), "signal", "spawn" (a process was born), "exec", "exit" and "reap".
 type Event struct {
 	Cycle uint64 `json:"cycle"`
+	Host  string `json:"host,omitempty"` // the host (Config.Host) among several; "" for a machine alone
 	PID   int    `json:"pid"`
 	Kind  string `json:"kind"`
 	Text  string `json:"text"` // the readable line: `write(1, "hi\n", 3) = 3`
@@ -81,6 +82,7 @@ func (k *Kernel) emitEvent(t *Task, e *Event) {
 		return
 	}
 	e.Cycle = k.m.Clock.Now()
+	e.Host = k.cfg.Host
 	if t != nil {
 		e.PID = t.PID
 	}

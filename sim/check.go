@@ -150,20 +150,22 @@ func (s *Scenario) checkExpect(e Expect, o *Outcome) string {
 	if e.Kind == ExpectUnimplemented {
 		return checkUnimplemented(e, o)
 	}
+	h := o.host(e.Host)
 	if e.Kind == ExpectConsole {
-		if o.ConsoleExceeded() {
-			return consoleExceeded(o)
+		if h.ConsoleExceeded() {
+			return consoleExceeded(h)
 		}
-		if bytes.Equal(e.Console, o.Console) {
+		if bytes.Equal(e.Console, h.Console) {
 			return ""
 		}
-		return Diff(e.Console, o.Console)
+		return Diff(e.Console, h.Console)
 	}
 	pid := e.Who.PID
 	if e.Who.Spawn >= 0 && e.Who.Spawn < len(o.PIDs) {
 		pid = o.PIDs[e.Who.Spawn]
 	}
-	for _, x := range o.Result.Exits {
+	r := &h.Result
+	for _, x := range r.Exits {
 		if x.PID != pid {
 			continue
 		}
@@ -174,10 +176,13 @@ func (s *Scenario) checkExpect(e Expect, o *Outcome) string {
 		}
 		return fmt.Sprintf("pid %d (%s) %s", x.PID, x.Name, x.Describe())
 	}
-	if n := o.Result.ExitsDropped; n > 0 {
-		return fmt.Sprintf("pid %d is not among the first %d exits, which are all a run keeps (%d more processes exited)", pid, len(o.Result.Exits), n)
+	if n := r.ExitsDropped; n > 0 {
+		return fmt.Sprintf("pid %d is not among the first %d exits, which are all a run keeps (%d more processes exited)", pid, len(r.Exits), n)
 	}
-	return fmt.Sprintf("pid %d did not exit (the run stopped: %s)", pid, o.Result.Reason)
+	if r.Down {
+		return fmt.Sprintf("pid %d did not exit (its host lost power at cycle %d)", pid, r.Cycles)
+	}
+	return fmt.Sprintf("pid %d did not exit (the run stopped: %s)", pid, r.Reason)
 }
 
 // decodeStatus takes a wait status word apart as the W* macros of wait(2)
@@ -193,13 +198,24 @@ func decodeStatus(status int) (code, sig int, exited bool) {
 // render returns what the want/ section called name should hold for o, or
 // (over not "") why it cannot say: the output exceeded what a run keeps.
 func (s *Scenario) render(name string, o *Outcome) (data []byte, over string) {
+	if host, ok := strings.CutPrefix(name, "want/console/"); ok {
+		if i := s.hostIndex(host); i >= 0 && i < len(o.Hosts) {
+			return renderConsole(&o.Hosts[i])
+		}
+		return nil, ""
+	}
 	switch name {
 	case "want/console":
-		if o.ConsoleExceeded() {
-			return nil, consoleExceeded(o)
-		}
-		return EncodeConsole(o.Console), ""
+		return renderConsole(o.host(0))
 	case "want/exits":
+		if len(s.Hosts) > 0 {
+			for _, h := range o.Hosts {
+				if n := h.Result.ExitsDropped; n > 0 {
+					return nil, fmt.Sprintf("more than %d processes exited on %s (%d in all): want/exits records at most %d a host", len(h.Result.Exits), h.Name, uint64(len(h.Result.Exits))+n, MaxExits)
+				}
+			}
+			return []byte(FormatHostExits(o.Hosts)), ""
+		}
 		if n := o.Result.ExitsDropped; n > 0 {
 			return nil, fmt.Sprintf("more than %d processes exited (%d in all): want/exits records at most %d", len(o.Result.Exits), uint64(len(o.Result.Exits))+n, MaxExits)
 		}
@@ -218,9 +234,68 @@ func (s *Scenario) render(name string, o *Outcome) (data []byte, over string) {
 	return nil, ""
 }
 
+// renderConsole is a want/console section for a host's console.
+func renderConsole(h *HostOutcome) ([]byte, string) {
+	if h.ConsoleExceeded() {
+		return nil, consoleExceeded(h)
+	}
+	return EncodeConsole(h.Console), ""
+}
+
 // consoleExceeded says that the console held more than a run keeps.
-func consoleExceeded(o *Outcome) string {
-	return fmt.Sprintf("console output exceeds %d bytes (%d written): want/console and expect console check at most that much", MaxConsoleBytes, o.ConsoleBytes)
+func consoleExceeded(h *HostOutcome) string {
+	return fmt.Sprintf("console output exceeds %d bytes (%d written): want/console and expect console check at most that much", MaxConsoleBytes, h.ConsoleBytes)
+}
+
+// FormatHostExits renders the exits of a run with hosts: every exit of
+// every host in order of death (by cycle, then host order), each line
+// naming its host ("alice: pid 2 (server): exited with status 0"); then,
+// for each host in order that did not end with every process exited, why
+// it stopped ("bob: stopped at cycle 5016: deadlock: ...", "carol: down at
+// cycle 30000: power lost") and one indented line for each process that
+// waits, or that died with it.
+func FormatHostExits(hosts []HostOutcome) string {
+	type exit struct {
+		host int
+		x    kernel.Exit
+	}
+	var all []exit
+	for i, h := range hosts {
+		for _, x := range h.Result.Exits {
+			all = append(all, exit{i, x})
+		}
+	}
+	slices.SortStableFunc(all, func(a, b exit) int {
+		if a.x.Cycle != b.x.Cycle {
+			if a.x.Cycle < b.x.Cycle {
+				return -1
+			}
+			return 1
+		}
+		return a.host - b.host
+	})
+	var b strings.Builder
+	for _, e := range all {
+		fmt.Fprintf(&b, "%s: pid %d (%s): %s\n", hosts[e.host].Name, e.x.PID, e.x.Name, e.x.Describe())
+	}
+	for _, h := range hosts {
+		r := h.Result
+		if r.ExitsDropped > 0 {
+			fmt.Fprintf(&b, "%s: ... and %d more exits, not kept (a run keeps the first %d)\n", h.Name, r.ExitsDropped, len(r.Exits))
+		}
+		lines := r.Blocked
+		switch {
+		case r.Down:
+			fmt.Fprintf(&b, "%s: down at cycle %d: power lost\n", h.Name, r.Cycles)
+			lines = r.Lost
+		case r.Reason != kernel.StopAllExited:
+			fmt.Fprintf(&b, "%s: stopped at cycle %d: %s\n", h.Name, r.Cycles, r.Reason)
+		}
+		for _, l := range lines {
+			b.WriteString("  " + l + "\n")
+		}
+	}
+	return b.String()
 }
 
 // FormatExits renders the exits of a run, one line each ("pid 2 (hello):

@@ -29,8 +29,10 @@ type ChromeTrace struct {
 	n     int // events written
 	flows int // flow ids used
 	now   uint64
-	procs map[int]*chromeProc
-	run   int // the pid on the CPU, 0 for none
+	procs map[[2]int]*chromeProc // by Chrome process (host) and pid
+	run   map[int]int            // the pid on each host's CPU, 0 for none
+	hosts map[string]int         // the Chrome process of each host
+	hp    int                    // the Chrome process of the event being taken
 	buf   bytes.Buffer
 	enc   *json.Encoder
 }
@@ -43,7 +45,9 @@ type chromeProc struct {
 	args  map[string]string
 }
 
-// chromePID is the Chrome process that holds every track: the machine.
+// chromePID is the Chrome process that holds every track of the
+// machine; with hosts, host i's tracks are in Chrome process chromePID+i,
+// so that each host's pids are its own.
 const chromePID = 1
 
 // chromeEvent is one event of the Trace Event Format, its fields in a
@@ -65,12 +69,30 @@ type chromeEvent struct {
 // NewChromeTrace starts a Chrome trace on w; name names the machine's
 // track group (the scenario's path, say).
 func NewChromeTrace(w io.Writer, name string) *ChromeTrace {
-	c := &ChromeTrace{w: w, procs: map[int]*chromeProc{}}
+	return NewChromeTraceHosts(w, name, nil)
+}
+
+// NewChromeTraceHosts starts a Chrome trace of a run with hosts: a Chrome
+// process per host, in the order given ("ipcsim NAME: host alice"), each
+// with its own tracks, so that every host's pid 2 has its own. With no
+// hosts it is NewChromeTrace.
+func NewChromeTraceHosts(w io.Writer, name string, hosts []string) *ChromeTrace {
+	c := &ChromeTrace{w: w, procs: map[[2]int]*chromeProc{}, run: map[int]int{}, hosts: map[string]int{}}
 	c.enc = json.NewEncoder(&c.buf)
 	c.enc.SetEscapeHTML(false)
 	_, c.err = io.WriteString(w, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n")
-	c.write(chromeEvent{Name: "process_name", Ph: "M", TS: "0", PID: chromePID, Args: map[string]string{"name": "ipcsim " + name}})
-	c.write(chromeEvent{Name: "thread_name", Ph: "M", TS: "0", PID: chromePID, TID: 0, Args: map[string]string{"name": "machine (interrupts, terminal)"}})
+	if len(hosts) == 0 {
+		hosts = []string{""}
+	}
+	for i, h := range hosts {
+		pname := "ipcsim " + name
+		if h != "" {
+			pname += ": host " + h
+		}
+		c.hosts[h] = chromePID + i
+		c.write(chromeEvent{Name: "process_name", Ph: "M", TS: "0", PID: chromePID + i, Args: map[string]string{"name": pname}})
+		c.write(chromeEvent{Name: "thread_name", Ph: "M", TS: "0", PID: chromePID + i, TID: 0, Args: map[string]string{"name": "machine (interrupts, terminal)"}})
+	}
 	return c
 }
 
@@ -97,6 +119,10 @@ func (c *ChromeTrace) write(e chromeEvent) {
 // Event takes the next event of the run (for Options.Trace).
 func (c *ChromeTrace) Event(e *kernel.Event) {
 	c.now = e.Cycle
+	c.hp = c.hosts[e.Host]
+	if c.hp == 0 {
+		c.hp = chromePID
+	}
 	switch e.Kind {
 	case "spawn":
 		c.name(e.PID, e.Name, e.Cycle)
@@ -110,12 +136,12 @@ func (c *ChromeTrace) Event(e *kernel.Event) {
 			c.name(e.PID, e.Name, e.Cycle)
 		}
 	case "switch":
-		if c.run != 0 && c.run != e.PID {
-			if p := c.procs[c.run]; p != nil && p.state == "running" {
-				c.enter(c.run, p, "ready", "ready", nil) // preempted, or it yielded
+		if run := c.run[c.hp]; run != 0 && run != e.PID {
+			if p := c.procs[[2]int{c.hp, run}]; p != nil && p.state == "running" {
+				c.enter(run, p, "ready", "ready", nil) // preempted, or it yielded
 			}
 		}
-		c.run = e.PID
+		c.run[c.hp] = e.PID
 		c.enter(e.PID, c.proc(e.PID), "running", "running", nil)
 	case "block":
 		why := e.Text
@@ -123,8 +149,8 @@ func (c *ChromeTrace) Event(e *kernel.Event) {
 			why = why[i+len(" blocks: "):]
 		}
 		c.enter(e.PID, c.proc(e.PID), "blocked", e.Syscall+": "+why, map[string]string{"call": e.Text})
-		if c.run == e.PID {
-			c.run = 0
+		if c.run[c.hp] == e.PID {
+			c.run[c.hp] = 0
 		}
 	case "wake":
 		c.enter(e.PID, c.proc(e.PID), "ready", "ready", nil)
@@ -136,8 +162,8 @@ func (c *ChromeTrace) Event(e *kernel.Event) {
 		switch {
 		case strings.Contains(e.Text, "the default action stops the process"):
 			c.enter(e.PID, c.proc(e.PID), "stopped", "stopped", nil)
-			if c.run == e.PID {
-				c.run = 0
+			if c.run[c.hp] == e.PID {
+				c.run[c.hp] = 0
 			}
 		case strings.HasPrefix(e.Text, "continued by SIGCONT"):
 			if p := c.proc(e.PID); p.state == "stopped" {
@@ -146,14 +172,14 @@ func (c *ChromeTrace) Event(e *kernel.Event) {
 		}
 	case "exit":
 		c.instant(e, "exit")
-		if p := c.procs[e.PID]; p != nil {
+		if p := c.procs[[2]int{c.hp, e.PID}]; p != nil {
 			c.enter(e.PID, p, "", "", nil)
-			delete(c.procs, e.PID)
+			delete(c.procs, [2]int{c.hp, e.PID})
 		}
-		if c.run == e.PID {
-			c.run = 0
+		if c.run[c.hp] == e.PID {
+			c.run[c.hp] = 0
 		}
-	case "irq", "tty":
+	case "irq", "tty", "down":
 		c.instant(e, e.Kind)
 	case "fault":
 		c.instant(e, "fault")
@@ -162,10 +188,10 @@ func (c *ChromeTrace) Event(e *kernel.Event) {
 
 // proc returns the state of pid, making it if new.
 func (c *ChromeTrace) proc(pid int) *chromeProc {
-	p := c.procs[pid]
+	p := c.procs[[2]int{c.hp, pid}]
 	if p == nil {
 		p = &chromeProc{}
-		c.procs[pid] = p
+		c.procs[[2]int{c.hp, pid}] = p
 	}
 	return p
 }
@@ -173,9 +199,9 @@ func (c *ChromeTrace) proc(pid int) *chromeProc {
 // name names pid's track: "pid 2 (parent)"; the sort index keeps the
 // tracks in pid order.
 func (c *ChromeTrace) name(pid int, name string, cycle uint64) {
-	c.write(chromeEvent{Name: "thread_name", Ph: "M", TS: micros(cycle), PID: chromePID, TID: pid,
+	c.write(chromeEvent{Name: "thread_name", Ph: "M", TS: micros(cycle), PID: c.hp, TID: pid,
 		Args: map[string]string{"name": fmt.Sprintf("pid %d (%s)", pid, name)}})
-	c.write(chromeEvent{Name: "thread_sort_index", Ph: "M", TS: micros(cycle), PID: chromePID, TID: pid,
+	c.write(chromeEvent{Name: "thread_sort_index", Ph: "M", TS: micros(cycle), PID: c.hp, TID: pid,
 		Args: map[string]string{"sort_index": fmt.Sprint(pid)}})
 }
 
@@ -184,7 +210,7 @@ func (c *ChromeTrace) name(pid int, name string, cycle uint64) {
 func (c *ChromeTrace) enter(pid int, p *chromeProc, state, name string, args map[string]string) {
 	if p.state != "" && c.now > p.since {
 		c.write(chromeEvent{Name: p.name, Cat: p.state, Ph: "X", TS: micros(p.since), Dur: micros(c.now - p.since),
-			PID: chromePID, TID: pid, Args: p.args})
+			PID: c.hp, TID: pid, Args: p.args})
 	}
 	p.state, p.name, p.since, p.args = state, name, c.now, args
 }
@@ -193,8 +219,8 @@ func (c *ChromeTrace) enter(pid int, p *chromeProc, state, name string, args map
 // from's enclosing slice and ends at to's next slice.
 func (c *ChromeTrace) flow(cat string, from, to int) {
 	c.flows++
-	c.write(chromeEvent{Name: cat, Cat: cat, Ph: "s", TS: micros(c.now), PID: chromePID, TID: from, ID: c.flows})
-	c.write(chromeEvent{Name: cat, Cat: cat, Ph: "f", TS: micros(c.now), PID: chromePID, TID: to, ID: c.flows})
+	c.write(chromeEvent{Name: cat, Cat: cat, Ph: "s", TS: micros(c.now), PID: c.hp, TID: from, ID: c.flows})
+	c.write(chromeEvent{Name: cat, Cat: cat, Ph: "f", TS: micros(c.now), PID: c.hp, TID: to, ID: c.flows})
 }
 
 // instant marks e on its process's track.
@@ -207,20 +233,26 @@ func (c *ChromeTrace) instant(e *kernel.Event, cat string) {
 	if name != e.Text {
 		args = map[string]string{"text": e.Text}
 	}
-	c.write(chromeEvent{Name: name, Cat: cat, Ph: "i", TS: micros(e.Cycle), PID: chromePID, TID: e.PID, S: "t", Args: args})
+	c.write(chromeEvent{Name: name, Cat: cat, Ph: "i", TS: micros(e.Cycle), PID: c.hp, TID: e.PID, S: "t", Args: args})
 }
 
 // Close ends the slices still open at the end of the run, at the last
 // event's cycle (end, if later), in pid order, and ends the JSON.
 func (c *ChromeTrace) Close(end uint64) error {
 	c.now = max(c.now, end)
-	pids := make([]int, 0, len(c.procs))
-	for pid := range c.procs {
-		pids = append(pids, pid)
+	keys := make([][2]int, 0, len(c.procs))
+	for k := range c.procs {
+		keys = append(keys, k)
 	}
-	slices.Sort(pids)
-	for _, pid := range pids {
-		c.enter(pid, c.procs[pid], "", "", nil)
+	slices.SortFunc(keys, func(a, b [2]int) int {
+		if a[0] != b[0] {
+			return a[0] - b[0]
+		}
+		return a[1] - b[1]
+	})
+	for _, k := range keys {
+		c.hp = k[0]
+		c.enter(k[1], c.procs[k], "", "", nil)
 	}
 	if c.err == nil {
 		_, c.err = io.WriteString(c.w, "]}\n")

@@ -21,6 +21,10 @@ import (
 //	expect seeds FROM..TO always|sometimes|never EXPECTATION
 //	expect unimplemented NAME...
 //	cc glibc | cc rt DIR
+//	host NAME ip=ADDRESS ... | link A B latency=... | at CYCLE down|partition|heal ...
+//
+// The host lines, and the "on HOST" that spawn, install, key and expect
+// lines take in a scenario with hosts, are in hosts.go.
 //
 // WHO is the name a process was spawned as, or "pid N". EXPECTATION is any
 // of the three forms exit, signal and console after expect: "expect seeds
@@ -47,6 +51,15 @@ func (h *header) at(col int) Pos { return Pos{Filename: h.s.Path, Line: h.line, 
 func (h *header) parse(comment []byte) {
 	h.settings = map[string]int{}
 	lines := strings.Split(string(comment), "\n")
+	// Host lines first, so that every other line may name any host.
+	for i, ln := range lines {
+		h.line = i + 1
+		ln = strings.TrimSuffix(ln, "\r")
+		var errs ErrorList // the main pass reports the line's bad strings
+		if words := splitWords(ln, h.at, &errs); len(words) > 0 && len(errs) == 0 && words[0].val == "host" && !words[0].quoted {
+			h.hostLine(words[1:], len(ln)+1)
+		}
+	}
 	for i, ln := range lines {
 		h.line = i + 1
 		ln = strings.TrimSuffix(ln, "\r")
@@ -58,7 +71,11 @@ func (h *header) parse(comment []byte) {
 		end := len(ln) + 1 // column just past the line, for "found end of line"
 		switch d := words[0]; {
 		case d.quoted:
-			h.errs.Add(h.at(d.col), "expected a directive (machine, spawn, install, at, expect or cc), found %s", d.text)
+			h.errs.Add(h.at(d.col), "expected a directive (machine, host, link, spawn, install, at, expect or cc), found %s", d.text)
+		case d.val == "host":
+			// read above
+		case d.val == "link":
+			h.linkLine(words[1:], end)
 		case d.val == "machine":
 			h.machine(words[1:], end)
 		case d.val == "spawn":
@@ -72,12 +89,13 @@ func (h *header) parse(comment []byte) {
 		case d.val == "cc":
 			h.ccDirective(words[1:], end)
 		default:
-			h.errs.Add(h.at(d.col), "unknown directive %q: expected machine, spawn, install, at, expect or cc", d.val)
+			h.errs.Add(h.at(d.col), "unknown directive %q: expected machine, host, link, spawn, install, at, expect or cc", d.val)
 		}
 	}
 	h.buildCPrograms()
 	h.resolveExpects()
 	h.checkInstalls()
+	h.checkHostSections()
 	if _, set := h.settings["limit"]; !set {
 		h.s.Machine.CycleLimit = DefaultCycleLimit
 	}
@@ -191,6 +209,11 @@ func parseSize(s string) (uint64, string) {
 // spawn parses "spawn FILE [ARG...]".
 func (h *header) spawn(words []word, end int) {
 	var uid, gid int
+	host, used, ok := h.onHost(words, end, "spawn")
+	if !ok {
+		return
+	}
+	words = words[used:]
 	if len(words) > 0 && words[0].val == "as" && !words[0].quoted {
 		// "spawn as UID[:GID] PROG": the program runs as that user.
 		if len(words) < 2 {
@@ -212,7 +235,7 @@ func (h *header) spawn(words []word, end int) {
 	if p == nil {
 		return
 	}
-	sp := Spawn{Pos: h.at(words[0].col), Program: p, Args: []string{}, UID: uid, GID: gid}
+	sp := Spawn{Pos: h.at(words[0].col), Program: p, Args: []string{}, UID: uid, GID: gid, Host: host}
 	for _, w := range words[1:] {
 		sp.Args = append(sp.Args, w.val)
 	}
@@ -266,8 +289,16 @@ func (h *header) install(words []word, end int) {
 		h.errs.Add(h.at(pw.col), "bad path %s: %s", pw.text, msg)
 		return
 	}
+	host := -1
+	if n := len(words); n >= 5 && words[n-2].val == "on" && !words[n-2].quoted {
+		// "install FILE at PATH [mode=OCTAL] on HOST": on that host only.
+		if host = h.host(words[n-1]); host < 0 {
+			return
+		}
+		words = words[:n-2]
+	}
 	for _, in := range h.s.Installs {
-		if in.Path == pw.val {
+		if in.Path == pw.val && (in.Host == host || in.Host < 0 || host < 0) {
 			h.errs.Add(h.at(pw.col), "%s is already installed (line %d)", pw.val, in.Pos.Line)
 			return
 		}
@@ -278,7 +309,7 @@ func (h *header) install(words []word, end int) {
 		v, ok := strings.CutPrefix(mw.val, "mode=")
 		n, err := strconv.ParseUint(v, 8, 32)
 		if !ok || mw.quoted || err != nil || n > 07777 {
-			h.errs.Add(h.at(mw.col), "expected mode=OCTAL (such as mode=0644, at most 07777) or end of line, found %s", mw.text)
+			h.errs.Add(h.at(mw.col), "expected mode=OCTAL (such as mode=0644, at most 07777), on HOST or end of line, found %s", mw.text)
 			return
 		}
 		mode = uint32(n) | 1<<31 // marked as given
@@ -299,7 +330,7 @@ func (h *header) install(words []word, end int) {
 	default:
 		mode = 0644
 	}
-	h.s.Installs = append(h.s.Installs, Install{Pos: h.at(file.col), Source: file.val, Path: pw.val, Data: data, Mode: mode})
+	h.s.Installs = append(h.s.Installs, Install{Pos: h.at(file.col), Source: file.val, Path: pw.val, Data: data, Mode: mode, Host: host})
 }
 
 // checkInstallPath says what is wrong with an install path, or "".
@@ -338,6 +369,11 @@ func (h *header) checkInstalls() {
 func (h *header) keys(words []word, end int, line string) {
 	want := []string{"a cycle number", "key", "a quoted string"}
 	for i, what := range want {
+		if i == 1 && len(words) > 1 && !words[1].quoted {
+			if v := words[1].val; v == "down" || v == "partition" || v == "heal" {
+				break
+			}
+		}
 		if i >= len(words) {
 			h.errs.Add(h.at(end), "expected %s (at CYCLE key \"STRING\"), found end of line", what)
 			return
@@ -353,8 +389,26 @@ func (h *header) keys(words []word, end int, line string) {
 		h.errs.Add(h.at(words[0].col), "bad cycle %s: expected a cycle from 0 to 2^62", words[0].text)
 		return
 	}
+	pos := h.at(1 + len(line) - len(strings.TrimLeft(line, " \t")))
+	if v := words[1].val; !words[1].quoted && (v == "down" || v == "partition" || v == "heal") {
+		h.timed(at, words[1:], end, pos)
+		return
+	}
 	if words[1].val != "key" || words[1].quoted {
-		h.errs.Add(h.at(words[1].col), "expected key, found %s", words[1].text)
+		expected := "key"
+		if len(h.s.Hosts) > 0 {
+			expected = "key, down, partition or heal"
+		}
+		h.errs.Add(h.at(words[1].col), "expected %s, found %s", expected, words[1].text)
+		return
+	}
+	host, used, ok := h.onHost(words[2:], end, "key")
+	if !ok {
+		return
+	}
+	words = append(words[:2:2], words[2+used:]...)
+	if len(words) < 3 {
+		h.errs.Add(h.at(end), "expected a quoted string (at CYCLE key \"STRING\"), found end of line")
 		return
 	}
 	if !words[2].quoted {
@@ -369,7 +423,7 @@ func (h *header) keys(words []word, end int, line string) {
 		h.errs.Add(h.at(words[2].col), "expected at least one key, found an empty string")
 		return
 	}
-	h.s.Keys = append(h.s.Keys, Keys{Pos: h.at(1 + len(line) - len(strings.TrimLeft(line, " \t"))), At: at, Keys: caretKeys(words[2].val)})
+	h.s.Keys = append(h.s.Keys, Keys{Pos: pos, At: at, Keys: caretKeys(words[2].val), Host: host})
 }
 
 // expect parses the forms of expect line.
@@ -414,6 +468,11 @@ func (h *header) expect(words []word, end int, line string) {
 		rest = nil
 	case kind.val == "console" && !kind.quoted:
 		e.Kind = ExpectConsole
+		host, used, ok := h.onHost(rest, end, "expect console")
+		if !ok {
+			return
+		}
+		e.Host, rest = host, rest[used:]
 		if len(rest) == 0 {
 			h.errs.Add(h.at(end), "expected a quoted string after expect console, found end of line")
 			return
@@ -425,6 +484,11 @@ func (h *header) expect(words []word, end int, line string) {
 		e.Console = []byte(rest[0].val)
 		rest = rest[1:]
 	case (kind.val == "exit" || kind.val == "signal") && !kind.quoted:
+		host, used, ok := h.onHost(rest, end, "expect "+kind.val)
+		if !ok {
+			return
+		}
+		e.Host, rest = host, rest[used:]
 		who, n, ok := h.who(rest, end)
 		if !ok {
 			return
@@ -589,7 +653,7 @@ func (h *header) resolveExpects() {
 		pos := Pos{Filename: h.s.Path, Line: e.Pos.Line, Col: e.Who.col}
 		var found []int
 		for j, sp := range h.s.Spawns {
-			if sp.Program.Name == e.Who.Name {
+			if sp.Program.Name == e.Who.Name && sp.Host == e.Host {
 				found = append(found, j)
 			}
 		}
@@ -599,11 +663,21 @@ func (h *header) resolveExpects() {
 		case 0:
 			var names []string
 			for _, sp := range h.s.Spawns {
-				names = append(names, sp.Program.Name)
+				if sp.Host == e.Host {
+					names = append(names, sp.Program.Name)
+				}
 			}
 			sort.Strings(names)
 			names = dedup(names)
-			h.errs.Add(pos, "no process spawned as %q: expected pid N or one of the spawned names (%s)", e.Who.Name, strings.Join(names, ", "))
+			where := ""
+			if len(h.s.Hosts) > 0 {
+				where = " on " + h.s.Hosts[e.Host].Name
+			}
+			if len(names) == 0 {
+				h.errs.Add(pos, "no process spawned as %q%s: no spawn line starts a process there", e.Who.Name, where)
+				continue
+			}
+			h.errs.Add(pos, "no process spawned as %q%s: expected pid N or one of the spawned names (%s)", e.Who.Name, where, strings.Join(names, ", "))
 		default:
 			h.errs.Add(pos, "%q is spawned %d times: name the process as pid N", e.Who.Name, len(found))
 		}

@@ -69,6 +69,56 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 	return err
 }
 
+// WriteHostSnapshots prints the state of every host of a run with hosts,
+// paused at a cycle: under a heading per host ("=== host alice
+// (10.0.0.1) ==="), what WriteSnapshot prints of its kernel; a host that
+// lost power says so instead. With asJSON it writes one JSON array, an
+// object per host: {"host", "ip", "down", "snapshot"}.
+func WriteHostSnapshots(w io.Writer, s *Scenario, o *Outcome, asJSON bool) error {
+	type hostState struct {
+		Host     string           `json:"host"`
+		IP       string           `json:"ip"`
+		Down     bool             `json:"down,omitempty"`
+		Snapshot *kernel.Snapshot `json:"snapshot,omitempty"`
+	}
+	var hosts []hostState
+	for i, h := range o.Hosts {
+		st := hostState{Host: h.Name, IP: s.Hosts[i].IP.String(), Down: h.Result.Down}
+		if !st.Down {
+			st.Snapshot = h.Snapshot
+		}
+		hosts = append(hosts, st)
+	}
+	if asJSON {
+		b, err := json.MarshalIndent(hosts, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b)
+		return err
+	}
+	for i, h := range hosts {
+		if i > 0 {
+			if _, err := io.WriteString(w, "\n"); err != nil {
+				return err
+			}
+		}
+		if h.Down {
+			if _, err := fmt.Fprintf(w, "=== host %s (%s): down since cycle %d (power lost)\n", h.Host, h.IP, o.Hosts[i].Result.Cycles); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := fmt.Fprintf(w, "=== host %s (%s)\n", h.Host, h.IP); err != nil {
+			return err
+		}
+		if err := WriteSnapshot(w, h.Snapshot, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ringPicture draws the ring buffer as 32 cells, '#' for cells holding
 // unread bytes, with the read position (head) marked: a student sees the
 // data wrap around.

@@ -101,7 +101,7 @@ func TestParseErrors(t *testing.T) {
 		name, src, want string
 	}{
 		{"directive", "spawn hello.s\nrun hello\n-- hello.s --\n" + helloSrc,
-			`x.txtar:2:1: unknown directive "run": expected machine, spawn, install, at, expect or cc`},
+			`x.txtar:2:1: unknown directive "run": expected machine, host, link, spawn, install, at, expect or cc`},
 		{"machine", "machine mem=12Q quantum=0 speed=3 seed\nmachine seed=1 seed=2\nspawn hello.s\n-- hello.s --\n" + helloSrc,
 			`x.txtar:1:13: bad mem "12Q": expected a size such as 65536, 64K, 16M or 1G
 x.txtar:1:25: bad quantum "0": expected a quantum from 1 to 1_000_000_000_000 cycles
@@ -145,7 +145,7 @@ x.txtar:4:13: expected an absolute path after install d at, found end of line
 x.txtar:5:14: bad path etc/x: expected an absolute path such as /etc/data
 x.txtar:6:14: bad path /a/../b: expected a clean path (no ., .. or //)
 x.txtar:7:14: bad path /x/: expected the path of a file, not of a directory
-x.txtar:8:17: expected mode=OCTAL (such as mode=0644, at most 07777) or end of line, found mode=0999
+x.txtar:8:17: expected mode=OCTAL (such as mode=0644, at most 07777), on HOST or end of line, found mode=0999
 x.txtar:9:26: expected end of line after mode=644, found more
 x.txtar:11:14: /ok is already installed (line 10)
 x.txtar:12:9: /bin/hello is where hello.s (line 1) is installed as a program

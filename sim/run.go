@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"slices"
+	"strings"
+
 	"ipcsim/kernel"
 	"ipcsim/sched"
 	"ipcsim/sim/asm"
@@ -28,18 +31,47 @@ type Options struct {
 // run is bounded, however long the run: the first MaxConsoleBytes of the
 // console, and at most MaxTraceBytes of the text trace for the want/trace
 // section.
+//
+// In a scenario with hosts, Hosts holds each host's console, result and
+// snapshot; Console, ConsoleBytes and Snapshot are the first host's, and
+// Result sums the run up (Summary).
 type Outcome struct {
 	Console      []byte         // the console output: all of it, or its first MaxConsoleBytes
 	ConsoleBytes uint64         // how many bytes were written to the console in all
 	Result       kernel.Result  // why the machine stopped, and who exited how
 	Trace        []kernel.Event // every event, with Options.KeepTrace
-	PIDs         []int          // PIDs[i] is the pid of Spawns[i]
+	PIDs         []int          // PIDs[i] is the pid of Spawns[i] (on its host)
 	// Snapshot is the state at Options.PauseAt (or where the machine
 	// stopped, if that came first).
 	Snapshot *kernel.Snapshot
+	// Hosts is how each host fared, in the order of the scenario's host
+	// lines; one host, without a name, for a scenario without them.
+	Hosts []HostOutcome
 
 	trace *traceRecord // the text trace, as far as want/trace needs it
 }
+
+// HostOutcome is what happened on one host.
+type HostOutcome struct {
+	Name         string
+	Console      []byte // the host's console: all of it, or its first MaxConsoleBytes
+	ConsoleBytes uint64
+	Result       kernel.HostResult
+	Snapshot     *kernel.Snapshot // at Options.PauseAt
+}
+
+// host returns host i's outcome; an Outcome made without Hosts (by hand,
+// in a test) is one host.
+func (o *Outcome) host(i int) *HostOutcome {
+	if len(o.Hosts) == 0 {
+		return &HostOutcome{Console: o.Console, ConsoleBytes: o.ConsoleBytes, Result: kernel.HostResult{Result: o.Result}, Snapshot: o.Snapshot}
+	}
+	return &o.Hosts[i]
+}
+
+// ConsoleExceeded reports whether the host's console received more than
+// the MaxConsoleBytes that Console keeps.
+func (h *HostOutcome) ConsoleExceeded() bool { return h.ConsoleBytes > uint64(len(h.Console)) }
 
 // MaxConsoleBytes is how much console output a run keeps: a want/console
 // section or an expect console line can check this much, and a run that
@@ -72,40 +104,53 @@ func (c *consoleBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// Run builds the machine the scenario describes, installs its programs,
-// types its keystrokes, starts its processes and runs until the machine
+// Run builds the machines the scenario describes (one, or one per host
+// line, on one clock: kernel.Cluster), installs their programs, types
+// their keystrokes, starts their processes and runs until every machine
 // stops. The same scenario always gives the same Outcome.
 //
 // The error is an ErrorList positioned at a spawn line if the kernel refuses
 // to start a program.
 func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	o := &Outcome{}
-	console := &consoleBuffer{}
 	if w := s.want("want/trace"); w != nil {
 		o.trace = &traceRecord{want: wantContents(*w)}
 	}
-	cfg := kernel.Config{
-		MemBytes:          s.Machine.MemBytes,
-		Quantum:           s.Machine.Quantum,
-		TrapCost:          s.Machine.TrapCost,
-		Seed:              s.Machine.Seed,
-		Jitter:            s.Machine.Jitter,
-		Echo:              s.Machine.Echo,
-		Disassemble:       asm.Disassemble,
-		TraceInstructions: s.Machine.TraceInstructions,
-		MaxProcs:          s.Machine.MaxProcs,
-		CycleLimit:        s.Machine.CycleLimit,
-		MaxExits:          MaxExits,
-		Stdout:            console,
-		Policy:            opts.Policy,
+	nhosts := max(1, len(s.Hosts))
+	consoles := make([]*consoleBuffer, nhosts)
+	cc := kernel.ClusterConfig{}
+	for i := range nhosts {
+		m, name := s.Machine, ""
+		if len(s.Hosts) > 0 {
+			m, name = s.HostMachine(i), s.Hosts[i].Name
+		}
+		consoles[i] = &consoleBuffer{}
+		cc.Hosts = append(cc.Hosts, kernel.Config{
+			Host:              name,
+			MemBytes:          m.MemBytes,
+			Quantum:           m.Quantum,
+			TrapCost:          m.TrapCost,
+			Seed:              m.Seed,
+			Jitter:            m.Jitter,
+			Echo:              m.Echo,
+			Disassemble:       asm.Disassemble,
+			TraceInstructions: m.TraceInstructions,
+			MaxProcs:          m.MaxProcs,
+			CycleLimit:        m.CycleLimit,
+			MaxExits:          MaxExits,
+			Stdout:            consoles[i],
+		})
 	}
+	// A policy holds one machine's ready set: it steers the first host.
+	cc.Hosts[0].Policy = opts.Policy
 	if opts.KeepTrace || o.trace != nil || opts.Trace != nil {
-		cfg.Trace = func(e *kernel.Event) {
+		width := s.HostWidth()
+		cc.Trace = func(e *kernel.Event) {
 			if opts.Trace != nil {
 				opts.Trace(e)
 			}
 			if o.trace != nil {
-				o.trace.add(FormatEvent(e))
+				o.trace.add(FormatHostEvent(e, width))
 			}
 			if opts.KeepTrace {
 				c := *e
@@ -117,25 +162,35 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 			}
 		}
 	}
-	k := kernel.New(cfg)
+	c := kernel.NewCluster(cc)
 	for _, key := range s.Keys {
-		k.Type(key.At, key.Keys)
+		c.Host(key.Host).Type(key.At, key.Keys)
+	}
+	for _, d := range s.Downs {
+		c.Down(d.Host, d.At)
 	}
 	var errs ErrorList
-	// The programs are files of the name space, where execve finds them.
-	for _, p := range s.Programs {
-		if err := k.Install(kernel.File{Path: p.Path(), Data: p.ELF, Mode: 0755}); err != nil {
-			errs.Add(p.Pos, "cannot install %s: %v", p.Source, err)
+	for i := range nhosts {
+		k := c.Host(i)
+		// The programs are files of the name space, where execve finds them:
+		// every host has them all.
+		for _, p := range s.Programs {
+			if err := k.Install(kernel.File{Path: p.Path(), Data: p.ELF, Mode: 0755}); err != nil && i == 0 {
+				errs.Add(p.Pos, "cannot install %s: %v", p.Source, err)
+			}
 		}
-	}
-	for _, in := range s.Installs {
-		if err := k.Install(kernel.File{Path: in.Path, Data: in.Data, Mode: in.Mode}); err != nil {
-			errs.Add(in.Pos, "cannot install %s: %v", in.Source, err)
+		for _, in := range s.Installs {
+			if in.Host >= 0 && in.Host != i {
+				continue
+			}
+			if err := k.Install(kernel.File{Path: in.Path, Data: in.Data, Mode: in.Mode}); err != nil && (in.Host >= 0 || i == 0) {
+				errs.Add(in.Pos, "cannot install %s: %v", in.Source, err)
+			}
 		}
 	}
 	for _, sp := range s.Spawns {
 		argv := append([]string{sp.Program.Name}, sp.Args...)
-		pid, err := k.SpawnAs(sp.Program.Path(), argv, []string{}, sp.UID, sp.GID)
+		pid, err := c.Host(sp.Host).SpawnAs(sp.Program.Path(), argv, []string{}, sp.UID, sp.GID)
 		if err != nil {
 			errs.Add(sp.Pos, "cannot spawn %s: %v", sp.Program.Source, err)
 			continue
@@ -145,15 +200,54 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	var results []kernel.HostResult
 	if opts.PauseAt != 0 {
-		o.Result = k.RunUntil(opts.PauseAt)
-		snap := k.Snapshot()
-		o.Snapshot = &snap
+		results = c.RunUntil(opts.PauseAt)
 	} else {
-		o.Result = k.Run()
+		results = c.Run()
 	}
-	o.Console, o.ConsoleBytes = console.kept, console.total
+	for i, r := range results {
+		h := HostOutcome{Name: r.Name, Console: consoles[i].kept, ConsoleBytes: consoles[i].total, Result: r}
+		if opts.PauseAt != 0 {
+			snap := c.Host(i).Snapshot()
+			h.Snapshot = &snap
+		}
+		o.Hosts = append(o.Hosts, h)
+	}
+	o.Console, o.ConsoleBytes, o.Snapshot = o.Hosts[0].Console, o.Hosts[0].ConsoleBytes, o.Hosts[0].Snapshot
+	o.Result = results[0].Result
+	if len(s.Hosts) > 0 {
+		o.Result = Summary(results)
+	}
 	return o, nil
+}
+
+// Summary sums up the run of several hosts in one Result, for what looks
+// at a run as a whole (why it stopped, how far it went, what it called
+// that ipcsim does not implement): Reason is StopCycleLimit if a host
+// reached the limit, StopDeadlock if a host ended blocked (or lost power
+// with processes alive), else StopAllExited; Cycles the latest host's
+// clock; Instructions and the unimplemented calls are the hosts' together.
+// Exits and Blocked stay empty: pids are per host (see Outcome.Hosts).
+func Summary(hosts []kernel.HostResult) kernel.Result {
+	var r kernel.Result
+	for _, h := range hosts {
+		switch {
+		case h.Reason == kernel.StopCycleLimit:
+			r.Reason = kernel.StopCycleLimit
+		case r.Reason == kernel.StopCycleLimit:
+		case h.Down && len(h.Lost) > 0, !h.Down && h.Reason != kernel.StopAllExited:
+			r.Reason = h.Reason
+			if h.Down {
+				r.Reason = kernel.StopDeadlock
+			}
+		}
+		r.Cycles = max(r.Cycles, h.Cycles)
+		r.Instructions += h.Instructions
+		r.Unimplemented = append(r.Unimplemented, h.Unimplemented...)
+	}
+	slices.SortStableFunc(r.Unimplemented, func(a, b kernel.Unimplemented) int { return strings.Compare(a.Name, b.Name) })
+	return r
 }
 
 // want returns the want/ section called name, or nil.

@@ -44,6 +44,14 @@ type Scenario struct {
 	Expects  []Expect   // expect lines, in order
 	Wants    []Want     // want/ sections, in file order
 
+	// Hosts are the machines of a scenario with host lines, in order
+	// (hosts.go); empty for a scenario that is one machine. Links,
+	// Downs and LinkEvents are the network and what happens to it.
+	Hosts      []Host
+	Links      []Link
+	Downs      []Down
+	LinkEvents []LinkEvent
+
 	data     []byte    // the whole file, for Update
 	sections []section // every file of the archive, with its place in data
 }
@@ -88,6 +96,7 @@ type Install struct {
 	Path   string // where it goes: absolute, directories above it made as needed
 	Data   []byte
 	Mode   uint32 // mode=, or 0755 for a program and 0644 for data
+	Host   int    // "on HOST": the host it goes on (index in Hosts), or -1 for every host
 }
 
 // Spawn is a process the scenario starts before the machine runs.
@@ -96,6 +105,7 @@ type Spawn struct {
 	Program  *Program
 	Args     []string // argv[1:]; argv[0] is Program.Name
 	UID, GID int      // "spawn as UID:GID": the user it runs as (default root)
+	Host     int      // "spawn on HOST": index in Scenario.Hosts (0 without hosts)
 }
 
 // Keys is keystrokes that arrive at the keyboard at cycle At.
@@ -103,6 +113,7 @@ type Keys struct {
 	Pos  Pos
 	At   uint64
 	Keys []byte // caret notation already turned into control characters
+	Host int    // "key on HOST": index in Scenario.Hosts (0 without hosts)
 }
 
 // ExpectKind says what an expect line checks.
@@ -123,6 +134,7 @@ type Expect struct {
 	Pos     Pos
 	Text    string // the line as written, for messages
 	Kind    ExpectKind
+	Host    int    // exit, signal and console: "on HOST", index in Scenario.Hosts (0 without hosts)
 	Who     Who    // exit and signal: the process
 	Status  int    // exit: the exit code
 	Signal  int    // signal: the signal number
@@ -285,7 +297,7 @@ func (s *Scenario) checkSections(errs *ErrorList) {
 		if !isWant(sec.name) {
 			continue
 		}
-		known := false
+		known := strings.HasPrefix(sec.name, "want/console/") // checked against the hosts (checkHostSections)
 		for _, w := range wantSections {
 			known = known || w == sec.name
 		}
@@ -294,7 +306,7 @@ func (s *Scenario) checkSections(errs *ErrorList) {
 			continue
 		}
 		s.Wants = append(s.Wants, Want{Name: sec.name, Pos: pos, Data: s.data[sec.start:sec.end]})
-		if w := s.Wants[len(s.Wants)-1]; w.Name == "want/console" {
+		if w := s.Wants[len(s.Wants)-1]; strings.HasPrefix(w.Name, "want/console") {
 			if _, bad := decodeConsole(wantContents(w)); bad > 0 {
 				errs.Add(Pos{Filename: s.Path, Line: sec.markerLine + bad, Col: 1},
 					"a console line starting with \\ is written \\\\ in want/console; only the last line may be %s", noNewline)

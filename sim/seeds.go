@@ -138,9 +138,10 @@ func (s *Scenario) describe(e Expect, o *Outcome) string {
 		return s.checkExpect(e, o)
 	}
 	const max = 120
-	c := o.Console
-	if o.ConsoleExceeded() {
-		return consoleExceeded(o)
+	h := o.host(e.Host)
+	c := h.Console
+	if h.ConsoleExceeded() {
+		return consoleExceeded(h)
 	}
 	if len(c) > max {
 		return fmt.Sprintf("the console held %s... (%d bytes)", strconv.Quote(string(c[:max])), len(c))

@@ -16,10 +16,21 @@ import (
 // "     1234  pid 2   write(1, \"hi\\n\", 3) = 3".
 //
 // A newline in the text is written as \n, so that every event is one line.
-func FormatEvent(e *kernel.Event) string {
+//
+// An event of a host among several (Event.Host) names it before the pid:
+// "     1234  alice pid 2   write(...)" (FormatHostEvent).
+func FormatEvent(e *kernel.Event) string { return FormatHostEvent(e, 0) }
+
+// FormatHostEvent is FormatEvent with the host's name padded to width
+// columns, so that the pids of a trace with hosts line up
+// (Scenario.HostWidth).
+func FormatHostEvent(e *kernel.Event, width int) string {
 	text := e.Text
 	if strings.ContainsAny(text, "\n\r") {
 		text = strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(text)
+	}
+	if e.Host != "" {
+		return fmt.Sprintf("%9d  %-*s pid %-3d %s", e.Cycle, width, e.Host, e.PID, text)
 	}
 	return fmt.Sprintf("%9d  pid %-3d %s", e.Cycle, e.PID, text)
 }
@@ -27,8 +38,12 @@ func FormatEvent(e *kernel.Event) string {
 // WriteText writes the text trace of events, one line each.
 func WriteText(w io.Writer, events []kernel.Event) error {
 	bw := bufio.NewWriter(w)
+	width := 0
 	for i := range events {
-		bw.WriteString(FormatEvent(&events[i]))
+		width = max(width, len(events[i].Host))
+	}
+	for i := range events {
+		bw.WriteString(FormatHostEvent(&events[i], width))
 		bw.WriteByte('\n')
 	}
 	return bw.Flush()
@@ -61,6 +76,12 @@ func writeJSONEvent(w io.Writer, e *kernel.Event) error {
 // first write error is kept and returned by the second function; later
 // events are dropped.
 func Tracer(w io.Writer, json bool) (trace func(*kernel.Event), errp func() error) {
+	return HostTracer(w, json, 0)
+}
+
+// HostTracer is Tracer for a trace with hosts: text lines give host names
+// width columns (Scenario.HostWidth); JSON lines carry a "host" field.
+func HostTracer(w io.Writer, json bool, width int) (trace func(*kernel.Event), errp func() error) {
 	var werr error
 	trace = func(e *kernel.Event) {
 		if werr != nil {
@@ -70,7 +91,7 @@ func Tracer(w io.Writer, json bool) (trace func(*kernel.Event), errp func() erro
 			werr = writeJSONEvent(w, e)
 			return
 		}
-		_, werr = io.WriteString(w, FormatEvent(e)+"\n")
+		_, werr = io.WriteString(w, FormatHostEvent(e, width)+"\n")
 	}
 	return trace, func() error { return werr }
 }

@@ -48,7 +48,11 @@ func cmdInspect(args []string, stdout, stderr io.Writer) int {
 	}
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
-	if err := sim.WriteSnapshot(out, o.Snapshot, *format == "json"); err != nil {
+	write := func() error { return sim.WriteSnapshot(out, o.Snapshot, *format == "json") }
+	if len(s.Hosts) > 0 {
+		write = func() error { return sim.WriteHostSnapshots(out, s, o, *format == "json") }
+	}
+	if err := write(); err != nil {
 		fmt.Fprintf(stderr, "ipcsim inspect: %v\n", err)
 		return exitBadInput
 	}

@@ -61,6 +61,14 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		opts.Policy = tok.Policy()
 	}
 	s = override(s, seed, limit)
+	if len(s.Hosts) > 0 && (*tree || *format == "mermaid") {
+		what := "--tree"
+		if !*tree {
+			what = "--format=mermaid"
+		}
+		fmt.Fprintf(stderr, "ipcsim run: %s does not show scenarios with hosts yet: use --format=text, json or chrome\n", what)
+		return exitBadInput
+	}
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
 	var (
@@ -72,13 +80,17 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	)
 	switch *format {
 	case "chrome":
-		chrome = sim.NewChromeTrace(out, s.Path)
+		var hosts []string
+		for _, h := range s.Hosts {
+			hosts = append(hosts, h.Name)
+		}
+		chrome = sim.NewChromeTraceHosts(out, s.Path, hosts)
 		trace = chrome.Event
 	case "mermaid":
 		mermaid = sim.NewMermaid(out, sim.MaxMermaidItems)
 		trace = mermaid.Event
 	default:
-		trace, traceErr = sim.Tracer(out, *format == "json")
+		trace, traceErr = sim.HostTracer(out, *format == "json", s.HostWidth())
 	}
 	if *tree {
 		runTree = sim.NewRunTree()
@@ -116,8 +128,15 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		limitNote(stderr, "run", s, o)
 		return exitOK
 	}
-	writeConsole(out, o)
-	fmt.Fprintf(out, "--- exits\n%s", sim.FormatExits(o.Result))
+	if len(s.Hosts) > 0 {
+		for i := range o.Hosts {
+			writeConsole(out, "--- console "+o.Hosts[i].Name, &o.Hosts[i])
+		}
+		fmt.Fprintf(out, "--- exits\n%s", sim.FormatHostExits(o.Hosts))
+	} else {
+		writeConsole(out, "--- console", &o.Hosts[0])
+		fmt.Fprintf(out, "--- exits\n%s", sim.FormatExits(o.Result))
+	}
 	if runTree != nil {
 		fmt.Fprintf(out, "--- processes\n")
 		runTree.Write(out)
@@ -140,13 +159,13 @@ func limitNote(w io.Writer, cmd string, s *sim.Scenario, o *sim.Outcome) {
 	}
 }
 
-// writeConsole prints the console output of a run under a header, as a
+// writeConsole prints the console output of a host under a header, as a
 // want/console section holds it (sim.EncodeConsole): output that does not
 // end in a newline is marked, so that the next header starts a line. Of
 // output beyond what a run keeps (sim.MaxConsoleBytes), a last line says
 // how much there was.
-func writeConsole(w io.Writer, o *sim.Outcome) {
-	fmt.Fprintf(w, "--- console\n")
+func writeConsole(w io.Writer, header string, o *sim.HostOutcome) {
+	fmt.Fprintf(w, "%s\n", header)
 	if !o.ConsoleExceeded() {
 		w.Write(sim.EncodeConsole(o.Console))
 		return

@@ -1,0 +1,481 @@
+package kernel
+
+import (
+	"fmt"
+	"strings"
+
+	"ipcsim/hw"
+	"ipcsim/proc"
+)
+
+// A Cluster runs several hosts, each its own Kernel with its own machine and
+// clock, on one timeline. It is a conservative discrete-event simulation:
+// the host whose clock is lowest (ties: the first in host order) runs next,
+// with RunUntil, up to a horizon that nothing another host does can reach
+// back before: the other hosts' clocks plus the network's lookahead (no
+// frame sent at cycle t arrives before t+Lookahead), and its own next
+// arrival. So a host never sees a frame from its past, and the run is the
+// same however far each RunUntil got.
+//
+// A host that waits for nothing of its own (its kernel reports a deadlock,
+// or that every process exited) does not spin: it idles until its next
+// arrival, or the cycle of its power loss (Down), and its clock jumps
+// there. The run ends when every host has ended: reached the cycle limit,
+// lost power, or idles with nothing on the way to it and nobody left
+// running who could send it anything.
+//
+// The trace is one stream in time order: each host's events are held back
+// until no host can still emit an earlier one (their cycles are at or below
+// every other host's clock), then written ordered by (cycle, host order,
+// order of emission). What is held back is bounded: a host runs at most
+// MaxAhead cycles beyond the lowest bound of the others while tracing.
+type Cluster struct {
+	hosts    []*clusterHost
+	fabric   Fabric
+	trace    func(*Event)
+	maxAhead uint64
+	held     int // events held back, over all hosts
+}
+
+// Fabric joins the hosts of a Cluster: the simulated network. Without one
+// (Connect never called) the hosts share only the clock.
+type Fabric interface {
+	// Lookahead is the least time a frame takes: no frame sent at cycle t
+	// arrives anywhere before t+Lookahead(). It is at least 1 and does not
+	// change during a run.
+	Lookahead() uint64
+	// Next returns the cycle of the next frame due at host (its index in
+	// ClusterConfig.Hosts), if one is on its way.
+	Next(host int) (uint64, bool)
+	// Deliver hands every frame due at host by now (the host's clock) to
+	// its kernel. Afterwards Next(host) is later than now, or reports none.
+	Deliver(host int, now uint64)
+	// Down says that host lost power at cycle now: what is on its way to
+	// it, and what is sent to it from now on, is lost; Next(host) reports
+	// nothing again.
+	Down(host int, now uint64)
+}
+
+// ClusterConfig sets up a Cluster.
+type ClusterConfig struct {
+	// Hosts configures each host's kernel, in host order (the order of ties
+	// and of the trace within a cycle). Each names its host (Config.Host);
+	// Config.Trace is replaced by the cluster's merge when Trace is set,
+	// and ignored otherwise.
+	Hosts []Config
+	// Trace receives the events of every host, in time order; nil turns
+	// tracing off. An event is valid only during the call.
+	Trace func(*Event)
+	// MaxAhead bounds how many cycles a host runs beyond the lowest clock
+	// of the others while tracing, so that the events held back for the
+	// merge stay few (DefaultMaxAhead if 0). It changes no run, only how
+	// often the hosts take turns.
+	MaxAhead uint64
+}
+
+// DefaultMaxAhead is ClusterConfig.MaxAhead's default: one default time
+// slice. A host holds back at most the events of that many cycles (about
+// one per instruction with Config.TraceInstructions, a few hundred
+// otherwise).
+const DefaultMaxAhead = DefaultQuantum
+
+// hostState is where a host stands in the cluster's run.
+type hostState uint8
+
+const (
+	hostRunning hostState = iota // its kernel has work of its own: it runs when its clock is lowest
+	hostIdle                     // every process exited or sleeps with nothing inside the host to wake it: only an arrival or Down can
+	hostEnded                    // cycle limit, power lost, or idle at the end of the run
+)
+
+// clusterHost is one host of a Cluster.
+type clusterHost struct {
+	k       *Kernel
+	state   hostState
+	res     Result // the last result of its kernel's run
+	downAt  uint64 // the cycle it loses power (Down), if downSet
+	downSet bool
+	down    bool     // it lost power at res.Cycles
+	lost    []string // the processes that died with it
+	held    []Event  // trace events not yet written, in order of emission
+}
+
+// HostResult is how one host of a cluster ended.
+type HostResult struct {
+	Name   string // Config.Host
+	Result        // its kernel's last result: why it stopped, its exits
+	// Down says that the host lost power (Cluster.Down) at cycle
+	// Result.Cycles; Lost lists the processes that died with it ("pid 2
+	// (server) in read: ..."), as Result.Blocked would.
+	Down bool
+	Lost []string
+}
+
+// NewCluster boots every host of cfg.
+func NewCluster(cfg ClusterConfig) *Cluster {
+	c := &Cluster{trace: cfg.Trace, maxAhead: cfg.MaxAhead}
+	if c.maxAhead == 0 {
+		c.maxAhead = DefaultMaxAhead
+	}
+	for i, hc := range cfg.Hosts {
+		hc.Trace = nil
+		if cfg.Trace != nil {
+			hc.Trace = func(e *Event) { c.event(i, e) }
+		}
+		h := &clusterHost{}
+		c.hosts = append(c.hosts, h) // before New: booting emits events
+		h.k = New(hc)
+	}
+	return c
+}
+
+// Connect joins the hosts with a fabric, before the run. The fabric may
+// hold the hosts' kernels (Host) to hand them their frames.
+func (c *Cluster) Connect(f Fabric) { c.fabric = f }
+
+// Hosts returns how many hosts the cluster runs.
+func (c *Cluster) Hosts() int { return len(c.hosts) }
+
+// Host returns the kernel of host i, to install files, spawn processes,
+// type keys, or look at its state.
+func (c *Cluster) Host(i int) *Kernel { return c.hosts[i].k }
+
+// Down makes host i lose power at cycle at: its processes die where they
+// stand (no exit status, no signal, nothing closed: as by a power cut, its
+// peers see only silence), its kernel stops, and the fabric drops what
+// comes for it. One cycle per host; the last call counts.
+func (c *Cluster) Down(i int, at uint64) {
+	h := c.hosts[i]
+	h.downAt, h.downSet = at, true
+}
+
+// Run runs every host until each has ended, and returns how each ended, in
+// host order.
+func (c *Cluster) Run() []HostResult { return c.run(0) }
+
+// RunUntil runs like Run but pauses when every host still running has
+// reached cycle at (its Result says StopPaused), so that its state can be
+// looked at; the trace is written up to there. Run or RunUntil continues.
+func (c *Cluster) RunUntil(at uint64) []HostResult { return c.run(max(at, 1)) }
+
+// never is the bound of what has none.
+const never uint64 = hw.LastCycle
+
+func (c *Cluster) run(pause uint64) []HostResult {
+	for {
+		i, t := c.pick()
+		if i < 0 || pause != 0 && t >= pause {
+			break
+		}
+		c.step(i, t, pause)
+		c.flush()
+	}
+	if pause == 0 {
+		for _, h := range c.hosts {
+			if h.state != hostEnded {
+				h.state = hostEnded // idle with nothing on its way: its last result stands
+			}
+		}
+	}
+	c.flushAll()
+	out := make([]HostResult, len(c.hosts))
+	for i, h := range c.hosts {
+		out[i] = HostResult{Name: h.k.cfg.Host, Result: h.res, Down: h.down, Lost: h.lost}
+		if pause != 0 && h.state != hostEnded { // an idle host waits: paused too
+			out[i].Result = h.k.result(StopPaused)
+		}
+	}
+	return out
+}
+
+// pick returns the host to advance next and the cycle it advances from:
+// the running or idle host with the earliest next thing to do (its clock,
+// or an idle host's next arrival or power loss), the first in host order
+// on a tie; -1 if none has anything.
+func (c *Cluster) pick() (int, uint64) {
+	best, at := -1, never
+	for i := range c.hosts {
+		if t := c.nextAt(i); t < at {
+			best, at = i, t
+		}
+	}
+	return best, at
+}
+
+// nextAt is when host i next has something to do: its clock if it runs,
+// its next arrival or power loss if it idles; never if it ended or waits
+// for nothing.
+func (c *Cluster) nextAt(i int) uint64 {
+	h := c.hosts[i]
+	switch h.state {
+	case hostRunning:
+		return h.k.Now()
+	case hostIdle:
+		t := never
+		if h.downSet {
+			t = h.downAt
+		}
+		if c.fabric != nil {
+			if a, ok := c.fabric.Next(i); ok && a < t {
+				t = a
+			}
+		}
+		return max(t, h.k.Now())
+	}
+	return never
+}
+
+// step advances host i, whose next thing to do is at cycle t.
+func (c *Cluster) step(i int, t uint64, pause uint64) {
+	h := c.hosts[i]
+	k := h.k
+	if h.state == hostIdle {
+		if lim := k.cfg.CycleLimit; lim != 0 && t >= lim {
+			// What it idles for comes too late: it ends at the limit, or
+			// stays as it ended if every process exited.
+			h.state = hostEnded
+			if h.res.Reason != StopAllExited {
+				k.m.Clock.JumpTo(lim)
+				h.res = k.result(StopCycleLimit)
+			}
+			return
+		}
+		k.m.Clock.JumpTo(t)
+		h.state = hostRunning
+	}
+	now := k.Now()
+	if h.downSet && now >= h.downAt {
+		c.powerOff(i)
+		return
+	}
+	if c.fabric != nil {
+		if a, ok := c.fabric.Next(i); ok && a <= now {
+			c.fabric.Deliver(i, now)
+			if a, ok := c.fabric.Next(i); ok && a <= now {
+				panic(fmt.Sprintf("kernel: Fabric.Deliver(%d, %d) left a frame due at cycle %d", i, now, a))
+			}
+		}
+	}
+	horizon := c.horizon(i, pause)
+	var r Result
+	if horizon == never {
+		r = k.Run()
+	} else {
+		r = k.RunUntil(horizon)
+	}
+	h.res = r
+	switch r.Reason {
+	case StopPaused:
+	case StopCycleLimit:
+		h.state = hostEnded
+	default: // every process exited, or none can run by itself
+		h.state = hostIdle
+		if c.fabric == nil && !h.downSet {
+			h.state = hostEnded // nothing from outside can ever come
+		}
+	}
+}
+
+// horizon is how far host i may run now: up to its next arrival, its power
+// loss and the pause; up to what another host could still send it (their
+// lower bounds plus the lookahead); and, while tracing, at most MaxAhead
+// beyond what the others may still emit, to bound the events held back.
+func (c *Cluster) horizon(i int, pause uint64) uint64 {
+	h := c.hosts[i]
+	at := never
+	if pause != 0 {
+		at = pause
+	}
+	if h.downSet {
+		at = min(at, h.downAt)
+	}
+	if c.fabric != nil {
+		if a, ok := c.fabric.Next(i); ok {
+			at = min(at, a)
+		}
+	}
+	for j := range c.hosts {
+		if j == i {
+			continue
+		}
+		if c.fabric != nil {
+			at = min(at, hw.AddCycles(c.sendBound(j), c.fabric.Lookahead()))
+		}
+		if c.trace != nil {
+			at = min(at, hw.AddCycles(c.eventBound(j), c.maxAhead))
+		}
+	}
+	return at
+}
+
+// sendBound is the earliest cycle at which host j could send a frame: its
+// clock if it runs; if it idles, its next arrival or the earliest a frame
+// from a host that runs could reach it; never if it ended.
+func (c *Cluster) sendBound(j int) uint64 {
+	h := c.hosts[j]
+	switch h.state {
+	case hostRunning:
+		return h.k.Now()
+	case hostEnded:
+		return never
+	}
+	t := never
+	if c.fabric != nil {
+		if a, ok := c.fabric.Next(j); ok {
+			t = a
+		}
+		// A frame sent by another host now reaches j a lookahead later;
+		// one relayed through a third host takes longer still.
+		for m, o := range c.hosts {
+			if m != j && o.state != hostEnded {
+				t = min(t, hw.AddCycles(c.nextAt(m), c.fabric.Lookahead()))
+			}
+		}
+	}
+	return max(t, h.k.Now())
+}
+
+// eventBound is the earliest cycle of any trace event host j may still
+// emit: when it next sends (it emits nothing before it runs) or loses power.
+func (c *Cluster) eventBound(j int) uint64 {
+	h := c.hosts[j]
+	t := c.sendBound(j)
+	if h.state == hostIdle && h.downSet {
+		t = min(t, max(h.downAt, h.k.Now()))
+	}
+	return t
+}
+
+// powerOff takes host i down now: every process dies with it, as by a
+// power cut: nothing runs again, nothing is closed or sent.
+func (c *Cluster) powerOff(i int) {
+	h := c.hosts[i]
+	k := h.k
+	var lost []*Task
+	for _, t := range k.sortedTasks() {
+		if t != k.init && t.State != proc.Zombie {
+			lost = append(lost, t)
+			h.lost = append(h.lost, k.describeLost(t))
+		}
+	}
+	h.res = k.result(StopPaused)
+	h.res.Blocked = nil
+	h.down, h.state = true, hostEnded
+	if k.tracing {
+		names := make([]string, len(lost))
+		for j, t := range lost {
+			names[j] = fmt.Sprintf("pid %d (%s)", t.PID, t.Name)
+		}
+		what := "no process dies with it"
+		if len(lost) > 0 {
+			verb := " die"
+			if len(lost) == 1 {
+				verb = " dies"
+			}
+			what = plural(len(lost), "process") + verb + " with it: " + strings.Join(names, ", ")
+		}
+		k.emit(nil, "down", "power lost: the host is down; "+what)
+		for _, t := range lost {
+			k.emit(t, "exit", "exit: lost with its host (power lost), no exit status")
+		}
+	}
+	if c.fabric != nil {
+		c.fabric.Down(i, k.Now())
+	}
+}
+
+// describeLost says what a process was doing when its host lost power:
+// "pid 2 (server) in read: pipe#1 empty (0/65536)", or running, ready,
+// stopped.
+func (k *Kernel) describeLost(t *Task) string {
+	s := fmt.Sprintf("pid %d (%s)", t.PID, t.Name)
+	switch {
+	case t.State == proc.Sleeping && t.call != nil:
+		return fmt.Sprintf("%s in %v: %s", s, t.call.no, t.blocked.text())
+	case t == k.cur:
+		return s + " running"
+	case t.State == proc.Stopped:
+		return s + " stopped"
+	}
+	return s + " ready to run"
+}
+
+// event takes an event of host i during its run: it is written at once if
+// no other host can still emit an earlier one and nothing is held back,
+// and held back otherwise.
+func (c *Cluster) event(i int, e *Event) {
+	if c.held > 0 {
+		c.flush()
+	}
+	if c.held == 0 && c.safe(i, e.Cycle) {
+		c.trace(e)
+		return
+	}
+	cp := *e
+	if e.Ret != nil { // the kernel may reuse what Ret points to
+		r := *e.Ret
+		cp.Ret = &r
+	}
+	h := c.hosts[i]
+	h.held = append(h.held, cp)
+	c.held++
+	c.flush()
+}
+
+// safe reports whether an event of host i at cycle cy can be written: every
+// other host's events still to come are later, or at the same cycle but
+// after it in host order.
+func (c *Cluster) safe(i int, cy uint64) bool {
+	for j := range c.hosts {
+		if j == i {
+			continue
+		}
+		if b := c.eventBound(j); b < cy || b == cy && j < i {
+			return false
+		}
+	}
+	return true
+}
+
+// flush writes the held-back events that are safe, in (cycle, host, order
+// of emission) order.
+func (c *Cluster) flush() {
+	for c.held > 0 {
+		i := c.earliestHeld()
+		if !c.safe(i, c.hosts[i].held[0].Cycle) {
+			return
+		}
+		c.writeHeld(i)
+	}
+}
+
+// flushAll writes every held-back event, in order: at the end of a run, or
+// at its pause.
+func (c *Cluster) flushAll() {
+	for c.held > 0 {
+		c.writeHeld(c.earliestHeld())
+	}
+}
+
+// earliestHeld returns the host whose first held event comes first.
+func (c *Cluster) earliestHeld() int {
+	best := -1
+	for i, h := range c.hosts {
+		if len(h.held) > 0 && (best < 0 || h.held[0].Cycle < c.hosts[best].held[0].Cycle) {
+			best = i
+		}
+	}
+	return best
+}
+
+// writeHeld writes host i's first held event.
+func (c *Cluster) writeHeld(i int) {
+	h := c.hosts[i]
+	c.trace(&h.held[0])
+	h.held[0] = Event{}
+	h.held = h.held[1:]
+	if len(h.held) == 0 {
+		h.held = h.held[:0:0] // let the backing array go
+	}
+	c.held--
+}
