@@ -35,8 +35,9 @@ func (k *Kernel) inetStack() *inet.Stack {
 func (k *Kernel) Receive(p *inet.Packet) {
 	k.m.Clock.Advance(k.cfg.TrapCost)
 	k.irq = "by the network (a packet arrived)"
+	k.netIRQ = true
 	k.inetStack().Receive(p)
-	k.irq = ""
+	k.irq, k.netIRQ = "", false
 }
 
 // traceInet turns what the stack reports into trace events.
@@ -69,7 +70,11 @@ func (k *Kernel) traceInet(e inet.Event) {
 	if e.Socket != 0 {
 		who = fmt.Sprintf("%s: inet#%d ", proto, e.Socket)
 	}
-	k.emitEvent(k.cur, &Event{Kind: "net", Text: who + text})
+	t := k.cur // the process whose call sent it
+	if k.netIRQ {
+		t = nil // the kernel, taking an interrupt
+	}
+	k.emitEvent(t, &Event{Kind: "net", Text: who + text})
 }
 
 // inetTimers fires the stack's due timers (from the timer interrupt).
@@ -81,8 +86,9 @@ func (k *Kernel) inetTimers(now uint64) bool {
 		return false
 	}
 	k.irq = "by a TCP timer"
+	k.netIRQ = true
 	k.inet.Advance(now)
-	k.irq = ""
+	k.irq, k.netIRQ = "", false
 	return true
 }
 

@@ -159,8 +159,9 @@ type Kernel struct {
 	fileBytes int        // bytes all regular files hold (their sizes), at most cfg.FileBytes
 	hostBytes int        // bytes read from host files (hostfs.go), at most cfg.HostBytes
 
-	socks *socketTable // Unix domain sockets (socket.go), made at the first one
-	inet  *inet.Stack  // the IPv4 stack (inet.go), made at its first use
+	socks  *socketTable // Unix domain sockets (socket.go), made at the first one
+	inet   *inet.Stack  // the IPv4 stack (inet.go), made at its first use
+	netIRQ bool         // the stack runs for an interrupt (a packet, a TCP timer), not for a call
 
 	tty  *Terminal
 	out  *OpenFile // the terminal, as fds 0 and 1 (and 2 without Config.Stderr)

@@ -16,9 +16,17 @@ import (
 // interrupt. Net is the Fabric of a Cluster.
 type Net struct {
 	wire   *hw.Network
+	events []linkEvent // partitions and heals to come, by cycle
 	hosts  []*Kernel
 	byAddr map[netip.Addr]int // a host's number by its address (looked up, never iterated)
 	buf    []hw.Packet        // reused by Deliver
+}
+
+// A linkEvent is a link cut or healed at a cycle.
+type linkEvent struct {
+	at   uint64
+	link string
+	cut  bool
 }
 
 // NewNet returns a network with no hosts and no links; seed seeds the
@@ -40,6 +48,7 @@ func (n *Net) Wire() *hw.Network { return n.wire }
 func (n *Net) Sender(host int) func(*inet.Packet) {
 	return func(p *inet.Packet) {
 		k := n.hosts[host]
+		n.catchUp(k.Now())
 		to, ok := n.byAddr[p.Dst]
 		if !ok {
 			to = -1
@@ -70,11 +79,42 @@ func (n *Net) Next(host int) (uint64, bool) { return n.wire.Next(host) }
 
 // Deliver hands host the packets that have arrived by now.
 func (n *Net) Deliver(host int, now uint64) {
+	n.catchUp(now)
 	n.buf = n.wire.AppendArrivals(n.buf[:0], host, now)
 	for i := range n.buf {
 		p := n.buf[i].Payload.(*inet.Packet)
 		n.buf[i] = hw.Packet{}
 		n.hosts[host].Receive(p)
+	}
+}
+
+// Down says host lost power at now: the wire drops what is on its way to
+// it and what is sent to it later.
+func (n *Net) Down(host int, now uint64) {
+	n.catchUp(now)
+	n.wire.SetHostDown(now, host, true)
+}
+
+// Schedule cuts (cut) or heals the link called name at cycle at. Events
+// are given in cycle order.
+func (n *Net) Schedule(at uint64, name string, cut bool) error {
+	if n.wire.Link(name) == nil {
+		return fmt.Errorf("no link %s", name)
+	}
+	n.events = append(n.events, linkEvent{at, name, cut})
+	return nil
+}
+
+// catchUp applies the link events due by now. Each is applied at its own
+// cycle, before any send or delivery at or after it: a host that runs
+// ahead of another does so by less than the lookahead, so a frame a
+// lagging host sent before the cut but would deliver after it is still
+// on the wire when the cut comes, and is lost with the others.
+func (n *Net) catchUp(now uint64) {
+	for len(n.events) > 0 && n.events[0].at <= now {
+		e := n.events[0]
+		n.events = n.events[1:]
+		n.wire.SetPartitioned(e.at, e.link, e.cut) // the link exists: Schedule checked
 	}
 }
 
@@ -117,5 +157,5 @@ func (n *Net) traceWire(e hw.NetEvent) {
 	}
 	// Stamped with when it happened on the wire: a loss is decided at the
 	// send, a partition's losses when the link is cut.
-	k.cfg.Trace(&Event{Cycle: e.At, Kind: "net", Text: text})
+	k.cfg.Trace(&Event{Cycle: e.At, Host: k.cfg.Host, Kind: "net", Text: text})
 }

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"cmp"
+	"ipcsim/hw"
 	"slices"
 	"strings"
 
@@ -141,6 +143,18 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 			Stdout:            consoles[i],
 		})
 	}
+	// The network: hosts with links between them; each host's stack hands
+	// the wire its packets to other hosts.
+	var net *kernel.Net
+	if len(s.Links) > 0 {
+		net = kernel.NewNet(s.Machine.Seed)
+	}
+	for i, h := range s.Hosts {
+		cc.Hosts[i].Addr = h.IP
+		if net != nil {
+			cc.Hosts[i].Network = net.Sender(i)
+		}
+	}
 	// A policy holds one machine's ready set: it steers the first host.
 	cc.Hosts[0].Policy = opts.Policy
 	if opts.KeepTrace || o.trace != nil || opts.Trace != nil {
@@ -163,6 +177,11 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		}
 	}
 	c := kernel.NewCluster(cc)
+	if net != nil {
+		if err := s.connectNet(c, net); err != nil {
+			return nil, err
+		}
+	}
 	for _, key := range s.Keys {
 		c.Host(key.Host).Type(key.At, key.Keys)
 	}
@@ -259,3 +278,40 @@ func (s *Scenario) want(name string) *Want {
 	}
 	return nil
 }
+
+// connectNet joins the hosts of c through net: each host at its address,
+// each link line a link of the wire, each partition and heal line an
+// event of the wire.
+func (s *Scenario) connectNet(c *kernel.Cluster, net *kernel.Net) error {
+	var errs ErrorList
+	for i, h := range s.Hosts {
+		if err := net.AddHost(c.Host(i), h.IP); err != nil {
+			errs.Add(h.Pos, "%v", err)
+		}
+	}
+	for _, l := range s.Links {
+		_, err := net.Wire().AddLink(hw.LinkConfig{
+			Name: s.LinkName(l), A: l.A, B: l.B, Latency: l.Latency, Bandwidth: l.Bandwidth,
+			Loss: float64(l.Loss) / 1e6, Duplicate: float64(l.Duplicate) / 1e6, Reorder: float64(l.Reorder) / 1e6,
+		})
+		if err != nil {
+			errs.Add(l.Pos, "%v", err)
+		}
+	}
+	events := slices.Clone(s.LinkEvents)
+	slices.SortStableFunc(events, func(a, b LinkEvent) int { return cmp.Compare(a.At, b.At) })
+	for _, e := range events {
+		if err := net.Schedule(e.At, s.LinkName(s.Links[e.Link]), e.Kind == Partition); err != nil {
+			errs.Add(e.Pos, "%v", err)
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	c.Connect(net)
+	return nil
+}
+
+// LinkName is a link's name on the wire and in the trace: its hosts'
+// names as the link line gives them, "alice-bob".
+func (s *Scenario) LinkName(l Link) string { return s.Hosts[l.A].Name + "-" + s.Hosts[l.B].Name }
