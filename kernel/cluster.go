@@ -209,7 +209,22 @@ func (c *Cluster) nextAt(i int) uint64 {
 	h := c.hosts[i]
 	switch h.state {
 	case hostRunning:
-		return h.k.Now()
+		q, ok := h.k.QuietUntil()
+		if !ok {
+			return h.k.Now()
+		}
+		// Every process sleeps: nothing happens before its next event
+		// or something from outside.
+		t := q
+		if h.downSet {
+			t = min(t, h.downAt)
+		}
+		if c.fabric != nil {
+			if a, ok := c.fabric.Next(i); ok && a < t {
+				t = a
+			}
+		}
+		return max(t, h.k.Now())
 	case hostIdle:
 		t := never
 		if h.downSet {
@@ -313,16 +328,22 @@ func (c *Cluster) horizon(i int, pause uint64) uint64 {
 // from a host that runs could reach it; never if it ended.
 func (c *Cluster) sendBound(j int) uint64 {
 	h := c.hosts[j]
+	t := never
 	switch h.state {
 	case hostRunning:
-		return h.k.Now()
+		q, quiet := h.k.QuietUntil()
+		if !quiet {
+			return h.k.Now()
+		}
+		// Asleep: it sends at its next event, or after a frame reaches
+		// it, as an idle host does.
+		t = q
 	case hostEnded:
 		return never
 	}
-	t := never
 	if c.fabric != nil {
 		if a, ok := c.fabric.Next(j); ok {
-			t = a
+			t = min(t, a)
 		}
 		// A frame sent by another host now reaches j a lookahead later;
 		// one relayed through a third host takes longer still.

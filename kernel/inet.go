@@ -33,6 +33,7 @@ func (k *Kernel) inetStack() *inet.Stack {
 // it when the packet's arrival time comes). As a network card would, it
 // raises an interrupt; its handler runs the stack.
 func (k *Kernel) Receive(p *inet.Packet) {
+	k.quiet = false
 	k.m.Clock.Advance(k.cfg.TrapCost)
 	k.irq = "by the network (a packet arrived)"
 	k.netIRQ = true

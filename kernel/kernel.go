@@ -171,10 +171,14 @@ type Kernel struct {
 	outf *OpenFile // fd 1 when Config.StdoutFile is set
 
 	pauseAt uint64 // RunUntil's cycle, or 0
-	stopped int    // processes in the Stopped state
-	exits   []Exit
-	retired uint64 // user instructions retired
-	tracing bool
+	// quiet: the last RunUntil stopped with every process asleep; nothing
+	// happens before quietNext unless a packet comes (QuietUntil).
+	quiet     bool
+	quietNext uint64
+	stopped   int // processes in the Stopped state
+	exits     []Exit
+	retired   uint64 // user instructions retired
+	tracing   bool
 
 	unimpl   []Unimplemented   // calls ipcsim does not implement, in the order first made (unimplemented.go)
 	unimplAt map[unimplKey]int // their index in unimpl (looked up, never iterated)

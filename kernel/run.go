@@ -16,6 +16,7 @@ import (
 // reaped, the cycle limit is reached, or every process is blocked with
 // nothing left that could wake one (deadlock).
 func (k *Kernel) Run() Result {
+	k.quiet = false
 	for {
 		if len(k.tasks) == 1 {
 			return k.result(StopAllExited)
@@ -124,6 +125,17 @@ func (k *Kernel) nextEvent() (uint64, bool) {
 		}
 	}
 	return next, ok
+}
+
+// QuietUntil reports, for a machine that RunUntil stopped while every
+// process slept, the cycle of its next event (a timer, a keystroke): the
+// machine does nothing before it unless something comes from outside (a
+// packet). ok is false if the machine did not stop idle.
+func (k *Kernel) QuietUntil() (next uint64, ok bool) {
+	if !k.quiet || k.cur != nil {
+		return 0, false
+	}
+	return k.quietNext, true
 }
 
 // RunUntil runs the machine like Run but stops when the clock reaches
@@ -419,6 +431,7 @@ func (k *Kernel) idle() bool {
 		}
 		return false
 	}
+	k.quietNext, k.quiet = next, true // until Run starts again: nothing runs before next
 	for _, lim := range [2]uint64{k.cfg.CycleLimit, k.pauseAt} {
 		if lim != 0 && next > lim {
 			next = lim
