@@ -245,7 +245,7 @@ func (c *Conn) finAcked() bool { return c.finQueued && seqGT(c.sndUna, c.finSeq(
 type Info struct {
 	State        State
 	SndUna       uint32 // SND.UNA
-	SndNxt       uint32 // SND.NXT
+	SndNxt       uint32 // SND.NXT: the highest sequence number sent, plus one (Linux's snd_nxt)
 	SndWnd       uint32 // SND.WND: the peer's window
 	RcvNxt       uint32 // RCV.NXT
 	RcvWnd       uint32 // RCV.WND: the window we last advertised
@@ -266,7 +266,7 @@ type Info struct {
 // Info returns the connection's counters.
 func (c *Conn) Info() Info {
 	in := Info{
-		State: c.state, SndUna: c.sndUna, SndNxt: c.sndNxt, SndWnd: c.sndWnd,
+		State: c.state, SndUna: c.sndUna, SndNxt: c.sndMax, SndWnd: c.sndWnd,
 		RcvNxt: c.rcvNxt, SendQueue: len(c.sndBuf), RecvQueue: len(c.rcvBuf),
 		MSS: c.sndMss, RTO: c.rto(), SRTT: c.srtt, RTTVar: c.rttvar,
 		Cwnd: int(c.cwnd) / c.sndMss, Ssthresh: int(c.ssthresh) / c.sndMss,

@@ -163,13 +163,17 @@ func (c *Conn) inputSynSent(seg *Segment) {
 //	>0      0       not acceptable
 //	>0      >0      RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND
 //	                or RCV.NXT =< SEG.SEQ+SEG.LEN-1 < RCV.NXT+RCV.WND
+//
+// Linux differs for empty segments (tcp_sequence: "!after(seq, rcv_nxt +
+// tcp_receive_window(tp))"): SEG.SEQ may equal the right edge, so an ACK
+// from a sender that filled the window exactly, and whose last segment
+// was lost, is still heard. We follow Linux; the two zero-length rows
+// become RCV.NXT =< SEG.SEQ =< RCV.NXT+RCV.WND.
 func (c *Conn) acceptable(seq, segLen, wnd uint32) bool {
 	inWindow := func(s uint32) bool { return seqLE(c.rcvNxt, s) && seqLT(s, c.rcvNxt+wnd) }
 	switch {
-	case segLen == 0 && wnd == 0:
-		return seq == c.rcvNxt
 	case segLen == 0:
-		return inWindow(seq)
+		return seqLE(c.rcvNxt, seq) && seqLE(seq, c.rcvNxt+wnd)
 	case wnd == 0:
 		return false
 	}

@@ -69,10 +69,15 @@ func (l *Listener) SynQueueLen() int { return len(l.synQ) }
 // sk_max_ack_backlog", so the queue holds backlog+1 connections.
 func (l *Listener) acceptQueueFull() bool { return len(l.acceptQ) > l.backlog }
 
-// synQueueFull bounds the SYN queue by the same number. Linux lets its
-// SYN queue grow to tcp_max_syn_backlog and beyond with SYN cookies; a
-// bound as large as the accept queue's keeps memory bounded here.
-func (l *Listener) synQueueFull() bool { return len(l.synQ) > l.backlog }
+// minSynQueue is the least room in the SYN queue.
+const minSynQueue = 64
+
+// synQueueFull bounds the SYN queue. Linux bounds its request queue by
+// the backlog but, with SYN cookies on (tcp_syncookies = 1, the default),
+// answers SYNs beyond it all the same, so only the accept queue really
+// limits a listener; here the SYN queue holds max(backlog+1, 64) to keep
+// memory bounded, which a test or a scenario rarely reaches.
+func (l *Listener) synQueueFull() bool { return len(l.synQ) >= max(l.backlog+1, minSynQueue) }
 
 // Child returns the connection from remote the listener holds (in either
 // queue), or nil.

@@ -168,17 +168,24 @@ func (c *Conn) transmitAt(seq uint32, data []byte, flags Flags) {
 }
 
 // sendAck sends an ACK now: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
+//
+// Its SEQ is the highest sequence number sent, not where the next
+// retransmission starts: Linux never moves snd_nxt back after a timeout
+// (it resends from its queue), and our sndNxt, which does move back, is
+// its retransmission pointer. An ACK with an older SEQ would fail the
+// peer's first check, and its acknowledgment would be lost: two sides
+// retransmitting at once could then never hear each other.
 func (c *Conn) sendAck() {
 	if !c.haveIRS() {
 		return
 	}
-	c.send(c.segment(c.sndNxt, ACK))
+	c.send(c.segment(c.sndMax, ACK))
 }
 
 // sendReset sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>, as Linux's
 // tcp_send_active_reset does (an abort, a close with unread data).
 func (c *Conn) sendReset() {
-	seg := c.segment(c.sndNxt, RST|ACK)
+	seg := c.segment(c.sndMax, RST|ACK)
 	seg.Window = 0
 	c.env.Event(Event{Kind: ResetSent, Text: "connection reset by us"})
 	c.send(seg)

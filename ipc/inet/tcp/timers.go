@@ -117,7 +117,8 @@ func (c *Conn) sendProbe() {
 // when no data or acknowledgement packets have been received for the
 // connection within an interval"; the probe is "a segment with
 // SEG.SEQ = SND.NXT-1 and may or may not contain one garbage octet of
-// data" - ours has none.
+// data" - ours has none, and nothing is outstanding, so SND.UNA-1 is the
+// same number (Linux sends the same probe as for a zero window).
 func (c *Conn) keepaliveTimeout() {
 	if !c.cfg.KeepAlive || !c.state.synchronized() || c.state == TimeWait {
 		return
@@ -144,14 +145,14 @@ func (c *Conn) keepaliveTimeout() {
 	}
 	c.probes++
 	c.env.Event(Event{Kind: KeepaliveProbe, Text: fmt.Sprintf("idle %s: keepalive probe %d of %d", fmtDur(idle), c.probes, c.cfg.KeepCnt)})
-	c.send(c.segment(c.sndNxt-1, ACK))
+	c.sendProbe()
 	c.setTimer(KeepaliveTimer, now+c.cfg.KeepIntvl)
 }
 
 // sendResetAfterClose sends the RST Linux's keepalive timer sends when
 // it gives up (tcp_send_active_reset before tcp_write_err).
 func (c *Conn) sendResetAfterClose() {
-	seg := &Segment{SrcPort: c.localPort, DstPort: c.remotePort, Seq: c.sndNxt, Ack: c.rcvNxt, Flags: RST | ACK}
+	seg := &Segment{SrcPort: c.localPort, DstPort: c.remotePort, Seq: c.sndMax, Ack: c.rcvNxt, Flags: RST | ACK}
 	c.env.Event(Event{Kind: ResetSent, Text: "keepalive gave up"})
 	c.env.Output(seg)
 }
