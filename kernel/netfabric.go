@@ -3,6 +3,7 @@ package kernel
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"ipcsim/hw"
 	"ipcsim/ipc/inet"
@@ -158,4 +159,48 @@ func (n *Net) traceWire(e hw.NetEvent) {
 	// Stamped with when it happened on the wire: a loss is decided at the
 	// send, a partition's losses when the link is cut.
 	k.cfg.Trace(&Event{Cycle: e.At, Host: k.cfg.Host, Kind: "net", Text: text})
+}
+
+// LinkState is one link of the network as inspect shows it: its settings,
+// what it has carried and dropped, and the frames on it now.
+type LinkState struct {
+	Name      string   `json:"name"`
+	Link      string   `json:"link"` // its settings, as a person would write them
+	Cut       bool     `json:"partitioned,omitempty"`
+	Sent      uint64   `json:"sent"`
+	Delivered uint64   `json:"delivered"`
+	Dropped   []string `json:"dropped,omitempty"` // "loss 12", "partitioned 3"
+	InFlight  []string `json:"in_flight"`         // "#12 10.0.0.1:40000 > 10.0.0.2:80 [.] ... arrives at 1234"
+}
+
+// Snapshot lists the links, in the order they were added, at cycle now
+// (the link events due by then applied).
+func (n *Net) Snapshot(now uint64) []LinkState {
+	n.catchUp(now)
+	var out []LinkState
+	flights := n.wire.InFlight()
+	for _, l := range n.wire.Links() {
+		st := l.Stats()
+		cfg := l.Config()
+		desc := strings.Replace(l.String(), fmt.Sprintf("%s %d <-> %d", cfg.Name, cfg.A, cfg.B),
+			fmt.Sprintf("%s (%s <-> %s)", cfg.Name, n.hosts[cfg.A].cfg.Host, n.hosts[cfg.B].cfg.Host), 1)
+		ls := LinkState{Name: l.Name(), Link: desc, Cut: l.Partitioned(), Sent: st.Sent, Delivered: st.Delivered, InFlight: []string{}}
+		for r := hw.DropReason(1); r < hw.NumDropReasons; r++ {
+			if st.Dropped[r] > 0 {
+				ls.Dropped = append(ls.Dropped, fmt.Sprintf("%s %d", r, st.Dropped[r]))
+			}
+		}
+		for _, f := range flights {
+			if !(f.From == cfg.A && f.To == cfg.B || f.From == cfg.B && f.To == cfg.A) {
+				continue
+			}
+			what := ""
+			if p, ok := f.Payload.(*inet.Packet); ok {
+				what = " " + p.String()
+			}
+			ls.InFlight = append(ls.InFlight, fmt.Sprintf("#%d%s, sent at %d, arrives at %d", f.ID, what, f.Sent, f.Arrive))
+		}
+		out = append(out, ls)
+	}
+	return out
 }

@@ -429,15 +429,15 @@ func inetSetsockopt(c *call, f *inetFile) (int64, error) {
 				return 0, abi.EINVAL
 			}
 			if opt == abi.TCP_KEEPIDLE {
-				s.KeepIdle = uint64(val) * 1e9
+				s.SetKeepaliveTimes(uint64(val)*1e9, 0, 0)
 			} else {
-				s.KeepIntvl = uint64(val) * 1e9
+				s.SetKeepaliveTimes(0, uint64(val)*1e9, 0)
 			}
 		case abi.TCP_KEEPCNT:
 			if val < 1 || val > 127 { // MAX_TCP_KEEPCNT
 				return 0, abi.EINVAL
 			}
-			s.KeepCnt = int(val)
+			s.SetKeepaliveTimes(0, 0, int(val))
 		default:
 			return 0, abi.ENOPROTOOPT
 		}

@@ -90,7 +90,14 @@ func WriteHostSnapshots(w io.Writer, s *Scenario, o *Outcome, asJSON bool) error
 		hosts = append(hosts, st)
 	}
 	if asJSON {
-		b, err := json.MarshalIndent(hosts, "", "  ")
+		var v any = hosts
+		if len(o.Links) > 0 {
+			v = struct {
+				Hosts []hostState        `json:"hosts"`
+				Links []kernel.LinkState `json:"links"`
+			}{hosts, o.Links}
+		}
+		b, err := json.MarshalIndent(v, "", "  ")
 		if err != nil {
 			return err
 		}
@@ -116,7 +123,32 @@ func WriteHostSnapshots(w io.Writer, s *Scenario, o *Outcome, asJSON bool) error
 			return err
 		}
 	}
-	return nil
+	return writeLinks(w, o.Links)
+}
+
+// writeLinks prints the network: each link, what it carried and dropped,
+// and the frames on it.
+func writeLinks(w io.Writer, links []kernel.LinkState) error {
+	if len(links) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("\n=== network\n")
+	for _, l := range links {
+		fmt.Fprintf(&b, "link %s\n  %d frames sent, %d delivered", l.Link, l.Sent, l.Delivered)
+		if len(l.Dropped) > 0 {
+			fmt.Fprintf(&b, ", dropped: %s", strings.Join(l.Dropped, ", "))
+		}
+		b.WriteString("\n")
+		if len(l.InFlight) == 0 {
+			b.WriteString("  nothing in flight\n")
+		}
+		for _, f := range l.InFlight {
+			fmt.Fprintf(&b, "  in flight: %s\n", f)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // ringPicture draws the ring buffer as 32 cells, '#' for cells holding

@@ -49,6 +49,9 @@ type Outcome struct {
 	// Hosts is how each host fared, in the order of the scenario's host
 	// lines; one host, without a name, for a scenario without them.
 	Hosts []HostOutcome
+	// Links is the network's links at Options.PauseAt, with the frames on
+	// them (a scenario with link lines).
+	Links []kernel.LinkState
 
 	trace *traceRecord // the text trace, as far as want/trace needs it
 }
@@ -224,6 +227,9 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		results = c.RunUntil(opts.PauseAt)
 	} else {
 		results = c.Run()
+	}
+	if opts.PauseAt != 0 && net != nil {
+		o.Links = net.Snapshot(opts.PauseAt)
 	}
 	for i, r := range results {
 		h := HostOutcome{Name: r.Name, Console: consoles[i].kept, ConsoleBytes: consoles[i].total, Result: r}

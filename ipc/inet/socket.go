@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 
 	"ipcsim/ipc/inet/tcp"
 
@@ -381,6 +382,9 @@ func (c *conn) describe(in *Info) {
 		in.Detail += fmt.Sprintf(" rtt %s/%s", fmtNS(ti.SRTT), fmtNS(ti.RTTVar))
 	}
 	in.Detail += fmt.Sprintf(" cwnd %d", ti.Cwnd)
+	if ti.Ssthresh < 1<<16 { // "large" until the first loss
+		in.Detail += fmt.Sprintf(" ssthresh %d", ti.Ssthresh)
+	}
 	if ti.TotalRetrans > 0 || ti.Retransmits > 0 {
 		in.Detail += fmt.Sprintf(" retrans %d/%d", ti.Retransmits, ti.TotalRetrans)
 	}
@@ -392,15 +396,19 @@ func (c *conn) describe(in *Info) {
 	}
 }
 
-// fmtNS renders a duration of ns as ss does: "200ms", "1.5s", "40us".
+// fmtNS renders a duration of ns as ss does, to three decimals at most:
+// "200.207ms", "1.5s", "40us".
 func fmtNS(ns uint64) string {
+	unit, div := "ns", 1.0
 	switch {
 	case ns >= 1e9:
-		return strconv.FormatFloat(float64(ns)/1e9, 'f', -1, 64) + "s"
+		unit, div = "s", 1e9
 	case ns >= 1e6:
-		return strconv.FormatFloat(float64(ns)/1e6, 'f', -1, 64) + "ms"
+		unit, div = "ms", 1e6
 	case ns >= 1e3:
-		return strconv.FormatFloat(float64(ns)/1e3, 'f', -1, 64) + "us"
+		unit, div = "us", 1e3
 	}
-	return strconv.FormatUint(ns, 10) + "ns"
+	s := strconv.FormatFloat(float64(ns)/div, 'f', 3, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s + unit
 }

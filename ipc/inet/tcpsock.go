@@ -554,3 +554,21 @@ func (sk *Socket) SetKeepAlive(on bool) {
 		sk.st.flush()
 	}
 }
+
+// SetKeepaliveTimes is TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT (in
+// ns; 0 leaves a setting as it is), for this socket and its connection.
+func (sk *Socket) SetKeepaliveTimes(idle, intvl uint64, cnt int) {
+	if idle != 0 {
+		sk.KeepIdle = idle
+	}
+	if intvl != 0 {
+		sk.KeepIntvl = intvl
+	}
+	if cnt != 0 {
+		sk.KeepCnt = cnt
+	}
+	if sk.conn != nil {
+		sk.conn.tc.SetKeepaliveTimes(idle, intvl, cnt)
+		sk.st.flush()
+	}
+}

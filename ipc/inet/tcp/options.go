@@ -1,0 +1,22 @@
+package tcp
+
+// SetKeepaliveTimes changes the keepalive settings of a connection that
+// may already be open (TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT; 0 leaves
+// a setting as it is). As Linux's tcp_sock_set_keepidle does, a new idle
+// time re-arms a running keepalive timer: the first probe goes idle after
+// the last segment received, or at once if that time has passed.
+func (c *Conn) SetKeepaliveTimes(idle, intvl uint64, cnt int) {
+	if intvl != 0 {
+		c.cfg.KeepIntvl = intvl
+	}
+	if cnt != 0 {
+		c.cfg.KeepCnt = cnt
+	}
+	if idle == 0 {
+		return
+	}
+	c.cfg.KeepIdle = idle
+	if c.cfg.KeepAlive && c.state.synchronized() && c.state != TimeWait && c.probes == 0 {
+		c.setTimer(KeepaliveTimer, max(c.env.Now(), c.lastRecv+idle))
+	}
+}
