@@ -132,6 +132,7 @@ func (l *listener) NewChild(remote netip.AddrPort, c *tcp.Conn) (tcp.Env, uint32
 	if _, busy := st.conns[key]; busy {
 		return nil, 0, false
 	}
+	c.SetMSS(st.mssFor(remote.Addr()))
 	ch := &conn{st: st, tc: c, parent: l.sk, key: key}
 	st.conns[key] = ch
 	l.children[c] = ch
@@ -203,8 +204,25 @@ func (s *Stack) newConn(sk *Socket, key fourTuple) *conn {
 		sk.applyOptions(&cfg)
 	}
 	c.tc = tcp.NewConn(c, cfg, key.local.Port(), key.remote.Port())
+	c.tc.SetMSS(s.mssFor(key.remote.Addr()))
 	s.conns[key] = c
 	return c
+}
+
+// Maximum segment sizes by route: the MTU less 40 bytes of IPv4 and TCP
+// headers. Linux's loopback has an MTU of 65536 and advertises 65495;
+// the simulated links carry Ethernet's 1500.
+const (
+	LoopbackMSS = 65495
+	LinkMSS     = 1460
+)
+
+// mssFor is the MSS of the route to dst.
+func (s *Stack) mssFor(dst netip.Addr) uint16 {
+	if s.isLocal(dst) {
+		return LoopbackMSS
+	}
+	return LinkMSS
 }
 
 // applyOptions puts the socket's options into a connection's

@@ -20,3 +20,16 @@ func (c *Conn) SetKeepaliveTimes(idle, intvl uint64, cnt int) {
 		c.setTimer(KeepaliveTimer, max(c.env.Now(), c.lastRecv+idle))
 	}
 }
+
+// SetMSS sets the largest segment the connection sends and the MSS option
+// it advertises, before it opens (the route's MTU less the headers: 1460
+// on Ethernet, 65495 on Linux's loopback). After the handshake it
+// changes nothing.
+func (c *Conn) SetMSS(mss uint16) {
+	if c.state != Closed || mss < 64 {
+		return
+	}
+	c.cfg.MSS = mss
+	c.sndMss = min(DefaultSendMSS, int(mss))
+	c.rcvMss = min(DefaultSendMSS, int(mss))
+}
