@@ -1,6 +1,7 @@
 /*
- * client SERVER ID [THINK_NS]: connects to SERVER:8080, thinks THINK_NS
- * nanoseconds (a slow client), sends "request from client ID", reads the
+ * client SERVER ID [THINK_NS [START_NS]]: waits START_NS nanoseconds,
+ * connects to SERVER:8080, thinks THINK_NS nanoseconds (a slow client),
+ * sends "request from client ID", reads the
  * answer until the server closes, and prints how long it waited in all
  * (its thinking left out) and how long connect took: one round trip of
  * the link, or more if the server's accept queue was full.
@@ -10,13 +11,18 @@
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		printf("usage: client SERVER ID [THINK_NS]\n");
+		printf("usage: client SERVER ID [THINK_NS [START_NS]]\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	const char *id = argv[2];
 	long think = argc > 3 ? atol(argv[3]) : 0;
+	long start = argc > 4 ? atol(argv[4]) : 0;
 	struct sockaddr_in a = addr(argv[1], 8080);
+	if (start > 0) {
+		struct timespec ts = { start / 1000000000L, start % 1000000000L };
+		nanosleep(&ts, NULL);
+	}
 	long t0 = now_ns();
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0)
