@@ -146,7 +146,12 @@ func (c *Conn) retransmitFirst() {
 	if off < 0 || off > len(c.sndBuf) {
 		return
 	}
-	n := min(len(c.sndBuf)-off, c.sndMss, int(c.sndMax-c.sndUna))
+	// Within the peer's window (Linux would resend the first segment
+	// even beyond it; a zero window is left to the persist timer).
+	n := min(len(c.sndBuf)-off, c.sndMss, int(c.sndMax-c.sndUna), int(c.sndWnd))
+	if n == 0 && c.sndWnd == 0 {
+		return
+	}
 	flags := ACK
 	if off+n == len(c.sndBuf) && c.finQueued && seqLT(c.finSeq(), c.sndMax) {
 		flags |= FIN
