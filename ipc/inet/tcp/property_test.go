@@ -74,7 +74,7 @@ func (e *endpoint) pump(rng *rand.Rand) {
 }
 
 func TestRandomFaultsDeliverTheExactStream(t *testing.T) {
-	seeds := 300
+	seeds := 200
 	if testing.Short() {
 		seeds = 40
 	}
@@ -90,9 +90,9 @@ func TestRandomFaultsDeliverTheExactStream(t *testing.T) {
 // time out: then what each side read must still be an exact prefix of
 // what the other wrote.
 func TestHeavyLossNeverCorrupts(t *testing.T) {
-	seeds := 60
+	seeds := 30
 	if testing.Short() {
-		seeds = 10
+		seeds = 5
 	}
 	for seed := range uint64(seeds) {
 		runFaultySession(t, 100_000+seed, true)

@@ -121,3 +121,64 @@ func TestReadinessThroughALife(t *testing.T) {
 	p.n.runFor(10 * ms)
 	require.True(t, p.cli.HungUp())
 }
+
+func TestMSSOptionAbsentMeans536(t *testing.T) {
+	n := newNet(t, ms)
+	e := n.newEnv("c")
+	c := NewConn(e, DefaultConfig(), 1, 2)
+	e.conn, e.route = c, func(*Segment) {}
+	c.Connect(100)
+	c.Input(&Segment{SrcPort: 2, DstPort: 1, Seq: 900, Ack: 101, Flags: SYN | ACK, Window: 65535})
+	require.Equal(t, Established, c.State())
+	require.Equal(t, DefaultSendMSS, c.Info().MSS, "RFC 9293 3.7.1: no option, 536")
+	require.Empty(t, writeAll(c, make([]byte, 2000)))
+	for _, s := range e.out {
+		require.LessOrEqual(t, len(s.Data), 536)
+	}
+}
+
+func TestLoopbackMSS(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.MSS = LoopbackMSS
+	cfg.SndBuf = 1 << 20
+	p := newPair(t, 10_000, cfg, cfg)
+	require.Equal(t, LoopbackMSS, p.cli.Info().MSS)
+	data := pattern(300_000, 11)
+	rest := writeAll(p.cli, data)
+	var got []byte
+	for i := 0; len(got) < len(data) && i < 10_000; i++ {
+		p.n.runFor(1 * ms)
+		b, _ := readAll(p.srv)
+		got = append(got, b...)
+		rest = writeAll(p.cli, rest)
+	}
+	sameBytes(t, data, got, "over loopback")
+	big := 0
+	for _, s := range p.cliEnv.out {
+		if len(s.Data) == LoopbackMSS {
+			big++
+		}
+	}
+	require.NotZero(t, big, "full 65483-byte segments")
+}
+
+func TestLostSynMeansOneSegmentWindowAndThreeSecondRTO(t *testing.T) {
+	n := newNet(t, ms)
+	l, le := newServer(n, DefaultConfig(), 1)
+	cli, ce := addClient(n, l, le, "cli", 40000, DefaultConfig())
+	first := true
+	n.fault = func(from *tenv, seg *Segment, _ int) []uint64 {
+		if from == ce && seg.Flags == SYN && first {
+			first = false
+			return nil
+		}
+		return []uint64{0}
+	}
+	cli.Connect(1)
+	n.runFor(1500 * ms)
+	require.Equal(t, Established, cli.State())
+	in := cli.Info()
+	require.Equal(t, 1, in.Cwnd, "RFC 5681 3.1: one segment after a lost SYN")
+	require.Equal(t, 3*Second, in.RTO, "RFC 6298 5.7: no RTT sample, RTO 3 s")
+	require.Zero(t, in.Backoff)
+}
