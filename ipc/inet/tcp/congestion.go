@@ -80,9 +80,9 @@ func (c *Conn) onNewAck(ack, acked uint32) {
 		c.cwnd = min(c.cwnd+acked, maxCwnd)
 		return
 	}
-	// RFC 5681 3.1 congestion avoidance, counting bytes: "the
-	// congestion window is increased by SMSS bytes ... when the number
-	// of bytes acknowledged reaches cwnd".
+	// RFC 5681 3.1 congestion avoidance, by byte counting: cwnd grows
+	// by one SMSS each time a whole cwnd of bytes has been acknowledged
+	// (about one segment per round trip).
 	c.caAcked += acked
 	if c.caAcked >= c.cwnd {
 		c.caAcked -= c.cwnd

@@ -235,9 +235,8 @@ func (c *Conn) send(seg *Segment) {
 
 // persistCheck arms the persist timer when data (or a FIN) waits for a
 // window the peer closed and nothing is in flight to bring an ACK back:
-// RFC 9293 3.8.6.1, "The sending TCP peer must regularly transmit at
-// least one octet of new data (if available), or retransmit to the
-// receiving TCP peer even if the send window is zero".
+// RFC 9293 3.8.6.1 (zero-window probing) has the sender keep probing a
+// zero window, or a lost window update would stall the connection.
 func (c *Conn) persistCheck() {
 	if c.sndWnd != 0 || c.sndNxt != c.sndUna || !c.synAcked() || c.armed[RetransmitTimer] {
 		return
