@@ -24,10 +24,13 @@
 // for it (one it created with NewConn, or a child the Listener announced
 // through ListenerEnv.NewChild) gets Input; else the Listener of the
 // port gets Input with the remote address; else ResetFor answers it. A
-// Conn reaching CLOSED (a StateChange event To Closed) can be forgotten,
-// except that a Conn in TIME-WAIT keeps its four-tuple until then (or
-// until ReusableBy accepts a new SYN). Timer expiries go back to the
-// Conn through Fire; a Conn ignores an expiry it did not arm.
+// Conn holds its four-tuple through TIME-WAIT, even after its socket is
+// closed, and gives it up on reaching CLOSED (a StateChange event To
+// Closed), or earlier when ReusableBy accepts a new SYN for it; the
+// socket may keep the Conn after that to read its error and end of file.
+// Timer expiries go back to the Conn through Fire; a Conn ignores an
+// expiry it did not arm. The Env's methods are called only from inside
+// the Conn's own methods.
 //
 // # Where Linux differs from the RFCs, and we follow Linux
 //
