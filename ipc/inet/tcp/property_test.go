@@ -102,7 +102,8 @@ func TestHeavyLossNeverCorrupts(t *testing.T) {
 	}
 }
 
-func runFaultySession(t *testing.T, seed uint64, heavy bool) {
+// runFaultySession runs one session and returns its trace.
+func runFaultySession(t *testing.T, seed uint64, heavy bool) []string {
 	rng := rand.New(rand.NewPCG(seed, 0x7c9))
 	n := newNet(t, uint64(1+rng.IntN(20))*ms)
 	if heavy {
@@ -133,7 +134,7 @@ func runFaultySession(t *testing.T, seed uint64, heavy bool) {
 			// loss (a client whose last ACK was always lost believes it
 			// is connected until it sends).
 			t.Logf("seed %d: handshake timed out", seed)
-			return // the handshake timed out: allowed, if rare
+			return n.log // the handshake timed out: allowed, if rare
 		}
 		t.Fatalf("seed %d: no connection after 600 s\n%s", seed, n.dump())
 	}
@@ -157,7 +158,7 @@ func runFaultySession(t *testing.T, seed uint64, heavy bool) {
 		}
 		t.Logf("seed %d: timed out (%v) or ran out of time after %d of %d and %d of %d bytes",
 			seed, timedOut, len(b.in), len(wantA), len(a.in), len(wantB))
-		return
+		return n.log
 	}
 	if a.readErr != nil || b.readErr != nil {
 		t.Fatalf("seed %d: read errors %v, %v\n%s", seed, a.readErr, b.readErr, tail(n))
@@ -178,6 +179,7 @@ func runFaultySession(t *testing.T, seed uint64, heavy bool) {
 	if cli.State() != Closed || srv.State() != Closed {
 		t.Fatalf("seed %d: after TIME-WAIT: %v and %v", seed, cli.State(), srv.State())
 	}
+	return n.log
 }
 
 func done(c *Conn) bool { return c.State() == Closed || c.State() == TimeWait }
@@ -192,4 +194,19 @@ func tail(n *tnet) string {
 		s += l + "\n"
 	}
 	return s
+}
+
+func TestSameSeedSameTrace(t *testing.T) {
+	for _, seed := range []uint64{3, 100_007} {
+		first := runFaultySession(t, seed, seed > 1000)
+		second := runFaultySession(t, seed, seed > 1000)
+		if len(first) < 50 {
+			t.Fatalf("seed %d: a trace of %d lines proves little", seed, len(first))
+		}
+		for i := range max(len(first), len(second)) {
+			if i >= len(first) || i >= len(second) || first[i] != second[i] {
+				t.Fatalf("seed %d: the traces part at line %d", seed, i)
+			}
+		}
+	}
 }
