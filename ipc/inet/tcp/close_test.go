@@ -231,3 +231,41 @@ func TestKeepaliveAnsweredKeepsConnection(t *testing.T) {
 		require.Contains(t, e.Text, "probe 1 of 9")
 	}
 }
+
+func TestTimeWaitReusableByNewerSyn(t *testing.T) {
+	p := newPair(t, ms, DefaultConfig(), DefaultConfig())
+	p.cli.Close()
+	p.n.runFor(10 * ms)
+	p.srv.Close()
+	p.n.runFor(10 * ms)
+	require.Equal(t, TimeWait, p.cli.State())
+	rcvNxt := p.cli.Info().RcvNxt
+	require.True(t, p.cli.ReusableBy(&Segment{Seq: rcvNxt + 1000, Flags: SYN}))
+	require.False(t, p.cli.ReusableBy(&Segment{Seq: rcvNxt - 1000, Flags: SYN}), "an old SYN")
+	require.False(t, p.cli.ReusableBy(&Segment{Seq: rcvNxt + 1000, Flags: SYN | ACK}))
+}
+
+func TestListenerCloseResetsWaitingConnections(t *testing.T) {
+	n := newNet(t, ms)
+	l, le := newServer(n, DefaultConfig(), 4)
+	c, _ := addClient(n, l, le, "c", 40001, DefaultConfig())
+	c.Connect(1)
+	n.runFor(10 * ms)
+	require.Equal(t, 1, l.Pending())
+	l.Close()
+	n.runFor(10 * ms)
+	require.Equal(t, Closed, c.State())
+	require.ErrorIs(t, c.Err(), abi.ECONNRESET)
+	_, err := l.Accept()
+	require.ErrorIs(t, err, abi.EINVAL)
+}
+
+func TestSetNoDelayFlushesHeldData(t *testing.T) {
+	p := newPair(t, 5*ms, DefaultConfig(), DefaultConfig())
+	_, _ = p.cli.Write([]byte("a"))
+	_, _ = p.cli.Write([]byte("b")) // held by Nagle behind "a"
+	before := len(p.cliEnv.out)
+	p.cli.SetNoDelay(true)
+	require.Len(t, p.cliEnv.out, before+1)
+	require.Equal(t, "b", string(p.cliEnv.out[before].Data))
+}

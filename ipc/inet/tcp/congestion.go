@@ -10,10 +10,28 @@ const maxCwnd = 1 << 30
 // initCongestion sets the initial window when the connection is
 // established: "IW = min (10*MSS, max (2*MSS, 14600))" - RFC 6928; Linux
 // uses TCP_INIT_CWND = 10 segments whatever the MSS.
+//
+// It also ends the handshake's timeouts. RFC 5681 3.1: "If the SYN or
+// SYN/ACK is lost, the initial window used by a sender after a correctly
+// transmitted SYN MUST be one segment". RFC 6298 5.7: "If the timer
+// expires awaiting the ACK of a SYN segment and the TCP implementation is
+// using an RTO less than 3 seconds, the RTO MUST be re-initialized to 3
+// seconds when data transmission begins" - Linux's TCP_TIMEOUT_FALLBACK,
+// used when the handshake gave no RTT sample (tcp_init_transfer).
 func (c *Conn) initCongestion() {
 	c.cwnd = uint32(c.cfg.InitialCwnd) * uint32(c.sndMss)
 	c.ssthresh = maxCwnd
+	if c.totalRetrans > 0 {
+		c.cwnd = uint32(c.sndMss)
+	}
+	if !c.hasRTT {
+		c.rtoBase = min(max(c.rtoBase, fallbackRTO), c.cfg.MaxRTO)
+	}
+	c.backoff, c.retries = 0, 0
 }
+
+// fallbackRTO is RFC 6298 5.7's 3 seconds (Linux TCP_TIMEOUT_FALLBACK).
+const fallbackRTO = 3 * Second
 
 // flightSize is RFC 5681's FlightSize: data sent and not yet acknowledged.
 func (c *Conn) flightSize() uint32 { return c.sndMax - c.sndUna }
@@ -62,9 +80,9 @@ func (c *Conn) onNewAck(ack, acked uint32) {
 		c.cwnd = min(c.cwnd+acked, maxCwnd)
 		return
 	}
-	// RFC 5681 3.1 congestion avoidance, counting bytes: "the
-	// congestion window is increased by SMSS bytes ... when the number
-	// of bytes acknowledged reaches cwnd".
+	// RFC 5681 3.1 congestion avoidance, by byte counting: cwnd grows
+	// by one SMSS each time a whole cwnd of bytes has been acknowledged
+	// (about one segment per round trip).
 	c.caAcked += acked
 	if c.caAcked >= c.cwnd {
 		c.caAcked -= c.cwnd

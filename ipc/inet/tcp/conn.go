@@ -1,23 +1,3 @@
-// Package tcp is TCP as a state machine that does no I/O of its own
-// (RFC 9293, with Linux's choices where Linux differs): a Conn is fed
-// segments (Input), timer expiries (Fire) and the user's calls (Connect,
-// Write, Read, Shutdown, Close, Abort), and answers through the Env it was
-// given: segments to send, timers to arm, events for the trace, and a
-// notification when its readiness may have changed. A Listener holds the
-// SYN and accept queues of a listening port.
-//
-// One concern per file: segment.go (the header), state.go, conn.go (the
-// connection block and its states), input.go (SEGMENT ARRIVES, RFC 9293
-// 3.10.7), output.go (what to send: window, Nagle, SWS avoidance), rtt.go
-// (RTO, RFC 6298), congestion.go (RFC 5681, RFC 6582), receive.go (the
-// receive buffer and reassembly), timers.go (retransmission, persist,
-// keepalive, delayed ACK, TIME-WAIT), user.go (the user calls) and
-// listener.go (passive open).
-//
-// Not done: window scaling, timestamps and SACK (RFC 7323, RFC 2018), urgent
-// data (URG is ignored and its data delivered inline), Linux's quick-ack
-// mode at the start of a connection, SYN cookies, TCP Fast Open, and
-// ECN.
 package tcp
 
 import (

@@ -38,16 +38,18 @@ type delivery struct {
 
 // tenv is one endpoint's Env: it records what the machine did.
 type tenv struct {
-	n      *tnet
-	name   string
-	conn   *Conn
-	route  func(seg *Segment) // where our segments go
-	timer  [numTimers]struct{ at, id uint64 }
-	armed  [numTimers]bool
-	events []Event
-	out    []*Segment // every segment sent
-	outAt  []uint64   // when
-	wakes  int        // Notify calls
+	n       *tnet
+	name    string
+	conn    *Conn
+	route   func(seg *Segment) // where our segments go
+	timer   [numTimers]struct{ at, id uint64 }
+	armed   [numTimers]bool
+	events  []Event
+	out     []*Segment // every segment sent
+	outAt   []uint64   // when
+	wakes   int        // Notify calls
+	edge    uint32     // the right edge of the window this end advertised
+	edgeSet bool
 }
 
 func newNet(t testing.TB, latency uint64) *tnet {
@@ -64,6 +66,24 @@ func (e *tenv) Now() uint64 { return e.n.now }
 
 func (e *tenv) Output(seg *Segment) {
 	n := e.n
+	if seg.Flags&ACK != 0 && seg.Flags&RST == 0 {
+		// RFC 9293 3.8.6.2.2: the receiver does not shrink the window.
+		if edge := seg.Ack + uint32(seg.Window); e.edgeSet && seqLT(edge, e.edge) {
+			n.t.Fatalf("%s shrank its window: %s, right edge %d before\n%s", e.name, seg, e.edge, tail(n))
+		} else if !e.edgeSet || seqGT(edge, e.edge) {
+			e.edge, e.edgeSet = edge, true
+		}
+	}
+	if c := e.conn; c != nil && len(seg.Data) > 0 {
+		// RFC 9293 3.8.6.2.1: never beyond SND.UNA+SND.WND; and never
+		// more than the MSS in one segment.
+		if seqGT(seg.Seq+uint32(len(seg.Data)), c.sndUna+c.sndWnd) {
+			n.t.Fatalf("%s sent %s beyond the window: SND.UNA %d SND.WND %d\n%s", e.name, seg, c.sndUna, c.sndWnd, tail(n))
+		}
+		if len(seg.Data) > c.sndMss {
+			n.t.Fatalf("%s sent %s: more than the MSS %d", e.name, seg, c.sndMss)
+		}
+	}
 	e.out = append(e.out, seg)
 	e.outAt = append(e.outAt, n.now)
 	n.sent++

@@ -434,19 +434,24 @@ func (c *Conn) processAck(seg *Segment) bool {
 	if seqLE(c.sndUna, ack) {
 		c.probes = 0 // Linux tcp_ack: "Something worked"
 	}
-	// "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. Any
-	// segments on the retransmission queue that are thereby entirely
-	// acknowledged are removed."
-	if seqLT(c.sndUna, ack) {
-		c.ackOurData(ack)
-	}
 	// "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be
 	// updated. If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2
 	// =< SEG.ACK)), set SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and
 	// set SND.WL2 <- SEG.ACK." (An older ACK is a duplicate and is
-	// ignored.)
-	if seqLE(c.sndUna, ack) && (seqLT(c.sndWl1, seg.Seq) || (c.sndWl1 == seg.Seq && seqLE(c.sndWl2, ack))) {
+	// ignored.) Linux also takes the window of any ACK that acknowledges
+	// new data (tcp_may_update_window: "after(ack, tp->snd_una)"): else
+	// a retransmitted segment, whose SEQ is old, would move SND.UNA but
+	// not the window, and SND.UNA+SND.WND would pass the right edge the
+	// peer advertised. We follow Linux.
+	newData := seqLT(c.sndUna, ack)
+	if seqLE(c.sndUna, ack) && (newData || seqLT(c.sndWl1, seg.Seq) || (c.sndWl1 == seg.Seq && seqLE(c.sndWl2, ack))) {
 		c.updateWindow(seg)
+	}
+	// "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. Any
+	// segments on the retransmission queue that are thereby entirely
+	// acknowledged are removed."
+	if newData {
+		c.ackOurData(ack)
 	}
 	if dup {
 		c.onDupAck(ack)

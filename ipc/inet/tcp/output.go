@@ -146,7 +146,12 @@ func (c *Conn) retransmitFirst() {
 	if off < 0 || off > len(c.sndBuf) {
 		return
 	}
-	n := min(len(c.sndBuf)-off, c.sndMss, int(c.sndMax-c.sndUna))
+	// Within the peer's window (Linux would resend the first segment
+	// even beyond it; a zero window is left to the persist timer).
+	n := min(len(c.sndBuf)-off, c.sndMss, int(c.sndMax-c.sndUna), int(c.sndWnd))
+	if n == 0 && c.sndWnd == 0 {
+		return
+	}
 	flags := ACK
 	if off+n == len(c.sndBuf) && c.finQueued && seqLT(c.finSeq(), c.sndMax) {
 		flags |= FIN
@@ -230,9 +235,8 @@ func (c *Conn) send(seg *Segment) {
 
 // persistCheck arms the persist timer when data (or a FIN) waits for a
 // window the peer closed and nothing is in flight to bring an ACK back:
-// RFC 9293 3.8.6.1, "The sending TCP peer must regularly transmit at
-// least one octet of new data (if available), or retransmit to the
-// receiving TCP peer even if the send window is zero".
+// RFC 9293 3.8.6.1 (zero-window probing) has the sender keep probing a
+// zero window, or a lost window update would stall the connection.
 func (c *Conn) persistCheck() {
 	if c.sndWnd != 0 || c.sndNxt != c.sndUna || !c.synAcked() || c.armed[RetransmitTimer] {
 		return

@@ -15,14 +15,13 @@ func (c *Conn) freeSpace() int { return max(c.cfg.RcvBuf-len(c.rcvBuf), 0) }
 
 // receiveWindow is the window to advertise now, RCV.WND.
 //
-// RFC 1122 4.2.3.3, receiver SWS avoidance: "the receiver SHOULD NOT
-// advance the right window edge RCV.NXT+RCV.WND" unless the increase is
-// at least "min(Fr * RCV.BUFF, Eff.snd.MSS)" with Fr = 1/2. And the right
-// edge never moves left: "The mechanisms provided MUST allow a TCP peer
-// to advertise a large window and to subsequently advertise a much smaller
-// window without having accepted that much data" is allowed but
-// discouraged (RFC 9293 3.8.6.2.2, "the receiver SHOULD NOT shrink the
-// window"); Linux never shrinks it (tcp_select_window).
+// RFC 1122 4.2.3.3, receiver SWS avoidance: "keep RCV.NXT+RCV.WND fixed
+// until the reduction satisfies: RCV.BUFF - RCV.USER - RCV.WND >= min(
+// Fr * RCV.BUFF, Eff.snd.MSS ) where Fr is a fraction whose recommended
+// value is 1/2" (we also cap the step at half the largest window). And
+// the right edge never moves left: RFC 9293 3.8.6.2.2 strongly
+// discourages shrinking the window, and Linux never shrinks it
+// (tcp_select_window).
 func (c *Conn) receiveWindow() int {
 	if c.state == SynSent || c.state == Closed {
 		return min(c.freeSpace(), MaxWindow)
