@@ -209,20 +209,18 @@ func (s *Stack) newConn(sk *Socket, key fourTuple) *conn {
 	return c
 }
 
-// Maximum segment sizes by route: the MTU less 40 bytes of IPv4 and TCP
-// headers. Linux's loopback has an MTU of 65536 and advertises 65495;
-// the simulated links carry Ethernet's 1500.
-const (
-	LoopbackMSS = 65495
-	LinkMSS     = 1460
-)
+// The MSS of a route: its MTU less 40 bytes of IPv4 and TCP headers.
+// Linux's loopback has an MTU of 65536 and advertises 65495 in its SYNs
+// (tcp.LoopbackMSS, 65483, is what it then sends with timestamps, which
+// this TCP does not use); the simulated links carry Ethernet's 1500.
+const loopbackMSS = 65495
 
 // mssFor is the MSS of the route to dst.
 func (s *Stack) mssFor(dst netip.Addr) uint16 {
 	if s.isLocal(dst) {
-		return LoopbackMSS
+		return loopbackMSS
 	}
-	return LinkMSS
+	return tcp.EthernetMSS
 }
 
 // applyOptions puts the socket's options into a connection's

@@ -35,6 +35,7 @@ func (c *Conn) passiveOpen(seg *Segment, iss uint32) {
 	c.recover = iss
 	c.setIRS(seg)
 	c.lastRecv = c.env.Now()
+	c.state = Listen // a listener's child: RFC 9293's LISTEN -> SYN-RECEIVED
 	c.setState(SynReceived)
 	c.output()
 }
