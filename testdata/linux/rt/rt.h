@@ -1064,6 +1064,152 @@ static inline long sock_poll1(int fd, int events)
 	return r < 0 ? r : (unsigned short)p.revents;
 }
 
+/* Sockets (AF_INET)
+ * (added for the inet_* TCP/UDP programs over 127.0.0.1; include/uapi/linux/
+ * in.h, tcp.h, asm-generic/socket.h values; struct sockaddr_in is 16 bytes
+ * with the port and address in network byte order). The socket calls are the
+ * AF_UNIX block's wrappers above. Self-contained: every constant another block
+ * may also define is guarded. */
+#ifndef ETIMEDOUT
+#define ETIMEDOUT    110
+#endif
+#ifndef EINTR
+#define EINTR        4
+#endif
+#define ENETUNREACH  101
+#define ECONNABORTED 103
+#define EHOSTUNREACH 113
+#define EALREADY     114
+#define EINPROGRESS  115
+
+#define IPPROTO_IP   0
+#define IPPROTO_TCP  6
+#define IPPROTO_UDP  17
+#define SOL_TCP      6
+#define SOL_UDP      17
+
+#define SO_REUSEADDR 2
+#define SO_KEEPALIVE 9
+#define SO_LINGER    13
+#define SO_REUSEPORT 15
+#define SO_PROTOCOL  38
+
+#define TCP_NODELAY   1
+#define TCP_MAXSEG    2
+#define TCP_KEEPIDLE  4
+#define TCP_KEEPINTVL 5
+#define TCP_KEEPCNT   6
+
+#define INADDR_ANY       0x00000000U
+#define INADDR_LOOPBACK  0x7f000001U /* 127.0.0.1, host order */
+
+/* in.h: 16 bytes; sin_port and sin_addr in network byte order */
+struct sockaddr_in {
+	unsigned short sin_family;
+	unsigned short sin_port;
+	unsigned int sin_addr;
+	unsigned char sin_zero[8];
+};
+struct linger { int l_onoff; int l_linger; };
+
+/* Byte order: RISC-V (and x86) is little-endian, the network big-endian. */
+static inline unsigned short htons(unsigned short v) { return (unsigned short)((v << 8) | (v >> 8)); }
+static inline unsigned short ntohs(unsigned short v) { return htons(v); }
+static inline unsigned int htonl(unsigned int v)
+{
+	return (v >> 24) | ((v >> 8) & 0xff00) | ((v << 8) & 0xff0000) | (v << 24);
+}
+static inline unsigned int ntohl(unsigned int v) { return htonl(v); }
+/* a.b.c.d as a host-order address */
+#define IPV4(a, b, c, d) (((unsigned int)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
+
+/* Fill *a with AF_INET, addr and port (both host order); returns sizeof *a. */
+static inline long sin_addr_port(struct sockaddr_in *a, unsigned int addr, unsigned short port)
+{
+	memset(a, 0, sizeof *a);
+	a->sin_family = AF_INET;
+	a->sin_port = htons(port);
+	a->sin_addr = htonl(addr);
+	return sizeof *a;
+}
+/* The local port of fd (host order), or -errno. */
+static inline long sin_local_port(int fd)
+{
+	struct sockaddr_in a;
+	int len = sizeof a;
+	long r = sys_getsockname(fd, &a, &len);
+	return r < 0 ? r : ntohs(a.sin_port);
+}
+/* 1 if port is in Linux's default ip_local_port_range, 32768..60999. */
+static inline int ephemeral_port(long port) { return port >= 32768 && port <= 60999; }
+/* Print a host-order IPv4 address as a.b.c.d. */
+static void print_ipv4(unsigned int addr)
+{
+	for (int i = 3; i >= 0; i--) {
+		print_udec((addr >> (8 * i)) & 0xff);
+		if (i)
+			print(".");
+	}
+}
+/* "label: family 2 addr 127.0.0.1\n": a sockaddr_in without its port. */
+static void say_sin_addr(const char *label, const struct sockaddr_in *a)
+{
+	print(label);
+	print(": family ");
+	print_dec(a->sin_family);
+	print(" addr ");
+	print_ipv4(ntohl(a->sin_addr));
+	print("\n");
+}
+/* Poll bits by name: "POLLIN|POLLOUT", "0" for none, -errno as a number. */
+static void print_pollbits(long r)
+{
+	static const struct { int bit; const char *name; } names[] = {
+		{ 0x1, "POLLIN" }, { 0x2, "POLLPRI" }, { 0x4, "POLLOUT" }, { 0x8, "POLLERR" },
+		{ 0x10, "POLLHUP" }, { 0x20, "POLLNVAL" }, { 0x40, "POLLRDNORM" },
+		{ 0x80, "POLLRDBAND" }, { 0x100, "POLLWRNORM" }, { 0x200, "POLLWRBAND" },
+		{ 0x400, "POLLMSG" }, { 0x2000, "POLLRDHUP" },
+	};
+	if (r < 0) {
+		print_dec(r);
+		return;
+	}
+	if (r == 0) {
+		print("0");
+		return;
+	}
+	int first = 1;
+	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (r & names[i].bit) {
+			if (!first)
+				print("|");
+			print(names[i].name);
+			first = 0;
+			r &= ~names[i].bit;
+		}
+	}
+	if (r) {
+		print("|");
+		print_hex(r);
+	}
+}
+/* "label: POLLIN|POLLOUT\n" */
+static void say_poll(const char *label, long revents)
+{
+	print(label);
+	print(": ");
+	print_pollbits(revents);
+	print("\n");
+}
+/* ppoll one fd, waiting up to ms milliseconds: its revents (0 on timeout) or -errno. */
+static inline long sock_poll_ms(int fd, int events, long ms)
+{
+	struct pollfd p = { fd, (short)events, 0 };
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000 };
+	long r = sys_ppoll(&p, 1, &t, 0);
+	return r < 0 ? r : (unsigned short)p.revents;
+}
+
 /* Files */
 /* Regular files, directories and devices: the calls of the fs_* programs
  * (asm-generic/unistd.h numbers; asm-generic/stat.h struct stat). */
