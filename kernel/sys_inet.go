@@ -292,6 +292,11 @@ func inetRecv(c *call, f *inetFile, of *OpenFile, segs []ioSeg, flags int) (int6
 		}
 		return int64(n), r, nil
 	}
+	if total == 0 {
+		// tcp_recvmsg: the target is min(SO_RCVLOWAT, len) = 0 bytes,
+		// reached at once.
+		return 0, &inet.Received{}, nil
+	}
 	waitAll := flags&abi.MSG_WAITALL != 0 && flags&abi.MSG_PEEK == 0
 	for {
 		r, err := s.RecvTCP(int(min(total-c.progress, math.MaxInt32)), flags)
@@ -374,11 +379,13 @@ func inetGetsockopt(c *call, f *inetFile) (int64, error) {
 			val = i32(int(s.KeepIntvlSec()))
 		case abi.TCP_KEEPCNT:
 			val = i32(s.KeepCount())
+		case abi.TCP_MAXSEG:
+			val = i32(s.MaxSegment())
 		default:
 			return 0, abi.ENOPROTOOPT
 		}
 	default:
-		return 0, abi.ENOPROTOOPT
+		return 0, optLevelError(s, level)
 	}
 	return 0, c.putOptval(val, ulen)
 }
@@ -438,13 +445,31 @@ func inetSetsockopt(c *call, f *inetFile) (int64, error) {
 				return 0, abi.EINVAL
 			}
 			s.SetKeepaliveTimes(0, 0, int(val))
+		case abi.TCP_MAXSEG:
+			// "if (val && (val < TCP_MIN_MSS || val > MAX_TCP_WINDOW))
+			// return -EINVAL" (88 to 32767; 0 is the route's again).
+			if val != 0 && (val < 88 || val > 32767) {
+				return 0, abi.EINVAL
+			}
+			s.MaxSeg = uint16(val)
 		default:
 			return 0, abi.ENOPROTOOPT
 		}
 	default:
-		return 0, abi.ENOPROTOOPT
+		return 0, optLevelError(s, level)
 	}
 	return 0, nil
+}
+
+// optLevelError is getsockopt's and setsockopt's answer for a level an
+// IPv4 socket does not have options at: SOL_IP's options are not
+// simulated (ENOPROTOOPT), nor SOL_UDP's; another level goes to
+// ip_getsockopt, which knows only SOL_IP: EOPNOTSUPP.
+func optLevelError(s *inet.Socket, level int32) error {
+	if level == abi.SOL_IP || level == abi.SOL_UDP && s.Type == abi.SOCK_DGRAM {
+		return abi.ENOPROTOOPT
+	}
+	return abi.EOPNOTSUPP
 }
 
 // inetRecvmsg is recvmsg(2) on an IPv4 socket: no control messages

@@ -13,10 +13,13 @@ import (
 	"ipcsim/sched"
 )
 
-// Buffer sizes of a new socket: net.core.wmem_default and rmem_default.
+// Buffer sizes of a new socket: net.core.wmem_default and rmem_default;
+// for TCP, tcp_wmem[1] and tcp_rmem[1].
 const (
 	DefaultSndbuf = 212992
 	DefaultRcvbuf = 212992
+	TCPSndbuf     = 16384
+	TCPRcvbuf     = 131072
 	// MinSndbuf and MinRcvbuf are what SO_SNDBUF and SO_RCVBUF give at
 	// least (SOCK_MIN_SNDBUF, SOCK_MIN_RCVBUF); MaxBuf is the most they
 	// give (wmem_max and rmem_max, doubled as setsockopt doubles).
@@ -65,6 +68,9 @@ type Socket struct {
 	KeepIdle  uint64 // TCP_KEEPIDLE, ns (0: the default)
 	KeepIntvl uint64 // TCP_KEEPINTVL, ns (0: the default)
 	KeepCnt   int    // TCP_KEEPCNT (0: the default)
+	MaxSeg    uint16 // TCP_MAXSEG set by the user (0: the route's)
+
+	userSndbuf bool // SO_SNDBUF was set: the kernel does not grow the send buffer
 
 	// UDP: the receive queue, oldest first, and what it holds in bytes
 	// charged against rcvbuf.
@@ -113,8 +119,15 @@ func (sk *Socket) Local() netip.AddrPort {
 // ENOTCONN without).
 func (sk *Socket) Remote() (netip.AddrPort, bool) {
 	if sk.Type == abi.SOCK_STREAM {
+		// inet_getname: ENOTCONN in CLOSE and SYN-SENT; a socket whose
+		// connection went to TIME-WAIT is CLOSE (the time-wait lives on
+		// without it).
 		c := sk.conn
-		if c == nil || sk.state == connecting && !c.established() {
+		if c == nil {
+			return netip.AddrPort{}, false
+		}
+		switch c.tc.State() {
+		case tcp.Closed, tcp.SynSent, tcp.TimeWait:
 			return netip.AddrPort{}, false
 		}
 		return sk.remote, true
@@ -129,10 +142,22 @@ func (sk *Socket) Rcvbuf() int { return sk.rcvbuf }
 // SetSndbuf is setsockopt(SO_SNDBUF): the value doubled ("The kernel
 // doubles this value (to allow space for bookkeeping overhead)" -
 // socket(7)), within the limits.
-func (sk *Socket) SetSndbuf(v uint32) { sk.sndbuf = clampBuf(v, MinSndbuf) }
+// The size is the user's from then on: the kernel no longer grows it
+// (SOCK_SNDBUF_LOCK).
+func (sk *Socket) SetSndbuf(v uint32) {
+	sk.sndbuf, sk.userSndbuf = clampBuf(v, MinSndbuf), true
+	if sk.conn != nil {
+		sk.conn.tc.SetBuffers(sk.sndbuf/2, 0)
+	}
+}
 
 // SetRcvbuf is setsockopt(SO_RCVBUF).
-func (sk *Socket) SetRcvbuf(v uint32) { sk.rcvbuf = clampBuf(v, MinRcvbuf) }
+func (sk *Socket) SetRcvbuf(v uint32) {
+	sk.rcvbuf = clampBuf(v, MinRcvbuf)
+	if sk.conn != nil {
+		sk.conn.tc.SetBuffers(0, sk.rcvbuf/2)
+	}
+}
 
 func clampBuf(v uint32, least int) int {
 	d := 2 * int64(min(v, MaxBuf/2))

@@ -215,6 +215,10 @@ func (s *Stack) Advance(now uint64) {
 func (s *Stack) newSocket(typ int) *Socket {
 	s.lastID++
 	sk := &Socket{ID: s.lastID, Type: typ, st: s, sndbuf: DefaultSndbuf, rcvbuf: DefaultRcvbuf}
+	if typ == abi.SOCK_STREAM {
+		// tcp_init_sock: sk_sndbuf = tcp_wmem[1], sk_rcvbuf = tcp_rmem[1].
+		sk.sndbuf, sk.rcvbuf = TCPSndbuf, TCPRcvbuf
+	}
 	s.sockets = append(s.sockets, sk)
 	return sk
 }
@@ -279,15 +283,16 @@ func overlap(a, b netip.Addr) bool {
 // inet_csk_bind_conflict and udp_lib_lport_inuse decide: another socket
 // holds the port on an overlapping address, unless both set SO_REUSEADDR
 // and the other is not listening (a TCP listener's port is its own), or
-// the other is a TCP connection in TIME-WAIT and sk set SO_REUSEADDR
-// ("SO_REUSEADDR ... allows a listening socket to bind even if there are
-// connections in TIME_WAIT" - the point of the option, socket(7)).
+// the other is a TCP connection in TIME-WAIT and both set SO_REUSEADDR
+// (the time-wait keeps its socket's sk_reuse: binding over it needs the
+// option on both sides, as a listener and the connections it accepted
+// share it).
 func (s *Stack) conflict(sk *Socket, addr netip.AddrPort) bool {
 	for _, o := range s.ports[portKey{proto(sk.Type), addr.Port()}] {
 		if o == sk || !overlap(o.local.Addr(), addr.Addr()) {
 			continue
 		}
-		if sk.ReuseAddr && o.timeWait() {
+		if sk.ReuseAddr && o.ReuseAddr && o.timeWait() {
 			continue
 		}
 		if sk.ReuseAddr && o.ReuseAddr && !o.listening() {

@@ -117,7 +117,8 @@ func TestLoopbackTCP(t *testing.T) {
 	require.Equal(t, "back", string(r.Data))
 
 	sv.Close()
-	cl.Close() // the client sent the first FIN: its side waits in TIME-WAIT
+	cl.ReuseAddr = true // a time-wait keeps its socket's SO_REUSEADDR
+	cl.Close()          // the client sent the first FIN: its side waits in TIME-WAIT
 	var tw []string
 	for _, in := range s.Infos() {
 		if in.Orphan {
@@ -129,7 +130,7 @@ func TestLoopbackTCP(t *testing.T) {
 	b := s.NewSocket(abi.SOCK_STREAM)
 	require.Equal(t, abi.EADDRINUSE, b.Bind(netip.AddrPortFrom(netip.IPv4Unspecified(), lp)), "TIME-WAIT holds the port")
 	b.ReuseAddr = true
-	require.NoError(t, b.Bind(netip.AddrPortFrom(netip.IPv4Unspecified(), lp)), "SO_REUSEADDR binds over TIME-WAIT")
+	require.NoError(t, b.Bind(netip.AddrPortFrom(netip.IPv4Unspecified(), lp)), "SO_REUSEADDR on both binds over TIME-WAIT")
 	b.Close()
 	run(c, 61e9, s)
 	require.Empty(t, s.Infos(), "TIME-WAIT ends after 60 s and the connection is gone")

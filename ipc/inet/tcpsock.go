@@ -27,6 +27,7 @@ type conn struct {
 	parent *Socket // the listener, while the connection waits to be accepted
 	timers connTimers
 	gone   bool // removed from the routing table
+	sndbuf int  // the send buffer's size once grown (expandSndbuf), for the socket accept makes
 	holder bool // an orphan: a placeholder socket holds its port in the bind table
 }
 
@@ -43,6 +44,9 @@ func (c *conn) StopTimer(t tcp.Timer)           { c.st.timers.stop(c, t) }
 
 func (c *conn) Event(e tcp.Event) {
 	c.st.trace(Event{Kind: EventTCP, Socket: c.sockID(), Text: c.key.local.String() + " > " + c.key.remote.String() + ": " + e.Text})
+	if e.Kind == tcp.StateChange && e.To == tcp.Established {
+		c.expandSndbuf()
+	}
 }
 
 func (c *conn) Notify() {
@@ -153,9 +157,11 @@ func (sk *Socket) ConnectTCP(addr netip.AddrPort, again bool) error {
 		c := sk.conn
 		switch {
 		case c.tc.State() == tcp.Closed:
-			// The attempt failed: "sock_error(sk) ? : -ECONNABORTED".
-			sk.state = unconnected
-			if e := c.takeError(); e != 0 {
+			// The attempt failed: "sock_error(sk) ? : -ECONNABORTED",
+			// and tcp_disconnect makes the socket as new.
+			e := c.takeError()
+			sk.disconnect()
+			if e != 0 {
 				return e
 			}
 			return abi.ECONNABORTED
@@ -167,10 +173,9 @@ func (sk *Socket) ConnectTCP(addr netip.AddrPort, again bool) error {
 		}
 		return abi.EALREADY
 	case sk.conn != nil:
-		// A connection that has ended (reset, timed out) cannot connect
-		// again: its sk_state is CLOSE but it is not a new socket. Linux
-		// does allow it; here as there, it starts anew.
-		sk.conn = nil
+		// A connection that has ended (reset, timed out): as Linux
+		// allows, the socket connects anew.
+		sk.disconnect()
 	}
 	dst := udpDest(addr)
 	src, err := sk.st.sourceFor(dst.Addr())
@@ -189,6 +194,9 @@ func (sk *Socket) ConnectTCP(addr netip.AddrPort, again bool) error {
 	}
 	sk.local, sk.remote = key.local, dst
 	c := sk.st.newConn(sk, key)
+	if sk.MaxSeg != 0 {
+		c.tc.SetMSS(min(sk.MaxSeg, sk.st.mssFor(dst.Addr())))
+	}
 	sk.conn, sk.state = c, connecting
 	c.tc.Connect(sk.st.rng.Uint32())
 	sk.st.flush()
@@ -237,7 +245,47 @@ func (sk *Socket) applyOptions(cfg *tcp.Config) {
 	if sk.KeepCnt != 0 {
 		cfg.KeepCnt = sk.KeepCnt
 	}
-	cfg.SndBuf, cfg.RcvBuf = sk.sndbuf, sk.rcvbuf
+	cfg.SndBuf, cfg.RcvBuf = sk.sndbuf/2, sk.rcvbuf/2
+}
+
+// A socket's buffer sizes count the bytes and Linux's bookkeeping of
+// them (sk_buff truesize): half is what the connection holds of data, as
+// setsockopt's doubling assumes ("The kernel doubles this value (to allow
+// space for bookkeeping overhead)" - socket(7)).
+
+// Linux grows the send buffer of an established connection unless the
+// user set SO_SNDBUF (tcp_sndbuf_expand): room for twice the initial
+// window of full segments, each counted as its sk_buff's true size.
+const (
+	maxTCPHeader = 320     // MAX_TCP_HEADER
+	skbShinfo    = 320     // SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
+	skbStruct    = 256     // SKB_DATA_ALIGN(sizeof(struct sk_buff))
+	tcpWmemMax   = 4194304 // tcp_wmem[2]
+)
+
+// expandSndbuf is tcp_sndbuf_expand at the end of the handshake:
+// 2 x max(10, cwnd) x (the segment's true size), 87040 bytes for an
+// Ethernet MSS, 2626560 on the loopback.
+func (c *conn) expandSndbuf() {
+	sk := c.sock
+	if sk == nil {
+		sk = c.parent
+	}
+	if sk == nil || sk.userSndbuf {
+		return
+	}
+	info := c.tc.Info()
+	perMSS := 1
+	for perMSS < info.MSS+maxTCPHeader+skbShinfo {
+		perMSS <<= 1 // roundup_pow_of_two
+	}
+	perMSS += skbStruct
+	mem := min(2*max(10, info.Cwnd)*perMSS, tcpWmemMax)
+	c.sndbuf = max(c.sndbuf, mem)
+	if c.sock != nil {
+		c.sock.sndbuf = max(c.sock.sndbuf, mem)
+	}
+	c.tc.SetBuffers(c.sndbuf/2, 0)
 }
 
 // SendTCP writes data into the connection (send(2) on a stream): as much
@@ -246,6 +294,10 @@ func (sk *Socket) applyOptions(cfg *tcp.Config) {
 // connection has ended): the caller raises SIGPIPE unless MSG_NOSIGNAL.
 func (sk *Socket) SendTCP(data []byte) (int, error) {
 	c := sk.conn
+	if e := sk.err; e != 0 {
+		sk.err = 0 // sk_stream_wait_connect: "if (sk->sk_err) return sock_error(sk)"
+		return 0, e
+	}
 	if c == nil || sk.lst != nil {
 		return 0, abi.EPIPE // sk_stream_wait_connect: not SYN-SENT or SYN-RECV
 	}
@@ -278,10 +330,11 @@ func (sk *Socket) RecvTCP(max, flags int) (*Received, error) {
 	}
 	if sk.shutdown&RcvShutdown != 0 && c.tc.State() != tcp.Closed {
 		// shutdown(SHUT_RD): reads end at once (tcp_recvmsg: RCV_SHUTDOWN).
-		if r, err := sk.recvBuffered(max, flags); r != nil && len(r.Data) > 0 || err != nil {
-			return r, err
+		r, err := sk.recvBuffered(max, flags)
+		if _, blocked := err.(*Blocked); blocked {
+			return &Received{}, nil // nothing queued: the end
 		}
-		return &Received{}, nil
+		return r, err
 	}
 	if !c.established() && c.tc.State() != tcp.Closed {
 		return nil, sk.blocked(abi.POLLIN|abi.POLLERR|abi.POLLHUP, "connection in progress")
@@ -384,8 +437,9 @@ func (sk *Socket) Accept() (*Socket, error) {
 	ns := sk.st.newSocket(abi.SOCK_STREAM)
 	ns.local, ns.remote = c.key.local, c.key.remote
 	ns.conn, ns.state = c, connected
-	ns.sndbuf, ns.rcvbuf = sk.sndbuf, sk.rcvbuf
-	ns.NoDelay, ns.KeepAlive = sk.NoDelay, sk.KeepAlive
+	ns.sndbuf, ns.rcvbuf = max(sk.sndbuf, c.sndbuf), sk.rcvbuf
+	ns.userSndbuf = sk.userSndbuf
+	ns.NoDelay, ns.KeepAlive, ns.ReuseAddr = sk.NoDelay, sk.KeepAlive, sk.ReuseAddr
 	ns.KeepIdle, ns.KeepIntvl, ns.KeepCnt = sk.KeepIdle, sk.KeepIntvl, sk.KeepCnt
 	c.sock, c.parent = ns, nil
 	sk.st.hold(ns) // the accepted socket shares the listener's port (inet_inherit_port)
@@ -477,11 +531,18 @@ func (sk *Socket) tcpReadiness() sched.EventMask {
 	if c == nil {
 		// tcp_poll of a socket never connected: CLOSE, so HUP, and
 		// writable.
-		return abi.POLLOUT | abi.POLLWRNORM | abi.POLLHUP
+		ev := sched.EventMask(abi.POLLOUT | abi.POLLWRNORM | abi.POLLHUP)
+		if sk.err != 0 {
+			ev |= abi.POLLERR
+		}
+		return ev
 	}
 	ev := sched.EventMask(c.tc.Readiness())
 	if sk.shutdown&RcvShutdown != 0 {
 		ev |= abi.POLLIN | abi.POLLRDNORM | abi.POLLRDHUP
+	}
+	if sk.shutdown == RcvShutdown|SendShutdown {
+		ev |= abi.POLLHUP // "sk->sk_shutdown == SHUTDOWN_MASK"
 	}
 	return ev
 }
@@ -530,27 +591,50 @@ func (s *Stack) listenerFor(local netip.AddrPort) *Socket {
 	return wild
 }
 
-// Disconnect is connect(AF_UNSPEC) on a TCP socket: a connection is
-// reset and the socket may connect again (tcp_disconnect).
+// Disconnect is connect(AF_UNSPEC) on a TCP socket: a listener stops
+// listening; a connection is reset, the socket's error is ECONNRESET
+// ("tcp_need_reset(old_state) ... sk->sk_err = ECONNRESET"), and it may
+// connect again.
 func (sk *Socket) Disconnect() error {
 	if sk.lst != nil {
 		sk.stopListening()
 		return nil
 	}
 	if c := sk.conn; c != nil {
+		switch c.tc.State() {
+		case tcp.Closed, tcp.SynSent, tcp.TimeWait, tcp.Listen:
+		default:
+			sk.err = abi.ECONNRESET
+		}
 		c.tc.Abort()
+		sk.st.flush()
+	}
+	sk.disconnect()
+	sk.notify()
+	return nil
+}
+
+// disconnect is tcp_disconnect's end: the connection is let go, and the
+// socket is as new but for what bind chose (its address and port, if
+// bind gave them; an ephemeral port a connect took is given back).
+func (sk *Socket) disconnect() {
+	if c := sk.conn; c != nil {
+		c.sock = nil
 		c.reap()
 		if !c.gone {
 			c.gone = true
 			delete(sk.st.conns, c.key)
 			sk.st.timers.stopAll(c)
 		}
-		sk.conn = nil
-		sk.st.flush()
 	}
-	sk.state, sk.remote, sk.shutdown = unconnected, netip.AddrPort{}, 0
-	sk.notify()
-	return nil
+	sk.conn, sk.state, sk.remote, sk.shutdown = nil, unconnected, netip.AddrPort{}, 0
+	if !sk.userAddr && sk.bound {
+		sk.local = netip.AddrPortFrom(netip.IPv4Unspecified(), sk.local.Port())
+	}
+	if !sk.userPort && sk.bound {
+		sk.st.unhold(sk)
+		sk.local = netip.AddrPort{}
+	}
 }
 
 // SetNoDelay is TCP_NODELAY: Nagle's algorithm off (or on again).
@@ -587,4 +671,17 @@ func (sk *Socket) SetKeepaliveTimes(idle, intvl uint64, cnt int) {
 		sk.conn.tc.SetKeepaliveTimes(idle, intvl, cnt)
 		sk.st.flush()
 	}
+}
+
+// MaxSegment is TCP_MAXSEG: the connection's MSS once it has one, else
+// the value set, else TCP_MSS_DEFAULT (536), as tcp_getsockopt gives it
+// before a connection.
+func (sk *Socket) MaxSegment() int {
+	if c := sk.conn; c != nil && c.established() {
+		return c.tc.Info().MSS
+	}
+	if sk.MaxSeg != 0 {
+		return int(sk.MaxSeg)
+	}
+	return tcp.DefaultSendMSS
 }

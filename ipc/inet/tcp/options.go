@@ -33,3 +33,17 @@ func (c *Conn) SetMSS(mss uint16) {
 	c.sndMss = min(DefaultSendMSS, int(mss))
 	c.rcvMss = min(DefaultSendMSS, int(mss))
 }
+
+// SetBuffers changes how many bytes the send and receive buffers hold
+// (0 leaves one as it is): SO_SNDBUF and SO_RCVBUF on an open
+// connection, or the kernel growing the send buffer once the connection
+// is established. A receive buffer never shrinks below what it holds.
+func (c *Conn) SetBuffers(snd, rcv int) {
+	if snd > 0 {
+		c.cfg.SndBuf = snd
+	}
+	if rcv > 0 {
+		c.cfg.RcvBuf = max(rcv, len(c.rcvBuf))
+	}
+	c.env.Notify()
+}
