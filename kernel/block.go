@@ -188,7 +188,7 @@ func (k *Kernel) unregister(c *call) {
 // returns -ERESTARTSYS or -EINTR, so that no object answers a call that may
 // yet end with EINTR; if it carries on, its next try registers again.
 func (k *Kernel) block(t *Task, c *call, blk *blockError) {
-	if t.Sig.Deliverable() != 0 {
+	if t.deliverable() != 0 {
 		k.unregister(c)
 		t.call = c
 		t.blocked = blk

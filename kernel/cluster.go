@@ -373,8 +373,8 @@ func (c *Cluster) powerOff(i int) {
 	h := c.hosts[i]
 	k := h.k
 	var lost []*Task
-	for _, t := range k.sortedTasks() {
-		if t != k.init && t.State != proc.Zombie {
+	for _, t := range k.sortedProcs() {
+		if t != k.init && t.Process.State != proc.Zombie {
 			lost = append(lost, t)
 			h.lost = append(h.lost, k.describeLost(t))
 		}

@@ -1,10 +1,14 @@
 package kernel
 
 import (
+	"fmt"
+	"slices"
+
 	"ipcsim/abi"
 	"ipcsim/hw"
 	"ipcsim/kernel/loader"
 	"ipcsim/proc"
+	"ipcsim/sched"
 )
 
 // hwcap is AT_HWCAP for an RV64IMAFDC hart: one bit per extension letter.
@@ -54,6 +58,9 @@ func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
 	}
 
 	// The point of no return: the old program is gone.
+	if t.multithreaded() {
+		k.deThread(t)
+	}
 	if t.AS != nil {
 		k.mmRelease(t) // exec_mm_release: the old clear_child_tid is forgotten
 		k.mmActor = t
@@ -167,4 +174,32 @@ func loadImage(as *proc.AddressSpace, img *loader.Image, path string) error {
 	as.BrkStart = hw.PageUp(img.End)
 	as.Brk = as.BrkStart
 	return nil
+}
+
+// deThread is execve's end of the other threads (Linux's de_thread):
+// "All threads other than the calling thread are destroyed during an
+// execve()", and a thread other than the first takes over the process's
+// id: "the thread ID of the calling thread becomes that of the process"
+// - execve(2).
+func (k *Kernel) deThread(t *Task) {
+	for _, o := range slices.Clone(t.threads) {
+		if o != t {
+			k.endThread(o, "killed: another thread of its process called execve")
+		}
+	}
+	if t.TID == t.PID {
+		return
+	}
+	old := t.TID
+	delete(k.tasks, old)
+	first := k.tasks[t.PID] // the first thread, exited by now
+	k.dropSleeper(first)
+	t.TID = t.PID
+	k.tasks[t.TID] = t
+	if k.tracing {
+		k.emit(t, "exec", fmt.Sprintf("execve in thread tid %d: it becomes the process's only thread, tid %d", old, t.TID))
+	}
+	// The policy knows the running thread by its old id, which is gone;
+	// it meets the new one at the next scheduling point.
+	k.policy.Point(sched.Point{Kind: sched.PointExit, PID: old, Cycle: k.Now()})
 }

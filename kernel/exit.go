@@ -2,16 +2,49 @@ package kernel
 
 import (
 	"fmt"
+	"slices"
 
 	"ipcsim/abi"
 	"ipcsim/proc"
 	"ipcsim/sched"
 )
 
-// exit ends task t with the wait status word status (_exit(2)): its
-// descriptors close (which may wake peers), its memory is released, its
-// children go to init, and it stays a zombie until its parent reaps it.
+// exit ends t's process with the wait status word status
+// (exit_group(2), and a death by a signal): every other thread of it
+// ends, then the process, by t.
 func (k *Kernel) exit(t *Task, status int) {
+	if t.State == proc.Zombie {
+		return
+	}
+	if t.multithreaded() {
+		t.exiting = true
+		for _, o := range slices.Clone(t.threads) {
+			if o != t {
+				k.endThread(o, "killed: its process is exiting")
+			}
+		}
+	}
+	k.exitProcess(t, status)
+}
+
+// exitThread ends thread t (exit(2)): "The system call exit() terminates
+// only the calling thread, and actions such as reparenting child
+// processes or sending SIGCHLD to the parent process are performed only
+// if this is the last thread in the thread group" - _exit(2).
+func (k *Kernel) exitThread(t *Task, status int) {
+	if t.multithreaded() {
+		k.endThread(t, fmt.Sprintf("the thread exits with status %d", status>>8&0xff))
+		return
+	}
+	k.exitProcess(t, status)
+}
+
+// endThread ends a thread that is not its process's last: its call is
+// abandoned, its robust futexes are released, its clear_child_tid word
+// is cleared and a waiter there woken (pthread_join), and it leaves the
+// scheduler. The first thread stays in the task table as the process's
+// stand-in, an exited thread, until the process is reaped.
+func (k *Kernel) endThread(t *Task, why string) {
 	if t.State == proc.Zombie {
 		return
 	}
@@ -21,15 +54,51 @@ func (k *Kernel) exit(t *Task, status int) {
 		k.abandon(t.call)
 		t.call = nil
 	}
+	k.robustRelease(t)
+	k.mmRelease(t) // CLONE_CHILD_CLEARTID: the memory is shared
+	t.threads = slices.DeleteFunc(t.threads, func(o *Task) bool { return o == t })
+	t.State = proc.Zombie
+	if t.TID != t.PID {
+		delete(k.tasks, t.TID)
+	}
+	if k.tracing {
+		k.emit(t, "exit", fmt.Sprintf("thread exit: %s; %d thread(s) of pid %d remain", why, len(t.threads), t.PID))
+	}
+	if k.cur == t {
+		k.cur = nil
+		k.switchReason = switchWhy{"%s exited", t, 0}
+	}
+	k.policy.Point(sched.Point{Kind: sched.PointExit, PID: t.TID, Cycle: k.Now()})
+}
+
+// exitProcess ends the process of t, its last thread, with the wait
+// status word status: its descriptors close (which may wake peers), its
+// memory is released, its children go to init, and it stays a zombie
+// until its parent reaps it.
+func (k *Kernel) exitProcess(t *Task, status int) {
+	t.entry.Remove()
+	k.dropSleeper(t)
+	if t.call != nil {
+		k.abandon(t.call)
+		t.call = nil
+	}
 	k.setItimer(t, abi.ITIMER_REAL, itimer{})
 	k.semExit(t) // SEM_UNDO adjustments (exit_sem, before exit_files as in do_exit)
 	t.Files.CloseAll()
+	k.robustRelease(t)
 	k.mmRelease(t) // CLONE_CHILD_CLEARTID (exit_mm -> exit_mm_release)
 	t.exe = nil    // a zombie has no /proc/PID/exe
 	k.mmActor = t
 	t.AS.Release() // detaches shared memory: "exit ... detaches all of them" - shmop(2)
 	k.mmActor = nil
 	t.State = proc.Zombie
+	t.Process.State = proc.Zombie
+	t.threads = nil
+	if t.TID != t.PID {
+		// The last thread was not the first: the first, exited earlier,
+		// stands for the zombie process.
+		delete(k.tasks, t.TID)
+	}
 	t.Exit = status
 	e := Exit{PID: t.PID, Name: t.Name, Status: status, Cycle: k.Now()}
 	if k.cfg.MaxExits == 0 || len(k.exits) < k.cfg.MaxExits {
@@ -55,9 +124,9 @@ func (k *Kernel) exit(t *Task, status int) {
 	}
 	if k.cur == t {
 		k.cur = nil
-		k.switchReason = switchWhy{"pid %d exited", t.PID, 0}
+		k.switchReason = switchWhy{"%s exited", t, 0}
 	}
-	k.policy.Point(sched.Point{Kind: sched.PointExit, PID: t.PID, Cycle: k.Now()})
+	k.policy.Point(sched.Point{Kind: sched.PointExit, PID: t.TID, Cycle: k.Now()})
 }
 
 // notifyParent tells a parent that its child t died: SIGCHLD with the

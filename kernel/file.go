@@ -161,7 +161,7 @@ func (h *hostFile) Write(c *call, src []byte, _ bool) (int, error) {
 func hostWriteError(c *call, name string, err error) error {
 	e := hostErrno(err)
 	if e == abi.EPIPE {
-		c.t.k.sendSignal(c.t, abi.SIGPIPE, proc.SigInfo{Code: abi.SI_USER, PID: c.t.PID},
+		c.t.k.sendThreadSignal(c.t, abi.SIGPIPE, proc.SigInfo{Code: abi.SI_USER, PID: c.t.PID},
 			fmt.Sprintf("write to %s, whose reader on the host has gone", name))
 	}
 	return e

@@ -162,7 +162,7 @@ func inetBlockOr(err error, nonblock bool) error {
 // stream (sk_stream_error, unless MSG_NOSIGNAL), EAGAIN or a sleep.
 func (f *inetFile) sendError(c *call, err error, nonblock bool, flags int) error {
 	if err == abi.EPIPE && f.s.Type == abi.SOCK_STREAM && flags&abi.MSG_NOSIGNAL == 0 {
-		f.k.sendSignal(c.t, abi.SIGPIPE, proc.SigInfo{Code: abi.SI_USER, PID: c.t.PID}, fmt.Sprintf("send on %s, which cannot send", f.Name()))
+		f.k.sendThreadSignal(c.t, abi.SIGPIPE, proc.SigInfo{Code: abi.SI_USER, PID: c.t.PID}, fmt.Sprintf("send on %s, which cannot send", f.Name()))
 	}
 	return inetBlockOr(err, nonblock)
 }

@@ -65,7 +65,7 @@ type PipeState struct {
 // Snapshot returns the state of every process and pipe now.
 func (k *Kernel) Snapshot() Snapshot {
 	s := Snapshot{Cycle: k.Now(), Procs: []ProcState{}, Pipes: []PipeState{}}
-	for _, t := range k.sortedTasks() {
+	for _, t := range k.sortedProcs() {
 		ps := ProcState{PID: t.PID, PGID: t.PGID, Name: t.Name, State: t.State.String(), FDs: []FDState{},
 			Faults: t.Faults, Cycles: t.Cycles}
 		if t.Parent != nil {

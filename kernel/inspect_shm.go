@@ -37,7 +37,7 @@ type MapState struct {
 // shmSnapshot adds the segments, and each process's mappings.
 func (k *Kernel) shmSnapshot(s *Snapshot) {
 	for i := range s.Procs {
-		if t := k.tasks[s.Procs[i].PID]; t != nil && t.State != proc.Zombie {
+		if t := k.tasks[s.Procs[i].PID]; t != nil && t.Process.State != proc.Zombie {
 			s.Procs[i].Maps = mapsOf(t.AS)
 		}
 	}
@@ -57,8 +57,8 @@ func (k *Kernel) shmSnapshot(s *Snapshot) {
 		for _, p := range pages {
 			st.Frames = append(st.Frames, fmt.Sprintf("page %d: frame %d", p, frames[p]))
 		}
-		for _, t := range k.sortedTasks() {
-			if t.State == proc.Zombie {
+		for _, t := range k.sortedProcs() {
+			if t.Process.State == proc.Zombie {
 				continue
 			}
 			for _, v := range t.AS.VMAs() {

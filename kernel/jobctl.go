@@ -12,15 +12,20 @@ import (
 // (signal(7) "Signal dispositions": Stop, Cont; wait(2) WUNTRACED,
 // WCONTINUED).
 
-// stop stops t on the default action of a stop signal. A task stopped in
-// the middle of a blocking call keeps the call: no handler ran, so after
-// SIGCONT it simply tries again ("restarted transparently").
+// stop stops t's process on the default action of a stop signal: every
+// thread of it stops ("a stop signal stops the whole process", the group
+// stop of signal(7)). A thread stopped in the middle of a blocking call
+// keeps the call: no handler ran, so after SIGCONT it simply tries again
+// ("restarted transparently").
 func (k *Kernel) stop(t *Task, sig abi.Signal) {
-	t.State = proc.Stopped
 	k.stopped++
-	t.interrupted = false
-	t.entry.Remove() // a stopped task ignores wakeups; it retries after SIGCONT
-	k.dropSleeper(t)
+	t.stopped = true
+	for _, o := range t.threads {
+		o.State = proc.Stopped
+		o.interrupted = false
+		o.entry.Remove() // a stopped thread ignores wakeups; it retries after SIGCONT
+		k.dropSleeper(o)
+	}
 	t.waitStop, t.waitCont = sig, false
 	if k.tracing {
 		k.emit(t, "signal", fmt.Sprintf("%v delivered: the default action stops the process", sig))
@@ -28,25 +33,36 @@ func (k *Kernel) stop(t *Task, sig abi.Signal) {
 	if parent := k.task(t.Parent); parent != nil {
 		k.notifyParentJob(parent, t, abi.CLD_STOPPED, sig)
 	}
-	if k.cur == t {
+	if k.cur != nil && k.cur.Process == t.Process {
+		k.switchReason = switchWhy{"%s stopped", k.cur, 0}
 		k.cur = nil
-		k.switchReason = switchWhy{"pid %d stopped", t.PID, 0}
 	}
 }
 
-// cont continues a stopped t (SIGCONT's side effect, at generation).
+// cont continues t's stopped process (SIGCONT's side effect, at
+// generation): every thread runs again.
 func (k *Kernel) cont(t *Task) {
-	if t.State != proc.Stopped {
+	if !t.stopped {
 		return
 	}
 	k.stopped--
+	t.stopped = false
 	t.waitStop, t.waitCont = 0, true
 	if k.tracing {
 		k.emit(t, "signal", "continued by SIGCONT")
 	}
-	k.makeRunnable(t, sched.WhyContinued)
+	k.resumeThreads(t)
 	if parent := k.task(t.Parent); parent != nil {
 		k.notifyParentJob(parent, t, abi.CLD_CONTINUED, abi.SIGCONT)
+	}
+}
+
+// resumeThreads makes every stopped thread of t's process runnable.
+func (k *Kernel) resumeThreads(t *Task) {
+	for _, o := range t.threads {
+		if o.State == proc.Stopped {
+			k.makeRunnable(o, sched.WhyContinued)
+		}
 	}
 }
 
@@ -75,13 +91,14 @@ func (k *Kernel) notifyParentJob(parent, t *Task, code int32, sig abi.Signal) {
 func (k *Kernel) generateSideEffects(t *Task, sig abi.Signal) {
 	switch {
 	case sig == abi.SIGCONT:
-		t.Sig.Discard(stopSignals)
+		t.discardSignals(stopSignals)
 		k.cont(t)
 	case stopSignals.Has(sig):
-		t.Sig.Discard(abi.SigSetOf(abi.SIGCONT))
-	case sig == abi.SIGKILL && t.State == proc.Stopped:
+		t.discardSignals(abi.SigSetOf(abi.SIGCONT))
+	case sig == abi.SIGKILL && t.stopped:
 		k.stopped--
-		k.makeRunnable(t, sched.WhyContinued)
+		t.stopped = false
+		k.resumeThreads(t)
 	}
 }
 
@@ -106,7 +123,7 @@ func (k *Kernel) hangUpOrphans(t *Task, groups []int) {
 		members := k.group(pgid)
 		stopped := false
 		for _, m := range members {
-			stopped = stopped || m.State == proc.Stopped
+			stopped = stopped || m.stopped
 		}
 		if !stopped || !k.orphaned(pgid) {
 			continue
@@ -130,8 +147,8 @@ func (k *Kernel) hangUpOrphans(t *Task, groups []int) {
 // session 1 (the terminal's), but an orphan adopted by init must still be
 // orphaned, as it would be on Linux.
 func (k *Kernel) orphaned(pgid int) bool {
-	for _, t := range k.sortedTasks() {
-		if t.PGID != pgid || t.State == proc.Zombie || t.Parent == nil || t.Parent.PID == 1 {
+	for _, t := range k.sortedProcs() {
+		if t.PGID != pgid || t.Process.State == proc.Zombie || t.Parent == nil || t.Parent.PID == 1 {
 			continue
 		}
 		if p := t.Parent; p.PGID != pgid && p.SID == t.SID {

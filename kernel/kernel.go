@@ -191,8 +191,18 @@ type Kernel struct {
 // A Task is the kernel's view of a process: the process and what the
 // scheduler and an interrupted system call need.
 type Task struct {
-	*proc.Process
-	k *Kernel
+	*proc.Process // the process: what its threads share (pid, family, ids, memory, descriptors)
+	*threadGroup  // the kernel's part of the process, shared by its threads too
+	k             *Kernel
+
+	// The thread's own.
+	TID           int          // its thread id; the process's first thread has TID == PID
+	State         proc.State   // runnable, sleeping, stopped, or exited (Zombie)
+	Regs          proc.Regs    // saved user registers
+	Sig           proc.Signals // its mask and the signals sent to it alone; Sig.Actions are the process's
+	comm          string       // its name, if set in a thread other than the first (prctl PR_SET_NAME)
+	ClearChildTID uint64       // set_tid_address(2), clone's CLONE_CHILD_CLEARTID: cleared and woken at its exit
+	RobustList    uint64       // set_robust_list(2)'s head (0: none)
 
 	entry    sched.Entry // the task's registration on the wait queue it sleeps on
 	callBuf  call        // the system call in progress (a task makes one at a time)
@@ -204,17 +214,52 @@ type Task struct {
 	resume   bool        // preempted at the entry of a system call: make it without telling the policy again ...
 	resumePC uint64      // ... if it is the ecall at this pc
 
+	interrupted bool // call is left pending for a deliverable signal (not to be retried)
+}
+
+// threadGroup is what the threads of a process share in the kernel
+// (Linux's signal_struct and fs_struct): the threads themselves, where
+// wait4 sleeps, job control's report, the interval timers, the working
+// directory.
+type threadGroup struct {
+	threads []*Task // the live threads, in the order they were made
+
 	childExit sched.WaitQueue // wait4 sleeps here: a child changed state (signal->wait_chldexit)
 	zombies   int             // children that are zombies: wait4 without one need not walk the children
 
-	interrupted bool       // call is left pending for a deliverable signal (not to be retried)
-	waitStop    abi.Signal // stopped by this signal, not yet reported to wait4(WUNTRACED)
-	waitCont    bool       // continued, not yet reported to wait4(WCONTINUED)
-	itimers     [3]itimer  // setitimer's ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF
-	execed      bool       // has called execve since fork (setpgid's EACCES)
-	cwd         *node      // the working directory
-	exe         *node      // the program execve ran (/proc/self/exe); nil for init
-	umask       uint32     // the file mode creation mask (umask(2)), inherited at fork
+	waitStop abi.Signal // stopped by this signal, not yet reported to wait4(WUNTRACED)
+	waitCont bool       // continued, not yet reported to wait4(WCONTINUED)
+	itimers  [3]itimer  // setitimer's ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF
+	execed   bool       // has called execve since fork (setpgid's EACCES)
+	cwd      *node      // the working directory
+	exe      *node      // the program execve ran (/proc/self/exe); nil for init
+	umask    uint32     // the file mode creation mask (umask(2)), inherited at fork
+	exiting  bool       // exit_group or a fatal signal has begun: its threads are going
+	stopped  bool       // stopped by a stop signal, every thread with it
+}
+
+// leader is the process's first thread (its TID is the PID), which
+// stands for the process until it is reaped.
+func (t *Task) leader() *Task { return t.k.tasks[t.PID] }
+
+// multithreaded reports whether the process has more than one live thread.
+func (t *Task) multithreaded() bool { return len(t.threads) > 1 }
+
+// who names the task in the trace: "pid 4", or "pid 4 tid 5" for a
+// thread other than the first.
+func (t *Task) who() string {
+	if t.TID != t.PID {
+		return fmt.Sprintf("pid %d tid %d", t.PID, t.TID)
+	}
+	return fmt.Sprintf("pid %d", t.PID)
+}
+
+// threadName is the thread's name: its own, or the process's.
+func (t *Task) threadName() string {
+	if t.comm != "" {
+		return t.comm
+	}
+	return t.Name
 }
 
 // Wake makes a sleeping task runnable again so that it retries its call
@@ -301,13 +346,12 @@ func (k *Kernel) newTask(parent *Task) (*Task, bool) {
 	if len(k.tasks) >= k.cfg.MaxProcs {
 		return nil, false
 	}
-	for k.tasks[k.nextPID] != nil {
-		k.nextPID++
-	}
-	t := &Task{Process: &proc.Process{PID: k.nextPID}, k: k, cwd: k.root, umask: defaultUmask}
+	id := k.allocID()
+	t := &Task{Process: &proc.Process{PID: id}, threadGroup: &threadGroup{cwd: k.root, umask: defaultUmask}, k: k, TID: id}
 	t.entry.Waiter = t
-	k.nextPID++
-	k.tasks[t.PID] = t
+	t.threads = []*Task{t}
+	t.Sig = proc.NewSignals()
+	k.tasks[t.TID] = t
 	if parent != nil {
 		t.Parent = parent.Process
 		parent.AddChild(t.Process)
@@ -323,7 +367,17 @@ func (k *Kernel) newTask(parent *Task) (*Task, bool) {
 	return t, true
 }
 
-// task returns the Task of a process.
+// allocID takes the next free id: pids and tids come from one space, as
+// on Linux.
+func (k *Kernel) allocID() int {
+	for k.tasks[k.nextPID] != nil {
+		k.nextPID++
+	}
+	k.nextPID++
+	return k.nextPID - 1
+}
+
+// task returns the Task that stands for a process: its first thread.
 func (k *Kernel) task(p *proc.Process) *Task { return k.tasks[p.PID] }
 
 // stdFiles gives a new process its three standard descriptors: the terminal,

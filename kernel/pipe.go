@@ -52,7 +52,7 @@ func (e *pipeEnd) Write(c *call, src []byte, nonblock bool) (int, error) {
 	n, err := e.p.Write(src, c.total <= pipe.Atomic)
 	switch {
 	case errors.Is(err, pipe.ErrBrokenPipe):
-		e.k.sendSignal(c.t, abi.SIGPIPE, proc.SigInfo{Code: abi.SI_USER, PID: c.t.PID},
+		e.k.sendThreadSignal(c.t, abi.SIGPIPE, proc.SigInfo{Code: abi.SI_USER, PID: c.t.PID},
 			fmt.Sprintf("write to %s, which has no reader", e.Name()))
 		return 0, abi.EPIPE
 	case errors.Is(err, pipe.ErrWouldBlock):

@@ -39,7 +39,7 @@ func (k *Kernel) Run() Result {
 			// Woken in a blocking call: try it again. (A call left pending
 			// because a signal is deliverable goes to deliverSignals.)
 			k.retry(t)
-		} else if t.Sig.Deliverable() == 0 || k.deliverSignals(t) {
+		} else if t.deliverable() == 0 || k.deliverSignals(t) {
 			if t.call == nil {
 				k.runUser(t)
 			}
@@ -59,20 +59,33 @@ func (k *Kernel) result(r StopReason) Result {
 	if r != StopAllExited {
 		for _, t := range k.sortedTasks() {
 			if t.State == proc.Sleeping && t != k.init && t.call != nil {
-				res.Blocked = append(res.Blocked, fmt.Sprintf("pid %d (%s) in %v: %s", t.PID, t.Name, t.call.no, t.blocked.text()))
+				res.Blocked = append(res.Blocked, fmt.Sprintf("%s (%s) in %v: %s", t.who(), t.threadName(), t.call.no, t.blocked.text()))
 			}
 		}
 	}
 	return res
 }
 
-// sortedTasks returns every process by pid.
+// sortedProcs returns every process, by pid: the task that stands for
+// each (its first thread).
+func (k *Kernel) sortedProcs() []*Task {
+	out := make([]*Task, 0, len(k.tasks))
+	for _, t := range k.tasks {
+		if t.TID == t.PID {
+			out = append(out, t)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Task) int { return a.PID - b.PID })
+	return out
+}
+
+// sortedTasks returns every task (every thread of every process) by tid.
 func (k *Kernel) sortedTasks() []*Task {
 	out := make([]*Task, 0, len(k.tasks))
 	for _, t := range k.tasks {
 		out = append(out, t)
 	}
-	slices.SortFunc(out, func(a, b *Task) int { return a.PID - b.PID })
+	slices.SortFunc(out, func(a, b *Task) int { return a.TID - b.TID })
 	return out
 }
 
@@ -192,7 +205,7 @@ func (k *Kernel) interrupts() {
 			if k.tracing {
 				where := "while the CPU idles"
 				if k.cur != nil {
-					where = fmt.Sprintf("between two instructions of pid %d (pc %#x)", k.cur.PID, k.cur.Regs.PC)
+					where = fmt.Sprintf("between two instructions of %s (pc %#x)", k.cur.who(), k.cur.Regs.PC)
 				}
 				k.emit(nil, "irq", fmt.Sprintf("keyboard: %s arrives and raises irq %d", keyString(keys), hw.IRQKeyboard))
 				k.emit(k.cur, "irq", fmt.Sprintf("interrupt controller: irq %d (keyboard) taken %s; the handler passes %s to the tty", hw.IRQKeyboard, where, keyString(keys)))
@@ -242,7 +255,7 @@ func (k *Kernel) timerInterrupt() {
 	}
 	k.fireAlarms()
 	if expired {
-		pid := k.cur.PID
+		pid := k.cur.TID
 		if k.policy.Point(sched.Point{Kind: sched.PointSliceEnd, PID: pid, Cycle: now}) == sched.Continue {
 			k.sliceEnd = hw.AddCycles(now, k.policy.Slice(pid)) // it keeps the CPU (round robin: nobody else wants it)
 			return
@@ -256,19 +269,19 @@ func (k *Kernel) timerInterrupt() {
 // when the trace asks (text), so that a block or a preemption costs no
 // formatting when tracing is off.
 type switchWhy struct {
-	format string    // a fixed reason, or a format of pid (and no)
-	pid    int       // 0: the format takes no values
+	format string    // a fixed reason, or a format of the task (%s: "pid 4", "pid 4 tid 5") and no
+	t      *Task     // nil: the format takes no values
 	no     abi.Sysno // the format's second value, if it has one
 }
 
 func (w switchWhy) text() string {
 	switch {
-	case w.pid == 0:
+	case w.t == nil:
 		return w.format
 	case strings.Count(w.format, "%") == 1:
-		return fmt.Sprintf(w.format, w.pid)
+		return fmt.Sprintf(w.format, w.t.who())
 	}
-	return fmt.Sprintf(w.format, w.pid, w.no)
+	return fmt.Sprintf(w.format, w.t.who(), w.no)
 }
 
 // preempt takes the CPU from the running task and gives it back to the
@@ -291,11 +304,11 @@ func (k *Kernel) syscallEntry(t *Task) bool {
 		return true
 	}
 	no := abi.Sysno(t.Regs.X[17])
-	if k.policy.Point(sched.Point{Kind: sched.PointSyscall, PID: t.PID, Sysno: int(no), Cycle: k.Now()}) == sched.Continue {
+	if k.policy.Point(sched.Point{Kind: sched.PointSyscall, PID: t.TID, Sysno: int(no), Cycle: k.Now()}) == sched.Continue {
 		return true
 	}
 	t.resume, t.resumePC = true, t.Regs.PC
-	k.preempt(sched.WhyPreempted, switchWhy{"the scheduling policy preempted pid %d at entry to %v", t.PID, no})
+	k.preempt(sched.WhyPreempted, switchWhy{"the scheduling policy preempted %s at entry to %v", t, no})
 	return false
 }
 
@@ -324,10 +337,10 @@ func (k *Kernel) schedule() bool {
 		if k.tracing && k.last != t {
 			from := "idle"
 			if k.last != nil {
-				from = fmt.Sprintf("pid %d", k.last.PID)
+				from = k.last.who()
 			}
 			k.emitEvent(t, &Event{Kind: "switch", Other: t.PID,
-				Text: fmt.Sprintf("switch %s -> pid %d (%s)", from, t.PID, k.switchReason.text())})
+				Text: fmt.Sprintf("switch %s -> %s (%s)", from, t.who(), k.switchReason.text())})
 		}
 		k.cur, k.last = t, t
 		k.sliceEnd = hw.AddCycles(k.Now(), k.policy.Slice(pid))
@@ -340,7 +353,7 @@ func (k *Kernel) schedule() bool {
 func (k *Kernel) makeRunnable(t *Task, why sched.Why) {
 	t.State = proc.Runnable
 	if !t.queued && t != k.cur {
-		k.policy.Ready(t.PID, why)
+		k.policy.Ready(t.TID, why)
 		t.queued = true
 	}
 }
@@ -359,7 +372,7 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 				}
 				return 1
 			}
-			return a.PID - b.PID
+			return a.TID - b.TID
 		})
 		k.sleepers = slices.Insert(k.sleepers, i, t)
 	}
@@ -367,10 +380,10 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 		k.emitEvent(t, &Event{Kind: "block", Syscall: c.no.String(),
 			Text: k.formatBlocked(c) + " blocks: " + blk.text()})
 	}
-	k.policy.Point(sched.Point{Kind: sched.PointBlock, PID: t.PID, Sysno: int(c.no), Cycle: k.Now()})
+	k.policy.Point(sched.Point{Kind: sched.PointBlock, PID: t.TID, Sysno: int(c.no), Cycle: k.Now()})
 	if k.cur == t {
 		k.cur = nil
-		k.switchReason = switchWhy{"pid %d blocked in %v", t.PID, c.no}
+		k.switchReason = switchWhy{"%s blocked in %v", t, c.no}
 	}
 }
 
@@ -387,7 +400,7 @@ func (k *Kernel) wake(t *Task, by *Task, why string) {
 		e := &Event{Kind: "wake", Text: "woken: " + why}
 		if by != nil && by != t {
 			e.Other = by.PID
-			e.Text = fmt.Sprintf("woken by pid %d", by.PID)
+			e.Text = "woken by " + by.who()
 			if c := by.inCall; c != nil {
 				e.Text += fmt.Sprintf(" (%v)", c.no)
 			} else if by.State == proc.Stopped {
@@ -399,9 +412,9 @@ func (k *Kernel) wake(t *Task, by *Task, why string) {
 		}
 		k.emitEvent(t, e)
 	}
-	p := sched.Point{Kind: sched.PointWake, PID: t.PID, Cycle: k.Now()}
+	p := sched.Point{Kind: sched.PointWake, PID: t.TID, Cycle: k.Now()}
 	if by != nil && by != t {
-		p.Other = by.PID
+		p.Other = by.TID
 	}
 	if k.policy.Point(p) == sched.Preempt && k.cur != nil && k.cur != t {
 		k.resched = true // honoured when the kernel is done with the current trap (Run)

@@ -7,13 +7,34 @@ import (
 	"ipcsim/proc"
 )
 
-// sendSignal generates sig for t, as the kernel itself does (SIGPIPE,
-// SIGCHLD, a fault). "A signal may be blocked, which means that it will not
-// be delivered until it is later unblocked" - signal(7). An unblocked signal
-// whose disposition is to ignore it is dropped at once.
+// Signals go to a process or to one of its threads (signal(7): "A
+// signal may be process-directed or thread-directed"). A process-directed
+// signal is pending for the process (Process.Shared) and is taken by any
+// of its threads that does not block it; a thread-directed one is
+// pending for that thread alone (Task.Sig).
+
+// sendSignal generates sig for t's process, as kill(2), the terminal, a
+// child's death (SIGCHLD), an interval timer or mq_notify do. "A signal
+// may be blocked, which means that it will not be delivered until it is
+// later unblocked" - signal(7). An unblocked signal whose disposition is
+// to ignore it is dropped at once.
 func (k *Kernel) sendSignal(t *Task, sig abi.Signal, info proc.SigInfo, why string) {
-	if t.State == proc.Zombie {
+	k.generate(t, sig, info, why, false)
+}
+
+// sendThreadSignal generates sig for thread t alone, as tgkill(2),
+// tkill(2), a fault of its own instruction, or a write of its to a
+// broken pipe (SIGPIPE) do.
+func (k *Kernel) sendThreadSignal(t *Task, sig abi.Signal, info proc.SigInfo, why string) {
+	k.generate(t, sig, info, why, true)
+}
+
+func (k *Kernel) generate(t *Task, sig abi.Signal, info proc.SigInfo, why string, thread bool) {
+	if t.Process.State == proc.Zombie || thread && t.State == proc.Zombie {
 		return
+	}
+	if t.State == proc.Zombie {
+		t = t.threads[0] // the first thread has exited: a live one stands for the process
 	}
 	s := &t.Sig
 	blocked := s.Mask.Has(sig)
@@ -40,20 +61,79 @@ func (k *Kernel) sendSignal(t *Task, sig abi.Signal, info proc.SigInfo, why stri
 		}
 		return
 	}
-	s.Add(sig, info)
+	target := t
+	if thread {
+		s.Add(sig, info)
+	} else {
+		t.Shared.Add(sig, info)
+		target = signalTarget(t, sig)
+		blocked = target == nil
+	}
 	if k.tracing {
 		state := "pending"
 		if blocked {
 			state = "pending, blocked"
 		}
+		if !thread && target != nil && target != t {
+			state += fmt.Sprintf(" (for %s, which does not block it)", target.who())
+		}
 		k.emitSignal(t, sig, info, fmt.Sprintf("%v (%s): %s", sig, why, state))
 	}
-	if !blocked && t.State == proc.Sleeping {
+	if !blocked && target.State == proc.Sleeping {
 		// "A signal interrupts a sleeping task only if that task does not
 		// block the signal": it wakes, and on its way back to user mode
 		// meets the signal (deliverSignals decides EINTR or restart).
-		k.wake(t, k.cur, fmt.Sprintf("interrupted by %v", sig))
+		k.wake(target, k.cur, fmt.Sprintf("interrupted by %v", sig))
 	}
+}
+
+// signalTarget picks the thread of t's process that a process-directed
+// sig should wake, as Linux's complete_signal does: t itself (the thread
+// the signal was sent by pid to, or the first) if it does not block sig,
+// else the first thread in creation order that does not; nil if every
+// thread blocks it (it stays pending until one unblocks it or takes it
+// with sigwait).
+func signalTarget(t *Task, sig abi.Signal) *Task {
+	wants := func(o *Task) bool {
+		return o.State != proc.Zombie && !o.Sig.Mask.Has(sig) && (sig == abi.SIGKILL || o.State != proc.Stopped)
+	}
+	if wants(t) {
+		return t
+	}
+	for _, o := range t.threads {
+		if wants(o) {
+			return o
+		}
+	}
+	return nil
+}
+
+// deliverable is what t may take now: the signals pending for it or for
+// its process, less those it blocks.
+func (t *Task) deliverable() abi.SigSet {
+	return (t.Sig.Pending | t.Shared.Pending) &^ t.Sig.Mask
+}
+
+// pendingSignals is the signals pending for t or its process.
+func (t *Task) pendingSignals() abi.SigSet { return t.Sig.Pending | t.Shared.Pending }
+
+// takeSignal takes one pending instance of sig for t: its own first,
+// then its process's (dequeue_signal).
+func (t *Task) takeSignal(sig abi.Signal) proc.SigInfo {
+	if t.Sig.Pending.Has(sig) {
+		return t.Sig.Take(sig)
+	}
+	return t.Shared.Take(sig)
+}
+
+// discardSignals drops every pending instance of the signals in set,
+// for the process and each of its threads.
+func (t *Task) discardSignals(set abi.SigSet) {
+	t.Shared.Discard(set)
+	for _, o := range t.threads {
+		o.Sig.Discard(set)
+	}
+	t.Sig.Discard(set)
 }
 
 // lowestSignal returns the lowest-numbered signal in a non-empty set:

@@ -46,12 +46,12 @@ func (k *Kernel) deliverSignals(t *Task) bool {
 	// the process), Linux restarts the call transparently.
 	t.interrupted = false
 	for {
-		ready := t.Sig.Deliverable()
+		ready := t.deliverable()
 		if ready == 0 {
 			return true
 		}
 		sig := lowestSignal(ready)
-		info := t.Sig.Take(sig)
+		info := t.takeSignal(sig)
 		act := t.Sig.Actions[sig]
 		if act.Handler == abi.SIG_IGN {
 			continue
@@ -233,7 +233,7 @@ func putSiginfo(b []byte, sig abi.Signal, info proc.SigInfo) {
 func (k *Kernel) faultSignal(t *Task, sig abi.Signal, code int32, addr uint64, why string) {
 	act := t.Sig.Actions[sig]
 	if act.Handler != abi.SIG_DFL && act.Handler != abi.SIG_IGN && !t.Sig.Mask.Has(sig) {
-		k.sendSignal(t, sig, proc.SigInfo{Code: code, Addr: addr}, why)
+		k.sendThreadSignal(t, sig, proc.SigInfo{Code: code, Addr: addr}, why)
 		return
 	}
 	if k.tracing {

@@ -97,7 +97,7 @@ func (f *socketFile) blockOr(err error, nonblock bool) error {
 func (f *socketFile) sendError(c *call, err error, nonblock bool, flags int) error {
 	if errors.Is(err, unix.ErrBrokenPipe) {
 		if flags&abi.MSG_NOSIGNAL == 0 {
-			f.k.sendSignal(c.t, abi.SIGPIPE, proc.SigInfo{Code: abi.SI_USER, PID: c.t.PID},
+			f.k.sendThreadSignal(c.t, abi.SIGPIPE, proc.SigInfo{Code: abi.SI_USER, PID: c.t.PID},
 				fmt.Sprintf("send on %s, which is shut for writing", f.Name()))
 		}
 		return abi.EPIPE

@@ -315,7 +315,7 @@ func (k *Kernel) mqNotify(sender *Task, q *mqueue.Queue, n *mqueue.Notification)
 		return
 	}
 	target := k.tasks[n.PID]
-	if target == nil || target.State == proc.Zombie {
+	if target == nil || target.Process.State == proc.Zombie {
 		return
 	}
 	k.sendSignal(target, abi.Signal(n.Signo), proc.SigInfo{Code: abi.SI_MESGQ, PID: sender.PID, UID: sender.UID, Value: n.Value},
@@ -367,7 +367,7 @@ func sysMqNotify(c *call) (int64, error) {
 	// the queue (mqueue_flush_file), which includes its exit: a
 	// registration of a dead process is gone.
 	if old := mf.q.Notification(); old != nil {
-		if owner := c.t.k.tasks[old.PID]; owner == nil || owner.State == proc.Zombie {
+		if owner := c.t.k.tasks[old.PID]; owner == nil || owner.Process.State == proc.Zombie {
 			mf.q.SetNotify(old.PID, nil)
 		}
 	}

@@ -16,7 +16,7 @@ func init() {
 		abi.SysExitGroup:     {sysExit, "d", noSleep},
 		abi.SysGetpid:        {sysGetpid, "", noSleep},
 		abi.SysGetppid:       {sysGetppid, "", noSleep},
-		abi.SysGettid:        {sysGetpid, "", noSleep},
+		abi.SysGettid:        {sysGettid, "", noSleep},
 		abi.SysGetuid:        {sysGetuid, "", noSleep},
 		abi.SysGeteuid:       {sysGeteuid, "", noSleep},
 		abi.SysGetgid:        {sysGetgid, "", noSleep},
@@ -27,8 +27,12 @@ func init() {
 	})
 }
 
-// getpid(2), gettid(2): one thread per process, so the tid is the pid.
+// getpid(2): the process's id, the same in all its threads.
 func sysGetpid(c *call) (int64, error) { return int64(c.t.PID), nil }
+
+// gettid(2): the caller's thread id ("In a single-threaded process, the
+// thread ID is equal to the process ID").
+func sysGettid(c *call) (int64, error) { return int64(c.t.TID), nil }
 
 // getppid(2): the parent's pid; init has none (0).
 func sysGetppid(c *call) (int64, error) {
@@ -47,17 +51,23 @@ func sysGetegid(c *call) (int64, error) { return int64(c.t.EGID), nil }
 // set_tid_address(2): remembers the pointer and returns the caller's tid.
 func sysSetTidAddress(c *call) (int64, error) {
 	c.t.ClearChildTID = c.a[0]
-	return int64(c.t.PID), nil
+	return int64(c.t.TID), nil
 }
 
-// exit(2), exit_group(2): one thread per process, so both end the process.
-// "The value status & 0xFF is returned to the parent" - _exit(2).
+// exit(2) ends the calling thread, exit_group(2) every thread of the
+// process. "The value status & 0xFF is returned to the parent" -
+// _exit(2).
 func sysExit(c *call) (int64, error) {
 	if c.t.k.tracing {
 		c.t.k.emitEvent(c.t, &Event{Kind: "syscall", Syscall: c.no.String(),
 			Text: fmt.Sprintf("%v(%d)", c.no, int32(c.a[0]))})
 	}
-	c.t.k.exit(c.t, proc.ExitedStatus(int(int32(c.a[0]))))
+	status := proc.ExitedStatus(int(int32(c.a[0])))
+	if c.no == abi.SysExit {
+		c.t.k.exitThread(c.t, status)
+	} else {
+		c.t.k.exit(c.t, status)
+	}
 	return 0, errNoReturn
 }
 
@@ -67,15 +77,38 @@ func sysExit(c *call) (int64, error) {
 // field as child_tid.
 const cloneTIDFlags = abi.CLONE_CHILD_SETTID | abi.CLONE_CHILD_CLEARTID | abi.CLONE_PARENT_SETTID
 
-// clone(2) as fork: riscv64 passes (flags, newsp, parent_tid, tls,
-// child_tid). The flags of fork(2), SIGCHLD as the exit signal, and the
-// tid flags are supported; threads and vfork give EINVAL (issue 14).
+// The flags of a thread as glibc's and musl's pthread_create pass them:
+// one memory, one file system context, one descriptor table, one set of
+// signal handlers, one thread group; the rest are optional.
+const (
+	cloneThreadFlags   = abi.CLONE_VM | abi.CLONE_FS | abi.CLONE_FILES | abi.CLONE_SIGHAND | abi.CLONE_THREAD
+	cloneThreadOptions = abi.CLONE_SYSVSEM | abi.CLONE_SETTLS | cloneTIDFlags | abi.CLONE_DETACHED
+)
+
+// clone(2): riscv64 passes (flags, newsp, parent_tid, tls, child_tid). A
+// new process as fork(2) makes it (SIGCHLD as the exit signal, and the
+// tid flags glibc's fork passes), or a new thread of the caller's process
+// as pthread_create makes it (cloneThreadFlags). Other combinations are
+// EINVAL, as Linux answers the inconsistent ones ("CLONE_THREAD was
+// specified in flags, but CLONE_SIGHAND was not", "CLONE_SIGHAND was
+// specified, but CLONE_VM was not"); for the consistent ones ipcsim does
+// not simulate (a vfork, a process that shares memory or descriptors
+// without being a thread) the trace says which flags.
 func sysClone(c *call) (int64, error) {
-	flags, newsp, ptid, ctid := c.a[0], c.a[1], c.a[2], c.a[4]
-	if flags&^cloneTIDFlags != uint64(abi.SIGCHLD) {
-		return 0, abi.EINVAL
-	}
+	flags, newsp, ptid, tls, ctid := c.a[0], c.a[1], c.a[2], c.a[3], c.a[4]
 	k, t := c.t.k, c.t
+	switch {
+	case flags&abi.CLONE_THREAD != 0 && flags&abi.CLONE_SIGHAND == 0,
+		flags&abi.CLONE_SIGHAND != 0 && flags&abi.CLONE_VM == 0:
+		return 0, abi.EINVAL
+	case flags&abi.CLONE_THREAD != 0:
+		if flags&cloneThreadFlags != cloneThreadFlags || flags&^uint64(cloneThreadFlags|cloneThreadOptions|abi.CSIGNAL) != 0 {
+			return 0, c.cloneUnsupported(flags &^ uint64(cloneThreadOptions|abi.CSIGNAL))
+		}
+		return c.cloneThread(flags, newsp, ptid, tls, ctid)
+	case flags&^cloneTIDFlags != uint64(abi.SIGCHLD):
+		return 0, c.cloneUnsupported(flags &^ uint64(cloneTIDFlags|abi.CSIGNAL))
+	}
 	// As copy_process does: the process limit first, then the memory, and
 	// only then a pid, so a failed fork uses up no pid.
 	if len(k.tasks) >= k.cfg.MaxProcs {
@@ -96,7 +129,7 @@ func sysClone(c *call) (int64, error) {
 	child.AS = as
 	child.Files = t.Files.Fork()
 	child.Sig = t.Sig.Fork()
-	child.Name = t.Name
+	child.Name = t.threadName() // the calling thread's name (comm is per thread)
 	child.exe = t.exe
 	child.Regs = t.Regs
 	child.Regs.X[10] = 0 // fork returns 0 in the child
@@ -129,6 +162,59 @@ func sysClone(c *call) (int64, error) {
 	return int64(child.PID), nil
 }
 
+// cloneUnsupported answers EINVAL for a clone ipcsim does not simulate,
+// and says in the trace which flags make it so.
+func (c *call) cloneUnsupported(flags uint64) error {
+	if k := c.t.k; k.tracing {
+		k.emit(c.t, "note", fmt.Sprintf("clone: %s is not simulated (a fork takes SIGCHLD and the tid flags; a thread %s): EINVAL",
+			flagNames(flags, cloneFlags), flagNames(cloneThreadFlags, cloneFlags)))
+	}
+	return abi.EINVAL
+}
+
+// cloneThread makes a thread of the caller's process: it shares the
+// memory, the descriptors, the signal handlers and the process's id; it
+// has its own tid, registers (a copy of the caller's, returning 0, on the
+// stack newsp, with the thread pointer tls under CLONE_SETTLS) and signal
+// mask, and nothing pending. clone returns its tid.
+func (c *call) cloneThread(flags, newsp, ptid, tls, ctid uint64) (int64, error) {
+	k, t := c.t.k, c.t
+	if len(k.tasks) >= k.cfg.MaxProcs || k.overProcLimit(t) {
+		// "EAGAIN: Too many processes are already running" - clone(2)
+		return 0, abi.EAGAIN
+	}
+	nt := &Task{Process: t.Process, threadGroup: t.threadGroup, k: k, TID: k.allocID()}
+	nt.entry.Waiter = nt
+	nt.Regs = t.Regs
+	nt.Regs.X[10] = 0 // clone returns 0 in the new thread
+	nt.Regs.PC += 4
+	if newsp != 0 {
+		nt.Regs.X[2] = newsp
+	}
+	if flags&abi.CLONE_SETTLS != 0 {
+		nt.Regs.X[4] = tls // tp
+	}
+	nt.Sig = t.Sig.Thread()
+	nt.comm = t.comm
+	t.threads = append(t.threads, nt)
+	k.tasks[nt.TID] = nt
+	if flags&abi.CLONE_CHILD_CLEARTID != 0 {
+		nt.ClearChildTID = ctid
+	}
+	if flags&abi.CLONE_CHILD_SETTID != 0 {
+		putTID(t.AS, ctid, nt.TID)
+	}
+	if flags&abi.CLONE_PARENT_SETTID != 0 {
+		putTID(t.AS, ptid, nt.TID)
+	}
+	if k.tracing {
+		k.emitEvent(nt, &Event{Kind: "spawn", Other: t.PID, Name: t.Name,
+			Text: fmt.Sprintf("clone: a new thread of pid %d, made by %s: it starts at pc %#x on the stack at %#x", t.PID, t.who(), nt.Regs.PC, nt.Regs.X[2])})
+	}
+	k.makeRunnable(nt, sched.WhyNew)
+	return int64(nt.TID), nil
+}
+
 // putTID stores a tid (a pid_t) at va, ignoring a bad address as Linux's
 // unchecked put_user does.
 func putTID(as *proc.AddressSpace, va uint64, tid int) {
@@ -146,8 +232,8 @@ func putTID(as *proc.AddressSpace, va uint64, tid int) {
 // forgotten either way.
 //
 // Only a thread sharing its memory is woken (mm_users > 1): a process
-// with memory of its own, which is every process until CLONE_VM threads
-// exist (issue 14), leaves the word as it is, on Linux too.
+// with memory of its own, the last thread of a process, leaves the word
+// as it is, on Linux too.
 func (k *Kernel) mmRelease(t *Task) {
 	addr := t.ClearChildTID
 	t.ClearChildTID = 0
@@ -157,8 +243,8 @@ func (k *Kernel) mmRelease(t *Task) {
 }
 
 // sharesMemory reports whether another live task runs in t's address
-// space (Linux's mm_users > 1). No call creates such a task yet.
-func (k *Kernel) sharesMemory(t *Task) bool { return false }
+// space (Linux's mm_users > 1): another thread of its process.
+func (k *Kernel) sharesMemory(t *Task) bool { return len(t.threads) > 1 }
 
 // clearTID writes 0 at addr and wakes one futex waiter there: the end of a
 // thread that pthread_join waits for.

@@ -39,14 +39,41 @@ func TestCloneTIDFlags(t *testing.T) {
 	pid = mustCall(t, tk, abi.SysClone, flags, 0, 8, 0, 8)
 	require.Greater(t, pid, int64(0))
 
-	// Threads stay unsupported.
+	// What is not a fork or a thread: EINVAL.
 	for _, f := range []uint64{
-		abi.CLONE_VM | abi.CLONE_FS | abi.CLONE_FILES | abi.CLONE_SIGHAND | abi.CLONE_THREAD | abi.CLONE_SYSVSEM | abi.CLONE_SETTLS | cloneTIDFlags,
 		abi.CLONE_VM | abi.CLONE_VFORK | uint64(abi.SIGCHLD),
-		abi.CLONE_CHILD_SETTID, // exit signal 0
+		abi.CLONE_CHILD_SETTID,                              // exit signal 0
+		abi.CLONE_THREAD | abi.CLONE_VM,                     // CLONE_THREAD without CLONE_SIGHAND
+		abi.CLONE_SIGHAND | uint64(abi.SIGCHLD),             // CLONE_SIGHAND without CLONE_VM
+		abi.CLONE_VM | abi.CLONE_SIGHAND | abi.CLONE_THREAD, // a thread with its own descriptors and cwd
 	} {
 		require.Equal(t, -int64(abi.EINVAL), mustCall(t, tk, abi.SysClone, f, 0, ptid, 0, ctid), "%#x", f)
 	}
+}
+
+// TestCloneThread makes a thread as glibc's pthread_create does: it
+// shares the process (its pid), has its own tid, starts on its own stack
+// with the thread pointer given, and its tid is stored at both pointers.
+func TestCloneThread(t *testing.T) {
+	k, tk, _ := epollMachine(t)
+	ptid, ctid := tk.Regs.X[2]-64, tk.Regs.X[2]-128
+	flags := uint64(abi.CLONE_VM | abi.CLONE_FS | abi.CLONE_FILES | abi.CLONE_SIGHAND | abi.CLONE_THREAD |
+		abi.CLONE_SYSVSEM | abi.CLONE_SETTLS | abi.CLONE_PARENT_SETTID | abi.CLONE_CHILD_CLEARTID)
+	tid := mustCall(t, tk, abi.SysClone, flags, 0x7000, ptid, 0x1234, ctid)
+	require.Greater(t, tid, int64(tk.PID))
+	th := k.tasks[int(tid)]
+	require.NotNil(t, th)
+	require.Same(t, tk.Process, th.Process, "one process")
+	require.Equal(t, tk.PID, th.PID)
+	require.Equal(t, uint64(0x7000), th.Regs.X[2], "its own stack")
+	require.Equal(t, uint64(0x1234), th.Regs.X[4], "tp from CLONE_SETTLS")
+	require.Zero(t, th.Regs.X[10], "clone returns 0 in the thread")
+	require.Equal(t, uint32(tid), readU32(t, tk, ptid), "CLONE_PARENT_SETTID")
+	require.Equal(t, ctid, th.ClearChildTID)
+	require.Equal(t, int64(tk.PID), mustCall(t, th, abi.SysGetpid))
+	require.Equal(t, tid, mustCall(t, th, abi.SysGettid))
+	require.Len(t, tk.threads, 2)
+	require.Same(t, tk.Sig.Actions, th.Sig.Actions, "the signal handlers are shared")
 }
 
 // A process whose memory is its own leaves its CLONE_CHILD_CLEARTID word

@@ -83,7 +83,7 @@ func sysKill(c *call) (int64, error) {
 			targets = append(targets, to)
 		}
 	case pid == -1:
-		for _, to := range k.sortedTasks() {
+		for _, to := range k.sortedProcs() {
 			if to != k.init && to != t {
 				targets = append(targets, to)
 			}
@@ -103,7 +103,7 @@ func sysKill(c *call) (int64, error) {
 // still a member until it is reaped: kill on it succeeds and does nothing.
 func (k *Kernel) group(pgid int) []*Task {
 	var out []*Task
-	for _, to := range k.sortedTasks() {
+	for _, to := range k.sortedProcs() {
 		if to.PGID == pgid {
 			out = append(out, to)
 		}
@@ -168,7 +168,7 @@ func sysRtSigaction(c *call) (int64, error) {
 		// or not it is blocked" (and likewise SIG_DFL for a signal whose
 		// default is to ignore it).
 		if t.Sig.Ignored(sig) {
-			t.Sig.Discard(abi.SigSetOf(sig))
+			t.discardSignals(abi.SigSetOf(sig))
 		}
 	}
 	if c.a[2] != 0 {
@@ -229,7 +229,7 @@ func sysRtSigpending(c *call) (int64, error) {
 		return 0, abi.EINVAL
 	}
 	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], uint64(c.t.Sig.Pending&c.t.Sig.Mask))
+	binary.LittleEndian.PutUint64(b[:], uint64(c.t.pendingSignals()&c.t.Sig.Mask))
 	if c.t.AS.WriteBytes(c.a[0], b[:c.a[1]]) != nil {
 		return 0, abi.EFAULT
 	}

@@ -64,9 +64,9 @@ func sysRtSigtimedwait(c *call) (int64, error) {
 		}
 		c.started = true
 	}
-	if ready := t.Sig.Pending & c.waitSet; ready != 0 {
+	if ready := t.pendingSignals() & c.waitSet; ready != 0 {
 		sig := lowestSignal(ready)
-		si := t.Sig.Take(sig)
+		si := t.takeSignal(sig)
 		if c.a[1] != 0 {
 			var info [siginfoBytes]byte
 			putSiginfo(info[:], sig, si)

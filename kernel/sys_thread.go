@@ -2,14 +2,14 @@ package kernel
 
 import (
 	"encoding/binary"
+	"fmt"
 
 	"ipcsim/abi"
 )
 
-// The calls a C library makes at startup for its threads: the robust
-// futex list and restartable sequences. ipcsim's processes have one
-// thread each (threads are issue 14), but glibc's static startup makes
-// these calls in every program.
+// The calls a C library makes for its threads: the robust futex list
+// and restartable sequences (glibc's static startup makes them in every
+// program), and the release of a thread's robust futexes when it ends.
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
@@ -25,11 +25,8 @@ const robustListHeadSize = 24
 
 // set_robust_list(2): (head, len). "EINVAL: The len value does not match
 // the size of structure struct robust_list_head expected by kernel." The
-// kernel only remembers head.
-//
-// Not done: at exit Linux walks the list and marks each robust futex the
-// thread still holds FUTEX_OWNER_DIED, waking a waiter, which a
-// process-shared robust mutex in shared memory would show.
+// kernel only remembers head; robustRelease walks the list when the
+// thread ends.
 func sysSetRobustList(c *call) (int64, error) {
 	if c.a[1] != robustListHeadSize {
 		return 0, abi.EINVAL
@@ -71,3 +68,75 @@ func sysGetRobustList(c *call) (int64, error) {
 // rseq at startup and carries on without it when the kernel lacks it, so
 // the call is not reported as unimplemented at the end of a run.
 func sysRseq(c *call) (int64, error) { return 0, abi.ENOSYS }
+
+// Bits of a robust futex word (include/uapi/linux/futex.h): the owner's
+// tid in the low 30 bits.
+const (
+	futexWaiters    = 0x80000000 // FUTEX_WAITERS: someone sleeps on it
+	futexOwnerDied  = 0x40000000 // FUTEX_OWNER_DIED
+	futexTIDMask    = 0x3fffffff // FUTEX_TID_MASK
+	robustListLimit = 2048       // ROBUST_LIST_LIMIT: entries walked at most
+)
+
+// robustRelease is exit_robust_list: when a thread ends, every robust
+// futex on its list that it still holds (the word's tid is its own) is
+// marked FUTEX_OWNER_DIED, keeping FUTEX_WAITERS, and one waiter is
+// woken, so that the next pthread_mutex_lock gets EOWNERDEAD instead of
+// waiting for ever. The list lives in user memory: struct
+// robust_list_head {next, futex_offset, list_op_pending}, each entry
+// {next} with its futex word futex_offset bytes away; the walk stops at
+// a bad address, at the head, or after ROBUST_LIST_LIMIT entries, as
+// Linux's does. list_op_pending, an entry being added or removed, is
+// released too.
+func (k *Kernel) robustRelease(t *Task) {
+	head := t.RobustList
+	t.RobustList = 0
+	if head == 0 {
+		return
+	}
+	var b [robustListHeadSize]byte
+	if t.AS.ReadBytes(head, b[:]) != nil {
+		return
+	}
+	le := binary.LittleEndian
+	next, off, pending := le.Uint64(b[0:]), int64(le.Uint64(b[8:])), le.Uint64(b[16:])&^1
+	for i := 0; next&^1 != head && i < robustListLimit; i++ {
+		entry := next &^ 1 // the low bit marks a PI futex
+		if entry != pending {
+			k.futexOwnerDied(t, uint64(int64(entry)+off))
+		}
+		var nb [8]byte
+		if t.AS.ReadBytes(entry, nb[:]) != nil {
+			return
+		}
+		next = le.Uint64(nb[:])
+	}
+	if pending != 0 {
+		k.futexOwnerDied(t, uint64(int64(pending)+off))
+	}
+}
+
+// futexOwnerDied is handle_futex_death for the word at va, if t holds it.
+func (k *Kernel) futexOwnerDied(t *Task, va uint64) {
+	if va%4 != 0 {
+		return
+	}
+	var w [4]byte
+	if t.AS.ReadBytes(va, w[:]) != nil {
+		return
+	}
+	val := binary.LittleEndian.Uint32(w[:])
+	if int(val&futexTIDMask) != t.TID {
+		return
+	}
+	binary.LittleEndian.PutUint32(w[:], val&futexWaiters|futexOwnerDied)
+	if t.AS.WriteBytes(va, w[:]) != nil {
+		return
+	}
+	if k.tracing {
+		k.emit(t, "futex", fmt.Sprintf("robust futex at %#x: its owner tid %d is gone: FUTEX_OWNER_DIED", va, t.TID))
+	}
+	if val&futexWaiters != 0 {
+		k.futexWake(futexKeyOf(t, va, false), 1, futexBitsetAll)
+	}
+}

@@ -223,8 +223,8 @@ func remainArg(c *call) uint64 {
 // sched_yield(2): give the CPU to the next runnable task, if any.
 func sysSchedYield(c *call) (int64, error) {
 	k := c.t.k
-	if k.cur == c.t && k.policy.Point(sched.Point{Kind: sched.PointYield, PID: c.t.PID, Cycle: k.Now()}) == sched.Preempt {
-		k.preempt(sched.WhyYielded, switchWhy{"pid %d called sched_yield", c.t.PID, 0})
+	if k.cur == c.t && k.policy.Point(sched.Point{Kind: sched.PointYield, PID: c.t.TID, Cycle: k.Now()}) == sched.Preempt {
+		k.preempt(sched.WhyYielded, switchWhy{"%s called sched_yield", c.t, 0})
 	}
 	return 0, nil
 }

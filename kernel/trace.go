@@ -17,6 +17,7 @@ type Event struct {
 	Cycle uint64 `json:"cycle"`
 	Host  string `json:"host,omitempty"` // the host (Config.Host) among several; "" for a machine alone
 	PID   int    `json:"pid"`
+	TID   int    `json:"tid,omitempty"` // the thread, if not its process's first
 	Kind  string `json:"kind"`
 	Text  string `json:"text"` // the readable line: `write(1, "hi\n", 3) = 3`
 
@@ -85,6 +86,9 @@ func (k *Kernel) emitEvent(t *Task, e *Event) {
 	e.Host = k.cfg.Host
 	if t != nil {
 		e.PID = t.PID
+		if t.TID != t.PID {
+			e.TID = t.TID
+		}
 	}
 	k.cfg.Trace(e)
 }

@@ -523,7 +523,7 @@ func (tt *Terminal) ioctl(c *call, req uint32, arg uint64) (int64, error) {
 		}
 		inSession := false
 		for _, m := range tt.k.group(int(pgrp)) {
-			inSession = inSession || m.SID == t.SID && m.State != proc.Zombie
+			inSession = inSession || m.SID == t.SID && m.Process.State != proc.Zombie
 		}
 		if !inSession {
 			return 0, abi.EPERM

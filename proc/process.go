@@ -29,8 +29,10 @@ type Regs struct {
 	FCSR uint32     // frm and fflags
 }
 
-// Process is one simulated process (the kernel's task_struct, single-threaded:
-// its thread id equals its pid).
+// Process is one simulated process: what its threads share (Linux's
+// thread group). Each thread is a task of the kernel's, with its own
+// registers, state and signal mask; the first has the process's PID as
+// its thread id.
 type Process struct {
 	PID    int
 	Parent *Process
@@ -51,23 +53,20 @@ type Process struct {
 	GID, EGID, SGID int    // real, effective and saved set-group-ID
 	Name            string // command name: the base name of the program, at most 15 bytes (comm)
 
+	// State is the process's state as its parent sees it: Zombie once
+	// its last thread has exited. (Each thread has a state of its own.)
 	State State
-	Regs  Regs
 	AS    *AddressSpace
 	Files *FDTable
-	Sig   Signals
+	// Shared holds the process-directed signals pending (kill(2)), which
+	// any thread that does not block them may take. Only its pending set
+	// is used: the dispositions are the threads' Sig.Actions.
+	Shared Signals
 
 	// Exit holds the wait status word once the process is a zombie
 	// (wait(2): exited = code<<8, killed = signal | 0x80 if core dumped).
 	Exit int
 
-	// ClearChildTID is set_tid_address(2)'s pointer, or the child_tid of
-	// clone(CLONE_CHILD_CLEARTID): cleared at exit if memory is shared.
-	ClearChildTID uint64
-
-	// RobustList is set_robust_list(2)'s head (0: none); fork and execve
-	// start without one.
-	RobustList uint64
 	// NotDumpable is prctl(PR_SET_DUMPABLE, 0); execve makes the process
 	// dumpable again.
 	NotDumpable bool

@@ -19,12 +19,20 @@ type SigInfo struct {
 	Value  uint64 // si_value: the sigval of an mq_notify or sigqueue signal
 }
 
-// Signals is a process's signal state (signal(7)): what each signal does,
-// which are blocked, which are pending.
+// SigActions is what each signal does, indexed by signal number ([0]
+// unused): the signal handlers a process's threads share
+// (CLONE_SIGHAND; Linux's sighand_struct).
+type SigActions [abi.NSIG + 1]SigAction
+
+// Signals is a thread's signal state (signal(7)): what each signal does
+// (Actions, shared by the threads of a process), which signals the
+// thread blocks, and which are pending for it alone. A process's
+// process-directed signals are pending in a Signals of their own
+// (Process.Shared).
 type Signals struct {
-	Actions [abi.NSIG + 1]SigAction // indexed by signal number; [0] unused
-	Mask    abi.SigSet              // blocked signals
-	Pending abi.SigSet              // generated, not yet delivered
+	Actions *SigActions // the process's dispositions, shared by its threads
+	Mask    abi.SigSet  // blocked signals
+	Pending abi.SigSet  // generated, not yet delivered
 	// info holds the siginfo of each pending standard signal: "only one
 	// instance of [a standard] signal is queued", and the first one's info
 	// is kept.
@@ -113,8 +121,18 @@ func (s *Signals) Deliverable() abi.SigSet { return s.Pending &^ s.Mask }
 // parent's set of open file descriptors ... signal mask and dispositions";
 // "the child's set of pending signals is initially empty" - fork(2).
 func (s *Signals) Fork() Signals {
-	return Signals{Actions: s.Actions, Mask: s.Mask}
+	acts := *s.Actions
+	return Signals{Actions: &acts, Mask: s.Mask}
 }
+
+// Thread returns the signal state of a new thread of the same process:
+// the same dispositions (shared), the creator's mask ("The signal mask
+// is inherited", pthread_create(3)), nothing pending.
+func (s *Signals) Thread() Signals { return Signals{Actions: s.Actions, Mask: s.Mask} }
+
+// NewSignals returns the state of a process's first thread: every
+// disposition SIG_DFL, nothing blocked or pending.
+func NewSignals() Signals { return Signals{Actions: &SigActions{}} }
 
 // Exec resets handled signals to SIG_DFL, keeping ignored ones, the mask
 // and the pending set (execve(2), signal(7)).

@@ -17,6 +17,9 @@ import (
 //
 // A newline in the text is written as \n, so that every event is one line.
 //
+// An event of a thread other than its process's first names the thread
+// after the pid: "     1234  pid 4   tid 5   futex(...)".
+//
 // An event of a host among several (Event.Host) names it before the pid:
 // "     1234  alice pid 2   write(...)" (FormatHostEvent).
 func FormatEvent(e *kernel.Event) string { return FormatHostEvent(e, 0) }
@@ -28,6 +31,10 @@ func FormatHostEvent(e *kernel.Event, width int) string {
 	text := e.Text
 	if strings.ContainsAny(text, "\n\r") {
 		text = strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(text)
+	}
+	if e.TID != 0 {
+		// A thread other than its process's first: "pid 4 tid 5".
+		text = fmt.Sprintf("tid %-3d %s", e.TID, text)
 	}
 	if e.Host != "" {
 		return fmt.Sprintf("%9d  %-*s pid %-3d %s", e.Cycle, width, e.Host, e.PID, text)
