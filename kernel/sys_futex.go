@@ -18,6 +18,8 @@ func init() {
 const (
 	futexWait        = 0
 	futexWake        = 1
+	futexRequeue     = 3
+	futexCmpRequeue  = 4
 	futexWaitBitset  = 9
 	futexWakeBitset  = 10
 	futexPrivateFlag = 128
@@ -99,6 +101,8 @@ func sysFutex(c *call) (int64, error) {
 		return int64(k.futexWake(futexKeyOf(t, uaddr, private), int(int32(val)), bitset)), nil
 	case futexWait, futexWaitBitset:
 		return c.futexWait(uaddr, val, bitset, private, cmd == futexWaitBitset)
+	case futexRequeue, futexCmpRequeue:
+		return c.futexRequeue(uaddr, c.a[4], int(int32(val)), int(int32(c.a[3])), cmd == futexCmpRequeue, private)
 	}
 	if cmd >= 0 && cmd < len(futexMissing) && futexMissing[cmd] != "" {
 		return 0, c.notImplemented(futexMissing[cmd]) // requeue, wake-op and PI are not implemented
@@ -108,7 +112,7 @@ func sysFutex(c *call) (int64, error) {
 
 // futexMissing names the operations Linux has and ipcsim lacks, which
 // count as unimplemented calls (unimplemented.go).
-var futexMissing = [...]string{3: "FUTEX_REQUEUE", 4: "FUTEX_CMP_REQUEUE", 5: "FUTEX_WAKE_OP",
+var futexMissing = [...]string{5: "FUTEX_WAKE_OP",
 	6: "FUTEX_LOCK_PI", 7: "FUTEX_UNLOCK_PI", 8: "FUTEX_TRYLOCK_PI",
 	11: "FUTEX_WAIT_REQUEUE_PI", 12: "FUTEX_CMP_REQUEUE_PI", 13: "FUTEX_LOCK_PI2"}
 
@@ -183,4 +187,56 @@ func (k *Kernel) futexWake(key futexKey, n int, bitset uint32) int {
 		delete(k.futexes, key)
 	}
 	return len(chosen)
+}
+
+// futexRequeue is FUTEX_REQUEUE and FUTEX_CMP_REQUEUE: "wake up a maximum
+// of val waiters that are waiting on the futex at uaddr. If there are
+// more than val waiters, then the remaining waiters are removed from the
+// wait queue of the source futex at uaddr and added to the wait queue of
+// the target futex at uaddr2. The val2 argument specifies an upper limit
+// on the number of waiters that are requeued"; FUTEX_CMP_REQUEUE first
+// checks "whether the value at uaddr is still val3" (EAGAIN if not).
+// Condition variables use it so that a broadcast wakes one waiter and
+// moves the rest to the mutex, instead of waking them all to fight for
+// it. It returns the waiters woken and moved, as Linux's futex_requeue
+// does ("ret ? ret : task_count").
+func (c *call) futexRequeue(uaddr, uaddr2 uint64, nwake, nmove int, cmp, private bool) (int64, error) {
+	t, k := c.t, c.t.k
+	if nwake < 0 || nmove < 0 || uaddr2%4 != 0 {
+		return 0, abi.EINVAL
+	}
+	if cmp {
+		var b [4]byte
+		if t.AS.ReadBytes(uaddr, b[:]) != nil {
+			return 0, abi.EFAULT
+		}
+		if binary.LittleEndian.Uint32(b[:]) != uint32(c.a[5]) {
+			return 0, abi.EAGAIN
+		}
+	}
+	from, to := futexKeyOf(t, uaddr, private), futexKeyOf(t, uaddr2, private)
+	woken := k.futexWake(from, nwake, futexBitsetAll)
+	q := k.futexes[from]
+	if q == nil || nmove == 0 || from == to {
+		return int64(woken), nil
+	}
+	var moving []*futexWaiter
+	q.Each(func(e *sched.Entry) {
+		if len(moving) < nmove {
+			moving = append(moving, e.Waiter.(*futexWaiter))
+		}
+	})
+	dst := k.futexList(to)
+	for _, w := range moving {
+		w.Entry().Remove()
+		w.key = to
+		dst.Add(w.Entry())
+	}
+	if q.Empty() {
+		delete(k.futexes, from)
+	}
+	if k.tracing && len(moving) > 0 {
+		k.emit(t, "futex", fmt.Sprintf("futex requeue: %d waiter(s) moved from %#x to %#x", len(moving), uaddr, uaddr2))
+	}
+	return int64(woken + len(moving)), nil
 }

@@ -176,7 +176,8 @@ func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64, done bool) stri
 	case 'g':
 		return flagNames(v, ipcFlags)
 	case 'X':
-		op := [...]string{futexWait: "FUTEX_WAIT", futexWake: "FUTEX_WAKE", futexWaitBitset: "FUTEX_WAIT_BITSET", futexWakeBitset: "FUTEX_WAKE_BITSET"}
+		op := [...]string{futexWait: "FUTEX_WAIT", futexWake: "FUTEX_WAKE", futexRequeue: "FUTEX_REQUEUE", futexCmpRequeue: "FUTEX_CMP_REQUEUE",
+			futexWaitBitset: "FUTEX_WAIT_BITSET", futexWakeBitset: "FUTEX_WAKE_BITSET"}
 		name := fmt.Sprint(int32(v) & futexCmdMask)
 		if cmd := int(int32(v) & futexCmdMask); cmd >= 0 && cmd < len(op) && op[cmd] != "" {
 			name = op[cmd]

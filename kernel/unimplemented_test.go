@@ -46,7 +46,7 @@ _start:	li a7, 500
 	li a7, SYS_exit
 	ecall
 child:	la a0, word
-	li a1, 4               # FUTEX_CMP_REQUEUE
+	li a1, 5               # FUTEX_WAKE_OP
 	li a2, 1
 	li a7, SYS_futex
 	ecall
@@ -106,7 +106,7 @@ func TestUnimplementedRecorded(t *testing.T) {
 	want := []struct {
 		name, op string
 		calls    int
-	}{{"acct", "", 1}, {"futex", "FUTEX_CMP_REQUEUE", 1}, {"io_uring_setup", "", 2}, {"syscall_0x1f4", "", 1}}
+	}{{"acct", "", 1}, {"futex", "FUTEX_WAKE_OP", 1}, {"io_uring_setup", "", 2}, {"syscall_0x1f4", "", 1}}
 	for i, w := range want {
 		u := res.Unimplemented[i]
 		require.Equal(t, w.name, u.Name)
@@ -125,7 +125,7 @@ func TestUnimplementedRecorded(t *testing.T) {
 		require.True(t, found, "no ENOSYS event for %s", u.Name)
 	}
 	require.Equal(t, fmt.Sprintf("io_uring_setup (2 calls, first by pid 2 at cycle %d)", res.Unimplemented[2].Cycle), res.Unimplemented[2].Describe())
-	require.Regexp(t, `^futex FUTEX_CMP_REQUEUE \(1 call, first by pid 3 at cycle \d+\)$`, res.Unimplemented[1].Describe())
+	require.Regexp(t, `^futex FUTEX_WAKE_OP \(1 call, first by pid 3 at cycle \d+\)$`, res.Unimplemented[1].Describe())
 }
 
 // The list is the same on every run, and its order does not depend on
@@ -148,6 +148,6 @@ func TestUnimplementedDeterministic(t *testing.T) {
 		for _, u := range r.Unimplemented {
 			got = append(got, u.Name+"/"+u.Op)
 		}
-		require.Equal(t, []string{"acct/", "futex/FUTEX_CMP_REQUEUE", "io_uring_setup/", "syscall_0x1f4/"}, got, "seed %d", seed)
+		require.Equal(t, []string{"acct/", "futex/FUTEX_WAKE_OP", "io_uring_setup/", "syscall_0x1f4/"}, got, "seed %d", seed)
 	}
 }
