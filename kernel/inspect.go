@@ -3,6 +3,8 @@ package kernel
 import (
 	"fmt"
 
+	"ipcsim/proc"
+
 	"ipcsim/abi"
 	"ipcsim/ipc/pipe"
 	"ipcsim/sched"
@@ -22,6 +24,7 @@ type Snapshot struct {
 	Epolls    []EpollState    `json:"epolls,omitempty"`       // epoll instances (inspect_epoll.go)
 	Sockets   []SocketState   `json:"sockets,omitempty"`      // Unix sockets (inspect_socket.go)
 	Inet      []InetState     `json:"inet,omitempty"`         // TCP and UDP sockets (inspect_inet.go)
+	Futexes   []FutexState    `json:"futexes,omitempty"`      // futex words with waiters (inspect_futex.go)
 	Files     *FilesState     `json:"files,omitempty"`        // regular files (inspect_file.go)
 }
 
@@ -39,6 +42,23 @@ type ProcState struct {
 	Cycles  uint64     `json:"cycles"`            // cycles run in user mode
 	Pending string     `json:"pending,omitempty"` // pending signals
 	Blocked string     `json:"blocked,omitempty"` // blocked signals
+	// Threads lists every thread of a process that has more than one
+	// (or whose first thread has exited): the process's line above is
+	// its first thread's.
+	Threads []ThreadState `json:"threads,omitempty"`
+}
+
+// ThreadState is one thread of a process.
+type ThreadState struct {
+	TID     int    `json:"tid"`
+	Name    string `json:"name"`
+	State   string `json:"state"` // runnable, running, sleeping, stopped, exited
+	Waiting string `json:"waiting,omitempty"`
+	Pending string `json:"pending,omitempty"` // signals pending for this thread alone
+	Blocked string `json:"blocked,omitempty"`
+	PC      string `json:"pc"` // where it is in its program
+	SP      string `json:"sp"`
+	TP      string `json:"tp"` // its thread pointer (thread-local storage)
 }
 
 // FDState is one open descriptor.
@@ -77,8 +97,8 @@ func (k *Kernel) Snapshot() Snapshot {
 		if t.call != nil {
 			ps.Waiting = fmt.Sprintf("%v: %s", t.call.no, t.blocked.text())
 		}
-		if t.Sig.Pending != 0 {
-			ps.Pending = sigSetString(t.Sig.Pending)
+		if p := t.pendingSignals(); p != 0 {
+			ps.Pending = sigSetString(p)
 		}
 		if t.Sig.Mask != 0 {
 			ps.Blocked = sigSetString(t.Sig.Mask)
@@ -90,6 +110,9 @@ func (k *Kernel) Snapshot() Snapshot {
 				ps.FDs = append(ps.FDs, FDState{FD: fd, File: fileName(f), Flags: formatOpenFlags(uint64(f.flags)), Cloexec: t.Files.CloseOnExecOf(fd)})
 			}
 		}
+		if len(t.threads) > 1 || len(t.threads) == 1 && t.threads[0] != t {
+			ps.Threads = k.threadStates(t)
+		}
 		s.Procs = append(s.Procs, ps)
 	}
 	for _, p := range k.pipes {
@@ -100,6 +123,7 @@ func (k *Kernel) Snapshot() Snapshot {
 	k.semSnapshot(&s)
 	k.epollSnapshot(&s)
 	k.inetSnapshot(&s)
+	k.futexSnapshot(&s)
 	k.socketSnapshot(&s)
 	k.fileSnapshot(&s)
 	return s
@@ -189,4 +213,37 @@ func formatOpenFlags(v uint64) string {
 		return acc + "|" + rest
 	}
 	return acc
+}
+
+// threadStates lists the threads of t's process: the first (even
+// exited, while others live), then the others by tid.
+func (k *Kernel) threadStates(t *Task) []ThreadState {
+	list := []*Task{t}
+	for _, o := range t.threads {
+		if o != t {
+			list = append(list, o)
+		}
+	}
+	var out []ThreadState
+	for _, o := range list {
+		ts := ThreadState{TID: o.TID, Name: o.threadName(), State: o.State.String(),
+			PC: fmt.Sprintf("%#x", o.Regs.PC), SP: fmt.Sprintf("%#x", o.Regs.X[2]), TP: fmt.Sprintf("%#x", o.Regs.X[4])}
+		switch {
+		case o.State == proc.Zombie:
+			ts.State = "exited"
+		case o == k.cur:
+			ts.State = "running"
+		}
+		if o.call != nil {
+			ts.Waiting = fmt.Sprintf("%v: %s", o.call.no, o.blocked.text())
+		}
+		if o.Sig.Pending != 0 {
+			ts.Pending = sigSetString(o.Sig.Pending)
+		}
+		if o.Sig.Mask != 0 {
+			ts.Blocked = sigSetString(o.Sig.Mask)
+		}
+		out = append(out, ts)
+	}
+	return out
 }

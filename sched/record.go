@@ -45,6 +45,9 @@ func (r *Record) Init(outer, proc Waiter) {
 	r.entry.Waiter, r.entry.Mask, r.proc = outer, AllEvents, proc
 }
 
+// Proc is the process the record stands for.
+func (r *Record) Proc() Waiter { return r.proc }
+
 // Wake passes a wakeup of the record on to its process (Waiter).
 func (r *Record) Wake(ev EventMask) { r.proc.Wake(ev) }
 

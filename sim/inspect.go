@@ -39,6 +39,19 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 		if p.Blocked != "" {
 			fmt.Fprintf(&b, "         signals blocked: %s\n", p.Blocked)
 		}
+		for _, th := range p.Threads {
+			fmt.Fprintf(&b, "         thread tid %d (%s): %s", th.TID, th.Name, th.State)
+			if th.Waiting != "" {
+				fmt.Fprintf(&b, ", in %s", th.Waiting)
+			}
+			fmt.Fprintf(&b, "; pc %s sp %s tp %s\n", th.PC, th.SP, th.TP)
+			if th.Pending != "" {
+				fmt.Fprintf(&b, "           its own signals pending: %s\n", th.Pending)
+			}
+			if th.Blocked != "" {
+				fmt.Fprintf(&b, "           signals it blocks: %s\n", th.Blocked)
+			}
+		}
 		writeMaps(&b, p)
 	}
 	fmt.Fprintf(&b, "\nprocess tree:\n")
@@ -64,6 +77,12 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 	writeEpolls(&b, s)
 	writeSockets(&b, s)
 	writeInet(&b, s)
+	if len(s.Futexes) > 0 {
+		fmt.Fprintf(&b, "\nfutex wait queues:\n")
+		for _, f := range s.Futexes {
+			fmt.Fprintf(&b, "  %s: %s\n", f.Addr, strings.Join(f.Waiting, ", "))
+		}
+	}
 	writeFiles(&b, s)
 	_, err := io.WriteString(w, b.String())
 	return err
