@@ -62,6 +62,11 @@ func (k *Kernel) result(r StopReason) Result {
 				res.Blocked = append(res.Blocked, fmt.Sprintf("%s (%s) in %v: %s", t.who(), t.threadName(), t.call.no, t.blocked.text()))
 			}
 		}
+		if r == StopDeadlock {
+			if cycle := k.waitForCycle(); cycle != "" {
+				res.Blocked = append(res.Blocked, cycle)
+			}
+		}
 	}
 	return res
 }
