@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"fmt"
 	"ipcsim/abi"
 	"ipcsim/hw"
 	"ipcsim/proc"
@@ -12,6 +13,7 @@ func init() {
 		abi.SysMmap:     {sysMmap, "xuPMdu", noSleep},
 		abi.SysMunmap:   {sysMunmap, "xu", noSleep},
 		abi.SysMprotect: {sysMprotect, "xuP", noSleep},
+		abi.SysMadvise:  {sysMadvise, "xud", noSleep},
 	})
 }
 
@@ -165,4 +167,58 @@ func sysMprotect(c *call) (int64, error) {
 	default:
 		return 0, abi.ENOMEM
 	}
+}
+
+// madvise(2) advice values (include/uapi/asm-generic/mman-common.h).
+const (
+	madvDontneed = 4
+	madvFree     = 8
+)
+
+// madviseHints are the advice values that only tell the kernel how the
+// memory will be used: Linux may ignore them, and so does ipcsim
+// (NORMAL, RANDOM, SEQUENTIAL, WILLNEED, MERGEABLE, UNMERGEABLE,
+// HUGEPAGE, NOHUGEPAGE, DONTDUMP, DODUMP, COLD, PAGEOUT).
+var madviseHints = map[uint64]bool{0: true, 1: true, 2: true, 3: true, 12: true, 13: true, 14: true, 15: true, 16: true, 17: true, 20: true, 21: true}
+
+// madvise(2): (addr, length, advice). MADV_DONTNEED and MADV_FREE drop
+// the pages of an anonymous or shared range ("subsequent accesses of
+// pages in the range will succeed, but will result in ... zero-fill-on-
+// demand pages for anonymous private mappings"; MADV_FREE may do the
+// same at once, and ipcsim does); the hints change nothing. "EINVAL addr
+// is not page-aligned or length is negative"; "EINVAL advice is not
+// valid"; "ENOMEM Addresses in the specified range are not currently
+// mapped". Advice that changes fork or memory-failure behaviour
+// (MADV_DONTFORK, MADV_WIPEONFORK, MADV_REMOVE...) is not simulated.
+func sysMadvise(c *call) (int64, error) {
+	addr, length, advice := c.a[0], c.a[1], c.a[2]
+	if addr%hw.PageSize != 0 || int64(length) < 0 {
+		return 0, abi.EINVAL
+	}
+	if length == 0 {
+		return 0, nil
+	}
+	end := addr + hw.PageUp(length)
+	if end <= addr || end > proc.UserLimit {
+		return 0, abi.ENOMEM
+	}
+	switch {
+	case advice == madvDontneed || advice == madvFree:
+		switch err := c.t.AS.Discard(addr, end); err {
+		case nil:
+			return 0, nil
+		case proc.ErrFileBacked:
+			return 0, c.notImplemented(fmt.Sprintf("madvise advice %d on the program's own mapping", advice))
+		default:
+			return 0, abi.ENOMEM
+		}
+	case madviseHints[advice]:
+		if !c.t.AS.Mapped(addr, end) {
+			return 0, abi.ENOMEM
+		}
+		return 0, nil
+	case advice <= 25 || advice == 100 || advice == 101: // MADV_HWPOISON, MADV_SOFT_OFFLINE
+		return 0, c.notImplemented(fmt.Sprintf("madvise advice %d", advice))
+	}
+	return 0, abi.EINVAL
 }

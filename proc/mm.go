@@ -240,6 +240,62 @@ func (as *AddressSpace) Unmap(start, end uint64) {
 	as.vmas = out
 }
 
+// Mapped reports whether every page of [start, end) is in an area.
+func (as *AddressSpace) Mapped(start, end uint64) bool {
+	covered := start
+	for _, v := range as.vmas {
+		if v.End <= covered || end <= v.Start {
+			continue
+		}
+		if v.Start > covered {
+			return false
+		}
+		covered = v.End
+		if covered >= end {
+			return true
+		}
+	}
+	return covered >= end
+}
+
+// ErrFileBacked reports an area whose pages come from a program file:
+// Discard cannot refill them (ipcsim keeps no file behind a private
+// mapping once loaded).
+var ErrFileBacked = errors.New("private file-backed mapping")
+
+// Discard drops the pages of [start, end) from the page table (madvise
+// MADV_DONTNEED): the next access to an anonymous private page finds it
+// zero-filled again, to a shared one the object's page as it is. The
+// areas stay. It returns ErrNoMemory if part of the range is not mapped
+// (the mapped parts are discarded anyway, as Linux does), ErrFileBacked
+// if part of it is a private mapping of the program file.
+func (as *AddressSpace) Discard(start, end uint64) error {
+	var err error
+	covered := start
+	for _, v := range as.vmas {
+		if v.End <= start || end <= v.Start {
+			continue
+		}
+		if v.Start > covered {
+			err = ErrNoMemory
+		}
+		lo, hi := max(v.Start, start), min(v.End, end)
+		covered = max(covered, hi)
+		if v.Obj == nil && v.Name != "[anon]" && v.Name != "[heap]" && v.Name != "[stack]" {
+			return ErrFileBacked
+		}
+		for va := lo; va < hi; va += hw.PageSize {
+			if p, ok := as.PT.Unmap(va); ok {
+				as.mem.Phys.Unref(p.Frame())
+			}
+		}
+	}
+	if covered < end {
+		err = ErrNoMemory
+	}
+	return err
+}
+
 // Release unmaps everything (exit, execve).
 func (as *AddressSpace) Release() {
 	as.Unmap(0, UserLimit)

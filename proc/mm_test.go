@@ -120,3 +120,24 @@ func TestReadString(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, ok, "longer than max")
 }
+
+// TestDiscard: MADV_DONTNEED's drop of pages: an anonymous page reads as
+// zeros again and its frame is free; a hole in the range is ENOMEM, the
+// mapped part discarded all the same; the program's own mapping cannot be
+// refilled and is refused.
+func TestDiscard(t *testing.T) {
+	mem, as := newSpace(t, 64)
+	require.NoError(t, as.Map(&VMA{Start: 0x10000, End: 0x12000, Prot: hw.PTERead | hw.PTEWrite, Name: "[anon]"}))
+	require.NoError(t, as.Map(&VMA{Start: 0x20000, End: 0x21000, Prot: hw.PTERead | hw.PTEWrite, Name: "/bin/prog"}))
+	require.NoError(t, as.WriteBytes(0x10000, []byte("data")))
+	used := mem.Phys.UsedFrames()
+	require.NoError(t, as.Discard(0x10000, 0x12000))
+	require.Equal(t, used-1, mem.Phys.UsedFrames(), "the page's frame is free again")
+	b := make([]byte, 4)
+	require.NoError(t, as.ReadBytes(0x10000, b))
+	require.Equal(t, []byte{0, 0, 0, 0}, b, "zero-filled on the next access")
+	require.True(t, as.Mapped(0x10000, 0x12000))
+	require.False(t, as.Mapped(0x10000, 0x13000))
+	require.ErrorIs(t, as.Discard(0x11000, 0x13000), ErrNoMemory)
+	require.ErrorIs(t, as.Discard(0x20000, 0x21000), ErrFileBacked)
+}
