@@ -17,8 +17,10 @@ const commLen = 16
 //     the location pointed to by (char *) arg2. The name can be up to 16
 //     bytes long, including the terminating null byte. (If the length of
 //     the string, including the terminating null byte, exceeds 16 bytes,
-//     the string is silently truncated.)" The trace, inspect and the exit
-//     list name the process by it from then on.
+//     the string is silently truncated.)" The first thread's name is the
+//     process's: the trace, inspect and the exit list name the process by
+//     it from then on. Another thread's names that thread (inspect's
+//     threads, the deadlock verdict).
 //   - PR_GET_NAME: "Return the name of the calling thread, in the buffer
 //     pointed to by (char *) arg2. The buffer should allow space for up to
 //     16 bytes; the returned string will be null-terminated."
@@ -43,11 +45,15 @@ func sysPrctl(c *call) (int64, error) {
 				break
 			}
 		}
-		t.Name = string(b[:n])
+		if t.TID == t.PID {
+			t.Name = string(b[:n]) // the first thread's name is the process's
+		} else {
+			t.comm = string(b[:n])
+		}
 		return 0, nil
 	case abi.PR_GET_NAME:
 		var b [commLen]byte
-		copy(b[:commLen-1], t.Name)
+		copy(b[:commLen-1], t.threadName())
 		if t.AS.WriteBytes(c.a[1], b[:]) != nil {
 			return 0, abi.EFAULT
 		}
