@@ -20,7 +20,8 @@
 #      (the same compiler with musl's headers, crt1.o crti.o crtn.o and
 #      libc.a, and the cross gcc's crtbeginT.o, crtend.o and libgcc.a),
 #      stripped, without a build id, and checks each is a static ET_EXEC;
-#   4. runs each binary twice exactly as ipcsim's test does:
+#   4. runs each binary twice exactly as ipcsim's test does (a program that
+#      calls execve runs with binfmt_misc set up for qemu-riscv64, below):
 #        cd testdata/libc && env -i qemu-riscv64 bin/NAME.LIBC < /dev/null > file
 #      with only fds 0, 1, 2 open and RLIMIT_NOFILE 1024, recording stdout
 #      in NAME.LIBC.out and the shell's exit status in NAME.LIBC.status, and
@@ -118,9 +119,35 @@ clean_run() { # CMD... with fds > 2 closed and ulimit -n 1024
 	ulimit -n 1024
 	"$@"
 }
+# A program that execve(2)s (threads_process execs /proc/self/exe from a
+# thread) needs binfmt_misc to hand the RISC-V ELF to qemu-riscv64: qemu-user
+# passes execve to the host kernel, which says ENOEXEC otherwise. As in
+# scripts/linux-oracle.sh: if no qemu-riscv64 entry is visible, the run
+# happens in a private mount namespace (unshare -m) that mounts binfmt_misc
+# and registers Debian's entry (P: argv[0] preserved) for that run only.
+binfmt_entry=':qemu-riscv64:M::\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xf3\x00:\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:/usr/libexec/qemu-binfmt/riscv64-binfmt-P:P'
+run_qemu() { # ELF
+	local elf=$1
+	if grep -q 'execv' "${elf%.*}.c" && [ ! -e /proc/sys/fs/binfmt_misc/qemu-riscv64 ]; then
+		unshare -m bash -c '
+			b=/proc/sys/fs/binfmt_misc
+			mount -t binfmt_misc binfmt_misc $b || exit 125
+			mine=
+			if [ ! -e $b/qemu-riscv64 ]; then
+				printf "%s" "$1" > $b/register || exit 125
+				mine=1
+			fi
+			rc=0
+			env -i qemu-riscv64 "$2" || rc=$?
+			[ -z "$mine" ] || echo -1 > $b/qemu-riscv64
+			exit $rc' binfmt "$binfmt_entry" "bin/$elf"
+	else
+		env -i qemu-riscv64 "bin/$elf"
+	fi
+}
 record() { # ELF RUN -> $tmp/ELF.out.RUN, $tmp/ELF.status.RUN
 	local elf=$1 run=$2 rc=0
-	( clean_run env -i qemu-riscv64 "bin/$elf" ) < /dev/null \
+	( clean_run run_qemu "$elf" ) < /dev/null \
 		> "$tmp/$elf.out.$run" 2> "$tmp/$elf.err.$run" || rc=$?
 	echo "$rc" > "$tmp/$elf.status.$run"
 }
