@@ -39,6 +39,12 @@ func mayKill(from, to *Task, sig abi.Signal) bool {
 // kill(2)'s result: 0 if one signal went out (sig 0: one target was
 // allowed), EPERM if every target was refused, ESRCH if there was none.
 func (k *Kernel) signalTasks(t *Task, targets []*Task, sig abi.Signal, info proc.SigInfo, why string) (int64, error) {
+	return k.signalTargets(t, targets, sig, info, why, false)
+}
+
+// signalTargets is signalTasks for process-directed signals (thread
+// false: kill) or thread-directed ones (tkill, tgkill).
+func (k *Kernel) signalTargets(t *Task, targets []*Task, sig abi.Signal, info proc.SigInfo, why string, thread bool) (int64, error) {
 	if len(targets) == 0 {
 		return 0, abi.ESRCH
 	}
@@ -53,7 +59,11 @@ func (k *Kernel) signalTasks(t *Task, targets []*Task, sig abi.Signal, info proc
 			continue
 		}
 		sent = true
-		if sig != 0 {
+		switch {
+		case sig == 0:
+		case thread:
+			k.sendThreadSignal(to, sig, info, why)
+		default:
 			k.sendSignal(to, sig, info, why)
 		}
 	}
@@ -111,7 +121,7 @@ func (k *Kernel) group(pgid int) []*Task {
 	return out
 }
 
-// tkill(2): (tid, sig). One thread per process: the tid is the pid.
+// tkill(2): (tid, sig): a signal for one thread.
 func sysTkill(c *call) (int64, error) {
 	return c.t.k.killThread(c.t, -1, int32(c.a[0]), abi.Signal(int32(c.a[1])))
 }
@@ -136,7 +146,7 @@ func (k *Kernel) killThread(t *Task, tgid, tid int32, sig abi.Signal) (int64, er
 		return 0, abi.ESRCH
 	}
 	info := proc.SigInfo{Code: abi.SI_TKILL, PID: t.PID, UID: t.UID}
-	return k.signalTasks(t, []*Task{to}, sig, info, fmt.Sprintf("tkill from pid %d", t.PID))
+	return k.signalTargets(t, []*Task{to}, sig, info, fmt.Sprintf("tkill from %s", t.who()), true)
 }
 
 // rt_sigaction(2): (signum, act, oldact, sigsetsize).
