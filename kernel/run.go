@@ -111,14 +111,16 @@ func (k *Kernel) runUser(t *Task) {
 	cpu.Cycle, cpu.Instret = now, k.retired // rdcycle/rdtime, rdinstret
 	budget = cpuTimerBudget(t, budget)
 	var insn string
+	var before [32]uint64
 	if k.cfg.TraceInstructions && k.tracing {
 		budget = 1
 		insn = k.instruction(t, cpu.PC)
+		before = cpu.X
 	}
 	pc := cpu.PC
 	n, trap := cpu.Run(budget)
 	if n == 1 && insn != "" {
-		k.emitEvent(t, &Event{Kind: "insn", PC: fmt.Sprintf("%#x", pc), Text: fmt.Sprintf("%#x: %s", pc, insn)})
+		k.traceInstruction(t, pc, insn, &before, trap.Cause == hw.CauseNone)
 	}
 	t.Regs.X, t.Regs.PC = cpu.X, cpu.PC
 	t.Regs.F, t.Regs.FCSR = cpu.F, cpu.FCSR

@@ -1,9 +1,11 @@
 package kernel
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"ipcsim/abi"
+	"ipcsim/hw"
 	"ipcsim/proc"
 	"strconv"
 	"strings"
@@ -30,9 +32,10 @@ type Event struct {
 
 	// For views of the trace (sim/chrome.go, sim/mermaid.go), which should
 	// not have to parse Text:
-	Name   string `json:"name,omitempty"`   // the process's name (comm), for spawn and exec events
-	Signal string `json:"signal,omitempty"` // the signal, for the events of its generation: "SIGCHLD"
-	Obj    string `json:"obj,omitempty"`    // the object a read or write used: "pipe#1", "tty"
+	Name   string    `json:"name,omitempty"`   // the process's name (comm), for spawn and exec events
+	Signal string    `json:"signal,omitempty"` // the signal, for the events of its generation: "SIGCHLD"
+	Obj    string    `json:"obj,omitempty"`    // the object a read or write used: "pipe#1", "tty"
+	Mem    *MemEvent `json:"mem,omitempty"`    // what a traced instruction loaded or stored
 }
 
 // instruction renders the instruction at pc of task t: "sd a1, 0(zero)",
@@ -48,6 +51,85 @@ func (k *Kernel) instruction(t *Task, pc uint64) string {
 		return k.cfg.Disassemble(word, pc)
 	}
 	return fmt.Sprintf(".word %#08x", word)
+}
+
+// MemEvent is the memory access of a traced instruction: what it loaded
+// or stored, where (the virtual address, in the process's memory).
+type MemEvent struct {
+	Op    string `json:"op"` // load, store, amo, lr, sc
+	Addr  uint64 `json:"addr"`
+	Size  int    `json:"size"`
+	Value uint64 `json:"value"`          // loaded, or stored (an AMO's and an SC's: what memory holds after)
+	Old   uint64 `json:"old,omitempty"`  // an AMO's value before
+	Fail  bool   `json:"fail,omitempty"` // an SC that did not store
+}
+
+// traceInstruction emits the event of one executed instruction: its
+// text, the registers it changed ("a5 = 42"), and the memory it loaded or
+// stored with the value ("loads 41 from 0x12008"). before is the
+// registers before it ran; done is false when it trapped (a fault: it did
+// not complete, and nothing is reported of its effects).
+func (k *Kernel) traceInstruction(t *Task, pc uint64, insn string, before *[32]uint64, done bool) {
+	e := &Event{Kind: "insn", PC: fmt.Sprintf("%#x", pc)}
+	text := fmt.Sprintf("%#x: %s", pc, insn)
+	if !done {
+		e.Text = text
+		k.emitEvent(t, e)
+		return
+	}
+	var notes []string
+	if word, ok := t.AS.PeekInstruction(pc); ok {
+		if a, ok := hw.AccessOf(word); ok {
+			addr := before[a.Base] + uint64(a.Imm)
+			m := &MemEvent{Addr: addr, Size: int(a.Size)}
+			var b [8]byte
+			if t.AS.PeekBytes(addr, b[:a.Size]) == nil {
+				m.Value = binary.LittleEndian.Uint64(b[:])
+			}
+			switch a.Kind {
+			case hw.AccessLoad:
+				m.Op = "load"
+				notes = append(notes, fmt.Sprintf("loads %d from %#x", signed(m.Value, a.Size), addr))
+			case hw.AccessStore:
+				m.Op = "store"
+				notes = append(notes, fmt.Sprintf("stores %d to %#x", signed(m.Value, a.Size), addr))
+			case hw.AccessAMO:
+				m.Op, m.Old = "amo", t.Regs.X[a.Rd]
+				if a.Rd == 0 {
+					m.Old = 0
+				}
+				notes = append(notes, fmt.Sprintf("%#x: %d -> %d", addr, signed(m.Old, a.Size), signed(m.Value, a.Size)))
+			case hw.AccessLR:
+				m.Op = "lr"
+				notes = append(notes, fmt.Sprintf("loads %d from %#x, reserved", signed(m.Value, a.Size), addr))
+			case hw.AccessSC:
+				m.Op = "sc"
+				m.Fail = k.m.CPU.X[a.Rd] != 0 && a.Rd != 0
+				if m.Fail {
+					notes = append(notes, fmt.Sprintf("stores nothing to %#x: the reservation was lost", addr))
+				} else {
+					notes = append(notes, fmt.Sprintf("stores %d to %#x", signed(m.Value, a.Size), addr))
+				}
+			}
+			e.Mem = m
+		}
+	}
+	for r := 1; r < 32; r++ {
+		if now := k.m.CPU.X[r]; now != before[r] {
+			notes = append(notes, fmt.Sprintf("%s = %d", hw.RegName(r), int64(now)))
+		}
+	}
+	if len(notes) > 0 {
+		text += "  # " + strings.Join(notes, "; ")
+	}
+	e.Text = text
+	k.emitEvent(t, e)
+}
+
+// signed reads the low size bytes of v as a signed number.
+func signed(v, size uint64) int64 {
+	shift := 64 - 8*size
+	return int64(v<<shift) >> shift
 }
 
 // emit sends an event for task t (nil: the machine itself, pid 0). Callers
