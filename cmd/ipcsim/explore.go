@@ -56,6 +56,16 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		if f.Shrunk != nil {
 			fmt.Fprintf(stdout, "    shrunk from %d switches to %d: ipcsim run --replay %s %s\n", f.Switches, len(f.Shrunk.Switches), f.Shrunk, fs.Arg(0))
 		}
+		tok := f.Token
+		if f.Shrunk != nil {
+			tok = *f.Shrunk
+		}
+		if why, err := explore.Explain(s, tok); err == nil && len(why) > 0 {
+			fmt.Fprintf(stdout, "    why: a lost update (the schedule again, every instruction traced):\n")
+			for _, l := range why {
+				fmt.Fprintf(stdout, "      %s\n", l)
+			}
+		}
 	}
 	desc := cfg.Strategy
 	switch cfg.Strategy {
