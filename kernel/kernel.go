@@ -48,6 +48,10 @@ type Config struct {
 	// kernel: it holds that machine's ready set.
 	Policy sched.Policy
 
+	// Watches are words whose every store the trace reports (watch.go);
+	// watching runs the CPU one instruction at a time while tracing.
+	Watches []Watch
+
 	// Addr is the host's IPv4 address on the simulated network (the zero
 	// value: none; the host has only its loopback, 127.0.0.1).
 	Addr netip.Addr

@@ -117,10 +117,19 @@ func (k *Kernel) runUser(t *Task) {
 		insn = k.instruction(t, cpu.PC)
 		before = cpu.X
 	}
+	var watch watchStep
+	watched := false
+	if len(k.cfg.Watches) > 0 && k.tracing {
+		budget = 1
+		watch, watched = k.watchBefore(t, cpu.PC)
+	}
 	pc := cpu.PC
 	n, trap := cpu.Run(budget)
 	if n == 1 && insn != "" {
 		k.traceInstruction(t, pc, insn, &before, trap.Cause == hw.CauseNone)
+	}
+	if n == 1 && watched && trap.Cause == hw.CauseNone {
+		k.watchAfter(t, watch)
 	}
 	t.Regs.X, t.Regs.PC = cpu.X, cpu.PC
 	t.Regs.F, t.Regs.FCSR = cpu.F, cpu.FCSR

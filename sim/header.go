@@ -71,7 +71,7 @@ func (h *header) parse(comment []byte) {
 		end := len(ln) + 1 // column just past the line, for "found end of line"
 		switch d := words[0]; {
 		case d.quoted:
-			h.errs.Add(h.at(d.col), "expected a directive (machine, host, link, spawn, install, at, expect or cc), found %s", d.text)
+			h.errs.Add(h.at(d.col), "expected a directive (machine, host, link, spawn, install, watch, at, expect or cc), found %s", d.text)
 		case d.val == "host":
 			// read above
 		case d.val == "link":
@@ -82,6 +82,8 @@ func (h *header) parse(comment []byte) {
 			h.spawn(words[1:], end)
 		case d.val == "install":
 			h.install(words[1:], end)
+		case d.val == "watch":
+			h.watch(words[1:], end)
 		case d.val == "at":
 			h.keys(words[1:], end, ln)
 		case d.val == "expect":
@@ -89,7 +91,7 @@ func (h *header) parse(comment []byte) {
 		case d.val == "cc":
 			h.ccDirective(words[1:], end)
 		default:
-			h.errs.Add(h.at(d.col), "unknown directive %q: expected machine, host, link, spawn, install, at, expect or cc", d.val)
+			h.errs.Add(h.at(d.col), "unknown directive %q: expected machine, host, link, spawn, install, watch, at, expect or cc", d.val)
 		}
 	}
 	h.buildCPrograms()
@@ -719,4 +721,40 @@ func ParseCount(s string) (uint64, error) {
 		return 0, fmt.Errorf("bad number %q: %s", s, msg)
 	}
 	return n, nil
+}
+
+// watch parses "watch [on HOST] ADDRESS [size=1|2|4|8]": a word of
+// memory whose every store the trace reports (kernel.Watch).
+func (h *header) watch(words []word, end int) {
+	host, used, ok := h.onHost(words, end, "watch")
+	if !ok {
+		return
+	}
+	words = words[used:]
+	if len(words) == 0 {
+		h.errs.Add(h.at(end), "expected an address after watch (watch 0x12340), found end of line")
+		return
+	}
+	a := words[0]
+	addr, err := strconv.ParseUint(strings.ReplaceAll(a.val, "_", ""), 0, 64)
+	if err != nil || a.quoted {
+		h.errs.Add(h.at(a.col), "bad address %s: expected a number such as 0x12340", a.text)
+		return
+	}
+	w := Watch{Pos: h.at(1), Addr: addr, Size: 4, Host: host}
+	for _, x := range words[1:] {
+		k, v, _ := strings.Cut(x.val, "=")
+		switch {
+		case k == "size" && !x.quoted && (v == "1" || v == "2" || v == "4" || v == "8"):
+			w.Size, _ = strconv.ParseUint(v, 10, 64)
+		default:
+			h.errs.Add(h.at(x.col), "expected size=1, 2, 4 or 8 after the address, found %s", x.text)
+			return
+		}
+	}
+	if addr%w.Size != 0 {
+		h.errs.Add(h.at(a.col), "address %s is not aligned to its size %d", a.text, w.Size)
+		return
+	}
+	h.s.Watches = append(h.s.Watches, w)
 }

@@ -101,7 +101,7 @@ func TestParseErrors(t *testing.T) {
 		name, src, want string
 	}{
 		{"directive", "spawn hello.s\nrun hello\n-- hello.s --\n" + helloSrc,
-			`x.txtar:2:1: unknown directive "run": expected machine, host, link, spawn, install, at, expect or cc`},
+			`x.txtar:2:1: unknown directive "run": expected machine, host, link, spawn, install, watch, at, expect or cc`},
 		{"machine", "machine mem=12Q quantum=0 speed=3 seed\nmachine seed=1 seed=2\nspawn hello.s\n-- hello.s --\n" + helloSrc,
 			`x.txtar:1:13: bad mem "12Q": expected a size such as 65536, 64K, 16M or 1G
 x.txtar:1:25: bad quantum "0": expected a quantum from 1 to 1_000_000_000_000 cycles
@@ -113,6 +113,11 @@ x.txtar:2:16: duplicate setting seed (first set at line 2)`},
 x.txtar:2:10: expected UID or UID:GID (numbers up to 65535), found x
 x.txtar:3:10: expected UID or UID:GID (numbers up to 65535), found 70000:1
 x.txtar:4:10: expected UID or UID:GID (numbers up to 65535), found 5:`},
+		{"watch", "spawn hello.s\nwatch\nwatch xyz\nwatch 0x1002 size=4\nwatch 0x1000 size=3\n-- hello.s --\n" + helloSrc,
+			`x.txtar:2:6: expected an address after watch (watch 0x12340), found end of line
+x.txtar:3:7: bad address xyz: expected a number such as 0x12340
+x.txtar:4:7: address 0x1002 is not aligned to its size 4
+x.txtar:5:14: expected size=1, 2, 4 or 8 after the address, found size=3`},
 		{"missing file", "spawn nothere.s\nspawn\n",
 			`x.txtar:1:7: cannot read program nothere.s: not a file of the archive, and on disk: open nothere.s: file does not exist
 x.txtar:2:6: expected a program file after spawn, found end of line`},

@@ -158,6 +158,9 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 			cc.Hosts[i].Network = net.Sender(i)
 		}
 	}
+	for _, w := range s.Watches {
+		cc.Hosts[w.Host].Watches = append(cc.Hosts[w.Host].Watches, kernel.Watch{Addr: w.Addr, Size: w.Size})
+	}
 	// A policy holds one machine's ready set: it steers the first host.
 	cc.Hosts[0].Policy = opts.Policy
 	if opts.KeepTrace || o.trace != nil || opts.Trace != nil {

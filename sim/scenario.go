@@ -41,6 +41,7 @@ type Scenario struct {
 	Installs []Install  // files installed at a path ("install FILE at PATH"), in order
 	Spawns   []Spawn    // the processes started, in order
 	Keys     []Keys     // keystrokes, in the order of the header
+	Watches  []Watch    // words whose stores the trace reports ("watch ADDRESS")
 	Expects  []Expect   // expect lines, in order
 	Wants    []Want     // want/ sections, in file order
 
@@ -106,6 +107,16 @@ type Spawn struct {
 	Args     []string // argv[1:]; argv[0] is Program.Name
 	UID, GID int      // "spawn as UID:GID": the user it runs as (default root)
 	Host     int      // "spawn on HOST": index in Scenario.Hosts (0 without hosts)
+}
+
+// A Watch is a "watch [on HOST] ADDRESS [size=N]" line: every store to
+// the Size bytes at Addr, in any process of the host, is traced with the
+// task that made it and the value before and after.
+type Watch struct {
+	Pos  Pos
+	Addr uint64
+	Size uint64
+	Host int // the host's index (0 without hosts)
 }
 
 // Keys is keystrokes that arrive at the keyboard at cycle At.
