@@ -175,6 +175,9 @@ type Kernel struct {
 	outf *OpenFile // fd 1 when Config.StdoutFile is set
 
 	pauseAt uint64 // RunUntil's cycle, or 0
+
+	actions   []action // timed actions to come, by cycle (actions.go)
+	actionSeq int      // At calls so far
 	// quiet: the last RunUntil stopped with every process asleep; nothing
 	// happens before quietNext unless a packet comes (QuietUntil).
 	quiet     bool
@@ -415,6 +418,12 @@ func (k *Kernel) Spawn(path string, argv, envp []string) (int, error) {
 // SpawnAs is Spawn for a program that runs as user uid and group gid (real,
 // effective and saved ids), as login does for a user's shell.
 func (k *Kernel) SpawnAs(path string, argv, envp []string, uid, gid int) (int, error) {
+	return k.spawn(path, argv, envp, uid, gid, true)
+}
+
+// spawn starts a program as a new child of init; a foreground one takes
+// the terminal.
+func (k *Kernel) spawn(path string, argv, envp []string, uid, gid int, foreground bool) (int, error) {
 	t, ok := k.newTask(k.init)
 	if !ok {
 		return 0, fmt.Errorf("spawn %s: process limit (%d) reached", path, k.cfg.MaxProcs)
@@ -431,10 +440,16 @@ func (k *Kernel) SpawnAs(path string, argv, envp []string, uid, gid int) (int, e
 		delete(k.tasks, t.PID)
 		return 0, fmt.Errorf("spawn %s: %w", path, err)
 	}
-	k.emitEvent(t, &Event{Kind: "spawn", Name: t.Name, Text: fmt.Sprintf("spawn %s (parent pid 1)", quoteArgv(argv))})
-	// As a shell runs a command in the foreground: the terminal's
-	// foreground group is the new process's.
-	k.tty.setForeground(t.PGID)
+	where := ""
+	if !foreground {
+		where = ", in the background"
+	}
+	k.emitEvent(t, &Event{Kind: "spawn", Name: t.Name, Text: fmt.Sprintf("spawn %s (parent pid 1)%s", quoteArgv(argv), where)})
+	if foreground {
+		// As a shell runs a command in the foreground: the terminal's
+		// foreground group is the new process's.
+		k.tty.setForeground(t.PGID)
+	}
 	k.makeRunnable(t, sched.WhyNew)
 	return t.PID, nil
 }

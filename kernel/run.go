@@ -18,7 +18,7 @@ import (
 func (k *Kernel) Run() Result {
 	k.quiet = false
 	for {
-		if len(k.tasks) == 1 {
+		if len(k.tasks) == 1 && !k.pendingActions() {
 			return k.result(StopAllExited)
 		}
 		if lim := k.cfg.CycleLimit; lim != 0 && k.Now() >= lim {
@@ -192,6 +192,9 @@ func (k *Kernel) armTimer() {
 			at, armed = a, true
 		}
 	}
+	if len(k.actions) > 0 && (!armed || k.actions[0].at < at) {
+		at, armed = k.actions[0].at, true
+	}
 	if d, ok := k.inetDeadline(); ok && (!armed || d < at) {
 		at, armed = d, true
 	}
@@ -260,7 +263,8 @@ func (k *Kernel) timerInterrupt() {
 	if d, ok := k.inetDeadline(); ok && d <= now {
 		netDue = true
 	}
-	if k.tracing && (expired || alarm || netDue || len(k.sleepers) > 0 && k.sleepers[0].deadline <= now) {
+	actionDue := len(k.actions) > 0 && k.actions[0].at <= now
+	if k.tracing && (expired || alarm || netDue || actionDue || len(k.sleepers) > 0 && k.sleepers[0].deadline <= now) {
 		k.emit(k.cur, "irq", "timer interrupt")
 	}
 	if netDue {
@@ -270,6 +274,7 @@ func (k *Kernel) timerInterrupt() {
 		k.wake(k.sleepers[0], nil, "by the timer: its sleep ended")
 	}
 	k.fireAlarms()
+	k.runActions(now)
 	if expired {
 		pid := k.cur.TID
 		if k.policy.Point(sched.Point{Kind: sched.PointSliceEnd, PID: pid, Cycle: now}) == sched.Continue {

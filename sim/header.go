@@ -209,13 +209,22 @@ func parseSize(s string) (uint64, string) {
 }
 
 // spawn parses "spawn FILE [ARG...]".
-func (h *header) spawn(words []word, end int) {
+func (h *header) spawn(words []word, end int) { h.spawnAt(words, end, 0, false) }
+
+// spawnAt parses the rest of a spawn line: "[on HOST] [bg|fg] [as
+// UID[:GID]] PROG ARGS", at the start (timed false) or "at CYCLE spawn".
+func (h *header) spawnAt(words []word, end int, at uint64, timed bool) {
 	var uid, gid int
 	host, used, ok := h.onHost(words, end, "spawn")
 	if !ok {
 		return
 	}
 	words = words[used:]
+	background := false
+	if len(words) > 0 && !words[0].quoted && (words[0].val == "bg" || words[0].val == "fg") {
+		background = words[0].val == "bg"
+		words = words[1:]
+	}
 	if len(words) > 0 && words[0].val == "as" && !words[0].quoted {
 		// "spawn as UID[:GID] PROG": the program runs as that user.
 		if len(words) < 2 {
@@ -237,7 +246,8 @@ func (h *header) spawn(words []word, end int) {
 	if p == nil {
 		return
 	}
-	sp := Spawn{Pos: h.at(words[0].col), Program: p, Args: []string{}, UID: uid, GID: gid, Host: host}
+	sp := Spawn{Pos: h.at(words[0].col), Program: p, Args: []string{}, UID: uid, GID: gid, Host: host,
+		Background: background, At: at, Timed: timed}
 	for _, w := range words[1:] {
 		sp.Args = append(sp.Args, w.val)
 	}
@@ -372,8 +382,8 @@ func (h *header) keys(words []word, end int, line string) {
 	want := []string{"a cycle number", "key", "a quoted string"}
 	for i, what := range want {
 		if i == 1 && len(words) > 1 && !words[1].quoted {
-			if v := words[1].val; v == "down" || v == "partition" || v == "heal" {
-				break
+			if v := words[1].val; v != "key" {
+				break // the kind is checked below
 			}
 		}
 		if i >= len(words) {
@@ -396,10 +406,14 @@ func (h *header) keys(words []word, end int, line string) {
 		h.timed(at, words[1:], end, pos)
 		return
 	}
+	if v := words[1].val; !words[1].quoted && (v == "kill" || v == "spawn" || v == "inspect") {
+		h.action(at, words[1:], end, pos)
+		return
+	}
 	if words[1].val != "key" || words[1].quoted {
-		expected := "key"
+		expected := "key, kill, spawn or inspect"
 		if len(h.s.Hosts) > 0 {
-			expected = "key, down, partition or heal"
+			expected = "key, kill, spawn, inspect, down, partition or heal"
 		}
 		h.errs.Add(h.at(words[1].col), "expected %s, found %s", expected, words[1].text)
 		return
@@ -757,4 +771,63 @@ func (h *header) watch(words []word, end int) {
 		return
 	}
 	h.s.Watches = append(h.s.Watches, w)
+}
+
+// action parses "at CYCLE kill [on HOST] PID SIGNAL", "at CYCLE spawn
+// ...", and "at CYCLE inspect [on HOST]".
+func (h *header) action(at uint64, words []word, end int, pos Pos) {
+	kind := words[0]
+	if kind.val == "spawn" {
+		h.spawnAt(words[1:], end, at, true)
+		return
+	}
+	host, used, ok := h.onHost(words[1:], end, kind.val)
+	if !ok {
+		return
+	}
+	words = words[1+used:]
+	if kind.val == "inspect" {
+		if len(words) > 0 {
+			h.errs.Add(h.at(words[0].col), "expected end of line after inspect, found %s", words[0].text)
+			return
+		}
+		h.s.Actions = append(h.s.Actions, Action{Pos: pos, At: at, Host: host, Kind: "inspect"})
+		return
+	}
+	if len(words) < 2 {
+		h.errs.Add(h.at(end), "expected a pid and a signal (at CYCLE kill PID SIGINT), found end of line")
+		return
+	}
+	pid, err := strconv.Atoi(words[0].val)
+	if err != nil || pid < 2 || words[0].quoted {
+		h.errs.Add(h.at(words[0].col), "bad pid %s: expected a process id from 2 up (init, pid 1, takes no signal it has no handler for)", words[0].text)
+		return
+	}
+	sig, ok := parseSignal(words[1].val)
+	if !ok || words[1].quoted {
+		h.errs.Add(h.at(words[1].col), "bad signal %s: expected a name such as SIGINT or INT, or a number from 1 to %d", words[1].text, abi.NSIG)
+		return
+	}
+	if len(words) > 2 {
+		h.errs.Add(h.at(words[2].col), "expected end of line after kill %s %s, found %s", words[0].val, words[1].val, words[2].text)
+		return
+	}
+	h.s.Actions = append(h.s.Actions, Action{Pos: pos, At: at, Host: host, Kind: "kill", PID: pid, Signal: sig})
+}
+
+// parseSignal reads a signal by name (SIGINT, INT) or number.
+func parseSignal(s string) (abi.Signal, bool) {
+	if n, err := strconv.Atoi(s); err == nil {
+		return abi.Signal(n), n >= 1 && n <= abi.NSIG
+	}
+	name := strings.ToUpper(s)
+	if !strings.HasPrefix(name, "SIG") {
+		name = "SIG" + name
+	}
+	for sig := abi.Signal(1); sig <= abi.NSIG; sig++ {
+		if sig.String() == name {
+			return sig, true
+		}
+	}
+	return 0, false
 }

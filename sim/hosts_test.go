@@ -57,7 +57,7 @@ x.txtar:9:11: duplicate down bob (first at line 8): a host goes down once
 x.txtar:10:17: expected end of line after down alice, found now
 x.txtar:11:21: expected two hosts after partition (at CYCLE partition NAME1 NAME2), found end of line
 x.txtar:12:16: no link between alice and carol: expected two hosts joined by a link line
-x.txtar:15:6: expected key, down, partition or heal, found explode`},
+x.txtar:15:6: expected key, kill, spawn, inspect, down, partition or heal, found explode`},
 		{"expect", two + "spawn on alice hello.s\nexpect exit hello 0\nexpect exit on bob hello 0\nexpect console \"hi\\n\"\nexpect console on carol \"hi\\n\"\nexpect exit on alice hello 0\nexpect seeds 1..3 always exit on alice hello 0\n" + prog,
 			`x.txtar:4:13: expected on HOST after expect exit (the scenario has hosts alice, bob), found hello
 x.txtar:5:20: no process spawned as "hello" on bob: no spawn line starts a process there

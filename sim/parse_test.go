@@ -118,12 +118,19 @@ x.txtar:4:10: expected UID or UID:GID (numbers up to 65535), found 5:`},
 x.txtar:3:7: bad address xyz: expected a number such as 0x12340
 x.txtar:4:7: address 0x1002 is not aligned to its size 4
 x.txtar:5:14: expected size=1, 2, 4 or 8 after the address, found size=3`},
+		{"actions", "spawn hello.s\nat 5 kill\nat 5 kill 1 SIGINT\nat 5 kill 2 SIGFOO\nat 5 kill 2 INT now\nat 5 inspect me\nat 5 frobnicate\n-- hello.s --\n" + helloSrc,
+			`x.txtar:2:10: expected a pid and a signal (at CYCLE kill PID SIGINT), found end of line
+x.txtar:3:11: bad pid 1: expected a process id from 2 up (init, pid 1, takes no signal it has no handler for)
+x.txtar:4:13: bad signal SIGFOO: expected a name such as SIGINT or INT, or a number from 1 to 64
+x.txtar:5:17: expected end of line after kill 2 INT, found now
+x.txtar:6:14: expected end of line after inspect, found me
+x.txtar:7:6: expected key, kill, spawn or inspect, found frobnicate`},
 		{"missing file", "spawn nothere.s\nspawn\n",
 			`x.txtar:1:7: cannot read program nothere.s: not a file of the archive, and on disk: open nothere.s: file does not exist
 x.txtar:2:6: expected a program file after spawn, found end of line`},
 		{"keys", "spawn hello.s\nat x key \"a\"\nat 5 keys \"a\"\nat 5 key a\nat 5 key \"unterminated\nat 5\nat 5 key \"\\q\"\n-- hello.s --\n" + helloSrc,
 			`x.txtar:2:4: bad cycle x: expected a decimal number
-x.txtar:3:6: expected key, found keys
+x.txtar:3:6: expected key, kill, spawn or inspect, found keys
 x.txtar:4:10: expected a quoted string such as "ls\n" or "^C", found a
 x.txtar:5:10: expected closing " of string, found end of line
 x.txtar:6:5: expected key (at CYCLE key "STRING"), found end of line

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"cmp"
+	"fmt"
 	"ipcsim/hw"
 	"slices"
 	"strings"
@@ -215,12 +216,35 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	}
 	for _, sp := range s.Spawns {
 		argv := append([]string{sp.Program.Name}, sp.Args...)
-		pid, err := c.Host(sp.Host).SpawnAs(sp.Program.Path(), argv, []string{}, sp.UID, sp.GID)
+		k := c.Host(sp.Host)
+		start := k.SpawnAs
+		if sp.Background {
+			start = k.SpawnBackground
+		}
+		if sp.Timed {
+			path, uid, gid := sp.Program.Path(), sp.UID, sp.GID
+			k.At(sp.At, func() {
+				if _, err := start(path, argv, []string{}, uid, gid); err != nil {
+					k.Note(fmt.Sprintf("spawn at cycle %d failed: %v", sp.At, err))
+				}
+			})
+			continue
+		}
+		pid, err := start(sp.Program.Path(), argv, []string{}, sp.UID, sp.GID)
 		if err != nil {
 			errs.Add(sp.Pos, "cannot spawn %s: %v", sp.Program.Source, err)
 			continue
 		}
 		o.PIDs = append(o.PIDs, pid)
+	}
+	for _, a := range s.Actions {
+		k, a := c.Host(a.Host), a
+		switch a.Kind {
+		case "kill":
+			k.At(a.At, func() { k.Kill(a.PID, a.Signal) })
+		case "inspect":
+			k.At(a.At, k.Procdump)
+		}
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err

@@ -25,6 +25,7 @@ package sim
 
 import (
 	"fmt"
+	"ipcsim/abi"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -42,6 +43,7 @@ type Scenario struct {
 	Spawns   []Spawn    // the processes started, in order
 	Keys     []Keys     // keystrokes, in the order of the header
 	Watches  []Watch    // words whose stores the trace reports ("watch ADDRESS")
+	Actions  []Action   // kills and inspects at a cycle, in the order of the header
 	Expects  []Expect   // expect lines, in order
 	Wants    []Want     // want/ sections, in file order
 
@@ -107,6 +109,24 @@ type Spawn struct {
 	Args     []string // argv[1:]; argv[0] is Program.Name
 	UID, GID int      // "spawn as UID:GID": the user it runs as (default root)
 	Host     int      // "spawn on HOST": index in Scenario.Hosts (0 without hosts)
+	// Background: "spawn bg" starts it in the background (its own process
+	// group; the terminal stays with the group it had). Without bg each
+	// spawn takes the terminal, so the last one holds it at the start.
+	Background bool
+	Timed      bool   // "at CYCLE spawn": started at cycle At, not before the run
+	At         uint64 // the cycle of a timed spawn
+}
+
+// An Action is something a scenario does to a machine at a cycle: "at
+// CYCLE kill PID SIGNAL" (a signal from outside, as root's kill(1)) or
+// "at CYCLE inspect" (the process table, into the trace).
+type Action struct {
+	Pos    Pos
+	At     uint64
+	Host   int
+	Kind   string // "kill" or "inspect"
+	PID    int
+	Signal abi.Signal
 }
 
 // A Watch is a "watch [on HOST] ADDRESS [size=N]" line: every store to

@@ -35,10 +35,57 @@ func (s *Scenario) Updated(o *Outcome) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// Update rewrites the scenario file's want/ sections (see Updated).
+// withMissingWants appends to data the basic want/ sections the
+// scenario lacks, recorded from o.
+func (s *Scenario) withMissingWants(data []byte, o *Outcome) ([]byte, error) {
+	out := bytes.NewBuffer(data)
+	for _, name := range s.basicWants() {
+		if s.want(name) != nil {
+			continue
+		}
+		got, over := s.render(name, o)
+		if over != "" {
+			return nil, fmt.Errorf("%s: cannot record %s: %s", s.Path, name, over)
+		}
+		if n := markerLine(got); n > 0 {
+			return nil, fmt.Errorf("%s: cannot record %s: its line %d reads as a txtar file marker (-- NAME --)", s.Path, name, n)
+		}
+		if b := out.Bytes(); len(b) > 0 && b[len(b)-1] != '\n' {
+			out.WriteByte('\n')
+		}
+		fmt.Fprintf(out, "-- %s --\n", name)
+		out.Write(got)
+	}
+	return out.Bytes(), nil
+}
+
+// basicWants are the want/ sections every scenario can have: the
+// console (one per host) and the exits.
+func (s *Scenario) basicWants() []string {
+	var names []string
+	if len(s.Hosts) == 0 {
+		names = append(names, "want/console")
+	}
+	for _, h := range s.Hosts {
+		names = append(names, "want/console/"+h.Name)
+	}
+	return append(names, "want/exits")
+}
+
+// ChecksNothing reports whether the scenario has neither an expect line
+// nor a want/ section: ipcsim test would pass it whatever it did.
+func (s *Scenario) ChecksNothing() bool { return len(s.Expects) == 0 && len(s.Wants) == 0 }
+
+// Update rewrites the scenario file's want/ sections (see Updated) and
+// adds those it lacks: its console (each host's) and its exits, at the
+// end. (A trace is recorded only where a want/trace section asks for it:
+// it is long.)
 func (s *Scenario) Update(o *Outcome) error {
 	data, err := s.Updated(o)
 	if err != nil {
+		return err
+	}
+	if data, err = s.withMissingWants(data, o); err != nil {
 		return err
 	}
 	if bytes.Equal(data, s.data) {

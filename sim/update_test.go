@@ -1,8 +1,11 @@
 package sim
 
 import (
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"ipcsim/kernel"
 )
@@ -76,4 +79,25 @@ func TestCheckExpect(t *testing.T) {
 	if d := Diff([]byte(strings.Join(want, "\n")), []byte(strings.Join(got, "\n"))); d != "" {
 		t.Error(d)
 	}
+}
+
+// TestUpdateAddsMissingWants: --update records the console and exits of a
+// scenario that has no section for them, at the end of the file.
+func TestUpdateAddsMissingWants(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/x.txtar"
+	src := "machine quantum=100 seed=1 limit=100000\nspawn hello.s\nexpect exit hello 0\n-- hello.s --\n" + helloSrc
+	require.NoError(t, os.WriteFile(path, []byte(src), 0o644))
+	s, err := Load(path)
+	require.NoError(t, err)
+	require.False(t, s.ChecksNothing())
+	o, err := s.Run(Options{})
+	require.NoError(t, err)
+	require.NoError(t, s.Update(o))
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, src+"-- want/console --\nhi\n-- want/exits --\npid 2 (hello): exited with status 0\n", string(got))
+	s, err = Load(path)
+	require.NoError(t, err)
+	require.Empty(t, s.Check(o))
 }

@@ -114,6 +114,9 @@ func testScenario(path string, update, quiet bool, seed, limit *settingFlag, w i
 		if !quiet {
 			fmt.Fprintf(w, "ok %s\n", path)
 		}
+		if s.ChecksNothing() {
+			fmt.Fprintf(w, "warning: %s checks nothing: no expect line, no want/ section (ipcsim test --update records its console and exits)\n", path)
+		}
 		return true, false
 	}
 	// Each mismatch is a line, and the diff under it is indented once more.
