@@ -105,6 +105,10 @@ func (p *parser) directive(d token) {
 			return
 		}
 		p.assignment(t)
+	case ".macro", ".endm", ".rept", ".endr", ".irp", ".irpc":
+		// GNU as's macros: "Macros ... you can define macros that generate
+		// assembly output" - the GNU as manual, .macro.
+		p.errorf(d.pos, "%s is not supported: write the instructions out, or use .equ for the numbers and a C program (cc glibc) for what repeats", name)
 	default:
 		p.errorf(d.pos, "unknown directive %q", name)
 	}

@@ -1,6 +1,9 @@
 package asm
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Expressions (GNU as manual, "Expressions"). Operands are integers, symbols, '.'
 // (the current location) and numeric local label references. GNU as has three
@@ -219,7 +222,7 @@ func (a *assembler) evalNode(e expr, dot value, final bool) (value, *evalError) 
 	case *symRef:
 		s := a.syms[e.name]
 		if s == nil {
-			return value{}, &evalError{pos: e.pos, msg: fmt.Sprintf("undefined symbol %q", e.shown), undef: e.shown}
+			return value{}, &evalError{pos: e.pos, msg: fmt.Sprintf("undefined symbol %q", e.shown) + missingCallHint(e.shown), undef: e.shown}
 		}
 		switch s.kind {
 		case symPredefined:
@@ -352,4 +355,33 @@ func boolIndex(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// missingCalls are the system calls other architectures have and riscv64
+// does not (it has only the asm-generic ones), with what to call instead.
+var missingCalls = map[string]string{
+	"SYS_fork":      "SYS_clone with a0 = SIGCHLD (17) and a1 = 0, as glibc's fork does",
+	"SYS_vfork":     "SYS_clone with a0 = SIGCHLD (17) and a1 = 0",
+	"SYS_pipe":      "SYS_pipe2 with a1 = 0 (the flags)",
+	"SYS_poll":      "SYS_ppoll: the timeout is a struct timespec pointer (0 for none), then a sigmask and its size",
+	"SYS_select":    "SYS_pselect6: the timeout is a struct timespec pointer, the sixth argument a sigmask (0)",
+	"SYS_wait":      "SYS_wait4 with a0 = -1, a2 = 0 (options), a3 = 0 (rusage)",
+	"SYS_waitpid":   "SYS_wait4 with a3 = 0 (rusage)",
+	"SYS_open":      "SYS_openat with a0 = AT_FDCWD (-100)",
+	"SYS_dup2":      "SYS_dup3 with a2 = 0 (the flags)",
+	"SYS_signal":    "SYS_rt_sigaction with a struct sigaction and a3 = 8 (the mask's size)",
+	"SYS_sigaction": "SYS_rt_sigaction with a3 = 8 (the mask's size)",
+	"SYS_pause":     "SYS_rt_sigsuspend with the current mask, or SYS_ppoll with nothing to wait for",
+	"SYS_alarm":     "SYS_setitimer with ITIMER_REAL",
+	"SYS_unlink":    "SYS_unlinkat with a0 = AT_FDCWD (-100) and a2 = 0",
+	"SYS_mkfifo":    "SYS_mknodat with a0 = AT_FDCWD (-100) and the mode S_IFIFO|0644",
+	"SYS_time":      "SYS_clock_gettime with CLOCK_REALTIME",
+}
+
+// missingCallHint says what to use instead of a system call riscv64 lacks.
+func missingCallHint(name string) string {
+	if hint, ok := missingCalls[name]; ok {
+		return fmt.Sprintf(": riscv64 has no %s; use %s", strings.TrimPrefix(name, "SYS_"), hint)
+	}
+	return ""
 }

@@ -267,7 +267,7 @@ func (a *assembler) valueNow(e expr) (value, bool) {
 	if err != nil {
 		msg := err.msg
 		if err.undef != "" {
-			msg = fmt.Sprintf("expected a constant, found %q, which is not defined before this line", err.undef)
+			msg = fmt.Sprintf("expected a constant, found %q, which is not defined before this line", err.undef) + missingCallHint(err.undef)
 		}
 		a.errs.Add(err.pos, "%s", msg)
 		return value{}, false
