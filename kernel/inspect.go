@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"strings"
 
 	"ipcsim/proc"
 
@@ -24,6 +25,7 @@ type Snapshot struct {
 	Epolls    []EpollState    `json:"epolls,omitempty"`       // epoll instances (inspect_epoll.go)
 	Sockets   []SocketState   `json:"sockets,omitempty"`      // Unix sockets (inspect_socket.go)
 	Inet      []InetState     `json:"inet,omitempty"`         // TCP and UDP sockets (inspect_inet.go)
+	Terminal  *TerminalState  `json:"terminal,omitempty"`     // the terminal: its foreground group and what is typed
 	Futexes   []FutexState    `json:"futexes,omitempty"`      // futex words with waiters (inspect_futex.go)
 	Files     *FilesState     `json:"files,omitempty"`        // regular files (inspect_file.go)
 }
@@ -42,6 +44,10 @@ type ProcState struct {
 	Cycles  uint64     `json:"cycles"`            // cycles run in user mode
 	Pending string     `json:"pending,omitempty"` // pending signals
 	Blocked string     `json:"blocked,omitempty"` // blocked signals
+	// Handlers lists the signals whose disposition is not the default:
+	// "SIGINT: handler 0x10230 (SA_RESTART, mask SIGTERM)", "SIGPIPE:
+	// ignored".
+	Handlers []string `json:"handlers,omitempty"`
 	// Threads lists every thread of a process that has more than one
 	// (or whose first thread has exited): the process's line above is
 	// its first thread's.
@@ -94,9 +100,12 @@ func (k *Kernel) Snapshot() Snapshot {
 		if t == k.cur {
 			ps.State = "running"
 		}
-		if t.call != nil {
+		if t.call != nil && t.State == proc.Sleeping {
+			// A woken task keeps its call until it runs again: only a
+			// sleeping one waits for something.
 			ps.Waiting = fmt.Sprintf("%v: %s", t.call.no, t.blocked.text())
 		}
+		ps.Handlers = handlerStates(t)
 		if p := t.pendingSignals(); p != 0 {
 			ps.Pending = sigSetString(p)
 		}
@@ -124,6 +133,7 @@ func (k *Kernel) Snapshot() Snapshot {
 	k.epollSnapshot(&s)
 	k.inetSnapshot(&s)
 	k.futexSnapshot(&s)
+	s.Terminal = k.tty.state()
 	k.socketSnapshot(&s)
 	k.fileSnapshot(&s)
 	return s
@@ -234,7 +244,7 @@ func (k *Kernel) threadStates(t *Task) []ThreadState {
 		case o == k.cur:
 			ts.State = "running"
 		}
-		if o.call != nil {
+		if o.call != nil && o.State == proc.Sleeping {
 			ts.Waiting = fmt.Sprintf("%v: %s", o.call.no, o.blocked.text())
 		}
 		if o.Sig.Pending != 0 {
@@ -247,3 +257,48 @@ func (k *Kernel) threadStates(t *Task) []ThreadState {
 	}
 	return out
 }
+
+// handlerStates describes t's signal dispositions that are not the
+// default, by signal number.
+func handlerStates(t *Task) []string {
+	var out []string
+	for sig := abi.Signal(1); sig <= abi.NSIG; sig++ {
+		act := t.Sig.Actions[sig]
+		switch act.Handler {
+		case abi.SIG_DFL:
+			continue
+		case abi.SIG_IGN:
+			out = append(out, fmt.Sprintf("%v: ignored", sig))
+			continue
+		}
+		var extra []string
+		if f := flagNames(act.Flags, sigactionFlags); f != "0" {
+			extra = append(extra, f)
+		}
+		if act.Mask != 0 {
+			extra = append(extra, "mask "+sigSetString(act.Mask))
+		}
+		d := fmt.Sprintf("%v: handler %#x", sig, act.Handler)
+		if len(extra) > 0 {
+			d += " (" + strings.Join(extra, ", ") + ")"
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// TerminalState is the terminal as inspect shows it: the session it
+// controls, its foreground process group, its mode, the line being typed
+// and the input read can take.
+type TerminalState struct {
+	Session    int    `json:"session"`
+	Foreground int    `json:"foreground"`
+	Canonical  bool   `json:"canonical"` // ICANON: input by lines
+	Echo       bool   `json:"echo"`
+	Editing    string `json:"editing"`  // the line being typed, not yet readable
+	Readable   string `json:"readable"` // what a read takes, quoted
+}
+
+// sigactionFlags names the SA_* flags of a disposition.
+var sigactionFlags = []flagName{{abi.SA_NOCLDSTOP, "SA_NOCLDSTOP"}, {abi.SA_NOCLDWAIT, "SA_NOCLDWAIT"}, {abi.SA_SIGINFO, "SA_SIGINFO"},
+	{abi.SA_ONSTACK, "SA_ONSTACK"}, {abi.SA_RESTART, "SA_RESTART"}, {abi.SA_NODEFER, "SA_NODEFER"}, {abi.SA_RESETHAND, "SA_RESETHAND"}}

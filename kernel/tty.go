@@ -559,3 +559,13 @@ func (tt *Terminal) setForeground(pgrp int) {
 func (tt *Terminal) String() string {
 	return fmt.Sprintf("tty: %d lines ready, %d bytes being edited, foreground group %d", len(tt.lines), len(tt.edit), tt.fg)
 }
+
+// state is the terminal for inspect.
+func (tt *Terminal) state() *TerminalState {
+	var readable []byte
+	for _, l := range tt.lines {
+		readable = append(readable, l...)
+	}
+	return &TerminalState{Session: tt.sid, Foreground: tt.fg, Canonical: tt.termios.lflag&lICANON != 0,
+		Echo: tt.termios.lflag&lECHO != 0, Editing: quoteBytes(tt.edit, 64), Readable: quoteBytes(readable, 64)}
+}

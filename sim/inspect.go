@@ -22,7 +22,7 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "state at cycle %d\n\nprocesses:\n", s.Cycle)
+	fmt.Fprintf(&b, "state at cycle %d\n(as the clock reached it: what the trace shows before it is done, of that cycle maybe part)\n\nprocesses:\n", s.Cycle)
 	fmt.Fprintf(&b, "  %4s %5s %5s  %-9s %-15s %s\n", "PID", "PPID", "PGID", "STATE", "NAME", "WAITING FOR")
 	for _, p := range s.Procs {
 		fmt.Fprintf(&b, "  %4d %5d %5d  %-9s %-15s %s\n", p.PID, p.PPID, p.PGID, p.State, p.Name, p.Waiting)
@@ -39,6 +39,9 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 		if p.Blocked != "" {
 			fmt.Fprintf(&b, "         signals blocked: %s\n", p.Blocked)
 		}
+		for _, h := range p.Handlers {
+			fmt.Fprintf(&b, "         signal %s\n", h)
+		}
 		for _, th := range p.Threads {
 			fmt.Fprintf(&b, "         thread tid %d (%s): %s", th.TID, th.Name, th.State)
 			if th.Waiting != "" {
@@ -53,6 +56,18 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 			}
 		}
 		writeMaps(&b, p)
+	}
+	if t := s.Terminal; t != nil {
+		mode := "raw"
+		if t.Canonical {
+			mode = "canonical (by lines)"
+		}
+		echo := "no echo"
+		if t.Echo {
+			echo = "echo"
+		}
+		fmt.Fprintf(&b, "\nterminal: session %d, foreground process group %d, %s, %s; being typed %s; readable %s\n",
+			t.Session, t.Foreground, mode, echo, t.Editing, t.Readable)
 	}
 	fmt.Fprintf(&b, "\nprocess tree:\n")
 	WriteTree(&b, SnapshotTree(s), "  ")

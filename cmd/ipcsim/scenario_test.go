@@ -189,7 +189,7 @@ func TestDefaultCycleLimit(t *testing.T) {
 	}
 	os.WriteFile(file, []byte(napForever), 0o644)
 	st, out, _ = run(t, "inspect", "--at=2_000_000_000", file)
-	if st != exitOK || !strings.HasPrefix(out, "state at cycle 1000000000\n") {
+	if st != exitOK || !strings.HasPrefix(out, "the run ended before cycle 2000000000: cycle limit reached at cycle 1000000000; this is the state it ended in\nstate at cycle 1000000000\n") {
 		t.Errorf("inspect: status %d, output %q", st, out)
 	}
 	st, out, _ = run(t, "run", "--limit=none", helloScenario)
