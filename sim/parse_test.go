@@ -210,10 +210,10 @@ func TestParseSettingRanges(t *testing.T) {
 		{"limit=never", `bad limit "never": expected a decimal number, or none`},
 		{"limit=4611686018427387904", ""},
 		{"limit=none", ""},
-		{"maxprocs=1", `bad maxprocs "1": expected a process limit from 2 to 4096`},
-		{"maxprocs=4097", `bad maxprocs "4097": expected a process limit from 2 to 4096`},
+		{"maxprocs=1", `bad maxprocs "1": expected a process limit from 2 to 65536`},
+		{"maxprocs=65537", `bad maxprocs "65537": expected a process limit from 2 to 65536`},
 		{"maxprocs=18446744073709551617", `bad maxprocs "18446744073709551617": expected a number below 2^64`},
-		{"maxprocs=4096", ""},
+		{"maxprocs=65536", ""},
 		{"seed=18446744073709551615", ""},
 	}
 	for _, tt := range []struct{ at, err string }{

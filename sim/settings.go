@@ -22,7 +22,7 @@ const (
 	MinMemBytes = 1 << 20 // 256 frames: a few small processes
 	MaxMemBytes = 4 << 30 // allocated up front on the host
 	MinMaxProcs = 2       // init and one process
-	MaxMaxProcs = 4096
+	MaxMaxProcs = 65536   // each process takes frames too: the memory bounds how many can live
 	// MaxCycleLimit is the largest limit=: 2^62 cycles (146 years of
 	// virtual time), so that the clock never comes near wrapping.
 	MaxCycleLimit = 1 << 62

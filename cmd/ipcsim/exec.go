@@ -45,6 +45,8 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(mem, "mem", "physical memory")
 	fs.Var(quantum, "quantum", "cycles per time slice")
 	fs.Var(trapcost, "trapcost", "extra cycles per trap")
+	maxprocs := &settingFlag{key: "maxprocs"}
+	fs.Var(maxprocs, "maxprocs", "the process and thread limit")
 	seed := seedFlag(fs)
 	// exec stops a program at execDefaultLimit cycles unless --limit says
 	// otherwise (--limit=none: never, as qemu-riscv64).
@@ -82,6 +84,7 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		MemBytes:   mem.n,
 		Quantum:    quantum.n,
 		TrapCost:   trapcost.n,
+		MaxProcs:   int(maxprocs.n),
 		Seed:       seed.n,
 		CycleLimit: limit.n,
 		Stdout:     stdout,

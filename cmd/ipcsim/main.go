@@ -93,6 +93,8 @@ Usage:
                          (65536, 64K, 16M, 1G; default 64M)
         --quantum=N      cycles per time slice, 1 to 10^12 (default 10000)
         --trapcost=N     extra cycles per trap, 0 to 10^6 (default 0)
+        --maxprocs=N     the limit of processes and threads, 2 to 65536
+                         (default 64; fork and clone fail with EAGAIN at it)
         --seed=N         the PRNG seed, any 64-bit number (default 0)
         --limit=N|none   stop at cycle N, 1 to 2^62 (default 10^12, 1000 s
                          of virtual time; none runs on, as qemu-riscv64)
