@@ -37,9 +37,12 @@ type Event struct {
 	Mem    *MemEvent `json:"mem,omitempty"`    // what a traced instruction loaded or stored
 }
 
+// An EventKind is a value of Event.Kind and what events of that kind mark.
+type EventKind struct{ Kind, What string }
+
 // EventKinds lists every Event.Kind, each with what it marks, in the
 // order the help lists them (ipcsim run --hide and --only take these).
-var EventKinds = []struct{ Kind, What string }{
+var EventKinds = []EventKind{
 	{"syscall", "a system call returned"},
 	{"block", "a call put the process to sleep"},
 	{"wake", "a sleeping process was woken"},
