@@ -398,8 +398,12 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 		k.sleepers = slices.Insert(k.sleepers, i, t)
 	}
 	if k.tracing {
-		k.emitEvent(t, &Event{Kind: "block", Syscall: c.no.String(),
-			Text: k.formatBlocked(c) + " blocks: " + blk.text()})
+		e := &Event{Kind: "block", Syscall: c.no.String(), Args: callArgs(c), Signal: callSignal(c),
+			Text: k.formatBlocked(c) + " blocks: " + blk.text()}
+		if c.no == abi.SysRead || c.no == abi.SysWrite {
+			e.Obj = fdName(t, c.a[0])
+		}
+		k.emitEvent(t, e)
 	}
 	k.policy.Point(sched.Point{Kind: sched.PointBlock, PID: t.TID, Sysno: int(c.no), Cycle: k.Now()})
 	if k.cur == t {

@@ -160,8 +160,8 @@ func (k *Kernel) complete(c *call, ret int64, err error) {
 	t.Regs.PC += 4
 	if k.tracing {
 		r := ret // a copy, so that ret itself stays off the heap when tracing is off
-		e := &Event{Kind: "syscall", Syscall: c.no.String(), Ret: &r, Errno: errnoName(ret),
-			Text: k.formatCall(c, ret) + " = " + formatRet(ret) + k.formatAux(c, ret)}
+		e := &Event{Kind: "syscall", Syscall: c.no.String(), Args: callArgs(c), Ret: &r, Errno: errnoName(ret),
+			Signal: callSignal(c), Text: k.formatCall(c, ret) + " = " + formatRet(ret) + k.formatAux(c, ret)}
 		if c.no == abi.SysRead || c.no == abi.SysWrite {
 			e.Obj = fdName(t, c.a[0])
 		}

@@ -12,9 +12,7 @@ import (
 )
 
 // An Event is one thing that happened, for the trace. Kind is one of
-// "syscall" (a call returned), "block" (a call put the process to sleep),
-// "wake", "switch" (context switch), "irq" (interrupt), "fault" (page
-// fault), "signal", "spawn" (a process was born), "exec", "exit" and "reap".
+// EventKinds.
 type Event struct {
 	Cycle uint64 `json:"cycle"`
 	Host  string `json:"host,omitempty"` // the host (Config.Host) among several; "" for a machine alone
@@ -23,19 +21,48 @@ type Event struct {
 	Kind  string `json:"kind"`
 	Text  string `json:"text"` // the readable line: `write(1, "hi\n", 3) = 3`
 
-	Syscall string `json:"syscall,omitempty"` // the call's name, for syscall and block events
-	Ret     *int64 `json:"ret,omitempty"`     // the call's raw return value (a0: -errno on failure)
-	Errno   string `json:"errno,omitempty"`   // "EFAULT" when the call failed
-	Addr    string `json:"addr,omitempty"`    // the faulting address, for faults
-	Other   int    `json:"other,omitempty"`   // the other process: the one switched to, woken, forked or reaped; a signal's sender
-	PC      string `json:"pc,omitempty"`      // the instruction's address, for instructions and faults
+	Syscall string   `json:"syscall,omitempty"` // the call's name, for syscall and block events
+	Args    []uint64 `json:"args,omitempty"`    // the call's raw arguments (a0.., as many as it takes), for syscall and block events
+	Ret     *int64   `json:"ret,omitempty"`     // the call's raw return value (a0: -errno on failure)
+	Errno   string   `json:"errno,omitempty"`   // "EFAULT" when the call failed
+	Addr    string   `json:"addr,omitempty"`    // the faulting address, for faults
+	Other   int      `json:"other,omitempty"`   // the other process: the one switched to, woken, forked or reaped; a signal's sender
+	PC      string   `json:"pc,omitempty"`      // the instruction's address, for instructions and faults
 
 	// For views of the trace (sim/chrome.go, sim/mermaid.go), which should
 	// not have to parse Text:
 	Name   string    `json:"name,omitempty"`   // the process's name (comm), for spawn and exec events
-	Signal string    `json:"signal,omitempty"` // the signal, for the events of its generation: "SIGCHLD"
-	Obj    string    `json:"obj,omitempty"`    // the object a read or write used: "pipe#1", "tty"
+	Signal string    `json:"signal,omitempty"` // the signal, for the events of its generation: "SIGCHLD"; for a call whose arguments name one (kill, rt_sigaction)
+	Obj    string    `json:"obj,omitempty"`    // the object a read or write used (or blocks on): "pipe#1", "tty"
 	Mem    *MemEvent `json:"mem,omitempty"`    // what a traced instruction loaded or stored
+}
+
+// An EventKind is a value of Event.Kind and what events of that kind mark.
+type EventKind struct{ Kind, What string }
+
+// EventKinds lists every Event.Kind, each with what it marks, in the
+// order the help lists them (ipcsim run --hide and --only take these).
+var EventKinds = []EventKind{
+	{"syscall", "a system call returned"},
+	{"block", "a call put the process to sleep"},
+	{"wake", "a sleeping process was woken"},
+	{"switch", "a context switch"},
+	{"irq", "an interrupt (the timer, the keyboard, the host's input)"},
+	{"fault", "a page fault"},
+	{"signal", "a signal generated, delivered, or what it did"},
+	{"spawn", "a process or thread was born"},
+	{"exec", "a thread's execve made it its process's only thread"},
+	{"exit", "a process or thread ended"},
+	{"reap", "a parent reaped a child"},
+	{"reparent", "init adopted an orphan"},
+	{"ipc", "a message, semaphore or segment changed hands"},
+	{"futex", "a futex requeue or a robust futex's dead owner"},
+	{"tty", "the terminal: a signal key, a new foreground group"},
+	{"net", "a packet sent, received or dropped, a TCP state change"},
+	{"down", "a host lost power"},
+	{"note", "something the kernel does not simulate"},
+	{"insn", "an instruction (insns=on)"},
+	{"watch", "a store to a watched word"},
 }
 
 // instruction renders the instruction at pc of task t: "sd a1, 0(zero)",
@@ -147,6 +174,33 @@ func (k *Kernel) emitSignal(t *Task, sig abi.Signal, info proc.SigInfo, text str
 		e.Other = info.PID
 	}
 	k.emitEvent(t, e)
+}
+
+// callArgs returns the raw arguments of c, as many as the call takes (all
+// six registers for a call ipcsim does not know), for Event.Args.
+func callArgs(c *call) []uint64 {
+	n := len(c.a)
+	if c.no < abi.Sysno(len(syscalls)) && syscalls[c.no].fn != nil {
+		n = len(syscalls[c.no].args)
+	}
+	if n == 0 {
+		return nil
+	}
+	return append([]uint64(nil), c.a[:n]...)
+}
+
+// callSignal returns the signal that c's arguments name (kill's, tgkill's,
+// rt_sigaction's), for Event.Signal; "" for a call without one.
+func callSignal(c *call) string {
+	if c.no >= abi.Sysno(len(syscalls)) {
+		return ""
+	}
+	for i, letter := range []byte(syscalls[c.no].args) {
+		if letter == 'S' && int32(c.a[i]) != 0 {
+			return abi.Signal(int32(c.a[i])).String()
+		}
+	}
+	return ""
 }
 
 // fdName names the object behind descriptor fd of t, for Event.Obj; "" if

@@ -255,27 +255,8 @@ func consoleExceeded(h *HostOutcome) string {
 // cycle 30000: power lost") and one indented line for each process that
 // waits, or that died with it.
 func FormatHostExits(hosts []HostOutcome) string {
-	type exit struct {
-		host int
-		x    kernel.Exit
-	}
-	var all []exit
-	for i, h := range hosts {
-		for _, x := range h.Result.Exits {
-			all = append(all, exit{i, x})
-		}
-	}
-	slices.SortStableFunc(all, func(a, b exit) int {
-		if a.x.Cycle != b.x.Cycle {
-			if a.x.Cycle < b.x.Cycle {
-				return -1
-			}
-			return 1
-		}
-		return a.host - b.host
-	})
 	var b strings.Builder
-	for _, e := range all {
+	for _, e := range exitOrder(hosts) {
 		fmt.Fprintf(&b, "%s: pid %d (%s): %s\n", hosts[e.host].Name, e.x.PID, e.x.Name, e.x.Describe())
 	}
 	for _, h := range hosts {
@@ -296,6 +277,33 @@ func FormatHostExits(hosts []HostOutcome) string {
 		}
 	}
 	return b.String()
+}
+
+// hostExit is an exit of a host's process: hosts[host].
+type hostExit struct {
+	host int
+	x    kernel.Exit
+}
+
+// exitOrder returns the exits of every host in order of death: by cycle,
+// then in the order of the hosts.
+func exitOrder(hosts []HostOutcome) []hostExit {
+	var all []hostExit
+	for i, h := range hosts {
+		for _, x := range h.Result.Exits {
+			all = append(all, hostExit{i, x})
+		}
+	}
+	slices.SortStableFunc(all, func(a, b hostExit) int {
+		if a.x.Cycle != b.x.Cycle {
+			if a.x.Cycle < b.x.Cycle {
+				return -1
+			}
+			return 1
+		}
+		return a.host - b.host
+	})
+	return all
 }
 
 // FormatExits renders the exits of a run, one line each ("pid 2 (hello):

@@ -139,6 +139,10 @@ func (r *RunTree) Event(e *kernel.Event) {
 	}
 }
 
+// Nodes returns the processes kept, in order of birth, and how many more
+// there were.
+func (r *RunTree) Nodes() ([]TreeNode, int) { return r.nodes, r.dropped }
+
 // Write draws the tree (WriteTree) and, if processes were left out, a
 // last line that says how many.
 func (r *RunTree) Write(w io.Writer) error {

@@ -59,22 +59,22 @@ func WriteText(w io.Writer, events []kernel.Event) error {
 // WriteJSON writes events as JSON lines: one encoding/json object each.
 func WriteJSON(w io.Writer, events []kernel.Event) error {
 	bw := bufio.NewWriter(w)
+	enc := jsonLines(bw)
 	for i := range events {
-		if err := writeJSONEvent(bw, &events[i]); err != nil {
+		if err := enc.Encode(&events[i]); err != nil {
 			return err
 		}
 	}
 	return bw.Flush()
 }
 
-func writeJSONEvent(w io.Writer, e *kernel.Event) error {
-	b, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
-	_, err = w.Write(b)
-	return err
+// jsonLines returns an encoder of JSON lines to w. <, > and & are
+// written as they are (SetEscapeHTML(false)), so that a line reads as the
+// text trace does: "switch pid 2 -> pid 3".
+func jsonLines(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w) // Encode ends each document with a newline
+	enc.SetEscapeHTML(false)
+	return enc
 }
 
 // Tracer returns a function that writes each event it is given to w, as
@@ -90,12 +90,13 @@ func Tracer(w io.Writer, json bool) (trace func(*kernel.Event), errp func() erro
 // width columns (Scenario.HostWidth); JSON lines carry a "host" field.
 func HostTracer(w io.Writer, json bool, width int) (trace func(*kernel.Event), errp func() error) {
 	var werr error
+	enc := jsonLines(w)
 	trace = func(e *kernel.Event) {
 		if werr != nil {
 			return
 		}
 		if json {
-			werr = writeJSONEvent(w, e)
+			werr = enc.Encode(e)
 			return
 		}
 		_, werr = io.WriteString(w, FormatHostEvent(e, width)+"\n")

@@ -22,13 +22,31 @@ const usage = `ipcsim runs programs and scenarios on a simulated Unix machine.
 
 Usage:
 
-  ipcsim run [--format=text|json|chrome|mermaid] [--tree] [--seed=N] [--limit=N|none] [--replay=TOKEN] FILE.txtar
-      Run a scenario. Print its trace (text, or JSON lines with
-      --format=json), then the console output, then how each process
-      ended (--tree adds the tree of its processes), and last, if the
-      run called system calls that ipcsim does not implement (each
-      failed with ENOSYS), a line naming them:
+  ipcsim run [--format=text|json|chrome|mermaid] [--tree] [--seed=N] [--limit=N|none] [--replay=TOKEN]
+             [--pid=LIST] [--host=LIST] [--from=CYCLE] [--to=CYCLE] [--hide=KINDS|--only=KINDS] FILE.txtar
+      Run a scenario. Print its trace, then the console output, then how
+      each process ended (--tree adds the tree of its processes), and
+      last, if the run called system calls that ipcsim does not
+      implement (each failed with ENOSYS), a line naming them:
       "unimplemented: socket (3 calls, first by pid 2 at cycle 1234)".
+      --format=json prints all of it as JSON, one document a line: the
+      trace events (with a "kind"), then documents with a "type":
+      console (one per host, the whole output), exit (one per process),
+      stop (one per host: why it stopped), process (--tree) and
+      unimplemented (see the README).
+      Trace filters hide events of the trace, in text and JSON; the run,
+      its console and its exits stay the same:
+        --pid=2,3        only these processes (alice:2 for a host's;
+                         0 is the machine itself: interrupts, the tty)
+        --host=alice,bob only these hosts' events
+        --from=CYCLE     only events from this cycle on
+        --to=CYCLE       only events up to this cycle (included)
+        --hide=switch,irq     not events of these kinds
+        --only=syscall,signal only events of these kinds
+      The kinds: syscall, block, wake, switch, irq, fault, signal,
+      spawn, exec, exit, reap, reparent, ipc, futex, tty, net, down,
+      note, insn, watch. The list flags may be repeated; an event shows
+      when it passes every filter given.
       --format=chrome prints only a Chrome trace for ui.perfetto.dev,
       --format=mermaid only a Mermaid sequence diagram of the IPC.
       --seed=N runs the machine with seed N instead of the

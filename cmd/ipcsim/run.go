@@ -21,6 +21,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	seed := seedFlag(fs)
 	limit := limitFlag(fs)
 	replay := fs.String("replay", "", "run the schedule of this token from ipcsim explore")
+	filter := filterFlags(fs)
 	if st := parseFlags(fs, interleave(fs, args), stdout, stderr); st >= 0 {
 		return st
 	}
@@ -35,6 +36,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ipcsim run: --tree goes with --format=text or json: the %s output is one document\n", *format)
 		return exitBadInput
 	}
+	if view && filter.Active() {
+		fmt.Fprintf(stderr, "ipcsim run: the trace filters (--pid, --host, --from, --to, --hide, --only) go with --format=text or json: the %s view needs every event\n", *format)
+		return exitBadInput
+	}
 	if fs.NArg() != 1 {
 		fmt.Fprintf(stderr, "ipcsim run: expected one scenario file, found %d arguments (see ipcsim help)\n", fs.NArg())
 		return exitBadInput
@@ -42,6 +47,14 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	s, err := sim.Load(fs.Arg(0))
 	if err != nil {
 		fmt.Fprintln(stderr, err)
+		return exitBadInput
+	}
+	var hostNames []string
+	for _, h := range s.Hosts {
+		hostNames = append(hostNames, h.Name)
+	}
+	if err := filter.Check(hostNames); err != nil {
+		fmt.Fprintf(stderr, "ipcsim run: %v\n", err)
 		return exitBadInput
 	}
 	var opts sim.Options
@@ -80,17 +93,14 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	)
 	switch *format {
 	case "chrome":
-		var hosts []string
-		for _, h := range s.Hosts {
-			hosts = append(hosts, h.Name)
-		}
-		chrome = sim.NewChromeTraceHosts(out, s.Path, hosts)
+		chrome = sim.NewChromeTraceHosts(out, s.Path, hostNames)
 		trace = chrome.Event
 	case "mermaid":
 		mermaid = sim.NewMermaid(out, sim.MaxMermaidItems)
 		trace = mermaid.Event
 	default:
 		trace, traceErr = sim.HostTracer(out, *format == "json", s.HostWidth())
+		trace = filter.Wrap(trace) // the tree below sees every event
 	}
 	if *tree {
 		runTree = sim.NewRunTree()
@@ -128,6 +138,16 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		limitNote(stderr, "run", s, o)
 		return exitOK
 	}
+	if *format == "json" {
+		// Every line a JSON document: the console, the exits and the
+		// rest follow the events as documents with a "type".
+		if err := sim.WriteRunJSON(out, o, runTree); err != nil {
+			fmt.Fprintf(stderr, "ipcsim run: writing the output: %v\n", err)
+			return exitBadInput
+		}
+		limitNote(stderr, "run", s, o)
+		return exitOK
+	}
 	if len(s.Hosts) > 0 {
 		for i := range o.Hosts {
 			writeConsole(out, "--- console "+o.Hosts[i].Name, &o.Hosts[i])
@@ -148,6 +168,44 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	}
 	limitNote(stderr, "run", s, o)
 	return exitOK
+}
+
+// filterFlags defines the trace filters of ipcsim run on fs: --pid,
+// --host, --from, --to, --hide and --only. A list flag may be given more
+// than once; its lists add up.
+func filterFlags(fs *flag.FlagSet) *sim.TraceFilter {
+	f := &sim.TraceFilter{}
+	fs.Func("pid", "show only the events of these processes: 2,3 (or alice:2 with hosts; 0 is the machine itself)", func(v string) error {
+		refs, err := sim.ParsePIDs(v)
+		f.PIDs = append(f.PIDs, refs...)
+		return err
+	})
+	fs.Func("host", "show only the events of these hosts: alice,bob", func(v string) error {
+		hosts, err := sim.ParseHosts(v)
+		f.Hosts = append(f.Hosts, hosts...)
+		return err
+	})
+	fs.Func("from", "show only the events from this cycle on", func(v string) error {
+		n, err := sim.ParseCount(v)
+		f.From = n
+		return err
+	})
+	fs.Func("to", "show only the events up to this cycle (included)", func(v string) error {
+		n, err := sim.ParseCount(v)
+		f.To, f.HasTo = n, err == nil
+		return err
+	})
+	fs.Func("hide", "hide the events of these kinds: switch,irq (kinds: "+sim.KindNames()+")", func(v string) error {
+		kinds, err := sim.ParseKinds(v)
+		f.Hide = append(f.Hide, kinds...)
+		return err
+	})
+	fs.Func("only", "show only the events of these kinds: syscall,signal (kinds: "+sim.KindNames()+")", func(v string) error {
+		kinds, err := sim.ParseKinds(v)
+		f.Only = append(f.Only, kinds...)
+		return err
+	})
+	return f
 }
 
 // limitNote says on w why a run stopped at the default cycle limit, and how

@@ -34,13 +34,20 @@ msg:	.ascii "hi\n"
 const sockLine = "unimplemented: acct (1 call, first by pid 2 at cycle 11), io_uring_setup (2 calls, first by pid 2 at cycle 9)\n"
 
 // run ends with a line naming the unimplemented calls, after the exits,
-// in both formats; the run itself still succeeds.
+// in both formats (a JSON document in json); the run itself still
+// succeeds.
 func TestRunUnimplemented(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "sock.txtar")
 	writeFile(t, file, []byte("# A program that needs sockets.\nspawn sock.s\n-- sock.s --\n"+sockSrc), 0o644)
 	for _, format := range []string{"text", "json"} {
 		st, out, stderr := run(t, "run", "--format="+format, file)
 		want := "--- exits\npid 2 (sock): exited with status 0\n" + sockLine
+		if format == "json" {
+			want = `{"type":"exit","pid":2,"name":"sock","cycle":18,"status":0,"wstatus":0,"describe":"exited with status 0"}` + "\n" +
+				`{"type":"stop","reason":"exited","describe":"all processes exited","cycle":18,"instructions":18}` + "\n" +
+				`{"type":"unimplemented","text":"` + strings.TrimSuffix(strings.TrimPrefix(sockLine, "unimplemented: "), "\n") + `",` +
+				`"calls":[{"name":"acct","count":1,"pid":2,"cycle":11},{"name":"io_uring_setup","count":2,"pid":2,"cycle":9}]}` + "\n"
+		}
 		if st != 0 || !strings.HasSuffix(out, want) {
 			t.Errorf("%s: status %d, stderr %q, output:\n%s\nwant it to end with\n%s", format, st, stderr, out, want)
 		}
