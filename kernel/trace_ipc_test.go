@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -167,4 +168,29 @@ func TestTraceENOSYSRaw(t *testing.T) {
 // takes three digits, as strace writes it.
 func TestQuoteBytesOctal(t *testing.T) {
 	require.Equal(t, `"\0001\1a\0"`, quoteBytes([]byte("\x001\x01a\x00"), 32))
+}
+
+// inspect shows a segment's first bytes, in hex and as ints, read through
+// its frames; an untouched segment reads as zeros and gets no frame.
+func TestSegmentHead(t *testing.T) {
+	p := newPollTrace(t)
+	touched := p.call(abi.SysShmget, abi.IPC_PRIVATE, 4096, abi.IPC_CREAT|0600)
+	untouched := p.call(abi.SysShmget, abi.IPC_PRIVATE, 8, abi.IPC_CREAT|0600)
+	at := uint64(p.call(abi.SysShmat, uint64(touched), 0, 0))
+	require.NoError(t, p.tk.AS.WriteBytes(at+4, binary.LittleEndian.AppendUint32(nil, 0xfffffffe)))
+	segs := map[int]SegmentState{}
+	for _, s := range p.k.Snapshot().Segments {
+		segs[s.ID] = s
+	}
+	head := segs[int(touched)]
+	require.Equal(t, "00 00 00 00 fe ff ff ff"+strings.Repeat(" 00", 56), head.Head)
+	require.Equal(t, append([]int32{0, -2}, make([]int32, 14)...), head.Ints)
+	require.Len(t, head.Frames, 1)
+	head = segs[int(untouched)]
+	require.Equal(t, "00 00 00 00 00 00 00 00", head.Head, "only the segment's 8 bytes")
+	require.Equal(t, []int32{0, 0}, head.Ints)
+	require.Empty(t, head.Frames)
+	for _, s := range p.k.Snapshot().Segments {
+		require.Equal(t, segs[s.ID].Frames, s.Frames, "inspecting gave no frame")
+	}
 }
