@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -23,7 +24,16 @@ type SegmentState struct {
 	Removed   bool     `json:"removed,omitempty"` // IPC_RMID'd, destroyed at the last detach
 	Frames    []string `json:"frames"`            // "page 0: frame 4", pages touched so far
 	Attachers []string `json:"attachers"`         // "pid 2 at 0x3ff7ffe000"
+	// The first bytes of the segment (up to segmentHead), read through
+	// its frames without faulting anything in (an untouched page reads
+	// as zeros): in hex, "2a 00 00 00 ...", and as little-endian 32-bit
+	// ints, what a C program's int counter holds.
+	Head string  `json:"head"`
+	Ints []int32 `json:"ints"`
 }
+
+// segmentHead is how many of a segment's first bytes inspect shows.
+const segmentHead = 64
 
 // MapState is one area of a process's address space with the frames its
 // pages map (a line of /proc/PID/maps, plus the page table).
@@ -48,7 +58,14 @@ func (k *Kernel) shmSnapshot(s *Snapshot) {
 		st := SegmentState{Key: fmt.Sprintf("0x%08x", uint32(seg.Perm.Key)), ID: seg.Perm.ID, Owner: seg.Perm.UID,
 			Perms: fmt.Sprintf("%o", seg.Mode()), Bytes: seg.Size, Nattch: seg.Nattch, CPID: seg.CPID, LPID: seg.LPID,
 			Removed: seg.Marked, Frames: []string{}, Attachers: []string{}}
-		frames := seg.Mem.(*proc.Shared).Frames()
+		mem := seg.Mem.(*proc.Shared)
+		head := make([]byte, min(seg.Size, segmentHead))
+		head = head[:mem.Peek(0, head)]
+		st.Head = fmt.Sprintf("% x", head)
+		for i := 0; i+4 <= len(head); i += 4 {
+			st.Ints = append(st.Ints, int32(binary.LittleEndian.Uint32(head[i:])))
+		}
+		frames := mem.Frames()
 		pages := make([]int, 0, len(frames))
 		for p := range frames {
 			pages = append(pages, p)

@@ -21,7 +21,7 @@ func init() {
 		abi.SysMqOpen:         {sysMqOpen, "sOox", noSleep},
 		abi.SysMqUnlink:       {sysMqUnlink, "s", noSleep},
 		abi.SysMqTimedsend:    {sysMqTimedsend, "dwuuT", restartSA},
-		abi.SysMqTimedreceive: {sysMqTimedreceive, "dxuxT", restartSA},
+		abi.SysMqTimedreceive: {sysMqTimedreceive, "dru*T", restartSA},
 		abi.SysMqNotify:       {sysMqNotify, "dx", noSleep},
 		abi.SysMqGetsetattr:   {sysMqGetsetattr, "dxx", noSleep},
 	})

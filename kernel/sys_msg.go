@@ -16,9 +16,9 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysMsgget: {sysMsgget, "Ko", noSleep},
-		abi.SysMsgsnd: {sysMsgsnd, "dxug", restartNever},
-		abi.SysMsgrcv: {sysMsgrcv, "dxudg", restartNever},
+		abi.SysMsgget: {sysMsgget, "Ki", noSleep},
+		abi.SysMsgsnd: {sysMsgsnd, "d<ug", restartNever},
+		abi.SysMsgrcv: {sysMsgrcv, "d>ulg", restartNever},
 		abi.SysMsgctl: {sysMsgctl, "dQx", noSleep},
 	})
 }

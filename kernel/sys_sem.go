@@ -21,10 +21,10 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysSemget:     {sysSemget, "xdo", noSleep},
-		abi.SysSemctl:     {sysSemctl, "dddx", noSleep},
-		abi.SysSemop:      {sysSemop, "dxu", restartNever},
-		abi.SysSemtimedop: {sysSemtimedop, "dxuT", restartNever},
+		abi.SysSemget:     {sysSemget, "Kdi", noSleep},
+		abi.SysSemctl:     {sysSemctl, "ddQ#", noSleep},
+		abi.SysSemop:      {sysSemop, "dJu", restartNever},
+		abi.SysSemtimedop: {sysSemtimedop, "dJuT", restartNever},
 	})
 }
 

@@ -13,8 +13,8 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysShmget: {sysShmget, "Kuo", noSleep},
-		abi.SysShmat:  {sysShmat, "dxo", noSleep},
+		abi.SysShmget: {sysShmget, "Kui", noSleep},
+		abi.SysShmat:  {sysShmat, "dxi", noSleep},
 		abi.SysShmdt:  {sysShmdt, "x", noSleep},
 		abi.SysShmctl: {sysShmctl, "dQx", noSleep},
 	})

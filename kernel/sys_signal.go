@@ -13,7 +13,7 @@ func init() {
 	register(map[abi.Sysno]sysEntry{
 		abi.SysRtSigprocmask: {sysRtSigprocmask, "Hxxu", noSleep},
 		abi.SysRtSigpending:  {sysRtSigpending, "xu", noSleep},
-		abi.SysRtSigaction:   {sysRtSigaction, "Sxxu", noSleep},
+		abi.SysRtSigaction:   {sysRtSigaction, "S{}u", noSleep},
 		abi.SysRtSigreturn:   {sysRtSigreturn, "", noSleep},
 		abi.SysKill:          {sysKill, "dS", noSleep},
 		abi.SysTkill:         {sysTkill, "dS", noSleep},
@@ -162,6 +162,9 @@ func sysRtSigaction(c *call) (int64, error) {
 		return 0, abi.EINVAL
 	}
 	old := t.Sig.Actions[sig]
+	if c.a[1] != 0 && c.a[1] == c.a[2] {
+		c.traceEntry() // act is about to be overwritten with the old action
+	}
 	if c.a[1] != 0 {
 		var b [sigactionSize]byte
 		if t.AS.ReadBytes(c.a[1], b[:]) != nil {

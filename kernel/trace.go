@@ -238,7 +238,7 @@ func quoteBytes(b []byte, max int) string {
 	}
 	var sb strings.Builder
 	sb.WriteByte('"')
-	for _, c := range b {
+	for i, c := range b {
 		switch c {
 		case '"':
 			sb.WriteString(`\"`)
@@ -251,9 +251,12 @@ func quoteBytes(b []byte, max int) string {
 		case '\r':
 			sb.WriteString(`\r`)
 		default:
-			if c < 0x20 || c >= 0x7f {
+			switch {
+			case (c < 0x20 || c >= 0x7f) && i+1 < len(b) && b[i+1] >= '0' && b[i+1] <= '7':
+				fmt.Fprintf(&sb, `\%03o`, c) // "\0001", not "\01" followed by '1'
+			case c < 0x20 || c >= 0x7f:
 				fmt.Fprintf(&sb, `\%o`, c)
-			} else {
+			default:
 				sb.WriteByte(c)
 			}
 		}

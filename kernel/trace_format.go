@@ -48,16 +48,40 @@ func formatRet(ret int64) string {
 //	l long (a 64-bit offset or length)   j lseek whence
 //	q access mode (F_OK, R_OK|W_OK|X_OK)   n *at flags (AT_EMPTY_PATH, ...)
 //	t struct stat (shown after the call: type and mode, size)
+//	X futex op   H rt_sigprocmask's how
+//
+// and the letters of socket.go's formatSockArg (A b y U B c z h) and
+// trace_ipc.go's formatIPCArg (K Q i g J # < > * { }). A letter belongs
+// to one decoder only (argDecoders).
 //
 // A call that overwrites what it was asked (ppoll, pselect6) keeps its
 // arguments as they were at entry when it is traced (traceEntry); those
-// are shown.
+// are shown. A call that failed with ENOSYS shows its registers in hex,
+// as strace shows a call it does not know: what ipcsim does not implement
+// it has not read either, so a decoding would be a guess.
 func (k *Kernel) formatCall(c *call, ret int64) string {
+	if ret == -int64(abi.ENOSYS) {
+		return c.no.String() + "(" + rawArgs(c) + ")"
+	}
 	args := c.entryArgs
 	if args == "" {
 		args = k.formatArgs(c, ret, true)
 	}
 	return c.no.String() + "(" + args + ")"
+}
+
+// rawArgs renders the arguments of a call as registers in hex: as many as
+// its row of the table has letters, all six for a call not in the table.
+func rawArgs(c *call) string {
+	n := len(c.a)
+	if c.no < abi.Sysno(len(syscalls)) && syscalls[c.no].fn != nil {
+		n = len(syscalls[c.no].args)
+	}
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = rawArg(c.a[i])
+	}
+	return strings.Join(parts, ", ")
 }
 
 // formatBlocked renders a call that goes to sleep: its arguments as asked,
@@ -107,25 +131,83 @@ func (p peeker) ReadString(va uint64, max int) (string, bool, error) {
 
 const traceBytes = 32 // how much of a buffer the trace shows, as strace -s 32
 
+// An argDecoder renders argument i of a call by its letter, and says
+// whether the letter is one of its own. Each letter belongs to exactly one
+// decoder (TestTraceLettersHaveOneDecoder).
+type argDecoder func(k *Kernel, c *call, i int, kind byte, ret int64, done bool) (string, bool)
+
+// argDecoders are the decoders of the letters: the socket calls'
+// (socket.go), System V IPC's, POSIX queues' and rt_sigaction's
+// (trace_ipc.go), and the rest (formatBaseArg, here and trace_poll.go).
+var argDecoders = [...]argDecoder{
+	func(k *Kernel, c *call, i int, kind byte, _ int64, _ bool) (string, bool) {
+		return k.formatSockArg(c, i, kind)
+	},
+	(*Kernel).formatIPCArg,
+	(*Kernel).formatBaseArg,
+}
+
 func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64, done bool) string {
-	if s, ok := k.formatSockArg(c, i, kind); ok {
-		return s // the socket calls' letters (socket.go)
+	for _, dec := range argDecoders {
+		if s, ok := dec(k, c, i, kind, ret, done); ok {
+			return s
+		}
 	}
+	return pointerArg(c.a[i]) // a letter no decoder knows (the test forbids it)
+}
+
+// pointerArg renders an address or a value in hex: "NULL" for 0.
+func pointerArg(v uint64) string {
+	if v == 0 {
+		return "NULL"
+	}
+	return fmt.Sprintf("%#x", v)
+}
+
+// rawArg renders a value as strace prints the arguments of a call it does
+// not decode: hex, "0" for 0.
+func rawArg(v uint64) string {
+	if v == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%#x", v)
+}
+
+// formatBaseArg decodes the letters of formatCall's list that the socket
+// and IPC decoders leave.
+func (k *Kernel) formatBaseArg(c *call, i int, kind byte, ret int64, done bool) (string, bool) {
+	s, ok := k.formatBaseLetter(c, i, kind, ret, done)
+	if !ok {
+		return "", false
+	}
+	if s == "" {
+		s = pointerArg(c.a[i]) // the memory could not be read: the address
+	}
+	return s, true
+}
+
+// formatBaseLetter renders a letter of formatBaseArg, "" for one whose
+// memory could not be read; false for a letter not its own.
+func (k *Kernel) formatBaseLetter(c *call, i int, kind byte, ret int64, done bool) (string, bool) {
 	v := c.a[i]
 	as := peeker{c.t.AS} // the trace only looks: it must not fault pages in
 	switch kind {
+	default:
+		return "", false
+	case 'x', 'V':
+		return "", true // pointer or hex: NULL or 0x...
 	case 'd':
-		return fmt.Sprint(int32(v))
+		return fmt.Sprint(int32(v)), true
 	case 'u':
-		return fmt.Sprint(v)
+		return fmt.Sprint(v), true
 	case 'k':
 		if name, ok := clockNames[v]; ok {
-			return name
+			return name, true
 		}
-		return fmt.Sprint(int32(v))
+		return fmt.Sprint(int32(v)), true
 	case 's':
 		if s, ok, err := as.ReadString(v, 4095); err == nil && ok {
-			return quoteBytes([]byte(s), 256)
+			return quoteBytes([]byte(s), 256), true
 		}
 	case 'w', 'r':
 		n := c.a[i+1]
@@ -137,44 +219,40 @@ func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64, done bool) stri
 		}
 		buf := make([]byte, min(n, traceBytes+1))
 		if as.ReadBytes(v, buf) == nil {
-			return quoteBytes(buf[:min(n, uint64(len(buf)))], traceBytes)
+			return quoteBytes(buf[:min(n, uint64(len(buf)))], traceBytes), true
 		}
 	case 'v':
 		if v == 0 {
-			return "NULL"
+			return "NULL", true
 		}
 		if argv, err := readStrings(as, v, abi.ArgBytesMax); err == nil {
-			return quoteArgv(argv)
+			return quoteArgv(argv), true
 		}
 	case 'T':
 		if ts, err := readTimespec(as, v); err == nil {
-			return fmt.Sprintf("{tv_sec=%d, tv_nsec=%d}", ts.sec, ts.nsec)
+			return fmt.Sprintf("{tv_sec=%d, tv_nsec=%d}", ts.sec, ts.nsec), true
 		}
-	case 'V':
-		return fmt.Sprintf("%#x", v)
 	case 'W':
-		return flagNames(v, waitFlags)
+		return flagNames(v, waitFlags), true
 	case 'C':
 		sig := abi.Signal(v & abi.CSIGNAL)
 		rest := flagNames(v&^abi.CSIGNAL, cloneFlags)
 		if sig == 0 {
-			return rest
+			return rest, true
 		}
 		if rest == "0" {
-			return sig.String()
+			return sig.String(), true
 		}
-		return rest + "|" + sig.String()
+		return rest + "|" + sig.String(), true
 	case 'P':
 		if v == 0 {
-			return "PROT_NONE"
+			return "PROT_NONE", true
 		}
-		return flagNames(v, protFlags)
+		return flagNames(v, protFlags), true
 	case 'M':
-		return flagNames(v, mapFlags)
+		return flagNames(v, mapFlags), true
 	case 'S':
-		return abi.Signal(int32(v)).String()
-	case 'g':
-		return flagNames(v, ipcFlags)
+		return abi.Signal(int32(v)).String(), true
 	case 'X':
 		op := [...]string{futexWait: "FUTEX_WAIT", futexWake: "FUTEX_WAKE", futexRequeue: "FUTEX_REQUEUE", futexCmpRequeue: "FUTEX_CMP_REQUEUE",
 			futexWaitBitset: "FUTEX_WAIT_BITSET", futexWakeBitset: "FUTEX_WAKE_BITSET"}
@@ -185,121 +263,108 @@ func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64, done bool) stri
 		if v&futexPrivateFlag != 0 {
 			name += "|FUTEX_PRIVATE_FLAG"
 		}
-		return name
-	case 'K':
-		if int32(v) == abi.IPC_PRIVATE {
-			return "IPC_PRIVATE"
-		}
-		return fmt.Sprintf("%#x", uint32(v))
-	case 'Q':
-		if name, ok := ipcCmdNames[int32(v)]; ok {
-			return name
-		}
-		return fmt.Sprint(int32(v))
+		return name, true
 	case 'H':
 		if h := int32(v); h >= 0 && h <= 2 {
-			return [...]string{"SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"}[h]
+			return [...]string{"SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"}[h], true
 		}
-		return fmt.Sprint(int32(v))
+		return fmt.Sprint(int32(v)), true
 	case 'f':
-		return flagNames(v, openFlags)
+		return flagNames(v, openFlags), true
 	case 'p':
 		var b [8]byte
 		if ret == 0 && as.ReadBytes(v, b[:]) == nil {
-			return fmt.Sprintf("[%d, %d]", int32(binary.LittleEndian.Uint32(b[:])), int32(binary.LittleEndian.Uint32(b[4:])))
+			return fmt.Sprintf("[%d, %d]", int32(binary.LittleEndian.Uint32(b[:])), int32(binary.LittleEndian.Uint32(b[4:]))), true
 		}
 	case 'a':
 		switch int32(c.a[1]) {
 		case abi.F_SETFL:
-			return flagNames(v, openFlags)
+			return flagNames(v, openFlags), true
 		case abi.F_SETFD:
-			return flagNames(v, []flagName{{abi.FD_CLOEXEC, "FD_CLOEXEC"}})
+			return flagNames(v, []flagName{{abi.FD_CLOEXEC, "FD_CLOEXEC"}}), true
 		case abi.F_GETFD, abi.F_GETFL, abi.F_GETPIPE_SZ:
-			return "0"
+			return "0", true
 		}
-		return fmt.Sprint(int64(v))
+		return fmt.Sprint(int64(v)), true
 	case 'm':
-		return formatMode(v)
+		return formatMode(v), true
 	case 'R':
-		return flagNames(v, []flagName{{abi.AT_REMOVEDIR, "AT_REMOVEDIR"}})
+		return flagNames(v, []flagName{{abi.AT_REMOVEDIR, "AT_REMOVEDIR"}}), true
 	case 'D':
 		if int32(v) == abi.AT_FDCWD {
-			return "AT_FDCWD"
+			return "AT_FDCWD", true
 		}
-		return fmt.Sprint(int32(v))
+		return fmt.Sprint(int32(v)), true
 	case 'o':
-		return fmt.Sprintf("%#o", v)
+		return fmt.Sprintf("%#o", v), true
 	case 'E':
 		if op := int32(v); op >= abi.EPOLL_CTL_ADD && op <= abi.EPOLL_CTL_MOD {
-			return [...]string{"", "EPOLL_CTL_ADD", "EPOLL_CTL_DEL", "EPOLL_CTL_MOD"}[op]
+			return [...]string{"", "EPOLL_CTL_ADD", "EPOLL_CTL_DEL", "EPOLL_CTL_MOD"}[op], true
 		}
-		return fmt.Sprint(int32(v))
+		return fmt.Sprint(int32(v)), true
 	case 'e':
 		var b [abi.SizeofEpollEvent]byte
 		if v != 0 && as.ReadBytes(v, b[:]) == nil {
 			return fmt.Sprintf("{events=%s, data=%#x}", flagNames(uint64(binary.LittleEndian.Uint32(b[:])), epollFlags),
-				binary.LittleEndian.Uint64(b[8:]))
+				binary.LittleEndian.Uint64(b[8:])), true
 		}
 	case 'L':
 		if s, ok := formatPollfds(as, v, c.a[i+1]); ok {
-			return s
+			return s, true
 		}
 	case 'Z':
 		if s, ok := formatFDSet(as, c, v); ok {
-			return s
+			return s, true
 		}
 	case 'G':
 		if s, ok := formatSigmask(as, v, c.a[i+1]); ok {
-			return s
+			return s, true
 		}
 	case 'Y':
 		if s, ok := formatPselectSig(as, v); ok {
-			return s
+			return s, true
 		}
 	case 'N':
 		if done && ret >= 0 {
 			if s, ok := formatEpollEvents(as, v, ret); ok {
-				return s
+				return s, true
 			}
 		}
 	case 'O':
-		return formatOpenFlags(v)
+		return formatOpenFlags(v), true
 	case 'l':
-		return fmt.Sprint(int64(v))
+		return fmt.Sprint(int64(v)), true
 	case 'j':
 		if w := int32(v); w >= 0 && w < int32(len(whenceNames)) {
-			return whenceNames[w]
+			return whenceNames[w], true
 		}
-		return fmt.Sprint(int32(v))
+		return fmt.Sprint(int32(v)), true
 	case 'q':
 		if v == abi.F_OK {
-			return "F_OK"
+			return "F_OK", true
 		}
-		return flagNames(v, accessModes)
+		return flagNames(v, accessModes), true
 	case 'n':
-		return flagNames(v, atFlags)
+		return flagNames(v, atFlags), true
 	case 't':
 		var b [abi.SizeofStat]byte
 		if ret == 0 && as.ReadBytes(v, b[:]) == nil {
 			mode := uint64(binary.LittleEndian.Uint32(b[16:]))
 			return fmt.Sprintf("{st_mode=%s, st_size=%d}", formatMode(mode),
-				int64(binary.LittleEndian.Uint64(b[48:])))
+				int64(binary.LittleEndian.Uint64(b[48:]))), true
 		}
 	case 'F':
 		if name, ok := fcntlNames[int32(v)]; ok {
-			return name
+			return name, true
 		}
-		return fmt.Sprint(int32(v))
+		return fmt.Sprint(int32(v)), true
 	case 'I':
 		if name, ok := ioctlNames[uint32(v)]; ok {
-			return name
+			return name, true
 		}
-		return fmt.Sprintf("%#x", v)
+		return fmt.Sprintf("%#x", v), true
 	}
-	if v == 0 && kind != 'd' && kind != 'u' {
-		return "NULL"
-	}
-	return fmt.Sprintf("%#x", v)
+	return "", true
 }
 
 // formatMode renders a file type and mode as "S_IFREG|0644".
@@ -324,9 +389,6 @@ var (
 	openFlags   = []flagName{{abi.O_CREAT, "O_CREAT"}, {abi.O_EXCL, "O_EXCL"}, {abi.O_NOCTTY, "O_NOCTTY"}, {abi.O_TRUNC, "O_TRUNC"}, {abi.O_APPEND, "O_APPEND"}, {abi.O_NONBLOCK, "O_NONBLOCK"}, {abi.O_DIRECTORY, "O_DIRECTORY"}, {abi.O_NOFOLLOW, "O_NOFOLLOW"}, {abi.O_CLOEXEC, "O_CLOEXEC"}}
 	fcntlNames  = map[int32]string{abi.F_DUPFD: "F_DUPFD", abi.F_GETFD: "F_GETFD", abi.F_SETFD: "F_SETFD", abi.F_GETFL: "F_GETFL", abi.F_SETFL: "F_SETFL", abi.F_DUPFD_CLOEXEC: "F_DUPFD_CLOEXEC", abi.F_SETPIPE_SZ: "F_SETPIPE_SZ", abi.F_GETPIPE_SZ: "F_GETPIPE_SZ"}
 	ioctlNames  = map[uint32]string{abi.TCGETS: "TCGETS", abi.TCSETS: "TCSETS", abi.TCSETSW: "TCSETSW", abi.TCSETSF: "TCSETSF", abi.TIOCGPGRP: "TIOCGPGRP", abi.TIOCSPGRP: "TIOCSPGRP", abi.TIOCGWINSZ: "TIOCGWINSZ", abi.FIONREAD: "FIONREAD"}
-	ipcFlags    = []flagName{{abi.IPC_NOWAIT, "IPC_NOWAIT"}, {abi.MSG_NOERROR, "MSG_NOERROR"}, {abi.MSG_EXCEPT, "MSG_EXCEPT"}, {abi.MSG_COPY, "MSG_COPY"}, {abi.SEM_UNDO, "SEM_UNDO"}}
-	ipcCmdNames = map[int32]string{abi.IPC_RMID: "IPC_RMID", abi.IPC_SET: "IPC_SET", abi.IPC_STAT: "IPC_STAT", abi.IPC_INFO: "IPC_INFO",
-		abi.GETPID: "GETPID", abi.GETVAL: "GETVAL", abi.GETALL: "GETALL", abi.GETNCNT: "GETNCNT", abi.GETZCNT: "GETZCNT", abi.SETVAL: "SETVAL", abi.SETALL: "SETALL"}
 	epollFlags  = []flagName{{abi.EPOLLIN, "EPOLLIN"}, {abi.EPOLLPRI, "EPOLLPRI"}, {abi.EPOLLOUT, "EPOLLOUT"}, {abi.EPOLLERR, "EPOLLERR"}, {abi.EPOLLHUP, "EPOLLHUP"}, {abi.EPOLLRDNORM, "EPOLLRDNORM"}, {abi.EPOLLRDBAND, "EPOLLRDBAND"}, {abi.EPOLLWRNORM, "EPOLLWRNORM"}, {abi.EPOLLWRBAND, "EPOLLWRBAND"}, {abi.EPOLLMSG, "EPOLLMSG"}, {abi.EPOLLRDHUP, "EPOLLRDHUP"}, {abi.EPOLLEXCLUSIVE, "EPOLLEXCLUSIVE"}, {abi.EPOLLWAKEUP, "EPOLLWAKEUP"}, {abi.EPOLLONESHOT, "EPOLLONESHOT"}, {abi.EPOLLET, "EPOLLET"}}
 	whenceNames = [...]string{"SEEK_SET", "SEEK_CUR", "SEEK_END", "SEEK_DATA", "SEEK_HOLE"}
 	accessModes = []flagName{{abi.R_OK, "R_OK"}, {abi.W_OK, "W_OK"}, {abi.X_OK, "X_OK"}}

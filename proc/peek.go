@@ -88,3 +88,24 @@ func (as *AddressSpace) peekParcel(va uint64) (uint16, bool) {
 	}
 	return binary.LittleEndian.Uint16(b[va&(hw.PageSize-1):]), true
 }
+
+// Peek copies shared memory from byte off into dst for an observer (inspect),
+// through the frames of its pages, without side effects: a page no mapping
+// has touched reads as zeros, what its first touch would give it, and gets
+// no frame. Bytes past the end are left alone; Peek returns how many it
+// copied.
+func (s *Shared) Peek(off uint64, dst []byte) int {
+	n := 0
+	for n < len(dst) {
+		page := (off + uint64(n)) / hw.PageSize
+		if page >= uint64(len(s.frames)) {
+			break
+		}
+		src := zeroPage[:]
+		if s.have[page] {
+			src = s.mem.Phys.Bytes(s.frames[page])
+		}
+		n += copy(dst[n:], src[(off+uint64(n))%hw.PageSize:])
+	}
+	return n
+}

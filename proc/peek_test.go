@@ -108,6 +108,13 @@ func TestPeekHasNoSideEffects(t *testing.T) {
 	require.NoError(t, as.PeekBytes(0x38000, buf))
 	require.Equal(t, make([]byte, 8), buf)
 	require.ErrorIs(t, as.PeekBytes(0x13ffc, buf), ErrFault, "runs off the end of the area")
+	// The shared object itself (inspect): page 0 untouched reads as zeros,
+	// page 1 what the other mapping wrote; nothing past its end.
+	seg := make([]byte, 16)
+	require.Equal(t, 16, obj.Peek(hw.PageSize-4, seg))
+	require.Equal(t, "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00shar", string(seg))
+	require.Equal(t, 4, obj.Peek(2*hw.PageSize-4, seg))
+	require.Zero(t, obj.Peek(2*hw.PageSize, seg))
 	require.Empty(t, cmp.Diff(before, stateOf(mem, obj, as, other, child)), "a peek changed the memory")
 
 	// What a peek shows is what a read then finds.

@@ -48,5 +48,39 @@ func writeSegments(b *strings.Builder, s *kernel.Snapshot) {
 		if len(g.Attachers) > 0 {
 			fmt.Fprintf(b, "    attached: %s\n", strings.Join(g.Attachers, ", "))
 		}
+		writeSegmentHead(b, g)
+	}
+}
+
+// writeSegmentHead prints a segment's first bytes, 16 a line in hex with
+// the same bytes as four ints beside them; the zeros after the last line
+// that holds something are one line:
+//
+//	contents (the first 64 of 4096 bytes):
+//	  +0    2a 01 00 00 07 00 00 00 00 00 00 00 00 00 00 00   ints 298 7 0 0
+//	  +16   zeros to +63
+func writeSegmentHead(b *strings.Builder, g kernel.SegmentState) {
+	head := strings.Fields(g.Head)
+	if len(head) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "    contents (the first %d of %d bytes):\n", len(head), g.Bytes)
+	last := -1 // the last line with a byte that is not zero
+	for i, h := range head {
+		if h != "00" {
+			last = i / 16
+		}
+	}
+	for line := 0; line*16 < len(head); line++ {
+		if line > last {
+			fmt.Fprintf(b, "      +%-4d zeros to +%d\n", line*16, len(head)-1)
+			break
+		}
+		bytes := head[line*16 : min(line*16+16, len(head))]
+		var ints []string
+		for i := line * 4; i < min(line*4+4, len(g.Ints)); i++ {
+			ints = append(ints, fmt.Sprint(g.Ints[i]))
+		}
+		fmt.Fprintf(b, "      +%-4d %-47s   ints %s\n", line*16, strings.Join(bytes, " "), strings.Join(ints, " "))
 	}
 }

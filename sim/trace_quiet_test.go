@@ -253,8 +253,8 @@ fail:
 		}
 	}
 	want := []string{
-		"syscall_0xffffffffffffffff(0x1, NULL, NULL, NULL, NULL, NULL) = -1 ENOSYS (Function not implemented)",
-		"syscall_0x8000000000000000(0x2, NULL, NULL, NULL, NULL, NULL) = -1 ENOSYS (Function not implemented)",
+		"syscall_0xffffffffffffffff(0x1, 0, 0, 0, 0, 0) = -1 ENOSYS (Function not implemented)",
+		"syscall_0x8000000000000000(0x2, 0, 0, 0, 0, 0) = -1 ENOSYS (Function not implemented)",
 		"exit(0)",
 	}
 	if diff := cmp.Diff(want, texts); diff != "" {
