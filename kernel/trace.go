@@ -60,7 +60,8 @@ var EventKinds = []EventKind{
 	{"tty", "the terminal: a signal key, a new foreground group"},
 	{"net", "a packet sent, received or dropped, a TCP state change"},
 	{"down", "a host lost power"},
-	{"note", "something the kernel does not simulate"},
+	{"note", "something the kernel does not simulate, or a timed spawn that failed"},
+	{"inspect", "the process table at a scenario's \"at CYCLE inspect\""},
 	{"insn", "an instruction (insns=on)"},
 	{"watch", "a store to a watched word"},
 }
