@@ -23,7 +23,8 @@ const usage = `ipcsim runs programs and scenarios on a simulated Unix machine.
 Usage:
 
   ipcsim run [--format=text|json|chrome|mermaid] [--tree] [--seed=N] [--limit=N|none] [--replay=TOKEN]
-             [--pid=LIST] [--host=LIST] [--from=CYCLE] [--to=CYCLE] [--hide=KINDS|--only=KINDS] FILE.txtar
+             [--pid=LIST] [--host=LIST] [--from=CYCLE] [--to=CYCLE] [--hide=KINDS|--only=KINDS]
+             [--quiz [--answers]] FILE.txtar
       Run a scenario. Print its trace, then the console output, then how
       each process ended (--tree adds the tree of its processes), and
       last, if the run called system calls that ipcsim does not
@@ -45,8 +46,12 @@ Usage:
         --only=syscall,signal only events of these kinds
       The kinds: syscall, block, wake, switch, irq, fault, signal,
       spawn, exec, exit, reap, reparent, ipc, futex, tty, net, down,
-      note, insn, watch. The list flags may be repeated; an event shows
-      when it passes every filter given.
+      note, inspect, insn, watch. The list flags may be repeated; an
+      event shows when it passes every filter given.
+      --quiz hides what a student should predict (the results of reads,
+      writes, waits, forks, pipes, queue and socket calls, futexes..., who
+      woke a process and why, the console) as numbered questions, as
+      OSTEP's simulators do; --answers adds the answers at the end.
       --format=chrome prints only a Chrome trace for ui.perfetto.dev,
       --format=mermaid only a Mermaid sequence diagram of the IPC.
       --seed=N runs the machine with seed N instead of the

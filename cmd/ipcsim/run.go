@@ -22,6 +22,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	limit := limitFlag(fs)
 	replay := fs.String("replay", "", "run the schedule of this token from ipcsim explore")
 	filter := filterFlags(fs)
+	quiz := fs.Bool("quiz", false, "quiz mode: hide the results of the calls a course asks about, the causes of wakeups and the console, as numbered questions")
+	answers := fs.Bool("answers", false, "with --quiz: print the answers at the end")
 	if st := parseFlags(fs, interleave(fs, args), stdout, stderr); st >= 0 {
 		return st
 	}
@@ -57,6 +59,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ipcsim run: %v\n", err)
 		return exitBadInput
 	}
+	if (*quiz || *answers) && *format != "text" || *answers && !*quiz {
+		fmt.Fprintf(stderr, "ipcsim run: --quiz goes with --format=text, and --answers with --quiz\n")
+		return exitBadInput
+	}
+	var theQuiz sim.Quiz
 	var opts sim.Options
 	if *replay != "" {
 		if seed.set || limit.set {
@@ -100,6 +107,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		trace = mermaid.Event
 	default:
 		trace, traceErr = sim.HostTracer(out, *format == "json", s.HostWidth())
+		if *quiz {
+			width := s.HostWidth()
+			trace = func(e *kernel.Event) { fmt.Fprintln(out, theQuiz.Line(e, width)) }
+		}
 		trace = filter.Wrap(trace) // the tree below sees every event
 	}
 	if *tree {
@@ -144,6 +155,18 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		if err := sim.WriteRunJSON(out, o, runTree); err != nil {
 			fmt.Fprintf(stderr, "ipcsim run: writing the output: %v\n", err)
 			return exitBadInput
+		}
+		limitNote(stderr, "run", s, o)
+		return exitOK
+	}
+	if *quiz {
+		// The console would give the answers away.
+		fmt.Fprintf(out, "--- console (hidden in a quiz)\n")
+		if *answers {
+			fmt.Fprintf(out, "--- answers\n")
+			for _, a := range theQuiz.Answers() {
+				fmt.Fprintln(out, a)
+			}
 		}
 		limitNote(stderr, "run", s, o)
 		return exitOK

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -307,7 +308,7 @@ func TestRunFilterBadInput(t *testing.T) {
 		args   []string
 		stderr string
 	}{
-		{[]string{"--hide", "swich", hello}, `invalid value "swich" for flag -hide: unknown event kind "swich": the kinds are syscall, block, wake, switch, irq, fault, signal, spawn, exec, exit, reap, reparent, ipc, futex, tty, net, down, note, insn, watch`},
+		{[]string{"--hide", "swich", hello}, `invalid value "swich" for flag -hide: unknown event kind "swich": the kinds are syscall, block, wake, switch, irq, fault, signal, spawn, exec, exit, reap, reparent, ipc, futex, tty, net, down, note, inspect, insn, watch`},
 		{[]string{"--only", "syscall,", hello}, `unknown event kind ""`},
 		{[]string{"--pid", "two", hello}, `invalid value "two" for flag -pid: bad pid "two": expected a pid or HOST:PID`},
 		{[]string{"--pid", "-1", hello}, `bad pid "-1"`},
@@ -337,5 +338,23 @@ func TestRunHelpListsKinds(t *testing.T) {
 		if !strings.Contains(out, " "+k.Kind+",") && !strings.Contains(out, " "+k.Kind+".") {
 			t.Errorf("the help does not list the event kind %q", k.Kind)
 		}
+	}
+}
+
+// TestRunQuiz: --quiz hides the console and numbers its questions;
+// --answers answers each of them.
+func TestRunQuiz(t *testing.T) {
+	file := "../../testdata/scenarios/pipe_parent_child.txtar"
+	st, out, _ := run(t, "run", "--quiz", file)
+	if st != exitOK || !strings.Contains(out, ") = ?   [Q1: what does ") || !strings.HasSuffix(out, "--- console (hidden in a quiz)\n") {
+		t.Fatalf("quiz: status %d, output ends %q", st, out[max(0, len(out)-300):])
+	}
+	st, out, _ = run(t, "run", "--quiz", "--answers", file)
+	questions := strings.Count(out, "   [Q")
+	if st != exitOK || questions == 0 || !strings.Contains(out, "--- answers\nQ1: ") || !strings.Contains(out, fmt.Sprintf("\nQ%d: ", questions)) {
+		t.Fatalf("answers: status %d, %d questions, output %q", st, questions, out[max(0, len(out)-300):])
+	}
+	if st, _, _ := run(t, "run", "--answers", file); st != exitBadInput {
+		t.Errorf("--answers without --quiz: status %d, want 2", st)
 	}
 }
