@@ -84,3 +84,23 @@ func TestInetCalls(t *testing.T) {
 	require.Equal(t, int64(4), st.ok("root", abi.SysWrite, u, buf, 4))
 	st.fails(abi.ECONNREFUSED, "root", abi.SysRead, u, buf, 16)
 }
+
+// TestMqOpenSlashHint: a raw mq_open of "/name" fails with EACCES, as on
+// Linux, and the trace says the system call wants the name without its
+// slash.
+func TestMqOpenSlashHint(t *testing.T) {
+	st := newSockTester(t)
+	var notes []string
+	st.k.cfg.Trace = func(e *Event) {
+		if e.Kind == "note" {
+			notes = append(notes, e.Text)
+		}
+	}
+	st.k.tracing = true
+	name := st.mem("root", 0)
+	st.write("root", name, []byte("/queue\x00"))
+	st.fails(abi.EACCES, "root", abi.SysMqOpen, name, abi.O_RDWR|abi.O_CREAT, 0600, 0)
+	require.Len(t, notes, 1)
+	require.Contains(t, notes[0], `without the leading '/'`)
+	require.Contains(t, notes[0], `"queue"`)
+}

@@ -96,7 +96,13 @@ func mqName(c *call, va uint64) (string, error) {
 	case !ok:
 		return "", abi.ENAMETOOLONG
 	}
-	return name, mqueue.CheckName(name)
+	err = mqueue.CheckName(name)
+	if err == abi.EACCES && len(name) > 1 && name[0] == '/' && c.t.k.tracing {
+		// The C library's mq_open("/name") passes "name": the raw call
+		// takes the name without its slash, and a slash in it is EACCES.
+		c.t.k.emit(c.t, "note", fmt.Sprintf("%v(%q): EACCES, as Linux answers a name with a slash: the system call takes the name without the leading '/' (the C library's mq_open and mq_unlink strip it): %q", c.no, name, name[1:]))
+	}
+	return name, err
 }
 
 // struct mq_attr: mq_flags, mq_maxmsg, mq_msgsize, mq_curmsgs (longs),
