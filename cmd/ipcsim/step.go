@@ -322,8 +322,8 @@ func (m *stepModel) render() string {
 		}
 		return pad(lines, h)
 	}
-	left := w / 2
-	right := w - left - 1
+	right := min(56, w/2) // the registers, three a line
+	left := w - right - 1
 	traceH := max(4, (h-2)/3)
 	rest := h - 2 - traceH
 	topH := max(3, min(rest/2, 12))
@@ -388,7 +388,7 @@ func registers(c *kernel.CPUState) []string {
 	out := []string{fmt.Sprintf("pc   %#x", c.PC)}
 	line := ""
 	for i, r := range regOrder {
-		line += fmt.Sprintf("%-4s %-13s", regNames[r], fmt.Sprintf("%#x", c.X[r]))
+		line += fmt.Sprintf("%-4s %-13s", regNames[r], regValue(c.X[r]))
 		if i%3 == 2 {
 			out = append(out, strings.TrimRight(line, " "))
 			line = ""
@@ -398,6 +398,15 @@ func registers(c *kernel.CPUState) []string {
 		out = append(out, strings.TrimRight(line, " "))
 	}
 	return out
+}
+
+// regValue shows a register in hex, or a small negative number (-1, an
+// error number) in decimal.
+func regValue(v uint64) string {
+	if n := int64(v); n < 0 && n > -4096 {
+		return fmt.Sprint(n)
+	}
+	return fmt.Sprintf("%#x", v)
 }
 
 // code disassembles the instructions around pc: from the earliest address
@@ -435,8 +444,8 @@ func code(c *kernel.CPUState) []string {
 	var out []string
 	for a := start; ; {
 		w, ok := words[a]
-		if !ok {
-			break
+		if !ok || w == 0 && a > c.PC {
+			break // the end of what was peeked, or of the program's code (zeros)
 		}
 		mark := "  "
 		if a == c.PC {
