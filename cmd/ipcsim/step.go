@@ -342,7 +342,7 @@ func (m *stepModel) render() string {
 	if m.sel < len(rows) {
 		sel = rows[m.sel]
 	}
-	lines = append(lines, join(box("processes (up/down)", procs, left, topH), box("registers: "+sel.who, registers(sel.cpu), right, topH))...)
+	lines = append(lines, join(box("processes (up/down)", procs, left, topH), box("registers: "+sel.who, registers(sel.cpu, right), right, topH))...)
 
 	var objs strings.Builder
 	sim.WriteSnapshot(&objs, f.snap, false)
@@ -381,15 +381,16 @@ var regNames = [32]string{"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0"
 // system call uses first.
 var regOrder = []int{1, 2, 3, 4, 10, 11, 12, 13, 14, 15, 16, 17, 5, 6, 7, 28, 29, 30, 31, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27}
 
-func registers(c *kernel.CPUState) []string {
+// registers lists c's registers, as many a line as w columns hold.
+func registers(c *kernel.CPUState, w int) []string {
 	if c == nil {
 		return []string{"(none: exited)"}
 	}
 	out := []string{fmt.Sprintf("pc   %#x", c.PC)}
-	line := ""
+	line, per := "", max(1, w/18)
 	for i, r := range regOrder {
 		line += fmt.Sprintf("%-4s %-13s", regNames[r], regValue(c.X[r]))
-		if i%3 == 2 {
+		if i%per == per-1 {
 			out = append(out, strings.TrimRight(line, " "))
 			line = ""
 		}
