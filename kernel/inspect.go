@@ -52,19 +52,22 @@ type ProcState struct {
 	// (or whose first thread has exited): the process's line above is
 	// its first thread's.
 	Threads []ThreadState `json:"threads,omitempty"`
+	// CPU is the first thread's registers and code (inspect_cpu.go).
+	CPU *CPUState `json:"-"`
 }
 
 // ThreadState is one thread of a process.
 type ThreadState struct {
-	TID     int    `json:"tid"`
-	Name    string `json:"name"`
-	State   string `json:"state"` // runnable, running, sleeping, stopped, exited
-	Waiting string `json:"waiting,omitempty"`
-	Pending string `json:"pending,omitempty"` // signals pending for this thread alone
-	Blocked string `json:"blocked,omitempty"`
-	PC      string `json:"pc"` // where it is in its program
-	SP      string `json:"sp"`
-	TP      string `json:"tp"` // its thread pointer (thread-local storage)
+	TID     int       `json:"tid"`
+	Name    string    `json:"name"`
+	State   string    `json:"state"` // runnable, running, sleeping, stopped, exited
+	Waiting string    `json:"waiting,omitempty"`
+	Pending string    `json:"pending,omitempty"` // signals pending for this thread alone
+	Blocked string    `json:"blocked,omitempty"`
+	PC      string    `json:"pc"` // where it is in its program
+	SP      string    `json:"sp"`
+	TP      string    `json:"tp"` // its thread pointer (thread-local storage)
+	CPU     *CPUState `json:"-"`  // its registers and code (inspect_cpu.go)
 }
 
 // FDState is one open descriptor.
@@ -118,6 +121,9 @@ func (k *Kernel) Snapshot() Snapshot {
 				f := ref.(*OpenFile)
 				ps.FDs = append(ps.FDs, FDState{FD: fd, File: fileName(f), Flags: formatOpenFlags(uint64(f.flags)), Cloexec: t.Files.CloseOnExecOf(fd)})
 			}
+		}
+		if t.State != proc.Zombie {
+			ps.CPU = cpuState(t)
 		}
 		if len(t.threads) > 1 || len(t.threads) == 1 && t.threads[0] != t {
 			ps.Threads = k.threadStates(t)
@@ -238,6 +244,9 @@ func (k *Kernel) threadStates(t *Task) []ThreadState {
 	for _, o := range list {
 		ts := ThreadState{TID: o.TID, Name: o.threadName(), State: o.State.String(),
 			PC: fmt.Sprintf("%#x", o.Regs.PC), SP: fmt.Sprintf("%#x", o.Regs.X[2]), TP: fmt.Sprintf("%#x", o.Regs.X[4])}
+		if o.State != proc.Zombie {
+			ts.CPU = cpuState(o)
+		}
 		switch {
 		case o.State == proc.Zombie:
 			ts.State = "exited"

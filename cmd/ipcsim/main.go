@@ -5,6 +5,7 @@
 //	ipcsim run [flags] FILE.txtar          run a scenario, print its trace, console and exits
 //	ipcsim test [flags] FILE|DIR...        run scenarios and check their want/ sections
 //	ipcsim exec [flags] PROG [ARGS...]     run a static RV64 ELF like qemu-riscv64 PROG ARGS
+//	ipcsim step FILE.txtar                 step through a run in the terminal, and back
 //	ipcsim help                            print this help
 //
 // Run "ipcsim help" for the flags and exit statuses of each command.
@@ -140,6 +141,18 @@ Usage:
       length, capacity, the unread bytes, readers, writers, and who
       waits on it). Exit status: 0, or 2 for bad input.
 
+  ipcsim step [--seed=N] [--limit=N|none] FILE.txtar
+      Step through a scenario's run in the terminal: panes for the
+      processes and threads, the selected one's registers and code
+      around its pc, the kernel's objects (what inspect prints) and the
+      trace so far. Keys: n one event, s one system call, i one
+      instruction, p one event back (the run replayed from the start to
+      the previous event, or taken from a cache), c run to a cycle, b run
+      to a breakpoint (a system call, pid N, pipe#1, watch ADDRESS), r to
+      its next hit, ? all the keys, q quit. The kernel pauses between
+      cycles: a step shows the next event with the others of its cycle.
+      Exit status: 0, or 2 for bad input.
+
   ipcsim help
       Print this help.
 `
@@ -178,8 +191,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdInspect(args[1:], stdout, stderr)
 	case "explore":
 		return cmdExplore(args[1:], stdout, stderr)
+	case "step":
+		return cmdStep(args[1:], stdin, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "ipcsim: unknown command %q: expected run, test, exec, inspect, explore or help\n", args[0])
+	fmt.Fprintf(stderr, "ipcsim: unknown command %q: expected run, test, exec, inspect, explore, step or help\n", args[0])
 	return exitBadInput
 }
 

@@ -1,0 +1,286 @@
+package main
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/stretchr/testify/require"
+
+	"ipcsim/sim"
+)
+
+// The stepper is tested through a simulated screen: the model's Update
+// gets key presses as the terminal would send them, and View's text is
+// the screen.
+
+func newTestStepper(t testing.TB, file string) *stepModel {
+	t.Helper()
+	s, err := sim.Load("../../testdata/scenarios/" + file)
+	require.NoError(t, err)
+	m, err := newStepModel(s, file)
+	require.NoError(t, err)
+	return m
+}
+
+// press sends keys: a name bubbletea gives a special key ("enter",
+// "esc", "up", "pgdown", "backspace"), else the characters typed.
+func press(m *stepModel, keys ...string) {
+	for _, k := range keys {
+		var msg tea.KeyPressMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
+		case "esc":
+			msg = tea.KeyPressMsg{Code: tea.KeyEscape}
+		case "backspace":
+			msg = tea.KeyPressMsg{Code: tea.KeyBackspace}
+		case "up":
+			msg = tea.KeyPressMsg{Code: tea.KeyUp}
+		case "down":
+			msg = tea.KeyPressMsg{Code: tea.KeyDown}
+		case "left":
+			msg = tea.KeyPressMsg{Code: tea.KeyLeft}
+		case "right":
+			msg = tea.KeyPressMsg{Code: tea.KeyRight}
+		case "pgup":
+			msg = tea.KeyPressMsg{Code: tea.KeyPgUp}
+		case "pgdown":
+			msg = tea.KeyPressMsg{Code: tea.KeyPgDown}
+		case "space":
+			msg = tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+		case "ctrl+c":
+			msg = tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+		default:
+			for _, r := range k {
+				msg = tea.KeyPressMsg{Code: r, Text: string(r)}
+				m.Update(msg)
+			}
+			continue
+		}
+		m.Update(msg)
+	}
+}
+
+func screen(m *stepModel) string { return m.View().Content }
+
+// traceTail returns the trace pane's last non-empty line.
+func traceTail(m *stepModel) string {
+	lines := strings.Split(screen(m), "\n")
+	last := ""
+	in := false
+	for _, l := range lines {
+		if strings.HasPrefix(l, "-- trace") {
+			in = true
+			continue
+		}
+		if in && strings.TrimSpace(l) != "" && l != lines[len(lines)-1] {
+			last = strings.TrimSpace(l)
+		}
+	}
+	return last
+}
+
+func TestStepEventsAndBack(t *testing.T) {
+	m := newTestStepper(t, "pipe_parent_child.txtar")
+	s := screen(m)
+	require.Len(t, strings.Split(s, "\n"), 40, "the screen is the terminal's height")
+	require.Contains(t, s, "cycle 1 ")
+	require.Contains(t, s, `pid 2   spawn ["parent"] (parent pid 1)`)
+	require.Contains(t, s, "-- processes")
+	require.Contains(t, s, "-- registers: pid 1 (init)")
+	require.Contains(t, s, "-- code: pid 1 (init)")
+	require.Contains(t, s, "-- kernel objects")
+
+	// One event: init's wait4 blocks (and the switch of the same cycle).
+	press(m, "n")
+	s = screen(m)
+	require.Contains(t, s, "cycle 6 ")
+	require.Equal(t, "5  pid 2   switch pid 1 -> pid 2 (pid 1 blocked in wait4)", traceTail(m))
+	require.Regexp(t, `pid 1 +init +sleeping +wait4: no child has exited`, s)
+	require.Regexp(t, `pid 2 +parent +running`, s)
+
+	press(m, "n")
+	before := screen(m)
+	require.Equal(t, "9  pid 2   pipe2([3, 4], 0) = 0", traceTail(m))
+	require.NotContains(t, before, "pipe#1: head 0")
+	press(m, "pgdown", "pgdown")
+	require.Contains(t, screen(m), "pipe#1: head 0, length 0, capacity 65536, readers 1, wr", "the objects pane scrolls")
+	press(m, "pgup", "pgup")
+	require.Equal(t, before, screen(m))
+
+	// The fork: pid 3 appears.
+	press(m, "n")
+	require.Equal(t, "19  pid 2   clone(SIGCHLD, NULL, NULL, NULL, NULL) = 3", traceTail(m))
+	require.Regexp(t, `pid 3 +parent +runnable`, screen(m))
+	// Back: the screen as before the step, by replay or from the cache.
+	press(m, "p")
+	require.Equal(t, before, screen(m))
+	m.eng.cache = map[frameKey]*frame{}
+	press(m, "n", "left")
+	require.Equal(t, before, screen(m), "replayed from the start, the same screen")
+
+	// One system call from there: the clone again.
+	press(m, "s")
+	require.Equal(t, "19  pid 2   clone(SIGCHLD, NULL, NULL, NULL, NULL) = 3", traceTail(m))
+
+	// Back to the start, and back again stays there.
+	press(m, "g", "p")
+	require.Contains(t, screen(m), "at the start: nothing before")
+}
+
+func TestStepToCycleAndBreakpoints(t *testing.T) {
+	m := newTestStepper(t, "pipe_parent_child.txtar")
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 100})
+	press(m, "c", "1", "0", "3", "0", "enter")
+	s := screen(m)
+	require.Contains(t, s, "cycle 1030 ")
+	require.Equal(t, "1026  pid 2   nanosleep({tv_sec=0, tv_nsec=1000}, NULL) = 0", traceTail(m))
+	require.Regexp(t, `pid 3 +parent +sleeping +read: pipe#1 empty`, s)
+
+	// A system call's name: the next write.
+	press(m, "b", "write", "enter")
+	require.Contains(t, screen(m), "breakpoint write reached at cycle 1031")
+	require.Equal(t, `1031  pid 2   write(4, "hello from your parent, child\n", 30) = 30`, traceTail(m))
+	require.Contains(t, screen(m), `unread: "hello from your parent, child\n"`)
+	press(m, "r")
+	require.Equal(t, `1044  pid 3   write(1, "child: read \"", 13) = 13`, traceTail(m))
+
+	// A pid, from the start.
+	press(m, "g", "b", "pid 3", "enter")
+	require.Equal(t, "19  pid 2   clone(SIGCHLD, NULL, NULL, NULL, NULL) = 3", traceTail(m), "pid 3's birth is in the cycle of the clone")
+	press(m, "r")
+	require.Equal(t, "26  pid 3   switch pid 2 -> pid 3 (pid 2 blocked in nanosleep)", traceTail(m))
+
+	// An object: the next read or write that used it.
+	press(m, "b", "pipe#1", "enter")
+	require.Equal(t, `1031  pid 2   write(4, "hello from your parent, child\n", 30) = 30`, traceTail(m))
+
+	// Bad breakpoints and cycles say why, and stay.
+	here := m.cur.at
+	press(m, "b", "wirte", "enter")
+	require.Contains(t, screen(m), `no system call is named "wirte"`)
+	press(m, "c", "x", "enter")
+	require.Contains(t, screen(m), `expected a cycle from 1 to 2^62, found "x"`)
+	require.Equal(t, here, m.cur.at)
+
+	// No more hits.
+	press(m, "b", "pipe2", "enter")
+	require.Contains(t, screen(m), "breakpoint pipe2: not reached again")
+}
+
+func TestStepInstructions(t *testing.T) {
+	m := newTestStepper(t, "pipe_parent_child.txtar")
+	press(m, "n", "i")
+	s := screen(m)
+	require.Contains(t, s, "-- trace with instructions")
+	// pid 2's first instruction ran at cycle 5, with the switch to it:
+	// the next one is the step.
+	require.Equal(t, "6  pid 2   0x10004: addi a0, a0, 64  # a0 = 69696", traceTail(m))
+	require.Contains(t, s, "cycle 7 ")
+	// The code pane marks pid 2's pc, the instruction after.
+	press(m, "down")
+	require.Contains(t, screen(m), "-- code: pid 2 (parent)")
+	require.Regexp(t, `=> 0x10008  li a1, 0`, screen(m))
+	require.Regexp(t, `a0   0x11040 `, screen(m))
+	press(m, "i")
+	require.Contains(t, screen(m), "cycle 8 ")
+	press(m, "p")
+	require.Contains(t, screen(m), "cycle 7 ")
+	require.Equal(t, "6  pid 2   0x10004: addi a0, a0, 64  # a0 = 69696", traceTail(m))
+}
+
+func TestStepWatchBreakpoint(t *testing.T) {
+	m := newTestStepper(t, "threads_watch.txtar")
+	press(m, "b", "watch 0x19198", "enter")
+	require.Contains(t, traceTail(m), "watch 0x19198: stores 1 (was 0)")
+	first := m.cur
+	press(m, "r")
+	require.Contains(t, traceTail(m), "watch 0x19198: stores 2 (was 1)")
+
+	// The scenario without its watch line: the stepper adds the watch,
+	// and the run is the same.
+	s, err := sim.Load("../../testdata/scenarios/threads_watch.txtar")
+	require.NoError(t, err)
+	s.Watches = nil
+	m, err = newStepModel(s, "threads_watch.txtar")
+	require.NoError(t, err)
+	press(m, "b", "0x19198", "enter")
+	require.Contains(t, screen(m), "breakpoint 0x19198 reached at cycle 1628")
+	require.Equal(t, first.at, m.cur.at)
+	require.Equal(t, first.trace, m.cur.trace)
+	require.Equal(t, first.snap, m.cur.snap)
+}
+
+func TestStepHelpAndQuit(t *testing.T) {
+	m := newTestStepper(t, "pipe_parent_child.txtar")
+	m.Update(tea.WindowSizeMsg{Width: 90, Height: 25})
+	require.Len(t, strings.Split(screen(m), "\n"), 25)
+	press(m, "?")
+	require.Contains(t, screen(m), "step one instruction")
+	press(m, "x")
+	require.Contains(t, screen(m), "-- processes")
+	_, cmd := m.Update(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	require.NotNil(t, cmd)
+	require.IsType(t, tea.QuitMsg{}, cmd())
+}
+
+// stepKeySet is what the random sequences press.
+var stepKeySet = []string{"n", "s", "i", "p", "g", "c", "b", "r", "j", "k", "?", "x", "1", "0", "5", "w", "r", "i", "t", "e",
+	"0x11058", "pid 2", "pipe#1", "enter", "esc", "backspace", "up", "down", "left", "right", "pgup", "pgdown", "space"}
+
+// TestStepRandomKeys presses random keys: the stepper never panics, and
+// the screen stays the terminal's size.
+func TestStepRandomKeys(t *testing.T) {
+	m := newTestStepper(t, "pipe_parent_child.txtar")
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 60 {
+		press(m, "g")
+		for range 25 {
+			press(m, stepKeySet[r.IntN(len(stepKeySet))])
+			require.Len(t, strings.Split(screen(m), "\n"), 40)
+		}
+	}
+	for _, size := range [][2]int{{1, 1}, {20, 10}, {300, 100}} {
+		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		press(m, "pgdown", "n", "down", "i")
+		screen(m)
+	}
+}
+
+// FuzzStepKeys presses the keys the fuzzer picks: no panic.
+func FuzzStepKeys(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5})
+	f.Add([]byte("cb0x1\x17"))
+	m := newTestStepper(f, "pipe_parent_child.txtar")
+	f.Fuzz(func(t *testing.T, keys []byte) {
+		press(m, "esc", "g")
+		for _, k := range keys {
+			press(m, stepKeySet[int(k)%len(stepKeySet)])
+			screen(m)
+		}
+	})
+}
+
+// TestStepBadInput: no file, a file that is not there, a bad scenario
+// exit with 2 and the error ipcsim run gives.
+func TestStepBadInput(t *testing.T) {
+	var out, errb bytes.Buffer
+	require.Equal(t, exitBadInput, Main([]string{"step"}, nil, &out, &errb))
+	require.Contains(t, errb.String(), "ipcsim step: expected one scenario file, found 0 arguments")
+
+	bad := filepath.Join(t.TempDir(), "bad.txtar")
+	require.NoError(t, os.WriteFile(bad, []byte("machine mem=banana\nspawn nothere.s\n"), 0o644))
+	for _, file := range []string{bad, filepath.Join(t.TempDir(), "missing.txtar")} {
+		var rout, rerr, sout, serr bytes.Buffer
+		require.Equal(t, exitBadInput, Main([]string{"run", file}, nil, &rout, &rerr))
+		require.Equal(t, exitBadInput, Main([]string{"step", file}, nil, &sout, &serr))
+		require.NotEmpty(t, serr.String())
+		require.Equal(t, rerr.String(), serr.String())
+		require.Empty(t, sout.String())
+	}
+}
