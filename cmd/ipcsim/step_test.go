@@ -156,8 +156,11 @@ func TestStepToCycleAndBreakpoints(t *testing.T) {
 	press(m, "r")
 	require.Equal(t, "26  pid 3   switch pid 2 -> pid 3 (pid 2 blocked in nanosleep)", traceTail(m))
 
-	// An object: the next read or write that used it.
+	// An object: the next read or write that used it, a blocked one too
+	// (block events name their object).
 	press(m, "b", "pipe#1", "enter")
+	require.Equal(t, `34  pid 3   read(3, 0x11058, 128) blocks: pipe#1 empty (0/65536)`, traceTail(m))
+	press(m, "r")
 	require.Equal(t, `1031  pid 2   write(4, "hello from your parent, child\n", 30) = 30`, traceTail(m))
 
 	// Bad breakpoints and cycles say why, and stay.
