@@ -32,7 +32,7 @@ go test -c -o /tmp/ipcsim-sim.test ./sim
 wall() { # wall time in ns of one run of "$@", pinned to CPU 0
 	local s
 	s=$(date +%s%N)
-	taskset -c 0 "$@" >/dev/null
+	taskset -c 0 "$@" >/dev/null || { echo "failed: $*" >&2; kill $$; exit 1; }
 	echo $(($(date +%s%N) - s))
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
@@ -40,28 +40,24 @@ secs() { echo "scale=4; $1 / 10^9" | bc; }
 ratio() { echo "scale=2; $1 / $2" | bc; }
 has() { [[ " $sections " == *" $1 "* ]]; }
 
-# ipcsim_cmd PROG ARGS...: the command that runs PROG (a path under
-# testdata/bench) on ipcsim: exec, or the kernel test binary for more
-# than 64 processes (when BIG=1).
-ipcsim_cmd() {
+# ipcsim_run PROG ARGS...: run PROG (a path under testdata/bench) on
+# ipcsim, timed and pinned: ipcsim exec, or the kernel test binary's
+# BenchmarkHostProgram for more than 64 processes (when BIG=1).
+ipcsim_run() {
 	if [[ ${BIG:-0} == 1 ]]; then
-		echo "env IPCSIM_BENCH_PROG=$(basename "$1") IPCSIM_BENCH_ARGS=${*:2} /tmp/ipcsim-kernel.test -test.run ^\$ -test.bench ^BenchmarkHostProgram\$ -test.benchtime 1x"
+		(cd kernel && wall env "IPCSIM_BENCH_PROG=$(basename "$1")" "IPCSIM_BENCH_ARGS=${*:2}" \
+			/tmp/ipcsim-kernel.test -test.run '^$' -test.bench '^BenchmarkHostProgram$' -test.benchtime 1x)
 	else
-		echo "/tmp/ipcsim-bench exec $*"
+		wall /tmp/ipcsim-bench exec "$@"
 	fi
 }
 # medians PROG ARGS...: sets im and qm, the median wall times (ns) of
 # ipcsim and of qemu-riscv64 on PROG ARGS, run alternately. QEMU=0 skips
 # qemu (qm=0).
 medians() {
-	local i=() q=() cmd
-	cmd=$(ipcsim_cmd "$@")
+	local i=() q=()
 	for _ in $(seq "$runs"); do
-		if [[ ${BIG:-0} == 1 ]]; then
-			i+=("$(cd kernel && wall $cmd)")
-		else
-			i+=("$(wall $cmd)")
-		fi
+		i+=("$(ipcsim_run "$@")")
 		if [[ ${QEMU:-1} == 1 ]]; then
 			q+=("$(wall qemu-riscv64 "$@")")
 		else
@@ -113,7 +109,7 @@ if has start; then
 	run "fork+execve+wait 50 (execbench)" 50 "$b/execbench" 50 "$b/nop"
 fi
 if has ring; then
-	s=20000
+	s=100000
 	for n in 2 100 1000 10000; do
 		q=1
 		((n > qemu_ring_max)) && q=0
@@ -131,13 +127,24 @@ if has ring; then
 				"ring $n processes, $s switches" "$isw" "$(secs "$i0")"
 		fi
 	done
+	# The same ring inside one process (BenchmarkRing): no process start,
+	# so less noise; the median of RUNS counts of 200,000 switches.
+	(cd kernel && taskset -c 0 /tmp/ipcsim-kernel.test -test.run '^$' -test.bench '^BenchmarkRing$' \
+		-test.benchtime 200000x -test.count "$runs" | awk '/ns\/switch/ { split($1, p, "[/-]"); for (i = 1; i < NF; i++) if ($(i+1) == "ns/switch") v[p[2]] = v[p[2]] " " $i }
+		END { for (n in v) print n, v[n] }' | sort -n | while read -r n vs; do
+		printf '%-34s ipcsim %6.0f ns/switch (BenchmarkRing; runs: %s)\n' "ring $n processes" "$(printf '%s\n' $vs | median)" "$vs"
+	done)
 fi
 if has teardown; then
-	for n in 1000 10000; do
-		BIG=1 QEMU=0 medians "$b/teardown" $n
-		printf '%-34s ipcsim %8.4fs %9.3fus/child (fork, exit, wait4(-1) of each; qemu not run)\n' \
-			"teardown $n" "$(secs "$im")" "$(echo "scale=3; $im / $n / 1000" | bc)"
-	done
+	# BenchmarkTeardown's ns/child (the median of RUNS counts) is the time of
+	# the whole machine divided by its children, without the test binary's
+	# start; qemu-riscv64 is not run (10,000 qemu processes).
+	(cd kernel && taskset -c 0 /tmp/ipcsim-kernel.test -test.run '^$' -test.bench '^BenchmarkTeardown$' \
+		-test.benchtime 1x -test.count "$runs" | awk '/ns\/child/ { split($1, p, "[/-]"); for (i = 1; i < NF; i++) if ($(i+1) == "ns/child") v[p[2]] = v[p[2]] " " $i }
+		END { for (n in v) print n, v[n] }' | while read -r n vs; do
+		printf '%-34s ipcsim %8.1f us/child (fork, exit, wait4(-1) of each; runs: %s ns; qemu not run)\n' \
+			"teardown $n" "$(echo "$(printf '%s\n' $vs | median) / 1000" | bc -l)" "$vs"
+	done)
 	(cd kernel && taskset -c 0 /tmp/ipcsim-kernel.test -test.run '^$' -test.bench '^BenchmarkIdleProcessMemory$' \
 		-test.benchtime 3x | awk '/B\/process/ { printf "%-34s ipcsim %s B/process (1000 children asleep on a pipe)\n", "idle forked process memory", $(NF-1) }')
 fi
