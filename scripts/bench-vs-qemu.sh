@@ -1,40 +1,178 @@
 #!/usr/bin/env bash
-# bench-vs-qemu.sh: run the same RV64 benchmark binaries (testdata/bench/bin)
-# on ipcsim (ipcsim exec) and under qemu-riscv64, both pinned to one CPU
-# (taskset -c 0), alternating ipcsim and qemu run by run, and print the
-# median wall time of 5 runs of each and the ratio qemu/ipcsim (above 1:
-# ipcsim is faster). Pinning matters: unpinned, a two-process ping-pong on
-# a small VM measures the host's cross-CPU wakeups, not the simulator
-# (issue 13). Needs qemu-riscv64 and taskset. RUNS=N changes the count.
+# bench-vs-qemu.sh: run the same RV64 benchmark binaries (testdata/bench/bin
+# and testdata/bench/musl/bin) on ipcsim and under qemu-riscv64, both pinned
+# to one CPU (taskset -c 0), alternating ipcsim and qemu run by run, and
+# print the median wall time of RUNS runs of each (default 5), the time per
+# operation and the ratio qemu/ipcsim (above 1: ipcsim is faster). Pinning
+# matters: unpinned, a two-process ping-pong on a small VM measures the
+# host's cross-CPU wakeups, not the simulator (issue 13).
+#
+# ipcsim runs a program with "ipcsim exec" when it needs at most 64
+# processes (exec's fixed limit, kernel.DefaultMaxProcs), otherwise with
+# BenchmarkHostProgram of a compiled kernel test binary (a machine with room
+# for 12,000 processes); both are timed as whole host processes, like qemu.
+#
+# The ring (context switch) cost per switch is (T(N, S) - T(N, 0)) / S on
+# both sides, so that building the ring does not count. qemu-riscv64 forks
+# slowly (a ring of 1,000 took 184 s to build on the development VM), so
+# qemu runs the ring only up to QEMU_RING_MAX processes (default 100).
+#
+# Sections: SECTIONS="pingpong fork compute start ring teardown trace
+# sweep" (default all). Needs qemu-riscv64, taskset and bc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
+sections=${SECTIONS:-pingpong fork compute start ring teardown trace sweep}
+qemu_ring_max=${QEMU_RING_MAX:-100}
+root=$PWD
 go build -o /tmp/ipcsim-bench ./cmd/ipcsim
+go test -c -o /tmp/ipcsim-kernel.test ./kernel
+go test -c -o /tmp/ipcsim-sim.test ./sim
+
 wall() { # wall time in ns of one run of "$@", pinned to CPU 0
 	local s
 	s=$(date +%s%N)
-	taskset -c 0 "$@" >/dev/null
-	echo $(( $(date +%s%N) - s ))
+	taskset -c 0 "$@" >/dev/null || { echo "failed: $*" >&2; kill $$; exit 1; }
+	echo $(($(date +%s%N) - s))
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-run() { # name args...
-	local bin="testdata/bench/bin/$1" q=() i=() qm im
-	for _ in $(seq "$runs"); do
-		i+=("$(wall /tmp/ipcsim-bench exec "$bin" "${@:2}")")
-		q+=("$(wall qemu-riscv64 "$bin" "${@:2}")")
-	done
-	qm=$(printf '%s\n' "${q[@]}" | median)
-	im=$(printf '%s\n' "${i[@]}" | median)
-	printf '%-24s qemu-riscv64 %9.4fs   ipcsim %9.4fs   qemu/ipcsim %6.1fx\n' \
-		"$1 ${*:2}" "$(echo "scale=4; $qm / 10^9" | bc)" "$(echo "scale=4; $im / 10^9" | bc)" \
-		"$(echo "scale=2; $qm / $im" | bc)"
+secs() { echo "scale=4; $1 / 10^9" | bc; }
+ratio() { echo "scale=2; $1 / $2" | bc; }
+has() { [[ " $sections " == *" $1 "* ]]; }
+
+# ipcsim_run PROG ARGS...: run PROG (a path under testdata/bench) on
+# ipcsim, timed and pinned: ipcsim exec, or the kernel test binary's
+# BenchmarkHostProgram for more than 64 processes (when BIG=1).
+ipcsim_run() {
+	if [[ ${BIG:-0} == 1 ]]; then
+		(cd kernel && wall env "IPCSIM_BENCH_PROG=$(basename "$1")" "IPCSIM_BENCH_ARGS=${*:2}" \
+			/tmp/ipcsim-kernel.test -test.run '^$' -test.bench '^BenchmarkHostProgram$' -test.benchtime 1x)
+	else
+		wall /tmp/ipcsim-bench exec "$@"
+	fi
 }
-echo "$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(go version | cut -d' ' -f3), $(qemu-riscv64 --version | head -1)"
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); pinned to CPU 0; median of $runs alternating runs"
-run pipepingpong 20000
-run forkbench 2000
-run computebench 20000
-for b in msgqpingpong sigpingpong; do # run them once their binaries exist
-	[[ -x testdata/bench/bin/$b ]] && run "$b" 20000
-done
+# medians PROG ARGS...: sets im and qm, the median wall times (ns) of
+# ipcsim and of qemu-riscv64 on PROG ARGS, run alternately. QEMU=0 skips
+# qemu (qm=0).
+medians() {
+	local i=() q=()
+	for _ in $(seq "$runs"); do
+		i+=("$(ipcsim_run "$@")")
+		if [[ ${QEMU:-1} == 1 ]]; then
+			q+=("$(wall qemu-riscv64 "$@")")
+		else
+			q+=(0)
+		fi
+	done
+	im=$(printf '%s\n' "${i[@]}" | median)
+	qm=$(printf '%s\n' "${q[@]}" | median)
+}
+# run LABEL OPS PROG ARGS...: one line, whole program times and per op.
+run() {
+	local label=$1 ops=$2
+	shift 2
+	medians "$@"
+	printf '%-34s qemu %8.4fs %9.3fus/op   ipcsim %8.4fs %9.3fus/op   qemu/ipcsim %7.2fx\n' \
+		"$label" "$(secs "$qm")" "$(echo "scale=3; $qm / $ops / 1000" | bc)" \
+		"$(secs "$im")" "$(echo "scale=3; $im / $ops / 1000" | bc)" "$(ratio "$qm" "$im")"
+}
+
+echo "$(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(go version | cut -d' ' -f3), $(qemu-riscv64 --version | head -1)"
+echo "$(date -u +%Y-%m-%dT%H:%MZ); load average at start: $(cut -d' ' -f1-3 /proc/loadavg); pinned to CPU 0; median of $runs alternating runs"
+b=$root/testdata/bench/bin
+m=$root/testdata/bench/musl/bin
+
+if has pingpong; then
+	n=20000
+	run "pipe ping-pong $n" $n "$b/pipepingpong" $n
+	run "SysV msg queue ping-pong $n" $n "$m/msgqpingpong" $n
+	run "POSIX mqueue ping-pong $n" $n "$m/mqpingpong" $n
+	run "socketpair ping-pong $n" $n "$m/sockpingpong" $n
+	run "TCP loopback ping-pong $n" $n "$m/tcppingpong" $n
+	run "signal sigwaitinfo ping-pong $n" $n "$m/sigwaitpingpong" $n
+	run "signal sigsuspend ping-pong $n" $n "$m/sigsuspendpingpong" $n
+fi
+if has fork; then
+	run "fork+exit+wait 500" 500 "$b/forkbench" 500
+fi
+if has compute; then
+	n=20000
+	inst=$(cd kernel && IPCSIM_BENCH_PROG=computebench IPCSIM_BENCH_ARGS=$n /tmp/ipcsim-kernel.test \
+		-test.run '^$' -test.bench '^BenchmarkHostProgram$' -test.benchtime 1x | awk '/inst\/run/ { print $(NF-1) }')
+	medians "$b/computebench" $n
+	printf '%-34s qemu %8.4fs %8.0f M inst/s   ipcsim %8.4fs %8.0f M inst/s   qemu/ipcsim %7.2fx  (%s instructions)\n' \
+		"compute $n" "$(secs "$qm")" "$(echo "$inst * 1000 / $qm" | bc)" \
+		"$(secs "$im")" "$(echo "$inst * 1000 / $im" | bc)" "$(ratio "$qm" "$im")" "$inst"
+fi
+if has start; then
+	run "start of a machine (nop)" 1 "$b/nop"
+	run "fork+execve+wait 50 (execbench)" 50 "$b/execbench" 50 "$b/nop"
+fi
+if has ring; then
+	s=100000
+	for n in 2 100 1000 10000; do
+		q=1
+		((n > qemu_ring_max)) && q=0
+		big=0
+		((n > 60)) && big=1
+		BIG=$big QEMU=$q medians "$b/ring" "$n" 0
+		i0=$im q0=$qm
+		BIG=$big QEMU=$q medians "$b/ring" "$n" $s
+		isw=$(((im - i0) / s)) qsw=$(((qm - q0) / s))
+		if ((q)); then
+			printf '%-34s qemu %8d ns/switch (ring %.3fs)   ipcsim %8d ns/switch (ring %.3fs)   qemu/ipcsim %7.2fx\n' \
+				"ring $n processes, $s switches" "$qsw" "$(secs "$q0")" "$isw" "$(secs "$i0")" "$(ratio "$qsw" "$isw")"
+		else
+			printf '%-34s qemu  (not run)                        ipcsim %8d ns/switch (ring %.3fs)\n' \
+				"ring $n processes, $s switches" "$isw" "$(secs "$i0")"
+		fi
+	done
+	# The same ring inside one process (BenchmarkRing): no process start,
+	# so less noise; the median of RUNS counts of 200,000 switches.
+	(cd kernel && taskset -c 0 /tmp/ipcsim-kernel.test -test.run '^$' -test.bench '^BenchmarkRing$' \
+		-test.benchtime 200000x -test.count "$runs" | awk '/ns\/switch/ { split($1, p, "[/-]"); for (i = 1; i < NF; i++) if ($(i+1) == "ns/switch") v[p[2]] = v[p[2]] " " $i }
+		END { for (n in v) print n, v[n] }' | sort -n | while read -r n vs; do
+		printf '%-34s ipcsim %6.0f ns/switch (BenchmarkRing; runs: %s)\n' "ring $n processes" "$(printf '%s\n' $vs | median)" "$vs"
+	done)
+fi
+if has teardown; then
+	# BenchmarkTeardown's ns/child (the median of RUNS counts) is the time of
+	# the whole machine divided by its children, without the test binary's
+	# start; qemu-riscv64 is not run (10,000 qemu processes).
+	(cd kernel && taskset -c 0 /tmp/ipcsim-kernel.test -test.run '^$' -test.bench '^BenchmarkTeardown$' \
+		-test.benchtime 1x -test.count "$runs" | awk '/ns\/child/ { split($1, p, "[/-]"); for (i = 1; i < NF; i++) if ($(i+1) == "ns/child") v[p[2]] = v[p[2]] " " $i }
+		END { for (n in v) print n, v[n] }' | while read -r n vs; do
+		printf '%-34s ipcsim %8.1f us/child (fork, exit, wait4(-1) of each; runs: %s ns; qemu not run)\n' \
+			"teardown $n" "$(echo "$(printf '%s\n' $vs | median) / 1000" | bc -l)" "$vs"
+	done)
+	(cd kernel && taskset -c 0 /tmp/ipcsim-kernel.test -test.run '^$' -test.bench '^BenchmarkIdleProcessMemory$' \
+		-test.benchtime 3x | awk '/B\/process/ { printf "%-34s ipcsim %s B/process (1000 children asleep on a pipe)\n", "idle forked process memory", $(NF-1) }')
+fi
+if has trace; then
+	n=20000
+	p=$b/pipepingpong
+	t0=() t1=() t2=()
+	for _ in $(seq "$runs"); do
+		t0+=("$(wall /tmp/ipcsim-bench exec "$p" $n)")
+		t1+=("$(wall /tmp/ipcsim-bench exec --trace=/dev/null "$p" $n)")
+		t2+=("$(wall /tmp/ipcsim-bench exec --trace=/dev/null --format=json "$p" $n)")
+	done
+	a=$(printf '%s\n' "${t0[@]}" | median) t=$(printf '%s\n' "${t1[@]}" | median) j=$(printf '%s\n' "${t2[@]}" | median)
+	printf '%-34s no trace %8.4fs   text %8.4fs (%5.2fx)   json %8.4fs (%5.2fx)\n' \
+		"trace of pipe ping-pong $n" "$(secs "$a")" "$(secs "$t")" "$(ratio "$t" "$a")" "$(secs "$j")" "$(ratio "$j" "$a")"
+fi
+if has sweep; then
+	r=()
+	for _ in $(seq "$runs"); do
+		r+=("$(cd sim && taskset -c 0 /tmp/ipcsim-sim.test -test.run '^$' -test.bench '^BenchmarkSeedSweep$' \
+			-test.benchtime 1000x | awk '/schedules\/s/ { for (i = 1; i < NF; i++) if ($(i+1) == "schedules/s") print int($i) }')")
+	done
+	printf '%-34s %s schedules/s (median; runs: %s)\n' "seed sweep race_counter.txtar" "$(printf '%s\n' "${r[@]}" | median)" "${r[*]}"
+	r=()
+	for _ in $(seq "$runs"); do
+		r+=("$(taskset -c 0 /tmp/ipcsim-bench explore --schedules=1000 --all testdata/scenarios/explore_counter.txtar 2>&1 |
+			grep -o '[0-9.]* schedules/s' | cut -d' ' -f1 || true)")
+	done
+	printf '%-34s %s schedules/s (median; runs: %s)\n' "explore 1000 explore_counter.txtar" "$(printf '%s\n' "${r[@]}" | median)" "${r[*]}"
+fi
 exit 0
