@@ -1,7 +1,10 @@
 // Package explore searches the schedules of a scenario for one that breaks
 // its expectations (issue 12): scheduling policies that preempt where a
-// seeded PRNG says (random preemption, PCT), replay tokens that reproduce a
-// failing run exactly, and the shrinking of a failing schedule.
+// seeded PRNG says (random preemption, PCT) or where an enumeration of the
+// schedules with few preemptions says (pb, pb.go), and a portfolio of the
+// three; replay tokens that reproduce a failing run exactly; the
+// shrinking of a failing schedule; and runs on a pool of workers, or
+// split into shards, whose report does not depend on either.
 //
 // A policy here is a sched.Policy that the kernel asks at every choice
 // (sim.Options.Policy); the kernel itself is untouched. Time slices are 1
