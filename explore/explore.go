@@ -2,6 +2,10 @@ package explore
 
 import (
 	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
 
 	"ipcsim/sched"
 	"ipcsim/sim"
@@ -9,18 +13,27 @@ import (
 
 // Config says how to explore.
 type Config struct {
-	Strategy  string  // "pct" (default) or "random"
+	Strategy  string  // "portfolio" (default), "pct", "random" or "pb"
 	Depth     int     // pct: the depth d (d-1 change points); default 3
 	P         float64 // random: the probability of a switch at each step; default 0.05
-	Schedules int     // how many schedules to run; default 100
+	Schedules int     // how many schedules make the space, 0 to Schedules-1; default 100
 	Seed      uint64  // the explorer's seed: schedule i draws from PCG(Seed, i)
 	All       bool    // go on after the first failing schedule
 	NoShrink  bool    // do not shrink failing random schedules
 	Build     string  // the build's fingerprint for tokens; default Build()
+	// Workers is how many goroutines run schedules at once (each run is
+	// single-threaded); default runtime.GOMAXPROCS(0). The report does not
+	// depend on it.
+	Workers int
+	// Shard and Shards: run only the schedules j with j mod Shards ==
+	// Shard (Shards 0 means 1). Merge puts the reports of the shards
+	// 0..Shards-1 together into the report of a single run.
+	Shard, Shards int
 }
 
 // Failure is a schedule that broke the scenario's expectations.
 type Failure struct {
+	Schedule   int // its index in the exploration (Token.Run is its strategy's own index)
 	Token      Token
 	Mismatches []sim.Mismatch
 	// Shrunk, for a random schedule, is a list of switches that still
@@ -30,18 +43,41 @@ type Failure struct {
 	Switches int
 }
 
+// Ran is one schedule that ran: its index and the user instructions it
+// retired.
+type Ran struct {
+	Schedule     int
+	Instructions uint64
+}
+
 // Report is what an exploration found.
 type Report struct {
 	Schedules    int    // schedules run (shrinking runs not counted)
 	Instructions uint64 // user instructions retired in those schedules
-	K            uint64 // pct: the step bound learned from the first run
-	Failures     []Failure
+	K            uint64 // pct: the step bound learned from its first run
+	// pb: the preemption points of its first run (which has none) and
+	// the most processes a preemption could go to at one of them; PBSpace
+	// is how many schedules pb has up to PBK preemptions (saturating), and
+	// Exhausted says the exploration asked for more than that.
+	PBK       uint64
+	PBW       int
+	PBSpace   uint64
+	Exhausted bool
+	Failures  []Failure
+	Runs      []Ran // the schedules run, in order (what Merge needs)
 }
+
+// Strategies are the strategies a Config may name; the portfolio rotates
+// the other three: schedule i uses portfolio[i mod 3], as its run i/3.
+var (
+	Strategies = []string{"portfolio", "pct", "random", "pb"}
+	portfolio  = []string{"pct", "random", "pb"}
+)
 
 // Defaults fills in the zero fields of cfg.
 func (cfg *Config) Defaults() {
 	if cfg.Strategy == "" {
-		cfg.Strategy = "pct"
+		cfg.Strategy = "portfolio"
 	}
 	if cfg.Depth == 0 {
 		cfg.Depth = 3
@@ -55,6 +91,75 @@ func (cfg *Config) Defaults() {
 	if cfg.Build == "" {
 		cfg.Build = Build()
 	}
+	if cfg.Workers == 0 {
+		cfg.Workers = runtime.GOMAXPROCS(0)
+	}
+	if cfg.Shards == 0 {
+		cfg.Shards = 1
+	}
+}
+
+// slot returns the strategy of schedule i and its index among the
+// schedules of that strategy.
+func (cfg *Config) slot(i int) (string, int) {
+	if cfg.Strategy != "portfolio" {
+		return cfg.Strategy, i
+	}
+	return portfolio[i%len(portfolio)], i / len(portfolio)
+}
+
+// first returns the first schedule of strategy st, or -1 if it has none.
+func (cfg *Config) first(st string) int {
+	for i := 0; i < min(cfg.Schedules, len(portfolio)); i++ {
+		if s, _ := cfg.slot(i); s == st {
+			return i
+		}
+	}
+	return -1
+}
+
+// explorer holds what every schedule's token depends on: the
+// configuration, and what the first runs of pct and pb learned.
+type explorer struct {
+	s       *sim.Scenario
+	cfg     Config
+	k       uint64 // pct's step bound
+	pbk     uint64 // pb's preemption points
+	pbw     int    // pb's widest choice
+	pbSpace uint64 // pb's schedules in all (saturating)
+}
+
+// token returns the token of schedule i; ok is false if it has none (pb
+// exhausted: its space has fewer schedules than the exploration).
+func (x *explorer) token(i int) (Token, bool) {
+	st, run := x.cfg.slot(i)
+	t := Token{Build: x.cfg.Build, Scenario: x.s.Fingerprint(), Strategy: st, Seed: x.cfg.Seed, Run: run}
+	switch st {
+	case "pct":
+		t.Depth = x.cfg.Depth
+		if run > 0 {
+			t.K = x.k
+		}
+	case "random":
+		t.P = x.cfg.P
+	case "pb":
+		t.Seed = 0
+		if run > 0 {
+			t.K, t.W = x.pbk, x.pbw
+			if uint64(run) >= x.pbSpace {
+				return Token{}, false
+			}
+		}
+	}
+	return t, true
+}
+
+// result is what one schedule gave.
+type result struct {
+	ran          bool
+	instructions uint64
+	failure      *Failure
+	err          error
 }
 
 // Explore runs the scenario under cfg.Schedules schedules of the strategy,
@@ -62,13 +167,21 @@ func (cfg *Config) Defaults() {
 // failing schedules: the first one, or all with cfg.All. The scenario's
 // machine (its seed included) is unchanged; only the schedule varies.
 //
-// PCT's step bound k is the number of steps of the first run (schedule 0,
-// which has no change point); schedules 1 on draw their change points from
-// 1..k.
+// PCT's step bound k is the number of steps of its first run (run 0, which
+// has no change point); its later runs draw their change points from 1..k.
+// In the same way pb's run 0, without preemptions, gives the preemption
+// points among which the later runs choose.
+//
+// Schedules run on cfg.Workers goroutines, each run on one; the results
+// are put together in the order of the schedules, so that the report (the
+// first failure, the counts, every token) is the same whatever the
+// number of workers and their timing. Without cfg.All the first failure
+// in that order ends the exploration: the schedules before it all ran,
+// those after it do not count.
 func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 	cfg.Defaults()
-	if cfg.Strategy != "pct" && cfg.Strategy != "random" {
-		return nil, fmt.Errorf("unknown strategy %q: expected pct or random", cfg.Strategy)
+	if !slices.Contains(Strategies, cfg.Strategy) {
+		return nil, fmt.Errorf("unknown strategy %q: expected portfolio, pct, random or pb", cfg.Strategy)
 	}
 	if cfg.Depth < 1 || cfg.Depth > maxDepth {
 		return nil, fmt.Errorf("depth %d out of range: expected 1 to %d", cfg.Depth, maxDepth)
@@ -76,43 +189,181 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 	if !(cfg.P > 0 && cfg.P <= 1) {
 		return nil, fmt.Errorf("probability %v out of range: expected above 0, at most 1", cfg.P)
 	}
-	rep := &Report{}
-	for i := 0; i < cfg.Schedules; i++ {
-		t := Token{Build: cfg.Build, Scenario: s.Fingerprint(), Strategy: cfg.Strategy,
-			Seed: cfg.Seed, Run: i, Depth: cfg.Depth, K: rep.K, P: cfg.P}
-		if t.Strategy != "pct" {
-			t.Depth, t.K = 0, 0
-		} else {
-			t.P = 0
-		}
-		pol := t.Policy()
-		o, err := run(s, pol)
-		if err != nil {
-			return nil, err
-		}
-		rep.Schedules++
-		rep.Instructions += o.Result.Instructions
-		if p, ok := pol.(*pct); ok && i == 0 {
-			rep.K = max(p.step, 1)
-		}
-		ms := s.CheckRun(o)
-		if len(ms) == 0 {
+	if cfg.Shards < 1 || cfg.Shard < 0 || cfg.Shard >= cfg.Shards {
+		return nil, fmt.Errorf("shard %d/%d: expected 0 <= i < n", cfg.Shard, cfg.Shards)
+	}
+	if cfg.Workers < 1 {
+		return nil, fmt.Errorf("%d workers: expected at least 1", cfg.Workers)
+	}
+	x := &explorer{s: s, cfg: cfg}
+	// The schedules of this shard: schedule Shard + m*Shards is the m-th.
+	n := 0
+	if cfg.Shard < cfg.Schedules {
+		n = (cfg.Schedules - cfg.Shard + cfg.Shards - 1) / cfg.Shards
+	}
+	res := make([]result, n)
+	own := func(i int) (int, bool) { return i / cfg.Shards, i%cfg.Shards == cfg.Shard }
+
+	// The first runs of pct and pb learn what the others need. Every shard
+	// runs them; one that does not own them does not count them.
+	for _, st := range []string{"pct", "pb"} {
+		i := cfg.first(st)
+		if i < 0 {
 			continue
 		}
-		f := Failure{Token: t, Mismatches: ms}
-		if sw, ok := pol.(*switcher); ok {
-			f.Switches = len(sw.switches)
-			if !cfg.NoShrink {
-				shrunk := Shrink(s, sw.switches)
-				f.Shrunk = &Token{Build: cfg.Build, Scenario: s.Fingerprint(), Strategy: "list", Switches: shrunk}
+		t, _ := x.token(i)
+		r, pol := x.runSchedule(i, t, nil)
+		if r.err != nil {
+			return nil, r.err
+		}
+		switch p := pol.(type) {
+		case *pct:
+			x.k = max(p.step, 1)
+		case *switcher:
+			x.pbk, x.pbw = p.pb.points, p.pb.width
+		}
+		if m, ok := own(i); ok {
+			res[m] = r
+		}
+	}
+	rep := &Report{K: x.k, PBK: x.pbk, PBW: x.pbw}
+	if i := cfg.first("pb"); i >= 0 {
+		x.pbSpace = pbSpace(x.pbk, x.pbw)
+		rep.PBSpace = x.pbSpace
+		runs := cfg.Schedules // pb's runs in the space: the schedules i, i+3, ... of the portfolio
+		if cfg.Strategy == "portfolio" {
+			runs = (cfg.Schedules-1-i)/len(portfolio) + 1
+		}
+		rep.Exhausted = uint64(runs) > x.pbSpace
+	}
+
+	// The other schedules, on the workers. stop is the first failing
+	// (or erring) schedule found so far: without All, nothing after it
+	// counts, so nothing after it starts.
+	var next, stop atomic.Int64
+	stop.Store(int64(n))
+	lower := func(m int) {
+		for {
+			cur := stop.Load()
+			if int64(m) >= cur || stop.CompareAndSwap(cur, int64(m)) {
+				return
 			}
 		}
-		rep.Failures = append(rep.Failures, f)
-		if !cfg.All {
-			break
+	}
+	for m := range res {
+		if res[m].err != nil || (res[m].failure != nil && !cfg.All) {
+			lower(m)
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(cfg.Workers, max(n, 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				m := int(next.Add(1) - 1)
+				if m >= n || int64(m) > stop.Load() {
+					return
+				}
+				if res[m].ran {
+					continue // a first run, done above
+				}
+				i := cfg.Shard + m*cfg.Shards
+				t, ok := x.token(i)
+				if !ok {
+					continue
+				}
+				keep := func() bool { return cfg.All || int64(m) <= stop.Load() }
+				res[m], _ = x.runSchedule(i, t, keep)
+				if res[m].err != nil || (res[m].failure != nil && !cfg.All) {
+					lower(m)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+
+	// The results in the order of the schedules.
+	for m := range res {
+		r := res[m]
+		if r.err != nil {
+			return nil, r.err
+		}
+		if !r.ran {
+			continue
+		}
+		rep.Schedules++
+		rep.Instructions += r.instructions
+		rep.Runs = append(rep.Runs, Ran{cfg.Shard + m*cfg.Shards, r.instructions})
+		if r.failure != nil {
+			rep.Failures = append(rep.Failures, *r.failure)
+			if !cfg.All {
+				break
+			}
 		}
 	}
 	return rep, nil
+}
+
+// runSchedule runs schedule i, whose token is t, and checks it; a failing
+// random schedule is shrunk unless cfg.NoShrink, or keep says its result
+// will not count (a later failure, when an earlier one ends the
+// exploration). It returns the policy too, for what the run learned.
+func (x *explorer) runSchedule(i int, t Token, keep func() bool) (result, sched.Policy) {
+	pol := t.Policy()
+	o, err := run(x.s, pol)
+	if err != nil {
+		return result{err: err}, pol
+	}
+	r := result{ran: true, instructions: o.Result.Instructions}
+	ms := x.s.CheckRun(o)
+	if len(ms) == 0 {
+		return r, pol
+	}
+	f := &Failure{Schedule: i, Token: t, Mismatches: ms}
+	if sw, ok := pol.(*switcher); ok && t.Strategy == "random" {
+		f.Switches = len(sw.switches)
+		if !x.cfg.NoShrink && (keep == nil || keep()) {
+			shrunk := Shrink(x.s, sw.switches)
+			f.Shrunk = &Token{Build: x.cfg.Build, Scenario: x.s.Fingerprint(), Strategy: "list", Switches: shrunk}
+		}
+	}
+	r.failure = f
+	return r, pol
+}
+
+// Merge puts together the reports of the shards 0..n-1 of one
+// exploration (the same Config but for Shard), each of which ran on its
+// own (another process, another machine), into the report of the
+// exploration run whole: all is the Config's All. Without All, each shard
+// stopped at its own first failure, after all its schedules before it; the
+// first of those failures ends the whole, and what the shards ran after
+// it is dropped.
+func Merge(all bool, reps ...*Report) *Report {
+	out := &Report{}
+	if len(reps) == 0 {
+		return out
+	}
+	r0 := reps[0]
+	out.K, out.PBK, out.PBW, out.PBSpace, out.Exhausted = r0.K, r0.PBK, r0.PBW, r0.PBSpace, r0.Exhausted
+	var fails []Failure
+	for _, r := range reps {
+		out.Runs = append(out.Runs, r.Runs...)
+		fails = append(fails, r.Failures...)
+	}
+	slices.SortFunc(out.Runs, func(a, b Ran) int { return a.Schedule - b.Schedule })
+	slices.SortFunc(fails, func(a, b Failure) int { return a.Schedule - b.Schedule })
+	if !all && len(fails) > 0 {
+		fails = fails[:1]
+		last := fails[0].Schedule
+		out.Runs = slices.DeleteFunc(out.Runs, func(r Ran) bool { return r.Schedule > last })
+	}
+	out.Failures = fails
+	for _, r := range out.Runs {
+		out.Schedules++
+		out.Instructions += r.Instructions
+	}
+	return out
 }
 
 // run runs the scenario once under pol, keeping no trace.

@@ -71,7 +71,7 @@ func TestRandomFindsAndShrinks(t *testing.T) {
 }
 
 // TestLockedCountersPass: no strategy flags the counters that a lock
-// protects.
+// protects, processes or threads, in 200 schedules.
 func TestLockedCountersPass(t *testing.T) {
 	n := 200
 	if testing.Short() {
@@ -80,9 +80,10 @@ func TestLockedCountersPass(t *testing.T) {
 	if v := os.Getenv("LOCKED_N"); v != "" {
 		n, _ = strconv.Atoi(v)
 	}
-	for _, name := range []string{"spinlock_amoswap.txtar", "spinlock_lrsc.txtar", "sem_counter.txtar", "futex_lock.txtar"} {
+	for _, name := range []string{"spinlock_amoswap.txtar", "spinlock_lrsc.txtar", "sem_counter.txtar", "futex_lock.txtar",
+		"threads_explore_mutex.txtar", "threads_explore_atomic.txtar"} {
 		s := load(t, name)
-		for _, cfg := range []Config{{Strategy: "pct", Depth: 3}, {Strategy: "random"}} {
+		for _, cfg := range []Config{{Strategy: "pct", Depth: 3}, {Strategy: "random"}, {Strategy: "pb"}, {Strategy: "portfolio"}} {
 			cfg.Schedules, cfg.Seed, cfg.Build, cfg.All = n, 1, "test", true
 			rep, err := Explore(s, cfg)
 			if err != nil {
@@ -114,7 +115,7 @@ func traceOf(t *testing.T, s *sim.Scenario, tok Token) []byte {
 // random schedule replayed as the list of its switches is the same run.
 func TestReplay(t *testing.T) {
 	s := load(t, "explore_counter.txtar")
-	for _, strategy := range []string{"pct", "random"} {
+	for _, strategy := range []string{"pct", "random", "pb"} {
 		rep, err := Explore(s, Config{Strategy: strategy, Schedules: 50, Seed: 2, Build: "test", NoShrink: true})
 		if err != nil || len(rep.Failures) == 0 {
 			t.Fatalf("%s: no failing schedule (%v)", strategy, err)
@@ -147,6 +148,8 @@ func TestTokens(t *testing.T) {
 	for _, tok := range []Token{
 		{Build: "b", Scenario: "s", Strategy: "pct", Seed: 7, Run: 3, Depth: 3, K: 57},
 		{Build: "b", Scenario: "s", Strategy: "random", Seed: 1, Run: 9, P: 0.05},
+		{Build: "b", Scenario: "s", Strategy: "pb", Run: 40, K: 13, W: 2},
+		{Build: "b", Scenario: "s", Strategy: "pb", Run: 0},
 		{Build: "b", Scenario: "s", Strategy: "list", Switches: []Switch{{12, 3}, {40, 2}}},
 		{Build: "b", Scenario: "s", Strategy: "list"},
 	} {
@@ -159,7 +162,8 @@ func TestTokens(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", "ipx1:b:s:pct:seed=1", "ipx2:b:s:list:sw=", "ipx1:b:s:dfs:seed=1",
-		"ipx1:b:s:list:sw=3.2_1.2", "ipx1:b:s:random:seed=1,run=0,p=2", "ipx1:b:s:pct:seed=1,run=0,depth=3,k=5,k=6"} {
+		"ipx1:b:s:list:sw=3.2_1.2", "ipx1:b:s:pb:run=1,k=0,w=0", "ipx1:b:s:pb:run=9,k=3,w=1", "ipx1:b:s:pb:run=1,k=3",
+		"ipx1:b:s:pb:run=1,k=3,w=-1", "ipx1:b:s:random:seed=1,run=0,p=2", "ipx1:b:s:pct:seed=1,run=0,depth=3,k=5,k=6"} {
 		if _, err := ParseToken(bad); err == nil {
 			t.Errorf("ParseToken(%q) took it", bad)
 		}

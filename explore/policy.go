@@ -1,7 +1,10 @@
 // Package explore searches the schedules of a scenario for one that breaks
 // its expectations (issue 12): scheduling policies that preempt where a
-// seeded PRNG says (random preemption, PCT), replay tokens that reproduce a
-// failing run exactly, and the shrinking of a failing schedule.
+// seeded PRNG says (random preemption, PCT) or where an enumeration of the
+// schedules with few preemptions says (pb, pb.go), and a portfolio of the
+// three; replay tokens that reproduce a failing run exactly; the
+// shrinking of a failing schedule; and runs on a pool of workers, or
+// split into shards, whose report does not depend on either.
 //
 // A policy here is a sched.Policy that the kernel asks at every choice
 // (sim.Options.Policy); the kernel itself is untouched. Time slices are 1
@@ -77,8 +80,9 @@ type switcher struct {
 	want     int // the pid the last switch asked for, for the next Pick
 	step     uint64
 	slices   sliceSeq
-	decide   func(step uint64, ready readySet) (pid int, ok bool)
+	decide   func(step uint64, running int, ready readySet) (pid int, ok bool)
 	switches []Switch // the switches made, in order
+	pb       *pbState // pb: its preemption points (nil for the others)
 }
 
 func (s *switcher) Ready(pid int, _ sched.Why) { s.ready.add(pid) }
@@ -110,7 +114,7 @@ func (s *switcher) Point(p sched.Point) sched.Decision {
 		return sched.Continue
 	}
 	s.step++
-	pid, ok := s.decide(s.step, s.ready)
+	pid, ok := s.decide(s.step, s.running, s.ready)
 	if !ok || pid == s.running || !slices.Contains(s.ready, pid) {
 		return sched.Continue
 	}
@@ -122,7 +126,7 @@ func (s *switcher) Point(p sched.Point) sched.Decision {
 // newRandom returns the random-preemption policy: at each step, with
 // probability p, switch to a process drawn uniformly from the ready set.
 func newRandom(r *rand.Rand, p float64) *switcher {
-	return &switcher{decide: func(_ uint64, ready readySet) (int, bool) {
+	return &switcher{decide: func(_ uint64, _ int, ready readySet) (int, bool) {
 		if r.Float64() >= p {
 			return 0, false
 		}
@@ -135,7 +139,7 @@ func newRandom(r *rand.Rand, p float64) *switcher {
 // whose process is not ready at its step is skipped.
 func newList(sw []Switch) *switcher {
 	i := 0
-	return &switcher{decide: func(step uint64, _ readySet) (int, bool) {
+	return &switcher{decide: func(step uint64, _ int, _ readySet) (int, bool) {
 		for i < len(sw) && sw[i].Step < step {
 			i++
 		}

@@ -19,19 +19,23 @@ import (
 //
 //	ipx1:BUILD:SCENARIO:pct:seed=1,run=4,depth=3,k=57
 //	ipx1:BUILD:SCENARIO:random:seed=1,run=9,p=0.02
+//	ipx1:BUILD:SCENARIO:pb:run=40,k=13,w=1
 //	ipx1:BUILD:SCENARIO:list:sw=12.3_40.2
 //
 // BUILD is Build() of the ipcsim that made it, SCENARIO the scenario's
 // Fingerprint. A pct or random schedule is its strategy's parameters and
-// the seed of its PRNG, (seed, run); a list is the switches themselves
-// (step.pid), what shrinking leaves.
+// the seed of its PRNG, (seed, run); a pb schedule is its index among
+// pb's schedules and the preemption points k and ranks w that its run 0
+// found (see pb.go); a list is the switches themselves (step.pid), what
+// shrinking leaves.
 type Token struct {
 	Build, Scenario string
-	Strategy        string // "pct", "random" or "list"
+	Strategy        string // "pct", "random", "pb" or "list"
 	Seed            uint64 // pct, random: the explorer's seed
-	Run             int    // pct, random: the schedule's index, 0 first
+	Run             int    // pct, random, pb: the schedule's index among its strategy's, 0 first
 	Depth           int    // pct
-	K               uint64 // pct: the step bound (0: the run that learns it)
+	K               uint64 // pct: the step bound; pb: the preemption points (0: the run that learns it)
+	W               int    // pb: the ranks of a preemption
 	P               float64
 	Switches        []Switch // list
 }
@@ -45,6 +49,8 @@ func (t Token) String() string {
 		params = fmt.Sprintf("seed=%d,run=%d,depth=%d,k=%d", t.Seed, t.Run, t.Depth, t.K)
 	case "random":
 		params = fmt.Sprintf("seed=%d,run=%d,p=%s", t.Seed, t.Run, strconv.FormatFloat(t.P, 'g', -1, 64))
+	case "pb":
+		params = fmt.Sprintf("run=%d,k=%d,w=%d", t.Run, t.K, t.W)
 	case "list":
 		sw := make([]string, len(t.Switches))
 		for i, s := range t.Switches {
@@ -88,6 +94,11 @@ func ParseToken(s string) (Token, error) {
 			}
 		case "k":
 			t.K, err = strconv.ParseUint(v, 10, 64)
+		case "w":
+			t.W, err = strconv.Atoi(v)
+			if err == nil && t.W < 0 {
+				err = fmt.Errorf("negative")
+			}
 		case "p":
 			t.P, err = strconv.ParseFloat(v, 64)
 			if err == nil && !(t.P >= 0 && t.P <= 1) {
@@ -108,6 +119,8 @@ func ParseToken(s string) (Token, error) {
 		need = []string{"seed", "run", "depth", "k"}
 	case "random":
 		need = []string{"seed", "run", "p"}
+	case "pb":
+		need = []string{"run", "k", "w"}
 	case "list":
 		need = []string{"sw"}
 	default:
@@ -119,6 +132,11 @@ func ParseToken(s string) (Token, error) {
 	for _, k := range need {
 		if !seen[k] {
 			return bad(fmt.Sprintf("a %s token has the parameters %s", t.Strategy, strings.Join(need, ", ")))
+		}
+	}
+	if t.Strategy == "pb" {
+		if _, ok := pbPlan(uint64(t.Run), t.K, t.W); !ok {
+			return bad(fmt.Sprintf("pb has %d schedules for k=%d, w=%d, not a run %d", pbSpace(t.K, t.W), t.K, t.W, t.Run))
 		}
 	}
 	return t, nil
@@ -155,6 +173,8 @@ func (t Token) Policy() sched.Policy {
 		return newPCT(scheduleRand(t.Seed, t.Run), t.Depth, t.K)
 	case "random":
 		return newRandom(scheduleRand(t.Seed, t.Run), t.P)
+	case "pb":
+		return newPB(t.Run, t.K, t.W)
 	}
 	return newList(t.Switches)
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -41,5 +43,79 @@ func TestExploreReplay(t *testing.T) {
 	var o, e bytes.Buffer
 	if st := Main([]string{"run", "--replay=" + other, file}, nil, &o, &e); st != exitBadInput || !strings.Contains(e.String(), "another build of ipcsim") {
 		t.Errorf("a token of another build: status %d, %q", st, e.String())
+	}
+}
+
+// exploreOut runs ipcsim explore with args and returns its output without
+// the rate line (the only one that reads the wall clock).
+func exploreOut(t *testing.T, args ...string) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if st := Main(append([]string{"explore"}, args...), nil, &out, &errb); st != exitFailed && st != exitOK {
+		t.Fatalf("explore %v: status %d: %s", args, st, errb.String())
+	}
+	return regexp.MustCompile(`(?m)^rate: .*\n`).ReplaceAllString(out.String(), "")
+}
+
+// TestExploreWorkers: every byte explore prints but the rate line is the
+// same with 1 worker and with 4.
+func TestExploreWorkers(t *testing.T) {
+	const file = "../../testdata/scenarios/explore_counter.txtar"
+	for _, args := range [][]string{{"--schedules=40", "--all"}, {"--schedules=40"}, {"--strategy=random", "--schedules=20", "--all"}} {
+		one := exploreOut(t, append(args, "--workers=1", file)...)
+		four := exploreOut(t, append(args, "--workers=4", file)...)
+		if one != four {
+			t.Errorf("%v: 1 worker and 4 print differently:\n%s\n---\n%s", args, one, four)
+		}
+	}
+}
+
+// TestExploreShards: the failures that the shards 0/3, 1/3 and 2/3 print,
+// put in the order of their schedules, are those of the run whole, and
+// their counts add up to its.
+func TestExploreShards(t *testing.T) {
+	const file = "../../testdata/scenarios/explore_counter.txtar"
+	blocks := func(out string) (map[int]string, int) {
+		m := map[int]string{}
+		re := regexp.MustCompile(`(?m)^--- FAIL: schedule (\d+) `)
+		idx := re.FindAllStringSubmatchIndex(out, -1)
+		for i, loc := range idx {
+			end := strings.Index(out, "\nexplore: ") + 1
+			if i+1 < len(idx) {
+				end = idx[i+1][0]
+			}
+			n, _ := strconv.Atoi(out[loc[2]:loc[3]])
+			m[n] = out[loc[0]:end]
+		}
+		var runs int
+		if s := regexp.MustCompile(`: (\d+) schedules, \d+ failing`).FindStringSubmatch(out); s != nil {
+			runs, _ = strconv.Atoi(s[1])
+		}
+		return m, runs
+	}
+	whole, wholeRuns := blocks(exploreOut(t, "--schedules=30", "--all", file))
+	got, gotRuns := map[int]string{}, 0
+	for i := range 3 {
+		out := exploreOut(t, "--schedules=30", "--all", "--shard="+strconv.Itoa(i)+"/3", file)
+		if !strings.Contains(out, ", shard "+strconv.Itoa(i)+"/3, seed 0:") {
+			t.Errorf("shard %d/3: no shard in the summary:\n%s", i, out)
+		}
+		m, runs := blocks(out)
+		for n, b := range m {
+			if n%3 != i {
+				t.Errorf("shard %d/3 printed schedule %d", i, n)
+			}
+			got[n] = b
+		}
+		gotRuns += runs
+	}
+	if len(whole) == 0 || !reflect.DeepEqual(got, whole) || gotRuns != wholeRuns {
+		t.Errorf("the shards merged (%d schedules, %d failing) differ from the whole (%d, %d)", gotRuns, len(got), wholeRuns, len(whole))
+	}
+	for _, bad := range []string{"--shard=3/3", "--shard=1", "--shard=-1/2", "--shard=0/0", "--shard=1/2x", "--workers=0"} {
+		var o, e bytes.Buffer
+		if st := Main([]string{"explore", bad, file}, nil, &o, &e); st != exitBadInput {
+			t.Errorf("%s: status %d, want %d", bad, st, exitBadInput)
+		}
 	}
 }
