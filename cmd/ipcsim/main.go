@@ -67,19 +67,27 @@ Usage:
       refused. Flags may follow FILE. Exit status: 0 once the scenario
       ran, 2 for bad input.
 
-  ipcsim explore [--strategy=pct|random] [--depth=3] [--p=0.05]
-                 [--schedules=100] [--seed=S] [--all] [--no-shrink] FILE.txtar
+  ipcsim explore [--strategy=portfolio|pct|random|pb] [--depth=3] [--p=0.05]
+                 [--schedules=100] [--seed=S] [--all] [--no-shrink]
+                 [--workers=N] [--shard=i/n] FILE.txtar
       Run a scenario under many schedules that may preempt between any
       two instructions, and check on each run its expect lines (plain
       lines, and "expect seeds" lines with always or never; not the
       want/ sections, nor "sometimes" lines). pct is PCT with the given
       depth (its step bound learned from the first schedule); random
-      switches to a random ready process with probability p at each step.
-      Stop at the first failing schedule (--all: go on), print what broke
-      and a replay token for ipcsim run --replay, and for a random
-      schedule the token of its shrunk list of switches. Last, a rate
-      line (schedules and simulated instructions per second of wall
-      clock, which affects nothing else). Exit status: 0 if no schedule
+      switches to a random ready process with probability p at each
+      step; pb bounds the preemptions, 0, then 1, 2, 3... (iterative
+      deepening); portfolio, the default, takes them in turn (schedule i:
+      pct, random, pb for i mod 3 = 0, 1, 2). Stop at the first failing
+      schedule (--all: go on), print what broke and a replay token for
+      ipcsim run --replay, for a random schedule the token of its shrunk
+      list of switches, and, when the run lost an update, why (the load,
+      the switch, the other store, the stale store). --workers=N runs N
+      schedules at a time (default: the cores); the output is the same
+      for any N. --shard=i/n runs only schedules j with j mod n = i, so
+      that n machines share one exploration. Last, a rate line
+      (schedules and simulated instructions per second of wall clock,
+      which affects nothing else). Exit status: 0 if no schedule
       failed, 1 if one did, 2 for bad input.
 
   ipcsim test [-q] [--update] [--seed=N] [--limit=N|none] FILE|DIR...
