@@ -90,16 +90,17 @@ func Tracer(w io.Writer, json bool) (trace func(*kernel.Event), errp func() erro
 // width columns (Scenario.HostWidth); JSON lines carry a "host" field.
 func HostTracer(w io.Writer, json bool, width int) (trace func(*kernel.Event), errp func() error) {
 	var werr error
-	enc := jsonLines(w)
+	var buf []byte // reused: a line is appended, written, and forgotten
 	trace = func(e *kernel.Event) {
 		if werr != nil {
 			return
 		}
 		if json {
-			werr = enc.Encode(e)
-			return
+			buf = AppendEventJSON(buf[:0], e)
+		} else {
+			buf = append(AppendHostEvent(buf[:0], e, width), '\n')
 		}
-		_, werr = io.WriteString(w, FormatHostEvent(e, width)+"\n")
+		_, werr = w.Write(buf)
 	}
 	return trace, func() error { return werr }
 }

@@ -1,0 +1,187 @@
+package sim
+
+import (
+	"encoding/json"
+	"strconv"
+	"unicode/utf8"
+
+	"ipcsim/kernel"
+)
+
+// The trace is the hottest output of ipcsim: a traced pipe ping-pong writes
+// ten events a round trip. This file renders an event by appending to a
+// buffer that the tracer reuses, with strconv rather than fmt and without
+// encoding/json's reflection, so that tracing stays within a small factor
+// of a run without it (issue 13; BENCHMARKS.md). FormatHostEvent and
+// encoding/json remain the definitions: TestAppendEventMatches checks both
+// against these on the traces of every bundled scenario.
+
+// AppendHostEvent appends the line FormatHostEvent returns (without the
+// newline) to b.
+func AppendHostEvent(b []byte, e *kernel.Event, width int) []byte {
+	b = appendUintPadLeft(b, e.Cycle, 9)
+	b = append(b, "  "...)
+	if e.Host != "" {
+		b = append(b, e.Host...)
+		for i := utf8.RuneCountInString(e.Host); i < width; i++ { // %-*s counts runes
+			b = append(b, ' ')
+		}
+		b = append(b, ' ')
+	}
+	b = append(b, "pid "...)
+	b = appendIntPadRight(b, e.PID, 3)
+	b = append(b, ' ')
+	if e.TID != 0 {
+		b = append(b, "tid "...)
+		b = appendIntPadRight(b, e.TID, 3)
+		b = append(b, ' ')
+	}
+	for i := 0; i < len(e.Text); i++ {
+		switch c := e.Text[i]; c {
+		case '\n':
+			b = append(b, `\n`...)
+		case '\r':
+			b = append(b, `\r`...)
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+// appendUintPadLeft appends n right-aligned in width columns, as %9d does.
+func appendUintPadLeft(b []byte, n uint64, width int) []byte {
+	var digits [20]byte
+	s := strconv.AppendUint(digits[:0], n, 10)
+	for i := len(s); i < width; i++ {
+		b = append(b, ' ')
+	}
+	return append(b, s...)
+}
+
+// appendIntPadRight appends n left-aligned in width columns, as %-3d does.
+func appendIntPadRight(b []byte, n, width int) []byte {
+	start := len(b)
+	b = strconv.AppendInt(b, int64(n), 10)
+	for i := len(b) - start; i < width; i++ {
+		b = append(b, ' ')
+	}
+	return b
+}
+
+// AppendEventJSON appends the JSON document encoding/json's Encoder
+// writes for e, with SetEscapeHTML(false) (jsonLines), newline included.
+// Its fields and their order are kernel.Event's (TestEventFieldsKnown
+// fails when a field is added there and not here).
+func AppendEventJSON(b []byte, e *kernel.Event) []byte {
+	b = append(b, `{"cycle":`...)
+	b = strconv.AppendUint(b, e.Cycle, 10)
+	b = appendStringField(b, "host", e.Host, true)
+	b = append(b, `,"pid":`...)
+	b = strconv.AppendInt(b, int64(e.PID), 10)
+	if e.TID != 0 {
+		b = append(b, `,"tid":`...)
+		b = strconv.AppendInt(b, int64(e.TID), 10)
+	}
+	b = appendStringField(b, "kind", e.Kind, false)
+	b = appendStringField(b, "text", e.Text, false)
+	b = appendStringField(b, "syscall", e.Syscall, true)
+	if len(e.Args) > 0 {
+		b = append(b, `,"args":[`...)
+		for i, a := range e.Args {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendUint(b, a, 10)
+		}
+		b = append(b, ']')
+	}
+	if e.Ret != nil {
+		b = append(b, `,"ret":`...)
+		b = strconv.AppendInt(b, *e.Ret, 10)
+	}
+	b = appendStringField(b, "errno", e.Errno, true)
+	b = appendStringField(b, "addr", e.Addr, true)
+	if e.Other != 0 {
+		b = append(b, `,"other":`...)
+		b = strconv.AppendInt(b, int64(e.Other), 10)
+	}
+	b = appendStringField(b, "pc", e.PC, true)
+	b = appendStringField(b, "name", e.Name, true)
+	b = appendStringField(b, "signal", e.Signal, true)
+	b = appendStringField(b, "obj", e.Obj, true)
+	if e.Mem != nil {
+		// An instruction's access: rare enough (insns=on) for the
+		// reflecting encoder.
+		m, err := json.Marshal(e.Mem)
+		if err != nil {
+			panic(err) // a struct of numbers, a string and a bool
+		}
+		b = append(b, `,"mem":`...)
+		b = append(b, m...)
+	}
+	return append(b, "}\n"...)
+}
+
+// appendStringField appends ,"name":"value", or nothing for an empty
+// value with omitEmpty.
+func appendStringField(b []byte, name, v string, omitEmpty bool) []byte {
+	if omitEmpty && v == "" {
+		return b
+	}
+	b = append(b, ',', '"')
+	b = append(b, name...)
+	b = append(b, `":`...)
+	return appendJSONString(b, v)
+}
+
+// appendJSONString appends s as encoding/json writes a string without
+// HTML escaping: ASCII as its appendString does; a string with a byte
+// beyond ASCII goes through encoding/json itself, which knows the rest
+// (invalid UTF-8, U+2028 and U+2029).
+func appendJSONString(b []byte, s string) []byte {
+	start := len(b)
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return appendJSONStringSlow(b[:start], s)
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c >= 0x20:
+			b = append(b, c)
+		case c == '\b':
+			b = append(b, `\b`...)
+		case c == '\f':
+			b = append(b, `\f`...)
+		case c == '\n':
+			b = append(b, `\n`...)
+		case c == '\r':
+			b = append(b, `\r`...)
+		case c == '\t':
+			b = append(b, `\t`...)
+		default:
+			const hex = "0123456789abcdef"
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		}
+	}
+	return append(b, '"')
+}
+
+func appendJSONStringSlow(b []byte, s string) []byte {
+	var buf jsonBuffer
+	enc := jsonLines(&buf)
+	if err := enc.Encode(s); err != nil {
+		panic(err) // a string always encodes
+	}
+	return append(b, buf[:len(buf)-1]...) // without Encode's newline
+}
+
+// jsonBuffer is the io.Writer of appendJSONStringSlow.
+type jsonBuffer []byte
+
+func (j *jsonBuffer) Write(p []byte) (int, error) {
+	*j = append(*j, p...)
+	return len(p), nil
+}

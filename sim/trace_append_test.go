@@ -1,0 +1,76 @@
+package sim
+
+import (
+	"bytes"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"ipcsim/kernel"
+)
+
+// TestAppendEventMatches: the fast renderers give FormatHostEvent's lines
+// and encoding/json's documents, byte for byte, for every event of every
+// bundled scenario and for events with the strings encoding/json escapes.
+func TestAppendEventMatches(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join("..", "testdata", "scenarios", "*.txtar"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no scenarios: %v", err)
+	}
+	var events int
+	check := func(name string, e *kernel.Event) {
+		events++
+		for _, width := range []int{0, 8} {
+			if got, want := string(AppendHostEvent(nil, e, width)), FormatHostEvent(e, width); got != want {
+				t.Fatalf("%s: text of %+v (width %d):\n got %q\nwant %q", name, *e, width, got, want)
+			}
+		}
+		var want bytes.Buffer
+		if err := jsonLines(&want).Encode(e); err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendEventJSON(nil, e); string(got) != want.String() {
+			t.Fatalf("%s: JSON of %+v:\n got %s\nwant %s", name, *e, got, want.Bytes())
+		}
+	}
+	for _, p := range paths {
+		s, err := Load(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Base(p)
+		if _, err := s.Run(Options{Trace: func(e *kernel.Event) { check(name, e) }}); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	ret := int64(-14)
+	odd := []string{"", "plain", `a "quoted" \ back`, "tab\tnl\ncr\rbs\bff\f", "\x00\x01\x1f\x7f",
+		"héllo", "bad \xff utf-8", "line\u2028sep\u2029", "<html> & more"}
+	for i, s := range odd {
+		check("odd", &kernel.Event{Cycle: uint64(i) * 1234567, Host: s, PID: i, TID: i % 2 * 7, Kind: s, Text: s,
+			Syscall: s, Args: []uint64{0, 1, 1 << 63}, Ret: &ret, Errno: s, Addr: s, Other: i, PC: s,
+			Name: s, Signal: s, Obj: s, Mem: &kernel.MemEvent{Op: "amo", Addr: 0x1000, Size: 4, Value: 7, Old: 6}})
+	}
+	check("zero", &kernel.Event{})
+	check("empty args", &kernel.Event{Args: []uint64{}})
+	if events < 1000 {
+		t.Errorf("only %d events compared", events)
+	}
+}
+
+// TestEventFieldsKnown: AppendEventJSON writes kernel.Event's fields by
+// hand; a field added to the struct must be added there too (and here).
+func TestEventFieldsKnown(t *testing.T) {
+	var got []string
+	typ := reflect.TypeFor[kernel.Event]()
+	for i := range typ.NumField() {
+		got = append(got, strings.Split(typ.Field(i).Tag.Get("json"), ",")[0])
+	}
+	known := []string{"cycle", "host", "pid", "tid", "kind", "text", "syscall", "args", "ret", "errno",
+		"addr", "other", "pc", "name", "signal", "obj", "mem"}
+	if !slices.Equal(got, known) {
+		t.Errorf("kernel.Event's JSON fields are %v; AppendEventJSON (sim/trace_append.go) writes %v: update it", got, known)
+	}
+}

@@ -1,0 +1,41 @@
+package sim
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"ipcsim/kernel"
+)
+
+// benchTrace runs testdata/bench/bin/pipepingpong for b.N round trips with
+// the trace off, or written by Tracer to io.Discard as text or JSON: the
+// cost of tracing is the ratio of Text or JSON to Off (issue 13's target:
+// under 2x; BENCHMARKS.md).
+func benchTrace(b *testing.B, mode string) {
+	elf, err := os.ReadFile(filepath.Join("..", "testdata", "bench", "bin", "pipepingpong"))
+	if err != nil {
+		b.Fatalf("committed ELF missing: %v (rebuild with testdata/bench/build.sh)", err)
+	}
+	cfg := kernel.Config{
+		Stdout: io.Discard,
+		Files:  []kernel.File{{Path: "/pipepingpong", Data: elf, Mode: 0755}},
+	}
+	if mode != "off" {
+		cfg.Trace, _ = Tracer(io.Discard, mode == "json")
+	}
+	b.ReportAllocs()
+	k := kernel.New(cfg)
+	if _, err := k.Spawn("pipepingpong", []string{"pipepingpong", strconv.Itoa(b.N)}, nil); err != nil {
+		b.Fatal(err)
+	}
+	if res := k.Run(); res.Reason != kernel.StopAllExited {
+		b.Fatalf("pipepingpong ended badly: %v", res.Reason)
+	}
+}
+
+func BenchmarkTraceOff(b *testing.B)  { benchTrace(b, "off") }
+func BenchmarkTraceText(b *testing.B) { benchTrace(b, "text") }
+func BenchmarkTraceJSON(b *testing.B) { benchTrace(b, "json") }
