@@ -17,6 +17,12 @@ type pipeEnd struct {
 	reads  bool      // holds the read end
 	writes bool      // holds the write end (a FIFO opened O_RDWR holds both)
 	fifo   *fifoNode // the FIFO it was opened through, or nil for pipe(2)
+
+	// emptyBlock is what a read of the empty pipe waits on, made at the
+	// first such read and returned by every later one (fast path: a
+	// blocked read allocates nothing; its reason is formatted only when
+	// the trace, inspect or a deadlock report reads it).
+	emptyBlock *blockError
 }
 
 func (e *pipeEnd) Name() string {
@@ -38,8 +44,11 @@ func (e *pipeEnd) Read(c *call, dst []byte, nonblock bool) (int, error) {
 		if nonblock {
 			return 0, abi.EAGAIN
 		}
-		return 0, &blockError{q: &e.p.Queue, mask: abi.POLLIN | abi.POLLHUP,
-			why: func() string { return fmt.Sprintf("%s empty (%s)", e.Name(), e.state()) }}
+		if e.emptyBlock == nil {
+			e.emptyBlock = &blockError{q: &e.p.Queue, mask: abi.POLLIN | abi.POLLHUP,
+				why: func() string { return fmt.Sprintf("%s empty (%s)", e.Name(), e.state()) }}
+		}
+		return 0, e.emptyBlock
 	}
 	return n, err
 }
@@ -59,12 +68,17 @@ func (e *pipeEnd) Write(c *call, src []byte, nonblock bool) (int, error) {
 		if nonblock {
 			return 0, abi.EAGAIN
 		}
-		need := "room"
-		if c.total <= pipe.Atomic {
-			need = fmt.Sprintf("room for %d bytes at once", c.total-c.progress)
-		}
+		// The reason is formatted only when read; the bytes still to write
+		// are taken now, as the call's progress moves on.
+		atomic, left := c.total <= pipe.Atomic, c.total-c.progress
 		return 0, &blockError{q: &e.p.Queue, mask: abi.POLLOUT | abi.POLLERR,
-			why: func() string { return fmt.Sprintf("%s full (%s), needs %s", e.Name(), e.state(), need) }}
+			why: func() string {
+				need := "room"
+				if atomic {
+					need = fmt.Sprintf("room for %d bytes at once", left)
+				}
+				return fmt.Sprintf("%s full (%s), needs %s", e.Name(), e.state(), need)
+			}}
 	}
 	return n, err
 }

@@ -45,6 +45,13 @@ func (k *Kernel) sockets() *socketTable {
 type socketFile struct {
 	k *Kernel
 	s *unix.Socket
+
+	// lastBlocked and lastBlock are the last *unix.Blocked that blockOr
+	// turned into a sleep, and the sleep it made: the socket answers every
+	// read of its empty queue with the same *unix.Blocked, so a blocked
+	// read reuses its blockError (fast path: no allocation per block).
+	lastBlocked *unix.Blocked
+	lastBlock   *blockError
 }
 
 func (f *socketFile) Name() string { return fmt.Sprintf("socket#%d", f.s.ID) }
@@ -81,14 +88,18 @@ func (f *socketFile) Write(c *call, src []byte, nonblock bool) (int, error) {
 // blockOr turns the socket's *unix.Blocked into EAGAIN or what the call
 // sleeps on.
 func (f *socketFile) blockOr(err error, nonblock bool) error {
-	var b *unix.Blocked
-	if !errors.As(err, &b) {
+	b, ok := err.(*unix.Blocked) // the socket never wraps it
+	if !ok {
 		return err
 	}
 	if nonblock {
 		return abi.EAGAIN
 	}
-	return &blockError{q: b.Queue, mask: b.Mask, reason: b.Reason}
+	if b != f.lastBlocked {
+		f.lastBlocked = b
+		f.lastBlock = &blockError{q: b.Queue, mask: b.Mask, reason: b.Reason}
+	}
+	return f.lastBlock
 }
 
 // sendError turns a send's error into the call's: SIGPIPE for a stream

@@ -5,7 +5,6 @@ package kernel
 
 import (
 	"encoding/binary"
-	"errors"
 	"math"
 
 	"ipcsim/abi"
@@ -350,7 +349,8 @@ func sysRecvfrom(c *call) (int64, error) {
 		}
 		return n, c.putSockaddrIn(c.a[4], c.a[5], r.From)
 	}
-	n, r, err := doRecv(c, int32(c.a[0]), segs[:], int(int32(c.a[3])))
+	var into unix.Received
+	n, r, err := doRecv(c, int32(c.a[0]), segs[:], int(int32(c.a[3])), &into)
 	if err != nil || r == nil {
 		return n, err
 	}
@@ -375,7 +375,8 @@ func readSocket(c *call, fd int32, segs []ioSeg) (int64, error) {
 		n, _, err := inetRecv(c, f, of, segs, 0)
 		return n, err
 	}
-	n, r, err := doRecv(c, fd, segs, 0)
+	var into unix.Received
+	n, r, err := doRecv(c, fd, segs, 0, &into)
 	if r != nil {
 		releaseUnreceived(r)
 	}
@@ -433,7 +434,7 @@ func doSend(c *call, fd int32, segs []ioSeg, flags int, name []byte, ctl *unix.C
 	total := segsLen(segs)
 	c.total = total
 	if s.Type != abi.SOCK_STREAM {
-		buf := make([]byte, min(total, uint64(s.MaxDgram()+1)))
+		buf := sendBuf(c, min(total, uint64(s.MaxDgram()+1)))
 		if gather(c.t.AS, segs, 0, buf) < len(buf) {
 			return 0, abi.EFAULT
 		}
@@ -445,7 +446,7 @@ func doSend(c *call, fd int32, segs []ioSeg, flags int, name []byte, ctl *unix.C
 		return int64(n), nil
 	}
 	for c.progress < total || total == 0 {
-		buf := make([]byte, min(total-c.progress, 1<<20))
+		buf := sendBuf(c, min(total-c.progress, 1<<20))
 		got := gather(c.t.AS, segs, c.progress, buf)
 		m.Data = buf[:got]
 		n, err := s.Send(m)
@@ -472,10 +473,23 @@ func doSend(c *call, fd int32, segs []ioSeg, flags int, name []byte, ctl *unix.C
 	return int64(c.progress), nil
 }
 
+// sendBuf returns a buffer of n bytes for a send to gather the user's
+// bytes into. The socket copies them into its own buffers, so a send of at
+// most ioChunk bytes uses the kernel's scratch buffer (fast path: no
+// allocation per send); a bigger one gets a buffer of its own.
+func sendBuf(c *call, n uint64) []byte {
+	if n <= ioChunk {
+		return c.t.k.scratch[:n]
+	}
+	return make([]byte, n)
+}
+
 // doRecv receives into the user buffers segs from socket fd: recv(2),
 // recvfrom(2), recvmsg(2), read(2). It returns the call's result and what
-// came (for the name and the control messages).
-func doRecv(c *call, fd int32, segs []ioSeg, flags int) (int64, *unix.Received, error) {
+// came (for the name and the control messages): into, filled, or nil.
+// The bytes come through the kernel's scratch buffer, and into is the
+// caller's (fast path: a receive allocates nothing).
+func doRecv(c *call, fd int32, segs []ioSeg, flags int, into *unix.Received) (int64, *unix.Received, error) {
 	sf, f, err := c.socketOf(fd)
 	if err != nil {
 		return 0, nil, err
@@ -486,11 +500,13 @@ func doRecv(c *call, fd int32, segs []ioSeg, flags int) (int64, *unix.Received, 
 		flags |= abi.MSG_DONTWAIT
 	}
 	total := segsLen(segs)
+	scratch := c.t.k.scratch[:0]
 	if s.Type != abi.SOCK_STREAM {
-		r, err := s.Recv(int(min(total, math.MaxInt32)), flags, 0)
-		if err != nil {
+		got, err := s.RecvInto(into, scratch, int(min(total, math.MaxInt32)), flags, 0)
+		if !got {
 			return 0, nil, sf.blockOr(err, nonblock)
 		}
+		r := into
 		if moved := scatter(c.t.AS, segs, r.Data); moved < len(r.Data) && moved == 0 {
 			releaseUnreceived(r)
 			return 0, nil, abi.EFAULT
@@ -505,7 +521,11 @@ func doRecv(c *call, fd int32, segs []ioSeg, flags int) (int64, *unix.Received, 
 	if flags&abi.MSG_WAITALL != 0 && flags&abi.MSG_PEEK == 0 {
 		need = total
 	}
-	r, err := s.Recv(int(min(total-c.progress, math.MaxInt32)), flags, int(need-min(need, c.progress)))
+	got, err := s.RecvInto(into, scratch, int(min(total-c.progress, math.MaxInt32)), flags, int(need-min(need, c.progress)))
+	var r *unix.Received
+	if got {
+		r = into
+	}
 	if r != nil && len(r.Data) > 0 {
 		if moved := scatterAt(c.t.AS, segs, c.progress, r.Data); moved < len(r.Data) {
 			releaseUnreceived(r)
@@ -521,8 +541,7 @@ func doRecv(c *call, fd int32, segs []ioSeg, flags int) (int64, *unix.Received, 
 		}
 	}
 	if err != nil {
-		var b *unix.Blocked
-		if errors.As(err, &b) && !nonblock {
+		if _, block := err.(*unix.Blocked); block && !nonblock {
 			if r != nil && r.Ctl.Rights != nil {
 				return int64(c.progress), r, nil // descriptors end the read
 			}
@@ -536,8 +555,18 @@ func doRecv(c *call, fd int32, segs []ioSeg, flags int) (int64, *unix.Received, 
 	return int64(c.progress), r, nil
 }
 
-// scatterAt is scatter starting skip bytes into the buffers.
+// scatterAt is scatter starting skip bytes into the buffers. The common
+// case, a single buffer, builds no slice of what remains of them.
 func scatterAt(as *proc.AddressSpace, segs []ioSeg, skip uint64, data []byte) int {
+	if len(segs) == 1 {
+		rest := [1]ioSeg{segs[0]}
+		if skip >= rest[0].len {
+			return scatter(as, nil, data)
+		}
+		rest[0].base += skip
+		rest[0].len -= skip
+		return scatter(as, rest[:], data)
+	}
 	var rest []ioSeg
 	for _, s := range segs {
 		if skip >= s.len {

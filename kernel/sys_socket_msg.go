@@ -180,7 +180,8 @@ func sysRecvmsg(c *call) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, r, err := doRecv(c, int32(c.a[0]), segs, flags)
+	var into unix.Received
+	n, r, err := doRecv(c, int32(c.a[0]), segs, flags, &into)
 	if err != nil {
 		return 0, err
 	}

@@ -111,7 +111,7 @@ func (s *Socket) sendStream(m *Message) (int, error) {
 		if other.state == Closed || other.shutdown&RcvShutdown != 0 {
 			return sent, ErrBrokenPipe
 		}
-		b := &buffer{data: slices.Clone(m.Data[sent : sent+size]), from: s, truesize: truesize(size-dataLen, dataLen)}
+		b := s.net.newBuffer(m.Data[sent:sent+size], s, truesize(size-dataLen, dataLen))
 		if sent == 0 {
 			b.ctl.Rights = m.Ctl.Rights // the descriptors go in the first buffer
 			m.Ctl.Rights = nil
@@ -212,7 +212,7 @@ func (s *Socket) sendDgram(m *Message) (int, error) {
 	if n > skbMaxAlloc {
 		dataLen = pageAlign(min(n-skbMaxAlloc, maxSkbFrags*pageSize))
 	}
-	b := &buffer{data: slices.Clone(m.Data), from: s, truesize: truesize(n-dataLen, dataLen)}
+	b := s.net.newBuffer(m.Data, s, truesize(n-dataLen, dataLen))
 	b.ctl.Rights = m.Ctl.Rights
 	m.Ctl.Rights = nil
 	b.ctl.Cred = s.credFor(m, other)
@@ -234,26 +234,44 @@ type Received struct {
 // what is there, and *Blocked with it when that is less than need and
 // more may come. A datagram or record comes whole, cut to max.
 func (s *Socket) Recv(max, flags, need int) (*Received, error) {
-	if flags&abi.MSG_OOB != 0 {
-		return nil, abi.EOPNOTSUPP
+	r := &Received{}
+	if ok, err := s.RecvInto(r, nil, max, flags, need); !ok {
+		return nil, err
+	} else {
+		return r, err
 	}
-	if s.Type == abi.SOCK_STREAM {
-		return s.recvStream(max, flags, need)
-	}
-	return s.recvDgram(max, flags)
 }
 
+// RecvInto is Recv into the caller's storage (the kernel's fast path: a
+// receive allocates nothing): it fills *r, with the bytes appended to
+// buf[:0] (grown only if too small), and reports false where Recv returns
+// no *Received.
+func (s *Socket) RecvInto(r *Received, buf []byte, max, flags, need int) (bool, error) {
+	*r = Received{Data: buf[:0]}
+	if flags&abi.MSG_OOB != 0 {
+		return false, abi.EOPNOTSUPP
+	}
+	if s.Type == abi.SOCK_STREAM {
+		return s.recvStream(r, max, flags, need)
+	}
+	return s.recvDgram(r, max, flags)
+}
+
+// readBlocked is the answer of a read of the empty socket: one value per
+// socket, made at its first such read (a blocked read allocates nothing).
 func (s *Socket) readBlocked() *Blocked {
-	return &Blocked{Queue: &s.Queue, Mask: abi.POLLIN | abi.POLLRDHUP | abi.POLLERR | abi.POLLHUP,
-		Reason: fmt.Sprintf("socket#%d empty", s.ID)}
+	if s.emptyBlock == nil {
+		s.emptyBlock = &Blocked{Queue: &s.Queue, Mask: abi.POLLIN | abi.POLLRDHUP | abi.POLLERR | abi.POLLHUP,
+			Reason: fmt.Sprintf("socket#%d empty", s.ID)}
+	}
+	return s.emptyBlock
 }
 
 // recvStream is unix_stream_read_generic.
-func (s *Socket) recvStream(size, flags, need int) (*Received, error) {
+func (s *Socket) recvStream(r *Received, size, flags, need int) (bool, error) {
 	if s.state != Connected {
-		return nil, abi.EINVAL
+		return false, abi.EINVAL
 	}
-	r := &Received{}
 	peek := flags&abi.MSG_PEEK != 0
 	checkCreds := false
 	for i := 0; size > 0 && i < len(s.recvq); {
@@ -296,18 +314,18 @@ func (s *Socket) recvStream(size, flags, need int) (*Received, error) {
 		}
 	}
 	if len(r.Data) >= need || len(r.Data) > 0 && r.Ctl.Rights != nil {
-		return r, nil
+		return true, nil
 	}
 	if len(s.recvq) > 0 {
-		return r, nil // stopped at another writer's bytes
+		return true, nil // stopped at another writer's bytes
 	}
 	if e := s.takeError(); e != 0 {
-		return r, e
+		return true, e
 	}
 	if s.shutdown&RcvShutdown != 0 {
-		return r, nil
+		return true, nil
 	}
-	return r, s.readBlocked()
+	return true, s.readBlocked()
 }
 
 func credEqual(a, b *Cred) bool {
@@ -318,32 +336,33 @@ func credEqual(a, b *Cred) bool {
 }
 
 // recvDgram is __unix_dgram_recvmsg (with unix_seqpacket_recvmsg's check).
-func (s *Socket) recvDgram(size, flags int) (*Received, error) {
+func (s *Socket) recvDgram(r *Received, size, flags int) (bool, error) {
 	seq := s.Type == abi.SOCK_SEQPACKET
 	if seq && s.state != Connected {
-		return nil, abi.ENOTCONN
+		return false, abi.ENOTCONN
 	}
 	if e := s.takeError(); e != 0 {
-		return nil, e
+		return false, e
 	}
 	if len(s.recvq) == 0 {
 		if s.shutdown&RcvShutdown != 0 {
 			if flags&abi.MSG_DONTWAIT != 0 && !seq {
-				return nil, abi.EAGAIN
+				return false, abi.EAGAIN
 			}
-			return &Received{}, nil
+			return true, nil
 		}
-		return nil, s.readBlocked()
+		return false, s.readBlocked()
 	}
 	b := s.recvq[0]
-	r := &Received{Len: len(b.data), Data: slices.Clone(b.data[:min(size, len(b.data))])}
+	r.Len = len(b.data)
+	r.Data = append(r.Data, b.data[:min(size, len(b.data))]...)
 	if b.from != nil {
 		r.From = b.from.addr
 	}
 	r.Ctl.Cred = b.ctl.Cred
 	if flags&abi.MSG_PEEK != 0 {
 		r.Ctl.Rights, r.Peeked = b.ctl.Rights, b.ctl.Rights != nil
-		return r, nil
+		return true, nil
 	}
 	r.Ctl.Rights = b.ctl.Rights
 	b.ctl.Rights = nil
@@ -352,7 +371,7 @@ func (s *Socket) recvDgram(size, flags int) (*Received, error) {
 	s.free(b)
 	s.notify(EventPeer) // senders waiting for room
 	s.relayPeerWake()
-	return r, nil
+	return true, nil
 }
 
 // InqLen is SIOCINQ (FIONREAD): a stream's unread bytes, a seqpacket

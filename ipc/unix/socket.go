@@ -140,6 +140,8 @@ type Socket struct {
 	ReuseAddr, KeepAlive bool
 	peerCred             *Cred // SO_PEERCRED: the peer's credentials at connect time, or nil
 
+	emptyBlock *Blocked // readBlocked's answer, made once
+
 	// Queue is where the socket's readers, writers, acceptors and pollers
 	// wait, and where others wait for room in its receive queue
 	// (EventPeer).
@@ -160,6 +162,36 @@ type buffer struct {
 
 func (b *buffer) unread() int { return len(b.data) - b.consumed }
 
+// Spare buffers: a buffer read to its end goes to its Net's spare list,
+// and the next send takes it and copies its bytes into the room it has
+// (fast path: a stream ping-pong allocates no sk_buff and no copy of its
+// bytes per send). The list is short and keeps only small buffers, so a
+// burst of big messages leaves no memory behind.
+const (
+	maxSpare     = 16
+	maxSpareData = 4096
+)
+
+// newBuffer returns a buffer holding a copy of data, charged to from.
+func (n *Net) newBuffer(data []byte, from *Socket, truesize int) *buffer {
+	if k := len(n.spare); k > 0 {
+		b := n.spare[k-1]
+		n.spare[k-1] = nil
+		n.spare = n.spare[:k-1]
+		*b = buffer{data: append(b.data[:0], data...), from: from, truesize: truesize}
+		return b
+	}
+	return &buffer{data: slices.Clone(data), from: from, truesize: truesize}
+}
+
+// recycle keeps a freed buffer for a later send, if there is room.
+func (n *Net) recycle(b *buffer) {
+	if len(n.spare) < maxSpare && cap(b.data) <= maxSpareData {
+		*b = buffer{data: b.data[:0]}
+		n.spare = append(n.spare, b)
+	}
+}
+
 // Net is the sockets of one kernel and the abstract name space.
 type Net struct {
 	lastID   int
@@ -167,6 +199,7 @@ type Net struct {
 	abstract map[abstractKey]*Socket // bound abstract names (looked up, never iterated)
 	autobind uint32                  // the last autobind number handed out
 	released func(s *Socket)         // called when a socket is released (nil: nothing)
+	spare    []*buffer               // freed buffers for newBuffer to reuse
 }
 
 // abstractKey is an abstract name with the socket type: Linux hashes the
@@ -543,7 +576,8 @@ func (s *Socket) purge() {
 }
 
 // free gives a buffer's true size back to its sender, and releases the
-// descriptors it still carries.
+// descriptors it still carries. The buffer is recycled: the caller must
+// not touch it afterwards.
 func (s *Socket) free(b *buffer) {
 	if b.ctl.Rights != nil {
 		b.ctl.Rights.Release()
@@ -552,6 +586,9 @@ func (s *Socket) free(b *buffer) {
 	if b.from != nil && b.truesize > 0 {
 		b.from.wmem -= b.truesize
 		b.from.writeSpace()
+	}
+	if b.conn == nil {
+		s.net.recycle(b)
 	}
 }
 

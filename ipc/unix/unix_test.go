@@ -109,3 +109,30 @@ func TestDgramPeerGone(t *testing.T) {
 	_, err = a.Send(&Message{Data: []byte("x")})
 	require.Equal(t, abi.ENOTCONN, err, "then disconnected")
 }
+
+// TestSpareBuffersKeepBytesApart: a buffer read to its end is reused by
+// the next send; the bytes read before, the bytes peeked and the bytes of
+// the next message stay what they were.
+func TestSpareBuffersKeepBytesApart(t *testing.T) {
+	n := NewNet()
+	a, b := n.Pair(abi.SOCK_STREAM, cred)
+	_, err := a.Send(&Message{Data: []byte("hello")})
+	require.NoError(t, err)
+	var r1 Received
+	ok, err := b.RecvInto(&r1, make([]byte, 0, 16), 16, 0, 1)
+	require.True(t, ok)
+	require.NoError(t, err)
+	require.Len(t, n.spare, 1, "the buffer read to its end is kept")
+	_, err = a.Send(&Message{Data: []byte("ab")})
+	require.NoError(t, err)
+	require.Empty(t, n.spare, "and taken by the next send")
+	peek, err := b.Recv(16, abi.MSG_PEEK, 1)
+	require.NoError(t, err)
+	r2, err := b.Recv(16, 0, 1)
+	require.NoError(t, err)
+	require.Equal(t, "hello", string(r1.Data))
+	require.Equal(t, "ab", string(peek.Data))
+	require.Equal(t, "ab", string(r2.Data))
+	_, err = b.Recv(16, 0, 1)
+	require.Same(t, b.readBlocked(), err, "an empty socket answers with its one *Blocked")
+}
