@@ -103,6 +103,14 @@ type Config struct {
 	// files together (default DefaultHostBytes; beyond it ENOMEM).
 	HostFileBytes int
 	HostBytes     int
+
+	// CheckInvariants makes Run check the kernel's invariants (frame and
+	// descriptor reference counts, pipe and message accounting, the
+	// scheduler's sets, the thread groups: invariants.go) before each turn
+	// of its loop, and stop at the first broken one with StopInvariant and
+	// Result.Invariant. It makes a run many times slower: for tests and
+	// fuzzers.
+	CheckInvariants bool
 }
 
 // Defaults for a Config's zero fields.
@@ -465,10 +473,11 @@ const (
 	StopCycleLimit                   // the cycle limit was reached
 	StopDeadlock                     // every process sleeps and nothing can wake any of them
 	StopPaused                       // RunUntil reached its cycle
+	StopInvariant                    // Config.CheckInvariants found a broken invariant (Result.Invariant)
 )
 
 func (r StopReason) String() string {
-	return [...]string{"all processes exited", "cycle limit reached", "deadlock: every process is blocked", "paused"}[r]
+	return [...]string{"all processes exited", "cycle limit reached", "deadlock: every process is blocked", "paused", "kernel invariant broken"}[r]
 }
 
 // Result is how a run ended.
@@ -482,6 +491,9 @@ type Result struct {
 	// Unimplemented lists the calls the run made that ipcsim does not
 	// implement (each failed with ENOSYS), sorted by name: nil if none.
 	Unimplemented []Unimplemented
+	// Invariant is the broken invariant that stopped the run
+	// (StopInvariant), or nil.
+	Invariant *InvariantError
 }
 
 // Exit records a process's death.

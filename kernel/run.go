@@ -18,6 +18,9 @@ import (
 func (k *Kernel) Run() Result {
 	k.quiet = false
 	for {
+		if r, stop := k.checkStep(); stop {
+			return r
+		}
 		if len(k.tasks) == 1 && !k.pendingActions() {
 			return k.result(StopAllExited)
 		}

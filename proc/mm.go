@@ -813,3 +813,7 @@ func (as *AddressSpace) Fill(va uint64, data []byte) error {
 	}
 	return nil
 }
+
+// Charged returns the pages this space has committed (kernel invariant
+// checks: the Memory's total is the sum over spaces and shared objects).
+func (as *AddressSpace) Charged() int { return as.charged }

@@ -82,3 +82,17 @@ func (s *Shared) users(delta int) {
 		s.OnUsers(s.Users)
 	}
 }
+
+// Refs returns the references held on it (areas mapping it, plus holders
+// such as the shm registry), for the kernel's invariant checks.
+func (s *Shared) Refs() int { return s.refs }
+
+// EachFrame calls f with every page touched so far and its frame, in page
+// order, without allocating (the kernel's invariant checks).
+func (s *Shared) EachFrame(f func(page int, frame hw.Frame)) {
+	for i, ok := range s.have {
+		if ok {
+			f(i, s.frames[i])
+		}
+	}
+}

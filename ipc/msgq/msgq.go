@@ -60,6 +60,7 @@ type Message struct {
 	Size int      // bytes of mtext (m_ts)
 	Data []byte   // mtext
 	next *Message // the next message in sending order, or nil at the tail
+	seq  uint64   // the queue's count of accepted sends when it was accepted (Seq)
 }
 
 // NewMessage makes a message node (one allocation for the text).
@@ -69,6 +70,11 @@ func NewMessage(typ int64, data []byte) *Message {
 
 // Next returns the message after m in the list.
 func (m *Message) Next() *Message { return m.next }
+
+// Seq numbers the message in the order its queue accepted it (1 for the
+// first send, counted whether it entered the list or went straight to a
+// receiver): along the list the numbers grow.
+func (m *Message) Seq() uint64 { return m.seq }
 
 // Queue is one message queue (Linux's struct msg_queue).
 type Queue struct {
@@ -90,7 +96,19 @@ type Queue struct {
 	senders, receivers sched.WaitQueue
 
 	removed bool // IPC_RMID: the queue is gone; waiters see EIDRM
+
+	// Messages ever accepted by Send, taken by receivers (from the list or
+	// handed over), and thrown away by Remove: sent = taken + dropped +
+	// QNum always (Counts; the kernel's invariant checks).
+	sent, taken, dropped uint64
 }
+
+// Tail returns the newest message, or nil.
+func (q *Queue) Tail() *Message { return q.tail }
+
+// Counts returns the messages ever accepted, taken by receivers and
+// dropped by IPC_RMID: sent = taken + dropped + QNum.
+func (q *Queue) Counts() (sent, taken, dropped uint64) { return q.sent, q.taken, q.dropped }
 
 // New returns an empty queue with the permission record p, made at time
 // now (seconds): msg_qbytes is MSGMNB, "msg_ctime is set to the current
@@ -152,6 +170,8 @@ func (q *Queue) Send(m *Message, pid int, c sysv.Creds, now int64) (*Receiver, e
 	// calling process. msg_qnum is incremented by 1. msg_stime is set to
 	// the current time." - msgop(2)
 	q.LSPID, q.STime = pid, now
+	q.sent++
+	m.seq = q.sent
 	r := q.pipelinedSend(m, now)
 	if r == nil {
 		q.append(m)
@@ -206,6 +226,7 @@ func (q *Queue) pipelinedSend(m *Message, now int64) *Receiver {
 		}
 		// The receiver is the one that read it: msg_lrpid, msg_rtime.
 		q.LRPID, q.RTime = r.PID, now
+		q.taken++
 		r.Msg = m
 		r.Answer(abi.POLLIN)
 		return r
@@ -344,6 +365,7 @@ func (q *Queue) Receive(req Request, c sysv.Creds, now int64) (*Message, error) 
 	// "msg_lrpid is set to the process ID of the calling process.
 	// msg_qnum is decremented by 1. msg_rtime is set to the current time."
 	q.unlink(prev, m)
+	q.taken++
 	q.LRPID, q.RTime = req.PID, now
 	q.wakeSenders()
 	return m, nil
@@ -384,6 +406,7 @@ func (q *Queue) Set(uid, gid, mode, qbytes int, now int64) {
 // to EIDRM)" - msgctl(2). The messages are freed.
 func (q *Queue) Remove() {
 	q.removed = true
+	q.dropped += uint64(q.QNum)
 	q.head, q.tail, q.CBytes, q.QNum = nil, nil, 0, 0
 	for {
 		r, ok := sched.First[*Receiver](&q.receivers)

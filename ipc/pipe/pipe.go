@@ -62,6 +62,10 @@ type Pipe struct {
 	// and closed while it slept still counts as met (fifo(7), gVisor).
 	totalReaders, totalWriters int
 
+	// Bytes ever written and ever read: written = read + len always
+	// (Transferred; the kernel's invariant checks).
+	written, read uint64
+
 	// Queue is where readers, writers and FIFO openers sleep; the event
 	// mask of each entry says which of them it is.
 	Queue sched.WaitQueue
@@ -80,6 +84,10 @@ func (p *Pipe) Cap() int { return p.cap }
 
 // Head returns the ring index of the first unread byte.
 func (p *Pipe) Head() int { return p.head }
+
+// Transferred returns the bytes ever written into the pipe and ever read
+// out of it: written = read + Len().
+func (p *Pipe) Transferred() (written, read uint64) { return p.written, p.read }
 
 // Readers and Writers return the open descriptions of each end.
 func (p *Pipe) Readers() int { return p.readers }
@@ -145,6 +153,7 @@ func (p *Pipe) Read(dst []byte) (int, error) {
 	copy(dst[first:n], p.buf[:n-first])
 	p.head = (p.head + n) % len(p.buf)
 	p.len -= n
+	p.read += uint64(n)
 	if p.len == 0 {
 		p.head = 0 // keep the ring's picture simple in dumps
 	}
@@ -177,6 +186,7 @@ func (p *Pipe) Write(src []byte, atomic bool) (int, error) {
 	first := copy(p.buf[tail:], src[:n])
 	copy(p.buf, src[first:n])
 	p.len += n
+	p.written += uint64(n)
 	p.Queue.Notify(abi.POLLIN)
 	return n, nil
 }

@@ -75,3 +75,6 @@ func (s *Segment) Destroy() {
 		s.Mem.Unref()
 	}
 }
+
+// Destroyed reports whether Destroy has dropped the segment's memory.
+func (s *Segment) Destroyed() bool { return s.gone }
