@@ -20,8 +20,6 @@ type CPU struct {
 	// virtual clock (cycle and time) and the count of retired instructions.
 	Cycle, Instret uint64
 
-	mem []byte // Mem.bytes, cached for the load/store fast paths
-
 	tlb    [tlbSize]tlbEntry
 	tlbPT  *PageTable // the table the TLB entries came from
 	tlbGen uint64     // tlbPT's generation when the TLB was last flushed
@@ -153,14 +151,15 @@ func (c *CPU) peekParcel(va uint64) (uint16, bool) {
 // a compressed parcel, a 4-byte word, or, for a 4-byte instruction that
 // starts in the last parcel of its frame, opCross (see decodedPage).
 func (c *CPU) decodeAt(pa uint64) decodedInst {
-	lo := binary.LittleEndian.Uint16(c.mem[pa:])
+	b := c.physPage(pa)[pa&pageMask:]
+	lo := binary.LittleEndian.Uint16(b)
 	switch {
 	case lo&3 != 3:
 		return decodeC(lo)
 	case pa&pageMask == PageSize-2:
 		return decodedInst{op: opCross}
 	}
-	return decode(binary.LittleEndian.Uint32(c.mem[pa:]))
+	return decode(binary.LittleEndian.Uint32(b))
 }
 
 // crossPage returns a decoded page from which Run executes the 4-byte
@@ -196,9 +195,15 @@ func (c *CPU) fetchCross(base, pc uint64) (decodedInst, Trap) {
 	if !ok {
 		return decodedInst{}, Trap{Cause: CauseFetchFault, Value: pc + 2}
 	}
-	lo := uint32(binary.LittleEndian.Uint16(c.mem[base+PageSize-2:]))
-	hi := uint32(binary.LittleEndian.Uint16(c.mem[base2:]))
+	lo := uint32(binary.LittleEndian.Uint16(c.physPage(base)[PageSize-2:]))
+	hi := uint32(binary.LittleEndian.Uint16(c.physPage(base2)[:]))
 	return decode(hi<<16 | lo), Trap{}
+}
+
+// physPage returns the bytes of the frame that holds physical byte address
+// pa, for the paths that have no TLB entry at hand.
+func (c *CPU) physPage(pa uint64) *[PageSize]byte {
+	return c.Mem.page(Frame(pa >> PageShift))
 }
 
 // codePage returns the decoded-instruction cache of the frame at physical

@@ -27,7 +27,6 @@ import (
 // constant, as before.
 func (c *CPU) Run(budget uint64) (retired uint64, t Trap) {
 	c.syncTLB()
-	c.mem = c.Mem.bytes
 	if c.PC&1 != 0 {
 		// Only the kernel can put a misaligned PC here: no jump or branch
 		// can reach an odd address (see "Control Transfer Instructions").
@@ -43,7 +42,6 @@ func (c *CPU) Run(budget uint64) (retired uint64, t Trap) {
 		x[i] = c.X[i]
 	}
 	pc := c.PC
-	mem := c.mem
 	dec := c.Mem.decoded
 
 	// left counts down the budget: one loop variable fewer than counting
@@ -217,8 +215,7 @@ loop:
 			case opLB:
 				va := x[d.rs1&63] + uint64(d.imm)
 				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 1) {
-					pa := e.base + va&pageMask
-					x[d.rd&63] = uint64(int64(int8(mem[pa])))
+					x[d.rd&63] = uint64(int64(int8(e.page[va&pageMask])))
 				} else if v, ok := c.loadSlow(va, 1); ok {
 					x[d.rd&63] = uint64(int64(int8(v)))
 				} else {
@@ -228,8 +225,7 @@ loop:
 			case opLH:
 				va := x[d.rs1&63] + uint64(d.imm)
 				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 2) {
-					pa := e.base + va&pageMask
-					x[d.rd&63] = uint64(int64(int16(binary.LittleEndian.Uint16(mem[pa:]))))
+					x[d.rd&63] = uint64(int64(int16(binary.LittleEndian.Uint16(e.page[va&pageMask:]))))
 				} else if v, ok := c.loadSlow(va, 2); ok {
 					x[d.rd&63] = uint64(int64(int16(v)))
 				} else {
@@ -239,8 +235,7 @@ loop:
 			case opLW:
 				va := x[d.rs1&63] + uint64(d.imm)
 				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 4) {
-					pa := e.base + va&pageMask
-					x[d.rd&63] = sext32(uint64(binary.LittleEndian.Uint32(mem[pa:])))
+					x[d.rd&63] = sext32(uint64(binary.LittleEndian.Uint32(e.page[va&pageMask:])))
 				} else if v, ok := c.loadSlow(va, 4); ok {
 					x[d.rd&63] = sext32(v)
 				} else {
@@ -250,8 +245,7 @@ loop:
 			case opLD:
 				va := x[d.rs1&63] + uint64(d.imm)
 				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 8) {
-					pa := e.base + va&pageMask
-					x[d.rd&63] = binary.LittleEndian.Uint64(mem[pa:])
+					x[d.rd&63] = binary.LittleEndian.Uint64(e.page[va&pageMask:])
 				} else if v, ok := c.loadSlow(va, 8); ok {
 					x[d.rd&63] = v
 				} else {
@@ -261,8 +255,7 @@ loop:
 			case opLBU:
 				va := x[d.rs1&63] + uint64(d.imm)
 				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 1) {
-					pa := e.base + va&pageMask
-					x[d.rd&63] = uint64(mem[pa])
+					x[d.rd&63] = uint64(e.page[va&pageMask])
 				} else if v, ok := c.loadSlow(va, 1); ok {
 					x[d.rd&63] = v
 				} else {
@@ -272,8 +265,7 @@ loop:
 			case opLHU:
 				va := x[d.rs1&63] + uint64(d.imm)
 				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 2) {
-					pa := e.base + va&pageMask
-					x[d.rd&63] = uint64(binary.LittleEndian.Uint16(mem[pa:]))
+					x[d.rd&63] = uint64(binary.LittleEndian.Uint16(e.page[va&pageMask:]))
 				} else if v, ok := c.loadSlow(va, 2); ok {
 					x[d.rd&63] = v
 				} else {
@@ -283,8 +275,7 @@ loop:
 			case opLWU:
 				va := x[d.rs1&63] + uint64(d.imm)
 				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 4) {
-					pa := e.base + va&pageMask
-					x[d.rd&63] = uint64(binary.LittleEndian.Uint32(mem[pa:]))
+					x[d.rd&63] = uint64(binary.LittleEndian.Uint32(e.page[va&pageMask:]))
 				} else if v, ok := c.loadSlow(va, 4); ok {
 					x[d.rd&63] = v
 				} else {
@@ -295,7 +286,7 @@ loop:
 				va := x[d.rs1&63] + uint64(d.imm)
 				if e := c.tlbEntry(va); e.tag[accWrite] == va>>PageShift && inPage(va, 1) {
 					pa := e.base + va&pageMask
-					mem[pa] = byte(x[d.rs2&63])
+					e.page[pa&pageMask] = byte(x[d.rs2&63])
 					if dec[pa>>PageShift] != nil {
 						dec[pa>>PageShift].forget(pa&pageMask, 1)
 					}
@@ -307,7 +298,7 @@ loop:
 				va := x[d.rs1&63] + uint64(d.imm)
 				if e := c.tlbEntry(va); e.tag[accWrite] == va>>PageShift && inPage(va, 2) {
 					pa := e.base + va&pageMask
-					binary.LittleEndian.PutUint16(mem[pa:], uint16(x[d.rs2&63]))
+					binary.LittleEndian.PutUint16(e.page[pa&pageMask:], uint16(x[d.rs2&63]))
 					if dec[pa>>PageShift] != nil {
 						dec[pa>>PageShift].forget(pa&pageMask, 2)
 					}
@@ -319,7 +310,7 @@ loop:
 				va := x[d.rs1&63] + uint64(d.imm)
 				if e := c.tlbEntry(va); e.tag[accWrite] == va>>PageShift && inPage(va, 4) {
 					pa := e.base + va&pageMask
-					binary.LittleEndian.PutUint32(mem[pa:], uint32(x[d.rs2&63]))
+					binary.LittleEndian.PutUint32(e.page[pa&pageMask:], uint32(x[d.rs2&63]))
 					if dec[pa>>PageShift] != nil {
 						dec[pa>>PageShift].forget(pa&pageMask, 4)
 					}
@@ -331,7 +322,7 @@ loop:
 				va := x[d.rs1&63] + uint64(d.imm)
 				if e := c.tlbEntry(va); e.tag[accWrite] == va>>PageShift && inPage(va, 8) {
 					pa := e.base + va&pageMask
-					binary.LittleEndian.PutUint64(mem[pa:], x[d.rs2&63])
+					binary.LittleEndian.PutUint64(e.page[pa&pageMask:], x[d.rs2&63])
 					if dec[pa>>PageShift] != nil {
 						dec[pa>>PageShift].forget(pa&pageMask, 8)
 					}
@@ -504,8 +495,7 @@ loop:
 			case opCLW:
 				va := x[d.rs1&63] + uint64(d.imm)
 				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 4) {
-					pa := e.base + va&pageMask
-					x[d.rd&63] = sext32(uint64(binary.LittleEndian.Uint32(mem[pa:])))
+					x[d.rd&63] = sext32(uint64(binary.LittleEndian.Uint32(e.page[va&pageMask:])))
 				} else if v, ok := c.loadSlow(va, 4); ok {
 					x[d.rd&63] = sext32(v)
 				} else {
@@ -518,8 +508,7 @@ loop:
 			case opCLD:
 				va := x[d.rs1&63] + uint64(d.imm)
 				if e := c.tlbEntry(va); e.tag[accRead] == va>>PageShift && inPage(va, 8) {
-					pa := e.base + va&pageMask
-					x[d.rd&63] = binary.LittleEndian.Uint64(mem[pa:])
+					x[d.rd&63] = binary.LittleEndian.Uint64(e.page[va&pageMask:])
 				} else if v, ok := c.loadSlow(va, 8); ok {
 					x[d.rd&63] = v
 				} else {
@@ -533,7 +522,7 @@ loop:
 				va := x[d.rs1&63] + uint64(d.imm)
 				if e := c.tlbEntry(va); e.tag[accWrite] == va>>PageShift && inPage(va, 4) {
 					pa := e.base + va&pageMask
-					binary.LittleEndian.PutUint32(mem[pa:], uint32(x[d.rs2&63]))
+					binary.LittleEndian.PutUint32(e.page[pa&pageMask:], uint32(x[d.rs2&63]))
 					if dec[pa>>PageShift] != nil {
 						dec[pa>>PageShift].forget(pa&pageMask, 4)
 					}
@@ -548,7 +537,7 @@ loop:
 				va := x[d.rs1&63] + uint64(d.imm)
 				if e := c.tlbEntry(va); e.tag[accWrite] == va>>PageShift && inPage(va, 8) {
 					pa := e.base + va&pageMask
-					binary.LittleEndian.PutUint64(mem[pa:], x[d.rs2&63])
+					binary.LittleEndian.PutUint64(e.page[pa&pageMask:], x[d.rs2&63])
 					if dec[pa>>PageShift] != nil {
 						dec[pa>>PageShift].forget(pa&pageMask, 8)
 					}
@@ -788,18 +777,18 @@ func amoResult(k op, old, src uint64) uint64 {
 // 4-byte value comes back sign-extended.
 func (c *CPU) readPhys(pa, size uint64) uint64 {
 	if size == 4 {
-		return sext32(uint64(binary.LittleEndian.Uint32(c.mem[pa:])))
+		return sext32(uint64(binary.LittleEndian.Uint32(c.physPage(pa)[pa&pageMask:])))
 	}
-	return binary.LittleEndian.Uint64(c.mem[pa:])
+	return binary.LittleEndian.Uint64(c.physPage(pa)[pa&pageMask:])
 }
 
 // writePhys writes an aligned 4- or 8-byte value at physical address pa,
 // and forgets decoded instructions it overwrites.
 func (c *CPU) writePhys(pa, size, v uint64) {
 	if size == 4 {
-		binary.LittleEndian.PutUint32(c.mem[pa:], uint32(v))
+		binary.LittleEndian.PutUint32(c.physPage(pa)[pa&pageMask:], uint32(v))
 	} else {
-		binary.LittleEndian.PutUint64(c.mem[pa:], v)
+		binary.LittleEndian.PutUint64(c.physPage(pa)[pa&pageMask:], v)
 	}
 	c.wrote(pa, size)
 }

@@ -27,26 +27,44 @@ type Frame uint32
 // by several page tables after fork (copy-on-write) or by a shared mapping.
 //
 // The host memory behind the frames is allocated lazily: frames are handed
-// out lowest number first, so only frames [0, fresh) have ever been used,
-// and bytes, refs and decoded cover just those (grown by doubling when a
-// fresh frame is taken). A 64 MiB machine that runs two small processes
-// costs a few hundred KiB, not 64 MiB to allocate, zero and collect; a seed
-// sweep builds a machine per seed (BenchmarkSeedSweep in sim). Growing
-// moves bytes, so nothing may keep a slice of it across an Alloc: the CPU
-// caches it only for the length of one Run, during which nothing allocates
-// frames (faults return to the kernel).
+// out lowest number first, so only frames [0, fresh) have ever been used.
+// Their bytes live in chunks of chunkFrames frames, each allocated when the
+// first of its frames is taken and never moved or freed after: taking a
+// fresh frame copies nothing, and a frame's bytes (Bytes, or the pointer
+// the CPU's TLB keeps) stay where they are for the life of the PhysMem. A
+// 64 MiB machine that runs two small processes costs a chunk or two (256
+// KiB each), not 64 MiB to allocate, zero and collect; a seed sweep builds
+// a machine per seed (BenchmarkSeedSweep in sim).
+//
+// refs and decoded, 12 bytes a frame, cover the allocated chunks and grow by
+// append, which moves them: nothing may keep either slice across an Alloc.
+// The CPU's Run keeps decoded in a local for one call, during which nothing
+// allocates frames (faults return to the kernel).
 type PhysMem struct {
-	n     int      // frames of physical memory
-	bytes []byte   // frames [0, len(bytes)/PageSize): frame f at bytes[f*PageSize:]
-	refs  []uint32 // refs[f]: how many mappings use frame f (0 = free); len(refs) == len(bytes)/PageSize
-	free  []Frame  // stack of freed frames, taken before fresh ones
-	fresh int      // frames [fresh, n) have never been handed out (all free and zero)
-	used  int      // frames with refs > 0
+	n      int      // frames of physical memory
+	chunks []*chunk // chunks[i]: frames [i*chunkFrames, (i+1)*chunkFrames), allocated on first use
+	refs   []uint32 // refs[f]: how many mappings use frame f (0 = free); len(refs) == len(chunks)*chunkFrames
+	free   []Frame  // stack of freed frames, taken before fresh ones
+	fresh  int      // frames [fresh, n) have never been handed out (all free and zero)
+	used   int      // frames with refs > 0
 
 	// decoded[f] is the decoded-instruction cache of frame f, or nil. It is
 	// dropped whenever the frame is written or freed (see Invalidate).
+	// len(decoded) == len(refs).
 	decoded []*decodedPage
 }
+
+// chunkFrames frames of bytes are allocated at a time: 256 KiB. Smaller
+// chunks keep a small machine small; larger ones mean fewer allocations for
+// a big one (a ring of 10,000 processes takes about 6,000 chunks).
+const (
+	chunkShift  = 6
+	chunkFrames = 1 << chunkShift
+)
+
+// A chunk holds the bytes of chunkFrames consecutive frames. It has no
+// pointers, so the garbage collector never scans it.
+type chunk [chunkFrames][PageSize]byte
 
 // NewPhysMem returns size bytes of physical memory (rounded down to whole
 // frames), all free and zero. No host memory is taken for the frames until
@@ -62,8 +80,12 @@ func (m *PhysMem) Frames() int { return m.n }
 func (m *PhysMem) UsedFrames() int { return m.used }
 
 // HostBytes returns the host memory the frames take so far (their bytes,
-// counts and decoded-page slots), which grows with the highest frame used.
-func (m *PhysMem) HostBytes() int { return len(m.bytes) + len(m.refs)*(4+8) + cap(m.free)*4 }
+// counts and decoded-page slots, and the stack of free frames), which grows
+// with the highest frame used.
+func (m *PhysMem) HostBytes() int {
+	return len(m.chunks)*chunkFrames*PageSize + cap(m.chunks)*8 +
+		cap(m.refs)*4 + cap(m.decoded)*8 + cap(m.free)*4
+}
 
 // Alloc takes a free frame, zeroes it, and sets its reference count to 1.
 // ok is false when physical memory is exhausted. The frame is the last one
@@ -74,33 +96,29 @@ func (m *PhysMem) Alloc() (f Frame, ok bool) {
 	case len(m.free) > 0:
 		f = m.free[len(m.free)-1]
 		m.free = m.free[:len(m.free)-1]
+		clear(m.page(f)[:])
 	case m.fresh < m.n:
 		f = Frame(m.fresh)
 		m.fresh++
-		if m.fresh > len(m.refs) {
+		if int(f) == len(m.refs) {
 			m.grow()
 		}
+		// A fresh frame is zero: its chunk was allocated zero, and no
+		// one has written it since.
 	default:
 		return 0, false
 	}
-	clear(m.Bytes(f))
 	m.refs[f] = 1
 	m.used++
 	return f, true
 }
 
-// grow makes room for frames [0, fresh): twice the frames held, at least
-// 16, at most all of them.
+// grow allocates the next chunk of frames. Existing chunks stay where they
+// are; only refs and decoded are extended (and may move).
 func (m *PhysMem) grow() {
-	n := max(2*len(m.refs), 16, m.fresh)
-	n = min(n, m.n)
-	bytes := make([]byte, n*PageSize)
-	copy(bytes, m.bytes)
-	refs := make([]uint32, n)
-	copy(refs, m.refs)
-	decoded := make([]*decodedPage, n)
-	copy(decoded, m.decoded)
-	m.bytes, m.refs, m.decoded = bytes, refs, decoded
+	m.chunks = append(m.chunks, new(chunk))
+	m.refs = append(m.refs, make([]uint32, chunkFrames)...)
+	m.decoded = append(m.decoded, make([]*decodedPage, chunkFrames)...)
 }
 
 // Ref adds a reference to an allocated frame (a second mapping of it).
@@ -139,16 +157,23 @@ func (m *PhysMem) Refs(f Frame) int {
 
 // Bytes returns the PageSize bytes of frame f. A caller that writes through
 // the slice must call Invalidate(f) so that no stale decoded instructions of
-// the frame are executed.
+// the frame are executed. The slice stays valid, and the frame's, for the
+// life of m: Alloc never moves a frame's bytes.
 //
-// A frame never allocated has no host memory yet: its bytes are a new zero
-// page, for readers only (writes to a free frame are a bug anyway).
+// A frame whose chunk was never allocated has no host memory yet: its bytes
+// are a new zero page, for readers only (writes to a free frame are a bug
+// anyway).
 func (m *PhysMem) Bytes(f Frame) []byte {
-	off := int(f) * PageSize
-	if off >= len(m.bytes) {
+	if int(f>>chunkShift) >= len(m.chunks) {
 		return make([]byte, PageSize)
 	}
-	return m.bytes[off : off+PageSize : off+PageSize]
+	return m.page(f)[:]
+}
+
+// page returns the bytes of frame f, whose chunk must be allocated: the
+// CPU's TLB keeps the pointer (see tlbEntry).
+func (m *PhysMem) page(f Frame) *[PageSize]byte {
+	return &m.chunks[f>>chunkShift][f&(chunkFrames-1)]
 }
 
 // Invalidate drops the decoded-instruction cache of frame f. The CPU calls it

@@ -33,10 +33,15 @@ const (
 	numAccess
 )
 
-// A tlbEntry caches the translation of one virtual page.
+// A tlbEntry caches the translation of one virtual page. page points into
+// PhysMem's chunks, where a frame's bytes stay for the life of the PhysMem
+// (Alloc never moves them), so an entry stays valid across Run calls and
+// frame allocations; only a change of mapping (the generation) or of page
+// table flushes it.
 type tlbEntry struct {
 	tag  [numAccess]uint64 // vpn if the page allows that access, else noTag
 	base uint64            // byte offset of the page's frame in physical memory
+	page *[PageSize]byte   // the frame's bytes; nil when the page is unmapped
 }
 
 // syncTLB flushes the TLB if the address space changed since it was filled.
@@ -75,6 +80,7 @@ func (c *CPU) fill(e *tlbEntry, vpn uint64) {
 		panic("hw: page table maps a frame never allocated")
 	}
 	e.base = uint64(f) << PageShift
+	e.page = c.Mem.page(f)
 	if pte&PTERead != 0 {
 		e.tag[accRead] = vpn
 	}
@@ -104,7 +110,8 @@ func (c *CPU) translate(va uint64, acc access) (base uint64, ok bool) {
 
 // Loads and stores. The fast path is a TLB hit on an access that stays
 // inside its page; the interpreter loop tests for it itself (with tlbEntry
-// and inPage, which the Go compiler inlines) and then reads or writes c.mem.
+// and inPage, which the Go compiler inlines) and then reads or writes the
+// entry's page.
 // Everything else (a miss, a page-straddling access, a fault) goes to
 // loadSlow/storeSlow, which on failure return false and leave the faulting
 // virtual address in c.faultVA.
@@ -153,7 +160,7 @@ func (c *CPU) copyIn(dst []byte, va uint64) bool {
 		return false
 	}
 	if off+size <= PageSize {
-		copy(dst, c.mem[base+off:])
+		copy(dst, c.physPage(base)[off:])
 		return true
 	}
 	n := PageSize - off // bytes in the first page
@@ -162,8 +169,8 @@ func (c *CPU) copyIn(dst []byte, va uint64) bool {
 		c.faultVA = va + n
 		return false
 	}
-	copy(dst[:n], c.mem[base+off:])
-	copy(dst[n:], c.mem[base2:])
+	copy(dst[:n], c.physPage(base)[off:])
+	copy(dst[n:], c.physPage(base2)[:])
 	return true
 }
 
@@ -180,7 +187,7 @@ func (c *CPU) storeSlow(va, size, v uint64) bool {
 		return false
 	}
 	if off+size <= PageSize {
-		copy(c.mem[base+off:], buf[:size])
+		copy(c.physPage(base)[off:], buf[:size])
 		c.wrote(base+off, size)
 		return true
 	}
@@ -190,8 +197,8 @@ func (c *CPU) storeSlow(va, size, v uint64) bool {
 		c.faultVA = va + n
 		return false
 	}
-	copy(c.mem[base+off:], buf[:n])
-	copy(c.mem[base2:], buf[n:size])
+	copy(c.physPage(base)[off:], buf[:n])
+	copy(c.physPage(base2)[:], buf[n:size])
 	c.wrote(base+off, n)
 	c.wrote(base2, size-n)
 	return true
