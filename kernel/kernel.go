@@ -15,6 +15,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/netip"
+	"strconv"
 
 	"ipcsim/abi"
 	"ipcsim/hw"
@@ -194,6 +195,9 @@ type Kernel struct {
 	exits     []Exit
 	retired   uint64 // user instructions retired
 	tracing   bool
+	event     Event  // the event being traced (emitEvent)
+	text      []byte // a reused buffer where a traced call's text is built
+	eventRet  int64  // what a traced call's Event.Ret points to
 
 	unimpl   []Unimplemented   // calls ipcsim does not implement, in the order first made (unimplemented.go)
 	unimplAt map[unimplKey]int // their index in unimpl (looked up, never iterated)
@@ -262,11 +266,15 @@ func (t *Task) multithreaded() bool { return len(t.threads) > 1 }
 
 // who names the task in the trace: "pid 4", or "pid 4 tid 5" for a
 // thread other than the first.
-func (t *Task) who() string {
+func (t *Task) who() string { return string(t.appendWho(nil)) }
+
+// appendWho appends who's rendering of t to b.
+func (t *Task) appendWho(b []byte) []byte {
+	b = strconv.AppendInt(append(b, "pid "...), int64(t.PID), 10)
 	if t.TID != t.PID {
-		return fmt.Sprintf("pid %d tid %d", t.PID, t.TID)
+		b = strconv.AppendInt(append(b, " tid "...), int64(t.TID), 10)
 	}
-	return fmt.Sprintf("pid %d", t.PID)
+	return b
 }
 
 // threadName is the thread's name: its own, or the process's.

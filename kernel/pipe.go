@@ -3,6 +3,7 @@ package kernel
 import (
 	"errors"
 	"fmt"
+	"strconv"
 
 	"ipcsim/abi"
 	"ipcsim/ipc/pipe"
@@ -23,17 +24,25 @@ type pipeEnd struct {
 	// blocked read allocates nothing; its reason is formatted only when
 	// the trace, inspect or a deadlock report reads it).
 	emptyBlock *blockError
+	name       string // "pipe#3", for a pipe(2) end (Name)
 }
 
 func (e *pipeEnd) Name() string {
 	if e.fifo != nil {
 		return fmt.Sprintf("fifo %s (pipe#%d)", e.fifo.path(), e.p.ID)
 	}
-	return fmt.Sprintf("pipe#%d", e.p.ID)
+	if e.name == "" {
+		e.name = "pipe#" + strconv.Itoa(e.p.ID) // made once: the trace names the pipe at every read and write
+	}
+	return e.name
 }
 
-func (e *pipeEnd) state() string {
-	return fmt.Sprintf("%d/%d", e.p.Len(), e.p.Cap())
+func (e *pipeEnd) state() string { return string(e.appendState(nil)) }
+
+// appendState appends state's "bytes/capacity" to b.
+func (e *pipeEnd) appendState(b []byte) []byte {
+	b = strconv.AppendInt(b, int64(e.p.Len()), 10)
+	return strconv.AppendInt(append(b, '/'), int64(e.p.Cap()), 10)
 }
 
 // Read: pipe(7) "If a process attempts to read from an empty pipe, then
@@ -46,7 +55,11 @@ func (e *pipeEnd) Read(c *call, dst []byte, nonblock bool) (int, error) {
 		}
 		if e.emptyBlock == nil {
 			e.emptyBlock = &blockError{q: &e.p.Queue, mask: abi.POLLIN | abi.POLLHUP,
-				why: func() string { return fmt.Sprintf("%s empty (%s)", e.Name(), e.state()) }}
+				why: func() string {
+					var buf [64]byte
+					b := append(append(buf[:0], e.Name()...), " empty ("...)
+					return string(append(e.appendState(b), ')'))
+				}}
 		}
 		return 0, e.emptyBlock
 	}

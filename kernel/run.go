@@ -298,14 +298,28 @@ type switchWhy struct {
 	no     abi.Sysno // the format's second value, if it has one
 }
 
-func (w switchWhy) text() string {
-	switch {
-	case w.t == nil:
-		return w.format
-	case strings.Count(w.format, "%") == 1:
-		return fmt.Sprintf(w.format, w.t.who())
+func (w switchWhy) text() string { return string(w.appendText(nil)) }
+
+// appendText appends the reason to b: the format with %s replaced by the
+// task ("pid 4", "pid 4 tid 5") and %v by the call's name.
+func (w switchWhy) appendText(b []byte) []byte {
+	f := w.format
+	for {
+		i := strings.IndexByte(f, '%')
+		if i < 0 || i+1 == len(f) || w.t == nil {
+			return append(b, f...)
+		}
+		b = append(b, f[:i]...)
+		switch f[i+1] {
+		case 's':
+			b = w.t.appendWho(b)
+		case 'v':
+			b = append(b, w.no.String()...)
+		default:
+			b = append(b, f[i:i+2]...)
+		}
+		f = f[i+2:]
 	}
-	return fmt.Sprintf(w.format, w.t.who(), w.no)
 }
 
 // preempt takes the CPU from the running task and gives it back to the
@@ -359,12 +373,16 @@ func (k *Kernel) schedule() bool {
 			continue // it died or slept after it was queued
 		}
 		if k.tracing && k.last != t {
-			from := "idle"
+			b := append(k.text[:0], "switch "...)
 			if k.last != nil {
-				from = k.last.who()
+				b = k.last.appendWho(b)
+			} else {
+				b = append(b, "idle"...)
 			}
-			k.emitEvent(t, &Event{Kind: "switch", Other: t.PID,
-				Text: fmt.Sprintf("switch %s -> %s (%s)", from, t.who(), k.switchReason.text())})
+			b = append(t.appendWho(append(b, " -> "...)), " ("...)
+			b = append(k.switchReason.appendText(b), ')')
+			k.text = b
+			k.emitEvent(t, &Event{Kind: "switch", Other: t.PID, Text: string(b)})
 		}
 		k.cur, k.last = t, t
 		k.sliceEnd = hw.AddCycles(k.Now(), k.policy.Slice(pid))
@@ -401,8 +419,11 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 		k.sleepers = slices.Insert(k.sleepers, i, t)
 	}
 	if k.tracing {
+		b := append(k.appendBlocked(k.text[:0], c), " blocks: "...)
+		b = append(b, blk.text()...)
+		k.text = b
 		e := &Event{Kind: "block", Syscall: c.no.String(), Args: callArgs(c), Signal: callSignal(c),
-			Text: k.formatBlocked(c) + " blocks: " + blk.text()}
+			Text: string(b)}
 		if c.no == abi.SysRead || c.no == abi.SysWrite {
 			e.Obj = fdName(t, c.a[0])
 		}
@@ -425,19 +446,24 @@ func (k *Kernel) wake(t *Task, by *Task, why string) {
 	k.dropSleeper(t)
 	k.makeRunnable(t, sched.WhyWoken)
 	if k.tracing {
-		e := &Event{Kind: "wake", Text: "woken: " + why}
+		e := &Event{Kind: "wake"}
+		b := k.text[:0]
 		if by != nil && by != t {
 			e.Other = by.PID
-			e.Text = "woken by " + by.who()
+			b = by.appendWho(append(b, "woken by "...))
 			if c := by.inCall; c != nil {
-				e.Text += fmt.Sprintf(" (%v)", c.no)
+				b = append(append(append(b, " ("...), c.no.String()...), ')')
 			} else if by.State == proc.Stopped {
-				e.Text += " (stopped)"
+				b = append(b, " (stopped)"...)
 			}
 			if why != "" {
-				e.Text += ": " + why
+				b = append(append(b, ": "...), why...)
 			}
+		} else {
+			b = append(append(b, "woken: "...), why...)
 		}
+		k.text = b
+		e.Text = string(b)
 		k.emitEvent(t, e)
 	}
 	p := sched.Point{Kind: sched.PointWake, PID: t.TID, Cycle: k.Now()}

@@ -159,9 +159,13 @@ func (k *Kernel) complete(c *call, ret int64, err error) {
 	t.Regs.X[10] = uint64(ret)
 	t.Regs.PC += 4
 	if k.tracing {
-		r := ret // a copy, so that ret itself stays off the heap when tracing is off
-		e := &Event{Kind: "syscall", Syscall: c.no.String(), Args: callArgs(c), Ret: &r, Errno: errnoName(ret),
-			Signal: callSignal(c), Text: k.formatCall(c, ret) + " = " + formatRet(ret) + k.formatAux(c, ret)}
+		k.eventRet = ret // Ret points there: valid during the Trace call, as the event is
+		b := k.appendCall(k.text[:0], c, ret)
+		b = appendRet(append(b, " = "...), ret)
+		b = append(b, k.formatAux(c, ret)...)
+		k.text = b
+		e := &Event{Kind: "syscall", Syscall: c.no.String(), Args: callArgs(c), Ret: &k.eventRet, Errno: errnoName(ret),
+			Signal: callSignal(c), Text: string(b)}
 		if c.no == abi.SysRead || c.no == abi.SysWrite {
 			e.Obj = fdName(t, c.a[0])
 		}

@@ -215,58 +215,68 @@ func fdName(t *Task, fd uint64) string {
 	return ""
 }
 
+// emitEvent gives e to Config.Trace, with its cycle, host, pid and tid.
+// The event is copied into k.event and the copy is what Config.Trace gets
+// (valid only during the call, as Config.Trace says): so the caller's
+// &Event{...} does not escape, and an event costs no allocation of its own.
 func (k *Kernel) emitEvent(t *Task, e *Event) {
 	if !k.tracing {
 		return
 	}
-	e.Cycle = k.m.Clock.Now()
-	e.Host = k.cfg.Host
+	k.event = *e
+	ev := &k.event // not e: the variable that reaches Trace would leak
+	ev.Cycle = k.m.Clock.Now()
+	ev.Host = k.cfg.Host
 	if t != nil {
-		e.PID = t.PID
+		ev.PID = t.PID
 		if t.TID != t.PID {
-			e.TID = t.TID
+			ev.TID = t.TID
 		}
 	}
-	k.cfg.Trace(e)
+	k.cfg.Trace(ev)
 }
 
 // quoteBytes renders bytes as strace does: a C string, cut after max bytes
 // with "..." after the closing quote.
-func quoteBytes(b []byte, max int) string {
+func quoteBytes(b []byte, max int) string { return string(appendQuoted(nil, b, max)) }
+
+// appendQuoted appends quoteBytes's rendering of b to dst.
+func appendQuoted(dst, b []byte, max int) []byte {
 	cut := len(b) > max
 	if cut {
 		b = b[:max]
 	}
-	var sb strings.Builder
-	sb.WriteByte('"')
+	dst = append(dst, '"')
 	for i, c := range b {
 		switch c {
 		case '"':
-			sb.WriteString(`\"`)
+			dst = append(dst, `\"`...)
 		case '\\':
-			sb.WriteString(`\\`)
+			dst = append(dst, `\\`...)
 		case '\n':
-			sb.WriteString(`\n`)
+			dst = append(dst, `\n`...)
 		case '\t':
-			sb.WriteString(`\t`)
+			dst = append(dst, `\t`...)
 		case '\r':
-			sb.WriteString(`\r`)
+			dst = append(dst, `\r`...)
 		default:
 			switch {
 			case (c < 0x20 || c >= 0x7f) && i+1 < len(b) && b[i+1] >= '0' && b[i+1] <= '7':
-				fmt.Fprintf(&sb, `\%03o`, c) // "\0001", not "\01" followed by '1'
+				// "\0001", not "\01" followed by '1': three digits.
+				dst = append(dst, '\\', '0'+c>>6, '0'+c>>3&7, '0'+c&7)
 			case c < 0x20 || c >= 0x7f:
-				fmt.Fprintf(&sb, `\%o`, c)
+				dst = append(dst, '\\')
+				dst = strconv.AppendUint(dst, uint64(c), 8)
 			default:
-				sb.WriteByte(c)
+				dst = append(dst, c)
 			}
 		}
 	}
-	sb.WriteByte('"')
+	dst = append(dst, '"')
 	if cut {
-		sb.WriteString("...")
+		dst = append(dst, "..."...)
 	}
-	return sb.String()
+	return dst
 }
 
 // quoteArgv renders an argument vector as ["a", "b"].

@@ -3,6 +3,7 @@ package kernel
 import (
 	"encoding/binary"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"ipcsim/abi"
@@ -17,15 +18,27 @@ func errnoName(ret int64) string {
 }
 
 // formatRet renders a result as strace does: "3", or "-1 EFAULT (Bad address)".
-func formatRet(ret int64) string {
-	if ret < 0 && ret > -4096 {
+func formatRet(ret int64) string { return string(appendRet(nil, ret)) }
+
+// appendRet appends formatRet's rendering of ret to b.
+func appendRet(b []byte, ret int64) []byte {
+	switch {
+	case ret < 0 && ret > -4096:
 		e := abi.Errno(-ret)
-		return fmt.Sprintf("-1 %v (%s)", e, e.Message())
+		b = append(b, "-1 "...)
+		b = append(b, e.String()...)
+		b = append(b, " ("...)
+		b = append(b, e.Message()...)
+		return append(b, ')')
+	case ret > 0xffff || ret < -0xffff:
+		return appendHex(b, uint64(ret))
 	}
-	if ret > 0xffff || ret < -0xffff {
-		return fmt.Sprintf("%#x", uint64(ret))
-	}
-	return fmt.Sprint(ret)
+	return strconv.AppendInt(b, ret, 10)
+}
+
+// appendHex appends v as %#x does: "0x1f", and "0x0" for 0.
+func appendHex(b []byte, v uint64) []byte {
+	return strconv.AppendUint(append(b, "0x"...), v, 16)
 }
 
 // formatCall renders "name(arg, arg, ...)" for a call that returned ret,
@@ -60,14 +73,22 @@ func formatRet(ret int64) string {
 // as strace shows a call it does not know: what ipcsim does not implement
 // it has not read either, so a decoding would be a guess.
 func (k *Kernel) formatCall(c *call, ret int64) string {
-	if ret == -int64(abi.ENOSYS) {
-		return c.no.String() + "(" + rawArgs(c) + ")"
+	return string(k.appendCall(nil, c, ret))
+}
+
+// appendCall appends formatCall's rendering to b.
+func (k *Kernel) appendCall(b []byte, c *call, ret int64) []byte {
+	b = append(b, c.no.String()...)
+	b = append(b, '(')
+	switch {
+	case ret == -int64(abi.ENOSYS):
+		b = append(b, rawArgs(c)...)
+	case c.entryArgs != "":
+		b = append(b, c.entryArgs...)
+	default:
+		b = k.appendArgs(b, c, ret, true)
 	}
-	args := c.entryArgs
-	if args == "" {
-		args = k.formatArgs(c, ret, true)
-	}
-	return c.no.String() + "(" + args + ")"
+	return append(b, ')')
 }
 
 // rawArgs renders the arguments of a call as registers in hex: as many as
@@ -86,28 +107,73 @@ func rawArgs(c *call) string {
 
 // formatBlocked renders a call that goes to sleep: its arguments as asked,
 // the results not yet written.
-func (k *Kernel) formatBlocked(c *call) string {
-	args := c.entryArgs
-	if args == "" {
-		args = k.formatArgs(c, 0, false)
+func (k *Kernel) formatBlocked(c *call) string { return string(k.appendBlocked(nil, c)) }
+
+// appendBlocked appends formatBlocked's rendering to b.
+func (k *Kernel) appendBlocked(b []byte, c *call) []byte {
+	b = append(append(b, c.no.String()...), '(')
+	if c.entryArgs != "" {
+		b = append(b, c.entryArgs...)
+	} else {
+		b = k.appendArgs(b, c, 0, false)
 	}
-	return c.no.String() + "(" + args + ")"
+	return append(b, ')')
 }
 
 // formatArgs renders the arguments, "3, NULL"; done says whether the call
 // has returned ret (else its results are not shown).
 func (k *Kernel) formatArgs(c *call, ret int64, done bool) string {
+	return string(k.appendArgs(nil, c, ret, done))
+}
+
+// appendArgs appends formatArgs's rendering to b. The letters of the
+// commonest calls (read and write: "dru", "dwu") are appended in place; the
+// others go through their decoders (formatArg), which return strings.
+func (k *Kernel) appendArgs(b []byte, c *call, ret int64, done bool) []byte {
 	// a7 is any 64-bit value: compared as a Sysno (unsigned), a number of
 	// 2^63 or more is out of the table, where int(c.no) would be negative.
 	args := "xxxxxx" // an unknown call: show every register
 	if c.no < abi.Sysno(len(syscalls)) && syscalls[c.no].fn != nil {
 		args = syscalls[c.no].args
 	}
-	parts := make([]string, len(args))
-	for i, kind := range []byte(args) {
-		parts[i] = k.formatArg(c, i, kind, ret, done)
+	for i := 0; i < len(args); i++ {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		v := c.a[i]
+		switch kind := args[i]; kind {
+		case 'd':
+			b = strconv.AppendInt(b, int64(int32(v)), 10)
+		case 'u':
+			b = strconv.AppendUint(b, v, 10)
+		case 'x', 'V':
+			b = appendPointer(b, v)
+		case 'w', 'r':
+			b = appendBuffer(b, c, i, kind, ret)
+		default:
+			b = append(b, k.formatArg(c, i, kind, ret, done)...)
+		}
 	}
-	return strings.Join(parts, ", ")
+	return b
+}
+
+// appendBuffer appends the bytes of a read's or a write's buffer, argument
+// i, its length the next argument: those written (w), or those a read
+// returned (r); the address if they cannot be read, or a read failed.
+func appendBuffer(b []byte, c *call, i int, kind byte, ret int64) []byte {
+	v, n := c.a[i], c.a[i+1]
+	if kind == 'r' {
+		if ret <= 0 {
+			return appendPointer(b, v)
+		}
+		n = uint64(ret)
+	}
+	var buf [traceBytes + 1]byte
+	m := min(n, traceBytes+1)
+	if c.t.AS.PeekBytes(v, buf[:m]) != nil { // the trace only looks (peeker)
+		return appendPointer(b, v)
+	}
+	return appendQuoted(b, buf[:m], traceBytes)
 }
 
 // userMemory reads a process's memory: the address space itself, which
@@ -157,11 +223,14 @@ func (k *Kernel) formatArg(c *call, i int, kind byte, ret int64, done bool) stri
 }
 
 // pointerArg renders an address or a value in hex: "NULL" for 0.
-func pointerArg(v uint64) string {
+func pointerArg(v uint64) string { return string(appendPointer(nil, v)) }
+
+// appendPointer appends pointerArg's rendering of v to b.
+func appendPointer(b []byte, v uint64) []byte {
 	if v == 0 {
-		return "NULL"
+		return append(b, "NULL"...)
 	}
-	return fmt.Sprintf("%#x", v)
+	return appendHex(b, v)
 }
 
 // rawArg renders a value as strace prints the arguments of a call it does
@@ -210,17 +279,7 @@ func (k *Kernel) formatBaseLetter(c *call, i int, kind byte, ret int64, done boo
 			return quoteBytes([]byte(s), 256), true
 		}
 	case 'w', 'r':
-		n := c.a[i+1]
-		if kind == 'r' {
-			if ret <= 0 {
-				break
-			}
-			n = uint64(ret)
-		}
-		buf := make([]byte, min(n, traceBytes+1))
-		if as.ReadBytes(v, buf) == nil {
-			return quoteBytes(buf[:min(n, uint64(len(buf)))], traceBytes), true
-		}
+		return string(appendBuffer(nil, c, i, kind, ret)), true
 	case 'v':
 		if v == 0 {
 			return "NULL", true
