@@ -113,7 +113,7 @@ func (t *Timeline) Event(e *kernel.Event) {
 	case "wake":
 		t.enter(e.PID, t.proc(e.PID), "ready", "ready", nil)
 		if e.Other != 0 {
-			t.sink.Flow(t.hp, "wakeup", "wakeup", e.Other, e.PID, t.now)
+			t.sink.Flow(t.hp, "wakeup", e.Text, e.Other, e.PID, t.now) // "woken by pid 3 (write)"
 		}
 	case "ipc":
 		// "msgsnd(msq#1) hands the message (...) to pid 3, waiting in

@@ -172,6 +172,24 @@ func TestReportInBrowser(t *testing.T) {
 		t.Errorf("the state at cycle %d shows no sleeping reader of pipe#1:\n%s", at, shown.State)
 	}
 
+	// Zoom in around the click: the axis no longer starts at cycle 0,
+	// and the blocked slice is still drawn.
+	if err := chromedp.Do(ctx, chromedp.Click("#zoomin")); err != nil {
+		t.Fatal(err)
+	}
+	var zoomed struct {
+		First   string
+		Blocked int
+	}
+	eval(`({first: document.querySelector(".tick text").textContent,
+		blocked: document.querySelectorAll("#slices rect.slice.blocked").length})`, &zoomed)
+	if zoomed.First == "0" || zoomed.Blocked == 0 {
+		t.Errorf("zoomed in: the axis starts at %s, %d blocked slices drawn", zoomed.First, zoomed.Blocked)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#zoomfit")); err != nil {
+		t.Fatal(err)
+	}
+
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatal(err)
