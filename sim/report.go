@@ -319,7 +319,6 @@ func (r *reportCollector) data(s *Scenario, o *Outcome) *reportData {
 		d.Dropped = fmt.Sprintf("the timeline shows at most %d slices, instants and flows each: %d slices, %d instants and %d flows are left out",
 			MaxReportItems, r.dropped[0], r.dropped[1], r.dropped[2])
 	}
-	d.Strings = r.list
 	for i := range o.Hosts {
 		d.Consoles = append(d.Consoles, string(consoleText(&o.Hosts[i])))
 	}
