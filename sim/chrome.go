@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
-	"strings"
 
 	"ipcsim/kernel"
 )
@@ -28,21 +26,9 @@ type ChromeTrace struct {
 	err   error
 	n     int // events written
 	flows int // flow ids used
-	now   uint64
-	procs map[[2]int]*chromeProc // by Chrome process (host) and pid
-	run   map[int]int            // the pid on each host's CPU, 0 for none
-	hosts map[string]int         // the Chrome process of each host
-	hp    int                    // the Chrome process of the event being taken
+	tl    *Timeline
 	buf   bytes.Buffer
 	enc   *json.Encoder
-}
-
-// chromeProc is what a process is doing since when: the open slice.
-type chromeProc struct {
-	state string // "running", "ready", "blocked", "stopped" or "" (none)
-	name  string // the slice's name
-	since uint64
-	args  map[string]string
 }
 
 // chromePID is the Chrome process that holds every track of the
@@ -77,7 +63,8 @@ func NewChromeTrace(w io.Writer, name string) *ChromeTrace {
 // with its own tracks, so that every host's pid 2 has its own. With no
 // hosts it is NewChromeTrace.
 func NewChromeTraceHosts(w io.Writer, name string, hosts []string) *ChromeTrace {
-	c := &ChromeTrace{w: w, procs: map[[2]int]*chromeProc{}, run: map[int]int{}, hosts: map[string]int{}}
+	c := &ChromeTrace{w: w}
+	c.tl = NewTimeline(c, hosts, false)
 	c.enc = json.NewEncoder(&c.buf)
 	c.enc.SetEscapeHTML(false)
 	_, c.err = io.WriteString(w, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n")
@@ -89,7 +76,6 @@ func NewChromeTraceHosts(w io.Writer, name string, hosts []string) *ChromeTrace 
 		if h != "" {
 			pname += ": host " + h
 		}
-		c.hosts[h] = chromePID + i
 		c.write(chromeEvent{Name: "process_name", Ph: "M", TS: "0", PID: chromePID + i, Args: map[string]string{"name": pname}})
 		c.write(chromeEvent{Name: "thread_name", Ph: "M", TS: "0", PID: chromePID + i, TID: 0, Args: map[string]string{"name": "machine (interrupts, terminal)"}})
 	}
@@ -117,143 +103,44 @@ func (c *ChromeTrace) write(e chromeEvent) {
 }
 
 // Event takes the next event of the run (for Options.Trace).
-func (c *ChromeTrace) Event(e *kernel.Event) {
-	c.now = e.Cycle
-	c.hp = c.hosts[e.Host]
-	if c.hp == 0 {
-		c.hp = chromePID
-	}
-	switch e.Kind {
-	case "spawn":
-		c.name(e.PID, e.Name, e.Cycle)
-		p := c.proc(e.PID)
-		c.enter(e.PID, p, "ready", "ready", nil)
-		if e.Other != 0 { // fork
-			c.flow("fork", e.Other, e.PID)
-		}
-	case "syscall":
-		if e.Syscall == "execve" && e.Name != "" && (e.Ret == nil || *e.Ret == 0) {
-			c.name(e.PID, e.Name, e.Cycle)
-		}
-	case "switch":
-		if run := c.run[c.hp]; run != 0 && run != e.PID {
-			if p := c.procs[[2]int{c.hp, run}]; p != nil && p.state == "running" {
-				c.enter(run, p, "ready", "ready", nil) // preempted, or it yielded
-			}
-		}
-		c.run[c.hp] = e.PID
-		c.enter(e.PID, c.proc(e.PID), "running", "running", nil)
-	case "block":
-		why := e.Text
-		if i := strings.Index(why, " blocks: "); i >= 0 {
-			why = why[i+len(" blocks: "):]
-		}
-		c.enter(e.PID, c.proc(e.PID), "blocked", e.Syscall+": "+why, map[string]string{"call": e.Text})
-		if c.run[c.hp] == e.PID {
-			c.run[c.hp] = 0
-		}
-	case "wake":
-		c.enter(e.PID, c.proc(e.PID), "ready", "ready", nil)
-		if e.Other != 0 {
-			c.flow("wakeup", e.Other, e.PID)
-		}
-	case "signal":
-		c.instant(e, "signal")
-		switch {
-		case strings.Contains(e.Text, "the default action stops the process"):
-			c.enter(e.PID, c.proc(e.PID), "stopped", "stopped", nil)
-			if c.run[c.hp] == e.PID {
-				c.run[c.hp] = 0
-			}
-		case strings.HasPrefix(e.Text, "continued by SIGCONT"):
-			if p := c.proc(e.PID); p.state == "stopped" {
-				c.enter(e.PID, p, "ready", "ready", nil)
-			}
-		}
-	case "exit":
-		c.instant(e, "exit")
-		if p := c.procs[[2]int{c.hp, e.PID}]; p != nil {
-			c.enter(e.PID, p, "", "", nil)
-			delete(c.procs, [2]int{c.hp, e.PID})
-		}
-		if c.run[c.hp] == e.PID {
-			c.run[c.hp] = 0
-		}
-	case "irq", "tty", "down":
-		c.instant(e, e.Kind)
-	case "fault":
-		c.instant(e, "fault")
-	}
-}
+func (c *ChromeTrace) Event(e *kernel.Event) { c.tl.Event(e) }
 
-// proc returns the state of pid, making it if new.
-func (c *ChromeTrace) proc(pid int) *chromeProc {
-	p := c.procs[[2]int{c.hp, pid}]
-	if p == nil {
-		p = &chromeProc{}
-		c.procs[[2]int{c.hp, pid}] = p
-	}
-	return p
-}
-
-// name names pid's track: "pid 2 (parent)"; the sort index keeps the
-// tracks in pid order.
-func (c *ChromeTrace) name(pid int, name string, cycle uint64) {
-	c.write(chromeEvent{Name: "thread_name", Ph: "M", TS: micros(cycle), PID: c.hp, TID: pid,
-		Args: map[string]string{"name": fmt.Sprintf("pid %d (%s)", pid, name)}})
-	c.write(chromeEvent{Name: "thread_sort_index", Ph: "M", TS: micros(cycle), PID: c.hp, TID: pid,
+// Track names pid's track: "pid 2 (parent)"; the sort index keeps the
+// tracks in pid order (TimelineSink).
+func (c *ChromeTrace) Track(host, pid int, name string, at uint64) {
+	c.write(chromeEvent{Name: "thread_name", Ph: "M", TS: micros(at), PID: chromePID + host, TID: pid,
+		Args: map[string]string{"name": name}})
+	c.write(chromeEvent{Name: "thread_sort_index", Ph: "M", TS: micros(at), PID: chromePID + host, TID: pid,
 		Args: map[string]string{"sort_index": fmt.Sprint(pid)}})
 }
 
-// enter ends p's open slice now, writing it unless it is empty, and opens
-// the next ("" for none).
-func (c *ChromeTrace) enter(pid int, p *chromeProc, state, name string, args map[string]string) {
-	if p.state != "" && c.now > p.since {
-		c.write(chromeEvent{Name: p.name, Cat: p.state, Ph: "X", TS: micros(p.since), Dur: micros(c.now - p.since),
-			PID: c.hp, TID: pid, Args: p.args})
-	}
-	p.state, p.name, p.since, p.args = state, name, c.now, args
+// Slice writes a complete event (TimelineSink).
+func (c *ChromeTrace) Slice(host, pid int, state, name string, from, to uint64, args map[string]string) {
+	c.write(chromeEvent{Name: name, Cat: state, Ph: "X", TS: micros(from), Dur: micros(to - from),
+		PID: chromePID + host, TID: pid, Args: args})
 }
 
-// flow draws an arrow from process from to process to, now: it starts in
-// from's enclosing slice and ends at to's next slice.
-func (c *ChromeTrace) flow(cat string, from, to int) {
+// Flow draws an arrow from process from to process to: it starts in
+// from's enclosing slice and ends at to's next slice (TimelineSink).
+func (c *ChromeTrace) Flow(host int, cat, label string, from, to int, at uint64) {
 	c.flows++
-	c.write(chromeEvent{Name: cat, Cat: cat, Ph: "s", TS: micros(c.now), PID: c.hp, TID: from, ID: c.flows})
-	c.write(chromeEvent{Name: cat, Cat: cat, Ph: "f", TS: micros(c.now), PID: c.hp, TID: to, ID: c.flows})
+	c.write(chromeEvent{Name: cat, Cat: cat, Ph: "s", TS: micros(at), PID: chromePID + host, TID: from, ID: c.flows})
+	c.write(chromeEvent{Name: cat, Cat: cat, Ph: "f", TS: micros(at), PID: chromePID + host, TID: to, ID: c.flows})
 }
 
-// instant marks e on its process's track.
-func (c *ChromeTrace) instant(e *kernel.Event, cat string) {
-	name := e.Text
-	if e.Signal != "" {
-		name = e.Signal
-	}
+// Instant marks a moment on a process's track (TimelineSink).
+func (c *ChromeTrace) Instant(host, pid int, cat, name, text string, at uint64) {
 	var args map[string]string
-	if name != e.Text {
-		args = map[string]string{"text": e.Text}
+	if name != text {
+		args = map[string]string{"text": text}
 	}
-	c.write(chromeEvent{Name: name, Cat: cat, Ph: "i", TS: micros(e.Cycle), PID: c.hp, TID: e.PID, S: "t", Args: args})
+	c.write(chromeEvent{Name: name, Cat: cat, Ph: "i", TS: micros(at), PID: chromePID + host, TID: pid, S: "t", Args: args})
 }
 
 // Close ends the slices still open at the end of the run, at the last
 // event's cycle (end, if later), in pid order, and ends the JSON.
 func (c *ChromeTrace) Close(end uint64) error {
-	c.now = max(c.now, end)
-	keys := make([][2]int, 0, len(c.procs))
-	for k := range c.procs {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b [2]int) int {
-		if a[0] != b[0] {
-			return a[0] - b[0]
-		}
-		return a[1] - b[1]
-	})
-	for _, k := range keys {
-		c.hp = k[0]
-		c.enter(k[1], c.procs[k], "", "", nil)
-	}
+	c.tl.Close(end)
 	if c.err == nil {
 		_, c.err = io.WriteString(c.w, "]}\n")
 	}

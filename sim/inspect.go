@@ -103,6 +103,23 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 	return err
 }
 
+// WriteInspect prints what "ipcsim inspect --at=at" prints of a run of s
+// paused at cycle at (Options.PauseAt, or a snapshot of
+// Options.SnapshotAt): a first line if the run ended before that cycle
+// (text only), then the kernel's objects (WriteSnapshot), or every
+// host's (WriteHostSnapshots).
+func WriteInspect(w io.Writer, s *Scenario, o *Outcome, at uint64, asJSON bool) error {
+	if r := o.Result; r.Reason != kernel.StopPaused && !asJSON {
+		if _, err := fmt.Fprintf(w, "the run ended before cycle %d: %s at cycle %d; this is the state it ended in\n", at, r.Reason, r.Cycles); err != nil {
+			return err
+		}
+	}
+	if len(s.Hosts) > 0 {
+		return WriteHostSnapshots(w, s, o, asJSON)
+	}
+	return WriteSnapshot(w, o.Snapshot, asJSON)
+}
+
 // WriteHostSnapshots prints the state of every host of a run with hosts,
 // paused at a cycle: under a heading per host ("=== host alice
 // (10.0.0.1) ==="), what WriteSnapshot prints of its kernel; a host that

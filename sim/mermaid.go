@@ -33,22 +33,15 @@ type Mermaid struct {
 	max     int
 	items   int
 	dropped int
-	first   int                       // the first participant's pid
-	last    int                       // the latest participant's pid
-	known   map[int]bool              // pids declared as participants
-	pipes   map[string][]mermaidWrite // unread writes of each pipe; nil: unclear
-	unclear map[string]bool           // pipes whose reads can no longer be matched
-}
-
-// mermaidWrite is a write to a pipe whose bytes are not all read yet.
-type mermaidWrite struct {
-	pid   int
-	bytes int64
+	first   int          // the first participant's pid
+	last    int          // the latest participant's pid
+	known   map[int]bool // pids declared as participants
+	pipes   pipeBytes    // the unread writes of each pipe
 }
 
 // NewMermaid starts a diagram on w with at most max arrows and notes.
 func NewMermaid(w io.Writer, max int) *Mermaid {
-	m := &Mermaid{w: w, max: max, known: map[int]bool{}, pipes: map[string][]mermaidWrite{}, unclear: map[string]bool{}}
+	m := &Mermaid{w: w, max: max, known: map[int]bool{}, pipes: newPipeBytes()}
 	m.line("sequenceDiagram")
 	return m
 }
@@ -167,39 +160,9 @@ func (m *Mermaid) syscall(e *kernel.Event) {
 		m.note(e.PID, "execve: now "+e.Name)
 		return
 	}
-	if e.Ret == nil || *e.Ret <= 0 || !isPipe(e.Obj) || m.unclear[e.Obj] {
-		return
-	}
-	q := m.pipes[e.Obj]
-	switch e.Syscall {
-	case "write":
-		if len(q) >= mermaidMaxWrites {
-			m.unclear[e.Obj] = true
-			delete(m.pipes, e.Obj)
-			m.note(e.PID, e.Obj+": too many unread writes to match reads to them; not drawn from here on")
-			return
-		}
-		m.pipes[e.Obj] = append(q, mermaidWrite{e.PID, *e.Ret})
-	case "read":
-		n := *e.Ret
-		for n > 0 && len(q) > 0 {
-			took := min(n, q[0].bytes)
-			m.arrow(q[0].pid, e.PID, "->>", fmt.Sprintf("%s: %s", e.Obj, plural(int(took), "byte")))
-			n -= took
-			if q[0].bytes -= took; q[0].bytes == 0 {
-				q = q[1:]
-			}
-		}
-		if n > 0 { // bytes of a write the diagram did not see (writev, splice)
-			m.unclear[e.Obj] = true
-			delete(m.pipes, e.Obj)
-			return
-		}
-		if len(q) == 0 {
-			delete(m.pipes, e.Obj)
-		} else {
-			m.pipes[e.Obj] = q
-		}
+	arrow := func(from, to int, label string) { m.arrow(from, to, "->>", label) }
+	if obj := m.pipes.take(e, arrow); obj != "" {
+		m.note(e.PID, obj+": too many unread writes to match reads to them; not drawn from here on")
 	}
 }
 

@@ -24,6 +24,14 @@ type Options struct {
 	// PauseAt, if not 0, stops the machine at that cycle and keeps a
 	// snapshot of the kernel's objects in Outcome.Snapshot.
 	PauseAt uint64
+	// SnapshotAt, with Snapshot, pauses the machine at each of these
+	// cycles (ascending) in one run, as PauseAt would, and calls Snapshot
+	// with an Outcome of the state there (Snapshot, Hosts' snapshots,
+	// Links, Result: StopPaused, or how the run ended if it ended
+	// before), what "ipcsim inspect --at" shows of that cycle. The run
+	// then goes on: pausing does not change it.
+	SnapshotAt []uint64
+	Snapshot   func(at uint64, o *Outcome)
 	// Policy, if not nil, schedules the processes instead of the kernel's
 	// round robin (kernel.Config.Policy): how an explorer steers a run. It
 	// serves this run only.
@@ -249,29 +257,52 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	if opts.Snapshot != nil {
+		for _, at := range opts.SnapshotAt {
+			if opts.PauseAt != 0 && at >= opts.PauseAt {
+				break
+			}
+			p := &Outcome{PIDs: o.PIDs}
+			p.finish(c, c.RunUntil(at), consoles, net, at)
+			opts.Snapshot(at, p)
+		}
+	}
 	var results []kernel.HostResult
 	if opts.PauseAt != 0 {
 		results = c.RunUntil(opts.PauseAt)
 	} else {
 		results = c.Run()
 	}
-	if opts.PauseAt != 0 && net != nil {
-		o.Links = net.Snapshot(opts.PauseAt)
+	o.finish(c, results, consoles, net, opts.PauseAt)
+	return o, nil
+}
+
+// finish fills in o from the hosts' results: their consoles and, paused
+// at a cycle (pause not 0), their snapshots and the network's links.
+func (o *Outcome) finish(c *kernel.Cluster, results []kernel.HostResult, consoles []*consoleBuffer, net *kernel.Net, pause uint64) {
+	if pause != 0 && net != nil {
+		o.Links = net.Snapshot(pause)
 	}
 	for i, r := range results {
 		h := HostOutcome{Name: r.Name, Console: consoles[i].kept, ConsoleBytes: consoles[i].total, Result: r}
-		if opts.PauseAt != 0 {
+		if pause != 0 {
 			snap := c.Host(i).Snapshot()
+			if r.Reason == kernel.StopPaused && snap.Cycle < pause {
+				// A host whose processes all sleep does nothing before
+				// its next event, which comes at or after the pause: its
+				// clock lags, as far as the cluster happened to run it,
+				// but its state is that of the pause.
+				snap.Cycle = pause
+			}
 			h.Snapshot = &snap
 		}
 		o.Hosts = append(o.Hosts, h)
 	}
 	o.Console, o.ConsoleBytes, o.Snapshot = o.Hosts[0].Console, o.Hosts[0].ConsoleBytes, o.Hosts[0].Snapshot
 	o.Result = results[0].Result
-	if len(s.Hosts) > 0 {
+	if len(o.Hosts) > 1 || o.Hosts[0].Name != "" {
 		o.Result = Summary(results)
 	}
-	return o, nil
 }
 
 // Summary sums up the run of several hosts in one Result, for what looks

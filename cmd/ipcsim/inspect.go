@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"ipcsim/kernel"
 	"ipcsim/sim"
 )
 
@@ -49,14 +48,7 @@ func cmdInspect(args []string, stdout, stderr io.Writer) int {
 	}
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
-	if r := o.Result; r.Reason != kernel.StopPaused && *format == "text" {
-		fmt.Fprintf(out, "the run ended before cycle %d: %s at cycle %d; this is the state it ended in\n", cycle, r.Reason, r.Cycles)
-	}
-	write := func() error { return sim.WriteSnapshot(out, o.Snapshot, *format == "json") }
-	if len(s.Hosts) > 0 {
-		write = func() error { return sim.WriteHostSnapshots(out, s, o, *format == "json") }
-	}
-	if err := write(); err != nil {
+	if err := sim.WriteInspect(out, s, o, cycle, *format == "json"); err != nil {
 		fmt.Fprintf(stderr, "ipcsim inspect: %v\n", err)
 		return exitBadInput
 	}

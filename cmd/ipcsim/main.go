@@ -6,6 +6,7 @@
 //	ipcsim test [flags] FILE|DIR...        run scenarios and check their want/ sections
 //	ipcsim exec [flags] PROG [ARGS...]     run a static RV64 ELF like qemu-riscv64 PROG ARGS
 //	ipcsim step FILE.txtar                 step through a run in the terminal, and back
+//	ipcsim report FILE.txtar -o FILE.html  one HTML page of a run: timeline, console, state
 //	ipcsim help                            print this help
 //
 // Run "ipcsim help" for the flags and exit statuses of each command.
@@ -161,6 +162,21 @@ Usage:
       cycles: a step shows the next event with the others of its cycle.
       Exit status: 0, or 2 for bad input.
 
+  ipcsim report [-o FILE.html] [--seed=N] [--limit=N|none] [--replay=TOKEN] FILE.txtar
+      Write one self-contained HTML page of a run (its CSS and script
+      inline: it fetches nothing), to FILE.html or standard output: the
+      timeline, a track per process with its running, ready, blocked
+      (named by what it waits on) and stopped slices, marks for signals,
+      exits and interrupts, arrows for forks, wakeups, the bytes through
+      pipes and FIFOs, messages handed to a waiting receiver and signals
+      between processes (the model of --format=chrome); the console and
+      the exits; and, where the timeline is clicked, the kernel's state
+      as ipcsim inspect --at=CYCLE prints it, at the latest kept cycle at
+      or before the click. The states kept are those at the cycle after
+      each cycle at which something happened, at most 200, taken evenly
+      from them (the page says which). The page is the same bytes for
+      the same scenario. Exit status: 0, or 2 for bad input.
+
   ipcsim help
       Print this help.
 `
@@ -201,8 +217,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdExplore(args[1:], stdout, stderr)
 	case "step":
 		return cmdStep(args[1:], stdin, stdout, stderr)
+	case "report":
+		return cmdReport(args[1:], stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "ipcsim: unknown command %q: expected run, test, exec, inspect, explore, step or help\n", args[0])
+	fmt.Fprintf(stderr, "ipcsim: unknown command %q: expected run, test, exec, inspect, explore, step, report or help\n", args[0])
 	return exitBadInput
 }
 
