@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"ipcsim/kernel"
 	"ipcsim/sched"
 	"ipcsim/sim"
 )
@@ -21,6 +22,9 @@ type Config struct {
 	All       bool    // go on after the first failing schedule
 	NoShrink  bool    // do not shrink failing random schedules
 	Build     string  // the build's fingerprint for tokens; default Build()
+	// Faults gives each schedule a fault plan too (faults.go); its token
+	// records the plan.
+	Faults bool
 	// Workers is how many goroutines run schedules at once (each run is
 	// single-threaded); default runtime.GOMAXPROCS(0). The report does not
 	// depend on it.
@@ -39,8 +43,12 @@ type Failure struct {
 	// Shrunk, for a random schedule, is a list of switches that still
 	// fails, from which no single switch can be dropped (nil if not
 	// shrunk); Switches is how many switches the schedule made.
+	// With a fault plan, Shrunk has only the faults still needed (for
+	// pct and pb, the same schedule with fewer faults), and Faults is how
+	// many the plan had.
 	Shrunk   *Token
 	Switches int
+	Faults   int
 }
 
 // Ran is one schedule that ran: its index and the user instructions it
@@ -65,6 +73,8 @@ type Report struct {
 	Exhausted bool
 	Failures  []Failure
 	Runs      []Ran // the schedules run, in order (what Merge needs)
+	// FaultCandidates is how many faults the plans drew from (Config.Faults).
+	FaultCandidates int
 }
 
 // Strategies are the strategies a Config may name; the portfolio rotates
@@ -123,10 +133,11 @@ func (cfg *Config) first(st string) int {
 type explorer struct {
 	s       *sim.Scenario
 	cfg     Config
-	k       uint64 // pct's step bound
-	pbk     uint64 // pb's preemption points
-	pbw     int    // pb's widest choice
-	pbSpace uint64 // pb's schedules in all (saturating)
+	k       uint64         // pct's step bound
+	pbk     uint64         // pb's preemption points
+	pbw     int            // pb's widest choice
+	pbSpace uint64         // pb's schedules in all (saturating)
+	faults  []kernel.Fault // with cfg.Faults: the candidate faults (faults.go)
 }
 
 // token returns the token of schedule i; ok is false if it has none (pb
@@ -150,6 +161,9 @@ func (x *explorer) token(i int) (Token, bool) {
 				return Token{}, false
 			}
 		}
+	}
+	if x.cfg.Faults && i != x.cfg.first("pct") && i != x.cfg.first("pb") {
+		t.Faults = faultPlan(x.cfg.Seed, i, x.faults)
 	}
 	return t, true
 }
@@ -196,6 +210,12 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("%d workers: expected at least 1", cfg.Workers)
 	}
 	x := &explorer{s: s, cfg: cfg}
+	if cfg.Faults {
+		var err error
+		if x.faults, err = learnFaults(s); err != nil {
+			return nil, err
+		}
+	}
 	// The schedules of this shard: schedule Shard + m*Shards is the m-th.
 	n := 0
 	if cfg.Shard < cfg.Schedules {
@@ -226,7 +246,7 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 			res[m] = r
 		}
 	}
-	rep := &Report{K: x.k, PBK: x.pbk, PBW: x.pbw}
+	rep := &Report{K: x.k, PBK: x.pbk, PBW: x.pbw, FaultCandidates: len(x.faults)}
 	if i := cfg.first("pb"); i >= 0 {
 		x.pbSpace = pbSpace(x.pbk, x.pbw)
 		rep.PBSpace = x.pbSpace
@@ -311,7 +331,7 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 // exploration). It returns the policy too, for what the run learned.
 func (x *explorer) runSchedule(i int, t Token, keep func() bool) (result, sched.Policy) {
 	pol := t.Policy()
-	o, err := run(x.s, pol)
+	o, err := runFaults(x.s, pol, t.Faults)
 	if err != nil {
 		return result{err: err}, pol
 	}
@@ -320,13 +340,19 @@ func (x *explorer) runSchedule(i int, t Token, keep func() bool) (result, sched.
 	if len(ms) == 0 {
 		return r, pol
 	}
-	f := &Failure{Schedule: i, Token: t, Mismatches: ms}
+	f := &Failure{Schedule: i, Token: t, Mismatches: ms, Faults: len(t.Faults)}
+	shrink := !x.cfg.NoShrink && (keep == nil || keep())
 	if sw, ok := pol.(*switcher); ok && t.Strategy == "random" {
 		f.Switches = len(sw.switches)
-		if !x.cfg.NoShrink && (keep == nil || keep()) {
-			shrunk := Shrink(x.s, sw.switches)
-			f.Shrunk = &Token{Build: x.cfg.Build, Scenario: x.s.Fingerprint(), Strategy: "list", Switches: shrunk}
+		if shrink {
+			shrunk, faults := shrinkList(x.s, sw.switches, t.Faults)
+			f.Shrunk = &Token{Build: x.cfg.Build, Scenario: x.s.Fingerprint(), Strategy: "list", Switches: shrunk, Faults: faults}
 		}
+	} else if shrink && len(t.Faults) > 1 {
+		// pct, pb: the schedule stays as it is, its faults shrink.
+		st := t
+		st.Faults = shrinkFaults(x.s, t.Policy, t.Faults)
+		f.Shrunk = &st
 	}
 	r.failure = f
 	return r, pol
@@ -346,6 +372,7 @@ func Merge(all bool, reps ...*Report) *Report {
 	}
 	r0 := reps[0]
 	out.K, out.PBK, out.PBW, out.PBSpace, out.Exhausted = r0.K, r0.PBK, r0.PBW, r0.PBSpace, r0.Exhausted
+	out.FaultCandidates = r0.FaultCandidates
 	var fails []Failure
 	for _, r := range reps {
 		out.Runs = append(out.Runs, r.Runs...)
@@ -368,15 +395,25 @@ func Merge(all bool, reps ...*Report) *Report {
 
 // run runs the scenario once under pol, keeping no trace.
 func run(s *sim.Scenario, pol sched.Policy) (*sim.Outcome, error) {
+	return runFaults(s, pol, nil)
+}
+
+// runFaults runs the scenario once under pol and the fault plan faults,
+// keeping no trace.
+func runFaults(s *sim.Scenario, pol sched.Policy, faults []kernel.Fault) (*sim.Outcome, error) {
 	c := *s
 	c.Wants = nil // nothing to render: keep no trace
-	return c.Run(sim.Options{Policy: pol})
+	return c.Run(sim.Options{Policy: pol, Faults: faults})
 }
 
 // fails reports whether the scenario breaks its expectations under the
 // switches sw.
-func fails(s *sim.Scenario, sw []Switch) bool {
-	o, err := run(s, newList(sw))
+func fails(s *sim.Scenario, sw []Switch) bool { return failsUnder(s, newList(sw), nil) }
+
+// failsUnder reports whether the scenario breaks its expectations under
+// pol and faults.
+func failsUnder(s *sim.Scenario, pol sched.Policy, faults []kernel.Fault) bool {
+	o, err := runFaults(s, pol, faults)
 	return err == nil && len(s.CheckRun(o)) > 0
 }
 
@@ -387,12 +424,17 @@ func fails(s *sim.Scenario, sw []Switch) bool {
 // so the switches kept keep their step numbers but may land elsewhere in
 // the programs; only the failure counts.
 func Shrink(s *sim.Scenario, sw []Switch) []Switch {
+	return shrinkSwitches(s, sw, nil)
+}
+
+// shrinkSwitches is Shrink under a fault plan.
+func shrinkSwitches(s *sim.Scenario, sw []Switch, faults []kernel.Fault) []Switch {
 	cur := append([]Switch(nil), sw...)
 	for changed := true; changed; {
 		changed = false
 		for i := len(cur) - 1; i >= 0; i-- {
 			try := append(append([]Switch(nil), cur[:i]...), cur[i+1:]...)
-			if fails(s, try) {
+			if failsUnder(s, newList(try), faults) {
 				cur, changed = try, true
 			}
 		}

@@ -79,6 +79,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			return exitBadInput
 		}
 		opts.Policy = tok.Policy()
+		opts.Faults = tok.Faults // the fault plan the explorer chose, if any
 	}
 	s = override(s, seed, limit)
 	if len(s.Hosts) > 0 && (*tree || *format == "mermaid") {
