@@ -138,6 +138,7 @@ type explorer struct {
 	pbw     int            // pb's widest choice
 	pbSpace uint64         // pb's schedules in all (saturating)
 	faults  []kernel.Fault // with cfg.Faults: the candidate faults (faults.go)
+	net     []NetFault     // and the candidate network faults (netfaults.go)
 }
 
 // token returns the token of schedule i; ok is false if it has none (pb
@@ -163,7 +164,7 @@ func (x *explorer) token(i int) (Token, bool) {
 		}
 	}
 	if x.cfg.Faults && i != x.cfg.first("pct") && i != x.cfg.first("pb") {
-		t.Faults = faultPlan(x.cfg.Seed, i, x.faults)
+		t.setPlan(faultPlan(x.cfg.Seed, i, x.faults, x.net))
 	}
 	return t, true
 }
@@ -215,6 +216,7 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 		if x.faults, err = learnFaults(s); err != nil {
 			return nil, err
 		}
+		x.net = netCandidates(s)
 	}
 	// The schedules of this shard: schedule Shard + m*Shards is the m-th.
 	n := 0
@@ -246,7 +248,7 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 			res[m] = r
 		}
 	}
-	rep := &Report{K: x.k, PBK: x.pbk, PBW: x.pbw, FaultCandidates: len(x.faults)}
+	rep := &Report{K: x.k, PBK: x.pbk, PBW: x.pbw, FaultCandidates: len(x.faults) + len(x.net)}
 	if i := cfg.first("pb"); i >= 0 {
 		x.pbSpace = pbSpace(x.pbk, x.pbw)
 		rep.PBSpace = x.pbSpace
@@ -331,7 +333,7 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 // exploration). It returns the policy too, for what the run learned.
 func (x *explorer) runSchedule(i int, t Token, keep func() bool) (result, sched.Policy) {
 	pol := t.Policy()
-	o, err := runFaults(x.s, pol, t.Faults)
+	o, err := runFaults(x.s, pol, t.plan())
 	if err != nil {
 		return result{err: err}, pol
 	}
@@ -340,18 +342,19 @@ func (x *explorer) runSchedule(i int, t Token, keep func() bool) (result, sched.
 	if len(ms) == 0 {
 		return r, pol
 	}
-	f := &Failure{Schedule: i, Token: t, Mismatches: ms, Faults: len(t.Faults)}
+	f := &Failure{Schedule: i, Token: t, Mismatches: ms, Faults: t.plan().size()}
 	shrink := !x.cfg.NoShrink && (keep == nil || keep())
 	if sw, ok := pol.(*switcher); ok && t.Strategy == "random" {
 		f.Switches = len(sw.switches)
 		if shrink {
-			shrunk, faults := shrinkList(x.s, sw.switches, t.Faults)
-			f.Shrunk = &Token{Build: x.cfg.Build, Scenario: x.s.Fingerprint(), Strategy: "list", Switches: shrunk, Faults: faults}
+			shrunk, p := shrinkList(x.s, sw.switches, t.plan())
+			f.Shrunk = &Token{Build: x.cfg.Build, Scenario: x.s.Fingerprint(), Strategy: "list", Switches: shrunk}
+			f.Shrunk.setPlan(p)
 		}
-	} else if shrink && len(t.Faults) > 1 {
+	} else if shrink && f.Faults > 1 {
 		// pct, pb: the schedule stays as it is, its faults shrink.
 		st := t
-		st.Faults = shrinkFaults(x.s, t.Policy, t.Faults)
+		st.setPlan(shrinkFaults(x.s, t.Policy, t.plan()))
 		f.Shrunk = &st
 	}
 	r.failure = f
@@ -395,25 +398,29 @@ func Merge(all bool, reps ...*Report) *Report {
 
 // run runs the scenario once under pol, keeping no trace.
 func run(s *sim.Scenario, pol sched.Policy) (*sim.Outcome, error) {
-	return runFaults(s, pol, nil)
+	return runFaults(s, pol, plan{})
 }
 
-// runFaults runs the scenario once under pol and the fault plan faults,
+// runFaults runs the scenario once under pol and the fault plan p,
 // keeping no trace.
-func runFaults(s *sim.Scenario, pol sched.Policy, faults []kernel.Fault) (*sim.Outcome, error) {
+func runFaults(s *sim.Scenario, pol sched.Policy, p plan) (*sim.Outcome, error) {
+	s, err := applyNet(s, p.net)
+	if err != nil {
+		return nil, err
+	}
 	c := *s
 	c.Wants = nil // nothing to render: keep no trace
-	return c.Run(sim.Options{Policy: pol, Faults: faults})
+	return c.Run(sim.Options{Policy: pol, Faults: p.sys})
 }
 
 // fails reports whether the scenario breaks its expectations under the
 // switches sw.
-func fails(s *sim.Scenario, sw []Switch) bool { return failsUnder(s, newList(sw), nil) }
+func fails(s *sim.Scenario, sw []Switch) bool { return failsUnder(s, newList(sw), plan{}) }
 
 // failsUnder reports whether the scenario breaks its expectations under
 // pol and faults.
-func failsUnder(s *sim.Scenario, pol sched.Policy, faults []kernel.Fault) bool {
-	o, err := runFaults(s, pol, faults)
+func failsUnder(s *sim.Scenario, pol sched.Policy, p plan) bool {
+	o, err := runFaults(s, pol, p)
 	return err == nil && len(s.CheckRun(o)) > 0
 }
 
@@ -424,17 +431,17 @@ func failsUnder(s *sim.Scenario, pol sched.Policy, faults []kernel.Fault) bool {
 // so the switches kept keep their step numbers but may land elsewhere in
 // the programs; only the failure counts.
 func Shrink(s *sim.Scenario, sw []Switch) []Switch {
-	return shrinkSwitches(s, sw, nil)
+	return shrinkSwitches(s, sw, plan{})
 }
 
 // shrinkSwitches is Shrink under a fault plan.
-func shrinkSwitches(s *sim.Scenario, sw []Switch, faults []kernel.Fault) []Switch {
+func shrinkSwitches(s *sim.Scenario, sw []Switch, p plan) []Switch {
 	cur := append([]Switch(nil), sw...)
 	for changed := true; changed; {
 		changed = false
 		for i := len(cur) - 1; i >= 0; i-- {
 			try := append(append([]Switch(nil), cur[:i]...), cur[i+1:]...)
-			if failsUnder(s, newList(try), faults) {
+			if failsUnder(s, newList(try), p) {
 				cur, changed = try, true
 			}
 		}

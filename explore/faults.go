@@ -15,7 +15,8 @@ import (
 
 // Faults as choices of the explorer (issue 12, Config.Faults). Besides
 // its schedule, each schedule then gets a fault plan (kernel/fault.go):
-// one or two faults drawn from the faults the scenario's calls could meet.
+// one or two faults drawn from the faults the scenario's calls could meet
+// and, with links, from the network faults of netfaults.go.
 // A run without faults first counts the calls the programs make (on the
 // first host); each call that a fault can hit gives candidates "the Nth
 // call fails with E" (every error Linux can give it, and a short transfer
@@ -30,8 +31,9 @@ import (
 // still fails. Kills are left out: killing a process breaks nearly every
 // expectation, and finds nothing.
 //
-// Network faults (loss, delay, reordering and partitions of links) are not
-// among the choices yet: the scenario's link lines set them.
+// In a scenario with link lines, network faults are candidates too
+// (netfaults.go): a link made lossier, slower, or given to reordering or
+// duplication; the token records them after n=.
 
 // maxFaultNth bounds N in a candidate "the Nth call": the first calls of
 // each kind are where a program meets a fault first.
@@ -106,27 +108,66 @@ func onStreams(name string, a kernel.Fault) bool {
 	return a.Action == kernel.FaultShort || a.Errno == abi.EPIPE || a.Errno == abi.ECONNRESET
 }
 
+// A plan is what a run is given besides its schedule: faults at the
+// system-call boundary of the first host, and changes to the links.
+type plan struct {
+	sys []kernel.Fault
+	net []NetFault
+}
+
+func (p plan) size() int { return len(p.sys) + len(p.net) }
+
+// without returns p without its item i (the system-call faults first,
+// then the network ones).
+func (p plan) without(i int) plan {
+	if i < len(p.sys) {
+		return plan{slices.Delete(slices.Clone(p.sys), i, i+1), p.net}
+	}
+	i -= len(p.sys)
+	return plan{p.sys, slices.Delete(slices.Clone(p.net), i, i+1)}
+}
+
+// plan returns the token's plan.
+func (t Token) plan() plan { return plan{t.Faults, t.Net} }
+
+// setPlan puts p into the token.
+func (t *Token) setPlan(p plan) {
+	t.Faults, t.Net = nil, nil
+	if len(p.sys) > 0 {
+		t.Faults = p.sys
+	}
+	if len(p.net) > 0 {
+		t.Net = p.net
+	}
+}
+
 // faultPlan returns the fault plan of schedule i: 1 to maxPlanFaults
-// distinct candidates, in the order of the candidates.
-func faultPlan(seed uint64, i int, cands []kernel.Fault) []kernel.Fault {
-	if len(cands) == 0 {
-		return nil
+// distinct candidates of sys and net together, in the order of the
+// candidates.
+func faultPlan(seed uint64, i int, sys []kernel.Fault, net []NetFault) plan {
+	n := len(sys) + len(net)
+	if n == 0 {
+		return plan{}
 	}
 	r := rand.New(rand.NewPCG(seed^faultSalt, uint64(i)))
-	n := min(1+r.IntN(maxPlanFaults), len(cands))
+	k := min(1+r.IntN(maxPlanFaults), n)
 	var picked []int
-	for len(picked) < n {
-		j := r.IntN(len(cands))
+	for len(picked) < k {
+		j := r.IntN(n)
 		if !slices.Contains(picked, j) {
 			picked = append(picked, j)
 		}
 	}
 	slices.Sort(picked)
-	plan := make([]kernel.Fault, n)
-	for k, j := range picked {
-		plan[k] = cands[j]
+	var p plan
+	for _, j := range picked {
+		if j < len(sys) {
+			p.sys = append(p.sys, sys[j])
+		} else {
+			p.net = append(p.net, net[j-len(sys)])
+		}
 	}
-	return plan
+	return p
 }
 
 // formatFaults writes a plan for a token: CALL.N.ACTION joined by +,
@@ -191,12 +232,12 @@ func parseFaults(v string) ([]kernel.Fault, error) {
 // shrinkFaults drops the faults of a failing run one at a time, last
 // first, keeping a drop if the run, under a policy newly made by pol,
 // still fails; it goes on until a pass drops nothing.
-func shrinkFaults(s *sim.Scenario, pol func() sched.Policy, faults []kernel.Fault) []kernel.Fault {
-	cur := slices.Clone(faults)
+func shrinkFaults(s *sim.Scenario, pol func() sched.Policy, p plan) plan {
+	cur := p
 	for changed := true; changed; {
 		changed = false
-		for i := len(cur) - 1; i >= 0; i-- {
-			try := slices.Delete(slices.Clone(cur), i, i+1)
+		for i := cur.size() - 1; i >= 0; i-- {
+			try := cur.without(i)
 			if failsUnder(s, pol(), try) {
 				cur, changed = try, true
 			}
@@ -209,12 +250,12 @@ func shrinkFaults(s *sim.Scenario, pol func() sched.Policy, faults []kernel.Faul
 // schedule together: the faults, then the switches (Shrink), until a
 // whole pass drops nothing. No single switch or fault of what is left can
 // go.
-func shrinkList(s *sim.Scenario, sw []Switch, faults []kernel.Fault) ([]Switch, []kernel.Fault) {
-	cur, fs := slices.Clone(sw), slices.Clone(faults)
+func shrinkList(s *sim.Scenario, sw []Switch, p plan) ([]Switch, plan) {
+	cur, fs := slices.Clone(sw), p
 	for {
 		nf := shrinkFaults(s, func() sched.Policy { return newList(cur) }, fs)
 		nsw := shrinkSwitches(s, cur, nf)
-		if len(nf) == len(fs) && len(nsw) == len(cur) {
+		if nf.size() == fs.size() && len(nsw) == len(cur) {
 			return cur, fs
 		}
 		cur, fs = nsw, nf

@@ -30,7 +30,8 @@ import (
 // pb's schedules and the preemption points k and ranks w that its run 0
 // found (see pb.go); a list is the switches themselves (step.pid), what
 // shrinking leaves. Any of them may end in f=, the fault plan of the run
-// (ipcsim explore --faults): faults CALL.N.ACTION joined by +.
+// (ipcsim explore --faults): faults CALL.N.ACTION joined by +, and n=,
+// its network faults: LINK.KIND.VALUE joined by +.
 type Token struct {
 	Build, Scenario string
 	Strategy        string // "pct", "random", "pb" or "list"
@@ -44,6 +45,9 @@ type Token struct {
 	// Faults is the fault plan of the run (faults.go), any strategy:
 	// ",f=clone.1.ENOMEM+write.3.short" after the parameters.
 	Faults []kernel.Fault
+	// Net is the network faults of the run (netfaults.go), any strategy:
+	// ",n=0.loss.300000" (link 0 loses 30% of its frames).
+	Net []NetFault
 }
 
 const tokenPrefix = "ipx1"
@@ -66,6 +70,9 @@ func (t Token) String() string {
 	}
 	if len(t.Faults) > 0 {
 		params += ",f=" + formatFaults(t.Faults)
+	}
+	if len(t.Net) > 0 {
+		params += ",n=" + formatNet(t.Net)
 	}
 	return strings.Join([]string{tokenPrefix, t.Build, t.Scenario, t.Strategy, params}, ":")
 }
@@ -117,6 +124,8 @@ func ParseToken(s string) (Token, error) {
 			t.Switches, err = parseSwitches(v)
 		case "f":
 			t.Faults, err = parseFaults(v)
+		case "n":
+			t.Net, err = parseNet(v)
 		default:
 			err = fmt.Errorf("unknown")
 		}
@@ -137,9 +146,8 @@ func ParseToken(s string) (Token, error) {
 	default:
 		return bad(fmt.Sprintf("unknown strategy %q", t.Strategy))
 	}
-	if seen["f"] {
-		delete(seen, "f") // any strategy may have a fault plan
-	}
+	delete(seen, "f") // any strategy may have a fault plan
+	delete(seen, "n")
 	if len(seen) != len(need) {
 		return bad(fmt.Sprintf("a %s token has the parameters %s", t.Strategy, strings.Join(need, ", ")))
 	}

@@ -7,6 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"ipcsim/explore"
+	"ipcsim/sim"
 )
 
 // TestExploreFaults: explore --faults finds the unchecked fork, prints a
@@ -57,5 +60,26 @@ func TestFaultLineError(t *testing.T) {
 	st, _, stderr := run(t, "run", file)
 	if st != exitBadInput || !regexp.MustCompile(`bad.txtar:\d+:15: ENOMEM is not an error Linux gives write for a fault`).MatchString(stderr) {
 		t.Errorf("status %d, stderr %q", st, stderr)
+	}
+}
+
+// TestReplayNetFaults: a token's network faults change the links of the
+// replayed run: with every frame between alice and carol lost, the client
+// that expected "Connection refused" hears nothing.
+func TestReplayNetFaults(t *testing.T) {
+	const file = "../../testdata/scenarios/net_udp.txtar"
+	s, err := sim.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := explore.Token{Build: explore.Build(), Scenario: s.Fingerprint(), Strategy: "list",
+		Net: []explore.NetFault{{Link: 1, Kind: "loss", Value: 1000000}}}
+	st, plain, _ := run(t, "run", file)
+	st2, lossy, stderr := run(t, "run", file, "--replay", tok.String())
+	if st != exitOK || st2 != exitOK {
+		t.Fatalf("status %d, %d: %s", st, st2, stderr)
+	}
+	if !strings.Contains(plain, "Connection refused") || strings.Contains(lossy, "recv: Connection refused") || !strings.Contains(lossy, "dropped") && !strings.Contains(lossy, "lost") {
+		t.Errorf("the replay with carol's link cut:\n%s", lossy)
 	}
 }
