@@ -93,8 +93,8 @@ Usage:
       learned from a run without faults) and, with links, a lossier,
       slower, reordering or duplicating link, drawn from the seed; the
       token records the plan (",f=clone.1.ENOMEM", ",n=0.loss.300000"),
-      and shrinking drops faults while the run still fails. Exit status: 0 if no schedule
-      failed, 1 if one did, 2 for bad input.
+      and shrinking drops faults while the run still fails. Exit
+      status: 0 if no schedule failed, 1 if one did, 2 for bad input.
 
       Scenario lines make faults happen in every run, too (see the
       README, "Faults"):
