@@ -43,6 +43,10 @@ type access struct {
 // finds none (the failure is of another kind: a deadlock, an order of
 // messages...).
 func Explain(s *sim.Scenario, t Token) ([]string, error) {
+	s, err := t.ApplyNet(s) // the token's network faults, if any
+	if err != nil {
+		return nil, err
+	}
 	c := *s
 	c.Wants = nil
 	c.Machine.TraceInstructions = true
@@ -86,7 +90,7 @@ func Explain(s *sim.Scenario, t Token) ([]string, error) {
 			lastStore[m.Addr] = a
 		}
 	}
-	if _, err := c.Run(sim.Options{Policy: t.Policy(), Trace: trace}); err != nil {
+	if _, err := c.Run(sim.Options{Policy: t.Policy(), Faults: t.Faults, Trace: trace}); err != nil {
 		return nil, err
 	}
 	return found, nil

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"ipcsim/kernel"
 	"ipcsim/sched"
 	"ipcsim/sim"
 )
@@ -21,6 +22,9 @@ type Config struct {
 	All       bool    // go on after the first failing schedule
 	NoShrink  bool    // do not shrink failing random schedules
 	Build     string  // the build's fingerprint for tokens; default Build()
+	// Faults gives each schedule a fault plan too (faults.go); its token
+	// records the plan.
+	Faults bool
 	// Workers is how many goroutines run schedules at once (each run is
 	// single-threaded); default runtime.GOMAXPROCS(0). The report does not
 	// depend on it.
@@ -39,8 +43,12 @@ type Failure struct {
 	// Shrunk, for a random schedule, is a list of switches that still
 	// fails, from which no single switch can be dropped (nil if not
 	// shrunk); Switches is how many switches the schedule made.
+	// With a fault plan, Shrunk has only the faults still needed (for
+	// pct and pb, the same schedule with fewer faults), and Faults is how
+	// many the plan had.
 	Shrunk   *Token
 	Switches int
+	Faults   int
 }
 
 // Ran is one schedule that ran: its index and the user instructions it
@@ -65,6 +73,8 @@ type Report struct {
 	Exhausted bool
 	Failures  []Failure
 	Runs      []Ran // the schedules run, in order (what Merge needs)
+	// FaultCandidates is how many faults the plans drew from (Config.Faults).
+	FaultCandidates int
 }
 
 // Strategies are the strategies a Config may name; the portfolio rotates
@@ -123,10 +133,12 @@ func (cfg *Config) first(st string) int {
 type explorer struct {
 	s       *sim.Scenario
 	cfg     Config
-	k       uint64 // pct's step bound
-	pbk     uint64 // pb's preemption points
-	pbw     int    // pb's widest choice
-	pbSpace uint64 // pb's schedules in all (saturating)
+	k       uint64         // pct's step bound
+	pbk     uint64         // pb's preemption points
+	pbw     int            // pb's widest choice
+	pbSpace uint64         // pb's schedules in all (saturating)
+	faults  []kernel.Fault // with cfg.Faults: the candidate faults (faults.go)
+	net     []NetFault     // and the candidate network faults (netfaults.go)
 }
 
 // token returns the token of schedule i; ok is false if it has none (pb
@@ -150,6 +162,9 @@ func (x *explorer) token(i int) (Token, bool) {
 				return Token{}, false
 			}
 		}
+	}
+	if x.cfg.Faults && i != x.cfg.first("pct") && i != x.cfg.first("pb") {
+		t.setPlan(faultPlan(x.cfg.Seed, i, x.faults, x.net))
 	}
 	return t, true
 }
@@ -196,6 +211,13 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("%d workers: expected at least 1", cfg.Workers)
 	}
 	x := &explorer{s: s, cfg: cfg}
+	if cfg.Faults {
+		var err error
+		if x.faults, err = learnFaults(s); err != nil {
+			return nil, err
+		}
+		x.net = netCandidates(s)
+	}
 	// The schedules of this shard: schedule Shard + m*Shards is the m-th.
 	n := 0
 	if cfg.Shard < cfg.Schedules {
@@ -226,7 +248,7 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 			res[m] = r
 		}
 	}
-	rep := &Report{K: x.k, PBK: x.pbk, PBW: x.pbw}
+	rep := &Report{K: x.k, PBK: x.pbk, PBW: x.pbw, FaultCandidates: len(x.faults) + len(x.net)}
 	if i := cfg.first("pb"); i >= 0 {
 		x.pbSpace = pbSpace(x.pbk, x.pbw)
 		rep.PBSpace = x.pbSpace
@@ -311,7 +333,7 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 // exploration). It returns the policy too, for what the run learned.
 func (x *explorer) runSchedule(i int, t Token, keep func() bool) (result, sched.Policy) {
 	pol := t.Policy()
-	o, err := run(x.s, pol)
+	o, err := runFaults(x.s, pol, t.plan())
 	if err != nil {
 		return result{err: err}, pol
 	}
@@ -320,13 +342,20 @@ func (x *explorer) runSchedule(i int, t Token, keep func() bool) (result, sched.
 	if len(ms) == 0 {
 		return r, pol
 	}
-	f := &Failure{Schedule: i, Token: t, Mismatches: ms}
+	f := &Failure{Schedule: i, Token: t, Mismatches: ms, Faults: t.plan().size()}
+	shrink := !x.cfg.NoShrink && (keep == nil || keep())
 	if sw, ok := pol.(*switcher); ok && t.Strategy == "random" {
 		f.Switches = len(sw.switches)
-		if !x.cfg.NoShrink && (keep == nil || keep()) {
-			shrunk := Shrink(x.s, sw.switches)
+		if shrink {
+			shrunk, p := shrinkList(x.s, sw.switches, t.plan())
 			f.Shrunk = &Token{Build: x.cfg.Build, Scenario: x.s.Fingerprint(), Strategy: "list", Switches: shrunk}
+			f.Shrunk.setPlan(p)
 		}
+	} else if shrink && f.Faults > 1 {
+		// pct, pb: the schedule stays as it is, its faults shrink.
+		st := t
+		st.setPlan(shrinkFaults(x.s, t.Policy, t.plan()))
+		f.Shrunk = &st
 	}
 	r.failure = f
 	return r, pol
@@ -346,6 +375,7 @@ func Merge(all bool, reps ...*Report) *Report {
 	}
 	r0 := reps[0]
 	out.K, out.PBK, out.PBW, out.PBSpace, out.Exhausted = r0.K, r0.PBK, r0.PBW, r0.PBSpace, r0.Exhausted
+	out.FaultCandidates = r0.FaultCandidates
 	var fails []Failure
 	for _, r := range reps {
 		out.Runs = append(out.Runs, r.Runs...)
@@ -368,15 +398,29 @@ func Merge(all bool, reps ...*Report) *Report {
 
 // run runs the scenario once under pol, keeping no trace.
 func run(s *sim.Scenario, pol sched.Policy) (*sim.Outcome, error) {
+	return runFaults(s, pol, plan{})
+}
+
+// runFaults runs the scenario once under pol and the fault plan p,
+// keeping no trace.
+func runFaults(s *sim.Scenario, pol sched.Policy, p plan) (*sim.Outcome, error) {
+	s, err := applyNet(s, p.net)
+	if err != nil {
+		return nil, err
+	}
 	c := *s
 	c.Wants = nil // nothing to render: keep no trace
-	return c.Run(sim.Options{Policy: pol})
+	return c.Run(sim.Options{Policy: pol, Faults: p.sys})
 }
 
 // fails reports whether the scenario breaks its expectations under the
 // switches sw.
-func fails(s *sim.Scenario, sw []Switch) bool {
-	o, err := run(s, newList(sw))
+func fails(s *sim.Scenario, sw []Switch) bool { return failsUnder(s, newList(sw), plan{}) }
+
+// failsUnder reports whether the scenario breaks its expectations under
+// pol and faults.
+func failsUnder(s *sim.Scenario, pol sched.Policy, p plan) bool {
+	o, err := runFaults(s, pol, p)
 	return err == nil && len(s.CheckRun(o)) > 0
 }
 
@@ -387,12 +431,17 @@ func fails(s *sim.Scenario, sw []Switch) bool {
 // so the switches kept keep their step numbers but may land elsewhere in
 // the programs; only the failure counts.
 func Shrink(s *sim.Scenario, sw []Switch) []Switch {
+	return shrinkSwitches(s, sw, plan{})
+}
+
+// shrinkSwitches is Shrink under a fault plan.
+func shrinkSwitches(s *sim.Scenario, sw []Switch, p plan) []Switch {
 	cur := append([]Switch(nil), sw...)
 	for changed := true; changed; {
 		changed = false
 		for i := len(cur) - 1; i >= 0; i-- {
 			try := append(append([]Switch(nil), cur[:i]...), cur[i+1:]...)
-			if fails(s, try) {
+			if failsUnder(s, newList(try), p) {
 				cur, changed = try, true
 			}
 		}

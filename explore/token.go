@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"ipcsim/kernel"
 	"ipcsim/sched"
 )
 
@@ -21,13 +22,16 @@ import (
 //	ipx1:BUILD:SCENARIO:random:seed=1,run=9,p=0.02
 //	ipx1:BUILD:SCENARIO:pb:run=40,k=13,w=1
 //	ipx1:BUILD:SCENARIO:list:sw=12.3_40.2
+//	ipx1:BUILD:SCENARIO:list:sw=12.3,f=clone.1.ENOMEM+write.2.short
 //
 // BUILD is Build() of the ipcsim that made it, SCENARIO the scenario's
 // Fingerprint. A pct or random schedule is its strategy's parameters and
 // the seed of its PRNG, (seed, run); a pb schedule is its index among
 // pb's schedules and the preemption points k and ranks w that its run 0
 // found (see pb.go); a list is the switches themselves (step.pid), what
-// shrinking leaves.
+// shrinking leaves. Any of them may end in f=, the fault plan of the run
+// (ipcsim explore --faults): faults CALL.N.ACTION joined by +, and n=,
+// its network faults: LINK.KIND.VALUE joined by +.
 type Token struct {
 	Build, Scenario string
 	Strategy        string // "pct", "random", "pb" or "list"
@@ -38,6 +42,12 @@ type Token struct {
 	W               int    // pb: the ranks of a preemption
 	P               float64
 	Switches        []Switch // list
+	// Faults is the fault plan of the run (faults.go), any strategy:
+	// ",f=clone.1.ENOMEM+write.3.short" after the parameters.
+	Faults []kernel.Fault
+	// Net is the network faults of the run (netfaults.go), any strategy:
+	// ",n=0.loss.300000" (link 0 loses 30% of its frames).
+	Net []NetFault
 }
 
 const tokenPrefix = "ipx1"
@@ -57,6 +67,12 @@ func (t Token) String() string {
 			sw[i] = fmt.Sprintf("%d.%d", s.Step, s.PID)
 		}
 		params = "sw=" + strings.Join(sw, "_")
+	}
+	if len(t.Faults) > 0 {
+		params += ",f=" + formatFaults(t.Faults)
+	}
+	if len(t.Net) > 0 {
+		params += ",n=" + formatNet(t.Net)
 	}
 	return strings.Join([]string{tokenPrefix, t.Build, t.Scenario, t.Strategy, params}, ":")
 }
@@ -106,6 +122,10 @@ func ParseToken(s string) (Token, error) {
 			}
 		case "sw":
 			t.Switches, err = parseSwitches(v)
+		case "f":
+			t.Faults, err = parseFaults(v)
+		case "n":
+			t.Net, err = parseNet(v)
 		default:
 			err = fmt.Errorf("unknown")
 		}
@@ -126,6 +146,8 @@ func ParseToken(s string) (Token, error) {
 	default:
 		return bad(fmt.Sprintf("unknown strategy %q", t.Strategy))
 	}
+	delete(seen, "f") // any strategy may have a fault plan
+	delete(seen, "n")
 	if len(seen) != len(need) {
 		return bad(fmt.Sprintf("a %s token has the parameters %s", t.Strategy, strings.Join(need, ", ")))
 	}

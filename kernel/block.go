@@ -133,6 +133,9 @@ func (k *Kernel) attempt(c *call, first bool) {
 	}
 	if blk, ok := err.(*blockError); ok {
 		k.register(c, blk)
+		if first && k.faults != nil {
+			k.injectSleep(c) // an EINTR fault sends a signal now (fault.go)
+		}
 		k.block(t, c, blk)
 		return
 	}

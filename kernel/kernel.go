@@ -112,6 +112,10 @@ type Config struct {
 	// Result.Invariant. It makes a run many times slower: for tests and
 	// fuzzers.
 	CheckInvariants bool
+
+	// Faults is the fault plan (fault.go): calls that fail, transfer
+	// short or kill their process. Each fault must pass CheckFault.
+	Faults []Fault
 }
 
 // Defaults for a Config's zero fields.
@@ -202,7 +206,8 @@ type Kernel struct {
 	unimpl   []Unimplemented   // calls ipcsim does not implement, in the order first made (unimplemented.go)
 	unimplAt map[unimplKey]int // their index in unimpl (looked up, never iterated)
 
-	exitsDropped uint64 // exits not kept in exits (Config.MaxExits)
+	exitsDropped uint64      // exits not kept in exits (Config.MaxExits)
+	faults       *faultState // the fault plan (fault.go); nil without one, the common case
 
 	scratch [ioChunk]byte // the buffer reads and writes move data through
 }
@@ -330,6 +335,9 @@ func New(cfg Config) *Kernel {
 		futexes: make(map[futexKey]*sched.WaitQueue),
 		nextPID: 1,
 		tracing: cfg.Trace != nil,
+	}
+	if len(cfg.Faults) > 0 {
+		k.faults = newFaultState(cfg.Seed, cfg.Faults)
 	}
 	k.policy = cfg.Policy
 	if k.policy == nil {

@@ -31,6 +31,7 @@ type call struct {
 	waitSet     abi.SigSet     // rt_sigtimedwait: the signals waited for
 	jobSignaled bool           // the terminal already sent SIGTTIN/SIGTTOU for this call
 	carry       []byte         // sendfile: bytes read from in_fd, not yet written
+	inject      *injection     // what a fault did to the call (fault.go), nil for nearly every call
 
 	// entryArgs is the trace of the arguments as they were at entry, for
 	// a call that overwrites them (traceEntry); empty when not traced.
@@ -140,6 +141,9 @@ func (k *Kernel) syscall(t *Task) {
 	r := &t.Regs.X
 	c := &t.callBuf
 	*c = call{t: t, no: abi.Sysno(r[17]), a: [6]uint64{r[10], r[11], r[12], r[13], r[14], r[15]}}
+	if k.faults != nil && k.injectEntry(c) {
+		return // a fault failed the call or killed its process (fault.go)
+	}
 	k.invoke(c)
 }
 
@@ -156,6 +160,9 @@ func (k *Kernel) complete(c *call, ret int64, err error) {
 		// ppoll, pselect6, rt_sigtimedwait: the caller's mask comes back.
 		t.Sig.Mask, c.setMask = c.oldMask, false
 	}
+	if c.inject != nil {
+		c.inject.undo(c)
+	}
 	t.Regs.X[10] = uint64(ret)
 	t.Regs.PC += 4
 	if k.tracing {
@@ -168,6 +175,9 @@ func (k *Kernel) complete(c *call, ret int64, err error) {
 			Signal: callSignal(c), Text: string(b)}
 		if c.no == abi.SysRead || c.no == abi.SysWrite {
 			e.Obj = fdName(t, c.a[0])
+		}
+		if c.inject != nil {
+			c.inject.mark(e, ret)
 		}
 		k.emitEvent(t, e)
 	}

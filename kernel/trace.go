@@ -35,6 +35,9 @@ type Event struct {
 	Signal string    `json:"signal,omitempty"` // the signal, for the events of its generation: "SIGCHLD"; for a call whose arguments name one (kill, rt_sigaction)
 	Obj    string    `json:"obj,omitempty"`    // the object a read or write used (or blocks on): "pipe#1", "tty"
 	Mem    *MemEvent `json:"mem,omitempty"`    // what a traced instruction loaded or stored
+	// Injected says what a fault of the plan did to the call (Config.Faults):
+	// "ENOMEM", "EINTR", "short".
+	Injected string `json:"injected,omitempty"`
 }
 
 // An EventKind is a value of Event.Kind and what events of that kind mark.

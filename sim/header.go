@@ -21,6 +21,7 @@ import (
 //	expect seeds FROM..TO always|sometimes|never EXPECTATION
 //	expect unimplemented NAME...
 //	cc glibc | cc rt DIR
+//	fault CALL N|p=PROB ERRNO|short|kill [by WHO] | fault kill WHO at call N (faults.go)
 //	host NAME ip=ADDRESS ... | link A B latency=... | at CYCLE down|partition|heal ...
 //
 // The host lines, and the "on HOST" that spawn, install, key and expect
@@ -71,7 +72,7 @@ func (h *header) parse(comment []byte) {
 		end := len(ln) + 1 // column just past the line, for "found end of line"
 		switch d := words[0]; {
 		case d.quoted:
-			h.errs.Add(h.at(d.col), "expected a directive (machine, host, link, spawn, install, watch, at, expect or cc), found %s", d.text)
+			h.errs.Add(h.at(d.col), "expected a directive (machine, host, link, spawn, install, watch, at, expect, fault or cc), found %s", d.text)
 		case d.val == "host":
 			// read above
 		case d.val == "link":
@@ -90,8 +91,10 @@ func (h *header) parse(comment []byte) {
 			h.expect(words[1:], end, ln)
 		case d.val == "cc":
 			h.ccDirective(words[1:], end)
+		case d.val == "fault":
+			h.fault(words[1:], end) // faults.go
 		default:
-			h.errs.Add(h.at(d.col), "unknown directive %q: expected machine, host, link, spawn, install, watch, at, expect or cc", d.val)
+			h.errs.Add(h.at(d.col), "unknown directive %q: expected machine, host, link, spawn, install, watch, at, expect, fault or cc", d.val)
 		}
 	}
 	h.buildCPrograms()

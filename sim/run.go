@@ -36,6 +36,9 @@ type Options struct {
 	// round robin (kernel.Config.Policy): how an explorer steers a run. It
 	// serves this run only.
 	Policy sched.Policy
+	// Faults are added to the scenario's fault lines, for the first host
+	// (kernel.Config.Faults): an explorer's fault plan.
+	Faults []kernel.Fault
 }
 
 // Outcome is what happened in one run of a scenario. What it keeps of a
@@ -172,6 +175,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	}
 	// A policy holds one machine's ready set: it steers the first host.
 	cc.Hosts[0].Policy = opts.Policy
+	cc.Hosts[0].Faults = s.faultPlan(opts)
 	if opts.KeepTrace || o.trace != nil || opts.Trace != nil {
 		width := s.HostWidth()
 		cc.Trace = func(e *kernel.Event) {

@@ -45,6 +45,7 @@ type Scenario struct {
 	Watches  []Watch    // words whose stores the trace reports ("watch ADDRESS")
 	Actions  []Action   // kills and inspects at a cycle, in the order of the header
 	Expects  []Expect   // expect lines, in order
+	Faults   FaultPlan  // fault lines (faults.go): the first host's fault plan
 	Wants    []Want     // want/ sections, in file order
 
 	// Hosts are the machines of a scenario with host lines, in order

@@ -120,6 +120,7 @@ func AppendEventJSON(b []byte, e *kernel.Event) []byte {
 		b = append(b, `,"mem":`...)
 		b = append(b, m...)
 	}
+	b = appendStringField(b, "injected", e.Injected, true)
 	return append(b, "}\n"...)
 }
 

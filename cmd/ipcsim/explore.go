@@ -16,7 +16,7 @@ import (
 
 // cmdExplore is "ipcsim explore [--strategy=portfolio|pct|random|pb]
 // [--depth=3] [--p=0.05] [--schedules=N] [--seed=S] [--all] [--no-shrink]
-// [--workers=N] [--shard=i/n] FILE.txtar".
+// [--faults] [--workers=N] [--shard=i/n] FILE.txtar".
 func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("explore", flag.ContinueOnError)
 	var cfg explore.Config
@@ -28,6 +28,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	fs.Uint64Var(&cfg.Seed, "seed", 0, "the explorer's seed")
 	fs.BoolVar(&cfg.All, "all", false, "go on after the first failing schedule")
 	fs.BoolVar(&cfg.NoShrink, "no-shrink", false, "do not shrink a failing random schedule")
+	fs.BoolVar(&cfg.Faults, "faults", false, "choose a fault plan for each schedule too (failing calls, short transfers)")
 	fs.IntVar(&cfg.Workers, "workers", runtime.GOMAXPROCS(0), "schedules run at once (the output does not depend on it)")
 	fs.StringVar(&shard, "shard", "0/1", "i/n: run only the schedules j with j mod n = i")
 	if st := parseFlags(fs, interleave(fs, args), stdout, stderr); st >= 0 {
@@ -77,7 +78,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "    replay: ipcsim run --replay %s %s\n", f.Token, fs.Arg(0))
 		if f.Shrunk != nil {
-			fmt.Fprintf(stdout, "    shrunk from %d switches to %d: ipcsim run --replay %s %s\n", f.Switches, len(f.Shrunk.Switches), f.Shrunk, fs.Arg(0))
+			fmt.Fprintf(stdout, "    shrunk %s: ipcsim run --replay %s %s\n", shrunkFrom(f), f.Shrunk, fs.Arg(0))
 		}
 		tok := f.Token
 		if f.Shrunk != nil {
@@ -101,6 +102,9 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		"portfolio": "portfolio of " + strings.Join([]string{pct, random, pb}, ", ")}[cfg.Strategy]
 	if cfg.Shards > 1 {
 		desc += fmt.Sprintf(", shard %d/%d", cfg.Shard, cfg.Shards)
+	}
+	if cfg.Faults {
+		desc += fmt.Sprintf(", fault plans from %d candidate faults", rep.FaultCandidates)
 	}
 	fmt.Fprintf(stdout, "explore: %s, seed %d: %d schedules, %d failing\n", desc, cfg.Seed, rep.Schedules, len(rep.Failures))
 	if elapsed > 0 {
@@ -143,4 +147,17 @@ func interleave(fs *flag.FlagSet, args []string) []string {
 		}
 	}
 	return append(flags, pos...)
+}
+
+// shrunkFrom says what shrinking took away: "from 7 switches to 2", "from
+// 2 faults to 1", or both.
+func shrunkFrom(f explore.Failure) string {
+	var parts []string
+	if f.Token.Strategy == "random" {
+		parts = append(parts, fmt.Sprintf("from %d switches to %d", f.Switches, len(f.Shrunk.Switches)))
+	}
+	if f.Faults > 0 {
+		parts = append(parts, fmt.Sprintf("from %d faults to %d", f.Faults, len(f.Shrunk.Faults)))
+	}
+	return strings.Join(parts, ", ")
 }

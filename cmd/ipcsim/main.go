@@ -69,7 +69,7 @@ Usage:
       ran, 2 for bad input.
 
   ipcsim explore [--strategy=portfolio|pct|random|pb] [--depth=3] [--p=0.05]
-                 [--schedules=100] [--seed=S] [--all] [--no-shrink]
+                 [--schedules=100] [--seed=S] [--all] [--no-shrink] [--faults]
                  [--workers=N] [--shard=i/n] FILE.txtar
       Run a scenario under many schedules that may preempt between any
       two instructions, and check on each run its expect lines (plain
@@ -88,8 +88,23 @@ Usage:
       for any N. --shard=i/n runs only schedules j with j mod n = i, so
       that n machines share one exploration. Last, a rate line
       (schedules and simulated instructions per second of wall clock,
-      which affects nothing else). Exit status: 0 if no schedule
-      failed, 1 if one did, 2 for bad input.
+      which affects nothing else). --faults gives each schedule a fault
+      plan too: one or two of the faults the scenario's calls could meet
+      (the Nth fork failing with ENOMEM, a short write to a pipe...,
+      learned from a run without faults) and, with links, a lossier,
+      slower, reordering or duplicating link, drawn from the seed; the
+      token records the plan (",f=clone.1.ENOMEM", ",n=0.loss.300000"),
+      and shrinking drops faults while the run still fails. Exit
+      status: 0 if no schedule failed, 1 if one did, 2 for bad input.
+
+      Scenario lines make faults happen in every run, too (see the
+      README, "Faults"):
+        fault CALL N|p=PROB ERRNO|short|kill [by NAME|by pid N]
+        fault kill WHO at call N
+      as "fault fork 1 ENOMEM", "fault write 2 short by writer",
+      "fault read 1 EINTR" (a real signal to a handler), "fault kill
+      pid 3 at call 2". Only errnos Linux can give that call are
+      accepted. The trace marks the call: "= -1 ENOMEM (injected)".
 
   ipcsim test [-q] [--update] [--seed=N] [--limit=N|none] FILE|DIR...
       Run scenarios (a DIR means every *.txtar in it, sorted) and check

@@ -79,6 +79,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			return exitBadInput
 		}
 		opts.Policy = tok.Policy()
+		opts.Faults = tok.Faults // the fault plan the explorer chose, if any
+		if s, err = tok.ApplyNet(s); err != nil {
+			fmt.Fprintf(stderr, "ipcsim run: %v\n", err)
+			return exitBadInput
+		}
 	}
 	s = override(s, seed, limit)
 	if len(s.Hosts) > 0 && (*tree || *format == "mermaid") {
