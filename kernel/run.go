@@ -117,6 +117,11 @@ func (k *Kernel) runUser(t *Task) {
 		insn = k.instruction(t, cpu.PC)
 		before = cpu.X
 	}
+	obs, observed := k.policy.(sched.AccessObserver)
+	if observed {
+		budget = 1 // one instruction at a time: the observer sees each access
+		before = cpu.X
+	}
 	var watch watchStep
 	watched := false
 	if len(k.cfg.Watches) > 0 && k.tracing {
@@ -130,6 +135,9 @@ func (k *Kernel) runUser(t *Task) {
 	}
 	if n == 1 && watched && trap.Cause == hw.CauseNone {
 		k.watchAfter(t, watch)
+	}
+	if n == 1 && observed && trap.Cause == hw.CauseNone {
+		k.observeAccess(obs, t, pc, &before)
 	}
 	t.Regs.X, t.Regs.PC = cpu.X, cpu.PC
 	t.Regs.F, t.Regs.FCSR = cpu.F, cpu.FCSR
