@@ -1,0 +1,221 @@
+package explore
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"ipcsim/sim"
+)
+
+// counterScenario returns a scenario in which procs processes (the
+// spawned one and the children it forks) each add 1, n times, to each
+// word of a System V shared memory segment at the byte offsets words, with
+// a plain lw, addi, sw (or, locked, with one amoadd.w); the parent waits
+// for its children and exits 1 if an update was lost.
+func counterScenario(t *testing.T, procs, n int, words []int, locked bool) *sim.Scenario {
+	t.Helper()
+	var add, check strings.Builder
+	for _, off := range words {
+		if locked {
+			fmt.Fprintf(&add, "\taddi t3, s1, %d\n\tamoadd.w zero, t2, (t3)\n", off)
+		} else {
+			fmt.Fprintf(&add, "\tlw t1, %d(s1)\n\taddi t1, t1, 1\n\tsw t1, %d(s1)\n", off, off)
+		}
+		fmt.Fprintf(&check, "\tlw t1, %d(s1)\n\tbne t1, t4, lost\n", off)
+	}
+	fork := `	li a0, SIGCHLD
+	li a1, 0
+	li a2, 0
+	li a3, 0
+	li a4, 0
+	li a7, SYS_clone
+	ecall
+	mv s0, a0
+	beqz s0, work
+`
+	wait := `	li a0, -1
+	li a1, 0
+	li a2, 0
+	li a3, 0
+	li a7, SYS_wait4
+	ecall
+`
+	src := fmt.Sprintf(`machine mem=1M limit=2000000
+spawn race.s
+expect exit race 0
+-- race.s --
+	.text
+	.globl _start
+_start:
+	li a0, IPC_PRIVATE
+	li a1, 4096
+	li a2, IPC_CREAT | 0600
+	li a7, SYS_shmget
+	ecall
+	mv s2, a0
+	li a1, 0
+	li a2, 0
+	li a7, SYS_shmat
+	ecall
+	mv s1, a0
+	mv a0, s2
+	li a1, IPC_RMID
+	li a2, 0
+	li a7, SYS_shmctl
+	ecall
+%swork:
+	li t0, %d
+	li t2, 1
+add:
+%s	addi t0, t0, -1
+	bnez t0, add
+	bnez s0, parent
+	li a0, 0
+	li a7, SYS_exit
+	ecall
+parent:
+%s	li t4, %d
+%s	li a0, 0
+	j out
+lost:	li a0, 1
+out:	li a7, SYS_exit
+	ecall
+`, strings.Repeat(fork, procs-1), n, add.String(), strings.Repeat(wait, procs-1), procs*n, check.String())
+	s, err := sim.Parse(fmt.Sprintf("counter_%dx%d_%v_%v.txtar", procs, n, words, locked), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// classOf is the Mazurkiewicz trace of a run's transitions: what each
+// process did, in order, and the order of every dependent pair of
+// transitions of different processes.
+func classOf(events []dporEvent) string {
+	seq := map[int]int{} // pid -> transitions so far (looked up only)
+	ids := make([]string, len(events))
+	var parts []string
+	for i, e := range events {
+		seq[e.pid]++
+		ids[i] = fmt.Sprintf("%d.%d", e.pid, seq[e.pid])
+		parts = append(parts, fmt.Sprintf("%s=%v%v", ids[i], e.syscall, e.acc))
+	}
+	for i := range events {
+		for j := i + 1; j < len(events); j++ {
+			if events[i].pid != events[j].pid && dependent(&events[i], &events[j]) {
+				parts = append(parts, ids[i]+"<"+ids[j])
+			}
+		}
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, " ")
+}
+
+// bruteForce runs every schedule of s, every choice at every decision
+// point, with no reduction, and returns the class of each run and whether
+// it failed, and the number of runs.
+func bruteForce(t *testing.T, s *sim.Scenario, max int) (classes map[string]bool, runs int) {
+	t.Helper()
+	type point struct {
+		enabled []int
+		i       int
+	}
+	var stack []point
+	classes = map[string]bool{}
+	for {
+		pol := newDPORPolicy(nil)
+		pol.choose = func(d int, enabled []int, _ int) int {
+			if d == len(stack) {
+				stack = append(stack, point{enabled: enabled})
+			}
+			return stack[d].enabled[stack[d].i]
+		}
+		o, err := run(s, pol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs++
+		events := pol.finish()
+		classes[classOf(events)] = len(s.CheckRun(o)) > 0
+		for len(stack) > 0 && stack[len(stack)-1].i+1 >= len(stack[len(stack)-1].enabled) {
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) == 0 {
+			return classes, runs
+		}
+		stack[len(stack)-1].i++
+		if runs >= max {
+			t.Fatalf("brute force: more than %d runs", max)
+		}
+	}
+}
+
+// TestDPORMatchesBruteForce: on small scenarios dpor explores exactly one
+// complete run per class of equivalent schedules, every class the brute
+// force enumeration finds, and finds exactly the classes that lose an
+// update.
+func TestDPORMatchesBruteForce(t *testing.T) {
+	for _, c := range []struct {
+		procs, n int
+		words    []int
+		locked   bool
+	}{
+		{2, 1, []int{0}, false},
+		{2, 1, []int{0, 4}, false},
+		{3, 1, []int{0}, false},
+		{2, 2, []int{0}, false},
+		{2, 1, []int{0}, true},
+		{3, 1, []int{0}, true},
+	} {
+		s := counterScenario(t, c.procs, c.n, c.words, c.locked)
+		name := s.Path
+		want, runs := bruteForce(t, s, 20000)
+		got := map[string]bool{}
+		st, err := searchDPOR(s, 100000, func(r *dporRun) bool {
+			if r.blocked {
+				return true
+			}
+			k := classOf(r.events)
+			if _, dup := got[k]; dup {
+				t.Errorf("%s: run %d repeats a class", name, r.index)
+			}
+			got[k] = len(s.CheckRun(r.outcome)) > 0
+			return true
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantFail, gotFail := 0, 0
+		for k, f := range want {
+			if f {
+				wantFail++
+			}
+			if g, ok := got[k]; !ok {
+				t.Errorf("%s: dpor missed a class (failing %v): %s", name, f, k)
+			} else if g != f {
+				t.Errorf("%s: a class fails %v under dpor, %v by brute force", name, g, f)
+			}
+		}
+		for k, f := range got {
+			if f {
+				gotFail++
+			}
+			if _, ok := want[k]; !ok {
+				t.Errorf("%s: dpor ran a class the brute force has not: %s", name, k)
+			}
+		}
+		t.Logf("%s: brute force %d runs, %d classes, %d failing; dpor %d executions (+%d sleep-set blocked), %d failing, complete %v",
+			name, runs, len(want), wantFail, st.executions, st.blocked, gotFail, st.complete)
+		if !st.complete || st.executions != len(want) {
+			t.Errorf("%s: dpor made %d executions (complete %v), want %d", name, st.executions, st.complete, len(want))
+		}
+		if c.locked && gotFail > 0 {
+			t.Errorf("%s: %d classes fail with a lock", name, gotFail)
+		}
+		if !c.locked && gotFail == 0 {
+			t.Errorf("%s: no class loses an update", name)
+		}
+	}
+}
