@@ -26,14 +26,18 @@ import (
 // machine is deterministic, so the same decisions give the same run), and
 // the races of each finished run tell which other decisions to try.
 //
-// Transitions. Under dpor the kernel runs one instruction at a time and
-// shows the policy every access to shared memory (sched.AccessObserver).
-// The visible operations are those accesses (to System V shared memory,
-// MAP_SHARED pages, or any memory of a process with several threads) and
-// the system calls; everything else a process does touches only its own
-// state. A decision point falls after each visible operation, and where a
-// process blocks or dies; a transition is what the chosen process does up
-// to the next one: its private instructions, then one visible operation.
+// Transitions. Under dpor the kernel runs one instruction at a time,
+// shows the policy every access to shared memory and the end of every
+// system call, and ends the time slice where the policy says
+// (sched.AccessObserver). The visible operations are those accesses (to
+// System V shared memory, MAP_SHARED pages, or any memory of a process
+// with several threads) and the system calls; everything else a process
+// does touches only its own state. A decision point falls after each
+// visible operation, and where a process blocks or dies; a transition is
+// what the chosen process does up to the next one: its private
+// instructions, then one visible operation (an LR and the SC after it
+// make one transition: a preemption between them would only make the SC
+// fail, as the kernel clears the reservation at every trap).
 // Two transitions of different processes are dependent if they access
 // overlapping bytes and at least one writes (AMOs, LR and SC count as
 // writes), or if both make a system call: that last rule is conservative
@@ -135,13 +139,27 @@ func (p *dporPolicy) Ready(pid int, why sched.Why) {
 	p.ready.add(pid)
 }
 
-// Slice is one cycle: the policy is asked after every instruction.
-func (p *dporPolicy) Slice(int) uint64 { return 1 }
+// Slice is long: the slice ends where Access or SyscallDone says, after
+// a visible operation, and seldom anywhere else (an LR/SC pair with no
+// trap between them succeeds).
+func (p *dporPolicy) Slice(int) uint64 { return 1 << 16 }
 
-func (p *dporPolicy) Access(pid int, a sched.Access) {
-	if p.cur != nil && p.cur.pid == pid {
-		p.cur.acc = append(p.cur.acc, a)
+// Access records an access to shared memory and ends the transition
+// after it, unless it is an LR that begins the transition: the SC that
+// follows it is made in the same transition (a preemption between the two
+// would only make the SC fail and the loop try again).
+func (p *dporPolicy) Access(pid int, a sched.Access) bool {
+	if p.cur == nil || p.cur.pid != pid {
+		return false // init's
 	}
+	first := len(p.cur.acc) == 0 && !p.cur.syscall
+	p.cur.acc = append(p.cur.acc, a)
+	return !(a.LR && first)
+}
+
+// SyscallDone ends the transition after a system call.
+func (p *dporPolicy) SyscallDone(pid int) bool {
+	return p.cur != nil && p.cur.pid == pid
 }
 
 func (p *dporPolicy) Pick() (int, bool) {

@@ -24,5 +24,25 @@ func (k *Kernel) observeAccess(obs sched.AccessObserver, t *Task, pc uint64, bef
 		return // private memory: no other task can see the access
 	}
 	phys := uint64(pte.Frame())*hw.PageSize + va&(hw.PageSize-1)
-	obs.Access(t.TID, sched.Access{Addr: phys, Size: a.Size, Write: a.Kind != hw.AccessLoad})
+	acc := sched.Access{Addr: phys, Size: a.Size, Write: a.Kind != hw.AccessLoad, LR: a.Kind == hw.AccessLR}
+	if obs.Access(t.TID, acc) {
+		k.endSliceNow()
+	}
+}
+
+// observeSyscallDone tells an access-observing policy that t finished a
+// system call, if t is still running it (it did not block, die or get
+// preempted at its entry).
+func (k *Kernel) observeSyscallDone(t *Task) {
+	obs, ok := k.policy.(sched.AccessObserver)
+	if ok && k.cur == t && t.call == nil && !t.resume && obs.SyscallDone(t.TID) {
+		k.endSliceNow()
+	}
+}
+
+// endSliceNow ends the running task's time slice: the timer fires before
+// its next instruction.
+func (k *Kernel) endSliceNow() {
+	k.sliceEnd = k.Now()
+	k.armTimer()
 }

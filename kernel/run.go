@@ -39,6 +39,7 @@ func (k *Kernel) Run() Result {
 			// Woken in a blocking call: try it again. (A call left pending
 			// because a signal is deliverable goes to deliverSignals.)
 			k.retry(t)
+			k.observeSyscallDone(t)
 		} else if t.deliverable() == 0 || k.deliverSignals(t) {
 			if t.call == nil {
 				k.runUser(t)
@@ -149,6 +150,9 @@ func (k *Kernel) runUser(t *Task) {
 		k.m.Clock.Advance(k.cfg.TrapCost)
 		cpu.ClearReservation()
 		k.trap(t, trap)
+		if trap.Cause == hw.CauseEcall {
+			k.observeSyscallDone(t)
+		}
 	}
 }
 
