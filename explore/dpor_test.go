@@ -274,3 +274,71 @@ func TestDPORMatchesBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// TestDPORExplore: through Explore, dpor stops at the first lost update
+// with a token that replays it (after a round trip through its text), a
+// shrunk token that still fails, and an explanation; with All it counts
+// every class and says the search is complete; a limit makes it
+// incomplete.
+func TestDPORExplore(t *testing.T) {
+	s := counterScenario(t, 2, 2, []int{0}, "plain")
+	rep, err := Explore(s, Config{Strategy: "dpor", Build: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Failures) != 1 || rep.Complete {
+		t.Fatalf("%d failures, complete %v: want the first failure", len(rep.Failures), rep.Complete)
+	}
+	f := rep.Failures[0]
+	tok, err := ParseToken(f.Token.String())
+	if err != nil || tok.Strategy != "dpor" {
+		t.Fatalf("token %s: %v", f.Token, err)
+	}
+	for _, tk := range []*Token{&tok, f.Shrunk} {
+		if tk == nil {
+			continue
+		}
+		o, err := run(s, tk.Policy())
+		if err != nil || len(s.CheckRun(o)) == 0 {
+			t.Errorf("token %s does not replay the failure (%v)", tk, err)
+		}
+	}
+	t.Logf("first failure: run %d, %s, shrunk %v", f.Schedule, f.Token, f.Shrunk)
+	why, err := Explain(s, tok)
+	if err != nil || len(why) == 0 {
+		t.Errorf("no explanation of %s: %v", tok, err)
+	}
+
+	all, err := Explore(s, Config{Strategy: "dpor", Build: "test", All: true, NoShrink: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !all.Complete || all.Executions != 68 || len(all.Failures) != 56 {
+		t.Errorf("--all: %d executions, %d failing, complete %v: want 68, 56, true (TestDPORMatchesBruteForce)", all.Executions, len(all.Failures), all.Complete)
+	}
+	some, err := Explore(s, Config{Strategy: "dpor", Build: "test", All: true, NoShrink: true, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if some.Complete || some.Schedules != 10 {
+		t.Errorf("limit 10: %d runs, complete %v", some.Schedules, some.Complete)
+	}
+	if _, err := Explore(s, Config{Strategy: "dpor", Build: "test", Shard: 1, Shards: 2}); err == nil {
+		t.Errorf("dpor accepted a shard")
+	}
+}
+
+// TestDPORLockedCounters: dpor flags none of the locked counters of
+// testdata/scenarios in its first runs (the spinning ones have no end to
+// their classes).
+func TestDPORLockedCounters(t *testing.T) {
+	for _, name := range []string{"spinlock_amoswap.txtar", "spinlock_lrsc.txtar", "futex_lock.txtar", "threads_explore_atomic.txtar"} {
+		rep, err := Explore(load(t, name), Config{Strategy: "dpor", Build: "test", All: true, Limit: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Failures) > 0 {
+			t.Errorf("%s: %d of %d runs fail; first %s: %v", name, len(rep.Failures), rep.Schedules, rep.Failures[0].Token, rep.Failures[0].Mismatches)
+		}
+	}
+}
