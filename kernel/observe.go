@@ -9,7 +9,7 @@ import (
 // what shared memory the instruction at pc, just retired by t, touched;
 // before holds t's registers before it ran (its address register may be
 // its destination too). The page is present: the instruction completed.
-func (k *Kernel) observeAccess(obs sched.AccessObserver, t *Task, pc uint64, before *[32]uint64) {
+func (k *Kernel) observeAccess(t *Task, pc uint64, before *[32]uint64) {
 	word, ok := t.AS.PeekInstruction(pc)
 	if !ok {
 		return
@@ -25,7 +25,7 @@ func (k *Kernel) observeAccess(obs sched.AccessObserver, t *Task, pc uint64, bef
 	}
 	phys := uint64(pte.Frame())*hw.PageSize + va&(hw.PageSize-1)
 	acc := sched.Access{Addr: phys, Size: a.Size, Write: a.Kind != hw.AccessLoad, LR: a.Kind == hw.AccessLR}
-	if obs.Access(t.TID, acc) {
+	if k.observer.Access(t.TID, acc) {
 		k.endSliceNow()
 	}
 }
@@ -34,8 +34,7 @@ func (k *Kernel) observeAccess(obs sched.AccessObserver, t *Task, pc uint64, bef
 // system call, if t is still running it (it did not block, die or get
 // preempted at its entry).
 func (k *Kernel) observeSyscallDone(t *Task) {
-	obs, ok := k.policy.(sched.AccessObserver)
-	if ok && k.cur == t && t.call == nil && !t.resume && obs.SyscallDone(t.TID) {
+	if k.observer != nil && k.cur == t && t.call == nil && !t.resume && k.observer.SyscallDone(t.TID) {
 		k.endSliceNow()
 	}
 }

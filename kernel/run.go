@@ -118,7 +118,7 @@ func (k *Kernel) runUser(t *Task) {
 		insn = k.instruction(t, cpu.PC)
 		before = cpu.X
 	}
-	obs, observed := k.policy.(sched.AccessObserver)
+	observed := k.observer != nil
 	if observed {
 		budget = 1 // one instruction at a time: the observer sees each access
 		before = cpu.X
@@ -138,7 +138,7 @@ func (k *Kernel) runUser(t *Task) {
 		k.watchAfter(t, watch)
 	}
 	if n == 1 && observed && trap.Cause == hw.CauseNone {
-		k.observeAccess(obs, t, pc, &before)
+		k.observeAccess(t, pc, &before)
 	}
 	t.Regs.X, t.Regs.PC = cpu.X, cpu.PC
 	t.Regs.F, t.Regs.FCSR = cpu.F, cpu.FCSR
