@@ -67,9 +67,9 @@ Usage:
       refused. Flags may follow FILE. Exit status: 0 once the scenario
       ran, 2 for bad input.
 
-  ipcsim explore [--strategy=portfolio|pct|random|pb] [--depth=3] [--p=0.05]
-                 [--schedules=100] [--seed=S] [--all] [--no-shrink]
-                 [--workers=N] [--shard=i/n] FILE.txtar
+  ipcsim explore [--strategy=portfolio|pct|random|pb|dpor] [--depth=3]
+                 [--p=0.05] [--schedules=100] [--seed=S] [--all] [--no-shrink]
+                 [--workers=N] [--shard=i/n] [--limit=10000] FILE.txtar
       Run a scenario under many schedules that may preempt between any
       two instructions, and check on each run its expect lines (plain
       lines, and "expect seeds" lines with always or never; not the
@@ -87,8 +87,16 @@ Usage:
       for any N. --shard=i/n runs only schedules j with j mod n = i, so
       that n machines share one exploration. Last, a rate line
       (schedules and simulated instructions per second of wall clock,
-      which affects nothing else). Exit status: 0 if no schedule
-      failed, 1 if one did, 2 for bad input.
+      which affects nothing else). dpor searches exhaustively, for
+      small scenarios: it runs one schedule per class of equivalent
+      schedules (the same order of every two conflicting operations of
+      different processes: accesses to the same shared bytes, one a
+      write, or two system calls), by dynamic partial-order reduction
+      with sleep sets, on one goroutine, and prints "N executions
+      explored (complete)", or "incomplete" if it stopped at a failure
+      or after --limit runs (not --schedules, --workers or --shard).
+      Exit status: 0 if no schedule failed, 1 if one did, 2 for bad
+      input.
 
   ipcsim test [-q] [--update] [--seed=N] [--limit=N|none] FILE|DIR...
       Run scenarios (a DIR means every *.txtar in it, sorted) and check
