@@ -2,6 +2,7 @@ package explore
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -315,6 +316,10 @@ func TestDPORExplore(t *testing.T) {
 	}
 	if !all.Complete || all.Executions != 68 || len(all.Failures) != 56 {
 		t.Errorf("--all: %d executions, %d failing, complete %v: want 68, 56, true (TestDPORMatchesBruteForce)", all.Executions, len(all.Failures), all.Complete)
+	}
+	again, err := Explore(s, Config{Strategy: "dpor", Build: "test", All: true, NoShrink: true})
+	if err != nil || !reflect.DeepEqual(again, all) {
+		t.Errorf("two searches differ (%v)", err)
 	}
 	some, err := Explore(s, Config{Strategy: "dpor", Build: "test", All: true, NoShrink: true, Limit: 10})
 	if err != nil {
