@@ -14,7 +14,7 @@ import (
 
 // Config says how to explore.
 type Config struct {
-	Strategy  string  // "portfolio" (default), "pct", "random" or "pb"
+	Strategy  string  // "portfolio" (default), "pct", "random", "pb" or "dpor"
 	Depth     int     // pct: the depth d (d-1 change points); default 3
 	P         float64 // random: the probability of a switch at each step; default 0.05
 	Schedules int     // how many schedules make the space, 0 to Schedules-1; default 100
@@ -33,6 +33,9 @@ type Config struct {
 	// Shard (Shards 0 means 1). Merge puts the reports of the shards
 	// 0..Shards-1 together into the report of a single run.
 	Shard, Shards int
+	// Limit: dpor makes at most this many runs (default DefaultLimit);
+	// Schedules, Workers and shards are for the other strategies.
+	Limit int
 }
 
 // Failure is a schedule that broke the scenario's expectations.
@@ -75,10 +78,17 @@ type Report struct {
 	Runs      []Ran // the schedules run, in order (what Merge needs)
 	// FaultCandidates is how many faults the plans drew from (Config.Faults).
 	FaultCandidates int
+	// dpor: the complete runs, one per class of equivalent schedules
+	// (Schedules counts the sleep-set blocked runs too), and whether the
+	// search finished before the limit.
+	Executions, SleepBlocked int
+	Complete                 bool
 }
 
-// Strategies are the strategies a Config may name; the portfolio rotates
-// the other three: schedule i uses portfolio[i mod 3], as its run i/3.
+// Strategies are the sampling strategies a Config may name; the portfolio
+// rotates the other three: schedule i uses portfolio[i mod 3], as its run
+// i/3. A Config may also name "dpor", the exhaustive search (dpor.go),
+// which runs on one goroutine, whole, up to Config.Limit runs.
 var (
 	Strategies = []string{"portfolio", "pct", "random", "pb"}
 	portfolio  = []string{"pct", "random", "pb"}
@@ -195,8 +205,11 @@ type result struct {
 // those after it do not count.
 func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 	cfg.Defaults()
+	if cfg.Strategy == "dpor" {
+		return exploreDPOR(s, cfg)
+	}
 	if !slices.Contains(Strategies, cfg.Strategy) {
-		return nil, fmt.Errorf("unknown strategy %q: expected portfolio, pct, random or pb", cfg.Strategy)
+		return nil, fmt.Errorf("unknown strategy %q: expected portfolio, pct, random, pb or dpor", cfg.Strategy)
 	}
 	if cfg.Depth < 1 || cfg.Depth > maxDepth {
 		return nil, fmt.Errorf("depth %d out of range: expected 1 to %d", cfg.Depth, maxDepth)

@@ -2,12 +2,17 @@
 // its expectations (issue 12): scheduling policies that preempt where a
 // seeded PRNG says (random preemption, PCT) or where an enumeration of the
 // schedules with few preemptions says (pb, pb.go), and a portfolio of the
-// three; replay tokens that reproduce a failing run exactly; the
-// shrinking of a failing schedule; and runs on a pool of workers, or
-// split into shards, whose report does not depend on either.
+// three; for small scenarios, an exhaustive search with dynamic
+// partial-order reduction (dpor, dpor.go) that runs one schedule per class
+// of equivalent schedules and says when it has run them all; replay
+// tokens that reproduce a failing run exactly; the shrinking of a failing
+// schedule; and runs on a pool of workers, or split into shards, whose
+// report does not depend on either.
 //
 // A policy here is a sched.Policy that the kernel asks at every choice
-// (sim.Options.Policy); the kernel itself is untouched. Time slices are 1
+// (sim.Options.Policy); the kernel itself is untouched (dpor's policy is
+// also a sched.AccessObserver, which sees each access to shared memory
+// and ends a time slice right after it). Time slices are 1
 // to MaxSlice cycles, so the timer asks the policy every few instructions
 // and a preemption may fall between any two instructions: that is what
 // exposes a race between a plain load and a plain store.

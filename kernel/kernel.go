@@ -153,6 +153,9 @@ type Kernel struct {
 	alarms   []*Task      // tasks with an ITIMER_REAL timer, by deadline then pid
 	last     *Task        // the task that ran last (for the trace of context switches)
 
+	// observer is the policy, if it observes accesses (observe.go); nil if not.
+	observer sched.AccessObserver
+
 	switchReason switchWhy // why the CPU was last given up, for the next switch event
 	irq          string    // the device whose interrupt is being handled, for traces
 
@@ -343,6 +346,7 @@ func New(cfg Config) *Kernel {
 	if k.policy == nil {
 		k.policy = sched.NewRoundRobin(cfg.Quantum, cfg.Jitter, k.rand)
 	}
+	k.observer, _ = k.policy.(sched.AccessObserver)
 	k.root = k.newNamespace()
 	k.tty = newTerminal(k, cfg.Echo)
 	k.out = newOpenFile(k.tty, abi.O_RDWR)

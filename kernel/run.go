@@ -42,6 +42,7 @@ func (k *Kernel) Run() Result {
 			// Woken in a blocking call: try it again. (A call left pending
 			// because a signal is deliverable goes to deliverSignals.)
 			k.retry(t)
+			k.observeSyscallDone(t)
 		} else if t.deliverable() == 0 || k.deliverSignals(t) {
 			if t.call == nil {
 				k.runUser(t)
@@ -120,6 +121,11 @@ func (k *Kernel) runUser(t *Task) {
 		insn = k.instruction(t, cpu.PC)
 		before = cpu.X
 	}
+	observed := k.observer != nil
+	if observed {
+		budget = 1 // one instruction at a time: the observer sees each access
+		before = cpu.X
+	}
 	var watch watchStep
 	watched := false
 	if len(k.cfg.Watches) > 0 && k.tracing {
@@ -134,6 +140,9 @@ func (k *Kernel) runUser(t *Task) {
 	if n == 1 && watched && trap.Cause == hw.CauseNone {
 		k.watchAfter(t, watch)
 	}
+	if n == 1 && observed && trap.Cause == hw.CauseNone {
+		k.observeAccess(t, pc, &before)
+	}
 	t.Regs.X, t.Regs.PC = cpu.X, cpu.PC
 	t.Regs.F, t.Regs.FCSR = cpu.F, cpu.FCSR
 	k.m.Clock.Advance(n)
@@ -144,6 +153,9 @@ func (k *Kernel) runUser(t *Task) {
 		k.m.Clock.Advance(k.cfg.TrapCost)
 		cpu.ClearReservation()
 		k.trap(t, trap)
+		if trap.Cause == hw.CauseEcall {
+			k.observeSyscallDone(t)
+		}
 	}
 }
 

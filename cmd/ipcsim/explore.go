@@ -14,14 +14,14 @@ import (
 	"ipcsim/sim"
 )
 
-// cmdExplore is "ipcsim explore [--strategy=portfolio|pct|random|pb]
+// cmdExplore is "ipcsim explore [--strategy=portfolio|pct|random|pb|dpor]
 // [--depth=3] [--p=0.05] [--schedules=N] [--seed=S] [--all] [--no-shrink]
-// [--faults] [--workers=N] [--shard=i/n] FILE.txtar".
+// [--faults] [--workers=N] [--shard=i/n] [--limit=N] FILE.txtar".
 func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("explore", flag.ContinueOnError)
 	var cfg explore.Config
 	var shard string
-	fs.StringVar(&cfg.Strategy, "strategy", "portfolio", "portfolio (pct, random and pb in turn), pct, random or pb")
+	fs.StringVar(&cfg.Strategy, "strategy", "portfolio", "portfolio (pct, random and pb in turn), pct, random, pb, or dpor (exhaustive, for small scenarios)")
 	fs.IntVar(&cfg.Depth, "depth", 3, "PCT's depth")
 	fs.Float64Var(&cfg.P, "p", 0.05, "random: the probability of a switch at each step")
 	fs.IntVar(&cfg.Schedules, "schedules", 100, "how many schedules to run")
@@ -31,6 +31,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.Faults, "faults", false, "choose a fault plan for each schedule too (failing calls, short transfers)")
 	fs.IntVar(&cfg.Workers, "workers", runtime.GOMAXPROCS(0), "schedules run at once (the output does not depend on it)")
 	fs.StringVar(&shard, "shard", "0/1", "i/n: run only the schedules j with j mod n = i")
+	fs.IntVar(&cfg.Limit, "limit", explore.DefaultLimit, "dpor: stop after this many runs (the search is then incomplete)")
 	if st := parseFlags(fs, interleave(fs, args), stdout, stderr); st >= 0 {
 		return st
 	}
@@ -44,6 +45,10 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	}
 	if cfg.Workers < 1 {
 		fmt.Fprintf(stderr, "ipcsim explore: bad --workers %d: expected at least 1\n", cfg.Workers)
+		return exitBadInput
+	}
+	if cfg.Limit < 1 {
+		fmt.Fprintf(stderr, "ipcsim explore: bad --limit %d: expected at least 1\n", cfg.Limit)
 		return exitBadInput
 	}
 	if _, err := fmt.Sscanf(shard, "%d/%d", &cfg.Shard, &cfg.Shards); err != nil || fmt.Sprintf("%d/%d", cfg.Shard, cfg.Shards) != shard ||
@@ -91,6 +96,38 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
+	if cfg.Strategy == "dpor" {
+		dporSummary(stdout, cfg, rep)
+	} else {
+		summary(stdout, cfg, rep)
+	}
+	if elapsed > 0 {
+		fmt.Fprintf(stdout, "rate: %.0f schedules/s, %.3g simulated instructions/s (wall clock, %.3fs)\n",
+			float64(rep.Schedules)/elapsed, float64(rep.Instructions)/elapsed, elapsed)
+	}
+	if len(rep.Failures) > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// dporSummary prints what an exhaustive search found: how many classes of
+// equivalent schedules it ran, one run each, and whether that is all.
+func dporSummary(stdout io.Writer, cfg explore.Config, rep *explore.Report) {
+	how := "complete"
+	switch {
+	case rep.Complete:
+	case len(rep.Failures) > 0 && !cfg.All:
+		how = "incomplete: stopped at the first failing one; --all goes on"
+	default:
+		how = fmt.Sprintf("incomplete: stopped at --limit %d runs", cfg.Limit)
+	}
+	fmt.Fprintf(stdout, "explore: dpor: %d executions explored (%s), %d failing; %d runs, %d of them sleep-set blocked\n",
+		rep.Executions, how, len(rep.Failures), rep.Schedules, rep.SleepBlocked)
+}
+
+// summary prints the line of a sampling strategy's exploration.
+func summary(stdout io.Writer, cfg explore.Config, rep *explore.Report) {
 	pct := fmt.Sprintf("pct depth %d (k = %d steps)", cfg.Depth, rep.K)
 	random := fmt.Sprintf("random p=%g", cfg.P)
 	pb := fmt.Sprintf("pb (k = %d preemption points, w = %d", rep.PBK, rep.PBW)
@@ -107,14 +144,6 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		desc += fmt.Sprintf(", fault plans from %d candidate faults", rep.FaultCandidates)
 	}
 	fmt.Fprintf(stdout, "explore: %s, seed %d: %d schedules, %d failing\n", desc, cfg.Seed, rep.Schedules, len(rep.Failures))
-	if elapsed > 0 {
-		fmt.Fprintf(stdout, "rate: %.0f schedules/s, %.3g simulated instructions/s (wall clock, %.3fs)\n",
-			float64(rep.Schedules)/elapsed, float64(rep.Instructions)/elapsed, elapsed)
-	}
-	if len(rep.Failures) > 0 {
-		return exitFailed
-	}
-	return exitOK
 }
 
 // interleave moves the flags that follow the first positional argument in

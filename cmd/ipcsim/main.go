@@ -68,9 +68,9 @@ Usage:
       refused. Flags may follow FILE. Exit status: 0 once the scenario
       ran, 2 for bad input.
 
-  ipcsim explore [--strategy=portfolio|pct|random|pb] [--depth=3] [--p=0.05]
-                 [--schedules=100] [--seed=S] [--all] [--no-shrink] [--faults]
-                 [--workers=N] [--shard=i/n] FILE.txtar
+  ipcsim explore [--strategy=portfolio|pct|random|pb|dpor] [--depth=3]
+                 [--p=0.05] [--schedules=100] [--seed=S] [--all] [--no-shrink]
+                 [--faults] [--workers=N] [--shard=i/n] [--limit=10000] FILE.txtar
       Run a scenario under many schedules that may preempt between any
       two instructions, and check on each run its expect lines (plain
       lines, and "expect seeds" lines with always or never; not the
@@ -88,14 +88,22 @@ Usage:
       for any N. --shard=i/n runs only schedules j with j mod n = i, so
       that n machines share one exploration. Last, a rate line
       (schedules and simulated instructions per second of wall clock,
-      which affects nothing else). --faults gives each schedule a fault
-      plan too: one or two of the faults the scenario's calls could meet
-      (the Nth fork failing with ENOMEM, a short write to a pipe...,
-      learned from a run without faults) and, with links, a lossier,
-      slower, reordering or duplicating link, drawn from the seed; the
-      token records the plan (",f=clone.1.ENOMEM", ",n=0.loss.300000"),
-      and shrinking drops faults while the run still fails. Exit
-      status: 0 if no schedule failed, 1 if one did, 2 for bad input.
+      which affects nothing else). dpor searches exhaustively, for
+      small scenarios: it runs one schedule per class of equivalent
+      schedules (the same order of every two conflicting operations of
+      different processes: accesses to the same shared bytes, one a
+      write, or two system calls), by dynamic partial-order reduction
+      with sleep sets, on one goroutine, and prints "N executions
+      explored (complete)", or "incomplete" if it stopped at a failure
+      or after --limit runs (not --schedules, --workers or --shard).
+      --faults gives each schedule a fault plan too: one or two of the
+      faults the scenario's calls could meet (the Nth fork failing with
+      ENOMEM, a short write to a pipe..., learned from a run without
+      faults) and, with links, a lossier, slower, reordering or
+      duplicating link, drawn from the seed; the token records the plan
+      (",f=clone.1.ENOMEM", ",n=0.loss.300000"), and shrinking drops
+      faults while the run still fails. Exit status: 0 if no schedule
+      failed, 1 if one did, 2 for bad input.
 
       Scenario lines make faults happen in every run, too (see the
       README, "Faults"):
