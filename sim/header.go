@@ -21,6 +21,7 @@ import (
 //	expect seeds FROM..TO always|sometimes|never EXPECTATION
 //	expect unimplemented NAME...
 //	cc glibc | cc rt DIR
+//	always|eventually|sometimes COND (assert.go)
 //	host NAME ip=ADDRESS ... | link A B latency=... | at CYCLE down|partition|heal ...
 //
 // The host lines, and the "on HOST" that spawn, install, key and expect
@@ -42,6 +43,7 @@ type header struct {
 	cc       ccLine              // the cc line: how C programs are built
 	cprogs   []cprog             // the C programs, built once the whole header is read
 	line     int                 // the line being parsed
+	asserts  assertHeader        // what the assertions need once every line is read (assert.go)
 }
 
 func (h *header) at(col int) Pos { return Pos{Filename: h.s.Path, Line: h.line, Col: col} }
@@ -90,12 +92,15 @@ func (h *header) parse(comment []byte) {
 			h.expect(words[1:], end, ln)
 		case d.val == "cc":
 			h.ccDirective(words[1:], end)
+		case d.val == "always" || d.val == "eventually" || d.val == "sometimes":
+			h.assertion(d, ln)
 		default:
-			h.errs.Add(h.at(d.col), "unknown directive %q: expected machine, host, link, spawn, install, watch, at, expect or cc", d.val)
+			h.errs.Add(h.at(d.col), "unknown directive %q: expected machine, host, link, spawn, install, watch, at, expect, cc, always, eventually or sometimes", d.val)
 		}
 	}
 	h.buildCPrograms()
 	h.resolveExpects()
+	h.resolveAsserts()
 	h.checkInstalls()
 	h.checkHostSections()
 	if _, set := h.settings["limit"]; !set {

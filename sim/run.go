@@ -54,6 +54,10 @@ type Outcome struct {
 	// them (a scenario with link lines).
 	Links []kernel.LinkState
 
+	// Asserts is what the run showed of each assertion of the scenario
+	// (assert_run.go), in the order of Scenario.Asserts.
+	Asserts []AssertResult
+
 	trace *traceRecord // the text trace, as far as want/trace needs it
 }
 
@@ -164,7 +168,8 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	}
 	// A policy holds one machine's ready set: it steers the first host.
 	cc.Hosts[0].Policy = opts.Policy
-	if opts.KeepTrace || o.trace != nil || opts.Trace != nil {
+	mon := s.newAssertMonitor(consoles[0], &cc.Hosts[0]) // nil without assertions
+	if opts.KeepTrace || o.trace != nil || opts.Trace != nil || mon != nil {
 		width := s.HostWidth()
 		cc.Trace = func(e *kernel.Event) {
 			if opts.Trace != nil {
@@ -180,6 +185,9 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 					c.Ret = &r
 				}
 				o.Trace = append(o.Trace, c)
+			}
+			if mon != nil {
+				mon.event(e)
 			}
 		}
 	}
@@ -249,11 +257,17 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	if mon != nil {
+		mon.start(c.Host(0), o.PIDs)
+	}
 	var results []kernel.HostResult
 	if opts.PauseAt != 0 {
 		results = c.RunUntil(opts.PauseAt)
 	} else {
 		results = c.Run()
+	}
+	if mon != nil {
+		o.Asserts = mon.finish(results[0].Cycles)
 	}
 	if opts.PauseAt != 0 && net != nil {
 		o.Links = net.Snapshot(opts.PauseAt)

@@ -47,6 +47,10 @@ type Scenario struct {
 	Expects  []Expect   // expect lines, in order
 	Wants    []Want     // want/ sections, in file order
 
+	// Asserts are the always, eventually and sometimes lines, in order
+	// (assert.go).
+	Asserts []Assertion
+
 	// Hosts are the machines of a scenario with host lines, in order
 	// (hosts.go); empty for a scenario that is one machine. Links,
 	// Downs and LinkEvents are the network and what happens to it.
