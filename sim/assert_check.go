@@ -2,7 +2,7 @@ package sim
 
 import (
 	"fmt"
-	"strings"
+	"io"
 )
 
 // Checking assertions against the runs a command made: the one run of
@@ -213,10 +213,14 @@ func (s *Scenario) AssertDocs(o *Outcome) []AssertDoc {
 	return docs
 }
 
-// joinLines is lines with a newline after each.
-func joinLines(lines []string) string {
-	if len(lines) == 0 {
-		return ""
+// WriteAssertJSON writes the run's AssertDocs, one JSON document a line,
+// after what WriteRunJSON writes.
+func (s *Scenario) WriteAssertJSON(w io.Writer, o *Outcome) error {
+	enc := jsonLines(w)
+	for _, d := range s.AssertDocs(o) {
+		if err := enc.Encode(d); err != nil {
+			return err
+		}
 	}
-	return strings.Join(lines, "\n") + "\n"
+	return nil
 }

@@ -90,6 +90,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
+	unseen := exploreSometimes(stdout, s, rep, cfg.Shards > 1, fs.Arg(0))
 	pct := fmt.Sprintf("pct depth %d (k = %d steps)", cfg.Depth, rep.K)
 	random := fmt.Sprintf("random p=%g", cfg.P)
 	pb := fmt.Sprintf("pb (k = %d preemption points, w = %d", rep.PBK, rep.PBW)
@@ -107,10 +108,36 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "rate: %.0f schedules/s, %.3g simulated instructions/s (wall clock, %.3fs)\n",
 			float64(rep.Schedules)/elapsed, float64(rep.Instructions)/elapsed, elapsed)
 	}
-	if len(rep.Failures) > 0 {
+	if len(rep.Failures) > 0 || unseen {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// exploreSometimes reports the sometimes assertions of the scenario over
+// the schedules explored: in how many each was true, and as a failure each
+// that none saw. A shard sees part of the schedules: it gives its counts
+// and fails nothing (the shards' counts add up). It returns whether an
+// assertion failed.
+func exploreSometimes(w io.Writer, s *sim.Scenario, rep *explore.Report, shard bool, path string) bool {
+	seen := rep.Sometimes(s)
+	for i, a := range s.Asserts {
+		if a.Kind == sim.AssertSometimes {
+			fmt.Fprintf(w, "sometimes: line %d: %s: true in %d of %d schedules\n", a.Pos.Line, a.Text, seen[i], rep.Schedules)
+		}
+	}
+	if shard {
+		return false
+	}
+	ms := rep.SometimesMismatches(s)
+	if len(ms) == 0 {
+		return false
+	}
+	fmt.Fprintf(w, "--- FAIL: sometimes assertions of %s\n", path)
+	for _, m := range ms {
+		fmt.Fprintf(w, "    %s\n", m)
+	}
+	return true
 }
 
 // interleave moves the flags that follow the first positional argument in
