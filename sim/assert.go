@@ -577,7 +577,7 @@ func (p *condParser) who(after string) *Who {
 	if p.failed {
 		return nil
 	}
-	if p.tok.kind != tokIdent {
+	if p.tok.kind != tokIdent || p.tok.text == "contains" {
 		p.fail("expected a process after %s (a spawned program's name, or pid N), found %s", after, p.tok.describe())
 		return nil
 	}
