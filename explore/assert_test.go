@@ -56,7 +56,7 @@ func TestExploreAlways(t *testing.T) {
 		t.Fatalf("unlocked: %d failures in %d schedules, want the first", len(rep.Failures), rep.Schedules)
 	}
 	f := rep.Failures[0]
-	if len(f.Mismatches) != 1 || f.Mismatches[0].What != line || !strings.Contains(f.Mismatches[0].Msg, "when pid 2 exited") {
+	if len(f.Mismatches) != 1 || f.Mismatches[0].What != line || !strings.Contains(f.Mismatches[0].Msg, "race (pid 2) exited with status 1") {
 		t.Fatalf("unlocked: the failure is not the always line: %v", f.Mismatches)
 	}
 	o, err := run(s, f.Token.Policy())

@@ -5,6 +5,7 @@ import (
 
 	"ipcsim/ipc/sysv"
 	"ipcsim/proc"
+	"ipcsim/sched"
 )
 
 // Probes: single values of the state that Snapshot shows, read without
@@ -14,6 +15,23 @@ import (
 // cost far more than the call. Each probe reads the field its Snapshot
 // counterpart reads (named beside it), allocates nothing and changes
 // nothing, so that a run with probes is the run without them.
+
+// WrapPolicy puts wrap(policy) in the place of the kernel's scheduling
+// policy (Config.Policy, or its round robin): for an observer that must
+// see every scheduling point, such as sim's assertions, and passes every
+// call on to the policy it wraps, so that the run is the run without it.
+//
+// Preconditions: the machine has not run yet.
+func (k *Kernel) WrapPolicy(wrap func(sched.Policy) sched.Policy) { k.policy = wrap(k.policy) }
+
+// ProbeProcess returns the process (its pid) of thread tid, as a
+// sched.Point names a thread; ok is false if there is no such thread.
+func (k *Kernel) ProbeProcess(tid int) (pid int, ok bool) {
+	if t := k.tasks[tid]; t != nil {
+		return t.PID, true
+	}
+	return 0, false
+}
 
 // IPCRef names a System V object as an assertion does: by key ("sem
 // 0x1234[0]") or, with ByID, by its id ("sem#0[0]", as inspect lists it).

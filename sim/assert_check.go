@@ -173,7 +173,7 @@ func (s *Scenario) RunAsserts(o *Outcome) (lines []string, failed bool) {
 
 // AssertDoc is an assertion's result in ipcsim run --format=json:
 // {"type":"assertion","line":5,"text":"always procs <= 3","kind":"always",
-// "result":"failed","cycle":812,"at":"after pid 2's fork","state":"procs
+// "result":"failed","cycle":812,"at":"when pid 2 entered clone","state":"procs
 // = 4"}. Result is "held" (an always that never failed), "failed",
 // "seen" (an eventually or sometimes that was true at a point) or
 // "unseen" (a sometimes that was not: not a failure of one run).

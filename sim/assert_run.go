@@ -6,26 +6,32 @@ import (
 	"strconv"
 	"strings"
 
+	"ipcsim/abi"
 	"ipcsim/kernel"
+	"ipcsim/sched"
 )
 
 // Checking assertions while a run goes. The monitor reads the kernel's
 // state through its probes (kernel/inspect_probe.go) at each checking
-// point, which are the trace events that mark a change a process can
-// see:
+// point, which are the scheduling points of the machine (sched.Point: the
+// steps at which explore's strategies may switch), and the end of the run:
 //
-//   - a system call returned (kind syscall),
-//   - a call put its process to sleep (block),
-//   - a context switch (switch): where a preemption shows what the
-//     process that ran stored to shared memory,
-//   - a process ended (exit),
+//   - a thread enters a system call,
+//   - a call puts its thread to sleep,
+//   - a sleeping thread is woken,
+//   - the timer ends a time slice,
+//   - a thread calls sched_yield,
+//   - a thread or process exits.
 //
-// and the end of the run. So a store to shared memory is seen at the next
-// switch or call, not at the instruction that makes it: "always shm
-// 0x1234[0] <= 6" holds if the word went above 6 and back between two
-// points. The monitor takes the trace (kernel.Config.Trace), which costs
-// the run nothing it would not cost with tracing on and changes nothing in
-// it; a scenario without assertions has no monitor.
+// So what a system call changes is seen at the next point, which comes
+// before any other call and before any other thread runs: in the state
+// the call left, but for what the thread's own instructions stored to
+// shared memory meanwhile. A store to shared memory is seen at the next
+// point, not at the instruction that made it: "always shm 0x1234[0] <= 6"
+// holds if the word went above 6 and back between two points. The
+// monitor wraps the scheduling policy (kernel.WrapPolicy), passes every
+// call on to it unchanged and needs no trace, so it changes nothing in
+// the run and costs little; a scenario without assertions has no monitor.
 //
 // A condition is read in three-valued logic (Kleene's): a test of an
 // object that does not exist (a pipe not yet made or already freed, a
@@ -44,7 +50,7 @@ type AssertResult struct {
 	// below).
 	Seen  bool
 	Cycle uint64 // the point's cycle
-	At    string // the point: "after pid 2's write", "at the end of the run"
+	At    string // the point: "when pid 2 entered write", "at the end of the run"
 	State string // the values of the condition's tests there: "pipe#1.bytes = 5000"
 	// Points is how many points the monitor checked while the assertion
 	// was still open.
@@ -108,6 +114,22 @@ func (c assertConsole) Write(p []byte) (int, error) {
 	return c.m.console.Write(p)
 }
 
+// policy wraps the kernel's scheduling policy: it sees each point after
+// the policy has decided.
+type assertPolicy struct {
+	sched.Policy
+	m *assertMonitor
+}
+
+func (p assertPolicy) Point(pt sched.Point) sched.Decision {
+	d := p.Policy.Point(pt)
+	p.m.point(pt)
+	return d
+}
+
+// wrap is the monitor's kernel.WrapPolicy function.
+func (m *assertMonitor) wrap(p sched.Policy) sched.Policy { return assertPolicy{p, m} }
+
 // start begins checking, once the spawns have their pids (Outcome.PIDs,
 // in the order of the spawns that are not timed).
 func (m *assertMonitor) start(k *kernel.Kernel, pids []int) {
@@ -122,40 +144,55 @@ func (m *assertMonitor) start(k *kernel.Kernel, pids []int) {
 	}
 }
 
-// event takes every trace event of the run.
-func (m *assertMonitor) event(e *kernel.Event) {
+// point takes every scheduling point of the run.
+func (m *assertMonitor) point(pt sched.Point) {
 	if m.k == nil {
 		return
 	}
-	if len(m.pending) > 0 && e.Kind == "syscall" {
-		// The bytes a write put on the console come before its event:
-		// they are that process's.
-		if out := m.perPID[e.PID]; len(out) < MaxConsoleBytes {
-			m.perPID[e.PID] = append(out, m.pending[:min(len(m.pending), MaxConsoleBytes-len(out))]...)
+	if len(m.pending) > 0 && pt.Kind != sched.PointWake {
+		// Console output comes from a write of the running thread,
+		// which every point but a wakeup is about.
+		if pid, ok := m.k.ProbeProcess(pt.PID); ok {
+			if out := m.perPID[pid]; len(out) < MaxConsoleBytes {
+				m.perPID[pid] = append(out, m.pending[:min(len(m.pending), MaxConsoleBytes-len(out))]...)
+			}
 		}
 		m.pending = m.pending[:0]
 	}
-	switch e.Kind {
-	case "syscall", "block", "switch", "exit":
-	default:
-		return
-	}
 	if m.open > 0 {
-		m.check(e.Cycle, func() string { return pointName(e) })
+		m.check(pt.Cycle, func() string { return m.pointName(pt) })
 	}
 }
 
-// pointName says which checking point an event is.
-func pointName(e *kernel.Event) string {
-	switch e.Kind {
-	case "syscall":
-		return fmt.Sprintf("after pid %d's %s", e.PID, e.Syscall)
-	case "block":
-		return fmt.Sprintf("when pid %d blocked in %s", e.PID, e.Syscall)
-	case "switch":
-		return fmt.Sprintf("at the switch to pid %d", e.PID)
+// pointName says which checking point a scheduling point is.
+func (m *assertMonitor) pointName(pt sched.Point) string {
+	thread := m.thread
+	switch pt.Kind {
+	case sched.PointSyscall:
+		return fmt.Sprintf("when %s entered %s", thread(pt.PID), abi.Sysno(pt.Sysno))
+	case sched.PointBlock:
+		return fmt.Sprintf("when %s blocked in %s", thread(pt.PID), abi.Sysno(pt.Sysno))
+	case sched.PointWake:
+		return fmt.Sprintf("when %s was woken", thread(pt.PID))
+	case sched.PointSliceEnd:
+		return fmt.Sprintf("at the end of %s's time slice", thread(pt.PID))
+	case sched.PointYield:
+		return fmt.Sprintf("when %s yielded", thread(pt.PID))
 	}
-	return fmt.Sprintf("when pid %d exited", e.PID)
+	return fmt.Sprintf("when %s exited", thread(pt.PID))
+}
+
+// thread names a thread as explore does: "pid 2" for a process's first
+// thread, whose id is the pid, "pid 2 tid 4" for another.
+func (m *assertMonitor) thread(tid int) string {
+	pid, ok := m.k.ProbeProcess(tid)
+	switch {
+	case ok && pid == tid:
+		return "pid " + strconv.Itoa(pid)
+	case ok:
+		return fmt.Sprintf("pid %d tid %d", pid, tid)
+	}
+	return "tid " + strconv.Itoa(tid)
 }
 
 // check evaluates every open assertion at one point.
@@ -185,9 +222,11 @@ func (m *assertMonitor) check(cycle uint64, at func() string) {
 	}
 }
 
-// finish checks the end of the run and returns what the run showed.
-func (m *assertMonitor) finish(cycle uint64) []AssertResult {
-	if m.k == nil {
+// finish checks the end of the run and returns what the run showed. A
+// run paused before its end (Options.PauseAt: inspect, step) has no end
+// to check: what is still open stays open.
+func (m *assertMonitor) finish(cycle uint64, paused bool) []AssertResult {
+	if m.k == nil || paused {
 		return m.res
 	}
 	m.pending = m.pending[:0] // written outside any call (echo): nobody's

@@ -131,10 +131,10 @@ func TestAssertKinds(t *testing.T) {
 		`always !exited producer || exit producer == 0`,
 	)
 	require.Equal(t, map[string]string{
-		`always pipe#1.bytes < 65536`:                       "false at cycle 53, after pid 2's write: pipe#1.bytes = 65536",
+		`always pipe#1.bytes < 65536`:                       "false at cycle 61, when pid 2 entered write: pipe#1.bytes = 65536",
 		`eventually exit producer == 1`:                     "never true in the run; at its end (cycle 5287): exit producer = 0",
 		`sometimes console of producer contains "consumer"`: `never true in the one run of the scenario (seed 1; expect seeds lines or ipcsim explore make a set of runs); at its end: the output of producer does not hold "consumer"`,
-		`always zombies == 0`:                               "false at cycle 5285, when pid 3 exited: zombies = 1",
+		`always zombies == 0`:                               "false at cycle 5285, when pid 2 was woken: zombies = 1",
 	}, got)
 
 	got = runAsserted(t, "msg_server.txtar",
@@ -163,7 +163,7 @@ func TestAssertKinds(t *testing.T) {
 		`sometimes shm 0x1234[0] == 3`,
 	)
 	require.Equal(t, map[string]string{
-		`always shm 0x1234[0] < 6`:     "the run with the machine's seed 1: false at cycle 64, after pid 3's exit: shm 0x1234[0] = 6",
+		`always shm 0x1234[0] < 6`:     "the run with the machine's seed 1: false at cycle 64, when pid 3 entered exit: shm 0x1234[0] = 6",
 		`sometimes shm 0x1234[0] == 7`: "never true in 21 runs: the machine's seed 1 and seeds 1..20 of the expect seeds lines",
 	}, got)
 }
@@ -179,7 +179,7 @@ func TestAssertUnknown(t *testing.T) {
 	)
 	require.Len(t, got, 2, "%v", got)
 	require.Contains(t, got[`eventually !(pipe#9.bytes == 1)`], "pipe#9.bytes: no such object")
-	require.Equal(t, "false at cycle 0, at the switch to pid 1: pipe#9.bytes: no such object, procs = 1", got[`always pipe#9.bytes == 1 && procs > 5`])
+	require.Equal(t, "false at cycle 5, when pid 1 entered wait4: pipe#9.bytes: no such object, procs = 1", got[`always pipe#9.bytes == 1 && procs > 5`])
 }
 
 // TestAssertNone: a scenario without assertions has no monitor: its
@@ -204,7 +204,7 @@ func TestAssertRunReport(t *testing.T) {
 		lines, failed := s.RunAsserts(o)
 		require.False(t, failed)
 		require.Len(t, lines, 4)
-		require.Equal(t, "line 33: sometimes state race == blocked: true at cycle 44, when pid 2 blocked in wait4: state race = sleeping", lines[3])
+		require.Equal(t, "line 34: sometimes state race == blocked: true at cycle 44, when pid 2 blocked in wait4: state race = sleeping", lines[3])
 		var notes []string
 		for _, e := range o.Trace {
 			if e.Kind == "note" {
@@ -212,8 +212,8 @@ func TestAssertRunReport(t *testing.T) {
 			}
 		}
 		require.Equal(t, []string{
-			"assertion reached (line 33): sometimes state race == blocked: true when pid 2 blocked in wait4: state race = sleeping",
-			"assertion reached (line 32): eventually exited pid 3 && zombies == 0: true after pid 2's wait4: pid 3 exited with status 0, zombies = 0",
+			"assertion reached (line 34): sometimes state race == blocked: true when pid 2 blocked in wait4: state race = sleeping",
+			"assertion reached (line 33): eventually exited pid 3 && zombies == 0: true when pid 2 entered write: pid 3 exited with status 0, zombies = 0",
 		}, notes)
 		if i == 0 {
 			first = lines

@@ -169,7 +169,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	// A policy holds one machine's ready set: it steers the first host.
 	cc.Hosts[0].Policy = opts.Policy
 	mon := s.newAssertMonitor(consoles[0], &cc.Hosts[0]) // nil without assertions
-	if opts.KeepTrace || o.trace != nil || opts.Trace != nil || mon != nil {
+	if opts.KeepTrace || o.trace != nil || opts.Trace != nil {
 		width := s.HostWidth()
 		cc.Trace = func(e *kernel.Event) {
 			if opts.Trace != nil {
@@ -186,12 +186,12 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 				}
 				o.Trace = append(o.Trace, c)
 			}
-			if mon != nil {
-				mon.event(e)
-			}
 		}
 	}
 	c := kernel.NewCluster(cc)
+	if mon != nil {
+		c.Host(0).WrapPolicy(mon.wrap) // its scheduling points are the checking points
+	}
 	if net != nil {
 		if err := s.connectNet(c, net); err != nil {
 			return nil, err
@@ -267,7 +267,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		results = c.Run()
 	}
 	if mon != nil {
-		o.Asserts = mon.finish(results[0].Cycles)
+		o.Asserts = mon.finish(results[0].Cycles, results[0].Reason == kernel.StopPaused)
 	}
 	if opts.PauseAt != 0 && net != nil {
 		o.Links = net.Snapshot(opts.PauseAt)

@@ -20,10 +20,10 @@ func TestRunAsserts(t *testing.T) {
 		t.Fatalf("run: status %d: %s", st, errb.String())
 	}
 	want := `--- assertions
-line 30: always shm 0x1234[0] <= 6: held at all 18 points; at the end: shm 0x1234[0] = 6
-line 31: always !exited race || shm 0x1234[0] == 6: held at all 18 points; at the end: race (pid 2) exited with status 0, shm 0x1234[0] = 6
-line 32: eventually exited pid 3 && zombies == 0: true at cycle 64, after pid 2's wait4: pid 3 exited with status 0, zombies = 0
-line 33: sometimes state race == blocked: true at cycle 44, when pid 2 blocked in wait4: state race = sleeping
+line 31: always shm 0x1234[0] <= 6: held at all 15 points; at the end: shm 0x1234[0] = 6
+line 32: always !exited race || shm 0x1234[0] == 6: held at all 15 points; at the end: race (pid 2) exited with status 0, shm 0x1234[0] = 6
+line 33: eventually exited pid 3 && zombies == 0: true at cycle 145, when pid 2 entered write: pid 3 exited with status 0, zombies = 0
+line 34: sometimes state race == blocked: true at cycle 44, when pid 2 blocked in wait4: state race = sleeping
 `
 	if !strings.HasSuffix(out.String(), want) {
 		t.Errorf("run does not end with\n%s\ngot\n%s", want, out.String())
@@ -43,24 +43,24 @@ line 33: sometimes state race == blocked: true at cycle 44, when pid 2 blocked i
 			docs = append(docs, d)
 		}
 	}
-	if len(docs) != 4 || docs[1]["line"] != 31.0 || docs[1]["result"] != "held" || docs[3]["result"] != "seen" || docs[3]["cycle"] != 44.0 {
+	if len(docs) != 4 || docs[1]["line"] != 32.0 || docs[1]["result"] != "held" || docs[3]["result"] != "seen" || docs[3]["cycle"] != 44.0 {
 		t.Errorf("assertion documents: %v", docs)
 	}
 
 	ex := exploreOut(t, file)
 	tok := regexp.MustCompile(`--replay (ipx1:\S+)`).FindStringSubmatch(ex)
-	if tok == nil || !strings.Contains(ex, "assert_counter.txtar:31:1: always !exited race || shm 0x1234[0] == 6: false at cycle") {
+	if tok == nil || !strings.Contains(ex, "assert_counter.txtar:32:1: always !exited race || shm 0x1234[0] == 6: false at cycle") {
 		t.Fatalf("explore does not break the always line:\n%s", ex)
 	}
-	if !regexp.MustCompile(`(?m)^sometimes: line 33: sometimes state race == blocked: true in \d+ of \d+ schedules$`).MatchString(ex) {
+	if !regexp.MustCompile(`(?m)^sometimes: line 34: sometimes state race == blocked: true in \d+ of \d+ schedules$`).MatchString(ex) {
 		t.Errorf("explore does not count the sometimes line:\n%s", ex)
 	}
 	out.Reset()
 	if st := Main([]string{"run", "--replay", tok[1], file}, nil, &out, &errb); st != exitFailed {
 		t.Fatalf("run --replay: status %d, want %d: %s", st, exitFailed, errb.String())
 	}
-	for _, s := range []string{"pid 0   assertion failed (line 31): always !exited race || shm 0x1234[0] == 6: false when pid 2 exited",
-		"line 31: always !exited race || shm 0x1234[0] == 6: FAILED: false at cycle"} {
+	for _, s := range []string{"pid 0   assertion failed (line 32): always !exited race || shm 0x1234[0] == 6: false when pid 1 was woken",
+		"line 32: always !exited race || shm 0x1234[0] == 6: FAILED: false at cycle"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("the replay does not say %q:\n%s", s, out.String())
 		}

@@ -108,11 +108,11 @@ Usage:
       An "expect seeds FROM..TO always|sometimes|never ..." line runs
       the scenario once per seed of the range.
       Assertions: "always COND" must hold at every checking point of
-      every run (after each system call, at each block, context switch
-      and exit, and at the end), "eventually COND" at one point of every
-      run, "sometimes COND" at one point of one run of the set: the run
-      and those of the expect seeds lines, or the one run if there are
-      none. COND: console [of WHO] contains "TEXT", exited WHO,
+      every run (each scheduling point: a thread enters a system call,
+      blocks, is woken, ends its time slice, yields or exits; and the
+      end), "eventually COND" at one point of every run, "sometimes
+      COND" at one point of one run of the set: the run and those of
+      the expect seeds lines, or the one run if there are none. COND: console [of WHO] contains "TEXT", exited WHO,
       exit WHO == N, state WHO == blocked, procs, zombies,
       pipe#N.bytes, msgq KEY.count, sem KEY[N], shm KEY[OFF], shm64
       KEY[OFF] (KEY or #ID), compared with ==, !=, <, <=, >, >= to a
