@@ -222,3 +222,17 @@ func TestAssertRunReport(t *testing.T) {
 		}
 	}
 }
+
+// TestAssertSweepAndHosts: a sweep names the run that broke an always
+// line; a scenario with hosts takes no assertions.
+func TestAssertSweepAndHosts(t *testing.T) {
+	got := runAsserted(t, "race_counter.txtar", `always !exited race || exit race == 0`)
+	require.Regexp(t, `^the run with the machine's seed 1: false at cycle \d+, when pid 1 was woken: race \(pid 2\) exited with status 1, exit race = 1$`,
+		got[`always !exited race || exit race == 0`])
+
+	data, err := os.ReadFile("../testdata/scenarios/hosts_two.txtar")
+	require.NoError(t, err)
+	src := strings.Replace(string(data), "spawn on alice reader.s\n", "spawn on alice reader.s\nalways procs < 3\n", 1)
+	_, err = Parse("../testdata/scenarios/hosts_two.txtar", []byte(src))
+	require.EqualError(t, err, "../testdata/scenarios/hosts_two.txtar:17:1: always: assertions are about one machine, not yet a scenario with host lines")
+}
