@@ -70,6 +70,9 @@ func (s *Scenario) checkAsserts(o *Outcome, tallies *map[int]*seedTally) []Misma
 	if len(s.Asserts) == 0 {
 		return nil
 	}
+	if len(o.Asserts) != len(s.Asserts) {
+		return []Mismatch{{Pos: s.Asserts[0].Pos, What: s.Asserts[0].Text, Msg: "the outcome holds no results of the assertions: it was not made by this scenario's Run"}}
+	}
 	var sweep *assertSweep
 	for _, e := range s.Expects {
 		if e.Seeds != nil {
