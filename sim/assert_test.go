@@ -236,3 +236,26 @@ func TestAssertSweepAndHosts(t *testing.T) {
 	_, err = Parse("../testdata/scenarios/hosts_two.txtar", []byte(src))
 	require.EqualError(t, err, "../testdata/scenarios/hosts_two.txtar:17:1: always: assertions are about one machine, not yet a scenario with host lines")
 }
+
+// TestAssertSameRun: watching changes nothing in the run: with an
+// assertion that never decides, the trace is the same event for event.
+func TestAssertSameRun(t *testing.T) {
+	for _, name := range []string{"pipe_full.txtar", "sem_counter.txtar", "threads_prodcons.txtar"} {
+		path := "../testdata/scenarios/" + name
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		plain, err := Parse(path, data)
+		require.NoError(t, err)
+		i := strings.Index(string(data), "\nspawn ") + 1
+		watched, err := Parse(path, []byte(string(data[:i])+"always procs < 1000 || console contains \"never\"\n"+string(data[i:])))
+		require.NoError(t, err)
+		a, err := plain.Run(Options{KeepTrace: true})
+		require.NoError(t, err)
+		b, err := watched.Run(Options{KeepTrace: true})
+		require.NoError(t, err)
+		require.Equal(t, a.Trace, b.Trace, name)
+		require.Equal(t, a.Console, b.Console, name)
+		require.Len(t, b.Asserts, 1)
+		require.Greater(t, b.Asserts[0].Points, uint64(10), name)
+	}
+}
