@@ -639,7 +639,7 @@ func exploreDPOR(s *sim.Scenario, cfg Config) (*Report, error) {
 	st, err := searchDPOR(s, limit, func(r *dporRun) bool {
 		rep.Schedules++
 		rep.Instructions += r.outcome.Result.Instructions
-		rep.Runs = append(rep.Runs, Ran{r.index, r.outcome.Result.Instructions})
+		rep.Runs = append(rep.Runs, Ran{r.index, r.outcome.Result.Instructions, s.SometimesSeen(r.outcome)})
 		if r.blocked {
 			return true
 		}

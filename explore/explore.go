@@ -59,6 +59,7 @@ type Failure struct {
 type Ran struct {
 	Schedule     int
 	Instructions uint64
+	Seen         []bool // per assertion of the scenario: true at a point of this run (sometimes.go)
 }
 
 // Report is what an exploration found.
@@ -183,6 +184,7 @@ func (x *explorer) token(i int) (Token, bool) {
 type result struct {
 	ran          bool
 	instructions uint64
+	seen         []bool
 	failure      *Failure
 	err          error
 }
@@ -329,7 +331,7 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 		}
 		rep.Schedules++
 		rep.Instructions += r.instructions
-		rep.Runs = append(rep.Runs, Ran{cfg.Shard + m*cfg.Shards, r.instructions})
+		rep.Runs = append(rep.Runs, Ran{cfg.Shard + m*cfg.Shards, r.instructions, r.seen})
 		if r.failure != nil {
 			rep.Failures = append(rep.Failures, *r.failure)
 			if !cfg.All {
@@ -350,7 +352,7 @@ func (x *explorer) runSchedule(i int, t Token, keep func() bool) (result, sched.
 	if err != nil {
 		return result{err: err}, pol
 	}
-	r := result{ran: true, instructions: o.Result.Instructions}
+	r := result{ran: true, instructions: o.Result.Instructions, seen: x.s.SometimesSeen(o)}
 	ms := x.s.CheckRun(o)
 	if len(ms) == 0 {
 		return r, pol

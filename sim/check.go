@@ -58,6 +58,7 @@ func (s *Scenario) Check(o *Outcome) []Mismatch {
 			out = append(out, Mismatch{Pos: e.Pos, What: e.Text, Msg: msg})
 		}
 	}
+	out = append(out, s.checkAsserts(o, &tallies)...)
 	for _, w := range s.Wants {
 		got, over := s.render(w.Name, o)
 		if over != "" {

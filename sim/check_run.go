@@ -39,7 +39,7 @@ func (s *Scenario) CheckRun(o *Outcome) []Mismatch {
 			out = append(out, Mismatch{Pos: e.Pos, What: e.Text, Msg: msg})
 		}
 	}
-	return out
+	return append(out, s.checkAssertsRun(o)...)
 }
 
 // Fingerprint returns a short hash of the scenario file's bytes, so that a

@@ -40,6 +40,10 @@ func FuzzParse(f *testing.F) {
 	// Seed ranges, well and badly formed.
 	f.Add([]byte("machine seed=1 jitter=9\nspawn hello.s\nexpect seeds 1..100 sometimes exit hello 1\n" +
 		"expect seeds 0..999 never console \"x\"\nexpect seeds 5..1 always\nexpect seeds 1..2000 maybe\n-- hello.s --\n" + helloSrc))
+	// Assertions (assert.go), well and badly formed.
+	f.Add([]byte(assertScenario(`always (procs <= 3 || !exited hello) && pipe#1.bytes < 0x10`,
+		`eventually console of pid 2 contains "hi\n" && sem#0[1] >= -1 && shm64 0x12[8] != 0`,
+		`sometimes state hello == blocked || msgq 7.count > 1 && exit hello == 0`, `always ((procs`, `sometimes shm 0[3] < `)))
 	// Numeric settings at and past the ends of their ranges (issue 15).
 	for _, m := range []string{
 		"machine jitter=18446744073709551615 quantum=18446744073709551615",

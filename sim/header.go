@@ -22,6 +22,7 @@ import (
 //	expect unimplemented NAME...
 //	cc glibc | cc rt DIR
 //	fault CALL N|p=PROB ERRNO|short|kill [by WHO] | fault kill WHO at call N (faults.go)
+//	always|eventually|sometimes COND (assert.go)
 //	host NAME ip=ADDRESS ... | link A B latency=... | at CYCLE down|partition|heal ...
 //
 // The host lines, and the "on HOST" that spawn, install, key and expect
@@ -43,6 +44,7 @@ type header struct {
 	cc       ccLine              // the cc line: how C programs are built
 	cprogs   []cprog             // the C programs, built once the whole header is read
 	line     int                 // the line being parsed
+	asserts  assertHeader        // what the assertions need once every line is read (assert.go)
 }
 
 func (h *header) at(col int) Pos { return Pos{Filename: h.s.Path, Line: h.line, Col: col} }
@@ -91,14 +93,17 @@ func (h *header) parse(comment []byte) {
 			h.expect(words[1:], end, ln)
 		case d.val == "cc":
 			h.ccDirective(words[1:], end)
+		case d.val == "always" || d.val == "eventually" || d.val == "sometimes":
+			h.assertion(d, ln)
 		case d.val == "fault":
 			h.fault(words[1:], end) // faults.go
 		default:
-			h.errs.Add(h.at(d.col), "unknown directive %q: expected machine, host, link, spawn, install, watch, at, expect, fault or cc", d.val)
+			h.errs.Add(h.at(d.col), "unknown directive %q: expected machine, host, link, spawn, install, watch, at, expect, fault, cc, always, eventually or sometimes", d.val)
 		}
 	}
 	h.buildCPrograms()
 	h.resolveExpects()
+	h.resolveAsserts()
 	h.checkInstalls()
 	h.checkHostSections()
 	if _, set := h.settings["limit"]; !set {

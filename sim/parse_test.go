@@ -101,7 +101,7 @@ func TestParseErrors(t *testing.T) {
 		name, src, want string
 	}{
 		{"directive", "spawn hello.s\nrun hello\n-- hello.s --\n" + helloSrc,
-			`x.txtar:2:1: unknown directive "run": expected machine, host, link, spawn, install, watch, at, expect, fault or cc`},
+			`x.txtar:2:1: unknown directive "run": expected machine, host, link, spawn, install, watch, at, expect, fault, cc, always, eventually or sometimes`},
 		{"machine", "machine mem=12Q quantum=0 speed=3 seed\nmachine seed=1 seed=2\nspawn hello.s\n-- hello.s --\n" + helloSrc,
 			`x.txtar:1:13: bad mem "12Q": expected a size such as 65536, 64K, 16M or 1G
 x.txtar:1:25: bad quantum "0": expected a quantum from 1 to 1_000_000_000_000 cycles

@@ -65,6 +65,10 @@ type Outcome struct {
 	// them (a scenario with link lines).
 	Links []kernel.LinkState
 
+	// Asserts is what the run showed of each assertion of the scenario
+	// (assert_run.go), in the order of Scenario.Asserts.
+	Asserts []AssertResult
+
 	trace *traceRecord // the text trace, as far as want/trace needs it
 }
 
@@ -176,6 +180,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	// A policy holds one machine's ready set: it steers the first host.
 	cc.Hosts[0].Policy = opts.Policy
 	cc.Hosts[0].Faults = s.faultPlan(opts)
+	mon := s.newAssertMonitor(consoles[0], &cc.Hosts[0]) // nil without assertions
 	if opts.KeepTrace || o.trace != nil || opts.Trace != nil {
 		width := s.HostWidth()
 		cc.Trace = func(e *kernel.Event) {
@@ -196,6 +201,9 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		}
 	}
 	c := kernel.NewCluster(cc)
+	if mon != nil {
+		c.Host(0).WrapPolicy(mon.wrap) // its scheduling points are the checking points
+	}
 	if net != nil {
 		if err := s.connectNet(c, net); err != nil {
 			return nil, err
@@ -261,6 +269,9 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	if mon != nil {
+		mon.start(c.Host(0), o.PIDs)
+	}
 	if opts.Snapshot != nil {
 		for _, at := range opts.SnapshotAt {
 			if opts.PauseAt != 0 && at >= opts.PauseAt {
@@ -276,6 +287,9 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		results = c.RunUntil(opts.PauseAt)
 	} else {
 		results = c.Run()
+	}
+	if mon != nil {
+		o.Asserts = mon.finish(results[0].Cycles, results[0].Reason == kernel.StopPaused)
 	}
 	o.finish(c, results, consoles, net, opts.PauseAt)
 	return o, nil

@@ -19,8 +19,9 @@
 // scenario.go (the types, Load and Parse), header.go (the directives),
 // program.go (finding and assembling programs), cprogram.go (the kept
 // binaries of C programs, and building them), run.go (running the
-// machine), check.go and diff.go (expectations), update.go (rewriting want/
-// sections) and trace.go (rendering events).
+// machine), check.go and diff.go (expectations), assert.go, assert_run.go
+// and assert_check.go (always, eventually and sometimes lines), update.go
+// (rewriting want/ sections) and trace.go (rendering events).
 package sim
 
 import (
@@ -47,6 +48,10 @@ type Scenario struct {
 	Expects  []Expect   // expect lines, in order
 	Faults   FaultPlan  // fault lines (faults.go): the first host's fault plan
 	Wants    []Want     // want/ sections, in file order
+
+	// Asserts are the always, eventually and sometimes lines, in order
+	// (assert.go).
+	Asserts []Assertion
 
 	// Hosts are the machines of a scenario with host lines, in order
 	// (hosts.go); empty for a scenario that is one machine. Links,

@@ -31,6 +31,10 @@ type seedTally struct {
 	held, broke []uint64 // in increasing order
 	firstBroke  string   // what happened in the first seed that broke the line
 	err         string   // the first run that could not start, if any
+
+	// asserts, under assertTallyKey, is the assertions over the runs
+	// (assert_check.go).
+	asserts *assertSweep
 }
 
 // runSeeds runs the scenario once for every seed that a seed range of its
@@ -77,6 +81,9 @@ func (s *Scenario) seedTallies() map[int]*seedTally {
 			tallies[i] = &seedTally{}
 		}
 	}
+	if len(s.Asserts) > 0 {
+		tallies[assertTallyKey] = &seedTally{asserts: &assertSweep{}}
+	}
 	return tallies
 }
 
@@ -84,6 +91,9 @@ func (s *Scenario) seedTallies() map[int]*seedTally {
 // run) against every expect line whose range holds the seed. Seeds come in
 // increasing order.
 func (s *Scenario) tallySeed(tallies map[int]*seedTally, seed uint64, o *Outcome, err error) {
+	if t := tallies[assertTallyKey]; t != nil {
+		t.asserts.add(s, seed, o, err)
+	}
 	for i, e := range s.Expects {
 		r := e.Seeds
 		if r == nil || seed < r.From || seed > r.To {

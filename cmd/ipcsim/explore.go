@@ -96,6 +96,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
+	unseen := exploreSometimes(stdout, s, rep, cfg.Shards > 1, fs.Arg(0))
 	if cfg.Strategy == "dpor" {
 		dporSummary(stdout, cfg, rep)
 	} else {
@@ -105,7 +106,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "rate: %.0f schedules/s, %.3g simulated instructions/s (wall clock, %.3fs)\n",
 			float64(rep.Schedules)/elapsed, float64(rep.Instructions)/elapsed, elapsed)
 	}
-	if len(rep.Failures) > 0 {
+	if len(rep.Failures) > 0 || unseen {
 		return exitFailed
 	}
 	return exitOK
@@ -144,6 +145,32 @@ func summary(stdout io.Writer, cfg explore.Config, rep *explore.Report) {
 		desc += fmt.Sprintf(", fault plans from %d candidate faults", rep.FaultCandidates)
 	}
 	fmt.Fprintf(stdout, "explore: %s, seed %d: %d schedules, %d failing\n", desc, cfg.Seed, rep.Schedules, len(rep.Failures))
+}
+
+// exploreSometimes reports the sometimes assertions of the scenario over
+// the schedules explored: in how many each was true, and as a failure each
+// that none saw. A shard sees part of the schedules: it gives its counts
+// and fails nothing (the shards' counts add up). It returns whether an
+// assertion failed.
+func exploreSometimes(w io.Writer, s *sim.Scenario, rep *explore.Report, shard bool, path string) bool {
+	seen := rep.Sometimes(s)
+	for i, a := range s.Asserts {
+		if a.Kind == sim.AssertSometimes {
+			fmt.Fprintf(w, "sometimes: line %d: %s: true in %d of %d schedules\n", a.Pos.Line, a.Text, seen[i], rep.Schedules)
+		}
+	}
+	if shard {
+		return false
+	}
+	ms := rep.SometimesMismatches(s)
+	if len(ms) == 0 {
+		return false
+	}
+	fmt.Fprintf(w, "--- FAIL: sometimes assertions of %s\n", path)
+	for _, m := range ms {
+		fmt.Fprintf(w, "    %s\n", m)
+	}
+	return true
 }
 
 // interleave moves the flags that follow the first positional argument in

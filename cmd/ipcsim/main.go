@@ -35,8 +35,13 @@ Usage:
       --format=json prints all of it as JSON, one document a line: the
       trace events (with a "kind"), then documents with a "type":
       console (one per host, the whole output), exit (one per process),
-      stop (one per host: why it stopped), process (--tree) and
-      unimplemented (see the README).
+      stop (one per host: why it stopped), process (--tree),
+      unimplemented and assertion (see the README).
+      A scenario's always, eventually and sometimes lines (assertions)
+      are checked as it runs; a last section, "--- assertions", says
+      for each whether it held, where it broke (the cycle, the point and
+      the values of its tests) or where it was first true, and the trace
+      has an "assertion failed" (or "reached") note at that point.
       Trace filters hide events of the trace, in text and JSON; the run,
       its console and its exits stay the same:
         --pid=2,3        only these processes (alice:2 for a host's;
@@ -66,7 +71,9 @@ Usage:
       explore printed the token for (not with --seed or --limit); a token
       of another build of ipcsim or another version of the scenario is
       refused. Flags may follow FILE. Exit status: 0 once the scenario
-      ran, 2 for bad input.
+      ran, 1 if it broke an always or eventually assertion (a sometimes
+      one it did not see is reported, not failed: it is about a set of
+      runs), 2 for bad input.
 
   ipcsim explore [--strategy=portfolio|pct|random|pb|dpor] [--depth=3]
                  [--p=0.05] [--schedules=100] [--seed=S] [--all] [--no-shrink]
@@ -74,7 +81,10 @@ Usage:
       Run a scenario under many schedules that may preempt between any
       two instructions, and check on each run its expect lines (plain
       lines, and "expect seeds" lines with always or never; not the
-      want/ sections, nor "sometimes" lines). pct is PCT with the given
+      want/ sections, nor "sometimes" lines) and its always and
+      eventually assertions. A "sometimes COND" assertion is about the
+      whole exploration: a line says in how many schedules COND was
+      true, and one that no schedule saw fails it (a shard only counts). pct is PCT with the given
       depth (its step bound learned from the first schedule); random
       switches to a random ready process with probability p at each
       step; pb bounds the preemptions, 0, then 1, 2, 3... (iterative
@@ -121,6 +131,16 @@ Usage:
       each pass (not with -q), and finally "N passed, M failed".
       An "expect seeds FROM..TO always|sometimes|never ..." line runs
       the scenario once per seed of the range.
+      Assertions: "always COND" must hold at every checking point of
+      every run (each scheduling point: a thread enters a system call,
+      blocks, is woken, ends its time slice, yields or exits; and the
+      end), "eventually COND" at one point of every run, "sometimes
+      COND" at one point of one run of the set: the run and those of
+      the expect seeds lines, or the one run if there are none. COND: console [of WHO] contains "TEXT", exited WHO,
+      exit WHO == N, state WHO == blocked, procs, zombies,
+      pipe#N.bytes, msgq KEY.count, sem KEY[N], shm KEY[OFF], shm64
+      KEY[OFF] (KEY or #ID), compared with ==, !=, <, <=, >, >= to a
+      number, joined with &&, || and !, in parentheses (see the README).
       A run that calls a system call ipcsim does not implement fails,
       unless an "expect unimplemented NAME..." line names those calls.
       --update rewrites the want/ sections with what happened, and

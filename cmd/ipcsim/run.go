@@ -145,24 +145,36 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ipcsim run: writing the trace: %v\n", err)
 		return exitBadInput
 	}
+	// A failed always or eventually assertion makes the status 1
+	// (sim/assert_check.go).
+	asserts, assertFailed := s.RunAsserts(o)
+	status := exitOK
+	if assertFailed {
+		status = exitFailed
+	}
 	if view {
 		// The output is one document (JSON, a diagram): what the text
 		// trace ends with goes to standard error, and only a warning.
 		if u := o.Result.Unimplemented; len(u) > 0 {
 			fmt.Fprintf(stderr, "unimplemented: %s\n", sim.FormatUnimplemented(u))
 		}
+		writeAsserts(stderr, asserts)
 		limitNote(stderr, "run", s, o)
-		return exitOK
+		return status
 	}
 	if *format == "json" {
 		// Every line a JSON document: the console, the exits and the
 		// rest follow the events as documents with a "type".
-		if err := sim.WriteRunJSON(out, o, runTree); err != nil {
+		err := sim.WriteRunJSON(out, o, runTree)
+		if err == nil {
+			err = s.WriteAssertJSON(out, o)
+		}
+		if err != nil {
 			fmt.Fprintf(stderr, "ipcsim run: writing the output: %v\n", err)
 			return exitBadInput
 		}
 		limitNote(stderr, "run", s, o)
-		return exitOK
+		return status
 	}
 	if *quiz {
 		// The console would give the answers away.
@@ -174,7 +186,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		limitNote(stderr, "run", s, o)
-		return exitOK
+		return status
 	}
 	if len(s.Hosts) > 0 {
 		for i := range o.Hosts {
@@ -189,13 +201,26 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(out, "--- processes\n")
 		runTree.Write(out)
 	}
+	writeAsserts(out, asserts)
 	if u := o.Result.Unimplemented; len(u) > 0 {
 		// Last, so that nobody misses it: a run whose calls failed with
 		// ENOSYS shows little of what the scenario meant to show.
 		fmt.Fprintf(out, "unimplemented: %s\n", sim.FormatUnimplemented(u))
 	}
 	limitNote(stderr, "run", s, o)
-	return exitOK
+	return status
+}
+
+// writeAsserts prints what the run showed of the scenario's assertions,
+// under a header, if it has any.
+func writeAsserts(w io.Writer, lines []string) {
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "--- assertions\n")
+	for _, l := range lines {
+		fmt.Fprintln(w, l)
+	}
 }
 
 // filterFlags defines the trace filters of ipcsim run on fs: --pid,
