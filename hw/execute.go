@@ -77,6 +77,10 @@ loop:
 			d := &code.inst[pc>>1&(parcelsPerPage-1)]
 
 			switch d.op {
+			case opUndecoded, opIllegal, opCross, opRefetch:
+				// (Listed so that the jump table starts at op 0.)
+				goto slow
+
 			// RV32I/RV64I "Integer Computational Instructions".
 			case opLUI:
 				x[d.rd&63] = uint64(d.imm)
