@@ -15,15 +15,16 @@ import (
 // and EBREAK too; the kernel advances PC past an ECALL (4 bytes) itself.
 //
 // The fast path: the registers live in a local array, the decoded page of
-// the current PC and its virtual page number live in locals, so the fetch of
-// the next sequential instruction is an array index, and only leaving the
-// page costs a translation. Loads and stores go through the TLB (tlb.go).
+// the current PC and the page's address live in locals, so the fetch of
+// the next instruction in the page is an array index (pc-pageVA < PageSize
+// both keeps pc in the page and proves the index in range, so there is no
+// bounds check), and only leaving the page costs a translation. Loads and stores go through the TLB (tlb.go).
 //
 // The switch of the inner loop calls no function. Whatever needs a call (a
 // slot not decoded yet, a load or store that misses the TLB, an atomic, F
 // and D, a trap) leaves the switch for the slow path below it (goto slow),
 // and most of it goes to execSlow. That keeps the loop's values (pc, left,
-// code, codeVPN) in registers: a call anywhere in the switch made the Go
+// code, pageVA) in registers: a call anywhere in the switch made the Go
 // compiler save them to the stack and reload them on every instruction
 // (measured: 47 host instructions per simulated one in BenchmarkCPUCompute,
 // 38 without, 488 -> 617 M instructions per CPU-second). For the same
@@ -70,11 +71,11 @@ loop:
 			break
 		}
 		code := c.codePage(base) // decoded instructions of the frame at base
-		codeVPN := pc >> PageShift
+		pageVA := pc &^ pageMask
 
 	page:
-		for left != 0 && pc>>PageShift == codeVPN {
-			d := &code.inst[pc>>1&(parcelsPerPage-1)]
+		for left != 0 && pc-pageVA < PageSize {
+			d := &code.inst[(pc-pageVA)>>1]
 
 			switch d.op {
 			case opUndecoded, opIllegal, opCross, opRefetch:
