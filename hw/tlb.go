@@ -111,9 +111,9 @@ func (c *CPU) translate(va uint64, acc access) (base uint64, ok bool) {
 // Loads and stores. The fast path is a TLB hit on an access that stays
 // inside its page; the interpreter loop tests for it itself (with tlbEntry
 // and inPage, which the Go compiler inlines) and then reads or writes the
-// entry's page.
-// Everything else (a miss, a page-straddling access, a fault) goes to
-// loadSlow/storeSlow, which on failure return false and leave the faulting
+// entry's page. Everything else (a miss, a page-straddling access, a
+// fault) leaves the loop's switch for execSlow (execute.go), which calls
+// loadSlow/storeSlow; these on failure return false and leave the faulting
 // virtual address in c.faultVA.
 //
 // Misaligned accesses are not faults: Linux emulates them for user programs
