@@ -10,15 +10,20 @@
 // report does not depend on either.
 //
 // A policy here is a sched.Policy that the kernel asks at every choice
-// (sim.Options.Policy); the kernel itself is untouched (dpor's policy is
-// also a sched.AccessObserver, which sees each access to shared memory
-// and ends a time slice right after it). Time slices are 1
-// to MaxSlice cycles, so the timer asks the policy every few instructions
-// and a preemption may fall between any two instructions: that is what
-// exposes a race between a plain load and a plain store.
+// (sim.Options.Policy); the kernel itself is untouched. Random preemption
+// and pb give time slices of 1 to MaxSlice cycles, so the timer asks the
+// policy every few instructions and a preemption may fall between any two
+// instructions: that is what exposes a race between a plain load and a
+// plain store. PCT and dpor are also sched.AccessObservers: the kernel
+// shows them each access to shared memory and the end of each system
+// call, and they end a time slice right after an access, so that their
+// preemptions fall between any two visible operations (a preemption
+// between two private instructions is the same schedule as one after the
+// last shared access before them).
 //
 // Steps. A step is a scheduling point at which the policy could switch to
-// another process: a slice end (every 1 to MaxSlice instructions), a system call
+// another process: a slice end (random and pb: every 1 to MaxSlice
+// instructions; PCT: after each access to shared memory), a system call
 // entry, a wakeup or a sched_yield, while at least one other process waits
 // in the ready set. Points with no one to switch to are not steps, so a
 // schedule is described by the few hundred steps where processes really
@@ -179,6 +184,8 @@ type pct struct {
 	want    int
 	step    uint64
 	fair    uint64 // from this step on, round robin (0: never)
+	forced  bool   // the slice ends after a call, for a process of higher priority (SyscallDone)
+	afterLR int    // the process whose last shared access was an LR (Access), or 0
 	slices  sliceSeq
 }
 
@@ -251,11 +258,70 @@ func (p *pct) Pick() (int, bool) {
 	return pid, true
 }
 
-func (p *pct) Slice(int) uint64 { return p.slices.next() }
+// Slice is long: PCT's steps come from the accesses (Access), not from the
+// timer. A slice still ends, so that a process that never touches shared
+// memory cannot hold the CPU for ever.
+func (p *pct) Slice(int) uint64 { return pctSlice }
+
+// pctSlice is the time slice PCT gives, in cycles.
+const pctSlice = 1 << 14
+
+// Access ends the running process's slice after each access to shared
+// memory while another process is ready, so that the slice end is a step
+// (sched.AccessObserver). PCT's steps are thus the points between two
+// visible operations, not between two instructions: a preemption between
+// two private instructions orders the shared accesses as a preemption
+// after the last access before them does, so no interleaving of the
+// shared accesses is lost, and the change points fall only where they can
+// matter (the PCT paper counts steps the same way). An LR is not a step:
+// its SC follows without a trap between, as the kernel breaks the
+// reservation at every trap.
+//
+// A process that spins on an LR alone (lr; bnez back to the lr, while the
+// lock is taken) would then have no step at all, and under strict
+// priorities spin for ever: its second LR in a row is a step. The slice
+// end breaks the reservation of that LR, but the loop takes another before
+// it tries its SC.
+func (p *pct) Access(pid int, a sched.Access) bool {
+	if a.LR && p.afterLR != pid {
+		p.afterLR = pid
+		return false
+	}
+	p.afterLR = 0
+	return p.othersReady()
+}
+
+// SyscallDone ends the slice after a system call that made a process of
+// higher priority ready (fork, a wakeup): under PCT it must run before the
+// caller's next shared access, not after it. That slice end is no step of
+// its own (forced): the call's entry was the step.
+func (p *pct) SyscallDone(int) bool {
+	b, ok := p.best()
+	p.forced = ok && p.running != 0 && p.higher(b, p.running)
+	return p.forced
+}
+
+// othersReady reports whether a process other than init is ready.
+func (p *pct) othersReady() bool {
+	for _, pid := range p.ready {
+		if pid != initPID {
+			return true
+		}
+	}
+	return false
+}
 
 func (p *pct) Point(pt sched.Point) sched.Decision {
 	if (pt.Kind == sched.PointBlock || pt.Kind == sched.PointExit) && pt.PID == p.running {
 		p.running = 0
+	}
+	if p.forced && pt.Kind == sched.PointSliceEnd {
+		p.forced = false
+		if b, ok := p.best(); ok && p.higher(b, p.running) {
+			p.want = b
+			return sched.Preempt
+		}
+		return sched.Continue
 	}
 	if !isStep(pt, p.ready) {
 		return sched.Continue
