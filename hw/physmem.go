@@ -31,13 +31,15 @@ type Frame uint32
 // Their bytes live in chunks, each allocated when the first of its frames is
 // taken and never moved or freed after: taking a fresh frame copies nothing,
 // and a frame's bytes (Bytes, or the pointer the CPU's TLB keeps) stay where
-// they are for the life of the PhysMem. The chunks grow from
-// firstChunkFrames frames (32 KiB, a small object for Go's allocator) by
-// doubling to chunkFrames (256 KiB): a 64 MiB machine that runs two small
-// processes costs a chunk or two of 32 KiB, not 64 MiB (nor 256 KiB, a
-// large object that Go zeroes, collects and returns to the OS each time) to
-// allocate, zero and collect; a seed sweep builds a machine per seed
-// (BenchmarkSeedSweep in sim).
+// they are for the life of the PhysMem. The first smallChunks chunks hold
+// smallChunkFrames frames each (16 KiB: a small object for Go's allocator,
+// which counts objects above 32 KiB less 8 bytes as large), the next ones
+// as many frames as all before them, up to chunkFrames (256 KiB): a 64 MiB
+// machine that runs two small processes costs a chunk or two of 16 KiB,
+// not 64 MiB (nor a large object that Go zeroes, collects and returns to
+// the OS each time) to allocate, zero and collect; a seed sweep builds a
+// machine per seed (BenchmarkSeedSweep in sim: race_counter.txtar uses 8
+// frames).
 //
 // pages, refs and decoded, 20 bytes a frame, cover the allocated chunks and
 // grow by append, which moves them: nothing may keep any of these slices
@@ -57,14 +59,14 @@ type PhysMem struct {
 	decoded []*decodedPage
 }
 
-// Chunks of frames: the first holds firstChunkFrames frames, each next one
-// as many frames as all before it (so the chunks double), up to chunkFrames.
-// Small chunks keep a small machine small and its chunks small objects for
-// Go's allocator (at most 32 KiB: no large-object zeroing, scavenging and
-// collection per machine); large ones mean fewer allocations for a big
-// machine (a ring of 10,000 processes takes about 6,000 chunks).
+// The sizes of chunks, in frames. Small chunks keep a small machine small
+// and its chunks small objects for Go's allocator (no large-object zeroing,
+// scavenging and collection per machine); large ones mean fewer
+// allocations for a big machine (a ring of 10,000 processes takes about
+// 6,000 chunks).
 const (
-	firstChunkFrames = 8
+	smallChunkFrames = 4
+	smallChunks      = 4
 	chunkFrames      = 64
 )
 
@@ -115,12 +117,15 @@ func (m *PhysMem) Alloc() (f Frame, ok bool) {
 	return f, true
 }
 
-// grow allocates the next chunk of frames (as many as all before it,
-// between firstChunkFrames and chunkFrames, and no more than remain).
-// Existing chunks stay where they are; only pages, refs and decoded are
-// extended (and may move).
+// grow allocates the next chunk of frames (see smallChunks), no larger
+// than what remains of memory. Existing chunks stay where they are; only
+// pages, refs and decoded are extended (and may move).
 func (m *PhysMem) grow() {
-	n := min(max(len(m.pages), firstChunkFrames), chunkFrames, m.n-len(m.pages))
+	n := smallChunkFrames
+	if len(m.pages) >= smallChunks*smallChunkFrames {
+		n = min(len(m.pages), chunkFrames)
+	}
+	n = min(n, m.n-len(m.pages))
 	c := make([][PageSize]byte, n)
 	for i := range c {
 		m.pages = append(m.pages, &c[i])
