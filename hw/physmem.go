@@ -28,25 +28,30 @@ type Frame uint32
 //
 // The host memory behind the frames is allocated lazily: frames are handed
 // out lowest number first, so only frames [0, fresh) have ever been used.
-// Their bytes live in chunks of chunkFrames frames, each allocated when the
-// first of its frames is taken and never moved or freed after: taking a
-// fresh frame copies nothing, and a frame's bytes (Bytes, or the pointer
-// the CPU's TLB keeps) stay where they are for the life of the PhysMem. A
-// 64 MiB machine that runs two small processes costs a chunk or two (256
-// KiB each), not 64 MiB to allocate, zero and collect; a seed sweep builds
-// a machine per seed (BenchmarkSeedSweep in sim).
+// Their bytes live in chunks, each allocated when the first of its frames is
+// taken and never moved or freed after: taking a fresh frame copies nothing,
+// and a frame's bytes (Bytes, or the pointer the CPU's TLB keeps) stay where
+// they are for the life of the PhysMem. The first smallChunks chunks hold
+// smallChunkFrames frames each (16 KiB: a small object for Go's allocator,
+// which counts objects above 32 KiB less 8 bytes as large), the next ones
+// as many frames as all before them, up to chunkFrames (256 KiB): a 64 MiB
+// machine that runs two small processes costs a chunk or two of 16 KiB,
+// not 64 MiB (nor a large object that Go zeroes, collects and returns to
+// the OS each time) to allocate, zero and collect; a seed sweep builds a
+// machine per seed (BenchmarkSeedSweep in sim: race_counter.txtar uses 8
+// frames).
 //
-// refs and decoded, 12 bytes a frame, cover the allocated chunks and grow by
-// append, which moves them: nothing may keep either slice across an Alloc.
-// The CPU's Run keeps decoded in a local for one call, during which nothing
-// allocates frames (faults return to the kernel).
+// pages, refs and decoded, 20 bytes a frame, cover the allocated chunks and
+// grow by append, which moves them: nothing may keep any of these slices
+// across an Alloc. The CPU's Run keeps decoded in a local for one call,
+// during which nothing allocates frames (faults return to the kernel).
 type PhysMem struct {
-	n      int      // frames of physical memory
-	chunks []*chunk // chunks[i]: frames [i*chunkFrames, (i+1)*chunkFrames), allocated on first use
-	refs   []uint32 // refs[f]: how many mappings use frame f (0 = free); len(refs) == len(chunks)*chunkFrames
-	free   []Frame  // stack of freed frames, taken before fresh ones
-	fresh  int      // frames [fresh, n) have never been handed out (all free and zero)
-	used   int      // frames with refs > 0
+	n     int               // frames of physical memory
+	pages []*[PageSize]byte // pages[f]: the bytes of frame f, in a chunk allocated when the first of its frames was taken
+	refs  []uint32          // refs[f]: how many mappings use frame f (0 = free); len(refs) == len(pages)
+	free  []Frame           // stack of freed frames, taken before fresh ones
+	fresh int               // frames [fresh, n) have never been handed out (all free and zero)
+	used  int               // frames with refs > 0
 
 	// decoded[f] is the decoded-instruction cache of frame f, or nil. It is
 	// dropped whenever the frame is written or freed (see Invalidate).
@@ -54,17 +59,16 @@ type PhysMem struct {
 	decoded []*decodedPage
 }
 
-// chunkFrames frames of bytes are allocated at a time: 256 KiB. Smaller
-// chunks keep a small machine small; larger ones mean fewer allocations for
-// a big one (a ring of 10,000 processes takes about 6,000 chunks).
+// The sizes of chunks, in frames. Small chunks keep a small machine small
+// and its chunks small objects for Go's allocator (no large-object zeroing,
+// scavenging and collection per machine); large ones mean fewer
+// allocations for a big machine (a ring of 10,000 processes takes about
+// 6,000 chunks).
 const (
-	chunkShift  = 6
-	chunkFrames = 1 << chunkShift
+	smallChunkFrames = 4
+	smallChunks      = 4
+	chunkFrames      = 64
 )
-
-// A chunk holds the bytes of chunkFrames consecutive frames. It has no
-// pointers, so the garbage collector never scans it.
-type chunk [chunkFrames][PageSize]byte
 
 // NewPhysMem returns size bytes of physical memory (rounded down to whole
 // frames), all free and zero. No host memory is taken for the frames until
@@ -83,7 +87,7 @@ func (m *PhysMem) UsedFrames() int { return m.used }
 // counts and decoded-page slots, and the stack of free frames), which grows
 // with the highest frame used.
 func (m *PhysMem) HostBytes() int {
-	return len(m.chunks)*chunkFrames*PageSize + cap(m.chunks)*8 +
+	return len(m.pages)*PageSize + cap(m.pages)*8 +
 		cap(m.refs)*4 + cap(m.decoded)*8 + cap(m.free)*4
 }
 
@@ -100,7 +104,7 @@ func (m *PhysMem) Alloc() (f Frame, ok bool) {
 	case m.fresh < m.n:
 		f = Frame(m.fresh)
 		m.fresh++
-		if int(f) == len(m.refs) {
+		if int(f) == len(m.pages) {
 			m.grow()
 		}
 		// A fresh frame is zero: its chunk was allocated zero, and no
@@ -113,12 +117,21 @@ func (m *PhysMem) Alloc() (f Frame, ok bool) {
 	return f, true
 }
 
-// grow allocates the next chunk of frames. Existing chunks stay where they
-// are; only refs and decoded are extended (and may move).
+// grow allocates the next chunk of frames (see smallChunks), no larger
+// than what remains of memory. Existing chunks stay where they are; only
+// pages, refs and decoded are extended (and may move).
 func (m *PhysMem) grow() {
-	m.chunks = append(m.chunks, new(chunk))
-	m.refs = append(m.refs, make([]uint32, chunkFrames)...)
-	m.decoded = append(m.decoded, make([]*decodedPage, chunkFrames)...)
+	n := smallChunkFrames
+	if len(m.pages) >= smallChunks*smallChunkFrames {
+		n = min(len(m.pages), chunkFrames)
+	}
+	n = min(n, m.n-len(m.pages))
+	c := make([][PageSize]byte, n)
+	for i := range c {
+		m.pages = append(m.pages, &c[i])
+	}
+	m.refs = append(m.refs, make([]uint32, n)...)
+	m.decoded = append(m.decoded, make([]*decodedPage, n)...)
 }
 
 // Ref adds a reference to an allocated frame (a second mapping of it).
@@ -164,7 +177,7 @@ func (m *PhysMem) Refs(f Frame) int {
 // are a new zero page, for readers only (writes to a free frame are a bug
 // anyway).
 func (m *PhysMem) Bytes(f Frame) []byte {
-	if int(f>>chunkShift) >= len(m.chunks) {
+	if int(f) >= len(m.pages) {
 		return make([]byte, PageSize)
 	}
 	return m.page(f)[:]
@@ -173,7 +186,7 @@ func (m *PhysMem) Bytes(f Frame) []byte {
 // page returns the bytes of frame f, whose chunk must be allocated: the
 // CPU's TLB keeps the pointer (see tlbEntry).
 func (m *PhysMem) page(f Frame) *[PageSize]byte {
-	return &m.chunks[f>>chunkShift][f&(chunkFrames-1)]
+	return m.pages[f]
 }
 
 // Invalidate drops the decoded-instruction cache of frame f. The CPU calls it

@@ -64,20 +64,38 @@ func TestPhysMemAllocZeroesAndOrder(t *testing.T) {
 }
 
 // Host memory is taken a chunk at a time, as frames are used: a big
-// machine that uses a few frames stays small.
+// machine that uses a few frames stays small. The first chunks are small,
+// then they double up to chunkFrames, and never go past the machine's end.
 func TestPhysMemLazy(t *testing.T) {
 	m := NewPhysMem(64 << 20)
 	require.Equal(t, 0, m.HostBytes())
 	require.Equal(t, make([]byte, PageSize), m.Bytes(100), "a frame never allocated reads as zero")
-	for range 10 {
+	m.Alloc()
+	require.Len(t, m.pages, smallChunkFrames)
+	require.Less(t, m.HostBytes(), 17<<10, "one small chunk")
+	for range 9 {
 		m.Alloc()
 	}
-	require.Less(t, m.HostBytes(), 300<<10)
+	require.Len(t, m.pages, 12)
+	require.Less(t, m.HostBytes(), 100<<10)
 	for range chunkFrames {
 		m.Alloc()
 	}
+	require.Len(t, m.pages, 128) // 4+4+4+4 +16+32+64
 	require.Less(t, m.HostBytes(), 600<<10)
-	require.Equal(t, 2, len(m.chunks))
+	for range 3 * chunkFrames {
+		m.Alloc()
+	}
+	require.Len(t, m.pages, 128+3*chunkFrames, "at most chunkFrames a chunk")
+
+	small := NewPhysMem(10 * PageSize)
+	for range 10 {
+		_, ok := small.Alloc()
+		require.True(t, ok)
+	}
+	_, ok := small.Alloc()
+	require.False(t, ok)
+	require.Len(t, small.pages, 10, "no chunk goes past the end of memory")
 }
 
 // The CPU's TLB keeps pointers to frames' bytes from one Run to the next.

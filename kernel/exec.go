@@ -23,7 +23,7 @@ func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
 		return err
 	}
 	data := exe.file.data
-	img, err := loader.Load(path, data, proc.UserLimit)
+	img, err := loader.LoadShared(path, data, proc.UserLimit)
 	if err != nil {
 		return err
 	}

@@ -212,7 +212,7 @@ type Kernel struct {
 	exitsDropped uint64      // exits not kept in exits (Config.MaxExits)
 	faults       *faultState // the fault plan (fault.go); nil without one, the common case
 
-	scratch [ioChunk]byte // the buffer reads and writes move data through
+	scratch []byte // the buffer reads and writes move data through (scratchBuf): as long as the longest step so far
 }
 
 // A Task is the kernel's view of a process: the process and what the

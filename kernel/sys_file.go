@@ -88,7 +88,7 @@ func sysPwrite64(c *call) (int64, error) {
 	total := segsLen(segs)
 	var done uint64
 	for done < total {
-		buf := c.t.k.scratch[:min(total-done, ioChunk)]
+		buf := c.t.k.scratchBuf(min(total-done, ioChunk))
 		n := gather(c.t.AS, segs, done, buf)
 		w, err := c.t.k.writeAt(h.f, off+int64(done), buf[:n])
 		done += uint64(w)

@@ -23,6 +23,23 @@ func init() {
 // kernel's buffer.
 const ioChunk = 64 << 10
 
+// scratchBuf returns the kernel's buffer, n bytes of it (n <= ioChunk),
+// for one step of a read or write to move data through; its contents are
+// whatever the last step left. The buffer grows by powers of two, from 4
+// KiB, to the longest step asked for (at most ioChunk): a machine whose
+// processes write a line at a time never allocates (nor zeroes) 64 KiB.
+// The slice is good until the next call.
+func (k *Kernel) scratchBuf(n uint64) []byte {
+	if n > uint64(len(k.scratch)) {
+		size := uint64(4 << 10)
+		for size < n {
+			size *= 2
+		}
+		k.scratch = make([]byte, min(size, ioChunk))
+	}
+	return k.scratch[:n]
+}
+
 // maxRWCount caps one read or write, as Linux's MAX_RW_COUNT (INT_MAX
 // rounded down to a page) does.
 const maxRWCount = math.MaxInt32 &^ (hw.PageSize - 1)
@@ -127,7 +144,7 @@ func doRead(c *call, fd int32, segs []ioSeg) (int64, error) {
 	if total == 0 {
 		return 0, nil
 	}
-	buf := c.t.k.scratch[:min(total, ioChunk)]
+	buf := c.t.k.scratchBuf(min(total, ioChunk))
 	n, err := f.ops.Read(c, buf, f.nonblock())
 	if err != nil {
 		return 0, err
@@ -147,7 +164,7 @@ func doRead(c *call, fd int32, segs []ioSeg) (int64, error) {
 // the kernel's buffer (read_zero), up to the first bad pointer.
 func readZeros(c *call, segs []ioSeg) (int64, error) {
 	total := segsLen(segs)
-	zeros := c.t.k.scratch[:min(total, ioChunk)]
+	zeros := c.t.k.scratchBuf(min(total, ioChunk))
 	clear(zeros)
 	var done uint64
 	for done < total {
@@ -182,7 +199,7 @@ func doWrite(c *call, fd int32, segs []ioSeg) (int64, error) {
 	total := segsLen(segs)
 	c.total = total
 	for c.progress < total {
-		buf := c.t.k.scratch[:min(total-c.progress, ioChunk)]
+		buf := c.t.k.scratchBuf(min(total-c.progress, ioChunk))
 		n := gather(c.t.AS, segs, c.progress, buf)
 		if n == 0 {
 			break // a bad pointer: EFAULT below if nothing went out

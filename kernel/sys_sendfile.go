@@ -56,7 +56,7 @@ func sysSendfile(c *call) (int64, error) {
 	c.total = count
 	for c.progress < count {
 		if len(c.carry) == 0 {
-			buf := c.t.k.scratch[:min(count-c.progress, ioChunk)]
+			buf := c.t.k.scratchBuf(min(count-c.progress, ioChunk))
 			n, err := in.ops.Read(c, buf, in.nonblock() || c.progress > 0)
 			if err != nil {
 				if c.progress > 0 && (isBlock(err) || err == abi.EAGAIN) {

@@ -479,7 +479,7 @@ func doSend(c *call, fd int32, segs []ioSeg, flags int, name []byte, ctl *unix.C
 // allocation per send); a bigger one gets a buffer of its own.
 func sendBuf(c *call, n uint64) []byte {
 	if n <= ioChunk {
-		return c.t.k.scratch[:n]
+		return c.t.k.scratchBuf(n)
 	}
 	return make([]byte, n)
 }
@@ -500,7 +500,7 @@ func doRecv(c *call, fd int32, segs []ioSeg, flags int, into *unix.Received) (in
 		flags |= abi.MSG_DONTWAIT
 	}
 	total := segsLen(segs)
-	scratch := c.t.k.scratch[:0]
+	scratch := c.t.k.scratchBuf(min(total, ioChunk))[:0]
 	if s.Type != abi.SOCK_STREAM {
 		got, err := s.RecvInto(into, scratch, int(min(total, math.MaxInt32)), flags, 0)
 		if !got {

@@ -55,6 +55,25 @@ func (t *assertSweep) add(s *Scenario, seed uint64, o *Outcome, err error) {
 	}
 }
 
+// merge adds the tally u of later seeds (runSeedsOn merges the runs of
+// its workers in increasing order of seed).
+func (t *assertSweep) merge(u *assertSweep) {
+	if t.broke == nil {
+		t.broke, t.first, t.seen = make([][]uint64, len(u.broke)), make([]string, len(u.broke)), make([]int, len(u.broke))
+	}
+	t.seeds = append(t.seeds, u.seeds...)
+	for i := range u.broke {
+		t.broke[i] = append(t.broke[i], u.broke[i]...)
+		if t.first[i] == "" {
+			t.first[i] = u.first[i]
+		}
+		t.seen[i] += u.seen[i]
+	}
+	if t.failed == "" {
+		t.failed = u.failed
+	}
+}
+
 // broken says how one run broke an always or eventually assertion.
 func (a *Assertion) broken(r AssertResult) string {
 	if a.Kind == AssertAlways {

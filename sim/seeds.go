@@ -2,9 +2,12 @@ package sim
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Seed ranges: "expect seeds 1..100 sometimes exit racer 1" states a fact
@@ -38,11 +41,26 @@ type seedTally struct {
 }
 
 // runSeeds runs the scenario once for every seed that a seed range of its
-// expect lines names, in increasing order of seed, checks each such line
-// against each run of its range as the run ends, and returns the tally of
-// each line by its index in s.Expects. A seed named by several ranges runs
-// once. The runs keep no trace.
+// expect lines names, checks each such line against each run of its range
+// as the run ends, and returns the tally of each line by its index in
+// s.Expects. A seed named by several ranges runs once. The runs keep no
+// trace.
+//
+// The runs go on every core (GOMAXPROCS workers, each run on one
+// goroutine, as it would alone), a batch of seeds at a time; each run's
+// checks are merged into the tallies in increasing order of seed, so the
+// tallies, and what Check says, do not depend on the number of workers or
+// their timing.
 func (s *Scenario) runSeeds() map[int]*seedTally {
+	return s.runSeedsOn(runtime.GOMAXPROCS(0))
+}
+
+// seedBatch is how many runs per worker a batch of runSeedsOn holds: the
+// checks of a batch wait in memory until it is merged.
+const seedBatch = 64
+
+// runSeedsOn is runSeeds on the given number of workers.
+func (s *Scenario) runSeedsOn(workers int) map[int]*seedTally {
 	tallies := s.seedTallies()
 	want := map[uint64]bool{}
 	for _, e := range s.Expects {
@@ -57,9 +75,40 @@ func (s *Scenario) runSeeds() map[int]*seedTally {
 		seeds = append(seeds, seed)
 	}
 	sort.Slice(seeds, func(i, j int) bool { return seeds[i] < seeds[j] })
-	for _, seed := range seeds {
-		o, err := s.runSeed(seed)
-		s.tallySeed(tallies, seed, o, err)
+	workers = max(1, min(workers, len(seeds)))
+	for len(seeds) > 0 {
+		batch := seeds[:min(len(seeds), workers*seedBatch)]
+		seeds = seeds[len(batch):]
+		// The tally of each run alone, by its place in the batch.
+		ran := make([]map[int]*seedTally, len(batch))
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				for i := int(next.Add(1) - 1); i < len(batch); i = int(next.Add(1) - 1) {
+					o, err := s.runSeed(batch[i])
+					ran[i] = s.seedTallies()
+					s.tallySeed(ran[i], batch[i], o, err)
+				}
+			})
+		}
+		wg.Wait()
+		for _, one := range ran {
+			for i, t := range one {
+				all := tallies[i]
+				all.held = append(all.held, t.held...)
+				all.broke = append(all.broke, t.broke...)
+				if all.firstBroke == "" {
+					all.firstBroke = t.firstBroke
+				}
+				if all.err == "" {
+					all.err = t.err
+				}
+				if t.asserts != nil {
+					all.asserts.merge(t.asserts)
+				}
+			}
+		}
 	}
 	return tallies
 }
