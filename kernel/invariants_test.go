@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"ipcsim/abi"
 	"ipcsim/hw"
 	"ipcsim/proc"
 )
@@ -198,36 +196,16 @@ func FuzzInvariants(f *testing.F) {
 		if _, err := k.Spawn("/bin/argv", []string{"argv", "x"}, []string{"A=1"}); err != nil {
 			t.Fatal(err)
 		}
-		for len(data) >= 9 {
-			rec := data[:9]
-			data = data[9:]
-			var live []*Task
-			for _, tk := range k.sortedTasks() {
-				if tk != k.init && tk.State == proc.Runnable && tk.call == nil {
-					live = append(live, tk)
-				}
-			}
-			if len(live) == 0 {
+		for _, rec := range fuzzRecords(data) {
+			s, ok := k.FuzzStep(rec)
+			if !ok {
 				break
 			}
-			tk := live[int(rec[0])%len(live)]
-			extra := binary.LittleEndian.Uint64(append(rec[1:], 0)[:8])
-			no := fuzzSysnos[int(rec[1])%len(fuzzSysnos)]
-			tk.Regs.X[17] = no
-			for i := range 6 {
-				tk.Regs.X[10+i] = fuzzArg(tk, rec[2+i], extra)
-			}
-			k.syscall(tk)
-			if err := k.CheckInvariants(); err != nil {
-				t.Fatalf("after %s's call %d (%v): %v", tk.who(), no, abi.Sysno(no), err)
-			}
-			if rec[8]%4 == 0 {
-				k.cfg.CycleLimit = k.Now() + 20_000
-				r := k.Run()
-				k.cfg.CycleLimit = 500_000
-				if r.Invariant != nil {
-					t.Fatalf("while running after %s's call %v: %v", tk.who(), abi.Sysno(no), r.Invariant)
+			if s.Invariant != nil {
+				if s.Ran {
+					t.Fatalf("while running after %s: %v", s.Call, s.Invariant)
 				}
+				t.Fatalf("after %s: %v", s.Call, s.Invariant)
 			}
 		}
 		if r := k.Run(); r.Invariant != nil {
