@@ -120,7 +120,12 @@ func (k *Kernel) CheckInvariants() error {
 	return nil
 }
 
+// InvariantChecks returns how many times the kernel has checked its
+// invariants (Run's steps with CheckInvariants, and CheckInvariants).
+func (k *Kernel) InvariantChecks() uint64 { return k.checks }
+
 func (k *Kernel) check() *InvariantError {
+	k.checks++
 	c := &checker{k: k}
 	for _, check := range [...]func() error{
 		c.threads, c.sched, c.memory, c.files, c.pipes, c.epoll, c.msgqs, c.sockets,

@@ -24,6 +24,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	filter := filterFlags(fs)
 	quiz := fs.Bool("quiz", false, "quiz mode: hide the results of the calls a course asks about, the causes of wakeups and the console, as numbered questions")
 	answers := fs.Bool("answers", false, "with --quiz: print the answers at the end")
+	check := checkFlag(fs)
 	if st := parseFlags(fs, interleave(fs, args), stdout, stderr); st >= 0 {
 		return st
 	}
@@ -122,6 +123,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	opts.Trace = trace
+	opts.Check = *check
 	o, err := s.Run(opts)
 	if err != nil {
 		out.Flush()
@@ -147,7 +149,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "unimplemented: %s\n", sim.FormatUnimplemented(u))
 		}
 		limitNote(stderr, "run", s, o)
-		return exitOK
+		return invariantStatus(stderr, "run", false, o)
 	}
 	if *format == "json" {
 		// Every line a JSON document: the console, the exits and the
@@ -157,7 +159,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			return exitBadInput
 		}
 		limitNote(stderr, "run", s, o)
-		return exitOK
+		return invariantStatus(stderr, "run", false, o)
 	}
 	if *quiz {
 		// The console would give the answers away.
@@ -169,7 +171,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		limitNote(stderr, "run", s, o)
-		return exitOK
+		return invariantStatus(out, "run", true, o)
 	}
 	if len(s.Hosts) > 0 {
 		for i := range o.Hosts {
@@ -190,7 +192,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(out, "unimplemented: %s\n", sim.FormatUnimplemented(u))
 	}
 	limitNote(stderr, "run", s, o)
-	return exitOK
+	return invariantStatus(out, "run", true, o)
 }
 
 // filterFlags defines the trace filters of ipcsim run on fs: --pid,
