@@ -176,3 +176,16 @@ func (k *Kernel) FuzzStep(rec []byte) (s FuzzStep, ok bool) {
 	}
 	return s, true
 }
+
+// FuzzKillAll sends SIGKILL to every process but init, as the end of a
+// fuzzer's case: what follows (Run) must see them all die and be reaped.
+func (k *Kernel) FuzzKillAll() {
+	for _, t := range k.sortedProcs() {
+		if t != k.init && t.Process.State != proc.Zombie {
+			k.Kill(t.PID, abi.SIGKILL)
+		}
+	}
+}
+
+// Retired returns the user instructions retired so far.
+func (k *Kernel) Retired() uint64 { return k.retired }

@@ -201,8 +201,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdExplore(args[1:], stdout, stderr)
 	case "step":
 		return cmdStep(args[1:], stdin, stdout, stderr)
+	case "fuzz":
+		return cmdFuzz(args[1:], stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "ipcsim: unknown command %q: expected run, test, exec, inspect, explore, step or help\n", args[0])
+	fmt.Fprintf(stderr, "ipcsim: unknown command %q: expected run, test, exec, inspect, explore, step, fuzz or help\n", args[0])
 	return exitBadInput
 }
 
