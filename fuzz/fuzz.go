@@ -36,9 +36,10 @@ type Config struct {
 	Build   string // the build's fingerprint for tokens
 	// Trace, if not nil, receives every event of the machine (Replay).
 	Trace func(*kernel.Event)
-	// Before, if not nil, is called before each call of a case with its
-	// index (Replay: to mark the calls in the trace).
-	Before func(i int)
+	// Before, if not nil, is called before each call of a case with the
+	// case's and the call's index (Replay: to mark the calls in the
+	// trace). It runs as the kernel does: a panic fails the case.
+	Before func(c, i int)
 }
 
 // Defaults fills in the zero fields of cfg.
@@ -81,12 +82,14 @@ func (cfg *Config) validate() error {
 type Failure struct {
 	Case  int
 	Token Token
-	Kind  string // "invariant", "panic" or "teardown" (processes that SIGKILL did not end)
-	Msg   string // what broke, one line
+	// Kind is "invariant", "panic", "teardown" (processes that SIGKILL
+	// did not end) or "setup" (the program did not start its processes).
+	Kind string
+	Msg  string // what broke, one line
 	// Call is the index of the call in whose step it broke (the call, or
 	// the run after it); -1 before the first call or after the last.
 	Call int
-	Last kernel.FuzzCall // that call
+	Last kernel.FuzzCall // that call (PID 0 if it broke before the call was made)
 	// Stack is the goroutine's stack at a panic.
 	Stack string
 }
@@ -95,7 +98,10 @@ type Failure struct {
 // 37, pid 3: write(...) = ...)".
 func (f *Failure) String() string {
 	s := fmt.Sprintf("case %d: %s", f.Case, f.Msg)
-	if f.Call >= 0 {
+	switch {
+	case f.Call >= 0 && f.Last.PID == 0:
+		s += fmt.Sprintf(" (before call %d)", f.Call)
+	case f.Call >= 0:
 		s += fmt.Sprintf(" (call %d, %s)", f.Call, f.Last)
 	}
 	return s
@@ -117,6 +123,9 @@ type Report struct {
 	Checks       uint64
 	Instructions uint64
 	Failures     []Failure // in the order of the cases
+	// Stalled says the run stopped before Calls because no case of a
+	// whole batch made a call (each failed before its first).
+	Stalled bool
 }
 
 // Run runs cases 0, 1, 2... until Calls calls were made, and reports
@@ -153,6 +162,7 @@ func Run(cfg Config) (*Report, error) {
 		}
 		close(jobs)
 		next.Wait()
+		before := rep.Calls
 		for _, r := range res {
 			if rep.Calls >= cfg.Calls {
 				break
@@ -164,6 +174,12 @@ func Run(cfg Config) (*Report, error) {
 			if r.Failure != nil {
 				rep.Failures = append(rep.Failures, *r.Failure)
 			}
+		}
+		if rep.Calls == before {
+			// Not one call in a whole batch: every case failed before
+			// its first. The next batch would do the same.
+			rep.Stalled = true
+			break
 		}
 	}
 	return rep, nil
@@ -186,7 +202,10 @@ func Replay(t Token, cfg Config) (CaseResult, error) {
 
 // The machine of a case.
 const (
-	caseMem     = 2 << 20 // little memory: allocation failures are paths to try too
+	// caseMem is little memory, so that allocation failures are paths
+	// tried too; above 8 processes, 256 KiB each (14 fit in 2 MiB).
+	caseMem     = 2 << 20
+	procMem     = 256 << 10
 	caseQuantum = 500
 	setupCycles = 100_000 // the forks are done by then
 	// caseLimit bounds a case in virtual time: the calls' runs take
@@ -235,14 +254,14 @@ func runCase(cfg *Config, prog kernel.File, c int) (res CaseResult) {
 	res.Case = c
 	tok := Token{Build: cfg.Build, Seed: cfg.Seed, Case: c, Procs: cfg.Procs, PerProc: cfg.PerProc}
 	call := -1
-	var last kernel.FuzzCall
+	var step kernel.FuzzStep
 	var k *kernel.Kernel
 	fail := func(kind, msg string) {
-		res.Failure = &Failure{Case: c, Token: tok, Kind: kind, Msg: msg, Call: call, Last: last}
+		res.Failure = &Failure{Case: c, Token: tok, Kind: kind, Msg: msg, Call: call, Last: step.Call}
 	}
 	defer func() {
 		if k != nil {
-			res.Checks = k.InvariantChecks()
+			res.Checks, res.Instructions = k.InvariantChecks(), k.Retired()
 		}
 		if v := recover(); v != nil {
 			fail("panic", fmt.Sprintf("kernel panic: %v", v))
@@ -250,7 +269,7 @@ func runCase(cfg *Config, prog kernel.File, c int) (res CaseResult) {
 		}
 	}()
 	k = kernel.New(kernel.Config{
-		MemBytes:        caseMem,
+		MemBytes:        max(caseMem, uint64(cfg.Procs)*procMem),
 		MaxProcs:        cfg.Procs + 4,
 		Quantum:         caseQuantum,
 		CycleLimit:      caseLimit,
@@ -268,34 +287,32 @@ func runCase(cfg *Config, prog kernel.File, c int) (res CaseResult) {
 		fail("invariant", r.Invariant.Error())
 		return res
 	}
+	if n := len(k.FuzzCallers()); n != cfg.Procs {
+		fail("setup", fmt.Sprintf("%d processes began the case, not %d: the program's forks failed", n, cfg.Procs))
+		return res
+	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, uint64(c)))
 	var rec [kernel.FuzzRecordBytes]byte
 	for i := range cfg.Procs * cfg.PerProc {
 		for j := range rec {
 			rec[j] = byte(rng.Uint32())
 		}
+		call, step = i, kernel.FuzzStep{}
 		if cfg.Before != nil {
-			cfg.Before(i)
+			cfg.Before(c, i)
 		}
-		call = i
-		s, ok := k.FuzzStep(rec[:])
-		if !ok {
+		if !k.FuzzStep(rec[:], &step) {
 			break // every process is dead or in a call
 		}
-		last = s.Call
 		res.Calls++
-		if s.Ran {
-			res.Instructions = s.Result.Instructions
-		}
-		if s.Invariant != nil {
-			fail("invariant", s.Invariant.Error())
+		if step.Invariant != nil {
+			fail("invariant", step.Invariant.Error())
 			return res
 		}
 	}
-	call = -1
+	call, step = -1, kernel.FuzzStep{}
 	k.FuzzKillAll()
 	r = k.RunUntil(k.Now() + teardownCycles)
-	res.Instructions = r.Instructions
 	switch {
 	case r.Invariant != nil:
 		fail("invariant", r.Invariant.Error())

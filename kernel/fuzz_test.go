@@ -98,8 +98,8 @@ func fuzzSyscalls(t *testing.T, elf, data []byte, limit uint64, trace, insns boo
 		t.Fatal(err)
 	}
 	for _, rec := range fuzzRecords(data) {
-		s, ok := k.FuzzStep(rec)
-		if !ok {
+		var s FuzzStep
+		if !k.FuzzStep(rec, &s) {
 			break
 		}
 		end.rets = append(end.rets, s.Call.Ret)

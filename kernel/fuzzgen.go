@@ -97,6 +97,7 @@ type FuzzCall struct {
 	No       uint64    // a7
 	Args     [6]uint64 // a0..a5
 	Ret      uint64    // a0 after the call (a call still blocked has not written it)
+	Returned bool      // the kernel returned from the call (false: it panicked in it)
 }
 
 // String renders the call as "pid 3: write(0x1, 0x3fffffe000, 0x11) = 0x11".
@@ -109,11 +110,15 @@ func (c FuzzCall) String() string {
 	for i, a := range c.Args {
 		args[i] = fmt.Sprintf("%#x", a)
 	}
+	s := fmt.Sprintf("%s: %v(%s)", who, abi.Sysno(c.No), strings.Join(args, ", "))
+	if !c.Returned {
+		return s + " did not return"
+	}
 	ret := fmt.Sprintf("%#x", c.Ret)
 	if r := int64(c.Ret); r < 0 && r >= -4095 {
 		ret = fmt.Sprintf("-%v", abi.Errno(-r))
 	}
-	return fmt.Sprintf("%s: %v(%s) = %s", who, abi.Sysno(c.No), strings.Join(args, ", "), ret)
+	return s + " = " + ret
 }
 
 // A FuzzStep is what one record did.
@@ -138,17 +143,21 @@ func (k *Kernel) FuzzCallers() []*Task {
 	return live
 }
 
-// FuzzStep makes the call that rec (FuzzRecordBytes bytes) encodes, as if
+// FuzzStep makes the call that rec (FuzzRecordBytes bytes) encodes into s,
+// as if
 // the chosen process had executed ecall where it stands, and then, if rec
 // asks for it, runs the machine for FuzzRunCycles cycles (whatever the
 // cycle limit; the limit is the Config's again afterwards). With
 // Config.CheckInvariants the invariants are checked after the call, and
 // Run checks them at every step; the first broken one ends the step.
-// ok is false, and nothing happens, if no process can make a call.
-func (k *Kernel) FuzzStep(rec []byte) (s FuzzStep, ok bool) {
+// s.Call is filled in before the call is made, so that a caller that
+// recovers from a panic of the kernel knows which call it was. It returns
+// false, and nothing happens, if no process can make a call.
+func (k *Kernel) FuzzStep(rec []byte, s *FuzzStep) bool {
+	*s = FuzzStep{}
 	live := k.FuzzCallers()
 	if len(live) == 0 || len(rec) < FuzzRecordBytes {
-		return s, false
+		return false
 	}
 	t := live[int(rec[0])%len(live)]
 	extra := binary.LittleEndian.Uint64(rec[1:9])
@@ -160,11 +169,11 @@ func (k *Kernel) FuzzStep(rec []byte) (s FuzzStep, ok bool) {
 	s.Call = FuzzCall{PID: t.PID, TID: t.TID, No: no}
 	copy(s.Call.Args[:], t.Regs.X[10:16])
 	k.syscall(t)
-	s.Call.Ret = t.Regs.X[10]
+	s.Call.Ret, s.Call.Returned = t.Regs.X[10], true
 	if k.cfg.CheckInvariants || checkAll {
 		if err := k.check(); err != nil {
 			s.Invariant = err
-			return s, true
+			return true
 		}
 	}
 	if rec[8]%4 == 0 {
@@ -174,7 +183,7 @@ func (k *Kernel) FuzzStep(rec []byte) (s FuzzStep, ok bool) {
 		k.cfg.CycleLimit = limit
 		s.Invariant = s.Result.Invariant
 	}
-	return s, true
+	return true
 }
 
 // FuzzKillAll sends SIGKILL to every process but init, as the end of a

@@ -96,11 +96,19 @@ func (e *InvariantError) Error() string {
 // says: for tests that run kernels made elsewhere (scenarios).
 var checkAll bool
 
+// corruptBeforeCheck, set by tests only (SetCorruptBeforeCheck), damages
+// a kernel before Run checks it: how a test outside the package shows
+// that a broken invariant reaches the scenario's report.
+var corruptBeforeCheck func(k *Kernel)
+
 // checkStep is Run's hook: with invariant checking on, it checks, and on
 // a break returns the Result Run must return.
 func (k *Kernel) checkStep() (Result, bool) {
 	if !k.cfg.CheckInvariants && !checkAll {
 		return Result{}, false
+	}
+	if corruptBeforeCheck != nil {
+		corruptBeforeCheck(k)
 	}
 	err := k.check()
 	if err == nil {

@@ -62,6 +62,7 @@ func cmdFuzz(args []string, stdout, stderr io.Writer) int {
 		// Every case builds a machine and drops it (see cmdExplore).
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
+	cfg.Before = fuzzTestHook
 	cfg.Build = explore.Build() // before the clock starts: it reads the executable
 	start := time.Now()         // the wall clock, for the rate line only
 	rep, err := fuzz.Run(cfg)
@@ -84,11 +85,18 @@ func cmdFuzz(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "rate: %.0f calls/s, %.0f cases/s (wall clock, %.3fs)\n",
 			float64(rep.Calls)/elapsed, float64(rep.Cases)/elapsed, elapsed)
 	}
+	if rep.Stalled {
+		fmt.Fprintf(stdout, "fuzz: stopped before %d calls: no case of the last batch made a call\n", cfg.Calls)
+	}
 	if len(rep.Failures) > 0 {
 		return exitFailed
 	}
 	return exitOK
 }
+
+// fuzzTestHook, set by tests only, runs before each call of a case as
+// the kernel does: a panic in it is a kernel panic to the fuzzer.
+var fuzzTestHook func(c, i int)
 
 // fuzzReplay runs the case of a token with its trace: every event, each
 // call the fuzzer makes marked before it, and last how the case ended.
@@ -105,8 +113,13 @@ func fuzzReplay(token string, stdout, stderr io.Writer) int {
 	defer out.Flush()
 	trace, traceErr := sim.HostTracer(out, false, 0)
 	res, err := fuzz.Replay(tok, fuzz.Config{
-		Trace:  trace,
-		Before: func(i int) { fmt.Fprintf(out, "--- fuzz call %d\n", i) },
+		Trace: trace,
+		Before: func(c, i int) {
+			fmt.Fprintf(out, "--- fuzz call %d\n", i)
+			if fuzzTestHook != nil {
+				fuzzTestHook(c, i)
+			}
+		},
 	})
 	if err == nil {
 		err = traceErr()
