@@ -10,6 +10,11 @@
 //
 // Everything is deterministic from the seed: case c draws its calls from
 // PCG(seed, c), so the report is the same for any number of workers.
+//
+// When no process of a case can make a call (all died, or all block), a
+// new generation of the program is spawned on the same kernel, so that a
+// case makes its calls on a kernel that the earlier generations left full
+// of objects.
 package fuzz
 
 import (
@@ -111,6 +116,7 @@ func (f *Failure) String() string {
 type CaseResult struct {
 	Case         int
 	Calls        int    // calls made
+	Respawns     int    // new generations of the program (respawn)
 	Checks       uint64 // invariant checks made
 	Instructions uint64 // user instructions retired
 	Failure      *Failure
@@ -120,6 +126,7 @@ type CaseResult struct {
 type Report struct {
 	Cases        int
 	Calls        int
+	Respawns     int // new generations of the program in the cases
 	Checks       uint64
 	Instructions uint64
 	Failures     []Failure // in the order of the cases
@@ -169,6 +176,7 @@ func Run(cfg Config) (*Report, error) {
 			}
 			rep.Cases++
 			rep.Calls += r.Calls
+			rep.Respawns += r.Respawns
 			rep.Checks += r.Checks
 			rep.Instructions += r.Instructions
 			if r.Failure != nil {
@@ -302,7 +310,21 @@ func runCase(cfg *Config, prog kernel.File, c int) (res CaseResult) {
 			cfg.Before(c, i)
 		}
 		if !k.FuzzStep(rec[:], &step) {
-			break // every process is dead or in a call
+			// Every process is dead or in a call: a new generation of
+			// the program takes over, on the kernel as the others left
+			// it (their pipes, queues, segments and files), and the
+			// record goes to it. If it cannot start, the case ends.
+			if r, ok := respawn(k, prog); !ok || r.Invariant != nil {
+				if r.Invariant != nil {
+					fail("invariant", r.Invariant.Error())
+					return res
+				}
+				break
+			}
+			res.Respawns++
+			if !k.FuzzStep(rec[:], &step) {
+				break
+			}
 		}
 		res.Calls++
 		if step.Invariant != nil {
@@ -324,6 +346,16 @@ func runCase(cfg *Config, prog kernel.File, c int) (res CaseResult) {
 		}
 	}
 	return res
+}
+
+// respawn starts the program again and lets it fork; ok is false if it
+// could not start, or no process of it can make a call.
+func respawn(k *kernel.Kernel, prog kernel.File) (r kernel.Result, ok bool) {
+	if _, err := k.Spawn(prog.Path, []string{"fuzz"}, []string{}); err != nil {
+		return r, false
+	}
+	r = k.RunUntil(k.Now() + setupCycles)
+	return r, len(k.FuzzCallers()) > 0
 }
 
 // teardownCycles is how long the processes have to die after SIGKILL.

@@ -79,8 +79,8 @@ func cmdFuzz(args []string, stdout, stderr io.Writer) int {
 	if cfg.Check {
 		checked = fmt.Sprintf("%d invariant checks", rep.Checks)
 	}
-	fmt.Fprintf(stdout, "fuzz: seed %d, %d processes x %d calls a case: %d cases, %d calls, %d instructions, %s, %d failing\n",
-		cfg.Seed, cfg.Procs, cfg.PerProc, rep.Cases, rep.Calls, rep.Instructions, checked, len(rep.Failures))
+	fmt.Fprintf(stdout, "fuzz: seed %d, %d processes x %d calls a case: %d cases, %d calls, %d respawns, %d instructions, %s, %d failing\n",
+		cfg.Seed, cfg.Procs, cfg.PerProc, rep.Cases, rep.Calls, rep.Respawns, rep.Instructions, checked, len(rep.Failures))
 	if elapsed > 0 {
 		fmt.Fprintf(stdout, "rate: %.0f calls/s, %.0f cases/s (wall clock, %.3fs)\n",
 			float64(rep.Calls)/elapsed, float64(rep.Cases)/elapsed, elapsed)

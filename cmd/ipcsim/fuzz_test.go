@@ -34,7 +34,7 @@ func TestFuzzWorkers(t *testing.T) {
 	if out1 != out3 {
 		t.Fatalf("the workers changed the output:\n%s\n---\n%s", out1, out3)
 	}
-	sum := regexp.MustCompile(`^fuzz: seed 3, 4 processes x 50 calls a case: \d+ cases, \d+ calls, \d+ instructions, \d+ invariant checks, 0 failing\n$`)
+	sum := regexp.MustCompile(`^fuzz: seed 3, 4 processes x 50 calls a case: \d+ cases, \d+ calls, \d+ respawns, \d+ instructions, \d+ invariant checks, 0 failing\n$`)
 	if !sum.MatchString(out1) {
 		t.Fatalf("summary:\n%s", out1)
 	}

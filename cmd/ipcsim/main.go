@@ -176,8 +176,9 @@ Usage:
       (default 4, at most 32), which make P*K random calls (K default 50,
       each a random number and six random arguments: small and huge
       values, addresses on the stack and in the program, boundaries),
-      the machine running a while after a quarter of them; then every
-      process gets SIGKILL and must die. Until N calls were made (default
+      the machine running a while after a quarter of them; when none can
+      make a call, the program starts again on the same kernel; last,
+      every process gets SIGKILL and must die. Until N calls were made (default
       10000). --check checks the kernel's invariants at every step (the
       frames and their holders, copy-on-write, the open files, pipes,
       queues, sockets, the scheduler's sets, the thread groups). A case
@@ -185,7 +186,7 @@ Usage:
       goes on) or processes SIGKILL did not end; each prints a line and a
       token. Case c's calls come from PCG(S, c): the output is the same
       for any --workers (default: the cores). Last, a summary (cases,
-      calls, instructions, invariant checks, failures) and a rate line
+      calls, respawns, instructions, invariant checks, failures) and a rate line
       (wall clock, which affects nothing else). --replay TOKEN runs that
       case again, invariants checked, printing its trace with each call
       marked, and how it ended; a token of another build is refused.
