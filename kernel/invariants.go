@@ -96,11 +96,19 @@ func (e *InvariantError) Error() string {
 // says: for tests that run kernels made elsewhere (scenarios).
 var checkAll bool
 
+// corruptBeforeCheck, set by tests only (SetCorruptBeforeCheck), damages
+// a kernel before Run checks it: how a test outside the package shows
+// that a broken invariant reaches the scenario's report.
+var corruptBeforeCheck func(k *Kernel)
+
 // checkStep is Run's hook: with invariant checking on, it checks, and on
 // a break returns the Result Run must return.
 func (k *Kernel) checkStep() (Result, bool) {
 	if !k.cfg.CheckInvariants && !checkAll {
 		return Result{}, false
+	}
+	if corruptBeforeCheck != nil {
+		corruptBeforeCheck(k)
 	}
 	err := k.check()
 	if err == nil {
@@ -120,7 +128,12 @@ func (k *Kernel) CheckInvariants() error {
 	return nil
 }
 
+// InvariantChecks returns how many times the kernel has checked its
+// invariants (Run's steps with CheckInvariants, and CheckInvariants).
+func (k *Kernel) InvariantChecks() uint64 { return k.checks }
+
 func (k *Kernel) check() *InvariantError {
+	k.checks++
 	c := &checker{k: k}
 	for _, check := range [...]func() error{
 		c.threads, c.sched, c.memory, c.files, c.pipes, c.epoll, c.msgqs, c.sockets,

@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"ipcsim/abi"
 	"ipcsim/hw"
 	"ipcsim/proc"
 )
@@ -23,6 +21,19 @@ func SetCheckAllInvariants(on bool) bool {
 	checkAll = on
 	return old
 }
+
+// SetCorruptBeforeCheck makes Run call corrupt on a kernel before each
+// check of its invariants (nil: no more), for the tests of package
+// kernel_test. It returns the old setting.
+func SetCorruptBeforeCheck(corrupt func(k *Kernel)) func(k *Kernel) {
+	old := corruptBeforeCheck
+	corruptBeforeCheck = corrupt
+	return old
+}
+
+// LeakFrame allocates a frame that nothing holds: the "frames"
+// invariant's leak.
+func LeakFrame(k *Kernel) { k.mem.Phys.Alloc() }
 
 // invariantHolder makes a pipe with 3 bytes in it, a message queue with a
 // message, touches a data page, forks, and then parent and child sleep for
@@ -198,36 +209,16 @@ func FuzzInvariants(f *testing.F) {
 		if _, err := k.Spawn("/bin/argv", []string{"argv", "x"}, []string{"A=1"}); err != nil {
 			t.Fatal(err)
 		}
-		for len(data) >= 9 {
-			rec := data[:9]
-			data = data[9:]
-			var live []*Task
-			for _, tk := range k.sortedTasks() {
-				if tk != k.init && tk.State == proc.Runnable && tk.call == nil {
-					live = append(live, tk)
-				}
-			}
-			if len(live) == 0 {
+		for _, rec := range fuzzRecords(data) {
+			var s FuzzStep
+			if !k.FuzzStep(rec, &s) {
 				break
 			}
-			tk := live[int(rec[0])%len(live)]
-			extra := binary.LittleEndian.Uint64(append(rec[1:], 0)[:8])
-			no := fuzzSysnos[int(rec[1])%len(fuzzSysnos)]
-			tk.Regs.X[17] = no
-			for i := range 6 {
-				tk.Regs.X[10+i] = fuzzArg(tk, rec[2+i], extra)
-			}
-			k.syscall(tk)
-			if err := k.CheckInvariants(); err != nil {
-				t.Fatalf("after %s's call %d (%v): %v", tk.who(), no, abi.Sysno(no), err)
-			}
-			if rec[8]%4 == 0 {
-				k.cfg.CycleLimit = k.Now() + 20_000
-				r := k.Run()
-				k.cfg.CycleLimit = 500_000
-				if r.Invariant != nil {
-					t.Fatalf("while running after %s's call %v: %v", tk.who(), abi.Sysno(no), r.Invariant)
+			if s.Invariant != nil {
+				if s.Ran {
+					t.Fatalf("while running after %s: %v", s.Call, s.Invariant)
 				}
+				t.Fatalf("after %s: %v", s.Call, s.Invariant)
 			}
 		}
 		if r := k.Run(); r.Invariant != nil {

@@ -191,6 +191,7 @@ type Kernel struct {
 	outf *OpenFile // fd 1 when Config.StdoutFile is set
 
 	pauseAt uint64 // RunUntil's cycle, or 0
+	checks  uint64 // invariant checks made (InvariantChecks)
 
 	actions   []action // timed actions to come, by cycle (actions.go)
 	actionSeq int      // At calls so far

@@ -40,6 +40,9 @@ func (m Mismatch) String() string {
 // each run as it ends.
 func (s *Scenario) Check(o *Outcome) []Mismatch {
 	var out []Mismatch
+	if m, ok := s.checkInvariants(o); !ok {
+		out = append(out, m)
+	}
 	if m, ok := s.checkUnexpected(o); !ok {
 		out = append(out, m)
 	}

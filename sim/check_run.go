@@ -16,6 +16,9 @@ import (
 // does not implement fails unless an expect unimplemented line says so.
 func (s *Scenario) CheckRun(o *Outcome) []Mismatch {
 	var out []Mismatch
+	if m, ok := s.checkInvariants(o); !ok {
+		out = append(out, m)
+	}
 	if m, ok := s.checkUnexpected(o); !ok {
 		out = append(out, m)
 	}

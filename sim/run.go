@@ -39,6 +39,10 @@ type Options struct {
 	// Faults are added to the scenario's fault lines, for the first host
 	// (kernel.Config.Faults): an explorer's fault plan.
 	Faults []kernel.Fault
+	// Check makes every host's kernel check its invariants at every step
+	// (kernel.Config.CheckInvariants), as Scenario.CheckInvariants does:
+	// a broken one stops the host, and Outcome.BrokenInvariant says which.
+	Check bool
 }
 
 // Outcome is what happened in one run of a scenario. What it keeps of a
@@ -160,6 +164,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 			CycleLimit:        m.CycleLimit,
 			MaxExits:          MaxExits,
 			Stdout:            consoles[i],
+			CheckInvariants:   opts.Check || s.CheckInvariants,
 		})
 	}
 	// The network: hosts with links between them; each host's stack hands
@@ -329,6 +334,7 @@ func (o *Outcome) finish(c *kernel.Cluster, results []kernel.HostResult, console
 // reached the limit, StopDeadlock if a host ended blocked (or lost power
 // with processes alive), else StopAllExited; Cycles the latest host's
 // clock; Instructions and the unimplemented calls are the hosts' together.
+// Invariant is the first host's broken invariant, if one broke (--check).
 // Exits and Blocked stay empty: pids are per host (see Outcome.Hosts).
 func Summary(hosts []kernel.HostResult) kernel.Result {
 	var r kernel.Result
@@ -342,6 +348,9 @@ func Summary(hosts []kernel.HostResult) kernel.Result {
 			if h.Down {
 				r.Reason = kernel.StopDeadlock
 			}
+		}
+		if r.Invariant == nil {
+			r.Invariant = h.Invariant // the first host's broken invariant
 		}
 		r.Cycles = max(r.Cycles, h.Cycles)
 		r.Instructions += h.Instructions

@@ -61,6 +61,10 @@ type Scenario struct {
 	Downs      []Down
 	LinkEvents []LinkEvent
 
+	// CheckInvariants makes every run of the scenario check the kernel's
+	// invariants at every step (WithInvariants, ipcsim --check).
+	CheckInvariants bool
+
 	data     []byte    // the whole file, for Update
 	sections []section // every file of the archive, with its place in data
 }

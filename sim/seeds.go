@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -140,6 +141,9 @@ func (s *Scenario) seedTallies() map[int]*seedTally {
 // run) against every expect line whose range holds the seed. Seeds come in
 // increasing order.
 func (s *Scenario) tallySeed(tallies map[int]*seedTally, seed uint64, o *Outcome, err error) {
+	if err == nil && o.BrokenInvariant() != "" {
+		err = errors.New(o.BrokenInvariant()) // the kernel went wrong: the run shows nothing
+	}
 	if t := tallies[assertTallyKey]; t != nil {
 		t.asserts.add(s, seed, o, err)
 	}

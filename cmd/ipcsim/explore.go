@@ -32,6 +32,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Workers, "workers", runtime.GOMAXPROCS(0), "schedules run at once (the output does not depend on it)")
 	fs.StringVar(&shard, "shard", "0/1", "i/n: run only the schedules j with j mod n = i")
 	fs.IntVar(&cfg.Limit, "limit", explore.DefaultLimit, "dpor: stop after this many runs (the search is then incomplete)")
+	check := checkFlag(fs)
 	if st := parseFlags(fs, interleave(fs, args), stdout, stderr); st >= 0 {
 		return st
 	}
@@ -61,6 +62,13 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
 	}
+	runCmd := "ipcsim run"
+	if *check {
+		// Every schedule (and every shrinking run) checks the kernel's
+		// invariants; a break fails the schedule (sim.Scenario.CheckRun).
+		s = s.WithInvariants()
+		runCmd = "ipcsim run --check"
+	}
 	if os.Getenv("GOGC") == "" {
 		// Each run allocates a machine and drops it: with the collector
 		// at its default of 100 it spends more time than the runs
@@ -81,9 +89,9 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		for _, m := range f.Mismatches {
 			fmt.Fprintf(stdout, "    %s\n", strings.ReplaceAll(strings.TrimRight(m.String(), "\n"), "\n", "\n    "))
 		}
-		fmt.Fprintf(stdout, "    replay: ipcsim run --replay %s %s\n", f.Token, fs.Arg(0))
+		fmt.Fprintf(stdout, "    replay: %s --replay %s %s\n", runCmd, f.Token, fs.Arg(0))
 		if f.Shrunk != nil {
-			fmt.Fprintf(stdout, "    shrunk %s: ipcsim run --replay %s %s\n", shrunkFrom(f), f.Shrunk, fs.Arg(0))
+			fmt.Fprintf(stdout, "    shrunk %s: %s --replay %s %s\n", shrunkFrom(f), runCmd, f.Shrunk, fs.Arg(0))
 		}
 		tok := f.Token
 		if f.Shrunk != nil {

@@ -7,6 +7,7 @@
 //	ipcsim exec [flags] PROG [ARGS...]     run a static RV64 ELF like qemu-riscv64 PROG ARGS
 //	ipcsim step FILE.txtar                 step through a run in the terminal, and back
 //	ipcsim report FILE.txtar -o FILE.html  one HTML page of a run: timeline, console, state
+//	ipcsim fuzz [flags]                    make random system calls, checking the kernel
 //	ipcsim help                            print this help
 //
 // Run "ipcsim help" for the flags and exit statuses of each command.
@@ -26,7 +27,7 @@ Usage:
 
   ipcsim run [--format=text|json|chrome|mermaid] [--tree] [--seed=N] [--limit=N|none] [--replay=TOKEN]
              [--pid=LIST] [--host=LIST] [--from=CYCLE] [--to=CYCLE] [--hide=KINDS|--only=KINDS]
-             [--quiz [--answers]] FILE.txtar
+             [--quiz [--answers]] [--check] FILE.txtar
       Run a scenario. Print its trace, then the console output, then how
       each process ended (--tree adds the tree of its processes), and
       last, if the run called system calls that ipcsim does not
@@ -70,14 +71,19 @@ Usage:
       virtual time). --replay=TOKEN runs the schedule that ipcsim
       explore printed the token for (not with --seed or --limit); a token
       of another build of ipcsim or another version of the scenario is
-      refused. Flags may follow FILE. Exit status: 0 once the scenario
-      ran, 1 if it broke an always or eventually assertion (a sometimes
+      refused. --check checks the kernel's invariants at every step (see
+      ipcsim fuzz); the first broken one stops the run and is printed
+      last ("--- invariants", or on standard error with --format=json,
+      chrome or mermaid). Flags may follow FILE. Exit status: 0 once the
+      scenario ran, 1 if it broke an always or eventually assertion or
+      --check found a broken invariant (a sometimes
       one it did not see is reported, not failed: it is about a set of
       runs), 2 for bad input.
 
   ipcsim explore [--strategy=portfolio|pct|random|pb|dpor] [--depth=3]
                  [--p=0.05] [--schedules=100] [--seed=S] [--all] [--no-shrink]
-                 [--faults] [--workers=N] [--shard=i/n] [--limit=10000] FILE.txtar
+                 [--faults] [--workers=N] [--shard=i/n] [--limit=10000] [--check]
+                 FILE.txtar
       Run a scenario under many schedules that may preempt between any
       two instructions, and check on each run its expect lines (plain
       lines, and "expect seeds" lines with always or never; not the
@@ -112,8 +118,10 @@ Usage:
       faults) and, with links, a lossier, slower, reordering or
       duplicating link, drawn from the seed; the token records the plan
       (",f=clone.1.ENOMEM", ",n=0.loss.300000"), and shrinking drops
-      faults while the run still fails. Exit status: 0 if no schedule
-      failed, 1 if one did, 2 for bad input.
+      faults while the run still fails. --check checks the kernel's
+      invariants at every step of every schedule: a schedule that breaks
+      one fails, with a token for ipcsim run --check --replay. Exit
+      status: 0 if no schedule failed, 1 if one did, 2 for bad input.
 
       Scenario lines make faults happen in every run, too (see the
       README, "Faults"):
@@ -124,7 +132,7 @@ Usage:
       pid 3 at call 2". Only errnos Linux can give that call are
       accepted. The trace marks the call: "= -1 ENOMEM (injected)".
 
-  ipcsim test [-q] [--update] [--seed=N] [--limit=N|none] FILE|DIR...
+  ipcsim test [-q] [--update] [--seed=N] [--limit=N|none] [--check] FILE|DIR...
       Run scenarios (a DIR means every *.txtar in it, sorted) and check
       them against their want/ sections and expect lines. Print
       "--- FAIL: FILE" and what differs for each failure, "ok FILE" for
@@ -152,6 +160,8 @@ Usage:
       want/ sections and plain expect lines are checked against that
       run; not with --update, since want/ records the scenario's seed).
       --limit=N|none likewise replaces each scenario's cycle limit.
+      --check checks the kernel's invariants at every step of every run
+      (its seed loops too): a broken one fails the scenario.
       Exit status: 0 if all passed, 1 if any failed, 2 for bad input.
 
   ipcsim exec [flags] PROG [ARGS...]
@@ -220,6 +230,30 @@ Usage:
       from them (the page says which). The page is the same bytes for
       the same scenario. Exit status: 0, or 2 for bad input.
 
+  ipcsim fuzz [--seed=S] [--calls=N] [--procs=P] [--k=K] [--check] [--workers=N]
+  ipcsim fuzz --replay TOKEN
+      Fuzz the kernel with random system calls, as syzkaller does: case
+      after case, a fresh machine where one program forks P processes
+      (default 4, at most 32), which make P*K random calls (K default 50,
+      each a random number and six random arguments: small and huge
+      values, addresses on the stack and in the program, boundaries),
+      the machine running a while after a quarter of them; when none can
+      make a call, the program starts again on the same kernel; last,
+      every process gets SIGKILL and must die. Until N calls were made (default
+      10000). --check checks the kernel's invariants at every step (the
+      frames and their holders, copy-on-write, the open files, pipes,
+      queues, sockets, the scheduler's sets, the thread groups). A case
+      fails on a broken invariant, a panic of the kernel (caught: the run
+      goes on) or processes SIGKILL did not end; each prints a line and a
+      token. Case c's calls come from PCG(S, c): the output is the same
+      for any --workers (default: the cores). Last, a summary (cases,
+      calls, respawns, instructions, invariant checks, failures) and a rate line
+      (wall clock, which affects nothing else). --replay TOKEN runs that
+      case again, invariants checked, printing its trace with each call
+      marked, and how it ended; a token of another build is refused.
+      Exit status: 0 if no case failed, 1 if one did, 2 for bad flags or
+      a bad token.
+
   ipcsim help
       Print this help.
 `
@@ -227,7 +261,7 @@ Usage:
 // Exit statuses of the command itself.
 const (
 	exitOK         = 0
-	exitFailed     = 1   // ipcsim test: a scenario did not match
+	exitFailed     = 1   // ipcsim test: a scenario did not match; explore, fuzz: a failure; --check: a broken invariant
 	exitBadInput   = 2   // bad flags, a bad scenario, a bad ELF
 	exitCycleLimit = 124 // ipcsim exec: the cycle limit was reached (as timeout(1))
 	exitDeadlock   = 125 // ipcsim exec: every process blocked forever
@@ -262,8 +296,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdStep(args[1:], stdin, stdout, stderr)
 	case "report":
 		return cmdReport(args[1:], stdout, stderr)
+	case "fuzz":
+		return cmdFuzz(args[1:], stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "ipcsim: unknown command %q: expected run, test, exec, inspect, explore, step, report or help\n", args[0])
+	fmt.Fprintf(stderr, "ipcsim: unknown command %q: expected run, test, exec, inspect, explore, step, report, fuzz or help\n", args[0])
 	return exitBadInput
 }
 

@@ -24,6 +24,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	filter := filterFlags(fs)
 	quiz := fs.Bool("quiz", false, "quiz mode: hide the results of the calls a course asks about, the causes of wakeups and the console, as numbered questions")
 	answers := fs.Bool("answers", false, "with --quiz: print the answers at the end")
+	check := checkFlag(fs)
 	if st := parseFlags(fs, interleave(fs, args), stdout, stderr); st >= 0 {
 		return st
 	}
@@ -127,6 +128,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	opts.Trace = trace
+	opts.Check = *check
 	o, err := s.Run(opts)
 	if err != nil {
 		out.Flush()
@@ -160,7 +162,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		}
 		writeAsserts(stderr, asserts)
 		limitNote(stderr, "run", s, o)
-		return status
+		return max(status, invariantStatus(stderr, "run", false, o))
 	}
 	if *format == "json" {
 		// Every line a JSON document: the console, the exits and the
@@ -174,7 +176,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			return exitBadInput
 		}
 		limitNote(stderr, "run", s, o)
-		return status
+		return max(status, invariantStatus(stderr, "run", false, o))
 	}
 	if *quiz {
 		// The console would give the answers away.
@@ -186,7 +188,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		limitNote(stderr, "run", s, o)
-		return status
+		return max(status, invariantStatus(out, "run", true, o))
 	}
 	if len(s.Hosts) > 0 {
 		for i := range o.Hosts {
@@ -208,7 +210,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(out, "unimplemented: %s\n", sim.FormatUnimplemented(u))
 	}
 	limitNote(stderr, "run", s, o)
-	return status
+	return max(status, invariantStatus(out, "run", true, o))
 }
 
 // writeAsserts prints what the run showed of the scenario's assertions,

@@ -18,6 +18,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	update := fs.Bool("update", false, "rewrite the want/ sections with what happened")
 	seed := seedFlag(fs)
 	limit := limitFlag(fs)
+	check := checkFlag(fs)
 	if st := parseFlags(fs, args, stdout, stderr); st >= 0 {
 		return st
 	}
@@ -42,7 +43,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	}
 	passed, failed := 0, 0
 	for _, f := range files {
-		ok, bad := testScenario(f, *update, *quiet, seed, limit, stdout)
+		ok, bad := testScenario(f, *update, *quiet, *check, seed, limit, stdout)
 		if ok {
 			passed++
 		} else {
@@ -79,7 +80,7 @@ func scenarioFiles(path string) ([]string, error) {
 
 // testScenario runs one scenario and reports on w. It returns whether it
 // passed, and whether the scenario itself was bad input.
-func testScenario(path string, update, quiet bool, seed, limit *settingFlag, w io.Writer) (passed, badInput bool) {
+func testScenario(path string, update, quiet, check bool, seed, limit *settingFlag, w io.Writer) (passed, badInput bool) {
 	fail := func(lines string) {
 		fmt.Fprintf(w, "--- FAIL: %s\n", path)
 		for _, l := range strings.Split(strings.TrimSuffix(lines, "\n"), "\n") {
@@ -94,6 +95,9 @@ func testScenario(path string, update, quiet bool, seed, limit *settingFlag, w i
 		return false, true
 	}
 	s = override(s, seed, limit)
+	if check {
+		s = s.WithInvariants()
+	}
 	o, err := s.Run(sim.Options{})
 	if err != nil {
 		fail(err.Error())
