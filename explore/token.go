@@ -13,6 +13,7 @@ import (
 
 	"ipcsim/kernel"
 	"ipcsim/sched"
+	"ipcsim/sim"
 )
 
 // A Token names one schedule of one scenario on one build of ipcsim, in a
@@ -204,6 +205,13 @@ func (t Token) Policy() sched.Policy {
 		return newDPORReplay(t.Switches)
 	}
 	return newList(t.Switches)
+}
+
+// Options returns what a run of the token's schedule is given besides
+// the scenario: a new policy (a policy serves one run) and the fault plan.
+// The network faults change the scenario itself: see ApplyNet.
+func (t Token) Options() sim.Options {
+	return sim.Options{Policy: t.Policy(), Faults: t.Faults}
 }
 
 // scheduleRand is the PRNG of schedule run of an exploration with seed.
