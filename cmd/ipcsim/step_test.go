@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/stretchr/testify/require"
 
+	"ipcsim/explore"
 	"ipcsim/sim"
 )
 
@@ -22,7 +24,7 @@ func newTestStepper(t testing.TB, file string) *stepModel {
 	t.Helper()
 	s, err := sim.Load("../../testdata/scenarios/" + file)
 	require.NoError(t, err)
-	m, err := newStepModel(s, file)
+	m, err := newStepModel(s, file, nil)
 	require.NoError(t, err)
 	return m
 }
@@ -210,7 +212,7 @@ func TestStepWatchBreakpoint(t *testing.T) {
 	s, err := sim.Load("../../testdata/scenarios/threads_watch.txtar")
 	require.NoError(t, err)
 	s.Watches = nil
-	m, err = newStepModel(s, "threads_watch.txtar")
+	m, err = newStepModel(s, "threads_watch.txtar", nil)
 	require.NoError(t, err)
 	press(m, "b", "0x19198", "enter")
 	require.Contains(t, screen(m), "breakpoint 0x19198 reached at cycle 1628")
@@ -286,4 +288,91 @@ func TestStepBadInput(t *testing.T) {
 		require.Equal(t, rerr.String(), serr.String())
 		require.Empty(t, sout.String())
 	}
+}
+
+// TestStepReplay: ipcsim step --replay opens a failing schedule of
+// explore at the store that loses the update, with the instructions in
+// the trace; it steps back and forward on that run, and its end is the
+// end of ipcsim run --replay's trace.
+func TestStepReplay(t *testing.T) {
+	const file = "explore_counter.txtar"
+	path := "../../testdata/scenarios/" + file
+	s, err := sim.Load(path)
+	require.NoError(t, err)
+	rep, err := explore.Explore(s, explore.Config{Strategy: "pct", Depth: 3, Schedules: 20, Build: explore.Build(), Workers: 1})
+	require.NoError(t, err)
+	require.NotEmpty(t, rep.Failures)
+	tok := rep.Failures[0].Token
+	why, store, err := explore.ExplainAt(s, tok)
+	require.NoError(t, err)
+	require.NotZero(t, store)
+
+	m, err := newStepModel(s, file, &tok)
+	require.NoError(t, err)
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 40})
+	at := screen(m)
+	require.Contains(t, at, fmt.Sprintf("cycle %d ", store+1))
+	require.Contains(t, at, "replay of a pct schedule: fails (")
+	require.Contains(t, at, fmt.Sprintf("opened at the store that loses an update, cycle %d", store))
+	require.Contains(t, at, "-- trace with instructions")
+	require.Regexp(t, fmt.Sprintf(`^%d +pid \d+ +0x[0-9a-f]+: sw .*# stores`, store), traceTail(m))
+	require.Contains(t, why[len(why)-1], "are lost")
+
+	// Back one event, and forward again: the same screen.
+	press(m, "p")
+	require.NotEqual(t, at, screen(m))
+	require.Contains(t, screen(m), fmt.Sprintf("cycle %d ", store))
+	press(m, "g", "c")
+	press(m, strings.Split(fmt.Sprint(store+1), "")...)
+	press(m, "enter")
+	require.Contains(t, screen(m), fmt.Sprintf("cycle %d ", store+1))
+
+	// On to the end: the last event is ipcsim run --replay's last.
+	for range 1000 {
+		press(m, "n")
+		if strings.Contains(screen(m), "no more events") {
+			break
+		}
+	}
+	require.Contains(t, screen(m), "no more events")
+	var out, errb bytes.Buffer
+	require.Equal(t, exitOK, Main([]string{"run", path, "--replay", tok.String()}, nil, &out, &errb), errb.String())
+	trace, _, _ := strings.Cut(out.String(), "--- console")
+	lines := strings.Split(strings.TrimSpace(trace), "\n")
+	require.Equal(t, strings.TrimSpace(lines[len(lines)-1]), traceTail(m))
+}
+
+// TestStepReplayEndAndRefusal: a failure that is no lost update (a
+// network fault that cuts carol off) opens at the end of the run; a token
+// of another build is refused as ipcsim run refuses it.
+func TestStepReplayEndAndRefusal(t *testing.T) {
+	const file = "net_udp.txtar"
+	path := "../../testdata/scenarios/" + file
+	s, err := sim.Load(path)
+	require.NoError(t, err)
+	tok := explore.Token{Build: explore.Build(), Scenario: s.Fingerprint(), Strategy: "list",
+		Net: []explore.NetFault{{Link: 1, Kind: "loss", Value: 1000000}}}
+	m, err := newStepModel(s, file, &tok)
+	require.NoError(t, err)
+	m.Update(tea.WindowSizeMsg{Width: 240, Height: 40})
+	end := screen(m)
+	require.Contains(t, end, "replay of a list schedule: fails (")
+	require.Contains(t, end, "expect exit on alice pid 3 1: pid 3 (udpping) exited with status 0")
+	require.Contains(t, end, fmt.Sprintf("opened at the end of the run, cycle %d", m.eng.end.Cycles))
+	require.Contains(t, end, "alice pid 1   wait4(-1, NULL, 0, NULL) = 2")
+	press(m, "n")
+	require.Contains(t, screen(m), "no more events")
+	press(m, "p")
+	require.NotContains(t, screen(m), "alice pid 1   wait4(-1, NULL, 0, NULL) = 2")
+
+	other := tok
+	other.Build = "000000000000"
+	var out, errb bytes.Buffer
+	st := Main([]string{"step", path, "--replay", other.String()}, strings.NewReader(""), &out, &errb)
+	require.Equal(t, exitBadInput, st)
+	require.Contains(t, errb.String(), "ipcsim step: replay token from another build of ipcsim")
+	errb.Reset()
+	st = Main([]string{"step", "--seed=3", path, "--replay", tok.String()}, strings.NewReader(""), &out, &errb)
+	require.Equal(t, exitBadInput, st)
+	require.Contains(t, errb.String(), "not with --seed")
 }
