@@ -35,7 +35,8 @@ import (
 // points (dpor.go): at decision point STEP run PID, where that is not the
 // default choice. Any of them may end in f=, the fault plan of the run
 // (ipcsim explore --faults): faults CALL.N.ACTION joined by +, and n=,
-// its network faults: LINK.KIND.VALUE joined by +.
+// its network faults: LINK.KIND.VALUE joined by + (for a partition,
+// LINK.part.FROM-UNTIL: cut at cycle FROM, healed at UNTIL).
 type Token struct {
 	Build, Scenario string
 	Strategy        string // "pct", "random", "pb", "list" or "dpor"
