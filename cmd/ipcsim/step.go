@@ -111,9 +111,10 @@ func newStepModel(s *sim.Scenario, name string, tok *explore.Token) (*stepModel,
 
 // openAtFailure puts the stepper of a replayed schedule where its failure
 // shows: at the store that loses an update, if explore's explanation finds
-// one (the trace then has the instructions, the store last), else at the
-// end of the run, where its expectations were checked; at the start if
-// the run does not fail. s is the scenario without the token's network
+// one (the trace then has the instructions, the store last); else at the
+// point where an always assertion was first false; else at the end of the
+// run, where its expectations were checked; at the start if the run does
+// not fail. s is the scenario without the token's network
 // faults (ExplainAt applies them). The status line says which, and the
 // first expectation the run broke.
 func (m *stepModel) openAtFailure(s *sim.Scenario, tok explore.Token) error {
@@ -125,9 +126,12 @@ func (m *stepModel) openAtFailure(s *sim.Scenario, tok explore.Token) error {
 		if err != nil {
 			return err
 		}
-		if store > 0 {
+		if b := e.broken; store > 0 {
 			at, insns = store+1, true
 			where = fmt.Sprintf("fails (%s); opened at the store that loses an update, cycle %d: %s", first, store, why[len(why)-1])
+		} else if b.Cycle > 0 {
+			at = b.Cycle + 1
+			where = fmt.Sprintf("fails (%s); opened where %q was first false, cycle %d, %s: %s", first, e.brokenText, b.Cycle, b.At, b.State)
 		} else {
 			at = e.end.Cycles + 1
 			where = fmt.Sprintf("fails (%s); opened at the end of the run, cycle %d (%s)", first, e.end.Cycles, e.end.Reason)

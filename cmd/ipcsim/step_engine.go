@@ -78,6 +78,10 @@ type engine struct {
 	// failed is what that run broke of the scenario's expectations.
 	replay *explore.Token
 	failed []sim.Mismatch
+	// broken is the first always assertion the replayed run broke (its
+	// cycle is not 0 then): where it was false, and how.
+	broken     sim.AssertResult
+	brokenText string
 }
 
 // opts returns o for one run of the scenario: with a replay token, under
@@ -121,6 +125,13 @@ func (e *engine) rebuild() error {
 	e.end = o.Result
 	if e.replay != nil {
 		e.failed = e.s.CheckRun(o)
+		e.broken, e.brokenText = sim.AssertResult{}, ""
+		for i, r := range o.Asserts {
+			a := &e.s.Asserts[i]
+			if r.Failed && a.Kind == sim.AssertAlways && (e.broken.Cycle == 0 || r.Cycle < e.broken.Cycle) {
+				e.broken, e.brokenText = r, a.Text
+			}
+		}
 	}
 	return nil
 }

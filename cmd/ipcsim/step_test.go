@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -375,4 +377,33 @@ func TestStepReplayEndAndRefusal(t *testing.T) {
 	st = Main([]string{"step", "--seed=3", path, "--replay", tok.String()}, strings.NewReader(""), &out, &errb)
 	require.Equal(t, exitBadInput, st)
 	require.Contains(t, errb.String(), "not with --seed")
+}
+
+// TestStepReplayAssertion: a run that loses no update but breaks an
+// always assertion opens where the assertion was first false.
+func TestStepReplayAssertion(t *testing.T) {
+	const path = "../../testdata/scenarios/assert_counter.txtar"
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	const race = "add:\tlw t1, 0(s1)\t\t\t# the race: load,\n\taddi t1, t1, 1\t\t\t# add,\n\tsw t1, 0(s1)\t\t\t# store\n"
+	src := strings.Replace(string(data), race, "add:\tli t1, 1\n\tamoadd.w zero, t1, (s1)\n", 1)
+	require.NotEqual(t, string(data), src, "assert_counter's loop is not as this test knows it")
+	src = strings.Replace(src, "\nalways ", "\nalways shm 0x1234[0] <= 3\nalways ", 1)
+	s, err := sim.Parse(path, []byte(src))
+	require.NoError(t, err)
+	tok := explore.Token{Build: explore.Build(), Scenario: s.Fingerprint(), Strategy: "list"}
+	m, err := newStepModel(s, "assert_counter.txtar", &tok)
+	require.NoError(t, err)
+	m.Update(tea.WindowSizeMsg{Width: 300, Height: 40})
+	require.Regexp(t, `opened where "always shm 0x1234\[0\] <= 3" was first false, cycle (\d+), `, screen(m))
+	c := regexp.MustCompile(`was first false, cycle (\d+),`).FindStringSubmatch(screen(m))[1]
+	require.Contains(t, screen(m), "ipcsim step assert_counter.txtar  |  cycle "+fmt.Sprint(mustAtoi(t, c)+1)+" ")
+	require.Contains(t, screen(m), c+"  pid 0   assertion failed (line 31): always shm 0x1234[0] <= 3: false at the end of pid 3's time slice")
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	require.NoError(t, err)
+	return n
 }
