@@ -18,16 +18,44 @@ import (
 //
 // It is found in the order of the trace, from the memory accesses the
 // instruction trace records (kernel.MemEvent): for each word, its last
-// store and each task's last load of it.
+// store and each task's last load of it. A word is a word of physical
+// memory of one host (MemEvent.Phys): two processes that fork share
+// virtual addresses, and each has its own frames behind them, so their
+// accesses to one address are to different memory and race with nothing.
 
-// task names a thread of a run: its pid and tid ("pid 2", "pid 2 tid 4").
-type task struct{ pid, tid int }
+// task names a thread of a run: its host, pid and tid ("pid 2", "pid 2
+// tid 4", "alice pid 2").
+type task struct {
+	host     string
+	pid, tid int
+}
 
 func (t task) String() string {
+	s := fmt.Sprintf("pid %d", t.pid)
 	if t.tid != 0 {
-		return fmt.Sprintf("pid %d tid %d", t.pid, t.tid)
+		s += fmt.Sprintf(" tid %d", t.tid)
 	}
-	return fmt.Sprintf("pid %d", t.pid)
+	if t.host != "" {
+		s = t.host + " " + s
+	}
+	return s
+}
+
+// word is one word of memory: a physical address of a host or, for an
+// access whose frame the trace does not give, a virtual address of one
+// process (its threads share it).
+type word struct {
+	host string
+	pid  int // 0 for a physical address
+	addr uint64
+}
+
+// wordOf returns the word an access of who is to.
+func wordOf(who task, m *kernel.MemEvent) word {
+	if m.HasPhys {
+		return word{who.host, 0, m.Phys}
+	}
+	return word{who.host, who.pid, m.Addr}
 }
 
 type access struct {
@@ -35,7 +63,8 @@ type access struct {
 	cycle uint64
 	value uint64
 	pc    string
-	seq   int // the word's stores so far (for a load: before it)
+	seq   int    // the word's stores so far (for a load: before it)
+	addr  uint64 // the virtual address, in who's address space
 }
 
 // Explain replays the schedule of token t on s and, if the run shows a
@@ -43,25 +72,33 @@ type access struct {
 // finds none (the failure is of another kind: a deadlock, an order of
 // messages...).
 func Explain(s *sim.Scenario, t Token) ([]string, error) {
+	why, _, err := ExplainAt(s, t)
+	return why, err
+}
+
+// ExplainAt is Explain, and tells the cycle of the store that lost the
+// update too (0 with no lost update): where ipcsim step --replay opens.
+func ExplainAt(s *sim.Scenario, t Token) ([]string, uint64, error) {
 	s, err := t.ApplyNet(s) // the token's network faults, if any
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	c := *s
 	c.Wants = nil
 	c.Machine.TraceInstructions = true
 	var (
-		loads     = map[uint64]map[task]access{} // looked up only
-		lastStore = map[uint64]access{}          // looked up only
-		stores    = map[uint64]int{}             // stores to each word so far (looked up only)
-		switches  []switchAt                     // when each task was switched out
+		loads     = map[word]map[task]access{} // looked up only
+		lastStore = map[word]access{}          // looked up only
+		stores    = map[word]int{}             // stores to each word so far (looked up only)
+		switches  []switchAt                   // when each task was switched out
 		found     []string
+		at        uint64 // the cycle of the store that lost the update
 	)
 	trace := func(e *kernel.Event) {
 		if found != nil {
 			return
 		}
-		who := task{e.PID, e.TID}
+		who := task{e.Host, e.PID, e.TID}
 		if e.Kind == "switch" && strings.HasPrefix(e.Text, "switch ") {
 			switches = append(switches, switchAt{e.Cycle, e.Text})
 			return
@@ -70,30 +107,34 @@ func Explain(s *sim.Scenario, t Token) ([]string, error) {
 		if e.Kind != "insn" || m == nil {
 			return
 		}
-		a := access{who, e.Cycle, m.Value, e.PC, stores[m.Addr]}
+		w := wordOf(who, m)
+		a := access{who, e.Cycle, m.Value, e.PC, stores[w], m.Addr}
 		switch m.Op {
 		case "load", "lr":
-			if loads[m.Addr] == nil {
-				loads[m.Addr] = map[task]access{}
+			if loads[w] == nil {
+				loads[w] = map[task]access{}
 			}
-			loads[m.Addr][who] = a
+			loads[w][who] = a
 		case "store", "sc", "amo":
 			if m.Op == "sc" && m.Fail {
 				return
 			}
-			prev, stored := lastStore[m.Addr]
-			ld, loaded := loads[m.Addr][who]
+			prev, stored := lastStore[w]
+			ld, loaded := loads[w][who]
 			if m.Op != "amo" && stored && loaded && prev.who != who && ld.cycle < prev.cycle {
-				found = describeLost(m.Addr, ld, prev, a, stores[m.Addr]-ld.seq, switches)
+				found = describeLost(ld, prev, a, stores[w]-ld.seq, switches)
+				at = e.Cycle
 			}
-			stores[m.Addr]++
-			lastStore[m.Addr] = a
+			stores[w]++
+			lastStore[w] = a
 		}
 	}
-	if _, err := c.Run(sim.Options{Policy: t.Policy(), Faults: t.Faults, Trace: trace}); err != nil {
-		return nil, err
+	opts := t.Options()
+	opts.Trace = trace
+	if _, err := c.Run(opts); err != nil {
+		return nil, 0, err
 	}
-	return found, nil
+	return found, at, nil
 }
 
 // switchAt is one context switch of the run: its cycle and text ("switch
@@ -105,8 +146,10 @@ type switchAt struct {
 
 // describeLost tells the lost update: who loaded, the switch that took
 // it off the CPU, who stored in between, and the store that lost it.
-func describeLost(addr uint64, ld, other, st access, lost int, switches []switchAt) []string {
-	lines := []string{fmt.Sprintf("%s loads %d from %#x at cycle %d (pc %s)", ld.who, int64(int32(ld.value)), addr, ld.cycle, ld.pc)}
+// Each at its own virtual address: a shared segment may be mapped at
+// different addresses in two processes.
+func describeLost(ld, other, st access, lost int, switches []switchAt) []string {
+	lines := []string{fmt.Sprintf("%s loads %d from %#x at cycle %d (pc %s)", ld.who, int64(int32(ld.value)), ld.addr, ld.cycle, ld.pc)}
 	for _, sw := range switches {
 		if sw.cycle >= ld.cycle && sw.cycle <= other.cycle && strings.Contains(sw.text, "switch "+ld.who.String()+" ->") {
 			lines = append(lines, fmt.Sprintf("at cycle %d the CPU goes from %s to another: %s", sw.cycle, ld.who, strings.TrimPrefix(sw.text, "switch ")))
@@ -118,8 +161,8 @@ func describeLost(addr uint64, ld, other, st access, lost int, switches []switch
 		what = fmt.Sprintf("the %d stores made meanwhile, the last by %s, are lost", lost, other.who)
 	}
 	lines = append(lines,
-		fmt.Sprintf("%s stores %d to %#x at cycle %d (pc %s)", other.who, int64(int32(other.value)), addr, other.cycle, other.pc),
+		fmt.Sprintf("%s stores %d to %#x at cycle %d (pc %s)", other.who, int64(int32(other.value)), other.addr, other.cycle, other.pc),
 		fmt.Sprintf("%s stores %d to %#x at cycle %d (pc %s), computed from the %d it loaded before: %s",
-			st.who, int64(int32(st.value)), addr, st.cycle, st.pc, int64(int32(ld.value)), what))
+			st.who, int64(int32(st.value)), st.addr, st.cycle, st.pc, int64(int32(ld.value)), what))
 	return lines
 }

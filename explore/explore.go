@@ -150,6 +150,7 @@ type explorer struct {
 	pbSpace uint64         // pb's schedules in all (saturating)
 	faults  []kernel.Fault // with cfg.Faults: the candidate faults (faults.go)
 	net     []NetFault     // and the candidate network faults (netfaults.go)
+	traffic [][]uint64     // per link, the cycles it took a frame at (for partitions)
 }
 
 // token returns the token of schedule i; ok is false if it has none (pb
@@ -175,7 +176,7 @@ func (x *explorer) token(i int) (Token, bool) {
 		}
 	}
 	if x.cfg.Faults && i != x.cfg.first("pct") && i != x.cfg.first("pb") {
-		t.setPlan(faultPlan(x.cfg.Seed, i, x.faults, x.net))
+		t.setPlan(faultPlan(x.cfg.Seed, i, x.faults, x.net, x.traffic))
 	}
 	return t, true
 }
@@ -228,10 +229,10 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 	x := &explorer{s: s, cfg: cfg}
 	if cfg.Faults {
 		var err error
-		if x.faults, err = learnFaults(s); err != nil {
+		if x.faults, x.traffic, err = learnFaults(s); err != nil {
 			return nil, err
 		}
-		x.net = netCandidates(s)
+		x.net = append(netCandidates(s), partCandidates(x.traffic)...)
 	}
 	// The schedules of this shard: schedule Shard + m*Shards is the m-th.
 	n := 0

@@ -46,8 +46,10 @@ const maxPlanFaults = 2
 const faultSalt = 0x6661756c74730000 // "faults"
 
 // learnFaults runs s once without faults and returns the candidate
-// faults, in the order the calls first appear, then N, then action.
-func learnFaults(s *sim.Scenario) ([]kernel.Fault, error) {
+// faults, in the order the calls first appear, then N, then action, and
+// the traffic of each link (in the order of the link lines): the cycles
+// at which it took a frame, ascending, each once (netfaults.go).
+func learnFaults(s *sim.Scenario) ([]kernel.Fault, [][]uint64, error) {
 	c := *s
 	c.Wants = nil
 	var order []string
@@ -59,7 +61,14 @@ func learnFaults(s *sim.Scenario) ([]kernel.Fault, error) {
 	if len(s.Hosts) > 0 {
 		first = s.Hosts[0].Name
 	}
+	traffic := make([][]uint64, len(s.Links))
 	_, err := c.Run(sim.Options{Trace: func(e *kernel.Event) {
+		if e.Kind == "net" {
+			if l, ok := linkTraffic(s, e.Text); ok {
+				traffic[l] = append(traffic[l], e.Cycle)
+			}
+			return
+		}
 		if e.Kind != "syscall" || e.Host != first || e.PID == 1 {
 			return
 		}
@@ -72,7 +81,13 @@ func learnFaults(s *sim.Scenario) ([]kernel.Fault, error) {
 		}
 	}})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	for i := range traffic {
+		// The hosts at the two ends run apart by up to the lookahead:
+		// their sends come out of cycle order.
+		slices.Sort(traffic[i])
+		traffic[i] = slices.Compact(traffic[i])
 	}
 	var out []kernel.Fault
 	for _, name := range order {
@@ -96,7 +111,7 @@ func learnFaults(s *sim.Scenario) ([]kernel.Fault, error) {
 			}
 		}
 	}
-	return out, nil
+	return out, traffic, nil
 }
 
 // onStreams reports whether fault a of call name only hits reads and
@@ -143,8 +158,9 @@ func (t *Token) setPlan(p plan) {
 
 // faultPlan returns the fault plan of schedule i: 1 to maxPlanFaults
 // distinct candidates of sys and net together, in the order of the
-// candidates.
-func faultPlan(seed uint64, i int, sys []kernel.Fault, net []NetFault) plan {
+// candidates; a partition's cycles are drawn after, among its link's
+// traffic (drawPart).
+func faultPlan(seed uint64, i int, sys []kernel.Fault, net []NetFault, traffic [][]uint64) plan {
 	n := len(sys) + len(net)
 	if n == 0 {
 		return plan{}
@@ -165,6 +181,11 @@ func faultPlan(seed uint64, i int, sys []kernel.Fault, net []NetFault) plan {
 			p.sys = append(p.sys, sys[j])
 		} else {
 			p.net = append(p.net, net[j-len(sys)])
+		}
+	}
+	for k, n := range p.net {
+		if n.Kind == "part" {
+			p.net[k] = drawPart(r, n, traffic)
 		}
 	}
 	return p

@@ -183,7 +183,7 @@ func TestNetFaults(t *testing.T) {
 	}
 	tok := Token{Build: "b", Scenario: "s", Strategy: "list", Switches: []Switch{{3, 2}},
 		Faults: []kernel.Fault{{Call: "write", Nth: 1, Action: kernel.FaultShort}},
-		Net:    []NetFault{{0, "loss", 1000000}, {1, "latency", 20000000}}}
+		Net:    []NetFault{{Link: 0, Kind: "loss", Value: 1000000}, {Link: 1, Kind: "latency", Value: 20000000}}}
 	str := tok.String()
 	if str != "ipx1:b:s:list:sw=3.2,f=write.1.short,n=0.loss.1000000+1.latency.20000000" {
 		t.Errorf("token %s", str)
@@ -196,13 +196,13 @@ func TestNetFaults(t *testing.T) {
 			t.Errorf("%s: accepted", bad)
 		}
 	}
-	if _, err := (Token{Net: []NetFault{{9, "loss", 5}}}).ApplyNet(s); err == nil {
+	if _, err := (Token{Net: []NetFault{{Link: 9, Kind: "loss", Value: 5}}}).ApplyNet(s); err == nil {
 		t.Errorf("a fault on link 9 of %d applied", len(s.Links))
 	}
 	if failsUnder(s, newList(nil), plan{}) {
 		t.Fatalf("net_udp fails without faults")
 	}
-	if !failsUnder(s, newList(nil), plan{net: []NetFault{{1, "loss", 1000000}}}) {
+	if !failsUnder(s, newList(nil), plan{net: []NetFault{{Link: 1, Kind: "loss", Value: 1000000}}}) {
 		t.Errorf("net_udp passes with a link that loses every frame")
 	}
 	if s.Links[0].Loss == 1000000 {

@@ -13,6 +13,7 @@ import (
 
 	"ipcsim/kernel"
 	"ipcsim/sched"
+	"ipcsim/sim"
 )
 
 // A Token names one schedule of one scenario on one build of ipcsim, in a
@@ -34,7 +35,8 @@ import (
 // points (dpor.go): at decision point STEP run PID, where that is not the
 // default choice. Any of them may end in f=, the fault plan of the run
 // (ipcsim explore --faults): faults CALL.N.ACTION joined by +, and n=,
-// its network faults: LINK.KIND.VALUE joined by +.
+// its network faults: LINK.KIND.VALUE joined by + (for a partition,
+// LINK.part.FROM-UNTIL: cut at cycle FROM, healed at UNTIL).
 type Token struct {
 	Build, Scenario string
 	Strategy        string // "pct", "random", "pb", "list" or "dpor"
@@ -204,6 +206,13 @@ func (t Token) Policy() sched.Policy {
 		return newDPORReplay(t.Switches)
 	}
 	return newList(t.Switches)
+}
+
+// Options returns what a run of the token's schedule is given besides
+// the scenario: a new policy (a policy serves one run) and the fault plan.
+// The network faults change the scenario itself: see ApplyNet.
+func (t Token) Options() sim.Options {
+	return sim.Options{Policy: t.Policy(), Faults: t.Faults}
 }
 
 // scheduleRand is the PRNG of schedule run of an exploration with seed.

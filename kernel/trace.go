@@ -93,6 +93,12 @@ type MemEvent struct {
 	Value uint64 `json:"value"`          // loaded, or stored (an AMO's and an SC's: what memory holds after)
 	Old   uint64 `json:"old,omitempty"`  // an AMO's value before
 	Fail  bool   `json:"fail,omitempty"` // an SC that did not store
+	// Phys is the physical address of Addr (frame and offset) after the
+	// access, when HasPhys: two processes' accesses are to the same memory
+	// if their Phys are equal, whatever their virtual addresses (private
+	// pages of two processes share virtual addresses, not frames).
+	Phys    uint64 `json:"phys,omitempty"`
+	HasPhys bool   `json:"-"`
 }
 
 // traceInstruction emits the event of one executed instruction: its
@@ -141,6 +147,9 @@ func (k *Kernel) traceInstruction(t *Task, pc uint64, insn string, before *[32]u
 				} else {
 					notes = append(notes, fmt.Sprintf("stores %d to %#x", signed(m.Value, a.Size), addr))
 				}
+			}
+			if pte, ok := t.AS.PT.Lookup(addr); ok {
+				m.Phys, m.HasPhys = uint64(pte.Frame())<<hw.PageShift|addr&(hw.PageSize-1), true
 			}
 			e.Mem = m
 		}

@@ -39,6 +39,8 @@ type ReportOptions struct {
 	// ipcsim explore), as Options.Policy. It must give the same
 	// schedule twice: the report runs the scenario twice.
 	Policy func() sched.Policy
+	// Faults are the replayed schedule's fault plan, as Options.Faults.
+	Faults []kernel.Fault
 }
 
 // WriteReport runs s and writes its report to w. It runs the scenario
@@ -58,7 +60,7 @@ func WriteReport(w io.Writer, s *Scenario, ropts ReportOptions) error {
 	col := newReportCollector(hosts)
 	tl := NewTimeline(col, hosts, true)
 	cycles := newCycleSampler(MaxReportSnapshots)
-	var opts Options
+	opts := Options{Faults: ropts.Faults}
 	if ropts.Policy != nil {
 		opts.Policy = ropts.Policy()
 	}
@@ -78,7 +80,7 @@ func WriteReport(w io.Writer, s *Scenario, ropts ReportOptions) error {
 	at, sampled := cycles.pick()
 	data.SnapshotNote = snapshotNote(len(at), cycles.distinct, sampled)
 	texts := map[string]int{}
-	opts = Options{SnapshotAt: at}
+	opts = Options{SnapshotAt: at, Faults: ropts.Faults}
 	if ropts.Policy != nil {
 		opts.Policy = ropts.Policy()
 	}

@@ -221,7 +221,7 @@ func shrunkFrom(f explore.Failure) string {
 		parts = append(parts, fmt.Sprintf("from %d switches to %d", f.Switches, len(f.Shrunk.Switches)))
 	}
 	if f.Faults > 0 {
-		parts = append(parts, fmt.Sprintf("from %d faults to %d", f.Faults, len(f.Shrunk.Faults)))
+		parts = append(parts, fmt.Sprintf("from %d faults to %d", f.Faults, len(f.Shrunk.Faults)+len(f.Shrunk.Net)))
 	}
 	return strings.Join(parts, ", ")
 }

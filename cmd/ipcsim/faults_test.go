@@ -83,3 +83,28 @@ func TestReplayNetFaults(t *testing.T) {
 		t.Errorf("the replay with carol's link cut:\n%s", lossy)
 	}
 }
+
+// TestExplorePartition: explore --faults cuts explore_partition's link
+// for a while; the shrunk token is that partition alone, from 2 faults
+// or 1 to 1, and run --replay of it shows the cut, the frame it drops
+// and the heal.
+func TestExplorePartition(t *testing.T) {
+	const file = "../../testdata/faults/explore_partition.txtar"
+	st, out, stderr := run(t, "explore", "--faults", "--all", "--strategy=random", "--schedules=40", file)
+	if st != exitFailed {
+		t.Fatalf("explore --faults: status %d\n%s%s", st, out, stderr)
+	}
+	m := regexp.MustCompile(`shrunk from 0 switches to 0, from \d faults to 1: ipcsim run --replay (ipx1:\S+,n=0\.part\.(\d+)-(\d+)) `).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no failure shrunk to one partition:\n%s", out)
+	}
+	st, trace, stderr := run(t, "run", file, "--replay", m[1])
+	if st != exitOK {
+		t.Fatalf("run --replay: status %d: %s", st, stderr)
+	}
+	for _, want := range []string{m[2] + " alice-bob partition", m[3] + " alice-bob heal", "dropped (partitioned)", "no answer in 50 ms"} {
+		if !strings.Contains(trace, want) {
+			t.Errorf("the replay shows no %q:\n%s", want, trace)
+		}
+	}
+}

@@ -203,7 +203,7 @@ Usage:
       length, capacity, the unread bytes, readers, writers, and who
       waits on it). Exit status: 0, or 2 for bad input.
 
-  ipcsim step [--seed=N] [--limit=N|none] FILE.txtar
+  ipcsim step [--seed=N] [--limit=N|none] [--replay=TOKEN] FILE.txtar
       Step through a scenario's run in the terminal: panes for the
       processes and threads, the selected one's registers and code
       around its pc, the kernel's objects (what inspect prints) and the
@@ -213,6 +213,9 @@ Usage:
       to a breakpoint (a system call, pid N, pipe#1, watch ADDRESS), r to
       its next hit, ? all the keys, q quit. The kernel pauses between
       cycles: a step shows the next event with the others of its cycle.
+      --replay steps through a schedule of ipcsim explore (its faults
+      too), opened where it fails: the store that loses an update, else
+      where an always assertion was first false, else the end.
       Exit status: 0, or 2 for bad input.
 
   ipcsim report [-o FILE.html] [--seed=N] [--limit=N|none] [--replay=TOKEN] FILE.txtar

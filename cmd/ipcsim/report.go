@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 
-	"ipcsim/explore"
 	"ipcsim/sched"
 	"ipcsim/sim"
 )
@@ -39,15 +38,14 @@ func cmdReport(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "ipcsim report: --replay runs the scenario as explored: not with --seed or --limit\n")
 			return exitBadInput
 		}
-		tok, err := explore.ParseToken(*replay)
-		if err == nil {
-			err = tok.Check(explore.Build(), s.Fingerprint())
-		}
+		rs, tok, err := replayToken(s, *replay) // its network faults too
 		if err != nil {
 			fmt.Fprintf(stderr, "ipcsim report: %v\n", err)
 			return exitBadInput
 		}
+		s = rs
 		ropts.Policy = func() sched.Policy { return tok.Policy() }
+		ropts.Faults = tok.Faults
 	}
 	s = override(s, seed, limit)
 	var page bytes.Buffer

@@ -5,6 +5,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"ipcsim/abi"
+	"ipcsim/explore"
+	"ipcsim/kernel"
+	"ipcsim/sim"
 )
 
 // TestReportCommand checks ipcsim report: the page goes to -o FILE or to
@@ -46,5 +51,26 @@ func TestReportCommand(t *testing.T) {
 		if st != exitBadInput || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%q: status %d, stderr %q; want status 2 and %q", tc.args, st, stderr, tc.want)
 		}
+	}
+}
+
+// TestReportReplayFaults: report --replay runs the token's fault plan
+// and network faults, as run --replay does.
+func TestReportReplayFaults(t *testing.T) {
+	const file = "../../testdata/faults/explore_fork.txtar"
+	s, err := sim.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := explore.Token{Build: explore.Build(), Scenario: s.Fingerprint(), Strategy: "list",
+		Faults: []kernel.Fault{{Call: "clone", Nth: 1, Action: kernel.FaultErrno, Errno: abi.EAGAIN}}}
+	st, plain, stderr := run(t, "report", file)
+	st2, faulty, stderr2 := run(t, "report", "--replay", tok.String(), file)
+	if st != exitOK || st2 != exitOK {
+		t.Fatalf("status %d, %d: %s%s", st, st2, stderr, stderr2)
+	}
+	// The failing fork makes no child: pid 3 is only on the plain page.
+	if !strings.Contains(plain, "pid 3 (unchecked)") || strings.Contains(faulty, "pid 3 (unchecked)") {
+		t.Errorf("the page of the replay is not that of a run whose fork failed")
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"strconv"
 
-	"ipcsim/explore"
 	"ipcsim/kernel"
 	"ipcsim/sim"
 )
@@ -71,20 +70,12 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "ipcsim run: --replay runs the scenario as explored: not with --seed or --limit\n")
 			return exitBadInput
 		}
-		tok, err := explore.ParseToken(*replay)
-		if err == nil {
-			err = tok.Check(explore.Build(), s.Fingerprint())
-		}
+		rs, tok, err := replayToken(s, *replay)
 		if err != nil {
 			fmt.Fprintf(stderr, "ipcsim run: %v\n", err)
 			return exitBadInput
 		}
-		opts.Policy = tok.Policy()
-		opts.Faults = tok.Faults // the fault plan the explorer chose, if any
-		if s, err = tok.ApplyNet(s); err != nil {
-			fmt.Fprintf(stderr, "ipcsim run: %v\n", err)
-			return exitBadInput
-		}
+		s, opts = rs, tok.Options() // the schedule and the fault plan the explorer chose
 	}
 	s = override(s, seed, limit)
 	if len(s.Hosts) > 0 && (*tree || *format == "mermaid") {

@@ -9,18 +9,20 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"ipcsim/explore"
 	"ipcsim/kernel"
 	"ipcsim/sim"
 	"ipcsim/sim/asm"
 )
 
-// cmdStep is "ipcsim step [--seed=N] [--limit=N|none] FILE.txtar": the
-// terminal stepper. bubbletea is imported here only, in cmd/: the core
-// packages do not depend on it.
+// cmdStep is "ipcsim step [--seed=N] [--limit=N|none] [--replay TOKEN]
+// FILE.txtar": the terminal stepper. bubbletea is imported here only, in
+// cmd/: the core packages do not depend on it.
 func cmdStep(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("step", flag.ContinueOnError)
 	seed := seedFlag(fs)
 	limit := limitFlag(fs)
+	replay := fs.String("replay", "", "step through the schedule of this token from ipcsim explore, opened where it fails")
 	if st := parseFlags(fs, interleave(fs, args), stdout, stderr); st >= 0 {
 		return st
 	}
@@ -33,8 +35,21 @@ func cmdStep(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
 	}
+	var tok *explore.Token
+	if *replay != "" {
+		if seed.set || limit.set {
+			fmt.Fprintf(stderr, "ipcsim step: --replay runs the scenario as explored: not with --seed or --limit\n")
+			return exitBadInput
+		}
+		_, t, err := replayToken(s, *replay) // refuses another build's token, as ipcsim run does
+		if err != nil {
+			fmt.Fprintf(stderr, "ipcsim step: %v\n", err)
+			return exitBadInput
+		}
+		tok = &t
+	}
 	s = override(s, seed, limit)
-	m, err := newStepModel(s, fs.Arg(0))
+	m, err := newStepModel(s, fs.Arg(0), tok)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
@@ -66,12 +81,25 @@ type stepModel struct {
 	quitting bool
 }
 
-func newStepModel(s *sim.Scenario, name string) (*stepModel, error) {
-	eng, err := newEngine(s)
+// newStepModel opens the stepper on scenario s at its start or, with a
+// replay token (checked already), on the token's run where it fails (see
+// openAtFailure).
+func newStepModel(s *sim.Scenario, name string, tok *explore.Token) (*stepModel, error) {
+	es := s
+	if tok != nil {
+		var err error
+		if es, err = tok.ApplyNet(s); err != nil { // the network faults: the rest is in each run's options
+			return nil, err
+		}
+	}
+	eng, err := newEngine(es, tok)
 	if err != nil {
 		return nil, err
 	}
 	m := &stepModel{eng: eng, name: name, width: 120, height: 40}
+	if tok != nil {
+		return m, m.openAtFailure(s, *tok)
+	}
 	f, err := eng.frame(1, false)
 	if err != nil {
 		return nil, err
@@ -79,6 +107,43 @@ func newStepModel(s *sim.Scenario, name string) (*stepModel, error) {
 	m.cur = f
 	m.status = fmt.Sprintf("%d events in the run, which ends at cycle %d (%s). ? shows the keys", len(eng.timeline), eng.end.Cycles, eng.end.Reason)
 	return m, nil
+}
+
+// openAtFailure puts the stepper of a replayed schedule where its failure
+// shows: at the store that loses an update, if explore's explanation finds
+// one (the trace then has the instructions, the store last); else at the
+// point where an always assertion was first false; else at the end of the
+// run, where its expectations were checked; at the start if the run does
+// not fail. s is the scenario without the token's network
+// faults (ExplainAt applies them). The status line says which, and the
+// first expectation the run broke.
+func (m *stepModel) openAtFailure(s *sim.Scenario, tok explore.Token) error {
+	e := m.eng
+	at, insns, where := uint64(1), false, "the run passes: opened at the start"
+	if len(e.failed) > 0 {
+		first, _, _ := strings.Cut(e.failed[0].String(), "\n")
+		why, store, err := explore.ExplainAt(s, tok)
+		if err != nil {
+			return err
+		}
+		if b := e.broken; store > 0 {
+			at, insns = store+1, true
+			where = fmt.Sprintf("fails (%s); opened at the store that loses an update, cycle %d: %s", first, store, why[len(why)-1])
+		} else if b.Cycle > 0 {
+			at = b.Cycle + 1
+			where = fmt.Sprintf("fails (%s); opened where %q was first false, cycle %d, %s: %s", first, e.brokenText, b.Cycle, b.At, b.State)
+		} else {
+			at = e.end.Cycles + 1
+			where = fmt.Sprintf("fails (%s); opened at the end of the run, cycle %d (%s)", first, e.end.Cycles, e.end.Reason)
+		}
+	}
+	f, err := e.frame(at, insns)
+	if err != nil {
+		return err
+	}
+	m.cur = f
+	m.status = fmt.Sprintf("replay of a %s schedule: %s. p steps back, ? shows the keys", tok.Strategy, where)
+	return nil
 }
 
 func (m *stepModel) Init() tea.Cmd { return nil }

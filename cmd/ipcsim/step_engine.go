@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"ipcsim/abi"
+	"ipcsim/explore"
 	"ipcsim/kernel"
 	"ipcsim/sim"
 )
@@ -72,14 +73,34 @@ type engine struct {
 	truncated bool          // the run had more events than the timeline keeps
 	end       kernel.Result // how the whole run ended
 	cache     map[frameKey]*frame
+	// replay, with ipcsim step --replay, is the token whose schedule and
+	// faults every run follows (its network faults are in s already);
+	// failed is what that run broke of the scenario's expectations.
+	replay *explore.Token
+	failed []sim.Mismatch
+	// broken is the first always assertion the replayed run broke (its
+	// cycle is not 0 then): where it was false, and how.
+	broken     sim.AssertResult
+	brokenText string
+}
+
+// opts returns o for one run of the scenario: with a replay token, under
+// a new policy of its schedule (a policy serves one run) and its fault
+// plan, as ipcsim run --replay runs it.
+func (e *engine) opts(o sim.Options) sim.Options {
+	if e.replay != nil {
+		r := e.replay.Options()
+		o.Policy, o.Faults = r.Policy, r.Faults
+	}
+	return o
 }
 
 // newEngine runs the scenario once to the end, keeping its timeline.
-func newEngine(s *sim.Scenario) (*engine, error) {
+func newEngine(s *sim.Scenario, replay *explore.Token) (*engine, error) {
 	c := *s
 	c.Wants = nil // no want/trace comparison while replaying
 	c.Machine.TraceInstructions = false
-	e := &engine{s: &c}
+	e := &engine{s: &c, replay: replay}
 	return e, e.rebuild()
 }
 
@@ -87,7 +108,7 @@ func newEngine(s *sim.Scenario) (*engine, error) {
 // frames (after a watch was added).
 func (e *engine) rebuild() error {
 	e.timeline, e.truncated, e.cache = nil, false, map[frameKey]*frame{}
-	o, err := e.s.Run(sim.Options{Trace: func(ev *kernel.Event) {
+	o, err := e.s.Run(e.opts(sim.Options{Trace: func(ev *kernel.Event) {
 		if len(e.timeline) >= maxTimeline {
 			e.truncated = true
 			return
@@ -97,11 +118,21 @@ func (e *engine) rebuild() error {
 			m.addr = ev.Mem.Addr
 		}
 		e.timeline = append(e.timeline, m)
-	}})
+	}}))
 	if err != nil {
 		return err
 	}
 	e.end = o.Result
+	if e.replay != nil {
+		e.failed = e.s.CheckRun(o)
+		e.broken, e.brokenText = sim.AssertResult{}, ""
+		for i, r := range o.Asserts {
+			a := &e.s.Asserts[i]
+			if r.Failed && a.Kind == sim.AssertAlways && (e.broken.Cycle == 0 || r.Cycle < e.broken.Cycle) {
+				e.broken, e.brokenText = r, a.Text
+			}
+		}
+	}
 	return nil
 }
 
@@ -122,7 +153,7 @@ func (e *engine) frame(at uint64, insns bool) (*frame, error) {
 	f := &frame{at: at, insns: insns}
 	width := s.HostWidth()
 	ring := make([]string, 0, maxTraceLines)
-	o, err := s.Run(sim.Options{PauseAt: at, Trace: func(ev *kernel.Event) {
+	o, err := s.Run(e.opts(sim.Options{PauseAt: at, Trace: func(ev *kernel.Event) {
 		if len(ring) == maxTraceLines {
 			copy(ring, ring[1:])
 			ring = ring[:maxTraceLines-1]
@@ -132,7 +163,7 @@ func (e *engine) frame(at uint64, insns bool) (*frame, error) {
 		if insns && (len(f.cycles) == 0 || f.cycles[len(f.cycles)-1] != ev.Cycle) {
 			f.cycles = append(f.cycles, ev.Cycle)
 		}
-	}})
+	}}))
 	if err != nil {
 		return nil, err
 	}
@@ -197,11 +228,11 @@ func (e *engine) nextInstruction(at uint64) (uint64, bool, error) {
 	c := *e.s
 	c.Machine.TraceInstructions = true
 	found := uint64(0)
-	_, err := c.Run(sim.Options{PauseAt: bound, Trace: func(ev *kernel.Event) {
+	_, err := c.Run(e.opts(sim.Options{PauseAt: bound, Trace: func(ev *kernel.Event) {
 		if found == 0 && ev.Kind == "insn" && ev.Cycle >= at {
 			found = ev.Cycle + 1
 		}
-	}})
+	}}))
 	if err != nil {
 		return 0, false, err
 	}

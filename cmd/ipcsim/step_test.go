@@ -2,15 +2,19 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/stretchr/testify/require"
 
+	"ipcsim/explore"
 	"ipcsim/sim"
 )
 
@@ -22,7 +26,7 @@ func newTestStepper(t testing.TB, file string) *stepModel {
 	t.Helper()
 	s, err := sim.Load("../../testdata/scenarios/" + file)
 	require.NoError(t, err)
-	m, err := newStepModel(s, file)
+	m, err := newStepModel(s, file, nil)
 	require.NoError(t, err)
 	return m
 }
@@ -210,7 +214,7 @@ func TestStepWatchBreakpoint(t *testing.T) {
 	s, err := sim.Load("../../testdata/scenarios/threads_watch.txtar")
 	require.NoError(t, err)
 	s.Watches = nil
-	m, err = newStepModel(s, "threads_watch.txtar")
+	m, err = newStepModel(s, "threads_watch.txtar", nil)
 	require.NoError(t, err)
 	press(m, "b", "0x19198", "enter")
 	require.Contains(t, screen(m), "breakpoint 0x19198 reached at cycle 1628")
@@ -286,4 +290,120 @@ func TestStepBadInput(t *testing.T) {
 		require.Equal(t, rerr.String(), serr.String())
 		require.Empty(t, sout.String())
 	}
+}
+
+// TestStepReplay: ipcsim step --replay opens a failing schedule of
+// explore at the store that loses the update, with the instructions in
+// the trace; it steps back and forward on that run, and its end is the
+// end of ipcsim run --replay's trace.
+func TestStepReplay(t *testing.T) {
+	const file = "explore_counter.txtar"
+	path := "../../testdata/scenarios/" + file
+	s, err := sim.Load(path)
+	require.NoError(t, err)
+	rep, err := explore.Explore(s, explore.Config{Strategy: "pct", Depth: 3, Schedules: 20, Build: explore.Build(), Workers: 1})
+	require.NoError(t, err)
+	require.NotEmpty(t, rep.Failures)
+	tok := rep.Failures[0].Token
+	why, store, err := explore.ExplainAt(s, tok)
+	require.NoError(t, err)
+	require.NotZero(t, store)
+
+	m, err := newStepModel(s, file, &tok)
+	require.NoError(t, err)
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 40})
+	at := screen(m)
+	require.Contains(t, at, fmt.Sprintf("cycle %d ", store+1))
+	require.Contains(t, at, "replay of a pct schedule: fails (")
+	require.Contains(t, at, fmt.Sprintf("opened at the store that loses an update, cycle %d", store))
+	require.Contains(t, at, "-- trace with instructions")
+	require.Regexp(t, fmt.Sprintf(`^%d +pid \d+ +0x[0-9a-f]+: sw .*# stores`, store), traceTail(m))
+	require.Contains(t, why[len(why)-1], "are lost")
+
+	// Back one event, and forward again: the same screen.
+	press(m, "p")
+	require.NotEqual(t, at, screen(m))
+	require.Contains(t, screen(m), fmt.Sprintf("cycle %d ", store))
+	press(m, "g", "c")
+	press(m, strings.Split(fmt.Sprint(store+1), "")...)
+	press(m, "enter")
+	require.Contains(t, screen(m), fmt.Sprintf("cycle %d ", store+1))
+
+	// On to the end: the last event is ipcsim run --replay's last.
+	for range 1000 {
+		press(m, "n")
+		if strings.Contains(screen(m), "no more events") {
+			break
+		}
+	}
+	require.Contains(t, screen(m), "no more events")
+	var out, errb bytes.Buffer
+	require.Equal(t, exitOK, Main([]string{"run", path, "--replay", tok.String()}, nil, &out, &errb), errb.String())
+	trace, _, _ := strings.Cut(out.String(), "--- console")
+	lines := strings.Split(strings.TrimSpace(trace), "\n")
+	require.Equal(t, strings.TrimSpace(lines[len(lines)-1]), traceTail(m))
+}
+
+// TestStepReplayEndAndRefusal: a failure that is no lost update (a
+// network fault that cuts carol off) opens at the end of the run; a token
+// of another build is refused as ipcsim run refuses it.
+func TestStepReplayEndAndRefusal(t *testing.T) {
+	const file = "net_udp.txtar"
+	path := "../../testdata/scenarios/" + file
+	s, err := sim.Load(path)
+	require.NoError(t, err)
+	tok := explore.Token{Build: explore.Build(), Scenario: s.Fingerprint(), Strategy: "list",
+		Net: []explore.NetFault{{Link: 1, Kind: "loss", Value: 1000000}}}
+	m, err := newStepModel(s, file, &tok)
+	require.NoError(t, err)
+	m.Update(tea.WindowSizeMsg{Width: 240, Height: 40})
+	end := screen(m)
+	require.Contains(t, end, "replay of a list schedule: fails (")
+	require.Contains(t, end, "expect exit on alice pid 3 1: pid 3 (udpping) exited with status 0")
+	require.Contains(t, end, fmt.Sprintf("opened at the end of the run, cycle %d", m.eng.end.Cycles))
+	require.Contains(t, end, "alice pid 1   wait4(-1, NULL, 0, NULL) = 2")
+	press(m, "n")
+	require.Contains(t, screen(m), "no more events")
+	press(m, "p")
+	require.NotContains(t, screen(m), "alice pid 1   wait4(-1, NULL, 0, NULL) = 2")
+
+	other := tok
+	other.Build = "000000000000"
+	var out, errb bytes.Buffer
+	st := Main([]string{"step", path, "--replay", other.String()}, strings.NewReader(""), &out, &errb)
+	require.Equal(t, exitBadInput, st)
+	require.Contains(t, errb.String(), "ipcsim step: replay token from another build of ipcsim")
+	errb.Reset()
+	st = Main([]string{"step", "--seed=3", path, "--replay", tok.String()}, strings.NewReader(""), &out, &errb)
+	require.Equal(t, exitBadInput, st)
+	require.Contains(t, errb.String(), "not with --seed")
+}
+
+// TestStepReplayAssertion: a run that loses no update but breaks an
+// always assertion opens where the assertion was first false.
+func TestStepReplayAssertion(t *testing.T) {
+	const path = "../../testdata/scenarios/assert_counter.txtar"
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	const race = "add:\tlw t1, 0(s1)\t\t\t# the race: load,\n\taddi t1, t1, 1\t\t\t# add,\n\tsw t1, 0(s1)\t\t\t# store\n"
+	src := strings.Replace(string(data), race, "add:\tli t1, 1\n\tamoadd.w zero, t1, (s1)\n", 1)
+	require.NotEqual(t, string(data), src, "assert_counter's loop is not as this test knows it")
+	src = strings.Replace(src, "\nalways ", "\nalways shm 0x1234[0] <= 3\nalways ", 1)
+	s, err := sim.Parse(path, []byte(src))
+	require.NoError(t, err)
+	tok := explore.Token{Build: explore.Build(), Scenario: s.Fingerprint(), Strategy: "list"}
+	m, err := newStepModel(s, "assert_counter.txtar", &tok)
+	require.NoError(t, err)
+	m.Update(tea.WindowSizeMsg{Width: 300, Height: 40})
+	require.Regexp(t, `opened where "always shm 0x1234\[0\] <= 3" was first false, cycle (\d+), `, screen(m))
+	c := regexp.MustCompile(`was first false, cycle (\d+),`).FindStringSubmatch(screen(m))[1]
+	require.Contains(t, screen(m), "ipcsim step assert_counter.txtar  |  cycle "+fmt.Sprint(mustAtoi(t, c)+1)+" ")
+	require.Contains(t, screen(m), c+"  pid 0   assertion failed (line 31): always shm 0x1234[0] <= 3: false at the end of pid 3's time slice")
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	require.NoError(t, err)
+	return n
 }
