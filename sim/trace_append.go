@@ -3,6 +3,7 @@ package sim
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"ipcsim/kernel"
@@ -35,6 +36,9 @@ func AppendHostEvent(b []byte, e *kernel.Event, width int) []byte {
 		b = append(b, "tid "...)
 		b = appendIntPadRight(b, e.TID, 3)
 		b = append(b, ' ')
+	}
+	if strings.IndexAny(e.Text, "\n\r") < 0 {
+		return append(b, e.Text...) // the usual line: copied at once
 	}
 	for i := 0; i < len(e.Text); i++ {
 		switch c := e.Text[i]; c {
