@@ -1,10 +1,6 @@
 package inet
 
-import (
-	"container/heap"
-
-	"ipcsim/ipc/inet/tcp"
-)
+import "ipcsim/ipc/inet/tcp"
 
 // The TCP timers of a host, in one queue ordered by deadline (and, for
 // equal deadlines, by when they were armed, so the order never depends
@@ -20,22 +16,66 @@ type timerEntry struct {
 	gen uint64 // the timer's generation when armed
 }
 
+// timerHeap is a binary min-heap of entries by (at, seq), with the
+// sift-up and sift-down of container/heap written for timerEntry (fast
+// path: container/heap's Push and Pop box every entry in an interface,
+// one allocation each). seq is unique, so the order is total and pops come
+// out the same whatever the heap's shape.
 type timerHeap []timerEntry
 
-func (h timerHeap) Len() int { return len(h) }
-func (h timerHeap) Less(i, j int) bool {
+func (h timerHeap) less(i, j int) bool {
 	if h[i].at != h[j].at {
 		return h[i].at < h[j].at
 	}
 	return h[i].seq < h[j].seq
 }
-func (h timerHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *timerHeap) Push(x any)   { *h = append(*h, x.(timerEntry)) }
-func (h *timerHeap) Pop() any {
+
+// push adds e.
+func (h *timerHeap) push(e timerEntry) {
+	*h = append(*h, e)
+	h.up(len(*h) - 1)
+}
+
+// pop removes and returns the least entry.
+//
+// Preconditions: the heap is not empty.
+func (h *timerHeap) pop() timerEntry {
 	old := *h
-	e := old[len(old)-1]
-	*h = old[:len(old)-1]
+	n := len(old) - 1
+	old[0], old[n] = old[n], old[0]
+	old[:n].down(0)
+	e := old[n]
+	*h = old[:n]
 	return e
+}
+
+func (h timerHeap) up(j int) {
+	for j > 0 {
+		i := (j - 1) / 2 // parent
+		if !h.less(j, i) {
+			break
+		}
+		h[i], h[j] = h[j], h[i]
+		j = i
+	}
+}
+
+func (h timerHeap) down(i int) {
+	n := len(h)
+	for {
+		j := 2*i + 1 // left child
+		if j >= n {
+			break
+		}
+		if r := j + 1; r < n && h.less(r, j) {
+			j = r
+		}
+		if !h.less(j, i) {
+			break
+		}
+		h[i], h[j] = h[j], h[i]
+		i = j
+	}
 }
 
 // maxTimers is how many kinds of timer a connection has (tcp.Timer
@@ -60,7 +100,7 @@ func (q *timerQueue) set(c *conn, t tcp.Timer, at uint64) {
 	c.timers.gen[i]++
 	c.timers.at[i], c.timers.armed[i] = at, true
 	q.seq++
-	heap.Push(&q.h, timerEntry{at: at, seq: q.seq, c: c, t: t, gen: c.timers.gen[i]})
+	q.h.push(timerEntry{at: at, seq: q.seq, c: c, t: t, gen: c.timers.gen[i]})
 }
 
 func (q *timerQueue) stop(c *conn, t tcp.Timer) {
@@ -81,7 +121,7 @@ func (q *timerQueue) next() (uint64, bool) {
 		if q.h[0].live() {
 			return q.h[0].at, true
 		}
-		heap.Pop(&q.h)
+		q.h.pop()
 	}
 	return 0, false
 }
@@ -90,7 +130,7 @@ func (q *timerQueue) next() (uint64, bool) {
 // arms for now or earlier fires in the same call.
 func (q *timerQueue) fire(now uint64) {
 	for len(q.h) > 0 && q.h[0].at <= now {
-		e := heap.Pop(&q.h).(timerEntry)
+		e := q.h.pop()
 		if !e.live() {
 			continue
 		}
