@@ -45,6 +45,7 @@ func (h *timerHeap) pop() timerEntry {
 	old[0], old[n] = old[n], old[0]
 	old[:n].down(0)
 	e := old[n]
+	old[n] = timerEntry{} // no pointer to its connection stays behind
 	*h = old[:n]
 	return e
 }
@@ -91,20 +92,50 @@ type connTimers struct {
 }
 
 type timerQueue struct {
-	h   timerHeap
-	seq uint64
+	h    timerHeap
+	seq  uint64
+	live int // armed timers, each with one live entry in h; the rest of h is stale
 }
 
 func (q *timerQueue) set(c *conn, t tcp.Timer, at uint64) {
 	i := int(t) % maxTimers
+	if !c.timers.armed[i] {
+		q.live++
+	}
 	c.timers.gen[i]++
 	c.timers.at[i], c.timers.armed[i] = at, true
 	q.seq++
 	q.h.push(timerEntry{at: at, seq: q.seq, c: c, t: t, gen: c.timers.gen[i]})
+	if len(q.h) > 2*q.live+64 {
+		q.compact()
+	}
+}
+
+// compact drops the stale entries. A ping-pong re-arms the delayed-ACK
+// and retransmission timers at every segment, for deadlines that virtual
+// time does not reach, so their stale entries would otherwise pile up
+// (the heap grew by two entries per round trip). Removing them changes
+// no live entry's key, hence no firing order; done when stale entries
+// outnumber live ones (plus a margin), it costs O(1) per set amortized.
+func (q *timerQueue) compact() {
+	keep := q.h[:0]
+	for _, e := range q.h {
+		if e.live() {
+			keep = append(keep, e)
+		}
+	}
+	clear(q.h[len(keep):]) // let the gone connections be collected
+	q.h = keep
+	for j := len(keep)/2 - 1; j >= 0; j-- {
+		keep.down(j)
+	}
 }
 
 func (q *timerQueue) stop(c *conn, t tcp.Timer) {
 	i := int(t) % maxTimers
+	if c.timers.armed[i] {
+		q.live--
+	}
 	c.timers.gen[i]++
 	c.timers.armed[i] = false
 }
@@ -135,6 +166,7 @@ func (q *timerQueue) fire(now uint64) {
 			continue
 		}
 		e.c.timers.armed[int(e.t)%maxTimers] = false
+		q.live--
 		e.c.fire(e.t)
 	}
 }
@@ -142,6 +174,9 @@ func (q *timerQueue) fire(now uint64) {
 // stopAll disarms every timer of c (its connection is gone).
 func (q *timerQueue) stopAll(c *conn) {
 	for i := range c.timers.armed {
+		if c.timers.armed[i] {
+			q.live--
+		}
 		c.timers.armed[i] = false
 		c.timers.gen[i]++
 	}
