@@ -143,9 +143,6 @@ func (q *Queue) insert(m *Message) {
 //
 // Preconditions: len(data) <= MsgSize (EMSGSIZE), prio < PrioMax (EINVAL).
 func (q *Queue) Send(data []byte, prio uint32) (*Receiver, *Notification, error) {
-	if q.CurMsgs >= q.MaxMsg {
-		return nil, nil, ErrFull
-	}
 	return q.SendMessage(&Message{Prio: prio, Data: data})
 }
 
