@@ -90,12 +90,15 @@ func (c *call) expired() bool { return c.timed && c.t.k.Now() >= c.deadline }
 // orUntil adds the deadline of a timed call to what it waits for:
 // "mqueue /q empty, or until cycle 5000".
 func (c *call) orUntil(reason string) func() string {
-	return func() string {
-		if !c.timed {
-			return reason
-		}
-		return fmt.Sprintf("%s, or until cycle %d", reason, c.deadline)
+	return func() string { return c.untilText(reason) }
+}
+
+// untilText is the text of orUntil.
+func (c *call) untilText(reason string) string {
+	if !c.timed {
+		return reason
 	}
+	return fmt.Sprintf("%s, or until cycle %d", reason, c.deadline)
 }
 
 // invoke runs a new call: try, and if it would block, register, try again,

@@ -105,6 +105,13 @@ func (k *Kernel) inetDeadline() (uint64, bool) {
 type inetFile struct {
 	k *Kernel
 	s *inet.Socket
+
+	// lastBlocked and lastBlock are the last *inet.Blocked that blockOr
+	// turned into a sleep, and the sleep it made: the socket answers a
+	// read of its empty stream with the same *inet.Blocked each time, so a
+	// blocked read reuses its blockError (fast path: no allocation).
+	lastBlocked *inet.Blocked
+	lastBlock   *blockError
 }
 
 func (f *inetFile) Name() string { return fmt.Sprintf("inet#%d", f.s.ID) }
@@ -117,7 +124,7 @@ func (f *inetFile) Read(c *call, dst []byte, nonblock bool) (int, error) {
 	}
 	r, err := f.recv(len(dst), flags)
 	if err != nil {
-		return 0, inetBlockOr(err, nonblock)
+		return 0, f.blockOr(err, nonblock)
 	}
 	return copy(dst, r.Data), nil
 }
@@ -145,17 +152,21 @@ func (f *inetFile) send(data []byte, to *netip.AddrPort) (int, error) {
 	return f.s.SendUDP(data, to)
 }
 
-// inetBlockOr turns the stack's *inet.Blocked into EAGAIN or what the
-// call sleeps on.
-func inetBlockOr(err error, nonblock bool) error {
-	b, ok := err.(*inet.Blocked)
+// blockOr turns the stack's *inet.Blocked into EAGAIN or what the call
+// sleeps on.
+func (f *inetFile) blockOr(err error, nonblock bool) error {
+	b, ok := err.(*inet.Blocked) // the stack never wraps it
 	if !ok {
 		return err
 	}
 	if nonblock {
 		return abi.EAGAIN
 	}
-	return &blockError{q: b.Queue, mask: b.Mask, reason: b.Reason}
+	if b != f.lastBlocked {
+		f.lastBlocked = b
+		f.lastBlock = &blockError{q: b.Queue, mask: b.Mask, reason: b.Reason}
+	}
+	return f.lastBlock
 }
 
 // sendError turns a send's error into the call's: SIGPIPE with EPIPE on a
@@ -164,7 +175,7 @@ func (f *inetFile) sendError(c *call, err error, nonblock bool, flags int) error
 	if err == abi.EPIPE && f.s.Type == abi.SOCK_STREAM && flags&abi.MSG_NOSIGNAL == 0 {
 		f.k.sendThreadSignal(c.t, abi.SIGPIPE, proc.SigInfo{Code: abi.SI_USER, PID: c.t.PID}, fmt.Sprintf("send on %s, which cannot send", f.Name()))
 	}
-	return inetBlockOr(err, nonblock)
+	return f.blockOr(err, nonblock)
 }
 
 func (f *inetFile) Readiness() sched.EventMask { return f.s.Readiness() }

@@ -238,6 +238,7 @@ type Task struct {
 	call     *call       // the system call the task is blocked in, retried when woken
 	deadline uint64      // cycle at which a timed sleep ends (valid while in k.sleepers)
 	blocked  *blockError // what the sleeping task waits for (its text, when asked)
+	sleeps   *taskWaits  // records and sleeps reused by its blocking calls (waits.go), or nil
 	queued   bool        // in the policy's ready set (since Ready, until Pick returns it)
 	resume   bool        // preempted at the entry of a system call: make it without telling the policy again ...
 	resumePC uint64      // ... if it is the ecall at this pc

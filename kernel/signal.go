@@ -83,7 +83,11 @@ func (k *Kernel) generate(t *Task, sig abi.Signal, info proc.SigInfo, why string
 		// "A signal interrupts a sleeping task only if that task does not
 		// block the signal": it wakes, and on its way back to user mode
 		// meets the signal (deliverSignals decides EINTR or restart).
-		k.wake(target, k.cur, fmt.Sprintf("interrupted by %v", sig))
+		why := "" // read only by the trace (fast path: no formatting untraced)
+		if k.tracing {
+			why = fmt.Sprintf("interrupted by %v", sig)
+		}
+		k.wake(target, k.cur, why)
 	}
 }
 

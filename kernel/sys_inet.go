@@ -116,7 +116,7 @@ func inetAccept(c *call, f *inetFile, of *OpenFile, flags int) (int64, error) {
 	}
 	ns, err := f.s.Accept()
 	if err != nil {
-		return 0, inetBlockOr(err, of.nonblock())
+		return 0, f.blockOr(err, of.nonblock())
 	}
 	nf := c.t.k.inetOpenFile(ns, flags)
 	fd, ok := c.t.Files.Install(nf, 0, flags&abi.SOCK_CLOEXEC != 0)
@@ -174,7 +174,7 @@ func inetConnect(c *call, f *inetFile, of *OpenFile) (int64, error) {
 		}
 		return 0, abi.EALREADY
 	}
-	return 0, inetBlockOr(err, false)
+	return 0, f.blockOr(err, false)
 }
 
 // getsockname(2) on an IPv4 socket.
@@ -240,7 +240,7 @@ func inetSend(c *call, f *inetFile, of *OpenFile, segs []ioSeg, flags int, name 
 		}
 		n, err := s.SendUDP(buf, to)
 		if err != nil {
-			return 0, inetBlockOr(err, nonblock)
+			return 0, f.blockOr(err, nonblock)
 		}
 		return int64(n), nil
 	}
@@ -251,7 +251,7 @@ func inetSend(c *call, f *inetFile, of *OpenFile, segs []ioSeg, flags int, name 
 		c.progress += uint64(n)
 		if err != nil {
 			if _, block := err.(*inet.Blocked); block && !nonblock {
-				return 0, inetBlockOr(err, false)
+				return 0, f.blockOr(err, false)
 			}
 			if c.progress > 0 {
 				break // a partial send counts; the error comes next time
@@ -281,7 +281,7 @@ func inetRecv(c *call, f *inetFile, of *OpenFile, segs []ioSeg, flags int) (int6
 	if s.Type == abi.SOCK_DGRAM {
 		r, err := s.RecvUDP(int(min(total, math.MaxInt32)), flags)
 		if err != nil {
-			return 0, nil, inetBlockOr(err, nonblock)
+			return 0, nil, f.blockOr(err, nonblock)
 		}
 		if moved := scatter(c.t.AS, segs, r.Data); moved < len(r.Data) && moved == 0 {
 			return 0, nil, abi.EFAULT
@@ -302,15 +302,15 @@ func inetRecv(c *call, f *inetFile, of *OpenFile, segs []ioSeg, flags int) (int6
 		r, err := s.RecvTCP(int(min(total-c.progress, math.MaxInt32)), flags)
 		if err != nil {
 			if _, block := err.(*inet.Blocked); block && !nonblock && c.progress == 0 {
-				return 0, nil, inetBlockOr(err, false)
+				return 0, nil, f.blockOr(err, false)
 			}
 			if _, block := err.(*inet.Blocked); block && !nonblock && waitAll && c.progress < total {
-				return 0, nil, inetBlockOr(err, false)
+				return 0, nil, f.blockOr(err, false)
 			}
 			if c.progress > 0 {
 				return int64(c.progress), r, nil
 			}
-			return 0, nil, inetBlockOr(err, nonblock)
+			return 0, nil, f.blockOr(err, nonblock)
 		}
 		if len(r.Data) == 0 {
 			return int64(c.progress), r, nil // the end of the stream

@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 
 	"ipcsim/abi"
@@ -215,11 +214,19 @@ func sysMqTimedsend(c *call) (int64, error) {
 	if c.a[2] > uint64(q.MsgSize) {
 		return 0, abi.EMSGSIZE
 	}
-	data := make([]byte, c.a[2])
+	// The text comes through the kernel's scratch buffer into a message
+	// the queue recycles (fast path: no allocation per send).
+	var data []byte
+	if c.a[2] <= ioChunk {
+		data = k.scratch[:c.a[2]]
+	} else {
+		data = make([]byte, c.a[2]) // a queue made by a privileged caller with a bigger mq_msgsize
+	}
 	if t.AS.ReadBytes(c.a[1], data) != nil {
 		return 0, abi.EFAULT
 	}
-	r, n, err := q.Send(data, uint32(prio))
+	m := q.CopyMessage(uint32(prio), data)
+	r, n, err := q.SendMessage(m)
 	switch {
 	case err == nil:
 		if r != nil && k.tracing {
@@ -230,21 +237,22 @@ func sysMqTimedsend(c *call) (int64, error) {
 			k.mqNotify(t, q, n)
 		}
 		return 0, nil
-	case errors.Is(err, mqueue.ErrFull):
+	case err == mqueue.ErrFull: // the queue returns its sentinels as they are
 		if f.nonblock() {
 			return 0, abi.EAGAIN
 		}
 		if c.expired() {
 			return 0, abi.ETIMEDOUT
 		}
-		s := mqueue.NewSender(q, t, t.PID, data, uint32(prio))
+		s := mqueue.NewSender(q, t, t.PID, m.Data, uint32(prio))
 		return 0, mqBlock(c, q.SenderList(), s, fmt.Sprintf("mqueue /%s full (%d/%d messages)", q.Name, q.CurMsgs, q.MaxMsg))
 	}
 	return 0, err
 }
 
-// mqBlock is the sleep of a send or receive: its record on the queue's
-// list until a partner answers it, a signal, or the deadline.
+// mqBlock is the sleep of a send: its record on the queue's list until a
+// receiver answers it, a signal, or the deadline. (A receive sleeps in
+// the task's reused record: call.mqReceive, waits.go.)
 func mqBlock(c *call, list *sched.WaitQueue, rec sched.Recorder, reason string) error {
 	return &blockError{q: list, rec: rec, why: c.orUntil(reason)}
 }
@@ -254,12 +262,16 @@ func sysMqTimedreceive(c *call) (int64, error) {
 	t, k := c.t, c.t.k
 	if r, ok := record[*mqueue.Receiver](c); ok {
 		if r.Answered() {
-			return mqCopyOut(c, r.Msg)
+			m := r.Msg
+			r.Msg = nil
+			n, err := mqCopyOut(c, m)
+			r.Queue.Recycle(m) // handed over, copied out: the next send's node
+			return n, err
 		}
 		if c.expired() {
 			return 0, abi.ETIMEDOUT
 		}
-		return 0, mqBlock(c, r.Queue.ReceiverList(), r, fmt.Sprintf("mqueue /%s empty", r.Queue.Name))
+		return 0, c.mqReceive(r.Queue, r)
 	}
 	if err := c.mqTimeout(c.a[4]); err != nil {
 		return 0, err
@@ -284,15 +296,17 @@ func sysMqTimedreceive(c *call) (int64, error) {
 			k.emit(t, "ipc", fmt.Sprintf("mq_timedreceive(/%s) makes room: pid %d's waiting message (priority %d) goes into the queue",
 				q.Name, s.PID, s.Msg.Prio))
 		}
-		return mqCopyOut(c, m)
-	case errors.Is(err, mqueue.ErrEmpty):
+		n, err := mqCopyOut(c, m)
+		q.Recycle(m) // off the list and copied out: the next send's node
+		return n, err
+	case err == mqueue.ErrEmpty: // the queue returns its sentinels as they are
 		if f.nonblock() {
 			return 0, abi.EAGAIN
 		}
 		if c.expired() {
 			return 0, abi.ETIMEDOUT
 		}
-		return 0, mqBlock(c, q.ReceiverList(), mqueue.NewReceiver(q, t, t.PID), fmt.Sprintf("mqueue /%s empty", q.Name))
+		return 0, c.mqReceive(q, nil)
 	}
 	return 0, err
 }

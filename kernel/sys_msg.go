@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 
 	"ipcsim/abi"
@@ -79,7 +78,9 @@ func sysMsgsnd(c *call) (int64, error) {
 		if size < 0 || size > msgq.MSGMAX || id < 0 || typ < 1 {
 			return 0, abi.EINVAL
 		}
-		data := make([]byte, size)
+		// The text comes through the kernel's scratch buffer into a
+		// message the queue recycles (fast path: no allocation per send).
+		data := k.scratch[:size] // size <= MSGMAX < ioChunk
 		if t.AS.ReadBytes(va+8, data) != nil {
 			return 0, abi.EFAULT
 		}
@@ -87,7 +88,7 @@ func sysMsgsnd(c *call) (int64, error) {
 		if q, ok = k.msgQueues().Lookup(int(id)); !ok {
 			return 0, abi.EINVAL
 		}
-		m = msgq.NewMessage(typ, data)
+		m = q.CopyMessage(typ, data)
 	}
 	r, err := q.Send(m, t.PID, t.creds(), k.realtime())
 	switch {
@@ -97,7 +98,7 @@ func sysMsgsnd(c *call) (int64, error) {
 				q.Name(), m.Type, m.Size, r.PID))
 		}
 		return 0, nil
-	case errors.Is(err, msgq.ErrFull):
+	case err == msgq.ErrFull: // the queue returns its sentinels as they are
 		if flags&abi.IPC_NOWAIT != 0 {
 			return 0, abi.EAGAIN
 		}
@@ -125,8 +126,11 @@ func sysMsgrcv(c *call) (int64, error) {
 		// Woken: a sender may have handed us a message, or an error
 		// (E2BIG, EIDRM), which win over anything else - as in Linux,
 		// even over a signal that came at the same time.
-		if r.Msg != nil {
-			return msgCopyOut(c, va, size, r.Msg)
+		if m := r.Msg; m != nil {
+			r.Msg = nil
+			n, err := msgCopyOut(c, va, size, m)
+			r.Queue.Recycle(m) // handed over, copied out: the next send's node
+			return n, err
 		}
 		if r.Err != nil {
 			return 0, r.Err
@@ -150,20 +154,18 @@ func sysMsgrcv(c *call) (int64, error) {
 	m, err := q.Receive(req, t.creds(), k.realtime())
 	switch {
 	case err == nil:
-		return msgCopyOut(c, va, size, m)
-	case errors.Is(err, msgq.ErrNoMessage):
+		n, err := msgCopyOut(c, va, size, m)
+		if flags&abi.MSG_COPY == 0 {
+			q.Recycle(m) // off the list and copied out: the next send's node
+		}
+		return n, err
+	case err == msgq.ErrNoMessage: // the queue returns its sentinels as they are
 		// "ENOMSG: IPC_NOWAIT was specified in msgflg and no message of
 		// the requested type existed on the message queue."
 		if flags&abi.IPC_NOWAIT != 0 {
 			return 0, abi.ENOMSG
 		}
-		if !woken {
-			r = msgq.NewReceiver(q, t, req)
-		}
-		// list_add_tail of do_msgrcv; a receiver woken without a message
-		// goes to the tail again, as Linux's retry loop does (list_del,
-		// then list_add_tail).
-		return 0, &blockError{q: q.ReceiverList(), rec: r, tail: true, why: func() string { return fmt.Sprintf("%s has no message%s", q.Name(), req.Wants()) }}
+		return 0, c.msgReceive(q, req, r)
 	}
 	return 0, err
 }

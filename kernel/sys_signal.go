@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"strconv"
 
 	"ipcsim/abi"
 	"ipcsim/proc"
@@ -86,7 +87,8 @@ func sysKill(c *call) (int64, error) {
 	if pid == math.MinInt32 {
 		return 0, abi.ESRCH // -INT_MIN is no group (kernel/signal.c)
 	}
-	var targets []*Task
+	var one [1]*Task // a single target needs no slice of its own (fast path)
+	targets := one[:0]
 	switch {
 	case pid > 0:
 		if to := k.tasks[int(pid)]; to != nil {
@@ -106,7 +108,17 @@ func sysKill(c *call) (int64, error) {
 		targets = k.group(pgid)
 	}
 	info := proc.SigInfo{Code: abi.SI_USER, PID: t.PID, UID: t.UID}
-	return k.signalTasks(t, targets, sig, info, fmt.Sprintf("kill from pid %d", t.PID))
+	return k.signalTasks(t, targets, sig, info, k.traceWhy("kill from pid ", t.PID))
+}
+
+// traceWhy is what, followed by the number n: the reason a signal was
+// sent, which only the trace reads, so "" when tracing is off (fast path:
+// no formatting per kill).
+func (k *Kernel) traceWhy(what string, n int) string {
+	if !k.tracing {
+		return ""
+	}
+	return what + strconv.Itoa(n)
 }
 
 // group returns the members of process group pgid, by pid. A zombie is
@@ -146,7 +158,11 @@ func (k *Kernel) killThread(t *Task, tgid, tid int32, sig abi.Signal) (int64, er
 		return 0, abi.ESRCH
 	}
 	info := proc.SigInfo{Code: abi.SI_TKILL, PID: t.PID, UID: t.UID}
-	return k.signalTargets(t, []*Task{to}, sig, info, fmt.Sprintf("tkill from %s", t.who()), true)
+	why := "" // read only by the trace (fast path: no formatting untraced)
+	if k.tracing {
+		why = fmt.Sprintf("tkill from %s", t.who())
+	}
+	return k.signalTargets(t, []*Task{to}, sig, info, why, true)
 }
 
 // rt_sigaction(2): (signum, act, oldact, sigsetsize).

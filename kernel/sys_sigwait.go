@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"encoding/binary"
-	"fmt"
 
 	"ipcsim/abi"
 )
@@ -42,8 +41,12 @@ func sysRtSigsuspend(c *call) (int64, error) {
 		t.Sig.Mask = mask &^ abi.Unblockable
 		c.started = true
 	}
-	return 0, &blockError{reason: "waiting for a signal (rt_sigsuspend)"}
+	return 0, sigsuspendBlock
 }
+
+// sigsuspendBlock is every rt_sigsuspend's sleep: on nothing, with a fixed
+// reason, so one value serves every call (fast path: no allocation).
+var sigsuspendBlock = &blockError{reason: "waiting for a signal (rt_sigsuspend)"}
 
 // rt_sigtimedwait(2): (set, info, timeout, sigsetsize). It takes a pending
 // signal of set without running its handler: "sigwaitinfo() suspends
@@ -83,11 +86,5 @@ func sysRtSigtimedwait(c *call) (int64, error) {
 		c.setMask = true
 		t.Sig.Mask = c.oldMask &^ c.waitSet
 	}
-	return 0, &blockError{why: func() string {
-		reason := fmt.Sprintf("waiting for %s", sigSetString(c.waitSet))
-		if c.timed {
-			reason += fmt.Sprintf(" until cycle %d", c.deadline)
-		}
-		return reason
-	}}
+	return 0, c.sigWait() // the task's reused sleep (waits.go)
 }

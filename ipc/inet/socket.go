@@ -84,6 +84,10 @@ type Socket struct {
 	// Queue is where the socket's readers, writers, acceptors, connectors
 	// and pollers wait.
 	Queue sched.WaitQueue
+
+	lastBlocked *Blocked // the last answer of blocked, reused for the same wait
+	rbuf        []byte   // TCP: a small read's buffer, kept for the next (recvBuffered)
+	recvd       Received // TCP: a small read's answer, kept for the next
 }
 
 // Shutdown bits (what shutdown(2) closed).
@@ -104,7 +108,14 @@ type Blocked struct {
 func (b *Blocked) Error() string { return "inet: would block: " + b.Reason }
 
 func (sk *Socket) blocked(mask sched.EventMask, reason string) *Blocked {
-	return &Blocked{Queue: &sk.Queue, Mask: mask, Reason: reason}
+	// The same wait as the last one is answered with the same *Blocked,
+	// which the kernel turns into the same sleep (fast path: a read of an
+	// empty stream allocates nothing).
+	if b := sk.lastBlocked; b != nil && b.Mask == mask && b.Reason == reason {
+		return b
+	}
+	sk.lastBlocked = &Blocked{Queue: &sk.Queue, Mask: mask, Reason: reason}
+	return sk.lastBlocked
 }
 
 // Local is the socket's name (getsockname): 0.0.0.0:0 if unbound.

@@ -33,10 +33,10 @@ type conn struct {
 
 func (c *conn) Now() uint64 { return c.st.cfg.Now() }
 
+// Output puts seg in a packet as it is: the Conn keeps nothing of it and
+// never reuses its data (tcp.Env), so there is nothing to copy (fast path).
 func (c *conn) Output(seg *tcp.Segment) {
-	s := *seg
-	s.Data = append([]byte(nil), seg.Data...)
-	c.st.send(c.sockID(), &Packet{Src: c.key.local.Addr(), Dst: c.key.remote.Addr(), TCP: &s})
+	c.st.send(c.sockID(), &Packet{Src: c.key.local.Addr(), Dst: c.key.remote.Addr(), TCP: seg})
 }
 
 func (c *conn) SetTimer(t tcp.Timer, at uint64) { c.st.timers.set(c, t, at) }
@@ -86,8 +86,12 @@ func (c *conn) established() bool {
 func (c *conn) inTimeWait() bool { return c.tc.State() == tcp.TimeWait }
 
 func (c *conn) takeError() abi.Errno {
+	err := c.tc.TakeErr()
+	if err == nil {
+		return 0 // the usual case, without errors.As (fast path)
+	}
 	var e abi.Errno
-	if errors.As(c.tc.TakeErr(), &e) {
+	if errors.As(err, &e) {
 		return e
 	}
 	return 0
@@ -323,6 +327,9 @@ func (sk *Socket) SendTCP(data []byte) (int, error) {
 
 // RecvTCP reads at most max bytes (recv(2) on a stream); with MSG_PEEK
 // they stay. (0, nil) is the end of the stream.
+//
+// The Received, and its Data, of a read of at most recvKeep bytes are the
+// socket's own: they hold until its next read.
 func (sk *Socket) RecvTCP(max, flags int) (*Received, error) {
 	c := sk.conn
 	if c == nil || sk.lst != nil {
@@ -342,11 +349,29 @@ func (sk *Socket) RecvTCP(max, flags int) (*Received, error) {
 	return sk.recvBuffered(max, flags)
 }
 
+// recvKeep is the largest read whose buffer and Received the socket keeps
+// for its next read.
+const recvKeep = 4096
+
 func (sk *Socket) recvBuffered(max, flags int) (*Received, error) {
-	buf := make([]byte, max)
+	// A small read fills the socket's own buffer and Received, kept from
+	// one read to the next (fast path: a ping-pong's read allocates
+	// nothing); the caller is done with both before it reads again.
+	var buf []byte
+	if max <= recvKeep {
+		if sk.rbuf == nil {
+			sk.rbuf = make([]byte, recvKeep)
+		}
+		buf = sk.rbuf[:max]
+	} else {
+		buf = make([]byte, max)
+	}
 	n, err := sk.conn.tc.Read(buf, flags&abi.MSG_PEEK != 0)
 	sk.st.flush()
 	switch {
+	case n > 0 && max <= recvKeep:
+		sk.recvd = Received{Data: buf[:n], Len: n, From: sk.remote}
+		return &sk.recvd, nil
 	case n > 0:
 		return &Received{Data: buf[:n], Len: n, From: sk.remote}, nil
 	case err == io.EOF:

@@ -89,6 +89,7 @@ type Queue struct {
 	Poll sched.WaitQueue
 
 	notify *Notification // mq_notify's registration, or nil
+	spare  *Message      // a received message kept for CopyMessage (Recycle), or nil
 
 	opens    int  // open file descriptions
 	unlinked bool // mq_unlink removed the name
@@ -142,10 +143,14 @@ func (q *Queue) insert(m *Message) {
 //
 // Preconditions: len(data) <= MsgSize (EMSGSIZE), prio < PrioMax (EINVAL).
 func (q *Queue) Send(data []byte, prio uint32) (*Receiver, *Notification, error) {
+	return q.SendMessage(&Message{Prio: prio, Data: data})
+}
+
+// SendMessage is Send of a message made by CopyMessage.
+func (q *Queue) SendMessage(m *Message) (*Receiver, *Notification, error) {
 	if q.CurMsgs >= q.MaxMsg {
 		return nil, nil, ErrFull
 	}
-	m := &Message{Prio: prio, Data: data}
 	if r, ok := sched.First[*Receiver](&q.receivers); ok {
 		// pipelined_send: the receiver gets it without the queue.
 		r.Msg = m
@@ -184,6 +189,25 @@ func (q *Queue) Receive() (*Message, *Sender, error) {
 	q.Poll.Notify(abi.POLLOUT | abi.POLLWRNORM)
 	return m, nil, nil
 }
+
+// CopyMessage makes a message of prio holding a copy of text, in the node
+// the queue last got back through Recycle if its buffer is big enough
+// (fast path: a ping-pong's messages allocate nothing).
+func (q *Queue) CopyMessage(prio uint32, text []byte) *Message {
+	m := q.spare
+	if m == nil || cap(m.Data) < len(text) {
+		return &Message{Prio: prio, Data: append([]byte(nil), text...)}
+	}
+	q.spare = nil
+	*m = Message{Prio: prio, Data: append(m.Data[:0], text...)}
+	return m
+}
+
+// Recycle gives back a message a receiver has copied out, for the next
+// CopyMessage to fill.
+//
+// Preconditions: m is off the list and nothing else keeps it.
+func (q *Queue) Recycle(m *Message) { q.spare = m }
 
 // SetNotify registers n (nil: unregister) for the process n.PID, or pid
 // when n is nil: "If notification is NULL, and the calling process is
@@ -225,9 +249,19 @@ type Receiver struct {
 
 // NewReceiver makes the record of process w (pid) waiting on q.
 func NewReceiver(q *Queue, w sched.Waiter, pid int) *Receiver {
-	r := &Receiver{Queue: q, PID: pid}
-	r.Init(r, w)
+	r := new(Receiver)
+	r.Reset(q, w, pid)
 	return r
+}
+
+// Reset makes r the record of process w (pid) waiting on q, as NewReceiver
+// does, for a caller that keeps one record and reuses it (the kernel keeps
+// one per task: a sleep in mq_timedreceive allocates nothing).
+//
+// Preconditions: r is on no list.
+func (r *Receiver) Reset(q *Queue, w sched.Waiter, pid int) {
+	*r = Receiver{Queue: q, PID: pid}
+	r.Init(r, w)
 }
 
 // ReceiverList is the list receivers wait on (wq_add: Linux orders them by

@@ -68,6 +68,26 @@ func NewMessage(typ int64, data []byte) *Message {
 	return &Message{Type: typ, Size: len(data), Data: data}
 }
 
+// CopyMessage makes a message of type typ holding a copy of text, in the
+// node the queue last got back through Recycle if its buffer is big
+// enough (fast path: a ping-pong's messages allocate nothing).
+func (q *Queue) CopyMessage(typ int64, text []byte) *Message {
+	m := q.spare
+	if m == nil || cap(m.Data) < len(text) {
+		return NewMessage(typ, append([]byte(nil), text...))
+	}
+	q.spare = nil
+	*m = Message{Type: typ, Size: len(text), Data: append(m.Data[:0], text...)}
+	return m
+}
+
+// Recycle gives back a message a receiver has copied out, for the next
+// CopyMessage to fill.
+//
+// Preconditions: m is off the list (not a MSG_COPY receive) and nothing
+// else keeps it.
+func (q *Queue) Recycle(m *Message) { q.spare = m }
+
 // Next returns the message after m in the list.
 func (m *Message) Next() *Message { return m.next }
 
@@ -96,6 +116,8 @@ type Queue struct {
 	senders, receivers sched.WaitQueue
 
 	removed bool // IPC_RMID: the queue is gone; waiters see EIDRM
+
+	spare *Message // a received message kept for CopyMessage (Recycle), or nil
 
 	// Messages ever accepted by Send, taken by receivers (from the list or
 	// handed over), and thrown away by Remove: sent = taken + dropped +

@@ -27,10 +27,20 @@ type Receiver struct {
 
 // NewReceiver makes the record of process w (pid) waiting on q for req.
 func NewReceiver(q *Queue, w sched.Waiter, req Request) *Receiver {
-	r := &Receiver{Queue: q, PID: req.PID, Req: req}
+	r := new(Receiver)
+	r.Reset(q, w, req)
+	return r
+}
+
+// Reset makes r the record of process w waiting on q for req, as
+// NewReceiver does, for a caller that keeps one record and reuses it (the
+// kernel keeps one per task: a sleep in msgrcv allocates nothing).
+//
+// Preconditions: r is on no list.
+func (r *Receiver) Reset(q *Queue, w sched.Waiter, req Request) {
+	*r = Receiver{Queue: q, PID: req.PID, Req: req}
 	r.mode, r.typ = convertMode(req.Type, req.Flags)
 	r.Init(r, w)
-	return r
 }
 
 // maxSize is how long a message the receiver takes: "If the message text

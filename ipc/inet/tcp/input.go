@@ -490,10 +490,7 @@ func (c *Conn) ackOurData(ack uint32) {
 	c.sndUna = ack
 	if seqGT(ack, c.bufSeq) {
 		n := min(int(ack-c.bufSeq), len(c.sndBuf))
-		c.sndBuf = c.sndBuf[n:]
-		if len(c.sndBuf) == 0 {
-			c.sndBuf = nil
-		}
+		c.sndBuf = drop(c.sndBuf, n)
 		c.bufSeq += uint32(n)
 	}
 	if seqLT(c.sndNxt, ack) {

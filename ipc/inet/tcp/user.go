@@ -105,10 +105,7 @@ func (c *Conn) Read(p []byte, peek bool) (int, error) {
 // knows, which with receiver SWS avoidance (receiveWindow) means at least
 // min(RcvBuf/2, MSS) of new room (RFC 1122 4.2.3.3).
 func (c *Conn) consume(n int) {
-	c.rcvBuf = c.rcvBuf[n:]
-	if len(c.rcvBuf) == 0 {
-		c.rcvBuf = nil
-	}
+	c.rcvBuf = drop(c.rcvBuf, n)
 	if c.finRcvd || c.env == nil {
 		return
 	}
@@ -262,3 +259,21 @@ func (c *Conn) Writable() bool {
 
 // HungUp reports whether the connection is over in both directions.
 func (c *Conn) HungUp() bool { return c.Readiness()&abi.POLLHUP != 0 }
+
+// keepBuf is the largest send or receive buffer kept for reuse once
+// emptied: a ping-pong appends to and drains the same small array (fast
+// path: no allocation per round trip), and a bulk transfer's big buffer
+// goes back to the heap.
+const keepBuf = 4096
+
+// drop removes the first n bytes of buf: it returns the rest, or, when
+// nothing is left, buf emptied from its start (nil if it is big).
+func drop(buf []byte, n int) []byte {
+	switch {
+	case n < len(buf):
+		return buf[n:]
+	case cap(buf) <= keepBuf:
+		return buf[:0]
+	}
+	return nil
+}

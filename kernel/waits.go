@@ -1,0 +1,83 @@
+package kernel
+
+import (
+	"fmt"
+
+	"ipcsim/ipc/mqueue"
+	"ipcsim/ipc/msgq"
+)
+
+// Reused sleeps (fast path). A task is in at most one system call at a
+// time, so the waiter record and the *blockError of a call that sleeps in
+// msgrcv, mq_timedreceive or rt_sigtimedwait can be the task's own: made
+// at its first such sleep and filled in again at every later one, so that
+// a message-queue or signal ping-pong blocks without allocating. What the
+// call waits for is formatted, as before, only when the trace, inspect or
+// a deadlock report reads it, from the fields kept here at the sleep.
+type taskWaits struct {
+	msgRecv  msgq.Receiver // msgrcv's record on the queue's receivers
+	msgBlock blockError    // msgrcv: "q#1 has no message of type 2"
+
+	mqRecv  mqueue.Receiver // mq_timedreceive's record on the queue's receivers
+	mqBlock blockError      // mq_timedreceive: "mqueue /q empty[, or until cycle N]"
+
+	sigBlock blockError // rt_sigtimedwait: "waiting for SIGUSR1[ until cycle N]"
+
+	c *call // the call that last slept here (its deadline and signal set)
+}
+
+// waits returns t's reusable sleeps, made at the first use.
+func (t *Task) waits() *taskWaits {
+	if t.sleeps == nil {
+		w := &taskWaits{}
+		w.msgBlock.why = func() string {
+			q := w.msgRecv.Queue
+			return fmt.Sprintf("%s has no message%s", q.Name(), w.msgRecv.Req.Wants())
+		}
+		w.mqBlock.why = func() string { return w.c.untilText("mqueue /" + w.mqRecv.Queue.Name + " empty") }
+		w.sigBlock.why = func() string {
+			reason := fmt.Sprintf("waiting for %s", sigSetString(w.c.waitSet))
+			if w.c.timed {
+				reason += fmt.Sprintf(" until cycle %d", w.c.deadline)
+			}
+			return reason
+		}
+		t.sleeps = w
+	}
+	return t.sleeps
+}
+
+// msgReceive is the sleep of msgrcv waiting on q for req, in the task's
+// reused record (r, when the call already has it: a woken receiver sleeps
+// again at the tail).
+func (c *call) msgReceive(q *msgq.Queue, req msgq.Request, r *msgq.Receiver) *blockError {
+	w := c.t.waits()
+	if r != &w.msgRecv {
+		w.msgRecv.Reset(q, c.t, req)
+	}
+	// list_add_tail of do_msgrcv; a receiver woken without a message goes
+	// to the tail again, as Linux's retry loop does (list_del, then
+	// list_add_tail).
+	w.msgBlock = blockError{q: q.ReceiverList(), rec: &w.msgRecv, tail: true, why: w.msgBlock.why}
+	return &w.msgBlock
+}
+
+// mqReceive is the sleep of mq_timedreceive on q, in the task's reused
+// record (r, when the call already has it).
+func (c *call) mqReceive(q *mqueue.Queue, r *mqueue.Receiver) *blockError {
+	w := c.t.waits()
+	if r != &w.mqRecv {
+		w.mqRecv.Reset(q, c.t, c.t.PID)
+	}
+	w.c = c
+	w.mqBlock = blockError{q: q.ReceiverList(), rec: &w.mqRecv, why: w.mqBlock.why}
+	return &w.mqBlock
+}
+
+// sigWait is the sleep of rt_sigtimedwait: no queue, a signal of
+// c.waitSet or the deadline wakes it.
+func (c *call) sigWait() *blockError {
+	w := c.t.waits()
+	w.c = c
+	return &w.sigBlock
+}
