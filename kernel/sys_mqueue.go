@@ -218,7 +218,7 @@ func sysMqTimedsend(c *call) (int64, error) {
 	// the queue recycles (fast path: no allocation per send).
 	var data []byte
 	if c.a[2] <= ioChunk {
-		data = k.scratch[:c.a[2]]
+		data = k.scratchBuf(c.a[2])
 	} else {
 		data = make([]byte, c.a[2]) // a queue made by a privileged caller with a bigger mq_msgsize
 	}

@@ -80,7 +80,7 @@ func sysMsgsnd(c *call) (int64, error) {
 		}
 		// The text comes through the kernel's scratch buffer into a
 		// message the queue recycles (fast path: no allocation per send).
-		data := k.scratch[:size] // size <= MSGMAX < ioChunk
+		data := k.scratchBuf(uint64(size)) // size <= MSGMAX < ioChunk
 		if t.AS.ReadBytes(va+8, data) != nil {
 			return 0, abi.EFAULT
 		}
