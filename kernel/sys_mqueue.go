@@ -189,6 +189,9 @@ func sysMqTimedsend(c *call) (int64, error) {
 		// Woken: a receiver took our message into the queue, or the
 		// deadline came.
 		if s.Answered() {
+			if k.tracing {
+				c.traceMsg = s.Msg.Seq()
+			}
 			return 0, nil
 		}
 		if c.expired() {
@@ -222,6 +225,9 @@ func sysMqTimedsend(c *call) (int64, error) {
 	r, n, err := q.Send(data, uint32(prio))
 	switch {
 	case err == nil:
+		if k.tracing {
+			c.traceMsg = q.Sent()
+		}
 		if r != nil && k.tracing {
 			k.emit(t, "ipc", fmt.Sprintf("mq_timedsend(/%s) hands the message (priority %d, %d bytes) to pid %d, waiting in mq_timedreceive",
 				q.Name, prio, len(data), r.PID))
@@ -254,6 +260,9 @@ func sysMqTimedreceive(c *call) (int64, error) {
 	t, k := c.t, c.t.k
 	if r, ok := record[*mqueue.Receiver](c); ok {
 		if r.Answered() {
+			if k.tracing {
+				c.traceMsg = r.Msg.Seq()
+			}
 			return mqCopyOut(c, r.Msg)
 		}
 		if c.expired() {
@@ -283,6 +292,9 @@ func sysMqTimedreceive(c *call) (int64, error) {
 		if s != nil && k.tracing {
 			k.emit(t, "ipc", fmt.Sprintf("mq_timedreceive(/%s) makes room: pid %d's waiting message (priority %d) goes into the queue",
 				q.Name, s.PID, s.Msg.Prio))
+		}
+		if k.tracing {
+			c.traceMsg = m.Seq()
 		}
 		return mqCopyOut(c, m)
 	case errors.Is(err, mqueue.ErrEmpty):

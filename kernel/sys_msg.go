@@ -92,9 +92,12 @@ func sysMsgsnd(c *call) (int64, error) {
 	r, err := q.Send(m, t.PID, t.creds(), k.realtime())
 	switch {
 	case err == nil:
-		if r != nil && k.tracing {
-			k.emit(t, "ipc", fmt.Sprintf("msgsnd(%s) hands the message (type %d, %d bytes) to pid %d, waiting in msgrcv",
-				q.Name(), m.Type, m.Size, r.PID))
+		if k.tracing {
+			c.traceObj, c.traceMsg = q.Name(), m.Seq()
+			if r != nil {
+				k.emit(t, "ipc", fmt.Sprintf("msgsnd(%s) hands the message (type %d, %d bytes) to pid %d, waiting in msgrcv",
+					q.Name(), m.Type, m.Size, r.PID))
+			}
 		}
 		return 0, nil
 	case errors.Is(err, msgq.ErrFull):
@@ -126,6 +129,9 @@ func sysMsgrcv(c *call) (int64, error) {
 		// (E2BIG, EIDRM), which win over anything else - as in Linux,
 		// even over a signal that came at the same time.
 		if r.Msg != nil {
+			if k.tracing {
+				c.traceObj, c.traceMsg = r.Queue.Name(), r.Msg.Seq()
+			}
 			return msgCopyOut(c, va, size, r.Msg)
 		}
 		if r.Err != nil {
@@ -150,6 +156,9 @@ func sysMsgrcv(c *call) (int64, error) {
 	m, err := q.Receive(req, t.creds(), k.realtime())
 	switch {
 	case err == nil:
+		if k.tracing {
+			c.traceObj, c.traceMsg = q.Name(), m.Seq()
+		}
 		return msgCopyOut(c, va, size, m)
 	case errors.Is(err, msgq.ErrNoMessage):
 		// "ENOMSG: IPC_NOWAIT was specified in msgflg and no message of

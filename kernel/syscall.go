@@ -36,6 +36,12 @@ type call struct {
 	// entryArgs is the trace of the arguments as they were at entry, for
 	// a call that overwrites them (traceEntry); empty when not traced.
 	entryArgs string
+
+	// What the trace says a message-queue or socket call moved, set by its
+	// handler when tracing (Event.Obj, Event.Msg, Event.Via).
+	traceObj string
+	traceMsg uint64
+	traceVia string
 }
 
 // sysFunc implements one system call. It returns the value for a0, or an
@@ -175,6 +181,9 @@ func (k *Kernel) complete(c *call, ret int64, err error) {
 			Signal: callSignal(c), Text: string(b)}
 		if c.no == abi.SysRead || c.no == abi.SysWrite {
 			e.Obj = fdName(t, c.a[0])
+		}
+		if ret >= 0 {
+			k.traceMoved(t, c, e)
 		}
 		if c.inject != nil {
 			c.inject.mark(e, ret)
