@@ -24,8 +24,16 @@ func (k *Kernel) traceMoved(t *Task, c *call, e *Event) {
 		}
 	case abi.SysWrite, abi.SysWritev, abi.SysSendto, abi.SysSendmsg:
 		e.Via = socketVia(t, c, true)
-	case abi.SysRead, abi.SysReadv, abi.SysRecvfrom, abi.SysRecvmsg:
+	case abi.SysRead, abi.SysReadv:
 		e.Via = socketVia(t, c, false)
+	case abi.SysRecvfrom, abi.SysRecvmsg:
+		flags := c.a[3] // recvfrom(fd, buf, len, flags, ...)
+		if c.no == abi.SysRecvmsg {
+			flags = c.a[2] // recvmsg(fd, msg, flags)
+		}
+		if flags&abi.MSG_PEEK == 0 { // a peek takes nothing
+			e.Via = socketVia(t, c, false)
+		}
 	}
 }
 
