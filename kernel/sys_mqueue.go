@@ -190,7 +190,7 @@ func sysMqTimedsend(c *call) (int64, error) {
 		// deadline came.
 		if s.Answered() {
 			if k.tracing {
-				c.traceMsg = s.Msg.Seq()
+				k.moved.msg = s.Msg.Seq()
 			}
 			return 0, nil
 		}
@@ -226,7 +226,7 @@ func sysMqTimedsend(c *call) (int64, error) {
 	switch {
 	case err == nil:
 		if k.tracing {
-			c.traceMsg = q.Sent()
+			k.moved.msg = q.Sent()
 		}
 		if r != nil && k.tracing {
 			k.emit(t, "ipc", fmt.Sprintf("mq_timedsend(/%s) hands the message (priority %d, %d bytes) to pid %d, waiting in mq_timedreceive",
@@ -261,7 +261,7 @@ func sysMqTimedreceive(c *call) (int64, error) {
 	if r, ok := record[*mqueue.Receiver](c); ok {
 		if r.Answered() {
 			if k.tracing {
-				c.traceMsg = r.Msg.Seq()
+				k.moved.msg = r.Msg.Seq()
 			}
 			return mqCopyOut(c, r.Msg)
 		}
@@ -294,7 +294,7 @@ func sysMqTimedreceive(c *call) (int64, error) {
 				q.Name, s.PID, s.Msg.Prio))
 		}
 		if k.tracing {
-			c.traceMsg = m.Seq()
+			k.moved.msg = m.Seq()
 		}
 		return mqCopyOut(c, m)
 	case errors.Is(err, mqueue.ErrEmpty):

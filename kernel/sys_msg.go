@@ -93,7 +93,7 @@ func sysMsgsnd(c *call) (int64, error) {
 	switch {
 	case err == nil:
 		if k.tracing {
-			c.traceObj, c.traceMsg = q.Name(), m.Seq()
+			k.moved.obj, k.moved.msg = q.Name(), m.Seq()
 			if r != nil {
 				k.emit(t, "ipc", fmt.Sprintf("msgsnd(%s) hands the message (type %d, %d bytes) to pid %d, waiting in msgrcv",
 					q.Name(), m.Type, m.Size, r.PID))
@@ -130,7 +130,7 @@ func sysMsgrcv(c *call) (int64, error) {
 		// even over a signal that came at the same time.
 		if r.Msg != nil {
 			if k.tracing {
-				c.traceObj, c.traceMsg = r.Queue.Name(), r.Msg.Seq()
+				k.moved.obj, k.moved.msg = r.Queue.Name(), r.Msg.Seq()
 			}
 			return msgCopyOut(c, va, size, r.Msg)
 		}
@@ -157,7 +157,7 @@ func sysMsgrcv(c *call) (int64, error) {
 	switch {
 	case err == nil:
 		if k.tracing {
-			c.traceObj, c.traceMsg = q.Name(), m.Seq()
+			k.moved.obj, k.moved.msg = q.Name(), m.Seq()
 		}
 		return msgCopyOut(c, va, size, m)
 	case errors.Is(err, msgq.ErrNoMessage):

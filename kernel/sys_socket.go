@@ -433,7 +433,7 @@ func doSend(c *call, fd int32, segs []ioSeg, flags int, name []byte, ctl *unix.C
 				m.Lookup = func() (*unix.Socket, error) {
 					to, err := c.lookupSocket(a, s.Type)
 					if to != nil {
-						c.traceVia = socketName(to)
+						c.t.k.moved.via = socketName(to)
 					}
 					return to, err
 				}

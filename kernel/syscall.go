@@ -36,12 +36,6 @@ type call struct {
 	// entryArgs is the trace of the arguments as they were at entry, for
 	// a call that overwrites them (traceEntry); empty when not traced.
 	entryArgs string
-
-	// What the trace says a message-queue or socket call moved, set by its
-	// handler when tracing (Event.Obj, Event.Msg, Event.Via).
-	traceObj string
-	traceMsg uint64
-	traceVia string
 }
 
 // sysFunc implements one system call. It returns the value for a0, or an
@@ -185,6 +179,7 @@ func (k *Kernel) complete(c *call, ret int64, err error) {
 		if ret >= 0 {
 			k.traceMoved(t, c, e)
 		}
+		k.moved = moved{}
 		if c.inject != nil {
 			c.inject.mark(e, ret)
 		}
