@@ -129,7 +129,7 @@ func TestFlowsBetweenHosts(t *testing.T) {
 // TestFlowsDeterministic: the Chrome trace of each run is the same bytes
 // twice.
 func TestFlowsDeterministic(t *testing.T) {
-	for _, name := range []string{"msg_queued_types", "mq_dispatch", "unix_echo", "net_server_iterative"} {
+	for _, name := range []string{"msg_queued_types", "mq_dispatch", "unix_echo", "unix_dgram_queue", "net_server_iterative"} {
 		var runs [2]string
 		for i := range runs {
 			s, err := Load("../testdata/scenarios/" + name + ".txtar")
@@ -177,4 +177,16 @@ func TestIPCFlowsRecords(t *testing.T) {
 		"message socket#4: a message (20 bytes): 3@2 -> 4@4",
 		"message mqueue /q: message 3 (7 bytes): 5@5 -> 4@5",
 	}, got)
+}
+
+// TestFlowsUnixDatagrams: four datagrams sent by name to one socket, by
+// two processes, are each taken whole by one recvfrom (cut to 3 bytes):
+// an arrow from each sendto, in the order they were sent.
+func TestFlowsUnixDatagrams(t *testing.T) {
+	require.Equal(t, []string{
+		"message socket#1: a message (2 bytes): 0/3 -> 0/2",
+		"message socket#1: a message (3 bytes): 0/3 -> 0/2",
+		"message socket#1: a message (4 bytes): 0/4 -> 0/2",
+		"message socket#1: a message (5 bytes): 0/4 -> 0/2",
+	}, flowsOf(t, "unix_dgram_queue", "message"))
 }

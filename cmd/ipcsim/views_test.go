@@ -18,7 +18,7 @@ import (
 var viewScenarios = []string{
 	"pipe_parent_child", "pipeline", "ctrl_c", "catch_sigint", "sigchld_reaper",
 	"job_shell", "server_fork", "fifo_meet", "preempt", "msg_server",
-	"msg_queued_types", "mq_dispatch", "unix_echo", "net_server_iterative",
+	"msg_queued_types", "mq_dispatch", "unix_echo", "unix_dgram_queue", "net_server_iterative",
 }
 
 // TestRunViewsGolden compares "ipcsim run --format=chrome|mermaid" and
