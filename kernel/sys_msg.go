@@ -94,10 +94,10 @@ func sysMsgsnd(c *call) (int64, error) {
 	case err == nil:
 		if k.tracing {
 			k.moved.obj, k.moved.msg = q.Name(), m.Seq()
-			if r != nil {
-				k.emit(t, "ipc", fmt.Sprintf("msgsnd(%s) hands the message (type %d, %d bytes) to pid %d, waiting in msgrcv",
-					q.Name(), m.Type, m.Size, r.PID))
-			}
+		}
+		if r != nil && k.tracing {
+			k.emit(t, "ipc", fmt.Sprintf("msgsnd(%s) hands the message (type %d, %d bytes) to pid %d, waiting in msgrcv",
+				q.Name(), m.Type, m.Size, r.PID))
 		}
 		return 0, nil
 	case errors.Is(err, msgq.ErrFull):
@@ -156,7 +156,7 @@ func sysMsgrcv(c *call) (int64, error) {
 	m, err := q.Receive(req, t.creds(), k.realtime())
 	switch {
 	case err == nil:
-		if k.tracing {
+		if k.tracing && flags&abi.MSG_COPY == 0 { // a copy leaves the message in the queue
 			k.moved.obj, k.moved.msg = q.Name(), m.Seq()
 		}
 		return msgCopyOut(c, va, size, m)
