@@ -31,15 +31,22 @@ import (
 // did not see sent (splice, sendfile); and at most maxFlowMessages
 // messages sent and not yet received.
 type ipcFlows struct {
-	unread  map[string][]flowSend  // the unread sends of each pipe or socket queue
-	unclear map[string]bool        // queues whose receives can no longer be matched
-	msgs    map[flowMsg]flowSend   // messages sent, not yet received
-	early   map[flowMsg]flowArrive // messages received before their send's event (a POSIX queue's sleeping sender)
+	unread  map[flowQueue][]flowSend // the unread sends of each pipe or socket queue
+	unclear map[flowQueue]bool       // queues whose receives can no longer be matched
+	msgs    map[flowMsg]flowSend     // messages sent, not yet received
+	early   map[flowMsg]flowArrive   // messages received before their send's event (a POSIX queue's sleeping sender)
 }
 
 // maxFlowMessages is how many messages ipcFlows keeps, sent and not yet
 // received (and received before their send was seen), at most.
 const maxFlowMessages = 4096
+
+// flowQueue names a pipe or a socket's queue: its host (-1 for a TCP
+// connection's, named alike on both) and its name.
+type flowQueue struct {
+	host int
+	name string
+}
 
 // flowSend is one send: where and when, and how many bytes of it are
 // not yet read.
@@ -71,7 +78,7 @@ type flowArrow struct {
 }
 
 func newIPCFlows() ipcFlows {
-	return ipcFlows{unread: map[string][]flowSend{}, unclear: map[string]bool{},
+	return ipcFlows{unread: map[flowQueue][]flowSend{}, unclear: map[flowQueue]bool{},
 		msgs: map[flowMsg]flowSend{}, early: map[flowMsg]flowArrive{}}
 }
 
@@ -96,16 +103,17 @@ func (f *ipcFlows) take(host int, e *kernel.Event, arrow func(flowArrow)) (uncle
 		f.message(host, e, arrow)
 		return ""
 	}
-	var key, name string
+	var key flowQueue
+	var name string
 	switch {
 	case e.Via != "":
 		name = e.Via[strings.IndexByte(e.Via, ' ')+1:] // "socket#4", "10.0.0.1:40000>10.0.0.2:80"
-		key = e.Via
-		if !strings.HasPrefix(e.Via, "tcp ") {
-			key = fmt.Sprintf("%d %s", host, e.Via)
+		key = flowQueue{host, e.Via}
+		if strings.HasPrefix(e.Via, "tcp ") {
+			key.host = -1
 		}
 	case isPipe(e.Obj) && (e.Syscall == "read" || e.Syscall == "write"):
-		name, key = e.Obj, fmt.Sprintf("%d %s", host, e.Obj)
+		name, key = e.Obj, flowQueue{host, e.Obj}
 	default:
 		return ""
 	}
@@ -154,7 +162,7 @@ func (f *ipcFlows) take(host int, e *kernel.Event, arrow func(flowArrow)) (uncle
 }
 
 // giveUp stops matching the sends and receives of queue key.
-func (f *ipcFlows) giveUp(key string) {
+func (f *ipcFlows) giveUp(key flowQueue) {
 	f.unclear[key] = true
 	delete(f.unread, key)
 }
