@@ -206,6 +206,7 @@ type Kernel struct {
 	event     Event  // the event being traced (emitEvent)
 	text      []byte // a reused buffer where a traced call's text is built
 	eventRet  int64  // what a traced call's Event.Ret points to
+	moved     moved  // what the traced call being made moved, as its handler noted it (trace_moved.go)
 
 	unimpl   []Unimplemented   // calls ipcsim does not implement, in the order first made (unimplemented.go)
 	unimplAt map[unimplKey]int // their index in unimpl (looked up, never iterated)

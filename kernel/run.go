@@ -440,6 +440,7 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 			e.Obj = fdName(t, c.a[0])
 		}
 		k.emitEvent(t, e)
+		k.moved = moved{} // noted by a try that did not finish
 	}
 	k.policy.Point(sched.Point{Kind: sched.PointBlock, PID: t.TID, Sysno: int(c.no), Cycle: k.Now()})
 	if k.cur == t {

@@ -188,6 +188,9 @@ func sysMqTimedsend(c *call) (int64, error) {
 		// Woken: a receiver took our message into the queue, or the
 		// deadline came.
 		if s.Answered() {
+			if k.tracing {
+				k.moved.msg = s.Msg.Seq()
+			}
 			return 0, nil
 		}
 		if c.expired() {
@@ -229,6 +232,9 @@ func sysMqTimedsend(c *call) (int64, error) {
 	r, n, err := q.SendMessage(m)
 	switch {
 	case err == nil:
+		if k.tracing {
+			k.moved.msg = q.Sent()
+		}
 		if r != nil && k.tracing {
 			k.emit(t, "ipc", fmt.Sprintf("mq_timedsend(/%s) hands the message (priority %d, %d bytes) to pid %d, waiting in mq_timedreceive",
 				q.Name, prio, len(data), r.PID))
@@ -264,6 +270,9 @@ func sysMqTimedreceive(c *call) (int64, error) {
 		if r.Answered() {
 			m := r.Msg
 			r.Msg = nil
+			if k.tracing {
+				k.moved.msg = m.Seq()
+			}
 			n, err := mqCopyOut(c, m)
 			r.Queue.Recycle(m) // handed over, copied out: the next send's node
 			return n, err
@@ -295,6 +304,9 @@ func sysMqTimedreceive(c *call) (int64, error) {
 		if s != nil && k.tracing {
 			k.emit(t, "ipc", fmt.Sprintf("mq_timedreceive(/%s) makes room: pid %d's waiting message (priority %d) goes into the queue",
 				q.Name, s.PID, s.Msg.Prio))
+		}
+		if k.tracing {
+			k.moved.msg = m.Seq()
 		}
 		n, err := mqCopyOut(c, m)
 		q.Recycle(m) // off the list and copied out: the next send's node

@@ -93,6 +93,9 @@ func sysMsgsnd(c *call) (int64, error) {
 	r, err := q.Send(m, t.PID, t.creds(), k.realtime())
 	switch {
 	case err == nil:
+		if k.tracing {
+			k.moved.obj, k.moved.msg = q.Name(), m.Seq()
+		}
 		if r != nil && k.tracing {
 			k.emit(t, "ipc", fmt.Sprintf("msgsnd(%s) hands the message (type %d, %d bytes) to pid %d, waiting in msgrcv",
 				q.Name(), m.Type, m.Size, r.PID))
@@ -128,6 +131,9 @@ func sysMsgrcv(c *call) (int64, error) {
 		// even over a signal that came at the same time.
 		if m := r.Msg; m != nil {
 			r.Msg = nil
+			if k.tracing {
+				k.moved.obj, k.moved.msg = r.Queue.Name(), m.Seq()
+			}
 			n, err := msgCopyOut(c, va, size, m)
 			r.Queue.Recycle(m) // handed over, copied out: the next send's node
 			return n, err
@@ -154,6 +160,9 @@ func sysMsgrcv(c *call) (int64, error) {
 	m, err := q.Receive(req, t.creds(), k.realtime())
 	switch {
 	case err == nil:
+		if k.tracing && flags&abi.MSG_COPY == 0 { // a copy leaves the message in the queue
+			k.moved.obj, k.moved.msg = q.Name(), m.Seq()
+		}
 		n, err := msgCopyOut(c, va, size, m)
 		if flags&abi.MSG_COPY == 0 {
 			q.Recycle(m) // off the list and copied out: the next send's node

@@ -429,6 +429,15 @@ func doSend(c *call, fd int32, segs []ioSeg, flags int, name []byte, ctl *unix.C
 				return 0, err
 			}
 			m.Lookup = func() (*unix.Socket, error) { return c.lookupSocket(a, s.Type) }
+			if c.t.k.tracing { // the receiving socket, for Event.Via (trace_moved.go)
+				m.Lookup = func() (*unix.Socket, error) {
+					to, err := c.lookupSocket(a, s.Type)
+					if to != nil {
+						c.t.k.moved.via = socketName(to)
+					}
+					return to, err
+				}
+			}
 		}
 	}
 	total := segsLen(segs)

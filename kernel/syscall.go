@@ -176,6 +176,10 @@ func (k *Kernel) complete(c *call, ret int64, err error) {
 		if c.no == abi.SysRead || c.no == abi.SysWrite {
 			e.Obj = fdName(t, c.a[0])
 		}
+		if ret >= 0 {
+			k.traceMoved(t, c, e)
+		}
+		k.moved = moved{}
 		if c.inject != nil {
 			c.inject.mark(e, ret)
 		}

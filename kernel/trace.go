@@ -31,10 +31,21 @@ type Event struct {
 
 	// For views of the trace (sim/chrome.go, sim/mermaid.go), which should
 	// not have to parse Text:
-	Name   string    `json:"name,omitempty"`   // the process's name (comm), for spawn and exec events
-	Signal string    `json:"signal,omitempty"` // the signal, for the events of its generation: "SIGCHLD"; for a call whose arguments name one (kill, rt_sigaction)
-	Obj    string    `json:"obj,omitempty"`    // the object a read or write used (or blocks on): "pipe#1", "tty"
-	Mem    *MemEvent `json:"mem,omitempty"`    // what a traced instruction loaded or stored
+	Name   string `json:"name,omitempty"`   // the process's name (comm), for spawn and exec events
+	Signal string `json:"signal,omitempty"` // the signal, for the events of its generation: "SIGCHLD"; for a call whose arguments name one (kill, rt_sigaction)
+	Obj    string `json:"obj,omitempty"`    // the object a read or write used (or blocks on): "pipe#1", "tty"; the queue of a message send or receive: "msq#1", "mqueue /q"
+	// Via names the queue a socket send put its bytes in, or a receive
+	// took them from (views match the two): "stream socket#4" (a Unix
+	// stream socket's receive queue), "dgram socket#4" or "seqpacket
+	// socket#4" (one message a send, one a receive), "tcp
+	// 10.0.0.1:40000>10.0.0.2:80" (one direction of a TCP connection,
+	// named alike on both hosts).
+	Via string `json:"via,omitempty"`
+	// Msg numbers the message a message-queue send or receive moved: the
+	// queue's count of accepted sends when it accepted it (1 for the
+	// first), the same at both ends.
+	Msg uint64    `json:"msg,omitempty"`
+	Mem *MemEvent `json:"mem,omitempty"` // what a traced instruction loaded or stored
 	// Injected says what a fault of the plan did to the call (Config.Faults):
 	// "ENOMEM", "EINTR", "short".
 	Injected string `json:"injected,omitempty"`

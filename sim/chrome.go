@@ -14,8 +14,11 @@ import (
 // chrome://tracing open: one track per process, "pid N (name)", with
 // complete events for the slices in which it runs, is ready or is blocked
 // (the blocked slices named by what the process waits on), instant events
-// for signals, and flow arrows for wakeups (waker to woken) and forks
-// (parent to child). Timestamps are microseconds of virtual time (a cycle
+// for signals, and flow arrows (Timeline) for forks (parent to child),
+// wakeups (waker to woken), signals (sender to target), the bytes through
+// pipes, FIFOs and stream sockets (each write to the reads that took its
+// bytes) and the messages through message queues and datagram sockets
+// (each send to its receive); a TCP connection's go from host to host. Timestamps are microseconds of virtual time (a cycle
 // is a nanosecond), with three decimals, so nothing is rounded.
 //
 // It writes as the run goes: a slice is written when it ends, so what it
@@ -64,7 +67,7 @@ func NewChromeTrace(w io.Writer, name string) *ChromeTrace {
 // hosts it is NewChromeTrace.
 func NewChromeTraceHosts(w io.Writer, name string, hosts []string) *ChromeTrace {
 	c := &ChromeTrace{w: w}
-	c.tl = NewTimeline(c, hosts, false)
+	c.tl = NewTimeline(c, hosts, true)
 	c.enc = json.NewEncoder(&c.buf)
 	c.enc.SetEscapeHTML(false)
 	_, c.err = io.WriteString(w, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n")
@@ -121,11 +124,22 @@ func (c *ChromeTrace) Slice(host, pid int, state, name string, from, to uint64, 
 }
 
 // Flow draws an arrow from process from to process to: it starts in
-// from's enclosing slice and ends at to's next slice (TimelineSink).
-func (c *ChromeTrace) Flow(host int, cat, label string, from, to int, at uint64) {
+// from's enclosing slice at sent and ends at to's next slice at at (a
+// fork's child, a woken process, a signal's target), or for bytes and
+// messages in the slice in which the receive returned (TimelineSink).
+// The label is the start's argument.
+func (c *ChromeTrace) Flow(cat, label string, fromHost, from int, sent uint64, toHost, to int, at uint64) {
 	c.flows++
-	c.write(chromeEvent{Name: cat, Cat: cat, Ph: "s", TS: micros(at), PID: chromePID + host, TID: from, ID: c.flows})
-	c.write(chromeEvent{Name: cat, Cat: cat, Ph: "f", TS: micros(at), PID: chromePID + host, TID: to, ID: c.flows})
+	var args map[string]string
+	if label != cat {
+		args = map[string]string{"label": label}
+	}
+	c.write(chromeEvent{Name: cat, Cat: cat, Ph: "s", TS: micros(sent), PID: chromePID + fromHost, TID: from, ID: c.flows, Args: args})
+	bp := "" // the next slice: the woken, the forked one runs later
+	if sent != at || cat == "bytes" || cat == "message" {
+		bp = "e" // the slice in which the receive returned
+	}
+	c.write(chromeEvent{Name: cat, Cat: cat, Ph: "f", TS: micros(at), PID: chromePID + toHost, TID: to, ID: c.flows, BP: bp})
 }
 
 // Instant marks a moment on a process's track (TimelineSink).

@@ -19,29 +19,30 @@ const mermaidMaxWrites = 64
 
 // Mermaid renders the events of a run as a Mermaid sequence diagram of
 // its IPC, for slides and Markdown: a participant per process, and arrows
-// for forks, for the bytes that go through a pipe or FIFO (a write
-// matched to the reads that take its bytes, which is exact because a pipe
-// is first in, first out), for signals one process sends another, for
+// for forks, for the bytes that go through a pipe, a FIFO or a stream
+// socket (a write matched to the reads that take its bytes, which is exact
+// because they are first in, first out), for the messages of message
+// queues and datagram sockets (ipcFlows), for signals one process sends another, for
 // wakeups (waker to woken) and for reaping; notes for exec, for signals
 // from the kernel or the terminal, and for exits. It shows at most max
 // arrows and notes, then a note says how many more there were. It writes
-// as the run goes and keeps the unread writes of each pipe (at most
-// mermaidMaxWrites each).
+// as the run goes and keeps the sends not yet received (ipcFlows).
 type Mermaid struct {
 	w       io.Writer
 	err     error
 	max     int
 	items   int
 	dropped int
-	first   int          // the first participant's pid
-	last    int          // the latest participant's pid
-	known   map[int]bool // pids declared as participants
-	pipes   pipeBytes    // the unread writes of each pipe
+	first   int            // the first participant's pid
+	last    int            // the latest participant's pid
+	known   map[int]bool   // pids declared as participants
+	flows   ipcFlows       // the sends not yet received
+	hosts   map[string]int // the hosts seen, numbered in order (for flows)
 }
 
 // NewMermaid starts a diagram on w with at most max arrows and notes.
 func NewMermaid(w io.Writer, max int) *Mermaid {
-	m := &Mermaid{w: w, max: max, known: map[int]bool{}, pipes: newPipeBytes()}
+	m := &Mermaid{w: w, max: max, known: map[int]bool{}, flows: newIPCFlows(), hosts: map[string]int{}}
 	m.line("sequenceDiagram")
 	return m
 }
@@ -153,15 +154,26 @@ func (m *Mermaid) Event(e *kernel.Event) {
 	}
 }
 
-// syscall draws the bytes of reads from a pipe as arrows from the
-// processes whose writes they were, and notes an exec.
+// syscall draws the bytes of reads from a pipe or a socket as arrows from
+// the processes whose writes they were, and the messages of a queue or a
+// datagram socket from their sender (on one host: a diagram with hosts has
+// a participant per pid, whatever its host), and notes an exec.
 func (m *Mermaid) syscall(e *kernel.Event) {
 	if e.Syscall == "execve" && e.Ret != nil && *e.Ret == 0 {
 		m.note(e.PID, "execve: now "+e.Name)
 		return
 	}
-	arrow := func(from, to int, label string) { m.arrow(from, to, "->>", label) }
-	if obj := m.pipes.take(e, arrow); obj != "" {
+	host, ok := m.hosts[e.Host]
+	if !ok {
+		host = len(m.hosts)
+		m.hosts[e.Host] = host
+	}
+	arrow := func(a flowArrow) {
+		if a.from.host == a.to.host {
+			m.arrow(a.from.pid, a.to.pid, "->>", a.label)
+		}
+	}
+	if obj := m.flows.take(host, e, arrow); obj != "" {
 		m.note(e.PID, obj+": too many unread writes to match reads to them; not drawn from here on")
 	}
 }

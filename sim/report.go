@@ -187,7 +187,7 @@ type reportData struct {
 	Strings      []string    `json:"strings"`
 	Slices       [][6]uint64 `json:"slices"`   // track, state, from, to, name, call (string index+1, 0 for none)
 	Instants     [][5]uint64 `json:"instants"` // track, cat, at, name, text
-	Flows        [][5]uint64 `json:"flows"`    // from track, to track, cat, at, label
+	Flows        [][6]uint64 `json:"flows"`    // from track, to track, cat, at (the receive), label, sent (the send; at but for bytes and messages)
 	Dropped      string      `json:"dropped,omitempty"`
 	Consoles     []string    `json:"consoles"` // one per host
 	Exits        string      `json:"exits"`
@@ -274,19 +274,19 @@ func (r *reportCollector) Instant(host, pid int, cat, name, text string, at uint
 		name: r.str(name), text: r.str(text)})
 }
 
-func (r *reportCollector) Flow(host int, cat, label string, from, to int, at uint64) {
+func (r *reportCollector) Flow(cat, label string, fromHost, from int, sent uint64, toHost, to int, at uint64) {
 	if len(r.flows) >= MaxReportItems {
 		r.dropped[2]++
 		return
 	}
-	r.flows = append(r.flows, reportItem{track: r.track(host, from), other: r.track(host, to), kind: r.str(cat),
-		from: at, name: r.str(label)})
+	r.flows = append(r.flows, reportItem{track: r.track(fromHost, from), other: r.track(toHost, to), kind: r.str(cat),
+		from: at, to: sent, name: r.str(label)})
 }
 
 // data numbers the tracks, by host and pid, and gives the page its data.
 func (r *reportCollector) data(s *Scenario, o *Outcome) *reportData {
 	d := &reportData{Title: s.Path, End: o.Result.Cycles, Hosts: r.hosts, Strings: r.list,
-		Slices: [][6]uint64{}, Instants: [][5]uint64{}, Flows: [][5]uint64{}, Snapshots: [][2]uint64{}, Texts: []string{}}
+		Slices: [][6]uint64{}, Instants: [][5]uint64{}, Flows: [][6]uint64{}, Snapshots: [][2]uint64{}, Texts: []string{}}
 	d.Stop = fmt.Sprintf("%s at cycle %d", o.Result.Reason, o.Result.Cycles)
 	keys := make([][2]int, 0, len(r.names))
 	for k := range r.names {
@@ -315,7 +315,7 @@ func (r *reportCollector) data(s *Scenario, o *Outcome) *reportData {
 		d.Instants = append(d.Instants, [5]uint64{index[it.track], uint64(it.kind), it.from, uint64(it.name), uint64(it.text)})
 	}
 	for _, it := range r.flows {
-		d.Flows = append(d.Flows, [5]uint64{index[it.track], index[it.other], uint64(it.kind), it.from, uint64(it.name)})
+		d.Flows = append(d.Flows, [6]uint64{index[it.track], index[it.other], uint64(it.kind), it.from, uint64(it.name), it.to})
 	}
 	if r.dropped != [3]int{} {
 		d.Dropped = fmt.Sprintf("the timeline shows at most %d slices, instants and flows each: %d slices, %d instants and %d flows are left out",

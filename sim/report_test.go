@@ -140,3 +140,32 @@ func TestReportSampled(t *testing.T) {
 	require.LessOrEqual(t, len(d.Snapshots), MaxReportSnapshots)
 	require.NotEmpty(t, d.Snapshots)
 }
+
+// TestReportFlowsBetweenHosts: the report draws the bytes of a TCP
+// connection from a track of one host to a track of the other, from the
+// send's cycle to the receive's; and a queued message from its msgsnd to
+// its msgrcv.
+func TestReportFlowsBetweenHosts(t *testing.T) {
+	_, d := reportOf(t, "../testdata/scenarios/net_server_iterative.txtar")
+	n := 0
+	for _, f := range d.Flows {
+		if d.Strings[f[2]] != "bytes" {
+			continue
+		}
+		n++
+		require.NotEqual(t, d.TrackHost[f[0]], d.TrackHost[f[1]], "bytes within a host: %v", f)
+		require.Less(t, f[5], f[3], "sent before received: %v", f)
+	}
+	require.Equal(t, 6, n, "three requests and three replies")
+
+	_, d = reportOf(t, "../testdata/scenarios/msg_queued_types.txtar")
+	var labels []string
+	for _, f := range d.Flows {
+		if d.Strings[f[2]] == "message" {
+			labels = append(labels, d.Strings[f[4]])
+			require.Less(t, f[5], f[3], "sent before received: %v", f)
+		}
+	}
+	require.Equal(t, []string{"q#0: message 2 (1 byte)", "q#0: message 4 (1 byte)", "q#0: message 3 (1 byte)",
+		"q#0: message 5 (1 byte)", "q#0: message 1 (1 byte)"}, labels)
+}

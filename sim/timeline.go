@@ -13,14 +13,17 @@ import (
 // blocked (named by what it waits on) or is stopped; instant marks for
 // signals, exits, interrupts, the terminal and faults; and flow arrows
 // between processes (forks, wakeups and, with IPC flows on, the bytes
-// through a pipe or FIFO, messages handed to a waiting receiver, and
-// signals one process sends another). The Chrome trace (ChromeTrace) and
+// through a pipe, a FIFO or a stream socket, from each write to the reads
+// that took its bytes; each message through a message queue or a
+// datagram socket, from its send to its receive; and signals one process
+// sends another). A TCP connection's arrows go from host to host. The
+// Chrome trace (ChromeTrace) and
 // the HTML report (Report) are two renderings of it: each is a
 // TimelineSink.
 //
 // It takes the events as the run goes: a slice goes to the sink when it
 // ends, so what it holds is one open slice per live process (and the
-// unread writes of each pipe, at most mermaidMaxWrites each). What it
+// sends not yet received, ipcFlows). What it
 // gives the sink depends only on the events, in their order.
 type Timeline struct {
 	sink  TimelineSink
@@ -30,7 +33,7 @@ type Timeline struct {
 	run   map[int]int              // the pid on each host's CPU, 0 for none
 	hosts map[string]int           // the index of each host
 	hp    int                      // the host of the event being taken
-	pipes pipeBytes                // the unread writes of each pipe, for byte flows
+	flows ipcFlows                 // the sends not yet received, for IPC flows
 }
 
 // TimelineSink is what a timeline is drawn on. Hosts are numbered from 0
@@ -47,10 +50,12 @@ type TimelineSink interface {
 	// "signal", "exit", "irq", "tty", "down" or "fault"; name is short,
 	// text the whole event's text.
 	Instant(host, pid int, cat, name, text string, at uint64)
-	// Flow is an arrow from process from to process to at cycle at: cat
-	// is "fork", "wakeup", "bytes", "message" or "signal", label what it
-	// carries.
-	Flow(host int, cat, label string, from, to int, at uint64)
+	// Flow is an arrow from process from of host fromHost at cycle sent
+	// to process to of host toHost at cycle at (sent <= at; the same
+	// cycle but for bytes and messages, sent when the send was made):
+	// cat is "fork", "wakeup", "bytes", "message" or "signal", label what
+	// it carries.
+	Flow(cat, label string, fromHost, from int, sent uint64, toHost, to int, at uint64)
 }
 
 // timelineProc is what a process is doing since when: the open slice.
@@ -70,7 +75,7 @@ func NewTimeline(sink TimelineSink, hosts []string, ipc bool) *Timeline {
 	for i, h := range hosts {
 		t.hosts[h] = i
 	}
-	t.pipes = newPipeBytes()
+	t.flows = newIPCFlows()
 	return t
 }
 
@@ -84,14 +89,16 @@ func (t *Timeline) Event(e *kernel.Event) {
 		p := t.proc(e.PID)
 		t.enter(e.PID, p, "ready", "ready", nil)
 		if e.Other != 0 { // fork
-			t.sink.Flow(t.hp, "fork", "fork", e.Other, e.PID, t.now)
+			t.flow("fork", "fork", e.Other, e.PID)
 		}
 	case "syscall":
 		if e.Syscall == "execve" && e.Name != "" && (e.Ret == nil || *e.Ret == 0) {
 			t.sink.Track(t.hp, e.PID, fmt.Sprintf("pid %d (%s)", e.PID, e.Name), e.Cycle)
 		}
 		if t.ipc {
-			t.pipes.take(e, func(from, to int, label string) { t.sink.Flow(t.hp, "bytes", label, from, to, t.now) })
+			t.flows.take(t.hp, e, func(a flowArrow) {
+				t.sink.Flow(a.cat, a.label, a.from.host, a.from.pid, a.from.at, a.to.host, a.to.pid, a.to.at)
+			})
 		}
 	case "switch":
 		if run := t.run[t.hp]; run != 0 && run != e.PID {
@@ -113,24 +120,12 @@ func (t *Timeline) Event(e *kernel.Event) {
 	case "wake":
 		t.enter(e.PID, t.proc(e.PID), "ready", "ready", nil)
 		if e.Other != 0 {
-			t.sink.Flow(t.hp, "wakeup", e.Text, e.Other, e.PID, t.now) // "woken by pid 3 (write)"
-		}
-	case "ipc":
-		// "msgsnd(msq#1) hands the message (...) to pid 3, waiting in
-		// msgrcv": the one message whose receiver the kernel names.
-		if i := strings.Index(e.Text, " hands the message "); t.ipc && i >= 0 {
-			var to int
-			if j := strings.Index(e.Text, " to pid "); j >= 0 {
-				fmt.Sscanf(e.Text[j+len(" to pid "):], "%d", &to)
-			}
-			if to != 0 && e.PID != 0 {
-				t.sink.Flow(t.hp, "message", e.Text[:i]+": a message", e.PID, to, t.now)
-			}
+			t.flow("wakeup", e.Text, e.Other, e.PID) // "woken by pid 3 (write)"
 		}
 	case "signal":
 		t.instant(e, "signal")
 		if t.ipc && e.Signal != "" && e.Other != 0 && e.Other != e.PID {
-			t.sink.Flow(t.hp, "signal", e.Signal, e.Other, e.PID, t.now)
+			t.flow("signal", e.Signal, e.Other, e.PID)
 		}
 		switch {
 		case strings.Contains(e.Text, "the default action stops the process"):
@@ -157,6 +152,12 @@ func (t *Timeline) Event(e *kernel.Event) {
 	case "fault":
 		t.instant(e, "fault")
 	}
+}
+
+// flow draws an arrow from process from to process to of the event's
+// host, now.
+func (t *Timeline) flow(cat, label string, from, to int) {
+	t.sink.Flow(cat, label, t.hp, from, t.now, t.hp, to, t.now)
 }
 
 // proc returns the state of pid, making it if new.
@@ -206,65 +207,4 @@ func (t *Timeline) Close(end uint64) {
 		t.hp = k[0]
 		t.enter(k[1], t.procs[k], "", "", nil)
 	}
-}
-
-// pipeBytes matches the reads of each pipe or FIFO to the writes whose
-// bytes they take, which is exact because a pipe is first in, first out:
-// the Mermaid diagram and the timeline draw an arrow for each. It keeps
-// at most mermaidMaxWrites unread writes a pipe, and gives up on a pipe
-// (unclear) beyond them or when a read takes bytes it did not see written
-// (writev, splice).
-type pipeBytes struct {
-	unread  map[string][]pipeWrite // unread writes of each pipe
-	unclear map[string]bool        // pipes whose reads can no longer be matched
-}
-
-func newPipeBytes() pipeBytes {
-	return pipeBytes{unread: map[string][]pipeWrite{}, unclear: map[string]bool{}}
-}
-
-// pipeWrite is a write to a pipe whose bytes are not all read yet.
-type pipeWrite struct {
-	pid   int
-	bytes int64
-}
-
-// take follows a syscall event: a write to a pipe is remembered, a read
-// calls arrow for each write whose bytes it took ("pipe#1: 5 bytes"). It
-// reports a pipe that became unclear by its name, "" if none did.
-func (pb *pipeBytes) take(e *kernel.Event, arrow func(from, to int, label string)) (unclear string) {
-	if e.Ret == nil || *e.Ret <= 0 || !isPipe(e.Obj) || pb.unclear[e.Obj] {
-		return ""
-	}
-	q := pb.unread[e.Obj]
-	switch e.Syscall {
-	case "write":
-		if len(q) >= mermaidMaxWrites {
-			pb.unclear[e.Obj] = true
-			delete(pb.unread, e.Obj)
-			return e.Obj
-		}
-		pb.unread[e.Obj] = append(q, pipeWrite{e.PID, *e.Ret})
-	case "read":
-		n := *e.Ret
-		for n > 0 && len(q) > 0 {
-			took := min(n, q[0].bytes)
-			arrow(q[0].pid, e.PID, fmt.Sprintf("%s: %s", e.Obj, plural(int(took), "byte")))
-			n -= took
-			if q[0].bytes -= took; q[0].bytes == 0 {
-				q = q[1:]
-			}
-		}
-		if n > 0 { // bytes of a write not seen (writev, splice)
-			pb.unclear[e.Obj] = true
-			delete(pb.unread, e.Obj)
-			return ""
-		}
-		if len(q) == 0 {
-			delete(pb.unread, e.Obj)
-		} else {
-			pb.unread[e.Obj] = q
-		}
-	}
-	return ""
 }

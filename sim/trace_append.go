@@ -114,6 +114,11 @@ func AppendEventJSON(b []byte, e *kernel.Event) []byte {
 	b = appendStringField(b, "name", e.Name, true)
 	b = appendStringField(b, "signal", e.Signal, true)
 	b = appendStringField(b, "obj", e.Obj, true)
+	b = appendStringField(b, "via", e.Via, true)
+	if e.Msg != 0 {
+		b = append(b, `,"msg":`...)
+		b = strconv.AppendUint(b, e.Msg, 10)
+	}
 	if e.Mem != nil {
 		// An instruction's access: rare enough (insns=on) for the
 		// reflecting encoder.

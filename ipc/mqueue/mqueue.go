@@ -56,10 +56,19 @@ type Message struct {
 	Prio uint32   // msg_prio: 0 (lowest) to PrioMax-1
 	Data []byte   // the text
 	next *Message // the next message to be received, or nil
+	seq  uint64   // the queue's count of accepted sends when it was accepted (Seq)
 }
 
 // Next returns the message after m.
 func (m *Message) Next() *Message { return m.next }
+
+// Seq numbers the message in the order its queue accepted it (1 for the
+// first, counted whether it entered the queue or went straight to a
+// receiver).
+func (m *Message) Seq() uint64 { return m.seq }
+
+// Sent is how many messages the queue accepted: the Seq of the latest.
+func (q *Queue) Sent() uint64 { return q.sent }
 
 // Notification is a registration of mq_notify(3).
 type Notification struct {
@@ -80,6 +89,7 @@ type Queue struct {
 	Mode    int // permission bits
 
 	head *Message // the list: highest priority first, oldest first within one
+	sent uint64   // messages accepted, into the list or handed to a receiver (Seq)
 
 	// Processes sleeping in mq_timedsend and mq_timedreceive (e_wait_q),
 	// in the order they came; each entry's Waiter is the *Sender or
@@ -151,6 +161,8 @@ func (q *Queue) SendMessage(m *Message) (*Receiver, *Notification, error) {
 	if q.CurMsgs >= q.MaxMsg {
 		return nil, nil, ErrFull
 	}
+	q.sent++
+	m.seq = q.sent
 	if r, ok := sched.First[*Receiver](&q.receivers); ok {
 		// pipelined_send: the receiver gets it without the queue.
 		r.Msg = m
@@ -182,6 +194,8 @@ func (q *Queue) Receive() (*Message, *Sender, error) {
 	q.CurMsgs--
 	// pipelined_receive
 	if s, ok := sched.First[*Sender](&q.senders); ok {
+		q.sent++
+		s.Msg.seq = q.sent
 		q.insert(s.Msg)
 		s.Answer(abi.POLLOUT)
 		return m, s, nil

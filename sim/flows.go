@@ -1,0 +1,199 @@
+package sim
+
+import (
+	"fmt"
+	"strings"
+
+	"ipcsim/kernel"
+)
+
+// ipcFlows matches each receive of a run to the sends whose bytes or
+// message it took, for the arrows of the timeline (Timeline) and the
+// Mermaid diagram. It reads only the events' fields, never their text:
+//
+//   - a pipe or FIFO (Event.Obj) and a stream socket (Event.Via: a Unix
+//     socket's receive queue, or one direction of a TCP connection) are
+//     first in, first out: a read takes the oldest unread bytes, so it
+//     is matched to the writes whose bytes they were, as a count of
+//     bytes;
+//   - a datagram or record socket (Via "dgram ..." or "seqpacket ...")
+//     queues one message a send and gives one a receive, in order;
+//   - a message queue names the message a send and a receive moved
+//     (Event.Obj and Event.Msg), so a receive is matched to its send
+//     whatever order it took it in (by type, by priority).
+//
+// Names are per host, but for TCP's ("tcp 10.0.0.1:40000>10.0.0.2:80"),
+// which are the same on both hosts, so that the arrow goes from one host
+// to the other.
+//
+// It keeps at most mermaidMaxWrites unread sends a pipe or socket, and
+// gives up on one (unclear) beyond them or when a receive takes what it
+// did not see sent (splice, sendfile); and at most maxFlowMessages
+// messages sent and not yet received.
+type ipcFlows struct {
+	unread  map[flowQueue][]flowSend // the unread sends of each pipe or socket queue
+	unclear map[flowQueue]bool       // queues whose receives can no longer be matched
+	msgs    map[flowMsg]flowSend     // messages sent, not yet received
+	early   map[flowMsg]flowArrive   // messages received before their send's event (a POSIX queue's sleeping sender)
+}
+
+// maxFlowMessages is how many messages ipcFlows keeps, sent and not yet
+// received (and received before their send was seen), at most.
+const maxFlowMessages = 4096
+
+// flowQueue names a pipe or a socket's queue: its host (-1 for a TCP
+// connection's, named alike on both) and its name.
+type flowQueue struct {
+	host int
+	name string
+}
+
+// flowSend is one send: where and when, and how many bytes of it are
+// not yet read.
+type flowSend struct {
+	host, pid int
+	at        uint64
+	bytes     int64
+}
+
+// flowMsg names a message: its host, its queue and its number on it.
+type flowMsg struct {
+	host int
+	obj  string
+	seq  uint64
+}
+
+// flowArrive is a receive: where, when, and how many bytes it took.
+type flowArrive struct {
+	host, pid int
+	at        uint64
+	bytes     int64
+}
+
+// flowArrow is what ipcFlows draws: an arrow from a send to a receive.
+type flowArrow struct {
+	cat, label string // "bytes" or "message"; "pipe#1: 5 bytes"
+	from       flowSend
+	to         flowArrive
+}
+
+func newIPCFlows() ipcFlows {
+	return ipcFlows{unread: map[flowQueue][]flowSend{}, unclear: map[flowQueue]bool{},
+		msgs: map[flowMsg]flowSend{}, early: map[flowMsg]flowArrive{}}
+}
+
+// sends reports whether a syscall event of a socket is a send (else it
+// is a receive).
+func sends(syscall string) bool {
+	switch syscall {
+	case "write", "writev", "sendto", "sendmsg", "mq_timedsend", "msgsnd":
+		return true
+	}
+	return false
+}
+
+// take follows a syscall event of host: a send is remembered, a receive
+// calls arrow for each send whose bytes or message it took. It reports a
+// pipe or socket that became unclear by its name, "" if none did.
+func (f *ipcFlows) take(host int, e *kernel.Event, arrow func(flowArrow)) (unclear string) {
+	if e.Ret == nil || *e.Ret < 0 {
+		return ""
+	}
+	if e.Msg != 0 {
+		f.message(host, e, arrow)
+		return ""
+	}
+	var key flowQueue
+	var name string
+	switch {
+	case e.Via != "":
+		name = e.Via[strings.IndexByte(e.Via, ' ')+1:] // "socket#4", "10.0.0.1:40000>10.0.0.2:80"
+		key = flowQueue{host, e.Via}
+		if strings.HasPrefix(e.Via, "tcp ") {
+			key.host = -1
+		}
+	case isPipe(e.Obj) && (e.Syscall == "read" || e.Syscall == "write"):
+		name, key = e.Obj, flowQueue{host, e.Obj}
+	default:
+		return ""
+	}
+	if *e.Ret == 0 || f.unclear[key] {
+		return ""
+	}
+	records := strings.HasPrefix(e.Via, "dgram ") || strings.HasPrefix(e.Via, "seqpacket ")
+	q := f.unread[key]
+	if sends(e.Syscall) {
+		if len(q) >= mermaidMaxWrites {
+			f.giveUp(key)
+			return name
+		}
+		f.unread[key] = append(q, flowSend{host, e.PID, e.Cycle, *e.Ret})
+		return ""
+	}
+	to := flowArrive{host, e.PID, e.Cycle, *e.Ret}
+	if records {
+		if len(q) == 0 { // a datagram not seen sent
+			f.giveUp(key)
+			return ""
+		}
+		arrow(flowArrow{"message", fmt.Sprintf("%s: a message (%s)", name, plural(int(q[0].bytes), "byte")), q[0], to})
+		q = q[1:]
+	} else {
+		n := *e.Ret
+		for n > 0 && len(q) > 0 {
+			took := min(n, q[0].bytes)
+			arrow(flowArrow{"bytes", fmt.Sprintf("%s: %s", name, plural(int(took), "byte")), q[0], to})
+			n -= took
+			if q[0].bytes -= took; q[0].bytes == 0 {
+				q = q[1:]
+			}
+		}
+		if n > 0 { // bytes of a send not seen (writev to a pipe, splice, sendfile)
+			f.giveUp(key)
+			return ""
+		}
+	}
+	if len(q) == 0 {
+		delete(f.unread, key)
+	} else {
+		f.unread[key] = q
+	}
+	return ""
+}
+
+// giveUp stops matching the sends and receives of queue key.
+func (f *ipcFlows) giveUp(key flowQueue) {
+	f.unclear[key] = true
+	delete(f.unread, key)
+}
+
+// message follows a send or receive of a message queue.
+func (f *ipcFlows) message(host int, e *kernel.Event, arrow func(flowArrow)) {
+	k := flowMsg{host, e.Obj, e.Msg}
+	label := func(bytes int64) string {
+		return fmt.Sprintf("%s: message %d (%s)", e.Obj, e.Msg, plural(int(bytes), "byte"))
+	}
+	if sends(e.Syscall) {
+		from := flowSend{host, e.PID, e.Cycle, 0}
+		if to, ok := f.early[k]; ok {
+			delete(f.early, k)
+			from.at = min(from.at, to.at)
+			arrow(flowArrow{"message", label(to.bytes), from, to})
+			return
+		}
+		if len(f.msgs) < maxFlowMessages {
+			f.msgs[k] = from
+		}
+		return
+	}
+	to := flowArrive{host, e.PID, e.Cycle, *e.Ret}
+	from, ok := f.msgs[k]
+	if !ok {
+		if len(f.early) < maxFlowMessages {
+			f.early[k] = to
+		}
+		return
+	}
+	delete(f.msgs, k)
+	arrow(flowArrow{"message", label(to.bytes), from, to})
+}
