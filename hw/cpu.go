@@ -212,7 +212,7 @@ func (c *CPU) codePage(base uint64) *decodedPage {
 	f := base >> PageShift
 	p := c.Mem.decoded[f]
 	if p == nil {
-		p = new(decodedPage)
+		p = spareDecoded.Get().(*decodedPage)
 		c.Mem.decoded[f] = p
 	}
 	return p
