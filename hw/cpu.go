@@ -20,9 +20,10 @@ type CPU struct {
 	// virtual clock (cycle and time) and the count of retired instructions.
 	Cycle, Instret uint64
 
-	tlb    [tlbSize]tlbEntry
-	tlbPT  *PageTable // the table the TLB entries came from
-	tlbGen uint64     // tlbPT's generation when the TLB was last flushed
+	tlb       [tlbSize]tlbEntry
+	tlbFilled uint64     // bit i: tlb[i] was filled since the last flush (flushTLB clears only those)
+	tlbPT     *PageTable // the table the TLB entries came from
+	tlbGen    uint64     // tlbPT's generation when the TLB was last flushed
 
 	// The LR/SC reservation: the physical byte address and size of the
 	// last LR, or resvSize 0 for none, and the value it loaded (an SC
@@ -47,6 +48,7 @@ func (c *CPU) ClearReservation() { c.resvSize = 0 }
 // NewCPU returns a hart with all registers zero and no address space.
 func NewCPU(mem *PhysMem) *CPU {
 	c := &CPU{Mem: mem}
+	c.tlbFilled = 1<<tlbSize - 1 // every entry holds tag 0 until emptied
 	c.flushTLB()
 	return c
 }
@@ -212,7 +214,7 @@ func (c *CPU) codePage(base uint64) *decodedPage {
 	f := base >> PageShift
 	p := c.Mem.decoded[f]
 	if p == nil {
-		p = new(decodedPage)
+		p = spareDecoded.Get().(*decodedPage)
 		c.Mem.decoded[f] = p
 	}
 	return p

@@ -133,11 +133,15 @@ const (
 // register fields stay below 32, so nothing ever reads the sink.
 const sinkReg = 32
 
-// A decodedInst is one decoded instruction: 16 bytes.
+// A decodedInst is one decoded instruction: 8 bytes, so that a frame's
+// decodedPage is 16 KiB, a small object for Go's allocator (a machine
+// allocates one per code frame it runs). Every RV64 immediate fits in 32
+// bits (U-type's is the widest: imm[31:12]); Run sign-extends it with
+// uint64(d.imm).
 type decodedInst struct {
 	op           op
 	rd, rs1, rs2 uint8 // register numbers; rd is sinkReg for x0
-	imm          int64 // immediate, sign-extended and shifted into place
+	imm          int32 // immediate, sign-extended and shifted into place; an illegal word's bits
 }
 
 // parcelsPerPage is how many 16-bit parcels a page holds. With the C
@@ -230,7 +234,7 @@ func decode(w uint32) decodedInst {
 	}
 	o := decodeOp(w)
 	if o == opIllegal {
-		return decodedInst{op: opIllegal, imm: int64(w)}
+		return decodedInst{op: opIllegal, imm: int32(w)}
 	}
 	d := decodedInst{
 		op:  o,
@@ -243,15 +247,15 @@ func decode(w uint32) decodedInst {
 	}
 	switch w & 0x7f {
 	case opcLUI, opcAUIPC:
-		d.imm = immU(w)
+		d.imm = int32(immU(w))
 	case opcJAL:
-		d.imm = immJ(w)
+		d.imm = int32(immJ(w))
 	case opcBRANCH:
-		d.imm = immB(w)
+		d.imm = int32(immB(w))
 	case opcSTORE:
-		d.imm = immS(w)
+		d.imm = int32(immS(w))
 	case opcJALR, opcLOAD, opcOPIMM, opcOPIMM32:
-		d.imm = immI(w)
+		d.imm = int32(immI(w))
 		if o == opSLLI || o == opSRLI || o == opSRAI {
 			d.imm &= 63 // shamt[5:0]; imm[11:6] selected the op
 		}

@@ -61,51 +61,115 @@ func (p PTE) String() string {
 //
 // Real Sv39 hardware walks a three-level radix tree of 4 KiB nodes. A small
 // process would then need five such nodes (20 KiB of host memory) before it
-// mapped a single page, which defeats "a few KiB per forked idle process", so
-// the table is a map from page number to entry; the CPU's TLB hides the cost
-// of the map on the instruction path. Pages() lists it in address order.
+// mapped a single page, which defeats "a few KiB per forked idle process".
+// So the table is one level of small leaves instead: each leaf holds the
+// entries of leafPages consecutive pages (64 KiB of addresses, 128 bytes of
+// entries), and the leaves sit in one slice sorted by address. A process's
+// pages cluster (code, data and heap, stack, vdso), so it has a handful of
+// leaves, and a lookup is a binary search over them and an index: two
+// allocations to touch, where a Go map took four or five (header,
+// directory, table, group). That matters when the kernel switches among
+// thousands of processes, whose tables are not in the host's caches
+// (BenchmarkRing/10000); the CPU's TLB hides the cost on the instruction
+// path. Pages() lists the table in address order.
 type PageTable struct {
-	entries map[uint64]PTE // virtual page number -> entry
+	leaves []ptLeaf // sorted by key; none is empty
+	n      int      // mapped pages
 	// gen counts changes. The CPU compares it with the generation its TLB
 	// was filled at and flushes the TLB when they differ, so the kernel never
 	// has to remember to flush after changing a mapping.
 	gen uint64
 }
 
-// NewPageTable returns an empty page table.
-func NewPageTable() *PageTable {
-	return &PageTable{entries: make(map[uint64]PTE)}
+// leafShift is log2 of the pages a leaf covers.
+const (
+	leafShift = 4
+	leafPages = 1 << leafShift
+	leafMask  = leafPages - 1
+)
+
+// A ptLeaf holds the entries of pages key<<leafShift up to key<<leafShift +
+// leafPages-1.
+type ptLeaf struct {
+	key  uint64         // virtual page number >> leafShift
+	used uint64         // bit i: pte[i] maps a page (an entry may be any value)
+	pte  [leafPages]PTE // pte[vpn&leafMask]
 }
+
+// NewPageTable returns an empty page table.
+func NewPageTable() *PageTable { return &PageTable{} }
 
 // VPN returns the virtual page number of address va.
 func VPN(va uint64) uint64 { return va >> PageShift }
 
+// find returns the index of the leaf with key, or where it would go.
+func (pt *PageTable) find(key uint64) (int, bool) {
+	lo, hi := 0, len(pt.leaves)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if pt.leaves[m].key < key {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(pt.leaves) && pt.leaves[lo].key == key
+}
+
 // Lookup returns the entry mapping the page that holds va.
 func (pt *PageTable) Lookup(va uint64) (PTE, bool) {
-	p, ok := pt.entries[va>>PageShift]
-	return p, ok
+	vpn := va >> PageShift
+	i, ok := pt.find(vpn >> leafShift)
+	if !ok {
+		return 0, false
+	}
+	l := &pt.leaves[i]
+	return l.pte[vpn&leafMask], l.used&(1<<(vpn&leafMask)) != 0
 }
 
 // Map installs entry p for the page holding va, replacing any old entry.
 // Reference counts are the caller's business.
 func (pt *PageTable) Map(va uint64, p PTE) {
-	pt.entries[va>>PageShift] = p
+	vpn := va >> PageShift
+	i, ok := pt.find(vpn >> leafShift)
+	if !ok {
+		pt.leaves = slices.Insert(pt.leaves, i, ptLeaf{key: vpn >> leafShift})
+	}
+	l := &pt.leaves[i]
+	bit := uint64(1) << (vpn & leafMask)
+	if l.used&bit == 0 {
+		l.used |= bit
+		pt.n++
+	}
+	l.pte[vpn&leafMask] = p
 	pt.gen++
 }
 
 // Unmap removes the entry of the page holding va and returns it.
 func (pt *PageTable) Unmap(va uint64) (PTE, bool) {
 	vpn := va >> PageShift
-	p, ok := pt.entries[vpn]
-	if ok {
-		delete(pt.entries, vpn)
-		pt.gen++
+	i, ok := pt.find(vpn >> leafShift)
+	if !ok {
+		return 0, false
 	}
-	return p, ok
+	l := &pt.leaves[i]
+	bit := uint64(1) << (vpn & leafMask)
+	if l.used&bit == 0 {
+		return 0, false
+	}
+	p := l.pte[vpn&leafMask]
+	l.used &^= bit
+	l.pte[vpn&leafMask] = 0
+	if l.used == 0 {
+		pt.leaves = slices.Delete(pt.leaves, i, i+1)
+	}
+	pt.n--
+	pt.gen++
+	return p, true
 }
 
 // Len returns the number of mapped pages.
-func (pt *PageTable) Len() int { return len(pt.entries) }
+func (pt *PageTable) Len() int { return pt.n }
 
 // Generation returns the change counter of the table.
 func (pt *PageTable) Generation() uint64 { return pt.gen }
@@ -118,18 +182,15 @@ type Mapping struct {
 
 // Pages returns every mapping in ascending address order.
 func (pt *PageTable) Pages() []Mapping {
-	out := make([]Mapping, 0, len(pt.entries))
-	for vpn, p := range pt.entries {
-		out = append(out, Mapping{VA: vpn << PageShift, PTE: p})
-	}
-	slices.SortFunc(out, func(a, b Mapping) int {
-		switch {
-		case a.VA < b.VA:
-			return -1
-		case a.VA > b.VA:
-			return 1
+	out := make([]Mapping, 0, pt.n)
+	for i := range pt.leaves {
+		l := &pt.leaves[i]
+		for j := range leafPages {
+			if l.used&(1<<j) != 0 {
+				vpn := l.key<<leafShift | uint64(j)
+				out = append(out, Mapping{VA: vpn << PageShift, PTE: l.pte[j]})
+			}
 		}
-		return 0
-	})
+	}
 	return out
 }

@@ -5,6 +5,8 @@
 // hw knows nothing of processes, files or Linux; the kernel drives it.
 package hw
 
+import "sync"
+
 // PageSize is the size of a page and of a physical frame, as on RISC-V Sv39.
 const (
 	PageShift = 12
@@ -153,7 +155,7 @@ func (m *PhysMem) Unref(f Frame) {
 	case 1:
 		m.refs[f] = 0
 		m.used--
-		m.decoded[f] = nil
+		m.dropDecoded(f)
 		m.free = append(m.free, f)
 	default:
 		m.refs[f]--
@@ -193,6 +195,28 @@ func (m *PhysMem) page(f Frame) *[PageSize]byte {
 // on its own stores; the kernel calls it after writing a frame directly.
 func (m *PhysMem) Invalidate(f Frame) {
 	if int(f) < len(m.decoded) {
-		m.decoded[f] = nil
+		m.dropDecoded(f)
 	}
+}
+
+// spareDecoded holds decoded pages that no frame uses any more, emptied,
+// for the next frame of any machine that runs code: a seed sweep builds a
+// machine per run, and its program's code frame is freed when the program
+// exits, so the next run takes that page instead of allocating 16 KiB (and
+// Go zeroing and collecting it). A page in the pool is all opUndecoded, as
+// new(decodedPage) is, so where a page comes from changes nothing.
+var spareDecoded = sync.Pool{New: func() any { return new(decodedPage) }}
+
+// dropDecoded forgets the decoded instructions of frame f and gives the
+// page to spareDecoded. Only m.decoded points to a decoded page between
+// two Run calls (Run keeps one in a local during a call, in which no frame
+// is freed or invalidated), so dropping it here is the end of its use.
+func (m *PhysMem) dropDecoded(f Frame) {
+	p := m.decoded[f]
+	if p == nil {
+		return
+	}
+	m.decoded[f] = nil
+	clear(p.inst[:])
+	spareDecoded.Put(p)
 }

@@ -1,6 +1,9 @@
 package hw
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // The TLB: a small direct-mapped cache of translations, so that a load or a
 // store costs an array index and one comparison instead of a map lookup in
@@ -15,7 +18,7 @@ import "encoding/binary"
 // only edits page tables between two Run calls.
 
 const (
-	tlbSize = 64 // entries; a power of two
+	tlbSize = 64 // entries; a power of two, at most 64 (CPU.tlbFilled is a bit mask)
 	tlbMask = tlbSize - 1
 
 	// noTag is never a virtual page number: page numbers have at most
@@ -57,22 +60,27 @@ func (c *CPU) syncTLB() {
 	c.tlbPT, c.tlbGen = c.PT, gen
 }
 
-// flushTLB empties every entry.
+// flushTLB empties every entry filled since the last flush. A process
+// that runs between two context switches touches a few pages (code, stack,
+// data), so this clears a few entries, not all 64 (a tenth of a two-process
+// ring's time when it cleared them all).
 func (c *CPU) flushTLB() {
 	// Field by field: a whole-entry assignment is a typed copy with a
 	// bulk write barrier, which a seed sweep's collector (running often)
 	// made a tenth of its time.
-	for i := range c.tlb {
-		e := &c.tlb[i]
+	for m := c.tlbFilled; m != 0; m &= m - 1 {
+		e := &c.tlb[bits.TrailingZeros64(m)]
 		e.tag = [numAccess]uint64{noTag, noTag, noTag}
 		e.base, e.page = 0, nil
 	}
+	c.tlbFilled = 0
 }
 
 // fill loads the translation of page vpn from the page table into e, the
 // entry the page maps to. An unmapped page leaves every tag empty.
 func (c *CPU) fill(e *tlbEntry, vpn uint64) {
 	*e = tlbEntry{tag: [numAccess]uint64{noTag, noTag, noTag}}
+	c.tlbFilled |= 1 << (vpn & tlbMask)
 	if c.PT == nil {
 		return
 	}

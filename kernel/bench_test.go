@@ -14,9 +14,23 @@ import (
 // result; it fails the benchmark unless the program exits 0.
 func runBench(b *testing.B, name string, arg int) Result {
 	b.Helper()
-	elf, err := os.ReadFile(filepath.Join("..", "testdata", "bench", "bin", name))
+	return runBenchIn(b, filepath.Join("..", "testdata", "bench", "bin"), "testdata/bench/build.sh", name, arg)
+}
+
+// runMuslBench runs testdata/bench/musl/bin/NAME as runBench runs the
+// bare-runtime binaries.
+func runMuslBench(b *testing.B, name string, arg int) Result {
+	b.Helper()
+	return runBenchIn(b, filepath.Join("..", "testdata", "bench", "musl", "bin"), "testdata/bench/musl/build.sh", name, arg)
+}
+
+// runBenchIn runs the committed program dir/NAME with one argument; build
+// is the script that rebuilds it, for the message when it is missing.
+func runBenchIn(b *testing.B, dir, build, name string, arg int) Result {
+	b.Helper()
+	elf, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
-		b.Fatalf("committed ELF missing: %v (rebuild with testdata/bench/build.sh)", err)
+		b.Fatalf("committed ELF missing: %v (rebuild with %s)", err, build)
 	}
 	k := New(Config{
 		Stdout: io.Discard,
