@@ -26,6 +26,11 @@ type Packet struct {
 	TCP      *tcp.Segment
 	UDP      *Datagram
 	ICMP     *ICMP
+
+	// spare: a connection sent the packet round the loopback, and
+	// nobody else has it; once delivered, the stack reuses it and gives
+	// its segment back to a tcp.Conn (Stack.recycle).
+	spare bool
 }
 
 // A Datagram is a UDP datagram (RFC 768).

@@ -70,6 +70,7 @@ type Stack struct {
 
 	inputDst netip.Addr // the destination of the segment a listener is taking (its children's local address)
 	loop     []*Packet  // packets to this host not yet delivered
+	spare    []*Packet  // loopback packets delivered, for reuse (recycle)
 	flushing bool       // flush is delivering loop
 	timers   timerQueue
 }
@@ -152,6 +153,35 @@ func (s *Stack) send(sock int, p *Packet) {
 		return
 	}
 	s.cfg.Output(p)
+}
+
+// sparePacket returns an empty packet for the loopback: one delivered
+// before if there is one (fast path: no allocation per packet).
+func (s *Stack) sparePacket() *Packet {
+	if n := len(s.spare); n > 0 {
+		p := s.spare[n-1]
+		s.spare[n-1] = nil
+		s.spare = s.spare[:n-1]
+		return p
+	}
+	return new(Packet)
+}
+
+// maxSpare bounds the packets kept for reuse.
+const maxSpare = 16
+
+// recycle takes back a delivered loopback packet that a connection sent
+// (p.spare): the stack keeps the packet, and tc, the connection that
+// took the segment, gets the segment and its data array to build its
+// next segment in. Nothing refers to them any more: the trace is told
+// of a packet only during the call (Event), and a Conn copies what it
+// keeps of a segment.
+func (s *Stack) recycle(p *Packet, tc *tcp.Conn) {
+	tc.Reuse(p.TCP)
+	*p = Packet{}
+	if len(s.spare) < maxSpare {
+		s.spare = append(s.spare, p)
+	}
 }
 
 // maxLoopRounds bounds one flush: two connections could otherwise answer

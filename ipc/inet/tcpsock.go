@@ -35,8 +35,16 @@ func (c *conn) Now() uint64 { return c.st.cfg.Now() }
 
 // Output puts seg in a packet as it is: the Conn keeps nothing of it and
 // never reuses its data (tcp.Env), so there is nothing to copy (fast path).
+// A packet round the loopback is one the stack keeps for reuse.
 func (c *conn) Output(seg *tcp.Segment) {
-	c.st.send(c.sockID(), &Packet{Src: c.key.local.Addr(), Dst: c.key.remote.Addr(), TCP: seg})
+	s, dst := c.st, c.key.remote.Addr()
+	if !s.isLocal(dst) {
+		s.send(c.sockID(), &Packet{Src: c.key.local.Addr(), Dst: dst, TCP: seg})
+		return
+	}
+	p := s.sparePacket()
+	p.Src, p.Dst, p.TCP, p.spare = c.key.local.Addr(), dst, seg, true
+	s.send(c.sockID(), p)
 }
 
 func (c *conn) SetTimer(t tcp.Timer, at uint64) { c.st.timers.set(c, t, at) }
@@ -583,6 +591,9 @@ func (s *Stack) inputTCP(p *Packet) {
 		s.trace(Event{Kind: EventReceive, Socket: c.sockID(), Packet: p})
 		c.tc.Input(seg)
 		c.reap()
+		if p.spare {
+			s.recycle(p, c.tc)
+		}
 		return
 	}
 	if l := s.listenerFor(key.local); l != nil {

@@ -4,23 +4,26 @@ import "ipcsim/ipc/inet/tcp"
 
 // The TCP timers of a host, in one queue ordered by deadline (and, for
 // equal deadlines, by when they were armed, so the order never depends
-// on anything but the run). Re-arming or stopping a timer leaves its old
-// entry in the queue, marked stale by the generation, and skipped when it
-// comes up: no search through the queue.
+// on anything but the run). Each armed timer has exactly one entry, and
+// its connection knows where that entry is: re-arming a timer changes its
+// entry's deadline and moves the entry up or down the heap, stopping it
+// takes the entry out (fast path: a ping-pong re-arms the delayed-ACK and
+// retransmission timers at every segment, and used to push a new entry
+// each time and leave the old one to be skipped).
 
 type timerEntry struct {
 	at  uint64
 	seq uint64 // arming order, for equal deadlines
 	c   *conn
 	t   tcp.Timer
-	gen uint64 // the timer's generation when armed
 }
 
 // timerHeap is a binary min-heap of entries by (at, seq), with the
-// sift-up and sift-down of container/heap written for timerEntry (fast
-// path: container/heap's Push and Pop box every entry in an interface,
-// one allocation each). seq is unique, so the order is total and pops come
-// out the same whatever the heap's shape.
+// sift-up and sift-down of container/heap written for timerEntry
+// (container/heap's Push and Pop box every entry in an interface, one
+// allocation each), keeping each connection's record of where its
+// entries are. seq is unique, so the order is total and pops come out the
+// same whatever the heap's shape.
 type timerHeap []timerEntry
 
 func (h timerHeap) less(i, j int) bool {
@@ -30,38 +33,35 @@ func (h timerHeap) less(i, j int) bool {
 	return h[i].seq < h[j].seq
 }
 
-// push adds e.
-func (h *timerHeap) push(e timerEntry) {
-	*h = append(*h, e)
-	h.up(len(*h) - 1)
+// swap exchanges two entries and tells their connections where they went.
+func (h timerHeap) swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h.placed(i)
+	h.placed(j)
 }
 
-// pop removes and returns the least entry.
-//
-// Preconditions: the heap is not empty.
-func (h *timerHeap) pop() timerEntry {
-	old := *h
-	n := len(old) - 1
-	old[0], old[n] = old[n], old[0]
-	old[:n].down(0)
-	e := old[n]
-	old[n] = timerEntry{} // no pointer to its connection stays behind
-	*h = old[:n]
-	return e
+// placed records in entry i's connection that the entry is at i.
+func (h timerHeap) placed(i int) {
+	e := &h[i]
+	e.c.timers.pos[slot(e.t)] = int32(i + 1)
 }
 
+// up moves entry j towards the root while it is less than its parent.
 func (h timerHeap) up(j int) {
 	for j > 0 {
 		i := (j - 1) / 2 // parent
 		if !h.less(j, i) {
 			break
 		}
-		h[i], h[j] = h[j], h[i]
+		h.swap(i, j)
 		j = i
 	}
 }
 
-func (h timerHeap) down(i int) {
+// down moves entry i towards the leaves while a child is less; it reports
+// whether the entry moved.
+func (h timerHeap) down(i int) bool {
+	i0 := i
 	n := len(h)
 	for {
 		j := 2*i + 1 // left child
@@ -74,8 +74,16 @@ func (h timerHeap) down(i int) {
 		if !h.less(j, i) {
 			break
 		}
-		h[i], h[j] = h[j], h[i]
+		h.swap(i, j)
 		i = j
+	}
+	return i > i0
+}
+
+// fix puts entry i back in order after its key changed.
+func (h timerHeap) fix(i int) {
+	if !h.down(i) {
+		h.up(i)
 	}
 }
 
@@ -83,101 +91,83 @@ func (h timerHeap) down(i int) {
 // values are small integers).
 const maxTimers = 8
 
-// connTimers is one connection's timers: the generation and deadline of
-// each, and whether it is armed.
+func slot(t tcp.Timer) int { return int(t) % maxTimers }
+
+// connTimers is where one connection's armed timers are in the queue.
 type connTimers struct {
-	gen   [maxTimers]uint64
-	at    [maxTimers]uint64
-	armed [maxTimers]bool
+	pos [maxTimers]int32 // the entry's index in the heap plus one; 0: not armed
 }
 
 type timerQueue struct {
-	h    timerHeap
-	seq  uint64
-	live int // armed timers, each with one live entry in h; the rest of h is stale
+	h   timerHeap
+	seq uint64 // timers armed so far
 }
 
+// set arms c's timer t for at, or moves it there if it is armed: either
+// way it comes after the timers armed before it for the same time.
 func (q *timerQueue) set(c *conn, t tcp.Timer, at uint64) {
-	i := int(t) % maxTimers
-	if !c.timers.armed[i] {
-		q.live++
-	}
-	c.timers.gen[i]++
-	c.timers.at[i], c.timers.armed[i] = at, true
 	q.seq++
-	q.h.push(timerEntry{at: at, seq: q.seq, c: c, t: t, gen: c.timers.gen[i]})
-	if len(q.h) > 2*q.live+64 {
-		q.compact()
+	if p := c.timers.pos[slot(t)]; p != 0 {
+		i := int(p) - 1
+		q.h[i].at, q.h[i].seq = at, q.seq
+		q.h.fix(i)
+		return
 	}
+	q.h = append(q.h, timerEntry{at: at, seq: q.seq, c: c, t: t})
+	n := len(q.h) - 1
+	q.h.placed(n)
+	q.h.up(n)
 }
 
-// compact drops the stale entries. A ping-pong re-arms the delayed-ACK
-// and retransmission timers at every segment, for deadlines that virtual
-// time does not reach, so their stale entries would otherwise pile up
-// (the heap grew by two entries per round trip). Removing them changes
-// no live entry's key, hence no firing order; done when stale entries
-// outnumber live ones (plus a margin), it costs O(1) per set amortized.
-func (q *timerQueue) compact() {
-	keep := q.h[:0]
-	for _, e := range q.h {
-		if e.live() {
-			keep = append(keep, e)
-		}
-	}
-	clear(q.h[len(keep):]) // let the gone connections be collected
-	q.h = keep
-	for j := len(keep)/2 - 1; j >= 0; j-- {
-		keep.down(j)
-	}
-}
-
+// stop disarms c's timer t.
 func (q *timerQueue) stop(c *conn, t tcp.Timer) {
-	i := int(t) % maxTimers
-	if c.timers.armed[i] {
-		q.live--
+	if p := c.timers.pos[slot(t)]; p != 0 {
+		q.remove(int(p) - 1)
 	}
-	c.timers.gen[i]++
-	c.timers.armed[i] = false
 }
 
-// live reports whether e is still the armed timer it was.
-func (e *timerEntry) live() bool {
-	i := int(e.t) % maxTimers
-	return e.c.timers.armed[i] && e.c.timers.gen[i] == e.gen
+// remove takes entry i out of the heap and returns it.
+func (q *timerQueue) remove(i int) timerEntry {
+	h := q.h
+	n := len(h) - 1
+	e := h[i]
+	if i != n {
+		h.swap(i, n)
+	}
+	h[n] = timerEntry{} // no pointer to its connection stays behind
+	q.h = h[:n]
+	if i != n {
+		q.h.fix(i)
+	}
+	e.c.timers.pos[slot(e.t)] = 0
+	return e
 }
 
-// next is the earliest live deadline.
+// live is how many timers are armed.
+func (q *timerQueue) live() int { return len(q.h) }
+
+// next is the earliest deadline.
 func (q *timerQueue) next() (uint64, bool) {
-	for len(q.h) > 0 {
-		if q.h[0].live() {
-			return q.h[0].at, true
-		}
-		q.h.pop()
+	if len(q.h) == 0 {
+		return 0, false
 	}
-	return 0, false
+	return q.h[0].at, true
 }
 
 // fire runs every timer due at now, in deadline order. A timer a firing
 // arms for now or earlier fires in the same call.
 func (q *timerQueue) fire(now uint64) {
 	for len(q.h) > 0 && q.h[0].at <= now {
-		e := q.h.pop()
-		if !e.live() {
-			continue
-		}
-		e.c.timers.armed[int(e.t)%maxTimers] = false
-		q.live--
+		e := q.remove(0)
 		e.c.fire(e.t)
 	}
 }
 
 // stopAll disarms every timer of c (its connection is gone).
 func (q *timerQueue) stopAll(c *conn) {
-	for i := range c.timers.armed {
-		if c.timers.armed[i] {
-			q.live--
+	for i := range c.timers.pos {
+		if p := c.timers.pos[i]; p != 0 {
+			q.remove(int(p) - 1)
 		}
-		c.timers.armed[i] = false
-		c.timers.gen[i]++
 	}
 }

@@ -79,6 +79,11 @@ type Conn struct {
 	lastRecv uint64 // when the last acceptable segment arrived (keepalive idle time)
 
 	armed [numTimers]bool // which timers are armed
+
+	// A segment and a data array the owner gave back (Reuse), for the
+	// next segment sent (fast path: no allocation per segment).
+	spareSeg  *Segment
+	spareData []byte
 }
 
 // NewConn returns a connection in CLOSED between localPort and

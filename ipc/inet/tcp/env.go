@@ -10,7 +10,8 @@ type Env interface {
 	// Now is the virtual time in nanoseconds.
 	Now() uint64
 	// Output sends seg to the peer. The Conn keeps nothing of seg after
-	// the call, and never reuses seg.Data: the callee may keep both.
+	// the call, and never reuses seg or seg.Data unless they are given
+	// back to a Conn (Conn.Reuse): the callee may keep both.
 	Output(seg *Segment)
 	// SetTimer arms timer t to fire at time at; arming an armed timer
 	// moves it. When it fires the owner calls Conn.Fire(t).

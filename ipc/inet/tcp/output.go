@@ -94,7 +94,7 @@ func (c *Conn) sendOne() bool {
 			flags |= FIN
 		}
 	}
-	data := make([]byte, n)
+	data := c.segmentData(n)
 	copy(data, c.sndBuf[off:off+n])
 	c.transmit(c.sndNxt, data, flags)
 	return true
@@ -159,7 +159,7 @@ func (c *Conn) retransmitFirst() {
 	if n == 0 && flags&FIN == 0 {
 		return
 	}
-	data := make([]byte, n)
+	data := c.segmentData(n)
 	copy(data, c.sndBuf[off:off+n])
 	c.transmitAt(c.sndUna, data, flags)
 }
@@ -204,7 +204,12 @@ func (c *Conn) haveIRS() bool {
 
 // segment builds a segment from our side with the current ACK and window.
 func (c *Conn) segment(seq uint32, flags Flags) *Segment {
-	seg := &Segment{SrcPort: c.localPort, DstPort: c.remotePort, Seq: seq, Flags: flags}
+	seg := c.spareSeg
+	if seg == nil {
+		seg = new(Segment)
+	}
+	c.spareSeg = nil
+	*seg = Segment{SrcPort: c.localPort, DstPort: c.remotePort, Seq: seq, Flags: flags}
 	if flags&SYN != 0 {
 		// RFC 9293 3.7.1: the MSS option goes on SYN segments only.
 		seg.MSS = c.cfg.MSS
@@ -244,5 +249,32 @@ func (c *Conn) persistCheck() {
 	waiting := len(c.sndBuf) > int(c.sndNxt-c.bufSeq) || (c.finQueued && c.sndNxt == c.finSeq())
 	if waiting && !c.armed[PersistTimer] {
 		c.setTimer(PersistTimer, c.env.Now()+c.rto())
+	}
+}
+
+// segmentData returns an array of n bytes for a segment's data: the one given
+// back by Reuse if it is big enough, else a new one.
+func (c *Conn) segmentData(n int) []byte {
+	if n > 0 && cap(c.spareData) >= n {
+		d := c.spareData[:n]
+		c.spareData = nil
+		return d
+	}
+	return make([]byte, n)
+}
+
+// Reuse gives the connection a segment that some Conn sent (Env.Output)
+// and its owner no longer uses, nor its data: the connection may build
+// its next segment in it and put the next data in its array. Only an
+// owner that keeps nothing of seg, and has given nothing of it to anyone
+// who does, may call it (the stack's loopback, once the segment was
+// delivered). Data arrays beyond keepBuf are left to the collector.
+func (c *Conn) Reuse(seg *Segment) {
+	if d := seg.Data; cap(d) > cap(c.spareData) && cap(d) <= keepBuf {
+		c.spareData = d[:0]
+	}
+	seg.Data = nil
+	if c.spareSeg == nil {
+		c.spareSeg = seg
 	}
 }
