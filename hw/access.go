@@ -42,7 +42,7 @@ func AccessOf(inst uint32) (MemAccess, bool) {
 	if rd == sinkReg {
 		rd = 0
 	}
-	a := MemAccess{Base: int(d.rs1), Imm: int64(d.imm), Rd: rd, Src: int(d.rs2)}
+	a := MemAccess{Base: int(d.rs1), Imm: d.imm, Rd: rd, Src: int(d.rs2)}
 	switch d.op {
 	case opLB, opLBU:
 		a.Kind, a.Size, a.Src = AccessLoad, 1, 0

@@ -133,15 +133,11 @@ const (
 // register fields stay below 32, so nothing ever reads the sink.
 const sinkReg = 32
 
-// A decodedInst is one decoded instruction: 8 bytes, so that a frame's
-// decodedPage is 16 KiB, a small object for Go's allocator (a machine
-// allocates one per code frame it runs). Every RV64 immediate fits in 32
-// bits (U-type's is the widest: imm[31:12]); Run sign-extends it with
-// uint64(d.imm).
+// A decodedInst is one decoded instruction: 16 bytes.
 type decodedInst struct {
 	op           op
 	rd, rs1, rs2 uint8 // register numbers; rd is sinkReg for x0
-	imm          int32 // immediate, sign-extended and shifted into place; an illegal word's bits
+	imm          int64 // immediate, sign-extended and shifted into place
 }
 
 // parcelsPerPage is how many 16-bit parcels a page holds. With the C
@@ -234,7 +230,7 @@ func decode(w uint32) decodedInst {
 	}
 	o := decodeOp(w)
 	if o == opIllegal {
-		return decodedInst{op: opIllegal, imm: int32(w)}
+		return decodedInst{op: opIllegal, imm: int64(w)}
 	}
 	d := decodedInst{
 		op:  o,
@@ -247,15 +243,15 @@ func decode(w uint32) decodedInst {
 	}
 	switch w & 0x7f {
 	case opcLUI, opcAUIPC:
-		d.imm = int32(immU(w))
+		d.imm = immU(w)
 	case opcJAL:
-		d.imm = int32(immJ(w))
+		d.imm = immJ(w)
 	case opcBRANCH:
-		d.imm = int32(immB(w))
+		d.imm = immB(w)
 	case opcSTORE:
-		d.imm = int32(immS(w))
+		d.imm = immS(w)
 	case opcJALR, opcLOAD, opcOPIMM, opcOPIMM32:
-		d.imm = int32(immI(w))
+		d.imm = immI(w)
 		if o == opSLLI || o == opSRLI || o == opSRAI {
 			d.imm &= 63 // shamt[5:0]; imm[11:6] selected the op
 		}

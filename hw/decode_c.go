@@ -102,7 +102,7 @@ func cTwin(o op) op {
 
 // decodeC decodes the compressed instruction parcel p.
 func decodeC(p uint16) decodedInst {
-	illegal := decodedInst{op: opIllegal, imm: int32(p)} // the trap reports the parcel
+	illegal := decodedInst{op: opIllegal, imm: int64(p)} // the trap reports the parcel
 	w, ok := ExpandCompressed(p)
 	if !ok {
 		return illegal

@@ -154,14 +154,14 @@ func decodeFP(w uint32) (d decodedInst, ok bool) {
 		return decodedInst{}, false
 	}
 	if f == fopIllegal {
-		return decodedInst{op: opIllegal, imm: int32(w)}, true
+		return decodedInst{op: opIllegal, imm: int64(w)}, true
 	}
 	if intDest && rd == 0 {
 		rd = sinkReg
 	}
 	return decodedInst{
 		op: opFP, rd: rd, rs1: rs1, rs2: rs2,
-		imm: int32(imm<<16 | int64(f3)<<13 | int64(rs3)<<8 | int64(f)),
+		imm: imm<<16 | int64(f3)<<13 | int64(rs3)<<8 | int64(f),
 	}, true
 }
 

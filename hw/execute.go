@@ -89,7 +89,7 @@ loop:
 			case opADDI:
 				x[d.rd&63] = x[d.rs1&63] + uint64(d.imm)
 			case opSLTI:
-				x[d.rd&63] = b2u(int64(x[d.rs1&63]) < int64(d.imm))
+				x[d.rd&63] = b2u(int64(x[d.rs1&63]) < d.imm)
 			case opSLTIU:
 				// "the immediate is first sign-extended to XLEN bits then
 				// treated as an unsigned number"
@@ -542,7 +542,7 @@ func (c *CPU) execSlow(d *decodedInst, x *[64]uint64, pc, retired uint64) (next 
 	va := x[d.rs1&63] + uint64(d.imm) // the address, for loads and stores
 	switch d.op {
 	case opIllegal:
-		return pc, Trap{Cause: CauseIllegal, Value: uint64(uint32(d.imm))} // the word, not sign-extended
+		return pc, Trap{Cause: CauseIllegal, Value: uint64(d.imm)}
 	case opECALL:
 		return pc, Trap{Cause: CauseEcall}
 	case opEBREAK:
