@@ -18,21 +18,36 @@ import (
 // inetStack returns the host's stack, made at its first use.
 func (k *Kernel) inetStack() *inet.Stack {
 	if k.inet == nil {
+		var capture func(*inet.Packet)
+		if k.pcap != nil {
+			capture = k.capturePacket
+		}
 		k.inet = inet.New(inet.Config{
-			Addr:   k.cfg.Addr,
-			Seed:   k.cfg.Seed,
-			Now:    k.Now,
-			Output: k.cfg.Network,
-			Trace:  k.traceInet,
+			Addr:    k.cfg.Addr,
+			Seed:    k.cfg.Seed,
+			Now:     k.Now,
+			Output:  k.cfg.Network,
+			Trace:   k.traceInet,
+			Capture: capture,
 		})
 	}
 	return k.inet
 }
 
+// capturePacket adds a packet the host sends or receives to its capture
+// (Config.Pcap), stamped now.
+func (k *Kernel) capturePacket(p *inet.Packet) { k.pcap.WritePacket(k.Now(), p) }
+
 // Receive takes a packet that arrived from the network (the cluster calls
 // it when the packet's arrival time comes). As a network card would, it
 // raises an interrupt; its handler runs the stack.
 func (k *Kernel) Receive(p *inet.Packet) {
+	if k.pcap != nil {
+		// Captured as it arrives, before the interrupt's cost and
+		// before the stack looks at it (tcpdump sees a packet nobody
+		// takes too).
+		k.capturePacket(p)
+	}
 	k.quiet = false
 	k.m.Clock.Advance(k.cfg.TrapCost)
 	k.irq = "by the network (a packet arrived)"

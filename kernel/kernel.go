@@ -21,6 +21,7 @@ import (
 	"ipcsim/hw"
 	"ipcsim/ipc/epoll"
 	"ipcsim/ipc/inet"
+	"ipcsim/ipc/inet/pcap"
 	"ipcsim/ipc/mqueue"
 	"ipcsim/ipc/msgq"
 	"ipcsim/ipc/pipe"
@@ -59,6 +60,15 @@ type Config struct {
 	// Network takes the packets this host sends to other hosts (nil: no
 	// network, and such a send fails with ENETUNREACH).
 	Network func(*inet.Packet)
+	// Pcap, if not nil, receives a capture of the host's packets in the
+	// pcap format (package pcap), what tcpdump -i any would see on it:
+	// every packet its stack sends, loopback ones included, when it is
+	// sent, and every packet that arrives from the network, when it
+	// arrives (before the stack takes it), stamped with the virtual time.
+	// A packet a link drops is in the sender's capture only. Write errors
+	// stop the capture, not the run: the caller learns of them from w
+	// (a bufio.Writer keeps its first error).
+	Pcap io.Writer
 
 	Stdout io.Writer // the console: what the terminal shows (fd 1, and fd 2 unless Stderr is set)
 	Stderr io.Writer // if not nil, fd 2 writes here instead of the terminal (ipcsim exec)
@@ -181,6 +191,7 @@ type Kernel struct {
 
 	socks  *socketTable // Unix domain sockets (socket.go), made at the first one
 	inet   *inet.Stack  // the IPv4 stack (inet.go), made at its first use
+	pcap   *pcap.Writer // the capture of the host's packets (Config.Pcap), or nil
 	netIRQ bool         // the stack runs for an interrupt (a packet, a TCP timer), not for a call
 
 	tty  *Terminal
@@ -344,6 +355,9 @@ func New(cfg Config) *Kernel {
 	}
 	if len(cfg.Faults) > 0 {
 		k.faults = newFaultState(cfg.Seed, cfg.Faults)
+	}
+	if cfg.Pcap != nil {
+		k.pcap = pcap.NewWriter(cfg.Pcap)
 	}
 	k.policy = cfg.Policy
 	if k.policy == nil {

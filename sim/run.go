@@ -3,6 +3,7 @@ package sim
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"ipcsim/hw"
 	"slices"
 	"strings"
@@ -43,6 +44,11 @@ type Options struct {
 	// (kernel.Config.CheckInvariants), as Scenario.CheckInvariants does:
 	// a broken one stops the host, and Outcome.BrokenInvariant says which.
 	Check bool
+	// Pcap, if not nil, holds a writer per host, in the order of the
+	// scenario's host lines (one for a scenario without them): host i's
+	// packets are captured to Pcap[i] in the pcap format
+	// (kernel.Config.Pcap). A nil writer captures nothing.
+	Pcap []io.Writer
 }
 
 // Outcome is what happened in one run of a scenario. What it keeps of a
@@ -166,6 +172,9 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 			Stdout:            consoles[i],
 			CheckInvariants:   opts.Check || s.CheckInvariants,
 		})
+		if i < len(opts.Pcap) {
+			cc.Hosts[i].Pcap = opts.Pcap[i]
+		}
 	}
 	// The network: hosts with links between them; each host's stack hands
 	// the wire its packets to other hosts.

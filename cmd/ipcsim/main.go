@@ -27,7 +27,7 @@ Usage:
 
   ipcsim run [--format=text|json|chrome|mermaid] [--tree] [--seed=N] [--limit=N|none] [--replay=TOKEN]
              [--pid=LIST] [--host=LIST] [--from=CYCLE] [--to=CYCLE] [--hide=KINDS|--only=KINDS]
-             [--quiz [--answers]] [--check] FILE.txtar
+             [--quiz [--answers]] [--check] [--pcap=DIR] FILE.txtar
       Run a scenario. Print its trace, then the console output, then how
       each process ended (--tree adds the tree of its processes), and
       last, if the run called system calls that ipcsim does not
@@ -74,7 +74,12 @@ Usage:
       refused. --check checks the kernel's invariants at every step (see
       ipcsim fuzz); the first broken one stops the run and is printed
       last ("--- invariants", or on standard error with --format=json,
-      chrome or mermaid). Flags may follow FILE. Exit status: 0 once the
+      chrome or mermaid). --pcap=DIR writes each host's packets, as
+      tcpdump -i any would capture them there, to DIR/HOST.pcap
+      (DIR/ipcsim.pcap for a scenario without host lines; DIR is made
+      if need be): pcap with nanosecond timestamps of the virtual clock
+      and raw IPv4 packets, for wireshark or tshark -r.
+      Flags may follow FILE. Exit status: 0 once the
       scenario ran, 1 if it broke an always or eventually assertion or
       --check found a broken invariant (a sometimes
       one it did not see is reported, not failed: it is about a set of

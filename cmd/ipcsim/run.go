@@ -12,7 +12,7 @@ import (
 )
 
 // cmdRun is "ipcsim run [--format=text|json|chrome|mermaid] [--tree]
-// [--seed=N] FILE.txtar".
+// [--seed=N] [--pcap=DIR] FILE.txtar".
 func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	format := fs.String("format", "text", "trace format: text, json (lines), chrome (a Chrome trace for Perfetto) or mermaid (a sequence diagram)")
@@ -24,6 +24,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	quiz := fs.Bool("quiz", false, "quiz mode: hide the results of the calls a course asks about, the causes of wakeups and the console, as numbered questions")
 	answers := fs.Bool("answers", false, "with --quiz: print the answers at the end")
 	check := checkFlag(fs)
+	pcapDir := fs.String("pcap", "", "capture each host's packets to `DIR`/HOST.pcap (DIR/ipcsim.pcap without host lines), for Wireshark or tshark -r")
 	if st := parseFlags(fs, interleave(fs, args), stdout, stderr); st >= 0 {
 		return st
 	}
@@ -120,11 +121,27 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	}
 	opts.Trace = trace
 	opts.Check = *check
+	var captures *captureFiles
+	if *pcapDir != "" {
+		captures, err = createCaptures(*pcapDir, hostNames)
+		if err != nil {
+			fmt.Fprintf(stderr, "ipcsim run: --pcap: %v\n", err)
+			return exitBadInput
+		}
+		defer captures.close() // if the run fails; finish closes them otherwise
+		opts.Pcap = captures.writers()
+	}
 	o, err := s.Run(opts)
 	if err != nil {
 		out.Flush()
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
+	}
+	if captures != nil {
+		if err := captures.finish(); err != nil {
+			fmt.Fprintf(stderr, "ipcsim run: --pcap: %v\n", err)
+			return exitBadInput
+		}
 	}
 	switch {
 	case chrome != nil:

@@ -23,9 +23,15 @@ import (
 // segment, a UDP datagram or an ICMP message.
 type Packet struct {
 	Src, Dst netip.Addr
-	TCP      *tcp.Segment
-	UDP      *Datagram
-	ICMP     *ICMP
+	// ID is the IPv4 header's identification field (RFC 791), which the
+	// sending stack takes from a counter of its host (Stack.send). The
+	// simulator never fragments, so nothing reads it but a capture
+	// (package pcap), where it lets a reader match a packet in the
+	// sender's capture with the same packet in the receiver's.
+	ID   uint16
+	TCP  *tcp.Segment
+	UDP  *Datagram
+	ICMP *ICMP
 
 	// spare: a connection sent the packet round the loopback, and
 	// nobody else has it; once delivered, the stack reuses it and gives
@@ -53,6 +59,8 @@ type ICMP struct {
 	Type, Code       uint8
 	OrigSrc, OrigDst netip.AddrPort // the undelivered datagram's source and destination
 	OrigProto        uint8          // its protocol (abi.IPPROTO_UDP)
+	OrigID           uint16         // its IPv4 identification (Packet.ID)
+	OrigLen          uint16         // its UDP length: the UDP header and the data, in bytes
 }
 
 // Proto is the packet's IP protocol number.

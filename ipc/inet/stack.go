@@ -26,6 +26,11 @@ type Config struct {
 	// Trace, if not nil, is told of every packet the stack sends, takes
 	// or drops, and of what TCP connections do.
 	Trace func(Event)
+	// Capture, if not nil, sees every packet the stack sends, to the
+	// network or round the loopback, as it leaves (what tcpdump -i any
+	// shows of a host's sends; the kernel captures arrivals from the
+	// network itself). The packet is valid during the call only.
+	Capture func(*Packet)
 	// TCP is the configuration of new connections (tcp.DefaultConfig()
 	// if zero).
 	TCP *tcp.Config
@@ -58,6 +63,7 @@ type Stack struct {
 	rng    *rand.Rand
 
 	lastID  int
+	ipID    uint16    // the IPv4 identification of the next packet sent (Packet.ID)
 	sockets []*Socket // open sockets by ID (for inspect); closed ones leave
 
 	// ports is the bind table: every socket holding a local port, by
@@ -143,7 +149,15 @@ func (s *Stack) trace(e Event) {
 // delivered when the operation that sent it ends, see flush), else to the
 // network.
 func (s *Stack) send(sock int, p *Packet) {
+	// RFC 791: "The identification is ... assigned by the sender to aid
+	// in assembling the fragments of a datagram." One counter per host,
+	// so that a run numbers its packets the same way every time.
+	p.ID = s.ipID
+	s.ipID++
 	s.trace(Event{Kind: EventSend, Socket: sock, Packet: p})
+	if s.cfg.Capture != nil {
+		s.cfg.Capture(p)
+	}
 	if s.isLocal(p.Dst) {
 		s.loop = append(s.loop, p)
 		return

@@ -207,7 +207,8 @@ func (s *Stack) inputUDP(p *Packet) {
 	if best == nil {
 		s.trace(Event{Kind: EventDrop, Packet: p, Text: "no socket on the port: ICMP port unreachable"})
 		s.send(0, &Packet{Src: p.Dst, Dst: p.Src, ICMP: &ICMP{Type: ICMPDestUnreachable, Code: ICMPPortUnreachable,
-			OrigSrc: netip.AddrPortFrom(p.Src, u.SrcPort), OrigDst: netip.AddrPortFrom(p.Dst, u.DstPort), OrigProto: abi.IPPROTO_UDP}})
+			OrigSrc: netip.AddrPortFrom(p.Src, u.SrcPort), OrigDst: netip.AddrPortFrom(p.Dst, u.DstPort), OrigProto: abi.IPPROTO_UDP,
+			OrigID: p.ID, OrigLen: uint16(abi.UDPHeader + len(u.Data))}})
 		return
 	}
 	if best.rqBytes >= best.rcvbuf {

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// tsharkPath is where Debian's tshark package puts tshark.
+const tsharkPath = "/usr/bin/tshark"
+
+// tshark runs tshark with args and returns what it printed on standard
+// output (it writes notes such as "Running as user root" on standard
+// error); a failure, such as a display filter naming an unknown field,
+// fails the test.
+func tshark(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(tsharkPath, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("tshark %s: %v\n%s", strings.Join(args, " "), err, errb.String())
+	}
+	return out.String()
+}
+
+// checkCaptureClean fails if tshark finds in the capture a bad IP, TCP,
+// UDP or ICMP checksum, a malformed packet or an error of its expert
+// system. The payloads are shown as data: a scenario's UDP port may be
+// a well-known one (5353) whose dissector would read its text as a
+// protocol.
+func checkCaptureClean(t *testing.T, file string) {
+	t.Helper()
+	bad := tshark(t, "-r", file, "--disable-protocol", "mdns", "--disable-protocol", "dns",
+		"-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
+		"-Y", "ip.checksum.status==2 || tcp.checksum.status==2 || udp.checksum.status==2 || icmp.checksum.status==2 || _ws.malformed || _ws.expert.severity==error")
+	if bad != "" {
+		t.Errorf("%s: tshark finds bad packets:\n%s", filepath.Base(file), bad)
+	}
+}
+
+// epochNS reads tshark's frame.time_epoch ("0.000208089") as nanoseconds.
+func epochNS(t *testing.T, s string) uint64 {
+	t.Helper()
+	sec, frac, _ := strings.Cut(s, ".")
+	frac = (frac + "000000000")[:9]
+	a, err1 := strconv.ParseUint(sec, 10, 64)
+	b, err2 := strconv.ParseUint(frac, 10, 64)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("bad time %q", s)
+	}
+	return a*1e9 + b
+}
+
+// hostPacketCycles are the cycles of what the text trace shows a host
+// ("" for a scenario without hosts) send ("tcp: inet#1 sends ...") or receive from the wire ("link
+// server-c1: frame #3 arrives"), in order: what its capture must hold.
+func hostPacketCycles(t *testing.T, trace, host string) []uint64 {
+	t.Helper()
+	line := regexp.MustCompile(`^\s*(\d+)\s+(?:(\w[\w-]*)\s+)?pid \d+\s+(.*)$`) // the host column only with hosts
+	packet := regexp.MustCompile(`^(?:(?:tcp|udp|icmp): (?:inet#\d+ )?sends |link \S+: frame #\d+ arrives)`)
+	var cycles []uint64
+	for _, l := range strings.Split(trace, "\n") {
+		m := line.FindStringSubmatch(l)
+		if m == nil || m[2] != host && host != "" {
+			continue
+		}
+		if packet.MatchString(m[3]) {
+			n, _ := strconv.ParseUint(m[1], 10, 64)
+			cycles = append(cycles, n)
+		}
+	}
+	return cycles
+}
+
+// needTshark skips the test without tshark, unless CI is set (.ci/run
+// installs it), as TestReportInBrowser does with chromium.
+func needTshark(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(tsharkPath); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("no %s in CI: .ci/run installs Debian's tshark package", tsharkPath)
+		}
+		t.Skipf("no %s: apt-get install tshark to run this test", tsharkPath)
+	}
+}
+
+// TestPcapInTshark runs the iterative server of four hosts with --pcap
+// and reads the captures with tshark: no bad checksum or malformed
+// packet, each client's three-way handshake dissected with the right
+// ports, flags and MSS, and every packet stamped with the virtual cycle
+// at which the trace shows it sent or arrived.
+func TestPcapInTshark(t *testing.T) {
+	needTshark(t)
+	dir := filepath.Join(t.TempDir(), "captures") // made by --pcap
+	st, out, stderr := run(t, "run", "--pcap="+dir, "../../testdata/scenarios/net_server_iterative.txtar")
+	if st != exitOK || stderr != "" {
+		t.Fatalf("ipcsim run: status %d, stderr %q", st, stderr)
+	}
+	syn := regexp.MustCompile(`(?m)^\s*\d+\s+(c\d)\s+pid \d+\s+tcp: inet#\d+ sends ([\d.]+):(\d+) > ([\d.]+):(\d+) \[S\] .* mss (\d+) len 0$`)
+	syns := syn.FindAllStringSubmatch(out, -1)
+	if len(syns) != 3 {
+		t.Fatalf("the trace shows %d SYNs from the clients, want 3", len(syns))
+	}
+	for _, host := range []string{"server", "c1", "c2", "c3"} {
+		file := filepath.Join(dir, host+".pcap")
+		checkCaptureClean(t, file)
+		times := strings.Fields(tshark(t, "-r", file, "-T", "fields", "-e", "frame.time_epoch"))
+		want := hostPacketCycles(t, out, host)
+		if len(times) != len(want) {
+			t.Errorf("%s: %d frames, the trace shows %d packets sent and arrived", host, len(times), len(want))
+			continue
+		}
+		for i := range times {
+			if got := epochNS(t, times[i]); got != want[i] {
+				t.Errorf("%s: frame %d at %d ns, the trace says cycle %d", host, i+1, got, want[i])
+				break
+			}
+		}
+	}
+	for _, m := range syns {
+		host, cAddr, cPort, sAddr, sPort, mss := m[1], m[2], m[3], m[4], m[5], m[6]
+		got := tshark(t, "-r", filepath.Join(dir, host+".pcap"), "-c", "3", "-T", "fields", "-E", "separator=/s",
+			"-e", "ip.src", "-e", "tcp.srcport", "-e", "ip.dst", "-e", "tcp.dstport", "-e", "tcp.flags", "-e", "tcp.options.mss_val")
+		want := fmt.Sprintf("%s %s %s %s 0x0002 %s\n%s %s %s %s 0x0012 %s\n%s %s %s %s 0x0010 \n",
+			cAddr, cPort, sAddr, sPort, mss, // SYN
+			sAddr, sPort, cAddr, cPort, mss, // SYN-ACK, with the server's MSS (the same default)
+			cAddr, cPort, sAddr, sPort) // ACK
+		if got != want {
+			t.Errorf("%s's handshake in tshark:\n%s\nwant:\n%s", host, got, want)
+		}
+	}
+}
+
+// TestPcapLoopback: a machine without host lines captures to
+// DIR/ipcsim.pcap, and each packet round its loopback appears once.
+func TestPcapLoopback(t *testing.T) {
+	needTshark(t)
+	elf, err := filepath.Abs("../../testdata/linux/bin/inet_tcp_basic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	scenario := filepath.Join(dir, "lo.txtar")
+	writeFile(t, scenario, []byte("# TCP over 127.0.0.1\nmachine seed=1\nspawn "+elf+"\nexpect exit inet_tcp_basic 0\n"), 0o644)
+	st, out, stderr := run(t, "run", "--pcap", dir, scenario)
+	if st != exitOK || stderr != "" {
+		t.Fatalf("ipcsim run: status %d, stderr %q", st, stderr)
+	}
+	file := filepath.Join(dir, "ipcsim.pcap")
+	checkCaptureClean(t, file)
+	frames := strings.Fields(tshark(t, "-r", file, "-T", "fields", "-e", "frame.time_epoch"))
+	sends := hostPacketCycles(t, out, "")
+	if len(sends) == 0 || len(frames) != len(sends) {
+		t.Errorf("%d frames, the trace shows %d packets sent round the loopback", len(frames), len(sends))
+	}
+	syns := tshark(t, "-r", file, "-Y", "tcp.flags==0x0002 && ip.src==127.0.0.1 && ip.dst==127.0.0.1", "-T", "fields", "-e", "tcp.srcport")
+	if n := len(regexp.MustCompile(`sends \S+ > \S+ \[S\]`).FindAllString(out, -1)); n == 0 || strings.Count(syns, "\n") != n {
+		t.Errorf("SYNs in the capture:\n%s\nthe trace sends %d", syns, n)
+	}
+}
+
+// TestPcapErrors: a capture directory that cannot be made fails with
+// status 2 and says why.
+func TestPcapErrors(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	writeFile(t, file, nil, 0o644)
+	st, _, stderr := run(t, "run", "--pcap="+filepath.Join(file, "dir"), "../../testdata/scenarios/hosts_two.txtar")
+	if st != exitBadInput || !strings.HasPrefix(stderr, "ipcsim run: --pcap: mkdir ") || !strings.Contains(stderr, "not a directory") {
+		t.Errorf("status %d, stderr %q", st, stderr)
+	}
+}
