@@ -150,6 +150,10 @@ func (n *Net) traceWire(e hw.NetEvent) {
 		text = fmt.Sprintf("link %s: frame #%d duplicated, the copy arrives at %d", e.Link, e.Packet.ID, e.Packet.Arrive)
 	case hw.NetReorder:
 		text = fmt.Sprintf("link %s: frame #%d held back, arrives at %d", e.Link, e.Packet.ID, e.Packet.Arrive)
+	case hw.NetHostDown:
+		text = "network: the host is down: every frame to or from it is dropped"
+	case hw.NetHostUp:
+		text = "network: the host is up again"
 	default:
 		text = e.String()
 	}
