@@ -154,6 +154,10 @@ func (n *Net) traceWire(e hw.NetEvent) {
 		text = "network: the host is down: every frame to or from it is dropped"
 	case hw.NetHostUp:
 		text = "network: the host is up again"
+	case hw.NetPartition:
+		text = fmt.Sprintf("link %s: cut (partition): the frames on it are lost, and it carries nothing until it heals", e.Link)
+	case hw.NetHeal:
+		text = fmt.Sprintf("link %s: healed: it carries frames again", e.Link)
 	default:
 		text = e.String()
 	}

@@ -102,8 +102,13 @@ func TestExplorePartition(t *testing.T) {
 	if st != exitOK {
 		t.Fatalf("run --replay: status %d: %s", st, stderr)
 	}
-	for _, want := range []string{m[2] + " alice-bob partition", m[3] + " alice-bob heal", "dropped (partitioned)", "no answer in 50 ms"} {
-		if !strings.Contains(trace, want) {
+	for _, want := range []string{
+		`(?m)^ *` + m[2] + ` .* link alice-bob: cut \(partition\)`,
+		`(?m)^ *` + m[3] + ` .* link alice-bob: healed`,
+		`dropped \(partitioned\)`,
+		`no answer in 50 ms`,
+	} {
+		if !regexp.MustCompile(want).MatchString(trace) {
 			t.Errorf("the replay shows no %q:\n%s", want, trace)
 		}
 	}
