@@ -111,9 +111,7 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 // one taken before the cycle finishes, and with trapcost > 0 its events
 // are stamped after its cost, at the cycle or later.
 func pauseRule(at uint64) string {
-	return fmt.Sprintf("(the moment the clock reaches %d: every event stamped before %d has happened; of those stamped %d,\n"+
-		" only the interrupts due then and what they wake or signal; no instruction, system call, retried call\n"+
-		" or switch at %d has: those come next)", at, at, at, at)
+	return fmt.Sprintf("(as the clock reaches %d: after every event stamped before it, and of those stamped %d only the interrupts and what they wake; before any instruction, call or switch at %d)", at, at, at)
 }
 
 // WriteInspect prints what "ipcsim inspect --at=at" prints of a run of s
