@@ -55,7 +55,9 @@ func sysShmget(c *call) (int64, error) {
 			return nil, abi.ENOMEM
 		}
 		now := k.realtime()
-		seg := &shm.Segment{Perm: p, Size: size, Pages: int(pages), Mem: mem, Ctime: now, CPID: t.PID}
+		k.shmMade++
+		seg := &shm.Segment{Perm: p, Size: size, Pages: int(pages), Mem: mem, Ctime: now, CPID: t.PID,
+			MadeKey: key, Nth: k.shmMade}
 		seg.Perm.Mode = flags & sysv.ModeBits
 		mem.OnUsers = func(n int) { k.shmAttached(seg, n) }
 		return seg, nil

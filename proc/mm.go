@@ -146,6 +146,10 @@ func (as *AddressSpace) find(va uint64) *VMA {
 	return as.vmas[i]
 }
 
+// AreaAt returns the area holding va, or nil (for an observer such as a
+// watch, which asks which segment a store goes to).
+func (as *AddressSpace) AreaAt(va uint64) *VMA { return as.find(va) }
+
 // named returns the area called name ("[heap]", "[stack]"), or nil.
 func (as *AddressSpace) named(name string) *VMA {
 	for i := len(as.vmas) - 1; i >= 0; i-- {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"ipcsim/abi"
+	"ipcsim/kernel"
 )
 
 // header parses the directives at the top of a scenario (the txtar comment).
@@ -746,7 +747,11 @@ func ParseCount(s string) (uint64, error) {
 }
 
 // watch parses "watch [on HOST] ADDRESS [size=1|2|4|8]": a word of
-// memory whose every store the trace reports (kernel.Watch).
+// memory whose every store the trace reports (kernel.Watch). In place of
+// ADDRESS, "shm KEY[+OFFSET]" or "shm#N[+OFFSET]" names a word of a
+// System V shared memory segment, watched wherever it is attached: the
+// segment shmget makes with that key, or the Nth segment made on the host
+// (as pipe#1 is the first pipe), which names IPC_PRIVATE ones too.
 func (h *header) watch(words []word, end int) {
 	host, used, ok := h.onHost(words, end, "watch")
 	if !ok {
@@ -754,16 +759,38 @@ func (h *header) watch(words []word, end int) {
 	}
 	words = words[used:]
 	if len(words) == 0 {
-		h.errs.Add(h.at(end), "expected an address after watch (watch 0x12340), found end of line")
+		h.errs.Add(h.at(end), "expected an address after watch (watch 0x12340, watch shm 0x1234+8 or watch shm#1), found end of line")
 		return
 	}
+	w := Watch{Pos: h.at(1), Size: 4, Host: host}
 	a := words[0]
-	addr, err := strconv.ParseUint(strings.ReplaceAll(a.val, "_", ""), 0, 64)
-	if err != nil || a.quoted {
-		h.errs.Add(h.at(a.col), "bad address %s: expected a number such as 0x12340", a.text)
-		return
+	switch {
+	case a.val == "shm" && !a.quoted:
+		if len(words) == 1 {
+			h.errs.Add(h.at(end), "expected a segment's key after watch shm (watch shm 0x1234+8), found end of line")
+			return
+		}
+		words = words[1:]
+		a = words[0]
+		seg, off, ok := h.segmentWord(a, false)
+		if !ok {
+			return
+		}
+		w.Segment, w.Addr = seg, off
+	case strings.HasPrefix(a.val, "shm#") && !a.quoted:
+		seg, off, ok := h.segmentWord(a, true)
+		if !ok {
+			return
+		}
+		w.Segment, w.Addr = seg, off
+	default:
+		addr, err := strconv.ParseUint(strings.ReplaceAll(a.val, "_", ""), 0, 64)
+		if err != nil || a.quoted {
+			h.errs.Add(h.at(a.col), "bad address %s: expected a number such as 0x12340, or shm KEY+OFFSET", a.text)
+			return
+		}
+		w.Addr = addr
 	}
-	w := Watch{Pos: h.at(1), Addr: addr, Size: 4, Host: host}
 	for _, x := range words[1:] {
 		k, v, _ := strings.Cut(x.val, "=")
 		switch {
@@ -774,11 +801,49 @@ func (h *header) watch(words []word, end int) {
 			return
 		}
 	}
-	if addr%w.Size != 0 {
-		h.errs.Add(h.at(a.col), "address %s is not aligned to its size %d", a.text, w.Size)
+	if w.Addr%w.Size != 0 {
+		what := "address"
+		if w.Segment != nil {
+			what = "segment word"
+		}
+		h.errs.Add(h.at(a.col), "%s %s is not aligned to its size %d", what, a.text, w.Size)
 		return
 	}
 	h.s.Watches = append(h.s.Watches, w)
+}
+
+// segmentWord parses the word after "watch shm", KEY[+OFFSET], or
+// (byOrder) the word shm#N[+OFFSET], into a segment's name and the
+// word's offset in it.
+func (h *header) segmentWord(a word, byOrder bool) (*kernel.SegmentName, uint64, bool) {
+	name, offText, hasOff := strings.Cut(a.val, "+")
+	var off uint64
+	if hasOff {
+		var err error
+		off, err = strconv.ParseUint(strings.ReplaceAll(offText, "_", ""), 0, 64)
+		if err != nil || a.quoted {
+			h.errs.Add(h.at(a.col), "bad offset in %s: expected a number after +, such as shm 0x1234+8", a.text)
+			return nil, 0, false
+		}
+	}
+	if byOrder {
+		n, err := strconv.Atoi(strings.TrimPrefix(name, "shm#"))
+		if err != nil || n < 1 {
+			h.errs.Add(h.at(a.col), "bad segment %s: expected shm#N, N = 1 for the first segment made, such as shm#1+8", a.text)
+			return nil, 0, false
+		}
+		return &kernel.SegmentName{Nth: n}, off, true
+	}
+	key, err := strconv.ParseInt(strings.ReplaceAll(name, "_", ""), 0, 64)
+	if err != nil || a.quoted || key < math.MinInt32 || key > math.MaxUint32 {
+		h.errs.Add(h.at(a.col), "bad key %s: expected the key given to shmget, such as 0x1234 or 0x1234+8", a.text)
+		return nil, 0, false
+	}
+	if key == abi.IPC_PRIVATE {
+		h.errs.Add(h.at(a.col), "key 0 is IPC_PRIVATE, which names no one segment: name it by its order of creation, such as shm#1")
+		return nil, 0, false
+	}
+	return &kernel.SegmentName{Key: int32(uint32(key))}, off, true
 }
 
 // action parses "at CYCLE kill [on HOST] PID SIGNAL", "at CYCLE spawn

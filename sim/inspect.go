@@ -22,7 +22,7 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "state at cycle %d\n(as the clock reached it: what the trace shows before it is done, of that cycle maybe part)\n\nprocesses:\n", s.Cycle)
+	fmt.Fprintf(&b, "state at cycle %d\n%s\n\nprocesses:\n", s.Cycle, pauseRule(s.Cycle))
 	fmt.Fprintf(&b, "  %4s %5s %5s  %-9s %-15s %s\n", "PID", "PPID", "PGID", "STATE", "NAME", "WAITING FOR")
 	for _, p := range s.Procs {
 		fmt.Fprintf(&b, "  %4d %5d %5d  %-9s %-15s %s\n", p.PID, p.PPID, p.PGID, p.State, p.Name, p.Waiting)
@@ -101,6 +101,17 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 	writeFiles(&b, s)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// pauseRule says which events of the trace a state paused at cycle at
+// holds. The kernel pauses at the top of its loop (kernel.RunUntil), once
+// the clock has reached the cycle: the interrupts due then have been
+// taken, as the clock's arrival takes them, and nothing else has run at
+// that cycle. A trap (a system call, an interrupt) is never cut in half:
+// one taken before the cycle finishes, and with trapcost > 0 its events
+// are stamped after its cost, at the cycle or later.
+func pauseRule(at uint64) string {
+	return fmt.Sprintf("(as the clock reaches %d: after every event stamped before it, and of those stamped %d only the interrupts and what they wake; before any instruction, call or switch at %d)", at, at, at)
 }
 
 // WriteInspect prints what "ipcsim inspect --at=at" prints of a run of s

@@ -114,10 +114,20 @@ x.txtar:2:10: expected UID or UID:GID (numbers up to 65535), found x
 x.txtar:3:10: expected UID or UID:GID (numbers up to 65535), found 70000:1
 x.txtar:4:10: expected UID or UID:GID (numbers up to 65535), found 5:`},
 		{"watch", "spawn hello.s\nwatch\nwatch xyz\nwatch 0x1002 size=4\nwatch 0x1000 size=3\n-- hello.s --\n" + helloSrc,
-			`x.txtar:2:6: expected an address after watch (watch 0x12340), found end of line
-x.txtar:3:7: bad address xyz: expected a number such as 0x12340
+			`x.txtar:2:6: expected an address after watch (watch 0x12340, watch shm 0x1234+8 or watch shm#1), found end of line
+x.txtar:3:7: bad address xyz: expected a number such as 0x12340, or shm KEY+OFFSET
 x.txtar:4:7: address 0x1002 is not aligned to its size 4
 x.txtar:5:14: expected size=1, 2, 4 or 8 after the address, found size=3`},
+		{"watch shm", "spawn hello.s\nwatch shm\nwatch shm 0+8\nwatch shm key+8\nwatch shm 0x5eed+x\nwatch shm 0x5eed+6\nwatch shm#0\nwatch shm#a+4\nwatch shm 0x5eed+8 size=3\nwatch shm 0x1ffffffff\n-- hello.s --\n" + helloSrc,
+			`x.txtar:2:10: expected a segment's key after watch shm (watch shm 0x1234+8), found end of line
+x.txtar:3:11: key 0 is IPC_PRIVATE, which names no one segment: name it by its order of creation, such as shm#1
+x.txtar:4:11: bad key key+8: expected the key given to shmget, such as 0x1234 or 0x1234+8
+x.txtar:5:11: bad offset in 0x5eed+x: expected a number after +, such as shm 0x1234+8
+x.txtar:6:11: segment word 0x5eed+6 is not aligned to its size 4
+x.txtar:7:7: bad segment shm#0: expected shm#N, N = 1 for the first segment made, such as shm#1+8
+x.txtar:8:7: bad segment shm#a+4: expected shm#N, N = 1 for the first segment made, such as shm#1+8
+x.txtar:9:20: expected size=1, 2, 4 or 8 after the address, found size=3
+x.txtar:10:11: bad key 0x1ffffffff: expected the key given to shmget, such as 0x1234 or 0x1234+8`},
 		{"actions", "spawn hello.s\nat 5 kill\nat 5 kill 1 SIGINT\nat 5 kill 2 SIGFOO\nat 5 kill 2 INT now\nat 5 inspect me\nat 5 frobnicate\n-- hello.s --\n" + helloSrc,
 			`x.txtar:2:10: expected a pid and a signal (at CYCLE kill PID SIGINT), found end of line
 x.txtar:3:11: bad pid 1: expected a process id from 2 up (init, pid 1, takes no signal it has no handler for)

@@ -11,7 +11,11 @@ import (
 // student should predict hidden, each hidden thing numbered and turned
 // into a question, and the answers kept for the end. What is hidden: the
 // results of the calls a course asks about (a read, a wait, a fork...),
-// who woke a process and why, and the console.
+// with what they wrote back into memory (the bytes a read returns, the
+// descriptors pipe2 makes: quizOutArgs), who woke a process and why, what
+// a TCP connection makes of a segment or a timer (refused, reset, a new
+// state: quizNetOutcomes), which tells how a connect or a read ends, and
+// the console.
 
 // quizCalls are the calls whose result a quiz hides.
 var quizCalls = map[string]bool{
@@ -20,6 +24,20 @@ var quizCalls = map[string]bool{
 	"connect": true, "recvfrom": true, "sendto": true, "pselect6": true, "ppoll": true, "epoll_pwait": true,
 	"futex": true, "kill": true, "rt_sigtimedwait": true, "openat": true,
 }
+
+// quizOutArgs are, for each call of quizCalls, the arguments it writes
+// its results into (0 for the first): a quiz shows them as the address
+// the call was given, as strace shows them at the call's entry, since the
+// bytes a read returns tell how many it read.
+var quizOutArgs = map[string][]int{
+	"read": {1}, "recvfrom": {1, 4}, "msgrcv": {1}, "mq_timedreceive": {1, 3}, "pipe2": {0},
+	"wait4": {1, 3}, "accept": {1, 2}, "accept4": {1, 2}, "pselect6": {1, 2, 3}, "ppoll": {0},
+	"epoll_pwait": {1}, "rt_sigtimedwait": {1},
+}
+
+// quizNetOutcomes are what a TCP connection's trace line says, after
+// its name, when it tells how a call on it ends: a quiz asks it instead.
+var quizNetOutcomes = []string{"connection refused", "connection reset", "connection timed out", "keepalive gave up"}
 
 // A Quiz turns a run's events into quiz lines.
 type Quiz struct {
@@ -36,13 +54,105 @@ func (q *Quiz) Line(e *kernel.Event, width int) string {
 		if i < 0 {
 			break
 		}
-		q.answers = append(q.answers, strings.TrimPrefix(e.Text[i+1:], " = "))
-		c.Text = fmt.Sprintf("%s) = ?   [Q%d: what does %s return here?]", e.Text[:i], len(q.answers), e.Syscall)
+		answer := strings.TrimPrefix(e.Text[i+1:], " = ")
+		call := e.Text[:i]
+		if hidden, shown := hideOutArgs(e, call); hidden != call {
+			answer += ", with " + shown
+			call = hidden
+		}
+		q.answers = append(q.answers, answer)
+		c.Text = fmt.Sprintf("%s) = ?   [Q%d: what does %s return here?]", call, len(q.answers), e.Syscall)
+	case e.Kind == "net" && strings.HasPrefix(e.Text, "tcp: inet#"):
+		conn, what, ok := netOutcome(e.Text)
+		if !ok {
+			break
+		}
+		q.answers = append(q.answers, what)
+		c.Text = fmt.Sprintf("%s: ?   [Q%d: what happens to the connection here?]", conn, len(q.answers))
 	case e.Kind == "wake":
 		q.answers = append(q.answers, e.Text)
 		c.Text = fmt.Sprintf("woken: ?   [Q%d: who or what woke it, and why?]", len(q.answers))
 	}
 	return FormatHostEvent(&c, width)
+}
+
+// hideOutArgs returns call (a call's text up to its closing parenthesis,
+// "read(3, \"hi\", 128") with the arguments of quizOutArgs shown as
+// addresses ("read(3, 0x11058, 128"), and what they showed
+// ("buf \"hi\"" ...) for the answer.
+func hideOutArgs(e *kernel.Event, call string) (hidden, shown string) {
+	open := strings.IndexByte(call, '(')
+	outs := quizOutArgs[e.Syscall]
+	if open < 0 || len(outs) == 0 {
+		return call, ""
+	}
+	args := splitArgs(call[open+1:])
+	var was []string
+	for _, i := range outs {
+		if i >= len(args) || i >= len(e.Args) || e.Args[i] == 0 {
+			continue // NULL: nothing written
+		}
+		addr := fmt.Sprintf("%#x", e.Args[i])
+		if args[i] != addr {
+			was = append(was, fmt.Sprintf("%s at %s", args[i], addr))
+			args[i] = addr
+		}
+	}
+	if len(was) == 0 {
+		return call, ""
+	}
+	return call[:open+1] + strings.Join(args, ", "), strings.Join(was, " and ")
+}
+
+// splitArgs splits a call's rendered arguments at the commas outside
+// strings, brackets and braces.
+func splitArgs(s string) []string {
+	var args []string
+	depth, start, quoted := 0, 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case quoted && c == '\\':
+			i++ // an escaped character, maybe a quote
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '(' || c == '[' || c == '{':
+			depth++
+		case c == ')' || c == ']' || c == '}':
+			depth--
+		case c == ',' && depth == 0:
+			args = append(args, strings.TrimSpace(s[start:i]))
+			start = i + 1
+		}
+	}
+	return append(args, strings.TrimSpace(s[start:]))
+}
+
+// netOutcome splits a TCP connection's trace line ("tcp: inet#1 A > B:
+// connection refused: ...") into the connection and what happened, if
+// what happened tells how a call on it ends (quizNetOutcomes, or a change
+// of state, "SYN-SENT -> ESTABLISHED").
+func netOutcome(text string) (conn, what string, ok bool) {
+	// The connection's name ends at the first ": " after the addresses.
+	arrow := strings.Index(text, " > ")
+	if arrow < 0 {
+		return "", "", false
+	}
+	end := strings.Index(text[arrow:], ": ")
+	if end < 0 {
+		return "", "", false
+	}
+	conn, what = text[:arrow+end], text[arrow+end+2:]
+	for _, o := range quizNetOutcomes {
+		if strings.HasPrefix(what, o) {
+			return conn, what, true
+		}
+	}
+	from, to, isChange := strings.Cut(what, " -> ")
+	if isChange && from == strings.ToUpper(from) && to == strings.ToUpper(to) && !strings.Contains(to, " ") {
+		return conn, what, true
+	}
+	return "", "", false
 }
 
 // Answers are the answers to the questions, in order: "Q1: 5".

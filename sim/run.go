@@ -189,7 +189,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		}
 	}
 	for _, w := range s.Watches {
-		cc.Hosts[w.Host].Watches = append(cc.Hosts[w.Host].Watches, kernel.Watch{Addr: w.Addr, Size: w.Size})
+		cc.Hosts[w.Host].Watches = append(cc.Hosts[w.Host].Watches, kernel.Watch{Addr: w.Addr, Size: w.Size, Segment: w.Segment})
 	}
 	// A policy holds one machine's ready set: it steers the first host.
 	cc.Hosts[0].Policy = opts.Policy

@@ -27,6 +27,7 @@ package sim
 import (
 	"fmt"
 	"ipcsim/abi"
+	"ipcsim/kernel"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -141,12 +142,15 @@ type Action struct {
 
 // A Watch is a "watch [on HOST] ADDRESS [size=N]" line: every store to
 // the Size bytes at Addr, in any process of the host, is traced with the
-// task that made it and the value before and after.
+// task that made it and the value before and after. With Segment ("watch
+// shm KEY+OFFSET" or "watch shm#N+OFFSET"), Addr is an offset in that
+// System V shared memory segment, watched wherever it is attached.
 type Watch struct {
-	Pos  Pos
-	Addr uint64
-	Size uint64
-	Host int // the host's index (0 without hosts)
+	Pos     Pos
+	Addr    uint64
+	Size    uint64
+	Segment *kernel.SegmentName // nil for an address
+	Host    int                 // the host's index (0 without hosts)
 }
 
 // Keys is keystrokes that arrive at the keyboard at cycle At.

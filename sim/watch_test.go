@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"ipcsim/kernel"
+
 	"github.com/stretchr/testify/require"
 )
 
@@ -40,4 +42,44 @@ func TestWatch(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, string(o.Console), string(plain.Console))
 	require.Equal(t, o.Result.Cycles, plain.Result.Cycles)
+}
+
+// TestWatchSegment runs shm_watch.txtar, where two processes attach one
+// System V segment at different addresses: the watch of the segment's
+// word catches the store of each, at its own address, whether the
+// segment is named by its key or by its order of creation.
+func TestWatchSegment(t *testing.T) {
+	s, err := Load("../testdata/scenarios/shm_watch.txtar")
+	require.NoError(t, err)
+	type store struct {
+		pid       int
+		addr, val uint64
+		text      string
+	}
+	stores := func(s *Scenario) []store {
+		o, err := s.Run(Options{KeepTrace: true})
+		require.NoError(t, err)
+		var got []store
+		for _, e := range o.Trace {
+			if e.Kind == "watch" {
+				got = append(got, store{e.PID, e.Mem.Addr, e.Mem.Value, e.Text[:strings.Index(e.Text, " (at")]})
+			}
+		}
+		return got
+	}
+	require.Equal(t, []store{
+		{2, 0x20000008, 1, "watch shm key 0x5eed+8"},
+		{3, 0x30000008, 2, "watch shm key 0x5eed+8"},
+	}, stores(s), "put1's store and put2's, each at its own address; put1's store at offset 0 is not watched")
+
+	s.Watches[0].Segment = &kernel.SegmentName{Nth: 1}
+	require.Equal(t, []store{
+		{2, 0x20000008, 1, "watch shm#1+8"},
+		{3, 0x30000008, 2, "watch shm#1+8"},
+	}, stores(s), "shm#1 is the same segment")
+
+	s.Watches[0].Segment = &kernel.SegmentName{Nth: 2}
+	require.Empty(t, stores(s), "no second segment is made")
+	s.Watches[0].Segment = &kernel.SegmentName{Key: 0x5eee}
+	require.Empty(t, stores(s), "no segment has key 0x5eee")
 }

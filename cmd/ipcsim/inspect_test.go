@@ -172,3 +172,40 @@ func TestInspectBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestInspectAtEventCycle: inspect --at=CYCLE at a cycle that events are
+// stamped with. In eintr_restart.txtar, pid 2's pipe2 is stamped 9, and
+// at 2044 the timer interrupt wakes pid 3 from nanosleep, which returns
+// at 2044 too. The state at a cycle holds what every event before it
+// did, and of its own events only the interrupts and their wakeups: not
+// pid 2's pipe2 at 9 (its fd 3 appears at 10), and at 2044 pid 3 woken
+// (runnable) but not yet running its nanosleep's return.
+func TestInspectAtEventCycle(t *testing.T) {
+	const scenario = "../../testdata/scenarios/eintr_restart.txtar"
+	inspect := func(at string) string {
+		st, out, stderr := run(t, "inspect", "--at="+at, scenario)
+		if st != exitOK || stderr != "" {
+			t.Fatalf("inspect --at=%s: status %d, stderr %q", at, st, stderr)
+		}
+		return out
+	}
+	pipeRead := "fd 3: pipe#1 (read end)"
+	if out := inspect("9"); strings.Contains(out, pipeRead) {
+		t.Errorf("--at=9 holds the pipe2 stamped 9:\n%s", out)
+	}
+	if out := inspect("10"); !strings.Contains(out, pipeRead) {
+		t.Errorf("--at=10 lacks the pipe2 stamped 9:\n%s", out)
+	}
+	out := inspect("2044")
+	for _, line := range []string{
+		"(as the clock reaches 2044: after every event stamped before it, and of those stamped 2044 only the interrupts and what they wake; before any instruction, call or switch at 2044)\n",
+		"     3     2     2  runnable  eintr           \n", // woken by the timer, not yet switched to
+	} {
+		if !strings.Contains(out, line) {
+			t.Errorf("--at=2044 lacks %q:\n%s", line, out)
+		}
+	}
+	if out := inspect("2045"); !strings.Contains(out, "     3     2     2  running   eintr") {
+		t.Errorf("--at=2045: pid 3 should run (its nanosleep returned at 2044):\n%s", out)
+	}
+}

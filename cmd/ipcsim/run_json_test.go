@@ -357,4 +357,30 @@ func TestRunQuiz(t *testing.T) {
 	if st, _, _ := run(t, "run", "--answers", file); st != exitBadInput {
 		t.Errorf("--answers without --quiz: status %d, want 2", st)
 	}
+
+	// No answer shows before its question: not the bytes a read returns
+	// (they tell how many it read), nor pipe2's descriptors; they are in
+	// the answers.
+	_, out, _ = run(t, "run", "--quiz", "--answers", file)
+	quiz, answers, _ := strings.Cut(out, "--- answers\n")
+	for _, leak := range []string{`read(3, "hello`, "pipe2([3, 4]"} {
+		if strings.Contains(quiz, leak) {
+			t.Errorf("the quiz shows %q before its answers:\n%s", leak, quiz)
+		}
+	}
+	if !strings.Contains(quiz, "read(3, 0x11058, 128) = ?   [Q") || !strings.Contains(answers, `30, with "hello from your parent, child\n" at 0x11058`) {
+		t.Errorf("the read's bytes are not in the answers:\n%s", out)
+	}
+	// Nor what a TCP connection makes of a segment, which tells how the
+	// connect waiting on it ends (refused) before connect's "= ?".
+	_, out, _ = run(t, "run", "--quiz", "--answers", "../../testdata/scenarios/net_reset.txtar")
+	quiz, answers, _ = strings.Cut(out, "--- answers\n")
+	for _, leak := range []string{"connection refused", "ECONNREFUSED", "SYN-SENT -> ", "connection reset by peer"} {
+		if strings.Contains(quiz, leak) {
+			t.Errorf("the quiz of net_reset shows %q before its answers", leak)
+		}
+		if !strings.Contains(answers, leak) {
+			t.Errorf("the answers of net_reset lack %q:\n%s", leak, answers)
+		}
+	}
 }

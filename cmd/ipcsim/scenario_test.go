@@ -63,6 +63,42 @@ func TestTestCommand(t *testing.T) {
 	}
 }
 
+// TestTestChecksNothing: ipcsim test passes a scenario with no expect
+// line and no want/ section, and warns that it checks nothing, even with
+// -q; once --update has recorded its want/ sections, the warning is gone.
+func TestTestChecksNothing(t *testing.T) {
+	data, err := os.ReadFile(helloScenario)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _, _ := strings.Cut(string(data), "-- want/")
+	text = strings.ReplaceAll(text, "expect exit hello 0\n", "")
+	text = strings.ReplaceAll(text, "expect console \"hello, world\\n\"\n", "")
+	if strings.Contains(text, "expect ") {
+		t.Fatalf("hello.txtar's expect lines changed: fix the test\n%s", text)
+	}
+	file := filepath.Join(t.TempDir(), "nothing.txtar")
+	writeFile(t, file, []byte(text), 0o644)
+
+	warning := "warning: " + file + " checks nothing: no expect line, no want/ section (ipcsim test --update records its console and exits)\n"
+	st, out, _ := run(t, "test", file)
+	if st != 0 || out != "ok "+file+"\n"+warning+"1 passed, 0 failed\n" {
+		t.Errorf("status %d, output:\n%s", st, out)
+	}
+	st, out, _ = run(t, "test", "-q", file)
+	if st != 0 || out != warning+"1 passed, 0 failed\n" {
+		t.Errorf("-q: status %d, output:\n%s", st, out)
+	}
+	st, out, _ = run(t, "test", "--update", file)
+	if st != 0 || strings.Contains(out, "warning") {
+		t.Errorf("--update: status %d, output:\n%s", st, out)
+	}
+	st, out, _ = run(t, "test", file)
+	if st != 0 || out != "ok "+file+"\n1 passed, 0 failed\n" {
+		t.Errorf("after --update: status %d, output:\n%s", st, out)
+	}
+}
+
 // assemble writes the assembly src as an ELF file in a temporary directory.
 func assemble(t *testing.T, name, src string) string {
 	t.Helper()

@@ -38,7 +38,12 @@ type Segment struct {
 	LPID   int     // shm_lpid: last attach or detach
 	Marked bool    // removed by IPC_RMID: destroyed at the last detach
 	Lock   bool    // SHM_LOCK (no effect: nothing is ever swapped)
-	gone   bool    // destroyed
+	// MadeKey is the key shmget made the segment with, kept after IPC_RMID
+	// turns Perm.Key to IPC_PRIVATE, and Nth its order of creation (1 for
+	// the host's first segment): the names a scenario's watch knows it by.
+	MadeKey int32
+	Nth     int
+	gone    bool // destroyed
 }
 
 // IPCPerm makes a Segment a sysv.Object.
