@@ -27,7 +27,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Schedules, "schedules", 100, "how many schedules to run")
 	fs.Uint64Var(&cfg.Seed, "seed", 0, "the explorer's seed")
 	fs.BoolVar(&cfg.All, "all", false, "go on after the first failing schedule")
-	fs.BoolVar(&cfg.NoShrink, "no-shrink", false, "do not shrink a failing random schedule")
+	fs.BoolVar(&cfg.NoShrink, "no-shrink", false, "do not shrink failing schedules")
 	fs.BoolVar(&cfg.Faults, "faults", false, "choose a fault plan for each schedule too (failing calls, short transfers)")
 	fs.IntVar(&cfg.Workers, "workers", runtime.GOMAXPROCS(0), "schedules run at once (the output does not depend on it)")
 	fs.StringVar(&shard, "shard", "0/1", "i/n: run only the schedules j with j mod n = i")
@@ -217,7 +217,9 @@ func interleave(fs *flag.FlagSet, args []string) []string {
 // 2 faults to 1", or both.
 func shrunkFrom(f explore.Failure) string {
 	var parts []string
-	if f.Token.Strategy == "random" {
+	if f.Shrunk.Strategy != f.Token.Strategy || f.Token.Strategy == "dpor" {
+		// The schedule as a list of switches (every strategy), shrunk;
+		// a schedule kept as it is (only its faults shrank) says nothing.
 		parts = append(parts, fmt.Sprintf("from %d switches to %d", f.Switches, len(f.Shrunk.Switches)))
 	}
 	if f.Faults > 0 {
