@@ -629,7 +629,11 @@ func searchDPOR(s *sim.Scenario, limit int, visit func(*dporRun) bool) (dporStat
 // shrunk as a random schedule is unless cfg.NoShrink.
 func exploreDPOR(s *sim.Scenario, cfg Config) (*Report, error) {
 	if cfg.Shards > 1 {
-		return nil, fmt.Errorf("dpor runs whole: it has no shards")
+		// The choices a search tries at a decision point come from the
+		// races of the runs below its other choices (source sets), and its
+		// sleep sets from the choices tried before: no shard could know
+		// its part of the tree without running the others.
+		return nil, fmt.Errorf("dpor runs whole, it cannot be split into shards: the choices it tries at each decision point come from the races found under the others; run it without --shard")
 	}
 	limit := cfg.Limit
 	if limit == 0 {
