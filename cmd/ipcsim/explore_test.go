@@ -13,17 +13,23 @@ import (
 )
 
 // TestExploreReplay: explore finds the lost update of explore_counter and
-// prints tokens; run --replay gives the same bytes every time, with the
-// lost update in them; a token of another build is refused.
+// prints tokens, its own and the shrunk one, for random, pct and pb; run
+// --replay of each gives the same bytes every time, with the lost update
+// in them; a token of another build is refused.
 func TestExploreReplay(t *testing.T) {
 	const file = "../../testdata/scenarios/explore_counter.txtar"
 	var out, errb bytes.Buffer
-	if st := Main([]string{"explore", "--strategy=random", "--seed=3", file}, nil, &out, &errb); st != exitFailed {
-		t.Fatalf("explore: status %d, want %d\n%s%s", st, exitFailed, out.String(), errb.String())
-	}
-	toks := regexp.MustCompile(`--replay (ipx1:\S+)`).FindAllStringSubmatch(out.String(), -1)
-	if len(toks) != 2 || !strings.Contains(out.String(), "rate: ") {
-		t.Fatalf("want a token and a shrunk token, and a rate line:\n%s", out.String())
+	var toks [][]string
+	for _, strategy := range []string{"random", "pct", "pb"} {
+		out.Reset()
+		if st := Main([]string{"explore", "--strategy=" + strategy, "--seed=3", file}, nil, &out, &errb); st != exitFailed {
+			t.Fatalf("explore: status %d, want %d\n%s%s", st, exitFailed, out.String(), errb.String())
+		}
+		m := regexp.MustCompile(`--replay (ipx1:\S+)`).FindAllStringSubmatch(out.String(), -1)
+		if len(m) != 2 || !strings.Contains(out.String(), "rate: ") || !strings.Contains(out.String(), "shrunk from ") {
+			t.Fatalf("%s: want a token and a shrunk token, and a rate line:\n%s", strategy, out.String())
+		}
+		toks = append(toks, m...)
 	}
 	for _, m := range toks {
 		var first []byte
