@@ -629,7 +629,11 @@ func searchDPOR(s *sim.Scenario, limit int, visit func(*dporRun) bool) (dporStat
 // shrunk as a random schedule is unless cfg.NoShrink.
 func exploreDPOR(s *sim.Scenario, cfg Config) (*Report, error) {
 	if cfg.Shards > 1 {
-		return nil, fmt.Errorf("dpor runs whole: it has no shards")
+		// The choices a search tries at a decision point come from the
+		// races of the runs below its other choices (source sets), and its
+		// sleep sets from the choices tried before: no shard could know
+		// its part of the tree without running the others.
+		return nil, fmt.Errorf("dpor runs whole, it cannot be split into shards: the choices it tries at each decision point come from the races found under the others; run it without --shard")
 	}
 	limit := cfg.Limit
 	if limit == 0 {
@@ -649,15 +653,10 @@ func exploreDPOR(s *sim.Scenario, cfg Config) (*Report, error) {
 		}
 		t := Token{Build: cfg.Build, Scenario: s.Fingerprint(), Strategy: "dpor", Switches: r.switches}
 		f := Failure{Schedule: r.index, Token: t, Mismatches: ms, Switches: len(r.switches)}
-		if !cfg.NoShrink && len(r.switches) > 0 {
+		if !cfg.NoShrink {
 			shrunk := t
-			shrunk.Switches = shrinkWith(r.switches, func(sw []Switch) bool {
-				o, err := run(s, newDPORReplay(sw))
-				return err == nil && len(s.CheckRun(o)) > 0
-			})
-			if len(shrunk.Switches) < len(r.switches) {
-				f.Shrunk = &shrunk
-			}
+			shrunk.Switches = shrinkSwitches(s, r.switches, plan{}, "dpor")
+			f.Shrunk = &shrunk
 		}
 		rep.Failures = append(rep.Failures, f)
 		return cfg.All
@@ -669,10 +668,103 @@ func exploreDPOR(s *sim.Scenario, cfg Config) (*Report, error) {
 	return rep, nil
 }
 
-// shrinkWith is Shrink's greedy reduction for any replay of switches:
-// fails reports whether the scenario still fails under sw.
+// shrinkWith is the greedy reduction of a failing list of switches, for
+// any replay of it: fails reports whether the scenario still fails under
+// a list. Four moves, until none changes anything:
+//
+//   - drop a switch, each in turn, last first, while the run still fails
+//     (until a whole pass drops nothing);
+//   - merge two neighbouring switches into one: at the point of either,
+//     to the process of either (four tries per pair, first pair last);
+//   - drop a switch and shift those after it by d decision points, d
+//     from -moveWindow to moveWindow, nearest first: a switch dropped
+//     changes how many decision points come before the later ones (a
+//     switch to a process that makes a system call adds points), and the
+//     shift puts them back where they were in the programs;
+//   - move a switch to an earlier decision point, at most moveWindow
+//     points earlier and after the switch before it, the nearest first.
+//
+// The first merge, shifted drop or move whose run still fails is kept,
+// and the drops are tried again. Drops alone can stop at two switches
+// where one would do: a run that switches from A to B just before A's
+// load, and back to A just after B's load, loses B's update; neither
+// switch can go alone, but one switch to B just after A's load loses A's
+// (B runs on until it is done, and A's store is stale): the merge of the
+// two. Every change kept makes the list shorter or a switch earlier, so
+// the reduction ends.
 func shrinkWith(sw []Switch, fails func([]Switch) bool) []Switch {
-	cur := append([]Switch(nil), sw...)
+	cur := slices.Clone(sw)
+	for {
+		cur = dropSwitches(cur, fails)
+		next, ok := mergeSwitches(cur, fails)
+		if !ok {
+			next, ok = dropShifted(cur, fails)
+		}
+		if !ok {
+			next, ok = moveEarlier(cur, fails)
+		}
+		if !ok {
+			return cur
+		}
+		cur = next
+	}
+}
+
+// dropShifted returns sw without one switch and with the switches after
+// it shifted by d points where the run still fails, and true; or sw and
+// false if there is none. It tries the switches last first (the last has
+// nothing after it to shift), each with d = 1, -1, 2, -2, ...
+func dropShifted(sw []Switch, fails func([]Switch) bool) ([]Switch, bool) {
+	for i := len(sw) - 2; i >= 0; i-- {
+		floor := uint64(0) // the step of the switch before i: the shifted ones stay after it
+		if i > 0 {
+			floor = sw[i-1].Step
+		}
+		for k := 1; k <= 2*moveWindow; k++ {
+			d := int64((k + 1) / 2)
+			if k%2 == 0 {
+				d = -d
+			}
+			if int64(sw[i+1].Step)+d <= int64(floor) {
+				continue
+			}
+			try := slices.Concat(sw[:i], sw[i+1:])
+			for j := i; j < len(try); j++ {
+				try[j].Step = uint64(int64(try[j].Step) + d)
+			}
+			if fails(try) {
+				return try, true
+			}
+		}
+	}
+	return sw, false
+}
+
+// mergeSwitches returns sw with two neighbouring switches made one where
+// the run still fails, and true; or sw and false if no merge fails.
+func mergeSwitches(sw []Switch, fails func([]Switch) bool) ([]Switch, bool) {
+	for i := len(sw) - 2; i >= 0; i-- {
+		a, b := sw[i], sw[i+1]
+		for _, step := range []uint64{b.Step, a.Step} {
+			for _, pid := range []int{a.PID, b.PID} {
+				try := slices.Concat(sw[:i], []Switch{{step, pid}}, sw[i+2:])
+				if fails(try) {
+					return try, true
+				}
+			}
+		}
+	}
+	return sw, false
+}
+
+// moveWindow is how many decision points earlier shrinkWith tries to move
+// a switch: a bound on the runs a shrink makes.
+const moveWindow = 16
+
+// dropSwitches drops each switch in turn, last first, and keeps it dropped
+// if the run still fails, until a whole pass drops nothing.
+func dropSwitches(sw []Switch, fails func([]Switch) bool) []Switch {
+	cur := sw
 	for changed := true; changed; {
 		changed = false
 		for i := len(cur) - 1; i >= 0; i-- {
@@ -683,4 +775,28 @@ func shrinkWith(sw []Switch, fails func([]Switch) bool) []Switch {
 		}
 	}
 	return cur
+}
+
+// moveEarlier returns sw with one switch moved to an earlier decision
+// point where the run still fails, and true; or sw and false if there is
+// no such move. It tries the switches last first, each at the points
+// just before it first.
+func moveEarlier(sw []Switch, fails func([]Switch) bool) ([]Switch, bool) {
+	for i := len(sw) - 1; i >= 0; i-- {
+		lo := uint64(1) // steps increase along the list, from 1
+		if i > 0 {
+			lo = sw[i-1].Step + 1
+		}
+		if sw[i].Step > moveWindow {
+			lo = max(lo, sw[i].Step-moveWindow)
+		}
+		for step := sw[i].Step - 1; step >= lo && step > 0; step-- {
+			try := slices.Clone(sw)
+			try[i].Step = step
+			if fails(try) {
+				return try, true
+			}
+		}
+	}
+	return sw, false
 }

@@ -20,7 +20,7 @@ type Config struct {
 	Schedules int     // how many schedules make the space, 0 to Schedules-1; default 100
 	Seed      uint64  // the explorer's seed: schedule i draws from PCG(Seed, i)
 	All       bool    // go on after the first failing schedule
-	NoShrink  bool    // do not shrink failing random schedules
+	NoShrink  bool    // do not shrink failing schedules
 	Build     string  // the build's fingerprint for tokens; default Build()
 	// Faults gives each schedule a fault plan too (faults.go); its token
 	// records the plan.
@@ -43,12 +43,12 @@ type Failure struct {
 	Schedule   int // its index in the exploration (Token.Run is its strategy's own index)
 	Token      Token
 	Mismatches []sim.Mismatch
-	// Shrunk, for a random schedule, is a list of switches that still
-	// fails, from which no single switch can be dropped (nil if not
-	// shrunk); Switches is how many switches the schedule made.
-	// With a fault plan, Shrunk has only the faults still needed (for
-	// pct and pb, the same schedule with fewer faults), and Faults is how
-	// many the plan had.
+	// Shrunk is a list of switches that still fails, from which no
+	// single switch can be dropped (nil if not shrunk): a "list" token
+	// for random and pb, "pctlist" for pct, "dpor" for dpor. Switches is
+	// how many switches the schedule made, as such a list. With a fault
+	// plan, Shrunk has only the faults still needed too, and Faults is
+	// how many the plan had.
 	Shrunk   *Token
 	Switches int
 	Faults   int
@@ -344,9 +344,9 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 }
 
 // runSchedule runs schedule i, whose token is t, and checks it; a failing
-// random schedule is shrunk unless cfg.NoShrink, or keep says its result
-// will not count (a later failure, when an earlier one ends the
-// exploration). It returns the policy too, for what the run learned.
+// schedule is shrunk unless cfg.NoShrink, or keep says its result will
+// not count (a later failure, when an earlier one ends the exploration).
+// It returns the policy too, for what the run learned.
 func (x *explorer) runSchedule(i int, t Token, keep func() bool) (result, sched.Policy) {
 	pol := t.Policy()
 	o, err := runFaults(x.s, pol, t.plan())
@@ -359,22 +359,47 @@ func (x *explorer) runSchedule(i int, t Token, keep func() bool) (result, sched.
 		return r, pol
 	}
 	f := &Failure{Schedule: i, Token: t, Mismatches: ms, Faults: t.plan().size()}
-	shrink := !x.cfg.NoShrink && (keep == nil || keep())
-	if sw, ok := pol.(*switcher); ok && t.Strategy == "random" {
-		f.Switches = len(sw.switches)
-		if shrink {
-			shrunk, p := shrinkList(x.s, sw.switches, t.plan())
-			f.Shrunk = &Token{Build: x.cfg.Build, Scenario: x.s.Fingerprint(), Strategy: "list", Switches: shrunk}
-			f.Shrunk.setPlan(p)
-		}
-	} else if shrink && f.Faults > 1 {
-		// pct, pb: the schedule stays as it is, its faults shrink.
+	r.failure = f
+	if sw, ok := pol.(*switcher); ok {
+		f.Switches = len(sw.switches) // random and pb: counted even unshrunk
+	}
+	if x.cfg.NoShrink || keep != nil && !keep() {
+		return r, pol
+	}
+	if sw, kind, ok := x.asList(t, pol); ok {
+		// Every strategy: the schedule the run took, as a list of
+		// switches, and its faults shrink together.
+		f.Switches = len(sw)
+		shrunk, p := shrinkList(x.s, sw, t.plan(), kind)
+		f.Shrunk = &Token{Build: x.cfg.Build, Scenario: x.s.Fingerprint(), Strategy: kind, Switches: shrunk}
+		f.Shrunk.setPlan(p)
+	} else if f.Faults > 1 {
+		// No list (a PCT run the list could not follow): the schedule
+		// stays as it is, its faults shrink.
 		st := t
 		st.setPlan(shrinkFaults(x.s, t.Policy, t.plan()))
 		f.Shrunk = &st
 	}
-	r.failure = f
 	return r, pol
+}
+
+// asList returns the schedule that the run of token t under pol made, as
+// a list of switches that replays it exactly, and the token kind of that
+// list: "list" for random and pb (the switches their switcher made),
+// "pctlist" for PCT (the run again, recorded: steplist.go). ok is false
+// if the list would not replay the run.
+func (x *explorer) asList(t Token, pol sched.Policy) (sw []Switch, kind string, ok bool) {
+	switch p := pol.(type) {
+	case *switcher:
+		return p.switches, "list", true
+	case *pct:
+		rec := recordPCT(t.Policy().(*pct))
+		if _, err := runFaults(x.s, rec, t.plan()); err != nil || rec.diverged {
+			return nil, "", false
+		}
+		return rec.list.switches, "pctlist", true
+	}
+	return nil, "", false
 }
 
 // Merge puts together the reports of the shards 0..n-1 of one
@@ -447,20 +472,13 @@ func failsUnder(s *sim.Scenario, pol sched.Policy, p plan) bool {
 // so the switches kept keep their step numbers but may land elsewhere in
 // the programs; only the failure counts.
 func Shrink(s *sim.Scenario, sw []Switch) []Switch {
-	return shrinkSwitches(s, sw, plan{})
+	return shrinkSwitches(s, sw, plan{}, "list")
 }
 
-// shrinkSwitches is Shrink under a fault plan.
-func shrinkSwitches(s *sim.Scenario, sw []Switch, p plan) []Switch {
-	cur := append([]Switch(nil), sw...)
-	for changed := true; changed; {
-		changed = false
-		for i := len(cur) - 1; i >= 0; i-- {
-			try := append(append([]Switch(nil), cur[:i]...), cur[i+1:]...)
-			if failsUnder(s, newList(try), p) {
-				cur, changed = try, true
-			}
-		}
-	}
-	return cur
+// shrinkSwitches is Shrink under a fault plan, for a list of the token
+// kind kind ("list", "pctlist" or "dpor": Token.Policy replays it).
+func shrinkSwitches(s *sim.Scenario, sw []Switch, p plan, kind string) []Switch {
+	return shrinkWith(sw, func(try []Switch) bool {
+		return failsUnder(s, Token{Strategy: kind, Switches: try}.Policy(), p)
+	})
 }

@@ -270,12 +270,12 @@ func shrinkFaults(s *sim.Scenario, pol func() sched.Policy, p plan) plan {
 // shrinkList reduces the switches and the faults of a failing list
 // schedule together: the faults, then the switches (Shrink), until a
 // whole pass drops nothing. No single switch or fault of what is left can
-// go.
-func shrinkList(s *sim.Scenario, sw []Switch, p plan) ([]Switch, plan) {
+// go. kind is the token kind that replays the list ("list", "pctlist").
+func shrinkList(s *sim.Scenario, sw []Switch, p plan, kind string) ([]Switch, plan) {
 	cur, fs := slices.Clone(sw), p
 	for {
-		nf := shrinkFaults(s, func() sched.Policy { return newList(cur) }, fs)
-		nsw := shrinkSwitches(s, cur, nf)
+		nf := shrinkFaults(s, func() sched.Policy { return Token{Strategy: kind, Switches: cur}.Policy() }, fs)
+		nsw := shrinkSwitches(s, cur, nf, kind)
 		if nf.size() == fs.size() && len(nsw) == len(cur) {
 			return cur, fs
 		}

@@ -185,8 +185,7 @@ type pct struct {
 	step    uint64
 	fair    uint64 // from this step on, round robin (0: never)
 	forced  bool   // the slice ends after a call, for a process of higher priority (SyscallDone)
-	afterLR int    // the process whose last shared access was an LR (Access), or 0
-	slices  sliceSeq
+	access  accessSteps
 }
 
 // newPCT returns a PCT policy of the given depth whose change points lie
@@ -283,12 +282,24 @@ const pctSlice = 1 << 14
 // end breaks the reservation of that LR, but the loop takes another before
 // it tries its SC.
 func (p *pct) Access(pid int, a sched.Access) bool {
-	if a.LR && p.afterLR != pid {
-		p.afterLR = pid
+	return p.access.endsSlice(pid, a, p.ready)
+}
+
+// accessSteps is the rule of PCT's Access, apart so that a replayed list
+// of switches at PCT's steps (stepList) ends its slices at the very same
+// accesses: after each access while another process (not init) is ready,
+// but not after an LR unless it is the second in a row.
+type accessSteps struct {
+	afterLR int // the process whose last shared access was an LR, or 0
+}
+
+func (s *accessSteps) endsSlice(pid int, a sched.Access, ready readySet) bool {
+	if a.LR && s.afterLR != pid {
+		s.afterLR = pid
 		return false
 	}
-	p.afterLR = 0
-	return p.othersReady()
+	s.afterLR = 0
+	return othersReady(ready)
 }
 
 // SyscallDone ends the slice after a system call that made a process of
@@ -302,8 +313,8 @@ func (p *pct) SyscallDone(int) bool {
 }
 
 // othersReady reports whether a process other than init is ready.
-func (p *pct) othersReady() bool {
-	for _, pid := range p.ready {
+func othersReady(ready readySet) bool {
+	for _, pid := range ready {
 		if pid != initPID {
 			return true
 		}

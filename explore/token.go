@@ -24,6 +24,7 @@ import (
 //	ipx1:BUILD:SCENARIO:pb:run=40,k=13,w=1
 //	ipx1:BUILD:SCENARIO:list:sw=12.3_40.2
 //	ipx1:BUILD:SCENARIO:list:sw=12.3,f=clone.1.ENOMEM+write.2.short
+//	ipx1:BUILD:SCENARIO:pctlist:sw=7.3
 //	ipx1:BUILD:SCENARIO:dpor:sw=5.3_9.2
 //
 // BUILD is Build() of the ipcsim that made it, SCENARIO the scenario's
@@ -31,7 +32,9 @@ import (
 // the seed of its PRNG, (seed, run); a pb schedule is its index among
 // pb's schedules and the preemption points k and ranks w that its run 0
 // found (see pb.go); a list is the switches themselves (step.pid), what
-// shrinking leaves. A dpor schedule is a list too, of dpor's own decision
+// shrinking a random or pb schedule leaves; a pctlist is a list of
+// switches at PCT's decision points (steplist.go), what shrinking a PCT
+// schedule leaves. A dpor schedule is a list too, of dpor's own decision
 // points (dpor.go): at decision point STEP run PID, where that is not the
 // default choice. Any of them may end in f=, the fault plan of the run
 // (ipcsim explore --faults): faults CALL.N.ACTION joined by +, and n=,
@@ -39,7 +42,7 @@ import (
 // LINK.part.FROM-UNTIL: cut at cycle FROM, healed at UNTIL).
 type Token struct {
 	Build, Scenario string
-	Strategy        string // "pct", "random", "pb", "list" or "dpor"
+	Strategy        string // "pct", "random", "pb", "list", "pctlist" or "dpor"
 	Seed            uint64 // pct, random: the explorer's seed
 	Run             int    // pct, random, pb: the schedule's index among its strategy's, 0 first
 	Depth           int    // pct
@@ -66,7 +69,7 @@ func (t Token) String() string {
 		params = fmt.Sprintf("seed=%d,run=%d,p=%s", t.Seed, t.Run, strconv.FormatFloat(t.P, 'g', -1, 64))
 	case "pb":
 		params = fmt.Sprintf("run=%d,k=%d,w=%d", t.Run, t.K, t.W)
-	case "list", "dpor":
+	case "list", "pctlist", "dpor":
 		sw := make([]string, len(t.Switches))
 		for i, s := range t.Switches {
 			sw[i] = fmt.Sprintf("%d.%d", s.Step, s.PID)
@@ -146,7 +149,7 @@ func ParseToken(s string) (Token, error) {
 		need = []string{"seed", "run", "p"}
 	case "pb":
 		need = []string{"run", "k", "w"}
-	case "list", "dpor":
+	case "list", "pctlist", "dpor":
 		need = []string{"sw"}
 	default:
 		return bad(fmt.Sprintf("unknown strategy %q", t.Strategy))
@@ -202,6 +205,8 @@ func (t Token) Policy() sched.Policy {
 		return newRandom(scheduleRand(t.Seed, t.Run), t.P)
 	case "pb":
 		return newPB(t.Run, t.K, t.W)
+	case "pctlist":
+		return newStepList(t.Switches)
 	case "dpor":
 		return newDPORReplay(t.Switches)
 	}

@@ -16,22 +16,27 @@ import (
 
 // cmdExplore is "ipcsim explore [--strategy=portfolio|pct|random|pb|dpor]
 // [--depth=3] [--p=0.05] [--schedules=N] [--seed=S] [--all] [--no-shrink]
-// [--faults] [--workers=N] [--shard=i/n] [--limit=N] FILE.txtar".
+// [--faults] [--workers=N] [--shard=i/n] [--report=FILE.json] [--limit=N]
+// FILE.txtar", and "ipcsim explore merge FILE.json..." (explore_report.go).
 func cmdExplore(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "merge" {
+		return cmdExploreMerge(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("explore", flag.ContinueOnError)
 	var cfg explore.Config
-	var shard string
+	var shard, reportFile string
 	fs.StringVar(&cfg.Strategy, "strategy", "portfolio", "portfolio (pct, random and pb in turn), pct, random, pb, or dpor (exhaustive, for small scenarios)")
 	fs.IntVar(&cfg.Depth, "depth", 3, "PCT's depth")
 	fs.Float64Var(&cfg.P, "p", 0.05, "random: the probability of a switch at each step")
 	fs.IntVar(&cfg.Schedules, "schedules", 100, "how many schedules to run")
 	fs.Uint64Var(&cfg.Seed, "seed", 0, "the explorer's seed")
 	fs.BoolVar(&cfg.All, "all", false, "go on after the first failing schedule")
-	fs.BoolVar(&cfg.NoShrink, "no-shrink", false, "do not shrink a failing random schedule")
+	fs.BoolVar(&cfg.NoShrink, "no-shrink", false, "do not shrink failing schedules")
 	fs.BoolVar(&cfg.Faults, "faults", false, "choose a fault plan for each schedule too (failing calls, short transfers)")
 	fs.IntVar(&cfg.Workers, "workers", runtime.GOMAXPROCS(0), "schedules run at once (the output does not depend on it)")
 	fs.StringVar(&shard, "shard", "0/1", "i/n: run only the schedules j with j mod n = i")
 	fs.IntVar(&cfg.Limit, "limit", explore.DefaultLimit, "dpor: stop after this many runs (the search is then incomplete)")
+	fs.StringVar(&reportFile, "report", "", "also write what the exploration found to this file, as JSON, for ipcsim explore merge")
 	check := checkFlag(fs)
 	if st := parseFlags(fs, interleave(fs, args), stdout, stderr); st >= 0 {
 		return st
@@ -84,37 +89,19 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	elapsed := time.Since(start).Seconds()
-	for _, f := range rep.Failures {
-		fmt.Fprintf(stdout, "--- FAIL: schedule %d of %s\n", f.Schedule, fs.Arg(0))
-		for _, m := range f.Mismatches {
-			fmt.Fprintf(stdout, "    %s\n", strings.ReplaceAll(strings.TrimRight(m.String(), "\n"), "\n", "\n    "))
-		}
-		fmt.Fprintf(stdout, "    replay: %s --replay %s %s\n", runCmd, f.Token, fs.Arg(0))
-		if f.Shrunk != nil {
-			fmt.Fprintf(stdout, "    shrunk %s: %s --replay %s %s\n", shrunkFrom(f), runCmd, f.Shrunk, fs.Arg(0))
-		}
-		tok := f.Token
-		if f.Shrunk != nil {
-			tok = *f.Shrunk
-		}
-		if why, err := explore.Explain(s, tok); err == nil && len(why) > 0 {
-			fmt.Fprintf(stdout, "    why: a lost update (the schedule again, every instruction traced):\n")
-			for _, l := range why {
-				fmt.Fprintf(stdout, "      %s\n", l)
-			}
+	out := newExploreReport(s, fs.Arg(0), runCmd, cfg, *check, rep)
+	if reportFile != "" {
+		if err := out.write(reportFile); err != nil {
+			fmt.Fprintf(stderr, "ipcsim explore: --report: %v\n", err)
+			return exitBadInput
 		}
 	}
-	unseen := exploreSometimes(stdout, s, rep, cfg.Shards > 1, fs.Arg(0))
-	if cfg.Strategy == "dpor" {
-		dporSummary(stdout, cfg, rep)
-	} else {
-		summary(stdout, cfg, rep)
-	}
+	failed := out.print(stdout)
 	if elapsed > 0 {
 		fmt.Fprintf(stdout, "rate: %.0f schedules/s, %.3g simulated instructions/s (wall clock, %.3fs)\n",
 			float64(rep.Schedules)/elapsed, float64(rep.Instructions)/elapsed, elapsed)
 	}
-	if len(rep.Failures) > 0 || unseen {
+	if failed {
 		return exitFailed
 	}
 	return exitOK
@@ -217,7 +204,9 @@ func interleave(fs *flag.FlagSet, args []string) []string {
 // 2 faults to 1", or both.
 func shrunkFrom(f explore.Failure) string {
 	var parts []string
-	if f.Token.Strategy == "random" {
+	if f.Shrunk.Strategy != f.Token.Strategy || f.Token.Strategy == "dpor" {
+		// The schedule as a list of switches (every strategy), shrunk;
+		// a schedule kept as it is (only its faults shrank) says nothing.
 		parts = append(parts, fmt.Sprintf("from %d switches to %d", f.Switches, len(f.Shrunk.Switches)))
 	}
 	if f.Faults > 0 {

@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -10,17 +13,23 @@ import (
 )
 
 // TestExploreReplay: explore finds the lost update of explore_counter and
-// prints tokens; run --replay gives the same bytes every time, with the
-// lost update in them; a token of another build is refused.
+// prints tokens, its own and the shrunk one, for random, pct and pb; run
+// --replay of each gives the same bytes every time, with the lost update
+// in them; a token of another build is refused.
 func TestExploreReplay(t *testing.T) {
 	const file = "../../testdata/scenarios/explore_counter.txtar"
 	var out, errb bytes.Buffer
-	if st := Main([]string{"explore", "--strategy=random", "--seed=3", file}, nil, &out, &errb); st != exitFailed {
-		t.Fatalf("explore: status %d, want %d\n%s%s", st, exitFailed, out.String(), errb.String())
-	}
-	toks := regexp.MustCompile(`--replay (ipx1:\S+)`).FindAllStringSubmatch(out.String(), -1)
-	if len(toks) != 2 || !strings.Contains(out.String(), "rate: ") {
-		t.Fatalf("want a token and a shrunk token, and a rate line:\n%s", out.String())
+	var toks [][]string
+	for _, strategy := range []string{"random", "pct", "pb"} {
+		out.Reset()
+		if st := Main([]string{"explore", "--strategy=" + strategy, "--seed=3", file}, nil, &out, &errb); st != exitFailed {
+			t.Fatalf("explore: status %d, want %d\n%s%s", st, exitFailed, out.String(), errb.String())
+		}
+		m := regexp.MustCompile(`--replay (ipx1:\S+)`).FindAllStringSubmatch(out.String(), -1)
+		if len(m) != 2 || !strings.Contains(out.String(), "rate: ") || !strings.Contains(out.String(), "shrunk from ") {
+			t.Fatalf("%s: want a token and a shrunk token, and a rate line:\n%s", strategy, out.String())
+		}
+		toks = append(toks, m...)
 	}
 	for _, m := range toks {
 		var first []byte
@@ -117,5 +126,68 @@ func TestExploreShards(t *testing.T) {
 		if st := Main([]string{"explore", bad, file}, nil, &o, &e); st != exitBadInput {
 			t.Errorf("%s: status %d, want %d", bad, st, exitBadInput)
 		}
+	}
+}
+
+// TestExploreMerge: the shards 0/3, 1/3 and 2/3 of an exploration, each
+// writing its report (--report), merged by ipcsim explore merge, print
+// what the exploration run whole prints (but the rate line), with --all
+// and without; merge refuses, with status 2, reports that are not the
+// shards of one exploration, each once.
+func TestExploreMerge(t *testing.T) {
+	const file = "../../testdata/scenarios/explore_counter.txtar"
+	dir := t.TempDir()
+	shards := func(args ...string) []string {
+		var files []string
+		for i := range 3 {
+			f := filepath.Join(dir, fmt.Sprintf("shard%d.json", i))
+			exploreOut(t, append(args, "--shard="+strconv.Itoa(i)+"/3", "--report="+f, file)...)
+			files = append(files, f)
+		}
+		return files
+	}
+	merge := func(files ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		st := Main(append([]string{"explore", "merge"}, files...), nil, &out, &errb)
+		return st, out.String(), errb.String()
+	}
+	for _, args := range [][]string{{"--schedules=30", "--all"}, {"--schedules=30"}, {"--strategy=pct", "--schedules=12", "--all"}} {
+		whole := exploreOut(t, append(args, file)...)
+		files := shards(args...)
+		st, got, stderr := merge(files[2], files[0], files[1])
+		if st != exitFailed || got != whole {
+			t.Errorf("%v: merge: status %d (%s), output differs from the whole's:\n%s\n---\n%s", args, st, stderr, got, whole)
+		}
+	}
+	files := shards("--schedules=30")
+	other := filepath.Join(dir, "other.json")
+	exploreOut(t, "--schedules=31", "--shard=2/3", "--report="+other, file)
+	build := filepath.Join(dir, "build.json")
+	b, err := os.ReadFile(files[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(build, regexp.MustCompile(`"build": "[^"]*"`).ReplaceAll(b, []byte(`"build": "000000000000"`)), 0o644)
+	scen := filepath.Join(dir, "scenario.json")
+	os.WriteFile(scen, regexp.MustCompile(`"scenario": "[^"]*"`).ReplaceAll(b, []byte(`"scenario": "000000000000"`)), 0o644)
+	for _, c := range []struct {
+		files []string
+		want  string
+	}{
+		{files[:2], "shards missing: 2/3"},
+		{[]string{files[0], files[1], files[1], files[2]}, "are both shard 1/3"},
+		{[]string{files[0], files[1], other}, "different settings"},
+		{[]string{files[0], files[1], build}, "different builds"},
+		{[]string{files[0], files[1], scen}, "different scenarios"},
+		{[]string{files[0], file}, "not a report"},
+		{nil, "expected the report files"},
+	} {
+		if st, _, stderr := merge(c.files...); st != exitBadInput || !strings.Contains(stderr, c.want) {
+			t.Errorf("merge %v: status %d, %q; want %d, %q", c.files, st, stderr, exitBadInput, c.want)
+		}
+	}
+	var o, e bytes.Buffer
+	if st := Main([]string{"explore", "--strategy=dpor", "--shard=1/2", file}, nil, &o, &e); st != exitBadInput || !strings.Contains(e.String(), "cannot be split into shards") {
+		t.Errorf("dpor --shard: status %d, %q", st, e.String())
 	}
 }

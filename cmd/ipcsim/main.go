@@ -87,8 +87,9 @@ Usage:
 
   ipcsim explore [--strategy=portfolio|pct|random|pb|dpor] [--depth=3]
                  [--p=0.05] [--schedules=100] [--seed=S] [--all] [--no-shrink]
-                 [--faults] [--workers=N] [--shard=i/n] [--limit=10000] [--check]
-                 FILE.txtar
+                 [--faults] [--workers=N] [--shard=i/n] [--report=FILE.json]
+                 [--limit=10000] [--check] FILE.txtar
+  ipcsim explore merge FILE.json...
       Run a scenario under many schedules that may preempt between any
       two instructions, and check on each run its expect lines (plain
       lines, and "expect seeds" lines with always or never; not the
@@ -102,12 +103,18 @@ Usage:
       deepening); portfolio, the default, takes them in turn (schedule i:
       pct, random, pb for i mod 3 = 0, 1, 2). Stop at the first failing
       schedule (--all: go on), print what broke and a replay token for
-      ipcsim run --replay, for a random schedule the token of its shrunk
-      list of switches, and, when the run lost an update, why (the load,
+      ipcsim run --replay, the token of its shrunk list of switches
+      (every strategy: the switches it made where first come, first
+      served would not, reduced while the run still fails; PCT's as a
+      pctlist), and, when the run lost an update, why (the load,
       the switch, the other store, the stale store). --workers=N runs N
       schedules at a time (default: the cores); the output is the same
       for any N. --shard=i/n runs only schedules j with j mod n = i, so
-      that n machines share one exploration. Last, a rate line
+      that n machines share one exploration; --report=FILE.json writes
+      what it found, and "ipcsim explore merge" of the n reports prints
+      what the exploration run whole prints (but the rate line), or
+      refuses (status 2) reports of different builds, scenarios or
+      settings, a shard twice or a shard missing. dpor has no shards. Last, a rate line
       (schedules and simulated instructions per second of wall clock,
       which affects nothing else). dpor searches exhaustively, for
       small scenarios: it runs one schedule per class of equivalent
