@@ -89,68 +89,97 @@ func SnapshotTree(s *kernel.Snapshot) []TreeNode {
 	return nodes
 }
 
-// MaxTreeNodes is how many processes a RunTree keeps; it counts the rest.
+// MaxTreeNodes is how many processes a RunTree keeps of a host; it
+// counts the rest.
 const MaxTreeNodes = MaxExits
 
 // RunTree collects, from the events of a run, every process that lived
 // in it: who forked it (the parent at birth: an orphan stays under the
 // process that made it, with a note), its last name, and how it ended.
-// It keeps the first MaxTreeNodes processes and counts the rest.
+// With hosts it keeps a tree per host, since each host numbers its own
+// processes. It keeps the first MaxTreeNodes processes of a host and
+// counts the rest.
 type RunTree struct {
+	hosts []string       // the scenario's hosts, in order; none without host lines
+	index map[string]int // host name -> its tree
+	trees []hostTree     // one per host (one without host lines)
+}
+
+// hostTree is the processes of one host.
+type hostTree struct {
 	nodes   []TreeNode
 	index   map[int]int // pid -> its latest node
 	dropped int
 }
 
-// NewRunTree returns an empty RunTree.
-func NewRunTree() *RunTree { return &RunTree{index: map[int]int{}} }
+// NewRunTree returns an empty RunTree of a run with these hosts (none
+// for a scenario without host lines).
+func NewRunTree(hosts []string) *RunTree {
+	r := &RunTree{hosts: hosts, index: map[string]int{}, trees: make([]hostTree, max(len(hosts), 1))}
+	for i, h := range hosts {
+		r.index[h] = i
+	}
+	for i := range r.trees {
+		r.trees[i].index = map[int]int{}
+	}
+	return r
+}
 
 // Event takes the next event of the run (for Options.Trace).
 func (r *RunTree) Event(e *kernel.Event) {
+	t := &r.trees[r.index[e.Host]] // the first without hosts: e.Host is ""
 	switch e.Kind {
 	case "spawn":
-		if len(r.nodes) >= MaxTreeNodes {
-			r.dropped++
-			delete(r.index, e.PID)
+		if len(t.nodes) >= MaxTreeNodes {
+			t.dropped++
+			delete(t.index, e.PID)
 			return
 		}
 		parent := e.Other
 		if parent == 0 && e.PID != 1 {
 			parent = 1 // spawned by the scenario, as a child of init
 		}
-		r.index[e.PID] = len(r.nodes)
-		r.nodes = append(r.nodes, TreeNode{PID: e.PID, Parent: parent, Name: e.Name, Note: "still alive"})
+		t.index[e.PID] = len(t.nodes)
+		t.nodes = append(t.nodes, TreeNode{PID: e.PID, Parent: parent, Name: e.Name, Note: "still alive"})
 	case "syscall":
-		if i, ok := r.index[e.PID]; ok && e.Syscall == "execve" && e.Ret != nil && *e.Ret == 0 && e.Name != "" {
-			r.nodes[i].Name = e.Name
+		if i, ok := t.index[e.PID]; ok && e.Syscall == "execve" && e.Ret != nil && *e.Ret == 0 && e.Name != "" {
+			t.nodes[i].Name = e.Name
 		}
 	case "exit":
-		if i, ok := r.index[e.PID]; ok {
+		if i, ok := t.index[e.PID]; ok {
 			text := strings.TrimPrefix(e.Text, "exit: ")
 			if j := strings.Index(text, " (status word"); j >= 0 {
 				text = text[:j]
 			}
-			r.nodes[i].Note = strings.TrimSuffix(text, ", zombie until reaped")
+			t.nodes[i].Note = strings.TrimSuffix(text, ", zombie until reaped")
 		}
 	case "reparent":
-		if i, ok := r.index[e.PID]; ok {
-			r.nodes[i].Orphaned = true
+		if i, ok := t.index[e.PID]; ok {
+			t.nodes[i].Orphaned = true
 		}
 	}
 }
 
-// Nodes returns the processes kept, in order of birth, and how many more
-// there were.
-func (r *RunTree) Nodes() ([]TreeNode, int) { return r.nodes, r.dropped }
+// Hosts returns the hosts whose trees it keeps, in the scenario's order:
+// none without host lines (then host 0 is the machine).
+func (r *RunTree) Hosts() []string { return r.hosts }
 
-// Write draws the tree (WriteTree) and, if processes were left out, a
-// last line that says how many.
-func (r *RunTree) Write(w io.Writer) error {
-	if err := WriteTree(w, r.nodes, ""); err != nil {
+// Nodes returns the processes kept of host (its number in Hosts, 0
+// without hosts), in order of birth, and how many more there were.
+func (r *RunTree) Nodes(host int) ([]TreeNode, int) {
+	return r.trees[host].nodes, r.trees[host].dropped
+}
+
+// Write draws the tree of host (its number in Hosts, 0 without hosts) as
+// WriteTree does and, if processes were left out, a last line that says
+// how many.
+func (r *RunTree) Write(w io.Writer, host int) error {
+	t := &r.trees[host]
+	if err := WriteTree(w, t.nodes, ""); err != nil {
 		return err
 	}
-	if r.dropped > 0 {
-		_, err := fmt.Fprintf(w, "... and %d more processes, not kept (a run keeps the first %d)\n", r.dropped, MaxTreeNodes)
+	if t.dropped > 0 {
+		_, err := fmt.Fprintf(w, "... and %d more processes, not kept (a run keeps the first %d)\n", t.dropped, MaxTreeNodes)
 		return err
 	}
 	return nil

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/json"
 	"io"
 	"unicode/utf8"
 
@@ -65,10 +66,13 @@ type StopDoc struct {
 
 // ProcessDoc is a process of the run's tree (ipcsim run --tree):
 // {"type":"process","pid":3,"parent":2,"name":"child","state":"exited
-// with status 0"}, in the order of birth. Orphaned: its parent died
-// first and init adopted it (Parent stays the one that forked it).
+// with status 0"}, in the order of birth; with hosts, host by host in
+// the order of the host lines, each with its own pids. Orphaned: its
+// parent died first and init adopted it (Parent stays the one that
+// forked it).
 type ProcessDoc struct {
 	Type     string `json:"type"` // "process"
+	Host     string `json:"host,omitempty"`
 	PID      int    `json:"pid"`
 	Parent   int    `json:"parent"`
 	Name     string `json:"name"`
@@ -76,9 +80,11 @@ type ProcessDoc struct {
 	Orphaned bool   `json:"orphaned,omitempty"`
 }
 
-// ProcessesDroppedDoc counts the processes a run's tree did not keep.
+// ProcessesDroppedDoc counts the processes a run's tree did not keep (of
+// Host, with hosts).
 type ProcessesDroppedDoc struct {
 	Type  string `json:"type"` // "processes_dropped"
+	Host  string `json:"host,omitempty"`
 	Count int    `json:"count"`
 	Kept  int    `json:"kept"`
 }
@@ -118,8 +124,8 @@ func stopReason(r kernel.StopReason) string {
 // one JSON document a line: each host's console (ConsoleDoc, in the
 // order of the hosts), every exit (ExitDoc, in order of death: by cycle,
 // then host), how each host stopped (StopDoc), with tree the processes
-// of the run (ProcessDoc), and last, if the run called what ipcsim does
-// not implement, an UnimplementedDoc.
+// of the run (ProcessDoc, host by host), and last, if the run called
+// what ipcsim does not implement, an UnimplementedDoc.
 func WriteRunJSON(w io.Writer, o *Outcome, tree *RunTree) error {
 	enc := jsonLines(w)
 	hosts := o.Hosts
@@ -166,14 +172,8 @@ func WriteRunJSON(w io.Writer, o *Outcome, tree *RunTree) error {
 		}
 	}
 	if tree != nil {
-		nodes, dropped := tree.Nodes()
-		for _, n := range nodes {
-			if err := enc.Encode(ProcessDoc{Type: "process", PID: n.PID, Parent: n.Parent, Name: n.Name, State: n.Note, Orphaned: n.Orphaned}); err != nil {
-				return err
-			}
-		}
-		if dropped > 0 {
-			if err := enc.Encode(ProcessesDroppedDoc{Type: "processes_dropped", Count: dropped, Kept: MaxTreeNodes}); err != nil {
+		for i := range max(len(tree.Hosts()), 1) {
+			if err := writeTreeJSON(enc, tree, i); err != nil {
 				return err
 			}
 		}
@@ -186,6 +186,26 @@ func WriteRunJSON(w io.Writer, o *Outcome, tree *RunTree) error {
 		if err := enc.Encode(d); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// writeTreeJSON writes the processes of host (its number in tree.Hosts)
+// as ProcessDocs, and a ProcessesDroppedDoc if the tree left some out.
+func writeTreeJSON(enc *json.Encoder, tree *RunTree, host int) error {
+	var name string
+	if hosts := tree.Hosts(); len(hosts) > 0 {
+		name = hosts[host]
+	}
+	nodes, dropped := tree.Nodes(host)
+	for _, n := range nodes {
+		d := ProcessDoc{Type: "process", Host: name, PID: n.PID, Parent: n.Parent, Name: n.Name, State: n.Note, Orphaned: n.Orphaned}
+		if err := enc.Encode(d); err != nil {
+			return err
+		}
+	}
+	if dropped > 0 {
+		return enc.Encode(ProcessesDroppedDoc{Type: "processes_dropped", Host: name, Count: dropped, Kept: MaxTreeNodes})
 	}
 	return nil
 }

@@ -79,14 +79,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		s, opts = rs, tok.Options() // the schedule and the fault plan the explorer chose
 	}
 	s = override(s, seed, limit)
-	if len(s.Hosts) > 0 && (*tree || *format == "mermaid") {
-		what := "--tree"
-		if !*tree {
-			what = "--format=mermaid"
-		}
-		fmt.Fprintf(stderr, "ipcsim run: %s does not show scenarios with hosts yet: use --format=text, json or chrome\n", what)
-		return exitBadInput
-	}
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
 	var (
@@ -101,7 +93,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		chrome = sim.NewChromeTraceHosts(out, s.Path, hostNames)
 		trace = chrome.Event
 	case "mermaid":
-		mermaid = sim.NewMermaid(out, sim.MaxMermaidItems)
+		mermaid = sim.NewMermaidHosts(out, sim.MaxMermaidItems, hostNames)
 		trace = mermaid.Event
 	default:
 		trace, traceErr = sim.HostTracer(out, *format == "json", s.HostWidth())
@@ -112,7 +104,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		trace = filter.Wrap(trace) // the tree below sees every event
 	}
 	if *tree {
-		runTree = sim.NewRunTree()
+		runTree = sim.NewRunTree(hostNames)
 		write := trace
 		trace = func(e *kernel.Event) {
 			write(e)
@@ -208,8 +200,16 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(out, "--- exits\n%s", sim.FormatExits(o.Result))
 	}
 	if runTree != nil {
-		fmt.Fprintf(out, "--- processes\n")
-		runTree.Write(out)
+		// With hosts, a tree per host, as the consoles are.
+		if len(s.Hosts) > 0 {
+			for i, h := range runTree.Hosts() {
+				fmt.Fprintf(out, "--- processes %s\n", h)
+				runTree.Write(out, i)
+			}
+		} else {
+			fmt.Fprintf(out, "--- processes\n")
+			runTree.Write(out, 0)
+		}
 	}
 	writeAsserts(out, asserts)
 	if u := o.Result.Unimplemented; len(u) > 0 {

@@ -247,10 +247,7 @@ func TestRunFilters(t *testing.T) {
 	} {
 		file := scenarioPath(c.scenario)
 		for _, format := range []string{"text", "json"} {
-			base := []string{"run", "--format=" + format}
-			if c.scenario != "net_reset" { // --tree does not show hosts yet
-				base = append(base, "--tree")
-			}
+			base := []string{"run", "--format=" + format, "--tree"}
 			all := append(slices.Clone(base), file)
 			filtered := append(append(slices.Clone(base), c.filters...), file)
 			st, want, _ := run(t, all...)

@@ -14,18 +14,22 @@ import (
 
 // viewScenarios are the scenarios whose Chrome traces are checked for
 // validity: pipes, forks, signals from the terminal, job control, orphans,
-// message queues, sockets, and (net_) TCP between hosts.
+// message queues, sockets, and (net_) TCP and UDP between hosts.
 var viewScenarios = []string{
 	"pipe_parent_child", "pipeline", "ctrl_c", "catch_sigint", "sigchld_reaper",
 	"job_shell", "server_fork", "fifo_meet", "preempt", "msg_server",
 	"msg_queued_types", "mq_dispatch", "unix_echo", "unix_dgram_queue", "net_server_iterative",
+	"net_server_fork", "net_reset", "net_udp",
 }
 
 // TestRunViewsGolden compares "ipcsim run --format=chrome|mermaid" and
-// "run --tree" of pipe_parent_child with their golden files (-update
-// rewrites them), and checks that a second run gives the same bytes.
+// "run --tree" of pipe_parent_child, and of net_reset and net_server_fork
+// (scenarios with hosts), with their golden files (-update rewrites them), and checks that a second
+// run gives the same bytes.
 func TestRunViewsGolden(t *testing.T) {
 	scenario := "../../testdata/scenarios/pipe_parent_child.txtar"
+	reset := "../../testdata/scenarios/net_reset.txtar"
+	fork := "../../testdata/scenarios/net_server_fork.txtar"
 	for _, c := range []struct {
 		golden string
 		args   []string
@@ -33,6 +37,10 @@ func TestRunViewsGolden(t *testing.T) {
 		{"run_pipe_parent_child.chrome.json", []string{"run", "--format=chrome", scenario}},
 		{"run_pipe_parent_child.mmd", []string{"run", "--format=mermaid", scenario}},
 		{"run_pipe_parent_child.tree", []string{"run", "--tree", scenario}},
+		{"run_net_reset.mmd", []string{"run", "--format=mermaid", reset}},
+		{"run_net_server_fork.mmd", []string{"run", "--format=mermaid", fork}},
+		{"run_net_server_fork.tree", []string{"run", "--tree", "--hide=switch,net", fork}},
+		{"run_net_reset.tree.json", []string{"run", "--tree", "--format=json", "--only=spawn,exit", reset}},
 	} {
 		st, out, stderr := run(t, c.args...)
 		if st != exitOK || stderr != "" {
@@ -185,51 +193,99 @@ func TestChromeTraceValid(t *testing.T) {
 // entity is a Mermaid entity code: "#35;" is '#'.
 var entity = regexp.MustCompile(`#[0-9a-z]+;`)
 
+// mermaidAlias is what a participant's alias may be: letters and digits
+// ("P2", "H1P2"), so that no name ends a statement or reads as a keyword.
+var mermaidAlias = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*$`)
+
 // TestMermaidShape checks the diagrams of several scenarios: each starts
-// with sequenceDiagram, each arrow joins declared participants, and a
-// created participant's first message is the next line.
+// with sequenceDiagram; each participant is declared once, with a valid
+// alias, before any arrow or note uses it; a created participant's first
+// message is the next line; a box holds only participants, is closed,
+// and comes before the first message (as Mermaid wants); each host of a
+// scenario with hosts has its box; no text holds a ';'.
 func TestMermaidShape(t *testing.T) {
 	for _, name := range viewScenarios {
-		if strings.HasPrefix(name, "net_") {
-			continue // a run with hosts has no diagram yet
-		}
-		st, out, stderr := run(t, "run", "--format=mermaid", "../../testdata/scenarios/"+name+".txtar")
+		path := "../../testdata/scenarios/" + name + ".txtar"
+		st, out, stderr := run(t, "run", "--format=mermaid", path)
 		if st != exitOK {
 			t.Fatalf("%s: status %d, stderr %q", name, st, stderr)
 		}
-		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-		if lines[0] != "sequenceDiagram" {
-			t.Fatalf("%s: starts with %q", name, lines[0])
+		checkMermaid(t, name, out)
+		s, err := sim.Load(path)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if len(lines) > sim.MaxMermaidItems+100 {
-			t.Errorf("%s: %d lines, more than the cap allows", name, len(lines))
-		}
-		declared := map[string]bool{}
-		for i, l := range lines[1:] {
-			l = strings.TrimSpace(l)
-			switch {
-			case strings.HasPrefix(l, "participant "), strings.HasPrefix(l, "create participant "):
-				p := strings.Fields(strings.TrimPrefix(l, "create "))[1]
-				declared[p] = true
-				if strings.HasPrefix(l, "create ") && !strings.Contains(lines[i+2], "P"+strings.TrimPrefix(p, "P")+":") {
-					t.Errorf("%s: %q is not followed by a message to it: %q", name, l, lines[i+2])
-				}
-			case strings.HasPrefix(l, "Note over "):
-				for _, p := range strings.Split(strings.SplitN(strings.TrimPrefix(l, "Note over "), ":", 2)[0], ",") {
-					if !declared[p] {
-						t.Errorf("%s: %q: %s is not declared", name, l, p)
-					}
-				}
-			default:
-				head := strings.SplitN(l, ":", 2)[0]
-				ps := strings.FieldsFunc(head, func(r rune) bool { return strings.ContainsRune("-<>)x", r) })
-				if len(ps) != 2 || !declared[ps[0]] || !declared[ps[1]] {
-					t.Errorf("%s: %q: not an arrow between declared participants", name, l)
-				}
-			}
-			if strings.ContainsAny(entity.ReplaceAllString(l[strings.Index(l, ":")+1:], ""), ";") {
-				t.Errorf("%s: %q: a ';' ends a Mermaid statement", name, l)
+		for _, h := range s.Hosts {
+			if !strings.Contains(out, "\n    box transparent "+h.Name+"\n") {
+				t.Errorf("%s: no box for host %s", name, h.Name)
 			}
 		}
+	}
+}
+
+// checkMermaid checks the shape of a sequence diagram (TestMermaidShape).
+func checkMermaid(t *testing.T, name, out string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if lines[0] != "sequenceDiagram" {
+		t.Fatalf("%s: starts with %q", name, lines[0])
+	}
+	if len(lines) > sim.MaxMermaidItems+100 {
+		t.Errorf("%s: %d lines, more than the cap allows", name, len(lines))
+	}
+	declared := map[string]bool{}
+	inBox, messages := false, false
+	for i, l := range lines[1:] {
+		l = strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(l, "box "):
+			if inBox || messages {
+				t.Errorf("%s: %q: a box inside a box, or after the first message", name, l)
+			}
+			inBox = true
+			continue
+		case l == "end":
+			if !inBox {
+				t.Errorf("%s: line %d: an end without its box", name, i+2)
+			}
+			inBox = false
+			continue
+		case strings.HasPrefix(l, "participant "), strings.HasPrefix(l, "create participant "):
+			p := strings.Fields(strings.TrimPrefix(l, "create "))[1]
+			if !mermaidAlias.MatchString(p) {
+				t.Errorf("%s: %q: alias %q is not letters and digits", name, l, p)
+			}
+			if declared[p] {
+				t.Errorf("%s: %q: %s is declared twice", name, l, p)
+			}
+			declared[p] = true
+			if strings.HasPrefix(l, "create ") && !strings.Contains(lines[i+2], p+":") {
+				t.Errorf("%s: %q is not followed by a message to it: %q", name, l, lines[i+2])
+			}
+			continue
+		}
+		if inBox {
+			t.Errorf("%s: %q: a box holds only participants", name, l)
+		}
+		messages = true
+		if strings.HasPrefix(l, "Note over ") {
+			for _, p := range strings.Split(strings.SplitN(strings.TrimPrefix(l, "Note over "), ":", 2)[0], ",") {
+				if !declared[p] {
+					t.Errorf("%s: %q: %s is not declared", name, l, p)
+				}
+			}
+		} else {
+			head := strings.SplitN(l, ":", 2)[0]
+			ps := strings.FieldsFunc(head, func(r rune) bool { return strings.ContainsRune("-<>)x", r) })
+			if len(ps) != 2 || !declared[ps[0]] || !declared[ps[1]] {
+				t.Errorf("%s: %q: not an arrow between declared participants", name, l)
+			}
+		}
+		if strings.ContainsAny(entity.ReplaceAllString(l[strings.Index(l, ":")+1:], ""), ";") {
+			t.Errorf("%s: %q: a ';' ends a Mermaid statement", name, l)
+		}
+	}
+	if inBox {
+		t.Errorf("%s: a box is not closed", name)
 	}
 }
