@@ -257,25 +257,38 @@ func (h *hostMonitor) check(cycle uint64, at func() string) {
 	}
 }
 
+// The ends of a host's run, as AssertResult.At names them.
+const (
+	atEnd       = "at the end of the run"
+	atPowerLoss = "when the host lost power" // at CYCLE down HOST
+)
+
 // finish checks the end of the run on each host (results are the hosts',
-// in order) and returns what the run showed. A host paused before its end
-// (Options.PauseAt: inspect, step) has no end to check: what is still
-// open stays open.
+// in order) and returns what the run showed. A host's end is where its
+// kernel stopped, or lost power (at CYCLE down HOST). A host paused
+// before its end (Options.PauseAt: inspect, step) has no end to check:
+// what is still open stays open.
 func (m *assertMonitor) finish(results []kernel.HostResult) []AssertResult {
 	for i, h := range m.hosts {
-		if h != nil && h.k != nil && results[i].Reason != kernel.StopPaused {
-			h.finish(results[i].Cycles)
+		r := results[i]
+		switch {
+		case h == nil || h.k == nil:
+		case r.Down:
+			h.finish(r.Cycles, atPowerLoss)
+		case r.Reason != kernel.StopPaused:
+			h.finish(r.Cycles, atEnd)
 		}
 	}
 	return m.res
 }
 
-// finish checks the end of the host's run, at its clock's last cycle.
-func (h *hostMonitor) finish(cycle uint64) {
+// finish checks the end of the host's run, at its clock's last cycle; at
+// says what that end is.
+func (h *hostMonitor) finish(cycle uint64, at string) {
 	m := h.m
 	h.pending = h.pending[:0] // written outside any call (echo): nobody's
 	if h.open > 0 {
-		h.check(cycle, func() string { return "at the end of the run" })
+		h.check(cycle, func() string { return at })
 	}
 	for _, i := range h.asserts {
 		a, r := &m.s.Asserts[i], &m.res[i]
@@ -284,12 +297,21 @@ func (h *hostMonitor) finish(cycle uint64) {
 		}
 		// Undecided: an always that held, an eventually that failed, a
 		// sometimes this run did not see. State is the end's.
-		r.Cycle, r.At, r.State = cycle, "at the end of the run", h.state(a.cond)
+		r.Cycle, r.At, r.State = cycle, at, h.state(a.cond)
 		if a.Kind == AssertEventually {
 			r.Failed = true
-			h.k.Note(fmt.Sprintf("assertion failed (line %d): %s: never true in the run; at the end: %s", a.Pos.Line, a.Text, r.State))
+			h.k.Note(fmt.Sprintf("assertion failed (line %d): %s: never true in the run; %s: %s", a.Pos.Line, a.Text, endName(at), r.State))
 		}
 	}
+}
+
+// endName is how a message names the end of a host's run: "at the end"
+// (as it always has), or "when the host lost power".
+func endName(at string) string {
+	if at == atPowerLoss {
+		return at
+	}
+	return "at the end"
 }
 
 // eval evaluates a condition now.
