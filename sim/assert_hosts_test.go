@@ -164,3 +164,28 @@ func TestAssertHostsSameRun(t *testing.T) {
 	require.Equal(t, a.Hosts, b.Hosts)
 	require.Greater(t, b.Asserts[0].Points, uint64(10))
 }
+
+// TestAssertHostsSweep: with expect seeds lines, the assertions about
+// hosts are checked in every run of the sweep.
+func TestAssertHostsSweep(t *testing.T) {
+	path, src := hostsTwoWith(t,
+		`expect seeds 1..4 always exit on alice reader 0`,
+		`always on alice !exited reader`,
+		`sometimes on bob procs == 2`,
+		`sometimes on bob state ticker == sleeping`,
+	)
+	s, err := Parse(path, src)
+	require.NoError(t, err)
+	o, err := s.Run(Options{})
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, m := range s.Check(o) {
+		if m.Pos.Line < 30 {
+			got[m.What] = m.Msg
+		}
+	}
+	require.Equal(t, map[string]string{
+		`always on alice !exited reader`: "the run with the machine's seed 1: false at cycle 3013, when pid 1 was woken: reader (pid 2) exited with status 0",
+		`sometimes on bob procs == 2`:    "never true in 5 runs: the machine's seed 1 and seeds 1..4 of the expect seeds lines",
+	}, got)
+}
