@@ -155,3 +155,14 @@ func (k *Kernel) ProbeExit(pid int) (Exit, bool) {
 	}
 	return Exit{}, false
 }
+
+// ProbeTCP counts the TCP connections in a state, named as RFC 9293 names
+// it (InetState.State, but ESTABLISHED for ss's ESTAB), or the listening
+// sockets for "LISTEN" (inet.Stack.CountTCP). A host whose stack has not
+// been made yet has none.
+func (k *Kernel) ProbeTCP(state string) int {
+	if k.inet == nil {
+		return 0
+	}
+	return k.inet.CountTCP(state)
+}

@@ -18,8 +18,15 @@ import (
 //	eventually console of reader contains "done\n"
 //	sometimes state writer == blocked
 //
+// In a scenario with host lines each assertion is about one host, named
+// after its first word as spawn and expect lines name theirs: every test
+// of the condition reads that host's console, processes and objects.
+//
+//	always on server tcp established <= 1
+//
 // The grammar (a hand-written recursive descent, below):
 //
+//	line    = ( "always" | "eventually" | "sometimes" ) [ "on" HOST ] cond
 //	cond    = and { "||" and }
 //	and     = unary { "&&" unary }
 //	unary   = "!" unary | "(" cond ")" | atom
@@ -29,11 +36,13 @@ import (
 //	        | "state" who ( "==" | "!=" ) STATE
 //	value   = "exit" who | "procs" | "zombies" | "pipe" "#" N "." "bytes"
 //	        | "msgq" ref "." "count" | "sem" ref "[" N "]"
-//	        | ( "shm" | "shm64" ) ref "[" OFFSET "]"
+//	        | ( "shm" | "shm64" ) ref "[" OFFSET "]" | "tcp" TCPSTATE
 //	ref     = KEY | "#" ID
 //	who     = NAME | "pid" N
 //	op      = "==" | "!=" | "<" | "<=" | ">" | ">="
 //	STATE   = running | runnable | sleeping | blocked | stopped | zombie
+//	TCPSTATE = established | syn-sent | syn-recv | fin-wait-1 | fin-wait-2
+//	        | time-wait | close-wait | last-ack | closing | listening
 //
 // assert_run.go checks them while the scenario runs, and assert_check.go
 // turns what it saw into mismatches.
@@ -69,7 +78,8 @@ type Assertion struct {
 	Pos  Pos    // the line's first word
 	Text string // the line as written, without its comment: "always procs <= 3"
 	Kind AssertKind
-	Cond string // the condition as written: "procs <= 3"
+	Host int    // "on HOST": the host it is about, index in Scenario.Hosts (0 without hosts)
+	Cond string // the condition as written, without on HOST: "procs <= 3"
 
 	cond condNode
 }
@@ -119,6 +129,7 @@ const (
 	valSem                      // sem REF[N]
 	valShm                      // shm REF[OFF] (4 bytes) or shm64 REF[OFF] (8)
 	valState                    // state WHO
+	valTCP                      // tcp STATE: the host's TCP connections in that state
 )
 
 // condValue is the left side of a comparison.
@@ -130,6 +141,8 @@ type condValue struct {
 	ref  kernel.IPCRef
 	off  uint64 // shm: byte offset
 	size uint64 // shm: 4 or 8
+
+	tcpState string // tcp: the state counted, as RFC 9293 names it ("ESTABLISHED")
 }
 
 // processStates are the states "state WHO" compares with, as inspect
@@ -149,14 +162,15 @@ func (h *header) assertion(kind word, line string) {
 	default:
 		a.Kind = AssertSometimes
 	}
-	if len(h.s.Hosts) > 0 {
-		h.errs.Add(a.Pos, "%s: assertions are about one machine, not yet a scenario with host lines", kind.val)
-		return
-	}
 	start := kind.col - 1 + len(kind.val)
-	a.Cond = strings.TrimSpace(text[start:])
 	p := &condParser{h: h, src: text, off: start}
 	p.next()
+	host, ok := p.onHost(kind.val)
+	if !ok {
+		return
+	}
+	a.Host, p.host = host, host
+	a.Cond = strings.TrimSpace(text[p.tok.col-1:])
 	if p.tok.kind == tokEOL {
 		h.errs.Add(p.pos(), "expected a condition after %s (such as procs <= 3, or console contains \"done\"), found end of line", kind.val)
 		return
@@ -173,16 +187,47 @@ func (h *header) assertion(kind word, line string) {
 	h.s.Asserts = append(h.s.Asserts, a)
 }
 
+// onHost parses "on HOST" after the assertion's first word: the host the
+// whole condition is about, as spawn, expect and watch lines name theirs.
+// A scenario with hosts needs it; one without takes none (0).
+func (p *condParser) onHost(kind string) (host int, ok bool) {
+	h := p.h
+	if !p.is("on") {
+		if len(h.s.Hosts) == 0 {
+			return 0, true
+		}
+		found := p.tok.text
+		if p.tok.kind == tokEOL {
+			found = "end of line"
+		}
+		p.fail("expected on HOST after %s (the scenario has hosts %s), found %s", kind, h.hostNames(), found)
+		return 0, false
+	}
+	p.next()
+	if p.tok.kind != tokIdent {
+		p.fail("expected a host after %s on, found %s", kind, p.tok.describe())
+		return 0, false
+	}
+	host = h.host(word{text: p.tok.text, val: p.tok.text, col: p.tok.col})
+	if host < 0 {
+		return 0, false
+	}
+	p.next()
+	return host, true
+}
+
 // assertHeader is what the header keeps while it reads assertions.
 type assertHeader struct {
 	consoles int         // console atoms so far: each has its index, condConsole.scan
 	whos     []assertWho // process names, resolved once every spawn is known
 }
 
-// assertWho is a process named in an assertion, and its line.
+// assertWho is a process named in an assertion, its line and the
+// assertion's host.
 type assertWho struct {
 	who  *Who
 	line int
+	host int
 }
 
 // tokKind is the kind of a token of a condition.
@@ -224,6 +269,7 @@ type condParser struct {
 	h      *header
 	src    string // the line, its comment stripped
 	off    int    // where the next token starts
+	host   int    // the assertion's host (0 without hosts)
 	tok    token
 	failed bool
 }
@@ -357,7 +403,23 @@ func (p *condParser) unary() condNode {
 }
 
 // atoms lists the words an atom starts with, for messages.
-const atoms = "console, exited, exit, state, procs, zombies, pipe#N.bytes, msgq, sem, shm or shm64"
+const atoms = "console, exited, exit, state, procs, zombies, pipe#N.bytes, msgq, sem, shm, shm64 or tcp"
+
+// tcpStates are the states "tcp STATE" counts, as ss's state filter
+// names them (ss -t state time-wait), each with the RFC 9293 name the
+// kernel's probe takes.
+var tcpStates = []struct{ ss, rfc string }{
+	{"established", "ESTABLISHED"},
+	{"syn-sent", "SYN-SENT"},
+	{"syn-recv", "SYN-RECEIVED"},
+	{"fin-wait-1", "FIN-WAIT-1"},
+	{"fin-wait-2", "FIN-WAIT-2"},
+	{"time-wait", "TIME-WAIT"},
+	{"close-wait", "CLOSE-WAIT"},
+	{"last-ack", "LAST-ACK"},
+	{"closing", "CLOSING"},
+	{"listening", "LISTEN"},
+}
 
 // atom parses one test of the state.
 func (p *condParser) atom() condNode {
@@ -457,6 +519,22 @@ func (p *condParser) atom() condNode {
 			return nil
 		}
 		v.off = uint64(n)
+	case "tcp":
+		v.kind = valTCP
+		for _, st := range tcpStates {
+			if p.tok.kind == tokIdent && p.tok.text == st.ss {
+				v.tcpState = st.rfc
+			}
+		}
+		if v.tcpState == "" {
+			names := make([]string, len(tcpStates))
+			for i, st := range tcpStates {
+				names[i] = st.ss
+			}
+			p.fail("expected a TCP state as ss names it (%s), found %s", strings.Join(names, ", "), p.tok.describe())
+			return nil
+		}
+		p.next()
 	default:
 		p.h.errs.Add(p.h.at(startCol), "unknown condition %q: expected %s", word, atoms)
 		p.failed = true
@@ -590,7 +668,7 @@ func (p *condParser) who(after string) *Who {
 		return &Who{Spawn: -1, PID: int(n), Name: "pid " + strconv.FormatInt(n, 10)}
 	}
 	w := &Who{Spawn: -2, Name: p.tok.text, col: p.tok.col}
-	p.h.asserts.whos = append(p.h.asserts.whos, assertWho{w, p.h.line})
+	p.h.asserts.whos = append(p.h.asserts.whos, assertWho{w, p.h.line, p.host})
 	p.next()
 	return w
 }
@@ -605,19 +683,28 @@ func (h *header) resolveAsserts() {
 		var found []int
 		var names []string
 		for j, sp := range h.s.Spawns {
+			if sp.Host != aw.host {
+				continue
+			}
 			names = append(names, sp.Program.Name)
 			if sp.Program.Name == w.Name {
 				found = append(found, j)
 			}
+		}
+		where := ""
+		if len(h.s.Hosts) > 0 {
+			where = " on " + h.s.Hosts[aw.host].Name
 		}
 		switch {
 		case len(found) == 1 && h.s.Spawns[found[0]].Timed:
 			h.errs.Add(pos, "%q is started by an at line, so its pid is not known before the run: name it as pid N", w.Name)
 		case len(found) == 1:
 			w.Spawn = found[0]
+		case len(found) == 0 && len(names) == 0:
+			h.errs.Add(pos, "no process spawned as %q%s: no spawn line starts a process there", w.Name, where)
 		case len(found) == 0:
 			sort.Strings(names)
-			h.errs.Add(pos, "no process spawned as %q: expected pid N or one of the spawned names (%s)", w.Name, strings.Join(dedup(names), ", "))
+			h.errs.Add(pos, "no process spawned as %q%s: expected pid N or one of the spawned names (%s)", w.Name, where, strings.Join(dedup(names), ", "))
 		default:
 			h.errs.Add(pos, "%q is spawned %d times: name the process as pid N", w.Name, len(found))
 		}

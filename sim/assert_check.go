@@ -79,6 +79,9 @@ func (a *Assertion) broken(r AssertResult) string {
 	if a.Kind == AssertAlways {
 		return fmt.Sprintf("false at cycle %d, %s: %s", r.Cycle, r.At, r.State)
 	}
+	if r.At == atPowerLoss {
+		return fmt.Sprintf("never true in the run; %s (cycle %d): %s", atPowerLoss, r.Cycle, r.State)
+	}
 	return fmt.Sprintf("never true in the run; at its end (cycle %d): %s", r.Cycle, r.State)
 }
 

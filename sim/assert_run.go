@@ -68,72 +68,106 @@ const (
 
 // assertMonitor checks a run's assertions at each checking point.
 type assertMonitor struct {
-	s       *Scenario
+	s     *Scenario
+	hosts []*hostMonitor // per host: nil for a host no assertion is about
+	pids  []int          // the pid of each spawn (on its host), by index (0 for a timed one)
+	scans []int          // per console atom: how much of its console was searched in vain, or -1 once found
+	res   []AssertResult
+}
+
+// hostMonitor checks the assertions about one host at that host's
+// checking points: the hosts of a cluster run in turn, each with its own
+// scheduling points, and a host no assertion is about is not watched.
+type hostMonitor struct {
+	m       *assertMonitor
 	k       *kernel.Kernel // nil until the processes are spawned
-	pids    []int          // the pid of each spawn, by index (0 for a timed one)
-	console *consoleBuffer // the machine's console
-	scans   []int          // per console atom: how much of its console was searched in vain, or -1 once found
+	asserts []int          // the indexes in Scenario.Asserts of its assertions, in order
+	open    int            // of those, not yet decided
+	console *consoleBuffer // the host's console
 	perPID  map[int][]byte // each process's console output, if a console of atom needs it
 	pending []byte         // console output not yet put to a process
-	res     []AssertResult
-	open    int // assertions not yet decided
 }
 
 // newAssertMonitor returns a monitor of the scenario's assertions, or nil
-// if it has none. The monitor sees the console through the writer it
-// puts in cfg.
-func (s *Scenario) newAssertMonitor(console *consoleBuffer, cfg *kernel.Config) *assertMonitor {
+// if it has none. consoles and cfgs are the hosts' (one without host
+// lines); a host's monitor sees the console through the writer it puts in
+// the host's config.
+func (s *Scenario) newAssertMonitor(consoles []*consoleBuffer, cfgs []kernel.Config) *assertMonitor {
 	if len(s.Asserts) == 0 {
 		return nil
 	}
-	m := &assertMonitor{s: s, console: console, res: make([]AssertResult, len(s.Asserts)), open: len(s.Asserts)}
-	for _, a := range s.Asserts {
+	m := &assertMonitor{s: s, hosts: make([]*hostMonitor, len(consoles)), res: make([]AssertResult, len(s.Asserts))}
+	for i, a := range s.Asserts {
+		h := m.hosts[a.Host]
+		if h == nil {
+			h = &hostMonitor{m: m, console: consoles[a.Host]}
+			m.hosts[a.Host] = h
+		}
+		h.asserts = append(h.asserts, i)
+		h.open++
 		walkCond(a.cond, func(c condNode) {
 			if cc, ok := c.(*condConsole); ok {
 				for len(m.scans) <= cc.scan {
 					m.scans = append(m.scans, 0)
 				}
-				if cc.who != nil && m.perPID == nil {
-					m.perPID = map[int][]byte{}
+				if cc.who != nil && h.perPID == nil {
+					h.perPID = map[int][]byte{}
 				}
 			}
 		})
 	}
-	if m.perPID != nil {
-		cfg.Stdout = assertConsole{m}
+	for i, h := range m.hosts {
+		if h != nil && h.perPID != nil {
+			cfgs[i].Stdout = assertConsole{h}
+		}
 	}
 	return m
 }
 
-// assertConsole is the console as the monitor sees it: what goes to the
-// console buffer is also kept to be put to the process that wrote it.
-type assertConsole struct{ m *assertMonitor }
+// assertConsole is a host's console as the monitor sees it: what goes to
+// the console buffer is also kept to be put to the process that wrote it.
+type assertConsole struct{ h *hostMonitor }
 
 func (c assertConsole) Write(p []byte) (int, error) {
-	c.m.pending = append(c.m.pending, p...)
-	return c.m.console.Write(p)
+	c.h.pending = append(c.h.pending, p...)
+	return c.h.console.Write(p)
 }
 
-// policy wraps the kernel's scheduling policy: it sees each point after
-// the policy has decided.
+// policy wraps a host's scheduling policy: it sees each point after the
+// policy has decided.
 type assertPolicy struct {
 	sched.Policy
-	m *assertMonitor
+	h *hostMonitor
 }
 
 func (p assertPolicy) Point(pt sched.Point) sched.Decision {
 	d := p.Policy.Point(pt)
-	p.m.point(pt)
+	p.h.point(pt)
 	return d
 }
 
-// wrap is the monitor's kernel.WrapPolicy function.
-func (m *assertMonitor) wrap(p sched.Policy) sched.Policy { return assertPolicy{p, m} }
+// wrap is a host monitor's kernel.WrapPolicy function.
+func (h *hostMonitor) wrap(p sched.Policy) sched.Policy { return assertPolicy{p, h} }
+
+// watch puts the monitor of each host that assertions are about in the
+// place of its scheduling policy: its scheduling points are the checking
+// points. A host without assertions keeps its policy as it is.
+func (m *assertMonitor) watch(c *kernel.Cluster) {
+	for i, h := range m.hosts {
+		if h != nil {
+			c.Host(i).WrapPolicy(h.wrap)
+		}
+	}
+}
 
 // start begins checking, once the spawns have their pids (Outcome.PIDs,
 // in the order of the spawns that are not timed).
-func (m *assertMonitor) start(k *kernel.Kernel, pids []int) {
-	m.k = k
+func (m *assertMonitor) start(c *kernel.Cluster, pids []int) {
+	for i, h := range m.hosts {
+		if h != nil {
+			h.k = c.Host(i)
+		}
+	}
 	m.pids = make([]int, len(m.s.Spawns))
 	j := 0
 	for i, sp := range m.s.Spawns {
@@ -145,28 +179,28 @@ func (m *assertMonitor) start(k *kernel.Kernel, pids []int) {
 }
 
 // point takes every scheduling point of the run.
-func (m *assertMonitor) point(pt sched.Point) {
-	if m.k == nil {
+func (h *hostMonitor) point(pt sched.Point) {
+	if h.k == nil {
 		return
 	}
-	if len(m.pending) > 0 && pt.Kind != sched.PointWake {
+	if len(h.pending) > 0 && pt.Kind != sched.PointWake {
 		// Console output comes from a write of the running thread,
 		// which every point but a wakeup is about.
-		if pid, ok := m.k.ProbeProcess(pt.PID); ok {
-			if out := m.perPID[pid]; len(out) < MaxConsoleBytes {
-				m.perPID[pid] = append(out, m.pending[:min(len(m.pending), MaxConsoleBytes-len(out))]...)
+		if pid, ok := h.k.ProbeProcess(pt.PID); ok {
+			if out := h.perPID[pid]; len(out) < MaxConsoleBytes {
+				h.perPID[pid] = append(out, h.pending[:min(len(h.pending), MaxConsoleBytes-len(out))]...)
 			}
 		}
-		m.pending = m.pending[:0]
+		h.pending = h.pending[:0]
 	}
-	if m.open > 0 {
-		m.check(pt.Cycle, func() string { return m.pointName(pt) })
+	if h.open > 0 {
+		h.check(pt.Cycle, func() string { return h.pointName(pt) })
 	}
 }
 
 // pointName says which checking point a scheduling point is.
-func (m *assertMonitor) pointName(pt sched.Point) string {
-	thread := m.thread
+func (h *hostMonitor) pointName(pt sched.Point) string {
+	thread := h.thread
 	switch pt.Kind {
 	case sched.PointSyscall:
 		return fmt.Sprintf("when %s entered %s", thread(pt.PID), abi.Sysno(pt.Sysno))
@@ -184,8 +218,8 @@ func (m *assertMonitor) pointName(pt sched.Point) string {
 
 // thread names a thread as explore does: "pid 2" for a process's first
 // thread, whose id is the pid, "pid 2 tid 4" for another.
-func (m *assertMonitor) thread(tid int) string {
-	pid, ok := m.k.ProbeProcess(tid)
+func (h *hostMonitor) thread(tid int) string {
+	pid, ok := h.k.ProbeProcess(tid)
 	switch {
 	case ok && pid == tid:
 		return "pid " + strconv.Itoa(pid)
@@ -195,15 +229,16 @@ func (m *assertMonitor) thread(tid int) string {
 	return "tid " + strconv.Itoa(tid)
 }
 
-// check evaluates every open assertion at one point.
-func (m *assertMonitor) check(cycle uint64, at func() string) {
-	for i := range m.s.Asserts {
+// check evaluates every open assertion about the host at one point.
+func (h *hostMonitor) check(cycle uint64, at func() string) {
+	m := h.m
+	for _, i := range h.asserts {
 		a, r := &m.s.Asserts[i], &m.res[i]
 		if r.Failed || r.Seen {
 			continue
 		}
 		r.Points++
-		v := m.eval(a.cond)
+		v := h.eval(a.cond)
 		switch {
 		case a.Kind == AssertAlways && v == triFalse:
 			r.Failed = true
@@ -212,52 +247,82 @@ func (m *assertMonitor) check(cycle uint64, at func() string) {
 		default:
 			continue
 		}
-		m.open--
-		r.Cycle, r.At, r.State = cycle, at(), m.state(a.cond)
+		h.open--
+		r.Cycle, r.At, r.State = cycle, at(), h.state(a.cond)
 		if r.Failed {
-			m.k.Note(fmt.Sprintf("assertion failed (line %d): %s: false %s: %s", a.Pos.Line, a.Text, r.At, r.State))
+			h.k.Note(fmt.Sprintf("assertion failed (line %d): %s: false %s: %s", a.Pos.Line, a.Text, r.At, r.State))
 		} else {
-			m.k.Note(fmt.Sprintf("assertion reached (line %d): %s: true %s: %s", a.Pos.Line, a.Text, r.At, r.State))
+			h.k.Note(fmt.Sprintf("assertion reached (line %d): %s: true %s: %s", a.Pos.Line, a.Text, r.At, r.State))
 		}
 	}
 }
 
-// finish checks the end of the run and returns what the run showed. A
-// run paused before its end (Options.PauseAt: inspect, step) has no end
-// to check: what is still open stays open.
-func (m *assertMonitor) finish(cycle uint64, paused bool) []AssertResult {
-	if m.k == nil || paused {
-		return m.res
+// The ends of a host's run, as AssertResult.At names them.
+const (
+	atEnd       = "at the end of the run"
+	atPowerLoss = "when the host lost power" // at CYCLE down HOST
+)
+
+// finish checks the end of the run on each host (results are the hosts',
+// in order) and returns what the run showed. A host's end is where its
+// kernel stopped, or lost power (at CYCLE down HOST). A host paused
+// before its end (Options.PauseAt: inspect, step) has no end to check:
+// what is still open stays open.
+func (m *assertMonitor) finish(results []kernel.HostResult) []AssertResult {
+	for i, h := range m.hosts {
+		r := results[i]
+		switch {
+		case h == nil || h.k == nil:
+		case r.Down:
+			h.finish(r.Cycles, atPowerLoss)
+		case r.Reason != kernel.StopPaused:
+			h.finish(r.Cycles, atEnd)
+		}
 	}
-	m.pending = m.pending[:0] // written outside any call (echo): nobody's
-	if m.open > 0 {
-		m.check(cycle, func() string { return "at the end of the run" })
+	return m.res
+}
+
+// finish checks the end of the host's run, at its clock's last cycle; at
+// says what that end is.
+func (h *hostMonitor) finish(cycle uint64, at string) {
+	m := h.m
+	h.pending = h.pending[:0] // written outside any call (echo): nobody's
+	if h.open > 0 {
+		h.check(cycle, func() string { return at })
 	}
-	for i := range m.s.Asserts {
+	for _, i := range h.asserts {
 		a, r := &m.s.Asserts[i], &m.res[i]
 		if r.Failed || r.Seen {
 			continue
 		}
 		// Undecided: an always that held, an eventually that failed, a
 		// sometimes this run did not see. State is the end's.
-		r.Cycle, r.At, r.State = cycle, "at the end of the run", m.state(a.cond)
+		r.Cycle, r.At, r.State = cycle, at, h.state(a.cond)
 		if a.Kind == AssertEventually {
 			r.Failed = true
-			m.k.Note(fmt.Sprintf("assertion failed (line %d): %s: never true in the run; at the end: %s", a.Pos.Line, a.Text, r.State))
+			h.k.Note(fmt.Sprintf("assertion failed (line %d): %s: never true in the run; %s: %s", a.Pos.Line, a.Text, endName(at), r.State))
 		}
 	}
-	return m.res
+}
+
+// endName is how a message names the end of a host's run: "at the end"
+// (as it always has), or "when the host lost power".
+func endName(at string) string {
+	if at == atPowerLoss {
+		return at
+	}
+	return "at the end"
 }
 
 // eval evaluates a condition now.
-func (m *assertMonitor) eval(c condNode) tri {
+func (h *hostMonitor) eval(c condNode) tri {
 	switch c := c.(type) {
 	case condAnd:
-		l := m.eval(c.l)
+		l := h.eval(c.l)
 		if l == triFalse {
 			return triFalse
 		}
-		r := m.eval(c.r)
+		r := h.eval(c.r)
 		if r == triFalse {
 			return triFalse
 		}
@@ -266,11 +331,11 @@ func (m *assertMonitor) eval(c condNode) tri {
 		}
 		return triUnknown
 	case condOr:
-		l := m.eval(c.l)
+		l := h.eval(c.l)
 		if l == triTrue {
 			return triTrue
 		}
-		r := m.eval(c.r)
+		r := h.eval(c.r)
 		if r == triTrue {
 			return triTrue
 		}
@@ -279,7 +344,7 @@ func (m *assertMonitor) eval(c condNode) tri {
 		}
 		return triUnknown
 	case condNot:
-		switch m.eval(c.x) {
+		switch h.eval(c.x) {
 		case triTrue:
 			return triFalse
 		case triFalse:
@@ -287,19 +352,19 @@ func (m *assertMonitor) eval(c condNode) tri {
 		}
 		return triUnknown
 	case *condConsole:
-		return truth(m.consoleHas(c))
+		return truth(h.consoleHas(c))
 	case *condExited:
-		_, ok := m.k.ProbeExit(m.pid(c.who))
+		_, ok := h.k.ProbeExit(h.pid(c.who))
 		return truth(ok)
 	case *condCompare:
 		if c.v.kind == valState {
-			st, ok := m.k.ProbeState(m.pid(c.v.who))
+			st, ok := h.k.ProbeState(h.pid(c.v.who))
 			if !ok {
 				return triUnknown
 			}
 			return truth((st == c.state) == (c.op == "=="))
 		}
-		n, ok := m.value(&c.v)
+		n, ok := h.value(&c.v)
 		if !ok {
 			return triUnknown
 		}
@@ -331,21 +396,22 @@ func compare(a int64, op string, b int64) bool {
 	return a >= b
 }
 
-// pid returns the pid a Who names in this run.
-func (m *assertMonitor) pid(w *Who) int {
-	if w.Spawn >= 0 && w.Spawn < len(m.pids) {
-		return m.pids[w.Spawn]
+// pid returns the pid a Who names in this run (on the host: an
+// assertion names only the processes of its own host).
+func (h *hostMonitor) pid(w *Who) int {
+	if pids := h.m.pids; w.Spawn >= 0 && w.Spawn < len(pids) {
+		return pids[w.Spawn]
 	}
 	return w.PID
 }
 
 // value reads a value of the state; ok is false if its object does not
 // exist.
-func (m *assertMonitor) value(v *condValue) (int64, bool) {
-	k := m.k
+func (h *hostMonitor) value(v *condValue) (int64, bool) {
+	k := h.k
 	switch v.kind {
 	case valExit:
-		x, ok := k.ProbeExit(m.pid(v.who))
+		x, ok := k.ProbeExit(h.pid(v.who))
 		return int64(x.ShellStatus()), ok
 	case valProcs:
 		n, _ := k.ProbeProcs()
@@ -364,6 +430,8 @@ func (m *assertMonitor) value(v *condValue) (int64, bool) {
 		return int64(n), ok
 	case valShm:
 		return k.ProbeShm(v.ref, v.off, v.size)
+	case valTCP:
+		return int64(k.ProbeTCP(v.tcpState)), true
 	}
 	return 0, false
 }
@@ -371,27 +439,28 @@ func (m *assertMonitor) value(v *condValue) (int64, bool) {
 // consoleHas reports whether the console (or a process's output to it)
 // holds the atom's text. The console only grows, so once found the text
 // stays found, and each point searches only what is new.
-func (m *assertMonitor) consoleHas(c *condConsole) bool {
-	done := m.scans[c.scan]
+func (h *hostMonitor) consoleHas(c *condConsole) bool {
+	scans := h.m.scans
+	done := scans[c.scan]
 	if done < 0 {
 		return true
 	}
-	out := m.console.kept
+	out := h.console.kept
 	if c.who != nil {
-		out = m.perPID[m.pid(c.who)]
+		out = h.perPID[h.pid(c.who)]
 	}
 	from := max(0, done-len(c.text)+1)
 	if bytes.Contains(out[from:], c.text) {
-		m.scans[c.scan] = -1
+		scans[c.scan] = -1
 		return true
 	}
-	m.scans[c.scan] = len(out)
+	scans[c.scan] = len(out)
 	return false
 }
 
 // state renders the values of a condition's tests now, for a message:
 // "pipe#1.bytes = 5000, state writer = sleeping".
-func (m *assertMonitor) state(c condNode) string {
+func (h *hostMonitor) state(c condNode) string {
 	var parts []string
 	walkCond(c, func(c condNode) {
 		var s string
@@ -401,7 +470,7 @@ func (m *assertMonitor) state(c condNode) string {
 			if c.who != nil {
 				where = "the output of " + c.who.Name
 			}
-			if m.consoleHas(c) {
+			if h.consoleHas(c) {
 				s = fmt.Sprintf("%s holds %s", where, strconv.Quote(string(c.text)))
 			} else {
 				s = fmt.Sprintf("%s does not hold %s", where, strconv.Quote(string(c.text)))
@@ -409,28 +478,28 @@ func (m *assertMonitor) state(c condNode) string {
 		case *condExited:
 			name := c.who.Name
 			if c.who.Spawn >= 0 {
-				name = fmt.Sprintf("%s (pid %d)", name, m.pid(c.who))
+				name = fmt.Sprintf("%s (pid %d)", name, h.pid(c.who))
 			}
-			if x, ok := m.k.ProbeExit(m.pid(c.who)); ok {
+			if x, ok := h.k.ProbeExit(h.pid(c.who)); ok {
 				s = fmt.Sprintf("%s %s", name, x.Describe())
 			} else {
 				s = name + " has not exited"
 			}
 		case *condCompare:
 			if c.v.kind == valState {
-				st, ok := m.k.ProbeState(m.pid(c.v.who))
+				st, ok := h.k.ProbeState(h.pid(c.v.who))
 				if !ok {
 					st = "none (no such process)"
 				}
 				s = fmt.Sprintf("%s = %s", c.v.text, st)
 				break
 			}
-			n, ok := m.value(&c.v)
+			n, ok := h.value(&c.v)
 			switch {
 			case ok:
 				s = fmt.Sprintf("%s = %d", c.v.text, n)
 			case c.v.kind == valExit:
-				s = fmt.Sprintf("%s: pid %d has not exited", c.v.text, m.pid(c.v.who))
+				s = fmt.Sprintf("%s: pid %d has not exited", c.v.text, h.pid(c.v.who))
 			default:
 				s = fmt.Sprintf("%s: no such object", c.v.text)
 			}

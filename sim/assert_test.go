@@ -53,10 +53,10 @@ func TestParseAssertErrors(t *testing.T) {
 		{`always procs <= `, `x.txtar:3:17: expected a number, found end of line`},
 		{`always procs <= x`, `x.txtar:3:17: expected a number, found "x"`},
 		{`eventually procs = 3`, `x.txtar:3:18: unexpected "=" in a condition`},
-		{`always frobs > 1`, `x.txtar:3:8: unknown condition "frobs": expected console, exited, exit, state, procs, zombies, pipe#N.bytes, msgq, sem, shm or shm64`},
+		{`always frobs > 1`, `x.txtar:3:8: unknown condition "frobs": expected console, exited, exit, state, procs, zombies, pipe#N.bytes, msgq, sem, shm, shm64 or tcp`},
 		{`always (procs < 3`, `x.txtar:3:18: expected ')' or an operator (&&, ||), found end of line`},
 		{`always procs < 3 zombies`, `x.txtar:3:18: expected &&, || or end of line after the condition, found "zombies"`},
-		{`always procs < 3 &&`, `x.txtar:3:20: expected a condition (console, exited, exit, state, procs, zombies, pipe#N.bytes, msgq, sem, shm or shm64), '!' or '(', found end of line`},
+		{`always procs < 3 &&`, `x.txtar:3:20: expected a condition (console, exited, exit, state, procs, zombies, pipe#N.bytes, msgq, sem, shm, shm64 or tcp), '!' or '(', found end of line`},
 		{`sometimes console contains`, `x.txtar:3:27: expected a string after contains ("done\n"), found end of line`},
 		{`sometimes console has "x"`, `x.txtar:3:19: expected 'contains' after console, found "has"`},
 		{`sometimes console contains ""`, `x.txtar:3:28: expected a string that is not empty after contains: every console contains ""`},
@@ -74,6 +74,9 @@ func TestParseAssertErrors(t *testing.T) {
 		{`always console of contains "x"`, `x.txtar:3:19: expected a process after console of (a spawned program's name, or pid N), found "contains"`},
 		{`always console of hello has "x"`, `x.txtar:3:25: expected 'contains' after console of a process, found "has"`},
 		{`always console contains "x`, `x.txtar:3:25: expected closing " of string, found end of line`},
+		{`always tcp estab <= 1`, `x.txtar:3:12: expected a TCP state as ss names it (established, syn-sent, syn-recv, fin-wait-1, fin-wait-2, time-wait, close-wait, last-ack, closing, listening), found "estab"`},
+		{`always tcp established`, `x.txtar:3:23: expected a comparison (==, !=, <, <=, >, >=) after tcp established, found end of line`},
+		{`always on alice procs < 3`, `x.txtar:3:11: unknown host alice: the scenario declares no hosts (host NAME ip=ADDRESS)`},
 	} {
 		_, err := parse("x.txtar", []byte(assertScenario(tc.line)), noDisk)
 		if err == nil {
@@ -223,18 +226,11 @@ func TestAssertRunReport(t *testing.T) {
 	}
 }
 
-// TestAssertSweepAndHosts: a sweep names the run that broke an always
-// line; a scenario with hosts takes no assertions.
-func TestAssertSweepAndHosts(t *testing.T) {
+// TestAssertSweep: a sweep names the run that broke an always line.
+func TestAssertSweep(t *testing.T) {
 	got := runAsserted(t, "race_counter.txtar", `always !exited race || exit race == 0`)
 	require.Regexp(t, `^the run with the machine's seed 1: false at cycle \d+, when pid 1 was woken: race \(pid 2\) exited with status 1, exit race = 1$`,
 		got[`always !exited race || exit race == 0`])
-
-	data, err := os.ReadFile("../testdata/scenarios/hosts_two.txtar")
-	require.NoError(t, err)
-	src := strings.Replace(string(data), "spawn on alice reader.s\n", "spawn on alice reader.s\nalways procs < 3\n", 1)
-	_, err = Parse("../testdata/scenarios/hosts_two.txtar", []byte(src))
-	require.EqualError(t, err, "../testdata/scenarios/hosts_two.txtar:17:1: always: assertions are about one machine, not yet a scenario with host lines")
 }
 
 // TestAssertSameRun: watching changes nothing in the run: with an

@@ -194,7 +194,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	// A policy holds one machine's ready set: it steers the first host.
 	cc.Hosts[0].Policy = opts.Policy
 	cc.Hosts[0].Faults = s.faultPlan(opts)
-	mon := s.newAssertMonitor(consoles[0], &cc.Hosts[0]) // nil without assertions
+	mon := s.newAssertMonitor(consoles, cc.Hosts) // nil without assertions
 	if opts.KeepTrace || o.trace != nil || opts.Trace != nil {
 		width := s.HostWidth()
 		cc.Trace = func(e *kernel.Event) {
@@ -216,7 +216,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	}
 	c := kernel.NewCluster(cc)
 	if mon != nil {
-		c.Host(0).WrapPolicy(mon.wrap) // its scheduling points are the checking points
+		mon.watch(c) // the scheduling points of their hosts are the checking points
 	}
 	if net != nil {
 		if err := s.connectNet(c, net); err != nil {
@@ -284,7 +284,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		return nil, err
 	}
 	if mon != nil {
-		mon.start(c.Host(0), o.PIDs)
+		mon.start(c, o.PIDs)
 	}
 	if opts.Snapshot != nil {
 		for _, at := range opts.SnapshotAt {
@@ -303,7 +303,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		results = c.Run()
 	}
 	if mon != nil {
-		o.Asserts = mon.finish(results[0].Cycles, results[0].Reason == kernel.StopPaused)
+		o.Asserts = mon.finish(results)
 	}
 	o.finish(c, results, consoles, net, opts.PauseAt)
 	return o, nil

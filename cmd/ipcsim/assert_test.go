@@ -103,3 +103,44 @@ func loadWith(t *testing.T, file string, lines ...string) string {
 	}
 	return path
 }
+
+// TestRunHostAsserts: in a scenario with hosts, ipcsim run notes an
+// assertion in its host's trace lines and exits 1 if one breaks, explore
+// tallies them as for one machine, and a line without on HOST is an
+// error at its position (exit 2).
+func TestRunHostAsserts(t *testing.T) {
+	const file = "../../testdata/scenarios/hosts_two.txtar"
+	s := loadWith(t, file, "always on alice !exited reader", "sometimes on bob state ticker == sleeping")
+	var out, errb bytes.Buffer
+	if st := Main([]string{"run", s}, nil, &out, &errb); st != exitFailed {
+		t.Fatalf("run: status %d, want %d: %s", st, exitFailed, errb.String())
+	}
+	for _, want := range []string{
+		"       14  bob   pid 0   assertion reached (line 18): sometimes on bob state ticker == sleeping: true when pid 2 blocked in nanosleep: state ticker = sleeping\n",
+		"     3013  alice pid 0   assertion failed (line 17): always on alice !exited reader: false when pid 1 was woken: reader (pid 2) exited with status 0\n",
+		"--- assertions\nline 17: always on alice !exited reader: FAILED: false at cycle 3013, when pid 1 was woken: reader (pid 2) exited with status 0\n" +
+			"line 18: sometimes on bob state ticker == sleeping: true at cycle 14, when pid 2 blocked in nanosleep: state ticker = sleeping\n",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("run does not print %q:\n%s", want, out.String())
+		}
+	}
+
+	ex := exploreOut(t, "--schedules=5", s)
+	for _, want := range []string{s + ":17:1: always on alice !exited reader: false at cycle 3013, when pid 1 was woken",
+		"sometimes: line 18: sometimes on bob state ticker == sleeping: true in 1 of 1 schedules\n"} {
+		if !strings.Contains(ex, want) {
+			t.Errorf("explore does not print %q:\n%s", want, ex)
+		}
+	}
+
+	bad := loadWith(t, file, "always procs < 3")
+	out.Reset()
+	errb.Reset()
+	if st := Main([]string{"run", bad}, nil, &out, &errb); st != exitBadInput {
+		t.Fatalf("run: status %d, want %d", st, exitBadInput)
+	}
+	if want := bad + ":17:8: expected on HOST after always (the scenario has hosts alice, bob), found procs\n"; errb.String() != want {
+		t.Errorf("run says %q, want %q", errb.String(), want)
+	}
+}

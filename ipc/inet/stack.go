@@ -111,6 +111,31 @@ func (s *Stack) Addr() netip.Addr { return s.cfg.Addr }
 // Sockets returns the open sockets in ID order.
 func (s *Stack) Sockets() []*Socket { return s.sockets }
 
+// CountTCP counts the host's TCP connections in the state named as RFC
+// 9293 names it ("ESTABLISHED", "TIME-WAIT"), as `ss -t state
+// established` lists them: those of open sockets, those a listener holds
+// before accept takes them, and orphans; for "LISTEN", the listening
+// sockets. It allocates nothing, for sim's assertions, which ask at every
+// scheduling point. (The map is walked only to count: its order does not
+// matter.)
+func (s *Stack) CountTCP(state string) int {
+	n := 0
+	if state == tcp.Listen.String() {
+		for _, sk := range s.sockets {
+			if sk.lst != nil {
+				n++
+			}
+		}
+		return n
+	}
+	for _, c := range s.conns {
+		if c.tc.State().String() == state {
+			n++
+		}
+	}
+	return n
+}
+
 // isLocal reports whether a packet to a reaches this host: 127.0.0.0/8
 // or the host's own address.
 func (s *Stack) isLocal(a netip.Addr) bool {
