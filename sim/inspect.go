@@ -54,6 +54,7 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 			if th.Blocked != "" {
 				fmt.Fprintf(&b, "           signals it blocks: %s\n", th.Blocked)
 			}
+			writeThreadRegisters(&b, th)
 		}
 		writeMaps(&b, p)
 	}
@@ -101,6 +102,24 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 	writeFiles(&b, s)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeThreadRegisters prints a live thread's registers under its line,
+// as ipcsim step shows them, four a line; and if it has used floating
+// point, the floating-point registers that are not zero and fcsr.
+func writeThreadRegisters(b *strings.Builder, th kernel.ThreadState) {
+	if th.Regs == nil {
+		return // exited
+	}
+	regs := [32]uint64(*th.Regs)
+	for _, l := range IntRegisterLines(&regs, 4) {
+		fmt.Fprintf(b, "           %s\n", l)
+	}
+	if th.FP != nil {
+		for _, l := range FPRegisterLines(th.FP, 3) {
+			fmt.Fprintf(b, "           %s\n", l)
+		}
+	}
 }
 
 // WriteInspect prints what "ipcsim inspect --at=at" prints of a run of s
