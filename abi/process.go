@@ -38,6 +38,23 @@ const (
 	PR_SET_DUMPABLE  = 4
 	PR_SET_NAME      = 15
 	PR_GET_NAME      = 16
+
+	// Options ipcsim does not implement (EINVAL), named in the trace.
+	PR_GET_KEEPCAPS        = 7
+	PR_SET_KEEPCAPS        = 8
+	PR_GET_SECCOMP         = 21
+	PR_SET_SECCOMP         = 22
+	PR_SET_TIMERSLACK      = 29
+	PR_GET_TIMERSLACK      = 30
+	PR_SET_CHILD_SUBREAPER = 36
+	PR_GET_CHILD_SUBREAPER = 37
+	PR_SET_NO_NEW_PRIVS    = 38
+	PR_GET_NO_NEW_PRIVS    = 39
+	PR_SET_VMA             = 0x53564d41
+
+	// PR_SET_DUMPABLE's values (include/linux/sched/coredump.h).
+	SUID_DUMP_DISABLE = 0
+	SUID_DUMP_USER    = 1
 )
 
 // getrandom(2) flags (include/uapi/linux/random.h).

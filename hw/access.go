@@ -87,3 +87,12 @@ var regNames = [32]string{"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0"
 
 // RegName is integer register r's ABI name: "a5".
 func RegName(r int) string { return regNames[r&31] }
+
+// fregNames are the floating-point registers' ABI names (the psABI's table).
+var fregNames = [32]string{"ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7",
+	"fs0", "fs1", "fa0", "fa1", "fa2", "fa3", "fa4", "fa5", "fa6", "fa7",
+	"fs2", "fs3", "fs4", "fs5", "fs6", "fs7", "fs8", "fs9", "fs10", "fs11",
+	"ft8", "ft9", "ft10", "ft11"}
+
+// FRegName is floating-point register r's ABI name: "fa0".
+func FRegName(r int) string { return fregNames[r&31] }

@@ -71,6 +71,9 @@ func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
 	t.Files.CloseOnExec()
 	t.Sig.Exec()
 	t.SetComm(path)
+	// begin_new_exec's __set_task_comm: a thread other than the first
+	// that called execve is its process's first now, named by the program.
+	t.comm = ""
 	t.exe = exe
 	t.RobustList = 0      // exec_mm_release -> futex_exec_release
 	t.NotDumpable = false // begin_new_exec: SUID_DUMP_USER

@@ -66,8 +66,10 @@ type ThreadState struct {
 	Blocked string    `json:"blocked,omitempty"`
 	PC      string    `json:"pc"` // where it is in its program
 	SP      string    `json:"sp"`
-	TP      string    `json:"tp"` // its thread pointer (thread-local storage)
-	CPU     *CPUState `json:"-"`  // its registers and code (inspect_cpu.go)
+	TP      string    `json:"tp"`             // its thread pointer (thread-local storage)
+	Regs    *IntRegs  `json:"regs,omitempty"` // its integer registers, x1..x31 by ABI name (none once exited)
+	FP      *FPState  `json:"fp,omitempty"`   // its floating-point registers and fcsr, if it has used them
+	CPU     *CPUState `json:"-"`              // its registers and code (inspect_cpu.go)
 }
 
 // FDState is one open descriptor.
@@ -246,6 +248,8 @@ func (k *Kernel) threadStates(t *Task) []ThreadState {
 			PC: fmt.Sprintf("%#x", o.Regs.PC), SP: fmt.Sprintf("%#x", o.Regs.X[2]), TP: fmt.Sprintf("%#x", o.Regs.X[4])}
 		if o.State != proc.Zombie {
 			ts.CPU = cpuState(o)
+			regs := IntRegs(o.Regs.X)
+			ts.Regs, ts.FP = &regs, fpState(o)
 		}
 		switch {
 		case o.State == proc.Zombie:

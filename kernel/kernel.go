@@ -308,6 +308,17 @@ func (t *Task) threadName() string {
 	return t.Name
 }
 
+// ownName is the name the thread gave itself, if it differs from its
+// process's: "" for the first thread (whose name is the process's), for
+// a thread never named, and for one named as its process is. The trace
+// names a thread by it ("pid 2   tid 8   (worker) ...").
+func (t *Task) ownName() string {
+	if t.TID == t.PID || t.comm == t.Name {
+		return ""
+	}
+	return t.comm
+}
+
 // Wake makes a sleeping task runnable again so that it retries its call
 // (sched.Waiter).
 func (t *Task) Wake(sched.EventMask) {

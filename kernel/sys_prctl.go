@@ -4,7 +4,7 @@ import "ipcsim/abi"
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysPrctl: {sysPrctl, "dxxxx", noSleep},
+		abi.SysPrctl: {sysPrctl, "dxxxx", noSleep}, // traced by its option (trace_prctl.go)
 	})
 }
 

@@ -18,8 +18,11 @@ type Event struct {
 	Host  string `json:"host,omitempty"` // the host (Config.Host) among several; "" for a machine alone
 	PID   int    `json:"pid"`
 	TID   int    `json:"tid,omitempty"` // the thread, if not its process's first
-	Kind  string `json:"kind"`
-	Text  string `json:"text"` // the readable line: `write(1, "hi\n", 3) = 3`
+	// Thread is that thread's own name, if it has one (prctl PR_SET_NAME,
+	// pthread_setname_np) and it is not its process's: "worker".
+	Thread string `json:"thread,omitempty"`
+	Kind   string `json:"kind"`
+	Text   string `json:"text"` // the readable line: `write(1, "hi\n", 3) = 3`
 
 	Syscall string   `json:"syscall,omitempty"` // the call's name, for syscall and block events
 	Args    []uint64 `json:"args,omitempty"`    // the call's raw arguments (a0.., as many as it takes), for syscall and block events
@@ -238,10 +241,11 @@ func fdName(t *Task, fd uint64) string {
 	return ""
 }
 
-// emitEvent gives e to Config.Trace, with its cycle, host, pid and tid.
-// The event is copied into k.event and the copy is what Config.Trace gets
-// (valid only during the call, as Config.Trace says): so the caller's
-// &Event{...} does not escape, and an event costs no allocation of its own.
+// emitEvent gives e to Config.Trace, with its cycle, host, pid, tid and
+// the thread's own name. The event is copied into k.event and the copy is
+// what Config.Trace gets (valid only during the call, as Config.Trace
+// says): so the caller's &Event{...} does not escape, and an event costs
+// no allocation of its own.
 func (k *Kernel) emitEvent(t *Task, e *Event) {
 	if !k.tracing {
 		return
@@ -254,6 +258,7 @@ func (k *Kernel) emitEvent(t *Task, e *Event) {
 		ev.PID = t.PID
 		if t.TID != t.PID {
 			ev.TID = t.TID
+			ev.Thread = t.ownName()
 		}
 	}
 	k.cfg.Trace(ev)

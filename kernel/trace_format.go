@@ -65,7 +65,8 @@ func appendHex(b []byte, v uint64) []byte {
 //
 // and the letters of socket.go's formatSockArg (A b y U B c z h) and
 // trace_ipc.go's formatIPCArg (K Q i g J # < > * { }). A letter belongs
-// to one decoder only (argDecoders).
+// to one decoder only (argDecoders). prctl is decoded by its option
+// (trace_prctl.go), not by letters.
 //
 // A call that overwrites what it was asked (ppoll, pselect6) keeps its
 // arguments as they were at entry when it is traced (traceEntry); those
@@ -132,6 +133,9 @@ func (k *Kernel) formatArgs(c *call, ret int64, done bool) string {
 func (k *Kernel) appendArgs(b []byte, c *call, ret int64, done bool) []byte {
 	// a7 is any 64-bit value: compared as a Sysno (unsigned), a number of
 	// 2^63 or more is out of the table, where int(c.no) would be negative.
+	if c.no == abi.SysPrctl {
+		return appendPrctlArgs(b, c, ret, done) // what its arguments mean depends on its option
+	}
 	args := "xxxxxx" // an unknown call: show every register
 	if c.no < abi.Sysno(len(syscalls)) && syscalls[c.no].fn != nil {
 		args = syscalls[c.no].args
@@ -444,7 +448,7 @@ var (
 	waitFlags   = []flagName{{abi.WNOHANG, "WNOHANG"}, {abi.WUNTRACED, "WUNTRACED"}, {abi.WCONTINUED, "WCONTINUED"}, {abi.WNOTHREAD, "__WNOTHREAD"}, {abi.WALL, "__WALL"}, {abi.WCLONE, "__WCLONE"}}
 	protFlags   = []flagName{{abi.PROT_READ, "PROT_READ"}, {abi.PROT_WRITE, "PROT_WRITE"}, {abi.PROT_EXEC, "PROT_EXEC"}}
 	mapFlags    = []flagName{{abi.MAP_SHARED, "MAP_SHARED"}, {abi.MAP_PRIVATE, "MAP_PRIVATE"}, {abi.MAP_FIXED, "MAP_FIXED"}, {abi.MAP_ANONYMOUS, "MAP_ANONYMOUS"}, {abi.MAP_GROWSDOWN, "MAP_GROWSDOWN"}, {abi.MAP_NORESERVE, "MAP_NORESERVE"}, {abi.MAP_POPULATE, "MAP_POPULATE"}, {abi.MAP_STACK, "MAP_STACK"}, {abi.MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"}}
-	cloneFlags  = []flagName{{abi.CLONE_VM, "CLONE_VM"}, {abi.CLONE_FS, "CLONE_FS"}, {abi.CLONE_FILES, "CLONE_FILES"}, {abi.CLONE_SIGHAND, "CLONE_SIGHAND"}, {abi.CLONE_VFORK, "CLONE_VFORK"}, {abi.CLONE_PARENT, "CLONE_PARENT"}, {abi.CLONE_THREAD, "CLONE_THREAD"}, {abi.CLONE_SETTLS, "CLONE_SETTLS"}, {abi.CLONE_PARENT_SETTID, "CLONE_PARENT_SETTID"}, {abi.CLONE_CHILD_CLEARTID, "CLONE_CHILD_CLEARTID"}, {abi.CLONE_CHILD_SETTID, "CLONE_CHILD_SETTID"}}
+	cloneFlags  = []flagName{{abi.CLONE_VM, "CLONE_VM"}, {abi.CLONE_FS, "CLONE_FS"}, {abi.CLONE_FILES, "CLONE_FILES"}, {abi.CLONE_SIGHAND, "CLONE_SIGHAND"}, {abi.CLONE_VFORK, "CLONE_VFORK"}, {abi.CLONE_PARENT, "CLONE_PARENT"}, {abi.CLONE_THREAD, "CLONE_THREAD"}, {abi.CLONE_SYSVSEM, "CLONE_SYSVSEM"}, {abi.CLONE_SETTLS, "CLONE_SETTLS"}, {abi.CLONE_PARENT_SETTID, "CLONE_PARENT_SETTID"}, {abi.CLONE_CHILD_CLEARTID, "CLONE_CHILD_CLEARTID"}, {abi.CLONE_CHILD_SETTID, "CLONE_CHILD_SETTID"}}
 	openFlags   = []flagName{{abi.O_CREAT, "O_CREAT"}, {abi.O_EXCL, "O_EXCL"}, {abi.O_NOCTTY, "O_NOCTTY"}, {abi.O_TRUNC, "O_TRUNC"}, {abi.O_APPEND, "O_APPEND"}, {abi.O_NONBLOCK, "O_NONBLOCK"}, {abi.O_DIRECTORY, "O_DIRECTORY"}, {abi.O_NOFOLLOW, "O_NOFOLLOW"}, {abi.O_CLOEXEC, "O_CLOEXEC"}}
 	fcntlNames  = map[int32]string{abi.F_DUPFD: "F_DUPFD", abi.F_GETFD: "F_GETFD", abi.F_SETFD: "F_SETFD", abi.F_GETFL: "F_GETFL", abi.F_SETFL: "F_SETFL", abi.F_DUPFD_CLOEXEC: "F_DUPFD_CLOEXEC", abi.F_SETPIPE_SZ: "F_SETPIPE_SZ", abi.F_GETPIPE_SZ: "F_GETPIPE_SZ"}
 	ioctlNames  = map[uint32]string{abi.TCGETS: "TCGETS", abi.TCSETS: "TCSETS", abi.TCSETSW: "TCSETSW", abi.TCSETSF: "TCSETSF", abi.TIOCGPGRP: "TIOCGPGRP", abi.TIOCSPGRP: "TIOCSPGRP", abi.TIOCGWINSZ: "TIOCGWINSZ", abi.FIONREAD: "FIONREAD"}

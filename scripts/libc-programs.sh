@@ -17,6 +17,7 @@
 #      packages are unpacked with dpkg-deb -x into $MUSL_ROOT;
 #   3. builds every program of testdata/libc/programs.txt from NAME.c into
 #      bin/NAME.glibc (riscv64-linux-gnu-gcc -static -O2) and bin/NAME.musl
+#      (or only those a line names after the program: "NAME glibc")
 #      (the same compiler with musl's headers, crt1.o crti.o crtn.o and
 #      libc.a, and the cross gcc's crtbeginT.o, crtend.o and libgcc.a),
 #      stripped, without a build id, and checks each is a static ET_EXEC;
@@ -90,17 +91,24 @@ gccinc=$($CC -print-file-name=include)
 libgcc=$($CC -print-libgcc-file-name)
 crtbegin=$($CC -print-file-name=crtbeginT.o)
 crtend=$($CC -print-file-name=crtend.o)
-programs=()
-while read -r name; do
+elfs=() # NAME.LIBC, each to record
+while read -r name libcs; do
 	case $name in '' | \#*) continue ;; esac
-	programs+=("$name")
-	$CC "${CFLAGS[@]}" "${LDFLAGS[@]}" -o "bin/$name.glibc" "$name.c"
-	$CC "${CFLAGS[@]}" -nostdinc -isystem "$musl_inc" -isystem "$gccinc" \
-		-c -o "$tmp/$name.o" "$name.c"
-	$CC "${LDFLAGS[@]}" -nostdlib -nostartfiles -o "bin/$name.musl" \
-		"$musl_lib/crt1.o" "$musl_lib/crti.o" "$crtbegin" "$tmp/$name.o" \
-		"$musl_lib/libc.a" "$libgcc" "$musl_lib/libc.a" "$crtend" "$musl_lib/crtn.o"
-	for libc in glibc musl; do
+	libcs=${libcs:-glibc musl} # a line may name the only libraries to build with
+	for libc in $libcs; do
+		elfs+=("$name.$libc")
+	done
+	if [[ " $libcs " == *" glibc "* ]]; then
+		$CC "${CFLAGS[@]}" "${LDFLAGS[@]}" -o "bin/$name.glibc" "$name.c"
+	fi
+	if [[ " $libcs " == *" musl "* ]]; then
+		$CC "${CFLAGS[@]}" -nostdinc -isystem "$musl_inc" -isystem "$gccinc" \
+			-c -o "$tmp/$name.o" "$name.c"
+		$CC "${LDFLAGS[@]}" -nostdlib -nostartfiles -o "bin/$name.musl" \
+			"$musl_lib/crt1.o" "$musl_lib/crti.o" "$crtbegin" "$tmp/$name.o" \
+			"$musl_lib/libc.a" "$libgcc" "$musl_lib/libc.a" "$crtend" "$musl_lib/crtn.o"
+	fi
+	for libc in $libcs; do
 		elf=bin/$name.$libc
 		$READELF -h "$elf" | grep -q 'Type: *EXEC' ||
 			{ echo "$elf: not ET_EXEC" >&2; exit 1; }
@@ -152,23 +160,20 @@ record() { # ELF RUN -> $tmp/ELF.out.RUN, $tmp/ELF.status.RUN
 	echo "$rc" > "$tmp/$elf.status.$run"
 }
 fail=0
-for name in "${programs[@]}"; do
-	for libc in glibc musl; do
-		elf=$name.$libc
-		record "$elf" 1
-		record "$elf" 2
-		if ! cmp -s "$tmp/$elf.out.1" "$tmp/$elf.out.2" ||
-			! cmp -s "$tmp/$elf.status.1" "$tmp/$elf.status.2"; then
-			echo "$elf: two runs differ:" >&2
-			diff "$tmp/$elf.out.1" "$tmp/$elf.out.2" >&2 || true
-			diff "$tmp/$elf.status.1" "$tmp/$elf.status.2" >&2 || true
-			fail=1
-			continue
-		fi
-		cp "$tmp/$elf.out.1" "$elf.out"
-		cp "$tmp/$elf.status.1" "$elf.status"
-		printf '%-16s status %s, %5s bytes out, %7s bytes ELF\n' "$elf" \
-			"$(cat "$elf.status")" "$(wc -c < "$elf.out")" "$(wc -c < "bin/$elf")"
-	done
+for elf in "${elfs[@]}"; do
+	record "$elf" 1
+	record "$elf" 2
+	if ! cmp -s "$tmp/$elf.out.1" "$tmp/$elf.out.2" ||
+		! cmp -s "$tmp/$elf.status.1" "$tmp/$elf.status.2"; then
+		echo "$elf: two runs differ:" >&2
+		diff "$tmp/$elf.out.1" "$tmp/$elf.out.2" >&2 || true
+		diff "$tmp/$elf.status.1" "$tmp/$elf.status.2" >&2 || true
+		fail=1
+		continue
+	fi
+	cp "$tmp/$elf.out.1" "$elf.out"
+	cp "$tmp/$elf.status.1" "$elf.status"
+	printf '%-16s status %s, %5s bytes out, %7s bytes ELF\n' "$elf" \
+		"$(cat "$elf.status")" "$(wc -c < "$elf.out")" "$(wc -c < "bin/$elf")"
 done
 exit $fail

@@ -54,6 +54,7 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 			if th.Blocked != "" {
 				fmt.Fprintf(&b, "           signals it blocks: %s\n", th.Blocked)
 			}
+			writeThreadRegisters(&b, th)
 		}
 		writeMaps(&b, p)
 	}
@@ -112,6 +113,24 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 // are stamped after its cost, at the cycle or later.
 func pauseRule(at uint64) string {
 	return fmt.Sprintf("(as the clock reaches %d: after every event stamped before it, and of those stamped %d only the interrupts and what they wake; before any instruction, call or switch at %d)", at, at, at)
+}
+
+// writeThreadRegisters prints a live thread's registers under its line,
+// as ipcsim step shows them, four a line; and if it has used floating
+// point, the floating-point registers that are not zero and fcsr.
+func writeThreadRegisters(b *strings.Builder, th kernel.ThreadState) {
+	if th.Regs == nil {
+		return // exited
+	}
+	regs := [32]uint64(*th.Regs)
+	for _, l := range IntRegisterLines(&regs, 4) {
+		fmt.Fprintf(b, "           %s\n", l)
+	}
+	if th.FP != nil {
+		for _, l := range FPRegisterLines(th.FP, 3) {
+			fmt.Fprintf(b, "           %s\n", l)
+		}
+	}
 }
 
 // WriteInspect prints what "ipcsim inspect --at=at" prints of a run of s

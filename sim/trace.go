@@ -18,7 +18,9 @@ import (
 // A newline in the text is written as \n, so that every event is one line.
 //
 // An event of a thread other than its process's first names the thread
-// after the pid: "     1234  pid 4   tid 5   futex(...)".
+// after the pid: "     1234  pid 4   tid 5   futex(...)", and with its own
+// name if it gave itself one (Event.Thread): "     1234  pid 4   tid 5
+// (worker) futex(...)".
 //
 // An event of a host among several (Event.Host) names it before the pid:
 // "     1234  alice pid 2   write(...)" (FormatHostEvent).
@@ -29,12 +31,17 @@ func FormatEvent(e *kernel.Event) string { return FormatHostEvent(e, 0) }
 // (Scenario.HostWidth).
 func FormatHostEvent(e *kernel.Event, width int) string {
 	text := e.Text
-	if strings.ContainsAny(text, "\n\r") {
-		text = strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(text)
-	}
-	if e.TID != 0 {
-		// A thread other than its process's first: "pid 4 tid 5".
+	switch {
+	case e.TID != 0 && e.Thread != "":
+		// A thread with a name of its own: "pid 4   tid 5   (worker)".
+		text = fmt.Sprintf("tid %-3d (%s) %s", e.TID, e.Thread, text)
+	case e.TID != 0:
+		// A thread other than its process's first: "pid 4   tid 5".
 		text = fmt.Sprintf("tid %-3d %s", e.TID, text)
+	}
+	if strings.ContainsAny(text, "\n\r") {
+		// The name too: prctl(PR_SET_NAME) takes any bytes.
+		text = strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(text)
 	}
 	if e.Host != "" {
 		return fmt.Sprintf("%9d  %-*s pid %-3d %s", e.Cycle, width, e.Host, e.PID, text)

@@ -36,12 +36,23 @@ func AppendHostEvent(b []byte, e *kernel.Event, width int) []byte {
 		b = append(b, "tid "...)
 		b = appendIntPadRight(b, e.TID, 3)
 		b = append(b, ' ')
+		if e.Thread != "" {
+			b = append(b, '(')
+			b = appendOneLine(b, e.Thread)
+			b = append(b, ") "...)
+		}
 	}
-	if strings.IndexAny(e.Text, "\n\r") < 0 {
-		return append(b, e.Text...) // the usual line: copied at once
+	return appendOneLine(b, e.Text)
+}
+
+// appendOneLine appends s with its newlines and carriage returns written
+// as \n and \r, so that an event stays one line.
+func appendOneLine(b []byte, s string) []byte {
+	if strings.IndexAny(s, "\n\r") < 0 {
+		return append(b, s...) // the usual text: copied at once
 	}
-	for i := 0; i < len(e.Text); i++ {
-		switch c := e.Text[i]; c {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
 		case '\n':
 			b = append(b, `\n`...)
 		case '\r':
@@ -87,6 +98,7 @@ func AppendEventJSON(b []byte, e *kernel.Event) []byte {
 		b = append(b, `,"tid":`...)
 		b = strconv.AppendInt(b, int64(e.TID), 10)
 	}
+	b = appendStringField(b, "thread", e.Thread, true)
 	b = appendStringField(b, "kind", e.Kind, false)
 	b = appendStringField(b, "text", e.Text, false)
 	b = appendStringField(b, "syscall", e.Syscall, true)

@@ -49,7 +49,7 @@ func TestAppendEventMatches(t *testing.T) {
 	odd := []string{"", "plain", `a "quoted" \ back`, "tab\tnl\ncr\rbs\bff\f", "\x00\x01\x1f\x7f",
 		"héllo", "bad \xff utf-8", "line\u2028sep\u2029", "<html> & more"}
 	for i, s := range odd {
-		check("odd", &kernel.Event{Cycle: uint64(i) * 1234567, Host: s, PID: i, TID: i % 2 * 7, Kind: s, Text: s,
+		check("odd", &kernel.Event{Cycle: uint64(i) * 1234567, Host: s, PID: i, TID: i % 2 * 7, Thread: s, Kind: s, Text: s,
 			Syscall: s, Args: []uint64{0, 1, 1 << 63}, Ret: &ret, Errno: s, Addr: s, Other: i, PC: s,
 			Name: s, Signal: s, Obj: s, Via: s, Msg: uint64(i) << 60, Injected: s, Mem: &kernel.MemEvent{Op: "amo", Addr: 0x1000, Size: 4, Value: 7, Old: 6}})
 	}
@@ -68,9 +68,51 @@ func TestEventFieldsKnown(t *testing.T) {
 	for i := range typ.NumField() {
 		got = append(got, strings.Split(typ.Field(i).Tag.Get("json"), ",")[0])
 	}
-	known := []string{"cycle", "host", "pid", "tid", "kind", "text", "syscall", "args", "ret", "errno",
+	known := []string{"cycle", "host", "pid", "tid", "thread", "kind", "text", "syscall", "args", "ret", "errno",
 		"addr", "other", "pc", "name", "signal", "obj", "via", "msg", "mem", "injected"}
 	if !slices.Equal(got, known) {
 		t.Errorf("kernel.Event's JSON fields are %v; AppendEventJSON (sim/trace_append.go) writes %v: update it", got, known)
+	}
+}
+
+// TestTraceNamesThreads: a thread that named itself (prctl PR_SET_NAME)
+// carries its name in every event after, in the text line after its tid
+// and in the JSON line as "thread"; its events before, and the first
+// thread's (whose name is the process's), carry none.
+func TestTraceNamesThreads(t *testing.T) {
+	s, err := Load(filepath.Join("..", "testdata", "scenarios", "threads_names.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text, jsonLines []string
+	record := func(e *kernel.Event) {
+		if e.PID == 2 {
+			text = append(text, string(AppendHostEvent(nil, e, 0)))
+			jsonLines = append(jsonLines, string(AppendEventJSON(nil, e)))
+		}
+	}
+	if _, err := s.Run(Options{Trace: record}); err != nil {
+		t.Fatal(err)
+	}
+	has := func(lines []string, sub string) bool {
+		return slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, sub) })
+	}
+	for _, want := range []string{
+		`pid 2   tid 3   (worker) write(1, "worker: hello\n", 14) = 14`,
+		`pid 2   tid 3   (worker) prctl(PR_GET_NAME, "worker") = 0`,
+		`pid 2   tid 3   switch pid 2 -> pid 2 tid 3`, // not named yet
+		`pid 2   prctl(PR_SET_NAME, "boss") = 0`,      // the process's name: not a thread's
+	} {
+		if !has(text, want) {
+			t.Errorf("no text line has %q:\n%s", want, strings.Join(text, "\n"))
+		}
+	}
+	if !has(jsonLines, `"pid":2,"tid":3,"thread":"worker","kind":"syscall","text":"write(`) {
+		t.Errorf("no JSON line of the thread's write names it:\n%s", strings.Join(jsonLines, ""))
+	}
+	for _, l := range jsonLines {
+		if strings.Contains(l, `"thread"`) && !strings.Contains(l, `"tid":3,"thread":"worker"`) {
+			t.Errorf("a JSON line names a thread it should not: %s", l)
+		}
 	}
 }

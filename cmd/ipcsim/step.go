@@ -437,42 +437,13 @@ func (m *stepModel) render() string {
 	return pad(lines, h)
 }
 
-// regNames are the registers' ABI names, x0 to x31.
-var regNames = [32]string{"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
-	"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7",
-	"s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"}
-
-// regOrder is the order the registers pane lists them in: the ones a
-// system call uses first.
-var regOrder = []int{1, 2, 3, 4, 10, 11, 12, 13, 14, 15, 16, 17, 5, 6, 7, 28, 29, 30, 31, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27}
-
-// registers lists c's registers, as many a line as w columns hold.
+// registers lists c's registers, as many a line as w columns hold
+// (sim.IntRegisterLines, which inspect uses too).
 func registers(c *kernel.CPUState, w int) []string {
 	if c == nil {
 		return []string{"(none: exited)"}
 	}
-	out := []string{fmt.Sprintf("pc   %#x", c.PC)}
-	line, per := "", max(1, w/18)
-	for i, r := range regOrder {
-		line += fmt.Sprintf("%-4s %-13s", regNames[r], regValue(c.X[r]))
-		if i%per == per-1 {
-			out = append(out, strings.TrimRight(line, " "))
-			line = ""
-		}
-	}
-	if line != "" {
-		out = append(out, strings.TrimRight(line, " "))
-	}
-	return out
-}
-
-// regValue shows a register in hex, or a small negative number (-1, an
-// error number) in decimal.
-func regValue(v uint64) string {
-	if n := int64(v); n < 0 && n > -4096 {
-		return fmt.Sprint(n)
-	}
-	return fmt.Sprintf("%#x", v)
+	return append([]string{fmt.Sprintf("pc   %#x", c.PC)}, sim.IntRegisterLines(&c.X, max(1, w/18))...)
 }
 
 // code disassembles the instructions around pc: from the earliest address
