@@ -195,7 +195,7 @@ func (c *call) cloneThread(flags, newsp, ptid, tls, ctid uint64) (int64, error) 
 		nt.Regs.X[4] = tls // tp
 	}
 	nt.Sig = t.Sig.Thread()
-	nt.comm = t.comm
+	nt.comm = t.threadName() // a new thread is named as its creator is now (comm is per thread; a later rename of the process does not reach it)
 	t.threads = append(t.threads, nt)
 	k.tasks[nt.TID] = nt
 	if flags&abi.CLONE_CHILD_CLEARTID != 0 {

@@ -60,3 +60,18 @@ func TestThreadOwnName(t *testing.T) {
 	require.Equal(t, th.PID, th.TID)
 	require.Equal(t, "argv", th.threadName(), "PR_GET_NAME after execve: the program's name")
 }
+
+// TestThreadKeepsNameAtCreation: comm is per thread, so a thread never
+// named keeps the name its creator had when it was made, and a later
+// rename of the process does not reach it (Linux copies comm in
+// copy_process; PR_SET_NAME changes only the calling thread's).
+func TestThreadKeepsNameAtCreation(t *testing.T) {
+	k, tk, _ := epollMachine(t)
+	flags := uint64(abi.CLONE_VM | abi.CLONE_FS | abi.CLONE_FILES | abi.CLONE_SIGHAND | abi.CLONE_THREAD | abi.CLONE_SYSVSEM)
+	tid := mustCall(t, tk, abi.SysClone, flags, tk.Regs.X[2]-4096, 0, 0, 0)
+	th := k.tasks[int(tid)]
+	require.Equal(t, int64(0), mustCall(t, tk, abi.SysPrctl, abi.PR_SET_NAME, putString(t, tk, 0, "boss")))
+	require.Equal(t, "boss", tk.Name, "the first thread renames the process")
+	require.Equal(t, "argv", th.threadName(), "PR_GET_NAME in the thread: the name it was made with")
+	require.Equal(t, "argv", th.ownName(), "the trace names it, since it now differs from its process's")
+}
