@@ -367,8 +367,12 @@ func (c *Cluster) eventBound(j int) uint64 {
 	return t
 }
 
-// powerOff takes host i down now: every process dies with it, as by a
-// power cut: nothing runs again, nothing is closed or sent.
+// powerOff takes host i down now: every process dies with it, init
+// included, as by a power cut: nothing runs again, nothing is closed or
+// sent. The host's result lists the processes lost but init (HostResult.Lost,
+// want/exits), as a run's result never lists init; the trace says that
+// init dies too, with an exit event of its own after the others', so that
+// the views (the process tree, the timeline) show it dead.
 func (c *Cluster) powerOff(i int) {
 	h := c.hosts[i]
 	k := h.k
@@ -387,17 +391,16 @@ func (c *Cluster) powerOff(i int) {
 		for j, t := range lost {
 			names[j] = fmt.Sprintf("pid %d (%s)", t.PID, t.Name)
 		}
-		what := "no process dies with it"
+		what := "init dies with it, the only process left"
 		if len(lost) > 0 {
-			verb := " die"
-			if len(lost) == 1 {
-				verb = " dies"
-			}
-			what = plural(len(lost), "process") + verb + " with it: " + strings.Join(names, ", ")
+			what = "init and " + plural(len(lost), "process") + " die with it: " + strings.Join(names, ", ")
 		}
 		k.emit(nil, "down", "power lost: the host is down; "+what)
 		for _, t := range lost {
 			k.emit(t, "exit", "exit: lost with its host (power lost), no exit status")
+		}
+		if k.init != nil {
+			k.emit(k.init, "exit", "exit: lost with its host (power lost), no exit status")
 		}
 	}
 	if c.fabric != nil {

@@ -287,8 +287,9 @@ func TestClusterAllBlockedEnds(t *testing.T) {
 	require.Less(t, w.nextCalls, 100, "no spinning")
 }
 
-// A host that loses power stops where it stands; the other runs on as if
-// alone; the trace says so at the cycle.
+// A host that loses power stops where it stands, init included; the
+// other runs on as if alone; the trace says so at the cycle. The result
+// lists the processes lost but init, as results never list init.
 func TestClusterDown(t *testing.T) {
 	cfgs := []Config{tickerConfig(t, "alice", 3000), tickerConfig(t, "bob", 1700)}
 	bobAlone, _ := runAlone(t, cfgs[1], "ticker")
@@ -321,7 +322,9 @@ func TestClusterDown(t *testing.T) {
 		}
 	}
 	require.GreaterOrEqual(t, downAt, 0, "the trace shows the power loss: %v", trace)
+	require.Equal(t, "5000 alice pid 0 power lost: the host is down; init and 1 process die with it: pid 2 (ticker)", trace[downAt])
 	require.Equal(t, "5000 alice pid 2 exit: lost with its host (power lost), no exit status", trace[downAt+1])
+	require.Equal(t, "5000 alice pid 1 exit: lost with its host (power lost), no exit status", trace[downAt+2], "init dies too, last")
 	require.Equal(t, bobAlone, bob)
 }
 

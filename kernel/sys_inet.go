@@ -242,6 +242,9 @@ func inetSend(c *call, f *inetFile, of *OpenFile, segs []ioSeg, flags int, name 
 		if err != nil {
 			return 0, f.blockOr(err, nonblock)
 		}
+		if c.t.k.tracing { // the datagram, for Event.Via and Msg (trace_moved.go)
+			c.t.k.moved.udp = s.LastSent()
+		}
 		return int64(n), nil
 	}
 	for c.progress < total || total == 0 {
@@ -285,6 +288,9 @@ func inetRecv(c *call, f *inetFile, of *OpenFile, segs []ioSeg, flags int) (int6
 		}
 		if moved := scatter(c.t.AS, segs, r.Data); moved < len(r.Data) && moved == 0 {
 			return 0, nil, abi.EFAULT
+		}
+		if c.t.k.tracing && flags&abi.MSG_PEEK == 0 { // the datagram taken (a peek takes none)
+			c.t.k.moved.udp = r.Datagram
 		}
 		n := len(r.Data)
 		if flags&abi.MSG_TRUNC != 0 {

@@ -42,11 +42,18 @@ type Event struct {
 	// stream socket's receive queue), "dgram socket#4" or "seqpacket
 	// socket#4" (one message a send, one a receive), "tcp
 	// 10.0.0.1:40000>10.0.0.2:80" (one direction of a TCP connection,
-	// named alike on both hosts).
+	// named alike on both hosts), "udp 10.0.0.1:5000>10.0.0.2:53" (one
+	// UDP datagram, from and to the addresses its packet carried; Msg
+	// numbers it).
 	Via string `json:"via,omitempty"`
 	// Msg numbers the message a message-queue send or receive moved: the
 	// queue's count of accepted sends when it accepted it (1 for the
-	// first), the same at both ends.
+	// first), the same at both ends. For a UDP datagram (Via "udp ..."),
+	// its number among the datagrams its host sent (1 for the first),
+	// the same where it was sent and where it was taken: with Via's
+	// source address it names one datagram on the network (with its
+	// host too for a source on the loopback, 127.0.0.0/8, which every
+	// host has).
 	Msg uint64    `json:"msg,omitempty"`
 	Mem *MemEvent `json:"mem,omitempty"` // what a traced instruction loaded or stored
 	// Injected says what a fault of the plan did to the call (Config.Faults):

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"ipcsim/abi"
+	"ipcsim/ipc/inet"
 	"ipcsim/ipc/unix"
 )
 
@@ -11,16 +12,19 @@ import (
 // tracing) for traceMoved; the kernel clears it after each call's event
 // and when a call blocks.
 type moved struct {
-	obj string // the message queue ("q#0"); "" for a POSIX queue, named by its descriptor
-	msg uint64 // the message's number on its queue (Seq)
-	via string // the socket a datagram was sent to by name: "socket#4"
+	obj string            // the message queue ("q#0"); "" for a POSIX queue, named by its descriptor
+	msg uint64            // the message's number on its queue (Seq)
+	via string            // the socket a datagram was sent to by name: "socket#4"
+	udp inet.DatagramName // the UDP datagram sent or taken
 }
 
 // traceMoved fills the fields of a successful call's event that say what
 // it moved, for the views that draw an arrow from a send to the receive
 // that took it (sim/timeline.go): the message of a message-queue send or
-// receive (Obj and Msg, which its handler noted in k.moved), and the queue of a
-// socket send or receive (Via). Called only when tracing.
+// receive (Obj and Msg, which its handler noted in k.moved), the queue of a
+// socket send or receive (Via), and the UDP datagram a send or receive
+// moved (Via and Msg, noted by inetSend and inetRecv). Called only when
+// tracing.
 func (k *Kernel) traceMoved(t *Task, c *call, e *Event) {
 	switch c.no {
 	case abi.SysMsgsnd, abi.SysMsgrcv, abi.SysMqTimedsend, abi.SysMqTimedreceive:
@@ -32,10 +36,22 @@ func (k *Kernel) traceMoved(t *Task, c *call, e *Event) {
 			}
 		}
 	case abi.SysWrite, abi.SysWritev, abi.SysSendto, abi.SysSendmsg:
+		if k.moved.udp.Num != 0 {
+			k.traceDatagram(e)
+			return
+		}
 		e.Via = socketVia(t, c, k.moved.via, true)
 	case abi.SysRead, abi.SysReadv:
+		if k.moved.udp.Num != 0 {
+			k.traceDatagram(e)
+			return
+		}
 		e.Via = socketVia(t, c, "", false)
 	case abi.SysRecvfrom, abi.SysRecvmsg:
+		if k.moved.udp.Num != 0 { // not noted for a peek, which takes nothing
+			k.traceDatagram(e)
+			return
+		}
 		flags := c.a[3] // recvfrom(fd, buf, len, flags, ...)
 		if c.no == abi.SysRecvmsg {
 			flags = c.a[2] // recvmsg(fd, msg, flags)
@@ -44,6 +60,14 @@ func (k *Kernel) traceMoved(t *Task, c *call, e *Event) {
 			e.Via = socketVia(t, c, "", false)
 		}
 	}
+}
+
+// traceDatagram names the UDP datagram a send or receive moved, as
+// inetSend or inetRecv noted it: Via "udp 10.0.0.1:5000>10.0.0.2:53" and
+// Msg its number among the datagrams its host sent, the same where it was
+// sent and where it was taken, on one host or two.
+func (k *Kernel) traceDatagram(e *Event) {
+	e.Via, e.Msg = k.moved.udp.String(), k.moved.udp.Num
 }
 
 // socketVia names the queue a send on descriptor c.a[0] put its bytes in

@@ -17,8 +17,10 @@ import (
 // for signals, and flow arrows (Timeline) for forks (parent to child),
 // wakeups (waker to woken), signals (sender to target), the bytes through
 // pipes, FIFOs and stream sockets (each write to the reads that took its
-// bytes) and the messages through message queues and datagram sockets
-// (each send to its receive); a TCP connection's go from host to host. Timestamps are microseconds of virtual time (a cycle
+// bytes), the messages through message queues and datagram sockets
+// (each send to its receive) and UDP datagrams (each send to the receive
+// of each copy taken); a TCP connection's and a UDP datagram's go from
+// host to host. Timestamps are microseconds of virtual time (a cycle
 // is a nanosecond), with three decimals, so nothing is rounded.
 //
 // It writes as the run goes: a slice is written when it ends, so what it

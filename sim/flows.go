@@ -20,21 +20,39 @@ import (
 //     queues one message a send and gives one a receive, in order;
 //   - a message queue names the message a send and a receive moved
 //     (Event.Obj and Event.Msg), so a receive is matched to its send
-//     whatever order it took it in (by type, by priority).
+//     whatever order it took it in (by type, by priority);
+//   - a UDP datagram is named by its send and by each receive of it
+//     (Event.Via "udp 10.0.0.1:5000>10.0.0.2:53" and Event.Msg, its
+//     number among the datagrams its host sent), so a receive is matched
+//     to its own send even when the link lost datagrams sent before it.
+//     A link may duplicate a datagram: each copy taken gets an arrow from
+//     the one send (the second labelled "a copy").
 //
-// Names are per host, but for TCP's ("tcp 10.0.0.1:40000>10.0.0.2:80"),
-// which are the same on both hosts, so that the arrow goes from one host
-// to the other.
+// Names are per host, but for TCP's ("tcp 10.0.0.1:40000>10.0.0.2:80")
+// and UDP's, which are the same on both hosts, so that the arrow goes
+// from one host to the other (a UDP datagram from a loopback address,
+// 127.0.0.0/8, which every host has, stays named per host).
 //
 // It keeps at most mermaidMaxWrites unread sends a pipe or socket, and
 // gives up on one (unclear) beyond them or when a receive takes what it
-// did not see sent (splice, sendfile); and at most maxFlowMessages
-// messages sent and not yet received.
+// did not see sent (splice, sendfile); at most maxFlowMessages messages
+// sent and not yet received; and the last maxFlowMessages UDP datagrams
+// sent, received or not (a copy may come later, a lost one never).
 type ipcFlows struct {
 	unread  map[flowQueue][]flowSend // the unread sends of each pipe or socket queue
 	unclear map[flowQueue]bool       // queues whose receives can no longer be matched
 	msgs    map[flowMsg]flowSend     // messages sent, not yet received
 	early   map[flowMsg]flowArrive   // messages received before their send's event (a POSIX queue's sleeping sender)
+
+	datagrams map[flowMsg]*flowDatagram // the last UDP datagrams sent, by name
+	sentOrder []flowMsg                 // the keys of datagrams, oldest first
+}
+
+// flowDatagram is a UDP datagram sent: its send, and how many copies of
+// it were received so far.
+type flowDatagram struct {
+	send     flowSend
+	received int
 }
 
 // maxFlowMessages is how many messages ipcFlows keeps, sent and not yet
@@ -79,7 +97,7 @@ type flowArrow struct {
 
 func newIPCFlows() ipcFlows {
 	return ipcFlows{unread: map[flowQueue][]flowSend{}, unclear: map[flowQueue]bool{},
-		msgs: map[flowMsg]flowSend{}, early: map[flowMsg]flowArrive{}}
+		msgs: map[flowMsg]flowSend{}, early: map[flowMsg]flowArrive{}, datagrams: map[flowMsg]*flowDatagram{}}
 }
 
 // sends reports whether a syscall event of a socket is a send (else it
@@ -97,6 +115,10 @@ func sends(syscall string) bool {
 // pipe or socket that became unclear by its name, "" if none did.
 func (f *ipcFlows) take(host int, e *kernel.Event, arrow func(flowArrow)) (unclear string) {
 	if e.Ret == nil || *e.Ret < 0 {
+		return ""
+	}
+	if strings.HasPrefix(e.Via, "udp ") {
+		f.datagram(host, e, arrow)
 		return ""
 	}
 	if e.Msg != 0 {
@@ -196,4 +218,35 @@ func (f *ipcFlows) message(host int, e *kernel.Event, arrow func(flowArrow)) {
 	}
 	delete(f.msgs, k)
 	arrow(flowArrow{"message", label(to.bytes), from, to})
+}
+
+// datagram follows a send or receive of a UDP datagram: a send is
+// remembered (the oldest forgotten beyond maxFlowMessages), and each
+// receive of it, the first and any copy a link made, gets an arrow from
+// it. A receive of a datagram whose send was forgotten is not drawn.
+func (f *ipcFlows) datagram(host int, e *kernel.Event, arrow func(flowArrow)) {
+	via := e.Via[len("udp "):] // "10.0.0.1:5000>10.0.0.2:53"
+	k := flowMsg{-1, via, e.Msg}
+	if strings.HasPrefix(via, "127.") { // the loopback: every host has it
+		k.host = host
+	}
+	if sends(e.Syscall) {
+		if len(f.sentOrder) >= maxFlowMessages {
+			delete(f.datagrams, f.sentOrder[0])
+			f.sentOrder = f.sentOrder[1:]
+		}
+		f.datagrams[k] = &flowDatagram{send: flowSend{host, e.PID, e.Cycle, *e.Ret}}
+		f.sentOrder = append(f.sentOrder, k)
+		return
+	}
+	d := f.datagrams[k]
+	if d == nil {
+		return
+	}
+	d.received++
+	what := plural(int(*e.Ret), "byte")
+	if d.received > 1 {
+		what += ", a copy"
+	}
+	arrow(flowArrow{"message", fmt.Sprintf("%s: datagram %d (%s)", via, e.Msg, what), d.send, flowArrive{host, e.PID, e.Cycle, *e.Ret}})
 }

@@ -22,7 +22,7 @@ const mermaidMaxWrites = 64
 // for forks, for the bytes that go through a pipe, a FIFO or a stream
 // socket (a write matched to the reads that take its bytes, which is exact
 // because they are first in, first out), for the messages of message
-// queues and datagram sockets (ipcFlows), for signals one process sends another, for
+// queues, datagram sockets and UDP (ipcFlows), for signals one process sends another, for
 // wakeups (waker to woken) and for reaping; notes for exec, for signals
 // from the kernel or the terminal, and for exits. It shows at most max
 // arrows and notes, then a note says how many more there were. It writes

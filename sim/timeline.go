@@ -16,7 +16,8 @@ import (
 // through a pipe, a FIFO or a stream socket, from each write to the reads
 // that took its bytes; each message through a message queue or a
 // datagram socket, from its send to its receive; and signals one process
-// sends another). A TCP connection's arrows go from host to host. The
+// sends another). A TCP connection's and a UDP datagram's arrows go from
+// host to host. The
 // Chrome trace (ChromeTrace) and
 // the HTML report (Report) are two renderings of it: each is a
 // TimelineSink.

@@ -62,7 +62,8 @@ Usage:
       OSTEP's simulators do; --answers adds the answers at the end.
       --format=chrome prints only a Chrome trace for ui.perfetto.dev,
       --format=mermaid only a Mermaid sequence diagram of the IPC (with
-      hosts, a box of processes per host, TCP's bytes from host to host).
+      hosts, a box of processes per host, TCP's bytes and UDP's
+      datagrams from host to host).
       --seed=N runs the machine with seed N instead of the
       scenario's seed= (the seed picks the jitter of each time slice,
       so the interleaving), for instance to see the run behind a seed

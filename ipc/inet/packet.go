@@ -43,7 +43,28 @@ type Packet struct {
 type Datagram struct {
 	SrcPort, DstPort uint16
 	Data             []byte
+	// Num is the datagram's number among the UDP datagrams its host
+	// sent, 1 for the first. It is not on the wire: it travels with the
+	// datagram (and with each copy a link makes of it) so that the
+	// trace can name the same datagram where it was sent and where it
+	// was taken (DatagramName).
+	Num uint64
 }
+
+// A DatagramName names one UDP datagram alike on the host that sent it
+// and on the host that took it: the address and port it was sent from
+// and to, as its packet carried them, and its number among the datagrams
+// its host sent (Datagram.Num). The number alone is unique only on its
+// host; with the source address it is unique on the network, but for a
+// source on the loopback (127.0.0.0/8), which every host has.
+type DatagramName struct {
+	From, To netip.AddrPort
+	Num      uint64 // 0: no datagram
+}
+
+// String is the name without its number, as the trace's Event.Via has
+// it: "udp 10.0.0.1:5000>10.0.0.2:53".
+func (n DatagramName) String() string { return fmt.Sprintf("udp %v>%v", n.From, n.To) }
 
 // ICMP message types and codes this stack sends and understands (RFC 792).
 const (

@@ -76,6 +76,8 @@ type Socket struct {
 	// charged against rcvbuf.
 	rq      []datagram
 	rqBytes int
+	// lastSent names the last datagram SendUDP sent, for the trace.
+	lastSent DatagramName
 
 	// TCP: the connection, or the listener.
 	conn *conn

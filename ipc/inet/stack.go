@@ -64,6 +64,7 @@ type Stack struct {
 
 	lastID  int
 	ipID    uint16    // the IPv4 identification of the next packet sent (Packet.ID)
+	udpSent uint64    // UDP datagrams sent: the Datagram.Num of the last one
 	sockets []*Socket // open sockets by ID (for inspect); closed ones leave
 
 	// ports is the bind table: every socket holding a local port, by

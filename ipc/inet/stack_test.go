@@ -2,6 +2,7 @@ package inet
 
 import (
 	"errors"
+	"fmt"
 	"net/netip"
 	"testing"
 
@@ -328,4 +329,49 @@ func TestTwoHosts(t *testing.T) {
 	deliver(c.now + 3e6)
 	require.Equal(t, abi.ECONNREFUSED, x.ConnectTCP(ap("10.0.0.2:81"), true))
 	_ = tcp.Closed
+}
+
+// TestDatagramName: each datagram a host sends gets the next number of
+// its host (Datagram.Num), which travels with it; the receiver names it
+// as the sender did (LastSent, Received.Datagram), each copy a wire
+// makes of it included, and a datagram lost on the way shifts nothing.
+func TestDatagramName(t *testing.T) {
+	c := &clock{}
+	var b *Stack
+	sent := 0
+	wire := func(p *Packet) {
+		sent++
+		switch sent {
+		case 2: // lost
+		case 3: // duplicated
+			b.Receive(p)
+			b.Receive(p)
+		default:
+			b.Receive(p)
+		}
+	}
+	a := newStack(c, "10.0.0.1", wire)
+	b = newStack(c, "10.0.0.2", nil)
+	rx, tx := b.NewSocket(abi.SOCK_DGRAM), a.NewSocket(abi.SOCK_DGRAM)
+	require.NoError(t, rx.Bind(ap("0.0.0.0:53")))
+	to := ap("10.0.0.2:53")
+	var names []DatagramName
+	for _, d := range []string{"one", "two", "three", "four"} {
+		_, err := tx.SendUDP([]byte(d), &to)
+		require.NoError(t, err)
+		names = append(names, tx.LastSent())
+	}
+	for i, n := range names {
+		require.Equal(t, uint64(i+1), n.Num)
+		require.Equal(t, fmt.Sprintf("udp 10.0.0.1:%d>10.0.0.2:53", tx.Local().Port()), n.String(), "from the address the packet carried, not the socket's 0.0.0.0")
+	}
+	for _, want := range []struct {
+		data string
+		name DatagramName
+	}{{"one", names[0]}, {"three", names[2]}, {"three", names[2]}, {"four", names[3]}} {
+		r, err := rx.RecvUDP(100, 0)
+		require.NoError(t, err)
+		require.Equal(t, want.data, string(r.Data))
+		require.Equal(t, want.name, r.Datagram)
+	}
 }

@@ -17,7 +17,7 @@ const udpCharge = 768
 
 // A datagram on a receive queue.
 type datagram struct {
-	from netip.AddrPort
+	name DatagramName // where it came from, where it was sent to, its number
 	data []byte
 }
 
@@ -26,6 +26,9 @@ type Received struct {
 	Data []byte         // the bytes copied (at most what was asked)
 	Len  int            // the datagram's full length (MSG_TRUNC); for TCP len(Data)
 	From netip.AddrPort // the sender
+	// Datagram names the UDP datagram taken, for the trace (a zero Num
+	// for TCP).
+	Datagram DatagramName
 }
 
 // ConnectUDP sets the default peer of a UDP socket (connect(2)); an
@@ -104,11 +107,18 @@ func (sk *Socket) SendUDP(data []byte, to *netip.AddrPort) (int, error) {
 	if err := sk.autobind(false); err != nil {
 		return 0, err
 	}
-	p := &Packet{Src: src, Dst: dst.Addr(), UDP: &Datagram{SrcPort: sk.local.Port(), DstPort: dst.Port(), Data: append([]byte(nil), data...)}}
+	sk.st.udpSent++
+	p := &Packet{Src: src, Dst: dst.Addr(), UDP: &Datagram{SrcPort: sk.local.Port(), DstPort: dst.Port(),
+		Data: append([]byte(nil), data...), Num: sk.st.udpSent}}
+	sk.lastSent = DatagramName{From: netip.AddrPortFrom(src, sk.local.Port()), To: dst, Num: sk.st.udpSent}
 	sk.st.send(sk.ID, p)
 	sk.st.flush()
 	return len(data), nil
 }
+
+// LastSent names the last datagram SendUDP sent on the socket (a zero Num
+// if none), for the trace.
+func (sk *Socket) LastSent() DatagramName { return sk.lastSent }
 
 // RecvUDP takes the oldest datagram, at most max bytes of it (the rest is
 // lost: "If a message is too long to fit in the supplied buffer, excess
@@ -126,7 +136,7 @@ func (sk *Socket) RecvUDP(max, flags int) (*Received, error) {
 		return nil, sk.blocked(abi.POLLIN|abi.POLLERR, "no datagram queued")
 	}
 	d := sk.rq[0]
-	r := &Received{Data: d.data[:min(max, len(d.data))], Len: len(d.data), From: d.from}
+	r := &Received{Data: d.data[:min(max, len(d.data))], Len: len(d.data), From: d.name.From, Datagram: d.name}
 	if flags&abi.MSG_PEEK == 0 {
 		sk.rq[0] = datagram{}
 		sk.rq = sk.rq[1:]
@@ -216,7 +226,8 @@ func (s *Stack) inputUDP(p *Packet) {
 		return
 	}
 	s.trace(Event{Kind: EventReceive, Socket: best.ID, Packet: p})
-	best.rq = append(best.rq, datagram{from: netip.AddrPortFrom(p.Src, u.SrcPort), data: u.Data})
+	name := DatagramName{From: netip.AddrPortFrom(p.Src, u.SrcPort), To: netip.AddrPortFrom(p.Dst, u.DstPort), Num: u.Num}
+	best.rq = append(best.rq, datagram{name: name, data: u.Data})
 	best.rqBytes += len(u.Data) + udpCharge
 	best.notify()
 }
