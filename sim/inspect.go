@@ -25,7 +25,8 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 	fmt.Fprintf(&b, "state at cycle %d\n%s\n\nprocesses:\n", s.Cycle, pauseRule(s.Cycle))
 	fmt.Fprintf(&b, "  %4s %5s %5s  %-9s %-15s %s\n", "PID", "PPID", "PGID", "STATE", "NAME", "WAITING FOR")
 	for _, p := range s.Procs {
-		fmt.Fprintf(&b, "  %4d %5d %5d  %-9s %-15s %s\n", p.PID, p.PPID, p.PGID, p.State, p.Name, p.Waiting)
+		line := fmt.Sprintf("  %4d %5d %5d  %-9s %-15s %s", p.PID, p.PPID, p.PGID, p.State, p.Name, p.Waiting)
+		b.WriteString(strings.TrimRight(line, " ") + "\n") // no padding after a name with nothing waited for
 		for _, fd := range p.FDs {
 			cloexec := ""
 			if fd.Cloexec {

@@ -199,7 +199,7 @@ func TestInspectAtEventCycle(t *testing.T) {
 	out := inspect("2044")
 	for _, line := range []string{
 		"(as the clock reaches 2044: after every event stamped before it, and of those stamped 2044 only the interrupts and what they wake; before any instruction, call or switch at 2044)\n",
-		"     3     2     2  runnable  eintr           \n", // woken by the timer, not yet switched to
+		"     3     2     2  runnable  eintr\n", // woken by the timer, not yet switched to
 	} {
 		if !strings.Contains(out, line) {
 			t.Errorf("--at=2044 lacks %q:\n%s", line, out)
