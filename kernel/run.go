@@ -432,9 +432,9 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 	}
 	if k.tracing {
 		b := append(k.appendBlocked(k.text[:0], c), " blocks: "...)
-		b = append(b, blk.text()...)
+		b = blk.appendText(b)
 		k.text = b
-		e := &Event{Kind: "block", Syscall: c.no.String(), Args: callArgs(c), Signal: callSignal(c),
+		e := &Event{Kind: "block", Syscall: c.no.String(), Args: k.callArgs(c), Signal: callSignal(c),
 			Text: string(b)}
 		if c.no == abi.SysRead || c.no == abi.SysWrite {
 			e.Obj = fdName(t, c.a[0])

@@ -211,8 +211,10 @@ func (k *Kernel) emitSignal(t *Task, sig abi.Signal, info proc.SigInfo, text str
 }
 
 // callArgs returns the raw arguments of c, as many as the call takes (all
-// six registers for a call ipcsim does not know), for Event.Args.
-func callArgs(c *call) []uint64 {
+// six registers for a call ipcsim does not know), for Event.Args. They are
+// copied into k.eventArgs, which the next traced call reuses: like the
+// event itself, Args is valid only during the Trace call (Event.Keep).
+func (k *Kernel) callArgs(c *call) []uint64 {
 	n := len(c.a)
 	if c.no < abi.Sysno(len(syscalls)) && syscalls[c.no].fn != nil {
 		n = len(syscalls[c.no].args)
@@ -220,7 +222,7 @@ func callArgs(c *call) []uint64 {
 	if n == 0 {
 		return nil
 	}
-	return append([]uint64(nil), c.a[:n]...)
+	return k.eventArgs[:copy(k.eventArgs[:], c.a[:n])]
 }
 
 // callSignal returns the signal that c's arguments name (kill's, tgkill's,
@@ -246,6 +248,21 @@ func fdName(t *Task, fd uint64) string {
 		}
 	}
 	return ""
+}
+
+// Keep returns a copy of e that a consumer of Config.Trace may keep after
+// the call: the kernel reuses the Event it passes, and what its Ret and Args
+// point to, for the next event, so a kept event must own its own.
+func (e *Event) Keep() Event {
+	c := *e
+	if e.Ret != nil {
+		r := *e.Ret
+		c.Ret = &r
+	}
+	if e.Args != nil {
+		c.Args = append([]uint64(nil), e.Args...)
+	}
+	return c
 }
 
 // emitEvent gives e to Config.Trace, with its cycle, host, pid, tid and

@@ -116,3 +116,37 @@ func TestTraceNamesThreads(t *testing.T) {
 		}
 	}
 }
+
+// TestKeptEventsOwnTheirArgs: the kernel reuses an event, its Args and what
+// its Ret points to for the next event, so Outcome.Trace (KeepTrace) keeps
+// copies (kernel.Event.Keep): every kept event still reads, after the run,
+// as it did when it was traced. With hosts, the cluster holds events back
+// for the time order and keeps them the same way.
+func TestKeptEventsOwnTheirArgs(t *testing.T) {
+	for _, name := range []string{"epoll_pipes.txtar", "hosts_two.txtar", "fork_wait.txtar"} {
+		s, err := Load(filepath.Join("..", "testdata", "scenarios", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		o, err := s.Run(Options{KeepTrace: true, Trace: func(e *kernel.Event) {
+			lines = append(lines, string(AppendEventJSON(nil, e)))
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(o.Trace) != len(lines) {
+			t.Fatalf("%s: %d events kept, %d traced", name, len(o.Trace), len(lines))
+		}
+		args := 0
+		for i := range o.Trace {
+			args += len(o.Trace[i].Args)
+			if got := string(AppendEventJSON(nil, &o.Trace[i])); got != lines[i] {
+				t.Errorf("%s: event %d kept as\n%s traced as\n%s", name, i, got, lines[i])
+			}
+		}
+		if args == 0 {
+			t.Errorf("%s: no event with arguments", name)
+		}
+	}
+}
