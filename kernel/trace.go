@@ -3,6 +3,7 @@ package kernel
 import (
 	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 
 	"ipcsim/abi"
 	"ipcsim/hw"
@@ -248,6 +249,33 @@ func fdName(t *Task, fd uint64) string {
 		}
 	}
 	return ""
+}
+
+// A textCache holds the strings of recent event texts, so that a text
+// that repeats (a loop's write(4, "x", 1) = 1, the switches between two
+// processes) becomes a string once rather than at every event. A text
+// goes in the slot its hash picks, replacing what was there, so the cache
+// stays small whatever a program does. It saves allocations and nothing
+// else: the string textOf returns has b's bytes whether it was found or
+// made (the hash's random seed changes which texts are found, never the
+// trace).
+type textCache struct {
+	seed  maphash.Seed
+	slots [256]string
+}
+
+// textOf returns the text built in b (k.text) as a string for Event.Text.
+func (k *Kernel) textOf(b []byte) string {
+	c := k.texts
+	if c == nil { // made at the first traced text: a run without a trace has none
+		c = &textCache{seed: maphash.MakeSeed()}
+		k.texts = c
+	}
+	slot := &c.slots[maphash.Bytes(c.seed, b)%uint64(len(c.slots))]
+	if *slot != string(b) { // a comparison: Go converts nothing here
+		*slot = string(b)
+	}
+	return *slot
 }
 
 // Keep returns a copy of e that a consumer of Config.Trace may keep after
