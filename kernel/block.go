@@ -49,9 +49,12 @@ type blockError struct {
 	// What the call waits for, in words, for the trace, inspect and a
 	// deadlock report: a fixed reason, or why, which formats one only when
 	// somebody reads it (a blocking call costs no formatting when tracing
-	// is off).
-	reason string
-	why    func() string
+	// is off). appendWhy is why for the hottest blocks (an empty pipe):
+	// it appends the reason to a buffer, so that a traced block costs no
+	// string of its own.
+	reason    string
+	why       func() string
+	appendWhy func(b []byte) []byte
 }
 
 // A queueWait is one of the queues a poll or select sleeps on.
@@ -62,10 +65,21 @@ type queueWait struct {
 
 // text returns what the call waits for.
 func (b *blockError) text() string {
+	if b.appendWhy != nil {
+		return string(b.appendWhy(nil))
+	}
 	if b.why != nil {
 		return b.why()
 	}
 	return b.reason
+}
+
+// appendText appends what the call waits for to dst.
+func (b *blockError) appendText(dst []byte) []byte {
+	if b.appendWhy != nil {
+		return b.appendWhy(dst)
+	}
+	return append(dst, b.text()...)
 }
 
 func (b *blockError) Error() string { return "would block: " + b.text() }

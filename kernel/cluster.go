@@ -64,7 +64,7 @@ type ClusterConfig struct {
 	// and ignored otherwise.
 	Hosts []Config
 	// Trace receives the events of every host, in time order; nil turns
-	// tracing off. An event is valid only during the call.
+	// tracing off. An event is valid only during the call (Event.Keep).
 	Trace func(*Event)
 	// MaxAhead bounds how many cycles a host runs beyond the lowest clock
 	// of the others while tracing, so that the events held back for the
@@ -435,13 +435,8 @@ func (c *Cluster) event(i int, e *Event) {
 		c.trace(e)
 		return
 	}
-	cp := *e
-	if e.Ret != nil { // the kernel may reuse what Ret points to
-		r := *e.Ret
-		cp.Ret = &r
-	}
 	h := c.hosts[i]
-	h.held = append(h.held, cp)
+	h.held = append(h.held, e.Keep())
 	c.held++
 	c.flush()
 }

@@ -140,7 +140,7 @@ func TestClusterHostsRunAsAlone(t *testing.T) {
 	for _, ahead := range []uint64{1, 7, 250, 0} {
 		var merged []*Event
 		c := NewCluster(ClusterConfig{Hosts: cfgs, MaxAhead: ahead, Trace: func(e *Event) {
-			cp := *e
+			cp := e.Keep()
 			merged = append(merged, &cp)
 		}})
 		for i := range cfgs {

@@ -87,7 +87,10 @@ type Config struct {
 	// standard output is a pipe or a file.
 	StdoutFile bool
 
-	Trace func(*Event) // receives every event; nil turns tracing off at no cost
+	// Trace receives every event; nil turns tracing off at no cost. The
+	// event, and what its Ret and Args point to, are valid only during the
+	// call: the kernel reuses them for the next one (Event.Keep makes a copy to keep).
+	Trace func(*Event)
 	// TraceInstructions adds an event for every retired instruction (with
 	// Trace set): the CPU then runs one instruction at a time.
 	TraceInstructions bool
@@ -215,10 +218,12 @@ type Kernel struct {
 	exits     []Exit
 	retired   uint64 // user instructions retired
 	tracing   bool
-	event     Event  // the event being traced (emitEvent)
-	text      []byte // a reused buffer where a traced call's text is built
-	eventRet  int64  // what a traced call's Event.Ret points to
-	moved     moved  // what the traced call being made moved, as its handler noted it (trace_moved.go)
+	event     Event      // the event being traced (emitEvent)
+	text      []byte     // a reused buffer where a traced call's text is built
+	texts     *textCache // the strings of recent texts (textOf)
+	eventRet  int64      // what a traced call's Event.Ret points to
+	eventArgs [6]uint64  // what a traced call's Event.Args points into (callArgs)
+	moved     moved      // what the traced call being made moved, as its handler noted it (trace_moved.go)
 
 	unimpl   []Unimplemented   // calls ipcsim does not implement, in the order first made (unimplemented.go)
 	unimplAt map[unimplKey]int // their index in unimpl (looked up, never iterated)

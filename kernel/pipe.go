@@ -55,10 +55,9 @@ func (e *pipeEnd) Read(c *call, dst []byte, nonblock bool) (int, error) {
 		}
 		if e.emptyBlock == nil {
 			e.emptyBlock = &blockError{q: &e.p.Queue, mask: abi.POLLIN | abi.POLLHUP,
-				why: func() string {
-					var buf [64]byte
-					b := append(append(buf[:0], e.Name()...), " empty ("...)
-					return string(append(e.appendState(b), ')'))
+				appendWhy: func(b []byte) []byte {
+					b = append(append(b, e.Name()...), " empty ("...)
+					return append(e.appendState(b), ')')
 				}}
 		}
 		return 0, e.emptyBlock

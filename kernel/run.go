@@ -394,7 +394,7 @@ func (k *Kernel) schedule() bool {
 			b = append(t.appendWho(append(b, " -> "...)), " ("...)
 			b = append(k.switchReason.appendText(b), ')')
 			k.text = b
-			k.emitEvent(t, &Event{Kind: "switch", Other: t.PID, Text: string(b)})
+			k.emitEvent(t, &Event{Kind: "switch", Other: t.PID, Text: k.textOf(b)})
 		}
 		k.cur, k.last = t, t
 		k.sliceEnd = hw.AddCycles(k.Now(), k.policy.Slice(pid))
@@ -432,10 +432,10 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 	}
 	if k.tracing {
 		b := append(k.appendBlocked(k.text[:0], c), " blocks: "...)
-		b = append(b, blk.text()...)
+		b = blk.appendText(b)
 		k.text = b
-		e := &Event{Kind: "block", Syscall: c.no.String(), Args: callArgs(c), Signal: callSignal(c),
-			Text: string(b)}
+		e := &Event{Kind: "block", Syscall: c.no.String(), Args: k.callArgs(c), Signal: callSignal(c),
+			Text: k.textOf(b)}
 		if c.no == abi.SysRead || c.no == abi.SysWrite {
 			e.Obj = fdName(t, c.a[0])
 		}
@@ -476,7 +476,7 @@ func (k *Kernel) wake(t *Task, by *Task, why string) {
 			b = append(append(b, "woken: "...), why...)
 		}
 		k.text = b
-		e.Text = string(b)
+		e.Text = k.textOf(b)
 		k.emitEvent(t, e)
 	}
 	p := sched.Point{Kind: sched.PointWake, PID: t.TID, Cycle: k.Now()}

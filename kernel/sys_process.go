@@ -59,7 +59,7 @@ func sysSetTidAddress(c *call) (int64, error) {
 // _exit(2).
 func sysExit(c *call) (int64, error) {
 	if c.t.k.tracing {
-		c.t.k.emitEvent(c.t, &Event{Kind: "syscall", Syscall: c.no.String(), Args: callArgs(c),
+		c.t.k.emitEvent(c.t, &Event{Kind: "syscall", Syscall: c.no.String(), Args: c.t.k.callArgs(c),
 			Text: fmt.Sprintf("%v(%d)", c.no, int32(c.a[0]))})
 	}
 	status := proc.ExitedStatus(int(int32(c.a[0])))
@@ -292,7 +292,7 @@ func sysExecve(c *call) (int64, error) {
 	t.execed = true
 	if t.k.tracing {
 		ret := int64(0)
-		t.k.emitEvent(t, &Event{Kind: "syscall", Syscall: "execve", Args: callArgs(c), Ret: &ret, Name: t.Name,
+		t.k.emitEvent(t, &Event{Kind: "syscall", Syscall: "execve", Args: t.k.callArgs(c), Ret: &ret, Name: t.Name,
 			Text: fmt.Sprintf("execve(%s, %s, %s) = 0", quoteBytes([]byte(path), 256), quoteArgv(argv), quoteArgv(envp))})
 	}
 	return 0, errNoReturn

@@ -171,8 +171,8 @@ func (k *Kernel) complete(c *call, ret int64, err error) {
 		b = appendRet(append(b, " = "...), ret)
 		b = append(b, k.formatAux(c, ret)...)
 		k.text = b
-		e := &Event{Kind: "syscall", Syscall: c.no.String(), Args: callArgs(c), Ret: &k.eventRet, Errno: errnoName(ret),
-			Signal: callSignal(c), Text: string(b)}
+		e := &Event{Kind: "syscall", Syscall: c.no.String(), Args: k.callArgs(c), Ret: &k.eventRet, Errno: errnoName(ret),
+			Signal: callSignal(c), Text: k.textOf(b)}
 		if c.no == abi.SysRead || c.no == abi.SysWrite {
 			e.Obj = fdName(t, c.a[0])
 		}

@@ -3,6 +3,7 @@ package kernel
 import (
 	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 
 	"ipcsim/abi"
 	"ipcsim/hw"
@@ -211,8 +212,10 @@ func (k *Kernel) emitSignal(t *Task, sig abi.Signal, info proc.SigInfo, text str
 }
 
 // callArgs returns the raw arguments of c, as many as the call takes (all
-// six registers for a call ipcsim does not know), for Event.Args.
-func callArgs(c *call) []uint64 {
+// six registers for a call ipcsim does not know), for Event.Args. They are
+// copied into k.eventArgs, which the next traced call reuses: like the
+// event itself, Args is valid only during the Trace call (Event.Keep).
+func (k *Kernel) callArgs(c *call) []uint64 {
 	n := len(c.a)
 	if c.no < abi.Sysno(len(syscalls)) && syscalls[c.no].fn != nil {
 		n = len(syscalls[c.no].args)
@@ -220,7 +223,7 @@ func callArgs(c *call) []uint64 {
 	if n == 0 {
 		return nil
 	}
-	return append([]uint64(nil), c.a[:n]...)
+	return k.eventArgs[:copy(k.eventArgs[:], c.a[:n])]
 }
 
 // callSignal returns the signal that c's arguments name (kill's, tgkill's,
@@ -246,6 +249,48 @@ func fdName(t *Task, fd uint64) string {
 		}
 	}
 	return ""
+}
+
+// A textCache holds the strings of recent event texts, so that a text
+// that repeats (a loop's write(4, "x", 1) = 1, the switches between two
+// processes) becomes a string once rather than at every event. A text
+// goes in the slot its hash picks, replacing what was there, so the cache
+// stays small whatever a program does. It saves allocations and nothing
+// else: the string textOf returns has b's bytes whether it was found or
+// made (the hash's random seed changes which texts are found, never the
+// trace).
+type textCache struct {
+	seed  maphash.Seed
+	slots [256]string
+}
+
+// textOf returns the text built in b (k.text) as a string for Event.Text.
+func (k *Kernel) textOf(b []byte) string {
+	c := k.texts
+	if c == nil { // made at the first traced text: a run without a trace has none
+		c = &textCache{seed: maphash.MakeSeed()}
+		k.texts = c
+	}
+	slot := &c.slots[maphash.Bytes(c.seed, b)%uint64(len(c.slots))]
+	if *slot != string(b) { // a comparison: Go converts nothing here
+		*slot = string(b)
+	}
+	return *slot
+}
+
+// Keep returns a copy of e that a consumer of Config.Trace may keep after
+// the call: the kernel reuses the Event it passes, and what its Ret and Args
+// point to, for the next event, so a kept event must own its own.
+func (e *Event) Keep() Event {
+	c := *e
+	if e.Ret != nil {
+		r := *e.Ret
+		c.Ret = &r
+	}
+	if e.Args != nil {
+		c.Args = append([]uint64(nil), e.Args...)
+	}
+	return c
 }
 
 // emitEvent gives e to Config.Trace, with its cycle, host, pid, tid and

@@ -81,7 +81,7 @@ func runUnimplemented(t *testing.T, seed, jitter uint64) (Result, []Event) {
 		Files: []File{{Path: "/unimpl", Data: p.ELF, Mode: 0755}},
 		Trace: func(e *Event) {
 			if e.Kind == "syscall" && e.Errno == "ENOSYS" {
-				enosys = append(enosys, *e)
+				enosys = append(enosys, e.Keep())
 			}
 		},
 	})

@@ -16,7 +16,7 @@ import (
 // Options change how a scenario runs.
 type Options struct {
 	// Trace, if not nil, receives every event as it happens. The event is
-	// only valid during the call.
+	// only valid during the call (kernel.Event.Keep).
 	Trace func(*kernel.Event)
 	// KeepTrace keeps every event in Outcome.Trace, with no bound: for
 	// tests of short runs. (A want/trace section needs no kept events: Run
@@ -205,12 +205,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 				o.trace.add(FormatHostEvent(e, width))
 			}
 			if opts.KeepTrace {
-				c := *e
-				if e.Ret != nil { // the kernel may reuse what Ret points to
-					r := *e.Ret
-					c.Ret = &r
-				}
-				o.Trace = append(o.Trace, c)
+				o.Trace = append(o.Trace, e.Keep())
 			}
 		}
 	}

@@ -48,7 +48,7 @@ func AppendHostEvent(b []byte, e *kernel.Event, width int) []byte {
 // appendOneLine appends s with its newlines and carriage returns written
 // as \n and \r, so that an event stays one line.
 func appendOneLine(b []byte, s string) []byte {
-	if strings.IndexAny(s, "\n\r") < 0 {
+	if strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\r') < 0 {
 		return append(b, s...) // the usual text: copied at once
 	}
 	for i := 0; i < len(s); i++ {
@@ -91,17 +91,17 @@ func appendIntPadRight(b []byte, n, width int) []byte {
 func AppendEventJSON(b []byte, e *kernel.Event) []byte {
 	b = append(b, `{"cycle":`...)
 	b = strconv.AppendUint(b, e.Cycle, 10)
-	b = appendStringField(b, "host", e.Host, true)
+	b = appendStringField(b, `,"host":`, e.Host, true)
 	b = append(b, `,"pid":`...)
 	b = strconv.AppendInt(b, int64(e.PID), 10)
 	if e.TID != 0 {
 		b = append(b, `,"tid":`...)
 		b = strconv.AppendInt(b, int64(e.TID), 10)
 	}
-	b = appendStringField(b, "thread", e.Thread, true)
-	b = appendStringField(b, "kind", e.Kind, false)
-	b = appendStringField(b, "text", e.Text, false)
-	b = appendStringField(b, "syscall", e.Syscall, true)
+	b = appendStringField(b, `,"thread":`, e.Thread, true)
+	b = appendStringField(b, `,"kind":`, e.Kind, false)
+	b = appendStringField(b, `,"text":`, e.Text, false)
+	b = appendStringField(b, `,"syscall":`, e.Syscall, true)
 	if len(e.Args) > 0 {
 		b = append(b, `,"args":[`...)
 		for i, a := range e.Args {
@@ -116,17 +116,17 @@ func AppendEventJSON(b []byte, e *kernel.Event) []byte {
 		b = append(b, `,"ret":`...)
 		b = strconv.AppendInt(b, *e.Ret, 10)
 	}
-	b = appendStringField(b, "errno", e.Errno, true)
-	b = appendStringField(b, "addr", e.Addr, true)
+	b = appendStringField(b, `,"errno":`, e.Errno, true)
+	b = appendStringField(b, `,"addr":`, e.Addr, true)
 	if e.Other != 0 {
 		b = append(b, `,"other":`...)
 		b = strconv.AppendInt(b, int64(e.Other), 10)
 	}
-	b = appendStringField(b, "pc", e.PC, true)
-	b = appendStringField(b, "name", e.Name, true)
-	b = appendStringField(b, "signal", e.Signal, true)
-	b = appendStringField(b, "obj", e.Obj, true)
-	b = appendStringField(b, "via", e.Via, true)
+	b = appendStringField(b, `,"pc":`, e.PC, true)
+	b = appendStringField(b, `,"name":`, e.Name, true)
+	b = appendStringField(b, `,"signal":`, e.Signal, true)
+	b = appendStringField(b, `,"obj":`, e.Obj, true)
+	b = appendStringField(b, `,"via":`, e.Via, true)
 	if e.Msg != 0 {
 		b = append(b, `,"msg":`...)
 		b = strconv.AppendUint(b, e.Msg, 10)
@@ -141,20 +141,17 @@ func AppendEventJSON(b []byte, e *kernel.Event) []byte {
 		b = append(b, `,"mem":`...)
 		b = append(b, m...)
 	}
-	b = appendStringField(b, "injected", e.Injected, true)
+	b = appendStringField(b, `,"injected":`, e.Injected, true)
 	return append(b, "}\n"...)
 }
 
-// appendStringField appends ,"name":"value", or nothing for an empty
-// value with omitEmpty.
-func appendStringField(b []byte, name, v string, omitEmpty bool) []byte {
+// appendStringField appends key (`,"name":`) and the value, or nothing for
+// an empty value with omitEmpty.
+func appendStringField(b []byte, key, v string, omitEmpty bool) []byte {
 	if omitEmpty && v == "" {
 		return b
 	}
-	b = append(b, ',', '"')
-	b = append(b, name...)
-	b = append(b, `":`...)
-	return appendJSONString(b, v)
+	return appendJSONString(append(b, key...), v)
 }
 
 // appendJSONString appends s as encoding/json writes a string without
@@ -164,15 +161,21 @@ func appendStringField(b []byte, name, v string, omitEmpty bool) []byte {
 func appendJSONString(b []byte, s string) []byte {
 	start := len(b)
 	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
+	for i := 0; i < len(s); {
+		// The bytes that need no escape are appended a run at a time.
+		run := i
+		for i < len(s) && s[i] >= 0x20 && s[i] < utf8.RuneSelf && s[i] != '"' && s[i] != '\\' {
+			i++
+		}
+		b = append(b, s[run:i]...)
+		if i == len(s) {
+			break
+		}
+		switch c := s[i]; {
 		case c >= utf8.RuneSelf:
 			return appendJSONStringSlow(b[:start], s)
 		case c == '"' || c == '\\':
 			b = append(b, '\\', c)
-		case c >= 0x20:
-			b = append(b, c)
 		case c == '\b':
 			b = append(b, `\b`...)
 		case c == '\f':
@@ -187,6 +190,7 @@ func appendJSONString(b []byte, s string) []byte {
 			const hex = "0123456789abcdef"
 			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 		}
+		i++
 	}
 	return append(b, '"')
 }

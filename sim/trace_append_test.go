@@ -47,7 +47,8 @@ func TestAppendEventMatches(t *testing.T) {
 	}
 	ret := int64(-14)
 	odd := []string{"", "plain", `a "quoted" \ back`, "tab\tnl\ncr\rbs\bff\f", "\x00\x01\x1f\x7f",
-		"héllo", "bad \xff utf-8", "line\u2028sep\u2029", "<html> & more"}
+		"héllo", "bad \xff utf-8", "line\u2028sep\u2029", "<html> & more",
+		`"`, `\`, "\n", "end\n", "\x01start", `"both"`, "ascii, then \xc3\xa9"}
 	for i, s := range odd {
 		check("odd", &kernel.Event{Cycle: uint64(i) * 1234567, Host: s, PID: i, TID: i % 2 * 7, Thread: s, Kind: s, Text: s,
 			Syscall: s, Args: []uint64{0, 1, 1 << 63}, Ret: &ret, Errno: s, Addr: s, Other: i, PC: s,
@@ -113,6 +114,40 @@ func TestTraceNamesThreads(t *testing.T) {
 	for _, l := range jsonLines {
 		if strings.Contains(l, `"thread"`) && !strings.Contains(l, `"tid":3,"thread":"worker"`) {
 			t.Errorf("a JSON line names a thread it should not: %s", l)
+		}
+	}
+}
+
+// TestKeptEventsOwnTheirArgs: the kernel reuses an event, its Args and what
+// its Ret points to for the next event, so Outcome.Trace (KeepTrace) keeps
+// copies (kernel.Event.Keep): every kept event still reads, after the run,
+// as it did when it was traced. With hosts, the cluster holds events back
+// for the time order and keeps them the same way.
+func TestKeptEventsOwnTheirArgs(t *testing.T) {
+	for _, name := range []string{"epoll_pipes.txtar", "hosts_two.txtar", "fork_wait.txtar"} {
+		s, err := Load(filepath.Join("..", "testdata", "scenarios", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		o, err := s.Run(Options{KeepTrace: true, Trace: func(e *kernel.Event) {
+			lines = append(lines, string(AppendEventJSON(nil, e)))
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(o.Trace) != len(lines) {
+			t.Fatalf("%s: %d events kept, %d traced", name, len(o.Trace), len(lines))
+		}
+		args := 0
+		for i := range o.Trace {
+			args += len(o.Trace[i].Args)
+			if got := string(AppendEventJSON(nil, &o.Trace[i])); got != lines[i] {
+				t.Errorf("%s: event %d kept as\n%s traced as\n%s", name, i, got, lines[i])
+			}
+		}
+		if args == 0 {
+			t.Errorf("%s: no event with arguments", name)
 		}
 	}
 }
