@@ -3,7 +3,6 @@ package kernel
 import (
 	"encoding/binary"
 	"fmt"
-	"hash/maphash"
 
 	"ipcsim/abi"
 	"ipcsim/hw"
@@ -257,10 +256,8 @@ func fdName(t *Task, fd uint64) string {
 // goes in the slot its hash picks, replacing what was there, so the cache
 // stays small whatever a program does. It saves allocations and nothing
 // else: the string textOf returns has b's bytes whether it was found or
-// made (the hash's random seed changes which texts are found, never the
-// trace).
+// made, so the trace is the same with or without it.
 type textCache struct {
-	seed  maphash.Seed
 	slots [256]string
 }
 
@@ -268,14 +265,34 @@ type textCache struct {
 func (k *Kernel) textOf(b []byte) string {
 	c := k.texts
 	if c == nil { // made at the first traced text: a run without a trace has none
-		c = &textCache{seed: maphash.MakeSeed()}
+		c = new(textCache)
 		k.texts = c
 	}
-	slot := &c.slots[maphash.Bytes(c.seed, b)%uint64(len(c.slots))]
-	if *slot != string(b) { // a comparison: Go converts nothing here
+	slot := &c.slots[textHash(b)>>56] // its top byte: 256 slots
+	if *slot != string(b) {           // a comparison: Go converts nothing here
 		*slot = string(b)
 	}
 	return *slot
+}
+
+// textHash is a cheap hash of an event's text for textCache: FNV-style
+// mixing of its length and its 8-byte words, then of the bytes left over,
+// and a finaliser so that its top byte (the slot) depends on every byte.
+// It has no seed (hash/maphash's is random), so a run allocates the same
+// way every time.
+func textHash(b []byte) uint64 {
+	const prime = 0x9e3779b97f4a7c15
+	h := uint64(len(b))
+	for ; len(b) >= 8; b = b[8:] {
+		h = (h ^ binary.LittleEndian.Uint64(b)) * prime
+	}
+	for _, c := range b {
+		h = (h ^ uint64(c)) * prime
+	}
+	// SplitMix64's finaliser: every bit of h moves the top byte.
+	h = (h ^ h>>30) * 0xbf58476d1ce4e5b9
+	h = (h ^ h>>27) * 0x94d049bb133111eb
+	return h ^ h>>31
 }
 
 // Keep returns a copy of e that a consumer of Config.Trace may keep after
