@@ -61,7 +61,7 @@ func (k *Kernel) traceInet(e inet.Event) {
 	if !k.tracing {
 		return
 	}
-	var text string
+	var text, tcpKind string
 	switch e.Kind {
 	case inet.EventSend:
 		text = "sends " + e.Packet.String()
@@ -73,7 +73,7 @@ func (k *Kernel) traceInet(e inet.Event) {
 	case inet.EventDrop:
 		text = "drops " + e.Packet.String() + ": " + e.Text
 	case inet.EventTCP:
-		text = e.Text
+		text, tcpKind = e.Text, e.TCP.String()
 	}
 	proto := "tcp"
 	if p := e.Packet; p != nil && p.TCP == nil {
@@ -90,7 +90,7 @@ func (k *Kernel) traceInet(e inet.Event) {
 	if k.netIRQ {
 		t = nil // the kernel, taking an interrupt
 	}
-	k.emitEvent(t, &Event{Kind: "net", Text: who + text})
+	k.emitEvent(t, &Event{Kind: "net", Text: who + text, TCP: tcpKind})
 }
 
 // inetTimers fires the stack's due timers (from the timer interrupt).

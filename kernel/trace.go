@@ -59,6 +59,11 @@ type Event struct {
 	// Injected says what a fault of the plan did to the call (Config.Faults):
 	// "ENOMEM", "EINTR", "short".
 	Injected string `json:"injected,omitempty"`
+	// TCP says what a TCP connection or listener did, for its net events:
+	// the kind of package tcp's event ("state", "retransmit",
+	// "reset-received", "reset-sent", "gave-up"...; tcp.EventKind's
+	// names), so that views need not parse Text.
+	TCP string `json:"tcp,omitempty"`
 }
 
 // An EventKind is a value of Event.Kind and what events of that kind mark.

@@ -14,8 +14,8 @@ import (
 // with what they wrote back into memory (the bytes a read returns, the
 // descriptors pipe2 makes: quizOutArgs), who woke a process and why, what
 // a TCP connection makes of a segment or a timer (refused, reset, a new
-// state: quizNetOutcomes), which tells how a connect or a read ends, and
-// the console.
+// state: quizNetOutcomes, by the event's typed TCP field), which tells how
+// a connect or a read ends, and the console.
 
 // quizCalls are the calls whose result a quiz hides.
 var quizCalls = map[string]bool{
@@ -35,9 +35,12 @@ var quizOutArgs = map[string][]int{
 	"epoll_pwait": {1}, "rt_sigtimedwait": {1},
 }
 
-// quizNetOutcomes are what a TCP connection's trace line says, after
-// its name, when it tells how a call on it ends: a quiz asks it instead.
-var quizNetOutcomes = []string{"connection refused", "connection reset", "connection timed out", "keepalive gave up"}
+// quizNetOutcomes are the kinds of a TCP connection's events (Event.TCP,
+// package tcp's names) that tell how a call on it ends: a new state, a
+// reset received (connection refused, reset by the peer), a reset sent
+// (by us, or when keepalive gives up) and a connection that timed out. A
+// quiz asks what happened instead.
+var quizNetOutcomes = map[string]bool{"state": true, "reset-received": true, "reset-sent": true, "gave-up": true}
 
 // A Quiz turns a run's events into quiz lines.
 type Quiz struct {
@@ -62,7 +65,7 @@ func (q *Quiz) Line(e *kernel.Event, width int) string {
 		}
 		q.answers = append(q.answers, answer)
 		c.Text = fmt.Sprintf("%s) = ?   [Q%d: what does %s return here?]", call, len(q.answers), e.Syscall)
-	case e.Kind == "net" && strings.HasPrefix(e.Text, "tcp: inet#"):
+	case e.Kind == "net" && quizNetOutcomes[e.TCP]:
 		conn, what, ok := netOutcome(e.Text)
 		if !ok {
 			break
@@ -129,9 +132,8 @@ func splitArgs(s string) []string {
 }
 
 // netOutcome splits a TCP connection's trace line ("tcp: inet#1 A > B:
-// connection refused: ...") into the connection and what happened, if
-// what happened tells how a call on it ends (quizNetOutcomes, or a change
-// of state, "SYN-SENT -> ESTABLISHED").
+// connection refused: ...") into the connection and what happened. A
+// listener's lines ("listener ADDR: ...") name no connection: not ok.
 func netOutcome(text string) (conn, what string, ok bool) {
 	// The connection's name ends at the first ": " after the addresses.
 	arrow := strings.Index(text, " > ")
@@ -142,17 +144,7 @@ func netOutcome(text string) (conn, what string, ok bool) {
 	if end < 0 {
 		return "", "", false
 	}
-	conn, what = text[:arrow+end], text[arrow+end+2:]
-	for _, o := range quizNetOutcomes {
-		if strings.HasPrefix(what, o) {
-			return conn, what, true
-		}
-	}
-	from, to, isChange := strings.Cut(what, " -> ")
-	if isChange && from == strings.ToUpper(from) && to == strings.ToUpper(to) && !strings.Contains(to, " ") {
-		return conn, what, true
-	}
-	return "", "", false
+	return text[:arrow+end], text[arrow+end+2:], true
 }
 
 // Answers are the answers to the questions, in order: "Q1: 5".

@@ -142,6 +142,7 @@ func AppendEventJSON(b []byte, e *kernel.Event) []byte {
 		b = append(b, m...)
 	}
 	b = appendStringField(b, `,"injected":`, e.Injected, true)
+	b = appendStringField(b, `,"tcp":`, e.TCP, true)
 	return append(b, "}\n"...)
 }
 

@@ -31,6 +31,7 @@ type jsonDoc struct {
 	Errno   string   `json:"errno"`
 	Signal  string   `json:"signal"`
 	Obj     string   `json:"obj"`
+	TCP     string   `json:"tcp"`
 
 	Text     string   `json:"text"`
 	Name     string   `json:"name"`
@@ -204,6 +205,20 @@ func TestRunJSONSyscallFields(t *testing.T) {
 	}
 	if failed == nil || failed.Errno != "EINTR" || failed.Ret == nil || *failed.Ret != -4 {
 		t.Errorf("eintr_restart's interrupted read: %+v", failed)
+	}
+
+	// What a TCP connection did is typed: the client's connect is refused
+	// (a reset received in SYN-SENT), between two state changes.
+	_, out, _ = run(t, "run", "--format=json", "--only=net", scenarioPath("net_reset"))
+	var kinds []string
+	for _, d := range decodeLines(t, "net_reset", out) {
+		if d.Host == "client" && d.TCP != "" && len(kinds) < 3 {
+			kinds = append(kinds, d.TCP+": "+d.Text[strings.LastIndex(d.Text, "6001: ")+6:])
+		}
+	}
+	want := []string{"state: CLOSED -> SYN-SENT", "reset-received: connection refused: [R.] seq 0 ack 689706694 win 0 len 0", "state: SYN-SENT -> CLOSED"}
+	if !slices.Equal(kinds, want) {
+		t.Errorf("net_reset's first TCP events on the client: %q, want %q", kinds, want)
 	}
 }
 

@@ -53,6 +53,10 @@ type Event struct {
 	Socket int // the socket concerned, 0 if none
 	Packet *Packet
 	Text   string // why a packet was dropped, or what TCP did
+	// TCP is what TCP did, for an EventTCP: the connection's (or
+	// listener's) event kind (a state change, a retransmission, a reset
+	// received...), so that readers of the trace need not parse Text.
+	TCP tcp.EventKind
 }
 
 // Stack is one host's IPv4 stack: its addresses, the ports its sockets

@@ -51,7 +51,7 @@ func (c *conn) SetTimer(t tcp.Timer, at uint64) { c.st.timers.set(c, t, at) }
 func (c *conn) StopTimer(t tcp.Timer)           { c.st.timers.stop(c, t) }
 
 func (c *conn) Event(e tcp.Event) {
-	c.st.trace(Event{Kind: EventTCP, Socket: c.sockID(), Text: c.key.local.String() + " > " + c.key.remote.String() + ": " + e.Text})
+	c.st.trace(Event{Kind: EventTCP, Socket: c.sockID(), Text: c.key.local.String() + " > " + c.key.remote.String() + ": " + e.Text, TCP: e.Kind})
 	if e.Kind == tcp.StateChange && e.To == tcp.Established {
 		c.expandSndbuf()
 	}
@@ -135,7 +135,7 @@ func (l *listener) Output(seg *tcp.Segment, to netip.AddrPort) {
 }
 
 func (l *listener) Event(e tcp.Event) {
-	l.sk.st.trace(Event{Kind: EventTCP, Socket: l.sk.ID, Text: "listener " + l.sk.local.String() + ": " + e.Text})
+	l.sk.st.trace(Event{Kind: EventTCP, Socket: l.sk.ID, Text: "listener " + l.sk.local.String() + ": " + e.Text, TCP: e.Kind})
 }
 
 func (l *listener) Notify() { l.sk.notify() }
