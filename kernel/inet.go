@@ -54,6 +54,15 @@ func (k *Kernel) Receive(p *inet.Packet) {
 	k.netIRQ = true
 	k.inetStack().Receive(p)
 	k.irq, k.netIRQ = "", false
+	k.interrupted("when a packet arrived")
+}
+
+// interrupted tells the policy, if it asks (sched.InterruptObserver),
+// that an interrupt changed the kernel's state: what says which.
+func (k *Kernel) interrupted(what string) {
+	if o, ok := k.policy.(sched.InterruptObserver); ok {
+		o.Interrupt(k.Now(), what)
+	}
 }
 
 // traceInet turns what the stack reports into trace events.
@@ -105,6 +114,7 @@ func (k *Kernel) inetTimers(now uint64) bool {
 	k.netIRQ = true
 	k.inet.Advance(now)
 	k.irq, k.netIRQ = "", false
+	k.interrupted("when a TCP timer fired")
 	return true
 }
 

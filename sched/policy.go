@@ -102,6 +102,16 @@ type Point struct {
 	Cycle uint64 // the virtual time of the point
 }
 
+// An InterruptObserver is a Policy that also wants to know when the kernel
+// has handled a device's interrupt that changed kernel state while no
+// process ran: a packet arrived and the network stack took it, or a TCP
+// timer fired. It is not a scheduling point (the policy decides nothing
+// there); the assertion monitor (package sim) checks its conditions then,
+// so that what the network does is seen when it happens.
+type InterruptObserver interface {
+	Interrupt(cycle uint64, what string)
+}
+
 // Decision is a policy's answer at a scheduling point.
 type Decision uint8
 

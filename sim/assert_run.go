@@ -146,6 +146,16 @@ func (p assertPolicy) Point(pt sched.Point) sched.Decision {
 	return d
 }
 
+// Interrupt checks the host's assertions after an interrupt changed its
+// kernel's state with no process running (sched.InterruptObserver): a
+// handshake completed or a connection reset by a packet is seen when the
+// packet arrives, not at the next system call.
+func (p assertPolicy) Interrupt(cycle uint64, what string) {
+	if p.h.k != nil && p.h.open > 0 {
+		p.h.check(cycle, func() string { return what })
+	}
+}
+
 // wrap is a host monitor's kernel.WrapPolicy function.
 func (h *hostMonitor) wrap(p sched.Policy) sched.Policy { return assertPolicy{p, h} }
 
