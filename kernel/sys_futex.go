@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	register(map[abi.Sysno]sysEntry{abi.SysFutex: {sysFutex, "xXuTxu", restartUnlessTimed}})
+	register(map[abi.Sysno]sysEntry{abi.SysFutex: {sysFutex, "xX@Txu", restartUnlessTimed}})
 }
 
 // futex(2) operations (include/uapi/linux/futex.h).

@@ -62,6 +62,7 @@ func appendHex(b []byte, v uint64) []byte {
 //	q access mode (F_OK, R_OK|W_OK|X_OK)   n *at flags (AT_EMPTY_PATH, ...)
 //	t struct stat (shown after the call: type and mode, size)
 //	X futex op   H rt_sigprocmask's how
+//	@ unsigned int (32 bits: a futex word's value, as strace shows it)
 //
 // and the letters of socket.go's formatSockArg (A b y U B c z h) and
 // trace_ipc.go's formatIPCArg (K Q i g J # < > * { }). A letter belongs
@@ -273,6 +274,8 @@ func (k *Kernel) formatBaseLetter(c *call, i int, kind byte, ret int64, done boo
 		return fmt.Sprint(int32(v)), true
 	case 'u':
 		return fmt.Sprint(v), true
+	case '@':
+		return fmt.Sprint(uint32(v)), true
 	case 'k':
 		if name, ok := clockNames[v]; ok {
 			return name, true

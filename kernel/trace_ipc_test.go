@@ -194,3 +194,13 @@ func TestSegmentHead(t *testing.T) {
 		require.Equal(t, segs[s.ID].Frames, s.Frames, "inspecting gave no frame")
 	}
 }
+
+// futex's value is an unsigned int: a register holding it sign-extended
+// (a word with its top bit set, as glibc's mutexes make it) shows as the
+// 32-bit value, as strace and the block text show it.
+func TestTraceFutexValue(t *testing.T) {
+	p := newPollTrace(t)
+	addr := p.tk.Regs.X[2] &^ 3
+	require.Equal(t, int64(0), p.call(abi.SysFutex, addr, 1|128, 0xffffffff80000004, 0, 0, 0))
+	require.Contains(t, p.lines["syscall"], ", FUTEX_WAKE|FUTEX_PRIVATE_FLAG, 2147483652")
+}
