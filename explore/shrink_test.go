@@ -88,3 +88,28 @@ func TestShrinkDeterministic(t *testing.T) {
 		t.Errorf("the shrunk tokens differ from one exploration to the next:\n%s---\n%s---\n%s", a, b, c)
 	}
 }
+
+// TestShrinkToOneSwitchThreads: on the two-thread race, random's failures
+// keep dozens of switches, and the local moves of the shrink can stop at
+// two (each needed where it is); the search for a single switch then
+// finds the one preemption that loses the update, for every seed.
+func TestShrinkToOneSwitchThreads(t *testing.T) {
+	s := load(t, "threads_explore_race.txtar")
+	for seed := uint64(0); seed < 4; seed++ {
+		rep, err := Explore(s, Config{Strategy: "random", Schedules: 20, Seed: seed, Build: "test", Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Failures) == 0 {
+			t.Fatalf("seed %d: no failure", seed)
+		}
+		f := rep.Failures[0]
+		if f.Shrunk == nil || len(f.Shrunk.Switches) != 1 {
+			t.Errorf("seed %d: %s shrunk from %d switches to %v, want 1", seed, f.Token, f.Switches, f.Shrunk)
+			continue
+		}
+		if !failsUnder(s, f.Shrunk.Policy(), f.Shrunk.plan()) {
+			t.Errorf("seed %d: the shrunk %s does not fail", seed, f.Shrunk)
+		}
+	}
+}
