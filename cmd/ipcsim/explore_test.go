@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"ipcsim/explore"
 )
 
 // TestExploreReplay: explore finds the lost update of explore_counter and
@@ -250,5 +253,34 @@ func TestExploreDeadlock(t *testing.T) {
 		if !strings.Contains(out, "did not exit (the run stopped: deadlock: every process is blocked)") || !strings.Contains(out, want) {
 			t.Errorf("%s: want the deadlock explained:\n%s\ngot:\n%s", name, want, out)
 		}
+	}
+}
+
+// TestExploreRateLine: the rate is that of the schedules explored; the
+// time that shrinking and explaining the failures took after them is
+// told apart, and not counted in it.
+func TestExploreRateLine(t *testing.T) {
+	fail := &explore.Report{Schedules: 20, Instructions: 4000, Failures: []explore.Failure{{}}}
+	pass := &explore.Report{Schedules: 20, Instructions: 4000}
+	for _, c := range []struct {
+		rep    *explore.Report
+		shrunk bool
+		want   string
+	}{
+		{fail, true, "rate: 200 schedules/s, 4e+04 simulated instructions/s (wall clock, 0.100s; shrinking and explaining the failures took 2.500s more)\n"},
+		{fail, false, "rate: 200 schedules/s, 4e+04 simulated instructions/s (wall clock, 0.100s; explaining the failures took 2.500s more)\n"},
+		{pass, true, "rate: 200 schedules/s, 4e+04 simulated instructions/s (wall clock, 0.100s)\n"},
+	} {
+		var b bytes.Buffer
+		rateLine(&b, c.rep, 100*time.Millisecond, 2500*time.Millisecond, c.shrunk)
+		if b.String() != c.want {
+			t.Errorf("got  %q\nwant %q", b.String(), c.want)
+		}
+	}
+	// explore prints it last, with a failure's time apart.
+	var out, errb bytes.Buffer
+	Main([]string{"explore", "--strategy=pct", "--schedules=20", "../../testdata/scenarios/threads_explore_race.txtar"}, nil, &out, &errb)
+	if !regexp.MustCompile(`\nrate: \d+ schedules/s, .* \(wall clock, [0-9.]+s; shrinking and explaining the failures took [0-9.]+s more\)\n$`).MatchString(out.String()) {
+		t.Errorf("no rate line with the shrinking apart:\n%s", out.String())
 	}
 }
