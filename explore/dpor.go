@@ -626,7 +626,8 @@ func searchDPOR(s *sim.Scenario, limit int, visit func(*dporRun) bool) (dporStat
 // exploreDPOR is Explore for the strategy "dpor": the exhaustive search,
 // on one goroutine. Each complete run is checked; a failing one is
 // reported with a dpor token (the decisions that were not the default),
-// shrunk as a random schedule is unless cfg.NoShrink.
+// shrunk as a random schedule is unless cfg.NoShrink, once the search is
+// over (after cfg.Explored).
 func exploreDPOR(s *sim.Scenario, cfg Config) (*Report, error) {
 	if cfg.Shards > 1 {
 		// The choices a search tries at a decision point come from the
@@ -653,11 +654,6 @@ func exploreDPOR(s *sim.Scenario, cfg Config) (*Report, error) {
 		}
 		t := Token{Build: cfg.Build, Scenario: s.Fingerprint(), Strategy: "dpor", Switches: r.switches}
 		f := Failure{Schedule: r.index, Token: t, Mismatches: ms, Switches: len(r.switches)}
-		if !cfg.NoShrink {
-			shrunk := t
-			shrunk.Switches = shrinkSwitches(s, r.switches, plan{}, "dpor")
-			f.Shrunk = &shrunk
-		}
 		rep.Failures = append(rep.Failures, f)
 		return cfg.All
 	})
@@ -665,6 +661,17 @@ func exploreDPOR(s *sim.Scenario, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	rep.Executions, rep.SleepBlocked, rep.Complete = st.executions, st.blocked, st.complete
+	if cfg.Explored != nil {
+		cfg.Explored()
+	}
+	if !cfg.NoShrink {
+		shrinkAll(len(rep.Failures), cfg.Workers, func(i int) {
+			f := &rep.Failures[i]
+			shrunk := f.Token
+			shrunk.Switches = shrinkSwitches(s, f.Token.Switches, plan{}, "dpor")
+			f.Shrunk = &shrunk
+		})
+	}
 	return rep, nil
 }
 

@@ -166,3 +166,36 @@ func describeLost(ld, other, st access, lost int, switches []switchAt) []string 
 			st.who, int64(int32(st.value)), st.addr, st.cycle, st.pc, int64(int32(ld.value)), what))
 	return lines
 }
+
+// ExplainDeadlock replays the schedule of token t on s and, if the run
+// stopped in a deadlock, returns what ipcsim run prints under its stop
+// line: each blocked process or thread and what it waits on, then the
+// wait-for cycle if the kernel finds one (kernel.Result.Blocked, in the
+// kernel's own words). Lines of a scenario with hosts start with the
+// host's name. nil if the run did not deadlock.
+func ExplainDeadlock(s *sim.Scenario, t Token) ([]string, error) {
+	s, err := t.ApplyNet(s) // the token's network faults, if any
+	if err != nil {
+		return nil, err
+	}
+	c := *s
+	c.Wants = nil // nothing to render: keep no trace
+	o, err := c.Run(t.Options())
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	for _, h := range o.Hosts {
+		r := h.Result
+		if r.Reason != kernel.StopDeadlock || r.Down {
+			continue
+		}
+		for _, l := range r.Blocked {
+			if h.Name != "" {
+				l = h.Name + ": " + l
+			}
+			lines = append(lines, l)
+		}
+	}
+	return lines, nil
+}

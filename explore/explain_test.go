@@ -91,3 +91,17 @@ func TestExplainHosts(t *testing.T) {
 	require.NoError(t, err)
 	require.Nil(t, why)
 }
+
+// TestExplainDeadlockOnlyOnDeadlock: ExplainDeadlock says nothing of a
+// run that ends with every process exited, even a failing one (a lost
+// update of explore_counter), and gives threads_deadlock's blocked threads
+// and its wait-for cycle, as its want/exits has them.
+func TestExplainDeadlockOnlyOnDeadlock(t *testing.T) {
+	why, err := ExplainDeadlock(load(t, "explore_counter.txtar"), Token{Strategy: "pct", Run: 6, Depth: 3, K: 1517})
+	require.NoError(t, err)
+	require.Nil(t, why)
+	why, err = ExplainDeadlock(load(t, "threads_deadlock.txtar"), Token{Strategy: "list"})
+	require.NoError(t, err)
+	require.Len(t, why, 4, "%q", why)
+	require.Equal(t, "wait-for cycle: pid 2 tid 3 waits for the futex at 0x141ec, which pid 2 tid 4 holds; pid 2 tid 4 waits for the futex at 0x141c4, which pid 2 tid 3 holds", why[3])
+}

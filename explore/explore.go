@@ -36,6 +36,10 @@ type Config struct {
 	// Limit: dpor makes at most this many runs (default DefaultLimit);
 	// Schedules, Workers and shards are for the other strategies.
 	Limit int
+	// Explored, if set, is called once, when every schedule has run and
+	// before the failing ones are shrunk: the command line reads the
+	// wall clock there, so that its rate is that of the schedules alone.
+	Explored func()
 }
 
 // Failure is a schedule that broke the scenario's expectations.
@@ -187,6 +191,7 @@ type result struct {
 	instructions uint64
 	seen         []bool
 	failure      *Failure
+	pol          sched.Policy // of a failure: the switches it made, to shrink
 	err          error
 }
 
@@ -194,6 +199,8 @@ type result struct {
 // checks each run's expect lines (sim.Scenario.CheckRun), and reports the
 // failing schedules: the first one, or all with cfg.All. The scenario's
 // machine (its seed included) is unchanged; only the schedule varies.
+// The failures reported are shrunk (unless cfg.NoShrink) once every
+// schedule has run, after cfg.Explored.
 //
 // PCT's step bound k is the number of steps of its first run (run 0, which
 // has no change point); its later runs draw their change points from 1..k.
@@ -250,7 +257,7 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 			continue
 		}
 		t, _ := x.token(i)
-		r, pol := x.runSchedule(i, t, nil)
+		r, pol := x.runSchedule(i, t)
 		if r.err != nil {
 			return nil, r.err
 		}
@@ -311,8 +318,7 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 				if !ok {
 					continue
 				}
-				keep := func() bool { return cfg.All || int64(m) <= stop.Load() }
-				res[m], _ = x.runSchedule(i, t, keep)
+				res[m], _ = x.runSchedule(i, t)
 				if res[m].err != nil || (res[m].failure != nil && !cfg.All) {
 					lower(m)
 				}
@@ -322,6 +328,7 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 	wg.Wait()
 
 	// The results in the order of the schedules.
+	var pols []sched.Policy // of each failure reported
 	for m := range res {
 		r := res[m]
 		if r.err != nil {
@@ -335,19 +342,25 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 		rep.Runs = append(rep.Runs, Ran{cfg.Shard + m*cfg.Shards, r.instructions, r.seen})
 		if r.failure != nil {
 			rep.Failures = append(rep.Failures, *r.failure)
+			pols = append(pols, r.pol)
 			if !cfg.All {
 				break
 			}
 		}
 	}
+	if cfg.Explored != nil {
+		cfg.Explored()
+	}
+	if !cfg.NoShrink {
+		shrinkAll(len(rep.Failures), cfg.Workers, func(i int) { x.shrink(&rep.Failures[i], pols[i]) })
+	}
 	return rep, nil
 }
 
-// runSchedule runs schedule i, whose token is t, and checks it; a failing
-// schedule is shrunk unless cfg.NoShrink, or keep says its result will
-// not count (a later failure, when an earlier one ends the exploration).
-// It returns the policy too, for what the run learned.
-func (x *explorer) runSchedule(i int, t Token, keep func() bool) (result, sched.Policy) {
+// runSchedule runs schedule i, whose token is t, and checks it. It
+// returns the policy too, for what the run learned (and, in the result of
+// a failure, for shrinking it).
+func (x *explorer) runSchedule(i int, t Token) (result, sched.Policy) {
 	pol := t.Policy()
 	o, err := runFaults(x.s, pol, t.plan())
 	if err != nil {
@@ -359,13 +372,17 @@ func (x *explorer) runSchedule(i int, t Token, keep func() bool) (result, sched.
 		return r, pol
 	}
 	f := &Failure{Schedule: i, Token: t, Mismatches: ms, Faults: t.plan().size()}
-	r.failure = f
+	r.failure, r.pol = f, pol
 	if sw, ok := pol.(*switcher); ok {
 		f.Switches = len(sw.switches) // random and pb: counted even unshrunk
 	}
-	if x.cfg.NoShrink || keep != nil && !keep() {
-		return r, pol
-	}
+	return r, pol
+}
+
+// shrink shrinks the failure f, whose run was made under pol: it sets
+// f.Shrunk (and, as a list, f.Switches).
+func (x *explorer) shrink(f *Failure, pol sched.Policy) {
+	t := f.Token
 	if sw, kind, ok := x.asList(t, pol); ok {
 		// Every strategy: the schedule the run took, as a list of
 		// switches, and its faults shrink together.
@@ -380,7 +397,23 @@ func (x *explorer) runSchedule(i int, t Token, keep func() bool) (result, sched.
 		st.setPlan(shrinkFaults(x.s, t.Policy, t.plan()))
 		f.Shrunk = &st
 	}
-	return r, pol
+}
+
+// shrinkAll calls shrink(i) for i in 0..n-1, on up to workers goroutines
+// (each shrink is its own, and the same whatever runs beside it).
+func shrinkAll(n, workers int, shrink func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				shrink(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // asList returns the schedule that the run of token t under pol made, as

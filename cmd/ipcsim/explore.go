@@ -82,14 +82,19 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	cfg.Build = explore.Build() // before the clock starts: it reads the executable
-	start := time.Now()         // the wall clock, for the rate line only
+	// The wall clock, for the rate line only: the schedules' time, up to
+	// cfg.Explored, and apart from it what shrinking and explaining the
+	// failures took.
+	start := time.Now()
+	var explored time.Duration
+	cfg.Explored = func() { explored = time.Since(start) }
 	rep, err := explore.Explore(s, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "ipcsim explore: %v\n", err)
 		return exitBadInput
 	}
-	elapsed := time.Since(start).Seconds()
-	out := newExploreReport(s, fs.Arg(0), runCmd, cfg, *check, rep)
+	out := newExploreReport(s, fs.Arg(0), runCmd, cfg, *check, rep) // explains the failures
+	after := time.Since(start) - explored
 	if reportFile != "" {
 		if err := out.write(reportFile); err != nil {
 			fmt.Fprintf(stderr, "ipcsim explore: --report: %v\n", err)
@@ -97,14 +102,32 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	failed := out.print(stdout)
-	if elapsed > 0 {
-		fmt.Fprintf(stdout, "rate: %.0f schedules/s, %.3g simulated instructions/s (wall clock, %.3fs)\n",
-			float64(rep.Schedules)/elapsed, float64(rep.Instructions)/elapsed, elapsed)
-	}
+	rateLine(stdout, rep, explored, after, !cfg.NoShrink)
 	if failed {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// rateLine prints the rate of the schedules explored, by the wall clock:
+// explored is the time they took, after the time that shrinking (if
+// shrunk) and explaining the failures took after them, told apart so
+// that the rate is that of the exploration alone.
+func rateLine(w io.Writer, rep *explore.Report, explored, after time.Duration, shrunk bool) {
+	secs := explored.Seconds()
+	if secs <= 0 {
+		return
+	}
+	fmt.Fprintf(w, "rate: %.0f schedules/s, %.3g simulated instructions/s (wall clock, %.3fs",
+		float64(rep.Schedules)/secs, float64(rep.Instructions)/secs, secs)
+	if len(rep.Failures) > 0 {
+		what := "explaining"
+		if shrunk {
+			what = "shrinking and explaining"
+		}
+		fmt.Fprintf(w, "; %s the failures took %.3fs more", what, after.Seconds())
+	}
+	fmt.Fprintln(w, ")")
 }
 
 // dporSummary prints what an exhaustive search found: how many classes of

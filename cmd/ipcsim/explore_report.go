@@ -103,7 +103,8 @@ func newExploreReport(s *sim.Scenario, path, runCmd string, cfg explore.Config, 
 }
 
 // failureText is the block explore prints for a failing schedule: what
-// broke, the replay token, the shrunk one, and why if it lost an update.
+// broke, the replay token, the shrunk one, and why if it lost an update
+// or deadlocked.
 func failureText(s *sim.Scenario, f explore.Failure, path, runCmd string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "--- FAIL: schedule %d of %s\n", f.Schedule, path)
@@ -120,6 +121,12 @@ func failureText(s *sim.Scenario, f explore.Failure, path, runCmd string) string
 	}
 	if why, err := explore.Explain(s, tok); err == nil && len(why) > 0 {
 		fmt.Fprintf(&b, "    why: a lost update (the schedule again, every instruction traced):\n")
+		for _, l := range why {
+			fmt.Fprintf(&b, "      %s\n", l)
+		}
+	}
+	if why, err := explore.ExplainDeadlock(s, tok); err == nil && len(why) > 0 {
+		fmt.Fprintf(&b, "    why: a deadlock (the schedule again: each blocked task and what it waits on, as %s prints it):\n", runCmd)
 		for _, l := range why {
 			fmt.Fprintf(&b, "      %s\n", l)
 		}

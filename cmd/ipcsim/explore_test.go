@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"ipcsim/explore"
 )
 
 // TestExploreReplay: explore finds the lost update of explore_counter and
@@ -189,5 +192,95 @@ func TestExploreMerge(t *testing.T) {
 	var o, e bytes.Buffer
 	if st := Main([]string{"explore", "--strategy=dpor", "--shard=1/2", file}, nil, &o, &e); st != exitBadInput || !strings.Contains(e.String(), "cannot be split into shards") {
 		t.Errorf("dpor --shard: status %d, %q", st, e.String())
+	}
+}
+
+// TestExploreDeadlock: a schedule that fails because the run deadlocked
+// is explained as ipcsim run explains a deadlock: each blocked task and
+// what it waits on, then the wait-for cycle, the lines of the scenario's
+// own want/exits (threads on futexes, and processes on pipes). The
+// scenario is the test's, without its want sections, expecting an exit
+// that the deadlock never gives.
+func TestExploreDeadlock(t *testing.T) {
+	for _, name := range []string{"threads_deadlock", "pipe_deadlock"} {
+		data, err := os.ReadFile("../../testdata/scenarios/" + name + ".txtar")
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := string(data)
+		exits := src[strings.Index(src, "-- want/exits --\n")+len("-- want/exits --\n"):]
+		if i := strings.Index(exits, "\n-- "); i >= 0 {
+			exits = exits[:i+1]
+		}
+		blocked := strings.SplitAfterN(exits, "\n", 2)[1] // the lines under "stopped at cycle ...: deadlock"
+		if !strings.Contains(blocked, "  wait-for cycle: ") {
+			t.Fatalf("%s: no wait-for cycle in its want/exits:\n%s", name, exits)
+		}
+		abs, err := filepath.Abs("../../testdata")
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = src[:strings.Index(src, "-- want/")] // the want sections come last
+		src = strings.ReplaceAll(src, "../", abs+"/")
+		head := strings.Index(src, "\n-- ") + 1 // the script ends where the first file starts
+		if head == 0 {
+			head = len(src)
+		}
+		src = src[:head] + "expect exit deadlock 0\n" + src[head:]
+		dir := t.TempDir()
+		file := filepath.Join(dir, name+".txtar")
+		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// pipe_deadlock's C program, built beside it (build/NAME/).
+		built, _ := filepath.Glob("../../testdata/scenarios/build/" + name + "/*")
+		for _, f := range built {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			to := filepath.Join(dir, "build", name, filepath.Base(f))
+			if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(to, b, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out := exploreOut(t, "--schedules=5", file)
+		want := "    why: a deadlock (the schedule again: each blocked task and what it waits on, as ipcsim run prints it):\n" +
+			strings.ReplaceAll(strings.TrimSuffix("\n"+blocked, "\n"), "\n  ", "\n      ")[1:] + "\n"
+		if !strings.Contains(out, "did not exit (the run stopped: deadlock: every process is blocked)") || !strings.Contains(out, want) {
+			t.Errorf("%s: want the deadlock explained:\n%s\ngot:\n%s", name, want, out)
+		}
+	}
+}
+
+// TestExploreRateLine: the rate is that of the schedules explored; the
+// time that shrinking and explaining the failures took after them is
+// told apart, and not counted in it.
+func TestExploreRateLine(t *testing.T) {
+	fail := &explore.Report{Schedules: 20, Instructions: 4000, Failures: []explore.Failure{{}}}
+	pass := &explore.Report{Schedules: 20, Instructions: 4000}
+	for _, c := range []struct {
+		rep    *explore.Report
+		shrunk bool
+		want   string
+	}{
+		{fail, true, "rate: 200 schedules/s, 4e+04 simulated instructions/s (wall clock, 0.100s; shrinking and explaining the failures took 2.500s more)\n"},
+		{fail, false, "rate: 200 schedules/s, 4e+04 simulated instructions/s (wall clock, 0.100s; explaining the failures took 2.500s more)\n"},
+		{pass, true, "rate: 200 schedules/s, 4e+04 simulated instructions/s (wall clock, 0.100s)\n"},
+	} {
+		var b bytes.Buffer
+		rateLine(&b, c.rep, 100*time.Millisecond, 2500*time.Millisecond, c.shrunk)
+		if b.String() != c.want {
+			t.Errorf("got  %q\nwant %q", b.String(), c.want)
+		}
+	}
+	// explore prints it last, with a failure's time apart.
+	var out, errb bytes.Buffer
+	Main([]string{"explore", "--strategy=pct", "--schedules=20", "../../testdata/scenarios/threads_explore_race.txtar"}, nil, &out, &errb)
+	if !regexp.MustCompile(`\nrate: \d+ schedules/s, .* \(wall clock, [0-9.]+s; shrinking and explaining the failures took [0-9.]+s more\)\n$`).MatchString(out.String()) {
+		t.Errorf("no rate line with the shrinking apart:\n%s", out.String())
 	}
 }
