@@ -723,33 +723,26 @@ func shrinkWith(sw []Switch, fails func([]Switch) bool) []Switch {
 }
 
 // maxOneSwitchTries bounds oneSwitch's runs.
-const maxOneSwitchTries = 4096
+const maxOneSwitchTries = 128
 
 // oneSwitch looks for a single switch that fails as sw does, and returns
 // it and true; or nil and false. The moves of shrinkWith are local: they
 // can leave two switches where one elsewhere would do (a lost update needs
 // one preemption between a load and its store, but the two a random run
-// kept may sit at other loads), so when they stop at more than one, every
-// single switch is tried in order: to each process from pid 2 to two
-// past the largest sw switches to, at each step up to sw's last (and
-// moveWindow beyond), at most
-// maxOneSwitchTries runs. The first that fails is the answer, so the
-// result does not depend on anything but sw.
+// kept may sit at other loads), so when they stop at more than one, single
+// switches are tried in order: from moveWindow steps past sw's last switch
+// back to step 1 (the failure is near where sw's switches are), at each
+// step to every process from pid 2 to two past the largest sw names (a
+// thread or child sw never switched to), at most maxOneSwitchTries runs.
+// The first that fails is the answer, so the result depends on sw alone.
 func oneSwitch(sw []Switch, fails func([]Switch) bool) ([]Switch, bool) {
-	// The processes to switch to: sw's, and the few numbers after the
-	// largest (a thread or child sw never switched to, made after them).
 	top := 0
 	for _, s := range sw {
 		top = max(top, s.PID)
 	}
-	var pids []int
-	for pid := 2; pid <= top+2; pid++ {
-		pids = append(pids, pid)
-	}
-	last := sw[len(sw)-1].Step + moveWindow
 	tries := 0
-	for step := uint64(1); step <= last; step++ {
-		for _, pid := range pids {
+	for step := sw[len(sw)-1].Step + moveWindow; step >= 1; step-- {
+		for pid := 2; pid <= top+2; pid++ {
 			if tries++; tries > maxOneSwitchTries {
 				return nil, false
 			}
