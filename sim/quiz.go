@@ -2,6 +2,8 @@ package sim
 
 import (
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 
 	"ipcsim/kernel"
@@ -15,7 +17,8 @@ import (
 // descriptors pipe2 makes: quizOutArgs), who woke a process and why, what
 // a TCP connection makes of a segment or a timer (refused, reset, a new
 // state: quizNetOutcomes, by the event's typed TCP field), which tells how
-// a connect or a read ends, and the console.
+// a connect or a read ends, and the console (what a process writes to the
+// terminal too). Nor does a line before a question answer it (Quiz).
 
 // quizCalls are the calls whose result a quiz hides.
 var quizCalls = map[string]bool{
@@ -42,17 +45,151 @@ var quizOutArgs = map[string][]int{
 // quiz asks what happened instead.
 var quizNetOutcomes = map[string]bool{"state": true, "reset-received": true, "reset-sent": true, "gave-up": true}
 
-// A Quiz turns a run's events into quiz lines.
+// A Quiz turns a run's events into quiz lines and writes them.
+//
+// Some lines would answer the question that follows them, so a quiz holds
+// them back until it knows (quizFold): a child's reaping ("reaps pid 3")
+// comes just before the wait4 that reaps it, a signal a call raises
+// ("SIGPIPE (send on inet#2, which cannot send)") just before that call
+// returns EPIPE, and a signal a kill sends (with what it does: "continued
+// by SIGCONT", the parent's SIGCHLD) just before kill returns. If the call
+// they come before is quizzed and theirs, they become part of its answer;
+// otherwise they are printed as they came. And the first switch to a
+// process whose wakeup is a question does not say why the CPU changed
+// hands ("switch pid 3 -> pid 2", not "(pid 3 exited)").
 type Quiz struct {
+	out   io.Writer
+	width int // FormatHostEvent's width of a host's name
+
 	answers []string
+	held    []heldLine // the lines held back, in order
+	// woken are the processes whose wakeup is a question and which have
+	// not run since.
+	woken map[quizPID]bool
 }
 
-// Line renders e for the quiz: as FormatHostEvent does, with a call's
-// result or a wakeup's cause replaced by a numbered question.
-func (q *Quiz) Line(e *kernel.Event, width int) string {
-	c := *e
+// A quizPID names a process among the hosts of a run.
+type quizPID struct {
+	host string
+	pid  int
+}
+
+// A heldLine is a line of the quiz held back: an event that may answer
+// the call it comes before, or a line rendered already (a wakeup's
+// question, which may come between a signal and the call that sent it).
+type heldLine struct {
+	line string // the line as printed if it is not folded into an answer
+	fold string // the event's text, for the answer; "" for a line always printed
+	// cause is the process whose call the event may answer; signal, for
+	// a signal it raised on itself (SIGPIPE, raise's kill), the signal:
+	// the call must be one that raises it (selfRaised) or names it.
+	cause  quizPID
+	signal string
+}
+
+// selfRaised are the signals a call raises on the process making it, as
+// part of its result: SIGPIPE with EPIPE, SIGXFSZ with EFBIG, SIGTTIN and
+// SIGTTOU for a read or write of the terminal from the background.
+var selfRaised = map[string]bool{"SIGPIPE": true, "SIGXFSZ": true, "SIGTTIN": true, "SIGTTOU": true}
+
+// NewQuiz returns a quiz that writes its lines to out, hosts' names
+// width wide (Scenario.HostWidth).
+func NewQuiz(out io.Writer, width int) *Quiz {
+	return &Quiz{out: out, width: width, woken: map[quizPID]bool{}}
+}
+
+// quizFold returns e as a held line if it is an event a quiz holds back:
+// a child's reaping (by the process reaping it), a signal's generation (by
+// its sender, the process itself, or for a SIGCHLD the child, whose exit
+// or stop is no quizzed call), a stopped process continued by SIGCONT.
+func quizFold(e *kernel.Event) (heldLine, bool) {
+	h := heldLine{fold: e.Text, cause: quizPID{e.Host, e.PID}}
 	switch {
-	case e.Kind == "syscall" && quizCalls[e.Syscall] && e.Ret != nil:
+	case e.Kind == "reap":
+	case e.Kind == "signal" && e.Signal != "" && e.Other != 0:
+		h.cause.pid = e.Other
+	case e.Kind == "signal" && e.Signal != "":
+		h.signal = e.Signal
+	case e.Kind == "signal" && strings.HasPrefix(e.Text, "continued by "):
+		// SIGCONT's side effect, at its generation, before the event of
+		// the generation (sim/timeline.go reads it alike).
+	default:
+		return heldLine{}, false
+	}
+	return h, true
+}
+
+// answers reports whether h answers e, the call it comes before.
+func (h *heldLine) answers(e *kernel.Event) bool {
+	return h.fold != "" && h.cause == quizPID{e.Host, e.PID} &&
+		(h.signal == "" || selfRaised[h.signal] || e.Signal == h.signal)
+}
+
+// quizzed reports whether e is a call whose result a quiz asks.
+func quizzed(e *kernel.Event) bool {
+	return e.Kind == "syscall" && quizCalls[e.Syscall] && e.Ret != nil
+}
+
+// Event writes the quiz's lines for e, the run's next event: as
+// FormatHostEvent does, with a call's result or a wakeup's cause replaced
+// by a numbered question. Lines that may answer the next call wait for it
+// (Flush writes them at the end of the run).
+func (q *Quiz) Event(e *kernel.Event) {
+	if len(q.held) > 0 {
+		h, fold := quizFold(e)
+		switch {
+		case quizzed(e) && slices.ContainsFunc(q.held, func(h heldLine) bool { return h.answers(e) }):
+			// The run held back answers e: all of it is part of e's
+			// answer, but for the questions that came between.
+			var folds []string
+			for _, h := range q.held {
+				if h.fold != "" {
+					folds = append(folds, h.fold)
+				} else {
+					q.println(h.line)
+				}
+			}
+			q.held = q.held[:0]
+			q.println(q.line(e, folds))
+			return
+		case fold:
+			h.line = FormatHostEvent(e, q.width)
+			q.held = append(q.held, h)
+			return
+		case e.Kind == "wake":
+			q.held = append(q.held, heldLine{line: q.line(e, nil)})
+			return
+		}
+		q.Flush()
+	}
+	if h, fold := quizFold(e); fold {
+		h.line = FormatHostEvent(e, q.width)
+		q.held = append(q.held, h)
+		return
+	}
+	q.println(q.line(e, nil))
+}
+
+// Flush writes the lines held back as they came: the call they came
+// before was not quizzed, or the run ended.
+func (q *Quiz) Flush() {
+	for _, h := range q.held {
+		q.println(h.line)
+	}
+	q.held = q.held[:0]
+}
+
+func (q *Quiz) println(line string) {
+	fmt.Fprintln(q.out, line)
+}
+
+// line renders e for the quiz, with folds (the texts of the events held
+// back that answer it) added to its answer.
+func (q *Quiz) line(e *kernel.Event, folds []string) string {
+	c := *e
+	who := quizPID{e.Host, e.PID}
+	switch {
+	case quizzed(e):
 		i := strings.LastIndex(e.Text, ") = ")
 		if i < 0 {
 			break
@@ -63,8 +200,19 @@ func (q *Quiz) Line(e *kernel.Event, width int) string {
 			answer += ", with " + shown
 			call = hidden
 		}
+		for _, f := range folds {
+			answer += "; " + f
+		}
 		q.answers = append(q.answers, answer)
 		c.Text = fmt.Sprintf("%s) = ?   [Q%d: what does %s return here?]", call, len(q.answers), e.Syscall)
+	case e.Kind == "block" && e.Obj == "tty":
+		// A write to the console that waits (output stopped): its bytes
+		// are the console's, which the quiz holds back.
+		if i := strings.LastIndex(e.Text, ") blocks"); i >= 0 {
+			if hidden, _ := hideOutArgs(e, e.Text[:i]); hidden != e.Text[:i] {
+				c.Text = hidden + e.Text[i:]
+			}
+		}
 	case e.Kind == "net" && quizNetOutcomes[e.TCP]:
 		conn, what, ok := netOutcome(e.Text)
 		if !ok {
@@ -75,8 +223,20 @@ func (q *Quiz) Line(e *kernel.Event, width int) string {
 	case e.Kind == "wake":
 		q.answers = append(q.answers, e.Text)
 		c.Text = fmt.Sprintf("woken: ?   [Q%d: who or what woke it, and why?]", len(q.answers))
+		q.woken[who] = true
+	case e.Kind == "switch" && q.woken[who]:
+		// Why the CPU changed hands ("pid 3 exited", "woken after
+		// idle") would tell who woke it.
+		if arrow := strings.Index(e.Text, " -> "); arrow >= 0 {
+			if why := strings.Index(e.Text[arrow:], " ("); why >= 0 {
+				c.Text = e.Text[:arrow+why]
+			}
+		}
 	}
-	return FormatHostEvent(&c, width)
+	if e.Kind == "switch" || e.Kind == "syscall" || e.Kind == "block" {
+		delete(q.woken, who) // it runs
+	}
+	return FormatHostEvent(&c, q.width)
 }
 
 // hideOutArgs returns call (a call's text up to its closing parenthesis,
@@ -86,6 +246,11 @@ func (q *Quiz) Line(e *kernel.Event, width int) string {
 func hideOutArgs(e *kernel.Event, call string) (hidden, shown string) {
 	open := strings.IndexByte(call, '(')
 	outs := quizOutArgs[e.Syscall]
+	if e.Syscall == "write" && e.Obj == "tty" {
+		// What a process writes to the console: the console is an
+		// answer (it tells what reads returned, what wait4's status was).
+		outs = []int{1}
+	}
 	if open < 0 || len(outs) == 0 {
 		return call, ""
 	}

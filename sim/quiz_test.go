@@ -5,8 +5,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"ipcsim/kernel"
 )
 
 // TestQuiz hides the results of pipe_parent_child's read and wait4 and
@@ -14,14 +12,20 @@ import (
 func TestQuiz(t *testing.T) {
 	s, err := Load("../testdata/scenarios/pipe_parent_child.txtar")
 	require.NoError(t, err)
-	var q Quiz
-	var lines []string
-	_, err = s.Run(Options{Trace: func(e *kernel.Event) { lines = append(lines, q.Line(e, 0)) }})
+	var b strings.Builder
+	q := NewQuiz(&b, 0)
+	_, err = s.Run(Options{Trace: q.Event})
 	require.NoError(t, err)
-	text := strings.Join(lines, "\n")
+	q.Flush()
+	text := b.String()
 	require.Contains(t, text, ") = ?   [Q1: what does ")
 	require.Contains(t, text, "woken: ?   [Q")
 	require.NotContains(t, text, "woken by")
+	// What the quiz held back and no quizzed call answered is printed
+	// where it came: the SIGCHLD of the child's exit, before the parent's
+	// wakeup.
+	require.Regexp(t, `SIGCHLD \(child pid 3 exited\): ignored\n.*woken: \?   \[Q\d+`, text)
+	require.NotContains(t, text, "reaps pid")
 	answers := q.Answers()
 	require.NotEmpty(t, answers)
 	require.True(t, strings.HasPrefix(answers[0], "Q1: "), answers[0])

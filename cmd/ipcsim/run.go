@@ -64,7 +64,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ipcsim run: --quiz goes with --format=text, and --answers with --quiz\n")
 		return exitBadInput
 	}
-	var theQuiz sim.Quiz
+	var theQuiz *sim.Quiz
 	var opts sim.Options
 	if *replay != "" {
 		if seed.set || limit.set {
@@ -98,8 +98,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	default:
 		trace, traceErr = sim.HostTracer(out, *format == "json", s.HostWidth())
 		if *quiz {
-			width := s.HostWidth()
-			trace = func(e *kernel.Event) { fmt.Fprintln(out, theQuiz.Line(e, width)) }
+			theQuiz = sim.NewQuiz(out, s.HostWidth())
+			trace = theQuiz.Event
 		}
 		trace = filter.Wrap(trace) // the tree below sees every event
 	}
@@ -179,6 +179,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return max(status, invariantStatus(stderr, "run", false, o))
 	}
 	if *quiz {
+		theQuiz.Flush() // what the run's last events held back
 		// The console would give the answers away.
 		fmt.Fprintf(out, "--- console (hidden in a quiz)\n")
 		if *answers {

@@ -396,3 +396,74 @@ func TestRunQuiz(t *testing.T) {
 		}
 	}
 }
+
+// TestRunQuizLeaks: no line of a quiz gives away the answer of the
+// question after it, and what it holds back is in the answers: the reaping
+// a wait4 does, the console in what a process writes to the terminal, the
+// reason of the switch to a process whose wakeup is asked, the signal a
+// call raises or sends.
+func TestRunQuizLeaks(t *testing.T) {
+	for _, c := range []struct {
+		scenario string
+		hidden   []string // in the answers, not in the quiz
+		shown    []string // in the quiz
+	}{
+		{"fork_wait", []string{
+			"; reaps pid 3 (fork_wait)", // wait4's answer: it reaps pid 3
+			"wait4 status 0x00000300",   // the console
+			"child: exiting with status 3",
+		}, []string{
+			"write(1, 0x11000, 29) = ?   [Q",
+			"switch pid 3 -> pid 2\n", // not "(pid 3 exited)"
+		}},
+		{"pipe_parent_child", []string{
+			`29, with "hello from your parent, child" at 0x11058`, // the read's bytes, echoed to the console
+		}, []string{
+			"write(1, 0x11058, 29) = ?   [Q",
+		}},
+		{"net_reset", []string{
+			"-1 EPIPE (Broken pipe); SIGPIPE (send on inet#2, which cannot send): ignored",
+			"; reaps pid 2 (reset)",
+		}, []string{
+			`write(3, "x", 1) = ?   [Q`,
+		}},
+		{"bg_read", []string{
+			"0; continued by SIGCONT; SIGCHLD (child pid 3 continued): ignored; SIGCONT (kill from pid 2): ignored",
+		}, []string{
+			"kill(-3, SIGCONT) = ?   [Q",
+		}},
+	} {
+		_, out, _ := run(t, "run", "--quiz", "--answers", "../../testdata/scenarios/"+c.scenario+".txtar")
+		quiz, answers, _ := strings.Cut(out, "--- answers\n")
+		for _, h := range c.hidden {
+			if !strings.Contains(answers, h) {
+				t.Errorf("%s: the answers lack %q:\n%s", c.scenario, h, answers)
+			}
+		}
+		for _, h := range c.shown {
+			if !strings.Contains(quiz, h) {
+				t.Errorf("%s: the quiz lacks %q:\n%s", c.scenario, h, quiz)
+			}
+		}
+		lines := strings.Split(quiz, "\n")
+		for i, line := range lines {
+			for _, h := range c.hidden {
+				if _, what, _ := strings.Cut(h, "; "); strings.Contains(line, h) || what != "" && strings.Contains(line, what) {
+					t.Errorf("%s: the quiz shows %q", c.scenario, line)
+				}
+			}
+			for _, leak := range []string{"reaps pid", "SIGPIPE (", "continued by SIGCONT", `write(1, "`} {
+				if strings.Contains(line, leak) {
+					t.Errorf("%s: the quiz shows %q", c.scenario, line)
+				}
+			}
+			if strings.Contains(line, "woken: ?") {
+				for _, next := range lines[i+1 : min(i+3, len(lines))] {
+					if strings.Contains(next, "switch ") && strings.HasSuffix(next, ")") {
+						t.Errorf("%s: the switch after a hidden wakeup says why: %q", c.scenario, next)
+					}
+				}
+			}
+		}
+	}
+}
