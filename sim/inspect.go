@@ -10,7 +10,9 @@ import (
 )
 
 // WriteSnapshot prints the state of the kernel's objects for a person: the
-// processes with their descriptors, and every pipe's ring buffer with who
+// processes with their descriptors, threads and memory, the terminal, the
+// process tree, then every object (pipes with their ring buffer, queues,
+// shared memory, semaphores, epoll, sockets, futexes, files) with who
 // waits on it. With asJSON it writes the same as indented JSON.
 func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 	if asJSON {
@@ -136,37 +138,61 @@ func writeThreadRegisters(b *strings.Builder, th kernel.ThreadState) {
 
 // WriteInspect prints what "ipcsim inspect --at=at" prints of a run of s
 // paused at cycle at (Options.PauseAt, or a snapshot of
-// Options.SnapshotAt): a first line if the run ended before that cycle
-// (text only), then the kernel's objects (WriteSnapshot), or every
-// host's (WriteHostSnapshots).
+// Options.SnapshotAt): a first line if the run ended before that cycle,
+// saying how (Outcome.End: every host's end), then the kernel's objects
+// (WriteSnapshot), or every host's (WriteHostSnapshots). With asJSON the
+// end is a field, "ended" (RunEnd): of the snapshot, or of each host.
 func WriteInspect(w io.Writer, s *Scenario, o *Outcome, at uint64, asJSON bool) error {
-	if r := o.Result; r.Reason != kernel.StopPaused && !asJSON {
-		if _, err := fmt.Fprintf(w, "the run ended before cycle %d: %s at cycle %d; this is the state it ended in\n", at, r.Reason, r.Cycles); err != nil {
+	if len(s.Hosts) > 0 {
+		if end := o.End(); end != "" && !asJSON {
+			if _, err := fmt.Fprintf(w, "the run ended before cycle %d: %s; this is the state it ended in\n", at, end); err != nil {
+				return err
+			}
+		}
+		return WriteHostSnapshots(w, s, o, asJSON)
+	}
+	end := HostEnd(kernel.HostResult{Result: o.Result})
+	if asJSON {
+		b, err := json.MarshalIndent(struct {
+			*kernel.Snapshot
+			Ended *RunEnd `json:"ended,omitempty"`
+		}{o.Snapshot, end}, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b)
+		return err
+	}
+	if end != nil {
+		if _, err := fmt.Fprintf(w, "the run ended before cycle %d: %s; this is the state it ended in\n", at, end); err != nil {
 			return err
 		}
 	}
-	if len(s.Hosts) > 0 {
-		return WriteHostSnapshots(w, s, o, asJSON)
-	}
-	return WriteSnapshot(w, o.Snapshot, asJSON)
+	return WriteSnapshot(w, o.Snapshot, false)
 }
 
 // WriteHostSnapshots prints the state of every host of a run with hosts,
 // paused at a cycle: under a heading per host ("=== host alice
 // (10.0.0.1) ==="), what WriteSnapshot prints of its kernel; a host that
-// lost power says so instead. With asJSON it writes one JSON array, an
-// object per host: {"host", "ip", "down", "snapshot"}.
+// lost power says so instead, and one that ended while another goes on
+// says how before its state. With asJSON it writes one JSON array, an
+// object per host: {"host", "ip", "down", "down_at", "ended",
+// "snapshot"}, "ended" (RunEnd) if the host had ended by the cycle.
 func WriteHostSnapshots(w io.Writer, s *Scenario, o *Outcome, asJSON bool) error {
 	type hostState struct {
 		Host     string           `json:"host"`
 		IP       string           `json:"ip"`
 		Down     bool             `json:"down,omitempty"`
+		DownAt   uint64           `json:"down_at,omitempty"` // the cycle it lost power
+		Ended    *RunEnd          `json:"ended,omitempty"`
 		Snapshot *kernel.Snapshot `json:"snapshot,omitempty"`
 	}
 	var hosts []hostState
 	for i, h := range o.Hosts {
-		st := hostState{Host: h.Name, IP: s.Hosts[i].IP.String(), Down: h.Result.Down}
-		if !st.Down {
+		st := hostState{Host: h.Name, IP: s.Hosts[i].IP.String(), Down: h.Result.Down, Ended: HostEnd(h.Result)}
+		if st.Down {
+			st.DownAt = h.Result.Cycles
+		} else {
 			st.Snapshot = h.Snapshot
 		}
 		hosts = append(hosts, st)
@@ -186,6 +212,7 @@ func WriteHostSnapshots(w io.Writer, s *Scenario, o *Outcome, asJSON bool) error
 		_, err = fmt.Fprintf(w, "%s\n", b)
 		return err
 	}
+	runEnded := o.End() != "" // the first line says how each host ended
 	for i, h := range hosts {
 		if i > 0 {
 			if _, err := io.WriteString(w, "\n"); err != nil {
@@ -193,13 +220,18 @@ func WriteHostSnapshots(w io.Writer, s *Scenario, o *Outcome, asJSON bool) error
 			}
 		}
 		if h.Down {
-			if _, err := fmt.Fprintf(w, "=== host %s (%s): down since cycle %d (power lost)\n", h.Host, h.IP, o.Hosts[i].Result.Cycles); err != nil {
+			if _, err := fmt.Fprintf(w, "=== host %s (%s): down since cycle %d (power lost)\n", h.Host, h.IP, h.DownAt); err != nil {
 				return err
 			}
 			continue
 		}
 		if _, err := fmt.Fprintf(w, "=== host %s (%s)\n", h.Host, h.IP); err != nil {
 			return err
+		}
+		if h.Ended != nil && !runEnded {
+			if _, err := fmt.Fprintf(w, "its run ended: %s; this is the state it ended in\n", h.Ended); err != nil {
+				return err
+			}
 		}
 		if err := WriteSnapshot(w, h.Snapshot, false); err != nil {
 			return err

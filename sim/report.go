@@ -287,7 +287,7 @@ func (r *reportCollector) Flow(cat, label string, fromHost, from int, sent uint6
 func (r *reportCollector) data(s *Scenario, o *Outcome) *reportData {
 	d := &reportData{Title: s.Path, End: o.Result.Cycles, Hosts: r.hosts, Strings: r.list,
 		Slices: [][6]uint64{}, Instants: [][5]uint64{}, Flows: [][6]uint64{}, Snapshots: [][2]uint64{}, Texts: []string{}}
-	d.Stop = fmt.Sprintf("%s at cycle %d", o.Result.Reason, o.Result.Cycles)
+	d.Stop = o.End()
 	keys := make([][2]int, 0, len(r.names))
 	for k := range r.names {
 		keys = append(keys, k)

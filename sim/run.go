@@ -287,7 +287,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 				break
 			}
 			p := &Outcome{PIDs: o.PIDs}
-			p.finish(c, c.RunUntil(at), consoles, net, at)
+			p.finish(s, c, c.RunUntil(at), consoles, net, at)
 			opts.Snapshot(at, p)
 		}
 	}
@@ -300,18 +300,28 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	if mon != nil {
 		o.Asserts = mon.finish(results)
 	}
-	o.finish(c, results, consoles, net, opts.PauseAt)
+	o.finish(s, c, results, consoles, net, opts.PauseAt)
 	return o, nil
 }
 
 // finish fills in o from the hosts' results: their consoles and, paused
 // at a cycle (pause not 0), their snapshots and the network's links.
-func (o *Outcome) finish(c *kernel.Cluster, results []kernel.HostResult, consoles []*consoleBuffer, net *kernel.Net, pause uint64) {
+func (o *Outcome) finish(s *Scenario, c *kernel.Cluster, results []kernel.HostResult, consoles []*consoleBuffer, net *kernel.Net, pause uint64) {
 	if pause != 0 && net != nil {
 		o.Links = net.Snapshot(pause)
 	}
-	for i, r := range results {
-		h := HostOutcome{Name: r.Name, Console: consoles[i].kept, ConsoleBytes: consoles[i].total, Result: r}
+	for i := range results {
+		r := &results[i]
+		if pause != 0 && s.exitedAt(c, i, *r, pause) {
+			// The cluster calls a host that waits paused, but this one
+			// waits for nothing: every process exited, as a run without
+			// the pause would end it.
+			r.Reason, r.Blocked = kernel.StopAllExited, nil
+			if n := len(r.Exits); n > 0 && r.ExitsDropped == 0 {
+				r.Cycles = r.Exits[n-1].Cycle
+			}
+		}
+		h := HostOutcome{Name: r.Name, Console: consoles[i].kept, ConsoleBytes: consoles[i].total, Result: *r}
 		if pause != 0 {
 			snap := c.Host(i).Snapshot()
 			if r.Reason == kernel.StopPaused && snap.Cycle < pause {
@@ -326,32 +336,55 @@ func (o *Outcome) finish(c *kernel.Cluster, results []kernel.HostResult, console
 		o.Hosts = append(o.Hosts, h)
 	}
 	o.Console, o.ConsoleBytes, o.Snapshot = o.Hosts[0].Console, o.Hosts[0].ConsoleBytes, o.Hosts[0].Snapshot
-	o.Result = results[0].Result
+	o.Result = o.Hosts[0].Result.Result
 	if len(o.Hosts) > 1 || o.Hosts[0].Name != "" {
 		o.Result = Summary(results)
 	}
 }
 
+// exitedAt reports whether host i, paused at cycle pause with result r,
+// has ended as a run without the pause would end it: up (not down), every
+// process but init exited and reaped, and no spawn of the scenario still
+// to come on it. (A host of a network idles, paused, once its processes
+// have exited: a packet may still come, which its kernel answers alone.)
+func (s *Scenario) exitedAt(c *kernel.Cluster, i int, r kernel.HostResult, pause uint64) bool {
+	if r.Down || r.Reason != kernel.StopPaused {
+		return false
+	}
+	if procs, _ := c.Host(i).ProbeProcs(); procs > 0 {
+		return false
+	}
+	for _, sp := range s.Spawns {
+		if sp.Host == i && sp.Timed && sp.At >= pause {
+			return false
+		}
+	}
+	return true
+}
+
 // Summary sums up the run of several hosts in one Result, for what looks
 // at a run as a whole (why it stopped, how far it went, what it called
 // that ipcsim does not implement): Reason is StopCycleLimit if a host
-// reached the limit, StopDeadlock if a host ended blocked (or lost power
-// with processes alive), else StopAllExited; Cycles the latest host's
-// clock; Instructions and the unimplemented calls are the hosts' together.
-// Invariant is the first host's broken invariant, if one broke (--check).
-// Exits and Blocked stay empty: pids are per host (see Outcome.Hosts).
+// reached the limit, else StopPaused if a host was paused (the run goes
+// on), else StopInvariant or StopDeadlock if a host that is up ended so,
+// else StopAllExited: every host's processes exited, or died with it
+// when it lost power, which is not a deadlock (RunEnd says which, host by
+// host). Cycles is the latest host's clock; Instructions and the
+// unimplemented calls are the hosts' together. Invariant is the first
+// host's broken invariant, if one broke (--check). Exits and Blocked stay
+// empty: pids are per host (see Outcome.Hosts).
 func Summary(hosts []kernel.HostResult) kernel.Result {
 	var r kernel.Result
 	for _, h := range hosts {
 		switch {
 		case h.Reason == kernel.StopCycleLimit:
 			r.Reason = kernel.StopCycleLimit
-		case r.Reason == kernel.StopCycleLimit:
-		case h.Down && len(h.Lost) > 0, !h.Down && h.Reason != kernel.StopAllExited:
+		case r.Reason == kernel.StopCycleLimit, h.Down:
+		case h.Reason == kernel.StopPaused:
+			r.Reason = kernel.StopPaused
+		case r.Reason == kernel.StopPaused:
+		case h.Reason == kernel.StopInvariant, r.Reason == kernel.StopAllExited:
 			r.Reason = h.Reason
-			if h.Down {
-				r.Reason = kernel.StopDeadlock
-			}
 		}
 		if r.Invariant == nil {
 			r.Invariant = h.Invariant // the first host's broken invariant

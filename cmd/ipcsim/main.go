@@ -212,10 +212,20 @@ Usage:
 
   ipcsim inspect --at=CYCLE [--format=text|json] [--limit=N|none] FILE.txtar
       Run a scenario until CYCLE and print the state of the kernel's
-      objects there: every process (state, what it waits for, its
-      descriptors, its signals) and every pipe (its ring buffer: head,
-      length, capacity, the unread bytes, readers, writers, and who
-      waits on it). Exit status: 0, or 2 for bad input.
+      objects there: every process (state, what it waits for,
+      descriptors, signals, memory) and its threads with their
+      registers; the terminal; the process tree; pipes, message queues,
+      shared memory (as ipcs -m, with its first bytes), semaphores,
+      epoll, futexes, files; sockets as ss -tuanpi shows them. With
+      hosts, each host's state under === host NAME (a host that lost
+      power: down since when), then === network: the links and the
+      frames on them. The state is that as the clock reaches CYCLE:
+      every event stamped before it, and of those stamped CYCLE only
+      the interrupts and what they wake. If the run ended before CYCLE
+      (every host had ended), a first line says how each ended ("lost
+      power at cycle N", "all processes exited at cycle N") above the
+      state it ended in; --format=json has it as "ended".
+      Exit status: 0, or 2 for bad input.
 
   ipcsim step [--seed=N] [--limit=N|none] [--replay=TOKEN] FILE.txtar
       Step through a scenario's run in the terminal: panes for the

@@ -34,6 +34,21 @@ func TestUsage(t *testing.T) {
 	}
 }
 
+// The help tells what inspect shows now, not only processes and pipes.
+func TestUsageInspect(t *testing.T) {
+	_, out, _ := run(t, "help")
+	i := strings.Index(out, "ipcsim inspect --at=CYCLE")
+	j := strings.Index(out, "ipcsim step ")
+	if i < 0 || j < i {
+		t.Fatalf("no inspect in the help:\n%s", out)
+	}
+	for _, w := range []string{"threads", "registers", "terminal", "process tree", "shared memory", "ss -tuanpi", "=== host", "=== network", "as the clock reaches CYCLE", "lost\n      power at cycle N", `"ended"`} {
+		if !strings.Contains(out[i:j], w) {
+			t.Errorf("the help of inspect lacks %q:\n%s", w, out[i:j])
+		}
+	}
+}
+
 func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.txtar")

@@ -1,0 +1,143 @@
+package sim
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"ipcsim/kernel"
+)
+
+// inspectText is what ipcsim inspect --at=at prints of a bundled scenario.
+func inspectText(t *testing.T, path string, at uint64, asJSON bool) string {
+	t.Helper()
+	s, err := Load(path)
+	require.NoError(t, err)
+	o, err := s.Run(Options{PauseAt: at})
+	require.NoError(t, err)
+	var b strings.Builder
+	require.NoError(t, WriteInspect(&b, s, o, at, asJSON))
+	return b.String()
+}
+
+// A host that lost power ended then; it is no deadlock, and the run has
+// ended before a cycle only if every host had ended by it.
+func TestInspectHostDownIsNoDeadlock(t *testing.T) {
+	for _, tc := range []struct {
+		path  string
+		at    uint64
+		first string // the first line
+		has   string
+	}{
+		// alice retransmits until 927 s; bob went down at 0.5 s.
+		{"../testdata/scenarios/net_host_down.txtar", 100000000000, "=== host alice (10.0.0.1)", "=== host bob (10.0.0.2): down since cycle 500000000 (power lost)\n"},
+		{"../testdata/scenarios/net_host_down.txtar", 500000001, "=== host alice (10.0.0.1)", "=== host bob (10.0.0.2): down since cycle 500000000 (power lost)\n"},
+		{"../testdata/scenarios/net_host_down.txtar", 1000000000000,
+			"the run ended before cycle 1000000000000: alice: all processes exited at cycle 927650010174; bob: lost power at cycle 500000000; this is the state it ended in", ""},
+		{"../testdata/scenarios/hosts_two.txtar", 10001,
+			"the run ended before cycle 10001: alice: all processes exited at cycle 3013; bob: lost power at cycle 10000; this is the state it ended in", ""},
+		// alice ended, bob goes on: alice's heading says so.
+		{"../testdata/scenarios/hosts_two.txtar", 5000, "=== host alice (10.0.0.1)",
+			"=== host alice (10.0.0.1)\nits run ended: all processes exited at cycle 3013; this is the state it ended in\nstate at cycle 3013\n"},
+		{"../testdata/scenarios/hello.txtar", 999999, "the run ended before cycle 999999: all processes exited at cycle 12; this is the state it ended in", ""},
+	} {
+		got := inspectText(t, tc.path, tc.at, false)
+		if first, _, _ := strings.Cut(got, "\n"); first != tc.first {
+			t.Errorf("%s --at=%d: first line\n%s\nwant\n%s", tc.path, tc.at, first, tc.first)
+		}
+		if strings.Contains(got, "deadlock") {
+			t.Errorf("%s --at=%d: says deadlock:\n%s", tc.path, tc.at, got)
+		}
+		if !strings.Contains(got, tc.has) {
+			t.Errorf("%s --at=%d: lacks %q", tc.path, tc.at, tc.has)
+		}
+	}
+}
+
+// inspect --format=json says that the run ended before the cycle, when
+// and how: at the top for a scenario without hosts, per host with hosts,
+// with the cycle a host went down.
+func TestInspectJSONEnded(t *testing.T) {
+	var one struct {
+		Cycle uint64  `json:"cycle"`
+		Ended *RunEnd `json:"ended"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(inspectText(t, "../testdata/scenarios/hello.txtar", 999999, true)), &one))
+	if d := cmp.Diff(&RunEnd{Cycle: 12, Reason: "exited", Describe: "all processes exited"}, one.Ended); d != "" || one.Cycle != 12 {
+		t.Errorf("hello --at=999999: cycle %d, ended (-want +got):\n%s", one.Cycle, d)
+	}
+	one.Ended = nil
+	require.NoError(t, json.Unmarshal([]byte(inspectText(t, "../testdata/scenarios/hello.txtar", 5, true)), &one))
+	require.Nil(t, one.Ended, "paused before the end")
+
+	type host struct {
+		Host   string  `json:"host"`
+		Down   bool    `json:"down"`
+		DownAt uint64  `json:"down_at"`
+		Ended  *RunEnd `json:"ended"`
+	}
+	var two struct {
+		Hosts []host `json:"hosts"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(inspectText(t, "../testdata/scenarios/net_host_down.txtar", 100000000000, true)), &two))
+	want := []host{
+		{Host: "alice"},
+		{Host: "bob", Down: true, DownAt: 500000000, Ended: &RunEnd{Cycle: 500000000, Reason: "down", Describe: "lost power"}},
+	}
+	if d := cmp.Diff(want, two.Hosts); d != "" {
+		t.Errorf("net_host_down --at=100000000000 (-want +got):\n%s", d)
+	}
+	var hosts []host // without links: an array
+	require.NoError(t, json.Unmarshal([]byte(inspectText(t, "../testdata/scenarios/hosts_two.txtar", 10001, true)), &hosts))
+	want = []host{
+		{Host: "alice", Ended: &RunEnd{Cycle: 3013, Reason: "exited", Describe: "all processes exited"}},
+		{Host: "bob", Down: true, DownAt: 10000, Ended: &RunEnd{Cycle: 10000, Reason: "down", Describe: "lost power"}},
+	}
+	if d := cmp.Diff(want, hosts); d != "" {
+		t.Errorf("hosts_two --at=10001 (-want +got):\n%s", d)
+	}
+}
+
+// The report's heading says how each host ended, and no state it keeps
+// calls a host's power loss a deadlock.
+func TestReportHeadingHostDown(t *testing.T) {
+	for _, tc := range []struct{ path, stop string }{
+		{"../testdata/scenarios/net_host_down.txtar", "alice: all processes exited at cycle 927650010174; bob: lost power at cycle 500000000"},
+		{"../testdata/scenarios/hosts_two.txtar", "alice: all processes exited at cycle 3013; bob: lost power at cycle 10000"},
+	} {
+		_, d := reportOf(t, tc.path)
+		require.Equal(t, tc.stop, d.Stop, tc.path)
+		for _, text := range d.Texts {
+			require.NotContains(t, text, "deadlock", tc.path)
+		}
+	}
+}
+
+// Summary: a host down is not a deadlock, a paused host means the run
+// goes on, and the cycle limit wins.
+func TestSummaryHosts(t *testing.T) {
+	exited := kernel.HostResult{Result: kernel.Result{Reason: kernel.StopAllExited, Cycles: 5}}
+	down := kernel.HostResult{Result: kernel.Result{Reason: kernel.StopPaused, Cycles: 7}, Down: true, Lost: []string{"pid 2 (x) running"}}
+	paused := kernel.HostResult{Result: kernel.Result{Reason: kernel.StopPaused, Cycles: 9}}
+	deadlock := kernel.HostResult{Result: kernel.Result{Reason: kernel.StopDeadlock, Cycles: 3}}
+	limit := kernel.HostResult{Result: kernel.Result{Reason: kernel.StopCycleLimit, Cycles: 11}}
+	for _, tc := range []struct {
+		hosts []kernel.HostResult
+		want  kernel.StopReason
+	}{
+		{[]kernel.HostResult{exited, down}, kernel.StopAllExited},
+		{[]kernel.HostResult{down, exited}, kernel.StopAllExited},
+		{[]kernel.HostResult{paused, down}, kernel.StopPaused},
+		{[]kernel.HostResult{down, paused}, kernel.StopPaused},
+		{[]kernel.HostResult{deadlock, paused}, kernel.StopPaused},
+		{[]kernel.HostResult{exited, deadlock, down}, kernel.StopDeadlock},
+		{[]kernel.HostResult{paused, limit}, kernel.StopCycleLimit},
+	} {
+		if got := Summary(tc.hosts).Reason; got != tc.want {
+			t.Errorf("Summary(%v) = %v, want %v", tc.hosts, got, tc.want)
+		}
+	}
+}
