@@ -246,7 +246,7 @@ type Task struct {
 	State         proc.State   // runnable, sleeping, stopped, or exited (Zombie)
 	Regs          proc.Regs    // saved user registers
 	Sig           proc.Signals // its mask and the signals sent to it alone; Sig.Actions are the process's
-	comm          string       // its name, if set in a thread other than the first (prctl PR_SET_NAME)
+	comm          string       // its name, if set in a thread other than the first (setThreadName)
 	ClearChildTID uint64       // set_tid_address(2), clone's CLONE_CHILD_CLEARTID: cleared and woken at its exit
 	RobustList    uint64       // set_robust_list(2)'s head (0: none)
 
@@ -311,6 +311,16 @@ func (t *Task) threadName() string {
 		return t.comm
 	}
 	return t.Name
+}
+
+// setThreadName names the thread (prctl PR_SET_NAME, a write of its
+// comm file in /proc): the first thread's name is the process's.
+func (t *Task) setThreadName(name string) {
+	if t.TID == t.PID {
+		t.Name = name
+	} else {
+		t.comm = name
+	}
 }
 
 // ownName is the name the thread gave itself, if it differs from its

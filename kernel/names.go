@@ -31,6 +31,7 @@ type node struct {
 	removed  bool             // unlinked while something still uses it
 	lower    *lowerDir        // a host directory not yet listed (hostfs.go); nil for others
 	selfExe  bool             // /proc/self/exe, a symbolic link to the caller's program (sys_readlink.go)
+	proc     *procEntry       // a directory or file of /proc, and whose (procfs.go); nil for others
 
 	// Times as cycles of the virtual clock (stat(2) shows them as seconds
 	// since the boot date): the last read of the data, the last change of
@@ -139,7 +140,7 @@ const (
 
 // newNamespace returns "/" (0755) with /tmp (01777: sticky and
 // world-writable, as usual), /dev (0755) holding null, zero and tty
-// (devices.go) and /proc/self/exe (sys_readlink.go), all owned by root.
+// (devices.go) and /proc (procfs.go), all owned by root.
 func (k *Kernel) newNamespace() *node {
 	root := &node{mode: abi.S_IFDIR | 0755, children: map[string]*node{}}
 	root.parent = root
@@ -248,7 +249,7 @@ func walk(t *Task, dir *node, path string) (lookupResult, error) {
 			}
 			continue
 		}
-		child := dir.dirents()[part]
+		child := dir.lookup(t, part)
 		if child != nil && child.selfExe && !last {
 			return lookupResult{}, abi.ENOTDIR // it leads to a file
 		}

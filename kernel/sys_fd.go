@@ -164,6 +164,8 @@ func sysLseek(c *call) (int64, error) {
 		return ops.seek(off, whence)
 	case *dirFile:
 		return ops.seek(off, whence)
+	case *commFile:
+		return ops.seek(off, whence)
 	case *nullFile:
 		return 0, nil
 	}

@@ -18,7 +18,8 @@ const oLargefile = 0100000
 
 // openat(2): (dirfd, path, flags, mode). It opens directories (as dirfds
 // and for getdents64), regular files (made with O_CREAT), the devices of
-// /dev and FIFOs; a socket file gives ENXIO. The one symbolic link is
+// /dev, FIFOs and the comm files of /proc (procfs.go); a socket file
+// gives ENXIO. The one symbolic link is
 // /proc/self/exe (sys_readlink.go).
 func sysOpenat(c *call) (int64, error) {
 	flags := int(int32(c.a[2]))
@@ -81,6 +82,8 @@ func sysOpenat(c *call) (int64, error) {
 		return c.openDevice(n, flags)
 	case n.fifo != nil:
 		return c.startFifoOpen(n.fifo, flags)
+	case n.proc != nil && n.proc.kind == procComm:
+		return c.openComm(n, flags)
 	}
 	return 0, abi.ENXIO // "ENXIO The file is a UNIX domain socket" - open(2)
 }

@@ -45,11 +45,7 @@ func sysPrctl(c *call) (int64, error) {
 				break
 			}
 		}
-		if t.TID == t.PID {
-			t.Name = string(b[:n]) // the first thread's name is the process's
-		} else {
-			t.comm = string(b[:n])
-		}
+		t.setThreadName(string(b[:n]))
 		return 0, nil
 	case abi.PR_GET_NAME:
 		var b [commLen]byte

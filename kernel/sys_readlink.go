@@ -10,21 +10,6 @@ func init() {
 	})
 }
 
-// /proc is small: /proc/self is a directory holding one entry, exe,
-// "a symbolic link containing the actual pathname of the executed
-// command" - proc(5). It is the name space's one symbolic link, and it
-// points at the caller's program: readlinkat reads its path, and openat,
-// stat and execve follow it to the program even if it has been renamed
-// (execve of /proc/self/exe runs the current program again). The rest of
-// /proc (/proc/PID, /proc/self/fd, maps, status, ...) is not there.
-func (k *Kernel) newProc(root *node) {
-	p := k.addNode(root, "proc", abi.S_IFDIR|0555)
-	p.children = map[string]*node{}
-	self := k.addNode(p, "self", abi.S_IFDIR|0555)
-	self.children = map[string]*node{}
-	k.addNode(self, "exe", abi.S_IFLNK|0777).selfExe = true
-}
-
 // followExe is where /proc/self/exe leads for the caller: its program's
 // node, or ENOENT when there is none (init) or it is gone.
 func (c *call) followExe() (*node, error) {

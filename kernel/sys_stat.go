@@ -81,6 +81,8 @@ func fileStat(f *OpenFile) kstat {
 		return nodeStat(ops.n)
 	case *nullFile:
 		return nodeStat(ops.n)
+	case *commFile:
+		return nodeStat(ops.n)
 	case *pipeEnd:
 		if ops.fifo != nil {
 			return nodeStat(ops.fifo.n)
