@@ -31,8 +31,6 @@ func HostEnd(r kernel.HostResult) *RunEnd {
 		return &RunEnd{Cycle: r.Cycles, Reason: "down", Describe: "lost power"}
 	case r.Reason == kernel.StopPaused:
 		return nil
-	case r.Reason == kernel.StopInvariant:
-		return &RunEnd{Cycle: r.Cycles, Reason: "invariant", Describe: r.Reason.String()}
 	}
 	return &RunEnd{Cycle: r.Cycles, Reason: stopReason(r.Reason), Describe: r.Reason.String()}
 }

@@ -141,3 +141,16 @@ func TestSummaryHosts(t *testing.T) {
 		}
 	}
 }
+
+// TestStopReasonNames: each way a host stops has its JSON name; a broken
+// invariant is not "paused".
+func TestStopReasonNames(t *testing.T) {
+	for r, want := range map[kernel.StopReason]string{
+		kernel.StopAllExited: "exited", kernel.StopCycleLimit: "cycle_limit", kernel.StopDeadlock: "deadlock",
+		kernel.StopInvariant: "invariant", kernel.StopPaused: "paused",
+	} {
+		if got := stopReason(r); got != want {
+			t.Errorf("stopReason(%v) = %q, want %q", r, got, want)
+		}
+	}
+}

@@ -116,6 +116,8 @@ func stopReason(r kernel.StopReason) string {
 		return "cycle_limit"
 	case kernel.StopDeadlock:
 		return "deadlock"
+	case kernel.StopInvariant:
+		return "invariant"
 	}
 	return "paused"
 }
