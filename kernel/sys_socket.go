@@ -18,15 +18,15 @@ func init() {
 		abi.SysSocketpair:  {sysSocketpair, "Abdx", noSleep},
 		abi.SysBind:        {sysBind, "dUu", noSleep},
 		abi.SysListen:      {sysListen, "dd", noSleep},
-		abi.SysAccept:      {sysAccept, "dxx", restartSA},
-		abi.SysAccept4:     {sysAccept4, "dxxy", restartSA},
+		abi.SysAccept:      {sysAccept, "d&%", restartSA},
+		abi.SysAccept4:     {sysAccept4, "d&%y", restartSA},
 		abi.SysConnect:     {sysConnect, "dUu", restartSA},
-		abi.SysGetsockname: {sysGetsockname, "dxx", noSleep},
-		abi.SysGetpeername: {sysGetpeername, "dxx", noSleep},
+		abi.SysGetsockname: {sysGetsockname, "d&%", noSleep},
+		abi.SysGetpeername: {sysGetpeername, "d&%", noSleep},
 		abi.SysSendto:      {sysSendto, "dwuBUu", restartSA},
-		abi.SysRecvfrom:    {sysRecvfrom, "druBxx", restartSA},
-		abi.SysSendmsg:     {sysSendmsg, "dxB", restartSA},
-		abi.SysRecvmsg:     {sysRecvmsg, "dxB", restartSA},
+		abi.SysRecvfrom:    {sysRecvfrom, "druB&%", restartSA},
+		abi.SysSendmsg:     {sysSendmsg, "d(B", restartSA},
+		abi.SysRecvmsg:     {sysRecvmsg, "d)B", restartSA},
 		abi.SysShutdown:    {sysShutdown, "dh", noSleep},
 		abi.SysSetsockopt:  {sysSetsockopt, "dczxu", noSleep},
 		abi.SysGetsockopt:  {sysGetsockopt, "dczxx", noSleep},
@@ -227,6 +227,7 @@ func (c *call) putSockaddrRaw(va, lenVA uint64, full []byte) error {
 	if ulen < 0 {
 		return abi.EINVAL
 	}
+	c.addrPut, c.addrlenIn = true, ulen
 	n := min(int(ulen), len(full))
 	if n > 0 && as.WriteBytes(va, full[:n]) != nil {
 		return abi.EFAULT
