@@ -342,11 +342,9 @@ func sysRecvfrom(c *call) (int64, error) {
 			return n, err
 		}
 		if f.s.Type == abi.SOCK_STREAM {
-			var z [4]byte // a stream names no sender: *addrlen = 0
-			if c.t.AS.WriteBytes(c.a[5], z[:]) != nil {
-				return 0, abi.EFAULT
-			}
-			return n, nil
+			// A stream names no sender: move_addr_to_user of nothing
+			// (*addrlen checked, then 0).
+			return n, c.putSockaddrRaw(c.a[4], c.a[5], nil)
 		}
 		return n, c.putSockaddrIn(c.a[4], c.a[5], r.From)
 	}
@@ -361,9 +359,8 @@ func sysRecvfrom(c *call) (int64, error) {
 			return 0, err
 		}
 	} else if c.a[4] != 0 {
-		var z [4]byte // no name: *addrlen = 0
-		if c.t.AS.WriteBytes(c.a[5], z[:]) != nil {
-			return 0, abi.EFAULT
+		if err := c.putSockaddrRaw(c.a[4], c.a[5], nil); err != nil { // no name: *addrlen = 0
+			return 0, err
 		}
 	}
 	return n, nil

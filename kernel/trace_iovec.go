@@ -119,7 +119,8 @@ func formatSockaddrAt(as userMemory, va uint64, n int64) string {
 
 // formatSockaddrOut renders the socket address a call returned at va,
 // its socklen_t at lenVA: as many bytes as were written, the lesser of
-// the length asked (c.addrlenIn) and the address's own.
+// the length asked (c.addrlenIn) and the address's own; the address va
+// when that is not even a family (a stream's recvfrom names no sender).
 func formatSockaddrOut(c *call, va, lenVA uint64) (string, bool) {
 	if va == 0 {
 		return "NULL", true
@@ -128,7 +129,10 @@ func formatSockaddrOut(c *call, va, lenVA uint64) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return formatSockaddrAt(peeker{c.t.AS}, va, int64(min(out, c.addrlenIn))), true
+	if n := min(out, c.addrlenIn); n >= 2 {
+		return formatSockaddrAt(peeker{c.t.AS}, va, int64(n)), true
+	}
+	return pointerArg(va), true
 }
 
 // formatSocklen renders the socklen_t a call returned a socket address's

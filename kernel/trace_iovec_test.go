@@ -149,6 +149,14 @@ func TestTraceMsghdr(t *testing.T) {
 	require.Equal(t, fmt.Sprintf(`recvmsg(%d, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="ping", iov_len=64}], msg_iovlen=1, `+
 		`msg_controllen=0, msg_flags=0}, 0) = 4`, z), p.lines["syscall"])
 
+	// A sender with no name: *addrlen becomes 0, and the address is
+	// shown as strace does, by where it is.
+	msg = p.put(128, msghdrOf(p.put(64, iovecs(scratch(p.tk)+512, 4)), 1))
+	require.Equal(t, int64(4), p.call(abi.SysSendmsg, uint64(a), msg, 0))
+	addr, lenp := scratch(p.tk)+256, p.put(320, socklen(16))
+	require.Equal(t, int64(4), p.call(abi.SysRecvfrom, uint64(z), scratch(p.tk)+1024, 64, 0, addr, lenp))
+	require.Equal(t, fmt.Sprintf(`recvfrom(%d, "ping", 64, 0, %#x, [16 => 0]) = 4`, z, addr), p.lines["syscall"])
+
 	_, blocked := ecall(p.tk, abi.SysRecvmsg, uint64(z), msg, 0)
 	require.True(t, blocked)
 	require.Contains(t, p.lines["block"], fmt.Sprintf("recvmsg(%d, %#x, 0) blocks: ", z, msg))
