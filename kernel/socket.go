@@ -334,9 +334,36 @@ var (
 //	A address family   b socket type and flags   y SOCK_* flags alone
 //	U socket address (its length is the next argument)
 //	B MSG_* flags   c sockopt level   z sockopt name   h shutdown's how
-func (k *Kernel) formatSockArg(c *call, i int, kind byte) (string, bool) {
+//	& socket address the call writes (shown after the call; its socklen_t
+//	  pointer is the next argument)   % that socklen_t: [16], [128 => 16]
+//	( struct msghdr sent   ) struct msghdr received (shown after the call)
+//
+// (trace_iovec.go renders the last four.)
+func (k *Kernel) formatSockArg(c *call, i int, kind byte, ret int64, done bool) (string, bool) {
 	v := c.a[i]
+	as := peeker{c.t.AS}
 	switch kind {
+	case '&', '%', ')':
+		s, ok := "", false
+		if done && ret >= 0 {
+			switch kind {
+			case '&':
+				s, ok = formatSockaddrOut(c, v, c.a[i+1])
+			case '%':
+				s, ok = formatSocklen(c, v)
+			case ')':
+				s, ok = formatMsghdr(as, v, ret)
+			}
+		}
+		if !ok {
+			s = pointerArg(v) // nothing written yet, or the call failed
+		}
+		return s, true
+	case '(':
+		if s, ok := formatMsghdr(as, v, -1); ok {
+			return s, true
+		}
+		return pointerArg(v), true
 	case 'A':
 		return familyName(int(int32(v))), true
 	case 'b':
@@ -368,18 +395,7 @@ func (k *Kernel) formatSockArg(c *call, i int, kind byte) (string, bool) {
 		}
 		return fmt.Sprint(int32(v)), true
 	case 'U':
-		n := int32(c.a[i+1])
-		if v == 0 {
-			return "NULL", true
-		}
-		if n < 0 || n > sockaddrMax {
-			return fmt.Sprintf("%#x", v), true
-		}
-		raw := make([]byte, n)
-		if (peeker{c.t.AS}).ReadBytes(v, raw) != nil {
-			return fmt.Sprintf("%#x", v), true
-		}
-		return formatSockaddr(raw), true
+		return formatSockaddrAt(as, v, int64(int32(c.a[i+1]))), true
 	}
 	return "", false
 }

@@ -13,7 +13,7 @@ func init() {
 	register(map[abi.Sysno]sysEntry{
 		abi.SysRead:   {sysRead, "dru", restartSA},
 		abi.SysWrite:  {sysWrite, "dwu", restartSA},
-		abi.SysReadv:  {sysReadv, "dxd", restartSA},
+		abi.SysReadv:  {sysReadv, "d^d", restartSA},
 		abi.SysWritev: {sysWritev, "dVd", restartSA},
 		abi.SysClose:  {sysClose, "d", noSleep},
 	})

@@ -17,12 +17,12 @@ import (
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
-		abi.SysMqOpen:         {sysMqOpen, "sOox", noSleep},
+		abi.SysMqOpen:         {sysMqOpen, "sOo$", noSleep},
 		abi.SysMqUnlink:       {sysMqUnlink, "s", noSleep},
 		abi.SysMqTimedsend:    {sysMqTimedsend, "dwuuT", restartSA},
 		abi.SysMqTimedreceive: {sysMqTimedreceive, "dru*T", restartSA},
 		abi.SysMqNotify:       {sysMqNotify, "dx", noSleep},
-		abi.SysMqGetsetattr:   {sysMqGetsetattr, "dxx", noSleep},
+		abi.SysMqGetsetattr:   {sysMqGetsetattr, "d$!", noSleep},
 	})
 }
 

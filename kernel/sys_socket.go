@@ -18,15 +18,15 @@ func init() {
 		abi.SysSocketpair:  {sysSocketpair, "Abdx", noSleep},
 		abi.SysBind:        {sysBind, "dUu", noSleep},
 		abi.SysListen:      {sysListen, "dd", noSleep},
-		abi.SysAccept:      {sysAccept, "dxx", restartSA},
-		abi.SysAccept4:     {sysAccept4, "dxxy", restartSA},
+		abi.SysAccept:      {sysAccept, "d&%", restartSA},
+		abi.SysAccept4:     {sysAccept4, "d&%y", restartSA},
 		abi.SysConnect:     {sysConnect, "dUu", restartSA},
-		abi.SysGetsockname: {sysGetsockname, "dxx", noSleep},
-		abi.SysGetpeername: {sysGetpeername, "dxx", noSleep},
+		abi.SysGetsockname: {sysGetsockname, "d&%", noSleep},
+		abi.SysGetpeername: {sysGetpeername, "d&%", noSleep},
 		abi.SysSendto:      {sysSendto, "dwuBUu", restartSA},
-		abi.SysRecvfrom:    {sysRecvfrom, "druBxx", restartSA},
-		abi.SysSendmsg:     {sysSendmsg, "dxB", restartSA},
-		abi.SysRecvmsg:     {sysRecvmsg, "dxB", restartSA},
+		abi.SysRecvfrom:    {sysRecvfrom, "druB&%", restartSA},
+		abi.SysSendmsg:     {sysSendmsg, "d(B", restartSA},
+		abi.SysRecvmsg:     {sysRecvmsg, "d)B", restartSA},
 		abi.SysShutdown:    {sysShutdown, "dh", noSleep},
 		abi.SysSetsockopt:  {sysSetsockopt, "dczxu", noSleep},
 		abi.SysGetsockopt:  {sysGetsockopt, "dczxx", noSleep},
@@ -227,6 +227,7 @@ func (c *call) putSockaddrRaw(va, lenVA uint64, full []byte) error {
 	if ulen < 0 {
 		return abi.EINVAL
 	}
+	c.addrPut, c.addrlenIn = true, ulen
 	n := min(int(ulen), len(full))
 	if n > 0 && as.WriteBytes(va, full[:n]) != nil {
 		return abi.EFAULT
@@ -341,11 +342,9 @@ func sysRecvfrom(c *call) (int64, error) {
 			return n, err
 		}
 		if f.s.Type == abi.SOCK_STREAM {
-			var z [4]byte // a stream names no sender: *addrlen = 0
-			if c.t.AS.WriteBytes(c.a[5], z[:]) != nil {
-				return 0, abi.EFAULT
-			}
-			return n, nil
+			// A stream names no sender: move_addr_to_user of nothing
+			// (*addrlen checked, then 0).
+			return n, c.putSockaddrRaw(c.a[4], c.a[5], nil)
 		}
 		return n, c.putSockaddrIn(c.a[4], c.a[5], r.From)
 	}
@@ -360,9 +359,8 @@ func sysRecvfrom(c *call) (int64, error) {
 			return 0, err
 		}
 	} else if c.a[4] != 0 {
-		var z [4]byte // no name: *addrlen = 0
-		if c.t.AS.WriteBytes(c.a[5], z[:]) != nil {
-			return 0, abi.EFAULT
+		if err := c.putSockaddrRaw(c.a[4], c.a[5], nil); err != nil { // no name: *addrlen = 0
+			return 0, err
 		}
 	}
 	return n, nil

@@ -32,6 +32,8 @@ type call struct {
 	jobSignaled bool           // the terminal already sent SIGTTIN/SIGTTOU for this call
 	carry       []byte         // sendfile: bytes read from in_fd, not yet written
 	inject      *injection     // what a fault did to the call (fault.go), nil for nearly every call
+	addrPut     bool           // the call copied a socket address out (putSockaddrRaw)
+	addrlenIn   int32          // then: *addrlen as the caller gave it, for the trace's [128 => 16]
 
 	// entryArgs is the trace of the arguments as they were at entry, for
 	// a call that overwrites them (traceEntry); empty when not traced.

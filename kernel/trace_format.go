@@ -47,7 +47,9 @@ func appendHex(b []byte, v uint64) []byte {
 //	d int   u unsigned   x pointer or hex   k clock id   s path string
 //	w buffer written (its length is the next argument)
 //	r buffer read (shown after the call, ret bytes)
-//	V iovec array written   v string array (argv)   T timespec
+//	V iovec array written (its length is the next argument)
+//	^ iovec array read into (shown after the call, ret bytes)
+//	v string array (argv)   T timespec
 //	W wait4 options   C clone flags   P mmap prot   M mmap flags
 //	O open flags   f O_NONBLOCK/O_CLOEXEC flags   p pipe2's fd pair
 //	F fcntl command   a fcntl argument   I ioctl request   D dirfd
@@ -64,10 +66,10 @@ func appendHex(b []byte, v uint64) []byte {
 //	X futex op   H rt_sigprocmask's how
 //	@ unsigned int (32 bits: a futex word's value, as strace shows it)
 //
-// and the letters of socket.go's formatSockArg (A b y U B c z h) and
-// trace_ipc.go's formatIPCArg (K Q i g J # < > * { }). A letter belongs
-// to one decoder only (argDecoders). prctl is decoded by its option
-// (trace_prctl.go), not by letters.
+// and the letters of socket.go's formatSockArg (A b y U B c z h & % ( ))
+// and trace_ipc.go's formatIPCArg (K Q i g J # < > * { } $ !). A letter
+// belongs to one decoder only (argDecoders). prctl is decoded by its
+// option (trace_prctl.go), not by letters.
 //
 // A call that overwrites what it was asked (ppoll, pselect6) keeps its
 // arguments as they were at entry when it is traced (traceEntry); those
@@ -151,7 +153,7 @@ func (k *Kernel) appendArgs(b []byte, c *call, ret int64, done bool) []byte {
 			b = strconv.AppendInt(b, int64(int32(v)), 10)
 		case 'u':
 			b = strconv.AppendUint(b, v, 10)
-		case 'x', 'V':
+		case 'x':
 			b = appendPointer(b, v)
 		case 'w', 'r':
 			b = appendBuffer(b, c, i, kind, ret)
@@ -211,9 +213,7 @@ type argDecoder func(k *Kernel, c *call, i int, kind byte, ret int64, done bool)
 // (socket.go), System V IPC's, POSIX queues' and rt_sigaction's
 // (trace_ipc.go), and the rest (formatBaseArg, here and trace_poll.go).
 var argDecoders = [...]argDecoder{
-	func(k *Kernel, c *call, i int, kind byte, _ int64, _ bool) (string, bool) {
-		return k.formatSockArg(c, i, kind)
-	},
+	(*Kernel).formatSockArg,
 	(*Kernel).formatIPCArg,
 	(*Kernel).formatBaseArg,
 }
@@ -268,8 +268,18 @@ func (k *Kernel) formatBaseLetter(c *call, i int, kind byte, ret int64, done boo
 	switch kind {
 	default:
 		return "", false
-	case 'x', 'V':
+	case 'x':
 		return "", true // pointer or hex: NULL or 0x...
+	case 'V':
+		if s, ok := formatIovecs(as, v, int64(int32(c.a[i+1])), -1); ok {
+			return s, true
+		}
+	case '^':
+		if done && ret >= 0 {
+			if s, ok := formatIovecs(as, v, int64(int32(c.a[i+1])), ret); ok {
+				return s, true
+			}
+		}
 	case 'd':
 		return fmt.Sprint(int32(v)), true
 	case 'u':

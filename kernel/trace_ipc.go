@@ -8,13 +8,14 @@ package kernel
 //	semctl(0, 0, SETVAL, 1) = 0
 //	msgsnd(0, {mtype=1, mtext="hello"}, 5, 0) = 0
 //	msgrcv(0, {mtype=1, mtext="hello"}, 32, 1, 0) = 5
+//	mq_open("jobs", O_RDONLY|O_CREAT, 0600, {mq_flags=0, mq_maxmsg=10, mq_msgsize=64, mq_curmsgs=0}) = 3
 //	mq_timedreceive(3, "hello", 32, [1], NULL) = 5
 //	rt_sigaction(SIGINT, {sa_handler=0x10230, sa_mask=[SIGUSR1], sa_flags=SA_RESTART}, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0
 //
 // What a call writes (msgrcv's message, mq_timedreceive's priority,
-// rt_sigaction's old action) is shown once it has returned; while it
-// sleeps, its address. Everything is read through the peeker, like the
-// rest of the trace.
+// mq_getsetattr's old attributes, rt_sigaction's old action) is shown
+// once it has returned; while it sleeps, its address. Everything is read
+// through the peeker, like the rest of the trace.
 
 import (
 	"encoding/binary"
@@ -36,6 +37,7 @@ import (
 //	> struct msgbuf received (shown after the call, ret bytes of mtext)
 //	* unsigned int the call writes (shown after the call): [1]
 //	{ struct sigaction read   } struct sigaction written (after the call)
+//	$ struct mq_attr read     ! struct mq_attr written (after the call)
 func (k *Kernel) formatIPCArg(c *call, i int, kind byte, ret int64, done bool) (string, bool) {
 	v := c.a[i]
 	as := peeker{c.t.AS}
@@ -81,6 +83,13 @@ func (k *Kernel) formatIPCArg(c *call, i int, kind byte, ret int64, done bool) (
 			break // nothing written yet, or nothing at all
 		}
 		if s, ok := formatSigaction(as, v); ok {
+			return s, true
+		}
+	case '$', '!':
+		if kind == '!' && !(done && ret == 0) {
+			break
+		}
+		if s, ok := formatMqAttr(as, v); ok {
 			return s, true
 		}
 	}
@@ -218,4 +227,17 @@ func formatSigaction(as userMemory, va uint64) (string, bool) {
 	}
 	return fmt.Sprintf("{sa_handler=%s, sa_mask=[%s], sa_flags=%s}", handler,
 		sigSetString(abi.SigSet(binary.LittleEndian.Uint64(b[16:]))), flagNames(binary.LittleEndian.Uint64(b[8:]), saFlags)), true
+}
+
+// formatMqAttr renders a struct mq_attr: "{mq_flags=O_NONBLOCK,
+// mq_maxmsg=10, mq_msgsize=64, mq_curmsgs=0}" (its reserved longs are
+// not shown, as strace does not show them).
+func formatMqAttr(as userMemory, va uint64) (string, bool) {
+	var b [mqAttrSize]byte
+	if va == 0 || as.ReadBytes(va, b[:]) != nil {
+		return "", false
+	}
+	le := binary.LittleEndian
+	return fmt.Sprintf("{mq_flags=%s, mq_maxmsg=%d, mq_msgsize=%d, mq_curmsgs=%d}", flagNames(le.Uint64(b[0:]), openFlags),
+		int64(le.Uint64(b[8:])), int64(le.Uint64(b[16:])), int64(le.Uint64(b[24:]))), true
 }
