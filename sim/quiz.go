@@ -25,7 +25,7 @@ var quizCalls = map[string]bool{
 	"read": true, "write": true, "wait4": true, "clone": true, "pipe2": true, "msgrcv": true, "msgsnd": true,
 	"mq_timedreceive": true, "mq_timedsend": true, "semop": true, "semtimedop": true, "accept": true, "accept4": true,
 	"connect": true, "recvfrom": true, "sendto": true, "pselect6": true, "ppoll": true, "epoll_pwait": true,
-	"futex": true, "kill": true, "rt_sigtimedwait": true, "openat": true,
+	"futex": true, "kill": true, "rt_sigtimedwait": true, "openat": true, "readv": true, "recvmsg": true,
 }
 
 // quizOutArgs are, for each call of quizCalls, the arguments it writes
@@ -33,7 +33,7 @@ var quizCalls = map[string]bool{
 // the call was given, as strace shows them at the call's entry, since the
 // bytes a read returns tell how many it read.
 var quizOutArgs = map[string][]int{
-	"read": {1}, "recvfrom": {1, 4}, "msgrcv": {1}, "mq_timedreceive": {1, 3}, "pipe2": {0},
+	"read": {1}, "readv": {1}, "recvfrom": {1, 4, 5}, "recvmsg": {1}, "msgrcv": {1}, "mq_timedreceive": {1, 3}, "pipe2": {0},
 	"wait4": {1, 3}, "accept": {1, 2}, "accept4": {1, 2}, "pselect6": {1, 2, 3}, "ppoll": {0},
 	"epoll_pwait": {1}, "rt_sigtimedwait": {1},
 }
