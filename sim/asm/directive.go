@@ -106,9 +106,11 @@ func (p *parser) directive(d token) {
 		}
 		p.assignment(t)
 	case ".macro", ".endm", ".rept", ".endr", ".irp", ".irpc":
-		// GNU as's macros: "Macros ... you can define macros that generate
-		// assembly output" - the GNU as manual, .macro.
-		p.errorf(d.pos, "%s is not supported: write the instructions out, or use .equ for the numbers and a C program (cc glibc) for what repeats", name)
+		// GNU as's macros (the GNU as manual, .macro). The manual's other
+		// way to generate repeated text is the C preprocessor, which the
+		// compiler driver runs on a file named .S (its Preprocessing
+		// section): the message points there.
+		p.errorf(d.pos, "%s is not supported: as the GNU as manual offers (Preprocessing), run the file through the C preprocessor (riscv64-linux-gnu-gcc -E -P prog.S > prog.s, with #define for what repeats) and give ipcsim its output; or write the instructions out, with .equ for the numbers", name)
 	default:
 		p.errorf(d.pos, "unknown directive %q", name)
 	}

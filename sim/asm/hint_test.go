@@ -15,5 +15,5 @@ func TestMissingCallHints(t *testing.T) {
 	msg := err.Error()
 	require.Contains(t, msg, `prog.s:1:16: expected a constant, found "SYS_fork", which is not defined before this line: riscv64 has no fork; use SYS_clone with a0 = SIGCHLD (17)`)
 	require.Contains(t, msg, `undefined symbol "SYS_pipe": riscv64 has no pipe; use SYS_pipe2`)
-	require.Contains(t, msg, "prog.s:3:3: .macro is not supported")
+	require.Contains(t, msg, "prog.s:3:3: .macro is not supported: as the GNU as manual offers (Preprocessing), run the file through the C preprocessor")
 }
