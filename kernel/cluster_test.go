@@ -436,3 +436,22 @@ func TestBootSeed(t *testing.T) {
 	require.NotEqual(t, BootSeed(42, 2), BootSeed(42, 3))
 	require.NotEqual(t, BootSeed(42, 2), BootSeed(43, 2))
 }
+
+// A machine with only init until a timed action starts a process (a host
+// booted again before its "at CYCLE spawn") idles to the action: init
+// does not spin in wait4 with no child (ECHILD).
+func TestOnlyInitIdlesToAction(t *testing.T) {
+	cfg := tickerConfig(t, "", 100)
+	var trace []string
+	cfg.Trace = func(e *Event) { trace = append(trace, hostLine(e)) }
+	k := New(cfg)
+	k.At(5000, func() { spawn(t, k, "ticker") })
+	res := k.Run()
+	require.Equal(t, StopAllExited, res.Reason)
+	require.Len(t, res.Exits, 1)
+	for _, l := range trace {
+		require.NotContains(t, l, "ECHILD", "init spins: %v", trace[:min(len(trace), 10)])
+	}
+	require.Equal(t, "0  pid 1 init starts: it reaps every child, orphans included", trace[0])
+	require.Equal(t, "5000  pid 0 timer interrupt", trace[1])
+}
