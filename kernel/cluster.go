@@ -531,7 +531,7 @@ func (c *Cluster) powerOn(i int, at uint64) {
 	cfg.Policy, cfg.Faults = nil, nil
 	cfg.Pcap = nil // the earlier boot's capture goes on (below): one file header
 	if cfg.Trace != nil {
-		cfg.Trace(&Event{Cycle: at, Host: cfg.Host, Kind: "down", Text: "power restored: the host boots (init starts)"})
+		cfg.Trace(&Event{Cycle: at, Host: cfg.Host, Kind: "down", Text: PowerRestored})
 	}
 	h.k = New(cfg) // init's birth is traced while the host is still off at cycle at (eventBound)
 	h.k.pcap = old.pcap
@@ -544,6 +544,11 @@ func (c *Cluster) powerOn(i int, at uint64) {
 		c.reboot(i, h.k)
 	}
 }
+
+// PowerRestored is the text of the trace event (kind "down") of a host
+// booting again (Cluster.Up): the processes after it are the new boot's,
+// whose pids start again at 1.
+const PowerRestored = "power restored: the host boots (init starts)"
 
 // exits returns the exits of every boot of a host that booted more than
 // once, given the last boot's result r: the earlier boots' first, at most

@@ -325,3 +325,28 @@ func TestRebootDeterministic(t *testing.T) {
 		t.Errorf("no power restored line in the trace")
 	}
 }
+
+// The tree of a host that booted again draws each boot's processes apart:
+// the second boot's pids start again at 1.
+func TestRebootTree(t *testing.T) {
+	s, err := Load("../testdata/scenarios/net_host_reboot.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree := NewRunTree([]string{s.Hosts[0].Name, s.Hosts[1].Name})
+	if _, err := s.Run(Options{Trace: tree.Event}); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := tree.Write(&b, 1); err != nil {
+		t.Fatal(err)
+	}
+	want := `pid 1 (init): lost with its host (power lost), no exit status
+└─ pid 2 (reboot): lost with its host (power lost), no exit status
+pid 1 (init) boot 2: still alive
+└─ pid 2 (reboot): exited with status 0
+`
+	if d := cmp.Diff(want, b.String()); d != "" {
+		t.Errorf("bob's tree (-want +got):\n%s", d)
+	}
+}
