@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"ipcsim/hw"
@@ -20,9 +21,11 @@ import (
 // A host that waits for nothing of its own (its kernel reports a deadlock,
 // or that every process exited) does not spin: it idles until its next
 // arrival, or the cycle of its power loss (Down), and its clock jumps
-// there. The run ends when every host has ended: reached the cycle limit,
-// lost power, or idles with nothing on the way to it and nobody left
-// running who could send it anything.
+// there. A host that lost power and gets it back (Up) waits for nothing
+// until then, and boots again with a new kernel whose clock starts at
+// that cycle. The run ends when every host has ended: reached the cycle
+// limit, lost power for good, or idles with nothing on the way to it and
+// nobody left running who could send it anything.
 //
 // The trace is one stream in time order: each host's events are held back
 // until no host can still emit an earlier one (their cycles are at or below
@@ -33,6 +36,7 @@ type Cluster struct {
 	hosts    []*clusterHost
 	fabric   Fabric
 	trace    func(*Event)
+	reboot   func(host int, k *Kernel)
 	maxAhead uint64
 	held     int // events held back, over all hosts
 }
@@ -54,6 +58,9 @@ type Fabric interface {
 	// it, and what is sent to it from now on, is lost; Next(host) reports
 	// nothing again.
 	Down(host int, now uint64)
+	// Up says that host has power again at cycle now and runs kernel k,
+	// booted afresh: frames to it are delivered again, to k.
+	Up(host int, now uint64, k *Kernel)
 }
 
 // ClusterConfig sets up a Cluster.
@@ -71,6 +78,15 @@ type ClusterConfig struct {
 	// merge stay few (DefaultMaxAhead if 0). It changes no run, only how
 	// often the hosts take turns.
 	MaxAhead uint64
+	// Reboot, if not nil, prepares the new kernel of a host that boots
+	// again (Cluster.Up) before it runs: installs its files, schedules its
+	// keys and timed spawns to come. The kernel has only init; its
+	// configuration is the host's (Hosts[host]) but for its seed (BootSeed),
+	// its clock (it is switched on at the cycle of Up), and no Policy and
+	// no Faults: an explorer's steering and a fault plan are for the first
+	// boot. Its trace, console and capture go on where the first boot's
+	// left off.
+	Reboot func(host int, k *Kernel)
 }
 
 // DefaultMaxAhead is ClusterConfig.MaxAhead's default: one default time
@@ -85,19 +101,57 @@ type hostState uint8
 const (
 	hostRunning hostState = iota // its kernel has work of its own: it runs when its clock is lowest
 	hostIdle                     // every process exited or sleeps with nothing inside the host to wake it: only an arrival or Down can
-	hostEnded                    // cycle limit, power lost, or idle at the end of the run
+	hostOff                      // it lost power and boots again at its next Up
+	hostEnded                    // cycle limit, power lost for good, or idle at the end of the run
 )
+
+// powerEvent is a host's power going (Down) or coming back (Up) at a cycle.
+type powerEvent struct {
+	at uint64
+	up bool
+}
 
 // clusterHost is one host of a Cluster.
 type clusterHost struct {
-	k       *Kernel
-	state   hostState
-	res     Result // the last result of its kernel's run
-	downAt  uint64 // the cycle it loses power (Down), if downSet
-	downSet bool
-	down    bool     // it lost power at res.Cycles
-	lost    []string // the processes that died with it
-	held    []Event  // trace events not yet written, in order of emission
+	k     *Kernel
+	cfg   Config // its kernel's configuration, to boot it again (Up)
+	state hostState
+	res   Result       // the last result of its kernel's run
+	power []powerEvent // Down and Up, in cycle order (stable)
+	used  int          // power events taken or skipped, a prefix of power
+	boots int          // how many times it booted: 1, and one more for each Up
+	down  bool         // it lost power at res.Cycles
+	lost  []string     // the processes that died with it
+	past  []Boot       // its earlier boots, each ended by a power loss
+	// What the earlier boots did, for the result of the last one.
+	pastExits   []Exit
+	pastDropped uint64
+	pastInsns   uint64
+	held        []Event // trace events not yet written, in order of emission
+}
+
+// nextPower is the cycle of the host's next power event that changes
+// something: a Down while it has power, an Up while it is off. An Up of
+// a host that has power, or a Down of one that is off, does nothing.
+func (h *clusterHost) nextPower() (uint64, bool) {
+	for _, e := range h.power[h.used:] {
+		if e.up == (h.state == hostOff) {
+			return e.at, true
+		}
+	}
+	return 0, false
+}
+
+// takePower marks the power event at cycle at, the next one that changes
+// something, as taken.
+func (h *clusterHost) takePower() {
+	for h.used < len(h.power) {
+		e := h.power[h.used]
+		h.used++
+		if e.up == (h.state == hostOff) {
+			return
+		}
+	}
 }
 
 // HostResult is how one host of a cluster ended.
@@ -109,11 +163,22 @@ type HostResult struct {
 	// (server) in read: ..."), as Result.Blocked would.
 	Down bool
 	Lost []string
+	// Past are the host's earlier boots, each ended by a power loss and
+	// followed by a new boot (Cluster.Up), in order. Result is then the
+	// last boot's, but for its Exits: those of every boot, in order.
+	Past []Boot
+}
+
+// Boot is one of a host's earlier boots, which ended by a power loss.
+type Boot struct {
+	Down uint64   // the cycle it lost power
+	Up   uint64   // the cycle it booted again
+	Lost []string // the processes that died with it, as HostResult.Lost
 }
 
 // NewCluster boots every host of cfg.
 func NewCluster(cfg ClusterConfig) *Cluster {
-	c := &Cluster{trace: cfg.Trace, maxAhead: cfg.MaxAhead}
+	c := &Cluster{trace: cfg.Trace, reboot: cfg.Reboot, maxAhead: cfg.MaxAhead}
 	if c.maxAhead == 0 {
 		c.maxAhead = DefaultMaxAhead
 	}
@@ -122,7 +187,7 @@ func NewCluster(cfg ClusterConfig) *Cluster {
 		if cfg.Trace != nil {
 			hc.Trace = func(e *Event) { c.event(i, e) }
 		}
-		h := &clusterHost{}
+		h := &clusterHost{cfg: hc, boots: 1}
 		c.hosts = append(c.hosts, h) // before New: booting emits events
 		h.k = New(hc)
 	}
@@ -143,10 +208,25 @@ func (c *Cluster) Host(i int) *Kernel { return c.hosts[i].k }
 // Down makes host i lose power at cycle at: its processes die where they
 // stand (no exit status, no signal, nothing closed: as by a power cut, its
 // peers see only silence), its kernel stops, and the fabric drops what
-// comes for it. One cycle per host; the last call counts.
-func (c *Cluster) Down(i int, at uint64) {
-	h := c.hosts[i]
-	h.downAt, h.downSet = at, true
+// comes for it. A host may go down again after an Up; a Down of a host
+// that is already down does nothing.
+func (c *Cluster) Down(i int, at uint64) { c.hosts[i].addPower(at, false) }
+
+// Up gives host i, down since an earlier Down, its power back at cycle at:
+// it boots again, a new kernel with only init (Reboot prepares it), as a
+// machine switched on afresh: no process, socket or connection of the
+// earlier boot is left, so a peer's segment on an old connection is
+// answered with a reset (RFC 9293 3.10.7.1). Its clock starts at the
+// cycle of Up. An Up of a host that has power does nothing.
+func (c *Cluster) Up(i int, at uint64) { c.hosts[i].addPower(at, true) }
+
+// addPower puts a power event in cycle order, after those of its cycle.
+func (h *clusterHost) addPower(at uint64, up bool) {
+	j := len(h.power)
+	for j > h.used && h.power[j-1].at > at {
+		j--
+	}
+	h.power = slices.Insert(h.power, j, powerEvent{at, up})
 }
 
 // Run runs every host until each has ended, and returns how each ended, in
@@ -180,9 +260,13 @@ func (c *Cluster) run(pause uint64) []HostResult {
 	c.flushAll()
 	out := make([]HostResult, len(c.hosts))
 	for i, h := range c.hosts {
-		out[i] = HostResult{Name: h.k.cfg.Host, Result: h.res, Down: h.down, Lost: h.lost}
-		if pause != 0 && h.state != hostEnded { // an idle host waits: paused too
+		out[i] = HostResult{Name: h.k.cfg.Host, Result: h.res, Down: h.down, Lost: h.lost, Past: h.past}
+		if pause != 0 && h.state != hostEnded && h.state != hostOff { // an idle host waits: paused too
 			out[i].Result = h.k.result(StopPaused)
+		}
+		if h.boots > 1 {
+			out[i].Result.Exits, out[i].Result.ExitsDropped = h.exits(out[i].Result)
+			out[i].Result.Instructions += h.pastInsns
 		}
 	}
 	return out
@@ -216,8 +300,8 @@ func (c *Cluster) nextAt(i int) uint64 {
 		// Every process sleeps: nothing happens before its next event
 		// or something from outside.
 		t := q
-		if h.downSet {
-			t = min(t, h.downAt)
+		if d, ok := h.nextPower(); ok {
+			t = min(t, d)
 		}
 		if c.fabric != nil {
 			if a, ok := c.fabric.Next(i); ok && a < t {
@@ -227,8 +311,8 @@ func (c *Cluster) nextAt(i int) uint64 {
 		return max(t, h.k.Now())
 	case hostIdle:
 		t := never
-		if h.downSet {
-			t = h.downAt
+		if d, ok := h.nextPower(); ok {
+			t = d
 		}
 		if c.fabric != nil {
 			if a, ok := c.fabric.Next(i); ok && a < t {
@@ -236,6 +320,10 @@ func (c *Cluster) nextAt(i int) uint64 {
 			}
 		}
 		return max(t, h.k.Now())
+	case hostOff:
+		if u, ok := h.nextPower(); ok {
+			return max(u, h.k.Now())
+		}
 	}
 	return never
 }
@@ -243,6 +331,10 @@ func (c *Cluster) nextAt(i int) uint64 {
 // step advances host i, whose next thing to do is at cycle t.
 func (c *Cluster) step(i int, t uint64, pause uint64) {
 	h := c.hosts[i]
+	if h.state == hostOff {
+		c.powerOn(i, t)
+		return
+	}
 	k := h.k
 	if h.state == hostIdle {
 		if lim := k.cfg.CycleLimit; lim != 0 && t >= lim {
@@ -259,7 +351,7 @@ func (c *Cluster) step(i int, t uint64, pause uint64) {
 		h.state = hostRunning
 	}
 	now := k.Now()
-	if h.downSet && now >= h.downAt {
+	if d, ok := h.nextPower(); ok && now >= d {
 		c.powerOff(i)
 		return
 	}
@@ -285,7 +377,7 @@ func (c *Cluster) step(i int, t uint64, pause uint64) {
 		h.state = hostEnded
 	default: // every process exited, or none can run by itself
 		h.state = hostIdle
-		if c.fabric == nil && !h.downSet {
+		if _, power := h.nextPower(); c.fabric == nil && !power {
 			h.state = hostEnded // nothing from outside can ever come
 		}
 	}
@@ -301,8 +393,8 @@ func (c *Cluster) horizon(i int, pause uint64) uint64 {
 	if pause != 0 {
 		at = pause
 	}
-	if h.downSet {
-		at = min(at, h.downAt)
+	if d, ok := h.nextPower(); ok {
+		at = min(at, d)
 	}
 	if c.fabric != nil {
 		if a, ok := c.fabric.Next(i); ok {
@@ -338,6 +430,8 @@ func (c *Cluster) sendBound(j int) uint64 {
 		// Asleep: it sends at its next event, or after a frame reaches
 		// it, as an idle host does.
 		t = q
+	case hostOff:
+		return c.nextAt(j) // it boots then, and sends nothing before
 	case hostEnded:
 		return never
 	}
@@ -357,12 +451,14 @@ func (c *Cluster) sendBound(j int) uint64 {
 }
 
 // eventBound is the earliest cycle of any trace event host j may still
-// emit: when it next sends (it emits nothing before it runs) or loses power.
+// emit: when it next sends (it emits nothing before it runs) or its power
+// goes or comes back (an idle host's, or a running one's whose processes
+// all sleep past it).
 func (c *Cluster) eventBound(j int) uint64 {
 	h := c.hosts[j]
 	t := c.sendBound(j)
-	if h.state == hostIdle && h.downSet {
-		t = min(t, max(h.downAt, h.k.Now()))
+	if d, ok := h.nextPower(); ok && h.state != hostEnded {
+		t = min(t, max(d, h.k.Now()))
 	}
 	return t
 }
@@ -385,7 +481,9 @@ func (c *Cluster) powerOff(i int) {
 	}
 	h.res = k.result(StopPaused)
 	h.res.Blocked = nil
-	h.down, h.state = true, hostEnded
+	// What it emits now is written in time order only while the host's
+	// state still bounds its events by the power loss (eventBound): the
+	// state changes last.
 	if k.tracing {
 		names := make([]string, len(lost))
 		for j, t := range lost {
@@ -406,6 +504,78 @@ func (c *Cluster) powerOff(i int) {
 	if c.fabric != nil {
 		c.fabric.Down(i, k.Now())
 	}
+	h.takePower()
+	h.down, h.state = true, hostOff
+	if _, ok := h.nextPower(); !ok {
+		h.state = hostEnded // for good
+	}
+}
+
+// powerOn boots host i, off since its power loss, again at cycle at: a
+// new kernel with only init, switched on at the cluster's time (its clock
+// starts there), seeded afresh for this boot (BootSeed), writing to the
+// same console, trace and capture as the earlier boot. The trace says
+// "power restored: the host boots (init starts)", then init starts; the
+// fabric delivers to the host again.
+func (c *Cluster) powerOn(i int, at uint64) {
+	h := c.hosts[i]
+	old := h.k
+	h.past = append(h.past, Boot{Down: h.res.Cycles, Up: at, Lost: h.lost})
+	h.pastExits = append(h.pastExits, h.res.Exits...)
+	h.pastDropped += h.res.ExitsDropped
+	h.pastInsns += h.res.Instructions
+	h.boots++
+	cfg := h.cfg
+	cfg.Seed = BootSeed(h.cfg.Seed, h.boots)
+	cfg.PowerOn = at
+	cfg.Policy, cfg.Faults = nil, nil
+	cfg.Pcap = nil // the earlier boot's capture goes on (below): one file header
+	if cfg.Trace != nil {
+		cfg.Trace(&Event{Cycle: at, Host: cfg.Host, Kind: "down", Text: PowerRestored})
+	}
+	h.k = New(cfg) // init's birth is traced while the host is still off at cycle at (eventBound)
+	h.k.pcap = old.pcap
+	h.takePower()
+	h.state, h.down, h.lost, h.res = hostRunning, false, nil, Result{Cycles: at}
+	if c.fabric != nil {
+		c.fabric.Up(i, at, h.k)
+	}
+	if c.reboot != nil {
+		c.reboot(i, h.k)
+	}
+}
+
+// PowerRestored is the text of the trace event (kind "down") of a host
+// booting again (Cluster.Up): the processes after it are the new boot's,
+// whose pids start again at 1.
+const PowerRestored = "power restored: the host boots (init starts)"
+
+// exits returns the exits of every boot of a host that booted more than
+// once, given the last boot's result r: the earlier boots' first, at most
+// Config.MaxExits in all (the others counted as dropped).
+func (h *clusterHost) exits(r Result) ([]Exit, uint64) {
+	all := append(slices.Clip(h.pastExits), r.Exits...)
+	dropped := h.pastDropped + r.ExitsDropped
+	if n := h.cfg.MaxExits; n > 0 && len(all) > n {
+		dropped += uint64(len(all) - n)
+		all = all[:n]
+	}
+	return all, dropped
+}
+
+// BootSeed is the seed of a host's boot number boot (1 for the first):
+// the host's seed for the first, and for each later boot (Cluster.Up) the
+// seed mixed with the boot's number by SplitMix64's finaliser, so that a
+// host that boots again draws new numbers (its TCP's initial sequence
+// numbers, its ports), the same ones every run.
+func BootSeed(seed uint64, boot int) uint64 {
+	if boot <= 1 {
+		return seed
+	}
+	z := seed + uint64(boot)*0x9e3779b97f4a7c15
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
 }
 
 // describeLost says what a process was doing when its host lost power:

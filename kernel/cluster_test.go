@@ -208,6 +208,8 @@ func (w *wire) Deliver(h int, now uint64) {
 
 func (w *wire) Down(h int, now uint64) { w.queue[h] = nil }
 
+func (w *wire) Up(int, uint64, *Kernel) {}
+
 // console is host from's console: its bytes go on the wire.
 type wireConsole struct {
 	w    *wire
@@ -359,4 +361,97 @@ func TestClusterPause(t *testing.T) {
 		require.Equal(t, whole, got, "paused at %d", pause)
 		require.Equal(t, res, res2)
 	}
+}
+
+// A host that lost power and gets it back boots again: a new kernel with
+// only init, switched on at the cycle of Up, which Reboot prepares (here:
+// a ticker again). Nothing of it runs in between; the other host runs as
+// if alone; the result keeps the earlier boot (Past) and the exits of
+// both. Paused while it is off, the run is the same.
+func TestClusterUp(t *testing.T) {
+	cfgs := []Config{tickerConfig(t, "alice", 3000), tickerConfig(t, "bob", 1700)}
+	bobAlone, _ := runAlone(t, cfgs[1], "ticker")
+	run := func(pause uint64) ([]string, []HostResult) {
+		var trace []string
+		var booted []uint64
+		c := NewCluster(ClusterConfig{Hosts: cfgs, Trace: func(e *Event) { trace = append(trace, hostLine(e)) },
+			Reboot: func(host int, k *Kernel) {
+				require.Equal(t, 0, host)
+				booted = append(booted, k.Now())
+				spawn(t, k, "ticker")
+			}})
+		spawn(t, c.Host(0), "ticker")
+		spawn(t, c.Host(1), "ticker")
+		c.Up(0, 8000) // given before its Down: the cycles order them
+		c.Down(0, 5000)
+		c.Up(1, 100) // bob has power: nothing to do
+		if pause != 0 {
+			res := c.RunUntil(pause)
+			require.True(t, res[0].Down, "alice is off at %d", pause)
+		}
+		res := c.Run()
+		require.Equal(t, []uint64{8000}, booted)
+		return trace, res
+	}
+	trace, res := run(0)
+	require.False(t, res[0].Down)
+	require.Equal(t, StopAllExited, res[0].Reason)
+	require.Len(t, res[0].Past, 1)
+	require.Equal(t, uint64(5000), res[0].Past[0].Down)
+	require.Equal(t, uint64(8000), res[0].Past[0].Up)
+	require.Len(t, res[0].Past[0].Lost, 1)
+	require.True(t, strings.HasPrefix(res[0].Past[0].Lost[0], "pid 2 (ticker) in nanosleep: "), res[0].Past)
+	require.Len(t, res[0].Exits, 1, "the ticker of the second boot exits; the first died with its host")
+	require.Greater(t, res[0].Exits[0].Cycle, uint64(8000))
+	var alice, bob []string
+	up := -1
+	for i, l := range trace {
+		var cy uint64
+		fmt.Sscan(l, &cy)
+		switch {
+		case strings.Contains(l, " bob "):
+			bob = append(bob, l)
+		case strings.Contains(l, " alice "):
+			alice = append(alice, l)
+			require.False(t, cy > 5000 && cy < 8000, "alice is off: %s", l)
+		}
+		if l == "8000 alice pid 0 power restored: the host boots (init starts)" {
+			up = i
+		}
+	}
+	require.GreaterOrEqual(t, up, 0, "the trace shows the power coming back: %v", alice)
+	require.Equal(t, "8000 alice pid 1 init starts: it reaps every child, orphans included", trace[up+1])
+	require.Equal(t, bobAlone, bob)
+	for _, pause := range []uint64{6000, 8000} {
+		again, res2 := run(pause)
+		require.Equal(t, trace, again, "paused at %d", pause)
+		require.Equal(t, res, res2)
+	}
+}
+
+// Each boot after the first has a seed of its own, the same every run.
+func TestBootSeed(t *testing.T) {
+	require.Equal(t, uint64(42), BootSeed(42, 1))
+	require.Equal(t, BootSeed(42, 2), BootSeed(42, 2))
+	require.NotEqual(t, BootSeed(42, 2), BootSeed(42, 3))
+	require.NotEqual(t, BootSeed(42, 2), BootSeed(43, 2))
+}
+
+// A machine with only init until a timed action starts a process (a host
+// booted again before its "at CYCLE spawn") idles to the action: init
+// does not spin in wait4 with no child (ECHILD).
+func TestOnlyInitIdlesToAction(t *testing.T) {
+	cfg := tickerConfig(t, "", 100)
+	var trace []string
+	cfg.Trace = func(e *Event) { trace = append(trace, hostLine(e)) }
+	k := New(cfg)
+	k.At(5000, func() { spawn(t, k, "ticker") })
+	res := k.Run()
+	require.Equal(t, StopAllExited, res.Reason)
+	require.Len(t, res.Exits, 1)
+	for _, l := range trace {
+		require.NotContains(t, l, "ECHILD", "init spins: %v", trace[:min(len(trace), 10)])
+	}
+	require.Equal(t, "0  pid 1 init starts: it reaps every child, orphans included", trace[0])
+	require.Equal(t, "5000  pid 0 timer interrupt", trace[1])
 }

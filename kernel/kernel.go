@@ -42,7 +42,12 @@ type Config struct {
 	CycleLimit uint64 // stop the machine at this cycle (0: never)
 	// Host names the machine among the hosts of a Cluster (cluster.go):
 	// its trace events carry it (Event.Host). "" for a machine alone.
-	Host     string
+	Host string
+	// PowerOn is the cycle the machine is switched on (0 for the start of
+	// a run): its clock starts there, and init is born then. A host of a
+	// Cluster that boots again after a power loss (Cluster.Up) is switched
+	// on at the cluster's time, so that its clock goes on from the others'.
+	PowerOn  uint64
 	MaxExits int // how many exits Result.Exits keeps (0: all); later ones are only counted, so a fork loop costs the host no memory
 
 	// Policy decides who runs and for how long (sched.Policy); nil is round
@@ -370,6 +375,7 @@ func New(cfg Config) *Kernel {
 		cfg.Stdout = io.Discard
 	}
 	m := hw.NewMachine(hw.Config{MemBytes: cfg.MemBytes, Stdout: cfg.Stdout})
+	m.Clock.JumpTo(cfg.PowerOn)
 	k := &Kernel{
 		cfg:     cfg,
 		m:       m,

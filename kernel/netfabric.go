@@ -96,6 +96,14 @@ func (n *Net) Down(host int, now uint64) {
 	n.wire.SetHostDown(now, host, true)
 }
 
+// Up says host has power again at now and runs kernel k, booted afresh:
+// the wire carries frames to and from it again, and Deliver hands them to k.
+func (n *Net) Up(host int, now uint64, k *Kernel) {
+	n.catchUp(now)
+	n.hosts[host] = k
+	n.wire.SetHostDown(now, host, false)
+}
+
 // Schedule cuts (cut) or heals the link called name at cycle at. Events
 // are given in cycle order.
 func (n *Net) Schedule(at uint64, name string, cut bool) error {

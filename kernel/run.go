@@ -31,6 +31,16 @@ func (k *Kernel) Run() Result {
 			k.pauseAt = 0
 			return k.result(StopPaused)
 		}
+		if len(k.tasks) == 1 {
+			// Only init, with no child to reap, until a timed action
+			// starts one (a host booted again, Cluster.Up, before its
+			// "at CYCLE spawn"): it would spin in wait4 (ECHILD), so the
+			// machine idles to the action instead.
+			if !k.idle() {
+				return k.result(StopDeadlock)
+			}
+			continue
+		}
 		if k.cur == nil && !k.schedule() {
 			if !k.idle() {
 				return k.result(StopDeadlock)

@@ -170,6 +170,17 @@ func (m *assertMonitor) watch(c *kernel.Cluster) {
 	}
 }
 
+// rebooted watches the new kernel of host, which boots again (at CYCLE
+// up): its scheduling points are the host's checking points from now on.
+func (m *assertMonitor) rebooted(host int, k *kernel.Kernel) {
+	if h := m.hosts[host]; h != nil {
+		k.WrapPolicy(h.wrap)
+		if h.k != nil {
+			h.k = k
+		}
+	}
+}
+
 // start begins checking, once the spawns have their pids (Outcome.PIDs,
 // in the order of the spawns that are not timed).
 func (m *assertMonitor) start(c *kernel.Cluster, pids []int) {

@@ -257,7 +257,9 @@ func consoleExceeded(h *HostOutcome) string {
 // for each host in order that did not end with every process exited, why
 // it stopped ("bob: stopped at cycle 5016: deadlock: ...", "carol: down at
 // cycle 30000: power lost") and one indented line for each process that
-// waits, or that died with it.
+// waits, or that died with it. A host that lost power and booted again
+// says so first ("bob: down at cycle 500: power lost; up again at cycle
+// 900: ..."), with the processes that died then.
 func FormatHostExits(hosts []HostOutcome) string {
 	var b strings.Builder
 	for _, e := range exitOrder(hosts) {
@@ -267,6 +269,12 @@ func FormatHostExits(hosts []HostOutcome) string {
 		r := h.Result
 		if r.ExitsDropped > 0 {
 			fmt.Fprintf(&b, "%s: ... and %d more exits, not kept (a run keeps the first %d)\n", h.Name, r.ExitsDropped, len(r.Exits))
+		}
+		for _, p := range r.Past {
+			fmt.Fprintf(&b, "%s: down at cycle %d: power lost; up again at cycle %d: it boots afresh, pids from 1\n", h.Name, p.Down, p.Up)
+			for _, l := range p.Lost {
+				b.WriteString("  " + l + "\n")
+			}
 		}
 		lines := r.Blocked
 		switch {

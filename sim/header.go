@@ -411,7 +411,7 @@ func (h *header) keys(words []word, end int, line string) {
 		return
 	}
 	pos := h.at(1 + len(line) - len(strings.TrimLeft(line, " \t")))
-	if v := words[1].val; !words[1].quoted && (v == "down" || v == "partition" || v == "heal") {
+	if v := words[1].val; !words[1].quoted && (v == "down" || v == "up" || v == "partition" || v == "heal") {
 		h.timed(at, words[1:], end, pos)
 		return
 	}
@@ -422,7 +422,7 @@ func (h *header) keys(words []word, end int, line string) {
 	if words[1].val != "key" || words[1].quoted {
 		expected := "key, kill, spawn or inspect"
 		if len(h.s.Hosts) > 0 {
-			expected = "key, kill, spawn, inspect, down, partition or heal"
+			expected = "key, kill, spawn, inspect, down, up, partition or heal"
 		}
 		h.errs.Add(h.at(words[1].col), "expected %s, found %s", expected, words[1].text)
 		return

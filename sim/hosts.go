@@ -56,11 +56,15 @@ type LinkParam struct {
 	Key, Value string
 }
 
-// Down is "at CYCLE down HOST": the host loses power at that cycle.
+// Down is "at CYCLE down HOST": the host loses power at that cycle; with
+// Up, "at CYCLE up HOST": its power comes back and it boots again (a new
+// kernel with only init; kernel.Cluster.Up). A host's down and up lines
+// alternate, down first, their cycles growing.
 type Down struct {
 	Pos  Pos
 	At   uint64
 	Host int
+	Up   bool
 }
 
 // LinkEventKind is what a timed link line does.
@@ -465,13 +469,13 @@ func parseProbability(s string) (uint32, string) {
 }
 
 // timed parses the words after "at CYCLE" that are not keys: "down HOST",
-// "partition A B", "heal A B".
+// "up HOST", "partition A B", "heal A B".
 func (h *header) timed(at uint64, words []word, end int, pos Pos) {
 	kind := words[0]
 	switch kind.val {
-	case "down":
+	case "down", "up":
 		if len(words) < 2 {
-			h.errs.Add(h.at(end), "expected a host after down, found end of line")
+			h.errs.Add(h.at(end), "expected a host after %s, found end of line", kind.val)
 			return
 		}
 		host := h.host(words[1])
@@ -479,16 +483,15 @@ func (h *header) timed(at uint64, words []word, end int, pos Pos) {
 			return
 		}
 		if len(words) > 2 {
-			h.errs.Add(h.at(words[2].col), "expected end of line after down %s, found %s", words[1].val, words[2].text)
+			h.errs.Add(h.at(words[2].col), "expected end of line after %s %s, found %s", kind.val, words[1].val, words[2].text)
 			return
 		}
-		for _, d := range h.s.Downs {
-			if d.Host == host {
-				h.errs.Add(h.at(words[1].col), "duplicate down %s (first at line %d): a host goes down once", words[1].val, d.Pos.Line)
-				return
-			}
+		d := Down{Pos: pos, At: at, Host: host, Up: kind.val == "up"}
+		if msg := h.powerOrder(d, words[1].val); msg != "" {
+			h.errs.Add(h.at(words[1].col), "%s", msg)
+			return
 		}
-		h.s.Downs = append(h.s.Downs, Down{Pos: pos, At: at, Host: host})
+		h.s.Downs = append(h.s.Downs, d)
 	case "partition", "heal":
 		if len(words) < 3 {
 			h.errs.Add(h.at(end), "expected two hosts after %s (at CYCLE %s NAME1 NAME2), found end of line", kind.val, kind.val)
@@ -518,6 +521,31 @@ func (h *header) timed(at uint64, words []word, end int, pos Pos) {
 		}
 		h.s.LinkEvents = append(h.s.LinkEvents, e)
 	}
+}
+
+// powerOrder says what is wrong with power line d of the host called
+// name, given the host's lines before it: they alternate, down first (an
+// up brings back a host that is down), each at a later cycle than the one
+// before. "" if nothing is.
+func (h *header) powerOrder(d Down, name string) string {
+	var last *Down
+	for i := range h.s.Downs {
+		if h.s.Downs[i].Host == d.Host {
+			last = &h.s.Downs[i]
+		}
+	}
+	what := map[bool]string{false: "down", true: "up"}
+	switch {
+	case last == nil && d.Up:
+		return fmt.Sprintf("up %s, which is not down: expected an earlier at CYCLE down %s (up brings back a host that lost power)", name, name)
+	case last != nil && last.Up == d.Up && d.Up:
+		return fmt.Sprintf("duplicate up %s (up again since line %d): expected at CYCLE down %s between them", name, last.Pos.Line, name)
+	case last != nil && last.Up == d.Up:
+		return fmt.Sprintf("duplicate down %s (down since line %d): expected at CYCLE up %s between them", name, last.Pos.Line, name)
+	case last != nil && d.At <= last.At:
+		return fmt.Sprintf("%s %s at cycle %d: expected a cycle after its %s at line %d (cycle %d)", what[d.Up], name, d.At, what[last.Up], last.Pos.Line, last.At)
+	}
+	return ""
 }
 
 // checkHostSections checks the want/console sections against the hosts:

@@ -53,11 +53,18 @@ x.txtar:13:28: duplicate setting latency in link alice bob
 x.txtar:15:6: duplicate link between bob and alice (first at line 14)`},
 		{"timed", two + "host carol ip=10.0.0.3\nspawn on alice hello.s\nlink alice bob latency=1us\nat 5 down\nat 5 down carol\nat 5 down bob\nat 6 down bob\nat 7 down alice now\nat 5 partition alice\nat 5 partition alice carol\nat 5 heal bob alice\nat 5 partition alice bob\nat 5 explode alice\n" + prog,
 			`x.txtar:6:10: expected a host after down, found end of line
-x.txtar:9:11: duplicate down bob (first at line 8): a host goes down once
+x.txtar:9:11: duplicate down bob (down since line 8): expected at CYCLE up bob between them
 x.txtar:10:17: expected end of line after down alice, found now
 x.txtar:11:21: expected two hosts after partition (at CYCLE partition NAME1 NAME2), found end of line
 x.txtar:12:16: no link between alice and carol: expected two hosts joined by a link line
-x.txtar:15:6: expected key, kill, spawn, inspect, down, partition or heal, found explode`},
+x.txtar:15:6: expected key, kill, spawn, inspect, down, up, partition or heal, found explode`},
+		{"power", two + "spawn on alice hello.s\nat 5 up alice\nat 10 down alice\nat 10 up alice\nat 20 up alice\nat 30 up alice\nat 40 down alice\nat 50 down alice\nat 60 up bob now\nat 70 up\n" + prog,
+			`x.txtar:4:9: up alice, which is not down: expected an earlier at CYCLE down alice (up brings back a host that lost power)
+x.txtar:6:10: up alice at cycle 10: expected a cycle after its down at line 5 (cycle 10)
+x.txtar:8:10: duplicate up alice (up again since line 7): expected at CYCLE down alice between them
+x.txtar:10:12: duplicate down alice (down since line 9): expected at CYCLE up alice between them
+x.txtar:11:14: expected end of line after up bob, found now
+x.txtar:12:9: expected a host after up, found end of line`},
 		{"expect", two + "spawn on alice hello.s\nexpect exit hello 0\nexpect exit on bob hello 0\nexpect console \"hi\\n\"\nexpect console on carol \"hi\\n\"\nexpect exit on alice hello 0\nexpect seeds 1..3 always exit on alice hello 0\n" + prog,
 			`x.txtar:4:13: expected on HOST after expect exit (the scenario has hosts alice, bob), found hello
 x.txtar:5:20: no process spawned as "hello" on bob: no spawn line starts a process there
@@ -280,5 +287,66 @@ func TestHostsChrome(t *testing.T) {
 		if !strings.Contains(b.String(), w) {
 			t.Errorf("chrome trace lacks %s:\n%s", w, b.String())
 		}
+	}
+}
+
+// A host that goes down and boots again gives the same run every time,
+// paused or not (a pause while it is off, one after it is back), and its
+// want/exits shows both boots.
+func TestRebootDeterministic(t *testing.T) {
+	s, err := Load("../testdata/scenarios/net_host_reboot.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(pauses ...uint64) (string, string) {
+		var snaps []uint64
+		o, err := s.Run(Options{KeepTrace: true, SnapshotAt: pauses, Snapshot: func(at uint64, _ *Outcome) { snaps = append(snaps, at) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(snaps) != len(pauses) {
+			t.Fatalf("snapshots at %v, want %v", snaps, pauses)
+		}
+		var b strings.Builder
+		WriteText(&b, o.Trace)
+		return b.String(), FormatHostExits(o.Hosts)
+	}
+	trace, exits := run()
+	for _, pauses := range [][]uint64{nil, {600_000_000}, {600_000_000, 900_000_000}, {700_000_000}} {
+		tr, ex := run(pauses...)
+		if tr != trace || ex != exits {
+			t.Errorf("paused at %v: the run differs", pauses)
+		}
+	}
+	if !strings.Contains(exits, "bob: down at cycle 500000000: power lost; up again at cycle 700000000") {
+		t.Errorf("want/exits:\n%s", exits)
+	}
+	if !strings.Contains(trace, "700000000  bob   pid 0   power restored: the host boots (init starts)") {
+		t.Errorf("no power restored line in the trace")
+	}
+}
+
+// The tree of a host that booted again draws each boot's processes apart:
+// the second boot's pids start again at 1.
+func TestRebootTree(t *testing.T) {
+	s, err := Load("../testdata/scenarios/net_host_reboot.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree := NewRunTree([]string{s.Hosts[0].Name, s.Hosts[1].Name})
+	if _, err := s.Run(Options{Trace: tree.Event}); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := tree.Write(&b, 1); err != nil {
+		t.Fatal(err)
+	}
+	want := `pid 1 (init): lost with its host (power lost), no exit status
+└─ pid 2 (reboot): lost with its host (power lost), no exit status
+pid 1 (init) boot 2: still alive
+└─ pid 2 (reboot): exited with status 0
+`
+	if d := cmp.Diff(want, b.String()); d != "" {
+		t.Errorf("bob's tree (-want +got):\n%s", d)
 	}
 }

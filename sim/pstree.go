@@ -18,7 +18,14 @@ type TreeNode struct {
 	// Orphaned: its parent died first, and init adopted it (a run's tree
 	// keeps it under the parent that forked it).
 	Orphaned bool
+	// Boot is the boot of its host it lived in: 0, and one more each time
+	// the host booted again after a power loss (at CYCLE up), whose pids
+	// start again at 1. A boot's processes form a tree of their own.
+	Boot int
 }
+
+// treeKey is a process in a tree: its pid in its boot.
+type treeKey struct{ boot, pid int }
 
 // WriteTree draws a process tree as pstree(1) does, one process a line
 // under its parent, in pid order:
@@ -27,29 +34,39 @@ type TreeNode struct {
 //	└─ pid 2 (parent): exited with status 0
 //	   └─ pid 3 (parent): exited with status 0
 //
-// A node whose parent is not among nodes is a root.
+// A node whose parent is not among nodes is a root. The processes of a
+// later boot of a host (TreeNode.Boot) come after the earlier boot's, init
+// marked "pid 1 (init) boot 2".
 //
 // Each line starts with indent.
 func WriteTree(w io.Writer, nodes []TreeNode, indent string) error {
-	byPID := map[int]bool{}
+	byPID := map[treeKey]bool{}
 	for _, n := range nodes {
-		byPID[n.PID] = true
+		byPID[treeKey{n.Boot, n.PID}] = true
 	}
-	children := map[int][]TreeNode{}
+	children := map[treeKey][]TreeNode{}
 	var roots []TreeNode
 	for _, n := range nodes {
-		if n.Parent != 0 && n.Parent != n.PID && byPID[n.Parent] {
-			children[n.Parent] = append(children[n.Parent], n)
+		if parent := (treeKey{n.Boot, n.Parent}); n.Parent != 0 && n.Parent != n.PID && byPID[parent] {
+			children[parent] = append(children[parent], n)
 		} else {
 			roots = append(roots, n)
 		}
 	}
-	byPIDOrder := func(a, b TreeNode) int { return a.PID - b.PID }
+	byPIDOrder := func(a, b TreeNode) int {
+		if a.Boot != b.Boot {
+			return a.Boot - b.Boot
+		}
+		return a.PID - b.PID
+	}
 	slices.SortStableFunc(roots, byPIDOrder)
 	var b strings.Builder
 	var draw func(n TreeNode, prefix, branch, indent string)
 	draw = func(n TreeNode, prefix, branch, indent string) {
 		fmt.Fprintf(&b, "%s%spid %d (%s)", prefix, branch, n.PID, n.Name)
+		if n.Boot > 0 && branch == "" {
+			fmt.Fprintf(&b, " boot %d", n.Boot+1)
+		}
 		if n.Orphaned {
 			b.WriteString(" orphaned, adopted by init")
 		}
@@ -57,8 +74,9 @@ func WriteTree(w io.Writer, nodes []TreeNode, indent string) error {
 			b.WriteString(": " + n.Note)
 		}
 		b.WriteByte('\n')
-		cs := children[n.PID]
-		delete(children, n.PID) // a cycle of parents draws each once
+		key := treeKey{n.Boot, n.PID}
+		cs := children[key]
+		delete(children, key) // a cycle of parents draws each once
 		slices.SortStableFunc(cs, byPIDOrder)
 		for i, c := range cs {
 			if i == len(cs)-1 {
@@ -108,7 +126,8 @@ type RunTree struct {
 // hostTree is the processes of one host.
 type hostTree struct {
 	nodes   []TreeNode
-	index   map[int]int // pid -> its latest node
+	index   map[int]int // pid -> its latest node, in the current boot
+	boot    int         // the current boot (TreeNode.Boot)
 	dropped int
 }
 
@@ -129,6 +148,11 @@ func NewRunTree(hosts []string) *RunTree {
 func (r *RunTree) Event(e *kernel.Event) {
 	t := &r.trees[r.index[e.Host]] // the first without hosts: e.Host is ""
 	switch e.Kind {
+	case "down":
+		if e.Text == kernel.PowerRestored {
+			t.boot++
+			clear(t.index) // the new boot's pids start again
+		}
 	case "spawn":
 		if len(t.nodes) >= MaxTreeNodes {
 			t.dropped++
@@ -140,7 +164,7 @@ func (r *RunTree) Event(e *kernel.Event) {
 			parent = 1 // spawned by the scenario, as a child of init
 		}
 		t.index[e.PID] = len(t.nodes)
-		t.nodes = append(t.nodes, TreeNode{PID: e.PID, Parent: parent, Name: e.Name, Note: "still alive"})
+		t.nodes = append(t.nodes, TreeNode{PID: e.PID, Parent: parent, Name: e.Name, Note: "still alive", Boot: t.boot})
 	case "syscall":
 		if i, ok := t.index[e.PID]; ok && e.Syscall == "execve" && e.Ret != nil && *e.Ret == 0 && e.Name != "" {
 			t.nodes[i].Name = e.Name

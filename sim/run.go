@@ -209,6 +209,16 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 			}
 		}
 	}
+	// A host that boots again (at CYCLE up) has the files of the first
+	// boot and what the scenario does to it from then on: its keys, timed
+	// spawns and actions; the processes of its spawn lines are not started
+	// again (a machine switched on runs init, nothing else).
+	cc.Reboot = func(host int, k *kernel.Kernel) {
+		s.reboot(host, k)
+		if mon != nil {
+			mon.rebooted(host, k)
+		}
+	}
 	c := kernel.NewCluster(cc)
 	if mon != nil {
 		mon.watch(c) // the scheduling points of their hosts are the checking points
@@ -222,7 +232,11 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		c.Host(key.Host).Type(key.At, key.Keys)
 	}
 	for _, d := range s.Downs {
-		c.Down(d.Host, d.At)
+		if d.Up {
+			c.Up(d.Host, d.At)
+		} else {
+			c.Down(d.Host, d.At)
+		}
 	}
 	var errs ErrorList
 	for i := range nhosts {
@@ -251,12 +265,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 			start = k.SpawnBackground
 		}
 		if sp.Timed {
-			path, uid, gid := sp.Program.Path(), sp.UID, sp.GID
-			k.At(sp.At, func() {
-				if _, err := start(path, argv, []string{}, uid, gid); err != nil {
-					k.Note(fmt.Sprintf("spawn at cycle %d failed: %v", sp.At, err))
-				}
-			})
+			timedSpawn(k, sp)
 			continue
 		}
 		pid, err := start(sp.Program.Path(), argv, []string{}, sp.UID, sp.GID)
@@ -267,13 +276,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		o.PIDs = append(o.PIDs, pid)
 	}
 	for _, a := range s.Actions {
-		k, a := c.Host(a.Host), a
-		switch a.Kind {
-		case "kill":
-			k.At(a.At, func() { k.Kill(a.PID, a.Signal) })
-		case "inspect":
-			k.At(a.At, k.Procdump)
-		}
+		scheduleAction(c.Host(a.Host), a)
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -302,6 +305,66 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	}
 	o.finish(s, c, results, consoles, net, opts.PauseAt)
 	return o, nil
+}
+
+// timedSpawn has k start the process of "at CYCLE spawn" line sp at its
+// cycle; a failure is a note in the trace.
+func timedSpawn(k *kernel.Kernel, sp Spawn) {
+	argv := append([]string{sp.Program.Name}, sp.Args...)
+	start := k.SpawnAs
+	if sp.Background {
+		start = k.SpawnBackground
+	}
+	path, uid, gid := sp.Program.Path(), sp.UID, sp.GID
+	k.At(sp.At, func() {
+		if _, err := start(path, argv, []string{}, uid, gid); err != nil {
+			k.Note(fmt.Sprintf("spawn at cycle %d failed: %v", sp.At, err))
+		}
+	})
+}
+
+// scheduleAction has k do "at CYCLE kill" or "at CYCLE inspect" line a at
+// its cycle.
+func scheduleAction(k *kernel.Kernel, a Action) {
+	switch a.Kind {
+	case "kill":
+		k.At(a.At, func() { k.Kill(a.PID, a.Signal) })
+	case "inspect":
+		k.At(a.At, k.Procdump)
+	}
+}
+
+// reboot prepares the new kernel of host, which boots again at "at CYCLE
+// up" (now, its clock): the programs and installed files the first boot
+// had (they installed then, so they install now), and the keys, timed
+// spawns and actions of the host from now on. Those before now were the
+// earlier boot's, or came while the host was down, and are lost with it.
+// A kill names a pid of the new boot, whose pids start again at 1.
+func (s *Scenario) reboot(host int, k *kernel.Kernel) {
+	now := k.Now()
+	for _, p := range s.Programs {
+		k.Install(kernel.File{Path: p.Path(), Data: p.ELF, Mode: 0755})
+	}
+	for _, in := range s.Installs {
+		if in.Host < 0 || in.Host == host {
+			k.Install(kernel.File{Path: in.Path, Data: in.Data, Mode: in.Mode})
+		}
+	}
+	for _, key := range s.Keys {
+		if key.Host == host && key.At >= now {
+			k.Type(key.At, key.Keys)
+		}
+	}
+	for _, sp := range s.Spawns {
+		if sp.Host == host && sp.Timed && sp.At >= now {
+			timedSpawn(k, sp)
+		}
+	}
+	for _, a := range s.Actions {
+		if a.Host == host && a.At >= now {
+			scheduleAction(k, a)
+		}
+	}
 }
 
 // finish fills in o from the hosts' results: their consoles and, paused

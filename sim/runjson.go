@@ -62,6 +62,17 @@ type StopDoc struct {
 	Blocked      []string `json:"blocked,omitempty"`
 	Lost         []string `json:"lost,omitempty"`
 	ExitsDropped uint64   `json:"exits_dropped,omitempty"` // exits beyond the MaxExits a run keeps
+	// Past are the host's earlier boots, each ended by a power loss and
+	// followed by a new boot (at CYCLE up); the stop is the last boot's.
+	Past []PastBootDoc `json:"past,omitempty"`
+}
+
+// PastBootDoc is an earlier boot of a host: {"down":500000000,
+// "up":700000000,"lost":["pid 2 (server) in read: ..."]}.
+type PastBootDoc struct {
+	Down uint64   `json:"down"`
+	Up   uint64   `json:"up"`
+	Lost []string `json:"lost,omitempty"`
 }
 
 // ProcessDoc is a process of the run's tree (ipcsim run --tree):
@@ -78,6 +89,10 @@ type ProcessDoc struct {
 	Name     string `json:"name"`
 	State    string `json:"state"`
 	Orphaned bool   `json:"orphaned,omitempty"`
+	// Boot numbers the boots of a host that booted again (at CYCLE up):
+	// 2 for the processes of its second boot, whose pids start again at
+	// 1; left out for the first.
+	Boot int `json:"boot,omitempty"`
 }
 
 // ProcessesDroppedDoc counts the processes a run's tree did not keep (of
@@ -163,6 +178,9 @@ func WriteRunJSON(w io.Writer, o *Outcome, tree *RunTree) error {
 		r := hosts[i].Result
 		d := StopDoc{Type: "stop", Host: hosts[i].Name, Reason: stopReason(r.Reason), Describe: r.Reason.String(),
 			Cycle: r.Cycles, Instructions: r.Instructions, ExitsDropped: r.ExitsDropped}
+		for _, p := range r.Past {
+			d.Past = append(d.Past, PastBootDoc{Down: p.Down, Up: p.Up, Lost: p.Lost})
+		}
 		switch {
 		case r.Down:
 			d.Reason, d.Describe, d.Lost = "down", "power lost", r.Lost
@@ -202,6 +220,9 @@ func writeTreeJSON(enc *json.Encoder, tree *RunTree, host int) error {
 	nodes, dropped := tree.Nodes(host)
 	for _, n := range nodes {
 		d := ProcessDoc{Type: "process", Host: name, PID: n.PID, Parent: n.Parent, Name: n.Name, State: n.Note, Orphaned: n.Orphaned}
+		if n.Boot > 0 {
+			d.Boot = n.Boot + 1
+		}
 		if err := enc.Encode(d); err != nil {
 			return err
 		}
