@@ -99,7 +99,7 @@ func (k *Kernel) traceInet(e inet.Event) {
 	if k.netIRQ {
 		t = nil // the kernel, taking an interrupt
 	}
-	k.emitEvent(t, &Event{Kind: "net", Text: who + text, TCP: tcpKind})
+	k.emitEvent(t, &Event{Kind: "net", Text: who + text, TCP: tcpKind, Packet: packetEvent(e.Packet)})
 }
 
 // inetTimers fires the stack's due timers (from the timer interrupt).

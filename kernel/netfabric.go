@@ -174,7 +174,18 @@ func (n *Net) traceWire(e hw.NetEvent) {
 	}
 	// Stamped with when it happened on the wire: a loss is decided at the
 	// send, a partition's losses when the link is cut.
-	k.cfg.Trace(&Event{Cycle: e.At, Host: k.cfg.Host, Kind: "net", Text: text})
+	ev := &Event{Cycle: e.At, Host: k.cfg.Host, Kind: "net", Text: text}
+	if p, ok := e.Packet.Payload.(*inet.Packet); ok {
+		ev.Packet = packetEvent(p)
+		ev.Packet.Link, ev.Packet.Frame = e.Link, e.Packet.ID
+		switch e.Kind {
+		case hw.NetSend, hw.NetDuplicate, hw.NetReorder:
+			ev.Packet.Arrive = e.Packet.Arrive
+		case hw.NetDrop:
+			ev.Packet.Drop = e.Drop.String()
+		}
+	}
+	k.cfg.Trace(ev)
 }
 
 // LinkState is one link of the network as inspect shows it: its settings,

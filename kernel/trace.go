@@ -3,12 +3,15 @@ package kernel
 import (
 	"encoding/binary"
 	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
 
 	"ipcsim/abi"
 	"ipcsim/hw"
+	"ipcsim/ipc/inet"
+	"ipcsim/ipc/inet/tcp"
 	"ipcsim/proc"
-	"strconv"
-	"strings"
 )
 
 // An Event is one thing that happened, for the trace. Kind is one of
@@ -64,6 +67,55 @@ type Event struct {
 	// "reset-received", "reset-sent", "gave-up"...; tcp.EventKind's
 	// names), so that views need not parse Text.
 	TCP string `json:"tcp,omitempty"`
+	// Packet is the packet or frame of a net event, in typed fields, so
+	// that views and jq need not parse Text.
+	Packet *PacketEvent `json:"packet,omitempty"`
+}
+
+// PacketEvent is a net event's packet, as tcpdump would print it, and for
+// the wire's events the frame on its link.
+type PacketEvent struct {
+	Proto string `json:"proto"`           // "tcp", "udp" or "icmp"
+	Src   string `json:"src"`             // address and port (tcp, udp) or address (icmp): "10.0.0.1:5000"
+	Dst   string `json:"dst"`             // the same for the destination
+	Flags string `json:"flags,omitempty"` // TCP's flags as tcpdump prints them: "S.", "P.", "R"
+	Seq   uint32 `json:"seq,omitempty"`   // TCP: the sequence number
+	Ack   uint32 `json:"ack,omitempty"`   // TCP: the acknowledgement number, with ACK
+	Win   uint16 `json:"win,omitempty"`   // TCP: the window advertised
+	Len   int    `json:"len"`             // the data carried (TCP, UDP), in bytes
+	// For the wire's events (a frame sent, arriving, dropped, duplicated
+	// or held back on a link):
+	Link   string `json:"link,omitempty"`   // the link's name: "alice-bob"
+	Frame  uint64 `json:"frame,omitempty"`  // the frame's number on the network
+	Arrive uint64 `json:"arrive,omitempty"` // the cycle it arrives (sent, duplicated, held back)
+	Drop   string `json:"drop,omitempty"`   // why it was dropped: "loss", "partitioned", "queue full"...
+}
+
+// packetEvent describes p for a net event; nil for none.
+func packetEvent(p *inet.Packet) *PacketEvent {
+	if p == nil {
+		return nil
+	}
+	e := &PacketEvent{Src: p.Src.String(), Dst: p.Dst.String()}
+	switch {
+	case p.TCP != nil:
+		s := p.TCP
+		e.Proto = "tcp"
+		e.Src = netip.AddrPortFrom(p.Src, s.SrcPort).String()
+		e.Dst = netip.AddrPortFrom(p.Dst, s.DstPort).String()
+		e.Flags, e.Seq, e.Win, e.Len = s.Flags.String(), s.Seq, s.Window, len(s.Data)
+		if s.Flags&tcp.ACK != 0 {
+			e.Ack = s.Ack
+		}
+	case p.UDP != nil:
+		e.Proto = "udp"
+		e.Src = netip.AddrPortFrom(p.Src, p.UDP.SrcPort).String()
+		e.Dst = netip.AddrPortFrom(p.Dst, p.UDP.DstPort).String()
+		e.Len = len(p.UDP.Data)
+	case p.ICMP != nil:
+		e.Proto = "icmp"
+	}
+	return e
 }
 
 // An EventKind is a value of Event.Kind and what events of that kind mark.

@@ -143,7 +143,31 @@ func AppendEventJSON(b []byte, e *kernel.Event) []byte {
 	}
 	b = appendStringField(b, `,"injected":`, e.Injected, true)
 	b = appendStringField(b, `,"tcp":`, e.TCP, true)
+	if p := e.Packet; p != nil {
+		b = appendStringField(b, `,"packet":{"proto":`, p.Proto, false)
+		b = appendStringField(b, `,"src":`, p.Src, false)
+		b = appendStringField(b, `,"dst":`, p.Dst, false)
+		b = appendStringField(b, `,"flags":`, p.Flags, true)
+		b = appendUintField(b, `,"seq":`, uint64(p.Seq))
+		b = appendUintField(b, `,"ack":`, uint64(p.Ack))
+		b = appendUintField(b, `,"win":`, uint64(p.Win))
+		b = append(b, `,"len":`...)
+		b = strconv.AppendInt(b, int64(p.Len), 10)
+		b = appendStringField(b, `,"link":`, p.Link, true)
+		b = appendUintField(b, `,"frame":`, p.Frame)
+		b = appendUintField(b, `,"arrive":`, p.Arrive)
+		b = appendStringField(b, `,"drop":`, p.Drop, true)
+		b = append(b, '}')
+	}
 	return append(b, "}\n"...)
+}
+
+// appendUintField appends key and v, or nothing for 0 (omitempty).
+func appendUintField(b []byte, key string, v uint64) []byte {
+	if v == 0 {
+		return b
+	}
+	return strconv.AppendUint(append(b, key...), v, 10)
 }
 
 // appendStringField appends key (`,"name":`) and the value, or nothing for

@@ -52,7 +52,7 @@ func TestAppendEventMatches(t *testing.T) {
 	for i, s := range odd {
 		check("odd", &kernel.Event{Cycle: uint64(i) * 1234567, Host: s, PID: i, TID: i % 2 * 7, Thread: s, Kind: s, Text: s,
 			Syscall: s, Args: []uint64{0, 1, 1 << 63}, Ret: &ret, Errno: s, Addr: s, Other: i, PC: s,
-			Name: s, Signal: s, Obj: s, Via: s, Msg: uint64(i) << 60, Injected: s, TCP: s, Mem: &kernel.MemEvent{Op: "amo", Addr: 0x1000, Size: 4, Value: 7, Old: 6}})
+			Name: s, Signal: s, Obj: s, Via: s, Msg: uint64(i) << 60, Injected: s, TCP: s, Packet: &kernel.PacketEvent{Proto: s, Src: s, Dst: s, Flags: s, Seq: uint32(i), Ack: uint32(i) * 7, Win: uint16(i), Len: i, Link: s, Frame: uint64(i), Arrive: uint64(i) << 40, Drop: s}, Mem: &kernel.MemEvent{Op: "amo", Addr: 0x1000, Size: 4, Value: 7, Old: 6}})
 	}
 	check("zero", &kernel.Event{})
 	check("empty args", &kernel.Event{Args: []uint64{}})
@@ -70,7 +70,7 @@ func TestEventFieldsKnown(t *testing.T) {
 		got = append(got, strings.Split(typ.Field(i).Tag.Get("json"), ",")[0])
 	}
 	known := []string{"cycle", "host", "pid", "tid", "thread", "kind", "text", "syscall", "args", "ret", "errno",
-		"addr", "other", "pc", "name", "signal", "obj", "via", "msg", "mem", "injected", "tcp"}
+		"addr", "other", "pc", "name", "signal", "obj", "via", "msg", "mem", "injected", "tcp", "packet"}
 	if !slices.Equal(got, known) {
 		t.Errorf("kernel.Event's JSON fields are %v; AppendEventJSON (sim/trace_append.go) writes %v: update it", got, known)
 	}

@@ -32,6 +32,12 @@ type jsonDoc struct {
 	Signal  string   `json:"signal"`
 	Obj     string   `json:"obj"`
 	TCP     string   `json:"tcp"`
+	Packet  *struct {
+		Proto, Src, Dst, Flags, Link, Drop string
+		Seq, Ack                           uint32
+		Len                                int
+		Frame, Arrive                      uint64
+	} `json:"packet"`
 
 	Text     string   `json:"text"`
 	Name     string   `json:"name"`
@@ -219,6 +225,23 @@ func TestRunJSONSyscallFields(t *testing.T) {
 	want := []string{"state: CLOSED -> SYN-SENT", "reset-received: connection refused: [R.] seq 0 ack 689706694 win 0 len 0", "state: SYN-SENT -> CLOSED"}
 	if !slices.Equal(kinds, want) {
 		t.Errorf("net_reset's first TCP events on the client: %q, want %q", kinds, want)
+	}
+
+	// Packets and frames are typed too: the client's SYN as it is sent,
+	// then on the link, with its frame number and arrival.
+	var pkts []string
+	for _, d := range decodeLines(t, "net_reset", out) {
+		if p := d.Packet; p != nil && len(pkts) < 2 {
+			pkts = append(pkts, fmt.Sprintf("%s %s>%s [%s] seq %d ack %d len %d link %q frame %d arrive %d",
+				p.Proto, p.Src, p.Dst, p.Flags, p.Seq, p.Ack, p.Len, p.Link, p.Frame, p.Arrive))
+		}
+	}
+	wantPkts := []string{
+		`tcp 10.0.0.1:54372>10.0.0.2:6001 [S] seq 689706693 ack 0 len 0 link "" frame 0 arrive 0`,
+		`tcp 10.0.0.1:54372>10.0.0.2:6001 [S] seq 689706693 ack 0 len 0 link "client-server" frame 1 arrive 101442`,
+	}
+	if !slices.Equal(pkts, wantPkts) {
+		t.Errorf("net_reset's first packets:\n%q\nwant\n%q", pkts, wantPkts)
 	}
 }
 
