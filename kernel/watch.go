@@ -140,3 +140,16 @@ func (k *Kernel) peekWord(t *Task, va, size uint64) uint64 {
 	}
 	return uint64(signed(binary.LittleEndian.Uint64(b[:]), size))
 }
+
+// watchTooFar notes in the trace each watch of the new segment seg whose
+// word lies past its end (a scenario's offset that the segment turned out
+// too small for): that watch will see nothing in this segment, and the
+// note says why rather than leaving the watch silent.
+func (k *Kernel) watchTooFar(t *Task, seg *shm.Segment) {
+	for _, w := range k.cfg.Watches {
+		if w.Segment != nil && w.Segment.names(seg) && w.Addr+w.Size > seg.Size {
+			k.emit(t, "note", fmt.Sprintf("watch %s+%d: the segment is %d bytes, so the word is past its end: nothing to watch",
+				w.Segment, w.Addr, seg.Size))
+		}
+	}
+}

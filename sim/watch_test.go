@@ -82,4 +82,19 @@ func TestWatchSegment(t *testing.T) {
 	require.Empty(t, stores(s), "no second segment is made")
 	s.Watches[0].Segment = &kernel.SegmentName{Key: 0x5eee}
 	require.Empty(t, stores(s), "no segment has key 0x5eee")
+
+	// A word past the segment's end: nothing to watch, and a note says so
+	// when the segment is made.
+	s.Watches[0].Addr, s.Watches[0].Size, s.Watches[0].Segment = 1<<20, 4, &kernel.SegmentName{Nth: 1}
+	o, err := s.Run(Options{KeepTrace: true})
+	require.NoError(t, err)
+	var notes []string
+	for _, e := range o.Trace {
+		if e.Kind == "note" && strings.HasPrefix(e.Text, "watch ") {
+			notes = append(notes, e.Text)
+		}
+	}
+	require.Len(t, notes, 1)
+	require.Contains(t, notes[0], "watch shm#1+1048576: the segment is ")
+	require.Contains(t, notes[0], "bytes, so the word is past its end: nothing to watch")
 }
