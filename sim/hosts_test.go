@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -348,5 +350,84 @@ pid 1 (init) boot 2: still alive
 `
 	if d := cmp.Diff(want, b.String()); d != "" {
 		t.Errorf("bob's tree (-want +got):\n%s", d)
+	}
+}
+
+// The views of a host that booted again keep each boot's processes
+// apart: the second boot's pid 2 has its own Chrome track, Mermaid
+// participant and report track, named "pid 2 (reboot) boot 2", and its
+// slices are on that track, not on the first boot's pid 2.
+func TestRebootViews(t *testing.T) {
+	s, err := Load("../testdata/scenarios/net_host_reboot.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hosts := []string{s.Hosts[0].Name, s.Hosts[1].Name}
+	var chrome, mermaid strings.Builder
+	c := NewChromeTraceHosts(&chrome, "net_host_reboot", hosts)
+	m := NewMermaidHosts(&mermaid, MaxMermaidItems, hosts)
+	col := newReportCollector(hosts)
+	tl := NewTimeline(col, hosts, true)
+	o, err := s.Run(Options{Trace: func(e *kernel.Event) { c.Event(e); m.Event(e); tl.Event(e) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Close(o.Result.Cycles); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tl.Close(o.Result.Cycles)
+
+	var tr struct {
+		TraceEvents []struct {
+			Name, Ph string
+			PID, TID int
+			TS       float64
+			Args     map[string]string
+		}
+	}
+	if err := json.Unmarshal([]byte(chrome.String()), &tr); err != nil {
+		t.Fatal(err)
+	}
+	tids := map[string]int{}  // bob's tracks by name
+	last := map[int]float64{} // the latest slice's start on each of bob's tracks
+	for _, e := range tr.TraceEvents {
+		if e.PID != chromePID+1 {
+			continue
+		}
+		if e.Name == "thread_name" && e.TID != 0 {
+			if old, ok := tids[e.Args["name"]]; ok && old != e.TID {
+				t.Errorf("%q names tracks %d and %d", e.Args["name"], old, e.TID)
+			}
+			tids[e.Args["name"]] = e.TID
+		}
+		if e.Ph == "X" {
+			last[e.TID] = max(last[e.TID], e.TS)
+		}
+	}
+	first, second := tids["pid 2 (reboot)"], tids["pid 2 (reboot) boot 2"]
+	if first == 0 || second == 0 || first == second {
+		t.Fatalf("bob's tracks %v: want distinct tracks for each boot's pid 2", tids)
+	}
+	if last[first] >= 500_000 || last[second] < 800_000 { // microseconds
+		t.Errorf("slices: the first boot's pid 2 up to %v us, the second's up to %v us", last[first], last[second])
+	}
+	for _, want := range []string{"participant H2P2 as bob pid 2 (reboot)\n", "participant H2P2B2 as bob pid 2 (reboot) boot 2\n",
+		"participant H2P1B2 as bob pid 1 (init) boot 2\n", "H1P2->>H2P2B2: "} {
+		if !strings.Contains(mermaid.String(), want) {
+			t.Errorf("the diagram has no %q:\n%s", want, mermaid.String())
+		}
+	}
+	var names []string
+	for k, name := range col.names {
+		if k[0] == 1 && strings.HasPrefix(name, "pid 2 ") {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	if d := cmp.Diff([]string{"pid 2 (reboot)", "pid 2 (reboot) boot 2"}, names); d != "" {
+		t.Errorf("bob's report tracks of pid 2 (-want +got):\n%s", d)
 	}
 }

@@ -46,6 +46,7 @@ type Mermaid struct {
 	known   map[mermaidActor]bool // the participants declared
 	flows   ipcFlows              // the sends not yet received
 	hosts   map[string]int        // the hosts seen, numbered in order (for flows)
+	boots   map[int]int           // each host's current boot: 0, one more each power-on
 
 	// With hosts only:
 	hostNames []string         // the scenario's hosts, in order
@@ -55,8 +56,9 @@ type Mermaid struct {
 }
 
 // mermaidActor is a participant: a process of a host (host 0 without
-// hosts).
-type mermaidActor struct{ host, pid int }
+// hosts) in one boot of it (0, one more each time "at CYCLE up" boots it
+// again, its pids starting again at 1).
+type mermaidActor struct{ host, pid, boot int }
 
 // NewMermaid starts a diagram on w with at most max arrows and notes.
 func NewMermaid(w io.Writer, max int) *Mermaid {
@@ -66,7 +68,7 @@ func NewMermaid(w io.Writer, max int) *Mermaid {
 // NewMermaidHosts starts a diagram of a run with hosts, given in the
 // scenario's order: a box per host. With no hosts it is NewMermaid.
 func NewMermaidHosts(w io.Writer, max int, hosts []string) *Mermaid {
-	m := &Mermaid{w: w, max: max, known: map[mermaidActor]bool{}, flows: newIPCFlows(), hosts: map[string]int{}}
+	m := &Mermaid{w: w, max: max, known: map[mermaidActor]bool{}, flows: newIPCFlows(), hosts: map[string]int{}, boots: map[int]int{}}
 	m.line("sequenceDiagram")
 	if len(hosts) > 0 {
 		m.hostNames = hosts
@@ -95,18 +97,27 @@ func (m *Mermaid) write(format string, args ...any) {
 }
 
 // alias is a participant's name in the diagram's statements: "P2", or
-// with hosts "H1P2" (pid 2 of the first host). Letters and digits only,
-// so that no host name can end a statement or read as a keyword.
+// with hosts "H1P2" (pid 2 of the first host), "H1P2B2" in the host's
+// second boot. Letters and digits only, so that no host name can end a
+// statement or read as a keyword.
 func (m *Mermaid) alias(a mermaidActor) string {
 	if m.hostNames == nil {
 		return fmt.Sprintf("P%d", a.pid)
 	}
+	if a.boot > 0 {
+		return fmt.Sprintf("H%dP%dB%d", a.host+1, a.pid, a.boot+1)
+	}
 	return fmt.Sprintf("H%dP%d", a.host+1, a.pid)
 }
 
-// actor is the participant of pid on the host of e.
+// actor is the participant of pid on the host of e, in its current boot.
 func (m *Mermaid) actor(e *kernel.Event, pid int) mermaidActor {
-	return mermaidActor{m.host(e.Host), pid}
+	return m.actorOn(m.host(e.Host), pid)
+}
+
+// actorOn is the participant of pid on host, in its current boot.
+func (m *Mermaid) actorOn(host, pid int) mermaidActor {
+	return mermaidActor{host, pid, m.boots[host]}
 }
 
 // host numbers a host, in the order of the scenario's host lines (in the
@@ -150,6 +161,9 @@ func (m *Mermaid) participant(a mermaidActor, name string, create bool) {
 	if m.hostNames != nil {
 		m.actors[a.host] = append(m.actors[a.host], a)
 		m.names[a] = fmt.Sprintf("%s pid %d (%s)", m.hostNames[a.host], a.pid, label(name))
+		if a.boot > 0 {
+			m.names[a] += fmt.Sprintf(" boot %d", a.boot+1)
+		}
 		return
 	}
 	kw := "participant"
@@ -187,6 +201,9 @@ func (m *Mermaid) note(a mermaidActor, text string) {
 
 // Event takes the next event of the run (for Options.Trace).
 func (m *Mermaid) Event(e *kernel.Event) {
+	if e.Kind == "down" && e.Text == kernel.PowerRestored {
+		m.boots[m.host(e.Host)]++ // the new boot's pids start again
+	}
 	pid := m.actor(e, e.PID)
 	other := m.actor(e, e.Other)
 	switch e.Kind {
@@ -243,7 +260,7 @@ func (m *Mermaid) syscall(e *kernel.Event) {
 		m.connection(pid, e)
 	}
 	arrow := func(a flowArrow) {
-		m.arrow(mermaidActor{a.from.host, a.from.pid}, mermaidActor{a.to.host, a.to.pid}, "->>", a.label)
+		m.arrow(m.actorOn(a.from.host, a.from.pid), m.actorOn(a.to.host, a.to.pid), "->>", a.label)
 	}
 	if obj := m.flows.take(pid.host, e, arrow); obj != "" {
 		m.note(pid, obj+": too many unread writes to match reads to them; not drawn from here on")

@@ -240,6 +240,9 @@ func (r *reportCollector) track(host, pid int) [2]int {
 	k := [2]int{host, pid}
 	if _, ok := r.names[k]; !ok {
 		r.names[k] = fmt.Sprintf("pid %d", pid)
+		if p, boot := TimelineTrackPID(pid); boot > 0 {
+			r.names[k] = fmt.Sprintf("pid %d boot %d", p, boot+1)
+		}
 		if pid == 0 {
 			r.names[k] = "machine (interrupts, terminal)"
 		}

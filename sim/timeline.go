@@ -30,15 +30,20 @@ type Timeline struct {
 	sink  TimelineSink
 	ipc   bool // draw the IPC flows too
 	now   uint64
-	procs map[[2]int]*timelineProc // by host and pid
-	run   map[int]int              // the pid on each host's CPU, 0 for none
+	procs map[[2]int]*timelineProc // by host and track (Timeline.track)
+	run   map[int]int              // the track on each host's CPU, 0 for none
+	boots map[int]int              // each host's current boot: 0, one more each power-on
 	hosts map[string]int           // the index of each host
 	hp    int                      // the host of the event being taken
 	flows ipcFlows                 // the sends not yet received, for IPC flows
 }
 
 // TimelineSink is what a timeline is drawn on. Hosts are numbered from 0
-// in the order NewTimeline was given them.
+// in the order NewTimeline was given them. A process is its host and its
+// track: its pid, but for a process of a later boot of its host (after
+// "at CYCLE up", whose pids start again at 1) pid+boot*TimelineBootStride,
+// so that the new boot's pid 2 is not the old one's (TimelineTrackPID
+// gives back the pid and the boot). Without reboots the track is the pid.
 type TimelineSink interface {
 	// Track names pid's track on host ("pid 2 (parent)"), at the cycle
 	// the process got that name (its birth, an execve).
@@ -72,7 +77,7 @@ type timelineProc struct {
 // it draws the flows of bytes, messages and signals besides forks and
 // wakeups.
 func NewTimeline(sink TimelineSink, hosts []string, ipc bool) *Timeline {
-	t := &Timeline{sink: sink, ipc: ipc, procs: map[[2]int]*timelineProc{}, run: map[int]int{}, hosts: map[string]int{}}
+	t := &Timeline{sink: sink, ipc: ipc, procs: map[[2]int]*timelineProc{}, run: map[int]int{}, hosts: map[string]int{}, boots: map[int]int{}}
 	for i, h := range hosts {
 		t.hosts[h] = i
 	}
@@ -84,75 +89,108 @@ func NewTimeline(sink TimelineSink, hosts []string, ipc bool) *Timeline {
 func (t *Timeline) Event(e *kernel.Event) {
 	t.now = e.Cycle
 	t.hp = t.hosts[e.Host]
+	if e.Kind == "down" && e.Text == kernel.PowerRestored {
+		t.boots[t.hp]++ // the new boot's pids start again (as in RunTree)
+	}
+	pid, other := t.track(t.hp, e.PID), t.track(t.hp, e.Other)
 	switch e.Kind {
 	case "spawn":
-		t.sink.Track(t.hp, e.PID, fmt.Sprintf("pid %d (%s)", e.PID, e.Name), e.Cycle)
-		p := t.proc(e.PID)
-		t.enter(e.PID, p, "ready", "ready", nil)
+		t.sink.Track(t.hp, pid, t.trackName(e.PID, e.Name), e.Cycle)
+		p := t.proc(pid)
+		t.enter(pid, p, "ready", "ready", nil)
 		if e.Other != 0 { // fork
-			t.flow("fork", "fork", e.Other, e.PID)
+			t.flow("fork", "fork", other, pid)
 		}
 	case "syscall":
 		if e.Syscall == "execve" && e.Name != "" && (e.Ret == nil || *e.Ret == 0) {
-			t.sink.Track(t.hp, e.PID, fmt.Sprintf("pid %d (%s)", e.PID, e.Name), e.Cycle)
+			t.sink.Track(t.hp, pid, t.trackName(e.PID, e.Name), e.Cycle)
 		}
 		if t.ipc {
 			t.flows.take(t.hp, e, func(a flowArrow) {
-				t.sink.Flow(a.cat, a.label, a.from.host, a.from.pid, a.from.at, a.to.host, a.to.pid, a.to.at)
+				t.sink.Flow(a.cat, a.label, a.from.host, t.track(a.from.host, a.from.pid), a.from.at, a.to.host, t.track(a.to.host, a.to.pid), a.to.at)
 			})
 		}
 	case "switch":
-		if run := t.run[t.hp]; run != 0 && run != e.PID {
+		if run := t.run[t.hp]; run != 0 && run != pid {
 			if p := t.procs[[2]int{t.hp, run}]; p != nil && p.state == "running" {
 				t.enter(run, p, "ready", "ready", nil) // preempted, or it yielded
 			}
 		}
-		t.run[t.hp] = e.PID
-		t.enter(e.PID, t.proc(e.PID), "running", "running", nil)
+		t.run[t.hp] = pid
+		t.enter(pid, t.proc(pid), "running", "running", nil)
 	case "block":
 		why := e.Text
 		if i := strings.Index(why, " blocks: "); i >= 0 {
 			why = why[i+len(" blocks: "):]
 		}
-		t.enter(e.PID, t.proc(e.PID), "blocked", e.Syscall+": "+why, map[string]string{"call": e.Text})
-		if t.run[t.hp] == e.PID {
+		t.enter(pid, t.proc(pid), "blocked", e.Syscall+": "+why, map[string]string{"call": e.Text})
+		if t.run[t.hp] == pid {
 			t.run[t.hp] = 0
 		}
 	case "wake":
-		t.enter(e.PID, t.proc(e.PID), "ready", "ready", nil)
+		t.enter(pid, t.proc(pid), "ready", "ready", nil)
 		if e.Other != 0 {
-			t.flow("wakeup", e.Text, e.Other, e.PID) // "woken by pid 3 (write)"
+			t.flow("wakeup", e.Text, other, pid) // "woken by pid 3 (write)"
 		}
 	case "signal":
-		t.instant(e, "signal")
+		t.instant(e, pid, "signal")
 		if t.ipc && e.Signal != "" && e.Other != 0 && e.Other != e.PID {
-			t.flow("signal", e.Signal, e.Other, e.PID)
+			t.flow("signal", e.Signal, other, pid)
 		}
 		switch {
 		case strings.Contains(e.Text, "the default action stops the process"):
-			t.enter(e.PID, t.proc(e.PID), "stopped", "stopped", nil)
-			if t.run[t.hp] == e.PID {
+			t.enter(pid, t.proc(pid), "stopped", "stopped", nil)
+			if t.run[t.hp] == pid {
 				t.run[t.hp] = 0
 			}
 		case strings.HasPrefix(e.Text, "continued by SIGCONT"):
-			if p := t.proc(e.PID); p.state == "stopped" {
-				t.enter(e.PID, p, "ready", "ready", nil)
+			if p := t.proc(pid); p.state == "stopped" {
+				t.enter(pid, p, "ready", "ready", nil)
 			}
 		}
 	case "exit":
-		t.instant(e, "exit")
-		if p := t.procs[[2]int{t.hp, e.PID}]; p != nil {
-			t.enter(e.PID, p, "", "", nil)
-			delete(t.procs, [2]int{t.hp, e.PID})
+		t.instant(e, pid, "exit")
+		if p := t.procs[[2]int{t.hp, pid}]; p != nil {
+			t.enter(pid, p, "", "", nil)
+			delete(t.procs, [2]int{t.hp, pid})
 		}
-		if t.run[t.hp] == e.PID {
+		if t.run[t.hp] == pid {
 			t.run[t.hp] = 0
 		}
 	case "irq", "tty", "down":
-		t.instant(e, e.Kind)
+		t.instant(e, pid, e.Kind)
 	case "fault":
-		t.instant(e, "fault")
+		t.instant(e, pid, "fault")
 	}
+}
+
+// TimelineBootStride is what a boot adds to a pid in a process's track
+// (TimelineSink): beyond the pids a run reaches (Linux caps pids there,
+// PID_MAX_LIMIT).
+const TimelineBootStride = 1 << 22
+
+// TimelineTrackPID returns the pid and the boot of a process's track
+// (TimelineSink): boot 0 is the host's first.
+func TimelineTrackPID(track int) (pid, boot int) {
+	return track % TimelineBootStride, track / TimelineBootStride
+}
+
+// track is the track of pid of host (TimelineSink), in the host's
+// current boot; the machine (pid 0) has one track over all boots.
+func (t *Timeline) track(host, pid int) int {
+	if pid <= 0 {
+		return pid
+	}
+	return pid + t.boots[host]*TimelineBootStride
+}
+
+// trackName names pid's track: "pid 2 (server)", and in a later boot of
+// its host "pid 2 (server) boot 2", as the process tree does.
+func (t *Timeline) trackName(pid int, name string) string {
+	if b := t.boots[t.hp]; b > 0 {
+		return fmt.Sprintf("pid %d (%s) boot %d", pid, name, b+1)
+	}
+	return fmt.Sprintf("pid %d (%s)", pid, name)
 }
 
 // flow draws an arrow from process from to process to of the event's
@@ -161,7 +199,7 @@ func (t *Timeline) flow(cat, label string, from, to int) {
 	t.sink.Flow(cat, label, t.hp, from, t.now, t.hp, to, t.now)
 }
 
-// proc returns the state of pid, making it if new.
+// proc returns the state of the process of track pid, making it if new.
 func (t *Timeline) proc(pid int) *timelineProc {
 	p := t.procs[[2]int{t.hp, pid}]
 	if p == nil {
@@ -182,12 +220,12 @@ func (t *Timeline) enter(pid int, p *timelineProc, state, name string, args map[
 
 // instant marks e on its process's track, named by its signal if it has
 // one.
-func (t *Timeline) instant(e *kernel.Event, cat string) {
+func (t *Timeline) instant(e *kernel.Event, pid int, cat string) {
 	name := e.Text
 	if e.Signal != "" {
 		name = e.Signal
 	}
-	t.sink.Instant(t.hp, e.PID, cat, name, e.Text, e.Cycle)
+	t.sink.Instant(t.hp, pid, cat, name, e.Text, e.Cycle)
 }
 
 // Close ends the slices still open at the end of the run, at the last

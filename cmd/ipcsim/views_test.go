@@ -14,12 +14,13 @@ import (
 
 // viewScenarios are the scenarios whose Chrome traces are checked for
 // validity: pipes, forks, signals from the terminal, job control, orphans,
-// message queues, sockets, and (net_) TCP and UDP between hosts.
+// message queues, sockets, and (net_) TCP and UDP between hosts, and a
+// host that boots again (its second boot's processes on tracks of their own).
 var viewScenarios = []string{
 	"pipe_parent_child", "pipeline", "ctrl_c", "catch_sigint", "sigchld_reaper",
 	"job_shell", "server_fork", "fifo_meet", "preempt", "msg_server",
 	"msg_queued_types", "mq_dispatch", "unix_echo", "unix_dgram_queue", "net_server_iterative",
-	"net_server_fork", "net_reset", "net_udp",
+	"net_server_fork", "net_reset", "net_udp", "net_host_reboot",
 }
 
 // TestRunViewsGolden compares "ipcsim run --format=chrome|mermaid" and
