@@ -195,18 +195,7 @@ func (f *commFile) Write(c *call, src []byte, _ bool) (int, error) {
 
 // seek is seq_lseek's: SEEK_SET and SEEK_CUR to an offset not negative.
 func (f *commFile) seek(off int64, whence int32) (int64, error) {
-	switch whence {
-	case abi.SEEK_SET:
-	case abi.SEEK_CUR:
-		off += f.pos
-	default:
-		return 0, abi.EINVAL
-	}
-	if off < 0 {
-		return 0, abi.EINVAL
-	}
-	f.pos = off
-	return off, nil
+	return seekSetCur(&f.pos, off, whence)
 }
 
 func (f *commFile) Readiness() sched.EventMask {

@@ -94,16 +94,23 @@ func sysGetdents64(c *call) (int64, error) {
 // in the listing (as on tmpfs, dcache_dir_lseek); anything else is
 // EINVAL, as is a negative place.
 func (d *dirFile) seek(off int64, whence int32) (int64, error) {
+	return seekSetCur(&d.pos, off, whence)
+}
+
+// seekSetCur moves *pos as an lseek that knows no end of file does
+// (a directory's listing, a /proc file made when read): SEEK_SET and
+// SEEK_CUR, to a place not negative; anything else is EINVAL.
+func seekSetCur(pos *int64, off int64, whence int32) (int64, error) {
 	switch whence {
 	case abi.SEEK_SET:
 	case abi.SEEK_CUR:
-		off += d.pos
+		off += *pos
 	default:
 		return 0, abi.EINVAL
 	}
 	if off < 0 {
 		return 0, abi.EINVAL
 	}
-	d.pos = off
+	*pos = off
 	return off, nil
 }
