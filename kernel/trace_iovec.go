@@ -28,30 +28,10 @@ const iovecSize = 16 // struct iovec {void *iov_base; size_t iov_len;}
 // the buffers in order, and a buffer past them shows "". False if the
 // array cannot be read at all.
 func formatIovecs(as userMemory, va uint64, n, data int64) (string, bool) {
-	if va == 0 {
-		return "NULL", true
-	}
-	if n < 0 {
+	if va != 0 && n < 0 {
 		return "", false
 	}
-	var sb strings.Builder
-	sb.WriteByte('[')
-	var b [iovecSize]byte
-	for i := range uint64(n) {
-		if i == traceElems {
-			sb.WriteString(", ...")
-			break
-		}
-		if as.ReadBytes(va+iovecSize*i, b[:]) != nil {
-			if i == 0 {
-				return "", false
-			}
-			fmt.Fprintf(&sb, ", ... /* %#x */", va+iovecSize*i)
-			break
-		}
-		if i > 0 {
-			sb.WriteString(", ")
-		}
+	return formatArray(as, va, uint64(n), iovecSize, func(sb *strings.Builder, b []byte) {
 		base, size := binary.LittleEndian.Uint64(b[0:]), binary.LittleEndian.Uint64(b[8:])
 		shown := size
 		if data >= 0 {
@@ -65,10 +45,8 @@ func formatIovecs(as userMemory, va uint64, n, data int64) (string, bool) {
 		} else {
 			sb.Write(appendPointer(nil, base))
 		}
-		fmt.Fprintf(&sb, ", iov_len=%d}", size)
-	}
-	sb.WriteByte(']')
-	return sb.String(), true
+		fmt.Fprintf(sb, ", iov_len=%d}", size)
+	})
 }
 
 // formatMsghdr renders sendmsg's or recvmsg's struct msghdr: its address

@@ -160,27 +160,7 @@ func ipcFlagNames(no abi.Sysno, v uint64) string {
 // until the value can be lowered), a positive one a V (signal), 0 waits
 // for the value to be zero.
 func formatSembufs(as userMemory, va, n uint64) (string, bool) {
-	if va == 0 {
-		return "NULL", true
-	}
-	var sb strings.Builder
-	sb.WriteByte('[')
-	var b [sembufSize]byte
-	for i := range n {
-		if i == traceElems {
-			sb.WriteString(", ...")
-			break
-		}
-		if as.ReadBytes(va+sembufSize*i, b[:]) != nil {
-			if i == 0 {
-				return "", false
-			}
-			fmt.Fprintf(&sb, ", ... /* %#x */", va+sembufSize*i)
-			break
-		}
-		if i > 0 {
-			sb.WriteString(", ")
-		}
+	return formatArray(as, va, n, sembufSize, func(sb *strings.Builder, b []byte) {
 		op := int16(binary.LittleEndian.Uint16(b[2:]))
 		what := "wait for zero"
 		switch {
@@ -189,11 +169,9 @@ func formatSembufs(as userMemory, va, n uint64) (string, bool) {
 		case op > 0:
 			what = "V"
 		}
-		fmt.Fprintf(&sb, "{sem_num=%d, sem_op=%d /* %s */, sem_flg=%s}", binary.LittleEndian.Uint16(b[0:]), op, what,
+		fmt.Fprintf(sb, "{sem_num=%d, sem_op=%d /* %s */, sem_flg=%s}", binary.LittleEndian.Uint16(b[0:]), op, what,
 			flagNames(uint64(binary.LittleEndian.Uint16(b[4:])), semFlags))
-	}
-	sb.WriteByte(']')
-	return sb.String(), true
+	})
 }
 
 // formatMsgbuf renders a struct msgbuf with n bytes of text: "{mtype=1,

@@ -29,6 +29,39 @@ var pollFlags = []flagName{{abi.POLLIN, "POLLIN"}, {abi.POLLPRI, "POLLPRI"}, {ab
 // "...", as strace -s 32 does for arrays too.
 const traceElems = 32
 
+// formatArray renders an array of n elements of size bytes at va in user
+// memory as strace does: "[e0, e1, ...]", each element as elem writes it
+// from its bytes; NULL for a null pointer; "..." after traceElems
+// elements; an element that cannot be read ends the list with its
+// address ("... /* 0x... */"), and false if the first cannot be.
+func formatArray(as userMemory, va, n, size uint64, elem func(sb *strings.Builder, b []byte)) (string, bool) {
+	if va == 0 {
+		return "NULL", true
+	}
+	var sb strings.Builder
+	sb.WriteByte('[')
+	b := make([]byte, size)
+	for i := range n {
+		if i == traceElems {
+			sb.WriteString(", ...")
+			break
+		}
+		if as.ReadBytes(va+size*i, b) != nil {
+			if i == 0 {
+				return "", false
+			}
+			fmt.Fprintf(&sb, ", ... /* %#x */", va+size*i)
+			break
+		}
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		elem(&sb, b)
+	}
+	sb.WriteByte(']')
+	return sb.String(), true
+}
+
 // traceSelectFDs bounds the descriptors of a select the trace looks at
 // (strace: "Beware of select(2^31-1, NULL, NULL, NULL) and similar").
 const traceSelectFDs = 1 << 20
@@ -44,36 +77,14 @@ func (c *call) traceEntry() {
 // formatPollfds renders ppoll's array as asked: [{fd=3, events=POLLIN},
 // {fd=-1}] (strace prints no events for a negative fd: they are ignored).
 func formatPollfds(as userMemory, va, nfds uint64) (string, bool) {
-	if va == 0 {
-		return "NULL", true
-	}
-	var sb strings.Builder
-	sb.WriteByte('[')
-	var b [8]byte
-	for i := range nfds {
-		if i == traceElems {
-			sb.WriteString(", ...")
-			break
-		}
-		if as.ReadBytes(va+8*i, b[:]) != nil {
-			if i == 0 {
-				return "", false
-			}
-			fmt.Fprintf(&sb, ", ... /* %#x */", va+8*i)
-			break
-		}
-		if i > 0 {
-			sb.WriteString(", ")
-		}
-		fd := int32(binary.LittleEndian.Uint32(b[:]))
+	return formatArray(as, va, nfds, 8, func(sb *strings.Builder, b []byte) {
+		fd := int32(binary.LittleEndian.Uint32(b))
 		if fd < 0 {
-			fmt.Fprintf(&sb, "{fd=%d}", fd)
-			continue
+			fmt.Fprintf(sb, "{fd=%d}", fd)
+			return
 		}
-		fmt.Fprintf(&sb, "{fd=%d, events=%s}", fd, flagNames(uint64(binary.LittleEndian.Uint16(b[4:])), pollFlags))
-	}
-	sb.WriteByte(']')
-	return sb.String(), true
+		fmt.Fprintf(sb, "{fd=%d, events=%s}", fd, flagNames(uint64(binary.LittleEndian.Uint16(b[4:])), pollFlags))
+	})
 }
 
 // pollResult renders what ppoll returned: "[{fd=3, revents=POLLIN}]" and
