@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -27,13 +28,7 @@ func (k *Kernel) At(at uint64, f func()) {
 	k.actionSeq++
 	a := action{at, k.actionSeq, f}
 	i, _ := slices.BinarySearchFunc(k.actions, a, func(x, y action) int {
-		if x.at != y.at {
-			if x.at < y.at {
-				return -1
-			}
-			return 1
-		}
-		return x.seq - y.seq
+		return cmp.Or(cmp.Compare(x.at, y.at), cmp.Compare(x.seq, y.seq))
 	})
 	k.actions = slices.Insert(k.actions, i, a)
 }

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -430,13 +431,7 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 	if c.timed {
 		t.deadline = c.deadline
 		i, _ := slices.BinarySearchFunc(k.sleepers, t, func(a, b *Task) int {
-			if a.deadline != b.deadline {
-				if a.deadline < b.deadline {
-					return -1
-				}
-				return 1
-			}
-			return a.TID - b.TID
+			return cmp.Or(cmp.Compare(a.deadline, b.deadline), cmp.Compare(a.TID, b.TID))
 		})
 		k.sleepers = slices.Insert(k.sleepers, i, t)
 	}
