@@ -142,8 +142,12 @@ func (n *Net) traceWire(e hw.NetEvent) {
 		host = 0
 	}
 	k := n.hosts[host]
+	if !k.tracing {
+		return // nothing to format: every frame passes here
+	}
 	what := ""
-	if p, ok := e.Packet.Payload.(*inet.Packet); ok {
+	p, isPacket := e.Packet.Payload.(*inet.Packet)
+	if isPacket {
 		what = " " + p.String()
 	}
 	var text string
@@ -169,13 +173,10 @@ func (n *Net) traceWire(e hw.NetEvent) {
 	default:
 		text = e.String()
 	}
-	if !k.tracing {
-		return
-	}
 	// Stamped with when it happened on the wire: a loss is decided at the
 	// send, a partition's losses when the link is cut.
 	ev := &Event{Cycle: e.At, Host: k.cfg.Host, Kind: "net", Text: text}
-	if p, ok := e.Packet.Payload.(*inet.Packet); ok {
+	if isPacket {
 		ev.Packet = packetEvent(p)
 		ev.Packet.Link, ev.Packet.Frame = e.Link, e.Packet.ID
 		switch e.Kind {
