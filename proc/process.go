@@ -27,6 +27,11 @@ type Regs struct {
 	PC   uint64
 	F    [32]uint64 // f0..f31 (a single is NaN-boxed in its register)
 	FCSR uint32     // frm and fflags
+	// FP says that F or FCSR may be non-zero: the thread has used
+	// floating point, or a signal frame gave it some. While it is false
+	// they are all zero, and the kernel need not copy them to or from the
+	// CPU (kernel/run.go's loadFP and saveFP).
+	FP bool
 }
 
 // Process is one simulated process: what its threads share (Linux's
