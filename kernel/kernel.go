@@ -186,6 +186,7 @@ type Kernel struct {
 	msgIDs  *sysv.Registry[*msgq.Queue]   // System V message queues (sys_msg.go)
 	shmIDs  *sysv.Registry[*shm.Segment]  // System V shared memory segments (made at first use)
 	shmMade int                           // segments shmget has made, for shm.Segment.Nth
+	shmKeys []int32                       // the keys of watched segments (Config.Watches) shmget has made, for MadeSegment
 	semIDs  *semRegistry                  // System V semaphore sets (sys_sem.go)
 	futexes map[futexKey]*sched.WaitQueue // FUTEX_WAIT waiters by word (looked up, never iterated)
 	mmActor *Task                         // the process whose mappings change, for shm_lpid

@@ -213,13 +213,18 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	// boot and what the scenario does to it from then on: its keys, timed
 	// spawns and actions; the processes of its spawn lines are not started
 	// again (a machine switched on runs init, nothing else).
+	var segWatches *segmentWatches // nil without watches of segments
 	cc.Reboot = func(host int, k *kernel.Kernel) {
 		s.reboot(host, k)
 		if mon != nil {
 			mon.rebooted(host, k)
 		}
+		if segWatches != nil {
+			segWatches.rebooted(host, k)
+		}
 	}
 	c := kernel.NewCluster(cc)
+	segWatches = s.newSegmentWatches(c)
 	if mon != nil {
 		mon.watch(c) // the scheduling points of their hosts are the checking points
 	}
@@ -302,6 +307,9 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	}
 	if mon != nil {
 		o.Asserts = mon.finish(results)
+	}
+	if segWatches != nil {
+		segWatches.finish(c, results)
 	}
 	o.finish(s, c, results, consoles, net, opts.PauseAt)
 	return o, nil
