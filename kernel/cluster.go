@@ -163,6 +163,11 @@ type HostResult struct {
 	// (server) in read: ..."), as Result.Blocked would.
 	Down bool
 	Lost []string
+	// UpAt, if not 0, is the cycle at which a host that is Down boots
+	// again (a later Cluster.Up): the run was paused (RunUntil) while the
+	// host was off, awaiting its next boot, so the host has not ended; it
+	// goes on. It is 0 if the host is up, or down for good.
+	UpAt uint64
 	// Past are the host's earlier boots, each ended by a power loss and
 	// followed by a new boot (Cluster.Up), in order. Result is then the
 	// last boot's, but for its Exits: those of every boot, in order.
@@ -261,6 +266,9 @@ func (c *Cluster) run(pause uint64) []HostResult {
 	out := make([]HostResult, len(c.hosts))
 	for i, h := range c.hosts {
 		out[i] = HostResult{Name: h.k.cfg.Host, Result: h.res, Down: h.down, Lost: h.lost, Past: h.past}
+		if up, ok := h.nextPower(); ok && h.state == hostOff {
+			out[i].UpAt = up
+		}
 		if pause != 0 && h.state != hostEnded && h.state != hostOff { // an idle host waits: paused too
 			out[i].Result = h.k.result(StopPaused)
 		}
