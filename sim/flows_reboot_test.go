@@ -149,3 +149,21 @@ func TestIPCFlowsReboot(t *testing.T) {
 	require.Empty(t, f.msgs)
 	require.Empty(t, f.early)
 }
+
+// TestIPCFlowsLoopbackTCP: a TCP connection over the loopback is named
+// per host, as every host has its own: bob's read takes his own write,
+// not alice's on the connection of the same name on her host.
+func TestIPCFlowsLoopbackTCP(t *testing.T) {
+	f := newIPCFlows()
+	var got []string
+	arrow := func(a flowArrow) {
+		got = append(got, fmt.Sprintf("%d/%d@%d -> %d/%d@%d", a.from.host, a.from.pid, a.from.at, a.to.host, a.to.pid, a.to.at))
+	}
+	ret := func(n int64) *int64 { return &n }
+	const via = "tcp 127.0.0.1:40000>127.0.0.1:80"
+	f.take(0, &kernel.Event{Cycle: 10, PID: 2, Syscall: "write", Ret: ret(5), Via: via}, arrow)
+	f.take(1, &kernel.Event{Cycle: 20, PID: 3, Syscall: "write", Ret: ret(5), Via: via}, arrow)
+	f.take(1, &kernel.Event{Cycle: 30, PID: 4, Syscall: "read", Ret: ret(5), Via: via}, arrow)
+	f.take(0, &kernel.Event{Cycle: 40, PID: 5, Syscall: "read", Ret: ret(5), Via: via}, arrow)
+	require.Equal(t, []string{"1/3@20 -> 1/4@30", "0/2@10 -> 0/5@40"}, got)
+}
