@@ -222,7 +222,9 @@ func (c *Cluster) Down(i int, at uint64) { c.hosts[i].addPower(at, false) }
 // machine switched on afresh: no process, socket or connection of the
 // earlier boot is left, so a peer's segment on an old connection is
 // answered with a reset (RFC 9293 3.10.7.1). Its clock starts at the
-// cycle of Up. An Up of a host that has power does nothing.
+// cycle of Up (Config.PowerOn), and the clocks that count from a boot
+// (CLOCK_MONOTONIC: Kernel.Uptime) from 0. An Up of a host that has power
+// does nothing.
 func (c *Cluster) Up(i int, at uint64) { c.hosts[i].addPower(at, true) }
 
 // addPower puts a power event in cycle order, after those of its cycle.
