@@ -17,7 +17,9 @@ type CPU struct {
 	FCSR uint32     // frm (bits 7:5) and fflags (bits 4:0)
 
 	// The counters' values when Run starts; the kernel sets them from the
-	// virtual clock (cycle and time) and the count of retired instructions.
+	// virtual clock (cycle and time: the cycles since the machine was
+	// switched on, as a reset restarts the counters) and the count of
+	// retired instructions.
 	Cycle, Instret uint64
 
 	tlb       [tlbSize]tlbEntry

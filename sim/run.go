@@ -437,7 +437,7 @@ func (s *Scenario) exitedAt(c *kernel.Cluster, i int, r kernel.HostResult, pause
 // at a run as a whole (why it stopped, how far it went, what it called
 // that ipcsim does not implement): Reason is StopCycleLimit if a host
 // reached the limit, else StopPaused if a host was paused (the run goes
-// on), else StopInvariant or StopDeadlock if a host that is up ended so,
+// on; a host off until it boots again, HostResult.UpAt, is paused), else StopInvariant or StopDeadlock if a host that is up ended so,
 // else StopAllExited: every host's processes exited, or died with it
 // when it lost power, which is not a deadlock (RunEnd says which, host by
 // host). Cycles is the latest host's clock; Instructions and the
@@ -450,7 +450,7 @@ func Summary(hosts []kernel.HostResult) kernel.Result {
 		switch {
 		case h.Reason == kernel.StopCycleLimit:
 			r.Reason = kernel.StopCycleLimit
-		case r.Reason == kernel.StopCycleLimit, h.Down:
+		case r.Reason == kernel.StopCycleLimit, h.Down && h.UpAt == 0:
 		case h.Reason == kernel.StopPaused:
 			r.Reason = kernel.StopPaused
 		case r.Reason == kernel.StopPaused:
