@@ -24,7 +24,9 @@ type CPU struct {
 	FPUsed bool
 
 	// The counters' values when Run starts; the kernel sets them from the
-	// virtual clock (cycle and time) and the count of retired instructions.
+	// virtual clock (cycle and time: the cycles since the machine was
+	// switched on, as a reset restarts the counters) and the count of
+	// retired instructions.
 	Cycle, Instret uint64
 
 	tlb       [tlbSize]tlbEntry

@@ -163,6 +163,11 @@ type HostResult struct {
 	// (server) in read: ..."), as Result.Blocked would.
 	Down bool
 	Lost []string
+	// UpAt, if not 0, is the cycle at which a host that is Down boots
+	// again (a later Cluster.Up): the run was paused (RunUntil) while the
+	// host was off, awaiting its next boot, so the host has not ended; it
+	// goes on. It is 0 if the host is up, or down for good.
+	UpAt uint64
 	// Past are the host's earlier boots, each ended by a power loss and
 	// followed by a new boot (Cluster.Up), in order. Result is then the
 	// last boot's, but for its Exits: those of every boot, in order.
@@ -217,7 +222,9 @@ func (c *Cluster) Down(i int, at uint64) { c.hosts[i].addPower(at, false) }
 // machine switched on afresh: no process, socket or connection of the
 // earlier boot is left, so a peer's segment on an old connection is
 // answered with a reset (RFC 9293 3.10.7.1). Its clock starts at the
-// cycle of Up. An Up of a host that has power does nothing.
+// cycle of Up (Config.PowerOn), and the clocks that count from a boot
+// (CLOCK_MONOTONIC: Kernel.Uptime) from 0. An Up of a host that has power
+// does nothing.
 func (c *Cluster) Up(i int, at uint64) { c.hosts[i].addPower(at, true) }
 
 // addPower puts a power event in cycle order, after those of its cycle.
@@ -261,6 +268,9 @@ func (c *Cluster) run(pause uint64) []HostResult {
 	out := make([]HostResult, len(c.hosts))
 	for i, h := range c.hosts {
 		out[i] = HostResult{Name: h.k.cfg.Host, Result: h.res, Down: h.down, Lost: h.lost, Past: h.past}
+		if up, ok := h.nextPower(); ok && h.state == hostOff {
+			out[i].UpAt = up
+		}
 		if pause != 0 && h.state != hostEnded && h.state != hostOff { // an idle host waits: paused too
 			out[i].Result = h.k.result(StopPaused)
 		}

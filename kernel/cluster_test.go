@@ -306,6 +306,7 @@ func TestClusterDown(t *testing.T) {
 	require.Len(t, res[0].Lost, 1)
 	require.True(t, strings.HasPrefix(res[0].Lost[0], "pid 2 (ticker) in nanosleep: "), res[0].Lost)
 	require.Empty(t, res[0].Exits)
+	require.Zero(t, res[0].UpAt, "down for good")
 	require.False(t, res[1].Down)
 	require.Equal(t, StopAllExited, res[1].Reason)
 	var bob []string
@@ -388,6 +389,7 @@ func TestClusterUp(t *testing.T) {
 		if pause != 0 {
 			res := c.RunUntil(pause)
 			require.True(t, res[0].Down, "alice is off at %d", pause)
+			require.Equal(t, uint64(8000), res[0].UpAt, "alice boots again at 8000: she has not ended")
 		}
 		res := c.Run()
 		require.Equal(t, []uint64{8000}, booted)

@@ -46,7 +46,10 @@ type Config struct {
 	// PowerOn is the cycle the machine is switched on (0 for the start of
 	// a run): its clock starts there, and init is born then. A host of a
 	// Cluster that boots again after a power loss (Cluster.Up) is switched
-	// on at the cluster's time, so that its clock goes on from the others'.
+	// on at the cluster's time, so that its clock goes on from the others'
+	// (the trace's cycles, CLOCK_REALTIME), while the clocks that count
+	// from the boot (CLOCK_MONOTONIC, CLOCK_BOOTTIME, the cycle and time
+	// counters: Kernel.Uptime) start again at 0.
 	PowerOn  uint64
 	MaxExits int // how many exits Result.Exits keeps (0: all); later ones are only counted, so a fork loop costs the host no memory
 
@@ -186,6 +189,7 @@ type Kernel struct {
 	msgIDs  *sysv.Registry[*msgq.Queue]   // System V message queues (sys_msg.go)
 	shmIDs  *sysv.Registry[*shm.Segment]  // System V shared memory segments (made at first use)
 	shmMade int                           // segments shmget has made, for shm.Segment.Nth
+	shmKeys []int32                       // the keys of watched segments (Config.Watches) shmget has made, for MadeSegment
 	semIDs  *semRegistry                  // System V semaphore sets (sys_sem.go)
 	futexes map[futexKey]*sched.WaitQueue // FUTEX_WAIT waiters by word (looked up, never iterated)
 	mmActor *Task                         // the process whose mappings change, for shm_lpid
@@ -426,6 +430,15 @@ func (k *Kernel) Machine() *hw.Machine { return k.m }
 
 // Now returns the current cycle.
 func (k *Kernel) Now() uint64 { return k.m.Clock.Now() }
+
+// Uptime returns the cycles since the machine was switched on
+// (Config.PowerOn): what CLOCK_MONOTONIC counts. On Linux the monotonic
+// clock is "the time since the system was booted" (clock_gettime(2),
+// CLOCK_MONOTONIC: "On Linux, that point corresponds to the number of
+// seconds that the system has been running since it was booted"), so a
+// host that boots again (Cluster.Up) reads it from 0 again, while its
+// trace's cycles, and CLOCK_REALTIME, go on.
+func (k *Kernel) Uptime() uint64 { return k.Now() - k.cfg.PowerOn }
 
 // newTask allocates a pid and a process; the caller fills in the rest.
 func (k *Kernel) newTask(parent *Task) (*Task, bool) {

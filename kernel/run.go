@@ -123,7 +123,7 @@ func (k *Kernel) runUser(t *Task) {
 	cpu := k.m.CPU
 	cpu.X, cpu.PC, cpu.PT = t.Regs.X, t.Regs.PC, t.AS.PT
 	k.loadFP(t)
-	cpu.Cycle, cpu.Instret = now, k.retired // rdcycle/rdtime, rdinstret
+	cpu.Cycle, cpu.Instret = k.Uptime(), k.retired // rdcycle/rdtime (counters reset at power-on), rdinstret
 	budget = cpuTimerBudget(t, budget)
 	var insn string
 	var before [32]uint64

@@ -60,7 +60,7 @@ func sysShmget(c *call) (int64, error) {
 			MadeKey: key, Nth: k.shmMade}
 		seg.Perm.Mode = flags & sysv.ModeBits
 		mem.OnUsers = func(n int) { k.shmAttached(seg, n) }
-		k.watchTooFar(t, seg)
+		k.watchSegmentMade(t, seg)
 		return seg, nil
 	})
 	if err != nil {

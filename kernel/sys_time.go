@@ -55,7 +55,7 @@ type timeoutClock uint8
 
 const (
 	timeoutRelative  timeoutClock = iota // a span from now (nanosleep, ppoll, semtimedop, FUTEX_WAIT)
-	timeoutMonotonic                     // an absolute CLOCK_MONOTONIC time (FUTEX_WAIT_BITSET)
+	timeoutMonotonic                     // an absolute CLOCK_MONOTONIC time, since the boot (FUTEX_WAIT_BITSET)
 	timeoutRealtime                      // an absolute CLOCK_REALTIME time (mq_timedsend, FUTEX_CLOCK_REALTIME)
 )
 
@@ -65,7 +65,9 @@ const (
 // ... not in the range [0, 999999999] or tv_sec was negative"), checked
 // even when the call would not block, as Linux checks it on entry. A
 // deadline beyond what the clock can count waits forever; an absolute time
-// already past makes the deadline now.
+// already past makes the deadline now. The deadline is a cycle of the
+// virtual clock: an absolute CLOCK_MONOTONIC time counts from the boot
+// (Kernel.Uptime), so the machine's power-on cycle is added to it.
 func (c *call) readTimeout(va uint64, clock timeoutClock) error {
 	c.timed = false
 	if va == 0 {
@@ -96,8 +98,11 @@ func (c *call) setTimeout(ts timespec, clock timeoutClock) error {
 	if !ok {
 		return nil
 	}
-	if clock == timeoutRelative {
+	switch clock {
+	case timeoutRelative:
 		d = hw.AddCycles(now, d) // saturates, as the clock does
+	case timeoutMonotonic:
+		d = hw.AddCycles(c.t.k.cfg.PowerOn, d)
 	}
 	c.timed, c.deadline = true, d
 	return nil
@@ -117,8 +122,10 @@ func writeTimespec(as *proc.AddressSpace, va uint64, ns uint64) error {
 func ns(cycles uint64) uint64 { return cycles * (1e9 / CyclesPerSecond) }
 
 // clock_gettime(2): every clock reads the virtual clock; CLOCK_REALTIME
-// counts from a fixed boot date, the CPU-time clocks count the caller's
-// cycles.
+// counts from a fixed date at cycle 0, CLOCK_MONOTONIC and its kin from
+// the machine's boot (Kernel.Uptime: "the number of seconds that the
+// system has been running since it was booted"), the CPU-time clocks
+// count the caller's cycles.
 func sysClockGettime(c *call) (int64, error) {
 	k, t := c.t.k, c.t
 	var v uint64
@@ -126,7 +133,7 @@ func sysClockGettime(c *call) (int64, error) {
 	case abi.CLOCK_REALTIME, abi.CLOCK_REALTIME_COARSE:
 		v = bootEpoch*1e9 + ns(k.Now())
 	case abi.CLOCK_MONOTONIC, abi.CLOCK_MONOTONIC_RAW, abi.CLOCK_MONOTONIC_COARSE, abi.CLOCK_BOOTTIME:
-		v = ns(k.Now())
+		v = ns(k.Uptime())
 	case abi.CLOCK_PROCESS_CPUTIME_ID, abi.CLOCK_THREAD_CPUTIME_ID:
 		v = ns(t.Cycles)
 	default:

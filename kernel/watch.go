@@ -3,6 +3,7 @@ package kernel
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 
 	"ipcsim/abi"
 	"ipcsim/hw"
@@ -141,15 +142,40 @@ func (k *Kernel) peekWord(t *Task, va, size uint64) uint64 {
 	return uint64(signed(binary.LittleEndian.Uint64(b[:]), size))
 }
 
-// watchTooFar notes in the trace each watch of the new segment seg whose
-// word lies past its end (a scenario's offset that the segment turned out
-// too small for): that watch will see nothing in this segment, and the
-// note says why rather than leaving the watch silent.
-func (k *Kernel) watchTooFar(t *Task, seg *shm.Segment) {
+// watchSegmentMade is told of each segment shmget makes. It records the
+// keys of the watches that name seg (MadeSegment), and notes in the trace
+// each of them whose word lies past seg's end (a scenario's offset that
+// the segment turned out too small for): that watch will see nothing in
+// this segment, and the note says why rather than leaving the watch
+// silent.
+func (k *Kernel) watchSegmentMade(t *Task, seg *shm.Segment) {
 	for _, w := range k.cfg.Watches {
-		if w.Segment != nil && w.Segment.names(seg) && w.Addr+w.Size > seg.Size {
+		if w.Segment == nil || !w.Segment.names(seg) {
+			continue
+		}
+		if w.Segment.Nth == 0 && !slices.Contains(k.shmKeys, seg.MadeKey) {
+			k.shmKeys = append(k.shmKeys, seg.MadeKey)
+		}
+		if w.Addr+w.Size > seg.Size {
 			k.emit(t, "note", fmt.Sprintf("watch %s+%d: the segment is %d bytes, so the word is past its end: nothing to watch",
 				w.Segment, w.Addr, seg.Size))
 		}
 	}
 }
+
+// MadeSegment reports whether shmget has made, on this boot of the host,
+// the segment n names: a watch of a segment never made watched nothing,
+// and the caller can say so at the end of the run.
+//
+// Preconditions: n is the Segment of one of the host's watches
+// (Config.Watches): only the keys that they name are recorded.
+func (k *Kernel) MadeSegment(n *SegmentName) bool {
+	if n.Nth > 0 {
+		return k.shmMade >= n.Nth
+	}
+	return slices.Contains(k.shmKeys, n.Key)
+}
+
+// SegmentsMade returns how many segments shmget has made on this boot of
+// the host (the last is shm#N).
+func (k *Kernel) SegmentsMade() int { return k.shmMade }

@@ -286,14 +286,16 @@ const (
 
 // finish checks the end of the run on each host (results are the hosts',
 // in order) and returns what the run showed. A host's end is where its
-// kernel stopped, or lost power (at CYCLE down HOST). A host paused
-// before its end (Options.PauseAt: inspect, step) has no end to check:
-// what is still open stays open.
+// kernel stopped, or lost power for good (at CYCLE down HOST). A host
+// paused before its end (Options.PauseAt: inspect, step), or off until it
+// boots again (HostResult.UpAt), has no end to check: what is still open
+// stays open.
 func (m *assertMonitor) finish(results []kernel.HostResult) []AssertResult {
 	for i, h := range m.hosts {
 		r := results[i]
 		switch {
 		case h == nil || h.k == nil:
+		case r.Down && r.UpAt != 0:
 		case r.Down:
 			h.finish(r.Cycles, atPowerLoss)
 		case r.Reason != kernel.StopPaused:

@@ -30,8 +30,19 @@ import (
 //
 // Names are per host, but for TCP's ("tcp 10.0.0.1:40000>10.0.0.2:80")
 // and UDP's, which are the same on both hosts, so that the arrow goes
-// from one host to the other (a UDP datagram from a loopback address,
-// 127.0.0.0/8, which every host has, stays named per host).
+// from one host to the other (a connection or datagram from a loopback
+// address, 127.0.0.0/8, which every host has, stays named per host).
+//
+// A host that loses power (at CYCLE down) takes what was sent to it and
+// not yet received with it: nothing of its boot receives again, and the
+// next boot (at CYCLE up) names its pipes, sockets and queues afresh
+// (pipe#1 again), its pids from 1. So its power events (power) forget
+// every send named on that host, and a receive of a later boot takes
+// nothing sent on a TCP connection or as a UDP datagram before that boot
+// began: those were for the host's earlier boot. Each send and receive
+// carries the boot of its host (0 for the first), so that an arrow from a
+// send of an earlier boot, received after its host booted again, starts
+// at the process of that boot.
 //
 // It keeps at most mermaidMaxWrites unread sends a pipe or socket, and
 // gives up on one (unclear) beyond them or when a receive takes what it
@@ -46,6 +57,9 @@ type ipcFlows struct {
 
 	datagrams map[flowMsg]*flowDatagram // the last UDP datagrams sent, by name
 	sentOrder []flowMsg                 // the keys of datagrams, oldest first
+
+	boots  map[int]int    // each host's current boot: 0, one more each power-on
+	bootAt map[int]uint64 // the cycle each host's current boot began, for the hosts booted again
 }
 
 // flowDatagram is a UDP datagram sent: its send, and how many copies of
@@ -66,12 +80,12 @@ type flowQueue struct {
 	name string
 }
 
-// flowSend is one send: where and when, and how many bytes of it are
-// not yet read.
+// flowSend is one send: where (the host, its boot and the process) and
+// when, and how many bytes of it are not yet read.
 type flowSend struct {
-	host, pid int
-	at        uint64
-	bytes     int64
+	host, boot, pid int
+	at              uint64
+	bytes           int64
 }
 
 // flowMsg names a message: its host, its queue and its number on it.
@@ -81,11 +95,12 @@ type flowMsg struct {
 	seq  uint64
 }
 
-// flowArrive is a receive: where, when, and how many bytes it took.
+// flowArrive is a receive: where (the host, its boot and the process),
+// when, and how many bytes it took.
 type flowArrive struct {
-	host, pid int
-	at        uint64
-	bytes     int64
+	host, boot, pid int
+	at              uint64
+	bytes           int64
 }
 
 // flowArrow is what ipcFlows draws: an arrow from a send to a receive.
@@ -97,7 +112,64 @@ type flowArrow struct {
 
 func newIPCFlows() ipcFlows {
 	return ipcFlows{unread: map[flowQueue][]flowSend{}, unclear: map[flowQueue]bool{},
-		msgs: map[flowMsg]flowSend{}, early: map[flowMsg]flowArrive{}, datagrams: map[flowMsg]*flowDatagram{}}
+		msgs: map[flowMsg]flowSend{}, early: map[flowMsg]flowArrive{}, datagrams: map[flowMsg]*flowDatagram{},
+		boots: map[int]int{}, bootAt: map[int]uint64{}}
+}
+
+// boot is host's current boot: 0 for its first, one more each time it
+// booted again.
+func (f *ipcFlows) boot(host int) int { return f.boots[host] }
+
+// power follows a power event of host (kind "down"): its power lost, or
+// restored (kernel.PowerRestored: a new boot begins). Either way, what was
+// sent on the host's own pipes, sockets and queues can no longer be
+// received: they died with its boot, and the next one's reuse their
+// names. What other hosts sent it over the network is forgotten when a
+// later boot receives (stale).
+func (f *ipcFlows) power(host int, e *kernel.Event) {
+	if e.Text == kernel.PowerRestored {
+		f.boots[host]++
+		f.bootAt[host] = e.Cycle
+	}
+	for k := range f.unread {
+		if k.host == host {
+			delete(f.unread, k)
+		}
+	}
+	for k := range f.unclear {
+		if k.host == host {
+			delete(f.unclear, k)
+		}
+	}
+	for k := range f.msgs {
+		if k.host == host {
+			delete(f.msgs, k)
+		}
+	}
+	for k := range f.early {
+		if k.host == host {
+			delete(f.early, k)
+		}
+	}
+	kept := f.sentOrder[:0]
+	for _, k := range f.sentOrder {
+		if k.host == host {
+			delete(f.datagrams, k) // from a loopback address of the host
+			continue
+		}
+		kept = append(kept, k)
+	}
+	clear(f.sentOrder[len(kept):])
+	f.sentOrder = kept
+}
+
+// stale reports whether send s, on a connection or a datagram between
+// hosts, cannot be what host receives now: it was sent before the host's
+// current boot began (by another host, up to that cycle: nothing of the
+// new boot existed to send to), so it was for an earlier boot.
+func (f *ipcFlows) stale(s flowSend, host int) bool {
+	at, ok := f.bootAt[host]
+	return ok && (s.at < at || s.at == at && s.host != host)
 }
 
 // sends reports whether a syscall event of a socket is a send (else it
@@ -131,7 +203,7 @@ func (f *ipcFlows) take(host int, e *kernel.Event, arrow func(flowArrow)) (uncle
 	case e.Via != "":
 		name = e.Via[strings.IndexByte(e.Via, ' ')+1:] // "socket#4", "10.0.0.1:40000>10.0.0.2:80"
 		key = flowQueue{host, e.Via}
-		if strings.HasPrefix(e.Via, "tcp ") {
+		if strings.HasPrefix(e.Via, "tcp ") && !strings.HasPrefix(name, "127.") { // the loopback: every host has it
 			key.host = -1
 		}
 	case isPipe(e.Obj) && (e.Syscall == "read" || e.Syscall == "write"):
@@ -149,10 +221,13 @@ func (f *ipcFlows) take(host int, e *kernel.Event, arrow func(flowArrow)) (uncle
 			f.giveUp(key)
 			return name
 		}
-		f.unread[key] = append(q, flowSend{host, e.PID, e.Cycle, *e.Ret})
+		f.unread[key] = append(q, flowSend{host, f.boot(host), e.PID, e.Cycle, *e.Ret})
 		return ""
 	}
-	to := flowArrive{host, e.PID, e.Cycle, *e.Ret}
+	for key.host < 0 && len(q) > 0 && f.stale(q[0], host) {
+		q = q[1:] // sent to the host's earlier boot: never received
+	}
+	to := flowArrive{host, f.boot(host), e.PID, e.Cycle, *e.Ret}
 	if records {
 		if len(q) == 0 { // a datagram not seen sent
 			f.giveUp(key)
@@ -196,7 +271,7 @@ func (f *ipcFlows) message(host int, e *kernel.Event, arrow func(flowArrow)) {
 		return fmt.Sprintf("%s: message %d (%s)", e.Obj, e.Msg, plural(int(bytes), "byte"))
 	}
 	if sends(e.Syscall) {
-		from := flowSend{host, e.PID, e.Cycle, 0}
+		from := flowSend{host, f.boot(host), e.PID, e.Cycle, 0}
 		if to, ok := f.early[k]; ok {
 			delete(f.early, k)
 			from.at = min(from.at, to.at)
@@ -208,7 +283,7 @@ func (f *ipcFlows) message(host int, e *kernel.Event, arrow func(flowArrow)) {
 		}
 		return
 	}
-	to := flowArrive{host, e.PID, e.Cycle, *e.Ret}
+	to := flowArrive{host, f.boot(host), e.PID, e.Cycle, *e.Ret}
 	from, ok := f.msgs[k]
 	if !ok {
 		if len(f.early) < maxFlowMessages {
@@ -235,12 +310,12 @@ func (f *ipcFlows) datagram(host int, e *kernel.Event, arrow func(flowArrow)) {
 			delete(f.datagrams, f.sentOrder[0])
 			f.sentOrder = f.sentOrder[1:]
 		}
-		f.datagrams[k] = &flowDatagram{send: flowSend{host, e.PID, e.Cycle, *e.Ret}}
+		f.datagrams[k] = &flowDatagram{send: flowSend{host, f.boot(host), e.PID, e.Cycle, *e.Ret}}
 		f.sentOrder = append(f.sentOrder, k)
 		return
 	}
 	d := f.datagrams[k]
-	if d == nil {
+	if d == nil || k.host < 0 && f.stale(d.send, host) {
 		return
 	}
 	d.received++
@@ -248,5 +323,5 @@ func (f *ipcFlows) datagram(host int, e *kernel.Event, arrow func(flowArrow)) {
 	if d.received > 1 {
 		what += ", a copy"
 	}
-	arrow(flowArrow{"message", fmt.Sprintf("%s: datagram %d (%s)", via, e.Msg, what), d.send, flowArrive{host, e.PID, e.Cycle, *e.Ret}})
+	arrow(flowArrow{"message", fmt.Sprintf("%s: datagram %d (%s)", via, e.Msg, what), d.send, flowArrive{host, f.boot(host), e.PID, e.Cycle, *e.Ret}})
 }

@@ -174,16 +174,19 @@ func WriteInspect(w io.Writer, s *Scenario, o *Outcome, at uint64, asJSON bool) 
 // WriteHostSnapshots prints the state of every host of a run with hosts,
 // paused at a cycle: under a heading per host ("=== host alice
 // (10.0.0.1) ==="), what WriteSnapshot prints of its kernel; a host that
-// lost power says so instead, and one that ended while another goes on
-// says how before its state. With asJSON it writes one JSON array, an
-// object per host: {"host", "ip", "down", "down_at", "ended",
-// "snapshot"}, "ended" (RunEnd) if the host had ended by the cycle.
+// lost power says so instead (and when it boots again, if it does), and
+// one that ended while another goes on says how before its state. With
+// asJSON it writes one JSON array, an object per host: {"host", "ip",
+// "down", "down_at", "up_at", "ended", "snapshot"}, "up_at" the cycle a
+// host that is down boots again, "ended" (RunEnd) if the host had ended
+// by the cycle (one that boots again has not).
 func WriteHostSnapshots(w io.Writer, s *Scenario, o *Outcome, asJSON bool) error {
 	type hostState struct {
 		Host     string           `json:"host"`
 		IP       string           `json:"ip"`
 		Down     bool             `json:"down,omitempty"`
 		DownAt   uint64           `json:"down_at,omitempty"` // the cycle it lost power
+		UpAt     uint64           `json:"up_at,omitempty"`   // the cycle it boots again (at CYCLE up), if it does
 		Ended    *RunEnd          `json:"ended,omitempty"`
 		Snapshot *kernel.Snapshot `json:"snapshot,omitempty"`
 	}
@@ -191,7 +194,7 @@ func WriteHostSnapshots(w io.Writer, s *Scenario, o *Outcome, asJSON bool) error
 	for i, h := range o.Hosts {
 		st := hostState{Host: h.Name, IP: s.Hosts[i].IP.String(), Down: h.Result.Down, Ended: HostEnd(h.Result)}
 		if st.Down {
-			st.DownAt = h.Result.Cycles
+			st.DownAt, st.UpAt = h.Result.Cycles, h.Result.UpAt
 		} else {
 			st.Snapshot = h.Snapshot
 		}
@@ -220,7 +223,11 @@ func WriteHostSnapshots(w io.Writer, s *Scenario, o *Outcome, asJSON bool) error
 			}
 		}
 		if h.Down {
-			if _, err := fmt.Fprintf(w, "=== host %s (%s): down since cycle %d (power lost)\n", h.Host, h.IP, h.DownAt); err != nil {
+			again := ""
+			if h.UpAt != 0 {
+				again = fmt.Sprintf("; it boots again at cycle %d", h.UpAt)
+			}
+			if _, err := fmt.Fprintf(w, "=== host %s (%s): down since cycle %d (power lost)%s\n", h.Host, h.IP, h.DownAt, again); err != nil {
 				return err
 			}
 			continue

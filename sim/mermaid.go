@@ -44,9 +44,8 @@ type Mermaid struct {
 	first   mermaidActor          // the first participant
 	last    mermaidActor          // the latest participant
 	known   map[mermaidActor]bool // the participants declared
-	flows   ipcFlows              // the sends not yet received
+	flows   ipcFlows              // the sends not yet received; each host's boot
 	hosts   map[string]int        // the hosts seen, numbered in order (for flows)
-	boots   map[int]int           // each host's current boot: 0, one more each power-on
 
 	// With hosts only:
 	hostNames []string         // the scenario's hosts, in order
@@ -68,7 +67,7 @@ func NewMermaid(w io.Writer, max int) *Mermaid {
 // NewMermaidHosts starts a diagram of a run with hosts, given in the
 // scenario's order: a box per host. With no hosts it is NewMermaid.
 func NewMermaidHosts(w io.Writer, max int, hosts []string) *Mermaid {
-	m := &Mermaid{w: w, max: max, known: map[mermaidActor]bool{}, flows: newIPCFlows(), hosts: map[string]int{}, boots: map[int]int{}}
+	m := &Mermaid{w: w, max: max, known: map[mermaidActor]bool{}, flows: newIPCFlows(), hosts: map[string]int{}}
 	m.line("sequenceDiagram")
 	if len(hosts) > 0 {
 		m.hostNames = hosts
@@ -117,7 +116,7 @@ func (m *Mermaid) actor(e *kernel.Event, pid int) mermaidActor {
 
 // actorOn is the participant of pid on host, in its current boot.
 func (m *Mermaid) actorOn(host, pid int) mermaidActor {
-	return mermaidActor{host, pid, m.boots[host]}
+	return mermaidActor{host, pid, m.flows.boot(host)}
 }
 
 // host numbers a host, in the order of the scenario's host lines (in the
@@ -201,8 +200,8 @@ func (m *Mermaid) note(a mermaidActor, text string) {
 
 // Event takes the next event of the run (for Options.Trace).
 func (m *Mermaid) Event(e *kernel.Event) {
-	if e.Kind == "down" && e.Text == kernel.PowerRestored {
-		m.boots[m.host(e.Host)]++ // the new boot's pids start again
+	if e.Kind == "down" {
+		m.flows.power(m.host(e.Host), e) // lost or restored: the boot's sends are retired; a new boot's pids start again
 	}
 	pid := m.actor(e, e.PID)
 	other := m.actor(e, e.Other)
@@ -260,7 +259,7 @@ func (m *Mermaid) syscall(e *kernel.Event) {
 		m.connection(pid, e)
 	}
 	arrow := func(a flowArrow) {
-		m.arrow(m.actorOn(a.from.host, a.from.pid), m.actorOn(a.to.host, a.to.pid), "->>", a.label)
+		m.arrow(mermaidActor{a.from.host, a.from.pid, a.from.boot}, mermaidActor{a.to.host, a.to.pid, a.to.boot}, "->>", a.label)
 	}
 	if obj := m.flows.take(pid.host, e, arrow); obj != "" {
 		m.note(pid, obj+": too many unread writes to match reads to them; not drawn from here on")

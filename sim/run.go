@@ -213,13 +213,18 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	// boot and what the scenario does to it from then on: its keys, timed
 	// spawns and actions; the processes of its spawn lines are not started
 	// again (a machine switched on runs init, nothing else).
+	var segWatches *segmentWatches // nil without watches of segments
 	cc.Reboot = func(host int, k *kernel.Kernel) {
 		s.reboot(host, k)
 		if mon != nil {
 			mon.rebooted(host, k)
 		}
+		if segWatches != nil {
+			segWatches.rebooted(host, k)
+		}
 	}
 	c := kernel.NewCluster(cc)
+	segWatches = s.newSegmentWatches(c)
 	if mon != nil {
 		mon.watch(c) // the scheduling points of their hosts are the checking points
 	}
@@ -302,6 +307,9 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	}
 	if mon != nil {
 		o.Asserts = mon.finish(results)
+	}
+	if segWatches != nil {
+		segWatches.finish(c, results)
 	}
 	o.finish(s, c, results, consoles, net, opts.PauseAt)
 	return o, nil
@@ -429,7 +437,7 @@ func (s *Scenario) exitedAt(c *kernel.Cluster, i int, r kernel.HostResult, pause
 // at a run as a whole (why it stopped, how far it went, what it called
 // that ipcsim does not implement): Reason is StopCycleLimit if a host
 // reached the limit, else StopPaused if a host was paused (the run goes
-// on), else StopInvariant or StopDeadlock if a host that is up ended so,
+// on; a host off until it boots again, HostResult.UpAt, is paused), else StopInvariant or StopDeadlock if a host that is up ended so,
 // else StopAllExited: every host's processes exited, or died with it
 // when it lost power, which is not a deadlock (RunEnd says which, host by
 // host). Cycles is the latest host's clock; Instructions and the
@@ -442,7 +450,7 @@ func Summary(hosts []kernel.HostResult) kernel.Result {
 		switch {
 		case h.Reason == kernel.StopCycleLimit:
 			r.Reason = kernel.StopCycleLimit
-		case r.Reason == kernel.StopCycleLimit, h.Down:
+		case r.Reason == kernel.StopCycleLimit, h.Down && h.UpAt == 0:
 		case h.Reason == kernel.StopPaused:
 			r.Reason = kernel.StopPaused
 		case r.Reason == kernel.StopPaused:

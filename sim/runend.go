@@ -23,14 +23,16 @@ type RunEnd struct {
 func (e *RunEnd) String() string { return fmt.Sprintf("%s at cycle %d", e.Describe, e.Cycle) }
 
 // HostEnd returns how a host's run ended, or nil if it was paused: it
-// goes on. A host that lost power ended then, whatever its processes
-// were doing: they died with it, which is no deadlock.
+// goes on. A host that lost power for good ended then, whatever its
+// processes were doing: they died with it, which is no deadlock. One that
+// is off but boots again later (at CYCLE up: HostResult.UpAt) has not
+// ended: it was paused while off.
 func HostEnd(r kernel.HostResult) *RunEnd {
 	switch {
+	case r.Down && r.UpAt != 0, !r.Down && r.Reason == kernel.StopPaused:
+		return nil
 	case r.Down:
 		return &RunEnd{Cycle: r.Cycles, Reason: "down", Describe: "lost power"}
-	case r.Reason == kernel.StopPaused:
-		return nil
 	}
 	return &RunEnd{Cycle: r.Cycles, Reason: stopReason(r.Reason), Describe: r.Reason.String()}
 }
@@ -39,7 +41,8 @@ func HostEnd(r kernel.HostResult) *RunEnd {
 // goes on): for a scenario without hosts, "deadlock: every process is
 // blocked at cycle 927"; with hosts, each host's end,
 // "alice: all processes exited at cycle 3013; bob: lost power at cycle
-// 10000". The run has ended only once every host has.
+// 10000". The run has ended only once every host has: a host off until
+// it boots again has not.
 func (o *Outcome) End() string {
 	if len(o.Hosts) == 0 || len(o.Hosts) == 1 && o.Hosts[0].Name == "" {
 		if e := HostEnd(kernel.HostResult{Result: o.Result}); e != nil {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -122,6 +123,7 @@ func TestSummaryHosts(t *testing.T) {
 	exited := kernel.HostResult{Result: kernel.Result{Reason: kernel.StopAllExited, Cycles: 5}}
 	down := kernel.HostResult{Result: kernel.Result{Reason: kernel.StopPaused, Cycles: 7}, Down: true, Lost: []string{"pid 2 (x) running"}}
 	paused := kernel.HostResult{Result: kernel.Result{Reason: kernel.StopPaused, Cycles: 9}}
+	off := kernel.HostResult{Result: kernel.Result{Reason: kernel.StopPaused, Cycles: 7}, Down: true, UpAt: 20} // boots again at 20
 	deadlock := kernel.HostResult{Result: kernel.Result{Reason: kernel.StopDeadlock, Cycles: 3}}
 	limit := kernel.HostResult{Result: kernel.Result{Reason: kernel.StopCycleLimit, Cycles: 11}}
 	for _, tc := range []struct {
@@ -132,6 +134,8 @@ func TestSummaryHosts(t *testing.T) {
 		{[]kernel.HostResult{down, exited}, kernel.StopAllExited},
 		{[]kernel.HostResult{paused, down}, kernel.StopPaused},
 		{[]kernel.HostResult{down, paused}, kernel.StopPaused},
+		{[]kernel.HostResult{exited, off}, kernel.StopPaused},
+		{[]kernel.HostResult{off, down}, kernel.StopPaused},
 		{[]kernel.HostResult{deadlock, paused}, kernel.StopPaused},
 		{[]kernel.HostResult{exited, deadlock, down}, kernel.StopDeadlock},
 		{[]kernel.HostResult{paused, limit}, kernel.StopCycleLimit},
@@ -153,4 +157,79 @@ func TestStopReasonNames(t *testing.T) {
 			t.Errorf("stopReason(%v) = %q, want %q", r, got, want)
 		}
 	}
+}
+
+// hostsTwoUp is hosts_two with bob's power back at cycle 20000, and the
+// lines after it: alice's run ends at 3013, bob loses power at 10000 and
+// boots again at 20000.
+func hostsTwoUp(t *testing.T, lines ...string) *Scenario {
+	t.Helper()
+	const path = "../testdata/scenarios/hosts_two.txtar"
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	const down = "at 10000 down bob\n"
+	require.Contains(t, string(data), down)
+	s, err := Parse(path, []byte(strings.Replace(string(data), down, down+"at 20000 up bob\n"+strings.Join(append(lines, ""), "\n"), 1)))
+	require.NoError(t, err)
+	s.Wants = nil
+	return s
+}
+
+// A host that is off but boots again later (at CYCLE up) has not ended:
+// paused between its down and its up, after every other host ended, the
+// run goes on; inspect says when the host boots again, not that the run
+// ended. After the up, with nothing left to run anywhere, it has ended.
+func TestInspectHostOffUntilUp(t *testing.T) {
+	s := hostsTwoUp(t)
+	inspect := func(at uint64, asJSON bool) (*Outcome, string) {
+		o, err := s.Run(Options{PauseAt: at})
+		require.NoError(t, err)
+		var b strings.Builder
+		require.NoError(t, WriteInspect(&b, s, o, at, asJSON))
+		return o, b.String()
+	}
+	o, got := inspect(15000, false)
+	require.Equal(t, "", o.End(), "bob boots again at 20000")
+	require.Equal(t, kernel.StopPaused, o.Result.Reason, "the run goes on")
+	require.Equal(t, uint64(20000), o.Hosts[1].Result.UpAt)
+	if first, _, _ := strings.Cut(got, "\n"); first != "=== host alice (10.0.0.1)" {
+		t.Errorf("--at=15000: first line %q: the run has not ended", first)
+	}
+	require.Contains(t, got, "=== host alice (10.0.0.1)\nits run ended: all processes exited at cycle 3013; this is the state it ended in\n")
+	require.Contains(t, got, "=== host bob (10.0.0.2): down since cycle 10000 (power lost); it boots again at cycle 20000\n")
+
+	type host struct {
+		Host   string  `json:"host"`
+		Down   bool    `json:"down"`
+		DownAt uint64  `json:"down_at"`
+		UpAt   uint64  `json:"up_at"`
+		Ended  *RunEnd `json:"ended"`
+	}
+	var hosts []host
+	_, js := inspect(15000, true)
+	require.NoError(t, json.Unmarshal([]byte(js), &hosts))
+	want := []host{
+		{Host: "alice", Ended: &RunEnd{Cycle: 3013, Reason: "exited", Describe: "all processes exited"}},
+		{Host: "bob", Down: true, DownAt: 10000, UpAt: 20000},
+	}
+	if d := cmp.Diff(want, hosts); d != "" {
+		t.Errorf("--at=15000 --format=json (-want +got):\n%s", d)
+	}
+
+	o, got = inspect(25000, false)
+	const end = "alice: all processes exited at cycle 3013; bob: all processes exited at cycle 20000"
+	require.Equal(t, end, o.End())
+	require.True(t, strings.HasPrefix(got, "the run ended before cycle 25000: "+end+"; this is the state it ended in\n"), got)
+}
+
+// An assertion on a host paused while it is off, awaiting its boot, is
+// not checked at the power loss: the host has not ended.
+func TestAssertHostOffUntilUp(t *testing.T) {
+	s := hostsTwoUp(t, "eventually on bob exited ticker")
+	o, err := s.Run(Options{PauseAt: 15000})
+	require.NoError(t, err)
+	report, failed := s.RunAsserts(o)
+	require.False(t, failed, "%q", report)
+	require.Len(t, report, 1)
+	require.NotContains(t, report[0], "when the host lost power")
 }

@@ -32,10 +32,9 @@ type Timeline struct {
 	now   uint64
 	procs map[[2]int]*timelineProc // by host and track (Timeline.track)
 	run   map[int]int              // the track on each host's CPU, 0 for none
-	boots map[int]int              // each host's current boot: 0, one more each power-on
 	hosts map[string]int           // the index of each host
 	hp    int                      // the host of the event being taken
-	flows ipcFlows                 // the sends not yet received, for IPC flows
+	flows ipcFlows                 // the sends not yet received, for IPC flows; each host's boot
 }
 
 // TimelineSink is what a timeline is drawn on. Hosts are numbered from 0
@@ -77,7 +76,7 @@ type timelineProc struct {
 // it draws the flows of bytes, messages and signals besides forks and
 // wakeups.
 func NewTimeline(sink TimelineSink, hosts []string, ipc bool) *Timeline {
-	t := &Timeline{sink: sink, ipc: ipc, procs: map[[2]int]*timelineProc{}, run: map[int]int{}, hosts: map[string]int{}, boots: map[int]int{}}
+	t := &Timeline{sink: sink, ipc: ipc, procs: map[[2]int]*timelineProc{}, run: map[int]int{}, hosts: map[string]int{}}
 	for i, h := range hosts {
 		t.hosts[h] = i
 	}
@@ -89,8 +88,8 @@ func NewTimeline(sink TimelineSink, hosts []string, ipc bool) *Timeline {
 func (t *Timeline) Event(e *kernel.Event) {
 	t.now = e.Cycle
 	t.hp = t.hosts[e.Host]
-	if e.Kind == "down" && e.Text == kernel.PowerRestored {
-		t.boots[t.hp]++ // the new boot's pids start again (as in RunTree)
+	if e.Kind == "down" {
+		t.flows.power(t.hp, e) // lost or restored: the boot's sends are retired; a new boot's pids start again (as in RunTree)
 	}
 	pid, other := t.track(t.hp, e.PID), t.track(t.hp, e.Other)
 	switch e.Kind {
@@ -107,7 +106,7 @@ func (t *Timeline) Event(e *kernel.Event) {
 		}
 		if t.ipc {
 			t.flows.take(t.hp, e, func(a flowArrow) {
-				t.sink.Flow(a.cat, a.label, a.from.host, t.track(a.from.host, a.from.pid), a.from.at, a.to.host, t.track(a.to.host, a.to.pid), a.to.at)
+				t.sink.Flow(a.cat, a.label, a.from.host, bootTrack(a.from.pid, a.from.boot), a.from.at, a.to.host, bootTrack(a.to.pid, a.to.boot), a.to.at)
 			})
 		}
 	case "switch":
@@ -176,18 +175,22 @@ func TimelineTrackPID(track int) (pid, boot int) {
 }
 
 // track is the track of pid of host (TimelineSink), in the host's
-// current boot; the machine (pid 0) has one track over all boots.
-func (t *Timeline) track(host, pid int) int {
+// current boot.
+func (t *Timeline) track(host, pid int) int { return bootTrack(pid, t.flows.boot(host)) }
+
+// bootTrack is the track of pid in a boot of its host (TimelineSink); the
+// machine (pid 0) has one track over all boots.
+func bootTrack(pid, boot int) int {
 	if pid <= 0 {
 		return pid
 	}
-	return pid + t.boots[host]*TimelineBootStride
+	return pid + boot*TimelineBootStride
 }
 
 // trackName names pid's track: "pid 2 (server)", and in a later boot of
 // its host "pid 2 (server) boot 2", as the process tree does.
 func (t *Timeline) trackName(pid int, name string) string {
-	if b := t.boots[t.hp]; b > 0 {
+	if b := t.flows.boot(t.hp); b > 0 {
 		return fmt.Sprintf("pid %d (%s) boot %d", pid, name, b+1)
 	}
 	return fmt.Sprintf("pid %d (%s)", pid, name)

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -97,4 +98,75 @@ func TestWatchSegment(t *testing.T) {
 	require.Len(t, notes, 1)
 	require.Contains(t, notes[0], "watch shm#1+1048576: the segment is ")
 	require.Contains(t, notes[0], "bytes, so the word is past its end: nothing to watch")
+}
+
+// TestWatchSegmentNeverMade: a watch of a segment that the run never
+// makes (a wrong key, a wrong N) watches nothing, and a note at the end of
+// the run says so, naming the watch line as file:line; a watch whose
+// segment is made gets no such note, nor does a run paused before its
+// end, when the segment may still come.
+func TestWatchSegmentNeverMade(t *testing.T) {
+	s, err := Load("../testdata/scenarios/shm_watch.txtar")
+	require.NoError(t, err)
+	line := s.Watches[0].Pos.Line
+	good := s.Watches[0]
+	wrongKey, wrongNth := good, good
+	wrongKey.Segment = &kernel.SegmentName{Key: 0x5eee}
+	wrongNth.Segment, wrongNth.Addr, wrongNth.Pos.Line = &kernel.SegmentName{Nth: 2}, 4, line+1
+	s.Watches = []Watch{wrongKey, wrongNth, good}
+	notes := func(opts Options) []string {
+		opts.KeepTrace = true
+		o, err := s.Run(opts)
+		require.NoError(t, err)
+		var got []string
+		for _, e := range o.Trace {
+			if e.Kind == "note" {
+				require.Equal(t, o.Hosts[0].Result.Cycles, e.Cycle, "at the end of the run: %s", e.Text)
+				got = append(got, e.Text)
+			}
+		}
+		return got
+	}
+	require.Equal(t, []string{
+		fmt.Sprintf("shm_watch.txtar:%d: watch shm key 0x5eee+8: no segment was made with key 0x5eee in the run: the watch saw nothing", line),
+		fmt.Sprintf("shm_watch.txtar:%d: watch shm#2+4: only 1 segment made in the run, so no shm#2: the watch saw nothing", line+1),
+	}, notes(Options{}))
+	require.Empty(t, notes(Options{PauseAt: 5}), "paused before its end, the run may still make them")
+
+	// Before any segment is made.
+	s.Watches = []Watch{wrongNth}
+	s.Spawns = s.Spawns[:0]
+	require.Equal(t, []string{
+		fmt.Sprintf("shm_watch.txtar:%d: watch shm#2+4: no shared memory segment was made in the run: the watch saw nothing", line+1),
+	}, notes(Options{}))
+}
+
+// TestWatchSegmentNeverMadeHosts: with hosts, each note is its host's, at
+// the end of that host's run (bob's is its loss of power at cycle 10000),
+// in time order.
+func TestWatchSegmentNeverMadeHosts(t *testing.T) {
+	s, err := Load("../testdata/scenarios/hosts_two.txtar")
+	require.NoError(t, err)
+	s.Watches = []Watch{
+		{Pos: Pos{Filename: s.Path, Line: 7}, Size: 4, Segment: &kernel.SegmentName{Key: 0x1234}, Host: 0},
+		{Pos: Pos{Filename: s.Path, Line: 8}, Size: 4, Segment: &kernel.SegmentName{Nth: 1}, Host: 1},
+	}
+	o, err := s.Run(Options{KeepTrace: true})
+	require.NoError(t, err)
+	type note struct {
+		host  string
+		cycle uint64
+		text  string
+	}
+	var got []note
+	for _, e := range o.Trace {
+		if e.Kind == "note" {
+			got = append(got, note{e.Host, e.Cycle, e.Text})
+		}
+	}
+	require.Equal(t, []note{
+		{"alice", o.Hosts[0].Result.Cycles, "hosts_two.txtar:7: watch shm key 0x1234+0: no shared memory segment was made in the run: the watch saw nothing"},
+		{"bob", 10000, "hosts_two.txtar:8: watch shm#1+0: no shared memory segment was made in the run: the watch saw nothing"},
+	}, got)
+	require.Less(t, o.Hosts[0].Result.Cycles, uint64(10000), "alice's run ends before bob loses power")
 }

@@ -203,12 +203,12 @@ func TestInspectInetUDP(t *testing.T) {
 		t.Fatalf("status %d, stderr %q", st, stderr)
 	}
 	for _, line := range []string{
-		"  inet#1   udp   ESTAB       0       0       10.0.0.1:42563        10.0.0.2:5353         users:((\"udpping\",pid=2,fd=3))\n",
-		"  inet#2   udp   ESTAB       0       0       10.0.0.1:46631        10.0.0.3:5353         users:((\"udpping\",pid=3,fd=3))\n",
-		"  inet#1   udp   UNCONN      0       0       0.0.0.0:5353          *:*                   users:((\"udpping\",pid=2,fd=3))\n" +
+		"  inet#1   udp   ESTAB       0       0       10.0.0.1:42563        10.0.0.2:7777         users:((\"udpping\",pid=2,fd=3))\n",
+		"  inet#2   udp   ESTAB       0       0       10.0.0.1:46631        10.0.0.3:7777         users:((\"udpping\",pid=3,fd=3))\n",
+		"  inet#1   udp   UNCONN      0       0       0.0.0.0:7777          *:*                   users:((\"udpping\",pid=2,fd=3))\n" +
 			"    datagrams queued 0, rcvbuf 0/212992\n" +
 			"    waiting: pid 2 (recvfrom)\n",
-		"  in flight: #1 UDP 10.0.0.1:42563 > 10.0.0.2:5353 len 6, sent at 2138, arrives at 2002138\n",
+		"  in flight: #1 UDP 10.0.0.1:42563 > 10.0.0.2:7777 len 6, sent at 2138, arrives at 2002138\n",
 	} {
 		if !strings.Contains(out, line) {
 			t.Errorf("output lacks %q:\n%s", line, netParts(out))

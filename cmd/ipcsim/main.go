@@ -218,7 +218,8 @@ Usage:
       shared memory (as ipcs -m, with its first bytes), semaphores,
       epoll, futexes, files; sockets as ss -tuanpi shows them. With
       hosts, each host's state under === host NAME (a host that lost
-      power: down since when), then === network: the links and the
+      power: down since when, and when it boots again if it does), then
+      === network: the links and the
       frames on them. The state is that as the clock reaches CYCLE:
       every event stamped before it, and of those stamped CYCLE only
       the interrupts and what they wake. If the run ended before CYCLE

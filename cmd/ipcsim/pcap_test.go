@@ -32,17 +32,24 @@ func tshark(t *testing.T, args ...string) string {
 
 // checkCaptureClean fails if tshark finds in the capture a bad IP, TCP,
 // UDP or ICMP checksum, a malformed packet or an error of its expert
-// system. The payloads are shown as data: a scenario's UDP port may be
-// a well-known one (5353) whose dissector would read its text as a
-// protocol.
+// system. tshark dissects every protocol it knows: the scenarios' ports
+// are ones it dissects as no protocol (udpping's 7777, not mDNS's 5353,
+// whose dissector read its text as malformed queries), so their payloads
+// show as data.
 func checkCaptureClean(t *testing.T, file string) {
 	t.Helper()
-	bad := tshark(t, "-r", file, "--disable-protocol", "mdns", "--disable-protocol", "dns",
-		"-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
-		"-Y", "ip.checksum.status==2 || tcp.checksum.status==2 || udp.checksum.status==2 || icmp.checksum.status==2 || _ws.malformed || _ws.expert.severity==error")
-	if bad != "" {
+	if bad := captureProblems(t, file); bad != "" {
 		t.Errorf("%s: tshark finds bad packets:\n%s", filepath.Base(file), bad)
 	}
+}
+
+// captureProblems returns tshark's lines for the packets of the capture
+// that checkCaptureClean rejects, "" if none.
+func captureProblems(t *testing.T, file string) string {
+	t.Helper()
+	return tshark(t, "-r", file,
+		"-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
+		"-Y", "ip.checksum.status==2 || tcp.checksum.status==2 || udp.checksum.status==2 || icmp.checksum.status==2 || _ws.malformed || _ws.expert.severity==error")
 }
 
 // epochNS reads tshark's frame.time_epoch ("0.000208089") as nanoseconds.
@@ -134,6 +141,75 @@ func TestPcapInTshark(t *testing.T) {
 			cAddr, cPort, sAddr, sPort) // ACK
 		if got != want {
 			t.Errorf("%s's handshake in tshark:\n%s\nwant:\n%s", host, got, want)
+		}
+	}
+}
+
+// TestPcapUDP runs net_udp, where alice pings bob and carol with
+// udpping, with --pcap and reads the captures with tshark: nothing bad,
+// every packet stamped with the cycle of the trace, and each datagram
+// between the programs dissected as plain UDP whose data is the ping's
+// text, on a port that no dissector of tshark claims (udpping's 7777;
+// on 5353, mDNS's, the pings were malformed queries). Then it corrupts
+// the capture, to show that the check finds it: a byte of a datagram's
+// text changed breaks its UDP checksum, a byte of its IP header the IP
+// checksum.
+func TestPcapUDP(t *testing.T) {
+	needTshark(t)
+	dir := t.TempDir()
+	st, out, stderr := run(t, "run", "--pcap="+dir, "../../testdata/scenarios/net_udp.txtar")
+	if st != exitOK || stderr != "" {
+		t.Fatalf("ipcsim run: status %d, stderr %q", st, stderr)
+	}
+	// A frame: its time, then a datagram's protocols, ports and text, or
+	// the ICMP port unreachable that quotes one.
+	frame := regexp.MustCompile(`^(\d+\.\d+)\t(?:raw:ip:udp:data\t(?:42563,7777|7777,42563|46631,7777)\tping \d|raw:ip:icmp:ip:udp\t46631,7777\t)$`)
+	for _, host := range []string{"alice", "bob", "carol"} {
+		file := filepath.Join(dir, host+".pcap")
+		checkCaptureClean(t, file)
+		frames := strings.Split(strings.TrimSuffix(tshark(t, "-r", file, "-o", "data.show_as_text:TRUE", "-T", "fields",
+			"-e", "frame.time_epoch", "-e", "frame.protocols", "-e", "udp.port", "-e", "data.text"), "\n"), "\n")
+		want := hostPacketCycles(t, out, host)
+		if len(frames) != len(want) {
+			t.Errorf("%s: %d frames, the trace shows %d packets sent and arrived", host, len(frames), len(want))
+		}
+		for i, f := range frames {
+			m := frame.FindStringSubmatch(f)
+			if m == nil {
+				t.Errorf("%s: frame %d in tshark: %q, want %s", host, i+1, f, frame)
+				continue
+			}
+			if got := epochNS(t, m[1]); i < len(want) && got != want[i] {
+				t.Errorf("%s: frame %d at %d ns, the trace says cycle %d", host, i+1, got, want[i])
+			}
+		}
+	}
+
+	capture, err := os.ReadFile(filepath.Join(dir, "bob.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first record: a 24-byte file header, a 16-byte record header,
+	// then the raw IP packet: a 20-byte IP header, an 8-byte UDP header,
+	// "ping 1".
+	const packet = 24 + 16
+	if len(capture) < packet+34 || string(capture[packet+28:packet+34]) != "ping 1" {
+		t.Fatalf("bob's first packet is not alice's ping 1: % x", capture[packet:min(len(capture), packet+34)])
+	}
+	for _, c := range []struct {
+		what string
+		at   int
+	}{
+		{"a byte of the text", packet + 33},
+		{"the IP header's TTL", packet + 8},
+	} {
+		file := filepath.Join(dir, "corrupted.pcap")
+		b := bytes.Clone(capture)
+		b[c.at] ^= 0x01
+		writeFile(t, file, b, 0o644)
+		bad := captureProblems(t, file)
+		if !strings.HasPrefix(strings.TrimSpace(bad), "1 ") || strings.Count(bad, "\n") != 1 {
+			t.Errorf("%s changed: tshark finds %q, want the first packet bad, only it", c.what, bad)
 		}
 	}
 }

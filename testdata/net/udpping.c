@@ -1,10 +1,14 @@
 /*
  * udpping server | udpping client SERVER COUNT: the client sends COUNT
- * numbered datagrams to SERVER:5353 on a connected UDP socket, one at a
+ * numbered datagrams to SERVER:7777 on a connected UDP socket, one at a
  * time, and waits up to 50 ms for each echo (poll); a lost datagram or
  * echo is a timeout. It prints what came back and the round trip. If no
  * server runs there, the ICMP port unreachable the host answers with
  * makes the next receive fail with ECONNREFUSED.
+ *
+ * Port 7777 is one that Wireshark dissects as no protocol, so a capture
+ * (ipcsim run --pcap) shows the datagrams' text as data; on a well-known
+ * port (5353, mDNS) it would show them as malformed packets.
  */
 #include "net.h"
 #include <poll.h>
@@ -14,7 +18,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 1 && !strcmp(argv[1], "server")) {
 		int fd = socket(AF_INET, SOCK_DGRAM, 0);
-		struct sockaddr_in a = addr("0.0.0.0", 5353);
+		struct sockaddr_in a = addr("0.0.0.0", 7777);
 		if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0)
 			die("bind");
 		for (;;) {
@@ -31,7 +35,7 @@ int main(int argc, char **argv)
 		printf("usage: udpping server | udpping client SERVER COUNT\n");
 		return 2;
 	}
-	struct sockaddr_in a = addr(argv[2], 5353);
+	struct sockaddr_in a = addr(argv[2], 7777);
 	int count = atoi(argv[3]), fd = socket(AF_INET, SOCK_DGRAM, 0), lost = 0;
 	if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0)
 		die("connect");
