@@ -15,6 +15,13 @@ type CPU struct {
 
 	F    [32]uint64 // floating-point registers f0..f31; a single is NaN-boxed
 	FCSR uint32     // frm (bits 7:5) and fflags (bits 4:0)
+	// FPUsed is set by every instruction that may read or write F or
+	// fcsr (the F and D extensions, and the fflags, frm and fcsr CSRs),
+	// and never cleared by Run: the kernel clears it when it gives the
+	// CPU a thread, and after Run knows whether F and FCSR can have
+	// changed, as a kernel reads sstatus.FS (the unprivileged spec's
+	// "Dirty" state), so that it saves them only then.
+	FPUsed bool
 
 	// The counters' values when Run starts; the kernel sets them from the
 	// virtual clock (cycle and time: the cycles since the machine was

@@ -45,10 +45,12 @@ func (c *CPU) execFP(d *decodedInst, x *[64]uint64, pc, n uint64) Trap {
 
 	switch fo {
 	case fopFLW, fopFLD, fopFSW, fopFSD:
+		c.FPUsed = true
 		return c.loadStoreFP(fo, d, x[d.rs1&63]+uint64(off))
 	case fopCSRRW, fopCSRRS, fopCSRRC, fopCSRRWI, fopCSRRSI, fopCSRRCI:
 		return c.csr(fo, d, x, uint32(off)&0xfff, n, illegal)
 	}
+	c.FPUsed = true
 
 	// Every other op works on one format: .S ops are at an even distance
 	// from fopFMADDS, .D ops at an odd one (and the two conversions
@@ -239,10 +241,13 @@ func (c *CPU) csr(fo fop, d *decodedInst, x *[64]uint64, num uint32, n uint64, i
 	var old uint64
 	switch num {
 	case csrFFlags:
+		c.FPUsed = true
 		old = uint64(c.FCSR & fcsrFlagsMask)
 	case csrFRM:
+		c.FPUsed = true
 		old = uint64(c.FCSR >> 5 & 7)
 	case csrFCSR:
+		c.FPUsed = true
 		old = uint64(c.FCSR & fcsrMask)
 	case csrCycle, csrTime:
 		old = c.Cycle + n

@@ -227,6 +227,7 @@ type Kernel struct {
 	exits     []Exit
 	retired   uint64 // user instructions retired
 	tracing   bool
+	cpuFP     bool       // the CPU's F or fcsr may be non-zero (loadFP)
 	event     Event      // the event being traced (emitEvent)
 	text      []byte     // a reused buffer where a traced call's text is built
 	texts     *textCache // the strings of recent texts (textOf)

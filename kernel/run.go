@@ -122,7 +122,7 @@ func (k *Kernel) runUser(t *Task) {
 	}
 	cpu := k.m.CPU
 	cpu.X, cpu.PC, cpu.PT = t.Regs.X, t.Regs.PC, t.AS.PT
-	cpu.F, cpu.FCSR = t.Regs.F, t.Regs.FCSR
+	k.loadFP(t)
 	cpu.Cycle, cpu.Instret = k.Uptime(), k.retired // rdcycle/rdtime (counters reset at power-on), rdinstret
 	budget = cpuTimerBudget(t, budget)
 	var insn string
@@ -155,7 +155,7 @@ func (k *Kernel) runUser(t *Task) {
 		k.observeAccess(t, pc, &before)
 	}
 	t.Regs.X, t.Regs.PC = cpu.X, cpu.PC
-	t.Regs.F, t.Regs.FCSR = cpu.F, cpu.FCSR
+	k.saveFP(t)
 	k.m.Clock.Advance(n)
 	t.Cycles += n
 	k.retired += n
@@ -167,6 +167,36 @@ func (k *Kernel) runUser(t *Task) {
 		if trap.Cause == hw.CauseEcall {
 			k.observeSyscallDone(t)
 		}
+	}
+}
+
+// loadFP gives the CPU t's floating-point registers and fcsr. Most
+// programs never use floating point, and then they are all zero and so,
+// most of the time, are the CPU's already: copying them in and out at
+// every trap was a quarter kilobyte each way, and at a switch between
+// thousands of processes a few cache misses more (issue 13's ring). A
+// kernel keeps a thread's FP state lazily the same way (RISC-V's
+// sstatus.FS: Linux's __switch_to saves it only when it is dirty).
+func (k *Kernel) loadFP(t *Task) {
+	cpu := k.m.CPU
+	switch {
+	case t.Regs.FP:
+		cpu.F, cpu.FCSR = t.Regs.F, t.Regs.FCSR
+		k.cpuFP = true
+	case k.cpuFP: // another thread's values: t's are zero
+		cpu.F, cpu.FCSR = [32]uint64{}, 0
+		k.cpuFP = false
+	}
+	cpu.FPUsed = false
+}
+
+// saveFP keeps the CPU's floating-point registers and fcsr in t's, if an
+// instruction of t's may have changed them since loadFP.
+func (k *Kernel) saveFP(t *Task) {
+	cpu := k.m.CPU
+	if cpu.FPUsed {
+		t.Regs.F, t.Regs.FCSR, t.Regs.FP = cpu.F, cpu.FCSR, true
+		k.cpuFP = true
 	}
 }
 

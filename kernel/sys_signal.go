@@ -289,6 +289,7 @@ func sysRtSigreturn(c *call) (int64, error) {
 		t.Regs.F[i] = binary.LittleEndian.Uint64(f[mcFP+8*i:])
 	}
 	t.Regs.FCSR = binary.LittleEndian.Uint32(f[mcFCSR:]) & 0xff
+	t.Regs.FP = true // the frame's values, which the CPU gets at the next run
 	t.Sig.Mask = abi.SigSet(binary.LittleEndian.Uint64(f[ucSigmask:])) &^ abi.Unblockable
 	if k.tracing {
 		k.emitEvent(t, &Event{Kind: "syscall", Syscall: "rt_sigreturn",

@@ -23,10 +23,17 @@ func (s State) String() string {
 // fork copies them all; execve starts from zero (Linux's flush_thread
 // clears the floating-point state too).
 type Regs struct {
-	X    [32]uint64 // x0..x31 (x0 is always 0)
-	PC   uint64
-	F    [32]uint64 // f0..f31 (a single is NaN-boxed in its register)
+	X  [32]uint64 // x0..x31 (x0 is always 0)
+	PC uint64
+	// FP says that F or FCSR may be non-zero: the thread has used
+	// floating point, or a signal frame gave it some. While it is false
+	// they are all zero, and the kernel need not copy them to or from the
+	// CPU (kernel/run.go's loadFP and saveFP). It is next to PC, which a
+	// switch reads anyway, so that its test costs no cache line of its
+	// own.
+	FP   bool
 	FCSR uint32     // frm and fflags
+	F    [32]uint64 // f0..f31 (a single is NaN-boxed in its register)
 }
 
 // Process is one simulated process: what its threads share (Linux's
