@@ -1,6 +1,11 @@
 package proc
 
-import "ipcsim/abi"
+import (
+	"math/bits"
+	"slices"
+
+	"ipcsim/abi"
+)
 
 // SigAction is a signal's disposition (struct sigaction of rt_sigaction(2)).
 type SigAction struct {
@@ -33,18 +38,17 @@ type Signals struct {
 	Actions *SigActions // the process's dispositions, shared by its threads
 	Mask    abi.SigSet  // blocked signals
 	Pending abi.SigSet  // generated, not yet delivered
-	// info holds the siginfo of each pending standard signal: "only one
-	// instance of [a standard] signal is queued", and the first one's info
-	// is kept.
-	info [abi.SIGRTMIN]SigInfo
-	// queue holds the instances of pending real-time signals in the order
-	// they were sent: "Multiple instances of real-time signals can be
-	// queued" (signal(7)). One list for all of them keeps an idle process
-	// small.
+	// queue holds the pending instances with their siginfo, in the order
+	// they were sent: one of each pending standard signal ("only one
+	// instance of [a standard] signal is queued", and the first one's
+	// info is kept), and of the real-time signals as many as were sent
+	// ("Multiple instances of real-time signals can be queued",
+	// signal(7)), up to MaxQueued. A list rather than a table of every
+	// signal keeps an idle process small: nearly always it is empty.
 	queue []queued
 }
 
-// queued is one instance of a pending real-time signal.
+// queued is one pending instance of a signal.
 type queued struct {
 	sig  abi.Signal
 	info SigInfo
@@ -58,32 +62,34 @@ const MaxQueued = 1024
 
 // Add makes sig pending with info.
 func (s *Signals) Add(sig abi.Signal, info SigInfo) {
-	if sig >= abi.SIGRTMIN {
-		if len(s.queue) < MaxQueued {
-			s.queue = append(s.queue, queued{sig, info})
-		}
-	} else if !s.Pending.Has(sig) {
-		s.info[sig] = info
+	if sig >= abi.SIGRTMIN && s.queuedRealtime() < MaxQueued || sig < abi.SIGRTMIN && !s.Pending.Has(sig) {
+		s.queue = append(s.queue, queued{sig, info})
 	}
 	s.Pending |= abi.SigSetOf(sig)
+}
+
+// standardSignals is the set of the standard signals, 1 to SIGRTMIN-1.
+const standardSignals = abi.SigSet(1)<<(abi.SIGRTMIN-1) - 1
+
+// queuedRealtime counts the queued instances of real-time signals: the
+// queue holds one instance of each pending standard signal, and the rest
+// are real-time.
+func (s *Signals) queuedRealtime() int {
+	return len(s.queue) - bits.OnesCount64(uint64(s.Pending&standardSignals))
 }
 
 // Take removes one pending instance of sig and returns its info; sig stays
 // pending while more real-time instances are queued.
 func (s *Signals) Take(sig abi.Signal) SigInfo {
-	if sig < abi.SIGRTMIN {
-		s.Pending &^= abi.SigSetOf(sig)
-		return s.info[sig]
-	}
 	var info SigInfo
 	for i, q := range s.queue {
 		if q.sig == sig {
 			info = q.info
-			s.queue = append(s.queue[:i], s.queue[i+1:]...)
+			s.queue = slices.Delete(s.queue, i, i+1)
 			break
 		}
 	}
-	more := false
+	more := false // only a real-time signal can have another instance
 	for _, q := range s.queue {
 		more = more || q.sig == sig
 	}
