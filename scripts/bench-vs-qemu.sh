@@ -17,12 +17,19 @@
 # slowly (a ring of 1,000 took 184 s to build on the development VM), so
 # qemu runs the ring only up to QEMU_RING_MAX processes (default 100).
 #
-# Sections: SECTIONS="pingpong fork compute start ring teardown trace
-# sweep" (default all). Needs qemu-riscv64, taskset and bc.
+# The steady section gives the ping-pongs' round trip without either
+# side's start-up, the same way: (T(N) - T(0)) / N with N = STEADY_N
+# (default 100,000). Whole programs of 20,000 round trips (the pingpong
+# section) spend most of ipcsim's time starting: on the development VM a
+# process start costs tens of milliseconds (/bin/true took 25 ms).
+#
+# Sections: SECTIONS="pingpong steady fork compute start ring teardown
+# trace sweep" (default all). Needs qemu-riscv64, taskset and bc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
-sections=${SECTIONS:-pingpong fork compute start ring teardown trace sweep}
+sections=${SECTIONS:-pingpong steady fork compute start ring teardown trace sweep}
+steady_n=${STEADY_N:-100000}
 qemu_ring_max=${QEMU_RING_MAX:-100}
 root=$PWD
 go build -o /tmp/ipcsim-bench ./cmd/ipcsim
@@ -91,6 +98,19 @@ if has pingpong; then
 	run "TCP loopback ping-pong $n" $n "$m/tcppingpong" $n
 	run "signal sigwaitinfo ping-pong $n" $n "$m/sigwaitpingpong" $n
 	run "signal sigsuspend ping-pong $n" $n "$m/sigsuspendpingpong" $n
+fi
+if has steady; then
+	n=$steady_n
+	for prog in "$b/pipepingpong" "$m/msgqpingpong" "$m/mqpingpong" "$m/sockpingpong" \
+		"$m/tcppingpong" "$m/sigwaitpingpong" "$m/sigsuspendpingpong"; do
+		medians "$prog" 0
+		i0=$im q0=$qm
+		medians "$prog" "$n"
+		printf '%-34s qemu %9.3fus/op   ipcsim %9.3fus/op   qemu/ipcsim %7.2fx   (start: qemu %.1f ms, ipcsim %.1f ms)\n' \
+			"$(basename "$prog") steady $n" "$(echo "scale=3; ($qm - $q0) / $n / 1000" | bc)" \
+			"$(echo "scale=3; ($im - $i0) / $n / 1000" | bc)" "$(ratio "$((qm - q0))" "$((im - i0))")" \
+			"$(echo "scale=1; $q0 / 1000000" | bc)" "$(echo "scale=1; $i0 / 1000000" | bc)"
+	done
 fi
 if has fork; then
 	run "fork+exit+wait 500" 500 "$b/forkbench" 500
