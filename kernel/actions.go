@@ -102,3 +102,18 @@ func (k *Kernel) Note(text string) {
 		k.emit(nil, "note", text)
 	}
 }
+
+// NoteAtEnd puts a note about the whole run into the trace, as Note does,
+// but stamped at cycle end, the run's last (at least the host's own
+// clock): a caller that learns something only once every host has ended
+// (sim's watches of segments never made) keeps the trace in time order
+// although this host may have ended long before the others.
+func (k *Kernel) NoteAtEnd(end uint64, text string) {
+	if !k.tracing {
+		return
+	}
+	k.event = Event{Kind: "note", Text: text}
+	k.event.Cycle = max(end, k.m.Clock.Now())
+	k.event.Host = k.cfg.Host
+	k.cfg.Trace(&k.event)
+}

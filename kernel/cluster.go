@@ -133,9 +133,15 @@ type clusterHost struct {
 // nextPower is the cycle of the host's next power event that changes
 // something: a Down while it has power, an Up while it is off. An Up of
 // a host that has power, or a Down of one that is off, does nothing.
+//
+// An Up at or after the cycle limit does not count: the run has ended by
+// then, so a host off until it stays off for good.
 func (h *clusterHost) nextPower() (uint64, bool) {
 	for _, e := range h.power[h.used:] {
 		if e.up == (h.state == hostOff) {
+			if lim := h.k.cfg.CycleLimit; e.up && lim != 0 && e.at >= lim {
+				return 0, false
+			}
 			return e.at, true
 		}
 	}
@@ -283,13 +289,16 @@ func (c *Cluster) run(pause uint64) []HostResult {
 }
 
 // pick returns the host to advance next and the cycle it advances from:
-// the running or idle host with the earliest next thing to do (its clock,
-// or an idle host's next arrival or power loss), the first in host order
-// on a tie; -1 if none has anything.
+// the host with the earliest next thing to do (its clock, an idle host's
+// next arrival or power loss, an off host's boot), the first in host
+// order on a tie, except that a host booting at that cycle goes first:
+// the others may not run past its boot before it has power (horizon).
+// -1 if none has anything.
 func (c *Cluster) pick() (int, uint64) {
 	best, at := -1, never
-	for i := range c.hosts {
-		if t := c.nextAt(i); t < at {
+	for i, h := range c.hosts {
+		t := c.nextAt(i)
+		if t < at || t == at && h.state == hostOff && c.hosts[best].state != hostOff {
 			best, at = i, t
 		}
 	}
@@ -395,7 +404,8 @@ func (c *Cluster) step(i int, t uint64, pause uint64) {
 
 // horizon is how far host i may run now: up to its next arrival, its power
 // loss and the pause; up to what another host could still send it (their
-// lower bounds plus the lookahead); and, while tracing, at most MaxAhead
+// lower bounds plus the lookahead) and the boot of a host that is off;
+// and, while tracing, at most MaxAhead
 // beyond what the others may still emit, to bound the events held back.
 func (c *Cluster) horizon(i int, pause uint64) uint64 {
 	h := c.hosts[i]
@@ -411,12 +421,18 @@ func (c *Cluster) horizon(i int, pause uint64) uint64 {
 			at = min(at, a)
 		}
 	}
-	for j := range c.hosts {
+	for j, o := range c.hosts {
 		if j == i {
 			continue
 		}
 		if c.fabric != nil {
 			at = min(at, hw.AddCycles(c.sendBound(j), c.fabric.Lookahead()))
+			// Not past another host's boot either: until it has power
+			// the wire drops what is sent to it, so a frame sent after
+			// its boot must wait for it (the wire is told at powerOn).
+			if u, ok := o.nextPower(); ok && o.state == hostOff {
+				at = min(at, u)
+			}
 		}
 		if c.trace != nil {
 			at = min(at, hw.AddCycles(c.eventBound(j), c.maxAhead))

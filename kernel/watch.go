@@ -56,7 +56,7 @@ func (n *SegmentName) String() string {
 	if n.Nth > 0 {
 		return fmt.Sprintf("shm#%d", n.Nth)
 	}
-	return fmt.Sprintf("shm key %#x", n.Key)
+	return fmt.Sprintf("shm key %#x", uint32(n.Key)) // as ipcs shows it: 0xdeadbeef, not -0x21524111
 }
 
 // watchStep is one instruction's store to a watched word, found before

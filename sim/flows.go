@@ -165,11 +165,12 @@ func (f *ipcFlows) power(host int, e *kernel.Event) {
 
 // stale reports whether send s, on a connection or a datagram between
 // hosts, cannot be what host receives now: it was sent before the host's
-// current boot began (by another host, up to that cycle: nothing of the
-// new boot existed to send to), so it was for an earlier boot.
+// current boot began, so it was for an earlier boot. (A send at the very
+// cycle of the boot reaches the new boot: the cluster powers a host on
+// before any other host runs past that cycle.)
 func (f *ipcFlows) stale(s flowSend, host int) bool {
 	at, ok := f.bootAt[host]
-	return ok && (s.at < at || s.at == at && s.host != host)
+	return ok && s.at < at
 }
 
 // sends reports whether a syscall event of a socket is a send (else it

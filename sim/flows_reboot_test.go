@@ -97,7 +97,9 @@ func filterPrefix(ss []string, prefix string) []string {
 // whose name a connection of the new boot takes again, is never
 // received; what he sent her before, she may still read, and its arrow
 // starts in his first boot; his pipes and queues of the new boot reuse
-// the old ones' names but none of their sends.
+// the old ones' names but none of their sends. A datagram sent to him at
+// the very cycle of his boot reaches the new boot (the cluster powers a
+// host on before the others run past that cycle).
 func TestIPCFlowsReboot(t *testing.T) {
 	f := newIPCFlows()
 	var got []string
@@ -120,7 +122,9 @@ func TestIPCFlowsReboot(t *testing.T) {
 		{1, kernel.Event{Cycle: 30, Kind: "down", Text: "power lost: the host is down; init and 1 process die with it: pid 2 (x)"}},
 		{0, kernel.Event{Cycle: 40, PID: 2, Kind: "syscall", Syscall: "write", Ret: ret(6), Obj: "inet#1", Via: toBob}},
 		{1, kernel.Event{Cycle: 50, Kind: "down", Text: kernel.PowerRestored}},
-		{0, kernel.Event{Cycle: 50, PID: 2, Kind: "syscall", Syscall: "write", Ret: ret(2), Obj: "inet#1", Via: toBob}},
+		{0, kernel.Event{Cycle: 45, PID: 2, Kind: "syscall", Syscall: "write", Ret: ret(2), Obj: "inet#1", Via: toBob}},
+		{0, kernel.Event{Cycle: 50, PID: 2, Kind: "syscall", Syscall: "sendto", Ret: ret(3), Via: "udp 10.0.0.1:5000>10.0.0.2:7777", Msg: 1}},
+		{1, kernel.Event{Cycle: 55, PID: 3, Kind: "syscall", Syscall: "recvfrom", Ret: ret(3), Via: "udp 10.0.0.1:5000>10.0.0.2:7777", Msg: 1}},
 		{0, kernel.Event{Cycle: 60, PID: 2, Kind: "syscall", Syscall: "read", Ret: ret(7), Obj: "inet#1", Via: toAlice}},
 		{1, kernel.Event{Cycle: 70, PID: 3, Kind: "syscall", Syscall: "write", Ret: ret(4), Obj: "pipe#1"}},
 		{1, kernel.Event{Cycle: 71, PID: 3, Kind: "syscall", Syscall: "read", Ret: ret(4), Obj: "pipe#1"}},
@@ -138,6 +142,7 @@ func TestIPCFlowsReboot(t *testing.T) {
 		f.take(x.host, &e, arrow)
 	}
 	require.Equal(t, []string{
+		"10.0.0.1:5000>10.0.0.2:7777: datagram 1 (3 bytes): 0/0/2@50 -> 1/1/3@55",
 		"10.0.0.2:80>10.0.0.1:40000: 7 bytes: 1/0/2@20 -> 0/0/2@60",
 		"pipe#1: 4 bytes: 1/1/3@70 -> 1/1/3@71",
 		"msq#0: message 1 (1 byte): 1/1/4@72 -> 1/1/3@72", // received before its send's event (early), as a POSIX queue's

@@ -40,24 +40,29 @@ func (sw *segmentWatches) rebooted(host int, k *kernel.Kernel) {
 	sw.boots[host] = append(sw.boots[host], k)
 }
 
-// finish notes in the trace, at the end of the run (the host's last
-// cycle, or its loss of power), each watch of a segment that no boot of
-// its host made. A host paused before its end (Options.PauseAt: inspect,
-// step) has no end yet: its segments may still be made. The note names the
-// watch line as file:line, the file by its base name, so that a trace
-// recorded in want/trace is the same from whatever directory the scenario
-// is run.
+// finish notes in the trace, at the end of the run, each watch of a
+// segment that no boot of its host made, on the watch's host. A host
+// paused before its end (Options.PauseAt: inspect, step), or off until a
+// later boot, has no end yet: its segments may still be made. The note
+// names the watch line as file:line, the file by its base name, so that a
+// trace recorded in want/trace is the same from whatever directory the
+// scenario is run.
 //
-// The notes go in time order, as the trace does: by the cycle of their
-// host's end, then by host, then in the order of the watch lines.
+// The notes are stamped with the run's last cycle, the latest of the
+// hosts' (Kernel.NoteAtEnd), not their own host's end: that may be long
+// before the other hosts' last events, which the trace has already
+// written, and the trace goes in time order. They come by host, then in
+// the order of the watch lines.
 func (sw *segmentWatches) finish(c *kernel.Cluster, results []kernel.HostResult) {
+	end := uint64(0)
+	for i := range c.Hosts() {
+		end = max(end, c.Host(i).Now())
+	}
 	watches := slices.Clone(sw.s.Watches)
-	slices.SortStableFunc(watches, func(a, b Watch) int {
-		return cmp.Or(cmp.Compare(c.Host(a.Host).Now(), c.Host(b.Host).Now()), cmp.Compare(a.Host, b.Host))
-	})
+	slices.SortStableFunc(watches, func(a, b Watch) int { return cmp.Compare(a.Host, b.Host) })
 	for _, w := range watches {
-		if r := results[w.Host]; w.Segment == nil || r.Reason == kernel.StopPaused && !r.Down {
-			continue
+		if w.Segment == nil || HostEnd(results[w.Host]) == nil {
+			continue // paused, or off until its next boot: it goes on
 		}
 		made := 0 // the most segments a boot made
 		found := false
@@ -68,14 +73,14 @@ func (sw *segmentWatches) finish(c *kernel.Cluster, results []kernel.HostResult)
 		if found {
 			continue
 		}
-		why := fmt.Sprintf("no segment was made with key %#x in the run", w.Segment.Key)
+		why := fmt.Sprintf("no segment was made with key %#x in the run", uint32(w.Segment.Key))
 		switch {
 		case made == 0:
 			why = "no shared memory segment was made in the run"
 		case w.Segment.Nth > 0:
 			why = fmt.Sprintf("only %s made in the run, so no %s", plural(made, "segment"), w.Segment)
 		}
-		c.Host(w.Host).Note(fmt.Sprintf("%s: watch %s+%d: %s: the watch saw nothing",
+		c.Host(w.Host).NoteAtEnd(end, fmt.Sprintf("%s: watch %s+%d: %s: the watch saw nothing",
 			watchLine(w.Pos), w.Segment, w.Addr, why))
 	}
 }

@@ -141,9 +141,11 @@ func TestWatchSegmentNeverMade(t *testing.T) {
 	}, notes(Options{}))
 }
 
-// TestWatchSegmentNeverMadeHosts: with hosts, each note is its host's, at
-// the end of that host's run (bob's is its loss of power at cycle 10000),
-// in time order.
+// TestWatchSegmentNeverMadeHosts: with hosts, each note is its host's,
+// stamped at the end of the whole run (bob's loss of power at cycle
+// 10000), so that the trace stays in time order although alice's run
+// ended before; a host that is off until a later boot has not ended, and
+// a pause then notes nothing.
 func TestWatchSegmentNeverMadeHosts(t *testing.T) {
 	s, err := Load("../testdata/scenarios/hosts_two.txtar")
 	require.NoError(t, err)
@@ -151,22 +153,40 @@ func TestWatchSegmentNeverMadeHosts(t *testing.T) {
 		{Pos: Pos{Filename: s.Path, Line: 7}, Size: 4, Segment: &kernel.SegmentName{Key: 0x1234}, Host: 0},
 		{Pos: Pos{Filename: s.Path, Line: 8}, Size: 4, Segment: &kernel.SegmentName{Nth: 1}, Host: 1},
 	}
-	o, err := s.Run(Options{KeepTrace: true})
-	require.NoError(t, err)
 	type note struct {
 		host  string
 		cycle uint64
 		text  string
 	}
-	var got []note
-	for _, e := range o.Trace {
-		if e.Kind == "note" {
-			got = append(got, note{e.Host, e.Cycle, e.Text})
+	notes := func(opts Options) []note {
+		opts.KeepTrace = true
+		o, err := s.Run(opts)
+		require.NoError(t, err)
+		var got []note
+		last := uint64(0)
+		for _, e := range o.Trace {
+			require.GreaterOrEqual(t, e.Cycle, last, "the trace goes in time order: %s %s", e.Host, e.Text)
+			last = e.Cycle
+			if e.Kind == "note" {
+				got = append(got, note{e.Host, e.Cycle, e.Text})
+			}
 		}
+		if opts.PauseAt == 0 {
+			require.Less(t, o.Hosts[0].Result.Cycles, uint64(10000), "alice's run ends before bob loses power")
+		}
+		return got
 	}
 	require.Equal(t, []note{
-		{"alice", o.Hosts[0].Result.Cycles, "hosts_two.txtar:7: watch shm key 0x1234+0: no shared memory segment was made in the run: the watch saw nothing"},
+		{"alice", 10000, "hosts_two.txtar:7: watch shm key 0x1234+0: no shared memory segment was made in the run: the watch saw nothing"},
 		{"bob", 10000, "hosts_two.txtar:8: watch shm#1+0: no shared memory segment was made in the run: the watch saw nothing"},
-	}, got)
-	require.Less(t, o.Hosts[0].Result.Cycles, uint64(10000), "alice's run ends before bob loses power")
+	}, notes(Options{}))
+
+	// bob boots again at 20000: paused at 15000 while he is off, his
+	// run has not ended, and his watch may still see its segment made;
+	// alice's has (her processes all exited at 3013), and her note comes
+	// at the latest cycle of the hosts, bob's power loss.
+	s.Downs = append(s.Downs, Down{Host: 1, At: 20000, Up: true})
+	require.Equal(t, []note{
+		{"alice", 10000, "hosts_two.txtar:7: watch shm key 0x1234+0: no shared memory segment was made in the run: the watch saw nothing"},
+	}, notes(Options{PauseAt: 15000}))
 }

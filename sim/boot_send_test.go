@@ -1,0 +1,109 @@
+package sim
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// bootSendSrc: alice sends a UDP datagram to bob 50 us after he boots
+// again, and reads 3 ms later without waiting (scenario text below).
+const bootSendSrc = `# alice spins until rdtime reaches 2050000, then sends one UDP datagram on
+# a connected socket to bob, who lost power at 1000 and booted again at
+# 2000000 with nothing on port 7777. 3 ms later she reads without
+# waiting: ECONNREFUSED (exit 111) if bob's ICMP port unreachable came
+# back, EAGAIN (exit 11) if the datagram was lost.
+machine mem=16M quantum=10000 trapcost=0 seed=1 limit=100000000
+host alice ip=10.0.0.1
+host bob ip=10.0.0.2
+link alice bob latency=1ms
+at 1000 down bob
+at 2000000 up bob
+spawn on alice send.s
+expect exit on alice pid 2 111
+-- send.s --
+	.data
+addr:	.half 2
+	.byte 0x1e, 0x61
+	.byte 10, 0, 0, 2
+	.dword 0
+msg:	.ascii "hi"
+	.align 3
+nap:	.dword 0, 3000000
+buf:	.space 8
+	.text
+	.globl _start
+_start:
+	li s1, 2050000
+spin:	rdtime t0
+	bltu t0, s1, spin
+	li a0, 2
+	li a1, 2
+	li a2, 0
+	li a7, SYS_socket
+	ecall
+	mv s0, a0
+	la a1, addr
+	li a2, 16
+	li a7, SYS_connect
+	ecall
+	mv a0, s0
+	la a1, msg
+	li a2, 2
+	li a7, SYS_write
+	ecall
+	la a0, nap
+	li a1, 0
+	li a7, SYS_nanosleep
+	ecall
+	mv a0, s0
+	la a1, buf
+	li a2, 8
+	li a3, 0x40
+	li a4, 0
+	li a5, 0
+	li a7, SYS_recvfrom
+	ecall
+	neg a0, a0
+	li a7, SYS_exit
+	ecall
+`
+
+// TestSendJustAfterBoot: a frame sent to a host just after it boots
+// again reaches the new boot (here, its ICMP port unreachable comes back:
+// exit 111), whether the run is traced or not. The cluster used to let
+// the other hosts run past the boot of a host that was off (up to their
+// lookahead, or further while tracing) before powering it on, so the
+// wire dropped the frame as sent to a host down, and only when traced.
+func TestSendJustAfterBoot(t *testing.T) {
+	s, err := parse("boot_send.txtar", []byte(bootSendSrc), noDisk)
+	require.NoError(t, err)
+	for _, traced := range []bool{false, true} {
+		o, err := s.Run(Options{KeepTrace: traced})
+		require.NoError(t, err)
+		require.Empty(t, s.Check(o), "traced %v", traced)
+		for _, e := range o.Trace {
+			require.NotContains(t, e.Text, "dropped (host down)", "at cycle %d", e.Cycle)
+		}
+	}
+}
+
+// TestUpPastTheLimit: a host whose next boot comes at or after the cycle
+// limit stays down for good: its run ended when it lost power, it does
+// not boot past the limit, and a pause while it is off announces no boot.
+func TestUpPastTheLimit(t *testing.T) {
+	s, err := Load("../testdata/scenarios/hosts_two.txtar")
+	require.NoError(t, err)
+	s.Downs = append(s.Downs, Down{Host: 1, At: s.Machine.CycleLimit * 5, Up: true})
+	o, err := s.Run(Options{})
+	require.NoError(t, err)
+	bob := o.Hosts[1].Result
+	require.True(t, bob.Down)
+	require.Equal(t, uint64(10000), bob.Cycles, "down for good at its power loss")
+	require.Equal(t, "lost power at cycle 10000", HostEnd(bob).String())
+
+	o, err = s.Run(Options{PauseAt: s.Machine.CycleLimit * 2})
+	require.NoError(t, err)
+	require.Zero(t, o.Hosts[1].Result.UpAt, "no boot after the limit")
+	require.NotNil(t, HostEnd(o.Hosts[1].Result))
+}
