@@ -291,18 +291,25 @@ func (c *Cluster) run(pause uint64) []HostResult {
 // pick returns the host to advance next and the cycle it advances from:
 // the host with the earliest next thing to do (its clock, an idle host's
 // next arrival or power loss, an off host's boot), the first in host
-// order on a tie, except that a host booting at that cycle goes first:
-// the others may not run past its boot before it has power (horizon).
+// order on a tie, except that a host whose power goes or comes back at
+// that cycle goes first: the others may not run past it (horizon).
 // -1 if none has anything.
 func (c *Cluster) pick() (int, uint64) {
 	best, at := -1, never
-	for i, h := range c.hosts {
+	for i := range c.hosts {
 		t := c.nextAt(i)
-		if t < at || t == at && h.state == hostOff && c.hosts[best].state != hostOff {
+		if t < at || t == at && c.powerDue(i, t) && !c.powerDue(best, at) {
 			best, at = i, t
 		}
 	}
 	return best, at
+}
+
+// powerDue reports whether host i's power goes or comes back at cycle t
+// or before: its next step takes it down or boots it.
+func (c *Cluster) powerDue(i int, t uint64) bool {
+	d, ok := c.hosts[i].nextPower()
+	return ok && d <= t && c.hosts[i].state != hostEnded
 }
 
 // nextAt is when host i next has something to do: its clock if it runs,
@@ -404,8 +411,8 @@ func (c *Cluster) step(i int, t uint64, pause uint64) {
 
 // horizon is how far host i may run now: up to its next arrival, its power
 // loss and the pause; up to what another host could still send it (their
-// lower bounds plus the lookahead) and the boot of a host that is off;
-// and, while tracing, at most MaxAhead
+// lower bounds plus the lookahead) and another host's next power loss or
+// boot; and, while tracing, at most MaxAhead
 // beyond what the others may still emit, to bound the events held back.
 func (c *Cluster) horizon(i int, pause uint64) uint64 {
 	h := c.hosts[i]
@@ -427,11 +434,14 @@ func (c *Cluster) horizon(i int, pause uint64) uint64 {
 		}
 		if c.fabric != nil {
 			at = min(at, hw.AddCycles(c.sendBound(j), c.fabric.Lookahead()))
-			// Not past another host's boot either: until it has power
-			// the wire drops what is sent to it, so a frame sent after
-			// its boot must wait for it (the wire is told at powerOn).
-			if u, ok := o.nextPower(); ok && o.state == hostOff {
-				at = min(at, u)
+			// Not past another host's power loss or boot either: the
+			// wire learns of them when that host takes them (powerOff,
+			// powerOn), and judges a frame by the power of its
+			// receiver when it is sent and on its way, so a frame sent
+			// after a boot must wait for the boot, and one sent after a
+			// power loss for the loss.
+			if d, ok := o.nextPower(); ok && o.state != hostEnded {
+				at = min(at, d)
 			}
 		}
 		if c.trace != nil {

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -71,19 +72,31 @@ spin:	rdtime t0
 
 // TestSendJustAfterBoot: a frame sent to a host just after it boots
 // again reaches the new boot (here, its ICMP port unreachable comes back:
-// exit 111), whether the run is traced or not. The cluster used to let
-// the other hosts run past the boot of a host that was off (up to their
-// lookahead, or further while tracing) before powering it on, so the
-// wire dropped the frame as sent to a host down, and only when traced.
+// exit 111), whether the run is traced or not.
+//
+// The cluster used to let the other hosts run past the boot of a host
+// that was off (up to their lookahead, or further while tracing) before
+// powering it on, so the wire dropped the frame as sent to a host down,
+// and only when traced. And with a reboot sooner than the link's latency
+// after the power loss, alice ran past both before bob lost power: her
+// frame, sent after his boot, was on its way when he lost power, and
+// died with him (a drop at cycle 1000 of a frame sent at 3000).
 func TestSendJustAfterBoot(t *testing.T) {
-	s, err := parse("boot_send.txtar", []byte(bootSendSrc), noDisk)
-	require.NoError(t, err)
-	for _, traced := range []bool{false, true} {
-		o, err := s.Run(Options{KeepTrace: traced})
+	for _, c := range []struct{ spin, up string }{
+		{"2050000", "2000000"}, // sent 50 us after the boot
+		{"3000", "2000"},       // down 1 us, far less than the link's 1 ms
+	} {
+		src := strings.Replace(strings.Replace(bootSendSrc, "li s1, 2050000", "li s1, "+c.spin, 1),
+			"at 2000000 up bob", "at "+c.up+" up bob", 1)
+		s, err := parse("boot_send.txtar", []byte(src), noDisk)
 		require.NoError(t, err)
-		require.Empty(t, s.Check(o), "traced %v", traced)
-		for _, e := range o.Trace {
-			require.NotContains(t, e.Text, "dropped (host down)", "at cycle %d", e.Cycle)
+		for _, traced := range []bool{false, true} {
+			o, err := s.Run(Options{KeepTrace: traced})
+			require.NoError(t, err)
+			require.Empty(t, s.Check(o), "up at %s, traced %v", c.up, traced)
+			for _, e := range o.Trace {
+				require.NotContains(t, e.Text, "dropped (host down)", "at cycle %d", e.Cycle)
+			}
 		}
 	}
 }
