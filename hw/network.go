@@ -230,10 +230,42 @@ type LinkStats struct {
 // A Link joins two hosts. Its two directions are independent: each has its
 // own buffer, transmitter and random stream.
 type Link struct {
-	cfg   LinkConfig
-	cut   bool // partitioned: everything sent is dropped
+	cfg LinkConfig
+	cut bool // partitioned: everything sent is dropped
+	// cuts lists the cycles at which the link was cut or healed
+	// (SetPartitioned), in order, so that a frame is judged by the link
+	// at the cycle it is sent (cutFor) even if a host that ran ahead
+	// already cut or healed it at a later cycle.
+	cuts  []cutChange
 	dir   [2]direction
 	stats LinkStats
+}
+
+// cutChange is the link cut (cut) or healed at cycle at.
+type cutChange struct {
+	at  uint64
+	cut bool
+}
+
+// cutFor reports whether a frame sent on the link at cycle now is lost to
+// a partition: the link was cut at now, or a cut already made comes
+// after now. The hosts of a run do not all stand at the same cycle: one
+// may be up to a lookahead (the least latency of the links) ahead of
+// another, and the first to send at or after a scheduled cut or heal
+// makes it. A frame the other sends before that cycle finds the link
+// as it is at its own cycle: healed later, the link was still cut when
+// the frame was sent, and the frame is dropped; cut later, the frame,
+// which cannot arrive before the cut (its latency is at least the
+// lookahead), would be on its way at the cut and lost with the others.
+func (l *Link) cutFor(now uint64) bool {
+	cut := false
+	for _, c := range l.cuts {
+		if c.at > now {
+			return cut || c.cut
+		}
+		cut = c.cut
+	}
+	return cut
 }
 
 // direction is one way of a link: from cfg.A to cfg.B (dir[0]) or back.
@@ -505,7 +537,7 @@ func (n *Network) Send(now uint64, f Packet) Verdict {
 		return n.dropAtSend(l, f, v, DropBadSize)
 	}
 	l.stats.SentBytes += uint64(f.Size)
-	if l.cut {
+	if l.cutFor(now) {
 		return n.dropAtSend(l, f, v, DropPartitioned)
 	}
 	if n.isDown(f.From) || n.isDown(f.To) {
@@ -704,6 +736,7 @@ func (n *Network) SetPartitioned(now uint64, name string, cut bool) error {
 		return nil
 	}
 	l.cut = cut
+	l.cuts = append(l.cuts, cutChange{now, cut})
 	if !cut {
 		n.emit(NetEvent{Kind: NetHeal, At: now, Link: name})
 		return nil

@@ -329,6 +329,21 @@ func TestPartition(t *testing.T) {
 	require.EqualError(t, n.SetPartitioned(0, "nope", true), `no link named "nope"`)
 }
 
+// TestPartitionJudgedAtSend: a frame is judged by the link at the cycle
+// it is sent, though the link was already cut or healed at a later cycle
+// (by a host that ran ahead of the sender, less than a lookahead): healed
+// later, it was cut when the frame was sent; cut later, the frame would be
+// on its way at the cut. Only a frame sent after the heal goes.
+func TestPartitionJudgedAtSend(t *testing.T) {
+	n := newNet(t, 1, LinkConfig{Name: "ab", A: 0, B: 1, Latency: 1000})
+	require.NoError(t, n.SetPartitioned(100, "ab", true))
+	require.NoError(t, n.SetPartitioned(500, "ab", false))
+	require.Equal(t, DropPartitioned, n.Send(50, Packet{From: 0, To: 1}).Dropped, "sent before the cut, on its way at it")
+	require.Equal(t, DropPartitioned, n.Send(300, Packet{From: 1, To: 0}).Dropped, "sent while cut, healed later")
+	require.True(t, n.Send(500, Packet{From: 0, To: 1}).Queued(), "sent at the heal")
+	require.Equal(t, uint64(2), n.Link("ab").Stats().Dropped[DropPartitioned])
+}
+
 func TestHostDown(t *testing.T) {
 	n := newNet(t, 1, LinkConfig{Name: "ab", A: 0, B: 1, Latency: 100},
 		LinkConfig{Name: "bc", A: 1, B: 2, Latency: 100})
@@ -506,7 +521,7 @@ func TestSendBadInput(t *testing.T) {
 func TestStatsAddUp(t *testing.T) {
 	n := newNet(t, 5, mixed...)
 	run(n)
-	n.Send(0, Packet{From: 0, To: 1, Size: 9}) // left in flight
+	n.Send(300*50*us, Packet{From: 0, To: 1, Size: 9}) // left in flight (after run's last cut and heal)
 	for _, l := range n.Links() {
 		s := l.Stats()
 		var dropped uint64
