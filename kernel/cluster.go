@@ -440,8 +440,12 @@ func (c *Cluster) horizon(i int, pause uint64) uint64 {
 			// receiver when it is sent and on its way, so a frame sent
 			// after a boot must wait for the boot, and one sent after a
 			// power loss for the loss.
+			// A host's clock may pass its own power loss by the end
+			// of a system call (RunUntil does not split one): it
+			// takes the loss at its clock then, and the others may
+			// run to there.
 			if d, ok := o.nextPower(); ok && o.state != hostEnded {
-				at = min(at, d)
+				at = min(at, max(d, o.k.Now()))
 			}
 		}
 		if c.trace != nil {

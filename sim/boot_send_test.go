@@ -120,3 +120,36 @@ func TestUpPastTheLimit(t *testing.T) {
 	require.Zero(t, o.Hosts[1].Result.UpAt, "no boot after the limit")
 	require.NotNil(t, HostEnd(o.Hosts[1].Result))
 }
+
+// TestPowerLossPastItsCycle: a host whose clock passes its own power loss
+// by the end of a system call (bob: trap cost 1000, the loss at 5000,
+// taken at 5012) does not stall the others. horizon bounded every other
+// host by the loss's cycle, and alice, standing between it and bob's
+// clock, was picked for ever without moving. Traced and untraced, the
+// run ends: alice at the cycle limit, bob down at 5012.
+func TestPowerLossPastItsCycle(t *testing.T) {
+	const src = `machine mem=16M quantum=10000 trapcost=1000 seed=1 limit=1000000
+host alice ip=10.0.0.1 trapcost=7
+host bob ip=10.0.0.2
+link alice bob latency=1us
+spawn on alice spin.s
+spawn on bob spin.s
+at 5000 down bob
+-- spin.s --
+	.text
+	.globl _start
+_start:
+1:	li a7, SYS_getpid
+	ecall
+	j 1b
+`
+	s, err := parse("overshoot.txtar", []byte(src), noDisk)
+	require.NoError(t, err)
+	for _, traced := range []bool{false, true} { // before the fix, each hung (go test's -timeout ends it)
+		o, err := s.Run(Options{KeepTrace: traced})
+		require.NoError(t, err)
+		require.True(t, o.Hosts[1].Result.Down)
+		require.Equal(t, uint64(5012), o.Hosts[1].Result.Cycles, "bob takes the loss at his clock")
+		require.Equal(t, uint64(1000001), o.Hosts[0].Result.Cycles, "alice runs to the limit")
+	}
+}
