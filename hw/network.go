@@ -778,8 +778,8 @@ func (n *Network) SetHostDown(now uint64, host int, down bool) error {
 	return nil
 }
 
-// dropInFlight counts and reports frames lost on their way, in (Arrive, ID,
-// Copy) order.
+// dropInFlight counts and reports frames lost on their way, in
+// compareInflight's order.
 func (n *Network) dropInFlight(now uint64, lost []inflight, why DropReason) {
 	slices.SortFunc(lost, compareInflight)
 	for _, x := range lost {
@@ -790,14 +790,28 @@ func (n *Network) dropInFlight(now uint64, lost []inflight, why DropReason) {
 }
 
 // inbox is a binary min-heap of the frames on their way to one host, by
-// (Arrive, ID, Copy): each frame has a distinct key, so the order in which
-// equal arrival times come out is fixed.
+// (Arrive, Sent, From, ID, Copy) (compareInflight): each frame has a
+// distinct key, so the order in which equal arrival times come out is
+// fixed.
 type inbox []inflight
 
+// compareInflight orders frames on their way by arrival, and frames that
+// arrive at the same cycle as they were sent in simulated time: by the
+// send's cycle, then the sender, then the ID. Not by the ID alone: IDs
+// count sends in the order the simulator made them, and hosts run in
+// turns, each up to a lookahead ahead of the others (and less while
+// tracing), so two hosts' sends can be made out of their cycles' order,
+// and the order of their frames would depend on how far each host ran.
+// One sender's sends are made in its own time order, so among them the
+// ID is their order.
 func compareInflight(a, b inflight) int {
 	switch {
 	case a.Arrive != b.Arrive:
 		return cmpUint64(a.Arrive, b.Arrive)
+	case a.Sent != b.Sent:
+		return cmpUint64(a.Sent, b.Sent)
+	case a.From != b.From:
+		return a.From - b.From
 	case a.ID != b.ID:
 		return cmpUint64(a.ID, b.ID)
 	}

@@ -414,7 +414,11 @@ func TestArrivalsOrder(t *testing.T) {
 	n := newNet(t, 1, LinkConfig{Name: "ab", A: 0, B: 1, Latency: 10},
 		LinkConfig{Name: "cb", A: 2, B: 1, Latency: 5},
 		LinkConfig{Name: "db", A: 3, B: 1, Latency: 20, Duplicate: 1})
-	// All arrive at 20, in ID order; the copy of #4 comes right after it.
+	// Four arrive at 20, in the order they were sent: by the cycle of the
+	// send, then the sender, then the ID (the order the simulator made the
+	// sends in, which with several hosts depends on how far each ran
+	// ahead: #2 was sent at 15 before #3 at 10). The copy of #4 comes at
+	// 21.
 	n.Send(10, Packet{From: 0, To: 1, Payload: "a"})   // #1 at 20
 	n.Send(15, Packet{From: 2, To: 1, Payload: "c"})   // #2 at 20
 	n.Send(10, Packet{From: 0, To: 1, Payload: "a2"})  // #3 at 20
@@ -436,7 +440,7 @@ func TestArrivalsOrder(t *testing.T) {
 	for _, f := range n.Arrivals(1, 21) {
 		got = append(got, arrival{f.ID, f.Copy, f.Arrive, f.Payload})
 	}
-	want := []arrival{{5, 0, 10, "c0"}, {1, 0, 20, "a"}, {2, 0, 20, "c"}, {3, 0, 20, "a2"}, {4, 0, 20, "d"}, {4, 1, 21, "d"}}
+	want := []arrival{{5, 0, 10, "c0"}, {4, 0, 20, "d"}, {1, 0, 20, "a"}, {3, 0, 20, "a2"}, {2, 0, 20, "c"}, {4, 1, 21, "d"}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("arrivals (-want +got):\n%s", d)
 	}
@@ -463,7 +467,7 @@ func TestInFlightAndNext(t *testing.T) {
 	for _, f := range n.InFlight() {
 		ids = append(ids, f.ID)
 	}
-	require.Equal(t, []uint64{2, 4, 1, 3}, ids)
+	require.Equal(t, []uint64{4, 2, 1, 3}, ids, "#2 and #4 both sent at 0 and arriving at 100: host 1's first")
 	t0, ok := n.NextAny()
 	require.True(t, ok)
 	require.Equal(t, uint64(100), t0)
