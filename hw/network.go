@@ -234,7 +234,7 @@ type Link struct {
 	cut bool // partitioned: everything sent is dropped
 	// cuts lists the cycles at which the link was cut or healed
 	// (SetPartitioned), in order, so that a frame is judged by the link
-	// at the cycle it is sent (cutFor) even if a host that ran ahead
+	// at the cycle it is sent (cutAt, cutAfter) even if a host that ran ahead
 	// already cut or healed it at a later cycle.
 	cuts  []cutChange
 	dir   [2]direction
@@ -247,25 +247,35 @@ type cutChange struct {
 	cut bool
 }
 
-// cutFor reports whether a frame sent on the link at cycle now is lost to
-// a partition: the link was cut at now, or a cut already made comes
-// after now. The hosts of a run do not all stand at the same cycle: one
-// may be up to a lookahead (the least latency of the links) ahead of
-// another, and the first to send at or after a scheduled cut or heal
-// makes it. A frame the other sends before that cycle finds the link
-// as it is at its own cycle: healed later, the link was still cut when
-// the frame was sent, and the frame is dropped; cut later, the frame,
-// which cannot arrive before the cut (its latency is at least the
-// lookahead), would be on its way at the cut and lost with the others.
-func (l *Link) cutFor(now uint64) bool {
+// cutAt reports whether the link was cut at cycle now, by the changes
+// made so far (SetPartitioned). The hosts of a run do not all stand at the
+// same cycle: one may be up to a lookahead (the least latency of the
+// links) ahead of another, and the first to send at or after a scheduled
+// cut or heal makes it. A frame the other sends before that cycle is
+// judged by the link as it was at its own cycle (Send): healed later, the
+// link was still cut when the frame was sent.
+func (l *Link) cutAt(now uint64) bool {
 	cut := false
 	for _, c := range l.cuts {
 		if c.at > now {
-			return cut || c.cut
+			break
 		}
 		cut = c.cut
 	}
 	return cut
+}
+
+// cutAfter returns the cycle of a cut made already but after cycle now,
+// the first: the link was whole at now (cutAt) and is cut at that cycle.
+// A frame sent at now goes as if sent before the cut was made, and the cut
+// then takes it if it would still be on its way (Send).
+func (l *Link) cutAfter(now uint64) (uint64, bool) {
+	for _, c := range l.cuts {
+		if c.at > now {
+			return c.at, c.cut
+		}
+	}
+	return 0, false
 }
 
 // direction is one way of a link: from cfg.A to cfg.B (dir[0]) or back.
@@ -537,7 +547,7 @@ func (n *Network) Send(now uint64, f Packet) Verdict {
 		return n.dropAtSend(l, f, v, DropBadSize)
 	}
 	l.stats.SentBytes += uint64(f.Size)
-	if l.cutFor(now) {
+	if l.cutAt(now) {
 		return n.dropAtSend(l, f, v, DropPartitioned)
 	}
 	if n.isDown(f.From) || n.isDown(f.To) {
@@ -589,6 +599,15 @@ func (n *Network) Send(now uint64, f Packet) Verdict {
 		l.stats.Reordered++
 		v.Reordered = true
 	}
+	// A cut already made after now: the frame took its draws as if sent
+	// before the cut was made, and is lost now if it would be on its way
+	// at the cut, as SetPartitioned loses the frames it finds (those that
+	// arrive by the cut's cycle stay). Exact at unlimited bandwidth; a
+	// limited link's transmitter was emptied by the cut already.
+	cut, cutLater := l.cutAfter(now)
+	if cutLater && f.Arrive > cut {
+		return n.dropAtSend(l, f, v, DropPartitioned)
+	}
 	v.Arrive = f.Arrive
 	n.enqueue(l, d, f)
 	if n.onEvent != nil {
@@ -600,7 +619,7 @@ func (n *Network) Send(now uint64, f Packet) Verdict {
 	}
 	// The copy arrives one transmission time after the original (at least a
 	// cycle), if the direction has room for one more frame.
-	if dup && dir.inFlight < l.cfg.MaxInFlight {
+	if dup && dir.inFlight < l.cfg.MaxInFlight && !(cutLater && AddCycles(f.Arrive, max(tx, 1)) > cut) {
 		c := f
 		c.Copy = 1
 		c.Arrive = AddCycles(f.Arrive, max(tx, 1))

@@ -342,6 +342,66 @@ func TestPartitionJudgedAtSend(t *testing.T) {
 	require.Equal(t, DropPartitioned, n.Send(300, Packet{From: 1, To: 0}).Dropped, "sent while cut, healed later")
 	require.True(t, n.Send(500, Packet{From: 0, To: 1}).Queued(), "sent at the heal")
 	require.Equal(t, uint64(2), n.Link("ab").Stats().Dropped[DropPartitioned])
+
+	// A frame that arrives at the very cycle of a cut made already stays,
+	// as SetPartitioned keeps those that arrived by then.
+	require.NoError(t, n.SetPartitioned(3000, "ab", true))
+	v := n.Send(2000, Packet{From: 0, To: 1})
+	require.True(t, v.Queued(), "sent at 2000, arrives at the cut at 3000")
+	require.Equal(t, uint64(3000), v.Arrive)
+	require.Equal(t, DropPartitioned, n.Send(2001, Packet{From: 0, To: 1}).Dropped, "arrives after the cut")
+}
+
+// TestPartitionEitherOrder: a lagging host's frames fare the same
+// whether they were sent before a cut and heal were made (by a host that
+// ran ahead) or after: the same frames arrive at the same cycles, the
+// same are lost, and the link's random draws stay in step, so later
+// frames fare the same too. One frame arrives at the very cycle of the
+// cut (it stays, as SetPartitioned keeps what arrived by then); others
+// would be on their way at the cut, or are sent while it is cut.
+// (TestPartitionJudgedAtSend has a frame that arrives at the very cycle of
+// the cut, without the randomness.)
+func TestPartitionEitherOrder(t *testing.T) {
+	cfg := LinkConfig{Name: "ab", A: 0, B: 1, Latency: 100, Loss: 0.3, Duplicate: 0.3, Reorder: 0.3}
+	before := []uint64{900, 901, 950, 999} // sent before the cut's cycle
+	during := []uint64{1000, 1050}         // sent while cut: the sender makes the cut first (Net's catchUp)
+	type fate struct {
+		ID, Arrive uint64
+		Copy       int
+	}
+	run := func(cutFirst bool) ([]fate, uint64) {
+		n := newNet(t, 7, cfg)
+		send := func(ats []uint64) {
+			for _, at := range ats {
+				n.Send(at, Packet{From: 0, To: 1, Size: 10})
+			}
+		}
+		if cutFirst {
+			require.NoError(t, n.SetPartitioned(1000, "ab", true))
+			require.NoError(t, n.SetPartitioned(1100, "ab", false))
+			send(before)
+			send(during)
+		} else {
+			send(before)
+			require.NoError(t, n.SetPartitioned(1000, "ab", true))
+			send(during)
+			require.NoError(t, n.SetPartitioned(1100, "ab", false))
+		}
+		for at := uint64(1100); at < 1300; at += 5 {
+			n.Send(at, Packet{From: 0, To: 1, Size: 10})
+		}
+		var got []fate
+		for _, f := range n.Arrivals(1, LastCycle) {
+			got = append(got, fate{f.ID, f.Arrive, f.Copy})
+		}
+		return got, n.Link("ab").Stats().Delivered
+	}
+	sendFirst, delivered := run(false)
+	cutFirst, _ := run(true)
+	if d := cmp.Diff(sendFirst, cutFirst); d != "" {
+		t.Errorf("arrivals (-sent before the cut was made +after):\n%s", d)
+	}
+	require.Greater(t, delivered, uint64(10), "frames after the heal go")
 }
 
 func TestHostDown(t *testing.T) {
