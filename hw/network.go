@@ -577,16 +577,27 @@ func (n *Network) Send(now uint64, f Packet) Verdict {
 	reorder := dir.rng.Float64() < l.cfg.Reorder
 	extra := 1 + dir.rng.Uint64N(l.cfg.Latency) // in [1, Latency]
 
+	// A cut already made after now (cutAfter): the frame goes as if sent
+	// before the cut was made, and the cut takes what it would have taken
+	// (SetPartitioned): the transmitter, busy with the frame until the cut
+	// at most, and the frame if it is still on its way then (below).
+	cut, cutLater := l.cutAfter(now)
+
 	// Transmission: after the frames before it, for tx cycles (at unlimited
 	// bandwidth, at once: nothing queues). A lost frame was transmitted too,
 	// and cost the link that time; it is lost on the wire.
 	end := now
 	if l.cfg.Bandwidth != 0 {
 		end = AddCycles(max(now, dir.busyUntil), tx)
-		dir.busyUntil = end
-		if end > now && size > 0 {
-			dir.queue = append(dir.queue, txRecord{end: end, size: size})
-			dir.queued += size
+		switch {
+		case cutLater && end > cut: // the cut stops it and empties the buffer
+			dir.busyUntil = max(dir.busyUntil, cut)
+		default:
+			dir.busyUntil = end
+			if end > now && size > 0 {
+				dir.queue = append(dir.queue, txRecord{end: end, size: size})
+				dir.queued += size
+			}
 		}
 	}
 	if lost {
@@ -599,13 +610,21 @@ func (n *Network) Send(now uint64, f Packet) Verdict {
 		l.stats.Reordered++
 		v.Reordered = true
 	}
-	// A cut already made after now: the frame took its draws as if sent
-	// before the cut was made, and is lost now if it would be on its way
-	// at the cut, as SetPartitioned loses the frames it finds (those that
-	// arrive by the cut's cycle stay). Exact at unlimited bandwidth; a
-	// limited link's transmitter was emptied by the cut already.
-	cut, cutLater := l.cutAfter(now)
+	// The frame took its draws as if sent before the cut was made, and is
+	// lost now if it would be on its way at the cut, as SetPartitioned
+	// loses the frames it finds (those that arrive by the cut's cycle
+	// stay); so is its copy, if the link made one, counted as the cut
+	// would have counted it. What is not the same: the buffer's and
+	// in-flight limits were judged above by the link as the cut left it,
+	// not as it was at now.
 	if cutLater && f.Arrive > cut {
+		if dup && dir.inFlight < l.cfg.MaxInFlight {
+			l.stats.Duplicated++
+			c := f
+			c.Copy = 1
+			c.Arrive = AddCycles(f.Arrive, max(tx, 1))
+			n.dropAtSend(l, c, Verdict{ID: c.ID}, DropPartitioned)
+		}
 		return n.dropAtSend(l, f, v, DropPartitioned)
 	}
 	v.Arrive = f.Arrive
@@ -619,10 +638,15 @@ func (n *Network) Send(now uint64, f Packet) Verdict {
 	}
 	// The copy arrives one transmission time after the original (at least a
 	// cycle), if the direction has room for one more frame.
-	if dup && dir.inFlight < l.cfg.MaxInFlight && !(cutLater && AddCycles(f.Arrive, max(tx, 1)) > cut) {
+	if dup && dir.inFlight < l.cfg.MaxInFlight {
 		c := f
 		c.Copy = 1
 		c.Arrive = AddCycles(f.Arrive, max(tx, 1))
+		if cutLater && c.Arrive > cut { // on its way at the cut: lost
+			l.stats.Duplicated++
+			n.dropAtSend(l, c, Verdict{ID: c.ID}, DropPartitioned)
+			return v
+		}
 		l.stats.Duplicated++
 		v.Duplicated, v.CopyArrive = true, c.Arrive
 		n.enqueue(l, d, c)
@@ -703,7 +727,7 @@ func (n *Network) NextAny() (uint64, bool) {
 }
 
 // Arrivals removes and returns the frames for host that arrive at or before
-// cycle now, in (Arrive, ID, Copy) order, reporting each as delivered.
+// cycle now, in compareInflight's order, reporting each as delivered.
 func (n *Network) Arrivals(host int, now uint64) []Packet {
 	return n.AppendArrivals(nil, host, now)
 }
@@ -726,8 +750,8 @@ func (n *Network) AppendArrivals(out []Packet, host int, now uint64) []Packet {
 	return out
 }
 
-// InFlight returns every frame not yet collected by Arrivals, in (Arrive,
-// ID, Copy) order, for inspect.
+// InFlight returns every frame not yet collected by Arrivals, in
+// compareInflight's order, for inspect.
 func (n *Network) InFlight() []Packet {
 	var all []inflight
 	for _, h := range n.hosts {
@@ -822,7 +846,8 @@ type inbox []inflight
 // tracing), so two hosts' sends can be made out of their cycles' order,
 // and the order of their frames would depend on how far each host ran.
 // One sender's sends are made in its own time order, so among them the
-// ID is their order.
+// ID is their order. (The IDs themselves, which the trace and inspect
+// show, still count in the simulator's order.)
 func compareInflight(a, b inflight) int {
 	switch {
 	case a.Arrive != b.Arrive:

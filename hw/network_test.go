@@ -1,6 +1,7 @@
 package hw
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -402,6 +403,60 @@ func TestPartitionEitherOrder(t *testing.T) {
 		t.Errorf("arrivals (-sent before the cut was made +after):\n%s", d)
 	}
 	require.Greater(t, delivered, uint64(10), "frames after the heal go")
+}
+
+// TestPartitionEitherOrderLimited: the same with a duplicating link (a
+// copy on its way at the cut is counted as the cut counts it) and a
+// bandwidth-limited one (a frame the cut stops keeps the transmitter busy
+// until the cut, not past it). The buffer's and in-flight limits are not
+// covered: a frame sent before a cut made ahead is judged by them as the
+// cut left the link (Send).
+func TestPartitionEitherOrderLimited(t *testing.T) {
+	type frame struct {
+		at   uint64
+		size int
+	}
+	for _, c := range []struct {
+		name          string
+		cfg           LinkConfig
+		before, after []frame
+		cut, heal     uint64
+	}{
+		{"duplicate", LinkConfig{Name: "ab", A: 0, B: 1, Latency: 100, Duplicate: 1},
+			[]frame{{950, 10}, {900, 10}}, nil, 1000, 2000},
+		{"bandwidth", LinkConfig{Name: "ab", A: 0, B: 1, Latency: 100, Bandwidth: 8e6}, // a byte a us
+			[]frame{{990, 100}}, []frame{{1001, 10}}, 1000, 1001},
+	} {
+		run := func(cutFirst bool) (string, LinkStats) {
+			n := newNet(t, 7, c.cfg)
+			send := func(fs []frame) {
+				for _, f := range fs {
+					n.Send(f.at, Packet{From: 0, To: 1, Size: f.size})
+				}
+			}
+			cut := func() {
+				require.NoError(t, n.SetPartitioned(c.cut, "ab", true))
+				require.NoError(t, n.SetPartitioned(c.heal, "ab", false))
+			}
+			if cutFirst {
+				cut()
+				send(c.before)
+			} else {
+				send(c.before)
+				cut()
+			}
+			send(c.after)
+			var got []string
+			for _, f := range n.Arrivals(1, LastCycle) {
+				got = append(got, fmt.Sprintf("#%d.%d@%d", f.ID, f.Copy, f.Arrive))
+			}
+			return strings.Join(got, " "), n.Link("ab").Stats()
+		}
+		a, as := run(false)
+		b, bs := run(true)
+		require.Equal(t, a, b, "%s: arrivals, sent before the cut was made and after", c.name)
+		require.Equal(t, as, bs, "%s: the link's counts", c.name)
+	}
 }
 
 func TestHostDown(t *testing.T) {
