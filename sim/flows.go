@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"ipcsim/kernel"
@@ -131,26 +132,10 @@ func (f *ipcFlows) power(host int, e *kernel.Event) {
 		f.boots[host]++
 		f.bootAt[host] = e.Cycle
 	}
-	for k := range f.unread {
-		if k.host == host {
-			delete(f.unread, k)
-		}
-	}
-	for k := range f.unclear {
-		if k.host == host {
-			delete(f.unclear, k)
-		}
-	}
-	for k := range f.msgs {
-		if k.host == host {
-			delete(f.msgs, k)
-		}
-	}
-	for k := range f.early {
-		if k.host == host {
-			delete(f.early, k)
-		}
-	}
+	maps.DeleteFunc(f.unread, func(k flowQueue, _ []flowSend) bool { return k.host == host })
+	maps.DeleteFunc(f.unclear, func(k flowQueue, _ bool) bool { return k.host == host })
+	maps.DeleteFunc(f.msgs, func(k flowMsg, _ flowSend) bool { return k.host == host })
+	maps.DeleteFunc(f.early, func(k flowMsg, _ flowArrive) bool { return k.host == host })
 	kept := f.sentOrder[:0]
 	for _, k := range f.sentOrder {
 		if k.host == host {
