@@ -234,7 +234,7 @@ type Link struct {
 	cut bool // partitioned: everything sent is dropped
 	// cuts lists the cycles at which the link was cut or healed
 	// (SetPartitioned), in order, so that a frame is judged by the link
-	// at the cycle it is sent (cutAt, cutAfter) even if a host that ran ahead
+	// at the cycle it is sent (cutAt) even if a host that ran ahead
 	// already cut or healed it at a later cycle.
 	cuts  []cutChange
 	dir   [2]direction
@@ -248,34 +248,26 @@ type cutChange struct {
 }
 
 // cutAt reports whether the link was cut at cycle now, by the changes
-// made so far (SetPartitioned). The hosts of a run do not all stand at the
-// same cycle: one may be up to a lookahead (the least latency of the
-// links) ahead of another, and the first to send at or after a scheduled
-// cut or heal makes it. A frame the other sends before that cycle is
-// judged by the link as it was at its own cycle (Send): healed later, the
-// link was still cut when the frame was sent.
-func (l *Link) cutAt(now uint64) bool {
-	cut := false
+// made so far (SetPartitioned), and if it was whole then, the cycle of
+// the first cut made already but after now (later). The hosts of a run do
+// not all stand at the same cycle: one may be up to a lookahead (the
+// least latency of the links) ahead of another, and the first to send at
+// or after a scheduled cut or heal makes it. A frame the other sends
+// before that cycle is judged by the link as it was at its own cycle
+// (Send): healed later, the link was still cut when the frame was sent;
+// cut later, the frame goes as if sent before the cut was made, and the
+// cut then takes it if it would still be on its way.
+func (l *Link) cutAt(now uint64) (cut bool, next uint64, later bool) {
 	for _, c := range l.cuts {
 		if c.at > now {
-			break
+			if cut {
+				return true, 0, false
+			}
+			return false, c.at, true // from whole, the next change is a cut
 		}
 		cut = c.cut
 	}
-	return cut
-}
-
-// cutAfter returns the cycle of a cut made already but after cycle now,
-// the first: the link was whole at now (cutAt) and is cut at that cycle.
-// A frame sent at now goes as if sent before the cut was made, and the cut
-// then takes it if it would still be on its way (Send).
-func (l *Link) cutAfter(now uint64) (uint64, bool) {
-	for _, c := range l.cuts {
-		if c.at > now {
-			return c.at, c.cut
-		}
-	}
-	return 0, false
+	return cut, 0, false
 }
 
 // direction is one way of a link: from cfg.A to cfg.B (dir[0]) or back.
@@ -547,7 +539,8 @@ func (n *Network) Send(now uint64, f Packet) Verdict {
 		return n.dropAtSend(l, f, v, DropBadSize)
 	}
 	l.stats.SentBytes += uint64(f.Size)
-	if l.cutAt(now) {
+	cutNow, cut, cutLater := l.cutAt(now)
+	if cutNow {
 		return n.dropAtSend(l, f, v, DropPartitioned)
 	}
 	if n.isDown(f.From) || n.isDown(f.To) {
@@ -577,11 +570,10 @@ func (n *Network) Send(now uint64, f Packet) Verdict {
 	reorder := dir.rng.Float64() < l.cfg.Reorder
 	extra := 1 + dir.rng.Uint64N(l.cfg.Latency) // in [1, Latency]
 
-	// A cut already made after now (cutAfter): the frame goes as if sent
+	// A cut already made after now (cutLater): the frame goes as if sent
 	// before the cut was made, and the cut takes what it would have taken
 	// (SetPartitioned): the transmitter, busy with the frame until the cut
 	// at most, and the frame if it is still on its way then (below).
-	cut, cutLater := l.cutAfter(now)
 
 	// Transmission: after the frames before it, for tx cycles (at unlimited
 	// bandwidth, at once: nothing queues). A lost frame was transmitted too,

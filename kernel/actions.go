@@ -109,11 +109,5 @@ func (k *Kernel) Note(text string) {
 // (sim's watches of segments never made) keeps the trace in time order
 // although this host may have ended long before the others.
 func (k *Kernel) NoteAtEnd(end uint64, text string) {
-	if !k.tracing {
-		return
-	}
-	k.event = Event{Kind: "note", Text: text}
-	k.event.Cycle = max(end, k.m.Clock.Now())
-	k.event.Host = k.cfg.Host
-	k.cfg.Trace(&k.event)
+	k.emitEventAt(nil, &Event{Kind: "note", Text: text}, max(end, k.m.Clock.Now()))
 }

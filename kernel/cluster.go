@@ -148,6 +148,19 @@ func (h *clusterHost) nextPower() (uint64, bool) {
 	return 0, false
 }
 
+// powerAt is the cycle at which the host will take its next power event
+// (nextPower), if it has one and has not ended: the event's cycle, or its
+// clock if that is later. A host's clock may pass its own power loss by
+// the end of a system call (RunUntil does not split one), and it takes
+// the loss at its clock then.
+func (h *clusterHost) powerAt() (uint64, bool) {
+	d, ok := h.nextPower()
+	if !ok || h.state == hostEnded {
+		return 0, false
+	}
+	return max(d, h.k.Now()), true
+}
+
 // takePower marks the power event at cycle at, the next one that changes
 // something, as taken.
 func (h *clusterHost) takePower() {
@@ -308,8 +321,8 @@ func (c *Cluster) pick() (int, uint64) {
 // powerDue reports whether host i's power goes or comes back at cycle t
 // or before: its next step takes it down or boots it.
 func (c *Cluster) powerDue(i int, t uint64) bool {
-	d, ok := c.hosts[i].nextPower()
-	return ok && d <= t && c.hosts[i].state != hostEnded
+	d, ok := c.hosts[i].powerAt()
+	return ok && d <= t
 }
 
 // nextAt is when host i next has something to do: its clock if it runs,
@@ -440,12 +453,8 @@ func (c *Cluster) horizon(i int, pause uint64) uint64 {
 			// receiver when it is sent and on its way, so a frame sent
 			// after a boot must wait for the boot, and one sent after a
 			// power loss for the loss.
-			// A host's clock may pass its own power loss by the end
-			// of a system call (RunUntil does not split one): it
-			// takes the loss at its clock then, and the others may
-			// run to there.
-			if d, ok := o.nextPower(); ok && o.state != hostEnded {
-				at = min(at, max(d, o.k.Now()))
+			if d, ok := o.powerAt(); ok {
+				at = min(at, d)
 			}
 		}
 		if c.trace != nil {
@@ -497,8 +506,8 @@ func (c *Cluster) sendBound(j int) uint64 {
 func (c *Cluster) eventBound(j int) uint64 {
 	h := c.hosts[j]
 	t := c.sendBound(j)
-	if d, ok := h.nextPower(); ok && h.state != hostEnded {
-		t = min(t, max(d, h.k.Now()))
+	if d, ok := h.powerAt(); ok {
+		t = min(t, d)
 	}
 	return t
 }

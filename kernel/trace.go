@@ -372,13 +372,17 @@ func (e *Event) Keep() Event {
 // what Config.Trace gets (valid only during the call, as Config.Trace
 // says): so the caller's &Event{...} does not escape, and an event costs
 // no allocation of its own.
-func (k *Kernel) emitEvent(t *Task, e *Event) {
+func (k *Kernel) emitEvent(t *Task, e *Event) { k.emitEventAt(t, e, k.m.Clock.Now()) }
+
+// emitEventAt is emitEvent with the event stamped at cycle at rather than
+// now (NoteAtEnd).
+func (k *Kernel) emitEventAt(t *Task, e *Event, at uint64) {
 	if !k.tracing {
 		return
 	}
 	k.event = *e
 	ev := &k.event // not e: the variable that reaches Trace would leak
-	ev.Cycle = k.m.Clock.Now()
+	ev.Cycle = at
 	ev.Host = k.cfg.Host
 	if t != nil {
 		ev.PID = t.PID
