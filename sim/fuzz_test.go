@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -120,9 +121,10 @@ func checkRanges(t *testing.T, m Machine) {
 }
 
 // fuzzRun runs a parsed scenario briefly (at most 2 MiB of memory and
-// 20000 cycles, whatever it asks for), tracing and checking it, twice:
-// nothing may panic, and both runs must give the same bytes. Seed ranges
-// are dropped (each would be up to 1000 more runs).
+// 20000 cycles, whatever it asks for), tracing and checking it, twice,
+// then once more untraced: nothing may panic, both traced runs must give
+// the same bytes, and the untraced run the same console and exits. Seed
+// ranges are dropped (each would be up to 1000 more runs).
 func fuzzRun(t *testing.T, s *Scenario) {
 	t.Helper()
 	c := *s
@@ -161,6 +163,7 @@ func fuzzRun(t *testing.T, s *Scenario) {
 		if _, err := c.Updated(o); err != nil && !strings.Contains(err.Error(), "cannot record") {
 			t.Fatalf("Updated: %v", err)
 		}
+		b.WriteString(consoleMark)
 		b.Write(EncodeConsole(o.Console))
 		b.WriteString(FormatExits(o.Result))
 		runs[i] = b.String()
@@ -168,4 +171,20 @@ func fuzzRun(t *testing.T, s *Scenario) {
 	if runs[0] != runs[1] {
 		t.Fatalf("two runs differ:\n%s", Diff([]byte(runs[0]), []byte(runs[1])))
 	}
+	// A third run without any trace (nor want/trace, which makes Run
+	// trace) must end as the traced ones did: tracing changes nothing.
+	bare := c
+	bare.Wants = slices.DeleteFunc(slices.Clone(c.Wants), func(w Want) bool { return w.Name == "want/trace" })
+	o, err := bare.Run(Options{})
+	if err != nil {
+		t.Fatalf("untraced run: %v, traced runs started", err)
+	}
+	traced := runs[0][strings.Index(runs[0], consoleMark):]
+	untraced := consoleMark + string(EncodeConsole(o.Console)) + FormatExits(o.Result)
+	if traced != untraced {
+		t.Fatalf("untraced run differs from traced:\n%s", Diff([]byte(traced), []byte(untraced)))
+	}
 }
+
+// consoleMark separates fuzzRun's check messages from the console.
+const consoleMark = "--- console and exits\n"
