@@ -13,12 +13,13 @@ import (
 // as untraced: each host's result (why it stopped, when, who exited how,
 // the instructions retired), console and snapshot, and the assertions'
 // results. ipcsim test runs a scenario untraced unless it has a want/trace
-// section, ipcsim run traces it: they must agree. The untraced run drops
-// the want/trace section, which would make Run trace (57 of the 93
-// scenarios have one; a clock tick added only when tracing fails all 93) (an audit found a run
+// section, ipcsim run traces it: they must agree (an audit found a run
 // with hosts where a frame sent just after a reboot was lost only when
-// traced, TestSendJustAfterBoot). TestTraceChangesNothing checks one
-// scenario more closely (memory never touched by the program).
+// traced, TestSendJustAfterBoot). The untraced run drops the want/trace
+// section, which would make Run trace: 57 of the 93 scenarios have one,
+// and a clock tick added only when tracing fails all 93.
+// TestTraceChangesNothing checks one scenario more closely (memory never
+// touched by the program).
 func TestTraceChangesNoScenario(t *testing.T) {
 	var files []string
 	for _, dir := range []string{"scenarios", "faults"} {
