@@ -39,3 +39,40 @@ func benchTrace(b *testing.B, mode string) {
 func BenchmarkTraceOff(b *testing.B)  { benchTrace(b, "off") }
 func BenchmarkTraceText(b *testing.B) { benchTrace(b, "text") }
 func BenchmarkTraceJSON(b *testing.B) { benchTrace(b, "json") }
+
+// benchAppend formats the events of 100 traced round trips of
+// testdata/bench/bin/pipepingpong, kept beforehand, again and again: the
+// tracer's own share of BenchmarkTraceText or BenchmarkTraceJSON, without
+// the kernel's (making the events) or the run's. One op is one event.
+func benchAppend(b *testing.B, json bool) {
+	elf, err := os.ReadFile(filepath.Join("..", "testdata", "bench", "bin", "pipepingpong"))
+	if err != nil {
+		b.Fatalf("committed ELF missing: %v (rebuild with testdata/bench/build.sh)", err)
+	}
+	var events []kernel.Event
+	k := kernel.New(kernel.Config{
+		Stdout: io.Discard,
+		Files:  []kernel.File{{Path: "/pipepingpong", Data: elf, Mode: 0755}},
+		Trace:  func(e *kernel.Event) { events = append(events, e.Keep()) },
+	})
+	if _, err := k.Spawn("pipepingpong", []string{"pipepingpong", "100"}, nil); err != nil {
+		b.Fatal(err)
+	}
+	if res := k.Run(); res.Reason != kernel.StopAllExited {
+		b.Fatalf("pipepingpong ended badly: %v", res.Reason)
+	}
+	var buf []byte
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		e := &events[i%len(events)]
+		if json {
+			buf = AppendEventJSON(buf[:0], e)
+		} else {
+			buf = AppendHostEvent(buf[:0], e, 0)
+		}
+	}
+}
+
+func BenchmarkAppendText(b *testing.B) { benchAppend(b, false) }
+func BenchmarkAppendJSON(b *testing.B) { benchAppend(b, true) }
