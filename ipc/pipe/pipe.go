@@ -41,17 +41,30 @@ var (
 	ErrBrokenPipe = abi.EPIPE
 )
 
-// Pipe is one pipe. Its bytes live in a ring buffer: the unread bytes are
-// buf[head], buf[head+1], ... (wrapping around), len of them.
+// Pipe is one pipe. Its bytes live in a ring buffer of size bytes: the
+// unread bytes are at ring indexes head, head+1, ... (wrapping around at
+// size), len of them.
 //
 // Linux gives a pipe its pages one at a time as data arrives; likewise the
-// ring starts small and grows (up to the capacity) only when a write needs
-// room, so a pipe costs host memory for what it holds, not for its size.
+// ring starts at a page and grows (up to the capacity) only when a write
+// needs room, so a pipe costs host memory for what it holds, not for its
+// size.
+//
+// Only the front of the ring has host memory: buf stores indexes
+// [0, len(buf)) and grows (up to size) when a write reaches past its end
+// (store). Reading the last unread byte sends head back to 0, so a pipe
+// that passes a few bytes at a time keeps them in the minStore bytes it
+// starts with. That is for many processes passing a token (issue 13's
+// BenchmarkRing): 10,000 pipes then keep their bytes in small buffers side
+// by side, not in a page of host memory each, and a switch touches fewer
+// of the host's cache lines and TLB entries. The ring's indexes (Head, in
+// dumps) are those of a ring whose storage is whole.
 type Pipe struct {
 	ID int // numbers the pipe in traces: pipe#ID
 
-	buf  []byte // the ring storage, at most capacity bytes
-	head int    // index in buf of the first unread byte
+	buf  []byte // the ring's indexes [0, len(buf)); len(buf) <= size
+	size int    // the ring's length: 0 before the first write, then at least a page and at most capacity
+	head int    // ring index of the first unread byte
 	len  int    // number of unread bytes
 	cap  int    // capacity: the most bytes the pipe holds (F_GETPIPE_SZ)
 
@@ -149,9 +162,9 @@ func (p *Pipe) Read(dst []byte) (int, error) {
 		return 0, ErrWouldBlock
 	}
 	n := min(len(dst), p.len)
-	first := copy(dst[:n], p.buf[p.head:min(p.head+n, len(p.buf))])
+	first := copy(dst[:n], p.buf[p.head:min(p.head+n, p.size)])
 	copy(dst[first:n], p.buf[:n-first])
-	p.head = (p.head + n) % len(p.buf)
+	p.head = (p.head + n) % p.size
 	p.len -= n
 	p.read += uint64(n)
 	if p.len == 0 {
@@ -179,10 +192,11 @@ func (p *Pipe) Write(src []byte, atomic bool) (int, error) {
 		return 0, ErrWouldBlock
 	}
 	n := min(len(src), room)
-	if p.len+n > len(p.buf) {
-		p.resize(min(p.cap, max(2*len(p.buf), p.len+n, pageSize)))
+	if p.len+n > p.size {
+		p.resize(min(p.cap, max(2*p.size, p.len+n, pageSize)))
 	}
-	tail := (p.head + p.len) % len(p.buf)
+	tail := (p.head + p.len) % p.size
+	p.store(min(tail+n, p.size)) // all of the ring if the write wraps around
 	first := copy(p.buf[tail:], src[:n])
 	copy(p.buf, src[first:n])
 	p.len += n
@@ -240,18 +254,33 @@ func (p *Pipe) SetCap(capacity int) error {
 		return ErrBusy
 	}
 	p.cap = capacity
-	if len(p.buf) > capacity {
+	if p.size > capacity {
 		p.resize(capacity)
 	}
 	p.Queue.Notify(abi.POLLOUT)
 	return nil
 }
 
+// minStore is the storage a ring starts with: a token or a line of text.
+const minStore = 64
+
 // resize moves the unread bytes to a new ring of size bytes, head at 0.
+// The new ring stores as much of its front as holds them.
 func (p *Pipe) resize(size int) {
-	buf := make([]byte, size)
+	buf := make([]byte, min(size, max(p.len, minStore)))
 	p.copyOut(buf)
-	p.buf, p.head = buf, 0
+	p.buf, p.size, p.head = buf, size, 0
+}
+
+// store makes the ring's indexes [0, end) stored, end <= size: buf grows
+// to at least twice its length (or to size), keeping what it holds.
+func (p *Pipe) store(end int) {
+	if end <= len(p.buf) {
+		return
+	}
+	buf := make([]byte, min(p.size, max(end, 2*len(p.buf))))
+	copy(buf, p.buf)
+	p.buf = buf
 }
 
 // copyOut copies the unread bytes, oldest first, to dst.
@@ -259,7 +288,7 @@ func (p *Pipe) copyOut(dst []byte) {
 	if p.len == 0 {
 		return
 	}
-	n := copy(dst, p.buf[p.head:min(p.head+p.len, len(p.buf))])
+	n := copy(dst, p.buf[p.head:min(p.head+p.len, p.size)])
 	copy(dst[n:p.len], p.buf)
 }
 

@@ -120,3 +120,79 @@ func TestNotifies(t *testing.T) {
 	require.Equal(t, []sched.EventMask{abi.POLLIN, abi.POLLIN | abi.POLLHUP}, rd.events)
 	require.Equal(t, []sched.EventMask{abi.POLLOUT, abi.POLLOUT | abi.POLLERR}, wr.events)
 }
+
+func TestTokenKeepsSmallStorage(t *testing.T) {
+	p := open(t)
+	token := []byte("12345678")
+	for range 100 {
+		_, err := p.Write(token, true)
+		require.NoError(t, err)
+		_, err = p.Read(make([]byte, 8))
+		require.NoError(t, err)
+	}
+	require.Equal(t, pageSize, p.size, "the ring is a page")
+	require.Equal(t, minStore, len(p.buf), "of which only the front is stored")
+}
+
+// wholeRing is the pipe's ring with all of its storage, as it was before
+// the storage grew lazily: the model whose ring indexes Pipe must keep.
+type wholeRing struct {
+	buf, data []byte
+	head, cap int
+}
+
+func (r *wholeRing) write(src []byte) int {
+	n := min(len(src), r.cap-len(r.data))
+	if len(r.data)+n > len(r.buf) {
+		size := min(r.cap, max(2*len(r.buf), len(r.data)+n, pageSize))
+		r.buf, r.head = make([]byte, size), 0
+	}
+	r.data = append(r.data, src[:n]...)
+	return n
+}
+
+func (r *wholeRing) read(n int) []byte {
+	n = min(n, len(r.data))
+	if n == 0 {
+		return []byte{}
+	}
+	out := append([]byte(nil), r.data[:n]...)
+	r.data = r.data[n:]
+	r.head = (r.head + n) % len(r.buf)
+	if len(r.data) == 0 {
+		r.head = 0
+	}
+	return out
+}
+
+func TestRingIndexesOfAWholeRing(t *testing.T) {
+	p := open(t)
+	r := &wholeRing{cap: DefaultCapacity}
+	rng := uint32(1)
+	next := func(n int) int { rng = rng*1664525 + 1013904223; return int(rng>>8) % n }
+	var b byte
+	for i := range 3000 {
+		if next(2) == 0 {
+			src := make([]byte, []int{1, 8, 100, 3000, 9000}[next(5)])
+			for j := range src {
+				b++
+				src[j] = b
+			}
+			n, err := p.Write(src, false)
+			if err != nil {
+				require.ErrorIs(t, err, ErrWouldBlock)
+			}
+			require.Equal(t, r.write(src), n, "op %d", i)
+		} else {
+			dst := make([]byte, []int{1, 8, 500, 5000}[next(4)])
+			n, err := p.Read(dst)
+			if err != nil {
+				require.ErrorIs(t, err, ErrWouldBlock)
+			}
+			require.Equal(t, r.read(len(dst)), dst[:n], "op %d", i)
+		}
+		require.Equal(t, r.head, p.Head(), "op %d", i)
+		require.Equal(t, len(r.buf), p.size, "op %d", i)
+		require.LessOrEqual(t, len(p.buf), p.size)
+	}
+}
