@@ -38,7 +38,8 @@ type Cluster struct {
 	trace    func(*Event)
 	reboot   func(host int, k *Kernel)
 	maxAhead uint64
-	held     int // events held back, over all hosts
+	bound    bool // maxAhead applies untraced too (ClusterConfig.MaxAhead set)
+	held     int  // events held back, over all hosts
 }
 
 // Fabric joins the hosts of a Cluster: the simulated network. Without one
@@ -75,8 +76,10 @@ type ClusterConfig struct {
 	Trace func(*Event)
 	// MaxAhead bounds how many cycles a host runs beyond the lowest clock
 	// of the others while tracing, so that the events held back for the
-	// merge stay few (DefaultMaxAhead if 0). It changes no run, only how
-	// often the hosts take turns.
+	// merge stay few (DefaultMaxAhead if 0). Set (not 0), it bounds them
+	// untraced too, for tests and experiments: untraced, a host runs up to
+	// the lookahead ahead unless MaxAhead is set. It changes no run, only
+	// how often the hosts take turns.
 	MaxAhead uint64
 	// Reboot, if not nil, prepares the new kernel of a host that boots
 	// again (Cluster.Up) before it runs: installs its files, schedules its
@@ -202,7 +205,7 @@ type Boot struct {
 
 // NewCluster boots every host of cfg.
 func NewCluster(cfg ClusterConfig) *Cluster {
-	c := &Cluster{trace: cfg.Trace, reboot: cfg.Reboot, maxAhead: cfg.MaxAhead}
+	c := &Cluster{trace: cfg.Trace, reboot: cfg.Reboot, maxAhead: cfg.MaxAhead, bound: cfg.MaxAhead != 0}
 	if c.maxAhead == 0 {
 		c.maxAhead = DefaultMaxAhead
 	}
@@ -425,8 +428,9 @@ func (c *Cluster) step(i int, t uint64, pause uint64) {
 // horizon is how far host i may run now: up to its next arrival, its power
 // loss and the pause; up to what another host could still send it (their
 // lower bounds plus the lookahead) and another host's next power loss or
-// boot; and, while tracing, at most MaxAhead
-// beyond what the others may still emit, to bound the events held back.
+// boot; and, while tracing (or untraced with ClusterConfig.MaxAhead set),
+// at most MaxAhead beyond what the others may still emit, to bound the
+// events held back.
 func (c *Cluster) horizon(i int, pause uint64) uint64 {
 	h := c.hosts[i]
 	at := never
@@ -457,7 +461,7 @@ func (c *Cluster) horizon(i int, pause uint64) uint64 {
 				at = min(at, d)
 			}
 		}
-		if c.trace != nil {
+		if c.trace != nil || c.bound {
 			at = min(at, hw.AddCycles(c.eventBound(j), c.maxAhead))
 		}
 	}
