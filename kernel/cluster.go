@@ -39,6 +39,7 @@ type Cluster struct {
 	reboot   func(host int, k *Kernel)
 	maxAhead uint64
 	bound    bool // maxAhead applies untraced too (ClusterConfig.MaxAhead set)
+	stepping int  // the host taking its arrivals and running now (step), or -1
 	held     int  // events held back, over all hosts
 }
 
@@ -205,7 +206,7 @@ type Boot struct {
 
 // NewCluster boots every host of cfg.
 func NewCluster(cfg ClusterConfig) *Cluster {
-	c := &Cluster{trace: cfg.Trace, reboot: cfg.Reboot, maxAhead: cfg.MaxAhead, bound: cfg.MaxAhead != 0}
+	c := &Cluster{trace: cfg.Trace, reboot: cfg.Reboot, maxAhead: cfg.MaxAhead, bound: cfg.MaxAhead != 0, stepping: -1}
 	if c.maxAhead == 0 {
 		c.maxAhead = DefaultMaxAhead
 	}
@@ -397,6 +398,8 @@ func (c *Cluster) step(i int, t uint64, pause uint64) {
 		c.powerOff(i)
 		return
 	}
+	c.stepping = i // its events from now on are at its clock or later (eventBound)
+	defer func() { c.stepping = -1 }()
 	if c.fabric != nil {
 		if a, ok := c.fabric.Next(i); ok && a <= now {
 			c.fabric.Deliver(i, now)
@@ -507,8 +510,18 @@ func (c *Cluster) sendBound(j int) uint64 {
 // emit: when it next sends (it emits nothing before it runs) or its power
 // goes or comes back (an idle host's, or a running one's whose processes
 // all sleep past it).
+//
+// The host that step advances emits its next event at its clock or later:
+// that is its bound while it takes its arrivals and runs. Its state may
+// say otherwise meanwhile: a host whose processes all sleep is quiet
+// (QuietUntil) until it runs, and a frame it takes has left the fabric
+// (Next) before the frame's arrival and what the kernel does with it are
+// traced, at its clock.
 func (c *Cluster) eventBound(j int) uint64 {
 	h := c.hosts[j]
+	if j == c.stepping {
+		return h.k.Now()
+	}
 	t := c.sendBound(j)
 	if d, ok := h.powerAt(); ok {
 		t = min(t, d)
