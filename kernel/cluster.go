@@ -296,6 +296,11 @@ func (c *Cluster) run(pause uint64) []HostResult {
 		}
 		if pause != 0 && h.state != hostEnded && h.state != hostOff { // an idle host waits: paused too
 			out[i].Result = h.k.result(StopPaused)
+			// A host whose processes all sleep, or that idles, does
+			// nothing before its next event, at or after the pause
+			// (pick): it stands at the pause, though its clock lags
+			// where the cluster happened to leave it.
+			out[i].Result.Cycles = max(out[i].Result.Cycles, pause)
 		}
 		if h.boots > 1 {
 			out[i].Result.Exits, out[i].Result.ExitsDropped = h.exits(out[i].Result)
