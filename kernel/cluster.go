@@ -63,6 +63,11 @@ type Fabric interface {
 	// Up says that host has power again at cycle now and runs kernel k,
 	// booted afresh: frames to it are delivered again, to k.
 	Up(host int, now uint64, k *Kernel)
+	// Change makes the changes the network makes by itself at their
+	// cycles (a link cut or healed) that are due by now, if they were not
+	// made yet, and reports whether it made one: a cut loses frames on
+	// their way, and Next may then report a later arrival, or none.
+	Change(now uint64) bool
 }
 
 // ClusterConfig sets up a Cluster.
@@ -276,6 +281,11 @@ func (c *Cluster) run(pause uint64) []HostResult {
 		i, t := c.pick()
 		if i < 0 || pause != 0 && t >= pause {
 			break
+		}
+		if c.fabric != nil && c.fabric.Change(t) {
+			// A link cut or healed by now: every host is at t or later,
+			// and a frame the cut lost no longer wakes its receiver.
+			continue
 		}
 		c.step(i, t, pause)
 		c.flush()
