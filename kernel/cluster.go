@@ -38,7 +38,9 @@ type Cluster struct {
 	trace    func(*Event)
 	reboot   func(host int, k *Kernel)
 	maxAhead uint64
-	held     int // events held back, over all hosts
+	bound    bool // maxAhead applies untraced too (ClusterConfig.MaxAhead set)
+	stepping int  // the host taking its arrivals and running now (step), or -1
+	held     int  // events held back, over all hosts
 }
 
 // Fabric joins the hosts of a Cluster: the simulated network. Without one
@@ -61,6 +63,11 @@ type Fabric interface {
 	// Up says that host has power again at cycle now and runs kernel k,
 	// booted afresh: frames to it are delivered again, to k.
 	Up(host int, now uint64, k *Kernel)
+	// Change makes the changes the network makes by itself at their
+	// cycles (a link cut or healed) that are due by now, if they were not
+	// made yet, and reports whether it made one: a cut loses frames on
+	// their way, and Next may then report a later arrival, or none.
+	Change(now uint64) bool
 }
 
 // ClusterConfig sets up a Cluster.
@@ -75,8 +82,10 @@ type ClusterConfig struct {
 	Trace func(*Event)
 	// MaxAhead bounds how many cycles a host runs beyond the lowest clock
 	// of the others while tracing, so that the events held back for the
-	// merge stay few (DefaultMaxAhead if 0). It changes no run, only how
-	// often the hosts take turns.
+	// merge stay few (DefaultMaxAhead if 0). Set (not 0), it bounds them
+	// untraced too, for tests and experiments: untraced, a host runs up to
+	// the lookahead ahead unless MaxAhead is set. It changes no run, only
+	// how often the hosts take turns.
 	MaxAhead uint64
 	// Reboot, if not nil, prepares the new kernel of a host that boots
 	// again (Cluster.Up) before it runs: installs its files, schedules its
@@ -202,7 +211,7 @@ type Boot struct {
 
 // NewCluster boots every host of cfg.
 func NewCluster(cfg ClusterConfig) *Cluster {
-	c := &Cluster{trace: cfg.Trace, reboot: cfg.Reboot, maxAhead: cfg.MaxAhead}
+	c := &Cluster{trace: cfg.Trace, reboot: cfg.Reboot, maxAhead: cfg.MaxAhead, bound: cfg.MaxAhead != 0, stepping: -1}
 	if c.maxAhead == 0 {
 		c.maxAhead = DefaultMaxAhead
 	}
@@ -273,6 +282,11 @@ func (c *Cluster) run(pause uint64) []HostResult {
 		if i < 0 || pause != 0 && t >= pause {
 			break
 		}
+		if c.fabric != nil && c.fabric.Change(t) {
+			// A link cut or healed by now: every host is at t or later,
+			// and a frame the cut lost no longer wakes its receiver.
+			continue
+		}
 		c.step(i, t, pause)
 		c.flush()
 	}
@@ -292,6 +306,11 @@ func (c *Cluster) run(pause uint64) []HostResult {
 		}
 		if pause != 0 && h.state != hostEnded && h.state != hostOff { // an idle host waits: paused too
 			out[i].Result = h.k.result(StopPaused)
+			// A host whose processes all sleep, or that idles, does
+			// nothing before its next event, at or after the pause
+			// (pick): it stands at the pause, though its clock lags
+			// where the cluster happened to leave it.
+			out[i].Result.Cycles = max(out[i].Result.Cycles, pause)
 		}
 		if h.boots > 1 {
 			out[i].Result.Exits, out[i].Result.ExitsDropped = h.exits(out[i].Result)
@@ -394,6 +413,8 @@ func (c *Cluster) step(i int, t uint64, pause uint64) {
 		c.powerOff(i)
 		return
 	}
+	c.stepping = i // its events from now on are at its clock or later (eventBound)
+	defer func() { c.stepping = -1 }()
 	if c.fabric != nil {
 		if a, ok := c.fabric.Next(i); ok && a <= now {
 			c.fabric.Deliver(i, now)
@@ -425,8 +446,9 @@ func (c *Cluster) step(i int, t uint64, pause uint64) {
 // horizon is how far host i may run now: up to its next arrival, its power
 // loss and the pause; up to what another host could still send it (their
 // lower bounds plus the lookahead) and another host's next power loss or
-// boot; and, while tracing, at most MaxAhead
-// beyond what the others may still emit, to bound the events held back.
+// boot; and, while tracing (or untraced with ClusterConfig.MaxAhead set),
+// at most MaxAhead beyond what the others may still emit, to bound the
+// events held back.
 func (c *Cluster) horizon(i int, pause uint64) uint64 {
 	h := c.hosts[i]
 	at := never
@@ -457,7 +479,7 @@ func (c *Cluster) horizon(i int, pause uint64) uint64 {
 				at = min(at, d)
 			}
 		}
-		if c.trace != nil {
+		if c.trace != nil || c.bound {
 			at = min(at, hw.AddCycles(c.eventBound(j), c.maxAhead))
 		}
 	}
@@ -503,8 +525,18 @@ func (c *Cluster) sendBound(j int) uint64 {
 // emit: when it next sends (it emits nothing before it runs) or its power
 // goes or comes back (an idle host's, or a running one's whose processes
 // all sleep past it).
+//
+// The host that step advances emits its next event at its clock or later:
+// that is its bound while it takes its arrivals and runs. Its state may
+// say otherwise meanwhile: a host whose processes all sleep is quiet
+// (QuietUntil) until it runs, and a frame it takes has left the fabric
+// (Next) before the frame's arrival and what the kernel does with it are
+// traced, at its clock.
 func (c *Cluster) eventBound(j int) uint64 {
 	h := c.hosts[j]
+	if j == c.stepping {
+		return h.k.Now()
+	}
 	t := c.sendBound(j)
 	if d, ok := h.powerAt(); ok {
 		t = min(t, d)

@@ -210,6 +210,8 @@ func (w *wire) Down(h int, now uint64) { w.queue[h] = nil }
 
 func (w *wire) Up(int, uint64, *Kernel) {}
 
+func (w *wire) Change(uint64) bool { return false }
+
 // console is host from's console: its bytes go on the wire.
 type wireConsole struct {
 	w    *wire

@@ -114,17 +114,26 @@ func (n *Net) Schedule(at uint64, name string, cut bool) error {
 	return nil
 }
 
-// catchUp applies the link events due by now. Each is applied at its own
-// cycle, before any send or delivery at or after it: a host that runs
-// ahead of another does so by less than the lookahead, so a frame a
-// lagging host sent before the cut but would deliver after it is still
-// on the wire when the cut comes, and is lost with the others.
-func (n *Net) catchUp(now uint64) {
+// Change makes the link events due by now (catchUp), for the cluster:
+// it calls it before it runs a host from cycle now, when every host is
+// at now or later.
+func (n *Net) Change(now uint64) bool { return n.catchUp(now) }
+
+// catchUp applies the link events due by now, and reports whether there
+// was one. Each is applied at its own cycle, before any send or delivery
+// at or after it: by the first host to send or take a frame at or after
+// it, or by the cluster once every host has reached it (Change),
+// whichever comes first. A frame a lagging host sends before the cut
+// but would deliver after it is lost with the others (hw.Link.cutAt).
+func (n *Net) catchUp(now uint64) bool {
+	made := false
 	for len(n.events) > 0 && n.events[0].at <= now {
 		e := n.events[0]
 		n.events = n.events[1:]
 		n.wire.SetPartitioned(e.at, e.link, e.cut) // the link exists: Schedule checked
+		made = true
 	}
+	return made
 }
 
 // traceWire tells the trace of the host concerned what the wire did: the

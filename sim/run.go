@@ -44,6 +44,13 @@ type Options struct {
 	// (kernel.Config.CheckInvariants), as Scenario.CheckInvariants does:
 	// a broken one stops the host, and Outcome.BrokenInvariant says which.
 	Check bool
+	// MaxAhead, if not 0, bounds how many cycles a host of a scenario
+	// with hosts runs ahead of the others (kernel.ClusterConfig.MaxAhead),
+	// traced or not; 0 leaves the cluster's default (DefaultMaxAhead
+	// traced, the network's lookahead untraced). It changes no run, only
+	// how often the hosts take turns: for tests and experiments
+	// (TestInterleavingChangesNoScenario).
+	MaxAhead uint64
 	// Pcap, if not nil, holds a writer per host, in the order of the
 	// scenario's host lines (one for a scenario without them): host i's
 	// packets are captured to Pcap[i] in the pcap format
@@ -149,7 +156,7 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 	}
 	nhosts := max(1, len(s.Hosts))
 	consoles := make([]*consoleBuffer, nhosts)
-	cc := kernel.ClusterConfig{}
+	cc := kernel.ClusterConfig{MaxAhead: opts.MaxAhead}
 	for i := range nhosts {
 		m, name := s.Machine, ""
 		if len(s.Hosts) > 0 {
