@@ -32,15 +32,21 @@ import (
 // every other host's clock), then written ordered by (cycle, host order,
 // order of emission). What is held back is bounded: a host runs at most
 // MaxAhead cycles beyond the lowest bound of the others while tracing.
+// The network is a source of its own: the lines of a change it makes by
+// itself at a cycle (a link cut or healed, and the frames a cut loses on
+// their way) come first in their cycle, whichever host's name they carry
+// and whenever the change is made; until it is made, no event at or after
+// its cycle is written (Fabric.NextChange).
 type Cluster struct {
 	hosts    []*clusterHost
 	fabric   Fabric
 	trace    func(*Event)
 	reboot   func(host int, k *Kernel)
 	maxAhead uint64
-	bound    bool // maxAhead applies untraced too (ClusterConfig.MaxAhead set)
-	stepping int  // the host taking its arrivals and running now (step), or -1
-	held     int  // events held back, over all hosts
+	bound    bool    // maxAhead applies untraced too (ClusterConfig.MaxAhead set)
+	stepping int     // the host taking its arrivals and running now (step), or -1
+	held     int     // events held back, over all hosts and the network
+	netHeld  []Event // the network's change lines held back (Fabric.Changing)
 }
 
 // Fabric joins the hosts of a Cluster: the simulated network. Without one
@@ -68,6 +74,15 @@ type Fabric interface {
 	// made yet, and reports whether it made one: a cut loses frames on
 	// their way, and Next may then report a later arrival, or none.
 	Change(now uint64) bool
+	// NextChange returns the cycle of the next change the network will
+	// make by itself (Change), if one is to come: a host's event at or
+	// after it waits in the trace until the change's lines are told.
+	NextChange() (uint64, bool)
+	// Changing says whether the network is making such a change now: the
+	// events traced meanwhile are the change's (a cut's or a heal's line,
+	// the frames a cut loses), told by the network, whatever host they
+	// name.
+	Changing() bool
 }
 
 // ClusterConfig sets up a Cluster.
@@ -296,6 +311,10 @@ func (c *Cluster) run(pause uint64) []HostResult {
 				h.state = hostEnded // idle with nothing on its way: its last result stands
 			}
 		}
+	} else if c.fabric != nil {
+		// Every host stands at the pause: the network makes the changes
+		// due by then, whose lines come before the events held back.
+		c.fabric.Change(pause)
 	}
 	c.flushAll()
 	out := make([]HostResult, len(c.hosts))
@@ -675,10 +694,18 @@ func (k *Kernel) describeLost(t *Task) string {
 	return s + " ready to run"
 }
 
-// event takes an event of host i during its run: it is written at once if
-// no other host can still emit an earlier one and nothing is held back,
-// and held back otherwise.
+// netSource numbers the network among the sources of the trace: it comes
+// before host 0 in a cycle.
+const netSource = -1
+
+// event takes an event of host i during its run (or of the network, while
+// it makes a change: Fabric.Changing): it is written at once if no other
+// source can still emit an earlier one and nothing is held back, and held
+// back otherwise.
 func (c *Cluster) event(i int, e *Event) {
+	if c.fabric != nil && c.fabric.Changing() {
+		i = netSource
+	}
 	if c.held > 0 {
 		c.flush()
 	}
@@ -686,16 +713,30 @@ func (c *Cluster) event(i int, e *Event) {
 		c.trace(e)
 		return
 	}
-	h := c.hosts[i]
-	h.held = append(h.held, e.Keep())
+	q := c.queue(i)
+	*q = append(*q, e.Keep())
 	c.held++
 	c.flush()
 }
 
-// safe reports whether an event of host i at cycle cy can be written: every
-// other host's events still to come are later, or at the same cycle but
-// after it in host order.
+// queue returns the events held back of source i: a host, or netSource.
+func (c *Cluster) queue(i int) *[]Event {
+	if i == netSource {
+		return &c.netHeld
+	}
+	return &c.hosts[i].held
+}
+
+// safe reports whether an event of source i (a host, or netSource) at
+// cycle cy can be written: every other source's events still to come are
+// later, or at the same cycle but after it (the network first, then the
+// hosts in their order).
 func (c *Cluster) safe(i int, cy uint64) bool {
+	if c.fabric != nil && i != netSource {
+		if nc, ok := c.fabric.NextChange(); ok && nc <= cy {
+			return false
+		}
+	}
 	for j := range c.hosts {
 		if j == i {
 			continue
@@ -707,12 +748,12 @@ func (c *Cluster) safe(i int, cy uint64) bool {
 	return true
 }
 
-// flush writes the held-back events that are safe, in (cycle, host, order
-// of emission) order.
+// flush writes the held-back events that are safe, in (cycle, source,
+// order of emission) order.
 func (c *Cluster) flush() {
 	for c.held > 0 {
 		i := c.earliestHeld()
-		if !c.safe(i, c.hosts[i].held[0].Cycle) {
+		if !c.safe(i, (*c.queue(i))[0].Cycle) {
 			return
 		}
 		c.writeHeld(i)
@@ -727,25 +768,30 @@ func (c *Cluster) flushAll() {
 	}
 }
 
-// earliestHeld returns the host whose first held event comes first.
+// earliestHeld returns the source (a host, or netSource) whose first held
+// event comes first; at a tie, the first source in order.
 func (c *Cluster) earliestHeld() int {
-	best := -1
+	best, at := 0, never
+	found := false
+	if len(c.netHeld) > 0 {
+		best, at, found = netSource, c.netHeld[0].Cycle, true
+	}
 	for i, h := range c.hosts {
-		if len(h.held) > 0 && (best < 0 || h.held[0].Cycle < c.hosts[best].held[0].Cycle) {
-			best = i
+		if len(h.held) > 0 && (!found || h.held[0].Cycle < at) {
+			best, at, found = i, h.held[0].Cycle, true
 		}
 	}
 	return best
 }
 
-// writeHeld writes host i's first held event.
+// writeHeld writes the first held event of source i.
 func (c *Cluster) writeHeld(i int) {
-	h := c.hosts[i]
-	c.trace(&h.held[0])
-	h.held[0] = Event{}
-	h.held = h.held[1:]
-	if len(h.held) == 0 {
-		h.held = h.held[:0:0] // let the backing array go
+	q := c.queue(i)
+	c.trace(&(*q)[0])
+	(*q)[0] = Event{}
+	*q = (*q)[1:]
+	if len(*q) == 0 {
+		*q = (*q)[:0:0] // let the backing array go
 	}
 	c.held--
 }

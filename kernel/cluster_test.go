@@ -212,6 +212,10 @@ func (w *wire) Up(int, uint64, *Kernel) {}
 
 func (w *wire) Change(uint64) bool { return false }
 
+func (w *wire) NextChange() (uint64, bool) { return 0, false }
+
+func (w *wire) Changing() bool { return false }
+
 // console is host from's console: its bytes go on the wire.
 type wireConsole struct {
 	w    *wire

@@ -21,6 +21,9 @@ type Net struct {
 	hosts  []*Kernel
 	byAddr map[netip.Addr]int // a host's number by its address (looked up, never iterated)
 	buf    []hw.Packet        // reused by Deliver
+	// changing is set while catchUp makes a link event: what the wire
+	// tells meanwhile is the change's (Changing).
+	changing bool
 }
 
 // A linkEvent is a link cut or healed at a cycle.
@@ -119,6 +122,17 @@ func (n *Net) Schedule(at uint64, name string, cut bool) error {
 // at now or later.
 func (n *Net) Change(now uint64) bool { return n.catchUp(now) }
 
+// NextChange is the cycle of the next link event not made yet.
+func (n *Net) NextChange() (uint64, bool) {
+	if len(n.events) == 0 {
+		return 0, false
+	}
+	return n.events[0].at, true
+}
+
+// Changing says whether catchUp is making a link event now.
+func (n *Net) Changing() bool { return n.changing }
+
 // catchUp applies the link events due by now, and reports whether there
 // was one. Each is applied at its own cycle, before any send or delivery
 // at or after it: by the first host to send or take a frame at or after
@@ -128,9 +142,14 @@ func (n *Net) Change(now uint64) bool { return n.catchUp(now) }
 func (n *Net) catchUp(now uint64) bool {
 	made := false
 	for len(n.events) > 0 && n.events[0].at <= now {
+		// The change's lines are traced with the change still to come
+		// (NextChange): no event at or after its cycle is written before
+		// them.
 		e := n.events[0]
-		n.events = n.events[1:]
+		n.changing = true
 		n.wire.SetPartitioned(e.at, e.link, e.cut) // the link exists: Schedule checked
+		n.changing = false
+		n.events = n.events[1:]
 		made = true
 	}
 	return made

@@ -111,45 +111,12 @@ func maskLinks(o *Outcome) {
 	}
 }
 
-// withoutLinkChanges returns trace without the lines of links cut or
-// healed, and of frames dropped because a link was cut. A known fault,
-// not fixed: the trace tells a cut or a heal when the wire makes it, as
-// the first host's event, and with a cut the frames it loses on their way,
-// stamped at the cut's cycle: when a host first sends or takes a frame at
-// or after that cycle, or when every host has reached it (Fabric.Change).
-// By then a host may have run past that cycle, by up to the lookahead or
-// by a system call that ends past its horizon, and written later events
-// (FuzzInterleave: alice, trap cost 35, writes an event at cycle 40 before
-// the cut at 3, or after it, depending on MaxAhead). What the cut does to
-// frames does not depend on when it is made (hw.Link.cutAt,
-// Fabric.Change), only where its lines are.
-func withoutLinkChanges(trace []string) []string {
-	var out []string
-	for _, l := range trace {
-		if !isLinkChange(l) {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-// isLinkChange reports whether a line of the trace tells a link cut or
-// healed, or a frame dropped because a link was cut (withoutLinkChanges).
-func isLinkChange(line string) bool {
-	return strings.Contains(line, ": cut (partition): ") || strings.Contains(line, ": healed: ") ||
-		strings.Contains(line, " dropped (partitioned)")
-}
-
-// inTimeOrder fails t if the trace's cycles go back anywhere, but for the
-// lines of links cut or healed (withoutLinkChanges).
+// inTimeOrder fails t if the trace's cycles go back anywhere.
 func inTimeOrder(t *testing.T, events []kernel.Event, what string) {
 	t.Helper()
 	var last *kernel.Event
 	for i := range events {
 		e := &events[i]
-		if e.Kind == "net" && isLinkChange(e.Text) {
-			continue
-		}
 		if last != nil && e.Cycle < last.Cycle {
 			t.Fatalf("%s: the trace goes back in time:\n%s\n%s", what, FormatHostEvent(last, 6), FormatHostEvent(e, 6))
 		}
@@ -166,11 +133,10 @@ func sameOutcome(t testing.TB, a, b *Outcome, what string) {
 	}
 }
 
-// sameTrace fails t if trace b differs from trace a, frame numbers masked
-// and links cut and healed left out (withoutLinkChanges).
+// sameTrace fails t if trace b differs from trace a, frame numbers masked.
 func sameTrace(t testing.TB, a, b []string, what string) {
 	t.Helper()
-	if d := cmp.Diff(withoutLinkChanges(a), withoutLinkChanges(b)); d != "" {
+	if d := cmp.Diff(a, b); d != "" {
 		t.Errorf("%s: the trace differs (-want +got):\n%s", what, d)
 	}
 }
@@ -214,10 +180,8 @@ func allScenarioFiles(t *testing.T) []string {
 // cluster runs them (each up to the network's lookahead ahead), or
 // bounded untraced, or traced with MaxAhead 1, 7, 1000, the default and
 // 1<<40, or paused on the way. Traced, the trace is the same whatever
-// MaxAhead is, but for the frames' numbers (frameID) and where a link's
-// cut, heal and the cut's losses are told (withoutLinkChanges), and in
-// time order; paused,
-// each pause shows the same state traced and untraced.
+// MaxAhead is, but for the frames' numbers (frameID), and in time order;
+// paused, each pause shows the same state traced and untraced.
 func TestInterleavingChangesNoScenario(t *testing.T) {
 	n := 0
 	for _, f := range allScenarioFiles(t) {
@@ -333,6 +297,48 @@ func TestCutBeforeTheFrameWakesItsReceiver(t *testing.T) {
 		bob := runInterleaved(t, s, il).out.Hosts[1].Result
 		if bob.Reason != kernel.StopDeadlock || bob.Cycles != 520502 {
 			t.Errorf("%s: bob: %s at cycle %d, want a deadlock at 520502", il, bob.Reason, bob.Cycles)
+		}
+	}
+}
+
+// TestLinkChangeToldBeforeThePause: a host that runs on its own, making a
+// system call after another, passes the cycle of a partition within one
+// turn, and the run pauses before any host sends a frame or the cluster
+// takes another turn: the cut is made only at the pause. Its line must
+// still come before the host's later events, and the trace stay in time
+// order, paused or not.
+func TestLinkChangeToldBeforeThePause(t *testing.T) {
+	src := `machine mem=16M quantum=10000 seed=1 limit=20000
+host alice ip=10.0.0.1
+host bob ip=10.0.0.2
+link alice bob latency=1ms
+spawn on alice busy.s
+at 5000 partition alice bob
+-- busy.s --
+	.text
+	.globl _start
+_start:
+1:	li a7, SYS_getpid
+	ecall
+	j 1b
+`
+	s, err := Parse("busy.txtar", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pauses := range [][]uint64{nil, {5001}, {5500}, {4999, 5001, 9000}} {
+		o, err := s.Run(Options{KeepTrace: true, SnapshotAt: pauses, Snapshot: func(uint64, *Outcome) {}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		what := fmt.Sprintf("paused at %v", pauses)
+		inTimeOrder(t, o.Trace, what)
+		cut := slices.IndexFunc(o.Trace, func(e kernel.Event) bool { return strings.Contains(e.Text, "cut (partition)") })
+		if cut < 0 {
+			t.Fatalf("%s: no cut in the trace", what)
+		}
+		if o.Trace[cut].Cycle != 5000 {
+			t.Errorf("%s: the cut is told at cycle %d, want 5000", what, o.Trace[cut].Cycle)
 		}
 	}
 }
