@@ -157,13 +157,19 @@ func (n *Net) catchUp(now uint64) bool {
 
 // traceWire tells the trace of the host concerned what the wire did: the
 // sender's for a send or a drop at the sender, the receiver's for a
-// delivery or a loss on the way.
+// delivery or a loss on the way, the host's whose power went or came
+// back, and the first end's of a link cut or healed (its A: alice of
+// "link alice bob").
 func (n *Net) traceWire(e hw.NetEvent) {
 	host := e.Packet.From
-	if e.Kind == hw.NetDeliver || e.Kind == hw.NetHostDown || e.Kind == hw.NetHostUp {
+	switch e.Kind {
+	case hw.NetDeliver:
 		host = e.Packet.To
-		if e.Kind != hw.NetDeliver {
-			host = e.Host
+	case hw.NetHostDown, hw.NetHostUp:
+		host = e.Host
+	case hw.NetPartition, hw.NetHeal:
+		if l := n.wire.Link(e.Link); l != nil {
+			host = l.Config().A
 		}
 	}
 	if host < 0 || host >= len(n.hosts) {

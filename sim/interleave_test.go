@@ -342,3 +342,46 @@ _start:
 		}
 	}
 }
+
+// TestLinkChangeNamesItsFirstEnd: a link's cut and heal are told on the
+// line of the link's first end (bob of "link bob carol"), not of the
+// first host, which may not be on the link at all.
+func TestLinkChangeNamesItsFirstEnd(t *testing.T) {
+	src := `machine mem=16M quantum=10000 seed=1 limit=20000
+host alice ip=10.0.0.1
+host bob ip=10.0.0.2
+host carol ip=10.0.0.3
+link bob carol latency=1ms
+spawn on alice busy.s
+at 5000 partition bob carol
+at 6000 heal bob carol
+-- busy.s --
+	.text
+	.globl _start
+_start:
+1:	li a7, SYS_getpid
+	ecall
+	j 1b
+`
+	s, err := Parse("busy.txtar", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.Run(Options{KeepTrace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var told []string
+	for _, e := range o.Trace {
+		if e.Kind == "net" {
+			told = append(told, fmt.Sprintf("%d %s %s", e.Cycle, e.Host, e.Text))
+		}
+	}
+	want := []string{
+		"5000 bob link bob-carol: cut (partition): the frames on it are lost, and it carries nothing until it heals",
+		"6000 bob link bob-carol: healed: it carries frames again",
+	}
+	if d := cmp.Diff(want, told); d != "" {
+		t.Errorf("the link's lines (-want +got):\n%s", d)
+	}
+}
