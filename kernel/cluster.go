@@ -285,7 +285,9 @@ func (c *Cluster) Run() []HostResult { return c.run(0) }
 
 // RunUntil runs like Run but pauses when every host still running has
 // reached cycle at (its Result says StopPaused), so that its state can be
-// looked at; the trace is written up to there. Run or RunUntil continues.
+// looked at; the trace is written up to there (the events of a host whose
+// system call ran past the pause wait for the run to go on). Run or
+// RunUntil continues.
 func (c *Cluster) RunUntil(at uint64) []HostResult { return c.run(max(at, 1)) }
 
 // never is the bound of what has none.
@@ -311,12 +313,23 @@ func (c *Cluster) run(pause uint64) []HostResult {
 				h.state = hostEnded // idle with nothing on its way: its last result stands
 			}
 		}
-	} else if c.fabric != nil {
-		// Every host stands at the pause: the network makes the changes
-		// due by then, whose lines come before the events held back.
-		c.fabric.Change(pause)
 	}
-	c.flushAll()
+	if c.fabric != nil {
+		// The network makes its changes up to the pause, or up to the
+		// last cycle limit if the run ended (every change, with a host
+		// that has none), whatever the hosts did meanwhile: the trace
+		// tells the same changes paused or not.
+		c.fabric.Change(c.changesUntil(pause))
+	}
+	if pause == 0 {
+		c.flushAll()
+	} else {
+		// Every host stands at the pause or later: what comes before it
+		// is written; a host whose system call ran past the pause keeps
+		// its later events held, to be written in order when the run
+		// goes on (the trace is written up to the pause).
+		c.flush()
+	}
 	out := make([]HostResult, len(c.hosts))
 	for i, h := range c.hosts {
 		out[i] = HostResult{Name: h.k.cfg.Host, Result: h.res, Down: h.down, Lost: h.lost, Past: h.past}
@@ -329,7 +342,11 @@ func (c *Cluster) run(pause uint64) []HostResult {
 			// nothing before its next event, at or after the pause
 			// (pick): it stands at the pause, though its clock lags
 			// where the cluster happened to leave it.
+			// Not past its own cycle limit, which it cannot run past.
 			out[i].Result.Cycles = max(out[i].Result.Cycles, pause)
+			if lim := h.k.cfg.CycleLimit; lim != 0 {
+				out[i].Result.Cycles = min(out[i].Result.Cycles, lim)
+			}
 		}
 		if h.boots > 1 {
 			out[i].Result.Exits, out[i].Result.ExitsDropped = h.exits(out[i].Result)
@@ -337,6 +354,24 @@ func (c *Cluster) run(pause uint64) []HostResult {
 		}
 	}
 	return out
+}
+
+// changesUntil is the cycle up to which the network makes its changes
+// when a run stops: the pause, or when it ended the last of the hosts'
+// cycle limits (never, if a host has none).
+func (c *Cluster) changesUntil(pause uint64) uint64 {
+	if pause != 0 {
+		return pause
+	}
+	end := uint64(0)
+	for _, h := range c.hosts {
+		lim := h.k.cfg.CycleLimit
+		if lim == 0 {
+			return never
+		}
+		end = max(end, lim)
+	}
+	return end
 }
 
 // pick returns the host to advance next and the cycle it advances from:
@@ -463,7 +498,8 @@ func (c *Cluster) step(i int, t uint64, pause uint64) {
 }
 
 // horizon is how far host i may run now: up to its next arrival, its power
-// loss and the pause; up to what another host could still send it (their
+// loss, the network's next change and the pause; up to what another host
+// could still send it (their
 // lower bounds plus the lookahead) and another host's next power loss or
 // boot; and, while tracing (or untraced with ClusterConfig.MaxAhead set),
 // at most MaxAhead beyond what the others may still emit, to bound the
@@ -480,6 +516,12 @@ func (c *Cluster) horizon(i int, pause uint64) uint64 {
 	if c.fabric != nil {
 		if a, ok := c.fabric.Next(i); ok {
 			at = min(at, a)
+		}
+		// Not past the network's next change: run makes it (Change)
+		// before the next turn, and no event at or after it is written
+		// until then. (Changes due by now are made: the host moves on.)
+		if nc, ok := c.fabric.NextChange(); ok && nc > h.k.Now() {
+			at = min(at, nc)
 		}
 	}
 	for j, o := range c.hosts {

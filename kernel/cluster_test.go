@@ -2,12 +2,14 @@ package kernel
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"ipcsim/abi"
+	"ipcsim/hw"
 	"ipcsim/sim/asm"
 )
 
@@ -462,4 +464,48 @@ func TestOnlyInitIdlesToAction(t *testing.T) {
 	}
 	require.Equal(t, "0  pid 1 init starts: it reaps every child, orphans included", trace[0])
 	require.Equal(t, "5000  pid 0 timer interrupt", trace[1])
+}
+
+// TestHeldEventsStayFewWhileAChangeIsDue: alice runs system calls on her
+// own (bob is down for good) past a link cut she never sends on. No event
+// at or after a change is written before the change is told, so a turn
+// that ran past it held every later event to the end of the run (97,519
+// at once with this limit); a turn now stops at the change.
+func TestHeldEventsStayFewWhileAChangeIsDue(t *testing.T) {
+	busy := clusterProgram(t, "busy", `
+	.text
+	.globl _start
+_start:
+1:	li a7, SYS_getpid
+	ecall
+	j 1b
+`, nil)
+	cfgs := []Config{
+		{Host: "alice", Quantum: 10000, CycleLimit: 200_000, Files: []File{busy}, Addr: netip.MustParseAddr("10.0.0.1")},
+		{Host: "bob", Quantum: 10000, CycleLimit: 200_000, Addr: netip.MustParseAddr("10.0.0.2")},
+	}
+	net := NewNet(1)
+	for i := range cfgs {
+		cfgs[i].Network = net.Sender(i)
+	}
+	var c *Cluster
+	most, cut := 0, false
+	c = NewCluster(ClusterConfig{Hosts: cfgs, Trace: func(e *Event) {
+		if c != nil {
+			most = max(most, c.held)
+		}
+		cut = cut || e.Kind == "net" && e.Cycle == 5000
+	}})
+	for i := range cfgs {
+		require.NoError(t, net.AddHost(c.Host(i), cfgs[i].Addr))
+	}
+	_, err := net.Wire().AddLink(hw.LinkConfig{Name: "alice-bob", A: 0, B: 1, Latency: 1_000_000})
+	require.NoError(t, err)
+	require.NoError(t, net.Schedule(5000, "alice-bob", true))
+	c.Connect(net)
+	c.Down(1, 100)
+	spawn(t, c.Host(0), "busy")
+	c.Run()
+	require.True(t, cut, "the cut at 5000 is told")
+	require.Less(t, most, 1000, "events held back at once")
 }

@@ -208,8 +208,14 @@ func (n *Net) traceWire(e hw.NetEvent) {
 		text = e.String()
 	}
 	// Stamped with when it happened on the wire: a loss is decided at the
-	// send, a partition's losses when the link is cut.
-	ev := &Event{Cycle: e.At, Host: k.cfg.Host, Kind: "net", Text: text}
+	// send, a partition's losses when the link is cut. An arrival is told
+	// when its host takes it: at the frame's arrival, or later if a system
+	// call of the host ran past it (its trace is at that cycle already).
+	at := e.At
+	if e.Kind == hw.NetDeliver {
+		at = max(at, k.Now())
+	}
+	ev := &Event{Cycle: at, Host: k.cfg.Host, Kind: "net", Text: text}
 	if isPacket {
 		ev.Packet = packetEvent(p)
 		ev.Packet.Link, ev.Packet.Frame = e.Link, e.Packet.ID

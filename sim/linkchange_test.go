@@ -1,0 +1,179 @@
+package sim
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Regression tests of an audit of the network's place in the trace (the
+// network as a source of its own, Fabric.NextChange): whatever the hosts
+// do around a scheduled link change (all idle, one down for good, one
+// running on its own, a system call that runs past it or past a pause),
+// every interleaving and every pause tells the same changes at the same
+// places, in time order.
+
+// busySrc is a program that makes system calls for ever.
+const busySrc = `-- busy.s --
+	.text
+	.globl _start
+_start:
+1:	li a7, SYS_getpid
+	ecall
+	j 1b
+`
+
+// sameEverywhere runs src traced as the cluster runs it, then under each
+// of ils, and fails t if an outcome or a trace differs, or a trace goes
+// back in time.
+func sameEverywhere(t *testing.T, src string, ils []interleaving) ran {
+	t.Helper()
+	s, err := Parse("../testdata/scenarios/linkchange.txtar", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := runInterleaved(t, s, interleaving{traced: true})
+	inTimeOrder(t, base.events, "traced")
+	for _, il := range ils {
+		r := runInterleaved(t, s, il)
+		sameOutcome(t, base.out, r.out, il.String())
+		if il.traced {
+			sameTrace(t, base.trace, r.trace, il.String())
+			inTimeOrder(t, r.events, il.String())
+		}
+	}
+	return base
+}
+
+// told counts the lines of the trace that contain what.
+func told(r ran, what string) int {
+	n := 0
+	for _, l := range r.trace {
+		if strings.Contains(l, what) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestLinkChangeWhenEveryHostIdles: the change comes after every host has
+// nothing left to do; a run paused at it told it, one not paused did not.
+func TestLinkChangeWhenEveryHostIdles(t *testing.T) {
+	r := sameEverywhere(t, `machine mem=16M quantum=10000 seed=1 limit=1000000
+host alice ip=10.0.0.1
+host bob ip=10.0.0.2
+link alice bob latency=1ms
+spawn on alice quick.s
+at 100000 partition alice bob
+-- quick.s --
+	.text
+	.globl _start
+_start:
+	li a0, 0
+	li a7, SYS_exit
+	ecall
+`, []interleaving{{traced: true, pauses: []uint64{100000}}, {traced: true, pauses: []uint64{200000}}})
+	if n := told(r, "cut (partition)"); n != 1 {
+		t.Errorf("the cut is told %d times, want once", n)
+	}
+}
+
+// TestLinkChangeWhileOneHostRunsAlone: bob is down for good, alice runs
+// on her own and never sends: her turns used to run past the change, which
+// then held every later event back to the end of the run (997,699 at once
+// at a limit of 2,000,000) and was told only if a pause made it. Now no
+// turn runs past a change (horizon).
+func TestLinkChangeWhileOneHostRunsAlone(t *testing.T) {
+	r := sameEverywhere(t, `machine mem=16M quantum=10000 seed=1 limit=20000
+host alice ip=10.0.0.1
+host bob ip=10.0.0.2
+link alice bob latency=1ms
+spawn on alice busy.s
+at 100 down bob
+at 5000 partition alice bob
+`+busySrc, []interleaving{{traced: true, pauses: []uint64{6000}}, {traced: true, ahead: 1}, {ahead: 1}})
+	if n := told(r, "cut (partition)"); n != 1 {
+		t.Errorf("the cut is told %d times, want once", n)
+	}
+	// A change at a cycle with another, and a pause exactly there.
+	sameEverywhere(t, `machine mem=16M quantum=10000 seed=1 limit=20000
+host alice ip=10.0.0.1
+host bob ip=10.0.0.2
+link alice bob latency=1ms
+spawn on alice busy.s
+at 5000 partition alice bob
+at 5000 heal alice bob
+at 7001 partition alice bob
+`+busySrc, []interleaving{
+		{traced: true, pauses: []uint64{5000}},
+		{traced: true, pauses: []uint64{5000, 7001}},
+		{traced: true, ahead: 1, pauses: []uint64{4999, 5000, 5001, 7000, 7001}},
+		{traced: true, ahead: 1},
+		{traced: true, ahead: 1 << 40},
+	})
+}
+
+// TestPauseWhereASystemCallRunsPast: alice's system calls take 5000
+// cycles, so she stands past a pause; what she did after it used to be
+// written at the pause, before bob's earlier events (and a change's) that
+// came when the run went on. Now it waits, held, for its turn.
+func TestPauseWhereASystemCallRunsPast(t *testing.T) {
+	src := `machine mem=16M quantum=10000 trapcost=0 seed=1 limit=60000
+host alice ip=10.0.0.1 trapcost=5000
+host bob ip=10.0.0.2
+link alice bob latency=1ms
+spawn on alice busy.s
+spawn on bob busy.s
+at 20003 partition alice bob
+` + busySrc
+	var ils []interleaving
+	for p := uint64(20000); p < 30000; p += 2473 {
+		ils = append(ils, interleaving{traced: true, pauses: []uint64{p}})
+	}
+	ils = append(ils, interleaving{traced: true, ahead: 1, pauses: []uint64{20000, 22473}})
+	sameEverywhere(t, src, ils)
+}
+
+// TestPauseNotPastTheLimit: a host paused past its cycle limit stands at
+// its limit, which it cannot run past, not at the pause.
+func TestPauseNotPastTheLimit(t *testing.T) {
+	s, err := Parse("../testdata/scenarios/linkchange.txtar", []byte(`machine mem=16M quantum=10000 seed=1 limit=20000
+host alice ip=10.0.0.1
+host bob ip=10.0.0.2
+link alice bob latency=1ms
+spawn on alice busy.s
+`+busySrc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runInterleaved(t, s, interleaving{pauses: []uint64{30000}})
+	for _, p := range r.paused {
+		for _, h := range p.Hosts {
+			if h.Result.Cycles > 20000 {
+				t.Errorf("paused at 30000: %s at cycle %d, past its limit 20000", h.Name, h.Result.Cycles)
+			}
+		}
+	}
+}
+
+// TestArrivalToldWhenTaken: a frame that arrives while its host is in a
+// long system call is told when the host takes it, not at its arrival,
+// which the host's trace had already passed.
+func TestArrivalToldWhenTaken(t *testing.T) {
+	for _, tc := range []uint64{1500, 3000} {
+		src := fmt.Sprintf(`machine mem=16M quantum=10000 trapcost=0 seed=1 limit=150000
+host alice ip=10.0.0.1 trapcost=%d
+host bob ip=10.0.0.2
+link alice bob latency=10us
+spawn on bob ../net/bin/udpping server
+spawn on alice ../net/bin/udpping client 10.0.0.2 3
+spawn on alice busy.s
+spawn on bob busy.s
+`, tc) + busySrc
+		r := sameEverywhere(t, src, []interleaving{{traced: true, ahead: 7}, {traced: true, ahead: 1 << 40}})
+		if !slices.ContainsFunc(r.trace, func(l string) bool { return strings.Contains(l, " arrives UDP") }) {
+			t.Errorf("trapcost %d: no frame arrives", tc)
+		}
+	}
+}
