@@ -294,9 +294,14 @@ func (c *Cluster) RunUntil(at uint64) []HostResult { return c.run(max(at, 1)) }
 const never uint64 = hw.LastCycle
 
 func (c *Cluster) run(pause uint64) []HostResult {
+	over := false // every host has ended, or idles with nothing to come
 	for {
 		i, t := c.pick()
-		if i < 0 || pause != 0 && t >= pause {
+		if i < 0 {
+			over = true
+			break
+		}
+		if pause != 0 && t >= pause {
 			break
 		}
 		if c.fabric != nil && c.fabric.Change(t) {
@@ -315,11 +320,11 @@ func (c *Cluster) run(pause uint64) []HostResult {
 		}
 	}
 	if c.fabric != nil {
-		// The network makes its changes up to the pause, or up to the
-		// last cycle limit if the run ended (every change, with a host
-		// that has none), whatever the hosts did meanwhile: the trace
-		// tells the same changes paused or not.
-		c.fabric.Change(c.changesUntil(pause))
+		// The network makes its changes up to the pause, or, if the run
+		// ended, up to where the last host stopped, whatever the hosts did
+		// meanwhile: a run paused on the way tells the changes a run not
+		// paused does, up to the pause.
+		c.fabric.Change(c.changesUntil(pause, over))
 	}
 	if pause == 0 {
 		c.flushAll()
@@ -357,19 +362,17 @@ func (c *Cluster) run(pause uint64) []HostResult {
 }
 
 // changesUntil is the cycle up to which the network makes its changes
-// when a run stops: the pause, or when it ended the last of the hosts'
-// cycle limits (never, if a host has none).
-func (c *Cluster) changesUntil(pause uint64) uint64 {
-	if pause != 0 {
+// when a run stops: the pause, or if the run is over (every host ended or
+// idles with nothing to come, paused or not) the cycle at which the last
+// host stopped: a change after that, which the simulated world never
+// reached, is not told.
+func (c *Cluster) changesUntil(pause uint64, over bool) uint64 {
+	if pause != 0 && !over {
 		return pause
 	}
 	end := uint64(0)
 	for _, h := range c.hosts {
-		lim := h.k.cfg.CycleLimit
-		if lim == 0 {
-			return never
-		}
-		end = max(end, lim)
+		end = max(end, h.res.Cycles)
 	}
 	return end
 }
@@ -802,8 +805,12 @@ func (c *Cluster) flush() {
 	}
 }
 
-// flushAll writes every held-back event, in order: at the end of a run, or
-// at its pause.
+// FlushHeld writes the trace events still held back, in order: after a
+// pause at which the run stops for good, the events of a host whose system
+// call ran past the pause (RunUntil keeps them for the run going on).
+func (c *Cluster) FlushHeld() { c.flushAll() }
+
+// flushAll writes every held-back event, in order: at the end of a run.
 func (c *Cluster) flushAll() {
 	for c.held > 0 {
 		c.writeHeld(c.earliestHeld())

@@ -156,10 +156,10 @@ func (n *Net) catchUp(now uint64) bool {
 }
 
 // traceWire tells the trace of the host concerned what the wire did: the
-// sender's for a send or a drop at the sender, the receiver's for a
-// delivery or a loss on the way, the host's whose power went or came
-// back, and the first end's of a link cut or healed (its A: alice of
-// "link alice bob").
+// sender's for a send and for a drop, at the send or on the way (a cut, the
+// receiver's power loss), the receiver's for a delivery, the host's whose
+// power went or came back, and the first end's of a link cut or healed
+// (its A: alice of "link alice bob").
 func (n *Net) traceWire(e hw.NetEvent) {
 	host := e.Packet.From
 	switch e.Kind {
@@ -241,10 +241,14 @@ type LinkState struct {
 	InFlight  []string `json:"in_flight"`         // "#12 10.0.0.1:40000 > 10.0.0.2:80 [.] ... arrives at 1234"
 }
 
-// Snapshot lists the links, in the order they were added, at cycle now
-// (the link events due by then applied).
+// Snapshot lists the links, in the order they were added, at cycle now,
+// as the link events due by then leave them.
+//
+// Snapshot only looks: it makes no change of the network (the cluster makes
+// those, and tells them in the trace, up to the pause or to the end of the
+// run). A change due by now and not made (the run ended before it) shows
+// in Cut.
 func (n *Net) Snapshot(now uint64) []LinkState {
-	n.catchUp(now)
 	var out []LinkState
 	flights := n.wire.InFlight()
 	for _, l := range n.wire.Links() {
@@ -252,7 +256,13 @@ func (n *Net) Snapshot(now uint64) []LinkState {
 		cfg := l.Config()
 		desc := strings.Replace(l.String(), fmt.Sprintf("%s %d <-> %d", cfg.Name, cfg.A, cfg.B),
 			fmt.Sprintf("%s (%s <-> %s)", cfg.Name, n.hosts[cfg.A].cfg.Host, n.hosts[cfg.B].cfg.Host), 1)
-		ls := LinkState{Name: l.Name(), Link: desc, Cut: l.Partitioned(), Sent: st.Sent, Delivered: st.Delivered, InFlight: []string{}}
+		cut := l.Partitioned()
+		for _, e := range n.events {
+			if e.at <= now && e.link == l.Name() {
+				cut = e.cut
+			}
+		}
+		ls := LinkState{Name: l.Name(), Link: desc, Cut: cut, Sent: st.Sent, Delivered: st.Delivered, InFlight: []string{}}
 		for r := hw.DropReason(1); r < hw.NumDropReasons; r++ {
 			if st.Dropped[r] > 0 {
 				ls.Dropped = append(ls.Dropped, fmt.Sprintf("%s %d", r, st.Dropped[r]))

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"ipcsim/kernel"
 )
 
 // Regression tests of an audit of the network's place in the trace (the
@@ -58,7 +60,10 @@ func told(r ran, what string) int {
 }
 
 // TestLinkChangeWhenEveryHostIdles: the change comes after every host has
-// nothing left to do; a run paused at it told it, one not paused did not.
+// nothing left to do, when the simulated world has ended: no run tells it,
+// paused at it or after it or not paused (a run paused there used to tell
+// it, one not paused did not; for a while after that, every run told it,
+// at the end of a trace whose hosts had stopped long before).
 func TestLinkChangeWhenEveryHostIdles(t *testing.T) {
 	r := sameEverywhere(t, `machine mem=16M quantum=10000 seed=1 limit=1000000
 host alice ip=10.0.0.1
@@ -74,8 +79,8 @@ _start:
 	li a7, SYS_exit
 	ecall
 `, []interleaving{{traced: true, pauses: []uint64{100000}}, {traced: true, pauses: []uint64{200000}}})
-	if n := told(r, "cut (partition)"); n != 1 {
-		t.Errorf("the cut is told %d times, want once", n)
+	if n := told(r, "cut (partition)"); n != 0 {
+		t.Errorf("the cut is told %d times, want none", n)
 	}
 }
 
@@ -176,4 +181,67 @@ spawn on bob busy.s
 			t.Errorf("trapcost %d: no frame arrives", tc)
 		}
 	}
+}
+
+// TestPauseAfterTheEnd: a change after every host reached its cycle limit
+// is told by no run, paused past it or not.
+func TestPauseAfterTheEnd(t *testing.T) {
+	r := sameEverywhere(t, `machine mem=16M quantum=10000 seed=1 limit=20000
+host alice ip=10.0.0.1
+host bob ip=10.0.0.2
+link alice bob latency=1ms
+spawn on alice busy.s
+at 25000 partition alice bob
+`+busySrc, []interleaving{{traced: true, pauses: []uint64{30000}}, {traced: true, pauses: []uint64{19000, 25000, 30000}}})
+	if n := told(r, "cut (partition)"); n != 0 {
+		t.Errorf("the cut is told %d times, want none", n)
+	}
+}
+
+// TestFinalPauseTellsTheCallThatRanPast: a run that stops at a pause for
+// good (PauseAt: inspect --at, the stepper) tells the system call that ran
+// past the pause, whose effects the paused state shows, as a machine alone
+// does.
+func TestFinalPauseTellsTheCallThatRanPast(t *testing.T) {
+	s, err := Parse("../testdata/scenarios/linkchange.txtar", []byte(`machine mem=16M quantum=10000 seed=1 limit=60000
+host alice ip=10.0.0.1 trapcost=5000
+host bob ip=10.0.0.2
+spawn on alice hello.s
+spawn on bob busy.s
+-- hello.s --
+	.data
+msg:	.ascii "hello\n"
+	.text
+	.globl _start
+_start:
+	li a0, 1
+	la a1, msg
+	li a2, 6
+	li a7, SYS_write
+	ecall
+1:	j 1b
+`+busySrc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := s.Run(Options{KeepTrace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(full.Trace, func(e kernel.Event) bool { return e.Syscall == "write" })
+	if i < 0 {
+		t.Fatal("no write in the trace")
+	}
+	write := full.Trace[i]
+	o, err := s.Run(Options{KeepTrace: true, PauseAt: write.Cycle - 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(o.Console) != "hello\n" {
+		t.Errorf("paused at %d: console %q, want the write's \"hello\\n\"", write.Cycle-1000, o.Console)
+	}
+	if !slices.ContainsFunc(o.Trace, func(e kernel.Event) bool { return e.Syscall == "write" && e.Cycle == write.Cycle }) {
+		t.Errorf("paused at %d: the write at %d, past the pause, is not told", write.Cycle-1000, write.Cycle)
+	}
+	inTimeOrder(t, o.Trace, "paused")
 }

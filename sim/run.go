@@ -319,6 +319,11 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		segWatches.finish(c, results)
 	}
 	o.finish(s, c, results, consoles, net, opts.PauseAt)
+	if opts.PauseAt != 0 {
+		// The run stops at the pause for good: the events of a host whose
+		// system call ran past it are told, as a machine alone tells them.
+		c.FlushHeld()
+	}
 	return o, nil
 }
 
