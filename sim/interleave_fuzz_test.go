@@ -103,9 +103,10 @@ func FuzzInterleave(f *testing.F) {
 }
 
 // checkInterleavings runs s untraced as the cluster runs it, untraced
-// and traced with MaxAhead ahead, traced with MaxAhead 1, and untraced
-// paused at pause, and fails t if any ends otherwise than the first, or
-// if the two traced runs' traces differ but for the frames' numbers.
+// and traced with MaxAhead ahead, traced with MaxAhead 1, and paused at
+// pause untraced and traced (MaxAhead ahead), and fails t if any ends
+// otherwise than the first, if the traced runs' traces differ but for
+// the frames' numbers, or if one goes back in time.
 func checkInterleavings(t *testing.T, s *Scenario, ahead, pause uint64, src string) {
 	t.Helper()
 	base := runInterleaved(t, s, interleaving{})
@@ -119,4 +120,10 @@ func checkInterleavings(t *testing.T, s *Scenario, ahead, pause uint64, src stri
 	sameOutcome(t, base.out, one.out, "traced MaxAhead 1\n"+src)
 	sameOutcome(t, base.out, r.out, fmt.Sprintf("traced MaxAhead %d\n%s", ahead, src))
 	sameTrace(t, one.trace, r.trace, fmt.Sprintf("traced MaxAhead %d\n%s", ahead, src))
+	// Traced, paused on the way and gone on: the same trace, in time order.
+	p := runInterleaved(t, s, interleaving{traced: true, ahead: ahead, pauses: []uint64{pause}})
+	sameOutcome(t, base.out, p.out, fmt.Sprintf("traced MaxAhead %d paused at %d\n%s", ahead, pause, src))
+	sameTrace(t, one.trace, p.trace, fmt.Sprintf("traced MaxAhead %d paused at %d\n%s", ahead, pause, src))
+	inTimeOrder(t, one.events, "traced MaxAhead 1\n"+src)
+	inTimeOrder(t, p.events, fmt.Sprintf("traced MaxAhead %d paused at %d\n%s", ahead, pause, src))
 }
