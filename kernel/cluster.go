@@ -346,8 +346,8 @@ func (c *Cluster) run(pause uint64) []HostResult {
 			// A host whose processes all sleep, or that idles, does
 			// nothing before its next event, at or after the pause
 			// (pick): it stands at the pause, though its clock lags
-			// where the cluster happened to leave it.
-			// Not past its own cycle limit, which it cannot run past.
+			// where the cluster happened to leave it; but not past its
+			// own cycle limit, which it cannot run past.
 			out[i].Result.Cycles = max(out[i].Result.Cycles, pause)
 			if lim := h.k.cfg.CycleLimit; lim != 0 {
 				out[i].Result.Cycles = min(out[i].Result.Cycles, lim)
@@ -502,11 +502,10 @@ func (c *Cluster) step(i int, t uint64, pause uint64) {
 
 // horizon is how far host i may run now: up to its next arrival, its power
 // loss, the network's next change and the pause; up to what another host
-// could still send it (their
-// lower bounds plus the lookahead) and another host's next power loss or
-// boot; and, while tracing (or untraced with ClusterConfig.MaxAhead set),
-// at most MaxAhead beyond what the others may still emit, to bound the
-// events held back.
+// could still send it (their lower bounds plus the lookahead) and another
+// host's next power loss or boot; and, while tracing (or untraced with
+// ClusterConfig.MaxAhead set), at most MaxAhead beyond what the others may
+// still emit, to bound the events held back.
 func (c *Cluster) horizon(i int, pause uint64) uint64 {
 	h := c.hosts[i]
 	at := never
