@@ -405,6 +405,19 @@ func (c *Cluster) powerDue(i int, t uint64) bool {
 // its next arrival or power loss if it idles; never if it ended or waits
 // for nothing.
 func (c *Cluster) nextAt(i int) uint64 {
+	t := c.nextThing(i)
+	// Not past its cycle limit: a host whose next thing comes later ends
+	// at its limit (step), and the network makes its changes (run) only
+	// up to that.
+	h := c.hosts[i]
+	if lim := h.k.cfg.CycleLimit; lim != 0 && t != never && (h.state == hostRunning || h.state == hostIdle) {
+		t = min(t, max(lim, h.k.Now()))
+	}
+	return t
+}
+
+// nextThing is nextAt without the cycle limit.
+func (c *Cluster) nextThing(i int) uint64 {
 	h := c.hosts[i]
 	switch h.state {
 	case hostRunning:
@@ -806,8 +819,21 @@ func (c *Cluster) flush() {
 
 // FlushHeld writes the trace events still held back, in order: after a
 // pause at which the run stops for good, the events of a host whose system
-// call ran past the pause (RunUntil keeps them for the run going on).
-func (c *Cluster) FlushHeld() { c.flushAll() }
+// call ran past the pause (RunUntil keeps them for the run going on). The
+// network first makes the changes those events went past, whose lines
+// come before them.
+func (c *Cluster) FlushHeld() {
+	if c.fabric != nil && c.held > 0 {
+		last := uint64(0)
+		for _, h := range c.hosts {
+			for _, e := range h.held {
+				last = max(last, e.Cycle)
+			}
+		}
+		c.fabric.Change(last)
+	}
+	c.flushAll()
+}
 
 // flushAll writes every held-back event, in order: at the end of a run.
 func (c *Cluster) flushAll() {

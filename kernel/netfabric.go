@@ -241,13 +241,11 @@ type LinkState struct {
 	InFlight  []string `json:"in_flight"`         // "#12 10.0.0.1:40000 > 10.0.0.2:80 [.] ... arrives at 1234"
 }
 
-// Snapshot lists the links, in the order they were added, at cycle now,
-// as the link events due by then leave them.
-//
-// Snapshot only looks: it makes no change of the network (the cluster makes
-// those, and tells them in the trace, up to the pause or to the end of the
-// run). A change due by now and not made (the run ended before it) shows
-// in Cut.
+// Snapshot lists the links, in the order they were added, as they stand
+// at a pause at cycle now: the cluster has made the changes due by then,
+// or, if the run ended before now, those up to its end (a change the
+// simulated world never reached is not made: Cluster.changesUntil).
+// Snapshot only looks, and makes no change.
 func (n *Net) Snapshot(now uint64) []LinkState {
 	var out []LinkState
 	flights := n.wire.InFlight()
@@ -256,13 +254,7 @@ func (n *Net) Snapshot(now uint64) []LinkState {
 		cfg := l.Config()
 		desc := strings.Replace(l.String(), fmt.Sprintf("%s %d <-> %d", cfg.Name, cfg.A, cfg.B),
 			fmt.Sprintf("%s (%s <-> %s)", cfg.Name, n.hosts[cfg.A].cfg.Host, n.hosts[cfg.B].cfg.Host), 1)
-		cut := l.Partitioned()
-		for _, e := range n.events {
-			if e.at <= now && e.link == l.Name() {
-				cut = e.cut
-			}
-		}
-		ls := LinkState{Name: l.Name(), Link: desc, Cut: cut, Sent: st.Sent, Delivered: st.Delivered, InFlight: []string{}}
+		ls := LinkState{Name: l.Name(), Link: desc, Cut: l.Partitioned(), Sent: st.Sent, Delivered: st.Delivered, InFlight: []string{}}
 		for r := hw.DropReason(1); r < hw.NumDropReasons; r++ {
 			if st.Dropped[r] > 0 {
 				ls.Dropped = append(ls.Dropped, fmt.Sprintf("%s %d", r, st.Dropped[r]))

@@ -245,3 +245,103 @@ _start:
 	}
 	inTimeOrder(t, o.Trace, "paused")
 }
+
+// sleeperSrc sleeps 50 ms (50,000,000 cycles), then exits.
+const sleeperSrc = `-- sleeper.s --
+	.data
+ts:	.dword 0, 50000000
+	.text
+	.globl _start
+_start:
+	la a0, ts
+	li a1, 0
+	li a7, SYS_nanosleep
+	ecall
+	li a0, 0
+	li a7, SYS_exit
+	ecall
+`
+
+// TestNothingPastTheLimit: a host whose next thing (the end of a sleep, a
+// power loss) comes after its cycle limit ends at its limit, and the
+// network makes no change after that: the cut at 40,000,000 is not told,
+// paused on the way or not. (The cluster picked the sleeper at its wake-up
+// and made the changes up to there before it ended the host at its limit.)
+func TestNothingPastTheLimit(t *testing.T) {
+	for _, src := range []string{`machine mem=16M quantum=10000 seed=1 limit=20000
+host alice ip=10.0.0.1
+host bob ip=10.0.0.2
+link alice bob latency=1ms
+spawn on alice sleeper.s
+at 40000000 partition alice bob
+` + sleeperSrc, `machine mem=16M quantum=10000 seed=1 limit=20000
+host alice ip=10.0.0.1
+host bob ip=10.0.0.2
+link alice bob latency=1ms
+spawn on alice sleeper.s
+at 50000 down alice
+at 25000 partition alice bob
+` + sleeperSrc} {
+		r := sameEverywhere(t, src, []interleaving{{traced: true, pauses: []uint64{30000}}})
+		if n := told(r, "cut (partition)"); n != 0 {
+			t.Errorf("every host stopped by 20000, yet the cut is told %d times\n%s", n, src)
+		}
+	}
+}
+
+// TestFinalPausePastAChange: a run stopped for good at a pause tells the
+// lines of a system call that ran past the pause, and so the cut they went
+// past first.
+func TestFinalPausePastAChange(t *testing.T) {
+	s, err := Parse("../testdata/scenarios/linkchange.txtar", []byte(`machine mem=16M quantum=10000 trapcost=0 seed=1 limit=60000
+host alice ip=10.0.0.1 trapcost=5000
+host bob ip=10.0.0.2
+link alice bob latency=1ms
+spawn on alice busy.s
+spawn on bob busy.s
+at 20003 partition alice bob
+`+busySrc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []uint64{20000, 20002} {
+		o, err := s.Run(Options{KeepTrace: true, PauseAt: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inTimeOrder(t, o.Trace, fmt.Sprintf("paused at %d", p))
+		past := slices.ContainsFunc(o.Trace, func(e kernel.Event) bool { return e.Cycle > 20003 })
+		cut := slices.ContainsFunc(o.Trace, func(e kernel.Event) bool { return strings.Contains(e.Text, "cut (partition)") })
+		if past && !cut {
+			t.Errorf("paused at %d: lines after the cut at 20003 are told, the cut is not", p)
+		}
+	}
+}
+
+// TestLinkAtAPauseAfterTheEnd: inspect at a pause after the run ended
+// shows the link as the simulated world left it: not cut by a partition
+// it never reached, and so with its frame still on the way.
+func TestLinkAtAPauseAfterTheEnd(t *testing.T) {
+	s, err := Parse("../testdata/scenarios/linkchange.txtar", []byte(`machine mem=16M quantum=10000 trapcost=0 seed=1 limit=1000000
+host alice ip=10.0.0.1
+host bob ip=10.0.0.2
+link alice bob latency=2ms
+spawn on bob ../net/bin/udpping server
+spawn on alice ../net/bin/udpping client 10.0.0.2 1
+spawn on alice busy.s
+spawn on bob busy.s
+at 1500000 partition alice bob
+`+busySrc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.Run(Options{PauseAt: 3000000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range o.Links {
+		if l.Cut && len(l.InFlight) > 0 {
+			t.Errorf("link %s shown cut with %d frames still on it: %q", l.Name, len(l.InFlight), l.InFlight)
+		}
+	}
+}
