@@ -32,11 +32,11 @@ import (
 // every other host's clock), then written ordered by (cycle, host order,
 // order of emission). What is held back is bounded: a host runs at most
 // MaxAhead cycles beyond the lowest bound of the others while tracing.
-// The network is a source of its own: the lines of a change it makes by
-// itself at a cycle (a link cut or healed, and the frames a cut loses on
-// their way) come first in their cycle, whichever host's name they carry
+// The network is a source of its own: the lines of a change it makes at a
+// cycle (a link cut or healed, and the frames lost to a cut or to a host's
+// power loss) come first in their cycle, whichever host's name they carry
 // and whenever the change is made; until it is made, no event at or after
-// its cycle is written (Fabric.NextChange).
+// its cycle is written (Fabric.NextChange, powerAt).
 type Cluster struct {
 	hosts    []*clusterHost
 	fabric   Fabric
@@ -78,10 +78,10 @@ type Fabric interface {
 	// make by itself (Change), if one is to come: a host's event at or
 	// after it waits in the trace until the change's lines are told.
 	NextChange() (uint64, bool)
-	// Changing says whether the network is making such a change now: the
-	// events traced meanwhile are the change's (a cut's or a heal's line,
-	// the frames a cut loses), told by the network, whatever host they
-	// name.
+	// Changing says whether the event being traced is the network's own
+	// line of a change: a link's cut or heal, a frame lost to a cut or to
+	// a host's power loss (Down). The network tells it, first in its
+	// cycle, whatever host it names.
 	Changing() bool
 }
 
@@ -792,6 +792,14 @@ func (c *Cluster) safe(i int, cy uint64) bool {
 	if c.fabric != nil && i != netSource {
 		if nc, ok := c.fabric.NextChange(); ok && nc <= cy {
 			return false
+		}
+		// A host's power going or coming back is a change of the
+		// network too (Down, Up): the lines of the frames it loses
+		// come first in its cycle.
+		for _, h := range c.hosts {
+			if d, ok := h.powerAt(); ok && d <= cy {
+				return false
+			}
 		}
 	}
 	for j := range c.hosts {

@@ -21,9 +21,12 @@ type Net struct {
 	hosts  []*Kernel
 	byAddr map[netip.Addr]int // a host's number by its address (looked up, never iterated)
 	buf    []hw.Packet        // reused by Deliver
-	// changing is set while catchUp makes a link event: what the wire
-	// tells meanwhile is the change's (Changing).
-	changing bool
+	// changing is set while the network makes a change: a link event
+	// (catchUp), a host's power going or coming back (Down, Up); telling
+	// while traceWire tells a line of the change that is the network's
+	// own (Changing): a link's cut or heal, a frame the change loses. A
+	// host's "the host is down" or "up again" stays among its own lines.
+	changing, telling bool
 }
 
 // A linkEvent is a link cut or healed at a cycle.
@@ -96,7 +99,9 @@ func (n *Net) Deliver(host int, now uint64) {
 // it and what is sent to it later.
 func (n *Net) Down(host int, now uint64) {
 	n.catchUp(now)
+	n.changing = true
 	n.wire.SetHostDown(now, host, true)
+	n.changing = false
 }
 
 // Up says host has power again at now and runs kernel k, booted afresh:
@@ -104,7 +109,9 @@ func (n *Net) Down(host int, now uint64) {
 func (n *Net) Up(host int, now uint64, k *Kernel) {
 	n.catchUp(now)
 	n.hosts[host] = k
+	n.changing = true
 	n.wire.SetHostDown(now, host, false)
+	n.changing = false
 }
 
 // Schedule cuts (cut) or heals the link called name at cycle at. Events
@@ -130,8 +137,9 @@ func (n *Net) NextChange() (uint64, bool) {
 	return n.events[0].at, true
 }
 
-// Changing says whether catchUp is making a link event now.
-func (n *Net) Changing() bool { return n.changing }
+// Changing says whether the line being traced is the network's own, of a
+// change it makes (changing, telling).
+func (n *Net) Changing() bool { return n.telling }
 
 // catchUp applies the link events due by now, and reports whether there
 // was one. Each is applied at its own cycle, before any send or delivery
@@ -226,7 +234,9 @@ func (n *Net) traceWire(e hw.NetEvent) {
 			ev.Packet.Drop = e.Drop.String()
 		}
 	}
+	n.telling = n.changing && e.Kind != hw.NetHostDown && e.Kind != hw.NetHostUp
 	k.cfg.Trace(ev)
+	n.telling = false
 }
 
 // LinkState is one link of the network as inspect shows it: its settings,
