@@ -829,18 +829,34 @@ func (c *Cluster) flush() {
 // pause at which the run stops for good, the events of a host whose system
 // call ran past the pause (RunUntil keeps them for the run going on). The
 // network first makes the changes those events went past, whose lines
-// come before them.
+// come before them. A host's power event that they went past is not taken
+// at a pause, so the events at or after it stay untold, as they must not
+// come before it.
 func (c *Cluster) FlushHeld() {
+	stop := never
+	for _, h := range c.hosts {
+		if d, ok := h.powerAt(); ok {
+			stop = min(stop, d)
+		}
+	}
 	if c.fabric != nil && c.held > 0 {
 		last := uint64(0)
 		for _, h := range c.hosts {
 			for _, e := range h.held {
-				last = max(last, e.Cycle)
+				if e.Cycle < stop {
+					last = max(last, e.Cycle)
+				}
 			}
 		}
 		c.fabric.Change(last)
 	}
-	c.flushAll()
+	for c.held > 0 {
+		i := c.earliestHeld()
+		if (*c.queue(i))[0].Cycle >= stop {
+			return
+		}
+		c.writeHeld(i)
+	}
 }
 
 // flushAll writes every held-back event, in order: at the end of a run.

@@ -345,3 +345,32 @@ at 1500000 partition alice bob
 		}
 	}
 }
+
+// TestFinalPausePastAPowerLoss: a run stopped for good at a pause does
+// not tell the lines of a system call that ran past a host's power loss,
+// which a pause does not take: they would come before it.
+func TestFinalPausePastAPowerLoss(t *testing.T) {
+	s, err := Parse("../testdata/scenarios/linkchange.txtar", []byte(`machine mem=16M quantum=10000 trapcost=0 seed=1 limit=60000
+host alice ip=10.0.0.1 trapcost=5000
+host bob ip=10.0.0.2
+link alice bob latency=1ms
+spawn on alice busy.s
+spawn on bob busy.s
+at 20003 down bob
+`+busySrc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []uint64{20000, 20002} {
+		o, err := s.Run(Options{KeepTrace: true, PauseAt: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inTimeOrder(t, o.Trace, fmt.Sprintf("paused at %d", p))
+		past := slices.ContainsFunc(o.Trace, func(e kernel.Event) bool { return e.Cycle > 20003 })
+		lost := slices.ContainsFunc(o.Trace, func(e kernel.Event) bool { return strings.Contains(e.Text, "power lost") })
+		if past && !lost {
+			t.Errorf("paused at %d: lines after bob's power loss at 20003 are told, the loss is not", p)
+		}
+	}
+}
