@@ -314,7 +314,7 @@ host bob ip=10.0.0.2
 link alice bob latency=1ms
 spawn on alice busy.s
 at 5000 partition alice bob
-`+busySrc
+` + busySrc
 	s, err := Parse("busy.txtar", []byte(src))
 	if err != nil {
 		t.Fatal(err)
@@ -348,7 +348,7 @@ link bob carol latency=1ms
 spawn on alice busy.s
 at 5000 partition bob carol
 at 6000 heal bob carol
-`+busySrc
+` + busySrc
 	s, err := Parse("busy.txtar", []byte(src))
 	if err != nil {
 		t.Fatal(err)
