@@ -796,10 +796,8 @@ func (c *Cluster) safe(i int, cy uint64) bool {
 		// A host's power going or coming back is a change of the
 		// network too (Down, Up): the lines of the frames it loses
 		// come first in its cycle.
-		for _, h := range c.hosts {
-			if d, ok := h.powerAt(); ok && d <= cy {
-				return false
-			}
+		if c.nextPowerAt() <= cy {
+			return false
 		}
 	}
 	for j := range c.hosts {
@@ -833,12 +831,7 @@ func (c *Cluster) flush() {
 // at a pause, so the events at or after it stay untold, as they must not
 // come before it.
 func (c *Cluster) FlushHeld() {
-	stop := never
-	for _, h := range c.hosts {
-		if d, ok := h.powerAt(); ok {
-			stop = min(stop, d)
-		}
-	}
+	stop := c.nextPowerAt()
 	if c.fabric != nil && c.held > 0 {
 		last := uint64(0)
 		for _, h := range c.hosts {
@@ -850,6 +843,15 @@ func (c *Cluster) FlushHeld() {
 		}
 		c.fabric.Change(last)
 	}
+	c.writeBefore(stop)
+}
+
+// flushAll writes every held-back event, in order: at the end of a run.
+func (c *Cluster) flushAll() { c.writeBefore(never) }
+
+// writeBefore writes the held-back events earlier than cycle stop, in
+// order, whether safe or not.
+func (c *Cluster) writeBefore(stop uint64) {
 	for c.held > 0 {
 		i := c.earliestHeld()
 		if (*c.queue(i))[0].Cycle >= stop {
@@ -859,11 +861,16 @@ func (c *Cluster) FlushHeld() {
 	}
 }
 
-// flushAll writes every held-back event, in order: at the end of a run.
-func (c *Cluster) flushAll() {
-	for c.held > 0 {
-		c.writeHeld(c.earliestHeld())
+// nextPowerAt is the earliest cycle at which a host will take a power
+// event (powerAt); never if none will.
+func (c *Cluster) nextPowerAt() uint64 {
+	at := never
+	for _, h := range c.hosts {
+		if d, ok := h.powerAt(); ok {
+			at = min(at, d)
+		}
 	}
+	return at
 }
 
 // earliestHeld returns the source (a host, or netSource) whose first held

@@ -252,11 +252,11 @@ type LinkState struct {
 }
 
 // Snapshot lists the links, in the order they were added, as they stand
-// at a pause at cycle now: the cluster has made the changes due by then,
-// or, if the run ended before now, those up to its end (a change the
-// simulated world never reached is not made: Cluster.changesUntil).
-// Snapshot only looks, and makes no change.
-func (n *Net) Snapshot(now uint64) []LinkState {
+// at a pause: the cluster has made the changes due by then, or, if the run
+// ended before the pause, those up to its end (a change the simulated
+// world never reached is not made: Cluster.changesUntil). Snapshot only
+// looks, and makes no change.
+func (n *Net) Snapshot() []LinkState {
 	var out []LinkState
 	flights := n.wire.InFlight()
 	for _, l := range n.wire.Links() {

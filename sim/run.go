@@ -391,7 +391,7 @@ func (s *Scenario) reboot(host int, k *kernel.Kernel) {
 // at a cycle (pause not 0), their snapshots and the network's links.
 func (o *Outcome) finish(s *Scenario, c *kernel.Cluster, results []kernel.HostResult, consoles []*consoleBuffer, net *kernel.Net, pause uint64) {
 	if pause != 0 && net != nil {
-		o.Links = net.Snapshot(pause)
+		o.Links = net.Snapshot()
 	}
 	for i := range results {
 		r := &results[i]
