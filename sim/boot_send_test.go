@@ -132,17 +132,10 @@ func TestPowerLossPastItsCycle(t *testing.T) {
 host alice ip=10.0.0.1 trapcost=7
 host bob ip=10.0.0.2
 link alice bob latency=1us
-spawn on alice spin.s
-spawn on bob spin.s
+spawn on alice busy.s
+spawn on bob busy.s
 at 5000 down bob
--- spin.s --
-	.text
-	.globl _start
-_start:
-1:	li a7, SYS_getpid
-	ecall
-	j 1b
-`
+` + busySrc
 	s, err := parse("overshoot.txtar", []byte(src), noDisk)
 	require.NoError(t, err)
 	for _, traced := range []bool{false, true} { // before the fix, each hung (go test's -timeout ends it)

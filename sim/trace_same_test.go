@@ -21,18 +21,7 @@ import (
 // TestTraceChangesNothing checks one scenario more closely (memory never
 // touched by the program).
 func TestTraceChangesNoScenario(t *testing.T) {
-	var files []string
-	for _, dir := range []string{"scenarios", "faults"} {
-		m, err := filepath.Glob(filepath.Join("..", "testdata", dir, "*.txtar"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, m...)
-	}
-	if len(files) < 80 {
-		t.Fatalf("found only %d scenarios", len(files))
-	}
-	for _, f := range files {
+	for _, f := range allScenarioFiles(t) {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			t.Parallel()
 			s, err := Load(f)
