@@ -612,9 +612,7 @@ func (n *Network) Send(now uint64, f Packet) Verdict {
 	if cutLater && f.Arrive > cut {
 		if dup && dir.inFlight < l.cfg.MaxInFlight {
 			l.stats.Duplicated++
-			c := f
-			c.Copy = 1
-			c.Arrive = AddCycles(f.Arrive, max(tx, 1))
+			c := copyOf(f, tx)
 			n.dropAtSend(l, c, Verdict{ID: c.ID}, DropPartitioned)
 		}
 		return n.dropAtSend(l, f, v, DropPartitioned)
@@ -628,12 +626,9 @@ func (n *Network) Send(now uint64, f Packet) Verdict {
 				Reason: "held back " + FormatDuration(extra)})
 		}
 	}
-	// The copy arrives one transmission time after the original (at least a
-	// cycle), if the direction has room for one more frame.
+	// The copy, if the direction has room for one more frame.
 	if dup && dir.inFlight < l.cfg.MaxInFlight {
-		c := f
-		c.Copy = 1
-		c.Arrive = AddCycles(f.Arrive, max(tx, 1))
+		c := copyOf(f, tx)
 		if cutLater && c.Arrive > cut { // on its way at the cut: lost
 			l.stats.Duplicated++
 			n.dropAtSend(l, c, Verdict{ID: c.ID}, DropPartitioned)
@@ -645,6 +640,14 @@ func (n *Network) Send(now uint64, f Packet) Verdict {
 		n.emit(NetEvent{Kind: NetDuplicate, At: now, Link: l.cfg.Name, Packet: c})
 	}
 	return v
+}
+
+// copyOf is the copy of frame f that a link duplicating it sends: it
+// arrives one transmission time (tx) after the original, at least a cycle.
+func copyOf(f Packet, tx uint64) Packet {
+	f.Copy = 1
+	f.Arrive = AddCycles(f.Arrive, max(tx, 1))
+	return f
 }
 
 // transmitTime is the cycles (ns) it takes to put size bytes on a wire of
