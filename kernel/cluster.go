@@ -43,10 +43,14 @@ type Cluster struct {
 	trace    func(*Event)
 	reboot   func(host int, k *Kernel)
 	maxAhead uint64
-	bound    bool    // maxAhead applies untraced too (ClusterConfig.MaxAhead set)
-	stepping int     // the host taking its arrivals and running now (step), or -1
-	held     int     // events held back, over all hosts and the network
-	netHeld  []Event // the network's change lines held back (Fabric.Changing)
+	bound    bool // maxAhead applies untraced too (ClusterConfig.MaxAhead set)
+	stepping int  // the host taking its arrivals and running now (step), or -1
+	held     int  // events held back, over all hosts and the network
+	// booting holds back every event while NewCluster boots the hosts:
+	// their first lines are at cycle 0, where the network's changes at 0,
+	// made once it is connected, come first.
+	booting bool
+	netHeld []Event // the network's change lines held back (Fabric.Changing)
 }
 
 // Fabric joins the hosts of a Cluster: the simulated network. Without one
@@ -226,7 +230,8 @@ type Boot struct {
 
 // NewCluster boots every host of cfg.
 func NewCluster(cfg ClusterConfig) *Cluster {
-	c := &Cluster{trace: cfg.Trace, reboot: cfg.Reboot, maxAhead: cfg.MaxAhead, bound: cfg.MaxAhead != 0, stepping: -1}
+	c := &Cluster{trace: cfg.Trace, reboot: cfg.Reboot, maxAhead: cfg.MaxAhead, bound: cfg.MaxAhead != 0, stepping: -1, booting: true}
+	defer func() { c.booting = false }()
 	if c.maxAhead == 0 {
 		c.maxAhead = DefaultMaxAhead
 	}
@@ -763,17 +768,19 @@ func (c *Cluster) event(i int, e *Event) {
 	if c.fabric != nil && c.fabric.Changing() {
 		i = netSource
 	}
-	if c.held > 0 {
+	if c.held > 0 && !c.booting {
 		c.flush()
 	}
-	if c.held == 0 && c.safe(i, e.Cycle) {
+	if c.held == 0 && !c.booting && c.safe(i, e.Cycle) {
 		c.trace(e)
 		return
 	}
 	q := c.queue(i)
 	*q = append(*q, e.Keep())
 	c.held++
-	c.flush()
+	if !c.booting {
+		c.flush()
+	}
 }
 
 // queue returns the events held back of source i: a host, or netSource.

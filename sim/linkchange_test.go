@@ -374,3 +374,25 @@ at 20003 down bob
 		}
 	}
 }
+
+// TestLinkChangeAtZeroComesFirst: the network's lines come first in their
+// cycle, and a change at cycle 0 comes before the hosts' boot lines, which
+// the hosts emit as they are built, before the network is connected: they
+// are held back until then.
+func TestLinkChangeAtZeroComesFirst(t *testing.T) {
+	r := sameEverywhere(t, `machine mem=16M quantum=10000 seed=1 limit=3000
+host alice ip=10.0.0.1
+host bob ip=10.0.0.2
+link alice bob latency=1ms
+spawn on alice busy.s
+spawn on bob busy.s
+at 0 partition alice bob
+`+busySrc, []interleaving{
+		{traced: true, pauses: []uint64{0}},
+		{traced: true, ahead: 1, pauses: []uint64{0, 1}},
+		{ahead: 1},
+	})
+	if len(r.trace) == 0 || !strings.Contains(r.trace[0], "cut (partition)") {
+		t.Errorf("the trace does not begin with the cut at cycle 0:\n%s", strings.Join(r.trace[:min(len(r.trace), 5)], "\n"))
+	}
+}
