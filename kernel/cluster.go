@@ -46,9 +46,10 @@ type Cluster struct {
 	bound    bool // maxAhead applies untraced too (ClusterConfig.MaxAhead set)
 	stepping int  // the host taking its arrivals and running now (step), or -1
 	held     int  // events held back, over all hosts and the network
-	// booting holds back every event while NewCluster boots the hosts:
-	// their first lines are at cycle 0, where the network's changes at 0,
-	// made once it is connected, come first.
+	// booting holds back every event from NewCluster until the first run:
+	// the hosts' first lines (their boot, the scenario's spawns) are at
+	// cycle 0, where the network's changes at 0, made once it is connected
+	// and running, come first.
 	booting bool
 	netHeld []Event // the network's change lines held back (Fabric.Changing)
 }
@@ -231,7 +232,6 @@ type Boot struct {
 // NewCluster boots every host of cfg.
 func NewCluster(cfg ClusterConfig) *Cluster {
 	c := &Cluster{trace: cfg.Trace, reboot: cfg.Reboot, maxAhead: cfg.MaxAhead, bound: cfg.MaxAhead != 0, stepping: -1, booting: true}
-	defer func() { c.booting = false }()
 	if c.maxAhead == 0 {
 		c.maxAhead = DefaultMaxAhead
 	}
@@ -299,7 +299,8 @@ func (c *Cluster) RunUntil(at uint64) []HostResult { return c.run(max(at, 1)) }
 const never uint64 = hw.LastCycle
 
 func (c *Cluster) run(pause uint64) []HostResult {
-	over := false // every host has ended, or idles with nothing to come
+	c.booting = false // what was held since NewCluster is written from now on
+	over := false     // every host has ended, or idles with nothing to come
 	for {
 		i, t := c.pick()
 		if i < 0 {

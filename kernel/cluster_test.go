@@ -509,3 +509,39 @@ _start:
 	require.True(t, cut, "the cut at 5000 is told")
 	require.Less(t, most, 1000, "events held back at once")
 }
+
+// TestEventsBeforeTheRunWaitForIt: what the hosts trace before the first
+// run (their boot, a spawn made before the network is connected) is held
+// until the run, where the network's change at cycle 0 comes first.
+func TestEventsBeforeTheRunWaitForIt(t *testing.T) {
+	busy := clusterProgram(t, "busy", `
+	.text
+	.globl _start
+_start:
+1:	li a7, SYS_getpid
+	ecall
+	j 1b
+`, nil)
+	cfgs := []Config{
+		{Host: "alice", Quantum: 10000, CycleLimit: 2000, Files: []File{busy}, Addr: netip.MustParseAddr("10.0.0.1")},
+		{Host: "bob", Quantum: 10000, CycleLimit: 2000, Addr: netip.MustParseAddr("10.0.0.2")},
+	}
+	net := NewNet(1)
+	for i := range cfgs {
+		cfgs[i].Network = net.Sender(i)
+	}
+	var lines []string
+	c := NewCluster(ClusterConfig{Hosts: cfgs, Trace: func(e *Event) { lines = append(lines, hostLine(e)) }})
+	spawn(t, c.Host(0), "busy") // before Connect
+	for i := range cfgs {
+		require.NoError(t, net.AddHost(c.Host(i), cfgs[i].Addr))
+	}
+	_, err := net.Wire().AddLink(hw.LinkConfig{Name: "alice-bob", A: 0, B: 1, Latency: 1_000_000})
+	require.NoError(t, err)
+	require.NoError(t, net.Schedule(0, "alice-bob", true))
+	c.Connect(net)
+	require.Empty(t, lines, "written before the run")
+	c.Run()
+	require.NotEmpty(t, lines)
+	require.Contains(t, lines[0], "cut", "the first line")
+}
