@@ -472,22 +472,7 @@ func TestOnlyInitIdlesToAction(t *testing.T) {
 // that ran past it held every later event to the end of the run (97,519
 // at once with this limit); a turn now stops at the change.
 func TestHeldEventsStayFewWhileAChangeIsDue(t *testing.T) {
-	busy := clusterProgram(t, "busy", `
-	.text
-	.globl _start
-_start:
-1:	li a7, SYS_getpid
-	ecall
-	j 1b
-`, nil)
-	cfgs := []Config{
-		{Host: "alice", Quantum: 10000, CycleLimit: 200_000, Files: []File{busy}, Addr: netip.MustParseAddr("10.0.0.1")},
-		{Host: "bob", Quantum: 10000, CycleLimit: 200_000, Addr: netip.MustParseAddr("10.0.0.2")},
-	}
-	net := NewNet(1)
-	for i := range cfgs {
-		cfgs[i].Network = net.Sender(i)
-	}
+	cfgs, net, wire := aliceBob(t, 200_000)
 	var c *Cluster
 	most, cut := 0, false
 	c = NewCluster(ClusterConfig{Hosts: cfgs, Trace: func(e *Event) {
@@ -496,11 +481,7 @@ _start:
 		}
 		cut = cut || e.Kind == "net" && e.Cycle == 5000
 	}})
-	for i := range cfgs {
-		require.NoError(t, net.AddHost(c.Host(i), cfgs[i].Addr))
-	}
-	_, err := net.Wire().AddLink(hw.LinkConfig{Name: "alice-bob", A: 0, B: 1, Latency: 1_000_000})
-	require.NoError(t, err)
+	wire(c)
 	require.NoError(t, net.Schedule(5000, "alice-bob", true))
 	c.Connect(net)
 	c.Down(1, 100)
@@ -514,6 +495,24 @@ _start:
 // run (their boot, a spawn made before the network is connected) is held
 // until the run, where the network's change at cycle 0 comes first.
 func TestEventsBeforeTheRunWaitForIt(t *testing.T) {
+	cfgs, net, wire := aliceBob(t, 2000)
+	var lines []string
+	c := NewCluster(ClusterConfig{Hosts: cfgs, Trace: func(e *Event) { lines = append(lines, hostLine(e)) }})
+	spawn(t, c.Host(0), "busy") // before Connect
+	wire(c)
+	require.NoError(t, net.Schedule(0, "alice-bob", true))
+	c.Connect(net)
+	require.Empty(t, lines, "written before the run")
+	c.Run()
+	require.NotEmpty(t, lines)
+	require.Contains(t, lines[0], "cut", "the first line")
+}
+
+// aliceBob returns the configs of two hosts with a cycle limit, alice with
+// a program "busy" that calls getpid for ever, and a network for them;
+// wire adds the hosts of the cluster built from the configs to it, and a
+// link alice-bob of 1 ms.
+func aliceBob(t *testing.T, limit uint64) (cfgs []Config, net *Net, wire func(*Cluster)) {
 	busy := clusterProgram(t, "busy", `
 	.text
 	.globl _start
@@ -522,26 +521,19 @@ _start:
 	ecall
 	j 1b
 `, nil)
-	cfgs := []Config{
-		{Host: "alice", Quantum: 10000, CycleLimit: 2000, Files: []File{busy}, Addr: netip.MustParseAddr("10.0.0.1")},
-		{Host: "bob", Quantum: 10000, CycleLimit: 2000, Addr: netip.MustParseAddr("10.0.0.2")},
+	cfgs = []Config{
+		{Host: "alice", Quantum: 10000, CycleLimit: limit, Files: []File{busy}, Addr: netip.MustParseAddr("10.0.0.1")},
+		{Host: "bob", Quantum: 10000, CycleLimit: limit, Addr: netip.MustParseAddr("10.0.0.2")},
 	}
-	net := NewNet(1)
+	net = NewNet(1)
 	for i := range cfgs {
 		cfgs[i].Network = net.Sender(i)
 	}
-	var lines []string
-	c := NewCluster(ClusterConfig{Hosts: cfgs, Trace: func(e *Event) { lines = append(lines, hostLine(e)) }})
-	spawn(t, c.Host(0), "busy") // before Connect
-	for i := range cfgs {
-		require.NoError(t, net.AddHost(c.Host(i), cfgs[i].Addr))
+	return cfgs, net, func(c *Cluster) {
+		for i := range cfgs {
+			require.NoError(t, net.AddHost(c.Host(i), cfgs[i].Addr))
+		}
+		_, err := net.Wire().AddLink(hw.LinkConfig{Name: "alice-bob", A: 0, B: 1, Latency: 1_000_000})
+		require.NoError(t, err)
 	}
-	_, err := net.Wire().AddLink(hw.LinkConfig{Name: "alice-bob", A: 0, B: 1, Latency: 1_000_000})
-	require.NoError(t, err)
-	require.NoError(t, net.Schedule(0, "alice-bob", true))
-	c.Connect(net)
-	require.Empty(t, lines, "written before the run")
-	c.Run()
-	require.NotEmpty(t, lines)
-	require.Contains(t, lines[0], "cut", "the first line")
 }
