@@ -236,7 +236,7 @@ func NewCluster(cfg ClusterConfig) *Cluster {
 		c.maxAhead = DefaultMaxAhead
 	}
 	for i, hc := range cfg.Hosts {
-		hc.Trace = nil
+		hc.Trace, hc.TraceLog = nil, nil
 		if cfg.Trace != nil {
 			hc.Trace = func(e *Event) { c.event(i, e) }
 		}

@@ -99,8 +99,14 @@ type Config struct {
 	// event, and what its Ret and Args point to, are valid only during the
 	// call: the kernel reuses them for the next one (Event.Keep makes a copy to keep).
 	Trace func(*Event)
+	// TraceLog, if not nil, takes the trace in place of Trace, in order:
+	// the commonest events as Records (trace_record.go), which a writer
+	// may format later or on another core, and every other as an Event,
+	// as Trace would get it. A machine of a cluster has no TraceLog
+	// (NewCluster merges its hosts' Events).
+	TraceLog TraceLog
 	// TraceInstructions adds an event for every retired instruction (with
-	// Trace set): the CPU then runs one instruction at a time.
+	// Trace or TraceLog set): the CPU then runs one instruction at a time.
 	TraceInstructions bool
 	// Disassemble renders an instruction word at pc for the trace (the
 	// sim/asm disassembler, passed in from above); nil prints the word.
@@ -227,13 +233,15 @@ type Kernel struct {
 	exits     []Exit
 	retired   uint64 // user instructions retired
 	tracing   bool
-	cpuFP     bool       // the CPU's F or fcsr may be non-zero (loadFP)
-	event     Event      // the event being traced (emitEvent)
-	text      []byte     // a reused buffer where a traced call's text is built
-	texts     *textCache // the strings of recent texts (textOf)
-	eventRet  int64      // what a traced call's Event.Ret points to
-	eventArgs [6]uint64  // what a traced call's Event.Args points into (callArgs)
-	moved     moved      // what the traced call being made moved, as its handler noted it (trace_moved.go)
+	cpuFP     bool         // the CPU's F or fcsr may be non-zero (loadFP)
+	event     Event        // the event being traced (emitEvent)
+	text      []byte       // a reused buffer where a traced call's text is built
+	texts     *TextCache   // the strings of recent texts (textOf)
+	records   *RecordEvent // turns Records into Events for Config.Trace (emitRecord)
+	noRecords bool         // for tests: every event is made as an Event (trace_record_test.go)
+	eventRet  int64        // what a traced call's Event.Ret points to
+	eventArgs [6]uint64    // what a traced call's Event.Args points into (callArgs)
+	moved     moved        // what the traced call being made moved, as its handler noted it (trace_moved.go)
 
 	unimpl   []Unimplemented   // calls ipcsim does not implement, in the order first made (unimplemented.go)
 	unimplAt map[unimplKey]int // their index in unimpl (looked up, never iterated)
@@ -389,7 +397,7 @@ func New(cfg Config) *Kernel {
 		tasks:   make(map[int]*Task),
 		futexes: make(map[futexKey]*sched.WaitQueue),
 		nextPID: 1,
-		tracing: cfg.Trace != nil,
+		tracing: cfg.Trace != nil || cfg.TraceLog != nil,
 	}
 	if len(cfg.Faults) > 0 {
 		k.faults = newFaultState(cfg.Seed, cfg.Faults)

@@ -235,7 +235,7 @@ func (n *Net) traceWire(e hw.NetEvent) {
 		}
 	}
 	n.telling = n.changing && e.Kind != hw.NetHostDown && e.Kind != hw.NetHostUp
-	k.cfg.Trace(ev)
+	k.trace(ev)
 	n.telling = false
 }
 

@@ -341,6 +341,10 @@ func (k *Kernel) timerInterrupt() {
 	}
 }
 
+// blockedIn is the reason of a switch from a task that blocked in a call,
+// the commonest (a RecordSwitch).
+const blockedIn = "%s blocked in %v"
+
 // A switchWhy says why the CPU was last given up, for the trace's next
 // switch event. It keeps the format and its values and formats them only
 // when the trace asks (text), so that a block or a preemption costs no
@@ -425,7 +429,7 @@ func (k *Kernel) schedule() bool {
 		if t.State != proc.Runnable {
 			continue // it died or slept after it was queued
 		}
-		if k.tracing && k.last != t {
+		if k.tracing && k.last != t && !k.recordSwitch(t) {
 			b := append(k.text[:0], "switch "...)
 			if k.last != nil {
 				b = k.last.appendWho(b)
@@ -465,7 +469,7 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 		})
 		k.sleepers = slices.Insert(k.sleepers, i, t)
 	}
-	if k.tracing {
+	if k.tracing && !k.recordBlock(t, c, blk) {
 		b := append(k.appendBlocked(k.text[:0], c), " blocks: "...)
 		b = blk.appendText(b)
 		k.text = b
@@ -480,7 +484,7 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 	k.policy.Point(sched.Point{Kind: sched.PointBlock, PID: t.TID, Sysno: int(c.no), Cycle: k.Now()})
 	if k.cur == t {
 		k.cur = nil
-		k.switchReason = switchWhy{"%s blocked in %v", t, c.no}
+		k.switchReason = switchWhy{blockedIn, t, c.no}
 	}
 }
 
@@ -493,7 +497,7 @@ func (k *Kernel) wake(t *Task, by *Task, why string) {
 	}
 	k.dropSleeper(t)
 	k.makeRunnable(t, sched.WhyWoken)
-	if k.tracing {
+	if k.tracing && !k.recordWake(t, by, why) {
 		e := &Event{Kind: "wake"}
 		b := k.text[:0]
 		if by != nil && by != t {

@@ -167,7 +167,7 @@ func (k *Kernel) complete(c *call, ret int64, err error) {
 	}
 	t.Regs.X[10] = uint64(ret)
 	t.Regs.PC += 4
-	if k.tracing {
+	if k.tracing && !k.recordCall(c, ret) {
 		k.eventRet = ret // Ret points there: valid during the Trace call, as the event is
 		b := k.appendCall(k.text[:0], c, ret)
 		b = appendRet(append(b, " = "...), ret)

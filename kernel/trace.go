@@ -307,24 +307,20 @@ func fdName(t *Task, fd uint64) string {
 	return ""
 }
 
-// A textCache holds the strings of recent event texts, so that a text
+// A TextCache holds the strings of recent event texts, so that a text
 // that repeats (a loop's write(4, "x", 1) = 1, the switches between two
 // processes) becomes a string once rather than at every event. A text
 // goes in the slot its hash picks, replacing what was there, so the cache
 // stays small whatever a program does. It saves allocations and nothing
-// else: the string textOf returns has b's bytes whether it was found or
-// made, so the trace is the same with or without it.
-type textCache struct {
+// else: the string String returns has b's bytes whether it was found or
+// made, so the trace is the same with or without it. The kernel keeps one
+// for its events' texts; a formatter of Records may keep its own.
+type TextCache struct {
 	slots [256]string
 }
 
-// textOf returns the text built in b (k.text) as a string for Event.Text.
-func (k *Kernel) textOf(b []byte) string {
-	c := k.texts
-	if c == nil { // made at the first traced text: a run without a trace has none
-		c = new(textCache)
-		k.texts = c
-	}
+// String returns b's bytes as a string, from the cache if they are there.
+func (c *TextCache) String(b []byte) string {
 	slot := &c.slots[textHash(b)>>56] // its top byte: 256 slots
 	if *slot != string(b) {           // a comparison: Go converts nothing here
 		*slot = string(b)
@@ -332,7 +328,15 @@ func (k *Kernel) textOf(b []byte) string {
 	return *slot
 }
 
-// textHash is a cheap hash of an event's text for textCache: FNV-style
+// textOf returns the text built in b (k.text) as a string for Event.Text.
+func (k *Kernel) textOf(b []byte) string {
+	if k.texts == nil { // made at the first traced text: a run without a trace has none
+		k.texts = new(TextCache)
+	}
+	return k.texts.String(b)
+}
+
+// textHash is a cheap hash of an event's text for TextCache: FNV-style
 // mixing of its length and its 8-byte words, then of the bytes left over,
 // and a finaliser so that its top byte (the slot) depends on every byte.
 // It has no seed (hash/maphash's is random), so a run allocates the same
@@ -391,7 +395,16 @@ func (k *Kernel) emitEventAt(t *Task, e *Event, at uint64) {
 			ev.Thread = t.ownName()
 		}
 	}
-	k.cfg.Trace(ev)
+	k.trace(ev)
+}
+
+// trace gives the event to Config.TraceLog or Config.Trace.
+func (k *Kernel) trace(e *Event) {
+	if k.cfg.TraceLog != nil {
+		k.cfg.TraceLog.Event(e)
+		return
+	}
+	k.cfg.Trace(e)
 }
 
 // quoteBytes renders bytes as strace does: a C string, cut after max bytes

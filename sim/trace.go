@@ -102,12 +102,17 @@ func HostTracer(w io.Writer, json bool, width int) (trace func(*kernel.Event), e
 		if werr != nil {
 			return
 		}
-		if json {
-			buf = AppendEventJSON(buf[:0], e)
-		} else {
-			buf = append(AppendHostEvent(buf[:0], e, width), '\n')
-		}
+		buf = appendLine(buf[:0], e, json, width)
 		_, werr = w.Write(buf)
 	}
 	return trace, func() error { return werr }
+}
+
+// appendLine appends e's line of the trace, newline included: text, its
+// host's name given width columns, or a JSON line.
+func appendLine(b []byte, e *kernel.Event, json bool, width int) []byte {
+	if json {
+		return AppendEventJSON(b, e)
+	}
+	return append(AppendHostEvent(b, e, width), '\n')
 }

@@ -29,6 +29,10 @@ func benchTrace(b *testing.B, mode string) {
 		cfg.Trace = func(*kernel.Event) {}
 	case "text", "json":
 		cfg.Trace, _ = Tracer(io.Discard, mode == "json")
+	case "writer text", "writer json":
+		w := NewTraceWriter(io.Discard, mode == "writer json", "", 0)
+		defer w.Close() // timed: the run is over when every line is made
+		cfg.TraceLog = w
 	}
 	b.ReportAllocs()
 	k := kernel.New(cfg)
@@ -43,6 +47,12 @@ func benchTrace(b *testing.B, mode string) {
 func BenchmarkTraceOff(b *testing.B)  { benchTrace(b, "off") }
 func BenchmarkTraceText(b *testing.B) { benchTrace(b, "text") }
 func BenchmarkTraceJSON(b *testing.B) { benchTrace(b, "json") }
+
+// BenchmarkTraceWriterText and BenchmarkTraceWriterJSON write the trace
+// with a TraceWriter, which makes the Records' lines on a goroutine of
+// its own: run them with GOMAXPROCS=2 to give it a core.
+func BenchmarkTraceWriterText(b *testing.B) { benchTrace(b, "writer text") }
+func BenchmarkTraceWriterJSON(b *testing.B) { benchTrace(b, "writer json") }
 
 // BenchmarkTraceKernel gives the events to a trace function that does
 // nothing: the kernel's share of BenchmarkTraceText, making the events and

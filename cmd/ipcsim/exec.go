@@ -101,19 +101,25 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// the program to exit with SIGPIPE" (os/signal). Ignored, the write
 	// returns EPIPE to the kernel.
 	signal.Ignore(syscall.SIGPIPE)
-	if trace.dest != "" {
-		w := stderr
-		if trace.dest != "-" {
-			f, err := os.Create(trace.dest)
-			if err != nil {
-				return bad("%v", err)
-			}
-			defer f.Close()
-			bw := bufio.NewWriter(f)
-			defer bw.Flush()
-			w = bw
+	switch trace.dest {
+	case "":
+	case "-":
+		// Standard error, which the program writes to as well: each line
+		// goes out as its event happens.
+		cfg.Trace, _ = sim.Tracer(stderr, *format == "json")
+	default:
+		f, err := os.Create(trace.dest)
+		if err != nil {
+			return bad("%v", err)
 		}
-		cfg.Trace, _ = sim.Tracer(w, *format == "json")
+		defer f.Close()
+		bw := bufio.NewWriter(f)
+		defer bw.Flush()
+		// A file of its own: the lines of the commonest events are made
+		// on another core while the machine runs (sim.TraceWriter).
+		tw := sim.NewTraceWriter(bw, *format == "json", "", 0)
+		defer tw.Close() // first of the three: the lines, then the flush
+		cfg.TraceLog = tw
 	}
 
 	k := kernel.New(cfg)

@@ -1,0 +1,284 @@
+package kernel
+
+import (
+	"strconv"
+	"unsafe"
+
+	"ipcsim/abi"
+	"ipcsim/proc"
+)
+
+// Records: the commonest events of a trace in a small form.
+//
+// An IPC program's trace is mostly four shapes of event: a read or a write
+// on a pipe, a read that blocks on an empty pipe, the wakeup a write makes,
+// and the switch to the woken process. For these the kernel fills a Record,
+// 64 bytes with no pointers, rather than an Event with its sentence:
+// the Record holds what the sentence and the Event's fields are made of,
+// taken at the event (the bytes the call moved, the pipe's state), and
+// AppendText and Event make them, now or later. Filling a Record costs the
+// simulation about a tenth of making the Event (BENCHMARKS.md, "Tracing").
+//
+// With Config.Trace the kernel turns each Record into its Event at once,
+// so a consumer of events sees no Records. With Config.TraceLog it hands
+// the Records over as they are, and a writer can make their lines on
+// another core (sim.TraceWriter). Either way the sentence comes from
+// AppendText: there is one rendering of each shape, and every trace of
+// the tests checks it.
+
+// A TraceLog takes a machine's trace in the order of its events
+// (Config.TraceLog).
+type TraceLog interface {
+	// Record takes an event of a common shape.
+	Record(r Record)
+	// Event takes any other event, as Config.Trace does.
+	Event(e *Event)
+}
+
+// A RecordKind is the shape of a Record.
+type RecordKind uint8
+
+const (
+	// RecordCall is a read or a write on a pipe(2) end that returned:
+	// `read(3, "x", 1) = 1`.
+	RecordCall RecordKind = 1 + iota
+	// RecordBlock is a read that blocks on an empty pipe(2): `read(3,
+	// 0x3fffffe6fb, 1) blocks: pipe#2 empty (0/65536)`.
+	RecordBlock
+	// RecordWake is the wakeup of a process by another's system call:
+	// `woken by pid 3 (write)`.
+	RecordWake
+	// RecordSwitch is a switch from a process that blocked in a call:
+	// `switch pid 2 -> pid 3 (pid 2 blocked in read)`.
+	RecordSwitch
+)
+
+// A Record is an event of one of the shapes of RecordKind, in 64 bytes:
+// one cache line, which matters when another core formats it. Its process
+// is always its process's first thread (a record's line names no thread).
+type Record struct {
+	Cycle uint64
+	A     [3]uint64 // RecordCall, RecordBlock: the call's arguments: fd, buffer, count
+	// Ret is, for RecordCall, the call's result; for RecordBlock, the
+	// bytes in the pipe.
+	Ret int64
+	PID int32 // the process of the event
+	// Other is, for RecordWake, the process whose call woke PID; for
+	// RecordSwitch, the process switched from, which blocked; for
+	// RecordBlock, the pipe's capacity.
+	Other int32
+	Pipe  int32  // RecordCall, RecordBlock: the pipe's number (pipe#N)
+	Sysno uint16 // the call: the event's, the waker's, or the one blocked in
+	Kind  RecordKind
+	// N is how many bytes of the buffer at A[1] Buf holds, shown quoted,
+	// or ShowPointer: the buffer is shown by its address (a read that
+	// returned nothing or blocked, or memory the trace cannot read). A
+	// call that shows more than Buf holds is traced as an Event.
+	N   uint8
+	Buf [8]byte
+}
+
+// ShowPointer is Record.N for a buffer shown by its address.
+const ShowPointer = 0xff
+
+// AppendText appends the record's sentence, the Text of its Event, to b.
+func (r *Record) AppendText(b []byte) []byte {
+	switch r.Kind {
+	case RecordCall, RecordBlock:
+		b = append(append(b, abi.Sysno(r.Sysno).String()...), '(')
+		b = append(strconv.AppendInt(b, int64(int32(r.A[0])), 10), ", "...)
+		if r.N == ShowPointer {
+			b = appendPointer(b, r.A[1])
+		} else {
+			b = appendQuoted(b, r.Buf[:r.N], traceBytes)
+		}
+		b = append(strconv.AppendUint(append(b, ", "...), r.A[2], 10), ')')
+		if r.Kind == RecordCall {
+			return appendRet(append(b, " = "...), r.Ret)
+		}
+		b = appendPipeName(append(b, " blocks: "...), r.Pipe)
+		b = strconv.AppendInt(append(b, " empty ("...), r.Ret, 10)
+		b = strconv.AppendInt(append(b, '/'), int64(r.Other), 10)
+		return append(b, ')')
+	case RecordWake:
+		b = strconv.AppendInt(append(b, "woken by pid "...), int64(r.Other), 10)
+		return append(append(append(b, " ("...), abi.Sysno(r.Sysno).String()...), ')')
+	case RecordSwitch:
+		b = strconv.AppendInt(append(b, "switch pid "...), int64(r.Other), 10)
+		b = strconv.AppendInt(append(b, " -> pid "...), int64(r.PID), 10)
+		b = strconv.AppendInt(append(b, " (pid "...), int64(r.Other), 10)
+		return append(append(append(b, " blocked in "...), abi.Sysno(r.Sysno).String()...), ')')
+	}
+	return b
+}
+
+// appendPipeName appends a pipe's name in the trace: "pipe#2".
+func appendPipeName(b []byte, n int32) []byte {
+	return strconv.AppendInt(append(b, "pipe#"...), int64(n), 10)
+}
+
+// A RecordEvent turns Records into Events without allocating: it holds the
+// Event, what its Args and Ret point to, and the strings of its Text and
+// Obj, which repeat from event to event.
+type RecordEvent struct {
+	// Views makes the Event's Text and Obj views of the RecordEvent's own
+	// bytes, which the next Event overwrites, rather than strings: for a
+	// consumer that formats the Event and forgets it, as sim.TraceWriter
+	// does, that saves a hash of each and a comparison. A consumer that
+	// keeps anything of the Event must not set it.
+	Views bool
+
+	e     Event
+	args  [3]uint64
+	ret   int64
+	text  []byte
+	texts TextCache
+	pipes TextCache
+	name  []byte
+}
+
+// Event returns r's Event, as the kernel would have traced it on host
+// host. It is valid until the next call; Event.Keep copies it.
+func (re *RecordEvent) Event(r *Record, host string) *Event {
+	re.text = r.AppendText(re.text[:0])
+	e := &re.e
+	*e = Event{Cycle: r.Cycle, Host: host, PID: int(r.PID), Text: re.str(&re.texts, re.text)}
+	switch r.Kind {
+	case RecordCall, RecordBlock:
+		e.Kind = "block"
+		if r.Kind == RecordCall {
+			e.Kind = "syscall"
+			re.ret = r.Ret
+			e.Ret = &re.ret
+		}
+		e.Syscall = abi.Sysno(r.Sysno).String()
+		re.args = r.A
+		e.Args = re.args[:]
+		re.name = appendPipeName(re.name[:0], r.Pipe)
+		e.Obj = re.str(&re.pipes, re.name)
+	case RecordWake:
+		e.Kind, e.Other = "wake", int(r.Other)
+	case RecordSwitch:
+		e.Kind, e.Other = "switch", int(r.PID)
+	}
+	return e
+}
+
+// str returns b as a string: from the cache c, or a view of b (Views).
+func (re *RecordEvent) str(c *TextCache, b []byte) string {
+	if re.Views {
+		return unsafe.String(unsafe.SliceData(b), len(b))
+	}
+	return c.String(b)
+}
+
+// emitRecord gives r, stamped now, to Config.TraceLog, or its Event to
+// Config.Trace. r goes by value: a pointer given to an interface's
+// method escapes, and each Record would be allocated.
+func (k *Kernel) emitRecord(r Record) {
+	r.Cycle = k.m.Clock.Now()
+	if k.cfg.TraceLog != nil {
+		k.cfg.TraceLog.Record(r)
+		return
+	}
+	if k.records == nil {
+		k.records = new(RecordEvent)
+	}
+	k.trace(k.records.Event(&r, k.cfg.Host))
+}
+
+// recordable reports whether t's events may be Records: it is its
+// process's first thread (a Record's line names no thread).
+func (k *Kernel) recordable(t *Task) bool { return !k.noRecords && t != nil && t.TID == t.PID }
+
+// pipeOf returns the pipe(2) end behind descriptor fd of t, or nil (a
+// FIFO's end too: its name is its path).
+func pipeOf(t *Task, fd uint64) *pipeEnd {
+	ref, ok := t.Files.Get(int(int32(fd)))
+	if !ok {
+		return nil
+	}
+	f, ok := ref.(*OpenFile)
+	if !ok {
+		return nil
+	}
+	if e, ok := f.ops.(*pipeEnd); ok && e.fifo == nil {
+		return e
+	}
+	return nil
+}
+
+// recordCall traces c's return with ret as a RecordCall, if it is one:
+// a read or write on a pipe(2) end by a first thread that returned, with
+// its arguments read now (not at entry), no fault of the plan, and at
+// most 8 bytes to show.
+func (k *Kernel) recordCall(c *call, ret int64) bool {
+	t := c.t
+	if (c.no != abi.SysRead && c.no != abi.SysWrite) || ret < 0 || c.entryArgs != "" || c.inject != nil || !k.recordable(t) {
+		return false
+	}
+	n := c.a[2] // a write shows what it was asked to write; a read what it read
+	if c.no == abi.SysRead {
+		n = uint64(ret)
+	}
+	if n > uint64(len(Record{}.Buf)) {
+		return false
+	}
+	e := pipeOf(t, c.a[0])
+	if e == nil {
+		return false
+	}
+	r := Record{Kind: RecordCall, Sysno: uint16(c.no), A: [3]uint64{c.a[0], c.a[1], c.a[2]}, Ret: ret, PID: int32(t.PID), Pipe: int32(e.p.ID)}
+	r.capture(t.AS, c.no == abi.SysRead && ret == 0, n)
+	k.emitRecord(r)
+	k.moved = moved{} // as the general path forgets it after the event
+	return true
+}
+
+// recordBlock traces c's going to sleep on blk as a RecordBlock, if it is
+// one: a read of an empty pipe(2) by a first thread.
+func (k *Kernel) recordBlock(t *Task, c *call, blk *blockError) bool {
+	if c.no != abi.SysRead || c.entryArgs != "" || !k.recordable(t) {
+		return false
+	}
+	e := pipeOf(t, c.a[0])
+	if e == nil || blk != e.emptyBlock {
+		return false
+	}
+	k.emitRecord(Record{Kind: RecordBlock, Sysno: uint16(c.no), A: [3]uint64{c.a[0], c.a[1], c.a[2]}, PID: int32(t.PID),
+		Pipe: int32(e.p.ID), Ret: int64(e.p.Len()), Other: int32(e.p.Cap()), N: ShowPointer})
+	k.moved = moved{} // noted by a try that did not finish
+	return true
+}
+
+// recordWake traces the wakeup of t as a RecordWake, if it is one: woken
+// by another first thread's call, with nothing more to say why.
+func (k *Kernel) recordWake(t, by *Task, why string) bool {
+	if by == nil || by == t || by.inCall == nil || by.inCall.no >= 1<<16 || why != "" || !k.recordable(t) || !k.recordable(by) {
+		return false
+	}
+	k.emitRecord(Record{Kind: RecordWake, PID: int32(t.PID), Other: int32(by.PID), Sysno: uint16(by.inCall.no)})
+	return true
+}
+
+// recordSwitch traces the switch to t as a RecordSwitch, if it is one:
+// from a first thread that blocked in a call to another first thread.
+func (k *Kernel) recordSwitch(t *Task) bool {
+	from, w := k.last, k.switchReason
+	if from == nil || from == t || w.format != blockedIn || w.t != from || w.no >= 1<<16 || !k.recordable(from) || !k.recordable(t) {
+		return false
+	}
+	k.emitRecord(Record{Kind: RecordSwitch, PID: int32(t.PID), Other: int32(from.PID), Sysno: uint16(w.no)})
+	return true
+}
+
+// capture takes the n bytes of the buffer at A[1] (n at most len(Buf))
+// for the record's sentence, or shows the address instead (ptr, or the
+// trace cannot read them).
+func (r *Record) capture(as *proc.AddressSpace, ptr bool, n uint64) {
+	if ptr || as.PeekBytes(r.A[1], r.Buf[:n]) != nil { // the trace only looks (peeker)
+		r.N = ShowPointer
+		return
+	}
+	r.N = uint8(n)
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# bench-trace.sh: what tracing costs a whole `ipcsim exec` of the pipe
+# ping-pong, as issue 13 measured it: the run untraced, traced as text and
+# as JSON to a file (--trace=/dev/null: sim.TraceWriter, which makes the
+# lines of the kernel's Records on a second goroutine). For each, the wall
+# clock and the CPU time (user + system, every thread) in ms, RUNS runs
+# (default 5) alternating, N round trips (default 200000). Run it on an
+# idle machine with both CPUs free: the wall clock is what a user waits,
+# the CPU time what the trace costs in all. IPCSIM names the binary to
+# time (default: go build of this tree). Needs GNU time (/usr/bin/time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-5}
+n=${N:-200000}
+bin=${IPCSIM:-}
+if [ -z "$bin" ]; then
+	bin=$(mktemp -d)/ipcsim
+	go build -o "$bin" ./cmd/ipcsim
+fi
+prog=testdata/bench/bin/pipepingpong
+
+# measure CMD...: "wall/cpu" in ms.
+measure() {
+	local start end cpu
+	start=$(date +%s%N)
+	cpu=$(/usr/bin/time -f "%U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%d", ($1 + $2) * 1000}')
+	end=$(date +%s%N)
+	echo "$(((end - start) / 1000000))/$cpu"
+}
+
+echo "wall/cpu ms of ipcsim exec $prog $n"
+for ((r = 1; r <= runs; r++)); do
+	echo "untraced $(measure "$bin" exec "$prog" "$n")" \
+		"text $(measure "$bin" exec --trace=/dev/null "$prog" "$n")" \
+		"json $(measure "$bin" exec --format=json --trace=/dev/null "$prog" "$n")"
+done

@@ -1,0 +1,142 @@
+package sim
+
+import (
+	"io"
+
+	"ipcsim/kernel"
+)
+
+// A TraceWriter writes a machine's trace to w as HostTracer does, the same
+// bytes in the same order, but makes the lines of the kernel's Records
+// (kernel.Config.TraceLog: the commonest events, kernel/trace_record.go)
+// on a goroutine of its own. The simulation then only copies each Record
+// into a batch, and a second core, if there is one, makes the sentences
+// and the lines (BENCHMARKS.md, "Tracing", has what it saves).
+//
+// Every other event is formatted at once, as HostTracer would, and its
+// line goes in the batch between the Records around it, so that the order
+// is the events'. The lines reach w only as the goroutine writes them:
+// a TraceWriter is for a trace that has its destination to itself (a
+// file), not one that interleaves with what the program writes. Close
+// writes the rest and must be called.
+type TraceWriter struct {
+	json  bool
+	host  string // the machine's name (kernel.Config.Host), for its Records' lines
+	width int
+
+	b    *traceBatch      // the batch being filled
+	full chan *traceBatch // batches for the goroutine to write
+	free chan *traceBatch // batches written, to fill again
+	done chan struct{}    // closed when the goroutine has written everything
+	line []byte           // an event's line, before it goes in the batch
+	err  error            // the first error of w: the goroutine's until done
+}
+
+// The size of a batch and how many go round. A batch costs a wakeup of
+// the goroutine, so it must hold many round trips of a ping-pong (with
+// 1,024 Records a batch, the wakeups took most of the gain); the bound
+// keeps the writer's memory under about 8 MB however far the simulation
+// runs ahead of the formatting, which then waits for a free batch.
+const (
+	batchRecords = 8192
+	batchLines   = 256 << 10 // bytes of lines formatted in place
+	batches      = 8
+)
+
+// A traceBatch holds Records and the lines of the events between them.
+type traceBatch struct {
+	recs  []kernel.Record
+	lines []byte
+	marks []lineMark
+}
+
+// A lineMark says where lines go among the Records: lines up to end (from
+// the previous mark's end) go before recs[before].
+type lineMark struct{ before, end int }
+
+// NewTraceWriter returns a TraceWriter of the trace of the machine host
+// (its kernel.Config.Host, "" alone) to w, as text with the host's name
+// given width columns (Scenario.HostWidth), or JSON lines.
+func NewTraceWriter(w io.Writer, json bool, host string, width int) *TraceWriter {
+	t := &TraceWriter{json: json, host: host, width: width,
+		full: make(chan *traceBatch, batches), free: make(chan *traceBatch, batches), done: make(chan struct{})}
+	t.b = newTraceBatch()
+	for range batches - 1 {
+		t.free <- newTraceBatch()
+	}
+	go t.write(w)
+	return t
+}
+
+func newTraceBatch() *traceBatch {
+	return &traceBatch{recs: make([]kernel.Record, 0, batchRecords), lines: make([]byte, 0, batchLines+4096)}
+}
+
+// Record takes an event of a common shape (kernel.TraceLog).
+func (t *TraceWriter) Record(r kernel.Record) {
+	t.b.recs = append(t.b.recs, r)
+	if len(t.b.recs) == cap(t.b.recs) {
+		t.send()
+	}
+}
+
+// Event takes any other event (kernel.TraceLog), whose line is made now.
+func (t *TraceWriter) Event(e *kernel.Event) {
+	t.line = appendLine(t.line[:0], e, t.json, t.width)
+	b := t.b
+	b.lines = append(b.lines, t.line...)
+	b.marks = append(b.marks, lineMark{before: len(b.recs), end: len(b.lines)})
+	if len(b.lines) >= batchLines {
+		t.send()
+	}
+}
+
+// send hands the batch to the goroutine and takes a free one.
+func (t *TraceWriter) send() {
+	t.full <- t.b
+	t.b = <-t.free
+}
+
+// Close writes what is left and returns the first error of w; the
+// TraceWriter takes nothing after it.
+func (t *TraceWriter) Close() error {
+	t.full <- t.b
+	t.b = nil
+	close(t.full)
+	<-t.done
+	return t.err
+}
+
+// write is the goroutine: it writes each batch's lines, in order, to w,
+// through a buffer, and returns the batch to be filled again. After an
+// error of w it writes nothing more, but still takes the batches, so
+// that the simulation never waits for it.
+func (t *TraceWriter) write(w io.Writer) {
+	defer close(t.done)
+	re := kernel.RecordEvent{Views: true} // each Event is formatted and forgotten
+	out := make([]byte, 0, 64<<10)
+	flush := func() {
+		if t.err == nil && len(out) > 0 {
+			_, t.err = w.Write(out)
+		}
+		out = out[:0]
+	}
+	for b := range t.full {
+		from, m := 0, 0 // the next line's start, the next mark
+		for i := 0; i <= len(b.recs); i++ {
+			for ; m < len(b.marks) && b.marks[m].before == i; m++ {
+				out = append(out, b.lines[from:b.marks[m].end]...)
+				from = b.marks[m].end
+			}
+			if i < len(b.recs) {
+				out = appendLine(out, re.Event(&b.recs[i], t.host), t.json, t.width)
+			}
+			if len(out) >= 64<<10 {
+				flush()
+			}
+		}
+		b.recs, b.lines, b.marks = b.recs[:0], b.lines[:0], b.marks[:0]
+		t.free <- b // never waits: free has room for every batch
+	}
+	flush()
+}

@@ -1,0 +1,103 @@
+package sim
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"ipcsim/kernel"
+)
+
+// writerPrograms are run by TestTraceWriterWritesWhatTracerWrites: the
+// ping-pong (Records, batch after batch), teardown (many events that are
+// not Records: their lines fill batches too), and programs of every kind
+// of IPC checked against Linux.
+var writerPrograms = [][]string{
+	{"pipepingpong", "5000"}, {"teardown", "2000"}, {"ring", "20", "3000"},
+	{"pipe_block"}, {"pipe_eof_epipe"}, {"fifo_basic"}, {"poll_pipe"}, {"msg_pipelined"},
+	{"sig_eintr"}, {"unix_stream"}, {"inet_tcp_basic"}, {"futex_basic"}, {"sig_chld"},
+}
+
+// writerMachine returns a machine with the programs of testdata/bench/bin
+// and testdata/linux/bin at /NAME, and argv's spawned.
+func writerMachine(t *testing.T, cfg kernel.Config, argv []string) *kernel.Kernel {
+	for _, dir := range []string{"bench", "linux"} {
+		ents, err := os.ReadDir(filepath.Join("..", "testdata", dir, "bin"))
+		require.NoError(t, err)
+		for _, e := range ents {
+			b, err := os.ReadFile(filepath.Join("..", "testdata", dir, "bin", e.Name()))
+			require.NoError(t, err)
+			cfg.Files = append(cfg.Files, kernel.File{Path: "/" + e.Name(), Data: b, Mode: 0755})
+		}
+	}
+	cfg.Stdout, cfg.Stderr, cfg.Input = io.Discard, io.Discard, strings.NewReader("")
+	cfg.MaxProcs, cfg.MemBytes = 2100, 2100*160<<10
+	k := kernel.New(cfg)
+	_, err := k.Spawn("/"+argv[0], argv, nil)
+	require.NoError(t, err)
+	return k
+}
+
+// TestTraceWriterWritesWhatTracerWrites: a TraceWriter writes the bytes
+// HostTracer writes, text and JSON, named host or not.
+func TestTraceWriterWritesWhatTracerWrites(t *testing.T) {
+	for _, argv := range writerPrograms {
+		for _, json := range []bool{false, true} {
+			name := strings.Join(argv, " ")
+			if json {
+				name += " json"
+			}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				host, width := "", 0
+				if argv[0] == "ring" {
+					host, width = "alice", 7
+				}
+				var want, got bytes.Buffer
+				trace, _ := HostTracer(&want, json, width)
+				writerMachine(t, kernel.Config{Host: host, Trace: trace}, argv).Run()
+				w := NewTraceWriter(&got, json, host, width)
+				writerMachine(t, kernel.Config{Host: host, TraceLog: w}, argv).Run()
+				require.NoError(t, w.Close())
+				require.Greater(t, want.Len(), 0)
+				if !bytes.Equal(want.Bytes(), got.Bytes()) {
+					wl, gl := strings.Split(want.String(), "\n"), strings.Split(got.String(), "\n")
+					for i := range min(len(wl), len(gl)) {
+						if wl[i] != gl[i] {
+							t.Fatalf("line %d differs:\nTracer:      %s\nTraceWriter: %s", i+1, wl[i], gl[i])
+						}
+					}
+					t.Fatalf("Tracer wrote %d lines, TraceWriter %d", len(wl), len(gl))
+				}
+			})
+		}
+	}
+}
+
+// failAfter is a writer that fails once it has taken n bytes.
+type failAfter struct{ n int }
+
+var errFull = errors.New("disk full")
+
+func (f *failAfter) Write(p []byte) (int, error) {
+	if len(p) > f.n {
+		return f.n, errFull
+	}
+	f.n -= len(p)
+	return len(p), nil
+}
+
+// TestTraceWriterError: the first error of the writer is Close's, and the
+// run goes on to its end rather than waiting for a writer that failed.
+func TestTraceWriterError(t *testing.T) {
+	w := NewTraceWriter(&failAfter{n: 100_000}, false, "", 0)
+	res := writerMachine(t, kernel.Config{TraceLog: w}, []string{"pipepingpong", "20000"}).Run()
+	require.Equal(t, kernel.StopAllExited, res.Reason)
+	require.ErrorIs(t, w.Close(), errFull)
+}
