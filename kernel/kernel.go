@@ -236,7 +236,7 @@ type Kernel struct {
 	cpuFP     bool         // the CPU's F or fcsr may be non-zero (loadFP)
 	event     Event        // the event being traced (emitEvent)
 	text      []byte       // a reused buffer where a traced call's text is built
-	texts     *TextCache   // the strings of recent texts (textOf)
+	texts     *textCache   // the strings of recent texts (textOf)
 	records   *RecordEvent // turns Records into Events for Config.Trace (emitRecord)
 	noRecords bool         // for tests: every event is made as an Event (trace_record_test.go)
 	eventRet  int64        // what a traced call's Event.Ret points to

@@ -307,20 +307,20 @@ func fdName(t *Task, fd uint64) string {
 	return ""
 }
 
-// A TextCache holds the strings of recent event texts, so that a text
+// A textCache holds the strings of recent event texts, so that a text
 // that repeats (a loop's write(4, "x", 1) = 1, the switches between two
 // processes) becomes a string once rather than at every event. A text
 // goes in the slot its hash picks, replacing what was there, so the cache
 // stays small whatever a program does. It saves allocations and nothing
 // else: the string String returns has b's bytes whether it was found or
 // made, so the trace is the same with or without it. The kernel keeps one
-// for its events' texts; a formatter of Records may keep its own.
-type TextCache struct {
+// for its events' texts, and a RecordEvent two.
+type textCache struct {
 	slots [256]string
 }
 
 // String returns b's bytes as a string, from the cache if they are there.
-func (c *TextCache) String(b []byte) string {
+func (c *textCache) String(b []byte) string {
 	slot := &c.slots[textHash(b)>>56] // its top byte: 256 slots
 	if *slot != string(b) {           // a comparison: Go converts nothing here
 		*slot = string(b)
@@ -331,12 +331,12 @@ func (c *TextCache) String(b []byte) string {
 // textOf returns the text built in b (k.text) as a string for Event.Text.
 func (k *Kernel) textOf(b []byte) string {
 	if k.texts == nil { // made at the first traced text: a run without a trace has none
-		k.texts = new(TextCache)
+		k.texts = new(textCache)
 	}
 	return k.texts.String(b)
 }
 
-// textHash is a cheap hash of an event's text for TextCache: FNV-style
+// textHash is a cheap hash of an event's text for textCache: FNV-style
 // mixing of its length and its 8-byte words, then of the bytes left over,
 // and a finaliser so that its top byte (the slot) depends on every byte.
 // It has no seed (hash/maphash's is random), so a run allocates the same

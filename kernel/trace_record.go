@@ -54,8 +54,8 @@ const (
 )
 
 // A Record is an event of one of the shapes of RecordKind, in 64 bytes:
-// one cache line, which matters when another core formats it. Its process
-// is always its process's first thread (a record's line names no thread).
+// one cache line, which matters when another core formats it. Its task is
+// always its process's first thread (a record's line names no thread).
 type Record struct {
 	Cycle uint64
 	A     [3]uint64 // RecordCall, RecordBlock: the call's arguments: fd, buffer, count
@@ -132,8 +132,8 @@ type RecordEvent struct {
 	args  [3]uint64
 	ret   int64
 	text  []byte
-	texts TextCache
-	pipes TextCache
+	texts textCache
+	pipes textCache
 	name  []byte
 }
 
@@ -165,7 +165,7 @@ func (re *RecordEvent) Event(r *Record, host string) *Event {
 }
 
 // str returns b as a string: from the cache c, or a view of b (Views).
-func (re *RecordEvent) str(c *TextCache, b []byte) string {
+func (re *RecordEvent) str(c *textCache, b []byte) string {
 	if re.Views {
 		return unsafe.String(unsafe.SliceData(b), len(b))
 	}

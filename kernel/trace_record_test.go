@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -30,12 +31,12 @@ func recordPrograms(t *testing.T) [][]string {
 	return progs
 }
 
-// traceOf runs argv (testdata/linux/bin and testdata/bench/bin installed at
-// /bin) and returns every event it traces, kept. general makes every event
+// traceOf runs argv (testdata/linux/bin, pipepingpong and ring installed
+// at /bin) and returns every event it traces, kept. general makes every event
 // the general way, with no Record; log takes them through a TraceLog that
 // turns the Records into Events as a writer would.
 func traceOf(t *testing.T, argv []string, general, log bool) ([]Event, *eventLog) {
-	files := linuxPrograms(t, filepath.Join("..", "testdata", "linux"))
+	files := slices.Clone(linuxPrograms(t, filepath.Join("..", "testdata", "linux"))) // shared: the subtests run at once
 	for _, name := range []string{"pipepingpong", "ring"} {
 		b, err := os.ReadFile(filepath.Join("..", "testdata", "bench", "bin", name))
 		require.NoError(t, err)
