@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
@@ -112,14 +113,18 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err != nil {
 			return bad("%v", err)
 		}
-		defer f.Close()
-		bw := bufio.NewWriter(f)
-		defer bw.Flush()
 		// A file of its own: the lines of the commonest events are made
 		// on another core while the machine runs (sim.TraceWriter).
+		bw := bufio.NewWriter(f)
 		tw := sim.NewTraceWriter(bw, *format == "json", "", 0)
-		defer tw.Close() // first of the three: the lines, then the flush
 		cfg.TraceLog = tw
+		defer func() {
+			// The last lines, then the buffer, then the file. A trace not
+			// written whole is said; the status is still the program's.
+			if err := cmp.Or(tw.Close(), bw.Flush(), f.Close()); err != nil {
+				fmt.Fprintf(stderr, "ipcsim exec: --trace: %v\n", err)
+			}
+		}()
 	}
 
 	k := kernel.New(cfg)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -242,5 +243,31 @@ func TestExecBrokenStdoutProcess(t *testing.T) {
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 128+13 {
 		t.Errorf("ipcsim exec yes | head -c1: %v (stderr %q); want exit status 141", err, stderr.String())
+	}
+}
+
+// TestExecTraceToFile: --trace=FILE (a sim.TraceWriter, whose Records'
+// lines another goroutine makes) writes the lines --trace writes to
+// standard error as they happen, text and JSON, over many batches; a file
+// that cannot take the trace is said on standard error, and the status is
+// still the program's.
+func TestExecTraceToFile(t *testing.T) {
+	prog := filepath.Join("..", "..", "testdata", "bench", "bin", "pipepingpong")
+	for _, format := range []string{"text", "json"} {
+		file := filepath.Join(t.TempDir(), "trace")
+		st, _, _ := run(t, "exec", "--format="+format, "--trace="+file, prog, "3000")
+		var stdout, stderr strings.Builder
+		st2 := Main([]string{"exec", "--format=" + format, "--trace", prog, "3000"}, strings.NewReader(""), &stdout, &stderr)
+		got, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st != 0 || st2 != 0 || len(got) == 0 || string(got) != stderr.String() {
+			t.Errorf("%s: status %d and %d; the file's %d bytes are not the %d written to standard error", format, st, st2, len(got), stderr.Len())
+		}
+	}
+	st, _, errs := run(t, "exec", "--trace=/dev/full", prog, "3000")
+	if st != 0 || !strings.Contains(errs, "ipcsim exec: --trace: ") || !strings.Contains(errs, "no space left on device") {
+		t.Errorf("--trace=/dev/full: status %d, stderr %q", st, errs)
 	}
 }
