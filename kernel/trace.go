@@ -299,12 +299,22 @@ func callSignal(c *call) string {
 // fdName names the object behind descriptor fd of t, for Event.Obj; "" if
 // there is none.
 func fdName(t *Task, fd uint64) string {
-	if ref, ok := t.Files.Get(int(int32(fd))); ok {
-		if f, ok := ref.(*OpenFile); ok {
-			return f.ops.Name()
-		}
+	if f := openFileOf(t, fd); f != nil {
+		return f.ops.Name()
 	}
 	return ""
+}
+
+// openFileOf returns the open file behind descriptor fd of t (a call's
+// raw argument, read as an int as the kernel does), or nil: for the trace,
+// which names what a call used and never fails.
+func openFileOf(t *Task, fd uint64) *OpenFile {
+	if ref, ok := t.Files.Get(int(int32(fd))); ok {
+		if f, ok := ref.(*OpenFile); ok {
+			return f
+		}
+	}
+	return nil
 }
 
 // A textCache holds the strings of recent event texts, so that a text

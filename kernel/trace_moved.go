@@ -77,12 +77,8 @@ func (k *Kernel) traceDatagram(e *Event) {
 // connection; "" for a descriptor that is no such socket (a pipe), a
 // datagram sent nowhere traced, or UDP.
 func socketVia(t *Task, c *call, to string, send bool) string {
-	ref, ok := t.Files.Get(int(int32(c.a[0])))
-	if !ok {
-		return ""
-	}
-	f, ok := ref.(*OpenFile)
-	if !ok {
+	f := openFileOf(t, c.a[0])
+	if f == nil {
 		return ""
 	}
 	switch s := f.ops.(type) {

@@ -198,16 +198,10 @@ func (k *Kernel) recordable(t *Task) bool { return !k.noRecords && t != nil && t
 // pipeOf returns the pipe(2) end behind descriptor fd of t, or nil (a
 // FIFO's end too: its name is its path).
 func pipeOf(t *Task, fd uint64) *pipeEnd {
-	ref, ok := t.Files.Get(int(int32(fd)))
-	if !ok {
-		return nil
-	}
-	f, ok := ref.(*OpenFile)
-	if !ok {
-		return nil
-	}
-	if e, ok := f.ops.(*pipeEnd); ok && e.fifo == nil {
-		return e
+	if f := openFileOf(t, fd); f != nil {
+		if e, ok := f.ops.(*pipeEnd); ok && e.fifo == nil {
+			return e
+		}
 	}
 	return nil
 }
