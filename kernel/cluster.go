@@ -41,6 +41,8 @@ type Cluster struct {
 	hosts    []*clusterHost
 	fabric   Fabric
 	trace    func(*Event)
+	log      ClusterLog   // ClusterConfig.TraceLog, or nil
+	recs     *RecordEvent // the Events of Records held back (record)
 	reboot   func(host int, k *Kernel)
 	maxAhead uint64
 	bound    bool // maxAhead applies untraced too (ClusterConfig.MaxAhead set)
@@ -100,6 +102,12 @@ type ClusterConfig struct {
 	// Trace receives the events of every host, in time order; nil turns
 	// tracing off. An event is valid only during the call (Event.Keep).
 	Trace func(*Event)
+	// TraceLog, if not nil, takes the trace in place of Trace: the hosts'
+	// Records (Config.TraceLog) as they are when nothing is held back
+	// before them, and every other event, a Record held back among them,
+	// as an Event. A machine alone (one host, no network) thus passes
+	// every Record on.
+	TraceLog ClusterLog
 	// MaxAhead bounds how many cycles a host runs beyond the lowest clock
 	// of the others while tracing, so that the events held back for the
 	// merge stay few (DefaultMaxAhead if 0). Set (not 0), it bounds them
@@ -231,14 +239,20 @@ type Boot struct {
 
 // NewCluster boots every host of cfg.
 func NewCluster(cfg ClusterConfig) *Cluster {
-	c := &Cluster{trace: cfg.Trace, reboot: cfg.Reboot, maxAhead: cfg.MaxAhead, bound: cfg.MaxAhead != 0, stepping: -1, booting: true}
+	c := &Cluster{trace: cfg.Trace, log: cfg.TraceLog, reboot: cfg.Reboot, maxAhead: cfg.MaxAhead, bound: cfg.MaxAhead != 0, stepping: -1, booting: true}
 	if c.maxAhead == 0 {
 		c.maxAhead = DefaultMaxAhead
 	}
+	if c.log != nil {
+		c.trace, c.recs = c.log.Event, new(RecordEvent)
+	}
 	for i, hc := range cfg.Hosts {
 		hc.Trace, hc.TraceLog = nil, nil
-		if cfg.Trace != nil {
+		if c.trace != nil {
 			hc.Trace = func(e *Event) { c.event(i, e) }
+		}
+		if c.log != nil {
+			hc.TraceLog = hostLog{c, i}
 		}
 		h := &clusterHost{cfg: hc, boots: 1}
 		c.hosts = append(c.hosts, h) // before New: booting emits events
@@ -769,13 +783,43 @@ func (c *Cluster) event(i int, e *Event) {
 	if c.fabric != nil && c.fabric.Changing() {
 		i = netSource
 	}
-	if c.held > 0 && !c.booting {
-		c.flush()
-	}
-	if c.held == 0 && !c.booting && c.safe(i, e.Cycle) {
+	if c.writable(i, e.Cycle) {
 		c.trace(e)
 		return
 	}
+	c.hold(i, e)
+}
+
+// record takes a Record of host i (ClusterConfig.TraceLog): given on as
+// it is if it can be written at once, held back as its Event otherwise.
+func (c *Cluster) record(i int, r Record) {
+	if c.fabric != nil && c.fabric.Changing() {
+		c.event(i, c.recs.Event(&r, c.hosts[i].cfg.Host)) // the network's: not a Record's shape
+		return
+	}
+	if c.writable(i, r.Cycle) {
+		c.log.HostRecord(i, r)
+		return
+	}
+	c.hold(i, c.recs.Event(&r, c.hosts[i].cfg.Host))
+}
+
+// writable writes the held-back events that are safe and reports whether
+// an event of source i at cycle cy can now be written at once: nothing is
+// held back and no other source can still emit an earlier one.
+func (c *Cluster) writable(i int, cy uint64) bool {
+	if c.booting {
+		return false
+	}
+	if c.held > 0 {
+		c.flush()
+	}
+	return c.held == 0 && c.safe(i, cy)
+}
+
+// hold holds back a copy of e, an event of source i, and writes what is
+// safe.
+func (c *Cluster) hold(i int, e *Event) {
 	q := c.queue(i)
 	*q = append(*q, e.Keep())
 	c.held++
@@ -783,6 +827,24 @@ func (c *Cluster) event(i int, e *Event) {
 		c.flush()
 	}
 }
+
+// A ClusterLog takes a cluster's trace in time order (ClusterConfig.TraceLog).
+type ClusterLog interface {
+	// HostRecord takes a Record of the cluster's host number host.
+	HostRecord(host int, r Record)
+	// Event takes any other event, as ClusterConfig.Trace does.
+	Event(e *Event)
+}
+
+// hostLog is the TraceLog of host i of a cluster with a ClusterLog: its
+// Records and its events go through the merge.
+type hostLog struct {
+	c *Cluster
+	i int
+}
+
+func (l hostLog) Record(r Record) { l.c.record(l.i, r) }
+func (l hostLog) Event(e *Event)  { l.c.event(l.i, e) }
 
 // queue returns the events held back of source i: a host, or netSource.
 func (c *Cluster) queue(i int) *[]Event {

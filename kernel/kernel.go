@@ -102,8 +102,8 @@ type Config struct {
 	// TraceLog, if not nil, takes the trace in place of Trace, in order:
 	// the commonest events as Records (trace_record.go), which a writer
 	// may format later or on another core, and every other as an Event,
-	// as Trace would get it. A machine of a cluster has no TraceLog
-	// (NewCluster merges its hosts' Events).
+	// as Trace would get it. A machine of a cluster has the cluster's
+	// (NewCluster merges its hosts' events; ClusterConfig.TraceLog).
 	TraceLog TraceLog
 	// TraceInstructions adds an event for every retired instruction (with
 	// Trace or TraceLog set): the CPU then runs one instruction at a time.

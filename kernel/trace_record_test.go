@@ -114,3 +114,68 @@ func TestRecordsMakeTheSameEvents(t *testing.T) {
 func TestRecordIsOneCacheLine(t *testing.T) {
 	require.EqualValues(t, 64, unsafe.Sizeof(Record{}))
 }
+
+// A clusterEventLog is a ClusterLog that makes each Record's Event, as a
+// writer would, and keeps every event; it counts the Records it was given.
+type clusterEventLog struct {
+	hosts   []Config
+	keep    func(*Event)
+	re      RecordEvent
+	records []int // by host
+}
+
+func (l *clusterEventLog) HostRecord(host int, r Record) {
+	l.records[host]++
+	l.keep(l.re.Event(&r, l.hosts[host].Host))
+}
+func (l *clusterEventLog) Event(e *Event) { l.keep(e) }
+
+// TestClusterTraceLogIsTheTrace: a cluster's TraceLog takes the trace
+// ClusterConfig.Trace takes, event for event: the hosts' Records given on
+// when nothing is held back before them, and as Events when they are held
+// for the merge (fewer Records reach it than the hosts make alone).
+func TestClusterTraceLogIsTheTrace(t *testing.T) {
+	var files []File
+	for _, name := range []string{"pipepingpong", "ring"} {
+		b, err := os.ReadFile(filepath.Join("..", "testdata", "bench", "bin", name))
+		require.NoError(t, err)
+		files = append(files, File{Path: "/bin/" + name, Data: b, Mode: 0755})
+	}
+	argvs := [][]string{{"/bin/pipepingpong", "1000"}, {"/bin/ring", "3", "5"}} // bob ends first: then alice runs alone
+	var cfgs []Config
+	made := 0 // the Records the hosts make, each alone
+	for i, host := range []string{"alice", "bob"} {
+		cfg := Config{Host: host, Quantum: 1000 + 700*uint64(i), Stdout: io.Discard, Files: files, CycleLimit: 2_000_000_000}
+		cfgs = append(cfgs, cfg)
+		l := &eventLog{keep: func(*Event) {}}
+		cfg.TraceLog = l
+		k := New(cfg)
+		_, err := k.Spawn(argvs[i][0], argvs[i], nil)
+		require.NoError(t, err)
+		k.Run()
+		for _, n := range l.records {
+			made += n
+		}
+	}
+	run := func(cc ClusterConfig) {
+		c := NewCluster(cc)
+		for i, argv := range argvs {
+			_, err := c.Host(i).Spawn(argv[0], argv, nil)
+			require.NoError(t, err)
+		}
+		for _, r := range c.Run() {
+			require.Equal(t, StopAllExited, r.Reason)
+		}
+	}
+	var want, got []Event
+	run(ClusterConfig{Hosts: cfgs, Trace: func(e *Event) { want = append(want, e.Keep()) }})
+	l := &clusterEventLog{hosts: cfgs, keep: func(e *Event) { got = append(got, e.Keep()) }, records: make([]int, len(cfgs))}
+	run(ClusterConfig{Hosts: cfgs, TraceLog: l})
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("the TraceLog's events differ (-Trace +TraceLog):\n%s", diff)
+	}
+	// While both run, whoever is ahead has its events held back, and the
+	// other's wait behind them; once bob has ended, alice's go on at once.
+	require.Positive(t, l.records[0]+l.records[1], "no Record was given on")
+	require.Less(t, l.records[0]+l.records[1], made, "no Record was held back: the test does not test it")
+}

@@ -18,6 +18,12 @@ type Options struct {
 	// Trace, if not nil, receives every event as it happens. The event is
 	// only valid during the call (kernel.Event.Keep).
 	Trace func(*kernel.Event)
+	// TraceLog, if not nil, takes the trace too, or in Trace's place: the
+	// hosts' Records (kernel/trace_record.go) as they are when nothing
+	// else of the run needs the events (no Trace, no KeepTrace, no
+	// want/trace section), and every event as an Event otherwise. A
+	// TraceWriter is one: it makes the Records' lines on another core.
+	TraceLog kernel.ClusterLog
 	// KeepTrace keeps every event in Outcome.Trace, with no bound: for
 	// tests of short runs. (A want/trace section needs no kept events: Run
 	// compares the trace with it as it comes, see traceRecord.)
@@ -214,7 +220,12 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 			if opts.KeepTrace {
 				o.Trace = append(o.Trace, e.Keep())
 			}
+			if opts.TraceLog != nil {
+				opts.TraceLog.Event(e)
+			}
 		}
+	} else if opts.TraceLog != nil {
+		cc.TraceLog = opts.TraceLog
 	}
 	// A host that boots again (at CYCLE up) has the files of the first
 	// boot and what the scenario does to it from then on: its keys, timed

@@ -21,7 +21,7 @@ import (
 // writes the rest and must be called.
 type TraceWriter struct {
 	json  bool
-	host  string // the machine's name (kernel.Config.Host), for its Records' lines
+	hosts []string // the machines' names (kernel.Config.Host), for their Records' lines
 	width int
 
 	b    *traceBatch      // the batch being filled
@@ -46,6 +46,7 @@ const (
 // A traceBatch holds Records and the lines of the events between them.
 type traceBatch struct {
 	recs  []kernel.Record
+	hosts []int // the host of each Record, with more than one host
 	lines []byte
 	marks []lineMark
 }
@@ -54,11 +55,16 @@ type traceBatch struct {
 // the previous mark's end) go before recs[before].
 type lineMark struct{ before, end int }
 
-// NewTraceWriter returns a TraceWriter of the trace of the machine host
-// (its kernel.Config.Host, "" alone) to w, as text with the host's name
-// given width columns (Scenario.HostWidth), or JSON lines.
-func NewTraceWriter(w io.Writer, json bool, host string, width int) *TraceWriter {
-	t := &TraceWriter{json: json, host: host, width: width,
+// NewTraceWriter returns a TraceWriter to w of the trace of the machines
+// hosts, named as in their kernel.Config.Host (none for a machine alone),
+// as text with the hosts' names given width columns (Scenario.HostWidth),
+// or JSON lines. It takes a machine's trace (kernel.Config.TraceLog: the
+// first host's) or a cluster's (kernel.ClusterConfig.TraceLog).
+func NewTraceWriter(w io.Writer, json bool, hosts []string, width int) *TraceWriter {
+	if len(hosts) == 0 {
+		hosts = []string{""}
+	}
+	t := &TraceWriter{json: json, hosts: hosts, width: width,
 		full: make(chan *traceBatch, batches), free: make(chan *traceBatch, batches), done: make(chan struct{})}
 	t.b = newTraceBatch()
 	for range batches - 1 {
@@ -72,10 +78,19 @@ func newTraceBatch() *traceBatch {
 	return &traceBatch{recs: make([]kernel.Record, 0, batchRecords), lines: make([]byte, 0, batchLines+4096)}
 }
 
-// Record takes an event of a common shape (kernel.TraceLog).
-func (t *TraceWriter) Record(r kernel.Record) {
-	t.b.recs = append(t.b.recs, r)
-	if len(t.b.recs) == cap(t.b.recs) {
+// Record takes an event of a common shape of the first host
+// (kernel.TraceLog).
+func (t *TraceWriter) Record(r kernel.Record) { t.HostRecord(0, r) }
+
+// HostRecord takes an event of a common shape of host number host
+// (kernel.ClusterLog).
+func (t *TraceWriter) HostRecord(host int, r kernel.Record) {
+	b := t.b
+	b.recs = append(b.recs, r)
+	if len(t.hosts) > 1 {
+		b.hosts = append(b.hosts, host)
+	}
+	if len(b.recs) == cap(b.recs) {
 		t.send()
 	}
 }
@@ -129,13 +144,17 @@ func (t *TraceWriter) write(w io.Writer) {
 				from = b.marks[m].end
 			}
 			if i < len(b.recs) {
-				out = appendLine(out, re.Event(&b.recs[i], t.host), t.json, t.width)
+				host := t.hosts[0]
+				if len(b.hosts) > 0 {
+					host = t.hosts[b.hosts[i]]
+				}
+				out = appendLine(out, re.Event(&b.recs[i], host), t.json, t.width)
 			}
 			if len(out) >= 64<<10 {
 				flush()
 			}
 		}
-		b.recs, b.lines, b.marks = b.recs[:0], b.lines[:0], b.marks[:0]
+		b.recs, b.hosts, b.lines, b.marks = b.recs[:0], b.hosts[:0], b.lines[:0], b.marks[:0]
 		t.free <- b // never waits: free has room for every batch
 	}
 	flush()

@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -62,7 +64,7 @@ func TestTraceWriterWritesWhatTracerWrites(t *testing.T) {
 				var want, got bytes.Buffer
 				trace, _ := HostTracer(&want, json, width)
 				writerMachine(t, kernel.Config{Host: host, Trace: trace}, argv).Run()
-				w := NewTraceWriter(&got, json, host, width)
+				w := NewTraceWriter(&got, json, []string{host}, width)
 				writerMachine(t, kernel.Config{Host: host, TraceLog: w}, argv).Run()
 				require.NoError(t, w.Close())
 				require.Greater(t, want.Len(), 0)
@@ -96,8 +98,85 @@ func (f *failAfter) Write(p []byte) (int, error) {
 // TestTraceWriterError: the first error of the writer is Close's, and the
 // run goes on to its end rather than waiting for a writer that failed.
 func TestTraceWriterError(t *testing.T) {
-	w := NewTraceWriter(&failAfter{n: 100_000}, false, "", 0)
+	w := NewTraceWriter(&failAfter{n: 100_000}, false, nil, 0)
 	res := writerMachine(t, kernel.Config{TraceLog: w}, []string{"pipepingpong", "20000"}).Run()
 	require.Equal(t, kernel.StopAllExited, res.Reason)
 	require.ErrorIs(t, w.Close(), errFull)
+}
+
+// countingLog is a TraceWriter that counts the Records it takes, by host.
+type countingLog struct {
+	*TraceWriter
+	records map[int]int
+}
+
+func (c countingLog) HostRecord(host int, r kernel.Record) {
+	c.records[host]++
+	c.TraceWriter.HostRecord(host, r)
+}
+
+// TestRunTraceWriterWritesWhatTracerWrites: a scenario's trace written by
+// a TraceWriter (Options.TraceLog, as ipcsim run writes it) is the bytes
+// HostTracer writes, text and JSON, for every bundled scenario: one
+// machine, hosts on a network, power lost and restored. Each runs without
+// its want/trace section, which would make Run give the TraceWriter
+// Events only. The Records taken, by host, are counted: the test fails if
+// none reached the writer as Records, or none of a host other than the
+// first.
+func TestRunTraceWriterWritesWhatTracerWrites(t *testing.T) {
+	var mu sync.Mutex
+	records := map[int]int{}
+	t.Run("scenarios", func(t *testing.T) {
+		for _, f := range allScenarioFiles(t) {
+			for _, json := range []bool{false, true} {
+				name := filepath.Base(f)
+				if json {
+					name += " json"
+				}
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					s, err := Load(f)
+					require.NoError(t, err)
+					s.Wants = slices.DeleteFunc(slices.Clone(s.Wants), func(w Want) bool { return w.Name == "want/trace" })
+					var hosts []string
+					for _, h := range s.Hosts {
+						hosts = append(hosts, h.Name)
+					}
+					var want, got bytes.Buffer
+					trace, traceErr := HostTracer(&want, json, s.HostWidth())
+					wo, err := s.Run(Options{Trace: trace})
+					require.NoError(t, err)
+					require.NoError(t, traceErr())
+					w := countingLog{NewTraceWriter(&got, json, hosts, s.HostWidth()), map[int]int{}}
+					o, err := s.Run(Options{TraceLog: w})
+					require.NoError(t, err)
+					require.NoError(t, w.Close())
+					require.Equal(t, wo.Result, o.Result)
+					if !bytes.Equal(want.Bytes(), got.Bytes()) {
+						wl, gl := strings.Split(want.String(), "\n"), strings.Split(got.String(), "\n")
+						for i := range min(len(wl), len(gl)) {
+							if wl[i] != gl[i] {
+								t.Fatalf("line %d differs:\nTracer:      %s\nTraceWriter: %s", i+1, wl[i], gl[i])
+							}
+						}
+						t.Fatalf("Tracer wrote %d lines, TraceWriter %d", len(wl), len(gl))
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					for h, n := range w.records {
+						records[h] += n
+					}
+				})
+			}
+		}
+	})
+	t.Logf("Records taken, by host: %v", records)
+	require.Positive(t, records[0], "no Record reached the TraceWriter")
+	others := 0
+	for h, n := range records {
+		if h > 0 {
+			others += n
+		}
+	}
+	require.Positive(t, others, "no Record of a host but the first reached the TraceWriter")
 }

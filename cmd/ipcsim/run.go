@@ -84,6 +84,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	var (
 		trace    func(*kernel.Event)
 		traceErr func() error
+		writer   *sim.TraceWriter // the text or JSON trace, when nothing else reads the events
 		chrome   *sim.ChromeTrace
 		mermaid  *sim.Mermaid
 		runTree  *sim.RunTree
@@ -95,7 +96,14 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	case "mermaid":
 		mermaid = sim.NewMermaidHosts(out, sim.MaxMermaidItems, hostNames)
 		trace = mermaid.Event
-	default:
+	case "text", "json":
+		if !*quiz && !*tree && !filter.Active() {
+			// Nothing but the lines: those of the commonest events are
+			// made on another core (sim.TraceWriter).
+			writer = sim.NewTraceWriter(out, *format == "json", hostNames, s.HostWidth())
+			opts.TraceLog, traceErr = writer, writer.Close
+			break
+		}
 		trace, traceErr = sim.HostTracer(out, *format == "json", s.HostWidth())
 		if *quiz {
 			theQuiz = sim.NewQuiz(out, s.HostWidth())
@@ -125,6 +133,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	}
 	o, err := s.Run(opts)
 	if err != nil {
+		if writer != nil {
+			writer.Close() // its lines, then the error
+		}
 		out.Flush()
 		fmt.Fprintln(stderr, err)
 		return exitBadInput

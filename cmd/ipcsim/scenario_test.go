@@ -27,6 +27,39 @@ func TestRun(t *testing.T) {
 	}
 }
 
+// TestRunTraceWriter: ipcsim run writes a trace that nothing else reads
+// with a sim.TraceWriter (the lines of the commonest events made on
+// another core), and with --tree through the events, as HostTracer: the
+// same lines, text and JSON, one machine or hosts on a network (neither
+// scenario has a want/trace section, which would make the run give the
+// writer every event). A run that fails before it starts writes nothing
+// to standard output and its error to standard error.
+func TestRunTraceWriter(t *testing.T) {
+	for _, name := range []string{"pipe_deadlock", "net_udp"} {
+		for _, format := range []string{"text", "json"} {
+			file := "../../testdata/scenarios/" + name + ".txtar"
+			st, out, stderr := run(t, "run", "--format="+format, file)
+			if st != exitOK {
+				t.Fatalf("%s %s: status %d, stderr %q", name, format, st, stderr)
+			}
+			_, tree, _ := run(t, "run", "--tree", "--format="+format, file)
+			if !strings.HasPrefix(tree, out) || len(tree) == len(out) || !strings.Contains(out, "switch pid") {
+				t.Errorf("%s %s: the output is not the --tree output without its tree:\n%s\n--- with --tree:\n%s", name, format, out, tree)
+			}
+		}
+	}
+	bin, err := filepath.Abs("../../testdata/bench/bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "limit.txtar")
+	writeFile(t, file, []byte("machine maxprocs=2\nspawn "+bin+"/nop\nspawn "+bin+"/pipepingpong 5\n"), 0o644)
+	st, out, stderr := run(t, "run", file)
+	if st != exitBadInput || out != "" || !strings.Contains(stderr, "limit.txtar:3:7: cannot spawn") {
+		t.Errorf("a spawn refused: status %d, stdout %q, stderr %q", st, out, stderr)
+	}
+}
+
 // TestTestCommand runs a passing scenario, breaks it, and repairs it with --update.
 func TestTestCommand(t *testing.T) {
 	data, err := os.ReadFile(helloScenario)
