@@ -2,9 +2,12 @@
 # bench-trace.sh: what tracing costs a whole `ipcsim exec` of the pipe
 # ping-pong, as issue 13 measured it: the run untraced, traced as text and
 # as JSON to a file (--trace=/dev/null: sim.TraceWriter, which makes the
-# lines of the kernel's Records on a second goroutine). For each, the wall
-# clock and the CPU time (user + system, every thread) in ms, RUNS runs
-# (default 5) alternating, N round trips (default 200000). Run it on an
+# lines of the kernel's Records on a second goroutine). Then the same
+# program as a scenario: `ipcsim test` of it (untraced: it has no
+# want/trace section) and `ipcsim run` of it as text and JSON (the trace to
+# standard output, here /dev/null, through a TraceWriter too). For each,
+# the wall clock and the CPU time (user + system, every thread) in ms, RUNS
+# runs (default 5) alternating, N round trips (default 200000). Run it on an
 # idle machine with both CPUs free: the wall clock is what a user waits,
 # the CPU time what the trace costs in all. IPCSIM names the binary to
 # time (default: go build of this tree). Needs GNU time (/usr/bin/time).
@@ -18,6 +21,15 @@ if [ -z "$bin" ]; then
 	go build -o "$bin" ./cmd/ipcsim
 fi
 prog=testdata/bench/bin/pipepingpong
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+cp "$prog" "$dir/"
+cat >"$dir/pingpong.txtar" <<EOF
+# bench-trace.sh's scenario: pipepingpong $n, checked by its exit only.
+machine mem=16M quantum=10000 trapcost=0 seed=1
+spawn pipepingpong $n
+expect exit pipepingpong 0
+EOF
 
 # measure CMD...: "wall/cpu" in ms.
 measure() {
@@ -28,9 +40,12 @@ measure() {
 	echo "$(((end - start) / 1000000))/$cpu"
 }
 
-echo "wall/cpu ms of ipcsim exec $prog $n"
+echo "wall/cpu ms of ipcsim exec $prog $n; then of ipcsim test and run of it as a scenario"
 for ((r = 1; r <= runs; r++)); do
-	echo "untraced $(measure "$bin" exec "$prog" "$n")" \
+	echo "exec: untraced $(measure "$bin" exec "$prog" "$n")" \
 		"text $(measure "$bin" exec --trace=/dev/null "$prog" "$n")" \
-		"json $(measure "$bin" exec --format=json --trace=/dev/null "$prog" "$n")"
+		"json $(measure "$bin" exec --format=json --trace=/dev/null "$prog" "$n")" \
+		"| test $(measure "$bin" test "$dir/pingpong.txtar")" \
+		"run text $(measure "$bin" run "$dir/pingpong.txtar")" \
+		"run json $(measure "$bin" run --format=json "$dir/pingpong.txtar")"
 done
