@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"encoding/binary"
 	"io"
+	"strconv"
 
 	"ipcsim/kernel"
 )
@@ -136,6 +138,7 @@ func (t *TraceWriter) write(w io.Writer) {
 		}
 		out = out[:0]
 	}
+	seen := new(seenLines)
 	for b := range t.full {
 		from, m := 0, 0 // the next line's start, the next mark
 		for i := 0; i <= len(b.recs); i++ {
@@ -144,11 +147,11 @@ func (t *TraceWriter) write(w io.Writer) {
 				from = b.marks[m].end
 			}
 			if i < len(b.recs) {
-				host := t.hosts[0]
+				host := 0
 				if len(b.hosts) > 0 {
-					host = t.hosts[b.hosts[i]]
+					host = b.hosts[i]
 				}
-				out = appendLine(out, re.Event(&b.recs[i], host), t.json, t.width)
+				out = t.appendRecordLine(out, &b.recs[i], host, &re, seen)
 			}
 			if len(out) >= 64<<10 {
 				flush()
@@ -158,4 +161,72 @@ func (t *TraceWriter) write(w io.Writer) {
 		t.free <- b // never waits: free has room for every batch
 	}
 	flush()
+}
+
+// appendRecordLine appends the line of Record r of host number host,
+// newline included, made from the rest of the line of a Record seen
+// before if there was one (seenLines), and the line's rest kept for the
+// next one otherwise.
+func (t *TraceWriter) appendRecordLine(out []byte, r *kernel.Record, host int, re *kernel.RecordEvent, seen *seenLines) []byte {
+	slot := seen.slot(r, host)
+	if slot.seen {
+		return append(t.appendCycle(out, r.Cycle), slot.rest...)
+	}
+	start := len(out)
+	out = appendLine(out, re.Event(r, t.hosts[host]), t.json, t.width)
+	var cycle [32]byte
+	n := len(t.appendCycle(cycle[:0], r.Cycle))
+	slot.key, slot.host, slot.seen = *r, host, true
+	slot.key.Cycle = 0
+	slot.rest = append(slot.rest[:0], out[start+n:]...)
+	return out
+}
+
+// appendCycle appends the start of a line, which is all that depends on the
+// event's cycle: the cycle in 9 columns in text, the first field in JSON.
+func (t *TraceWriter) appendCycle(b []byte, cycle uint64) []byte {
+	if t.json {
+		return strconv.AppendUint(append(b, `{"cycle":`...), cycle, 10)
+	}
+	return appendUintPadLeft(b, cycle, 9)
+}
+
+// seenLines keeps the lines of Records seen lately, but for their cycle.
+// A program's loop makes the same Records again and again but for their
+// cycle: the same call on the same descriptor with the same buffer and
+// bytes, the same wakeup, the same switch. A Record's line is its cycle
+// (appendCycle) and a rest made of its other fields and its host's name
+// alone, so the rest of a Record seen before is the rest kept for it. In
+// the ping-pong every Record after the first round trip is one seen, and
+// its line costs a fraction of what making it does (BENCHMARKS.md,
+// "Tracing"). The table is indexed by a hash of the Record; a Record that
+// meets another in its slot replaces it.
+type seenLines [256]seenLine
+
+type seenLine struct {
+	key  kernel.Record // the Record seen, its Cycle 0
+	host int
+	seen bool
+	rest []byte // its line after appendCycle's part
+}
+
+// slot returns the slot of r of host number host: seen if it holds r's
+// line, to be filled otherwise.
+func (s *seenLines) slot(r *kernel.Record, host int) *seenLine {
+	// FNV-1a over words rather than bytes: the fields that tell one
+	// Record from another, but for the cycle.
+	h := uint64(14695981039346656037)
+	for _, w := range [...]uint64{r.A[0], r.A[1], r.A[2], uint64(r.Ret),
+		uint64(uint32(r.PID)) | uint64(uint32(r.Other))<<32,
+		uint64(uint32(r.Pipe)) | uint64(r.Sysno)<<32 | uint64(r.Kind)<<48 | uint64(r.N)<<56,
+		binary.LittleEndian.Uint64(r.Buf[:]), uint64(host)} {
+		h = (h ^ w) * 1099511628211
+	}
+	slot := &s[(h^h>>32)%uint64(len(s))]
+	key := *r
+	key.Cycle = 0
+	if slot.seen && (slot.key != key || slot.host != host) {
+		slot.seen = false
+	}
+	return slot
 }

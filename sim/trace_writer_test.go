@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -179,4 +180,41 @@ func TestRunTraceWriterWritesWhatTracerWrites(t *testing.T) {
 		}
 	}
 	require.Positive(t, others, "no Record of a host but the first reached the TraceWriter")
+}
+
+// TestSeenLines: a Record's line made from the rest kept for one seen
+// before is the line made afresh, whatever its cycle (more digits than the
+// text's 9 columns too); a Record of another host that falls in the same
+// slot is not taken for the one seen.
+func TestSeenLines(t *testing.T) {
+	for _, json := range []bool{false, true} {
+		hosts := make([]string, 2000)
+		for i := range hosts {
+			hosts[i] = fmt.Sprintf("h%d", i)
+		}
+		w := &TraceWriter{json: json, hosts: hosts, width: 5}
+		var seen seenLines
+		var re kernel.RecordEvent
+		r := kernel.Record{Kind: kernel.RecordCall, Sysno: 64, A: [3]uint64{4, 0x3fffffe71b, 1}, Ret: 1, PID: 2, Pipe: 1, N: 1, Buf: [8]byte{'x'}}
+		fresh := func(r kernel.Record, host int) string {
+			var re kernel.RecordEvent
+			return string(appendLine(nil, re.Event(&r, hosts[host]), json, 5))
+		}
+		other := 0 // a host whose same Record falls in host 0's slot
+		for h := 1; h < len(hosts) && other == 0; h++ {
+			if seen.slot(&r, h) == seen.slot(&r, 0) {
+				other = h
+			}
+		}
+		require.NotZero(t, other, "no host of 2000 shares a slot: the hash is too good for this test")
+		for _, c := range []struct {
+			cycle uint64
+			host  int
+			seen  bool
+		}{{5, 0, false}, {700, 0, true}, {12345678901, 0, true}, {12345678902, other, false}, {12345678903, 0, false}, {9, 0, true}} {
+			r.Cycle = c.cycle
+			require.Equal(t, c.seen, seen.slot(&r, c.host).seen, "cycle %d host %d", c.cycle, c.host)
+			require.Equal(t, fresh(r, c.host), string(w.appendRecordLine(nil, &r, c.host, &re, &seen)))
+		}
+	}
 }
