@@ -40,6 +40,11 @@ const maxProgBytes = 256 << 20
 // input uses no cycles while it waits.
 var execDefaultLimit uint64 = 1_000_000_000_000 // a variable only so that a test can lower it
 
+// unbufferedTrace makes --trace write each line to standard error as it
+// happens even when that is not a terminal: only a test sets it, for the
+// order of bytes that the buffered trace must keep (sharedStderr).
+var unbufferedTrace = false
+
 func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("exec", flag.ContinueOnError)
 	mem, quantum, trapcost := &settingFlag{key: "mem"}, &settingFlag{key: "quantum"}, &settingFlag{key: "trapcost"}
@@ -105,9 +110,22 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch trace.dest {
 	case "":
 	case "-":
-		// Standard error, which the program writes to as well: each line
-		// goes out as its event happens.
-		cfg.Trace, _ = sim.Tracer(stderr, *format == "json")
+		// Standard error, which the program writes to as well.
+		if isTerminal(stderr) || unbufferedTrace {
+			// Each line goes out as its event happens.
+			cfg.Trace, _ = sim.Tracer(stderr, *format == "json")
+			break
+		}
+		// The lines wait in a buffer until the program does something
+		// that could be seen after them (sharedStderr).
+		shared := newSharedStderr(stderr)
+		defer shared.close()
+		cfg.Trace, _ = sim.Tracer(shared, *format == "json")
+		stderr = shared.program() // ipcsim's own messages too, after the lines before them
+		cfg.Stderr, cfg.Stdout = stderr, shared.before(stdout)
+		if stdin != nil {
+			cfg.Input = shared.beforeRead(stdin)
+		}
 	default:
 		f, err := os.Create(trace.dest)
 		if err != nil {

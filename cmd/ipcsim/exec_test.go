@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -269,5 +270,174 @@ func TestExecTraceToFile(t *testing.T) {
 	st, _, errs := run(t, "exec", "--trace=/dev/full", prog, "3000")
 	if st != 0 || !strings.Contains(errs, "ipcsim exec: --trace: ") || !strings.Contains(errs, "no space left on device") {
 		t.Errorf("--trace=/dev/full: status %d, stderr %q", st, errs)
+	}
+}
+
+// mixSrc writes "out\n" to standard output, "err\n" to standard error,
+// reads standard input, and writes both again: a program whose trace
+// and output share a file under 2>&1.
+const mixSrc = `
+	.data
+out:	.ascii "out\n"
+err:	.ascii "err\n"
+buf:	.space 8
+	.text
+	.globl _start
+_start:	li s0, 2
+1:	li a0, 1
+	la a1, out
+	li a2, 4
+	li a7, SYS_write
+	ecall
+	li a7, SYS_getpid
+	ecall
+	li a0, 2
+	la a1, err
+	li a2, 4
+	li a7, SYS_write
+	ecall
+	li a0, 0
+	la a1, buf
+	li a2, 8
+	li a7, SYS_read
+	ecall
+	addi s0, s0, -1
+	bnez s0, 1b
+	li a0, 0
+	li a7, SYS_exit
+	ecall
+`
+
+// watchedInput is standard input that notes, at each read, what the
+// output shows by then.
+type watchedInput struct {
+	in   io.Reader
+	out  *strings.Builder
+	seen []string
+}
+
+func (w *watchedInput) Read(p []byte) (int, error) {
+	w.seen = append(w.seen, w.out.String())
+	return w.in.Read(p)
+}
+
+// TestExecTraceSharesStderr: --trace to a standard error that is not a
+// terminal (sharedStderr: the lines wait in a buffer) writes what writing
+// each line as it happens writes, in the same order, with standard output
+// the same file (2>&1), text and JSON, ipcsim's own message at a cycle
+// limit last; and whoever reads the output when the program waits for
+// input sees all of it so far.
+func TestExecTraceSharesStderr(t *testing.T) {
+	mix := assemble(t, "mix", mixSrc)
+	for _, args := range [][]string{{"--format=text"}, {"--format=json"}, {"--limit=20"}} {
+		exec := func(unbuffered bool) (int, string, []string) {
+			unbufferedTrace = unbuffered
+			defer func() { unbufferedTrace = false }()
+			var both strings.Builder
+			in := &watchedInput{in: strings.NewReader("a\nb\n"), out: &both}
+			st := Main(append(append([]string{"exec", "--trace"}, args...), mix), in, &both, &both)
+			return st, both.String(), in.seen
+		}
+		wantSt, want, wantSeen := exec(true)
+		st, got, gotSeen := exec(false)
+		limited := args[0] == "--limit=20" // stops before the first read
+		if st != wantSt || got != want || !slices.Equal(gotSeen, wantSeen) || len(wantSeen) == 0 && !limited || !strings.Contains(want, "getpid") {
+			t.Errorf("%v: buffered, status %d and the output\n%s\nat its reads %q;\nline by line, status %d and\n%s\nat its reads %q", args, st, got, gotSeen, wantSt, want, wantSeen)
+		}
+		if limited && (wantSt != exitCycleLimit || !strings.HasSuffix(want, "ipcsim: cycle limit 20 reached\n")) {
+			t.Errorf("--limit=20: status %d, output\n%s\nwant the cycle limit's message last", wantSt, want)
+		}
+	}
+}
+
+// TestExecTraceSignalFlushes runs ipcsim exec --trace as its own process,
+// its standard error a file, on a program that runs for ever, and ends it
+// with SIGINT (^C): the trace waiting in the buffer is written first, so
+// that the file ends with a whole line, and ipcsim dies of the signal as
+// it would have.
+func TestExecTraceSignalFlushes(t *testing.T) {
+	if prog := os.Getenv("IPCSIM_TRACE_PROG"); prog != "" {
+		os.Exit(Main([]string{"exec", "--trace", prog, "1000000000"}, os.Stdin, os.Stdout, os.Stderr))
+	}
+	file := filepath.Join(t.TempDir(), "trace")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestExecTraceSignalFlushes$")
+	cmd.Env = append(os.Environ(), "IPCSIM_TRACE_PROG="+filepath.Join("..", "..", "testdata", "bench", "bin", "pipepingpong"))
+	cmd.Stderr = f
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() })
+	defer done.Stop()
+	for { // until the trace is on its way: the buffer was written once
+		if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGINT {
+		t.Errorf("ipcsim exec --trace, ^C: %v; want killed by SIGINT", err)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) == 0 || b[len(b)-1] != '\n' {
+		t.Errorf("the trace (%d bytes) ends in the middle of a line: %q", len(b), b[max(0, len(b)-100):])
+	}
+}
+
+// errCountSrc ignores SIGPIPE and writes "e\n" to standard error up to
+// 200 times; it exits with how many writes succeeded.
+const errCountSrc = `
+	.data
+act:	.dword 1, 0, 0
+e:	.ascii "e\n"
+	.text
+	.globl _start
+_start:	li a0, SIGPIPE
+	la a1, act
+	li a2, 0
+	li a3, 8
+	li a7, SYS_rt_sigaction
+	ecall
+	li s1, 0
+1:	li a0, 2
+	la a1, e
+	li a2, 2
+	li a7, SYS_write
+	ecall
+	blt a0, zero, 2f
+	addi s1, s1, 1
+	li t0, 200
+	blt s1, t0, 1b
+2:	mv a0, s1
+	li a7, SYS_exit
+	ecall
+`
+
+// TestExecTraceBrokenStderr: with the trace buffered on standard error
+// (sharedStderr), a write of the program's own to a standard error whose
+// reader left fails at once with EPIPE, as on Linux, not once the buffer
+// fills.
+func TestExecTraceBrokenStderr(t *testing.T) {
+	prog := assemble(t, "errcount", errCountSrc)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	defer w.Close()
+	if st := Main([]string{"exec", "--trace", prog}, strings.NewReader(""), io.Discard, w); st != 0 {
+		t.Errorf("%d writes to a broken standard error succeeded; want none", st)
 	}
 }

@@ -199,6 +199,11 @@ Usage:
         --limit=N|none   stop at cycle N, 1 to 2^62 (default 10^12, 1000 s
                          of virtual time; none runs on, as qemu-riscv64)
         --trace[=FILE]   write the trace to standard error, or to FILE
+                         (fastest: another core makes its lines). To a
+                         terminal each line goes out as it happens;
+                         otherwise (2>file, 2>&1 | less) the lines wait
+                         until the program writes, waits for input or
+                         ends, or a signal ends ipcsim
         --format=json    write the trace as JSON lines
         --warn-unimplemented
                          at the end, name on standard error the system
