@@ -146,12 +146,10 @@ func (re *RecordEvent) Event(r *Record, host string) *Event {
 	// this function's time in a profile of BenchmarkTraceWriterJSON.
 	e := &re.e
 	e.Cycle, e.Host, e.PID, e.Text = r.Cycle, host, int(r.PID), re.str(&re.texts, re.text)
-	e.Syscall, e.Args, e.Ret, e.Obj, e.Other = "", nil, nil, "", 0
+	e.Kind, e.Syscall, e.Args, e.Ret, e.Obj, e.Other = r.Kind.EventKind(), "", nil, nil, "", 0
 	switch r.Kind {
 	case RecordCall, RecordBlock:
-		e.Kind = "block"
 		if r.Kind == RecordCall {
-			e.Kind = "syscall"
 			re.ret = r.Ret
 			e.Ret = &re.ret
 		}
@@ -161,11 +159,26 @@ func (re *RecordEvent) Event(r *Record, host string) *Event {
 		re.name = appendPipeName(re.name[:0], r.Pipe)
 		e.Obj = re.str(&re.pipes, re.name)
 	case RecordWake:
-		e.Kind, e.Other = "wake", int(r.Other)
+		e.Other = int(r.Other)
 	case RecordSwitch:
-		e.Kind, e.Other = "switch", int(r.PID)
+		e.Other = int(r.PID)
 	}
 	return e
+}
+
+// EventKind is the Kind of the Event of a Record of kind k.
+func (k RecordKind) EventKind() string {
+	switch k {
+	case RecordCall:
+		return "syscall"
+	case RecordBlock:
+		return "block"
+	case RecordWake:
+		return "wake"
+	case RecordSwitch:
+		return "switch"
+	}
+	return ""
 }
 
 // str returns b as a string: from the cache c, or a view of b (Views).

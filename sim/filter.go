@@ -48,22 +48,31 @@ func (f *TraceFilter) Active() bool {
 }
 
 // Match reports whether e is shown.
-func (f *TraceFilter) Match(e *kernel.Event) bool {
-	if e.Cycle < f.From || (f.HasTo && e.Cycle > f.To) {
+func (f *TraceFilter) Match(e *kernel.Event) bool { return f.match(e.Cycle, e.Host, e.PID, e.Kind) }
+
+// MatchRecord reports whether the event of r, a Record of host host, is
+// shown: the fields a filter looks at are the Record's own.
+func (f *TraceFilter) MatchRecord(r *kernel.Record, host string) bool {
+	return f.match(r.Cycle, host, int(r.PID), r.Kind.EventKind())
+}
+
+// match reports whether an event of cycle, host, pid and kind is shown.
+func (f *TraceFilter) match(cycle uint64, host string, pid int, kind string) bool {
+	if cycle < f.From || (f.HasTo && cycle > f.To) {
 		return false
 	}
-	if len(f.Only) > 0 && !slices.Contains(f.Only, e.Kind) {
+	if len(f.Only) > 0 && !slices.Contains(f.Only, kind) {
 		return false
 	}
-	if slices.Contains(f.Hide, e.Kind) {
+	if slices.Contains(f.Hide, kind) {
 		return false
 	}
-	if len(f.Hosts) > 0 && !slices.Contains(f.Hosts, e.Host) {
+	if len(f.Hosts) > 0 && !slices.Contains(f.Hosts, host) {
 		return false
 	}
 	if len(f.PIDs) > 0 {
 		return slices.ContainsFunc(f.PIDs, func(r PIDRef) bool {
-			return r.PID == e.PID && (r.Host == "" || r.Host == e.Host)
+			return r.PID == pid && (r.Host == "" || r.Host == host)
 		})
 	}
 	return true

@@ -30,7 +30,7 @@ func benchTrace(b *testing.B, mode string) {
 	case "text", "json":
 		cfg.Trace, _ = Tracer(io.Discard, mode == "json")
 	case "writer text", "writer json":
-		w := NewTraceWriter(io.Discard, mode == "writer json", nil, 0)
+		w := NewTraceWriter(io.Discard, mode == "writer json", nil, 0, nil)
 		defer w.Close() // timed: the run is over when every line is made
 		cfg.TraceLog = w
 	}

@@ -22,9 +22,10 @@ import (
 // file), not one that interleaves with what the program writes. Close
 // writes the rest and must be called.
 type TraceWriter struct {
-	json  bool
-	hosts []string // the machines' names (kernel.Config.Host), for their Records' lines
-	width int
+	json   bool
+	hosts  []string // the machines' names (kernel.Config.Host), for their Records' lines
+	width  int
+	filter *TraceFilter // the events written; nil: every one
 
 	b    *traceBatch      // the batch being filled
 	full chan *traceBatch // batches for the goroutine to write
@@ -60,13 +61,17 @@ type lineMark struct{ before, end int }
 // NewTraceWriter returns a TraceWriter to w of the trace of the machines
 // hosts, named as in their kernel.Config.Host (none for a machine alone),
 // as text with the hosts' names given width columns (Scenario.HostWidth),
-// or JSON lines. It takes a machine's trace (kernel.Config.TraceLog: the
-// first host's) or a cluster's (kernel.ClusterConfig.TraceLog).
-func NewTraceWriter(w io.Writer, json bool, hosts []string, width int) *TraceWriter {
+// or JSON lines, of the events filter shows (nil: every one). It takes a
+// machine's trace (kernel.Config.TraceLog: the first host's) or a
+// cluster's (kernel.ClusterConfig.TraceLog).
+func NewTraceWriter(w io.Writer, json bool, hosts []string, width int, filter *TraceFilter) *TraceWriter {
 	if len(hosts) == 0 {
 		hosts = []string{""}
 	}
-	t := &TraceWriter{json: json, hosts: hosts, width: width,
+	if filter != nil && !filter.Active() {
+		filter = nil
+	}
+	t := &TraceWriter{json: json, hosts: hosts, width: width, filter: filter,
 		full: make(chan *traceBatch, batches), free: make(chan *traceBatch, batches), done: make(chan struct{})}
 	t.b = newTraceBatch()
 	for range batches - 1 {
@@ -87,6 +92,9 @@ func (t *TraceWriter) Record(r kernel.Record) { t.HostRecord(0, r) }
 // HostRecord takes an event of a common shape of host number host
 // (kernel.ClusterLog).
 func (t *TraceWriter) HostRecord(host int, r kernel.Record) {
+	if t.filter != nil && !t.filter.MatchRecord(&r, t.hosts[host]) {
+		return
+	}
 	b := t.b
 	b.recs = append(b.recs, r)
 	if len(t.hosts) > 1 {
@@ -99,6 +107,9 @@ func (t *TraceWriter) HostRecord(host int, r kernel.Record) {
 
 // Event takes any other event (kernel.TraceLog), whose line is made now.
 func (t *TraceWriter) Event(e *kernel.Event) {
+	if t.filter != nil && !t.filter.Match(e) {
+		return
+	}
 	t.line = appendLine(t.line[:0], e, t.json, t.width)
 	b := t.b
 	b.lines = append(b.lines, t.line...)

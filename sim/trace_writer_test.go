@@ -65,7 +65,7 @@ func TestTraceWriterWritesWhatTracerWrites(t *testing.T) {
 				var want, got bytes.Buffer
 				trace, _ := HostTracer(&want, json, width)
 				writerMachine(t, kernel.Config{Host: host, Trace: trace}, argv).Run()
-				w := NewTraceWriter(&got, json, []string{host}, width)
+				w := NewTraceWriter(&got, json, []string{host}, width, nil)
 				writerMachine(t, kernel.Config{Host: host, TraceLog: w}, argv).Run()
 				require.NoError(t, w.Close())
 				require.Greater(t, want.Len(), 0)
@@ -99,7 +99,7 @@ func (f *failAfter) Write(p []byte) (int, error) {
 // TestTraceWriterError: the first error of the writer is Close's, and the
 // run goes on to its end rather than waiting for a writer that failed.
 func TestTraceWriterError(t *testing.T) {
-	w := NewTraceWriter(&failAfter{n: 100_000}, false, nil, 0)
+	w := NewTraceWriter(&failAfter{n: 100_000}, false, nil, 0, nil)
 	res := writerMachine(t, kernel.Config{TraceLog: w}, []string{"pipepingpong", "20000"}).Run()
 	require.Equal(t, kernel.StopAllExited, res.Reason)
 	require.ErrorIs(t, w.Close(), errFull)
@@ -118,7 +118,8 @@ func (c countingLog) HostRecord(host int, r kernel.Record) {
 
 // TestRunTraceWriterWritesWhatTracerWrites: a scenario's trace written by
 // a TraceWriter (Options.TraceLog, as ipcsim run writes it) is the bytes
-// HostTracer writes, text and JSON, for every bundled scenario: one
+// HostTracer writes, text and JSON, and text through a TraceFilter (as
+// ipcsim run --pid=2 --from=30 --hide=wake), for every bundled scenario: one
 // machine, hosts on a network, power lost and restored. Each runs without
 // its want/trace section, which would make Run give the TraceWriter
 // Events only. The Records taken, by host, are counted: the test fails if
@@ -127,12 +128,17 @@ func (c countingLog) HostRecord(host int, r kernel.Record) {
 func TestRunTraceWriterWritesWhatTracerWrites(t *testing.T) {
 	var mu sync.Mutex
 	records := map[int]int{}
+	// A filter that shows a part of every kind of Record's events, and of
+	// the others': pid 2's (on every host) from cycle 30, but its wakeups.
+	filter := &TraceFilter{PIDs: []PIDRef{{PID: 2}}, From: 30, Hide: []string{"wake"}}
 	t.Run("scenarios", func(t *testing.T) {
 		for _, f := range allScenarioFiles(t) {
-			for _, json := range []bool{false, true} {
-				name := filepath.Base(f)
-				if json {
-					name += " json"
+			for _, variant := range []string{"text", "json", "filtered"} {
+				name := filepath.Base(f) + " " + variant
+				json := variant == "json"
+				filter := filter
+				if variant != "filtered" {
+					filter = nil
 				}
 				t.Run(name, func(t *testing.T) {
 					t.Parallel()
@@ -145,10 +151,13 @@ func TestRunTraceWriterWritesWhatTracerWrites(t *testing.T) {
 					}
 					var want, got bytes.Buffer
 					trace, traceErr := HostTracer(&want, json, s.HostWidth())
+					if filter != nil {
+						trace = filter.Wrap(trace)
+					}
 					wo, err := s.Run(Options{Trace: trace})
 					require.NoError(t, err)
 					require.NoError(t, traceErr())
-					w := countingLog{NewTraceWriter(&got, json, hosts, s.HostWidth()), map[int]int{}}
+					w := countingLog{NewTraceWriter(&got, json, hosts, s.HostWidth(), filter), map[int]int{}}
 					o, err := s.Run(Options{TraceLog: w})
 					require.NoError(t, err)
 					require.NoError(t, w.Close())
@@ -217,4 +226,33 @@ func TestSeenLines(t *testing.T) {
 			require.Equal(t, fresh(r, c.host), string(w.appendRecordLine(nil, &r, c.host, &re, &seen)))
 		}
 	}
+}
+
+// TestMatchRecord: a filter shows a Record's event, by MatchRecord, if and
+// only if it shows the Record's Event, by Match, for Records of every
+// kind and filters of every part.
+func TestMatchRecord(t *testing.T) {
+	filters := []TraceFilter{
+		{}, {PIDs: []PIDRef{{PID: 2}}}, {PIDs: []PIDRef{{Host: "bob", PID: 3}}}, {Hosts: []string{"alice"}},
+		{From: 100}, {To: 100, HasTo: true}, {Hide: []string{"switch", "block"}}, {Only: []string{"syscall", "wake"}},
+	}
+	var re kernel.RecordEvent
+	shown := 0
+	for kind := kernel.RecordCall; kind <= kernel.RecordSwitch; kind++ {
+		for _, pid := range []int32{2, 3} {
+			for _, cycle := range []uint64{50, 100, 150} {
+				for _, host := range []string{"", "alice", "bob"} {
+					r := kernel.Record{Kind: kind, PID: pid, Other: 7, Cycle: cycle, Sysno: 63, N: kernel.ShowPointer}
+					for _, f := range filters {
+						want := f.Match(re.Event(&r, host))
+						require.Equal(t, want, f.MatchRecord(&r, host), "%+v on %+v of %q", f, r, host)
+						if want {
+							shown++
+						}
+					}
+				}
+			}
+		}
+	}
+	require.Positive(t, shown)
 }

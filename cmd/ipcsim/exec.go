@@ -134,7 +134,7 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// A file of its own: the lines of the commonest events are made
 		// on another core while the machine runs (sim.TraceWriter).
 		bw := bufio.NewWriter(f)
-		tw := sim.NewTraceWriter(bw, *format == "json", nil, 0)
+		tw := sim.NewTraceWriter(bw, *format == "json", nil, 0, nil)
 		cfg.TraceLog = tw
 		defer func() {
 			// The last lines, then the buffer, then the file. A trace not

@@ -97,26 +97,27 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		mermaid = sim.NewMermaidHosts(out, sim.MaxMermaidItems, hostNames)
 		trace = mermaid.Event
 	case "text", "json":
-		if !*quiz && !*tree && !filter.Active() {
-			// Nothing but the lines: those of the commonest events are
-			// made on another core (sim.TraceWriter).
-			writer = sim.NewTraceWriter(out, *format == "json", hostNames, s.HostWidth())
+		if *tree {
+			runTree = sim.NewRunTree(hostNames)
+		}
+		if !*quiz {
+			// The lines of the events shown: those of the commonest
+			// are made on another core (sim.TraceWriter).
+			writer = sim.NewTraceWriter(out, *format == "json", hostNames, s.HostWidth(), filter)
 			opts.TraceLog, traceErr = writer, writer.Close
+			if runTree != nil {
+				opts.TraceLog = treeLog{writer, runTree}
+			}
 			break
 		}
-		trace, traceErr = sim.HostTracer(out, *format == "json", s.HostWidth())
-		if *quiz {
-			theQuiz = sim.NewQuiz(out, s.HostWidth())
-			trace = theQuiz.Event
-		}
-		trace = filter.Wrap(trace) // the tree below sees every event
-	}
-	if *tree {
-		runTree = sim.NewRunTree(hostNames)
-		write := trace
-		trace = func(e *kernel.Event) {
-			write(e)
-			runTree.Event(e)
+		theQuiz = sim.NewQuiz(out, s.HostWidth())
+		trace, traceErr = filter.Wrap(theQuiz.Event), func() error { return nil }
+		if runTree != nil {
+			show := trace
+			trace = func(e *kernel.Event) {
+				show(e)
+				runTree.Event(e) // every event, shown or not
+			}
 		}
 	}
 	opts.Trace = trace
@@ -371,4 +372,18 @@ func override(s *sim.Scenario, seed, limit *settingFlag) *sim.Scenario {
 		s = s.WithLimit(limit.n)
 	}
 	return s
+}
+
+// treeLog is the trace of ipcsim run --tree through a sim.TraceWriter: the
+// writer writes what it shows, and the tree sees every Event. The tree
+// needs no Record (a Record's event is a read, a write, a block, a wakeup
+// or a switch: RunTree follows spawns, execs, exits and reparentings).
+type treeLog struct {
+	*sim.TraceWriter
+	tree *sim.RunTree
+}
+
+func (l treeLog) Event(e *kernel.Event) {
+	l.TraceWriter.Event(e)
+	l.tree.Event(e)
 }

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"ipcsim/abi"
+	"ipcsim/kernel"
+	"ipcsim/sim"
 	"ipcsim/sim/asm"
 )
 
@@ -27,24 +32,62 @@ func TestRun(t *testing.T) {
 	}
 }
 
-// TestRunTraceWriter: ipcsim run writes a trace that nothing else reads
-// with a sim.TraceWriter (the lines of the commonest events made on
-// another core), and with --tree through the events, as HostTracer: the
-// same lines, text and JSON, one machine or hosts on a network (neither
-// scenario has a want/trace section, which would make the run give the
-// writer every event). A run that fails before it starts writes nothing
-// to standard output and its error to standard error.
+// TestRunTraceWriter: ipcsim run writes its trace with a sim.TraceWriter
+// (the lines of the commonest events made on another core), filtered or
+// not, with the tree of --tree or not: its lines are HostTracer's of the
+// events the filter shows, text and JSON, one machine or hosts on a
+// network (neither scenario has a want/trace section, which would make
+// the run give the writer every event), and then come the console (text)
+// or the other documents (JSON). With --tree the output is the same but
+// for the tree at its end. A run that fails before it starts writes
+// nothing to standard output and its error to standard error.
 func TestRunTraceWriter(t *testing.T) {
-	for _, name := range []string{"pipe_deadlock", "net_udp"} {
+	for _, name := range []string{"msg_queued_types", "net_udp"} {
+		file := "../../testdata/scenarios/" + name + ".txtar"
+		s, err := sim.Load(file)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, format := range []string{"text", "json"} {
-			file := "../../testdata/scenarios/" + name + ".txtar"
-			st, out, stderr := run(t, "run", "--format="+format, file)
-			if st != exitOK {
-				t.Fatalf("%s %s: status %d, stderr %q", name, format, st, stderr)
-			}
-			_, tree, _ := run(t, "run", "--tree", "--format="+format, file)
-			if !strings.HasPrefix(tree, out) || len(tree) == len(out) || !strings.Contains(out, "switch pid") {
-				t.Errorf("%s %s: the output is not the --tree output without its tree:\n%s\n--- with --tree:\n%s", name, format, out, tree)
+			all := ""
+			for _, f := range [][]string{nil, {"--pid=2", "--hide=wake"}, {"--only=switch,syscall", "--from=500"}} {
+				fs := flag.NewFlagSet("run", flag.ContinueOnError)
+				filter := filterFlags(fs) // as run reads them
+				if err := fs.Parse(f); err != nil {
+					t.Fatal(err)
+				}
+				var want, wantTree bytes.Buffer
+				trace, _ := sim.HostTracer(&want, format == "json", s.HostWidth())
+				shown := filter.Wrap(trace)
+				rt := sim.NewRunTree(hostNamesOf(s))
+				if _, err := s.Run(sim.Options{Trace: func(e *kernel.Event) { shown(e); rt.Event(e) }}); err != nil {
+					t.Fatal(err)
+				}
+				for i, h := range rt.Hosts() { // as run writes the tree in text
+					fmt.Fprintf(&wantTree, "--- processes %s\n", h)
+					rt.Write(&wantTree, i)
+				}
+				if len(s.Hosts) == 0 {
+					wantTree.WriteString("--- processes\n")
+					rt.Write(&wantTree, 0)
+				}
+				args := append(append([]string{"run", "--format=" + format}, f...), file)
+				st, out, stderr := run(t, args...)
+				next := "--- console"
+				if format == "json" {
+					next = `{"type":`
+				}
+				if f == nil {
+					all = want.String()
+				}
+				shows := want.Len() > 0 && (f == nil) == (want.String() == all) // a filter hides some, not all
+				if st != exitOK || !shows || !strings.HasPrefix(out, want.String()) || !strings.HasPrefix(out[want.Len():], next) {
+					t.Errorf("%s %s %v: status %d, stderr %q; the output\n%s\nis not the trace\n%s\nthen %q", name, format, f, st, stderr, out, want.String(), next)
+				}
+				_, tree, _ := run(t, append([]string{"run", "--tree"}, args[1:]...)...)
+				if !strings.HasPrefix(tree, out) || len(tree) == len(out) || format == "text" && tree[len(out):] != wantTree.String() {
+					t.Errorf("%s %s %v: the output is not the --tree output without its tree:\n%s\n--- with --tree:\n%s", name, format, f, out, tree)
+				}
 			}
 		}
 	}
@@ -58,6 +101,15 @@ func TestRunTraceWriter(t *testing.T) {
 	if st != exitBadInput || out != "" || !strings.Contains(stderr, "limit.txtar:3:7: cannot spawn") {
 		t.Errorf("a spawn refused: status %d, stdout %q, stderr %q", st, out, stderr)
 	}
+}
+
+// hostNamesOf returns the names of s's hosts, in order.
+func hostNamesOf(s *sim.Scenario) []string {
+	var names []string
+	for _, h := range s.Hosts {
+		names = append(names, h.Name)
+	}
+	return names
 }
 
 // TestTestCommand runs a passing scenario, breaks it, and repairs it with --update.
