@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"math"
 	"strconv"
 	"unsafe"
 
@@ -11,8 +12,8 @@ import (
 // Records: the commonest events of a trace in a small form.
 //
 // An IPC program's trace is mostly four shapes of event: a read or a write
-// on a pipe, a read that blocks on an empty pipe, the wakeup a write makes,
-// and the switch to the woken process. For these the kernel fills a Record,
+// on a pipe or a Unix stream socket, a read that blocks on an empty one,
+// the wakeup a write makes, and the switch to the woken process. For these the kernel fills a Record,
 // 64 bytes with no pointers, rather than an Event with its sentence:
 // the Record holds what the sentence and the Event's fields are made of,
 // taken at the event (the bytes the call moved, the pipe's state), and
@@ -51,6 +52,13 @@ const (
 	// RecordSwitch is a switch from a process that blocked in a call:
 	// `switch pid 2 -> pid 3 (pid 2 blocked in read)`.
 	RecordSwitch
+	// RecordSocketCall is a read or a write on a stream socket of the
+	// Unix domain that returned, as RecordCall on a pipe; its Event names
+	// the queue the bytes went through too (Via "stream socket#2").
+	RecordSocketCall
+	// RecordSocketBlock is a read that blocks on an empty Unix stream
+	// socket: `read(3, 0x3fffffe6d3, 1) blocks: socket#1 empty`.
+	RecordSocketBlock
 )
 
 // A Record is an event of one of the shapes of RecordKind, in 64 bytes:
@@ -58,16 +66,17 @@ const (
 // always its process's first thread (a record's line names no thread).
 type Record struct {
 	Cycle uint64
-	A     [3]uint64 // RecordCall, RecordBlock: the call's arguments: fd, buffer, count
-	// Ret is, for RecordCall, the call's result; for RecordBlock, the
-	// bytes in the pipe.
+	A     [3]uint64 // a call or block, of a pipe or socket: the call's arguments: fd, buffer, count
+	// Ret is, for a call, the call's result; for RecordBlock, the bytes in
+	// the pipe.
 	Ret int64
 	PID int32 // the process of the event
 	// Other is, for RecordWake, the process whose call woke PID; for
 	// RecordSwitch, the process switched from, which blocked; for
-	// RecordBlock, the pipe's capacity.
+	// RecordBlock, the pipe's capacity; for RecordSocketCall, the number
+	// of the socket whose queue the bytes went through (Via), 0 if none.
 	Other int32
-	Pipe  int32  // RecordCall, RecordBlock: the pipe's number (pipe#N)
+	Obj   int32  // a call or block: the number of its pipe (pipe#N) or socket (socket#N)
 	Sysno uint16 // the call: the event's, the waker's, or the one blocked in
 	Kind  RecordKind
 	// N is how many bytes of the buffer at A[1] Buf holds, shown quoted,
@@ -84,7 +93,7 @@ const ShowPointer = 0xff
 // AppendText appends the record's sentence, the Text of its Event, to b.
 func (r *Record) AppendText(b []byte) []byte {
 	switch r.Kind {
-	case RecordCall, RecordBlock:
+	case RecordCall, RecordBlock, RecordSocketCall, RecordSocketBlock:
 		b = append(append(b, abi.Sysno(r.Sysno).String()...), '(')
 		b = append(strconv.AppendInt(b, int64(int32(r.A[0])), 10), ", "...)
 		if r.N == ShowPointer {
@@ -93,10 +102,13 @@ func (r *Record) AppendText(b []byte) []byte {
 			b = appendQuoted(b, r.Buf[:r.N], traceBytes)
 		}
 		b = append(strconv.AppendUint(append(b, ", "...), r.A[2], 10), ')')
-		if r.Kind == RecordCall {
+		switch r.Kind {
+		case RecordCall, RecordSocketCall:
 			return appendRet(append(b, " = "...), r.Ret)
+		case RecordSocketBlock:
+			return append(appendSocketName(append(b, " blocks: "...), r.Obj), " empty"...)
 		}
-		b = appendPipeName(append(b, " blocks: "...), r.Pipe)
+		b = appendPipeName(append(b, " blocks: "...), r.Obj)
 		b = strconv.AppendInt(append(b, " empty ("...), r.Ret, 10)
 		b = strconv.AppendInt(append(b, '/'), int64(r.Other), 10)
 		return append(b, ')')
@@ -117,6 +129,12 @@ func appendPipeName(b []byte, n int32) []byte {
 	return strconv.AppendInt(append(b, "pipe#"...), int64(n), 10)
 }
 
+// appendSocketName appends a socket's name in the trace: "socket#2"
+// (socketName).
+func appendSocketName(b []byte, n int32) []byte {
+	return strconv.AppendInt(append(b, "socket#"...), int64(n), 10)
+}
+
 // A RecordEvent turns Records into Events without allocating: it holds the
 // Event, what its Args and Ret point to, and the strings of its Text and
 // Obj, which repeat from event to event.
@@ -133,8 +151,9 @@ type RecordEvent struct {
 	ret   int64
 	text  []byte
 	texts textCache
-	pipes textCache
-	name  []byte
+	objs  textCache // the names of pipes and sockets, and Vias
+	name  []byte    // Obj's bytes
+	via   []byte    // Via's bytes
 }
 
 // Event returns r's Event, as the kernel would have traced it on host
@@ -146,18 +165,27 @@ func (re *RecordEvent) Event(r *Record, host string) *Event {
 	// this function's time in a profile of BenchmarkTraceWriterJSON.
 	e := &re.e
 	e.Cycle, e.Host, e.PID, e.Text = r.Cycle, host, int(r.PID), re.str(&re.texts, re.text)
-	e.Kind, e.Syscall, e.Args, e.Ret, e.Obj, e.Other = r.Kind.EventKind(), "", nil, nil, "", 0
+	e.Kind, e.Syscall, e.Args, e.Ret, e.Obj, e.Via, e.Other = r.Kind.EventKind(), "", nil, nil, "", "", 0
 	switch r.Kind {
-	case RecordCall, RecordBlock:
-		if r.Kind == RecordCall {
+	case RecordCall, RecordBlock, RecordSocketCall, RecordSocketBlock:
+		if r.Kind == RecordCall || r.Kind == RecordSocketCall {
 			re.ret = r.Ret
 			e.Ret = &re.ret
 		}
 		e.Syscall = abi.Sysno(r.Sysno).String()
 		re.args = r.A
 		e.Args = re.args[:]
-		re.name = appendPipeName(re.name[:0], r.Pipe)
-		e.Obj = re.str(&re.pipes, re.name)
+		if r.Kind == RecordCall || r.Kind == RecordBlock {
+			re.name = appendPipeName(re.name[:0], r.Obj)
+			e.Obj = re.str(&re.objs, re.name)
+			break
+		}
+		re.name = appendSocketName(re.name[:0], r.Obj)
+		e.Obj = re.str(&re.objs, re.name)
+		if r.Kind == RecordSocketCall && r.Other != 0 {
+			re.via = appendSocketName(append(re.via[:0], "stream "...), r.Other)
+			e.Via = re.str(&re.objs, re.via)
+		}
 	case RecordWake:
 		e.Other = int(r.Other)
 	case RecordSwitch:
@@ -169,9 +197,9 @@ func (re *RecordEvent) Event(r *Record, host string) *Event {
 // EventKind is the Kind of the Event of a Record of kind k.
 func (k RecordKind) EventKind() string {
 	switch k {
-	case RecordCall:
+	case RecordCall, RecordSocketCall:
 		return "syscall"
-	case RecordBlock:
+	case RecordBlock, RecordSocketBlock:
 		return "block"
 	case RecordWake:
 		return "wake"
@@ -219,10 +247,27 @@ func pipeOf(t *Task, fd uint64) *pipeEnd {
 	return nil
 }
 
-// recordCall traces c's return with ret as a RecordCall, if it is one:
-// a read or write on a pipe(2) end by a first thread that returned, with
-// its arguments read now (not at entry), no fault of the plan, and at
-// most 8 bytes to show.
+// streamSocketOf returns the Unix stream socket behind descriptor fd of t,
+// or nil.
+func streamSocketOf(t *Task, fd uint64) *socketFile {
+	if f := openFileOf(t, fd); f != nil {
+		if s, ok := f.ops.(*socketFile); ok && s.s.Type == abi.SOCK_STREAM {
+			return s
+		}
+	}
+	return nil
+}
+
+// recordNumber reports whether n, a pipe's, a socket's or a process's
+// number, fits a Record's int32 (a run would need two billion pipes or
+// sockets to make one that does not).
+func recordNumber(n int) bool { return n > 0 && n <= math.MaxInt32 }
+
+// recordCall traces c's return with ret as a RecordCall or a
+// RecordSocketCall, if it is one: a read or write on a pipe(2) end or a
+// Unix stream socket by a first thread that returned, with its arguments
+// read now (not at entry), no fault of the plan, and at most 8 bytes to
+// show.
 func (k *Kernel) recordCall(c *call, ret int64) bool {
 	t := c.t
 	if (c.no != abi.SysRead && c.no != abi.SysWrite) || ret < 0 || c.entryArgs != "" || c.inject != nil || !k.recordable(t) {
@@ -235,29 +280,49 @@ func (k *Kernel) recordCall(c *call, ret int64) bool {
 	if n > uint64(len(Record{}.Buf)) {
 		return false
 	}
-	e := pipeOf(t, c.a[0])
-	if e == nil {
+	r := Record{Kind: RecordCall, Sysno: uint16(c.no), A: [3]uint64{c.a[0], c.a[1], c.a[2]}, Ret: ret, PID: int32(t.PID)}
+	if e := pipeOf(t, c.a[0]); e != nil && recordNumber(e.p.ID) {
+		r.Obj = int32(e.p.ID)
+	} else if s := streamSocketOf(t, c.a[0]); s != nil && recordNumber(s.s.ID) && k.moved.via == "" && k.moved.udp.Num == 0 {
+		// The queue the bytes went through, as socketVia names it:
+		// the reader's own, or the writer's peer's (none once the
+		// peer is gone).
+		r.Kind, r.Obj = RecordSocketCall, int32(s.s.ID)
+		via := s.s
+		if c.no == abi.SysWrite {
+			via = s.s.Peer()
+		}
+		if via != nil {
+			if !recordNumber(via.ID) {
+				return false
+			}
+			r.Other = int32(via.ID)
+		}
+	} else {
 		return false
 	}
-	r := Record{Kind: RecordCall, Sysno: uint16(c.no), A: [3]uint64{c.a[0], c.a[1], c.a[2]}, Ret: ret, PID: int32(t.PID), Pipe: int32(e.p.ID)}
 	r.capture(t.AS, c.no == abi.SysRead && ret == 0, n)
 	k.emitRecord(r)
 	k.moved = moved{} // as the general path forgets it after the event
 	return true
 }
 
-// recordBlock traces c's going to sleep on blk as a RecordBlock, if it is
-// one: a read of an empty pipe(2) by a first thread.
+// recordBlock traces c's going to sleep on blk as a RecordBlock or a
+// RecordSocketBlock, if it is one: a read of an empty pipe(2) or Unix
+// stream socket by a first thread.
 func (k *Kernel) recordBlock(t *Task, c *call, blk *blockError) bool {
 	if c.no != abi.SysRead || c.entryArgs != "" || !k.recordable(t) {
 		return false
 	}
-	e := pipeOf(t, c.a[0])
-	if e == nil || blk != e.emptyBlock {
+	r := Record{Kind: RecordBlock, Sysno: uint16(c.no), A: [3]uint64{c.a[0], c.a[1], c.a[2]}, PID: int32(t.PID), N: ShowPointer}
+	if e := pipeOf(t, c.a[0]); e != nil && blk == e.emptyBlock && recordNumber(e.p.ID) {
+		r.Obj, r.Ret, r.Other = int32(e.p.ID), int64(e.p.Len()), int32(e.p.Cap())
+	} else if s := streamSocketOf(t, c.a[0]); s != nil && blk == s.lastBlock && s.s.IsEmptyRead(s.lastBlocked) && recordNumber(s.s.ID) {
+		r.Kind, r.Obj = RecordSocketBlock, int32(s.s.ID)
+	} else {
 		return false
 	}
-	k.emitRecord(Record{Kind: RecordBlock, Sysno: uint16(c.no), A: [3]uint64{c.a[0], c.a[1], c.a[2]}, PID: int32(t.PID),
-		Pipe: int32(e.p.ID), Ret: int64(e.p.Len()), Other: int32(e.p.Cap()), N: ShowPointer})
+	k.emitRecord(r)
 	k.moved = moved{} // noted by a try that did not finish
 	return true
 }

@@ -18,11 +18,11 @@ import (
 // (testdata/linux/programs.txt), whose traces have every shape of Record
 // and their near misses (pipes read, written, blocked on, at EOF, broken,
 // non-blocking, interrupted, used by threads; FIFOs, polls, sockets), and
-// the ping-pong and the ring.
+// the ping-pongs of pipes and of a socketpair, and the ring.
 func recordPrograms(t *testing.T) [][]string {
 	list, err := os.ReadFile(filepath.Join("..", "testdata", "linux", "programs.txt"))
 	require.NoError(t, err)
-	progs := [][]string{{"bin/pipepingpong", "30"}, {"bin/ring", "5", "40"}}
+	progs := [][]string{{"bin/pipepingpong", "30"}, {"bin/ring", "5", "40"}, {"bin/sockpingpong", "30"}}
 	for _, line := range strings.Split(strings.TrimSpace(string(list)), "\n") {
 		if f := strings.Fields(line); len(f) > 0 && !strings.HasPrefix(f[0], "#") {
 			progs = append(progs, append([]string{"bin/" + f[0]}, f[1:]...))
@@ -31,16 +31,16 @@ func recordPrograms(t *testing.T) [][]string {
 	return progs
 }
 
-// traceOf runs argv (testdata/linux/bin, pipepingpong and ring installed
-// at /bin) and returns every event it traces, kept. general makes every event
+// traceOf runs argv (testdata/linux/bin, pipepingpong, ring and
+// sockpingpong installed at /bin) and returns every event it traces, kept. general makes every event
 // the general way, with no Record; log takes them through a TraceLog that
 // turns the Records into Events as a writer would.
 func traceOf(t *testing.T, argv []string, general, log bool) ([]Event, *eventLog) {
 	files := slices.Clone(linuxPrograms(t, filepath.Join("..", "testdata", "linux"))) // shared: the subtests run at once
-	for _, name := range []string{"pipepingpong", "ring"} {
-		b, err := os.ReadFile(filepath.Join("..", "testdata", "bench", "bin", name))
+	for _, name := range []string{"bin/pipepingpong", "bin/ring", "musl/bin/sockpingpong"} {
+		b, err := os.ReadFile(filepath.Join("..", "testdata", "bench", name))
 		require.NoError(t, err)
-		files = append(files, File{Path: "/bin/" + name, Data: b, Mode: 0755})
+		files = append(files, File{Path: "/bin/" + filepath.Base(name), Data: b, Mode: 0755})
 	}
 	var events []Event
 	keep := func(e *Event) { events = append(events, e.Keep()) }
@@ -64,7 +64,7 @@ func traceOf(t *testing.T, argv []string, general, log bool) ([]Event, *eventLog
 type eventLog struct {
 	keep    func(*Event)
 	re      RecordEvent
-	records [RecordSwitch + 1]int
+	records [RecordSocketBlock + 1]int
 }
 
 func (l *eventLog) Record(r Record) {
@@ -78,7 +78,7 @@ func (l *eventLog) Event(e *Event) { l.keep(e) }
 // general way, every field of it; and the Records are used, every shape.
 func TestRecordsMakeTheSameEvents(t *testing.T) {
 	var mu sync.Mutex
-	var shapes [RecordSwitch + 1]int
+	var shapes [RecordSocketBlock + 1]int
 	t.Run("programs", func(t *testing.T) {
 		for _, argv := range recordPrograms(t) {
 			t.Run(strings.Join(argv, " "), func(t *testing.T) {
@@ -101,7 +101,7 @@ func TestRecordsMakeTheSameEvents(t *testing.T) {
 			})
 		}
 	})
-	for kind := RecordCall; kind <= RecordSwitch; kind++ {
+	for kind := RecordCall; kind <= RecordSocketBlock; kind++ {
 		if shapes[kind] == 0 {
 			t.Errorf("no Record of kind %d: the test does not test it", kind)
 		}

@@ -229,7 +229,7 @@ func (s *seenLines) slot(r *kernel.Record, host int) *seenLine {
 	h := uint64(14695981039346656037)
 	for _, w := range [...]uint64{r.A[0], r.A[1], r.A[2], uint64(r.Ret),
 		uint64(uint32(r.PID)) | uint64(uint32(r.Other))<<32,
-		uint64(uint32(r.Pipe)) | uint64(r.Sysno)<<32 | uint64(r.Kind)<<48 | uint64(r.N)<<56,
+		uint64(uint32(r.Obj)) | uint64(r.Sysno)<<32 | uint64(r.Kind)<<48 | uint64(r.N)<<56,
 		binary.LittleEndian.Uint64(r.Buf[:]), uint64(host)} {
 		h = (h ^ w) * 1099511628211
 	}

@@ -204,7 +204,7 @@ func TestSeenLines(t *testing.T) {
 		w := &TraceWriter{json: json, hosts: hosts, width: 5}
 		var seen seenLines
 		var re kernel.RecordEvent
-		r := kernel.Record{Kind: kernel.RecordCall, Sysno: 64, A: [3]uint64{4, 0x3fffffe71b, 1}, Ret: 1, PID: 2, Pipe: 1, N: 1, Buf: [8]byte{'x'}}
+		r := kernel.Record{Kind: kernel.RecordCall, Sysno: 64, A: [3]uint64{4, 0x3fffffe71b, 1}, Ret: 1, PID: 2, Obj: 1, N: 1, Buf: [8]byte{'x'}}
 		fresh := func(r kernel.Record, host int) string {
 			var re kernel.RecordEvent
 			return string(appendLine(nil, re.Event(&r, hosts[host]), json, 5))
@@ -238,7 +238,7 @@ func TestMatchRecord(t *testing.T) {
 	}
 	var re kernel.RecordEvent
 	shown := 0
-	for kind := kernel.RecordCall; kind <= kernel.RecordSwitch; kind++ {
+	for kind := kernel.RecordCall; kind <= kernel.RecordSocketBlock; kind++ {
 		for _, pid := range []int32{2, 3} {
 			for _, cycle := range []uint64{50, 100, 150} {
 				for _, host := range []string{"", "alice", "bob"} {

@@ -257,6 +257,11 @@ func (s *Socket) RecvInto(r *Received, buf []byte, max, flags, need int) (bool, 
 	return s.recvDgram(r, max, flags)
 }
 
+// IsEmptyRead reports whether b is the socket's answer to a read of its
+// empty queue ("socket#1 empty"): for the trace's Records, which say so in
+// a form of their own (kernel/trace_record.go).
+func (s *Socket) IsEmptyRead(b *Blocked) bool { return b != nil && b == s.emptyBlock }
+
 // readBlocked is the answer of a read of the empty socket: one value per
 // socket, made at its first such read (a blocked read allocates nothing).
 func (s *Socket) readBlocked() *Blocked {
