@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -350,49 +351,132 @@ func TestExecTraceSharesStderr(t *testing.T) {
 	}
 }
 
+// traceChild starts this test binary as ipcsim exec --trace of
+// pipepingpong with N round trips (the test named test runs Main when
+// IPCSIM_TRACE_N is set), through sh, whose trap ignores SIGINT, if
+// ignoreINT, its standard error stderr. The child is killed after a minute.
+func traceChild(t *testing.T, test, n string, ignoreINT bool, stderr *os.File) *exec.Cmd {
+	t.Helper()
+	self, err := filepath.Abs(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(self, "-test.run=^"+test+"$")
+	if ignoreINT {
+		cmd = exec.Command("sh", "-c", `trap '' INT; exec "$0" "$@"`, self, "-test.run=^"+test+"$")
+	}
+	cmd.Env = append(os.Environ(), "IPCSIM_TRACE_N="+n)
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() })
+	t.Cleanup(func() { done.Stop() })
+	return cmd
+}
+
+// traceChildMain is the child of traceChild: ipcsim exec --trace.
+func traceChildMain() {
+	if n := os.Getenv("IPCSIM_TRACE_N"); n != "" {
+		prog := filepath.Join("..", "..", "testdata", "bench", "bin", "pipepingpong")
+		os.Exit(Main([]string{"exec", "--trace", prog, n}, os.Stdin, os.Stdout, os.Stderr))
+	}
+}
+
+// untilWritten waits until f has some bytes: the trace is on its way (the
+// buffer was written once), so the signals are caught by then.
+func untilWritten(f *os.File) {
+	for {
+		if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// killedBy reports whether err is the end of a process killed by sig.
+func killedBy(err error, sig syscall.Signal) bool {
+	var ee *exec.ExitError
+	return errors.As(err, &ee) && ee.Sys().(syscall.WaitStatus).Signal() == sig
+}
+
 // TestExecTraceSignalFlushes runs ipcsim exec --trace as its own process,
 // its standard error a file, on a program that runs for ever, and ends it
 // with SIGINT (^C): the trace waiting in the buffer is written first, so
 // that the file ends with a whole line, and ipcsim dies of the signal as
 // it would have.
 func TestExecTraceSignalFlushes(t *testing.T) {
-	if prog := os.Getenv("IPCSIM_TRACE_PROG"); prog != "" {
-		os.Exit(Main([]string{"exec", "--trace", prog, "1000000000"}, os.Stdin, os.Stdout, os.Stderr))
-	}
-	file := filepath.Join(t.TempDir(), "trace")
-	f, err := os.Create(file)
+	traceChildMain()
+	f, err := os.Create(filepath.Join(t.TempDir(), "trace"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestExecTraceSignalFlushes$")
-	cmd.Env = append(os.Environ(), "IPCSIM_TRACE_PROG="+filepath.Join("..", "..", "testdata", "bench", "bin", "pipepingpong"))
-	cmd.Stderr = f
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() })
-	defer done.Stop()
-	for { // until the trace is on its way: the buffer was written once
-		if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	cmd := traceChild(t, "TestExecTraceSignalFlushes", "1000000000", false, f)
+	untilWritten(f)
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
-	err = cmd.Wait()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGINT {
+	if err := cmd.Wait(); !killedBy(err, syscall.SIGINT) {
 		t.Errorf("ipcsim exec --trace, ^C: %v; want killed by SIGINT", err)
 	}
-	b, err := os.ReadFile(file)
+	b, err := os.ReadFile(f.Name())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(b) == 0 || b[len(b)-1] != '\n' {
 		t.Errorf("the trace (%d bytes) ends in the middle of a line: %q", len(b), b[max(0, len(b)-100):])
+	}
+}
+
+// TestExecTraceSignalIgnored: a SIGINT ipcsim was started with ignored
+// (by sh's trap, as a script's cmd & has it) stays ignored with the trace
+// buffered: the run goes on to its end, trace and all.
+func TestExecTraceSignalIgnored(t *testing.T) {
+	traceChildMain()
+	f, err := os.Create(filepath.Join(t.TempDir(), "trace"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cmd := traceChild(t, "TestExecTraceSignalIgnored", "200000", true, f)
+	untilWritten(f)
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("ipcsim exec --trace with SIGINT ignored, sent SIGINT: %v; want the run to its end", err)
+	}
+	b, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasSuffix(b, []byte("wait4(-1, NULL, 0, NULL) = 2\n")) {
+		t.Errorf("the trace does not end with init reaping the program: %q", b[max(0, len(b)-200):])
+	}
+}
+
+// TestExecTraceSignalStuckWriter: SIGTERM ends ipcsim exec --trace whose
+// standard error is a pipe nobody reads (a pager at a full screen): the
+// lines cannot go out, and ipcsim does not wait for them for ever.
+func TestExecTraceSignalStuckWriter(t *testing.T) {
+	traceChildMain()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	cmd := traceChild(t, "TestExecTraceSignalStuckWriter", "1000000000", false, w)
+	w.Close()
+	if _, err := r.Read(make([]byte, 1)); err != nil { // the trace is on its way
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // the pipe fills, the writer waits
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); !killedBy(err, syscall.SIGTERM) {
+		t.Errorf("ipcsim exec --trace 2>pipe not read, SIGTERM: %v; want killed by SIGTERM", err)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // sharedStderr is ipcsim exec's standard error when the trace goes there
@@ -24,54 +25,108 @@ import (
 //   - the end of the run, and a signal that ends ipcsim (^C, SIGTERM,
 //     SIGHUP), which then ends it as it would have.
 //
-// A terminal gets each line as it happens, as before: its reader watches.
+// A signal ipcsim was started with ignored (nohup, a script's cmd &) stays
+// ignored. What SIGKILL, SIGQUIT or a crash ends loses the lines waiting,
+// at most the buffer's 64 KiB. A terminal gets each line as it happens, as
+// before: its reader watches.
 type sharedStderr struct {
-	mu   sync.Mutex // the signal's goroutine flushes too
-	bw   *bufio.Writer
-	sigs chan os.Signal
-	done chan struct{}
+	mu       sync.Mutex // the signal's goroutine flushes too
+	w        io.Writer
+	bw       *bufio.Writer
+	sigs     chan os.Signal
+	done     chan struct{} // closed by close
+	finished chan struct{} // closed when the signal's goroutine has returned
 }
+
+// signalFlushWait bounds how long a signal that ends ipcsim waits for the
+// lines to go out: a writer stuck on a reader that does not read (a pipe
+// to a pager at a full screen) must not keep ipcsim alive. It bounds the
+// way out only: the run and its output are the same whatever it is.
+const signalFlushWait = 200 * time.Millisecond
 
 // newSharedStderr buffers w and writes the buffer when a signal ends
 // ipcsim, until close.
 func newSharedStderr(w io.Writer) *sharedStderr {
-	s := &sharedStderr{bw: bufio.NewWriterSize(w, 64<<10), sigs: make(chan os.Signal, 1), done: make(chan struct{})}
-	signal.Notify(s.sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	s := &sharedStderr{w: w, bw: bufio.NewWriterSize(w, 64<<10), sigs: make(chan os.Signal, 1),
+		done: make(chan struct{}), finished: make(chan struct{})}
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP} {
+		if !signal.Ignored(sig) { // Notify would catch what was ignored
+			signal.Notify(s.sigs, sig)
+		}
+	}
 	go func() {
+		defer close(s.finished)
 		select {
 		case sig := <-s.sigs:
-			// Write what waits, and nothing after it: the lock is
-			// kept until ipcsim ends, as the signal would have ended
-			// it without us.
-			s.mu.Lock()
-			s.bw.Flush()
-			signal.Reset(sig)
-			syscall.Kill(os.Getpid(), sig.(syscall.Signal))
+			s.die(sig)
 		case <-s.done:
+			select {
+			case sig := <-s.sigs: // came as the run ended
+				s.die(sig)
+			default:
+			}
 		}
 	}()
 	return s
+}
+
+// die writes the lines waiting and ends ipcsim by sig, as sig would have
+// ended it without us. A second signal of the kind ends it at once, and
+// so does the first if the lines cannot go out within signalFlushWait.
+func (s *sharedStderr) die(sig os.Signal) {
+	signal.Reset(sig)
+	flushed := make(chan struct{})
+	go func() {
+		s.mu.Lock() // kept: nothing is written after these lines
+		s.bw.Flush()
+		close(flushed)
+	}()
+	select {
+	case <-flushed:
+	case <-time.After(signalFlushWait):
+	}
+	syscall.Kill(os.Getpid(), sig.(syscall.Signal))
+	select {} // until the signal ends the process
 }
 
 // Write takes lines of the trace: they wait in the buffer.
 func (s *sharedStderr) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.bw.Write(p)
+	n, err := s.bw.Write(p)
+	if err != nil {
+		s.bw.Reset(s.w) // see flushLocked
+	}
+	return n, err
 }
 
 // flush writes the lines waiting.
 func (s *sharedStderr) flush() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.bw.Flush()
+	return s.flushLocked()
 }
 
-// close writes the lines waiting and lets signals end ipcsim again.
+// flushLocked writes the lines waiting, with mu held. After an error the
+// buffer starts afresh, without them: a bufio.Writer would keep the error
+// and fail every later write, where the program's next write to its
+// standard error is tried again, as a write(2) is.
+func (s *sharedStderr) flushLocked() error {
+	err := s.bw.Flush()
+	if err != nil {
+		s.bw.Reset(s.w)
+	}
+	return err
+}
+
+// close writes the lines waiting and lets signals end ipcsim again; a
+// signal that came meanwhile ends it now.
 func (s *sharedStderr) close() error {
+	err := s.flush()
 	signal.Stop(s.sigs)
 	close(s.done)
-	return s.flush()
+	<-s.finished
+	return err
 }
 
 // program returns the program's standard error: each write goes out at
@@ -84,9 +139,10 @@ func (p programStderr) Write(b []byte) (int, error) {
 	p.s.mu.Lock()
 	defer p.s.mu.Unlock()
 	if _, err := p.s.bw.Write(b); err != nil {
+		p.s.bw.Reset(p.s.w)
 		return 0, err
 	}
-	if err := p.s.bw.Flush(); err != nil {
+	if err := p.s.flushLocked(); err != nil {
 		// b comes last: whatever went out, it did not all go. As a
 		// write(2) to a broken pipe: nothing written, and the error.
 		return 0, err

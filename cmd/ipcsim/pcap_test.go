@@ -252,3 +252,25 @@ func TestPcapErrors(t *testing.T) {
 		t.Errorf("status %d, stderr %q", st, stderr)
 	}
 }
+
+// TestPcapWriteFails: a capture that cannot be written (its file is
+// /dev/full) fails the run with status 2 after the trace, which is
+// written whole, as far as the run went.
+func TestPcapWriteFails(t *testing.T) {
+	scenario := "../../testdata/scenarios/net_udp.txtar"
+	_, out, _ := run(t, "run", scenario)
+	trace, _, ok := strings.Cut(out, "--- console")
+	if !ok || trace == "" {
+		t.Fatalf("no trace, then console:\n%s", out)
+	}
+	dir := t.TempDir()
+	for _, h := range []string{"alice", "bob", "carol"} {
+		if err := os.Symlink("/dev/full", filepath.Join(dir, h+".pcap")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, got, stderr := run(t, "run", "--pcap="+dir, scenario)
+	if st != exitBadInput || !strings.Contains(stderr, "ipcsim run: --pcap: ") || got != trace {
+		t.Errorf("status %d, stderr %q, output:\n%s\nwant the trace:\n%s", st, stderr, got, trace)
+	}
+}

@@ -143,6 +143,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	}
 	if captures != nil {
 		if err := captures.finish(); err != nil {
+			if writer != nil {
+				writer.Close() // the trace is written, as far as the run went
+			}
 			fmt.Fprintf(stderr, "ipcsim run: --pcap: %v\n", err)
 			return exitBadInput
 		}
