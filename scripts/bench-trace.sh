@@ -5,7 +5,10 @@
 # lines of the kernel's Records on a second goroutine). Then the same
 # program as a scenario: `ipcsim test` of it (untraced: it has no
 # want/trace section) and `ipcsim run` of it as text and JSON (the trace to
-# standard output, here /dev/null, through a TraceWriter too). For each,
+# standard output, here /dev/null, through a TraceWriter too), and with
+# --pid=2. Then exec --trace with standard error a file (the lines buffered,
+# made in place), and the socketpair ping-pong (musl) untraced and traced
+# to a file, N/2 round trips. For each,
 # the wall clock and the CPU time (user + system, every thread) in ms, RUNS
 # runs (default 5) alternating, N round trips (default 200000). Run it on an
 # idle machine with both CPUs free: the wall clock is what a user waits,
@@ -31,14 +34,16 @@ spawn pipepingpong $n
 expect exit pipepingpong 0
 EOF
 
-# measure CMD...: "wall/cpu" in ms.
+# measure CMD...: "wall/cpu" in ms, standard output and error to /dev/null.
 measure() {
 	local start end cpu
 	start=$(date +%s%N)
-	cpu=$(/usr/bin/time -f "%U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%d", ($1 + $2) * 1000}')
+	/usr/bin/time -o "$dir/time" -f "%U %S" "$@" >/dev/null 2>"$dir/stderr"
 	end=$(date +%s%N)
+	cpu=$(awk '{printf "%d", ($1 + $2) * 1000}' "$dir/time")
 	echo "$(((end - start) / 1000000))/$cpu"
 }
+sock=testdata/bench/musl/bin/sockpingpong
 
 echo "wall/cpu ms of ipcsim exec $prog $n; then of ipcsim test and run of it as a scenario"
 for ((r = 1; r <= runs; r++)); do
@@ -47,5 +52,9 @@ for ((r = 1; r <= runs; r++)); do
 		"json $(measure "$bin" exec --format=json --trace=/dev/null "$prog" "$n")" \
 		"| test $(measure "$bin" test "$dir/pingpong.txtar")" \
 		"run text $(measure "$bin" run "$dir/pingpong.txtar")" \
-		"run json $(measure "$bin" run --format=json "$dir/pingpong.txtar")"
+		"run json $(measure "$bin" run --format=json "$dir/pingpong.txtar")" \
+		"run --pid=2 $(measure "$bin" run --pid=2 "$dir/pingpong.txtar")" \
+		"| exec 2>file $(measure "$bin" exec --trace "$prog" "$n")" \
+		"| sock: untraced $(measure "$bin" exec "$sock" $((n / 2)))" \
+		"text $(measure "$bin" exec --trace=/dev/null "$sock" $((n / 2)))"
 done
