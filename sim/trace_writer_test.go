@@ -69,18 +69,26 @@ func TestTraceWriterWritesWhatTracerWrites(t *testing.T) {
 				writerMachine(t, kernel.Config{Host: host, TraceLog: w}, argv).Run()
 				require.NoError(t, w.Close())
 				require.Greater(t, want.Len(), 0)
-				if !bytes.Equal(want.Bytes(), got.Bytes()) {
-					wl, gl := strings.Split(want.String(), "\n"), strings.Split(got.String(), "\n")
-					for i := range min(len(wl), len(gl)) {
-						if wl[i] != gl[i] {
-							t.Fatalf("line %d differs:\nTracer:      %s\nTraceWriter: %s", i+1, wl[i], gl[i])
-						}
-					}
-					t.Fatalf("Tracer wrote %d lines, TraceWriter %d", len(wl), len(gl))
-				}
+				requireSameLines(t, want.String(), got.String())
 			})
 		}
 	}
+}
+
+// requireSameLines fails the test at the first line where what a
+// TraceWriter wrote (got) differs from what HostTracer wrote (want).
+func requireSameLines(t *testing.T, want, got string) {
+	t.Helper()
+	if want == got {
+		return
+	}
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := range min(len(wl), len(gl)) {
+		if wl[i] != gl[i] {
+			t.Fatalf("line %d differs:\nTracer:      %s\nTraceWriter: %s", i+1, wl[i], gl[i])
+		}
+	}
+	t.Fatalf("Tracer wrote %d lines, TraceWriter %d", len(wl), len(gl))
 }
 
 // failAfter is a writer that fails once it has taken n bytes.
@@ -162,15 +170,7 @@ func TestRunTraceWriterWritesWhatTracerWrites(t *testing.T) {
 					require.NoError(t, err)
 					require.NoError(t, w.Close())
 					require.Equal(t, wo.Result, o.Result)
-					if !bytes.Equal(want.Bytes(), got.Bytes()) {
-						wl, gl := strings.Split(want.String(), "\n"), strings.Split(got.String(), "\n")
-						for i := range min(len(wl), len(gl)) {
-							if wl[i] != gl[i] {
-								t.Fatalf("line %d differs:\nTracer:      %s\nTraceWriter: %s", i+1, wl[i], gl[i])
-							}
-						}
-						t.Fatalf("Tracer wrote %d lines, TraceWriter %d", len(wl), len(gl))
-					}
+					requireSameLines(t, want.String(), got.String())
 					mu.Lock()
 					defer mu.Unlock()
 					for h, n := range w.records {

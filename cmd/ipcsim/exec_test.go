@@ -400,6 +400,29 @@ func killedBy(err error, sig syscall.Signal) bool {
 	return errors.As(err, &ee) && ee.Sys().(syscall.WaitStatus).Signal() == sig
 }
 
+// interruptTraceChild runs traceChild with its standard error a file,
+// sends it SIGINT once the trace is on its way, and returns
+// the trace, and how it ended.
+func interruptTraceChild(t *testing.T, test, n string, ignoreINT bool) (trace []byte, end error) {
+	t.Helper()
+	f, err := os.Create(filepath.Join(t.TempDir(), "trace"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cmd := traceChild(t, test, n, ignoreINT, f)
+	untilWritten(f)
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	end = cmd.Wait()
+	b, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, end
+}
+
 // TestExecTraceSignalFlushes runs ipcsim exec --trace as its own process,
 // its standard error a file, on a program that runs for ever, and ends it
 // with SIGINT (^C): the trace waiting in the buffer is written first, so
@@ -407,22 +430,9 @@ func killedBy(err error, sig syscall.Signal) bool {
 // it would have.
 func TestExecTraceSignalFlushes(t *testing.T) {
 	traceChildMain()
-	f, err := os.Create(filepath.Join(t.TempDir(), "trace"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cmd := traceChild(t, "TestExecTraceSignalFlushes", "1000000000", false, f)
-	untilWritten(f)
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Wait(); !killedBy(err, syscall.SIGINT) {
+	b, err := interruptTraceChild(t, "TestExecTraceSignalFlushes", "1000000000", false)
+	if !killedBy(err, syscall.SIGINT) {
 		t.Errorf("ipcsim exec --trace, ^C: %v; want killed by SIGINT", err)
-	}
-	b, err := os.ReadFile(f.Name())
-	if err != nil {
-		t.Fatal(err)
 	}
 	if len(b) == 0 || b[len(b)-1] != '\n' {
 		t.Errorf("the trace (%d bytes) ends in the middle of a line: %q", len(b), b[max(0, len(b)-100):])
@@ -434,22 +444,9 @@ func TestExecTraceSignalFlushes(t *testing.T) {
 // buffered: the run goes on to its end, trace and all.
 func TestExecTraceSignalIgnored(t *testing.T) {
 	traceChildMain()
-	f, err := os.Create(filepath.Join(t.TempDir(), "trace"))
+	b, err := interruptTraceChild(t, "TestExecTraceSignalIgnored", "200000", true)
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cmd := traceChild(t, "TestExecTraceSignalIgnored", "200000", true, f)
-	untilWritten(f)
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Wait(); err != nil {
 		t.Errorf("ipcsim exec --trace with SIGINT ignored, sent SIGINT: %v; want the run to its end", err)
-	}
-	b, err := os.ReadFile(f.Name())
-	if err != nil {
-		t.Fatal(err)
 	}
 	if !bytes.HasSuffix(b, []byte("wait4(-1, NULL, 0, NULL) = 2\n")) {
 		t.Errorf("the trace does not end with init reaping the program: %q", b[max(0, len(b)-200):])
