@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -272,5 +273,24 @@ func TestPcapWriteFails(t *testing.T) {
 	st, got, stderr := run(t, "run", "--pcap="+dir, scenario)
 	if st != exitBadInput || !strings.Contains(stderr, "ipcsim run: --pcap: ") || got != trace {
 		t.Errorf("status %d, stderr %q, output:\n%s\nwant the trace:\n%s", st, stderr, got, trace)
+	}
+}
+
+// TestPcapErrorsLeaveNoWriter: a run refused for its capture directory
+// stops the trace's writer, whose goroutine would otherwise wait for ever
+// with its batches (run called in-process, as the tests do).
+func TestPcapErrorsLeaveNoWriter(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	writeFile(t, file, nil, 0o644)
+	before := runtime.NumGoroutine()
+	for range 20 {
+		if st, _, _ := run(t, "run", "--pcap="+filepath.Join(file, "dir"), "../../testdata/scenarios/hosts_two.txtar"); st != exitBadInput {
+			t.Fatalf("status %d", st)
+		}
+	}
+	// A goroutine that is ending may still be counted: some slack, far
+	// below the 20 a leak leaves.
+	if n := runtime.NumGoroutine(); n > before+5 {
+		t.Errorf("%d goroutines after 20 refused runs, %d before", n, before)
 	}
 }

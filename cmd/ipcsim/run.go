@@ -126,6 +126,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if *pcapDir != "" {
 		captures, err = createCaptures(*pcapDir, hostNames)
 		if err != nil {
+			if writer != nil {
+				writer.Close() // its goroutine and batches go too
+			}
 			fmt.Fprintf(stderr, "ipcsim run: --pcap: %v\n", err)
 			return exitBadInput
 		}
