@@ -236,23 +236,23 @@ func (k *Kernel) emitRecord(r Record) {
 // process's first thread (a Record's line names no thread).
 func (k *Kernel) recordable(t *Task) bool { return !k.noRecords && t != nil && t.TID == t.PID }
 
-// pipeOf returns the pipe(2) end behind descriptor fd of t, or nil (a
-// FIFO's end too: its name is its path).
-func pipeOf(t *Task, fd uint64) *pipeEnd {
-	if f := openFileOf(t, fd); f != nil {
-		if e, ok := f.ops.(*pipeEnd); ok && e.fifo == nil {
-			return e
-		}
+// recordFile returns the operations of the open file behind descriptor
+// fd of t if its events may be Records: a pipe(2) end (not a FIFO's,
+// whose name is its path) or a Unix stream socket, numbered within a
+// Record's int32; nil otherwise.
+func recordFile(t *Task, fd uint64) FileOps {
+	f := openFileOf(t, fd)
+	if f == nil {
+		return nil
 	}
-	return nil
-}
-
-// streamSocketOf returns the Unix stream socket behind descriptor fd of t,
-// or nil.
-func streamSocketOf(t *Task, fd uint64) *socketFile {
-	if f := openFileOf(t, fd); f != nil {
-		if s, ok := f.ops.(*socketFile); ok && s.s.Type == abi.SOCK_STREAM {
-			return s
+	switch o := f.ops.(type) {
+	case *pipeEnd:
+		if o.fifo == nil && recordNumber(o.p.ID) {
+			return o
+		}
+	case *socketFile:
+		if o.s.Type == abi.SOCK_STREAM && recordNumber(o.s.ID) {
+			return o
 		}
 	}
 	return nil
@@ -281,16 +281,20 @@ func (k *Kernel) recordCall(c *call, ret int64) bool {
 		return false
 	}
 	r := Record{Kind: RecordCall, Sysno: uint16(c.no), A: [3]uint64{c.a[0], c.a[1], c.a[2]}, Ret: ret, PID: int32(t.PID)}
-	if e := pipeOf(t, c.a[0]); e != nil && recordNumber(e.p.ID) {
-		r.Obj = int32(e.p.ID)
-	} else if s := streamSocketOf(t, c.a[0]); s != nil && recordNumber(s.s.ID) && k.moved.via == "" && k.moved.udp.Num == 0 {
+	switch f := recordFile(t, c.a[0]).(type) {
+	case *pipeEnd:
+		r.Obj = int32(f.p.ID)
+	case *socketFile:
+		if k.moved.via != "" || k.moved.udp.Num != 0 {
+			return false
+		}
 		// The queue the bytes went through, as socketVia names it:
 		// the reader's own, or the writer's peer's (none once the
 		// peer is gone).
-		r.Kind, r.Obj = RecordSocketCall, int32(s.s.ID)
-		via := s.s
+		r.Kind, r.Obj = RecordSocketCall, int32(f.s.ID)
+		via := f.s
 		if c.no == abi.SysWrite {
-			via = s.s.Peer()
+			via = f.s.Peer()
 		}
 		if via != nil {
 			if !recordNumber(via.ID) {
@@ -298,7 +302,7 @@ func (k *Kernel) recordCall(c *call, ret int64) bool {
 			}
 			r.Other = int32(via.ID)
 		}
-	} else {
+	default:
 		return false
 	}
 	r.capture(t.AS, c.no == abi.SysRead && ret == 0, n)
@@ -315,11 +319,18 @@ func (k *Kernel) recordBlock(t *Task, c *call, blk *blockError) bool {
 		return false
 	}
 	r := Record{Kind: RecordBlock, Sysno: uint16(c.no), A: [3]uint64{c.a[0], c.a[1], c.a[2]}, PID: int32(t.PID), N: ShowPointer}
-	if e := pipeOf(t, c.a[0]); e != nil && blk == e.emptyBlock && recordNumber(e.p.ID) {
-		r.Obj, r.Ret, r.Other = int32(e.p.ID), int64(e.p.Len()), int32(e.p.Cap())
-	} else if s := streamSocketOf(t, c.a[0]); s != nil && blk == s.lastBlock && s.s.IsEmptyRead(s.lastBlocked) && recordNumber(s.s.ID) {
-		r.Kind, r.Obj = RecordSocketBlock, int32(s.s.ID)
-	} else {
+	switch f := recordFile(t, c.a[0]).(type) {
+	case *pipeEnd:
+		if blk != f.emptyBlock {
+			return false
+		}
+		r.Obj, r.Ret, r.Other = int32(f.p.ID), int64(f.p.Len()), int32(f.p.Cap())
+	case *socketFile:
+		if blk != f.lastBlock || !f.s.IsEmptyRead(f.lastBlocked) {
+			return false
+		}
+		r.Kind, r.Obj = RecordSocketBlock, int32(f.s.ID)
+	default:
 		return false
 	}
 	k.emitRecord(r)
