@@ -31,7 +31,6 @@ type TraceWriter struct {
 	full chan *traceBatch // batches for the goroutine to write
 	free chan *traceBatch // batches written, to fill again
 	done chan struct{}    // closed when the goroutine has written everything
-	line []byte           // an event's line, before it goes in the batch
 	err  error            // the first error of w: the goroutine's until done
 }
 
@@ -110,9 +109,8 @@ func (t *TraceWriter) Event(e *kernel.Event) {
 	if t.filter != nil && !t.filter.Match(e) {
 		return
 	}
-	t.line = appendLine(t.line[:0], e, t.json, t.width)
 	b := t.b
-	b.lines = append(b.lines, t.line...)
+	b.lines = appendLine(b.lines, e, t.json, t.width)
 	b.marks = append(b.marks, lineMark{before: len(b.recs), end: len(b.lines)})
 	if len(b.lines) >= batchLines {
 		t.send()
@@ -126,12 +124,14 @@ func (t *TraceWriter) send() {
 }
 
 // Close writes what is left and returns the first error of w; the
-// TraceWriter takes nothing after it.
+// TraceWriter takes nothing after it. Closing it again returns the same.
 func (t *TraceWriter) Close() error {
-	t.full <- t.b
-	t.b = nil
-	close(t.full)
-	<-t.done
+	if t.b != nil { // not closed yet
+		t.full <- t.b
+		t.b = nil
+		close(t.full)
+		<-t.done
+	}
 	return t.err
 }
 

@@ -104,6 +104,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			// The lines of the events shown: those of the commonest
 			// are made on another core (sim.TraceWriter).
 			writer = sim.NewTraceWriter(out, *format == "json", hostNames, s.HostWidth(), filter)
+			defer writer.Close() // on every way out: its lines, its goroutine and batches
 			opts.TraceLog, traceErr = writer, writer.Close
 			if runTree != nil {
 				opts.TraceLog = treeLog{writer, runTree}
@@ -126,9 +127,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if *pcapDir != "" {
 		captures, err = createCaptures(*pcapDir, hostNames)
 		if err != nil {
-			if writer != nil {
-				writer.Close() // its goroutine and batches go too
-			}
 			fmt.Fprintf(stderr, "ipcsim run: --pcap: %v\n", err)
 			return exitBadInput
 		}
@@ -146,9 +144,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	}
 	if captures != nil {
 		if err := captures.finish(); err != nil {
-			if writer != nil {
-				writer.Close() // the trace is written, as far as the run went
-			}
 			fmt.Fprintf(stderr, "ipcsim run: --pcap: %v\n", err)
 			return exitBadInput
 		}
