@@ -93,9 +93,15 @@ func (s *sharedStderr) die(sig os.Signal) {
 func (s *sharedStderr) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.writeLocked(p)
+}
+
+// writeLocked buffers p, with mu held, and starts the buffer afresh
+// after an error, as flushLocked does.
+func (s *sharedStderr) writeLocked(p []byte) (int, error) {
 	n, err := s.bw.Write(p)
 	if err != nil {
-		s.bw.Reset(s.w) // see flushLocked
+		s.bw.Reset(s.w)
 	}
 	return n, err
 }
@@ -138,8 +144,7 @@ type programStderr struct{ s *sharedStderr }
 func (p programStderr) Write(b []byte) (int, error) {
 	p.s.mu.Lock()
 	defer p.s.mu.Unlock()
-	if _, err := p.s.bw.Write(b); err != nil {
-		p.s.bw.Reset(p.s.w)
+	if _, err := p.s.writeLocked(b); err != nil {
 		return 0, err
 	}
 	if err := p.s.flushLocked(); err != nil {
