@@ -792,16 +792,16 @@ func (c *Cluster) event(i int, e *Event) {
 
 // record takes a Record of host i (ClusterConfig.TraceLog): given on as
 // it is if it can be written at once, held back as its Event otherwise.
-func (c *Cluster) record(i int, r Record) {
+func (c *Cluster) record(i int, r *Record) {
 	if c.fabric != nil && c.fabric.Changing() {
-		c.event(i, c.recs.Event(&r, c.hosts[i].cfg.Host)) // the network's: not a Record's shape
+		c.event(i, c.recs.Event(r, c.hosts[i].cfg.Host)) // the network's: not a Record's shape
 		return
 	}
 	if c.writable(i, r.Cycle) {
 		c.log.HostRecord(i, r)
 		return
 	}
-	c.hold(i, c.recs.Event(&r, c.hosts[i].cfg.Host))
+	c.hold(i, c.recs.Event(r, c.hosts[i].cfg.Host))
 }
 
 // writable writes the held-back events that are safe and reports whether
@@ -831,7 +831,8 @@ func (c *Cluster) hold(i int, e *Event) {
 // A ClusterLog takes a cluster's trace in time order (ClusterConfig.TraceLog).
 type ClusterLog interface {
 	// HostRecord takes a Record of the cluster's host number host.
-	HostRecord(host int, r Record)
+	// r is the host's, valid during the call only.
+	HostRecord(host int, r *Record)
 	// Event takes any other event, as ClusterConfig.Trace does.
 	Event(e *Event)
 }
@@ -843,8 +844,8 @@ type hostLog struct {
 	i int
 }
 
-func (l hostLog) Record(r Record) { l.c.record(l.i, r) }
-func (l hostLog) Event(e *Event)  { l.c.event(l.i, e) }
+func (l hostLog) Record(r *Record) { l.c.record(l.i, r) }
+func (l hostLog) Event(e *Event)   { l.c.event(l.i, e) }
 
 // queue returns the events held back of source i: a host, or netSource.
 func (c *Cluster) queue(i int) *[]Event {

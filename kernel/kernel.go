@@ -237,6 +237,7 @@ type Kernel struct {
 	event     Event        // the event being traced (emitEvent)
 	text      []byte       // a reused buffer where a traced call's text is built
 	texts     *textCache   // the strings of recent texts (textOf)
+	rec       Record       // the Record being made (record)
 	records   *RecordEvent // turns Records into Events for Config.Trace (emitRecord)
 	noRecords bool         // for tests: every event is made as an Event (trace_record_test.go)
 	eventRet  int64        // what a traced call's Event.Ret points to

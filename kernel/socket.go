@@ -341,7 +341,7 @@ var (
 // (trace_iovec.go renders the last four.)
 func (k *Kernel) formatSockArg(c *call, i int, kind byte, ret int64, done bool) (string, bool) {
 	v := c.a[i]
-	as := peeker{c.t.AS}
+	as := c.peek()
 	switch kind {
 	case '&', '%', ')':
 		s, ok := "", false

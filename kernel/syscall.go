@@ -38,6 +38,19 @@ type call struct {
 	// entryArgs is the trace of the arguments as they were at entry, for
 	// a call that overwrites them (traceEntry); empty when not traced.
 	entryArgs string
+
+	// shown is the Record whose sentence this call's decoders make, from
+	// the memory it took (trace_record_call.go); nil for a live call.
+	shown *Record
+}
+
+// peek returns the memory the trace reads for c: its process's, through
+// a peeker, or what its Record took.
+func (c *call) peek() userMemory {
+	if c.shown != nil {
+		return recordMemory{c.shown}
+	}
+	return peeker{c.t.AS}
 }
 
 // sysFunc implements one system call. It returns the value for a0, or an
@@ -167,7 +180,7 @@ func (k *Kernel) complete(c *call, ret int64, err error) {
 	}
 	t.Regs.X[10] = uint64(ret)
 	t.Regs.PC += 4
-	if k.tracing && !k.recordCall(c, ret) {
+	if k.tracing && !k.recordCall(c, ret) && !k.recordSyscall(c, ret) {
 		k.eventRet = ret // Ret points there: valid during the Trace call, as the event is
 		b := k.appendCall(k.text[:0], c, ret)
 		b = appendRet(append(b, " = "...), ret)

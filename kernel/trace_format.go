@@ -177,7 +177,7 @@ func appendBuffer(b []byte, c *call, i int, kind byte, ret int64) []byte {
 	}
 	var buf [traceBytes + 1]byte
 	m := min(n, traceBytes+1)
-	if c.t.AS.PeekBytes(v, buf[:m]) != nil { // the trace only looks (peeker)
+	if c.peek().ReadBytes(v, buf[:m]) != nil { // the trace only looks (peeker)
 		return appendPointer(b, v)
 	}
 	return appendQuoted(b, buf[:m], traceBytes)
@@ -264,7 +264,7 @@ func (k *Kernel) formatBaseArg(c *call, i int, kind byte, ret int64, done bool) 
 // memory could not be read; false for a letter not its own.
 func (k *Kernel) formatBaseLetter(c *call, i int, kind byte, ret int64, done bool) (string, bool) {
 	v := c.a[i]
-	as := peeker{c.t.AS} // the trace only looks: it must not fault pages in
+	as := c.peek() // the trace only looks: it must not fault pages in
 	switch kind {
 	default:
 		return "", false

@@ -108,7 +108,7 @@ func formatSockaddrOut(c *call, va, lenVA uint64) (string, bool) {
 		return "", false
 	}
 	if n := min(out, c.addrlenIn); n >= 2 {
-		return formatSockaddrAt(peeker{c.t.AS}, va, int64(n)), true
+		return formatSockaddrAt(c.peek(), va, int64(n)), true
 	}
 	return pointerArg(va), true
 }
@@ -131,7 +131,7 @@ func formatSocklen(c *call, lenVA uint64) (string, bool) {
 // (putSockaddrRaw, which kept the length asked in c.addrlenIn).
 func peekSocklen(c *call, lenVA uint64) (int32, bool) {
 	var b [4]byte
-	if !c.addrPut || lenVA == 0 || (peeker{c.t.AS}).ReadBytes(lenVA, b[:]) != nil {
+	if !c.addrPut || lenVA == 0 || c.peek().ReadBytes(lenVA, b[:]) != nil {
 		return 0, false
 	}
 	return int32(binary.LittleEndian.Uint32(b[:])), true

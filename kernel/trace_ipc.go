@@ -40,7 +40,7 @@ import (
 //	$ struct mq_attr read     ! struct mq_attr written (after the call)
 func (k *Kernel) formatIPCArg(c *call, i int, kind byte, ret int64, done bool) (string, bool) {
 	v := c.a[i]
-	as := peeker{c.t.AS}
+	as := c.peek()
 	switch kind {
 	default:
 		return "", false

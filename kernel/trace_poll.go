@@ -269,7 +269,7 @@ func (k *Kernel) formatAux(c *call, ret int64) string {
 	if ret == 0 {
 		return " (Timeout)"
 	}
-	as := peeker{c.t.AS}
+	as := c.peek()
 	var s string
 	if c.no == abi.SysPpoll {
 		s = pollResult(as, c, ret)

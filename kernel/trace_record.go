@@ -30,8 +30,9 @@ import (
 // A TraceLog takes a machine's trace in the order of its events
 // (Config.TraceLog).
 type TraceLog interface {
-	// Record takes an event of a common shape.
-	Record(r Record)
+	// Record takes an event of a common shape. r is the kernel's, valid
+	// during the call only: a log keeps a copy.
+	Record(r *Record)
 	// Event takes any other event, as Config.Trace does.
 	Event(e *Event)
 }
@@ -59,14 +60,30 @@ const (
 	// RecordSocketBlock is a read that blocks on an empty Unix stream
 	// socket: `read(3, 0x3fffffe6d3, 1) blocks: socket#1 empty`.
 	RecordSocketBlock
+	// RecordSyscall is any other call that returned whose sentence comes
+	// from its arguments, its result and a few bytes of memory: `kill(2,
+	// SIGUSR1) = 0` (trace_record_call.go).
+	RecordSyscall
 )
 
-// A Record is an event of one of the shapes of RecordKind, in 64 bytes:
-// one cache line, which matters when another core formats it. Its task is
-// always its process's first thread (a record's line names no thread).
+// A Record is an event of one of the shapes of RecordKind, in 128 bytes:
+// a head of one cache line, which is all that most Records use, and a
+// tail that only a RecordSyscall and a call showing more than 8 bytes
+// need (HasTail). A writer that hands Records to another core copies the
+// tail only when there is one (sim.TraceWriter): each line more a Record
+// made the traced ping-pong measurably slower. Its task is always its
+// process's first thread (a record's line names no thread).
 type Record struct {
+	RecordHead
+	RecordTail
+}
+
+// RecordHead is the first 64 bytes of a Record.
+type RecordHead struct {
 	Cycle uint64
-	A     [3]uint64 // a call or block, of a pipe or socket: the call's arguments: fd, buffer, count
+	// A holds the call's first three arguments (a call or block on a
+	// pipe or socket: fd, buffer, count); the tail's More the others.
+	A [3]uint64
 	// Ret is, for a call, the call's result; for RecordBlock, the bytes in
 	// the pipe.
 	Ret int64
@@ -79,12 +96,70 @@ type Record struct {
 	Obj   int32  // a call or block: the number of its pipe (pipe#N) or socket (socket#N)
 	Sysno uint16 // the call: the event's, the waker's, or the one blocked in
 	Kind  RecordKind
-	// N is how many bytes of the buffer at A[1] Buf holds, shown quoted,
-	// or ShowPointer: the buffer is shown by its address (a read that
-	// returned nothing or blocked, or memory the trace cannot read). A
-	// call that shows more than Buf holds is traced as an Event.
-	N   uint8
+	// N is, for a call on a pipe or socket, how many bytes of the buffer
+	// at A[1] the Record holds, shown quoted, or ShowPointer: the buffer
+	// is shown by its address (a read that returned nothing or blocked,
+	// or memory the trace cannot read). For a RecordSyscall, 1 if it uses
+	// its tail, 0 if not (kill(2, SIGUSR1) = 0 does not).
+	N uint8
+	// Buf holds the first 8 bytes of memory the event shows, the tail's
+	// Ext the rest (bytes).
 	Buf [8]byte
+}
+
+// RecordTail is the last 64 bytes of a Record.
+type RecordTail struct {
+	More [2]uint64 // a RecordSyscall's fourth and fifth arguments
+	Msg  uint64    // RecordSyscall: the message a message-queue call moved (Event.Msg)
+	// Mem says which memory a RecordSyscall's arguments show: the bytes
+	// hold each region's in turn, then Name bytes of its Event's Obj.
+	Mem  [3]MemRegion
+	Name uint8
+	Ext  [30]byte // the bytes after Buf
+}
+
+// A MemRegion is Len bytes of a process's memory at argument Arg plus
+// Off, as a RecordSyscall took them for its sentence; Len 0 is none.
+type MemRegion struct{ Arg, Off, Len uint8 }
+
+// recordBytes is how many bytes of memory (and names) a Record holds: its
+// head's Buf and its tail's Ext.
+const recordBytes = len(RecordHead{}.Buf) + len(RecordTail{}.Ext)
+
+// HasTail reports whether r uses its tail: a RecordSyscall with more than
+// three arguments or memory to show, or a call that shows more than the
+// head's 8 bytes. A Record without one has a tail of zeros.
+func (r *RecordHead) HasTail() bool {
+	if r.Kind == RecordSyscall {
+		return r.N == 1
+	}
+	return r.N != ShowPointer && int(r.N) > len(r.Buf)
+}
+
+// bytes returns the memory bytes r holds, Buf then Ext.
+func (r *Record) bytes() (b [recordBytes]byte) {
+	copy(b[copy(b[:], r.Buf[:]):], r.Ext[:])
+	return b
+}
+
+// setBytes puts b at offset off of r's bytes (off+len(b) at most
+// recordBytes).
+func (r *Record) setBytes(off int, b []byte) {
+	for i, c := range b {
+		if j := off + i; j < len(r.Buf) {
+			r.Buf[j] = c
+		} else {
+			r.Ext[j-len(r.Buf)] = c
+		}
+	}
+}
+
+// arg returns argument i of a RecordSyscall.
+func (r *Record) arg(i int) uint64 {
+	if i < len(r.A) {
+		return r.A[i]
+	}
+	return r.More[i-len(r.A)]
 }
 
 // ShowPointer is Record.N for a buffer shown by its address.
@@ -92,14 +167,27 @@ const ShowPointer = 0xff
 
 // AppendText appends the record's sentence, the Text of its Event, to b.
 func (r *Record) AppendText(b []byte) []byte {
+	var c *call
+	if r.Kind == RecordSyscall {
+		c = new(call)
+	}
+	return r.appendText(b, c)
+}
+
+// appendText is AppendText with c, scratch space for a RecordSyscall's
+// call.
+func (r *Record) appendText(b []byte, c *call) []byte {
 	switch r.Kind {
+	case RecordSyscall:
+		return r.appendSyscall(b, c)
 	case RecordCall, RecordBlock, RecordSocketCall, RecordSocketBlock:
 		b = append(append(b, abi.Sysno(r.Sysno).String()...), '(')
 		b = append(strconv.AppendInt(b, int64(int32(r.A[0])), 10), ", "...)
 		if r.N == ShowPointer {
 			b = appendPointer(b, r.A[1])
 		} else {
-			b = appendQuoted(b, r.Buf[:r.N], traceBytes)
+			buf := r.bytes()
+			b = appendQuoted(b, buf[:r.N], traceBytes)
 		}
 		b = append(strconv.AppendUint(append(b, ", "...), r.A[2], 10), ')')
 		switch r.Kind {
@@ -147,7 +235,9 @@ type RecordEvent struct {
 	Views bool
 
 	e     Event
-	args  [3]uint64
+	c     call              // a RecordSyscall's, for its decoders
+	buf   [recordBytes]byte // a RecordSyscall's Obj
+	args  [5]uint64
 	ret   int64
 	text  []byte
 	texts textCache
@@ -159,22 +249,37 @@ type RecordEvent struct {
 // Event returns r's Event, as the kernel would have traced it on host
 // host. It is valid until the next call; Event.Keep copies it.
 func (re *RecordEvent) Event(r *Record, host string) *Event {
-	re.text = r.AppendText(re.text[:0])
+	re.text = r.appendText(re.text[:0], &re.c)
 	// The fields a Record sets, each set or cleared; the Event's others
 	// stay zero. Clearing the whole Event at each Record was a fifth of
 	// this function's time in a profile of BenchmarkTraceWriterJSON.
 	e := &re.e
 	e.Cycle, e.Host, e.PID, e.Text = r.Cycle, host, int(r.PID), re.str(&re.texts, re.text)
 	e.Kind, e.Syscall, e.Args, e.Ret, e.Obj, e.Via, e.Other = r.Kind.EventKind(), "", nil, nil, "", "", 0
+	e.Errno, e.Signal, e.Msg = "", "", 0
 	switch r.Kind {
+	case RecordSyscall:
+		re.ret = r.Ret
+		e.Syscall, e.Ret, e.Errno = abi.Sysno(r.Sysno).String(), &re.ret, errnoName(r.Ret)
+		for i := range re.args {
+			re.args[i] = r.arg(i)
+		}
+		if n := len(syscalls[r.Sysno].args); n > 0 {
+			e.Args = re.args[:n]
+		}
+		e.Signal = callSignal(&re.c) // appendText set it up
+		re.c.shown = nil
+		if r.Msg != 0 {
+			e.Msg, e.Obj = r.Msg, re.str(&re.objs, r.name(&re.buf))
+		}
 	case RecordCall, RecordBlock, RecordSocketCall, RecordSocketBlock:
 		if r.Kind == RecordCall || r.Kind == RecordSocketCall {
 			re.ret = r.Ret
 			e.Ret = &re.ret
 		}
 		e.Syscall = abi.Sysno(r.Sysno).String()
-		re.args = r.A
-		e.Args = re.args[:]
+		copy(re.args[:], r.A[:])
+		e.Args = re.args[:3]
 		if r.Kind == RecordCall || r.Kind == RecordBlock {
 			re.name = appendPipeName(re.name[:0], r.Obj)
 			e.Obj = re.str(&re.objs, re.name)
@@ -197,7 +302,7 @@ func (re *RecordEvent) Event(r *Record, host string) *Event {
 // EventKind is the Kind of the Event of a Record of kind k.
 func (k RecordKind) EventKind() string {
 	switch k {
-	case RecordCall, RecordSocketCall:
+	case RecordCall, RecordSocketCall, RecordSyscall:
 		return "syscall"
 	case RecordBlock, RecordSocketBlock:
 		return "block"
@@ -217,10 +322,18 @@ func (re *RecordEvent) str(c *textCache, b []byte) string {
 	return c.String(b)
 }
 
-// emitRecord gives r, stamped now, to Config.TraceLog, or its Event to
-// Config.Trace. r goes by value: a pointer given to an interface's
-// method escapes, and each Record would be allocated.
-func (k *Kernel) emitRecord(r Record) {
+// record returns the kernel's Record, cleared, to fill and give to
+// emitRecord: a Record is made where it is given, with no copy on the way
+// (it is two cache lines, and the traced ping-pong makes one every 100
+// ns or so).
+func (k *Kernel) record() *Record {
+	k.rec = Record{}
+	return &k.rec
+}
+
+// emitRecord gives r, the kernel's Record, stamped now, to
+// Config.TraceLog, or its Event to Config.Trace.
+func (k *Kernel) emitRecord(r *Record) {
 	r.Cycle = k.m.Clock.Now()
 	if k.cfg.TraceLog != nil {
 		k.cfg.TraceLog.Record(r)
@@ -229,7 +342,7 @@ func (k *Kernel) emitRecord(r Record) {
 	if k.records == nil {
 		k.records = new(RecordEvent)
 	}
-	k.trace(k.records.Event(&r, k.cfg.Host))
+	k.trace(k.records.Event(r, k.cfg.Host))
 }
 
 // recordable reports whether t's events may be Records: it is its
@@ -266,8 +379,7 @@ func recordNumber(n int) bool { return n > 0 && n <= math.MaxInt32 }
 // recordCall traces c's return with ret as a RecordCall or a
 // RecordSocketCall, if it is one: a read or write on a pipe(2) end or a
 // Unix stream socket by a first thread that returned, with its arguments
-// read now (not at entry), no fault of the plan, and at most 8 bytes to
-// show.
+// read now (not at entry), and no fault of the plan.
 func (k *Kernel) recordCall(c *call, ret int64) bool {
 	t := c.t
 	if (c.no != abi.SysRead && c.no != abi.SysWrite) || ret < 0 || c.entryArgs != "" || c.inject != nil || !k.recordable(t) {
@@ -277,10 +389,9 @@ func (k *Kernel) recordCall(c *call, ret int64) bool {
 	if c.no == abi.SysRead {
 		n = uint64(ret)
 	}
-	if n > uint64(len(Record{}.Buf)) {
-		return false
-	}
-	r := Record{Kind: RecordCall, Sysno: uint16(c.no), A: [3]uint64{c.a[0], c.a[1], c.a[2]}, Ret: ret, PID: int32(t.PID)}
+	n = min(n, traceBytes+1) // as appendBuffer reads: 33 bytes show 32 and "..."
+	r := k.record()
+	r.Kind, r.Sysno, r.A, r.Ret, r.PID = RecordCall, uint16(c.no), [3]uint64{c.a[0], c.a[1], c.a[2]}, ret, int32(t.PID)
 	switch f := recordFile(t, c.a[0]).(type) {
 	case *pipeEnd:
 		r.Obj = int32(f.p.ID)
@@ -318,7 +429,8 @@ func (k *Kernel) recordBlock(t *Task, c *call, blk *blockError) bool {
 	if c.no != abi.SysRead || c.entryArgs != "" || !k.recordable(t) {
 		return false
 	}
-	r := Record{Kind: RecordBlock, Sysno: uint16(c.no), A: [3]uint64{c.a[0], c.a[1], c.a[2]}, PID: int32(t.PID), N: ShowPointer}
+	r := k.record()
+	r.Kind, r.Sysno, r.A, r.PID, r.N = RecordBlock, uint16(c.no), [3]uint64{c.a[0], c.a[1], c.a[2]}, int32(t.PID), ShowPointer
 	switch f := recordFile(t, c.a[0]).(type) {
 	case *pipeEnd:
 		if blk != f.emptyBlock {
@@ -344,7 +456,9 @@ func (k *Kernel) recordWake(t, by *Task, why string) bool {
 	if by == nil || by == t || by.inCall == nil || by.inCall.no >= 1<<16 || why != "" || !k.recordable(t) || !k.recordable(by) {
 		return false
 	}
-	k.emitRecord(Record{Kind: RecordWake, PID: int32(t.PID), Other: int32(by.PID), Sysno: uint16(by.inCall.no)})
+	r := k.record()
+	r.Kind, r.PID, r.Other, r.Sysno = RecordWake, int32(t.PID), int32(by.PID), uint16(by.inCall.no)
+	k.emitRecord(r)
 	return true
 }
 
@@ -355,17 +469,29 @@ func (k *Kernel) recordSwitch(t *Task) bool {
 	if from == nil || from == t || w.format != blockedIn || w.t != from || w.no >= 1<<16 || !k.recordable(from) || !k.recordable(t) {
 		return false
 	}
-	k.emitRecord(Record{Kind: RecordSwitch, PID: int32(t.PID), Other: int32(from.PID), Sysno: uint16(w.no)})
+	r := k.record()
+	r.Kind, r.PID, r.Other, r.Sysno = RecordSwitch, int32(t.PID), int32(from.PID), uint16(w.no)
+	k.emitRecord(r)
 	return true
 }
 
-// capture takes the n bytes of the buffer at A[1] (n at most len(Buf))
+// capture takes the n bytes of the buffer at A[1] (n at most recordBytes)
 // for the record's sentence, or shows the address instead (ptr, or the
 // trace cannot read them).
 func (r *Record) capture(as *proc.AddressSpace, ptr bool, n uint64) {
-	if ptr || as.PeekBytes(r.A[1], r.Buf[:n]) != nil { // the trace only looks (peeker)
-		r.N = ShowPointer
+	r.N = ShowPointer
+	if ptr {
 		return
 	}
-	r.N = uint8(n)
+	if n <= uint64(len(r.Buf)) { // the commonest: the head alone
+		if as.PeekBytes(r.A[1], r.Buf[:n]) == nil { // the trace only looks (peeker)
+			r.N = uint8(n)
+		}
+		return
+	}
+	var b [recordBytes]byte
+	if as.PeekBytes(r.A[1], b[:n]) == nil {
+		r.setBytes(0, b[:n])
+		r.N = uint8(n)
+	}
 }

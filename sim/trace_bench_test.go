@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"ipcsim/kernel"
@@ -16,13 +17,20 @@ import (
 // cost of tracing is the ratio of Text or JSON to Off (issue 13's target:
 // under 2x; BENCHMARKS.md).
 func benchTrace(b *testing.B, mode string) {
-	elf, err := os.ReadFile(filepath.Join("..", "testdata", "bench", "bin", "pipepingpong"))
+	benchTraceOf(b, filepath.Join("..", "testdata", "bench", "bin", "pipepingpong"), mode)
+}
+
+// benchTraceOf is benchTrace of the program at path, which takes the
+// number of round trips as its argument.
+func benchTraceOf(b *testing.B, path, mode string) {
+	name := filepath.Base(path)
+	elf, err := os.ReadFile(path)
 	if err != nil {
-		b.Fatalf("committed ELF missing: %v (rebuild with testdata/bench/build.sh)", err)
+		b.Fatalf("committed ELF missing: %v (rebuild with testdata/bench/build.sh or testdata/bench/musl/build.sh)", err)
 	}
 	cfg := kernel.Config{
 		Stdout: io.Discard,
-		Files:  []kernel.File{{Path: "/pipepingpong", Data: elf, Mode: 0755}},
+		Files:  []kernel.File{{Path: "/" + name, Data: elf, Mode: 0755}},
 	}
 	switch mode {
 	case "kernel":
@@ -36,11 +44,11 @@ func benchTrace(b *testing.B, mode string) {
 	}
 	b.ReportAllocs()
 	k := kernel.New(cfg)
-	if _, err := k.Spawn("pipepingpong", []string{"pipepingpong", strconv.Itoa(b.N)}, nil); err != nil {
+	if _, err := k.Spawn(name, []string{name, strconv.Itoa(b.N)}, nil); err != nil {
 		b.Fatal(err)
 	}
-	if res := k.Run(); res.Reason != kernel.StopAllExited {
-		b.Fatalf("pipepingpong ended badly: %v", res.Reason)
+	if res := k.Run(); res.Reason != kernel.StopAllExited || res.Exits[len(res.Exits)-1].Status != 0 {
+		b.Fatalf("%s ended badly: %v %v", name, res.Reason, res.Exits)
 	}
 }
 
@@ -53,6 +61,19 @@ func BenchmarkTraceJSON(b *testing.B) { benchTrace(b, "json") }
 // its own: run them with GOMAXPROCS=2 to give it a core.
 func BenchmarkTraceWriterText(b *testing.B) { benchTrace(b, "writer text") }
 func BenchmarkTraceWriterJSON(b *testing.B) { benchTrace(b, "writer json") }
+
+// BenchmarkTraceIPC is BenchmarkTraceOff and BenchmarkTraceWriterText
+// of the other ping-pongs of issue 13 (testdata/bench/musl): one op is a
+// round trip. Run it with GOMAXPROCS=2, as BenchmarkTraceWriterText.
+func BenchmarkTraceIPC(b *testing.B) {
+	for _, prog := range []string{"sockpingpong", "msgqpingpong", "mqpingpong", "sigwaitpingpong", "sigsuspendpingpong", "tcppingpong"} {
+		for _, mode := range []string{"off", "writer text"} {
+			b.Run(prog+"/"+strings.Fields(mode)[0], func(b *testing.B) {
+				benchTraceOf(b, filepath.Join("..", "testdata", "bench", "musl", "bin", prog), mode)
+			})
+		}
+	}
+}
 
 // BenchmarkTraceKernel gives the events to a trace function that does
 // nothing: the kernel's share of BenchmarkTraceText, making the events and

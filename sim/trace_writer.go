@@ -41,14 +41,18 @@ type TraceWriter struct {
 // runs ahead of the formatting, which then waits for a free batch.
 const (
 	batchRecords = 8192
+	batchTails   = 1024
 	batchLines   = 256 << 10 // bytes of lines formatted in place
 	batches      = 8
 )
 
 // A traceBatch holds Records and the lines of the events between them.
+// A Record's tail is copied only if it has one (kernel.RecordHead.HasTail):
+// most Records are their head alone, a cache line.
 type traceBatch struct {
-	recs  []kernel.Record
-	hosts []int // the host of each Record, with more than one host
+	recs  []kernel.RecordHead
+	tails []kernel.RecordTail // the tails of the Records that have one, in order
+	hosts []int               // the host of each Record, with more than one host
 	lines []byte
 	marks []lineMark
 }
@@ -81,25 +85,29 @@ func NewTraceWriter(w io.Writer, json bool, hosts []string, width int, filter *T
 }
 
 func newTraceBatch() *traceBatch {
-	return &traceBatch{recs: make([]kernel.Record, 0, batchRecords), lines: make([]byte, 0, batchLines+4096)}
+	return &traceBatch{recs: make([]kernel.RecordHead, 0, batchRecords), tails: make([]kernel.RecordTail, 0, batchTails),
+		lines: make([]byte, 0, batchLines+4096)}
 }
 
 // Record takes an event of a common shape of the first host
 // (kernel.TraceLog).
-func (t *TraceWriter) Record(r kernel.Record) { t.HostRecord(0, r) }
+func (t *TraceWriter) Record(r *kernel.Record) { t.HostRecord(0, r) }
 
 // HostRecord takes an event of a common shape of host number host
 // (kernel.ClusterLog).
-func (t *TraceWriter) HostRecord(host int, r kernel.Record) {
-	if t.filter != nil && !t.filter.MatchRecord(&r, t.hosts[host]) {
+func (t *TraceWriter) HostRecord(host int, r *kernel.Record) {
+	if t.filter != nil && !t.filter.MatchRecord(r, t.hosts[host]) {
 		return
 	}
 	b := t.b
-	b.recs = append(b.recs, r)
+	b.recs = append(b.recs, r.RecordHead)
+	if r.HasTail() {
+		b.tails = append(b.tails, r.RecordTail)
+	}
 	if len(t.hosts) > 1 {
 		b.hosts = append(b.hosts, host)
 	}
-	if len(b.recs) == cap(b.recs) {
+	if len(b.recs) == cap(b.recs) || len(b.tails) == cap(b.tails) {
 		t.send()
 	}
 }
@@ -150,8 +158,9 @@ func (t *TraceWriter) write(w io.Writer) {
 		out = out[:0]
 	}
 	seen := new(seenLines)
+	var r kernel.Record
 	for b := range t.full {
-		from, m := 0, 0 // the next line's start, the next mark
+		from, m, tail := 0, 0, 0 // the next line's start, the next mark, the next tail
 		for i := 0; i <= len(b.recs); i++ {
 			for ; m < len(b.marks) && b.marks[m].before == i; m++ {
 				out = append(out, b.lines[from:b.marks[m].end]...)
@@ -162,13 +171,20 @@ func (t *TraceWriter) write(w io.Writer) {
 				if len(b.hosts) > 0 {
 					host = b.hosts[i]
 				}
-				out = t.appendRecordLine(out, &b.recs[i], host, &re, seen)
+				r.RecordHead = b.recs[i]
+				if r.HasTail() {
+					r.RecordTail = b.tails[tail]
+					tail++
+				} else {
+					r.RecordTail = kernel.RecordTail{}
+				}
+				out = t.appendRecordLine(out, &r, host, &re, seen)
 			}
 			if len(out) >= 64<<10 {
 				flush()
 			}
 		}
-		b.recs, b.hosts, b.lines, b.marks = b.recs[:0], b.hosts[:0], b.lines[:0], b.marks[:0]
+		b.recs, b.tails, b.hosts, b.lines, b.marks = b.recs[:0], b.tails[:0], b.hosts[:0], b.lines[:0], b.marks[:0]
 		t.free <- b // never waits: free has room for every batch
 	}
 	flush()
@@ -179,7 +195,7 @@ func (t *TraceWriter) write(w io.Writer) {
 // before if there was one (seenLines), and the line's rest kept for the
 // next one otherwise.
 func (t *TraceWriter) appendRecordLine(out []byte, r *kernel.Record, host int, re *kernel.RecordEvent, seen *seenLines) []byte {
-	slot := seen.slot(r, host)
+	slot := seen.slot(r, host, t.json)
 	if slot.seen {
 		return append(t.appendCycle(out, r.Cycle), slot.rest...)
 	}
@@ -187,8 +203,7 @@ func (t *TraceWriter) appendRecordLine(out []byte, r *kernel.Record, host int, r
 	out = appendLine(out, re.Event(r, t.hosts[host]), t.json, t.width)
 	var cycle [32]byte
 	n := len(t.appendCycle(cycle[:0], r.Cycle))
-	slot.key, slot.host, slot.seen = *r, host, true
-	slot.key.Cycle = 0
+	slot.seen = true
 	slot.rest = append(slot.rest[:0], out[start+n:]...)
 	return out
 }
@@ -210,34 +225,52 @@ func (t *TraceWriter) appendCycle(b []byte, cycle uint64) []byte {
 // alone, so the rest of a Record seen before is the rest kept for it. In
 // the ping-pong every Record after the first round trip is one seen, and
 // its line costs a fraction of what making it does (BENCHMARKS.md,
-// "Tracing"). The table is indexed by a hash of the Record; a Record that
-// meets another in its slot replaces it.
-type seenLines [256]seenLine
+// "Tracing"). A hash of the Record picks two slots of the table; a Record
+// seen in neither replaces the one of the two used least lately, so that
+// two Records of a loop that meet in one slot do not push each other out
+// at every turn.
+type seenLines struct {
+	slots [256]seenLine
+	clock uint64 // counts the slots' uses
+}
 
 type seenLine struct {
-	key  kernel.Record // the Record seen, its Cycle 0
+	key  kernel.Record // the Record seen, its Cycle 0 (and Msg, in text)
 	host int
 	seen bool
+	used uint64 // the clock when it was last used
 	rest []byte // its line after appendCycle's part
 }
 
-// slot returns the slot of r of host number host: seen if it holds r's
-// line, to be filled otherwise.
-func (s *seenLines) slot(r *kernel.Record, host int) *seenLine {
-	// FNV-1a over words rather than bytes: the fields that tell one
-	// Record from another, but for the cycle.
-	h := uint64(14695981039346656037)
-	for _, w := range [...]uint64{r.A[0], r.A[1], r.A[2], uint64(r.Ret),
-		uint64(uint32(r.PID)) | uint64(uint32(r.Other))<<32,
-		uint64(uint32(r.Obj)) | uint64(r.Sysno)<<32 | uint64(r.Kind)<<48 | uint64(r.N)<<56,
-		binary.LittleEndian.Uint64(r.Buf[:]), uint64(host)} {
-		h = (h ^ w) * 1099511628211
-	}
-	slot := &s[(h^h>>32)%uint64(len(s))]
+// slot returns the slot of r of host number host, in a writer of JSON or
+// text: seen if it holds r's line, to be filled otherwise.
+func (s *seenLines) slot(r *kernel.Record, host int, json bool) *seenLine {
 	key := *r
 	key.Cycle = 0
-	if slot.seen && (slot.key != key || slot.host != host) {
-		slot.seen = false
+	if !json {
+		key.Msg = 0 // only JSON shows a message's number
 	}
+	// FNV-1a over words rather than bytes: fields that tell one Record
+	// from another, but for the cycle. The key compares them all.
+	h := uint64(14695981039346656037)
+	for _, w := range [...]uint64{key.A[0], key.A[1], key.A[2], key.More[0], key.More[1], uint64(key.Ret), key.Msg,
+		uint64(uint32(key.PID)) | uint64(uint32(key.Other))<<32,
+		uint64(uint32(key.Obj)) | uint64(key.Sysno)<<32 | uint64(key.Kind)<<48 | uint64(key.N)<<56,
+		binary.LittleEndian.Uint64(key.Buf[:]), binary.LittleEndian.Uint64(key.Ext[:]), uint64(host)} {
+		h = (h ^ w) * 1099511628211
+	}
+	s.clock++
+	a, b := &s.slots[h%uint64(len(s.slots))], &s.slots[(h>>32)%uint64(len(s.slots))]
+	for _, slot := range [...]*seenLine{a, b} {
+		if slot.host == host && slot.key == key { // a zero slot's key is no Record's
+			slot.used = s.clock
+			return slot
+		}
+	}
+	slot := a
+	if b.used < a.used {
+		slot = b
+	}
+	slot.key, slot.host, slot.seen, slot.used = key, host, false, s.clock
 	return slot
 }
