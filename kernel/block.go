@@ -1,7 +1,7 @@
 package kernel
 
 import (
-	"fmt"
+	"strconv"
 
 	"ipcsim/abi"
 	"ipcsim/sched"
@@ -112,7 +112,16 @@ func (c *call) untilText(reason string) string {
 	if !c.timed {
 		return reason
 	}
-	return fmt.Sprintf("%s, or until cycle %d", reason, c.deadline)
+	return string(c.appendUntil([]byte(reason)))
+}
+
+// appendUntil appends what orUntil adds to a reason: ", or until cycle
+// 5000" if c is timed.
+func (c *call) appendUntil(b []byte) []byte {
+	if !c.timed {
+		return b
+	}
+	return strconv.AppendUint(append(b, ", or until cycle "...), c.deadline, 10)
 }
 
 // invoke runs a new call: try, and if it would block, register, try again,

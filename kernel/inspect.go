@@ -211,17 +211,20 @@ func (k *Kernel) fifos() []*fifoNode {
 }
 
 // sigSetString renders a signal set as "SIGINT SIGPIPE".
-func sigSetString(set abi.SigSet) string {
-	s := ""
+func sigSetString(set abi.SigSet) string { return string(appendSigSet(nil, set)) }
+
+// appendSigSet appends sigSetString's names to b.
+func appendSigSet(b []byte, set abi.SigSet) []byte {
+	first := true
 	for sig := abi.Signal(1); sig <= abi.NSIG; sig++ {
 		if set.Has(sig) {
-			if s != "" {
-				s += " "
+			if !first {
+				b = append(b, ' ')
 			}
-			s += sig.String()
+			b, first = append(b, sig.String()...), false
 		}
 	}
-	return s
+	return b
 }
 
 // formatOpenFlags renders status flags as "O_RDONLY|O_NONBLOCK".

@@ -469,7 +469,7 @@ func (k *Kernel) sleep(t *Task, c *call, blk *blockError) {
 		})
 		k.sleepers = slices.Insert(k.sleepers, i, t)
 	}
-	if k.tracing && !k.recordBlock(t, c, blk) {
+	if k.tracing && !k.recordBlock(t, c, blk) && !k.recordSyscallBlock(c, blk) {
 		b := append(k.appendBlocked(k.text[:0], c), " blocks: "...)
 		b = blk.appendText(b)
 		k.text = b

@@ -64,6 +64,10 @@ const (
 	// from its arguments, its result and a few bytes of memory: `kill(2,
 	// SIGUSR1) = 0` (trace_record_call.go).
 	RecordSyscall
+	// RecordSyscallBlock is any other call that blocks, shown as a
+	// RecordSyscall is, with what it waits for: `msgrcv(0, 0x3fffffe6e0,
+	// 8, 2, 0) blocks: q#0 has no message of type 2`.
+	RecordSyscallBlock
 )
 
 // A Record is an event of one of the shapes of RecordKind, in 128 bytes:
@@ -112,7 +116,8 @@ type RecordTail struct {
 	More [2]uint64 // a RecordSyscall's fourth and fifth arguments
 	Msg  uint64    // RecordSyscall: the message a message-queue call moved (Event.Msg)
 	// Mem says which memory a RecordSyscall's arguments show: the bytes
-	// hold each region's in turn, then Name bytes of its Event's Obj.
+	// hold each region's in turn, then Name bytes of its Event's Obj (or
+	// of what a RecordSyscallBlock waits for).
 	Mem  [3]MemRegion
 	Name uint8
 	Ext  [30]byte // the bytes after Buf
@@ -130,7 +135,7 @@ const recordBytes = len(RecordHead{}.Buf) + len(RecordTail{}.Ext)
 // three arguments or memory to show, or a call that shows more than the
 // head's 8 bytes. A Record without one has a tail of zeros.
 func (r *RecordHead) HasTail() bool {
-	if r.Kind == RecordSyscall {
+	if r.Kind == RecordSyscall || r.Kind == RecordSyscallBlock {
 		return r.N == 1
 	}
 	return r.N != ShowPointer && int(r.N) > len(r.Buf)
@@ -168,7 +173,7 @@ const ShowPointer = 0xff
 // AppendText appends the record's sentence, the Text of its Event, to b.
 func (r *Record) AppendText(b []byte) []byte {
 	var c *call
-	if r.Kind == RecordSyscall {
+	if r.Kind == RecordSyscall || r.Kind == RecordSyscallBlock {
 		c = new(call)
 	}
 	return r.appendText(b, c)
@@ -178,7 +183,7 @@ func (r *Record) AppendText(b []byte) []byte {
 // call.
 func (r *Record) appendText(b []byte, c *call) []byte {
 	switch r.Kind {
-	case RecordSyscall:
+	case RecordSyscall, RecordSyscallBlock:
 		return r.appendSyscall(b, c)
 	case RecordCall, RecordBlock, RecordSocketCall, RecordSocketBlock:
 		b = append(append(b, abi.Sysno(r.Sysno).String()...), '(')
@@ -258,9 +263,12 @@ func (re *RecordEvent) Event(r *Record, host string) *Event {
 	e.Kind, e.Syscall, e.Args, e.Ret, e.Obj, e.Via, e.Other = r.Kind.EventKind(), "", nil, nil, "", "", 0
 	e.Errno, e.Signal, e.Msg = "", "", 0
 	switch r.Kind {
-	case RecordSyscall:
-		re.ret = r.Ret
-		e.Syscall, e.Ret, e.Errno = abi.Sysno(r.Sysno).String(), &re.ret, errnoName(r.Ret)
+	case RecordSyscall, RecordSyscallBlock:
+		e.Syscall = abi.Sysno(r.Sysno).String()
+		if r.Kind == RecordSyscall {
+			re.ret = r.Ret
+			e.Ret, e.Errno = &re.ret, errnoName(r.Ret)
+		}
 		for i := range re.args {
 			re.args[i] = r.arg(i)
 		}
@@ -269,7 +277,7 @@ func (re *RecordEvent) Event(r *Record, host string) *Event {
 		}
 		e.Signal = callSignal(&re.c) // appendText set it up
 		re.c.shown = nil
-		if r.Msg != 0 {
+		if r.Kind == RecordSyscall && r.Msg != 0 {
 			e.Msg, e.Obj = r.Msg, re.str(&re.objs, r.name(&re.buf))
 		}
 	case RecordCall, RecordBlock, RecordSocketCall, RecordSocketBlock:
@@ -304,7 +312,7 @@ func (k RecordKind) EventKind() string {
 	switch k {
 	case RecordCall, RecordSocketCall, RecordSyscall:
 		return "syscall"
-	case RecordBlock, RecordSocketBlock:
+	case RecordBlock, RecordSocketBlock, RecordSyscallBlock:
 		return "block"
 	case RecordWake:
 		return "wake"

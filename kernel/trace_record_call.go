@@ -66,16 +66,73 @@ func notRecordSyscall(no abi.Sysno) bool {
 // recordSyscall traces c's return with ret as a RecordSyscall, if it is
 // one (see above).
 func (k *Kernel) recordSyscall(c *call, ret int64) bool {
-	t := c.t
-	if c.entryArgs != "" || c.inject != nil || !k.recordable(t) || c.no >= abi.Sysno(len(syscalls)) || notRecordSyscall(c.no) {
+	if notRecordSyscall(c.no) || c.inject != nil {
 		return false
+	}
+	var buf [recordBytes]byte
+	r, used := k.recordArgs(c, ret, true, &buf)
+	if r == nil {
+		return false
+	}
+	r.Kind, r.Ret = RecordSyscall, ret
+	if k.moved.msg != 0 && ret >= 0 { // as traceMoved
+		switch c.no {
+		case abi.SysMsgsnd, abi.SysMsgrcv, abi.SysMqTimedsend, abi.SysMqTimedreceive:
+			obj := k.moved.obj
+			if obj == "" {
+				obj = fdName(c.t, c.a[0]) // a POSIX queue's descriptor
+			}
+			if used+len(obj) > len(buf) {
+				return false
+			}
+			r.Msg, r.Name = k.moved.msg, uint8(copy(buf[used:], obj))
+			used += len(obj)
+		}
+	}
+	k.emitArgs(r, buf[:used])
+	k.moved = moved{}
+	return true
+}
+
+// recordSyscallBlock traces c's going to sleep on blk as a
+// RecordSyscallBlock, if it is one: a call of a first thread whose
+// arguments a Record can show, but a read or a write (whose Event names
+// what it reads, or RecordBlock's), with room for what it waits for.
+func (k *Kernel) recordSyscallBlock(c *call, blk *blockError) bool {
+	if c.no == abi.SysRead || c.no == abi.SysWrite || c.no == abi.SysPrctl {
+		return false
+	}
+	var buf [recordBytes]byte
+	r, used := k.recordArgs(c, 0, false, &buf)
+	if r == nil {
+		return false
+	}
+	why := blk.appendText(buf[used:used])
+	if len(why) > len(buf)-used || (len(why) > 0 && &why[0] != &buf[used]) {
+		return false // it grew out of buf: too long for a Record
+	}
+	r.Kind, r.Name = RecordSyscallBlock, uint8(len(why))
+	k.emitArgs(r, buf[:used+len(why)])
+	k.moved = moved{} // noted by a try that did not finish
+	return true
+}
+
+// recordArgs starts the kernel's Record of call c, which returned ret
+// (done) or is going to sleep: its process, its call, its arguments, and
+// in buf the memory its sentence shows, used bytes of it. It returns nil
+// if the call cannot be a Record: not a first thread's, shown at entry,
+// of more than five arguments or of a letter a Record cannot show.
+func (k *Kernel) recordArgs(c *call, ret int64, done bool, buf *[recordBytes]byte) (r *Record, used int) {
+	t := c.t
+	if c.entryArgs != "" || !k.recordable(t) || c.no >= abi.Sysno(len(syscalls)) {
+		return nil, 0
 	}
 	letters := syscalls[c.no].args
 	if syscalls[c.no].fn == nil || len(letters) > recordArgs {
-		return false
+		return nil, 0
 	}
-	r := k.record()
-	r.Kind, r.Sysno, r.Ret, r.PID = RecordSyscall, uint16(c.no), ret, int32(t.PID)
+	r = k.record()
+	r.Sysno, r.PID = uint16(c.no), int32(t.PID)
 	for i := range len(letters) { // the others are whatever the registers held
 		if i < len(r.A) {
 			r.A[i] = c.a[i]
@@ -83,22 +140,21 @@ func (k *Kernel) recordSyscall(c *call, ret int64) bool {
 			r.More[i-len(r.A)] = c.a[i]
 		}
 	}
-	var buf [recordBytes]byte
-	used, regions := 0, 0
+	regions := 0
 	for i := range len(letters) {
 		switch letterClass[letters[i]] {
 		case 0:
-			return false
+			return nil, 0
 		case 2:
-			off, n, ok := recordRegion(c, i, letters[i], ret)
+			off, n, ok := recordRegion(c, i, letters[i], ret, done)
 			if !ok {
-				return false
+				return nil, 0
 			}
 			if n == 0 {
 				continue // the decoder reads nothing: it shows the address or NULL
 			}
 			if regions == len(r.Mem) || used+int(n) > len(buf) {
-				return false
+				return nil, 0
 			}
 			if t.AS.PeekBytes(c.a[i]+uint64(off), buf[used:used+int(n)]) != nil {
 				continue // the decoder will not read it either: the address
@@ -108,36 +164,27 @@ func (k *Kernel) recordSyscall(c *call, ret int64) bool {
 			regions++
 		}
 	}
-	if k.moved.msg != 0 {
-		switch c.no {
-		case abi.SysMsgsnd, abi.SysMsgrcv, abi.SysMqTimedsend, abi.SysMqTimedreceive:
-			if ret >= 0 { // as traceMoved
-				obj := k.moved.obj
-				if obj == "" {
-					obj = fdName(t, c.a[0]) // a POSIX queue's descriptor
-				}
-				if used+len(obj) > len(buf) {
-					return false
-				}
-				r.Msg, r.Name = k.moved.msg, uint8(copy(buf[used:], obj))
-				used += len(obj)
-			}
-		}
-	}
-	r.setBytes(0, buf[:used])
+	return r, used
+}
+
+// emitArgs puts b in r's bytes and gives r on: a Record of recordArgs.
+func (k *Kernel) emitArgs(r *Record, b []byte) {
+	r.setBytes(0, b)
 	if r.RecordTail != (RecordTail{}) {
 		r.N = 1 // HasTail
 	}
 	k.emitRecord(r)
-	k.moved = moved{}
-	return true
 }
 
 // recordRegion returns the memory the decoder of letter l, argument i of
-// c, reads once c has returned ret: n bytes at the argument plus off;
-// n 0 if it reads none. ok is false if the Record cannot hold them.
-func recordRegion(c *call, i int, l byte, ret int64) (off, n uint8, ok bool) {
+// c, reads once c has returned ret (done), or as it goes to sleep: n
+// bytes at the argument plus off; n 0 if it reads none. ok is false if
+// the Record cannot hold them.
+func recordRegion(c *call, i int, l byte, ret int64, done bool) (off, n uint8, ok bool) {
 	v := c.a[i]
+	if !done && (l == 'r' || l == '>' || l == '*') {
+		return 0, 0, true // what the call writes: its address until it returns
+	}
 	size := func(m uint64) uint64 { return min(m, traceBytes+1) } // appendBuffer's and formatMsgbuf's
 	var m uint64
 	switch l {
@@ -205,8 +252,8 @@ func (m recordMemory) ReadString(uint64, int) (string, bool, error) {
 	return "", false, abi.EFAULT // no letter of recordMemLetters reads a string
 }
 
-// name returns the bytes of a RecordSyscall's Obj, after its regions,
-// in buf.
+// name returns the bytes of a RecordSyscall's Obj, or what a
+// RecordSyscallBlock waits for, after its regions, in buf.
 func (r *Record) name(buf *[recordBytes]byte) []byte {
 	at := 0
 	for _, reg := range r.Mem {
@@ -216,13 +263,19 @@ func (r *Record) name(buf *[recordBytes]byte) []byte {
 	return buf[at : at+int(r.Name)]
 }
 
-// appendSyscall appends a RecordSyscall's sentence to b, made by
-// appendCall from the Record's arguments and memory; c is scratch space.
+// appendSyscall appends a RecordSyscall's or RecordSyscallBlock's
+// sentence to b, made by appendCall or appendBlocked from the Record's
+// arguments and memory; c is scratch space.
 func (r *Record) appendSyscall(b []byte, c *call) []byte {
 	*c = call{no: abi.Sysno(r.Sysno), shown: r}
 	for i := range recordArgs {
 		c.a[i] = r.arg(i)
 	}
-	b = (*Kernel)(nil).appendCall(b, c, r.Ret) // the decoders of recordLetters use no kernel
+	var k *Kernel // the decoders of recordLetters use no kernel
+	if r.Kind == RecordSyscallBlock {
+		var buf [recordBytes]byte
+		return append(append(k.appendBlocked(b, c), " blocks: "...), r.name(&buf)...)
+	}
+	b = k.appendCall(b, c, r.Ret)
 	return appendRet(append(b, " = "...), r.Ret)
 }

@@ -74,7 +74,7 @@ func traceOf(t *testing.T, argv []string, general, log bool) ([]Event, *eventLog
 type eventLog struct {
 	keep    func(*Event)
 	re      RecordEvent
-	records [RecordSyscall + 1]int
+	records [RecordSyscallBlock + 1]int
 }
 
 func (l *eventLog) Record(r *Record) {
@@ -88,7 +88,7 @@ func (l *eventLog) Event(e *Event) { l.keep(e) }
 // general way, every field of it; and the Records are used, every shape.
 func TestRecordsMakeTheSameEvents(t *testing.T) {
 	var mu sync.Mutex
-	var shapes [RecordSyscall + 1]int
+	var shapes [RecordSyscallBlock + 1]int
 	t.Run("programs", func(t *testing.T) {
 		for _, argv := range recordPrograms(t) {
 			t.Run(strings.Join(argv, " "), func(t *testing.T) {
@@ -111,7 +111,7 @@ func TestRecordsMakeTheSameEvents(t *testing.T) {
 			})
 		}
 	})
-	for kind := RecordCall; kind <= RecordSyscall; kind++ {
+	for kind := RecordCall; kind <= RecordSyscallBlock; kind++ {
 		if shapes[kind] == 0 {
 			t.Errorf("no Record of kind %d: the test does not test it", kind)
 		}

@@ -1,7 +1,7 @@
 package kernel
 
 import (
-	"fmt"
+	"strconv"
 
 	"ipcsim/ipc/mqueue"
 	"ipcsim/ipc/msgq"
@@ -30,17 +30,22 @@ type taskWaits struct {
 func (t *Task) waits() *taskWaits {
 	if t.sleeps == nil {
 		w := &taskWaits{}
-		w.msgBlock.why = func() string {
-			q := w.msgRecv.Queue
-			return fmt.Sprintf("%s has no message%s", q.Name(), w.msgRecv.Req.Wants())
+		// Each says why in words only when it is read (block.go), and
+		// appends them: a traced ping-pong blocks at every turn.
+		w.msgBlock.appendWhy = func(b []byte) []byte {
+			b = append(w.msgRecv.Queue.AppendName(b), " has no message"...)
+			return w.msgRecv.Req.AppendWants(b)
 		}
-		w.mqBlock.why = func() string { return w.c.untilText("mqueue /" + w.mqRecv.Queue.Name + " empty") }
-		w.sigBlock.why = func() string {
-			reason := fmt.Sprintf("waiting for %s", sigSetString(w.c.waitSet))
+		w.mqBlock.appendWhy = func(b []byte) []byte {
+			b = append(append(append(b, "mqueue /"...), w.mqRecv.Queue.Name...), " empty"...)
+			return w.c.appendUntil(b)
+		}
+		w.sigBlock.appendWhy = func(b []byte) []byte {
+			b = appendSigSet(append(b, "waiting for "...), w.c.waitSet)
 			if w.c.timed {
-				reason += fmt.Sprintf(" until cycle %d", w.c.deadline)
+				b = strconv.AppendUint(append(b, " until cycle "...), w.c.deadline, 10)
 			}
-			return reason
+			return b
 		}
 		t.sleeps = w
 	}
@@ -58,7 +63,7 @@ func (c *call) msgReceive(q *msgq.Queue, req msgq.Request, r *msgq.Receiver) *bl
 	// list_add_tail of do_msgrcv; a receiver woken without a message goes
 	// to the tail again, as Linux's retry loop does (list_del, then
 	// list_add_tail).
-	w.msgBlock = blockError{q: q.ReceiverList(), rec: &w.msgRecv, tail: true, why: w.msgBlock.why}
+	w.msgBlock = blockError{q: q.ReceiverList(), rec: &w.msgRecv, tail: true, appendWhy: w.msgBlock.appendWhy}
 	return &w.msgBlock
 }
 
@@ -70,7 +75,7 @@ func (c *call) mqReceive(q *mqueue.Queue, r *mqueue.Receiver) *blockError {
 		w.mqRecv.Reset(q, c.t, c.t.PID)
 	}
 	w.c = c
-	w.mqBlock = blockError{q: q.ReceiverList(), rec: &w.mqRecv, why: w.mqBlock.why}
+	w.mqBlock = blockError{q: q.ReceiverList(), rec: &w.mqRecv, appendWhy: w.mqBlock.appendWhy}
 	return &w.mqBlock
 }
 

@@ -12,7 +12,7 @@ package msgq
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 
 	"ipcsim/abi"
 	"ipcsim/ipc/sysv"
@@ -99,6 +99,7 @@ func (m *Message) Seq() uint64 { return m.seq }
 // Queue is one message queue (Linux's struct msg_queue).
 type Queue struct {
 	perm sysv.Perm
+	name string // Name, made at its first use: a queue keeps its id and key (only a segment loses its key, sysv.Dissociate)
 
 	head, tail *Message // the list, oldest first (q_messages)
 	CBytes     int      // bytes of text in the list (msg_cbytes)
@@ -148,10 +149,19 @@ func (q *Queue) ID() int { return q.perm.ID }
 // Name names the queue in traces: "q#1 (key 0x1234)", or "q#1" for an
 // IPC_PRIVATE queue.
 func (q *Queue) Name() string {
-	if q.perm.Key == abi.IPC_PRIVATE {
-		return fmt.Sprintf("q#%d", q.perm.ID)
+	if q.name == "" { // ID and key never change
+		q.name = string(q.AppendName(nil))
 	}
-	return fmt.Sprintf("q#%d (key %#x)", q.perm.ID, uint32(q.perm.Key))
+	return q.name
+}
+
+// AppendName appends Name's name to b.
+func (q *Queue) AppendName(b []byte) []byte {
+	b = strconv.AppendInt(append(b, "q#"...), int64(q.perm.ID), 10)
+	if q.perm.Key == abi.IPC_PRIVATE {
+		return b
+	}
+	return append(strconv.AppendUint(append(b, " (key 0x"...), uint64(uint32(q.perm.Key)), 16), ')')
 }
 
 // Head returns the oldest message, or nil.

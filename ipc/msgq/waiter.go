@@ -1,8 +1,8 @@
 package msgq
 
 import (
-	"fmt"
 	"math"
+	"strconv"
 
 	"ipcsim/abi"
 	"ipcsim/sched"
@@ -57,21 +57,24 @@ func (r *Receiver) maxSize() int {
 // Wants says in words which message a request takes, for traces and
 // listings: " of type <= 3", " of type 5", " of type != 5", " at position
 // 2", or "" for any message.
-func (req Request) Wants() string {
+func (req Request) Wants() string { return string(req.AppendWants(nil)) }
+
+// AppendWants appends Wants's words to b.
+func (req Request) AppendWants(b []byte) []byte {
 	switch {
 	case req.Flags&abi.MSG_COPY != 0:
-		return fmt.Sprintf(" at position %d", req.Type)
+		return strconv.AppendInt(append(b, " at position "...), req.Type, 10)
 	case req.Type == 0:
-		return ""
+		return b
 	case req.Type < 0:
 		if req.Type == -1<<63 {
-			return fmt.Sprintf(" of type <= %d", int64(1<<63-1))
+			return strconv.AppendInt(append(b, " of type <= "...), 1<<63-1, 10)
 		}
-		return fmt.Sprintf(" of type <= %d", -req.Type)
+		return strconv.AppendInt(append(b, " of type <= "...), -req.Type, 10)
 	case req.Flags&abi.MSG_EXCEPT != 0:
-		return fmt.Sprintf(" of type != %d", req.Type)
+		return strconv.AppendInt(append(b, " of type != "...), req.Type, 10)
 	}
-	return fmt.Sprintf(" of type %d", req.Type)
+	return strconv.AppendInt(append(b, " of type "...), req.Type, 10)
 }
 
 // ReceiverList is the list receivers wait on, in the order they came
