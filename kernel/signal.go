@@ -70,14 +70,16 @@ func (k *Kernel) generate(t *Task, sig abi.Signal, info proc.SigInfo, why string
 		blocked = target == nil
 	}
 	if k.tracing {
-		state := "pending"
-		if blocked {
-			state = "pending, blocked"
-		}
 		if !thread && target != nil && target != t {
+			state := "pending"
+			if blocked {
+				state = "pending, blocked"
+			}
 			state += fmt.Sprintf(" (for %s, which does not block it)", target.who())
+			k.emitSignal(t, sig, info, fmt.Sprintf("%v (%s): %s", sig, why, state))
+		} else {
+			k.tracePending(t, sig, info, why, blocked)
 		}
-		k.emitSignal(t, sig, info, fmt.Sprintf("%v (%s): %s", sig, why, state))
 	}
 	if !blocked && target.State == proc.Sleeping {
 		// "A signal interrupts a sleeping task only if that task does not
@@ -85,7 +87,7 @@ func (k *Kernel) generate(t *Task, sig abi.Signal, info proc.SigInfo, why string
 		// meets the signal (deliverSignals decides EINTR or restart).
 		why := "" // read only by the trace (fast path: no formatting untraced)
 		if k.tracing {
-			why = fmt.Sprintf("interrupted by %v", sig)
+			why = interruptedBy(sig)
 		}
 		k.wake(target, k.cur, why)
 	}

@@ -188,17 +188,9 @@ func (k *Kernel) pushFrame(t *Task, sig abi.Signal, info proc.SigInfo, act proc.
 	t.Regs.X[11] = sp + frameInfo
 	t.Regs.X[12] = sp + frameUC
 	if k.tracing {
-		k.emit(t, "signal", fmt.Sprintf("%v delivered: handler at %#x runs with mask %s (the frame at %#x saves mask %s)",
-			sig, act.Handler, orNone(sigSetString(t.Sig.Mask)), sp, orNone(sigSetString(saved))))
+		k.traceDeliver(t, sig, act.Handler, t.Sig.Mask, sp, saved)
 	}
 	return true
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "none"
-	}
-	return s
 }
 
 // siQueue is SI_QUEUE, the si_code of sigqueue(3).

@@ -236,8 +236,7 @@ func sysMqTimedsend(c *call) (int64, error) {
 			k.moved.msg = q.Sent()
 		}
 		if r != nil && k.tracing {
-			k.emit(t, "ipc", fmt.Sprintf("mq_timedsend(/%s) hands the message (priority %d, %d bytes) to pid %d, waiting in mq_timedreceive",
-				q.Name, prio, len(data), r.PID))
+			k.traceHand(t, abi.SysMqTimedsend, q.Name, int64(prio), int64(len(data)), r.PID)
 		}
 		if n != nil {
 			k.mqNotify(t, q, n)

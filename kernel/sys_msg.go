@@ -97,8 +97,7 @@ func sysMsgsnd(c *call) (int64, error) {
 			k.moved.obj, k.moved.msg = q.Name(), m.Seq()
 		}
 		if r != nil && k.tracing {
-			k.emit(t, "ipc", fmt.Sprintf("msgsnd(%s) hands the message (type %d, %d bytes) to pid %d, waiting in msgrcv",
-				q.Name(), m.Type, m.Size, r.PID))
+			k.traceHand(t, abi.SysMsgsnd, q.Name(), m.Type, int64(m.Size), r.PID)
 		}
 		return 0, nil
 	case err == msgq.ErrFull: // the queue returns its sentinels as they are

@@ -292,8 +292,7 @@ func sysRtSigreturn(c *call) (int64, error) {
 	t.Regs.FP = true // the frame's values, which the CPU gets at the next run
 	t.Sig.Mask = abi.SigSet(binary.LittleEndian.Uint64(f[ucSigmask:])) &^ abi.Unblockable
 	if k.tracing {
-		k.emitEvent(t, &Event{Kind: "syscall", Syscall: "rt_sigreturn",
-			Text: fmt.Sprintf("rt_sigreturn() back to pc %#x, mask %s", t.Regs.PC, orNone(sigSetString(t.Sig.Mask)))})
+		k.traceSigreturn(t, t.Regs.PC, t.Sig.Mask)
 	}
 	return 0, errNoReturn
 }

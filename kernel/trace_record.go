@@ -68,6 +68,20 @@ const (
 	// RecordSyscall is, with what it waits for: `msgrcv(0, 0x3fffffe6e0,
 	// 8, 2, 0) blocks: q#0 has no message of type 2`.
 	RecordSyscallBlock
+	// RecordHand is a message-queue send that hands its message to a
+	// waiting receiver: `msgsnd(q#0) hands the message (type 1, 8 bytes)
+	// to pid 3, waiting in msgrcv` (trace_record_sentence.go).
+	RecordHand
+	// RecordPending is a signal made pending: `SIGUSR1 (kill from pid 2):
+	// pending`.
+	RecordPending
+	// RecordDeliver is a signal handler's frame: `SIGUSR1 delivered:
+	// handler at 0x1037c runs with mask SIGUSR1 (the frame at
+	// 0x3fffffe100 saves mask SIGUSR1)`.
+	RecordDeliver
+	// RecordSigreturn is the return from a handler: `rt_sigreturn() back
+	// to pc 0x1304c, mask SIGUSR1`.
+	RecordSigreturn
 )
 
 // A Record is an event of one of the shapes of RecordKind, in 128 bytes:
@@ -147,24 +161,35 @@ func (r *Record) bytes() (b [recordBytes]byte) {
 	return b
 }
 
+// text returns the N bytes a Record of a sentence holds (a RecordWake's
+// why, a RecordHand's queue, a RecordPending's why).
+func (r *Record) text() []byte {
+	b := r.bytes()
+	if r.N == ShowPointer || int(r.N) > len(b) {
+		return nil
+	}
+	return b[:r.N]
+}
+
 // setBytes puts b at offset off of r's bytes (off+len(b) at most
 // recordBytes).
 func (r *Record) setBytes(off int, b []byte) {
-	for i, c := range b {
-		if j := off + i; j < len(r.Buf) {
-			r.Buf[j] = c
-		} else {
-			r.Ext[j-len(r.Buf)] = c
-		}
+	if off < len(r.Buf) {
+		n := copy(r.Buf[off:], b)
+		b, off = b[n:], len(r.Buf)
 	}
+	copy(r.Ext[off-len(r.Buf):], b)
 }
 
 // arg returns argument i of a RecordSyscall.
 func (r *Record) arg(i int) uint64 {
-	if i < len(r.A) {
+	switch {
+	case i < len(r.A):
 		return r.A[i]
+	case i < recordArgs:
+		return r.More[i-len(r.A)]
 	}
-	return r.More[i-len(r.A)]
+	return 0 // not a Record the kernel made
 }
 
 // ShowPointer is Record.N for a buffer shown by its address.
@@ -185,14 +210,15 @@ func (r *Record) appendText(b []byte, c *call) []byte {
 	switch r.Kind {
 	case RecordSyscall, RecordSyscallBlock:
 		return r.appendSyscall(b, c)
+	case RecordHand, RecordPending, RecordDeliver, RecordSigreturn:
+		return r.appendSentence(b)
 	case RecordCall, RecordBlock, RecordSocketCall, RecordSocketBlock:
 		b = append(append(b, abi.Sysno(r.Sysno).String()...), '(')
 		b = append(strconv.AppendInt(b, int64(int32(r.A[0])), 10), ", "...)
 		if r.N == ShowPointer {
 			b = appendPointer(b, r.A[1])
 		} else {
-			buf := r.bytes()
-			b = appendQuoted(b, buf[:r.N], traceBytes)
+			b = appendQuoted(b, r.text(), traceBytes)
 		}
 		b = append(strconv.AppendUint(append(b, ", "...), r.A[2], 10), ')')
 		switch r.Kind {
@@ -207,7 +233,11 @@ func (r *Record) appendText(b []byte, c *call) []byte {
 		return append(b, ')')
 	case RecordWake:
 		b = strconv.AppendInt(append(b, "woken by pid "...), int64(r.Other), 10)
-		return append(append(append(b, " ("...), abi.Sysno(r.Sysno).String()...), ')')
+		b = append(append(append(b, " ("...), abi.Sysno(r.Sysno).String()...), ')')
+		if why := r.text(); len(why) > 0 {
+			b = append(append(b, ": "...), why...)
+		}
+		return b
 	case RecordSwitch:
 		b = strconv.AppendInt(append(b, "switch pid "...), int64(r.Other), 10)
 		b = strconv.AppendInt(append(b, " -> pid "...), int64(r.PID), 10)
@@ -272,8 +302,10 @@ func (re *RecordEvent) Event(r *Record, host string) *Event {
 		for i := range re.args {
 			re.args[i] = r.arg(i)
 		}
-		if n := len(syscalls[r.Sysno].args); n > 0 {
-			e.Args = re.args[:n]
+		if int(r.Sysno) < len(syscalls) { // the kernel makes none for a call out of its table
+			if n := min(len(syscalls[r.Sysno].args), len(re.args)); n > 0 {
+				e.Args = re.args[:n]
+			}
 		}
 		e.Signal = callSignal(&re.c) // appendText set it up
 		re.c.shown = nil
@@ -303,6 +335,10 @@ func (re *RecordEvent) Event(r *Record, host string) *Event {
 		e.Other = int(r.Other)
 	case RecordSwitch:
 		e.Other = int(r.PID)
+	case RecordPending:
+		e.Signal, e.Other = abi.Signal(r.Obj).String(), int(r.Other)
+	case RecordSigreturn:
+		e.Syscall = abi.Sysno(r.Sysno).String()
 	}
 	return e
 }
@@ -318,6 +354,12 @@ func (k RecordKind) EventKind() string {
 		return "wake"
 	case RecordSwitch:
 		return "switch"
+	case RecordHand:
+		return "ipc"
+	case RecordPending, RecordDeliver:
+		return "signal"
+	case RecordSigreturn:
+		return "syscall"
 	}
 	return ""
 }
@@ -459,14 +501,14 @@ func (k *Kernel) recordBlock(t *Task, c *call, blk *blockError) bool {
 }
 
 // recordWake traces the wakeup of t as a RecordWake, if it is one: woken
-// by another first thread's call, with nothing more to say why.
+// by another first thread's call, saying why in at most recordBytes.
 func (k *Kernel) recordWake(t, by *Task, why string) bool {
-	if by == nil || by == t || by.inCall == nil || by.inCall.no >= 1<<16 || why != "" || !k.recordable(t) || !k.recordable(by) {
+	if by == nil || by == t || by.inCall == nil || by.inCall.no >= 1<<16 || len(why) > recordBytes || !k.recordable(t) || !k.recordable(by) {
 		return false
 	}
 	r := k.record()
 	r.Kind, r.PID, r.Other, r.Sysno = RecordWake, int32(t.PID), int32(by.PID), uint16(by.inCall.no)
-	k.emitRecord(r)
+	k.emitBytes(r, why)
 	return true
 }
 

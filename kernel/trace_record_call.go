@@ -240,6 +240,9 @@ func (m recordMemory) ReadBytes(va uint64, dst []byte) error {
 		start := m.r.arg(int(reg.Arg)) + uint64(reg.Off)
 		if reg.Len > 0 && va >= start && va-start <= uint64(reg.Len) && uint64(len(dst)) <= uint64(reg.Len)-(va-start) {
 			b := m.r.bytes()
+			if at+int(va-start)+len(dst) > len(b) {
+				break // not a Record the kernel made
+			}
 			copy(dst, b[at+int(va-start):])
 			return nil
 		}
@@ -260,7 +263,7 @@ func (r *Record) name(buf *[recordBytes]byte) []byte {
 		at += int(reg.Len)
 	}
 	*buf = r.bytes()
-	return buf[at : at+int(r.Name)]
+	return buf[min(at, len(buf)):min(at+int(r.Name), len(buf))]
 }
 
 // appendSyscall appends a RecordSyscall's or RecordSyscallBlock's
