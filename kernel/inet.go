@@ -70,6 +70,13 @@ func (k *Kernel) traceInet(e inet.Event) {
 	if !k.tracing {
 		return
 	}
+	t := k.cur // the process whose call sent it
+	if k.netIRQ {
+		t = nil // the kernel, taking an interrupt
+	}
+	if k.recordSegment(t, e) {
+		return
+	}
 	var text, tcpKind string
 	switch e.Kind {
 	case inet.EventSend:
@@ -94,10 +101,6 @@ func (k *Kernel) traceInet(e inet.Event) {
 	who := proto + ": "
 	if e.Socket != 0 {
 		who = fmt.Sprintf("%s: inet#%d ", proto, e.Socket)
-	}
-	t := k.cur // the process whose call sent it
-	if k.netIRQ {
-		t = nil // the kernel, taking an interrupt
 	}
 	k.emitEvent(t, &Event{Kind: "net", Text: who + text, TCP: tcpKind, Packet: packetEvent(e.Packet)})
 }

@@ -378,6 +378,10 @@ func (e *Event) Keep() Event {
 	if e.Args != nil {
 		c.Args = append([]uint64(nil), e.Args...)
 	}
+	if e.Packet != nil { // a RecordEvent's is its own, and reused
+		p := *e.Packet
+		c.Packet = &p
+	}
 	return c
 }
 

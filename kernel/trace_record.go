@@ -82,6 +82,19 @@ const (
 	// RecordSigreturn is the return from a handler: `rt_sigreturn() back
 	// to pc 0x1304c, mask SIGUSR1`.
 	RecordSigreturn
+	// RecordInetCall is a read or a write on a TCP socket that returned,
+	// as RecordCall on a pipe; its Event names the socket (Obj "inet#2")
+	// and the direction of the connection the bytes went (Via "tcp
+	// 127.0.0.1:43868>127.0.0.1:48617"), whose addresses are in the tail
+	// (trace_record_inet.go).
+	RecordInetCall
+	// RecordInetBlock is a read that blocks on a TCP socket: `read(3,
+	// 0x3fffffe6d3, 1) blocks: no data received`.
+	RecordInetBlock
+	// RecordSegment is a TCP segment an IPv4 stack sends or receives:
+	// `tcp: inet#2 sends 127.0.0.1:43868 > 127.0.0.1:48617 [P.] seq
+	// 2131204901 ack 1696362194 win 65502 len 1`.
+	RecordSegment
 )
 
 // A Record is an event of one of the shapes of RecordKind, in 128 bytes:
@@ -149,8 +162,13 @@ const recordBytes = len(RecordHead{}.Buf) + len(RecordTail{}.Ext)
 // three arguments or memory to show, or a call that shows more than the
 // head's 8 bytes. A Record without one has a tail of zeros.
 func (r *RecordHead) HasTail() bool {
-	if r.Kind == RecordSyscall || r.Kind == RecordSyscallBlock {
+	switch r.Kind {
+	case RecordSyscall, RecordSyscallBlock:
 		return r.N == 1
+	case RecordInetCall, RecordInetBlock:
+		return true // the connection's addresses, what it waits for
+	case RecordSegment:
+		return false
 	}
 	return r.N != ShowPointer && int(r.N) > len(r.Buf)
 }
@@ -212,7 +230,9 @@ func (r *Record) appendText(b []byte, c *call) []byte {
 		return r.appendSyscall(b, c)
 	case RecordHand, RecordPending, RecordDeliver, RecordSigreturn:
 		return r.appendSentence(b)
-	case RecordCall, RecordBlock, RecordSocketCall, RecordSocketBlock:
+	case RecordSegment:
+		return r.appendSegment(b)
+	case RecordCall, RecordBlock, RecordSocketCall, RecordSocketBlock, RecordInetCall, RecordInetBlock:
 		b = append(append(b, abi.Sysno(r.Sysno).String()...), '(')
 		b = append(strconv.AppendInt(b, int64(int32(r.A[0])), 10), ", "...)
 		if r.N == ShowPointer {
@@ -222,10 +242,13 @@ func (r *Record) appendText(b []byte, c *call) []byte {
 		}
 		b = append(strconv.AppendUint(append(b, ", "...), r.A[2], 10), ')')
 		switch r.Kind {
-		case RecordCall, RecordSocketCall:
+		case RecordCall, RecordSocketCall, RecordInetCall:
 			return appendRet(append(b, " = "...), r.Ret)
 		case RecordSocketBlock:
 			return append(appendSocketName(append(b, " blocks: "...), r.Obj), " empty"...)
+		case RecordInetBlock:
+			var buf [recordBytes]byte
+			return append(append(b, " blocks: "...), r.name(&buf)...)
 		}
 		b = appendPipeName(append(b, " blocks: "...), r.Obj)
 		b = strconv.AppendInt(append(b, " empty ("...), r.Ret, 10)
@@ -262,23 +285,25 @@ func appendSocketName(b []byte, n int32) []byte {
 // Event, what its Args and Ret point to, and the strings of its Text and
 // Obj, which repeat from event to event.
 type RecordEvent struct {
-	// Views makes the Event's Text and Obj views of the RecordEvent's own
-	// bytes, which the next Event overwrites, rather than strings: for a
+	// Views makes the Event's Text and Obj (and a Packet's addresses)
+	// views of the RecordEvent's own bytes, which the next Event
+	// overwrites, rather than strings: for a
 	// consumer that formats the Event and forgets it, as sim.TraceWriter
 	// does, that saves a hash of each and a comparison. A consumer that
 	// keeps anything of the Event must not set it.
 	Views bool
 
-	e     Event
-	c     call              // a RecordSyscall's, for its decoders
-	buf   [recordBytes]byte // a RecordSyscall's Obj
-	args  [5]uint64
-	ret   int64
-	text  []byte
-	texts textCache
-	objs  textCache // the names of pipes and sockets, and Vias
-	name  []byte    // Obj's bytes
-	via   []byte    // Via's bytes
+	e      Event
+	c      call              // a RecordSyscall's, for its decoders
+	buf    [recordBytes]byte // a RecordSyscall's Obj
+	packet PacketEvent       // a RecordSegment's
+	args   [5]uint64
+	ret    int64
+	text   []byte
+	texts  textCache
+	objs   textCache // the names of pipes and sockets, and Vias
+	name   []byte    // Obj's bytes
+	via    []byte    // Via's bytes
 }
 
 // Event returns r's Event, as the kernel would have traced it on host
@@ -291,7 +316,7 @@ func (re *RecordEvent) Event(r *Record, host string) *Event {
 	e := &re.e
 	e.Cycle, e.Host, e.PID, e.Text = r.Cycle, host, int(r.PID), re.str(&re.texts, re.text)
 	e.Kind, e.Syscall, e.Args, e.Ret, e.Obj, e.Via, e.Other = r.Kind.EventKind(), "", nil, nil, "", "", 0
-	e.Errno, e.Signal, e.Msg = "", "", 0
+	e.Errno, e.Signal, e.Msg, e.Packet = "", "", 0, nil
 	switch r.Kind {
 	case RecordSyscall, RecordSyscallBlock:
 		e.Syscall = abi.Sysno(r.Sysno).String()
@@ -312,18 +337,27 @@ func (re *RecordEvent) Event(r *Record, host string) *Event {
 		if r.Kind == RecordSyscall && r.Msg != 0 {
 			e.Msg, e.Obj = r.Msg, re.str(&re.objs, r.name(&re.buf))
 		}
-	case RecordCall, RecordBlock, RecordSocketCall, RecordSocketBlock:
-		if r.Kind == RecordCall || r.Kind == RecordSocketCall {
+	case RecordCall, RecordBlock, RecordSocketCall, RecordSocketBlock, RecordInetCall, RecordInetBlock:
+		if r.Kind == RecordCall || r.Kind == RecordSocketCall || r.Kind == RecordInetCall {
 			re.ret = r.Ret
 			e.Ret = &re.ret
 		}
 		e.Syscall = abi.Sysno(r.Sysno).String()
 		copy(re.args[:], r.A[:])
 		e.Args = re.args[:3]
-		if r.Kind == RecordCall || r.Kind == RecordBlock {
+		switch r.Kind {
+		case RecordCall, RecordBlock:
 			re.name = appendPipeName(re.name[:0], r.Obj)
 			e.Obj = re.str(&re.objs, re.name)
-			break
+			return e
+		case RecordInetCall, RecordInetBlock:
+			re.name = appendInetName(re.name[:0], r.Obj)
+			e.Obj = re.str(&re.objs, re.name)
+			if r.Kind == RecordInetCall && r.Other != 0 {
+				re.via = r.appendVia(re.via[:0])
+				e.Via = re.str(&re.objs, re.via)
+			}
+			return e
 		}
 		re.name = appendSocketName(re.name[:0], r.Obj)
 		e.Obj = re.str(&re.objs, re.name)
@@ -339,6 +373,8 @@ func (re *RecordEvent) Event(r *Record, host string) *Event {
 		e.Signal, e.Other = abi.Signal(r.Obj).String(), int(r.Other)
 	case RecordSigreturn:
 		e.Syscall = abi.Sysno(r.Sysno).String()
+	case RecordSegment:
+		e.Packet = r.packetEvent(re)
 	}
 	return e
 }
@@ -346,10 +382,12 @@ func (re *RecordEvent) Event(r *Record, host string) *Event {
 // EventKind is the Kind of the Event of a Record of kind k.
 func (k RecordKind) EventKind() string {
 	switch k {
-	case RecordCall, RecordSocketCall, RecordSyscall:
+	case RecordCall, RecordSocketCall, RecordSyscall, RecordInetCall:
 		return "syscall"
-	case RecordBlock, RecordSocketBlock, RecordSyscallBlock:
+	case RecordBlock, RecordSocketBlock, RecordSyscallBlock, RecordInetBlock:
 		return "block"
+	case RecordSegment:
+		return "net"
 	case RecordWake:
 		return "wake"
 	case RecordSwitch:
@@ -417,6 +455,10 @@ func recordFile(t *Task, fd uint64) FileOps {
 		if o.s.Type == abi.SOCK_STREAM && recordNumber(o.s.ID) {
 			return o
 		}
+	case *inetFile:
+		if o.s.Type == abi.SOCK_STREAM && recordNumber(o.s.ID) {
+			return o
+		}
 	}
 	return nil
 }
@@ -463,6 +505,10 @@ func (k *Kernel) recordCall(c *call, ret int64) bool {
 			}
 			r.Other = int32(via.ID)
 		}
+	case *inetFile:
+		if k.moved.via != "" || k.moved.udp.Num != 0 || !recordInet(r, f) {
+			return false
+		}
 	default:
 		return false
 	}
@@ -492,6 +538,10 @@ func (k *Kernel) recordBlock(t *Task, c *call, blk *blockError) bool {
 			return false
 		}
 		r.Kind, r.Obj = RecordSocketBlock, int32(f.s.ID)
+	case *inetFile:
+		if blk != f.lastBlock || !recordInetBlock(r, f, blk) {
+			return false
+		}
 	default:
 		return false
 	}

@@ -75,7 +75,7 @@ func traceOf(t *testing.T, argv []string, general, log bool) ([]Event, *eventLog
 type eventLog struct {
 	keep    func(*Event)
 	re      RecordEvent
-	records [RecordSigreturn + 1]int
+	records [RecordSegment + 1]int
 }
 
 func (l *eventLog) Record(r *Record) {
@@ -89,7 +89,7 @@ func (l *eventLog) Event(e *Event) { l.keep(e) }
 // general way, every field of it; and the Records are used, every shape.
 func TestRecordsMakeTheSameEvents(t *testing.T) {
 	var mu sync.Mutex
-	var shapes [RecordSigreturn + 1]int
+	var shapes [RecordSegment + 1]int
 	t.Run("programs", func(t *testing.T) {
 		for _, argv := range recordPrograms(t) {
 			t.Run(strings.Join(argv, " "), func(t *testing.T) {
@@ -112,7 +112,7 @@ func TestRecordsMakeTheSameEvents(t *testing.T) {
 			})
 		}
 	})
-	for kind := RecordCall; kind <= RecordSigreturn; kind++ {
+	for kind := RecordCall; kind <= RecordSegment; kind++ {
 		if shapes[kind] == 0 {
 			t.Errorf("no Record of kind %d: the test does not test it", kind)
 		}
@@ -205,7 +205,7 @@ func TestAnyRecordMakesALine(t *testing.T) {
 	var re RecordEvent
 	for range 20000 {
 		var r Record
-		r.Kind = RecordKind(rng.IntN(int(RecordSigreturn) + 2))
+		r.Kind = RecordKind(rng.IntN(int(RecordSegment) + 2))
 		r.Sysno = uint16(rng.IntN(500))
 		r.N = uint8(rng.Uint32())
 		r.Name = uint8(rng.IntN(64))

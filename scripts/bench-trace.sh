@@ -8,7 +8,9 @@
 # standard output, here /dev/null, through a TraceWriter too), and with
 # --pid=2. Then exec --trace with standard error a file (the lines buffered,
 # made in place), and the socketpair ping-pong (musl) untraced and traced
-# to a file, N/2 round trips. For each,
+# to a file, N/2 round trips. Then each of the other ping-pongs of
+# testdata/bench/musl (message queues, signals, TCP) untraced and traced
+# to a file as text, N/4 round trips. For each,
 # the wall clock and the CPU time (user + system, every thread) in ms, RUNS
 # runs (default 5) alternating, N round trips (default 200000). Run it on an
 # idle machine with both CPUs free: the wall clock is what a user waits,
@@ -57,4 +59,14 @@ for ((r = 1; r <= runs; r++)); do
 		"| exec 2>file $(measure "$bin" exec --trace "$prog" "$n")" \
 		"| sock: untraced $(measure "$bin" exec "$sock" $((n / 2)))" \
 		"text $(measure "$bin" exec --trace=/dev/null "$sock" $((n / 2)))"
+done
+
+echo "wall/cpu ms of ipcsim exec PROG $((n / 4)), untraced and --trace=/dev/null"
+for ((r = 1; r <= runs; r++)); do
+	line=""
+	for p in msgqpingpong mqpingpong sigwaitpingpong sigsuspendpingpong tcppingpong; do
+		prog=testdata/bench/musl/bin/$p
+		line+="$p: $(measure "$bin" exec "$prog" $((n / 4))) $(measure "$bin" exec --trace=/dev/null "$prog" $((n / 4))) | "
+	done
+	echo "$line"
 done

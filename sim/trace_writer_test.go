@@ -249,7 +249,7 @@ func TestMatchRecord(t *testing.T) {
 	}
 	var re kernel.RecordEvent
 	shown := 0
-	for kind := kernel.RecordCall; kind <= kernel.RecordSigreturn; kind++ {
+	for kind := kernel.RecordCall; kind <= kernel.RecordSegment; kind++ {
 		for _, pid := range []int32{2, 3} {
 			for _, cycle := range []uint64{50, 100, 150} {
 				for _, host := range []string{"", "alice", "bob"} {

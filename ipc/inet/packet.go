@@ -108,13 +108,23 @@ func (p *Packet) Size() int {
 	return abi.IPv4Header + 8 + abi.IPv4Header + 8
 }
 
+// AppendTCP appends String's line of a TCP packet from src to dst whose
+// segment has these fields and n bytes of data: "10.0.0.1:40000 >
+// 10.0.0.2:80 [S] seq 1 win 65535 len 0".
+func AppendTCP(b []byte, src, dst netip.AddrPort, f tcp.Flags, seq, ack uint32, win, mss uint16, n int) []byte {
+	b = append(dst.AppendTo(append(src.AppendTo(b), " > "...)), ' ')
+	return tcp.AppendSegment(b, f, seq, ack, win, mss, n)
+}
+
 // String describes the packet for the trace, as tcpdump would:
 // "10.0.0.1:40000 > 10.0.0.2:80 [S] seq 1 win 65535 len 0",
 // "UDP 10.0.0.1:5000 > 10.0.0.2:53 len 12".
 func (p *Packet) String() string {
 	switch {
 	case p.TCP != nil:
-		return fmt.Sprintf("%s > %s %s", netip.AddrPortFrom(p.Src, p.TCP.SrcPort), netip.AddrPortFrom(p.Dst, p.TCP.DstPort), p.TCP)
+		s := p.TCP
+		return string(AppendTCP(nil, netip.AddrPortFrom(p.Src, s.SrcPort), netip.AddrPortFrom(p.Dst, s.DstPort),
+			s.Flags, s.Seq, s.Ack, s.Window, s.MSS, len(s.Data)))
 	case p.UDP != nil:
 		return fmt.Sprintf("UDP %s > %s len %d", netip.AddrPortFrom(p.Src, p.UDP.SrcPort), netip.AddrPortFrom(p.Dst, p.UDP.DstPort), len(p.UDP.Data))
 	case p.ICMP != nil:

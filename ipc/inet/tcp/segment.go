@@ -1,9 +1,6 @@
 package tcp
 
-import (
-	"strconv"
-	"strings"
-)
+import "strconv"
 
 // Flags are the control bits of a segment header (RFC 9293 3.1), in the
 // order of the header's bits: FIN is the lowest.
@@ -22,20 +19,23 @@ const (
 // SYN, F for FIN, R for RST, P for PSH, U for URG, and "." for ACK, in
 // tcpdump's order ("S." is SYN|ACK, "F." is FIN|ACK, "P." is PSH|ACK);
 // "none" when no flag is set.
-func (f Flags) String() string {
-	var b strings.Builder
-	for _, x := range []struct {
+func (f Flags) String() string { return string(f.AppendTo(nil)) }
+
+// AppendTo appends String's letters to b.
+func (f Flags) AppendTo(b []byte) []byte {
+	n := len(b)
+	for _, x := range [...]struct {
 		f Flags
 		c byte
 	}{{SYN, 'S'}, {FIN, 'F'}, {RST, 'R'}, {PSH, 'P'}, {URG, 'U'}, {ACK, '.'}} {
 		if f&x.f != 0 {
-			b.WriteByte(x.c)
+			b = append(b, x.c)
 		}
 	}
-	if b.Len() == 0 {
-		return "none"
+	if len(b) == n {
+		return append(b, "none"...)
 	}
-	return b.String()
+	return b
 }
 
 // Segment is a TCP segment as the network carries it: the header fields
@@ -90,24 +90,26 @@ func (s *Segment) WireSize() int {
 // when ACK is set, the mss only when the option is present. Sequence
 // numbers are absolute (tcpdump -S).
 func (s *Segment) String() string {
-	b := make([]byte, 0, 64)
-	b = append(b, '[')
-	b = append(b, s.Flags.String()...)
-	b = append(b, "] seq "...)
-	b = strconv.AppendUint(b, uint64(s.Seq), 10)
-	if s.Flags&ACK != 0 {
+	return string(AppendSegment(make([]byte, 0, 64), s.Flags, s.Seq, s.Ack, s.Window, s.MSS, len(s.Data)))
+}
+
+// AppendSegment appends String's line of a segment of these fields and n
+// bytes of data to b.
+func AppendSegment(b []byte, f Flags, seq, ack uint32, win, mss uint16, n int) []byte {
+	b = append(f.AppendTo(append(b, '[')), "] seq "...)
+	b = strconv.AppendUint(b, uint64(seq), 10)
+	if f&ACK != 0 {
 		b = append(b, " ack "...)
-		b = strconv.AppendUint(b, uint64(s.Ack), 10)
+		b = strconv.AppendUint(b, uint64(ack), 10)
 	}
 	b = append(b, " win "...)
-	b = strconv.AppendUint(b, uint64(s.Window), 10)
-	if s.MSS != 0 {
+	b = strconv.AppendUint(b, uint64(win), 10)
+	if mss != 0 {
 		b = append(b, " mss "...)
-		b = strconv.AppendUint(b, uint64(s.MSS), 10)
+		b = strconv.AppendUint(b, uint64(mss), 10)
 	}
 	b = append(b, " len "...)
-	b = strconv.AppendUint(b, uint64(len(s.Data)), 10)
-	return string(b)
+	return strconv.AppendUint(b, uint64(n), 10)
 }
 
 // Sequence number comparisons modulo 2^32 (RFC 9293 3.4: "all arithmetic
