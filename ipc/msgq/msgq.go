@@ -99,7 +99,6 @@ func (m *Message) Seq() uint64 { return m.seq }
 // Queue is one message queue (Linux's struct msg_queue).
 type Queue struct {
 	perm sysv.Perm
-	name string // Name, made at its first use: a queue keeps its id and key (only a segment loses its key, sysv.Dissociate)
 
 	head, tail *Message // the list, oldest first (q_messages)
 	CBytes     int      // bytes of text in the list (msg_cbytes)
@@ -124,6 +123,10 @@ type Queue struct {
 	// handed over), and thrown away by Remove: sent = taken + dropped +
 	// QNum always (Counts; the kernel's invariant checks).
 	sent, taken, dropped uint64
+
+	// name is Name, made at its first use (the trace's): a queue keeps
+	// its id and key (only a segment loses its key: sysv.Dissociate).
+	name string
 }
 
 // Tail returns the newest message, or nil.
