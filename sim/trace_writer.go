@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bytes"
 	"encoding/binary"
 	"io"
 	"strconv"
@@ -198,16 +199,32 @@ func (t *TraceWriter) write(w io.Writer) {
 // before if there was one (seenLines), and the line's rest kept for the
 // next one otherwise.
 func (t *TraceWriter) appendRecordLine(out []byte, r *kernel.Record, host int, re *kernel.RecordEvent, seen *seenLines) []byte {
-	slot := seen.slot(r, host, t.json)
+	slot := seen.slot(r, host)
 	if slot.seen {
-		return append(t.appendCycle(out, r.Cycle), slot.rest...)
+		out = append(t.appendCycle(out, r.Cycle), slot.rest...)
+		if slot.msg {
+			out = append(strconv.AppendUint(out, r.Msg, 10), "}\n"...)
+		}
+		return out
 	}
 	start := len(out)
 	out = appendLine(out, re.Event(r, t.hosts[host]), t.json, t.width)
 	var cycle [32]byte
 	n := len(t.appendCycle(cycle[:0], r.Cycle))
-	slot.seen = true
-	slot.rest = append(slot.rest[:0], out[start+n:]...)
+	slot.seen, slot.msg = true, false
+	rest := out[start+n:]
+	if r.Msg != 0 && t.json {
+		// A message's number is the last field of its line: kept apart,
+		// the rest serves every message of the same call.
+		var end [32]byte
+		tail := append(strconv.AppendUint(append(end[:0], `,"msg":`...), r.Msg, 10), "}\n"...)
+		if bytes.HasSuffix(rest, tail) {
+			rest, slot.msg = rest[:len(rest)-len(tail)+len(`,"msg":`)], true
+		} else {
+			slot.key.Msg = r.Msg // not the shape expected: this message alone
+		}
+	}
+	slot.rest = append(slot.rest[:0], rest...)
 	return out
 }
 
@@ -238,21 +255,20 @@ type seenLines struct {
 }
 
 type seenLine struct {
-	key  kernel.Record // the Record seen, its Cycle 0 (and Msg, in text)
+	key  kernel.Record // the Record seen, its Cycle and Msg 0
 	host int
 	seen bool
+	msg  bool   // the rest ends before the message's number, and "}\n"
 	used uint64 // the clock when it was last used
 	rest []byte // its line after appendCycle's part
 }
 
-// slot returns the slot of r of host number host, in a writer of JSON or
-// text: seen if it holds r's line, to be filled otherwise.
-func (s *seenLines) slot(r *kernel.Record, host int, json bool) *seenLine {
+// slot returns the slot of r of host number host: seen if it holds r's
+// line, to be filled otherwise. A Record's cycle and message number
+// (which only JSON shows, last) are no part of its key.
+func (s *seenLines) slot(r *kernel.Record, host int) *seenLine {
 	key := *r
-	key.Cycle = 0
-	if !json {
-		key.Msg = 0 // only JSON shows a message's number
-	}
+	key.Cycle, key.Msg = 0, 0
 	// FNV-1a over words rather than bytes: fields that tell one Record
 	// from another, but for the cycle. The key compares them all.
 	h := uint64(14695981039346656037)

@@ -215,7 +215,7 @@ func TestSeenLines(t *testing.T) {
 			seen  bool
 		}{{5, 0, false}, {700, 0, true}, {12345678901, 0, true}, {12345678902, 1, false}, {12345678903, 0, true}, {7, 1, true}} {
 			r.Cycle = c.cycle
-			require.Equal(t, c.seen, seen.slot(&r, c.host, json).seen, "cycle %d host %d", c.cycle, c.host)
+			require.Equal(t, c.seen, seen.slot(&r, c.host).seen, "cycle %d host %d", c.cycle, c.host)
 			require.Equal(t, fresh(r, c.host), string(w.appendRecordLine(nil, &r, c.host, &re, &seen)))
 		}
 		// The same Record on 1,999 other hosts: more than the table holds,
@@ -224,18 +224,21 @@ func TestSeenLines(t *testing.T) {
 			require.Equal(t, fresh(r, h), string(w.appendRecordLine(nil, &r, h, &re, &seen)))
 		}
 		r.Cycle = 8
-		require.False(t, seen.slot(&r, 0, json).seen)
+		require.False(t, seen.slot(&r, 0).seen)
 		require.Equal(t, fresh(r, 0), string(w.appendRecordLine(nil, &r, 0, &re, &seen)))
-		require.True(t, seen.slot(&r, 0, json).seen)
+		require.True(t, seen.slot(&r, 0).seen)
 
-		// A message's number shows in JSON only: in text, a Record that
-		// differs from one seen only by it is one seen.
+		// A message's number shows in JSON only, at the end of the line: a
+		// Record that differs from one seen only by it is one seen, and
+		// its line has its own number.
 		m := kernel.Record{RecordHead: kernel.RecordHead{Kind: kernel.RecordSyscall, Sysno: 189, A: [3]uint64{0, 0x3fffffe6e0, 8}, PID: 2, Buf: [8]byte{'q', '#', '0'}},
-			RecordTail: kernel.RecordTail{Msg: 1, Name: 3}}
+			RecordTail: kernel.RecordTail{Msg: 9, Name: 3}}
 		require.Equal(t, fresh(m, 0), string(w.appendRecordLine(nil, &m, 0, &re, &seen)))
-		m.Msg = 2
-		require.Equal(t, !json, seen.slot(&m, 0, json).seen)
-		require.Equal(t, fresh(m, 0), string(w.appendRecordLine(nil, &m, 0, &re, &seen)))
+		for _, msg := range []uint64{10, 1234567890123} {
+			m.Msg, m.Cycle = msg, msg+5
+			require.True(t, seen.slot(&m, 0).seen)
+			require.Equal(t, fresh(m, 0), string(w.appendRecordLine(nil, &m, 0, &re, &seen)))
+		}
 	}
 }
 
