@@ -42,7 +42,7 @@ type Cluster struct {
 	fabric   Fabric
 	trace    func(*Event)
 	log      ClusterLog   // ClusterConfig.TraceLog, or nil
-	recs     *RecordEvent // the Events of Records held back (record)
+	recs     *RecordEvent // the Events of the network's Records (record)
 	reboot   func(host int, k *Kernel)
 	maxAhead uint64
 	bound    bool // maxAhead applies untraced too (ClusterConfig.MaxAhead set)
@@ -53,7 +53,9 @@ type Cluster struct {
 	// cycle 0, where the network's changes at 0, made once it is connected
 	// and running, come first.
 	booting bool
-	netHeld []Event // the network's change lines held back (Fabric.Changing)
+	netHeld heldQueue // the network's change lines held back (Fabric.Changing)
+
+	heldRecords int // Records ever held back (for the tests)
 }
 
 // Fabric joins the hosts of a Cluster: the simulated network. Without one
@@ -164,7 +166,7 @@ type clusterHost struct {
 	pastExits   []Exit
 	pastDropped uint64
 	pastInsns   uint64
-	held        []Event // trace events not yet written, in order of emission
+	held        heldQueue // trace events not yet written, in order of emission
 }
 
 // nextPower is the cycle of the host's next power event that changes
@@ -790,8 +792,10 @@ func (c *Cluster) event(i int, e *Event) {
 	c.hold(i, e)
 }
 
-// record takes a Record of host i (ClusterConfig.TraceLog): given on as
-// it is if it can be written at once, held back as its Event otherwise.
+// record takes a Record of host i (ClusterConfig.TraceLog): given on if
+// it can be written at once, held back otherwise, as a Record still: a
+// host of several runs in turns, and most of its events wait for the
+// others to catch up.
 func (c *Cluster) record(i int, r *Record) {
 	if c.fabric != nil && c.fabric.Changing() {
 		c.event(i, c.recs.Event(r, c.hosts[i].cfg.Host)) // the network's: not a Record's shape
@@ -801,7 +805,12 @@ func (c *Cluster) record(i int, r *Record) {
 		c.log.HostRecord(i, r)
 		return
 	}
-	c.hold(i, c.recs.Event(r, c.hosts[i].cfg.Host))
+	c.hosts[i].held.pushRecord(r)
+	c.held++
+	c.heldRecords++
+	if !c.booting {
+		c.flush()
+	}
 }
 
 // writable writes the held-back events that are safe and reports whether
@@ -820,8 +829,7 @@ func (c *Cluster) writable(i int, cy uint64) bool {
 // hold holds back a copy of e, an event of source i, and writes what is
 // safe.
 func (c *Cluster) hold(i int, e *Event) {
-	q := c.queue(i)
-	*q = append(*q, e.Keep())
+	c.queue(i).pushEvent(e)
 	c.held++
 	if !c.booting {
 		c.flush()
@@ -848,7 +856,7 @@ func (l hostLog) Record(r *Record) { l.c.record(l.i, r) }
 func (l hostLog) Event(e *Event)   { l.c.event(l.i, e) }
 
 // queue returns the events held back of source i: a host, or netSource.
-func (c *Cluster) queue(i int) *[]Event {
+func (c *Cluster) queue(i int) *heldQueue {
 	if i == netSource {
 		return &c.netHeld
 	}
@@ -887,7 +895,7 @@ func (c *Cluster) safe(i int, cy uint64) bool {
 func (c *Cluster) flush() {
 	for c.held > 0 {
 		i := c.earliestHeld()
-		if !c.safe(i, (*c.queue(i))[0].Cycle) {
+		if !c.safe(i, c.queue(i).firstCycle()) {
 			return
 		}
 		c.writeHeld(i)
@@ -906,9 +914,9 @@ func (c *Cluster) FlushHeld() {
 	if c.fabric != nil && c.held > 0 {
 		last := uint64(0)
 		for _, h := range c.hosts {
-			for _, e := range h.held {
-				if e.Cycle < stop {
-					last = max(last, e.Cycle)
+			for _, cy := range h.held.cycles() {
+				if cy < stop {
+					last = max(last, cy)
 				}
 			}
 		}
@@ -925,7 +933,7 @@ func (c *Cluster) flushAll() { c.writeBefore(never) }
 func (c *Cluster) writeBefore(stop uint64) {
 	for c.held > 0 {
 		i := c.earliestHeld()
-		if (*c.queue(i))[0].Cycle >= stop {
+		if c.queue(i).firstCycle() >= stop {
 			return
 		}
 		c.writeHeld(i)
@@ -949,12 +957,12 @@ func (c *Cluster) nextPowerAt() uint64 {
 func (c *Cluster) earliestHeld() int {
 	best, at := 0, never
 	found := false
-	if len(c.netHeld) > 0 {
-		best, at, found = netSource, c.netHeld[0].Cycle, true
+	if c.netHeld.len() > 0 {
+		best, at, found = netSource, c.netHeld.firstCycle(), true
 	}
 	for i, h := range c.hosts {
-		if len(h.held) > 0 && (!found || h.held[0].Cycle < at) {
-			best, at, found = i, h.held[0].Cycle, true
+		if h.held.len() > 0 && (!found || h.held.firstCycle() < at) {
+			best, at, found = i, h.held.firstCycle(), true
 		}
 	}
 	return best
@@ -963,11 +971,81 @@ func (c *Cluster) earliestHeld() int {
 // writeHeld writes the first held event of source i.
 func (c *Cluster) writeHeld(i int) {
 	q := c.queue(i)
-	c.trace(&(*q)[0])
-	(*q)[0] = Event{}
-	*q = (*q)[1:]
-	if len(*q) == 0 {
-		*q = (*q)[:0:0] // let the backing array go
+	if q.isRec[q.head] {
+		c.log.HostRecord(i, &q.recs[q.rHead]) // only a host's, with a ClusterLog, are Records
+	} else {
+		c.trace(&q.evs[q.eHead])
 	}
+	q.pop()
 	c.held--
+}
+
+// A heldQueue holds a source's events back, in the order they came:
+// Records as they are, other events as their Events (kept). isRec says
+// which each is, in turn, from head on; evs and recs hold them, from
+// their heads on. The arrays are reused: a host of several holds back
+// most of its events, a quantum's worth at a time.
+type heldQueue struct {
+	isRec              []bool
+	evs                []Event
+	recs               []Record
+	head, eHead, rHead int
+}
+
+func (q *heldQueue) len() int { return len(q.isRec) - q.head }
+
+func (q *heldQueue) pushEvent(e *Event) {
+	q.isRec, q.evs = append(q.isRec, false), append(q.evs, e.Keep())
+}
+
+func (q *heldQueue) pushRecord(r *Record) {
+	q.isRec, q.recs = append(q.isRec, true), append(q.recs, *r)
+}
+
+// firstCycle returns the cycle of the first event.
+func (q *heldQueue) firstCycle() uint64 {
+	if q.isRec[q.head] {
+		return q.recs[q.rHead].Cycle
+	}
+	return q.evs[q.eHead].Cycle
+}
+
+// cycles returns the cycles of the events, in order.
+func (q *heldQueue) cycles() []uint64 {
+	out := make([]uint64, 0, q.len())
+	e, r := q.eHead, q.rHead
+	for _, rec := range q.isRec[q.head:] {
+		if rec {
+			out, r = append(out, q.recs[r].Cycle), r+1
+		} else {
+			out, e = append(out, q.evs[e].Cycle), e+1
+		}
+	}
+	return out
+}
+
+// pop drops the first event. The arrays start again from their
+// beginning when the queue is empty, and move their events down when
+// more than half of them are gone, so that a queue that never empties
+// does not grow without end.
+func (q *heldQueue) pop() {
+	if q.isRec[q.head] {
+		q.rHead++
+	} else {
+		q.evs[q.eHead] = Event{} // its strings go
+		q.eHead++
+	}
+	q.head++
+	switch {
+	case q.head == len(q.isRec):
+		q.isRec, q.evs, q.recs = q.isRec[:0], q.evs[:0], q.recs[:0]
+		q.head, q.eHead, q.rHead = 0, 0, 0
+	case q.head >= 1024 && 2*q.head >= len(q.isRec):
+		n := len(q.evs)
+		q.isRec = q.isRec[:copy(q.isRec, q.isRec[q.head:])]
+		q.evs = q.evs[:copy(q.evs, q.evs[q.eHead:])]
+		q.recs = q.recs[:copy(q.recs, q.recs[q.rHead:])]
+		clear(q.evs[len(q.evs):n]) // the moved Events' old places: their strings go
+		q.head, q.eHead, q.rHead = 0, 0, 0
+	}
 }

@@ -11,14 +11,20 @@ import (
 
 // Records: the commonest events of a trace in a small form.
 //
-// An IPC program's trace is mostly four shapes of event: a read or a write
-// on a pipe or a Unix stream socket, a read that blocks on an empty one,
-// the wakeup a write makes, and the switch to the woken process. For these the kernel fills a Record,
-// 64 bytes with no pointers, rather than an Event with its sentence:
-// the Record holds what the sentence and the Event's fields are made of,
-// taken at the event (the bytes the call moved, the pipe's state), and
-// AppendText and Event make them, now or later. Filling a Record costs the
-// simulation about a tenth of making the Event (BENCHMARKS.md, "Tracing").
+// An IPC program's trace is mostly a few shapes of event: a read or a
+// write on a pipe or a socket, a read that blocks on an empty one, the
+// wakeup a write makes, the switch to the woken process; the system
+// calls around them (kill, msgsnd, rt_sigtimedwait...) and the blocks of
+// those; a message handed to a waiting receiver, a signal made pending, a
+// handler's frame; a TCP segment. For these the kernel fills a Record,
+// 128 bytes with no pointers (most use only the first 64), rather than
+// an Event with its sentence: the Record holds what the sentence and the
+// Event's fields are made of, taken at the event (the arguments, the
+// bytes the call moved, the pipe's state), and AppendText and Event make
+// them, now or later. Filling a Record costs the simulation about a tenth
+// of making the Event (BENCHMARKS.md, "Tracing"). An event the Records do
+// not cover (a thread's, a fault's, a call whose sentence needs more than
+// a Record holds) is an Event, as before.
 //
 // With Config.Trace the kernel turns each Record into its Event at once,
 // so a consumer of events sees no Records. With Config.TraceLog it hands

@@ -148,8 +148,9 @@ func (l *clusterEventLog) Event(e *Event) { l.keep(e) }
 
 // TestClusterTraceLogIsTheTrace: a cluster's TraceLog takes the trace
 // ClusterConfig.Trace takes, event for event: the hosts' Records given on
-// when nothing is held back before them, and as Events when they are held
-// for the merge (fewer Records reach it than the hosts make alone).
+// when nothing is held back before them, and after the events before
+// them when they are held for the merge; Records all the same (as many
+// reach it as the hosts make alone).
 func TestClusterTraceLogIsTheTrace(t *testing.T) {
 	var files []File
 	for _, name := range []string{"pipepingpong", "ring"} {
@@ -173,8 +174,10 @@ func TestClusterTraceLogIsTheTrace(t *testing.T) {
 			made += n
 		}
 	}
+	held := 0 // Records held back for the merge
 	run := func(cc ClusterConfig) {
 		c := NewCluster(cc)
+		defer func() { held += c.heldRecords }()
 		for i, argv := range argvs {
 			_, err := c.Host(i).Spawn(argv[0], argv, nil)
 			require.NoError(t, err)
@@ -192,8 +195,9 @@ func TestClusterTraceLogIsTheTrace(t *testing.T) {
 	}
 	// While both run, whoever is ahead has its events held back, and the
 	// other's wait behind them; once bob has ended, alice's go on at once.
-	require.Positive(t, l.records[0]+l.records[1], "no Record was given on")
-	require.Less(t, l.records[0]+l.records[1], made, "no Record was held back: the test does not test it")
+	require.Equal(t, made, l.records[0]+l.records[1], "Records turned into Events")
+	require.Positive(t, held, "no Record was held back: the test does not test it")
+	require.Less(t, held, made, "every Record was held back: the test does not test the others")
 }
 
 // TestAnyRecordMakesALine: a Record of any kind with any fields, even
@@ -226,5 +230,58 @@ func TestAnyRecordMakesALine(t *testing.T) {
 		}
 		re.Event(&r, "h")
 		r.AppendText(nil)
+	}
+}
+
+// TestHeldQueue: a cluster's queue of held-back events gives them back in
+// the order they came, Records and Events mixed, whether it empties now
+// and then or never does (and moves its events down), and forgets the
+// Events it gave back.
+func TestHeldQueue(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var q heldQueue
+	next, want := uint64(0), uint64(0) // the cycle of the next event pushed, and popped
+	push := func() {
+		if rng.IntN(3) == 0 {
+			q.pushEvent(&Event{Cycle: next, Text: "e"})
+		} else {
+			var r Record
+			r.Cycle = next
+			q.pushRecord(&r)
+		}
+		next++
+	}
+	pop := func() {
+		require.Equal(t, want, q.firstCycle())
+		q.pop()
+		want++
+	}
+	for round := range 64 {
+		for range 200 + rng.IntN(400) {
+			push()
+		}
+		keep := 0
+		if round%8 != 0 {
+			keep = 1 + rng.IntN(20) // a queue that does not empty, for 7 rounds
+		}
+		for q.len() > keep {
+			if rng.IntN(4) == 0 {
+				push()
+			}
+			pop()
+		}
+		cycles := q.cycles()
+		require.Len(t, cycles, q.len())
+		for i, cy := range cycles {
+			require.Equal(t, want+uint64(i), cy)
+		}
+		require.LessOrEqual(t, len(q.isRec), 4096, "the queue grows without end")
+	}
+	for q.len() > 0 {
+		pop()
+	}
+	require.Equal(t, next, want)
+	for _, e := range q.evs[:cap(q.evs)] {
+		require.Empty(t, e.Text, "an Event given back is still held")
 	}
 }
