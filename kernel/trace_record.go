@@ -185,14 +185,18 @@ func (r *Record) bytes() (b [recordBytes]byte) {
 	return b
 }
 
-// text returns the N bytes a Record of a sentence holds (a RecordWake's
-// why, a RecordHand's queue, a RecordPending's why).
-func (r *Record) text() []byte {
-	b := r.bytes()
-	if r.N == ShowPointer || int(r.N) > len(b) {
+// text returns the N bytes a Record of a sentence holds (a call's
+// buffer, a RecordWake's why, a RecordHand's queue, a RecordPending's
+// why): in its head if they fit, else gathered in buf.
+func (r *Record) text(buf *[recordBytes]byte) []byte {
+	switch {
+	case r.N == ShowPointer || int(r.N) > recordBytes:
 		return nil
+	case int(r.N) <= len(r.Buf):
+		return r.Buf[:r.N]
 	}
-	return b[:r.N]
+	*buf = r.bytes()
+	return buf[:r.N]
 }
 
 // setBytes puts b at offset off of r's bytes (off+len(b) at most
@@ -244,7 +248,8 @@ func (r *Record) appendText(b []byte, c *call) []byte {
 		if r.N == ShowPointer {
 			b = appendPointer(b, r.A[1])
 		} else {
-			b = appendQuoted(b, r.text(), traceBytes)
+			var buf [recordBytes]byte
+			b = appendQuoted(b, r.text(&buf), traceBytes)
 		}
 		b = append(strconv.AppendUint(append(b, ", "...), r.A[2], 10), ')')
 		switch r.Kind {
@@ -263,7 +268,8 @@ func (r *Record) appendText(b []byte, c *call) []byte {
 	case RecordWake:
 		b = strconv.AppendInt(append(b, "woken by pid "...), int64(r.Other), 10)
 		b = append(append(append(b, " ("...), abi.Sysno(r.Sysno).String()...), ')')
-		if why := r.text(); len(why) > 0 {
+		var buf [recordBytes]byte
+		if why := r.text(&buf); len(why) > 0 {
 			b = append(append(b, ": "...), why...)
 		}
 		return b
@@ -545,7 +551,7 @@ func (k *Kernel) recordBlock(t *Task, c *call, blk *blockError) bool {
 		}
 		r.Kind, r.Obj = RecordSocketBlock, int32(f.s.ID)
 	case *inetFile:
-		if blk != f.lastBlock || !recordInetBlock(r, f, blk) {
+		if blk != f.lastBlock || !k.recordInetBlock(r, f, blk) {
 			return false
 		}
 	default:

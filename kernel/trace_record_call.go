@@ -107,14 +107,22 @@ func (k *Kernel) recordSyscallBlock(c *call, blk *blockError) bool {
 	if r == nil {
 		return false
 	}
-	why := blk.appendText(buf[used:used])
-	if len(why) > len(buf)-used || (len(why) > 0 && &why[0] != &buf[used]) {
-		return false // it grew out of buf: too long for a Record
+	why := k.blockWhy(blk)
+	if len(why) > len(buf)-used {
+		return false // too long for a Record
 	}
-	r.Kind, r.Name = RecordSyscallBlock, uint8(len(why))
+	r.Kind, r.Name = RecordSyscallBlock, uint8(copy(buf[used:], why))
 	k.emitArgs(r, buf[:used+len(why)])
 	k.moved = moved{} // noted by a try that did not finish
 	return true
+}
+
+// blockWhy returns what blk waits for, in words, in the kernel's scratch
+// space (k.text), valid until the next event: not in a buffer of the
+// caller's, which a function value's append would move to the heap.
+func (k *Kernel) blockWhy(blk *blockError) []byte {
+	k.text = blk.appendText(k.text[:0])
+	return k.text
 }
 
 // recordArgs starts the kernel's Record of call c, which returned ret
@@ -210,7 +218,7 @@ func recordRegion(c *call, i int, l byte, ret int64, done bool) (off, n uint8, o
 		if v != 0 {
 			m = 8 + size(n)
 		}
-	case 'T': // readTimespec
+	case 'T': // readTimespec; at NULL it fails, as page 0 is never mapped (the loader and mmap keep below 4096 free)
 		if v != 0 {
 			m = 16
 		}

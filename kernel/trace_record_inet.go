@@ -68,10 +68,9 @@ func (r *Record) appendVia(b []byte) []byte {
 // recordInetBlock fills r, a read blocking on TCP socket f, as a
 // RecordInetBlock, with what it waits for (the stack's reason); false if
 // that does not fit.
-func recordInetBlock(r *Record, f *inetFile, blk *blockError) bool {
-	var buf [recordBytes]byte
-	why := blk.appendText(buf[:0])
-	if len(why) > len(buf) || (len(why) > 0 && &why[0] != &buf[0]) {
+func (k *Kernel) recordInetBlock(r *Record, f *inetFile, blk *blockError) bool {
+	why := k.blockWhy(blk)
+	if len(why) > recordBytes {
 		return false
 	}
 	r.Kind, r.Obj, r.Name = RecordInetBlock, int32(f.s.ID), uint8(len(why))

@@ -140,7 +140,8 @@ func (k *Kernel) emitBytes(r *Record, s string) {
 // appendSentence appends the sentence of a Record of this file's kinds,
 // or of a RecordWake.
 func (r *Record) appendSentence(b []byte) []byte {
-	text := r.text()
+	var buf [recordBytes]byte
+	text := r.text(&buf)
 	switch r.Kind {
 	case RecordHand:
 		return appendHand(b, abi.Sysno(r.Sysno), text, r.Ret, int64(r.A[0]), r.Other)
