@@ -2,7 +2,8 @@ package kernel
 
 import "ipcsim/abi"
 
-// RecordSyscall: any system call that returned, as a Record.
+// RecordSyscall: any system call that returned, as a Record (and
+// RecordSyscallBlock: one that blocks, with what it waits for).
 //
 // The other shapes of Record are a pipe's or a socket's read and write,
 // each with a sentence of its own. A RecordSyscall is every other call
