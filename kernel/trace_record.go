@@ -105,8 +105,9 @@ const (
 
 // A Record is an event of one of the shapes of RecordKind, in 128 bytes:
 // a head of one cache line, which is all that most Records use, and a
-// tail that only a RecordSyscall and a call showing more than 8 bytes
-// need (HasTail). A writer that hands Records to another core copies the
+// tail that only some need (HasTail): a RecordSyscall's arguments and
+// memory, a TCP call's connection, a sentence's words, a buffer of more
+// than 8 bytes. A writer that hands Records to another core copies the
 // tail only when there is one (sim.TraceWriter): each line more a Record
 // made the traced ping-pong measurably slower. Its task is always its
 // process's first thread (a record's line names no thread).
@@ -165,8 +166,10 @@ type MemRegion struct{ Arg, Off, Len uint8 }
 const recordBytes = len(RecordHead{}.Buf) + len(RecordTail{}.Ext)
 
 // HasTail reports whether r uses its tail: a RecordSyscall with more than
-// three arguments or memory to show, or a call that shows more than the
-// head's 8 bytes. A Record without one has a tail of zeros.
+// three arguments or memory to show, a TCP call or block, or a Record
+// whose N bytes are more than the head's 8. A Record without one has a
+// tail of zeros. It looks at the head alone: a writer that copied only
+// the head knows from it whether a tail follows.
 func (r *RecordHead) HasTail() bool {
 	switch r.Kind {
 	case RecordSyscall, RecordSyscallBlock:
