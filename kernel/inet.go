@@ -98,11 +98,18 @@ func (k *Kernel) traceInet(e inet.Event) {
 			proto = "icmp"
 		}
 	}
-	who := proto + ": "
-	if e.Socket != 0 {
-		who = fmt.Sprintf("%s: inet#%d ", proto, e.Socket)
+	k.text = append(appendNetWho(k.text[:0], proto, e.Socket), text...)
+	k.emitEvent(t, &Event{Kind: "net", Text: k.textOf(k.text), TCP: tcpKind, Packet: packetEvent(e.Packet)})
+}
+
+// appendNetWho appends the start of a stack's line: its protocol and the
+// socket concerned, if any (0 for none): "tcp: inet#2 ", "udp: ".
+func appendNetWho(b []byte, proto string, socket int) []byte {
+	b = append(append(b, proto...), ": "...)
+	if socket != 0 {
+		b = append(appendInetName(b, socket), ' ')
 	}
-	k.emitEvent(t, &Event{Kind: "net", Text: who + text, TCP: tcpKind, Packet: packetEvent(e.Packet)})
+	return b
 }
 
 // inetTimers fires the stack's due timers (from the timer interrupt).
@@ -142,7 +149,7 @@ type inetFile struct {
 	lastBlock   *blockError
 }
 
-func (f *inetFile) Name() string { return fmt.Sprintf("inet#%d", f.s.ID) }
+func (f *inetFile) Name() string { return string(appendInetName(nil, f.s.ID)) }
 
 // Read is recv(2) with no flags.
 func (f *inetFile) Read(c *call, dst []byte, nonblock bool) (int, error) {

@@ -32,7 +32,7 @@ func (e *pipeEnd) Name() string {
 		return fmt.Sprintf("fifo %s (pipe#%d)", e.fifo.path(), e.p.ID)
 	}
 	if e.name == "" {
-		e.name = "pipe#" + strconv.Itoa(e.p.ID) // made once: the trace names the pipe at every read and write
+		e.name = string(appendPipeName(nil, e.p.ID)) // made once: the trace names the pipe at every read and write
 	}
 	return e.name
 }

@@ -70,16 +70,11 @@ func (k *Kernel) generate(t *Task, sig abi.Signal, info proc.SigInfo, why string
 		blocked = target == nil
 	}
 	if k.tracing {
+		var other *Task // another thread of t's process takes it
 		if !thread && target != nil && target != t {
-			state := "pending"
-			if blocked {
-				state = "pending, blocked"
-			}
-			state += fmt.Sprintf(" (for %s, which does not block it)", target.who())
-			k.emitSignal(t, sig, info, fmt.Sprintf("%v (%s): %s", sig, why, state))
-		} else {
-			k.tracePending(t, sig, info, why, blocked)
+			other = target
 		}
+		k.tracePending(t, sig, info, why, blocked, other)
 	}
 	if !blocked && target.State == proc.Sleeping {
 		// "A signal interrupts a sleeping task only if that task does not

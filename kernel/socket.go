@@ -54,7 +54,7 @@ type socketFile struct {
 	lastBlock   *blockError
 }
 
-func (f *socketFile) Name() string { return fmt.Sprintf("socket#%d", f.s.ID) }
+func (f *socketFile) Name() string { return socketName(f.s) }
 
 // Read is recv(2) with no flags: "The only difference between recv() and
 // read(2) is the presence of flags" - recv(2).

@@ -29,11 +29,7 @@ func (k *Kernel) traceMoved(t *Task, c *call, e *Event) {
 	switch c.no {
 	case abi.SysMsgsnd, abi.SysMsgrcv, abi.SysMqTimedsend, abi.SysMqTimedreceive:
 		if k.moved.msg != 0 {
-			e.Msg = k.moved.msg
-			e.Obj = k.moved.obj
-			if e.Obj == "" {
-				e.Obj = fdName(t, c.a[0]) // a POSIX queue's descriptor
-			}
+			e.Msg, e.Obj = k.moved.msg, k.movedQueue(t, c)
 		}
 	case abi.SysWrite, abi.SysWritev, abi.SysSendto, abi.SysSendmsg:
 		if k.moved.udp.Num != 0 {
@@ -60,6 +56,16 @@ func (k *Kernel) traceMoved(t *Task, c *call, e *Event) {
 			e.Via = socketVia(t, c, "", false)
 		}
 	}
+}
+
+// movedQueue names the message queue a message-queue call moved its
+// message through (k.moved), for Event.Obj: a System V queue's name, or
+// what a POSIX queue's descriptor names.
+func (k *Kernel) movedQueue(t *Task, c *call) string {
+	if k.moved.obj != "" {
+		return k.moved.obj
+	}
+	return fdName(t, c.a[0])
 }
 
 // traceDatagram names the UDP datagram a send or receive moved, as
@@ -117,4 +123,4 @@ func socketVia(t *Task, c *call, to string, send bool) string {
 }
 
 // socketName is a Unix socket's name in the trace: "socket#3".
-func socketName(s *unix.Socket) string { return fmt.Sprintf("socket#%d", s.ID) }
+func socketName(s *unix.Socket) string { return string(appendSocketName(nil, s.ID)) }

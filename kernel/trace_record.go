@@ -259,12 +259,12 @@ func (r *Record) appendText(b []byte, c *call) []byte {
 		case RecordCall, RecordSocketCall, RecordInetCall:
 			return appendRet(append(b, " = "...), r.Ret)
 		case RecordSocketBlock:
-			return append(appendSocketName(append(b, " blocks: "...), r.Obj), " empty"...)
+			return append(appendSocketName(append(b, " blocks: "...), int(r.Obj)), " empty"...)
 		case RecordInetBlock:
 			var buf [recordBytes]byte
 			return append(append(b, " blocks: "...), r.name(&buf)...)
 		}
-		b = appendPipeName(append(b, " blocks: "...), r.Obj)
+		b = appendPipeName(append(b, " blocks: "...), int(r.Obj))
 		b = strconv.AppendInt(append(b, " empty ("...), r.Ret, 10)
 		b = strconv.AppendInt(append(b, '/'), int64(r.Other), 10)
 		return append(b, ')')
@@ -285,15 +285,22 @@ func (r *Record) appendText(b []byte, c *call) []byte {
 	return b
 }
 
-// appendPipeName appends a pipe's name in the trace: "pipe#2".
-func appendPipeName(b []byte, n int32) []byte {
+// appendPipeName appends a pipe's name in the trace: "pipe#2"
+// (pipeEnd.Name).
+func appendPipeName(b []byte, n int) []byte {
 	return strconv.AppendInt(append(b, "pipe#"...), int64(n), 10)
 }
 
-// appendSocketName appends a socket's name in the trace: "socket#2"
-// (socketName).
-func appendSocketName(b []byte, n int32) []byte {
+// appendSocketName appends a Unix socket's name in the trace: "socket#2"
+// (socketFile.Name, socketName).
+func appendSocketName(b []byte, n int) []byte {
 	return strconv.AppendInt(append(b, "socket#"...), int64(n), 10)
+}
+
+// appendInetName appends an IPv4 socket's name in the trace: "inet#2"
+// (inetFile.Name).
+func appendInetName(b []byte, n int) []byte {
+	return strconv.AppendInt(append(b, "inet#"...), int64(n), 10)
 }
 
 // A RecordEvent turns Records into Events without allocating: it holds the
@@ -362,11 +369,11 @@ func (re *RecordEvent) Event(r *Record, host string) *Event {
 		e.Args = re.args[:3]
 		switch r.Kind {
 		case RecordCall, RecordBlock:
-			re.name = appendPipeName(re.name[:0], r.Obj)
+			re.name = appendPipeName(re.name[:0], int(r.Obj))
 			e.Obj = re.str(&re.objs, re.name)
 			return e
 		case RecordInetCall, RecordInetBlock:
-			re.name = appendInetName(re.name[:0], r.Obj)
+			re.name = appendInetName(re.name[:0], int(r.Obj))
 			e.Obj = re.str(&re.objs, re.name)
 			if r.Kind == RecordInetCall && r.Other != 0 {
 				re.via = r.appendVia(re.via[:0])
@@ -374,10 +381,10 @@ func (re *RecordEvent) Event(r *Record, host string) *Event {
 			}
 			return e
 		}
-		re.name = appendSocketName(re.name[:0], r.Obj)
+		re.name = appendSocketName(re.name[:0], int(r.Obj))
 		e.Obj = re.str(&re.objs, re.name)
 		if r.Kind == RecordSocketCall && r.Other != 0 {
-			re.via = appendSocketName(append(re.via[:0], "stream "...), r.Other)
+			re.via = appendSocketName(append(re.via[:0], "stream "...), int(r.Other))
 			e.Via = re.str(&re.objs, re.via)
 		}
 	case RecordWake:
@@ -454,8 +461,8 @@ func (k *Kernel) recordable(t *Task) bool { return !k.noRecords && t != nil && t
 
 // recordFile returns the operations of the open file behind descriptor
 // fd of t if its events may be Records: a pipe(2) end (not a FIFO's,
-// whose name is its path) or a Unix stream socket, numbered within a
-// Record's int32; nil otherwise.
+// whose name is its path), a Unix stream socket or a TCP socket,
+// numbered within a Record's int32; nil otherwise.
 func recordFile(t *Task, fd uint64) FileOps {
 	f := openFileOf(t, fd)
 	if f == nil {
@@ -483,10 +490,11 @@ func recordFile(t *Task, fd uint64) FileOps {
 // sockets to make one that does not).
 func recordNumber(n int) bool { return n > 0 && n <= math.MaxInt32 }
 
-// recordCall traces c's return with ret as a RecordCall or a
-// RecordSocketCall, if it is one: a read or write on a pipe(2) end or a
-// Unix stream socket by a first thread that returned, with its arguments
-// read now (not at entry), and no fault of the plan.
+// recordCall traces c's return with ret as a RecordCall, a
+// RecordSocketCall or a RecordInetCall, if it is one: a read or write on
+// a pipe(2) end, a Unix stream socket or a TCP socket (recordFile) by a
+// first thread that returned, with its arguments read now (not at
+// entry), and no fault of the plan.
 func (k *Kernel) recordCall(c *call, ret int64) bool {
 	t := c.t
 	if (c.no != abi.SysRead && c.no != abi.SysWrite) || ret < 0 || c.entryArgs != "" || c.inject != nil || !k.recordable(t) {
@@ -533,9 +541,9 @@ func (k *Kernel) recordCall(c *call, ret int64) bool {
 	return true
 }
 
-// recordBlock traces c's going to sleep on blk as a RecordBlock or a
-// RecordSocketBlock, if it is one: a read of an empty pipe(2) or Unix
-// stream socket by a first thread.
+// recordBlock traces c's going to sleep on blk as a RecordBlock, a
+// RecordSocketBlock or a RecordInetBlock, if it is one: a read of an
+// empty pipe(2), Unix stream socket or TCP socket by a first thread.
 func (k *Kernel) recordBlock(t *Task, c *call, blk *blockError) bool {
 	if c.no != abi.SysRead || c.entryArgs != "" || !k.recordable(t) {
 		return false

@@ -79,10 +79,7 @@ func (k *Kernel) recordSyscall(c *call, ret int64) bool {
 	if k.moved.msg != 0 && ret >= 0 { // as traceMoved
 		switch c.no {
 		case abi.SysMsgsnd, abi.SysMsgrcv, abi.SysMqTimedsend, abi.SysMqTimedreceive:
-			obj := k.moved.obj
-			if obj == "" {
-				obj = fdName(c.t, c.a[0]) // a POSIX queue's descriptor
-			}
+			obj := k.movedQueue(c.t, c)
 			if used+len(obj) > len(buf) {
 				return false
 			}

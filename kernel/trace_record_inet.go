@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"net/netip"
-	"strconv"
 
 	"ipcsim/abi"
 	"ipcsim/ipc/inet"
@@ -28,12 +27,6 @@ func packAddr(ap netip.AddrPort) (w uint64, ok bool) {
 // unpackAddr is packAddr's inverse.
 func unpackAddr(w uint64) netip.AddrPort {
 	return netip.AddrPortFrom(netip.AddrFrom4([4]byte{byte(w >> 40), byte(w >> 32), byte(w >> 24), byte(w >> 16)}), uint16(w))
-}
-
-// appendInetName appends an IPv4 socket's name in the trace: "inet#2"
-// (inetFile.Name).
-func appendInetName(b []byte, n int32) []byte {
-	return strconv.AppendInt(append(b, "inet#"...), int64(n), 10)
 }
 
 // recordInet fills r, a read or write on TCP socket f, as a
@@ -128,10 +121,7 @@ func (r *Record) segment() (src, dst netip.AddrPort, f tcp.Flags, seq, ack uint3
 // appendSegment appends a RecordSegment's sentence, as traceInet makes
 // it.
 func (r *Record) appendSegment(b []byte) []byte {
-	b = append(b, "tcp: "...)
-	if r.Obj != 0 {
-		b = append(appendInetName(b, r.Obj), ' ')
-	}
+	b = appendNetWho(b, "tcp", int(r.Obj))
 	if r.Other != 0 {
 		b = append(b, "receives "...)
 	} else {

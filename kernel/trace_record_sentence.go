@@ -56,14 +56,15 @@ func appendPending(b []byte, sig abi.Signal, why []byte, blocked bool) []byte {
 	return b
 }
 
-// tracePending traces sig made pending for t, as appendPending says, as
-// a RecordPending if it can be one.
-func (k *Kernel) tracePending(t *Task, sig abi.Signal, info proc.SigInfo, why string, blocked bool) {
+// tracePending traces sig made pending for t, as appendPending says, and
+// for which thread of its process if another than t takes it (taker, nil
+// if none): as a RecordPending if it can be one.
+func (k *Kernel) tracePending(t *Task, sig abi.Signal, info proc.SigInfo, why string, blocked bool, taker *Task) {
 	other := 0 // the sender, as emitSignal names it
 	if info.PID != 0 && info.PID != t.PID {
 		other = info.PID
 	}
-	if len(why) <= recordBytes && k.recordable(t) && (other == 0 || recordNumber(other)) {
+	if taker == nil && len(why) <= recordBytes && k.recordable(t) && (other == 0 || recordNumber(other)) {
 		r := k.record()
 		r.Kind, r.PID, r.Obj, r.Other = RecordPending, int32(t.PID), int32(sig), int32(other)
 		if blocked {
@@ -73,6 +74,9 @@ func (k *Kernel) tracePending(t *Task, sig abi.Signal, info proc.SigInfo, why st
 		return
 	}
 	k.text = appendPending(k.text[:0], sig, []byte(why), blocked)
+	if taker != nil {
+		k.text = append(taker.appendWho(append(k.text, " (for "...)), ", which does not block it)"...)
+	}
 	k.emitSignal(t, sig, info, k.textOf(k.text))
 }
 
