@@ -221,7 +221,7 @@ func (t *TraceWriter) appendRecordLine(out []byte, r *kernel.Record, host int, r
 		if bytes.HasSuffix(rest, tail) {
 			rest, slot.msg = rest[:len(rest)-len(tail)+len(`,"msg":`)], true
 		} else {
-			slot.key.Msg = r.Msg // not the shape expected: this message alone
+			slot.seen = false // not the shape expected: the line is made afresh each time
 		}
 	}
 	slot.rest = append(slot.rest[:0], rest...)
@@ -272,7 +272,7 @@ func (s *seenLines) slot(r *kernel.Record, host int) *seenLine {
 	// FNV-1a over words rather than bytes: fields that tell one Record
 	// from another, but for the cycle. The key compares them all.
 	h := uint64(14695981039346656037)
-	for _, w := range [...]uint64{key.A[0], key.A[1], key.A[2], key.More[0], key.More[1], uint64(key.Ret), key.Msg,
+	for _, w := range [...]uint64{key.A[0], key.A[1], key.A[2], key.More[0], key.More[1], uint64(key.Ret),
 		uint64(uint32(key.PID)) | uint64(uint32(key.Other))<<32,
 		uint64(uint32(key.Obj)) | uint64(key.Sysno)<<32 | uint64(key.Kind)<<48 | uint64(key.N)<<56,
 		binary.LittleEndian.Uint64(key.Buf[:]), binary.LittleEndian.Uint64(key.Ext[:]), uint64(host)} {
