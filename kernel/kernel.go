@@ -16,6 +16,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"strconv"
+	"sync/atomic"
 
 	"ipcsim/abi"
 	"ipcsim/hw"
@@ -182,6 +183,10 @@ type Kernel struct {
 
 	// observer is the policy, if it observes accesses (observe.go); nil if not.
 	observer sched.AccessObserver
+
+	// stopAsked is set by Interrupt, the one field another goroutine may
+	// touch: Run returns StopInterrupted when it sees it.
+	stopAsked atomic.Bool
 
 	switchReason switchWhy // why the CPU was last given up, for the next switch event
 	irq          string    // the device whose interrupt is being handled, for traces
@@ -562,15 +567,16 @@ func (k *Kernel) Type(at uint64, keys []byte) { k.m.Keyboard.Type(at, keys) }
 type StopReason uint8
 
 const (
-	StopAllExited  StopReason = iota // every process but init has exited and been reaped
-	StopCycleLimit                   // the cycle limit was reached
-	StopDeadlock                     // every process sleeps and nothing can wake any of them
-	StopPaused                       // RunUntil reached its cycle
-	StopInvariant                    // Config.CheckInvariants found a broken invariant (Result.Invariant)
+	StopAllExited   StopReason = iota // every process but init has exited and been reaped
+	StopCycleLimit                    // the cycle limit was reached
+	StopDeadlock                      // every process sleeps and nothing can wake any of them
+	StopPaused                        // RunUntil reached its cycle
+	StopInvariant                     // Config.CheckInvariants found a broken invariant (Result.Invariant)
+	StopInterrupted                   // Interrupt was called (ipcsim exec, a signal that ends it)
 )
 
 func (r StopReason) String() string {
-	return [...]string{"all processes exited", "cycle limit reached", "deadlock: every process is blocked", "paused", "kernel invariant broken"}[r]
+	return [...]string{"all processes exited", "cycle limit reached", "deadlock: every process is blocked", "paused", "kernel invariant broken", "interrupted by the host"}[r]
 }
 
 // Result is how a run ended.

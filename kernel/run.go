@@ -15,12 +15,16 @@ import (
 
 // Run runs the machine until every process but init has exited and been
 // reaped, the cycle limit is reached, or every process is blocked with
-// nothing left that could wake one (deadlock).
+// nothing left that could wake one (deadlock), or Interrupt is called.
 func (k *Kernel) Run() Result {
 	k.quiet = false
 	for {
 		if r, stop := k.checkStep(); stop {
 			return r
+		}
+		if k.stopAsked.Load() {
+			k.stopAsked.Store(false)
+			return k.result(StopInterrupted)
 		}
 		if len(k.tasks) == 1 && !k.pendingActions() {
 			return k.result(StopAllExited)
@@ -68,6 +72,14 @@ func (k *Kernel) Run() Result {
 		}
 	}
 }
+
+// Interrupt makes Run return StopInterrupted at its loop's next turn (a
+// system call, a time slice's end, a wakeup): soon, unless the machine
+// waits for the host's input, which it then sees first. Unlike every other
+// method it may be called from any goroutine: ipcsim exec calls it when a
+// signal ends ipcsim, so that the run stops where it is and the trace so
+// far is written whole. A run so stopped can go on with Run.
+func (k *Kernel) Interrupt() { k.stopAsked.Store(true) }
 
 func (k *Kernel) result(r StopReason) Result {
 	res := Result{Reason: r, Cycles: k.Now(), Instructions: k.retired, Exits: k.exits, ExitsDropped: k.exitsDropped, Unimplemented: k.unimplemented()}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"io"
 	"strconv"
+	"sync"
 
 	"ipcsim/kernel"
 )
@@ -18,21 +19,33 @@ import (
 //
 // Every other event is formatted at once, as HostTracer would, and its
 // line goes in the batch between the Records around it, so that the order
-// is the events'. The lines reach w only as the goroutine writes them:
-// a TraceWriter is for a trace that has its destination to itself (a
-// file), not one that interleaves with what the program writes. Close
-// writes the rest and must be called.
+// is the events'. The lines reach w only as the goroutine writes them,
+// so a trace that shares its destination with what the program writes
+// (ipcsim exec's standard error) calls Sync before each of the program's
+// writes. Close writes the rest and must be called.
 type TraceWriter struct {
 	json   bool
 	hosts  []string // the machines' names (kernel.Config.Host), for their Records' lines
 	width  int
 	filter *TraceFilter // the events written; nil: every one
 
-	b    *traceBatch      // the batch being filled
-	full chan *traceBatch // batches for the goroutine to write
-	free chan *traceBatch // batches written, to fill again
-	done chan struct{}    // closed when the goroutine has written everything
-	err  error            // the first error of w: the goroutine's until done
+	b     *traceBatch      // the batch being filled
+	full  chan *traceBatch // batches for the goroutine to write
+	free  chan *traceBatch // batches written, to fill again
+	done  chan struct{}    // closed when the goroutine has written everything
+	dirty bool             // an event came since the last Sync
+
+	// What makes and writes the lines: the goroutine, or Sync when the
+	// goroutine has nothing to do.
+	mu       sync.Mutex
+	inFlight int // batches sent and not yet written
+	w        io.Writer
+	out      []byte             // lines to write to w
+	seen     seenLines          // the lines of Records seen lately
+	re       kernel.RecordEvent // each Event is formatted and forgotten
+	err      error              // the first error of w
+
+	synced chan struct{} // the goroutine has written a batch marked sync
 }
 
 // The size of a batch and how many go round. A batch costs a wakeup of
@@ -59,6 +72,7 @@ type traceBatch struct {
 	hosts []int               // the host of each Record, with more than one host
 	lines []byte
 	marks []lineMark
+	sync  bool // the goroutine writes w's lines so far, then says so on synced
 }
 
 // A lineMark says where lines go among the Records: lines up to end (from
@@ -79,13 +93,19 @@ func NewTraceWriter(w io.Writer, json bool, hosts []string, width int, filter *T
 		filter = nil
 	}
 	t := &TraceWriter{json: json, hosts: hosts, width: width, filter: filter,
-		full: make(chan *traceBatch, batches), free: make(chan *traceBatch, batches), done: make(chan struct{})}
+		full: make(chan *traceBatch, batches), free: make(chan *traceBatch, batches), done: make(chan struct{}),
+		w: w, out: make([]byte, 0, 64<<10), re: kernel.RecordEvent{Views: true}, synced: make(chan struct{})}
 	t.b = newTraceBatch()
 	for range batches - 1 {
 		t.free <- newTraceBatch()
 	}
-	go t.write(w)
+	go t.write()
 	return t
+}
+
+// reset empties b, to be filled again.
+func (b *traceBatch) reset() {
+	b.recs, b.tails, b.hosts, b.lines, b.marks, b.sync = b.recs[:0], b.tails[:0], b.hosts[:0], b.lines[:0], b.marks[:0], false
 }
 
 func newTraceBatch() *traceBatch {
@@ -103,6 +123,7 @@ func (t *TraceWriter) HostRecord(host int, r *kernel.Record) {
 	if t.filter != nil && !t.filter.MatchRecord(r, t.hosts[host]) {
 		return
 	}
+	t.dirty = true
 	b := t.b
 	b.recs = append(b.recs, r.RecordHead)
 	if r.HasTail() {
@@ -121,6 +142,7 @@ func (t *TraceWriter) Event(e *kernel.Event) {
 	if t.filter != nil && !t.filter.Match(e) {
 		return
 	}
+	t.dirty = true
 	b := t.b
 	b.lines = appendLine(b.lines, e, t.json, t.width)
 	b.marks = append(b.marks, lineMark{before: len(b.recs), end: len(b.lines)})
@@ -131,15 +153,46 @@ func (t *TraceWriter) Event(e *kernel.Event) {
 
 // send hands the batch to the goroutine and takes a free one.
 func (t *TraceWriter) send() {
+	t.mu.Lock()
+	t.inFlight++
+	t.mu.Unlock()
 	t.full <- t.b
 	t.b = <-t.free
+}
+
+// Sync returns when every line of the events so far has been written to
+// w (w's Write has returned), at once if there was none since the last
+// Sync. It is for the moments when the trace's lines must be out before
+// something else is (a program's write to the same file). If the
+// goroutine has nothing to do, the lines are made here, as a Tracer
+// makes them: a program that writes after each call must not wait for a
+// wakeup of the goroutine at each write (that made such a program's trace
+// twice as dear as made in place). Otherwise the batch goes after the
+// others, and Sync waits for the goroutine.
+func (t *TraceWriter) Sync() {
+	if !t.dirty || t.b == nil {
+		return
+	}
+	t.dirty = false
+	t.mu.Lock()
+	if t.inFlight == 0 {
+		t.writeBatch(t.b)
+		t.flush()
+		t.mu.Unlock()
+		t.b.reset()
+		return
+	}
+	t.mu.Unlock()
+	t.b.sync = true
+	t.send()
+	<-t.synced
 }
 
 // Close writes what is left and returns the first error of w; the
 // TraceWriter takes nothing after it. Closing it again returns the same.
 func (t *TraceWriter) Close() error {
 	if t.b != nil { // not closed yet
-		t.full <- t.b
+		t.send()
 		t.b = nil
 		close(t.full)
 		<-t.done
@@ -151,47 +204,64 @@ func (t *TraceWriter) Close() error {
 // through a buffer, and returns the batch to be filled again. After an
 // error of w it writes nothing more, but still takes the batches, so
 // that the simulation never waits for it.
-func (t *TraceWriter) write(w io.Writer) {
+func (t *TraceWriter) write() {
 	defer close(t.done)
-	re := kernel.RecordEvent{Views: true} // each Event is formatted and forgotten
-	out := make([]byte, 0, 64<<10)
-	flush := func() {
-		if t.err == nil && len(out) > 0 {
-			_, t.err = w.Write(out)
-		}
-		out = out[:0]
-	}
-	seen := new(seenLines)
-	var r kernel.Record
 	for b := range t.full {
-		from, m, tail := 0, 0, 0 // the next line's start, the next mark, the next tail
-		for i := 0; i <= len(b.recs); i++ {
-			for ; m < len(b.marks) && b.marks[m].before == i; m++ {
-				out = append(out, b.lines[from:b.marks[m].end]...)
-				from = b.marks[m].end
-			}
-			if i < len(b.recs) {
-				host := 0
-				if len(b.hosts) > 0 {
-					host = b.hosts[i]
-				}
-				r.RecordHead = b.recs[i]
-				if r.HasTail() {
-					r.RecordTail = b.tails[tail]
-					tail++
-				} else {
-					r.RecordTail = kernel.RecordTail{}
-				}
-				out = t.appendRecordLine(out, &r, host, &re, seen)
-			}
-			if len(out) >= 64<<10 {
-				flush()
-			}
+		sync := b.sync
+		t.mu.Lock()
+		t.writeBatch(b)
+		if sync {
+			t.flush()
 		}
-		b.recs, b.tails, b.hosts, b.lines, b.marks = b.recs[:0], b.tails[:0], b.hosts[:0], b.lines[:0], b.marks[:0]
+		t.inFlight--
+		t.mu.Unlock()
+		b.reset()
 		t.free <- b // never waits: free has room for every batch
+		if sync {
+			t.synced <- struct{}{}
+		}
 	}
-	flush()
+	t.mu.Lock()
+	t.flush()
+	t.mu.Unlock()
+}
+
+// writeBatch appends the lines of b to out, in order, and writes out to w
+// whenever it holds 64 KiB. t.mu is held.
+func (t *TraceWriter) writeBatch(b *traceBatch) {
+	var r kernel.Record
+	from, m, tail := 0, 0, 0 // the next line's start, the next mark, the next tail
+	for i := 0; i <= len(b.recs); i++ {
+		for ; m < len(b.marks) && b.marks[m].before == i; m++ {
+			t.out = append(t.out, b.lines[from:b.marks[m].end]...)
+			from = b.marks[m].end
+		}
+		if i < len(b.recs) {
+			host := 0
+			if len(b.hosts) > 0 {
+				host = b.hosts[i]
+			}
+			r.RecordHead = b.recs[i]
+			if r.HasTail() {
+				r.RecordTail = b.tails[tail]
+				tail++
+			} else {
+				r.RecordTail = kernel.RecordTail{}
+			}
+			t.out = t.appendRecordLine(t.out, &r, host, &t.re, &t.seen)
+		}
+		if len(t.out) >= 64<<10 {
+			t.flush()
+		}
+	}
+}
+
+// flush writes out to w, unless w has failed. t.mu is held.
+func (t *TraceWriter) flush() {
+	if t.err == nil && len(t.out) > 0 {
+		_, t.err = t.w.Write(t.out)
+	}
+	t.out = t.out[:0]
 }
 
 // appendRecordLine appends the line of Record r of host number host,

@@ -113,6 +113,42 @@ func TestTraceWriterError(t *testing.T) {
 	require.ErrorIs(t, w.Close(), errFull)
 }
 
+// TestTraceWriterSync: after Sync, w holds the line of every event so far
+// (a Record's and another event's), and nothing more comes until the next
+// event; a Sync with no event since the last returns at once, writing
+// nothing. Bursts of more than a batch make Sync wait for the goroutine,
+// smaller ones (once it has written the rest) make their lines in place.
+func TestTraceWriterSync(t *testing.T) {
+	var got bytes.Buffer
+	w := NewTraceWriter(&got, false, nil, 0, nil)
+	var want bytes.Buffer
+	trace, _ := Tracer(&want, false)
+	var re kernel.RecordEvent
+	cycle := uint64(0)
+	for i, burst := range []int{1, 3, batchRecords + 5, 2, 3*batchRecords + 1, 1, 7} {
+		for j := range burst {
+			cycle += 10
+			r := kernel.Record{RecordHead: kernel.RecordHead{Kind: kernel.RecordCall, Sysno: 64, A: [3]uint64{4, 0x3fffffe71b, 1}, Ret: 1, PID: 2, Obj: 1, N: 1, Buf: [8]byte{'x'}, Cycle: cycle}}
+			r.Buf[0] += byte(j % 3)
+			w.Record(&r)
+			trace(re.Event(&r, ""))
+			if j%1000 == 0 {
+				e := &kernel.Event{Cycle: cycle, PID: 2, Kind: "irq", Text: "timer interrupt"}
+				w.Event(e)
+				trace(e)
+			}
+		}
+		w.Sync()
+		require.Equal(t, want.Len(), got.Len(), "after Sync %d", i)
+		require.Equal(t, want.String(), got.String(), "after Sync %d", i)
+		w.Sync()
+		require.Equal(t, want.Len(), got.Len(), "after Sync %d again", i)
+	}
+	require.NoError(t, w.Close())
+	require.Equal(t, want.String(), got.String(), "after Close")
+	w.Sync() // after Close: nothing to write, and no wait
+}
+
 // countingLog is a TraceWriter that counts the Records it takes, by host.
 type countingLog struct {
 	*TraceWriter

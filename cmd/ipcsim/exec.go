@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 
 	"ipcsim/kernel"
@@ -107,6 +108,7 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// the program to exit with SIGPIPE" (os/signal). Ignored, the write
 	// returns EPIPE to the kernel.
 	signal.Ignore(syscall.SIGPIPE)
+	var machine atomic.Pointer[kernel.Kernel] // for a signal's goroutine (sharedStderr)
 	switch trace.dest {
 	case "":
 	case "-":
@@ -116,11 +118,16 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			cfg.Trace, _ = sim.Tracer(stderr, *format == "json")
 			break
 		}
-		// The lines wait in a buffer until the program does something
-		// that could be seen after them (sharedStderr).
+		// The lines are made on another core and wait in a buffer until
+		// the program does something that could be seen after them
+		// (sharedStderr).
 		shared := newSharedStderr(stderr)
 		defer shared.close()
-		cfg.Trace, _ = sim.Tracer(shared, *format == "json")
+		cfg.TraceLog = shared.traceTo(*format == "json", func() {
+			if k := machine.Load(); k != nil { // none yet: nothing to stop
+				k.Interrupt()
+			}
+		})
 		stderr = shared.program() // ipcsim's own messages too, after the lines before them
 		cfg.Stderr, cfg.Stdout = stderr, shared.before(stdout)
 		if stdin != nil {
@@ -146,6 +153,7 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	k := kernel.New(cfg)
+	machine.Store(k)
 	if err := placeHost(k, prog, elf); err != nil {
 		return bad("%v", err)
 	}

@@ -522,3 +522,80 @@ func TestExecTraceBrokenStderr(t *testing.T) {
 		t.Errorf("%d writes to a broken standard error succeeded; want none", st)
 	}
 }
+
+// readyLoopSrc says "ready" on standard output, calls getppid, and loops
+// for ever without a call.
+const readyLoopSrc = `
+	.data
+ready:	.ascii "ready\n"
+	.text
+	.globl _start
+_start:	li a0, 1
+	la a1, ready
+	li a2, 6
+	li a7, SYS_write
+	ecall
+	li a7, SYS_getppid
+	ecall
+1:	j 1b
+`
+
+// TestExecTraceSignalStopsTheMachine: ^C to ipcsim exec --trace, its
+// standard error a file, while the program computes after a call: the
+// call's line, which waits in the TraceWriter's batch (the program
+// writes nothing after it that would make it go out, and the time
+// slices' lines are too few to fill the batch), is written before
+// ipcsim dies of the signal, because the signal stops the machine at its
+// next time slice and the run's end writes the trace. The signal is sent a moment after the
+// program says "ready", just before the call; a machine too slow to make
+// the call by then is given two more tries.
+func TestExecTraceSignalStopsTheMachine(t *testing.T) {
+	if prog := os.Getenv("IPCSIM_TRACE_PROG"); prog != "" {
+		// Time slices of 20,000,000 cycles (some 40 ms of the host's):
+		// the program's time slices are few, and so are their lines.
+		os.Exit(Main([]string{"exec", "--trace", "--quantum=20000000", prog}, os.Stdin, os.Stdout, os.Stderr))
+	}
+	prog := assemble(t, "readyloop", readyLoopSrc)
+	self, err := filepath.Abs(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trace []byte
+	for try := 0; try < 3; try++ {
+		f, err := os.Create(filepath.Join(t.TempDir(), "trace"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(self, "-test.run=^TestExecTraceSignalStopsTheMachine$")
+		cmd.Env = append(os.Environ(), "IPCSIM_TRACE_PROG="+prog)
+		cmd.Stderr = f
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		kill := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() })
+		if _, err := io.ReadFull(out, make([]byte, len("ready\n"))); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			t.Fatal(err)
+		}
+		end := cmd.Wait()
+		kill.Stop()
+		f.Close()
+		if !killedBy(end, syscall.SIGINT) {
+			t.Fatalf("ipcsim exec --trace, ^C: %v; want killed by SIGINT", end)
+		}
+		if trace, err = os.ReadFile(f.Name()); err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(trace, []byte("getppid() = ")) {
+			return
+		}
+	}
+	t.Errorf("the trace after ^C has no line of the program's last call, getppid:\n%s", trace)
+}

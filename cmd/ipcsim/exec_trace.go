@@ -2,38 +2,46 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"io"
 	"os"
 	"os/signal"
 	"sync"
 	"syscall"
 	"time"
+
+	"ipcsim/sim"
 )
 
 // sharedStderr is ipcsim exec's standard error when the trace goes there
-// (--trace) and it is not a terminal (2>file, 2>&1 | less): the program
-// writes to it too, so the trace's lines cannot go to a file of their own
-// on another core (sim.TraceWriter), but writing each line as it happens
-// made the trace ten times dearer than a file's (one write(2) a line). The
-// lines wait in a buffer instead, and go out before whatever the program
-// does that could be seen after them:
+// (--trace) and it is not a terminal (2>file, 2>/dev/null, 2>&1 | less):
+// the program writes to it too. Writing each line as it happens made the
+// trace ten times dearer than a file's (one write(2) a line), and making
+// each line in place twice as dear as making it on another core. So the
+// trace's lines are made on another core (sim.TraceWriter) and wait in a
+// buffer, and go out before whatever the program does that could be seen
+// after them:
 //
 //   - its own writes to standard error, which then go out at once, so
 //     that it sees their errors (EPIPE) when Linux would;
 //   - its writes to standard output, which may be the same file (2>&1);
 //   - its waits for standard input: whoever types sees the trace so far;
 //   - the end of the run, and a signal that ends ipcsim (^C, SIGTERM,
-//     SIGHUP), which then ends it as it would have.
+//     SIGHUP), which stops the machine where it is (kernel.Interrupt),
+//     writes the trace so far and ends ipcsim as the signal would have.
 //
 // A signal ipcsim was started with ignored (nohup, a script's cmd &) stays
-// ignored. What SIGKILL, SIGQUIT or a crash ends loses the lines waiting,
-// at most the buffer's 64 KiB. A terminal gets each line as it happens, as
-// before: its reader watches.
+// ignored. What SIGKILL, SIGQUIT or a crash ends loses the lines waiting:
+// at most the TraceWriter's batches and the buffer's 64 KiB. A terminal
+// gets each line as it happens, as before: its reader watches.
 type sharedStderr struct {
-	mu       sync.Mutex // the signal's goroutine flushes too
+	mu       sync.Mutex // the trace's goroutine and the signal's write too
 	w        io.Writer
 	bw       *bufio.Writer
+	trace    *sim.TraceWriter // its lines go to bw; nil: they come by Write, made in place
+	stop     func()           // stops the machine, at a signal; nil: none to stop
 	sigs     chan os.Signal
+	written  chan struct{} // closed by close once the trace is written
 	done     chan struct{} // closed by close
 	finished chan struct{} // closed when the signal's goroutine has returned
 }
@@ -45,10 +53,10 @@ type sharedStderr struct {
 const signalFlushWait = 200 * time.Millisecond
 
 // newSharedStderr buffers w and writes the buffer when a signal ends
-// ipcsim, until close.
+// ipcsim, until close. The trace's lines come by Write until traceTo.
 func newSharedStderr(w io.Writer) *sharedStderr {
 	s := &sharedStderr{w: w, bw: bufio.NewWriterSize(w, 64<<10), sigs: make(chan os.Signal, 1),
-		done: make(chan struct{}), finished: make(chan struct{})}
+		written: make(chan struct{}), done: make(chan struct{}), finished: make(chan struct{})}
 	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP} {
 		if !signal.Ignored(sig) { // Notify would catch what was ignored
 			signal.Notify(s.sigs, sig)
@@ -70,11 +78,33 @@ func newSharedStderr(w io.Writer) *sharedStderr {
 	return s
 }
 
-// die writes the lines waiting and ends ipcsim by sig, as sig would have
-// ended it without us. A second signal of the kind ends it at once, and
-// so does the first if the lines cannot go out within signalFlushWait.
+// traceTo makes a TraceWriter of the trace, in format json or text, whose
+// lines go to the buffer, and takes stop, which stops the machine (at a
+// signal, so that the run's end writes the trace so far). The TraceWriter
+// is the machine's kernel.Config.TraceLog; close closes it.
+func (s *sharedStderr) traceTo(json bool, stop func()) *sim.TraceWriter {
+	s.trace, s.stop = sim.NewTraceWriter(s, json, nil, 0, nil), stop
+	return s.trace
+}
+
+// die stops the machine, writes the lines waiting and ends ipcsim by sig,
+// as sig would have ended it without us. A second signal of the kind ends
+// it at once, and so does the first if the lines cannot go out within
+// signalFlushWait.
 func (s *sharedStderr) die(sig os.Signal) {
 	signal.Reset(sig)
+	deadline := make(chan struct{}) // closed: every wait below is over
+	time.AfterFunc(signalFlushWait, func() { close(deadline) })
+	if s.stop != nil {
+		// The run ends, and close writes the trace so far, unless the
+		// machine waits for the host's input (and its lines are out) or
+		// the writer is stuck.
+		s.stop()
+		select {
+		case <-s.written:
+		case <-deadline:
+		}
+	}
 	flushed := make(chan struct{})
 	go func() {
 		s.mu.Lock() // kept: nothing is written after these lines
@@ -83,7 +113,7 @@ func (s *sharedStderr) die(sig os.Signal) {
 	}()
 	select {
 	case <-flushed:
-	case <-time.After(signalFlushWait):
+	case <-deadline:
 	}
 	syscall.Kill(os.Getpid(), sig.(syscall.Signal))
 	select {} // until the signal ends the process
@@ -106,8 +136,10 @@ func (s *sharedStderr) writeLocked(p []byte) (int, error) {
 	return n, err
 }
 
-// flush writes the lines waiting.
+// flush writes the lines waiting: the TraceWriter's first, then the
+// buffer.
 func (s *sharedStderr) flush() error {
+	s.syncTrace()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.flushLocked()
@@ -125,10 +157,24 @@ func (s *sharedStderr) flushLocked() error {
 	return err
 }
 
+// syncTrace has the TraceWriter write its lines so far to the buffer.
+// Only the machine's goroutine calls it: the program's writes and reads,
+// ipcsim's messages after the run.
+func (s *sharedStderr) syncTrace() {
+	if s.trace != nil {
+		s.trace.Sync()
+	}
+}
+
 // close writes the lines waiting and lets signals end ipcsim again; a
 // signal that came meanwhile ends it now.
 func (s *sharedStderr) close() error {
-	err := s.flush()
+	var err error
+	if s.trace != nil {
+		err = s.trace.Close()
+	}
+	err = cmp.Or(err, s.flush())
+	close(s.written)
 	signal.Stop(s.sigs)
 	close(s.done)
 	<-s.finished
@@ -142,6 +188,7 @@ func (s *sharedStderr) program() io.Writer { return programStderr{s} }
 type programStderr struct{ s *sharedStderr }
 
 func (p programStderr) Write(b []byte) (int, error) {
+	p.s.syncTrace()
 	p.s.mu.Lock()
 	defer p.s.mu.Unlock()
 	if _, err := p.s.writeLocked(b); err != nil {
