@@ -35,12 +35,13 @@ func (k *Kernel) mqueues() *mqueue.Namespace {
 
 // mqFile is an open message queue description.
 type mqFile struct {
-	k   *Kernel
-	q   *mqueue.Queue
-	pos int // read(2) offset in the status line
+	k    *Kernel
+	q    *mqueue.Queue
+	pos  int    // read(2) offset in the status line
+	name string // "mqueue /" and the queue's name, made once: the trace asks at every call
 }
 
-func (f *mqFile) Name() string { return "mqueue /" + f.q.Name }
+func (f *mqFile) Name() string { return f.name }
 
 // Read returns the queue's status line, as reading a file of /dev/mqueue
 // does: "QSIZE:129 NOTIFY:2 SIGNO:0 NOTIFY_PID:8260" - mq_overview(7).
@@ -129,7 +130,7 @@ func sysMqOpen(c *call) (int64, error) {
 		return 0, err
 	}
 	q.Open()
-	f := newOpenFile(&mqFile{k: k, q: q}, oflag&(abi.O_ACCMODE|abi.O_NONBLOCK))
+	f := newOpenFile(&mqFile{k: k, q: q, name: "mqueue /" + q.Name}, oflag&(abi.O_ACCMODE|abi.O_NONBLOCK))
 	// do_mq_open: get_unused_fd_flags(O_CLOEXEC) - the descriptor is always
 	// close-on-exec.
 	fd, ok := t.Files.Install(f, 0, true)

@@ -37,6 +37,8 @@ func benchTraceOf(b *testing.B, path, mode string) {
 		cfg.Trace = func(*kernel.Event) {}
 	case "text", "json":
 		cfg.Trace, _ = Tracer(io.Discard, mode == "json")
+	case "records":
+		cfg.TraceLog = dropLog{}
 	case "writer text", "writer json":
 		w := NewTraceWriter(io.Discard, mode == "writer json", nil, 0, nil)
 		defer w.Close() // timed: the run is over when every line is made
@@ -74,6 +76,17 @@ func BenchmarkTraceIPC(b *testing.B) {
 		}
 	}
 }
+
+// dropLog is a kernel.TraceLog that drops what it takes.
+type dropLog struct{}
+
+func (dropLog) Record(*kernel.Record) {}
+func (dropLog) Event(*kernel.Event)   {}
+
+// BenchmarkTraceRecords gives the Records and Events to a log that drops
+// them: the kernel's share of BenchmarkTraceWriterText, making the Records,
+// without the TraceWriter's copies and lines.
+func BenchmarkTraceRecords(b *testing.B) { benchTrace(b, "records") }
 
 // BenchmarkTraceKernel gives the events to a trace function that does
 // nothing: the kernel's share of BenchmarkTraceText, making the events and
