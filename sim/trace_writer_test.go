@@ -237,7 +237,7 @@ func TestSeenLines(t *testing.T) {
 		for i := range hosts {
 			hosts[i] = fmt.Sprintf("h%d", i)
 		}
-		w := &TraceWriter{json: json, hosts: hosts, width: 5}
+		w := &lineWriter{json: json, hosts: hosts, width: 5}
 		var seen seenLines
 		var re kernel.RecordEvent
 		r := kernel.Record{RecordHead: kernel.RecordHead{Kind: kernel.RecordCall, Sysno: 64, A: [3]uint64{4, 0x3fffffe71b, 1}, Ret: 1, PID: 2, Obj: 1, N: 1, Buf: [8]byte{'x'}}}
