@@ -19,7 +19,22 @@ const (
 // SYN, F for FIN, R for RST, P for PSH, U for URG, and "." for ACK, in
 // tcpdump's order ("S." is SYN|ACK, "F." is FIN|ACK, "P." is PSH|ACK);
 // "none" when no flag is set.
-func (f Flags) String() string { return string(f.AppendTo(nil)) }
+// Every combination's string is made once: a trace names the flags of
+// every segment.
+func (f Flags) String() string {
+	if int(f) < len(flagStrings) {
+		return flagStrings[f]
+	}
+	return string(f.AppendTo(nil)) // bits no header has
+}
+
+// flagStrings holds String of each combination of the six flags.
+var flagStrings = func() (s [64]string) {
+	for f := range s {
+		s[f] = string(Flags(f).AppendTo(nil))
+	}
+	return s
+}()
 
 // AppendTo appends String's letters to b.
 func (f Flags) AppendTo(b []byte) []byte {
