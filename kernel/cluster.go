@@ -808,32 +808,34 @@ func (c *Cluster) record(i int, r *Record) {
 	c.hosts[i].held.pushRecord(r)
 	c.held++
 	c.heldRecords++
-	if !c.booting {
-		c.flush()
-	}
 }
 
 // writable writes the held-back events that are safe and reports whether
-// an event of source i at cycle cy can now be written at once: nothing is
-// held back and no other source can still emit an earlier one.
+// an event of source i at cycle cy can now be written at once: source i
+// holds nothing back, the event comes before every other source's held
+// event, and no other source can still emit an earlier one. If not, the
+// event is held back, and nothing else can then be written: flush has
+// written what could be, and an event held back more makes no other safe
+// (safeBefore does not look at what is held) nor earlier than the held
+// events around it.
 func (c *Cluster) writable(i int, cy uint64) bool {
 	if c.booting {
 		return false
 	}
 	if c.held > 0 {
 		c.flush()
+		if c.queue(i).len() > 0 || cy >= c.heldBefore(i) {
+			return false
+		}
 	}
-	return c.held == 0 && c.safe(i, cy)
+	return c.safe(i, cy)
 }
 
-// hold holds back a copy of e, an event of source i, and writes what is
-// safe.
+// hold holds back a copy of e, an event of source i that writable said
+// cannot be written yet.
 func (c *Cluster) hold(i int, e *Event) {
 	c.queue(i).pushEvent(e)
 	c.held++
-	if !c.booting {
-		c.flush()
-	}
 }
 
 // A ClusterLog takes a cluster's trace in time order (ClusterConfig.TraceLog).
