@@ -6,9 +6,9 @@
 # program as a scenario: `ipcsim test` of it (untraced: it has no
 # want/trace section) and `ipcsim run` of it as text and JSON (the trace to
 # standard output, here /dev/null, through a TraceWriter too), and with
-# --pid=2. Then exec --trace with standard error a file (the lines buffered,
-# made in place), and the socketpair ping-pong (musl) untraced and traced
-# to a file, N/2 round trips. Then each of the other ping-pongs of
+# --pid=2. Then exec --trace with standard error a file (the lines made by
+# a TraceWriter too, and buffered), and the socketpair ping-pong (musl)
+# untraced and traced to a file, N/2 round trips. Then each of the other ping-pongs of
 # testdata/bench/musl (message queues, signals, TCP) untraced and traced
 # to a file as text, N/4 round trips. For each,
 # the wall clock and the CPU time (user + system, every thread) in ms, RUNS
