@@ -189,7 +189,7 @@ func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		// The bytes that need no escape are appended a run at a time.
 		run := i
-		for i < len(s) && s[i] >= 0x20 && s[i] < utf8.RuneSelf && s[i] != '"' && s[i] != '\\' {
+		for i < len(s) && jsonPlain[s[i]] {
 			i++
 		}
 		b = append(b, s[run:i]...)
@@ -219,6 +219,16 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	return append(b, '"')
 }
+
+// jsonPlain says which bytes a JSON string holds as they are: printable
+// ASCII but '"' and '\\'. One load a byte, where four comparisons took a
+// seventh of a traced TCP ping-pong's time in JSON.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func appendJSONStringSlow(b []byte, s string) []byte {
 	var buf jsonBuffer

@@ -49,6 +49,12 @@ func TestAppendEventMatches(t *testing.T) {
 	odd := []string{"", "plain", `a "quoted" \ back`, "tab\tnl\ncr\rbs\bff\f", "\x00\x01\x1f\x7f",
 		"héllo", "bad \xff utf-8", "line\u2028sep\u2029", "<html> & more",
 		`"`, `\`, "\n", "end\n", "\x01start", `"both"`, "ascii, then \xc3\xa9"}
+	var every []byte // every byte alone, then all together
+	for c := range 256 {
+		odd = append(odd, "a"+string([]byte{byte(c)})+"z")
+		every = append(every, byte(c))
+	}
+	odd = append(odd, string(every))
 	for i, s := range odd {
 		check("odd", &kernel.Event{Cycle: uint64(i) * 1234567, Host: s, PID: i, TID: i % 2 * 7, Thread: s, Kind: s, Text: s,
 			Syscall: s, Args: []uint64{0, 1, 1 << 63}, Ret: &ret, Errno: s, Addr: s, Other: i, PC: s,

@@ -293,6 +293,12 @@ func (l *lineWriter) flush() {
 // before if there was one (seenLines), and the line's rest kept for the
 // next one otherwise.
 func (l *lineWriter) appendRecordLine(out []byte, r *kernel.Record, host int, re *kernel.RecordEvent, seen *seenLines) []byte {
+	if r.Kind == kernel.RecordSegment {
+		// Its sequence and acknowledgment numbers differ at every
+		// segment: never seen before, it would only push out a line
+		// that is.
+		return appendLine(out, re.Event(r, l.hosts[host]), l.json, l.width)
+	}
 	slot := seen.slot(r, host)
 	if slot.seen {
 		out = append(l.appendCycle(out, r.Cycle), slot.rest...)
