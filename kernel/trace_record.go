@@ -232,19 +232,19 @@ func (r *Record) AppendText(b []byte) []byte {
 	if r.Kind == RecordSyscall || r.Kind == RecordSyscallBlock {
 		c = new(call)
 	}
-	return r.appendText(b, c)
+	return r.appendText(b, c, nil)
 }
 
 // appendText is AppendText with c, scratch space for a RecordSyscall's
-// call.
-func (r *Record) appendText(b []byte, c *call) []byte {
+// call, and re, the RecordEvent making the Event, if one does.
+func (r *Record) appendText(b []byte, c *call, re *RecordEvent) []byte {
 	switch r.Kind {
 	case RecordSyscall, RecordSyscallBlock:
 		return r.appendSyscall(b, c)
 	case RecordHand, RecordPending, RecordDeliver, RecordSigreturn:
 		return r.appendSentence(b)
 	case RecordSegment:
-		return r.appendSegment(b)
+		return r.appendSegment(b, re)
 	case RecordCall, RecordBlock, RecordSocketCall, RecordSocketBlock, RecordInetCall, RecordInetBlock:
 		b = append(append(b, abi.Sysno(r.Sysno).String()...), '(')
 		b = append(strconv.AppendInt(b, int64(int32(r.A[0])), 10), ", "...)
@@ -323,15 +323,25 @@ type RecordEvent struct {
 	ret    int64
 	text   []byte
 	texts  textCache
-	objs   textCache // the names of pipes and sockets, and Vias
-	name   []byte    // Obj's bytes
-	via    []byte    // Via's bytes
+	objs   textCache   // the names of pipes and sockets, and Vias
+	name   []byte      // Obj's bytes
+	via    []byte      // Via's bytes
+	addrs  [2]keptAddr // the addresses formatted last (appendAddr)
+	older  int         // the one of addrs to replace next
+}
+
+// A keptAddr is an IPv4 address and port as packAddr packs it, and its
+// text.
+type keptAddr struct {
+	w    uint64
+	kept bool
+	text []byte
 }
 
 // Event returns r's Event, as the kernel would have traced it on host
 // host. It is valid until the next call; Event.Keep copies it.
 func (re *RecordEvent) Event(r *Record, host string) *Event {
-	re.text = r.appendText(re.text[:0], &re.c)
+	re.text = r.appendText(re.text[:0], &re.c, re)
 	// The fields a Record sets, each set or cleared; the Event's others
 	// stay zero. Clearing the whole Event at each Record was a fifth of
 	// this function's time in a profile of BenchmarkTraceWriterJSON.

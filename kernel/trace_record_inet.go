@@ -119,25 +119,45 @@ func (r *Record) segment() (src, dst netip.AddrPort, f tcp.Flags, seq, ack uint3
 }
 
 // appendSegment appends a RecordSegment's sentence, as traceInet makes
-// it.
-func (r *Record) appendSegment(b []byte) []byte {
+// it (inet.AppendTCP), its addresses by re if there is one (appendAddr).
+func (r *Record) appendSegment(b []byte, re *RecordEvent) []byte {
 	b = appendNetWho(b, "tcp", int(r.Obj))
 	if r.Other != 0 {
 		b = append(b, "receives "...)
 	} else {
 		b = append(b, "sends "...)
 	}
-	src, dst, f, seq, ack, win, mss := r.segment()
-	return inet.AppendTCP(b, src, dst, f, seq, ack, win, mss, int(r.Ret))
+	_, _, f, seq, ack, win, mss := r.segment()
+	b = append(re.appendAddr(append(re.appendAddr(b, r.A[0]), " > "...), r.A[1]), ' ')
+	return tcp.AppendSegment(b, f, seq, ack, win, mss, int(r.Ret))
+}
+
+// appendAddr appends the IPv4 address and port packed in w (packAddr):
+// kept from the last two formatted, as a connection's segments name the
+// same two again and again (in JSON twice a segment: the sentence and
+// the packet's fields). A nil re formats it anew.
+func (re *RecordEvent) appendAddr(b []byte, w uint64) []byte {
+	if re == nil {
+		return unpackAddr(w).AppendTo(b)
+	}
+	for i := range re.addrs {
+		if a := &re.addrs[i]; a.kept && a.w == w {
+			return append(b, a.text...)
+		}
+	}
+	a := &re.addrs[re.older]
+	re.older = 1 - re.older
+	a.w, a.kept, a.text = w, true, unpackAddr(w).AppendTo(a.text[:0])
+	return append(b, a.text...)
 }
 
 // packetEvent returns a RecordSegment's Event.Packet, as packetEvent
 // makes it, in re's scratch space.
 func (r *Record) packetEvent(re *RecordEvent) *PacketEvent {
-	src, dst, f, seq, ack, win, _ := r.segment()
+	_, _, f, seq, ack, win, _ := r.segment()
 	p := &re.packet
-	re.name = src.AppendTo(re.name[:0])
-	re.via = dst.AppendTo(re.via[:0])
+	re.name = re.appendAddr(re.name[:0], r.A[0])
+	re.via = re.appendAddr(re.via[:0], r.A[1])
 	*p = PacketEvent{Proto: "tcp", Src: re.str(&re.objs, re.name), Dst: re.str(&re.objs, re.via),
 		Flags: f.String(), Seq: seq, Win: win, Len: int(r.Ret)}
 	if f&tcp.ACK != 0 {
