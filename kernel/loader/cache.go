@@ -50,7 +50,11 @@ func LoadShared(name string, data []byte, limit uint64) (*Image, error) {
 	if imageCache.images == nil || len(imageCache.images) >= cacheMaxImages || imageCache.bytes+len(data) > cacheMaxBytes {
 		imageCache.images, imageCache.bytes = map[string]cachedImage{}, 0
 	}
-	if _, ok := imageCache.images[string(data)]; !ok {
+	c, ok = imageCache.images[string(data)]
+	if ok && c.limit == limit {
+		return c.img, nil // another goroutine parsed the same bytes meanwhile: its Image is the one shared
+	}
+	if !ok {
 		imageCache.bytes += len(data)
 	}
 	imageCache.images[string(data)] = cachedImage{limit: limit, img: img}

@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"slices"
 	"sync"
 	"testing"
 
@@ -33,8 +34,10 @@ func TestLoadShared(t *testing.T) {
 			t.Fatalf("LoadShared differs from Load (-Load +LoadShared):\n%s", diff)
 		}
 	}
+	// The goroutines may each have parsed the bytes (they ask at once);
+	// the Image kept is one of theirs.
 	again, _ := LoadShared("other", data, userLimit)
-	if again != imgs[0] && again != imgs[len(imgs)-1] {
+	if !slices.Contains(imgs, again) {
 		t.Error("the same bytes were parsed again")
 	}
 	other := goodELF()
