@@ -1,72 +1,101 @@
 #!/usr/bin/env bash
-# bench-trace.sh: what tracing costs a whole `ipcsim exec` of the pipe
-# ping-pong, as issue 13 measured it: the run untraced, traced as text and
-# as JSON to a file (--trace=/dev/null: sim.TraceWriter, which makes the
-# lines of the kernel's Records on a second goroutine). Then the same
-# program as a scenario: `ipcsim test` of it (untraced: it has no
-# want/trace section) and `ipcsim run` of it as text and JSON (the trace to
-# standard output, here /dev/null, through a TraceWriter too), and with
-# --pid=2. Then exec --trace with standard error a file (the lines made by
-# a TraceWriter too, and buffered), and the socketpair ping-pong (musl)
-# untraced and traced to a file, N/2 round trips. Then each of the other ping-pongs of
-# testdata/bench/musl (message queues, signals, TCP) untraced and traced
-# to a file as text, N/4 round trips. For each,
-# the wall clock and the CPU time (user + system, every thread) in ms, RUNS
-# runs (default 5) alternating, N round trips (default 200000). Run it on an
-# idle machine with both CPUs free: the wall clock is what a user waits,
-# the CPU time what the trace costs in all. IPCSIM names the binary to
-# time (default: go build of this tree). Needs GNU time (/usr/bin/time).
+# bench-trace.sh: what tracing costs whole ipcsim runs, as issue 13 measures
+# it: each run untraced and traced as text and as JSON, against the same
+# binary untraced, by wall clock and by CPU time (user + system, every
+# thread), in ms. The medians of RUNS runs (default 5), the runs of one
+# row alternating, and each traced median's ratio to the untraced one.
+#
+# The rows: the pipe ping-pong (N round trips, default 200000) under
+# `ipcsim exec`, its trace to a file of its own (--trace=/dev/null: a
+# sim.TraceWriter makes the lines of the kernel's Records on a second
+# goroutine) and to standard error, here a file (the lines made by a
+# TraceWriter too, and buffered until the program writes); the same
+# program as a scenario, `ipcsim test` (untraced: it has no want/trace
+# section) against `ipcsim run` (the trace to standard output, /dev/null);
+# two hosts each running it (N/2 round trips each); then each ping-pong of
+# testdata/bench/musl (socketpair, message queues, signals, TCP) under exec,
+# N/2 round trips.
+#
+# Run it on an idle machine. PIN runs every command under it: PIN="taskset
+# -c 1" puts the simulation and the TraceWriter's goroutine on one CPU,
+# where wall clock and CPU time are the same thing; without it, the wall
+# clock is what a user waits and the CPU time what the trace costs in all.
+# IPCSIM names the binary to time (default: go build of this tree). Needs
+# GNU time (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
 n=${N:-200000}
+pin=${PIN:-}
 bin=${IPCSIM:-}
-if [ -z "$bin" ]; then
-	bin=$(mktemp -d)/ipcsim
-	go build -o "$bin" ./cmd/ipcsim
-fi
-prog=testdata/bench/bin/pipepingpong
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-cp "$prog" "$dir/"
-cat >"$dir/pingpong.txtar" <<EOF
+if [ -z "$bin" ]; then
+	bin=$dir/ipcsim
+	go build -o "$bin" ./cmd/ipcsim
+fi
+cp testdata/bench/bin/pipepingpong "$dir/"
+cat >"$dir/one.txtar" <<EOF
 # bench-trace.sh's scenario: pipepingpong $n, checked by its exit only.
 machine mem=16M quantum=10000 trapcost=0 seed=1
 spawn pipepingpong $n
 expect exit pipepingpong 0
 EOF
+cat >"$dir/two.txtar" <<EOF
+# bench-trace.sh's scenario: two hosts, each running pipepingpong $((n / 2)).
+machine mem=16M quantum=10000 trapcost=0 seed=1
+host alice ip=10.0.0.1
+host bob ip=10.0.0.2
+spawn on alice pipepingpong $((n / 2))
+spawn on bob pipepingpong $((n / 2))
+expect exit on alice pipepingpong 0
+expect exit on bob pipepingpong 0
+EOF
 
-# measure CMD...: "wall/cpu" in ms, standard output and error to /dev/null.
+# measure CMD...: "wall/cpu" in ms, standard output to /dev/null and
+# standard error to a file, removed first: truncating the last run's trace
+# (hundreds of MB) would be timed otherwise.
 measure() {
 	local start end cpu
+	rm -f "$dir/stderr"
 	start=$(date +%s%N)
-	/usr/bin/time -o "$dir/time" -f "%U %S" "$@" >/dev/null 2>"$dir/stderr"
+	/usr/bin/time -o "$dir/time" -f "%U %S" $pin env -i "$@" >/dev/null 2>"$dir/stderr"
 	end=$(date +%s%N)
-	cpu=$(awk '{printf "%d", ($1 + $2) * 1000}' "$dir/time")
+	cpu=$(tail -1 "$dir/time" | awk '{printf "%d", ($1 + $2) * 1000}')
 	echo "$(((end - start) / 1000000))/$cpu"
 }
-sock=testdata/bench/musl/bin/sockpingpong
 
-echo "wall/cpu ms of ipcsim exec $prog $n; then of ipcsim test and run of it as a scenario"
-for ((r = 1; r <= runs; r++)); do
-	echo "exec: untraced $(measure "$bin" exec "$prog" "$n")" \
-		"text $(measure "$bin" exec --trace=/dev/null "$prog" "$n")" \
-		"json $(measure "$bin" exec --format=json --trace=/dev/null "$prog" "$n")" \
-		"| test $(measure "$bin" test "$dir/pingpong.txtar")" \
-		"run text $(measure "$bin" run "$dir/pingpong.txtar")" \
-		"run json $(measure "$bin" run --format=json "$dir/pingpong.txtar")" \
-		"run --pid=2 $(measure "$bin" run --pid=2 "$dir/pingpong.txtar")" \
-		"| exec 2>file $(measure "$bin" exec --trace "$prog" "$n")" \
-		"| sock: untraced $(measure "$bin" exec "$sock" $((n / 2)))" \
-		"text $(measure "$bin" exec --trace=/dev/null "$sock" $((n / 2)))"
-done
+# median N...: the middle of the numbers.
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
-echo "wall/cpu ms of ipcsim exec PROG $((n / 4)), untraced and --trace=/dev/null"
-for ((r = 1; r <= runs; r++)); do
-	line=""
-	for p in msgqpingpong mqpingpong sigwaitpingpong sigsuspendpingpong tcppingpong; do
-		prog=testdata/bench/musl/bin/$p
-		line+="$p: $(measure "$bin" exec "$prog" $((n / 4))) $(measure "$bin" exec --trace=/dev/null "$prog" $((n / 4))) | "
+# row NAME UNTRACED TEXT JSON: the medians of RUNS alternating runs of three
+# commands (each a string of words), and the traced ones' ratios.
+row() {
+	local name=$1 i r x
+	local -a cmds=("$2" "$3" "$4") walls=("" "" "") cpus=("" "" "")
+	for ((r = 1; r <= runs; r++)); do
+		for i in 0 1 2; do
+			x=$(measure ${cmds[i]})
+			walls[i]+=" ${x%/*}" cpus[i]+=" ${x#*/}"
+		done
+	done
+	local w0 c0 line w c
+	w0=$(median ${walls[0]}) c0=$(median ${cpus[0]})
+	line="$name: untraced $w0/$c0"
+	for i in 1 2; do
+		w=$(median ${walls[i]}) c=$(median ${cpus[i]})
+		line+=" | $([ $i = 1 ] && echo text || echo json) $w/$c ($(awk -v a="$w" -v b="$w0" 'BEGIN {printf "%.2f", a / b}')x, CPU $(awk -v a="$c" -v b="$c0" 'BEGIN {printf "%.2f", a / b}')x)"
 	done
 	echo "$line"
+}
+
+prog=$dir/pipepingpong
+echo "medians of $runs runs, wall/CPU ms${pin:+, under $pin}"
+row "pipe, exec" "$bin exec $prog $n" "$bin exec --trace=/dev/null $prog $n" "$bin exec --format=json --trace=/dev/null $prog $n"
+row "pipe, exec 2>file" "$bin exec $prog $n" "$bin exec --trace $prog $n" "$bin exec --format=json --trace $prog $n"
+row "pipe, run" "$bin test $dir/one.txtar" "$bin run $dir/one.txtar" "$bin run --format=json $dir/one.txtar"
+row "two hosts, run" "$bin test $dir/two.txtar" "$bin run $dir/two.txtar" "$bin run --format=json $dir/two.txtar"
+for p in sockpingpong msgqpingpong mqpingpong sigwaitpingpong sigsuspendpingpong tcppingpong; do
+	prog=testdata/bench/musl/bin/$p
+	row "$p, exec" "$bin exec $prog $((n / 2))" "$bin exec --trace=/dev/null $prog $((n / 2))" "$bin exec --format=json --trace=/dev/null $prog $((n / 2))"
 done
