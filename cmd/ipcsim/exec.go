@@ -121,13 +121,13 @@ func cmdExec(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// The lines are made on another core and wait in a buffer until
 		// the program does something that could be seen after them
 		// (sharedStderr).
-		shared := newSharedStderr(stderr)
-		defer shared.close()
-		cfg.TraceLog = shared.traceTo(*format == "json", func() {
+		shared := newSharedStderr(stderr, func() {
 			if k := machine.Load(); k != nil { // none yet: nothing to stop
 				k.Interrupt()
 			}
 		})
+		defer shared.close()
+		cfg.TraceLog = shared.traceTo(*format == "json")
 		stderr = shared.program() // ipcsim's own messages too, after the lines before them
 		cfg.Stderr, cfg.Stdout = stderr, shared.before(stdout)
 		if stdin != nil {

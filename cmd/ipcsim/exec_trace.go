@@ -39,7 +39,7 @@ type sharedStderr struct {
 	w        io.Writer
 	bw       *bufio.Writer
 	trace    *sim.TraceWriter // its lines go to bw; nil: they come by Write, made in place
-	stop     func()           // stops the machine, at a signal; nil: none to stop
+	stop     func()           // stops the machine, at a signal (nil: none); set before the signal's goroutine starts
 	sigs     chan os.Signal
 	written  chan struct{} // closed by close once the trace is written
 	done     chan struct{} // closed by close
@@ -53,9 +53,11 @@ type sharedStderr struct {
 const signalFlushWait = 200 * time.Millisecond
 
 // newSharedStderr buffers w and writes the buffer when a signal ends
-// ipcsim, until close. The trace's lines come by Write until traceTo.
-func newSharedStderr(w io.Writer) *sharedStderr {
-	s := &sharedStderr{w: w, bw: bufio.NewWriterSize(w, 64<<10), sigs: make(chan os.Signal, 1),
+// ipcsim, until close, after calling stop (nil: none) to stop the machine,
+// so that the run's end writes the trace so far. The trace's lines come
+// by Write until traceTo.
+func newSharedStderr(w io.Writer, stop func()) *sharedStderr {
+	s := &sharedStderr{w: w, bw: bufio.NewWriterSize(w, 64<<10), stop: stop, sigs: make(chan os.Signal, 1),
 		written: make(chan struct{}), done: make(chan struct{}), finished: make(chan struct{})}
 	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP} {
 		if !signal.Ignored(sig) { // Notify would catch what was ignored
@@ -79,11 +81,10 @@ func newSharedStderr(w io.Writer) *sharedStderr {
 }
 
 // traceTo makes a TraceWriter of the trace, in format json or text, whose
-// lines go to the buffer, and takes stop, which stops the machine (at a
-// signal, so that the run's end writes the trace so far). The TraceWriter
-// is the machine's kernel.Config.TraceLog; close closes it.
-func (s *sharedStderr) traceTo(json bool, stop func()) *sim.TraceWriter {
-	s.trace, s.stop = sim.NewTraceWriter(s, json, nil, 0, nil), stop
+// lines go to the buffer: the machine's kernel.Config.TraceLog. close
+// closes it. Only the machine's goroutine uses it (syncTrace, close).
+func (s *sharedStderr) traceTo(json bool) *sim.TraceWriter {
+	s.trace = sim.NewTraceWriter(s, json, nil, 0, nil)
 	return s.trace
 }
 

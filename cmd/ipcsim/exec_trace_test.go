@@ -25,7 +25,7 @@ func (f *failOnce) Write(p []byte) (int, error) {
 // out after the trace's lines since; the lines that failed are dropped.
 func TestSharedStderrRetries(t *testing.T) {
 	w := &failOnce{}
-	s := newSharedStderr(w)
+	s := newSharedStderr(w, nil)
 	s.Write([]byte("line 1\n"))
 	if n, err := s.program().Write([]byte("first\n")); n != 0 || err == nil {
 		t.Errorf("the failed write: %d, %v; want 0 and the error", n, err)
