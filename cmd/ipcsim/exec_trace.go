@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -42,6 +43,7 @@ type sharedStderr struct {
 	stop     func()           // stops the machine, at a signal (nil: none); set before the signal's goroutine starts
 	sigs     chan os.Signal
 	written  chan struct{} // closed by close once the trace is written
+	reading  atomic.Bool   // the machine waits in a read of ipcsim's standard input (readAfter)
 	done     chan struct{} // closed by close
 	finished chan struct{} // closed when the signal's goroutine has returned
 }
@@ -96,10 +98,11 @@ func (s *sharedStderr) die(sig os.Signal) {
 	signal.Reset(sig)
 	deadline := make(chan struct{}) // closed: every wait below is over
 	time.AfterFunc(signalFlushWait, func() { close(deadline) })
-	if s.stop != nil {
+	if s.stop != nil && !s.reading.Load() {
 		// The run ends, and close writes the trace so far, unless the
-		// machine waits for the host's input (and its lines are out) or
-		// the writer is stuck.
+		// writer is stuck. A machine that waits for the host's input
+		// would not see the stop until the input came; its lines went
+		// out before the read.
 		s.stop()
 		select {
 		case <-s.written:
@@ -226,5 +229,7 @@ type readAfter struct {
 
 func (r readAfter) Read(b []byte) (int, error) {
 	r.s.flush()
+	r.s.reading.Store(true)
+	defer r.s.reading.Store(false)
 	return r.r.Read(b)
 }
