@@ -195,15 +195,14 @@ func (p programStderr) Write(b []byte) (int, error) {
 	p.s.syncTrace()
 	p.s.mu.Lock()
 	defer p.s.mu.Unlock()
-	if _, err := p.s.writeLocked(b); err != nil {
-		return 0, err
-	}
 	if err := p.s.flushLocked(); err != nil {
-		// b comes last: whatever went out, it did not all go. As a
-		// write(2) to a broken pipe: nothing written, and the error.
+		// The lines before b did not all go out: as a write(2) to a
+		// broken pipe, nothing of b is written, and the error.
 		return 0, err
 	}
-	return len(b), nil
+	// b itself, as the program's write(2) would go: what part of it went
+	// out, if not all, and why.
+	return p.s.w.Write(b)
 }
 
 // before returns w, written to only after the lines waiting.

@@ -41,3 +41,34 @@ func TestSharedStderrRetries(t *testing.T) {
 		t.Errorf("written %q", got)
 	}
 }
+
+// partial is a writer that takes at most room bytes in all, then fails.
+type partial struct {
+	room int
+	b    strings.Builder
+}
+
+func (p *partial) Write(b []byte) (int, error) {
+	n := min(len(b), p.room)
+	p.room -= n
+	p.b.Write(b[:n])
+	if n < len(b) {
+		return n, errors.New("no space left on device")
+	}
+	return n, nil
+}
+
+// TestSharedStderrPartial: a write of the program's that goes out in part
+// says how much went, after the trace's lines before it, as write(2) does.
+func TestSharedStderrPartial(t *testing.T) {
+	w := &partial{room: 10}
+	s := newSharedStderr(w, nil)
+	s.Write([]byte("line\n"))
+	if n, err := s.program().Write([]byte("0123456789")); n != 5 || err == nil {
+		t.Errorf("the write: %d, %v; want 5 and the error", n, err)
+	}
+	s.close()
+	if got := w.b.String(); got != "line\n01234" {
+		t.Errorf("written %q", got)
+	}
+}
