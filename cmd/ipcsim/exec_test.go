@@ -357,6 +357,17 @@ func TestExecTraceSharesStderr(t *testing.T) {
 // ignoreINT, its standard error stderr. The child is killed after a minute.
 func traceChild(t *testing.T, test, n string, ignoreINT bool, stderr *os.File) *exec.Cmd {
 	t.Helper()
+	cmd := childCommand(t, test, "IPCSIM_TRACE_N="+n, ignoreINT)
+	cmd.Stderr = stderr
+	startChild(t, cmd)
+	return cmd
+}
+
+// childCommand is this test binary running only the test named test,
+// with env (NAME=VALUE) added to its environment, through sh, whose trap
+// ignores SIGINT, if ignoreINT.
+func childCommand(t *testing.T, test, env string, ignoreINT bool) *exec.Cmd {
+	t.Helper()
 	self, err := filepath.Abs(os.Args[0])
 	if err != nil {
 		t.Fatal(err)
@@ -365,14 +376,18 @@ func traceChild(t *testing.T, test, n string, ignoreINT bool, stderr *os.File) *
 	if ignoreINT {
 		cmd = exec.Command("sh", "-c", `trap '' INT; exec "$0" "$@"`, self, "-test.run=^"+test+"$")
 	}
-	cmd.Env = append(os.Environ(), "IPCSIM_TRACE_N="+n)
-	cmd.Stderr = stderr
+	cmd.Env = append(os.Environ(), env)
+	return cmd
+}
+
+// startChild starts cmd, which is killed after a minute.
+func startChild(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	done := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() })
 	t.Cleanup(func() { done.Stop() })
-	return cmd
 }
 
 // traceChildMain is the child of traceChild: ipcsim exec --trace.
@@ -556,27 +571,19 @@ func TestExecTraceSignalStopsTheMachine(t *testing.T) {
 		os.Exit(Main([]string{"exec", "--trace", "--quantum=20000000", prog}, os.Stdin, os.Stdout, os.Stderr))
 	}
 	prog := assemble(t, "readyloop", readyLoopSrc)
-	self, err := filepath.Abs(os.Args[0])
-	if err != nil {
-		t.Fatal(err)
-	}
 	var trace []byte
 	for try := 0; try < 3; try++ {
 		f, err := os.Create(filepath.Join(t.TempDir(), "trace"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command(self, "-test.run=^TestExecTraceSignalStopsTheMachine$")
-		cmd.Env = append(os.Environ(), "IPCSIM_TRACE_PROG="+prog)
+		cmd := childCommand(t, "TestExecTraceSignalStopsTheMachine", "IPCSIM_TRACE_PROG="+prog, false)
 		cmd.Stderr = f
 		out, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		kill := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() })
+		startChild(t, cmd)
 		if _, err := io.ReadFull(out, make([]byte, len("ready\n"))); err != nil {
 			t.Fatal(err)
 		}
@@ -585,7 +592,6 @@ func TestExecTraceSignalStopsTheMachine(t *testing.T) {
 			t.Fatal(err)
 		}
 		end := cmd.Wait()
-		kill.Stop()
 		f.Close()
 		if !killedBy(end, syscall.SIGINT) {
 			t.Fatalf("ipcsim exec --trace, ^C: %v; want killed by SIGINT", end)
