@@ -50,14 +50,16 @@ type lineWriter struct {
 	_        [64]byte // nothing of the TraceWriter's, or of another object, on its cache lines
 	mu       sync.Mutex
 	inFlight int // batches sent and not yet written
-	json     bool
-	hosts    []string
-	width    int
-	w        io.Writer
-	out      []byte             // lines to write to w
-	err      error              // the first error of w
-	r        kernel.Record      // the Record whose line is being made
-	re       kernel.RecordEvent // each Event is formatted and forgotten
+	// The TraceWriter's json, hosts and width, kept here too: the
+	// goroutine then reads nothing on the simulation's cache lines.
+	json  bool
+	hosts []string
+	width int
+	w     io.Writer
+	out   []byte             // lines to write to w
+	err   error              // the first error of w
+	r     kernel.Record      // the Record whose line is being made
+	re    kernel.RecordEvent // each Event is formatted and forgotten
 
 	// The start of the last line (appendCycle).
 	cycle     uint64
@@ -272,7 +274,7 @@ func (l *lineWriter) writeBatch(b *traceBatch) {
 			} else {
 				r.RecordTail = kernel.RecordTail{}
 			}
-			l.out = l.appendRecordLine(l.out, r, host, &l.re, &l.seen)
+			l.out = l.appendRecordLine(l.out, r, host)
 		}
 		if len(l.out) >= 64<<10 {
 			l.flush()
@@ -292,14 +294,14 @@ func (l *lineWriter) flush() {
 // newline included, made from the rest of the line of a Record seen
 // before if there was one (seenLines), and the line's rest kept for the
 // next one otherwise.
-func (l *lineWriter) appendRecordLine(out []byte, r *kernel.Record, host int, re *kernel.RecordEvent, seen *seenLines) []byte {
+func (l *lineWriter) appendRecordLine(out []byte, r *kernel.Record, host int) []byte {
 	if r.Kind == kernel.RecordSegment {
 		// Its sequence and acknowledgment numbers differ at every
 		// segment: never seen before, it would only push out a line
 		// that is.
-		return appendLine(out, re.Event(r, l.hosts[host]), l.json, l.width)
+		return appendLine(out, l.re.Event(r, l.hosts[host]), l.json, l.width)
 	}
-	slot := seen.slot(r, host)
+	slot := l.seen.slot(r, host)
 	if slot.seen {
 		out = append(l.appendCycle(out, r.Cycle), slot.rest...)
 		if slot.msg {
@@ -308,7 +310,7 @@ func (l *lineWriter) appendRecordLine(out []byte, r *kernel.Record, host int, re
 		return out
 	}
 	start := len(out)
-	out = appendLine(out, re.Event(r, l.hosts[host]), l.json, l.width)
+	out = appendLine(out, l.re.Event(r, l.hosts[host]), l.json, l.width)
 	var cycle [32]byte
 	n := len(l.appendCycle(cycle[:0], r.Cycle))
 	slot.seen, slot.msg = true, false

@@ -238,8 +238,7 @@ func TestSeenLines(t *testing.T) {
 			hosts[i] = fmt.Sprintf("h%d", i)
 		}
 		w := &lineWriter{json: json, hosts: hosts, width: 5}
-		var seen seenLines
-		var re kernel.RecordEvent
+		seen := &w.seen
 		r := kernel.Record{RecordHead: kernel.RecordHead{Kind: kernel.RecordCall, Sysno: 64, A: [3]uint64{4, 0x3fffffe71b, 1}, Ret: 1, PID: 2, Obj: 1, N: 1, Buf: [8]byte{'x'}}}
 		fresh := func(r kernel.Record, host int) string {
 			var re kernel.RecordEvent
@@ -252,16 +251,16 @@ func TestSeenLines(t *testing.T) {
 		}{{5, 0, false}, {700, 0, true}, {12345678901, 0, true}, {12345678902, 1, false}, {12345678903, 0, true}, {7, 1, true}} {
 			r.Cycle = c.cycle
 			require.Equal(t, c.seen, seen.slot(&r, c.host).seen, "cycle %d host %d", c.cycle, c.host)
-			require.Equal(t, fresh(r, c.host), string(w.appendRecordLine(nil, &r, c.host, &re, &seen)))
+			require.Equal(t, fresh(r, c.host), string(w.appendRecordLine(nil, &r, c.host)))
 		}
 		// The same Record on 1,999 other hosts: more than the table holds,
 		// so host 0's line has been pushed out, and is made again.
 		for h := 1; h < len(hosts); h++ {
-			require.Equal(t, fresh(r, h), string(w.appendRecordLine(nil, &r, h, &re, &seen)))
+			require.Equal(t, fresh(r, h), string(w.appendRecordLine(nil, &r, h)))
 		}
 		r.Cycle = 8
 		require.False(t, seen.slot(&r, 0).seen)
-		require.Equal(t, fresh(r, 0), string(w.appendRecordLine(nil, &r, 0, &re, &seen)))
+		require.Equal(t, fresh(r, 0), string(w.appendRecordLine(nil, &r, 0)))
 		require.True(t, seen.slot(&r, 0).seen)
 
 		// A message's number shows in JSON only, at the end of the line: a
@@ -269,11 +268,11 @@ func TestSeenLines(t *testing.T) {
 		// its line has its own number.
 		m := kernel.Record{RecordHead: kernel.RecordHead{Kind: kernel.RecordSyscall, Sysno: 189, A: [3]uint64{0, 0x3fffffe6e0, 8}, PID: 2, Buf: [8]byte{'q', '#', '0'}},
 			RecordTail: kernel.RecordTail{Msg: 9, Name: 3}}
-		require.Equal(t, fresh(m, 0), string(w.appendRecordLine(nil, &m, 0, &re, &seen)))
+		require.Equal(t, fresh(m, 0), string(w.appendRecordLine(nil, &m, 0)))
 		for _, msg := range []uint64{10, 1234567890123} {
 			m.Msg, m.Cycle = msg, msg+5
 			require.True(t, seen.slot(&m, 0).seen)
-			require.Equal(t, fresh(m, 0), string(w.appendRecordLine(nil, &m, 0, &re, &seen)))
+			require.Equal(t, fresh(m, 0), string(w.appendRecordLine(nil, &m, 0)))
 		}
 	}
 }
