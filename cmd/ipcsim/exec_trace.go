@@ -123,16 +123,11 @@ func (s *sharedStderr) die(sig os.Signal) {
 	select {} // until the signal ends the process
 }
 
-// Write takes lines of the trace: they wait in the buffer.
+// Write takes lines of the trace: they wait in the buffer. After an
+// error the buffer starts afresh, as flushLocked does.
 func (s *sharedStderr) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.writeLocked(p)
-}
-
-// writeLocked buffers p, with mu held, and starts the buffer afresh
-// after an error, as flushLocked does.
-func (s *sharedStderr) writeLocked(p []byte) (int, error) {
 	n, err := s.bw.Write(p)
 	if err != nil {
 		s.bw.Reset(s.w)
