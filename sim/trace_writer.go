@@ -61,7 +61,7 @@ type lineWriter struct {
 	r     kernel.Record      // the Record whose line is being made
 	re    kernel.RecordEvent // each Event is formatted and forgotten
 
-	// The start of the last line (appendCycle).
+	// The start of the last line (lineStart).
 	cycle     uint64
 	cycleKept bool
 	cycleLen  int
@@ -303,7 +303,7 @@ func (l *lineWriter) appendRecordLine(out []byte, r *kernel.Record, host int) []
 	}
 	slot := l.seen.slot(r, host)
 	if slot.seen {
-		out = append(l.appendCycle(out, r.Cycle), slot.rest...)
+		out = append(append(out, l.lineStart(r.Cycle)...), slot.rest...)
 		if slot.msg {
 			out = append(strconv.AppendUint(out, r.Msg, 10), "}\n"...)
 		}
@@ -311,8 +311,7 @@ func (l *lineWriter) appendRecordLine(out []byte, r *kernel.Record, host int) []
 	}
 	start := len(out)
 	out = appendLine(out, l.re.Event(r, l.hosts[host]), l.json, l.width)
-	var cycle [32]byte
-	n := len(l.appendCycle(cycle[:0], r.Cycle))
+	n := len(l.lineStart(r.Cycle))
 	slot.seen, slot.msg = true, false
 	rest := out[start+n:]
 	if r.Msg != 0 && l.json {
@@ -330,11 +329,12 @@ func (l *lineWriter) appendRecordLine(out []byte, r *kernel.Record, host int) []
 	return out
 }
 
-// appendCycle appends the start of a line, which is all that depends on the
+// lineStart returns the start of a line, which is all that depends on the
 // event's cycle: the cycle in 9 columns in text, the first field in JSON.
 // Several events in a row often share a cycle (a write, the wakeup it
-// makes, the switch that follows): the last one's start is kept.
-func (l *lineWriter) appendCycle(b []byte, cycle uint64) []byte {
+// makes, the switch that follows): the last one's start is kept. The
+// bytes are valid until the next call.
+func (l *lineWriter) lineStart(cycle uint64) []byte {
 	if !l.cycleKept || cycle != l.cycle {
 		var start []byte
 		if l.json {
@@ -344,14 +344,14 @@ func (l *lineWriter) appendCycle(b []byte, cycle uint64) []byte {
 		}
 		l.cycle, l.cycleLen, l.cycleKept = cycle, len(start), true
 	}
-	return append(b, l.cycleText[:l.cycleLen]...)
+	return l.cycleText[:l.cycleLen]
 }
 
 // seenLines keeps the lines of Records seen lately, but for their cycle.
 // A program's loop makes the same Records again and again but for their
 // cycle: the same call on the same descriptor with the same buffer and
 // bytes, the same wakeup, the same switch. A Record's line is its cycle
-// (appendCycle) and a rest made of its other fields and its host's name
+// (lineStart) and a rest made of its other fields and its host's name
 // alone, so the rest of a Record seen before is the rest kept for it. In
 // the ping-pong every Record after the first round trip is one seen, and
 // its line costs a fraction of what making it does (BENCHMARKS.md,
@@ -370,7 +370,7 @@ type seenLine struct {
 	seen bool
 	msg  bool   // the rest ends before the message's number, and "}\n"
 	used uint64 // the clock when it was last used
-	rest []byte // its line after appendCycle's part
+	rest []byte // its line after lineStart's part
 }
 
 // slot returns the slot of r of host number host: seen if it holds r's
