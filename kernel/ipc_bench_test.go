@@ -33,3 +33,12 @@ func BenchmarkSigsuspendPingPong(b *testing.B) {
 	b.ReportAllocs()
 	runMuslBench(b, "sigsuspendpingpong", b.N)
 }
+
+// BenchmarkThreadPingPong: two threads of one process, each waking the
+// other with a POSIX semaphore: futex wait and wake (musl/threadpingpong;
+// musl's sem_wait spins a hundred times before it sleeps, which the
+// round trip's simulated instructions show).
+func BenchmarkThreadPingPong(b *testing.B) {
+	b.ReportAllocs()
+	runMuslBench(b, "threadpingpong", b.N)
+}

@@ -95,7 +95,7 @@ row "pipe, exec" "$bin exec $prog $n" "$bin exec --trace=/dev/null $prog $n" "$b
 row "pipe, exec 2>file" "$bin exec $prog $n" "$bin exec --trace $prog $n" "$bin exec --format=json --trace $prog $n"
 row "pipe, run" "$bin test $dir/one.txtar" "$bin run $dir/one.txtar" "$bin run --format=json $dir/one.txtar"
 row "two hosts, run" "$bin test $dir/two.txtar" "$bin run $dir/two.txtar" "$bin run --format=json $dir/two.txtar"
-for p in sockpingpong msgqpingpong mqpingpong sigwaitpingpong sigsuspendpingpong tcppingpong; do
+for p in sockpingpong msgqpingpong mqpingpong sigwaitpingpong sigsuspendpingpong tcppingpong threadpingpong; do
 	prog=testdata/bench/musl/bin/$p
 	row "$p, exec" "$bin exec $prog $((n / 2))" "$bin exec --trace=/dev/null $prog $((n / 2))" "$bin exec --format=json --trace=/dev/null $prog $((n / 2))"
 done

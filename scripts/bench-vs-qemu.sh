@@ -98,11 +98,12 @@ if has pingpong; then
 	run "TCP loopback ping-pong $n" $n "$m/tcppingpong" $n
 	run "signal sigwaitinfo ping-pong $n" $n "$m/sigwaitpingpong" $n
 	run "signal sigsuspend ping-pong $n" $n "$m/sigsuspendpingpong" $n
+	run "threads, futex ping-pong $n" $n "$m/threadpingpong" $n
 fi
 if has steady; then
 	n=$steady_n
 	for prog in "$b/pipepingpong" "$m/msgqpingpong" "$m/mqpingpong" "$m/sockpingpong" \
-		"$m/tcppingpong" "$m/sigwaitpingpong" "$m/sigsuspendpingpong"; do
+		"$m/tcppingpong" "$m/sigwaitpingpong" "$m/sigsuspendpingpong" "$m/threadpingpong"; do
 		medians "$prog" 0
 		i0=$im q0=$qm
 		medians "$prog" "$n"

@@ -68,7 +68,7 @@ func BenchmarkTraceWriterJSON(b *testing.B) { benchTrace(b, "writer json") }
 // of the other ping-pongs of issue 13 (testdata/bench/musl): one op is a
 // round trip. Run it with GOMAXPROCS=2, as BenchmarkTraceWriterText.
 func BenchmarkTraceIPC(b *testing.B) {
-	for _, prog := range []string{"sockpingpong", "msgqpingpong", "mqpingpong", "sigwaitpingpong", "sigsuspendpingpong", "tcppingpong"} {
+	for _, prog := range []string{"sockpingpong", "msgqpingpong", "mqpingpong", "sigwaitpingpong", "sigsuspendpingpong", "tcppingpong", "threadpingpong"} {
 		for _, mode := range []string{"off", "writer text"} {
 			b.Run(prog+"/"+strings.Fields(mode)[0], func(b *testing.B) {
 				benchTraceOf(b, filepath.Join("..", "testdata", "bench", "musl", "bin", prog), mode)
