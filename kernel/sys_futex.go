@@ -3,6 +3,7 @@ package kernel
 import (
 	"encoding/binary"
 	"fmt"
+	"strconv"
 
 	"ipcsim/abi"
 	"ipcsim/hw"
@@ -164,7 +165,15 @@ func (c *call) futexWait(uaddr uint64, val, bitset uint32, private, absolute boo
 // futexBlock is the sleep of a FUTEX_WAIT on its key's list.
 func (c *call) futexBlock(w *futexWaiter, uaddr uint64, val uint32) error {
 	return &blockError{q: c.t.k.futexList(w.key), rec: w,
-		why: func() string { return fmt.Sprintf("futex at %#x (value %d) until FUTEX_WAKE", uaddr, val) }}
+		appendWhy: func(b []byte) []byte { return appendFutexWhy(b, uaddr, val) }}
+}
+
+// appendFutexWhy appends what a FUTEX_WAIT on the word at uaddr, expected
+// to hold val, waits for: "futex at 0x192d8 (value 0) until FUTEX_WAKE".
+// A Record of the block makes it from the call's arguments (WhyFutex).
+func appendFutexWhy(b []byte, uaddr uint64, val uint32) []byte {
+	b = strconv.AppendUint(append(appendHex(append(b, "futex at "...), uaddr), " (value "...), uint64(val), 10)
+	return append(b, ") until FUTEX_WAKE"...)
 }
 
 // futexWake wakes up to n waiters of key whose bitset meets bitset, in the

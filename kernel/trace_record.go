@@ -23,8 +23,8 @@ import (
 // bytes the call moved, the pipe's state), and AppendText and Event make
 // them, now or later. Filling a Record costs the simulation about a tenth
 // of making the Event (BENCHMARKS.md, "Tracing"). An event the Records do
-// not cover (a thread's, a fault's, a call whose sentence needs more than
-// a Record holds) is an Event, as before.
+// not cover (a fault's, a thread's with a name of its own, a call whose
+// sentence needs more than a Record holds) is an Event, as before.
 //
 // With Config.Trace the kernel turns each Record into its Event at once,
 // so a consumer of events sees no Records. With Config.TraceLog it hands
@@ -103,14 +103,14 @@ const (
 	RecordSegment
 )
 
-// A Record is an event of one of the shapes of RecordKind, in 128 bytes:
+// A Record is an event of one of the shapes of RecordKind, in 144 bytes:
 // a head of one cache line, which is all that most Records use, and a
 // tail that only some need (HasTail): a RecordSyscall's arguments and
 // memory, a TCP call's connection, a sentence's words, a buffer of more
-// than 8 bytes. A writer that hands Records to another core copies the
-// tail only when there is one (sim.TraceWriter): each line more a Record
-// made the traced ping-pong measurably slower. Its task is always its
-// process's first thread (a record's line names no thread).
+// than 7 bytes, the threads an event of threads names. A writer that
+// hands Records to another core copies the tail only when there is one
+// (sim.TraceWriter): each line more a Record made the traced ping-pong
+// measurably slower.
 type Record struct {
 	RecordHead
 	RecordTail
@@ -140,18 +140,25 @@ type RecordHead struct {
 	// or memory the trace cannot read). For a RecordSyscall, 1 if it uses
 	// its tail, 0 if not (kill(2, SIGUSR1) = 0 does not).
 	N uint8
-	// Buf holds the first 8 bytes of memory the event shows, the tail's
+	// Thread says that the event is of a thread other than its process's
+	// first, or (RecordWake, RecordSwitch) that Other is one: the tail's
+	// TID and OtherTID name them (HasTail).
+	Thread bool
+	// Buf holds the first 7 bytes of memory the event shows, the tail's
 	// Ext the rest (bytes).
-	Buf [8]byte
+	Buf [7]byte
 }
 
-// RecordTail is the last 64 bytes of a Record.
+// RecordTail is the last 80 bytes of a Record.
 type RecordTail struct {
-	More [2]uint64 // a RecordSyscall's fourth and fifth arguments
+	More [3]uint64 // a RecordSyscall's fourth to sixth arguments
 	Msg  uint64    // RecordSyscall: the message a message-queue call moved (Event.Msg)
+	// TID is, if Thread, the thread of PID whose event it is, 0 for the
+	// process's first; OtherTID is Other's likewise.
+	TID, OtherTID int32
 	// Mem says which memory a RecordSyscall's arguments show: the bytes
 	// hold each region's in turn, then Name bytes of its Event's Obj (or
-	// of what a RecordSyscallBlock waits for).
+	// of what a RecordSyscallBlock waits for, or WhyFutex).
 	Mem  [3]MemRegion
 	Name uint8
 	Ext  [30]byte // the bytes after Buf
@@ -165,12 +172,15 @@ type MemRegion struct{ Arg, Off, Len uint8 }
 // head's Buf and its tail's Ext.
 const recordBytes = len(RecordHead{}.Buf) + len(RecordTail{}.Ext)
 
-// HasTail reports whether r uses its tail: a RecordSyscall with more than
-// three arguments or memory to show, a TCP call or block, or a Record
-// whose N bytes are more than the head's 8. A Record without one has a
-// tail of zeros. It looks at the head alone: a writer that copied only
-// the head knows from it whether a tail follows.
+// HasTail reports whether r uses its tail: a Record of threads, a
+// RecordSyscall with more than three arguments or memory to show, a TCP
+// call or block, or a Record whose N bytes are more than the head's 7. A
+// Record without one has a tail of zeros. It looks at the head alone: a
+// writer that copied only the head knows from it whether a tail follows.
 func (r *RecordHead) HasTail() bool {
+	if r.Thread {
+		return true
+	}
 	switch r.Kind {
 	case RecordSyscall, RecordSyscallBlock:
 		return r.N == 1
@@ -226,6 +236,11 @@ func (r *Record) arg(i int) uint64 {
 // ShowPointer is Record.N for a buffer shown by its address.
 const ShowPointer = 0xff
 
+// WhyFutex is a RecordSyscallBlock's Name for a FUTEX_WAIT: what it waits
+// for is made from its arguments (appendFutexWhy of A[0] and A[2]), being
+// longer than a Record's bytes.
+const WhyFutex = 0xff
+
 // AppendText appends the record's sentence, the Text of its Event, to b.
 func (r *Record) AppendText(b []byte) []byte {
 	var c *call
@@ -269,7 +284,7 @@ func (r *Record) appendText(b []byte, c *call, re *RecordEvent) []byte {
 		b = strconv.AppendInt(append(b, '/'), int64(r.Other), 10)
 		return append(b, ')')
 	case RecordWake:
-		b = strconv.AppendInt(append(b, "woken by pid "...), int64(r.Other), 10)
+		b = appendWho(append(b, "woken by "...), r.Other, r.OtherTID)
 		b = append(append(append(b, " ("...), abi.Sysno(r.Sysno).String()...), ')')
 		var buf [recordBytes]byte
 		if why := r.text(&buf); len(why) > 0 {
@@ -277,9 +292,9 @@ func (r *Record) appendText(b []byte, c *call, re *RecordEvent) []byte {
 		}
 		return b
 	case RecordSwitch:
-		b = strconv.AppendInt(append(b, "switch pid "...), int64(r.Other), 10)
-		b = strconv.AppendInt(append(b, " -> pid "...), int64(r.PID), 10)
-		b = strconv.AppendInt(append(b, " (pid "...), int64(r.Other), 10)
+		b = appendWho(append(b, "switch "...), r.Other, r.OtherTID)
+		b = appendWho(append(b, " -> "...), r.PID, r.TID)
+		b = appendWho(append(b, " ("...), r.Other, r.OtherTID)
 		return append(append(append(b, " blocked in "...), abi.Sysno(r.Sysno).String()...), ')')
 	}
 	return b
@@ -319,7 +334,7 @@ type RecordEvent struct {
 	c      call              // a RecordSyscall's, for its decoders
 	buf    [recordBytes]byte // a RecordSyscall's Obj
 	packet PacketEvent       // a RecordSegment's
-	args   [5]uint64
+	args   [recordArgs]uint64
 	ret    int64
 	text   []byte
 	texts  textCache
@@ -346,7 +361,7 @@ func (re *RecordEvent) Event(r *Record, host string) *Event {
 	// stay zero. Clearing the whole Event at each Record was a fifth of
 	// this function's time in a profile of BenchmarkTraceWriterJSON.
 	e := &re.e
-	e.Cycle, e.Host, e.PID, e.Text = r.Cycle, host, int(r.PID), re.str(&re.texts, re.text)
+	e.Cycle, e.Host, e.PID, e.TID, e.Text = r.Cycle, host, int(r.PID), int(r.TID), re.str(&re.texts, re.text)
 	e.Kind, e.Syscall, e.Args, e.Ret, e.Obj, e.Via, e.Other = r.Kind.EventKind(), "", nil, nil, "", "", 0
 	e.Errno, e.Signal, e.Msg, e.Packet = "", "", 0, nil
 	switch r.Kind {
@@ -465,9 +480,37 @@ func (k *Kernel) emitRecord(r *Record) {
 	k.trace(k.records.Event(r, k.cfg.Host))
 }
 
-// recordable reports whether t's events may be Records: it is its
-// process's first thread (a Record's line names no thread).
-func (k *Kernel) recordable(t *Task) bool { return !k.noRecords && t != nil && t.TID == t.PID }
+// recordable reports whether t's events may be Records: any thread but
+// one that gave itself a name of its own, which its lines show and a
+// Record has no room for (Event.Thread).
+func (k *Kernel) recordable(t *Task) bool { return !k.noRecords && t != nil && t.ownName() == "" }
+
+// setTask makes t the task of r's event: its PID, and its TID if it is
+// not its process's first thread.
+func (r *Record) setTask(t *Task) {
+	r.PID = int32(t.PID)
+	if t.TID != t.PID {
+		r.Thread, r.TID = true, int32(t.TID)
+	}
+}
+
+// setOther makes t r's Other, as setTask does.
+func (r *Record) setOther(t *Task) {
+	r.Other = int32(t.PID)
+	if t.TID != t.PID {
+		r.Thread, r.OtherTID = true, int32(t.TID)
+	}
+}
+
+// appendWho appends the name of a task in the trace, as Task.appendWho:
+// "pid 4", or "pid 4 tid 5" (tid not 0).
+func appendWho(b []byte, pid, tid int32) []byte {
+	b = strconv.AppendInt(append(b, "pid "...), int64(pid), 10)
+	if tid != 0 {
+		b = strconv.AppendInt(append(b, " tid "...), int64(tid), 10)
+	}
+	return b
+}
 
 // recordFile returns the operations of the open file behind descriptor
 // fd of t if its events may be Records: a pipe(2) end (not a FIFO's,
@@ -502,9 +545,9 @@ func recordNumber(n int) bool { return n > 0 && n <= math.MaxInt32 }
 
 // recordCall traces c's return with ret as a RecordCall, a
 // RecordSocketCall or a RecordInetCall, if it is one: a read or write on
-// a pipe(2) end, a Unix stream socket or a TCP socket (recordFile) by a
-// first thread that returned, with its arguments read now (not at
-// entry), and no fault of the plan.
+// a pipe(2) end, a Unix stream socket or a TCP socket (recordFile) that
+// returned, by a task whose events may be Records (recordable), with its
+// arguments read now (not at entry), and no fault of the plan.
 func (k *Kernel) recordCall(c *call, ret int64) bool {
 	t := c.t
 	if (c.no != abi.SysRead && c.no != abi.SysWrite) || ret < 0 || c.entryArgs != "" || c.inject != nil || !k.recordable(t) {
@@ -516,7 +559,8 @@ func (k *Kernel) recordCall(c *call, ret int64) bool {
 	}
 	n = min(n, traceBytes+1) // as appendBuffer reads: 33 bytes show 32 and "..."
 	r := k.record()
-	r.Kind, r.Sysno, r.A, r.Ret, r.PID = RecordCall, uint16(c.no), [3]uint64{c.a[0], c.a[1], c.a[2]}, ret, int32(t.PID)
+	r.Kind, r.Sysno, r.A, r.Ret = RecordCall, uint16(c.no), [3]uint64{c.a[0], c.a[1], c.a[2]}, ret
+	r.setTask(t)
 	switch f := recordFile(t, c.a[0]).(type) {
 	case *pipeEnd:
 		r.Obj = int32(f.p.ID)
@@ -553,13 +597,14 @@ func (k *Kernel) recordCall(c *call, ret int64) bool {
 
 // recordBlock traces c's going to sleep on blk as a RecordBlock, a
 // RecordSocketBlock or a RecordInetBlock, if it is one: a read of an
-// empty pipe(2), Unix stream socket or TCP socket by a first thread.
+// empty pipe(2), Unix stream socket or TCP socket (recordable).
 func (k *Kernel) recordBlock(t *Task, c *call, blk *blockError) bool {
 	if c.no != abi.SysRead || c.entryArgs != "" || !k.recordable(t) {
 		return false
 	}
 	r := k.record()
-	r.Kind, r.Sysno, r.A, r.PID, r.N = RecordBlock, uint16(c.no), [3]uint64{c.a[0], c.a[1], c.a[2]}, int32(t.PID), ShowPointer
+	r.Kind, r.Sysno, r.A, r.N = RecordBlock, uint16(c.no), [3]uint64{c.a[0], c.a[1], c.a[2]}, ShowPointer
+	r.setTask(t)
 	switch f := recordFile(t, c.a[0]).(type) {
 	case *pipeEnd:
 		if blk != f.emptyBlock {
@@ -584,26 +629,30 @@ func (k *Kernel) recordBlock(t *Task, c *call, blk *blockError) bool {
 }
 
 // recordWake traces the wakeup of t as a RecordWake, if it is one: woken
-// by another first thread's call, saying why in at most recordBytes.
+// by another task's call, saying why in at most recordBytes.
 func (k *Kernel) recordWake(t, by *Task, why string) bool {
 	if by == nil || by == t || by.inCall == nil || by.inCall.no >= 1<<16 || len(why) > recordBytes || !k.recordable(t) || !k.recordable(by) {
 		return false
 	}
 	r := k.record()
-	r.Kind, r.PID, r.Other, r.Sysno = RecordWake, int32(t.PID), int32(by.PID), uint16(by.inCall.no)
+	r.Kind, r.Sysno = RecordWake, uint16(by.inCall.no)
+	r.setTask(t)
+	r.setOther(by)
 	k.emitBytes(r, why)
 	return true
 }
 
 // recordSwitch traces the switch to t as a RecordSwitch, if it is one:
-// from a first thread that blocked in a call to another first thread.
+// from a task that blocked in a call to another.
 func (k *Kernel) recordSwitch(t *Task) bool {
 	from, w := k.last, k.switchReason
 	if from == nil || from == t || w.format != blockedIn || w.t != from || w.no >= 1<<16 || !k.recordable(from) || !k.recordable(t) {
 		return false
 	}
 	r := k.record()
-	r.Kind, r.PID, r.Other, r.Sysno = RecordSwitch, int32(t.PID), int32(from.PID), uint16(w.no)
+	r.Kind, r.Sysno = RecordSwitch, uint16(w.no)
+	r.setTask(t)
+	r.setOther(from)
 	k.emitRecord(r)
 	return true
 }

@@ -18,15 +18,15 @@ import "ipcsim/abi"
 // rendering of each call, and TestRecordsMakeTheSameEvents holds the two
 // ways to the same bytes.
 //
-// A call is one if its first thread made it, every letter of its row in
-// the table is one whose decoder reads nothing but the call's arguments
-// (recordLetters) or memory it can name in advance (recordMemLetters),
-// and its Event has no field but those a RecordSyscall fills: Syscall,
+// A call is one if its task's events may be Records (recordable), every
+// letter of its row in the table is one whose decoder reads nothing but
+// the call's arguments (recordLetters) or memory it can name in advance
+// (recordMemLetters), and its Event has no field but those a
+// RecordSyscall fills: Syscall,
 // Args, Ret, Errno, Signal, and a message queue's Obj and Msg. Reads and
 // writes (Obj, Via), socket sends and receives (Via), prctl (whose
 // arguments depend on its option), ppoll and pselect6 (which show what
-// they found after the result) go as Events, as do calls of more than
-// five arguments.
+// they found after the result) go as Events.
 
 // recordLetters are the letters of the system call table whose decoders
 // render the argument from the call's arguments alone (trace_format.go,
@@ -93,9 +93,10 @@ func (k *Kernel) recordSyscall(c *call, ret int64) bool {
 }
 
 // recordSyscallBlock traces c's going to sleep on blk as a
-// RecordSyscallBlock, if it is one: a call of a first thread whose
-// arguments a Record can show, but a read or a write (whose Event names
-// what it reads, or RecordBlock's), with room for what it waits for.
+// RecordSyscallBlock, if it is one: a call whose arguments a Record can
+// show, but a read or a write (whose Event names what it reads, or
+// RecordBlock's), with room for what it waits for, or a FUTEX_WAIT
+// (WhyFutex).
 func (k *Kernel) recordSyscallBlock(c *call, blk *blockError) bool {
 	if c.no == abi.SysRead || c.no == abi.SysWrite || c.no == abi.SysPrctl {
 		return false
@@ -105,11 +106,18 @@ func (k *Kernel) recordSyscallBlock(c *call, blk *blockError) bool {
 	if r == nil {
 		return false
 	}
+	r.Kind = RecordSyscallBlock
+	if _, ok := blk.rec.(*futexWaiter); ok && c.no == abi.SysFutex {
+		r.Name = WhyFutex // made from the arguments: longer than the bytes
+		k.emitArgs(r, buf[:used])
+		k.moved = moved{}
+		return true
+	}
 	why := k.blockWhy(blk)
 	if len(why) > len(buf)-used {
 		return false // too long for a Record
 	}
-	r.Kind, r.Name = RecordSyscallBlock, uint8(copy(buf[used:], why))
+	r.Name = uint8(copy(buf[used:], why))
 	k.emitArgs(r, buf[:used+len(why)])
 	k.moved = moved{} // noted by a try that did not finish
 	return true
@@ -126,8 +134,8 @@ func (k *Kernel) blockWhy(blk *blockError) []byte {
 // recordArgs starts the kernel's Record of call c, which returned ret
 // (done) or is going to sleep: its process, its call, its arguments, and
 // in buf the memory its sentence shows, used bytes of it. It returns nil
-// if the call cannot be a Record: not a first thread's, shown at entry,
-// of more than five arguments or of a letter a Record cannot show.
+// if the call cannot be a Record: a named thread's (recordable), shown at
+// entry, or of a letter a Record cannot show.
 func (k *Kernel) recordArgs(c *call, ret int64, done bool, buf *[recordBytes]byte) (r *Record, used int) {
 	t := c.t
 	if c.entryArgs != "" || !k.recordable(t) || c.no >= abi.Sysno(len(syscalls)) {
@@ -138,7 +146,8 @@ func (k *Kernel) recordArgs(c *call, ret int64, done bool, buf *[recordBytes]byt
 		return nil, 0
 	}
 	r = k.record()
-	r.Sysno, r.PID = uint16(c.no), int32(t.PID)
+	r.Sysno = uint16(c.no)
+	r.setTask(t)
 	for i := range len(letters) { // the others are whatever the registers held
 		if i < len(r.A) {
 			r.A[i] = c.a[i]
@@ -282,8 +291,12 @@ func (r *Record) appendSyscall(b []byte, c *call) []byte {
 	}
 	var k *Kernel // the decoders of recordLetters use no kernel
 	if r.Kind == RecordSyscallBlock {
+		b = append(k.appendBlocked(b, c), " blocks: "...)
+		if r.Name == WhyFutex {
+			return appendFutexWhy(b, r.A[0], uint32(r.A[2]))
+		}
 		var buf [recordBytes]byte
-		return append(append(k.appendBlocked(b, c), " blocks: "...), r.name(&buf)...)
+		return append(b, r.name(&buf)...)
 	}
 	b = k.appendCall(b, c, r.Ret)
 	return appendRet(append(b, " = "...), r.Ret)

@@ -44,7 +44,7 @@ func recordInet(r *Record, f *inetFile) bool {
 	if !ok1 || !ok2 {
 		return false
 	}
-	r.More, r.Other = [2]uint64{local, far}, 1
+	r.More[0], r.More[1], r.Other = local, far, 1
 	return true
 }
 
@@ -107,7 +107,7 @@ func (k *Kernel) recordSegment(t *Task, e inet.Event) bool {
 	}
 	r.A = [3]uint64{src, dst, uint64(s.Seq)<<32 | uint64(s.Ack)}
 	r.Ret = int64(len(s.Data))
-	r.Buf = [8]byte{byte(s.Window >> 8), byte(s.Window), byte(s.MSS >> 8), byte(s.MSS)}
+	r.Buf = [7]byte{byte(s.Window >> 8), byte(s.Window), byte(s.MSS >> 8), byte(s.MSS)}
 	k.emitRecord(r)
 	return true
 }

@@ -38,7 +38,8 @@ func appendHand(b []byte, no abi.Sysno, queue []byte, typ, size int64, pid int32
 func (k *Kernel) traceHand(t *Task, no abi.Sysno, queue string, typ, size int64, pid int) {
 	if len(queue) <= recordBytes && k.recordable(t) && recordNumber(pid) {
 		r := k.record()
-		r.Kind, r.PID, r.Sysno, r.Ret, r.A[0], r.Other = RecordHand, int32(t.PID), uint16(no), typ, uint64(size), int32(pid)
+		r.Kind, r.Sysno, r.Ret, r.A[0], r.Other = RecordHand, uint16(no), typ, uint64(size), int32(pid)
+		r.setTask(t)
 		k.emitBytes(r, queue)
 		return
 	}
@@ -66,7 +67,8 @@ func (k *Kernel) tracePending(t *Task, sig abi.Signal, info proc.SigInfo, why st
 	}
 	if taker == nil && len(why) <= recordBytes && k.recordable(t) && (other == 0 || recordNumber(other)) {
 		r := k.record()
-		r.Kind, r.PID, r.Obj, r.Other = RecordPending, int32(t.PID), int32(sig), int32(other)
+		r.Kind, r.Obj, r.Other = RecordPending, int32(sig), int32(other)
+		r.setTask(t)
 		if blocked {
 			r.Ret = 1
 		}
@@ -95,7 +97,8 @@ func appendDeliver(b []byte, sig abi.Signal, handler uint64, mask abi.SigSet, fr
 func (k *Kernel) traceDeliver(t *Task, sig abi.Signal, handler uint64, mask abi.SigSet, frame uint64, saved abi.SigSet) {
 	if k.recordable(t) {
 		r := k.record()
-		r.Kind, r.PID, r.Obj = RecordDeliver, int32(t.PID), int32(sig)
+		r.Kind, r.Obj = RecordDeliver, int32(sig)
+		r.setTask(t)
 		r.A, r.Ret = [3]uint64{handler, uint64(mask), frame}, int64(saved)
 		k.emitRecord(r)
 		return
@@ -116,7 +119,8 @@ func appendSigreturn(b []byte, pc uint64, mask abi.SigSet) []byte {
 func (k *Kernel) traceSigreturn(t *Task, pc uint64, mask abi.SigSet) {
 	if k.recordable(t) {
 		r := k.record()
-		r.Kind, r.PID, r.Sysno, r.A[0], r.A[1] = RecordSigreturn, int32(t.PID), uint16(abi.SysRtSigreturn), pc, uint64(mask)
+		r.Kind, r.Sysno, r.A[0], r.A[1] = RecordSigreturn, uint16(abi.SysRtSigreturn), pc, uint64(mask)
+		r.setTask(t)
 		k.emitRecord(r)
 		return
 	}

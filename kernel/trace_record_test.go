@@ -20,12 +20,14 @@ import (
 // recordPrograms are the programs checked against Linux
 // (testdata/linux/programs.txt), whose traces have every shape of Record
 // and their near misses (pipes read, written, blocked on, at EOF, broken,
-// non-blocking, interrupted, used by threads; FIFOs, polls, sockets), and
-// the ping-pongs of pipes and of a socketpair, and the ring.
+// non-blocking, interrupted, used by threads; FIFOs, polls, sockets), the
+// ping-pongs (pipes, sockets, queues, signals, threads), the ring, and
+// programs of threads (testdata/threads: a thread's Records, and Events
+// for a thread with a name of its own).
 func recordPrograms(t *testing.T) [][]string {
 	list, err := os.ReadFile(filepath.Join("..", "testdata", "linux", "programs.txt"))
 	require.NoError(t, err)
-	progs := [][]string{{"bin/pipepingpong", "30"}, {"bin/ring", "5", "40"}}
+	progs := [][]string{{"bin/pipepingpong", "30"}, {"bin/ring", "5", "40"}, {"bin/pipethreads", "10"}, {"bin/prodcons"}, {"bin/counter"}}
 	for _, name := range muslPingPongs {
 		progs = append(progs, []string{"bin/" + name, "30"})
 	}
@@ -38,20 +40,21 @@ func recordPrograms(t *testing.T) [][]string {
 }
 
 // muslPingPongs are the ping-pongs of testdata/bench/musl.
-var muslPingPongs = []string{"sockpingpong", "msgqpingpong", "mqpingpong", "sigwaitpingpong", "sigsuspendpingpong", "tcppingpong"}
+var muslPingPongs = []string{"sockpingpong", "msgqpingpong", "mqpingpong", "sigwaitpingpong", "sigsuspendpingpong", "tcppingpong", "threadpingpong"}
 
-// traceOf runs argv (testdata/linux/bin, pipepingpong, ring and
-// sockpingpong installed at /bin) and returns every event it traces, kept. general makes every event
-// the general way, with no Record; log takes them through a TraceLog that
-// turns the Records into Events as a writer would.
+// traceOf runs argv (testdata/linux/bin and recordPrograms' others
+// installed at /bin) and returns every event it traces, kept. general
+// makes every event the general way, with no Record; log takes them
+// through a TraceLog that turns the Records into Events as a writer
+// would.
 func traceOf(t *testing.T, argv []string, general, log bool) ([]Event, *eventLog) {
 	files := slices.Clone(linuxPrograms(t, filepath.Join("..", "testdata", "linux"))) // shared: the subtests run at once
-	names := []string{"bin/pipepingpong", "bin/ring"}
+	names := []string{"bench/bin/pipepingpong", "bench/bin/ring", "threads/bin/pipethreads", "threads/bin/prodcons", "threads/bin/counter"}
 	for _, name := range muslPingPongs {
-		names = append(names, "musl/bin/"+name)
+		names = append(names, "bench/musl/bin/"+name)
 	}
 	for _, name := range names {
-		b, err := os.ReadFile(filepath.Join("..", "testdata", "bench", name))
+		b, err := os.ReadFile(filepath.Join("..", "testdata", name))
 		require.NoError(t, err)
 		files = append(files, File{Path: "/bin/" + filepath.Base(name), Data: b, Mode: 0755})
 	}
@@ -78,10 +81,14 @@ type eventLog struct {
 	keep    func(*Event)
 	re      RecordEvent
 	records [RecordSegment + 1]int
+	threads [RecordSegment + 1]int // the Records of threads (Record.Thread)
 }
 
 func (l *eventLog) Record(r *Record) {
 	l.records[r.Kind]++
+	if r.Thread {
+		l.threads[r.Kind]++
+	}
 	l.keep(l.re.Event(r, ""))
 }
 func (l *eventLog) Event(e *Event) { l.keep(e) }
@@ -91,7 +98,7 @@ func (l *eventLog) Event(e *Event) { l.keep(e) }
 // general way, every field of it; and the Records are used, every shape.
 func TestRecordsMakeTheSameEvents(t *testing.T) {
 	var mu sync.Mutex
-	var shapes [RecordSegment + 1]int
+	var shapes, threads [RecordSegment + 1]int
 	t.Run("programs", func(t *testing.T) {
 		for _, argv := range recordPrograms(t) {
 			t.Run(strings.Join(argv, " "), func(t *testing.T) {
@@ -110,6 +117,7 @@ func TestRecordsMakeTheSameEvents(t *testing.T) {
 				defer mu.Unlock()
 				for i, n := range l.records {
 					shapes[i] += n
+					threads[i] += l.threads[i]
 				}
 			})
 		}
@@ -119,18 +127,26 @@ func TestRecordsMakeTheSameEvents(t *testing.T) {
 			t.Errorf("no Record of kind %d: the test does not test it", kind)
 		}
 	}
+	// The shapes the thread ping-pong and the programs of threads make
+	// (their pipes, futexes, wakeups and switches).
+	for _, kind := range []RecordKind{RecordCall, RecordBlock, RecordWake, RecordSwitch, RecordSyscall, RecordSyscallBlock} {
+		if threads[kind] == 0 {
+			t.Errorf("no Record of kind %d of a thread: the test does not test it", kind)
+		}
+	}
 }
 
-// TestRecordIsTwoCacheLines: a Record is a head of 64 bytes and a tail of
-// 64, with no padding (a writer compares them whole: sim's seenLines). A
-// batch of them goes from the simulating core to the formatting one
-// (sim.TraceWriter), most as their head alone, and each line more per
-// Record makes the traced ping-pong slower.
-func TestRecordIsTwoCacheLines(t *testing.T) {
+// TestRecordLayout: a Record is a head of one cache line and a tail of
+// 80 bytes, with no padding (a writer compares them whole: sim's
+// seenLines). A batch of them goes from the simulating core to the
+// formatting one (sim.TraceWriter), most as their head alone, and each
+// line more per Record makes the traced ping-pong slower.
+func TestRecordLayout(t *testing.T) {
 	require.EqualValues(t, 64, unsafe.Sizeof(RecordHead{}))
-	require.EqualValues(t, 64, unsafe.Sizeof(RecordTail{}))
-	require.EqualValues(t, 128, unsafe.Sizeof(Record{}))
-	require.EqualValues(t, 64, unsafe.Offsetof(RecordTail{}.Ext)+unsafe.Sizeof(RecordTail{}.Ext))
+	require.EqualValues(t, 64, unsafe.Offsetof(RecordHead{}.Buf)+unsafe.Sizeof(RecordHead{}.Buf))
+	require.EqualValues(t, 80, unsafe.Sizeof(RecordTail{}))
+	require.EqualValues(t, 144, unsafe.Sizeof(Record{}))
+	require.EqualValues(t, 80, unsafe.Offsetof(RecordTail{}.Ext)+unsafe.Sizeof(RecordTail{}.Ext))
 }
 
 // A clusterEventLog is a ClusterLog that makes each Record's Event, as a
@@ -219,7 +235,10 @@ func TestAnyRecordMakesALine(t *testing.T) {
 		for i := range r.A {
 			r.A[i] = rng.Uint64() >> rng.IntN(64)
 		}
-		r.More = [2]uint64{rng.Uint64(), rng.Uint64()}
+		r.More = [3]uint64{rng.Uint64(), rng.Uint64(), rng.Uint64()}
+		if rng.IntN(2) == 0 {
+			r.Thread, r.TID, r.OtherTID = true, int32(rng.IntN(5)), int32(rng.IntN(5))
+		}
 		r.Ret, r.Msg = int64(rng.Uint64()), rng.Uint64()>>rng.IntN(64)
 		for i := range r.Mem {
 			r.Mem[i] = MemRegion{Arg: uint8(rng.IntN(6)), Off: uint8(rng.IntN(16)), Len: uint8(rng.IntN(40))}

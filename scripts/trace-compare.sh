@@ -3,10 +3,12 @@
 # bytes, for work on the trace's speed that must not change what it says.
 # It compares `ipcsim run` (text and JSON, standard output and error and
 # the status) of every scenario of testdata/scenarios and testdata/faults,
-# and `ipcsim exec --trace` of every ping-pong of testdata/bench, text and
-# JSON, the trace to a file of its own (--trace=FILE) and to standard
-# error, which must be the same as the file's. It prints each case that
-# differs and a count; the status is 1 if any does.
+# and `ipcsim exec --trace` of every ping-pong of testdata/bench and every
+# program of testdata/threads, text and JSON, the trace to a file of its
+# own (--trace=FILE) and to standard error, which must be the same as the
+# file's but for ipcsim's own messages; and `ipcsim exec --trace` of every program checked against Linux
+# (testdata/linux/programs.txt, with its arguments), text and JSON. It
+# prints each case that differs and a count; the status is 1 if any does.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -ne 2 ]; then
@@ -28,13 +30,14 @@ for f in testdata/scenarios/*.txtar testdata/faults/*.txtar; do
 		fi
 	done
 done
-for p in testdata/bench/bin/pipepingpong testdata/bench/musl/bin/*; do
+for p in testdata/bench/bin/pipepingpong testdata/bench/musl/bin/* testdata/threads/bin/*; do
 	for format in text json; do
 		env -i "$old" exec --format=$format --trace="$dir/old" "$p" 300 >"$dir/old.out" 2>&1
 		echo "status $?" >>"$dir/old.out"
 		env -i "$new" exec --format=$format --trace="$dir/new" "$p" 300 >"$dir/new.out" 2>&1
 		echo "status $?" >>"$dir/new.out"
-		env -i "$new" exec --format=$format --trace "$p" 300 >/dev/null 2>"$dir/stderr"
+		# ipcsim's own messages (a deadlock's report) go to standard error too.
+		env -i "$new" exec --format=$format --trace "$p" 300 2>&1 >/dev/null | grep -v '^ipcsim: ' >"$dir/stderr"
 		n=$((n + 1))
 		if ! cmp -s "$dir/old" "$dir/new" || ! cmp -s "$dir/old.out" "$dir/new.out" || ! cmp -s "$dir/new" "$dir/stderr"; then
 			echo "differs: exec --format=$format --trace $p"
@@ -42,5 +45,19 @@ for p in testdata/bench/bin/pipepingpong testdata/bench/musl/bin/*; do
 		fi
 	done
 done
+while read -r name args; do
+	case $name in '' | '#'*) continue ;; esac
+	for format in text json; do
+		# shellcheck disable=SC2086 # args are the program's words
+		a=$(cd testdata/linux/bin && env -i "$old" exec --format=$format --trace "./$name" $args 2>&1 </dev/null; echo "status $?")
+		# shellcheck disable=SC2086
+		b=$(cd testdata/linux/bin && env -i "$new" exec --format=$format --trace "./$name" $args 2>&1 </dev/null; echo "status $?")
+		n=$((n + 1))
+		if [ "$a" != "$b" ]; then
+			echo "differs: exec --format=$format --trace testdata/linux/bin/$name"
+			bad=$((bad + 1))
+		fi
+	done
+done <testdata/linux/programs.txt
 echo "$n compared, $bad differ"
 [ "$bad" -eq 0 ]

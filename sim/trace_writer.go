@@ -389,9 +389,11 @@ func (s *seenLines) slot(r *kernel.Record, host int) *seenLine {
 	h := r.A[0] ^ bits.RotateLeft64(r.A[1], 13) ^ bits.RotateLeft64(r.A[2], 26) ^ bits.RotateLeft64(uint64(r.Ret), 39) ^
 		(uint64(uint32(r.PID)) | uint64(uint32(r.Other))<<32) ^
 		bits.RotateLeft64(uint64(uint32(r.Obj))|uint64(r.Sysno)<<32|uint64(r.Kind)<<48|uint64(r.N)<<56, 7) ^
-		bits.RotateLeft64(binary.LittleEndian.Uint64(r.Buf[:]), 20) ^ bits.RotateLeft64(uint64(host), 33)
+		bits.RotateLeft64(uint64(binary.LittleEndian.Uint32(r.Buf[:]))|uint64(binary.LittleEndian.Uint32(r.Buf[3:]))<<32, 20) ^
+		bits.RotateLeft64(uint64(host), 33)
 	if tail {
-		h ^= bits.RotateLeft64(r.More[0], 46) ^ bits.RotateLeft64(r.More[1], 59) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(r.Ext[:]), 3)
+		h ^= bits.RotateLeft64(r.More[0], 46) ^ bits.RotateLeft64(r.More[1], 59) ^ bits.RotateLeft64(r.More[2], 17) ^
+			bits.RotateLeft64(binary.LittleEndian.Uint64(r.Ext[:]), 3) ^ (uint64(uint32(r.TID)) | uint64(uint32(r.OtherTID))<<32)
 	}
 	h *= 0x9e3779b97f4a7c15 // the high bits mix every word: the slots' numbers come from them
 	s.clock++

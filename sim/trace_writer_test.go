@@ -19,18 +19,19 @@ import (
 
 // writerPrograms are run by TestTraceWriterWritesWhatTracerWrites: the
 // ping-pong (Records, batch after batch), teardown (many events that are
-// not Records: their lines fill batches too), and programs of every kind
-// of IPC checked against Linux.
+// not Records: their lines fill batches too), programs of every kind of
+// IPC checked against Linux, and of threads (their Records have tails).
 var writerPrograms = [][]string{
-	{"pipepingpong", "5000"}, {"teardown", "2000"}, {"ring", "20", "3000"},
+	{"pipepingpong", "5000"}, {"teardown", "2000"}, {"ring", "20", "3000"}, {"pipethreads", "2000"}, {"prodcons"},
 	{"pipe_block"}, {"pipe_eof_epipe"}, {"fifo_basic"}, {"poll_pipe"}, {"msg_pipelined"},
 	{"sig_eintr"}, {"unix_stream"}, {"inet_tcp_basic"}, {"futex_basic"}, {"sig_chld"},
 }
 
-// writerMachine returns a machine with the programs of testdata/bench/bin
-// and testdata/linux/bin at /NAME, and argv's spawned.
+// writerMachine returns a machine with the programs of testdata/bench/bin,
+// testdata/linux/bin and testdata/threads/bin at /NAME, and argv's
+// spawned.
 func writerMachine(t *testing.T, cfg kernel.Config, argv []string) *kernel.Kernel {
-	for _, dir := range []string{"bench", "linux"} {
+	for _, dir := range []string{"bench", "linux", "threads"} {
 		ents, err := os.ReadDir(filepath.Join("..", "testdata", dir, "bin"))
 		require.NoError(t, err)
 		for _, e := range ents {
@@ -128,7 +129,7 @@ func TestTraceWriterSync(t *testing.T) {
 	for i, burst := range []int{1, 3, batchRecords + 5, 2, 3*batchRecords + 1, 1, 7} {
 		for j := range burst {
 			cycle += 10
-			r := kernel.Record{RecordHead: kernel.RecordHead{Kind: kernel.RecordCall, Sysno: 64, A: [3]uint64{4, 0x3fffffe71b, 1}, Ret: 1, PID: 2, Obj: 1, N: 1, Buf: [8]byte{'x'}, Cycle: cycle}}
+			r := kernel.Record{RecordHead: kernel.RecordHead{Kind: kernel.RecordCall, Sysno: 64, A: [3]uint64{4, 0x3fffffe71b, 1}, Ret: 1, PID: 2, Obj: 1, N: 1, Buf: [7]byte{'x'}, Cycle: cycle}}
 			r.Buf[0] += byte(j % 3)
 			w.Record(&r)
 			trace(re.Event(&r, ""))
@@ -239,7 +240,7 @@ func TestSeenLines(t *testing.T) {
 		}
 		w := &lineWriter{json: json, hosts: hosts, width: 5}
 		seen := &w.seen
-		r := kernel.Record{RecordHead: kernel.RecordHead{Kind: kernel.RecordCall, Sysno: 64, A: [3]uint64{4, 0x3fffffe71b, 1}, Ret: 1, PID: 2, Obj: 1, N: 1, Buf: [8]byte{'x'}}}
+		r := kernel.Record{RecordHead: kernel.RecordHead{Kind: kernel.RecordCall, Sysno: 64, A: [3]uint64{4, 0x3fffffe71b, 1}, Ret: 1, PID: 2, Obj: 1, N: 1, Buf: [7]byte{'x'}}}
 		fresh := func(r kernel.Record, host int) string {
 			var re kernel.RecordEvent
 			return string(appendLine(nil, re.Event(&r, hosts[host]), json, 5))
@@ -266,7 +267,7 @@ func TestSeenLines(t *testing.T) {
 		// A message's number shows in JSON only, at the end of the line: a
 		// Record that differs from one seen only by it is one seen, and
 		// its line has its own number.
-		m := kernel.Record{RecordHead: kernel.RecordHead{Kind: kernel.RecordSyscall, Sysno: 189, A: [3]uint64{0, 0x3fffffe6e0, 8}, PID: 2, Buf: [8]byte{'q', '#', '0'}},
+		m := kernel.Record{RecordHead: kernel.RecordHead{Kind: kernel.RecordSyscall, Sysno: 189, A: [3]uint64{0, 0x3fffffe6e0, 8}, PID: 2, Buf: [7]byte{'q', '#', '0'}},
 			RecordTail: kernel.RecordTail{Msg: 9, Name: 3}}
 		require.Equal(t, fresh(m, 0), string(w.appendRecordLine(nil, &m, 0)))
 		for _, msg := range []uint64{10, 1234567890123} {
