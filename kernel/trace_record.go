@@ -104,16 +104,19 @@ const (
 )
 
 // A Record is an event of one of the shapes of RecordKind, in 144 bytes:
-// a head of one cache line, which is all that most Records use, and a
-// tail that only some need (HasTail): a RecordSyscall's arguments and
+// a head of one cache line, which is all that most Records use, a tail of
+// another that only some need (HasTail): a RecordSyscall's arguments and
 // memory, a TCP call's connection, a sentence's words, a buffer of more
-// than 7 bytes, the threads an event of threads names. A writer that
-// hands Records to another core copies the tail only when there is one
+// than 7 bytes; and 16 bytes more that fewer still need (Extra): the
+// threads it names, a sixth argument. A writer that hands Records to
+// another core copies the tail and the extra only when there are some
 // (sim.TraceWriter): each line more a Record made the traced ping-pong
-// measurably slower.
+// measurably slower, and so did a tail of 80 bytes rather than 64 (the
+// signal ping-pong's trace, 3%).
 type Record struct {
 	RecordHead
 	RecordTail
+	RecordExtra
 }
 
 // RecordHead is the first 64 bytes of a Record.
@@ -140,28 +143,32 @@ type RecordHead struct {
 	// or memory the trace cannot read). For a RecordSyscall, 1 if it uses
 	// its tail, 0 if not (kill(2, SIGUSR1) = 0 does not).
 	N uint8
-	// Thread says that the event is of a thread other than its process's
-	// first, or (RecordWake, RecordSwitch) that Other is one: the tail's
-	// TID and OtherTID name them (HasTail).
-	Thread bool
+	// Extra says that the Record uses its RecordExtra: it names a thread
+	// other than its process's first, or has a sixth argument.
+	Extra bool
 	// Buf holds the first 7 bytes of memory the event shows, the tail's
 	// Ext the rest (bytes).
 	Buf [7]byte
 }
 
-// RecordTail is the last 80 bytes of a Record.
+// RecordTail is the second 64 bytes of a Record.
 type RecordTail struct {
-	More [3]uint64 // a RecordSyscall's fourth to sixth arguments
+	More [2]uint64 // a RecordSyscall's fourth and fifth arguments
 	Msg  uint64    // RecordSyscall: the message a message-queue call moved (Event.Msg)
-	// TID is, if Thread, the thread of PID whose event it is, 0 for the
-	// process's first; OtherTID is Other's likewise.
-	TID, OtherTID int32
 	// Mem says which memory a RecordSyscall's arguments show: the bytes
 	// hold each region's in turn, then Name bytes of its Event's Obj (or
 	// of what a RecordSyscallBlock waits for, or WhyFutex).
 	Mem  [3]MemRegion
 	Name uint8
 	Ext  [30]byte // the bytes after Buf
+}
+
+// RecordExtra is the last 16 bytes of a Record, which it uses if Extra.
+type RecordExtra struct {
+	A6 uint64 // a RecordSyscall's sixth argument
+	// TID is the thread of PID whose event it is, 0 for the process's
+	// first; OtherTID is Other's likewise (RecordWake, RecordSwitch).
+	TID, OtherTID int32
 }
 
 // A MemRegion is Len bytes of a process's memory at argument Arg plus
@@ -172,15 +179,13 @@ type MemRegion struct{ Arg, Off, Len uint8 }
 // head's Buf and its tail's Ext.
 const recordBytes = len(RecordHead{}.Buf) + len(RecordTail{}.Ext)
 
-// HasTail reports whether r uses its tail: a Record of threads, a
-// RecordSyscall with more than three arguments or memory to show, a TCP
-// call or block, or a Record whose N bytes are more than the head's 7. A
-// Record without one has a tail of zeros. It looks at the head alone: a
-// writer that copied only the head knows from it whether a tail follows.
+// HasTail reports whether r uses its tail: a RecordSyscall with more than
+// three arguments or memory to show, a TCP call or block, or a Record
+// whose N bytes are more than the head's 7. A Record without one has a
+// tail of zeros (and without Extra, an extra of zeros). It looks at the
+// head alone: a writer that copied only the head knows from it whether a
+// tail follows.
 func (r *RecordHead) HasTail() bool {
-	if r.Thread {
-		return true
-	}
 	switch r.Kind {
 	case RecordSyscall, RecordSyscallBlock:
 		return r.N == 1
@@ -227,10 +232,24 @@ func (r *Record) arg(i int) uint64 {
 	switch {
 	case i < len(r.A):
 		return r.A[i]
-	case i < recordArgs:
+	case i < len(r.A)+len(r.More):
 		return r.More[i-len(r.A)]
+	case i == len(r.A)+len(r.More):
+		return r.A6
 	}
 	return 0 // not a Record the kernel made
+}
+
+// setArg sets argument i of a RecordSyscall (i < recordArgs).
+func (r *Record) setArg(i int, v uint64) {
+	switch {
+	case i < len(r.A):
+		r.A[i] = v
+	case i < len(r.A)+len(r.More):
+		r.More[i-len(r.A)] = v
+	default:
+		r.A6, r.Extra = v, true
+	}
 }
 
 // ShowPointer is Record.N for a buffer shown by its address.
@@ -490,7 +509,7 @@ func (k *Kernel) recordable(t *Task) bool { return !k.noRecords && t != nil && t
 func (r *Record) setTask(t *Task) {
 	r.PID = int32(t.PID)
 	if t.TID != t.PID {
-		r.Thread, r.TID = true, int32(t.TID)
+		r.Extra, r.TID = true, int32(t.TID)
 	}
 }
 
@@ -498,7 +517,7 @@ func (r *Record) setTask(t *Task) {
 func (r *Record) setOther(t *Task) {
 	r.Other = int32(t.PID)
 	if t.TID != t.PID {
-		r.Thread, r.OtherTID = true, int32(t.TID)
+		r.Extra, r.OtherTID = true, int32(t.TID)
 	}
 }
 

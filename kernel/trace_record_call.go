@@ -37,8 +37,8 @@ const recordLetters = "duxl@kSHXWCPMfamRDoEOjqnFIKQig#AbyBczh"
 // can take beforehand (recordRegion).
 const recordMemLetters = "wr<>T*"
 
-// recordArgs is how many arguments a Record holds: A and More.
-const recordArgs = len(RecordHead{}.A) + len(RecordTail{}.More)
+// recordArgs is how many arguments a Record holds: A, More and A6.
+const recordArgs = len(RecordHead{}.A) + len(RecordTail{}.More) + 1
 
 // letterClass tells, for each letter, whether a Record can show it: 1
 // from the arguments alone, 2 from memory taken beforehand, 0 not at all.
@@ -149,11 +149,7 @@ func (k *Kernel) recordArgs(c *call, ret int64, done bool, buf *[recordBytes]byt
 	r.Sysno = uint16(c.no)
 	r.setTask(t)
 	for i := range len(letters) { // the others are whatever the registers held
-		if i < len(r.A) {
-			r.A[i] = c.a[i]
-		} else {
-			r.More[i-len(r.A)] = c.a[i]
-		}
+		r.setArg(i, c.a[i])
 	}
 	regions := 0
 	for i := range len(letters) {

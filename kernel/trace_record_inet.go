@@ -44,7 +44,7 @@ func recordInet(r *Record, f *inetFile) bool {
 	if !ok1 || !ok2 {
 		return false
 	}
-	r.More[0], r.More[1], r.Other = local, far, 1
+	r.More, r.Other = [2]uint64{local, far}, 1
 	return true
 }
 

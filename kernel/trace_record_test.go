@@ -81,12 +81,12 @@ type eventLog struct {
 	keep    func(*Event)
 	re      RecordEvent
 	records [RecordSegment + 1]int
-	threads [RecordSegment + 1]int // the Records of threads (Record.Thread)
+	threads [RecordSegment + 1]int // the Records that name a thread (TID, OtherTID)
 }
 
 func (l *eventLog) Record(r *Record) {
 	l.records[r.Kind]++
-	if r.Thread {
+	if r.TID != 0 || r.OtherTID != 0 {
 		l.threads[r.Kind]++
 	}
 	l.keep(l.re.Event(r, ""))
@@ -136,17 +136,18 @@ func TestRecordsMakeTheSameEvents(t *testing.T) {
 	}
 }
 
-// TestRecordLayout: a Record is a head of one cache line and a tail of
-// 80 bytes, with no padding (a writer compares them whole: sim's
-// seenLines). A batch of them goes from the simulating core to the
-// formatting one (sim.TraceWriter), most as their head alone, and each
-// line more per Record makes the traced ping-pong slower.
+// TestRecordLayout: a Record is a head of one cache line, a tail of
+// another and an extra of 16 bytes, with no padding (a writer compares
+// them whole: sim's seenLines). A batch of them goes from the simulating
+// core to the formatting one (sim.TraceWriter), most as their head alone,
+// and each line more per Record makes the traced ping-pong slower.
 func TestRecordLayout(t *testing.T) {
 	require.EqualValues(t, 64, unsafe.Sizeof(RecordHead{}))
 	require.EqualValues(t, 64, unsafe.Offsetof(RecordHead{}.Buf)+unsafe.Sizeof(RecordHead{}.Buf))
-	require.EqualValues(t, 80, unsafe.Sizeof(RecordTail{}))
+	require.EqualValues(t, 64, unsafe.Sizeof(RecordTail{}))
+	require.EqualValues(t, 64, unsafe.Offsetof(RecordTail{}.Ext)+unsafe.Sizeof(RecordTail{}.Ext))
+	require.EqualValues(t, 16, unsafe.Sizeof(RecordExtra{}))
 	require.EqualValues(t, 144, unsafe.Sizeof(Record{}))
-	require.EqualValues(t, 80, unsafe.Offsetof(RecordTail{}.Ext)+unsafe.Sizeof(RecordTail{}.Ext))
 }
 
 // A clusterEventLog is a ClusterLog that makes each Record's Event, as a
@@ -235,9 +236,9 @@ func TestAnyRecordMakesALine(t *testing.T) {
 		for i := range r.A {
 			r.A[i] = rng.Uint64() >> rng.IntN(64)
 		}
-		r.More = [3]uint64{rng.Uint64(), rng.Uint64(), rng.Uint64()}
+		r.More = [2]uint64{rng.Uint64(), rng.Uint64()}
 		if rng.IntN(2) == 0 {
-			r.Thread, r.TID, r.OtherTID = true, int32(rng.IntN(5)), int32(rng.IntN(5))
+			r.Extra, r.A6, r.TID, r.OtherTID = true, rng.Uint64(), int32(rng.IntN(5)), int32(rng.IntN(5))
 		}
 		r.Ret, r.Msg = int64(rng.Uint64()), rng.Uint64()>>rng.IntN(64)
 		for i := range r.Mem {
@@ -332,12 +333,7 @@ func TestRecordLettersNeedNoProcess(t *testing.T) {
 		for range 50 {
 			var r Record
 			for i := range recordArgs {
-				v := values[rng.IntN(len(values))]
-				if i < len(r.A) {
-					r.A[i] = v
-				} else {
-					r.More[i-len(r.A)] = v
-				}
+				r.setArg(i, values[rng.IntN(len(values))])
 			}
 			r.Ret = int64(values[rng.IntN(len(values))]) >> rng.IntN(64)
 			for i := range r.Mem {

@@ -75,27 +75,31 @@ type lineWriter struct {
 // the goroutine, so it must hold many round trips of a ping-pong (with
 // 1,024 Records a batch, the wakeups took most of the gain; with room for
 // 1,024 tails, a message-queue ping-pong's batches filled with tails
-// first, and it was a fifth slower than with 4,096). The bound keeps the
-// writer's memory under about 8 MB (8 batches of 512 KiB of heads, 256
-// KiB of tails and 260 KiB of lines) however far the simulation runs
-// ahead of the formatting, which then waits for a free batch.
+// first, and it was a fifth slower than with 4,096; a thread's Records
+// all have extras). The bound keeps the writer's memory under about 9 MB
+// (8 batches of 512 KiB of heads, 256 KiB of tails, 64 KiB of extras and
+// 260 KiB of lines) however far the simulation runs ahead of the
+// formatting, which then waits for a free batch.
 const (
 	batchRecords = 8192
 	batchTails   = 4096
+	batchExtras  = 4096
 	batchLines   = 256 << 10 // bytes of lines formatted in place
 	batches      = 8
 )
 
 // A traceBatch holds Records and the lines of the events between them.
-// A Record's tail is copied only if it has one (kernel.RecordHead.HasTail):
-// most Records are their head alone, a cache line.
+// A Record's tail is copied only if it has one (kernel.RecordHead.HasTail),
+// and its extra likewise (Extra): most Records are their head alone, a
+// cache line.
 type traceBatch struct {
-	recs  []kernel.RecordHead
-	tails []kernel.RecordTail // the tails of the Records that have one, in order
-	hosts []int               // the host of each Record, with more than one host
-	lines []byte
-	marks []lineMark
-	sync  bool // the goroutine writes w's lines so far, then says so on synced
+	recs   []kernel.RecordHead
+	tails  []kernel.RecordTail  // the tails of the Records that have one, in order
+	extras []kernel.RecordExtra // the extras of the Records that have one, in order
+	hosts  []int                // the host of each Record, with more than one host
+	lines  []byte
+	marks  []lineMark
+	sync   bool // the goroutine writes w's lines so far, then says so on synced
 }
 
 // A lineMark says where lines go among the Records: lines up to end (from
@@ -129,12 +133,12 @@ func NewTraceWriter(w io.Writer, json bool, hosts []string, width int, filter *T
 
 // reset empties b, to be filled again.
 func (b *traceBatch) reset() {
-	b.recs, b.tails, b.hosts, b.lines, b.marks, b.sync = b.recs[:0], b.tails[:0], b.hosts[:0], b.lines[:0], b.marks[:0], false
+	b.recs, b.tails, b.extras, b.hosts, b.lines, b.marks, b.sync = b.recs[:0], b.tails[:0], b.extras[:0], b.hosts[:0], b.lines[:0], b.marks[:0], false
 }
 
 func newTraceBatch() *traceBatch {
 	return &traceBatch{recs: make([]kernel.RecordHead, 0, batchRecords), tails: make([]kernel.RecordTail, 0, batchTails),
-		lines: make([]byte, 0, batchLines+4096)}
+		extras: make([]kernel.RecordExtra, 0, batchExtras), lines: make([]byte, 0, batchLines+4096)}
 }
 
 // Record takes an event of a common shape of the first host
@@ -153,10 +157,13 @@ func (t *TraceWriter) HostRecord(host int, r *kernel.Record) {
 	if r.HasTail() {
 		b.tails = append(b.tails, r.RecordTail)
 	}
+	if r.Extra {
+		b.extras = append(b.extras, r.RecordExtra)
+	}
 	if len(t.hosts) > 1 {
 		b.hosts = append(b.hosts, host)
 	}
-	if len(b.recs) == cap(b.recs) || len(b.tails) == cap(b.tails) {
+	if len(b.recs) == cap(b.recs) || len(b.tails) == cap(b.tails) || len(b.extras) == cap(b.extras) {
 		t.send()
 	}
 }
@@ -256,7 +263,7 @@ func (t *TraceWriter) write() {
 // whenever it holds 64 KiB. mu is held.
 func (l *lineWriter) writeBatch(b *traceBatch) {
 	r := &l.r
-	from, m, tail := 0, 0, 0 // the next line's start, the next mark, the next tail
+	from, m, tail, extra := 0, 0, 0, 0 // the next line's start, the next mark, the next tail and extra
 	for i := 0; i <= len(b.recs); i++ {
 		for ; m < len(b.marks) && b.marks[m].before == i; m++ {
 			l.out = append(l.out, b.lines[from:b.marks[m].end]...)
@@ -273,6 +280,12 @@ func (l *lineWriter) writeBatch(b *traceBatch) {
 				tail++
 			} else {
 				r.RecordTail = kernel.RecordTail{}
+			}
+			if r.Extra {
+				r.RecordExtra = b.extras[extra]
+				extra++
+			} else {
+				r.RecordExtra = kernel.RecordExtra{}
 			}
 			l.out = l.appendRecordLine(l.out, r, host)
 		}
@@ -380,8 +393,8 @@ type seenLine struct {
 // pipe's ping-pong: some 45 ns a line in all): words of the Record are
 // mixed by xor and rotation and one multiplication, rather than by a
 // multiplication each, whose chain took a third of slot's time; and a
-// Record without a tail compares its head alone (HasTail is decided by
-// the head, and the tail of such a Record is zero).
+// Record without a tail compares its head alone (HasTail and Extra are
+// decided by the head, and the tail and extra of such a Record are zero).
 func (s *seenLines) slot(r *kernel.Record, host int) *seenLine {
 	cycle, msg := r.Cycle, r.Msg
 	r.Cycle, r.Msg = 0, 0
@@ -392,8 +405,10 @@ func (s *seenLines) slot(r *kernel.Record, host int) *seenLine {
 		bits.RotateLeft64(uint64(binary.LittleEndian.Uint32(r.Buf[:]))|uint64(binary.LittleEndian.Uint32(r.Buf[3:]))<<32, 20) ^
 		bits.RotateLeft64(uint64(host), 33)
 	if tail {
-		h ^= bits.RotateLeft64(r.More[0], 46) ^ bits.RotateLeft64(r.More[1], 59) ^ bits.RotateLeft64(r.More[2], 17) ^
-			bits.RotateLeft64(binary.LittleEndian.Uint64(r.Ext[:]), 3) ^ (uint64(uint32(r.TID)) | uint64(uint32(r.OtherTID))<<32)
+		h ^= bits.RotateLeft64(r.More[0], 46) ^ bits.RotateLeft64(r.More[1], 59) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(r.Ext[:]), 3)
+	}
+	if r.Extra {
+		h ^= bits.RotateLeft64(r.A6, 17) ^ (uint64(uint32(r.TID)) | uint64(uint32(r.OtherTID))<<32)
 	}
 	h *= 0x9e3779b97f4a7c15 // the high bits mix every word: the slots' numbers come from them
 	s.clock++
@@ -401,7 +416,8 @@ func (s *seenLines) slot(r *kernel.Record, host int) *seenLine {
 	var found *seenLine
 	for _, slot := range [...]*seenLine{a, b} {
 		// A zero slot's key is no Record's (its Kind is none).
-		if slot.host == host && slot.key.RecordHead == r.RecordHead && (!tail || slot.key.RecordTail == r.RecordTail) {
+		if slot.host == host && slot.key.RecordHead == r.RecordHead && (!tail || slot.key.RecordTail == r.RecordTail) &&
+			(!r.Extra || slot.key.RecordExtra == r.RecordExtra) {
 			slot.used = s.clock
 			found = slot
 			break
