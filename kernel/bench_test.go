@@ -26,7 +26,7 @@ func runMuslBench(b *testing.B, name string, arg int) Result {
 
 // runBenchIn runs the committed program dir/NAME with one argument; build
 // is the script that rebuilds it, for the message when it is missing.
-func runBenchIn(b *testing.B, dir, build, name string, arg int) Result {
+func runBenchIn(b testing.TB, dir, build, name string, arg int) Result {
 	b.Helper()
 	elf, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {

@@ -197,14 +197,15 @@ type Kernel struct {
 	epolls   []*epoll.Instance // live epoll instances, by id, for inspection (sys_epoll.go)
 	epollIDs int               // the last epoll id handed out
 
-	msgIDs  *sysv.Registry[*msgq.Queue]   // System V message queues (sys_msg.go)
-	shmIDs  *sysv.Registry[*shm.Segment]  // System V shared memory segments (made at first use)
-	shmMade int                           // segments shmget has made, for shm.Segment.Nth
-	shmKeys []int32                       // the keys of watched segments (Config.Watches) shmget has made, for MadeSegment
-	semIDs  *semRegistry                  // System V semaphore sets (sys_sem.go)
-	futexes map[futexKey]*sched.WaitQueue // FUTEX_WAIT waiters by word (looked up, never iterated)
-	mmActor *Task                         // the process whose mappings change, for shm_lpid
-	mqNS    *mqueue.Namespace             // POSIX message queues (sys_mqueue.go)
+	msgIDs    *sysv.Registry[*msgq.Queue]   // System V message queues (sys_msg.go)
+	shmIDs    *sysv.Registry[*shm.Segment]  // System V shared memory segments (made at first use)
+	shmMade   int                           // segments shmget has made, for shm.Segment.Nth
+	shmKeys   []int32                       // the keys of watched segments (Config.Watches) shmget has made, for MadeSegment
+	semIDs    *semRegistry                  // System V semaphore sets (sys_sem.go)
+	futexes   map[futexKey]*sched.WaitQueue // FUTEX_WAIT waiters by word (looked up, never iterated)
+	futexFree []*sched.WaitQueue            // empty lists dropped from futexes, for futexList to reuse
+	mmActor   *Task                         // the process whose mappings change, for shm_lpid
+	mqNS      *mqueue.Namespace             // POSIX message queues (sys_mqueue.go)
 
 	root    *node  // the namespace's root directory
 	lastIno uint64 // the last inode number handed out (names.go)

@@ -56,19 +56,37 @@ type futexWaiter struct {
 func (w *futexWaiter) Leave() {
 	w.Record.Leave()
 	if q := w.k.futexes[w.key]; q != nil && q.Empty() {
-		delete(w.k.futexes, w.key)
+		w.k.dropFutexList(w.key, q)
 	}
 }
 
-// futexList returns key's list of waiters, made at the first wait.
+// futexList returns key's list of waiters, made at the first wait (or
+// taken from the lists dropped lately: a futex ping-pong makes and drops
+// one at every wait).
 func (k *Kernel) futexList(key futexKey) *sched.WaitQueue {
 	q := k.futexes[key]
 	if q == nil {
-		q = new(sched.WaitQueue)
+		if n := len(k.futexFree); n > 0 {
+			q, k.futexFree = k.futexFree[n-1], k.futexFree[:n-1]
+		} else {
+			q = new(sched.WaitQueue)
+		}
 		k.futexes[key] = q
 	}
 	return q
 }
+
+// dropFutexList drops key's list q, which is empty, from the table, and
+// keeps it for a later futexList if fewer than maxFutexFree are kept.
+func (k *Kernel) dropFutexList(key futexKey, q *sched.WaitQueue) {
+	delete(k.futexes, key)
+	if len(k.futexFree) < maxFutexFree {
+		k.futexFree = append(k.futexFree, q)
+	}
+}
+
+// maxFutexFree bounds the empty lists futexList keeps.
+const maxFutexFree = 64
 
 // futexKeyOf finds the key of the word at va.
 func futexKeyOf(t *Task, va uint64, private bool) futexKey {
@@ -157,15 +175,19 @@ func (c *call) futexWait(uaddr uint64, val, bitset uint32, private, absolute boo
 	if c.expired() {
 		return 0, abi.ETIMEDOUT
 	}
-	w = &futexWaiter{k: k, key: futexKeyOf(t, uaddr, private), bitset: bitset}
+	w = &t.waits().futex // on no list: see taskWaits
+	*w = futexWaiter{k: k, key: futexKeyOf(t, uaddr, private), bitset: bitset}
 	w.Init(w, t)
 	return 0, c.futexBlock(w, uaddr, val)
 }
 
-// futexBlock is the sleep of a FUTEX_WAIT on its key's list.
+// futexBlock is the sleep of a FUTEX_WAIT on its key's list, in the task's
+// reused block (taskWaits).
 func (c *call) futexBlock(w *futexWaiter, uaddr uint64, val uint32) error {
-	return &blockError{q: c.t.k.futexList(w.key), rec: w,
-		appendWhy: func(b []byte) []byte { return appendFutexWhy(b, uaddr, val) }}
+	tw := c.t.waits()
+	tw.futexAddr, tw.futexVal = uaddr, val
+	tw.futexBlock = blockError{q: c.t.k.futexList(w.key), rec: w, appendWhy: tw.futexBlock.appendWhy}
+	return &tw.futexBlock
 }
 
 // appendFutexWhy appends what a FUTEX_WAIT on the word at uaddr, expected
@@ -193,7 +215,7 @@ func (k *Kernel) futexWake(key futexKey, n int, bitset uint32) int {
 		w.Answer(sched.AllEvents)
 	}
 	if q.Empty() {
-		delete(k.futexes, key)
+		k.dropFutexList(key, q)
 	}
 	return len(chosen)
 }
@@ -242,7 +264,7 @@ func (c *call) futexRequeue(uaddr, uaddr2 uint64, nwake, nmove int, cmp, private
 		dst.Add(w.Entry())
 	}
 	if q.Empty() {
-		delete(k.futexes, from)
+		k.dropFutexList(from, q)
 	}
 	if k.tracing && len(moving) > 0 {
 		k.emit(t, "futex", fmt.Sprintf("futex requeue: %d waiter(s) moved from %#x to %#x", len(moving), uaddr, uaddr2))

@@ -9,9 +9,12 @@ import (
 
 // Reused sleeps (fast path). A task is in at most one system call at a
 // time, so the waiter record and the *blockError of a call that sleeps in
-// msgrcv, mq_timedreceive or rt_sigtimedwait can be the task's own: made
-// at its first such sleep and filled in again at every later one, so that
-// a message-queue or signal ping-pong blocks without allocating. What the
+// msgrcv, mq_timedreceive, rt_sigtimedwait or FUTEX_WAIT can be the
+// task's own: made at its first such sleep and filled in again at every
+// later one, so that a message-queue, signal or futex ping-pong blocks
+// without allocating. A record is filled in again only when it is on no
+// list: a call takes its record off before it ends or is interrupted
+// (unregister), and a call that sleeps again keeps its own. What the
 // call waits for is formatted, as before, only when the trace, inspect or
 // a deadlock report reads it, from the fields kept here at the sleep.
 type taskWaits struct {
@@ -22,6 +25,11 @@ type taskWaits struct {
 	mqBlock blockError      // mq_timedreceive: "mqueue /q empty[, or until cycle N]"
 
 	sigBlock blockError // rt_sigtimedwait: "waiting for SIGUSR1[ until cycle N]"
+
+	futex      futexWaiter // FUTEX_WAIT's record on the word's list
+	futexBlock blockError  // FUTEX_WAIT: "futex at 0x192d8 (value 0) until FUTEX_WAKE"
+	futexAddr  uint64      // ... the word's address and the value expected there
+	futexVal   uint32
 
 	c *call // the call that last slept here (its deadline and signal set)
 }
@@ -40,6 +48,7 @@ func (t *Task) waits() *taskWaits {
 			b = append(append(append(b, "mqueue /"...), w.mqRecv.Queue.Name...), " empty"...)
 			return w.c.appendUntil(b)
 		}
+		w.futexBlock.appendWhy = func(b []byte) []byte { return appendFutexWhy(b, w.futexAddr, w.futexVal) }
 		w.sigBlock.appendWhy = func(b []byte) []byte {
 			b = appendSigSet(append(b, "waiting for "...), w.c.waitSet)
 			if w.c.timed {
