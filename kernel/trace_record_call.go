@@ -22,11 +22,10 @@ import "ipcsim/abi"
 // letter of its row in the table is one whose decoder reads nothing but
 // the call's arguments (recordLetters) or memory it can name in advance
 // (recordMemLetters), and its Event has no field but those a
-// RecordSyscall fills: Syscall,
-// Args, Ret, Errno, Signal, and a message queue's Obj and Msg. Reads and
-// writes (Obj, Via), socket sends and receives (Via), prctl (whose
-// arguments depend on its option), ppoll and pselect6 (which show what
-// they found after the result) go as Events.
+// RecordSyscall fills: Syscall, Args, Ret, Errno, Signal, and a message
+// queue's Obj and Msg. Reads and writes (Obj, Via), socket sends and
+// receives (Via), prctl (whose arguments depend on its option), ppoll and
+// pselect6 (which show what they found after the result) go as Events.
 
 // recordLetters are the letters of the system call table whose decoders
 // render the argument from the call's arguments alone (trace_format.go,
@@ -108,7 +107,9 @@ func (k *Kernel) recordSyscallBlock(c *call, blk *blockError) bool {
 	}
 	r.Kind = RecordSyscallBlock
 	if _, ok := blk.rec.(*futexWaiter); ok && c.no == abi.SysFutex {
-		r.Name = WhyFutex // made from the arguments: longer than the bytes
+		// futexBlock's reason, from the word's address and the value
+		// expected (futexWait's uaddr and val): longer than the bytes.
+		r.Name = WhyFutex
 		k.emitArgs(r, buf[:used])
 		k.moved = moved{}
 		return true
