@@ -15,11 +15,18 @@ import (
 // on a shared machine compare the CPU time of a fixed -benchtime (time(1))
 // as well. ExploreCounter1 runs on one worker (one core), ExploreCounterAll
 // on GOMAXPROCS workers (every core).
-func BenchmarkExploreCounter1(b *testing.B)   { benchExplore(b, 1) }
-func BenchmarkExploreCounterAll(b *testing.B) { benchExplore(b, runtime.GOMAXPROCS(0)) }
+func BenchmarkExploreCounter1(b *testing.B) { benchExplore(b, "explore_counter", 1) }
+func BenchmarkExploreCounterAll(b *testing.B) {
+	benchExplore(b, "explore_counter", runtime.GOMAXPROCS(0))
+}
 
-func benchExplore(b *testing.B, workers int) {
-	s, err := sim.Load(filepath.Join("..", "testdata", "scenarios", "explore_counter.txtar"))
+// BenchmarkExploreThreads1 is BenchmarkExploreCounter1 of
+// testdata/scenarios/threads_explore_mutex.txtar: two threads of a musl
+// program counting under a pthread_mutex.
+func BenchmarkExploreThreads1(b *testing.B) { benchExplore(b, "threads_explore_mutex", 1) }
+
+func benchExplore(b *testing.B, name string, workers int) {
+	s, err := sim.Load(filepath.Join("..", "testdata", "scenarios", name+".txtar"))
 	if err != nil {
 		b.Fatal(err)
 	}
