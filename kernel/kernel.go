@@ -15,7 +15,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/netip"
-	"strconv"
 	"sync/atomic"
 
 	"ipcsim/abi"
@@ -321,13 +320,14 @@ func (t *Task) multithreaded() bool { return len(t.threads) > 1 }
 // thread other than the first.
 func (t *Task) who() string { return string(t.appendWho(nil)) }
 
-// appendWho appends who's rendering of t to b.
+// appendWho appends who's rendering of t to b (appendWho, as a Record's
+// line names a task).
 func (t *Task) appendWho(b []byte) []byte {
-	b = strconv.AppendInt(append(b, "pid "...), int64(t.PID), 10)
+	tid := 0
 	if t.TID != t.PID {
-		b = strconv.AppendInt(append(b, " tid "...), int64(t.TID), 10)
+		tid = t.TID
 	}
-	return b
+	return appendWho(b, int32(t.PID), int32(tid))
 }
 
 // threadName is the thread's name: its own, or the process's.

@@ -521,8 +521,9 @@ func (r *Record) setOther(t *Task) {
 	}
 }
 
-// appendWho appends the name of a task in the trace, as Task.appendWho:
-// "pid 4", or "pid 4 tid 5" (tid not 0).
+// appendWho appends the name of a task in the trace: "pid 4", or "pid 4
+// tid 5" (tid not 0): Task.appendWho's, and a Record's of the task it
+// names.
 func appendWho(b []byte, pid, tid int32) []byte {
 	b = strconv.AppendInt(append(b, "pid "...), int64(pid), 10)
 	if tid != 0 {
