@@ -19,15 +19,20 @@ old=$1 new=$2
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 n=0 bad=0
+# tally CASE STATUS: one case compared, named if it differs (STATUS not 0).
+tally() {
+	n=$((n + 1))
+	if [ "$2" -ne 0 ]; then
+		echo "differs: $1"
+		bad=$((bad + 1))
+	fi
+}
 for f in testdata/scenarios/*.txtar testdata/faults/*.txtar; do
 	for format in text json; do
 		a=$(env -i "$old" run --format=$format "$f" 2>&1; echo "status $?")
 		b=$(env -i "$new" run --format=$format "$f" 2>&1; echo "status $?")
-		n=$((n + 1))
-		if [ "$a" != "$b" ]; then
-			echo "differs: run --format=$format $f"
-			bad=$((bad + 1))
-		fi
+		[ "$a" == "$b" ]
+		tally "run --format=$format $f" $?
 	done
 done
 for p in testdata/bench/bin/pipepingpong testdata/bench/musl/bin/* testdata/threads/bin/*; do
@@ -38,11 +43,8 @@ for p in testdata/bench/bin/pipepingpong testdata/bench/musl/bin/* testdata/thre
 		echo "status $?" >>"$dir/new.out"
 		# ipcsim's own messages (a deadlock's report) go to standard error too.
 		env -i "$new" exec --format=$format --trace "$p" 300 2>&1 >/dev/null | grep -v '^ipcsim: ' >"$dir/stderr"
-		n=$((n + 1))
-		if ! cmp -s "$dir/old" "$dir/new" || ! cmp -s "$dir/old.out" "$dir/new.out" || ! cmp -s "$dir/new" "$dir/stderr"; then
-			echo "differs: exec --format=$format --trace $p"
-			bad=$((bad + 1))
-		fi
+		cmp -s "$dir/old" "$dir/new" && cmp -s "$dir/old.out" "$dir/new.out" && cmp -s "$dir/new" "$dir/stderr"
+		tally "exec --format=$format --trace $p" $?
 	done
 done
 while read -r name args; do
@@ -52,11 +54,8 @@ while read -r name args; do
 		a=$(cd testdata/linux/bin && env -i "$old" exec --format=$format --trace "./$name" $args 2>&1 </dev/null; echo "status $?")
 		# shellcheck disable=SC2086
 		b=$(cd testdata/linux/bin && env -i "$new" exec --format=$format --trace "./$name" $args 2>&1 </dev/null; echo "status $?")
-		n=$((n + 1))
-		if [ "$a" != "$b" ]; then
-			echo "differs: exec --format=$format --trace testdata/linux/bin/$name"
-			bad=$((bad + 1))
-		fi
+		[ "$a" == "$b" ]
+		tally "exec --format=$format --trace testdata/linux/bin/$name" $?
 	done
 done <testdata/linux/programs.txt
 echo "$n compared, $bad differ"
