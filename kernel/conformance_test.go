@@ -94,6 +94,7 @@ func runLinuxProgram(t *testing.T, dir string, argv []string) (string, int) {
 	res := k.Run()
 	require.Equal(t, StopAllExited, res.Reason, "blocked: %v", res.Blocked)
 	require.NotEmpty(t, res.Exits)
+	require.NoError(t, k.CheckInvariants(), "after the run")
 	for _, e := range res.Exits {
 		if e.PID == 2 {
 			return stdout.String(), e.ShellStatus()

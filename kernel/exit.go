@@ -82,7 +82,9 @@ func (k *Kernel) exitProcess(t *Task, status int) {
 		k.abandon(t.call)
 		t.call = nil
 	}
-	k.setItimer(t, abi.ITIMER_REAL, itimer{})
+	for which := range t.itimers {
+		k.setItimer(t, which, itimer{})
+	}
 	k.semExit(t) // SEM_UNDO adjustments (exit_sem, before exit_files as in do_exit)
 	t.Files.CloseAll()
 	k.robustRelease(t)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"ipcsim/abi"
 	"ipcsim/hw"
 	"ipcsim/ipc/msgq"
 	"ipcsim/ipc/pipe"
@@ -277,10 +278,17 @@ func (c *checker) sched() error {
 			return c.fail("sched", "the running task %s is also in the ready set", t.who())
 		}
 	}
-	queued := 0
+	queued, cpuTimers := 0, 0
 	for _, t := range k.sortedTasks() {
 		if t.queued {
 			queued++
+		}
+		if t.TID == t.PID {
+			for _, which := range [2]int{abi.ITIMER_VIRTUAL, abi.ITIMER_PROF} {
+				if t.itimers[which].at != 0 {
+					cpuTimers++
+				}
+			}
 		}
 		switch t.State {
 		case proc.Runnable:
@@ -303,6 +311,9 @@ func (c *checker) sched() error {
 				return c.fail("sched", "%s exited but is still blocked in %v", t.who(), t.call.no)
 			}
 		}
+	}
+	if cpuTimers != k.cpuTimers {
+		return c.fail("sched", "%d virtual and profiling timers are armed, but the kernel counts %d (runUser looks at them only while it counts some)", cpuTimers, k.cpuTimers)
 	}
 	if rr, ok := k.policy.(interface{ Len() int }); ok && rr.Len() < queued {
 		return c.fail("sched", "%d tasks are marked queued but the policy's ready set holds %d", queued, rr.Len())

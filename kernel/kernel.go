@@ -180,6 +180,11 @@ type Kernel struct {
 	alarms   []*Task      // tasks with an ITIMER_REAL timer, by deadline then pid
 	last     *Task        // the task that ran last (for the trace of context switches)
 
+	// cpuTimers counts the armed ITIMER_VIRTUAL and ITIMER_PROF timers of
+	// all processes (setItimer), so that runUser skips them when there are
+	// none (checkCPUTimers).
+	cpuTimers int
+
 	// observer is the policy, if it observes accesses (observe.go); nil if not.
 	observer sched.AccessObserver
 

@@ -136,7 +136,7 @@ func (k *Kernel) runUser(t *Task) {
 	cpu.X, cpu.PC, cpu.PT = t.Regs.X, t.Regs.PC, t.AS.PT
 	k.loadFP(t)
 	cpu.Cycle, cpu.Instret = k.Uptime(), k.retired // rdcycle/rdtime (counters reset at power-on), rdinstret
-	budget = cpuTimerBudget(t, budget)
+	budget = k.cpuTimerBudget(t, budget)
 	var insn string
 	var before [32]uint64
 	if k.cfg.TraceInstructions && k.tracing {

@@ -112,10 +112,17 @@ func sysSetitimer(c *call) (int64, error) {
 // setItimer installs a timer; ITIMER_REAL timers are kept by deadline so
 // that the hardware timer can be set for the earliest.
 func (k *Kernel) setItimer(t *Task, which int, it itimer) {
-	t.itimers[which] = it
 	if which != abi.ITIMER_REAL {
+		switch was := t.itimers[which].at != 0; {
+		case !was && it.at != 0:
+			k.cpuTimers++
+		case was && it.at == 0:
+			k.cpuTimers--
+		}
+		t.itimers[which] = it
 		return
 	}
+	t.itimers[which] = it
 	k.alarms = slices.DeleteFunc(k.alarms, func(x *Task) bool { return x == t })
 	if it.at == 0 {
 		return
@@ -155,7 +162,16 @@ func (k *Kernel) expire(t *Task, which int, now uint64) {
 
 // checkCPUTimers fires the virtual and profiling timers of t once its
 // cycles reach them (after it ran).
+//
+// It and cpuTimerBudget look at t's timers only if some process has one
+// armed (k.cpuTimers), which almost no program does: the timers live in
+// the threadGroup, a cache line that runUser would otherwise read at
+// every switch, and which a switch among thousands of processes finds
+// cold (BenchmarkRing/10000).
 func (k *Kernel) checkCPUTimers(t *Task) {
+	if k.cpuTimers == 0 {
+		return
+	}
 	for _, which := range [2]int{abi.ITIMER_VIRTUAL, abi.ITIMER_PROF} {
 		if at := t.itimers[which].at; at != 0 && t.Cycles >= at {
 			k.expire(t, which, t.Cycles)
@@ -164,7 +180,10 @@ func (k *Kernel) checkCPUTimers(t *Task) {
 }
 
 // cpuTimerBudget caps a run of t so that it stops when a CPU timer is due.
-func cpuTimerBudget(t *Task, budget uint64) uint64 {
+func (k *Kernel) cpuTimerBudget(t *Task, budget uint64) uint64 {
+	if k.cpuTimers == 0 {
+		return budget
+	}
 	for _, which := range [2]int{abi.ITIMER_VIRTUAL, abi.ITIMER_PROF} {
 		if at := t.itimers[which].at; at != 0 {
 			budget = min(budget, max(1, at-min(at, t.Cycles)))
