@@ -263,34 +263,43 @@ type Kernel struct {
 	scratch []byte // the buffer reads and writes move data through (scratchBuf): as long as the longest step so far
 }
 
-// A Task is the kernel's view of a process: the process and what the
+// A Task is the kernel's view of a thread: its process, and what the
 // scheduler and an interrupted system call need.
+//
+// The fields are in the order a context switch uses them, so that what
+// it reads fills the Task's first eleven cache lines one after another:
+// the links, state and flags, the signal mask, the wait-queue entry, the
+// call in progress (its own first fields are those a read or write
+// needs), then the registers. The floating-point registers (the end of
+// Regs, which only a program that uses them copies) and the rarely used
+// fields come last. A switch among thousands of processes finds the woken
+// task cold in the host's caches, and the host fetches a run of
+// consecutive lines much sooner than as many scattered ones
+// (BenchmarkRing/10000, BENCHMARKS.md).
 type Task struct {
 	*proc.Process // the process: what its threads share (pid, family, ids, memory, descriptors)
 	*threadGroup  // the kernel's part of the process, shared by its threads too
 	k             *Kernel
+	call          *call       // the system call the task is blocked in, retried when woken
+	inCall        *call       // the call the kernel is executing for the task, for traces
+	blocked       *blockError // what the sleeping task waits for (its text, when asked)
+	sleeps        *taskWaits  // records and sleeps reused by its blocking calls (waits.go), or nil
+	TID           int         // its thread id; the process's first thread has TID == PID
+	State         proc.State  // runnable, sleeping, stopped, or exited (Zombie)
+	queued        bool        // in the policy's ready set (since Ready, until Pick returns it)
+	interrupted   bool        // call is left pending for a deliverable signal (not to be retried)
+	resume        bool        // preempted at the entry of a system call: make it without telling the policy again ...
+	resumePC      uint64      // ... if it is the ecall at this pc
+	deadline      uint64      // cycle at which a timed sleep ends (valid while in k.sleepers)
 
-	// The thread's own.
-	TID           int          // its thread id; the process's first thread has TID == PID
-	State         proc.State   // runnable, sleeping, stopped, or exited (Zombie)
-	Regs          proc.Regs    // saved user registers
-	Sig           proc.Signals // its mask and the signals sent to it alone; Sig.Actions are the process's
-	comm          string       // its name, if set in a thread other than the first (setThreadName)
-	ClearChildTID uint64       // set_tid_address(2), clone's CLONE_CHILD_CLEARTID: cleared and woken at its exit
-	RobustList    uint64       // set_robust_list(2)'s head (0: none)
+	Sig     proc.Signals // its mask and the signals sent to it alone; Sig.Actions are the process's
+	entry   sched.Entry  // the task's registration on the wait queue it sleeps on
+	callBuf call         // the system call in progress (a task makes one at a time)
+	Regs    proc.Regs    // saved user registers: the integer ones first
 
-	entry    sched.Entry // the task's registration on the wait queue it sleeps on
-	callBuf  call        // the system call in progress (a task makes one at a time)
-	inCall   *call       // the call the kernel is executing for the task, for traces
-	call     *call       // the system call the task is blocked in, retried when woken
-	deadline uint64      // cycle at which a timed sleep ends (valid while in k.sleepers)
-	blocked  *blockError // what the sleeping task waits for (its text, when asked)
-	sleeps   *taskWaits  // records and sleeps reused by its blocking calls (waits.go), or nil
-	queued   bool        // in the policy's ready set (since Ready, until Pick returns it)
-	resume   bool        // preempted at the entry of a system call: make it without telling the policy again ...
-	resumePC uint64      // ... if it is the ecall at this pc
-
-	interrupted bool // call is left pending for a deliverable signal (not to be retried)
+	comm          string // its name, if set in a thread other than the first (setThreadName)
+	ClearChildTID uint64 // set_tid_address(2), clone's CLONE_CHILD_CLEARTID: cleared and woken at its exit
+	RobustList    uint64 // set_robust_list(2)'s head (0: none)
 }
 
 // threadGroup is what the threads of a process share in the kernel

@@ -63,8 +63,12 @@ type Process struct {
 	// State is the process's state as its parent sees it: Zombie once
 	// its last thread has exited. (Each thread has a state of its own.)
 	State State
+	// What a context switch reads is together, in one cache line: the
+	// memory, the descriptors, the cycles run, the pending signals.
 	AS    *AddressSpace
 	Files *FDTable
+	// Cycles counts the cycles the process ran in user mode.
+	Cycles uint64
 	// Shared holds the process-directed signals pending (kill(2)), which
 	// any thread that does not block them may take. Only its pending set
 	// is used: the dispositions are the threads' Sig.Actions.
@@ -85,8 +89,6 @@ type Process struct {
 	// Faults counts the page faults the process took (minor faults of
 	// getrusage(2): demand-zero fills and copy-on-write copies).
 	Faults uint64
-	// Cycles counts the cycles the process ran in user mode.
-	Cycles uint64
 }
 
 // An Rlimit is a struct rlimit: a soft and a hard limit
