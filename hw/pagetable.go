@@ -74,18 +74,44 @@ func (p PTE) String() string {
 // path. The leaves' keys sit in a slice of their own, beside the leaves:
 // the binary search reads only keys (a process's few keys share a cache
 // line), then the one leaf it finds. When each leaf held its key, every
-// step of the search read another leaf, so another cache line (a leaf is
+// step of the search read another leaf, so another cache line (a leaf was
 // over two): with 10,000 processes, whose tables are all cold, keeping
-// the keys apart made a context switch about a tenth faster. Pages()
-// lists the table in address order.
+// the keys apart made a context switch about a tenth faster.
+//
+// Before the search, a lookup tries the table's few recent translations
+// (recent), which sit in the table's own cache lines. After a context
+// switch the CPU's TLB is empty and the new process looks up again the
+// pages it used last time (its code and its stack); the kernel's copies
+// to and from user memory look up the same stack page. From recent, these
+// cost no line but the table's: the search reads the keys' and a leaf's
+// lines, which among thousands of processes are cold
+// (BenchmarkRing/10000). Pages() lists the table in address order.
 type PageTable struct {
 	keys   []uint64 // keys[i] is the key of leaves[i]; sorted
 	leaves []ptLeaf // none is empty
-	n      int      // mapped pages
 	// gen counts changes. The CPU compares it with the generation its TLB
 	// was filled at and flushes the TLB when they differ, so the kernel never
-	// has to remember to flush after changing a mapping.
+	// has to remember to flush after changing a mapping. (It is beside
+	// keys and leaves, which a lookup reads too: one cache line.)
 	gen uint64
+	n   int // mapped pages
+	// recent holds entries the search found lately: recent[vpn&recentMask]
+	// maps page vpn if its vpn is vpn and its entry is valid. Map and
+	// Unmap empty it.
+	recent [recentSize]recentPTE
+}
+
+// recentSize is the number of entries in PageTable.recent: a power of
+// two, and four fill the table to two whole cache lines (128 bytes).
+const (
+	recentSize = 4
+	recentMask = recentSize - 1
+)
+
+// A recentPTE is a translation PageTable.recent remembers.
+type recentPTE struct {
+	vpn uint64
+	pte PTE
 }
 
 // leafShift is log2 of the pages a leaf covers.
@@ -97,10 +123,13 @@ const (
 
 // A ptLeaf holds the entries of pages key<<leafShift up to key<<leafShift +
 // leafPages-1, where key (virtual page number >> leafShift) is its entry
-// in PageTable.keys.
+// in PageTable.keys. An entry maps its page if it is valid (PTEValid), as
+// in Sv39: a lookup reads the one entry, so one cache line. (When a mask
+// of the mapped entries led the leaf, a lookup of an entry past the
+// seventh read two lines, and at a switch among thousands of processes
+// both were cold.)
 type ptLeaf struct {
-	used uint64         // bit i: pte[i] maps a page (an entry may be any value)
-	pte  [leafPages]PTE // pte[vpn&leafMask]
+	pte [leafPages]PTE // pte[vpn&leafMask]
 }
 
 // NewPageTable returns an empty page table.
@@ -126,17 +155,30 @@ func (pt *PageTable) find(key uint64) (int, bool) {
 // Lookup returns the entry mapping the page that holds va.
 func (pt *PageTable) Lookup(va uint64) (PTE, bool) {
 	vpn := va >> PageShift
+	r := &pt.recent[vpn&recentMask]
+	if r.vpn == vpn && r.pte&PTEValid != 0 {
+		return r.pte, true
+	}
 	i, ok := pt.find(vpn >> leafShift)
 	if !ok {
 		return 0, false
 	}
-	l := &pt.leaves[i]
-	return l.pte[vpn&leafMask], l.used&(1<<(vpn&leafMask)) != 0
+	p := pt.leaves[i].pte[vpn&leafMask]
+	if p&PTEValid == 0 {
+		return 0, false
+	}
+	*r = recentPTE{vpn, p}
+	return p, true
 }
 
 // Map installs entry p for the page holding va, replacing any old entry.
-// Reference counts are the caller's business.
+// p must be valid (MakePTE's entries are): an invalid entry is how the
+// table marks a page it does not map. Reference counts are the caller's
+// business.
 func (pt *PageTable) Map(va uint64, p PTE) {
+	if p&PTEValid == 0 {
+		panic(fmt.Sprintf("hw: PageTable.Map(%#x) of an invalid entry %#x", va, uint64(p)))
+	}
 	vpn := va >> PageShift
 	i, ok := pt.find(vpn >> leafShift)
 	if !ok {
@@ -144,13 +186,12 @@ func (pt *PageTable) Map(va uint64, p PTE) {
 		pt.leaves = slices.Insert(pt.leaves, i, ptLeaf{})
 	}
 	l := &pt.leaves[i]
-	bit := uint64(1) << (vpn & leafMask)
-	if l.used&bit == 0 {
-		l.used |= bit
+	if l.pte[vpn&leafMask]&PTEValid == 0 {
 		pt.n++
 	}
 	l.pte[vpn&leafMask] = p
 	pt.gen++
+	pt.recent = [recentSize]recentPTE{}
 }
 
 // Unmap removes the entry of the page holding va and returns it.
@@ -161,19 +202,18 @@ func (pt *PageTable) Unmap(va uint64) (PTE, bool) {
 		return 0, false
 	}
 	l := &pt.leaves[i]
-	bit := uint64(1) << (vpn & leafMask)
-	if l.used&bit == 0 {
+	p := l.pte[vpn&leafMask]
+	if p&PTEValid == 0 {
 		return 0, false
 	}
-	p := l.pte[vpn&leafMask]
-	l.used &^= bit
 	l.pte[vpn&leafMask] = 0
-	if l.used == 0 {
+	if l.pte == (ptLeaf{}).pte {
 		pt.keys = slices.Delete(pt.keys, i, i+1)
 		pt.leaves = slices.Delete(pt.leaves, i, i+1)
 	}
 	pt.n--
 	pt.gen++
+	pt.recent = [recentSize]recentPTE{}
 	return p, true
 }
 
@@ -195,7 +235,7 @@ func (pt *PageTable) Pages() []Mapping {
 	for i := range pt.leaves {
 		l := &pt.leaves[i]
 		for j := range leafPages {
-			if l.used&(1<<j) != 0 {
+			if l.pte[j]&PTEValid != 0 {
 				vpn := pt.keys[i]<<leafShift | uint64(j)
 				out = append(out, Mapping{VA: vpn << PageShift, PTE: l.pte[j]})
 			}

@@ -47,7 +47,7 @@ func TestPageTableAgainstAMap(t *testing.T) {
 		require.True(t, slices.IsSorted(pt.keys), "op %d: keys sorted", i)
 		require.Equal(t, len(pt.keys), len(pt.leaves), "op %d: a key per leaf", i)
 		for j, l := range pt.leaves {
-			require.NotZero(t, l.used, "op %d: leaf %d (key %#x) is empty", i, j, pt.keys[j])
+			require.NotZero(t, l.pte, "op %d: leaf %d (key %#x) is empty", i, j, pt.keys[j])
 		}
 		if i%97 == 0 {
 			for _, vpn := range vpns {
@@ -65,4 +65,46 @@ func TestPageTableAgainstAMap(t *testing.T) {
 			require.Equal(t, list, pt.Pages(), "op %d: listing in address order", i)
 		}
 	}
+}
+
+// TestPageTableRecent checks that the translations a lookup remembers
+// (PageTable.recent) never outlive a change: a page looked up, then mapped
+// to another frame, unmapped or mapped again, reads its new entry at once.
+func TestPageTableRecent(t *testing.T) {
+	pt := NewPageTable()
+	const va = 0x12345 << PageShift
+	first, second := MakePTE(7, PTERead), MakePTE(9, PTERead|PTEWrite)
+	pt.Map(va, first)
+	for range 2 { // the second lookup is answered from recent
+		p, ok := pt.Lookup(va)
+		require.True(t, ok)
+		require.Equal(t, first, p)
+	}
+	pt.Map(va, second)
+	p, ok := pt.Lookup(va + 8)
+	require.True(t, ok)
+	require.Equal(t, second, p, "a new mapping of a page looked up before")
+	_, ok = pt.Unmap(va)
+	require.True(t, ok)
+	_, ok = pt.Lookup(va)
+	require.False(t, ok, "an unmapped page looked up before")
+	// Pages of the same recent slot (vpn & recentMask) take turns.
+	other := uint64(va + recentSize<<PageShift)
+	pt.Map(va, first)
+	pt.Map(other, second)
+	for range 3 {
+		p, ok = pt.Lookup(va)
+		require.True(t, ok)
+		require.Equal(t, first, p)
+		p, ok = pt.Lookup(other)
+		require.True(t, ok)
+		require.Equal(t, second, p)
+	}
+	_, ok = pt.Unmap(other)
+	require.True(t, ok)
+	_, ok = pt.Lookup(other)
+	require.False(t, ok)
+	p, ok = pt.Lookup(va)
+	require.True(t, ok)
+	require.Equal(t, first, p)
 }
