@@ -433,7 +433,10 @@ func (k *Kernel) schedule() bool {
 		if !ok {
 			return false
 		}
-		t := k.tasks[pid]
+		t := k.readied[pid%len(k.readied)]
+		if t == nil || t.TID != pid {
+			t = k.tasks[pid]
+		}
 		if t == nil || !t.queued {
 			continue
 		}
@@ -466,6 +469,7 @@ func (k *Kernel) makeRunnable(t *Task, why sched.Why) {
 	if !t.queued && t != k.cur {
 		k.policy.Ready(t.TID, why)
 		t.queued = true
+		k.readied[t.TID%len(k.readied)] = t
 	}
 }
 
