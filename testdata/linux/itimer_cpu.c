@@ -38,6 +38,25 @@ static void spin(volatile int *flag, int n)
 		x++;
 }
 
+/* looping_child forks a child that restores sig's default action, arms
+ * timer which for 20 ms and loops; it returns the child's wait status. */
+static int looping_child(int which, int sig, volatile int *flag)
+{
+	int st;
+	long pid = sys_fork();
+	if (pid == 0) {
+		struct itimerval it;
+		set_handler(sig, SIG_DFL);
+		memset(&it, 0, sizeof it);
+		it.it_value.tv_usec = 20000;
+		sys_setitimer(which, &it, 0);
+		spin(flag, 1000000);
+		sys_exit_group(0);
+	}
+	sys_wait4(pid, &st, 0, 0);
+	return st;
+}
+
 int main(void)
 {
 	struct itimerval it, old, cur;
@@ -119,25 +138,7 @@ int main(void)
 	say_status("a child that exits with both timers armed", st);
 
 	/* the default actions: a looping child dies by the signal */
-	pid = sys_fork();
-	if (pid == 0) {
-		set_handler(SIGVTALRM, SIG_DFL);
-		it.it_value.tv_usec = 20000;
-		sys_setitimer(ITIMER_VIRTUAL, &it, 0);
-		spin(&vtalrms, 1000000);
-		sys_exit_group(0);
-	}
-	sys_wait4(pid, &st, 0, 0);
-	say_status("a looping child with a 20 ms VIRTUAL timer and SIG_DFL", st);
-	pid = sys_fork();
-	if (pid == 0) {
-		set_handler(SIGPROF, SIG_DFL);
-		it.it_value.tv_usec = 20000;
-		sys_setitimer(ITIMER_PROF, &it, 0);
-		spin(&profs, 1000000);
-		sys_exit_group(0);
-	}
-	sys_wait4(pid, &st, 0, 0);
-	say_status("a looping child with a 20 ms PROF timer and SIG_DFL", st);
+	say_status("a looping child with a 20 ms VIRTUAL timer and SIG_DFL", looping_child(ITIMER_VIRTUAL, SIGVTALRM, &vtalrms));
+	say_status("a looping child with a 20 ms PROF timer and SIG_DFL", looping_child(ITIMER_PROF, SIGPROF, &profs));
 	return 0;
 }
