@@ -97,7 +97,7 @@ type PageTable struct {
 	n   int // mapped pages
 	// recent holds entries the search found lately: recent[vpn&recentMask]
 	// maps page vpn if its vpn is vpn and its entry is valid. Map and
-	// Unmap empty it.
+	// Unmap of a page empty its slot.
 	recent [recentSize]recentPTE
 }
 
@@ -191,7 +191,7 @@ func (pt *PageTable) Map(va uint64, p PTE) {
 	}
 	l.pte[vpn&leafMask] = p
 	pt.gen++
-	pt.recent = [recentSize]recentPTE{}
+	pt.recent[vpn&recentMask] = recentPTE{} // the one slot that may hold vpn
 }
 
 // Unmap removes the entry of the page holding va and returns it.
@@ -213,7 +213,7 @@ func (pt *PageTable) Unmap(va uint64) (PTE, bool) {
 	}
 	pt.n--
 	pt.gen++
-	pt.recent = [recentSize]recentPTE{}
+	pt.recent[vpn&recentMask] = recentPTE{} // the one slot that may hold vpn
 	return p, true
 }
 
