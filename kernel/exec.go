@@ -199,6 +199,7 @@ func (k *Kernel) deThread(t *Task) {
 	k.dropSleeper(first)
 	t.TID = t.PID
 	k.tasks[t.TID] = t
+	k.readied[t.TID%len(k.readied)] = t // not first, whose tid t takes
 	if k.tracing {
 		k.emit(t, "exec", fmt.Sprintf("execve in thread tid %d: it becomes the process's only thread, tid %d", old, t.TID))
 	}

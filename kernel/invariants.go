@@ -312,6 +312,11 @@ func (c *checker) sched() error {
 			}
 		}
 	}
+	for _, t := range k.readied {
+		if t != nil && k.tasks[t.TID] != nil && k.tasks[t.TID] != t {
+			return c.fail("sched", "the tasks made runnable lately hold a task of tid %d that is not the task of that tid: schedule would run the wrong one", t.TID)
+		}
+	}
 	if cpuTimers != k.cpuTimers {
 		return c.fail("sched", "%d virtual and profiling timers are armed, but the kernel counts %d (runUser looks at them only while it counts some)", cpuTimers, k.cpuTimers)
 	}

@@ -59,6 +59,9 @@ func TestThreadOwnName(t *testing.T) {
 	require.NoError(t, k.exec(th, "/bin/argv", []string{"argv"}, nil))
 	require.Equal(t, th.PID, th.TID)
 	require.Equal(t, "argv", th.threadName(), "PR_GET_NAME after execve: the program's name")
+	// The kernel's tables follow the thread's new tid (Kernel.readied
+	// among them: it must not keep the first thread under that tid).
+	require.NoError(t, k.CheckInvariants())
 }
 
 // TestThreadKeepsNameAtCreation: comm is per thread, so a thread never
