@@ -1,6 +1,10 @@
 package hw
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
 
 // TestAccessOf decodes the memory access of a few instructions, 4-byte
 // and compressed.
@@ -26,4 +30,67 @@ func TestAccessOf(t *testing.T) {
 			t.Errorf("%s: AccessOf(%#x) = %+v, %v; want %+v, %v", c.name, c.inst, got, ok, c.want, c.ok)
 		}
 	}
+}
+
+// TestWatchStopsAtAccesses runs a program with CPU.SetWatch(true), one Run
+// after another with a large budget: each Run stops before an integer
+// load, store or atomic that is not its first instruction and right after
+// one that is, so that every access is a Run's first instruction. The end
+// is the same as without Watch: registers, memory and instructions retired.
+func TestWatchStopsAtAccesses(t *testing.T) {
+	const a0, a1, a2, a3 = 10, 11, 12, 13
+	code := []uint32{
+		encI("addi", a1, 0, 5),              // 0: not an access
+		encS("sw", a1, a0, 0),               // 4: store
+		encI("addi", a1, a1, 1),             // 8
+		encI("addi", a1, a1, 1),             // 12
+		encI("lw", a2, a0, 0),               // 16: load
+		encAMO("amoadd", false, a3, a0, a1), // 20: atomic
+		encI("addi", a1, a1, 1),             // 24
+		wordEBREAK,                          // 28
+	}
+	plain := newTestMachine(t, code...)
+	plain.cpu.X[a0] = dataVA
+	n, trap := plain.cpu.Run(1000)
+	require.Equal(t, CauseBreakpoint, trap.Cause)
+	require.Equal(t, uint64(7), n)
+
+	m := newTestMachine(t, code...)
+	m.cpu.X[a0] = dataVA
+	m.cpu.SetWatch(true)
+	type stop struct {
+		from, n uint64
+		cause   Cause
+	}
+	var got []stop
+	total := uint64(0)
+	for range 20 {
+		from := m.cpu.PC
+		n, trap := m.cpu.Run(1000)
+		got = append(got, stop{from - codeVA, n, trap.Cause})
+		total += n
+		if trap.Cause != CauseNone {
+			break
+		}
+	}
+	require.Equal(t, []stop{
+		{0, 1, CauseNone},  // the addi, then stops before the store
+		{4, 1, CauseNone},  // the store, first, then stops after it
+		{8, 2, CauseNone},  // two addis, stops before the load
+		{16, 1, CauseNone}, // the load
+		{20, 1, CauseNone}, // the atomic
+		{24, 1, CauseBreakpoint},
+	}, got)
+	require.Equal(t, uint64(7), total)
+	require.Equal(t, plain.cpu.X, m.cpu.X)
+	require.Equal(t, plain.cpu.PC, m.cpu.PC)
+	require.Equal(t, plain.bytesAt(dataVA)[:8], m.bytesAt(dataVA)[:8])
+
+	// Watch off again: the TLB gives the fast path its data tags back, and
+	// a Run goes through accesses without stopping.
+	m.cpu.SetWatch(false)
+	m.cpu.PC = codeVA
+	n, trap = m.cpu.Run(1000)
+	require.Equal(t, CauseBreakpoint, trap.Cause)
+	require.Equal(t, uint64(7), n)
 }

@@ -22,6 +22,16 @@ type CPU struct {
 	// changed, as a kernel reads sstatus.FS (the unprivileged spec's
 	// "Dirty" state), so that it saves them only then.
 	FPUsed bool
+	// watch makes Run stop at the integer loads, stores and atomics (the
+	// accesses AccessOf reports): before one that is not the first
+	// instruction of the Run, and after one that is. A Run then retires
+	// at most one such access, as its first instruction, and the caller,
+	// which kept the registers the Run began with, can say what it
+	// touched (the kernel's access observer) without running every
+	// instruction on its own. While watch is set, the TLB gives the
+	// interpreter's fast path no data access (fill), so that every load
+	// and store comes to execSlow, which stops. SetWatch sets it.
+	watch bool
 
 	// The counters' values when Run starts; the kernel sets them from the
 	// virtual clock (cycle and time: the cycles since the machine was
@@ -44,6 +54,8 @@ type CPU struct {
 	faultVA uint64 // set by a failed load or store: the faulting address
 
 	cross *decodedPage // runs page-crossing instructions (crossPage); nil until the first
+
+	watchNext uint64 // after a watched access: the pc of the next instruction (Run)
 }
 
 // ClearReservation breaks the LR/SC reservation. Linux does it on every
@@ -79,6 +91,11 @@ const (
 	CauseFetchMisaligned              // execution at an odd address; Value is the address
 	CauseLoadMisaligned               // misaligned LR
 	CauseStoreMisaligned              // misaligned SC or AMO
+
+	// Not traps: how execSlow tells Run to stop at an access while the
+	// CPU watches (CPU.watch). Run returns CauseNone.
+	causeWatchBefore // stop before this instruction
+	causeWatchAfter  // stop after it
 )
 
 var causeNames = [...]string{

@@ -523,6 +523,12 @@ loop:
 		}
 	}
 
+	if t.Cause >= causeWatchBefore { // a watching Run's stop at an access (CPU.watch)
+		if t.Cause == causeWatchAfter {
+			pc, left = c.watchNext, left-1
+		}
+		t = Trap{}
+	}
 	c.PC = pc
 	c.X = *(*[32]uint64)(x[:32])
 	c.X[0] = 0
@@ -533,8 +539,15 @@ loop:
 // of the next one, for the cases Run's fast switch leaves to it: loads and
 // stores that miss the TLB, cross a page or fault (tlb.go); atomics; F, D
 // and Zicsr; ECALL, EBREAK and illegal instructions, which trap. retired is
-// how many instructions this Run has retired before d (for instret).
+// how many instructions this Run has retired before d (for instret). While
+// the CPU watches accesses (CPU.watch), an integer load, store or atomic
+// stops Run before it unless it is the Run's first instruction, and after
+// it if it is.
 func (c *CPU) execSlow(d *decodedInst, x *[64]uint64, pc, retired uint64) (next uint64, t Trap) {
+	watched := c.watch && isAccess(d.op)
+	if watched && retired > 0 {
+		return pc, Trap{Cause: causeWatchBefore}
+	}
 	next = pc + 4
 	if d.op >= numOps {
 		next = pc + 2 // a compressed twin (decode_c.go)
@@ -589,6 +602,10 @@ func (c *CPU) execSlow(d *decodedInst, x *[64]uint64, pc, retired uint64) (next 
 
 	default:
 		panic("hw: execSlow of an op Run executes itself")
+	}
+	if watched { // the Run's first instruction: stop after it (Run steps to next)
+		c.watchNext = next
+		return pc, Trap{Cause: causeWatchAfter}
 	}
 	return next, Trap{}
 }
@@ -833,4 +850,19 @@ func (c *CPU) writePhys(pa, size, v uint64) {
 		binary.LittleEndian.PutUint64(c.physPage(pa)[pa&pageMask:], v)
 	}
 	c.wrote(pa, size)
+}
+
+// isAccess reports whether o is an integer load, store or atomic: an
+// access that AccessOf reports, at which a watching Run stops (CPU.watch).
+func isAccess(o op) bool {
+	switch o {
+	case opLB, opLH, opLW, opLD, opLBU, opLHU, opLWU, opCLW, opCLD,
+		opSB, opSH, opSW, opSD, opCSW, opCSD,
+		opLRW, opSCW, opAMOSWAPW, opAMOADDW, opAMOXORW, opAMOANDW,
+		opAMOORW, opAMOMINW, opAMOMAXW, opAMOMINUW, opAMOMAXUW,
+		opLRD, opSCD, opAMOSWAPD, opAMOADDD, opAMOXORD, opAMOANDD,
+		opAMOORD, opAMOMIND, opAMOMAXD, opAMOMINUD, opAMOMAXUD:
+		return true
+	}
+	return false
 }

@@ -42,7 +42,7 @@ const (
 // frame allocations; only a change of mapping (the generation) or of page
 // table flushes it.
 type tlbEntry struct {
-	tag  [numAccess]uint64 // vpn if the page allows that access, else noTag
+	tag  [numAccess]uint64 // vpn if the page allows that access, else noTag (no data access while the CPU watches: fill)
 	base uint64            // byte offset of the page's frame in physical memory
 	page *[PageSize]byte   // the frame's bytes; nil when the page is unmapped
 }
@@ -58,6 +58,16 @@ func (c *CPU) syncTLB() {
 	}
 	c.flushTLB()
 	c.tlbPT, c.tlbGen = c.PT, gen
+}
+
+// SetWatch starts or ends watching: while the CPU watches, Run stops at every
+// integer load, store and atomic (see CPU.watch). The TLB is emptied when
+// it changes, as its entries differ in the two modes (fill).
+func (c *CPU) SetWatch(on bool) {
+	if c.watch != on {
+		c.watch = on
+		c.flushTLB()
+	}
 }
 
 // flushTLB empties every entry filled since the last flush. A process
@@ -77,7 +87,10 @@ func (c *CPU) flushTLB() {
 }
 
 // fill loads the translation of page vpn from the page table into e, the
-// entry the page maps to. An unmapped page leaves every tag empty.
+// entry the page maps to. An unmapped page leaves every tag empty. While
+// the CPU watches accesses (CPU.watch), e gets no data tag, so that the
+// fast path makes no load or store: each one comes to translate, which
+// asks translateWatched.
 func (c *CPU) fill(e *tlbEntry, vpn uint64) {
 	*e = tlbEntry{tag: [numAccess]uint64{noTag, noTag, noTag}}
 	c.tlbFilled |= 1 << (vpn & tlbMask)
@@ -94,12 +107,12 @@ func (c *CPU) fill(e *tlbEntry, vpn uint64) {
 	}
 	e.base = uint64(f) << PageShift
 	e.page = c.Mem.page(f)
-	if pte&PTERead != 0 {
+	if pte&PTERead != 0 && !c.watch {
 		e.tag[accRead] = vpn
 	}
 	// A copy-on-write page has W clear, so a store to it misses here and
 	// traps; the kernel copies the frame and sets W.
-	if pte&PTEWrite != 0 {
+	if pte&PTEWrite != 0 && !c.watch {
 		e.tag[accWrite] = vpn
 	}
 	if pte&PTEExec != 0 {
@@ -115,8 +128,25 @@ func (c *CPU) translate(va uint64, acc access) (base uint64, ok bool) {
 	if e.tag[acc] != vpn {
 		c.fill(e, vpn)
 		if e.tag[acc] != vpn {
+			if c.watch && acc != accExec {
+				return c.translateWatched(e, vpn, acc)
+			}
 			return 0, false
 		}
+	}
+	return e.base, true
+}
+
+// translateWatched is translate for a load or store while the CPU watches
+// accesses, after fill, which gave e no data tag: the page table says
+// whether the page permits acc.
+func (c *CPU) translateWatched(e *tlbEntry, vpn uint64, acc access) (base uint64, ok bool) {
+	need := PTEValid | PTERead
+	if acc == accWrite {
+		need = PTEValid | PTEWrite
+	}
+	if pte, ok := c.PT.Lookup(vpn << PageShift); !ok || pte&need != need {
+		return 0, false
 	}
 	return e.base, true
 }

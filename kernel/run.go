@@ -146,7 +146,12 @@ func (k *Kernel) runUser(t *Task) {
 	}
 	observed := k.observer != nil
 	if observed {
-		budget = 1 // one instruction at a time: the observer sees each access
+		// The CPU stops at each integer access to memory, which it then
+		// makes as the first instruction of the next run (hw.CPU.SetWatch),
+		// so that the observer sees each access with the registers it
+		// was made with, and the instructions between two accesses run
+		// in one go.
+		cpu.SetWatch(true)
 		before = cpu.X
 	}
 	var watch watchStep
