@@ -26,9 +26,9 @@ import (
 // machine is deterministic, so the same decisions give the same run), and
 // the races of each finished run tell which other decisions to try.
 //
-// Transitions. Under dpor the kernel runs one instruction at a time,
-// shows the policy every access to shared memory and the end of every
-// system call, and ends the time slice where the policy says
+// Transitions. Under dpor the kernel runs the CPU from one memory access
+// to the next, shows the policy every access to shared memory and the
+// end of every system call, and ends the time slice where the policy says
 // (sched.AccessObserver). The visible operations are those accesses (to
 // System V shared memory, MAP_SHARED pages, or any memory of a process
 // with several threads) and the system calls; everything else a process

@@ -5,7 +5,8 @@ package sched
 // time slice right there: an explorer that tells conflicting operations
 // of different processes from independent ones (explore's dpor, a
 // dynamic partial-order reduction). When the policy a kernel is given
-// implements it, the kernel runs the CPU one instruction at a time, and:
+// implements it, the kernel runs the CPU from one memory access to the
+// next (each access the first instruction of a run: hw.CPU.SetWatch), and:
 //
 //   - after each instruction that loaded or stored memory another task
 //     can see, it calls Access;
