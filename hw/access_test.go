@@ -57,7 +57,7 @@ func TestWatchStopsAtAccesses(t *testing.T) {
 
 	m := newTestMachine(t, code...)
 	m.cpu.X[a0] = dataVA
-	m.cpu.SetWatch(true)
+	m.cpu.SetWatch(WatchAll)
 	type stop struct {
 		from, n uint64
 		cause   Cause
@@ -88,9 +88,28 @@ func TestWatchStopsAtAccesses(t *testing.T) {
 
 	// Watch off again: the TLB gives the fast path its data tags back, and
 	// a Run goes through accesses without stopping.
-	m.cpu.SetWatch(false)
+	m.cpu.SetWatch(WatchNone)
 	m.cpu.PC = codeVA
 	n, trap = m.cpu.Run(1000)
 	require.Equal(t, CauseBreakpoint, trap.Cause)
 	require.Equal(t, uint64(7), n)
+
+	// WatchShared: accesses to a shared page stop Runs as above; to a
+	// private page, none.
+	for _, c := range []struct {
+		bits PTE
+		runs int
+	}{{PTERead | PTEWrite | PTEShare, 6}, {PTERead | PTEWrite, 1}} {
+		m := newTestMachine(t, code...)
+		pte, _ := m.pt.Lookup(dataVA)
+		m.pt.Map(dataVA, MakePTE(pte.Frame(), c.bits))
+		m.cpu.X[a0] = dataVA
+		m.cpu.SetWatch(WatchShared)
+		runs := 0
+		for trap := (Trap{}); trap.Cause == CauseNone; runs++ {
+			_, trap = m.cpu.Run(1000)
+		}
+		require.Equal(t, c.runs, runs, "page bits %v", c.bits)
+		require.Equal(t, plain.cpu.X, m.cpu.X)
+	}
 }

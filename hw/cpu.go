@@ -23,15 +23,15 @@ type CPU struct {
 	// "Dirty" state), so that it saves them only then.
 	FPUsed bool
 	// watch makes Run stop at the integer loads, stores and atomics (the
-	// accesses AccessOf reports): before one that is not the first
-	// instruction of the Run, and after one that is. A Run then retires
-	// at most one such access, as its first instruction, and the caller,
-	// which kept the registers the Run began with, can say what it
-	// touched (the kernel's access observer) without running every
-	// instruction on its own. While watch is set, the TLB gives the
-	// interpreter's fast path no data access (fill), so that every load
-	// and store comes to execSlow, which stops. SetWatch sets it.
-	watch bool
+	// accesses AccessOf reports) to the pages it watches: before one that
+	// is not the first instruction of the Run, and after one that is. A
+	// Run then retires at most one such access, as its first instruction,
+	// and the caller, which kept the registers the Run began with, can
+	// say what it touched (the kernel's access observer) without running
+	// every instruction on its own. The TLB gives the interpreter's fast
+	// path no data access to a watched page (fill), so that every load and
+	// store to one comes to execSlow, which stops. SetWatch sets it.
+	watch Watch
 
 	// The counters' values when Run starts; the kernel sets them from the
 	// virtual clock (cycle and time: the cycles since the machine was

@@ -544,7 +544,7 @@ loop:
 // stops Run before it unless it is the Run's first instruction, and after
 // it if it is.
 func (c *CPU) execSlow(d *decodedInst, x *[64]uint64, pc, retired uint64) (next uint64, t Trap) {
-	watched := c.watch && isAccess(d.op)
+	watched := c.watch != WatchNone && isAccess(d.op) && c.watches(x[d.rs1&63]+uint64(d.imm))
 	if watched && retired > 0 {
 		return pc, Trap{Cause: causeWatchBefore}
 	}
@@ -850,6 +850,17 @@ func (c *CPU) writePhys(pa, size, v uint64) {
 		binary.LittleEndian.PutUint64(c.physPage(pa)[pa&pageMask:], v)
 	}
 	c.wrote(pa, size)
+}
+
+// watches reports whether the CPU watches the accesses to the page holding
+// va (CPU.watch). An unmapped page counts: the access faults, and is made
+// again, first in a Run, once the kernel has mapped the page.
+func (c *CPU) watches(va uint64) bool {
+	if c.watch == WatchAll || c.PT == nil {
+		return true
+	}
+	pte, ok := c.PT.Lookup(va)
+	return !ok || pte&PTEShare != 0
 }
 
 // isAccess reports whether o is an integer load, store or atomic: an

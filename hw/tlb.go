@@ -60,12 +60,21 @@ func (c *CPU) syncTLB() {
 	c.tlbPT, c.tlbGen = c.PT, gen
 }
 
-// SetWatch starts or ends watching: while the CPU watches, Run stops at every
-// integer load, store and atomic (see CPU.watch). The TLB is emptied when
-// it changes, as its entries differ in the two modes (fill).
-func (c *CPU) SetWatch(on bool) {
-	if c.watch != on {
-		c.watch = on
+// A Watch says which pages' accesses stop Run (CPU.watch).
+type Watch uint8
+
+const (
+	WatchNone   Watch = iota // none: Run goes on
+	WatchShared              // the shared pages' (PTEShare)
+	WatchAll                 // every page's
+)
+
+// SetWatch sets which pages' integer loads, stores and atomics stop Run
+// (see CPU.watch). The TLB is emptied when it changes, as its entries
+// differ (fill).
+func (c *CPU) SetWatch(w Watch) {
+	if c.watch != w {
+		c.watch = w
 		c.flushTLB()
 	}
 }
@@ -87,10 +96,10 @@ func (c *CPU) flushTLB() {
 }
 
 // fill loads the translation of page vpn from the page table into e, the
-// entry the page maps to. An unmapped page leaves every tag empty. While
-// the CPU watches accesses (CPU.watch), e gets no data tag, so that the
-// fast path makes no load or store: each one comes to translate, which
-// asks translateWatched.
+// entry the page maps to. An unmapped page leaves every tag empty. If the
+// CPU watches the page's accesses (CPU.watch), e gets no data tag, so that
+// the fast path makes no load or store to it: each one comes to
+// translate, which asks translateWatched.
 func (c *CPU) fill(e *tlbEntry, vpn uint64) {
 	*e = tlbEntry{tag: [numAccess]uint64{noTag, noTag, noTag}}
 	c.tlbFilled |= 1 << (vpn & tlbMask)
@@ -107,12 +116,13 @@ func (c *CPU) fill(e *tlbEntry, vpn uint64) {
 	}
 	e.base = uint64(f) << PageShift
 	e.page = c.Mem.page(f)
-	if pte&PTERead != 0 && !c.watch {
+	watched := c.watch == WatchAll || c.watch == WatchShared && pte&PTEShare != 0
+	if pte&PTERead != 0 && !watched {
 		e.tag[accRead] = vpn
 	}
 	// A copy-on-write page has W clear, so a store to it misses here and
 	// traps; the kernel copies the frame and sets W.
-	if pte&PTEWrite != 0 && !c.watch {
+	if pte&PTEWrite != 0 && !watched {
 		e.tag[accWrite] = vpn
 	}
 	if pte&PTEExec != 0 {
@@ -128,7 +138,7 @@ func (c *CPU) translate(va uint64, acc access) (base uint64, ok bool) {
 	if e.tag[acc] != vpn {
 		c.fill(e, vpn)
 		if e.tag[acc] != vpn {
-			if c.watch && acc != accExec {
+			if c.watch != WatchNone && acc != accExec {
 				return c.translateWatched(e, vpn, acc)
 			}
 			return 0, false
@@ -137,8 +147,8 @@ func (c *CPU) translate(va uint64, acc access) (base uint64, ok bool) {
 	return e.base, true
 }
 
-// translateWatched is translate for a load or store while the CPU watches
-// accesses, after fill, which gave e no data tag: the page table says
+// translateWatched is translate for a load or store to a page the CPU
+// watches, after fill, which gave e no data tag: the page table says
 // whether the page permits acc.
 func (c *CPU) translateWatched(e *tlbEntry, vpn uint64, acc access) (base uint64, ok bool) {
 	need := PTEValid | PTERead

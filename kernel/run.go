@@ -146,12 +146,16 @@ func (k *Kernel) runUser(t *Task) {
 	}
 	observed := k.observer != nil
 	if observed {
-		// The CPU stops at each integer access to memory, which it then
-		// makes as the first instruction of the next run (hw.CPU.SetWatch),
-		// so that the observer sees each access with the registers it
-		// was made with, and the instructions between two accesses run
-		// in one go.
-		cpu.SetWatch(true)
+		// The CPU stops at each integer access to memory another task
+		// can see (observeAccess), which it then makes as the first
+		// instruction of the next run (hw.CPU.SetWatch), so that the
+		// observer sees each access with the registers it was made with,
+		// and the instructions between two accesses run in one go.
+		w := hw.WatchShared
+		if len(t.threads) > 1 {
+			w = hw.WatchAll
+		}
+		cpu.SetWatch(w)
 		before = cpu.X
 	}
 	var watch watchStep
