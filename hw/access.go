@@ -37,7 +37,12 @@ func AccessOf(inst uint32) (MemAccess, bool) {
 		}
 		inst = w
 	}
-	d := decode(inst)
+	return accessOf(decode(inst))
+}
+
+// accessOf is AccessOf's answer for the decoded 4-byte instruction d. Only
+// d.op decides whether there is an access (isAccess relies on it).
+func accessOf(d decodedInst) (MemAccess, bool) {
 	rd := int(d.rd)
 	if rd == sinkReg {
 		rd = 0

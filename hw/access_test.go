@@ -1,6 +1,7 @@
 package hw
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -111,5 +112,27 @@ func TestWatchStopsAtAccesses(t *testing.T) {
 		}
 		require.Equal(t, c.runs, runs, "page bits %v", c.bits)
 		require.Equal(t, plain.cpu.X, m.cpu.X)
+	}
+}
+
+// TestIsAccessIsAccessOf: the instructions a watching Run stops at are the
+// ones AccessOf reports, for every 16-bit parcel (decoded as Run decodes
+// it, into a compressed twin) and for a million random 32-bit words.
+func TestIsAccessIsAccessOf(t *testing.T) {
+	check := func(inst uint32, d decodedInst) {
+		t.Helper()
+		if _, ok := AccessOf(inst); isAccess(d.op) != ok {
+			t.Fatalf("%#x: isAccess %v, AccessOf %v", inst, isAccess(d.op), ok)
+		}
+	}
+	for p := range 1 << 16 {
+		if p&3 != 3 {
+			check(uint32(p), decodeC(uint16(p)))
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 1_000_000 {
+		w := rng.Uint32() | 3
+		check(w, decode(w))
 	}
 }

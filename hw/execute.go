@@ -866,14 +866,16 @@ func (c *CPU) watches(va uint64) bool {
 // isAccess reports whether o is an integer load, store or atomic: an
 // access that AccessOf reports, at which a watching Run stops (CPU.watch).
 func isAccess(o op) bool {
-	switch o {
-	case opLB, opLH, opLW, opLD, opLBU, opLHU, opLWU, opCLW, opCLD,
-		opSB, opSH, opSW, opSD, opCSW, opCSD,
-		opLRW, opSCW, opAMOSWAPW, opAMOADDW, opAMOXORW, opAMOANDW,
-		opAMOORW, opAMOMINW, opAMOMAXW, opAMOMINUW, opAMOMAXUW,
-		opLRD, opSCD, opAMOSWAPD, opAMOADDD, opAMOXORD, opAMOANDD,
-		opAMOORD, opAMOMIND, opAMOMAXD, opAMOMINUD, opAMOMAXUD:
-		return true
+	switch o { // the compressed twins of loads and stores (decode_c.go)
+	case opCLW:
+		o = opLW
+	case opCLD:
+		o = opLD
+	case opCSW:
+		o = opSW
+	case opCSD:
+		o = opSD
 	}
-	return false
+	_, ok := accessOf(decodedInst{op: o})
+	return ok
 }
