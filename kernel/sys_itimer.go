@@ -112,17 +112,17 @@ func sysSetitimer(c *call) (int64, error) {
 // setItimer installs a timer; ITIMER_REAL timers are kept by deadline so
 // that the hardware timer can be set for the earliest.
 func (k *Kernel) setItimer(t *Task, which int, it itimer) {
+	was := t.itimers[which].at != 0
+	t.itimers[which] = it
 	if which != abi.ITIMER_REAL {
-		switch was := t.itimers[which].at != 0; {
+		switch {
 		case !was && it.at != 0:
 			k.cpuTimers++
 		case was && it.at == 0:
 			k.cpuTimers--
 		}
-		t.itimers[which] = it
 		return
 	}
-	t.itimers[which] = it
 	k.alarms = slices.DeleteFunc(k.alarms, func(x *Task) bool { return x == t })
 	if it.at == 0 {
 		return
