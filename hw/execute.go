@@ -857,10 +857,10 @@ func (c *CPU) writePhys(pa, size, v uint64) {
 // again, first in a Run, once the kernel has mapped the page.
 func (c *CPU) watches(va uint64) bool {
 	if c.watch == WatchAll || c.PT == nil {
-		return true
+		return true // WatchAll covers every page: no need to look it up
 	}
 	pte, ok := c.PT.Lookup(va)
-	return !ok || pte&PTEShare != 0
+	return !ok || c.watch.Covers(pte)
 }
 
 // isAccess reports whether o is an integer load, store or atomic: an

@@ -69,6 +69,13 @@ const (
 	WatchAll                 // every page's
 )
 
+// Covers reports whether w watches the accesses to the page pte maps. It
+// is the one statement of the rule: the CPU's TLB and Run apply it, and
+// the kernel's access observer sees the accesses it covers.
+func (w Watch) Covers(pte PTE) bool {
+	return w == WatchAll || w == WatchShared && pte&PTEShare != 0
+}
+
 // SetWatch sets which pages' integer loads, stores and atomics stop Run
 // (see CPU.watch). The TLB is emptied when it changes, as its entries
 // differ (fill).
@@ -116,7 +123,7 @@ func (c *CPU) fill(e *tlbEntry, vpn uint64) {
 	}
 	e.base = uint64(f) << PageShift
 	e.page = c.Mem.page(f)
-	watched := c.watch == WatchAll || c.watch == WatchShared && pte&PTEShare != 0
+	watched := c.watch.Covers(pte)
 	if pte&PTERead != 0 && !watched {
 		e.tag[accRead] = vpn
 	}

@@ -20,7 +20,7 @@ func (k *Kernel) observeAccess(t *Task, pc uint64, before *[32]uint64) {
 	}
 	va := before[a.Base] + uint64(a.Imm)
 	pte, ok := t.AS.PT.Lookup(va)
-	if !ok || pte&hw.PTEShare == 0 && len(t.threads) < 2 {
+	if !ok || !t.observedPages().Covers(pte) {
 		return // private memory: no other task can see the access
 	}
 	phys := uint64(pte.Frame())*hw.PageSize + va&(hw.PageSize-1)
@@ -28,6 +28,18 @@ func (k *Kernel) observeAccess(t *Task, pc uint64, before *[32]uint64) {
 	if k.observer.Access(t.TID, acc) {
 		k.endSliceNow()
 	}
+}
+
+// observedPages returns the pages of t whose accesses another task can
+// see, and so an access observer is told of: the shared ones, or, in a
+// multithreaded process, every one, since its threads share them all.
+// runUser has the CPU stop at those accesses (hw.CPU.SetWatch) and
+// observeAccess reports them.
+func (t *Task) observedPages() hw.Watch {
+	if t.multithreaded() {
+		return hw.WatchAll
+	}
+	return hw.WatchShared
 }
 
 // observeSyscallDone tells an access-observing policy that t finished a

@@ -151,11 +151,7 @@ func (k *Kernel) runUser(t *Task) {
 		// instruction of the next run (hw.CPU.SetWatch), so that the
 		// observer sees each access with the registers it was made with,
 		// and the instructions between two accesses run in one go.
-		w := hw.WatchShared
-		if len(t.threads) > 1 {
-			w = hw.WatchAll
-		}
-		cpu.SetWatch(w)
+		cpu.SetWatch(t.observedPages())
 		before = cpu.X
 	}
 	var watch watchStep
