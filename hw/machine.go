@@ -35,6 +35,15 @@ func NewMachine(cfg Config) *Machine {
 	return &Machine{Mem: mem, CPU: NewCPU(mem), Console: NewConsole(cfg.Stdout)}
 }
 
+// Release gives the machine's memory back for the next machine to take
+// (PhysMem.Release) and empties its CPU's TLB, which points into that
+// memory. The machine must not run afterwards.
+func (m *Machine) Release() {
+	m.CPU.flushTLB()
+	m.CPU.PT = nil
+	m.Mem.Release()
+}
+
 // NextEvent returns the cycle of the next device event: the timer's deadline
 // or the next keystroke.
 func (m *Machine) NextEvent() (uint64, bool) {

@@ -36,7 +36,8 @@ type Frame uint32
 // Their bytes live in chunks, each allocated when the first of its frames is
 // taken and never moved or freed after: taking a fresh frame copies nothing,
 // and a frame's bytes (Bytes, or the pointer the CPU's TLB keeps) stay where
-// they are for the life of the PhysMem. The first smallChunks chunks hold
+// they are for the life of the PhysMem, until Release gives its first
+// chunks to the next machine. The first smallChunks chunks hold
 // smallChunkFrames frames each (16 KiB: a small object for Go's allocator,
 // which counts objects above 32 KiB less 8 bytes as large), the next ones
 // as many frames as all before them, up to chunkFrames (256 KiB): a 64 MiB
@@ -62,6 +63,10 @@ type PhysMem struct {
 	// dropped whenever the frame is written or freed (see Invalidate).
 	// len(decoded) == len(refs).
 	decoded []*decodedPage
+
+	// small holds the first chunks, of smallChunkFrames frames each, which
+	// Release gives back to spareChunks.
+	small []*smallChunk
 }
 
 // The sizes of chunks, in frames. Small chunks keep a small machine small
@@ -131,7 +136,14 @@ func (m *PhysMem) grow() {
 		n = min(len(m.pages), chunkFrames)
 	}
 	n = min(n, m.n-len(m.pages))
-	c := make([][PageSize]byte, n)
+	var c [][PageSize]byte
+	if n == smallChunkFrames && len(m.small) < smallChunks {
+		sc := spareChunks.Get().(*smallChunk)
+		m.small = append(m.small, sc)
+		c = sc[:]
+	} else {
+		c = make([][PageSize]byte, n)
+	}
 	for i := range c {
 		m.pages = append(m.pages, &c[i])
 	}
@@ -222,6 +234,36 @@ func (m *PhysMem) Invalidate(f Frame) {
 // Go zeroing and collecting it). A page in the pool is all opUndecoded, as
 // new(decodedPage) is, so where a page comes from changes nothing.
 var spareDecoded = sync.Pool{New: func() any { return new(decodedPage) }}
+
+// A smallChunk is one of the first chunks of a PhysMem (see smallChunks).
+type smallChunk [smallChunkFrames][PageSize]byte
+
+// spareChunks holds the small chunks of machines that were released, all
+// zero, for the first frames of the next machines: a seed sweep or an
+// exploration builds a machine per run, and without it each run allocated
+// its chunks and its decoded pages again (two thirds of the bytes a run
+// of the two-process counter allocated) and Go's collector ran for them. A
+// chunk in the pool is all zero, as a new one is, so where a chunk comes
+// from changes nothing.
+var spareChunks = sync.Pool{New: func() any { return new(smallChunk) }}
+
+// Release gives m's small chunks and decoded pages to spareChunks and
+// spareDecoded, and leaves m with no frames: the owner of a machine that
+// is done with it (sim's Scenario.Run, once it has the run's Outcome)
+// releases its memory for the next machine to take. Nothing may use m, a
+// slice of its frames' bytes, or a CPU or page table over it afterwards.
+func (m *PhysMem) Release() {
+	for f := range m.decoded {
+		m.dropDecoded(Frame(f))
+	}
+	for i, c := range m.small {
+		// Frames [0, fresh) may have been written; the rest are zero.
+		used := min(max(m.fresh-i*smallChunkFrames, 0), smallChunkFrames)
+		clear(c[:used])
+		spareChunks.Put(c)
+	}
+	*m = PhysMem{}
+}
 
 // dropDecoded forgets the decoded instructions of frame f and gives the
 // page to spareDecoded. Only m.decoded points to a decoded page between

@@ -98,6 +98,54 @@ func TestPhysMemLazy(t *testing.T) {
 	require.Len(t, small.pages, 10, "no chunk goes past the end of memory")
 }
 
+// A released machine's small chunks go to the next machines, zero: a
+// frame written, one freed after it was written, and one never taken all
+// come back zero; a decoded page comes back empty. The pool may drop what
+// it is given (the race detector makes it drop some on purpose), so the
+// test repeats until a chunk was seen taken again.
+func TestPhysMemReleaseGivesZeroChunks(t *testing.T) {
+	const frames = smallChunks * smallChunkFrames
+	reused := false
+	for range 100 {
+		a := NewPhysMem(64 << 20)
+		cpu := NewCPU(a)
+		old := map[*[PageSize]byte]bool{}
+		for i := range frames - 1 { // the last frame of the last chunk is never taken
+			f, ok := a.Alloc()
+			require.True(t, ok)
+			b := a.Bytes(f)
+			for j := range b {
+				b[j] = 0xA5
+			}
+			cpu.codePage(uint64(f) << PageShift).inst[3] = decodedInst{op: opLW, rd: 1, imm: 8}
+			if i == 5 {
+				a.Unref(f) // freed dirty: Alloc would clear it, Release must
+			}
+			old[a.page(f)] = true
+		}
+		a.Release()
+		require.Equal(t, 0, a.Frames(), "a released PhysMem has no frames")
+		_, ok := a.Alloc()
+		require.False(t, ok)
+
+		b := NewPhysMem(64 << 20)
+		bcpu := NewCPU(b)
+		for range frames {
+			f, ok := b.Alloc()
+			require.True(t, ok)
+			require.Equal(t, make([]byte, PageSize), b.Bytes(f), "frame %d", f)
+			if old[b.page(f)] {
+				reused = true
+			}
+			require.Equal(t, decodedInst{}, bcpu.codePage(uint64(f) << PageShift).inst[3], "a decoded page comes back empty")
+		}
+		if reused {
+			return
+		}
+	}
+	t.Fatal("no chunk of a released PhysMem was ever taken again")
+}
+
 // The CPU's TLB keeps pointers to frames' bytes from one Run to the next.
 // Frames allocated between two Runs without a change of mapping (as the
 // kernel may, for another process) must not make those pointers stale: the

@@ -274,6 +274,16 @@ func (c *Cluster) Hosts() int { return len(c.hosts) }
 // type keys, or look at its state.
 func (c *Cluster) Host(i int) *Kernel { return c.hosts[i].k }
 
+// Release gives the memory of every host's machine back for the next
+// machines to take (Kernel.Release): a caller that builds a cluster per
+// run calls it once it has what it wants of the run. The cluster must not
+// run, nor be inspected, afterwards.
+func (c *Cluster) Release() {
+	for _, h := range c.hosts {
+		h.k.Release()
+	}
+}
+
 // Down makes host i lose power at cycle at: its processes die where they
 // stand (no exit status, no signal, nothing closed: as by a power cut, its
 // peers see only silence), its kernel stops, and the fabric drops what

@@ -81,6 +81,13 @@ func (k *Kernel) Run() Result {
 // far is written whole. A run so stopped can go on with Run.
 func (k *Kernel) Interrupt() { k.stopAsked.Store(true) }
 
+// Release gives the memory of k's machine back for the next machine to
+// take (hw.PhysMem.Release): a seed sweep or an exploration builds a
+// machine per run, and the memory of each was two thirds of the bytes such
+// a run allocated, which Go's collector then ran for. k must not run, nor
+// be inspected, afterwards: its frames are another machine's.
+func (k *Kernel) Release() { k.m.Release() }
+
 func (k *Kernel) result(r StopReason) Result {
 	res := Result{Reason: r, Cycles: k.Now(), Instructions: k.retired, Exits: k.exits, ExitsDropped: k.exitsDropped, Unimplemented: k.unimplemented()}
 	if r != StopAllExited {

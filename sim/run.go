@@ -334,6 +334,11 @@ func (s *Scenario) Run(opts Options) (*Outcome, error) {
 		// The run stops at the pause for good: the events of a host whose
 		// system call ran past it are told, as a machine alone tells them.
 		c.FlushHeld()
+	} else if opts.Snapshot == nil {
+		// Nothing of the machines outlives the run (the Outcome holds
+		// copies, no Snapshot): their memory goes to the next run's, as a
+		// sweep or an exploration runs thousands (Cluster.Release).
+		c.Release()
 	}
 	return o, nil
 }
