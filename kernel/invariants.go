@@ -228,8 +228,13 @@ func (c *checker) threads() error {
 				return c.fail("threads", "thread %s of pid %d is not in the task table", o.who(), t.PID)
 			case o.State == proc.Zombie:
 				return c.fail("threads", "thread %s of pid %d exited but is still among its threads", o.who(), t.PID)
+			case o.Sig.Actions != t.threads[0].Sig.Actions:
+				return c.fail("threads", "thread %s of pid %d has a table of dispositions of its own: a sigaction in one thread would not reach the others", o.who(), t.PID)
 			}
 		}
+	}
+	if !proc.DefaultActionsIntact() {
+		return c.fail("threads", "the table of SIG_DFL dispositions that processes share was written: a process changed a disposition for every such process")
 	}
 	if stopped != k.stopped {
 		return c.fail("threads", "%d processes are stopped but the kernel counts %d", stopped, k.stopped)

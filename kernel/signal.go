@@ -151,3 +151,19 @@ func lowestSignal(set abi.SigSet) abi.Signal {
 // sigactionSize is struct sigaction as the riscv64 kernel reads it: handler,
 // flags, mask; no sa_restorer (riscv64-abi-notes).
 const sigactionSize = 24
+
+// setAction sets what sig does in t's process, in the table of
+// dispositions its threads share (CLONE_SIGHAND; Linux's sighand_struct).
+// A process whose dispositions are all SIG_DFL shares the default table
+// with every such process, which is never written: it gets a table of its
+// own first, for every thread of it (proc.Signals.DefaultActions).
+func setAction(t *Task, sig abi.Signal, act proc.SigAction) {
+	if t.Sig.DefaultActions() {
+		own := new(proc.SigActions)
+		for _, th := range t.threads {
+			th.Sig.Actions = own
+		}
+		t.Sig.Actions = own
+	}
+	t.Sig.Actions[sig] = act
+}

@@ -179,7 +179,7 @@ func (k *Kernel) pushFrame(t *Task, sig abi.Signal, info proc.SigInfo, act proc.
 	}
 	t.Sig.Mask &^= abi.Unblockable
 	if act.Flags&abi.SA_RESETHAND != 0 {
-		t.Sig.Actions[sig] = proc.SigAction{}
+		setAction(t, sig, proc.SigAction{})
 	}
 	t.Regs.PC = act.Handler
 	t.Regs.X[1] = proc.VDSOBase // ra: the sigreturn trampoline

@@ -194,7 +194,7 @@ func sysRtSigaction(c *call) (int64, error) {
 			Flags:   binary.LittleEndian.Uint64(b[8:]),
 			Mask:    abi.SigSet(binary.LittleEndian.Uint64(b[16:])) &^ abi.Unblockable,
 		}
-		t.Sig.Actions[sig] = act
+		setAction(t, sig, act)
 		// POSIX: "Setting a signal action to SIG_IGN for a signal that is
 		// pending shall cause the pending signal to be discarded, whether
 		// or not it is blocked" (and likewise SIG_DFL for a signal whose
