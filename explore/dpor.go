@@ -641,6 +641,7 @@ func exploreDPOR(s *sim.Scenario, cfg Config) (*Report, error) {
 		limit = DefaultLimit
 	}
 	rep := &Report{}
+	fingerprint := s.Fingerprint()
 	st, err := searchDPOR(s, limit, func(r *dporRun) bool {
 		rep.Schedules++
 		rep.Instructions += r.outcome.Result.Instructions
@@ -652,7 +653,7 @@ func exploreDPOR(s *sim.Scenario, cfg Config) (*Report, error) {
 		if len(ms) == 0 {
 			return true
 		}
-		t := Token{Build: cfg.Build, Scenario: s.Fingerprint(), Strategy: "dpor", Switches: r.switches}
+		t := Token{Build: cfg.Build, Scenario: fingerprint, Strategy: "dpor", Switches: r.switches}
 		f := Failure{Schedule: r.index, Token: t, Mismatches: ms, Switches: len(r.switches)}
 		rep.Failures = append(rep.Failures, f)
 		return cfg.All

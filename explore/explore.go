@@ -146,22 +146,23 @@ func (cfg *Config) first(st string) int {
 // explorer holds what every schedule's token depends on: the
 // configuration, and what the first runs of pct and pb learned.
 type explorer struct {
-	s       *sim.Scenario
-	cfg     Config
-	k       uint64         // pct's step bound
-	pbk     uint64         // pb's preemption points
-	pbw     int            // pb's widest choice
-	pbSpace uint64         // pb's schedules in all (saturating)
-	faults  []kernel.Fault // with cfg.Faults: the candidate faults (faults.go)
-	net     []NetFault     // and the candidate network faults (netfaults.go)
-	traffic [][]uint64     // per link, the cycles it took a frame at (for partitions)
+	s           *sim.Scenario
+	fingerprint string // s.Fingerprint(), hashed once: every token carries it
+	cfg         Config
+	k           uint64         // pct's step bound
+	pbk         uint64         // pb's preemption points
+	pbw         int            // pb's widest choice
+	pbSpace     uint64         // pb's schedules in all (saturating)
+	faults      []kernel.Fault // with cfg.Faults: the candidate faults (faults.go)
+	net         []NetFault     // and the candidate network faults (netfaults.go)
+	traffic     [][]uint64     // per link, the cycles it took a frame at (for partitions)
 }
 
 // token returns the token of schedule i; ok is false if it has none (pb
 // exhausted: its space has fewer schedules than the exploration).
 func (x *explorer) token(i int) (Token, bool) {
 	st, run := x.cfg.slot(i)
-	t := Token{Build: x.cfg.Build, Scenario: x.s.Fingerprint(), Strategy: st, Seed: x.cfg.Seed, Run: run}
+	t := Token{Build: x.cfg.Build, Scenario: x.fingerprint, Strategy: st, Seed: x.cfg.Seed, Run: run}
 	switch st {
 	case "pct":
 		t.Depth = x.cfg.Depth
@@ -233,7 +234,7 @@ func Explore(s *sim.Scenario, cfg Config) (*Report, error) {
 	if cfg.Workers < 1 {
 		return nil, fmt.Errorf("%d workers: expected at least 1", cfg.Workers)
 	}
-	x := &explorer{s: s, cfg: cfg}
+	x := &explorer{s: s, fingerprint: s.Fingerprint(), cfg: cfg}
 	if cfg.Faults {
 		var err error
 		if x.faults, x.traffic, err = learnFaults(s); err != nil {
@@ -388,7 +389,7 @@ func (x *explorer) shrink(f *Failure, pol sched.Policy) {
 		// switches, and its faults shrink together.
 		f.Switches = len(sw)
 		shrunk, p := shrinkList(x.s, sw, t.plan(), kind)
-		f.Shrunk = &Token{Build: x.cfg.Build, Scenario: x.s.Fingerprint(), Strategy: kind, Switches: shrunk}
+		f.Shrunk = &Token{Build: x.cfg.Build, Scenario: x.fingerprint, Strategy: kind, Switches: shrunk}
 		f.Shrunk.setPlan(p)
 	} else if f.Faults > 1 {
 		// No list (a PCT run the list could not follow): the schedule
