@@ -107,7 +107,7 @@ func mapsOf(as *proc.AddressSpace) []MapState {
 			untouched = 0
 		}
 		for va := v.Start; va < v.End && len(fr) < 64; va += hw.PageSize {
-			pte, ok := as.PT.Lookup(va)
+			pte, ok := as.PT().Lookup(va)
 			if !ok {
 				untouched++
 				continue

@@ -373,7 +373,7 @@ func (c *checker) memory() error {
 			return c.fail("commit", "%s: the space has charged %d pages but its private areas span %d", whoList(owners[as]), as.Charged(), private)
 		}
 		charged += private
-		for _, m := range as.PT.Pages() {
+		for _, m := range as.PT().Pages() {
 			f := m.PTE.Frame()
 			if int(f) >= phys.Frames() {
 				return c.fail("mappings", "%s: va %#x maps frame %d, beyond memory", whoList(owners[as]), m.VA, f)
@@ -449,7 +449,7 @@ func (c *checker) memory() error {
 		return c.fail("frames", "frame %d has reference count %d, but %d holders: %s", f, phys.Refs(f), holders[f], c.frameHolders(f))
 	}
 	for _, as := range spaces {
-		for _, m := range as.PT.Pages() {
+		for _, m := range as.PT().Pages() {
 			if m.PTE&hw.PTEWrite != 0 && m.PTE&hw.PTEShare == 0 && holders[m.PTE.Frame()] > 1 {
 				f := m.PTE.Frame()
 				return c.fail("cow", "%s: va %#x maps frame %d private and writable, but it has %d holders: %s", whoList(owners[as]), m.VA, f, holders[f], c.frameHolders(f))
@@ -472,7 +472,7 @@ func (c *checker) frameHolders(f hw.Frame) string {
 	var out []string
 	spaces, owners := c.spaces()
 	for _, as := range spaces {
-		for _, m := range as.PT.Pages() {
+		for _, m := range as.PT().Pages() {
 			if m.PTE.Frame() == f {
 				out = append(out, fmt.Sprintf("%s va %#x (%v)", whoList(owners[as]), m.VA, m.PTE))
 			}

@@ -108,7 +108,7 @@ func TestInvariantsCatchCorruption(t *testing.T) {
 	}{
 		{"frame refcount", "frames", "reference count 3, but 2 holders", func(k *Kernel) {
 			// The data page, shared copy-on-write by parent and child.
-			pte, ok := holder(k).AS.PT.Lookup(cowPage(t, holder(k)))
+			pte, ok := holder(k).AS.PT().Lookup(cowPage(t, holder(k)))
 			require.True(t, ok)
 			k.mem.Phys.Ref(pte.Frame())
 		}},
@@ -116,13 +116,13 @@ func TestInvariantsCatchCorruption(t *testing.T) {
 			k.mem.Phys.Alloc()
 		}},
 		{"lost pte", "frames", "reference count 2, but 1 holders", func(k *Kernel) {
-			holder(k).AS.PT.Unmap(cowPage(t, holder(k)))
+			holder(k).AS.PT().Unmap(cowPage(t, holder(k)))
 		}},
 		{"writable cow page", "cow", "private and writable", func(k *Kernel) {
 			as := holder(k).AS
 			va := cowPage(t, holder(k))
-			pte, _ := as.PT.Lookup(va)
-			as.PT.Map(va, pte|hw.PTEWrite)
+			pte, _ := as.PT().Lookup(va)
+			as.PT().Map(va, pte|hw.PTEWrite)
 		}},
 		{"file refcount", "files", "pipe#1", func(k *Kernel) {
 			f, _ := holder(k).Files.Get(3)
@@ -167,7 +167,7 @@ func TestInvariantsCatchCorruption(t *testing.T) {
 // another process (its frame counts two references).
 func cowPage(t *testing.T, tk *Task) uint64 {
 	t.Helper()
-	for _, m := range tk.AS.PT.Pages() {
+	for _, m := range tk.AS.PT().Pages() {
 		if m.PTE&hw.PTECOW != 0 && tk.k.mem.Phys.Refs(m.PTE.Frame()) == 2 {
 			return m.VA
 		}

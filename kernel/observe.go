@@ -19,7 +19,7 @@ func (k *Kernel) observeAccess(t *Task, pc uint64, before *[32]uint64) {
 		return
 	}
 	va := before[a.Base] + uint64(a.Imm)
-	pte, ok := t.AS.PT.Lookup(va)
+	pte, ok := t.AS.PT().Lookup(va)
 	if !ok || !t.observedPages().Covers(pte) {
 		return // private memory: no other task can see the access
 	}

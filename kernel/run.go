@@ -140,7 +140,7 @@ func (k *Kernel) runUser(t *Task) {
 		budget = 1 << 62
 	}
 	cpu := k.m.CPU
-	cpu.X, cpu.PC, cpu.PT = t.Regs.X, t.Regs.PC, t.AS.PT
+	cpu.X, cpu.PC, cpu.PT = t.Regs.X, t.Regs.PC, t.AS.PT()
 	k.loadFP(t)
 	cpu.Cycle, cpu.Instret = k.Uptime(), k.retired // rdcycle/rdtime (counters reset at power-on), rdinstret
 	budget = k.cpuTimerBudget(t, budget)

@@ -35,8 +35,8 @@ func checkInvariants(t *testing.T, k *Kernel) {
 				t.Fatalf("pid %d is %v but on the CPU", tk.PID, tk.State)
 			}
 		}
-		if tk.State == proc.Zombie && tk.AS.PT.Len() != 0 {
-			t.Fatalf("zombie pid %d still has %d pages", tk.PID, tk.AS.PT.Len())
+		if tk.State == proc.Zombie && tk.AS.PT().Len() != 0 {
+			t.Fatalf("zombie pid %d still has %d pages", tk.PID, tk.AS.PT().Len())
 		}
 	}
 }

@@ -226,7 +226,7 @@ func (k *Kernel) traceInstruction(t *Task, pc uint64, insn string, before *[32]u
 					notes = append(notes, fmt.Sprintf("stores %d to %#x", signed(m.Value, a.Size), addr))
 				}
 			}
-			if pte, ok := t.AS.PT.Lookup(addr); ok {
+			if pte, ok := t.AS.PT().Lookup(addr); ok {
 				m.Phys, m.HasPhys = uint64(pte.Frame())<<hw.PageShift|addr&(hw.PageSize-1), true
 			}
 			e.Mem = m

@@ -41,7 +41,7 @@ func (k *Kernel) trap(t *Task, tr hw.Trap) {
 func (k *Kernel) pageFault(t *Task, va uint64, acc proc.Access) {
 	var before hw.PTE
 	if k.tracing {
-		before, _ = t.AS.PT.Lookup(va)
+		before, _ = t.AS.PT().Lookup(va)
 	}
 	kind, err := t.AS.Fault(va, acc)
 	var segv *proc.SegvError
@@ -49,7 +49,7 @@ func (k *Kernel) pageFault(t *Task, va uint64, acc proc.Access) {
 	case err == nil:
 		t.Faults++
 		if k.tracing {
-			after, _ := t.AS.PT.Lookup(va)
+			after, _ := t.AS.PT().Lookup(va)
 			where := fmt.Sprintf("pc %#x: %s", t.Regs.PC, k.instruction(t, t.Regs.PC))
 			text := fmt.Sprintf("page fault: %v at %#x (%s): %v, frame %d", acc, va, where, kind, after.Frame())
 			if kind == proc.FaultCOWCopy {

@@ -110,13 +110,12 @@ func (v *VMA) String() string {
 // of Linux). Pages are filled on demand: an area's page gets a frame at its
 // first touch (a page fault), except for pages execve fills from the file.
 type AddressSpace struct {
-	// PT is the page table, which is pt: the table is kept in the address
-	// space's own allocation (192 bytes, three whole cache lines), so
-	// that a lookup after a context switch, which usually hits the
-	// table's recent translations, reads the lines beside the pointer to
-	// it rather than another object's (BenchmarkRing/10000, whose 10,000
+	// pt is the page table (PT), kept in the address space's own
+	// allocation (its first two cache lines, of the three of Go's 192-byte
+	// class), so that a lookup after a context switch, which usually hits
+	// the table's recent translations, reads the address space's lines
+	// rather than another object's (BenchmarkRing/10000, whose 10,000
 	// tables are all cold in the host's caches).
-	PT       *hw.PageTable
 	pt       hw.PageTable
 	mem      *Memory
 	vmas     []*VMA // sorted by Start, never overlapping
@@ -127,10 +126,11 @@ type AddressSpace struct {
 
 // NewAddressSpace returns an empty address space.
 func NewAddressSpace(mem *Memory) *AddressSpace {
-	as := &AddressSpace{mem: mem}
-	as.PT = &as.pt
-	return as
+	return &AddressSpace{mem: mem}
 }
+
+// PT returns the address space's page table.
+func (as *AddressSpace) PT() *hw.PageTable { return &as.pt }
 
 // VMAs returns the areas in address order.
 func (as *AddressSpace) VMAs() []*VMA { return as.vmas }
@@ -215,7 +215,7 @@ func (as *AddressSpace) Unmap(start, end uint64) {
 		}
 		lo, hi := max(v.Start, start), min(v.End, end)
 		for va := lo; va < hi; va += hw.PageSize {
-			if p, ok := as.PT.Unmap(va); ok {
+			if p, ok := as.PT().Unmap(va); ok {
 				as.mem.Phys.Unref(p.Frame())
 			}
 		}
@@ -298,7 +298,7 @@ func (as *AddressSpace) Discard(start, end uint64) error {
 			return ErrFileBacked
 		}
 		for va := lo; va < hi; va += hw.PageSize {
-			if p, ok := as.PT.Unmap(va); ok {
+			if p, ok := as.PT().Unmap(va); ok {
 				as.mem.Phys.Unref(p.Frame())
 			}
 		}
@@ -382,7 +382,7 @@ func (as *AddressSpace) protectArea(v *VMA, lo, hi uint64, prot hw.PTE) {
 	mid.Prot = prot
 	phys := as.mem.Phys
 	for va := mid.Start; va < mid.End; va += hw.PageSize {
-		pte, ok := as.PT.Lookup(va)
+		pte, ok := as.PT().Lookup(va)
 		if !ok {
 			continue
 		}
@@ -392,7 +392,7 @@ func (as *AddressSpace) protectArea(v *VMA, lo, hi uint64, prot hw.PTE) {
 			npte = npte&^hw.PTEWrite | hw.PTECOW
 		}
 		if npte != pte {
-			as.PT.Map(va, npte)
+			as.PT().Map(va, npte)
 		}
 	}
 }
@@ -521,7 +521,7 @@ func (as *AddressSpace) Fault(va uint64, acc Access) (FaultKind, error) {
 		return 0, &SegvError{Addr: va, Access: acc, Mapped: true}
 	}
 	phys := as.mem.Phys
-	pte, present := as.PT.Lookup(va)
+	pte, present := as.PT().Lookup(va)
 	switch {
 	case !present && v.Obj != nil:
 		// Shared memory: every mapping uses the object's frame for this
@@ -536,14 +536,14 @@ func (as *AddressSpace) Fault(va uint64, acc Access) (FaultKind, error) {
 			return 0, err
 		}
 		phys.Ref(f)
-		as.PT.Map(va, as.pteFor(v, f))
+		as.PT().Map(va, as.pteFor(v, f))
 		return kind, nil
 	case !present:
 		f, ok := phys.Alloc()
 		if !ok {
 			return 0, ErrNoMemory
 		}
-		as.PT.Map(va, as.pteFor(v, f))
+		as.PT().Map(va, as.pteFor(v, f))
 		if grew {
 			return FaultStackGrow, nil
 		}
@@ -552,7 +552,7 @@ func (as *AddressSpace) Fault(va uint64, acc Access) (FaultKind, error) {
 		old := pte.Frame()
 		if phys.Refs(old) == 1 {
 			// The other sharers have gone: the page is ours alone.
-			as.PT.Map(va, as.pteFor(v, old))
+			as.PT().Map(va, as.pteFor(v, old))
 			return FaultCOWReuse, nil
 		}
 		f, ok := phys.Alloc()
@@ -561,7 +561,7 @@ func (as *AddressSpace) Fault(va uint64, acc Access) (FaultKind, error) {
 		}
 		copy(phys.Bytes(f), phys.Bytes(old))
 		phys.Unref(old)
-		as.PT.Map(va, as.pteFor(v, f))
+		as.PT().Map(va, as.pteFor(v, f))
 		return FaultCOWCopy, nil
 	}
 	return FaultSpurious, nil
@@ -618,7 +618,6 @@ func (as *AddressSpace) Fork() (*AddressSpace, error) {
 		return nil, ErrNoMemory
 	}
 	c := &AddressSpace{mem: as.mem, BrkStart: as.BrkStart, Brk: as.Brk, charged: as.charged}
-	c.PT = &c.pt
 	for _, v := range as.vmas {
 		cv := *v
 		c.vmas = append(c.vmas, &cv)
@@ -627,14 +626,14 @@ func (as *AddressSpace) Fork() (*AddressSpace, error) {
 			v.Obj.users(1)
 		}
 	}
-	for _, m := range as.PT.Pages() {
+	for _, m := range as.PT().Pages() {
 		pte := m.PTE
 		if pte&hw.PTEShare == 0 && pte&(hw.PTEWrite|hw.PTECOW) != 0 {
 			pte = pte&^hw.PTEWrite | hw.PTECOW
-			as.PT.Map(m.VA, pte)
+			as.PT().Map(m.VA, pte)
 		}
 		as.mem.Phys.Ref(pte.Frame())
-		c.PT.Map(m.VA, pte)
+		c.PT().Map(m.VA, pte)
 	}
 	return c, nil
 }
@@ -681,12 +680,12 @@ func (as *AddressSpace) page(va uint64, acc Access) ([]byte, hw.Frame, error) {
 	if acc == Write {
 		need |= hw.PTERead
 	}
-	pte, ok := as.PT.Lookup(va)
+	pte, ok := as.PT().Lookup(va)
 	if !ok || pte&need != need {
 		if _, err := as.Fault(va, acc); err != nil {
 			return nil, 0, ErrFault
 		}
-		if pte, ok = as.PT.Lookup(va); !ok || pte&need != need {
+		if pte, ok = as.PT().Lookup(va); !ok || pte&need != need {
 			return nil, 0, ErrFault
 		}
 	}
@@ -811,14 +810,14 @@ func (as *AddressSpace) Fill(va uint64, data []byte) error {
 		if v == nil {
 			return ErrFault
 		}
-		pte, ok := as.PT.Lookup(va)
+		pte, ok := as.PT().Lookup(va)
 		if !ok {
 			f, ok := phys.Alloc()
 			if !ok {
 				return ErrNoMemory
 			}
 			pte = as.pteFor(v, f)
-			as.PT.Map(va, pte)
+			as.PT().Map(va, pte)
 		}
 		f := pte.Frame()
 		phys.Invalidate(f)

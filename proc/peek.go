@@ -36,7 +36,7 @@ func (as *AddressSpace) peekPage(va uint64, acc Access) ([]byte, bool) {
 		return nil, false
 	}
 	need := protNeeded[acc]
-	if pte, ok := as.PT.Lookup(va); ok {
+	if pte, ok := as.PT().Lookup(va); ok {
 		if pte&need == 0 {
 			return nil, false
 		}

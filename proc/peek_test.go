@@ -27,8 +27,8 @@ type memState struct {
 func stateOf(mem *Memory, obj *Shared, spaces ...*AddressSpace) memState {
 	s := memState{Used: mem.Phys.UsedFrames(), Committed: mem.Committed(), Shared: obj.Frames()}
 	for _, as := range spaces {
-		s.Pages = append(s.Pages, as.PT.Pages())
-		s.Gens = append(s.Gens, as.PT.Generation())
+		s.Pages = append(s.Pages, as.PT().Pages())
+		s.Gens = append(s.Gens, as.PT().Generation())
 		s.Charged = append(s.Charged, as.charged)
 		var vmas []string
 		for _, v := range as.VMAs() {
