@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"ipcsim/abi"
 	"ipcsim/hw"
 	"ipcsim/ipc/msgq"
 	"ipcsim/ipc/pipe"
@@ -289,7 +288,7 @@ func (c *checker) sched() error {
 			queued++
 		}
 		if t.TID == t.PID {
-			for _, which := range [2]int{abi.ITIMER_VIRTUAL, abi.ITIMER_PROF} {
+			for _, which := range cpuTimerKinds {
 				if t.itimers[which].at != 0 {
 					cpuTimers++
 				}

@@ -160,6 +160,10 @@ func (k *Kernel) expire(t *Task, which int, now uint64) {
 	k.sendSignal(t, itimerSignals[which], proc.SigInfo{Code: abi.SI_KERNEL}, "its interval timer expired")
 }
 
+// cpuTimerKinds are the interval timers that count the process's CPU time
+// (its cycles in user mode) rather than the clock's.
+var cpuTimerKinds = [2]int{abi.ITIMER_VIRTUAL, abi.ITIMER_PROF}
+
 // checkCPUTimers fires the virtual and profiling timers of t once its
 // cycles reach them (after it ran).
 //
@@ -172,7 +176,7 @@ func (k *Kernel) checkCPUTimers(t *Task) {
 	if k.cpuTimers == 0 {
 		return
 	}
-	for _, which := range [2]int{abi.ITIMER_VIRTUAL, abi.ITIMER_PROF} {
+	for _, which := range cpuTimerKinds {
 		if at := t.itimers[which].at; at != 0 && t.Cycles >= at {
 			k.expire(t, which, t.Cycles)
 		}
@@ -184,7 +188,7 @@ func (k *Kernel) cpuTimerBudget(t *Task, budget uint64) uint64 {
 	if k.cpuTimers == 0 {
 		return budget
 	}
-	for _, which := range [2]int{abi.ITIMER_VIRTUAL, abi.ITIMER_PROF} {
+	for _, which := range cpuTimerKinds {
 		if at := t.itimers[which].at; at != 0 {
 			budget = min(budget, max(1, at-min(at, t.Cycles)))
 		}
