@@ -33,7 +33,7 @@ func TestAccessOf(t *testing.T) {
 	}
 }
 
-// TestWatchStopsAtAccesses runs a program with CPU.SetWatch(true), one Run
+// TestWatchStopsAtAccesses runs a program with CPU.SetWatch(WatchAll), one Run
 // after another with a large budget: each Run stops before an integer
 // load, store or atomic that is not its first instruction and right after
 // one that is, so that every access is a Run's first instruction. The end

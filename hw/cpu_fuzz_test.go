@@ -7,8 +7,8 @@ import (
 // FuzzCPUStep executes one arbitrary instruction word with arbitrary
 // register values: the simulator must never panic, a trap must leave PC and
 // the registers as they were, an illegal instruction must report its word
-// (a compressed one its parcel), and x0 must stay 0. (go test runs the seeds; go test -fuzz=FuzzCPUStep
-// explores.)
+// (a compressed one its parcel), and x0 must stay 0. (go test runs the
+// seeds; go test -fuzz=FuzzCPUStep explores.)
 func FuzzCPUStep(f *testing.F) {
 	seeds := []uint32{0, 0xffffffff, wordNOP, wordECALL, wordEBREAK, wordFENCE,
 		encI("ld", 3, 1, 0), encS("sd", 2, 1, -8), encB("beq", 0, 0, 6), encJAL(1, -4),
