@@ -1,13 +1,16 @@
 package kernel
 
 import (
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // benchMachine returns a machine with room for n processes (each commits
@@ -105,3 +108,99 @@ func BenchmarkHostProgram(b *testing.B) {
 	}
 	b.ReportMetric(float64(inst), "inst/run")
 }
+
+// BenchmarkLapFootprint is the yardstick for BenchmarkRing/10000: not the
+// kernel, only the host's memory. It models a lap of a ring whose every
+// process has some cache lines of state that a switch to it reads (26 is
+// what scripts/ring-misses.sh counts for the kernel's ring) and that does
+// nothing else: one op visits the next process and loads one word of each
+// of its lines. The lines of a process are read in a number of chains:
+// within a chain each load needs the one before it (as the kernel reaches
+// a pipe through the task, its descriptor table, the open file and the
+// pipe's end); the chains need nothing of each other, so the host may
+// overlap their misses; and a visit begins only when the one before it
+// has ended (as a switch goes where the one before it decided).
+// chains=26 is every line on its own, chains=1 one line after another.
+// With layout=record a process's lines are one after another, as the
+// first eleven of a Task are; with layout=line each line is at a random
+// place of its own, as the kernel's other structures are (a descriptor
+// table, an open file, a pipe). The ring of 2 (BenchmarkRing/2, about 340
+// ns a switch here) leaves a switch at 10,000 processes some 170 ns for
+// its misses if it is to be within 1.5x: ns/op at procs=10000 less
+// procs=2 is what the host charges for the state alone, read that way.
+func BenchmarkLapFootprint(b *testing.B) {
+	for _, m := range []struct {
+		layout        string
+		lines, chains int
+	}{
+		{"record", 26, 26}, // today's volume, read in the best way there is
+		{"record", 13, 13}, // half of it, the same way
+		{"line", 26, 26},   // today's volume scattered, every miss free to overlap
+		{"line", 26, 6},    // scattered and in chains, as the kernel reaches it
+		{"line", 26, 1},    // one miss after another: the host's memory latency
+	} {
+		for _, procs := range []int{2, 1000, 10000} {
+			name := fmt.Sprintf("layout=%s/lines=%d/chains=%d/procs=%d", m.layout, m.lines, m.chains, procs)
+			b.Run(name, func(b *testing.B) { lapFootprint(b, m.layout == "line", m.lines, m.chains, procs) })
+		}
+	}
+}
+
+// lapFootprint runs BenchmarkLapFootprint's model: procs processes of
+// lines cache lines each, where line l of process p is at at[p*lines+l]
+// (an index into state, a multiple of 8) and is in chain l%chains; the
+// first word of a line holds the index of its chain's next line, or its
+// own index at the chain's end.
+func lapFootprint(b *testing.B, scatterLines bool, lines, chains, procs int) {
+	const words = 8 // uint64s in a 64-byte line
+	state := make([]uint64, (lines*procs+1)*words)
+	// Lines start at a multiple of 64 bytes: the slice's first element
+	// may not.
+	skip := int((64 - uintptr(unsafe.Pointer(&state[0]))%64) % 64 / 8)
+	r := rand.New(rand.NewPCG(1, 2))
+	at := make([]int, lines*procs)
+	if scatterLines {
+		for i := range at {
+			at[i] = skip + i*words
+		}
+		r.Shuffle(len(at), func(i, j int) { at[i], at[j] = at[j], at[i] })
+	} else {
+		order := r.Perm(procs) // each process's record at a random place
+		for p := range procs {
+			for l := range lines {
+				at[p*lines+l] = skip + (order[p]*lines+l)*words
+			}
+		}
+	}
+	for p := range procs {
+		for l := range lines {
+			next := l + chains
+			if next >= lines {
+				next = l
+			}
+			state[at[p*lines+l]] = uint64(at[p*lines+next])
+		}
+	}
+	var carry uint64 // 0, but only once the last visit's loads are done
+	p := 0
+	b.ResetTimer()
+	for range b.N {
+		first := at[p*lines : p*lines+lines]
+		var c uint64
+		for ch := range chains {
+			i := uint64(first[ch]) + carry
+			for l := ch; l < lines; l += chains {
+				i = state[i]
+			}
+			c += state[i] - i // 0: i is its chain's last line
+		}
+		carry = c
+		if p++; p == procs {
+			p = 0
+		}
+	}
+	footprintSink = carry
+}
+
+// footprintSink keeps the loads of lapFootprint from being optimized away.
+var footprintSink uint64
