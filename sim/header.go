@@ -137,34 +137,48 @@ func (h *header) machine(words []word, end int) {
 		vcol := w.col + len(key) + 1
 		var err string
 		switch key {
-		case "mem":
-			m.MemBytes, err = parseSetting(key, val)
-		case "quantum":
-			m.Quantum, err = parseSetting(key, val)
-		case "trapcost":
-			m.TrapCost, err = parseSetting(key, val)
 		case "seed":
 			m.Seed, err = parseCount(val)
-		case "jitter":
-			m.Jitter, err = parseSetting(key, val)
-		case "echo":
-			m.Echo, err = parseOnOff(val)
-		case "insns":
-			m.TraceInstructions, err = parseOnOff(val)
 		case "limit":
 			m.CycleLimit, err = parseSetting(key, val)
-		case "maxprocs":
-			var n uint64
-			n, err = parseSetting(key, val)
-			m.MaxProcs = int(n)
 		default:
-			h.errs.Add(h.at(w.col), "unknown machine setting %q: expected mem, quantum, trapcost, seed, jitter, limit, maxprocs, echo or insns", key)
-			continue
+			var known bool
+			if err, known = m.set(key, val); !known {
+				h.errs.Add(h.at(w.col), "unknown machine setting %q: expected mem, quantum, trapcost, seed, jitter, limit, maxprocs, echo or insns", key)
+				continue
+			}
 		}
 		if err != "" {
 			h.errs.Add(h.at(vcol), "bad %s %q: %s", key, val, err)
 		}
 	}
+}
+
+// set sets one of the settings that a host line may give as well as the
+// machine line (hostSettings): it returns a message saying what was
+// expected of val, or "", and whether key is one of them.
+func (m *Machine) set(key, val string) (err string, known bool) {
+	switch key {
+	case "mem":
+		m.MemBytes, err = parseSetting(key, val)
+	case "quantum":
+		m.Quantum, err = parseSetting(key, val)
+	case "trapcost":
+		m.TrapCost, err = parseSetting(key, val)
+	case "jitter":
+		m.Jitter, err = parseSetting(key, val)
+	case "echo":
+		m.Echo, err = parseOnOff(val)
+	case "insns":
+		m.TraceInstructions, err = parseOnOff(val)
+	case "maxprocs":
+		var n uint64
+		n, err = parseSetting(key, val)
+		m.MaxProcs = int(n)
+	default:
+		return "", false
+	}
+	return err, true
 }
 
 // parseOnOff parses "on" or "off".

@@ -145,7 +145,7 @@ func (s *Scenario) HostWidth() int {
 	return w
 }
 
-// hostSettings are the machine settings a host line may give.
+// hostSettings are the machine settings a host line may give (Machine.set).
 const hostSettings = "mem, quantum, trapcost, jitter, maxprocs, echo or insns"
 
 // hostLine parses "host NAME ip=ADDRESS [setting=value...]". Host lines
@@ -198,29 +198,12 @@ func (h *header) hostLine(words []word, end int) {
 			host.IP = ip
 			continue
 		}
-		var err string
-		m := &host.own
-		switch key {
-		case "mem":
-			m.MemBytes, err = parseSetting(key, val)
-		case "quantum":
-			m.Quantum, err = parseSetting(key, val)
-		case "trapcost":
-			m.TrapCost, err = parseSetting(key, val)
-		case "jitter":
-			m.Jitter, err = parseSetting(key, val)
-		case "echo":
-			m.Echo, err = parseOnOff(val)
-		case "insns":
-			m.TraceInstructions, err = parseOnOff(val)
-		case "maxprocs":
-			var n uint64
-			n, err = parseSetting(key, val)
-			m.MaxProcs = int(n)
-		case "seed", "limit":
+		if key == "seed" || key == "limit" {
 			h.errs.Add(h.at(w.col), "%s= is the scenario's, in its machine line: each host's seed derives from it and the host's name; expected ip= or one of %s", key, hostSettings)
 			return
-		default:
+		}
+		err, known := host.own.set(key, val)
+		if !known {
 			h.errs.Add(h.at(w.col), "unknown host setting %q: expected ip or one of %s", key, hostSettings)
 			return
 		}
