@@ -151,11 +151,16 @@ if has ring; then
 	# The same ring inside one process (BenchmarkRing): no process start,
 	# so less noise; the median of RUNS counts of 2,000,000 switches
 	# (200 laps of the ring of 10,000: fewer laps carry its first lap and
-	# the noise of a difference of two wall times).
-	(cd kernel && taskset -c 0 /tmp/ipcsim-kernel.test -test.run '^$' -test.bench '^BenchmarkRing$' \
-		-test.benchtime 2000000x -test.count "$runs" | awk '/ns\/switch/ { split($1, p, "[/-]"); for (i = 1; i < NF; i++) if ($(i+1) == "ns/switch") v[p[2]] = v[p[2]] " " $i }
-		END { for (n in v) print n, v[n] }' | sort -n | while read -r n vs; do
-		printf '%-34s ipcsim %6.0f ns/switch (BenchmarkRing; runs: %s)\n' "ring $n processes" "$(printf '%s\n' $vs | median)" "$vs"
+	# the noise of a difference of two wall times). Then two processes
+	# passing the token among as many that sleep (BenchmarkSwitchAmongIdle,
+	# testdata/bench/pairidle): what the number of processes costs through
+	# the kernel's structures rather than the host's caches.
+	(cd kernel && taskset -c 0 /tmp/ipcsim-kernel.test -test.run '^$' -test.bench '^(BenchmarkRing|BenchmarkSwitchAmongIdle)$' \
+		-test.benchtime 2000000x -test.count "$runs" | awk '/ns\/switch/ { split($1, p, "[/-]"); k = p[1] " " p[2]; for (i = 1; i < NF; i++) if ($(i+1) == "ns/switch") v[k] = v[k] " " $i }
+		END { for (k in v) print k, v[k] }' | sort -k1,1 -k2n | while read -r bench n vs; do
+		label="ring $n processes"
+		[ "$bench" = BenchmarkSwitchAmongIdle ] && label="2 busy of $n processes"
+		printf '%-34s ipcsim %6.0f ns/switch (%s; runs: %s)\n' "$label" "$(printf '%s\n' $vs | median)" "$bench" "$vs"
 	done)
 fi
 if has teardown; then
