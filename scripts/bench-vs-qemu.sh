@@ -32,15 +32,26 @@ sections=${SECTIONS:-pingpong steady fork compute start ring teardown trace swee
 steady_n=${STEADY_N:-100000}
 qemu_ring_max=${QEMU_RING_MAX:-100}
 root=$PWD
-go build -o /tmp/ipcsim-bench ./cmd/ipcsim
+# Without cgo, as the README builds a binary to keep: ipcsim uses no C, and
+# a cgo build (for os/user, which a library of the terminal stepper
+# imports) is dynamically linked and starts about 3 ms later.
+CGO_ENABLED=0 go build -o /tmp/ipcsim-bench ./cmd/ipcsim
 go test -c -o /tmp/ipcsim-kernel.test ./kernel
 go test -c -o /tmp/ipcsim-sim.test ./sim
+taskset -pc 0 $$ >/dev/null # every run below on CPU 0 (wall)
 
-wall() { # wall time in ns of one run of "$@", pinned to CPU 0
-	local s
-	s=$(date +%s%N)
-	taskset -c 0 "$@" >/dev/null || { echo "failed: $*" >&2; kill $$; exit 1; }
-	echo $(($(date +%s%N) - s))
+# The script pins itself to CPU 0 (taskset -p above), and its children
+# with it. wall reads the clock from bash ($EPOCHREALTIME, microseconds)
+# rather than date(1) or a taskset(1) per run, whose fork and exec, 5 to 10
+# ms on this VM, the timer used to count as the program's own time: a
+# fixed cost on both sides, it made ipcsim's short runs look up to a third
+# slower (2026-12-04, BENCHMARKS.md).
+wall() { # wall time in ns of one run of "$@"
+	local s e
+	s=${EPOCHREALTIME/[.,]/}
+	"$@" >/dev/null || { echo "failed: $*" >&2; kill $$; exit 1; }
+	e=${EPOCHREALTIME/[.,]/}
+	echo $(((e - s) * 1000))
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 secs() { echo "scale=4; $1 / 10^9" | bc; }
@@ -84,7 +95,7 @@ run() {
 		"$(secs "$im")" "$(echo "scale=3; $im / $ops / 1000" | bc)" "$(ratio "$qm" "$im")"
 }
 
-echo "$(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(go version | cut -d' ' -f3), $(qemu-riscv64 --version | head -1)"
+echo "$(nproc --all) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(go version | cut -d' ' -f3), $(qemu-riscv64 --version | head -1)"
 echo "$(date -u +%Y-%m-%dT%H:%MZ); load average at start: $(cut -d' ' -f1-3 /proc/loadavg); pinned to CPU 0; median of $runs alternating runs"
 b=$root/testdata/bench/bin
 m=$root/testdata/bench/musl/bin
