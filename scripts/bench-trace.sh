@@ -32,7 +32,7 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 if [ -z "$bin" ]; then
 	bin=$dir/ipcsim
-	go build -o "$bin" ./cmd/ipcsim
+	CGO_ENABLED=0 go build -o "$bin" ./cmd/ipcsim # static, as the README builds it
 fi
 cp testdata/bench/bin/pipepingpong "$dir/"
 cat >"$dir/one.txtar" <<EOF
