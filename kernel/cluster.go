@@ -1046,7 +1046,10 @@ func (q *heldQueue) pushEvent(e *Event) {
 }
 
 func (q *heldQueue) pushRecord(r *Record) {
-	q.isRec, q.recs = append(q.isRec, true), append(q.recs, *r)
+	q.isRec = append(q.isRec, true)
+	q.recs = slices.Grow(q.recs, 1)
+	q.recs = q.recs[:len(q.recs)+1]
+	q.recs[len(q.recs)-1] = *r // in place: append(q.recs, *r) copied r to the stack first
 }
 
 // firstCycle returns the cycle of the first event.

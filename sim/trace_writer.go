@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"io"
 	"math/bits"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -153,12 +154,12 @@ func (t *TraceWriter) HostRecord(host int, r *kernel.Record) {
 	}
 	t.dirty = true
 	b := t.b
-	b.recs = append(b.recs, r.RecordHead)
+	b.recs = appendCopy(b.recs, &r.RecordHead)
 	if r.HasTail() {
-		b.tails = append(b.tails, r.RecordTail)
+		b.tails = appendCopy(b.tails, &r.RecordTail)
 	}
 	if r.Extra {
-		b.extras = append(b.extras, r.RecordExtra)
+		b.extras = appendCopy(b.extras, &r.RecordExtra)
 	}
 	if len(t.hosts) > 1 {
 		b.hosts = append(b.hosts, host)
@@ -166,6 +167,17 @@ func (t *TraceWriter) HostRecord(host int, r *kernel.Record) {
 	if len(b.recs) == cap(b.recs) || len(b.tails) == cap(b.tails) || len(b.extras) == cap(b.extras) {
 		t.send()
 	}
+}
+
+// appendCopy appends *v to s, copying it once. append(s, *v) copies a
+// struct of this size to the stack and from there to s (go1.26), and every
+// traced event's Record paid it (BENCHMARKS.md, "Whole programs timed by
+// bash").
+func appendCopy[T any](s []T, v *T) []T {
+	s = slices.Grow(s, 1)
+	s = s[:len(s)+1]
+	s[len(s)-1] = *v
+	return s
 }
 
 // Event takes any other event (kernel.TraceLog), whose line is made now.
