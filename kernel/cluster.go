@@ -1047,9 +1047,12 @@ func (q *heldQueue) pushEvent(e *Event) {
 
 func (q *heldQueue) pushRecord(r *Record) {
 	q.isRec = append(q.isRec, true)
-	q.recs = slices.Grow(q.recs, 1)
-	q.recs = q.recs[:len(q.recs)+1]
-	q.recs[len(q.recs)-1] = *r // in place: append(q.recs, *r) copied r to the stack first
+	if n := len(q.recs); n < cap(q.recs) {
+		q.recs = q.recs[:n+1]
+		q.recs[n] = *r // in place: append(q.recs, *r) copies r to the stack first
+	} else {
+		q.recs = append(q.recs, *r)
+	}
 }
 
 // firstCycle returns the cycle of the first event.

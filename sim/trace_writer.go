@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"io"
 	"math/bits"
-	"slices"
 	"strconv"
 	"sync"
 
@@ -172,11 +171,15 @@ func (t *TraceWriter) HostRecord(host int, r *kernel.Record) {
 // appendCopy appends *v to s, copying it once. append(s, *v) copies a
 // struct of this size to the stack and from there to s (go1.26), and every
 // traced event's Record paid it (BENCHMARKS.md, "Whole programs timed by
-// bash").
+// bash"). A batch is made with room for all it takes (newBatch), so the
+// append below is the rare case.
 func appendCopy[T any](s []T, v *T) []T {
-	s = slices.Grow(s, 1)
-	s = s[:len(s)+1]
-	s[len(s)-1] = *v
+	n := len(s)
+	if n == cap(s) {
+		return append(s, *v)
+	}
+	s = s[:n+1]
+	s[n] = *v
 	return s
 }
 
