@@ -907,19 +907,38 @@ func (c *Cluster) safeBefore(i int) uint64 {
 	return limit
 }
 
-// heldBefore returns the cycle before which an event of source i comes
-// before every other source's first held event.
-func (c *Cluster) heldBefore(i int) uint64 {
-	limit := never
-	if i != netSource && c.netHeld.len() > 0 {
-		limit = before(i, netSource, c.netHeld.firstCycle())
-	}
-	for j, h := range c.hosts {
-		if j != i && h.held.len() > 0 {
-			limit = min(limit, before(i, j, h.held.firstCycle()))
+// nextRun returns the source whose first held event comes first (at a
+// tie, the first source in order: the network, then the hosts) and the
+// cycle before which its events come before every other source's held
+// ones. Both come from one pass over the sources: the source whose first
+// held event comes second bounds the run, since every other source's
+// first event is at least as late and, at the same cycle, no earlier in
+// order.
+//
+// Preconditions: c.held > 0.
+func (c *Cluster) nextRun() (first int, limit uint64) {
+	const none = netSource - 1
+	first, second := none, none
+	var firstAt, secondAt uint64
+	for j := netSource; j < len(c.hosts); j++ {
+		q := c.queue(j)
+		if q.len() == 0 {
+			continue
+		}
+		// Sources come in order, so at a tie the one seen first stays
+		// ahead.
+		switch cy := q.firstCycle(); {
+		case first == none || cy < firstAt:
+			second, secondAt = first, firstAt
+			first, firstAt = j, cy
+		case second == none || cy < secondAt:
+			second, secondAt = j, cy
 		}
 	}
-	return limit
+	if second == none {
+		return first, never
+	}
+	return first, before(first, second, secondAt)
 }
 
 // before returns the cycle before which an event of source i comes before
@@ -934,12 +953,12 @@ func before(i, j int, cy uint64) uint64 {
 
 // flush writes the held-back events that are safe, in order. It writes a
 // source's events a run at a time, up to the first that another source's
-// held event or safeBefore keeps back: the first worked out once a run,
-// safeBefore once a source for the whole flush, rather than once an event
-// (a host of several holds most of its events, and the checks took a
-// quarter of a two-host run's time). Writing changes neither: no host's
-// clock, no bound on what a host can send, not the network or the power
-// plan.
+// held event or safeBefore keeps back: the first worked out once a run
+// (nextRun), safeBefore once a source for the whole flush, rather than
+// once an event (a host of several holds most of its events, and the
+// checks took a quarter of a two-host run's time). Writing changes
+// neither: no host's clock, no bound on what a host can send, not the
+// network or the power plan.
 func (c *Cluster) flush() {
 	safe := c.flushSafe[:0]
 	for i := netSource; i < len(c.hosts); i++ {
@@ -947,9 +966,9 @@ func (c *Cluster) flush() {
 	}
 	c.flushSafe = safe
 	for c.held > 0 {
-		i := c.earliestHeld()
+		i, held := c.nextRun()
 		q := c.queue(i)
-		limit := min(safe[i-netSource], c.heldBefore(i))
+		limit := min(safe[i-netSource], held)
 		if q.firstCycle() >= limit {
 			return
 		}
