@@ -5,16 +5,9 @@
  * instructions-per-second benchmark, on ipcsim and under qemu-riscv64.
  */
 #include "../linux/rt/rt.h"
+#include "bench.h"
 
 static unsigned long table[1024];
-
-static long atol_(const char *s)
-{
-	long v = 0;
-	while (*s >= '0' && *s <= '9')
-		v = v * 10 + (*s++ - '0');
-	return v;
-}
 
 int main(int argc, char **argv, char **envp)
 {

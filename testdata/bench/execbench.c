@@ -7,16 +7,9 @@
  * /usr/bin/qemu-riscv64 PROG, so both machines start the same program.
  */
 #include "../linux/rt/rt.h"
+#include "bench.h"
 
 #define ENOEXEC 8
-
-static long atol_(const char *s)
-{
-	long v = 0;
-	while (*s >= '0' && *s <= '9')
-		v = v * 10 + (*s++ - '0');
-	return v;
-}
 
 int main(int argc, char **argv, char **envp)
 {

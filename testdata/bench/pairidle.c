@@ -12,14 +12,7 @@
  * pairidle N S minus that of pairidle N 0, divided by S.
  */
 #include "../linux/rt/rt.h"
-
-static long atol_(const char *s)
-{
-	long v = 0;
-	while (*s >= '0' && *s <= '9')
-		v = v * 10 + (*s++ - '0');
-	return v;
-}
+#include "bench.h"
 
 int main(int argc, char **argv, char **envp)
 {

@@ -9,14 +9,7 @@
  * of ring N 0, divided by S, for N = 2, 100, 1,000 and 10,000.
  */
 #include "../linux/rt/rt.h"
-
-static long atol_(const char *s)
-{
-	long v = 0;
-	while (*s >= '0' && *s <= '9')
-		v = v * 10 + (*s++ - '0');
-	return v;
-}
+#include "bench.h"
 
 int main(int argc, char **argv, char **envp)
 {
