@@ -1008,7 +1008,7 @@ func (c *Cluster) flushAll() { c.writeBefore(never) }
 // order, whether safe or not.
 func (c *Cluster) writeBefore(stop uint64) {
 	for c.held > 0 {
-		i := c.earliestHeld()
+		i, _ := c.nextRun()
 		if c.queue(i).firstCycle() >= stop {
 			return
 		}
@@ -1026,22 +1026,6 @@ func (c *Cluster) nextPowerAt() uint64 {
 		}
 	}
 	return at
-}
-
-// earliestHeld returns the source (a host, or netSource) whose first held
-// event comes first; at a tie, the first source in order.
-func (c *Cluster) earliestHeld() int {
-	best, at := 0, never
-	found := false
-	if c.netHeld.len() > 0 {
-		best, at, found = netSource, c.netHeld.firstCycle(), true
-	}
-	for i, h := range c.hosts {
-		if h.held.len() > 0 && (!found || h.held.firstCycle() < at) {
-			best, at, found = i, h.held.firstCycle(), true
-		}
-	}
-	return best
 }
 
 // writeHeld writes the first held event of source i.

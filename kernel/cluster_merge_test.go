@@ -7,9 +7,10 @@ import (
 
 // TestNextRun checks Cluster.nextRun, which finds in one pass the source
 // whose first held event comes first and the bound of its run, against
-// the two passes it replaced: the earliest source (earliestHeld), then the
-// least over every other source with held events of the cycle before which
-// an event of the first comes before that source's first (before). The
+// the two passes it replaced: the earliest source (the first in order at
+// a tie), then the least over every other source with held events of the
+// cycle before which an event of the first comes before that source's
+// first (before). The
 // queues' first cycles are drawn from a few values, so that ties between
 // the network and hosts, and among hosts, are common.
 func TestNextRun(t *testing.T) {
@@ -28,7 +29,12 @@ func TestNextRun(t *testing.T) {
 		if c.held == 0 {
 			continue
 		}
-		want := c.earliestHeld()
+		want, wantAt := netSource-1, never
+		for j := netSource; j < len(c.hosts); j++ {
+			if q := c.queue(j); q.len() > 0 && (want < netSource || q.firstCycle() < wantAt) {
+				want, wantAt = j, q.firstCycle()
+			}
+		}
 		wantLimit := never
 		for j := netSource; j < len(c.hosts); j++ {
 			if j != want && c.queue(j).len() > 0 {
