@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench-vs-qemu.sh: run the same RV64 benchmark binaries (testdata/bench/bin
 # and testdata/bench/musl/bin) on ipcsim and under qemu-riscv64, both pinned
-# to one CPU (taskset -c 0), alternating ipcsim and qemu run by run, and
+# to one CPU (the script pins itself to CPU 0), alternating ipcsim and qemu run by run, and
 # print the median wall time of RUNS runs of each (default 5), the time per
 # operation and the ratio qemu/ipcsim (above 1: ipcsim is faster). Pinning
 # matters: unpinned, a two-process ping-pong on a small VM measures the
@@ -166,7 +166,7 @@ if has ring; then
 	# passing the token among as many that sleep (BenchmarkSwitchAmongIdle,
 	# testdata/bench/pairidle): what the number of processes costs through
 	# the kernel's structures rather than the host's caches.
-	(cd kernel && taskset -c 0 /tmp/ipcsim-kernel.test -test.run '^$' -test.bench '^(BenchmarkRing|BenchmarkSwitchAmongIdle)$' \
+	(cd kernel && /tmp/ipcsim-kernel.test -test.run '^$' -test.bench '^(BenchmarkRing|BenchmarkSwitchAmongIdle)$' \
 		-test.benchtime 2000000x -test.count "$runs" | awk '/ns\/switch/ { split($1, p, "[/-]"); k = p[1] " " p[2]; for (i = 1; i < NF; i++) if ($(i+1) == "ns/switch") v[k] = v[k] " " $i }
 		END { for (k in v) print k, v[k] }' | sort -k1,1 -k2n | while read -r bench n vs; do
 		label="ring $n processes"
@@ -178,13 +178,13 @@ if has teardown; then
 	# BenchmarkTeardown's ns/child (the median of RUNS counts) is the time of
 	# the whole machine divided by its children, without the test binary's
 	# start; qemu-riscv64 is not run (10,000 qemu processes).
-	(cd kernel && taskset -c 0 /tmp/ipcsim-kernel.test -test.run '^$' -test.bench '^BenchmarkTeardown$' \
+	(cd kernel && /tmp/ipcsim-kernel.test -test.run '^$' -test.bench '^BenchmarkTeardown$' \
 		-test.benchtime 1x -test.count "$runs" | awk '/ns\/child/ { split($1, p, "[/-]"); for (i = 1; i < NF; i++) if ($(i+1) == "ns/child") v[p[2]] = v[p[2]] " " $i }
 		END { for (n in v) print n, v[n] }' | while read -r n vs; do
 		printf '%-34s ipcsim %8.1f us/child (fork, exit, wait4(-1) of each; runs: %s ns; qemu not run)\n' \
 			"teardown $n" "$(echo "$(printf '%s\n' $vs | median) / 1000" | bc -l)" "$vs"
 	done)
-	(cd kernel && taskset -c 0 /tmp/ipcsim-kernel.test -test.run '^$' -test.bench '^BenchmarkIdleProcessMemory$' \
+	(cd kernel && /tmp/ipcsim-kernel.test -test.run '^$' -test.bench '^BenchmarkIdleProcessMemory$' \
 		-test.benchtime 3x | awk '/B\/process/ { printf "%-34s ipcsim %s B/process (1000 children asleep on a pipe)\n", "idle forked process memory", $(NF-1) }')
 fi
 if has trace; then
@@ -203,13 +203,13 @@ fi
 if has sweep; then
 	r=()
 	for _ in $(seq "$runs"); do
-		r+=("$(cd sim && taskset -c 0 /tmp/ipcsim-sim.test -test.run '^$' -test.bench '^BenchmarkSeedSweep$' \
+		r+=("$(cd sim && /tmp/ipcsim-sim.test -test.run '^$' -test.bench '^BenchmarkSeedSweep$' \
 			-test.benchtime 1000x | awk '/schedules\/s/ { for (i = 1; i < NF; i++) if ($(i+1) == "schedules/s") print int($i) }')")
 	done
 	printf '%-34s %s schedules/s (median; runs: %s)\n' "seed sweep race_counter.txtar" "$(printf '%s\n' "${r[@]}" | median)" "${r[*]}"
 	r=()
 	for _ in $(seq "$runs"); do
-		r+=("$(taskset -c 0 /tmp/ipcsim-bench explore --schedules=1000 --all testdata/scenarios/explore_counter.txtar 2>&1 |
+		r+=("$(/tmp/ipcsim-bench explore --schedules=1000 --all testdata/scenarios/explore_counter.txtar 2>&1 |
 			grep -o '[0-9.]* schedules/s' | cut -d' ' -f1 || true)")
 	done
 	printf '%-34s %s schedules/s (median; runs: %s)\n' "explore 1000 explore_counter.txtar" "$(printf '%s\n' "${r[@]}" | median)" "${r[*]}"
