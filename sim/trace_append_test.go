@@ -157,3 +157,81 @@ func TestKeptEventsOwnTheirArgs(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendJSONString: appendJSONString writes what encoding/json writes
+// (without HTML escaping) for strings with each byte value at each place
+// of a word (plainWords looks at 8 bytes at a time) among plain bytes, and
+// for strings of random bytes.
+func TestAppendJSONString(t *testing.T) {
+	want := func(s string) string {
+		var buf jsonBuffer
+		if err := jsonLines(&buf).Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		return string(buf[:len(buf)-1])
+	}
+	check := func(s string) {
+		t.Helper()
+		if got, w := string(appendJSONString([]byte("x"), s)), "x"+want(s); got != w {
+			t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, w)
+		}
+	}
+	plain := "tcp: inet#2 sends 127.0.0.1:43868 > 127.0.0.1:48617 [P.] seq 2131204915"
+	for n := 0; n <= 24; n++ {
+		check(plain[:n])
+		for at := 0; at < n; at++ {
+			for c := range 256 {
+				b := []byte(plain[:n])
+				b[at] = byte(c)
+				check(string(b))
+			}
+		}
+	}
+	rnd := uint64(1)
+	for range 20000 {
+		b := make([]byte, rnd%40)
+		for i := range b {
+			rnd = rnd*6364136223846793005 + 1442695040888963407
+			switch r := rnd >> 33; {
+			case r%8 == 0:
+				b[i] = byte(r >> 8) // any byte
+			default:
+				b[i] = byte(0x20 + (r>>8)%0x5f) // printable ASCII
+			}
+		}
+		check(string(b))
+	}
+}
+
+// TestAppendSegmentJSON: a TCP segment's line made by appendSegmentJSON is
+// AppendEventJSON's, for segments of every combination of flags, sent and
+// received, with and without a socket, a window, an MSS option and data,
+// of hosts whose names need escapes or none.
+func TestAppendSegmentJSON(t *testing.T) {
+	re := &kernel.RecordEvent{Views: true}
+	rnd := uint64(7)
+	next := func() uint64 {
+		rnd = rnd*6364136223846793005 + 1442695040888963407
+		return rnd >> 16
+	}
+	for i := range 4096 {
+		var r kernel.Record
+		r.Kind, r.Cycle, r.PID = kernel.RecordSegment, next()>>int(next()%48), int32(next()%4)
+		r.Sysno = uint16(i % 64) // the flags
+		r.Obj, r.Other = int32(next()%3), int32(next()%2)
+		// Addresses and ports as the kernel packs them: the address in
+		// bits 16 to 47, the port below.
+		r.A = [3]uint64{next() & (1<<48 - 1), next() & (1<<48 - 1), next()}
+		r.Ret = int64(next() % 3 * 700)
+		win, mss := uint16(next()%3*30000), uint16(next()%2*1460)
+		r.Buf = [7]byte{byte(win >> 8), byte(win), byte(mss >> 8), byte(mss)}
+		host := []string{"", "alice", `a "b\c`}[i%3]
+		e := re.Event(&r, host)
+		if e.Packet == nil || e.Kind != "net" {
+			t.Fatalf("Record %+v: Event %+v is not a segment's", r, e)
+		}
+		if got, want := string(appendSegmentJSON([]byte("x"), e)), "x"+string(AppendEventJSON(nil, e)); got != want {
+			t.Fatalf("Record %+v:\nappendSegmentJSON: %s\nAppendEventJSON:   %s", r, got, want)
+		}
+	}
+}

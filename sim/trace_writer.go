@@ -327,7 +327,11 @@ func (l *lineWriter) appendRecordLine(out []byte, r *kernel.Record, host int) []
 		// Its sequence and acknowledgment numbers differ at every
 		// segment: never seen before, it would only push out a line
 		// that is.
-		return appendLine(out, l.re.Event(r, l.hosts[host]), l.json, l.width)
+		e := l.re.Event(r, l.hosts[host])
+		if l.json {
+			return appendSegmentJSON(out, e)
+		}
+		return appendLine(out, e, false, l.width)
 	}
 	slot := l.seen.slot(r, host)
 	if slot.seen {
