@@ -255,6 +255,18 @@ func TestAnyRecordMakesALine(t *testing.T) {
 	}
 }
 
+// pop drops q's first event, as Cluster.writeRun drops each it writes.
+func (q *heldQueue) pop() {
+	if q.isRec[q.head] {
+		q.rHead++
+	} else {
+		q.evs[q.eHead] = Event{}
+		q.eHead++
+	}
+	q.head++
+	q.settle()
+}
+
 // TestHeldQueue: a cluster's queue of held-back events gives them back in
 // the order they came, Records and Events mixed, whether it empties now
 // and then or never does (and moves its events down), and forgets the
