@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -305,4 +306,38 @@ func TestMatchRecord(t *testing.T) {
 		}
 	}
 	require.Positive(t, shown)
+}
+
+// TestLineStart: the start of a line made from the last one's
+// (lineStart adds to the digits it kept) is the one made afresh, for
+// cycles that stay, grow by a little and a lot, carry into every digit,
+// need a digit more (in text, past the 9 columns too), and go back.
+func TestLineStart(t *testing.T) {
+	cycles := []uint64{0, 0, 5, 9, 10, 99, 100, 101, 999, 1000, 12345, 12399, 12400, 99999999, 100000000,
+		999999999, 1000000000, 1000000001, 7, 8, 123456789, 18446744073709551614, 18446744073709551615, 3}
+	rnd := uint64(5)
+	for range 5000 {
+		rnd = rnd*6364136223846793005 + 1442695040888963407
+		last := cycles[len(cycles)-1]
+		switch d := rnd >> 40; rnd >> 60 {
+		case 0:
+			cycles = append(cycles, d) // anywhere, often back
+		case 1:
+			cycles = append(cycles, last+d) // a lot
+		default:
+			cycles = append(cycles, last+d%30) // a little, as the trace goes
+		}
+	}
+	for _, json := range []bool{false, true} {
+		w := &lineWriter{json: json}
+		for i, cy := range cycles {
+			want := appendUintPadLeft(nil, cy, 9)
+			if json {
+				want = strconv.AppendUint([]byte(`{"cycle":`), cy, 10)
+			}
+			if got := w.lineStart(cy); string(got) != string(want) {
+				t.Fatalf("json %v: cycle %d after %d: lineStart = %q, want %q", json, cy, cycles[max(i-1, 0)], got, want)
+			}
+		}
+	}
 }
