@@ -420,10 +420,13 @@ func (l *lineWriter) addCycles(d uint64) bool {
 // "Tracing"). A hash of the Record picks two slots of the table; a Record
 // seen in neither replaces the one of the two used least lately, so that
 // two Records of a loop that meet in one slot do not push each other out
-// at every turn.
+// at every turn. A loop's Records also come in the same order at every
+// turn, so each slot remembers the slot used after it (next), and a Record
+// is looked for there first, before it is hashed.
 type seenLines struct {
 	slots [256]seenLine
-	clock uint64 // counts the slots' uses
+	clock uint64    // counts the slots' uses
+	last  *seenLine // the slot used last
 }
 
 type seenLine struct {
@@ -433,52 +436,73 @@ type seenLine struct {
 	msg  bool   // the rest ends before the message's number, and "}\n"
 	used uint64 // the clock when it was last used
 	rest []byte // its line after lineStart's part
+	// next is the slot used after this one, last time: in a loop, the
+	// slot of the Record that comes next.
+	next *seenLine
 }
 
 // slot returns the slot of r of host number host: seen if it holds r's
 // line, to be filled otherwise. A Record's cycle and message number
-// (which only JSON shows, last) are no part of its key. It costs a few
-// nanoseconds a line, the lines of a loop being few and short (the
-// pipe's ping-pong: some 45 ns a line in all): words of the Record are
-// mixed by xor and rotation and one multiplication, rather than by a
-// multiplication each, whose chain took a third of slot's time; and a
-// Record without a tail compares its head alone (HasTail and Extra are
-// decided by the head, and the tail and extra of such a Record are zero).
+// (which only JSON shows, last) are no part of its key. A Record that
+// comes where it came last time (the loop's next) costs a comparison;
+// another one a hash too (find).
 func (s *seenLines) slot(r *kernel.Record, host int) *seenLine {
 	cycle, msg := r.Cycle, r.Msg
 	r.Cycle, r.Msg = 0, 0
-	tail := r.HasTail()
+	s.clock++
+	var found *seenLine
+	if s.last != nil && s.last.next != nil && s.last.next.holds(r, host) {
+		found = s.last.next
+	} else {
+		found = s.find(r, host)
+		if s.last != nil {
+			s.last.next = found
+		}
+	}
+	found.used, s.last = s.clock, found
+	r.Cycle, r.Msg = cycle, msg
+	return found
+}
+
+// holds reports whether l is the slot of r (its Cycle and Msg 0) of host
+// number host. A zero slot is no Record's (its Kind is none). A Record
+// without a tail compares its head alone: HasTail and Extra are decided
+// by the head, and the tail and extra of such a Record are zero.
+func (l *seenLine) holds(r *kernel.Record, host int) bool {
+	return l.host == host && l.key.RecordHead == r.RecordHead && (!r.HasTail() || l.key.RecordTail == r.RecordTail) &&
+		(!r.Extra || l.key.RecordExtra == r.RecordExtra)
+}
+
+// find returns the slot of r (its Cycle and Msg 0) of host number host
+// by r's hash: the one of its two that holds it, or the one of them used
+// least lately, emptied for r. It costs a few nanoseconds a line, the
+// lines of a loop being few and short: words of the Record are mixed by
+// xor and rotation and one multiplication, rather than by a
+// multiplication each, whose chain took a third of its time.
+func (s *seenLines) find(r *kernel.Record, host int) *seenLine {
 	h := r.A[0] ^ bits.RotateLeft64(r.A[1], 13) ^ bits.RotateLeft64(r.A[2], 26) ^ bits.RotateLeft64(uint64(r.Ret), 39) ^
 		(uint64(uint32(r.PID)) | uint64(uint32(r.Other))<<32) ^
 		bits.RotateLeft64(uint64(uint32(r.Obj))|uint64(r.Sysno)<<32|uint64(r.Kind)<<48|uint64(r.N)<<56, 7) ^
 		bits.RotateLeft64(uint64(binary.LittleEndian.Uint32(r.Buf[:]))|uint64(binary.LittleEndian.Uint32(r.Buf[3:]))<<32, 20) ^
 		bits.RotateLeft64(uint64(host), 33)
-	if tail {
+	if r.HasTail() {
 		h ^= bits.RotateLeft64(r.More[0], 46) ^ bits.RotateLeft64(r.More[1], 59) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(r.Ext[:]), 3)
 	}
 	if r.Extra {
 		h ^= bits.RotateLeft64(r.A6, 17) ^ (uint64(uint32(r.TID)) | uint64(uint32(r.OtherTID))<<32)
 	}
 	h *= 0x9e3779b97f4a7c15 // the high bits mix every word: the slots' numbers come from them
-	s.clock++
 	a, b := &s.slots[(h>>56)%uint64(len(s.slots))], &s.slots[(h>>48)%uint64(len(s.slots))]
-	var found *seenLine
-	for _, slot := range [...]*seenLine{a, b} {
-		// A zero slot's key is no Record's (its Kind is none).
-		if slot.host == host && slot.key.RecordHead == r.RecordHead && (!tail || slot.key.RecordTail == r.RecordTail) &&
-			(!r.Extra || slot.key.RecordExtra == r.RecordExtra) {
-			slot.used = s.clock
-			found = slot
-			break
-		}
+	switch {
+	case a.holds(r, host):
+		return a
+	case b.holds(r, host):
+		return b
 	}
-	if found == nil {
-		found = a
-		if b.used < a.used {
-			found = b
-		}
-		found.key, found.host, found.seen, found.used = *r, host, false, s.clock
+	found := a
+	if b.used < a.used {
+		found = b
 	}
-	r.Cycle, r.Msg = cycle, msg
+	found.key, found.host, found.seen = *r, host, false
 	return found
 }
