@@ -78,16 +78,20 @@ type lineWriter struct {
 // 1,024 Records a batch, the wakeups took most of the gain; with room for
 // 1,024 tails, a message-queue ping-pong's batches filled with tails
 // first, and it was a fifth slower than with 4,096; a thread's Records
-// all have extras). The bound keeps the writer's memory under about 9 MB
-// (8 batches of 512 KiB of heads, 256 KiB of tails, 64 KiB of extras and
-// 260 KiB of lines) however far the simulation runs ahead of the
-// formatting, which then waits for a free batch.
+// all have extras). The bound keeps the writer's memory under about 3.3
+// MB (3 batches of 512 KiB of heads, 256 KiB of tails, 64 KiB of extras
+// and 260 KiB of lines) however far the simulation runs ahead of the
+// formatting, which then waits for a free batch. Three are enough to keep
+// both sides busy on two cores, and few enough to stay in a cache: on one
+// core the simulation fills every free batch before the goroutine runs,
+// and with 8 (9 MB) the traced runs of bench-trace.sh took 3-5% longer
+// pinned to one core, and no less on two (BENCHMARKS.md, "Tracing").
 const (
 	batchRecords = 8192
 	batchTails   = 4096
 	batchExtras  = 4096
 	batchLines   = 256 << 10 // bytes of lines formatted in place
-	batches      = 8
+	batches      = 3
 )
 
 // A traceBatch holds Records and the lines of the events between them.
