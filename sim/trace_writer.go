@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"io"
 	"math/bits"
+	"runtime"
 	"strconv"
 	"sync"
 
@@ -24,6 +25,20 @@ import (
 // so a trace that shares its destination with what the program writes
 // (ipcsim exec's standard error) calls Sync before each of the program's
 // writes. Close writes the rest and must be called.
+//
+// The trace of several hosts, in a process that has one core to run on
+// (GOMAXPROCS 1: ipcsim under taskset -c 0, a container of one CPU), is
+// made inline: each line at once, from the Record where the cluster held
+// it, into the buffer w is written from. There is no second core to give
+// the lines to, and the cluster hands its held Records over in bursts
+// (kernel.Cluster's flush), so the batches would only add a copy of each
+// Record and a walk of the copies: 14% of what the trace of two hosts
+// each running the pipe ping-pong costs in instructions, and 6% of its
+// time. A machine alone hands each Record over as its kernel makes it,
+// between the simulation's steps, and there the batches are the faster
+// way even on one core: made at once, the lines of the TCP ping-pong cost
+// half again as many misses of the instruction cache, and 7% more time
+// (BENCHMARKS.md, "Tracing").
 type TraceWriter struct {
 	json   bool
 	hosts  []string // the machines' names (kernel.Config.Host), for their Records' lines
@@ -38,14 +53,22 @@ type TraceWriter struct {
 
 	lw     *lineWriter   // makes and writes the lines
 	synced chan struct{} // the goroutine has written a batch marked sync
+
+	// inline says that the lines are made at once, into lw's buffer,
+	// with no batch and no goroutine (several hosts on one core:
+	// NewTraceWriter).
+	inline bool
+	closed bool // inline: Close was called
 }
 
 // A lineWriter makes the lines of batches and writes them: the
 // goroutine's, or Sync's when the goroutine has nothing to do, with mu
-// held. It is a struct of its own, apart from the TraceWriter's fields
-// that the simulation writes at every event: when its fields shared cache
-// lines with those, each side's writes took the lines from the other
-// core, and the traced pipe ping-pong took a quarter more CPU time.
+// held. (An inline TraceWriter has no goroutine: it makes each line with
+// its lineWriter, without mu.) It is a struct of its own, apart from the
+// TraceWriter's fields that the simulation writes at every event: when
+// its fields shared cache lines with those, each side's writes took the
+// lines from the other core, and the traced pipe ping-pong took a
+// quarter more CPU time.
 type lineWriter struct {
 	_        [64]byte // nothing of the TraceWriter's, or of another object, on its cache lines
 	mu       sync.Mutex
@@ -117,8 +140,15 @@ type lineMark struct{ before, end int }
 // as text with the hosts' names given width columns (Scenario.HostWidth),
 // or JSON lines, of the events filter shows (nil: every one). It takes a
 // machine's trace (kernel.Config.TraceLog: the first host's) or a
-// cluster's (kernel.ClusterConfig.TraceLog).
+// cluster's (kernel.ClusterConfig.TraceLog). The lines of several hosts
+// on one core (runtime.GOMAXPROCS) are made inline.
 func NewTraceWriter(w io.Writer, json bool, hosts []string, width int, filter *TraceFilter) *TraceWriter {
+	return newTraceWriter(w, json, hosts, width, filter, len(hosts) > 1 && runtime.GOMAXPROCS(0) == 1)
+}
+
+// newTraceWriter is NewTraceWriter, making the lines at once (inline) or
+// on a goroutine of its own.
+func newTraceWriter(w io.Writer, json bool, hosts []string, width int, filter *TraceFilter, inline bool) *TraceWriter {
 	if len(hosts) == 0 {
 		hosts = []string{""}
 	}
@@ -128,7 +158,10 @@ func NewTraceWriter(w io.Writer, json bool, hosts []string, width int, filter *T
 	t := &TraceWriter{json: json, hosts: hosts, width: width, filter: filter,
 		full: make(chan *traceBatch, batches), free: make(chan *traceBatch, batches), done: make(chan struct{}),
 		lw:     &lineWriter{json: json, hosts: hosts, width: width, w: w, out: make([]byte, 0, 64<<10), re: kernel.RecordEvent{Views: true}},
-		synced: make(chan struct{})}
+		synced: make(chan struct{}), inline: inline}
+	if inline {
+		return t
+	}
 	t.b = newTraceBatch()
 	for range batches - 1 {
 		t.free <- newTraceBatch()
@@ -158,6 +191,11 @@ func (t *TraceWriter) HostRecord(host int, r *kernel.Record) {
 		return
 	}
 	t.dirty = true
+	if t.inline {
+		t.lw.out = t.lw.appendRecordLine(t.lw.out, r, host)
+		t.lw.flushFull()
+		return
+	}
 	b := t.b
 	b.recs = appendCopy(b.recs, &r.RecordHead)
 	if r.HasTail() {
@@ -195,6 +233,11 @@ func (t *TraceWriter) Event(e *kernel.Event) {
 		return
 	}
 	t.dirty = true
+	if t.inline {
+		t.lw.out = appendLine(t.lw.out, e, t.json, t.width)
+		t.lw.flushFull()
+		return
+	}
 	b := t.b
 	b.lines = appendLine(b.lines, e, t.json, t.width)
 	b.marks = append(b.marks, lineMark{before: len(b.recs), end: len(b.lines)})
@@ -222,6 +265,13 @@ func (t *TraceWriter) send() {
 // twice as dear as made in place). Otherwise the batch goes after the
 // others, and Sync waits for the goroutine.
 func (t *TraceWriter) Sync() {
+	if t.inline {
+		if t.dirty && !t.closed {
+			t.dirty = false
+			t.lw.flush()
+		}
+		return
+	}
 	if !t.dirty || t.b == nil {
 		return
 	}
@@ -244,6 +294,13 @@ func (t *TraceWriter) Sync() {
 // Close writes what is left and returns the first error of w; the
 // TraceWriter takes nothing after it. Closing it again returns the same.
 func (t *TraceWriter) Close() error {
+	if t.inline {
+		if !t.closed {
+			t.closed = true
+			t.lw.flush()
+		}
+		return t.lw.err
+	}
 	if t.b != nil { // not closed yet
 		t.send()
 		t.b = nil
@@ -281,7 +338,7 @@ func (t *TraceWriter) write() {
 }
 
 // writeBatch appends the lines of b to out, in order, and writes out to w
-// whenever it holds 64 KiB. mu is held.
+// whenever it holds 64 KiB (flushFull). mu is held.
 func (l *lineWriter) writeBatch(b *traceBatch) {
 	r := &l.r
 	from, m, tail, extra := 0, 0, 0, 0 // the next line's start, the next mark, the next tail and extra
@@ -310,9 +367,15 @@ func (l *lineWriter) writeBatch(b *traceBatch) {
 			}
 			l.out = l.appendRecordLine(l.out, r, host)
 		}
-		if len(l.out) >= 64<<10 {
-			l.flush()
-		}
+		l.flushFull()
+	}
+}
+
+// flushFull writes out to w if it holds 64 KiB or more. mu is held, or
+// the TraceWriter is inline.
+func (l *lineWriter) flushFull() {
+	if len(l.out) >= 64<<10 {
+		l.flush()
 	}
 }
 

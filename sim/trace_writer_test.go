@@ -49,30 +49,40 @@ func writerMachine(t *testing.T, cfg kernel.Config, argv []string) *kernel.Kerne
 	return k
 }
 
+// writerModes are the two ways a TraceWriter makes its lines: on a
+// goroutine of its own, from batches, or inline (with one core).
+var writerModes = []struct {
+	name   string
+	inline bool
+}{{"batches", false}, {"inline", true}}
+
 // TestTraceWriterWritesWhatTracerWrites: a TraceWriter writes the bytes
-// HostTracer writes, text and JSON, named host or not.
+// HostTracer writes, text and JSON, named host or not, from batches and
+// inline.
 func TestTraceWriterWritesWhatTracerWrites(t *testing.T) {
 	for _, argv := range writerPrograms {
 		for _, json := range []bool{false, true} {
-			name := strings.Join(argv, " ")
-			if json {
-				name += " json"
-			}
-			t.Run(name, func(t *testing.T) {
-				t.Parallel()
-				host, width := "", 0
-				if argv[0] == "ring" {
-					host, width = "alice", 7
+			for _, mode := range writerModes {
+				name := strings.Join(argv, " ") + " " + mode.name
+				if json {
+					name += " json"
 				}
-				var want, got bytes.Buffer
-				trace, _ := HostTracer(&want, json, width)
-				writerMachine(t, kernel.Config{Host: host, Trace: trace}, argv).Run()
-				w := NewTraceWriter(&got, json, []string{host}, width, nil)
-				writerMachine(t, kernel.Config{Host: host, TraceLog: w}, argv).Run()
-				require.NoError(t, w.Close())
-				require.Greater(t, want.Len(), 0)
-				requireSameLines(t, want.String(), got.String())
-			})
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					host, width := "", 0
+					if argv[0] == "ring" {
+						host, width = "alice", 7
+					}
+					var want, got bytes.Buffer
+					trace, _ := HostTracer(&want, json, width)
+					writerMachine(t, kernel.Config{Host: host, Trace: trace}, argv).Run()
+					w := newTraceWriter(&got, json, []string{host}, width, nil, mode.inline)
+					writerMachine(t, kernel.Config{Host: host, TraceLog: w}, argv).Run()
+					require.NoError(t, w.Close())
+					require.Greater(t, want.Len(), 0)
+					requireSameLines(t, want.String(), got.String())
+				})
+			}
 		}
 	}
 }
@@ -109,10 +119,13 @@ func (f *failAfter) Write(p []byte) (int, error) {
 // TestTraceWriterError: the first error of the writer is Close's, and the
 // run goes on to its end rather than waiting for a writer that failed.
 func TestTraceWriterError(t *testing.T) {
-	w := NewTraceWriter(&failAfter{n: 100_000}, false, nil, 0, nil)
-	res := writerMachine(t, kernel.Config{TraceLog: w}, []string{"pipepingpong", "20000"}).Run()
-	require.Equal(t, kernel.StopAllExited, res.Reason)
-	require.ErrorIs(t, w.Close(), errFull)
+	for _, mode := range writerModes {
+		w := newTraceWriter(&failAfter{n: 100_000}, false, nil, 0, nil, mode.inline)
+		res := writerMachine(t, kernel.Config{TraceLog: w}, []string{"pipepingpong", "20000"}).Run()
+		require.Equal(t, kernel.StopAllExited, res.Reason, mode.name)
+		require.ErrorIs(t, w.Close(), errFull, mode.name)
+		require.ErrorIs(t, w.Close(), errFull, "%s: Close again", mode.name)
+	}
 }
 
 // TestTraceWriterSync: after Sync, w holds the line of every event so far
@@ -120,9 +133,16 @@ func TestTraceWriterError(t *testing.T) {
 // event; a Sync with no event since the last returns at once, writing
 // nothing. Bursts of more than a batch make Sync wait for the goroutine,
 // smaller ones (once it has written the rest) make their lines in place.
+// An inline TraceWriter has made every line already.
 func TestTraceWriterSync(t *testing.T) {
+	for _, mode := range writerModes {
+		t.Run(mode.name, func(t *testing.T) { testTraceWriterSync(t, mode.inline) })
+	}
+}
+
+func testTraceWriterSync(t *testing.T, inline bool) {
 	var got bytes.Buffer
-	w := NewTraceWriter(&got, false, nil, 0, nil)
+	w := newTraceWriter(&got, false, nil, 0, nil, inline)
 	var want bytes.Buffer
 	trace, _ := Tracer(&want, false)
 	var re kernel.RecordEvent
@@ -165,8 +185,9 @@ func (c countingLog) HostRecord(host int, r *kernel.Record) {
 // TestRunTraceWriterWritesWhatTracerWrites: a scenario's trace written by
 // a TraceWriter (Options.TraceLog, as ipcsim run writes it) is the bytes
 // HostTracer writes, text and JSON, and text through a TraceFilter (as
-// ipcsim run --pid=2 --from=30 --hide=wake), for every bundled scenario: one
-// machine, hosts on a network, power lost and restored. Each runs without
+// ipcsim run --pid=2 --from=30 --hide=wake), from batches and inline, for
+// every bundled scenario: one machine, hosts on a network, power lost and
+// restored. Each runs without
 // its want/trace section, which would make Run give the TraceWriter
 // Events only. The Records taken, by host, are counted: the test fails if
 // none reached the writer as Records, or none of a host other than the
@@ -179,8 +200,10 @@ func TestRunTraceWriterWritesWhatTracerWrites(t *testing.T) {
 	filter := &TraceFilter{PIDs: []PIDRef{{PID: 2}}, From: 30, Hide: []string{"wake"}}
 	t.Run("scenarios", func(t *testing.T) {
 		for _, f := range allScenarioFiles(t) {
-			for _, variant := range []string{"text", "json", "filtered"} {
-				name := filepath.Base(f) + " " + variant
+			for _, v := range []struct{ variant, mode string }{{"text", "batches"}, {"json", "batches"}, {"filtered", "batches"},
+				{"text", "inline"}, {"json", "inline"}, {"filtered", "inline"}} {
+				variant, inline := v.variant, v.mode == "inline"
+				name := filepath.Base(f) + " " + variant + " " + v.mode
 				json := variant == "json"
 				filter := filter
 				if variant != "filtered" {
@@ -203,7 +226,7 @@ func TestRunTraceWriterWritesWhatTracerWrites(t *testing.T) {
 					wo, err := s.Run(Options{Trace: trace})
 					require.NoError(t, err)
 					require.NoError(t, traceErr())
-					w := countingLog{NewTraceWriter(&got, json, hosts, s.HostWidth(), filter), map[int]int{}}
+					w := countingLog{newTraceWriter(&got, json, hosts, s.HostWidth(), filter, inline), map[int]int{}}
 					o, err := s.Run(Options{TraceLog: w})
 					require.NoError(t, err)
 					require.NoError(t, w.Close())
