@@ -69,9 +69,10 @@ func (in interleaveInput) scenario() string {
 // FuzzInterleave: a small network of three hosts, its links, partitions
 // and power cuts drawn from the fuzzer's numbers, ends the same however
 // its hosts take turns: untraced as the cluster runs them; bounded
-// untraced by a MaxAhead; traced with that MaxAhead and with 1; and
-// paused on the way. The two traced runs have the same trace but for the
-// frames' numbers.
+// untraced by a MaxAhead; traced with that MaxAhead and with 1; paused
+// on the way; and traced paused through a TraceWriter, from batches and
+// inline. The traced runs have the same trace but for the frames'
+// numbers.
 //
 //	go test ./sim -run '^$' -fuzz FuzzInterleave -fuzztime 10m -parallel 1
 func FuzzInterleave(f *testing.F) {
@@ -104,7 +105,8 @@ func FuzzInterleave(f *testing.F) {
 
 // checkInterleavings runs s untraced as the cluster runs it, untraced
 // and traced with MaxAhead ahead, traced with MaxAhead 1, and paused at
-// pause untraced and traced (MaxAhead ahead), and fails t if any ends
+// pause untraced and traced (MaxAhead ahead; traced also through a
+// TraceWriter, both ways), and fails t if any ends
 // otherwise than the first, if the traced runs' traces differ but for
 // the frames' numbers, or if one goes back in time.
 func checkInterleavings(t *testing.T, s *Scenario, ahead, pause uint64, src string) {
@@ -124,6 +126,14 @@ func checkInterleavings(t *testing.T, s *Scenario, ahead, pause uint64, src stri
 	p := runInterleaved(t, s, interleaving{traced: true, ahead: ahead, pauses: []uint64{pause}})
 	sameOutcome(t, base.out, p.out, fmt.Sprintf("traced MaxAhead %d paused at %d\n%s", ahead, pause, src))
 	sameTrace(t, one.trace, p.trace, fmt.Sprintf("traced MaxAhead %d paused at %d\n%s", ahead, pause, src))
+	// The same through a TraceWriter, which takes the hosts' Records,
+	// held back and merged by the cluster, both ways it makes lines.
+	for _, writer := range []string{"batches", "inline"} {
+		il := interleaving{traced: true, ahead: ahead, pauses: []uint64{pause}, writer: writer}
+		w := runInterleaved(t, s, il)
+		sameOutcome(t, base.out, w.out, il.String()+"\n"+src)
+		sameTrace(t, one.trace, w.trace, il.String()+"\n"+src)
+	}
 	inTimeOrder(t, one.events, "traced MaxAhead 1\n"+src)
 	inTimeOrder(t, p.events, fmt.Sprintf("traced MaxAhead %d paused at %d\n%s", ahead, pause, src))
 }

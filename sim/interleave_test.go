@@ -31,6 +31,10 @@ type interleaving struct {
 	traced bool     // with the scenario's want/trace, and every event kept
 	ahead  uint64   // Options.MaxAhead: 0 for the cluster's default
 	pauses []uint64 // Options.SnapshotAt: cycles to pause at, and go on
+	// writer, with traced, writes the trace with a TraceWriter (text,
+	// "batches" or "inline"), as ipcsim run does, in place of keeping its
+	// events: the cluster holds Records back, and merges them.
+	writer string
 }
 
 func (il interleaving) String() string {
@@ -43,6 +47,9 @@ func (il interleaving) String() string {
 	}
 	if len(il.pauses) > 0 {
 		s += fmt.Sprintf(" paused at %v", il.pauses)
+	}
+	if il.writer != "" {
+		s += " by a TraceWriter (" + il.writer + ")"
 	}
 	return s
 }
@@ -61,17 +68,37 @@ type ran struct {
 func runInterleaved(t testing.TB, s *Scenario, il interleaving) ran {
 	t.Helper()
 	sc := *s
-	if !il.traced {
+	if !il.traced || il.writer != "" {
+		// A TraceWriter is given Records only when nothing else of the
+		// run needs the events (Options.TraceLog).
 		sc.Wants = slices.DeleteFunc(slices.Clone(s.Wants), func(w Want) bool { return w.Name == "want/trace" })
 	}
 	var r ran
-	opts := Options{KeepTrace: il.traced, MaxAhead: il.ahead, SnapshotAt: il.pauses}
+	opts := Options{KeepTrace: il.traced && il.writer == "", MaxAhead: il.ahead, SnapshotAt: il.pauses}
 	if len(il.pauses) > 0 {
 		opts.Snapshot = func(at uint64, o *Outcome) { r.paused = append(r.paused, o) }
+	}
+	var lines strings.Builder
+	var w *TraceWriter
+	if il.traced && il.writer != "" {
+		var hosts []string
+		for _, h := range s.Hosts {
+			hosts = append(hosts, h.Name)
+		}
+		w = newTraceWriter(&lines, false, hosts, s.HostWidth(), nil, il.writer == "inline")
+		opts.TraceLog = w
 	}
 	o, err := sc.Run(opts)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if w != nil {
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for line := range strings.Lines(lines.String()) {
+			r.trace = append(r.trace, maskFrameIDs(strings.TrimSuffix(line, "\n")))
+		}
 	}
 	for i := range o.Trace {
 		r.trace = append(r.trace, maskFrameIDs(FormatHostEvent(&o.Trace[i], s.HostWidth())))
