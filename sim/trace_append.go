@@ -167,8 +167,8 @@ func AppendEventJSON(b []byte, e *kernel.Event) []byte {
 // fields below. The kernel makes its sentence and its packet's strings of
 // ASCII letters, digits and punctuation without '"' or '\\': an inet#N,
 // IPv4 addresses and ports, tcp.Flags' letters, numbers. They are copied as
-// they are, where appendJSONString's scan for bytes to escape took a
-// sixth of the traced TCP ping-pong's instructions in JSON (a segment's
+// they are, where appendJSONString's scan for bytes to escape took an
+// eighth of the traced TCP ping-pong's instructions in JSON (a segment's
 // line is some 300 bytes, and no other Record's line is made afresh each
 // time). TestAppendSegmentJSON checks it against AppendEventJSON.
 func appendSegmentJSON(b []byte, e *kernel.Event) []byte {

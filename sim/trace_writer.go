@@ -435,7 +435,7 @@ func (l *lineWriter) appendRecordLine(out []byte, r *kernel.Record, host int) []
 // Several events in a row often share a cycle (a write, the wakeup it
 // makes, the switch that follows): the last one's start is kept, and a
 // later cycle is added to its digits where they are (addCycles), for
-// strconv took some 190 instructions a cycle, an eighth of what the
+// strconv took some 190 instructions a cycle, about a tenth of what the
 // traced pipe ping-pong's trace cost. The bytes are valid until the next
 // call.
 func (l *lineWriter) lineStart(cycle uint64) []byte {
