@@ -101,20 +101,27 @@ type lineWriter struct {
 // 1,024 Records a batch, the wakeups took most of the gain; with room for
 // 1,024 tails, a message-queue ping-pong's batches filled with tails
 // first, and it was a fifth slower than with 4,096; a thread's Records
-// all have extras). The bound keeps the writer's memory under about 3.3
-// MB (3 batches of 512 KiB of heads, 256 KiB of tails, 64 KiB of extras
-// and 260 KiB of lines) however far the simulation runs ahead of the
-// formatting, which then waits for a free batch. Three are enough to keep
-// both sides busy on two cores, and few enough to stay in a cache: on one
-// core the simulation fills every free batch before the goroutine runs,
-// and with 8 (9 MB) the traced runs of bench-trace.sh took 3-5% longer
-// pinned to one core, and no less on two (BENCHMARKS.md, "Tracing").
+// all have extras). A batch takes some 1.1 MB (512 KiB of heads, 256 KiB
+// of tails, 64 KiB of extras and 260 KiB of lines), and the number of
+// them bounds the writer's memory however far the simulation runs ahead
+// of the formatting, which then waits for a free batch: about 9 MB with
+// batches, 3.3 MB with batchesOne.
+//
+// How many pays best depends on the cores (runtime.GOMAXPROCS). With two
+// or more, the simulation and the goroutine run side by side, and the
+// batches are the simulation's slack when the goroutine falls behind for
+// a moment: with 3, the pipe ping-pong's trace took 5-9% longer. With
+// one, the simulation fills every free batch before the goroutine runs,
+// and the fewer there are, the more of them stay in a cache: with 8, the
+// traced runs of bench-trace.sh took 3-5% longer (BENCHMARKS.md,
+// "Tracing").
 const (
 	batchRecords = 8192
 	batchTails   = 4096
 	batchExtras  = 4096
 	batchLines   = 256 << 10 // bytes of lines formatted in place
-	batches      = 3
+	batches      = 8         // with two cores or more
+	batchesOne   = 3         // with one
 )
 
 // A traceBatch holds Records and the lines of the events between them.
@@ -162,8 +169,12 @@ func newTraceWriter(w io.Writer, json bool, hosts []string, width int, filter *T
 	if inline {
 		return t
 	}
+	n := batches
+	if runtime.GOMAXPROCS(0) == 1 {
+		n = batchesOne
+	}
 	t.b = newTraceBatch()
-	for range batches - 1 {
+	for range n - 1 {
 		t.free <- newTraceBatch()
 	}
 	go t.write()
