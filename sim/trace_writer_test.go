@@ -50,7 +50,8 @@ func writerMachine(t *testing.T, cfg kernel.Config, argv []string) *kernel.Kerne
 }
 
 // writerModes are the two ways a TraceWriter makes its lines: on a
-// goroutine of its own, from batches, or inline (with one core).
+// goroutine of its own, from batches, or inline (NewTraceWriter's way for
+// several hosts on one core; the tests make both for one host too).
 var writerModes = []struct {
 	name   string
 	inline bool
