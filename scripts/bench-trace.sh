@@ -16,17 +16,21 @@
 # testdata/bench/musl (socketpair, message queues, signals, TCP) under exec,
 # N/2 round trips.
 #
-# Run it on an idle machine. PIN runs every command under it: PIN="taskset
-# -c 1" puts the simulation and the TraceWriter's goroutine on one CPU,
-# where wall clock and CPU time are the same thing; without it, the wall
-# clock is what a user waits and the CPU time what the trace costs in all.
-# IPCSIM names the binary to time (default: go build of this tree). Needs
-# GNU time (/usr/bin/time).
+# Run it on an idle machine. PIN runs the whole script under it, once:
+# PIN="taskset -c 1" puts the simulation and the TraceWriter's goroutine
+# on one CPU, where wall clock and CPU time are the same thing; without
+# it, the wall clock is what a user waits and the CPU time what the trace
+# costs in all. IPCSIM names the binary to time (default: go build of
+# this tree).
 set -euo pipefail
+if [ -n "${PIN:-}" ] && [ -z "${BENCH_TRACE_PINNED:-}" ]; then
+	# Pinned once, here, its children with it: a taskset(1) per run would
+	# be timed with the run.
+	BENCH_TRACE_PINNED=1 exec $PIN "$0" "$@"
+fi
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
 n=${N:-200000}
-pin=${PIN:-}
 bin=${IPCSIM:-}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -52,17 +56,25 @@ expect exit on alice pipepingpong 0
 expect exit on bob pipepingpong 0
 EOF
 
-# measure CMD...: "wall/cpu" in ms, standard output to /dev/null and
-# standard error to a file, removed first: truncating the last run's trace
-# (hundreds of MB) would be timed otherwise.
+# measure CMD...: "wall/cpu" in ms of one run of CMD with an empty
+# environment, standard output to /dev/null and standard error to a file,
+# removed first: truncating the last run's trace (hundreds of MB) would be
+# timed otherwise. bash times the run itself (the time keyword: the wall
+# clock, and the user and system time of the run): no date(1), time(1),
+# taskset(1) or env(1) is forked and timed with it, which on this VM added
+# some 11 ms to every run, both sides of every ratio, and pulled the
+# ratios towards 1.
 measure() {
-	local start end cpu
+	local t wall user sys
 	rm -f "$dir/stderr"
-	start=${EPOCHREALTIME/[.,]/} # microseconds, read by bash: no date(1) to fork and time
-	/usr/bin/time -o "$dir/time" -f "%U %S" $pin env -i "$@" >/dev/null 2>"$dir/stderr"
-	end=${EPOCHREALTIME/[.,]/}
-	cpu=$(tail -1 "$dir/time" | awk '{printf "%d", ($1 + $2) * 1000}')
-	echo "$(((end - start) / 1000))/$cpu"
+	# (The group: bash times "time (exec ...)" inside the subshell, which
+	# the exec then replaces before it can say.)
+	t=$({
+		TIMEFORMAT='%3R %3U %3S'
+		time { (exec -c "$@" >/dev/null 2>"$dir/stderr"); }
+	} 2>&1)
+	read -r wall user sys <<<"$t"
+	awk -v w="$wall" -v u="$user" -v s="$sys" 'BEGIN {printf "%d/%d\n", w * 1000 + 0.5, (u + s) * 1000 + 0.5}'
 }
 
 # median N...: the middle of the numbers.
@@ -90,7 +102,7 @@ row() {
 }
 
 prog=$dir/pipepingpong
-echo "medians of $runs runs, wall/CPU ms${pin:+, under $pin}"
+echo "medians of $runs runs, wall/CPU ms${PIN:+, under $PIN}"
 row "pipe, exec" "$bin exec $prog $n" "$bin exec --trace=/dev/null $prog $n" "$bin exec --format=json --trace=/dev/null $prog $n"
 row "pipe, exec 2>file" "$bin exec $prog $n" "$bin exec --trace $prog $n" "$bin exec --format=json --trace $prog $n"
 row "pipe, run" "$bin test $dir/one.txtar" "$bin run $dir/one.txtar" "$bin run --format=json $dir/one.txtar"
