@@ -29,10 +29,7 @@ func flowsOf(t *testing.T, name, cat string) []string {
 	t.Helper()
 	s, err := Load("../testdata/scenarios/" + name + ".txtar")
 	require.NoError(t, err)
-	var hosts []string
-	for _, h := range s.Hosts {
-		hosts = append(hosts, h.Name)
-	}
+	hosts := s.HostNames()
 	var sink flowSink
 	tl := NewTimeline(&sink, hosts, true)
 	o, err := s.Run(Options{Trace: tl.Event})
@@ -134,10 +131,7 @@ func TestFlowsDeterministic(t *testing.T) {
 		for i := range runs {
 			s, err := Load("../testdata/scenarios/" + name + ".txtar")
 			require.NoError(t, err)
-			var hosts []string
-			for _, h := range s.Hosts {
-				hosts = append(hosts, h.Name)
-			}
+			hosts := s.HostNames()
 			var b strings.Builder
 			c := NewChromeTraceHosts(&b, name, hosts)
 			o, err := s.Run(Options{Trace: c.Event})

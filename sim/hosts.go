@@ -135,6 +135,16 @@ func (s *Scenario) HostMachine(i int) Machine {
 	return m
 }
 
+// HostNames returns the names of the scenario's hosts, in order (nil
+// without hosts): what a trace names them by (NewTraceWriter, TraceFilter).
+func (s *Scenario) HostNames() []string {
+	var names []string
+	for _, h := range s.Hosts {
+		names = append(names, h.Name)
+	}
+	return names
+}
+
 // HostWidth is the width of the longest host name: the column the text
 // trace gives host names (0 without hosts).
 func (s *Scenario) HostWidth() int {

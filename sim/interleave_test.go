@@ -81,10 +81,7 @@ func runInterleaved(t testing.TB, s *Scenario, il interleaving) ran {
 	var lines strings.Builder
 	var w *TraceWriter
 	if il.traced && il.writer != "" {
-		var hosts []string
-		for _, h := range s.Hosts {
-			hosts = append(hosts, h.Name)
-		}
+		hosts := s.HostNames()
 		w = newTraceWriter(&lines, false, hosts, s.HostWidth(), nil, il.writer == "inline")
 		opts.TraceLog = w
 	}

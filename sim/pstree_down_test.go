@@ -26,10 +26,7 @@ func TestRunTreeHostDown(t *testing.T) {
 		t.Run(tc.scenario, func(t *testing.T) {
 			s, err := Load("../testdata/scenarios/" + tc.scenario + ".txtar")
 			require.NoError(t, err)
-			var hosts []string
-			for _, h := range s.Hosts {
-				hosts = append(hosts, h.Name)
-			}
+			hosts := s.HostNames()
 			require.Equal(t, []string{"alice", "bob"}, hosts)
 			tree := NewRunTree(hosts)
 			_, err = s.Run(Options{Trace: tree.Event})

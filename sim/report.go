@@ -53,10 +53,7 @@ func WriteReport(w io.Writer, s *Scenario, ropts ReportOptions) error {
 	c := *s
 	c.Wants = nil // no want/trace comparison
 	s = &c
-	var hosts []string
-	for _, h := range s.Hosts {
-		hosts = append(hosts, h.Name)
-	}
+	hosts := s.HostNames()
 	col := newReportCollector(hosts)
 	tl := NewTimeline(col, hosts, true)
 	cycles := newCycleSampler(MaxReportSnapshots)

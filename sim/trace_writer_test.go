@@ -215,10 +215,7 @@ func TestRunTraceWriterWritesWhatTracerWrites(t *testing.T) {
 					s, err := Load(f)
 					require.NoError(t, err)
 					s.Wants = slices.DeleteFunc(slices.Clone(s.Wants), func(w Want) bool { return w.Name == "want/trace" })
-					var hosts []string
-					for _, h := range s.Hosts {
-						hosts = append(hosts, h.Name)
-					}
+					hosts := s.HostNames()
 					var want, got bytes.Buffer
 					trace, traceErr := HostTracer(&want, json, s.HostWidth())
 					if filter != nil {

@@ -52,10 +52,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
 	}
-	var hostNames []string
-	for _, h := range s.Hosts {
-		hostNames = append(hostNames, h.Name)
-	}
+	hostNames := s.HostNames()
 	if err := filter.Check(hostNames); err != nil {
 		fmt.Fprintf(stderr, "ipcsim run: %v\n", err)
 		return exitBadInput

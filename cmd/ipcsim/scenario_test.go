@@ -59,7 +59,7 @@ func TestRunTraceWriter(t *testing.T) {
 				var want, wantTree bytes.Buffer
 				trace, _ := sim.HostTracer(&want, format == "json", s.HostWidth())
 				shown := filter.Wrap(trace)
-				rt := sim.NewRunTree(hostNamesOf(s))
+				rt := sim.NewRunTree(s.HostNames())
 				if _, err := s.Run(sim.Options{Trace: func(e *kernel.Event) { shown(e); rt.Event(e) }}); err != nil {
 					t.Fatal(err)
 				}
@@ -101,15 +101,6 @@ func TestRunTraceWriter(t *testing.T) {
 	if st != exitBadInput || out != "" || !strings.Contains(stderr, "limit.txtar:3:7: cannot spawn") {
 		t.Errorf("a spawn refused: status %d, stdout %q, stderr %q", st, out, stderr)
 	}
-}
-
-// hostNamesOf returns the names of s's hosts, in order.
-func hostNamesOf(s *sim.Scenario) []string {
-	var names []string
-	for _, h := range s.Hosts {
-		names = append(names, h.Name)
-	}
-	return names
 }
 
 // TestTestCommand runs a passing scenario, breaks it, and repairs it with --update.
