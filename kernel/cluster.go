@@ -1104,8 +1104,8 @@ func (q *heldQueue) cycles() []uint64 {
 	return out
 }
 
-// settle makes room after events were dropped from the front (pop,
-// Cluster.writeRun): the arrays start again from their beginning when the
+// settle makes room after events were dropped from the front
+// (Cluster.writeRun): the arrays start again from their beginning when the
 // queue is empty, and move their events down when more than half of them
 // are gone, so that a queue that never empties does not grow without end.
 func (q *heldQueue) settle() {

@@ -10,9 +10,9 @@ import (
 // the two passes it replaced: the earliest source (the first in order at
 // a tie), then the least over every other source with held events of the
 // cycle before which an event of the first comes before that source's
-// first (before). The
-// queues' first cycles are drawn from a few values, so that ties between
-// the network and hosts, and among hosts, are common.
+// first (before). The queues' first cycles are drawn from a few values,
+// so that ties between the network and hosts, and among hosts, are
+// common.
 func TestNextRun(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for trial := range 20000 {

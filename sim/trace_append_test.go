@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -187,16 +188,14 @@ func TestAppendJSONString(t *testing.T) {
 			}
 		}
 	}
-	rnd := uint64(1)
+	rng := rand.New(rand.NewPCG(1, 2))
 	for range 20000 {
-		b := make([]byte, rnd%40)
+		b := make([]byte, rng.IntN(40))
 		for i := range b {
-			rnd = rnd*6364136223846793005 + 1442695040888963407
-			switch r := rnd >> 33; {
-			case r%8 == 0:
-				b[i] = byte(r >> 8) // any byte
-			default:
-				b[i] = byte(0x20 + (r>>8)%0x5f) // printable ASCII
+			if rng.IntN(8) == 0 {
+				b[i] = byte(rng.IntN(256)) // any byte
+			} else {
+				b[i] = byte(0x20 + rng.IntN(0x5f)) // printable ASCII
 			}
 		}
 		check(string(b))
@@ -209,21 +208,17 @@ func TestAppendJSONString(t *testing.T) {
 // of hosts whose names need escapes or none.
 func TestAppendSegmentJSON(t *testing.T) {
 	re := &kernel.RecordEvent{Views: true}
-	rnd := uint64(7)
-	next := func() uint64 {
-		rnd = rnd*6364136223846793005 + 1442695040888963407
-		return rnd >> 16
-	}
+	rng := rand.New(rand.NewPCG(7, 8))
 	for i := range 4096 {
 		var r kernel.Record
-		r.Kind, r.Cycle, r.PID = kernel.RecordSegment, next()>>int(next()%48), int32(next()%4)
+		r.Kind, r.Cycle, r.PID = kernel.RecordSegment, rng.Uint64()>>rng.IntN(64), int32(rng.IntN(4))
 		r.Sysno = uint16(i % 64) // the flags
-		r.Obj, r.Other = int32(next()%3), int32(next()%2)
+		r.Obj, r.Other = int32(rng.IntN(3)), int32(rng.IntN(2))
 		// Addresses and ports as the kernel packs them: the address in
 		// bits 16 to 47, the port below.
-		r.A = [3]uint64{next() & (1<<48 - 1), next() & (1<<48 - 1), next()}
-		r.Ret = int64(next() % 3 * 700)
-		win, mss := uint16(next()%3*30000), uint16(next()%2*1460)
+		r.A = [3]uint64{rng.Uint64() & (1<<48 - 1), rng.Uint64() & (1<<48 - 1), rng.Uint64()}
+		r.Ret = int64(rng.IntN(3) * 700)
+		win, mss := uint16(rng.IntN(3)*30000), uint16(rng.IntN(2)*1460)
 		r.Buf = [7]byte{byte(win >> 8), byte(win), byte(mss >> 8), byte(mss)}
 		host := []string{"", "alice", `a "b\c`}[i%3]
 		e := re.Event(&r, host)

@@ -162,13 +162,12 @@ func newTraceWriter(w io.Writer, json bool, hosts []string, width int, filter *T
 	if filter != nil && !filter.Active() {
 		filter = nil
 	}
-	t := &TraceWriter{json: json, hosts: hosts, width: width, filter: filter,
-		full: make(chan *traceBatch, batches), free: make(chan *traceBatch, batches), done: make(chan struct{}),
-		lw:     &lineWriter{json: json, hosts: hosts, width: width, w: w, out: make([]byte, 0, 64<<10), re: kernel.RecordEvent{Views: true}},
-		synced: make(chan struct{}), inline: inline}
+	t := &TraceWriter{json: json, hosts: hosts, width: width, filter: filter, inline: inline,
+		lw: &lineWriter{json: json, hosts: hosts, width: width, w: w, out: make([]byte, 0, 64<<10), re: kernel.RecordEvent{Views: true}}}
 	if inline {
-		return t
+		return t // no batches, no goroutine to hand them to
 	}
+	t.full, t.free, t.done, t.synced = make(chan *traceBatch, batches), make(chan *traceBatch, batches), make(chan struct{}), make(chan struct{})
 	n := batches
 	if runtime.GOMAXPROCS(0) == 1 {
 		n = batchesOne
@@ -226,8 +225,8 @@ func (t *TraceWriter) HostRecord(host int, r *kernel.Record) {
 // appendCopy appends *v to s, copying it once. append(s, *v) copies a
 // struct of this size to the stack and from there to s (go1.26), and every
 // traced event's Record paid it (BENCHMARKS.md, "Whole programs timed by
-// bash"). A batch is made with room for all it takes (newBatch), so the
-// append below is the rare case.
+// bash"). A batch is made with room for all it takes (newTraceBatch), so
+// the append below is the rare case.
 func appendCopy[T any](s []T, v *T) []T {
 	n := len(s)
 	if n == cap(s) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -188,9 +189,8 @@ func (c countingLog) HostRecord(host int, r *kernel.Record) {
 // HostTracer writes, text and JSON, and text through a TraceFilter (as
 // ipcsim run --pid=2 --from=30 --hide=wake), from batches and inline, for
 // every bundled scenario: one machine, hosts on a network, power lost and
-// restored. Each runs without
-// its want/trace section, which would make Run give the TraceWriter
-// Events only. The Records taken, by host, are counted: the test fails if
+// restored. Each runs without its want/trace section, which would make
+// Run give the TraceWriter Events only. The Records taken, by host, are counted: the test fails if
 // none reached the writer as Records, or none of a host other than the
 // first.
 func TestRunTraceWriterWritesWhatTracerWrites(t *testing.T) {
@@ -201,41 +201,41 @@ func TestRunTraceWriterWritesWhatTracerWrites(t *testing.T) {
 	filter := &TraceFilter{PIDs: []PIDRef{{PID: 2}}, From: 30, Hide: []string{"wake"}}
 	t.Run("scenarios", func(t *testing.T) {
 		for _, f := range allScenarioFiles(t) {
-			for _, v := range []struct{ variant, mode string }{{"text", "batches"}, {"json", "batches"}, {"filtered", "batches"},
-				{"text", "inline"}, {"json", "inline"}, {"filtered", "inline"}} {
-				variant, inline := v.variant, v.mode == "inline"
-				name := filepath.Base(f) + " " + variant + " " + v.mode
-				json := variant == "json"
-				filter := filter
-				if variant != "filtered" {
-					filter = nil
+			for _, variant := range []string{"text", "json", "filtered"} {
+				for _, mode := range writerModes {
+					name := filepath.Base(f) + " " + variant + " " + mode.name
+					json := variant == "json"
+					filter := filter
+					if variant != "filtered" {
+						filter = nil
+					}
+					t.Run(name, func(t *testing.T) {
+						t.Parallel()
+						s, err := Load(f)
+						require.NoError(t, err)
+						s.Wants = slices.DeleteFunc(slices.Clone(s.Wants), func(w Want) bool { return w.Name == "want/trace" })
+						hosts := s.HostNames()
+						var want, got bytes.Buffer
+						trace, traceErr := HostTracer(&want, json, s.HostWidth())
+						if filter != nil {
+							trace = filter.Wrap(trace)
+						}
+						wo, err := s.Run(Options{Trace: trace})
+						require.NoError(t, err)
+						require.NoError(t, traceErr())
+						w := countingLog{newTraceWriter(&got, json, hosts, s.HostWidth(), filter, mode.inline), map[int]int{}}
+						o, err := s.Run(Options{TraceLog: w})
+						require.NoError(t, err)
+						require.NoError(t, w.Close())
+						require.Equal(t, wo.Result, o.Result)
+						requireSameLines(t, want.String(), got.String())
+						mu.Lock()
+						defer mu.Unlock()
+						for h, n := range w.records {
+							records[h] += n
+						}
+					})
 				}
-				t.Run(name, func(t *testing.T) {
-					t.Parallel()
-					s, err := Load(f)
-					require.NoError(t, err)
-					s.Wants = slices.DeleteFunc(slices.Clone(s.Wants), func(w Want) bool { return w.Name == "want/trace" })
-					hosts := s.HostNames()
-					var want, got bytes.Buffer
-					trace, traceErr := HostTracer(&want, json, s.HostWidth())
-					if filter != nil {
-						trace = filter.Wrap(trace)
-					}
-					wo, err := s.Run(Options{Trace: trace})
-					require.NoError(t, err)
-					require.NoError(t, traceErr())
-					w := countingLog{newTraceWriter(&got, json, hosts, s.HostWidth(), filter, inline), map[int]int{}}
-					o, err := s.Run(Options{TraceLog: w})
-					require.NoError(t, err)
-					require.NoError(t, w.Close())
-					require.Equal(t, wo.Result, o.Result)
-					requireSameLines(t, want.String(), got.String())
-					mu.Lock()
-					defer mu.Unlock()
-					for h, n := range w.records {
-						records[h] += n
-					}
-				})
 			}
 		}
 	})
@@ -336,11 +336,10 @@ func TestMatchRecord(t *testing.T) {
 func TestLineStart(t *testing.T) {
 	cycles := []uint64{0, 0, 5, 9, 10, 99, 100, 101, 999, 1000, 12345, 12399, 12400, 99999999, 100000000,
 		999999999, 1000000000, 1000000001, 7, 8, 123456789, 18446744073709551614, 18446744073709551615, 3}
-	rnd := uint64(5)
+	rng := rand.New(rand.NewPCG(5, 6))
 	for range 5000 {
-		rnd = rnd*6364136223846793005 + 1442695040888963407
 		last := cycles[len(cycles)-1]
-		switch d := rnd >> 40; rnd >> 60 {
+		switch d := rng.Uint64() >> 40; rng.IntN(16) {
 		case 0:
 			cycles = append(cycles, d) // anywhere, often back
 		case 1:
