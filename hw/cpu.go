@@ -40,9 +40,11 @@ type CPU struct {
 	Cycle, Instret uint64
 
 	tlb       [tlbSize]tlbEntry
-	tlbFilled uint64     // bit i: tlb[i] was filled since the last flush (flushTLB clears only those)
-	tlbPT     *PageTable // the table the TLB entries came from
-	tlbGen    uint64     // tlbPT's generation when the TLB was last flushed
+	tlbFilled uint64           // bit i: tlb[i] was filled since the last flush (flushTLB clears only those)
+	tlbPT     *PageTable       // the table the TLB entries came from
+	tlbGen    uint64           // tlbPT's generation when the TLB was last flushed
+	kept      [tlbKept]keptTLB // the entries of address spaces that ran lately (syncTLB)
+	keptClock uint64           // counts keep's calls, for keptTLB.used
 
 	// The LR/SC reservation: the physical byte address and size of the
 	// last LR, or resvSize 0 for none, and the value it loaded (an SC

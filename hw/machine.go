@@ -36,10 +36,11 @@ func NewMachine(cfg Config) *Machine {
 }
 
 // Release gives the machine's memory back for the next machine to take
-// (PhysMem.Release) and empties its CPU's TLB, which points into that
-// memory. The machine must not run afterwards.
+// (PhysMem.Release) and empties its CPU's TLB, and the entries it kept
+// aside, which point into that memory. The machine must not run afterwards.
 func (m *Machine) Release() {
 	m.CPU.flushTLB()
+	m.CPU.dropKept()
 	m.CPU.PT = nil
 	m.Mem.Release()
 }

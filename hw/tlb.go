@@ -12,14 +12,39 @@ import (
 // An entry keeps one tag per kind of access: tag[accRead] is the virtual page
 // number when the page may be read, and noTag otherwise. A hit for a load is
 // thus a single comparison that checks the translation and the permission at
-// once (plus one that the access does not run into the next page). The CPU flushes the whole TLB when the page table it runs on is not
-// the one the entries came from, or when that table's generation moved (the
-// kernel changed a mapping); it checks this on entry to Run, as the kernel
-// only edits page tables between two Run calls.
+// once (plus one that the access does not run into the next page). The CPU
+// empties the TLB when the page table it runs on is not the one the entries
+// came from, or when that table's generation moved (the kernel changed a
+// mapping); it checks this on entry to Run, as the kernel only edits page
+// tables between two Run calls.
+//
+// When the page table changes (a context switch), the entries can go
+// aside rather than away: the CPU keeps those of the last few address
+// spaces it ran (kept), as a real core's TLB keeps translations tagged
+// with an address-space identifier (the ASID of satp) across switches,
+// and it gives them back when their table runs again, unless that
+// table's generation moved meanwhile. Two processes in a ping-pong then
+// find their code and stack pages translated at each switch instead of
+// looking each one up in the page table again. Copying entries aside
+// costs a little at each switch, and pays only if the table comes back
+// before tlbKept others have run: a table's entries are kept only from
+// its second turn in a row of few tables, so that a switch among many
+// processes (a ring of thousands) copies none (BENCHMARKS.md, "The TLB
+// across switches").
 
 const (
 	tlbSize = 64 // entries; a power of two, at most 64 (CPU.tlbFilled is a bit mask)
 	tlbMask = tlbSize - 1
+
+	// tlbKept is the number of address spaces whose entries the CPU
+	// keeps aside (CPU.kept): enough for a ping-pong's two processes and
+	// a third, few enough that looking for a table among them costs next
+	// to nothing at a switch among many. keptEntries is the most entries
+	// kept of one: a process that runs between two switches uses a few
+	// pages (its code, stack and data), and a machine's CPU is made anew
+	// for every run of a seed sweep, so it should stay small.
+	tlbKept     = 4
+	keptEntries = 16
 
 	// noTag is never a virtual page number: page numbers have at most
 	// 64-PageShift bits.
@@ -47,7 +72,29 @@ type tlbEntry struct {
 	page *[PageSize]byte   // the frame's bytes; nil when the page is unmapped
 }
 
-// syncTLB flushes the TLB if the address space changed since it was filled.
+// A keptTLB is a slot of CPU.kept: the mark of a table that ran lately,
+// pt, and the entries it had filled when it last stopped running
+// (keptEntries of them at most), at generation gen with the CPU watching
+// watch. They are what fill would make again of the same table with the
+// same watch, so they can go back into the TLB as long as neither
+// changed. n is 0 when the slot holds no entries: pt ran lately, but not
+// twice within tlbKept switches, or its entries are back in the TLB. pt
+// is nil in a slot never used.
+type keptTLB struct {
+	pt      *PageTable
+	gen     uint64
+	watch   Watch
+	n       int    // entries held: entries[:n], for the TLB's slots index[:n]
+	filled  uint64 // bit i: the TLB's slot i is among them
+	used    uint64 // CPU.keptClock when pt last stopped running
+	index   [keptEntries]uint8
+	entries [keptEntries]tlbEntry
+}
+
+// syncTLB makes the TLB that of the CPU's page table at its present
+// generation: as it is if nothing changed since it was filled; the
+// entries kept for the table if there are some of its generation;
+// otherwise empty.
 func (c *CPU) syncTLB() {
 	var gen uint64
 	if c.PT != nil {
@@ -56,8 +103,80 @@ func (c *CPU) syncTLB() {
 	if c.PT == c.tlbPT && gen == c.tlbGen {
 		return
 	}
-	c.flushTLB()
+	if c.PT != c.tlbPT && c.tlbPT != nil {
+		c.keep()
+	}
 	c.tlbPT, c.tlbGen = c.PT, gen
+	if k := c.keptOf(c.PT); k != nil && k.n > 0 && k.gen == gen && k.watch == c.watch {
+		c.restore(k)
+		return
+	}
+	c.flushTLB() // (entries kept out of date stay until keep copies over them)
+}
+
+// keptOf returns the slot of table pt, or nil if it has none.
+func (c *CPU) keptOf(pt *PageTable) *keptTLB {
+	for i := range c.kept {
+		if k := &c.kept[i]; k.pt == pt && pt != nil {
+			return k
+		}
+	}
+	return nil
+}
+
+// keep is called when tlbPT stops running. If it has a slot, it ran
+// lately, and its filled entries (the first keptEntries of them) are
+// copied there, for tlbPT at tlbGen, field by field as empty does.
+// Otherwise the slot used least lately becomes its mark, and nothing is
+// copied: a table among many does not come back before its mark is gone.
+func (c *CPU) keep() {
+	c.keptClock++
+	k := c.keptOf(c.tlbPT)
+	if k == nil {
+		k = &c.kept[0]
+		for i := range c.kept {
+			if s := &c.kept[i]; s.used < k.used {
+				k = s
+			}
+		}
+		k.pt, k.n, k.filled, k.used = c.tlbPT, 0, 0, c.keptClock
+		return
+	}
+	k.gen, k.watch, k.used = c.tlbGen, c.watch, c.keptClock
+	k.n, k.filled = 0, 0
+	for m := c.tlbFilled; m != 0 && k.n < keptEntries; m &= m - 1 {
+		i := bits.TrailingZeros64(m)
+		e, d := &c.tlb[i], &k.entries[k.n]
+		d.tag, d.base, d.page = e.tag, e.base, e.page
+		k.index[k.n] = uint8(i)
+		k.n++
+		k.filled |= 1 << i
+	}
+}
+
+// restore makes the TLB hold the entries of k, which are then the TLB's
+// alone (k.n becomes 0): it empties the entries filled that k has not
+// (the processes of a ping-pong are forks, at the same addresses, so
+// these are few), and copies k's over the others.
+func (c *CPU) restore(k *keptTLB) {
+	c.empty(c.tlbFilled &^ k.filled)
+	for j := range k.n {
+		e, s := &c.tlb[k.index[j]], &k.entries[j]
+		e.tag, e.base, e.page = s.tag, s.base, s.page
+	}
+	c.tlbFilled, k.n = k.filled, 0
+}
+
+// dropKept forgets every kept entry (Machine.Release: they point into the
+// memory it gives away).
+func (c *CPU) dropKept() {
+	for i := range c.kept {
+		k := &c.kept[i]
+		for j := range k.entries {
+			k.entries[j].page = nil
+		}
+		k.pt, k.n, k.filled = nil, 0, 0
+	}
 }
 
 // A Watch says which pages' accesses stop Run (CPU.watch).
@@ -91,15 +210,20 @@ func (c *CPU) SetWatch(w Watch) {
 // data), so this clears a few entries, not all 64 (a tenth of a two-process
 // ring's time when it cleared them all).
 func (c *CPU) flushTLB() {
-	// Field by field: a whole-entry assignment is a typed copy with a
-	// bulk write barrier, which a seed sweep's collector (running often)
-	// made a tenth of its time.
-	for m := c.tlbFilled; m != 0; m &= m - 1 {
+	c.empty(c.tlbFilled)
+	c.tlbFilled = 0
+}
+
+// empty empties the entries of the bits of m. Field by field: a
+// whole-entry assignment is a typed copy with a bulk write barrier,
+// which a seed sweep's collector (running often) made a tenth of its
+// time.
+func (c *CPU) empty(m uint64) {
+	for ; m != 0; m &= m - 1 {
 		e := &c.tlb[bits.TrailingZeros64(m)]
 		e.tag = [numAccess]uint64{noTag, noTag, noTag}
 		e.base, e.page = 0, nil
 	}
-	c.tlbFilled = 0
 }
 
 // fill loads the translation of page vpn from the page table into e, the
