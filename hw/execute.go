@@ -547,6 +547,13 @@ loop:
 // the CPU watches accesses (CPU.watch), an integer load, store or atomic
 // stops Run before it unless it is the Run's first instruction, and after
 // it if it is.
+//
+// It is never inlined: Run's loop keeps its values in registers because
+// its only calls are on the slow path (Run's comment), and a build with a
+// profile (cmd/ipcsim/default.pgo) would otherwise inline this one, a
+// third of Run's size again, into the loop.
+//
+//go:noinline
 func (c *CPU) execSlow(d *decodedInst, x *[64]uint64, pc, retired uint64) (next uint64, t Trap) {
 	watched := c.watch != WatchNone && isAccess(d.op) && c.watches(x[d.rs1&63]+uint64(d.imm))
 	if watched && retired > 0 {
