@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # pgo-profile.sh: make cmd/ipcsim/default.pgo, the CPU profile that `go
 # build` of ipcsim optimises with (profile-guided optimisation: Go inlines
-# and lays out the calls the profile shows hot; see "Profile-guided
-# optimization" in Go's documentation). The profile is that of the
+# the calls the profile shows hot and devirtualises hot interface calls;
+# see "Profile-guided optimization" in Go's documentation). The profile is that of the
 # benchmarks that stand for what ipcsim does most: the IPC ping-pongs,
 # fork, the compute loop and the ring (kernel), a seed sweep and the trace
 # writer (sim), an exploration (explore) and the interpreter alone (hw),
