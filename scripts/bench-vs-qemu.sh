@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # bench-vs-qemu.sh: run the same RV64 benchmark binaries (testdata/bench/bin
 # and testdata/bench/musl/bin) on ipcsim and under qemu-riscv64, both pinned
-# to one CPU (the script pins itself to CPU 0), alternating ipcsim and qemu run by run, and
-# print the median wall time of RUNS runs of each (default 5), the time per
-# operation and the ratio qemu/ipcsim (above 1: ipcsim is faster). Pinning
-# matters: unpinned, a two-process ping-pong on a small VM measures the
-# host's cross-CPU wakeups, not the simulator (issue 13).
+# to one CPU (the script pins itself to CPU 0), alternating ipcsim and
+# qemu run by run, and print the median wall time of RUNS runs of each
+# (default 5), the time per operation and the ratio qemu/ipcsim (above 1:
+# ipcsim is faster). Pinning matters: unpinned, a two-process ping-pong on
+# a small VM measures the host's cross-CPU wakeups, not the simulator
+# (issue 13).
 #
 # ipcsim runs a program with "ipcsim exec" when it needs at most 64
-# processes (exec's fixed limit, kernel.DefaultMaxProcs), otherwise with
+# processes (exec's default, kernel.DefaultMaxProcs), otherwise with
 # BenchmarkHostProgram of a compiled kernel test binary (a machine with room
 # for 12,000 processes); both are timed as whole host processes, like qemu.
 #

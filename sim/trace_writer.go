@@ -163,7 +163,7 @@ func newTraceWriter(w io.Writer, json bool, hosts []string, width int, filter *T
 		filter = nil
 	}
 	t := &TraceWriter{json: json, hosts: hosts, width: width, filter: filter, inline: inline,
-		lw: &lineWriter{json: json, hosts: hosts, width: width, w: w, out: make([]byte, 0, 64<<10), re: kernel.RecordEvent{Views: true}}}
+		lw: &lineWriter{json: json, hosts: hosts, width: width, w: w, out: make([]byte, 0, flushAt), re: kernel.RecordEvent{Views: true}}}
 	if inline {
 		return t // no batches, no goroutine to hand them to
 	}
@@ -348,7 +348,7 @@ func (t *TraceWriter) write() {
 }
 
 // writeBatch appends the lines of b to out, in order, and writes out to w
-// whenever it holds 64 KiB (flushFull). mu is held.
+// whenever it holds flushAt bytes (flushFull). mu is held.
 func (l *lineWriter) writeBatch(b *traceBatch) {
 	r := &l.r
 	from, m, tail, extra := 0, 0, 0, 0 // the next line's start, the next mark, the next tail and extra
@@ -381,10 +381,14 @@ func (l *lineWriter) writeBatch(b *traceBatch) {
 	}
 }
 
-// flushFull writes out to w if it holds 64 KiB or more. mu is held, or
-// the TraceWriter is inline.
+// flushAt is how many bytes of lines a lineWriter gathers before it
+// writes them to w (flushFull), and the room its buffer is made with.
+const flushAt = 64 << 10
+
+// flushFull writes out to w if it holds flushAt bytes or more. mu is
+// held, or the TraceWriter is inline.
 func (l *lineWriter) flushFull() {
-	if len(l.out) >= 64<<10 {
+	if len(l.out) >= flushAt {
 		l.flush()
 	}
 }
