@@ -104,3 +104,69 @@ func BenchmarkCPUComputeC(b *testing.B) {
 	b.ReportMetric(float64(total)/(cpuTime(b)-cpu0).Seconds(), "inst/cpu-s")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(total), "ns/inst")
 }
+
+// BenchmarkDispatchFloor measures what a switch interpreter pays per
+// instruction for the dispatch alone on this host: a loop that switches on
+// the instructions of computeLoop, in their order, with cases that do
+// almost nothing (one ALU operation on a local). Its ns/dispatch is the
+// floor under BenchmarkCPUCompute's ns/inst: an interpreter that
+// dispatches once per simulated instruction, as Run does, cannot run
+// faster than this, whatever its cases do. (BENCHMARKS.md, "The floor of
+// a switch".)
+func BenchmarkDispatchFloor(b *testing.B) {
+	// Each distinct op of the loop gets a small number of its own, so that
+	// the switch below is dense and Go compiles it, as it does Run's, to a
+	// jump table (a sparse switch becomes a tree of comparisons instead).
+	var kinds []uint8
+	seen := map[op]uint8{}
+	for _, w := range computeLoop() {
+		o := decode(w).op
+		if _, ok := seen[o]; !ok {
+			seen[o] = uint8(len(seen))
+		}
+		kinds = append(kinds, seen[o])
+	}
+	const n = 10000
+	var sum uint64
+	for b.Loop() {
+		sum += dispatchOnly(kinds, n)
+	}
+	if sum == 0 {
+		b.Fatal("the cases did nothing")
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/dispatch")
+}
+
+// dispatchOnly switches n times on kinds[0], kinds[1], ... cyclically.
+//
+//go:noinline
+func dispatchOnly(kinds []uint8, n int) uint64 {
+	var s uint64
+	i := 0
+	for left := n; left != 0; left-- {
+		switch kinds[i] {
+		case 0:
+			s += 3
+		case 1:
+			s ^= 5
+		case 2:
+			s += 7
+		case 3:
+			s ^= 11
+		case 4:
+			s += 13
+		case 5:
+			s ^= 17
+		case 6:
+			s += 19
+		case 7:
+			s ^= 23
+		default:
+			s--
+		}
+		if i++; i == len(kinds) {
+			i = 0
+		}
+	}
+	return s
+}
