@@ -24,6 +24,10 @@
 # section) spend most of ipcsim's time starting: on the development VM a
 # process start costs tens of milliseconds (/bin/true took 25 ms).
 #
+# The compute section also prints the interpreter's compute loop against
+# the cost of the dispatch alone on this host (BenchmarkDispatchFloor), so
+# that figures from different hosts can be compared.
+#
 # Sections: SECTIONS="pingpong steady fork compute start ring teardown
 # trace sweep" (default all). Needs qemu-riscv64, taskset and bc.
 set -euo pipefail
@@ -136,6 +140,18 @@ if has compute; then
 	printf '%-34s qemu %8.4fs %8.0f M inst/s   ipcsim %8.4fs %8.0f M inst/s   qemu/ipcsim %7.2fx  (%s instructions)\n' \
 		"compute $n" "$(secs "$qm")" "$(echo "$inst * 1000 / $qm" | bc)" \
 		"$(secs "$im")" "$(echo "$inst * 1000 / $im" | bc)" "$(ratio "$qm" "$im")" "$inst"
+	# What this host charges a switch interpreter for the dispatch alone,
+	# next to the interpreter's own loop (BENCHMARKS.md, "The floor of a
+	# switch"): compute figures from different hosts compare only with it.
+	go test -c -o /tmp/ipcsim-hw.test ./hw
+	out=$(for ((r = 0; r < runs; r++)); do
+		/tmp/ipcsim-hw.test -test.run '^$' -test.bench '^Benchmark(CPUCompute|DispatchFloor)$' \
+			-test.benchtime 50000x
+	done)
+	median_of() { grep -o "[0-9.]* $1" <<<"$out" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+	ni=$(median_of ns/inst) nf=$(median_of ns/dispatch)
+	printf '%-34s interpreter %.3f ns/inst   dispatch alone %.3f ns   share %.2f   (medians of %d)\n' \
+		"compute loop, dispatch floor" "$ni" "$nf" "$(echo "scale=3; $nf / $ni" | bc)" "$runs"
 fi
 if has start; then
 	run "start of a machine (nop)" 1 "$b/nop"
