@@ -566,9 +566,13 @@ _start:	li a0, 1
 // the call by then is given two more tries.
 func TestExecTraceSignalStopsTheMachine(t *testing.T) {
 	if prog := os.Getenv("IPCSIM_TRACE_PROG"); prog != "" {
-		// Time slices of 20,000,000 cycles (some 40 ms of the host's):
-		// the program's time slices are few, and so are their lines.
-		os.Exit(Main([]string{"exec", "--trace", "--quantum=20000000", prog}, os.Stdin, os.Stdout, os.Stderr))
+		// Time slices of 2,000,000 cycles: some 4 ms of the host's, ten
+		// times that under the race detector, so that the slice the
+		// signal comes in ends well within signalFlushWait (with slices
+		// of 20,000,000 the test failed under -race: the signal gave up
+		// waiting and the lines were lost, as it should). Their lines
+		// are still far fewer than a batch.
+		os.Exit(Main([]string{"exec", "--trace", "--quantum=2000000", prog}, os.Stdin, os.Stdout, os.Stderr))
 	}
 	prog := assemble(t, "readyloop", readyLoopSrc)
 	var trace []byte
