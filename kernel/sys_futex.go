@@ -205,7 +205,13 @@ func (k *Kernel) futexWake(key futexKey, n int, bitset uint32) int {
 	if q == nil {
 		return 0
 	}
-	var chosen []*futexWaiter
+	// The waiters are chosen first and answered after, as answering one
+	// takes it off the queue Each walks. Most wakes choose one or two:
+	// buf keeps them on the stack, as TestPingPongsDoNotAllocate wants,
+	// in every build (a plain nil slice stayed there too, but only by an
+	// optimisation of Go's that -race builds lack).
+	var buf [4]*futexWaiter
+	chosen := buf[:0]
 	q.Each(func(e *sched.Entry) {
 		if w := e.Waiter.(*futexWaiter); len(chosen) < n && w.bitset&bitset != 0 {
 			chosen = append(chosen, w)
