@@ -208,8 +208,9 @@ func (k *Kernel) futexWake(key futexKey, n int, bitset uint32) int {
 	// The waiters are chosen first and answered after, as answering one
 	// takes it off the queue Each walks. Most wakes choose one or two:
 	// buf keeps them on the stack, as TestPingPongsDoNotAllocate wants,
-	// in every build (a plain nil slice stayed there too, but only by an
-	// optimisation of Go's that -race builds lack).
+	// in every build. (Go kept a nil slice's first append on the stack
+	// too, but not in a -race build: the thread ping-pong allocated twice
+	// a round trip there.)
 	var buf [4]*futexWaiter
 	chosen := buf[:0]
 	q.Each(func(e *sched.Entry) {
