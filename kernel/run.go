@@ -74,8 +74,9 @@ func (k *Kernel) Run() Result {
 }
 
 // Interrupt makes Run return StopInterrupted at its loop's next turn (a
-// system call, a time slice's end, a wakeup): soon, unless the machine
-// waits for the host's input, which it then sees first. Unlike every other
+// system call, a time slice's end, a wakeup, or at the latest slicePiece
+// instructions on): soon, unless the machine waits for the host's input,
+// which it then sees first. Unlike every other
 // method it may be called from any goroutine: ipcsim exec calls it when a
 // signal ends ipcsim, so that the run stops where it is and the trace so
 // far is written whole. A run so stopped can go on with Run.
@@ -128,8 +129,13 @@ func (k *Kernel) sortedTasks() []*Task {
 	return out
 }
 
+// slicePiece bounds one CPU.Run of runUser: about 2 to 4 ms of the host's
+// time, against some 50 ns for the loop's turn between two pieces.
+const slicePiece = 1 << 20
+
 // runUser runs the current task on the CPU until its next trap or the next
-// device event, whichever comes first, then handles the trap.
+// device event, whichever comes first (or for slicePiece instructions),
+// then handles the trap.
 func (k *Kernel) runUser(t *Task) {
 	k.armTimer()
 	now := k.Now()
@@ -144,6 +150,13 @@ func (k *Kernel) runUser(t *Task) {
 	k.loadFP(t)
 	cpu.Cycle, cpu.Instret = k.Uptime(), k.retired // rdcycle/rdtime (counters reset at power-on), rdinstret
 	budget = k.cpuTimerBudget(t, budget)
+	// A long slice runs in pieces of at most slicePiece instructions, so
+	// that Run's loop, and with it Interrupt, comes round soon even with
+	// --quantum=10^12 (a slice of an hour of the host's). The pieces
+	// change nothing the simulation can see: the budget already ends
+	// before the next event, the cycle limit and RunUntil's cycle, so at
+	// a piece's end none is due and the loop goes straight back here.
+	budget = min(budget, slicePiece)
 	var insn string
 	var before [32]uint64
 	if k.cfg.TraceInstructions && k.tracing {

@@ -560,52 +560,58 @@ _start:	li a0, 1
 // call's line, which waits in the TraceWriter's batch (the program
 // writes nothing after it that would make it go out, and the time
 // slices' lines are too few to fill the batch), is written before
-// ipcsim dies of the signal, because the signal stops the machine at its
-// next time slice and the run's end writes the trace. The signal is sent a moment after the
-// program says "ready", just before the call; a machine too slow to make
-// the call by then is given two more tries.
+// ipcsim dies of the signal, because the signal stops the machine soon
+// (kernel.Interrupt) and the run's end writes the trace. The signal is
+// sent a moment after the program says "ready", just before the call; a
+// machine too slow to make the call by then is given two more tries.
+//
+// Two lengths of time slice: 2,000,000 cycles, some 4 ms of the host's
+// (ten times that under the race detector, still well within
+// signalFlushWait), and 10^12, the most --quantum takes, which the
+// machine would take an hour to end (the kernel runs a slice in pieces:
+// runUser's slicePiece).
 func TestExecTraceSignalStopsTheMachine(t *testing.T) {
 	if prog := os.Getenv("IPCSIM_TRACE_PROG"); prog != "" {
-		// Time slices of 2,000,000 cycles: some 4 ms of the host's, ten
-		// times that under the race detector, so that the slice the
-		// signal comes in ends well within signalFlushWait (with slices
-		// of 20,000,000 the test failed under -race: the signal gave up
-		// waiting and the lines were lost, as it should). Their lines
-		// are still far fewer than a batch.
-		os.Exit(Main([]string{"exec", "--trace", "--quantum=2000000", prog}, os.Stdin, os.Stdout, os.Stderr))
+		q := "--quantum=" + os.Getenv("IPCSIM_TRACE_QUANTUM")
+		os.Exit(Main([]string{"exec", "--trace", q, prog}, os.Stdin, os.Stdout, os.Stderr))
 	}
 	prog := assemble(t, "readyloop", readyLoopSrc)
-	var trace []byte
-	for try := 0; try < 3; try++ {
-		f, err := os.Create(filepath.Join(t.TempDir(), "trace"))
-		if err != nil {
-			t.Fatal(err)
+	for _, quantum := range []string{"2000000", "1000000000000"} {
+		var trace []byte
+		for try := 0; try < 3; try++ {
+			f, err := os.Create(filepath.Join(t.TempDir(), "trace"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd := childCommand(t, "TestExecTraceSignalStopsTheMachine", "IPCSIM_TRACE_PROG="+prog, false)
+			cmd.Env = append(cmd.Env, "IPCSIM_TRACE_QUANTUM="+quantum)
+			cmd.Stderr = f
+			out, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			startChild(t, cmd)
+			if _, err := io.ReadFull(out, make([]byte, len("ready\n"))); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(100 * time.Millisecond)
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			end := cmd.Wait()
+			f.Close()
+			if !killedBy(end, syscall.SIGINT) {
+				t.Fatalf("ipcsim exec --trace --quantum=%s, ^C: %v; want killed by SIGINT", quantum, end)
+			}
+			if trace, err = os.ReadFile(f.Name()); err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(trace, []byte("getppid() = ")) {
+				break
+			}
 		}
-		cmd := childCommand(t, "TestExecTraceSignalStopsTheMachine", "IPCSIM_TRACE_PROG="+prog, false)
-		cmd.Stderr = f
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		startChild(t, cmd)
-		if _, err := io.ReadFull(out, make([]byte, len("ready\n"))); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(100 * time.Millisecond)
-		if err := cmd.Process.Signal(os.Interrupt); err != nil {
-			t.Fatal(err)
-		}
-		end := cmd.Wait()
-		f.Close()
-		if !killedBy(end, syscall.SIGINT) {
-			t.Fatalf("ipcsim exec --trace, ^C: %v; want killed by SIGINT", end)
-		}
-		if trace, err = os.ReadFile(f.Name()); err != nil {
-			t.Fatal(err)
-		}
-		if bytes.Contains(trace, []byte("getppid() = ")) {
-			return
+		if !bytes.Contains(trace, []byte("getppid() = ")) {
+			t.Errorf("--quantum=%s: the trace after ^C has no line of the program's last call, getppid:\n%s", quantum, trace)
 		}
 	}
-	t.Errorf("the trace after ^C has no line of the program's last call, getppid:\n%s", trace)
 }
