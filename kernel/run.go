@@ -130,7 +130,8 @@ func (k *Kernel) sortedTasks() []*Task {
 }
 
 // slicePiece bounds one CPU.Run of runUser: about 2 to 4 ms of the host's
-// time, against some 50 ns for the loop's turn between two pieces.
+// time, against well under a microsecond for the loop's turn between two
+// pieces.
 const slicePiece = 1 << 20
 
 // runUser runs the current task on the CPU until its next trap or the next
