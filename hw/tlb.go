@@ -72,6 +72,12 @@ type tlbEntry struct {
 	page *[PageSize]byte   // the frame's bytes; nil when the page is unmapped
 }
 
+// copyFrom makes e a copy of s, field by field, as empty empties one: a
+// whole-entry assignment is a typed copy with a bulk write barrier.
+func (e *tlbEntry) copyFrom(s *tlbEntry) {
+	e.tag, e.base, e.page = s.tag, s.base, s.page
+}
+
 // A keptTLB is a slot of CPU.kept: the mark of a table that ran lately,
 // pt, and the entries it had filled when it last stopped running
 // (keptEntries of them at most), at generation gen with the CPU watching
@@ -126,7 +132,7 @@ func (c *CPU) keptOf(pt *PageTable) *keptTLB {
 
 // keep is called when tlbPT stops running. If it has a slot, it ran
 // lately, and its filled entries (the first keptEntries of them) are
-// copied there, for tlbPT at tlbGen, field by field as empty does.
+// copied there, for tlbPT at tlbGen.
 // Otherwise the slot used least lately becomes its mark, and nothing is
 // copied: a table among many does not come back before its mark is gone.
 func (c *CPU) keep() {
@@ -146,8 +152,7 @@ func (c *CPU) keep() {
 	k.n, k.filled = 0, 0
 	for m := c.tlbFilled; m != 0 && k.n < keptEntries; m &= m - 1 {
 		i := bits.TrailingZeros64(m)
-		e, d := &c.tlb[i], &k.entries[k.n]
-		d.tag, d.base, d.page = e.tag, e.base, e.page
+		k.entries[k.n].copyFrom(&c.tlb[i])
 		k.index[k.n] = uint8(i)
 		k.n++
 		k.filled |= 1 << i
@@ -161,8 +166,7 @@ func (c *CPU) keep() {
 func (c *CPU) restore(k *keptTLB) {
 	c.empty(c.tlbFilled &^ k.filled)
 	for j := range k.n {
-		e, s := &c.tlb[k.index[j]], &k.entries[j]
-		e.tag, e.base, e.page = s.tag, s.base, s.page
+		c.tlb[k.index[j]].copyFrom(&k.entries[j])
 	}
 	c.tlbFilled, k.n = k.filled, 0
 }

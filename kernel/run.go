@@ -76,10 +76,10 @@ func (k *Kernel) Run() Result {
 // Interrupt makes Run return StopInterrupted at its loop's next turn (a
 // system call, a time slice's end, a wakeup, or at the latest slicePiece
 // instructions on): soon, unless the machine waits for the host's input,
-// which it then sees first. Unlike every other
-// method it may be called from any goroutine: ipcsim exec calls it when a
-// signal ends ipcsim, so that the run stops where it is and the trace so
-// far is written whole. A run so stopped can go on with Run.
+// which it then sees first. Unlike every other method it may be called
+// from any goroutine: ipcsim exec calls it when a signal ends ipcsim, so
+// that the run stops where it is and the trace so far is written whole.
+// A run so stopped can go on with Run.
 func (k *Kernel) Interrupt() { k.stopAsked.Store(true) }
 
 // Release gives the memory of k's machine back for the next machine to

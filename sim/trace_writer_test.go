@@ -190,9 +190,9 @@ func (c countingLog) HostRecord(host int, r *kernel.Record) {
 // ipcsim run --pid=2 --from=30 --hide=wake), from batches and inline, for
 // every bundled scenario: one machine, hosts on a network, power lost and
 // restored. Each runs without its want/trace section, which would make
-// Run give the TraceWriter Events only. The Records taken, by host, are counted: the test fails if
-// none reached the writer as Records, or none of a host other than the
-// first.
+// Run give the TraceWriter Events only. The Records taken, by host, are
+// counted: the test fails if none reached the writer as Records, or none
+// of a host other than the first.
 func TestRunTraceWriterWritesWhatTracerWrites(t *testing.T) {
 	var mu sync.Mutex
 	records := map[int]int{}
