@@ -148,8 +148,8 @@ if has compute; then
 		/tmp/ipcsim-hw.test -test.run '^$' -test.bench '^Benchmark(CPUCompute|DispatchFloor)$' \
 			-test.benchtime 50000x
 	done)
-	median_of() { grep -o "[0-9.]* $1" <<<"$out" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-	ni=$(median_of ns/inst) nf=$(median_of ns/dispatch)
+	ni=$(grep -o '[0-9.]* ns/inst' <<<"$out" | median)
+	nf=$(grep -o '[0-9.]* ns/dispatch' <<<"$out" | median)
 	printf '%-34s interpreter %.3f ns/inst   dispatch alone %.3f ns   share %.2f   (medians of %d)\n' \
 		"compute loop, dispatch floor" "$ni" "$nf" "$(echo "scale=3; $nf / $ni" | bc)" "$runs"
 fi
