@@ -36,18 +36,21 @@ func sysDup(c *call) (int64, error) {
 // fails with the error EINVAL."
 func sysDup3(c *call) (int64, error) {
 	oldfd, newfd, flags := int32(c.a[0]), int32(c.a[1]), int(c.a[2])
+	// Linux's ksys_dup3 checks in this order: the flags, the two fds
+	// being equal (EINVAL even when oldfd is not open), newfd's range,
+	// and only then whether oldfd is open.
 	if flags&^abi.O_CLOEXEC != 0 {
 		return 0, abi.EINVAL
 	}
-	f, err := c.file(oldfd)
-	if err != nil {
-		return 0, err
+	if oldfd == newfd {
+		return 0, abi.EINVAL
 	}
 	if newfd < 0 || newfd >= int32(c.t.Files.Limit()) { // RLIMIT_NOFILE
 		return 0, abi.EBADF
 	}
-	if oldfd == newfd {
-		return 0, abi.EINVAL
+	f, err := c.file(oldfd)
+	if err != nil {
+		return 0, err
 	}
 	c.t.Files.InstallAt(f, int(newfd), flags&abi.O_CLOEXEC != 0)
 	return int64(newfd), nil
@@ -113,7 +116,10 @@ func sysFcntl(c *call) (int64, error) {
 }
 
 // ioctl(2): (fd, request, arg). The terminal's requests are in tty.go;
-// a pipe knows FIONREAD, and anything else on it is ENOTTY.
+// pipes and sockets know FIONREAD, the bytes waiting to be read, and
+// anything else on them is ENOTTY. FIONREAD on a regular file is its size
+// less the offset (do_vfs_ioctl), and so on a message queue's descriptor,
+// a regular file of /dev/mqueue whose size is always 80 bytes.
 func sysIoctl(c *call) (int64, error) {
 	f, err := c.file(int32(c.a[0]))
 	if err != nil {
@@ -137,6 +143,12 @@ func sysIoctl(c *call) (int64, error) {
 		if n, err = ops.s.InqLen(); err != nil {
 			return 0, err
 		}
+	case *fileHandle:
+		n = int(int64(len(ops.f.data)) - ops.off)
+	case *mqFile:
+		n = mqFileSize - ops.pos
+	case *commFile:
+		n = int(-ops.pos) // a file of /proc has the size 0
 	default:
 		return 0, abi.ENOTTY
 	}

@@ -130,6 +130,10 @@ func doRead(c *call, fd int32, segs []ioSeg) (int64, error) {
 	if !f.readable() {
 		return 0, abi.EBADF
 	}
+	total := segsLen(segs)
+	if total == 0 {
+		return 0, zeroCountError(f.ops, false)
+	}
 	switch ops := f.ops.(type) {
 	case *socketFile, *inetFile:
 		return readSocket(c, fd, segs) // one datagram per read, whatever its size
@@ -139,10 +143,6 @@ func doRead(c *call, fd int32, segs []ioSeg) (int64, error) {
 		if ops.zero {
 			return readZeros(c, segs)
 		}
-	}
-	total := segsLen(segs)
-	if total == 0 {
-		return 0, nil
 	}
 	buf := c.t.k.scratchBuf(min(total, ioChunk))
 	n, err := f.ops.Read(c, buf, f.nonblock())
@@ -158,6 +158,29 @@ func doRead(c *call, fd int32, segs []ioSeg) (int64, error) {
 		return int64(moved), nil
 	}
 	return int64(n), nil
+}
+
+// zeroCountError is what a read (or a write) of no bytes returns: nothing
+// for most files, which then do nothing ("Null read succeeds", pipe_read;
+// sock_read_iter's "Match SYS5 behaviour" for a socket, which leaves its
+// queue alone), but an error for a file with no read (or write) at all,
+// which Linux's vfs_read and vfs_write report before they look at the
+// count: an epoll instance either way and a message queue's descriptor
+// for writing (EINVAL), a directory for reading (EISDIR).
+func zeroCountError(ops FileOps, write bool) error {
+	switch ops.(type) {
+	case *epollFile:
+		return abi.EINVAL
+	case *mqFile:
+		if write {
+			return abi.EINVAL
+		}
+	case *dirFile:
+		if !write {
+			return abi.EISDIR
+		}
+	}
+	return nil
 }
 
 // readZeros is a read of /dev/zero: the whole count, in steps through
@@ -197,6 +220,9 @@ func doWrite(c *call, fd int32, segs []ioSeg) (int64, error) {
 		return doSend(c, fd, segs, 0, nil, nil) // one datagram per write, whatever its size
 	}
 	total := segsLen(segs)
+	if total == 0 {
+		return 0, zeroCountError(f.ops, true)
+	}
 	c.total = total
 	for c.progress < total {
 		buf := c.t.k.scratchBuf(min(total-c.progress, ioChunk))

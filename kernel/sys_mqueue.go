@@ -43,6 +43,10 @@ type mqFile struct {
 
 func (f *mqFile) Name() string { return f.name }
 
+// mqFileSize is the size a queue's file claims, whatever its status line
+// holds: Linux's FILENT_SIZE (ipc/mqueue.c). Only FIONREAD shows it.
+const mqFileSize = 80
+
 // Read returns the queue's status line, as reading a file of /dev/mqueue
 // does: "QSIZE:129 NOTIFY:2 SIGNO:0 NOTIFY_PID:8260" - mq_overview(7).
 func (f *mqFile) Read(_ *call, dst []byte, _ bool) (int, error) {

@@ -524,9 +524,13 @@ func doRecv(c *call, fd int32, segs []ioSeg, flags int, into *unix.Received) (in
 		}
 		return int64(n), r, nil
 	}
-	need := min(total, 1)
+	// need is how many bytes end the wait: one, or with MSG_WAITALL all of
+	// them; never none, so a receive of no bytes still waits for data, end
+	// of file or an error, and says EAGAIN if it must not wait (Linux's
+	// sock_rcvlowat: "return v ?: 1").
+	need := uint64(1)
 	if flags&abi.MSG_WAITALL != 0 && flags&abi.MSG_PEEK == 0 {
-		need = total
+		need = max(total, 1)
 	}
 	got, err := s.RecvInto(into, scratch, int(min(total-c.progress, math.MaxInt32)), flags, int(need-min(need, c.progress)))
 	var r *unix.Received
