@@ -70,7 +70,13 @@ func (e *pipeEnd) Read(c *call, dst []byte, nonblock bool) (int, error) {
 // for the calling process. If the calling process is ignoring this signal,
 // then write(2) fails with the error EPIPE." - pipe(7)
 func (e *pipeEnd) Write(c *call, src []byte, nonblock bool) (int, error) {
-	n, err := e.p.Write(src, c.total <= pipe.Atomic)
+	// The request's bytes beyond its whole pages may join the newest
+	// buffer, but only at its start: pipe_write tries that once.
+	merge := 0
+	if c.progress == 0 {
+		merge = int(c.total % abi.PageSize)
+	}
+	n, err := e.p.Write(src, merge)
 	switch {
 	case errors.Is(err, pipe.ErrBrokenPipe):
 		e.k.sendThreadSignal(c.t, abi.SIGPIPE, proc.SigInfo{Code: abi.SI_USER, PID: c.t.PID},

@@ -1,5 +1,5 @@
-// Package pipe is the kernel's pipe: a ring buffer of bytes with a read end
-// and a write end, shared by pipe(2) and FIFOs (fifo(7)).
+// Package pipe is the kernel's pipe: a ring of page-sized buffers with a
+// read end and a write end, shared by pipe(2) and FIFOs (fifo(7)).
 //
 // A Pipe never blocks. An operation that cannot proceed returns
 // ErrWouldBlock, and the caller (the kernel) sleeps on the pipe's wait queue
@@ -41,32 +41,31 @@ var (
 	ErrBrokenPipe = abi.EPIPE
 )
 
-// Pipe is one pipe. Its bytes live in a ring buffer of size bytes: the
-// unread bytes are at ring indexes head, head+1, ... (wrapping around at
-// size), len of them.
+// Pipe is one pipe, laid out as Linux lays out its pipe_inode_info: a ring
+// of slots, each holding one buffer of at most a page (struct
+// pipe_buffer), and a capacity counted in slots. What a pipe holds depends
+// on how its bytes came: a write puts its bytes into new pages, except for
+// its first (length modulo a page) bytes, which join the newest buffer if
+// they fit in its page. So 16 slots hold 65536 bytes written a page at a
+// time, but fewer when a write of 7 bytes takes a slot of its own and the
+// next write of 65536 bytes can only use the 15 left (pipe_write). poll's
+// POLLOUT means a free slot, and F_SETPIPE_SZ cannot go below the slots in
+// use.
 //
-// Linux gives a pipe its pages one at a time as data arrives; likewise the
-// ring starts at a page and grows (up to the capacity) only when a write
-// needs room, so a pipe costs host memory for what it holds, not for its
-// size.
-//
-// Only the front of the ring has host memory: buf stores indexes
-// [0, len(buf)) and grows (up to size) when a write reaches past its end
-// (store). Reading the last unread byte sends head back to 0, so a pipe
-// that passes a few bytes at a time keeps them in the minStore bytes it
-// starts with. That is for many processes passing a token (issue 13's
-// BenchmarkRing): 10,000 pipes then keep their bytes in small buffers side
-// by side, not in a page of host memory each, and a switch touches fewer
-// of the host's cache lines and TLB entries. The ring's indexes (Head, in
-// dumps) are those of a ring whose storage is whole.
+// bufs holds the buffers in use, oldest first; a buffer's storage grows
+// with what it holds and is kept for the next buffer when it empties
+// (spare), so a pipe that passes a byte at a time never allocates, and
+// many pipes each passing a token keep their bytes in small buffers, not in
+// a page of host memory each (issue 13's BenchmarkRing). tail numbers the
+// ring slot of bufs[0], as Linux's pipe->tail does; only dumps use it.
 type Pipe struct {
 	ID int // numbers the pipe in traces: pipe#ID
 
-	buf  []byte // the ring's indexes [0, len(buf)); len(buf) <= size
-	size int    // the ring's length: 0 before the first write, then at least a page and at most capacity
-	head int    // ring index of the first unread byte
-	len  int    // number of unread bytes
-	cap  int    // capacity: the most bytes the pipe holds (F_GETPIPE_SZ)
+	bufs  []buffer // the slots in use, oldest first
+	spare []byte   // storage of the last buffer emptied, for the next one
+	tail  int      // ring slot of bufs[0], in [0, slots)
+	len   int      // number of unread bytes, in all the buffers
+	slots int      // capacity in slots (pages): Linux's max_usage
 
 	readers int // open file descriptions of the read end
 	writers int // open file descriptions of the write end
@@ -84,19 +83,37 @@ type Pipe struct {
 	Queue sched.WaitQueue
 }
 
+// A buffer is one slot's page: data[off:] is unread, data[:off] read
+// already. A write adds to the newest buffer only while len(data), the end
+// of its bytes in the page, stays within a page.
+type buffer struct {
+	data []byte
+	off  int
+}
+
 // New returns an empty pipe with the default capacity and no ends open.
 func New(id int) *Pipe {
-	return &Pipe{ID: id, cap: DefaultCapacity}
+	return &Pipe{ID: id, slots: DefaultCapacity / pageSize}
 }
 
 // Len returns the number of unread bytes (FIONREAD).
 func (p *Pipe) Len() int { return p.len }
 
-// Cap returns the capacity (F_GETPIPE_SZ).
-func (p *Pipe) Cap() int { return p.cap }
+// Cap returns the capacity in bytes, a page a slot (F_GETPIPE_SZ).
+func (p *Pipe) Cap() int { return p.slots * pageSize }
 
-// Head returns the ring index of the first unread byte.
-func (p *Pipe) Head() int { return p.head }
+// Slots returns how many slots hold a buffer, and how many there are.
+func (p *Pipe) Slots() (used, total int) { return len(p.bufs), p.slots }
+
+// Head returns where the first unread byte is in the ring of slots seen as
+// Cap() bytes, a page each: the oldest buffer's slot times a page, plus
+// the bytes of that page already read.
+func (p *Pipe) Head() int {
+	if len(p.bufs) == 0 {
+		return p.tail * pageSize
+	}
+	return p.tail*pageSize + p.bufs[0].off
+}
 
 // Transferred returns the bytes ever written into the pipe and ever read
 // out of it: written = read + Len().
@@ -147,7 +164,8 @@ func (p *Pipe) CloseWriter() {
 	}
 }
 
-// Read moves up to len(dst) unread bytes into dst and returns how many. It
+// Read moves up to len(dst) unread bytes into dst, oldest buffer first,
+// and returns how many; a buffer read to its end frees its slot. It
 // returns 0, nil at end of file (empty, no writer left; also for a FIFO
 // reader that has never seen a writer), and ErrWouldBlock when the pipe is
 // empty but a writer may still write. A zero-length read returns 0 at once.
@@ -161,44 +179,70 @@ func (p *Pipe) Read(dst []byte) (int, error) {
 		}
 		return 0, ErrWouldBlock
 	}
-	n := min(len(dst), p.len)
-	first := copy(dst[:n], p.buf[p.head:min(p.head+n, p.size)])
-	copy(dst[first:n], p.buf[:n-first])
-	p.head = (p.head + n) % p.size
+	n, freed := 0, false
+	for n < len(dst) && len(p.bufs) > 0 {
+		b := &p.bufs[0]
+		c := copy(dst[n:], b.data[b.off:])
+		b.off += c
+		n += c
+		if b.off == len(b.data) {
+			p.release()
+			freed = true
+		}
+	}
 	p.len -= n
 	p.read += uint64(n)
-	if p.len == 0 {
-		p.head = 0 // keep the ring's picture simple in dumps
+	if freed {
+		// A writer waits for a free slot (pipe_writable): a read that
+		// frees none leaves it asleep.
+		p.Queue.Notify(abi.POLLOUT)
 	}
-	p.Queue.Notify(abi.POLLOUT)
 	return n, nil
 }
 
-// Write appends bytes of src and returns how many. If atomic (the whole
-// write(2) request is at most PIPE_BUF bytes) it writes all of src or
-// nothing; otherwise it writes as much as fits. It returns ErrWouldBlock if
-// nothing could be written yet, and ErrBrokenPipe if no reader is left.
-//
-// "O_NONBLOCK disabled, n <= PIPE_BUF: All n bytes are written atomically;
-// write(2) may block if there is not room for n bytes to be written
-// immediately" - pipe(7). The caller turns ErrWouldBlock into a sleep or
-// EAGAIN.
-func (p *Pipe) Write(src []byte, atomic bool) (int, error) {
+// release frees the oldest buffer's slot, keeping its storage as the spare.
+func (p *Pipe) release() {
+	p.spare = p.bufs[0].data[:0]
+	copy(p.bufs, p.bufs[1:])
+	p.bufs[len(p.bufs)-1] = buffer{}
+	p.bufs = p.bufs[:len(p.bufs)-1]
+	p.tail = (p.tail + 1) % p.slots
+}
+
+// Write adds bytes of src and returns how many, as Linux's pipe_write
+// does. The first merge bytes of src join the newest buffer if they all
+// fit in its page; then each free slot takes a new buffer of up to a page.
+// The kernel passes as merge the write(2)'s length modulo a page at its
+// start, and 0 when it goes on with a write it began earlier, so a write of
+// at most PIPE_BUF bytes goes in whole or not at all: "O_NONBLOCK disabled,
+// n <= PIPE_BUF: All n bytes are written atomically" - pipe(7). Write
+// returns ErrWouldBlock if nothing could be written (every slot in use),
+// and ErrBrokenPipe if no reader is left. The caller turns ErrWouldBlock
+// into a sleep or EAGAIN.
+func (p *Pipe) Write(src []byte, merge int) (int, error) {
 	if p.readers == 0 {
 		return 0, ErrBrokenPipe
 	}
-	room := p.cap - p.len
-	if room == 0 || atomic && room < len(src) {
+	n, merge := 0, min(merge, len(src))
+	if merge > 0 && len(p.bufs) > 0 {
+		if b := &p.bufs[len(p.bufs)-1]; len(b.data)+merge <= pageSize {
+			b.data = append(b.data, src[:merge]...)
+			n = merge
+		}
+	}
+	for n < len(src) && len(p.bufs) < p.slots {
+		page := min(len(src)-n, pageSize)
+		data := p.spare
+		p.spare = nil
+		if cap(data) < page {
+			data = make([]byte, 0, max(page, minStore))
+		}
+		p.bufs = append(p.bufs, buffer{data: append(data, src[n:n+page]...)})
+		n += page
+	}
+	if n == 0 {
 		return 0, ErrWouldBlock
 	}
-	n := min(len(src), room)
-	if p.len+n > p.size {
-		p.resize(min(p.cap, max(2*p.size, p.len+n, pageSize)))
-	}
-	tail := (p.head + p.len) % p.size
-	p.store(min(tail+n, p.size)) // all of the ring if the write wraps around
-	first := copy(p.buf[tail:], src[:n])
-	copy(p.buf, src[first:n])
 	p.len += n
 	p.written += uint64(n)
 	p.Queue.Notify(abi.POLLIN)
@@ -219,12 +263,11 @@ func (p *Pipe) ReadReadiness() sched.EventMask {
 	return ev
 }
 
-// WriteReadiness returns the poll events of the write end: OUT while there
-// is room for an atomic write (Linux's pipe_poll asks for PIPE_BUF bytes),
-// ERR when no reader remains.
+// WriteReadiness returns the poll events of the write end: OUT while a
+// slot is free (pipe_poll: "!pipe_full"), ERR when no reader remains.
 func (p *Pipe) WriteReadiness() sched.EventMask {
 	var ev sched.EventMask
-	if p.cap-p.len >= Atomic || p.cap < Atomic && p.len == 0 {
+	if len(p.bufs) < p.slots {
 		ev |= abi.POLLOUT | abi.POLLWRNORM
 	}
 	if p.readers == 0 {
@@ -233,7 +276,7 @@ func (p *Pipe) WriteReadiness() sched.EventMask {
 	return ev
 }
 
-// ErrBusy: F_SETPIPE_SZ below the bytes the pipe holds.
+// ErrBusy: F_SETPIPE_SZ below the slots the pipe uses.
 var ErrBusy = abi.EBUSY
 
 // RoundCapacity returns the capacity F_SETPIPE_SZ gives for a request of
@@ -247,54 +290,28 @@ func RoundCapacity(size int) int {
 	return c
 }
 
-// SetCap changes the capacity to capacity bytes (already rounded),
-// keeping the unread bytes; ErrBusy if they would not fit.
+// SetCap changes the capacity to capacity bytes (already rounded), keeping
+// the unread bytes; ErrBusy if they use more slots than it has. As Linux's
+// pipe_resize_ring, the buffers move to the ring's first slots.
 func (p *Pipe) SetCap(capacity int) error {
-	if p.len > capacity {
+	slots := capacity / pageSize
+	if len(p.bufs) > slots {
 		return ErrBusy
 	}
-	p.cap = capacity
-	if p.size > capacity {
-		p.resize(capacity)
-	}
+	p.slots, p.tail = slots, 0
 	p.Queue.Notify(abi.POLLOUT)
 	return nil
 }
 
-// minStore is the storage a ring starts with: a token or a line of text.
+// minStore is the least storage a buffer is given: a token or a line of
+// text; a buffer that grows by later writes grows its storage as a slice.
 const minStore = 64
-
-// resize moves the unread bytes to a new ring of size bytes, head at 0.
-// The new ring stores as much of its front as holds them.
-func (p *Pipe) resize(size int) {
-	buf := make([]byte, min(size, max(p.len, minStore)))
-	p.copyOut(buf)
-	p.buf, p.size, p.head = buf, size, 0
-}
-
-// store makes the ring's indexes [0, end) stored, end <= size: buf grows
-// to at least twice its length (or to size), keeping what it holds.
-func (p *Pipe) store(end int) {
-	if end <= len(p.buf) {
-		return
-	}
-	buf := make([]byte, min(p.size, max(end, 2*len(p.buf))))
-	copy(buf, p.buf)
-	p.buf = buf
-}
-
-// copyOut copies the unread bytes, oldest first, to dst.
-func (p *Pipe) copyOut(dst []byte) {
-	if p.len == 0 {
-		return
-	}
-	n := copy(dst, p.buf[p.head:min(p.head+p.len, p.size)])
-	copy(dst[n:p.len], p.buf)
-}
 
 // Contents returns a copy of the unread bytes, oldest first (for dumps).
 func (p *Pipe) Contents() []byte {
-	out := make([]byte, p.len)
-	p.copyOut(out)
+	out := make([]byte, 0, p.len)
+	for _, b := range p.bufs {
+		out = append(out, b.data[b.off:]...)
+	}
 	return out
 }
