@@ -1,0 +1,539 @@
+/*
+ * sysdiff FIRST COUNT: random runs of non-blocking IPC system calls, to compare
+ * ipcsim with Linux call by call.
+ *
+ * For each seed from FIRST to FIRST+COUNT-1, a child process makes OPS calls
+ * chosen by a xorshift generator started from the seed: pipes, socketpairs,
+ * dup, dup3, fcntl, read, write, send, recv, shutdown, ppoll with a zero
+ * timeout, FIONREAD, SysV message queues, POSIX message queues, and signals
+ * (masks, dispositions, kill of itself, sigpending, sigtimedwait with a zero
+ * timeout). Every call is non-blocking (every file is opened O_NONBLOCK and
+ * F_SETFL keeps it; IPC_NOWAIT; zero timeouts) and the child is alone, so
+ * what the kernel answers depends on the calls only, never on timing.
+ *
+ * Each call prints one line: the seed's step, the call and its arguments, and
+ * the result (a negative result is -errno). A read prints what it read as a
+ * length and a checksum, since every byte written is numbered. The child
+ * writes its lines to fd 100 (a dup of stdout), and its calls use fds 3..9,
+ * so no call can close or replace the output. The parent prints how each
+ * child ended.
+ */
+#include "rt/rt.h"
+
+#define OPS 60
+#define OUT 100 /* the children's stdout */
+#define FD0 3   /* the calls' fds are FD0..FD0+NFD-1, and a few bad ones */
+#define NFD 7
+
+#ifndef EINVAL
+#define EINVAL 22
+#endif
+#define O_APPEND 02000
+#define SHUT_RD   0
+#define SIGRT1 34
+#define SIGRT2 35
+
+/* ---- the generator: xorshift64* ---- */
+static unsigned long state;
+static unsigned long next(void)
+{
+	state ^= state >> 12;
+	state ^= state << 25;
+	state ^= state >> 27;
+	return state * 2685821657736338717UL;
+}
+/* A number in [0, n). */
+static long pick(long n) { return (long)((next() >> 33) % (unsigned long)n); }
+/* One of the n values of v. */
+#define ONE_OF(...) one_of((const long[]){ __VA_ARGS__ }, sizeof((const long[]){ __VA_ARGS__ }) / sizeof(long))
+static long one_of(const long *v, long n) { return v[pick(n)]; }
+
+/* An fd for a call: mostly FD0..FD0+NFD-1, now and then one that is never open. */
+static long any_fd(void)
+{
+	if (pick(20) == 0)
+		return ONE_OF(-1, 1000, 99);
+	return FD0 + pick(NFD);
+}
+
+/* ---- one output line, written with one write(2) ---- */
+static char line[512];
+static int len;
+static void put(const char *s)
+{
+	while (*s && len < (int)sizeof line - 1)
+		line[len++] = *s++;
+}
+static void put_dec(long v)
+{
+	char b[24];
+	int i = sizeof b;
+	unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+	b[--i] = 0;
+	do
+		b[--i] = '0' + u % 10;
+	while (u /= 10);
+	if (v < 0)
+		b[--i] = '-';
+	put(b + i);
+}
+static void put_hex(unsigned long v)
+{
+	char b[24];
+	int i = sizeof b;
+	b[--i] = 0;
+	do
+		b[--i] = "0123456789abcdef"[v % 16];
+	while (v /= 16);
+	b[--i] = 'x';
+	b[--i] = '0';
+	put(b + i);
+}
+static void flush(void)
+{
+	line[len++] = '\n';
+	sys_write(OUT, line, len);
+	len = 0;
+}
+
+/* ---- the data: every byte written carries the next number of a count, and a
+ * read reports its bytes' checksum, so lost, doubled or reordered bytes show. */
+static unsigned char buf[300000];
+static unsigned long wcount;
+static void fill(unsigned char *p, long n)
+{
+	for (long i = 0; i < n; i++)
+		p[i] = (unsigned char)(wcount++ * 7 + 3);
+}
+static unsigned long checksum(const unsigned char *p, long n)
+{
+	unsigned long h = 14695981039346656037UL;
+	for (long i = 0; i < n; i++)
+		h = (h ^ p[i]) * 1099511628211UL;
+	return h & 0xffffffff;
+}
+/* " n=N sum=0x..." for n >= 0 bytes at p */
+static void put_data(const unsigned char *p, long n)
+{
+	if (n < 0)
+		return;
+	put(" sum=");
+	put_hex(checksum(p, n));
+}
+
+/* ---- signals ---- */
+static volatile int handled[65];
+static void handler(int sig) { handled[sig]++; }
+static const long sigs[] = { SIGUSR1, SIGUSR2, SIGRT1, SIGRT2 };
+static long any_sig(void) { return sigs[pick(4)]; }
+static unsigned long any_set(void)
+{
+	unsigned long m = 0;
+	for (int i = 0; i < 4; i++)
+		if (pick(2))
+			m |= 1UL << (sigs[i] - 1);
+	return m;
+}
+/* Print the handlers that ran since the last call: " handled USR1 x2". */
+static void put_handled(void)
+{
+	static int seen[65];
+	for (int i = 0; i < 4; i++) {
+		int s = sigs[i];
+		if (handled[s] != seen[s]) {
+			put(" handled ");
+			put_dec(s);
+			put(" x");
+			put_dec(handled[s] - seen[s]);
+			seen[s] = handled[s];
+		}
+	}
+}
+
+/* ---- SysV queues: two slots of ids, so that the ids themselves never print */
+static long msq[2] = { -1, -1 };
+struct msgbuf { long type; unsigned char text[9000]; };
+static struct msgbuf msg;
+
+/* ---- the calls ---- */
+
+/* put_call starts a line: "step name(a, b, c) = " */
+static void put_call(long step, const char *name, long nargs, long a, long b, long c)
+{
+	put_dec(step);
+	put(" ");
+	put(name);
+	put("(");
+	long args[3] = { a, b, c };
+	for (long i = 0; i < nargs; i++) {
+		if (i)
+			put(", ");
+		put_dec(args[i]);
+	}
+	put(") = ");
+}
+
+static void step(long n)
+{
+	long fd = any_fd(), r;
+	switch (pick(24)) {
+	case 0:
+	case 1: { /* pipe2 */
+		int fds[2] = { -1, -1 };
+		long flags = ONE_OF(O_NONBLOCK, O_NONBLOCK, O_NONBLOCK | O_CLOEXEC, O_NONBLOCK | 1);
+		put_call(n, "pipe2", 1, flags, 0, 0);
+		r = sys_pipe2(fds, flags);
+		put_dec(r);
+		if (r == 0) {
+			put(" [");
+			put_dec(fds[0]);
+			put(" ");
+			put_dec(fds[1]);
+			put("]");
+		}
+		break;
+	}
+	case 2: { /* socketpair */
+		int fds[2] = { -1, -1 };
+		long type = ONE_OF(SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET) | SOCK_NONBLOCK;
+		put_call(n, "socketpair", 1, type, 0, 0);
+		r = sys_socketpair(AF_UNIX, type, 0, fds);
+		put_dec(r);
+		if (r == 0) {
+			put(" [");
+			put_dec(fds[0]);
+			put(" ");
+			put_dec(fds[1]);
+			put("]");
+		}
+		break;
+	}
+	case 3: /* close */
+		put_call(n, "close", 1, fd, 0, 0);
+		put_dec(sys_close(fd));
+		break;
+	case 4: { /* dup, dup3 */
+		if (pick(2)) {
+			put_call(n, "dup", 1, fd, 0, 0);
+			put_dec(sys_dup(fd));
+		} else {
+			long to = any_fd(), flags = ONE_OF(0, 0, O_CLOEXEC, O_NONBLOCK);
+			put_call(n, "dup3", 3, fd, to, flags);
+			put_dec(sys_dup3(fd, to, flags));
+		}
+		break;
+	}
+	case 5: { /* fcntl */
+		long cmd = ONE_OF(F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_GETPIPE_SZ, F_SETPIPE_SZ), arg = 0;
+		switch (cmd) {
+		case F_DUPFD:
+		case F_DUPFD_CLOEXEC: arg = FD0 + pick(NFD + 2); break;
+		case F_SETFD: arg = pick(4); break;
+		case F_SETFL: arg = O_NONBLOCK | ONE_OF(0, O_APPEND, O_RDWR); break;
+		case F_SETPIPE_SZ: arg = ONE_OF(0, 4096, 5000, 8192, 65536, 1 << 20); break;
+		}
+		put_call(n, "fcntl", 3, fd, cmd, arg);
+		put_dec(sys_fcntl(fd, cmd, arg));
+		break;
+	}
+	case 6:
+	case 7:
+	case 8: { /* write */
+		/* No writes of 0 bytes: on a SOCK_SEQPACKET socket one makes an empty
+		 * record, and Linux 6.18 treats a peer that closed with only such
+		 * records unread as closed cleanly (EOF, not ECONNRESET), which
+		 * ipcsim does not copy (testdata/linux/README.md). */
+		long count = ONE_OF(1, 7, 100, 4095, 4096, 4097, 5000, 65536, 70000);
+		fill(buf, count);
+		put_call(n, "write", 2, fd, count, 0);
+		r = sys_write(fd, buf, count);
+		put_dec(r);
+		if (r > 0 && r < count)
+			wcount -= count - r; /* the bytes not written are numbered again */
+		break;
+	}
+	case 9:
+	case 10:
+	case 11: { /* read */
+		long count = ONE_OF(0, 1, 7, 100, 4096, 5000, 70000);
+		put_call(n, "read", 2, fd, count, 0);
+		r = sys_read(fd, buf, count);
+		put_dec(r);
+		put_data(buf, r);
+		break;
+	}
+	case 12: { /* send */
+		long count = ONE_OF(1, 100, 5000, 70000, 250000); /* not 0: see write */
+		long flags = ONE_OF(0, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_EOR);
+		fill(buf, count);
+		put_call(n, "send", 3, fd, count, flags);
+		r = sys_sendto(fd, buf, count, flags, 0, 0);
+		put_dec(r);
+		if (r > 0 && r < count)
+			wcount -= count - r;
+		break;
+	}
+	case 13: { /* recv */
+		long count = ONE_OF(0, 1, 100, 5000, 70000, 250000);
+		long flags = ONE_OF(0, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, MSG_WAITALL, MSG_PEEK | MSG_TRUNC);
+		put_call(n, "recv", 3, fd, count, flags);
+		r = sys_recvfrom(fd, buf, count, flags, 0, 0);
+		put_dec(r);
+		put_data(buf, r < count ? r : count);
+		break;
+	}
+	case 14: { /* shutdown, FIONREAD */
+		if (pick(2)) {
+			long how = ONE_OF(SHUT_RD, 1, 2, 2, 3);
+			put_call(n, "shutdown", 2, fd, how, 0);
+			put_dec(sys_shutdown(fd, how));
+		} else {
+			int avail = -1;
+			put_call(n, "FIONREAD", 1, fd, 0, 0);
+			put_dec(sys_ioctl(fd, FIONREAD, &avail));
+			put(" ");
+			put_dec(avail);
+		}
+		break;
+	}
+	case 15: { /* ppoll of three fds, zero timeout */
+		struct pollfd p[3];
+		struct timespec zero = { 0, 0 };
+		put_dec(n);
+		put(" ppoll(");
+		for (int i = 0; i < 3; i++) {
+			p[i].fd = i ? any_fd() : fd;
+			p[i].events = ONE_OF(POLLIN, POLLOUT, POLLIN | POLLOUT, POLLIN | POLLRDHUP, 0);
+			p[i].revents = 0;
+			if (i)
+				put(", ");
+			put_dec(p[i].fd);
+			put(":");
+			put_hex(p[i].events);
+		}
+		put(") = ");
+		put_dec(sys_ppoll(p, 3, &zero, 0));
+		for (int i = 0; i < 3; i++) {
+			put(" ");
+			put_hex(p[i].revents);
+		}
+		break;
+	}
+	case 16: { /* msgget, msgctl */
+		long s = pick(2);
+		long what = pick(6);
+		if (what == 0 || msq[s] < 0) {
+			put_call(n, "msgget", 1, s, 0, 0);
+			r = sys_msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+			put(r >= 0 ? "id" : "");
+			if (r < 0)
+				put_dec(r);
+			else
+				msq[s] = r;
+		} else if (what == 1) {
+			put_call(n, "msgctl RMID", 1, s, 0, 0);
+			put_dec(sys_msgctl(msq[s], IPC_RMID, 0));
+			msq[s] = -1;
+		} else if (what == 2) {
+			struct msqid64_ds ds;
+			memset(&ds, 0, sizeof ds);
+			r = sys_msgctl(msq[s], IPC_STAT, &ds);
+			ds.msg_qbytes = ONE_OF(0, 100, 16384, 16385, 20000);
+			put_call(n, "msgctl SET", 2, s, ds.msg_qbytes, 0);
+			put_dec(sys_msgctl(msq[s], IPC_SET, &ds));
+		} else {
+			struct msqid64_ds ds;
+			memset(&ds, 0, sizeof ds);
+			put_call(n, "msgctl STAT", 1, s, 0, 0);
+			put_dec(sys_msgctl(msq[s], IPC_STAT, &ds));
+			put(" qnum=");
+			put_dec(ds.msg_qnum);
+			put(" cbytes=");
+			put_dec(ds.msg_cbytes);
+			put(" qbytes=");
+			put_dec(ds.msg_qbytes);
+		}
+		break;
+	}
+	case 17:
+	case 18: { /* msgsnd */
+		long s = pick(2), type = ONE_OF(1, 2, 3, 3, 0), size = ONE_OF(0, 1, 8, 100, 5000, 8192, 8193);
+		msg.type = type;
+		fill(msg.text, size);
+		put_call(n, "msgsnd", 3, s, type, size);
+		r = sys_msgsnd(msq[s], &msg, size, IPC_NOWAIT);
+		put_dec(r);
+		if (r < 0)
+			wcount -= size;
+		break;
+	}
+	case 19:
+	case 20: { /* msgrcv */
+		long s = pick(2), size = ONE_OF(0, 8, 100, 8192), type = ONE_OF(0, 1, 2, 3, -2, -3, 0);
+		long flags = IPC_NOWAIT | ONE_OF(0, 0, MSG_NOERROR, MSG_EXCEPT, MSG_COPY);
+		put_call(n, flags & MSG_NOERROR ? "msgrcv NOERROR" : flags & MSG_EXCEPT ? "msgrcv EXCEPT" : flags & MSG_COPY ? "msgrcv COPY" : "msgrcv", 3, s, type, size);
+		msg.type = -1;
+		r = sys_msgrcv(msq[s], &msg, size, type, flags);
+		put_dec(r);
+		if (r >= 0) {
+			put(" type=");
+			put_dec(msg.type);
+			put_data(msg.text, r);
+		}
+		break;
+	}
+	case 21: { /* POSIX queues: open, unlink, getattr */
+		static const char *names[] = { "/sysdiff-0", "/sysdiff-1" };
+		long which = pick(2), what = pick(5);
+		if (what <= 2) {
+			long flags = O_NONBLOCK | ONE_OF(O_RDWR, O_RDWR, O_RDONLY, O_WRONLY) | ONE_OF(O_CREAT, O_CREAT, O_CREAT | O_EXCL, 0);
+			struct mq_attr a = { 0, ONE_OF(1, 2, 10, 11), ONE_OF(1, 16, 64, 8192, 8193), 0, { 0 } };
+			/* The third argument printed is maxmsg*100000 + msgsize, or 0 for no attributes. */
+			int attr = pick(2);
+			put_call(n, "mq_open", 3, which, flags, attr ? a.mq_maxmsg * 100000 + a.mq_msgsize : 0);
+			r = sys_mq_open(mq_name(names[which]), flags, 0600, attr ? &a : 0);
+			put_dec(r);
+		} else if (what == 3) {
+			put_call(n, "mq_unlink", 1, which, 0, 0);
+			put_dec(sys_mq_unlink(mq_name(names[which])));
+		} else {
+			struct mq_attr a;
+			memset(&a, 0xff, sizeof a);
+			put_call(n, "mq_getattr", 1, fd, 0, 0);
+			r = sys_mq_getsetattr(fd, 0, &a);
+			put_dec(r);
+			if (r == 0) {
+				put(" flags=");
+				put_hex(a.mq_flags);
+				put(" maxmsg=");
+				put_dec(a.mq_maxmsg);
+				put(" msgsize=");
+				put_dec(a.mq_msgsize);
+				put(" curmsgs=");
+				put_dec(a.mq_curmsgs);
+			}
+		}
+		break;
+	}
+	case 22: { /* mq_timedsend, mq_timedreceive */
+		struct timespec zero = { 0, 0 };
+		if (pick(2)) {
+			long size = ONE_OF(0, 5, 16, 65), prio = ONE_OF(0, 1, 5, 5, 32768);
+			fill(buf, size);
+			put_call(n, "mq_send", 3, fd, size, prio);
+			r = sys_mq_timedsend(fd, buf, size, prio, &zero);
+			put_dec(r);
+			if (r < 0)
+				wcount -= size;
+		} else {
+			long size = ONE_OF(16, 64, 8192);
+			unsigned prio = 99;
+			put_call(n, "mq_receive", 2, fd, size, 0);
+			r = sys_mq_timedreceive(fd, buf, size, &prio, &zero);
+			put_dec(r);
+			if (r >= 0) {
+				put(" prio=");
+				put_dec(prio);
+				put_data(buf, r);
+			}
+		}
+		break;
+	}
+	case 23: { /* signals */
+		long sig = any_sig();
+		switch (pick(5)) {
+		case 0: {
+			long how = ONE_OF(SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK, 3);
+			unsigned long set = any_set(), old = 0;
+			put_call(n, "sigprocmask", 2, how, set, 0);
+			put_dec(sys_rt_sigprocmask(how, &set, &old));
+			put(" old=");
+			put_hex(old);
+			break;
+		}
+		case 1: {
+			long action = ONE_OF(0, 1, 1, 2); /* default, handler, ignore */
+			put_call(n, "sigaction", 2, sig, action, 0);
+			put_dec(set_handler(sig, action == 0 ? SIG_DFL : action == 1 ? (void *)handler : SIG_IGN));
+			break;
+		}
+		case 2:
+		case 3:
+			put_call(n, "kill self", 1, sig, 0, 0);
+			put_dec(sys_kill(sys_getpid(), sig));
+			break;
+		default: {
+			unsigned long set = any_set(), pending = 0;
+			struct timespec zero = { 0, 0 };
+			struct k_siginfo info;
+			memset(&info, 0, sizeof info);
+			put_call(n, "sigtimedwait", 1, set, 0, 0);
+			r = sys_rt_sigtimedwait(&set, &info, &zero);
+			put_dec(r);
+			if (r > 0) {
+				put(" code=");
+				put_dec(info.si_code);
+				put(info.si_pid == sys_getpid() ? " from self" : " from another");
+			}
+			sys_rt_sigpending(&pending);
+			put(" pending=");
+			put_hex(pending);
+			break;
+		}
+		}
+		break;
+	}
+	}
+	put_handled();
+	flush();
+}
+
+static void run(unsigned long seed)
+{
+	state = seed * 0x9E3779B97F4A7C15UL + 1;
+	for (long i = 0; i < OPS; i++)
+		step(i);
+	/* What the seed leaves behind must not reach the next one. */
+	for (int s = 0; s < 2; s++)
+		if (msq[s] >= 0)
+			sys_msgctl(msq[s], IPC_RMID, 0);
+	sys_mq_unlink(mq_name("/sysdiff-0"));
+	sys_mq_unlink(mq_name("/sysdiff-1"));
+}
+
+static long parse(const char *s)
+{
+	long v = 0;
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	long first = argc > 1 ? parse(argv[1]) : 1, count = argc > 2 ? parse(argv[2]) : 1;
+	no_core_dumps();
+	sys_mq_unlink(mq_name("/sysdiff-0"));
+	sys_mq_unlink(mq_name("/sysdiff-1"));
+	for (long seed = first; seed < first + count; seed++) {
+		print("seed ");
+		print_dec(seed);
+		print("\n");
+		long pid = sys_fork();
+		if (pid == 0) {
+			sys_fcntl(1, F_DUPFD, OUT);
+			/* An ordinary user: root's limits depend on the capabilities the
+			 * host (a container, say) leaves it, and would differ. */
+			ipc_become_uid(1000);
+			set_handler(SIGPIPE, SIG_IGN);
+			for (int i = 0; i < 4; i++)
+				set_handler(sigs[i], handler);
+			run(seed);
+			sys_exit_group(0);
+		}
+		int st = 0;
+		sys_wait4(pid, &st, 0, 0);
+		say_status("end", st);
+	}
+	return 0;
+}
