@@ -195,13 +195,18 @@ func (h *fileHandle) Write(_ *call, src []byte, _ bool) (int, error) {
 // or past the end ("ENXIO whence is SEEK_DATA or SEEK_HOLE, and offset is
 // beyond the end of the file").
 func (h *fileHandle) seek(off int64, whence int32) (int64, error) {
-	size := int64(len(h.f.data))
+	return seekWithin(&h.off, int64(len(h.f.data)), off, whence)
+}
+
+// seekWithin moves the offset *cur of a file of size bytes, as Linux's
+// generic_file_llseek and default_llseek do, and returns it.
+func seekWithin(cur *int64, size, off int64, whence int32) (int64, error) {
 	var pos int64
 	switch whence {
 	case abi.SEEK_SET:
 		pos = off
 	case abi.SEEK_CUR:
-		pos = h.off + off
+		pos = *cur + off
 	case abi.SEEK_END:
 		pos = size + off
 	case abi.SEEK_DATA, abi.SEEK_HOLE:
@@ -220,7 +225,7 @@ func (h *fileHandle) seek(off int64, whence int32) (int64, error) {
 	if pos < 0 {
 		return 0, abi.EINVAL
 	}
-	h.off = pos
+	*cur = pos
 	return pos, nil
 }
 

@@ -125,8 +125,13 @@ func sysIoctl(c *call) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if tt, ok := f.ops.(*Terminal); ok {
-		return tt.ioctl(c, uint32(c.a[1]), c.a[2])
+	switch ops := f.ops.(type) {
+	case *Terminal:
+		return ops.ioctl(c, uint32(c.a[1]), c.a[2])
+	case *epollFile:
+		// Since Linux 6.9 an epoll instance has an ioctl of its own
+		// (EPIOCSPARAMS), which says EINVAL to every other request.
+		return 0, abi.EINVAL
 	}
 	if uint32(c.a[1]) != abi.FIONREAD {
 		return 0, abi.ENOTTY
@@ -146,7 +151,7 @@ func sysIoctl(c *call) (int64, error) {
 	case *fileHandle:
 		n = int(int64(len(ops.f.data)) - ops.off)
 	case *mqFile:
-		n = mqFileSize - ops.pos
+		n = int(mqFileSize - ops.pos)
 	case *commFile:
 		n = int(-ops.pos) // a file of /proc has the size 0
 	default:
@@ -163,7 +168,8 @@ func sysIoctl(c *call) (int64, error) {
 // lseek(2): (fd, offset, whence). A regular file moves its offset
 // (regfile.go), a directory its place in the listing (getdents64);
 // /dev/null and /dev/zero stay at 0 (drivers/char/mem.c: "return
-// file->f_pos = 0"). Pipes, FIFOs, sockets and terminals cannot seek:
+// file->f_pos = 0"), and a message queue's file its offset in the status
+// line (default_llseek). Pipes, FIFOs, sockets and terminals cannot seek:
 // "ESPIPE fd is associated with a pipe, socket, or FIFO".
 func sysLseek(c *call) (int64, error) {
 	f, err := c.file(int32(c.a[0]))
@@ -178,6 +184,10 @@ func sysLseek(c *call) (int64, error) {
 		return ops.seek(off, whence)
 	case *commFile:
 		return ops.seek(off, whence)
+	case *mqFile:
+		return ops.seek(off, whence)
+	case *epollFile:
+		return 0, nil // noop_llseek: the offset stays 0
 	case *nullFile:
 		return 0, nil
 	}

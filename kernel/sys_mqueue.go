@@ -37,7 +37,7 @@ func (k *Kernel) mqueues() *mqueue.Namespace {
 type mqFile struct {
 	k    *Kernel
 	q    *mqueue.Queue
-	pos  int    // read(2) offset in the status line
+	pos  int64  // read(2) offset in the status line (lseek moves it)
 	name string // "mqueue /" and the queue's name, made once: the trace asks at every call
 }
 
@@ -51,12 +51,18 @@ const mqFileSize = 80
 // does: "QSIZE:129 NOTIFY:2 SIGNO:0 NOTIFY_PID:8260" - mq_overview(7).
 func (f *mqFile) Read(_ *call, dst []byte, _ bool) (int, error) {
 	line := []byte(mqStatus(f.q))
-	if f.pos >= len(line) {
+	if f.pos >= int64(len(line)) {
 		return 0, nil
 	}
 	n := copy(dst, line[f.pos:])
-	f.pos += n
+	f.pos += int64(n)
 	return n, nil
+}
+
+// seek: the queue's file keeps an offset as any file does (default_llseek),
+// its size the 80 bytes it claims.
+func (f *mqFile) seek(off int64, whence int32) (int64, error) {
+	return seekWithin(&f.pos, mqFileSize, off, whence)
 }
 
 // Write: the queue's file has no write operation (EINVAL).

@@ -65,20 +65,29 @@ func sysSendmsg(c *call) (int64, error) {
 	if f, _ := c.inetOf(int32(c.a[0])); f != nil {
 		return doSend(c, int32(c.a[0]), segs, int(int32(c.a[2])), name, nil)
 	}
-	if _, _, err := c.socketOf(int32(c.a[0])); err != nil {
+	sf, _, err := c.socketOf(int32(c.a[0]))
+	if err != nil {
 		return 0, err
 	}
-	var ctl *unix.Control
+	var raw []byte
 	if h.controllen > 0 {
 		// ____sys_sendmsg: ENOBUFS above INT_MAX, and when sock_kmalloc
 		// refuses a buffer longer than net.core.optmem_max.
 		if h.controllen > optmemMax {
 			return 0, abi.ENOBUFS
 		}
-		raw := make([]byte, h.controllen)
+		raw = make([]byte, h.controllen)
 		if c.t.AS.ReadBytes(h.control, raw) != nil {
 			return 0, abi.EFAULT
 		}
+	}
+	// A SOCK_SEQPACKET socket's own checks come before the control
+	// messages' descriptors are looked up (EBADF).
+	if err := sf.s.SendCheck(); err != nil {
+		return 0, err
+	}
+	var ctl *unix.Control
+	if raw != nil {
 		if ctl, err = c.parseControl(raw); err != nil {
 			return 0, err
 		}

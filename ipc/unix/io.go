@@ -74,6 +74,23 @@ func (s *Socket) Send(m *Message) (int, error) {
 	return s.sendDgram(m)
 }
 
+// SendCheck is what unix_seqpacket_sendmsg checks before it looks at the
+// message, the descriptors of its control messages included: a pending
+// error, then the connection (ENOTCONN). The other types check nothing
+// first.
+func (s *Socket) SendCheck() error {
+	if s.Type != abi.SOCK_SEQPACKET {
+		return nil
+	}
+	if e := s.takeError(); e != 0 {
+		return e
+	}
+	if s.state != Connected {
+		return abi.ENOTCONN
+	}
+	return nil
+}
+
 // allocCheck is sock_alloc_send_pskb's test before it allocates: a
 // pending error, the socket shut for writing, or a full send buffer.
 func (s *Socket) allocCheck() error {
@@ -154,11 +171,8 @@ func (s *Socket) MaxDgram() int { return s.sndbuf - 32 }
 func (s *Socket) sendDgram(m *Message) (int, error) {
 	seq := s.Type == abi.SOCK_SEQPACKET
 	if seq {
-		if e := s.takeError(); e != 0 {
-			return 0, e
-		}
-		if s.state != Connected {
-			return 0, abi.ENOTCONN
+		if err := s.SendCheck(); err != nil {
+			return 0, err
 		}
 		m.Lookup = nil // "the address is ignored" for a connected socket
 	}
