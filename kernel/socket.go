@@ -21,6 +21,7 @@ type socketTable struct {
 	byNode   map[*node]*unix.Socket // a path's socket (looked up, never iterated)
 	nodeOf   map[*unix.Socket]*node // a socket's path (looked up, never iterated)
 	inflight map[int]int            // descriptors in flight by the sender's real uid (user->unix_inflight)
+	inGC     bool                   // collectGarbage is running (the releases it causes must not start it again)
 }
 
 // sockets returns the table, made at the first socket.
@@ -118,7 +119,14 @@ func (f *socketFile) sendError(c *call, err error, nonblock bool, flags int) err
 
 func (f *socketFile) Readiness() sched.EventMask { return f.s.Readiness() }
 func (f *socketFile) Queue() *sched.WaitQueue    { return &f.s.Queue }
-func (f *socketFile) Release()                   { f.s.Close() }
+
+// Release closes the socket, and then, while descriptors are in flight,
+// looks for sockets only they keep alive, as unix_release_sock runs
+// unix_gc.
+func (f *socketFile) Release() {
+	f.s.Close()
+	f.k.sockets().collectGarbage()
+}
 
 // credOf is a process's credentials as SCM_CREDENTIALS sends them (the
 // real ids: current_uid_gid).
@@ -146,6 +154,132 @@ func (r *rightsInFlight) Release() {
 	r.st.inflight[r.uid] -= len(files)
 	for _, f := range files {
 		f.DecRef()
+	}
+}
+
+// collectGarbage is unix_gc. A socket whose every reference is a message in
+// flight, in the queue of a socket in the same state (a socket sent over
+// itself, or two sent over each other, and then closed by every process),
+// can never be received: no process can read those queues. Nothing else
+// would free it, or the name it is bound to, so the collector throws those
+// messages away, which releases the sockets.
+//
+// The candidates are the sockets all of whose references are in flight.
+// One that a message in the queue of a socket that is not a candidate
+// holds is alive, and so is every candidate a message in an alive one's
+// queue holds; the rest are garbage, and the messages holding them go.
+// (Linux 6.10 and later find the same sockets by strongly connected
+// components; the answer is the same.) Maps are only looked up: the walks
+// follow the sockets' table and queues, in their order.
+func (st *socketTable) collectGarbage() {
+	if st.inGC {
+		return
+	}
+	inflight := 0
+	for _, n := range st.inflight {
+		inflight += n
+	}
+	if inflight == 0 {
+		return
+	}
+	st.inGC = true
+	defer func() { st.inGC = false }()
+
+	// eachRights calls f with the descriptors of each message in s's
+	// queue, and in the queues of its connections not yet accepted (only
+	// a listener reaches them: unix_gc's scan_children).
+	eachRights := func(s *unix.Socket, pending bool, f func(*rightsInFlight)) {
+		visit := func(_ *unix.Socket, _, _ int, _ bool, r unix.Rights) {
+			if rf, ok := r.(*rightsInFlight); ok {
+				f(rf)
+			}
+		}
+		s.Buffers(visit)
+		if pending {
+			for _, c := range s.Pending() {
+				c.Buffers(visit)
+			}
+		}
+	}
+	// held: how many messages in flight hold each socket's open file.
+	held := map[*OpenFile]int{}
+	var files []*OpenFile // the same files, in the order first met
+	// Every socket, pending connections too: each queue once.
+	for _, s := range st.net.Sockets() {
+		eachRights(s, false, func(rf *rightsInFlight) {
+			for _, f := range rf.files {
+				if _, ok := f.ops.(*socketFile); ok {
+					if held[f] == 0 {
+						files = append(files, f)
+					}
+					held[f]++
+				}
+			}
+		})
+	}
+	var cands []*OpenFile
+	isCand := map[*OpenFile]bool{}
+	for _, f := range files {
+		if held[f] == f.refs {
+			cands = append(cands, f)
+			isCand[f] = true
+		}
+	}
+	// outside: the references to each candidate that are not in a
+	// candidate's queue.
+	outside := map[*OpenFile]int{}
+	for _, c := range cands {
+		outside[c] += c.refs
+		eachRights(c.ops.(*socketFile).s, true, func(rf *rightsInFlight) {
+			for _, f := range rf.files {
+				if isCand[f] {
+					outside[f]--
+				}
+			}
+		})
+	}
+	alive := map[*OpenFile]bool{}
+	var work []*OpenFile
+	for _, c := range cands {
+		if outside[c] > 0 {
+			alive[c] = true
+			work = append(work, c)
+		}
+	}
+	for len(work) > 0 {
+		a := work[len(work)-1]
+		work = work[:len(work)-1]
+		eachRights(a.ops.(*socketFile).s, true, func(rf *rightsInFlight) {
+			for _, f := range rf.files {
+				if isCand[f] && !alive[f] {
+					alive[f] = true
+					work = append(work, f)
+				}
+			}
+		})
+	}
+	garbage := map[*OpenFile]bool{}
+	var socks []*unix.Socket
+	for _, c := range cands {
+		if !alive[c] {
+			garbage[c] = true
+			socks = append(socks, c.ops.(*socketFile).s)
+		}
+	}
+	holdsGarbage := func(r unix.Rights) bool {
+		rf, ok := r.(*rightsInFlight)
+		if !ok {
+			return false
+		}
+		for _, f := range rf.files {
+			if garbage[f] {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range socks {
+		s.DropRights(holdsGarbage)
 	}
 }
 

@@ -566,6 +566,43 @@ func (s *Socket) release(embryo bool) {
 	}
 }
 
+// DropRights takes out of the receive queue every buffer whose descriptors
+// hit says to drop, and frees it, releasing them; a listener's pending
+// connections have theirs taken out of their own queues. This is what
+// Linux's unix_gc does with the messages that hold garbage. Releasing the
+// descriptors may close sockets, s itself among them, so every buffer is
+// taken out before any is freed.
+func (s *Socket) DropRights(hit func(Rights) bool) {
+	for _, d := range s.takeRights(hit, nil) {
+		d.s.free(d.b)
+	}
+}
+
+// A takenBuffer is a buffer DropRights took out of s's queue.
+type takenBuffer struct {
+	s *Socket
+	b *buffer
+}
+
+// takeRights unlinks the buffers DropRights drops and appends them to taken.
+func (s *Socket) takeRights(hit func(Rights) bool, taken []takenBuffer) []takenBuffer {
+	kept := s.recvq[:0]
+	for _, b := range s.recvq {
+		if b.conn != nil {
+			taken = b.conn.takeRights(hit, taken)
+		}
+		if b.ctl.Rights != nil && hit(b.ctl.Rights) {
+			s.recvLen -= b.unread()
+			taken = append(taken, takenBuffer{s, b})
+			continue
+		}
+		kept = append(kept, b)
+	}
+	clear(s.recvq[len(kept):])
+	s.recvq = kept
+	return taken
+}
+
 // purge throws away the receive queue.
 func (s *Socket) purge() {
 	q := s.recvq
