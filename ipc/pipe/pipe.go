@@ -201,12 +201,17 @@ func (p *Pipe) Read(dst []byte) (int, error) {
 }
 
 // release frees the oldest buffer's slot, keeping its storage as the spare.
+// The slice's element past its new end is left as it is: it holds the
+// storage of the buffer now last (or the spare's), so it keeps nothing alive.
 func (p *Pipe) release() {
 	p.spare = p.bufs[0].data[:0]
-	copy(p.bufs, p.bufs[1:])
-	p.bufs[len(p.bufs)-1] = buffer{}
+	if len(p.bufs) > 1 {
+		copy(p.bufs, p.bufs[1:])
+	}
 	p.bufs = p.bufs[:len(p.bufs)-1]
-	p.tail = (p.tail + 1) % p.slots
+	if p.tail++; p.tail == p.slots {
+		p.tail = 0
+	}
 }
 
 // Write adds bytes of src and returns how many, as Linux's pipe_write
