@@ -80,17 +80,27 @@ type FDState struct {
 	Cloexec bool   `json:"cloexec,omitempty"`
 }
 
-// PipeState is one pipe: its ring buffer and who uses it.
+// PipeState is one pipe: its ring of page buffers and who uses it.
 type PipeState struct {
-	ID      int      `json:"id"`
-	Name    string   `json:"name"` // pipe#2, or the FIFO's path
-	Head    int      `json:"head"` // ring index of the first unread byte
-	Len     int      `json:"len"`  // unread bytes
-	Cap     int      `json:"cap"`  // capacity
-	Readers int      `json:"readers"`
-	Writers int      `json:"writers"`
-	Data    string   `json:"data"`    // the first unread bytes, quoted
-	Waiting []string `json:"waiting"` // "pid 3 (read)", in wait-queue order
+	ID      int          `json:"id"`
+	Name    string       `json:"name"`    // pipe#2, or the FIFO's path
+	Len     int          `json:"len"`     // unread bytes
+	Cap     int          `json:"cap"`     // capacity in bytes, a page a slot
+	Slots   int          `json:"slots"`   // capacity in slots (pipe->max_usage)
+	Tail    int          `json:"tail"`    // the oldest buffer's slot (pipe->tail)
+	Buffers []PipeBuffer `json:"buffers"` // the slots in use, oldest first
+	Readers int          `json:"readers"`
+	Writers int          `json:"writers"`
+	Data    string       `json:"data"`    // the first unread bytes, quoted
+	Waiting []string     `json:"waiting"` // "pid 3 (read)", in wait-queue order
+}
+
+// PipeBuffer is one slot in use: a page, of which Offset bytes are read
+// and Len unread (struct pipe_buffer).
+type PipeBuffer struct {
+	Slot   int `json:"slot"`
+	Offset int `json:"offset"`
+	Len    int `json:"len"`
 }
 
 // Snapshot returns the state of every process and pipe now.
@@ -164,8 +174,13 @@ func fileName(f *OpenFile) string {
 }
 
 func (k *Kernel) pipeState(p *pipe.Pipe) PipeState {
-	ps := PipeState{ID: p.ID, Name: fmt.Sprintf("pipe#%d", p.ID), Head: p.Head(), Len: p.Len(), Cap: p.Cap(),
-		Readers: p.Readers(), Writers: p.Writers(), Data: quoteBytes(p.Contents(), traceBytes), Waiting: []string{}}
+	_, slots := p.Slots()
+	ps := PipeState{ID: p.ID, Name: fmt.Sprintf("pipe#%d", p.ID), Len: p.Len(), Cap: p.Cap(), Slots: slots,
+		Tail: p.Tail(), Buffers: []PipeBuffer{}, Readers: p.Readers(), Writers: p.Writers(),
+		Data: quoteBytes(p.Contents(), traceBytes), Waiting: []string{}}
+	p.Buffers(func(slot, off, unread int) {
+		ps.Buffers = append(ps.Buffers, PipeBuffer{Slot: slot, Offset: off, Len: unread})
+	})
 	for _, fifo := range k.fifos() {
 		if fifo.p == p {
 			ps.Name = fmt.Sprintf("fifo %s (pipe#%d)", fifo.path(), p.ID)

@@ -6,12 +6,13 @@ import (
 	"io"
 	"strings"
 
+	"ipcsim/abi"
 	"ipcsim/kernel"
 )
 
 // WriteSnapshot prints the state of the kernel's objects for a person: the
 // processes with their descriptors, threads and memory, the terminal, the
-// process tree, then every object (pipes with their ring buffer, queues,
+// process tree, then every object (pipes with their ring of pages, queues,
 // shared memory, semaphores, epoll, sockets, futexes, files) with who
 // waits on it. With asJSON it writes the same as indented JSON.
 func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
@@ -80,8 +81,8 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 		fmt.Fprintf(&b, "  none\n")
 	}
 	for _, p := range s.Pipes {
-		fmt.Fprintf(&b, "  %s: head %d, length %d, capacity %d, readers %d, writers %d\n",
-			p.Name, p.Head, p.Len, p.Cap, p.Readers, p.Writers)
+		fmt.Fprintf(&b, "  %s: %d bytes unread in %d of %d slots (capacity %d), readers %d, writers %d\n",
+			p.Name, p.Len, len(p.Buffers), p.Slots, p.Cap, p.Readers, p.Writers)
 		fmt.Fprintf(&b, "    %s\n", ringPicture(p))
 		if p.Len > 0 {
 			fmt.Fprintf(&b, "    unread: %s\n", p.Data)
@@ -272,24 +273,30 @@ func writeLinks(w io.Writer, links []kernel.LinkState) error {
 	return err
 }
 
-// ringPicture draws the ring buffer as 32 cells, '#' for cells holding
-// unread bytes, with the read position (head) marked: a student sees the
-// data wrap around.
+// ringPicture draws the ring of slots, one cell a slot (or a few slots, in
+// a pipe of more than 64): '.' free, '#' a buffer whose page is full, '+' one
+// with room left in its page, where a small write may still go; and where
+// the oldest buffer is (tail) and the next one will go (head), as Linux's
+// pipe_inode_info counts them.
 func ringPicture(p kernel.PipeState) string {
-	const cells = 32
-	var row [cells]byte
+	cells := min(p.Slots, 64)
+	if cells == 0 {
+		return "[]"
+	}
+	per := p.Slots / cells
+	row := make([]byte, cells)
 	for i := range row {
 		row[i] = '.'
 	}
-	if p.Cap > 0 && p.Len > 0 {
-		for off := 0; off < p.Len; off += max(1, p.Cap/cells) {
-			row[(p.Head+off)%p.Cap*cells/p.Cap] = '#'
+	for _, b := range p.Buffers {
+		c := b.Slot / per
+		switch {
+		case b.Offset+b.Len == abi.PageSize:
+			row[c] = '#'
+		case row[c] == '.':
+			row[c] = '+'
 		}
-		row[(p.Head+p.Len-1)%p.Cap*cells/p.Cap] = '#'
 	}
-	head := 0
-	if p.Cap > 0 {
-		head = p.Head * cells / p.Cap
-	}
-	return fmt.Sprintf("[%s]  head at cell %d of %d", row[:], head, cells)
+	head := (p.Tail + len(p.Buffers)) % p.Slots
+	return fmt.Sprintf("[%s]  tail at slot %d, head at slot %d", row, p.Tail, head)
 }

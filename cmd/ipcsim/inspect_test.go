@@ -48,8 +48,8 @@ func TestInspectText(t *testing.T) {
 	for _, line := range []string{
 		"state at cycle 2000\n",
 		"write: pipe#1 full (65536/65536)",
-		"pipe#1: head 0, length 65536, capacity 65536, readers 1, writers 1\n",
-		"[################################]",
+		"pipe#1: 65536 bytes unread in 16 of 16 slots (capacity 65536), readers 1, writers 1\n",
+		"[################]  tail at slot 0, head at slot 0\n",
 		"waiting: pid 2 (write)\n",
 	} {
 		if !strings.Contains(out, line) {
@@ -71,10 +71,16 @@ type snapshot struct {
 		FDs     []fdState `json:"fds"`
 	} `json:"processes"`
 	Pipes []struct {
-		Name    string   `json:"name"`
-		Head    int      `json:"head"`
-		Len     int      `json:"len"`
-		Cap     int      `json:"cap"`
+		Name    string `json:"name"`
+		Len     int    `json:"len"`
+		Cap     int    `json:"cap"`
+		Slots   int    `json:"slots"`
+		Tail    int    `json:"tail"`
+		Buffers []struct {
+			Slot   int `json:"slot"`
+			Offset int `json:"offset"`
+			Len    int `json:"len"`
+		} `json:"buffers"`
 		Readers int      `json:"readers"`
 		Writers int      `json:"writers"`
 		Waiting []string `json:"waiting"`
@@ -99,6 +105,9 @@ func TestInspectJSON(t *testing.T) {
 	p := s.Pipes[0]
 	if p.Name != "pipe#1" || p.Len != 65536 || p.Cap != 65536 || p.Readers != 1 || p.Writers != 1 {
 		t.Errorf("pipe %+v, want pipe#1 full: len 65536, cap 65536, 1 reader, 1 writer", p)
+	}
+	if p.Slots != 16 || len(p.Buffers) != 16 || p.Buffers[3].Slot != 3 || p.Buffers[3].Offset != 0 || p.Buffers[3].Len != 4096 {
+		t.Errorf("pipe %+v, want 16 slots each holding a full page", p)
 	}
 	if len(p.Waiting) != 1 || p.Waiting[0] != "pid 2 (write)" {
 		t.Errorf("pipe waiters %q, want [pid 2 (write)]", p.Waiting)

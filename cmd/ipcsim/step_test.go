@@ -113,7 +113,7 @@ func TestStepEventsAndBack(t *testing.T) {
 	require.Equal(t, "9  pid 2   pipe2([3, 4], 0) = 0", traceTail(m))
 	require.NotContains(t, before, "pipe#1: head 0")
 	press(m, "pgdown", "pgdown")
-	require.Contains(t, screen(m), "pipe#1: head 0, length 0, capacity 65536, readers 1, wr", "the objects pane scrolls")
+	require.Contains(t, screen(m), "pipe#1: 0 bytes unread in 0 of 16 slots (capacity 65536), rea", "the objects pane scrolls")
 	press(m, "pgup", "pgup")
 	require.Equal(t, before, screen(m))
 

@@ -57,7 +57,7 @@ var (
 // (spare), so a pipe that passes a byte at a time never allocates, and
 // many pipes each passing a token keep their bytes in small buffers, not in
 // a page of host memory each (issue 13's BenchmarkRing). tail numbers the
-// ring slot of bufs[0], as Linux's pipe->tail does; only dumps use it.
+// ring slot of bufs[0], as Linux's pipe->tail does; only dumps show slots.
 type Pipe struct {
 	ID int // numbers the pipe in traces: pipe#ID
 
@@ -105,14 +105,16 @@ func (p *Pipe) Cap() int { return p.slots * pageSize }
 // Slots returns how many slots hold a buffer, and how many there are.
 func (p *Pipe) Slots() (used, total int) { return len(p.bufs), p.slots }
 
-// Head returns where the first unread byte is in the ring of slots seen as
-// Cap() bytes, a page each: the oldest buffer's slot times a page, plus
-// the bytes of that page already read.
-func (p *Pipe) Head() int {
-	if len(p.bufs) == 0 {
-		return p.tail * pageSize
+// Tail returns the ring slot of the oldest buffer (Linux's pipe->tail);
+// the buffers in use follow it, one slot each, wrapping around.
+func (p *Pipe) Tail() int { return p.tail }
+
+// Buffers calls f with each buffer in use, oldest first: its slot, the
+// bytes of its page already read, and its unread bytes.
+func (p *Pipe) Buffers(f func(slot, off, unread int)) {
+	for i, b := range p.bufs {
+		f((p.tail+i)%p.slots, b.off, len(b.data)-b.off)
 	}
-	return p.tail*pageSize + p.bufs[0].off
 }
 
 // Transferred returns the bytes ever written into the pipe and ever read

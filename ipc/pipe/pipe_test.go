@@ -186,17 +186,28 @@ func TestTokenKeepsSmallStorage(t *testing.T) {
 	require.Equal(t, minStore, cap(p.spare), "and it is small")
 }
 
-func TestHeadMovesSlotBySlot(t *testing.T) {
+func TestTailMovesSlotBySlot(t *testing.T) {
 	p := open(t)
-	require.Zero(t, p.Head())
+	type buf struct{ slot, off, unread int }
+	buffers := func() []buf {
+		var out []buf
+		p.Buffers(func(slot, off, unread int) { out = append(out, buf{slot, off, unread}) })
+		return out
+	}
+	require.Zero(t, p.Tail())
 	for i := 1; i <= 17; i++ {
 		_, err := write(p, []byte("ab"))
 		require.NoError(t, err)
 		_, err = p.Read(make([]byte, 1))
 		require.NoError(t, err)
-		require.Equal(t, (i-1)%16*pageSize+1, p.Head(), "one byte into slot %d", i-1)
+		require.Equal(t, (i-1)%16, p.Tail())
+		require.Equal(t, []buf{{(i - 1) % 16, 1, 1}}, buffers(), "one byte of slot %d read", (i-1)%16)
 		_, err = p.Read(make([]byte, 1))
 		require.NoError(t, err)
-		require.Equal(t, i%16*pageSize, p.Head(), "the emptied slot freed, the next is the tail")
+		require.Equal(t, i%16, p.Tail(), "the emptied slot freed, the next is the tail")
+		require.Empty(t, buffers())
 	}
+	_, err := write(p, make([]byte, 5000))
+	require.NoError(t, err)
+	require.Equal(t, []buf{{1, 0, 4096}, {2, 0, 904}}, buffers(), "a page, then the rest in the next slot")
 }
