@@ -187,6 +187,12 @@ func (c *call) resolve(dirfd int32, pathVA uint64) (lookupResult, error) {
 	if !ok {
 		return lookupResult{}, abi.ENAMETOOLONG
 	}
+	return c.resolvePath(dirfd, path)
+}
+
+// resolvePath is resolve of a path already read: an absolute path starts
+// at the root, a relative one at dirfd's directory or the working one.
+func (c *call) resolvePath(dirfd int32, path string) (lookupResult, error) {
 	if path == "" {
 		return lookupResult{}, abi.ENOENT
 	}

@@ -348,7 +348,7 @@ func (c *call) lookupSocket(a sockaddr, typ int) (*unix.Socket, error) {
 		}
 		return nil, abi.ECONNREFUSED
 	}
-	r, err := walk(c.t, c.t.cwd, a.path)
+	r, err := c.resolvePath(abi.AT_FDCWD, a.path)
 	if err != nil {
 		return nil, err
 	}
@@ -373,7 +373,7 @@ func (c *call) lookupSocket(a sockaddr, typ int) (*unix.Socket, error) {
 // write and search permission as for any new entry), then the socket
 // takes it, or it is removed again if the socket was bound already.
 func (c *call) bindPath(s *unix.Socket, path string) error {
-	r, err := walk(c.t, c.t.cwd, path)
+	r, err := c.resolvePath(abi.AT_FDCWD, path)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,10 @@
 package kernel
 
 import (
+	"bytes"
 	"encoding/binary"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -204,4 +207,27 @@ func TestSendmsgControlTooLong(t *testing.T) {
 	binary.LittleEndian.PutUint64(h[40:], 1<<31-1)             // msg_controllen
 	st.write("root", hdr, h[:])
 	st.fails(abi.ENOBUFS, "root", abi.SysSendmsg, a, hdr, 0)
+}
+
+// TestSocketPathsStartAtTheRoot: an absolute socket path is looked up from
+// the root whatever the working directory is (ipcsim exec starts programs
+// in the host's folder); it used to start at the working directory, so
+// unix_bind's binds under /tmp said ENOENT there.
+func TestSocketPathsStartAtTheRoot(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "linux")
+	elf, err := os.ReadFile(filepath.Join(dir, "bin", "unix_bind"))
+	require.NoError(t, err)
+	want, err := os.ReadFile(filepath.Join(dir, "unix_bind.out"))
+	require.NoError(t, err)
+	var out bytes.Buffer
+	k := New(Config{Stdout: &out, Files: []File{
+		{Path: "/unix_bind", Data: elf, Mode: 0o755},
+		{Path: "/home/user/notes", Data: []byte("x"), Mode: 0o644},
+	}})
+	require.NoError(t, k.SetWorkDir("/home/user"))
+	_, err = k.Spawn("/unix_bind", []string{"bin/unix_bind"}, nil)
+	require.NoError(t, err)
+	res := k.Run()
+	require.Equal(t, StopAllExited, res.Reason)
+	require.Equal(t, string(want), out.String())
 }
