@@ -144,6 +144,7 @@ const (
 
 	SI_USER   = 0
 	SI_KERNEL = 0x80
+	SI_QUEUE  = -1 // sigqueue(3): rt_sigqueueinfo with a value
 	SI_TKILL  = -6
 
 	CLD_EXITED    = 1

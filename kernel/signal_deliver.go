@@ -193,27 +193,30 @@ func (k *Kernel) pushFrame(t *Task, sig abi.Signal, info proc.SigInfo, act proc.
 	return true
 }
 
-// siQueue is SI_QUEUE, the si_code of sigqueue(3).
-const siQueue = -1
-
 // putSiginfo fills a siginfo_t: si_signo, si_errno, si_code, then the
-// union: si_pid and si_uid (and si_status for SIGCHLD), or si_addr for
-// the fault signals.
+// union, laid out as the code says (Linux's siginfo_layout): a code below 0
+// (sigqueue, a message queue's notification, tkill) gives si_pid, si_uid
+// and si_value; a code the kernel sets for a fault (SIGSEGV, SIGBUS,
+// SIGILL, SIGFPE, SIGTRAP) gives si_addr, and for SIGCHLD si_pid, si_uid
+// and si_status; any other (kill's SI_USER, SI_KERNEL) si_pid and si_uid.
 func putSiginfo(b []byte, sig abi.Signal, info proc.SigInfo) {
 	binary.LittleEndian.PutUint32(b[0:], uint32(sig))
 	binary.LittleEndian.PutUint32(b[8:], uint32(info.Code))
+	kernelCode := info.Code > abi.SI_USER && info.Code < abi.SI_KERNEL
 	switch sig {
 	case abi.SIGSEGV, abi.SIGBUS, abi.SIGILL, abi.SIGFPE, abi.SIGTRAP:
-		binary.LittleEndian.PutUint64(b[16:], info.Addr)
-	default:
-		binary.LittleEndian.PutUint32(b[16:], uint32(info.PID))
-		binary.LittleEndian.PutUint32(b[20:], uint32(info.UID))
-		switch {
-		case sig == abi.SIGCHLD:
-			binary.LittleEndian.PutUint32(b[24:], uint32(info.Status))
-		case info.Code == abi.SI_MESGQ || info.Code == siQueue:
-			binary.LittleEndian.PutUint64(b[24:], info.Value) // si_value, after si_pid and si_uid
+		if kernelCode {
+			binary.LittleEndian.PutUint64(b[16:], info.Addr)
+			return
 		}
+	}
+	binary.LittleEndian.PutUint32(b[16:], uint32(info.PID))
+	binary.LittleEndian.PutUint32(b[20:], uint32(info.UID))
+	switch {
+	case info.Code < 0:
+		binary.LittleEndian.PutUint64(b[24:], info.Value) // si_value, after si_pid and si_uid
+	case sig == abi.SIGCHLD && kernelCode:
+		binary.LittleEndian.PutUint32(b[24:], uint32(info.Status))
 	}
 }
 

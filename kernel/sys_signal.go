@@ -19,6 +19,9 @@ func init() {
 		abi.SysKill:          {sysKill, "dS", noSleep},
 		abi.SysTkill:         {sysTkill, "dS", noSleep},
 		abi.SysTgkill:        {sysTgkill, "ddS", noSleep},
+
+		abi.SysRtSigqueueinfo:   {sysRtSigqueueinfo, "dSx", noSleep},
+		abi.SysRtTgsigqueueinfo: {sysRtTgsigqueueinfo, "ddSx", noSleep},
 	})
 }
 
@@ -166,6 +169,59 @@ func (k *Kernel) killThread(t *Task, tgid, tid int32, sig abi.Signal) (int64, er
 		why = fmt.Sprintf("tkill from %s", t.who())
 	}
 	return k.signalTargets(t, []*Task{to}, sig, info, why, true)
+}
+
+// rt_sigqueueinfo(2): (tgid, sig, info): a signal for a process with the
+// caller's own siginfo, as sigqueue(3) sends one (si_code SI_QUEUE, its
+// si_pid, si_uid and si_value); the kernel sets only si_signo.
+func sysRtSigqueueinfo(c *call) (int64, error) {
+	pid, sig := int32(c.a[0]), abi.Signal(int32(c.a[1]))
+	info, err := c.queuedSiginfo(c.a[2], pid)
+	if err != nil {
+		return 0, err
+	}
+	var one [1]*Task
+	targets := one[:0]
+	if to := c.t.k.tasks[int(pid)]; pid > 0 && to != nil { // as kill(2): any thread names its process
+		targets = append(targets, to)
+	}
+	return c.t.k.signalTasks(c.t, targets, sig, info, c.t.k.traceWhy("sigqueue from pid ", c.t.PID))
+}
+
+// rt_tgsigqueueinfo(2): (tgid, tid, sig, info): the same for one thread.
+func sysRtTgsigqueueinfo(c *call) (int64, error) {
+	tgid, tid, sig := int32(c.a[0]), int32(c.a[1]), abi.Signal(int32(c.a[2]))
+	if tgid <= 0 || tid <= 0 {
+		return 0, abi.EINVAL
+	}
+	info, err := c.queuedSiginfo(c.a[3], tid)
+	if err != nil {
+		return 0, err
+	}
+	to := c.t.k.tasks[int(tid)]
+	if to == nil || to.PID != int(tgid) {
+		return 0, abi.ESRCH
+	}
+	return c.t.k.signalTargets(c.t, []*Task{to}, sig, info, c.t.k.traceWhy("sigqueue from pid ", c.t.PID), true)
+}
+
+// queuedSiginfo reads the siginfo a process queues a signal with. "Not
+// even root can pretend to send signals from the kernel. Nor can they
+// impersonate a kill()/tgkill()": a code of 0 or more, or SI_TKILL, is
+// EPERM unless the caller sends to itself (do_rt_sigqueueinfo compares
+// the target with its own thread id).
+func (c *call) queuedSiginfo(va uint64, target int32) (proc.SigInfo, error) {
+	var b [siginfoBytes]byte
+	if c.t.AS.ReadBytes(va, b[:]) != nil {
+		return proc.SigInfo{}, abi.EFAULT
+	}
+	le := binary.LittleEndian
+	info := proc.SigInfo{Code: int32(le.Uint32(b[8:])), PID: int(int32(le.Uint32(b[16:]))),
+		UID: int(le.Uint32(b[20:])), Value: le.Uint64(b[24:])}
+	if (info.Code >= 0 || info.Code == abi.SI_TKILL) && int(target) != c.t.TID {
+		return proc.SigInfo{}, abi.EPERM
+	}
+	return info, nil
 }
 
 // rt_sigaction(2): (signum, act, oldact, sigsetsize).
