@@ -151,7 +151,7 @@ func sysIoctl(c *call) (int64, error) {
 	case *fileHandle:
 		n = int(int64(len(ops.f.data)) - ops.off)
 	case *mqFile:
-		n = int(mqFileSize - ops.pos)
+		n = int(ops.size - ops.pos)
 	case *commFile:
 		n = int(-ops.pos) // a file of /proc has the size 0
 	default:
@@ -177,6 +177,9 @@ func sysLseek(c *call) (int64, error) {
 		return 0, err
 	}
 	off, whence := int64(c.a[1]), int32(c.a[2])
+	if whence < 0 || whence > abi.SEEK_HOLE {
+		return 0, abi.EINVAL // ksys_lseek, before the file's own llseek
+	}
 	switch ops := f.ops.(type) {
 	case *fileHandle:
 		return ops.seek(off, whence)

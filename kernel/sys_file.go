@@ -39,7 +39,7 @@ func (c *call) positioned(fd int32, off int64) (*OpenFile, *fileHandle, error) {
 	switch ops := f.ops.(type) {
 	case *fileHandle:
 		return f, ops, nil
-	case *nullFile:
+	case *nullFile, *mqFile:
 		return f, nil, nil
 	case *dirFile:
 		return nil, nil, abi.EISDIR
@@ -59,6 +59,14 @@ func sysPread64(c *call) (int64, error) {
 		return 0, abi.EBADF
 	}
 	segs := []ioSeg{{c.a[1], c.a[2]}}
+	if mq, ok := f.ops.(*mqFile); ok {
+		buf := c.t.k.scratchBuf(min(segsLen(segs), 256))
+		n := mq.readAt(buf, off)
+		if n > 0 && scatter(c.t.AS, segs, buf[:n]) == 0 {
+			return 0, abi.EFAULT
+		}
+		return int64(n), nil
+	}
 	if h == nil {
 		return doRead(c, fd, segs) // /dev/null, /dev/zero
 	}
@@ -80,7 +88,7 @@ func sysPwrite64(c *call) (int64, error) {
 	}
 	segs := []ioSeg{{c.a[1], c.a[2]}}
 	if h == nil {
-		return doWrite(c, fd, segs)
+		return doWrite(c, fd, segs) // /dev/null; a message queue's EINVAL
 	}
 	if f.flags&abi.O_APPEND != 0 {
 		off = int64(len(h.f.data))
@@ -142,6 +150,10 @@ func sysFtruncate(c *call) (int64, error) {
 	f, err := c.file(int32(c.a[0]))
 	if err != nil {
 		return 0, err
+	}
+	if mq, ok := f.ops.(*mqFile); ok && f.writable() {
+		mq.size = size // a regular file of the mqueue file system
+		return 0, nil
 	}
 	h, ok := f.ops.(*fileHandle)
 	if !ok || !f.writable() {

@@ -38,31 +38,39 @@ type mqFile struct {
 	k    *Kernel
 	q    *mqueue.Queue
 	pos  int64  // read(2) offset in the status line (lseek moves it)
+	size int64  // the size the file claims: mqFileSize, or what ftruncate set
 	name string // "mqueue /" and the queue's name, made once: the trace asks at every call
 }
 
 func (f *mqFile) Name() string { return f.name }
 
 // mqFileSize is the size a queue's file claims, whatever its status line
-// holds: Linux's FILENT_SIZE (ipc/mqueue.c). Only FIONREAD shows it.
+// holds: Linux's FILENT_SIZE (ipc/mqueue.c). fstat, FIONREAD and
+// lseek(SEEK_END) show it; ftruncate of a descriptor open for writing
+// changes it (the inode's size, which nothing else reads).
 const mqFileSize = 80
 
 // Read returns the queue's status line, as reading a file of /dev/mqueue
 // does: "QSIZE:129 NOTIFY:2 SIGNO:0 NOTIFY_PID:8260" - mq_overview(7).
 func (f *mqFile) Read(_ *call, dst []byte, _ bool) (int, error) {
-	line := []byte(mqStatus(f.q))
-	if f.pos >= int64(len(line)) {
-		return 0, nil
-	}
-	n := copy(dst, line[f.pos:])
+	n := f.readAt(dst, f.pos)
 	f.pos += int64(n)
 	return n, nil
+}
+
+// readAt copies the status line from offset off into dst (pread(2)).
+func (f *mqFile) readAt(dst []byte, off int64) int {
+	line := mqStatus(f.q)
+	if off >= int64(len(line)) {
+		return 0
+	}
+	return copy(dst, line[off:])
 }
 
 // seek: the queue's file keeps an offset as any file does (default_llseek),
 // its size the 80 bytes it claims.
 func (f *mqFile) seek(off int64, whence int32) (int64, error) {
-	return seekWithin(&f.pos, mqFileSize, off, whence)
+	return seekWithin(&f.pos, f.size, off, whence)
 }
 
 // Write: the queue's file has no write operation (EINVAL).
@@ -140,7 +148,7 @@ func sysMqOpen(c *call) (int64, error) {
 		return 0, err
 	}
 	q.Open()
-	f := newOpenFile(&mqFile{k: k, q: q, name: "mqueue /" + q.Name}, oflag&(abi.O_ACCMODE|abi.O_NONBLOCK))
+	f := newOpenFile(&mqFile{k: k, q: q, name: "mqueue /" + q.Name, size: mqFileSize}, oflag&(abi.O_ACCMODE|abi.O_NONBLOCK))
 	// do_mq_open: get_unused_fd_flags(O_CLOEXEC) - the descriptor is always
 	// close-on-exec.
 	fd, ok := t.Files.Install(f, 0, true)

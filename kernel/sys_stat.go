@@ -28,6 +28,7 @@ var (
 	sockfsDev = makedev(0, 8)
 	devptsDev = makedev(0, 24)
 	anonDev   = makedev(0, 14)
+	mqueueDev = makedev(0, 15)
 )
 
 // kstat is Linux's struct kstat: the fields of a file that stat shows.
@@ -69,8 +70,10 @@ func nodeStat(n *node) kstat {
 
 // fileStat describes an open file. Files outside the name space show
 // what Linux's pseudo file systems show: a pipe S_IFIFO|0600, a socket
-// S_IFSOCK|0777, the terminal S_IFCHR|0620 as /dev/pts/0 (136:0), epoll
-// and mqueue descriptors an anonymous inode of mode 0600 and no type.
+// S_IFSOCK|0777, the terminal S_IFCHR|0620 as /dev/pts/0 (136:0), a
+// message queue the regular file of the mqueue file system (its mode and
+// owner, 80 bytes), an epoll descriptor an anonymous inode of mode 0600 and
+// no type.
 // Their owner is shown as root and their times as the boot: the kernel
 // does not record them.
 func fileStat(f *OpenFile) kstat {
@@ -96,6 +99,13 @@ func fileStat(f *OpenFile) kstat {
 		return kstat{dev: devptsDev, ino: 3, mode: abi.S_IFCHR | 0620, nlink: 1, rdev: makedev(136, 0)}
 	case *hostFile:
 		return kstat{dev: pipefsDev, mode: abi.S_IFIFO | 0600, nlink: 1}
+	case *mqFile:
+		st := kstat{dev: mqueueDev, mode: abi.S_IFREG | uint32(ops.q.Mode&0o777), nlink: 1,
+			uid: ops.q.UID, gid: ops.q.GID, size: ops.size}
+		if ops.q.Unlinked() {
+			st.nlink = 0 // mq_unlink removed its name
+		}
+		return st
 	}
 	return kstat{dev: anonDev, mode: 0600, nlink: 1}
 }
