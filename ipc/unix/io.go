@@ -293,7 +293,11 @@ func (s *Socket) recvStream(r *Received, size, flags, need int) (bool, error) {
 	}
 	peek := flags&abi.MSG_PEEK != 0
 	checkCreds := false
-	for i := 0; size > 0 && i < len(s.recvq); {
+	// A peek goes on past its last byte: Linux's loop, having peeked a
+	// buffer, jumps to the next one without testing the size left, so a
+	// peek that ends inside one buffer still takes (with none of their
+	// bytes) the descriptors of the first later buffer that carries any.
+	for i := 0; (size > 0 || peek) && i < len(s.recvq); {
 		b := s.recvq[i]
 		if checkCreds {
 			if !credEqual(b.ctl.Cred, r.Ctl.Cred) {
