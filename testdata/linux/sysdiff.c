@@ -67,6 +67,26 @@ static long any_fd(void)
 	return FD0 + pick(NFD);
 }
 
+static int strcmp_(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+/* An fd to send with SCM_RIGHTS: any_fd's, but never a socket (99, never
+ * open, instead). A socket in flight can make a cycle that only the
+ * garbage collector frees, and Linux runs it from a work queue, at a
+ * moment the program cannot know (testdata/linux/unix_gc waits for it). */
+static long rights_fd(void)
+{
+	struct stat st;
+	long fd = any_fd();
+	if (sys_fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == 0140000)
+		return 99;
+	return fd;
+}
+
 /* ---- one output line, written with one write(2) ---- */
 static char line[512];
 static int len;
@@ -182,9 +202,33 @@ static long shmid[2] = { -1, -1 };
 static char *shmaddr[2];
 static int shmrdonly[2];
 
-/* ---- names: two abstract socket names, one FIFO */
+/* ---- names: two abstract socket names, one FIFO, a directory with two
+ * files, a subdirectory and a socket's path in it */
 static const char *sockname[] = { "sysdiff-a", "sysdiff-b" };
 #define FIFO "/tmp/sysdiff-fifo"
+#define DIR "/tmp/sysdiff-dir"
+static const char *paths[] = { DIR, DIR "/f0", DIR "/f1", DIR "/d", DIR "/s" };
+static const char *any_path(void) { return paths[pick(5)]; }
+
+/* Remove what a seed may have left in the file system. */
+static void clean_files(void)
+{
+	sys_unlinkat(AT_FDCWD, FIFO, 0);
+	sys_unlinkat(AT_FDCWD, DIR, 0); /* open(DIR, O_CREAT) makes a file */
+	for (int i = 1; i < 5; i++) {
+		sys_unlinkat(AT_FDCWD, paths[i], 0);
+		sys_unlinkat(AT_FDCWD, paths[i], AT_REMOVEDIR);
+	}
+	sys_unlinkat(AT_FDCWD, DIR, AT_REMOVEDIR);
+}
+
+/* An address for bind or connect: one of the two abstract names, or the
+ * path DIR/s; its length goes to *len. */
+static void any_addr(struct sockaddr_un *a, long *len, long *which)
+{
+	*which = pick(3);
+	*len = *which < 2 ? sun_abstract_addr(a, sockname[*which]) : sun_path_addr(a, DIR "/s");
+}
 struct msgbuf { long type; unsigned char text[9000]; };
 static struct msgbuf msg;
 
@@ -209,7 +253,7 @@ static void put_call(long step, const char *name, long nargs, long a, long b, lo
 static void step(long n)
 {
 	long fd = any_fd(), r;
-	switch (pick(36)) {
+	switch (pick(40)) {
 	case 0:
 	case 1: { /* pipe2 */
 		int fds[2] = { -1, -1 };
@@ -510,6 +554,10 @@ static void step(long n)
 				put(" code=");
 				put_dec(info.si_code);
 				put(info.si_pid == sys_getpid() ? " from self" : " from another");
+				if (info.si_code == -1) {
+					put(" value=");
+					put_dec(info.si_status);
+				}
 			}
 			sys_rt_sigpending(&pending);
 			put(" pending=");
@@ -527,9 +575,10 @@ static void step(long n)
 			put_dec(sys_socket(AF_UNIX, type, 0));
 		} else if (what == 1) {
 			struct sockaddr_un a;
-			long which = pick(2);
+			long which, alen;
+			any_addr(&a, &alen, &which);
 			put_call(n, "bind", 2, fd, which, 0);
-			put_dec(sys_bind(fd, &a, sun_abstract_addr(&a, sockname[which])));
+			put_dec(sys_bind(fd, &a, alen));
 		} else {
 			long backlog = ONE_OF(0, 1, 5);
 			put_call(n, "listen", 2, fd, backlog, 0);
@@ -540,9 +589,10 @@ static void step(long n)
 	case 25: { /* connect, accept4 */
 		if (pick(2)) {
 			struct sockaddr_un a;
-			long which = pick(2);
+			long which, alen;
+			any_addr(&a, &alen, &which);
 			put_call(n, "connect", 2, fd, which, 0);
-			put_dec(sys_connect(fd, &a, sun_abstract_addr(&a, sockname[which])));
+			put_dec(sys_connect(fd, &a, alen));
 		} else {
 			long flags = SOCK_NONBLOCK | ONE_OF(0, SOCK_CLOEXEC);
 			put_call(n, "accept4", 2, fd, flags, 0);
@@ -576,8 +626,8 @@ static void step(long n)
 		if (pick(2)) {
 			long nfds = 1 + pick(2), flags = ONE_OF(0, MSG_DONTWAIT, MSG_NOSIGNAL);
 			int *fds = (int *)CMSG_DATA(&ctl.h);
-			fds[0] = any_fd();
-			fds[1] = any_fd();
+			fds[0] = rights_fd();
+			fds[1] = rights_fd();
 			ctl.h.cmsg_len = CMSG_LEN(nfds * sizeof(int));
 			ctl.h.cmsg_level = SOL_SOCKET;
 			ctl.h.cmsg_type = SCM_RIGHTS;
@@ -811,6 +861,129 @@ static void step(long n)
 		}
 		break;
 	}
+	case 36: { /* the file system: open, mkdir, unlink, rmdir, rename */
+		const char *path = any_path();
+		long what = pick(6);
+		put_dec(n);
+		if (what <= 1) {
+			long flags = O_NONBLOCK | ONE_OF(O_RDONLY, O_WRONLY | O_CREAT, O_RDWR | O_CREAT, O_RDWR | O_TRUNC,
+							 O_WRONLY | O_APPEND | O_CREAT, O_RDWR | O_CREAT | O_EXCL, O_RDONLY | O_DIRECTORY);
+			put(" open(");
+			put(path);
+			put(", ");
+			put_dec(flags);
+			put(") = ");
+			put_dec(sys_openat(AT_FDCWD, path, flags, 0600));
+		} else if (what == 2) {
+			put(" mkdir(");
+			put(path);
+			put(") = ");
+			put_dec(sys_mkdirat(AT_FDCWD, path, 0700));
+		} else if (what == 3) {
+			put(" unlink(");
+			put(path);
+			put(") = ");
+			put_dec(sys_unlinkat(AT_FDCWD, path, 0));
+		} else if (what == 4) {
+			put(" rmdir(");
+			put(path);
+			put(") = ");
+			put_dec(sys_unlinkat(AT_FDCWD, path, AT_REMOVEDIR));
+		} else {
+			const char *to = any_path();
+			put(" rename(");
+			put(path);
+			put(", ");
+			put(to);
+			put(") = ");
+			put_dec(sys_renameat2(AT_FDCWD, path, AT_FDCWD, to, 0));
+		}
+		break;
+	}
+	case 37: { /* a file's offset and size: pread, pwrite, ftruncate, lseek */
+		long what = pick(4), off = ONE_OF(0, 100, 4096, 5000);
+		if (what == 0) {
+			long count = ONE_OF(1, 100, 5000);
+			put_call(n, "pread", 3, fd, count, off);
+			r = sys_pread64(fd, buf, count, off);
+			put_dec(r);
+			put_data(buf, r);
+		} else if (what == 1) {
+			long count = ONE_OF(1, 100, 5000);
+			fill(buf, count);
+			put_call(n, "pwrite", 3, fd, count, off);
+			r = sys_pwrite64(fd, buf, count, off);
+			put_dec(r);
+			if (r < count)
+				wcount -= count - (r > 0 ? r : 0);
+		} else if (what == 2) {
+			put_call(n, "ftruncate", 2, fd, off, 0);
+			put_dec(sys_ftruncate(fd, off));
+		} else {
+			long whence = ONE_OF(SEEK_SET, SEEK_CUR, 2 /* SEEK_END */, 9);
+			put_call(n, "lseek", 3, fd, off, whence);
+			put_dec(sys_lseek(fd, off, whence));
+		}
+		break;
+	}
+	case 38: { /* fstat and getdents64: what the kernel says of a file */
+		if (pick(2)) {
+			struct stat st;
+			memset(&st, 0, sizeof st);
+			put_call(n, "fstat", 1, fd, 0, 0);
+			r = sys_fstat(fd, &st);
+			put_dec(r);
+			if (r == 0) {
+				/* A directory's size and link count depend on the file
+				 * system, so they print for regular files only. */
+				put(" mode=");
+				put_hex(st.st_mode);
+				if ((st.st_mode & S_IFMT) == 0100000) {
+					put(" size=");
+					put_dec(st.st_size);
+					put(" nlink=");
+					put_dec(st.st_nlink);
+				}
+			}
+		} else {
+			/* The names, sorted: the order is the file system's. */
+			static char dents[4096];
+			const char *names[16];
+			int nn = 0;
+			put_call(n, "getdents64", 1, fd, 0, 0);
+			r = sys_getdents64(fd, dents, sizeof dents);
+			put_dec(r > 0 ? 1 : r);
+			for (long off = 0; r > 0 && off < r && nn < 16;) {
+				struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
+				names[nn++] = d->d_name;
+				off += d->d_reclen;
+			}
+			for (int i = 1; i < nn; i++)
+				for (int j = i; j > 0 && strcmp_(names[j], names[j - 1]) < 0; j--) {
+					const char *t = names[j];
+					names[j] = names[j - 1];
+					names[j - 1] = t;
+				}
+			for (int i = 0; i < nn; i++) {
+				put(" ");
+				put(names[i]);
+			}
+		}
+		break;
+	}
+	case 39: { /* rt_sigqueueinfo to itself, with a value */
+		long sig = any_sig(), value = pick(1000);
+		struct k_siginfo info;
+		memset(&info, 0, sizeof info);
+		info.si_signo = sig;
+		info.si_code = -1; /* SI_QUEUE */
+		info.si_pid = sys_getpid();
+		info.si_uid = 1000;
+		info.si_status = value; /* si_value shares the place */
+		put_call(n, "sigqueue self", 2, sig, value, 0);
+		put_dec(syscall3(138, sys_getpid(), sig, &info));
+		break;
+	}
 	}
 	put_handled();
 	flush();
@@ -832,7 +1005,7 @@ static void run(unsigned long seed)
 	}
 	sys_mq_unlink(mq_name("/sysdiff-0"));
 	sys_mq_unlink(mq_name("/sysdiff-1"));
-	sys_unlinkat(AT_FDCWD, FIFO, 0);
+	clean_files();
 }
 
 static long parse(const char *s)
@@ -849,7 +1022,7 @@ int main(int argc, char **argv)
 	no_core_dumps();
 	sys_mq_unlink(mq_name("/sysdiff-0"));
 	sys_mq_unlink(mq_name("/sysdiff-1"));
-	sys_unlinkat(AT_FDCWD, FIFO, 0);
+	clean_files();
 	for (long seed = first; seed < first + count; seed++) {
 		print("seed ");
 		print_dec(seed);
