@@ -33,6 +33,20 @@ type FileOps interface {
 	Release()
 }
 
+// anonInode is the inode of a file outside the name space, as Linux's
+// pseudo file systems keep one: pipefs for pipe(2), sockfs for a socket.
+// fstat shows it, fchmod changes its mode; its owner is the process that
+// made the file (its effective ids).
+type anonInode struct {
+	mode     uint32 // type and permission bits
+	uid, gid int
+}
+
+// newAnonInode is the inode of a file t makes now.
+func newAnonInode(t *Task, mode uint32) *anonInode {
+	return &anonInode{mode: mode, uid: t.EUID, gid: t.EGID}
+}
+
 // OpenFile is an open file description (open(2)): what descriptors made by
 // dup and fork share, with the status flags.
 type OpenFile struct {

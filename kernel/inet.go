@@ -138,8 +138,9 @@ func (k *Kernel) inetDeadline() (uint64, bool) {
 
 // inetFile is an IPv4 socket as an open file.
 type inetFile struct {
-	k *Kernel
-	s *inet.Socket
+	k   *Kernel
+	s   *inet.Socket
+	ino *anonInode
 
 	// lastBlocked and lastBlock are the last *inet.Blocked that blockOr
 	// turned into a sleep, and the sleep it made: the socket answers a

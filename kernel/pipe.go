@@ -24,7 +24,8 @@ type pipeEnd struct {
 	// blocked read allocates nothing; its reason is formatted only when
 	// the trace, inspect or a deadlock report reads it).
 	emptyBlock *blockError
-	name       string // "pipe#3", for a pipe(2) end (Name)
+	name       string     // "pipe#3", for a pipe(2) end (Name)
+	ino        *anonInode // a pipe(2)'s inode, the two ends' (a FIFO's is its node)
 }
 
 func (e *pipeEnd) Name() string {

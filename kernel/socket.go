@@ -44,8 +44,9 @@ func (k *Kernel) sockets() *socketTable {
 
 // socketFile is a socket as an open file.
 type socketFile struct {
-	k *Kernel
-	s *unix.Socket
+	k   *Kernel
+	s   *unix.Socket
+	ino *anonInode
 
 	// lastBlocked and lastBlock are the last *unix.Blocked that blockOr
 	// turned into a sleep, and the sleep it made: the socket answers every

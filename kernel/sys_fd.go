@@ -119,7 +119,7 @@ func sysFcntl(c *call) (int64, error) {
 // pipes and sockets know FIONREAD, the bytes waiting to be read, and
 // anything else on them is ENOTTY. FIONREAD on a regular file is its size
 // less the offset (do_vfs_ioctl), and so on a message queue's descriptor,
-// a regular file of /dev/mqueue whose size is always 80 bytes.
+// a regular file of /dev/mqueue of 80 bytes (unless ftruncate set another).
 func sysIoctl(c *call) (int64, error) {
 	f, err := c.file(int32(c.a[0]))
 	if err != nil {
@@ -151,7 +151,7 @@ func sysIoctl(c *call) (int64, error) {
 	case *fileHandle:
 		n = int(int64(len(ops.f.data)) - ops.off)
 	case *mqFile:
-		n = int(ops.size - ops.pos)
+		n = int(ops.q.Size - ops.pos)
 	case *commFile:
 		n = int(-ops.pos) // a file of /proc has the size 0
 	default:

@@ -152,7 +152,7 @@ func sysFtruncate(c *call) (int64, error) {
 		return 0, err
 	}
 	if mq, ok := f.ops.(*mqFile); ok && f.writable() {
-		mq.size = size // a regular file of the mqueue file system
+		mq.q.Size = size // a regular file of the mqueue file system
 		return 0, nil
 	}
 	h, ok := f.ops.(*fileHandle)
@@ -251,26 +251,71 @@ func (c *call) fdNode(fd int32) (*node, error) {
 // S_ISGID bit will be turned off, but this will not cause an error to be
 // returned."
 func (c *call) chmod(n *node, mode uint32) (int64, error) {
-	t := c.t
-	if t.EUID != n.uid && t.EUID != 0 {
-		return 0, abi.EPERM
+	bits, err := c.chmodBits(n.uid, n.gid, mode)
+	if err != nil {
+		return 0, err
 	}
-	mode &= 07777
-	if t.EUID != 0 && t.EGID != n.gid {
-		mode &^= abi.S_ISGID
-	}
-	n.mode = n.mode&abi.S_IFMT | mode
-	n.ctime = t.k.Now()
+	n.mode = n.mode&abi.S_IFMT | bits
+	n.ctime = c.t.k.Now()
 	return 0, nil
 }
 
-// fchmod(2): (fd, mode).
+// chmodBits is chmod's rule for a file owned by uid and gid: the
+// permission bits of mode the caller may set, or EPERM.
+func (c *call) chmodBits(uid, gid int, mode uint32) (uint32, error) {
+	t := c.t
+	if t.EUID != uid && t.EUID != 0 {
+		return 0, abi.EPERM
+	}
+	mode &= 07777
+	if t.EUID != 0 && t.EGID != gid {
+		mode &^= abi.S_ISGID
+	}
+	return mode, nil
+}
+
+// fchmod(2): (fd, mode). Files outside the name space have inodes too:
+// a pipe's or a socket's mode changes (fstat shows it), and a message
+// queue's, which its permission checks read; an epoll instance's
+// anonymous inode refuses (EOPNOTSUPP, anon_inode's setattr since Linux
+// 6.10).
 func sysFchmod(c *call) (int64, error) {
+	f, err := c.file(int32(c.a[0]))
+	if err != nil {
+		return 0, err
+	}
+	mode := uint32(c.a[1])
+	var ino *anonInode
+	switch ops := f.ops.(type) {
+	case *pipeEnd:
+		ino = ops.ino // nil for a FIFO, whose node is below
+	case *socketFile:
+		ino = ops.ino
+	case *inetFile:
+		ino = ops.ino
+	case *mqFile:
+		bits, err := c.chmodBits(ops.q.UID, ops.q.GID, mode)
+		if err != nil {
+			return 0, err
+		}
+		ops.q.Mode = int(bits)
+		return 0, nil
+	case *epollFile:
+		return 0, abi.EOPNOTSUPP
+	}
+	if ino != nil {
+		bits, err := c.chmodBits(ino.uid, ino.gid, mode)
+		if err != nil {
+			return 0, err
+		}
+		ino.mode = ino.mode&abi.S_IFMT | bits
+		return 0, nil
+	}
 	n, err := c.fdNode(int32(c.a[0]))
 	if err != nil {
 		return 0, err
 	}
-	return c.chmod(n, uint32(c.a[1]))
+	return c.chmod(n, mode)
 }
 
 // fchmodat(2): (dirfd, path, mode); the raw call has no flags.

@@ -40,11 +40,12 @@ func inetSocket(c *call, typ, flags int, protocol int32) (int64, error) {
 		return 0, abi.ESOCKTNOSUPPORT
 	}
 	k := c.t.k
-	return c.install(k.inetOpenFile(k.inetStack().NewSocket(typ), flags), flags)
+	return c.install(k.inetOpenFile(c.t, k.inetStack().NewSocket(typ), flags), flags)
 }
 
-func (k *Kernel) inetOpenFile(s *inet.Socket, flags int) *OpenFile {
-	return newOpenFile(&inetFile{k: k, s: s}, abi.O_RDWR|flags&abi.O_NONBLOCK)
+// inetOpenFile is socketOpenFile for an AF_INET socket.
+func (k *Kernel) inetOpenFile(t *Task, s *inet.Socket, flags int) *OpenFile {
+	return newOpenFile(&inetFile{k: k, s: s, ino: newAnonInode(t, abi.S_IFSOCK|0777)}, abi.O_RDWR|flags&abi.O_NONBLOCK)
 }
 
 // parseSockaddrIn reads a struct sockaddr_in: the family, the port (in
@@ -111,14 +112,11 @@ func inetAccept(c *call, f *inetFile, of *OpenFile, flags int) (int64, error) {
 	if f.s.Type != abi.SOCK_STREAM {
 		return 0, abi.EOPNOTSUPP
 	}
-	if len(c.t.Files.Open()) >= c.t.Files.Limit() {
-		return 0, abi.EMFILE
-	}
-	ns, err := f.s.Accept()
+	ns, err := f.s.Accept() // doAccept made sure a descriptor is free
 	if err != nil {
 		return 0, f.blockOr(err, of.nonblock())
 	}
-	nf := c.t.k.inetOpenFile(ns, flags)
+	nf := c.t.k.inetOpenFile(c.t, ns, flags)
 	fd, ok := c.t.Files.Install(nf, 0, flags&abi.SOCK_CLOEXEC != 0)
 	if !ok {
 		nf.discard()

@@ -38,17 +38,10 @@ type mqFile struct {
 	k    *Kernel
 	q    *mqueue.Queue
 	pos  int64  // read(2) offset in the status line (lseek moves it)
-	size int64  // the size the file claims: mqFileSize, or what ftruncate set
 	name string // "mqueue /" and the queue's name, made once: the trace asks at every call
 }
 
 func (f *mqFile) Name() string { return f.name }
-
-// mqFileSize is the size a queue's file claims, whatever its status line
-// holds: Linux's FILENT_SIZE (ipc/mqueue.c). fstat, FIONREAD and
-// lseek(SEEK_END) show it; ftruncate of a descriptor open for writing
-// changes it (the inode's size, which nothing else reads).
-const mqFileSize = 80
 
 // Read returns the queue's status line, as reading a file of /dev/mqueue
 // does: "QSIZE:129 NOTIFY:2 SIGNO:0 NOTIFY_PID:8260" - mq_overview(7).
@@ -67,10 +60,11 @@ func (f *mqFile) readAt(dst []byte, off int64) int {
 	return copy(dst, line[off:])
 }
 
-// seek: the queue's file keeps an offset as any file does (default_llseek),
-// its size the 80 bytes it claims.
+// seek: the queue's file keeps an offset as any file does (default_llseek);
+// its size is the 80 bytes it claims (mqueue.FileSize), or what ftruncate
+// set.
 func (f *mqFile) seek(off int64, whence int32) (int64, error) {
-	return seekWithin(&f.pos, f.size, off, whence)
+	return seekWithin(&f.pos, f.q.Size, off, whence)
 }
 
 // Write: the queue's file has no write operation (EINVAL).
@@ -139,6 +133,17 @@ func sysMqOpen(c *call) (int64, error) {
 		}
 		attr = &mqueue.Attr{MaxMsg: int64(binary.LittleEndian.Uint64(b[8:])), MsgSize: int64(binary.LittleEndian.Uint64(b[16:]))}
 	}
+	// do_mq_open copies the name in, then takes the descriptor, and only
+	// then looks the name up: EMFILE comes before the name's and the
+	// queue's own errors.
+	switch _, ok, err := t.AS.ReadString(c.a[0], 4095); {
+	case err != nil:
+		return 0, abi.EFAULT
+	case !ok:
+		return 0, abi.ENAMETOOLONG
+	case !t.Files.Free():
+		return 0, abi.EMFILE
+	}
 	name, err := mqName(c, c.a[0])
 	if err != nil {
 		return 0, err
@@ -148,7 +153,7 @@ func sysMqOpen(c *call) (int64, error) {
 		return 0, err
 	}
 	q.Open()
-	f := newOpenFile(&mqFile{k: k, q: q, name: "mqueue /" + q.Name, size: mqFileSize}, oflag&(abi.O_ACCMODE|abi.O_NONBLOCK))
+	f := newOpenFile(&mqFile{k: k, q: q, name: "mqueue /" + q.Name}, oflag&(abi.O_ACCMODE|abi.O_NONBLOCK))
 	// do_mq_open: get_unused_fd_flags(O_CLOEXEC) - the descriptor is always
 	// close-on-exec.
 	fd, ok := t.Files.Install(f, 0, true)

@@ -31,6 +31,15 @@ func sysOpenat(c *call) (int64, error) {
 		// flags" - open(2), since Linux 6.4 (build_open_flags).
 		return 0, abi.EINVAL
 	}
+	// do_sys_openat2 takes a descriptor before it looks the path up:
+	// with none free, EMFILE whatever the path. (Its getname comes
+	// first, so a bad pointer is still EFAULT.)
+	if !c.t.Files.Free() {
+		if _, _, err := c.t.AS.ReadString(c.a[1], pathMax-1); err != nil {
+			return 0, abi.EFAULT
+		}
+		return 0, abi.EMFILE
+	}
 	r, err := c.resolve(int32(c.a[0]), c.a[1])
 	if err != nil {
 		return 0, err

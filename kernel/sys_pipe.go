@@ -21,7 +21,8 @@ func sysPipe2(c *call) (int64, error) {
 	p := k.newPipe()
 	p.OpenReader()
 	p.OpenWriter()
-	rd := newOpenFile(&pipeEnd{k: k, p: p, reads: true}, abi.O_RDONLY|flags&abi.O_NONBLOCK)
-	wr := newOpenFile(&pipeEnd{k: k, p: p, writes: true}, abi.O_WRONLY|flags&abi.O_NONBLOCK)
+	ino := newAnonInode(c.t, abi.S_IFIFO|0600)
+	rd := newOpenFile(&pipeEnd{k: k, p: p, reads: true, ino: ino}, abi.O_RDONLY|flags&abi.O_NONBLOCK)
+	wr := newOpenFile(&pipeEnd{k: k, p: p, writes: true, ino: ino}, abi.O_WRONLY|flags&abi.O_NONBLOCK)
 	return c.installPair(rd, wr, flags&abi.O_CLOEXEC != 0, c.a[0])
 }

@@ -80,8 +80,11 @@ func checkSocketArgs(domain int32, typ uint64, protocol int32, pair bool) (int, 
 	return t, flags, nil
 }
 
-func (k *Kernel) socketOpenFile(s *unix.Socket, flags int) *OpenFile {
-	return newOpenFile(&socketFile{k: k, s: s}, abi.O_RDWR|flags&abi.O_NONBLOCK)
+// socketOpenFile makes the open file of socket s, which t made (socket,
+// socketpair) or accepted: sock_alloc gives its inode t's ids and mode
+// S_IFSOCK|0777.
+func (k *Kernel) socketOpenFile(t *Task, s *unix.Socket, flags int) *OpenFile {
+	return newOpenFile(&socketFile{k: k, s: s, ino: newAnonInode(t, abi.S_IFSOCK|0777)}, abi.O_RDWR|flags&abi.O_NONBLOCK)
 }
 
 // socket(2): (domain, type, protocol).
@@ -98,7 +101,7 @@ func sysSocket(c *call) (int64, error) {
 		return 0, err
 	}
 	k := c.t.k
-	return c.install(k.socketOpenFile(k.sockets().net.New(typ), flags), flags)
+	return c.install(k.socketOpenFile(c.t, k.sockets().net.New(typ), flags), flags)
 }
 
 // socketpair(2): (domain, type, protocol, sv).
@@ -109,7 +112,7 @@ func sysSocketpair(c *call) (int64, error) {
 	}
 	k, t := c.t.k, c.t
 	a, b := k.sockets().net.Pair(typ, peerCredOf(t))
-	fa, fb := k.socketOpenFile(a, flags), k.socketOpenFile(b, flags)
+	fa, fb := k.socketOpenFile(c.t, a, flags), k.socketOpenFile(c.t, b, flags)
 	return c.installPair(fa, fb, flags&abi.SOCK_CLOEXEC != 0, c.a[3])
 }
 
@@ -171,6 +174,15 @@ func doAccept(c *call, flags int) (int64, error) {
 	if flags&^(abi.SOCK_NONBLOCK|abi.SOCK_CLOEXEC) != 0 {
 		return 0, abi.EINVAL
 	}
+	// __sys_accept4_file takes the new descriptor before it asks the file
+	// anything: with none free below the limit, EMFILE even for a file
+	// that is no socket (ENOTSOCK) or no listener (EINVAL).
+	if _, err := c.file(int32(c.a[0])); err != nil {
+		return 0, err
+	}
+	if !c.t.Files.Free() {
+		return 0, abi.EMFILE
+	}
 	if f, of := c.inetOf(int32(c.a[0])); f != nil {
 		return inetAccept(c, f, of, flags)
 	}
@@ -178,14 +190,11 @@ func doAccept(c *call, flags int) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if len(c.t.Files.Open()) >= c.t.Files.Limit() {
-		return 0, abi.EMFILE // get_unused_fd_flags comes before the accept
-	}
 	conn, err := sf.s.Accept()
 	if err != nil {
 		return 0, sf.blockOr(err, f.nonblock())
 	}
-	nf := c.t.k.socketOpenFile(conn, flags)
+	nf := c.t.k.socketOpenFile(c.t, conn, flags)
 	fd, ok := c.t.Files.Install(nf, 0, flags&abi.SOCK_CLOEXEC != 0)
 	if !ok {
 		nf.discard()

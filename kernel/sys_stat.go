@@ -69,13 +69,12 @@ func nodeStat(n *node) kstat {
 }
 
 // fileStat describes an open file. Files outside the name space show
-// what Linux's pseudo file systems show: a pipe S_IFIFO|0600, a socket
-// S_IFSOCK|0777, the terminal S_IFCHR|0620 as /dev/pts/0 (136:0), a
-// message queue the regular file of the mqueue file system (its mode and
-// owner, 80 bytes), an epoll descriptor an anonymous inode of mode 0600 and
-// no type.
-// Their owner is shown as root and their times as the boot: the kernel
-// does not record them.
+// what Linux's pseudo file systems show: a pipe S_IFIFO|0600 and a socket
+// S_IFSOCK|0777, owned by the process that made them (as fchmod left
+// them), the terminal S_IFCHR|0620 as /dev/pts/0 (136:0), a message queue
+// the regular file of the mqueue file system (its mode and owner, 80
+// bytes), an epoll descriptor an anonymous inode of mode 0600 and no type.
+// Their times are the boot's: the kernel does not record them.
 func fileStat(f *OpenFile) kstat {
 	switch ops := f.ops.(type) {
 	case *fileHandle:
@@ -90,18 +89,18 @@ func fileStat(f *OpenFile) kstat {
 		if ops.fifo != nil {
 			return nodeStat(ops.fifo.n)
 		}
-		return kstat{dev: pipefsDev, ino: uint64(ops.p.ID), mode: abi.S_IFIFO | 0600, nlink: 1}
+		return kstat{dev: pipefsDev, ino: uint64(ops.p.ID), mode: ops.ino.mode, nlink: 1, uid: ops.ino.uid, gid: ops.ino.gid}
 	case *socketFile:
-		return kstat{dev: sockfsDev, ino: uint64(ops.s.ID), mode: abi.S_IFSOCK | 0777, nlink: 1}
+		return kstat{dev: sockfsDev, ino: uint64(ops.s.ID), mode: ops.ino.mode, nlink: 1, uid: ops.ino.uid, gid: ops.ino.gid}
 	case *inetFile:
-		return kstat{dev: sockfsDev, ino: uint64(1<<20 + ops.s.ID), mode: abi.S_IFSOCK | 0777, nlink: 1}
+		return kstat{dev: sockfsDev, ino: uint64(1<<20 + ops.s.ID), mode: ops.ino.mode, nlink: 1, uid: ops.ino.uid, gid: ops.ino.gid}
 	case *Terminal:
 		return kstat{dev: devptsDev, ino: 3, mode: abi.S_IFCHR | 0620, nlink: 1, rdev: makedev(136, 0)}
 	case *hostFile:
 		return kstat{dev: pipefsDev, mode: abi.S_IFIFO | 0600, nlink: 1}
 	case *mqFile:
-		st := kstat{dev: mqueueDev, mode: abi.S_IFREG | uint32(ops.q.Mode&0o777), nlink: 1,
-			uid: ops.q.UID, gid: ops.q.GID, size: ops.size}
+		st := kstat{dev: mqueueDev, mode: abi.S_IFREG | uint32(ops.q.Mode&0o7777), nlink: 1,
+			uid: ops.q.UID, gid: ops.q.GID, size: ops.q.Size}
 		if ops.q.Unlinked() {
 			st.nlink = 0 // mq_unlink removed its name
 		}

@@ -63,6 +63,17 @@ func (t *FDTable) Install(f FileRef, min int, cloexec bool) (fd int, ok bool) {
 	return -1, false
 }
 
+// Free reports whether a descriptor below the limit is free, as Install
+// would find one.
+func (t *FDTable) Free() bool {
+	for fd := range t.Limit() {
+		if fd >= len(t.fds) || t.fds[fd].File == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // InstallAt puts f at descriptor fd, closing what was there (dup2/dup3).
 //
 // Preconditions: 0 <= fd < Limit().

@@ -78,6 +78,10 @@ type Notification struct {
 	Value  uint64 // sigev_value
 }
 
+// FileSize is the size a queue's file claims, whatever its status line
+// holds: Linux's FILENT_SIZE (ipc/mqueue.c).
+const FileSize = 80
+
 // Queue is one queue (Linux's struct mqueue_inode_info).
 type Queue struct {
 	Name    string // without the leading slash, as the raw syscalls take it
@@ -86,7 +90,8 @@ type Queue struct {
 	CurMsgs int    // mq_curmsgs: messages in the list
 	UID     int    // owner
 	GID     int
-	Mode    int // permission bits
+	Mode    int   // permission bits (fchmod may add set-user-ID and the like)
+	Size    int64 // the size its file claims: FileSize, or what ftruncate set
 
 	head *Message // the list: highest priority first, oldest first within one
 	sent uint64   // messages accepted, into the list or handed to a receiver (Seq)

@@ -87,7 +87,7 @@ func (ns *Namespace) Open(name string, oflag, mode int, attr *Attr, c Creator) (
 	if oflag&abi.O_CREAT == 0 {
 		return nil, abi.ENOENT
 	}
-	q := &Queue{Name: name, MaxMsg: MsgDefault, MsgSize: MsgSizeDefault, UID: c.UID, GID: c.GID, Mode: mode & 0777}
+	q := &Queue{Name: name, MaxMsg: MsgDefault, MsgSize: MsgSizeDefault, UID: c.UID, GID: c.GID, Mode: mode & 0777, Size: FileSize}
 	if attr != nil {
 		if attr.MaxMsg <= 0 || attr.MsgSize <= 0 {
 			return nil, abi.EINVAL
