@@ -253,7 +253,7 @@ static void put_call(long step, const char *name, long nargs, long a, long b, lo
 static void step(long n)
 {
 	long fd = any_fd(), r;
-	switch (pick(40)) {
+	switch (pick(44)) {
 	case 0:
 	case 1: { /* pipe2 */
 		int fds[2] = { -1, -1 };
@@ -982,6 +982,94 @@ static void step(long n)
 		info.si_status = value; /* si_value shares the place */
 		put_call(n, "sigqueue self", 2, sig, value, 0);
 		put_dec(syscall3(138, sys_getpid(), sig, &info));
+		break;
+	}
+	case 40: { /* fork: the grandchild makes a few calls of its own and exits */
+		long calls = 1 + pick(6), code = pick(4);
+		put_call(n, "fork", 2, calls, code, 0);
+		long pid = sys_fork();
+		if (pid == 0) {
+			put("child");
+			flush();
+			for (long i = 0; i < calls; i++) {
+				put("  ");
+				step(n * 100 + i);
+			}
+			sys_exit_group(code);
+		}
+		int st = 0;
+		r = sys_wait4(pid, &st, 0, 0);
+		put(r == pid ? "reaped" : "not reaped");
+		put(" status=");
+		put_hex(st);
+		break;
+	}
+	case 41: { /* umask, fchmod */
+		if (pick(2)) {
+			long mask = ONE_OF(0, 022, 077, 0777);
+			put_call(n, "umask", 1, mask, 0, 0);
+			put_dec(sys_umask(mask));
+		} else {
+			long mode = ONE_OF(0, 0400, 0200, 0600, 04755);
+			put_call(n, "fchmod", 2, fd, mode, 0);
+			put_dec(sys_fchmod(fd, mode));
+		}
+		break;
+	}
+	case 42: { /* the limit on descriptors */
+		struct rlimit64 lim = { (unsigned long)ONE_OF(4, 8, 12, 16, 1024), 1024 }, old;
+		put_call(n, "setrlimit NOFILE", 1, lim.cur, 0, 0);
+		put_dec(sys_prlimit64(0, RLIMIT_NOFILE, &lim, &old));
+		break;
+	}
+	case 43: { /* names: getsockname, getpeername; sendto and recvfrom with one */
+		struct sockaddr_un a;
+		int alen = sizeof a;
+		long what = pick(4);
+		memset(&a, 0, sizeof a);
+		if (what <= 1) {
+			put_call(n, what ? "getpeername" : "getsockname", 1, fd, 0, 0);
+			r = what ? sys_getpeername(fd, &a, &alen) : sys_getsockname(fd, &a, &alen);
+			put_dec(r);
+			if (r == 0) {
+				put(" len=");
+				put_dec(alen);
+				/* An autobound name is random on Linux: only its length prints. */
+				if (alen > 2 && a.sun_path[0] != 0) {
+					put(" ");
+					put(a.sun_path);
+				} else if (alen > 2 && alen != 8) {
+					put(" @");
+					put(a.sun_path + 1);
+				}
+			}
+		} else if (what == 2) {
+			long which, count = ONE_OF(1, 100, 5000);
+			any_addr(&a, &r, &which);
+			fill(buf, count);
+			put_call(n, "sendto", 3, fd, count, which);
+			long ret = sys_sendto(fd, buf, count, MSG_DONTWAIT, &a, r);
+			put_dec(ret);
+			if (ret < count)
+				wcount -= count - (ret > 0 ? ret : 0);
+		} else {
+			long count = ONE_OF(1, 100, 5000);
+			put_call(n, "recvfrom", 2, fd, count, 0);
+			r = sys_recvfrom(fd, buf, count, MSG_DONTWAIT, &a, &alen);
+			put_dec(r);
+			put_data(buf, r);
+			if (r >= 0) {
+				put(" from len=");
+				put_dec(alen);
+				if (alen > 2 && a.sun_path[0] != 0) {
+					put(" ");
+					put(a.sun_path);
+				} else if (alen > 2 && alen != 8) {
+					put(" @");
+					put(a.sun_path + 1);
+				}
+			}
+		}
 		break;
 	}
 	}
