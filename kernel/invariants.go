@@ -603,6 +603,9 @@ func (c *checker) pipes() error {
 		case p.Readers() == 0 && p.Writers() == 0:
 			return c.fail("pipes", "pipe#%d has no end open but is still in the kernel's list", p.ID)
 		}
+		if err := p.CheckSlots(); err != nil {
+			return c.fail("pipes", "pipe#%d: %v", p.ID, err)
+		}
 		if err := c.waiters(fmt.Sprintf("pipe#%d", p.ID), &p.Queue); err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ package pipe
 
 import (
 	"errors"
+	"fmt"
 
 	"ipcsim/abi"
 	"ipcsim/sched"
@@ -115,6 +116,26 @@ func (p *Pipe) Buffers(f func(slot, off, unread int)) {
 	for i, b := range p.bufs {
 		f((p.tail+i)%p.slots, b.off, len(b.data)-b.off)
 	}
+}
+
+// CheckSlots verifies the ring: at most as many buffers as slots, each
+// holding unread bytes within a page, the tail a slot, and Len their sum.
+// It is for the kernel's invariant checks.
+func (p *Pipe) CheckSlots() error {
+	if len(p.bufs) > p.slots || p.tail < 0 || p.tail >= p.slots {
+		return fmt.Errorf("%d buffers in %d slots, tail %d", len(p.bufs), p.slots, p.tail)
+	}
+	sum := 0
+	for i, b := range p.bufs {
+		if b.off >= len(b.data) || len(b.data) > pageSize {
+			return fmt.Errorf("buffer %d reads at %d of %d bytes (a page is %d)", i, b.off, len(b.data), pageSize)
+		}
+		sum += len(b.data) - b.off
+	}
+	if sum != p.len {
+		return fmt.Errorf("the buffers hold %d unread bytes, Len says %d", sum, p.len)
+	}
+	return nil
 }
 
 // Transferred returns the bytes ever written into the pipe and ever read

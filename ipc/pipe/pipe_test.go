@@ -211,3 +211,15 @@ func TestTailMovesSlotBySlot(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []buf{{1, 0, 4096}, {2, 0, 904}}, buffers(), "a page, then the rest in the next slot")
 }
+
+func TestCheckSlots(t *testing.T) {
+	p := open(t)
+	_, err := write(p, make([]byte, 5000))
+	require.NoError(t, err)
+	require.NoError(t, p.CheckSlots())
+	p.len++
+	require.Error(t, p.CheckSlots(), "Len not the buffers' sum")
+	p.len--
+	p.bufs[1].off = len(p.bufs[1].data)
+	require.Error(t, p.CheckSlots(), "an empty buffer left in its slot")
+}
