@@ -70,14 +70,7 @@ if [ ! -f "$dir/busybox" ] || [ "$(sha "$dir/busybox")" != "$BIN_SHA256" ]; then
 fi
 
 # 3. shell commands, recorded twice
-clean_run() { # CMD... with fds > 2 closed and ulimit -n 1024
-	local fd
-	for fd in $(ls /proc/$BASHPID/fd); do
-		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
-	done
-	ulimit -n 1024
-	"$@"
-}
+. "$root/scripts/clean-run.sh" # clean_run CMD...: fds > 2 closed, ulimit -n 1024
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$dir"

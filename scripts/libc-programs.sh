@@ -119,14 +119,7 @@ while read -r name libcs; do
 done < programs.txt
 
 # 4. record, twice
-clean_run() { # CMD... with fds > 2 closed and ulimit -n 1024
-	local fd
-	for fd in $(ls /proc/$BASHPID/fd); do
-		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
-	done
-	ulimit -n 1024
-	"$@"
-}
+. "$root/scripts/clean-run.sh" # clean_run CMD...: fds > 2 closed, ulimit -n 1024
 # A program that execve(2)s (threads_process execs /proc/self/exe from a
 # thread) needs binfmt_misc to hand the RISC-V ELF to qemu-riscv64: qemu-user
 # passes execve to the host kernel, which says ENOEXEC otherwise. As in

@@ -82,14 +82,7 @@ done < programs.txt
 # Each program starts as ipcsim starts it: fds 0, 1, 2 only (descriptors the
 # caller of this script leaked are closed: the programs count on the lowest
 # free fd being 3) and RLIMIT_NOFILE 1024 (EMFILE, poll's nfds limit).
-clean_run() { # CMD... with fds > 2 closed and ulimit -n 1024
-	local fd
-	for fd in $(ls /proc/$BASHPID/fd); do
-		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
-	done
-	ulimit -n 1024
-	"$@"
-}
+. "$root/scripts/clean-run.sh" # clean_run CMD...: fds > 2 closed, ulimit -n 1024
 # A program that execve(2)s another program of the set (bin/NAME is a RISC-V
 # ELF) needs binfmt_misc to hand RISC-V ELFs to qemu-riscv64; qemu-user itself
 # passes execve to the host kernel, which says ENOEXEC otherwise. Debian's

@@ -35,14 +35,7 @@ if [ -z "$bin" ]; then
 	bin=$tmp/ipcsim
 	(cd "$root" && go build -o "$bin" ./cmd/ipcsim)
 fi
-clean_run() { # CMD... with fds > 2 closed and ulimit -n 1024
-	local fd
-	for fd in $(ls /proc/$BASHPID/fd); do
-		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
-	done
-	ulimit -n 1024
-	"$@"
-}
+. "$root/scripts/clean-run.sh" # clean_run CMD...: fds > 2 closed, ulimit -n 1024
 (clean_run env -i qemu-riscv64 "$prog" "$first" "$count" </dev/null) >"$tmp/linux.out"
 "$bin" exec "$prog" "$first" "$count" </dev/null >"$tmp/ipcsim.out"
 python3 - "$tmp/linux.out" "$tmp/ipcsim.out" <<'EOF'

@@ -232,6 +232,34 @@ static void any_addr(struct sockaddr_un *a, long *len, long *which)
 struct msgbuf { long type; unsigned char text[9000]; };
 static struct msgbuf msg;
 
+/* " [3 4]" after a pipe2 or socketpair that returned r = 0 */
+static void put_pair(long r, const int fds[2])
+{
+	put_dec(r);
+	if (r == 0) {
+		put(" [");
+		put_dec(fds[0]);
+		put(" ");
+		put_dec(fds[1]);
+		put("]");
+	}
+}
+
+/* A socket address's length, then its path or @name. An autobound name is
+ * random on Linux (a NUL and 5 hex digits, length 8): only its length
+ * prints. */
+static void put_name(const struct sockaddr_un *a, int alen)
+{
+	put_dec(alen);
+	if (alen > 2 && a->sun_path[0] != 0) {
+		put(" ");
+		put(a->sun_path);
+	} else if (alen > 2 && alen != 8) {
+		put(" @");
+		put(a->sun_path + 1);
+	}
+}
+
 /* ---- the calls ---- */
 
 /* put_call starts a line: "step name(a, b, c) = " */
@@ -259,30 +287,14 @@ static void step(long n)
 		int fds[2] = { -1, -1 };
 		long flags = ONE_OF(O_NONBLOCK, O_NONBLOCK, O_NONBLOCK | O_CLOEXEC, O_NONBLOCK | 1);
 		put_call(n, "pipe2", 1, flags, 0, 0);
-		r = sys_pipe2(fds, flags);
-		put_dec(r);
-		if (r == 0) {
-			put(" [");
-			put_dec(fds[0]);
-			put(" ");
-			put_dec(fds[1]);
-			put("]");
-		}
+		put_pair(sys_pipe2(fds, flags), fds);
 		break;
 	}
 	case 2: { /* socketpair */
 		int fds[2] = { -1, -1 };
 		long type = ONE_OF(SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET) | SOCK_NONBLOCK;
 		put_call(n, "socketpair", 1, type, 0, 0);
-		r = sys_socketpair(AF_UNIX, type, 0, fds);
-		put_dec(r);
-		if (r == 0) {
-			put(" [");
-			put_dec(fds[0]);
-			put(" ");
-			put_dec(fds[1]);
-			put("]");
-		}
+		put_pair(sys_socketpair(AF_UNIX, type, 0, fds), fds);
 		break;
 	}
 	case 3: /* close */
@@ -1033,15 +1045,7 @@ static void step(long n)
 			put_dec(r);
 			if (r == 0) {
 				put(" len=");
-				put_dec(alen);
-				/* An autobound name is random on Linux: only its length prints. */
-				if (alen > 2 && a.sun_path[0] != 0) {
-					put(" ");
-					put(a.sun_path);
-				} else if (alen > 2 && alen != 8) {
-					put(" @");
-					put(a.sun_path + 1);
-				}
+				put_name(&a, alen);
 			}
 		} else if (what == 2) {
 			long which, count = ONE_OF(1, 100, 5000);
@@ -1060,14 +1064,7 @@ static void step(long n)
 			put_data(buf, r);
 			if (r >= 0) {
 				put(" from len=");
-				put_dec(alen);
-				if (alen > 2 && a.sun_path[0] != 0) {
-					put(" ");
-					put(a.sun_path);
-				} else if (alen > 2 && alen != 8) {
-					put(" @");
-					put(a.sun_path + 1);
-				}
+				put_name(&a, alen);
 			}
 		}
 		break;

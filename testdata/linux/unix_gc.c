@@ -15,44 +15,49 @@
  */
 #include "rt/rt.h"
 
+/* One byte of data and room for one descriptor: what send_fd and recv_fd
+ * pass. */
+struct one_fd {
+	struct msghdr m;
+	struct iovec iov;
+	char byte;
+	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } ctl;
+};
+
+static void one_fd_init(struct one_fd *o)
+{
+	memset(o, 0, sizeof *o);
+	o->byte = 'x';
+	o->iov.iov_base = &o->byte;
+	o->iov.iov_len = 1;
+	o->m.msg_iov = &o->iov;
+	o->m.msg_iovlen = 1;
+	o->m.msg_control = &o->ctl;
+	o->m.msg_controllen = sizeof o->ctl;
+}
+
 /* Send fd over sock with one byte of data. */
 static long send_fd(int sock, int fd)
 {
-	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } ctl;
-	char byte = 'x';
-	struct iovec iov = { &byte, 1 };
-	struct msghdr m;
-	memset(&m, 0, sizeof m);
-	memset(&ctl, 0, sizeof ctl);
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = &ctl;
-	m.msg_controllen = sizeof ctl;
-	ctl.h.cmsg_len = CMSG_LEN(sizeof(int));
-	ctl.h.cmsg_level = SOL_SOCKET;
-	ctl.h.cmsg_type = SCM_RIGHTS;
-	*(int *)CMSG_DATA(&ctl.h) = fd;
-	return sys_sendmsg(sock, &m, 0);
+	struct one_fd o;
+	one_fd_init(&o);
+	o.ctl.h.cmsg_len = CMSG_LEN(sizeof(int));
+	o.ctl.h.cmsg_level = SOL_SOCKET;
+	o.ctl.h.cmsg_type = SCM_RIGHTS;
+	*(int *)CMSG_DATA(&o.ctl.h) = fd;
+	return sys_sendmsg(sock, &o.m, 0);
 }
 
 /* Receive one byte and a descriptor from sock; returns the descriptor, or
  * the error. */
 static long recv_fd(int sock)
 {
-	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } ctl;
-	char byte;
-	struct iovec iov = { &byte, 1 };
-	struct msghdr m;
-	memset(&m, 0, sizeof m);
-	memset(&ctl, 0, sizeof ctl);
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = &ctl;
-	m.msg_controllen = sizeof ctl;
-	long r = sys_recvmsg(sock, &m, MSG_DONTWAIT);
+	struct one_fd o;
+	one_fd_init(&o);
+	long r = sys_recvmsg(sock, &o.m, MSG_DONTWAIT);
 	if (r < 0)
 		return r;
-	return *(int *)CMSG_DATA(&ctl.h);
+	return *(int *)CMSG_DATA(&o.ctl.h);
 }
 
 static long bind_name(int fd, const char *name)
