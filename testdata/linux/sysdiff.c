@@ -1,22 +1,22 @@
 /*
- * sysdiff FIRST COUNT: random runs of non-blocking IPC system calls, to compare
- * ipcsim with Linux call by call.
+ * sysdiff FIRST COUNT: random runs of IPC system calls, to compare ipcsim
+ * with Linux call by call (testdata/linux/README.md, "sysdiff";
+ * scripts/sysdiff.sh).
  *
  * For each seed from FIRST to FIRST+COUNT-1, a child process makes OPS calls
- * chosen by a xorshift generator started from the seed: pipes, socketpairs,
- * dup, dup3, fcntl, read, write, send, recv, shutdown, ppoll with a zero
- * timeout, FIONREAD, SysV message queues, POSIX message queues, and signals
- * (masks, dispositions, kill of itself, sigpending, sigtimedwait with a zero
- * timeout). Every call is non-blocking (every file is opened O_NONBLOCK and
- * F_SETFL keeps it; IPC_NOWAIT; zero timeouts) and the child is alone, so
- * what the kernel answers depends on the calls only, never on timing.
+ * chosen by a xorshift generator started from the seed: pipes, sockets,
+ * descriptors, files, SysV and POSIX IPC, signals, fork (the cases of step
+ * below). Every call is non-blocking (every file is opened O_NONBLOCK and
+ * F_SETFL keeps it; IPC_NOWAIT; zero timeouts), but for the interrupted ones,
+ * which block until a timer's signal, and the child is alone, so what the
+ * kernel answers depends on the calls only, never on timing.
  *
  * Each call prints one line: the seed's step, the call and its arguments, and
  * the result (a negative result is -errno). A read prints what it read as a
- * length and a checksum, since every byte written is numbered. The child
- * writes its lines to fd 100 (a dup of stdout), and its calls use fds 3..15,
- * so no call can close or replace the output. The parent prints how each
- * child ended.
+ * checksum, since every byte written is numbered. The child writes its lines
+ * to fd 100 (a dup of stdout), and its calls use fds 3..15, so no call can
+ * close or replace the output. The parent prints how each child ended, and
+ * removes what it left.
  */
 #include "rt/rt.h"
 
@@ -300,10 +300,196 @@ static void put_call(long step, const char *name, long nargs, long a, long b, lo
 	put(") = ");
 }
 
+/* ---- a blocking call that a signal interrupts ----
+ *
+ * The only blocking calls: each waits for something no process will do,
+ * until SIGALRM comes (setitimer, 50 ms: long enough that the call is
+ * asleep by then on any host). Its handler does that something (writes the
+ * byte the read waits for, posts the semaphore...), so a call that the
+ * kernel restarts after the handler then finishes, and one that it does
+ * not returns EINTR: signal(7), "Interruption of system calls and library
+ * functions by signal handlers", with SA_RESTART or without. */
+static int alarm_fds[2] = { -1, -1 };
+static long alarm_kind, alarm_id = -1;
+static volatile int alarm_handled;
+
+enum { A_READ, A_WRITE, A_RECV, A_MSGRCV, A_SEMOP, A_MQ, A_PPOLL, A_PSELECT, A_EPOLL, A_SUSPEND, A_NANOSLEEP, A_COUNT };
+static const char *alarm_names[] = { "read", "write", "recv", "msgrcv", "semop", "mq_receive", "ppoll",
+				      "pselect6", "epoll_pwait", "sigsuspend", "nanosleep" };
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarm_handled++;
+	switch (alarm_kind) {
+	case A_READ:
+	case A_PPOLL:
+	case A_PSELECT:
+	case A_EPOLL:
+		sys_write(alarm_fds[1], "!", 1);
+		break;
+	case A_WRITE:
+		sys_read(alarm_fds[0], buf + 100000, 4096);
+		break;
+	case A_RECV:
+		sys_write(alarm_fds[1], "!", 1);
+		break;
+	case A_MSGRCV: {
+		struct msgbuf m = { 7, { '!' } };
+		sys_msgsnd(alarm_id, &m, 1, 0);
+		break;
+	}
+	case A_SEMOP: {
+		struct sembuf b = { 0, 1, 0 };
+		sys_semop(alarm_id, &b, 1);
+		break;
+	}
+	case A_MQ:
+		sys_mq_timedsend(alarm_fds[1], "!", 1, 0, 0);
+		break;
+	}
+}
+
+static void interrupted(long n)
+{
+	long kind = pick(A_COUNT), restart = pick(2), r = 0;
+	struct k_sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.handler = (void *)on_alarm;
+	sa.flags = restart ? SA_RESTART : 0;
+	sys_rt_sigaction(SIGALRM, &sa, 0);
+	alarm_kind = kind;
+	alarm_handled = 0;
+	put_dec(n);
+	put(" ");
+	put(alarm_names[kind]);
+	put(restart ? " interrupted, SA_RESTART = " : " interrupted = ");
+	/* What the call waits on: made here, blocking, and gone after. */
+	int fds[2] = { -1, -1 };
+	static struct msgbuf m;
+	switch (kind) {
+	case A_READ:
+	case A_PPOLL:
+	case A_PSELECT:
+	case A_EPOLL:
+	case A_WRITE:
+		sys_pipe2(fds, 0);
+		if (kind == A_WRITE) { /* fill it: 16 pages */
+			fill(buf, 65536);
+			wcount -= 65536;
+			sys_write(fds[1], buf, 65536);
+		}
+		break;
+	case A_RECV:
+		sys_socketpair(AF_UNIX, SOCK_STREAM, 0, fds);
+		break;
+	case A_MSGRCV:
+		alarm_id = sys_msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+		made_one(MSG, alarm_id);
+		break;
+	case A_SEMOP:
+		alarm_id = sys_semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+		made_one(SEM, alarm_id);
+		break;
+	case A_MQ: {
+		struct mq_attr a = { 0, 4, 16, 0, { 0 } };
+		fds[0] = fds[1] = sys_mq_open(mq_name("/sysdiff-alarm"), O_RDWR | O_CREAT, 0600, &a);
+		sys_mq_unlink(mq_name("/sysdiff-alarm"));
+		break;
+	}
+	}
+	alarm_fds[0] = fds[0];
+	alarm_fds[1] = fds[1];
+	struct itimerval it = { { 0, 0 }, { 0, 50000 } };
+	sys_setitimer(ITIMER_REAL, &it, 0);
+	switch (kind) {
+	case A_READ:
+		r = sys_read(fds[0], buf, 10);
+		break;
+	case A_WRITE:
+		r = sys_write(fds[1], buf, 100);
+		break;
+	case A_RECV:
+		r = sys_recvfrom(fds[0], buf, 10, 0, 0, 0);
+		break;
+	case A_MSGRCV:
+		r = sys_msgrcv(alarm_id, &m, 10, 0, 0);
+		break;
+	case A_SEMOP: {
+		struct sembuf b = { 0, -1, 0 };
+		r = sys_semop(alarm_id, &b, 1);
+		break;
+	}
+	case A_MQ: {
+		unsigned prio;
+		r = sys_mq_timedreceive(fds[0], buf, 16, &prio, 0);
+		break;
+	}
+	case A_PPOLL: {
+		struct pollfd p = { fds[0], POLLIN, 0 };
+		r = sys_ppoll(&p, 1, 0, 0);
+		break;
+	}
+	case A_PSELECT: {
+		fd_set rd;
+		fdset_zero(&rd);
+		fdset_set(fds[0], &rd);
+		r = sys_pselect6(fds[0] + 1, &rd, 0, 0, 0, 0);
+		break;
+	}
+	case A_EPOLL: {
+		int ep = sys_epoll_create1(0);
+		struct epoll_event ev = { EPOLLIN, 0 };
+		sys_epoll_ctl(ep, EPOLL_CTL_ADD, fds[0], &ev);
+		r = sys_epoll_pwait(ep, &ev, 1, -1, 0);
+		sys_close(ep);
+		break;
+	}
+	case A_SUSPEND: {
+		unsigned long none = 0;
+		r = sys_rt_sigsuspend(&none);
+		break;
+	}
+	case A_NANOSLEEP: {
+		struct timespec ten = { 10, 0 };
+		r = sys_nanosleep(&ten, 0);
+		break;
+	}
+	}
+	struct itimerval off;
+	memset(&off, 0, sizeof off);
+	sys_setitimer(ITIMER_REAL, &off, 0); /* if the call ended before it */
+	put_dec(r);
+	put(alarm_handled ? " after the handler" : " without the handler");
+	if (kind == A_MSGRCV || kind == A_SEMOP) {
+		/* what the handler left: a message still queued, or the count */
+		struct msqid64_ds ds;
+		memset(&ds, 0, sizeof ds);
+		if (kind == A_MSGRCV) {
+			sys_msgctl(alarm_id, IPC_STAT, &ds);
+			put(" qnum=");
+			put_dec(ds.msg_qnum);
+		} else {
+			put(" semval=");
+			put_dec(sys_semctl(alarm_id, 0, GETVAL, 0));
+		}
+	} else if (fds[0] >= 0 && kind != A_MQ) {
+		int avail = -1;
+		sys_ioctl(fds[0], FIONREAD, &avail);
+		put(" unread=");
+		put_dec(avail);
+	}
+	if (fds[0] >= 0)
+		sys_close(fds[0]);
+	if (fds[1] >= 0 && fds[1] != fds[0])
+		sys_close(fds[1]);
+	set_handler(SIGALRM, SIG_IGN);
+}
+
 static void step(long n)
 {
 	long fd = any_fd(), r;
-	switch (pick(44)) {
+	switch (pick(45)) {
 	case 0:
 	case 1: { /* pipe2 */
 		int fds[2] = { -1, -1 };
@@ -1094,6 +1280,9 @@ static void step(long n)
 		}
 		break;
 	}
+	case 44: /* a blocking call that SIGALRM interrupts */
+		interrupted(n);
+		break;
 	}
 	put_handled();
 	flush();
