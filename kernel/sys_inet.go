@@ -153,6 +153,15 @@ func inetConnect(c *call, f *inetFile, of *OpenFile) (int64, error) {
 		}
 		return 0, s.Disconnect()
 	}
+	again := c.started
+	if s.Type == abi.SOCK_STREAM {
+		// The state answers first (EISCONN, EALREADY, how an attempt
+		// ended); the address counts only for a new attempt.
+		c.started = true
+		if ok, err := s.ConnectStateTCP(again); !ok {
+			return connectAnswer(f, of, err, again)
+		}
+	}
 	family, a, err := parseSockaddrIn(raw)
 	if err != nil {
 		return 0, err
@@ -163,9 +172,13 @@ func inetConnect(c *call, f *inetFile, of *OpenFile) (int64, error) {
 	if s.Type == abi.SOCK_DGRAM {
 		return 0, s.ConnectUDP(a)
 	}
-	again := c.started
-	c.started = true
-	err = s.ConnectTCP(a, again)
+	return connectAnswer(f, of, s.ConnectTCP(a, again), again)
+}
+
+// connectAnswer turns what ConnectTCP said into connect(2)'s answer: a
+// sleep, or for a non-blocking socket EINPROGRESS (a new attempt) or
+// EALREADY (one in progress).
+func connectAnswer(f *inetFile, of *OpenFile, err error, again bool) (int64, error) {
 	if _, blocked := err.(*inet.Blocked); blocked && of.nonblock() {
 		if !again {
 			return 0, abi.EINPROGRESS
@@ -218,6 +231,14 @@ func inetSend(c *call, f *inetFile, of *OpenFile, segs []ioSeg, flags int, name 
 	total := segsLen(segs)
 	c.total = total
 	if s.Type == abi.SOCK_DGRAM {
+		// inet_sendmsg binds the socket first; udp_sendmsg then checks
+		// the length before the address.
+		if err := s.AutobindUDP(); err != nil {
+			return 0, err
+		}
+		if total > abi.IPMaxUDPPayload {
+			return 0, abi.EMSGSIZE
+		}
 		var to *netip.AddrPort
 		if name != nil {
 			family, a, err := parseSockaddrIn(name)
@@ -228,9 +249,6 @@ func inetSend(c *call, f *inetFile, of *OpenFile, segs []ioSeg, flags int, name 
 				return 0, abi.EAFNOSUPPORT
 			}
 			to = &a
-		}
-		if total > abi.IPMaxUDPPayload {
-			return 0, abi.EMSGSIZE
 		}
 		buf := make([]byte, total)
 		if gather(c.t.AS, segs, 0, buf) < len(buf) {
@@ -280,7 +298,11 @@ func inetRecv(c *call, f *inetFile, of *OpenFile, segs []ioSeg, flags int) (int6
 	nonblock := of.nonblock() || flags&abi.MSG_DONTWAIT != 0
 	total := segsLen(segs)
 	if s.Type == abi.SOCK_DGRAM {
-		r, err := s.RecvUDP(int(min(total, math.MaxInt32)), flags)
+		udpFlags := flags
+		if nonblock {
+			udpFlags |= abi.MSG_DONTWAIT
+		}
+		r, err := s.RecvUDP(int(min(total, math.MaxInt32)), udpFlags)
 		if err != nil {
 			return 0, nil, f.blockOr(err, nonblock)
 		}
@@ -296,11 +318,10 @@ func inetRecv(c *call, f *inetFile, of *OpenFile, segs []ioSeg, flags int) (int6
 		}
 		return int64(n), r, nil
 	}
-	if total == 0 {
-		// tcp_recvmsg: the target is min(SO_RCVLOWAT, len) = 0 bytes,
-		// reached at once.
-		return 0, &inet.Received{}, nil
-	}
+	// A read of no bytes goes through the same checks as any other:
+	// tcp_recvmsg's target is never below one byte (sock_rcvlowat: "v ?:
+	// 1"), so it waits for data, the end or an error (EAGAIN without
+	// waiting, ENOTCONN on a socket never connected), and takes nothing.
 	waitAll := flags&abi.MSG_WAITALL != 0 && flags&abi.MSG_PEEK == 0
 	for {
 		r, err := s.RecvTCP(int(min(total-c.progress, math.MaxInt32)), flags)

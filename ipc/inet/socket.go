@@ -218,7 +218,16 @@ func CheckName(family int, addr netip.Addr, forBind bool) error {
 // socket holds it (see conflict).
 func (sk *Socket) Bind(addr netip.AddrPort) error {
 	st := sk.st
-	if sk.bound || sk.local.Port() != 0 || sk.state != unconnected && sk.Type == abi.SOCK_STREAM {
+	ended := sk.Type == abi.SOCK_STREAM && sk.conn != nil && sk.conn.tc.State() == tcp.Closed
+	if ended && !sk.userPort {
+		// A connection that ended (refused, reset) gave back the port its
+		// connect had bound (tcp_set_state(TCP_CLOSE) calls inet_put_port
+		// unless the user bound it), and the socket is in TCP_CLOSE: it
+		// may bind again (__inet_bind).
+		st.unhold(sk)
+		sk.local = netip.AddrPort{}
+	}
+	if sk.bound || sk.local.Port() != 0 || sk.state != unconnected && sk.Type == abi.SOCK_STREAM && !ended {
 		return abi.EINVAL
 	}
 	if !st.hasAddr(addr.Addr()) {

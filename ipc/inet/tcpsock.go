@@ -155,16 +155,18 @@ func (l *listener) NewChild(remote netip.AddrPort, c *tcp.Conn) (tcp.Env, uint32
 	return ch, st.rng.Uint32(), true
 }
 
-// ConnectTCP starts or continues a connect (connect(2)). again says the
-// caller is the same connect call, woken: it waits on, where a new call
-// would get EALREADY. The first call returns *Blocked after sending the
-// SYN: the caller sleeps, or says EINPROGRESS if it must not.
-func (sk *Socket) ConnectTCP(addr netip.AddrPort, again bool) error {
+// ConnectStateTCP is the part of connect(2) that the socket's state answers
+// before the address is looked at: __inet_stream_connect switches on the
+// state first, and tcp_v4_connect reads the address only for a new
+// attempt. It returns ok for a socket that may connect anew, else the
+// answer (EISCONN, EALREADY, the failed attempt's error, *Blocked, or nil
+// for an attempt that has just succeeded).
+func (sk *Socket) ConnectStateTCP(again bool) (ok bool, err error) {
 	switch {
 	case sk.lst != nil:
-		return abi.EISCONN // inet_stream_connect: sk_state is not TCP_CLOSE
+		return false, abi.EISCONN // inet_stream_connect: sk_state is not TCP_CLOSE
 	case sk.state == connected:
-		return abi.EISCONN
+		return false, abi.EISCONN
 	case sk.state == connecting:
 		c := sk.conn
 		switch {
@@ -174,20 +176,31 @@ func (sk *Socket) ConnectTCP(addr netip.AddrPort, again bool) error {
 			e := c.takeError()
 			sk.disconnect()
 			if e != 0 {
-				return e
+				return false, e
 			}
-			return abi.ECONNABORTED
+			return false, abi.ECONNABORTED
 		case c.established():
 			sk.state = connected
-			return nil
+			return false, nil
 		case again:
-			return sk.blocked(abi.POLLOUT|abi.POLLERR|abi.POLLHUP, "connection in progress (SYN-SENT)")
+			return false, sk.blocked(abi.POLLOUT|abi.POLLERR|abi.POLLHUP, "connection in progress (SYN-SENT)")
 		}
-		return abi.EALREADY
+		return false, abi.EALREADY
 	case sk.conn != nil:
 		// A connection that has ended (reset, timed out): as Linux
 		// allows, the socket connects anew.
 		sk.disconnect()
+	}
+	return true, nil
+}
+
+// ConnectTCP starts or continues a connect (connect(2)). again says the
+// caller is the same connect call, woken: it waits on, where a new call
+// would get EALREADY. The first call returns *Blocked after sending the
+// SYN: the caller sleeps, or says EINPROGRESS if it must not.
+func (sk *Socket) ConnectTCP(addr netip.AddrPort, again bool) error {
+	if ok, err := sk.ConnectStateTCP(again); !ok {
+		return err
 	}
 	dst := udpDest(addr)
 	src, err := sk.st.sourceFor(dst.Addr())
@@ -340,13 +353,21 @@ func (sk *Socket) SendTCP(data []byte) (int, error) {
 // socket's own: they hold until its next read.
 func (sk *Socket) RecvTCP(max, flags int) (*Received, error) {
 	c := sk.conn
+	if c == nil && sk.lst == nil && sk.shutdown&RcvShutdown != 0 {
+		// tcp_recvmsg tests RCV_SHUTDOWN before TCP_CLOSE: a socket never
+		// connected but shut for reading (shutdown says ENOTCONN, yet
+		// sets the bit) reads the end of the stream.
+		return &Received{}, nil
+	}
 	if c == nil || sk.lst != nil {
 		return nil, abi.ENOTCONN // "This occurs when user tries to read from never connected socket"
 	}
-	if sk.shutdown&RcvShutdown != 0 && c.tc.State() != tcp.Closed {
-		// shutdown(SHUT_RD): reads end at once (tcp_recvmsg: RCV_SHUTDOWN).
+	if sk.shutdown&RcvShutdown != 0 {
+		// shutdown(SHUT_RD): reads end at once (tcp_recvmsg: RCV_SHUTDOWN,
+		// which it tests after the queued data and a pending error, and
+		// before TCP_CLOSE's ENOTCONN).
 		r, err := sk.recvBuffered(max, flags)
-		if _, blocked := err.(*Blocked); blocked {
+		if _, blocked := err.(*Blocked); blocked || err == abi.ENOTCONN {
 			return &Received{}, nil // nothing queued: the end
 		}
 		return r, err
@@ -404,7 +425,13 @@ func (sk *Socket) ShutdownTCP(how int) error {
 		}
 		return nil
 	}
-	if c == nil || sk.state == unconnected {
+	if c == nil || sk.state == unconnected || c.tc.State() == tcp.Closed || c.tc.State() == tcp.TimeWait {
+		// inet_shutdown in TCP_CLOSE (never connected, refused, reset, or
+		// ended: a socket whose connection waits in TIME-WAIT is CLOSE
+		// itself): ENOTCONN, but it sets the bits all the same ("Hack to
+		// wake up other listeners"): reads then end.
+		sk.shutdown |= how
+		sk.notify()
 		return abi.ENOTCONN
 	}
 	sk.shutdown |= how
@@ -567,6 +594,9 @@ func (sk *Socket) tcpReadiness() sched.EventMask {
 		ev := sched.EventMask(abi.POLLOUT | abi.POLLWRNORM | abi.POLLHUP)
 		if sk.err != 0 {
 			ev |= abi.POLLERR
+		}
+		if sk.shutdown&RcvShutdown != 0 { // shutdown set it (and said ENOTCONN)
+			ev |= abi.POLLIN | abi.POLLRDNORM | abi.POLLRDHUP
 		}
 		return ev
 	}

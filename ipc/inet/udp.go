@@ -76,18 +76,24 @@ func udpDest(addr netip.AddrPort) netip.AddrPort {
 	return addr
 }
 
+// AutobindUDP gives the socket an ephemeral port if it has none, as
+// inet_sendmsg does before a send looks at anything else.
+func (sk *Socket) AutobindUDP() error { return sk.autobind(false) }
+
 // SendUDP sends one datagram to the socket's peer, or to *to if given.
 func (sk *Socket) SendUDP(data []byte, to *netip.AddrPort) (int, error) {
+	// inet_sendmsg binds an unbound socket before udp_sendmsg looks at
+	// anything: a send that then fails (no destination, too long) leaves
+	// the socket bound to an ephemeral port all the same.
+	if err := sk.autobind(false); err != nil {
+		return 0, err
+	}
 	if len(data) > abi.IPMaxUDPPayload {
 		return 0, abi.EMSGSIZE
 	}
-	if e := sk.err; e != 0 {
-		sk.err = 0 // sock_alloc_send_skb reports a pending error once
-		return 0, e
-	}
-	if sk.shutdown&SendShutdown != 0 {
-		return 0, abi.EPIPE
-	}
+	// udp_sendmsg finds the destination and the route first; the pending
+	// error and the shutdown come later, when sock_alloc_send_skb takes a
+	// buffer.
 	var dst netip.AddrPort
 	switch {
 	case to != nil:
@@ -101,11 +107,15 @@ func (sk *Socket) SendUDP(data []byte, to *netip.AddrPort) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if e := sk.err; e != 0 {
+		sk.err = 0 // sock_alloc_send_skb reports a pending error once
+		return 0, e
+	}
+	if sk.shutdown&SendShutdown != 0 {
+		return 0, abi.EPIPE
+	}
 	if a := sk.local.Addr(); sk.bound && a != netip.IPv4Unspecified() {
 		src = a
-	}
-	if err := sk.autobind(false); err != nil {
-		return 0, err
 	}
 	sk.st.udpSent++
 	p := &Packet{Src: src, Dst: dst.Addr(), UDP: &Datagram{SrcPort: sk.local.Port(), DstPort: dst.Port(),
@@ -130,7 +140,11 @@ func (sk *Socket) RecvUDP(max, flags int) (*Received, error) {
 		return nil, e
 	}
 	if len(sk.rq) == 0 {
-		if sk.shutdown&RcvShutdown != 0 {
+		// RCV_SHUTDOWN ends a wait for a datagram with nothing
+		// (__skb_wait_for_more_packets), but a read that must not wait
+		// (MSG_DONTWAIT, which the kernel adds for O_NONBLOCK) says EAGAIN
+		// all the same (__skb_recv_udp).
+		if sk.shutdown&RcvShutdown != 0 && flags&abi.MSG_DONTWAIT == 0 {
 			return &Received{}, nil
 		}
 		return nil, sk.blocked(abi.POLLIN|abi.POLLERR, "no datagram queued")
