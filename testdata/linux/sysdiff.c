@@ -267,12 +267,36 @@ static void put_pair(long r, const int fds[2])
 	}
 }
 
-/* A socket address's length, then its path or @name. An autobound name is
- * random on Linux (a NUL and 5 hex digits, length 8): only its length
- * prints. */
+/* The loopback ports a seed uses: three of its own (port 0, 1 and 2), so
+ * that no seed meets what an earlier one left (a TIME_WAIT lasts 60 s). */
+static unsigned long seed_now;
+static long inet_port(long which) { return 20000 + (long)(seed_now % 5000) * 3 + which; }
+static void inet_addr(struct sockaddr_in *a, long which)
+{
+	memset(a, 0, sizeof *a);
+	a->sin_family = AF_INET;
+	a->sin_port = htons(inet_port(which));
+	a->sin_addr = htonl(0x7f000001);
+}
+
+/* A socket address's length, then its path or @name, or for AF_INET which
+ * of the seed's ports it is. An autobound name is random on Linux (a NUL
+ * and 5 hex digits, length 8), and so is an ephemeral port: only their
+ * length prints. */
 static void put_name(const struct sockaddr_un *a, int alen)
 {
 	put_dec(alen);
+	if (alen >= 8 && a->sun_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)a;
+		long port = ntohs(in->sin_port) - inet_port(0);
+		put(" inet ");
+		put_hex(ntohl(in->sin_addr));
+		if (port >= 0 && port < 3) {
+			put(" port ");
+			put_dec(port);
+		}
+		return;
+	}
 	if (alen > 2 && a->sun_path[0] != 0) {
 		put(" ");
 		put(a->sun_path);
@@ -489,7 +513,7 @@ static void interrupted(long n)
 static void step(long n)
 {
 	long fd = any_fd(), r;
-	switch (pick(45)) {
+	switch (pick(47)) {
 	case 0:
 	case 1: { /* pipe2 */
 		int fds[2] = { -1, -1 };
@@ -1283,6 +1307,36 @@ static void step(long n)
 	case 44: /* a blocking call that SIGALRM interrupts */
 		interrupted(n);
 		break;
+	case 45:
+	case 46: { /* TCP and UDP over the loopback: socket, bind, connect, sendto */
+		struct sockaddr_in a;
+		long what = pick(4), port = pick(3);
+		inet_addr(&a, port);
+		if (what == 0) {
+			long type = ONE_OF(SOCK_STREAM, SOCK_DGRAM);
+			int one = 1;
+			put_call(n, "inet socket", 1, type, 0, 0);
+			r = sys_socket(AF_INET, type | SOCK_NONBLOCK, 0);
+			put_dec(r);
+			/* Over a TIME_WAIT another run may have left. */
+			sys_setsockopt(r, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		} else if (what == 1) {
+			put_call(n, "inet bind", 2, fd, port, 0);
+			put_dec(sys_bind(fd, &a, sizeof a));
+		} else if (what == 2) {
+			put_call(n, "inet connect", 2, fd, port, 0);
+			put_dec(sys_connect(fd, &a, sizeof a));
+		} else {
+			long count = ONE_OF(1, 100, 5000);
+			fill(buf, count);
+			put_call(n, "inet sendto", 3, fd, count, port);
+			r = sys_sendto(fd, buf, count, MSG_DONTWAIT, &a, sizeof a);
+			put_dec(r);
+			if (r < count)
+				wcount -= count - (r > 0 ? r : 0);
+		}
+		break;
+	}
 	}
 	put_handled();
 	flush();
@@ -1290,6 +1344,7 @@ static void step(long n)
 
 static void run(unsigned long seed)
 {
+	seed_now = seed;
 	state = seed * 0x9E3779B97F4A7C15UL + 1;
 	for (long i = 0; i < OPS; i++)
 		step(i);
