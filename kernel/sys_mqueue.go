@@ -101,6 +101,16 @@ func mqStatus(q *mqueue.Queue) string {
 // mqName reads a queue name (without the leading slash: "the C library
 // strips it", riscv64-abi-notes) as getname and lookup_one_len check it.
 func mqName(c *call, va uint64) (string, error) {
+	name, err := mqNameIn(c, va)
+	if err != nil {
+		return "", err
+	}
+	return name, checkMqName(c, name)
+}
+
+// mqNameIn is getname's part of mqName: the name copied in (EFAULT, or
+// ENAMETOOLONG past PATH_MAX).
+func mqNameIn(c *call, va uint64) (string, error) {
 	name, ok, err := c.t.AS.ReadString(va, 4095)
 	switch {
 	case err != nil:
@@ -108,13 +118,18 @@ func mqName(c *call, va uint64) (string, error) {
 	case !ok:
 		return "", abi.ENAMETOOLONG
 	}
-	err = mqueue.CheckName(name)
+	return name, nil
+}
+
+// checkMqName is lookup_one_len's part of mqName: what the name may hold.
+func checkMqName(c *call, name string) error {
+	err := mqueue.CheckName(name)
 	if err == abi.EACCES && len(name) > 1 && name[0] == '/' && c.t.k.tracing {
 		// The C library's mq_open("/name") passes "name": the raw call
 		// takes the name without its slash, and a slash in it is EACCES.
 		c.t.k.emit(c.t, "note", fmt.Sprintf("%v(%q): EACCES, as Linux answers a name with a slash: the system call takes the name without the leading '/' (the C library's mq_open and mq_unlink strip it): %q", c.no, name, name[1:]))
 	}
-	return name, err
+	return err
 }
 
 // struct mq_attr: mq_flags, mq_maxmsg, mq_msgsize, mq_curmsgs (longs),
@@ -136,16 +151,14 @@ func sysMqOpen(c *call) (int64, error) {
 	// do_mq_open copies the name in, then takes the descriptor, and only
 	// then looks the name up: EMFILE comes before the name's and the
 	// queue's own errors.
-	switch _, ok, err := t.AS.ReadString(c.a[0], 4095); {
-	case err != nil:
-		return 0, abi.EFAULT
-	case !ok:
-		return 0, abi.ENAMETOOLONG
-	case !t.Files.Free():
+	name, err := mqNameIn(c, c.a[0])
+	if err != nil {
+		return 0, err
+	}
+	if !t.Files.Free() {
 		return 0, abi.EMFILE
 	}
-	name, err := mqName(c, c.a[0])
-	if err != nil {
+	if err := checkMqName(c, name); err != nil {
 		return 0, err
 	}
 	q, err := k.mqueues().Open(name, oflag, int(c.a[2])&0777&^int(t.umask), attr, mqCreator(t))
