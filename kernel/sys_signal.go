@@ -159,14 +159,20 @@ func (k *Kernel) killThread(t *Task, tgid, tid int32, sig abi.Signal) (int64, er
 	if tid <= 0 {
 		return 0, abi.EINVAL
 	}
-	to := k.tasks[int(tid)]
-	if to == nil || tgid != -1 && to.PID != int(tgid) {
-		return 0, abi.ESRCH
-	}
 	info := proc.SigInfo{Code: abi.SI_TKILL, PID: t.PID, UID: t.UID}
 	why := "" // read only by the trace (fast path: no formatting untraced)
 	if k.tracing {
 		why = fmt.Sprintf("tkill from %s", t.who())
+	}
+	return k.signalThread(t, tgid, tid, sig, info, why)
+}
+
+// signalThread sends sig with info to thread tid (of group tgid, or any if
+// -1): ESRCH if there is no such thread.
+func (k *Kernel) signalThread(t *Task, tgid, tid int32, sig abi.Signal, info proc.SigInfo, why string) (int64, error) {
+	to := k.tasks[int(tid)]
+	if to == nil || tgid != -1 && to.PID != int(tgid) {
+		return 0, abi.ESRCH
 	}
 	return k.signalTargets(t, []*Task{to}, sig, info, why, true)
 }
@@ -198,11 +204,7 @@ func sysRtTgsigqueueinfo(c *call) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	to := c.t.k.tasks[int(tid)]
-	if to == nil || to.PID != int(tgid) {
-		return 0, abi.ESRCH
-	}
-	return c.t.k.signalTargets(c.t, []*Task{to}, sig, info, c.t.k.traceWhy("sigqueue from pid ", c.t.PID), true)
+	return c.t.k.signalThread(c.t, tgid, tid, sig, info, c.t.k.traceWhy("sigqueue from pid ", c.t.PID))
 }
 
 // queuedSiginfo reads the siginfo a process queues a signal with. "Not
