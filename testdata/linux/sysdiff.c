@@ -224,6 +224,18 @@ static long made_one(int kind, long id)
 	return id;
 }
 
+/* A get's result: "id" (the ids themselves differ from kernel to kernel)
+ * kept in *slot and listed for removal, or the error. */
+static void put_made(int kind, long r, long *slot)
+{
+	if (r < 0) {
+		put_dec(r);
+		return;
+	}
+	put("id");
+	*slot = made_one(kind, r);
+}
+
 /* ---- names: two abstract socket names, one FIFO, a directory with two
  * files, a subdirectory and a socket's path in it */
 static const char *sockname[] = { "sysdiff-a", "sysdiff-b" };
@@ -347,6 +359,7 @@ static void on_alarm(int sig)
 	alarm_handled++;
 	switch (alarm_kind) {
 	case A_READ:
+	case A_RECV:
 	case A_PPOLL:
 	case A_PSELECT:
 	case A_EPOLL:
@@ -354,9 +367,6 @@ static void on_alarm(int sig)
 		break;
 	case A_WRITE:
 		sys_read(alarm_fds[0], buf + 100000, 4096);
-		break;
-	case A_RECV:
-		sys_write(alarm_fds[1], "!", 1);
 		break;
 	case A_MSGRCV: {
 		struct msgbuf m = { 7, { '!' } };
@@ -648,12 +658,7 @@ static void step(long n)
 		long what = pick(6);
 		if (what == 0 || msq[s] < 0) {
 			put_call(n, "msgget", 1, s, 0, 0);
-			r = sys_msgget(IPC_PRIVATE, IPC_CREAT | 0600);
-			put(r >= 0 ? "id" : "");
-			if (r < 0)
-				put_dec(r);
-			else
-				msq[s] = made_one(MSG, r);
+			put_made(MSG, sys_msgget(IPC_PRIVATE, IPC_CREAT | 0600), &msq[s]);
 		} else if (what == 1) {
 			put_call(n, "msgctl RMID", 1, s, 0, 0);
 			put_dec(sys_msgctl(msq[s], IPC_RMID, 0));
@@ -982,12 +987,7 @@ static void step(long n)
 		if (what == 0 || semid[sl] < 0) {
 			long nsems = ONE_OF(1, 2);
 			put_call(n, "semget", 2, sl, nsems, 0);
-			r = sys_semget(IPC_PRIVATE, nsems, IPC_CREAT | 0600);
-			put(r >= 0 ? "id" : "");
-			if (r < 0)
-				put_dec(r);
-			else
-				semid[sl] = made_one(SEM, r);
+			put_made(SEM, sys_semget(IPC_PRIVATE, nsems, IPC_CREAT | 0600), &semid[sl]);
 		} else if (what <= 2) {
 			struct sembuf b = { (unsigned short)pick(3), (short)ONE_OF(-2, -1, 0, 1, 2), (short)(IPC_NOWAIT | ONE_OF(0, SEM_UNDO)) };
 			put_call(n, b.sem_flg & SEM_UNDO ? "semop UNDO" : "semop", 3, sl, b.sem_num, b.sem_op);
@@ -1012,12 +1012,7 @@ static void step(long n)
 		if (what == 0 || shmid[sl] < 0) {
 			long size = ONE_OF(1, 4096, 10000);
 			put_call(n, "shmget", 2, sl, size, 0);
-			r = sys_shmget(IPC_PRIVATE, size, IPC_CREAT | 0600);
-			put(r >= 0 ? "id" : "");
-			if (r < 0)
-				put_dec(r);
-			else
-				shmid[sl] = made_one(SHM, r);
+			put_made(SHM, sys_shmget(IPC_PRIVATE, size, IPC_CREAT | 0600), &shmid[sl]);
 		} else if (what == 1) {
 			long flags = ONE_OF(0, SHM_RDONLY);
 			put_call(n, "shmat", 2, sl, flags, 0);
