@@ -232,7 +232,9 @@ func inetSend(c *call, f *inetFile, of *OpenFile, segs []ioSeg, flags int, name 
 	c.total = total
 	if s.Type == abi.SOCK_DGRAM {
 		// inet_sendmsg binds the socket first; udp_sendmsg then checks
-		// the length before the address.
+		// the length before the address. SendUDP does both too; here they
+		// come before the datagram is copied in, so that a send of 2 GB
+		// allocates nothing.
 		if err := s.AutobindUDP(); err != nil {
 			return 0, err
 		}
