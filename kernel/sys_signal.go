@@ -33,7 +33,7 @@ func mayKill(from, to *Task, sig abi.Signal) bool {
 	switch {
 	case from.EUID == 0:
 		return true
-	case from.UID == to.UID || from.EUID == to.UID:
+	case from.UID == to.UID || from.EUID == to.UID || from.UID == to.SUID || from.EUID == to.SUID:
 		return true
 	}
 	return sig == abi.SIGCONT && from.SID == to.SID
