@@ -1,5 +1,7 @@
 package abi
 
+import "slices"
+
 // What a permission check asks for (MAY_EXEC, MAY_WRITE, MAY_READ of
 // include/linux/fs.h): the places of x, w and r in one class of a mode.
 const (
@@ -30,4 +32,20 @@ func ModeGrants(mode uint32, owner, group bool, want uint32) bool {
 		mode >>= 3
 	}
 	return want&^mode&07 == 0
+}
+
+// NGROUPS_MAX is the most supplementary groups a process may have
+// (setgroups(2): "EINVAL size is greater than NGROUPS_MAX (65536)").
+const NGROUPS_MAX = 65536
+
+// InGroup is Linux's in_group_p (kernel/groups.c): is gid the caller's
+// effective group (its file-system group, which no call here sets apart)
+// or one of its supplementary groups? groups is sorted, as setgroups(2)
+// leaves it.
+func InGroup(gid, egid int, groups []int) bool {
+	if gid == egid {
+		return true
+	}
+	_, found := slices.BinarySearch(groups, gid)
+	return found
 }

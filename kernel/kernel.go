@@ -495,9 +495,11 @@ func (k *Kernel) newTask(parent *Task) (*Task, bool) {
 		t.PGID, t.SID = parent.PGID, parent.SID
 		t.UID, t.EUID, t.SUID = parent.UID, parent.EUID, parent.SUID
 		t.GID, t.EGID, t.SGID = parent.GID, parent.EGID, parent.SGID
+		t.Groups = parent.Groups
 		t.cwd = parent.cwd
 		t.umask = parent.umask
 		t.Limits = parent.Limits
+		t.NotDumpable = parent.NotDumpable // a flag of the mm, which dup_mm copies
 	} else {
 		t.Limits = k.defaultLimits()
 	}

@@ -86,16 +86,17 @@ func (n *node) entries() []string {
 // when there is at least one exec bit set" (fs/namei.c), so root may not
 // execute a file that nobody may. Refused: EACCES.
 //
-// The file system ids are the effective ones (no setfsuid here), and
-// processes have no supplementary groups.
+// The file system ids are the effective ones (no setfsuid here); the group
+// bits apply to the file's group among the supplementary groups too.
 func (n *node) permission(t *Task, want uint32) error {
-	return n.permissionOf(t.EUID, t.EGID, want)
+	return n.permissionOf(t.EUID, t.EGID, t.Groups, want)
 }
 
-// permissionOf is permission for the ids uid and gid: access(2) checks
-// with the real ids, everything else with the effective ones.
-func (n *node) permissionOf(uid, gid int, want uint32) error {
-	if abi.ModeGrants(n.mode, uid == n.uid, gid == n.gid, want) {
+// permissionOf is permission for the ids uid and gid and the groups:
+// access(2) checks with the real ids, everything else with the effective
+// ones.
+func (n *node) permissionOf(uid, gid int, groups []int, want uint32) error {
+	if abi.ModeGrants(n.mode, uid == n.uid, abi.InGroup(n.gid, gid, groups), want) {
 		return nil
 	}
 	if uid == 0 && (n.isDir() || want&abi.MAY_EXEC == 0 || n.mode&0111 != 0) {

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"encoding/binary"
+	"slices"
 
 	"ipcsim/abi"
 )
@@ -16,6 +17,8 @@ func init() {
 		abi.SysSetresgid: {sysSetresgid, "ddd", noSleep},
 		abi.SysGetresuid: {sysGetresuid, "xxx", noSleep},
 		abi.SysGetresgid: {sysGetresgid, "xxx", noSleep},
+		abi.SysGetgroups: {sysGetgroups, "dx", noSleep},
+		abi.SysSetgroups: {sysSetgroups, "dx", noSleep},
 	})
 }
 
@@ -104,15 +107,93 @@ func (x ids) setre(r, e uint32) error {
 	return nil
 }
 
-func sysSetuid(c *call) (int64, error)   { return 0, c.t.uids().set(uint32(c.a[0])) }
-func sysSetgid(c *call) (int64, error)   { return 0, c.t.gids().set(uint32(c.a[0])) }
-func sysSetreuid(c *call) (int64, error) { return 0, c.t.uids().setre(uint32(c.a[0]), uint32(c.a[1])) }
-func sysSetregid(c *call) (int64, error) { return 0, c.t.gids().setre(uint32(c.a[0]), uint32(c.a[1])) }
+func sysSetuid(c *call) (int64, error) {
+	return c.t.setIDs(func(t *Task) error { return t.uids().set(uint32(c.a[0])) })
+}
+func sysSetgid(c *call) (int64, error) {
+	return c.t.setIDs(func(t *Task) error { return t.gids().set(uint32(c.a[0])) })
+}
+func sysSetreuid(c *call) (int64, error) {
+	return c.t.setIDs(func(t *Task) error { return t.uids().setre(uint32(c.a[0]), uint32(c.a[1])) })
+}
+func sysSetregid(c *call) (int64, error) {
+	return c.t.setIDs(func(t *Task) error { return t.gids().setre(uint32(c.a[0]), uint32(c.a[1])) })
+}
 func sysSetresuid(c *call) (int64, error) {
-	return 0, c.t.uids().setres(uint32(c.a[0]), uint32(c.a[1]), uint32(c.a[2]))
+	return c.t.setIDs(func(t *Task) error { return t.uids().setres(uint32(c.a[0]), uint32(c.a[1]), uint32(c.a[2])) })
 }
 func sysSetresgid(c *call) (int64, error) {
-	return 0, c.t.gids().setres(uint32(c.a[0]), uint32(c.a[1]), uint32(c.a[2]))
+	return c.t.setIDs(func(t *Task) error { return t.gids().setres(uint32(c.a[0]), uint32(c.a[1]), uint32(c.a[2])) })
+}
+
+// setIDs runs set, a change of t's ids, then does what Linux's
+// commit_creds does after one: a process whose effective user or group id
+// changed is no longer dumpable (set_dumpable(mm, suid_dumpable), and
+// /proc/sys/fs/suid_dumpable is 0 by default), so prctl(PR_GET_DUMPABLE)
+// says 0 until its next execve.
+func (t *Task) setIDs(set func(t *Task) error) (int64, error) {
+	euid, egid := t.EUID, t.EGID
+	if err := set(t); err != nil {
+		return 0, err
+	}
+	if t.EUID != euid || t.EGID != egid {
+		t.NotDumpable = true
+	}
+	return 0, nil
+}
+
+// getgroups(2): (size, list). "If size is zero, list is not modified, but
+// the total number of supplementary group IDs for the process is
+// returned"; a size below that number, or negative, is EINVAL.
+func sysGetgroups(c *call) (int64, error) {
+	size, groups := int32(c.a[0]), c.t.Groups
+	switch {
+	case size < 0:
+		return 0, abi.EINVAL
+	case size == 0:
+		return int64(len(groups)), nil
+	case int(size) < len(groups):
+		return 0, abi.EINVAL
+	}
+	b := make([]byte, 4*len(groups))
+	for i, g := range groups {
+		binary.LittleEndian.PutUint32(b[4*i:], uint32(g))
+	}
+	if c.t.AS.WriteBytes(c.a[1], b) != nil {
+		return 0, abi.EFAULT
+	}
+	return int64(len(groups)), nil
+}
+
+// setgroups(2): (size, list) replaces the supplementary groups; it needs
+// CAP_SETGID (root here: EPERM), at most NGROUPS_MAX of them (EINVAL), a
+// readable list (EFAULT), and no group -1 (EINVAL: not a valid gid). The
+// kernel keeps them sorted (groups_sort), so getgroups returns them in
+// ascending order, repeats kept. The checks come in that order, and the
+// list is read one group at a time, as in Linux's setgroups.
+func sysSetgroups(c *call) (int64, error) {
+	t, size := c.t, int32(c.a[0])
+	if t.EUID != 0 {
+		return 0, abi.EPERM
+	}
+	if size < 0 || size > abi.NGROUPS_MAX {
+		return 0, abi.EINVAL
+	}
+	groups := make([]int, size)
+	for i := range groups {
+		var b [4]byte // one at a time: a -1 before a bad address is EINVAL
+		if t.AS.ReadBytes(c.a[1]+4*uint64(i), b[:]) != nil {
+			return 0, abi.EFAULT
+		}
+		g := binary.LittleEndian.Uint32(b[:])
+		if g == unchanged {
+			return 0, abi.EINVAL
+		}
+		groups[i] = int(g)
+	}
+	slices.Sort(groups)
+	t.Groups = groups
+	return 0, nil
 }
 
 // getresuid(2), getresgid(2): the three ids, each to its own pointer.

@@ -5,7 +5,10 @@ package kernel
 // fchmodat(2), fchown(2), fchownat(2), umask(2). The regular file itself
 // is in regfile.go.
 
-import "ipcsim/abi"
+import (
+	"ipcsim/abi"
+	"ipcsim/ipc/mqueue"
+)
 
 func init() {
 	register(map[abi.Sysno]sysEntry{
@@ -195,7 +198,7 @@ func (c *call) access(dirfd int32, pathVA uint64, mode uint32, flags uint64) (in
 	if mode == abi.F_OK {
 		return 0, nil
 	}
-	return 0, n.permissionOf(uid, gid, mode) // R_OK, W_OK, X_OK are MAY_READ, MAY_WRITE, MAY_EXEC
+	return 0, n.permissionOf(uid, gid, t.Groups, mode) // R_OK, W_OK, X_OK are MAY_READ, MAY_WRITE, MAY_EXEC
 }
 
 // inode finds the node a *at call names: dirfd's own with AT_EMPTY_PATH
@@ -268,7 +271,7 @@ func (c *call) chmodBits(uid, gid int, mode uint32) (uint32, error) {
 		return 0, abi.EPERM
 	}
 	mode &= 07777
-	if t.EUID != 0 && t.EGID != gid {
+	if t.EUID != 0 && !abi.InGroup(gid, t.EGID, t.Groups) {
 		mode &^= abi.S_ISGID
 	}
 	return mode, nil
@@ -285,23 +288,17 @@ func sysFchmod(c *call) (int64, error) {
 		return 0, err
 	}
 	mode := uint32(c.a[1])
-	var ino *anonInode
-	switch ops := f.ops.(type) {
-	case *pipeEnd:
-		ino = ops.ino // nil for a FIFO, whose node is below
-	case *socketFile:
-		ino = ops.ino
-	case *inetFile:
-		ino = ops.ino
-	case *mqFile:
-		bits, err := c.chmodBits(ops.q.UID, ops.q.GID, mode)
+	if q := queueOf(f); q != nil {
+		bits, err := c.chmodBits(q.UID, q.GID, mode)
 		if err != nil {
 			return 0, err
 		}
-		ops.q.Mode = int(bits)
+		q.Mode = int(bits)
 		return 0, nil
-	case *epollFile:
-		return 0, abi.EOPNOTSUPP
+	}
+	ino, err := anonInodeOf(f)
+	if err != nil {
+		return 0, err
 	}
 	if ino != nil {
 		bits, err := c.chmodBits(ino.uid, ino.gid, mode)
@@ -318,6 +315,32 @@ func sysFchmod(c *call) (int64, error) {
 	return c.chmod(n, mode)
 }
 
+// queueOf is the message queue behind f, or nil.
+func queueOf(f *OpenFile) *mqueue.Queue {
+	if m, ok := f.ops.(*mqFile); ok {
+		return m.q
+	}
+	return nil
+}
+
+// anonInodeOf is the inode of f when it is outside the name space: a
+// pipe's (not a FIFO's: its inode is a node), a socket's; nil for a file
+// with a node. An epoll instance's anonymous inode refuses a change of
+// its attributes (EOPNOTSUPP: anon_inode's setattr since Linux 6.10).
+func anonInodeOf(f *OpenFile) (*anonInode, error) {
+	switch ops := f.ops.(type) {
+	case *pipeEnd:
+		return ops.ino, nil // nil for a FIFO
+	case *socketFile:
+		return ops.ino, nil
+	case *inetFile:
+		return ops.ino, nil
+	case *epollFile:
+		return nil, abi.EOPNOTSUPP
+	}
+	return nil, nil
+}
+
 // fchmodat(2): (dirfd, path, mode); the raw call has no flags.
 func sysFchmodat(c *call) (int64, error) {
 	n, err := c.inode(int32(c.a[0]), c.a[1], 0)
@@ -330,44 +353,81 @@ func sysFchmodat(c *call) (int64, error) {
 // chown changes n's owner and group (-1 keeps one): "Only a privileged
 // process (Linux: one with the CAP_CHOWN capability) may change the owner
 // of a file. The owner of a file may change the group of the file to any
-// group of which that owner is a member" (else EPERM) - chown(2); here a
-// process belongs to its effective group only. "When the owner or group
+// group of which that owner is a member" (else EPERM) - chown(2): its
+// effective group or a supplementary one. "When the owner or group
 // of an executable file is changed by an unprivileged user, the S_ISUID
 // and S_ISGID mode bits are cleared"; Linux clears them for root too
 // (notify_change's ATTR_KILL_SUID), S_ISGID only with S_IXGRP, and never
 // on a directory.
 func (c *call) chown(n *node, uid, gid int32) (int64, error) {
-	t := c.t
-	if uid != -1 && int(uid) != n.uid && t.EUID != 0 ||
-		uid != -1 && int(uid) == n.uid && t.EUID != n.uid && t.EUID != 0 {
-		return 0, abi.EPERM
+	u, g, mode, err := c.t.chownRule(n.uid, n.gid, n.mode, uid, gid)
+	if err != nil {
+		return 0, err
 	}
-	if gid != -1 && t.EUID != 0 && (t.EUID != n.uid || int(gid) != t.EGID && int(gid) != n.gid) {
-		return 0, abi.EPERM
-	}
-	if uid != -1 {
-		n.uid = int(uid)
-	}
-	if gid != -1 {
-		n.gid = int(gid)
-	}
-	if !n.isDir() && (uid != -1 || gid != -1) {
-		n.mode &^= abi.S_ISUID
-		if n.mode&0010 != 0 {
-			n.mode &^= abi.S_ISGID
-		}
-	}
-	n.ctime = t.k.Now()
+	n.uid, n.gid, n.mode = u, g, mode
+	n.ctime = c.t.k.Now()
 	return 0, nil
 }
 
-// fchown(2): (fd, owner, group).
+// chownRule is chown's rule for a file owned by uid0 and gid0, of the
+// given mode (its type bits too): the new owner, group and mode, or EPERM.
+func (t *Task) chownRule(uid0, gid0 int, mode uint32, uid, gid int32) (int, int, uint32, error) {
+	if uid != -1 && int(uid) != uid0 && t.EUID != 0 ||
+		uid != -1 && int(uid) == uid0 && t.EUID != uid0 && t.EUID != 0 {
+		return 0, 0, 0, abi.EPERM
+	}
+	if gid != -1 && t.EUID != 0 && (t.EUID != uid0 || !abi.InGroup(int(gid), t.EGID, t.Groups) && int(gid) != gid0) {
+		return 0, 0, 0, abi.EPERM
+	}
+	if uid != -1 {
+		uid0 = int(uid)
+	}
+	if gid != -1 {
+		gid0 = int(gid)
+	}
+	if mode&abi.S_IFMT != abi.S_IFDIR && (uid != -1 || gid != -1) {
+		mode &^= abi.S_ISUID
+		if mode&0010 != 0 {
+			mode &^= abi.S_ISGID
+		}
+	}
+	return uid0, gid0, mode, nil
+}
+
+// fchown(2): (fd, owner, group). Files outside the name space have
+// owners too, as fchmod finds them: a pipe's, a socket's, a queue's;
+// an epoll instance's anonymous inode refuses (EOPNOTSUPP).
 func sysFchown(c *call) (int64, error) {
+	f, err := c.file(int32(c.a[0]))
+	if err != nil {
+		return 0, err
+	}
+	uid, gid := int32(c.a[1]), int32(c.a[2])
+	if q := queueOf(f); q != nil {
+		u, g, mode, err := c.t.chownRule(q.UID, q.GID, abi.S_IFREG|uint32(q.Mode), uid, gid)
+		if err != nil {
+			return 0, err
+		}
+		q.UID, q.GID, q.Mode = u, g, int(mode&07777)
+		return 0, nil
+	}
+	ino, err := anonInodeOf(f)
+	if err != nil {
+		return 0, err
+	}
+	if ino != nil {
+		u, g, mode, err := c.t.chownRule(ino.uid, ino.gid, ino.mode, uid, gid)
+		if err != nil {
+			return 0, err
+		}
+		ino.uid, ino.gid, ino.mode = u, g, mode
+		return 0, nil
+	}
 	n, err := c.fdNode(int32(c.a[0]))
 	if err != nil {
 		return 0, err
 	}
-	return c.chown(n, int32(c.a[1]), int32(c.a[2]))
+	return c.chown(n, uid, gid)
 }
 
 // fchownat(2): (dirfd, path, owner, group, flags).

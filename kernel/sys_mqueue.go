@@ -188,7 +188,7 @@ func sysMqUnlink(c *call) (int64, error) {
 
 // mqCreator is the caller as the queues' permission checks see it.
 func mqCreator(t *Task) mqueue.Creator {
-	return mqueue.Creator{UID: t.EUID, GID: t.EGID, Privileged: t.EUID == 0}
+	return mqueue.Creator{UID: t.EUID, GID: t.EGID, Groups: t.Groups, Privileged: t.EUID == 0}
 }
 
 // mqFileOf returns the queue behind descriptor fd: "EBADF: The descriptor

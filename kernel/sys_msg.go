@@ -32,7 +32,7 @@ func (k *Kernel) msgQueues() *sysv.Registry[*msgq.Queue] {
 
 // creds returns the caller's credentials for System V permission checks.
 func (t *Task) creds() sysv.Creds {
-	return sysv.Creds{UID: t.UID, EUID: t.EUID, GID: t.GID, EGID: t.EGID}
+	return sysv.Creds{UID: t.UID, EUID: t.EUID, GID: t.GID, EGID: t.EGID, Groups: t.Groups}
 }
 
 // realtime returns CLOCK_REALTIME in whole seconds (the SysV time fields).

@@ -89,6 +89,11 @@ type Process struct {
 	// Faults counts the page faults the process took (minor faults of
 	// getrusage(2): demand-zero fills and copy-on-write copies).
 	Faults uint64
+
+	// Groups are the supplementary group ids (setgroups(2)), sorted. A
+	// fork shares the slice with its parent, as Linux shares its
+	// group_info: setgroups makes a new one and never changes it in place.
+	Groups []int
 }
 
 // An Rlimit is a struct rlimit: a soft and a hard limit

@@ -51,7 +51,8 @@ type Attr struct {
 // Creator is who creates, opens or unlinks a queue: the effective ids.
 type Creator struct {
 	UID, GID   int
-	Privileged bool // CAP_SYS_RESOURCE: root
+	Groups     []int // the supplementary groups, sorted
+	Privileged bool  // CAP_SYS_RESOURCE: root
 }
 
 // Open finds or creates the queue name for mq_open(3) with oflag
@@ -113,7 +114,7 @@ func (ns *Namespace) Open(name string, oflag, mode int, attr *Attr, c Creator) (
 // O_WRONLY, O_RDWR).
 func (q *Queue) permits(c Creator, acc int) bool {
 	want := [...]uint32{abi.MAY_READ, abi.MAY_WRITE, abi.MAY_READ | abi.MAY_WRITE}[acc]
-	return abi.ModeGrants(uint32(q.Mode), c.UID == q.UID, c.GID == q.GID, want)
+	return abi.ModeGrants(uint32(q.Mode), c.UID == q.UID, abi.InGroup(q.GID, c.GID, c.Groups), want)
 }
 
 // Unlink removes name for c: "mq_unlink() removes the specified message
@@ -132,7 +133,7 @@ func (ns *Namespace) Unlink(name string, c Creator) error {
 	if !ok {
 		return abi.ENOENT
 	}
-	if !c.Privileged && !abi.ModeGrants(RootMode, c.UID == RootUID, c.GID == RootGID, abi.MAY_WRITE|abi.MAY_EXEC) {
+	if !c.Privileged && !abi.ModeGrants(RootMode, c.UID == RootUID, abi.InGroup(RootGID, c.GID, c.Groups), abi.MAY_WRITE|abi.MAY_EXEC) {
 		return abi.EACCES
 	}
 	if RootMode&abi.S_ISVTX != 0 && c.UID != q.UID && c.UID != RootUID && !c.Privileged {

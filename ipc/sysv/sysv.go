@@ -38,6 +38,7 @@ type Perm struct {
 type Creds struct {
 	UID, EUID int
 	GID, EGID int
+	Groups    []int // the supplementary groups, sorted
 }
 
 // Privileged reports whether the caller holds the capabilities that the
@@ -51,12 +52,13 @@ func (c Creds) Privileged() bool { return c.EUID == 0 }
 //
 // "If the caller's effective user ID matches uid or cuid, the owner bits
 // apply; else if its effective group ID matches gid or cgid, the group
-// bits; else the other bits" (sysvipc(7)). "The CAP_IPC_OWNER capability
+// bits; else the other bits" (sysvipc(7)); Linux's ipcperms counts the
+// supplementary groups too (in_group_p). "The CAP_IPC_OWNER capability
 // ... bypass[es] permission checks for System V IPC" (capabilities(7)).
 func (p *Perm) Permitted(c Creds, requested int) bool {
 	want := uint32(requested>>6|requested>>3|requested) & 07
 	owner := c.EUID == p.CUID || c.EUID == p.UID
-	group := c.EGID == p.CGID || c.EGID == p.GID
+	group := abi.InGroup(p.CGID, c.EGID, c.Groups) || abi.InGroup(p.GID, c.EGID, c.Groups)
 	return abi.ModeGrants(uint32(p.Mode), owner, group, want) || c.Privileged()
 }
 
