@@ -154,6 +154,13 @@ func inetConnect(c *call, f *inetFile, of *OpenFile) (int64, error) {
 		return 0, s.Disconnect()
 	}
 	again := c.started
+	if s.Type == abi.SOCK_DGRAM && s.AutobindUDP() != nil {
+		// inet_dgram_connect binds an unbound socket before
+		// ip4_datagram_connect reads the address: a connect that then
+		// fails (a short address, another family, no route) leaves the
+		// socket bound all the same; a failed bind is EAGAIN.
+		return 0, abi.EAGAIN
+	}
 	if s.Type == abi.SOCK_STREAM {
 		// The state answers first (EISCONN, EALREADY, how an attempt
 		// ended); the address counts only for a new attempt.

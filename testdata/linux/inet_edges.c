@@ -15,7 +15,8 @@
  *   (EMSGSIZE, which comes before a bad address), or no destination; bind
  *   then says EINVAL. An unconnected UDP socket shut for writing says
  *   EDESTADDRREQ before EPIPE. A UDP socket shut for reading: a
- *   non-blocking read says EAGAIN, a blocking one returns 0.
+ *   non-blocking read says EAGAIN, a blocking one returns 0. A UDP connect
+ *   binds the socket (inet_dgram_connect) before it reads the address.
  */
 #include "rt/rt.h"
 
@@ -79,6 +80,11 @@ int main(void)
 	say_dec("udp: non-blocking read, shut for reading (EAGAIN)", sys_read(u, buf, 1));
 	sys_fcntl(u, F_SETFL, 0);
 	say_dec("udp: blocking read, shut for reading (0)", sys_read(u, buf, 1));
+	sys_close(u);
+	u = sys_socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	say_dec("udp: connect to an AF_UNIX address (EAFNOSUPPORT)",
+		sys_connect(u, &un, sun_abstract_addr(&un, "ipcsim-inet-edges")));
+	say_dec("udp: bind after it (EINVAL: the connect bound it)", sys_bind(u, &a, addr_of(&a, PORT + 4)));
 	sys_close(u);
 	return 0;
 }
