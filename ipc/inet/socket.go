@@ -36,6 +36,10 @@ const (
 	unconnected sockState = iota
 	connecting            // a TCP connect in progress (SS_CONNECTING)
 	connected             // connected (SS_CONNECTED), or a UDP socket with a default peer
+	// disconnecting: shut down while its connect was in progress or had
+	// failed unseen (SS_DISCONNECTING, inet_shutdown): connect and listen
+	// say EINVAL from then on.
+	disconnecting
 )
 
 // A Socket is an IPv4 socket: TCP (SOCK_STREAM) or UDP (SOCK_DGRAM).
@@ -53,6 +57,9 @@ type Socket struct {
 	// them and drops what connect or a send chose.
 	userAddr, userPort bool
 	closed             bool // the last descriptor was closed
+	// listenEnded: a shutdown or connect(AF_UNSPEC) ended the socket's
+	// listening (endListening); connect says EINVAL from then on.
+	listenEnded bool
 
 	err      abi.Errno // a pending error (UDP: from ICMP), reported once
 	shutdown int       // RcvShutdown | SendShutdown
