@@ -5,8 +5,8 @@
  *
  * For each seed from FIRST to FIRST+COUNT-1, a child process makes OPS calls
  * chosen by a xorshift generator started from the seed: pipes, sockets,
- * descriptors, files, SysV and POSIX IPC, signals, fork (the cases of step
- * below). Every call is non-blocking (every file is opened O_NONBLOCK and
+ * descriptors, files, SysV and POSIX IPC, signals, credentials, fork (the
+ * cases of step below). Every call is non-blocking (every file is opened O_NONBLOCK and
  * F_SETFL keeps it; IPC_NOWAIT; zero timeouts), but for the interrupted ones,
  * which block until a timer's signal, and the child is alone, so what the
  * kernel answers depends on the calls only, never on timing.
@@ -520,10 +520,137 @@ static void interrupted(long n)
 	set_handler(SIGALRM, SIG_IGN);
 }
 
+/* ---- credentials ----
+ *
+ * Each child gives root up for good at its start (become_user): user ids
+ * 1000 (real and effective) and 1001 (saved), group ids 1000 and 1002
+ * (saved), supplementary groups 1001 and 1003. Then it may move its ids
+ * among those (creds), and the calls after run with the ids it left:
+ * files, IPC objects and signals check them. It never becomes root again:
+ * what root may do depends on the capabilities the host leaves it (this
+ * recording's root lacked CAP_SYS_RESOURCE), and ipcsim's root has every
+ * one. */
+#define SYS_setregid_   143
+#define SYS_setgid_     144
+#define SYS_setreuid_   145
+#define SYS_setuid_     146
+#define SYS_getresuid_  148
+#define SYS_getresgid_  150
+#define SYS_getgroups_  158
+#define SYS_setgroups_  159
+static long any_id(void) { return ONE_OF(-1, 0, 1000, 1001, 1002, 1000, 1001, 1002); }
+
+static void become_user(void)
+{
+	static const int groups[] = { 1001, 1003 };
+	sys_setresuid(-1, 0, -1); /* the saved uid of main */
+	syscall2(SYS_setgroups_, 2, (long)groups);
+	sys_setresgid(1000, 1000, 1002);
+	sys_setresuid(1000, 1000, 1001);
+}
+
+/* " ids=r/e/s r/e/s groups=g,g": the user and group ids and the
+ * supplementary groups, after a call that may change them. */
+static void put_ids(void)
+{
+	unsigned int id[3];
+	int groups[8];
+	put(" ids=");
+	for (int g = 0; g < 2; g++) {
+		syscall3(g ? SYS_getresgid_ : SYS_getresuid_, (long)&id[0], (long)&id[1], (long)&id[2]);
+		for (int i = 0; i < 3; i++) {
+			if (i)
+				put("/");
+			put_dec(id[i]);
+		}
+		put(g ? "" : " ");
+	}
+	put(" dumpable=");
+	put_dec(syscall2(167, 3, 0)); /* prctl(PR_GET_DUMPABLE) */
+	long k = syscall2(SYS_getgroups_, 8, (long)groups);
+	put(" groups=");
+	put_dec(k);
+	for (long i = 0; i < k; i++) {
+		put(i ? "," : ":");
+		put_dec(groups[i]);
+	}
+}
+
+static void creds(long n, long fd)
+{
+	long what = pick(9), r;
+	long a = any_id(), b = any_id(), c = any_id();
+	switch (what) {
+	case 0:
+		put_call(n, "setresuid", 3, a, b, c);
+		r = sys_setresuid(a, b, c);
+		break;
+	case 1:
+		put_call(n, "setreuid", 2, a, b, 0);
+		r = syscall2(SYS_setreuid_, a, b);
+		break;
+	case 2:
+		put_call(n, "setuid", 1, a, 0, 0);
+		r = syscall1(SYS_setuid_, a);
+		break;
+	case 3:
+		put_call(n, "setresgid", 3, a, b, c);
+		r = sys_setresgid(a, b, c);
+		break;
+	case 4:
+		if (pick(2)) {
+			put_call(n, "setregid", 2, a, b, 0);
+			r = syscall2(SYS_setregid_, a, b);
+		} else {
+			put_call(n, "setgid", 1, a, 0, 0);
+			r = syscall1(SYS_setgid_, a);
+		}
+		break;
+	case 5: { /* setgroups of up to three, in any order */
+		int list[3] = { (int)ONE_OF(1001, 0, 1002), (int)ONE_OF(1000, 1001, 5), (int)ONE_OF(1001, 7) };
+		long count = pick(4);
+		put_call(n, "setgroups", 3, count, list[0], list[1]);
+		r = syscall2(SYS_setgroups_, count, (long)list);
+		break;
+	}
+	case 6: { /* getgroups with a list too short, or no list */
+		int list[2];
+		long size = ONE_OF(0, 1, 2, -1);
+		put_call(n, "getgroups", 1, size, 0, 0);
+		r = syscall2(SYS_getgroups_, size, (long)list);
+		break;
+	}
+	case 7: /* signal 0 asks whether our ids may signal the parent's: main's
+		 * are 1000, 1000, 0; a grandchild's parent has moved its own */
+		put_call(n, "kill parent sig 0", 0, 0, 0, 0);
+		r = sys_kill(sys_getppid(), 0);
+		break;
+	default: /* fchown of any fd, or access(2) with the real ids */
+		if (pick(2)) {
+			put_call(n, "fchown", 3, fd, a, b);
+			r = sys_fchown(fd, a, b);
+		} else {
+			const char *path = any_path();
+			long mode = ONE_OF(0, 1, 2, 4, 6, 7);
+			put_dec(n);
+			put(" access(");
+			put(path);
+			put(", ");
+			put_dec(mode);
+			put(") = ");
+			r = sys_faccessat(AT_FDCWD, path, mode);
+		}
+		break;
+	}
+	put_dec(r);
+	if (what <= 6)
+		put_ids();
+}
+
 static void step(long n)
 {
 	long fd = any_fd(), r;
-	switch (pick(47)) {
+	switch (pick(49)) {
 	case 0:
 	case 1: { /* pipe2 */
 		int fds[2] = { -1, -1 };
@@ -723,8 +850,13 @@ static void step(long n)
 			r = sys_mq_open(mq_name(names[which]), flags, 0600, attr ? &a : 0);
 			put_dec(r);
 		} else if (what == 3) {
+			/* Another user's queue: the kernel says EPERM (the queue
+			 * root is sticky); qemu-user calls glibc's mq_unlink(3),
+			 * which turns it into EACCES (testdata/linux/README.md),
+			 * and no other cause of EACCES can arise here. */
 			put_call(n, "mq_unlink", 1, which, 0, 0);
-			put_dec(sys_mq_unlink(mq_name(names[which])));
+			r = sys_mq_unlink(mq_name(names[which]));
+			put_dec(r == -EACCES ? -EPERM : r);
 		} else {
 			struct mq_attr a;
 			memset(&a, 0xff, sizeof a);
@@ -1299,6 +1431,10 @@ static void step(long n)
 		}
 		break;
 	}
+	case 47:
+	case 48: /* credentials, and what they decide */
+		creds(n, fd);
+		break;
 	case 44: /* a blocking call that SIGALRM interrupts */
 		interrupted(n);
 		break;
@@ -1349,6 +1485,7 @@ static void run(unsigned long seed)
  * its POSIX queues, its files. */
 static void clean_up(void)
 {
+	sys_setresuid(-1, 0, -1);
 	for (long i = 0; i < made->n; i++) {
 		int id = made->obj[i].id;
 		switch (made->obj[i].kind) {
@@ -1361,6 +1498,7 @@ static void clean_up(void)
 	sys_mq_unlink(mq_name("/sysdiff-0"));
 	sys_mq_unlink(mq_name("/sysdiff-1"));
 	clean_files();
+	sys_setresuid(-1, 1000, -1);
 }
 
 static long parse(const char *s)
@@ -1375,9 +1513,12 @@ int main(int argc, char **argv)
 {
 	long first = argc > 1 ? parse(argv[1]) : 1, count = argc > 2 ? parse(argv[2]) : 1;
 	no_core_dumps();
-	/* An ordinary user: root's limits depend on the capabilities the host
-	 * (a container, say) leaves it, and would differ. */
-	ipc_become_uid(1000);
+	/* An ordinary user, uid 1000: root's limits depend on the capabilities
+	 * the host (a container, say) leaves it, and would differ. The saved
+	 * uid stays 0, so that the main process may remove what its children
+	 * made as other users, and each child may choose its ids
+	 * (become_user). */
+	sys_setresuid(1000, 1000, 0);
 	made = (struct made *)sys_mmap(0, sizeof *made, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	made->n = 0;
 	clean_up();
@@ -1387,6 +1528,7 @@ int main(int argc, char **argv)
 		print("\n");
 		long pid = sys_fork();
 		if (pid == 0) {
+			become_user();
 			sys_fcntl(1, F_DUPFD, OUT);
 			set_handler(SIGPIPE, SIG_IGN);
 			for (int i = 0; i < NSIGS; i++)
