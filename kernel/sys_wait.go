@@ -33,7 +33,8 @@ type waitWhat struct {
 // waitFor looks through t's children, oldest first as Linux walks its list,
 // for one that match accepts and that has a change of state to report:
 // death (the child is reaped, unless nowait), a stop, a continue (each
-// reported once). ECHILD if no child matches at all.
+// reported once). ECHILD if no child matches at all, or only zombies do
+// and the wait is not for deaths.
 //
 // The cost stays linear in the children over a teardown (issue 13): a wait
 // for deaths only, with no zombie among the children, answers without
@@ -51,6 +52,13 @@ func (k *Kernel) waitFor(t *Task, match func(*proc.Process) bool, anyChild bool,
 	matched := false
 	for cp := t.FirstChild(); cp != nil; cp = cp.NextSibling() {
 		if !match(cp) {
+			continue
+		}
+		if cp.State == proc.Zombie && !what.exited {
+			// A zombie has nothing left to report but its death: to a
+			// wait for stops or continues only, it is no child at all
+			// (wait_task_zombie returns without clearing notask_error),
+			// so it alone gives ECHILD, not a wait.
 			continue
 		}
 		matched = true
@@ -71,7 +79,6 @@ func (k *Kernel) waitFor(t *Task, match func(*proc.Process) bool, anyChild bool,
 				k.reap(t, child)
 			}
 			return ev, true, nil
-		case cp.State == proc.Zombie:
 		case what.stopped && child.waitStop != 0:
 			// "WUNTRACED: also return if a child has stopped" - wait(2).
 			ev := waitEvent{child: child, status: int(child.waitStop)<<8 | 0x7f, code: abi.CLD_STOPPED, value: int32(child.waitStop)}

@@ -151,5 +151,14 @@ int main(void)
 	sys_close(hold[1]);
 	reap("the child, after the pipe closed", pid);
 	sys_close(hold[0]);
+
+	/* A zombie is no child to a wait for stops or continues only
+	 * (wait_task_zombie leaves notask_error): ECHILD, even blocking. */
+	pid = child_exit(4);
+	memset(&si, 0, sizeof si);
+	sys_waitid(P_PID, pid, &si, WEXITED | WNOWAIT, 0);
+	say_dec("waitid(P_PID, zombie, WSTOPPED|WCONTINUED) (ECHILD)", sys_waitid(P_PID, pid, &si, 2 | WCONTINUED, 0));
+	say_dec("waitid(P_ALL, WSTOPPED|WNOHANG), only a zombie (ECHILD)", sys_waitid(P_ALL, 0, &si, 2 | WNOHANG, 0));
+	say_dec("wait4(zombie, WNOHANG|WUNTRACED) reaps it", sys_wait4(pid, &st, WNOHANG | WUNTRACED, 0) == pid);
 	return 0;
 }
