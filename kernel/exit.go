@@ -111,15 +111,14 @@ func (k *Kernel) exitProcess(t *Task, status int) {
 	if k.tracing {
 		k.emit(t, "exit", fmt.Sprintf("exit: %s (status word %#x), zombie until reaped", e.Describe(), status))
 	}
-	var orphanCheck []int
+	var kids []*proc.Process
 	if k.stopped != 0 { // hangUpOrphans looks at them only then
-		orphanCheck = []int{t.PGID}
 		for c := t.FirstChild(); c != nil; c = c.NextSibling() {
-			orphanCheck = append(orphanCheck, c.PGID)
+			kids = append(kids, c)
 		}
 	}
 	k.reparent(t)
-	k.hangUpOrphans(t, orphanCheck)
+	k.hangUpOrphans(t, kids)
 	if parent := k.task(t.Parent); parent != nil {
 		parent.zombies++
 		k.notifyParent(parent, t)

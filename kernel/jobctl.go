@@ -105,34 +105,49 @@ func (k *Kernel) generateSideEffects(t *Task, sig abi.Signal) {
 // stopSignals are the signals whose default action stops.
 var stopSignals = abi.SigSetOf(abi.SIGSTOP, abi.SIGTSTP, abi.SIGTTIN, abi.SIGTTOU)
 
-// hangUpOrphans handles the groups that t's death may have orphaned: "If
-// the exit of the process causes a process group to become orphaned, and if
-// any member of the newly orphaned process group is stopped, then a SIGHUP
+// hangUpOrphans handles the groups that t's death orphans: "If the exit
+// of the process causes a process group to become orphaned, and if any
+// member of the newly orphaned process group is stopped, then a SIGHUP
 // signal followed by a SIGCONT signal will be sent to each process in this
 // process group" - _exit(2). Without it nobody could ever continue them.
-func (k *Kernel) hangUpOrphans(t *Task, groups []int) {
+//
+// A group is newly orphaned only where t was a link out of it, as Linux's
+// kill_orphaned_pgrp decides: the group of each child t leaves (kids, whom
+// init has adopted by now) if it is another group of t's session, and t's
+// own group if t's parent is in another group of the same session. A
+// group that was orphaned before is left as it is, stopped members and
+// all: the death of one of its members changes nothing.
+func (k *Kernel) hangUpOrphans(t *Task, kids []*proc.Process) {
 	if k.stopped == 0 {
 		return // no stopped process anywhere: nothing to hang up (the common exit)
 	}
-	seen := map[int]bool{}
-	for _, pgid := range groups {
-		if seen[pgid] {
-			continue
+	for _, c := range kids {
+		if c.PGID != t.PGID && c.SID == t.SID {
+			k.hangUp(t, c.PGID, nil)
 		}
-		seen[pgid] = true
-		members := k.group(pgid)
-		stopped := false
+	}
+	if p := t.Parent; p != nil && p.PGID != t.PGID && p.SID == t.SID {
+		k.hangUp(t, t.PGID, t.Process)
+	}
+}
+
+// hangUp sends SIGHUP and SIGCONT to each member of group pgid if it is
+// orphaned, leaving out the process ignore (the one exiting), and one of
+// its members is stopped. The SIGCONT continues them, so a second call for
+// the same group does nothing.
+func (k *Kernel) hangUp(t *Task, pgid int, ignore *proc.Process) {
+	members := k.group(pgid)
+	stopped := false
+	for _, m := range members {
+		stopped = stopped || m.stopped
+	}
+	if !stopped || !k.orphanedWithout(pgid, ignore) {
+		return
+	}
+	for _, sig := range [2]abi.Signal{abi.SIGHUP, abi.SIGCONT} {
 		for _, m := range members {
-			stopped = stopped || m.stopped
-		}
-		if !stopped || !k.orphaned(pgid) {
-			continue
-		}
-		for _, sig := range [2]abi.Signal{abi.SIGHUP, abi.SIGCONT} {
-			for _, m := range members {
-				k.sendSignal(m, sig, proc.SigInfo{Code: abi.SI_KERNEL},
-					fmt.Sprintf("pid %d's exit orphaned process group %d, which has a stopped member", t.PID, pgid))
-			}
+			k.sendSignal(m, sig, proc.SigInfo{Code: abi.SI_KERNEL},
+				fmt.Sprintf("pid %d's exit orphaned process group %d, which has a stopped member", t.PID, pgid))
 		}
 	}
 }
@@ -146,9 +161,13 @@ func (k *Kernel) hangUpOrphans(t *Task, groups []int) {
 // own, apart from any terminal's; ipcsim's spawned programs share init's
 // session 1 (the terminal's), but an orphan adopted by init must still be
 // orphaned, as it would be on Linux.
-func (k *Kernel) orphaned(pgid int) bool {
+func (k *Kernel) orphaned(pgid int) bool { return k.orphanedWithout(pgid, nil) }
+
+// orphanedWithout is orphaned, leaving out the process ignore
+// (will_become_orphaned_pgrp).
+func (k *Kernel) orphanedWithout(pgid int, ignore *proc.Process) bool {
 	for _, t := range k.sortedProcs() {
-		if t.PGID != pgid || t.Process.State == proc.Zombie || t.Parent == nil || t.Parent.PID == 1 {
+		if t.PGID != pgid || t.Process == ignore || t.Process.State == proc.Zombie || t.Parent == nil || t.Parent.PID == 1 {
 			continue
 		}
 		if p := t.Parent; p.PGID != pgid && p.SID == t.SID {
