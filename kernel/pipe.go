@@ -78,6 +78,19 @@ func (e *pipeEnd) Write(c *call, src []byte, nonblock bool) (int, error) {
 		merge = int(c.total % abi.PageSize)
 	}
 	n, err := e.p.Write(src, merge)
+	return e.wrote(c, n, err, nonblock)
+}
+
+// splice puts bytes of a regular file, read at file offset off, into the
+// pipe, as sendfile(2) splices them (pipe.Splice).
+func (e *pipeEnd) splice(c *call, src []byte, off int64, nonblock bool) (int, error) {
+	n, err := e.p.Splice(src, off)
+	return e.wrote(c, n, err, nonblock)
+}
+
+// wrote turns what the pipe said of a write or a splice into the call's
+// answer: EPIPE and SIGPIPE without a reader; EAGAIN or a sleep when full.
+func (e *pipeEnd) wrote(c *call, n int, err error, nonblock bool) (int, error) {
 	switch {
 	case errors.Is(err, pipe.ErrBrokenPipe):
 		e.k.sendThreadSignal(c.t, abi.SIGPIPE, proc.SigInfo{Code: abi.SI_USER, PID: c.t.PID},

@@ -90,6 +90,10 @@ type Pipe struct {
 type buffer struct {
 	data []byte
 	off  int
+	// spliced: the buffer holds a file's page that sendfile(2) spliced
+	// in; no write adds to it (Linux gives such a buffer no
+	// PIPE_BUF_FLAG_CAN_MERGE).
+	spliced bool
 }
 
 // New returns an empty pipe with the default capacity and no ends open.
@@ -253,7 +257,7 @@ func (p *Pipe) Write(src []byte, merge int) (int, error) {
 	}
 	n, merge := 0, min(merge, len(src))
 	if merge > 0 && len(p.bufs) > 0 {
-		if b := &p.bufs[len(p.bufs)-1]; len(b.data)+merge <= pageSize {
+		if b := &p.bufs[len(p.bufs)-1]; !b.spliced && len(b.data)+merge <= pageSize {
 			b.data = append(b.data, src[:merge]...)
 			n = merge
 		}
@@ -266,6 +270,36 @@ func (p *Pipe) Write(src []byte, merge int) (int, error) {
 			data = make([]byte, 0, max(page, minStore))
 		}
 		p.bufs = append(p.bufs, buffer{data: append(data, src[n:n+page]...)})
+		n += page
+	}
+	if n == 0 {
+		return 0, ErrWouldBlock
+	}
+	p.len += n
+	p.written += uint64(n)
+	p.Queue.Notify(abi.POLLIN)
+	return n, nil
+}
+
+// Splice adds bytes of a regular file, read at file offset off, as
+// sendfile(2) splices them (filemap_splice_read): each free slot takes
+// the rest of one of the file's pages, whatever room the newest buffer
+// has, and no later write adds to such a buffer. It returns how many bytes
+// went in, ErrWouldBlock if no slot was free, and ErrBrokenPipe if no
+// reader is left.
+func (p *Pipe) Splice(src []byte, off int64) (int, error) {
+	if p.readers == 0 {
+		return 0, ErrBrokenPipe
+	}
+	n := 0
+	for n < len(src) && len(p.bufs) < p.slots {
+		page := min(len(src)-n, pageSize-int((off+int64(n))%pageSize))
+		data := p.spare
+		p.spare = nil
+		if cap(data) < page {
+			data = make([]byte, 0, max(page, minStore))
+		}
+		p.bufs = append(p.bufs, buffer{data: append(data, src[n:n+page]...), spliced: true})
 		n += page
 	}
 	if n == 0 {

@@ -78,6 +78,34 @@ func TestSlotsAndMerging(t *testing.T) {
 	require.Equal(t, 15*pageSize+300, p.Len())
 }
 
+// A file's bytes spliced in (sendfile) take a slot per page of the file,
+// from the file offset to the page's end, and no write adds to them; the
+// counts are Linux 6.18's (testdata/linux/sendfile_file).
+func TestSpliceTakesWholeSlots(t *testing.T) {
+	p := open(t)
+	_, err := write(p, make([]byte, 7))
+	require.NoError(t, err)
+	n, err := p.Splice(make([]byte, 70000), 0)
+	require.NoError(t, err)
+	require.Equal(t, 15*pageSize, n, "the 15 free slots, nothing merged into the 7")
+	_, err = write(p, make([]byte, 1))
+	require.ErrorIs(t, err, ErrWouldBlock, "the newest buffer is the file's page")
+
+	p = open(t)
+	n, err = p.Splice(make([]byte, 3000), 100)
+	require.NoError(t, err)
+	require.Equal(t, 3000, n)
+	n, err = write(p, make([]byte, 10))
+	require.NoError(t, err)
+	require.Equal(t, 10, n)
+	used, _ := p.Slots()
+	require.Equal(t, 2, used, "the write took a slot of its own")
+	n, err = p.Splice(make([]byte, 70000), 100)
+	require.NoError(t, err)
+	require.Equal(t, pageSize-100+13*pageSize, n, "the rest of the first page, then whole pages")
+	require.NoError(t, p.CheckSlots())
+}
+
 func TestPartialWrites(t *testing.T) {
 	p := open(t)
 	n, err := write(p, make([]byte, DefaultCapacity-100))
