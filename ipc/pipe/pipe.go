@@ -264,14 +264,26 @@ func (p *Pipe) Write(src []byte, merge int) (int, error) {
 	}
 	for n < len(src) && len(p.bufs) < p.slots {
 		page := min(len(src)-n, pageSize)
-		data := p.spare
-		p.spare = nil
-		if cap(data) < page {
-			data = make([]byte, 0, max(page, minStore))
-		}
-		p.bufs = append(p.bufs, buffer{data: append(data, src[n:n+page]...)})
+		p.push(src[n:n+page], false)
 		n += page
 	}
+	return p.wrote(n)
+}
+
+// push puts bytes of at most a page into a new buffer, in the next free
+// slot, with the spare's storage if it is large enough.
+func (p *Pipe) push(b []byte, spliced bool) {
+	data := p.spare
+	p.spare = nil
+	if cap(data) < len(b) {
+		data = make([]byte, 0, max(len(b), minStore))
+	}
+	p.bufs = append(p.bufs, buffer{data: append(data, b...), spliced: spliced})
+}
+
+// wrote counts n bytes just added and wakes the readers, or says
+// ErrWouldBlock if none were.
+func (p *Pipe) wrote(n int) (int, error) {
 	if n == 0 {
 		return 0, ErrWouldBlock
 	}
@@ -294,21 +306,10 @@ func (p *Pipe) Splice(src []byte, off int64) (int, error) {
 	n := 0
 	for n < len(src) && len(p.bufs) < p.slots {
 		page := min(len(src)-n, pageSize-int((off+int64(n))%pageSize))
-		data := p.spare
-		p.spare = nil
-		if cap(data) < page {
-			data = make([]byte, 0, max(page, minStore))
-		}
-		p.bufs = append(p.bufs, buffer{data: append(data, src[n:n+page]...), spliced: true})
+		p.push(src[n:n+page], true)
 		n += page
 	}
-	if n == 0 {
-		return 0, ErrWouldBlock
-	}
-	p.len += n
-	p.written += uint64(n)
-	p.Queue.Notify(abi.POLLIN)
-	return n, nil
+	return p.wrote(n)
 }
 
 // ReadReadiness returns the poll events of the read end: IN with data,

@@ -38,6 +38,18 @@ static void say_groups(const char *label)
 	print("\n");
 }
 
+/* A child with uids uid, uid and uid says whether it may signal pid. */
+static void kill_as(long uid, long pid, const char *label)
+{
+	long c = sys_fork();
+	if (c == 0) {
+		sys_setresuid(uid, uid, uid);
+		say_dec(label, sys_kill(pid, 0));
+		sys_exit_group(0);
+	}
+	sys_wait4(c, 0, 0, 0);
+}
+
 /* Becomes uid 1000 (real, effective and saved) with group 1002 and the
  * supplementary group 1001, as root can. */
 static void become_1000(void)
@@ -151,21 +163,9 @@ int main(void)
 		sys_exit_group(0);
 	}
 	sys_wait4(b, 0, 0, 0);
-	long c2 = sys_fork();
-	if (c2 == 0) {
-		/* Only A's saved uid matches: uids 1001, 1001 and 1001. */
-		sys_setresuid(1001, 1001, 1001);
-		say_dec("other child: kill A as 1001 (0: A's saved uid)", sys_kill(a, 0));
-		sys_exit_group(0);
-	}
-	sys_wait4(c2, 0, 0, 0);
-	long c3 = sys_fork();
-	if (c3 == 0) {
-		sys_setresuid(1002, 1002, 1002);
-		say_dec("third child: kill A as 1002 (EPERM)", sys_kill(a, 0));
-		sys_exit_group(0);
-	}
-	sys_wait4(c3, 0, 0, 0);
+	/* Only A's saved uid matches 1001's ids; none of A's, 1002's. */
+	kill_as(1001, a, "other child: kill A as 1001 (0: A's saved uid)");
+	kill_as(1002, a, "third child: kill A as 1002 (EPERM)");
 	sys_write(done[1], "d", 1);
 	sys_wait4(a, 0, 0, 0);
 	sys_msgctl(q, IPC_RMID, 0);
