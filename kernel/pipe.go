@@ -78,32 +78,39 @@ func (e *pipeEnd) Write(c *call, src []byte, nonblock bool) (int, error) {
 		merge = int(c.total % abi.PageSize)
 	}
 	n, err := e.p.Write(src, merge)
-	return e.wrote(c, n, err, nonblock)
+	if err != nil {
+		return 0, e.writeError(c, err, nonblock)
+	}
+	return n, nil
 }
 
 // splice puts bytes of a regular file, read at file offset off, into the
 // pipe, as sendfile(2) splices them (pipe.Splice).
 func (e *pipeEnd) splice(c *call, src []byte, off int64, nonblock bool) (int, error) {
 	n, err := e.p.Splice(src, off)
-	return e.wrote(c, n, err, nonblock)
+	if err != nil {
+		return 0, e.writeError(c, err, nonblock)
+	}
+	return n, nil
 }
 
-// wrote turns what the pipe said of a write or a splice into the call's
-// answer: EPIPE and SIGPIPE without a reader; EAGAIN or a sleep when full.
-func (e *pipeEnd) wrote(c *call, n int, err error, nonblock bool) (int, error) {
+// writeError turns the pipe's refusal of a write or a splice into the
+// call's answer: EPIPE and SIGPIPE without a reader; EAGAIN or a sleep
+// when full.
+func (e *pipeEnd) writeError(c *call, err error, nonblock bool) error {
 	switch {
 	case errors.Is(err, pipe.ErrBrokenPipe):
 		e.k.sendThreadSignal(c.t, abi.SIGPIPE, proc.SigInfo{Code: abi.SI_USER, PID: c.t.PID},
 			fmt.Sprintf("write to %s, which has no reader", e.Name()))
-		return 0, abi.EPIPE
+		return abi.EPIPE
 	case errors.Is(err, pipe.ErrWouldBlock):
 		if nonblock {
-			return 0, abi.EAGAIN
+			return abi.EAGAIN
 		}
 		// The reason is formatted only when read; the bytes still to write
 		// are taken now, as the call's progress moves on.
 		atomic, left := c.total <= pipe.Atomic, c.total-c.progress
-		return 0, &blockError{q: &e.p.Queue, mask: abi.POLLOUT | abi.POLLERR,
+		return &blockError{q: &e.p.Queue, mask: abi.POLLOUT | abi.POLLERR,
 			why: func() string {
 				need := "room"
 				if atomic {
@@ -112,7 +119,7 @@ func (e *pipeEnd) wrote(c *call, n int, err error, nonblock bool) (int, error) {
 				return fmt.Sprintf("%s full (%s), needs %s", e.Name(), e.state(), need)
 			}}
 	}
-	return n, err
+	return err
 }
 
 func (e *pipeEnd) Readiness() sched.EventMask {

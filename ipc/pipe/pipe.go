@@ -251,7 +251,19 @@ func (p *Pipe) release() {
 // returns ErrWouldBlock if nothing could be written (every slot in use),
 // and ErrBrokenPipe if no reader is left. The caller turns ErrWouldBlock
 // into a sleep or EAGAIN.
-func (p *Pipe) Write(src []byte, merge int) (int, error) {
+func (p *Pipe) Write(src []byte, merge int) (int, error) { return p.add(src, merge, -1) }
+
+// Splice adds bytes of a regular file, read at file offset off, as
+// sendfile(2) splices them (filemap_splice_read): each free slot takes
+// the rest of one of the file's pages, whatever room the newest buffer
+// has, and no later write adds to such a buffer. It returns what Write
+// returns.
+func (p *Pipe) Splice(src []byte, off int64) (int, error) { return p.add(src, 0, off) }
+
+// add is Write (off < 0) and Splice (the file offset off >= 0) in one
+// body, so that a write costs the one call it always did (Write is
+// inlined into its caller).
+func (p *Pipe) add(src []byte, merge int, off int64) (int, error) {
 	if p.readers == 0 {
 		return 0, ErrBrokenPipe
 	}
@@ -263,27 +275,19 @@ func (p *Pipe) Write(src []byte, merge int) (int, error) {
 		}
 	}
 	for n < len(src) && len(p.bufs) < p.slots {
-		page := min(len(src)-n, pageSize)
-		p.push(src[n:n+page], false)
+		page := pageSize
+		if off >= 0 { // the rest of the file's page
+			page -= int((off + int64(n)) % pageSize)
+		}
+		page = min(len(src)-n, page)
+		data := p.spare
+		p.spare = nil
+		if cap(data) < page {
+			data = make([]byte, 0, max(page, minStore))
+		}
+		p.bufs = append(p.bufs, buffer{data: append(data, src[n:n+page]...), spliced: off >= 0})
 		n += page
 	}
-	return p.wrote(n)
-}
-
-// push puts bytes of at most a page into a new buffer, in the next free
-// slot, with the spare's storage if it is large enough.
-func (p *Pipe) push(b []byte, spliced bool) {
-	data := p.spare
-	p.spare = nil
-	if cap(data) < len(b) {
-		data = make([]byte, 0, max(len(b), minStore))
-	}
-	p.bufs = append(p.bufs, buffer{data: append(data, b...), spliced: spliced})
-}
-
-// wrote counts n bytes just added and wakes the readers, or says
-// ErrWouldBlock if none were.
-func (p *Pipe) wrote(n int) (int, error) {
 	if n == 0 {
 		return 0, ErrWouldBlock
 	}
@@ -291,25 +295,6 @@ func (p *Pipe) wrote(n int) (int, error) {
 	p.written += uint64(n)
 	p.Queue.Notify(abi.POLLIN)
 	return n, nil
-}
-
-// Splice adds bytes of a regular file, read at file offset off, as
-// sendfile(2) splices them (filemap_splice_read): each free slot takes
-// the rest of one of the file's pages, whatever room the newest buffer
-// has, and no later write adds to such a buffer. It returns how many bytes
-// went in, ErrWouldBlock if no slot was free, and ErrBrokenPipe if no
-// reader is left.
-func (p *Pipe) Splice(src []byte, off int64) (int, error) {
-	if p.readers == 0 {
-		return 0, ErrBrokenPipe
-	}
-	n := 0
-	for n < len(src) && len(p.bufs) < p.slots {
-		page := min(len(src)-n, pageSize-int((off+int64(n))%pageSize))
-		p.push(src[n:n+page], true)
-		n += page
-	}
-	return p.wrote(n)
 }
 
 // ReadReadiness returns the poll events of the read end: IN with data,
