@@ -88,18 +88,12 @@ func (n *node) entries() []string {
 //
 // The file system ids are the effective ones (no setfsuid here); the group
 // bits apply to the file's group among the supplementary groups too.
+// (access(2) runs with the real ids in their place.)
 func (n *node) permission(t *Task, want uint32) error {
-	return n.permissionOf(t.EUID, t.EGID, t.Groups, want)
-}
-
-// permissionOf is permission for the ids uid and gid and the groups:
-// access(2) checks with the real ids, everything else with the effective
-// ones.
-func (n *node) permissionOf(uid, gid int, groups []int, want uint32) error {
-	if abi.ModeGrants(n.mode, uid == n.uid, abi.InGroup(n.gid, gid, groups), want) {
+	if abi.ModeGrants(n.mode, t.EUID == n.uid, abi.InGroup(n.gid, t.EGID, t.Groups), want) {
 		return nil
 	}
-	if uid == 0 && (n.isDir() || want&abi.MAY_EXEC == 0 || n.mode&0111 != 0) {
+	if t.EUID == 0 && (n.isDir() || want&abi.MAY_EXEC == 0 || n.mode&0111 != 0) {
 		return nil
 	}
 	return abi.EACCES

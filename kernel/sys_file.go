@@ -187,9 +187,13 @@ func (c *call) access(dirfd int32, pathVA uint64, mode uint32, flags uint64) (in
 		return 0, abi.EINVAL
 	}
 	t := c.t
-	uid, gid := t.UID, t.GID
-	if flags&abi.AT_EACCESS != 0 {
-		uid, gid = t.EUID, t.EGID
+	if flags&abi.AT_EACCESS == 0 {
+		// access_override_creds: the whole call, the walk of the path's
+		// directories included, runs with the real ids as the file-system
+		// ids, and root's privilege goes with the real uid.
+		euid, egid := t.EUID, t.EGID
+		t.EUID, t.EGID = t.UID, t.GID
+		defer func() { t.EUID, t.EGID = euid, egid }()
 	}
 	n, err := c.inode(dirfd, pathVA, flags)
 	if err != nil {
@@ -198,7 +202,7 @@ func (c *call) access(dirfd int32, pathVA uint64, mode uint32, flags uint64) (in
 	if mode == abi.F_OK {
 		return 0, nil
 	}
-	return 0, n.permissionOf(uid, gid, t.Groups, mode) // R_OK, W_OK, X_OK are MAY_READ, MAY_WRITE, MAY_EXEC
+	return 0, n.permission(t, mode) // R_OK, W_OK, X_OK are MAY_READ, MAY_WRITE, MAY_EXEC
 }
 
 // inode finds the node a *at call names: dirfd's own with AT_EMPTY_PATH

@@ -9,7 +9,8 @@
  * - A supplementary group counts as the caller's group (in_group_p) for a
  *   file's group bits, for access(2) (with the real ids), for a System V
  *   object's and a POSIX queue's group bits, and for chown's "a group of
- *   which that owner is a member" (else EPERM).
+ *   which that owner is a member" (else EPERM). access(2) walks the path
+ *   with the real ids too (access_override_creds).
  * - fchown of a pipe changes its owner by chown's rules; of an epoll
  *   instance, EOPNOTSUPP (anon_inode's setattr).
  * - kill(2): the sender's real or effective uid must equal the target's
@@ -22,6 +23,8 @@
 #define SYS_getgroups 158
 #define SYS_setgroups 159
 #define PR_GET_DUMPABLE 3
+#define SYS_faccessat2_ 439
+#define AT_EACCESS 0x200
 #define FILE "/tmp/ipcsim-creds-groups"
 
 static void say_groups(const char *label)
@@ -171,5 +174,29 @@ int main(void)
 	sys_msgctl(q, IPC_RMID, 0);
 	sys_mq_unlink(mq);
 	sys_unlinkat(AT_FDCWD, FILE, 0);
+
+	/* access(2) walks the path with the real ids as well: a directory of
+	 * 1000's, 0700, with a file of 1000's, 0600, seen by a process whose
+	 * real uid is 1000 and effective uid 1001. */
+	sys_unlinkat(AT_FDCWD, FILE "-dir/f", 0);
+	sys_unlinkat(AT_FDCWD, FILE "-dir", AT_REMOVEDIR);
+	sys_mkdirat(AT_FDCWD, FILE "-dir", 0700);
+	sys_fchownat(AT_FDCWD, FILE "-dir", 1000, 1000, 0);
+	f = sys_openat(AT_FDCWD, FILE "-dir/f", O_RDWR | O_CREAT, 0600);
+	sys_fchown(f, 1000, 1000);
+	sys_close(f);
+	long d = sys_fork();
+	if (d == 0) {
+		sys_setresuid(1000, 1001, 1001);
+		say_dec("real 1000, effective 1001: access W_OK through 1000's 0700 directory",
+			sys_faccessat(AT_FDCWD, FILE "-dir/f", W_OK));
+		say_dec("the same with AT_EACCESS (EACCES: 1001 may not search it)",
+			syscall4(SYS_faccessat2_, AT_FDCWD, (long)(FILE "-dir/f"), W_OK, AT_EACCESS));
+		say_dec("open for reading (EACCES: the effective ids)", sys_openat(AT_FDCWD, FILE "-dir/f", O_RDONLY, 0));
+		sys_exit_group(0);
+	}
+	sys_wait4(d, 0, 0, 0);
+	sys_unlinkat(AT_FDCWD, FILE "-dir/f", 0);
+	sys_unlinkat(AT_FDCWD, FILE "-dir", AT_REMOVEDIR);
 	return 0;
 }
