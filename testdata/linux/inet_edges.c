@@ -24,14 +24,7 @@
 
 static char big[70000];
 
-static long addr_of(struct sockaddr_in *a, int port)
-{
-	memset(a, 0, sizeof *a);
-	a->sin_family = AF_INET;
-	a->sin_port = htons(port);
-	a->sin_addr = htonl(0x7f000001);
-	return sizeof *a;
-}
+static long addr_of(struct sockaddr_in *a, int port) { return sin_addr_port(a, INADDR_LOOPBACK, port); }
 
 int main(void)
 {

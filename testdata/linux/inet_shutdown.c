@@ -19,14 +19,7 @@
 
 #define PORT 20990 /* nothing listens on 20990 to 20993 */
 
-static long addr_of(struct sockaddr_in *a, int port)
-{
-	memset(a, 0, sizeof *a);
-	a->sin_family = AF_INET;
-	a->sin_port = htons(port);
-	a->sin_addr = htonl(0x7f000001);
-	return sizeof *a;
-}
+static long addr_of(struct sockaddr_in *a, int port) { return sin_addr_port(a, INADDR_LOOPBACK, port); }
 
 static int tcp(void) { return sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0); }
 

@@ -5,10 +5,12 @@
  *
  * For each seed from FIRST to FIRST+COUNT-1, a child process makes OPS calls
  * chosen by a xorshift generator started from the seed: pipes, sockets,
- * descriptors, files, SysV and POSIX IPC, signals, credentials, fork (the
- * cases of step below). Every call is non-blocking (every file is opened O_NONBLOCK and
+ * descriptors, files, SysV and POSIX IPC, signals, credentials, children of
+ * its own and their waits, vectored I/O and sendfile, fork (the cases of step
+ * below). Every call is non-blocking (every file is opened O_NONBLOCK and
  * F_SETFL keeps it; IPC_NOWAIT; zero timeouts), but for the interrupted ones,
- * which block until a timer's signal, and the child is alone, so what the
+ * which block until a timer's signal, and the waits for a kept child's change
+ * of state, and the child is alone but for its children, so what the
  * kernel answers depends on the calls only, never on timing.
  *
  * Each call prints one line: the seed's step, the call and its arguments, and
@@ -208,7 +210,7 @@ static int shmrdonly[2];
  * shares with its children, so that it removes them however the child ends
  * (a signal may kill it, or its grandchild, mid-seed): on Linux they would
  * outlive the run, and enough of them make the next run's calls fail. */
-enum { MSG, SEM, SHM };
+enum { MSG, SEM, SHM, KID };
 static struct made {
 	long n;
 	struct { int kind, id; } obj[1000];
@@ -647,10 +649,399 @@ static void creds(long n, long fd)
 		put_ids();
 }
 
+/* ---- vectored I/O: writev and readv with up to three slices of buf in a
+ * row (so that the bytes are numbered as one write's), and sendfile from
+ * any fd, with or without an offset. No writev of 0 bytes in all (see
+ * write). */
+static void vectored(long n, long fd)
+{
+	long what = pick(3), cnt = 1 + pick(3), total = 0, r;
+	struct iovec v[3];
+	if (what <= 1) {
+		for (long i = 0; i < cnt; i++) {
+			long len = what ? ONE_OF(0, 1, 100, 4096, 5000, 70000) : ONE_OF(0, 1, 100, 4095, 4097, 70000);
+			v[i].iov_base = buf + total;
+			v[i].iov_len = len;
+			total += len;
+		}
+		if (total == 0 && what == 0) {
+			v[0].iov_len = 1;
+			total = 1;
+		}
+		put_dec(n);
+		put(what ? " readv(" : " writev(");
+		put_dec(fd);
+		for (long i = 0; i < cnt; i++) {
+			put(", ");
+			put_dec(v[i].iov_len);
+		}
+		put(") = ");
+		if (what == 0) {
+			fill(buf, total);
+			r = sys_writev(fd, v, cnt);
+			put_dec(r);
+			if (r > 0 && r < total)
+				wcount -= total - r;
+		} else {
+			r = sys_readv(fd, v, cnt);
+			put_dec(r);
+			put_data(buf, r);
+		}
+		return;
+	}
+	long in = any_fd(), count = ONE_OF(1, 100, 5000, 70000), off = ONE_OF(-1, 0, 100, 5000);
+	put_call(n, "sendfile", 3, fd, in, count);
+	put_dec(off);
+	put(" ");
+	r = sys_sendfile(fd, in, off < 0 ? 0 : &off, count);
+	put_dec(r);
+	if (off >= 0) {
+		put(" off=");
+		put_dec(off);
+	}
+}
+
+/* ---- kept children: up to two children of the child's own that it keeps
+ * rather than reaps at once, each in a process group of its own, so that
+ * waitid and wait4 with WNOHANG, kill, setpgid and getpgid have a zombie, a
+ * stopped process or a sleeping one to meet. Each call that changes one's
+ * state waits (blocking, WNOWAIT) until the change is done, so the answers
+ * never depend on timing: a kept child exits at once, or stops itself with
+ * SIGSTOP and, once continued, writes a byte to the child and sleeps in a
+ * read of a pipe the child writes to (a byte: it exits). The child kills
+ * and reaps what it kept before it exits; the main process kills any it
+ * left (made). */
+#define WSTOPPED 2
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTERM 15
+enum { GONE, ZOMBIE, STOPPED_FRESH, STOPPED_ASLEEP, ASLEEP };
+static struct kid {
+	long pid;
+	int state;
+	int ctl, resumed; /* the child's ends: write to wake it, read its byte */
+	int doomed;       /* SIGTERM pending while stopped: it dies once continued */
+} kids[2];
+static long main_pid, main_session;
+
+/* A pid as the output names it: the ids themselves differ from run to
+ * run. */
+static void put_pid(long p)
+{
+	if (p <= 0) {
+		put_dec(p);
+		return;
+	}
+	for (int i = 0; i < 2; i++)
+		if (kids[i].state != GONE && p == kids[i].pid) {
+			put("kid");
+			put_dec(i);
+			return;
+		}
+	if (p == sys_getpid())
+		put("self");
+	else if (p == main_pid) /* and its group: main leads one */
+		put("main");
+	else if (p == main_session)
+		put("main-session");
+	else
+		put("other");
+}
+
+/* Forgets a kept child that is gone, and closes its pipes. */
+static void forget(struct kid *k)
+{
+	sys_close(k->ctl);
+	sys_close(k->resumed);
+	k->state = GONE;
+}
+
+/* The state a blocking waitid with WNOWAIT saw: what the kernel said. */
+static void await(struct kid *k, int options)
+{
+	struct k_siginfo info;
+	memset(&info, 0, sizeof info);
+	long r = sys_waitid(P_PID, k->pid, &info, options | WNOWAIT, 0);
+	put(" await=");
+	put_dec(r);
+	if (r == 0) {
+		put(" code=");
+		put_dec(info.si_code);
+		put(" status=");
+		put_dec(info.si_status);
+	} else if (r == -ECHILD) {
+		forget(k); /* SIGCHLD ignored: the kernel reaped it */
+	}
+}
+
+/* SIGCHLD is blocked while the child changes a kept child's state, and
+ * the one it is owed (told, unless SIGCHLD is ignored: the signals of one
+ * change and of the next merge, pending) is taken with sigtimedwait, so
+ * that no handler runs at a moment the kernel chooses: Linux may tell of
+ * a stop after the wait that saw it has returned (do_signal_stop marks
+ * the stop before it signals the parent). */
+static const unsigned long chld_set = 1UL << (SIGCHLD - 1);
+static unsigned long kid_begin(void)
+{
+	unsigned long old = 0;
+	sys_rt_sigprocmask(SIG_BLOCK, &chld_set, &old);
+	return old;
+}
+static void kid_end(unsigned long old, int told)
+{
+	struct k_sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sys_rt_sigaction(SIGCHLD, 0, &sa);
+	if (told && sa.handler != SIG_IGN) {
+		struct k_siginfo info;
+		struct timespec ts = { 10, 0 };
+		put(" sigchld=");
+		put_dec(sys_rt_sigtimedwait(&chld_set, &info, &ts));
+	}
+	sys_rt_sigprocmask(SIG_SETMASK, &old, 0);
+}
+
+static void new_kid(long n, struct kid *k)
+{
+	long stop = pick(2), code = pick(4), r;
+	int ctl[2] = { -1, -1 }, resumed[2] = { -1, -1 };
+	put_call(n, "kept fork", 2, stop, code, 0);
+	/* The pipes' fds are above the calls' (90 on), so that no call
+	 * reads, writes or closes them; RLIMIT_NOFILE may forbid that. */
+	r = sys_pipe2(ctl, 0) < 0 || sys_pipe2(resumed, 0) < 0;
+	for (int i = 0; i < 2 && !r; i++) {
+		int *fd = i ? resumed : ctl;
+		for (int e = 0; e < 2 && !r; e++) {
+			long hi = sys_fcntl(fd[e], F_DUPFD, 90 + 2 * (k - kids) + e + 4 * i);
+			sys_close(fd[e]);
+			fd[e] = hi;
+			r = hi < 0;
+		}
+	}
+	if (r) {
+		put("no fds");
+		for (int e = 0; e < 2; e++) {
+			sys_close(ctl[e]);
+			sys_close(resumed[e]);
+		}
+		return;
+	}
+	unsigned long old = kid_begin();
+	long pid = sys_fork();
+	if (pid == 0) {
+		char c;
+		sys_setpgid(0, 0);
+		if (stop) {
+			sys_kill(sys_getpid(), SIGSTOP);
+			sys_write(resumed[1], "r", 1);
+			sys_read(ctl[0], &c, 1);
+		}
+		sys_exit_group(code);
+	}
+	sys_close(ctl[0]);
+	sys_close(resumed[1]);
+	k->pid = made_one(KID, pid);
+	k->doomed = 0;
+	k->ctl = ctl[1];
+	k->resumed = resumed[0];
+	put_dec(pid > 0);
+	if (stop) {
+		k->state = STOPPED_FRESH;
+		await(k, WSTOPPED);
+	} else {
+		k->state = ZOMBIE;
+		await(k, WEXITED);
+	}
+	kid_end(old, 1);
+}
+
+/* What became of a kept child that a wait reported, if it reaped it. */
+static void reaped(long pid, int exited)
+{
+	for (int i = 0; i < 2; i++)
+		if (kids[i].state != GONE && kids[i].pid == pid && exited)
+			forget(&kids[i]);
+}
+
+/* What sig does to a kept child, as the child waits for it; 1 if the
+ * child is told of it (SIGCHLD: a stop, a continue, an exit). */
+static int kid_signalled(struct kid *k, long sig)
+{
+	char c;
+	if (k->state == ZOMBIE)
+		return 0;
+	if (sig == SIGKILL || (sig == SIGTERM && k->state == ASLEEP) || (sig == SIGCONT && k->doomed)) {
+		k->state = ZOMBIE;
+		await(k, WEXITED);
+		return 1;
+	}
+	switch (k->state) {
+	case ASLEEP:
+		if (sig != SIGSTOP)
+			return 0;
+		k->state = STOPPED_ASLEEP;
+		await(k, WSTOPPED);
+		return 1;
+	case STOPPED_FRESH:
+		/* A stopped process takes no signal but SIGKILL (wants_signal):
+		 * SIGTERM waits for SIGCONT. */
+		k->doomed |= sig == SIGTERM;
+		if (sig != SIGCONT)
+			return 0;
+		/* It writes its byte once it runs, after it told the child it
+		 * continued. */
+		put(" read=");
+		put_dec(sys_read(k->resumed, &c, 1));
+		k->state = ASLEEP;
+		return 1;
+	case STOPPED_ASLEEP:
+		k->doomed |= sig == SIGTERM;
+		if (sig != SIGCONT)
+			return 0;
+		/* Continued, it sleeps in its read again: wake it, and wait for
+		 * its end. */
+		sys_write(k->ctl, "x", 1);
+		k->state = ZOMBIE;
+		await(k, WEXITED);
+		return 1;
+	}
+	return 0;
+}
+
+static void kid_signal(long n, struct kid *k)
+{
+	long sig = ONE_OF(0, SIGSTOP, SIGCONT, SIGTERM, SIGKILL);
+	put_call(n, "kill kid", 2, k - kids, sig, 0);
+	unsigned long old = kid_begin();
+	long r = sys_kill(k->pid, sig);
+	put_dec(r);
+	kid_end(old, r == 0 && kid_signalled(k, sig)); /* r: EPERM if the child's ids moved */
+}
+
+static void children(long n)
+{
+	struct kid *k = &kids[pick(2)];
+	long what = pick(7), r;
+	if (k->state == GONE && what != 1 && what != 2 && what != 6) {
+		new_kid(n, k);
+		return;
+	}
+	switch (what) {
+	case 0:
+		kid_signal(n, k);
+		return;
+	case 1: { /* waitid, never blocking */
+		struct k_siginfo info;
+		long type = ONE_OF(P_ALL, P_PID, P_PGID), id = 0;
+		long opts = WNOHANG | ONE_OF(WEXITED, WSTOPPED, WCONTINUED, WEXITED | WSTOPPED | WCONTINUED, 0) |
+			    ONE_OF(0, WNOWAIT);
+		if (type == P_PID)
+			id = k->state != GONE ? k->pid : 99999;
+		else if (type == P_PGID)
+			id = ONE_OF(0, 1) && k->state != GONE ? k->pid : 0;
+		memset(&info, 0, sizeof info);
+		put_call(n, "waitid", 2, type, opts, 0);
+		put_pid(id);
+		put(" ");
+		r = sys_waitid(type, id, &info, opts, 0);
+		put_dec(r);
+		if (r == 0) {
+			put(" pid=");
+			put_pid(info.si_pid);
+			put(" signo=");
+			put_dec(info.si_signo);
+			put(" code=");
+			put_dec(info.si_code);
+			put(" status=");
+			put_dec(info.si_status);
+			if (!(opts & WNOWAIT))
+				reaped(info.si_pid, info.si_code <= 3); /* CLD_EXITED, KILLED, DUMPED */
+		}
+		return;
+	}
+	case 2: { /* wait4, never blocking */
+		int st = -1;
+		long pid = ONE_OF(-1, 0, 1, 2), opts = WNOHANG | ONE_OF(0, WUNTRACED, WCONTINUED, WUNTRACED | WCONTINUED);
+		if (pid == 1)
+			pid = k->state != GONE ? k->pid : 99999;
+		else if (pid == 2)
+			pid = k->state != GONE ? -k->pid : -99999;
+		put_call(n, "wait4", 1, opts, 0, 0);
+		put_pid(pid < -1 ? -pid : pid);
+		put(pid < -1 ? " group " : " ");
+		r = sys_wait4(pid, &st, opts, 0);
+		put_pid(r);
+		put(" status=");
+		put_hex(st);
+		if (r > 0)
+			reaped(r, (st & 0x7f) != 0x7f && st != 0xffff); /* not stopped, not continued */
+		return;
+	}
+	case 3: { /* setpgid of the kid or of the child */
+		long who = pick(2) ? k->pid : 0;
+		long to = ONE_OF(0, 1, 2, 3);
+		to = to == 1 ? k->pid : to == 2 ? main_pid : to == 3 ? sys_getpid() : 0;
+		put_call(n, "setpgid", 0, 0, 0, 0);
+		put_pid(who);
+		put(" ");
+		put_pid(to);
+		put(" ");
+		put_dec(sys_setpgid(who, to));
+		return;
+	}
+	case 4: { /* getpgid, getsid */
+		long who = ONE_OF(0, 1, 2);
+		who = who == 1 ? k->pid : who == 2 ? sys_getppid() : 0;
+		put_call(n, "getpgid getsid", 0, 0, 0, 0);
+		put_pid(who);
+		put(" ");
+		r = sys_getpgid(who);
+		put_pid(r);
+		put(" ");
+		put_pid(sys_getsid(who));
+		return;
+	}
+	case 5: { /* signal 0 to a kid's group, or to the child's */
+		long g = pick(2) ? k->pid : 0;
+		put_call(n, "kill group sig 0", 0, 0, 0, 0);
+		put_pid(g);
+		put(" ");
+		put_dec(sys_kill(-g, 0));
+		return;
+	}
+	default:
+		put_call(n, "setsid", 0, 0, 0, 0);
+		r = sys_setsid();
+		put_pid(r);
+		return;
+	}
+}
+
+/* Kills and reaps the kept children (the end of a seed, or of a
+ * grandchild). If the child's ids moved so that it may not kill one, it
+ * continues it (SIGCONT is allowed within a session) and wakes it, and it
+ * exits; one it may not continue either (after setsid) is left to the main
+ * process. */
+static void end_kids(void)
+{
+	for (int i = 0; i < 2; i++) {
+		struct kid *k = &kids[i];
+		if (k->state == GONE)
+			continue;
+		if (sys_kill(k->pid, SIGKILL) == 0 ||
+		    (k->state != STOPPED_FRESH && k->state != STOPPED_ASLEEP) ||
+		    sys_kill(k->pid, SIGCONT) == 0) {
+			sys_write(k->ctl, "x", 1);
+			sys_wait4(k->pid, 0, 0, 0);
+		}
+		forget(k);
+	}
+}
+
 static void step(long n)
 {
 	long fd = any_fd(), r;
-	switch (pick(49)) {
+	switch (pick(52)) {
 	case 0:
 	case 1: { /* pipe2 */
 		int fds[2] = { -1, -1 };
@@ -1365,10 +1756,12 @@ static void step(long n)
 		if (pid == 0) {
 			put("child");
 			flush();
+			kids[0].state = kids[1].state = GONE; /* its siblings now */
 			for (long i = 0; i < calls; i++) {
 				put("  ");
 				step(n * 100 + i);
 			}
+			end_kids();
 			sys_exit_group(code);
 		}
 		int st = 0;
@@ -1431,6 +1824,13 @@ static void step(long n)
 		}
 		break;
 	}
+	case 51: /* vectored I/O and sendfile */
+		vectored(n, fd);
+		break;
+	case 49:
+	case 50: /* kept children: wait, kill, process groups */
+		children(n);
+		break;
 	case 47:
 	case 48: /* credentials, and what they decide */
 		creds(n, fd);
@@ -1477,8 +1877,11 @@ static void run(unsigned long seed)
 {
 	seed_now = seed;
 	state = seed * 0x9E3779B97F4A7C15UL + 1;
+	main_pid = sys_getppid();
+	main_session = sys_getsid(sys_getppid());
 	for (long i = 0; i < OPS; i++)
 		step(i);
+	end_kids();
 }
 
 /* What a seed left behind must not reach the next one: its SysV objects,
@@ -1492,6 +1895,7 @@ static void clean_up(void)
 		case MSG: sys_msgctl(id, IPC_RMID, 0); break;
 		case SEM: sys_semctl(id, 0, IPC_RMID, 0); break;
 		case SHM: sys_shmctl(id, IPC_RMID, 0); break;
+		case KID: sys_kill(id, SIGKILL); break; /* a kept child the child left (kids) */
 		}
 	}
 	made->n = 0;
@@ -1519,6 +1923,10 @@ int main(int argc, char **argv)
 	 * made as other users, and each child may choose its ids
 	 * (become_user). */
 	sys_setresuid(1000, 1000, 0);
+	/* Its own process group, as under ipcsim exec (a shell without job
+	 * control would have left it in the shell's): the children's process
+	 * groups are named by it. */
+	sys_setpgid(0, 0);
 	made = (struct made *)sys_mmap(0, sizeof *made, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	made->n = 0;
 	clean_up();
