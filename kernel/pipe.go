@@ -94,6 +94,19 @@ func (e *pipeEnd) splice(c *call, src []byte, off int64, nonblock bool) (int, er
 	return n, nil
 }
 
+// waitSpace is splice's wait_for_space: nil if the pipe has a free slot,
+// else what a write would get (EPIPE and SIGPIPE without a reader; EAGAIN
+// or a sleep when full).
+func (e *pipeEnd) waitSpace(c *call, nonblock bool) error {
+	switch used, total := e.p.Slots(); {
+	case e.p.Readers() == 0:
+		return e.writeError(c, pipe.ErrBrokenPipe, nonblock)
+	case used == total:
+		return e.writeError(c, pipe.ErrWouldBlock, nonblock)
+	}
+	return nil
+}
+
 // writeError turns the pipe's refusal of a write or a splice into the
 // call's answer: EPIPE and SIGPIPE without a reader; EAGAIN or a sleep
 // when full.

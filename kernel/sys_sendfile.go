@@ -23,9 +23,11 @@ func init() {
 //     file offset of in_fd" but reads from *offset and updates it; that
 //     needs a file pread can read (ESPIPE otherwise) and a non-negative
 //     offset (EINVAL). The offset is read before anything else (EFAULT).
-//   - Into a pipe, in_fd must be a file Linux can splice from
-//     (splice_read): a regular file, a socket, the terminal; not a pipe, a
-//     message queue, an epoll instance or a directory (EINVAL).
+//   - Into a pipe, once the pipe has a free slot (EPIPE without a reader,
+//     EAGAIN or a sleep when full: wait_for_space), in_fd must be a file
+//     Linux can splice from (splice_read): a regular file, a socket, the
+//     terminal; not a pipe, a message queue, an epoll instance or a
+//     directory (EINVAL).
 //   - Into anything else, in_fd must be a regular file
 //     (splice_direct_to_actor: "We require the input to be seekable"),
 //     out_fd not opened O_APPEND, and a file Linux can splice into (not a
@@ -76,10 +78,7 @@ func sysSendfile(c *call) (int64, error) {
 		return 0, abi.EBADF
 	}
 	_, toPipe := out.ops.(*pipeEnd)
-	switch {
-	case toPipe && !spliceReadable(in):
-		return 0, abi.EINVAL
-	case !toPipe && (out.flags&abi.O_APPEND != 0 || !splicesDirect(in)):
+	if !toPipe && (out.flags&abi.O_APPEND != 0 || !splicesDirect(in)) {
 		return 0, abi.EINVAL
 	}
 	c.total = count
@@ -110,6 +109,15 @@ func sysSendfile(c *call) (int64, error) {
 // pipe takes without waiting again. A regular file's bytes go in by
 // pages (pipe.Splice); a stream's are read once and written.
 func (c *call) spliceToPipe(in *OpenFile, pe *pipeEnd, readAt func([]byte, int64) int, pos int64, count uint64, nonblock bool) error {
+	if c.progress == 0 && len(c.carry) == 0 {
+		// wait_for_space comes before in_fd is asked for its bytes.
+		if err := pe.waitSpace(c, nonblock); err != nil {
+			return err
+		}
+		if !spliceReadable(in) {
+			return abi.EINVAL
+		}
+	}
 	for c.progress < count {
 		var w int
 		var err error

@@ -94,6 +94,20 @@ int main(void)
 	int d = sys_openat(AT_FDCWD, "/tmp", O_RDONLY | O_DIRECTORY, 0);
 	say_dec("directory to pipe (EINVAL)", sys_sendfile(p[1], d, 0, 5));
 
+	/* wait_for_space comes first: a full pipe says EAGAIN, one with no
+	 * reader EPIPE, before a pipe as the input is refused (EINVAL) */
+	int full[2];
+	sys_pipe2(full, O_NONBLOCK);
+	while (sys_write(full[1], data, 4096) > 0)
+		;
+	say_dec("its own read end into a full pipe (EAGAIN, not EINVAL)", sys_sendfile(full[1], full[0], 0, 5));
+	sys_read(full[0], got, 4096);
+	say_dec("then, with a free slot (EINVAL)", sys_sendfile(full[1], full[0], 0, 5));
+	sys_close(full[0]);
+	set_handler(SIGPIPE, SIG_IGN);
+	say_dec("a pipe into one with no reader (EPIPE)", sys_sendfile(full[1], p[0], 0, 5));
+	sys_close(full[1]);
+
 	/* slots: a write of 7 bytes, then 70000 bytes spliced from the file */
 	sys_write(p[1], data, 7);
 	off = 0;
