@@ -400,6 +400,12 @@ func inetGetsockopt(c *call, f *inetFile) (int64, error) {
 			}
 		case abi.SO_LINGER:
 			val = append(i32(b2i(s.Linger)), i32(int(s.LingerSec))...)
+		case abi.SO_PEERCRED:
+			// Only a Unix socket has a peer's credentials; cred_to_ucred
+			// of none is pid 0, uid and gid -1.
+			val = append(append(i32(0), i32(-1)...), i32(-1)...)
+		case abi.SO_PASSCRED:
+			return 0, abi.EOPNOTSUPP // sk_may_scm_recv: Unix and netlink sockets only
 		default:
 			return 0, abi.ENOPROTOOPT
 		}
@@ -457,6 +463,8 @@ func inetSetsockopt(c *call, f *inetFile) (int64, error) {
 			s.SetKeepAlive(val != 0)
 		case abi.SO_LINGER:
 			s.Linger, s.LingerSec = val != 0, int32(binary.LittleEndian.Uint32(b[4:]))
+		case abi.SO_PASSCRED:
+			return 0, abi.EOPNOTSUPP // sk_may_scm_recv: Unix and netlink sockets only
 		default:
 			return 0, abi.ENOPROTOOPT
 		}

@@ -17,6 +17,8 @@
  *   EDESTADDRREQ before EPIPE. A UDP socket shut for reading: a
  *   non-blocking read says EAGAIN, a blocking one returns 0. A UDP connect
  *   binds the socket (inet_dgram_connect) before it reads the address.
+ * - SO_PEERCRED of an IPv4 socket is pid 0, uid and gid -1 (cred_to_ucred
+ *   of none); SO_PASSCRED is EOPNOTSUPP (sk_may_scm_recv).
  */
 #include "rt/rt.h"
 
@@ -38,6 +40,18 @@ int main(void)
 	say_dec("tcp: shutdown SHUT_RD, never connected (ENOTCONN)", sys_shutdown(t, 0));
 	say_dec("tcp: then a read (the end)", sys_read(t, buf, 1));
 	say_poll("tcp: then poll POLLIN|POLLRDHUP", sock_poll1(t, POLLIN | POLLRDHUP));
+	sys_close(t);
+
+	/* Credentials are Unix sockets' only */
+	t = sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	struct ucred cr = { 7, 7, 7 };
+	int crlen = sizeof cr, one = 1;
+	say_dec("tcp: getsockopt SO_PEERCRED", sys_getsockopt(t, SOL_SOCKET, SO_PEERCRED, &cr, &crlen));
+	say_dec("tcp: its pid", cr.pid);
+	say_dec("tcp: its uid", (int)cr.uid);
+	say_dec("tcp: its gid", (int)cr.gid);
+	say_dec("tcp: setsockopt SO_PASSCRED (EOPNOTSUPP)", sys_setsockopt(t, SOL_SOCKET, SO_PASSCRED, &one, sizeof one));
+	say_dec("tcp: getsockopt SO_PASSCRED (EOPNOTSUPP)", sys_getsockopt(t, SOL_SOCKET, SO_PASSCRED, &one, &crlen));
 	sys_close(t);
 
 	/* TCP, connect refused */
