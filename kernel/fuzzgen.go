@@ -73,6 +73,9 @@ var fuzzSysnos = []uint64{
 	uint64(abi.SysReadlinkat), uint64(abi.SysClockNanosleep), uint64(abi.SysRtSigsuspend),
 	uint64(abi.SysRtSigtimedwait), uint64(abi.SysSetitimer), uint64(abi.SysGetitimer), uint64(abi.SysSetpgid),
 	uint64(abi.SysSetsid), uint64(abi.SysTkill),
+	// Credentials and sigqueue (2026-12-04), last for the same reason.
+	uint64(abi.SysGetgroups), uint64(abi.SysSetgroups), uint64(abi.SysSetreuid), uint64(abi.SysSetregid),
+	uint64(abi.SysSetresgid), uint64(abi.SysSetgid), uint64(abi.SysRtSigqueueinfo), uint64(abi.SysRtTgsigqueueinfo),
 }
 
 // fuzzArg turns a byte into an argument worth trying: small numbers,
