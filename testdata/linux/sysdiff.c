@@ -1038,10 +1038,141 @@ static void end_kids(void)
 	}
 }
 
+/* The control messages recvmsg returned: " creds PID UID GID" and
+ * " fds N N". */
+static void put_cmsgs(struct msghdr *m)
+{
+	char *p = m->msg_control, *end = p + m->msg_controllen;
+	while (p + sizeof(struct cmsghdr) <= end) {
+		struct cmsghdr *h = (struct cmsghdr *)p;
+		if (h->cmsg_len < sizeof(struct cmsghdr) || p + h->cmsg_len > end)
+			break;
+		long data = h->cmsg_len - sizeof(struct cmsghdr);
+		if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_CREDENTIALS && data == sizeof(struct ucred)) {
+			struct ucred *c = (struct ucred *)CMSG_DATA(h);
+			put(" creds ");
+			put_pid(c->pid);
+			put(" ");
+			put_dec(c->uid);
+			put(" ");
+			put_dec(c->gid);
+		} else if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS) {
+			put(" fds");
+			for (long i = 0; i < data / (long)sizeof(int); i++) {
+				put(" ");
+				put_dec(((int *)CMSG_DATA(h))[i]);
+			}
+		} else {
+			put(" cmsg ");
+			put_dec(h->cmsg_level);
+			put("/");
+			put_dec(h->cmsg_type);
+		}
+		p += CMSG_SPACE(data);
+	}
+}
+
+/* ---- who may use an object: System V objects' owners and modes (IPC_STAT,
+ * IPC_SET), a socket's peer credentials (SO_PEERCRED) and credentials sent
+ * with a message (SCM_CREDENTIALS, received with SO_PASSCRED), as the
+ * child's ids move (creds). */
+static void put_perm(const struct ipc64_perm *p)
+{
+	put(" uid=");
+	put_dec(p->uid);
+	put(" gid=");
+	put_dec(p->gid);
+	put(" cuid=");
+	put_dec(p->cuid);
+	put(" cgid=");
+	put_dec(p->cgid);
+	put(" mode=");
+	put_hex(p->mode & 0777);
+}
+
+static void perms(long n, long fd)
+{
+	long what = pick(5), sl = pick(2), r;
+	if (what <= 1) { /* IPC_STAT, or IPC_SET of what it said */
+		long kind = pick(3), id = kind == 0 ? msq[sl] : kind == 1 ? semid[sl] : shmid[sl];
+		union { struct msqid64_ds m; struct semid64_ds s; struct shmid64_ds h; } ds;
+		struct ipc64_perm *perm = kind == 0 ? &ds.m.msg_perm : kind == 1 ? &ds.s.sem_perm : &ds.h.shm_perm;
+		memset(&ds, 0, sizeof ds);
+		r = kind == 0 ? sys_msgctl(id, IPC_STAT, &ds) : kind == 1 ? sys_semctl(id, 0, IPC_STAT, (long)&ds) : sys_shmctl(id, IPC_STAT, &ds);
+		if (what == 0) {
+			put_call(n, kind == 0 ? "msgctl STAT" : kind == 1 ? "semctl STAT" : "shmctl STAT", 1, sl, 0, 0);
+			put_dec(r);
+			if (r == 0)
+				put_perm(perm);
+			return;
+		}
+		if (r != 0 && kind == 0)
+			ds.m.msg_qbytes = 16384;
+		perm->uid = ONE_OF(1000, 1001, 1002);
+		perm->gid = ONE_OF(1000, 1001, 1002, 1003);
+		perm->mode = ONE_OF(0600, 0640, 0660, 0606, 0400, 0);
+		put_call(n, kind == 0 ? "msgctl SET" : kind == 1 ? "semctl SET" : "shmctl SET", 3, sl, perm->uid, perm->gid);
+		put_hex(perm->mode);
+		put(" ");
+		r = kind == 0 ? sys_msgctl(id, IPC_SET, &ds) : kind == 1 ? sys_semctl(id, 0, IPC_SET, (long)&ds) : sys_shmctl(id, IPC_SET, &ds);
+		put_dec(r);
+		return;
+	}
+	if (what == 2) {
+		struct ucred c;
+		int len = sizeof c;
+		memset(&c, 0, sizeof c);
+		put_call(n, "getsockopt PEERCRED", 1, fd, 0, 0);
+		r = sys_getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c, &len);
+		put_dec(r);
+		if (r == 0) {
+			put(" ");
+			put_pid(c.pid);
+			put(" ");
+			put_dec(c.uid);
+			put(" ");
+			put_dec(c.gid);
+		}
+		return;
+	}
+	if (what == 3) {
+		int on = pick(2);
+		put_call(n, "setsockopt PASSCRED", 2, fd, on, 0);
+		put_dec(sys_setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on));
+		return;
+	}
+	/* sendmsg with credentials: its own pid or another, ids of its own or
+	 * not (EPERM) */
+	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(struct ucred))]; } ctl;
+	struct iovec iov = { buf, 1 };
+	struct msghdr m;
+	struct ucred *c = (struct ucred *)CMSG_DATA(&ctl.h);
+	memset(&m, 0, sizeof m);
+	memset(&ctl, 0, sizeof ctl);
+	ctl.h.cmsg_len = CMSG_LEN(sizeof(struct ucred));
+	ctl.h.cmsg_level = SOL_SOCKET;
+	ctl.h.cmsg_type = SCM_CREDENTIALS;
+	c->pid = pick(4) ? sys_getpid() : main_pid;
+	c->uid = ONE_OF(1000, 1001, 1002);
+	c->gid = ONE_OF(1000, 1001, 1002, 1003);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = &ctl;
+	m.msg_controllen = sizeof ctl;
+	fill(buf, 1);
+	put_call(n, "sendmsg creds", 3, fd, c->uid, c->gid);
+	put_pid(c->pid);
+	put(" ");
+	r = sys_sendmsg(fd, &m, MSG_DONTWAIT);
+	put_dec(r);
+	if (r <= 0)
+		wcount--;
+}
+
 static void step(long n)
 {
 	long fd = any_fd(), r;
-	switch (pick(52)) {
+	switch (pick(53)) {
 	case 0:
 	case 1: { /* pipe2 */
 		int fds[2] = { -1, -1 };
@@ -1423,10 +1554,13 @@ static void step(long n)
 			if (r <= 0)
 				wcount--;
 		} else {
+			/* Room for creds (SO_PASSCRED) and three fds, or less. */
+			static union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(3 * sizeof(int))]; } in;
 			long flags = ONE_OF(0, MSG_DONTWAIT, MSG_PEEK, MSG_CMSG_CLOEXEC);
+			memset(&in, 0, sizeof in);
 			iov.iov_len = ONE_OF(1, 100);
-			m.msg_control = &ctl;
-			m.msg_controllen = ONE_OF(sizeof ctl, CMSG_SPACE(sizeof(int)), 0);
+			m.msg_control = &in;
+			m.msg_controllen = ONE_OF(sizeof in, CMSG_SPACE(sizeof(int)), CMSG_SPACE(sizeof(struct ucred)), 0);
 			put_call(n, "recvmsg", 3, fd, iov.iov_len, flags);
 			r = sys_recvmsg(fd, &m, flags);
 			put_dec(r);
@@ -1434,14 +1568,7 @@ static void step(long n)
 			if (r >= 0) {
 				put(" flags=");
 				put_hex(m.msg_flags);
-				if (m.msg_controllen >= sizeof(struct cmsghdr)) {
-					long got = (ctl.h.cmsg_len - sizeof(struct cmsghdr)) / sizeof(int);
-					put(" fds");
-					for (long i = 0; i < got && i < 3; i++) {
-						put(" ");
-						put_dec(((int *)CMSG_DATA(&ctl.h))[i]);
-					}
-				}
+				put_cmsgs(&m);
 			}
 		}
 		break;
@@ -1824,6 +1951,9 @@ static void step(long n)
 		}
 		break;
 	}
+	case 52: /* owners, modes, credentials */
+		perms(n, fd);
+		break;
 	case 51: /* vectored I/O and sendfile */
 		vectored(n, fd);
 		break;
