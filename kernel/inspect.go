@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"ipcsim/proc"
@@ -44,6 +45,10 @@ type ProcState struct {
 	Cycles  uint64     `json:"cycles"`            // cycles run in user mode
 	Pending string     `json:"pending,omitempty"` // pending signals
 	Blocked string     `json:"blocked,omitempty"` // blocked signals
+	// Creds are the user and group ids, real/effective/saved, and the
+	// supplementary groups: "uid 1000/1000/1001, gid 100/100/100, groups
+	// 1001 1003"; empty for root with no groups.
+	Creds string `json:"creds,omitempty"`
 	// Handlers lists the signals whose disposition is not the default:
 	// "SIGINT: handler 0x10230 (SA_RESTART, mask SIGTERM)", "SIGPIPE:
 	// ignored".
@@ -103,6 +108,21 @@ type PipeBuffer struct {
 	Len    int `json:"len"`
 }
 
+// credString is ProcState.Creds.
+func credString(p *proc.Process) string {
+	if p.UID == 0 && p.EUID == 0 && p.SUID == 0 && p.GID == 0 && p.EGID == 0 && p.SGID == 0 && len(p.Groups) == 0 {
+		return ""
+	}
+	s := fmt.Sprintf("uid %d/%d/%d, gid %d/%d/%d", p.UID, p.EUID, p.SUID, p.GID, p.EGID, p.SGID)
+	if len(p.Groups) > 0 {
+		s += ", groups"
+		for _, g := range p.Groups {
+			s += " " + strconv.Itoa(g)
+		}
+	}
+	return s
+}
+
 // Snapshot returns the state of every process and pipe now.
 func (k *Kernel) Snapshot() Snapshot {
 	s := Snapshot{Cycle: k.Now(), Procs: []ProcState{}, Pipes: []PipeState{}}
@@ -121,6 +141,7 @@ func (k *Kernel) Snapshot() Snapshot {
 			ps.Waiting = fmt.Sprintf("%v: %s", t.call.no, t.blocked.text())
 		}
 		ps.Handlers = handlerStates(t)
+		ps.Creds = credString(t.Process)
 		if p := t.pendingSignals(); p != 0 {
 			ps.Pending = sigSetString(p)
 		}

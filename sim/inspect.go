@@ -37,6 +37,9 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 			}
 			fmt.Fprintf(&b, "         fd %d: %s %s%s\n", fd.FD, fd.File, fd.Flags, cloexec)
 		}
+		if p.Creds != "" {
+			fmt.Fprintf(&b, "         credentials (real/effective/saved): %s\n", p.Creds)
+		}
 		if p.Pending != "" {
 			fmt.Fprintf(&b, "         signals pending: %s\n", p.Pending)
 		}
