@@ -540,6 +540,8 @@ static void interrupted(long n)
 #define SYS_getresgid_  150
 #define SYS_getgroups_  158
 #define SYS_setgroups_  159
+#define SYS_faccessat2_ 439
+#define AT_EACCESS      0x200
 static long any_id(void) { return ONE_OF(-1, 0, 1000, 1001, 1002, 1000, 1001, 1002); }
 
 static void become_user(void)
@@ -1169,10 +1171,121 @@ static void perms(long n, long fd)
 		wcount--;
 }
 
+/* ---- files by name: stat (newfstatat, statx), chmod, chown, truncate,
+ * access with the effective ids, chdir and getcwd, in /tmp/sysdiff-dir,
+ * with the child's moving ids. A directory's size and link count are the
+ * file system's, so they print for regular files only; modes, owners and
+ * groups print for all (a set-group-ID directory gives its group to what
+ * is made in it). */
+static void put_stat(unsigned mode, unsigned uid, unsigned gid, long size, unsigned nlink)
+{
+	put(" mode=");
+	put_hex(mode);
+	put(" uid=");
+	put_dec(uid);
+	put(" gid=");
+	put_dec(gid);
+	if ((mode & S_IFMT) == S_IFREG) {
+		put(" size=");
+		put_dec(size);
+		put(" nlink=");
+		put_dec(nlink);
+	}
+}
+
+static void names(long n)
+{
+	const char *path = any_path();
+	long what = pick(7), r;
+	put_dec(n);
+	switch (what) {
+	case 0: {
+		struct stat st;
+		memset(&st, 0, sizeof st);
+		put(" stat(");
+		put(path);
+		put(") = ");
+		r = sys_newfstatat(AT_FDCWD, path, &st, 0);
+		put_dec(r);
+		if (r == 0)
+			put_stat(st.st_mode, st.st_uid, st.st_gid, st.st_size, st.st_nlink);
+		return;
+	}
+	case 1: {
+		struct statx sx;
+		memset(&sx, 0, sizeof sx);
+		put(" statx(");
+		put(path);
+		put(") = ");
+		r = sys_statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &sx);
+		put_dec(r);
+		if (r == 0)
+			put_stat(sx.stx_mode, sx.stx_uid, sx.stx_gid, sx.stx_size, sx.stx_nlink);
+		return;
+	}
+	case 2: {
+		long mode = ONE_OF(0, 0600, 0644, 0755, 02755, 01777, 04755, 0700);
+		put(" chmod(");
+		put(path);
+		put(", ");
+		put_hex(mode);
+		put(") = ");
+		put_dec(sys_fchmodat(AT_FDCWD, path, mode));
+		return;
+	}
+	case 3: {
+		long uid = ONE_OF(-1, 1000, 1001), gid = ONE_OF(-1, 1000, 1001, 1002, 1003);
+		put(" chown(");
+		put(path);
+		put(", ");
+		put_dec(uid);
+		put(", ");
+		put_dec(gid);
+		put(") = ");
+		put_dec(sys_fchownat(AT_FDCWD, path, uid, gid, 0));
+		return;
+	}
+	case 4: {
+		long len = ONE_OF(0, 100, 5000, -1);
+		put(" truncate(");
+		put(path);
+		put(", ");
+		put_dec(len);
+		put(") = ");
+		put_dec(sys_truncate(path, len));
+		return;
+	}
+	case 5: {
+		long mode = ONE_OF(0, 1, 2, 4, 6, 7);
+		put(" eaccess(");
+		put(path);
+		put(", ");
+		put_dec(mode);
+		put(") = ");
+		put_dec(syscall4(SYS_faccessat2_, AT_FDCWD, (long)path, mode, AT_EACCESS));
+		return;
+	}
+	default: { /* chdir, and where getcwd says it is, below the directory */
+		static char cwd[256];
+		put(" chdir(");
+		put(path);
+		put(") = ");
+		put_dec(sys_chdir(path));
+		r = sys_getcwd(cwd, sizeof cwd);
+		put(" getcwd=");
+		if (r < 0)
+			put_dec(r);
+		else
+			put(strcmp_(cwd, "/") == 0 ? "/" : cwd);
+		return;
+	}
+	}
+}
+
 static void step(long n)
 {
 	long fd = any_fd(), r;
-	switch (pick(53)) {
+	switch (pick(54)) {
 	case 0:
 	case 1: { /* pipe2 */
 		int fds[2] = { -1, -1 };
@@ -1951,6 +2064,9 @@ static void step(long n)
 		}
 		break;
 	}
+	case 53: /* files by name */
+		names(n);
+		break;
 	case 52: /* owners, modes, credentials */
 		perms(n, fd);
 		break;
@@ -2057,6 +2173,7 @@ int main(int argc, char **argv)
 	 * control would have left it in the shell's): the children's process
 	 * groups are named by it. */
 	sys_setpgid(0, 0);
+	sys_chdir("/"); /* where getcwd starts, wherever the program is run */
 	made = (struct made *)sys_mmap(0, sizeof *made, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	made->n = 0;
 	clean_up();
