@@ -75,8 +75,9 @@ func (k *Kernel) exec(t *Task, path string, argv, envp []string) error {
 	// that called execve is its process's first now, named by the program.
 	t.comm = ""
 	t.exe = exe
-	t.RobustList = 0      // exec_mm_release -> futex_exec_release
-	t.NotDumpable = false // begin_new_exec: SUID_DUMP_USER
+	t.RobustList = 0        // exec_mm_release -> futex_exec_release
+	t.NotDumpable = false   // begin_new_exec: SUID_DUMP_USER
+	t.altStack = noAltStack // "An execve(2) call removes any existing alternate signal stack"
 	// Registers start at zero but for pc and sp (start_thread); a0 = 0 is
 	// ELF_PLAT_INIT's "no rtld_fini" for riscv.
 	t.Regs = proc.Regs{PC: img.Entry}

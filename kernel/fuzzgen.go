@@ -76,6 +76,7 @@ var fuzzSysnos = []uint64{
 	// Credentials and sigqueue (2026-12-04), last for the same reason.
 	uint64(abi.SysGetgroups), uint64(abi.SysSetgroups), uint64(abi.SysSetreuid), uint64(abi.SysSetregid),
 	uint64(abi.SysSetresgid), uint64(abi.SysSetgid), uint64(abi.SysRtSigqueueinfo), uint64(abi.SysRtTgsigqueueinfo),
+	uint64(abi.SysSigaltstack),
 }
 
 // fuzzArg turns a byte into an argument worth trying: small numbers,

@@ -306,9 +306,10 @@ type Task struct {
 	callBuf call         // the system call in progress (a task makes one at a time)
 	Regs    proc.Regs    // saved user registers: the integer ones first
 
-	comm          string // its name, if set in a thread other than the first (setThreadName)
-	ClearChildTID uint64 // set_tid_address(2), clone's CLONE_CHILD_CLEARTID: cleared and woken at its exit
-	RobustList    uint64 // set_robust_list(2)'s head (0: none)
+	comm          string   // its name, if set in a thread other than the first (setThreadName)
+	ClearChildTID uint64   // set_tid_address(2), clone's CLONE_CHILD_CLEARTID: cleared and woken at its exit
+	RobustList    uint64   // set_robust_list(2)'s head (0: none)
+	altStack      altStack // sigaltstack(2): where SA_ONSTACK handlers run
 }
 
 // threadGroup is what the threads of a process share in the kernel
@@ -486,6 +487,7 @@ func (k *Kernel) newTask(parent *Task) (*Task, bool) {
 	id := k.allocID()
 	t := &Task{Process: &proc.Process{PID: id}, threadGroup: &threadGroup{cwd: k.root, umask: defaultUmask}, k: k, TID: id}
 	t.entry.Waiter = t
+	t.altStack = noAltStack
 	t.threads = []*Task{t}
 	t.Sig = proc.NewSignals()
 	k.tasks[t.TID] = t

@@ -26,7 +26,6 @@ const (
 	ucSigmask    = frameUC + 40  // uc_sigmask, 8 bytes (then 120 bytes for growth)
 	ucMcontext   = frameUC + 176 // uc_mcontext, 16-aligned: sc_regs then the FP state
 	frameSize    = ucMcontext + 32*8 + 528
-	ssDisable    = 2 // SS_DISABLE: no alternate signal stack
 	siginfoBytes = 128
 )
 
@@ -151,11 +150,27 @@ func (k *Kernel) interruptCall(t *Task, sig abi.Signal, act proc.SigAction) abi.
 
 // pushFrame builds the handler's frame on the user stack and points the
 // registers at the handler. It reports false if the stack cannot take it.
+//
+// The frame goes below sp, or, for a handler installed with SA_ONSTACK,
+// at the top of the alternate signal stack if there is one and the thread
+// is not on it already (get_sigframe, sigsp); a frame that would overflow
+// the alternate stack the thread is on is refused. uc_stack saves the
+// alternate stack, which rt_sigreturn sets again: a stack with
+// SS_AUTODISARM is forgotten while the handler runs.
 func (k *Kernel) pushFrame(t *Task, sig abi.Signal, info proc.SigInfo, act proc.SigAction, saved abi.SigSet) bool {
-	sp := (t.Regs.X[2] - frameSize) &^ 15
+	sp, alt := t.Regs.X[2], t.altStack
+	if alt.on(sp) && !alt.on(sp-frameSize) {
+		return false
+	}
+	if act.Flags&abi.SA_ONSTACK != 0 && alt.state(sp) == 0 {
+		sp = alt.sp + alt.size
+	}
+	sp = (sp - frameSize) &^ 15
 	var f [frameSize]byte
 	putSiginfo(f[frameInfo:frameInfo+siginfoBytes], sig, info)
-	binary.LittleEndian.PutUint32(f[ucStack+8:], ssDisable)
+	binary.LittleEndian.PutUint64(f[ucStack:], alt.sp)
+	binary.LittleEndian.PutUint32(f[ucStack+8:], alt.flags)
+	binary.LittleEndian.PutUint64(f[ucStack+16:], alt.size)
 	binary.LittleEndian.PutUint64(f[ucSigmask:], uint64(saved))
 	binary.LittleEndian.PutUint64(f[ucMcontext:], t.Regs.PC)
 	for i := 1; i < 32; i++ {
@@ -169,6 +184,9 @@ func (k *Kernel) pushFrame(t *Task, sig abi.Signal, info proc.SigInfo, act proc.
 	binary.LittleEndian.PutUint32(f[mcFCSR:], t.Regs.FCSR)
 	if t.AS.WriteBytes(sp, f[:]) != nil {
 		return false
+	}
+	if alt.flags&ssAutodisarm != 0 {
+		t.altStack = noAltStack // __save_altstack's sas_ss_reset
 	}
 	// "sa_mask specifies a mask of signals which should be blocked ... In
 	// addition, the signal which triggered the handler will be blocked,

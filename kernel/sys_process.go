@@ -132,8 +132,9 @@ func sysClone(c *call) (int64, error) {
 	child.Name = t.threadName() // the calling thread's name (comm is per thread)
 	child.exe = t.exe
 	child.Regs = t.Regs
-	child.Regs.X[10] = 0 // fork returns 0 in the child
-	child.Regs.PC += 4   // past the ecall, as the parent will be
+	child.altStack = t.altStack // "A child created via fork(2) inherits a copy of its parent's alternate signal stack settings"
+	child.Regs.X[10] = 0        // fork returns 0 in the child
+	child.Regs.PC += 4          // past the ecall, as the parent will be
 	if newsp != 0 {
 		child.Regs.X[2] = newsp
 	}
@@ -183,7 +184,8 @@ func (c *call) cloneThread(flags, newsp, ptid, tls, ctid uint64) (int64, error) 
 		// "EAGAIN: Too many processes are already running" - clone(2)
 		return 0, abi.EAGAIN
 	}
-	nt := &Task{Process: t.Process, threadGroup: t.threadGroup, k: k, TID: k.allocID()}
+	// A new thread has no alternate signal stack (clone(2): CLONE_VM without CLONE_VFORK).
+	nt := &Task{Process: t.Process, threadGroup: t.threadGroup, k: k, TID: k.allocID(), altStack: noAltStack}
 	nt.entry.Waiter = nt
 	nt.Regs = t.Regs
 	nt.Regs.X[10] = 0 // clone returns 0 in the new thread

@@ -352,6 +352,10 @@ func sysRtSigreturn(c *call) (int64, error) {
 	t.Regs.FCSR = binary.LittleEndian.Uint32(f[mcFCSR:]) & 0xff
 	t.Regs.FP = true // the frame's values, which the CPU gets at the next run
 	t.Sig.Mask = abi.SigSet(binary.LittleEndian.Uint64(f[ucSigmask:])) &^ abi.Unblockable
+	// restore_altstack: the alternate stack the frame saved, set again
+	// from the restored sp; a refusal (EPERM, EINVAL, ENOMEM) is ignored.
+	_ = t.setAltStack(altStack{sp: binary.LittleEndian.Uint64(f[ucStack:]),
+		flags: binary.LittleEndian.Uint32(f[ucStack+8:]), size: binary.LittleEndian.Uint64(f[ucStack+16:])}, t.Regs.X[2])
 	if k.tracing {
 		k.traceSigreturn(t, t.Regs.PC, t.Sig.Mask)
 	}
