@@ -181,9 +181,12 @@ func (h *fileHandle) Read(_ *call, dst []byte, _ bool) (int, error) {
 // Write writes at the offset, or at the end with O_APPEND: "the file
 // offset is positioned at the end of the file, as if with lseek(2)" -
 // open(2). The offset moves past what was written.
-func (h *fileHandle) Write(_ *call, src []byte, _ bool) (int, error) {
+func (h *fileHandle) Write(c *call, src []byte, _ bool) (int, error) {
 	if h.of.flags&abi.O_APPEND != 0 {
 		h.off = int64(len(h.f.data))
+	}
+	if len(src) > 0 {
+		h.f.n.mode = c.t.killPrivs(h.f.n.mode, h.f.n.gid)
 	}
 	n, err := h.k.writeAt(h.f, h.off, src)
 	h.off += int64(n)

@@ -97,6 +97,9 @@ func sysPwrite64(c *call) (int64, error) {
 		off = int64(len(h.f.data))
 	}
 	total := segsLen(segs)
+	if total > 0 {
+		h.f.n.mode = c.t.killPrivs(h.f.n.mode, h.f.n.gid)
+	}
 	var done uint64
 	for done < total {
 		buf := c.t.k.scratchBuf(min(total-done, ioChunk))
@@ -139,7 +142,34 @@ func sysTruncate(c *call) (int64, error) {
 	if err := r.n.permission(c.t, abi.MAY_WRITE); err != nil {
 		return 0, err
 	}
-	return 0, c.t.k.truncate(r.n.file, size)
+	return 0, c.truncate(r.n.file, size)
+}
+
+// truncate is do_truncate: the new size, and a truncate by a process
+// without CAP_FSETID takes the set-user-ID and set-group-ID bits as a write
+// does (killPrivs).
+func (c *call) truncate(f *regFile, size int64) error {
+	if err := c.t.k.truncate(f, size); err != nil {
+		return err
+	}
+	f.n.mode = c.t.killPrivs(f.n.mode, f.n.gid)
+	return nil
+}
+
+// killPrivs is what a write or a truncate by t does to the mode of a
+// regular file owned by group gid (setattr_should_drop_suidgid, from
+// file_remove_privs and do_truncate): without CAP_FSETID (root's), the
+// set-user-ID bit goes, and the set-group-ID bit if the group may execute
+// the file or t is not in its group.
+func (t *Task) killPrivs(mode uint32, gid int) uint32 {
+	if t.EUID == 0 {
+		return mode
+	}
+	mode &^= abi.S_ISUID
+	if mode&0010 != 0 || !abi.InGroup(gid, t.EGID, t.Groups) {
+		mode &^= abi.S_ISGID
+	}
+	return mode
 }
 
 // ftruncate(2): (fd, length). "EBADF or EINVAL fd is not open for
@@ -156,13 +186,14 @@ func sysFtruncate(c *call) (int64, error) {
 	}
 	if mq, ok := f.ops.(*mqFile); ok && f.writable() {
 		mq.q.Size = size // a regular file of the mqueue file system
+		mq.q.Mode = int(c.t.killPrivs(uint32(mq.q.Mode), mq.q.GID))
 		return 0, nil
 	}
 	h, ok := f.ops.(*fileHandle)
 	if !ok || !f.writable() {
 		return 0, abi.EINVAL
 	}
-	return 0, c.t.k.truncate(h.f, size)
+	return 0, c.truncate(h.f, size)
 }
 
 // faccessat(2): (dirfd, path, mode).
