@@ -195,8 +195,14 @@ func sysRecvmsg(c *call) (int64, error) {
 		return 0, err
 	}
 	outFlags := uint32(flags & abi.MSG_CMSG_CLOEXEC)
-	if r == nil {
-		r = &unix.Received{}
+	puts := true // control messages
+	if r == nil || r.End {
+		// Nothing came (the end): a stream socket still puts its control
+		// messages, from scm_recv's zeroed cookie (credentials pid 0, uid
+		// and gid 0); a datagram or record socket puts none
+		// (__unix_dgram_recvmsg returns before scm_recv).
+		r = &unix.Received{Ctl: unix.Control{Cred: &unix.Cred{}}}
+		puts = sf.s.Type == abi.SOCK_STREAM
 	}
 	if sf.s.Type != abi.SOCK_STREAM && r.Len > len(r.Data) {
 		outFlags |= abi.MSG_TRUNC
@@ -212,9 +218,11 @@ func sysRecvmsg(c *call) (int64, error) {
 		}
 		namelen = uint32(len(full))
 	}
-	used, ctrunc, err := c.putControl(sf.s, r, h.control, h.controllen, flags)
-	if err != nil {
-		return 0, err
+	used, ctrunc := 0, false
+	if puts {
+		if used, ctrunc, err = c.putControl(sf.s, r, h.control, h.controllen, flags); err != nil {
+			return 0, err
+		}
 	}
 	if ctrunc {
 		outFlags |= abi.MSG_CTRUNC

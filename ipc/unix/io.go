@@ -241,6 +241,7 @@ type Received struct {
 	From   []byte  // the sender's name (nil: unbound)
 	Ctl    Control // descriptors and credentials that came with the bytes
 	Peeked bool    // MSG_PEEK: Ctl.Rights still belong to the message (the receiver gets copies)
+	End    bool    // nothing came: the end of what the peer sends (shut, or closed)
 }
 
 // Recv receives up to max bytes. For a stream, need is how many bytes the
@@ -346,6 +347,7 @@ func (s *Socket) recvStream(r *Received, size, flags, need int) (bool, error) {
 		return true, e
 	}
 	if s.shutdown&RcvShutdown != 0 {
+		r.End = len(r.Data) == 0
 		return true, nil
 	}
 	return true, s.readBlocked()
@@ -372,6 +374,7 @@ func (s *Socket) recvDgram(r *Received, size, flags int) (bool, error) {
 			if flags&abi.MSG_DONTWAIT != 0 && !seq {
 				return false, abi.EAGAIN
 			}
+			r.End = true
 			return true, nil
 		}
 		return false, s.readBlocked()

@@ -11,6 +11,8 @@
  *   object's and a POSIX queue's group bits, and for chown's "a group of
  *   which that owner is a member" (else EPERM). access(2) walks the path
  *   with the real ids too (access_override_creds).
+ * - A receive at a Unix stream's end reports the zeroed credentials of
+ *   scm_recv's cookie with SO_PASSCRED; a record socket's, none.
  * - fchown of a pipe changes its owner by chown's rules; of an epoll
  *   instance, EOPNOTSUPP (anon_inode's setattr).
  * - kill(2): the sender's real or effective uid must equal the target's
@@ -198,5 +200,34 @@ int main(void)
 	sys_wait4(d, 0, 0, 0);
 	sys_unlinkat(AT_FDCWD, FILE "-dir/f", 0);
 	sys_unlinkat(AT_FDCWD, FILE "-dir", AT_REMOVEDIR);
+
+	/* The credentials a receive reports with SO_PASSCRED at the end: a
+	 * stream socket's are scm_recv's zeroed cookie (pid, uid and gid 0);
+	 * a record socket's receive of its end puts no control message. */
+	for (int type = SOCK_STREAM; type <= SOCK_SEQPACKET; type += SOCK_SEQPACKET - SOCK_STREAM) {
+		int sv[2], on = 1;
+		union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(struct ucred))]; } ctl;
+		char byte;
+		struct iovec iov = { &byte, 1 };
+		struct msghdr m;
+		memset(&m, 0, sizeof m);
+		memset(&ctl, 0, sizeof ctl);
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		m.msg_control = &ctl;
+		m.msg_controllen = sizeof ctl;
+		sys_socketpair(AF_UNIX, type, 0, sv);
+		sys_setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+		sys_close(sv[1]);
+		say_dec(type == SOCK_STREAM ? "stream, at its end: recvmsg" : "seqpacket, at its end: recvmsg", sys_recvmsg(sv[0], &m, 0));
+		say_dec("  msg_controllen", (long)m.msg_controllen);
+		if (m.msg_controllen >= CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred *cr = (struct ucred *)CMSG_DATA(&ctl.h);
+			say_dec("  creds pid", cr->pid);
+			say_dec("  creds uid", (int)cr->uid);
+			say_dec("  creds gid", (int)cr->gid);
+		}
+		sys_close(sv[0]);
+	}
 	return 0;
 }
