@@ -49,6 +49,9 @@ type ProcState struct {
 	// supplementary groups: "uid 1000/1000/1001, gid 100/100/100, groups
 	// 1001 1003"; empty for root with no groups.
 	Creds string `json:"creds,omitempty"`
+	// AltStack is the first thread's alternate signal stack
+	// (sigaltstack(2)), "0x3fffff0000, 16384 bytes", empty if none.
+	AltStack string `json:"altstack,omitempty"`
 	// Handlers lists the signals whose disposition is not the default:
 	// "SIGINT: handler 0x10230 (SA_RESTART, mask SIGTERM)", "SIGPIPE:
 	// ignored".
@@ -142,6 +145,7 @@ func (k *Kernel) Snapshot() Snapshot {
 		}
 		ps.Handlers = handlerStates(t)
 		ps.Creds = credString(t.Process)
+		ps.AltStack = t.altStack.String()
 		if p := t.pendingSignals(); p != 0 {
 			ps.Pending = sigSetString(p)
 		}

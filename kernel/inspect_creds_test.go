@@ -16,3 +16,10 @@ func TestCredString(t *testing.T) {
 	require.Equal(t, "uid 0/0/0, gid 0/0/0, groups 4 27",
 		credString(&proc.Process{Groups: []int{4, 27}}))
 }
+
+// inspect shows an alternate signal stack, and nothing without one.
+func TestAltStackString(t *testing.T) {
+	require.Empty(t, noAltStack.String())
+	require.Equal(t, "0x3fffff0000, 16384 bytes", altStack{sp: 0x3fffff0000, size: 16384}.String())
+	require.Equal(t, "0x1000, 2048 bytes, SS_AUTODISARM", altStack{sp: 0x1000, size: 2048, flags: ssAutodisarm}.String())
+}

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"encoding/binary"
+	"fmt"
 
 	"ipcsim/abi"
 )
@@ -32,6 +33,19 @@ type altStack struct {
 
 // noAltStack is a task's state before any sigaltstack.
 var noAltStack = altStack{flags: ssDisable}
+
+// String describes the stack for inspect: "0x3fffff0000, 16384 bytes",
+// with ", SS_AUTODISARM" if set; empty without one.
+func (a altStack) String() string {
+	if a.size == 0 {
+		return ""
+	}
+	s := fmt.Sprintf("%#x, %d bytes", a.sp, a.size)
+	if a.flags&ssAutodisarm != 0 {
+		s += ", SS_AUTODISARM"
+	}
+	return s
+}
 
 // on reports whether sp is on the alternate stack (on_sig_stack): never
 // with SS_AUTODISARM, whose stack is forgotten while a handler runs on it.

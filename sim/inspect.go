@@ -40,6 +40,9 @@ func WriteSnapshot(w io.Writer, s *kernel.Snapshot, asJSON bool) error {
 		if p.Creds != "" {
 			fmt.Fprintf(&b, "         credentials (real/effective/saved): %s\n", p.Creds)
 		}
+		if p.AltStack != "" {
+			fmt.Fprintf(&b, "         alternate signal stack: %s\n", p.AltStack)
+		}
 		if p.Pending != "" {
 			fmt.Fprintf(&b, "         signals pending: %s\n", p.Pending)
 		}
