@@ -59,7 +59,11 @@ type Socket struct {
 	closed             bool // the last descriptor was closed
 	// listenEnded: a shutdown or connect(AF_UNSPEC) ended the socket's
 	// listening (endListening); connect says EINVAL from then on.
-	listenEnded bool
+	// connectEnded: a connection or an attempt at one was let go
+	// (disconnect); listen says EINVAL from then on. Linux 6.18 answers
+	// so (testdata/linux/inet_shutdown, checked natively on x86-64 too);
+	// we did not find the line of the kernel that does.
+	listenEnded, connectEnded bool
 
 	err      abi.Errno // a pending error (UDP: from ICMP), reported once
 	shutdown int       // RcvShutdown | SendShutdown

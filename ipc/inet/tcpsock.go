@@ -479,7 +479,7 @@ func (sk *Socket) Listen(n int) error {
 		sk.lst.l.SetBacklog(n)
 		return nil
 	}
-	if sk.conn != nil || sk.state != unconnected {
+	if sk.conn != nil || sk.state != unconnected || sk.connectEnded {
 		return abi.EINVAL
 	}
 	if sk.bound && sk.st.conflict(sk, sk.local) {
@@ -723,6 +723,7 @@ func (sk *Socket) Disconnect() error {
 // bind gave them; an ephemeral port a connect took is given back).
 func (sk *Socket) disconnect() {
 	if c := sk.conn; c != nil {
+		sk.connectEnded = true
 		c.sock = nil
 		c.reap()
 		if !c.gone {

@@ -14,6 +14,11 @@
  * - shutdown of a socket whose connect is in progress or was refused,
  *   before a call saw the refusal, makes it SS_DISCONNECTING
  *   (inet_shutdown): connect and listen then say EINVAL for good.
+ * - The other way round, a socket whose connection or attempt at one was
+ *   let go (a refusal reported by connect, connect(AF_UNSPEC)) says EINVAL
+ *   to listen, though connect works again (checked natively on x86-64;
+ *   again we did not find the line of the kernel). A socket never
+ *   connected may listen after connect(AF_UNSPEC).
  */
 #include "rt/rt.h"
 
@@ -74,6 +79,34 @@ int main(void)
 	say_dec("listen (EINVAL)", sys_listen(t, 5));
 	say_dec("a read (the pending ECONNREFUSED)", sys_read(t, buf, 1));
 	say_dec("connect once more (EINVAL)", sys_connect(t, &a, addr_of(&a, PORT)));
+	sys_close(t);
+
+	/* A socket whose connection, or attempt at one, was let go. */
+	t = tcp();
+	say_dec("connect (EINPROGRESS)", sys_connect(t, &a, addr_of(&a, PORT)));
+	sleep_ms(50);
+	say_dec("connect again (the refusal)", sys_connect(t, &a, addr_of(&a, PORT)));
+	say_dec("listen (EINVAL)", sys_listen(t, 5));
+	sys_close(t);
+	l = tcp();
+	int one = 1;
+	sys_setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	sys_bind(l, &a, addr_of(&a, PORT + 4));
+	sys_listen(l, 5);
+	t = tcp();
+	say_dec("connect to a listener (EINPROGRESS)", sys_connect(t, &a, addr_of(&a, PORT + 4)));
+	sleep_ms(50);
+	say_dec("connect again (0: connected)", sys_connect(t, &a, addr_of(&a, PORT + 4)));
+	struct sockaddr_in un;
+	memset(&un, 0, sizeof un);
+	un.sin_family = AF_UNSPEC;
+	say_dec("connect AF_UNSPEC (the connection reset)", sys_connect(t, &un, sizeof un));
+	say_dec("listen (EINVAL)", sys_listen(t, 5));
+	sys_close(t);
+	sys_close(l);
+	t = tcp();
+	say_dec("a new socket: connect AF_UNSPEC", sys_connect(t, &un, sizeof un));
+	say_dec("listen (0: it was never connected)", sys_listen(t, 5));
 	sys_close(t);
 	return 0;
 }
