@@ -16,6 +16,7 @@ const (
 	O_TRUNC     = 01000
 	O_APPEND    = 02000
 	O_NONBLOCK  = 04000
+	O_DIRECT    = 040000 // on a pipe's write end: packet mode (pipe(2))
 	O_DIRECTORY = 0200000
 	O_NOFOLLOW  = 0400000
 	O_CLOEXEC   = 02000000

@@ -17,6 +17,7 @@ type pipeEnd struct {
 	p      *pipe.Pipe
 	reads  bool      // holds the read end
 	writes bool      // holds the write end (a FIFO opened O_RDWR holds both)
+	packet bool      // writes in packet mode: its file's O_DIRECT (pipe2, F_SETFL)
 	fifo   *fifoNode // the FIFO it was opened through, or nil for pipe(2)
 
 	// emptyBlock is what a read of the empty pipe waits on, made at the
@@ -77,7 +78,13 @@ func (e *pipeEnd) Write(c *call, src []byte, nonblock bool) (int, error) {
 	if c.progress == 0 {
 		merge = int(c.total % abi.PageSize)
 	}
-	n, err := e.p.Write(src, merge)
+	var n int
+	var err error
+	if e.packet {
+		n, err = e.p.WritePackets(src, merge)
+	} else {
+		n, err = e.p.Write(src, merge)
+	}
 	if err != nil {
 		return 0, e.writeError(c, err, nonblock)
 	}

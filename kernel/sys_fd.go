@@ -7,6 +7,10 @@ import (
 	"ipcsim/ipc/pipe"
 )
 
+// pipeMaxSize is /proc/sys/fs/pipe-max-size, Linux's default: the largest
+// capacity F_SETPIPE_SZ gives a process without CAP_SYS_RESOURCE.
+const pipeMaxSize = 1 << 20
+
 func init() {
 	register(map[abi.Sysno]sysEntry{
 		abi.SysDup:   {sysDup, "d", noSleep},
@@ -88,11 +92,16 @@ func sysFcntl(c *call) (int64, error) {
 	case abi.F_SETFL:
 		// "On Linux, this command can change only the O_APPEND, O_ASYNC,
 		// O_DIRECT, O_NOATIME, and O_NONBLOCK flags." Of those, ipcsim's
-		// files act on O_NONBLOCK; O_APPEND is kept for F_GETFL.
-		const settable = abi.O_NONBLOCK | abi.O_APPEND
+		// files act on O_NONBLOCK, and a pipe's write end on O_DIRECT
+		// (packet mode); O_APPEND is kept for F_GETFL.
+		settable := abi.O_NONBLOCK | abi.O_APPEND
+		if e, ok := f.ops.(*pipeEnd); ok {
+			settable |= abi.O_DIRECT
+			e.packet = arg&abi.O_DIRECT != 0
+		}
 		f.flags = f.flags&^settable | int(arg)&settable
 		return 0, nil
-	case abi.F_GETPIPE_SZ, abi.F_SETPIPE_SZ:
+	case abi.F_GETPIPE_SZ, abi.F_SETPIPE_SZ: // pipe_fcntl
 		end, ok := f.ops.(*pipeEnd)
 		if !ok {
 			return 0, abi.EBADF
@@ -100,13 +109,18 @@ func sysFcntl(c *call) (int64, error) {
 		if cmd == abi.F_GETPIPE_SZ {
 			return int64(end.p.Cap()), nil
 		}
-		// The simulated processes run as root, which pipe(7) lets exceed
-		// /proc/sys/fs/pipe-max-size (CAP_SYS_RESOURCE); sizes above 2^31
-		// cannot be rounded to a power of two in an int: EINVAL.
+		// Sizes above 2^31 cannot be rounded to a power of two
+		// (round_pipe_size: EINVAL). "EPERM: An attempt was made to
+		// increase the pipe capacity above the limit defined by
+		// /proc/sys/fs/pipe-max-size" (1048576) by a process without
+		// CAP_SYS_RESOURCE (root here); shrinking is always allowed.
 		if arg > 1<<31 {
 			return 0, abi.EINVAL
 		}
 		size := pipe.RoundCapacity(int(arg))
+		if size > pipeMaxSize && size > end.p.Cap() && c.t.EUID != 0 {
+			return 0, abi.EPERM
+		}
 		if end.p.SetCap(size) != nil {
 			return 0, abi.EBUSY
 		}

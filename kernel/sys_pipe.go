@@ -14,8 +14,7 @@ func init() {
 func sysPipe2(c *call) (int64, error) {
 	k := c.t.k
 	flags := int(c.a[1])
-	if flags&^(abi.O_NONBLOCK|abi.O_CLOEXEC) != 0 {
-		// O_DIRECT (packet mode) and anything else are not supported.
+	if flags&^(abi.O_NONBLOCK|abi.O_CLOEXEC|abi.O_DIRECT) != 0 {
 		return 0, abi.EINVAL
 	}
 	p := k.newPipe()
@@ -23,6 +22,10 @@ func sysPipe2(c *call) (int64, error) {
 	p.OpenWriter()
 	ino := newAnonInode(c.t, abi.S_IFIFO|0600)
 	rd := newOpenFile(&pipeEnd{k: k, p: p, reads: true, ino: ino}, abi.O_RDONLY|flags&abi.O_NONBLOCK)
-	wr := newOpenFile(&pipeEnd{k: k, p: p, writes: true, ino: ino}, abi.O_WRONLY|flags&abi.O_NONBLOCK)
+	// "O_DIRECT (since Linux 3.4): Create a pipe that performs I/O in
+	// "packet" mode": the write end's flag (create_pipe_files), which
+	// F_SETFL may set or clear later.
+	wr := newOpenFile(&pipeEnd{k: k, p: p, writes: true, packet: flags&abi.O_DIRECT != 0, ino: ino},
+		abi.O_WRONLY|flags&(abi.O_NONBLOCK|abi.O_DIRECT))
 	return c.installPair(rd, wr, flags&abi.O_CLOEXEC != 0, c.a[0])
 }

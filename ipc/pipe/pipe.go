@@ -75,8 +75,9 @@ type Pipe struct {
 	// and closed while it slept still counts as met (fifo(7), gVisor).
 	totalReaders, totalWriters int
 
-	// Bytes ever written and ever read: written = read + len always
-	// (Transferred; the kernel's invariant checks).
+	// Bytes ever written and ever read (a packet's rest that a read
+	// discards counts as read): written = read + len always (Transferred;
+	// the kernel's invariant checks).
 	written, read uint64
 
 	// Queue is where readers, writers and FIFO openers sleep; the event
@@ -91,9 +92,11 @@ type buffer struct {
 	data []byte
 	off  int
 	// spliced: the buffer holds a file's page that sendfile(2) spliced
-	// in; no write adds to it (Linux gives such a buffer no
-	// PIPE_BUF_FLAG_CAN_MERGE).
-	spliced bool
+	// in; packet: a write in packet mode made it (O_DIRECT,
+	// PIPE_BUF_FLAG_PACKET). No write adds to either (Linux gives them no
+	// PIPE_BUF_FLAG_CAN_MERGE), and a read takes a packet whole or cut,
+	// never more than one.
+	spliced, packet bool
 }
 
 // New returns an empty pipe with the default capacity and no ends open.
@@ -206,19 +209,29 @@ func (p *Pipe) Read(dst []byte) (int, error) {
 		}
 		return 0, ErrWouldBlock
 	}
-	n, freed := 0, false
+	n, freed, discarded := 0, false, 0
 	for n < len(dst) && len(p.bufs) > 0 {
 		b := &p.bufs[0]
 		c := copy(dst[n:], b.data[b.off:])
 		b.off += c
 		n += c
+		packet := b.packet
+		if packet {
+			// pipe_read: "Was it a packet buffer? Clean up and exit":
+			// what the read did not take of it is lost.
+			discarded = len(b.data) - b.off
+			b.off = len(b.data)
+		}
 		if b.off == len(b.data) {
 			p.release()
 			freed = true
 		}
+		if packet {
+			break
+		}
 	}
-	p.len -= n
-	p.read += uint64(n)
+	p.len -= n + discarded
+	p.read += uint64(n + discarded)
 	if freed {
 		// A writer waits for a free slot (pipe_writable): a read that
 		// frees none leaves it asleep.
@@ -251,25 +264,29 @@ func (p *Pipe) release() {
 // returns ErrWouldBlock if nothing could be written (every slot in use),
 // and ErrBrokenPipe if no reader is left. The caller turns ErrWouldBlock
 // into a sleep or EAGAIN.
-func (p *Pipe) Write(src []byte, merge int) (int, error) { return p.add(src, merge, -1) }
+func (p *Pipe) Write(src []byte, merge int) (int, error) { return p.add(src, merge, -1, false) }
+
+// WritePackets is Write in packet mode (a write end opened O_DIRECT,
+// pipe(2)): each page of src is a packet, which a read takes alone.
+func (p *Pipe) WritePackets(src []byte, merge int) (int, error) { return p.add(src, merge, -1, true) }
 
 // Splice adds bytes of a regular file, read at file offset off, as
 // sendfile(2) splices them (filemap_splice_read): each free slot takes
 // the rest of one of the file's pages, whatever room the newest buffer
 // has, and no later write adds to such a buffer. It returns what Write
 // returns.
-func (p *Pipe) Splice(src []byte, off int64) (int, error) { return p.add(src, 0, off) }
+func (p *Pipe) Splice(src []byte, off int64) (int, error) { return p.add(src, 0, off, false) }
 
-// add is Write (off < 0) and Splice (the file offset off >= 0) in one
-// body, so that a write costs the one call it always did (Write is
-// inlined into its caller).
-func (p *Pipe) add(src []byte, merge int, off int64) (int, error) {
+// add is Write (off < 0), WritePackets and Splice (the file offset off >=
+// 0) in one body, so that a write costs the one call it always did (Write
+// is inlined into its caller).
+func (p *Pipe) add(src []byte, merge int, off int64, packets bool) (int, error) {
 	if p.readers == 0 {
 		return 0, ErrBrokenPipe
 	}
 	n, merge := 0, min(merge, len(src))
 	if merge > 0 && len(p.bufs) > 0 {
-		if b := &p.bufs[len(p.bufs)-1]; !b.spliced && len(b.data)+merge <= pageSize {
+		if b := &p.bufs[len(p.bufs)-1]; !b.spliced && !b.packet && len(b.data)+merge <= pageSize {
 			b.data = append(b.data, src[:merge]...)
 			n = merge
 		}
@@ -285,7 +302,7 @@ func (p *Pipe) add(src []byte, merge int, off int64) (int, error) {
 		if cap(data) < page {
 			data = make([]byte, 0, max(page, minStore))
 		}
-		p.bufs = append(p.bufs, buffer{data: append(data, src[n:n+page]...), spliced: off >= 0})
+		p.bufs = append(p.bufs, buffer{data: append(data, src[n:n+page]...), spliced: off >= 0, packet: packets})
 		n += page
 	}
 	if n == 0 {

@@ -251,3 +251,26 @@ func TestCheckSlots(t *testing.T) {
 	p.bufs[1].off = len(p.bufs[1].data)
 	require.Error(t, p.CheckSlots(), "an empty buffer left in its slot")
 }
+
+// In packet mode each page of a write is a packet: a read takes one,
+// cut to its buffer, and the rest of it is gone (pipe_read's
+// PIPE_BUF_FLAG_PACKET); no write adds to a packet.
+func TestPackets(t *testing.T) {
+	p := open(t)
+	for _, s := range []string{"hello", "abc"} {
+		n, err := p.WritePackets([]byte(s), len(s))
+		require.NoError(t, err)
+		require.Equal(t, len(s), n)
+	}
+	buf := make([]byte, 100)
+	n, err := p.Read(buf)
+	require.NoError(t, err)
+	require.Equal(t, "hello", string(buf[:n]))
+	n, err = p.Read(buf[:2])
+	require.NoError(t, err)
+	require.Equal(t, "ab", string(buf[:n]))
+	require.Zero(t, p.Len(), "the c went with its packet")
+	written, read := p.Transferred()
+	require.Equal(t, written, read, "a discarded byte counts as read")
+	require.NoError(t, p.CheckSlots())
+}

@@ -1,0 +1,72 @@
+/*
+ * pipe_packet: pipes in packet mode (pipe2(2) O_DIRECT), and the limit on
+ * F_SETPIPE_SZ.
+ *
+ * - O_DIRECT is the write end's flag (F_GETFL shows it there only).
+ *   "Each write(2) to the pipe is dealt with as a separate packet, and
+ *   read(2)s from the pipe will read one packet at a time"; a write above
+ *   PIPE_BUF is cut into packets of 4096 bytes; "If a read(2) specifies a
+ *   buffer size that is smaller than the next packet, then the requested
+ *   number of bytes are read, and the excess bytes in the packet are
+ *   discarded". F_SETFL sets or clears the mode of a write end.
+ * - "EPERM: An attempt was made to increase the pipe capacity above the
+ *   limit defined by /proc/sys/fs/pipe-max-size" (1048576) without
+ *   CAP_SYS_RESOURCE; shrinking is allowed.
+ */
+#include "rt/rt.h"
+
+#ifndef O_DIRECT
+#define O_DIRECT 040000
+#endif
+
+static char big[70000];
+
+int main(void)
+{
+	int p[2], q[2], v;
+	char b[10000];
+	say_dec("pipe2 O_DIRECT", sys_pipe2(p, O_DIRECT | O_NONBLOCK));
+	say_hex("F_GETFL of the read end", sys_fcntl(p[0], F_GETFL, 0));
+	say_hex("F_GETFL of the write end", sys_fcntl(p[1], F_GETFL, 0));
+	say_dec("write 5", sys_write(p[1], "hello", 5));
+	say_dec("write 3", sys_write(p[1], "abc", 3));
+	sys_ioctl(p[0], FIONREAD, &v);
+	say_dec("FIONREAD", v);
+	say_dec("read 100 (one packet)", sys_read(p[0], b, 100));
+	say_dec("read 2 of the next", sys_read(p[0], b, 2));
+	say_yes("it read ab", b[0] == 'a' && b[1] == 'b');
+	say_dec("read again (EAGAIN: the c was discarded)", sys_read(p[0], b, 100));
+	say_dec("write 5000", sys_write(p[1], big, 5000));
+	say_dec("read 10000 (the first packet of 4096)", sys_read(p[0], b, 10000));
+	say_dec("read 10000 (the rest, 904)", sys_read(p[0], b, 10000));
+	say_dec("write 70000 (16 packets)", sys_write(p[1], big, 70000));
+	say_dec("write 0", sys_write(p[1], big, 0));
+	say_dec("read 10000", sys_read(p[0], b, 10000));
+
+	sys_pipe2(q, O_NONBLOCK);
+	say_dec("F_SETFL O_DIRECT on a plain pipe's write end", sys_fcntl(q[1], F_SETFL, O_DIRECT | O_NONBLOCK));
+	say_hex("its F_GETFL", sys_fcntl(q[1], F_GETFL, 0));
+	sys_write(q[1], "hello", 5);
+	sys_write(q[1], "abc", 3);
+	say_dec("two writes, read 100 (one packet)", sys_read(q[0], b, 100));
+	say_dec("F_SETFL without O_DIRECT on the packet pipe", sys_fcntl(p[1], F_SETFL, O_NONBLOCK));
+	while (sys_read(p[0], b, sizeof b) > 0)
+		;
+	sys_write(p[1], "hello", 5);
+	sys_write(p[1], "abc", 3);
+	say_dec("two writes, read 100 (both)", sys_read(p[0], b, 100));
+
+	long pid = sys_fork();
+	if (pid == 0) {
+		sys_setresuid(1000, 1000, 1000);
+		int r[2];
+		sys_pipe2(r, 0);
+		say_dec("user 1000: F_SETPIPE_SZ 1048576", sys_fcntl(r[1], F_SETPIPE_SZ, 1048576));
+		say_dec("user 1000: F_SETPIPE_SZ 2097152 (EPERM)", sys_fcntl(r[1], F_SETPIPE_SZ, 2097152));
+		say_dec("user 1000: F_SETPIPE_SZ 4096 (shrinking)", sys_fcntl(r[1], F_SETPIPE_SZ, 4096));
+		sys_exit_group(0);
+	}
+	int st;
+	sys_wait4(pid, &st, 0, 0);
+	return 0;
+}
