@@ -157,7 +157,30 @@ func doRead(c *call, fd int32, segs []ioSeg) (int64, error) {
 		}
 		return int64(moved), nil
 	}
+	if _, ok := f.ops.(*pipeEnd); ok {
+		return readPipeRest(c, f, segs, total, n)
+	}
 	return int64(n), nil
+}
+
+// readPipeRest goes on with a pipe read that filled its first chunk of
+// the scratch buffer: pipe_read takes all the pipe holds, up to the
+// count, which a pipe enlarged with F_SETPIPE_SZ may hold beyond a chunk.
+// It never waits again.
+func readPipeRest(c *call, f *OpenFile, segs []ioSeg, total uint64, done int) (int64, error) {
+	for last := done; last == ioChunk && uint64(done) < total; {
+		buf := c.t.k.scratchBuf(min(total-uint64(done), ioChunk))
+		n, err := f.ops.Read(c, buf, true)
+		if err != nil || n == 0 {
+			break
+		}
+		if moved := scatterAt(c.t.AS, segs, uint64(done), buf[:n]); moved < n {
+			return int64(done + moved), nil
+		}
+		done += n
+		last = n
+	}
+	return int64(done), nil
 }
 
 // zeroCountError is what a read (or a write) of no bytes returns: nothing

@@ -1,6 +1,6 @@
 /*
  * pipe_packet: pipes in packet mode (pipe2(2) O_DIRECT), and the limit on
- * F_SETPIPE_SZ.
+ * F_SETPIPE_SZ and a read of an enlarged pipe.
  *
  * - O_DIRECT is the write end's flag (F_GETFL shows it there only).
  *   "Each write(2) to the pipe is dealt with as a separate packet, and
@@ -11,7 +11,8 @@
  *   discarded". F_SETFL sets or clears the mode of a write end.
  * - "EPERM: An attempt was made to increase the pipe capacity above the
  *   limit defined by /proc/sys/fs/pipe-max-size" (1048576) without
- *   CAP_SYS_RESOURCE; shrinking is allowed.
+ *   CAP_SYS_RESOURCE; shrinking is allowed. A read of an enlarged pipe
+ *   takes all it holds, up to its count, beyond 64 KiB.
  */
 #include "rt/rt.h"
 
@@ -55,6 +56,16 @@ int main(void)
 	sys_write(p[1], "hello", 5);
 	sys_write(p[1], "abc", 3);
 	say_dec("two writes, read 100 (both)", sys_read(p[0], b, 100));
+
+	/* A read takes all the pipe holds, up to its count, beyond 64 KiB in
+	 * an enlarged pipe. */
+	static char huge[200000];
+	int e[2];
+	sys_pipe2(e, O_NONBLOCK);
+	say_dec("F_SETPIPE_SZ 1048576", sys_fcntl(e[1], F_SETPIPE_SZ, 1048576));
+	say_dec("write 200000", sys_write(e[1], huge, sizeof huge));
+	say_dec("read 150000 (all of it)", sys_read(e[0], huge, 150000));
+	say_dec("read 150000 (the rest)", sys_read(e[0], huge, 150000));
 
 	long pid = sys_fork();
 	if (pid == 0) {
