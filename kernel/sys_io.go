@@ -157,7 +157,7 @@ func doRead(c *call, fd int32, segs []ioSeg) (int64, error) {
 		}
 		return int64(moved), nil
 	}
-	if _, ok := f.ops.(*pipeEnd); ok {
+	if _, ok := f.ops.(*pipeEnd); ok && n == ioChunk {
 		return readPipeRest(c, f, segs, total, n)
 	}
 	return int64(n), nil
@@ -168,7 +168,7 @@ func doRead(c *call, fd int32, segs []ioSeg) (int64, error) {
 // count, which a pipe enlarged with F_SETPIPE_SZ may hold beyond a chunk.
 // It never waits again.
 func readPipeRest(c *call, f *OpenFile, segs []ioSeg, total uint64, done int) (int64, error) {
-	for last := done; last == ioChunk && uint64(done) < total; {
+	for last := done; last == ioChunk && uint64(done) < total; { // the first chunk came full
 		buf := c.t.k.scratchBuf(min(total-uint64(done), ioChunk))
 		n, err := f.ops.Read(c, buf, true)
 		if err != nil || n == 0 {
