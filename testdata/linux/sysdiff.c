@@ -159,6 +159,7 @@ static void put_data(const unsigned char *p, long n)
  * hands the flags back (testdata/linux/README.md), so the recording could not
  * show the kernel's answer. fifo_basic checks the bit. */
 #define O_LARGEFILE 0100000
+#define O_DIRECT_ 040000 /* a pipe in packet mode (pipe2) */
 static void put_flags(long r)
 {
 	if (r < 0)
@@ -1289,7 +1290,7 @@ static void step(long n)
 	case 0:
 	case 1: { /* pipe2 */
 		int fds[2] = { -1, -1 };
-		long flags = ONE_OF(O_NONBLOCK, O_NONBLOCK, O_NONBLOCK | O_CLOEXEC, O_NONBLOCK | 1);
+		long flags = ONE_OF(O_NONBLOCK, O_NONBLOCK, O_NONBLOCK | O_CLOEXEC, O_NONBLOCK | 1, O_NONBLOCK | O_DIRECT_);
 		put_call(n, "pipe2", 1, flags, 0, 0);
 		put_pair(sys_pipe2(fds, flags), fds);
 		break;
