@@ -54,13 +54,15 @@ func makedev(major, minor uint32) uint64 {
 // Linux's tty_open_current_tty.
 func (c *call) openDevice(n *node, flags int) (int64, error) {
 	status := flags&(abi.O_ACCMODE|abi.O_NONBLOCK|abi.O_APPEND) | oLargefile
+	if n.dev == devTTY && c.t.SID != c.t.k.tty.sid {
+		return 0, abi.ENXIO
+	}
+	if flags&abi.O_DIRECT != 0 {
+		return 0, abi.EINVAL // do_dentry_open: a device file has no direct I/O (FMODE_CAN_ODIRECT)
+	}
 	switch n.dev {
 	case devTTY:
-		tt := c.t.k.tty
-		if c.t.SID != tt.sid {
-			return 0, abi.ENXIO
-		}
-		return c.install(newOpenFile(tt, status), flags)
+		return c.install(newOpenFile(c.t.k.tty, status), flags)
 	case devZero:
 		return c.install(newOpenFile(&nullFile{n: n, zero: true}, status), flags)
 	}

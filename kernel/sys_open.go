@@ -221,6 +221,13 @@ func (c *call) finishFifoOpen(flags int) (int64, error) {
 		}
 	}
 	c.pending = nil
+	if flags&abi.O_DIRECT != 0 {
+		// do_dentry_open, once fifo_open has done its part (the wait, the
+		// partner's wakeup): a FIFO has no direct I/O (FMODE_CAN_ODIRECT),
+		// so the open is undone. F_SETFL may set O_DIRECT later.
+		of.DecRef()
+		return 0, abi.EINVAL
+	}
 	fd, ok := c.t.Files.Install(of, 0, flags&abi.O_CLOEXEC != 0)
 	of.DecRef() // the call's hold; the descriptor has its own
 	if !ok {

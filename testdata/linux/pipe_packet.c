@@ -13,6 +13,8 @@
  *   limit defined by /proc/sys/fs/pipe-max-size" (1048576) without
  *   CAP_SYS_RESOURCE; shrinking is allowed. A read of an enlarged pipe
  *   takes all it holds, up to its count, beyond 64 KiB.
+ * - A FIFO or a device cannot be opened O_DIRECT (EINVAL, do_dentry_open:
+ *   no direct I/O), but F_SETFL sets packet mode on a FIFO.
  */
 #include "rt/rt.h"
 
@@ -56,6 +58,22 @@ int main(void)
 	sys_write(p[1], "hello", 5);
 	sys_write(p[1], "abc", 3);
 	say_dec("two writes, read 100 (both)", sys_read(p[0], b, 100));
+
+	/* A FIFO or a device opened O_DIRECT: EINVAL (no direct I/O), after
+	 * the FIFO's own open; F_SETFL may set O_DIRECT on a FIFO. */
+	sys_unlinkat(AT_FDCWD, "/tmp/ipcsim-pipe-packet", 0);
+	sys_mknodat(AT_FDCWD, "/tmp/ipcsim-pipe-packet", 0010600, 0);
+	say_dec("open a FIFO O_RDWR|O_DIRECT (EINVAL)", sys_openat(AT_FDCWD, "/tmp/ipcsim-pipe-packet", O_RDWR | O_DIRECT | O_NONBLOCK, 0));
+	say_dec("open a FIFO O_WRONLY|O_NONBLOCK|O_DIRECT, no reader (ENXIO first)",
+		sys_openat(AT_FDCWD, "/tmp/ipcsim-pipe-packet", O_WRONLY | O_DIRECT | O_NONBLOCK, 0));
+	int ff = sys_openat(AT_FDCWD, "/tmp/ipcsim-pipe-packet", O_RDWR | O_NONBLOCK, 0);
+	say_dec("F_SETFL O_DIRECT on the FIFO", sys_fcntl(ff, F_SETFL, O_DIRECT | O_NONBLOCK));
+	sys_write(ff, "hello", 5);
+	sys_write(ff, "abc", 3);
+	say_dec("two writes to it, read 100 (one packet)", sys_read(ff, b, 100));
+	sys_close(ff);
+	sys_unlinkat(AT_FDCWD, "/tmp/ipcsim-pipe-packet", 0);
+	say_dec("open /dev/null O_DIRECT (EINVAL)", sys_openat(AT_FDCWD, "/dev/null", O_RDWR | O_DIRECT, 0));
 
 	/* A read takes all the pipe holds, up to its count, beyond 64 KiB in
 	 * an enlarged pipe. */
