@@ -143,7 +143,7 @@ func (c *call) openRegular(f *regFile, flags int) (int64, error) {
 		}
 	}
 	h := &fileHandle{k: k, f: f}
-	h.of = newOpenFile(h, flags&(abi.O_ACCMODE|abi.O_NONBLOCK|abi.O_APPEND)|oLargefile)
+	h.of = newOpenFile(h, flags&(abi.O_ACCMODE|abi.O_NONBLOCK|abi.O_APPEND|abi.O_DIRECT)|oLargefile)
 	f.opens++
 	if flags&abi.O_ACCMODE != abi.O_RDONLY {
 		f.writers++

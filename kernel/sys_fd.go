@@ -93,11 +93,22 @@ func sysFcntl(c *call) (int64, error) {
 		// "On Linux, this command can change only the O_APPEND, O_ASYNC,
 		// O_DIRECT, O_NOATIME, and O_NONBLOCK flags." Of those, ipcsim's
 		// files act on O_NONBLOCK, and a pipe's write end on O_DIRECT
-		// (packet mode); O_APPEND is kept for F_GETFL.
+		// (packet mode); O_APPEND is kept for F_GETFL, and O_DIRECT on a
+		// regular file (its I/O is the same either way, as on tmpfs).
+		// setfl: "Pipe packetized mode is controlled by O_DIRECT flag";
+		// any other file without direct I/O (a socket, epoll, a queue, a
+		// device) refuses O_DIRECT: EINVAL.
 		settable := abi.O_NONBLOCK | abi.O_APPEND
-		if e, ok := f.ops.(*pipeEnd); ok {
+		switch ops := f.ops.(type) {
+		case *pipeEnd:
 			settable |= abi.O_DIRECT
-			e.packet = arg&abi.O_DIRECT != 0
+			ops.packet = arg&abi.O_DIRECT != 0
+		case *fileHandle:
+			settable |= abi.O_DIRECT
+		default:
+			if arg&abi.O_DIRECT != 0 {
+				return 0, abi.EINVAL
+			}
 		}
 		f.flags = f.flags&^settable | int(arg)&settable
 		return 0, nil

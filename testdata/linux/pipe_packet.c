@@ -14,7 +14,8 @@
  *   CAP_SYS_RESOURCE; shrinking is allowed. A read of an enlarged pipe
  *   takes all it holds, up to its count, beyond 64 KiB.
  * - A FIFO or a device cannot be opened O_DIRECT (EINVAL, do_dentry_open:
- *   no direct I/O), but F_SETFL sets packet mode on a FIFO.
+ *   no direct I/O), but F_SETFL sets packet mode on a FIFO; F_SETFL
+ *   O_DIRECT on a socket is EINVAL, on a regular file it stays.
  */
 #include "rt/rt.h"
 
@@ -74,6 +75,17 @@ int main(void)
 	sys_close(ff);
 	sys_unlinkat(AT_FDCWD, "/tmp/ipcsim-pipe-packet", 0);
 	say_dec("open /dev/null O_DIRECT (EINVAL)", sys_openat(AT_FDCWD, "/dev/null", O_RDWR | O_DIRECT, 0));
+	int sv[2];
+	sys_socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	say_dec("F_SETFL O_DIRECT on a socket (EINVAL)", sys_fcntl(sv[0], F_SETFL, O_DIRECT));
+	int rf = sys_openat(AT_FDCWD, "/tmp/ipcsim-pipe-packet", O_RDWR | O_CREAT, 0600);
+	say_dec("F_SETFL O_DIRECT on a regular file", sys_fcntl(rf, F_SETFL, O_DIRECT));
+	say_hex("its F_GETFL, O_DIRECT bit", sys_fcntl(rf, F_GETFL, 0) & O_DIRECT);
+	sys_close(rf);
+	rf = sys_openat(AT_FDCWD, "/tmp/ipcsim-pipe-packet", O_RDWR | O_DIRECT, 0);
+	say_hex("a regular file opened O_DIRECT: F_GETFL, O_DIRECT bit", sys_fcntl(rf, F_GETFL, 0) & O_DIRECT);
+	sys_close(rf);
+	sys_unlinkat(AT_FDCWD, "/tmp/ipcsim-pipe-packet", 0);
 
 	/* A read takes all the pipe holds, up to its count, beyond 64 KiB in
 	 * an enlarged pipe. */
