@@ -39,15 +39,28 @@ func (c *call) positioned(fd int32, off int64) (*OpenFile, *fileHandle, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if !preadable(f) {
+		return nil, nil, abi.ESPIPE
+	}
 	switch ops := f.ops.(type) {
 	case *fileHandle:
 		return f, ops, nil
-	case *nullFile, *mqFile:
-		return f, nil, nil
 	case *dirFile:
 		return nil, nil, abi.EISDIR
 	}
-	return nil, nil, abi.ESPIPE
+	return f, nil, nil
+}
+
+// preadable reports whether Linux opens f with FMODE_PREAD, so a read at
+// an explicit offset gets past the ESPIPE check: regular files,
+// directories, /dev/null and /dev/zero, and message queue files. Pipes,
+// FIFOs, sockets, the terminal and epoll instances are streams.
+func preadable(f *OpenFile) bool {
+	switch f.ops.(type) {
+	case *fileHandle, *dirFile, *nullFile, *mqFile:
+		return true
+	}
+	return false
 }
 
 // pread64(2): (fd, buf, count, offset): a read at offset that leaves the

@@ -168,7 +168,7 @@ func doRead(c *call, fd int32, segs []ioSeg) (int64, error) {
 // count, which a pipe enlarged with F_SETPIPE_SZ may hold beyond a chunk.
 // It never waits again.
 func readPipeRest(c *call, f *OpenFile, segs []ioSeg, total uint64, done int) (int64, error) {
-	for last := done; last == ioChunk && uint64(done) < total; { // the first chunk came full
+	for uint64(done) < total {
 		buf := c.t.k.scratchBuf(min(total-uint64(done), ioChunk))
 		n, err := f.ops.Read(c, buf, true)
 		if err != nil || n == 0 {
@@ -178,7 +178,9 @@ func readPipeRest(c *call, f *OpenFile, segs []ioSeg, total uint64, done int) (i
 			return int64(done + moved), nil
 		}
 		done += n
-		last = n
+		if n < len(buf) { // the pipe ran dry
+			break
+		}
 	}
 	return int64(done), nil
 }

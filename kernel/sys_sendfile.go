@@ -59,9 +59,7 @@ func sysSendfile(c *call) (int64, error) {
 	readAt := readsAt(in) // a regular file: no carry, reads at pos
 	positional := readAt != nil
 	if offset != 0 {
-		switch in.ops.(type) {
-		case *fileHandle, *mqFile, *nullFile, *dirFile: // FMODE_PREAD
-		default:
+		if !preadable(in) {
 			return 0, abi.ESPIPE
 		}
 		if pos < 0 {
